@@ -1,0 +1,131 @@
+#include "backend.h"
+
+#include "admintoken.h"
+#include "service.h"
+
+#include "http/dispatcher.h"
+#include "http/httpserver.h"
+#include "services/system/systemservice.h"
+#include "storage/database.h"
+
+#include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+
+#include <cstdio>
+
+Q_LOGGING_CATEGORY(lcBackend, "meshdeck.backend")
+
+namespace Meshdeck {
+
+struct Backend::Parts {
+    Http::HttpMetrics metrics;
+    Storage::Database database;
+    ServiceHost services;
+    std::unique_ptr<Http::Router> router;
+    std::unique_ptr<AdminTokenAuthenticator> authenticator;
+    std::unique_ptr<Http::Dispatcher> dispatcher;
+    std::unique_ptr<Http::HttpServer> server;
+};
+
+Backend::Backend(BackendSettings settings, QObject *parent)
+    : QObject(parent)
+    , m_settings(std::move(settings))
+    , m_parts(std::make_unique<Parts>())
+{
+}
+
+Backend::~Backend()
+{
+    // The server's threads reference the dispatcher and router: stop them first.
+    m_parts->server.reset();
+}
+
+quint16 Backend::port() const
+{
+    return m_parts->server ? m_parts->server->port() : 0;
+}
+
+QCoro::Task<int> Backend::start()
+{
+    Parts &p = *m_parts;
+    const QString dataDir = QDir(m_settings.dataDir).absolutePath();
+    if (!QDir().mkpath(dataDir)) {
+        qCCritical(lcBackend).noquote() << "cannot create the data directory" << dataDir;
+        co_return ExitStartupFailed;
+    }
+    QFile::setPermissions(dataDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+
+    QString error;
+    const auto token = ensureAdminToken(dataDir, &error);
+    if (!token) {
+        qCCritical(lcBackend).noquote() << error;
+        co_return ExitStartupFailed;
+    }
+
+    p.services.add(std::make_unique<System::SystemService>(
+        System::SystemSettings{QStringLiteral(MESHDECK_VERSION), QStringLiteral("local"), dataDir}, &p.database,
+        &p.metrics, [server = &p.server] { return *server && !(*server)->isDraining(); }));
+
+    const QString dbPath = QDir(dataDir).absoluteFilePath(QStringLiteral("meshdeck.db"));
+    const auto opened = co_await p.database.open(dbPath, p.services.schemas());
+    if (!opened.ok) {
+        if (opened.newerThanCode) {
+            qCCritical(lcBackend).noquote() << "refusing to open" << dbPath << "-" << opened.error
+                                            << "- upgrade meshdeckd, or start with another --data-dir";
+            co_return ExitDatabaseTooNew;
+        }
+        qCCritical(lcBackend).noquote() << "cannot open the database:" << opened.error;
+        co_return ExitStartupFailed;
+    }
+
+    p.router = std::make_unique<Http::Router>(&p.metrics);
+    p.services.registerRoutes(*p.router);
+    p.authenticator = std::make_unique<AdminTokenAuthenticator>(token->token);
+    p.dispatcher = std::make_unique<Http::Dispatcher>(*p.router, p.authenticator.get(), &p.metrics);
+
+    error = co_await p.services.startAll();
+    if (!error.isEmpty()) {
+        qCCritical(lcBackend).noquote() << error;
+        co_return ExitStartupFailed;
+    }
+
+    p.server = std::make_unique<Http::HttpServer>(m_settings.limits, *p.dispatcher, m_settings.threads);
+    if (!p.server->listen(m_settings.host, m_settings.port)) {
+        qCCritical(lcBackend).noquote() << "cannot listen on" << m_settings.host.toString() << m_settings.port << ":"
+                                        << p.server->errorString();
+        co_return ExitStartupFailed;
+    }
+    if (!m_settings.host.isLoopback())
+        qCWarning(lcBackend) << "serving on a non-loopback address without TLS";
+
+    const QString host = m_settings.host.protocol() == QAbstractSocket::IPv6Protocol
+                             ? QLatin1Char('[') + m_settings.host.toString() + QLatin1Char(']')
+                             : m_settings.host.toString();
+    const QJsonObject ready{{QStringLiteral("ready"), true},
+                            {QStringLiteral("url"), QStringLiteral("http://%1:%2").arg(host).arg(p.server->port())},
+                            {QStringLiteral("adminTokenFile"), token->path}};
+    const QByteArray line = QJsonDocument(ready).toJson(QJsonDocument::Compact) + '\n';
+    std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
+    std::fflush(stdout);
+    qCInfo(lcBackend).noquote() << "serving" << ready.value(QStringLiteral("url")).toString() << "with"
+                                << p.server->threadCount() << "thread(s); data in" << dataDir;
+    co_return ExitOk;
+}
+
+QCoro::Task<void> Backend::stop()
+{
+    Parts &p = *m_parts;
+    if (p.server) {
+        qCInfo(lcBackend) << "draining connections";
+        const bool clean = co_await p.server->shutdown(std::chrono::milliseconds(m_settings.shutdownTimeoutMs));
+        if (!clean)
+            qCWarning(lcBackend) << "the shutdown deadline passed with connections still open; closed them";
+    }
+    co_await p.services.stopAll();
+    co_await p.database.close();
+    qCInfo(lcBackend) << "stopped";
+}
+
+} // namespace Meshdeck

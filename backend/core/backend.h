@@ -1,0 +1,33 @@
+#pragma once
+
+#include "settings.h"
+
+#include <QObject>
+
+#include <QCoroTask>
+
+#include <memory>
+
+namespace Meshdeck {
+
+// The wiring layer: the only code that knows the settings and every component. It opens the
+// database, starts the services in order, serves HTTP and, on a stop request, drains and closes.
+class Backend : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Backend(BackendSettings settings, QObject *parent = nullptr);
+    ~Backend() override;
+
+    // Returns ExitOk once serving (after printing the ready line), or the exit code to leave with.
+    QCoro::Task<int> start();
+    QCoro::Task<void> stop();
+    quint16 port() const;
+
+private:
+    struct Parts;
+    BackendSettings m_settings;
+    std::unique_ptr<Parts> m_parts;
+};
+
+} // namespace Meshdeck

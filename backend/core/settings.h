@@ -1,0 +1,35 @@
+#pragma once
+
+#include "http/httptypes.h"
+
+#include <QHostAddress>
+#include <QString>
+
+namespace Meshdeck {
+
+// Everything the wiring layer learns from the command line; domain classes get slices of it.
+struct BackendSettings {
+    QString dataDir;
+    QHostAddress host = QHostAddress::LocalHost;
+    quint16 port = 7700;
+    int threads = 0;  // 0: one per core
+    Http::Limits limits;
+    int shutdownTimeoutMs = 10'000;
+    QString logLevel = QStringLiteral("info");
+};
+
+// Exit codes a script (or the console) can act on.
+enum ExitCode {
+    ExitOk = 0,
+    ExitStartupFailed = 1,
+    ExitUsage = 2,
+    ExitDatabaseTooNew = 3,
+};
+
+// Parses the command line (handles --help and --version itself). Returns false with the
+// message in *error for bad input.
+bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, QString *error);
+
+void applyLogLevel(const QString &level);
+
+} // namespace Meshdeck

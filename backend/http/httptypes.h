@@ -1,0 +1,70 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QHostAddress>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include <utility>
+
+namespace Meshdeck::Http {
+
+// Hard limits of the engine; defaults from shared/REFERENCE.md ("ours (default)").
+struct Limits {
+    qsizetype maxRequestLine = 8 * 1024;   // longer -> 414
+    qsizetype maxHeaderBytes = 32 * 1024;  // field lines incl. CRLF, more -> 431
+    int maxHeaderCount = 100;              // more -> 431
+    qint64 defaultMaxBody = 1024 * 1024;   // per route, more -> 413
+    int headerTimeoutMs = 10'000;          // head (and body progress) must arrive within -> 408 + close
+    int idleTimeoutMs = 60'000;            // keep-alive idle -> close
+    int maxConnections = 10'000;           // beyond -> 503 + close
+    int maxPipelined = 32;                 // requests in flight per connection before we stop reading
+};
+
+// Header names are stored lower-cased; values as received (trimmed of OWS).
+using Headers = QList<std::pair<QByteArray, QByteArray>>;
+
+struct Request {
+    QByteArray method;
+    QByteArray target;  // as sent
+    QByteArray path;    // percent-decoded path, without query
+    QByteArray query;   // raw query string (after '?'), may be empty
+    int versionMinor = 1;
+    Headers headers;
+    QByteArray body;
+    bool keepAlive = true;
+    bool upgradeWebSocket = false;
+
+    // Filled in by the server and router.
+    QHash<QString, QString> pathParams;
+    QByteArray requestId;
+    QHostAddress peer;
+    QByteArray routePattern;
+
+    QByteArray header(QByteArrayView lowerName) const;
+    QString queryItem(const QString &name) const;
+    // Parses the body as a JSON object; on failure returns false and sets error to a readable reason.
+    bool jsonObject(QJsonObject *out, QString *error) const;
+};
+
+struct Response {
+    int status = 200;
+    QByteArray contentType;
+    Headers headers;  // extra headers; the engine adds Date, Content-Length, Connection, X-Request-Id
+    QByteArray body;
+    bool closeAfter = false;
+
+    void setHeader(QByteArray lowerName, QByteArray value);
+
+    static Response json(int status, const QJsonObject &object);
+    static Response json(int status, const QJsonDocument &document);
+    static Response text(int status, QByteArray body, QByteArray contentType = QByteArrayLiteral("text/plain; charset=utf-8"));
+    static Response noContent() { return Response{204, {}, {}, {}, false}; }
+};
+
+QByteArrayView reasonPhrase(int status);
+
+} // namespace Meshdeck::Http

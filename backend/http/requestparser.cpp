@@ -1,0 +1,394 @@
+#include "requestparser.h"
+
+#include <cstring>
+
+namespace Meshdeck::Http {
+
+namespace {
+
+constexpr qsizetype MaxChunkSizeLine = 1024;
+
+bool isTchar(char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+        return true;
+    return std::strchr("!#$%&'*+-.^_`|~", c) != nullptr && c != '\0';
+}
+
+bool isToken(QByteArrayView v)
+{
+    if (v.isEmpty())
+        return false;
+    for (char c : v) {
+        if (!isTchar(c))
+            return false;
+    }
+    return true;
+}
+
+QByteArrayView trimOws(QByteArrayView v)
+{
+    while (!v.isEmpty() && (v.front() == ' ' || v.front() == '\t'))
+        v = v.sliced(1);
+    while (!v.isEmpty() && (v.back() == ' ' || v.back() == '\t'))
+        v.chop(1);
+    return v;
+}
+
+bool hasToken(QByteArrayView list, QByteArrayView token)
+{
+    qsizetype start = 0;
+    while (start <= list.size()) {
+        qsizetype comma = list.indexOf(',', start);
+        if (comma < 0)
+            comma = list.size();
+        if (trimOws(list.sliced(start, comma - start)).compare(token, Qt::CaseInsensitive) == 0)
+            return true;
+        start = comma + 1;
+    }
+    return false;
+}
+
+} // namespace
+
+RequestParser::RequestParser(const Limits &limits)
+    : m_limits(limits)
+{
+}
+
+void RequestParser::setBodyLimitResolver(std::function<qint64(const Request &)> resolver)
+{
+    m_bodyLimitResolver = std::move(resolver);
+}
+
+void RequestParser::reset()
+{
+    m_state = State::RequestLine;
+    m_request = Request{};
+    m_line.clear();
+    m_headerBytes = 0;
+    m_headerCount = 0;
+    m_bodyLimit = 0;
+    m_remaining = 0;
+    m_started = false;
+    m_expectContinue = false;
+    m_chunked = false;
+    m_errorStatus = 0;
+    m_errorReason.clear();
+}
+
+Request RequestParser::takeRequest()
+{
+    Request r = std::move(m_request);
+    reset();
+    return r;
+}
+
+bool RequestParser::fail(int status, QString reason)
+{
+    m_state = State::Error;
+    m_errorStatus = status;
+    m_errorReason = std::move(reason);
+    return false;
+}
+
+qsizetype RequestParser::allowedLineBytes() const
+{
+    // Bytes one line may take including its CRLF.
+    switch (m_state) {
+    case State::RequestLine:
+        return m_limits.maxRequestLine + 2;
+    case State::Headers:
+    case State::Trailers:
+        // Field lines count with their CRLF; the empty line that ends the section is always allowed.
+        return qMax<qsizetype>(m_limits.maxHeaderBytes - m_headerBytes, 2);
+    case State::ChunkDataEnd:
+        return 2;
+    default:
+        return MaxChunkSizeLine + 2;
+    }
+}
+
+qsizetype RequestParser::feed(QByteArrayView data)
+{
+    qsizetype pos = 0;
+    while (pos < data.size() && m_state != State::Complete && m_state != State::Error) {
+        if (m_state == State::Body || m_state == State::ChunkData) {
+            const qsizetype take = qsizetype(qMin<qint64>(m_remaining, data.size() - pos));
+            m_request.body.append(data.sliced(pos, take));
+            pos += take;
+            m_remaining -= take;
+            if (m_remaining == 0)
+                m_state = m_state == State::Body ? State::Complete : State::ChunkDataEnd;
+            continue;
+        }
+
+        // Line-oriented states: skip blank lines before a request line, then collect one line.
+        if (m_state == State::RequestLine && !m_started && m_line.isEmpty()) {
+            if (data[pos] == '\r' || data[pos] == '\n') {
+                // RFC 9112 2.2: ignore empty lines before the request-line (bounded by the read itself).
+                ++pos;
+                continue;
+            }
+            m_started = true;
+        }
+        const char *start = data.data() + pos;
+        const auto *lf = static_cast<const char *>(std::memchr(start, '\n', size_t(data.size() - pos)));
+        const qsizetype chunkLen = lf ? qsizetype(lf - start) + 1 : data.size() - pos;
+        const qsizetype total = m_line.size() + chunkLen;
+        const qsizetype allowed = allowedLineBytes();
+        // Without the LF yet, at least one more byte will come, so reaching the limit is already too much.
+        if (lf ? total > allowed : total >= allowed) {
+            pos += chunkLen;
+            switch (m_state) {
+            case State::RequestLine:
+                fail(414, QStringLiteral("The request line is longer than %1 bytes; shorten the URL.")
+                              .arg(m_limits.maxRequestLine));
+                break;
+            case State::Headers:
+            case State::Trailers:
+                fail(431, QStringLiteral("The request headers are larger than %1 bytes in total; send fewer or "
+                                         "smaller headers.")
+                              .arg(m_limits.maxHeaderBytes));
+                break;
+            case State::ChunkDataEnd:
+                fail(400, QStringLiteral("Chunk data is longer than its declared size."));
+                break;
+            default:
+                fail(400, QStringLiteral("A chunk-size line is longer than %1 bytes.").arg(MaxChunkSizeLine));
+                break;
+            }
+            return pos;
+        }
+        m_line.append(start, chunkLen);
+        pos += chunkLen;
+        if (!lf)
+            break;
+        QByteArrayView line(m_line);
+        if (line.size() < 2 || line[line.size() - 2] != '\r') {
+            fail(400, QStringLiteral("A line ends with a bare LF; HTTP/1.1 lines end with CRLF."));
+            return pos;
+        }
+        line.chop(2);
+        const bool ok = processLine(line);
+        m_line.clear();
+        if (!ok)
+            return pos;
+    }
+    return pos;
+}
+
+bool RequestParser::processLine(QByteArrayView line)
+{
+    for (char c : line) {
+        if (c == '\r' || c == '\0')
+            return fail(400, QStringLiteral("The request contains a stray CR or NUL byte."));
+    }
+    switch (m_state) {
+    case State::RequestLine:
+        return processRequestLine(line);
+    case State::Headers:
+    case State::Trailers:
+        if (line.isEmpty()) {
+            if (m_state == State::Trailers) {
+                m_state = State::Complete;
+                return true;
+            }
+            return finishHead();
+        }
+        return processHeaderLine(line);
+    case State::ChunkSize:
+        return processChunkSize(line);
+    case State::ChunkDataEnd:
+        if (!line.isEmpty())
+            return fail(400, QStringLiteral("Chunk data is longer than its declared size."));
+        m_state = State::ChunkSize;
+        return true;
+    default:
+        return fail(500, QStringLiteral("parser in an impossible state"));
+    }
+}
+
+bool RequestParser::processRequestLine(QByteArrayView line)
+{
+    const qsizetype sp1 = line.indexOf(' ');
+    const qsizetype sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
+    if (sp1 <= 0 || sp2 < 0 || line.indexOf(' ', sp2 + 1) >= 0)
+        return fail(400, QStringLiteral("The request line must be 'METHOD target HTTP/1.1'."));
+    const QByteArrayView method = line.first(sp1);
+    const QByteArrayView target = line.sliced(sp1 + 1, sp2 - sp1 - 1);
+    const QByteArrayView version = line.sliced(sp2 + 1);
+    if (!isToken(method))
+        return fail(400, QStringLiteral("The request method is not a valid token."));
+    if (target.isEmpty())
+        return fail(400, QStringLiteral("The request target is empty."));
+    for (char c : target) {
+        if (uchar(c) <= 0x20 || uchar(c) >= 0x7f)
+            return fail(400, QStringLiteral("The request target contains a character that must be percent-encoded."));
+    }
+    if (version == "HTTP/1.1") {
+        m_request.versionMinor = 1;
+    } else if (version == "HTTP/1.0") {
+        m_request.versionMinor = 0;
+    } else if (version.size() == 8 && version.startsWith("HTTP/") && version[6] == '.') {
+        return fail(505, QStringLiteral("Only HTTP/1.0 and HTTP/1.1 are supported."));
+    } else {
+        return fail(400, QStringLiteral("The protocol version is malformed."));
+    }
+    m_request.method = method.toByteArray();
+    m_request.target = target.toByteArray();
+
+    QByteArrayView pathPart = target;
+    if (target.front() != '/') {
+        if (target == "*" && method == "OPTIONS") {
+            pathPart = "*";
+        } else if (target.startsWith("http://") || target.startsWith("https://")) {
+            const qsizetype schemeEnd = target.indexOf("://") + 3;
+            const qsizetype slash = target.indexOf('/', schemeEnd);
+            pathPart = slash < 0 ? QByteArrayView("/") : target.sliced(slash);
+        } else {
+            return fail(400, QStringLiteral("The request target must be an absolute path such as /v1/system/info."));
+        }
+    }
+    const qsizetype q = pathPart.indexOf('?');
+    if (q >= 0) {
+        m_request.query = pathPart.sliced(q + 1).toByteArray();
+        pathPart = pathPart.first(q);
+    }
+    m_request.path = QByteArray::fromPercentEncoding(pathPart.toByteArray());
+    if (m_request.path.contains('\0'))
+        return fail(400, QStringLiteral("The path contains an encoded NUL byte."));
+    m_state = State::Headers;
+    return true;
+}
+
+bool RequestParser::processHeaderLine(QByteArrayView line)
+{
+    m_headerBytes += line.size() + 2;
+    if (++m_headerCount > m_limits.maxHeaderCount)
+        return fail(431, QStringLiteral("The request has more than %1 header fields.").arg(m_limits.maxHeaderCount));
+    if (line.front() == ' ' || line.front() == '\t')
+        return fail(400, QStringLiteral("Folded header lines (obs-fold) are not accepted."));
+    const qsizetype colon = line.indexOf(':');
+    if (colon <= 0 || !isToken(line.first(colon)))
+        return fail(400, QStringLiteral("A header field name is malformed (no whitespace is allowed before the colon)."));
+    const QByteArrayView value = trimOws(line.sliced(colon + 1));
+    for (char c : value) {
+        if ((uchar(c) < 0x20 && c != '\t') || uchar(c) == 0x7f)
+            return fail(400, QStringLiteral("A header field value contains a control character."));
+    }
+    if (m_state == State::Trailers)
+        return true;  // trailers are counted against the limits and otherwise ignored
+    m_request.headers.emplace_back(line.first(colon).toByteArray().toLower(), value.toByteArray());
+    return true;
+}
+
+bool RequestParser::finishHead()
+{
+    int hostCount = 0;
+    int lengthCount = 0;
+    QByteArray contentLength;
+    QByteArray transferEncoding;
+    QByteArray connection;
+    QByteArray upgrade;
+    for (const auto &[name, value] : std::as_const(m_request.headers)) {
+        if (name == "host") {
+            ++hostCount;
+        } else if (name == "content-length") {
+            ++lengthCount;
+            contentLength = value;
+        } else if (name == "transfer-encoding") {
+            transferEncoding += transferEncoding.isEmpty() ? value : ',' + value;
+        } else if (name == "connection") {
+            connection += connection.isEmpty() ? value : ',' + value;
+        } else if (name == "upgrade") {
+            upgrade = value;
+        } else if (name == "expect") {
+            if (value.compare("100-continue", Qt::CaseInsensitive) != 0)
+                return fail(417, QStringLiteral("Only 'Expect: 100-continue' is supported."));
+            m_expectContinue = m_request.versionMinor == 1;
+        }
+    }
+    if (hostCount > 1 || (m_request.versionMinor == 1 && hostCount == 0))
+        return fail(400, QStringLiteral("An HTTP/1.1 request needs exactly one Host header."));
+    if (lengthCount > 0 && !transferEncoding.isEmpty())
+        return fail(400, QStringLiteral("The request has both Content-Length and Transfer-Encoding; send only one."));
+    if (lengthCount > 1)
+        return fail(400, QStringLiteral("The request has more than one Content-Length header."));
+
+    if (m_request.versionMinor == 0)
+        m_request.keepAlive = hasToken(connection, "keep-alive");
+    else
+        m_request.keepAlive = !hasToken(connection, "close");
+    m_request.upgradeWebSocket = hasToken(connection, "upgrade") && upgrade.compare("websocket", Qt::CaseInsensitive) == 0;
+
+    m_bodyLimit = m_bodyLimitResolver ? m_bodyLimitResolver(m_request) : m_limits.defaultMaxBody;
+
+    if (!transferEncoding.isEmpty()) {
+        if (m_request.versionMinor == 0)
+            return fail(400, QStringLiteral("Transfer-Encoding is not allowed in an HTTP/1.0 request."));
+        const QByteArray te = trimOws(transferEncoding).toByteArray().toLower();
+        if (te != "chunked") {
+            if (!te.endsWith("chunked") || hasToken(te.first(te.size() - 7), "chunked"))
+                return fail(400, QStringLiteral("Transfer-Encoding must end with 'chunked', once."));
+            return fail(501, QStringLiteral("Only the 'chunked' transfer coding is supported."));
+        }
+        m_chunked = true;
+        m_state = State::ChunkSize;
+        return true;
+    }
+    if (lengthCount == 1) {
+        if (contentLength.isEmpty() || contentLength.size() > 18)
+            return fail(400, QStringLiteral("Content-Length is not a valid number."));
+        for (char c : std::as_const(contentLength)) {
+            if (c < '0' || c > '9')
+                return fail(400, QStringLiteral("Content-Length is not a valid number."));
+        }
+        const qint64 length = contentLength.toLongLong();
+        if (length > m_bodyLimit)
+            return fail(413, QStringLiteral("The request body is %1 bytes; this route accepts at most %2.")
+                                 .arg(length)
+                                 .arg(m_bodyLimit));
+        if (length > 0) {
+            m_remaining = length;
+            m_request.body.reserve(qsizetype(length));
+            m_state = State::Body;
+            return true;
+        }
+    }
+    m_expectContinue = false;
+    m_state = State::Complete;
+    return true;
+}
+
+bool RequestParser::processChunkSize(QByteArrayView line)
+{
+    const qsizetype semi = line.indexOf(';');
+    const QByteArrayView digits = semi < 0 ? line : line.first(semi);
+    if (digits.isEmpty() || digits.size() > 15)
+        return fail(400, QStringLiteral("A chunk size is malformed."));
+    qint64 size = 0;
+    for (char c : digits) {
+        int v;
+        if (c >= '0' && c <= '9')
+            v = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            v = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            v = c - 'A' + 10;
+        else
+            return fail(400, QStringLiteral("A chunk size is malformed."));
+        size = size * 16 + v;
+    }
+    if (size == 0) {
+        m_state = State::Trailers;
+        return true;
+    }
+    if (m_request.body.size() + size > m_bodyLimit)
+        return fail(413, QStringLiteral("The chunked request body exceeds this route's limit of %1 bytes.").arg(m_bodyLimit));
+    m_remaining = size;
+    m_state = State::ChunkData;
+    return true;
+}
+
+} // namespace Meshdeck::Http

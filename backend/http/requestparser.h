@@ -1,0 +1,69 @@
+#pragma once
+
+#include "httptypes.h"
+
+#include <functional>
+
+namespace Meshdeck::Http {
+
+// An incremental HTTP/1.1 request parser (RFC 9112). It owns no socket: feed() it bytes as they
+// arrive and take a request once it is complete. Strict where leniency enables request smuggling:
+// CRLF line endings only, no obs-fold, no whitespace before the colon, one Host, one
+// Content-Length, never Content-Length together with Transfer-Encoding.
+class RequestParser
+{
+public:
+    enum class State { RequestLine, Headers, Body, ChunkSize, ChunkData, ChunkDataEnd, Trailers, Complete, Error };
+
+    explicit RequestParser(const Limits &limits);
+
+    // Called once the head is complete, to learn the body limit of the matched route.
+    void setBodyLimitResolver(std::function<qint64(const Request &)> resolver);
+
+    // Consumes bytes until a request is complete, an error is found, or data runs out.
+    // Returns how many bytes were consumed; bytes after a complete request are left to the caller.
+    qsizetype feed(QByteArrayView data);
+
+    State state() const { return m_state; }
+    bool isComplete() const { return m_state == State::Complete; }
+    bool hasError() const { return m_state == State::Error; }
+    // True once any byte of the next request (other than leading blank lines) has arrived.
+    bool inProgress() const { return m_started && m_state != State::Complete && m_state != State::Error; }
+    // True when the head is complete and the client asked for "Expect: 100-continue".
+    bool wantsContinue() const { return m_expectContinue && (m_state == State::Body || m_state == State::ChunkSize); }
+    void continueSent() { m_expectContinue = false; }
+
+    int errorStatus() const { return m_errorStatus; }
+    const QString &errorReason() const { return m_errorReason; }
+    // After an error, whatever of the request could be read (method and path at least, if parsed).
+    const Request &partialRequest() const { return m_request; }
+
+    Request takeRequest();
+    void reset();
+
+private:
+    bool fail(int status, QString reason);
+    bool processLine(QByteArrayView line);
+    bool processRequestLine(QByteArrayView line);
+    bool processHeaderLine(QByteArrayView line);
+    bool finishHead();
+    bool processChunkSize(QByteArrayView line);
+    qsizetype allowedLineBytes() const;
+
+    Limits m_limits;
+    std::function<qint64(const Request &)> m_bodyLimitResolver;
+    State m_state = State::RequestLine;
+    Request m_request;
+    QByteArray m_line;
+    qsizetype m_headerBytes = 0;
+    int m_headerCount = 0;
+    qint64 m_bodyLimit = 0;
+    qint64 m_remaining = 0;
+    bool m_started = false;
+    bool m_expectContinue = false;
+    bool m_chunked = false;
+    int m_errorStatus = 0;
+    QString m_errorReason;
+};
+
+} // namespace Meshdeck::Http

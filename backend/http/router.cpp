@@ -1,0 +1,129 @@
+#include "router.h"
+
+namespace Meshdeck::Http {
+
+namespace {
+std::vector<QByteArray> splitPath(QByteArrayView path)
+{
+    std::vector<QByteArray> parts;
+    for (const QByteArray &part : path.toByteArray().split('/')) {
+        if (!part.isEmpty())
+            parts.push_back(part);
+    }
+    return parts;
+}
+
+bool matchesMethod(const Route &route, QByteArrayView method)
+{
+    return route.method == method || (method == "HEAD" && route.method == "GET");
+}
+
+void appendAllow(QByteArray &allow, const Route &route)
+{
+    for (const QByteArray &m : allow.split(',')) {
+        if (m.trimmed() == route.method)
+            return;
+    }
+    if (!allow.isEmpty())
+        allow += ", ";
+    allow += route.method;
+    if (route.method == "GET")
+        allow += ", HEAD";
+}
+} // namespace
+
+Router::Router(HttpMetrics *metrics)
+    : m_metrics(metrics)
+{
+}
+
+Route &Router::insert(std::unique_ptr<Route> route)
+{
+    Q_ASSERT_X(route->pattern.startsWith('/'), "Router", "patterns start with /");
+    route->segments = splitPath(route->pattern);
+    if (m_metrics)
+        route->stats = m_metrics->routeStats(route->method, route->pattern);
+    const bool literal = !route->pattern.contains('{');
+    Route &ref = *route;
+    m_routes.push_back(std::move(route));
+    if (literal)
+        m_literal[ref.pattern].push_back(&ref);
+    else
+        m_parameterized.push_back(&ref);
+    return ref;
+}
+
+Route &Router::add(QByteArray method, QByteArray pattern, SyncHandler handler, RouteOptions options)
+{
+    auto r = std::make_unique<Route>();
+    r->method = std::move(method);
+    r->pattern = std::move(pattern);
+    r->handler = std::move(handler);
+    r->options = std::move(options);
+    return insert(std::move(r));
+}
+
+Route &Router::add(QByteArray method, QByteArray pattern, AsyncHandler handler, RouteOptions options)
+{
+    auto r = std::make_unique<Route>();
+    r->method = std::move(method);
+    r->pattern = std::move(pattern);
+    r->handler = std::move(handler);
+    r->options = std::move(options);
+    return insert(std::move(r));
+}
+
+Route &Router::addWebSocket(QByteArray pattern, WebSocketHandler handler, RouteOptions options)
+{
+    auto r = std::make_unique<Route>();
+    r->method = "GET";
+    r->pattern = std::move(pattern);
+    r->handler = std::move(handler);
+    r->options = std::move(options);
+    return insert(std::move(r));
+}
+
+Router::Match Router::match(QByteArrayView method, QByteArrayView path) const
+{
+    Match result;
+    QByteArrayView normalized = path;
+    if (normalized.size() > 1 && normalized.endsWith('/'))
+        normalized.chop(1);
+    if (auto it = m_literal.constFind(normalized.toByteArray()); it != m_literal.cend()) {
+        for (const Route *route : *it) {
+            if (matchesMethod(*route, method)) {
+                result.route = route;
+                return result;
+            }
+            appendAllow(result.allow, *route);
+        }
+    }
+    if (m_parameterized.empty())
+        return result;
+    const std::vector<QByteArray> parts = splitPath(normalized);
+    for (const Route *route : m_parameterized) {
+        if (route->segments.size() != parts.size())
+            continue;
+        QHash<QString, QString> params;
+        bool ok = true;
+        for (size_t i = 0; i < parts.size() && ok; ++i) {
+            const QByteArray &seg = route->segments[i];
+            if (seg.startsWith('{') && seg.endsWith('}'))
+                params.insert(QString::fromUtf8(seg.sliced(1, seg.size() - 2)), QString::fromUtf8(parts[i]));
+            else
+                ok = seg == parts[i];
+        }
+        if (!ok)
+            continue;
+        if (matchesMethod(*route, method)) {
+            result.route = route;
+            result.params = std::move(params);
+            result.allow.clear();
+            return result;
+        }
+        appendAllow(result.allow, *route);
+    }
+    return result;
+}
+
+} // namespace Meshdeck::Http

@@ -1,0 +1,44 @@
+#include "core/backend.h"
+#include "core/unixsignals.h"
+
+#include <QCoreApplication>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace Meshdeck;
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("meshdeckd"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(MESHDECK_VERSION));
+    qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-debug}debug%{endif}%{if-info}info%{endif}"
+                                      "%{if-warning}warning%{endif}%{if-critical}error%{endif}%{if-fatal}fatal%{endif} "
+                                      "%{category}: %{message}"));
+
+    BackendSettings settings;
+    QString error;
+    if (!parseCommandLine(app.arguments(), &settings, &error)) {
+        std::fprintf(stderr, "meshdeckd: %s\n", qPrintable(error));
+        return ExitUsage;
+    }
+    applyLogLevel(settings.logLevel);
+
+    Backend backend(std::move(settings));
+    UnixSignalWatcher signalWatcher;
+    bool stopping = false;
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &app, [&] {
+        if (stopping)
+            return;
+        stopping = true;
+        QCoro::connect(backend.stop(), &app, [] { QCoreApplication::exit(ExitOk); });
+    });
+    QTimer::singleShot(0, &app, [&] {
+        QCoro::connect(backend.start(), &app, [](int code) {
+            if (code != ExitOk)
+                QCoreApplication::exit(code);
+        });
+    });
+    return app.exec();
+}

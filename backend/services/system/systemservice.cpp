@@ -1,0 +1,78 @@
+#include "systemservice.h"
+
+#include "systemroutes.h"
+#include "systemstore.h"
+
+#include "http/metrics.h"
+#include "storage/database.h"
+
+#include <QCoreApplication>
+
+namespace Meshdeck::System {
+
+SystemService::SystemService(SystemSettings settings, Storage::Database *database, Http::HttpMetrics *metrics,
+                             std::function<bool()> acceptingRequests)
+    : m_settings(std::move(settings))
+    , m_database(database)
+    , m_metrics(metrics)
+    , m_acceptingRequests(std::move(acceptingRequests))
+    , m_store(std::make_unique<SystemStore>(database))
+{
+    m_uptime.start();
+    m_startedAt = QDateTime::currentDateTimeUtc();
+}
+
+SystemService::~SystemService() = default;
+
+std::vector<Storage::Migration> SystemService::migrations() const
+{
+    return SystemStore::migrations();
+}
+
+void SystemService::registerRoutes(Http::Router &router)
+{
+    m_router = &router;
+    SystemRoutes::install(router, this);
+}
+
+QCoro::Task<QString> SystemService::start()
+{
+    m_nodeId = co_await m_store->loadOrCreateNodeId();
+    if (m_nodeId.isEmpty())
+        co_return QStringLiteral("could not read or create the node identity");
+    m_started = true;
+    co_return QString();
+}
+
+QJsonObject SystemService::info() const
+{
+    return QJsonObject{
+        {QStringLiteral("name"), QStringLiteral("meshdeckd")},
+        {QStringLiteral("version"), m_settings.version},
+        {QStringLiteral("mode"), m_settings.mode},
+        {QStringLiteral("nodeId"), m_nodeId},
+        {QStringLiteral("dataDir"), m_settings.dataDir},
+        {QStringLiteral("startedAt"), m_startedAt.toString(Qt::ISODateWithMs)},
+        {QStringLiteral("uptimeSeconds"), double(m_uptime.elapsed()) / 1000.0},
+        {QStringLiteral("pid"), qint64(QCoreApplication::applicationPid())},
+        {QStringLiteral("qtVersion"), QString::fromLatin1(qVersion())},
+    };
+}
+
+bool SystemService::isReady() const
+{
+    return readinessProblem().isEmpty();
+}
+
+QString SystemService::readinessProblem() const
+{
+    if (!m_database->isOpen())
+        return QStringLiteral("The database is not open.");
+    if (!m_started)
+        return QStringLiteral("The services are still starting.");
+    if (m_acceptingRequests && !m_acceptingRequests())
+        return QStringLiteral("The node is shutting down and finishing its in-flight requests.");
+    return {};
+}
+
+} // namespace Meshdeck::System

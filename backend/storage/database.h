@@ -1,0 +1,84 @@
+#pragma once
+
+#include "migrations.h"
+
+#include <QFuture>
+#include <QObject>
+#include <QPromise>
+#include <QSqlDatabase>
+
+#include <QCoroFuture>
+#include <QCoroTask>
+
+#include <exception>
+#include <memory>
+#include <type_traits>
+
+class QThread;
+
+namespace Meshdeck::Storage {
+
+// The database owns one connection on one dedicated thread; every query runs there, so the
+// event-loop threads never block on disk. Callers co_await the QFuture that run() returns.
+class Database : public QObject
+{
+    Q_OBJECT
+public:
+    struct OpenResult {
+        bool ok = false;
+        bool newerThanCode = false;
+        QString error;
+    };
+
+    explicit Database(QObject *parent = nullptr);
+    ~Database() override;
+
+    // Opens (creating if needed) an SQLite file in WAL mode with synchronous=FULL and migrates it.
+    QCoro::Task<OpenResult> open(QString path, std::vector<ComponentSchema> schemas);
+    // Runs `work(QSqlDatabase &)` on the database thread. Exceptions reach the awaiting caller.
+    template<typename Work>
+    auto run(Work work) -> QFuture<std::invoke_result_t<Work, QSqlDatabase &>>;
+    QCoro::Task<void> close();
+
+    bool isOpen() const { return m_open; }
+    QString path() const { return m_path; }
+
+private:
+    class Worker;
+    QFuture<OpenResult> openOnThread(const QString &path, const std::vector<ComponentSchema> &schemas);
+    QThread *m_thread;
+    Worker *m_worker;
+    QString m_path;
+    bool m_open = false;
+
+public:
+    QSqlDatabase &connectionForWorker();  // only valid on the database thread
+    QObject *workerObject() const;
+};
+
+template<typename Work>
+auto Database::run(Work work) -> QFuture<std::invoke_result_t<Work, QSqlDatabase &>>
+{
+    using Result = std::invoke_result_t<Work, QSqlDatabase &>;
+    auto promise = std::make_shared<QPromise<Result>>();
+    QFuture<Result> future = promise->future();
+    promise->start();
+    QMetaObject::invokeMethod(
+        workerObject(),
+        [this, promise, work = std::move(work)]() mutable {
+            try {
+                if constexpr (std::is_void_v<Result>) {
+                    work(connectionForWorker());
+                } else {
+                    promise->addResult(work(connectionForWorker()));
+                }
+            } catch (...) {
+                promise->setException(std::current_exception());
+            }
+            promise->finish();
+        },
+        Qt::QueuedConnection);
+    return future;
+}
+
+} // namespace Meshdeck::Storage

@@ -1,0 +1,120 @@
+#include "migrations.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace Meshdeck::Storage {
+
+namespace {
+bool exec(QSqlDatabase &db, const QString &sql, QString *error)
+{
+    QSqlQuery q(db);
+    if (!q.exec(sql)) {
+        *error = q.lastError().text();
+        return false;
+    }
+    return true;
+}
+} // namespace
+
+int schemaVersion(QSqlDatabase &db, const QString &component)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations WHERE component = ?"));
+    q.addBindValue(component);
+    if (!q.exec() || !q.next())
+        return 0;
+    return q.value(0).toInt();
+}
+
+MigrationResult migrate(QSqlDatabase &db, const std::vector<ComponentSchema> &schemas)
+{
+    MigrationResult result;
+    if (!exec(db,
+              QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                             " component TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL,"
+                             " applied_at TEXT NOT NULL, PRIMARY KEY (component, version))"),
+              &result.error))
+        return result;
+
+    QHash<QString, int> recorded;
+    {
+        QSqlQuery q(db);
+        if (!q.exec(QStringLiteral("SELECT component, MAX(version) FROM schema_migrations GROUP BY component"))) {
+            result.error = q.lastError().text();
+            return result;
+        }
+        while (q.next())
+            recorded.insert(q.value(0).toString(), q.value(1).toInt());
+    }
+
+    // Refuse before touching anything: a newer version of any component, or a component this
+    // build does not know, means a newer meshdeckd wrote this file.
+    QHash<QString, int> known;
+    for (const auto &schema : schemas)
+        known.insert(schema.component, schema.migrations.empty() ? 0 : schema.migrations.back().version);
+    for (auto it = recorded.cbegin(); it != recorded.cend(); ++it) {
+        const int codeVersion = known.value(it.key(), -1);
+        if (codeVersion < it.value()) {
+            result.newerThanCode = true;
+            result.error = codeVersion < 0
+                               ? QStringLiteral("the database has a '%1' schema (version %2) that this meshdeckd does "
+                                                "not know; it was written by a newer meshdeckd")
+                                     .arg(it.key())
+                                     .arg(it.value())
+                               : QStringLiteral("the database's '%1' schema is version %2, newer than the %3 this "
+                                                "meshdeckd supports; it was written by a newer meshdeckd")
+                                     .arg(it.key())
+                                     .arg(it.value())
+                                     .arg(codeVersion);
+            return result;
+        }
+    }
+
+    for (const auto &schema : schemas) {
+        const int current = recorded.value(schema.component, 0);
+        for (const Migration &m : schema.migrations) {
+            if (m.version <= current)
+                continue;
+            if (!db.transaction()) {
+                result.error = db.lastError().text();
+                return result;
+            }
+            bool ok = true;
+            for (const QString &statement : m.statements) {
+                if (!exec(db, statement, &result.error)) {
+                    ok = false;
+                    break;
+                }
+            }
+            if (ok) {
+                QSqlQuery q(db);
+                q.prepare(QStringLiteral(
+                    "INSERT INTO schema_migrations (component, version, name, applied_at) VALUES (?, ?, ?, ?)"));
+                q.addBindValue(schema.component);
+                q.addBindValue(m.version);
+                q.addBindValue(m.name);
+                q.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+                ok = q.exec();
+                if (!ok)
+                    result.error = q.lastError().text();
+            }
+            if (!ok || !db.commit()) {
+                if (ok)
+                    result.error = db.lastError().text();
+                db.rollback();
+                result.error = QStringLiteral("migration %1 '%2' of %3 failed: %4")
+                                   .arg(m.version)
+                                   .arg(m.name, schema.component, result.error);
+                return result;
+            }
+            ++result.applied;
+        }
+    }
+    result.ok = true;
+    return result;
+}
+
+} // namespace Meshdeck::Storage

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs, with apt, every Debian 12 package that building, testing and running Meshdeck need.
+# Idempotent: when everything is present it only checks (no apt-get update, no download).
+# Debian's QML module packages do not depend on each other, so each qml6-module-* the UI
+# imports is listed here and in the .deb's Depends (installer/CMakeLists.txt).
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config git clang-14 libclang-rt-14-dev
+  # Qt 6.4 and its tools
+  qt6-base-dev qt6-base-dev-tools qt6-declarative-dev qt6-declarative-dev-tools
+  qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev
+  libqt6sql6-sqlite libqt6sql6-psql libqt6svg6 qt6-qpa-plugins libqt6opengl6
+  # the QML modules the console imports (runtime)
+  qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
+  qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-templates
+  qml6-module-qtquick-layouts qml6-module-qtquick-window qml6-module-qt-labs-settings
+  qml6-module-qttest
+  # libraries
+  qcoro-qt6-dev libsodium-dev
+  # tests and benchmarks
+  xvfb xauth curl python3 nginx-light wrk procps
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup-deps: missing packages: ${missing[*]}" >&2
+  echo "setup-deps: run this script as root (or with sudo) to install them" >&2
+  exit 1
+fi
+
+echo "setup-deps: installing ${#missing[@]} packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
+# The benchmark starts its own nginx on loopback; the packaged service must not hold port 80.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nginx 2>/dev/null; then
+  systemctl disable --now nginx >/dev/null 2>&1 || true
+fi
+echo "setup-deps: done"

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QJsonDocument>
+#include <QObject>
+#include <QUrl>
+
+#include <QCoroTask>
+
+namespace Meshdeck::Console {
+
+// The outcome of one API call; `error` is a sentence a person can act on when ok() is false.
+struct ApiReply {
+    int status = 0;  // 0: no HTTP answer (connection refused, timeout, TLS failure)
+    QJsonDocument json;
+    QString error;
+    bool ok() const { return status >= 200 && status < 300; }
+};
+
+// The console's one seam to a backend: the real client speaks HTTP to meshdeckd, the fake serves
+// canned JSON to tests and the offline UI.
+class ApiClient : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+
+    virtual void setEndpoint(const QUrl &baseUrl, const QByteArray &token) = 0;
+    virtual QUrl baseUrl() const = 0;
+    virtual QCoro::Task<ApiReply> get(QString path) = 0;
+};
+
+// Turns an error body (RFC 9457 problem+json or anything else) into one readable sentence.
+QString describeHttpError(int status, const QByteArray &body);
+
+} // namespace Meshdeck::Console

@@ -1,0 +1,76 @@
+#include "httpapiclient.h"
+
+#include <QJsonObject>
+#include <QNetworkReply>
+#include <QPointer>
+
+#include <QCoroNetworkReply>
+
+namespace Meshdeck::Console {
+
+QString describeHttpError(int status, const QByteArray &body)
+{
+    const QJsonObject problem = QJsonDocument::fromJson(body).object();
+    const QString detail = problem.value(QStringLiteral("detail")).toString();
+    const QString title = problem.value(QStringLiteral("title")).toString();
+    if (!detail.isEmpty())
+        return detail;
+    if (!title.isEmpty())
+        return ApiClient::tr("%1 (HTTP %2)").arg(title).arg(status);
+    return ApiClient::tr("The backend answered HTTP %1.").arg(status);
+}
+
+HttpApiClient::HttpApiClient(QObject *parent)
+    : ApiClient(parent)
+{
+    // A console talks to one API: no redirects to elsewhere, no cookies, no cache.
+    m_network.setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+    m_network.setCookieJar(nullptr);
+}
+
+void HttpApiClient::setEndpoint(const QUrl &baseUrl, const QByteArray &token)
+{
+    m_baseUrl = baseUrl;
+    m_token = token;
+}
+
+QCoro::Task<ApiReply> HttpApiClient::get(QString path)
+{
+    QUrl url = m_baseUrl;
+    url.setPath(path);
+    QNetworkRequest request(url);
+    request.setTransferTimeout(m_timeoutMs);
+    request.setRawHeader("Accept", "application/json, application/problem+json");
+    if (!m_token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_token);
+    QPointer<QNetworkReply> reply = m_network.get(request);
+    co_await reply.get();
+    ApiReply result;
+    if (!reply) {
+        result.error = tr("The request was abandoned.");
+        co_return result;
+    }
+    reply->deleteLater();
+    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QByteArray body = reply->readAll();
+    if (result.status == 0) {
+        switch (reply->error()) {
+        case QNetworkReply::ConnectionRefusedError:
+            result.error = tr("Nothing is listening at %1. Is meshdeckd running?").arg(m_baseUrl.toDisplayString());
+            break;
+        case QNetworkReply::OperationCanceledError:
+        case QNetworkReply::TimeoutError:
+            result.error = tr("%1 did not answer within %2 s.").arg(m_baseUrl.toDisplayString()).arg(m_timeoutMs / 1000);
+            break;
+        default:
+            result.error = tr("Cannot reach %1: %2").arg(m_baseUrl.toDisplayString(), reply->errorString());
+        }
+        co_return result;
+    }
+    result.json = QJsonDocument::fromJson(body);
+    if (!result.ok())
+        result.error = describeHttpError(result.status, body);
+    co_return result;
+}
+
+} // namespace Meshdeck::Console

@@ -1,0 +1,52 @@
+#include "appsettings.h"
+
+namespace Meshdeck::Console {
+
+AppSettings::AppSettings(QObject *parent)
+    : QObject(parent)
+{
+    m_theme = m_settings.value(QStringLiteral("appearance/theme"), QStringLiteral("light")).toString();
+    if (m_theme != QLatin1String("dark"))
+        m_theme = QStringLiteral("light");
+    m_language = m_settings.value(QStringLiteral("appearance/language")).toString();
+    if (!m_language.isEmpty() && !availableLanguages().contains(m_language))
+        m_language.clear();
+}
+
+void AppSettings::setTheme(const QString &theme)
+{
+    const QString value = theme == QLatin1String("dark") ? theme : QStringLiteral("light");
+    m_settings.setValue(QStringLiteral("appearance/theme"), value);
+    overrideTheme(value);
+}
+
+void AppSettings::overrideTheme(const QString &theme)
+{
+    const QString value = theme == QLatin1String("dark") ? theme : QStringLiteral("light");
+    if (value == m_theme)
+        return;
+    m_theme = value;
+    Q_EMIT themeChanged();
+}
+
+void AppSettings::setLanguage(const QString &language)
+{
+    m_settings.setValue(QStringLiteral("appearance/language"), language);
+    overrideLanguage(language);
+}
+
+void AppSettings::overrideLanguage(const QString &language)
+{
+    const QString value = availableLanguages().contains(language) ? language : QString();
+    if (value == m_language)
+        return;
+    m_language = value;
+    Q_EMIT languageChanged();
+}
+
+QStringList AppSettings::availableLanguages() const
+{
+    return {QStringLiteral("en"), QStringLiteral("de")};
+}
+
+} // namespace Meshdeck::Console

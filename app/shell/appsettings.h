@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QObject>
+#include <QQmlEngine>
+#include <QSettings>
+
+namespace Meshdeck::Console {
+
+// The console's preferences, kept with QSettings in the XDG config location.
+class AppSettings : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("Use Console.settings")
+    Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY themeChanged)
+    Q_PROPERTY(bool dark READ isDark NOTIFY themeChanged)
+    Q_PROPERTY(QString language READ language WRITE setLanguage NOTIFY languageChanged)
+    Q_PROPERTY(QStringList availableLanguages READ availableLanguages CONSTANT)
+public:
+    explicit AppSettings(QObject *parent = nullptr);
+
+    QString theme() const { return m_theme; }  // "light" or "dark"
+    void setTheme(const QString &theme);
+    bool isDark() const { return m_theme == QLatin1String("dark"); }
+
+    QString language() const { return m_language; }  // "" follows the system locale
+    void setLanguage(const QString &language);
+    QStringList availableLanguages() const;
+
+    // Command-line overrides for this run only; not saved.
+    void overrideTheme(const QString &theme);
+    void overrideLanguage(const QString &language);
+
+Q_SIGNALS:
+    void themeChanged();
+    void languageChanged();
+
+private:
+    QSettings m_settings;
+    QString m_theme;
+    QString m_language;
+};
+
+} // namespace Meshdeck::Console

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "appsettings.h"
+#include "backendconnection.h"
+#include "navigationmodel.h"
+
+#include "localstack/localstack.h"
+
+#include <QObject>
+#include <QQmlEngine>
+#include <QTranslator>
+
+#include <memory>
+
+namespace Meshdeck::Console {
+
+// Everything the QML pages reach: settings, the local stack, the attached backend, navigation.
+// main() (or a test) builds it and hands it to QML as the Console singleton.
+class Console : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_SINGLETON
+    Q_PROPERTY(AppSettings *settings READ settings CONSTANT)
+    Q_PROPERTY(LocalStack *localStack READ localStack CONSTANT)
+    Q_PROPERTY(BackendConnection *connection READ connection CONSTANT)
+    Q_PROPERTY(NavigationModel *navigation READ navigation CONSTANT)
+    Q_PROPERTY(bool localMode READ isLocalMode CONSTANT)
+    Q_PROPERTY(QString version READ version CONSTANT)
+public:
+    struct Options {
+        QString backendProgram;  // empty: beside the console
+        QString dataDir;         // the local stack's data directory
+        QUrl attachUrl;          // set: attach to a running backend instead of starting one
+        QByteArray attachToken;
+        BackendConnection::Settings connection;
+    };
+
+    Console(Options options, ApiClient *api, QObject *parent = nullptr);
+    ~Console() override;
+
+    static void setInstance(Console *console);
+    static Console *instance();
+    static Console *create(QQmlEngine *engine, QJSEngine *);
+
+    AppSettings *settings() { return &m_settings; }
+    LocalStack *localStack() { return m_localStack.get(); }
+    BackendConnection *connection() { return m_connection.get(); }
+    NavigationModel *navigation() { return &m_navigation; }
+    bool isLocalMode() const { return m_options.attachUrl.isEmpty(); }
+    QString version() const;
+
+    // Starts the local stack (local mode) or attaches to the given backend.
+    void startUp();
+    // Loads the translation for the chosen language (or the system's) and retranslates QML.
+    void applyLanguage(QQmlEngine *engine);
+    QString effectiveLanguage() const;
+
+private:
+    Options m_options;
+    AppSettings m_settings;
+    NavigationModel m_navigation;
+    std::unique_ptr<LocalStack> m_localStack;
+    std::unique_ptr<BackendConnection> m_connection;
+    std::unique_ptr<QTranslator> m_translator;
+};
+
+} // namespace Meshdeck::Console

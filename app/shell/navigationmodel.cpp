@@ -1,0 +1,72 @@
+#include "navigationmodel.h"
+
+namespace Meshdeck::Console {
+
+NavigationModel::NavigationModel(QObject *parent)
+    : QAbstractListModel(parent)
+    , m_pages{
+          {QStringLiteral("overview"), QT_TR_NOOP("Overview"), true, QStringLiteral("system")},
+          {QStringLiteral("services"), QT_TR_NOOP("Services"), false, QStringLiteral("registry")},
+          {QStringLiteral("gateway"), QT_TR_NOOP("Gateway"), false, QStringLiteral("gateway")},
+          {QStringLiteral("events"), QT_TR_NOOP("Events"), false, QStringLiteral("events")},
+          {QStringLiteral("deployments"), QT_TR_NOOP("Deployments"), false, QStringLiteral("sites")},
+          {QStringLiteral("chat"), QT_TR_NOOP("Chat"), false, QStringLiteral("chat")},
+          {QStringLiteral("access"), QT_TR_NOOP("Access"), false, QStringLiteral("auth")},
+          {QStringLiteral("localstack"), QT_TR_NOOP("Local stack"), true, {}},
+          {QStringLiteral("settings"), QT_TR_NOOP("Settings"), true, {}},
+      }
+{
+}
+
+int NavigationModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_pages.size());
+}
+
+QVariant NavigationModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Page &page = m_pages[size_t(index.row())];
+    switch (role) {
+    case Qt::DisplayRole:
+    case TitleRole:
+        return tr(page.title);
+    case PageIdRole:
+        return page.id;
+    case AvailableRole:
+        return page.available;
+    case ServiceRole:
+        return page.service;
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> NavigationModel::roleNames() const
+{
+    return {{PageIdRole, "pageId"}, {TitleRole, "title"}, {AvailableRole, "available"}, {ServiceRole, "service"}};
+}
+
+int NavigationModel::indexOf(const QString &pageId) const
+{
+    for (size_t i = 0; i < m_pages.size(); ++i) {
+        if (m_pages[i].id == pageId)
+            return int(i);
+    }
+    return -1;
+}
+
+QString NavigationModel::titleOf(const QString &pageId) const
+{
+    const int row = indexOf(pageId);
+    return row < 0 ? QString() : tr(m_pages[size_t(row)].title);
+}
+
+void NavigationModel::retranslate()
+{
+    if (!m_pages.empty())
+        Q_EMIT dataChanged(index(0), index(int(m_pages.size()) - 1), {TitleRole, Qt::DisplayRole});
+}
+
+} // namespace Meshdeck::Console

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QAbstractListModel>
+#include <QQmlEngine>
+
+namespace Meshdeck::Console {
+
+// The sidebar's pages. `available` is false for pages whose backend service does not exist yet:
+// the page says so instead of showing anything invented.
+class NavigationModel : public QAbstractListModel
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("Use Console.navigation")
+public:
+    enum Role { PageIdRole = Qt::UserRole + 1, TitleRole, AvailableRole, ServiceRole };
+    Q_ENUM(Role)
+
+    explicit NavigationModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    Q_INVOKABLE int indexOf(const QString &pageId) const;
+    Q_INVOKABLE QString titleOf(const QString &pageId) const;
+    // Titles are translated when read; call after the language changes.
+    void retranslate();
+
+private:
+    struct Page {
+        QString id;
+        const char *title;
+        bool available;
+        QString service;  // the backend service the page needs
+    };
+    std::vector<Page> m_pages;
+};
+
+} // namespace Meshdeck::Console

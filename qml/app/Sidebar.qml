@@ -1,0 +1,69 @@
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Meshdeck.Core
+import Meshdeck.Theme
+
+Rectangle {
+    id: sidebar
+    property string currentPage
+    signal pageRequested(string pageId)
+
+    color: Theme.sidebar
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        Label {
+            text: "Meshdeck"
+            font.pixelSize: 20
+            font.bold: true
+            color: Theme.text
+            Layout.margins: Theme.spacing * 1.5
+        }
+
+        ListView {
+            id: list
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            model: Console.navigation
+            keyNavigationEnabled: true
+            focus: true
+            currentIndex: Console.navigation.indexOf(sidebar.currentPage)
+
+            delegate: ItemDelegate {
+                id: entry
+                required property int index
+                required property string pageId
+                required property string title
+                required property bool available
+
+                width: list.width
+                highlighted: ListView.isCurrentItem
+                onClicked: sidebar.pageRequested(pageId)
+                Keys.onReturnPressed: sidebar.pageRequested(pageId)
+
+                contentItem: RowLayout {
+                    spacing: 8
+                    Label {
+                        text: entry.title
+                        color: entry.available ? Theme.text : Theme.mutedText
+                        font.bold: entry.highlighted
+                        Layout.fillWidth: true
+                    }
+                    Label {
+                        visible: !entry.available
+                        text: qsTr("not yet")
+                        font.pixelSize: 10
+                        color: Theme.mutedText
+                    }
+                }
+                background: Rectangle {
+                    color: entry.highlighted ? Theme.selection : "transparent"
+                }
+            }
+        }
+    }
+}

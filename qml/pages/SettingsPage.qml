@@ -1,0 +1,63 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Meshdeck.Core
+import Meshdeck.Theme
+
+ColumnLayout {
+    id: page
+    objectName: "settingsPage"
+    spacing: Theme.spacing
+
+    PageHeader {
+        Layout.margins: Theme.spacing * 2
+        Layout.bottomMargin: 0
+        title: qsTr("Settings")
+    }
+
+    Card {
+        Layout.fillWidth: true
+        Layout.leftMargin: Theme.spacing * 2
+        Layout.rightMargin: Theme.spacing * 2
+        title: qsTr("Appearance")
+
+        RowLayout {
+            spacing: Theme.spacing
+            Label {
+                text: qsTr("Dark theme")
+                color: Theme.text
+                Layout.preferredWidth: 140
+            }
+            Switch {
+                objectName: "darkThemeSwitch"
+                checked: Console.settings.dark
+                onToggled: Console.settings.theme = checked ? "dark" : "light"
+            }
+        }
+        RowLayout {
+            spacing: Theme.spacing
+            Label {
+                text: qsTr("Language")
+                color: Theme.text
+                Layout.preferredWidth: 140
+            }
+            ComboBox {
+                id: languageBox
+                objectName: "languageBox"
+                textRole: "name"
+                valueRole: "code"
+                model: [
+                    { code: "", name: qsTr("System language") },
+                    { code: "en", name: "English" },
+                    { code: "de", name: "Deutsch" }
+                ]
+                Component.onCompleted: currentIndex = indexOfValue(Console.settings.language)
+                onActivated: Console.settings.language = currentValue
+            }
+        }
+    }
+
+    Item {
+        Layout.fillHeight: true
+    }
+}

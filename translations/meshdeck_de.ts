@@ -1,0 +1,398 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>LocalStackPage</name>
+    <message>
+        <source>Local stack</source>
+        <translation>Lokaler Stack</translation>
+    </message>
+    <message>
+        <source>meshdeckd running on this machine, started by the console</source>
+        <translation>meshdeckd auf diesem Rechner, von der Konsole gestartet</translation>
+    </message>
+    <message>
+        <source>The console is attached to a remote backend; the local stack is not in use.</source>
+        <translation>Die Konsole ist mit einem entfernten Backend verbunden; der lokale Stack wird nicht verwendet.</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stoppen</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>Neu starten</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Process</source>
+        <translation>Prozess</translation>
+    </message>
+    <message>
+        <source>pid %1</source>
+        <translation>PID %1</translation>
+    </message>
+    <message>
+        <source>Program</source>
+        <translation>Programm</translation>
+    </message>
+    <message>
+        <source>Data directory</source>
+        <translation>Datenverzeichnis</translation>
+    </message>
+    <message>
+        <source>No log lines yet. Start the local stack to see meshdeckd&apos;s log here.</source>
+        <translation>Noch keine Logzeilen. Starten Sie den lokalen Stack, um hier das Log von meshdeckd zu sehen.</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>Meshdeck</source>
+        <translation>Meshdeck</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::ApiClient</name>
+    <message>
+        <source>%1 (HTTP %2)</source>
+        <translation>%1 (HTTP %2)</translation>
+    </message>
+    <message>
+        <source>The backend answered HTTP %1.</source>
+        <translation>Das Backend antwortete mit HTTP %1.</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::FakeApiClient</name>
+    <message>
+        <source>Nothing is listening at %1. Is meshdeckd running?</source>
+        <translation>Unter %1 lauscht nichts. Läuft meshdeckd?</translation>
+    </message>
+    <message>
+        <source>There is no route %1.</source>
+        <translation>Es gibt keine Route %1.</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::HttpApiClient</name>
+    <message>
+        <source>The request was abandoned.</source>
+        <translation>Die Anfrage wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Nothing is listening at %1. Is meshdeckd running?</source>
+        <translation>Unter %1 lauscht nichts. Läuft meshdeckd?</translation>
+    </message>
+    <message>
+        <source>%1 did not answer within %2 s.</source>
+        <translation>%1 hat nicht innerhalb von %2 s geantwortet.</translation>
+    </message>
+    <message>
+        <source>Cannot reach %1: %2</source>
+        <translation>%1 ist nicht erreichbar: %2</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::LocalStack</name>
+    <message>
+        <source>The backend program %1 is missing or not executable. Reinstall Meshdeck or pass --backend PATH.</source>
+        <translation>Das Backend-Programm %1 fehlt oder ist nicht ausführbar. Installieren Sie Meshdeck neu oder geben Sie --backend PFAD an.</translation>
+    </message>
+    <message>
+        <source>Cannot create the data directory %1.</source>
+        <translation>Das Datenverzeichnis %1 kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>Could not run %1: %2</source>
+        <translation>%1 konnte nicht ausgeführt werden: %2</translation>
+    </message>
+    <message>
+        <source>— starting %1 %2</source>
+        <translation>— starte %1 %2</translation>
+    </message>
+    <message>
+        <source>meshdeckd started but its ready line could not be used (url %1, token file %2).</source>
+        <translation>meshdeckd ist gestartet, aber seine Bereitschaftszeile war unbrauchbar (URL %1, Token-Datei %2).</translation>
+    </message>
+    <message>
+        <source>— meshdeckd exited (%1)</source>
+        <translation>— meshdeckd beendet (%1)</translation>
+    </message>
+    <message>
+        <source>crashed</source>
+        <translation>abgestürzt</translation>
+    </message>
+    <message>
+        <source>code %1</source>
+        <translation>Code %1</translation>
+    </message>
+    <message>
+        <source>meshdeckd crashed.</source>
+        <translation>meshdeckd ist abgestürzt.</translation>
+    </message>
+    <message>
+        <source>meshdeckd refused the data directory: its database was written by a newer version.</source>
+        <translation>meshdeckd lehnt das Datenverzeichnis ab: Die Datenbank wurde von einer neueren Version geschrieben.</translation>
+    </message>
+    <message>
+        <source>meshdeckd exited with code %1.</source>
+        <translation>meshdeckd wurde mit Code %1 beendet.</translation>
+    </message>
+    <message>
+        <source>meshdeckd did not report ready within %1 s.</source>
+        <translation>meshdeckd hat sich nicht innerhalb von %1 s bereit gemeldet.</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::NavigationModel</name>
+    <message>
+        <source>Overview</source>
+        <translation>Übersicht</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>Dienste</translation>
+    </message>
+    <message>
+        <source>Gateway</source>
+        <translation>Gateway</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>Ereignisse</translation>
+    </message>
+    <message>
+        <source>Deployments</source>
+        <translation>Deployments</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <source>Access</source>
+        <translation>Zugriff</translation>
+    </message>
+    <message>
+        <source>Local stack</source>
+        <translation>Lokaler Stack</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewPage</name>
+    <message>
+        <source>%1 d %2 h %3 min</source>
+        <translation>%1 T %2 h %3 min</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>Übersicht</translation>
+    </message>
+    <message>
+        <source>Local stack on this machine</source>
+        <translation>Lokaler Stack auf diesem Rechner</translation>
+    </message>
+    <message>
+        <source>Remote backend</source>
+        <translation>Entferntes Backend</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Verbindung</translation>
+    </message>
+    <message>
+        <source>%1 Retrying in %2 s.</source>
+        <translation>%1 Neuer Versuch in %2 s.</translation>
+    </message>
+    <message>
+        <source>Retry now</source>
+        <translation>Jetzt erneut versuchen</translation>
+    </message>
+    <message>
+        <source>Start the local stack again</source>
+        <translation>Lokalen Stack erneut starten</translation>
+    </message>
+    <message>
+        <source>Backend</source>
+        <translation>Backend</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>Modus</translation>
+    </message>
+    <message>
+        <source>Local (SQLite, one process)</source>
+        <translation>Lokal (SQLite, ein Prozess)</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Knoten</translation>
+    </message>
+    <message>
+        <source>Up for</source>
+        <translation>Läuft seit</translation>
+    </message>
+    <message>
+        <source>Data directory</source>
+        <translation>Datenverzeichnis</translation>
+    </message>
+    <message>
+        <source>Platform health</source>
+        <translation>Zustand der Plattform</translation>
+    </message>
+    <message>
+        <source>Services, gateway traffic, error rate, p95 latency, event rate and running builds will appear here once this backend provides the registry, gateway, events and deployments services. Nothing is shown until then.</source>
+        <translation>Dienste, Gateway-Verkehr, Fehlerquote, p95-Latenz, Ereignisrate und laufende Builds erscheinen hier, sobald dieses Backend die Dienste Registry, Gateway, Ereignisse und Deployments bereitstellt. Bis dahin wird nichts angezeigt.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation>Darstellung</translation>
+    </message>
+    <message>
+        <source>Dark theme</source>
+        <translation>Dunkles Design</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>Systemsprache</translation>
+    </message>
+</context>
+<context>
+    <name>Sidebar</name>
+    <message>
+        <source>not yet</source>
+        <translation>noch nicht</translation>
+    </message>
+</context>
+<context>
+    <name>StateText</name>
+    <message>
+        <source>Connected</source>
+        <translation>Verbunden</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Verbinde…</translation>
+    </message>
+    <message>
+        <source>Reconnecting…</source>
+        <translation>Verbinde erneut…</translation>
+    </message>
+    <message>
+        <source>Not attached</source>
+        <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>Starting</source>
+        <translation>Startet</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <source>Stopping</source>
+        <translation>Stoppt</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Gestoppt</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <source>Local stack · %1</source>
+        <translation>Lokaler Stack · %1</translation>
+    </message>
+    <message>
+        <source>Meshdeck %1</source>
+        <translation>Meshdeck %1</translation>
+    </message>
+</context>
+<context>
+    <name>UnavailablePage</name>
+    <message>
+        <source>This backend has no %1 service yet, so there is nothing to show here. The page will fill in when meshdeckd provides it.</source>
+        <translation>Dieses Backend hat noch keinen Dienst %1, daher gibt es hier nichts anzuzeigen. Die Seite füllt sich, sobald meshdeckd ihn bereitstellt.</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Meshdeck admin console.</source>
+        <translation>Meshdeck-Administrationskonsole.</translation>
+    </message>
+    <message>
+        <source>The meshdeckd to start for the local stack.</source>
+        <translation>Das meshdeckd, das für den lokalen Stack gestartet wird.</translation>
+    </message>
+    <message>
+        <source>The local stack&apos;s data directory.</source>
+        <translation>Das Datenverzeichnis des lokalen Stacks.</translation>
+    </message>
+    <message>
+        <source>Attach to a running backend instead of starting one.</source>
+        <translation>Mit einem laufenden Backend verbinden, statt eines zu starten.</translation>
+    </message>
+    <message>
+        <source>File holding the bearer token for --attach.</source>
+        <translation>Datei mit dem Bearer-Token für --attach.</translation>
+    </message>
+    <message>
+        <source>light or dark, for this run.</source>
+        <translation>light oder dark, für diesen Lauf.</translation>
+    </message>
+    <message>
+        <source>en or de, for this run.</source>
+        <translation>en oder de, für diesen Lauf.</translation>
+    </message>
+    <message>
+        <source>Once connected, save a screenshot, print start-up figures as JSON and quit.</source>
+        <translation>Nach dem Verbinden ein Bildschirmfoto speichern, Startkennzahlen als JSON ausgeben und beenden.</translation>
+    </message>
+    <message>
+        <source>How long --screenshot waits to connect.</source>
+        <translation>Wie lange --screenshot auf die Verbindung wartet.</translation>
+    </message>
+</context>
+</TS>

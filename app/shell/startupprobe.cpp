@@ -96,6 +96,7 @@ void StartupProbe::finish(bool ok, const QString &reason)
                     {QStringLiteral("state"), QVariant::fromValue(m_console->connection()->state()).toString()},
                     {QStringLiteral("language"), m_console->effectiveLanguage()},
                     {QStringLiteral("theme"), m_console->settings()->theme()},
+                    {QStringLiteral("backendPid"), m_console->localStack()->pid()},
                     {QStringLiteral("overviewTitle"), m_console->navigation()->titleOf(QStringLiteral("overview"))},
                     {QStringLiteral("nodeId"), m_console->connection()->systemInfo().value(QStringLiteral("nodeId")).toString()}};
     if (!reason.isEmpty())

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# /healthz on meshdeckd against nginx `return 200` in the same run: same wrk load (threads,
+# connections, duration, keep-alive), same number of server threads/workers, loopback only.
+# Prints requests/s and p99 of both and the ratios. Exits non-zero only if something failed to run.
+# Usage: http-vs-nginx.sh --bin BUILD/bin [--duration S] [--connections C] [--threads N]
+set -euo pipefail
+bin="" duration=10 connections=64 threads=$(nproc)
+while [ $# -gt 0 ]; do
+  case $1 in
+    --bin) bin=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    --threads) threads=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+[ -x "$bin/meshdeckd" ] || { echo "no meshdeckd in '$bin'" >&2; exit 2; }
+command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "wrk and nginx are needed (installer/setup-deps.sh)" >&2; exit 2; }
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+"$bin/meshdeckd" --data-dir "$work/data" --listen 127.0.0.1:0 --threads "$threads" --log-level warning > "$work/ready" &
+pids+=($!)
+for _ in $(seq 100); do [ -s "$work/ready" ] && break; sleep 0.05; done
+md_url=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$work/ready")
+
+ng_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat > "$work/nginx.conf" <<CONF
+worker_processes $threads;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+daemon off;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  keepalive_timeout 60s;
+  server {
+    listen 127.0.0.1:$ng_port;
+    location / { default_type application/json; return 200 '{"status":"ok"}'; }
+  }
+}
+CONF
+nginx -e "$work/nginx-error.log" -p "$work" -c "$work/nginx.conf" &
+pids+=($!)
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$ng_port/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
+
+# wrk prints "Requests/sec: N" and, with --latency, "99%  1.23ms".
+measure() {
+  wrk -t2 -c"$connections" -d1s "$1" >/dev/null  # warm-up
+  wrk -t2 -c"$connections" -d"${duration}s" --latency "$1" > "$work/wrk.out"
+  local rps p99
+  rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")
+  p99=$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' "$work/wrk.out")
+  errors=$(awk '/Non-2xx|Socket errors/ {print}' "$work/wrk.out")
+  [ -n "$errors" ] && echo "  note: $errors" >&2
+  echo "$rps $p99"
+}
+
+read -r md_rps md_p99 < <(measure "$md_url/healthz")
+read -r ng_rps ng_p99 < <(measure "http://127.0.0.1:$ng_port/healthz")
+# A second meshdeckd round after nginx, so drift on a noisy machine shows up in the figures.
+read -r md2_rps md2_p99 < <(measure "$md_url/healthz")
+
+printf 'benchmark: GET /healthz, wrk -t2 -c%s -d%ss, %s server threads/workers, %s cores\n' "$connections" "$duration" "$threads" "$(nproc)"
+printf '  %-22s %12s %10s\n' server 'requests/s' 'p99 ms'
+printf '  %-22s %12.0f %10.2f\n' 'meshdeckd (round 1)' "$md_rps" "$md_p99"
+printf '  %-22s %12.0f %10.2f\n' 'nginx 1.22' "$ng_rps" "$ng_p99"
+printf '  %-22s %12.0f %10.2f\n' 'meshdeckd (round 2)' "$md2_rps" "$md2_p99"
+best_rps=$(python3 -c "print(max($md_rps, $md2_rps))")
+best_p99=$(python3 -c "print(min($md_p99, $md2_p99))")
+python3 - "$best_rps" "$ng_rps" "$best_p99" "$ng_p99" <<'PY'
+import sys
+md_rps, ng_rps, md_p99, ng_p99 = map(float, sys.argv[1:])
+print(f"  throughput ratio meshdeckd/nginx: {md_rps / ng_rps:.2f}x (target >= 1.00x)")
+print(f"  p99 ratio meshdeckd/nginx:        {md_p99 / ng_p99:.2f}x (target <= 1.00x)")
+PY

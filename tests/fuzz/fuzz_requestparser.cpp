@@ -1,0 +1,55 @@
+// libFuzzer target for the HTTP request parser. The first input byte chooses how the rest is cut
+// into reads, so the incremental paths (a limit crossed mid-read, CRLF split across reads) are
+// explored too. Invariants that must hold for any input abort the run when broken.
+#include "http/requestparser.h"
+
+#include <cstdint>
+#include <cstdlib>
+
+using namespace Meshdeck::Http;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size == 0)
+        return 0;
+    Limits limits;
+    limits.maxRequestLine = 256;
+    limits.maxHeaderBytes = 1024;
+    limits.maxHeaderCount = 16;
+    limits.defaultMaxBody = 4096;
+    RequestParser parser(limits);
+    const size_t step = size_t(data[0] % 16) + 1;
+    const QByteArrayView input(reinterpret_cast<const char *>(data + 1), qsizetype(size - 1));
+
+    qsizetype pos = 0;
+    int requests = 0;
+    while (pos < input.size()) {
+        const qsizetype len = qMin<qsizetype>(qsizetype(step), input.size() - pos);
+        const qsizetype consumed = parser.feed(input.sliced(pos, len));
+        if (consumed < 0 || consumed > len)
+            std::abort();
+        pos += consumed;
+        if (parser.hasError()) {
+            switch (parser.errorStatus()) {
+            case 400: case 413: case 414: case 417: case 431: case 501: case 505:
+                break;
+            default:
+                std::abort();
+            }
+            if (parser.errorReason().isEmpty())
+                std::abort();
+            break;  // the connection would be closed here
+        }
+        if (parser.isComplete()) {
+            const Request r = parser.takeRequest();
+            if (r.body.size() > limits.defaultMaxBody || r.path.contains('\0') || r.method.isEmpty())
+                std::abort();
+            if (r.headers.size() > limits.maxHeaderCount)
+                std::abort();
+            ++requests;
+        } else if (consumed < len) {
+            std::abort();  // the parser may only stop early at the end of a request
+        }
+    }
+    return 0;
+}

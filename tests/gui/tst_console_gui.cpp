@@ -1,0 +1,187 @@
+#include "testing.h"
+
+#include <QDir>
+#include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSet>
+#include <QTemporaryDir>
+
+#include <csignal>
+
+using namespace Meshdeck::Testing;
+
+namespace {
+struct Run {
+    int exitCode = -1;
+    QJsonObject report;
+    QByteArray stderrText;
+};
+
+QProcessEnvironment offscreenEnvironment(const QString &home)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/config"));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/data"));
+    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), home);
+    env.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
+    return env;
+}
+
+Run runConsole(const QString &home, const QStringList &args)
+{
+    QProcess p;
+    p.setProcessEnvironment(offscreenEnvironment(home));
+    p.start(binary(QStringLiteral("meshdeck")), args);
+    Run run;
+    if (!p.waitForFinished(60'000)) {
+        p.kill();
+        p.waitForFinished();
+        return run;
+    }
+    run.exitCode = p.exitCode();
+    run.stderrText = p.readAllStandardError();
+    const QList<QByteArray> lines = p.readAllStandardOutput().trimmed().split('\n');
+    run.report = QJsonDocument::fromJson(lines.constLast()).object();
+    return run;
+}
+
+struct ImageStats {
+    int distinctColours = 0;
+    double meanLuminance = 0;
+    int contentDistinct = 0;  // in the page area right of the sidebar
+};
+
+ImageStats analyse(const QImage &image)
+{
+    ImageStats s;
+    QSet<QRgb> all;
+    QSet<QRgb> content;
+    double sum = 0;
+    for (int y = 0; y < image.height(); y += 2) {
+        for (int x = 0; x < image.width(); x += 2) {
+            const QRgb px = image.pixel(x, y);
+            all.insert(px);
+            if (x > 240 && y < image.height() - 40)
+                content.insert(px);
+            sum += qGray(px);
+        }
+    }
+    s.distinctColours = int(all.size());
+    s.contentDistinct = int(content.size());
+    s.meanLuminance = sum / ((image.width() / 2) * (image.height() / 2));
+    return s;
+}
+
+bool processGone(qint64 pid, int timeoutMs)
+{
+    return QTest::qWaitFor([pid] { return ::kill(pid_t(pid), 0) != 0; }, timeoutMs);
+}
+} // namespace
+
+class TestConsoleGui : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void startsTheLocalStackAndShowsTheOverview_data()
+    {
+        QTest::addColumn<QString>("theme");
+        QTest::addColumn<QString>("language");
+        QTest::addColumn<QString>("connectedText");
+        QTest::addColumn<QString>("overviewTitle");
+        QTest::newRow("light, English") << "light" << "en" << "Connected" << "Overview";
+        QTest::newRow("dark, English") << "dark" << "en" << "Connected" << "Overview";
+        QTest::newRow("dark, German") << "dark" << "de" << "Verbunden" << QStringLiteral("Übersicht");
+    }
+
+    void startsTheLocalStackAndShowsTheOverview()
+    {
+        QFETCH(QString, theme);
+        QFETCH(QString, language);
+        QFETCH(QString, connectedText);
+        QFETCH(QString, overviewTitle);
+        QTemporaryDir home;
+        const QString shot = QDir(QStringLiteral(MESHDECK_SCREENSHOT_DIR))
+                                 .absoluteFilePath(QStringLiteral("overview-%1-%2.png").arg(theme, language));
+        QDir().mkpath(QStringLiteral(MESHDECK_SCREENSHOT_DIR));
+        const Run run = runConsole(home.path(), {QStringLiteral("--data-dir"), home.filePath(QStringLiteral("stack")),
+                                                 QStringLiteral("--theme"), theme, QStringLiteral("--language"), language,
+                                                 QStringLiteral("--screenshot"), shot});
+        QVERIFY2(run.exitCode == 0, run.stderrText.constData());
+        const QJsonObject &r = run.report;
+        QCOMPARE(r.value(QStringLiteral("ok")).toBool(), true);
+        QCOMPARE(r.value(QStringLiteral("state")).toString(), QStringLiteral("Connected"));
+        QCOMPARE(r.value(QStringLiteral("overviewShown")).toBool(), true);
+        QCOMPARE(r.value(QStringLiteral("overviewConnectionText")).toString(), connectedText);
+        QCOMPARE(r.value(QStringLiteral("overviewTitle")).toString(), overviewTitle);
+        QCOMPARE(r.value(QStringLiteral("theme")).toString(), theme);
+        QVERIFY(!r.value(QStringLiteral("nodeId")).toString().isEmpty());
+
+        const QImage image(shot);
+        QVERIFY2(!image.isNull(), qPrintable(shot));
+        QVERIFY(image.width() >= 800 && image.height() >= 500);
+        const ImageStats stats = analyse(image);
+        QVERIFY2(stats.contentDistinct > 20, "the page area has rendered text, not a blank frame");
+        if (theme == QLatin1String("dark"))
+            QVERIFY2(stats.meanLuminance < 80, qPrintable(QString::number(stats.meanLuminance)));
+        else
+            QVERIFY2(stats.meanLuminance > 170, qPrintable(QString::number(stats.meanLuminance)));
+
+        // The console stopped its backend when it quit.
+        const qint64 backendPid = r.value(QStringLiteral("backendPid")).toInteger();
+        QVERIFY(backendPid > 0);
+        QVERIFY2(processGone(backendPid, 10'000), "meshdeckd must not outlive the console");
+    }
+
+    void theBackendDiesWithAKilledConsole()
+    {
+        QTemporaryDir home;
+        QProcess console;
+        console.setProcessEnvironment(offscreenEnvironment(home.path()));
+        console.start(binary(QStringLiteral("meshdeck")), {QStringLiteral("--data-dir"), home.filePath(QStringLiteral("stack"))});
+        QVERIFY(console.waitForStarted());
+        // The backend writes its token once it is up; find it among the console's children.
+        QVERIFY(QTest::qWaitFor([&] { return QFile::exists(home.filePath(QStringLiteral("stack/admin.token"))); }, 20'000));
+        qint64 backendPid = 0;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const QDir task(QStringLiteral("/proc/%1/task").arg(console.processId()));
+                for (const QString &tid : task.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+                    QFile children(task.absoluteFilePath(tid + QStringLiteral("/children")));
+                    if (children.open(QIODevice::ReadOnly)) {
+                        const QByteArray ids = children.readAll().trimmed();
+                        if (!ids.isEmpty())
+                            backendPid = ids.split(' ').constFirst().toLongLong();
+                    }
+                }
+                return backendPid > 0;
+            },
+            10'000));
+        ::kill(pid_t(console.processId()), SIGKILL);
+        QVERIFY(console.waitForFinished(5000));
+        QVERIFY2(processGone(backendPid, 10'000), "PR_SET_PDEATHSIG stops an orphaned backend");
+    }
+
+    void saysWhyTheBackendFailedToStart()
+    {
+        QTemporaryDir home;
+        const QString fake = home.filePath(QStringLiteral("broken-meshdeckd"));
+        QFile f(fake);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("#!/bin/sh\necho 'error meshdeck.backend: cannot open the database: disk I/O error' >&2\nexit 1\n");
+        f.close();
+        f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        const Run run = runConsole(home.path(), {QStringLiteral("--backend"), fake, QStringLiteral("--data-dir"),
+                                                 home.filePath(QStringLiteral("stack")), QStringLiteral("--screenshot"),
+                                                 home.filePath(QStringLiteral("never.png"))});
+        QCOMPARE(run.exitCode, 1);
+        const QString reason = run.report.value(QStringLiteral("reason")).toString();
+        QVERIFY2(reason.contains(QStringLiteral("exited with code 1")) && reason.contains(QStringLiteral("disk I/O error")),
+                 qPrintable(reason));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConsoleGui)
+#include "tst_console_gui.moc"

@@ -1,0 +1,265 @@
+#include "testing.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QUuid>
+#include <QDir>
+#include <QFileInfo>
+
+#include <csignal>
+
+using namespace Meshdeck::Testing;
+
+namespace {
+QByteArray get(const QByteArray &path, const QByteArray &token = {})
+{
+    QByteArray r = "GET " + path + " HTTP/1.1\r\nHost: t\r\n";
+    if (!token.isEmpty())
+        r += "Authorization: Bearer " + token + "\r\n";
+    return r + "\r\n";
+}
+
+RawResponse fetch(BackendProcess &backend, const QByteArray &path, const QByteArray &token = {})
+{
+    RawHttp c;
+    if (!c.connectTo(backend.port()))
+        return {};
+    c.send(get(path, token));
+    return c.read();
+}
+} // namespace
+
+class TestMeshdeckd : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void printsOneReadyLineAndWritesAPrivateToken()
+    {
+        BackendProcess backend;
+        QVERIFY2(backend.start(), backend.stderrText().constData());
+        const QJsonObject ready = QJsonDocument::fromJson(backend.readyLine()).object();
+        QCOMPARE(ready.value(QStringLiteral("ready")).toBool(), true);
+        QVERIFY(QRegularExpression(QStringLiteral("^http://127\\.0\\.0\\.1:\\d+$")).match(ready.value(QStringLiteral("url")).toString()).hasMatch());
+        QVERIFY(QFileInfo(ready.value(QStringLiteral("adminTokenFile")).toString()).isAbsolute());
+        QCOMPARE(QFileInfo(backend.tokenFile()).permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther), QFileDevice::Permissions());
+        QCOMPARE(backend.terminate(), 0);
+        QVERIFY2(backend.process().readAllStandardOutput().trimmed().isEmpty(), "stdout carries only the ready line");
+    }
+
+    void requiresTheTokenOnV1Routes_data()
+    {
+        QTest::addColumn<QByteArray>("path");
+        QTest::newRow("info") << QByteArray("/v1/system/info");
+        QTest::newRow("openapi") << QByteArray("/v1/openapi.json");
+        QTest::newRow("unknown v1 route") << QByteArray("/v1/whatever");
+    }
+
+    void requiresTheTokenOnV1Routes()
+    {
+        QFETCH(QByteArray, path);
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        for (const QByteArray &token : {QByteArray(), QByteArray("wrong-token")}) {
+            const RawResponse r = fetch(backend, path, token);
+            if (path == "/v1/whatever") {
+                QCOMPARE(r.status, 404);  // there is nothing to protect; say so
+                continue;
+            }
+            QCOMPARE(r.status, 401);
+            QCOMPARE(r.header("content-type"), QByteArray("application/problem+json"));
+            const QJsonObject problem = QJsonDocument::fromJson(r.body).object();
+            QCOMPARE(problem.value(QStringLiteral("status")).toInt(), 401);
+            QVERIFY(problem.value(QStringLiteral("detail")).toString().contains(QStringLiteral("admin.token")));
+        }
+        if (path != "/v1/whatever")
+            QCOMPARE(fetch(backend, path, backend.token()).status, 200);
+    }
+
+    void healthAndSystemInfo()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        QCOMPARE(fetch(backend, "/healthz").status, 200);
+        const RawResponse ready = fetch(backend, "/readyz");
+        QCOMPARE(ready.status, 200);
+        const QJsonObject info = QJsonDocument::fromJson(fetch(backend, "/v1/system/info", backend.token()).body).object();
+        QCOMPARE(info.value(QStringLiteral("mode")).toString(), QStringLiteral("local"));
+        QCOMPARE(info.value(QStringLiteral("version")).toString(), QStringLiteral(MESHDECK_VERSION));
+        QCOMPARE(info.value(QStringLiteral("dataDir")).toString(), QDir(backend.dataDir()).absolutePath());
+        const QString nodeId = info.value(QStringLiteral("nodeId")).toString();
+        QVERIFY(!QUuid::fromString(nodeId).isNull());
+        QVERIFY(info.value(QStringLiteral("uptimeSeconds")).toDouble() >= 0);
+        QCOMPARE(backend.terminate(), 0);
+
+        // The node keeps its identity across restarts on the same data directory.
+        BackendProcess again(backend.dataDir());
+        QVERIFY(again.start());
+        const QJsonObject info2 = QJsonDocument::fromJson(fetch(again, "/v1/system/info", again.token()).body).object();
+        QCOMPARE(info2.value(QStringLiteral("nodeId")).toString(), nodeId);
+        QCOMPARE(again.token(), backend.token());
+    }
+
+    void metricsParseAsPrometheusText()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        fetch(backend, "/healthz");
+        fetch(backend, "/v1/system/info");  // 401
+        const RawResponse r = fetch(backend, "/metrics");
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.header("content-type").startsWith("text/plain; version=0.0.4"));
+        static const QRegularExpression sample(QStringLiteral(
+            "^[a-zA-Z_:][a-zA-Z0-9_:]*(\\{[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\"(,[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\")*\\})? -?[0-9.eE+-]+$"));
+        static const QRegularExpression comment(QStringLiteral("^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .+$"));
+        QHash<QString, double> values;
+        for (const QByteArray &raw : r.body.split('\n')) {
+            const QString line = QString::fromUtf8(raw);
+            if (line.isEmpty())
+                continue;
+            if (line.startsWith(QLatin1Char('#'))) {
+                QVERIFY2(comment.match(line).hasMatch(), qPrintable(line));
+                continue;
+            }
+            QVERIFY2(sample.match(line).hasMatch(), qPrintable(line));
+            values.insert(line.section(QLatin1Char(' '), 0, 0), line.section(QLatin1Char(' '), 1, 1).toDouble());
+        }
+        QCOMPARE(values.value(QStringLiteral("meshdeck_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}")), 1.0);
+        QCOMPARE(values.value(QStringLiteral("meshdeck_http_requests_total{method=\"GET\",route=\"/v1/system/info\",status=\"401\"}")), 1.0);
+        QVERIFY(values.contains(QStringLiteral("meshdeck_http_request_duration_seconds_bucket{method=\"GET\",route=\"/healthz\",le=\"+Inf\"}")));
+        QVERIFY(values.value(QStringLiteral("process_resident_memory_bytes")) > 1e6);
+        QVERIFY(values.contains(QStringLiteral("meshdeck_http_open_connections")));
+    }
+
+    void openApiListsEveryRoute()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        const QJsonObject doc = QJsonDocument::fromJson(fetch(backend, "/v1/openapi.json", backend.token()).body).object();
+        QVERIFY(doc.value(QStringLiteral("openapi")).toString().startsWith(QStringLiteral("3.")));
+        const QJsonObject paths = doc.value(QStringLiteral("paths")).toObject();
+        const QStringList expected{QStringLiteral("/healthz"), QStringLiteral("/readyz"), QStringLiteral("/metrics"),
+                                   QStringLiteral("/v1/openapi.json"), QStringLiteral("/v1/system/info")};
+        for (const QString &path : expected) {
+            QVERIFY2(paths.contains(path), qPrintable(path));
+            QVERIFY(paths.value(path).toObject().contains(QStringLiteral("get")));
+        }
+        QCOMPARE(paths.size(), expected.size());
+        // Every documented route answers something other than 404.
+        for (const QString &path : expected)
+            QVERIFY2(fetch(backend, path.toUtf8(), backend.token()).status != 404, qPrintable(path));
+    }
+
+    void sigtermFinishesAndExitsZero()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        RawHttp idle;
+        QVERIFY(idle.connectTo(backend.port()));
+        idle.send(get("/healthz"));
+        QCOMPARE(idle.read().status, 200);
+        QCOMPARE(backend.terminate(), 0);
+        QVERIFY(idle.waitClosed());
+        QVERIFY2(backend.stderrText().contains("stopped"), backend.stderrText().constData());
+    }
+
+    void aClientVanishingMidRequestLeavesTheServerServing()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        for (int i = 0; i < 50; ++i) {
+            RawHttp c;
+            QVERIFY(c.connectTo(backend.port()));
+            c.send("POST /v1/system/info HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\npartial");
+            if (i % 2)
+                c.send(get("/healthz") + get("/v1/system/info", backend.token()));
+            c.socket().abort();
+        }
+        QCOMPARE(fetch(backend, "/healthz").status, 200);
+        QCOMPARE(backend.process().state(), QProcess::Running);
+        QCOMPARE(backend.terminate(), 0);
+    }
+
+    void slowlorisIsClosedAfterTheHeaderTimeout()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start({QStringLiteral("--header-timeout-ms"), QStringLiteral("500")}));
+        RawHttp c;
+        QVERIFY(c.connectTo(backend.port()));
+        const QByteArray head = get("/healthz");
+        int sent = 0;
+        while (sent < head.size() && c.socket().state() == QAbstractSocket::ConnectedState) {
+            c.send(head.mid(sent++, 1));
+            QTest::qWait(100);  // 1 byte per 100 ms: the head would take 3 s
+        }
+        QVERIFY2(sent < head.size(), "the connection must be cut before the slow head completes");
+        QVERIFY(c.waitClosed(2000));
+        QCOMPARE(fetch(backend, "/healthz").status, 200);
+    }
+
+    void refusesADatabaseFromANewerVersion()
+    {
+        QTemporaryDir dir;
+        {
+            BackendProcess first(dir.path());
+            QVERIFY(first.start());
+            QCOMPARE(first.terminate(), 0);
+        }
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("future"));
+            db.setDatabaseName(dir.filePath(QStringLiteral("meshdeck.db")));
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO schema_migrations VALUES ('system', 99, 'from the future', '2030-01-01')")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("future"));
+        BackendProcess second(dir.path());
+        QVERIFY(!second.start());
+        QVERIFY(second.process().state() == QProcess::NotRunning || second.process().waitForFinished(5000));
+        QCOMPARE(second.process().exitCode(), 3);
+        const QByteArray err = second.stderrText();
+        QVERIFY2(err.contains("newer") && err.contains("--data-dir"), err.constData());
+    }
+
+    void commandLineErrorsAndHelp()
+    {
+        QProcess p;
+        p.start(binary(QStringLiteral("meshdeckd")), {QStringLiteral("--listen"), QStringLiteral("nonsense")});
+        QVERIFY(p.waitForFinished(5000));
+        QCOMPARE(p.exitCode(), 2);
+        QVERIFY(p.readAllStandardError().contains("--listen expects HOST:PORT"));
+
+        p.start(binary(QStringLiteral("meshdeckd")), {QStringLiteral("--version")});
+        QVERIFY(p.waitForFinished(5000));
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY(p.readAllStandardOutput().contains(MESHDECK_VERSION));
+
+        p.start(binary(QStringLiteral("meshdeckd")), {QStringLiteral("--help")});
+        QVERIFY(p.waitForFinished(5000));
+        const QByteArray help = p.readAllStandardOutput();
+        for (const char *option : {"--data-dir", "--listen", "--log-level", "--threads", "--header-timeout-ms"})
+            QVERIFY2(help.contains(option), option);
+    }
+
+    void aBusyPortIsAClearStartupFailure()
+    {
+        BackendProcess first;
+        QVERIFY(first.start());
+        QProcess second;
+        QTemporaryDir dir;
+        second.start(binary(QStringLiteral("meshdeckd")),
+                     {QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--listen"),
+                      QStringLiteral("127.0.0.1:%1").arg(first.port())});
+        QVERIFY(second.waitForFinished(10000));
+        QCOMPARE(second.exitCode(), 1);
+        QVERIFY(second.readAllStandardError().contains("cannot listen"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMeshdeckd)
+#include "tst_meshdeckd.moc"

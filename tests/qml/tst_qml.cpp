@@ -1,0 +1,54 @@
+#include "testing.h"
+
+#include "api/fakeapiclient.h"
+#include "shell/console.h"
+
+#include <QQmlEngine>
+#include <QQmlExtensionPlugin>
+#include <QStandardPaths>
+#include <QtQuickTest>
+
+Q_IMPORT_QML_PLUGIN(Meshdeck_CorePlugin)
+Q_IMPORT_QML_PLUGIN(Meshdeck_ThemePlugin)
+Q_IMPORT_QML_PLUGIN(Meshdeck_PagesPlugin)
+
+using namespace Meshdeck::Console;
+
+// The production QML modules on the fake backend: canned system info, attached (not local) mode.
+class Setup : public QObject
+{
+    Q_OBJECT
+public Q_SLOTS:
+    void applicationAvailable()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        m_api = std::make_unique<FakeApiClient>();
+        m_api->setReplyFromFile(QStringLiteral("/v1/system/info"),
+                                Meshdeck::Testing::testDataPath(QStringLiteral("system-info.json")));
+        m_api->setReply(QStringLiteral("/healthz"), ApiReply{200, {}, {}});
+        Console::Options options;
+        options.attachUrl = QUrl(QStringLiteral("http://fixture.invalid:7700"));
+        options.attachToken = "fixture-token";
+        m_console = std::make_unique<Console>(options, m_api.get());
+        Console::setInstance(m_console.get());
+    }
+    void qmlEngineAvailable(QQmlEngine *engine)
+    {
+        engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
+        m_console->applyLanguage(engine);
+        m_console->startUp();
+    }
+    void cleanupTestCase()
+    {
+        Console::setInstance(nullptr);
+        m_console.reset();
+        m_api.reset();
+    }
+
+private:
+    std::unique_ptr<FakeApiClient> m_api;
+    std::unique_ptr<Console> m_console;
+};
+
+QUICK_TEST_MAIN_WITH_SETUP(meshdeck_qml, Setup)
+#include "tst_qml.moc"

@@ -1,0 +1,172 @@
+#include "testing.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <csignal>
+
+namespace Meshdeck::Testing {
+
+QString binary(const QString &name)
+{
+    return QDir(QStringLiteral(MESHDECK_BIN_DIR)).absoluteFilePath(name);
+}
+
+QString testDataPath(const QString &relative)
+{
+    return QDir(QStringLiteral(MESHDECK_TEST_DATA_DIR)).absoluteFilePath(relative);
+}
+
+QByteArray RawResponse::header(QByteArrayView name) const
+{
+    for (const auto &[n, v] : headers) {
+        if (n == name)
+            return v;
+    }
+    return {};
+}
+
+bool RawHttp::connectTo(quint16 port, int timeoutMs)
+{
+    m_socket.connectToHost(QStringLiteral("127.0.0.1"), port);
+    return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, timeoutMs);
+}
+
+void RawHttp::send(QByteArrayView bytes)
+{
+    m_socket.write(bytes.data(), bytes.size());
+    m_socket.flush();
+}
+
+bool RawHttp::fill(int timeoutMs)
+{
+    const qsizetype before = m_buffer.size();
+    (void)QTest::qWaitFor(
+        [this, before] {
+            m_buffer += m_socket.readAll();
+            return m_buffer.size() > before || m_socket.state() == QAbstractSocket::UnconnectedState;
+        },
+        timeoutMs);
+    m_buffer += m_socket.readAll();
+    return m_buffer.size() > before;
+}
+
+RawResponse RawHttp::read(int timeoutMs)
+{
+    RawResponse r;
+    QDeadlineTimer deadline(timeoutMs);
+    qsizetype headEnd;
+    // Skip interim 1xx responses (100 Continue) unless they are all there is.
+    while (true) {
+        while ((headEnd = m_buffer.indexOf("\r\n\r\n")) < 0) {
+            if (deadline.hasExpired() || !fill(int(qMax<qint64>(1, deadline.remainingTime()))))
+                return r;
+        }
+        if (m_buffer.startsWith("HTTP/1.1 100 ")) {
+            m_buffer.remove(0, headEnd + 4);
+            continue;
+        }
+        break;
+    }
+    const QList<QByteArray> lines = m_buffer.first(headEnd).split('\n');
+    r.statusLine = lines.value(0).trimmed();
+    r.status = r.statusLine.split(' ').value(1).toInt();
+    qint64 length = 0;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray line = lines[i].trimmed();
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0)
+            continue;
+        const QByteArray name = line.first(colon).toLower();
+        const QByteArray value = line.sliced(colon + 1).trimmed();
+        r.headers.emplace_back(name, value);
+        if (name == "content-length")
+            length = value.toLongLong();
+    }
+    m_buffer.remove(0, headEnd + 4);
+    while (m_buffer.size() < length) {
+        if (deadline.hasExpired() || !fill(int(qMax<qint64>(1, deadline.remainingTime()))))
+            return RawResponse{};
+    }
+    r.body = m_buffer.first(qsizetype(length));
+    m_buffer.remove(0, qsizetype(length));
+    return r;
+}
+
+bool RawHttp::waitClosed(int timeoutMs)
+{
+    return QTest::qWaitFor(
+        [this] {
+            m_buffer += m_socket.readAll();
+            return m_socket.state() == QAbstractSocket::UnconnectedState;
+        },
+        timeoutMs);
+}
+
+BackendProcess::BackendProcess(QString dataDir)
+{
+    if (dataDir.isEmpty()) {
+        m_tempDir = std::make_unique<QTemporaryDir>();
+        m_dataDir = m_tempDir->path();
+    } else {
+        m_dataDir = std::move(dataDir);
+    }
+}
+
+BackendProcess::~BackendProcess()
+{
+    if (m_process.state() != QProcess::NotRunning) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+}
+
+bool BackendProcess::start(const QStringList &extraArgs, int timeoutMs)
+{
+    QStringList args{QStringLiteral("--data-dir"), m_dataDir, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")};
+    args += extraArgs;
+    m_process.start(binary(QStringLiteral("meshdeckd")), args);
+    if (!m_process.waitForStarted(timeoutMs))
+        return false;
+    QDeadlineTimer deadline(timeoutMs);
+    while (!m_process.canReadLine()) {
+        if (deadline.hasExpired() || m_process.state() == QProcess::NotRunning)
+            return false;
+        m_process.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
+    }
+    m_readyLine = m_process.readLine();
+    const QJsonObject ready = QJsonDocument::fromJson(m_readyLine).object();
+    m_url = QUrl(ready.value(QStringLiteral("url")).toString());
+    m_tokenFile = ready.value(QStringLiteral("adminTokenFile")).toString();
+    QFile token(m_tokenFile);
+    if (!ready.value(QStringLiteral("ready")).toBool() || !m_url.isValid() || !token.open(QIODevice::ReadOnly))
+        return false;
+    m_token = token.readAll().trimmed();
+    return true;
+}
+
+int BackendProcess::terminate(int timeoutMs)
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+    ::kill(pid_t(m_process.processId()), SIGTERM);
+    if (!m_process.waitForFinished(timeoutMs))
+        return -1;
+    return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+}
+
+void BackendProcess::kill()
+{
+    m_process.kill();
+    m_process.waitForFinished(5000);
+}
+
+QByteArray BackendProcess::stderrText()
+{
+    m_stderr += m_process.readAllStandardError();
+    return m_stderr;
+}
+
+} // namespace Meshdeck::Testing

@@ -1,0 +1,123 @@
+#pragma once
+
+#include <QByteArray>
+#include <QEventLoop>
+#include <QProcess>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QUrl>
+
+#include <QCoroTask>
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+
+namespace Meshdeck::Testing {
+
+// Runs the event loop until the task finishes; throws if it does not within the timeout (so a
+// test fails instead of hanging, unlike QCoro::waitFor, which hangs on a throw).
+template<typename T>
+T waitForTask(QCoro::Task<T> task, int timeoutMs = 10'000)
+{
+    QEventLoop loop;
+    auto result = std::make_shared<std::optional<T>>();
+    auto alive = std::make_shared<bool>(true);
+    task.then([result, alive, &loop](T value) {
+        *result = std::move(value);
+        if (*alive)
+            loop.quit();
+    });
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    if (!result->has_value())
+        loop.exec();
+    *alive = false;
+    if (!result->has_value())
+        throw std::runtime_error("coroutine did not finish within the timeout");
+    return std::move(**result);
+}
+
+inline void waitForTask(QCoro::Task<void> task, int timeoutMs = 10'000)
+{
+    QEventLoop loop;
+    auto done = std::make_shared<bool>(false);
+    auto alive = std::make_shared<bool>(true);
+    task.then([done, alive, &loop] {
+        *done = true;
+        if (*alive)
+            loop.quit();
+    });
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    if (!*done)
+        loop.exec();
+    *alive = false;
+    if (!*done)
+        throw std::runtime_error("coroutine did not finish within the timeout");
+}
+
+// The project's binaries (bin/ of the build tree).
+QString binary(const QString &name);
+QString testDataPath(const QString &relative);
+
+struct RawResponse {
+    int status = 0;
+    QByteArray statusLine;
+    QList<std::pair<QByteArray, QByteArray>> headers;  // names lower-cased
+    QByteArray body;
+    QByteArray header(QByteArrayView name) const;
+    bool valid() const { return status != 0; }
+};
+
+// A byte-exact HTTP/1.1 client: sends what a test writes and reads responses one at a time,
+// spinning the event loop while it waits (the server under test may share this thread).
+class RawHttp
+{
+public:
+    bool connectTo(quint16 port, int timeoutMs = 5000);
+    void send(QByteArrayView bytes);
+    RawResponse read(int timeoutMs = 5000);
+    // True once the server closed the connection (reads and discards anything else it sent).
+    bool waitClosed(int timeoutMs = 5000);
+    QTcpSocket &socket() { return m_socket; }
+
+private:
+    bool fill(int timeoutMs);
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+};
+
+// The real meshdeckd, started on port 0 in a temporary data directory.
+class BackendProcess
+{
+public:
+    explicit BackendProcess(QString dataDir = {});
+    ~BackendProcess();
+
+    bool start(const QStringList &extraArgs = {}, int timeoutMs = 10'000);
+    // SIGTERM, then the exit code (or -1 on a crash or timeout).
+    int terminate(int timeoutMs = 15'000);
+    void kill();
+
+    QUrl url() const { return m_url; }
+    quint16 port() const { return quint16(m_url.port()); }
+    QByteArray token() const { return m_token; }
+    QString tokenFile() const { return m_tokenFile; }
+    QString dataDir() const { return m_dataDir; }
+    QProcess &process() { return m_process; }
+    QByteArray readyLine() const { return m_readyLine; }
+    QByteArray stderrText();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_tempDir;
+    QString m_dataDir;
+    QProcess m_process;
+    QUrl m_url;
+    QByteArray m_token;
+    QString m_tokenFile;
+    QByteArray m_readyLine;
+    QByteArray m_stderr;
+};
+
+} // namespace Meshdeck::Testing

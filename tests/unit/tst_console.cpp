@@ -1,0 +1,153 @@
+#include "testing.h"
+
+#include "api/fakeapiclient.h"
+#include "localstack/localstack.h"
+#include "localstack/logmodel.h"
+#include "shell/backendconnection.h"
+#include "shell/navigationmodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QFile>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+
+#include <csignal>
+
+using namespace Meshdeck::Console;
+using namespace Meshdeck::Testing;
+
+class TestConsole : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void logModelKeepsTheNewestLinesWithinItsCapacity()
+    {
+        LogModel model(5);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.appendLines({QStringLiteral("2026-11-21T00:00:00.000 info meshdeck.backend: one"),
+                           QStringLiteral("2026-11-21T00:00:00.000 warning meshdeck.backend: two")});
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.data(model.index(1), LogModel::LevelRole).toString(), QStringLiteral("warning"));
+        QStringList many;
+        for (int i = 0; i < 8; ++i)
+            many << QStringLiteral("line %1").arg(i);
+        model.appendLines(many);
+        QCOMPARE(model.rowCount(), 5);
+        QCOMPARE(model.data(model.index(0), LogModel::TextRole).toString(), QStringLiteral("line 3"));
+        QCOMPARE(model.data(model.index(4), LogModel::TextRole).toString(), QStringLiteral("line 7"));
+        QCOMPARE(model.tail(2), QStringLiteral("line 6\nline 7"));
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void navigationModelListsEveryPageAndWhichHaveABackend()
+    {
+        NavigationModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(model.rowCount(), 9);
+        QCOMPARE(model.indexOf(QStringLiteral("overview")), 0);
+        QCOMPARE(model.data(model.index(0), NavigationModel::AvailableRole).toBool(), true);
+        const int services = model.indexOf(QStringLiteral("services"));
+        QCOMPARE(model.data(model.index(services), NavigationModel::AvailableRole).toBool(), false);
+        QCOMPARE(model.data(model.index(services), NavigationModel::ServiceRole).toString(), QStringLiteral("registry"));
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.retranslate();
+        QCOMPARE(changed.count(), 1);
+    }
+
+    void connectionAttachesAndReadsSystemInfo()
+    {
+        FakeApiClient api;
+        api.setReplyFromFile(QStringLiteral("/v1/system/info"), testDataPath(QStringLiteral("system-info.json")));
+        BackendConnection connection(&api, {});
+        connection.attach(QUrl(QStringLiteral("http://127.0.0.1:1")), "tok");
+        QTRY_COMPARE(connection.state(), BackendConnection::State::Connected);
+        QCOMPARE(connection.systemInfo().value(QStringLiteral("version")).toString(), QStringLiteral("9.8.7"));
+        QCOMPARE(api.token(), QByteArray("tok"));
+    }
+
+    void connectionRetriesWithBackoffAndRecovers()
+    {
+        FakeApiClient api;
+        api.setReplyFromFile(QStringLiteral("/v1/system/info"), testDataPath(QStringLiteral("system-info.json")));
+        api.setUnreachable(true);
+        BackendConnection connection(&api, {100, 50, 400});
+        connection.attach(QUrl(QStringLiteral("http://127.0.0.1:1")), "tok");
+        QTRY_COMPARE(connection.state(), BackendConnection::State::Reconnecting);
+        QVERIFY(connection.errorString().contains(QStringLiteral("Is meshdeckd running?")));
+        // Probes keep coming, further apart each time, capped.
+        QTRY_VERIFY_WITH_TIMEOUT(api.requestedPaths().size() >= 4, 3000);
+        api.setUnreachable(false);
+        QTRY_COMPARE_WITH_TIMEOUT(connection.state(), BackendConnection::State::Connected, 3000);
+        // A lost backend is noticed by the heartbeat.
+        api.setUnreachable(true);
+        QTRY_COMPARE_WITH_TIMEOUT(connection.state(), BackendConnection::State::Reconnecting, 3000);
+    }
+
+    void connectionShowsTheProblemDetailOfARefusal()
+    {
+        FakeApiClient api;
+        api.setReply(QStringLiteral("/v1/system/info"),
+                     ApiReply{401, {}, describeHttpError(401, R"({"title":"Unauthorized","status":401,"detail":"The bearer token is not valid."})")});
+        BackendConnection connection(&api, {1000, 5000, 5000});
+        connection.attach(QUrl(QStringLiteral("http://127.0.0.1:1")), "bad");
+        QTRY_COMPARE(connection.state(), BackendConnection::State::Reconnecting);
+        QCOMPARE(connection.errorString(), QStringLiteral("The bearer token is not valid."));
+    }
+
+    void localStackReportsAMissingProgram()
+    {
+        QTemporaryDir dir;
+        LocalStack stack({dir.filePath(QStringLiteral("no-such-meshdeckd")), dir.filePath(QStringLiteral("data"))});
+        stack.start();
+        QCOMPARE(stack.state(), LocalStack::State::Failed);
+        QVERIFY(stack.errorString().contains(QStringLiteral("missing or not executable")));
+    }
+
+    void localStackShowsWhyTheBackendDied()
+    {
+        QTemporaryDir dir;
+        const QString script = dir.filePath(QStringLiteral("failing-backend"));
+        QFile f(script);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("#!/bin/sh\necho 'error meshdeck.backend: cannot listen: address in use' >&2\nexit 1\n");
+        f.close();
+        f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        LocalStack stack({script, dir.filePath(QStringLiteral("data"))});
+        stack.start();
+        QTRY_COMPARE(stack.state(), LocalStack::State::Failed);
+        QVERIFY(stack.errorString().contains(QStringLiteral("exited with code 1")));
+        QVERIFY2(stack.errorString().contains(QStringLiteral("address in use")), "the log's tail says why");
+    }
+
+    void localStackStartsTheRealBackendAndStopsIt()
+    {
+        QTemporaryDir dir;
+        LocalStack stack({binary(QStringLiteral("meshdeckd")), dir.filePath(QStringLiteral("data"))});
+        QSignalSpy ready(&stack, &LocalStack::ready);
+        stack.start();
+        QTRY_COMPARE_WITH_TIMEOUT(stack.state(), LocalStack::State::Running, 10000);
+        QCOMPARE(ready.count(), 1);
+        QVERIFY(stack.url().port() > 0);
+        QVERIFY(stack.token().startsWith("mdk_"));
+        const qint64 pid = stack.pid();
+        QVERIFY(pid > 0);
+        QTRY_VERIFY(stack.log()->rowCount() > 1);  // meshdeckd's own log lines arrived
+
+        stack.restart();
+        QTRY_COMPARE_WITH_TIMEOUT(stack.state(), LocalStack::State::Running, 10000);
+        QVERIFY(stack.pid() != pid);
+        QCOMPARE(ready.count(), 2);
+
+        const qint64 second = stack.pid();
+        stack.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(stack.state(), LocalStack::State::Stopped, 10000);
+        QVERIFY2(::kill(pid_t(second), 0) != 0, "the backend process is gone");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConsole)
+#include "tst_console.moc"

@@ -1,0 +1,354 @@
+#include "testing.h"
+
+#include "http/dispatcher.h"
+#include "http/httpserver.h"
+#include "http/problem.h"
+
+#include <QCoroTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QWebSocket>
+
+#include <memory>
+
+using namespace Meshdeck::Http;
+using namespace Meshdeck::Testing;
+
+namespace {
+
+QCoro::Task<Response> slowHandler(Request request)
+{
+    const int ms = request.pathParams.value(QStringLiteral("ms")).toInt();
+    co_await QCoro::sleepFor(std::chrono::milliseconds(ms));
+    co_return Response::text(200, QByteArray::number(ms));
+}
+
+QCoro::Task<Response> echoHandler(Request request)
+{
+    co_return Response::text(200, request.body, "application/octet-stream");
+}
+
+QCoro::Task<Response> throwingHandler(Request)
+{
+    co_await QCoro::sleepFor(std::chrono::milliseconds(1));
+    throw std::runtime_error("handler failure");
+}
+
+class AllowAll : public Authenticator
+{
+public:
+    bool authenticate(const Request &) const override { return true; }
+};
+
+struct Engine {
+    HttpMetrics metrics;
+    Router router{&metrics};
+    AllowAll auth;
+    std::unique_ptr<Dispatcher> dispatcher;
+    std::unique_ptr<HttpServer> server;
+
+    explicit Engine(Limits limits = {})
+    {
+        router.add("GET", "/fast", SyncHandler([](const Request &r) {
+                       Response resp = Response::text(200, "fast:" + r.path);
+                       return resp;
+                   }));
+        router.add("GET", "/slow/{ms}", AsyncHandler(slowHandler));
+        router.add("POST", "/echo", AsyncHandler(echoHandler));
+        router.add("POST", "/small", AsyncHandler(echoHandler), RouteOptions{Access::Authenticated, 16, {}, {}});
+        router.add("GET", "/throws", AsyncHandler(throwingHandler));
+        router.addWebSocket("/ws", [](QWebSocket *socket, const Request &) {
+            QObject::connect(socket, &QWebSocket::textMessageReceived, socket,
+                             [socket](const QString &m) { socket->sendTextMessage(QStringLiteral("echo:") + m); });
+            QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+        });
+        dispatcher = std::make_unique<Dispatcher>(router, &auth, &metrics);
+        server = std::make_unique<HttpServer>(limits, *dispatcher, 2);
+        if (!server->listen(QHostAddress::LocalHost, 0))
+            qFatal("listen failed");
+    }
+};
+
+QByteArray get(const QByteArray &path, const QByteArray &extra = {})
+{
+    return "GET " + path + " HTTP/1.1\r\nHost: t\r\n" + extra + "\r\n";
+}
+
+} // namespace
+
+class TestHttpEngine : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void answersPipelinedRequestsInOrder()
+    {
+        Engine engine;
+        RawHttp c;
+        QVERIFY(c.connectTo(engine.server->port()));
+        // The first handler finishes last; the responses must still come in request order.
+        c.send(get("/slow/300") + get("/slow/10") + get("/fast") + "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc");
+        QCOMPARE(c.read().body, QByteArray("300"));
+        QCOMPARE(c.read().body, QByteArray("10"));
+        QCOMPARE(c.read().body, QByteArray("fast:/fast"));
+        QCOMPARE(c.read().body, QByteArray("abc"));
+        // and the connection stays usable
+        c.send(get("/fast"));
+        QCOMPARE(c.read().status, 200);
+    }
+
+    void honoursConnectionClose()
+    {
+        Engine engine;
+        RawHttp c;
+        QVERIFY(c.connectTo(engine.server->port()));
+        c.send(get("/fast", "Connection: close\r\n") + get("/fast"));
+        const RawResponse r = c.read();
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.header("connection"), QByteArray("close"));
+        QVERIFY2(c.waitClosed(), "the server closes after a Connection: close response");
+        QVERIFY2(!c.read(200).valid(), "nothing is answered after the close");
+    }
+
+    void honoursHttp10()
+    {
+        Engine engine;
+        RawHttp plain;
+        QVERIFY(plain.connectTo(engine.server->port()));
+        plain.send("GET /fast HTTP/1.0\r\n\r\n");
+        QCOMPARE(plain.read().status, 200);
+        QVERIFY2(plain.waitClosed(), "HTTP/1.0 closes by default");
+
+        RawHttp keepAlive;
+        QVERIFY(keepAlive.connectTo(engine.server->port()));
+        keepAlive.send("GET /fast HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+        const RawResponse r = keepAlive.read();
+        QCOMPARE(r.header("connection"), QByteArray("keep-alive"));
+        keepAlive.send("GET /fast HTTP/1.0\r\n\r\n");
+        QCOMPARE(keepAlive.read().status, 200);
+    }
+
+    void acceptsChunkedBodiesAndExpectContinue()
+    {
+        Engine engine;
+        RawHttp c;
+        QVERIFY(c.connectTo(engine.server->port()));
+        c.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+        QCOMPARE(c.read().body, QByteArray("abcde"));
+
+        c.send("POST /echo HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
+        QVERIFY(QTest::qWaitFor([&] { return c.socket().bytesAvailable() > 0; }, 3000));
+        QVERIFY(c.socket().peek(25).startsWith("HTTP/1.1 100 Continue"));
+        c.send("wxyz");
+        QCOMPARE(c.read().body, QByteArray("wxyz"));
+    }
+
+    void rejectsOverLimitRequestsWithTheRightStatusAndCloses_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<int>("status");
+        QTest::newRow("414") << ("GET /" + QByteArray(9000, 'a') + " HTTP/1.1\r\nHost: t\r\n\r\n") << 414;
+        QTest::newRow("431 bytes") << get("/fast", "X: " + QByteArray(40'000, 'a') + "\r\n") << 431;
+        QTest::newRow("route body limit 413") << QByteArray("POST /small HTTP/1.1\r\nHost: t\r\nContent-Length: 17\r\n\r\n") << 413;
+        QTest::newRow("smuggling 400") << QByteArray("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") << 400;
+    }
+
+    void rejectsOverLimitRequestsWithTheRightStatusAndCloses()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(int, status);
+        Engine engine;
+        RawHttp c;
+        QVERIFY(c.connectTo(engine.server->port()));
+        c.send(get("/fast"));  // an accepted request before the bad one is still answered
+        QCOMPARE(c.read().status, 200);
+        c.send(bytes);
+        const RawResponse r = c.read();
+        QCOMPARE(r.status, status);
+        QCOMPARE(r.header("content-type"), QByteArray("application/problem+json"));
+        QCOMPARE(r.header("connection"), QByteArray("close"));
+        QVERIFY(!QJsonDocument::fromJson(r.body).object().value(QStringLiteral("detail")).toString().isEmpty());
+        QVERIFY(c.waitClosed());
+    }
+
+    void slowlorisIsCutOffAtTheHeaderTimeout()
+    {
+        Limits limits;
+        limits.headerTimeoutMs = 400;
+        Engine engine(limits);
+        RawHttp c;
+        QVERIFY(c.connectTo(engine.server->port()));
+        const QByteArray head = get("/fast", "X-Slow: " + QByteArray(40, 'z') + "\r\n");
+        // One byte every 50 ms: the whole head would take well over 2 s.
+        QElapsedTimer sending;
+        sending.start();
+        int sent = 0;
+        while (sent < head.size() && c.socket().state() == QAbstractSocket::ConnectedState) {
+            c.send(head.mid(sent++, 1));
+            QTest::qWait(50);
+        }
+        QVERIFY2(sent < head.size(), "the server must close before the slow head is complete");
+        QVERIFY(c.waitClosed(2000));
+    }
+
+    void answers408WhenTheHeadNeverCompletes()
+    {
+        Limits limits;
+        limits.headerTimeoutMs = 300;
+        Engine engine(limits);
+        RawHttp c;
+        QVERIFY(c.connectTo(engine.server->port()));
+        c.send("GET /fast HTTP/1.1\r\nHost");
+        const RawResponse r = c.read(3000);
+        QCOMPARE(r.status, 408);
+        QVERIFY(c.waitClosed());
+    }
+
+    void closesIdleKeepAliveConnections()
+    {
+        Limits limits;
+        limits.idleTimeoutMs = 300;
+        Engine engine(limits);
+        RawHttp c;
+        QVERIFY(c.connectTo(engine.server->port()));
+        c.send(get("/fast"));
+        QCOMPARE(c.read().status, 200);
+        QVERIFY(c.waitClosed(3000));
+    }
+
+    void shedsConnectionsOverTheCap()
+    {
+        Limits limits;
+        limits.maxConnections = 2;
+        Engine engine(limits);
+        RawHttp a, b, c;
+        for (RawHttp *client : {&a, &b}) {
+            QVERIFY(client->connectTo(engine.server->port()));
+            client->send(get("/fast"));
+            QCOMPARE(client->read().status, 200);
+        }
+        QVERIFY(c.connectTo(engine.server->port()));
+        const RawResponse r = c.read();
+        QCOMPARE(r.status, 503);
+        QCOMPARE(r.header("retry-after"), QByteArray("1"));
+        QVERIFY(c.waitClosed());
+        // the admitted connections keep working
+        a.send(get("/fast"));
+        QCOMPARE(a.read().status, 200);
+    }
+
+    void survivesClientsVanishingMidRequest()
+    {
+        Engine engine;
+        for (int i = 0; i < 20; ++i) {
+            RawHttp c;
+            QVERIFY(c.connectTo(engine.server->port()));
+            c.send(get("/slow/50") + get("/slow/20"));
+            QTest::qWait(5);
+            c.socket().abort();
+        }
+        QTest::qWait(150);  // let the abandoned handlers finish with nobody to answer
+        RawHttp after;
+        QVERIFY(after.connectTo(engine.server->port()));
+        after.send(get("/fast"));
+        QCOMPARE(after.read().status, 200);
+        QVERIFY(QTest::qWaitFor([&] { return engine.metrics.openConnections.load() == 1; }, 2000));
+    }
+
+    void aThrowingHandlerIsA500AndTheConnectionLives()
+    {
+        Engine engine;
+        RawHttp c;
+        QVERIFY(c.connectTo(engine.server->port()));
+        c.send(get("/throws"));
+        const RawResponse r = c.read();
+        QCOMPARE(r.status, 500);
+        QCOMPARE(r.header("content-type"), QByteArray("application/problem+json"));
+        c.send(get("/fast"));
+        QCOMPARE(c.read().status, 200);
+    }
+
+    void propagatesOrAssignsRequestIds()
+    {
+        Engine engine;
+        RawHttp c;
+        QVERIFY(c.connectTo(engine.server->port()));
+        c.send(get("/fast", "X-Request-Id: abc-123\r\n"));
+        QCOMPARE(c.read().header("x-request-id"), QByteArray("abc-123"));
+        c.send(get("/fast", "X-Request-Id: bad id with spaces\r\n"));
+        const QByteArray assigned = c.read().header("x-request-id");
+        QVERIFY(!assigned.isEmpty());
+        QVERIFY(assigned != "bad id with spaces");
+        c.send(get("/nope"));
+        QVERIFY(!c.read().header("x-request-id").isEmpty());
+    }
+
+    void headAnswersWithoutABody()
+    {
+        Engine engine;
+        RawHttp c;
+        QVERIFY(c.connectTo(engine.server->port()));
+        c.send("HEAD /fast HTTP/1.1\r\nHost: t\r\n\r\n" + get("/fast"));
+        // The HEAD response announces the length but carries no body; the next response follows it.
+        QVERIFY(QTest::qWaitFor([&] { return c.socket().bytesAvailable() > 0; }, 3000));
+        QTest::qWait(50);
+        const QByteArray raw = c.socket().readAll();
+        QCOMPARE(raw.count("HTTP/1.1 200 OK"), 2);
+        const qsizetype firstEnd = raw.indexOf("\r\n\r\n") + 4;
+        QVERIFY(raw.sliced(firstEnd).startsWith("HTTP/1.1 200 OK"));
+        QVERIFY(raw.first(firstEnd).contains("Content-Length: 10"));
+    }
+
+    void handsWebSocketUpgradesToQWebSocketServer()
+    {
+        Engine engine;
+        QWebSocket ws;
+        QString reply;
+        QObject::connect(&ws, &QWebSocket::textMessageReceived, &ws, [&](const QString &m) { reply = m; });
+        ws.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(engine.server->port())));
+        QVERIFY(QTest::qWaitFor([&] { return ws.state() == QAbstractSocket::ConnectedState; }, 5000));
+        ws.sendTextMessage(QStringLiteral("hello"));
+        QVERIFY(QTest::qWaitFor([&] { return !reply.isEmpty(); }, 5000));
+        QCOMPARE(reply, QStringLiteral("echo:hello"));
+        ws.close();
+    }
+
+    void aWebSocketRouteWithoutUpgradeSays426()
+    {
+        Engine engine;
+        RawHttp c;
+        QVERIFY(c.connectTo(engine.server->port()));
+        c.send(get("/ws"));
+        QCOMPARE(c.read().status, 426);
+    }
+
+    void shutdownFinishesInFlightRequests()
+    {
+        Engine engine;
+        RawHttp c;
+        QVERIFY(c.connectTo(engine.server->port()));
+        c.send(get("/slow/200"));
+        QTest::qWait(30);
+        auto done = engine.server->shutdown(std::chrono::milliseconds(3000));
+        const RawResponse r = c.read(3000);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.header("connection"), QByteArray("close"));
+        QVERIFY(waitForTask(std::move(done), 5000));
+    }
+
+    void countsRequestsPerRouteAndStatus()
+    {
+        Engine engine;
+        RawHttp c;
+        QVERIFY(c.connectTo(engine.server->port()));
+        c.send(get("/fast") + get("/fast") + get("/missing"));
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(c.read().valid());
+        const QByteArray text = engine.metrics.prometheusText();
+        QVERIFY2(text.contains("meshdeck_http_requests_total{method=\"GET\",route=\"/fast\",status=\"200\"} 2"), text.constData());
+        QVERIFY(text.contains("meshdeck_http_requests_total{method=\"ANY\",route=\"unmatched\",status=\"404\"} 1"));
+        QVERIFY(text.contains("meshdeck_http_open_connections 1"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHttpEngine)
+#include "tst_httpengine.moc"

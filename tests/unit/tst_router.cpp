@@ -1,0 +1,140 @@
+#include "http/dispatcher.h"
+#include "http/router.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace Meshdeck::Http;
+
+namespace {
+Response named(const char *name)
+{
+    return Response::text(200, name);
+}
+
+class AcceptToken : public Authenticator
+{
+public:
+    bool authenticate(const Request &r) const override { return r.header("authorization") == "Bearer good"; }
+};
+
+Request request(QByteArray method, QByteArray path)
+{
+    Request r;
+    r.method = std::move(method);
+    r.path = std::move(path);
+    return r;
+}
+} // namespace
+
+class TestRouter : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void matchesLiteralAndParameterRoutes()
+    {
+        Router router;
+        router.add("GET", "/v1/things", SyncHandler([](const Request &) { return named("list"); }));
+        router.add("GET", "/v1/things/{id}", SyncHandler([](const Request &) { return named("one"); }));
+        router.add("DELETE", "/v1/things/{id}", SyncHandler([](const Request &) { return named("delete"); }));
+        router.add("GET", "/v1/things/{id}/parts/{part}", SyncHandler([](const Request &) { return named("part"); }));
+
+        auto m = router.match("GET", "/v1/things");
+        QVERIFY(m.route);
+        QCOMPARE(m.route->pattern, QByteArray("/v1/things"));
+
+        m = router.match("GET", "/v1/things/");
+        QVERIFY2(m.route, "a trailing slash names the same resource");
+
+        m = router.match("GET", "/v1/things/42");
+        QCOMPARE(m.route->pattern, QByteArray("/v1/things/{id}"));
+        QCOMPARE(m.params.value(QStringLiteral("id")), QStringLiteral("42"));
+
+        m = router.match("GET", "/v1/things/a/parts/b");
+        QCOMPARE(m.params.value(QStringLiteral("id")), QStringLiteral("a"));
+        QCOMPARE(m.params.value(QStringLiteral("part")), QStringLiteral("b"));
+
+        m = router.match("HEAD", "/v1/things/42");
+        QVERIFY2(m.route && m.route->method == "GET", "HEAD is served by GET");
+
+        m = router.match("GET", "/v1/nothing");
+        QVERIFY(!m.route);
+        QVERIFY(m.allow.isEmpty());
+    }
+
+    void reportsAllowedMethods()
+    {
+        Router router;
+        router.add("GET", "/v1/things/{id}", SyncHandler([](const Request &) { return named("one"); }));
+        router.add("DELETE", "/v1/things/{id}", SyncHandler([](const Request &) { return named("delete"); }));
+        const auto m = router.match("POST", "/v1/things/7");
+        QVERIFY(!m.route);
+        QCOMPARE(m.allow, QByteArray("GET, HEAD, DELETE"));
+    }
+
+    void dispatcherAnswers404_405_401AsProblems_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QByteArray>("path");
+        QTest::addColumn<QByteArray>("authorization");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QByteArray>("allow");
+        QTest::newRow("unknown path") << QByteArray("GET") << QByteArray("/v1/none") << QByteArray("Bearer good") << 404 << QByteArray();
+        QTest::newRow("wrong method") << QByteArray("PUT") << QByteArray("/v1/secret") << QByteArray("Bearer good") << 405 << QByteArray("GET, HEAD");
+        QTest::newRow("no token") << QByteArray("GET") << QByteArray("/v1/secret") << QByteArray() << 401 << QByteArray();
+        QTest::newRow("wrong token") << QByteArray("GET") << QByteArray("/v1/secret") << QByteArray("Bearer bad") << 401 << QByteArray();
+        QTest::newRow("right token") << QByteArray("GET") << QByteArray("/v1/secret") << QByteArray("Bearer good") << 200 << QByteArray();
+        QTest::newRow("public route") << QByteArray("GET") << QByteArray("/open") << QByteArray() << 200 << QByteArray();
+        QTest::newRow("handler throws") << QByteArray("GET") << QByteArray("/v1/throws") << QByteArray("Bearer good") << 500 << QByteArray();
+    }
+
+    void dispatcherAnswers404_405_401AsProblems()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QByteArray, path);
+        QFETCH(QByteArray, authorization);
+        QFETCH(int, status);
+        QFETCH(QByteArray, allow);
+
+        HttpMetrics metrics;
+        Router router(&metrics);
+        router.add("GET", "/v1/secret", SyncHandler([](const Request &) { return named("secret"); }));
+        router.add("GET", "/v1/throws", SyncHandler([](const Request &) -> Response { throw std::runtime_error("boom"); }));
+        router.add("GET", "/open", SyncHandler([](const Request &) { return named("open"); }), RouteOptions{Access::Public, -1, {}, {}});
+        AcceptToken auth;
+        Dispatcher dispatcher(router, &auth, &metrics);
+
+        Request r = request(method, path);
+        r.requestId = "req-1";
+        if (!authorization.isEmpty())
+            r.headers.emplace_back("authorization", authorization);
+        auto outcome = dispatcher.dispatch(r);
+        QVERIFY(outcome.response.has_value());
+        QCOMPARE(outcome.response->status, status);
+        if (status >= 400) {
+            QCOMPARE(outcome.response->contentType, QByteArray("application/problem+json"));
+            const QJsonObject problem = QJsonDocument::fromJson(outcome.response->body).object();
+            QCOMPARE(problem.value(QStringLiteral("status")).toInt(), status);
+            QVERIFY(problem.value(QStringLiteral("type")).toString().startsWith(QStringLiteral("urn:meshdeck:problem:")));
+            QVERIFY2(problem.value(QStringLiteral("detail")).toString().size() > 20, "a reason a person can act on");
+            QCOMPARE(problem.value(QStringLiteral("instance")).toString(), QString::fromUtf8(path));
+            QCOMPARE(problem.value(QStringLiteral("requestId")).toString(), QStringLiteral("req-1"));
+        }
+        QCOMPARE(outcome.response->headers.isEmpty() ? QByteArray() : [&] {
+            for (const auto &[n, v] : outcome.response->headers)
+                if (n == "allow")
+                    return v;
+            return QByteArray();
+        }(), allow);
+        if (status == 401) {
+            bool challenged = false;
+            for (const auto &[n, v] : outcome.response->headers)
+                challenged |= n == "www-authenticate" && v.startsWith("Bearer");
+            QVERIFY2(challenged, "401 carries a Bearer challenge");
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRouter)
+#include "tst_router.moc"

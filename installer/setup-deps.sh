@@ -15,8 +15,8 @@ packages=(
   # the QML modules the console imports (runtime)
   qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-templates
-  qml6-module-qtquick-layouts qml6-module-qtquick-window qml6-module-qt-labs-settings
-  qml6-module-qttest
+  qml6-module-qtquick-layouts qml6-module-qtquick-window
+  qml6-module-qttest fonts-dejavu-core
   # libraries
   qcoro-qt6-dev libsodium-dev
   # tests and benchmarks

@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
+#include <QSocketNotifier>
 #include <QTcpSocket>
 #include <QThread>
 #include <QWebSocket>
@@ -12,7 +13,15 @@
 
 #include <QCoroTimer>
 
+#include <charconv>
+#include <cstring>
 #include <ctime>
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcHttp, "meshdeck.backend.http")
 
@@ -20,7 +29,9 @@ namespace Meshdeck::Http {
 
 namespace {
 
-constexpr qint64 ReadBufferCap = 256 * 1024;
+constexpr qsizetype ReadBufferCap = 256 * 1024;  // read at most this much per wake-up
+constexpr qsizetype MaxUnsent = 4 * 1024 * 1024;   // stop reading while this much is unsent
+constexpr int MaxLingerMs = 2000;                   // how long a closing connection drains the client
 
 bool isValidRequestId(QByteArrayView id)
 {
@@ -35,41 +46,74 @@ bool isValidRequestId(QByteArrayView id)
     return true;
 }
 
+// Writes through a raw cursor into a buffer sized up front: the response head is a dozen small
+// pieces, and QByteArray::append per piece costs more than the bytes themselves.
+class HeadWriter
+{
+public:
+    HeadWriter(QByteArray &out, qsizetype maxBytes)
+        : m_out(out)
+        , m_start(out.size())
+    {
+        out.resize(m_start + maxBytes);
+        m_cursor = out.data() + m_start;
+    }
+    void add(QByteArrayView bytes)
+    {
+        std::memcpy(m_cursor, bytes.data(), size_t(bytes.size()));
+        m_cursor += bytes.size();
+    }
+    void add(char c) { *m_cursor++ = c; }
+    void addNumber(qint64 value) { m_cursor = std::to_chars(m_cursor, m_cursor + 24, value).ptr; }
+    void finish() { m_out.resize(m_cursor - m_out.constData()); }
+
+private:
+    QByteArray &m_out;
+    qsizetype m_start;
+    char *m_cursor;
+};
+
 void serialize(QByteArray &out, const Response &response, QByteArrayView date, QByteArrayView requestId,
                int versionMinor, bool keepAlive, bool close, bool head)
 {
-    const QByteArrayView reason = reasonPhrase(response.status);
-    out.reserve(out.size() + 160 + response.body.size());
-    out += "HTTP/1.1 ";
-    out += QByteArray::number(response.status);
-    out += ' ';
-    out += reason;
-    out += "\r\nDate: ";
-    out += date;
-    if (!response.contentType.isEmpty()) {
-        out += "\r\nContent-Type: ";
-        out += response.contentType;
-    }
     const bool bodyless = response.status == 204 || response.status == 304 || response.status < 200;
+    const bool withBody = !head && !bodyless;
+    qsizetype extra = 0;
+    for (const auto &[name, value] : response.headers)
+        extra += name.size() + value.size() + 4;
+    const QByteArrayView reason = reasonPhrase(response.status);
+    HeadWriter w(out, 160 + reason.size() + date.size() + response.contentType.size() + requestId.size() + extra +
+                          (withBody ? response.body.size() : 0));
+    w.add("HTTP/1.1 ");
+    w.addNumber(response.status);
+    w.add(' ');
+    w.add(reason);
+    w.add("\r\nDate: ");
+    w.add(date);
+    if (!response.contentType.isEmpty()) {
+        w.add("\r\nContent-Type: ");
+        w.add(response.contentType);
+    }
     if (!bodyless) {
-        out += "\r\nContent-Length: ";
-        out += QByteArray::number(response.body.size());
+        w.add("\r\nContent-Length: ");
+        w.addNumber(response.body.size());
     }
-    out += "\r\nX-Request-Id: ";
-    out += requestId;
+    w.add("\r\nX-Request-Id: ");
+    w.add(requestId);
     if (close)
-        out += "\r\nConnection: close";
+        w.add("\r\nConnection: close");
     else if (versionMinor == 0 && keepAlive)
-        out += "\r\nConnection: keep-alive";
+        w.add("\r\nConnection: keep-alive");
     for (const auto &[name, value] : response.headers) {
-        out += "\r\n";
-        out += name;
-        out += ": ";
-        out += value;
+        w.add("\r\n");
+        w.add(name);
+        w.add(": ");
+        w.add(value);
     }
-    out += "\r\n\r\n";
-    if (!head && !bodyless)
-        out += response.body;
+    w.add("\r\n\r\n");
+    if (withBody)
+        w.add(response.body);
+    w.finish();
 }
 
 // QWebSocketServer reads the handshake from the socket itself; the engine has already consumed it,
@@ -95,66 +139,118 @@ QByteArray rebuildHandshake(const Request &request)
 
 // ---------------------------------------------------------------------------------------------
 // HttpConnection
+//
+// The connection does its own non-blocking socket I/O on QSocketNotifiers: one recv() per wake-up
+// into a buffer that keeps its capacity, one send() per batch of ready responses. QTcpSocket would
+// add an ioctl, a copy into its own buffer and a signal per read; it is used only to hand a
+// WebSocket upgrade to QWebSocketServer.
 
-HttpConnection::HttpConnection(QTcpSocket *socket, HttpWorker *worker)
+HttpConnection::HttpConnection(int fd, QHostAddress peer, HttpWorker *worker)
     : QObject(worker)
-    , m_socket(socket)
+    , m_fd(fd)
+    , m_peer(std::move(peer))
     , m_worker(worker)
     , m_parser(worker->limits())
 {
-    m_socket->setParent(this);
-    m_socket->setReadBufferSize(ReadBufferCap);
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    const int one = 1;
+    ::setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     const Dispatcher *dispatcher = &worker->dispatcher();
     const qint64 defaultBody = worker->limits().defaultMaxBody;
     m_parser.setBodyLimitResolver([dispatcher, defaultBody](const Request &r) {
         const qint64 limit = dispatcher->bodyLimit(r);
         return limit >= 0 ? limit : defaultBody;
     });
-    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
-    connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
-    connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
-        if (error != QAbstractSocket::RemoteHostClosedError)
-            qCDebug(lcHttp) << "socket error" << m_socket->errorString();
-    });
+    m_readNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Read, this);
+    connect(m_readNotifier, &QSocketNotifier::activated, this, &HttpConnection::onReadable);
+    m_writeNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Write, this);
+    m_writeNotifier->setEnabled(false);
+    connect(m_writeNotifier, &QSocketNotifier::activated, this, &HttpConnection::onWritable);
     m_deadline = worker->nowMs() + worker->limits().headerTimeoutMs;
     worker->dispatcher().metrics()->openConnections.fetch_add(1, std::memory_order_relaxed);
 }
 
 HttpConnection::~HttpConnection()
 {
-    if (!m_finished)
+    if (!m_finished) {
+        m_finished = true;
+        if (m_fd >= 0)
+            ::close(m_fd);
         m_worker->dispatcher().metrics()->openConnections.fetch_sub(1, std::memory_order_relaxed);
+    }
 }
 
-void HttpConnection::onDisconnected()
+void HttpConnection::finish()
 {
     if (m_finished)
         return;
     m_finished = true;
+    // Disabled, not deleted: we may be inside one of their activated() signals. They go with us.
+    m_readNotifier->setEnabled(false);
+    m_writeNotifier->setEnabled(false);
+    if (m_fd >= 0)
+        ::close(m_fd);
+    m_fd = -1;
     m_worker->dispatcher().metrics()->openConnections.fetch_sub(1, std::memory_order_relaxed);
     m_worker->forget(this);
     // Handlers still running hold no pointer to us: their completions check this object is alive.
     deleteLater();
 }
 
-void HttpConnection::onReadyRead()
+bool HttpConnection::readAvailable()
 {
-    if (m_closing || m_noMoreRequests) {
-        m_socket->skip(m_socket->bytesAvailable());
-        return;
-    }
-    if (qsizetype(m_pending.size()) >= m_worker->limits().maxPipelined)
-        return;  // backpressure: the socket's capped buffer makes TCP slow the client down
-    if (m_inPos == m_in.size()) {
-        m_in = m_socket->readAll();
-        m_inPos = 0;
-    } else {
+    if (m_inPos > 0) {
         m_in.remove(0, m_inPos);
         m_inPos = 0;
-        m_in += m_socket->readAll();
     }
+    // Read what is there, up to a cap per wake-up so one connection cannot starve the others.
+    constexpr qsizetype Chunk = 16 * 1024;
+    qsizetype total = 0;
+    while (total < ReadBufferCap) {
+        const qsizetype old = m_in.size();
+        m_in.resize(old + Chunk);
+        const ssize_t n = ::recv(m_fd, m_in.data() + old, size_t(Chunk), 0);
+        m_in.resize(old + qsizetype(qMax<ssize_t>(n, 0)));
+        if (n > 0) {
+            total += n;
+            if (n < Chunk)
+                break;
+            continue;
+        }
+        if (n == 0) {
+            m_peerClosed = true;  // the client may have half-closed after sending: still answer it
+            break;
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+            finish();
+            return false;
+        }
+        break;
+    }
+    return true;
+}
+
+void HttpConnection::onReadable()
+{
+    if (m_finished)
+        return;
+    if (m_closing) {
+        // Lingering close: discard what the client still sends until it closes too, so our
+        // last response is not destroyed by a reset.
+        char sink[4096];
+        ssize_t n;
+        while ((n = ::recv(m_fd, sink, sizeof sink, 0)) > 0) {
+        }
+        if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+            finish();
+        return;
+    }
+    if (!readAvailable())
+        return;
     process();
+    if (!m_finished && m_peerClosed && !m_closing && m_pending.empty() && m_out.isEmpty())
+        finish();  // nothing more will come and nothing is owed
 }
 
 void HttpConnection::process()
@@ -167,18 +263,72 @@ void HttpConnection::process()
             return;
         }
         if (m_parser.wantsContinue() && m_pending.empty()) {
-            m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+            send("HTTP/1.1 100 Continue\r\n\r\n");
             m_parser.continueSent();
         }
         if (!m_parser.isComplete())
             break;
         dispatch(m_parser.takeRequest());
+        if (m_finished)
+            return;
     }
     if (m_inPos == m_in.size()) {
-        m_in.clear();
+        m_in.resize(0);
         m_inPos = 0;
     }
+    updateReading();
     updateDeadline();
+}
+
+void HttpConnection::updateReading()
+{
+    if (m_finished)
+        return;
+    // Backpressure: stop reading while the pipeline window is full or the client is not taking
+    // its responses; the kernel's buffers then slow the client down.
+    const bool full = qsizetype(m_pending.size()) >= m_worker->limits().maxPipelined || m_out.size() > MaxUnsent;
+    m_readNotifier->setEnabled(m_closing || (!full && !m_peerClosed));
+}
+
+void HttpConnection::send(QByteArrayView bytes)
+{
+    if (m_finished || bytes.isEmpty())
+        return;
+    if (m_out.isEmpty()) {
+        const ssize_t n = ::send(m_fd, bytes.data(), size_t(bytes.size()), MSG_NOSIGNAL);
+        if (n == bytes.size())
+            return;
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+            m_sendFailed = true;
+            return;
+        }
+        m_out.append(bytes.sliced(qMax<ssize_t>(n, 0)));
+    } else {
+        m_out.append(bytes);
+    }
+    m_writeNotifier->setEnabled(true);
+}
+
+void HttpConnection::onWritable()
+{
+    if (m_finished)
+        return;
+    while (!m_out.isEmpty()) {
+        const ssize_t n = ::send(m_fd, m_out.constData(), size_t(m_out.size()), MSG_NOSIGNAL);
+        if (n > 0) {
+            m_out.remove(0, n);
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+            return;
+        finish();
+        return;
+    }
+    m_writeNotifier->setEnabled(false);
+    if (m_closing)
+        closeGracefully();
+    else
+        process();  // resume pipelined requests held back while the client was not reading
 }
 
 QByteArray HttpConnection::takeRequestId(const Request &request)
@@ -191,13 +341,13 @@ void HttpConnection::dispatch(Request request)
 {
     const qint64 started = m_worker->nowNs();
     request.requestId = takeRequestId(request);
-    request.peer = m_socket->peerAddress();
+    request.peer = m_peer;
     if (!request.keepAlive)
         m_noMoreRequests = true;
 
     Dispatcher::Outcome outcome = m_worker->dispatcher().dispatch(request);
     if (outcome.webSocket) {
-        if (m_pending.empty()) {
+        if (m_pending.empty() && m_out.isEmpty()) {
             handOverWebSocket(request);
             return;
         }
@@ -227,6 +377,19 @@ void HttpConnection::complete(const ReplyContext &context, Response response)
     slot.close = !context.keepAlive || response.closeAfter || m_draining || m_worker->draining();
     if (slot.close)
         m_noMoreRequests = true;
+    if (index == 0 && !slot.close) {
+        // The usual case: nothing is queued ahead, so send straight from the thread's scratch buffer.
+        QByteArray &scratch = m_worker->scratch();
+        scratch.resize(0);
+        serialize(scratch, response, m_worker->dateHeader(), context.requestId, context.versionMinor,
+                  context.keepAlive, false, context.head);
+        send(scratch);
+        m_pending.pop_front();
+        ++m_baseSeq;
+        ++m_served;
+        flush();
+        return;
+    }
     serialize(slot.bytes, response, m_worker->dateHeader(), context.requestId, context.versionMinor,
               context.keepAlive, slot.close, context.head);
     slot.ready = true;
@@ -249,16 +412,18 @@ void HttpConnection::rejectMalformed()
     serialize(slot.bytes, response, m_worker->dateHeader(), context.requestId, 1, false, true, false);
     m_pending.push_back(std::move(slot));
     ++m_nextSeq;
-    m_in.clear();
+    m_in.resize(0);
     m_inPos = 0;
     flush();
 }
 
 void HttpConnection::flush()
 {
+    if (m_finished)
+        return;
     bool close = false;
     while (!m_pending.empty() && m_pending.front().ready) {
-        m_socket->write(m_pending.front().bytes);
+        send(m_pending.front().bytes);
         close = m_pending.front().close;
         m_pending.pop_front();
         ++m_baseSeq;
@@ -266,33 +431,47 @@ void HttpConnection::flush()
         if (close)
             break;
     }
-    if (close) {
+    if (m_sendFailed) {
+        finish();
+        return;
+    }
+    if (close || (m_draining && m_pending.empty() && !m_parser.inProgress()) ||
+        (m_peerClosed && m_pending.empty())) {
         closeGracefully();
         return;
     }
-    if (m_draining && m_pending.empty() && !m_parser.inProgress()) {
-        closeGracefully();
-        return;
-    }
-    // Pipelined bytes wait while the window is full; resume them now that a slot is free.
-    if (!m_noMoreRequests && (m_inPos < m_in.size() || m_socket->bytesAvailable() > 0)) {
-        QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
-    }
+    // Pipelined bytes wait while the window is full; resume them now that a slot may be free.
+    if (!m_noMoreRequests && m_inPos < m_in.size() && qsizetype(m_pending.size()) < m_worker->limits().maxPipelined)
+        QMetaObject::invokeMethod(this, &HttpConnection::process, Qt::QueuedConnection);
+    updateReading();
     updateDeadline();
 }
 
 void HttpConnection::closeGracefully()
 {
-    m_closing = true;
-    m_pending.clear();
-    m_wait = Wait::Linger;
-    m_deadline = m_worker->nowMs() + m_worker->limits().headerTimeoutMs;
-    m_socket->disconnectFromHost();
+    if (m_finished)
+        return;
+    if (!m_closing) {
+        m_closing = true;
+        m_pending.clear();
+        m_wait = Wait::Linger;
+        m_deadline = m_worker->nowMs() + qMin(m_worker->limits().headerTimeoutMs, MaxLingerMs);
+    }
+    if (!m_out.isEmpty())
+        return;  // onWritable() comes back here once everything is sent
+    if (!m_shutdownSent) {
+        m_shutdownSent = true;
+        ::shutdown(m_fd, SHUT_WR);
+    }
+    if (m_peerClosed)
+        finish();
+    else
+        updateReading();  // keep draining until the client closes or the linger deadline passes
 }
 
 void HttpConnection::updateDeadline()
 {
-    if (m_closing)
+    if (m_closing || m_finished)
         return;
     const Limits &limits = m_worker->limits();
     const qint64 now = m_worker->nowMs();
@@ -309,8 +488,8 @@ void HttpConnection::updateDeadline()
             m_wait = Wait::Body;  // the body must keep moving
             m_deadline = now + limits.headerTimeoutMs;
         }
-    } else if (!m_pending.empty()) {
-        m_wait = Wait::None;  // a handler is working; it has its own timeouts
+    } else if (!m_pending.empty() || !m_out.isEmpty()) {
+        m_wait = Wait::None;  // a handler is working, or the client is reading its responses
     } else if (m_served == 0 && m_wait == Wait::Head) {
         // A new connection must send its first request within the header timeout.
     } else if (m_wait != Wait::Idle) {
@@ -326,7 +505,7 @@ void HttpConnection::checkTimeout(qint64 nowMs)
     switch (m_wait) {
     case Wait::Head:
     case Wait::Body: {
-        qCDebug(lcHttp) << "request read timeout from" << m_socket->peerAddress();
+        qCDebug(lcHttp) << "request read timeout from" << m_peer;
         if (m_pending.empty()) {
             Request context;
             context.path = m_parser.partialRequest().path;
@@ -337,7 +516,7 @@ void HttpConnection::checkTimeout(qint64 nowMs)
                                               "request-timeout");
             QByteArray bytes;
             serialize(bytes, response, m_worker->dateHeader(), context.requestId, 1, false, true, false);
-            m_socket->write(bytes);
+            send(bytes);
             m_worker->dispatcher().metrics()->unmatched()->record(408, 0);
         }
         m_noMoreRequests = true;
@@ -349,7 +528,7 @@ void HttpConnection::checkTimeout(qint64 nowMs)
         closeGracefully();
         break;
     case Wait::Linger:
-        m_socket->abort();
+        finish();
         break;
     case Wait::None:
         break;
@@ -359,31 +538,31 @@ void HttpConnection::checkTimeout(qint64 nowMs)
 void HttpConnection::drain()
 {
     m_draining = true;
-    if (m_pending.empty() && !m_parser.inProgress() && !m_closing) {
-        m_noMoreRequests = true;
-        closeGracefully();
-    }
+    // An idle keep-alive connection owes nothing: close it now. Busy ones close after their response.
+    if (m_pending.empty() && m_out.isEmpty() && !m_parser.inProgress() && !m_closing)
+        finish();
 }
 
 void HttpConnection::handOverWebSocket(const Request &request)
 {
     QByteArray raw = rebuildHandshake(request);
     raw += QByteArrayView(m_in).sliced(m_inPos);
-    raw += m_socket->readAll();
     m_in.clear();
     m_inPos = 0;
-    QTcpSocket *socket = m_socket;
-    disconnect(socket, nullptr, this, nullptr);
-    socket->setReadBufferSize(0);
-    socket->setParent(m_worker->webSocketServer());
+    m_readNotifier->setEnabled(false);  // unregisters the descriptor before QTcpSocket takes it
+    m_writeNotifier->setEnabled(false);
+    auto *socket = new QTcpSocket(m_worker->webSocketServer());
+    if (!socket->setSocketDescriptor(m_fd)) {
+        qCWarning(lcHttp) << "could not hand a WebSocket upgrade over:" << socket->errorString();
+        delete socket;
+        finish();
+        return;
+    }
+    m_fd = -1;  // the QTcpSocket owns the descriptor now
     for (qsizetype i = raw.size() - 1; i >= 0; --i)
         socket->ungetChar(raw[i]);
-    m_socket = nullptr;
-    m_finished = true;
-    m_worker->dispatcher().metrics()->openConnections.fetch_sub(1, std::memory_order_relaxed);
-    m_worker->forget(this);
+    finish();
     m_worker->webSocketServer()->handleConnection(socket);
-    deleteLater();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -400,7 +579,13 @@ HttpWorker::HttpWorker(int index, const Limits &limits, const Dispatcher &dispat
                  QByteArray::number(index) + '-';
 }
 
-HttpWorker::~HttpWorker() = default;
+HttpWorker::~HttpWorker()
+{
+    // Connections are our children; delete them while our members still exist.
+    const auto connections = m_connections;
+    m_connections.clear();
+    qDeleteAll(connections);
+}
 
 void HttpWorker::start()
 {
@@ -415,31 +600,31 @@ void HttpWorker::start()
 
 void HttpWorker::adopt(qintptr descriptor)
 {
-    auto *socket = new QTcpSocket(this);
-    if (!socket->setSocketDescriptor(descriptor)) {
-        qCWarning(lcHttp) << "could not adopt a connection:" << socket->errorString();
-        delete socket;
-        return;
-    }
+    const int fd = int(descriptor);
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
     HttpMetrics *metrics = m_dispatcher.metrics();
     metrics->acceptedConnections.fetch_add(1, std::memory_order_relaxed);
     if (metrics->openConnections.load(std::memory_order_relaxed) >= m_limits.maxConnections || draining()) {
         // Shed load before memory runs out: answer and close rather than queue.
         metrics->rejectedConnections.fetch_add(1, std::memory_order_relaxed);
+        Response response = problem(503, draining() ? QStringLiteral("The server is shutting down; retry on another node.")
+                                                    : QStringLiteral("The server has too many open connections; "
+                                                                     "retry shortly."),
+                                    "overloaded");
+        response.setHeader("retry-after", "1");
         QByteArray bytes;
-        const Response response = problem(503, draining() ? QStringLiteral("The server is shutting down; retry on another node.")
-                                                          : QStringLiteral("The server has too many open connections; "
-                                                                           "retry shortly."),
-                                          "overloaded");
-        Response withRetry = response;
-        withRetry.setHeader("retry-after", "1");
-        serialize(bytes, withRetry, dateHeader(), nextRequestId(), 1, false, true, false);
-        socket->write(bytes);
-        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-        socket->disconnectFromHost();
+        serialize(bytes, response, dateHeader(), nextRequestId(), 1, false, true, false);
+        [[maybe_unused]] const ssize_t n = ::send(fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL);
+        ::shutdown(fd, SHUT_WR);
+        ::close(fd);
         return;
     }
-    auto *connection = new HttpConnection(socket, this);
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    QHostAddress peer;
+    if (::getpeername(fd, reinterpret_cast<sockaddr *>(&address), &length) == 0)
+        peer.setAddress(reinterpret_cast<const sockaddr *>(&address));
+    auto *connection = new HttpConnection(fd, std::move(peer), this);
     m_connections.insert(connection);
 }
 
@@ -477,7 +662,12 @@ const QByteArray &HttpWorker::dateHeader()
 
 QByteArray HttpWorker::nextRequestId()
 {
-    return m_idPrefix + QByteArray::number(++m_idCounter, 16);
+    // One allocation: the per-thread prefix, then the counter in hex.
+    QByteArray id(m_idPrefix.size() + 16, Qt::Uninitialized);
+    std::memcpy(id.data(), m_idPrefix.constData(), size_t(m_idPrefix.size()));
+    const auto [end, ec] = std::to_chars(id.data() + m_idPrefix.size(), id.data() + id.size(), ++m_idCounter, 16);
+    id.truncate(end - id.data());
+    return id;
 }
 
 void HttpWorker::onWebSocketReady()

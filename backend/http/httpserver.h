@@ -16,6 +16,7 @@
 #include <deque>
 #include <vector>
 
+class QSocketNotifier;
 class QTcpSocket;
 class QThread;
 class QWebSocketServer;
@@ -30,7 +31,7 @@ class HttpConnection : public QObject
 {
     Q_OBJECT
 public:
-    HttpConnection(QTcpSocket *socket, HttpWorker *worker);
+    HttpConnection(int fd, QHostAddress peer, HttpWorker *worker);
     ~HttpConnection() override;
 
     void checkTimeout(qint64 nowMs);
@@ -53,23 +54,31 @@ private:
     };
     enum class Wait { None, Head, Body, Idle, Linger };
 
-    void onReadyRead();
+    void onReadable();
+    void onWritable();
+    bool readAvailable();
     void process();
-    void onDisconnected();
     void dispatch(Request request);
     void complete(const ReplyContext &context, Response response);
     void rejectMalformed();
     void flush();
+    void send(QByteArrayView bytes);
+    void updateReading();
     void updateDeadline();
     void closeGracefully();
+    void finish();
     void handOverWebSocket(const Request &request);
     QByteArray takeRequestId(const Request &request);
 
-    QTcpSocket *m_socket;
+    int m_fd;
+    QHostAddress m_peer;
     HttpWorker *m_worker;
+    QSocketNotifier *m_readNotifier = nullptr;
+    QSocketNotifier *m_writeNotifier = nullptr;
     RequestParser m_parser;
     QByteArray m_in;
     qsizetype m_inPos = 0;
+    QByteArray m_out;  // bytes the kernel did not take yet
     std::deque<Pending> m_pending;
     quint64 m_nextSeq = 0;
     quint64 m_baseSeq = 0;
@@ -79,6 +88,9 @@ private:
     bool m_noMoreRequests = false;  // a close was decided; parse nothing after it
     bool m_closing = false;
     bool m_draining = false;
+    bool m_peerClosed = false;
+    bool m_shutdownSent = false;
+    bool m_sendFailed = false;
     bool m_finished = false;
 };
 
@@ -101,6 +113,8 @@ public:
     qint64 nowNs() const { return m_clock.nsecsElapsed(); }
     const QByteArray &dateHeader();
     QByteArray nextRequestId();
+    // Reused for responses written straight away, so the hot path does not allocate for them.
+    QByteArray &scratch() { return m_scratch; }
 
     void forget(HttpConnection *connection);
     QWebSocketServer *webSocketServer() const { return m_webSockets; }
@@ -120,6 +134,7 @@ private:
     QByteArray m_date;
     qint64 m_dateSecond = -1;
     QByteArray m_idPrefix;
+    QByteArray m_scratch;
     quint64 m_idCounter = 0;
 };
 

@@ -65,7 +65,7 @@ void RequestParser::reset()
 {
     m_state = State::RequestLine;
     m_request = Request{};
-    m_line.clear();
+    m_line.resize(0);
     m_headerBytes = 0;
     m_headerCount = 0;
     m_bodyLimit = 0;
@@ -160,18 +160,26 @@ qsizetype RequestParser::feed(QByteArrayView data)
             }
             return pos;
         }
-        m_line.append(start, chunkLen);
         pos += chunkLen;
-        if (!lf)
+        if (!lf) {
+            m_line.append(start, chunkLen);
             break;
-        QByteArrayView line(m_line);
+        }
+        // A line that arrived whole is parsed where it lies; only lines split across reads are copied.
+        QByteArrayView line;
+        if (m_line.isEmpty()) {
+            line = QByteArrayView(start, chunkLen);
+        } else {
+            m_line.append(start, chunkLen);
+            line = QByteArrayView(m_line);
+        }
         if (line.size() < 2 || line[line.size() - 2] != '\r') {
             fail(400, QStringLiteral("A line ends with a bare LF; HTTP/1.1 lines end with CRLF."));
             return pos;
         }
         line.chop(2);
         const bool ok = processLine(line);
-        m_line.clear();
+        m_line.resize(0);  // keeps the capacity for the next split line
         if (!ok)
             return pos;
     }
@@ -180,10 +188,8 @@ qsizetype RequestParser::feed(QByteArrayView data)
 
 bool RequestParser::processLine(QByteArrayView line)
 {
-    for (char c : line) {
-        if (c == '\r' || c == '\0')
-            return fail(400, QStringLiteral("The request contains a stray CR or NUL byte."));
-    }
+    if (std::memchr(line.data(), '\r', size_t(line.size())) || std::memchr(line.data(), '\0', size_t(line.size())))
+        return fail(400, QStringLiteral("The request contains a stray CR or NUL byte."));
     switch (m_state) {
     case State::RequestLine:
         return processRequestLine(line);
@@ -235,7 +241,18 @@ bool RequestParser::processRequestLine(QByteArrayView line)
     } else {
         return fail(400, QStringLiteral("The protocol version is malformed."));
     }
-    m_request.method = method.toByteArray();
+    static const QByteArray commonMethods[] = {QByteArrayLiteral("GET"), QByteArrayLiteral("POST"),
+                                               QByteArrayLiteral("PUT"), QByteArrayLiteral("PATCH"),
+                                               QByteArrayLiteral("DELETE"), QByteArrayLiteral("HEAD")};
+    m_request.method = {};
+    for (const QByteArray &known : commonMethods) {
+        if (method == known) {
+            m_request.method = known;  // shared, no allocation
+            break;
+        }
+    }
+    if (m_request.method.isEmpty())
+        m_request.method = method.toByteArray();
     m_request.target = target.toByteArray();
 
     QByteArrayView pathPart = target;
@@ -255,7 +272,12 @@ bool RequestParser::processRequestLine(QByteArrayView line)
         m_request.query = pathPart.sliced(q + 1).toByteArray();
         pathPart = pathPart.first(q);
     }
-    m_request.path = QByteArray::fromPercentEncoding(pathPart.toByteArray());
+    if (pathPart.size() == target.size())
+        m_request.path = m_request.target;  // shares the target's bytes
+    else
+        m_request.path = pathPart.toByteArray();
+    if (m_request.path.contains('%'))
+        m_request.path = QByteArray::fromPercentEncoding(m_request.path);
     if (m_request.path.contains('\0'))
         return fail(400, QStringLiteral("The path contains an encoded NUL byte."));
     m_state = State::Headers;
@@ -322,7 +344,9 @@ bool RequestParser::finishHead()
         m_request.keepAlive = !hasToken(connection, "close");
     m_request.upgradeWebSocket = hasToken(connection, "upgrade") && upgrade.compare("websocket", Qt::CaseInsensitive) == 0;
 
-    m_bodyLimit = m_bodyLimitResolver ? m_bodyLimitResolver(m_request) : m_limits.defaultMaxBody;
+    // The route's body limit is looked up only for requests that declare a body.
+    const bool hasBody = !transferEncoding.isEmpty() || (lengthCount == 1 && contentLength != "0");
+    m_bodyLimit = hasBody && m_bodyLimitResolver ? m_bodyLimitResolver(m_request) : m_limits.defaultMaxBody;
 
     if (!transferEncoding.isEmpty()) {
         if (m_request.versionMinor == 0)

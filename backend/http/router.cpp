@@ -89,7 +89,10 @@ Router::Match Router::match(QByteArrayView method, QByteArrayView path) const
     QByteArrayView normalized = path;
     if (normalized.size() > 1 && normalized.endsWith('/'))
         normalized.chop(1);
-    if (auto it = m_literal.constFind(normalized.toByteArray()); it != m_literal.cend()) {
+    // QHash has no heterogeneous lookup in 6.4: build a key only when the path must be trimmed.
+    const QByteArray key = normalized.size() == path.size() ? QByteArray::fromRawData(path.data(), path.size())
+                                                            : normalized.toByteArray();
+    if (auto it = m_literal.constFind(key); it != m_literal.cend()) {
         for (const Route *route : *it) {
             if (matchesMethod(*route, method)) {
                 result.route = route;

@@ -17,7 +17,8 @@ void SystemRoutes::install(Router &router, SystemService *service)
         "GET", "/healthz",
         SyncHandler([](const Request &) {
             static const QByteArray body = QByteArrayLiteral("{\"status\":\"ok\"}");
-            return Response::text(200, body, "application/json");
+            static const QByteArray type = QByteArrayLiteral("application/json");
+            return Response::text(200, body, type);
         }),
         {Access::Public, 0, QStringLiteral("Liveness: the process answers."), tag});
 

@@ -38,30 +38,43 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(QApplication::translate("main", "Meshdeck admin console."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption backend(QStringLiteral("backend"),
-                                     QApplication::translate("main", "The meshdeckd to start for the local stack."),
-                                     QStringLiteral("path"));
+    const QCommandLineOption backend(
+        QStringLiteral("backend"),
+        QApplication::translate("main", "The meshdeckd to start for the local stack."),
+        QStringLiteral("path"));
     const QCommandLineOption dataDir(QStringLiteral("data-dir"),
                                      QApplication::translate("main", "The local stack's data directory."),
                                      QStringLiteral("dir"));
-    const QCommandLineOption attach(QStringLiteral("attach"),
-                                    QApplication::translate("main", "Attach to a running backend instead of starting one."),
-                                    QStringLiteral("url"));
-    const QCommandLineOption tokenFile(QStringLiteral("token-file"),
-                                       QApplication::translate("main", "File holding the bearer token for --attach."),
-                                       QStringLiteral("file"));
-    const QCommandLineOption theme(QStringLiteral("theme"), QApplication::translate("main", "light or dark, for this run."),
+    const QCommandLineOption attach(
+        QStringLiteral("attach"),
+        QApplication::translate("main", "Attach to a running backend instead of starting one."),
+        QStringLiteral("url"));
+    const QCommandLineOption tokenFile(
+        QStringLiteral("token-file"),
+        QApplication::translate("main", "File holding the bearer token for --attach."),
+        QStringLiteral("file"));
+    const QCommandLineOption theme(QStringLiteral("theme"),
+                                   QApplication::translate("main", "light or dark, for this run."),
                                    QStringLiteral("theme"));
     const QCommandLineOption language(QStringLiteral("language"),
-                                      QApplication::translate("main", "en or de, for this run."), QStringLiteral("code"));
+                                      QApplication::translate("main", "en or de, for this run."),
+                                      QStringLiteral("code"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QApplication::translate("main", "Once connected, save a screenshot, print "
-                                                                        "start-up figures as JSON and quit."),
+                                        QApplication::translate("main",
+                                                                "Once connected, save a screenshot, print "
+                                                                "start-up figures as JSON and quit."),
                                         QStringLiteral("png"));
-    const QCommandLineOption probeTimeout(QStringLiteral("probe-timeout-ms"),
-                                          QApplication::translate("main", "How long --screenshot waits to connect."),
-                                          QStringLiteral("ms"), QStringLiteral("20000"));
-    parser.addOptions({backend, dataDir, attach, tokenFile, theme, language, screenshot, probeTimeout});
+    const QCommandLineOption probeTimeout(
+        QStringLiteral("probe-timeout-ms"),
+        QApplication::translate("main", "How long --screenshot waits to connect."), QStringLiteral("ms"),
+        QStringLiteral("20000"));
+    const QCommandLineOption page(QStringLiteral("page"),
+                                  QApplication::translate("main",
+                                                          "The page to open: overview, services, gateway, "
+                                                          "events, deployments, chat, access, localstack, "
+                                                          "settings."),
+                                  QStringLiteral("page"));
+    parser.addOptions({backend, dataDir, attach, tokenFile, theme, language, page, screenshot, probeTimeout});
     parser.process(app);
 
     Console::Options options;
@@ -84,6 +97,13 @@ int main(int argc, char *argv[])
         console.settings()->overrideTheme(parser.value(theme));
     if (parser.isSet(language))
         console.settings()->overrideLanguage(parser.value(language));
+    if (parser.isSet(page)) {
+        if (console.navigation()->indexOf(parser.value(page)) < 0) {
+            std::fprintf(stderr, "meshdeck: unknown page '%s'\n", qPrintable(parser.value(page)));
+            return 2;
+        }
+        console.navigation()->setCurrentPage(parser.value(page));
+    }
 
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
@@ -95,7 +115,8 @@ int main(int argc, char *argv[])
         return 1;
     auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
     if (parser.isSet(screenshot) && window)
-        new StartupProbe(&console, window, parser.value(screenshot), parser.value(probeTimeout).toInt(), sinceLaunch, &app);
+        new StartupProbe(&console, window, parser.value(screenshot), parser.value(probeTimeout).toInt(),
+                         sinceLaunch, &app);
     console.startUp();
     return app.exec();
 }

@@ -394,5 +394,9 @@
         <source>How long --screenshot waits to connect.</source>
         <translation>Wie lange --screenshot auf die Verbindung wartet.</translation>
     </message>
+    <message>
+        <source>The page to open: overview, services, gateway, events, deployments, chat, access, localstack, settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 </TS>

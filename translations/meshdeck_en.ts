@@ -394,5 +394,400 @@
         <source>How long --screenshot waits to connect.</source>
         <translation>How long --screenshot waits to connect.</translation>
     </message>
+    <message>
+        <source>The page to open: overview, services, gateway, events, deployments, chat, access, localstack, settings.</source>
+        <translation>Local stack</source>
+        <translation>Local stack</translation>
+    </message>
+    <message>
+        <source>meshdeckd running on this machine, started by the console</source>
+        <translation>meshdeckd running on this machine, started by the console</translation>
+    </message>
+    <message>
+        <source>The console is attached to a remote backend; the local stack is not in use.</source>
+        <translation>The console is attached to a remote backend; the local stack is not in use.</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>Restart</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Process</source>
+        <translation>Process</translation>
+    </message>
+    <message>
+        <source>pid %1</source>
+        <translation>pid %1</translation>
+    </message>
+    <message>
+        <source>Program</source>
+        <translation>Program</translation>
+    </message>
+    <message>
+        <source>Data directory</source>
+        <translation>Data directory</translation>
+    </message>
+    <message>
+        <source>No log lines yet. Start the local stack to see meshdeckd&apos;s log here.</source>
+        <translation>No log lines yet. Start the local stack to see meshdeckd&apos;s log here.</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>Meshdeck</source>
+        <translation>Meshdeck</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::ApiClient</name>
+    <message>
+        <source>%1 (HTTP %2)</source>
+        <translation>%1 (HTTP %2)</translation>
+    </message>
+    <message>
+        <source>The backend answered HTTP %1.</source>
+        <translation>The backend answered HTTP %1.</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::FakeApiClient</name>
+    <message>
+        <source>Nothing is listening at %1. Is meshdeckd running?</source>
+        <translation>Nothing is listening at %1. Is meshdeckd running?</translation>
+    </message>
+    <message>
+        <source>There is no route %1.</source>
+        <translation>There is no route %1.</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::HttpApiClient</name>
+    <message>
+        <source>The request was abandoned.</source>
+        <translation>The request was abandoned.</translation>
+    </message>
+    <message>
+        <source>Nothing is listening at %1. Is meshdeckd running?</source>
+        <translation>Nothing is listening at %1. Is meshdeckd running?</translation>
+    </message>
+    <message>
+        <source>%1 did not answer within %2 s.</source>
+        <translation>%1 did not answer within %2 s.</translation>
+    </message>
+    <message>
+        <source>Cannot reach %1: %2</source>
+        <translation>Cannot reach %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::LocalStack</name>
+    <message>
+        <source>The backend program %1 is missing or not executable. Reinstall Meshdeck or pass --backend PATH.</source>
+        <translation>The backend program %1 is missing or not executable. Reinstall Meshdeck or pass --backend PATH.</translation>
+    </message>
+    <message>
+        <source>Cannot create the data directory %1.</source>
+        <translation>Cannot create the data directory %1.</translation>
+    </message>
+    <message>
+        <source>Could not run %1: %2</source>
+        <translation>Could not run %1: %2</translation>
+    </message>
+    <message>
+        <source>— starting %1 %2</source>
+        <translation>— starting %1 %2</translation>
+    </message>
+    <message>
+        <source>meshdeckd started but its ready line could not be used (url %1, token file %2).</source>
+        <translation>meshdeckd started but its ready line could not be used (url %1, token file %2).</translation>
+    </message>
+    <message>
+        <source>— meshdeckd exited (%1)</source>
+        <translation>— meshdeckd exited (%1)</translation>
+    </message>
+    <message>
+        <source>crashed</source>
+        <translation>crashed</translation>
+    </message>
+    <message>
+        <source>code %1</source>
+        <translation>code %1</translation>
+    </message>
+    <message>
+        <source>meshdeckd crashed.</source>
+        <translation>meshdeckd crashed.</translation>
+    </message>
+    <message>
+        <source>meshdeckd refused the data directory: its database was written by a newer version.</source>
+        <translation>meshdeckd refused the data directory: its database was written by a newer version.</translation>
+    </message>
+    <message>
+        <source>meshdeckd exited with code %1.</source>
+        <translation>meshdeckd exited with code %1.</translation>
+    </message>
+    <message>
+        <source>meshdeckd did not report ready within %1 s.</source>
+        <translation>meshdeckd did not report ready within %1 s.</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::NavigationModel</name>
+    <message>
+        <source>Overview</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>Services</translation>
+    </message>
+    <message>
+        <source>Gateway</source>
+        <translation>Gateway</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>Events</translation>
+    </message>
+    <message>
+        <source>Deployments</source>
+        <translation>Deployments</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <source>Access</source>
+        <translation>Access</translation>
+    </message>
+    <message>
+        <source>Local stack</source>
+        <translation>Local stack</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewPage</name>
+    <message>
+        <source>%1 d %2 h %3 min</source>
+        <translation>%1 d %2 h %3 min</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <source>Local stack on this machine</source>
+        <translation>Local stack on this machine</translation>
+    </message>
+    <message>
+        <source>Remote backend</source>
+        <translation>Remote backend</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Connection</translation>
+    </message>
+    <message>
+        <source>%1 Retrying in %2 s.</source>
+        <translation>%1 Retrying in %2 s.</translation>
+    </message>
+    <message>
+        <source>Retry now</source>
+        <translation>Retry now</translation>
+    </message>
+    <message>
+        <source>Start the local stack again</source>
+        <translation>Start the local stack again</translation>
+    </message>
+    <message>
+        <source>Backend</source>
+        <translation>Backend</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>Mode</translation>
+    </message>
+    <message>
+        <source>Local (SQLite, one process)</source>
+        <translation>Local (SQLite, one process)</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Node</translation>
+    </message>
+    <message>
+        <source>Up for</source>
+        <translation>Up for</translation>
+    </message>
+    <message>
+        <source>Data directory</source>
+        <translation>Data directory</translation>
+    </message>
+    <message>
+        <source>Platform health</source>
+        <translation>Platform health</translation>
+    </message>
+    <message>
+        <source>Services, gateway traffic, error rate, p95 latency, event rate and running builds will appear here once this backend provides the registry, gateway, events and deployments services. Nothing is shown until then.</source>
+        <translation>Services, gateway traffic, error rate, p95 latency, event rate and running builds will appear here once this backend provides the registry, gateway, events and deployments services. Nothing is shown until then.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation>Appearance</translation>
+    </message>
+    <message>
+        <source>Dark theme</source>
+        <translation>Dark theme</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>System language</translation>
+    </message>
+</context>
+<context>
+    <name>Sidebar</name>
+    <message>
+        <source>not yet</source>
+        <translation>not yet</translation>
+    </message>
+</context>
+<context>
+    <name>StateText</name>
+    <message>
+        <source>Connected</source>
+        <translation>Connected</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Connecting…</translation>
+    </message>
+    <message>
+        <source>Reconnecting…</source>
+        <translation>Reconnecting…</translation>
+    </message>
+    <message>
+        <source>Not attached</source>
+        <translation>Not attached</translation>
+    </message>
+    <message>
+        <source>Starting</source>
+        <translation>Starting</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>Running</translation>
+    </message>
+    <message>
+        <source>Stopping</source>
+        <translation>Stopping</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Stopped</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <source>Local stack · %1</source>
+        <translation>Local stack · %1</translation>
+    </message>
+    <message>
+        <source>Meshdeck %1</source>
+        <translation>Meshdeck %1</translation>
+    </message>
+</context>
+<context>
+    <name>UnavailablePage</name>
+    <message>
+        <source>This backend has no %1 service yet, so there is nothing to show here. The page will fill in when meshdeckd provides it.</source>
+        <translation>This backend has no %1 service yet, so there is nothing to show here. The page will fill in when meshdeckd provides it.</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Meshdeck admin console.</source>
+        <translation>Meshdeck admin console.</translation>
+    </message>
+    <message>
+        <source>The meshdeckd to start for the local stack.</source>
+        <translation>The meshdeckd to start for the local stack.</translation>
+    </message>
+    <message>
+        <source>The local stack&apos;s data directory.</source>
+        <translation>The local stack&apos;s data directory.</translation>
+    </message>
+    <message>
+        <source>Attach to a running backend instead of starting one.</source>
+        <translation>Attach to a running backend instead of starting one.</translation>
+    </message>
+    <message>
+        <source>File holding the bearer token for --attach.</source>
+        <translation>File holding the bearer token for --attach.</translation>
+    </message>
+    <message>
+        <source>light or dark, for this run.</source>
+        <translation>light or dark, for this run.</translation>
+    </message>
+    <message>
+        <source>en or de, for this run.</source>
+        <translation>en or de, for this run.</translation>
+    </message>
+    <message>
+        <source>Once connected, save a screenshot, print start-up figures as JSON and quit.</source>
+        <translation>Once connected, save a screenshot, print start-up figures as JSON and quit.</translation>
+    </message>
+    <message>
+        <source>How long --screenshot waits to connect.</source>
+        <translation>How long --screenshot waits to connect.</translation>
+    </message>
+    <message>
+        <source>The page to open: overview, services, gateway, events, deployments, chat, access, localstack, settings.</translation>
+    </message>
 </context>
 </TS>

@@ -10,7 +10,7 @@ namespace Meshdeck::Console {
 
 // The outcome of one API call; `error` is a sentence a person can act on when ok() is false.
 struct ApiReply {
-    int status = 0;  // 0: no HTTP answer (connection refused, timeout, TLS failure)
+    int status = 0; // 0: no HTTP answer (connection refused, timeout, TLS failure)
     QJsonDocument json;
     QString error;
     bool ok() const { return status >= 200 && status < 300; }

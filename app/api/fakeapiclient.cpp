@@ -14,7 +14,8 @@ QCoro::Task<ApiReply> FakeApiClient::get(QString path)
 {
     m_requested << path;
     if (m_unreachable)
-        co_return ApiReply{0, {}, tr("Nothing is listening at %1. Is meshdeckd running?").arg(m_baseUrl.toDisplayString())};
+        co_return ApiReply{
+            0, {}, tr("Nothing is listening at %1. Is meshdeckd running?").arg(m_baseUrl.toDisplayString())};
     const auto it = m_replies.constFind(path);
     if (it == m_replies.cend())
         co_return ApiReply{404, {}, tr("There is no route %1.").arg(path)};

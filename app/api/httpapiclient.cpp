@@ -56,11 +56,13 @@ QCoro::Task<ApiReply> HttpApiClient::get(QString path)
     if (result.status == 0) {
         switch (reply->error()) {
         case QNetworkReply::ConnectionRefusedError:
-            result.error = tr("Nothing is listening at %1. Is meshdeckd running?").arg(m_baseUrl.toDisplayString());
+            result.error =
+                tr("Nothing is listening at %1. Is meshdeckd running?").arg(m_baseUrl.toDisplayString());
             break;
         case QNetworkReply::OperationCanceledError:
         case QNetworkReply::TimeoutError:
-            result.error = tr("%1 did not answer within %2 s.").arg(m_baseUrl.toDisplayString()).arg(m_timeoutMs / 1000);
+            result.error =
+                tr("%1 did not answer within %2 s.").arg(m_baseUrl.toDisplayString()).arg(m_timeoutMs / 1000);
             break;
         default:
             result.error = tr("Cannot reach %1: %2").arg(m_baseUrl.toDisplayString(), reply->errorString());

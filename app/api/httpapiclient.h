@@ -19,7 +19,7 @@ public:
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
 
 private:
-    QNetworkAccessManager m_network;  // one long-lived manager for the thread
+    QNetworkAccessManager m_network; // one long-lived manager for the thread
     QUrl m_baseUrl;
     QByteArray m_token;
     int m_timeoutMs = 10'000;

@@ -47,9 +47,9 @@ QString LocalStack::defaultProgram()
     return QDir(QCoreApplication::applicationDirPath()).absoluteFilePath(QStringLiteral("meshdeckd"));
 }
 
-qint64 LocalStack::pid() const
+int LocalStack::pid() const
 {
-    return m_process ? m_process->processId() : 0;
+    return m_process ? int(m_process->processId()) : 0;
 }
 
 void LocalStack::setState(State state, const QString &error)
@@ -68,9 +68,10 @@ void LocalStack::start()
         return;
     }
     if (!QFileInfo(m_settings.program).isExecutable()) {
-        setState(State::Failed, tr("The backend program %1 is missing or not executable. Reinstall Meshdeck or "
-                                   "pass --backend PATH.")
-                                    .arg(m_settings.program));
+        setState(State::Failed,
+                 tr("The backend program %1 is missing or not executable. Reinstall Meshdeck or "
+                    "pass --backend PATH.")
+                     .arg(m_settings.program));
         return;
     }
     if (!QDir().mkpath(m_settings.dataDir)) {
@@ -176,8 +177,9 @@ void LocalStack::onFinished(int exitCode, QProcess::ExitStatus status)
         m_stderrBuffer.clear();
     }
     const bool expected = m_state == State::Stopping;
-    m_log.appendLines({tr("— meshdeckd exited (%1)")
-                           .arg(status == QProcess::CrashExit ? tr("crashed") : tr("code %1").arg(exitCode))});
+    m_log.appendLines(
+        {tr("— meshdeckd exited (%1)")
+             .arg(status == QProcess::CrashExit ? tr("crashed") : tr("code %1").arg(exitCode))});
     m_url.clear();
     if (expected) {
         setState(State::Stopped);

@@ -22,14 +22,14 @@ class LocalStack : public QObject
     Q_PROPERTY(QUrl url READ url NOTIFY stateChanged)
     Q_PROPERTY(QString dataDir READ dataDir CONSTANT)
     Q_PROPERTY(QString program READ program CONSTANT)
-    Q_PROPERTY(qint64 pid READ pid NOTIFY stateChanged)
-    Q_PROPERTY(LogModel *log READ log CONSTANT)
+    Q_PROPERTY(int pid READ pid NOTIFY stateChanged)
+    Q_PROPERTY(Meshdeck::Console::LogModel *log READ log CONSTANT)
 public:
     enum class State { Stopped, Starting, Running, Stopping, Failed };
     Q_ENUM(State)
 
     struct Settings {
-        QString program;  // meshdeckd
+        QString program; // meshdeckd
         QString dataDir;
         int startTimeoutMs = 15'000;
         int stopTimeoutMs = 5'000;
@@ -44,7 +44,7 @@ public:
     QByteArray token() const { return m_token; }
     QString dataDir() const { return m_settings.dataDir; }
     QString program() const { return m_settings.program; }
-    qint64 pid() const;
+    int pid() const;
     LogModel *log() { return &m_log; }
 
     Q_INVOKABLE void start();

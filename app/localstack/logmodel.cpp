@@ -22,8 +22,7 @@ QString levelOf(const QString &line)
 LogModel::LogModel(int capacity, QObject *parent)
     : QAbstractListModel(parent)
     , m_capacity(qMax(1, capacity))
-{
-}
+{}
 
 int LogModel::rowCount(const QModelIndex &parent) const
 {
@@ -48,7 +47,7 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> LogModel::roleNames() const
 {
-    return {{TextRole, "text"}, {LevelRole, "level"}};
+    return {{TextRole, "line"}, {LevelRole, "level"}};
 }
 
 void LogModel::appendLines(const QStringList &lines)

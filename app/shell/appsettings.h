@@ -19,11 +19,11 @@ class AppSettings : public QObject
 public:
     explicit AppSettings(QObject *parent = nullptr);
 
-    QString theme() const { return m_theme; }  // "light" or "dark"
+    QString theme() const { return m_theme; } // "light" or "dark"
     void setTheme(const QString &theme);
     bool isDark() const { return m_theme == QLatin1String("dark"); }
 
-    QString language() const { return m_language; }  // "" follows the system locale
+    QString language() const { return m_language; } // "" follows the system locale
     void setLanguage(const QString &language);
     QStringList availableLanguages() const;
 

@@ -85,7 +85,8 @@ QCoro::Task<void> BackendConnection::heartbeat()
 void BackendConnection::scheduleRetry(const QString &error)
 {
     m_heartbeatTimer.stop();
-    m_retryDelayMs = m_retryDelayMs == 0 ? m_settings.firstRetryMs : qMin(m_retryDelayMs * 2, m_settings.maxRetryMs);
+    m_retryDelayMs =
+        m_retryDelayMs == 0 ? m_settings.firstRetryMs : qMin(m_retryDelayMs * 2, m_settings.maxRetryMs);
     setState(State::Reconnecting, error);
     m_retryTimer.start(m_retryDelayMs);
 }

@@ -67,7 +67,7 @@ private:
     QTimer m_retryTimer;
     QTimer m_heartbeatTimer;
     int m_retryDelayMs = 0;
-    quint64 m_generation = 0;  // bumps on attach/detach so stale replies are ignored
+    quint64 m_generation = 0; // bumps on attach/detach so stale replies are ignored
     bool m_loading = false;
 };
 

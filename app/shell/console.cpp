@@ -15,9 +15,11 @@ Console::Console(Options options, ApiClient *api, QObject *parent)
     , m_options(std::move(options))
 {
     LocalStack::Settings stack;
-    stack.program = m_options.backendProgram.isEmpty() ? LocalStack::defaultProgram() : m_options.backendProgram;
+    stack.program =
+        m_options.backendProgram.isEmpty() ? LocalStack::defaultProgram() : m_options.backendProgram;
     stack.dataDir = m_options.dataDir.isEmpty()
-                        ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/local-stack")
+                        ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+                              QStringLiteral("/local-stack")
                         : m_options.dataDir;
     m_localStack = std::make_unique<LocalStack>(stack);
     m_connection = std::make_unique<BackendConnection>(api, m_options.connection);

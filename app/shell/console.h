@@ -21,17 +21,17 @@ class Console : public QObject
     Q_OBJECT
     QML_ELEMENT
     QML_SINGLETON
-    Q_PROPERTY(AppSettings *settings READ settings CONSTANT)
-    Q_PROPERTY(LocalStack *localStack READ localStack CONSTANT)
-    Q_PROPERTY(BackendConnection *connection READ connection CONSTANT)
-    Q_PROPERTY(NavigationModel *navigation READ navigation CONSTANT)
+    Q_PROPERTY(Meshdeck::Console::AppSettings *settings READ settings CONSTANT)
+    Q_PROPERTY(Meshdeck::Console::LocalStack *localStack READ localStack CONSTANT)
+    Q_PROPERTY(Meshdeck::Console::BackendConnection *connection READ connection CONSTANT)
+    Q_PROPERTY(Meshdeck::Console::NavigationModel *navigation READ navigation CONSTANT)
     Q_PROPERTY(bool localMode READ isLocalMode CONSTANT)
     Q_PROPERTY(QString version READ version CONSTANT)
 public:
     struct Options {
-        QString backendProgram;  // empty: beside the console
-        QString dataDir;         // the local stack's data directory
-        QUrl attachUrl;          // set: attach to a running backend instead of starting one
+        QString backendProgram; // empty: beside the console
+        QString dataDir;        // the local stack's data directory
+        QUrl attachUrl;         // set: attach to a running backend instead of starting one
         QByteArray attachToken;
         BackendConnection::Settings connection;
     };

@@ -15,8 +15,7 @@ NavigationModel::NavigationModel(QObject *parent)
           {QStringLiteral("localstack"), QT_TR_NOOP("Local stack"), true, {}},
           {QStringLiteral("settings"), QT_TR_NOOP("Settings"), true, {}},
       }
-{
-}
+{}
 
 int NavigationModel::rowCount(const QModelIndex &parent) const
 {
@@ -45,7 +44,8 @@ QVariant NavigationModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> NavigationModel::roleNames() const
 {
-    return {{PageIdRole, "pageId"}, {TitleRole, "title"}, {AvailableRole, "available"}, {ServiceRole, "service"}};
+    return {
+        {PageIdRole, "pageId"}, {TitleRole, "title"}, {AvailableRole, "available"}, {ServiceRole, "service"}};
 }
 
 int NavigationModel::indexOf(const QString &pageId) const
@@ -63,8 +63,23 @@ QString NavigationModel::titleOf(const QString &pageId) const
     return row < 0 ? QString() : tr(m_pages[size_t(row)].title);
 }
 
+QString NavigationModel::serviceOf(const QString &pageId) const
+{
+    const int row = indexOf(pageId);
+    return row < 0 ? QString() : m_pages[size_t(row)].service;
+}
+
+void NavigationModel::setCurrentPage(const QString &pageId)
+{
+    if (pageId == m_current || indexOf(pageId) < 0)
+        return;
+    m_current = pageId;
+    Q_EMIT currentPageChanged();
+}
+
 void NavigationModel::retranslate()
 {
+    Q_EMIT currentPageChanged(); // the current title is translated too
     if (!m_pages.empty())
         Q_EMIT dataChanged(index(0), index(int(m_pages.size()) - 1), {TitleRole, Qt::DisplayRole});
 }

@@ -5,6 +5,7 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QImage>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QQuickItem>
@@ -29,6 +30,19 @@ QQuickItem *findItem(QQuickItem *root, const QString &objectName)
             return found;
     }
     return nullptr;
+}
+
+// The text of every visible text item, in item-tree order: what a person can read on screen.
+void collectVisibleTexts(QQuickItem *item, QJsonArray &out)
+{
+    if (!item || !item->isVisible() || out.size() >= 400)
+        return;
+    const QVariant text = item->property("text");
+    if (text.isValid() && !text.toString().isEmpty() && item->metaObject()->indexOfProperty("font") >= 0)
+        out.append(text.toString());
+    const auto children = item->childItems();
+    for (QQuickItem *child : children)
+        collectVisibleTexts(child, out);
 }
 
 qint64 residentBytes()
@@ -57,7 +71,8 @@ StartupProbe::StartupProbe(Console *console, QQuickWindow *window, QString scree
     });
     m_timeout.setSingleShot(true);
     connect(&m_timeout, &QTimer::timeout, this, [this] {
-        finish(false, QStringLiteral("not connected within the timeout: ") + m_console->connection()->errorString());
+        finish(false,
+               QStringLiteral("not connected within the timeout: ") + m_console->connection()->errorString());
     });
     m_timeout.start(timeoutMs);
 }
@@ -89,16 +104,18 @@ void StartupProbe::finish(bool ok, const QString &reason)
     if (m_done)
         return;
     m_done = true;
-    QJsonObject out{{QStringLiteral("ok"), ok},
-                    {QStringLiteral("firstFrameMs"), m_firstFrameMs},
-                    {QStringLiteral("connectedMs"), m_connectedMs},
-                    {QStringLiteral("rssBytes"), residentBytes()},
-                    {QStringLiteral("state"), QVariant::fromValue(m_console->connection()->state()).toString()},
-                    {QStringLiteral("language"), m_console->effectiveLanguage()},
-                    {QStringLiteral("theme"), m_console->settings()->theme()},
-                    {QStringLiteral("backendPid"), m_console->localStack()->pid()},
-                    {QStringLiteral("overviewTitle"), m_console->navigation()->titleOf(QStringLiteral("overview"))},
-                    {QStringLiteral("nodeId"), m_console->connection()->systemInfo().value(QStringLiteral("nodeId")).toString()}};
+    QJsonObject out{
+        {QStringLiteral("ok"), ok},
+        {QStringLiteral("firstFrameMs"), m_firstFrameMs},
+        {QStringLiteral("connectedMs"), m_connectedMs},
+        {QStringLiteral("rssBytes"), residentBytes()},
+        {QStringLiteral("state"), QVariant::fromValue(m_console->connection()->state()).toString()},
+        {QStringLiteral("language"), m_console->effectiveLanguage()},
+        {QStringLiteral("theme"), m_console->settings()->theme()},
+        {QStringLiteral("backendPid"), m_console->localStack()->pid()},
+        {QStringLiteral("overviewTitle"), m_console->navigation()->titleOf(QStringLiteral("overview"))},
+        {QStringLiteral("nodeId"),
+         m_console->connection()->systemInfo().value(QStringLiteral("nodeId")).toString()}};
     if (!reason.isEmpty())
         out.insert(QStringLiteral("reason"), reason);
     // What the Overview actually shows, so a test can tell a rendered page from an empty frame.
@@ -106,7 +123,11 @@ void StartupProbe::finish(bool ok, const QString &reason)
         QQuickItem *overview = findItem(m_window->contentItem(), QStringLiteral("overviewPage"));
         const QQuickItem *state = findItem(overview, QStringLiteral("connectionState"));
         out.insert(QStringLiteral("overviewShown"), overview && overview->property("visible").toBool());
-        out.insert(QStringLiteral("overviewConnectionText"), state ? state->property("text").toString() : QString());
+        QJsonArray texts;
+        collectVisibleTexts(m_window->contentItem(), texts);
+        out.insert(QStringLiteral("visibleTexts"), texts);
+        out.insert(QStringLiteral("overviewConnectionText"),
+                   state ? state->property("text").toString() : QString());
     }
     if (ok && m_window && !m_path.isEmpty()) {
         const QImage image = m_window->grabWindow();

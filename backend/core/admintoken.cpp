@@ -35,7 +35,8 @@ bool writeNewTokenFile(const QString &path, const QByteArray &content, QString *
         *error = QStringLiteral("cannot create %1: %2").arg(path, QString::fromLocal8Bit(strerror(errno)));
         return false;
     }
-    const bool written = ::write(fd, content.constData(), size_t(content.size())) == content.size() && ::fsync(fd) == 0;
+    const bool written =
+        ::write(fd, content.constData(), size_t(content.size())) == content.size() && ::fsync(fd) == 0;
     ::close(fd);
     if (!written || ::rename(tmp.constData(), QFile::encodeName(path).constData()) != 0) {
         *error = QStringLiteral("cannot write %1: %2").arg(path, QString::fromLocal8Bit(strerror(errno)));
@@ -55,7 +56,8 @@ std::optional<AdminTokenFile> ensureAdminToken(const QString &dataDir, QString *
     AdminTokenFile result{QDir(dataDir).absoluteFilePath(QStringLiteral("admin.token")), {}};
     QFile file(result.path);
     if (file.exists()) {
-        struct stat st {};
+        struct stat st {
+        };
         if (::stat(QFile::encodeName(result.path).constData(), &st) == 0 && (st.st_mode & 077) != 0) {
             qCWarning(lcToken) << result.path << "was readable by other users; restricting it to mode 0600";
             ::chmod(QFile::encodeName(result.path).constData(), 0600);
@@ -83,15 +85,15 @@ std::optional<AdminTokenFile> ensureAdminToken(const QString &dataDir, QString *
 
 QByteArray bearerToken(QByteArrayView authorization)
 {
-    if (authorization.size() < 8 || QByteArrayView(authorization.first(7)).compare("bearer ", Qt::CaseInsensitive) != 0)
+    if (authorization.size() < 8 ||
+        QByteArrayView(authorization.first(7)).compare("bearer ", Qt::CaseInsensitive) != 0)
         return {};
     return authorization.sliced(7).trimmed().toByteArray();
 }
 
 AdminTokenAuthenticator::AdminTokenAuthenticator(const QByteArray &token)
     : m_digest(digest(token))
-{
-}
+{}
 
 bool AdminTokenAuthenticator::authenticate(const Http::Request &request) const
 {

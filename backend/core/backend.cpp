@@ -33,8 +33,7 @@ Backend::Backend(BackendSettings settings, QObject *parent)
     : QObject(parent)
     , m_settings(std::move(settings))
     , m_parts(std::make_unique<Parts>())
-{
-}
+{}
 
 Backend::~Backend()
 {
@@ -65,8 +64,8 @@ QCoro::Task<int> Backend::start()
     }
 
     p.services.add(std::make_unique<System::SystemService>(
-        System::SystemSettings{QStringLiteral(MESHDECK_VERSION), QStringLiteral("local"), dataDir}, &p.database,
-        &p.metrics, [server = &p.server] { return *server && !(*server)->isDraining(); }));
+        System::SystemSettings{QStringLiteral(MESHDECK_VERSION), QStringLiteral("local"), dataDir},
+        &p.database, &p.metrics, [server = &p.server] { return *server && !(*server)->isDraining(); }));
 
     const QString dbPath = QDir(dataDir).absoluteFilePath(QStringLiteral("meshdeck.db"));
     const auto opened = co_await p.database.open(dbPath, p.services.schemas());
@@ -93,8 +92,8 @@ QCoro::Task<int> Backend::start()
 
     p.server = std::make_unique<Http::HttpServer>(m_settings.limits, *p.dispatcher, m_settings.threads);
     if (!p.server->listen(m_settings.host, m_settings.port)) {
-        qCCritical(lcBackend).noquote() << "cannot listen on" << m_settings.host.toString() << m_settings.port << ":"
-                                        << p.server->errorString();
+        qCCritical(lcBackend).noquote() << "cannot listen on" << m_settings.host.toString() << m_settings.port
+                                        << ":" << p.server->errorString();
         co_return ExitStartupFailed;
     }
     if (!m_settings.host.isLoopback())
@@ -103,9 +102,10 @@ QCoro::Task<int> Backend::start()
     const QString host = m_settings.host.protocol() == QAbstractSocket::IPv6Protocol
                              ? QLatin1Char('[') + m_settings.host.toString() + QLatin1Char(']')
                              : m_settings.host.toString();
-    const QJsonObject ready{{QStringLiteral("ready"), true},
-                            {QStringLiteral("url"), QStringLiteral("http://%1:%2").arg(host).arg(p.server->port())},
-                            {QStringLiteral("adminTokenFile"), token->path}};
+    const QJsonObject ready{
+        {QStringLiteral("ready"), true},
+        {QStringLiteral("url"), QStringLiteral("http://%1:%2").arg(host).arg(p.server->port())},
+        {QStringLiteral("adminTokenFile"), token->path}};
     const QByteArray line = QJsonDocument(ready).toJson(QJsonDocument::Compact) + '\n';
     std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
     std::fflush(stdout);
@@ -119,7 +119,8 @@ QCoro::Task<void> Backend::stop()
     Parts &p = *m_parts;
     if (p.server) {
         qCInfo(lcBackend) << "draining connections";
-        const bool clean = co_await p.server->shutdown(std::chrono::milliseconds(m_settings.shutdownTimeoutMs));
+        const bool clean =
+            co_await p.server->shutdown(std::chrono::milliseconds(m_settings.shutdownTimeoutMs));
         if (!clean)
             qCWarning(lcBackend) << "the shutdown deadline passed with connections still open; closed them";
     }

@@ -27,41 +27,50 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
         "meshdeckd", "The Meshdeck platform backend. Prints one JSON line on stdout when it is ready."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption dataDir(QStringLiteral("data-dir"),
-                                     QCoreApplication::translate("meshdeckd", "Data directory (default: %1).")
-                                         .arg(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
-                                              QStringLiteral("/meshdeckd")),
-                                     QStringLiteral("dir"));
+    const QCommandLineOption dataDir(
+        QStringLiteral("data-dir"),
+        QCoreApplication::translate("meshdeckd", "Data directory (default: %1).")
+            .arg(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+                 QStringLiteral("/meshdeckd")),
+        QStringLiteral("dir"));
     const QCommandLineOption listen(QStringLiteral("listen"),
-                                    QCoreApplication::translate("meshdeckd", "Address to serve on; port 0 picks a "
-                                                                             "free port (default: 127.0.0.1:7700)."),
+                                    QCoreApplication::translate("meshdeckd",
+                                                                "Address to serve on; port 0 picks a "
+                                                                "free port (default: 127.0.0.1:7700)."),
                                     QStringLiteral("host:port"), QStringLiteral("127.0.0.1:7700"));
-    const QCommandLineOption logLevel(QStringLiteral("log-level"),
-                                      QCoreApplication::translate("meshdeckd", "debug, info, warning or error (default: info)."),
-                                      QStringLiteral("level"), QStringLiteral("info"));
-    const QCommandLineOption threads(QStringLiteral("threads"),
-                                     QCoreApplication::translate("meshdeckd", "Event-loop threads (default: one per core)."),
-                                     QStringLiteral("n"));
+    const QCommandLineOption logLevel(
+        QStringLiteral("log-level"),
+        QCoreApplication::translate("meshdeckd", "debug, info, warning or error (default: info)."),
+        QStringLiteral("level"), QStringLiteral("info"));
+    const QCommandLineOption threads(
+        QStringLiteral("threads"),
+        QCoreApplication::translate("meshdeckd", "Event-loop threads (default: one per core)."),
+        QStringLiteral("n"));
     const QCommandLineOption headerTimeout(QStringLiteral("header-timeout-ms"),
-                                           QCoreApplication::translate("meshdeckd", "Time a client has to send a "
-                                                                                    "request head (default: 10000)."),
+                                           QCoreApplication::translate("meshdeckd",
+                                                                       "Time a client has to send a "
+                                                                       "request head (default: 10000)."),
                                            QStringLiteral("ms"));
-    const QCommandLineOption idleTimeout(QStringLiteral("idle-timeout-ms"),
-                                         QCoreApplication::translate("meshdeckd", "Keep-alive idle timeout (default: 60000)."),
-                                         QStringLiteral("ms"));
-    const QCommandLineOption maxConnections(QStringLiteral("max-connections"),
-                                            QCoreApplication::translate("meshdeckd", "Connection cap (default: 10000)."),
-                                            QStringLiteral("n"));
-    const QCommandLineOption shutdownTimeout(QStringLiteral("shutdown-timeout-ms"),
-                                             QCoreApplication::translate("meshdeckd", "How long in-flight requests may "
-                                                                                      "finish on SIGTERM (default: 10000)."),
-                                             QStringLiteral("ms"));
-    parser.addOptions({dataDir, listen, logLevel, threads, headerTimeout, idleTimeout, maxConnections, shutdownTimeout});
-    parser.process(arguments);  // exits for --help, --version and unknown options
+    const QCommandLineOption idleTimeout(
+        QStringLiteral("idle-timeout-ms"),
+        QCoreApplication::translate("meshdeckd", "Keep-alive idle timeout (default: 60000)."),
+        QStringLiteral("ms"));
+    const QCommandLineOption maxConnections(
+        QStringLiteral("max-connections"),
+        QCoreApplication::translate("meshdeckd", "Connection cap (default: 10000)."), QStringLiteral("n"));
+    const QCommandLineOption shutdownTimeout(
+        QStringLiteral("shutdown-timeout-ms"),
+        QCoreApplication::translate("meshdeckd", "How long in-flight requests may "
+                                                 "finish on SIGTERM (default: 10000)."),
+        QStringLiteral("ms"));
+    parser.addOptions(
+        {dataDir, listen, logLevel, threads, headerTimeout, idleTimeout, maxConnections, shutdownTimeout});
+    parser.process(arguments); // exits for --help, --version and unknown options
 
     settings->dataDir = parser.isSet(dataDir)
                             ? parser.value(dataDir)
-                            : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/meshdeckd");
+                            : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+                                  QStringLiteral("/meshdeckd");
 
     const QString listenValue = parser.value(listen);
     const qsizetype colon = listenValue.lastIndexOf(QLatin1Char(':'));
@@ -79,19 +88,22 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
     settings->port = quint16(port);
 
     settings->logLevel = parser.value(logLevel);
-    if (!QStringList{QStringLiteral("debug"), QStringLiteral("info"), QStringLiteral("warning"), QStringLiteral("error")}
+    if (!QStringList{QStringLiteral("debug"), QStringLiteral("info"), QStringLiteral("warning"),
+                     QStringLiteral("error")}
              .contains(settings->logLevel)) {
-        *error = QStringLiteral("--log-level must be debug, info, warning or error; got '%1'").arg(settings->logLevel);
+        *error = QStringLiteral("--log-level must be debug, info, warning or error; got '%1'")
+                     .arg(settings->logLevel);
         return false;
     }
     struct IntOption {
         const QCommandLineOption &option;
         int *target;
     };
-    for (const IntOption &o : {IntOption{threads, &settings->threads}, IntOption{headerTimeout, &settings->limits.headerTimeoutMs},
-                               IntOption{idleTimeout, &settings->limits.idleTimeoutMs},
-                               IntOption{maxConnections, &settings->limits.maxConnections},
-                               IntOption{shutdownTimeout, &settings->shutdownTimeoutMs}}) {
+    for (const IntOption &o :
+         {IntOption{threads, &settings->threads}, IntOption{headerTimeout, &settings->limits.headerTimeoutMs},
+          IntOption{idleTimeout, &settings->limits.idleTimeoutMs},
+          IntOption{maxConnections, &settings->limits.maxConnections},
+          IntOption{shutdownTimeout, &settings->shutdownTimeoutMs}}) {
         if (parser.isSet(o.option) && !positiveInt(parser.value(o.option), o.target)) {
             *error = QStringLiteral("--%1 expects a positive whole number; got '%2'")
                          .arg(o.option.names().constFirst(), parser.value(o.option));
@@ -112,7 +124,7 @@ void applyLogLevel(const QString &level)
         rules += QStringLiteral("meshdeck.*.info=false\n");
     else if (level == QLatin1String("error"))
         rules += QStringLiteral("meshdeck.*.info=false\nmeshdeck.*.warning=false\n");
-    QLoggingCategory::setFilterRules(rules);  // QT_LOGGING_RULES still takes precedence
+    QLoggingCategory::setFilterRules(rules); // QT_LOGGING_RULES still takes precedence
 }
 
 } // namespace Meshdeck

@@ -12,7 +12,7 @@ struct BackendSettings {
     QString dataDir;
     QHostAddress host = QHostAddress::LocalHost;
     quint16 port = 7700;
-    int threads = 0;  // 0: one per core
+    int threads = 0; // 0: one per core
     Http::Limits limits;
     int shutdownTimeoutMs = 10'000;
     QString logLevel = QStringLiteral("info");

@@ -25,7 +25,8 @@ UnixSignalWatcher::UnixSignalWatcher(QObject *parent)
         return;
     m_notifier = new QSocketNotifier(g_fds[1], QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, &UnixSignalWatcher::onReadable);
-    struct sigaction sa {};
+    struct sigaction sa {
+    };
     sa.sa_handler = handler;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;

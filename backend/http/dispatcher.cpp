@@ -22,8 +22,9 @@ QCoro::Task<Response> runGuarded(AsyncHandler handler, Request request)
     } catch (...) {
         qCWarning(lcDispatch) << "handler for" << context.path << "threw a non-standard exception";
     }
-    co_return problem(context, 500, QStringLiteral("The server failed while handling this request; the log has the "
-                                                   "details under this request id."),
+    co_return problem(context, 500,
+                      QStringLiteral("The server failed while handling this request; the log has the "
+                                     "details under this request id."),
                       "internal");
 }
 } // namespace
@@ -32,8 +33,7 @@ Dispatcher::Dispatcher(const Router &router, const Authenticator *authenticator,
     : m_router(router)
     , m_authenticator(authenticator)
     , m_metrics(metrics)
-{
-}
+{}
 
 qint64 Dispatcher::bodyLimit(const Request &request) const
 {
@@ -52,8 +52,8 @@ Dispatcher::Outcome Dispatcher::dispatch(Request &request) const
         if (!match.allow.isEmpty()) {
             Response r = problem(request, 405,
                                  QStringLiteral("%1 is not allowed on %2; use one of: %3.")
-                                     .arg(QString::fromLatin1(request.method), QString::fromUtf8(request.path),
-                                          QString::fromLatin1(match.allow)),
+                                     .arg(QString::fromLatin1(request.method),
+                                          QString::fromUtf8(request.path), QString::fromLatin1(match.allow)),
                                  "method-not-allowed");
             r.setHeader("allow", match.allow);
             out.response = std::move(r);
@@ -71,14 +71,16 @@ Dispatcher::Outcome Dispatcher::dispatch(Request &request) const
     request.pathParams = std::move(match.params);
     request.routePattern = route.pattern;
 
-    if (route.options.access == Access::Authenticated && !(m_authenticator && m_authenticator->authenticate(request))) {
+    if (route.options.access == Access::Authenticated &&
+        !(m_authenticator && m_authenticator->authenticate(request))) {
         const bool sent = !request.header("authorization").isEmpty();
-        Response r = problem(request, 401,
-                             sent ? QStringLiteral("The bearer token is not valid for this backend. For the local stack "
-                                                   "use the token in the data directory's admin.token file.")
-                                  : QStringLiteral("This route needs 'Authorization: Bearer <token>'. For the local "
-                                                   "stack the token is in the data directory's admin.token file."),
-                             sent ? "invalid-token" : "unauthenticated");
+        Response r = problem(
+            request, 401,
+            sent ? QStringLiteral("The bearer token is not valid for this backend. For the local stack "
+                                  "use the token in the data directory's admin.token file.")
+                 : QStringLiteral("This route needs 'Authorization: Bearer <token>'. For the local "
+                                  "stack the token is in the data directory's admin.token file."),
+            sent ? "invalid-token" : "unauthenticated");
         r.setHeader("www-authenticate", sent ? "Bearer error=\"invalid_token\"" : "Bearer");
         out.response = std::move(r);
         return out;
@@ -89,15 +91,16 @@ Dispatcher::Outcome Dispatcher::dispatch(Request &request) const
             out.response = (*sync)(request);
         } catch (const std::exception &e) {
             qCWarning(lcDispatch) << "handler for" << request.path << "threw:" << e.what();
-            out.response = problem(request, 500, QStringLiteral("The server failed while handling this request."),
-                                   "internal");
+            out.response = problem(
+                request, 500, QStringLiteral("The server failed while handling this request."), "internal");
         }
     } else if (const auto *async = std::get_if<AsyncHandler>(&route.handler)) {
         out.task = runGuarded(*async, std::move(request));
     } else {
         if (!request.upgradeWebSocket) {
-            out.response = problem(request, 426, QStringLiteral("This route is a WebSocket endpoint; connect with a "
-                                                                "WebSocket client."),
+            out.response = problem(request, 426,
+                                   QStringLiteral("This route is a WebSocket endpoint; connect with a "
+                                                  "WebSocket client."),
                                    "upgrade-required");
             out.response->setHeader("upgrade", "websocket");
         } else {

@@ -24,9 +24,9 @@ public:
     struct Outcome {
         const Route *route = nullptr;
         RouteStats *stats = nullptr;
-        std::optional<Response> response;           // set when the answer is ready now
-        std::optional<QCoro::Task<Response>> task;  // set when a coroutine handler runs
-        bool webSocket = false;                     // the route takes over the socket
+        std::optional<Response> response;          // set when the answer is ready now
+        std::optional<QCoro::Task<Response>> task; // set when a coroutine handler runs
+        bool webSocket = false;                    // the route takes over the socket
     };
     Outcome dispatch(Request &request) const;
 

@@ -30,16 +30,16 @@ namespace Meshdeck::Http {
 namespace {
 
 constexpr qsizetype ReadBufferCap = 256 * 1024;  // read at most this much per wake-up
-constexpr qsizetype MaxUnsent = 4 * 1024 * 1024;   // stop reading while this much is unsent
-constexpr int MaxLingerMs = 2000;                   // how long a closing connection drains the client
+constexpr qsizetype MaxUnsent = 4 * 1024 * 1024; // stop reading while this much is unsent
+constexpr int MaxLingerMs = 2000;                // how long a closing connection drains the client
 
 bool isValidRequestId(QByteArrayView id)
 {
     if (id.isEmpty() || id.size() > 128)
         return false;
     for (char c : id) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                        c == '_' || c == '.' || c == ':';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                        c == '-' || c == '_' || c == '.' || c == ':';
         if (!ok)
             return false;
     }
@@ -82,8 +82,8 @@ void serialize(QByteArray &out, const Response &response, QByteArrayView date, Q
     for (const auto &[name, value] : response.headers)
         extra += name.size() + value.size() + 4;
     const QByteArrayView reason = reasonPhrase(response.status);
-    HeadWriter w(out, 160 + reason.size() + date.size() + response.contentType.size() + requestId.size() + extra +
-                          (withBody ? response.body.size() : 0));
+    HeadWriter w(out, 160 + reason.size() + date.size() + response.contentType.size() + requestId.size() +
+                          extra + (withBody ? response.body.size() : 0));
     w.add("HTTP/1.1 ");
     w.addNumber(response.status);
     w.add(' ');
@@ -217,7 +217,7 @@ bool HttpConnection::readAvailable()
             continue;
         }
         if (n == 0) {
-            m_peerClosed = true;  // the client may have half-closed after sending: still answer it
+            m_peerClosed = true; // the client may have half-closed after sending: still answer it
             break;
         }
         if (errno == EINTR)
@@ -250,7 +250,7 @@ void HttpConnection::onReadable()
         return;
     process();
     if (!m_finished && m_peerClosed && !m_closing && m_pending.empty() && m_out.isEmpty())
-        finish();  // nothing more will come and nothing is owed
+        finish(); // nothing more will come and nothing is owed
 }
 
 void HttpConnection::process()
@@ -286,7 +286,8 @@ void HttpConnection::updateReading()
         return;
     // Backpressure: stop reading while the pipeline window is full or the client is not taking
     // its responses; the kernel's buffers then slow the client down.
-    const bool full = qsizetype(m_pending.size()) >= m_worker->limits().maxPipelined || m_out.size() > MaxUnsent;
+    const bool full =
+        qsizetype(m_pending.size()) >= m_worker->limits().maxPipelined || m_out.size() > MaxUnsent;
     m_readNotifier->setEnabled(m_closing || (!full && !m_peerClosed));
 }
 
@@ -328,7 +329,7 @@ void HttpConnection::onWritable()
     if (m_closing)
         closeGracefully();
     else
-        process();  // resume pipelined requests held back while the client was not reading
+        process(); // resume pipelined requests held back while the client was not reading
 }
 
 QByteArray HttpConnection::takeRequestId(const Request &request)
@@ -351,11 +352,17 @@ void HttpConnection::dispatch(Request request)
             handOverWebSocket(request);
             return;
         }
-        outcome.response = problem(request, 400, QStringLiteral("A WebSocket upgrade cannot follow pipelined requests."),
-                                   "bad-upgrade");
+        outcome.response =
+            problem(request, 400, QStringLiteral("A WebSocket upgrade cannot follow pipelined requests."),
+                    "bad-upgrade");
     }
-    ReplyContext context{m_nextSeq++, request.requestId,   request.versionMinor, request.keepAlive,
-                         request.method == "HEAD", outcome.stats, started};
+    ReplyContext context{m_nextSeq++,
+                         request.requestId,
+                         request.versionMinor,
+                         request.keepAlive,
+                         request.method == "HEAD",
+                         outcome.stats,
+                         started};
     m_pending.emplace_back();
     if (outcome.response) {
         complete(context, std::move(*outcome.response));
@@ -441,7 +448,8 @@ void HttpConnection::flush()
         return;
     }
     // Pipelined bytes wait while the window is full; resume them now that a slot may be free.
-    if (!m_noMoreRequests && m_inPos < m_in.size() && qsizetype(m_pending.size()) < m_worker->limits().maxPipelined)
+    if (!m_noMoreRequests && m_inPos < m_in.size() &&
+        qsizetype(m_pending.size()) < m_worker->limits().maxPipelined)
         QMetaObject::invokeMethod(this, &HttpConnection::process, Qt::QueuedConnection);
     updateReading();
     updateDeadline();
@@ -458,7 +466,7 @@ void HttpConnection::closeGracefully()
         m_deadline = m_worker->nowMs() + qMin(m_worker->limits().headerTimeoutMs, MaxLingerMs);
     }
     if (!m_out.isEmpty())
-        return;  // onWritable() comes back here once everything is sent
+        return; // onWritable() comes back here once everything is sent
     if (!m_shutdownSent) {
         m_shutdownSent = true;
         ::shutdown(m_fd, SHUT_WR);
@@ -466,7 +474,7 @@ void HttpConnection::closeGracefully()
     if (m_peerClosed)
         finish();
     else
-        updateReading();  // keep draining until the client closes or the linger deadline passes
+        updateReading(); // keep draining until the client closes or the linger deadline passes
 }
 
 void HttpConnection::updateDeadline()
@@ -485,11 +493,11 @@ void HttpConnection::updateDeadline()
                 m_deadline = now + limits.headerTimeoutMs;
             }
         } else {
-            m_wait = Wait::Body;  // the body must keep moving
+            m_wait = Wait::Body; // the body must keep moving
             m_deadline = now + limits.headerTimeoutMs;
         }
     } else if (!m_pending.empty() || !m_out.isEmpty()) {
-        m_wait = Wait::None;  // a handler is working, or the client is reading its responses
+        m_wait = Wait::None; // a handler is working, or the client is reading its responses
     } else if (m_served == 0 && m_wait == Wait::Head) {
         // A new connection must send its first request within the header timeout.
     } else if (m_wait != Wait::Idle) {
@@ -549,7 +557,7 @@ void HttpConnection::handOverWebSocket(const Request &request)
     raw += QByteArrayView(m_in).sliced(m_inPos);
     m_in.clear();
     m_inPos = 0;
-    m_readNotifier->setEnabled(false);  // unregisters the descriptor before QTcpSocket takes it
+    m_readNotifier->setEnabled(false); // unregisters the descriptor before QTcpSocket takes it
     m_writeNotifier->setEnabled(false);
     auto *socket = new QTcpSocket(m_worker->webSocketServer());
     if (!socket->setSocketDescriptor(m_fd)) {
@@ -558,7 +566,7 @@ void HttpConnection::handOverWebSocket(const Request &request)
         finish();
         return;
     }
-    m_fd = -1;  // the QTcpSocket owns the descriptor now
+    m_fd = -1; // the QTcpSocket owns the descriptor now
     for (qsizetype i = raw.size() - 1; i >= 0; --i)
         socket->ungetChar(raw[i]);
     finish();
@@ -568,7 +576,8 @@ void HttpConnection::handOverWebSocket(const Request &request)
 // ---------------------------------------------------------------------------------------------
 // HttpWorker
 
-HttpWorker::HttpWorker(int index, const Limits &limits, const Dispatcher &dispatcher, std::atomic<bool> *draining)
+HttpWorker::HttpWorker(int index, const Limits &limits, const Dispatcher &dispatcher,
+                       std::atomic<bool> *draining)
     : m_index(index)
     , m_limits(limits)
     , m_dispatcher(dispatcher)
@@ -607,10 +616,12 @@ void HttpWorker::adopt(qintptr descriptor)
     if (metrics->openConnections.load(std::memory_order_relaxed) >= m_limits.maxConnections || draining()) {
         // Shed load before memory runs out: answer and close rather than queue.
         metrics->rejectedConnections.fetch_add(1, std::memory_order_relaxed);
-        Response response = problem(503, draining() ? QStringLiteral("The server is shutting down; retry on another node.")
-                                                    : QStringLiteral("The server has too many open connections; "
-                                                                     "retry shortly."),
-                                    "overloaded");
+        Response response =
+            problem(503,
+                    draining() ? QStringLiteral("The server is shutting down; retry on another node.")
+                               : QStringLiteral("The server has too many open connections; "
+                                                "retry shortly."),
+                    "overloaded");
         response.setHeader("retry-after", "1");
         QByteArray bytes;
         serialize(bytes, response, dateHeader(), nextRequestId(), 1, false, true, false);
@@ -665,7 +676,8 @@ QByteArray HttpWorker::nextRequestId()
     // One allocation: the per-thread prefix, then the counter in hex.
     QByteArray id(m_idPrefix.size() + 16, Qt::Uninitialized);
     std::memcpy(id.data(), m_idPrefix.constData(), size_t(m_idPrefix.size()));
-    const auto [end, ec] = std::to_chars(id.data() + m_idPrefix.size(), id.data() + id.size(), ++m_idCounter, 16);
+    const auto [end, ec] =
+        std::to_chars(id.data() + m_idPrefix.size(), id.data() + id.size(), ++m_idCounter, 16);
     id.truncate(end - id.data());
     return id;
 }
@@ -706,8 +718,7 @@ public:
     explicit Listener(HttpServer *server)
         : QTcpServer(server)
         , m_server(server)
-    {
-    }
+    {}
 
 protected:
     void incomingConnection(qintptr descriptor) override { m_server->distribute(descriptor); }
@@ -768,7 +779,8 @@ QHostAddress HttpServer::address() const
 void HttpServer::distribute(qintptr descriptor)
 {
     HttpWorker *worker = m_workers[m_next++ % m_workers.size()];
-    QMetaObject::invokeMethod(worker, [worker, descriptor] { worker->adopt(descriptor); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker, [worker, descriptor] { worker->adopt(descriptor); }, Qt::QueuedConnection);
 }
 
 QCoro::Task<bool> HttpServer::shutdown(std::chrono::milliseconds deadline)

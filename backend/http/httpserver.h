@@ -78,14 +78,14 @@ private:
     RequestParser m_parser;
     QByteArray m_in;
     qsizetype m_inPos = 0;
-    QByteArray m_out;  // bytes the kernel did not take yet
+    QByteArray m_out; // bytes the kernel did not take yet
     std::deque<Pending> m_pending;
     quint64 m_nextSeq = 0;
     quint64 m_baseSeq = 0;
     Wait m_wait = Wait::Head;
     qint64 m_deadline = 0;
     quint64 m_served = 0;
-    bool m_noMoreRequests = false;  // a close was decided; parse nothing after it
+    bool m_noMoreRequests = false; // a close was decided; parse nothing after it
     bool m_closing = false;
     bool m_draining = false;
     bool m_peerClosed = false;
@@ -102,7 +102,7 @@ public:
     HttpWorker(int index, const Limits &limits, const Dispatcher &dispatcher, std::atomic<bool> *draining);
     ~HttpWorker() override;
 
-    void start();  // in the worker thread
+    void start(); // in the worker thread
     void adopt(qintptr descriptor);
     void beginDrain();
 

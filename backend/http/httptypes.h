@@ -14,14 +14,14 @@ namespace Meshdeck::Http {
 
 // Hard limits of the engine; defaults from shared/REFERENCE.md ("ours (default)").
 struct Limits {
-    qsizetype maxRequestLine = 8 * 1024;   // longer -> 414
-    qsizetype maxHeaderBytes = 32 * 1024;  // field lines incl. CRLF, more -> 431
-    int maxHeaderCount = 100;              // more -> 431
-    qint64 defaultMaxBody = 1024 * 1024;   // per route, more -> 413
-    int headerTimeoutMs = 10'000;          // head (and body progress) must arrive within -> 408 + close
-    int idleTimeoutMs = 60'000;            // keep-alive idle -> close
-    int maxConnections = 10'000;           // beyond -> 503 + close
-    int maxPipelined = 32;                 // requests in flight per connection before we stop reading
+    qsizetype maxRequestLine = 8 * 1024;  // longer -> 414
+    qsizetype maxHeaderBytes = 32 * 1024; // field lines incl. CRLF, more -> 431
+    int maxHeaderCount = 100;             // more -> 431
+    qint64 defaultMaxBody = 1024 * 1024;  // per route, more -> 413
+    int headerTimeoutMs = 10'000;         // head (and body progress) must arrive within -> 408 + close
+    int idleTimeoutMs = 60'000;           // keep-alive idle -> close
+    int maxConnections = 10'000;          // beyond -> 503 + close
+    int maxPipelined = 32;                // requests in flight per connection before we stop reading
 };
 
 // Header names are stored lower-cased; values as received (trimmed of OWS).
@@ -29,9 +29,9 @@ using Headers = QList<std::pair<QByteArray, QByteArray>>;
 
 struct Request {
     QByteArray method;
-    QByteArray target;  // as sent
-    QByteArray path;    // percent-decoded path, without query
-    QByteArray query;   // raw query string (after '?'), may be empty
+    QByteArray target; // as sent
+    QByteArray path;   // percent-decoded path, without query
+    QByteArray query;  // raw query string (after '?'), may be empty
     int versionMinor = 1;
     Headers headers;
     QByteArray body;
@@ -53,7 +53,7 @@ struct Request {
 struct Response {
     int status = 200;
     QByteArray contentType;
-    Headers headers;  // extra headers; the engine adds Date, Content-Length, Connection, X-Request-Id
+    Headers headers; // extra headers; the engine adds Date, Content-Length, Connection, X-Request-Id
     QByteArray body;
     bool closeAfter = false;
 
@@ -61,7 +61,8 @@ struct Response {
 
     static Response json(int status, const QJsonObject &object);
     static Response json(int status, const QJsonDocument &document);
-    static Response text(int status, QByteArray body, QByteArray contentType = QByteArrayLiteral("text/plain; charset=utf-8"));
+    static Response text(int status, QByteArray body,
+                         QByteArray contentType = QByteArrayLiteral("text/plain; charset=utf-8"));
     static Response noContent() { return Response{204, {}, {}, {}, false}; }
 };
 

@@ -25,8 +25,7 @@ void appendLabels(QByteArray &out, const QByteArray &method, const QByteArray &r
 RouteStats::RouteStats(QByteArray method, QByteArray route)
     : m_method(std::move(method))
     , m_route(std::move(route))
-{
-}
+{}
 
 void RouteStats::record(int status, qint64 micros)
 {
@@ -42,7 +41,8 @@ void RouteStats::record(int status, qint64 micros)
 
 quint64 RouteStats::count(int status) const
 {
-    return status >= 100 && status < 600 ? m_byStatus[size_t(status - 100)].load(std::memory_order_relaxed) : 0;
+    return status >= 100 && status < 600 ? m_byStatus[size_t(status - 100)].load(std::memory_order_relaxed)
+                                         : 0;
 }
 
 quint64 RouteStats::total() const
@@ -76,8 +76,9 @@ QByteArray HttpMetrics::prometheusText() const
     QByteArray out;
     out.reserve(8192);
     std::lock_guard lock(m_mutex);
-    out += "# HELP meshdeck_http_requests_total HTTP requests answered, by method, route pattern and status.\n"
-           "# TYPE meshdeck_http_requests_total counter\n";
+    out +=
+        "# HELP meshdeck_http_requests_total HTTP requests answered, by method, route pattern and status.\n"
+        "# TYPE meshdeck_http_requests_total counter\n";
     for (const auto &r : m_routes)
         r.appendPrometheus(out);
     m_unmatched.appendPrometheus(out);
@@ -91,7 +92,8 @@ QByteArray HttpMetrics::prometheusText() const
             out += "meshdeck_http_request_duration_seconds_bucket{";
             appendLabels(out, r.method(), r.route());
             out += ",le=\"";
-            out += i < RouteStats::BucketBounds.size() ? QByteArray::number(RouteStats::BucketBounds[i]) : "+Inf";
+            out += i < RouteStats::BucketBounds.size() ? QByteArray::number(RouteStats::BucketBounds[i])
+                                                       : "+Inf";
             out += "\"} " + QByteArray::number(cumulative) + '\n';
         }
         out += "meshdeck_http_request_duration_seconds_sum{";
@@ -123,7 +125,8 @@ QByteArray HttpMetrics::prometheusText() const
            "# TYPE meshdeck_http_connections_accepted_total counter\n"
            "meshdeck_http_connections_accepted_total " +
            QByteArray::number(acceptedConnections.load()) + '\n';
-    out += "# HELP meshdeck_http_connections_rejected_total Connections refused with 503 because the cap was reached.\n"
+    out += "# HELP meshdeck_http_connections_rejected_total Connections refused with 503 because the cap was "
+           "reached.\n"
            "# TYPE meshdeck_http_connections_rejected_total counter\n"
            "meshdeck_http_connections_rejected_total " +
            QByteArray::number(rejectedConnections.load()) + '\n';

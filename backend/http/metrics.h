@@ -15,7 +15,7 @@ class RouteStats
 {
 public:
     static constexpr std::array<double, 14> BucketBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                                            0.1,    0.25,  0.5,    1,     2.5,   5,    10};
+                                                            0.1,    0.25,  0.5,    1,     2.5,  5,     10};
 
     RouteStats(QByteArray method, QByteArray route);
     void record(int status, qint64 micros);
@@ -25,8 +25,7 @@ public:
     quint64 count(int status) const;
     quint64 total() const;
     void appendPrometheus(QByteArray &out) const;
-    template<size_t N>
-    void snapshotBuckets(std::array<quint64, N> &out) const
+    template<size_t N> void snapshotBuckets(std::array<quint64, N> &out) const
     {
         static_assert(N == BucketBounds.size() + 1);
         for (size_t i = 0; i < N; ++i)
@@ -37,7 +36,7 @@ public:
 private:
     QByteArray m_method;
     QByteArray m_route;
-    std::array<std::atomic<quint64>, 500> m_byStatus{};  // index status - 100
+    std::array<std::atomic<quint64>, 500> m_byStatus{}; // index status - 100
     std::array<std::atomic<quint64>, BucketBounds.size() + 1> m_buckets{};
     std::atomic<quint64> m_sumMicros{0};
 };
@@ -56,7 +55,7 @@ public:
     QByteArray prometheusText() const;
 
 private:
-    mutable std::mutex m_mutex;  // guards the list only; counters are atomics
+    mutable std::mutex m_mutex; // guards the list only; counters are atomics
     std::deque<RouteStats> m_routes;
     RouteStats m_unmatched{"ANY", "unmatched"};
 };

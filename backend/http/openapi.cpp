@@ -9,8 +9,8 @@ QJsonObject openApiDocument(const Router &router, const QString &version)
     const QJsonObject problemRef{{QStringLiteral("$ref"), QStringLiteral("#/components/schemas/Problem")}};
     const QJsonObject problemResponse{
         {QStringLiteral("description"), QStringLiteral("An RFC 9457 problem")},
-        {QStringLiteral("content"),
-         QJsonObject{{QStringLiteral("application/problem+json"), QJsonObject{{QStringLiteral("schema"), problemRef}}}}}};
+        {QStringLiteral("content"), QJsonObject{{QStringLiteral("application/problem+json"),
+                                                 QJsonObject{{QStringLiteral("schema"), problemRef}}}}}};
 
     QJsonObject paths;
     for (const auto &route : router.routes()) {
@@ -24,19 +24,21 @@ QJsonObject openApiDocument(const Router &router, const QString &version)
         QJsonArray parameters;
         for (const QByteArray &seg : route->segments) {
             if (seg.startsWith('{')) {
-                parameters.append(QJsonObject{{QStringLiteral("name"), QString::fromUtf8(seg.sliced(1, seg.size() - 2))},
-                                              {QStringLiteral("in"), QStringLiteral("path")},
-                                              {QStringLiteral("required"), true},
-                                              {QStringLiteral("schema"), QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}}});
+                parameters.append(
+                    QJsonObject{{QStringLiteral("name"), QString::fromUtf8(seg.sliced(1, seg.size() - 2))},
+                                {QStringLiteral("in"), QStringLiteral("path")},
+                                {QStringLiteral("required"), true},
+                                {QStringLiteral("schema"),
+                                 QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}}});
             }
         }
         if (!parameters.isEmpty())
             op.insert(QStringLiteral("parameters"), parameters);
-        QJsonObject responses{
-            {QStringLiteral("default"), problemResponse},
-            {route->isWebSocket() ? QStringLiteral("101") : QStringLiteral("200"),
-             QJsonObject{{QStringLiteral("description"), route->isWebSocket() ? QStringLiteral("WebSocket upgrade")
-                                                                              : QStringLiteral("Success")}}}};
+        QJsonObject responses{{QStringLiteral("default"), problemResponse},
+                              {route->isWebSocket() ? QStringLiteral("101") : QStringLiteral("200"),
+                               QJsonObject{{QStringLiteral("description"),
+                                            route->isWebSocket() ? QStringLiteral("WebSocket upgrade")
+                                                                 : QStringLiteral("Success")}}}};
         op.insert(QStringLiteral("responses"), responses);
         if (route->options.access == Access::Public)
             op.insert(QStringLiteral("security"), QJsonArray{});
@@ -55,20 +57,31 @@ QJsonObject openApiDocument(const Router &router, const QString &version)
         {QStringLiteral("components"),
          QJsonObject{
              {QStringLiteral("securitySchemes"),
-              QJsonObject{{QStringLiteral("bearer"), QJsonObject{{QStringLiteral("type"), QStringLiteral("http")},
-                                                                 {QStringLiteral("scheme"), QStringLiteral("bearer")}}}}},
+              QJsonObject{{QStringLiteral("bearer"),
+                           QJsonObject{{QStringLiteral("type"), QStringLiteral("http")},
+                                       {QStringLiteral("scheme"), QStringLiteral("bearer")}}}}},
              {QStringLiteral("schemas"),
-              QJsonObject{{QStringLiteral("Problem"),
-                           QJsonObject{{QStringLiteral("type"), QStringLiteral("object")},
-                                       {QStringLiteral("required"), QJsonArray{QStringLiteral("type"), QStringLiteral("title"),
-                                                                               QStringLiteral("status")}},
-                                       {QStringLiteral("properties"),
-                                        QJsonObject{{QStringLiteral("type"), QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}},
-                                                    {QStringLiteral("title"), QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}},
-                                                    {QStringLiteral("status"), QJsonObject{{QStringLiteral("type"), QStringLiteral("integer")}}},
-                                                    {QStringLiteral("detail"), QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}},
-                                                    {QStringLiteral("instance"), QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}},
-                                                    {QStringLiteral("requestId"), QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}}}}}}}}}}};
+              QJsonObject{
+                  {QStringLiteral("Problem"),
+                   QJsonObject{
+                       {QStringLiteral("type"), QStringLiteral("object")},
+                       {QStringLiteral("required"),
+                        QJsonArray{QStringLiteral("type"), QStringLiteral("title"),
+                                   QStringLiteral("status")}},
+                       {QStringLiteral("properties"),
+                        QJsonObject{
+                            {QStringLiteral("type"),
+                             QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}},
+                            {QStringLiteral("title"),
+                             QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}},
+                            {QStringLiteral("status"),
+                             QJsonObject{{QStringLiteral("type"), QStringLiteral("integer")}}},
+                            {QStringLiteral("detail"),
+                             QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}},
+                            {QStringLiteral("instance"),
+                             QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}},
+                            {QStringLiteral("requestId"),
+                             QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}}}}}}}}}}};
 }
 
 } // namespace Meshdeck::Http

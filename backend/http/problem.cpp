@@ -5,8 +5,9 @@ namespace Meshdeck::Http {
 Response problem(int status, const QString &detail, QByteArrayView slug, const QJsonObject &extra)
 {
     QJsonObject body = extra;
-    body.insert(QStringLiteral("type"), slug.isEmpty() ? QStringLiteral("about:blank")
-                                                      : QStringLiteral("urn:meshdeck:problem:") + QString::fromLatin1(slug));
+    body.insert(QStringLiteral("type"),
+                slug.isEmpty() ? QStringLiteral("about:blank")
+                               : QStringLiteral("urn:meshdeck:problem:") + QString::fromLatin1(slug));
     body.insert(QStringLiteral("title"), QString::fromLatin1(reasonPhrase(status)));
     body.insert(QStringLiteral("status"), status);
     body.insert(QStringLiteral("detail"), detail);

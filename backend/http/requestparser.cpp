@@ -53,8 +53,7 @@ bool hasToken(QByteArrayView list, QByteArrayView token)
 
 RequestParser::RequestParser(const Limits &limits)
     : m_limits(limits)
-{
-}
+{}
 
 void RequestParser::setBodyLimitResolver(std::function<qint64(const Request &)> resolver)
 {
@@ -147,9 +146,10 @@ qsizetype RequestParser::feed(QByteArrayView data)
                 break;
             case State::Headers:
             case State::Trailers:
-                fail(431, QStringLiteral("The request headers are larger than %1 bytes in total; send fewer or "
-                                         "smaller headers.")
-                              .arg(m_limits.maxHeaderBytes));
+                fail(431,
+                     QStringLiteral("The request headers are larger than %1 bytes in total; send fewer or "
+                                    "smaller headers.")
+                         .arg(m_limits.maxHeaderBytes));
                 break;
             case State::ChunkDataEnd:
                 fail(400, QStringLiteral("Chunk data is longer than its declared size."));
@@ -179,7 +179,7 @@ qsizetype RequestParser::feed(QByteArrayView data)
         }
         line.chop(2);
         const bool ok = processLine(line);
-        m_line.resize(0);  // keeps the capacity for the next split line
+        m_line.resize(0); // keeps the capacity for the next split line
         if (!ok)
             return pos;
     }
@@ -188,7 +188,8 @@ qsizetype RequestParser::feed(QByteArrayView data)
 
 bool RequestParser::processLine(QByteArrayView line)
 {
-    if (std::memchr(line.data(), '\r', size_t(line.size())) || std::memchr(line.data(), '\0', size_t(line.size())))
+    if (std::memchr(line.data(), '\r', size_t(line.size())) ||
+        std::memchr(line.data(), '\0', size_t(line.size())))
         return fail(400, QStringLiteral("The request contains a stray CR or NUL byte."));
     switch (m_state) {
     case State::RequestLine:
@@ -230,7 +231,8 @@ bool RequestParser::processRequestLine(QByteArrayView line)
         return fail(400, QStringLiteral("The request target is empty."));
     for (char c : target) {
         if (uchar(c) <= 0x20 || uchar(c) >= 0x7f)
-            return fail(400, QStringLiteral("The request target contains a character that must be percent-encoded."));
+            return fail(
+                400, QStringLiteral("The request target contains a character that must be percent-encoded."));
     }
     if (version == "HTTP/1.1") {
         m_request.versionMinor = 1;
@@ -241,13 +243,13 @@ bool RequestParser::processRequestLine(QByteArrayView line)
     } else {
         return fail(400, QStringLiteral("The protocol version is malformed."));
     }
-    static const QByteArray commonMethods[] = {QByteArrayLiteral("GET"), QByteArrayLiteral("POST"),
-                                               QByteArrayLiteral("PUT"), QByteArrayLiteral("PATCH"),
+    static const QByteArray commonMethods[] = {QByteArrayLiteral("GET"),    QByteArrayLiteral("POST"),
+                                               QByteArrayLiteral("PUT"),    QByteArrayLiteral("PATCH"),
                                                QByteArrayLiteral("DELETE"), QByteArrayLiteral("HEAD")};
     m_request.method = {};
     for (const QByteArray &known : commonMethods) {
         if (method == known) {
-            m_request.method = known;  // shared, no allocation
+            m_request.method = known; // shared, no allocation
             break;
         }
     }
@@ -264,7 +266,8 @@ bool RequestParser::processRequestLine(QByteArrayView line)
             const qsizetype slash = target.indexOf('/', schemeEnd);
             pathPart = slash < 0 ? QByteArrayView("/") : target.sliced(slash);
         } else {
-            return fail(400, QStringLiteral("The request target must be an absolute path such as /v1/system/info."));
+            return fail(
+                400, QStringLiteral("The request target must be an absolute path such as /v1/system/info."));
         }
     }
     const qsizetype q = pathPart.indexOf('?');
@@ -273,7 +276,7 @@ bool RequestParser::processRequestLine(QByteArrayView line)
         pathPart = pathPart.first(q);
     }
     if (pathPart.size() == target.size())
-        m_request.path = m_request.target;  // shares the target's bytes
+        m_request.path = m_request.target; // shares the target's bytes
     else
         m_request.path = pathPart.toByteArray();
     if (m_request.path.contains('%'))
@@ -288,19 +291,22 @@ bool RequestParser::processHeaderLine(QByteArrayView line)
 {
     m_headerBytes += line.size() + 2;
     if (++m_headerCount > m_limits.maxHeaderCount)
-        return fail(431, QStringLiteral("The request has more than %1 header fields.").arg(m_limits.maxHeaderCount));
+        return fail(
+            431, QStringLiteral("The request has more than %1 header fields.").arg(m_limits.maxHeaderCount));
     if (line.front() == ' ' || line.front() == '\t')
         return fail(400, QStringLiteral("Folded header lines (obs-fold) are not accepted."));
     const qsizetype colon = line.indexOf(':');
     if (colon <= 0 || !isToken(line.first(colon)))
-        return fail(400, QStringLiteral("A header field name is malformed (no whitespace is allowed before the colon)."));
+        return fail(
+            400,
+            QStringLiteral("A header field name is malformed (no whitespace is allowed before the colon)."));
     const QByteArrayView value = trimOws(line.sliced(colon + 1));
     for (char c : value) {
         if ((uchar(c) < 0x20 && c != '\t') || uchar(c) == 0x7f)
             return fail(400, QStringLiteral("A header field value contains a control character."));
     }
     if (m_state == State::Trailers)
-        return true;  // trailers are counted against the limits and otherwise ignored
+        return true; // trailers are counted against the limits and otherwise ignored
     m_request.headers.emplace_back(line.first(colon).toByteArray().toLower(), value.toByteArray());
     return true;
 }
@@ -334,7 +340,8 @@ bool RequestParser::finishHead()
     if (hostCount > 1 || (m_request.versionMinor == 1 && hostCount == 0))
         return fail(400, QStringLiteral("An HTTP/1.1 request needs exactly one Host header."));
     if (lengthCount > 0 && !transferEncoding.isEmpty())
-        return fail(400, QStringLiteral("The request has both Content-Length and Transfer-Encoding; send only one."));
+        return fail(
+            400, QStringLiteral("The request has both Content-Length and Transfer-Encoding; send only one."));
     if (lengthCount > 1)
         return fail(400, QStringLiteral("The request has more than one Content-Length header."));
 
@@ -342,7 +349,8 @@ bool RequestParser::finishHead()
         m_request.keepAlive = hasToken(connection, "keep-alive");
     else
         m_request.keepAlive = !hasToken(connection, "close");
-    m_request.upgradeWebSocket = hasToken(connection, "upgrade") && upgrade.compare("websocket", Qt::CaseInsensitive) == 0;
+    m_request.upgradeWebSocket =
+        hasToken(connection, "upgrade") && upgrade.compare("websocket", Qt::CaseInsensitive) == 0;
 
     // The route's body limit is looked up only for requests that declare a body.
     const bool hasBody = !transferEncoding.isEmpty() || (lengthCount == 1 && contentLength != "0");
@@ -409,7 +417,8 @@ bool RequestParser::processChunkSize(QByteArrayView line)
         return true;
     }
     if (m_request.body.size() + size > m_bodyLimit)
-        return fail(413, QStringLiteral("The chunked request body exceeds this route's limit of %1 bytes.").arg(m_bodyLimit));
+        return fail(413, QStringLiteral("The chunked request body exceeds this route's limit of %1 bytes.")
+                             .arg(m_bodyLimit));
     m_remaining = size;
     m_state = State::ChunkData;
     return true;

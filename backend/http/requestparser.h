@@ -13,7 +13,17 @@ namespace Meshdeck::Http {
 class RequestParser
 {
 public:
-    enum class State { RequestLine, Headers, Body, ChunkSize, ChunkData, ChunkDataEnd, Trailers, Complete, Error };
+    enum class State {
+        RequestLine,
+        Headers,
+        Body,
+        ChunkSize,
+        ChunkData,
+        ChunkDataEnd,
+        Trailers,
+        Complete,
+        Error
+    };
 
     explicit RequestParser(const Limits &limits);
 
@@ -30,7 +40,10 @@ public:
     // True once any byte of the next request (other than leading blank lines) has arrived.
     bool inProgress() const { return m_started && m_state != State::Complete && m_state != State::Error; }
     // True when the head is complete and the client asked for "Expect: 100-continue".
-    bool wantsContinue() const { return m_expectContinue && (m_state == State::Body || m_state == State::ChunkSize); }
+    bool wantsContinue() const
+    {
+        return m_expectContinue && (m_state == State::Body || m_state == State::ChunkSize);
+    }
     void continueSent() { m_expectContinue = false; }
 
     int errorStatus() const { return m_errorStatus; }

@@ -34,8 +34,7 @@ void appendAllow(QByteArray &allow, const Route &route)
 
 Router::Router(HttpMetrics *metrics)
     : m_metrics(metrics)
-{
-}
+{}
 
 Route &Router::insert(std::unique_ptr<Route> route)
 {
@@ -90,8 +89,9 @@ Router::Match Router::match(QByteArrayView method, QByteArrayView path) const
     if (normalized.size() > 1 && normalized.endsWith('/'))
         normalized.chop(1);
     // QHash has no heterogeneous lookup in 6.4: build a key only when the path must be trimmed.
-    const QByteArray key = normalized.size() == path.size() ? QByteArray::fromRawData(path.data(), path.size())
-                                                            : normalized.toByteArray();
+    const QByteArray key = normalized.size() == path.size()
+                               ? QByteArray::fromRawData(path.data(), path.size())
+                               : normalized.toByteArray();
     if (auto it = m_literal.constFind(key); it != m_literal.cend()) {
         for (const Route *route : *it) {
             if (matchesMethod(*route, method)) {

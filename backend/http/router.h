@@ -27,15 +27,15 @@ using WebSocketHandler = std::function<void(QWebSocket *socket, const Request &u
 
 struct RouteOptions {
     Access access = Access::Authenticated;
-    qint64 maxBody = -1;  // -1: the engine default (1 MiB)
-    QString summary;      // one line for the OpenAPI document
-    QString tag;          // OpenAPI tag: the service
+    qint64 maxBody = -1; // -1: the engine default (1 MiB)
+    QString summary;     // one line for the OpenAPI document
+    QString tag;         // OpenAPI tag: the service
 };
 
 struct Route {
     QByteArray method;
     QByteArray pattern;
-    std::vector<QByteArray> segments;  // "{name}" marks a parameter
+    std::vector<QByteArray> segments; // "{name}" marks a parameter
     std::variant<SyncHandler, AsyncHandler, WebSocketHandler> handler;
     RouteOptions options;
     RouteStats *stats = nullptr;
@@ -55,7 +55,7 @@ public:
     struct Match {
         const Route *route = nullptr;
         QHash<QString, QString> params;
-        QByteArray allow;  // set when the path exists but not for this method
+        QByteArray allow; // set when the path exists but not for this method
     };
     Match match(QByteArrayView method, QByteArrayView path) const;
     const std::vector<std::unique_ptr<Route>> &routes() const { return m_routes; }
@@ -65,7 +65,7 @@ private:
 
     HttpMetrics *m_metrics;
     std::vector<std::unique_ptr<Route>> m_routes;
-    QHash<QByteArray, std::vector<const Route *>> m_literal;  // exact paths, the fast lane
+    QHash<QByteArray, std::vector<const Route *>> m_literal; // exact paths, the fast lane
     std::vector<const Route *> m_parameterized;
 };
 

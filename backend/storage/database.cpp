@@ -66,7 +66,8 @@ QCoro::Task<Database::OpenResult> Database::open(QString path, std::vector<Compo
     co_return result;
 }
 
-QFuture<Database::OpenResult> Database::openOnThread(const QString &path, const std::vector<ComponentSchema> &schemas)
+QFuture<Database::OpenResult> Database::openOnThread(const QString &path,
+                                                     const std::vector<ComponentSchema> &schemas)
 {
     Worker *worker = m_worker;
     return run([worker, path, schemas](QSqlDatabase &) {
@@ -87,7 +88,8 @@ QFuture<Database::OpenResult> Database::openOnThread(const QString &path, const 
         // FULL: a commit is on disk before we acknowledge it (NORMAL may lose the last ones).
         for (const auto *pragma : {"PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
             if (!q.exec(QString::fromLatin1(pragma))) {
-                r.error = QStringLiteral("%1 failed: %2").arg(QString::fromLatin1(pragma), q.lastError().text());
+                r.error =
+                    QStringLiteral("%1 failed: %2").arg(QString::fromLatin1(pragma), q.lastError().text());
                 return r;
             }
         }

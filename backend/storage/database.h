@@ -36,8 +36,7 @@ public:
     // Opens (creating if needed) an SQLite file in WAL mode with synchronous=FULL and migrates it.
     QCoro::Task<OpenResult> open(QString path, std::vector<ComponentSchema> schemas);
     // Runs `work(QSqlDatabase &)` on the database thread. Exceptions reach the awaiting caller.
-    template<typename Work>
-    auto run(Work work) -> QFuture<std::invoke_result_t<Work, QSqlDatabase &>>;
+    template<typename Work> auto run(Work work) -> QFuture<std::invoke_result_t<Work, QSqlDatabase &>>;
     QCoro::Task<void> close();
 
     bool isOpen() const { return m_open; }
@@ -52,12 +51,11 @@ private:
     bool m_open = false;
 
 public:
-    QSqlDatabase &connectionForWorker();  // only valid on the database thread
+    QSqlDatabase &connectionForWorker(); // only valid on the database thread
     QObject *workerObject() const;
 };
 
-template<typename Work>
-auto Database::run(Work work) -> QFuture<std::invoke_result_t<Work, QSqlDatabase &>>
+template<typename Work> auto Database::run(Work work) -> QFuture<std::invoke_result_t<Work, QSqlDatabase &>>
 {
     using Result = std::invoke_result_t<Work, QSqlDatabase &>;
     auto promise = std::make_shared<QPromise<Result>>();

@@ -42,7 +42,8 @@ MigrationResult migrate(QSqlDatabase &db, const std::vector<ComponentSchema> &sc
     QHash<QString, int> recorded;
     {
         QSqlQuery q(db);
-        if (!q.exec(QStringLiteral("SELECT component, MAX(version) FROM schema_migrations GROUP BY component"))) {
+        if (!q.exec(
+                QStringLiteral("SELECT component, MAX(version) FROM schema_migrations GROUP BY component"))) {
             result.error = q.lastError().text();
             return result;
         }
@@ -59,16 +60,17 @@ MigrationResult migrate(QSqlDatabase &db, const std::vector<ComponentSchema> &sc
         const int codeVersion = known.value(it.key(), -1);
         if (codeVersion < it.value()) {
             result.newerThanCode = true;
-            result.error = codeVersion < 0
-                               ? QStringLiteral("the database has a '%1' schema (version %2) that this meshdeckd does "
-                                                "not know; it was written by a newer meshdeckd")
-                                     .arg(it.key())
-                                     .arg(it.value())
-                               : QStringLiteral("the database's '%1' schema is version %2, newer than the %3 this "
-                                                "meshdeckd supports; it was written by a newer meshdeckd")
-                                     .arg(it.key())
-                                     .arg(it.value())
-                                     .arg(codeVersion);
+            result.error =
+                codeVersion < 0
+                    ? QStringLiteral("the database has a '%1' schema (version %2) that this meshdeckd does "
+                                     "not know; it was written by a newer meshdeckd")
+                          .arg(it.key())
+                          .arg(it.value())
+                    : QStringLiteral("the database's '%1' schema is version %2, newer than the %3 this "
+                                     "meshdeckd supports; it was written by a newer meshdeckd")
+                          .arg(it.key())
+                          .arg(it.value())
+                          .arg(codeVersion);
             return result;
         }
     }
@@ -91,8 +93,8 @@ MigrationResult migrate(QSqlDatabase &db, const std::vector<ComponentSchema> &sc
             }
             if (ok) {
                 QSqlQuery q(db);
-                q.prepare(QStringLiteral(
-                    "INSERT INTO schema_migrations (component, version, name, applied_at) VALUES (?, ?, ?, ?)"));
+                q.prepare(QStringLiteral("INSERT INTO schema_migrations (component, version, name, "
+                                         "applied_at) VALUES (?, ?, ?, ?)"));
                 q.addBindValue(schema.component);
                 q.addBindValue(m.version);
                 q.addBindValue(m.name);

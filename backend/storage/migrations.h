@@ -18,12 +18,12 @@ struct Migration {
 
 struct ComponentSchema {
     QString component;
-    std::vector<Migration> migrations;  // versions 1..N in order
+    std::vector<Migration> migrations; // versions 1..N in order
 };
 
 struct MigrationResult {
     bool ok = false;
-    bool newerThanCode = false;  // the file was written by a newer meshdeckd: refuse to touch it
+    bool newerThanCode = false; // the file was written by a newer meshdeckd: refuse to touch it
     int applied = 0;
     QString error;
 };

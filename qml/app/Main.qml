@@ -7,8 +7,7 @@ import Meshdeck.Theme
 import Meshdeck.Pages
 
 ApplicationWindow {
-    id: window
-    property string currentPage: "overview"
+    id: mainWindow
 
     width: 1200
     height: 760
@@ -20,19 +19,6 @@ ApplicationWindow {
     Material.theme: Theme.dark ? Material.Dark : Material.Light
     Material.accent: Theme.accent
 
-    // Keyboard first: Ctrl+1 … Ctrl+9 open the sidebar's pages in order.
-    Repeater {
-        model: Console.navigation
-        delegate: Item {
-            required property int index
-            required property string pageId
-            Shortcut {
-                sequence: "Ctrl+" + (parent.index + 1)
-                onActivated: window.currentPage = parent.pageId
-            }
-        }
-    }
-
     RowLayout {
         anchors.fill: parent
         spacing: 0
@@ -40,8 +26,6 @@ ApplicationWindow {
         Sidebar {
             Layout.fillHeight: true
             Layout.preferredWidth: 220
-            currentPage: window.currentPage
-            onPageRequested: pageId => window.currentPage = pageId
         }
 
         Loader {
@@ -49,7 +33,7 @@ ApplicationWindow {
             Layout.fillWidth: true
             Layout.fillHeight: true
             sourceComponent: {
-                switch (window.currentPage) {
+                switch (Console.navigation.currentPage) {
                 case "overview": return overviewPage
                 case "localstack": return localStackPage
                 case "settings": return settingsPage
@@ -76,11 +60,8 @@ ApplicationWindow {
     Component {
         id: unavailablePage
         UnavailablePage {
-            pageTitle: Console.navigation.titleOf(window.currentPage)
-            service: {
-                const row = Console.navigation.indexOf(window.currentPage)
-                return row < 0 ? "" : Console.navigation.data(Console.navigation.index(row, 0), NavigationModel.ServiceRole)
-            }
+            pageTitle: Console.navigation.currentTitle
+            service: Console.navigation.currentService
         }
     }
 }

@@ -7,8 +7,6 @@ import Meshdeck.Theme
 
 Rectangle {
     id: sidebar
-    property string currentPage
-    signal pageRequested(string pageId)
 
     color: Theme.sidebar
 
@@ -26,12 +24,13 @@ Rectangle {
 
         ListView {
             id: list
+            objectName: "navigationList"
             Layout.fillWidth: true
             Layout.fillHeight: true
             model: Console.navigation
             keyNavigationEnabled: true
             focus: true
-            currentIndex: Console.navigation.indexOf(sidebar.currentPage)
+            currentIndex: Console.navigation.indexOf(Console.navigation.currentPage)
 
             delegate: ItemDelegate {
                 id: entry
@@ -42,8 +41,15 @@ Rectangle {
 
                 width: list.width
                 highlighted: ListView.isCurrentItem
-                onClicked: sidebar.pageRequested(pageId)
-                Keys.onReturnPressed: sidebar.pageRequested(pageId)
+                onClicked: Console.navigation.currentPage = pageId
+                Keys.onReturnPressed: Console.navigation.currentPage = pageId
+
+                // Keyboard first: Ctrl+1 … Ctrl+9 open the pages in sidebar order.
+                Shortcut {
+                    sequence: "Ctrl+" + (entry.index + 1)
+                    context: Qt.ApplicationShortcut
+                    onActivated: Console.navigation.currentPage = entry.pageId
+                }
 
                 contentItem: RowLayout {
                     spacing: 8

@@ -37,8 +37,8 @@ ToolBar {
             color: Theme.text
         }
         Label {
-            text: Console.localMode ? qsTr("Local stack · %1").arg(bar.connection.url.toString())
-                                    : bar.connection.url.toString()
+            text: Console.localMode ? qsTr("Local stack · %1").arg(String(bar.connection.url))
+                                    : String(bar.connection.url)
             color: Theme.mutedText
             elide: Text.ElideMiddle
             Layout.fillWidth: true

@@ -14,6 +14,7 @@ RowLayout {
     spacing: Theme.spacing
 
     Label {
+        id: caption
         text: row.label
         color: Theme.mutedText
         Layout.preferredWidth: 140
@@ -22,8 +23,8 @@ RowLayout {
         text: row.value
         textFormat: Text.PlainText
         color: Theme.text
-        font.family: row.monospace ? Theme.monospace : Qt.application.font.family
-        wrapMode: Text.WrapAnywhere
+        font.family: row.monospace ? Theme.monospace : caption.font.family
+        elide: Text.ElideMiddle  // long paths and ids keep both ends visible
         Layout.fillWidth: true
     }
 }

@@ -69,7 +69,7 @@ ColumnLayout {
         }
         InfoRow {
             label: qsTr("Address")
-            value: page.stack.url.toString()
+            value: String(page.stack.url)
             monospace: true
         }
         InfoRow {
@@ -111,7 +111,7 @@ ColumnLayout {
             ScrollBar.vertical: ScrollBar {}
 
             delegate: Text {
-                required property string text
+                required property string line
                 required property string level
                 width: logView.width
                 font.family: Theme.monospace
@@ -121,7 +121,7 @@ ColumnLayout {
                                                                : level === "warning" ? Theme.warning : Theme.text
                 // Log text is shown as text, never as markup.
                 textFormat: Text.PlainText
-                text: text
+                text: line
             }
         }
         Label {

@@ -67,7 +67,7 @@ Flickable {
                     font.bold: true
                 }
                 Label {
-                    text: page.connection.url.toString()
+                    text: String(page.connection.url)
                     color: Theme.mutedText
                 }
             }

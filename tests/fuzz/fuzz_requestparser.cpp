@@ -31,14 +31,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         pos += consumed;
         if (parser.hasError()) {
             switch (parser.errorStatus()) {
-            case 400: case 413: case 414: case 417: case 431: case 501: case 505:
+            case 400:
+            case 413:
+            case 414:
+            case 417:
+            case 431:
+            case 501:
+            case 505:
                 break;
             default:
                 std::abort();
             }
             if (parser.errorReason().isEmpty())
                 std::abort();
-            break;  // the connection would be closed here
+            break; // the connection would be closed here
         }
         if (parser.isComplete()) {
             const Request r = parser.takeRequest();
@@ -48,7 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 std::abort();
             ++requests;
         } else if (consumed < len) {
-            std::abort();  // the parser may only stop early at the end of a request
+            std::abort(); // the parser may only stop early at the end of a request
         }
     }
     return 0;

@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QImage>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -51,7 +52,7 @@ Run runConsole(const QString &home, const QStringList &args)
 struct ImageStats {
     int distinctColours = 0;
     double meanLuminance = 0;
-    int contentDistinct = 0;  // in the page area right of the sidebar
+    int contentDistinct = 0; // in the page area right of the sidebar
 };
 
 ImageStats analyse(const QImage &image)
@@ -75,6 +76,14 @@ ImageStats analyse(const QImage &image)
     return s;
 }
 
+QStringList visibleTexts(const QJsonObject &report)
+{
+    QStringList out;
+    for (const QJsonValue &v : report.value(QStringLiteral("visibleTexts")).toArray())
+        out << v.toString();
+    return out;
+}
+
 bool processGone(qint64 pid, int timeoutMs)
 {
     return QTest::qWaitFor([pid] { return ::kill(pid_t(pid), 0) != 0; }, timeoutMs);
@@ -91,9 +100,17 @@ private Q_SLOTS:
         QTest::addColumn<QString>("language");
         QTest::addColumn<QString>("connectedText");
         QTest::addColumn<QString>("overviewTitle");
-        QTest::newRow("light, English") << "light" << "en" << "Connected" << "Overview";
-        QTest::newRow("dark, English") << "dark" << "en" << "Connected" << "Overview";
-        QTest::newRow("dark, German") << "dark" << "de" << "Verbunden" << QStringLiteral("Übersicht");
+        QTest::newRow("light, English") << "light"
+                                        << "en"
+                                        << "Connected"
+                                        << "Overview";
+        QTest::newRow("dark, English") << "dark"
+                                       << "en"
+                                       << "Connected"
+                                       << "Overview";
+        QTest::newRow("dark, German") << "dark"
+                                      << "de"
+                                      << "Verbunden" << QStringLiteral("Übersicht");
     }
 
     void startsTheLocalStackAndShowsTheOverview()
@@ -106,9 +123,10 @@ private Q_SLOTS:
         const QString shot = QDir(QStringLiteral(MESHDECK_SCREENSHOT_DIR))
                                  .absoluteFilePath(QStringLiteral("overview-%1-%2.png").arg(theme, language));
         QDir().mkpath(QStringLiteral(MESHDECK_SCREENSHOT_DIR));
-        const Run run = runConsole(home.path(), {QStringLiteral("--data-dir"), home.filePath(QStringLiteral("stack")),
-                                                 QStringLiteral("--theme"), theme, QStringLiteral("--language"), language,
-                                                 QStringLiteral("--screenshot"), shot});
+        const Run run =
+            runConsole(home.path(), {QStringLiteral("--data-dir"), home.filePath(QStringLiteral("stack")),
+                                     QStringLiteral("--theme"), theme, QStringLiteral("--language"), language,
+                                     QStringLiteral("--screenshot"), shot});
         QVERIFY2(run.exitCode == 0, run.stderrText.constData());
         const QJsonObject &r = run.report;
         QCOMPARE(r.value(QStringLiteral("ok")).toBool(), true);
@@ -117,7 +135,11 @@ private Q_SLOTS:
         QCOMPARE(r.value(QStringLiteral("overviewConnectionText")).toString(), connectedText);
         QCOMPARE(r.value(QStringLiteral("overviewTitle")).toString(), overviewTitle);
         QCOMPARE(r.value(QStringLiteral("theme")).toString(), theme);
-        QVERIFY(!r.value(QStringLiteral("nodeId")).toString().isEmpty());
+        const QString nodeId = r.value(QStringLiteral("nodeId")).toString();
+        QVERIFY(!nodeId.isEmpty());
+        const QStringList texts = visibleTexts(r);
+        QVERIFY2(texts.contains(nodeId), "Overview shows the node id the backend reported");
+        QVERIFY(texts.contains(overviewTitle));
 
         const QImage image(shot);
         QVERIFY2(!image.isNull(), qPrintable(shot));
@@ -135,15 +157,38 @@ private Q_SLOTS:
         QVERIFY2(processGone(backendPid, 10'000), "meshdeckd must not outlive the console");
     }
 
+    void localStackPageShowsTheBackendsLiveLog()
+    {
+        QTemporaryDir home;
+        const Run run =
+            runConsole(home.path(), {QStringLiteral("--data-dir"), home.filePath(QStringLiteral("stack")),
+                                     QStringLiteral("--page"), QStringLiteral("localstack"),
+                                     QStringLiteral("--screenshot"),
+                                     QDir(QStringLiteral(MESHDECK_SCREENSHOT_DIR))
+                                         .absoluteFilePath(QStringLiteral("localstack-light-en.png"))});
+        QVERIFY2(run.exitCode == 0, run.stderrText.constData());
+        const QStringList texts = visibleTexts(run.report);
+        QVERIFY(texts.contains(QStringLiteral("Running")));
+        const auto logLine = std::find_if(texts.cbegin(), texts.cend(), [](const QString &t) {
+            return t.contains(QStringLiteral("info meshdeck.backend: serving http://127.0.0.1:"));
+        });
+        QVERIFY2(logLine != texts.cend(), "meshdeckd's own log line is rendered in the log view");
+        const QString pid =
+            QStringLiteral("pid %1").arg(run.report.value(QStringLiteral("backendPid")).toInteger());
+        QVERIFY2(texts.contains(pid), qPrintable(pid));
+    }
+
     void theBackendDiesWithAKilledConsole()
     {
         QTemporaryDir home;
         QProcess console;
         console.setProcessEnvironment(offscreenEnvironment(home.path()));
-        console.start(binary(QStringLiteral("meshdeck")), {QStringLiteral("--data-dir"), home.filePath(QStringLiteral("stack"))});
+        console.start(binary(QStringLiteral("meshdeck")),
+                      {QStringLiteral("--data-dir"), home.filePath(QStringLiteral("stack"))});
         QVERIFY(console.waitForStarted());
         // The backend writes its token once it is up; find it among the console's children.
-        QVERIFY(QTest::qWaitFor([&] { return QFile::exists(home.filePath(QStringLiteral("stack/admin.token"))); }, 20'000));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return QFile::exists(home.filePath(QStringLiteral("stack/admin.token"))); }, 20'000));
         qint64 backendPid = 0;
         QVERIFY(QTest::qWaitFor(
             [&] {
@@ -170,15 +215,18 @@ private Q_SLOTS:
         const QString fake = home.filePath(QStringLiteral("broken-meshdeckd"));
         QFile f(fake);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("#!/bin/sh\necho 'error meshdeck.backend: cannot open the database: disk I/O error' >&2\nexit 1\n");
+        f.write("#!/bin/sh\necho 'error meshdeck.backend: cannot open the database: disk I/O error' "
+                ">&2\nexit 1\n");
         f.close();
         f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-        const Run run = runConsole(home.path(), {QStringLiteral("--backend"), fake, QStringLiteral("--data-dir"),
-                                                 home.filePath(QStringLiteral("stack")), QStringLiteral("--screenshot"),
-                                                 home.filePath(QStringLiteral("never.png"))});
+        const Run run =
+            runConsole(home.path(), {QStringLiteral("--backend"), fake, QStringLiteral("--data-dir"),
+                                     home.filePath(QStringLiteral("stack")), QStringLiteral("--screenshot"),
+                                     home.filePath(QStringLiteral("never.png"))});
         QCOMPARE(run.exitCode, 1);
         const QString reason = run.report.value(QStringLiteral("reason")).toString();
-        QVERIFY2(reason.contains(QStringLiteral("exited with code 1")) && reason.contains(QStringLiteral("disk I/O error")),
+        QVERIFY2(reason.contains(QStringLiteral("exited with code 1")) &&
+                     reason.contains(QStringLiteral("disk I/O error")),
                  qPrintable(reason));
     }
 };

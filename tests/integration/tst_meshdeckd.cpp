@@ -1,5 +1,7 @@
 #include "testing.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -8,8 +10,6 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QUuid>
-#include <QDir>
-#include <QFileInfo>
 
 #include <csignal>
 
@@ -44,11 +44,16 @@ private Q_SLOTS:
         QVERIFY2(backend.start(), backend.stderrText().constData());
         const QJsonObject ready = QJsonDocument::fromJson(backend.readyLine()).object();
         QCOMPARE(ready.value(QStringLiteral("ready")).toBool(), true);
-        QVERIFY(QRegularExpression(QStringLiteral("^http://127\\.0\\.0\\.1:\\d+$")).match(ready.value(QStringLiteral("url")).toString()).hasMatch());
+        QVERIFY(QRegularExpression(QStringLiteral("^http://127\\.0\\.0\\.1:\\d+$"))
+                    .match(ready.value(QStringLiteral("url")).toString())
+                    .hasMatch());
         QVERIFY(QFileInfo(ready.value(QStringLiteral("adminTokenFile")).toString()).isAbsolute());
-        QCOMPARE(QFileInfo(backend.tokenFile()).permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther), QFileDevice::Permissions());
+        QCOMPARE(QFileInfo(backend.tokenFile()).permissions() &
+                     (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+                 QFileDevice::Permissions());
         QCOMPARE(backend.terminate(), 0);
-        QVERIFY2(backend.process().readAllStandardOutput().trimmed().isEmpty(), "stdout carries only the ready line");
+        QVERIFY2(backend.process().readAllStandardOutput().trimmed().isEmpty(),
+                 "stdout carries only the ready line");
     }
 
     void requiresTheTokenOnV1Routes_data()
@@ -67,14 +72,15 @@ private Q_SLOTS:
         for (const QByteArray &token : {QByteArray(), QByteArray("wrong-token")}) {
             const RawResponse r = fetch(backend, path, token);
             if (path == "/v1/whatever") {
-                QCOMPARE(r.status, 404);  // there is nothing to protect; say so
+                QCOMPARE(r.status, 404); // there is nothing to protect; say so
                 continue;
             }
             QCOMPARE(r.status, 401);
             QCOMPARE(r.header("content-type"), QByteArray("application/problem+json"));
             const QJsonObject problem = QJsonDocument::fromJson(r.body).object();
             QCOMPARE(problem.value(QStringLiteral("status")).toInt(), 401);
-            QVERIFY(problem.value(QStringLiteral("detail")).toString().contains(QStringLiteral("admin.token")));
+            QVERIFY(
+                problem.value(QStringLiteral("detail")).toString().contains(QStringLiteral("admin.token")));
         }
         if (path != "/v1/whatever")
             QCOMPARE(fetch(backend, path, backend.token()).status, 200);
@@ -87,7 +93,8 @@ private Q_SLOTS:
         QCOMPARE(fetch(backend, "/healthz").status, 200);
         const RawResponse ready = fetch(backend, "/readyz");
         QCOMPARE(ready.status, 200);
-        const QJsonObject info = QJsonDocument::fromJson(fetch(backend, "/v1/system/info", backend.token()).body).object();
+        const QJsonObject info =
+            QJsonDocument::fromJson(fetch(backend, "/v1/system/info", backend.token()).body).object();
         QCOMPARE(info.value(QStringLiteral("mode")).toString(), QStringLiteral("local"));
         QCOMPARE(info.value(QStringLiteral("version")).toString(), QStringLiteral(MESHDECK_VERSION));
         QCOMPARE(info.value(QStringLiteral("dataDir")).toString(), QDir(backend.dataDir()).absolutePath());
@@ -99,7 +106,8 @@ private Q_SLOTS:
         // The node keeps its identity across restarts on the same data directory.
         BackendProcess again(backend.dataDir());
         QVERIFY(again.start());
-        const QJsonObject info2 = QJsonDocument::fromJson(fetch(again, "/v1/system/info", again.token()).body).object();
+        const QJsonObject info2 =
+            QJsonDocument::fromJson(fetch(again, "/v1/system/info", again.token()).body).object();
         QCOMPARE(info2.value(QStringLiteral("nodeId")).toString(), nodeId);
         QCOMPARE(again.token(), backend.token());
     }
@@ -109,13 +117,15 @@ private Q_SLOTS:
         BackendProcess backend;
         QVERIFY(backend.start());
         fetch(backend, "/healthz");
-        fetch(backend, "/v1/system/info");  // 401
+        fetch(backend, "/v1/system/info"); // 401
         const RawResponse r = fetch(backend, "/metrics");
         QCOMPARE(r.status, 200);
         QVERIFY(r.header("content-type").startsWith("text/plain; version=0.0.4"));
-        static const QRegularExpression sample(QStringLiteral(
-            "^[a-zA-Z_:][a-zA-Z0-9_:]*(\\{[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\"(,[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\")*\\})? -?[0-9.eE+-]+$"));
-        static const QRegularExpression comment(QStringLiteral("^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .+$"));
+        static const QRegularExpression sample(
+            QStringLiteral("^[a-zA-Z_:][a-zA-Z0-9_:]*(\\{[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\"(,[a-"
+                           "zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\")*\\})? -?[0-9.eE+-]+$"));
+        static const QRegularExpression comment(
+            QStringLiteral("^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .+$"));
         QHash<QString, double> values;
         for (const QByteArray &raw : r.body.split('\n')) {
             const QString line = QString::fromUtf8(raw);
@@ -126,11 +136,18 @@ private Q_SLOTS:
                 continue;
             }
             QVERIFY2(sample.match(line).hasMatch(), qPrintable(line));
-            values.insert(line.section(QLatin1Char(' '), 0, 0), line.section(QLatin1Char(' '), 1, 1).toDouble());
+            values.insert(line.section(QLatin1Char(' '), 0, 0),
+                          line.section(QLatin1Char(' '), 1, 1).toDouble());
         }
-        QCOMPARE(values.value(QStringLiteral("meshdeck_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}")), 1.0);
-        QCOMPARE(values.value(QStringLiteral("meshdeck_http_requests_total{method=\"GET\",route=\"/v1/system/info\",status=\"401\"}")), 1.0);
-        QVERIFY(values.contains(QStringLiteral("meshdeck_http_request_duration_seconds_bucket{method=\"GET\",route=\"/healthz\",le=\"+Inf\"}")));
+        QCOMPARE(values.value(QStringLiteral(
+                     "meshdeck_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}")),
+                 1.0);
+        QCOMPARE(
+            values.value(QStringLiteral(
+                "meshdeck_http_requests_total{method=\"GET\",route=\"/v1/system/info\",status=\"401\"}")),
+            1.0);
+        QVERIFY(values.contains(QStringLiteral(
+            "meshdeck_http_request_duration_seconds_bucket{method=\"GET\",route=\"/healthz\",le=\"+Inf\"}")));
         QVERIFY(values.value(QStringLiteral("process_resident_memory_bytes")) > 1e6);
         QVERIFY(values.contains(QStringLiteral("meshdeck_http_open_connections")));
     }
@@ -139,11 +156,13 @@ private Q_SLOTS:
     {
         BackendProcess backend;
         QVERIFY(backend.start());
-        const QJsonObject doc = QJsonDocument::fromJson(fetch(backend, "/v1/openapi.json", backend.token()).body).object();
+        const QJsonObject doc =
+            QJsonDocument::fromJson(fetch(backend, "/v1/openapi.json", backend.token()).body).object();
         QVERIFY(doc.value(QStringLiteral("openapi")).toString().startsWith(QStringLiteral("3.")));
         const QJsonObject paths = doc.value(QStringLiteral("paths")).toObject();
-        const QStringList expected{QStringLiteral("/healthz"), QStringLiteral("/readyz"), QStringLiteral("/metrics"),
-                                   QStringLiteral("/v1/openapi.json"), QStringLiteral("/v1/system/info")};
+        const QStringList expected{QStringLiteral("/healthz"), QStringLiteral("/readyz"),
+                                   QStringLiteral("/metrics"), QStringLiteral("/v1/openapi.json"),
+                                   QStringLiteral("/v1/system/info")};
         for (const QString &path : expected) {
             QVERIFY2(paths.contains(path), qPrintable(path));
             QVERIFY(paths.value(path).toObject().contains(QStringLiteral("get")));
@@ -194,7 +213,7 @@ private Q_SLOTS:
         int sent = 0;
         while (sent < head.size() && c.socket().state() == QAbstractSocket::ConnectedState) {
             c.send(head.mid(sent++, 1));
-            QTest::qWait(100);  // 1 byte per 100 ms: the head would take 3 s
+            QTest::qWait(100); // 1 byte per 100 ms: the head would take 3 s
         }
         QVERIFY2(sent < head.size(), "the connection must be cut before the slow head completes");
         QVERIFY(c.waitClosed(2000));
@@ -214,7 +233,8 @@ private Q_SLOTS:
             db.setDatabaseName(dir.filePath(QStringLiteral("meshdeck.db")));
             QVERIFY(db.open());
             QSqlQuery q(db);
-            QVERIFY(q.exec(QStringLiteral("INSERT INTO schema_migrations VALUES ('system', 99, 'from the future', '2030-01-01')")));
+            QVERIFY(q.exec(QStringLiteral(
+                "INSERT INTO schema_migrations VALUES ('system', 99, 'from the future', '2030-01-01')")));
             db.close();
         }
         QSqlDatabase::removeDatabase(QStringLiteral("future"));
@@ -229,7 +249,8 @@ private Q_SLOTS:
     void commandLineErrorsAndHelp()
     {
         QProcess p;
-        p.start(binary(QStringLiteral("meshdeckd")), {QStringLiteral("--listen"), QStringLiteral("nonsense")});
+        p.start(binary(QStringLiteral("meshdeckd")),
+                {QStringLiteral("--listen"), QStringLiteral("nonsense")});
         QVERIFY(p.waitForFinished(5000));
         QCOMPARE(p.exitCode(), 2);
         QVERIFY(p.readAllStandardError().contains("--listen expects HOST:PORT"));
@@ -242,7 +263,8 @@ private Q_SLOTS:
         p.start(binary(QStringLiteral("meshdeckd")), {QStringLiteral("--help")});
         QVERIFY(p.waitForFinished(5000));
         const QByteArray help = p.readAllStandardOutput();
-        for (const char *option : {"--data-dir", "--listen", "--log-level", "--threads", "--header-timeout-ms"})
+        for (const char *option :
+             {"--data-dir", "--listen", "--log-level", "--threads", "--header-timeout-ms"})
             QVERIFY2(help.contains(option), option);
     }
 

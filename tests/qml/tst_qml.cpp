@@ -11,6 +11,7 @@
 Q_IMPORT_QML_PLUGIN(Meshdeck_CorePlugin)
 Q_IMPORT_QML_PLUGIN(Meshdeck_ThemePlugin)
 Q_IMPORT_QML_PLUGIN(Meshdeck_PagesPlugin)
+Q_IMPORT_QML_PLUGIN(Meshdeck_AppPlugin)
 
 using namespace Meshdeck::Console;
 

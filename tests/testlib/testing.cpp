@@ -125,7 +125,8 @@ BackendProcess::~BackendProcess()
 
 bool BackendProcess::start(const QStringList &extraArgs, int timeoutMs)
 {
-    QStringList args{QStringLiteral("--data-dir"), m_dataDir, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")};
+    QStringList args{QStringLiteral("--data-dir"), m_dataDir, QStringLiteral("--listen"),
+                     QStringLiteral("127.0.0.1:0")};
     args += extraArgs;
     m_process.start(binary(QStringLiteral("meshdeckd")), args);
     if (!m_process.waitForStarted(timeoutMs))
@@ -141,7 +142,8 @@ bool BackendProcess::start(const QStringList &extraArgs, int timeoutMs)
     m_url = QUrl(ready.value(QStringLiteral("url")).toString());
     m_tokenFile = ready.value(QStringLiteral("adminTokenFile")).toString();
     QFile token(m_tokenFile);
-    if (!ready.value(QStringLiteral("ready")).toBool() || !m_url.isValid() || !token.open(QIODevice::ReadOnly))
+    if (!ready.value(QStringLiteral("ready")).toBool() || !m_url.isValid() ||
+        !token.open(QIODevice::ReadOnly))
         return false;
     m_token = token.readAll().trimmed();
     return true;

@@ -19,8 +19,7 @@ namespace Meshdeck::Testing {
 
 // Runs the event loop until the task finishes; throws if it does not within the timeout (so a
 // test fails instead of hanging, unlike QCoro::waitFor, which hangs on a throw).
-template<typename T>
-T waitForTask(QCoro::Task<T> task, int timeoutMs = 10'000)
+template<typename T> T waitForTask(QCoro::Task<T> task, int timeoutMs = 10'000)
 {
     QEventLoop loop;
     auto result = std::make_shared<std::optional<T>>();
@@ -64,7 +63,7 @@ QString testDataPath(const QString &relative);
 struct RawResponse {
     int status = 0;
     QByteArray statusLine;
-    QList<std::pair<QByteArray, QByteArray>> headers;  // names lower-cased
+    QList<std::pair<QByteArray, QByteArray>> headers; // names lower-cased
     QByteArray body;
     QByteArray header(QByteArrayView name) const;
     bool valid() const { return status != 0; }

@@ -19,14 +19,16 @@ private Q_SLOTS:
         const auto first = ensureAdminToken(dir.path(), &error);
         QVERIFY2(first, qPrintable(error));
         QVERIFY(first->token.size() >= 40);
-        struct stat st {};
+        struct stat st {
+        };
         QCOMPARE(::stat(QFile::encodeName(first->path).constData(), &st), 0);
         QCOMPARE(st.st_mode & 0777, 0600u);
         const auto second = ensureAdminToken(dir.path(), &error);
         QCOMPARE(second->token, first->token);
 
         QTemporaryDir other;
-        QVERIFY2(ensureAdminToken(other.path(), &error)->token != first->token, "each data directory gets its own token");
+        QVERIFY2(ensureAdminToken(other.path(), &error)->token != first->token,
+                 "each data directory gets its own token");
     }
 
     void tightensALooseFileMode()
@@ -36,7 +38,8 @@ private Q_SLOTS:
         const auto token = ensureAdminToken(dir.path(), &error);
         ::chmod(QFile::encodeName(token->path).constData(), 0644);
         QVERIFY(ensureAdminToken(dir.path(), &error));
-        struct stat st {};
+        struct stat st {
+        };
         ::stat(QFile::encodeName(token->path).constData(), &st);
         QCOMPARE(st.st_mode & 0777, 0600u);
     }

@@ -52,7 +52,8 @@ private Q_SLOTS:
         QCOMPARE(model.data(model.index(0), NavigationModel::AvailableRole).toBool(), true);
         const int services = model.indexOf(QStringLiteral("services"));
         QCOMPARE(model.data(model.index(services), NavigationModel::AvailableRole).toBool(), false);
-        QCOMPARE(model.data(model.index(services), NavigationModel::ServiceRole).toString(), QStringLiteral("registry"));
+        QCOMPARE(model.data(model.index(services), NavigationModel::ServiceRole).toString(),
+                 QStringLiteral("registry"));
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         model.retranslate();
         QCOMPARE(changed.count(), 1);
@@ -61,18 +62,21 @@ private Q_SLOTS:
     void connectionAttachesAndReadsSystemInfo()
     {
         FakeApiClient api;
-        api.setReplyFromFile(QStringLiteral("/v1/system/info"), testDataPath(QStringLiteral("system-info.json")));
+        api.setReplyFromFile(QStringLiteral("/v1/system/info"),
+                             testDataPath(QStringLiteral("system-info.json")));
         BackendConnection connection(&api, {});
         connection.attach(QUrl(QStringLiteral("http://127.0.0.1:1")), "tok");
         QTRY_COMPARE(connection.state(), BackendConnection::State::Connected);
-        QCOMPARE(connection.systemInfo().value(QStringLiteral("version")).toString(), QStringLiteral("9.8.7"));
+        QCOMPARE(connection.systemInfo().value(QStringLiteral("version")).toString(),
+                 QStringLiteral("9.8.7"));
         QCOMPARE(api.token(), QByteArray("tok"));
     }
 
     void connectionRetriesWithBackoffAndRecovers()
     {
         FakeApiClient api;
-        api.setReplyFromFile(QStringLiteral("/v1/system/info"), testDataPath(QStringLiteral("system-info.json")));
+        api.setReplyFromFile(QStringLiteral("/v1/system/info"),
+                             testDataPath(QStringLiteral("system-info.json")));
         api.setUnreachable(true);
         BackendConnection connection(&api, {100, 50, 400});
         connection.attach(QUrl(QStringLiteral("http://127.0.0.1:1")), "tok");
@@ -90,8 +94,14 @@ private Q_SLOTS:
     void connectionShowsTheProblemDetailOfARefusal()
     {
         FakeApiClient api;
-        api.setReply(QStringLiteral("/v1/system/info"),
-                     ApiReply{401, {}, describeHttpError(401, R"({"title":"Unauthorized","status":401,"detail":"The bearer token is not valid."})")});
+        api.setReply(
+            QStringLiteral("/v1/system/info"),
+            ApiReply{
+                401,
+                {},
+                describeHttpError(
+                    401,
+                    R"({"title":"Unauthorized","status":401,"detail":"The bearer token is not valid."})")});
         BackendConnection connection(&api, {1000, 5000, 5000});
         connection.attach(QUrl(QStringLiteral("http://127.0.0.1:1")), "bad");
         QTRY_COMPARE(connection.state(), BackendConnection::State::Reconnecting);
@@ -101,7 +111,8 @@ private Q_SLOTS:
     void localStackReportsAMissingProgram()
     {
         QTemporaryDir dir;
-        LocalStack stack({dir.filePath(QStringLiteral("no-such-meshdeckd")), dir.filePath(QStringLiteral("data"))});
+        LocalStack stack(
+            {dir.filePath(QStringLiteral("no-such-meshdeckd")), dir.filePath(QStringLiteral("data"))});
         stack.start();
         QCOMPARE(stack.state(), LocalStack::State::Failed);
         QVERIFY(stack.errorString().contains(QStringLiteral("missing or not executable")));
@@ -135,7 +146,7 @@ private Q_SLOTS:
         QVERIFY(stack.token().startsWith("mdk_"));
         const qint64 pid = stack.pid();
         QVERIFY(pid > 0);
-        QTRY_VERIFY(stack.log()->rowCount() > 1);  // meshdeckd's own log lines arrived
+        QTRY_VERIFY(stack.log()->rowCount() > 1); // meshdeckd's own log lines arrived
 
         stack.restart();
         QTRY_COMPARE_WITH_TIMEOUT(stack.state(), LocalStack::State::Running, 10000);

@@ -55,11 +55,13 @@ struct Engine {
                    }));
         router.add("GET", "/slow/{ms}", AsyncHandler(slowHandler));
         router.add("POST", "/echo", AsyncHandler(echoHandler));
-        router.add("POST", "/small", AsyncHandler(echoHandler), RouteOptions{Access::Authenticated, 16, {}, {}});
+        router.add("POST", "/small", AsyncHandler(echoHandler),
+                   RouteOptions{Access::Authenticated, 16, {}, {}});
         router.add("GET", "/throws", AsyncHandler(throwingHandler));
         router.addWebSocket("/ws", [](QWebSocket *socket, const Request &) {
-            QObject::connect(socket, &QWebSocket::textMessageReceived, socket,
-                             [socket](const QString &m) { socket->sendTextMessage(QStringLiteral("echo:") + m); });
+            QObject::connect(socket, &QWebSocket::textMessageReceived, socket, [socket](const QString &m) {
+                socket->sendTextMessage(QStringLiteral("echo:") + m);
+            });
             QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
         });
         dispatcher = std::make_unique<Dispatcher>(router, &auth, &metrics);
@@ -86,7 +88,8 @@ private Q_SLOTS:
         RawHttp c;
         QVERIFY(c.connectTo(engine.server->port()));
         // The first handler finishes last; the responses must still come in request order.
-        c.send(get("/slow/300") + get("/slow/10") + get("/fast") + "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc");
+        c.send(get("/slow/300") + get("/slow/10") + get("/fast") +
+               "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc");
         QCOMPARE(c.read().body, QByteArray("300"));
         QCOMPARE(c.read().body, QByteArray("10"));
         QCOMPARE(c.read().body, QByteArray("fast:/fast"));
@@ -132,7 +135,8 @@ private Q_SLOTS:
         Engine engine;
         RawHttp c;
         QVERIFY(c.connectTo(engine.server->port()));
-        c.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+        c.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: "
+               "chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
         QCOMPARE(c.read().body, QByteArray("abcde"));
 
         c.send("POST /echo HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
@@ -148,8 +152,11 @@ private Q_SLOTS:
         QTest::addColumn<int>("status");
         QTest::newRow("414") << ("GET /" + QByteArray(9000, 'a') + " HTTP/1.1\r\nHost: t\r\n\r\n") << 414;
         QTest::newRow("431 bytes") << get("/fast", "X: " + QByteArray(40'000, 'a') + "\r\n") << 431;
-        QTest::newRow("route body limit 413") << QByteArray("POST /small HTTP/1.1\r\nHost: t\r\nContent-Length: 17\r\n\r\n") << 413;
-        QTest::newRow("smuggling 400") << QByteArray("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") << 400;
+        QTest::newRow("route body limit 413")
+            << QByteArray("POST /small HTTP/1.1\r\nHost: t\r\nContent-Length: 17\r\n\r\n") << 413;
+        QTest::newRow("smuggling 400") << QByteArray("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: "
+                                                     "3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+                                       << 400;
     }
 
     void rejectsOverLimitRequestsWithTheRightStatusAndCloses()
@@ -159,14 +166,15 @@ private Q_SLOTS:
         Engine engine;
         RawHttp c;
         QVERIFY(c.connectTo(engine.server->port()));
-        c.send(get("/fast"));  // an accepted request before the bad one is still answered
+        c.send(get("/fast")); // an accepted request before the bad one is still answered
         QCOMPARE(c.read().status, 200);
         c.send(bytes);
         const RawResponse r = c.read();
         QCOMPARE(r.status, status);
         QCOMPARE(r.header("content-type"), QByteArray("application/problem+json"));
         QCOMPARE(r.header("connection"), QByteArray("close"));
-        QVERIFY(!QJsonDocument::fromJson(r.body).object().value(QStringLiteral("detail")).toString().isEmpty());
+        QVERIFY(
+            !QJsonDocument::fromJson(r.body).object().value(QStringLiteral("detail")).toString().isEmpty());
         QVERIFY(c.waitClosed());
     }
 
@@ -246,7 +254,7 @@ private Q_SLOTS:
             QTest::qWait(5);
             c.socket().abort();
         }
-        QTest::qWait(150);  // let the abandoned handlers finish with nobody to answer
+        QTest::qWait(150); // let the abandoned handlers finish with nobody to answer
         RawHttp after;
         QVERIFY(after.connectTo(engine.server->port()));
         after.send(get("/fast"));
@@ -344,8 +352,11 @@ private Q_SLOTS:
         for (int i = 0; i < 3; ++i)
             QVERIFY(c.read().valid());
         const QByteArray text = engine.metrics.prometheusText();
-        QVERIFY2(text.contains("meshdeck_http_requests_total{method=\"GET\",route=\"/fast\",status=\"200\"} 2"), text.constData());
-        QVERIFY(text.contains("meshdeck_http_requests_total{method=\"ANY\",route=\"unmatched\",status=\"404\"} 1"));
+        QVERIFY2(
+            text.contains("meshdeck_http_requests_total{method=\"GET\",route=\"/fast\",status=\"200\"} 2"),
+            text.constData());
+        QVERIFY(text.contains(
+            "meshdeck_http_requests_total{method=\"ANY\",route=\"unmatched\",status=\"404\"} 1"));
         QVERIFY(text.contains("meshdeck_http_open_connections 1"));
     }
 };

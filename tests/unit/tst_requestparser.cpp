@@ -6,7 +6,7 @@ using namespace Meshdeck::Http;
 
 namespace {
 struct Outcome {
-    int status = 0;  // 0: complete request
+    int status = 0; // 0: complete request
     Request request;
     qsizetype consumed = 0;
     bool incomplete = false;
@@ -67,7 +67,8 @@ QByteArray headersOfCount(int count)
 
 QByteArray bodyOfLength(qint64 length, bool sendBody)
 {
-    QByteArray r = "POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: " + QByteArray::number(length) + "\r\n\r\n";
+    QByteArray r =
+        "POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: " + QByteArray::number(length) + "\r\n\r\n";
     if (sendBody)
         r += QByteArray(qsizetype(length), 'b');
     return r;
@@ -111,22 +112,42 @@ private Q_SLOTS:
         QTest::newRow("chunked 1MiB+1") << chunkedOfLength(1024 * 1024 + 1) << 413;
 
         // Request smuggling and framing ambiguities: refuse, never guess.
-        QTest::newRow("CL and TE") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") << 400;
-        QTest::newRow("TE and CL") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n0\r\n\r\n") << 400;
-        QTest::newRow("two CL, equal") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\na") << 400;
-        QTest::newRow("two CL, different") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab") << 400;
-        QTest::newRow("CL list") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1, 1\r\n\r\na") << 400;
-        QTest::newRow("CL signed") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: +1\r\n\r\na") << 400;
-        QTest::newRow("CL huge") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n") << 400;
-        QTest::newRow("TE chunked twice") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n") << 400;
-        QTest::newRow("TE chunked not last") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n") << 400;
-        QTest::newRow("TE unknown coding") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n") << 501;
-        QTest::newRow("TE in HTTP/1.0") << QByteArray("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") << 400;
-        QTest::newRow("space before colon") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length : 1\r\n\r\na") << 400;
+        QTest::newRow("CL and TE") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                                                 "4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+                                   << 400;
+        QTest::newRow("TE and CL") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+                                                 "chunked\r\nContent-Length: 4\r\n\r\n0\r\n\r\n")
+                                   << 400;
+        QTest::newRow("two CL, equal")
+            << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\na")
+            << 400;
+        QTest::newRow("two CL, different")
+            << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab")
+            << 400;
+        QTest::newRow("CL list") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1, 1\r\n\r\na")
+                                 << 400;
+        QTest::newRow("CL signed") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: +1\r\n\r\na")
+                                   << 400;
+        QTest::newRow("CL huge")
+            << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n")
+            << 400;
+        QTest::newRow("TE chunked twice")
+            << QByteArray(
+                   "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n")
+            << 400;
+        QTest::newRow("TE chunked not last")
+            << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n") << 400;
+        QTest::newRow("TE unknown coding")
+            << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n") << 501;
+        QTest::newRow("TE in HTTP/1.0")
+            << QByteArray("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") << 400;
+        QTest::newRow("space before colon")
+            << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length : 1\r\n\r\na") << 400;
         QTest::newRow("obs-fold") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nX: a\r\n b\r\n\r\n") << 400;
         QTest::newRow("bare LF") << QByteArray("GET / HTTP/1.1\nHost: x\n\n") << 400;
         QTest::newRow("stray CR") << QByteArray("GET / HTTP/1.1\r\nHost: x\rY\r\n\r\n") << 400;
-        QTest::newRow("NUL in value") << (QByteArray("GET / HTTP/1.1\r\nHost: x\r\nX: a") + '\0' + "b\r\n\r\n") << 400;
+        QTest::newRow("NUL in value")
+            << (QByteArray("GET / HTTP/1.1\r\nHost: x\r\nX: a") + '\0' + "b\r\n\r\n") << 400;
         QTest::newRow("no Host in 1.1") << QByteArray("GET / HTTP/1.1\r\n\r\n") << 400;
         QTest::newRow("two Hosts") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n") << 400;
         QTest::newRow("HTTP/2.0") << QByteArray("GET / HTTP/2.0\r\nHost: x\r\n\r\n") << 505;
@@ -135,9 +156,14 @@ private Q_SLOTS:
         QTest::newRow("bad method") << QByteArray("G(T / HTTP/1.1\r\nHost: x\r\n\r\n") << 400;
         QTest::newRow("relative target") << QByteArray("GET foo HTTP/1.1\r\nHost: x\r\n\r\n") << 400;
         QTest::newRow("encoded NUL in path") << QByteArray("GET /a%00b HTTP/1.1\r\nHost: x\r\n\r\n") << 400;
-        QTest::newRow("bad chunk size") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n") << 400;
-        QTest::newRow("chunk longer than declared") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n") << 400;
-        QTest::newRow("unsupported Expect") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nExpect: magic\r\nContent-Length: 0\r\n\r\n") << 417;
+        QTest::newRow("bad chunk size")
+            << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n") << 400;
+        QTest::newRow("chunk longer than declared")
+            << QByteArray(
+                   "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n")
+            << 400;
+        QTest::newRow("unsupported Expect")
+            << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nExpect: magic\r\nContent-Length: 0\r\n\r\n") << 417;
     }
 
     void limitsAndMalformed()
@@ -179,10 +205,13 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<bool>("keepAlive");
         QTest::newRow("1.1 default") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\n\r\n") << true;
-        QTest::newRow("1.1 close") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") << false;
-        QTest::newRow("1.1 Close, mixed case and list") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nConnection: foo, Close\r\n\r\n") << false;
+        QTest::newRow("1.1 close") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                                   << false;
+        QTest::newRow("1.1 Close, mixed case and list")
+            << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nConnection: foo, Close\r\n\r\n") << false;
         QTest::newRow("1.0 default") << QByteArray("GET / HTTP/1.0\r\n\r\n") << false;
-        QTest::newRow("1.0 keep-alive") << QByteArray("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n") << true;
+        QTest::newRow("1.0 keep-alive")
+            << QByteArray("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n") << true;
     }
 
     void connectionSemantics()

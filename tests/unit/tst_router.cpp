@@ -38,7 +38,8 @@ private Q_SLOTS:
         router.add("GET", "/v1/things", SyncHandler([](const Request &) { return named("list"); }));
         router.add("GET", "/v1/things/{id}", SyncHandler([](const Request &) { return named("one"); }));
         router.add("DELETE", "/v1/things/{id}", SyncHandler([](const Request &) { return named("delete"); }));
-        router.add("GET", "/v1/things/{id}/parts/{part}", SyncHandler([](const Request &) { return named("part"); }));
+        router.add("GET", "/v1/things/{id}/parts/{part}",
+                   SyncHandler([](const Request &) { return named("part"); }));
 
         auto m = router.match("GET", "/v1/things");
         QVERIFY(m.route);
@@ -80,13 +81,20 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("authorization");
         QTest::addColumn<int>("status");
         QTest::addColumn<QByteArray>("allow");
-        QTest::newRow("unknown path") << QByteArray("GET") << QByteArray("/v1/none") << QByteArray("Bearer good") << 404 << QByteArray();
-        QTest::newRow("wrong method") << QByteArray("PUT") << QByteArray("/v1/secret") << QByteArray("Bearer good") << 405 << QByteArray("GET, HEAD");
-        QTest::newRow("no token") << QByteArray("GET") << QByteArray("/v1/secret") << QByteArray() << 401 << QByteArray();
-        QTest::newRow("wrong token") << QByteArray("GET") << QByteArray("/v1/secret") << QByteArray("Bearer bad") << 401 << QByteArray();
-        QTest::newRow("right token") << QByteArray("GET") << QByteArray("/v1/secret") << QByteArray("Bearer good") << 200 << QByteArray();
-        QTest::newRow("public route") << QByteArray("GET") << QByteArray("/open") << QByteArray() << 200 << QByteArray();
-        QTest::newRow("handler throws") << QByteArray("GET") << QByteArray("/v1/throws") << QByteArray("Bearer good") << 500 << QByteArray();
+        QTest::newRow("unknown path") << QByteArray("GET") << QByteArray("/v1/none")
+                                      << QByteArray("Bearer good") << 404 << QByteArray();
+        QTest::newRow("wrong method") << QByteArray("PUT") << QByteArray("/v1/secret")
+                                      << QByteArray("Bearer good") << 405 << QByteArray("GET, HEAD");
+        QTest::newRow("no token") << QByteArray("GET") << QByteArray("/v1/secret") << QByteArray() << 401
+                                  << QByteArray();
+        QTest::newRow("wrong token") << QByteArray("GET") << QByteArray("/v1/secret")
+                                     << QByteArray("Bearer bad") << 401 << QByteArray();
+        QTest::newRow("right token") << QByteArray("GET") << QByteArray("/v1/secret")
+                                     << QByteArray("Bearer good") << 200 << QByteArray();
+        QTest::newRow("public route")
+            << QByteArray("GET") << QByteArray("/open") << QByteArray() << 200 << QByteArray();
+        QTest::newRow("handler throws") << QByteArray("GET") << QByteArray("/v1/throws")
+                                        << QByteArray("Bearer good") << 500 << QByteArray();
     }
 
     void dispatcherAnswers404_405_401AsProblems()
@@ -100,8 +108,10 @@ private Q_SLOTS:
         HttpMetrics metrics;
         Router router(&metrics);
         router.add("GET", "/v1/secret", SyncHandler([](const Request &) { return named("secret"); }));
-        router.add("GET", "/v1/throws", SyncHandler([](const Request &) -> Response { throw std::runtime_error("boom"); }));
-        router.add("GET", "/open", SyncHandler([](const Request &) { return named("open"); }), RouteOptions{Access::Public, -1, {}, {}});
+        router.add("GET", "/v1/throws",
+                   SyncHandler([](const Request &) -> Response { throw std::runtime_error("boom"); }));
+        router.add("GET", "/open", SyncHandler([](const Request &) { return named("open"); }),
+                   RouteOptions{Access::Public, -1, {}, {}});
         AcceptToken auth;
         Dispatcher dispatcher(router, &auth, &metrics);
 
@@ -116,8 +126,11 @@ private Q_SLOTS:
             QCOMPARE(outcome.response->contentType, QByteArray("application/problem+json"));
             const QJsonObject problem = QJsonDocument::fromJson(outcome.response->body).object();
             QCOMPARE(problem.value(QStringLiteral("status")).toInt(), status);
-            QVERIFY(problem.value(QStringLiteral("type")).toString().startsWith(QStringLiteral("urn:meshdeck:problem:")));
-            QVERIFY2(problem.value(QStringLiteral("detail")).toString().size() > 20, "a reason a person can act on");
+            QVERIFY(problem.value(QStringLiteral("type"))
+                        .toString()
+                        .startsWith(QStringLiteral("urn:meshdeck:problem:")));
+            QVERIFY2(problem.value(QStringLiteral("detail")).toString().size() > 20,
+                     "a reason a person can act on");
             QCOMPARE(problem.value(QStringLiteral("instance")).toString(), QString::fromUtf8(path));
             QCOMPARE(problem.value(QStringLiteral("requestId")).toString(), QStringLiteral("req-1"));
         }

@@ -16,7 +16,8 @@ std::vector<ComponentSchema> schemaV(int versions)
 {
     ComponentSchema s{QStringLiteral("things"), {}};
     for (int v = 1; v <= versions; ++v)
-        s.migrations.push_back({v, QStringLiteral("v%1").arg(v),
+        s.migrations.push_back({v,
+                                QStringLiteral("v%1").arg(v),
                                 {QStringLiteral("CREATE TABLE t%1 (id INTEGER PRIMARY KEY)").arg(v)}});
     return {s};
 }
@@ -80,7 +81,10 @@ private Q_SLOTS:
     void refusesAComponentItDoesNotKnowAndTouchesNothing()
     {
         SqliteFile f(QStringLiteral("c"));
-        QVERIFY(migrate(f.db, {ComponentSchema{QStringLiteral("future"), {{1, QStringLiteral("x"), {QStringLiteral("CREATE TABLE f (a)")}}}}}).ok);
+        QVERIFY(migrate(f.db,
+                        {ComponentSchema{QStringLiteral("future"),
+                                         {{1, QStringLiteral("x"), {QStringLiteral("CREATE TABLE f (a)")}}}}})
+                    .ok);
         const MigrationResult r = migrate(f.db, schemaV(1));
         QVERIFY(!r.ok);
         QVERIFY(r.newerThanCode);
@@ -91,8 +95,10 @@ private Q_SLOTS:
     {
         SqliteFile f(QStringLiteral("d"));
         auto schemas = schemaV(1);
-        schemas[0].migrations.push_back({2, QStringLiteral("broken"),
-                                         {QStringLiteral("CREATE TABLE half (a)"), QStringLiteral("THIS IS NOT SQL")}});
+        schemas[0].migrations.push_back(
+            {2,
+             QStringLiteral("broken"),
+             {QStringLiteral("CREATE TABLE half (a)"), QStringLiteral("THIS IS NOT SQL")}});
         const MigrationResult r = migrate(f.db, schemas);
         QVERIFY(!r.ok);
         QVERIFY(!r.newerThanCode);
@@ -111,19 +117,21 @@ private Q_SLOTS:
         QThread *const testThread = QThread::currentThread();
         QFuture<QStringList> future = db.run([testThread](QSqlDatabase &c) {
             QStringList out;
-            out << (QThread::currentThread() != testThread ? QStringLiteral("other-thread") : QStringLiteral("same-thread"));
+            out << (QThread::currentThread() != testThread ? QStringLiteral("other-thread")
+                                                           : QStringLiteral("same-thread"));
             QSqlQuery q(c);
             q.exec(QStringLiteral("PRAGMA journal_mode"));
             q.next();
             out << q.value(0).toString();
             q.exec(QStringLiteral("PRAGMA synchronous"));
             q.next();
-            out << q.value(0).toString();  // 2 = FULL
+            out << q.value(0).toString(); // 2 = FULL
             q.exec(QStringLiteral("INSERT INTO t1 (id) VALUES (7)"));
             return out;
         });
         QVERIFY(QTest::qWaitFor([&] { return future.isFinished(); }, 5000));
-        QCOMPARE(future.result(), (QStringList{QStringLiteral("other-thread"), QStringLiteral("wal"), QStringLiteral("2")}));
+        QCOMPARE(future.result(),
+                 (QStringList{QStringLiteral("other-thread"), QStringLiteral("wal"), QStringLiteral("2")}));
         waitForTask(db.close());
 
         // Reopen: the row is there and the schema is not re-applied.

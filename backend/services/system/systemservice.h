@@ -21,7 +21,7 @@ class SystemStore;
 
 struct SystemSettings {
     QString version;
-    QString mode;  // "local" or "cluster"
+    QString mode; // "local" or "cluster"
     QString dataDir;
 };
 

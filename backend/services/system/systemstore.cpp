@@ -11,13 +11,13 @@ namespace Meshdeck::System {
 
 SystemStore::SystemStore(Storage::Database *database)
     : m_database(database)
-{
-}
+{}
 
 std::vector<Storage::Migration> SystemStore::migrations()
 {
     return {
-        {1, QStringLiteral("node identity"),
+        {1,
+         QStringLiteral("node identity"),
          {QStringLiteral("CREATE TABLE node (id TEXT PRIMARY KEY, created_at TEXT NOT NULL)")}},
     };
 }

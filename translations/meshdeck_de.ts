@@ -396,7 +396,7 @@
     </message>
     <message>
         <source>The page to open: overview, services, gateway, events, deployments, chat, access, localstack, settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die zu öffnende Seite: overview, services, gateway, events, deployments, chat, access, localstack, settings.</translation>
     </message>
 </context>
 </TS>

@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QSet>
+#include <QSettings>
 #include <QTemporaryDir>
 
 #include <csignal>
@@ -31,10 +32,14 @@ QProcessEnvironment offscreenEnvironment(const QString &home)
     return env;
 }
 
-Run runConsole(const QString &home, const QStringList &args)
+Run runConsole(const QString &home, const QStringList &args, const QString &lang = QStringLiteral("C.UTF-8"))
 {
     QProcess p;
-    p.setProcessEnvironment(offscreenEnvironment(home));
+    QProcessEnvironment env = offscreenEnvironment(home);
+    env.insert(QStringLiteral("LANG"), lang);
+    env.remove(QStringLiteral("LC_ALL"));
+    env.remove(QStringLiteral("LANGUAGE"));
+    p.setProcessEnvironment(env);
     p.start(binary(QStringLiteral("meshdeck")), args);
     Run run;
     if (!p.waitForFinished(60'000)) {
@@ -176,6 +181,27 @@ private Q_SLOTS:
         const QString pid =
             QStringLiteral("pid %1").arg(run.report.value(QStringLiteral("backendPid")).toInteger());
         QVERIFY2(texts.contains(pid), qPrintable(pid));
+    }
+
+    void followsTheSystemLanguageUnlessSettingsChooseOne()
+    {
+        QTemporaryDir home;
+        const QStringList args{QStringLiteral("--data-dir"), home.filePath(QStringLiteral("stack")),
+                               QStringLiteral("--screenshot"), home.filePath(QStringLiteral("shot.png"))};
+        Run run = runConsole(home.path(), args, QStringLiteral("de_DE.UTF-8"));
+        QVERIFY2(run.exitCode == 0, run.stderrText.constData());
+        QCOMPARE(run.report.value(QStringLiteral("language")).toString(), QStringLiteral("de"));
+        QVERIFY(visibleTexts(run.report).contains(QStringLiteral("Übersicht")));
+
+        // A language chosen in Settings wins over the system's.
+        QSettings settings(home.filePath(QStringLiteral("config/Meshdeck/meshdeck.conf")),
+                           QSettings::IniFormat);
+        settings.setValue(QStringLiteral("appearance/language"), QStringLiteral("en"));
+        settings.sync();
+        run = runConsole(home.path(), args, QStringLiteral("de_DE.UTF-8"));
+        QVERIFY2(run.exitCode == 0, run.stderrText.constData());
+        QCOMPARE(run.report.value(QStringLiteral("language")).toString(), QStringLiteral("en"));
+        QVERIFY(visibleTexts(run.report).contains(QStringLiteral("Overview")));
     }
 
     void theBackendDiesWithAKilledConsole()

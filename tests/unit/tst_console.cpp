@@ -3,6 +3,7 @@
 #include "api/fakeapiclient.h"
 #include "localstack/localstack.h"
 #include "localstack/logmodel.h"
+#include "shell/appsettings.h"
 #include "shell/backendconnection.h"
 #include "shell/navigationmodel.h"
 
@@ -57,6 +58,30 @@ private Q_SLOTS:
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         model.retranslate();
         QCOMPARE(changed.count(), 1);
+    }
+
+    void settingsAreRememberedAcrossRestarts()
+    {
+        {
+            AppSettings settings;
+            settings.setTheme(QStringLiteral("dark"));
+            settings.setLanguage(QStringLiteral("de"));
+        }
+        AppSettings again;
+        QCOMPARE(again.theme(), QStringLiteral("dark"));
+        QVERIFY(again.isDark());
+        QCOMPARE(again.language(), QStringLiteral("de"));
+
+        // A command-line override is for this run only.
+        again.overrideTheme(QStringLiteral("light"));
+        AppSettings third;
+        QCOMPARE(third.theme(), QStringLiteral("dark"));
+
+        // Unknown values fall back instead of being stored as garbage.
+        third.setTheme(QStringLiteral("neon"));
+        QCOMPARE(third.theme(), QStringLiteral("light"));
+        third.setLanguage(QStringLiteral("xx"));
+        QCOMPARE(third.language(), QString());
     }
 
     void connectionAttachesAndReadsSystemInfo()

@@ -6,6 +6,8 @@
 
 #include <cstdio>
 
+#include <sys/resource.h>
+
 using namespace Meshdeck;
 
 int main(int argc, char *argv[])
@@ -19,6 +21,14 @@ int main(int argc, char *argv[])
         QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-debug}debug%{endif}%{if-info}info%{endif}"
                        "%{if-warning}warning%{endif}%{if-critical}error%{endif}%{if-fatal}fatal%{endif} "
                        "%{category}: %{message}"));
+
+    // The connection cap (10 000 by default) is meaningless under the usual soft limit of 1024
+    // descriptors: take what the hard limit allows.
+    rlimit files{};
+    if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &files);
+    }
 
     BackendSettings settings;
     QString error;

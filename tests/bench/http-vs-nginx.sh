@@ -2,15 +2,18 @@
 # /healthz on meshdeckd against nginx `return 200` in the same run: same wrk load (threads,
 # connections, duration, keep-alive), same number of server threads/workers, loopback only.
 # Prints requests/s and p99 of both and the ratios. Exits non-zero only if something failed to run.
-# Usage: http-vs-nginx.sh --bin BUILD/bin [--duration S] [--connections C] [--threads N]
+# Usage: http-vs-nginx.sh --bin BUILD/bin [--duration S] [--connections C] [--threads N] [--pin]
+# --pin: wrk on core 0, one server thread/worker on core 1. On a 2-core machine wrk and the
+# servers otherwise share cores, and p99 mostly measures the scheduler's time slices.
 set -euo pipefail
-bin="" duration=10 connections=64 threads=$(nproc)
+bin="" duration=10 connections=64 threads=$(nproc) pin=0
 while [ $# -gt 0 ]; do
   case $1 in
     --bin) bin=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
+    --pin) pin=1; threads=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -22,7 +25,13 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-"$bin/meshdeckd" --data-dir "$work/data" --listen 127.0.0.1:0 --threads "$threads" --log-level warning > "$work/ready" &
+server_cpu=() client_cpu=() wrk_threads=2
+if [ "$pin" = 1 ]; then
+  [ "$(nproc)" -ge 2 ] || { echo "--pin needs two cores" >&2; exit 2; }
+  server_cpu=(taskset -c 1) client_cpu=(taskset -c 0) wrk_threads=1
+fi
+
+"${server_cpu[@]}" "$bin/meshdeckd" --data-dir "$work/data" --listen 127.0.0.1:0 --threads "$threads" --log-level warning > "$work/ready" &
 pids+=($!)
 for _ in $(seq 100); do [ -s "$work/ready" ] && break; sleep 0.05; done
 md_url=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$work/ready")
@@ -44,14 +53,14 @@ http {
   }
 }
 CONF
-nginx -e "$work/nginx-error.log" -p "$work" -c "$work/nginx.conf" &
+"${server_cpu[@]}" nginx -e "$work/nginx-error.log" -p "$work" -c "$work/nginx.conf" &
 pids+=($!)
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$ng_port/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
 
 # wrk prints "Requests/sec: N" and, with --latency, "99%  1.23ms".
 measure() {
-  wrk -t2 -c"$connections" -d1s "$1" >/dev/null  # warm-up
-  wrk -t2 -c"$connections" -d"${duration}s" --latency "$1" > "$work/wrk.out"
+  "${client_cpu[@]}" wrk -t"$wrk_threads" -c"$connections" -d1s "$1" >/dev/null  # warm-up
+  "${client_cpu[@]}" wrk -t"$wrk_threads" -c"$connections" -d"${duration}s" --latency "$1" > "$work/wrk.out"
   local rps p99
   rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")
   p99=$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' "$work/wrk.out")
@@ -69,7 +78,8 @@ for round in 1 2; do
   read -r r p < <(measure "$ng_url_h"); rows+=("nginx $round $r $p")
 done
 
-printf 'benchmark: GET /healthz, wrk -t2 -c%s -d%ss, %s server threads/workers, %s cores\n' "$connections" "$duration" "$threads" "$(nproc)"
+layout="shared cores"; [ "$pin" = 1 ] && layout="wrk pinned to core 0, server to core 1"
+printf 'benchmark: GET /healthz, wrk -t%s -c%s -d%ss, %s server threads/workers, %s cores, %s\n' "$wrk_threads" "$connections" "$duration" "$threads" "$(nproc)" "$layout"
 printf '  %-22s %12s %10s\n' server 'requests/s' 'p99 ms'
 for row in "${rows[@]}"; do
   set -- $row

@@ -210,11 +210,7 @@ private Q_SLOTS:
         RawHttp c;
         QVERIFY(c.connectTo(backend.port()));
         const QByteArray head = get("/healthz");
-        int sent = 0;
-        while (sent < head.size() && c.socket().state() == QAbstractSocket::ConnectedState) {
-            c.send(head.mid(sent++, 1));
-            QTest::qWait(100); // 1 byte per 100 ms: the head would take 3 s
-        }
+        const qsizetype sent = c.sendSlowly(head, 100); // 1 byte per 100 ms: the head would take 3 s
         QVERIFY2(sent < head.size(), "the connection must be cut before the slow head completes");
         QVERIFY(c.waitClosed(2000));
         QCOMPARE(fetch(backend, "/healthz").status, 200);

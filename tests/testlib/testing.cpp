@@ -105,6 +105,16 @@ bool RawHttp::waitClosed(int timeoutMs)
         timeoutMs);
 }
 
+qsizetype RawHttp::sendSlowly(const QByteArray &bytes, int intervalMs)
+{
+    qsizetype sent = 0;
+    while (sent < bytes.size() && m_socket.state() == QAbstractSocket::ConnectedState) {
+        send(QByteArrayView(bytes).sliced(sent++, 1));
+        QTest::qWait(intervalMs);
+    }
+    return sent;
+}
+
 BackendProcess::BackendProcess(QString dataDir)
 {
     if (dataDir.isEmpty()) {

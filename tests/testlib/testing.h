@@ -79,6 +79,9 @@ public:
     RawResponse read(int timeoutMs = 5000);
     // True once the server closed the connection (reads and discards anything else it sent).
     bool waitClosed(int timeoutMs = 5000);
+    // Sends one byte at a time, `intervalMs` apart, as a slowloris client does, until everything
+    // is sent or the server closes; returns how many bytes went out.
+    qsizetype sendSlowly(const QByteArray &bytes, int intervalMs);
     QTcpSocket &socket() { return m_socket; }
 
 private:

@@ -187,13 +187,7 @@ private Q_SLOTS:
         QVERIFY(c.connectTo(engine.server->port()));
         const QByteArray head = get("/fast", "X-Slow: " + QByteArray(40, 'z') + "\r\n");
         // One byte every 50 ms: the whole head would take well over 2 s.
-        QElapsedTimer sending;
-        sending.start();
-        int sent = 0;
-        while (sent < head.size() && c.socket().state() == QAbstractSocket::ConnectedState) {
-            c.send(head.mid(sent++, 1));
-            QTest::qWait(50);
-        }
+        const qsizetype sent = c.sendSlowly(head, 50);
         QVERIFY2(sent < head.size(), "the server must close before the slow head is complete");
         QVERIFY(c.waitClosed(2000));
     }

@@ -145,7 +145,7 @@ QByteArray rebuildHandshake(const Request &request)
 // add an ioctl, a copy into its own buffer and a signal per read; it is used only to hand a
 // WebSocket upgrade to QWebSocketServer.
 
-HttpConnection::HttpConnection(int fd, QHostAddress peer, HttpWorker *worker)
+HttpConnection::HttpConnection(int fd, QByteArray peer, HttpWorker *worker)
     : QObject(worker)
     , m_fd(fd)
     , m_peer(std::move(peer))
@@ -635,7 +635,7 @@ void HttpWorker::adopt(qintptr descriptor)
     QHostAddress peer;
     if (::getpeername(fd, reinterpret_cast<sockaddr *>(&address), &length) == 0)
         peer.setAddress(reinterpret_cast<const sockaddr *>(&address));
-    auto *connection = new HttpConnection(fd, std::move(peer), this);
+    auto *connection = new HttpConnection(fd, peer.toString().toLatin1(), this);
     m_connections.insert(connection);
 }
 
@@ -699,7 +699,7 @@ void HttpWorker::onWebSocketReady()
         request.query = url.query(QUrl::FullyEncoded).toUtf8();
         request.pathParams = match.params;
         request.routePattern = match.route->pattern;
-        request.peer = socket->peerAddress();
+        request.peer = socket->peerAddress().toString().toLatin1();
         request.requestId = nextRequestId();
         const QNetworkRequest handshake = socket->request();
         for (const QByteArray &name : handshake.rawHeaderList())

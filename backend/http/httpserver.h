@@ -31,7 +31,7 @@ class HttpConnection : public QObject
 {
     Q_OBJECT
 public:
-    HttpConnection(int fd, QHostAddress peer, HttpWorker *worker);
+    HttpConnection(int fd, QByteArray peer, HttpWorker *worker);
     ~HttpConnection() override;
 
     void checkTimeout(qint64 nowMs);
@@ -71,7 +71,7 @@ private:
     QByteArray takeRequestId(const Request &request);
 
     int m_fd;
-    QHostAddress m_peer;
+    QByteArray m_peer; // shared into every request; a QHostAddress would allocate per Request
     HttpWorker *m_worker;
     QSocketNotifier *m_readNotifier = nullptr;
     QSocketNotifier *m_writeNotifier = nullptr;

@@ -2,7 +2,6 @@
 
 #include <QByteArray>
 #include <QHash>
-#include <QHostAddress>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QList>
@@ -41,7 +40,7 @@ struct Request {
     // Filled in by the server and router.
     QHash<QString, QString> pathParams;
     QByteArray requestId;
-    QHostAddress peer;
+    QByteArray peer; // the client's address as text ("127.0.0.1"), shared per connection
     QByteArray routePattern;
 
     QByteArray header(QByteArrayView lowerName) const;

@@ -307,7 +307,14 @@ bool RequestParser::processHeaderLine(QByteArrayView line)
     }
     if (m_state == State::Trailers)
         return true; // trailers are counted against the limits and otherwise ignored
-    m_request.headers.emplace_back(line.first(colon).toByteArray().toLower(), value.toByteArray());
+    // Lower-case the name while copying it: one allocation, not two.
+    QByteArray name(colon, Qt::Uninitialized);
+    char *out = name.data();
+    for (qsizetype i = 0; i < colon; ++i) {
+        const char c = line[i];
+        out[i] = (c >= 'A' && c <= 'Z') ? char(c + ('a' - 'A')) : c;
+    }
+    m_request.headers.emplace_back(std::move(name), value.toByteArray());
     return true;
 }
 

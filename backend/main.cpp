@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include <csignal>
 #include <sys/resource.h>
 
 using namespace Meshdeck;
@@ -29,6 +30,10 @@ int main(int argc, char *argv[])
         files.rlim_cur = files.rlim_max;
         ::setrlimit(RLIMIT_NOFILE, &files);
     }
+
+    // A write past a file-size limit must fail with an error the storage layer reports (and the
+    // publisher sees), not kill the process.
+    ::signal(SIGXFSZ, SIG_IGN);
 
     BackendSettings settings;
     QString error;

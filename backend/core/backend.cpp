@@ -5,9 +5,11 @@
 
 #include "http/dispatcher.h"
 #include "http/httpserver.h"
+#include "services/events/eventsservice.h"
 #include "services/system/systemservice.h"
 #include "storage/database.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -27,7 +29,22 @@ struct Backend::Parts {
     std::unique_ptr<AdminTokenAuthenticator> authenticator;
     std::unique_ptr<Http::Dispatcher> dispatcher;
     std::unique_ptr<Http::HttpServer> server;
+    System::SystemService *system = nullptr;
+    Events::EventsService *events = nullptr;
 };
+
+namespace {
+// The node's own lifecycle on the system topic; resolves once durable.
+QFuture<Events::PublishResult> publishLifecycle(Events::EventsService *events, const QString &type,
+                                                const QJsonObject &data)
+{
+    const Events::EventInput input{type,
+                                   data.value(QStringLiteral("nodeId")).toString(),
+                                   QJsonDocument(data).toJson(QJsonDocument::Compact),
+                                   {}};
+    return events->publish(QString::fromLatin1(Events::EventsService::SystemTopic), {input}, {});
+}
+} // namespace
 
 Backend::Backend(BackendSettings settings, QObject *parent)
     : QObject(parent)
@@ -63,9 +80,14 @@ QCoro::Task<int> Backend::start()
         co_return ExitStartupFailed;
     }
 
-    p.services.add(std::make_unique<System::SystemService>(
+    auto system = std::make_unique<System::SystemService>(
         System::SystemSettings{QStringLiteral(MESHDECK_VERSION), QStringLiteral("local"), dataDir},
-        &p.database, &p.metrics, [server = &p.server] { return *server && !(*server)->isDraining(); }));
+        &p.database, &p.metrics, [server = &p.server] { return *server && !(*server)->isDraining(); });
+    p.system = system.get();
+    p.services.add(std::move(system));
+    auto events = std::make_unique<Events::EventsService>(Events::EventsSettings{}, &p.database);
+    p.events = events.get();
+    p.services.add(std::move(events));
 
     const QString dbPath = QDir(dataDir).absoluteFilePath(QStringLiteral("meshdeck.db"));
     const auto opened = co_await p.database.open(dbPath, p.services.schemas());
@@ -83,10 +105,22 @@ QCoro::Task<int> Backend::start()
     p.services.registerRoutes(*p.router);
     p.authenticator = std::make_unique<AdminTokenAuthenticator>(token->token);
     p.dispatcher = std::make_unique<Http::Dispatcher>(*p.router, p.authenticator.get(), &p.metrics);
+    p.dispatcher->setAuditSink(p.events);
 
     error = co_await p.services.startAll();
     if (!error.isEmpty()) {
         qCCritical(lcBackend).noquote() << error;
+        co_return ExitStartupFailed;
+    }
+
+    QFuture<Events::PublishResult> started =
+        publishLifecycle(p.events, QStringLiteral("system.node.started"),
+                         QJsonObject{{QStringLiteral("nodeId"), p.system->nodeId()},
+                                     {QStringLiteral("version"), QStringLiteral(MESHDECK_VERSION)},
+                                     {QStringLiteral("mode"), QStringLiteral("local")},
+                                     {QStringLiteral("pid"), qint64(QCoreApplication::applicationPid())}});
+    if ((co_await started).status != 201) {
+        qCCritical(lcBackend) << "cannot write to the system topic";
         co_return ExitStartupFailed;
     }
 
@@ -123,6 +157,12 @@ QCoro::Task<void> Backend::stop()
             co_await p.server->shutdown(std::chrono::milliseconds(m_settings.shutdownTimeoutMs));
         if (!clean)
             qCWarning(lcBackend) << "the shutdown deadline passed with connections still open; closed them";
+    }
+    if (p.events && p.system && p.database.isOpen()) {
+        QFuture<Events::PublishResult> stopping =
+            publishLifecycle(p.events, QStringLiteral("system.node.stopped"),
+                             QJsonObject{{QStringLiteral("nodeId"), p.system->nodeId()}});
+        co_await stopping;
     }
     co_await p.services.stopAll();
     co_await p.database.close();

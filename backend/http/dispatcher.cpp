@@ -2,6 +2,7 @@
 
 #include "problem.h"
 
+#include <QDateTime>
 #include <QLoggingCategory>
 
 Q_LOGGING_CATEGORY(lcDispatch, "meshdeck.backend.http")
@@ -9,23 +10,50 @@ Q_LOGGING_CATEGORY(lcDispatch, "meshdeck.backend.http")
 namespace Meshdeck::Http {
 
 namespace {
-QCoro::Task<Response> runGuarded(AsyncHandler handler, Request request)
+bool isMutating(QByteArrayView method)
 {
+    return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
+AuditEntry auditEntry(const Request &request, const QString &actor, int status)
+{
+    return AuditEntry{actor,  request.method,    request.path, request.routePattern,
+                      status, request.requestId, request.peer, QDateTime::currentMSecsSinceEpoch()};
+}
+
+QCoro::Task<Response> runGuarded(AsyncHandler handler, Request request, AuditSink *audit, QString actor)
+{
+    // What the audit record needs, taken before the handler consumes the request.
+    const bool audited = audit && isMutating(request.method);
+    Request auditContext;
+    if (audited) {
+        auditContext.method = request.method;
+        auditContext.path = request.path;
+        auditContext.routePattern = request.routePattern;
+        auditContext.requestId = request.requestId;
+        auditContext.peer = request.peer;
+    }
     // Copy what the catch block needs: the handler may have moved from the request.
     Request context;
     context.path = request.path;
     context.requestId = request.requestId;
+    std::optional<Response> response;
     try {
-        co_return co_await handler(std::move(request));
+        response = co_await handler(std::move(request));
     } catch (const std::exception &e) {
         qCWarning(lcDispatch) << "handler for" << context.path << "threw:" << e.what();
     } catch (...) {
         qCWarning(lcDispatch) << "handler for" << context.path << "threw a non-standard exception";
     }
-    co_return problem(context, 500,
-                      QStringLiteral("The server failed while handling this request; the log has the "
-                                     "details under this request id."),
-                      "internal");
+    if (!response) {
+        response = problem(context, 500,
+                           QStringLiteral("The server failed while handling this request; the log has the "
+                                          "details under this request id."),
+                           "internal");
+    }
+    if (audited)
+        audit->record(auditEntry(auditContext, actor, response->status));
+    co_return std::move(*response);
 }
 } // namespace
 
@@ -44,6 +72,20 @@ qint64 Dispatcher::bodyLimit(const Request &request) const
 }
 
 Dispatcher::Outcome Dispatcher::dispatch(Request &request) const
+{
+    Outcome out = route(request);
+    // Answers decided here (refusals, synchronous handlers) are audited now; coroutine handlers
+    // audit themselves when they finish.
+    if (m_audit && out.response && isMutating(request.method)) {
+        const bool admitted =
+            out.route && out.route->options.access == Access::Authenticated && out.response->status != 401;
+        m_audit->record(auditEntry(request, admitted ? QStringLiteral("admin") : QStringLiteral("anonymous"),
+                                   out.response->status));
+    }
+    return out;
+}
+
+Dispatcher::Outcome Dispatcher::route(Request &request) const
 {
     Outcome out;
     auto match = m_router.match(request.method, request.path);
@@ -95,7 +137,9 @@ Dispatcher::Outcome Dispatcher::dispatch(Request &request) const
                 request, 500, QStringLiteral("The server failed while handling this request."), "internal");
         }
     } else if (const auto *async = std::get_if<AsyncHandler>(&route.handler)) {
-        out.task = runGuarded(*async, std::move(request));
+        const QString actor = route.options.access == Access::Authenticated ? QStringLiteral("admin")
+                                                                            : QStringLiteral("anonymous");
+        out.task = runGuarded(*async, std::move(request), m_audit, actor);
     } else {
         if (!request.upgradeWebSocket) {
             out.response = problem(request, 426,

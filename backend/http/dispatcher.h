@@ -2,6 +2,8 @@
 
 #include "router.h"
 
+#include "core/audit.h"
+
 #include <optional>
 
 namespace Meshdeck::Http {
@@ -31,13 +33,18 @@ public:
     Outcome dispatch(Request &request) const;
 
     qint64 bodyLimit(const Request &request) const;
+    // Every mutating call (POST, PUT, PATCH, DELETE) is reported here with its outcome.
+    void setAuditSink(AuditSink *sink) { m_audit = sink; }
     const Router &router() const { return m_router; }
     HttpMetrics *metrics() const { return m_metrics; }
 
 private:
+    Outcome route(Request &request) const;
+
     const Router &m_router;
     const Authenticator *m_authenticator;
     HttpMetrics *m_metrics;
+    AuditSink *m_audit = nullptr;
 };
 
 } // namespace Meshdeck::Http

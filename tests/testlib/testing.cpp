@@ -6,6 +6,7 @@
 #include <QJsonObject>
 
 #include <csignal>
+#include <sys/resource.h>
 
 namespace Meshdeck::Testing {
 
@@ -138,6 +139,13 @@ bool BackendProcess::start(const QStringList &extraArgs, int timeoutMs)
     QStringList args{QStringLiteral("--data-dir"), m_dataDir, QStringLiteral("--listen"),
                      QStringLiteral("127.0.0.1:0")};
     args += extraArgs;
+    if (m_fileSizeLimit > 0) {
+        const rlim_t limit = rlim_t(m_fileSizeLimit);
+        m_process.setChildProcessModifier([limit] {
+            const rlimit r{limit, limit};
+            ::setrlimit(RLIMIT_FSIZE, &r);
+        });
+    }
     m_process.start(binary(QStringLiteral("meshdeckd")), args);
     if (!m_process.waitForStarted(timeoutMs))
         return false;

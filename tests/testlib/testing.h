@@ -98,6 +98,8 @@ public:
     ~BackendProcess();
 
     bool start(const QStringList &extraArgs = {}, int timeoutMs = 10'000);
+    // Limits the size of any file the backend writes (RLIMIT_FSIZE): a stand-in for a full disk.
+    void setFileSizeLimit(qint64 bytes) { m_fileSizeLimit = bytes; }
     // SIGTERM, then the exit code (or -1 on a crash or timeout).
     int terminate(int timeoutMs = 15'000);
     void kill();
@@ -120,6 +122,7 @@ private:
     QString m_tokenFile;
     QByteArray m_readyLine;
     QByteArray m_stderr;
+    qint64 m_fileSizeLimit = 0;
 };
 
 } // namespace Meshdeck::Testing

@@ -1,0 +1,324 @@
+#include "eventsroutes.h"
+
+#include "eventsservice.h"
+
+#include "http/problem.h"
+#include "http/router.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <QCoroFuture>
+
+namespace Meshdeck::Events {
+
+using namespace Meshdeck::Http;
+
+namespace {
+
+constexpr int DefaultReadLimit = 100;
+constexpr int MaxReadLimit = 1000;
+constexpr qsizetype MaxTypeLength = 256;
+constexpr qsizetype MaxKeyLength = 1024;
+
+QJsonObject topicJson(const TopicStats &s)
+{
+    const TopicInfo &t = s.info;
+    return QJsonObject{
+        {QStringLiteral("name"), t.name},
+        {QStringLiteral("retention"),
+         QJsonObject{{QStringLiteral("maxAgeSeconds"), t.retention.maxAgeSeconds},
+                     {QStringLiteral("maxBytes"), t.retention.maxBytes}}},
+        {QStringLiteral("events"), t.eventCount},
+        {QStringLiteral("bytes"), t.totalBytes},
+        {QStringLiteral("firstOffset"), t.firstOffset},
+        {QStringLiteral("headOffset"), t.nextOffset},
+        {QStringLiteral("publishedLastMinute"), s.publishedLastMinute},
+        {QStringLiteral("ratePerSecond"), double(s.publishedLastMinute) / 60.0},
+        {QStringLiteral("system"), EventsService::isSystemTopic(t.name)},
+        {QStringLiteral("createdAt"), t.createdAt},
+    };
+}
+
+Response noSuchTopic(const Request &request, const QString &topic)
+{
+    return problem(
+        request, 404,
+        QStringLiteral("There is no topic '%1'. Create it with POST /v1/events/topics first.").arg(topic),
+        "topic-not-found");
+}
+
+bool readRetention(const QJsonObject &body, Retention *out, QString *error)
+{
+    const QJsonValue value = body.value(QStringLiteral("retention"));
+    if (value.isUndefined() || value.isNull())
+        return true;
+    if (!value.isObject()) {
+        *error = QStringLiteral("'retention' must be an object with maxAgeSeconds and/or maxBytes.");
+        return false;
+    }
+    const QJsonObject r = value.toObject();
+    for (const auto &[field, target] : {std::pair{QStringLiteral("maxAgeSeconds"), &out->maxAgeSeconds},
+                                        std::pair{QStringLiteral("maxBytes"), &out->maxBytes}}) {
+        const QJsonValue v = r.value(field);
+        if (v.isUndefined() || v.isNull())
+            continue;
+        if (!v.isDouble() || v.toDouble() < 0 || v.toDouble() != double(qint64(v.toDouble()))) {
+            *error =
+                QStringLiteral("'retention.%1' must be a whole number ≥ 0 (0 means unlimited).").arg(field);
+            return false;
+        }
+        *target = qint64(v.toDouble());
+    }
+    return true;
+}
+
+// Validates a publish body; on failure returns the problem to answer with.
+std::optional<Response> parseEvents(const Request &request, int maxEvents, QList<EventInput> *out)
+{
+    QJsonObject body;
+    QString error;
+    if (!request.jsonObject(&body, &error))
+        return problem(request, 400, error, "invalid-body");
+    const QJsonValue eventsValue = body.value(QStringLiteral("events"));
+    if (!eventsValue.isArray())
+        return problem(request, 400,
+                       QStringLiteral("The body needs an 'events' array, e.g. {\"events\":[{\"type\":"
+                                      "\"order.created\",\"data\":{}}]}."),
+                       "invalid-body");
+    const QJsonArray events = eventsValue.toArray();
+    if (events.isEmpty())
+        return problem(request, 400,
+                       QStringLiteral("'events' is empty; send between 1 and %1 events.").arg(maxEvents),
+                       "invalid-body");
+    if (events.size() > maxEvents)
+        return problem(request, 413,
+                       QStringLiteral("%1 events in one batch; send at most %2 per request.")
+                           .arg(events.size())
+                           .arg(maxEvents),
+                       "batch-too-large");
+    out->reserve(events.size());
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        const QString where = QStringLiteral("events[%1]").arg(i);
+        if (!events[i].isObject())
+            return problem(request, 400, QStringLiteral("%1 must be an object.").arg(where), "invalid-event");
+        const QJsonObject e = events[i].toObject();
+        EventInput input;
+        const QJsonValue type = e.value(QStringLiteral("type"));
+        if (!type.isString() || type.toString().isEmpty() || type.toString().size() > MaxTypeLength)
+            return problem(request, 400,
+                           QStringLiteral("%1.type must be a non-empty string of at most %2 characters.")
+                               .arg(where)
+                               .arg(MaxTypeLength),
+                           "invalid-event");
+        input.type = type.toString();
+        const QJsonValue key = e.value(QStringLiteral("key"));
+        if (!key.isUndefined() && !key.isNull()) {
+            if (!key.isString() || key.toString().size() > MaxKeyLength)
+                return problem(request, 400,
+                               QStringLiteral("%1.key must be a string of at most %2 characters.")
+                                   .arg(where)
+                                   .arg(MaxKeyLength),
+                               "invalid-event");
+            input.key = key.toString();
+        }
+        const QJsonValue data = e.value(QStringLiteral("data"));
+        QJsonArray wrapper{data.isUndefined() ? QJsonValue(QJsonValue::Null) : data};
+        const QByteArray wrapped = QJsonDocument(wrapper).toJson(QJsonDocument::Compact);
+        input.data = wrapped.sliced(1, wrapped.size() - 2); // the value alone, without [ ]
+        const QJsonValue headers = e.value(QStringLiteral("headers"));
+        if (!headers.isUndefined() && !headers.isNull()) {
+            if (!headers.isObject())
+                return problem(request, 400,
+                               QStringLiteral("%1.headers must be an object of strings.").arg(where),
+                               "invalid-event");
+            const QJsonObject h = headers.toObject();
+            for (auto it = h.begin(); it != h.end(); ++it) {
+                if (!it.value().isString())
+                    return problem(request, 400,
+                                   QStringLiteral("%1.headers.%2 must be a string.").arg(where, it.key()),
+                                   "invalid-event");
+            }
+            if (!h.isEmpty())
+                input.headers = QJsonDocument(h).toJson(QJsonDocument::Compact);
+        }
+        out->append(std::move(input));
+    }
+    return std::nullopt;
+}
+
+QCoro::Task<Response> createTopic(EventsService *service, Request request)
+{
+    QJsonObject body;
+    QString error;
+    if (!request.jsonObject(&body, &error))
+        co_return problem(request, 400, error, "invalid-body");
+    const QString name = body.value(QStringLiteral("name")).toString();
+    if (!isValidTopicName(name))
+        co_return problem(
+            request, 400,
+            QStringLiteral("'%1' is not a valid topic name: use 1 to 128 characters of a-z, 0-9, '.', "
+                           "'_' and '-', starting with a letter or digit.")
+                .arg(name),
+            "invalid-topic-name");
+    Retention retention;
+    if (!readRetention(body, &retention, &error))
+        co_return problem(request, 400, error, "invalid-retention");
+    QFuture<std::pair<EventsService::CreateResult, QString>> created = service->createTopic(name, retention);
+    const auto result = co_await created;
+    if (result.first == EventsService::CreateResult::Exists)
+        co_return problem(request, 409, QStringLiteral("The topic '%1' already exists.").arg(name),
+                          "topic-exists");
+    if (result.first != EventsService::CreateResult::Created)
+        co_return problem(request, 503,
+                          QStringLiteral("The topic could not be stored: %1").arg(result.second),
+                          "storage-failure");
+    QFuture<std::optional<TopicStats>> stats = service->topic(name);
+    const std::optional<TopicStats> topic = co_await stats;
+    Response r = Response::json(201, topicJson(*topic));
+    r.setHeader("location", "/v1/events/topics/" + name.toUtf8());
+    co_return r;
+}
+
+QCoro::Task<Response> listTopics(EventsService *service, Request)
+{
+    QFuture<QList<TopicStats>> future = service->topics();
+    const QList<TopicStats> topics = co_await future;
+    QJsonArray out;
+    for (const TopicStats &t : topics)
+        out.append(topicJson(t));
+    co_return Response::json(200, QJsonObject{{QStringLiteral("topics"), out}});
+}
+
+QCoro::Task<Response> getTopic(EventsService *service, Request request)
+{
+    const QString name = request.pathParams.value(QStringLiteral("topic"));
+    QFuture<std::optional<TopicStats>> future = service->topic(name);
+    const std::optional<TopicStats> topic = co_await future;
+    if (!topic)
+        co_return noSuchTopic(request, name);
+    co_return Response::json(200, topicJson(*topic));
+}
+
+QCoro::Task<Response> deleteTopic(EventsService *service, Request request)
+{
+    const QString name = request.pathParams.value(QStringLiteral("topic"));
+    if (EventsService::isSystemTopic(name))
+        co_return problem(
+            request, 409,
+            QStringLiteral("'%1' is a system topic the platform writes to; it cannot be deleted. "
+                           "Shorten its retention instead.")
+                .arg(name),
+            "system-topic");
+    QFuture<std::optional<TopicStats>> exists = service->topic(name);
+    if (!(co_await exists))
+        co_return noSuchTopic(request, name);
+    QFuture<std::pair<bool, QString>> deleted = service->deleteTopic(name);
+    const auto result = co_await deleted;
+    if (!result.first)
+        co_return problem(request, 503,
+                          QStringLiteral("The topic could not be deleted: %1").arg(result.second),
+                          "storage-failure");
+    co_return Response::noContent();
+}
+
+QCoro::Task<Response> publish(EventsService *service, Request request)
+{
+    const QString topic = request.pathParams.value(QStringLiteral("topic"));
+    QList<EventInput> events;
+    if (auto bad = parseEvents(request, service->settings().maxEventsPerBatch, &events))
+        co_return std::move(*bad);
+    QFuture<PublishResult> future =
+        service->publish(topic, std::move(events), QString::fromLatin1(request.requestId));
+    const PublishResult result = co_await future;
+    if (result.status == 404)
+        co_return noSuchTopic(request, topic);
+    if (result.status != 201)
+        co_return problem(
+            request, 503,
+            QStringLiteral("The events were not stored, so nothing was acknowledged: %1. Retry the "
+                           "whole batch.")
+                .arg(result.error),
+            "storage-failure");
+    QJsonArray offsets;
+    for (const StoredEventPtr &e : result.stored)
+        offsets.append(e->offset);
+    co_return Response::json(201, QJsonObject{{QStringLiteral("offsets"), offsets}});
+}
+
+QCoro::Task<Response> readEvents(EventsService *service, Request request)
+{
+    const QString topic = request.pathParams.value(QStringLiteral("topic"));
+    qint64 fromOffset = 0;
+    qint64 fromTimeMs = -1;
+    int limit = DefaultReadLimit;
+    const QString offsetText = request.queryItem(QStringLiteral("fromOffset"));
+    const QString timeText = request.queryItem(QStringLiteral("fromTime"));
+    const QString limitText = request.queryItem(QStringLiteral("limit"));
+    bool ok = true;
+    if (!offsetText.isEmpty()) {
+        fromOffset = offsetText.toLongLong(&ok);
+        if (!ok || fromOffset < 0)
+            co_return problem(request, 400, QStringLiteral("fromOffset must be a whole number ≥ 0."),
+                              "invalid-query");
+    }
+    if (!timeText.isEmpty()) {
+        const QDateTime t = QDateTime::fromString(timeText, Qt::ISODateWithMs);
+        if (!t.isValid())
+            co_return problem(
+                request, 400,
+                QStringLiteral("fromTime must be an ISO-8601 time such as 2026-11-21T10:00:00Z."),
+                "invalid-query");
+        fromTimeMs = t.toMSecsSinceEpoch();
+    }
+    if (!limitText.isEmpty()) {
+        limit = limitText.toInt(&ok);
+        if (!ok || limit < 1 || limit > MaxReadLimit)
+            co_return problem(request, 400,
+                              QStringLiteral("limit must be between 1 and %1.").arg(MaxReadLimit),
+                              "invalid-query");
+    }
+    QFuture<EventsStore::ReadResult> future = service->read(topic, fromOffset, fromTimeMs, limit);
+    const EventsStore::ReadResult result = co_await future;
+    if (!result.topicExists)
+        co_return noSuchTopic(request, topic);
+    QByteArray body = "{\"events\":[";
+    for (qsizetype i = 0; i < result.events.size(); ++i) {
+        if (i)
+            body += ',';
+        body += result.events[i]->toJsonText();
+    }
+    body += "],\"nextOffset\":" + QByteArray::number(result.nextOffset) + '}';
+    co_return Response::text(200, body, "application/json");
+}
+
+} // namespace
+
+void EventsRoutes::install(Router &router, EventsService *service)
+{
+    const QString tag = QStringLiteral("events");
+    auto options = [&tag](const char *summary, qint64 maxBody = -1) {
+        return RouteOptions{Access::Authenticated, maxBody, QString::fromUtf8(summary), tag};
+    };
+    router.add("POST", "/v1/events/topics",
+               AsyncHandler([service](Request r) { return createTopic(service, std::move(r)); }),
+               options("Create a topic with optional retention (maxAgeSeconds, maxBytes)."));
+    router.add("GET", "/v1/events/topics",
+               AsyncHandler([service](Request r) { return listTopics(service, std::move(r)); }),
+               options("List topics with their size, head offset and publish rate."));
+    router.add("GET", "/v1/events/topics/{topic}",
+               AsyncHandler([service](Request r) { return getTopic(service, std::move(r)); }),
+               options("One topic with its statistics."));
+    router.add("DELETE", "/v1/events/topics/{topic}",
+               AsyncHandler([service](Request r) { return deleteTopic(service, std::move(r)); }),
+               options("Delete a topic and its events (system topics cannot be deleted)."));
+    router.add("POST", "/v1/events/topics/{topic}/events",
+               AsyncHandler([service](Request r) { return publish(service, std::move(r)); }),
+               options("Publish up to 1000 events (1 MiB); answers once they are durable.", 1024 * 1024));
+    router.add("GET", "/v1/events/topics/{topic}/events",
+               AsyncHandler([service](Request r) { return readEvents(service, std::move(r)); }),
+               options("Read events from an offset (fromOffset) or a time (fromTime), in offset order."));
+}
+
+} // namespace Meshdeck::Events

@@ -1,0 +1,105 @@
+#pragma once
+
+#include "eventsstore.h"
+#include "eventtypes.h"
+
+#include "core/audit.h"
+#include "core/service.h"
+
+#include <QFuture>
+#include <QObject>
+#include <QPromise>
+#include <QTimer>
+
+#include <deque>
+#include <functional>
+#include <mutex>
+
+namespace Meshdeck::Storage {
+class Database;
+}
+
+namespace Meshdeck::Events {
+
+struct EventsSettings {
+    int retentionIntervalMs = 5'000;
+    int maxEventsPerBatch = 1000;
+    Retention auditRetention{90LL * 24 * 3600, 0};
+    Retention systemRetention{30LL * 24 * 3600, 0};
+};
+
+struct PublishResult {
+    int status = 0; // 201, 404, 503
+    QString error;
+    QList<StoredEventPtr> stored;
+};
+
+struct TopicStats {
+    TopicInfo info;
+    qint64 publishedLastMinute = 0;
+};
+
+// The event backbone: topics with retention, a durable append-only log per topic, and reads by
+// offset or time. Publishes are group-committed: while one transaction is being made durable,
+// the batches that arrive meanwhile queue up and go into the next one together.
+class EventsService : public QObject, public Service, public AuditSink
+{
+    Q_OBJECT
+public:
+    static constexpr auto AuditTopic = "audit";
+    static constexpr auto SystemTopic = "system";
+
+    EventsService(EventsSettings settings, Storage::Database *database);
+    ~EventsService() override;
+
+    QString name() const override { return QStringLiteral("events"); }
+    std::vector<Storage::Migration> migrations() const override;
+    void registerRoutes(Http::Router &router) override;
+    QCoro::Task<QString> start() override;
+    QCoro::Task<void> stop() override;
+
+    // Resolves once the batch is durable (201), or with the reason it is not.
+    QFuture<PublishResult> publish(QString topic, QList<EventInput> events, QString requestId);
+
+    enum class CreateResult { Created, Exists, Invalid, Failed };
+    QFuture<std::pair<CreateResult, QString>> createTopic(QString name, Retention retention);
+    QFuture<QList<TopicStats>> topics();
+    QFuture<std::optional<TopicStats>> topic(QString name);
+    QFuture<std::pair<bool, QString>> deleteTopic(QString name);
+    QFuture<EventsStore::ReadResult> read(QString topic, qint64 fromOffset, qint64 fromTimeMs, int limit);
+
+    // Called on the database thread after each durable commit, with that commit's events in
+    // offset order per topic. Realtime fan-out hangs off this.
+    using CommitListener = std::function<void(const QList<StoredEventPtr> &)>;
+    void addCommitListener(CommitListener listener);
+
+    void record(AuditEntry entry) override;
+    const EventsSettings &settings() const { return m_settings; }
+    static bool isSystemTopic(const QString &name);
+
+private:
+    struct Pending {
+        EventsStore::Batch batch;
+        std::shared_ptr<QPromise<PublishResult>> promise;
+    };
+    void commitPending(QSqlDatabase &db);
+    void runRetention();
+    void countPublished(const QString &topic, qint64 count, qint64 nowMs);
+    qint64 publishedLastMinute(const QString &topic, qint64 nowMs) const;
+
+    EventsSettings m_settings;
+    Storage::Database *m_database;
+    QTimer m_retentionTimer;
+
+    std::mutex m_queueMutex;
+    std::vector<Pending> m_queue;
+    bool m_commitScheduled = false;
+
+    mutable std::mutex m_statsMutex;
+    QHash<QString, std::deque<std::pair<qint64, qint64>>> m_perSecond; // topic -> (second, events)
+
+    std::mutex m_listenerMutex;
+    std::vector<CommitListener> m_listeners;
+};
+
+} // namespace Meshdeck::Events

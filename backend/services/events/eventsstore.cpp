@@ -1,0 +1,341 @@
+#include "eventsstore.h"
+
+#include <QDateTime>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+namespace Meshdeck::Events {
+
+namespace {
+
+TopicInfo topicFromQuery(const QSqlQuery &q)
+{
+    TopicInfo t;
+    t.name = q.value(0).toString();
+    t.retention.maxAgeSeconds = q.value(1).toLongLong();
+    t.retention.maxBytes = q.value(2).toLongLong();
+    t.firstOffset = q.value(3).toLongLong();
+    t.nextOffset = q.value(4).toLongLong();
+    t.eventCount = q.value(5).toLongLong();
+    t.totalBytes = q.value(6).toLongLong();
+    t.createdAt = q.value(7).toString();
+    return t;
+}
+
+const QString TopicColumns = QStringLiteral(
+    "name, max_age_seconds, max_bytes, first_offset, next_offset, event_count, total_bytes, created_at");
+
+// Qt binds a null QString as SQL NULL; the columns hold '' for "none".
+QString text(const QString &s)
+{
+    return s.isNull() ? QStringLiteral("") : s;
+}
+
+QString text(const QByteArray &utf8)
+{
+    return utf8.isEmpty() ? QStringLiteral("") : QString::fromUtf8(utf8);
+}
+
+qint64 eventSize(const EventInput &e)
+{
+    return e.data.size() + e.headers.size() + e.type.size() + e.key.size();
+}
+
+} // namespace
+
+std::vector<Storage::Migration> EventsStore::migrations()
+{
+    return {
+        {1,
+         QStringLiteral("topics and the event log"),
+         {QStringLiteral(
+              "CREATE TABLE topics (name TEXT PRIMARY KEY, max_age_seconds INTEGER NOT NULL DEFAULT 0,"
+              " max_bytes INTEGER NOT NULL DEFAULT 0, first_offset INTEGER NOT NULL DEFAULT 0,"
+              " next_offset INTEGER NOT NULL DEFAULT 0, event_count INTEGER NOT NULL DEFAULT 0,"
+              " total_bytes INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL)"),
+          QStringLiteral(
+              "CREATE TABLE events (topic TEXT NOT NULL, event_offset INTEGER NOT NULL, id TEXT NOT NULL,"
+              " time_ms INTEGER NOT NULL, type TEXT NOT NULL, key TEXT NOT NULL DEFAULT '',"
+              " data TEXT NOT NULL, headers TEXT NOT NULL DEFAULT '', request_id TEXT NOT NULL DEFAULT '',"
+              " size INTEGER NOT NULL, PRIMARY KEY (topic, event_offset)) WITHOUT ROWID"),
+          QStringLiteral("CREATE INDEX events_by_time ON events (topic, time_ms)")}},
+    };
+}
+
+EventsStore::CreateOutcome EventsStore::createTopic(QSqlDatabase &db, const QString &name,
+                                                    Retention retention, QString *error)
+{
+    QSqlQuery q(db);
+    q.prepare(
+        QStringLiteral("INSERT INTO topics (name, max_age_seconds, max_bytes, created_at) VALUES (?, ?, ?, ?)"
+                       " ON CONFLICT (name) DO NOTHING"));
+    q.addBindValue(name);
+    q.addBindValue(retention.maxAgeSeconds);
+    q.addBindValue(retention.maxBytes);
+    q.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return CreateOutcome::Failed;
+    }
+    return q.numRowsAffected() == 1 ? CreateOutcome::Created : CreateOutcome::Exists;
+}
+
+QList<TopicInfo> EventsStore::listTopics(QSqlDatabase &db)
+{
+    QList<TopicInfo> out;
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT %1 FROM topics ORDER BY name").arg(TopicColumns)))
+        return out;
+    while (q.next())
+        out << topicFromQuery(q);
+    return out;
+}
+
+std::optional<TopicInfo> EventsStore::topic(QSqlDatabase &db, const QString &name)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT %1 FROM topics WHERE name = ?").arg(TopicColumns));
+    q.addBindValue(name);
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    return topicFromQuery(q);
+}
+
+bool EventsStore::deleteTopic(QSqlDatabase &db, const QString &name, QString *error)
+{
+    if (!db.transaction()) {
+        *error = db.lastError().text();
+        return false;
+    }
+    QSqlQuery q(db);
+    bool ok = q.prepare(QStringLiteral("DELETE FROM events WHERE topic = ?"));
+    q.addBindValue(name);
+    ok = ok && q.exec();
+    QSqlQuery t(db);
+    ok = ok && t.prepare(QStringLiteral("DELETE FROM topics WHERE name = ?"));
+    t.addBindValue(name);
+    ok = ok && t.exec();
+    if (!ok || !db.commit()) {
+        *error = q.lastError().isValid() ? q.lastError().text() : t.lastError().text();
+        db.rollback();
+        return false;
+    }
+    return true;
+}
+
+std::vector<EventsStore::BatchResult>
+EventsStore::appendGroup(QSqlDatabase &db, const std::vector<Batch> &batches, qint64 nowMs)
+{
+    std::vector<BatchResult> results(batches.size());
+    auto failAll = [&results](const QString &reason) {
+        for (BatchResult &r : results) {
+            if (r.status == 201 || r.status == 0) {
+                r.status = 503;
+                r.error = reason;
+                r.stored.clear();
+            }
+        }
+        return results;
+    };
+    if (!db.transaction())
+        return failAll(db.lastError().text());
+
+    struct Head {
+        qint64 next;
+        qint64 count;
+        qint64 bytes;
+    };
+    QHash<QString, Head> heads;
+    QSqlQuery headQuery(db);
+    headQuery.prepare(
+        QStringLiteral("SELECT next_offset, event_count, total_bytes FROM topics WHERE name = ?"));
+    QSqlQuery insert(db);
+    insert.prepare(
+        QStringLiteral("INSERT INTO events (topic, event_offset, id, time_ms, type, key, data, headers,"
+                       " request_id, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+
+    for (size_t i = 0; i < batches.size(); ++i) {
+        const Batch &batch = batches[i];
+        auto head = heads.find(batch.topic);
+        if (head == heads.end()) {
+            headQuery.bindValue(0, batch.topic);
+            if (!headQuery.exec()) {
+                const QString reason = headQuery.lastError().text();
+                db.rollback();
+                return failAll(reason);
+            }
+            if (!headQuery.next()) {
+                results[i].status = 404;
+                results[i].error = batch.topic;
+                continue;
+            }
+            head = heads.insert(batch.topic,
+                                Head{headQuery.value(0).toLongLong(), headQuery.value(1).toLongLong(),
+                                     headQuery.value(2).toLongLong()});
+            headQuery.finish();
+        }
+        BatchResult &result = results[i];
+        result.stored.reserve(batch.events.size());
+        for (const EventInput &input : batch.events) {
+            auto stored = std::make_shared<StoredEvent>();
+            stored->id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+            stored->topic = batch.topic;
+            stored->offset = head->next;
+            stored->timeMs = nowMs;
+            stored->type = input.type;
+            stored->key = input.key;
+            stored->data = input.data;
+            stored->headers = input.headers;
+            stored->requestId = batch.requestId;
+            const qint64 size = eventSize(input);
+            insert.bindValue(0, stored->topic);
+            insert.bindValue(1, stored->offset);
+            insert.bindValue(2, stored->id);
+            insert.bindValue(3, stored->timeMs);
+            insert.bindValue(4, stored->type);
+            insert.bindValue(5, text(stored->key));
+            insert.bindValue(6, text(stored->data));
+            insert.bindValue(7, text(stored->headers));
+            insert.bindValue(8, text(stored->requestId));
+            insert.bindValue(9, size);
+            if (!insert.exec()) {
+                const QString reason = insert.lastError().text();
+                db.rollback();
+                return failAll(reason);
+            }
+            ++head->next;
+            ++head->count;
+            head->bytes += size;
+            result.stored << stored;
+        }
+        result.status = 201;
+    }
+
+    QSqlQuery update(db);
+    update.prepare(
+        QStringLiteral("UPDATE topics SET next_offset = ?, event_count = ?, total_bytes = ? WHERE name = ?"));
+    for (auto it = heads.cbegin(); it != heads.cend(); ++it) {
+        update.bindValue(0, it->next);
+        update.bindValue(1, it->count);
+        update.bindValue(2, it->bytes);
+        update.bindValue(3, it.key());
+        if (!update.exec()) {
+            const QString reason = update.lastError().text();
+            db.rollback();
+            return failAll(reason);
+        }
+    }
+    // With synchronous=FULL the commit returns only once the WAL is on disk: the durability point.
+    if (!db.commit()) {
+        const QString reason = db.lastError().text();
+        db.rollback();
+        return failAll(reason);
+    }
+    return results;
+}
+
+EventsStore::ReadResult EventsStore::read(QSqlDatabase &db, const QString &topicName, qint64 fromOffset,
+                                          qint64 fromTimeMs, int limit)
+{
+    ReadResult result;
+    const auto info = topic(db, topicName);
+    if (!info)
+        return result;
+    result.topicExists = true;
+    result.nextOffset = qBound(info->firstOffset, fromOffset, info->nextOffset);
+    QSqlQuery q(db);
+    const QString columns = QStringLiteral("event_offset, id, time_ms, type, key, data, headers, request_id");
+    if (fromTimeMs >= 0) {
+        q.prepare(QStringLiteral(
+                      "SELECT %1 FROM events WHERE topic = ? AND time_ms >= ? ORDER BY event_offset LIMIT ?")
+                      .arg(columns));
+        q.addBindValue(topicName);
+        q.addBindValue(fromTimeMs);
+        result.nextOffset = info->nextOffset;
+    } else {
+        q.prepare(
+            QStringLiteral(
+                "SELECT %1 FROM events WHERE topic = ? AND event_offset >= ? ORDER BY event_offset LIMIT ?")
+                .arg(columns));
+        q.addBindValue(topicName);
+        q.addBindValue(fromOffset);
+    }
+    q.addBindValue(limit);
+    if (!q.exec())
+        return result;
+    while (q.next()) {
+        auto e = std::make_shared<StoredEvent>();
+        e->topic = topicName;
+        e->offset = q.value(0).toLongLong();
+        e->id = q.value(1).toString();
+        e->timeMs = q.value(2).toLongLong();
+        e->type = q.value(3).toString();
+        e->key = q.value(4).toString();
+        e->data = q.value(5).toString().toUtf8();
+        e->headers = q.value(6).toString().toUtf8();
+        e->requestId = q.value(7).toString();
+        result.nextOffset = e->offset + 1;
+        result.events << e;
+    }
+    return result;
+}
+
+int EventsStore::applyRetention(QSqlDatabase &db, qint64 nowMs, int maxRows)
+{
+    int deleted = 0;
+    const QList<TopicInfo> topics = listTopics(db);
+    for (const TopicInfo &t : topics) {
+        if (deleted >= maxRows)
+            break;
+        const bool byAge = t.retention.maxAgeSeconds > 0;
+        const bool bySize = t.retention.maxBytes > 0 && t.totalBytes > t.retention.maxBytes;
+        if (!byAge && !bySize)
+            continue;
+        const qint64 cutoff = nowMs - t.retention.maxAgeSeconds * 1000;
+        // Only a prefix of the log is ever removed, so the offsets that remain stay contiguous.
+        QSqlQuery oldest(db);
+        oldest.prepare(QStringLiteral("SELECT event_offset, time_ms, size FROM events WHERE topic = ?"
+                                      " ORDER BY event_offset LIMIT ?"));
+        oldest.addBindValue(t.name);
+        oldest.addBindValue(maxRows - deleted);
+        if (!oldest.exec())
+            continue;
+        qint64 lastOffset = -1;
+        qint64 bytes = 0;
+        int count = 0;
+        while (oldest.next()) {
+            const bool expired = byAge && oldest.value(1).toLongLong() < cutoff;
+            const bool oversize = t.retention.maxBytes > 0 && t.totalBytes - bytes > t.retention.maxBytes;
+            if (!expired && !oversize)
+                break;
+            lastOffset = oldest.value(0).toLongLong();
+            bytes += oldest.value(2).toLongLong();
+            ++count;
+        }
+        oldest.finish();
+        if (count == 0)
+            continue;
+        if (!db.transaction())
+            return deleted;
+        QSqlQuery del(db);
+        del.prepare(QStringLiteral("DELETE FROM events WHERE topic = ? AND event_offset <= ?"));
+        del.addBindValue(t.name);
+        del.addBindValue(lastOffset);
+        QSqlQuery upd(db);
+        upd.prepare(QStringLiteral("UPDATE topics SET first_offset = ?, event_count = event_count - ?,"
+                                   " total_bytes = total_bytes - ? WHERE name = ?"));
+        upd.addBindValue(lastOffset + 1);
+        upd.addBindValue(count);
+        upd.addBindValue(bytes);
+        upd.addBindValue(t.name);
+        if (!del.exec() || !upd.exec() || !db.commit()) {
+            db.rollback();
+            return deleted;
+        }
+        deleted += count;
+    }
+    return deleted;
+}
+
+} // namespace Meshdeck::Events

@@ -1,0 +1,200 @@
+#include "services/events/eventsstore.h"
+
+#include "storage/migrations.h"
+
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Meshdeck::Events;
+using namespace Meshdeck;
+
+namespace {
+EventInput makeEvent(const QString &type, const QByteArray &data = "{}")
+{
+    return EventInput{type, {}, data, {}};
+}
+
+QList<EventInput> events(int n, const QString &type = QStringLiteral("t"))
+{
+    QList<EventInput> out;
+    for (int i = 0; i < n; ++i)
+        out << makeEvent(type, QByteArray::number(i));
+    return out;
+}
+} // namespace
+
+class TestEventsStore : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QSqlDatabase m_db;
+
+private Q_SLOTS:
+    void init()
+    {
+        m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("events"));
+        m_db.setDatabaseName(
+            m_dir.filePath(QStringLiteral("%1.db").arg(QString::fromLatin1(QTest::currentTestFunction()))));
+        QVERIFY(m_db.open());
+        QVERIFY(Storage::migrate(m_db, {{QStringLiteral("events"), EventsStore::migrations()}}).ok);
+    }
+    void cleanup()
+    {
+        m_db.close();
+        m_db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("events"));
+    }
+
+    void createsListsAndDeletesTopics()
+    {
+        QString error;
+        QCOMPARE(EventsStore::createTopic(m_db, QStringLiteral("orders"), {60, 1000}, &error),
+                 EventsStore::CreateOutcome::Created);
+        QCOMPARE(EventsStore::createTopic(m_db, QStringLiteral("orders"), {}, &error),
+                 EventsStore::CreateOutcome::Exists);
+        const auto t = EventsStore::topic(m_db, QStringLiteral("orders"));
+        QVERIFY(t);
+        QCOMPARE(t->retention.maxAgeSeconds, 60);
+        QCOMPARE(t->retention.maxBytes, 1000);
+        QCOMPARE(EventsStore::listTopics(m_db).size(), 1);
+        EventsStore::appendGroup(m_db, {{QStringLiteral("orders"), events(3), {}}}, 1000);
+        QVERIFY(EventsStore::deleteTopic(m_db, QStringLiteral("orders"), &error));
+        QVERIFY(!EventsStore::topic(m_db, QStringLiteral("orders")));
+        QSqlQuery q(m_db);
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM events")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 0);
+    }
+
+    void aGroupCommitGivesContiguousOffsetsPerTopic()
+    {
+        QString error;
+        EventsStore::createTopic(m_db, QStringLiteral("a"), {}, &error);
+        EventsStore::createTopic(m_db, QStringLiteral("b"), {}, &error);
+        const auto results =
+            EventsStore::appendGroup(m_db,
+                                     {{QStringLiteral("a"), events(3), QStringLiteral("r1")},
+                                      {QStringLiteral("missing"), events(2), QStringLiteral("r2")},
+                                      {QStringLiteral("b"), events(2), QStringLiteral("r3")},
+                                      {QStringLiteral("a"), events(2), QStringLiteral("r4")}},
+                                     5000);
+        QCOMPARE(results.size(), size_t(4));
+        QCOMPARE(results[0].status, 201);
+        QCOMPARE(results[1].status, 404); // only its own batch fails
+        QCOMPARE(results[2].status, 201);
+        QCOMPARE(results[3].status, 201);
+        QCOMPARE(results[0].stored.first()->offset, 0);
+        QCOMPARE(results[0].stored.last()->offset, 2);
+        QCOMPARE(results[3].stored.first()->offset, 3);
+        QCOMPARE(results[3].stored.last()->offset, 4);
+        QCOMPARE(results[2].stored.first()->offset, 0);
+        QCOMPARE(results[3].stored.first()->requestId, QStringLiteral("r4"));
+        const auto a = EventsStore::topic(m_db, QStringLiteral("a"));
+        QCOMPARE(a->nextOffset, 5);
+        QCOMPARE(a->eventCount, 5);
+    }
+
+    void readsByOffsetAndByTimeInOrder()
+    {
+        QString error;
+        EventsStore::createTopic(m_db, QStringLiteral("t"), {}, &error);
+        EventsStore::appendGroup(m_db, {{QStringLiteral("t"), events(5), {}}}, 1000);
+        EventsStore::appendGroup(m_db, {{QStringLiteral("t"), events(5), {}}}, 2000);
+        auto r = EventsStore::read(m_db, QStringLiteral("t"), 3, -1, 4);
+        QVERIFY(r.topicExists);
+        QCOMPARE(r.events.size(), 4);
+        QCOMPARE(r.events.first()->offset, 3);
+        QCOMPARE(r.nextOffset, 7);
+        QCOMPARE(r.events[1]->data, QByteArray("4")); // the payload published at offset 4
+        r = EventsStore::read(m_db, QStringLiteral("t"), 0, 2000, 100);
+        QCOMPARE(r.events.size(), 5);
+        QCOMPARE(r.events.first()->offset, 5);
+        QCOMPARE(r.nextOffset, 10);
+        r = EventsStore::read(m_db, QStringLiteral("t"), 10, -1, 100);
+        QCOMPARE(r.events.size(), 0);
+        QCOMPARE(r.nextOffset, 10);
+        QVERIFY(!EventsStore::read(m_db, QStringLiteral("nope"), 0, -1, 10).topicExists);
+    }
+
+    void retentionRemovesOnlyAnExpiredPrefix()
+    {
+        QString error;
+        EventsStore::createTopic(m_db, QStringLiteral("aged"), {10, 0}, &error);
+        EventsStore::appendGroup(m_db, {{QStringLiteral("aged"), events(4), {}}}, 1'000);
+        EventsStore::appendGroup(m_db, {{QStringLiteral("aged"), events(3), {}}}, 20'000);
+        QCOMPARE(EventsStore::applyRetention(m_db, 25'000, 1000), 4); // older than 10 s at t=25 s
+        auto t = EventsStore::topic(m_db, QStringLiteral("aged"));
+        QCOMPARE(t->firstOffset, 4);
+        QCOMPARE(t->eventCount, 3);
+        const auto r = EventsStore::read(m_db, QStringLiteral("aged"), 0, -1, 100);
+        QCOMPARE(r.events.first()->offset, 4); // reading from an expired offset starts at the oldest kept
+        // A new event still gets the next offset: offsets are never reused.
+        const auto appended =
+            EventsStore::appendGroup(m_db, {{QStringLiteral("aged"), events(1), {}}}, 26'000);
+        QCOMPARE(appended[0].stored.first()->offset, 7);
+    }
+
+    void retentionBySizeKeepsTheTopicUnderItsLimit()
+    {
+        QString error;
+        EventsStore::createTopic(m_db, QStringLiteral("sized"), {0, 100}, &error);
+        QList<EventInput> big;
+        for (int i = 0; i < 10; ++i)
+            big << makeEvent(QStringLiteral("x"), QByteArray(19, 'a')); // 20 bytes each with the type
+        EventsStore::appendGroup(m_db, {{QStringLiteral("sized"), big, {}}}, 1000);
+        QVERIFY(EventsStore::applyRetention(m_db, 1000, 1000) > 0);
+        const auto t = EventsStore::topic(m_db, QStringLiteral("sized"));
+        QVERIFY2(t->totalBytes <= 100, qPrintable(QString::number(t->totalBytes)));
+        QCOMPARE(t->totalBytes, 100);
+        QCOMPARE(t->firstOffset, 5);
+        QCOMPARE(t->nextOffset, 10);
+    }
+
+    void aStorageFailureAcknowledgesNothingAndLeavesNoTrace()
+    {
+        QString error;
+        EventsStore::createTopic(m_db, QStringLiteral("t"), {}, &error);
+        EventsStore::appendGroup(m_db, {{QStringLiteral("t"), events(2), {}}}, 1000);
+        // Make the second insert of the next group fail: a duplicate primary key.
+        QSqlQuery q(m_db);
+        QVERIFY(
+            q.exec(QStringLiteral("INSERT INTO events (topic, event_offset, id, time_ms, type, data, size)"
+                                  " VALUES ('t', 3, 'x', 0, 'x', '0', 1)")));
+        const auto results = EventsStore::appendGroup(
+            m_db, {{QStringLiteral("t"), events(1), {}}, {QStringLiteral("t"), events(1), {}}}, 2000);
+        QCOMPARE(results[0].status, 503);
+        QCOMPARE(results[1].status, 503);
+        QVERIFY(results[0].stored.isEmpty());
+        QVERIFY(!results[0].error.isEmpty());
+        const auto t = EventsStore::topic(m_db, QStringLiteral("t"));
+        QCOMPARE(t->nextOffset, 2); // the head did not move
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM events WHERE event_offset = 2")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 0); // the first batch of the failed group left nothing behind
+    }
+
+    void validatesTopicNames_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("valid");
+        QTest::newRow("simple") << "orders" << true;
+        QTest::newRow("dotted") << "shop.orders_v2-x" << true;
+        QTest::newRow("digit first") << "1abc" << true;
+        QTest::newRow("128 chars") << QString(128, QLatin1Char('a')) << true;
+        QTest::newRow("129 chars") << QString(129, QLatin1Char('a')) << false;
+        QTest::newRow("empty") << "" << false;
+        QTest::newRow("upper case") << "Orders" << false;
+        QTest::newRow("leading dot") << ".orders" << false;
+        QTest::newRow("slash") << "a/b" << false;
+        QTest::newRow("space") << "a b" << false;
+    }
+    void validatesTopicNames()
+    {
+        QFETCH(QString, name);
+        QFETCH(bool, valid);
+        QCOMPARE(isValidTopicName(name), valid);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEventsStore)
+#include "tst_eventsstore.moc"

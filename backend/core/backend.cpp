@@ -5,7 +5,9 @@
 
 #include "http/dispatcher.h"
 #include "http/httpserver.h"
+#include "services/events/eventschannel.h"
 #include "services/events/eventsservice.h"
+#include "services/realtime/realtimeservice.h"
 #include "services/system/systemservice.h"
 #include "storage/database.h"
 
@@ -31,6 +33,8 @@ struct Backend::Parts {
     std::unique_ptr<Http::HttpServer> server;
     System::SystemService *system = nullptr;
     Events::EventsService *events = nullptr;
+    Realtime::RealtimeService *realtime = nullptr;
+    std::unique_ptr<Events::EventsChannel> eventsChannel;
 };
 
 namespace {
@@ -88,6 +92,18 @@ QCoro::Task<int> Backend::start()
     auto events = std::make_unique<Events::EventsService>(Events::EventsSettings{}, &p.database);
     p.events = events.get();
     p.services.add(std::move(events));
+    Realtime::RealtimeSettings realtimeSettings;
+    realtimeSettings.allowedOrigins = m_settings.allowedOrigins;
+    auto realtime = std::make_unique<Realtime::RealtimeService>(realtimeSettings);
+    p.realtime = realtime.get();
+    p.services.add(std::move(realtime));
+    // events.<topic> on the realtime endpoint, fed by every durable commit.
+    p.eventsChannel = std::make_unique<Events::EventsChannel>(&p.database);
+    p.realtime->addProvider(p.eventsChannel.get());
+    p.events->addCommitListener(
+        [channel = p.eventsChannel.get()](const QList<Events::StoredEventPtr> &committed) {
+            channel->onCommitted(committed);
+        });
 
     const QString dbPath = QDir(dataDir).absoluteFilePath(QStringLiteral("meshdeck.db"));
     const auto opened = co_await p.database.open(dbPath, p.services.schemas());
@@ -106,6 +122,7 @@ QCoro::Task<int> Backend::start()
     p.authenticator = std::make_unique<AdminTokenAuthenticator>(token->token);
     p.dispatcher = std::make_unique<Http::Dispatcher>(*p.router, p.authenticator.get(), &p.metrics);
     p.dispatcher->setAuditSink(p.events);
+    p.realtime->setAuthenticator(p.authenticator.get());
 
     error = co_await p.services.startAll();
     if (!error.isEmpty()) {

@@ -63,8 +63,14 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
         QCoreApplication::translate("meshdeckd", "How long in-flight requests may "
                                                  "finish on SIGTERM (default: 10000)."),
         QStringLiteral("ms"));
-    parser.addOptions(
-        {dataDir, listen, logLevel, threads, headerTimeout, idleTimeout, maxConnections, shutdownTimeout});
+    const QCommandLineOption allowedOrigin(
+        QStringLiteral("allowed-origin"),
+        QCoreApplication::translate("meshdeckd",
+                                    "A browser origin (e.g. http://localhost:5173) allowed to open realtime "
+                                    "WebSockets; repeat for more. Native clients send no origin."),
+        QStringLiteral("origin"));
+    parser.addOptions({dataDir, listen, logLevel, threads, headerTimeout, idleTimeout, maxConnections,
+                       shutdownTimeout, allowedOrigin});
     parser.process(arguments); // exits for --help, --version and unknown options
 
     settings->dataDir = parser.isSet(dataDir)
@@ -87,6 +93,7 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
     }
     settings->port = quint16(port);
 
+    settings->allowedOrigins = parser.values(allowedOrigin);
     settings->logLevel = parser.value(logLevel);
     if (!QStringList{QStringLiteral("debug"), QStringLiteral("info"), QStringLiteral("warning"),
                      QStringLiteral("error")}

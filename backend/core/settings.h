@@ -4,6 +4,7 @@
 
 #include <QHostAddress>
 #include <QString>
+#include <QStringList>
 
 namespace Meshdeck {
 
@@ -16,6 +17,7 @@ struct BackendSettings {
     Http::Limits limits;
     int shutdownTimeoutMs = 10'000;
     QString logLevel = QStringLiteral("info");
+    QStringList allowedOrigins; // browser origins allowed on the realtime WebSocket
 };
 
 // Exit codes a script (or the console) can act on.

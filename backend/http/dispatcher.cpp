@@ -147,6 +147,11 @@ Dispatcher::Outcome Dispatcher::route(Request &request) const
                                                   "WebSocket client."),
                                    "upgrade-required");
             out.response->setHeader("upgrade", "websocket");
+        } else if (route.upgradeGuard) {
+            if (std::optional<Response> refusal = route.upgradeGuard(request))
+                out.response = std::move(*refusal);
+            else
+                out.webSocket = true;
         } else {
             out.webSocket = true;
         }

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <variant>
 #include <vector>
 
@@ -39,6 +40,8 @@ struct Route {
     std::variant<SyncHandler, AsyncHandler, WebSocketHandler> handler;
     RouteOptions options;
     RouteStats *stats = nullptr;
+    // WebSocket routes: may refuse an upgrade with a response (403 for a foreign Origin, …).
+    std::function<std::optional<Response>(const Request &)> upgradeGuard;
 
     bool isWebSocket() const { return std::holds_alternative<WebSocketHandler>(handler); }
 };

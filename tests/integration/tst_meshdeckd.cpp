@@ -167,7 +167,8 @@ private Q_SLOTS:
                                    QStringLiteral("/v1/system/info"),
                                    QStringLiteral("/v1/events/topics"),
                                    QStringLiteral("/v1/events/topics/{topic}"),
-                                   QStringLiteral("/v1/events/topics/{topic}/events")};
+                                   QStringLiteral("/v1/events/topics/{topic}/events"),
+                                   QStringLiteral("/v1/realtime")};
         for (const QString &path : expected) {
             QVERIFY2(paths.contains(path), qPrintable(path));
             QVERIFY(!paths.value(path).toObject().isEmpty());

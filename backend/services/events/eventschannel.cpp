@@ -1,0 +1,142 @@
+#include "eventschannel.h"
+
+#include "eventsstore.h"
+
+#include "storage/database.h"
+
+namespace Meshdeck::Events {
+
+namespace {
+constexpr int PageSize = 1000;
+constexpr int MaxBacklogPerTurn = 20'000; // then yield the database thread to publishers
+
+QByteArray eventMessage(const QString &channel, const StoredEvent &event)
+{
+    return "{\"type\":\"event\",\"channel\":\"" + channel.toUtf8() + "\",\"event\":" + event.toJsonText() +
+           '}';
+}
+} // namespace
+
+EventsChannel::EventsChannel(Storage::Database *database)
+    : m_database(database)
+{}
+
+QString EventsChannel::open(Realtime::SubscriptionPtr subscription)
+{
+    const QString topic = subscription->channel.mid(prefix().size());
+    if (!isValidTopicName(topic))
+        return QStringLiteral("'%1' is not a valid topic name.").arg(topic);
+    const QJsonValue from = subscription->request.value(QStringLiteral("fromOffset"));
+    auto state = std::make_shared<State>();
+    state->subscription = std::move(subscription);
+    state->topic = topic;
+    if (!from.isUndefined() && !from.isNull()) {
+        if (!from.isDouble() || from.toDouble() < 0 || from.toDouble() != double(qint64(from.toDouble())))
+            return QStringLiteral("fromOffset must be a whole number ≥ 0.");
+        state->requestedOffset = qint64(from.toDouble());
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        m_byTopic[topic].append(state);
+        m_byId.insert(state->subscription->id, state);
+    }
+    m_database->run([this, state](QSqlDatabase &db) { catchUp(db, state); });
+    return {};
+}
+
+void EventsChannel::close(const Realtime::SubscriptionPtr &subscription)
+{
+    std::lock_guard lock(m_mutex);
+    const StatePtr state = m_byId.take(subscription->id);
+    if (state)
+        m_byTopic[state->topic].removeOne(state);
+}
+
+void EventsChannel::drop(const StatePtr &state)
+{
+    std::lock_guard lock(m_mutex);
+    m_byId.remove(state->subscription->id);
+    m_byTopic[state->topic].removeOne(state);
+}
+
+void EventsChannel::catchUp(QSqlDatabase &db, StatePtr state)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_byId.contains(state->subscription->id))
+            return; // unsubscribed meanwhile
+    }
+    Realtime::Mailbox &mailbox = *state->subscription->mailbox;
+    const QString &channel = state->subscription->channel;
+    if (!state->started) {
+        const auto info = EventsStore::topic(db, state->topic);
+        if (!info) {
+            mailbox.post(Realtime::jsonText(
+                {{QStringLiteral("type"), QStringLiteral("error")},
+                 {QStringLiteral("channel"), channel},
+                 {QStringLiteral("reason"), QStringLiteral("There is no topic '%1'.").arg(state->topic)}}));
+            drop(state);
+            return;
+        }
+        // Offsets before the oldest kept event have expired; the reply says where delivery starts.
+        state->next =
+            state->requestedOffset < 0 ? info->nextOffset : qMax(state->requestedOffset, info->firstOffset);
+        state->started = true;
+        mailbox.post(Realtime::jsonText({{QStringLiteral("type"), QStringLiteral("subscribed")},
+                                         {QStringLiteral("channel"), channel},
+                                         {QStringLiteral("fromOffset"), state->next},
+                                         {QStringLiteral("headOffset"), info->nextOffset}}));
+    }
+    int sent = 0;
+    for (;;) {
+        const EventsStore::ReadResult page = EventsStore::read(db, state->topic, state->next, -1, PageSize);
+        for (const StoredEventPtr &e : page.events) {
+            if (!mailbox.post(eventMessage(channel, *e))) {
+                drop(state); // overflowed: the session disconnects
+                return;
+            }
+        }
+        state->next = page.nextOffset;
+        sent += int(page.events.size());
+        if (page.events.size() < PageSize)
+            break;
+        if (sent >= MaxBacklogPerTurn) {
+            // A long backlog: let publishers in, then continue from here.
+            m_database->run([this, state](QSqlDatabase &d) { catchUp(d, state); });
+            return;
+        }
+    }
+    std::lock_guard lock(m_mutex);
+    state->live = true;
+}
+
+void EventsChannel::onCommitted(const QList<StoredEventPtr> &events)
+{
+    QHash<QString, QList<StatePtr>> targets;
+    {
+        std::lock_guard lock(m_mutex);
+        for (const StoredEventPtr &e : events) {
+            if (!targets.contains(e->topic))
+                targets.insert(e->topic, m_byTopic.value(e->topic));
+        }
+    }
+    // One message text per event per channel, shared by every subscriber.
+    QHash<const StoredEvent *, QByteArray> texts;
+    for (const StoredEventPtr &e : events) {
+        for (const StatePtr &state : targets.value(e->topic)) {
+            // Not live yet: the pending backlog read will include this commit.
+            if (!state->live || e->offset < state->next)
+                continue;
+            auto text = texts.find(e.get());
+            if (text == texts.end())
+                text = texts.insert(e.get(), eventMessage(state->subscription->channel, *e));
+            if (!state->subscription->mailbox->post(*text)) {
+                drop(state);
+                continue;
+            }
+            state->next = e->offset + 1;
+        }
+    }
+}
+
+} // namespace Meshdeck::Events

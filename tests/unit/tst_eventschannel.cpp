@@ -1,0 +1,192 @@
+#include "testing.h"
+
+#include "services/events/eventschannel.h"
+#include "services/events/eventsstore.h"
+#include "storage/database.h"
+
+#include <QJsonDocument>
+#include <QSemaphore>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+
+using namespace Meshdeck;
+using namespace Meshdeck::Events;
+using namespace Meshdeck::Testing;
+
+// Stands in for a realtime session: drains its mailbox on the test thread and keeps the messages.
+class Inbox : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Inbox(size_t capacity = 10'000)
+        : mailbox(std::make_shared<Realtime::Mailbox>(this, capacity))
+    {}
+    Q_INVOKABLE void drainMailbox()
+    {
+        for (const QByteArray &m : mailbox->take())
+            messages << QJsonDocument::fromJson(m).object();
+    }
+    QList<qint64> offsets() const
+    {
+        QList<qint64> out;
+        for (const QJsonObject &m : messages)
+            if (m.value(QStringLiteral("type")).toString() == QLatin1String("event"))
+                out << m.value(QStringLiteral("event"))
+                           .toObject()
+                           .value(QStringLiteral("offset"))
+                           .toInteger();
+        return out;
+    }
+    QJsonObject first(const QString &type) const
+    {
+        for (const QJsonObject &m : messages)
+            if (m.value(QStringLiteral("type")).toString() == type)
+                return m;
+        return {};
+    }
+    std::shared_ptr<Realtime::Mailbox> mailbox;
+    QList<QJsonObject> messages;
+};
+
+class TestEventsChannel : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<Storage::Database> m_db;
+    std::unique_ptr<EventsChannel> m_channel;
+    quint64 m_nextId = 1;
+
+    // Appends on the database thread and notifies the channel, as the events service does.
+    QFuture<void> commit(int count)
+    {
+        EventsChannel *channel = m_channel.get();
+        return m_db->run([channel, count](QSqlDatabase &db) {
+            QList<EventInput> events;
+            for (int i = 0; i < count; ++i)
+                events << EventInput{QStringLiteral("t"), {}, "{}", {}};
+            const auto results = EventsStore::appendGroup(db, {{QStringLiteral("orders"), events, {}}}, 1000);
+            channel->onCommitted(results[0].stored);
+        });
+    }
+    Realtime::SubscriptionPtr subscription(Inbox &inbox, qint64 fromOffset)
+    {
+        QJsonObject request{{QStringLiteral("type"), QStringLiteral("subscribe")}};
+        if (fromOffset >= 0)
+            request.insert(QStringLiteral("fromOffset"), fromOffset);
+        return std::make_shared<Realtime::Subscription>(
+            Realtime::Subscription{QStringLiteral("events.orders"), request, inbox.mailbox, m_nextId++});
+    }
+    void settle()
+    {
+        QFuture<void> barrier = m_db->run([](QSqlDatabase &) {});
+        QVERIFY(QTest::qWaitFor([&] { return barrier.isFinished(); }, 5000));
+        QTest::qWait(20); // let the queued mailbox wake-ups run
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_db = std::make_unique<Storage::Database>();
+        const auto opened = waitForTask(m_db->open(
+            m_dir.filePath(QStringLiteral("%1.db").arg(QString::fromLatin1(QTest::currentTestFunction()))),
+            {{QStringLiteral("events"), EventsStore::migrations()}}));
+        QVERIFY2(opened.ok, qPrintable(opened.error));
+        m_channel = std::make_unique<EventsChannel>(m_db.get());
+        QFuture<void> created = m_db->run([](QSqlDatabase &db) {
+            QString error;
+            EventsStore::createTopic(db, QStringLiteral("orders"), {}, &error);
+        });
+        QVERIFY(QTest::qWaitFor([&] { return created.isFinished(); }, 5000));
+        commit(5); // offsets 0..4
+        settle();
+    }
+    void cleanup()
+    {
+        m_channel.reset();
+        m_db.reset();
+    }
+
+    void aCommitBetweenSubscribeAndBacklogIsDeliveredOnceInOrder()
+    {
+        Inbox inbox;
+        // Hold the database thread so the next commit is queued before the backlog read but runs
+        // after the subscription is registered: the window a naive implementation gets wrong.
+        QSemaphore gate;
+        m_db->run([&gate](QSqlDatabase &) { gate.acquire(); });
+        commit(1); // offset 5, notified while the subscription is not live yet
+        QCOMPARE(m_channel->open(subscription(inbox, 2)), QString());
+        gate.release();
+        settle();
+        QCOMPARE(inbox.offsets(), (QList<qint64>{2, 3, 4, 5}));
+        commit(2); // live from here on
+        settle();
+        QCOMPARE(inbox.offsets(), (QList<qint64>{2, 3, 4, 5, 6, 7}));
+        QCOMPARE(inbox.first(QStringLiteral("subscribed")).value(QStringLiteral("headOffset")).toInt(), 6);
+    }
+
+    void latestStartsAtTheHead()
+    {
+        Inbox inbox;
+        QCOMPARE(m_channel->open(subscription(inbox, -1)), QString());
+        settle();
+        QVERIFY(inbox.offsets().isEmpty());
+        commit(1);
+        settle();
+        QCOMPARE(inbox.offsets(), (QList<qint64>{5}));
+    }
+
+    void anExpiredOffsetStartsAtTheOldestKeptAndSaysSo()
+    {
+        QFuture<int> expired = m_db->run([](QSqlDatabase &db) {
+            QSqlQuery q(db);
+            q.exec(QStringLiteral("UPDATE topics SET max_bytes = 1"));
+            return EventsStore::applyRetention(db, 1000, 3); // drops offsets 0..2
+        });
+        QVERIFY(QTest::qWaitFor([&] { return expired.isFinished(); }, 5000));
+        QCOMPARE(expired.result(), 3);
+        Inbox inbox;
+        m_channel->open(subscription(inbox, 0));
+        settle();
+        QCOMPARE(inbox.first(QStringLiteral("subscribed")).value(QStringLiteral("fromOffset")).toInt(), 3);
+        QCOMPARE(inbox.offsets(), (QList<qint64>{3, 4}));
+    }
+
+    void aFullMailboxEndsTheSubscription()
+    {
+        Inbox inbox(3);
+        m_channel->open(subscription(inbox, 0));
+        settle();
+        QVERIFY(inbox.mailbox->overflowed());
+        inbox.messages.clear();
+        commit(3);
+        settle();
+        QVERIFY2(inbox.offsets().isEmpty(), "nothing more is queued for an overflowed subscriber");
+    }
+
+    void unsubscribingStopsDelivery()
+    {
+        Inbox inbox;
+        auto sub = subscription(inbox, -1);
+        m_channel->open(sub);
+        settle();
+        m_channel->close(sub);
+        commit(2);
+        settle();
+        QVERIFY(inbox.offsets().isEmpty());
+    }
+
+    void refusesBadOptions()
+    {
+        Inbox inbox;
+        auto sub = subscription(inbox, -1);
+        sub->request.insert(QStringLiteral("fromOffset"), -4);
+        QVERIFY(m_channel->open(sub).contains(QStringLiteral("fromOffset")));
+        auto bad = subscription(inbox, -1);
+        bad->channel = QStringLiteral("events.Not Valid");
+        QVERIFY(m_channel->open(bad).contains(QStringLiteral("not a valid topic")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEventsChannel)
+#include "tst_eventschannel.moc"

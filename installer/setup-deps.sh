@@ -18,9 +18,9 @@ packages=(
   qml6-module-qtquick-layouts qml6-module-qtquick-window
   qml6-module-qttest fonts-dejavu-core
   # libraries
-  qcoro-qt6-dev libsodium-dev
+  qcoro-qt6-dev libsodium-dev libsqlite3-dev libsimdjson-dev
   # tests and benchmarks
-  xvfb xauth curl python3 nginx-light wrk procps
+  xvfb xauth curl python3 nginx-light wrk procps redis-server redis-tools
 )
 
 missing=()
@@ -43,8 +43,10 @@ echo "setup-deps: installing ${#missing[@]} packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"
-# The benchmark starts its own nginx on loopback; the packaged service must not hold port 80.
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nginx 2>/dev/null; then
-  systemctl disable --now nginx >/dev/null 2>&1 || true
-fi
+# The benchmarks start their own nginx and Redis on loopback; the packaged services stay off.
+for service in nginx redis-server; do
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
+    systemctl disable --now "$service" >/dev/null 2>&1 || true
+  fi
+done
 echo "setup-deps: done"

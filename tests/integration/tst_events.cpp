@@ -328,6 +328,206 @@ private Q_SLOTS:
         QCOMPARE(*std::max_element(offsets.cbegin(), offsets.cend()), Clients * Batches * PerBatch - 1);
     }
 
+    void consumerGroupsDeliverAtLeastOnce()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        Client api{backend};
+        QVERIFY(api.createTopic("jobs"));
+        QCOMPARE(api.call("POST", "/v1/events/topics/jobs/events",
+                          batchOf({QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"),
+                                   QStringLiteral("d"), QStringLiteral("e")}))
+                     .status,
+                 201);
+        auto poll = [&](int max, int visibilityMs) {
+            return api.json("POST", "/v1/events/topics/jobs/groups/workers/poll",
+                            QStringLiteral("{\"max\":%1,\"visibilityTimeoutMs\":%2}")
+                                .arg(max)
+                                .arg(visibilityMs)
+                                .toUtf8());
+        };
+        auto offsetsOf = [](const QJsonObject &page) {
+            QList<int> out;
+            for (const QJsonValue &e : page.value(QStringLiteral("events")).toArray())
+                out << e.toObject().value(QStringLiteral("offset")).toInt();
+            return out;
+        };
+        QJsonObject page = poll(3, 300);
+        QCOMPARE(offsetsOf(page), (QList<int>{0, 1, 2}));
+        QCOMPARE(page.value(QStringLiteral("events"))
+                     .toArray()[0]
+                     .toObject()
+                     .value(QStringLiteral("deliveryAttempt"))
+                     .toInt(),
+                 1);
+        QCOMPARE(offsetsOf(poll(10, 300)), (QList<int>{3, 4})); // in flight events are not handed out twice
+        QVERIFY(offsetsOf(poll(10, 300)).isEmpty());
+
+        QJsonObject committed =
+            api.json("POST", "/v1/events/topics/jobs/groups/workers/commit", "{\"offset\":2}");
+        QCOMPARE(committed.value(QStringLiteral("committedOffset")).toInt(), 2);
+        QCOMPARE(committed.value(QStringLiteral("lag")).toInt(), 3);
+
+        // Not committed within the visibility timeout: delivered again, and only those.
+        QTest::qWait(350);
+        page = poll(10, 300);
+        QCOMPARE(offsetsOf(page), (QList<int>{2, 3, 4}));
+        QCOMPARE(page.value(QStringLiteral("events"))
+                     .toArray()[0]
+                     .toObject()
+                     .value(QStringLiteral("deliveryAttempt"))
+                     .toInt(),
+                 2);
+
+        committed = api.json("POST", "/v1/events/topics/jobs/groups/workers/commit", "{\"offset\":5}");
+        QCOMPARE(committed.value(QStringLiteral("lag")).toInt(), 0);
+        QTest::qWait(350);
+        QVERIFY2(offsetsOf(poll(10, 300)).isEmpty(), "committed events are never delivered again");
+
+        const QJsonArray groups =
+            api.json("GET", "/v1/events/topics/jobs/groups").value(QStringLiteral("groups")).toArray();
+        QCOMPARE(groups.size(), 1);
+        const QJsonObject g = groups[0].toObject();
+        QCOMPARE(g.value(QStringLiteral("name")).toString(), QStringLiteral("workers"));
+        QCOMPARE(g.value(QStringLiteral("committedOffset")).toInt(), 5);
+        QCOMPARE(g.value(QStringLiteral("inFlight")).toInt(), 0);
+        QCOMPARE(g.value(QStringLiteral("lag")).toInt(), 0);
+
+        const QJsonArray points = api.json("GET", "/v1/events/topics/jobs/groups/workers/lag")
+                                      .value(QStringLiteral("points"))
+                                      .toArray();
+        QVERIFY(points.size() >= 2);
+        QCOMPARE(points.first().toObject().value(QStringLiteral("lag")).toInt(), 3);
+        QCOMPARE(points.last().toObject().value(QStringLiteral("lag")).toInt(), 0);
+
+        // A second group reads the same topic independently, from the start.
+        QCOMPARE(offsetsOf(api.json("POST", "/v1/events/topics/jobs/groups/auditors/poll", "{\"max\":2}")),
+                 (QList<int>{0, 1}));
+    }
+
+    void anEventThatKeepsFailingIsDeadLettered()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        Client api{backend};
+        QVERIFY(api.createTopic("poison"));
+        QCOMPARE(api.call("POST", "/v1/events/topics/poison/events", batchOf({QStringLiteral("bad")})).status,
+                 201);
+        for (int attempt = 1; attempt <= 5; ++attempt) {
+            const QJsonObject page =
+                api.json("POST", "/v1/events/topics/poison/groups/g/poll", "{\"visibilityTimeoutMs\":40}");
+            QCOMPARE(page.value(QStringLiteral("events")).toArray().size(), 1);
+            QCOMPARE(page.value(QStringLiteral("events"))
+                         .toArray()[0]
+                         .toObject()
+                         .value(QStringLiteral("deliveryAttempt"))
+                         .toInt(),
+                     attempt);
+            QTest::qWait(60);
+        }
+        const QJsonObject last =
+            api.json("POST", "/v1/events/topics/poison/groups/g/poll", "{\"visibilityTimeoutMs\":40}");
+        QCOMPARE(last.value(QStringLiteral("events")).toArray().size(), 0);
+        QCOMPARE(last.value(QStringLiteral("deadLettered")).toInt(), 1);
+        const QJsonArray dlq = api.readAll("poison.dlq");
+        QCOMPARE(dlq.size(), 1);
+        const QJsonObject dead = dlq[0].toObject();
+        QCOMPARE(dead.value(QStringLiteral("key")).toString(), QStringLiteral("bad"));
+        const QJsonObject headers = dead.value(QStringLiteral("headers")).toObject();
+        QVERIFY2(headers.value(QStringLiteral("meshdeck-dlq-reason"))
+                     .toString()
+                     .contains(QStringLiteral("after 5 deliveries")),
+                 qPrintable(headers.value(QStringLiteral("meshdeck-dlq-reason")).toString()));
+        QCOMPARE(headers.value(QStringLiteral("meshdeck-original-topic")).toString(),
+                 QStringLiteral("poison"));
+        QCOMPARE(headers.value(QStringLiteral("meshdeck-original-offset")).toString(), QStringLiteral("0"));
+        QCOMPARE(dead.value(QStringLiteral("data")).toObject().value(QStringLiteral("marker")).toString(),
+                 QStringLiteral("bad"));
+        QTest::qWait(60);
+        QCOMPARE(api.json("POST", "/v1/events/topics/poison/groups/g/poll", "{}")
+                     .value(QStringLiteral("events"))
+                     .toArray()
+                     .size(),
+                 0);
+    }
+
+    void consumerGroupMistakesGetReasons_data()
+    {
+        QTest::addColumn<QByteArray>("path");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("commit before poll") << QByteArray("/v1/events/topics/q/groups/fresh/commit")
+                                            << QByteArray("{\"offset\":1}") << 404 << "poll first";
+        QTest::newRow("commit beyond delivered") << QByteArray("/v1/events/topics/q/groups/polled/commit")
+                                                 << QByteArray("{\"offset\":9}") << 409 << "never delivered";
+        QTest::newRow("commit without offset")
+            << QByteArray("/v1/events/topics/q/groups/polled/commit") << QByteArray("{}") << 400 << "offset";
+        QTest::newRow("bad group name") << QByteArray("/v1/events/topics/q/groups/Bad%20Group/poll")
+                                        << QByteArray("{}") << 400 << "not a valid group name";
+        QTest::newRow("bad max") << QByteArray("/v1/events/topics/q/groups/polled/poll")
+                                 << QByteArray("{\"max\":0}") << 400 << "'max'";
+        QTest::newRow("bad visibility")
+            << QByteArray("/v1/events/topics/q/groups/polled/poll")
+            << QByteArray("{\"visibilityTimeoutMs\":1}") << 400 << "visibilityTimeoutMs";
+        QTest::newRow("unknown topic") << QByteArray("/v1/events/topics/none/groups/g/poll")
+                                       << QByteArray("{}") << 404 << "no topic 'none'";
+    }
+
+    void consumerGroupMistakesGetReasons()
+    {
+        QFETCH(QByteArray, path);
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        QFETCH(QString, reason);
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        Client api{backend};
+        QVERIFY(api.createTopic("q"));
+        QCOMPARE(api.call("POST", "/v1/events/topics/q/events", batchOf({QStringLiteral("x")})).status, 201);
+        QCOMPARE(api.call("POST", "/v1/events/topics/q/groups/polled/poll", "{}").status, 200);
+        const RawResponse r = api.call("POST", path, body);
+        QCOMPARE(r.status, status);
+        const QString detail =
+            QJsonDocument::fromJson(r.body).object().value(QStringLiteral("detail")).toString();
+        QVERIFY2(detail.contains(reason), qPrintable(detail));
+    }
+
+    void aGroupResumesFromItsCommittedOffsetAfterKillNine()
+    {
+        QTemporaryDir dir;
+        {
+            BackendProcess backend(dir.path());
+            QVERIFY(backend.start());
+            Client api{backend};
+            QVERIFY(api.createTopic("resume"));
+            QStringList markers;
+            for (int i = 0; i < 10; ++i)
+                markers << QString::number(i);
+            QCOMPARE(api.call("POST", "/v1/events/topics/resume/events", batchOf(markers)).status, 201);
+            QCOMPARE(api.json("POST", "/v1/events/topics/resume/groups/g/poll",
+                              "{\"max\":6,\"visibilityTimeoutMs\":100}")
+                         .value(QStringLiteral("events"))
+                         .toArray()
+                         .size(),
+                     6);
+            QCOMPARE(api.call("POST", "/v1/events/topics/resume/groups/g/commit", "{\"offset\":4}").status,
+                     200);
+            backend.kill();
+        }
+        BackendProcess again(dir.path());
+        QVERIFY(again.start());
+        Client api{again};
+        QTest::qWait(150); // the in-flight events' visibility timeout passes
+        const QJsonArray events = api.json("POST", "/v1/events/topics/resume/groups/g/poll", "{\"max\":100}")
+                                      .value(QStringLiteral("events"))
+                                      .toArray();
+        QList<int> offsets;
+        for (const QJsonValue &e : events)
+            offsets << e.toObject().value(QStringLiteral("offset")).toInt();
+        QCOMPARE(offsets, (QList<int>{4, 5, 6, 7, 8, 9})); // uncommitted 4 and 5 again, then the rest
+    }
+
     void killNineLosesNoAcknowledgedEvent()
     {
         QTemporaryDir dir;

@@ -168,6 +168,10 @@ private Q_SLOTS:
                                    QStringLiteral("/v1/events/topics"),
                                    QStringLiteral("/v1/events/topics/{topic}"),
                                    QStringLiteral("/v1/events/topics/{topic}/events"),
+                                   QStringLiteral("/v1/events/topics/{topic}/groups"),
+                                   QStringLiteral("/v1/events/topics/{topic}/groups/{group}/poll"),
+                                   QStringLiteral("/v1/events/topics/{topic}/groups/{group}/commit"),
+                                   QStringLiteral("/v1/events/topics/{topic}/groups/{group}/lag"),
                                    QStringLiteral("/v1/realtime")};
         for (const QString &path : expected) {
             QVERIFY2(paths.contains(path), qPrintable(path));
@@ -177,6 +181,7 @@ private Q_SLOTS:
         // Every documented route answers something other than 404.
         for (QString path : expected) {
             path.replace(QStringLiteral("{topic}"), QStringLiteral("system"));
+            path.replace(QStringLiteral("{group}"), QStringLiteral("g"));
             QVERIFY2(fetch(backend, path.toUtf8(), backend.token()).status != 404, qPrintable(path));
         }
     }

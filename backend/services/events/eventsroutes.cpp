@@ -305,6 +305,163 @@ QCoro::Task<Response> readEvents(EventsService *service, Request request)
     co_return Response::text(200, body, "application/json");
 }
 
+std::optional<Response> badGroupName(const Request &request, const QString &group)
+{
+    if (isValidTopicName(group))
+        return std::nullopt;
+    return problem(
+        request, 400,
+        QStringLiteral("'%1' is not a valid group name: use 1 to 128 characters of a-z, 0-9, '.', '_' and "
+                       "'-', starting with a letter or digit.")
+            .arg(group),
+        "invalid-group-name");
+}
+
+QCoro::Task<Response> pollGroup(EventsService *service, Request request)
+{
+    const QString topic = request.pathParams.value(QStringLiteral("topic"));
+    const QString group = request.pathParams.value(QStringLiteral("group"));
+    if (auto bad = badGroupName(request, group))
+        co_return std::move(*bad);
+    int max = DefaultReadLimit;
+    qint64 visibility = service->settings().defaultVisibilityMs;
+    if (!request.body.isEmpty()) {
+        QJsonObject body;
+        QString error;
+        if (!request.jsonObject(&body, &error))
+            co_return problem(request, 400, error, "invalid-body");
+        const QJsonValue maxValue = body.value(QStringLiteral("max"));
+        if (!maxValue.isUndefined()) {
+            if (!maxValue.isDouble() || maxValue.toInt() < 1 || maxValue.toInt() > MaxReadLimit ||
+                maxValue.toDouble() != maxValue.toInt())
+                co_return problem(
+                    request, 400,
+                    QStringLiteral("'max' must be a whole number from 1 to %1.").arg(MaxReadLimit),
+                    "invalid-body");
+            max = maxValue.toInt();
+        }
+        const QJsonValue visibilityValue = body.value(QStringLiteral("visibilityTimeoutMs"));
+        if (!visibilityValue.isUndefined()) {
+            const double v = visibilityValue.toDouble(-1);
+            if (!visibilityValue.isDouble() || v < 10 || v > 12.0 * 3600 * 1000 || v != double(qint64(v)))
+                co_return problem(
+                    request, 400,
+                    QStringLiteral("'visibilityTimeoutMs' must be a whole number of milliseconds from 10 "
+                                   "to 43200000 (12 h)."),
+                    "invalid-body");
+            visibility = qint64(v);
+        }
+    }
+    QFuture<EventsStore::PollResult> future = service->pollGroup(topic, group, max, visibility);
+    const EventsStore::PollResult result = co_await future;
+    if (!result.topicExists)
+        co_return noSuchTopic(request, topic);
+    if (!result.error.isEmpty())
+        co_return problem(request, 503,
+                          QStringLiteral("The poll could not be recorded: %1").arg(result.error),
+                          "storage-failure");
+    QJsonArray events;
+    for (const EventsStore::Delivery &d : result.deliveries) {
+        QJsonObject e = d.event->toJson();
+        e.insert(QStringLiteral("deliveryAttempt"), d.attempt);
+        events.append(e);
+    }
+    co_return Response::json(
+        200, QJsonObject{{QStringLiteral("events"), events},
+                         {QStringLiteral("committedOffset"), result.committedOffset},
+                         {QStringLiteral("lag"), result.lag},
+                         {QStringLiteral("deadLettered"), qint64(result.deadLettered.size())}});
+}
+
+QCoro::Task<Response> commitGroup(EventsService *service, Request request)
+{
+    const QString topic = request.pathParams.value(QStringLiteral("topic"));
+    const QString group = request.pathParams.value(QStringLiteral("group"));
+    if (auto bad = badGroupName(request, group))
+        co_return std::move(*bad);
+    QJsonObject body;
+    QString error;
+    if (!request.jsonObject(&body, &error))
+        co_return problem(request, 400, error, "invalid-body");
+    const QJsonValue offsetValue = body.value(QStringLiteral("offset"));
+    const double offset = offsetValue.toDouble(-1);
+    if (!offsetValue.isDouble() || offset < 0 || offset != double(qint64(offset)))
+        co_return problem(
+            request, 400,
+            QStringLiteral("Send {\"offset\": N}: the offset of the next event to process; every event "
+                           "before it is acknowledged."),
+            "invalid-body");
+    QFuture<EventsStore::CommitResult> future = service->commitGroup(topic, group, qint64(offset));
+    const EventsStore::CommitResult result = co_await future;
+    switch (result.status) {
+    case EventsStore::CommitStatus::NoTopic:
+        co_return noSuchTopic(request, topic);
+    case EventsStore::CommitStatus::NoGroup:
+        co_return problem(
+            request, 404,
+            QStringLiteral("The group '%1' has not polled topic '%2' yet; poll first.").arg(group, topic),
+            "group-not-found");
+    case EventsStore::CommitStatus::NotDelivered:
+        co_return problem(
+            request, 409,
+            QStringLiteral("Offset %1 was never delivered to group '%2'; the next undelivered offset is %3.")
+                .arg(qint64(offset))
+                .arg(group)
+                .arg(result.nextOffset),
+            "offset-not-delivered");
+    case EventsStore::CommitStatus::Failed:
+        co_return problem(request, 503,
+                          QStringLiteral("The commit could not be stored: %1").arg(result.error),
+                          "storage-failure");
+    case EventsStore::CommitStatus::Committed:
+        break;
+    }
+    co_return Response::json(200, QJsonObject{{QStringLiteral("committedOffset"), result.committedOffset},
+                                              {QStringLiteral("lag"), result.lag}});
+}
+
+QCoro::Task<Response> listGroups(EventsService *service, Request request)
+{
+    const QString topic = request.pathParams.value(QStringLiteral("topic"));
+    QFuture<std::optional<QList<EventsStore::GroupInfo>>> future = service->groups(topic);
+    const std::optional<QList<EventsStore::GroupInfo>> groups = co_await future;
+    if (!groups)
+        co_return noSuchTopic(request, topic);
+    QJsonArray out;
+    for (const EventsStore::GroupInfo &g : *groups)
+        out.append(QJsonObject{{QStringLiteral("name"), g.name},
+                               {QStringLiteral("committedOffset"), g.committedOffset},
+                               {QStringLiteral("nextOffset"), g.nextOffset},
+                               {QStringLiteral("inFlight"), g.inFlight},
+                               {QStringLiteral("lag"), g.lag},
+                               {QStringLiteral("createdAt"), g.createdAt}});
+    co_return Response::json(200, QJsonObject{{QStringLiteral("groups"), out}});
+}
+
+QCoro::Task<Response> groupLag(EventsService *service, Request request)
+{
+    const QString topic = request.pathParams.value(QStringLiteral("topic"));
+    const QString group = request.pathParams.value(QStringLiteral("group"));
+    qint64 since = QDateTime::currentMSecsSinceEpoch() - 3600 * 1000;
+    const QString sinceText = request.queryItem(QStringLiteral("since"));
+    if (!sinceText.isEmpty()) {
+        const QDateTime t = QDateTime::fromString(sinceText, Qt::ISODateWithMs);
+        if (!t.isValid())
+            co_return problem(request, 400,
+                              QStringLiteral("since must be an ISO-8601 time such as 2026-11-21T10:00:00Z."),
+                              "invalid-query");
+        since = t.toMSecsSinceEpoch();
+    }
+    QFuture<QList<std::pair<qint64, qint64>>> future = service->lagHistory(topic, group, since);
+    const QList<std::pair<qint64, qint64>> points = co_await future;
+    QJsonArray out;
+    for (const auto &[time, lag] : points)
+        out.append(QJsonObject{{QStringLiteral("time"),
+                                QDateTime::fromMSecsSinceEpoch(time, Qt::UTC).toString(Qt::ISODateWithMs)},
+                               {QStringLiteral("lag"), lag}});
+    co_return Response::json(200, QJsonObject{{QStringLiteral("points"), out}});
+}
+
 } // namespace
 
 void EventsRoutes::install(Router &router, EventsService *service)
@@ -331,6 +488,20 @@ void EventsRoutes::install(Router &router, EventsService *service)
     router.add("GET", "/v1/events/topics/{topic}/events",
                AsyncHandler([service](Request r) { return readEvents(service, std::move(r)); }),
                options("Read events from an offset (fromOffset) or a time (fromTime), in offset order."));
+    router.add(
+        "POST", "/v1/events/topics/{topic}/groups/{group}/poll",
+        AsyncHandler([service](Request r) { return pollGroup(service, std::move(r)); }),
+        options(
+            "Poll as a consumer group: redelivers events whose visibility timeout passed, then new ones."));
+    router.add("POST", "/v1/events/topics/{topic}/groups/{group}/commit",
+               AsyncHandler([service](Request r) { return commitGroup(service, std::move(r)); }),
+               options("Commit a group's offset: every event before it is acknowledged."));
+    router.add("GET", "/v1/events/topics/{topic}/groups",
+               AsyncHandler([service](Request r) { return listGroups(service, std::move(r)); }),
+               options("Consumer groups of a topic with their committed offset, in-flight events and lag."));
+    router.add("GET", "/v1/events/topics/{topic}/groups/{group}/lag",
+               AsyncHandler([service](Request r) { return groupLag(service, std::move(r)); }),
+               options("A group's lag over time (since=ISO-8601, default the last hour)."));
 }
 
 } // namespace Meshdeck::Events

@@ -19,6 +19,14 @@ EventsService::EventsService(EventsSettings settings, Storage::Database *databas
 {
     m_retentionTimer.setInterval(m_settings.retentionIntervalMs);
     connect(&m_retentionTimer, &QTimer::timeout, this, &EventsService::runRetention);
+    // Lag over time, for the consumer-group chart.
+    m_lagTimer.setInterval(m_settings.lagSampleIntervalMs);
+    connect(&m_lagTimer, &QTimer::timeout, this, [this] {
+        const qint64 keep = m_settings.lagHistoryMs;
+        m_database->run([keep](QSqlDatabase &db) {
+            EventsStore::sampleLag(db, QDateTime::currentMSecsSinceEpoch(), keep);
+        });
+    });
 }
 
 EventsService::~EventsService() = default;
@@ -49,12 +57,14 @@ QCoro::Task<QString> EventsService::start()
             co_return QStringLiteral("cannot create the %1 topic: %2").arg(names[i], result.second);
     }
     m_retentionTimer.start();
+    m_lagTimer.start();
     co_return QString();
 }
 
 QCoro::Task<void> EventsService::stop()
 {
     m_retentionTimer.stop();
+    m_lagTimer.stop();
     co_return;
 }
 
@@ -227,6 +237,49 @@ QFuture<EventsStore::ReadResult> EventsService::read(QString topic, qint64 fromO
 {
     return m_database->run([topic, fromOffset, fromTimeMs, limit](QSqlDatabase &db) {
         return EventsStore::read(db, topic, fromOffset, fromTimeMs, limit);
+    });
+}
+
+QFuture<EventsStore::PollResult> EventsService::pollGroup(QString topic, QString group, int max,
+                                                          qint64 visibilityMs)
+{
+    const int maxDeliveries = m_settings.maxDeliveries;
+    return m_database->run([this, topic, group, max, visibilityMs, maxDeliveries](QSqlDatabase &db) {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        EventsStore::PollResult result =
+            EventsStore::poll(db, topic, group, max, visibilityMs, maxDeliveries, now);
+        if (!result.deadLettered.isEmpty()) {
+            // Dead letters are published events like any other: counted and delivered live.
+            countPublished(result.deadLettered.first()->topic, result.deadLettered.size(), now);
+            std::lock_guard lock(m_listenerMutex);
+            for (const CommitListener &listener : m_listeners)
+                listener(result.deadLettered);
+        }
+        return result;
+    });
+}
+
+QFuture<EventsStore::CommitResult> EventsService::commitGroup(QString topic, QString group, qint64 offset)
+{
+    return m_database->run([topic, group, offset](QSqlDatabase &db) {
+        return EventsStore::commit(db, topic, group, offset, QDateTime::currentMSecsSinceEpoch());
+    });
+}
+
+QFuture<std::optional<QList<EventsStore::GroupInfo>>> EventsService::groups(QString topic)
+{
+    return m_database->run([topic](QSqlDatabase &db) -> std::optional<QList<EventsStore::GroupInfo>> {
+        if (!EventsStore::topic(db, topic))
+            return std::nullopt;
+        return EventsStore::groups(db, topic);
+    });
+}
+
+QFuture<QList<std::pair<qint64, qint64>>> EventsService::lagHistory(QString topic, QString group,
+                                                                    qint64 sinceMs)
+{
+    return m_database->run([topic, group, sinceMs](QSqlDatabase &db) {
+        return EventsStore::lagHistory(db, topic, group, sinceMs);
     });
 }
 

@@ -24,6 +24,10 @@ namespace Meshdeck::Events {
 struct EventsSettings {
     int retentionIntervalMs = 5'000;
     int maxEventsPerBatch = 1000;
+    int maxDeliveries = 5;               // deliveries before an event is dead-lettered
+    qint64 defaultVisibilityMs = 30'000; // how long a polled event waits for its commit
+    int lagSampleIntervalMs = 10'000;
+    qint64 lagHistoryMs = 24LL * 3600 * 1000;
     Retention auditRetention{90LL * 24 * 3600, 0};
     Retention systemRetention{30LL * 24 * 3600, 0};
 };
@@ -68,6 +72,12 @@ public:
     QFuture<std::pair<bool, QString>> deleteTopic(QString name);
     QFuture<EventsStore::ReadResult> read(QString topic, qint64 fromOffset, qint64 fromTimeMs, int limit);
 
+    // Consumer groups.
+    QFuture<EventsStore::PollResult> pollGroup(QString topic, QString group, int max, qint64 visibilityMs);
+    QFuture<EventsStore::CommitResult> commitGroup(QString topic, QString group, qint64 offset);
+    QFuture<std::optional<QList<EventsStore::GroupInfo>>> groups(QString topic);
+    QFuture<QList<std::pair<qint64, qint64>>> lagHistory(QString topic, QString group, qint64 sinceMs);
+
     // Called on the database thread after each durable commit, with that commit's events in
     // offset order per topic. Realtime fan-out hangs off this.
     using CommitListener = std::function<void(const QList<StoredEventPtr> &)>;
@@ -90,6 +100,7 @@ private:
     EventsSettings m_settings;
     Storage::Database *m_database;
     QTimer m_retentionTimer;
+    QTimer m_lagTimer;
 
     std::mutex m_queueMutex;
     std::vector<Pending> m_queue;

@@ -3,6 +3,8 @@
 #include "storage/sqlite.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -81,6 +83,20 @@ std::vector<Storage::Migration> EventsStore::migrations()
                          " size INTEGER NOT NULL)"),
           QStringLiteral("CREATE UNIQUE INDEX events_by_offset ON events (topic, event_offset)"),
           QStringLiteral("CREATE INDEX events_by_time ON events (topic, time_ms)")}},
+        {2,
+         QStringLiteral("consumer groups"),
+         {QStringLiteral(
+              "CREATE TABLE consumer_groups (topic TEXT NOT NULL, name TEXT NOT NULL,"
+              " committed_offset INTEGER NOT NULL, next_offset INTEGER NOT NULL, created_at TEXT NOT NULL,"
+              " PRIMARY KEY (topic, name))"),
+          QStringLiteral(
+              "CREATE TABLE group_inflight (topic TEXT NOT NULL, name TEXT NOT NULL,"
+              " event_offset INTEGER NOT NULL, deadline_ms INTEGER NOT NULL, attempts INTEGER NOT NULL,"
+              " PRIMARY KEY (topic, name, event_offset))"),
+          QStringLiteral(
+              "CREATE TABLE group_lag (topic TEXT NOT NULL, name TEXT NOT NULL, time_ms INTEGER NOT NULL,"
+              " lag INTEGER NOT NULL)"),
+          QStringLiteral("CREATE INDEX group_lag_by_group ON group_lag (topic, name, time_ms)")}},
     };
 }
 
@@ -133,6 +149,12 @@ bool EventsStore::deleteTopic(QSqlDatabase &db, const QString &name, QString *er
     bool ok = q.prepare(QStringLiteral("DELETE FROM events WHERE topic = ?"));
     q.addBindValue(name);
     ok = ok && q.exec();
+    for (const char *table : {"consumer_groups", "group_inflight", "group_lag"}) {
+        QSqlQuery g(db);
+        ok = ok && g.prepare(QStringLiteral("DELETE FROM %1 WHERE topic = ?").arg(QLatin1String(table)));
+        g.addBindValue(name);
+        ok = ok && g.exec();
+    }
     QSqlQuery t(db);
     ok = ok && t.prepare(QStringLiteral("DELETE FROM topics WHERE name = ?"));
     t.addBindValue(name);
@@ -145,22 +167,11 @@ bool EventsStore::deleteTopic(QSqlDatabase &db, const QString &name, QString *er
     return true;
 }
 
-std::vector<EventsStore::BatchResult>
-EventsStore::appendGroup(QSqlDatabase &db, const std::vector<Batch> &batches, qint64 nowMs)
+QString EventsStore::appendInTransaction(QSqlDatabase &db, const std::vector<Batch> &batches, qint64 nowMs,
+                                         std::vector<BatchResult> *resultsOut)
 {
-    std::vector<BatchResult> results(batches.size());
-    auto failAll = [&results](const QString &reason) {
-        for (BatchResult &r : results) {
-            if (r.status == 201 || r.status == 0) {
-                r.status = 503;
-                r.error = reason;
-                r.stored.clear();
-            }
-        }
-        return results;
-    };
-    if (!db.transaction())
-        return failAll(db.lastError().text());
+    std::vector<BatchResult> &results = *resultsOut;
+    results.assign(batches.size(), BatchResult{});
 
     struct Head {
         qint64 next;
@@ -179,10 +190,7 @@ EventsStore::appendGroup(QSqlDatabase &db, const std::vector<Batch> &batches, qi
                            "INSERT INTO events (topic, event_offset, id, time_ms, type, key, data, headers,"
                            " request_id, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            -1, &insert.stmt, nullptr) != SQLITE_OK) {
-        const QString reason =
-            handle ? QString::fromUtf8(sqlite3_errmsg(handle)) : QStringLiteral("no SQLite handle");
-        db.rollback();
-        return failAll(reason);
+        return handle ? QString::fromUtf8(sqlite3_errmsg(handle)) : QStringLiteral("no SQLite handle");
     }
 
     for (size_t i = 0; i < batches.size(); ++i) {
@@ -191,9 +199,7 @@ EventsStore::appendGroup(QSqlDatabase &db, const std::vector<Batch> &batches, qi
         if (head == heads.end()) {
             headQuery.bindValue(0, batch.topic);
             if (!headQuery.exec()) {
-                const QString reason = headQuery.lastError().text();
-                db.rollback();
-                return failAll(reason);
+                return headQuery.lastError().text();
             }
             if (!headQuery.next()) {
                 results[i].status = 404;
@@ -237,9 +243,7 @@ EventsStore::appendGroup(QSqlDatabase &db, const std::vector<Batch> &batches, qi
             const int rc = sqlite3_step(insert.stmt);
             sqlite3_reset(insert.stmt);
             if (rc != SQLITE_DONE) {
-                const QString reason = QString::fromUtf8(sqlite3_errmsg(handle));
-                db.rollback();
-                return failAll(reason);
+                return QString::fromUtf8(sqlite3_errmsg(handle));
             }
             ++head->next;
             ++head->count;
@@ -258,10 +262,32 @@ EventsStore::appendGroup(QSqlDatabase &db, const std::vector<Batch> &batches, qi
         update.bindValue(2, it->bytes);
         update.bindValue(3, it.key());
         if (!update.exec()) {
-            const QString reason = update.lastError().text();
-            db.rollback();
-            return failAll(reason);
+            return update.lastError().text();
         }
+    }
+    return {};
+}
+
+std::vector<EventsStore::BatchResult>
+EventsStore::appendGroup(QSqlDatabase &db, const std::vector<Batch> &batches, qint64 nowMs)
+{
+    std::vector<BatchResult> results;
+    auto failAll = [&results, &batches](const QString &reason) {
+        results.resize(batches.size());
+        for (BatchResult &r : results) {
+            if (r.status == 201 || r.status == 0) {
+                r.status = 503;
+                r.error = reason;
+                r.stored.clear();
+            }
+        }
+        return results;
+    };
+    if (!db.transaction())
+        return failAll(db.lastError().text());
+    if (const QString error = appendInTransaction(db, batches, nowMs, &results); !error.isEmpty()) {
+        db.rollback();
+        return failAll(error);
     }
     // With synchronous=FULL the commit returns only once the WAL is on disk: the durability point.
     if (!db.commit()) {
@@ -373,6 +399,315 @@ int EventsStore::applyRetention(QSqlDatabase &db, qint64 nowMs, int maxRows)
         deleted += count;
     }
     return deleted;
+}
+
+namespace {
+
+bool exec(QSqlQuery &q, QString *error)
+{
+    if (q.exec())
+        return true;
+    *error = q.lastError().text();
+    return false;
+}
+
+qint64 headOf(QSqlDatabase &db, const QString &topic)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT next_offset FROM topics WHERE name = ?"));
+    q.addBindValue(topic);
+    return q.exec() && q.next() ? q.value(0).toLongLong() : 0;
+}
+
+bool recordLag(QSqlDatabase &db, const QString &topic, const QString &group, qint64 nowMs, qint64 lag,
+               QString *error)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("INSERT INTO group_lag (topic, name, time_ms, lag) VALUES (?, ?, ?, ?)"));
+    q.addBindValue(topic);
+    q.addBindValue(group);
+    q.addBindValue(nowMs);
+    q.addBindValue(lag);
+    return exec(q, error);
+}
+
+} // namespace
+
+EventsStore::PollResult EventsStore::poll(QSqlDatabase &db, const QString &topicName, const QString &group,
+                                          int max, qint64 visibilityMs, int maxDeliveries, qint64 nowMs)
+{
+    PollResult result;
+    const auto info = topic(db, topicName);
+    if (!info)
+        return result;
+    result.topicExists = true;
+    if (!db.transaction()) {
+        result.error = db.lastError().text();
+        return result;
+    }
+    auto fail = [&db, &result](const QString &error) {
+        db.rollback();
+        result.error = error;
+        result.deliveries.clear();
+        result.deadLettered.clear();
+        return result;
+    };
+    QString error;
+
+    qint64 committed = info->firstOffset;
+    qint64 next = info->firstOffset;
+    {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral(
+            "SELECT committed_offset, next_offset FROM consumer_groups WHERE topic = ? AND name = ?"));
+        q.addBindValue(topicName);
+        q.addBindValue(group);
+        if (!exec(q, &error))
+            return fail(error);
+        if (q.next()) {
+            committed = q.value(0).toLongLong();
+            next = q.value(1).toLongLong();
+        } else {
+            // A new group starts at the oldest event still kept.
+            QSqlQuery insert(db);
+            insert.prepare(
+                QStringLiteral("INSERT INTO consumer_groups (topic, name, committed_offset, next_offset,"
+                               " created_at) VALUES (?, ?, ?, ?, ?)"));
+            insert.addBindValue(topicName);
+            insert.addBindValue(group);
+            insert.addBindValue(committed);
+            insert.addBindValue(next);
+            insert.addBindValue(QDateTime::fromMSecsSinceEpoch(nowMs, Qt::UTC).toString(Qt::ISODateWithMs));
+            if (!exec(insert, &error))
+                return fail(error);
+        }
+    }
+    // Retention may have removed events the group never read.
+    committed = qMax(committed, info->firstOffset);
+    next = qMax(next, info->firstOffset);
+
+    // First, events whose visibility timeout passed: deliver again, or dead-letter them.
+    QList<EventInput> deadLetters;
+    {
+        QSqlQuery expired(db);
+        expired.prepare(
+            QStringLiteral("SELECT event_offset, attempts FROM group_inflight WHERE topic = ? AND name = ?"
+                           " AND deadline_ms <= ? ORDER BY event_offset LIMIT ?"));
+        expired.addBindValue(topicName);
+        expired.addBindValue(group);
+        expired.addBindValue(nowMs);
+        expired.addBindValue(max);
+        if (!exec(expired, &error))
+            return fail(error);
+        QList<std::pair<qint64, int>> due;
+        while (expired.next())
+            due.append({expired.value(0).toLongLong(), expired.value(1).toInt()});
+        expired.finish();
+        for (const auto &[offset, attempts] : due) {
+            const ReadResult one = read(db, topicName, offset, -1, 1);
+            const bool exists = !one.events.isEmpty() && one.events.first()->offset == offset;
+            QSqlQuery change(db);
+            if (!exists || attempts >= maxDeliveries) {
+                change.prepare(QStringLiteral(
+                    "DELETE FROM group_inflight WHERE topic = ? AND name = ? AND event_offset = ?"));
+                change.addBindValue(topicName);
+                change.addBindValue(group);
+                change.addBindValue(offset);
+                if (exists) {
+                    const StoredEvent &e = *one.events.first();
+                    QJsonObject headers = QJsonDocument::fromJson(e.headers).object();
+                    headers.insert(QStringLiteral("meshdeck-dlq-reason"),
+                                   QStringLiteral("not committed by group '%1' after %2 deliveries")
+                                       .arg(group)
+                                       .arg(attempts));
+                    headers.insert(QStringLiteral("meshdeck-original-topic"), topicName);
+                    headers.insert(QStringLiteral("meshdeck-original-offset"), QString::number(offset));
+                    headers.insert(QStringLiteral("meshdeck-original-id"), e.id);
+                    deadLetters.append(EventInput{e.type, e.key, e.data,
+                                                  QJsonDocument(headers).toJson(QJsonDocument::Compact)});
+                }
+            } else {
+                change.prepare(
+                    QStringLiteral("UPDATE group_inflight SET deadline_ms = ?, attempts = attempts + 1"
+                                   " WHERE topic = ? AND name = ? AND event_offset = ?"));
+                change.addBindValue(nowMs + visibilityMs);
+                change.addBindValue(topicName);
+                change.addBindValue(group);
+                change.addBindValue(offset);
+                result.deliveries.append(Delivery{one.events.first(), attempts + 1});
+            }
+            if (!exec(change, &error))
+                return fail(error);
+        }
+    }
+
+    // Then new events, up to `max` in all.
+    const int remaining = max - int(result.deliveries.size());
+    if (remaining > 0) {
+        const ReadResult page = read(db, topicName, next, -1, remaining);
+        QSqlQuery inflight(db);
+        inflight.prepare(
+            QStringLiteral("INSERT INTO group_inflight (topic, name, event_offset, deadline_ms, attempts)"
+                           " VALUES (?, ?, ?, ?, 1)"));
+        for (const StoredEventPtr &e : page.events) {
+            inflight.bindValue(0, topicName);
+            inflight.bindValue(1, group);
+            inflight.bindValue(2, e->offset);
+            inflight.bindValue(3, nowMs + visibilityMs);
+            if (!exec(inflight, &error))
+                return fail(error);
+            result.deliveries.append(Delivery{e, 1});
+        }
+        if (!page.events.isEmpty())
+            next = page.nextOffset;
+    }
+    QSqlQuery update(db);
+    update.prepare(QStringLiteral(
+        "UPDATE consumer_groups SET committed_offset = ?, next_offset = ? WHERE topic = ? AND name = ?"));
+    update.addBindValue(committed);
+    update.addBindValue(next);
+    update.addBindValue(topicName);
+    update.addBindValue(group);
+    if (!exec(update, &error))
+        return fail(error);
+
+    if (!deadLetters.isEmpty()) {
+        const QString dlq = topicName + QStringLiteral(".dlq");
+        if (createTopic(db, dlq, {}, &error) == CreateOutcome::Failed)
+            return fail(error);
+        std::vector<BatchResult> stored;
+        error = appendInTransaction(db, {Batch{dlq, deadLetters, {}}}, nowMs, &stored);
+        if (!error.isEmpty())
+            return fail(error);
+        result.deadLettered = stored.front().stored;
+    }
+    if (!db.commit())
+        return fail(db.lastError().text());
+    result.committedOffset = committed;
+    result.lag = info->nextOffset - committed;
+    return result;
+}
+
+EventsStore::CommitResult EventsStore::commit(QSqlDatabase &db, const QString &topicName,
+                                              const QString &group, qint64 offset, qint64 nowMs)
+{
+    CommitResult result;
+    const auto info = topic(db, topicName);
+    if (!info) {
+        result.status = CommitStatus::NoTopic;
+        return result;
+    }
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral(
+        "SELECT committed_offset, next_offset FROM consumer_groups WHERE topic = ? AND name = ?"));
+    q.addBindValue(topicName);
+    q.addBindValue(group);
+    if (!exec(q, &result.error))
+        return result;
+    if (!q.next()) {
+        result.status = CommitStatus::NoGroup;
+        return result;
+    }
+    result.committedOffset = q.value(0).toLongLong();
+    result.nextOffset = q.value(1).toLongLong();
+    q.finish();
+    if (offset > result.nextOffset) {
+        result.status = CommitStatus::NotDelivered;
+        return result;
+    }
+    if (!db.transaction()) {
+        result.error = db.lastError().text();
+        return result;
+    }
+    if (offset > result.committedOffset) {
+        // Committing offset N acknowledges every event before N, like a Kafka consumer's commit.
+        QSqlQuery done(db);
+        done.prepare(
+            QStringLiteral("DELETE FROM group_inflight WHERE topic = ? AND name = ? AND event_offset < ?"));
+        done.addBindValue(topicName);
+        done.addBindValue(group);
+        done.addBindValue(offset);
+        QSqlQuery update(db);
+        update.prepare(
+            QStringLiteral("UPDATE consumer_groups SET committed_offset = ? WHERE topic = ? AND name = ?"));
+        update.addBindValue(offset);
+        update.addBindValue(topicName);
+        update.addBindValue(group);
+        if (!exec(done, &result.error) || !exec(update, &result.error)) {
+            db.rollback();
+            return result;
+        }
+        result.committedOffset = offset;
+    }
+    result.lag = info->nextOffset - result.committedOffset;
+    if (!recordLag(db, topicName, group, nowMs, result.lag, &result.error) || !db.commit()) {
+        if (result.error.isEmpty())
+            result.error = db.lastError().text();
+        db.rollback();
+        return result;
+    }
+    result.status = CommitStatus::Committed;
+    return result;
+}
+
+QList<EventsStore::GroupInfo> EventsStore::groups(QSqlDatabase &db, const QString &topicName)
+{
+    QList<GroupInfo> out;
+    const qint64 head = headOf(db, topicName);
+    QSqlQuery q(db);
+    q.prepare(
+        QStringLiteral("SELECT g.name, g.committed_offset, g.next_offset, g.created_at,"
+                       " (SELECT COUNT(*) FROM group_inflight i WHERE i.topic = g.topic AND i.name = g.name)"
+                       " FROM consumer_groups g WHERE g.topic = ? ORDER BY g.name"));
+    q.addBindValue(topicName);
+    if (!q.exec())
+        return out;
+    while (q.next()) {
+        GroupInfo g;
+        g.name = q.value(0).toString();
+        g.committedOffset = q.value(1).toLongLong();
+        g.nextOffset = q.value(2).toLongLong();
+        g.createdAt = q.value(3).toString();
+        g.inFlight = q.value(4).toLongLong();
+        g.lag = qMax<qint64>(0, head - g.committedOffset);
+        out << g;
+    }
+    return out;
+}
+
+QList<std::pair<qint64, qint64>> EventsStore::lagHistory(QSqlDatabase &db, const QString &topicName,
+                                                         const QString &group, qint64 sinceMs)
+{
+    QList<std::pair<qint64, qint64>> out;
+    QSqlQuery q(db);
+    q.prepare(
+        QStringLiteral("SELECT time_ms, lag FROM group_lag WHERE topic = ? AND name = ? AND time_ms >= ?"
+                       " ORDER BY time_ms LIMIT 10000"));
+    q.addBindValue(topicName);
+    q.addBindValue(group);
+    q.addBindValue(sinceMs);
+    if (!q.exec())
+        return out;
+    while (q.next())
+        out.append({q.value(0).toLongLong(), q.value(1).toLongLong()});
+    return out;
+}
+
+void EventsStore::sampleLag(QSqlDatabase &db, qint64 nowMs, qint64 keepMs)
+{
+    if (!db.transaction())
+        return;
+    QSqlQuery sample(db);
+    sample.prepare(
+        QStringLiteral("INSERT INTO group_lag (topic, name, time_ms, lag) SELECT g.topic, g.name, ?,"
+                       " MAX(0, t.next_offset - g.committed_offset) FROM consumer_groups g"
+                       " JOIN topics t ON t.name = g.topic"));
+    sample.addBindValue(nowMs);
+    QSqlQuery prune(db);
+    prune.prepare(QStringLiteral("DELETE FROM group_lag WHERE time_ms < ?"));
+    prune.addBindValue(nowMs - keepMs);
+    if (!sample.exec() || !prune.exec() || !db.commit())
+        db.rollback();
 }
 
 } // namespace Meshdeck::Events

@@ -42,6 +42,9 @@ public:
     // leaves nothing behind; a missing topic fails only its own batch.
     static std::vector<BatchResult> appendGroup(QSqlDatabase &db, const std::vector<Batch> &batches,
                                                 qint64 nowMs);
+    // The same inside a transaction the caller owns; returns a storage error (then roll back).
+    static QString appendInTransaction(QSqlDatabase &db, const std::vector<Batch> &batches, qint64 nowMs,
+                                       std::vector<BatchResult> *results);
 
     struct ReadResult {
         bool topicExists = false;
@@ -50,6 +53,50 @@ public:
     };
     static ReadResult read(QSqlDatabase &db, const QString &topic, qint64 fromOffset, qint64 fromTimeMs,
                            int limit);
+
+    // Consumer groups: a group reads a topic from its committed offset. Polled events are in
+    // flight until committed; one not committed within its visibility timeout is delivered again,
+    // and after `maxDeliveries` deliveries it moves to "<topic>.dlq" with the reason.
+    struct Delivery {
+        StoredEventPtr event;
+        int attempt = 1;
+    };
+    struct PollResult {
+        bool topicExists = false;
+        QString error; // storage failure
+        QList<Delivery> deliveries;
+        QList<StoredEventPtr> deadLettered; // as stored in the .dlq topic
+        qint64 committedOffset = 0;
+        qint64 lag = 0;
+    };
+    static PollResult poll(QSqlDatabase &db, const QString &topic, const QString &group, int max,
+                           qint64 visibilityMs, int maxDeliveries, qint64 nowMs);
+
+    enum class CommitStatus { Committed, NoTopic, NoGroup, NotDelivered, Failed };
+    struct CommitResult {
+        CommitStatus status = CommitStatus::Failed;
+        qint64 committedOffset = 0;
+        qint64 nextOffset = 0;
+        qint64 lag = 0;
+        QString error;
+    };
+    static CommitResult commit(QSqlDatabase &db, const QString &topic, const QString &group, qint64 offset,
+                               qint64 nowMs);
+
+    struct GroupInfo {
+        QString name;
+        qint64 committedOffset = 0;
+        qint64 nextOffset = 0;
+        qint64 inFlight = 0;
+        qint64 lag = 0;
+        QString createdAt;
+    };
+    static QList<GroupInfo> groups(QSqlDatabase &db, const QString &topic);
+    // (time ms, lag) points of one group since `sinceMs`, oldest first.
+    static QList<std::pair<qint64, qint64>> lagHistory(QSqlDatabase &db, const QString &topic,
+                                                       const QString &group, qint64 sinceMs);
+    // Records every group's lag now and forgets points older than `keepMs`.
+    static void sampleLag(QSqlDatabase &db, qint64 nowMs, qint64 keepMs);
 
     // Deletes at most `maxRows` expired events (by age or by size) in one short transaction and
     // returns how many went; call again while it returns maxRows.

@@ -74,7 +74,16 @@ int main(int argc, char *argv[])
                                                           "events, deployments, chat, access, localstack, "
                                                           "settings."),
                                   QStringLiteral("page"));
-    parser.addOptions({backend, dataDir, attach, tokenFile, theme, language, page, screenshot, probeTimeout});
+    const QCommandLineOption eventsTopic(
+        QStringLiteral("events-topic"),
+        QApplication::translate("main", "The topic the Events page tails first."), QStringLiteral("topic"));
+    const QCommandLineOption waitText(QStringLiteral("probe-wait-text"),
+                                      QApplication::translate("main",
+                                                              "With --screenshot: wait until this text is on "
+                                                              "screen."),
+                                      QStringLiteral("text"));
+    parser.addOptions({backend, dataDir, attach, tokenFile, theme, language, page, eventsTopic, screenshot,
+                       waitText, probeTimeout});
     parser.process(app);
 
     Console::Options options;
@@ -97,6 +106,8 @@ int main(int argc, char *argv[])
         console.settings()->overrideTheme(parser.value(theme));
     if (parser.isSet(language))
         console.settings()->overrideLanguage(parser.value(language));
+    if (parser.isSet(eventsTopic))
+        console.events()->setPreferredTopic(parser.value(eventsTopic));
     if (parser.isSet(page)) {
         if (console.navigation()->indexOf(parser.value(page)) < 0) {
             std::fprintf(stderr, "meshdeck: unknown page '%s'\n", qPrintable(parser.value(page)));
@@ -116,7 +127,7 @@ int main(int argc, char *argv[])
     auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
     if (parser.isSet(screenshot) && window)
         new StartupProbe(&console, window, parser.value(screenshot), parser.value(probeTimeout).toInt(),
-                         sinceLaunch, &app);
+                         sinceLaunch, parser.value(waitText), &app);
     console.startUp();
     return app.exec();
 }

@@ -2,6 +2,104 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>EventsPage</name>
+    <message>
+        <source>Events</source>
+        <translation>Ereignisse</translation>
+    </message>
+    <message>
+        <source>Live tail of %1</source>
+        <translation>Live-Verlauf von %1</translation>
+    </message>
+    <message>
+        <source>Topics and their live tails</source>
+        <translation>Topics und ihr Live-Verlauf</translation>
+    </message>
+    <message>
+        <source>Topics</source>
+        <translation>Topics</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>%1 events · %2 · %3/s · kept %4</source>
+        <translation>%1 Ereignisse · %2 · %3/s · aufbewahrt %4</translation>
+    </message>
+    <message>
+        <source>No topics yet. Create one with POST /v1/events/topics.</source>
+        <translation>Noch keine Topics. Legen Sie eines mit POST /v1/events/topics an.</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>Live</translation>
+    </message>
+    <message>
+        <source>Not live</source>
+        <translation>Nicht live</translation>
+    </message>
+    <message>
+        <source>Filter by type, key or text</source>
+        <translation>Nach Typ, Schlüssel oder Text filtern</translation>
+    </message>
+    <message>
+        <source>Following</source>
+        <translation>Folgt</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new</source>
+        <translation>
+            <numerusform>%n neu</numerusform>
+            <numerusform>%n neu</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>Angehalten</translation>
+    </message>
+    <message>
+        <source>Select a topic to tail it.</source>
+        <translation>Wählen Sie ein Topic, um seinen Verlauf zu sehen.</translation>
+    </message>
+    <message>
+        <source>No event matches the filter.</source>
+        <translation>Kein Ereignis passt zum Filter.</translation>
+    </message>
+    <message>
+        <source>Waiting for events on %1…</source>
+        <translation>Warte auf Ereignisse in %1…</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>Ereignis</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Select an event to see its payload.</source>
+        <translation>Wählen Sie ein Ereignis, um seinen Inhalt zu sehen.</translation>
+    </message>
+    <message>
+        <source>type, e.g. test.ping</source>
+        <translation>Typ, z. B. test.ping</translation>
+    </message>
+    <message>
+        <source>data as JSON, e.g. {&quot;hello&quot;: &quot;world&quot;}</source>
+        <translation>Daten als JSON, z. B. {"hallo": "Welt"}</translation>
+    </message>
+    <message>
+        <source>Publish test event</source>
+        <translation>Testereignis veröffentlichen</translation>
+    </message>
+</context>
+<context>
     <name>LocalStackPage</name>
     <message>
         <source>Local stack</source>
@@ -68,6 +166,25 @@
     <message>
         <source>The backend answered HTTP %1.</source>
         <translation>Das Backend antwortete mit HTTP %1.</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::EventsController</name>
+    <message>
+        <source>Select a topic first.</source>
+        <translation>Wählen Sie zuerst ein Topic.</translation>
+    </message>
+    <message>
+        <source>Give the event a type, such as test.ping.</source>
+        <translation>Geben Sie dem Ereignis einen Typ, etwa test.ping.</translation>
+    </message>
+    <message>
+        <source>The data is not valid JSON: %1.</source>
+        <translation>Die Daten sind kein gültiges JSON: %1.</translation>
+    </message>
+    <message>
+        <source>Published at offset %1.</source>
+        <translation>Veröffentlicht bei Offset %1.</translation>
     </message>
 </context>
 <context>
@@ -188,6 +305,27 @@
     <message>
         <source>Settings</source>
         <translation>Einstellungen</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::TopicsModel</name>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n Tag</numerusform>
+            <numerusform>%n Tage</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n s</source>
+        <translation>
+            <numerusform>%n s</numerusform>
+            <numerusform>%n s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>forever</source>
+        <translation>unbegrenzt</translation>
     </message>
 </context>
 <context>
@@ -397,6 +535,14 @@
     <message>
         <source>The page to open: overview, services, gateway, events, deployments, chat, access, localstack, settings.</source>
         <translation>Die zu öffnende Seite: overview, services, gateway, events, deployments, chat, access, localstack, settings.</translation>
+    </message>
+    <message>
+        <source>The topic the Events page tails first.</source>
+        <translation>Das Topic, das die Ereignisseite zuerst zeigt.</translation>
+    </message>
+    <message>
+        <source>With --screenshot: wait until this text is on screen.</source>
+        <translation>Mit --screenshot: warten, bis dieser Text zu sehen ist.</translation>
     </message>
 </context>
 </TS>

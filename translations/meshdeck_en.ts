@@ -2,6 +2,104 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>EventsPage</name>
+    <message>
+        <source>Events</source>
+        <translation>Events</translation>
+    </message>
+    <message>
+        <source>Live tail of %1</source>
+        <translation>Live tail of %1</translation>
+    </message>
+    <message>
+        <source>Topics and their live tails</source>
+        <translation>Topics and their live tails</translation>
+    </message>
+    <message>
+        <source>Topics</source>
+        <translation>Topics</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>%1 events · %2 · %3/s · kept %4</source>
+        <translation>%1 events · %2 · %3/s · kept %4</translation>
+    </message>
+    <message>
+        <source>No topics yet. Create one with POST /v1/events/topics.</source>
+        <translation>No topics yet. Create one with POST /v1/events/topics.</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>Live</translation>
+    </message>
+    <message>
+        <source>Not live</source>
+        <translation>Not live</translation>
+    </message>
+    <message>
+        <source>Filter by type, key or text</source>
+        <translation>Filter by type, key or text</translation>
+    </message>
+    <message>
+        <source>Following</source>
+        <translation>Following</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new</source>
+        <translation>
+            <numerusform>%n new</numerusform>
+            <numerusform>%n new</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>Paused</translation>
+    </message>
+    <message>
+        <source>Select a topic to tail it.</source>
+        <translation>Select a topic to tail it.</translation>
+    </message>
+    <message>
+        <source>No event matches the filter.</source>
+        <translation>No event matches the filter.</translation>
+    </message>
+    <message>
+        <source>Waiting for events on %1…</source>
+        <translation>Waiting for events on %1…</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <source>Select an event to see its payload.</source>
+        <translation>Select an event to see its payload.</translation>
+    </message>
+    <message>
+        <source>type, e.g. test.ping</source>
+        <translation>type, e.g. test.ping</translation>
+    </message>
+    <message>
+        <source>data as JSON, e.g. {&quot;hello&quot;: &quot;world&quot;}</source>
+        <translation>data as JSON, e.g. {"hello": "world"}</translation>
+    </message>
+    <message>
+        <source>Publish test event</source>
+        <translation>Publish test event</translation>
+    </message>
+</context>
+<context>
     <name>LocalStackPage</name>
     <message>
         <source>Local stack</source>
@@ -68,6 +166,25 @@
     <message>
         <source>The backend answered HTTP %1.</source>
         <translation>The backend answered HTTP %1.</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::EventsController</name>
+    <message>
+        <source>Select a topic first.</source>
+        <translation>Select a topic first.</translation>
+    </message>
+    <message>
+        <source>Give the event a type, such as test.ping.</source>
+        <translation>Give the event a type, such as test.ping.</translation>
+    </message>
+    <message>
+        <source>The data is not valid JSON: %1.</source>
+        <translation>The data is not valid JSON: %1.</translation>
+    </message>
+    <message>
+        <source>Published at offset %1.</source>
+        <translation>Published at offset %1.</translation>
     </message>
 </context>
 <context>
@@ -188,6 +305,27 @@
     <message>
         <source>Settings</source>
         <translation>Settings</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::TopicsModel</name>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n day</numerusform>
+            <numerusform>%n days</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n s</source>
+        <translation>
+            <numerusform>%n s</numerusform>
+            <numerusform>%n s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>forever</source>
+        <translation>forever</translation>
     </message>
 </context>
 <context>
@@ -397,6 +535,14 @@
     <message>
         <source>The page to open: overview, services, gateway, events, deployments, chat, access, localstack, settings.</source>
         <translation>The page to open: overview, services, gateway, events, deployments, chat, access, localstack, settings.</translation>
+    </message>
+    <message>
+        <source>The topic the Events page tails first.</source>
+        <translation>The topic the Events page tails first.</translation>
+    </message>
+    <message>
+        <source>With --screenshot: wait until this text is on screen.</source>
+        <translation>With --screenshot: wait until this text is on screen.</translation>
     </message>
 </context>
 </TS>

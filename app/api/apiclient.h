@@ -27,6 +27,8 @@ public:
     virtual void setEndpoint(const QUrl &baseUrl, const QByteArray &token) = 0;
     virtual QUrl baseUrl() const = 0;
     virtual QCoro::Task<ApiReply> get(QString path) = 0;
+    virtual QCoro::Task<ApiReply> post(QString path, QByteArray jsonBody) = 0;
+    virtual QByteArray token() const = 0;
 };
 
 // Turns an error body (RFC 9457 problem+json or anything else) into one readable sentence.

@@ -22,6 +22,12 @@ QCoro::Task<ApiReply> FakeApiClient::get(QString path)
     co_return *it;
 }
 
+QCoro::Task<ApiReply> FakeApiClient::post(QString path, QByteArray jsonBody)
+{
+    m_posted.append({path, jsonBody});
+    co_return co_await get(path);
+}
+
 void FakeApiClient::setReply(const QString &path, ApiReply reply)
 {
     m_replies.insert(path, std::move(reply));

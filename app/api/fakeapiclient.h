@@ -16,16 +16,19 @@ public:
     void setEndpoint(const QUrl &baseUrl, const QByteArray &token) override;
     QUrl baseUrl() const override { return m_baseUrl; }
     QCoro::Task<ApiReply> get(QString path) override;
+    QCoro::Task<ApiReply> post(QString path, QByteArray jsonBody) override;
 
     void setReply(const QString &path, ApiReply reply);
     void setReplyFromFile(const QString &path, const QString &jsonFile);
     void setUnreachable(bool unreachable) { m_unreachable = unreachable; }
     QStringList requestedPaths() const { return m_requested; }
-    QByteArray token() const { return m_token; }
+    QByteArray token() const override { return m_token; }
+    QList<std::pair<QString, QByteArray>> posted() const { return m_posted; }
 
 private:
     QHash<QString, ApiReply> m_replies;
     QStringList m_requested;
+    QList<std::pair<QString, QByteArray>> m_posted;
     QUrl m_baseUrl;
     QByteArray m_token;
     bool m_unreachable = false;

@@ -34,16 +34,38 @@ void HttpApiClient::setEndpoint(const QUrl &baseUrl, const QByteArray &token)
     m_token = token;
 }
 
-QCoro::Task<ApiReply> HttpApiClient::get(QString path)
+QNetworkRequest HttpApiClient::request(const QString &path) const
 {
     QUrl url = m_baseUrl;
-    url.setPath(path);
+    const qsizetype query = path.indexOf(QLatin1Char('?'));
+    url.setPath(query < 0 ? path : path.first(query));
+    if (query >= 0)
+        url.setQuery(path.sliced(query + 1));
     QNetworkRequest request(url);
     request.setTransferTimeout(m_timeoutMs);
     request.setRawHeader("Accept", "application/json, application/problem+json");
     if (!m_token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + m_token);
-    QPointer<QNetworkReply> reply = m_network.get(request);
+    return request;
+}
+
+QCoro::Task<ApiReply> HttpApiClient::get(QString path)
+{
+    QNetworkReply *reply = m_network.get(request(path));
+    co_return co_await finish(reply);
+}
+
+QCoro::Task<ApiReply> HttpApiClient::post(QString path, QByteArray jsonBody)
+{
+    QNetworkRequest r = request(path);
+    r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    QNetworkReply *reply = m_network.post(r, jsonBody);
+    co_return co_await finish(reply);
+}
+
+QCoro::Task<ApiReply> HttpApiClient::finish(QNetworkReply *rawReply)
+{
+    QPointer<QNetworkReply> reply = rawReply;
     co_await reply.get();
     ApiReply result;
     if (!reply) {

@@ -15,10 +15,15 @@ public:
     void setEndpoint(const QUrl &baseUrl, const QByteArray &token) override;
     QUrl baseUrl() const override { return m_baseUrl; }
     QCoro::Task<ApiReply> get(QString path) override;
+    QCoro::Task<ApiReply> post(QString path, QByteArray jsonBody) override;
+    QByteArray token() const override { return m_token; }
 
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
 
 private:
+    QCoro::Task<ApiReply> finish(QNetworkReply *reply);
+    QNetworkRequest request(const QString &path) const;
+
     QNetworkAccessManager m_network; // one long-lived manager for the thread
     QUrl m_baseUrl;
     QByteArray m_token;

@@ -23,6 +23,15 @@ Console::Console(Options options, ApiClient *api, QObject *parent)
                         : m_options.dataDir;
     m_localStack = std::make_unique<LocalStack>(stack);
     m_connection = std::make_unique<BackendConnection>(api, m_options.connection);
+    m_realtime = std::make_unique<RealtimeClient>();
+    m_events = std::make_unique<EventsController>(api, m_realtime.get());
+    // Live views share one realtime connection, opened once the backend answers.
+    connect(m_connection.get(), &BackendConnection::stateChanged, this, [this, api] {
+        if (m_connection->state() == BackendConnection::State::Connected) {
+            m_realtime->setEndpoint(m_connection->url(), api->token());
+            m_events->refreshTopics();
+        }
+    });
     connect(m_localStack.get(), &LocalStack::ready, m_connection.get(), &BackendConnection::attach);
     connect(m_localStack.get(), &LocalStack::stopped, m_connection.get(), &BackendConnection::detach);
 }

@@ -4,11 +4,14 @@
 #include "backendconnection.h"
 #include "navigationmodel.h"
 
+#include "events/eventscontroller.h"
 #include "localstack/localstack.h"
 
 #include <QObject>
 #include <QQmlEngine>
 #include <QTranslator>
+
+#include "api/realtimeclient.h"
 
 #include <memory>
 
@@ -25,6 +28,7 @@ class Console : public QObject
     Q_PROPERTY(Meshdeck::Console::LocalStack *localStack READ localStack CONSTANT)
     Q_PROPERTY(Meshdeck::Console::BackendConnection *connection READ connection CONSTANT)
     Q_PROPERTY(Meshdeck::Console::NavigationModel *navigation READ navigation CONSTANT)
+    Q_PROPERTY(Meshdeck::Console::EventsController *events READ events CONSTANT)
     Q_PROPERTY(bool localMode READ isLocalMode CONSTANT)
     Q_PROPERTY(QString version READ version CONSTANT)
 public:
@@ -47,6 +51,7 @@ public:
     LocalStack *localStack() { return m_localStack.get(); }
     BackendConnection *connection() { return m_connection.get(); }
     NavigationModel *navigation() { return &m_navigation; }
+    EventsController *events() { return m_events.get(); }
     bool isLocalMode() const { return m_options.attachUrl.isEmpty(); }
     QString version() const;
 
@@ -62,6 +67,8 @@ private:
     NavigationModel m_navigation;
     std::unique_ptr<LocalStack> m_localStack;
     std::unique_ptr<BackendConnection> m_connection;
+    std::unique_ptr<RealtimeClient> m_realtime;
+    std::unique_ptr<EventsController> m_events;
     std::unique_ptr<QTranslator> m_translator;
 };
 

@@ -8,7 +8,7 @@ NavigationModel::NavigationModel(QObject *parent)
           {QStringLiteral("overview"), QT_TR_NOOP("Overview"), true, QStringLiteral("system")},
           {QStringLiteral("services"), QT_TR_NOOP("Services"), false, QStringLiteral("registry")},
           {QStringLiteral("gateway"), QT_TR_NOOP("Gateway"), false, QStringLiteral("gateway")},
-          {QStringLiteral("events"), QT_TR_NOOP("Events"), false, QStringLiteral("events")},
+          {QStringLiteral("events"), QT_TR_NOOP("Events"), true, QStringLiteral("events")},
           {QStringLiteral("deployments"), QT_TR_NOOP("Deployments"), false, QStringLiteral("sites")},
           {QStringLiteral("chat"), QT_TR_NOOP("Chat"), false, QStringLiteral("chat")},
           {QStringLiteral("access"), QT_TR_NOOP("Access"), false, QStringLiteral("auth")},

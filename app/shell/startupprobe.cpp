@@ -56,11 +56,12 @@ qint64 residentBytes()
 } // namespace
 
 StartupProbe::StartupProbe(Console *console, QQuickWindow *window, QString screenshotPath, int timeoutMs,
-                           const QElapsedTimer &sinceLaunch, QObject *parent)
+                           const QElapsedTimer &sinceLaunch, QString waitText, QObject *parent)
     : QObject(parent)
     , m_console(console)
     , m_window(window)
     , m_path(std::move(screenshotPath))
+    , m_waitText(std::move(waitText))
     , m_sinceLaunch(sinceLaunch)
 {
     connect(window, &QQuickWindow::frameSwapped, this, &StartupProbe::check);
@@ -95,8 +96,23 @@ void StartupProbe::check()
         });
         return;
     }
-    if (m_settled && sender() == m_window)
-        finish(true, {});
+    if (!m_settled || sender() != m_window)
+        return;
+    if (!m_waitText.isEmpty()) {
+        QJsonArray texts;
+        collectVisibleTexts(m_window->contentItem(), texts);
+        const bool shown = std::any_of(texts.cbegin(), texts.cend(), [this](const QJsonValue &t) {
+            return t.toString().contains(m_waitText);
+        });
+        if (!shown) {
+            QTimer::singleShot(100, m_window, [w = m_window] {
+                if (w)
+                    w->update();
+            });
+            return;
+        }
+    }
+    finish(true, {});
 }
 
 void StartupProbe::finish(bool ok, const QString &reason)

@@ -19,7 +19,7 @@ class StartupProbe : public QObject
     Q_OBJECT
 public:
     StartupProbe(Console *console, QQuickWindow *window, QString screenshotPath, int timeoutMs,
-                 const QElapsedTimer &sinceLaunch, QObject *parent = nullptr);
+                 const QElapsedTimer &sinceLaunch, QString waitText = {}, QObject *parent = nullptr);
 
 private:
     void check();
@@ -28,6 +28,7 @@ private:
     Console *m_console;
     QPointer<QQuickWindow> m_window;
     QString m_path;
+    QString m_waitText;
     QTimer m_timeout;
     const QElapsedTimer &m_sinceLaunch;
     qint64 m_firstFrameMs = -1;

@@ -36,6 +36,7 @@ ApplicationWindow {
                 switch (Console.navigation.currentPage) {
                 case "overview": return overviewPage
                 case "localstack": return localStackPage
+                case "events": return eventsPage
                 case "settings": return settingsPage
                 default: return unavailablePage
                 }
@@ -52,6 +53,10 @@ ApplicationWindow {
     Component {
         id: localStackPage
         LocalStackPage {}
+    }
+    Component {
+        id: eventsPage
+        EventsPage {}
     }
     Component {
         id: settingsPage

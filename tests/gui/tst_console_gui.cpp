@@ -204,6 +204,58 @@ private Q_SLOTS:
         QVERIFY(visibleTexts(run.report).contains(QStringLiteral("Overview")));
     }
 
+    void theEventsPageShowsAPublishedEventLive()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        auto post = [&backend](const QByteArray &path, const QByteArray &body) {
+            RawHttp c;
+            if (!c.connectTo(backend.port()))
+                return 0;
+            c.send("POST " + path + " HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + backend.token() +
+                   "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+            return c.read().status;
+        };
+        QCOMPARE(post("/v1/events/topics", "{\"name\":\"orders\"}"), 201);
+        QCOMPARE(post("/v1/events/topics/orders/events",
+                      "{\"events\":[{\"type\":\"order.created\",\"data\":{\"n\":1}}]}"),
+                 201);
+
+        QTemporaryDir home;
+        const QString shot = QDir(QStringLiteral(MESHDECK_SCREENSHOT_DIR))
+                                 .absoluteFilePath(QStringLiteral("events-light-en.png"));
+        QProcess console;
+        console.setProcessEnvironment(offscreenEnvironment(home.path()));
+        console.start(binary(QStringLiteral("meshdeck")),
+                      {QStringLiteral("--attach"), backend.url().toString(), QStringLiteral("--token-file"),
+                       backend.tokenFile(), QStringLiteral("--page"), QStringLiteral("events"),
+                       QStringLiteral("--events-topic"), QStringLiteral("orders"),
+                       QStringLiteral("--screenshot"), shot, QStringLiteral("--probe-wait-text"),
+                       QStringLiteral("live-marker-7"), QStringLiteral("--probe-timeout-ms"),
+                       QStringLiteral("30000")});
+        QVERIFY(console.waitForStarted());
+        // Publish only once the console has had time to attach and subscribe: what it shows then
+        // arrived live, over the realtime channel.
+        QTest::qWait(1500);
+        QCOMPARE(post("/v1/events/topics/orders/events", "{\"events\":[{\"type\":\"order.paid\",\"key\":\"o-"
+                                                         "7\",\"data\":{\"marker\":\"live-marker-7\"}}]}"),
+                 201);
+        QVERIFY2(console.waitForFinished(30'000), "the console never showed the live event");
+        QCOMPARE(console.exitCode(), 0);
+        const QJsonObject report =
+            QJsonDocument::fromJson(console.readAllStandardOutput().trimmed().split('\n').constLast())
+                .object();
+        const QStringList texts = visibleTexts(report);
+        QVERIFY(texts.contains(QStringLiteral("order.paid")));
+        QVERIFY(texts.contains(QStringLiteral("order.created"))); // the recent history came first
+        QVERIFY(texts.contains(QStringLiteral("Live")));
+        QVERIFY(std::any_of(texts.cbegin(), texts.cend(),
+                            [](const QString &t) { return t.contains(QStringLiteral("live-marker-7")); }));
+        const QImage image(shot);
+        QVERIFY(!image.isNull());
+        QVERIFY(analyse(image).contentDistinct > 20);
+    }
+
     void theBackendDiesWithAKilledConsole()
     {
         QTemporaryDir home;

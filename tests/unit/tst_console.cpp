@@ -1,6 +1,8 @@
 #include "testing.h"
 
 #include "api/fakeapiclient.h"
+#include "events/eventtailmodel.h"
+#include "events/topicsmodel.h"
 #include "localstack/localstack.h"
 #include "localstack/logmodel.h"
 #include "shell/appsettings.h"
@@ -9,6 +11,8 @@
 
 #include <QAbstractItemModelTester>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -44,12 +48,74 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 0);
     }
 
+    void eventTailBatchesKeepsTheNewestAndFilters()
+    {
+        EventTailModel model(100);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        auto event = [](int offset, const QString &type) {
+            return QJsonObject{{QStringLiteral("offset"), offset},
+                               {QStringLiteral("type"), type},
+                               {QStringLiteral("time"), QStringLiteral("2026-11-21T10:00:00.000Z")},
+                               {QStringLiteral("data"), QJsonObject{{QStringLiteral("n"), offset}}}};
+        };
+        for (int i = 0; i < 250; ++i)
+            model.append(event(i, i % 2 ? QStringLiteral("order.paid") : QStringLiteral("order.created")));
+        QCOMPARE(model.rowCount(), 0); // nothing until the batch is flushed
+        QTRY_COMPARE(model.rowCount(), 100);
+        QCOMPARE(inserted.count(), 1); // 250 arrivals, one insertion
+        QCOMPARE(model.data(model.index(0), EventTailModel::OffsetRole).toInt(), 150); // the newest 100
+        QCOMPARE(model.data(model.index(99), EventTailModel::OffsetRole).toInt(), 249);
+        QCOMPARE(model.received(), 250);
+        QVERIFY(model.data(model.index(0), EventTailModel::PreviewRole)
+                    .toString()
+                    .contains(QStringLiteral("\"n\":150")));
+
+        model.setFilterText(QStringLiteral("paid"));
+        QCOMPARE(model.rowCount(), 50);
+        model.append(event(250, QStringLiteral("order.created")));
+        model.append(event(251, QStringLiteral("order.paid")));
+        model.flush();
+        QCOMPARE(model.rowCount(), 50); // one matching arrival in, the oldest matching row out
+        QCOMPARE(model.data(model.index(49), EventTailModel::OffsetRole).toInt(), 251);
+        model.setFilterText({});
+        QCOMPARE(model.rowCount(), 100);
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void topicsModelShowsWhatTheBackendSaid()
+    {
+        TopicsModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setTopics(QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("audit")},
+                                               {QStringLiteral("events"), 3},
+                                               {QStringLiteral("bytes"), 2048},
+                                               {QStringLiteral("headOffset"), 3},
+                                               {QStringLiteral("ratePerSecond"), 0.5},
+                                               {QStringLiteral("retention"),
+                                                QJsonObject{{QStringLiteral("maxAgeSeconds"), 7776000}}}},
+                                   QJsonObject{{QStringLiteral("name"), QStringLiteral("orders")},
+                                               {QStringLiteral("headOffset"), 42}}});
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.indexOf(QStringLiteral("orders")), 1);
+        QCOMPARE(model.headOffset(QStringLiteral("orders")), 42);
+        QCOMPARE(model.data(model.index(0), TopicsModel::RetentionRole).toString(),
+                 QStringLiteral("90 day(s)"));
+        QCOMPARE(model.data(model.index(1), TopicsModel::RetentionRole).toString(),
+                 QStringLiteral("forever"));
+    }
+
     void navigationModelListsEveryPageAndWhichHaveABackend()
     {
         NavigationModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(model.rowCount(), 9);
         QCOMPARE(model.indexOf(QStringLiteral("overview")), 0);
+        QCOMPARE(
+            model.data(model.index(model.indexOf(QStringLiteral("events"))), NavigationModel::AvailableRole)
+                .toBool(),
+            true);
         QCOMPARE(model.data(model.index(0), NavigationModel::AvailableRole).toBool(), true);
         const int services = model.indexOf(QStringLiteral("services"));
         QCOMPARE(model.data(model.index(services), NavigationModel::AvailableRole).toBool(), false);

@@ -1,0 +1,101 @@
+#include "realtimeclient.h"
+
+#include <QJsonDocument>
+#include <QNetworkRequest>
+
+namespace Meshdeck::Console {
+
+RealtimeClient::RealtimeClient(QObject *parent)
+    : QObject(parent)
+{
+    m_retry.setSingleShot(true);
+    connect(&m_retry, &QTimer::timeout, this, &RealtimeClient::open);
+    connect(&m_socket, &QWebSocket::textMessageReceived, this, &RealtimeClient::onText);
+    connect(&m_socket, &QWebSocket::disconnected, this, [this] {
+        if (m_connected) {
+            m_connected = false;
+            Q_EMIT connectedChanged();
+        }
+        if (m_url.isValid()) {
+            m_retryMs = m_retryMs == 0 ? 500 : qMin(m_retryMs * 2, 15'000);
+            m_retry.start(m_retryMs);
+        }
+    });
+}
+
+void RealtimeClient::setEndpoint(const QUrl &httpBaseUrl, const QByteArray &token)
+{
+    QUrl url = httpBaseUrl;
+    url.setScheme(httpBaseUrl.scheme() == QLatin1String("https") ? QStringLiteral("wss")
+                                                                 : QStringLiteral("ws"));
+    url.setPath(QStringLiteral("/v1/realtime"));
+    if (url == m_url && token == m_token)
+        return;
+    m_url = url;
+    m_token = token;
+    m_retryMs = 0;
+    m_socket.abort();
+    open();
+}
+
+void RealtimeClient::open()
+{
+    if (!m_url.isValid() || m_socket.state() != QAbstractSocket::UnconnectedState)
+        return;
+    QNetworkRequest request(m_url);
+    request.setRawHeader("Authorization", "Bearer " + m_token);
+    m_socket.open(request);
+}
+
+void RealtimeClient::subscribe(const QString &channel, qint64 fromOffset)
+{
+    m_channels.insert(channel, fromOffset);
+    if (m_connected)
+        sendSubscribe(channel);
+}
+
+void RealtimeClient::unsubscribe(const QString &channel)
+{
+    if (m_channels.remove(channel) && m_connected)
+        m_socket.sendTextMessage(QString::fromUtf8(
+            QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("unsubscribe")},
+                                      {QStringLiteral("channel"), channel}})
+                .toJson(QJsonDocument::Compact)));
+}
+
+void RealtimeClient::sendSubscribe(const QString &channel)
+{
+    QJsonObject message{{QStringLiteral("type"), QStringLiteral("subscribe")},
+                        {QStringLiteral("channel"), channel}};
+    const qint64 from = m_channels.value(channel, -1);
+    if (from >= 0)
+        message.insert(QStringLiteral("fromOffset"), from);
+    m_socket.sendTextMessage(QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
+}
+
+void RealtimeClient::onText(const QString &text)
+{
+    const QJsonObject message = QJsonDocument::fromJson(text.toUtf8()).object();
+    const QString type = message.value(QStringLiteral("type")).toString();
+    const QString channel = message.value(QStringLiteral("channel")).toString();
+    if (type == QLatin1String("welcome")) {
+        m_retryMs = 0;
+        m_connected = true;
+        Q_EMIT connectedChanged();
+        for (auto it = m_channels.cbegin(); it != m_channels.cend(); ++it)
+            sendSubscribe(it.key());
+    } else if (type == QLatin1String("event")) {
+        if (!m_channels.contains(channel))
+            return;
+        const QJsonObject e = message.value(QStringLiteral("event")).toObject();
+        m_channels[channel] = e.value(QStringLiteral("offset")).toInteger() + 1; // resume point
+        Q_EMIT event(channel, e);
+    } else if (type == QLatin1String("subscribed")) {
+        Q_EMIT subscribed(channel, message.value(QStringLiteral("fromOffset")).toInteger(),
+                          message.value(QStringLiteral("headOffset")).toInteger());
+    } else if (type == QLatin1String("error") || type == QLatin1String("overflow")) {
+        Q_EMIT problem(channel, message.value(QStringLiteral("reason")).toString());
+    }
+}
+
+} // namespace Meshdeck::Console

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+#include <QTimer>
+#include <QUrl>
+#include <QWebSocket>
+
+namespace Meshdeck::Console {
+
+// The console's connection to /v1/realtime: one WebSocket for every live view. It reconnects with
+// backoff and resubscribes each channel from the offset after the last event it delivered, so a
+// view resumes where it stopped, with no gap and no duplicate.
+class RealtimeClient : public QObject
+{
+    Q_OBJECT
+public:
+    explicit RealtimeClient(QObject *parent = nullptr);
+
+    void setEndpoint(const QUrl &httpBaseUrl, const QByteArray &token);
+    void subscribe(const QString &channel, qint64 fromOffset = -1);
+    void unsubscribe(const QString &channel);
+    bool isConnected() const { return m_connected; }
+
+Q_SIGNALS:
+    void event(const QString &channel, const QJsonObject &event);
+    void subscribed(const QString &channel, qint64 fromOffset, qint64 headOffset);
+    void problem(const QString &channel, const QString &reason);
+    void connectedChanged();
+
+private:
+    void open();
+    void onText(const QString &text);
+    void sendSubscribe(const QString &channel);
+
+    QWebSocket m_socket;
+    QUrl m_url;
+    QByteArray m_token;
+    QHash<QString, qint64> m_channels; // channel -> next offset to ask for (-1: latest)
+    QTimer m_retry;
+    int m_retryMs = 0;
+    bool m_connected = false;
+};
+
+} // namespace Meshdeck::Console

@@ -1,0 +1,135 @@
+#include "eventscontroller.h"
+
+#include "api/apiclient.h"
+#include "api/realtimeclient.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPointer>
+
+namespace Meshdeck::Console {
+
+namespace {
+QString channelOf(const QString &topic)
+{
+    return QStringLiteral("events.") + topic;
+}
+} // namespace
+
+EventsController::EventsController(ApiClient *api, RealtimeClient *realtime, QObject *parent)
+    : QObject(parent)
+    , m_api(api)
+    , m_realtime(realtime)
+{
+    connect(m_realtime, &RealtimeClient::event, this,
+            [this](const QString &channel, const QJsonObject &event) {
+                if (channel == channelOf(m_selected))
+                    m_tail.append(event);
+            });
+    connect(m_realtime, &RealtimeClient::problem, this,
+            [this](const QString &channel, const QString &reason) {
+                if (channel.isEmpty() || channel == channelOf(m_selected))
+                    setError(reason);
+            });
+    connect(m_realtime, &RealtimeClient::connectedChanged, this, &EventsController::liveChanged);
+}
+
+bool EventsController::isLive() const
+{
+    return m_realtime->isConnected() && !m_selected.isEmpty();
+}
+
+void EventsController::setError(const QString &error)
+{
+    if (error == m_error)
+        return;
+    m_error = error;
+    Q_EMIT errorChanged();
+}
+
+void EventsController::refreshTopics()
+{
+    QCoro::connect(loadTopics(), this, [] {});
+}
+
+QCoro::Task<void> EventsController::loadTopics()
+{
+    QPointer<EventsController> self(this);
+    m_loading = true;
+    Q_EMIT loadingChanged();
+    const ApiReply reply = co_await m_api->get(QStringLiteral("/v1/events/topics"));
+    if (!self)
+        co_return;
+    m_loading = false;
+    Q_EMIT loadingChanged();
+    if (!reply.ok()) {
+        setError(reply.error);
+        co_return;
+    }
+    setError({});
+    m_topics.setTopics(reply.json.object().value(QStringLiteral("topics")).toArray());
+    if (m_selected.isEmpty() && m_topics.rowCount() > 0) {
+        const QString first = m_topics.data(m_topics.index(0), TopicsModel::NameRole).toString();
+        selectTopic(m_topics.indexOf(m_preferred) >= 0 ? m_preferred : first);
+    }
+}
+
+void EventsController::selectTopic(const QString &topic)
+{
+    if (topic == m_selected)
+        return;
+    if (!m_selected.isEmpty())
+        m_realtime->unsubscribe(channelOf(m_selected));
+    m_selected = topic;
+    m_tail.clear();
+    setError({});
+    if (!topic.isEmpty()) {
+        // Recent history first, then live: a tail shows what just happened.
+        const qint64 head = m_topics.headOffset(topic);
+        m_realtime->subscribe(channelOf(topic), qMax<qint64>(0, head - RecentHistory));
+    }
+    Q_EMIT selectedTopicChanged();
+    Q_EMIT liveChanged();
+}
+
+void EventsController::publishTestEvent(const QString &type, const QString &jsonData)
+{
+    if (m_selected.isEmpty()) {
+        Q_EMIT published(false, tr("Select a topic first."));
+        return;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument data = QJsonDocument::fromJson(
+        QStringLiteral("[%1]").arg(jsonData.isEmpty() ? QStringLiteral("{}") : jsonData).toUtf8(),
+        &parseError);
+    if (parseError.error != QJsonParseError::NoError || type.trimmed().isEmpty()) {
+        Q_EMIT published(false, type.trimmed().isEmpty()
+                                    ? tr("Give the event a type, such as test.ping.")
+                                    : tr("The data is not valid JSON: %1.").arg(parseError.errorString()));
+        return;
+    }
+    const QJsonObject event{{QStringLiteral("type"), type.trimmed()},
+                            {QStringLiteral("data"), data.array().at(0)}};
+    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("events"), QJsonArray{event}}})
+                                .toJson(QJsonDocument::Compact);
+    QCoro::connect(publish(m_selected, body), this, [] {});
+}
+
+QCoro::Task<void> EventsController::publish(QString topic, QByteArray body)
+{
+    QPointer<EventsController> self(this);
+    const ApiReply reply =
+        co_await m_api->post(QStringLiteral("/v1/events/topics/%1/events").arg(topic), body);
+    if (!self)
+        co_return;
+    if (!reply.ok()) {
+        Q_EMIT published(false, reply.error);
+        co_return;
+    }
+    const QJsonArray offsets = reply.json.object().value(QStringLiteral("offsets")).toArray();
+    Q_EMIT published(true,
+                     tr("Published at offset %1.").arg(offsets.isEmpty() ? -1 : offsets.at(0).toInteger()));
+}
+
+} // namespace Meshdeck::Console

@@ -1,0 +1,157 @@
+#include "eventtailmodel.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace Meshdeck::Console {
+
+EventTailModel::EventTailModel(int capacity, QObject *parent)
+    : QAbstractListModel(parent)
+    , m_capacity(qMax(1, capacity))
+{
+    m_flushTimer.setInterval(50);
+    m_flushTimer.setSingleShot(true);
+    connect(&m_flushTimer, &QTimer::timeout, this, &EventTailModel::flush);
+}
+
+int EventTailModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_visible.size());
+}
+
+QVariant EventTailModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row &row = *m_visible[size_t(index.row())];
+    switch (role) {
+    case OffsetRole:
+        return row.offset;
+    case TimeRole:
+        return row.time;
+    case TypeRole:
+        return row.type;
+    case KeyRole:
+        return row.key;
+    case Qt::DisplayRole:
+    case PreviewRole:
+        return row.preview;
+    case JsonRole:
+        return row.json;
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> EventTailModel::roleNames() const
+{
+    return {{OffsetRole, "offset"}, {TimeRole, "time"},       {TypeRole, "type"},
+            {KeyRole, "key"},       {PreviewRole, "preview"}, {JsonRole, "json"}};
+}
+
+void EventTailModel::append(const QJsonObject &event)
+{
+    ++m_received;
+    const QJsonValue data = event.value(QStringLiteral("data"));
+    QString preview =
+        data.isObject()  ? QString::fromUtf8(QJsonDocument(data.toObject()).toJson(QJsonDocument::Compact))
+        : data.isArray() ? QString::fromUtf8(QJsonDocument(data.toArray()).toJson(QJsonDocument::Compact))
+                         : data.toVariant().toString();
+    if (preview.size() > 240)
+        preview = preview.left(240) + QStringLiteral("…");
+    const QDateTime time =
+        QDateTime::fromString(event.value(QStringLiteral("time")).toString(), Qt::ISODateWithMs);
+    m_pending.push_back(Row{event.value(QStringLiteral("offset")).toInteger(),
+                            time.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")),
+                            event.value(QStringLiteral("type")).toString(),
+                            event.value(QStringLiteral("key")).toString(), preview,
+                            QString::fromUtf8(QJsonDocument(event).toJson(QJsonDocument::Indented))});
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void EventTailModel::flush()
+{
+    if (m_pending.empty())
+        return;
+    std::vector<Row> incoming;
+    incoming.swap(m_pending);
+    if (incoming.size() > size_t(m_capacity))
+        incoming.erase(incoming.begin(), incoming.end() - m_capacity);
+    // Make room: the oldest rows go, in one removal.
+    const size_t overflow = m_all.size() + incoming.size() > size_t(m_capacity)
+                                ? m_all.size() + incoming.size() - size_t(m_capacity)
+                                : 0;
+    if (overflow > 0) {
+        size_t visibleGone = 0;
+        for (size_t i = 0; i < overflow; ++i) {
+            if (visibleGone < m_visible.size() && m_visible[visibleGone] == &m_all[i])
+                ++visibleGone;
+        }
+        if (visibleGone > 0) {
+            beginRemoveRows({}, 0, int(visibleGone) - 1);
+            m_visible.erase(m_visible.begin(), m_visible.begin() + long(visibleGone));
+            m_all.erase(m_all.begin(), m_all.begin() + long(overflow));
+            endRemoveRows();
+        } else {
+            m_all.erase(m_all.begin(), m_all.begin() + long(overflow));
+        }
+    }
+    std::vector<const Row *> added;
+    for (Row &row : incoming) {
+        m_all.push_back(std::move(row));
+        if (matches(m_all.back()))
+            added.push_back(&m_all.back());
+    }
+    if (!added.empty()) {
+        const int first = int(m_visible.size());
+        beginInsertRows({}, first, first + int(added.size()) - 1);
+        m_visible.insert(m_visible.end(), added.begin(), added.end());
+        endInsertRows();
+    }
+    Q_EMIT countChanged();
+}
+
+bool EventTailModel::matches(const Row &row) const
+{
+    if (m_filter.isEmpty())
+        return true;
+    return row.type.contains(m_filter, Qt::CaseInsensitive) ||
+           row.key.contains(m_filter, Qt::CaseInsensitive) ||
+           row.json.contains(m_filter, Qt::CaseInsensitive);
+}
+
+void EventTailModel::rebuild()
+{
+    beginResetModel();
+    m_visible.clear();
+    for (const Row &row : m_all) {
+        if (matches(row))
+            m_visible.push_back(&row);
+    }
+    endResetModel();
+    Q_EMIT countChanged();
+}
+
+void EventTailModel::setFilterText(const QString &text)
+{
+    if (text == m_filter)
+        return;
+    m_filter = text;
+    Q_EMIT filterTextChanged();
+    rebuild();
+}
+
+void EventTailModel::clear()
+{
+    m_pending.clear();
+    beginResetModel();
+    m_visible.clear();
+    m_all.clear();
+    endResetModel();
+    m_received = 0;
+    Q_EMIT countChanged();
+}
+
+} // namespace Meshdeck::Console

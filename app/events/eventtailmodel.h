@@ -1,0 +1,65 @@
+#pragma once
+
+#include <QAbstractListModel>
+#include <QJsonObject>
+#include <QQmlEngine>
+#include <QTimer>
+
+#include <deque>
+
+namespace Meshdeck::Console {
+
+// The live tail of one topic. Arriving events are buffered and inserted in one batch per 50 ms,
+// so thousands per second do not stall the UI; at most `capacity` rows are kept (oldest go).
+// A filter keeps rows whose type, key or payload contains the text.
+class EventTailModel : public QAbstractListModel
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("Use Console.events.tail")
+    Q_PROPERTY(QString filterText READ filterText WRITE setFilterText NOTIFY filterTextChanged)
+    Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
+    Q_PROPERTY(qint64 received READ received NOTIFY countChanged)
+public:
+    enum Role { OffsetRole = Qt::UserRole + 1, TimeRole, TypeRole, KeyRole, PreviewRole, JsonRole };
+    Q_ENUM(Role)
+
+    explicit EventTailModel(int capacity = 10'000, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    void append(const QJsonObject &event);
+    void flush(); // inserts what is buffered now (the timer does this every 50 ms)
+    Q_INVOKABLE void clear();
+    QString filterText() const { return m_filter; }
+    void setFilterText(const QString &text);
+    qint64 received() const { return m_received; }
+
+Q_SIGNALS:
+    void filterTextChanged();
+    void countChanged();
+
+private:
+    struct Row {
+        qint64 offset;
+        QString time;
+        QString type;
+        QString key;
+        QString preview;
+        QString json;
+    };
+    bool matches(const Row &row) const;
+    void rebuild();
+
+    int m_capacity;
+    std::deque<Row> m_all;
+    std::vector<const Row *> m_visible;
+    std::vector<Row> m_pending;
+    QTimer m_flushTimer;
+    QString m_filter;
+    qint64 m_received = 0;
+};
+
+} // namespace Meshdeck::Console

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QAbstractListModel>
+#include <QJsonArray>
+#include <QQmlEngine>
+
+namespace Meshdeck::Console {
+
+// The topics of the attached backend with their size, head offset and publish rate.
+class TopicsModel : public QAbstractListModel
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("Use Console.events.topics")
+public:
+    enum Role {
+        NameRole = Qt::UserRole + 1,
+        EventsRole,
+        BytesRole,
+        RateRole,
+        HeadOffsetRole,
+        RetentionRole,
+        SystemRole
+    };
+    Q_ENUM(Role)
+
+    using QAbstractListModel::QAbstractListModel;
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    void setTopics(const QJsonArray &topics);
+    Q_INVOKABLE int indexOf(const QString &name) const;
+    qint64 headOffset(const QString &name) const;
+
+private:
+    QJsonArray m_topics;
+};
+
+} // namespace Meshdeck::Console

@@ -1,0 +1,354 @@
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Meshdeck.Core
+import Meshdeck.Theme
+
+// Topics, and the live tail of the selected one: recent history, then every new event as it is
+// committed. Follow mode pauses when scrolled up and counts what arrived meanwhile.
+ColumnLayout {
+    id: page
+    readonly property EventsController events: Console.events
+    property int selectedRow: -1
+
+    objectName: "eventsPage"
+    spacing: Theme.spacing
+
+    PageHeader {
+        Layout.margins: Theme.spacing * 2
+        Layout.bottomMargin: 0
+        title: qsTr("Events")
+        subtitle: page.events.selectedTopic.length > 0
+                  ? qsTr("Live tail of %1").arg(page.events.selectedTopic) : qsTr("Topics and their live tails")
+    }
+
+    Label {
+        visible: page.events.error.length > 0
+        text: page.events.error
+        color: Theme.critical
+        wrapMode: Text.WordWrap
+        Layout.fillWidth: true
+        Layout.leftMargin: Theme.spacing * 2
+        Layout.rightMargin: Theme.spacing * 2
+    }
+
+    RowLayout {
+        Layout.fillWidth: true
+        Layout.fillHeight: true
+        Layout.margins: Theme.spacing * 2
+        Layout.topMargin: 0
+        spacing: Theme.spacing
+
+        // Topics
+        Rectangle {
+            Layout.preferredWidth: 260
+            Layout.fillHeight: true
+            color: Theme.surface
+            border.color: Theme.border
+            radius: Theme.radius
+
+            ColumnLayout {
+                anchors.fill: parent
+                anchors.margins: 8
+                spacing: 4
+
+                RowLayout {
+                    Label {
+                        text: qsTr("Topics")
+                        font.bold: true
+                        color: Theme.text
+                        Layout.fillWidth: true
+                    }
+                    Button {
+                        text: qsTr("Refresh")
+                        flat: true
+                        onClicked: page.events.refreshTopics()
+                    }
+                }
+                ListView {
+                    id: topicList
+                    objectName: "topicList"
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    clip: true
+                    model: page.events.topics
+                    currentIndex: page.events.topics.indexOf(page.events.selectedTopic)
+
+                    delegate: ItemDelegate {
+                        id: topicEntry
+                        required property int index
+                        required property string name
+                        required property int events
+                        required property string size
+                        required property real rate
+                        required property string retention
+
+                        width: topicList.width
+                        highlighted: ListView.isCurrentItem
+                        onClicked: page.events.selectedTopic = name
+                        background: Rectangle {
+                            color: topicEntry.highlighted ? Theme.selection : "transparent"
+                        }
+                        contentItem: ColumnLayout {
+                            spacing: 0
+                            Label {
+                                text: topicEntry.name
+                                color: Theme.text
+                                font.bold: topicEntry.highlighted
+                            }
+                            Label {
+                                text: qsTr("%1 events · %2 · %3/s · kept %4")
+                                      .arg(topicEntry.events).arg(topicEntry.size)
+                                      .arg(topicEntry.rate.toFixed(1)).arg(topicEntry.retention)
+                                color: Theme.mutedText
+                                font.pixelSize: 11
+                            }
+                        }
+                    }
+                }
+                Label {
+                    visible: topicList.count === 0 && !page.events.loading
+                    text: qsTr("No topics yet. Create one with POST /v1/events/topics.")
+                    color: Theme.mutedText
+                    wrapMode: Text.WordWrap
+                    Layout.fillWidth: true
+                }
+            }
+        }
+
+        // The tail
+        ColumnLayout {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            spacing: 8
+
+            RowLayout {
+                spacing: 8
+                Rectangle {
+                    width: 8
+                    height: 8
+                    radius: 4
+                    color: page.events.live ? Theme.passing : Theme.idle
+                }
+                Label {
+                    text: page.events.live ? qsTr("Live") : qsTr("Not live")
+                    color: Theme.text
+                }
+                TextField {
+                    id: filterField
+                    objectName: "tailFilter"
+                    placeholderText: qsTr("Filter by type, key or text")
+                    Layout.fillWidth: true
+                    onTextChanged: page.events.tail.filterText = text
+                }
+                Button {
+                    id: followButton
+                    objectName: "followButton"
+                    checkable: true
+                    checked: tailView.following
+                    text: tailView.following ? qsTr("Following") : (tailView.unseen > 0 ? qsTr("%n new", "", tailView.unseen)
+                                                                                         : qsTr("Paused"))
+                    onClicked: {
+                        tailView.following = checked
+                        if (checked) {
+                            tailView.unseen = 0
+                            tailView.positionViewAtEnd()
+                        }
+                    }
+                }
+            }
+
+            RowLayout {
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                spacing: 8
+
+                Rectangle {
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    color: Theme.surface
+                    border.color: Theme.border
+                    radius: Theme.radius
+
+                    ListView {
+                        id: tailView
+                        objectName: "tailView"
+                        property bool following: true
+                        property int unseen: 0
+                        property int lastCount: 0
+
+                        anchors.fill: parent
+                        anchors.margins: 6
+                        clip: true
+                        model: page.events.tail
+                        ScrollBar.vertical: ScrollBar {}
+                        onCountChanged: {
+                            if (following)
+                                positionViewAtEnd()
+                            else if (count > lastCount)
+                                unseen += count - lastCount
+                            lastCount = count
+                        }
+                        onMovementEnded: {
+                            following = atYEnd
+                            if (following)
+                                unseen = 0
+                        }
+
+                        delegate: ItemDelegate {
+                            id: eventRow
+                            required property int index
+                            required property int offset
+                            required property string time
+                            required property string type
+                            required property string key
+                            required property string preview
+                            required property string json
+
+                            width: tailView.width
+                            height: 28
+                            highlighted: page.selectedRow === index
+                            onClicked: {
+                                page.selectedRow = index
+                                inspector.text = json
+                            }
+                            background: Rectangle {
+                                color: eventRow.highlighted ? Theme.selection : "transparent"
+                            }
+                            contentItem: RowLayout {
+                                spacing: 10
+                                Label {
+                                    text: "#" + eventRow.offset
+                                    color: Theme.mutedText
+                                    font.family: Theme.monospace
+                                    Layout.preferredWidth: 56
+                                }
+                                Label {
+                                    text: eventRow.time
+                                    color: Theme.mutedText
+                                    font.family: Theme.monospace
+                                    Layout.preferredWidth: 100
+                                }
+                                Label {
+                                    text: eventRow.type
+                                    color: Theme.accent
+                                    elide: Text.ElideRight
+                                    Layout.preferredWidth: 170
+                                }
+                                Label {
+                                    text: eventRow.key
+                                    color: Theme.text
+                                    elide: Text.ElideRight
+                                    Layout.preferredWidth: 90
+                                }
+                                Label {
+                                    text: eventRow.preview
+                                    textFormat: Text.PlainText
+                                    color: Theme.text
+                                    font.family: Theme.monospace
+                                    elide: Text.ElideRight
+                                    Layout.fillWidth: true
+                                }
+                            }
+                        }
+                    }
+                    Label {
+                        anchors.centerIn: parent
+                        visible: tailView.count === 0
+                        text: page.events.selectedTopic.length === 0 ? qsTr("Select a topic to tail it.")
+                              : page.events.tail.filterText.length > 0 ? qsTr("No event matches the filter.")
+                              : qsTr("Waiting for events on %1…").arg(page.events.selectedTopic)
+                        color: Theme.mutedText
+                    }
+                }
+
+                // Payload inspector, shown for the selected event
+                Rectangle {
+                    visible: inspector.text.length > 0
+                    Layout.preferredWidth: 340
+                    Layout.fillHeight: true
+                    color: Theme.surface
+                    border.color: Theme.border
+                    radius: Theme.radius
+
+                    ColumnLayout {
+                        anchors.fill: parent
+                        anchors.margins: 8
+                        RowLayout {
+                            Label {
+                                text: qsTr("Event")
+                                font.bold: true
+                                color: Theme.text
+                                Layout.fillWidth: true
+                            }
+                            Button {
+                                text: qsTr("Close")
+                                flat: true
+                                onClicked: {
+                                    inspector.text = ""
+                                    page.selectedRow = -1
+                                }
+                            }
+                            Button {
+                                text: qsTr("Copy")
+                                flat: true
+                                enabled: inspector.text.length > 0
+                                onClicked: {
+                                    inspector.selectAll()
+                                    inspector.copy()
+                                    inspector.deselect()
+                                }
+                            }
+                        }
+                        ScrollView {
+                            Layout.fillWidth: true
+                            Layout.fillHeight: true
+                            TextArea {
+                                id: inspector
+                                objectName: "inspector"
+                                readOnly: true
+                                selectByMouse: true
+                                font.family: Theme.monospace
+                                textFormat: TextEdit.PlainText
+                                placeholderText: qsTr("Select an event to see its payload.")
+                                wrapMode: TextEdit.WrapAnywhere
+                            }
+                        }
+                    }
+                }
+            }
+
+            // Publish a test event
+            RowLayout {
+                spacing: 8
+                TextField {
+                    id: typeField
+                    placeholderText: qsTr("type, e.g. test.ping")
+                    Layout.preferredWidth: 180
+                }
+                TextField {
+                    id: dataField
+                    placeholderText: qsTr("data as JSON, e.g. {\"hello\": \"world\"}")
+                    Layout.fillWidth: true
+                }
+                Button {
+                    text: qsTr("Publish test event")
+                    enabled: page.events.selectedTopic.length > 0
+                    onClicked: page.events.publishTestEvent(typeField.text, dataField.text)
+                }
+                Label {
+                    id: publishResult
+                    color: Theme.mutedText
+                    Connections {
+                        target: page.events
+                        function onPublished(ok: bool, message: string) {
+                            publishResult.text = message
+                            publishResult.color = ok ? Theme.passing : Theme.critical
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -89,7 +89,10 @@ QCoro::Task<int> Backend::start()
         &p.database, &p.metrics, [server = &p.server] { return *server && !(*server)->isDraining(); });
     p.system = system.get();
     p.services.add(std::move(system));
-    auto events = std::make_unique<Events::EventsService>(Events::EventsSettings{}, &p.database);
+    Events::EventsSettings eventsSettings;
+    eventsSettings.webhooks.retryBaseMs = m_settings.webhookRetryBaseMs;
+    eventsSettings.webhooks.maxFailures = m_settings.webhookMaxFailures;
+    auto events = std::make_unique<Events::EventsService>(eventsSettings, &p.database);
     p.events = events.get();
     p.services.add(std::move(events));
     Realtime::RealtimeSettings realtimeSettings;

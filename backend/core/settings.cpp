@@ -69,8 +69,18 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
                                     "A browser origin (e.g. http://localhost:5173) allowed to open realtime "
                                     "WebSockets; repeat for more. Native clients send no origin."),
         QStringLiteral("origin"));
+    const QCommandLineOption webhookRetryBase(
+        QStringLiteral("webhook-retry-base-ms"),
+        QCoreApplication::translate("meshdeckd",
+                                    "First webhook retry delay; doubles per attempt (default: 1000)."),
+        QStringLiteral("ms"));
+    const QCommandLineOption webhookMaxFailures(
+        QStringLiteral("webhook-max-failures"),
+        QCoreApplication::translate("meshdeckd",
+                                    "Failed deliveries in a row before a webhook is disabled (default: 10)."),
+        QStringLiteral("n"));
     parser.addOptions({dataDir, listen, logLevel, threads, headerTimeout, idleTimeout, maxConnections,
-                       shutdownTimeout, allowedOrigin});
+                       shutdownTimeout, allowedOrigin, webhookRetryBase, webhookMaxFailures});
     parser.process(arguments); // exits for --help, --version and unknown options
 
     settings->dataDir = parser.isSet(dataDir)
@@ -110,7 +120,9 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
          {IntOption{threads, &settings->threads}, IntOption{headerTimeout, &settings->limits.headerTimeoutMs},
           IntOption{idleTimeout, &settings->limits.idleTimeoutMs},
           IntOption{maxConnections, &settings->limits.maxConnections},
-          IntOption{shutdownTimeout, &settings->shutdownTimeoutMs}}) {
+          IntOption{shutdownTimeout, &settings->shutdownTimeoutMs},
+          IntOption{webhookRetryBase, &settings->webhookRetryBaseMs},
+          IntOption{webhookMaxFailures, &settings->webhookMaxFailures}}) {
         if (parser.isSet(o.option) && !positiveInt(parser.value(o.option), o.target)) {
             *error = QStringLiteral("--%1 expects a positive whole number; got '%2'")
                          .arg(o.option.names().constFirst(), parser.value(o.option));

@@ -17,7 +17,9 @@ struct BackendSettings {
     Http::Limits limits;
     int shutdownTimeoutMs = 10'000;
     QString logLevel = QStringLiteral("info");
-    QStringList allowedOrigins; // browser origins allowed on the realtime WebSocket
+    QStringList allowedOrigins;     // browser origins allowed on the realtime WebSocket
+    int webhookRetryBaseMs = 1'000; // first webhook retry; doubles per attempt
+    int webhookMaxFailures = 10;    // failed deliveries in a row before a webhook is disabled
 };
 
 // Exit codes a script (or the console) can act on.

@@ -1,6 +1,7 @@
 #include "eventsservice.h"
 
 #include "eventsroutes.h"
+#include "webhooksroutes.h"
 
 #include "storage/database.h"
 
@@ -19,6 +20,8 @@ EventsService::EventsService(EventsSettings settings, Storage::Database *databas
 {
     m_retentionTimer.setInterval(m_settings.retentionIntervalMs);
     connect(&m_retentionTimer, &QTimer::timeout, this, &EventsService::runRetention);
+    m_webhooks = std::make_unique<WebhookDispatcher>(m_settings.webhooks, database);
+    addCommitListener([dispatcher = m_webhooks.get()](const QList<StoredEventPtr> &) { dispatcher->kick(); });
     // Lag over time, for the consumer-group chart.
     m_lagTimer.setInterval(m_settings.lagSampleIntervalMs);
     connect(&m_lagTimer, &QTimer::timeout, this, [this] {
@@ -33,12 +36,15 @@ EventsService::~EventsService() = default;
 
 std::vector<Storage::Migration> EventsService::migrations() const
 {
-    return EventsStore::migrations();
+    std::vector<Storage::Migration> all = EventsStore::migrations();
+    all.push_back(WebhooksStore::migration());
+    return all;
 }
 
 void EventsService::registerRoutes(Http::Router &router)
 {
     EventsRoutes::install(router, this);
+    WebhooksRoutes::install(router, this);
 }
 
 bool EventsService::isSystemTopic(const QString &name)
@@ -58,6 +64,7 @@ QCoro::Task<QString> EventsService::start()
     }
     m_retentionTimer.start();
     m_lagTimer.start();
+    m_webhooks->start();
     co_return QString();
 }
 
@@ -65,6 +72,7 @@ QCoro::Task<void> EventsService::stop()
 {
     m_retentionTimer.stop();
     m_lagTimer.stop();
+    m_webhooks->stop();
     co_return;
 }
 
@@ -280,6 +288,51 @@ QFuture<QList<std::pair<qint64, qint64>>> EventsService::lagHistory(QString topi
 {
     return m_database->run([topic, group, sinceMs](QSqlDatabase &db) {
         return EventsStore::lagHistory(db, topic, group, sinceMs);
+    });
+}
+
+QFuture<std::pair<QString, QString>> EventsService::createWebhook(Webhook webhook)
+{
+    return m_database->run([webhook](QSqlDatabase &db) {
+        QString error;
+        const QString missing = WebhooksStore::create(db, webhook, &error);
+        return std::pair{missing, error};
+    });
+}
+
+QFuture<QList<Webhook>> EventsService::listWebhooks()
+{
+    return m_database->run([](QSqlDatabase &db) { return WebhooksStore::list(db); });
+}
+
+QFuture<std::optional<Webhook>> EventsService::webhook(QString id)
+{
+    return m_database->run([id](QSqlDatabase &db) { return WebhooksStore::get(db, id); });
+}
+
+QFuture<bool> EventsService::deleteWebhook(QString id)
+{
+    return m_database->run([id](QSqlDatabase &db) { return WebhooksStore::remove(db, id); });
+}
+
+QFuture<bool> EventsService::setWebhookEnabled(QString id, bool enabled)
+{
+    return m_database->run([id, enabled](QSqlDatabase &db) {
+        return WebhooksStore::setEnabled(db, id, enabled, QStringLiteral("Disabled by an administrator."));
+    });
+}
+
+QFuture<QList<DeliveryRecord>> EventsService::webhookDeliveries(QString id, int limit)
+{
+    return m_database->run(
+        [id, limit](QSqlDatabase &db) { return WebhooksStore::deliveries(db, id, limit); });
+}
+
+QFuture<void> EventsService::recordTestDelivery(DeliveryRecord record)
+{
+    const int maxFailures = m_settings.webhooks.maxFailures;
+    return m_database->run([record, maxFailures](QSqlDatabase &db) {
+        WebhooksStore::recordAttempt(db, record, 0, maxFailures);
     });
 }
 

@@ -2,6 +2,7 @@
 
 #include "eventsstore.h"
 #include "eventtypes.h"
+#include "webhookdispatcher.h"
 
 #include "core/audit.h"
 #include "core/service.h"
@@ -28,6 +29,7 @@ struct EventsSettings {
     qint64 defaultVisibilityMs = 30'000; // how long a polled event waits for its commit
     int lagSampleIntervalMs = 10'000;
     qint64 lagHistoryMs = 24LL * 3600 * 1000;
+    WebhookSettings webhooks;
     Retention auditRetention{90LL * 24 * 3600, 0};
     Retention systemRetention{30LL * 24 * 3600, 0};
 };
@@ -78,6 +80,16 @@ public:
     QFuture<std::optional<QList<EventsStore::GroupInfo>>> groups(QString topic);
     QFuture<QList<std::pair<qint64, qint64>>> lagHistory(QString topic, QString group, qint64 sinceMs);
 
+    // Webhooks.
+    WebhookDispatcher *webhooks() const { return m_webhooks.get(); }
+    QFuture<std::pair<QString, QString>> createWebhook(Webhook webhook); // (missing topic, storage error)
+    QFuture<QList<Webhook>> listWebhooks();
+    QFuture<std::optional<Webhook>> webhook(QString id);
+    QFuture<bool> deleteWebhook(QString id);
+    QFuture<bool> setWebhookEnabled(QString id, bool enabled);
+    QFuture<QList<DeliveryRecord>> webhookDeliveries(QString id, int limit);
+    QFuture<void> recordTestDelivery(DeliveryRecord record);
+
     // Called on the database thread after each durable commit, with that commit's events in
     // offset order per topic. Realtime fan-out hangs off this.
     using CommitListener = std::function<void(const QList<StoredEventPtr> &)>;
@@ -101,6 +113,7 @@ private:
     Storage::Database *m_database;
     QTimer m_retentionTimer;
     QTimer m_lagTimer;
+    std::unique_ptr<WebhookDispatcher> m_webhooks;
 
     std::mutex m_queueMutex;
     std::vector<Pending> m_queue;

@@ -1,0 +1,216 @@
+#include "webhookdispatcher.h"
+
+#include "net/addresspolicy.h"
+#include "storage/database.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QHostInfo>
+#include <QLoggingCategory>
+#include <QNetworkReply>
+#include <QPointer>
+#include <QRandomGenerator>
+
+#include <cmath>
+
+#include <QCoroFuture>
+#include <QCoroNetworkReply>
+
+#include <sodium.h>
+
+Q_LOGGING_CATEGORY(lcWebhooks, "meshdeck.backend.webhooks")
+
+namespace Meshdeck::Events {
+
+WebhookDispatcher::WebhookDispatcher(WebhookSettings settings, Storage::Database *database, QObject *parent)
+    : QObject(parent)
+    , m_settings(settings)
+    , m_database(database)
+{
+    // A webhook receiver gets exactly one request: no redirects to elsewhere, no cookies.
+    m_network.setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+    m_network.setCookieJar(nullptr);
+    m_timer.setInterval(m_settings.tickMs);
+    connect(&m_timer, &QTimer::timeout, this, &WebhookDispatcher::tick);
+}
+
+void WebhookDispatcher::start()
+{
+    m_running = true;
+    m_timer.start();
+}
+
+void WebhookDispatcher::stop()
+{
+    m_running = false;
+    m_timer.stop();
+}
+
+void WebhookDispatcher::kick()
+{
+    QMetaObject::invokeMethod(this, &WebhookDispatcher::tick, Qt::QueuedConnection);
+}
+
+QByteArray WebhookDispatcher::signature(const QByteArray &secret, qint64 timestamp, const QByteArray &body)
+{
+    const QByteArray signedPart = QByteArray::number(timestamp) + '.' + body;
+    crypto_auth_hmacsha256_state state;
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char *>(secret.constData()),
+                                size_t(secret.size()));
+    crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char *>(signedPart.constData()),
+                                  quint64(signedPart.size()));
+    crypto_auth_hmacsha256_final(&state, mac);
+    return "t=" + QByteArray::number(timestamp) +
+           ",v1=" + QByteArray(reinterpret_cast<const char *>(mac), sizeof mac).toHex();
+}
+
+void WebhookDispatcher::tick()
+{
+    if (!m_running || m_ticking)
+        return;
+    m_ticking = true;
+    QFuture<QList<WebhookWork>> due = m_database->run(
+        [](QSqlDatabase &db) { return WebhooksStore::due(db, QDateTime::currentMSecsSinceEpoch()); });
+    due.then(this, [this](const QList<WebhookWork> &work) {
+        m_ticking = false;
+        for (const WebhookWork &w : work) {
+            if (m_inFlight.contains(w.webhook.id))
+                continue;
+            m_inFlight.insert(w.webhook.id);
+            QCoro::connect(deliverAndRecord(w), this, [] {});
+        }
+    });
+}
+
+QCoro::Task<void> WebhookDispatcher::deliverAndRecord(WebhookWork work)
+{
+    QPointer<WebhookDispatcher> self(this);
+    const QString webhookId = work.webhook.id;
+    QCoro::Task<DeliveryRecord> sending = send(work.webhook, work.topic, work.event->toJsonText(),
+                                               work.event->id, work.event->offset, work.attempt);
+    const DeliveryRecord record = co_await sending;
+    if (!self)
+        co_return;
+    // Exponential backoff with jitter, so failing receivers are not hammered in lockstep.
+    const double backoff =
+        qMin<double>(m_settings.maxBackoffMs, m_settings.retryBaseMs * std::pow(2.0, work.attempt - 1));
+    const qint64 retryAt =
+        record.timeMs + qint64(backoff * (0.5 + QRandomGenerator::global()->generateDouble()));
+    const int maxFailures = m_settings.maxFailures;
+    QFuture<void> recorded = m_database->run([record, retryAt, maxFailures](QSqlDatabase &db) {
+        WebhooksStore::recordAttempt(db, record, retryAt, maxFailures);
+    });
+    co_await recorded;
+    if (!self)
+        co_return;
+    m_inFlight.remove(webhookId);
+    if (record.succeeded)
+        kick(); // the next event may be waiting
+}
+
+QCoro::Task<QList<QHostAddress>> WebhookDispatcher::resolve(QString host)
+{
+    const QHostAddress literal(host);
+    if (!literal.isNull())
+        co_return QList<QHostAddress>{literal};
+    auto promise = std::make_shared<QPromise<QList<QHostAddress>>>();
+    QFuture<QList<QHostAddress>> future = promise->future();
+    promise->start();
+    QHostInfo::lookupHost(host, this, [promise](const QHostInfo &info) {
+        promise->addResult(info.addresses());
+        promise->finish();
+    });
+    co_return co_await future;
+}
+
+QCoro::Task<QString> WebhookDispatcher::checkTarget(QUrl url, bool local)
+{
+    const QList<QHostAddress> addresses = co_await resolve(url.host());
+    if (addresses.isEmpty())
+        co_return QStringLiteral("%1 does not resolve to an address").arg(url.host());
+    if (!local) {
+        for (const QHostAddress &a : addresses) {
+            const QString why = Net::whyRefused(a);
+            if (!why.isEmpty())
+                co_return QStringLiteral(
+                    "%1 is refused: %2. For a receiver on this machine (local stack) set "
+                    "\"local\": true.")
+                    .arg(url.host(), why);
+        }
+    }
+    co_return QString();
+}
+
+QCoro::Task<DeliveryRecord> WebhookDispatcher::send(Webhook webhook, QString topic, QByteArray body,
+                                                    QString eventId, qint64 offset, int attempt)
+{
+    DeliveryRecord r;
+    r.webhookId = webhook.id;
+    r.topic = topic;
+    r.offset = offset;
+    r.eventId = eventId;
+    r.attempt = attempt;
+    QElapsedTimer timer;
+    timer.start();
+    const QUrl url(webhook.url);
+    const QList<QHostAddress> addresses = co_await resolve(url.host());
+    r.timeMs = QDateTime::currentMSecsSinceEpoch();
+    if (addresses.isEmpty()) {
+        r.error = QStringLiteral("cannot resolve %1").arg(url.host());
+        co_return r;
+    }
+    if (!webhook.local) {
+        for (const QHostAddress &a : addresses) {
+            const QString why = Net::whyRefused(a);
+            if (!why.isEmpty()) {
+                r.error = QStringLiteral("refused: %1; mark the webhook local to allow it").arg(why);
+                co_return r;
+            }
+        }
+    }
+    // Connect to the address that was checked, so a second DNS answer cannot redirect the request.
+    QUrl target = url;
+    target.setHost(addresses.first().toString());
+    QNetworkRequest request(target);
+    request.setTransferTimeout(m_settings.timeoutMs);
+    request.setRawHeader("Host", url.port() > 0 ? url.host().toUtf8() + ':' + QByteArray::number(url.port())
+                                                : url.host().toUtf8());
+    if (url.scheme() == QLatin1String("https"))
+        request.setPeerVerifyName(url.host());
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    request.setHeader(QNetworkRequest::UserAgentHeader, QStringLiteral("meshdeckd/" MESHDECK_VERSION));
+    request.setRawHeader("X-Meshdeck-Event-Id", eventId.toUtf8());
+    request.setRawHeader("X-Meshdeck-Topic", topic.toUtf8());
+    request.setRawHeader("X-Meshdeck-Delivery-Attempt", QByteArray::number(attempt));
+    request.setRawHeader("X-Meshdeck-Signature",
+                         signature(webhook.secret, QDateTime::currentSecsSinceEpoch(), body));
+    QPointer<QNetworkReply> reply = m_network.post(request, body);
+    co_await reply.get();
+    r.latencyMs = timer.elapsed();
+    r.timeMs = QDateTime::currentMSecsSinceEpoch();
+    if (!reply) {
+        r.error = QStringLiteral("the request was abandoned");
+        co_return r;
+    }
+    reply->deleteLater();
+    r.responseStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    r.responseExcerpt = QString::fromUtf8(reply->read(512));
+    if (r.responseStatus >= 200 && r.responseStatus < 300) {
+        r.succeeded = true;
+    } else if (r.responseStatus >= 300 && r.responseStatus < 400) {
+        r.error = QStringLiteral("the receiver answered a redirect (HTTP %1); redirects are not followed")
+                      .arg(r.responseStatus);
+    } else if (r.responseStatus == 0) {
+        r.error = reply->error() == QNetworkReply::OperationCanceledError
+                      ? QStringLiteral("no answer within %1 ms").arg(m_settings.timeoutMs)
+                      : reply->errorString();
+    } else {
+        r.error = QStringLiteral("HTTP %1").arg(r.responseStatus);
+    }
+    if (!r.succeeded)
+        qCDebug(lcWebhooks) << "delivery to" << webhook.url << "failed:" << r.error;
+    co_return r;
+}
+
+} // namespace Meshdeck::Events

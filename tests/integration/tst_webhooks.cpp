@@ -1,0 +1,305 @@
+#include "testing.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMessageAuthenticationCode>
+#include <QTcpServer>
+#include <QTcpSocket>
+
+using namespace Meshdeck::Testing;
+
+namespace {
+
+// A webhook receiver: records each request and answers with `status`.
+class Receiver : public QTcpServer
+{
+public:
+    struct Received {
+        QHash<QByteArray, QByteArray> headers; // lower-case names
+        QByteArray body;
+        qint64 atMs = 0;
+    };
+    int status = 200;
+    QList<Received> received;
+    QElapsedTimer clock;
+
+    Receiver()
+    {
+        clock.start();
+        listen(QHostAddress::LocalHost, 0);
+        connect(this, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *s = nextPendingConnection()) {
+                connect(s, &QTcpSocket::readyRead, s, [this, s] { onData(s); });
+                connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
+            }
+        });
+    }
+
+private:
+    void onData(QTcpSocket *s)
+    {
+        QByteArray buffer = s->property("buffer").toByteArray() + s->readAll();
+        s->setProperty("buffer", buffer);
+        const qsizetype headEnd = buffer.indexOf("\r\n\r\n");
+        if (headEnd < 0)
+            return;
+        Received r;
+        qint64 length = 0;
+        for (const QByteArray &line : buffer.first(headEnd).split('\n').mid(1)) {
+            const qsizetype colon = line.indexOf(':');
+            if (colon > 0)
+                r.headers.insert(line.first(colon).trimmed().toLower(), line.sliced(colon + 1).trimmed());
+        }
+        length = r.headers.value("content-length").toLongLong();
+        if (buffer.size() < headEnd + 4 + length)
+            return;
+        r.body = buffer.sliced(headEnd + 4, length);
+        r.atMs = clock.elapsed();
+        received << r;
+        s->write("HTTP/1.1 " + QByteArray::number(status) +
+                 " X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        s->disconnectFromHost();
+    }
+};
+
+struct Api {
+    BackendProcess &backend;
+    RawResponse call(const QByteArray &method, const QByteArray &path, const QByteArray &body = {})
+    {
+        RawHttp c;
+        if (!c.connectTo(backend.port()))
+            return {};
+        c.send(method + ' ' + path + " HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + backend.token() +
+               "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        return c.read(15'000);
+    }
+    QJsonObject json(const QByteArray &method, const QByteArray &path, const QByteArray &body = {})
+    {
+        return QJsonDocument::fromJson(call(method, path, body).body).object();
+    }
+    void publish(const QByteArray &topic, const QString &type, int n)
+    {
+        const QJsonObject e{{QStringLiteral("type"), type},
+                            {QStringLiteral("data"), QJsonObject{{QStringLiteral("n"), n}}}};
+        call("POST", "/v1/events/topics/" + topic + "/events",
+             QJsonDocument(QJsonObject{{QStringLiteral("events"), QJsonArray{e}}})
+                 .toJson(QJsonDocument::Compact));
+    }
+};
+
+QByteArray hook(quint16 port, const QByteArray &extra = {})
+{
+    return "{\"url\":\"http://127.0.0.1:" + QByteArray::number(port) +
+           "/hook\",\"topics\":[\"orders\"],\"local\":true" + extra + '}';
+}
+
+bool signatureValid(const Receiver::Received &r, const QByteArray &secret)
+{
+    const QList<QByteArray> parts = r.headers.value("x-meshdeck-signature").split(',');
+    if (parts.size() != 2 || !parts[0].startsWith("t=") || !parts[1].startsWith("v1="))
+        return false;
+    const QByteArray expected = QMessageAuthenticationCode::hash(parts[0].sliced(2) + '.' + r.body, secret,
+                                                                 QCryptographicHash::Sha256)
+                                    .toHex();
+    return expected == parts[1].sliced(3);
+}
+
+} // namespace
+
+class TestWebhooks : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void deliversSignedEventsInOrder()
+    {
+        Receiver receiver;
+        BackendProcess backend;
+        QVERIFY(backend.start({QStringLiteral("--webhook-retry-base-ms"), QStringLiteral("50")}));
+        Api api{backend};
+        QCOMPARE(api.call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
+        api.publish("orders", QStringLiteral("before"), -1); // before the webhook: not delivered
+        const RawResponse created = api.call("POST", "/v1/events/webhooks", hook(receiver.serverPort()));
+        QCOMPARE(created.status, 201);
+        const QJsonObject webhook = QJsonDocument::fromJson(created.body).object();
+        const QByteArray secret = webhook.value(QStringLiteral("secret")).toString().toUtf8();
+        QVERIFY(secret.startsWith("whsec_"));
+        const QByteArray id = webhook.value(QStringLiteral("id")).toString().toUtf8();
+        QVERIFY2(!api.json("GET", "/v1/events/webhooks/" + id).contains(QStringLiteral("secret")),
+                 "the secret is shown once");
+
+        for (int n = 0; n < 3; ++n)
+            api.publish("orders", QStringLiteral("order.created"), n);
+        QVERIFY(QTest::qWaitFor([&] { return receiver.received.size() >= 3; }, 10'000));
+        QTest::qWait(200);
+        QCOMPARE(receiver.received.size(), 3);
+        for (int n = 0; n < 3; ++n) {
+            const Receiver::Received &r = receiver.received[n];
+            QVERIFY2(signatureValid(r, secret), "X-Meshdeck-Signature is HMAC-SHA256 of '<t>.<body>'");
+            QCOMPARE(r.headers.value("x-meshdeck-topic"), QByteArray("orders"));
+            QCOMPARE(r.headers.value("content-type"), QByteArray("application/json"));
+            const QJsonObject event = QJsonDocument::fromJson(r.body).object();
+            QCOMPARE(event.value(QStringLiteral("offset")).toInt(), n + 1); // in order, from after creation
+            QCOMPARE(event.value(QStringLiteral("data")).toObject().value(QStringLiteral("n")).toInt(), n);
+            QCOMPARE(r.headers.value("x-meshdeck-event-id"),
+                     event.value(QStringLiteral("id")).toString().toUtf8());
+        }
+        const QJsonArray log = api.json("GET", "/v1/events/webhooks/" + id + "/deliveries")
+                                   .value(QStringLiteral("deliveries"))
+                                   .toArray();
+        QCOMPARE(log.size(), 3);
+        QCOMPARE(log[0].toObject().value(QStringLiteral("succeeded")).toBool(), true);
+        QCOMPARE(log[0].toObject().value(QStringLiteral("status")).toInt(), 200);
+        QCOMPARE(log[0].toObject().value(QStringLiteral("responseExcerpt")).toString(), QStringLiteral("ok"));
+    }
+
+    void deliversOnlyTheTypesAskedFor()
+    {
+        Receiver receiver;
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        Api api{backend};
+        QCOMPARE(api.call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
+        QCOMPARE(api.call("POST", "/v1/events/webhooks",
+                          hook(receiver.serverPort(), ",\"types\":[\"order.paid\"]"))
+                     .status,
+                 201);
+        api.publish("orders", QStringLiteral("order.created"), 1);
+        api.publish("orders", QStringLiteral("order.paid"), 2);
+        api.publish("orders", QStringLiteral("order.created"), 3);
+        QVERIFY(QTest::qWaitFor([&] { return !receiver.received.isEmpty(); }, 10'000));
+        QTest::qWait(300);
+        QCOMPARE(receiver.received.size(), 1);
+        QCOMPARE(QJsonDocument::fromJson(receiver.received[0].body)
+                     .object()
+                     .value(QStringLiteral("type"))
+                     .toString(),
+                 QStringLiteral("order.paid"));
+    }
+
+    void retriesWithBackoffThenDisablesAndCanBeEnabledAgain()
+    {
+        Receiver receiver;
+        receiver.status = 500;
+        BackendProcess backend;
+        QVERIFY(backend.start({QStringLiteral("--webhook-retry-base-ms"), QStringLiteral("100"),
+                               QStringLiteral("--webhook-max-failures"), QStringLiteral("4")}));
+        Api api{backend};
+        QCOMPARE(api.call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
+        const QByteArray id = api.json("POST", "/v1/events/webhooks", hook(receiver.serverPort()))
+                                  .value(QStringLiteral("id"))
+                                  .toString()
+                                  .toUtf8();
+        api.publish("orders", QStringLiteral("order.created"), 1);
+        QVERIFY(QTest::qWaitFor([&] { return receiver.received.size() >= 4; }, 15'000));
+        for (int i = 0; i < 4; ++i)
+            QCOMPARE(receiver.received[i].headers.value("x-meshdeck-delivery-attempt"),
+                     QByteArray::number(i + 1));
+        // Backoff: base 100 ms doubling with jitter (x0.5..1.5): the third gap is at least 200 ms.
+        QVERIFY2(receiver.received[3].atMs - receiver.received[2].atMs >= 190,
+                 qPrintable(QString::number(receiver.received[3].atMs - receiver.received[2].atMs)));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return !api.json("GET", "/v1/events/webhooks/" + id)
+                            .value(QStringLiteral("enabled"))
+                            .toBool();
+            },
+            5000));
+        const QJsonObject disabled = api.json("GET", "/v1/events/webhooks/" + id);
+        QVERIFY2(disabled.value(QStringLiteral("disabledReason"))
+                     .toString()
+                     .contains(QStringLiteral("4 failed deliveries")),
+                 qPrintable(disabled.value(QStringLiteral("disabledReason")).toString()));
+        QVERIFY(
+            disabled.value(QStringLiteral("disabledReason")).toString().contains(QStringLiteral("HTTP 500")));
+        QTest::qWait(500);
+        QCOMPARE(receiver.received.size(), 4); // disabled: no more attempts
+
+        receiver.status = 200;
+        const QJsonObject enabled = api.json("PATCH", "/v1/events/webhooks/" + id, "{\"enabled\":true}");
+        QCOMPARE(enabled.value(QStringLiteral("enabled")).toBool(), true);
+        QCOMPARE(enabled.value(QStringLiteral("consecutiveFailures")).toInt(), 0);
+        QVERIFY(QTest::qWaitFor([&] { return receiver.received.size() >= 5; }, 10'000));
+        QCOMPARE(receiver.received[4].headers.value("x-meshdeck-delivery-attempt"), QByteArray("1"));
+        const QJsonArray log = api.json("GET", "/v1/events/webhooks/" + id + "/deliveries")
+                                   .value(QStringLiteral("deliveries"))
+                                   .toArray();
+        QCOMPARE(log.size(), 5);
+        QCOMPARE(log[0].toObject().value(QStringLiteral("succeeded")).toBool(), true);
+        QCOMPARE(log[1].toObject().value(QStringLiteral("status")).toInt(), 500);
+    }
+
+    void refusesUnsafeTargets_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("loopback") << QByteArray("{\"url\":\"http://127.0.0.1:9/x\",\"topics\":[\"orders\"]}")
+                                  << 400 << "loopback";
+        QTest::newRow("metadata")
+            << QByteArray("{\"url\":\"http://169.254.169.254/latest\",\"topics\":[\"orders\"]}") << 400
+            << "link-local";
+        QTest::newRow("private") << QByteArray("{\"url\":\"http://10.0.0.8/x\",\"topics\":[\"orders\"]}")
+                                 << 400 << "private";
+        QTest::newRow("mapped v6") << QByteArray(
+                                          "{\"url\":\"http://[::ffff:127.0.0.1]/x\",\"topics\":[\"orders\"]}")
+                                   << 400 << "loopback";
+        QTest::newRow("localhost name")
+            << QByteArray("{\"url\":\"http://localhost:9/x\",\"topics\":[\"orders\"]}") << 400
+            << "\"local\": true";
+        QTest::newRow("not http") << QByteArray("{\"url\":\"ftp://example.com/x\",\"topics\":[\"orders\"]}")
+                                  << 400 << "http://";
+        QTest::newRow("credentials") << QByteArray(
+                                            "{\"url\":\"http://u:p@example.com/x\",\"topics\":[\"orders\"]}")
+                                     << 400 << "no credentials";
+        QTest::newRow("no topics") << QByteArray(
+                                          "{\"url\":\"http://127.0.0.1:9/x\",\"topics\":[],\"local\":true}")
+                                   << 400 << "at least one topic";
+        QTest::newRow("missing topic")
+            << QByteArray("{\"url\":\"http://127.0.0.1:9/x\",\"topics\":[\"nope\"],\"local\":true}") << 404
+            << "no topic 'nope'";
+    }
+
+    void refusesUnsafeTargets()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        QFETCH(QString, reason);
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        Api api{backend};
+        QCOMPARE(api.call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
+        const RawResponse r = api.call("POST", "/v1/events/webhooks", body);
+        QCOMPARE(r.status, status);
+        const QString detail =
+            QJsonDocument::fromJson(r.body).object().value(QStringLiteral("detail")).toString();
+        QVERIFY2(detail.contains(reason), qPrintable(detail));
+        QCOMPARE(api.json("GET", "/v1/events/webhooks").value(QStringLiteral("webhooks")).toArray().size(),
+                 0);
+    }
+
+    void sendsATestDeliveryOnRequest()
+    {
+        Receiver receiver;
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        Api api{backend};
+        QCOMPARE(api.call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
+        const QJsonObject created = api.json("POST", "/v1/events/webhooks", hook(receiver.serverPort()));
+        const QByteArray id = created.value(QStringLiteral("id")).toString().toUtf8();
+        const QJsonObject result = api.json("POST", "/v1/events/webhooks/" + id + "/test");
+        QCOMPARE(result.value(QStringLiteral("succeeded")).toBool(), true);
+        QCOMPARE(receiver.received.size(), 1);
+        QCOMPARE(QJsonDocument::fromJson(receiver.received[0].body)
+                     .object()
+                     .value(QStringLiteral("type"))
+                     .toString(),
+                 QStringLiteral("webhook.test"));
+        QVERIFY(signatureValid(receiver.received[0],
+                               created.value(QStringLiteral("secret")).toString().toUtf8()));
+        QCOMPARE(api.call("POST", "/v1/events/webhooks/nope/test").status, 404);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWebhooks)
+#include "tst_webhooks.moc"

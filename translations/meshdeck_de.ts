@@ -92,11 +92,79 @@
     </message>
     <message>
         <source>data as JSON, e.g. {&quot;hello&quot;: &quot;world&quot;}</source>
-        <translation>Daten als JSON, z. B. {"hallo": "Welt"}</translation>
+        <translation>Daten als JSON, z. B. {&quot;hallo&quot;: &quot;Welt&quot;}</translation>
     </message>
     <message>
         <source>Publish test event</source>
         <translation>Testereignis veröffentlichen</translation>
+    </message>
+    <message>
+        <source>Publish</source>
+        <translation>Veröffentlichen</translation>
+    </message>
+    <message>
+        <source>Seek and replay</source>
+        <translation>Springen und wiederholen</translation>
+    </message>
+    <message>
+        <source>Consumer groups (%1)</source>
+        <translation>Consumer-Gruppen (%1)</translation>
+    </message>
+    <message>
+        <source>Webhooks (%1)</source>
+        <translation>Webhooks (%1)</translation>
+    </message>
+    <message>
+        <source>Seek to offset</source>
+        <translation>Zu Offset springen</translation>
+    </message>
+    <message>
+        <source>Seek</source>
+        <translation>Springen</translation>
+    </message>
+    <message>
+        <source>Replay offsets</source>
+        <translation>Offsets wiederholen</translation>
+    </message>
+    <message>
+        <source>up to</source>
+        <translation>bis</translation>
+    </message>
+    <message>
+        <source>into</source>
+        <translation>nach</translation>
+    </message>
+    <message>
+        <source>target topic</source>
+        <translation>Ziel-Topic</translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation>Wiederholen</translation>
+    </message>
+    <message>
+        <source>%1 — committed %2 · lag %3 · in flight %4</source>
+        <translation>%1 — bestätigt %2 · Rückstand %3 · in Zustellung %4</translation>
+    </message>
+    <message>
+        <source>No consumer group reads this topic yet.</source>
+        <translation>Noch keine Consumer-Gruppe liest dieses Topic.</translation>
+    </message>
+    <message>
+        <source>enabled</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>disabled: %1</source>
+        <translation>deaktiviert: %1</translation>
+    </message>
+    <message>
+        <source>Send test</source>
+        <translation>Test senden</translation>
+    </message>
+    <message>
+        <source>No webhook delivers this topic. Add one with POST /v1/events/webhooks.</source>
+        <translation>Kein Webhook liefert dieses Topic aus. Legen Sie einen mit POST /v1/events/webhooks an.</translation>
     </message>
 </context>
 <context>
@@ -185,6 +253,21 @@
     <message>
         <source>Published at offset %1.</source>
         <translation>Veröffentlicht bei Offset %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied %n event(s).</source>
+        <translation>
+            <numerusform>%n Ereignis kopiert.</numerusform>
+            <numerusform>%n Ereignisse kopiert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Delivered: HTTP %1 in %2 ms.</source>
+        <translation>Zugestellt: HTTP %1 in %2 ms.</translation>
+    </message>
+    <message>
+        <source>Not delivered: %1</source>
+        <translation>Nicht zugestellt: %1</translation>
     </message>
 </context>
 <context>

@@ -92,11 +92,79 @@
     </message>
     <message>
         <source>data as JSON, e.g. {&quot;hello&quot;: &quot;world&quot;}</source>
-        <translation>data as JSON, e.g. {"hello": "world"}</translation>
+        <translation>data as JSON, e.g. {&quot;hello&quot;: &quot;world&quot;}</translation>
     </message>
     <message>
         <source>Publish test event</source>
         <translation>Publish test event</translation>
+    </message>
+    <message>
+        <source>Publish</source>
+        <translation>Publish</translation>
+    </message>
+    <message>
+        <source>Seek and replay</source>
+        <translation>Seek and replay</translation>
+    </message>
+    <message>
+        <source>Consumer groups (%1)</source>
+        <translation>Consumer groups (%1)</translation>
+    </message>
+    <message>
+        <source>Webhooks (%1)</source>
+        <translation>Webhooks (%1)</translation>
+    </message>
+    <message>
+        <source>Seek to offset</source>
+        <translation>Seek to offset</translation>
+    </message>
+    <message>
+        <source>Seek</source>
+        <translation>Seek</translation>
+    </message>
+    <message>
+        <source>Replay offsets</source>
+        <translation>Replay offsets</translation>
+    </message>
+    <message>
+        <source>up to</source>
+        <translation>up to</translation>
+    </message>
+    <message>
+        <source>into</source>
+        <translation>into</translation>
+    </message>
+    <message>
+        <source>target topic</source>
+        <translation>target topic</translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation>Replay</translation>
+    </message>
+    <message>
+        <source>%1 — committed %2 · lag %3 · in flight %4</source>
+        <translation>%1 — committed %2 · lag %3 · in flight %4</translation>
+    </message>
+    <message>
+        <source>No consumer group reads this topic yet.</source>
+        <translation>No consumer group reads this topic yet.</translation>
+    </message>
+    <message>
+        <source>enabled</source>
+        <translation>enabled</translation>
+    </message>
+    <message>
+        <source>disabled: %1</source>
+        <translation>disabled: %1</translation>
+    </message>
+    <message>
+        <source>Send test</source>
+        <translation>Send test</translation>
+    </message>
+    <message>
+        <source>No webhook delivers this topic. Add one with POST /v1/events/webhooks.</source>
+        <translation>No webhook delivers this topic. Add one with POST /v1/events/webhooks.</translation>
     </message>
 </context>
 <context>
@@ -185,6 +253,21 @@
     <message>
         <source>Published at offset %1.</source>
         <translation>Published at offset %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied %n event(s).</source>
+        <translation>
+            <numerusform>Copied %n event.</numerusform>
+            <numerusform>Copied %n events.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Delivered: HTTP %1 in %2 ms.</source>
+        <translation>Delivered: HTTP %1 in %2 ms.</translation>
+    </message>
+    <message>
+        <source>Not delivered: %1</source>
+        <translation>Not delivered: %1</translation>
     </message>
 </context>
 <context>

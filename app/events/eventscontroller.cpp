@@ -86,8 +86,8 @@ void EventsController::selectTopic(const QString &topic)
     setError({});
     if (!topic.isEmpty()) {
         // Recent history first, then live: a tail shows what just happened.
-        const qint64 head = m_topics.headOffset(topic);
-        m_realtime->subscribe(channelOf(topic), qMax<qint64>(0, head - RecentHistory));
+        m_realtime->subscribe(channelOf(topic), qMax<qint64>(0, m_topics.headOffset(topic) - RecentHistory));
+        refreshGroupsAndWebhooks();
     }
     Q_EMIT selectedTopicChanged();
     Q_EMIT liveChanged();
@@ -130,6 +130,91 @@ QCoro::Task<void> EventsController::publish(QString topic, QByteArray body)
     const QJsonArray offsets = reply.json.object().value(QStringLiteral("offsets")).toArray();
     Q_EMIT published(true,
                      tr("Published at offset %1.").arg(offsets.isEmpty() ? -1 : offsets.at(0).toInteger()));
+}
+
+void EventsController::seek(qint64 offset)
+{
+    if (m_selected.isEmpty() || offset < 0)
+        return;
+    m_realtime->unsubscribe(channelOf(m_selected));
+    m_tail.clear();
+    m_realtime->subscribe(channelOf(m_selected), offset);
+}
+
+void EventsController::replay(qint64 fromOffset, qint64 toOffset, const QString &targetTopic)
+{
+    if (m_selected.isEmpty())
+        return;
+    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("fromOffset"), fromOffset},
+                                                      {QStringLiteral("toOffset"), toOffset},
+                                                      {QStringLiteral("targetTopic"), targetTopic}})
+                                .toJson(QJsonDocument::Compact);
+    QCoro::connect(postReplay(m_selected, body), this, [] {});
+}
+
+QCoro::Task<void> EventsController::postReplay(QString topic, QByteArray body)
+{
+    QPointer<EventsController> self(this);
+    const ApiReply reply =
+        co_await m_api->post(QStringLiteral("/v1/events/topics/%1/replay").arg(topic), body);
+    if (!self)
+        co_return;
+    if (!reply.ok()) {
+        Q_EMIT replayed(false, reply.error);
+        co_return;
+    }
+    Q_EMIT replayed(true, tr("Copied %n event(s).", nullptr,
+                             int(reply.json.object().value(QStringLiteral("replayed")).toInteger())));
+    refreshTopics();
+}
+
+void EventsController::refreshGroupsAndWebhooks()
+{
+    if (!m_selected.isEmpty())
+        QCoro::connect(loadGroupsAndWebhooks(m_selected), this, [] {});
+}
+
+QCoro::Task<void> EventsController::loadGroupsAndWebhooks(QString topic)
+{
+    QPointer<EventsController> self(this);
+    const ApiReply groups = co_await m_api->get(QStringLiteral("/v1/events/topics/%1/groups").arg(topic));
+    if (!self || topic != m_selected)
+        co_return;
+    m_groups = groups.ok() ? groups.json.object().value(QStringLiteral("groups")).toArray().toVariantList()
+                           : QVariantList();
+    Q_EMIT groupsChanged();
+    const ApiReply hooks = co_await m_api->get(QStringLiteral("/v1/events/webhooks"));
+    if (!self || topic != m_selected)
+        co_return;
+    QVariantList mine;
+    for (const QJsonValue &v : hooks.json.object().value(QStringLiteral("webhooks")).toArray()) {
+        if (v.toObject().value(QStringLiteral("topics")).toArray().contains(topic))
+            mine << v.toObject().toVariantMap();
+    }
+    m_webhooks = mine;
+    Q_EMIT webhooksChanged();
+}
+
+void EventsController::sendWebhookTest(const QString &webhookId)
+{
+    QCoro::connect(testWebhook(webhookId), this, [] {});
+}
+
+QCoro::Task<void> EventsController::testWebhook(QString id)
+{
+    QPointer<EventsController> self(this);
+    const ApiReply reply = co_await m_api->post(QStringLiteral("/v1/events/webhooks/%1/test").arg(id), {});
+    if (!self)
+        co_return;
+    const QJsonObject r = reply.json.object();
+    if (!reply.ok())
+        Q_EMIT webhookTested(false, reply.error);
+    else if (r.value(QStringLiteral("succeeded")).toBool())
+        Q_EMIT webhookTested(true, tr("Delivered: HTTP %1 in %2 ms.")
+                                       .arg(r.value(QStringLiteral("status")).toInt())
+                                       .arg(r.value(QStringLiteral("latencyMs")).toInteger()));
+    else
+        Q_EMIT webhookTested(false, tr("Not delivered: %1").arg(r.value(QStringLiteral("error")).toString()));
 }
 
 } // namespace Meshdeck::Console

@@ -5,6 +5,7 @@
 
 #include <QObject>
 #include <QQmlEngine>
+#include <QVariantList>
 
 #include <QCoroTask>
 
@@ -26,6 +27,8 @@ class EventsController : public QObject
     Q_PROPERTY(bool loading READ isLoading NOTIFY loadingChanged)
     Q_PROPERTY(QString error READ error NOTIFY errorChanged)
     Q_PROPERTY(bool live READ isLive NOTIFY liveChanged)
+    Q_PROPERTY(QVariantList groups READ groups NOTIFY groupsChanged)
+    Q_PROPERTY(QVariantList webhooks READ webhooks NOTIFY webhooksChanged)
 public:
     static constexpr int RecentHistory = 200;
 
@@ -41,6 +44,13 @@ public:
 
     Q_INVOKABLE void refreshTopics();
     Q_INVOKABLE void publishTestEvent(const QString &type, const QString &jsonData);
+    // Restarts the tail at an offset (history from there, then live).
+    Q_INVOKABLE void seek(qint64 offset);
+    Q_INVOKABLE void replay(qint64 fromOffset, qint64 toOffset, const QString &targetTopic);
+    Q_INVOKABLE void refreshGroupsAndWebhooks();
+    Q_INVOKABLE void sendWebhookTest(const QString &webhookId);
+    QVariantList groups() const { return m_groups; }
+    QVariantList webhooks() const { return m_webhooks; }
     void setPreferredTopic(const QString &topic) { m_preferred = topic; }
 
 Q_SIGNALS:
@@ -49,10 +59,17 @@ Q_SIGNALS:
     void errorChanged();
     void liveChanged();
     void published(bool ok, const QString &message);
+    void replayed(bool ok, const QString &message);
+    void webhookTested(bool ok, const QString &message);
+    void groupsChanged();
+    void webhooksChanged();
 
 private:
     QCoro::Task<void> loadTopics();
     QCoro::Task<void> publish(QString topic, QByteArray body);
+    QCoro::Task<void> postReplay(QString topic, QByteArray body);
+    QCoro::Task<void> loadGroupsAndWebhooks(QString topic);
+    QCoro::Task<void> testWebhook(QString id);
     void setError(const QString &error);
 
     ApiClient *m_api;
@@ -62,6 +79,8 @@ private:
     QString m_selected;
     QString m_preferred;
     QString m_error;
+    QVariantList m_groups;
+    QVariantList m_webhooks;
     bool m_loading = false;
 };
 

@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 
 namespace Meshdeck::Console {
 
@@ -66,7 +67,7 @@ void EventTailModel::append(const QJsonObject &event)
                             time.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")),
                             event.value(QStringLiteral("type")).toString(),
                             event.value(QStringLiteral("key")).toString(), preview,
-                            QString::fromUtf8(QJsonDocument(event).toJson(QJsonDocument::Indented))});
+                            QString::fromUtf8(QJsonDocument(event).toJson(QJsonDocument::Indented)), event});
     if (!m_flushTimer.isActive())
         m_flushTimer.start();
 }
@@ -117,6 +118,12 @@ bool EventTailModel::matches(const Row &row) const
 {
     if (m_filter.isEmpty())
         return true;
+    if (m_field) {
+        QJsonValue v = row.event;
+        for (const QString &part : m_field->path)
+            v = v.toObject().value(part);
+        return (v == m_field->value) == m_field->equals;
+    }
     return row.type.contains(m_filter, Qt::CaseInsensitive) ||
            row.key.contains(m_filter, Qt::CaseInsensitive) ||
            row.json.contains(m_filter, Qt::CaseInsensitive);
@@ -139,6 +146,18 @@ void EventTailModel::setFilterText(const QString &text)
     if (text == m_filter)
         return;
     m_filter = text;
+    // "a.b.c == value": a field comparison; the value is JSON (42, "x", true, null) or a bare word.
+    static const QRegularExpression expression(
+        QStringLiteral("^\\s*([A-Za-z_][\\w]*(?:\\.[\\w]+)*)\\s*(==|!=)\\s*(.+?)\\s*$"));
+    const QRegularExpressionMatch m = expression.match(text);
+    m_field.reset();
+    if (m.hasMatch()) {
+        const QJsonDocument parsed = QJsonDocument::fromJson("[" + m.captured(3).toUtf8() + "]");
+        const QJsonValue value =
+            parsed.isArray() && !parsed.array().isEmpty() ? parsed.array().at(0) : QJsonValue(m.captured(3));
+        m_field =
+            FieldFilter{m.captured(1).split(QLatin1Char('.')), m.captured(2) == QLatin1String("=="), value};
+    }
     Q_EMIT filterTextChanged();
     rebuild();
 }

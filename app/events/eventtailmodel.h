@@ -6,12 +6,14 @@
 #include <QTimer>
 
 #include <deque>
+#include <optional>
 
 namespace Meshdeck::Console {
 
 // The live tail of one topic. Arriving events are buffered and inserted in one batch per 50 ms,
 // so thousands per second do not stall the UI; at most `capacity` rows are kept (oldest go).
-// A filter keeps rows whose type, key or payload contains the text.
+// A filter keeps rows whose type, key or payload contains the text, or, written as
+// `data.user.id == 42` (or `!=`), rows whose JSON field has (or lacks) that value.
 class EventTailModel : public QAbstractListModel
 {
     Q_OBJECT
@@ -49,6 +51,12 @@ private:
         QString key;
         QString preview;
         QString json;
+        QJsonObject event;
+    };
+    struct FieldFilter {
+        QStringList path;
+        bool equals = true;
+        QJsonValue value;
     };
     bool matches(const Row &row) const;
     void rebuild();
@@ -59,6 +67,7 @@ private:
     std::vector<Row> m_pending;
     QTimer m_flushTimer;
     QString m_filter;
+    std::optional<FieldFilter> m_field;
     qint64 m_received = 0;
 };
 

@@ -162,6 +162,7 @@ ColumnLayout {
             RowLayout {
                 Layout.fillWidth: true
                 Layout.fillHeight: true
+                Layout.minimumHeight: 160
                 spacing: 8
 
                 Rectangle {
@@ -319,32 +320,189 @@ ColumnLayout {
                 }
             }
 
-            // Publish a test event
-            RowLayout {
-                spacing: 8
-                TextField {
-                    id: typeField
-                    placeholderText: qsTr("type, e.g. test.ping")
-                    Layout.preferredWidth: 180
+            // Publish, seek and replay, consumer groups, webhooks
+            TabBar {
+                id: tools
+                Layout.fillWidth: true
+                Layout.preferredWidth: 0  // take the width there is; never widen the page
+                TabButton { text: qsTr("Publish") }
+                TabButton { text: qsTr("Seek and replay") }
+                TabButton { text: qsTr("Consumer groups (%1)").arg(page.events.groups.length) }
+                TabButton { text: qsTr("Webhooks (%1)").arg(page.events.webhooks.length) }
+            }
+            StackLayout {
+                currentIndex: tools.currentIndex
+                clip: true
+                Layout.fillWidth: true
+                Layout.preferredWidth: 0  // hidden tabs must not widen the page either
+                Layout.minimumHeight: 120
+                Layout.maximumHeight: 120
+
+                RowLayout {
+                    spacing: 8
+                    TextField {
+                        id: typeField
+                        placeholderText: qsTr("type, e.g. test.ping")
+                        Layout.preferredWidth: 180
+                        Layout.alignment: Qt.AlignTop
+                    }
+                    TextField {
+                        id: dataField
+                        placeholderText: qsTr("data as JSON, e.g. {\"hello\": \"world\"}")
+                        Layout.fillWidth: true
+                        Layout.alignment: Qt.AlignTop
+                    }
+                    Button {
+                        text: qsTr("Publish test event")
+                        enabled: page.events.selectedTopic.length > 0
+                        Layout.alignment: Qt.AlignTop
+                        onClicked: page.events.publishTestEvent(typeField.text, dataField.text)
+                    }
+                    Label {
+                        id: publishResult
+                        color: Theme.mutedText
+                        Layout.alignment: Qt.AlignTop
+                        Connections {
+                            target: page.events
+                            function onPublished(ok: bool, message: string) {
+                                publishResult.text = message
+                                publishResult.color = ok ? Theme.passing : Theme.critical
+                            }
+                        }
+                    }
                 }
-                TextField {
-                    id: dataField
-                    placeholderText: qsTr("data as JSON, e.g. {\"hello\": \"world\"}")
-                    Layout.fillWidth: true
+
+                ColumnLayout {
+                    RowLayout {
+                        spacing: 8
+                        Label {
+                            text: qsTr("Seek to offset")
+                            color: Theme.text
+                        }
+                        SpinBox {
+                            id: seekOffset
+                            from: 0
+                            to: 2147483647
+                            editable: true
+                        }
+                        Button {
+                            text: qsTr("Seek")
+                            enabled: page.events.selectedTopic.length > 0
+                            onClicked: page.events.seek(seekOffset.value)
+                        }
+                    }
+                    RowLayout {
+                        spacing: 8
+                        Label {
+                            text: qsTr("Replay offsets")
+                            color: Theme.text
+                        }
+                        SpinBox {
+                            id: replayFrom
+                            from: 0
+                            to: 2147483647
+                            editable: true
+                        }
+                        Label {
+                            text: qsTr("up to")
+                            color: Theme.text
+                        }
+                        SpinBox {
+                            id: replayTo
+                            from: 0
+                            to: 2147483647
+                            editable: true
+                        }
+                        Label {
+                            text: qsTr("into")
+                            color: Theme.text
+                        }
+                        TextField {
+                            id: replayTarget
+                            placeholderText: qsTr("target topic")
+                        }
+                        Button {
+                            text: qsTr("Replay")
+                            enabled: page.events.selectedTopic.length > 0 && replayTarget.text.length > 0
+                            onClicked: page.events.replay(replayFrom.value, replayTo.value, replayTarget.text)
+                        }
+                        Label {
+                            id: replayResult
+                            color: Theme.mutedText
+                            Connections {
+                                target: page.events
+                                function onReplayed(ok: bool, message: string) {
+                                    replayResult.text = message
+                                    replayResult.color = ok ? Theme.passing : Theme.critical
+                                }
+                            }
+                        }
+                    }
                 }
-                Button {
-                    text: qsTr("Publish test event")
-                    enabled: page.events.selectedTopic.length > 0
-                    onClicked: page.events.publishTestEvent(typeField.text, dataField.text)
+
+                ListView {
+                    id: groupList
+                    clip: true
+                    model: page.events.groups
+                    delegate: Label {
+                        required property var modelData
+                        width: groupList.width
+                        color: Theme.text
+                        text: qsTr("%1 — committed %2 · lag %3 · in flight %4")
+                              .arg(modelData.name).arg(modelData.committedOffset).arg(modelData.lag).arg(modelData.inFlight)
+                    }
+                    Label {
+                        visible: groupList.count === 0
+                        text: qsTr("No consumer group reads this topic yet.")
+                        color: Theme.mutedText
+                    }
                 }
-                Label {
-                    id: publishResult
-                    color: Theme.mutedText
-                    Connections {
-                        target: page.events
-                        function onPublished(ok: bool, message: string) {
-                            publishResult.text = message
-                            publishResult.color = ok ? Theme.passing : Theme.critical
+
+                ColumnLayout {
+                    ListView {
+                        id: hookList
+                        clip: true
+                        Layout.fillWidth: true
+                        Layout.fillHeight: true
+                        model: page.events.webhooks
+                        delegate: RowLayout {
+                            id: hookRow
+                            required property var modelData
+                            width: hookList.width
+                            Label {
+                                text: hookRow.modelData.url
+                                color: hookRow.modelData.enabled ? Theme.text : Theme.mutedText
+                                elide: Text.ElideMiddle
+                                Layout.fillWidth: true
+                            }
+                            Label {
+                                text: hookRow.modelData.enabled ? qsTr("enabled")
+                                                                : qsTr("disabled: %1").arg(hookRow.modelData.disabledReason)
+                                color: hookRow.modelData.enabled ? Theme.passing : Theme.critical
+                                elide: Text.ElideRight
+                                Layout.maximumWidth: 360
+                            }
+                            Button {
+                                text: qsTr("Send test")
+                                flat: true
+                                onClicked: page.events.sendWebhookTest(hookRow.modelData.id)
+                            }
+                        }
+                        Label {
+                            visible: hookList.count === 0
+                            text: qsTr("No webhook delivers this topic. Add one with POST /v1/events/webhooks.")
+                            color: Theme.mutedText
+                        }
+                    }
+                    Label {
+                        id: hookResult
+                        color: Theme.mutedText
+                        Connections {
+                            target: page.events
+                            function onWebhookTested(ok: bool, message: string) {
+                                hookResult.text = message
+                                hookResult.color = ok ? Theme.passing : Theme.critical
+                            }
                         }
                     }
                 }

@@ -528,6 +528,45 @@ private Q_SLOTS:
         QCOMPARE(offsets, (QList<int>{4, 5, 6, 7, 8, 9})); // uncommitted 4 and 5 again, then the rest
     }
 
+    void replaysARangeIntoAnotherTopic()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        Client api{backend};
+        QVERIFY(api.createTopic("source"));
+        QVERIFY(api.createTopic("copy"));
+        QStringList markers;
+        for (int i = 0; i < 10; ++i)
+            markers << QStringLiteral("m%1").arg(i);
+        QCOMPARE(api.call("POST", "/v1/events/topics/source/events", batchOf(markers)).status, 201);
+        const QJsonObject result = api.json("POST", "/v1/events/topics/source/replay",
+                                            "{\"fromOffset\":3,\"toOffset\":7,\"targetTopic\":\"copy\"}");
+        QCOMPARE(result.value(QStringLiteral("replayed")).toInt(), 4);
+        const QJsonArray copied = api.readAll("copy");
+        QCOMPARE(copied.size(), 4);
+        for (int i = 0; i < 4; ++i) {
+            const QJsonObject e = copied[i].toObject();
+            QCOMPARE(e.value(QStringLiteral("key")).toString(), QStringLiteral("m%1").arg(i + 3));
+            QCOMPARE(e.value(QStringLiteral("headers"))
+                         .toObject()
+                         .value(QStringLiteral("meshdeck-replayed-from"))
+                         .toString(),
+                     QStringLiteral("source@%1").arg(i + 3));
+        }
+        QCOMPARE(api.call("POST", "/v1/events/topics/source/replay",
+                          "{\"fromOffset\":0,\"toOffset\":2,\"targetTopic\":\"nope\"}")
+                     .status,
+                 404);
+        QCOMPARE(api.call("POST", "/v1/events/topics/source/replay",
+                          "{\"fromOffset\":5,\"toOffset\":2,\"targetTopic\":\"copy\"}")
+                     .status,
+                 400);
+        QCOMPARE(api.call("POST", "/v1/events/topics/source/replay",
+                          "{\"fromOffset\":0,\"toOffset\":2,\"targetTopic\":\"source\"}")
+                     .status,
+                 400);
+    }
+
     void killNineLosesNoAcknowledgedEvent()
     {
         QTemporaryDir dir;

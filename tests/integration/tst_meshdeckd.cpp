@@ -168,6 +168,7 @@ private Q_SLOTS:
                                    QStringLiteral("/v1/events/topics"),
                                    QStringLiteral("/v1/events/topics/{topic}"),
                                    QStringLiteral("/v1/events/topics/{topic}/events"),
+                                   QStringLiteral("/v1/events/topics/{topic}/replay"),
                                    QStringLiteral("/v1/events/topics/{topic}/groups"),
                                    QStringLiteral("/v1/events/topics/{topic}/groups/{group}/poll"),
                                    QStringLiteral("/v1/events/topics/{topic}/groups/{group}/commit"),

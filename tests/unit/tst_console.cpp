@@ -84,6 +84,34 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 0);
     }
 
+    void eventTailFiltersByAJsonField()
+    {
+        EventTailModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        for (int i = 0; i < 6; ++i)
+            model.append(
+                QJsonObject{{QStringLiteral("offset"), i},
+                            {QStringLiteral("type"), QStringLiteral("t")},
+                            {QStringLiteral("key"), QStringLiteral("k%1").arg(i % 2)},
+                            {QStringLiteral("data"),
+                             QJsonObject{{QStringLiteral("user"), QJsonObject{{QStringLiteral("id"), i}}},
+                                         {QStringLiteral("ok"), i % 3 == 0}}}});
+        model.flush();
+        model.setFilterText(QStringLiteral("data.user.id == 4"));
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.data(model.index(0), EventTailModel::OffsetRole).toInt(), 4);
+        model.setFilterText(QStringLiteral("data.ok == true"));
+        QCOMPARE(model.rowCount(), 2); // offsets 0 and 3
+        model.setFilterText(QStringLiteral("key != \"k1\""));
+        QCOMPARE(model.rowCount(), 3);
+        model.setFilterText(QStringLiteral("key == k0")); // a bare word is a string
+        QCOMPARE(model.rowCount(), 3);
+        model.setFilterText(QStringLiteral("data.user.missing == 1"));
+        QCOMPARE(model.rowCount(), 0);
+        model.setFilterText(QStringLiteral("user")); // plain text again
+        QCOMPARE(model.rowCount(), 6);
+    }
+
     void topicsModelShowsWhatTheBackendSaid()
     {
         TopicsModel model;

@@ -305,6 +305,77 @@ QCoro::Task<Response> readEvents(EventsService *service, Request request)
     co_return Response::text(200, body, "application/json");
 }
 
+QCoro::Task<Response> replay(EventsService *service, Request request)
+{
+    constexpr qint64 MaxReplay = 100'000;
+    const QString topic = request.pathParams.value(QStringLiteral("topic"));
+    QJsonObject body;
+    QString error;
+    if (!request.jsonObject(&body, &error))
+        co_return problem(request, 400, error, "invalid-body");
+    const QString target = body.value(QStringLiteral("targetTopic")).toString();
+    const double from = body.value(QStringLiteral("fromOffset")).toDouble(-1);
+    const double to = body.value(QStringLiteral("toOffset")).toDouble(-1);
+    if (from < 0 || to < from || from != double(qint64(from)) || to != double(qint64(to)))
+        co_return problem(
+            request, 400,
+            QStringLiteral("Send {\"fromOffset\": a, \"toOffset\": b, \"targetTopic\": \"…\"} with 0 ≤ a ≤ b "
+                           "(b is not included)."),
+            "invalid-body");
+    if (qint64(to) - qint64(from) > MaxReplay)
+        co_return problem(request, 413,
+                          QStringLiteral("Replay at most %1 events per request.").arg(MaxReplay),
+                          "replay-too-large");
+    if (target == topic)
+        co_return problem(request, 400,
+                          QStringLiteral("Replay into another topic, not into '%1' itself.").arg(topic),
+                          "invalid-body");
+    QFuture<std::optional<TopicStats>> targetInfo = service->topic(target);
+    if (!(co_await targetInfo))
+        co_return noSuchTopic(request, target);
+    qint64 next = qint64(from);
+    qint64 replayed = 0;
+    qint64 firstTarget = -1;
+    qint64 lastTarget = -1;
+    while (next < qint64(to)) {
+        const int page = int(qMin<qint64>(1000, qint64(to) - next));
+        QFuture<EventsStore::ReadResult> reading = service->read(topic, next, -1, page);
+        const EventsStore::ReadResult chunk = co_await reading;
+        if (!chunk.topicExists)
+            co_return noSuchTopic(request, topic);
+        QList<EventInput> inputs;
+        for (const StoredEventPtr &e : chunk.events) {
+            if (e->offset >= qint64(to))
+                break;
+            QJsonObject headers = QJsonDocument::fromJson(e->headers).object();
+            headers.insert(QStringLiteral("meshdeck-replayed-from"),
+                           QStringLiteral("%1@%2").arg(topic).arg(e->offset));
+            inputs.append(
+                EventInput{e->type, e->key, e->data, QJsonDocument(headers).toJson(QJsonDocument::Compact)});
+        }
+        if (inputs.isEmpty())
+            break;
+        next = chunk.events.last()->offset + 1;
+        QFuture<PublishResult> publishing =
+            service->publish(target, inputs, QString::fromLatin1(request.requestId));
+        const PublishResult result = co_await publishing;
+        if (result.status != 201)
+            co_return problem(
+                request, 503,
+                QStringLiteral("The replay stopped after %1 copied events: %2. Retry from the next offset.")
+                    .arg(replayed)
+                    .arg(result.error),
+                "storage-failure");
+        replayed += result.stored.size();
+        if (firstTarget < 0)
+            firstTarget = result.stored.first()->offset;
+        lastTarget = result.stored.last()->offset;
+    }
+    co_return Response::json(200, QJsonObject{{QStringLiteral("replayed"), replayed},
+                                              {QStringLiteral("firstTargetOffset"), firstTarget},
+                                              {QStringLiteral("lastTargetOffset"), lastTarget}});
+}
+
 std::optional<Response> badGroupName(const Request &request, const QString &group)
 {
     if (isValidTopicName(group))
@@ -488,6 +559,10 @@ void EventsRoutes::install(Router &router, EventsService *service)
     router.add("GET", "/v1/events/topics/{topic}/events",
                AsyncHandler([service](Request r) { return readEvents(service, std::move(r)); }),
                options("Read events from an offset (fromOffset) or a time (fromTime), in offset order."));
+    router.add(
+        "POST", "/v1/events/topics/{topic}/replay",
+        AsyncHandler([service](Request r) { return replay(service, std::move(r)); }),
+        options("Copy events [fromOffset, toOffset) into another topic, each tagged with its origin."));
     router.add(
         "POST", "/v1/events/topics/{topic}/groups/{group}/poll",
         AsyncHandler([service](Request r) { return pollGroup(service, std::move(r)); }),

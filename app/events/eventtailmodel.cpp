@@ -30,7 +30,9 @@ QVariant EventTailModel::data(const QModelIndex &index, int role) const
     case OffsetRole:
         return row.offset;
     case TimeRole:
-        return row.time;
+        return QDateTime::fromString(row.time, Qt::ISODateWithMs)
+            .toLocalTime()
+            .toString(QStringLiteral("HH:mm:ss.zzz"));
     case TypeRole:
         return row.type;
     case KeyRole:
@@ -39,7 +41,7 @@ QVariant EventTailModel::data(const QModelIndex &index, int role) const
     case PreviewRole:
         return row.preview;
     case JsonRole:
-        return row.json;
+        return QString::fromUtf8(QJsonDocument(row.event).toJson(QJsonDocument::Indented));
     default:
         return {};
     }
@@ -61,13 +63,11 @@ void EventTailModel::append(const QJsonObject &event)
                          : data.toVariant().toString();
     if (preview.size() > 240)
         preview = preview.left(240) + QStringLiteral("…");
-    const QDateTime time =
-        QDateTime::fromString(event.value(QStringLiteral("time")).toString(), Qt::ISODateWithMs);
+    // Time formatting and the pretty JSON are made when a row is shown, not for every arrival.
     m_pending.push_back(Row{event.value(QStringLiteral("offset")).toInteger(),
-                            time.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")),
+                            event.value(QStringLiteral("time")).toString(),
                             event.value(QStringLiteral("type")).toString(),
-                            event.value(QStringLiteral("key")).toString(), preview,
-                            QString::fromUtf8(QJsonDocument(event).toJson(QJsonDocument::Indented)), event});
+                            event.value(QStringLiteral("key")).toString(), preview, event});
     if (!m_flushTimer.isActive())
         m_flushTimer.start();
 }
@@ -126,7 +126,8 @@ bool EventTailModel::matches(const Row &row) const
     }
     return row.type.contains(m_filter, Qt::CaseInsensitive) ||
            row.key.contains(m_filter, Qt::CaseInsensitive) ||
-           row.json.contains(m_filter, Qt::CaseInsensitive);
+           QString::fromUtf8(QJsonDocument(row.event).toJson(QJsonDocument::Compact))
+               .contains(m_filter, Qt::CaseInsensitive);
 }
 
 void EventTailModel::rebuild()

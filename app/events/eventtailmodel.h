@@ -46,11 +46,10 @@ Q_SIGNALS:
 private:
     struct Row {
         qint64 offset;
-        QString time;
+        QString time; // as received (ISO 8601); formatted when shown
         QString type;
         QString key;
         QString preview;
-        QString json;
         QJsonObject event;
     };
     struct FieldFilter {

@@ -168,6 +168,21 @@
     </message>
 </context>
 <context>
+    <name>LagChart</name>
+    <message>
+        <source>Lag of %1</source>
+        <translation>Rückstand von %1</translation>
+    </message>
+    <message>
+        <source>No lag samples for %1 yet.</source>
+        <translation>Noch keine Rückstandswerte für %1.</translation>
+    </message>
+    <message>
+        <source>Select a group to see its lag over the last hour.</source>
+        <translation>Wählen Sie eine Gruppe, um ihren Rückstand der letzten Stunde zu sehen.</translation>
+    </message>
+</context>
+<context>
     <name>LocalStackPage</name>
     <message>
         <source>Local stack</source>

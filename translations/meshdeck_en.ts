@@ -168,6 +168,21 @@
     </message>
 </context>
 <context>
+    <name>LagChart</name>
+    <message>
+        <source>Lag of %1</source>
+        <translation>Lag of %1</translation>
+    </message>
+    <message>
+        <source>No lag samples for %1 yet.</source>
+        <translation>No lag samples for %1 yet.</translation>
+    </message>
+    <message>
+        <source>Select a group to see its lag over the last hour.</source>
+        <translation>Select a group to see its lag over the last hour.</translation>
+    </message>
+</context>
+<context>
     <name>LocalStackPage</name>
     <message>
         <source>Local stack</source>

@@ -3,6 +3,7 @@
 #include "api/apiclient.h"
 #include "api/realtimeclient.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -183,6 +184,14 @@ QCoro::Task<void> EventsController::loadGroupsAndWebhooks(QString topic)
     m_groups = groups.ok() ? groups.json.object().value(QStringLiteral("groups")).toArray().toVariantList()
                            : QVariantList();
     Q_EMIT groupsChanged();
+    // The chart shows the first group until another is chosen.
+    if (!m_groups.isEmpty()) {
+        bool known = false;
+        for (const QVariant &g : std::as_const(m_groups))
+            known |= g.toMap().value(QStringLiteral("name")).toString() == m_lagGroup;
+        if (!known)
+            showLag(m_groups.first().toMap().value(QStringLiteral("name")).toString());
+    }
     const ApiReply hooks = co_await m_api->get(QStringLiteral("/v1/events/webhooks"));
     if (!self || topic != m_selected)
         co_return;
@@ -193,6 +202,33 @@ QCoro::Task<void> EventsController::loadGroupsAndWebhooks(QString topic)
     }
     m_webhooks = mine;
     Q_EMIT webhooksChanged();
+}
+
+void EventsController::showLag(const QString &group)
+{
+    if (!m_selected.isEmpty())
+        QCoro::connect(loadLag(m_selected, group), this, [] {});
+}
+
+QCoro::Task<void> EventsController::loadLag(QString topic, QString group)
+{
+    QPointer<EventsController> self(this);
+    const ApiReply reply =
+        co_await m_api->get(QStringLiteral("/v1/events/topics/%1/groups/%2/lag").arg(topic, group));
+    if (!self || topic != m_selected)
+        co_return;
+    QVariantList points;
+    for (const QJsonValue &v : reply.json.object().value(QStringLiteral("points")).toArray()) {
+        const QJsonObject p = v.toObject();
+        points << QVariantMap{
+            {QStringLiteral("time"),
+             QDateTime::fromString(p.value(QStringLiteral("time")).toString(), Qt::ISODateWithMs)
+                 .toMSecsSinceEpoch()},
+            {QStringLiteral("lag"), p.value(QStringLiteral("lag")).toInteger()}};
+    }
+    m_lagGroup = group;
+    m_lagPoints = points;
+    Q_EMIT lagChanged();
 }
 
 void EventsController::sendWebhookTest(const QString &webhookId)

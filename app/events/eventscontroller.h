@@ -29,6 +29,8 @@ class EventsController : public QObject
     Q_PROPERTY(bool live READ isLive NOTIFY liveChanged)
     Q_PROPERTY(QVariantList groups READ groups NOTIFY groupsChanged)
     Q_PROPERTY(QVariantList webhooks READ webhooks NOTIFY webhooksChanged)
+    Q_PROPERTY(QString lagGroup READ lagGroup NOTIFY lagChanged)
+    Q_PROPERTY(QVariantList lagPoints READ lagPoints NOTIFY lagChanged)
 public:
     static constexpr int RecentHistory = 200;
 
@@ -49,6 +51,10 @@ public:
     Q_INVOKABLE void replay(qint64 fromOffset, qint64 toOffset, const QString &targetTopic);
     Q_INVOKABLE void refreshGroupsAndWebhooks();
     Q_INVOKABLE void sendWebhookTest(const QString &webhookId);
+    // Loads a consumer group's lag over the last hour for the chart.
+    Q_INVOKABLE void showLag(const QString &group);
+    QString lagGroup() const { return m_lagGroup; }
+    QVariantList lagPoints() const { return m_lagPoints; }
     QVariantList groups() const { return m_groups; }
     QVariantList webhooks() const { return m_webhooks; }
     void setPreferredTopic(const QString &topic) { m_preferred = topic; }
@@ -63,6 +69,7 @@ Q_SIGNALS:
     void webhookTested(bool ok, const QString &message);
     void groupsChanged();
     void webhooksChanged();
+    void lagChanged();
 
 private:
     QCoro::Task<void> loadTopics();
@@ -70,6 +77,7 @@ private:
     QCoro::Task<void> postReplay(QString topic, QByteArray body);
     QCoro::Task<void> loadGroupsAndWebhooks(QString topic);
     QCoro::Task<void> testWebhook(QString id);
+    QCoro::Task<void> loadLag(QString topic, QString group);
     void setError(const QString &error);
 
     ApiClient *m_api;
@@ -81,6 +89,8 @@ private:
     QString m_error;
     QVariantList m_groups;
     QVariantList m_webhooks;
+    QString m_lagGroup;
+    QVariantList m_lagPoints; // {time: ms since epoch, lag}
     bool m_loading = false;
 };
 

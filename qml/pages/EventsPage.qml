@@ -335,8 +335,8 @@ ColumnLayout {
                 clip: true
                 Layout.fillWidth: true
                 Layout.preferredWidth: 0  // hidden tabs must not widen the page either
-                Layout.minimumHeight: 120
-                Layout.maximumHeight: 120
+                Layout.minimumHeight: 160
+                Layout.maximumHeight: 160
 
                 RowLayout {
                     spacing: 8
@@ -440,21 +440,40 @@ ColumnLayout {
                     }
                 }
 
-                ListView {
-                    id: groupList
-                    clip: true
-                    model: page.events.groups
-                    delegate: Label {
-                        required property var modelData
-                        width: groupList.width
-                        color: Theme.text
-                        text: qsTr("%1 — committed %2 · lag %3 · in flight %4")
-                              .arg(modelData.name).arg(modelData.committedOffset).arg(modelData.lag).arg(modelData.inFlight)
+                RowLayout {
+                    spacing: 8
+                    ListView {
+                        id: groupList
+                        clip: true
+                        Layout.preferredWidth: 360
+                        Layout.fillHeight: true
+                        model: page.events.groups
+                        delegate: ItemDelegate {
+                            id: groupRow
+                            required property var modelData
+                            width: groupList.width
+                            height: 26
+                            highlighted: page.events.lagGroup === modelData.name
+                            onClicked: page.events.showLag(modelData.name)
+                            contentItem: Label {
+                                color: Theme.text
+                                elide: Text.ElideRight
+                                text: qsTr("%1 — committed %2 · lag %3 · in flight %4")
+                                      .arg(groupRow.modelData.name).arg(groupRow.modelData.committedOffset)
+                                      .arg(groupRow.modelData.lag).arg(groupRow.modelData.inFlight)
+                            }
+                        }
+                        Label {
+                            visible: groupList.count === 0
+                            text: qsTr("No consumer group reads this topic yet.")
+                            color: Theme.mutedText
+                        }
                     }
-                    Label {
-                        visible: groupList.count === 0
-                        text: qsTr("No consumer group reads this topic yet.")
-                        color: Theme.mutedText
+                    LagChart {
+                        Layout.fillWidth: true
+                        Layout.fillHeight: true
+                        group: page.events.lagGroup
+                        points: page.events.lagPoints
                     }
                 }
 

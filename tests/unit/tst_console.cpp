@@ -1,6 +1,8 @@
 #include "testing.h"
 
 #include "api/fakeapiclient.h"
+#include "api/realtimeclient.h"
+#include "events/eventscontroller.h"
 #include "events/eventtailmodel.h"
 #include "events/topicsmodel.h"
 #include "localstack/localstack.h"
@@ -10,8 +12,10 @@
 #include "shell/navigationmodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -110,6 +114,41 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 0);
         model.setFilterText(QStringLiteral("user")); // plain text again
         QCOMPARE(model.rowCount(), 6);
+    }
+
+    void eventsControllerLoadsTopicsGroupsAndLag()
+    {
+        FakeApiClient api;
+        auto reply = [](const char *json) {
+            return ApiReply{200, QJsonDocument::fromJson(json), {}};
+        };
+        api.setReply(QStringLiteral("/v1/events/topics"),
+                     reply("{\"topics\":[{\"name\":\"audit\",\"headOffset\":9},{\"name\":\"orders\","
+                           "\"headOffset\":500}]}"));
+        api.setReply(
+            QStringLiteral("/v1/events/topics/orders/groups"),
+            reply("{\"groups\":[{\"name\":\"billing\",\"committedOffset\":480,\"lag\":20,\"inFlight\":3}]}"));
+        api.setReply(QStringLiteral("/v1/events/webhooks"),
+                     reply("{\"webhooks\":[{\"id\":\"w1\",\"topics\":[\"orders\"]},{\"id\":\"w2\",\"topics\":"
+                           "[\"audit\"]}]}"));
+        api.setReply(QStringLiteral("/v1/events/topics/orders/groups/billing/lag"),
+                     reply("{\"points\":[{\"time\":\"2026-11-21T10:00:00.000Z\",\"lag\":50},"
+                           "{\"time\":\"2026-11-21T10:00:10.000Z\",\"lag\":20}]}"));
+        RealtimeClient realtime;
+        EventsController events(&api, &realtime);
+        events.setPreferredTopic(QStringLiteral("orders"));
+        QSignalSpy lag(&events, &EventsController::lagChanged);
+        events.refreshTopics();
+        QTRY_COMPARE(events.selectedTopic(), QStringLiteral("orders"));
+        QTRY_COMPARE(lag.count(), 1);
+        QCOMPARE(events.groups().size(), 1);
+        QCOMPARE(events.webhooks().size(), 1); // only the webhooks delivering this topic
+        QCOMPARE(events.lagGroup(), QStringLiteral("billing"));
+        QCOMPARE(events.lagPoints().size(), 2);
+        QCOMPARE(events.lagPoints().at(1).toMap().value(QStringLiteral("lag")).toInt(), 20);
+        QCOMPARE(events.lagPoints().at(0).toMap().value(QStringLiteral("time")).toLongLong(),
+                 QDateTime::fromString(QStringLiteral("2026-11-21T10:00:00.000Z"), Qt::ISODateWithMs)
+                     .toMSecsSinceEpoch());
     }
 
     void topicsModelShowsWhatTheBackendSaid()
@@ -213,14 +252,11 @@ private Q_SLOTS:
     void connectionShowsTheProblemDetailOfARefusal()
     {
         FakeApiClient api;
-        api.setReply(
-            QStringLiteral("/v1/system/info"),
-            ApiReply{
-                401,
-                {},
-                describeHttpError(
-                    401,
-                    R"({"title":"Unauthorized","status":401,"detail":"The bearer token is not valid."})")});
+        api.setReply(QStringLiteral("/v1/system/info"),
+                     ApiReply{401,
+                              {},
+                              describeHttpError(401, "{\"title\":\"Unauthorized\",\"status\":401,\"detail\":"
+                                                     "\"The bearer token is not valid.\"}")});
         BackendConnection connection(&api, {1000, 5000, 5000});
         connection.attach(QUrl(QStringLiteral("http://127.0.0.1:1")), "bad");
         QTRY_COMPARE(connection.state(), BackendConnection::State::Reconnecting);

@@ -649,6 +649,12 @@ void HttpWorker::beginDrain()
     const auto connections = m_connections;
     for (HttpConnection *c : connections)
         c->drain();
+    for (const QPointer<QWebSocket> &socket : std::as_const(m_webSocketsOpen)) {
+        if (socket)
+            socket->close(QWebSocketProtocol::CloseCodeGoingAway,
+                          QStringLiteral("the server is shutting down"));
+    }
+    m_webSocketsOpen.clear();
 }
 
 void HttpWorker::sweep()
@@ -705,6 +711,13 @@ void HttpWorker::onWebSocketReady()
         for (const QByteArray &name : handshake.rawHeaderList())
             request.headers.emplace_back(name.toLower(), handshake.rawHeader(name));
         socket->setParent(nullptr);
+        // Counted while open, and closed with "going away" when the server drains.
+        HttpMetrics *metrics = m_dispatcher.metrics();
+        metrics->openWebSockets.fetch_add(1, std::memory_order_relaxed);
+        connect(socket, &QObject::destroyed, this,
+                [metrics] { metrics->openWebSockets.fetch_sub(1, std::memory_order_relaxed); });
+        connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+        m_webSocketsOpen.append(socket);
         (*handler)(socket, request);
     }
 }
@@ -792,7 +805,8 @@ QCoro::Task<bool> HttpServer::shutdown(std::chrono::milliseconds deadline)
     QElapsedTimer elapsed;
     elapsed.start();
     HttpMetrics *metrics = m_dispatcher.metrics();
-    while (metrics->openConnections.load() > 0 && elapsed.elapsed() < deadline.count())
+    while ((metrics->openConnections.load() > 0 || metrics->openWebSockets.load() > 0) &&
+           elapsed.elapsed() < deadline.count())
         co_await QCoro::sleepFor(std::chrono::milliseconds(10));
     const bool clean = metrics->openConnections.load() == 0;
     for (QThread *thread : m_threads) {

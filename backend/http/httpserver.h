@@ -19,6 +19,7 @@
 class QSocketNotifier;
 class QTcpSocket;
 class QThread;
+class QWebSocket;
 class QWebSocketServer;
 
 namespace Meshdeck::Http {
@@ -128,6 +129,7 @@ private:
     const Dispatcher &m_dispatcher;
     std::atomic<bool> *m_draining;
     QSet<HttpConnection *> m_connections;
+    QList<QPointer<QWebSocket>> m_webSocketsOpen;
     QTimer *m_sweepTimer = nullptr;
     QWebSocketServer *m_webSockets = nullptr;
     QElapsedTimer m_clock;

@@ -121,6 +121,10 @@ QByteArray HttpMetrics::prometheusText() const
            "# TYPE meshdeck_http_open_connections gauge\n"
            "meshdeck_http_open_connections " +
            QByteArray::number(openConnections.load()) + '\n';
+    out += "# HELP meshdeck_websockets_open WebSocket connections open now (realtime).\n"
+           "# TYPE meshdeck_websockets_open gauge\n"
+           "meshdeck_websockets_open " +
+           QByteArray::number(openWebSockets.load()) + '\n';
     out += "# HELP meshdeck_http_connections_accepted_total Connections accepted.\n"
            "# TYPE meshdeck_http_connections_accepted_total counter\n"
            "meshdeck_http_connections_accepted_total " +

@@ -49,6 +49,7 @@ public:
     RouteStats *unmatched() { return &m_unmatched; }
 
     std::atomic<int> openConnections{0};
+    std::atomic<int> openWebSockets{0};
     std::atomic<quint64> acceptedConnections{0};
     std::atomic<quint64> rejectedConnections{0};
 

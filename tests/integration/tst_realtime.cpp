@@ -283,6 +283,20 @@ private Q_SLOTS:
         QVERIFY(call(backend, "GET", "/healthz").startsWith("200"));
     }
 
+    void shutdownClosesSubscribersWithGoingAway()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        Client client;
+        QVERIFY(client.open(backend, true));
+        QVERIFY(call(backend, "GET", "/metrics").contains("meshdeck_websockets_open 1"));
+        // terminate() blocks in waitForFinished; the close frame is read afterwards from the socket.
+        QCOMPARE(backend.terminate(), 0);
+        QVERIFY(QTest::qWaitFor([&] { return client.socket().state() == QAbstractSocket::UnconnectedState; },
+                                5000));
+        QCOMPARE(client.socket().closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
+    }
+
     void reportsUnknownChannelsAndTopics()
     {
         BackendProcess backend;

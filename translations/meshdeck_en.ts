@@ -166,6 +166,18 @@
         <source>No webhook delivers this topic. Add one with POST /v1/events/webhooks.</source>
         <translation>No webhook delivers this topic. Add one with POST /v1/events/webhooks.</translation>
     </message>
+    <message>
+        <source>or to a time</source>
+        <translation>or to a time</translation>
+    </message>
+    <message>
+        <source>2026-11-21 10:00</source>
+        <translation>2026-11-21 10:00</translation>
+    </message>
+    <message>
+        <source>%1 · #%2 attempt %3 · %4 · %5 ms %6</source>
+        <translation>%1 · #%2 attempt %3 · %4 · %5 ms %6</translation>
+    </message>
 </context>
 <context>
     <name>LagChart</name>
@@ -283,6 +295,10 @@
     <message>
         <source>Not delivered: %1</source>
         <translation>Not delivered: %1</translation>
+    </message>
+    <message>
+        <source>Write the time as 2026-11-21 10:00 (local time).</source>
+        <translation>Write the time as 2026-11-21 10:00 (local time).</translation>
     </message>
 </context>
 <context>

@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPointer>
+#include <QUrl>
 
 namespace Meshdeck::Console {
 
@@ -231,6 +232,57 @@ QCoro::Task<void> EventsController::loadLag(QString topic, QString group)
     Q_EMIT lagChanged();
 }
 
+void EventsController::seekToTime(const QString &localDateTime)
+{
+    QDateTime time = QDateTime::fromString(localDateTime.trimmed(), QStringLiteral("yyyy-MM-dd HH:mm"));
+    if (!time.isValid())
+        time = QDateTime::fromString(localDateTime.trimmed(), Qt::ISODate);
+    if (!time.isValid() || m_selected.isEmpty()) {
+        Q_EMIT seekFailed(tr("Write the time as 2026-11-21 10:00 (local time)."));
+        return;
+    }
+    QCoro::connect(findOffsetAt(m_selected, time), this, [] {});
+}
+
+QCoro::Task<void> EventsController::findOffsetAt(QString topic, QDateTime time)
+{
+    QPointer<EventsController> self(this);
+    const QString iso =
+        QString::fromLatin1(QUrl::toPercentEncoding(time.toUTC().toString(Qt::ISODateWithMs)));
+    const ApiReply reply = co_await m_api->get(
+        QStringLiteral("/v1/events/topics/%1/events?limit=1&fromTime=%2").arg(topic, iso));
+    if (!self || topic != m_selected)
+        co_return;
+    if (!reply.ok()) {
+        Q_EMIT seekFailed(reply.error);
+        co_return;
+    }
+    const QJsonObject page = reply.json.object();
+    const QJsonArray events = page.value(QStringLiteral("events")).toArray();
+    // Nothing at or after that time: follow from the head.
+    seek(events.isEmpty() ? page.value(QStringLiteral("nextOffset")).toInteger()
+                          : events.first().toObject().value(QStringLiteral("offset")).toInteger());
+}
+
+void EventsController::showDeliveries(const QString &webhookId)
+{
+    QCoro::connect(loadDeliveries(webhookId), this, [] {});
+}
+
+QCoro::Task<void> EventsController::loadDeliveries(QString webhookId)
+{
+    QPointer<EventsController> self(this);
+    const ApiReply reply =
+        co_await m_api->get(QStringLiteral("/v1/events/webhooks/%1/deliveries").arg(webhookId));
+    if (!self)
+        co_return;
+    m_deliveriesWebhook = webhookId;
+    m_deliveries = reply.ok()
+                       ? reply.json.object().value(QStringLiteral("deliveries")).toArray().toVariantList()
+                       : QVariantList();
+    Q_EMIT deliveriesChanged();
+}
+
 void EventsController::sendWebhookTest(const QString &webhookId)
 {
     QCoro::connect(testWebhook(webhookId), this, [] {});
@@ -251,6 +303,7 @@ QCoro::Task<void> EventsController::testWebhook(QString id)
                                        .arg(r.value(QStringLiteral("latencyMs")).toInteger()));
     else
         Q_EMIT webhookTested(false, tr("Not delivered: %1").arg(r.value(QStringLiteral("error")).toString()));
+    showDeliveries(id);
 }
 
 } // namespace Meshdeck::Console

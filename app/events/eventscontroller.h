@@ -3,6 +3,7 @@
 #include "eventtailmodel.h"
 #include "topicsmodel.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QQmlEngine>
 #include <QVariantList>
@@ -31,6 +32,8 @@ class EventsController : public QObject
     Q_PROPERTY(QVariantList webhooks READ webhooks NOTIFY webhooksChanged)
     Q_PROPERTY(QString lagGroup READ lagGroup NOTIFY lagChanged)
     Q_PROPERTY(QVariantList lagPoints READ lagPoints NOTIFY lagChanged)
+    Q_PROPERTY(QVariantList deliveries READ deliveries NOTIFY deliveriesChanged)
+    Q_PROPERTY(QString deliveriesWebhook READ deliveriesWebhook NOTIFY deliveriesChanged)
 public:
     static constexpr int RecentHistory = 200;
 
@@ -48,6 +51,11 @@ public:
     Q_INVOKABLE void publishTestEvent(const QString &type, const QString &jsonData);
     // Restarts the tail at an offset (history from there, then live).
     Q_INVOKABLE void seek(qint64 offset);
+    // Restarts the tail at the first event at or after a local date and time ("2026-11-21 10:00").
+    Q_INVOKABLE void seekToTime(const QString &localDateTime);
+    Q_INVOKABLE void showDeliveries(const QString &webhookId);
+    QVariantList deliveries() const { return m_deliveries; }
+    QString deliveriesWebhook() const { return m_deliveriesWebhook; }
     Q_INVOKABLE void replay(qint64 fromOffset, qint64 toOffset, const QString &targetTopic);
     Q_INVOKABLE void refreshGroupsAndWebhooks();
     Q_INVOKABLE void sendWebhookTest(const QString &webhookId);
@@ -70,6 +78,8 @@ Q_SIGNALS:
     void groupsChanged();
     void webhooksChanged();
     void lagChanged();
+    void deliveriesChanged();
+    void seekFailed(const QString &message);
 
 private:
     QCoro::Task<void> loadTopics();
@@ -78,6 +88,8 @@ private:
     QCoro::Task<void> loadGroupsAndWebhooks(QString topic);
     QCoro::Task<void> testWebhook(QString id);
     QCoro::Task<void> loadLag(QString topic, QString group);
+    QCoro::Task<void> findOffsetAt(QString topic, QDateTime time);
+    QCoro::Task<void> loadDeliveries(QString webhookId);
     void setError(const QString &error);
 
     ApiClient *m_api;
@@ -91,6 +103,8 @@ private:
     QVariantList m_webhooks;
     QString m_lagGroup;
     QVariantList m_lagPoints; // {time: ms since epoch, lag}
+    QVariantList m_deliveries;
+    QString m_deliveriesWebhook;
     bool m_loading = false;
 };
 

@@ -390,6 +390,30 @@ ColumnLayout {
                             enabled: page.events.selectedTopic.length > 0
                             onClicked: page.events.seek(seekOffset.value)
                         }
+                        Label {
+                            text: qsTr("or to a time")
+                            color: Theme.text
+                        }
+                        TextField {
+                            id: seekTime
+                            placeholderText: qsTr("2026-11-21 10:00")
+                            Layout.preferredWidth: 150
+                        }
+                        Button {
+                            text: qsTr("Seek")
+                            enabled: page.events.selectedTopic.length > 0 && seekTime.text.length > 0
+                            onClicked: page.events.seekToTime(seekTime.text)
+                        }
+                        Label {
+                            id: seekResult
+                            color: Theme.critical
+                            Connections {
+                                target: page.events
+                                function onSeekFailed(message: string) {
+                                    seekResult.text = message
+                                }
+                            }
+                        }
                     }
                     RowLayout {
                         spacing: 8
@@ -488,6 +512,9 @@ ColumnLayout {
                             id: hookRow
                             required property var modelData
                             width: hookList.width
+                            TapHandler {
+                                onTapped: page.events.showDeliveries(hookRow.modelData.id)
+                            }
                             Label {
                                 text: hookRow.modelData.url
                                 color: hookRow.modelData.enabled ? Theme.text : Theme.mutedText
@@ -511,6 +538,25 @@ ColumnLayout {
                             visible: hookList.count === 0
                             text: qsTr("No webhook delivers this topic. Add one with POST /v1/events/webhooks.")
                             color: Theme.mutedText
+                        }
+                    }
+                    ListView {
+                        id: deliveryList
+                        clip: true
+                        visible: count > 0
+                        Layout.fillWidth: true
+                        Layout.preferredHeight: 60
+                        model: page.events.deliveries
+                        delegate: Label {
+                            required property var modelData
+                            width: deliveryList.width
+                            font.pixelSize: 11
+                            color: modelData.succeeded ? Theme.text : Theme.critical
+                            elide: Text.ElideRight
+                            text: qsTr("%1 · #%2 attempt %3 · %4 · %5 ms %6")
+                                  .arg(modelData.time).arg(modelData.offset).arg(modelData.attempt)
+                                  .arg(modelData.status > 0 ? "HTTP " + modelData.status : "—")
+                                  .arg(modelData.latencyMs).arg(modelData.error)
                         }
                     }
                     Label {

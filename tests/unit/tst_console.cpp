@@ -20,6 +20,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QUrl>
 
 #include <csignal>
 
@@ -149,6 +150,42 @@ private Q_SLOTS:
         QCOMPARE(events.lagPoints().at(0).toMap().value(QStringLiteral("time")).toLongLong(),
                  QDateTime::fromString(QStringLiteral("2026-11-21T10:00:00.000Z"), Qt::ISODateWithMs)
                      .toMSecsSinceEpoch());
+    }
+
+    void eventsControllerSeeksByTimeAndShowsDeliveries()
+    {
+        FakeApiClient api;
+        auto reply = [](const char *json) {
+            return ApiReply{200, QJsonDocument::fromJson(json), {}};
+        };
+        api.setReply(QStringLiteral("/v1/events/topics"),
+                     reply("{\"topics\":[{\"name\":\"orders\",\"headOffset\":50}]}"));
+        const QString iso = QString::fromLatin1(QUrl::toPercentEncoding(
+            QDateTime::fromString(QStringLiteral("2026-11-21 10:00"), QStringLiteral("yyyy-MM-dd HH:mm"))
+                .toUTC()
+                .toString(Qt::ISODateWithMs)));
+        const QString seekPath = QStringLiteral("/v1/events/topics/orders/events?limit=1&fromTime=") + iso;
+        api.setReply(seekPath, reply("{\"events\":[{\"offset\":42}],\"nextOffset\":43}"));
+        api.setReply(QStringLiteral("/v1/events/webhooks/w1/deliveries"),
+                     reply("{\"deliveries\":[{\"attempt\":2,\"succeeded\":false,\"status\":500}]}"));
+        RealtimeClient realtime;
+        EventsController events(&api, &realtime);
+        QSignalSpy failed(&events, &EventsController::seekFailed);
+        events.refreshTopics();
+        QTRY_COMPARE(events.selectedTopic(), QStringLiteral("orders"));
+        events.seekToTime(QStringLiteral("2026-11-21 10:00"));
+        QTRY_VERIFY(api.requestedPaths().contains(seekPath));
+        QCOMPARE(failed.count(), 0);
+        events.seekToTime(QStringLiteral("yesterday-ish"));
+        QCOMPARE(failed.count(), 1);
+        QVERIFY(failed.first().first().toString().contains(QStringLiteral("2026-11-21 10:00")));
+
+        QSignalSpy deliveries(&events, &EventsController::deliveriesChanged);
+        events.showDeliveries(QStringLiteral("w1"));
+        QTRY_COMPARE(deliveries.count(), 1);
+        QCOMPARE(events.deliveriesWebhook(), QStringLiteral("w1"));
+        QCOMPARE(events.deliveries().size(), 1);
+        QCOMPARE(events.deliveries().first().toMap().value(QStringLiteral("status")).toInt(), 500);
     }
 
     void topicsModelShowsWhatTheBackendSaid()

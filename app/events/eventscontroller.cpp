@@ -24,10 +24,17 @@ EventsController::EventsController(ApiClient *api, RealtimeClient *realtime, QOb
     , m_api(api)
     , m_realtime(realtime)
 {
+    // The topics' counts follow the traffic: events on the tailed topic refresh them, at most every 2 s.
+    m_topicsRefresh.setSingleShot(true);
+    m_topicsRefresh.setInterval(2000);
+    connect(&m_topicsRefresh, &QTimer::timeout, this, &EventsController::refreshTopics);
     connect(m_realtime, &RealtimeClient::event, this,
             [this](const QString &channel, const QJsonObject &event) {
-                if (channel == channelOf(m_selected))
-                    m_tail.append(event);
+                if (channel != channelOf(m_selected))
+                    return;
+                m_tail.append(event);
+                if (!m_topicsRefresh.isActive())
+                    m_topicsRefresh.start();
             });
     connect(m_realtime, &RealtimeClient::problem, this,
             [this](const QString &channel, const QString &reason) {

@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QObject>
 #include <QQmlEngine>
+#include <QTimer>
 #include <QVariantList>
 
 #include <QCoroTask>
@@ -103,6 +104,7 @@ private:
     QVariantList m_webhooks;
     QString m_lagGroup;
     QVariantList m_lagPoints; // {time: ms since epoch, lag}
+    QTimer m_topicsRefresh;
     QVariantList m_deliveries;
     QString m_deliveriesWebhook;
     bool m_loading = false;

@@ -144,10 +144,15 @@ private Q_SLOTS:
             QCOMPARE(r.headers.value("x-meshdeck-event-id"),
                      event.value(QStringLiteral("id")).toString().toUtf8());
         }
-        const QJsonArray log = api.json("GET", "/v1/events/webhooks/" + id + "/deliveries")
-                                   .value(QStringLiteral("deliveries"))
-                                   .toArray();
-        QCOMPARE(log.size(), 3);
+        QJsonArray log;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                log = api.json("GET", "/v1/events/webhooks/" + id + "/deliveries")
+                          .value(QStringLiteral("deliveries"))
+                          .toArray();
+                return log.size() == 3;
+            },
+            5000));
         QCOMPARE(log[0].toObject().value(QStringLiteral("succeeded")).toBool(), true);
         QCOMPARE(log[0].toObject().value(QStringLiteral("status")).toInt(), 200);
         QCOMPARE(log[0].toObject().value(QStringLiteral("responseExcerpt")).toString(), QStringLiteral("ok"));
@@ -221,9 +226,16 @@ private Q_SLOTS:
         QCOMPARE(enabled.value(QStringLiteral("consecutiveFailures")).toInt(), 0);
         QVERIFY(QTest::qWaitFor([&] { return receiver.received.size() >= 5; }, 10'000));
         QCOMPARE(receiver.received[4].headers.value("x-meshdeck-delivery-attempt"), QByteArray("1"));
-        const QJsonArray log = api.json("GET", "/v1/events/webhooks/" + id + "/deliveries")
-                                   .value(QStringLiteral("deliveries"))
-                                   .toArray();
+        // The attempt is logged once the receiver's answer is back: wait for the log, not the receiver.
+        QJsonArray log;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                log = api.json("GET", "/v1/events/webhooks/" + id + "/deliveries")
+                          .value(QStringLiteral("deliveries"))
+                          .toArray();
+                return log.size() == 5;
+            },
+            5000));
         QCOMPARE(log.size(), 5);
         QCOMPARE(log[0].toObject().value(QStringLiteral("succeeded")).toBool(), true);
         QCOMPARE(log[1].toObject().value(QStringLiteral("status")).toInt(), 500);

@@ -63,7 +63,7 @@ private Q_SLOTS:
         QVERIFY(EventsStore::deleteTopic(m_db, QStringLiteral("orders"), &error));
         QVERIFY(!EventsStore::topic(m_db, QStringLiteral("orders")));
         QSqlQuery q(m_db);
-        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM events")) && q.next());
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM event_batches")) && q.next());
         QCOMPARE(q.value(0).toInt(), 0);
     }
 
@@ -139,10 +139,11 @@ private Q_SLOTS:
     {
         QString error;
         EventsStore::createTopic(m_db, QStringLiteral("sized"), {0, 100}, &error);
-        QList<EventInput> big;
+        // Ten batches of one 20-byte event each (retention removes whole batches).
         for (int i = 0; i < 10; ++i)
-            big << makeEvent(QStringLiteral("x"), QByteArray(19, 'a')); // 20 bytes each with the type
-        EventsStore::appendGroup(m_db, {{QStringLiteral("sized"), big, {}}}, 1000);
+            EventsStore::appendGroup(
+                m_db, {{QStringLiteral("sized"), {makeEvent(QStringLiteral("x"), QByteArray(19, 'a'))}, {}}},
+                1000);
         QVERIFY(EventsStore::applyRetention(m_db, 1000, 1000) > 0);
         const auto t = EventsStore::topic(m_db, QStringLiteral("sized"));
         QVERIFY2(t->totalBytes <= 100, qPrintable(QString::number(t->totalBytes)));
@@ -156,11 +157,11 @@ private Q_SLOTS:
         QString error;
         EventsStore::createTopic(m_db, QStringLiteral("t"), {}, &error);
         EventsStore::appendGroup(m_db, {{QStringLiteral("t"), events(2), {}}}, 1000);
-        // Make the second insert of the next group fail: a duplicate primary key.
+        // Make the second batch of the next group fail: a row already holds its offset.
         QSqlQuery q(m_db);
-        QVERIFY(
-            q.exec(QStringLiteral("INSERT INTO events (topic, event_offset, id, time_ms, type, data, size)"
-                                  " VALUES ('t', 3, 'x', 0, 'x', '0', 1)")));
+        QVERIFY(q.exec(
+            QStringLiteral("INSERT INTO event_batches (topic, first_offset, last_offset, time_ms, size, body)"
+                           " VALUES ('t', 3, 3, 0, 1, x'')")));
         const auto results = EventsStore::appendGroup(
             m_db, {{QStringLiteral("t"), events(1), {}}, {QStringLiteral("t"), events(1), {}}}, 2000);
         QCOMPARE(results[0].status, 503);
@@ -169,7 +170,8 @@ private Q_SLOTS:
         QVERIFY(!results[0].error.isEmpty());
         const auto t = EventsStore::topic(m_db, QStringLiteral("t"));
         QCOMPARE(t->nextOffset, 2); // the head did not move
-        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM events WHERE event_offset = 2")) && q.next());
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM event_batches WHERE last_offset = 2")) &&
+                q.next());
         QCOMPARE(q.value(0).toInt(), 0); // the first batch of the failed group left nothing behind
     }
 

@@ -271,6 +271,34 @@ QCoro::Task<void> EventsController::findOffsetAt(QString topic, QDateTime time)
                           : events.first().toObject().value(QStringLiteral("offset")).toInteger());
 }
 
+void EventsController::loadOlder()
+{
+    const qint64 first = m_tail.firstOffset();
+    if (m_loadingOlder || m_selected.isEmpty() || first <= 0)
+        return;
+    m_loadingOlder = true;
+    QCoro::connect(fetchOlder(m_selected, first), this, [this] { m_loadingOlder = false; });
+}
+
+QCoro::Task<void> EventsController::fetchOlder(QString topic, qint64 before)
+{
+    QPointer<EventsController> self(this);
+    const qint64 from = qMax<qint64>(0, before - RecentHistory);
+    const ApiReply reply =
+        co_await m_api->get(QStringLiteral("/v1/events/topics/%1/events?fromOffset=%2&limit=%3")
+                                .arg(topic)
+                                .arg(from)
+                                .arg(before - from));
+    if (!self || topic != m_selected || m_tail.firstOffset() != before)
+        co_return;
+    QList<QJsonObject> older;
+    for (const QJsonValue &v : reply.json.object().value(QStringLiteral("events")).toArray()) {
+        if (v.toObject().value(QStringLiteral("offset")).toInteger() < before)
+            older << v.toObject();
+    }
+    m_tail.prepend(older);
+}
+
 void EventsController::showDeliveries(const QString &webhookId)
 {
     QCoro::connect(loadDeliveries(webhookId), this, [] {});

@@ -54,6 +54,8 @@ public:
     Q_INVOKABLE void seek(qint64 offset);
     // Restarts the tail at the first event at or after a local date and time ("2026-11-21 10:00").
     Q_INVOKABLE void seekToTime(const QString &localDateTime);
+    // Fetches the events before the oldest row held (scrolling to the top of the tail).
+    Q_INVOKABLE void loadOlder();
     Q_INVOKABLE void showDeliveries(const QString &webhookId);
     QVariantList deliveries() const { return m_deliveries; }
     QString deliveriesWebhook() const { return m_deliveriesWebhook; }
@@ -91,6 +93,7 @@ private:
     QCoro::Task<void> loadLag(QString topic, QString group);
     QCoro::Task<void> findOffsetAt(QString topic, QDateTime time);
     QCoro::Task<void> loadDeliveries(QString webhookId);
+    QCoro::Task<void> fetchOlder(QString topic, qint64 before);
     void setError(const QString &error);
 
     ApiClient *m_api;
@@ -105,6 +108,7 @@ private:
     QString m_lagGroup;
     QVariantList m_lagPoints; // {time: ms since epoch, lag}
     QTimer m_topicsRefresh;
+    bool m_loadingOlder = false;
     QVariantList m_deliveries;
     QString m_deliveriesWebhook;
     bool m_loading = false;

@@ -53,9 +53,8 @@ QHash<int, QByteArray> EventTailModel::roleNames() const
             {KeyRole, "key"},       {PreviewRole, "preview"}, {JsonRole, "json"}};
 }
 
-void EventTailModel::append(const QJsonObject &event)
+EventTailModel::Row EventTailModel::makeRow(const QJsonObject &event)
 {
-    ++m_received;
     const QJsonValue data = event.value(QStringLiteral("data"));
     QString preview =
         data.isObject()  ? QString::fromUtf8(QJsonDocument(data.toObject()).toJson(QJsonDocument::Compact))
@@ -64,12 +63,48 @@ void EventTailModel::append(const QJsonObject &event)
     if (preview.size() > 240)
         preview = preview.left(240) + QStringLiteral("…");
     // Time formatting and the pretty JSON are made when a row is shown, not for every arrival.
-    m_pending.push_back(Row{event.value(QStringLiteral("offset")).toInteger(),
-                            event.value(QStringLiteral("time")).toString(),
-                            event.value(QStringLiteral("type")).toString(),
-                            event.value(QStringLiteral("key")).toString(), preview, event});
+    return Row{event.value(QStringLiteral("offset")).toInteger(),
+               event.value(QStringLiteral("time")).toString(),
+               event.value(QStringLiteral("type")).toString(),
+               event.value(QStringLiteral("key")).toString(),
+               preview,
+               event};
+}
+
+void EventTailModel::append(const QJsonObject &event)
+{
+    ++m_received;
+    m_pending.push_back(makeRow(event));
     if (!m_flushTimer.isActive())
         m_flushTimer.start();
+}
+
+int EventTailModel::prepend(const QList<QJsonObject> &older)
+{
+    flush();
+    const qsizetype room = qMax<qsizetype>(0, m_capacity - qsizetype(m_all.size()));
+    const qsizetype take = qMin(room, older.size());
+    if (take == 0)
+        return 0;
+    // The newest of the older events, so they join the rows already held without a gap.
+    std::vector<const Row *> visible;
+    for (qsizetype i = older.size() - 1; i >= older.size() - take; --i) {
+        m_all.push_front(makeRow(older[i]));
+        if (matches(m_all.front()))
+            visible.insert(visible.begin(), &m_all.front());
+    }
+    if (!visible.empty()) {
+        beginInsertRows({}, 0, int(visible.size()) - 1);
+        m_visible.insert(m_visible.begin(), visible.begin(), visible.end());
+        endInsertRows();
+    }
+    Q_EMIT countChanged();
+    return int(take);
+}
+
+qint64 EventTailModel::firstOffset() const
+{
+    return m_all.empty() ? -1 : m_all.front().offset;
 }
 
 void EventTailModel::flush()

@@ -34,6 +34,11 @@ public:
 
     void append(const QJsonObject &event);
     void flush(); // inserts what is buffered now (the timer does this every 50 ms)
+    // Older events, oldest first, placed before the first row; only as many as the capacity leaves
+    // room for. Returns how many were taken.
+    int prepend(const QList<QJsonObject> &older);
+    // The offset of the oldest row held, or -1 when empty.
+    qint64 firstOffset() const;
     Q_INVOKABLE void clear();
     QString filterText() const { return m_filter; }
     void setFilterText(const QString &text);
@@ -58,6 +63,7 @@ private:
         QJsonValue value;
     };
     bool matches(const Row &row) const;
+    static Row makeRow(const QJsonObject &event);
     void rebuild();
 
     int m_capacity;

@@ -195,6 +195,8 @@ ColumnLayout {
                             following = atYEnd
                             if (following)
                                 unseen = 0
+                            if (atYBeginning)
+                                page.events.loadOlder()  // older rows on demand
                         }
 
                         delegate: ItemDelegate {

@@ -188,6 +188,53 @@ private Q_SLOTS:
         QCOMPARE(events.deliveries().first().toMap().value(QStringLiteral("status")).toInt(), 500);
     }
 
+    void eventTailTakesOlderRowsWithinItsCapacity()
+    {
+        EventTailModel model(10);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        auto event = [](int offset) {
+            return QJsonObject{{QStringLiteral("offset"), offset},
+                               {QStringLiteral("type"), QStringLiteral("t")}};
+        };
+        for (int i = 100; i < 106; ++i)
+            model.append(event(i));
+        model.flush();
+        QCOMPARE(model.firstOffset(), 100);
+        QList<QJsonObject> older;
+        for (int i = 90; i < 100; ++i)
+            older << event(i);
+        QCOMPARE(model.prepend(older), 4); // room for four: the newest of the older ones
+        QCOMPARE(model.rowCount(), 10);
+        QCOMPARE(model.firstOffset(), 96);
+        for (int row = 0; row < 10; ++row)
+            QCOMPARE(model.data(model.index(row), EventTailModel::OffsetRole).toInt(), 96 + row);
+        QCOMPARE(model.prepend(older), 0); // full
+    }
+
+    void eventsControllerLoadsOlderRowsOnDemand()
+    {
+        FakeApiClient api;
+        auto reply = [](const QByteArray &json) {
+            return ApiReply{200, QJsonDocument::fromJson(json), {}};
+        };
+        api.setReply(QStringLiteral("/v1/events/topics"),
+                     reply("{\"topics\":[{\"name\":\"orders\",\"headOffset\":0}]}"));
+        QByteArray page = "{\"events\":[";
+        for (int i = 300; i < 500; ++i)
+            page += (i > 300 ? "," : "") + QByteArray("{\"offset\":") + QByteArray::number(i) + "}";
+        api.setReply(QStringLiteral("/v1/events/topics/orders/events?fromOffset=300&limit=200"),
+                     reply(page + "]}"));
+        RealtimeClient realtime;
+        EventsController events(&api, &realtime);
+        events.refreshTopics();
+        QTRY_COMPARE(events.selectedTopic(), QStringLiteral("orders"));
+        events.tail()->append(QJsonObject{{QStringLiteral("offset"), 500}});
+        events.tail()->flush();
+        events.loadOlder();
+        QTRY_COMPARE(events.tail()->rowCount(), 201);
+        QCOMPARE(events.tail()->firstOffset(), 300);
+    }
+
     void topicsModelShowsWhatTheBackendSaid()
     {
         TopicsModel model;

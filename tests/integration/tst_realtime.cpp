@@ -85,17 +85,7 @@ public:
                 return *it;
         return {};
     }
-    QList<qint64> offsets() const
-    {
-        QList<qint64> out;
-        for (const QJsonObject &m : messages)
-            if (m.value(QStringLiteral("type")).toString() == QLatin1String("event"))
-                out << m.value(QStringLiteral("event"))
-                           .toObject()
-                           .value(QStringLiteral("offset"))
-                           .toInteger();
-        return out;
-    }
+    QList<qint64> offsets() const { return Meshdeck::Testing::eventOffsets(messages); }
     QWebSocket &socket() { return m_socket; }
     QList<QJsonObject> messages;
 

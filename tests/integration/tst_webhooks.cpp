@@ -74,6 +74,20 @@ struct Api {
                "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
         return c.read(15'000);
     }
+    // meshdeckd logs an attempt once the receiver's answer is back: wait for the log, not the receiver.
+    QJsonArray waitForDeliveries(const QByteArray &webhookId, qsizetype count)
+    {
+        QJsonArray log;
+        (void)QTest::qWaitFor(
+            [&] {
+                log = json("GET", "/v1/events/webhooks/" + webhookId + "/deliveries")
+                          .value(QStringLiteral("deliveries"))
+                          .toArray();
+                return log.size() == count;
+            },
+            5000);
+        return log;
+    }
     QJsonObject json(const QByteArray &method, const QByteArray &path, const QByteArray &body = {})
     {
         return QJsonDocument::fromJson(call(method, path, body).body).object();
@@ -144,15 +158,8 @@ private Q_SLOTS:
             QCOMPARE(r.headers.value("x-meshdeck-event-id"),
                      event.value(QStringLiteral("id")).toString().toUtf8());
         }
-        QJsonArray log;
-        QVERIFY(QTest::qWaitFor(
-            [&] {
-                log = api.json("GET", "/v1/events/webhooks/" + id + "/deliveries")
-                          .value(QStringLiteral("deliveries"))
-                          .toArray();
-                return log.size() == 3;
-            },
-            5000));
+        const QJsonArray log = api.waitForDeliveries(id, 3);
+        QCOMPARE(log.size(), 3);
         QCOMPARE(log[0].toObject().value(QStringLiteral("succeeded")).toBool(), true);
         QCOMPARE(log[0].toObject().value(QStringLiteral("status")).toInt(), 200);
         QCOMPARE(log[0].toObject().value(QStringLiteral("responseExcerpt")).toString(), QStringLiteral("ok"));
@@ -226,16 +233,7 @@ private Q_SLOTS:
         QCOMPARE(enabled.value(QStringLiteral("consecutiveFailures")).toInt(), 0);
         QVERIFY(QTest::qWaitFor([&] { return receiver.received.size() >= 5; }, 10'000));
         QCOMPARE(receiver.received[4].headers.value("x-meshdeck-delivery-attempt"), QByteArray("1"));
-        // The attempt is logged once the receiver's answer is back: wait for the log, not the receiver.
-        QJsonArray log;
-        QVERIFY(QTest::qWaitFor(
-            [&] {
-                log = api.json("GET", "/v1/events/webhooks/" + id + "/deliveries")
-                          .value(QStringLiteral("deliveries"))
-                          .toArray();
-                return log.size() == 5;
-            },
-            5000));
+        const QJsonArray log = api.waitForDeliveries(id, 5);
         QCOMPARE(log.size(), 5);
         QCOMPARE(log[0].toObject().value(QStringLiteral("succeeded")).toBool(), true);
         QCOMPARE(log[1].toObject().value(QStringLiteral("status")).toInt(), 500);

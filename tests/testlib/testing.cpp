@@ -10,6 +10,16 @@
 
 namespace Meshdeck::Testing {
 
+QList<qint64> eventOffsets(const QList<QJsonObject> &messages)
+{
+    QList<qint64> out;
+    for (const QJsonObject &m : messages) {
+        if (m.value(QStringLiteral("type")).toString() == QLatin1String("event"))
+            out << m.value(QStringLiteral("event")).toObject().value(QStringLiteral("offset")).toInteger();
+    }
+    return out;
+}
+
 QString binary(const QString &name)
 {
     return QDir(QStringLiteral(MESHDECK_BIN_DIR)).absoluteFilePath(name);

@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QEventLoop>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -55,6 +56,9 @@ inline void waitForTask(QCoro::Task<void> task, int timeoutMs = 10'000)
     if (!*done)
         throw std::runtime_error("coroutine did not finish within the timeout");
 }
+
+// The offsets of the {"type":"event"} messages among realtime messages, in order.
+QList<qint64> eventOffsets(const QList<QJsonObject> &messages);
 
 // The project's binaries (bin/ of the build tree).
 QString binary(const QString &name);

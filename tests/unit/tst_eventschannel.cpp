@@ -26,17 +26,7 @@ public:
         for (const QByteArray &m : mailbox->take())
             messages << QJsonDocument::fromJson(m).object();
     }
-    QList<qint64> offsets() const
-    {
-        QList<qint64> out;
-        for (const QJsonObject &m : messages)
-            if (m.value(QStringLiteral("type")).toString() == QLatin1String("event"))
-                out << m.value(QStringLiteral("event"))
-                           .toObject()
-                           .value(QStringLiteral("offset"))
-                           .toInteger();
-        return out;
-    }
+    QList<qint64> offsets() const { return Meshdeck::Testing::eventOffsets(messages); }
     QJsonObject first(const QString &type) const
     {
         for (const QJsonObject &m : messages)

@@ -8,6 +8,7 @@
 #include "services/events/eventschannel.h"
 #include "services/events/eventsservice.h"
 #include "services/realtime/realtimeservice.h"
+#include "services/registry/registryservice.h"
 #include "services/system/systemservice.h"
 #include "storage/database.h"
 
@@ -34,6 +35,7 @@ struct Backend::Parts {
     System::SystemService *system = nullptr;
     Events::EventsService *events = nullptr;
     Realtime::RealtimeService *realtime = nullptr;
+    Registry::RegistryService *registry = nullptr;
     std::unique_ptr<Events::EventsChannel> eventsChannel;
 };
 
@@ -100,6 +102,12 @@ QCoro::Task<int> Backend::start()
     auto realtime = std::make_unique<Realtime::RealtimeService>(realtimeSettings);
     p.realtime = realtime.get();
     p.services.add(std::move(realtime));
+    Registry::RegistrySettings registrySettings;
+    registrySettings.deregisterCriticalAfterMs = m_settings.deregisterCriticalAfterMs;
+    auto registry = std::make_unique<Registry::RegistryService>(registrySettings, &p.database, p.events);
+    p.registry = registry.get();
+    p.services.add(std::move(registry));
+    p.realtime->addProvider(p.registry);
     // events.<topic> on the realtime endpoint, fed by every durable commit.
     p.eventsChannel = std::make_unique<Events::EventsChannel>(&p.database);
     p.realtime->addProvider(p.eventsChannel.get());
@@ -150,6 +158,14 @@ QCoro::Task<int> Backend::start()
                                         << ":" << p.server->errorString();
         co_return ExitStartupFailed;
     }
+    // The platform's own services, in the registry like any other.
+    const QHostAddress &bound = m_settings.host;
+    const QString selfAddress = bound == QHostAddress::AnyIPv6 ? QStringLiteral("::1")
+                                : (bound == QHostAddress::Any || bound == QHostAddress::AnyIPv4)
+                                    ? QStringLiteral("127.0.0.1")
+                                    : bound.toString();
+    p.registry->registerBuiltins(p.services.names(), selfAddress, p.server->port(),
+                                 p.system->nodeId(), QStringLiteral(MESHDECK_VERSION));
     if (!m_settings.host.isLoopback())
         qCWarning(lcBackend) << "serving on a non-loopback address without TLS";
 

@@ -79,8 +79,13 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
         QCoreApplication::translate("meshdeckd",
                                     "Failed deliveries in a row before a webhook is disabled (default: 10)."),
         QStringLiteral("n"));
+    const QCommandLineOption deregisterCritical(
+        QStringLiteral("deregister-critical-after-ms"),
+        QCoreApplication::translate("meshdeckd", "Registry: deregister an instance critical for this long, "
+                                                 "unless its check says otherwise (default: 600000)."),
+        QStringLiteral("ms"));
     parser.addOptions({dataDir, listen, logLevel, threads, headerTimeout, idleTimeout, maxConnections,
-                       shutdownTimeout, allowedOrigin, webhookRetryBase, webhookMaxFailures});
+                       shutdownTimeout, allowedOrigin, webhookRetryBase, webhookMaxFailures, deregisterCritical});
     parser.process(arguments); // exits for --help, --version and unknown options
 
     settings->dataDir = parser.isSet(dataDir)
@@ -128,6 +133,15 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
                          .arg(o.option.names().constFirst(), parser.value(o.option));
             return false;
         }
+    }
+    if (parser.isSet(deregisterCritical)) {
+        int ms = 0;
+        if (!positiveInt(parser.value(deregisterCritical), &ms) || ms < 1000) {
+            *error = QStringLiteral("--deregister-critical-after-ms expects milliseconds ≥ 1000; got '%1'")
+                         .arg(parser.value(deregisterCritical));
+            return false;
+        }
+        settings->deregisterCriticalAfterMs = ms;
     }
     if (settings->threads == 0)
         settings->threads = qMax(1, QThread::idealThreadCount());

@@ -20,6 +20,7 @@ struct BackendSettings {
     QStringList allowedOrigins;     // browser origins allowed on the realtime WebSocket
     int webhookRetryBaseMs = 1'000; // first webhook retry; doubles per attempt
     int webhookMaxFailures = 10;    // failed deliveries in a row before a webhook is disabled
+    qint64 deregisterCriticalAfterMs = 10LL * 60 * 1000; // registry: critical this long -> deregistered
 };
 
 // Exit codes a script (or the console) can act on.

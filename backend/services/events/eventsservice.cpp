@@ -49,7 +49,9 @@ void EventsService::registerRoutes(Http::Router &router)
 
 bool EventsService::isSystemTopic(const QString &name)
 {
-    return name == QLatin1String(AuditTopic) || name == QLatin1String(SystemTopic);
+    // "registry" belongs to the registry service, which creates it.
+    return name == QLatin1String(AuditTopic) || name == QLatin1String(SystemTopic) ||
+           name == QLatin1String("registry");
 }
 
 QCoro::Task<QString> EventsService::start()

@@ -36,7 +36,10 @@ void RealtimeService::addProvider(ChannelProvider *provider)
 ChannelProvider *RealtimeService::providerFor(const QString &channel) const
 {
     for (ChannelProvider *p : m_providers) {
-        if (channel.startsWith(p->prefix()) && channel.size() > p->prefix().size())
+        // "events." names a family (events.<topic>); "registry" names one channel.
+        const bool family = p->prefix().endsWith(QLatin1Char('.'));
+        if (family ? channel.startsWith(p->prefix()) && channel.size() > p->prefix().size()
+                   : channel == p->prefix())
             return p;
     }
     return nullptr;
@@ -46,7 +49,7 @@ QStringList RealtimeService::channelPrefixes() const
 {
     QStringList out;
     for (ChannelProvider *p : m_providers)
-        out << p->prefix() + QStringLiteral("<name>");
+        out << (p->prefix().endsWith(QLatin1Char('.')) ? p->prefix() + QStringLiteral("<name>") : p->prefix());
     return out;
 }
 

@@ -1,0 +1,223 @@
+#include "registrystore.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <stdexcept>
+
+namespace Meshdeck::Registry::RegistryStore {
+
+namespace {
+void exec(QSqlQuery &query)
+{
+    if (!query.exec())
+        throw std::runtime_error(query.lastError().text().toStdString());
+}
+
+class Transaction
+{
+public:
+    explicit Transaction(QSqlDatabase &db)
+        : m_db(db)
+    {
+        if (!m_db.transaction())
+            throw std::runtime_error(m_db.lastError().text().toStdString());
+    }
+    ~Transaction()
+    {
+        if (!m_done)
+            m_db.rollback();
+    }
+    void commit()
+    {
+        if (!m_db.commit())
+            throw std::runtime_error(m_db.lastError().text().toStdString());
+        m_done = true;
+    }
+
+private:
+    QSqlDatabase &m_db;
+    bool m_done = false;
+};
+
+void insertHistory(QSqlDatabase &db, const QString &id, const QString &service, const HistoryEntry &e)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("INSERT INTO registry_history (instance_id, service, time_ms, from_status, "
+                             "to_status, reason) VALUES (?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(id);
+    q.addBindValue(service);
+    q.addBindValue(e.timeMs);
+    q.addBindValue(statusName(e.from));
+    q.addBindValue(statusName(e.to));
+    q.addBindValue(e.reason.isNull() ? QStringLiteral("") : e.reason);
+    exec(q);
+}
+
+QString compact(const QJsonObject &o)
+{
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+} // namespace
+
+Storage::Migration migration()
+{
+    return {1,
+            QStringLiteral("registry"),
+            {QStringLiteral("CREATE TABLE registry_instances ("
+                            " id TEXT PRIMARY KEY,"
+                            " service TEXT NOT NULL,"
+                            " address TEXT NOT NULL,"
+                            " port INTEGER NOT NULL,"
+                            " version TEXT NOT NULL,"
+                            " weight INTEGER NOT NULL,"
+                            " tags TEXT NOT NULL,"
+                            " metadata TEXT NOT NULL,"
+                            " check_spec TEXT NOT NULL,"
+                            " builtin INTEGER NOT NULL,"
+                            " status TEXT NOT NULL,"
+                            " draining INTEGER NOT NULL,"
+                            " drain_deadline_ms INTEGER NOT NULL,"
+                            " registered_at_ms INTEGER NOT NULL,"
+                            " status_since_ms INTEGER NOT NULL,"
+                            " UNIQUE (service, address, port))"),
+             QStringLiteral("CREATE TABLE registry_history ("
+                            " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+                            " instance_id TEXT NOT NULL,"
+                            " service TEXT NOT NULL,"
+                            " time_ms INTEGER NOT NULL,"
+                            " from_status TEXT NOT NULL,"
+                            " to_status TEXT NOT NULL,"
+                            " reason TEXT NOT NULL)"),
+             QStringLiteral("CREATE INDEX registry_history_by_instance ON registry_history (instance_id, seq)"),
+             QStringLiteral("CREATE INDEX registry_history_by_time ON registry_history (time_ms)")}};
+}
+
+void save(QSqlDatabase &db, const Instance &i, const HistoryEntry *change)
+{
+    Transaction tx(db);
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral(
+        "INSERT INTO registry_instances (id, service, address, port, version, weight, tags, metadata, "
+        "check_spec, builtin, status, draining, drain_deadline_ms, registered_at_ms, status_since_ms) VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+        "version = excluded.version, weight = excluded.weight, tags = excluded.tags, metadata = "
+        "excluded.metadata, check_spec = excluded.check_spec, status = excluded.status, draining = "
+        "excluded.draining, drain_deadline_ms = excluded.drain_deadline_ms, status_since_ms = "
+        "excluded.status_since_ms"));
+    q.addBindValue(i.id);
+    q.addBindValue(i.reg.service);
+    q.addBindValue(i.reg.address);
+    q.addBindValue(i.reg.port);
+    q.addBindValue(i.reg.version.isNull() ? QStringLiteral("") : i.reg.version);
+    q.addBindValue(i.reg.weight);
+    q.addBindValue(QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(i.reg.tags)).toJson(QJsonDocument::Compact)));
+    q.addBindValue(compact(i.reg.metadata));
+    q.addBindValue(compact(i.reg.check.toJson()));
+    q.addBindValue(i.builtin ? 1 : 0);
+    q.addBindValue(statusName(i.status()));
+    q.addBindValue(i.draining ? 1 : 0);
+    q.addBindValue(i.drainDeadlineMs);
+    q.addBindValue(i.registeredAtMs);
+    q.addBindValue(i.statusSinceMs);
+    exec(q);
+    if (change)
+        insertHistory(db, i.id, i.reg.service, *change);
+    tx.commit();
+}
+
+void remove(QSqlDatabase &db, const QString &id, const HistoryEntry *change, const QString &service)
+{
+    Transaction tx(db);
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("DELETE FROM registry_instances WHERE id = ?"));
+    q.addBindValue(id);
+    exec(q);
+    if (change)
+        insertHistory(db, id, service, *change);
+    tx.commit();
+}
+
+QList<Instance> loadAll(QSqlDatabase &db)
+{
+    QList<Instance> out;
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT id, service, address, port, version, weight, tags, metadata, check_spec, "
+                             "builtin, status, draining, drain_deadline_ms, registered_at_ms, status_since_ms "
+                             "FROM registry_instances ORDER BY service, address, port"));
+    exec(q);
+    while (q.next()) {
+        Instance i;
+        i.id = q.value(0).toString();
+        i.reg.service = q.value(1).toString();
+        i.reg.address = q.value(2).toString();
+        i.reg.port = q.value(3).toInt();
+        i.reg.version = q.value(4).toString();
+        i.reg.weight = q.value(5).toInt();
+        for (const QJsonValue &t : QJsonDocument::fromJson(q.value(6).toByteArray()).array())
+            i.reg.tags << t.toString();
+        i.reg.metadata = QJsonDocument::fromJson(q.value(7).toByteArray()).object();
+        QString error;
+        const auto spec = CheckSpec::fromJson(QJsonDocument::fromJson(q.value(8).toByteArray()).object(), &error);
+        if (!spec)
+            throw std::runtime_error(QStringLiteral("instance %1 has an unreadable check: %2")
+                                         .arg(i.id, error)
+                                         .toStdString());
+        i.reg.check = *spec;
+        i.builtin = q.value(9).toInt() != 0;
+        i.persistedStatus = statusFromName(q.value(10).toString()).value_or(Status::Critical);
+        i.draining = q.value(11).toInt() != 0;
+        i.drainDeadlineMs = q.value(12).toLongLong();
+        i.registeredAtMs = q.value(13).toLongLong();
+        i.statusSinceMs = q.value(14).toLongLong();
+        out << i;
+    }
+    QSqlQuery h(db);
+    h.prepare(QStringLiteral("SELECT time_ms, from_status, to_status, reason FROM registry_history "
+                             "WHERE instance_id = ? ORDER BY seq DESC LIMIT ?"));
+    for (Instance &i : out) {
+        h.bindValue(0, i.id);
+        h.bindValue(1, Instance::HistoryKept);
+        exec(h);
+        while (h.next()) {
+            i.history.prepend(HistoryEntry{h.value(0).toLongLong(),
+                                           statusFromName(h.value(1).toString()).value_or(Status::Critical),
+                                           statusFromName(h.value(2).toString()).value_or(Status::Critical),
+                                           h.value(3).toString()});
+        }
+    }
+    return out;
+}
+
+QList<Change> recentChanges(QSqlDatabase &db, int limit)
+{
+    QList<Change> out;
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT instance_id, service, time_ms, from_status, to_status, reason FROM "
+                             "registry_history ORDER BY seq DESC LIMIT ?"));
+    q.addBindValue(limit);
+    exec(q);
+    while (q.next()) {
+        out << Change{q.value(0).toString(), q.value(1).toString(),
+                      HistoryEntry{q.value(2).toLongLong(),
+                                   statusFromName(q.value(3).toString()).value_or(Status::Critical),
+                                   statusFromName(q.value(4).toString()).value_or(Status::Critical),
+                                   q.value(5).toString()}};
+    }
+    return out;
+}
+
+void pruneHistory(QSqlDatabase &db, qint64 beforeMs)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("DELETE FROM registry_history WHERE time_ms < ?"));
+    q.addBindValue(beforeMs);
+    exec(q);
+}
+
+} // namespace Meshdeck::Registry::RegistryStore

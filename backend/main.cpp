@@ -1,5 +1,6 @@
 #include "core/backend.h"
 #include "core/unixsignals.h"
+#include "echo/echorole.h"
 
 #include <QCoreApplication>
 #include <QTimer>
@@ -34,6 +35,19 @@ int main(int argc, char *argv[])
     // A write past a file-size limit must fail with an error the storage layer reports (and the
     // publisher sees), not kill the process.
     ::signal(SIGXFSZ, SIG_IGN);
+
+    // Other roles share the binary: `--role echo` is a small service that registers itself.
+    const QStringList arguments = app.arguments();
+    const qsizetype role = arguments.indexOf(QStringLiteral("--role"));
+    if (role >= 0 || arguments.contains(QStringLiteral("--role=echo"))) {
+        const QString name = role >= 0 ? arguments.value(role + 1) : QStringLiteral("echo");
+        if (name != QLatin1String("echo")) {
+            std::fprintf(stderr, "meshdeckd: --role must be echo (more roles come with their services); got '%s'\n",
+                         qPrintable(name));
+            return ExitUsage;
+        }
+        return Echo::run(arguments);
+    }
 
     BackendSettings settings;
     QString error;

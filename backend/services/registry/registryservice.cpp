@@ -646,6 +646,9 @@ void RegistryService::onCheckResult(const QString &id, quint64 generation, const
         break;
     case Outcome::Slow:
         reason = QStringLiteral("the check took %1 ms, above %2 ms").arg(result.latencyMs).arg(spec.slowMs);
+        if (before == Status::Critical)
+            reason = QStringLiteral("%1 in a row passed; %2")
+                         .arg(plural(i.health.successes(), "check", "checks"), reason);
         break;
     case Outcome::Pass:
         reason = before == Status::Critical

@@ -1,0 +1,444 @@
+#include "echorole.h"
+
+#include "core/settings.h"
+#include "core/unixsignals.h"
+#include "http/dispatcher.h"
+#include "http/httpserver.h"
+#include "http/problem.h"
+#include "http/router.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFile>
+#include <QHostAddress>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QStandardPaths>
+#include <QTimer>
+
+#include <QCoroTimer>
+
+#include <atomic>
+#include <cstdio>
+
+Q_LOGGING_CATEGORY(lcEcho, "meshdeck.echo")
+
+namespace Meshdeck::Echo {
+
+using namespace Meshdeck::Http;
+
+namespace {
+
+struct Options {
+    QHostAddress host = QHostAddress::LocalHost;
+    quint16 port = 0;
+    QUrl registry;
+    QByteArray token;
+    QString service = QStringLiteral("echo");
+    QString version = QStringLiteral(MESHDECK_VERSION);
+    QString check = QStringLiteral("http");
+    int intervalMs = 10'000;
+    int timeoutMs = 2'000;
+    int ttlMs = 10'000;
+    int healthyThreshold = 2;
+    int unhealthyThreshold = 3;
+    int heartbeatMs = 0; // 0: a third of the TTL, or 5 s for active checks
+    int weight = 100;
+    QStringList tags;
+};
+
+// What POST /control changes; read by the handlers on the server's threads.
+struct Behaviour {
+    std::atomic<bool> failing{false};
+    std::atomic<int> delayMs{0};
+    std::atomic<bool> heartbeats{true};
+    std::atomic<int> inFlight{0};
+};
+
+QJsonObject behaviourJson(const Behaviour &b)
+{
+    return QJsonObject{{QStringLiteral("fail"), b.failing.load()},
+                       {QStringLiteral("delayMs"), b.delayMs.load()},
+                       {QStringLiteral("heartbeats"), b.heartbeats.load()},
+                       {QStringLiteral("inFlight"), b.inFlight.load()}};
+}
+
+QCoro::Task<Response> health(Behaviour *b, Request request)
+{
+    const int delay = b->delayMs.load();
+    if (delay > 0)
+        co_await QCoro::sleepFor(std::chrono::milliseconds(delay));
+    if (b->failing.load())
+        co_return Response::json(503, QJsonObject{{QStringLiteral("status"), QStringLiteral("failing")},
+                                                  {QStringLiteral("reason"),
+                                                   QStringLiteral("told to fail (POST /control)")}});
+    co_return Response::json(200, QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}});
+}
+
+QCoro::Task<Response> echo(Behaviour *b, Request request)
+{
+    ++b->inFlight;
+    const int wait = request.queryItem(QStringLiteral("delayMs")).toInt();
+    if (wait > 0)
+        co_await QCoro::sleepFor(std::chrono::milliseconds(qMin(wait, 60'000)));
+    QJsonObject headers;
+    for (const auto &[name, value] : request.headers)
+        headers.insert(QString::fromLatin1(name), QString::fromUtf8(value));
+    --b->inFlight;
+    co_return Response::json(200, QJsonObject{{QStringLiteral("method"), QString::fromLatin1(request.method)},
+                                              {QStringLiteral("path"), QString::fromUtf8(request.path)},
+                                              {QStringLiteral("query"), QString::fromUtf8(request.query)},
+                                              {QStringLiteral("headers"), headers},
+                                              {QStringLiteral("body"), QString::fromUtf8(request.body)}});
+}
+
+Response control(Behaviour *b, const Request &request)
+{
+    if (request.method == "GET")
+        return Response::json(200, behaviourJson(*b));
+    QJsonObject body;
+    QString error;
+    if (!request.jsonObject(&body, &error))
+        return problem(request, 400, error, "invalid-body");
+    for (auto it = body.begin(); it != body.end(); ++it) {
+        const QString &k = it.key();
+        if (k == QLatin1String("fail") && it.value().isBool())
+            b->failing = it.value().toBool();
+        else if (k == QLatin1String("heartbeats") && it.value().isBool())
+            b->heartbeats = it.value().toBool();
+        else if (k == QLatin1String("delayMs") && it.value().isDouble() && it.value().toDouble() >= 0 &&
+                 it.value().toDouble() <= 600'000)
+            b->delayMs = int(it.value().toDouble());
+        else
+            return problem(request, 400,
+                           QStringLiteral("'%1' is not a control: send fail (true/false), delayMs (0–600000) "
+                                          "or heartbeats (true/false).")
+                               .arg(k),
+                           "invalid-control");
+    }
+    return Response::json(200, behaviourJson(*b));
+}
+
+// Registers with meshdeckd and keeps the registration alive.
+class Registrar : public QObject
+{
+public:
+    Registrar(const Options &options, quint16 port, Behaviour *behaviour)
+        : m_options(options)
+        , m_port(port)
+        , m_behaviour(behaviour)
+    {
+        m_retry.setSingleShot(true);
+        connect(&m_retry, &QTimer::timeout, this, &Registrar::registerNow);
+        const int every = options.heartbeatMs > 0 ? options.heartbeatMs
+                          : options.check == QLatin1String("ttl") ? qMax(200, options.ttlMs / 3)
+                                                                  : 5'000;
+        m_heartbeat.setInterval(every);
+        connect(&m_heartbeat, &QTimer::timeout, this, &Registrar::heartbeat);
+    }
+
+    void registerNow()
+    {
+        QJsonObject check;
+        if (m_options.check == QLatin1String("ttl")) {
+            check.insert(QStringLiteral("ttlMs"), m_options.ttlMs);
+        } else {
+            if (m_options.check == QLatin1String("tcp"))
+                check.insert(QStringLiteral("tcp"), true);
+            else
+                check.insert(QStringLiteral("http"), QStringLiteral("/healthz"));
+            check.insert(QStringLiteral("intervalMs"), m_options.intervalMs);
+            check.insert(QStringLiteral("timeoutMs"), m_options.timeoutMs);
+        }
+        check.insert(QStringLiteral("healthyThreshold"), m_options.healthyThreshold);
+        check.insert(QStringLiteral("unhealthyThreshold"), m_options.unhealthyThreshold);
+        const QJsonObject body{
+            {QStringLiteral("address"), m_options.host.toString()},
+            {QStringLiteral("port"), m_port},
+            {QStringLiteral("version"), m_options.version},
+            {QStringLiteral("weight"), m_options.weight},
+            {QStringLiteral("tags"), QJsonArray::fromStringList(m_options.tags)},
+            {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("pid"), QString::number(
+                                                                                  QCoreApplication::applicationPid())}}},
+            {QStringLiteral("check"), check}};
+        QNetworkReply *reply = m_network.post(request(QStringLiteral("/v1/registry/services/%1/instances")
+                                                          .arg(m_options.service)),
+                                              QJsonDocument(body).toJson(QJsonDocument::Compact));
+        connect(reply, &QNetworkReply::finished, this, [this, reply] {
+            reply->deleteLater();
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
+            if (status == 200 || status == 201) {
+                m_id = answer.value(QStringLiteral("id")).toString();
+                m_backoffMs = 0;
+                qCInfo(lcEcho).noquote() << "registered as" << m_id << "in service" << m_options.service;
+                m_heartbeat.start();
+                heartbeat();
+                return;
+            }
+            if (status >= 400 && status < 500) {
+                qCCritical(lcEcho).noquote() << "meshdeckd refused the registration:"
+                                             << answer.value(QStringLiteral("detail")).toString();
+                QCoreApplication::exit(1);
+                return;
+            }
+            retryLater(reply->errorString());
+        });
+    }
+
+    // On SIGTERM: leave the registry, then exit (at most two seconds).
+    void deregisterAndExit()
+    {
+        m_heartbeat.stop();
+        m_retry.stop();
+        if (m_id.isEmpty()) {
+            QCoreApplication::exit(0);
+            return;
+        }
+        QNetworkReply *reply = m_network.deleteResource(request(QStringLiteral("/v1/registry/instances/") + m_id));
+        reply->setParent(this);
+        QTimer::singleShot(2000, this, [] { QCoreApplication::exit(0); });
+        connect(reply, &QNetworkReply::finished, this, [] { QCoreApplication::exit(0); });
+    }
+
+private:
+    QNetworkRequest request(const QString &path) const
+    {
+        QUrl url = m_options.registry;
+        url.setPath(path);
+        QNetworkRequest r(url);
+        r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        r.setRawHeader("Authorization", "Bearer " + m_options.token);
+        r.setTransferTimeout(5'000);
+        return r;
+    }
+
+    void retryLater(const QString &why)
+    {
+        m_heartbeat.stop();
+        m_backoffMs = qBound(250, m_backoffMs * 2, 5'000);
+        qCWarning(lcEcho).noquote() << "cannot reach meshdeckd (" << why << "); retrying in" << m_backoffMs << "ms";
+        m_retry.start(m_backoffMs);
+    }
+
+    void heartbeat()
+    {
+        if (m_id.isEmpty() || !m_behaviour->heartbeats.load())
+            return;
+        QJsonObject body{{QStringLiteral("inFlight"), m_behaviour->inFlight.load()}};
+        if (m_options.check == QLatin1String("ttl")) {
+            const bool failing = m_behaviour->failing.load();
+            const bool slow = m_behaviour->delayMs.load() > 0;
+            body.insert(QStringLiteral("status"), failing ? QStringLiteral("critical")
+                                                  : slow  ? QStringLiteral("warning")
+                                                          : QStringLiteral("passing"));
+            body.insert(QStringLiteral("output"), failing ? QStringLiteral("told to fail (POST /control)")
+                                                  : slow  ? QStringLiteral("told to be slow (POST /control)")
+                                                          : QStringLiteral("ok"));
+        }
+        QNetworkReply *reply =
+            m_network.put(request(QStringLiteral("/v1/registry/instances/%1/heartbeat").arg(m_id)),
+                          QJsonDocument(body).toJson(QJsonDocument::Compact));
+        connect(reply, &QNetworkReply::finished, this, [this, reply] {
+            reply->deleteLater();
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
+            if (status == 404) {
+                qCWarning(lcEcho) << "the registry forgot this instance; registering again";
+                m_id.clear();
+                registerNow();
+            } else if (status == 200 && answer.value(QStringLiteral("deregistered")).toBool()) {
+                qCInfo(lcEcho) << "drained and deregistered";
+                m_id.clear();
+                m_heartbeat.stop();
+            } else if (status == 0) {
+                retryLater(reply->errorString());
+            }
+        });
+    }
+
+    Options m_options;
+    quint16 m_port;
+    Behaviour *m_behaviour;
+    QNetworkAccessManager m_network;
+    QTimer m_retry;
+    QTimer m_heartbeat;
+    QString m_id;
+    int m_backoffMs = 0;
+};
+
+bool parse(const QStringList &arguments, Options *o, QString *error)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "meshdeckd --role echo: a small service that registers itself with meshdeckd. Prints one JSON "
+        "line on stdout when it serves. POST /control {\"fail\":true} or {\"delayMs\":800} changes its "
+        "health check; {\"heartbeats\":false} stops its heartbeats."));
+    parser.addHelpOption();
+    const QCommandLineOption role(QStringLiteral("role"), QStringLiteral("echo"), QStringLiteral("role"));
+    const QCommandLineOption listen(QStringLiteral("listen"),
+                                    QStringLiteral("Address to serve on (default 127.0.0.1:0, a free port)."),
+                                    QStringLiteral("host:port"), QStringLiteral("127.0.0.1:0"));
+    const QCommandLineOption registerAt(QStringLiteral("register"),
+                                        QStringLiteral("meshdeckd to register with, e.g. http://127.0.0.1:7700."),
+                                        QStringLiteral("url"));
+    const QCommandLineOption tokenFile(QStringLiteral("token-file"),
+                                       QStringLiteral("File with the admin token (default: meshdeckd's data "
+                                                      "directory; or set MESHDECK_TOKEN)."),
+                                       QStringLiteral("file"));
+    const QCommandLineOption service(QStringLiteral("service"), QStringLiteral("Service name (default echo)."),
+                                     QStringLiteral("name"), QStringLiteral("echo"));
+    const QCommandLineOption version(QStringLiteral("service-version"), QStringLiteral("Version to register."),
+                                     QStringLiteral("version"), QStringLiteral(MESHDECK_VERSION));
+    const QCommandLineOption check(QStringLiteral("check"), QStringLiteral("http (default), tcp or ttl."),
+                                   QStringLiteral("kind"), QStringLiteral("http"));
+    const QCommandLineOption interval(QStringLiteral("check-interval-ms"),
+                                      QStringLiteral("Active check interval (default 10000)."), QStringLiteral("ms"));
+    const QCommandLineOption timeout(QStringLiteral("check-timeout-ms"),
+                                     QStringLiteral("Active check timeout (default 2000)."), QStringLiteral("ms"));
+    const QCommandLineOption ttl(QStringLiteral("ttl-ms"), QStringLiteral("TTL for --check ttl (default 10000)."),
+                                 QStringLiteral("ms"));
+    const QCommandLineOption healthy(QStringLiteral("healthy-threshold"),
+                                     QStringLiteral("Passes before passing (default 2)."), QStringLiteral("n"));
+    const QCommandLineOption unhealthy(QStringLiteral("unhealthy-threshold"),
+                                       QStringLiteral("Failures before critical (default 3)."), QStringLiteral("n"));
+    const QCommandLineOption heartbeat(QStringLiteral("heartbeat-ms"),
+                                       QStringLiteral("Heartbeat period (default a third of the TTL, or 5000)."),
+                                       QStringLiteral("ms"));
+    const QCommandLineOption weight(QStringLiteral("weight"), QStringLiteral("Weight 0–1000 (default 100)."),
+                                    QStringLiteral("n"));
+    const QCommandLineOption tag(QStringLiteral("tag"), QStringLiteral("A tag; repeat for more."),
+                                 QStringLiteral("tag"));
+    parser.addOptions({role, listen, registerAt, tokenFile, service, version, check, interval, timeout, ttl,
+                       healthy, unhealthy, heartbeat, weight, tag});
+    parser.process(arguments);
+
+    const QString listenValue = parser.value(listen);
+    const qsizetype colon = listenValue.lastIndexOf(QLatin1Char(':'));
+    bool portOk = false;
+    const uint port = colon < 0 ? 0 : listenValue.sliced(colon + 1).toUInt(&portOk);
+    if (colon < 0 || !portOk || port > 65535 || !o->host.setAddress(listenValue.first(colon))) {
+        *error = QStringLiteral("--listen expects HOST:PORT with a numeric address; got '%1'").arg(listenValue);
+        return false;
+    }
+    o->port = quint16(port);
+    o->service = parser.value(service);
+    o->version = parser.value(version);
+    o->check = parser.value(check);
+    if (!QStringList{QStringLiteral("http"), QStringLiteral("tcp"), QStringLiteral("ttl")}.contains(o->check)) {
+        *error = QStringLiteral("--check must be http, tcp or ttl; got '%1'").arg(o->check);
+        return false;
+    }
+    o->tags = parser.values(tag);
+    struct IntOption {
+        const QCommandLineOption &option;
+        int *target;
+        int min;
+        int max;
+    };
+    for (const IntOption &i : {IntOption{interval, &o->intervalMs, 100, 86'400'000},
+                               IntOption{timeout, &o->timeoutMs, 50, 300'000},
+                               IntOption{ttl, &o->ttlMs, 1000, 86'400'000},
+                               IntOption{healthy, &o->healthyThreshold, 1, 100},
+                               IntOption{unhealthy, &o->unhealthyThreshold, 1, 100},
+                               IntOption{heartbeat, &o->heartbeatMs, 50, 86'400'000},
+                               IntOption{weight, &o->weight, 0, 1000}}) {
+        if (!parser.isSet(i.option))
+            continue;
+        bool ok = false;
+        const int v = parser.value(i.option).toInt(&ok);
+        if (!ok || v < i.min || v > i.max) {
+            *error = QStringLiteral("--%1 expects a whole number from %2 to %3; got '%4'")
+                         .arg(i.option.names().constFirst())
+                         .arg(i.min)
+                         .arg(i.max)
+                         .arg(parser.value(i.option));
+            return false;
+        }
+        *i.target = v;
+    }
+    if (parser.isSet(registerAt)) {
+        o->registry = QUrl(parser.value(registerAt), QUrl::StrictMode);
+        if (!o->registry.isValid() || o->registry.scheme() != QLatin1String("http") || o->registry.host().isEmpty()) {
+            *error = QStringLiteral("--register expects meshdeckd's URL, e.g. http://127.0.0.1:7700; got '%1'")
+                         .arg(parser.value(registerAt));
+            return false;
+        }
+        o->token = qgetenv("MESHDECK_TOKEN").trimmed();
+        const QString file = parser.isSet(tokenFile)
+                                 ? parser.value(tokenFile)
+                                 : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+                                       QStringLiteral("/meshdeckd/admin.token");
+        if (o->token.isEmpty() || parser.isSet(tokenFile)) {
+            QFile f(file);
+            if (!f.open(QIODevice::ReadOnly)) {
+                *error = QStringLiteral("cannot read the admin token from %1: %2 (use --token-file or "
+                                        "MESHDECK_TOKEN)")
+                             .arg(file, f.errorString());
+                return false;
+            }
+            o->token = f.readAll().trimmed();
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+int run(const QStringList &arguments)
+{
+    Options options;
+    QString error;
+    if (!parse(arguments, &options, &error)) {
+        std::fprintf(stderr, "meshdeckd --role echo: %s\n", qPrintable(error));
+        return ExitUsage;
+    }
+    applyLogLevel(QStringLiteral("info"));
+
+    Behaviour behaviour;
+    HttpMetrics metrics;
+    Router router(&metrics);
+    RouteOptions open{Access::Public, -1, {}, QStringLiteral("echo")};
+    router.add("GET", "/healthz", AsyncHandler([&behaviour](Request r) { return health(&behaviour, std::move(r)); }),
+               open);
+    for (const char *method : {"GET", "POST", "PUT", "DELETE", "PATCH"})
+        router.add(method, "/echo", AsyncHandler([&behaviour](Request r) { return echo(&behaviour, std::move(r)); }),
+                   open);
+    for (const char *method : {"GET", "POST"})
+        router.add(method, "/control", SyncHandler([&behaviour](const Request &r) { return control(&behaviour, r); }),
+                   open);
+    Dispatcher dispatcher(router, nullptr, &metrics);
+    HttpServer server(Limits{}, dispatcher, 1);
+    if (!server.listen(options.host, options.port)) {
+        std::fprintf(stderr, "meshdeckd --role echo: cannot listen on %s:%u: %s\n",
+                     qPrintable(options.host.toString()), unsigned(options.port), qPrintable(server.errorString()));
+        return ExitStartupFailed;
+    }
+    const QString url = QStringLiteral("http://%1:%2").arg(options.host.toString()).arg(server.port());
+    const QByteArray line = QJsonDocument(QJsonObject{{QStringLiteral("ready"), true},
+                                                      {QStringLiteral("role"), QStringLiteral("echo")},
+                                                      {QStringLiteral("url"), url}})
+                                .toJson(QJsonDocument::Compact) +
+                            '\n';
+    std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
+    std::fflush(stdout);
+
+    std::unique_ptr<Registrar> registrar;
+    if (options.registry.isValid()) {
+        registrar = std::make_unique<Registrar>(options, server.port(), &behaviour);
+        QTimer::singleShot(0, registrar.get(), [r = registrar.get()] { r->registerNow(); });
+    }
+    UnixSignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, qApp, [&registrar] {
+        if (registrar)
+            registrar->deregisterAndExit();
+        else
+            QCoreApplication::exit(0);
+    });
+    return QCoreApplication::exec();
+}
+
+} // namespace Meshdeck::Echo

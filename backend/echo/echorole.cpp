@@ -66,7 +66,7 @@ QJsonObject behaviourJson(const Behaviour &b)
                        {QStringLiteral("inFlight"), b.inFlight.load()}};
 }
 
-QCoro::Task<Response> health(Behaviour *b, Request request)
+QCoro::Task<Response> health(Behaviour *b, Request)
 {
     const int delay = b->delayMs.load();
     if (delay > 0)

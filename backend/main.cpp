@@ -42,7 +42,8 @@ int main(int argc, char *argv[])
     if (role >= 0 || arguments.contains(QStringLiteral("--role=echo"))) {
         const QString name = role >= 0 ? arguments.value(role + 1) : QStringLiteral("echo");
         if (name != QLatin1String("echo")) {
-            std::fprintf(stderr, "meshdeckd: --role must be echo (more roles come with their services); got '%s'\n",
+            std::fprintf(stderr,
+                         "meshdeckd: --role must be echo (more roles come with their services); got '%s'\n",
                          qPrintable(name));
             return ExitUsage;
         }

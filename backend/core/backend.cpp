@@ -164,8 +164,8 @@ QCoro::Task<int> Backend::start()
                                 : (bound == QHostAddress::Any || bound == QHostAddress::AnyIPv4)
                                     ? QStringLiteral("127.0.0.1")
                                     : bound.toString();
-    p.registry->registerBuiltins(p.services.names(), selfAddress, p.server->port(),
-                                 p.system->nodeId(), QStringLiteral(MESHDECK_VERSION));
+    p.registry->registerBuiltins(p.services.names(), selfAddress, p.server->port(), p.system->nodeId(),
+                                 QStringLiteral(MESHDECK_VERSION));
     if (!m_settings.host.isLoopback())
         qCWarning(lcBackend) << "serving on a non-loopback address without TLS";
 

@@ -85,7 +85,8 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
                                                  "unless its check says otherwise (default: 600000)."),
         QStringLiteral("ms"));
     parser.addOptions({dataDir, listen, logLevel, threads, headerTimeout, idleTimeout, maxConnections,
-                       shutdownTimeout, allowedOrigin, webhookRetryBase, webhookMaxFailures, deregisterCritical});
+                       shutdownTimeout, allowedOrigin, webhookRetryBase, webhookMaxFailures,
+                       deregisterCritical});
     parser.process(arguments); // exits for --help, --version and unknown options
 
     settings->dataDir = parser.isSet(dataDir)

@@ -72,9 +72,9 @@ QCoro::Task<Response> health(Behaviour *b, Request)
     if (delay > 0)
         co_await QCoro::sleepFor(std::chrono::milliseconds(delay));
     if (b->failing.load())
-        co_return Response::json(503, QJsonObject{{QStringLiteral("status"), QStringLiteral("failing")},
-                                                  {QStringLiteral("reason"),
-                                                   QStringLiteral("told to fail (POST /control)")}});
+        co_return Response::json(
+            503, QJsonObject{{QStringLiteral("status"), QStringLiteral("failing")},
+                             {QStringLiteral("reason"), QStringLiteral("told to fail (POST /control)")}});
     co_return Response::json(200, QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}});
 }
 
@@ -133,7 +133,7 @@ public:
     {
         m_retry.setSingleShot(true);
         connect(&m_retry, &QTimer::timeout, this, &Registrar::registerNow);
-        const int every = options.heartbeatMs > 0 ? options.heartbeatMs
+        const int every = options.heartbeatMs > 0                 ? options.heartbeatMs
                           : options.check == QLatin1String("ttl") ? qMax(200, options.ttlMs / 3)
                                                                   : 5'000;
         m_heartbeat.setInterval(every);
@@ -161,12 +161,12 @@ public:
             {QStringLiteral("version"), m_options.version},
             {QStringLiteral("weight"), m_options.weight},
             {QStringLiteral("tags"), QJsonArray::fromStringList(m_options.tags)},
-            {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("pid"), QString::number(
-                                                                                  QCoreApplication::applicationPid())}}},
+            {QStringLiteral("metadata"),
+             QJsonObject{{QStringLiteral("pid"), QString::number(QCoreApplication::applicationPid())}}},
             {QStringLiteral("check"), check}};
-        QNetworkReply *reply = m_network.post(request(QStringLiteral("/v1/registry/services/%1/instances")
-                                                          .arg(m_options.service)),
-                                              QJsonDocument(body).toJson(QJsonDocument::Compact));
+        QNetworkReply *reply = m_network.post(
+            request(QStringLiteral("/v1/registry/services/%1/instances").arg(m_options.service)),
+            QJsonDocument(body).toJson(QJsonDocument::Compact));
         connect(reply, &QNetworkReply::finished, this, [this, reply] {
             reply->deleteLater();
             const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
@@ -198,7 +198,8 @@ public:
             QCoreApplication::exit(0);
             return;
         }
-        QNetworkReply *reply = m_network.deleteResource(request(QStringLiteral("/v1/registry/instances/") + m_id));
+        QNetworkReply *reply =
+            m_network.deleteResource(request(QStringLiteral("/v1/registry/instances/") + m_id));
         reply->setParent(this);
         QTimer::singleShot(2000, this, [] { QCoreApplication::exit(0); });
         connect(reply, &QNetworkReply::finished, this, [] { QCoreApplication::exit(0); });
@@ -220,7 +221,8 @@ private:
     {
         m_heartbeat.stop();
         m_backoffMs = qBound(250, m_backoffMs * 2, 5'000);
-        qCWarning(lcEcho).noquote() << "cannot reach meshdeckd (" << why << "); retrying in" << m_backoffMs << "ms";
+        qCWarning(lcEcho).noquote() << "cannot reach meshdeckd (" << why << "); retrying in" << m_backoffMs
+                                    << "ms";
         m_retry.start(m_backoffMs);
     }
 
@@ -282,32 +284,39 @@ bool parse(const QStringList &arguments, Options *o, QString *error)
     const QCommandLineOption listen(QStringLiteral("listen"),
                                     QStringLiteral("Address to serve on (default 127.0.0.1:0, a free port)."),
                                     QStringLiteral("host:port"), QStringLiteral("127.0.0.1:0"));
-    const QCommandLineOption registerAt(QStringLiteral("register"),
-                                        QStringLiteral("meshdeckd to register with, e.g. http://127.0.0.1:7700."),
-                                        QStringLiteral("url"));
+    const QCommandLineOption registerAt(
+        QStringLiteral("register"), QStringLiteral("meshdeckd to register with, e.g. http://127.0.0.1:7700."),
+        QStringLiteral("url"));
     const QCommandLineOption tokenFile(QStringLiteral("token-file"),
                                        QStringLiteral("File with the admin token (default: meshdeckd's data "
                                                       "directory; or set MESHDECK_TOKEN)."),
                                        QStringLiteral("file"));
-    const QCommandLineOption service(QStringLiteral("service"), QStringLiteral("Service name (default echo)."),
-                                     QStringLiteral("name"), QStringLiteral("echo"));
-    const QCommandLineOption version(QStringLiteral("service-version"), QStringLiteral("Version to register."),
-                                     QStringLiteral("version"), QStringLiteral(MESHDECK_VERSION));
+    const QCommandLineOption service(QStringLiteral("service"),
+                                     QStringLiteral("Service name (default echo)."), QStringLiteral("name"),
+                                     QStringLiteral("echo"));
+    const QCommandLineOption version(QStringLiteral("service-version"),
+                                     QStringLiteral("Version to register."), QStringLiteral("version"),
+                                     QStringLiteral(MESHDECK_VERSION));
     const QCommandLineOption check(QStringLiteral("check"), QStringLiteral("http (default), tcp or ttl."),
                                    QStringLiteral("kind"), QStringLiteral("http"));
     const QCommandLineOption interval(QStringLiteral("check-interval-ms"),
-                                      QStringLiteral("Active check interval (default 10000)."), QStringLiteral("ms"));
+                                      QStringLiteral("Active check interval (default 10000)."),
+                                      QStringLiteral("ms"));
     const QCommandLineOption timeout(QStringLiteral("check-timeout-ms"),
-                                     QStringLiteral("Active check timeout (default 2000)."), QStringLiteral("ms"));
-    const QCommandLineOption ttl(QStringLiteral("ttl-ms"), QStringLiteral("TTL for --check ttl (default 10000)."),
+                                     QStringLiteral("Active check timeout (default 2000)."),
+                                     QStringLiteral("ms"));
+    const QCommandLineOption ttl(QStringLiteral("ttl-ms"),
+                                 QStringLiteral("TTL for --check ttl (default 10000)."),
                                  QStringLiteral("ms"));
     const QCommandLineOption healthy(QStringLiteral("healthy-threshold"),
-                                     QStringLiteral("Passes before passing (default 2)."), QStringLiteral("n"));
+                                     QStringLiteral("Passes before passing (default 2)."),
+                                     QStringLiteral("n"));
     const QCommandLineOption unhealthy(QStringLiteral("unhealthy-threshold"),
-                                       QStringLiteral("Failures before critical (default 3)."), QStringLiteral("n"));
-    const QCommandLineOption heartbeat(QStringLiteral("heartbeat-ms"),
-                                       QStringLiteral("Heartbeat period (default a third of the TTL, or 5000)."),
-                                       QStringLiteral("ms"));
+                                       QStringLiteral("Failures before critical (default 3)."),
+                                       QStringLiteral("n"));
+    const QCommandLineOption heartbeat(
+        QStringLiteral("heartbeat-ms"),
+        QStringLiteral("Heartbeat period (default a third of the TTL, or 5000)."), QStringLiteral("ms"));
     const QCommandLineOption weight(QStringLiteral("weight"), QStringLiteral("Weight 0–1000 (default 100)."),
                                     QStringLiteral("n"));
     const QCommandLineOption tag(QStringLiteral("tag"), QStringLiteral("A tag; repeat for more."),
@@ -321,14 +330,16 @@ bool parse(const QStringList &arguments, Options *o, QString *error)
     bool portOk = false;
     const uint port = colon < 0 ? 0 : listenValue.sliced(colon + 1).toUInt(&portOk);
     if (colon < 0 || !portOk || port > 65535 || !o->host.setAddress(listenValue.first(colon))) {
-        *error = QStringLiteral("--listen expects HOST:PORT with a numeric address; got '%1'").arg(listenValue);
+        *error =
+            QStringLiteral("--listen expects HOST:PORT with a numeric address; got '%1'").arg(listenValue);
         return false;
     }
     o->port = quint16(port);
     o->service = parser.value(service);
     o->version = parser.value(version);
     o->check = parser.value(check);
-    if (!QStringList{QStringLiteral("http"), QStringLiteral("tcp"), QStringLiteral("ttl")}.contains(o->check)) {
+    if (!QStringList{QStringLiteral("http"), QStringLiteral("tcp"), QStringLiteral("ttl")}.contains(
+            o->check)) {
         *error = QStringLiteral("--check must be http, tcp or ttl; got '%1'").arg(o->check);
         return false;
     }
@@ -339,13 +350,12 @@ bool parse(const QStringList &arguments, Options *o, QString *error)
         int min;
         int max;
     };
-    for (const IntOption &i : {IntOption{interval, &o->intervalMs, 100, 86'400'000},
-                               IntOption{timeout, &o->timeoutMs, 50, 300'000},
-                               IntOption{ttl, &o->ttlMs, 1000, 86'400'000},
-                               IntOption{healthy, &o->healthyThreshold, 1, 100},
-                               IntOption{unhealthy, &o->unhealthyThreshold, 1, 100},
-                               IntOption{heartbeat, &o->heartbeatMs, 50, 86'400'000},
-                               IntOption{weight, &o->weight, 0, 1000}}) {
+    for (const IntOption &i :
+         {IntOption{interval, &o->intervalMs, 100, 86'400'000},
+          IntOption{timeout, &o->timeoutMs, 50, 300'000}, IntOption{ttl, &o->ttlMs, 1000, 86'400'000},
+          IntOption{healthy, &o->healthyThreshold, 1, 100},
+          IntOption{unhealthy, &o->unhealthyThreshold, 1, 100},
+          IntOption{heartbeat, &o->heartbeatMs, 50, 86'400'000}, IntOption{weight, &o->weight, 0, 1000}}) {
         if (!parser.isSet(i.option))
             continue;
         bool ok = false;
@@ -362,9 +372,11 @@ bool parse(const QStringList &arguments, Options *o, QString *error)
     }
     if (parser.isSet(registerAt)) {
         o->registry = QUrl(parser.value(registerAt), QUrl::StrictMode);
-        if (!o->registry.isValid() || o->registry.scheme() != QLatin1String("http") || o->registry.host().isEmpty()) {
-            *error = QStringLiteral("--register expects meshdeckd's URL, e.g. http://127.0.0.1:7700; got '%1'")
-                         .arg(parser.value(registerAt));
+        if (!o->registry.isValid() || o->registry.scheme() != QLatin1String("http") ||
+            o->registry.host().isEmpty()) {
+            *error =
+                QStringLiteral("--register expects meshdeckd's URL, e.g. http://127.0.0.1:7700; got '%1'")
+                    .arg(parser.value(registerAt));
             return false;
         }
         o->token = qgetenv("MESHDECK_TOKEN").trimmed();
@@ -402,19 +414,20 @@ int run(const QStringList &arguments)
     HttpMetrics metrics;
     Router router(&metrics);
     RouteOptions open{Access::Public, -1, {}, QStringLiteral("echo")};
-    router.add("GET", "/healthz", AsyncHandler([&behaviour](Request r) { return health(&behaviour, std::move(r)); }),
-               open);
+    router.add("GET", "/healthz",
+               AsyncHandler([&behaviour](Request r) { return health(&behaviour, std::move(r)); }), open);
     for (const char *method : {"GET", "POST", "PUT", "DELETE", "PATCH"})
-        router.add(method, "/echo", AsyncHandler([&behaviour](Request r) { return echo(&behaviour, std::move(r)); }),
-                   open);
+        router.add(method, "/echo",
+                   AsyncHandler([&behaviour](Request r) { return echo(&behaviour, std::move(r)); }), open);
     for (const char *method : {"GET", "POST"})
-        router.add(method, "/control", SyncHandler([&behaviour](const Request &r) { return control(&behaviour, r); }),
-                   open);
+        router.add(method, "/control",
+                   SyncHandler([&behaviour](const Request &r) { return control(&behaviour, r); }), open);
     Dispatcher dispatcher(router, nullptr, &metrics);
     HttpServer server(Limits{}, dispatcher, 1);
     if (!server.listen(options.host, options.port)) {
         std::fprintf(stderr, "meshdeckd --role echo: cannot listen on %s:%u: %s\n",
-                     qPrintable(options.host.toString()), unsigned(options.port), qPrintable(server.errorString()));
+                     qPrintable(options.host.toString()), unsigned(options.port),
+                     qPrintable(server.errorString()));
         return ExitStartupFailed;
     }
     const QString url = QStringLiteral("http://%1:%2").arg(options.host.toString()).arg(server.port());

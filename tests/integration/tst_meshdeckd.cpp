@@ -177,7 +177,14 @@ private Q_SLOTS:
                                    QStringLiteral("/v1/events/webhooks/{id}"),
                                    QStringLiteral("/v1/events/webhooks/{id}/deliveries"),
                                    QStringLiteral("/v1/events/webhooks/{id}/test"),
-                                   QStringLiteral("/v1/realtime")};
+                                   QStringLiteral("/v1/realtime"),
+                                   QStringLiteral("/v1/registry/services"),
+                                   QStringLiteral("/v1/registry/services/{service}/instances"),
+                                   QStringLiteral("/v1/registry/instances/{id}"),
+                                   QStringLiteral("/v1/registry/instances/{id}/heartbeat"),
+                                   QStringLiteral("/v1/registry/instances/{id}/drain"),
+                                   QStringLiteral("/v1/registry/changes"),
+                                   QStringLiteral("/v1/registry/stats")};
         for (const QString &path : expected) {
             QVERIFY2(paths.contains(path), qPrintable(path));
             QVERIFY(!paths.value(path).toObject().isEmpty());

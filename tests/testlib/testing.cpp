@@ -199,4 +199,80 @@ QByteArray BackendProcess::stderrText()
     return m_stderr;
 }
 
+RawResponse apiCall(const BackendProcess &backend, const QByteArray &method, const QByteArray &path,
+                    const QByteArray &body)
+{
+    RawHttp c;
+    if (!c.connectTo(backend.port()))
+        return {};
+    QByteArray r =
+        method + ' ' + path + " HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + backend.token() + "\r\n";
+    if (!body.isEmpty() || method == "POST" || method == "PUT" || method == "PATCH")
+        r += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
+    c.send(r + "\r\n" + body);
+    return c.read(10'000);
+}
+
+QJsonObject apiJson(const BackendProcess &backend, const QByteArray &method, const QByteArray &path,
+                    const QByteArray &body)
+{
+    return QJsonDocument::fromJson(apiCall(backend, method, path, body).body).object();
+}
+
+EchoProcess::~EchoProcess()
+{
+    kill9();
+}
+
+bool EchoProcess::start(const BackendProcess *backend, const QStringList &extraArgs, quint16 port)
+{
+    QStringList args{QStringLiteral("--role"), QStringLiteral("echo"), QStringLiteral("--listen"),
+                     QStringLiteral("127.0.0.1:%1").arg(port)};
+    if (backend)
+        args << QStringLiteral("--register") << backend->url().toString() << QStringLiteral("--token-file")
+             << backend->tokenFile();
+    args += extraArgs;
+    m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    m_process.start(binary(QStringLiteral("meshdeckd")), args);
+    if (!m_process.waitForStarted(5000))
+        return false;
+    QDeadlineTimer deadline(10'000);
+    while (!m_process.canReadLine()) {
+        if (deadline.hasExpired() || m_process.state() == QProcess::NotRunning)
+            return false;
+        m_process.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
+    }
+    const QJsonObject ready = QJsonDocument::fromJson(m_process.readLine()).object();
+    m_port = quint16(QUrl(ready.value(QStringLiteral("url")).toString()).port());
+    return ready.value(QStringLiteral("ready")).toBool() && m_port != 0;
+}
+
+void EchoProcess::kill9()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    ::kill(pid_t(m_process.processId()), SIGKILL);
+    m_process.waitForFinished(5000);
+}
+
+int EchoProcess::terminate(int timeoutMs)
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return -1;
+    ::kill(pid_t(m_process.processId()), SIGTERM);
+    if (!m_process.waitForFinished(timeoutMs))
+        return -1;
+    return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+}
+
+bool EchoProcess::control(const QByteArray &json)
+{
+    RawHttp c;
+    if (!c.connectTo(m_port))
+        return false;
+    c.send("POST /control HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: " +
+           QByteArray::number(json.size()) + "\r\n\r\n" + json);
+    return c.read().status == 200;
+}
+
 } // namespace Meshdeck::Testing

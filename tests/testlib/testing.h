@@ -129,4 +129,29 @@ private:
     qint64 m_fileSizeLimit = 0;
 };
 
+// One authenticated JSON call to a backend over a fresh connection.
+RawResponse apiCall(const BackendProcess &backend, const QByteArray &method, const QByteArray &path,
+                    const QByteArray &body = {});
+QJsonObject apiJson(const BackendProcess &backend, const QByteArray &method, const QByteArray &path,
+                    const QByteArray &body = {});
+
+// `meshdeckd --role echo`, registered with a backend (unless no backend is given).
+class EchoProcess
+{
+public:
+    ~EchoProcess();
+    // port 0: a free one. Returns once the echo serves (it registers right after).
+    bool start(const BackendProcess *backend, const QStringList &extraArgs = {}, quint16 port = 0);
+    void kill9();
+    int terminate(int timeoutMs = 10'000);
+    quint16 port() const { return m_port; }
+    // POST /control on the echo: {"fail":true}, {"delayMs":300}, {"heartbeats":false}.
+    bool control(const QByteArray &json);
+    QProcess &process() { return m_process; }
+
+private:
+    QProcess m_process;
+    quint16 m_port = 0;
+};
+
 } // namespace Meshdeck::Testing

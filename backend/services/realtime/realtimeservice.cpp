@@ -49,7 +49,8 @@ QStringList RealtimeService::channelPrefixes() const
 {
     QStringList out;
     for (ChannelProvider *p : m_providers)
-        out << (p->prefix().endsWith(QLatin1Char('.')) ? p->prefix() + QStringLiteral("<name>") : p->prefix());
+        out << (p->prefix().endsWith(QLatin1Char('.')) ? p->prefix() + QStringLiteral("<name>")
+                                                       : p->prefix());
     return out;
 }
 

@@ -23,11 +23,13 @@ class CheckScheduler : public QObject
 {
     Q_OBJECT
 public:
-    using ResultHandler = std::function<void(const QString &id, quint64 generation, const HealthProbe::Result &)>;
+    using ResultHandler =
+        std::function<void(const QString &id, quint64 generation, const HealthProbe::Result &)>;
     explicit CheckScheduler(ResultHandler onResult, QObject *parent = nullptr);
 
     // On the scheduler's thread (callers use QMetaObject::invokeMethod).
-    void schedule(const QString &id, quint64 generation, const QString &address, int port, const CheckSpec &spec);
+    void schedule(const QString &id, quint64 generation, const QString &address, int port,
+                  const CheckSpec &spec);
     void unschedule(const QString &id);
     void clear();
 

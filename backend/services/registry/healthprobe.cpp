@@ -35,9 +35,8 @@ HealthProbe::HealthProbe(const QString &address, int port, const QString &path, 
     m_elapsed.start();
     m_timeout.setSingleShot(true);
     m_timeout.setTimerType(Qt::PreciseTimer);
-    connect(&m_timeout, &QTimer::timeout, this, [this, timeoutMs] {
-        finish(false, QStringLiteral("timed out after %1 ms").arg(timeoutMs));
-    });
+    connect(&m_timeout, &QTimer::timeout, this,
+            [this, timeoutMs] { finish(false, QStringLiteral("timed out after %1 ms").arg(timeoutMs)); });
     connect(m_socket, &QTcpSocket::connected, this, &HealthProbe::onConnected);
     connect(m_socket, &QTcpSocket::readyRead, this, &HealthProbe::onReadyRead);
     auto closed = [this] {
@@ -61,17 +60,17 @@ HealthProbe::HealthProbe(const QString &address, int port, const QString &path, 
 void HealthProbe::onConnected()
 {
     if (m_path.isEmpty()) {
-        finish(true, QStringLiteral("TCP connect to %1:%2 succeeded")
-                         .arg(m_address)
-                         .arg(m_socket->peerPort()));
+        finish(true,
+               QStringLiteral("TCP connect to %1:%2 succeeded").arg(m_address).arg(m_socket->peerPort()));
         return;
     }
     QString host = m_address;
     if (host.contains(QLatin1Char(':')))
         host = QLatin1Char('[') + host + QLatin1Char(']');
-    const QByteArray request = "GET " + m_path.toUtf8() + " HTTP/1.1\r\nHost: " + host.toUtf8() + ':' +
-                               QByteArray::number(m_socket->peerPort()) +
-                               "\r\nUser-Agent: meshdeckd-health/1\r\nAccept: */*\r\nConnection: close\r\n\r\n";
+    const QByteArray request =
+        "GET " + m_path.toUtf8() + " HTTP/1.1\r\nHost: " + host.toUtf8() + ':' +
+        QByteArray::number(m_socket->peerPort()) +
+        "\r\nUser-Agent: meshdeckd-health/1\r\nAccept: */*\r\nConnection: close\r\n\r\n";
     m_socket->write(request);
 }
 
@@ -96,7 +95,9 @@ bool HealthProbe::parseResponse(bool complete)
     const qsizetype headEnd = m_received.indexOf("\r\n\r\n");
     if (headEnd < 0 && !complete)
         return false;
-    const QByteArray reason = parts.size() >= 3 ? m_received.first(lineEnd).mid(parts[0].size() + parts[1].size() + 2) : QByteArray();
+    const QByteArray reason = parts.size() >= 3
+                                  ? m_received.first(lineEnd).mid(parts[0].size() + parts[1].size() + 2)
+                                  : QByteArray();
     const QByteArray body = headEnd < 0 ? QByteArray() : m_received.mid(headEnd + 4);
     QString output = QStringLiteral("HTTP %1 %2").arg(status).arg(QString::fromLatin1(reason));
     const QString text = excerpt(body);

@@ -67,7 +67,8 @@ QCoro::Task<Response> heartbeat(RegistryService *service, Request request)
 QCoro::Task<Response> deregister(RegistryService *service, Request request)
 {
     const QString id = request.pathParams.value(QStringLiteral("id"));
-    co_return co_await answer(std::move(request), service->deregister(id, QStringLiteral("deregistered through the API")));
+    co_return co_await answer(std::move(request),
+                              service->deregister(id, QStringLiteral("deregistered through the API")));
 }
 
 QCoro::Task<Response> drain(RegistryService *service, Request request)
@@ -107,8 +108,8 @@ Response listInstances(RegistryService *service, const Request &request)
     if (!instances)
         return problem(request, 404, QStringLiteral("No instance of service '%1' is registered.").arg(name),
                        "service-not-found");
-    return Response::json(200, QJsonObject{{QStringLiteral("service"), name},
-                                           {QStringLiteral("instances"), *instances}});
+    return Response::json(
+        200, QJsonObject{{QStringLiteral("service"), name}, {QStringLiteral("instances"), *instances}});
 }
 
 Response getInstance(RegistryService *service, const Request &request)
@@ -116,7 +117,8 @@ Response getInstance(RegistryService *service, const Request &request)
     const QString id = request.pathParams.value(QStringLiteral("id"));
     const auto instance = service->instance(id);
     if (!instance)
-        return problem(request, 404, QStringLiteral("There is no instance '%1'.").arg(id), "instance-not-found");
+        return problem(request, 404, QStringLiteral("There is no instance '%1'.").arg(id),
+                       "instance-not-found");
     return Response::json(200, *instance);
 }
 
@@ -144,18 +146,20 @@ void RegistryRoutes::install(Router &router, RegistryService *service)
     auto options = [&tag](const char *summary) {
         return RouteOptions{Access::Authenticated, 64 * 1024, QString::fromUtf8(summary), tag};
     };
-    router.add("POST", "/v1/registry/services/{service}/instances",
-               AsyncHandler([service](Request r) { return registerInstance(service, std::move(r)); }),
-               options("Register an instance (address, port, version, weight, tags, metadata, check); the same "
-                       "address and port again updates it."));
-    router.add("GET", "/v1/registry/services",
-               SyncHandler([service](const Request &) {
+    router.add(
+        "POST", "/v1/registry/services/{service}/instances",
+        AsyncHandler([service](Request r) { return registerInstance(service, std::move(r)); }),
+        options("Register an instance (address, port, version, weight, tags, metadata, check); the same "
+                "address and port again updates it."));
+    router.add("GET", "/v1/registry/services", SyncHandler([service](const Request &) {
                    return Response::json(200, QJsonObject{{QStringLiteral("services"), service->services()}});
                }),
                options("Services with their versions and instance counts by status."));
-    router.add("GET", "/v1/registry/services/{service}/instances",
-               SyncHandler([service](const Request &r) { return listInstances(service, r); }),
-               options("A service's instances, optionally only those with ?status=passing|warning|critical|draining."));
+    router.add(
+        "GET", "/v1/registry/services/{service}/instances",
+        SyncHandler([service](const Request &r) { return listInstances(service, r); }),
+        options(
+            "A service's instances, optionally only those with ?status=passing|warning|critical|draining."));
     router.add("GET", "/v1/registry/instances/{id}",
                SyncHandler([service](const Request &r) { return getInstance(service, r); }),
                options("One instance with its last check and status history."));

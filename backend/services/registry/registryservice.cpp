@@ -48,8 +48,8 @@ RegistryService::RegistryService(RegistrySettings settings, Storage::Database *d
     , m_events(events)
 {
     m_checkThread.setObjectName(QStringLiteral("registry-checks"));
-    m_scheduler = new CheckScheduler(
-        [this](const QString &id, quint64 generation, const HealthProbe::Result &result) {
+    m_scheduler =
+        new CheckScheduler([this](const QString &id, quint64 generation, const HealthProbe::Result &result) {
             onCheckResult(id, generation, result);
         });
     m_sweepTimer = new QTimer(m_scheduler);
@@ -93,8 +93,8 @@ QString RegistryService::key(const QString &service, const QString &address, int
 QCoro::Task<QString> RegistryService::start()
 {
     if (m_events) {
-        QFuture<std::pair<Events::EventsService::CreateResult, QString>> created = m_events->createTopic(
-            QString::fromLatin1(Topic), m_events->settings().systemRetention);
+        QFuture<std::pair<Events::EventsService::CreateResult, QString>> created =
+            m_events->createTopic(QString::fromLatin1(Topic), m_events->settings().systemRetention);
         const auto result = co_await created;
         if (result.first == Events::EventsService::CreateResult::Failed ||
             result.first == Events::EventsService::CreateResult::Invalid)
@@ -142,8 +142,8 @@ QCoro::Task<QString> RegistryService::start()
         Instance &i = m_instances.insert(instance.id, instance).value();
         const Status before = i.draining ? Status::Draining : i.persistedStatus;
         if (before != i.status())
-            commitChange(i, before, QStringLiteral("meshdeckd restarted; critical until the checks pass again"),
-                         now);
+            commitChange(i, before,
+                         QStringLiteral("meshdeckd restarted; critical until the checks pass again"), now);
         scheduleLocked(i);
         ++restored;
     }
@@ -216,8 +216,8 @@ void RegistryService::announce(const QString &eventType, const Instance &instanc
     QJsonObject data = extra;
     data.insert(QStringLiteral("instance"), instance.toJson(false));
     if (m_events) {
-        const Events::EventInput input{eventType, instance.id, QJsonDocument(data).toJson(QJsonDocument::Compact),
-                                       {}};
+        const Events::EventInput input{
+            eventType, instance.id, QJsonDocument(data).toJson(QJsonDocument::Compact), {}};
         m_events->publish(QString::fromLatin1(Topic), {input}, {});
     }
     if (m_subscribers.isEmpty())
@@ -238,8 +238,8 @@ void RegistryService::scheduleLocked(const Instance &i)
     m_generation.insert(i.id, generation);
     const QString id = i.id;
     if (i.reg.check.active()) {
-        QMetaObject::invokeMethod(m_scheduler, [this, id, generation, address = i.reg.address, port = i.reg.port,
-                                                spec = i.reg.check] {
+        QMetaObject::invokeMethod(m_scheduler, [this, id, generation, address = i.reg.address,
+                                                port = i.reg.port, spec = i.reg.check] {
             m_scheduler->schedule(id, generation, address, port, spec);
         });
     } else {
@@ -333,33 +333,48 @@ RegistryService::Answer RegistryService::heartbeat(const QString &id, const QJso
     if (body.contains(QStringLiteral("status"))) {
         reported = statusFromName(body.value(QStringLiteral("status")).toString());
         if (!reported || *reported == Status::Draining)
-            return Answer{400, QStringLiteral("status must be passing, warning or critical."), "invalid-heartbeat",
-                          {}, {}};
+            return Answer{400,
+                          QStringLiteral("status must be passing, warning or critical."),
+                          "invalid-heartbeat",
+                          {},
+                          {}};
     }
     const QJsonValue output = body.value(QStringLiteral("output"));
     if (!output.isUndefined() && (!output.isString() || output.toString().size() > 1024))
-        return Answer{400, QStringLiteral("output must be a string of at most 1024 characters."),
-                      "invalid-heartbeat", {}, {}};
+        return Answer{400,
+                      QStringLiteral("output must be a string of at most 1024 characters."),
+                      "invalid-heartbeat",
+                      {},
+                      {}};
     const QJsonValue inFlight = body.value(QStringLiteral("inFlight"));
     const double f = inFlight.toDouble(-1);
     if (!inFlight.isUndefined() && (!inFlight.isDouble() || f < 0 || f != double(qint64(f)) || f > 1e9))
-        return Answer{400, QStringLiteral("inFlight must be a whole number ≥ 0: the requests the instance is "
-                                          "serving right now."),
-                      "invalid-heartbeat", {}, {}};
+        return Answer{400,
+                      QStringLiteral("inFlight must be a whole number ≥ 0: the requests the instance is "
+                                     "serving right now."),
+                      "invalid-heartbeat",
+                      {},
+                      {}};
     for (auto it = body.begin(); it != body.end(); ++it) {
         if (it.key() != QLatin1String("status") && it.key() != QLatin1String("output") &&
             it.key() != QLatin1String("inFlight"))
-            return Answer{400,
-                          QStringLiteral("Unknown field '%1'; a heartbeat may carry status, output and inFlight.")
-                              .arg(it.key()),
-                          "invalid-heartbeat", {}, {}};
+            return Answer{
+                400,
+                QStringLiteral("Unknown field '%1'; a heartbeat may carry status, output and inFlight.")
+                    .arg(it.key()),
+                "invalid-heartbeat",
+                {},
+                {}};
     }
 
     std::lock_guard lock(m_mutex);
     const auto it = m_instances.find(id);
     if (it == m_instances.end())
-        return Answer{404, QStringLiteral("There is no instance '%1'; register it again.").arg(id),
-                      "instance-not-found", {}, {}};
+        return Answer{404,
+                      QStringLiteral("There is no instance '%1'; register it again.").arg(id),
+                      "instance-not-found",
+                      {},
+                      {}};
     Instance &i = *it;
     const qint64 now = nowMs();
     i.lastHeartbeatMs = now;
@@ -379,22 +394,27 @@ RegistryService::Answer RegistryService::heartbeat(const QString &id, const QJso
     if (i.reg.check.kind == CheckSpec::Kind::Ttl) {
         const Status before = i.status();
         const Status status = reported.value_or(Status::Passing);
-        i.lastOutput = output.isString() ? output.toString() : QStringLiteral("heartbeat: %1").arg(statusName(status));
+        i.lastOutput =
+            output.isString() ? output.toString() : QStringLiteral("heartbeat: %1").arg(statusName(status));
         i.lastCheckMs = now;
         if (status == Status::Critical) {
             i.health.forceCritical();
         } else {
-            i.health.apply(status == Status::Warning ? Outcome::Slow : Outcome::Pass, i.reg.check.healthyThreshold,
-                           i.reg.check.unhealthyThreshold);
+            i.health.apply(status == Status::Warning ? Outcome::Slow : Outcome::Pass,
+                           i.reg.check.healthyThreshold, i.reg.check.unhealthyThreshold);
             i.lastPassMs = now;
         }
         if (i.status() != before)
-            stored = commitChange(i, before, QStringLiteral("heartbeat reported %1").arg(statusName(status)), now);
+            stored =
+                commitChange(i, before, QStringLiteral("heartbeat reported %1").arg(statusName(status)), now);
     } else if (reported) {
-        return Answer{400,
-                      QStringLiteral("This instance has an active check; only TTL instances report their status "
-                                     "in heartbeats."),
-                      "invalid-heartbeat", {}, {}};
+        return Answer{
+            400,
+            QStringLiteral("This instance has an active check; only TTL instances report their status "
+                           "in heartbeats."),
+            "invalid-heartbeat",
+            {},
+            {}};
     }
     return Answer{200, {}, {}, i.toJson(false), stored};
 }
@@ -403,7 +423,8 @@ RegistryService::Answer RegistryService::deregister(const QString &id, const QSt
 {
     std::lock_guard lock(m_mutex);
     if (!m_instances.contains(id))
-        return Answer{404, QStringLiteral("There is no instance '%1'.").arg(id), "instance-not-found", {}, {}};
+        return Answer{
+            404, QStringLiteral("There is no instance '%1'.").arg(id), "instance-not-found", {}, {}};
     return Answer{204, {}, {}, {}, removeLocked(id, reason)};
 }
 
@@ -414,19 +435,27 @@ RegistryService::Answer RegistryService::drain(const QString &id, const QJsonObj
     if (!deadline.isUndefined()) {
         const double d = deadline.toDouble(-1);
         if (!deadline.isDouble() || d != double(qint64(d)) || d < 0 || d > 3'600'000)
-            return Answer{400, QStringLiteral("deadlineMs must be a whole number of milliseconds from 0 to 3600000."),
-                          "invalid-drain", {}, {}};
+            return Answer{
+                400,
+                QStringLiteral("deadlineMs must be a whole number of milliseconds from 0 to 3600000."),
+                "invalid-drain",
+                {},
+                {}};
         deadlineMs = int(d);
     }
     for (auto it = body.begin(); it != body.end(); ++it) {
         if (it.key() != QLatin1String("deadlineMs"))
-            return Answer{400, QStringLiteral("Unknown field '%1'; a drain takes deadlineMs.").arg(it.key()),
-                          "invalid-drain", {}, {}};
+            return Answer{400,
+                          QStringLiteral("Unknown field '%1'; a drain takes deadlineMs.").arg(it.key()),
+                          "invalid-drain",
+                          {},
+                          {}};
     }
     std::lock_guard lock(m_mutex);
     const auto it = m_instances.find(id);
     if (it == m_instances.end())
-        return Answer{404, QStringLiteral("There is no instance '%1'.").arg(id), "instance-not-found", {}, {}};
+        return Answer{
+            404, QStringLiteral("There is no instance '%1'.").arg(id), "instance-not-found", {}, {}};
     Instance &i = *it;
     const qint64 now = nowMs();
     const Status before = i.status();
@@ -437,7 +466,8 @@ RegistryService::Answer RegistryService::drain(const QString &id, const QJsonObj
     i.inFlight = -1; // only a report made after the drain began counts
     QFuture<bool> stored = commitChange(
         i, before,
-        QStringLiteral("drain requested: weight 0; deregistered once it reports no requests in flight, or at %1")
+        QStringLiteral(
+            "drain requested: weight 0; deregistered once it reports no requests in flight, or at %1")
             .arg(isoTime(i.drainDeadlineMs)),
         now);
     return Answer{202, {}, {}, i.toJson(false), stored};
@@ -446,7 +476,10 @@ RegistryService::Answer RegistryService::drain(const QString &id, const QJsonObj
 RegistryService::Answer RegistryService::patch(const QString &id, const QJsonObject &body)
 {
     if (body.isEmpty())
-        return Answer{400, QStringLiteral("Nothing to change: send weight, tags or metadata."), "invalid-patch", {},
+        return Answer{400,
+                      QStringLiteral("Nothing to change: send weight, tags or metadata."),
+                      "invalid-patch",
+                      {},
                       {}};
     int weight = -1;
     QStringList tags;
@@ -462,7 +495,8 @@ RegistryService::Answer RegistryService::patch(const QString &id, const QJsonObj
             ok = parseMetadata(it.value(), &metadata, &error);
         else {
             ok = false;
-            error = QStringLiteral("'%1' cannot be changed; PATCH takes weight, tags and metadata.").arg(it.key());
+            error = QStringLiteral("'%1' cannot be changed; PATCH takes weight, tags and metadata.")
+                        .arg(it.key());
         }
         if (!ok)
             return Answer{400, error, "invalid-patch", {}, {}};
@@ -470,12 +504,17 @@ RegistryService::Answer RegistryService::patch(const QString &id, const QJsonObj
     std::lock_guard lock(m_mutex);
     const auto it = m_instances.find(id);
     if (it == m_instances.end())
-        return Answer{404, QStringLiteral("There is no instance '%1'.").arg(id), "instance-not-found", {}, {}};
+        return Answer{
+            404, QStringLiteral("There is no instance '%1'.").arg(id), "instance-not-found", {}, {}};
     Instance &i = *it;
     if (weight >= 0 && i.draining && weight != 0)
-        return Answer{409, QStringLiteral("The instance is draining: its weight stays 0 until it is gone. Register "
-                                          "it again to end the drain."),
-                      "instance-draining", {}, {}};
+        return Answer{
+            409,
+            QStringLiteral("The instance is draining: its weight stays 0 until it is gone. Register "
+                           "it again to end the drain."),
+            "instance-draining",
+            {},
+            {}};
     if (weight >= 0)
         i.reg.weight = weight;
     if (body.contains(QStringLiteral("tags")))
@@ -520,20 +559,21 @@ QJsonArray RegistryService::services() const
         Summary &s = it.value();
         s.versions.sort();
         const int total = s.counts[0] + s.counts[1] + s.counts[2] + s.counts[3];
-        out.append(QJsonObject{
-            {QStringLiteral("name"), it.key()},
-            {QStringLiteral("versions"), QJsonArray::fromStringList(s.versions)},
-            {QStringLiteral("builtin"), s.builtin},
-            {QStringLiteral("instances"), total},
-            {QStringLiteral("counts"), QJsonObject{{QStringLiteral("passing"), s.counts[int(Status::Passing)]},
-                                                   {QStringLiteral("warning"), s.counts[int(Status::Warning)]},
-                                                   {QStringLiteral("critical"), s.counts[int(Status::Critical)]},
-                                                   {QStringLiteral("draining"), s.counts[int(Status::Draining)]}}}});
+        out.append(QJsonObject{{QStringLiteral("name"), it.key()},
+                               {QStringLiteral("versions"), QJsonArray::fromStringList(s.versions)},
+                               {QStringLiteral("builtin"), s.builtin},
+                               {QStringLiteral("instances"), total},
+                               {QStringLiteral("counts"),
+                                QJsonObject{{QStringLiteral("passing"), s.counts[int(Status::Passing)]},
+                                            {QStringLiteral("warning"), s.counts[int(Status::Warning)]},
+                                            {QStringLiteral("critical"), s.counts[int(Status::Critical)]},
+                                            {QStringLiteral("draining"), s.counts[int(Status::Draining)]}}}});
     }
     return out;
 }
 
-std::optional<QJsonArray> RegistryService::instances(const QString &service, std::optional<Status> status) const
+std::optional<QJsonArray> RegistryService::instances(const QString &service,
+                                                     std::optional<Status> status) const
 {
     std::lock_guard lock(m_mutex);
     QList<const Instance *> matching;
@@ -578,14 +618,14 @@ QJsonObject RegistryService::stats() const
         std::lock_guard lock(m_mutex);
         instances = int(m_instances.size());
     }
-    return QJsonObject{{QStringLiteral("instances"), instances},
-                       {QStringLiteral("activeChecks"), s.scheduled},
-                       {QStringLiteral("checksStarted"), double(s.checksStarted)},
-                       {QStringLiteral("schedulingLagMs"),
-                        QJsonObject{{QStringLiteral("p50"), s.lagP50Ms},
-                                    {QStringLiteral("p99"), s.lagP99Ms},
-                                    {QStringLiteral("max"), s.lagMaxMs},
-                                    {QStringLiteral("samples"), s.samples}}}};
+    return QJsonObject{
+        {QStringLiteral("instances"), instances},
+        {QStringLiteral("activeChecks"), s.scheduled},
+        {QStringLiteral("checksStarted"), double(s.checksStarted)},
+        {QStringLiteral("schedulingLagMs"), QJsonObject{{QStringLiteral("p50"), s.lagP50Ms},
+                                                        {QStringLiteral("p99"), s.lagP99Ms},
+                                                        {QStringLiteral("max"), s.lagMaxMs},
+                                                        {QStringLiteral("samples"), s.samples}}}};
 }
 
 void RegistryService::registerBuiltins(const QStringList &services, const QString &address, int port,
@@ -623,7 +663,7 @@ void RegistryService::onCheckResult(const QString &id, quint64 generation, const
     Instance &i = *it;
     const qint64 now = nowMs();
     const CheckSpec &spec = i.reg.check;
-    const Outcome outcome = !result.ok                      ? Outcome::Fail
+    const Outcome outcome = !result.ok                       ? Outcome::Fail
                             : result.latencyMs > spec.slowMs ? Outcome::Slow
                                                              : Outcome::Pass;
     i.lastCheckMs = now;
@@ -651,9 +691,10 @@ void RegistryService::onCheckResult(const QString &id, quint64 generation, const
                          .arg(plural(i.health.successes(), "check", "checks"), reason);
         break;
     case Outcome::Pass:
-        reason = before == Status::Critical
-                     ? QStringLiteral("%1 in a row passed").arg(plural(i.health.successes(), "check", "checks"))
-                     : QStringLiteral("the check answered in %1 ms").arg(result.latencyMs);
+        reason =
+            before == Status::Critical
+                ? QStringLiteral("%1 in a row passed").arg(plural(i.health.successes(), "check", "checks"))
+                : QStringLiteral("the check answered in %1 ms").arg(result.latencyMs);
         break;
     }
     commitChange(i, before, reason, now);
@@ -674,15 +715,19 @@ void RegistryService::sweep()
             now - i.ttlBaseMs > i.reg.check.ttlMs) {
             const Status before = i.status();
             i.health.forceCritical();
-            i.lastOutput = QStringLiteral("no heartbeat for %1 ms (TTL %2 ms)").arg(now - i.ttlBaseMs).arg(i.reg.check.ttlMs);
+            i.lastOutput = QStringLiteral("no heartbeat for %1 ms (TTL %2 ms)")
+                               .arg(now - i.ttlBaseMs)
+                               .arg(i.reg.check.ttlMs);
             m_checked.insert(i.id);
             commitChange(i, before, QStringLiteral("TTL expired: ") + i.lastOutput, now);
         }
-        const qint64 limit =
-            i.reg.check.deregisterAfterMs >= 0 ? i.reg.check.deregisterAfterMs : m_settings.deregisterCriticalAfterMs;
-        if (i.health.status() == Status::Critical && i.criticalSinceMs > 0 && now - i.criticalSinceMs >= limit)
+        const qint64 limit = i.reg.check.deregisterAfterMs >= 0 ? i.reg.check.deregisterAfterMs
+                                                                : m_settings.deregisterCriticalAfterMs;
+        if (i.health.status() == Status::Critical && i.criticalSinceMs > 0 &&
+            now - i.criticalSinceMs >= limit)
             removals.append(
-                {i.id, QStringLiteral("critical for longer than %1 s").arg(double(limit) / 1000.0, 0, 'f', 1)});
+                {i.id,
+                 QStringLiteral("critical for longer than %1 s").arg(double(limit) / 1000.0, 0, 'f', 1)});
     }
     for (const auto &[id, reason] : removals)
         removeLocked(id, reason);
@@ -744,8 +789,8 @@ QString RegistryService::open(Realtime::SubscriptionPtr subscription)
     subscription->mailbox->post(Realtime::jsonText(
         {{QStringLiteral("type"), QStringLiteral("subscribed")}, {QStringLiteral("channel"), prefix()}}));
     subscription->mailbox->post(Realtime::jsonText({{QStringLiteral("type"), QStringLiteral("snapshot")},
-                                                     {QStringLiteral("channel"), prefix()},
-                                                     {QStringLiteral("instances"), all}}));
+                                                    {QStringLiteral("channel"), prefix()},
+                                                    {QStringLiteral("instances"), all}}));
     m_subscribers.insert(subscription->id, subscription);
     return {};
 }

@@ -79,15 +79,15 @@ public:
     QJsonObject stats() const;
 
     // The platform's own services, checked over /readyz on the node's address.
-    void registerBuiltins(const QStringList &services, const QString &address, int port, const QString &nodeId,
-                          const QString &version);
+    void registerBuiltins(const QStringList &services, const QString &address, int port,
+                          const QString &nodeId, const QString &version);
 
 private:
     void onCheckResult(const QString &id, quint64 generation, const HealthProbe::Result &result);
     void sweep();
     void flushChecks();
     // Under m_mutex:
-        void announce(const QString &eventType, const Instance &instance, const QJsonObject &extra);
+    void announce(const QString &eventType, const Instance &instance, const QJsonObject &extra);
     QFuture<bool> persist(const Instance &instance, std::optional<HistoryEntry> change);
     QFuture<bool> commitChange(Instance &instance, Status before, const QString &reason, qint64 nowMs);
     QFuture<bool> removeLocked(const QString &id, const QString &reason);

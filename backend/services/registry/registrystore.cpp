@@ -65,35 +65,36 @@ QString compact(const QJsonObject &o)
 
 Storage::Migration migration()
 {
-    return {1,
-            QStringLiteral("registry"),
-            {QStringLiteral("CREATE TABLE registry_instances ("
-                            " id TEXT PRIMARY KEY,"
-                            " service TEXT NOT NULL,"
-                            " address TEXT NOT NULL,"
-                            " port INTEGER NOT NULL,"
-                            " version TEXT NOT NULL,"
-                            " weight INTEGER NOT NULL,"
-                            " tags TEXT NOT NULL,"
-                            " metadata TEXT NOT NULL,"
-                            " check_spec TEXT NOT NULL,"
-                            " builtin INTEGER NOT NULL,"
-                            " status TEXT NOT NULL,"
-                            " draining INTEGER NOT NULL,"
-                            " drain_deadline_ms INTEGER NOT NULL,"
-                            " registered_at_ms INTEGER NOT NULL,"
-                            " status_since_ms INTEGER NOT NULL,"
-                            " UNIQUE (service, address, port))"),
-             QStringLiteral("CREATE TABLE registry_history ("
-                            " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-                            " instance_id TEXT NOT NULL,"
-                            " service TEXT NOT NULL,"
-                            " time_ms INTEGER NOT NULL,"
-                            " from_status TEXT NOT NULL,"
-                            " to_status TEXT NOT NULL,"
-                            " reason TEXT NOT NULL)"),
-             QStringLiteral("CREATE INDEX registry_history_by_instance ON registry_history (instance_id, seq)"),
-             QStringLiteral("CREATE INDEX registry_history_by_time ON registry_history (time_ms)")}};
+    return {
+        1,
+        QStringLiteral("registry"),
+        {QStringLiteral("CREATE TABLE registry_instances ("
+                        " id TEXT PRIMARY KEY,"
+                        " service TEXT NOT NULL,"
+                        " address TEXT NOT NULL,"
+                        " port INTEGER NOT NULL,"
+                        " version TEXT NOT NULL,"
+                        " weight INTEGER NOT NULL,"
+                        " tags TEXT NOT NULL,"
+                        " metadata TEXT NOT NULL,"
+                        " check_spec TEXT NOT NULL,"
+                        " builtin INTEGER NOT NULL,"
+                        " status TEXT NOT NULL,"
+                        " draining INTEGER NOT NULL,"
+                        " drain_deadline_ms INTEGER NOT NULL,"
+                        " registered_at_ms INTEGER NOT NULL,"
+                        " status_since_ms INTEGER NOT NULL,"
+                        " UNIQUE (service, address, port))"),
+         QStringLiteral("CREATE TABLE registry_history ("
+                        " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+                        " instance_id TEXT NOT NULL,"
+                        " service TEXT NOT NULL,"
+                        " time_ms INTEGER NOT NULL,"
+                        " from_status TEXT NOT NULL,"
+                        " to_status TEXT NOT NULL,"
+                        " reason TEXT NOT NULL)"),
+         QStringLiteral("CREATE INDEX registry_history_by_instance ON registry_history (instance_id, seq)"),
+         QStringLiteral("CREATE INDEX registry_history_by_time ON registry_history (time_ms)")}};
 }
 
 void save(QSqlDatabase &db, const Instance &i, const HistoryEntry *change)
@@ -114,7 +115,8 @@ void save(QSqlDatabase &db, const Instance &i, const HistoryEntry *change)
     q.addBindValue(i.reg.port);
     q.addBindValue(i.reg.version.isNull() ? QStringLiteral("") : i.reg.version);
     q.addBindValue(i.reg.weight);
-    q.addBindValue(QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(i.reg.tags)).toJson(QJsonDocument::Compact)));
+    q.addBindValue(QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(i.reg.tags)).toJson(QJsonDocument::Compact)));
     q.addBindValue(compact(i.reg.metadata));
     q.addBindValue(compact(i.reg.check.toJson()));
     q.addBindValue(i.builtin ? 1 : 0);
@@ -146,9 +148,10 @@ QList<Instance> loadAll(QSqlDatabase &db)
     QList<Instance> out;
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT id, service, address, port, version, weight, tags, metadata, check_spec, "
-                             "builtin, status, draining, drain_deadline_ms, registered_at_ms, status_since_ms "
-                             "FROM registry_instances ORDER BY service, address, port"));
+    q.prepare(
+        QStringLiteral("SELECT id, service, address, port, version, weight, tags, metadata, check_spec, "
+                       "builtin, status, draining, drain_deadline_ms, registered_at_ms, status_since_ms "
+                       "FROM registry_instances ORDER BY service, address, port"));
     exec(q);
     while (q.next()) {
         Instance i;
@@ -162,11 +165,11 @@ QList<Instance> loadAll(QSqlDatabase &db)
             i.reg.tags << t.toString();
         i.reg.metadata = QJsonDocument::fromJson(q.value(7).toByteArray()).object();
         QString error;
-        const auto spec = CheckSpec::fromJson(QJsonDocument::fromJson(q.value(8).toByteArray()).object(), &error);
+        const auto spec =
+            CheckSpec::fromJson(QJsonDocument::fromJson(q.value(8).toByteArray()).object(), &error);
         if (!spec)
-            throw std::runtime_error(QStringLiteral("instance %1 has an unreadable check: %2")
-                                         .arg(i.id, error)
-                                         .toStdString());
+            throw std::runtime_error(
+                QStringLiteral("instance %1 has an unreadable check: %2").arg(i.id, error).toStdString());
         i.reg.check = *spec;
         i.builtin = q.value(9).toInt() != 0;
         i.persistedStatus = statusFromName(q.value(10).toString()).value_or(Status::Critical);
@@ -184,10 +187,9 @@ QList<Instance> loadAll(QSqlDatabase &db)
         h.bindValue(1, Instance::HistoryKept);
         exec(h);
         while (h.next()) {
-            i.history.prepend(HistoryEntry{h.value(0).toLongLong(),
-                                           statusFromName(h.value(1).toString()).value_or(Status::Critical),
-                                           statusFromName(h.value(2).toString()).value_or(Status::Critical),
-                                           h.value(3).toString()});
+            i.history.prepend(HistoryEntry{
+                h.value(0).toLongLong(), statusFromName(h.value(1).toString()).value_or(Status::Critical),
+                statusFromName(h.value(2).toString()).value_or(Status::Critical), h.value(3).toString()});
         }
     }
     return out;

@@ -102,7 +102,8 @@ std::optional<CheckSpec> CheckSpec::fromJson(const QJsonObject &json, QString *e
     const bool hasTcp = json.contains(QStringLiteral("tcp"));
     const bool hasTtl = json.contains(QStringLiteral("ttlMs"));
     if (int(hasHttp) + int(hasTcp) + int(hasTtl) != 1) {
-        *error = QStringLiteral("check needs exactly one of \"http\": \"/path\", \"tcp\": true or \"ttlMs\": N.");
+        *error =
+            QStringLiteral("check needs exactly one of \"http\": \"/path\", \"tcp\": true or \"ttlMs\": N.");
         return std::nullopt;
     }
     static const QStringList known{QStringLiteral("http"),
@@ -172,8 +173,9 @@ std::optional<CheckSpec> CheckSpec::fromJson(const QJsonObject &json, QString *e
     if (!deregister.isUndefined()) {
         const double d = deregister.toDouble(-1);
         if (!deregister.isDouble() || d != double(qint64(d)) || d < 1000 || d > 30.0 * 24 * 3600 * 1000) {
-            *error = QStringLiteral("check.deregisterAfterMs must be a whole number of milliseconds from 1000 "
-                                    "to 30 days.");
+            *error =
+                QStringLiteral("check.deregisterAfterMs must be a whole number of milliseconds from 1000 "
+                               "to 30 days.");
             return std::nullopt;
         }
         spec.deregisterAfterMs = qint64(d);
@@ -222,6 +224,10 @@ bool isValidAddress(const QString &address)
 {
     if (address.isEmpty() || address.size() > 253)
         return false;
+    // inet_aton would read "1.2.3" as 1.2.0.3; an address here has four dotted parts.
+    static const QRegularExpression numeric(QStringLiteral("^[0-9.]+$"));
+    if (numeric.match(address).hasMatch() && address.count(QLatin1Char('.')) != 3)
+        return false;
     QHostAddress ip;
     if (ip.setAddress(address))
         return !ip.isMulticast() && ip != QHostAddress::Any && ip != QHostAddress::AnyIPv6 &&
@@ -230,7 +236,6 @@ bool isValidAddress(const QString &address)
         QStringLiteral("^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)"
                        "(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"));
     // A name of digits and dots only would be a malformed IPv4 address, not a host name.
-    static const QRegularExpression numeric(QStringLiteral("^[0-9.]+$"));
     return host.match(address).hasMatch() && !numeric.match(address).hasMatch();
 }
 
@@ -269,7 +274,8 @@ bool parseTags(const QJsonValue &value, QStringList *tags, QString *error)
 bool parseMetadata(const QJsonValue &value, QJsonObject *metadata, QString *error)
 {
     if (!value.isObject() || value.toObject().size() > MaxMetadataKeys) {
-        *error = QStringLiteral("metadata must be an object of at most %1 string values.").arg(MaxMetadataKeys);
+        *error =
+            QStringLiteral("metadata must be an object of at most %1 string values.").arg(MaxMetadataKeys);
         return false;
     }
     const QJsonObject object = value.toObject();
@@ -312,9 +318,10 @@ std::optional<Registration> Registration::fromJson(const QString &service, const
     r.service = service;
     r.address = json.value(QStringLiteral("address")).toString();
     if (!isValidAddress(r.address)) {
-        *error = QStringLiteral("address must be an IP address or a host name without scheme or port, such as "
-                                "10.0.0.7 or api-1.internal; got '%1'.")
-                     .arg(json.value(QStringLiteral("address")).toVariant().toString());
+        *error =
+            QStringLiteral("address must be an IP address or a host name without scheme or port, such as "
+                           "10.0.0.7 or api-1.internal; got '%1'.")
+                .arg(json.value(QStringLiteral("address")).toVariant().toString());
         return std::nullopt;
     }
     const QJsonValue port = json.value(QStringLiteral("port"));
@@ -330,9 +337,11 @@ std::optional<Registration> Registration::fromJson(const QString &service, const
         return std::nullopt;
     }
     r.version = version.toString(QStringLiteral(""));
-    if (json.contains(QStringLiteral("weight")) && !parseWeight(json.value(QStringLiteral("weight")), &r.weight, error))
+    if (json.contains(QStringLiteral("weight")) &&
+        !parseWeight(json.value(QStringLiteral("weight")), &r.weight, error))
         return std::nullopt;
-    if (json.contains(QStringLiteral("tags")) && !parseTags(json.value(QStringLiteral("tags")), &r.tags, error))
+    if (json.contains(QStringLiteral("tags")) &&
+        !parseTags(json.value(QStringLiteral("tags")), &r.tags, error))
         return std::nullopt;
     if (json.contains(QStringLiteral("metadata")) &&
         !parseMetadata(json.value(QStringLiteral("metadata")), &r.metadata, error))

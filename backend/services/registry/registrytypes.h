@@ -93,10 +93,10 @@ struct Instance {
     qint64 lastPassMs = 0; // last passing check or heartbeat
     QString lastOutput;
     int lastLatencyMs = -1;
-    int inFlight = -1; // as the instance last reported it; -1: never reported
-    qint64 ttlBaseMs = 0; // TTL checks: the last heartbeat, registration or node start
+    int inFlight = -1;                         // as the instance last reported it; -1: never reported
+    qint64 ttlBaseMs = 0;                      // TTL checks: the last heartbeat, registration or node start
     Status persistedStatus = Status::Critical; // as stored before this node started
-    QList<HistoryEntry> history; // oldest first, at most HistoryKept
+    QList<HistoryEntry> history;               // oldest first, at most HistoryKept
 
     static constexpr int HistoryKept = 50;
     Status status() const { return draining ? Status::Draining : health.status(); }

@@ -82,8 +82,13 @@ int main(int argc, char *argv[])
                                                               "With --screenshot: wait until this text is on "
                                                               "screen."),
                                       QStringLiteral("text"));
+    const QCommandLineOption notifications(
+        QStringLiteral("notifications"),
+        QApplication::translate("main", "When a service going critical notifies the desktop: background, "
+                                        "always or off, for this run."),
+        QStringLiteral("when"));
     parser.addOptions({backend, dataDir, attach, tokenFile, theme, language, page, eventsTopic, screenshot,
-                       waitText, probeTimeout});
+                       waitText, probeTimeout, notifications});
     parser.process(app);
 
     Console::Options options;
@@ -106,6 +111,8 @@ int main(int argc, char *argv[])
         console.settings()->overrideTheme(parser.value(theme));
     if (parser.isSet(language))
         console.settings()->overrideLanguage(parser.value(language));
+    if (parser.isSet(notifications))
+        console.settings()->overrideNotifications(parser.value(notifications));
     if (parser.isSet(eventsTopic))
         console.events()->setPreferredTopic(parser.value(eventsTopic));
     if (parser.isSet(page)) {

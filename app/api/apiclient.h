@@ -28,6 +28,8 @@ public:
     virtual QUrl baseUrl() const = 0;
     virtual QCoro::Task<ApiReply> get(QString path) = 0;
     virtual QCoro::Task<ApiReply> post(QString path, QByteArray jsonBody) = 0;
+    // PUT, PATCH, DELETE and friends; the body may be empty.
+    virtual QCoro::Task<ApiReply> send(QByteArray method, QString path, QByteArray jsonBody) = 0;
     virtual QByteArray token() const = 0;
 };
 

@@ -28,6 +28,12 @@ QCoro::Task<ApiReply> FakeApiClient::post(QString path, QByteArray jsonBody)
     co_return co_await get(path);
 }
 
+QCoro::Task<ApiReply> FakeApiClient::send(QByteArray method, QString path, QByteArray jsonBody)
+{
+    m_posted.append({QString::fromLatin1(method) + QLatin1Char(' ') + path, jsonBody});
+    co_return co_await get(path);
+}
+
 void FakeApiClient::setReply(const QString &path, ApiReply reply)
 {
     m_replies.insert(path, std::move(reply));

@@ -17,6 +17,8 @@ public:
     QUrl baseUrl() const override { return m_baseUrl; }
     QCoro::Task<ApiReply> get(QString path) override;
     QCoro::Task<ApiReply> post(QString path, QByteArray jsonBody) override;
+    // Recorded in posted() as "METHOD path"; answered like a GET of the path.
+    QCoro::Task<ApiReply> send(QByteArray method, QString path, QByteArray jsonBody) override;
 
     void setReply(const QString &path, ApiReply reply);
     void setReplyFromFile(const QString &path, const QString &jsonFile);

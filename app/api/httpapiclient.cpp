@@ -63,6 +63,15 @@ QCoro::Task<ApiReply> HttpApiClient::post(QString path, QByteArray jsonBody)
     co_return co_await finish(reply);
 }
 
+QCoro::Task<ApiReply> HttpApiClient::send(QByteArray method, QString path, QByteArray jsonBody)
+{
+    QNetworkRequest r = request(path);
+    if (!jsonBody.isEmpty())
+        r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    QNetworkReply *reply = m_network.sendCustomRequest(r, method, jsonBody);
+    co_return co_await finish(reply);
+}
+
 QCoro::Task<ApiReply> HttpApiClient::finish(QNetworkReply *rawReply)
 {
     QPointer<QNetworkReply> reply = rawReply;

@@ -16,6 +16,7 @@ public:
     QUrl baseUrl() const override { return m_baseUrl; }
     QCoro::Task<ApiReply> get(QString path) override;
     QCoro::Task<ApiReply> post(QString path, QByteArray jsonBody) override;
+    QCoro::Task<ApiReply> send(QByteArray method, QString path, QByteArray jsonBody) override;
     QByteArray token() const override { return m_token; }
 
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }

@@ -95,6 +95,8 @@ void RealtimeClient::onText(const QString &text)
                           message.value(QStringLiteral("headOffset")).toInteger());
     } else if (type == QLatin1String("error") || type == QLatin1String("overflow")) {
         Q_EMIT problem(channel, message.value(QStringLiteral("reason")).toString());
+    } else if (m_channels.contains(channel)) {
+        Q_EMIT this->message(channel, message);
     }
 }
 

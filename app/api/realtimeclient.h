@@ -27,6 +27,8 @@ Q_SIGNALS:
     void event(const QString &channel, const QJsonObject &event);
     void subscribed(const QString &channel, qint64 fromOffset, qint64 headOffset);
     void problem(const QString &channel, const QString &reason);
+    // Any other message on a subscribed channel (the registry's snapshot, change and checks).
+    void message(const QString &channel, const QJsonObject &message);
     void connectedChanged();
 
 private:

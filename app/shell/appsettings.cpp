@@ -11,6 +11,23 @@ AppSettings::AppSettings(QObject *parent)
     m_language = m_settings.value(QStringLiteral("appearance/language")).toString();
     if (!m_language.isEmpty() && !availableLanguages().contains(m_language))
         m_language.clear();
+    overrideNotifications(m_settings.value(QStringLiteral("notifications/when")).toString());
+}
+
+void AppSettings::setNotifications(const QString &when)
+{
+    overrideNotifications(when);
+    m_settings.setValue(QStringLiteral("notifications/when"), m_notifications);
+}
+
+void AppSettings::overrideNotifications(const QString &when)
+{
+    const QString value =
+        when == QLatin1String("always") || when == QLatin1String("off") ? when : QStringLiteral("background");
+    if (value == m_notifications)
+        return;
+    m_notifications = value;
+    Q_EMIT notificationsChanged();
 }
 
 void AppSettings::setTheme(const QString &theme)

@@ -16,6 +16,7 @@ class AppSettings : public QObject
     Q_PROPERTY(bool dark READ isDark NOTIFY themeChanged)
     Q_PROPERTY(QString language READ language WRITE setLanguage NOTIFY languageChanged)
     Q_PROPERTY(QStringList availableLanguages READ availableLanguages CONSTANT)
+    Q_PROPERTY(QString notifications READ notifications WRITE setNotifications NOTIFY notificationsChanged)
 public:
     explicit AppSettings(QObject *parent = nullptr);
 
@@ -27,18 +28,26 @@ public:
     void setLanguage(const QString &language);
     QStringList availableLanguages() const;
 
+    // When a service going critical raises a desktop notification: "background" (default),
+    // "always" or "off".
+    QString notifications() const { return m_notifications; }
+    void setNotifications(const QString &when);
+
     // Command-line overrides for this run only; not saved.
+    void overrideNotifications(const QString &when);
     void overrideTheme(const QString &theme);
     void overrideLanguage(const QString &language);
 
 Q_SIGNALS:
     void themeChanged();
     void languageChanged();
+    void notificationsChanged();
 
 private:
     QSettings m_settings;
     QString m_theme;
     QString m_language;
+    QString m_notifications;
 };
 
 } // namespace Meshdeck::Console

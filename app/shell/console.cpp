@@ -25,11 +25,18 @@ Console::Console(Options options, ApiClient *api, QObject *parent)
     m_connection = std::make_unique<BackendConnection>(api, m_options.connection);
     m_realtime = std::make_unique<RealtimeClient>();
     m_events = std::make_unique<EventsController>(api, m_realtime.get());
+    m_registry = std::make_unique<RegistryController>(api, m_realtime.get());
+    m_notifier.setPolicy(m_settings.notifications());
+    connect(&m_settings, &AppSettings::notificationsChanged, this,
+            [this] { m_notifier.setPolicy(m_settings.notifications()); });
+    connect(m_registry.get(), &RegistryController::instanceWentCritical, &m_notifier,
+            &DesktopNotifier::serviceCritical);
     // Live views share one realtime connection, opened once the backend answers.
     connect(m_connection.get(), &BackendConnection::stateChanged, this, [this, api] {
         if (m_connection->state() == BackendConnection::State::Connected) {
             m_realtime->setEndpoint(m_connection->url(), api->token());
             m_events->refreshTopics();
+            m_registry->start();
         }
     });
     connect(m_localStack.get(), &LocalStack::ready, m_connection.get(), &BackendConnection::attach);

@@ -4,8 +4,10 @@
 #include "backendconnection.h"
 #include "navigationmodel.h"
 
+#include "desktopnotifier.h"
 #include "events/eventscontroller.h"
 #include "localstack/localstack.h"
+#include "registry/registrycontroller.h"
 
 #include <QObject>
 #include <QQmlEngine>
@@ -29,6 +31,7 @@ class Console : public QObject
     Q_PROPERTY(Meshdeck::Console::BackendConnection *connection READ connection CONSTANT)
     Q_PROPERTY(Meshdeck::Console::NavigationModel *navigation READ navigation CONSTANT)
     Q_PROPERTY(Meshdeck::Console::EventsController *events READ events CONSTANT)
+    Q_PROPERTY(Meshdeck::Console::RegistryController *registry READ registry CONSTANT)
     Q_PROPERTY(bool localMode READ isLocalMode CONSTANT)
     Q_PROPERTY(QString version READ version CONSTANT)
 public:
@@ -52,6 +55,8 @@ public:
     BackendConnection *connection() { return m_connection.get(); }
     NavigationModel *navigation() { return &m_navigation; }
     EventsController *events() { return m_events.get(); }
+    RegistryController *registry() { return m_registry.get(); }
+    DesktopNotifier *notifier() { return &m_notifier; }
     bool isLocalMode() const { return m_options.attachUrl.isEmpty(); }
     QString version() const;
 
@@ -69,6 +74,8 @@ private:
     std::unique_ptr<BackendConnection> m_connection;
     std::unique_ptr<RealtimeClient> m_realtime;
     std::unique_ptr<EventsController> m_events;
+    std::unique_ptr<RegistryController> m_registry;
+    DesktopNotifier m_notifier;
     std::unique_ptr<QTranslator> m_translator;
 };
 

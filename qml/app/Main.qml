@@ -37,6 +37,7 @@ ApplicationWindow {
                 case "overview": return overviewPage
                 case "localstack": return localStackPage
                 case "events": return eventsPage
+                case "services": return servicesPage
                 case "settings": return settingsPage
                 default: return unavailablePage
                 }
@@ -57,6 +58,10 @@ ApplicationWindow {
     Component {
         id: eventsPage
         EventsPage {}
+    }
+    Component {
+        id: servicesPage
+        ServicesPage {}
     }
     Component {
         id: settingsPage

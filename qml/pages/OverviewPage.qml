@@ -9,6 +9,7 @@ import Meshdeck.Theme
 Flickable {
     id: page
     readonly property BackendConnection connection: Console.connection
+    readonly property RegistryController registry: Console.registry
     readonly property var info: connection.systemInfo
     readonly property bool connected: connection.state === BackendConnection.Connected
     property double now: Date.now()
@@ -129,17 +130,89 @@ Flickable {
         }
 
         Card {
+            objectName: "healthCard"
             Layout.fillWidth: true
-            title: qsTr("Platform health")
+            title: qsTr("Services")
             visible: page.connected
 
+            RowLayout {
+                spacing: Theme.spacing * 2
+                Repeater {
+                    model: [
+                        { status: "passing", count: page.registry.passing },
+                        { status: "warning", count: page.registry.warning },
+                        { status: "critical", count: page.registry.critical },
+                        { status: "draining", count: page.registry.draining }
+                    ]
+                    delegate: ColumnLayout {
+                        id: tile
+                        required property var modelData
+                        spacing: 0
+                        Label {
+                            objectName: "count_" + tile.modelData.status
+                            text: tile.modelData.count
+                            font.pixelSize: 26
+                            font.bold: true
+                            color: tile.modelData.count > 0 ? StateText.healthColor(tile.modelData.status) : Theme.mutedText
+                        }
+                        Label {
+                            text: StateText.health(tile.modelData.status)
+                            color: Theme.mutedText
+                        }
+                    }
+                }
+            }
             Label {
-                text: qsTr("Services, gateway traffic, error rate, p95 latency, event rate and running builds will "
-                           + "appear here once this backend provides the registry, gateway, events and deployments "
-                           + "services. Nothing is shown until then.")
+                visible: !page.registry.loaded
+                text: qsTr("Waiting for the registry…")
+                color: Theme.mutedText
+            }
+            Label {
+                text: qsTr("Latest status changes")
+                font.bold: true
+                color: Theme.text
+                visible: page.registry.recentChanges.length > 0
+                Layout.topMargin: 6
+            }
+            Repeater {
+                model: page.registry.recentChanges
+                delegate: RowLayout {
+                    id: change
+                    required property var modelData
+                    spacing: 8
+                    Layout.fillWidth: true
+                    Label {
+                        text: Qt.formatDateTime(new Date(change.modelData.time), "hh:mm:ss")
+                        color: Theme.mutedText
+                        font.family: Theme.monospace
+                    }
+                    StatusBadge {
+                        status: change.modelData.to
+                    }
+                    Label {
+                        text: change.modelData.service + (change.modelData.endpoint.length > 0 ? " " + change.modelData.endpoint : "")
+                        color: Theme.text
+                    }
+                    Label {
+                        text: change.modelData.reason
+                        color: Theme.mutedText
+                        elide: Text.ElideRight
+                        Layout.fillWidth: true
+                    }
+                }
+            }
+            Label {
+                visible: page.registry.loaded && page.registry.recentChanges.length === 0
+                text: qsTr("No status change yet.")
+                color: Theme.mutedText
+            }
+            Label {
+                text: qsTr("Gateway traffic, error rate, p95 latency and running builds will appear here once this "
+                           + "backend provides the gateway and deployments services.")
                 color: Theme.mutedText
                 wrapMode: Text.WordWrap
                 Layout.fillWidth: true
+                Layout.topMargin: 6
             }
         }
     }

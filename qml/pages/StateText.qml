@@ -39,4 +39,32 @@ QtObject {
         default: return Theme.idle
         }
     }
+    function health(status) {
+        switch (status) {
+        case "passing": return qsTr("Passing")
+        case "warning": return qsTr("Warning")
+        case "critical": return qsTr("Critical")
+        case "draining": return qsTr("Draining")
+        default: return status
+        }
+    }
+    function healthColor(status) {
+        switch (status) {
+        case "passing": return Theme.passing
+        case "warning": return Theme.warning
+        case "critical": return Theme.critical
+        default: return Theme.idle
+        }
+    }
+    // A duration in milliseconds as people read it: "4 s", "2 min 5 s", "3 h 12 min", "2 d 4 h".
+    function duration(ms) {
+        let s = Math.max(0, Math.floor(ms / 1000))
+        const d = Math.floor(s / 86400); s -= d * 86400
+        const h = Math.floor(s / 3600); s -= h * 3600
+        const m = Math.floor(s / 60); s -= m * 60
+        if (d > 0) return qsTr("%1 d %2 h").arg(d).arg(h)
+        if (h > 0) return qsTr("%1 h %2 min").arg(h).arg(m)
+        if (m > 0) return qsTr("%1 min %2 s").arg(m).arg(s)
+        return qsTr("%1 s").arg(s)
+    }
 }

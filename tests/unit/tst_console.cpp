@@ -7,8 +7,12 @@
 #include "events/topicsmodel.h"
 #include "localstack/localstack.h"
 #include "localstack/logmodel.h"
+#include "registry/instancesmodel.h"
+#include "registry/registrycontroller.h"
+#include "registry/servicesmodel.h"
 #include "shell/appsettings.h"
 #include "shell/backendconnection.h"
+#include "shell/desktopnotifier.h"
 #include "shell/navigationmodel.h"
 
 #include <QAbstractItemModelTester>
@@ -26,6 +30,33 @@
 
 using namespace Meshdeck::Console;
 using namespace Meshdeck::Testing;
+
+namespace {
+QJsonObject instanceJson(const QString &id, const QString &service, int port, const QString &status,
+                         const QString &version = QStringLiteral("1.0"), int weight = 100)
+{
+    return QJsonObject{{QStringLiteral("id"), id},
+                       {QStringLiteral("service"), service},
+                       {QStringLiteral("address"), QStringLiteral("10.0.0.1")},
+                       {QStringLiteral("port"), port},
+                       {QStringLiteral("version"), version},
+                       {QStringLiteral("weight"), weight},
+                       {QStringLiteral("status"), status},
+                       {QStringLiteral("tags"), QJsonArray{QStringLiteral("blue")}},
+                       {QStringLiteral("check"), QJsonObject{{QStringLiteral("ttlMs"), 5000}}},
+                       {QStringLiteral("statusSince"), QStringLiteral("2026-11-21T10:00:00.000Z")},
+                       {QStringLiteral("lastHeartbeatAt"), QStringLiteral("2026-11-21T10:00:05.000Z")},
+                       {QStringLiteral("lastCheckAt"), QStringLiteral("2026-11-21T10:00:03.000Z")}};
+}
+
+QJsonObject registryMessage(const QString &type, const QJsonObject &fields)
+{
+    QJsonObject m = fields;
+    m.insert(QStringLiteral("type"), type);
+    m.insert(QStringLiteral("channel"), QStringLiteral("registry"));
+    return m;
+}
+} // namespace
 
 class TestConsole : public QObject
 {
@@ -257,6 +288,184 @@ private Q_SLOTS:
                  QStringLiteral("forever"));
     }
 
+    void instancesModelFiltersAndUpdatesRowsInPlace()
+    {
+        InstancesModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.reset(
+            {instanceJson(QStringLiteral("i-1"), QStringLiteral("web"), 81, QStringLiteral("passing")),
+             instanceJson(QStringLiteral("i-2"), QStringLiteral("web"), 80, QStringLiteral("critical"),
+                          QStringLiteral("2.0")),
+             instanceJson(QStringLiteral("i-3"), QStringLiteral("api"), 80, QStringLiteral("passing"))});
+        QCOMPARE(model.rowCount(), 3);
+        // Sorted by service, address, port.
+        QCOMPARE(model.data(model.index(0), InstancesModel::IdRole).toString(), QStringLiteral("i-3"));
+        QCOMPARE(model.data(model.index(1), InstancesModel::EndpointRole).toString(),
+                 QStringLiteral("10.0.0.1:80"));
+        QCOMPARE(model.data(model.index(1), InstancesModel::LastSeenRole).toLongLong(),
+                 QDateTime::fromString(QStringLiteral("2026-11-21T10:00:05.000Z"), Qt::ISODateWithMs)
+                     .toMSecsSinceEpoch());
+        QCOMPARE(model.data(model.index(1), InstancesModel::CheckRole).toString(), QStringLiteral("TTL 5 s"));
+        model.setFilter(QStringLiteral("web"), {}, {});
+        QCOMPARE(model.rowCount(), 2);
+        model.setFilter(QStringLiteral("web"), QStringLiteral("critical"), {});
+        QCOMPARE(model.rowCount(), 1);
+        model.setFilter({}, {}, QStringLiteral("2.0"));
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.data(model.index(0), InstancesModel::IdRole).toString(), QStringLiteral("i-2"));
+        model.setFilter({}, {}, QStringLiteral("BLUE"));
+        QCOMPARE(model.rowCount(), 3);
+
+        // Check results change rows in place; no reset.
+        QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.applyChecks({{{QStringLiteral("id"), QStringLiteral("i-1")},
+                            {QStringLiteral("lastOutput"), QStringLiteral("HTTP 200 OK")}}});
+        QCOMPARE(reset.count(), 0);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(model.data(model.index(model.rowOf(QStringLiteral("i-1"))), InstancesModel::LastOutputRole)
+                     .toString(),
+                 QStringLiteral("HTTP 200 OK"));
+        // A status change out of the filter removes the row.
+        model.setFilter({}, QStringLiteral("passing"), {});
+        QCOMPARE(model.rowCount(), 2);
+        model.upsert(
+            instanceJson(QStringLiteral("i-1"), QStringLiteral("web"), 81, QStringLiteral("critical")));
+        QCOMPARE(model.rowCount(), 1);
+        model.remove(QStringLiteral("i-3"));
+        QCOMPARE(model.rowCount(), 0);
+        QCOMPARE(model.total(), 2);
+    }
+
+    void registryControllerFollowsTheRegistryChannel()
+    {
+        FakeApiClient api;
+        api.setReply(
+            QStringLiteral("/v1/registry/changes?limit=8"),
+            ApiReply{
+                200,
+                QJsonDocument(QJsonObject{
+                    {QStringLiteral("changes"),
+                     QJsonArray{QJsonObject{{QStringLiteral("instanceId"), QStringLiteral("i-1")},
+                                            {QStringLiteral("service"), QStringLiteral("web")},
+                                            {QStringLiteral("time"), QStringLiteral("2026-11-21T09:00:00Z")},
+                                            {QStringLiteral("from"), QStringLiteral("critical")},
+                                            {QStringLiteral("to"), QStringLiteral("passing")},
+                                            {QStringLiteral("reason"), QStringLiteral("2 checks")}}}}}),
+                {}});
+        RealtimeClient realtime;
+        RegistryController registry(&api, &realtime);
+        QAbstractItemModelTester services(registry.services(),
+                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy critical(&registry, &RegistryController::instanceWentCritical);
+        Q_EMIT realtime.message(
+            QStringLiteral("registry"),
+            registryMessage(QStringLiteral("snapshot"),
+                            {{QStringLiteral("instances"),
+                              QJsonArray{instanceJson(QStringLiteral("i-1"), QStringLiteral("web"), 80,
+                                                      QStringLiteral("passing")),
+                                         instanceJson(QStringLiteral("i-2"), QStringLiteral("web"), 81,
+                                                      QStringLiteral("passing"), QStringLiteral("2.0"), 300),
+                                         instanceJson(QStringLiteral("i-3"), QStringLiteral("api"), 80,
+                                                      QStringLiteral("warning"))}}}));
+        QVERIFY(registry.isLoaded());
+        QCOMPARE(registry.passing(), 2);
+        QCOMPARE(registry.warning(), 1);
+        QCOMPARE(registry.services()->rowCount(), 2);
+        const QModelIndex web = registry.services()->index(1); // by name: api, web
+        QCOMPARE(registry.services()->data(web, ServicesModel::NameRole).toString(), QStringLiteral("web"));
+        QCOMPARE(registry.services()->data(web, ServicesModel::VersionsRole).toString(),
+                 QStringLiteral("1.0, 2.0"));
+        QCOMPARE(registry.services()->data(web, ServicesModel::PassingRole).toInt(), 2);
+        QTRY_COMPARE(registry.recentChanges().size(), 1); // loaded once the snapshot arrived
+        QCOMPARE(registry.recentChanges().first().toMap().value(QStringLiteral("endpoint")).toString(),
+                 QStringLiteral("10.0.0.1:80"));
+
+        // A status change: counts, the latest changes and the notification signal follow.
+        Q_EMIT realtime.message(
+            QStringLiteral("registry"),
+            registryMessage(
+                QStringLiteral("change"),
+                {{QStringLiteral("change"), QStringLiteral("registry.instance.status_changed")},
+                 {QStringLiteral("instance"),
+                  instanceJson(QStringLiteral("i-1"), QStringLiteral("web"), 80, QStringLiteral("critical"))},
+                 {QStringLiteral("from"), QStringLiteral("passing")},
+                 {QStringLiteral("to"), QStringLiteral("critical")},
+                 {QStringLiteral("reason"), QStringLiteral("3 checks in a row failed")},
+                 {QStringLiteral("time"), QStringLiteral("2026-11-21T10:00:00Z")}}));
+        QCOMPARE(registry.passing(), 1);
+        QCOMPARE(registry.critical(), 1);
+        QCOMPARE(registry.recentChanges().size(), 2);
+        QCOMPARE(registry.recentChanges().first().toMap().value(QStringLiteral("to")).toString(),
+                 QStringLiteral("critical"));
+        QCOMPARE(critical.count(), 1);
+        QCOMPARE(critical.first().at(0).toString(), QStringLiteral("web"));
+
+        // Traffic share among the instances taking traffic: i-1 is critical now.
+        QCOMPARE(registry.trafficShare(QStringLiteral("i-2"), 300), 1.0);
+        Q_EMIT realtime.message(
+            QStringLiteral("registry"),
+            registryMessage(
+                QStringLiteral("change"),
+                {{QStringLiteral("change"), QStringLiteral("registry.instance.deregistered")},
+                 {QStringLiteral("instance"), instanceJson(QStringLiteral("i-3"), QStringLiteral("api"), 80,
+                                                           QStringLiteral("warning"))}}));
+        QCOMPARE(registry.services()->rowCount(), 1);
+        QCOMPARE(registry.warning(), 0);
+        // Another channel's messages are not the registry's.
+        Q_EMIT realtime.message(QStringLiteral("events.orders"),
+                                registryMessage(QStringLiteral("snapshot"), {}));
+        QCOMPARE(registry.instances()->total(), 2);
+
+        // Actions go to the API with exactly the documented calls.
+        registry.drain(QStringLiteral("i-2"), 30000);
+        registry.setWeight(QStringLiteral("i-2"), 50);
+        registry.deregister(QStringLiteral("i-2"));
+        QTRY_COMPARE(api.posted().size(), 3);
+        QCOMPARE(api.posted()[0].first, QStringLiteral("POST /v1/registry/instances/i-2/drain"));
+        QCOMPARE(QJsonDocument::fromJson(api.posted()[0].second)
+                     .object()
+                     .value(QStringLiteral("deadlineMs"))
+                     .toInt(),
+                 30000);
+        QCOMPARE(api.posted()[1].first, QStringLiteral("PATCH /v1/registry/instances/i-2"));
+        QCOMPARE(
+            QJsonDocument::fromJson(api.posted()[1].second).object().value(QStringLiteral("weight")).toInt(),
+            50);
+        QCOMPARE(api.posted()[2].first, QStringLiteral("DELETE /v1/registry/instances/i-2"));
+    }
+
+    void desktopNotificationsOnlyInTheBackgroundAndNotTooOften()
+    {
+        DesktopNotifier notifier;
+        Qt::ApplicationState state = Qt::ApplicationActive;
+        QStringList shown;
+        notifier.setStateSource([&state] { return state; });
+        notifier.setSink([&shown](const QString &summary, const QString &) {
+            shown << summary;
+            return true;
+        });
+        QVERIFY(!notifier.serviceCritical(QStringLiteral("web"), QStringLiteral("10.0.0.1:80"),
+                                          QStringLiteral("down")));
+        state = Qt::ApplicationInactive;
+        QVERIFY(notifier.serviceCritical(QStringLiteral("web"), QStringLiteral("10.0.0.1:80"),
+                                         QStringLiteral("down")));
+        QCOMPARE(shown, QStringList{QStringLiteral("web is critical")});
+        // The same service again within the cooldown: not again; another service: yes.
+        QVERIFY(!notifier.serviceCritical(QStringLiteral("web"), QStringLiteral("10.0.0.1:81"),
+                                          QStringLiteral("down")));
+        QVERIFY(notifier.serviceCritical(QStringLiteral("api"), QStringLiteral("10.0.0.2:80"),
+                                         QStringLiteral("down")));
+        notifier.setPolicy(QStringLiteral("off"));
+        QVERIFY(!notifier.serviceCritical(QStringLiteral("db"), QStringLiteral("10.0.0.3:5432"),
+                                          QStringLiteral("down")));
+        notifier.setPolicy(QStringLiteral("always"));
+        state = Qt::ApplicationActive;
+        QVERIFY(notifier.serviceCritical(QStringLiteral("db"), QStringLiteral("10.0.0.3:5432"),
+                                         QStringLiteral("down")));
+        QCOMPARE(shown.size(), 3);
+    }
+
     void navigationModelListsEveryPageAndWhichHaveABackend()
     {
         NavigationModel model;
@@ -269,9 +478,11 @@ private Q_SLOTS:
             true);
         QCOMPARE(model.data(model.index(0), NavigationModel::AvailableRole).toBool(), true);
         const int services = model.indexOf(QStringLiteral("services"));
-        QCOMPARE(model.data(model.index(services), NavigationModel::AvailableRole).toBool(), false);
+        QCOMPARE(model.data(model.index(services), NavigationModel::AvailableRole).toBool(), true);
         QCOMPARE(model.data(model.index(services), NavigationModel::ServiceRole).toString(),
                  QStringLiteral("registry"));
+        const int gateway = model.indexOf(QStringLiteral("gateway"));
+        QCOMPARE(model.data(model.index(gateway), NavigationModel::AvailableRole).toBool(), false);
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         model.retranslate();
         QCOMPARE(changed.count(), 1);

@@ -39,8 +39,9 @@ void CheckScheduler::schedule(const QString &id, quint64 generation, const QStri
     task.port = port;
     task.spec = spec;
     task.running = wasRunning;
-    // A random phase within the first interval spreads registrations made in one burst.
-    task.due = m_clock.elapsed() + QRandomGenerator::global()->bounded(std::max(1, spec.intervalMs));
+    // A random phase spreads registrations made in one burst; within two seconds at most, so a new
+    // instance (critical until proven) is checked soon even on a long interval.
+    task.due = m_clock.elapsed() + QRandomGenerator::global()->bounded(std::clamp(spec.intervalMs, 1, 2000));
     m_queue.emplace(task.due, id);
     {
         std::lock_guard lock(m_statsMutex);

@@ -1,0 +1,57 @@
+#include "desktopnotifier.h"
+
+#include <QDateTime>
+#include <QDBusConnection>
+#include <QDBusMessage>
+#include <QGuiApplication>
+#include <QLoggingCategory>
+#include <QVariantMap>
+
+Q_LOGGING_CATEGORY(lcNotify, "meshdeck.console.notify")
+
+namespace Meshdeck::Console {
+
+DesktopNotifier::DesktopNotifier(QObject *parent)
+    : QObject(parent)
+    , m_state([] { return QGuiApplication::applicationState(); })
+    , m_sink(&DesktopNotifier::sendOverDBus)
+{}
+
+bool DesktopNotifier::serviceCritical(const QString &service, const QString &endpoint, const QString &reason)
+{
+    if (m_policy == QLatin1String("off"))
+        return false;
+    if (m_policy != QLatin1String("always") && m_state() == Qt::ApplicationActive)
+        return false;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const auto last = m_lastShown.constFind(service);
+    if (last != m_lastShown.cend() && now - *last < CooldownMs)
+        return false;
+    const QString summary = tr("%1 is critical").arg(service);
+    const QString body = tr("Instance %1: %2").arg(endpoint, reason);
+    if (!m_sink(summary, body))
+        return false;
+    m_lastShown.insert(service, now);
+    return true;
+}
+
+bool DesktopNotifier::sendOverDBus(const QString &summary, const QString &body)
+{
+    QDBusConnection bus = QDBusConnection::sessionBus();
+    if (!bus.isConnected()) {
+        qCInfo(lcNotify) << "no session bus; not notifying:" << summary;
+        return false;
+    }
+    QDBusMessage call = QDBusMessage::createMethodCall(
+        QStringLiteral("org.freedesktop.Notifications"), QStringLiteral("/org/freedesktop/Notifications"),
+        QStringLiteral("org.freedesktop.Notifications"), QStringLiteral("Notify"));
+    QVariantMap hints;
+    hints.insert(QStringLiteral("urgency"), QVariant::fromValue(uchar(2))); // critical
+    hints.insert(QStringLiteral("desktop-entry"), QStringLiteral("meshdeck"));
+    call << QStringLiteral("Meshdeck") << uint(0) << QStringLiteral("dialog-warning") << summary << body
+         << QStringList() << hints << int(-1);
+    // Asynchronous: a slow notification daemon must not stall the console.
+    return bus.send(call);
+}
+
+} // namespace Meshdeck::Console

@@ -1,0 +1,519 @@
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Meshdeck.Core
+import Meshdeck.Theme
+
+// The registry: services with their instance counts, the instances with their health, and the
+// selected instance's check output and history. Everything arrives over the registry channel.
+ColumnLayout {
+    id: page
+    readonly property RegistryController registry: Console.registry
+    readonly property var detail: registry.detail
+    readonly property bool hasDetail: registry.selectedInstance.length > 0 && detail.id !== undefined
+
+    objectName: "servicesPage"
+    spacing: Theme.spacing
+
+    function ageText(ms) {
+        return ms > 0 ? qsTr("%1 ago").arg(StateText.duration(page.registry.now - ms)) : qsTr("never")
+    }
+
+    PageHeader {
+        Layout.margins: Theme.spacing * 2
+        Layout.bottomMargin: 0
+        title: qsTr("Services")
+        subtitle: page.registry.live ? qsTr("Live: %1 passing, %2 warning, %3 critical, %4 draining")
+                                         .arg(page.registry.passing).arg(page.registry.warning)
+                                         .arg(page.registry.critical).arg(page.registry.draining)
+                                     : qsTr("Waiting for the registry…")
+    }
+
+    Label {
+        visible: page.registry.error.length > 0
+        text: page.registry.error
+        color: Theme.critical
+        wrapMode: Text.WordWrap
+        Layout.fillWidth: true
+        Layout.leftMargin: Theme.spacing * 2
+        Layout.rightMargin: Theme.spacing * 2
+    }
+
+    RowLayout {
+        Layout.fillWidth: true
+        Layout.fillHeight: true
+        Layout.margins: Theme.spacing * 2
+        Layout.topMargin: 0
+        spacing: Theme.spacing
+
+        // Services
+        Rectangle {
+            Layout.preferredWidth: 210
+            Layout.fillHeight: true
+            color: Theme.surface
+            border.color: Theme.border
+            radius: Theme.radius
+
+            ColumnLayout {
+                anchors.fill: parent
+                anchors.margins: 8
+                spacing: 4
+
+                ItemDelegate {
+                    id: allEntry
+                    Layout.fillWidth: true
+                    highlighted: page.registry.selectedService.length === 0
+                    text: qsTr("All services (%1)").arg(page.registry.instances.total)
+                    onClicked: page.registry.selectedService = ""
+                    background: Rectangle {
+                        color: allEntry.highlighted ? Theme.selection : "transparent"
+                    }
+                }
+                ListView {
+                    id: serviceList
+                    objectName: "serviceList"
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    clip: true
+                    model: page.registry.services
+
+                    delegate: ItemDelegate {
+                        id: serviceEntry
+                        required property string name
+                        required property int total
+                        required property int passing
+                        required property int warning
+                        required property int critical
+                        required property int draining
+                        required property string versions
+
+                        width: serviceList.width
+                        highlighted: page.registry.selectedService === name
+                        onClicked: page.registry.selectedService = name
+                        background: Rectangle {
+                            color: serviceEntry.highlighted ? Theme.selection : "transparent"
+                        }
+                        contentItem: ColumnLayout {
+                            spacing: 2
+                            Label {
+                                text: serviceEntry.name
+                                color: Theme.text
+                                font.bold: serviceEntry.highlighted
+                                elide: Text.ElideRight
+                                Layout.fillWidth: true
+                            }
+                            RowLayout {
+                                spacing: 6
+                                Label {
+                                    text: qsTr("%1 passing").arg(serviceEntry.passing)
+                                    color: serviceEntry.passing > 0 ? Theme.passing : Theme.mutedText
+                                    font.pixelSize: 11
+                                }
+                                Label {
+                                    visible: serviceEntry.warning > 0
+                                    text: qsTr("%1 warning").arg(serviceEntry.warning)
+                                    color: Theme.warning
+                                    font.pixelSize: 11
+                                }
+                                Label {
+                                    visible: serviceEntry.critical > 0
+                                    text: qsTr("%1 critical").arg(serviceEntry.critical)
+                                    color: Theme.critical
+                                    font.pixelSize: 11
+                                }
+                                Label {
+                                    visible: serviceEntry.draining > 0
+                                    text: qsTr("%1 draining").arg(serviceEntry.draining)
+                                    color: Theme.idle
+                                    font.pixelSize: 11
+                                }
+                            }
+                            Label {
+                                visible: serviceEntry.versions.length > 0
+                                text: qsTr("Versions: %1").arg(serviceEntry.versions)
+                                color: Theme.mutedText
+                                font.pixelSize: 11
+                                elide: Text.ElideRight
+                                Layout.fillWidth: true
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        // Instances and the selected one
+        ColumnLayout {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            spacing: 8
+
+            RowLayout {
+                spacing: 8
+                Layout.fillWidth: true
+                TextField {
+                    id: search
+                    objectName: "instanceSearch"
+                    Layout.fillWidth: true
+                    placeholderText: qsTr("Search address, version, tag or id")
+                    text: page.registry.searchText
+                    onTextEdited: page.registry.searchText = text
+                }
+                ComboBox {
+                    id: statusFilter
+                    objectName: "statusFilter"
+                    implicitContentWidthPolicy: ComboBox.WidestText
+                    textRole: "label"
+                    valueRole: "value"
+                    model: [
+                        { label: qsTr("Any status"), value: "" },
+                        { label: StateText.health("passing"), value: "passing" },
+                        { label: StateText.health("warning"), value: "warning" },
+                        { label: StateText.health("critical"), value: "critical" },
+                        { label: StateText.health("draining"), value: "draining" }
+                    ]
+                    onActivated: page.registry.statusFilter = currentValue
+                }
+            }
+
+            Rectangle {
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                Layout.minimumHeight: 160
+                color: Theme.surface
+                border.color: Theme.border
+                radius: Theme.radius
+
+                ColumnLayout {
+                    anchors.fill: parent
+                    anchors.margins: 8
+                    spacing: 2
+
+                    RowLayout {
+                        spacing: 8
+                        Layout.fillWidth: true
+                        Repeater {
+                            model: [
+                                { title: qsTr("Status"), width: 80 },
+                                { title: qsTr("Service"), width: 130 },
+                                { title: qsTr("Address"), width: 150 },
+                                { title: qsTr("Version"), width: 64 },
+                                { title: qsTr("Weight"), width: 50 },
+                                { title: qsTr("Heartbeat"), width: 76 },
+                                { title: qsTr("Uptime"), width: -1 }
+                            ]
+                            delegate: Label {
+                                required property var modelData
+                                text: modelData.title
+                                color: Theme.mutedText
+                                font.pixelSize: 11
+                                font.bold: true
+                                Layout.preferredWidth: modelData.width > 0 ? modelData.width : -1
+                                Layout.fillWidth: modelData.width < 0
+                            }
+                        }
+                    }
+
+                    ListView {
+                        id: instanceList
+                        objectName: "instanceList"
+                        Layout.fillWidth: true
+                        Layout.fillHeight: true
+                        clip: true
+                        model: page.registry.instances
+                        currentIndex: page.registry.instances.rowOf(page.registry.selectedInstance)
+
+                        delegate: ItemDelegate {
+                            id: row
+                            required property string instanceId
+                            required property string service
+                            required property string endpoint
+                            required property string version
+                            required property int weight
+                            required property string status
+                            required property string lastOutput
+                            required property double lastSeen
+                            required property double statusSince
+
+                            width: instanceList.width
+                            highlighted: page.registry.selectedInstance === instanceId
+                            onClicked: page.registry.selectInstance(instanceId)
+                            background: Rectangle {
+                                color: row.highlighted ? Theme.selection : "transparent"
+                            }
+                            leftPadding: 0
+                            rightPadding: 0
+                            contentItem: ColumnLayout {
+                                spacing: 2
+                                RowLayout {
+                                    spacing: 8
+                                    Item {
+                                        Layout.preferredWidth: 80
+                                        implicitHeight: 20
+                                        StatusBadge {
+                                            anchors.verticalCenter: parent.verticalCenter
+                                            status: row.status
+                                        }
+                                    }
+                                    Label {
+                                        text: row.service
+                                        color: Theme.text
+                                        elide: Text.ElideRight
+                                        Layout.preferredWidth: 130
+                                    }
+                                    Label {
+                                        text: row.endpoint
+                                        color: Theme.text
+                                        font.family: Theme.monospace
+                                        elide: Text.ElideRight
+                                        Layout.preferredWidth: 150
+                                    }
+                                    Label {
+                                        text: row.version
+                                        color: Theme.text
+                                        elide: Text.ElideRight
+                                        Layout.preferredWidth: 64
+                                    }
+                                    Label {
+                                        text: row.weight
+                                        color: Theme.text
+                                        Layout.preferredWidth: 50
+                                    }
+                                    Label {
+                                        text: page.ageText(row.lastSeen)
+                                        color: Theme.mutedText
+                                        Layout.preferredWidth: 76
+                                    }
+                                    Label {
+                                        text: row.status === "passing" || row.status === "warning"
+                                              ? StateText.duration(page.registry.now - row.statusSince)
+                                              : qsTr("down %1").arg(StateText.duration(page.registry.now - row.statusSince))
+                                        color: Theme.mutedText
+                                        Layout.fillWidth: true
+                                    }
+                                }
+                                Label {
+                                    text: row.lastOutput
+                                    color: Theme.mutedText
+                                    font.pixelSize: 11
+                                    elide: Text.ElideRight
+                                    Layout.fillWidth: true
+                                    Layout.leftMargin: 88
+                                }
+                            }
+                        }
+                    }
+                    Label {
+                        visible: instanceList.count === 0
+                        text: page.registry.instances.total === 0
+                              ? qsTr("No instance is registered yet. Register one with POST "
+                                     + "/v1/registry/services/<name>/instances, or run meshdeckd --role echo "
+                                     + "--register <this backend's URL>.")
+                              : qsTr("No instance matches the filter.")
+                        color: Theme.mutedText
+                        wrapMode: Text.WordWrap
+                        Layout.fillWidth: true
+                    }
+                }
+            }
+
+            // The selected instance
+            Rectangle {
+                objectName: "instanceDetail"
+                visible: page.hasDetail
+                Layout.fillWidth: true
+                Layout.preferredHeight: 230
+                color: Theme.surface
+                border.color: Theme.border
+                radius: Theme.radius
+
+                RowLayout {
+                    anchors.fill: parent
+                    anchors.margins: Theme.spacing
+                    spacing: Theme.spacing
+
+                    ColumnLayout {
+                        Layout.preferredWidth: 380
+                        Layout.fillHeight: true
+                        spacing: 4
+                        RowLayout {
+                            spacing: 8
+                            Label {
+                                text: (page.detail.service ?? "") + "  " + (page.detail.endpoint ?? "")
+                                font.bold: true
+                                color: Theme.text
+                            }
+                            StatusBadge {
+                                status: page.detail.status ?? ""
+                            }
+                        }
+                        InfoRow {
+                            label: qsTr("Check")
+                            value: page.detail.check ? (page.detail.check.http !== undefined
+                                       ? qsTr("HTTP GET %1 every %2 ms").arg(page.detail.check.http).arg(page.detail.check.intervalMs)
+                                       : page.detail.check.tcp !== undefined
+                                         ? qsTr("TCP connect every %1 ms").arg(page.detail.check.intervalMs)
+                                         : qsTr("Heartbeat within %1 ms").arg(page.detail.check.ttlMs)) : ""
+                        }
+                        InfoRow {
+                            label: qsTr("Last output")
+                            value: page.detail.lastOutput ?? ""
+                        }
+                        InfoRow {
+                            label: qsTr("Tags")
+                            value: (page.detail.tags ?? []).join(", ")
+                        }
+                        InfoRow {
+                            label: qsTr("Instance id")
+                            value: page.detail.id ?? ""
+                            monospace: true
+                        }
+                        Item { Layout.fillHeight: true }
+                        RowLayout {
+                            spacing: 8
+                            Button {
+                                objectName: "drainButton"
+                                text: qsTr("Drain…")
+                                enabled: page.detail.status !== "draining"
+                                onClicked: confirm.ask("drain")
+                            }
+                            Button {
+                                objectName: "deregisterButton"
+                                text: qsTr("Deregister…")
+                                onClicked: confirm.ask("deregister")
+                            }
+                            SpinBox {
+                                id: weightBox
+                                from: 0
+                                to: 1000
+                                editable: true
+                                value: page.detail.weight ?? 100
+                                enabled: page.detail.status !== "draining"
+                            }
+                            Button {
+                                text: qsTr("Set weight…")
+                                enabled: page.detail.status !== "draining" && weightBox.value !== page.detail.weight
+                                onClicked: confirm.ask("weight")
+                            }
+                        }
+                    }
+
+                    ColumnLayout {
+                        Layout.fillWidth: true
+                        Layout.fillHeight: true
+                        spacing: 4
+                        Label {
+                            text: qsTr("Status history")
+                            font.bold: true
+                            color: Theme.text
+                        }
+                        ListView {
+                            id: historyList
+                            objectName: "historyList"
+                            Layout.fillWidth: true
+                            Layout.fillHeight: true
+                            clip: true
+                            model: page.detail.history ?? []
+                            delegate: RowLayout {
+                                id: entry
+                                required property var modelData
+                                width: historyList.width
+                                spacing: 8
+                                Label {
+                                    text: Qt.formatDateTime(new Date(entry.modelData.time), "yyyy-MM-dd hh:mm:ss")
+                                    color: Theme.mutedText
+                                    font.family: Theme.monospace
+                                    font.pixelSize: 11
+                                }
+                                Label {
+                                    text: StateText.health(entry.modelData.from) + " → " + StateText.health(entry.modelData.to)
+                                    color: StateText.healthColor(entry.modelData.to)
+                                    font.pixelSize: 11
+                                }
+                                Label {
+                                    text: entry.modelData.reason
+                                    color: Theme.mutedText
+                                    font.pixelSize: 11
+                                    elide: Text.ElideRight
+                                    Layout.fillWidth: true
+                                }
+                            }
+                        }
+                        Label {
+                            visible: historyList.count === 0
+                            text: qsTr("No status change yet.")
+                            color: Theme.mutedText
+                        }
+                    }
+                }
+            }
+
+            Label {
+                id: actionResult
+                visible: text.length > 0
+                color: Theme.mutedText
+                wrapMode: Text.WordWrap
+                Layout.fillWidth: true
+            }
+        }
+    }
+
+    Connections {
+        target: page.registry
+        function onActionFinished(ok: bool, message: string) {
+            actionResult.text = message
+            actionResult.color = ok ? Theme.mutedText : Theme.critical
+        }
+    }
+
+    // Every action says exactly what will happen before it does.
+    Dialog {
+        id: confirm
+        objectName: "confirmDialog"
+        property string action
+        readonly property string target: (page.detail.service ?? "") + " " + (page.detail.endpoint ?? "")
+
+        function ask(what) {
+            action = what
+            open()
+        }
+
+        anchors.centerIn: parent
+        modal: true
+        contentWidth: 480
+        title: action === "drain" ? qsTr("Drain %1?").arg(target)
+             : action === "deregister" ? qsTr("Deregister %1?").arg(target)
+             : qsTr("Change the weight of %1?").arg(target)
+        standardButtons: Dialog.Ok | Dialog.Cancel
+
+        Label {
+            objectName: "confirmText"
+            width: 480
+            wrapMode: Text.WordWrap
+            color: Theme.text
+            text: confirm.action === "drain"
+                  ? qsTr("Its weight becomes 0, so the gateway sends it no new requests. It is deregistered as soon "
+                         + "as it reports no requests in flight, or in 30 s at the latest. Registering it again "
+                         + "ends the drain.")
+                  : confirm.action === "deregister"
+                    ? qsTr("It leaves the registry now and its checks stop; its history is kept for 7 days. If it "
+                           + "is still running, its next heartbeat is refused and it may register itself again.")
+                    : qsTr("Its weight goes from %1 to %2: it would get %3 % of the traffic %4 sends to its "
+                           + "passing and warning instances.")
+                      .arg(page.detail.weight ?? 0).arg(weightBox.value)
+                      .arg(Math.round(page.registry.trafficShare(page.detail.id ?? "", weightBox.value) * 100))
+                      .arg(page.detail.service ?? "")
+        }
+
+        onAccepted: {
+            const id = page.detail.id
+            if (action === "drain")
+                page.registry.drain(id, 30000)
+            else if (action === "deregister")
+                page.registry.deregister(id)
+            else
+                page.registry.setWeight(id, weightBox.value)
+        }
+    }
+}

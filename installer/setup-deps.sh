@@ -20,7 +20,7 @@ packages=(
   # libraries
   qcoro-qt6-dev libsodium-dev libsqlite3-dev libsimdjson-dev
   # tests and benchmarks
-  xvfb xauth curl python3 nginx-light wrk procps redis-server redis-tools
+  xvfb xauth dbus-daemon curl python3 nginx-light wrk procps redis-server redis-tools
 )
 
 missing=()

@@ -264,6 +264,17 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::DesktopNotifier</name>
+    <message>
+        <source>%1 is critical</source>
+        <translation>%1 ist kritisch</translation>
+    </message>
+    <message>
+        <source>Instance %1: %2</source>
+        <translation>Instanz %1: %2</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::EventsController</name>
     <message>
         <source>Select a topic first.</source>
@@ -422,6 +433,21 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::RegistryController</name>
+    <message>
+        <source>Draining %1.</source>
+        <translation>%1 wird geleert.</translation>
+    </message>
+    <message>
+        <source>Deregistered %1.</source>
+        <translation>%1 wurde abgemeldet.</translation>
+    </message>
+    <message>
+        <source>The weight of %1 is now %2.</source>
+        <translation>Das Gewicht von %1 ist jetzt %2.</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::TopicsModel</name>
     <message numerus="yes">
         <source>%n day(s)</source>
@@ -513,12 +539,191 @@
         <translation>Datenverzeichnis</translation>
     </message>
     <message>
-        <source>Platform health</source>
-        <translation>Zustand der Plattform</translation>
+        <source>Services</source>
+        <translation>DiensteDienste</translation>
     </message>
     <message>
-        <source>Services, gateway traffic, error rate, p95 latency, event rate and running builds will appear here once this backend provides the registry, gateway, events and deployments services. Nothing is shown until then.</source>
-        <translation>Dienste, Gateway-Verkehr, Fehlerquote, p95-Latenz, Ereignisrate und laufende Builds erscheinen hier, sobald dieses Backend die Dienste Registry, Gateway, Ereignisse und Deployments bereitstellt. Bis dahin wird nichts angezeigt.</translation>
+        <source>Waiting for the registry…</source>
+        <translation>Warte auf die Registry …</translation>
+    </message>
+    <message>
+        <source>Latest status changes</source>
+        <translation>Letzte Statuswechsel</translation>
+    </message>
+    <message>
+        <source>No status change yet.</source>
+        <translation>Noch kein Statuswechsel.</translation>
+    </message>
+    <message>
+        <source>Gateway traffic, error rate, p95 latency and running builds will appear here once this backend provides the gateway and deployments services.</source>
+        <translation>Gateway-Verkehr, Fehlerquote, p95-Latenz und laufende Builds erscheinen hier, sobald dieses Backend die Dienste Gateway und Deployments anbietet.</translation>
+    </message>
+</context>
+<context>
+    <name>ServicesPage</name>
+    <message>
+        <source>%1 ago</source>
+        <translation>vor %1</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>DiensteDienste</translation>
+    </message>
+    <message>
+        <source>Live: %1 passing, %2 warning, %3 critical, %4 draining</source>
+        <translation>Live: %1 gesund, %2 Warnung, %3 kritisch, %4 im Leeren</translation>
+    </message>
+    <message>
+        <source>Waiting for the registry…</source>
+        <translation>Warte auf die Registry …</translation>
+    </message>
+    <message>
+        <source>All services (%1)</source>
+        <translation>Alle Dienste (%1)</translation>
+    </message>
+    <message>
+        <source>%1 passing</source>
+        <translation>%1 gesund</translation>
+    </message>
+    <message>
+        <source>%1 warning</source>
+        <translation>%1 Warnung</translation>
+    </message>
+    <message>
+        <source>%1 critical</source>
+        <translation>%1 kritisch</translation>
+    </message>
+    <message>
+        <source>%1 draining</source>
+        <translation>%1 im Leeren</translation>
+    </message>
+    <message>
+        <source>Versions: %1</source>
+        <translation>Versionen: %1</translation>
+    </message>
+    <message>
+        <source>Search address, version, tag or id</source>
+        <translation>Adresse, Version, Tag oder ID suchen</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>Jeder Status</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Dienst</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>AdresseAdresse</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>VersionVersion</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>Gewicht</translation>
+    </message>
+    <message>
+        <source>Heartbeat</source>
+        <translation>Heartbeat</translation>
+    </message>
+    <message>
+        <source>Uptime</source>
+        <translation>Laufzeit</translation>
+    </message>
+    <message>
+        <source>down %1</source>
+        <translation>ausgefallen seit %1</translation>
+    </message>
+    <message>
+        <source>No instance is registered yet. Register one with POST /v1/registry/services/&lt;name&gt;/instances, or run meshdeckd --role echo --register &lt;this backend&apos;s URL&gt;.</source>
+        <translation>Noch ist keine Instanz registriert. Registrieren Sie eine mit POST /v1/registry/services/&lt;name&gt;/instances oder starten Sie meshdeckd --role echo --register &lt;URL dieses Backends&gt;.</translation>
+    </message>
+    <message>
+        <source>No instance matches the filter.</source>
+        <translation>Keine Instanz passt zum Filter.</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <source>HTTP GET %1 every %2 ms</source>
+        <translation>HTTP GET %1 alle %2 ms</translation>
+    </message>
+    <message>
+        <source>TCP connect every %1 ms</source>
+        <translation>TCP-Verbindung alle %1 ms</translation>
+    </message>
+    <message>
+        <source>Heartbeat within %1 ms</source>
+        <translation>Heartbeat innerhalb von %1 ms</translation>
+    </message>
+    <message>
+        <source>Last output</source>
+        <translation>Letzte Ausgabe</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <source>Instance id</source>
+        <translation>Instanz-ID</translation>
+    </message>
+    <message>
+        <source>Drain…</source>
+        <translation>Leeren …</translation>
+    </message>
+    <message>
+        <source>Deregister…</source>
+        <translation>Abmelden …</translation>
+    </message>
+    <message>
+        <source>Set weight…</source>
+        <translation>Gewicht setzen …</translation>
+    </message>
+    <message>
+        <source>Status history</source>
+        <translation>Statusverlauf</translation>
+    </message>
+    <message>
+        <source>No status change yet.</source>
+        <translation>Noch kein Statuswechsel.</translation>
+    </message>
+    <message>
+        <source>Drain %1?</source>
+        <translation>%1 leeren?</translation>
+    </message>
+    <message>
+        <source>Deregister %1?</source>
+        <translation>%1 abmelden?</translation>
+    </message>
+    <message>
+        <source>Change the weight of %1?</source>
+        <translation>Gewicht von %1 ändern?</translation>
+    </message>
+    <message>
+        <source>Its weight becomes 0, so the gateway sends it no new requests. It is deregistered as soon as it reports no requests in flight, or in 30 s at the latest. Registering it again ends the drain.</source>
+        <translation>Ihr Gewicht wird 0, das Gateway schickt ihr also keine neuen Anfragen. Sie wird abgemeldet, sobald sie keine laufenden Anfragen mehr meldet, spätestens nach 30 s. Eine erneute Registrierung beendet das Leeren.</translation>
+    </message>
+    <message>
+        <source>It leaves the registry now and its checks stop; its history is kept for 7 days. If it is still running, its next heartbeat is refused and it may register itself again.</source>
+        <translation>Sie verlässt die Registry sofort und ihre Prüfungen enden; ihr Verlauf bleibt 7 Tage erhalten. Läuft sie noch, wird ihr nächster Heartbeat abgelehnt und sie registriert sich womöglich erneut.</translation>
+    </message>
+    <message>
+        <source>Its weight goes from %1 to %2: it would get %3 % of the traffic %4 sends to its passing and warning instances.</source>
+        <translation>Ihr Gewicht ändert sich von %1 auf %2: Sie bekäme %3 % des Verkehrs, den %4 an seine gesunden und gewarnten Instanzen schickt.</translation>
     </message>
 </context>
 <context>
@@ -542,6 +747,26 @@
     <message>
         <source>System language</source>
         <translation>Systemsprache</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>Benachrichtigungen</translation>
+    </message>
+    <message>
+        <source>Service critical</source>
+        <translation>Dienst kritisch</translation>
+    </message>
+    <message>
+        <source>Notify while the console is in the background</source>
+        <translation>Benachrichtigen, wenn die Konsole im Hintergrund ist</translation>
+    </message>
+    <message>
+        <source>Always notify</source>
+        <translation>Immer benachrichtigen</translation>
+    </message>
+    <message>
+        <source>Never notify</source>
+        <translation>Nie benachrichtigen</translation>
     </message>
 </context>
 <context>
@@ -588,6 +813,38 @@
     <message>
         <source>Stopped</source>
         <translation>Gestoppt</translation>
+    </message>
+    <message>
+        <source>Passing</source>
+        <translation>Gesund</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>Kritisch</translation>
+    </message>
+    <message>
+        <source>Draining</source>
+        <translation>Im Leeren</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1 T %2 h</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
     </message>
 </context>
 <context>
@@ -657,6 +914,10 @@
     <message>
         <source>With --screenshot: wait until this text is on screen.</source>
         <translation>Mit --screenshot: warten, bis dieser Text zu sehen ist.</translation>
+    </message>
+    <message>
+        <source>When a service going critical notifies the desktop: background, always or off, for this run.</source>
+        <translation>Wann ein kritisch werdender Dienst den Desktop benachrichtigt: background, always oder off, für diesen Lauf.</translation>
     </message>
 </context>
 </TS>

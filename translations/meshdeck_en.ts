@@ -264,6 +264,17 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::DesktopNotifier</name>
+    <message>
+        <source>%1 is critical</source>
+        <translation>%1 is critical</translation>
+    </message>
+    <message>
+        <source>Instance %1: %2</source>
+        <translation>Instance %1: %2</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::EventsController</name>
     <message>
         <source>Select a topic first.</source>
@@ -422,6 +433,21 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::RegistryController</name>
+    <message>
+        <source>Draining %1.</source>
+        <translation>Draining %1.</translation>
+    </message>
+    <message>
+        <source>Deregistered %1.</source>
+        <translation>Deregistered %1.</translation>
+    </message>
+    <message>
+        <source>The weight of %1 is now %2.</source>
+        <translation>The weight of %1 is now %2.</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::TopicsModel</name>
     <message numerus="yes">
         <source>%n day(s)</source>
@@ -513,12 +539,191 @@
         <translation>Data directory</translation>
     </message>
     <message>
-        <source>Platform health</source>
-        <translation>Platform health</translation>
+        <source>Services</source>
+        <translation type="unfinished">Services</translation>
     </message>
     <message>
-        <source>Services, gateway traffic, error rate, p95 latency, event rate and running builds will appear here once this backend provides the registry, gateway, events and deployments services. Nothing is shown until then.</source>
-        <translation>Services, gateway traffic, error rate, p95 latency, event rate and running builds will appear here once this backend provides the registry, gateway, events and deployments services. Nothing is shown until then.</translation>
+        <source>Waiting for the registry…</source>
+        <translation>Waiting for the registry…</translation>
+    </message>
+    <message>
+        <source>Latest status changes</source>
+        <translation>Latest status changes</translation>
+    </message>
+    <message>
+        <source>No status change yet.</source>
+        <translation>No status change yet.</translation>
+    </message>
+    <message>
+        <source>Gateway traffic, error rate, p95 latency and running builds will appear here once this backend provides the gateway and deployments services.</source>
+        <translation>Gateway traffic, error rate, p95 latency and running builds will appear here once this backend provides the gateway and deployments services.</translation>
+    </message>
+</context>
+<context>
+    <name>ServicesPage</name>
+    <message>
+        <source>%1 ago</source>
+        <translation>%1 ago</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation type="unfinished">Services</translation>
+    </message>
+    <message>
+        <source>Live: %1 passing, %2 warning, %3 critical, %4 draining</source>
+        <translation>Live: %1 passing, %2 warning, %3 critical, %4 draining</translation>
+    </message>
+    <message>
+        <source>Waiting for the registry…</source>
+        <translation>Waiting for the registry…</translation>
+    </message>
+    <message>
+        <source>All services (%1)</source>
+        <translation>All services (%1)</translation>
+    </message>
+    <message>
+        <source>%1 passing</source>
+        <translation>%1 passing</translation>
+    </message>
+    <message>
+        <source>%1 warning</source>
+        <translation>%1 warning</translation>
+    </message>
+    <message>
+        <source>%1 critical</source>
+        <translation>%1 critical</translation>
+    </message>
+    <message>
+        <source>%1 draining</source>
+        <translation>%1 draining</translation>
+    </message>
+    <message>
+        <source>Versions: %1</source>
+        <translation>Versions: %1</translation>
+    </message>
+    <message>
+        <source>Search address, version, tag or id</source>
+        <translation>Search address, version, tag or id</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>Any status</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation type="unfinished">Address</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation type="unfinished">Version</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>Weight</translation>
+    </message>
+    <message>
+        <source>Heartbeat</source>
+        <translation>Heartbeat</translation>
+    </message>
+    <message>
+        <source>Uptime</source>
+        <translation>Uptime</translation>
+    </message>
+    <message>
+        <source>down %1</source>
+        <translation>down %1</translation>
+    </message>
+    <message>
+        <source>No instance is registered yet. Register one with POST /v1/registry/services/&lt;name&gt;/instances, or run meshdeckd --role echo --register &lt;this backend&apos;s URL&gt;.</source>
+        <translation>No instance is registered yet. Register one with POST /v1/registry/services/&lt;name&gt;/instances, or run meshdeckd --role echo --register &lt;this backend&apos;s URL&gt;.</translation>
+    </message>
+    <message>
+        <source>No instance matches the filter.</source>
+        <translation>No instance matches the filter.</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <source>HTTP GET %1 every %2 ms</source>
+        <translation>HTTP GET %1 every %2 ms</translation>
+    </message>
+    <message>
+        <source>TCP connect every %1 ms</source>
+        <translation>TCP connect every %1 ms</translation>
+    </message>
+    <message>
+        <source>Heartbeat within %1 ms</source>
+        <translation>Heartbeat within %1 ms</translation>
+    </message>
+    <message>
+        <source>Last output</source>
+        <translation>Last output</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <source>Instance id</source>
+        <translation>Instance id</translation>
+    </message>
+    <message>
+        <source>Drain…</source>
+        <translation>Drain…</translation>
+    </message>
+    <message>
+        <source>Deregister…</source>
+        <translation>Deregister…</translation>
+    </message>
+    <message>
+        <source>Set weight…</source>
+        <translation>Set weight…</translation>
+    </message>
+    <message>
+        <source>Status history</source>
+        <translation>Status history</translation>
+    </message>
+    <message>
+        <source>No status change yet.</source>
+        <translation>No status change yet.</translation>
+    </message>
+    <message>
+        <source>Drain %1?</source>
+        <translation>Drain %1?</translation>
+    </message>
+    <message>
+        <source>Deregister %1?</source>
+        <translation>Deregister %1?</translation>
+    </message>
+    <message>
+        <source>Change the weight of %1?</source>
+        <translation>Change the weight of %1?</translation>
+    </message>
+    <message>
+        <source>Its weight becomes 0, so the gateway sends it no new requests. It is deregistered as soon as it reports no requests in flight, or in 30 s at the latest. Registering it again ends the drain.</source>
+        <translation>Its weight becomes 0, so the gateway sends it no new requests. It is deregistered as soon as it reports no requests in flight, or in 30 s at the latest. Registering it again ends the drain.</translation>
+    </message>
+    <message>
+        <source>It leaves the registry now and its checks stop; its history is kept for 7 days. If it is still running, its next heartbeat is refused and it may register itself again.</source>
+        <translation>It leaves the registry now and its checks stop; its history is kept for 7 days. If it is still running, its next heartbeat is refused and it may register itself again.</translation>
+    </message>
+    <message>
+        <source>Its weight goes from %1 to %2: it would get %3 % of the traffic %4 sends to its passing and warning instances.</source>
+        <translation>Its weight goes from %1 to %2: it would get %3 % of the traffic %4 sends to its passing and warning instances.</translation>
     </message>
 </context>
 <context>
@@ -542,6 +747,26 @@
     <message>
         <source>System language</source>
         <translation>System language</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>Notifications</translation>
+    </message>
+    <message>
+        <source>Service critical</source>
+        <translation>Service critical</translation>
+    </message>
+    <message>
+        <source>Notify while the console is in the background</source>
+        <translation>Notify while the console is in the background</translation>
+    </message>
+    <message>
+        <source>Always notify</source>
+        <translation>Always notify</translation>
+    </message>
+    <message>
+        <source>Never notify</source>
+        <translation>Never notify</translation>
     </message>
 </context>
 <context>
@@ -588,6 +813,38 @@
     <message>
         <source>Stopped</source>
         <translation>Stopped</translation>
+    </message>
+    <message>
+        <source>Passing</source>
+        <translation>Passing</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Warning</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>Critical</translation>
+    </message>
+    <message>
+        <source>Draining</source>
+        <translation>Draining</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1 d %2 h</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation type="unfinished">%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation type="unfinished">%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
     </message>
 </context>
 <context>
@@ -657,6 +914,10 @@
     <message>
         <source>With --screenshot: wait until this text is on screen.</source>
         <translation>With --screenshot: wait until this text is on screen.</translation>
+    </message>
+    <message>
+        <source>When a service going critical notifies the desktop: background, always or off, for this run.</source>
+        <translation>When a service going critical notifies the desktop: background, always or off, for this run.</translation>
     </message>
 </context>
 </TS>

@@ -136,6 +136,7 @@ Flickable {
             visible: page.connected
 
             RowLayout {
+                visible: page.registry.loaded
                 spacing: Theme.spacing * 2
                 Repeater {
                     model: [

@@ -57,6 +57,35 @@ ColumnLayout {
         }
     }
 
+    Card {
+        Layout.fillWidth: true
+        Layout.leftMargin: Theme.spacing * 2
+        Layout.rightMargin: Theme.spacing * 2
+        title: qsTr("Notifications")
+
+        RowLayout {
+            spacing: Theme.spacing
+            Label {
+                text: qsTr("Service critical")
+                color: Theme.text
+                Layout.preferredWidth: 140
+            }
+            ComboBox {
+                objectName: "notificationsBox"
+                textRole: "name"
+                valueRole: "code"
+                implicitContentWidthPolicy: ComboBox.WidestText
+                model: [
+                    { code: "background", name: qsTr("Notify while the console is in the background") },
+                    { code: "always", name: qsTr("Always notify") },
+                    { code: "off", name: qsTr("Never notify") }
+                ]
+                Component.onCompleted: currentIndex = indexOfValue(Console.settings.notifications)
+                onActivated: Console.settings.notifications = currentValue
+            }
+        }
+    }
+
     Item {
         Layout.fillHeight: true
     }

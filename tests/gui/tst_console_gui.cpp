@@ -1,5 +1,6 @@
 #include "testing.h"
 
+#include <QDBusConnection>
 #include <QDir>
 #include <QImage>
 #include <QJsonArray>
@@ -89,11 +90,71 @@ QStringList visibleTexts(const QJsonObject &report)
     return out;
 }
 
+// The count of pixels near a colour in the page area (right of the sidebar).
+int pixelsNear(const QImage &image, QColor colour)
+{
+    int n = 0;
+    for (int y = 0; y < image.height() - 40; ++y) {
+        for (int x = 240; x < image.width(); ++x) {
+            const QColor px = image.pixelColor(x, y);
+            if (qAbs(px.red() - colour.red()) < 12 && qAbs(px.green() - colour.green()) < 12 &&
+                qAbs(px.blue() - colour.blue()) < 12)
+                ++n;
+        }
+    }
+    return n;
+}
+
 bool processGone(qint64 pid, int timeoutMs)
 {
     return QTest::qWaitFor([pid] { return ::kill(pid_t(pid), 0) != 0; }, timeoutMs);
 }
 } // namespace
+
+// A desktop notification server on a private session bus: what the console's notifications reach.
+class FakeNotifications : public QObject
+{
+    Q_OBJECT
+    Q_CLASSINFO("D-Bus Interface", "org.freedesktop.Notifications")
+public:
+    QStringList summaries;
+    QStringList bodies;
+
+public Q_SLOTS:
+    uint Notify(const QString &, uint, const QString &, const QString &summary, const QString &body,
+                const QStringList &, const QVariantMap &, int)
+    {
+        summaries << summary;
+        bodies << body;
+        return uint(summaries.size());
+    }
+};
+
+// dbus-daemon --session on its own socket, for one test.
+class PrivateBus
+{
+public:
+    bool start()
+    {
+        m_daemon.start(
+            QStringLiteral("dbus-daemon"),
+            {QStringLiteral("--session"), QStringLiteral("--nofork"), QStringLiteral("--print-address=1")});
+        if (!m_daemon.waitForStarted(5000) || !m_daemon.waitForReadyRead(5000))
+            return false;
+        address = QString::fromUtf8(m_daemon.readLine().trimmed());
+        return !address.isEmpty();
+    }
+    ~PrivateBus()
+    {
+        QDBusConnection::disconnectFromBus(QStringLiteral("fake-notifications"));
+        m_daemon.kill();
+        m_daemon.waitForFinished(5000);
+    }
+    QString address;
+
+private:
+    QProcess m_daemon;
+};
 
 class TestConsoleGui : public QObject
 {
@@ -254,6 +315,80 @@ private Q_SLOTS:
         const QImage image(shot);
         QVERIFY(!image.isNull());
         QVERIFY(analyse(image).contentDistinct > 20);
+    }
+
+    void theServicesPageShowsAStatusChangeLive()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        EchoProcess echo;
+        QVERIFY(echo.start(&backend, {QStringLiteral("--check-interval-ms"), QStringLiteral("200"),
+                                      QStringLiteral("--check-timeout-ms"), QStringLiteral("300"),
+                                      QStringLiteral("--service-version"), QStringLiteral("3.1.4")}));
+        // Everything passing first: the node's own services and the echo.
+        const auto allPassing = [&backend] {
+            const QJsonArray services =
+                apiJson(backend, "GET", "/v1/registry/services").value(QStringLiteral("services")).toArray();
+            int passing = 0;
+            for (const QJsonValue &s : services)
+                passing += s.toObject()
+                               .value(QStringLiteral("counts"))
+                               .toObject()
+                               .value(QStringLiteral("passing"))
+                               .toInt();
+            return services.size() == 5 && passing == 5;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(allPassing(), 15'000);
+
+        PrivateBus bus;
+        QVERIFY2(bus.start(), "dbus-daemon did not start");
+        QDBusConnection connection =
+            QDBusConnection::connectToBus(bus.address, QStringLiteral("fake-notifications"));
+        QVERIFY(connection.isConnected());
+        FakeNotifications notifications;
+        QVERIFY(connection.registerService(QStringLiteral("org.freedesktop.Notifications")));
+        QVERIFY(connection.registerObject(QStringLiteral("/org/freedesktop/Notifications"), &notifications,
+                                          QDBusConnection::ExportAllSlots));
+
+        QTemporaryDir home;
+        const QString shot = QDir(QStringLiteral(MESHDECK_SCREENSHOT_DIR))
+                                 .absoluteFilePath(QStringLiteral("services-light-en.png"));
+        QProcess console;
+        QProcessEnvironment env = offscreenEnvironment(home.path());
+        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), bus.address);
+        console.setProcessEnvironment(env);
+        // Offscreen, the console is the active application: "always" stands in for "in the
+        // background" here (the unit tests cover that choice).
+        console.start(binary(QStringLiteral("meshdeck")),
+                      {QStringLiteral("--attach"), backend.url().toString(), QStringLiteral("--token-file"),
+                       backend.tokenFile(), QStringLiteral("--page"), QStringLiteral("services"),
+                       QStringLiteral("--notifications"), QStringLiteral("always"),
+                       QStringLiteral("--screenshot"), shot, QStringLiteral("--probe-wait-text"),
+                       QStringLiteral("4 passing, 0 warning, 1 critical"),
+                       QStringLiteral("--probe-timeout-ms"), QStringLiteral("30000")});
+        QVERIFY(console.waitForStarted());
+        // Kill the echo once the console shows it passing: what the console shows next came live.
+        QTest::qWait(2000);
+        QVERIFY(console.state() == QProcess::Running);
+        echo.kill9();
+        QTRY_VERIFY_WITH_TIMEOUT(console.state() == QProcess::NotRunning, 30'000);
+        QCOMPARE(console.exitCode(), 0);
+        const QJsonObject report =
+            QJsonDocument::fromJson(console.readAllStandardOutput().trimmed().split('\n').constLast())
+                .object();
+        const QStringList texts = visibleTexts(report);
+        QVERIFY(texts.contains(QStringLiteral("Live: 4 passing, 0 warning, 1 critical, 0 draining")));
+        QVERIFY(texts.contains(QStringLiteral("3.1.4")));
+        QVERIFY(texts.contains(QStringLiteral("Critical")));
+        QVERIFY(texts.contains(QStringLiteral("connection refused")));
+        // The screenshot shows the critical badge in the theme's red (#d93636).
+        const QImage image(shot);
+        QVERIFY(!image.isNull());
+        QVERIFY2(pixelsNear(image, QColor(0xd9, 0x36, 0x36)) > 30, "no critical badge on the screenshot");
+        // And the desktop heard of it.
+        QTRY_COMPARE_WITH_TIMEOUT(notifications.summaries.size(), 1, 5000);
+        QCOMPARE(notifications.summaries.first(), QStringLiteral("echo is critical"));
+        QVERIFY(notifications.bodies.first().contains(QStringLiteral("127.0.0.1:%1").arg(echo.port())));
     }
 
     void theBackendDiesWithAKilledConsole()

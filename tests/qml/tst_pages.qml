@@ -33,6 +33,13 @@ Item {
         }
     }
     Component {
+        id: servicesComponent
+        ServicesPage {
+            width: root.width
+            height: root.height
+        }
+    }
+    Component {
         id: settingsComponent
         SettingsPage {
             width: root.width
@@ -69,6 +76,27 @@ Item {
             verify(shows(page, "Remote backend"), "attached mode is named")
             const state = findChild(page, "connectionState")
             compare(state.text, "Connected")
+        }
+
+        function test_servicesWaitForTheRegistryAndInventNothing() {
+            // The fake backend has no realtime endpoint: the registry never reports.
+            const page = createTemporaryObject(servicesComponent, root)
+            waitForRendering(page)
+            verify(shows(page, "Waiting for the registry"))
+            compare(findChild(page, "instanceList").count, 0)
+            compare(findChild(page, "serviceList").count, 0)
+            verify(!findChild(page, "instanceDetail").visible)
+            const overview = createTemporaryObject(overviewComponent, root)
+            waitForRendering(overview)
+            verify(shows(overview, "Waiting for the registry"))
+            verify(!findChild(overview, "count_passing").visible, "no counts before the registry reported")
+        }
+
+        function test_notificationsChoiceIsASetting() {
+            const page = createTemporaryObject(settingsComponent, root)
+            const box = findChild(page, "notificationsBox")
+            verify(box)
+            compare(box.currentValue, Console.settings.notifications)
         }
 
         function test_pagesWithoutABackendSaySo() {

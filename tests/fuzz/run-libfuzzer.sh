@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Builds the request-parser fuzzer with clang-14 (libFuzzer + ASan + UBSan) and runs it for a
-# bounded time on a copy of the committed corpus. New crashes are left in OUT_DIR/crashes.
-# Usage: run-libfuzzer.sh SOURCE_DIR OUT_DIR SECONDS
+# Builds a fuzz target with clang-14 (libFuzzer + ASan + UBSan) and runs it for a bounded time on a
+# copy of its committed corpus. New crashes are left in OUT_DIR/crashes.
+# Usage: run-libfuzzer.sh SOURCE_DIR OUT_DIR SECONDS [requestparser|registry]
 set -euo pipefail
-src=$1 out=$2 seconds=${3:-60}
+src=$1 out=$2 seconds=${3:-60} target=${4:-requestparser}
+case $target in
+  requestparser) sources=("$src/backend/http/requestparser.cpp" "$src/backend/http/httptypes.cpp") ;;
+  registry) sources=("$src/backend/services/registry/healthresponse.cpp" "$src/backend/services/registry/registrytypes.cpp") ;;
+  *) echo "unknown fuzz target $target" >&2; exit 2 ;;
+esac
+out="$out/$target"
 mkdir -p "$out/corpus" "$out/crashes"
-cp -n "$src/tests/fuzz/corpus/requestparser/"* "$out/corpus/" 2>/dev/null || true
+cp -n "$src/tests/fuzz/corpus/$target/"* "$out/corpus/" 2>/dev/null || true
 # -fno-sanitize=function: clang 14 cannot compile coroutine-bearing Qt headers with it.
 clang++-14 -std=c++20 -g -O1 -fPIC -fsanitize=fuzzer,address,undefined -fno-sanitize=function \
   -fno-sanitize-recover=all -I"$src/backend" $(pkg-config --cflags Qt6Core Qt6Network) \
-  "$src/backend/http/requestparser.cpp" "$src/backend/http/httptypes.cpp" "$src/tests/fuzz/fuzz_requestparser.cpp" \
-  $(pkg-config --libs Qt6Core Qt6Network) -o "$out/fuzz_requestparser"
-"$out/fuzz_requestparser" -max_total_time="$seconds" -max_len=4096 -timeout=5 -rss_limit_mb=2048 \
+  "${sources[@]}" "$src/tests/fuzz/fuzz_$target.cpp" \
+  $(pkg-config --libs Qt6Core Qt6Network) -o "$out/fuzz_$target"
+"$out/fuzz_$target" -max_total_time="$seconds" -max_len=4096 -timeout=5 -rss_limit_mb=2048 \
   -artifact_prefix="$out/crashes/" -print_final_stats=1 "$out/corpus" 2>&1 | tail -n 15
-echo "fuzz_requestparser: ran ${seconds}s, corpus $(ls "$out/corpus" | wc -l) inputs, crashes $(ls "$out/crashes" | wc -l)"
+echo "fuzz_$target: ran ${seconds}s, corpus $(ls "$out/corpus" | wc -l) inputs, crashes $(ls "$out/crashes" | wc -l)"
 [ -z "$(ls -A "$out/crashes")" ]

@@ -232,6 +232,9 @@ private Q_SLOTS:
         QTest::newRow("port 65536") << "web"
                                     << QByteArray("{\"address\":\"10.0.0.1\",\"port\":65536," + check + "}")
                                     << "1 to 65535";
+        QTest::newRow("port 1e300") << "web"
+                                    << QByteArray("{\"address\":\"10.0.0.1\",\"port\":1e300," + check + "}")
+                                    << "1 to 65535";
         QTest::newRow("port text") << "web"
                                    << QByteArray("{\"address\":\"10.0.0.1\",\"port\":\"80\"," + check + "}")
                                    << "1 to 65535";

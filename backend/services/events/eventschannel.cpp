@@ -4,6 +4,8 @@
 
 #include "storage/database.h"
 
+#include <cmath>
+
 namespace Meshdeck::Events {
 
 namespace {
@@ -31,7 +33,8 @@ QString EventsChannel::open(Realtime::SubscriptionPtr subscription)
     state->subscription = std::move(subscription);
     state->topic = topic;
     if (!from.isUndefined() && !from.isNull()) {
-        if (!from.isDouble() || from.toDouble() < 0 || from.toDouble() != double(qint64(from.toDouble())))
+        if (!from.isDouble() || from.toDouble() < 0 ||
+            (from.toDouble() > 9e15 || from.toDouble() != std::floor(from.toDouble())))
             return QStringLiteral("fromOffset must be a whole number ≥ 0.");
         state->requestedOffset = qint64(from.toDouble());
     }

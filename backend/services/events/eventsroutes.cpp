@@ -13,6 +13,8 @@
 
 #include <simdjson.h>
 
+#include <cmath>
+
 namespace Meshdeck::Events {
 
 using namespace Meshdeck::Http;
@@ -66,7 +68,8 @@ bool readRetention(const QJsonObject &body, Retention *out, QString *error)
         const QJsonValue v = r.value(field);
         if (v.isUndefined() || v.isNull())
             continue;
-        if (!v.isDouble() || v.toDouble() < 0 || v.toDouble() != double(qint64(v.toDouble()))) {
+        if (!v.isDouble() || v.toDouble() < 0 ||
+            (v.toDouble() > 9e15 || v.toDouble() != std::floor(v.toDouble()))) {
             *error =
                 QStringLiteral("'retention.%1' must be a whole number ≥ 0 (0 means unlimited).").arg(field);
             return false;
@@ -316,7 +319,8 @@ QCoro::Task<Response> replay(EventsService *service, Request request)
     const QString target = body.value(QStringLiteral("targetTopic")).toString();
     const double from = body.value(QStringLiteral("fromOffset")).toDouble(-1);
     const double to = body.value(QStringLiteral("toOffset")).toDouble(-1);
-    if (from < 0 || to < from || from != double(qint64(from)) || to != double(qint64(to)))
+    if (from < 0 || to < from || (from > 9e15 || from != std::floor(from)) ||
+        (to > 9e15 || to != std::floor(to)))
         co_return problem(
             request, 400,
             QStringLiteral("Send {\"fromOffset\": a, \"toOffset\": b, \"targetTopic\": \"…\"} with 0 ≤ a ≤ b "
@@ -414,7 +418,8 @@ QCoro::Task<Response> pollGroup(EventsService *service, Request request)
         const QJsonValue visibilityValue = body.value(QStringLiteral("visibilityTimeoutMs"));
         if (!visibilityValue.isUndefined()) {
             const double v = visibilityValue.toDouble(-1);
-            if (!visibilityValue.isDouble() || v < 10 || v > 12.0 * 3600 * 1000 || v != double(qint64(v)))
+            if (!visibilityValue.isDouble() || v < 10 || v > 12.0 * 3600 * 1000 ||
+                (v > 9e15 || v != std::floor(v)))
                 co_return problem(
                     request, 400,
                     QStringLiteral("'visibilityTimeoutMs' must be a whole number of milliseconds from 10 "
@@ -456,7 +461,7 @@ QCoro::Task<Response> commitGroup(EventsService *service, Request request)
         co_return problem(request, 400, error, "invalid-body");
     const QJsonValue offsetValue = body.value(QStringLiteral("offset"));
     const double offset = offsetValue.toDouble(-1);
-    if (!offsetValue.isDouble() || offset < 0 || offset != double(qint64(offset)))
+    if (!offsetValue.isDouble() || offset < 0 || (offset > 9e15 || offset != std::floor(offset)))
         co_return problem(
             request, 400,
             QStringLiteral("Send {\"offset\": N}: the offset of the next event to process; every event "

@@ -1,5 +1,7 @@
 #include "healthprobe.h"
 
+#include "healthresponse.h"
+
 #include <QHostAddress>
 #include <QTcpSocket>
 
@@ -7,15 +9,6 @@ namespace Meshdeck::Registry {
 
 namespace {
 constexpr qsizetype MaxResponseBytes = 8 * 1024; // head and the start of the body: the output
-constexpr qsizetype MaxOutputChars = 256;
-
-QString excerpt(QByteArray body)
-{
-    QString text = QString::fromUtf8(body).simplified();
-    if (text.size() > MaxOutputChars)
-        text = text.first(MaxOutputChars - 1) + QChar(0x2026);
-    return text;
-}
 } // namespace
 
 void HealthProbe::start(const QString &address, int port, const QString &path, int timeoutMs, Callback done,
@@ -41,10 +34,10 @@ HealthProbe::HealthProbe(const QString &address, int port, const QString &path, 
     connect(m_socket, &QTcpSocket::readyRead, this, &HealthProbe::onReadyRead);
     auto closed = [this] {
         m_received += m_socket->readAll();
-        if (parseResponse(true))
-            return;
-        finish(false, m_received.isEmpty() ? QStringLiteral("the connection closed without a response")
-                                           : QStringLiteral("the response was not HTTP"));
+        if (m_received.isEmpty())
+            finish(false, QStringLiteral("the connection closed without a response"));
+        else
+            parseResponse(true);
     };
     connect(m_socket, &QTcpSocket::disconnected, this, closed);
     connect(m_socket, &QTcpSocket::errorOccurred, this, [this, closed](QAbstractSocket::SocketError error) {
@@ -77,33 +70,21 @@ void HealthProbe::onConnected()
 void HealthProbe::onReadyRead()
 {
     m_received += m_socket->readAll();
-    if (m_received.size() >= MaxResponseBytes)
-        parseResponse(true);
+    // The status line and the head are enough; what came of the body with them is the excerpt.
+    parseResponse(m_received.size() >= MaxResponseBytes);
 }
 
-// Parses the status line (and what arrived of the body); true when it reported.
+// Reports once the response says enough (or the peer closed); true when it reported.
 bool HealthProbe::parseResponse(bool complete)
 {
-    const qsizetype lineEnd = m_received.indexOf("\r\n");
-    if (lineEnd < 0 || !m_received.startsWith("HTTP/1."))
+    const HealthResponse r = parseHealthResponse(m_received, complete);
+    if (r.state == HealthResponse::State::Incomplete)
         return false;
-    const QList<QByteArray> parts = m_received.first(lineEnd).split(' ');
-    bool ok = false;
-    const int status = parts.size() >= 2 ? parts[1].toInt(&ok) : 0;
-    if (!ok)
-        return false;
-    const qsizetype headEnd = m_received.indexOf("\r\n\r\n");
-    if (headEnd < 0 && !complete)
-        return false;
-    const QByteArray reason = parts.size() >= 3
-                                  ? m_received.first(lineEnd).mid(parts[0].size() + parts[1].size() + 2)
-                                  : QByteArray();
-    const QByteArray body = headEnd < 0 ? QByteArray() : m_received.mid(headEnd + 4);
-    QString output = QStringLiteral("HTTP %1 %2").arg(status).arg(QString::fromLatin1(reason));
-    const QString text = excerpt(body);
-    if (!text.isEmpty())
-        output += QStringLiteral(": ") + text;
-    finish(status >= 200 && status < 300, output);
+    if (r.state == HealthResponse::State::Invalid) {
+        finish(false, QStringLiteral("the response was not HTTP"));
+        return true;
+    }
+    finish(r.passed(), r.output);
     return true;
 }
 

@@ -347,8 +347,8 @@ RegistryService::Answer RegistryService::heartbeat(const QString &id, const QJso
                       {},
                       {}};
     const QJsonValue inFlight = body.value(QStringLiteral("inFlight"));
-    const double f = inFlight.toDouble(-1);
-    if (!inFlight.isUndefined() && (!inFlight.isDouble() || f < 0 || f != double(qint64(f)) || f > 1e9))
+    qint64 f = 0;
+    if (!inFlight.isUndefined() && !wholeNumberIn(inFlight, 0, 1e9, &f))
         return Answer{400,
                       QStringLiteral("inFlight must be a whole number ≥ 0: the requests the instance is "
                                      "serving right now."),
@@ -433,8 +433,8 @@ RegistryService::Answer RegistryService::drain(const QString &id, const QJsonObj
     int deadlineMs = m_settings.defaultDrainDeadlineMs;
     const QJsonValue deadline = body.value(QStringLiteral("deadlineMs"));
     if (!deadline.isUndefined()) {
-        const double d = deadline.toDouble(-1);
-        if (!deadline.isDouble() || d != double(qint64(d)) || d < 0 || d > 3'600'000)
+        qint64 d = 0;
+        if (!wholeNumberIn(deadline, 0, 3'600'000, &d))
             return Answer{
                 400,
                 QStringLiteral("deadlineMs must be a whole number of milliseconds from 0 to 3600000."),

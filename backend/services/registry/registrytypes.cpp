@@ -5,6 +5,8 @@
 #include <QJsonArray>
 #include <QRegularExpression>
 
+#include <cmath>
+
 namespace Meshdeck::Registry {
 
 namespace {
@@ -20,21 +22,35 @@ constexpr int MaxTimeoutMs = 300'000;
 constexpr int MinTtlMs = 1'000;
 constexpr int MaxThreshold = 100;
 
+} // namespace
+
+bool wholeNumberIn(const QJsonValue &value, double min, double max, qint64 *out)
+{
+    if (!value.isDouble())
+        return false;
+    const double d = value.toDouble();
+    if (!(d >= min && d <= max) || d != std::floor(d)) // also refuses NaN
+        return false;
+    *out = qint64(d);
+    return true;
+}
+
+namespace {
 // A whole number within [min, max] or absent; false with a reason otherwise.
 bool intField(const QJsonObject &json, const char *key, int min, int max, int *out, QString *error)
 {
     const QJsonValue v = json.value(QLatin1String(key));
     if (v.isUndefined() || v.isNull())
         return true;
-    const double d = v.toDouble(-1e18);
-    if (!v.isDouble() || d != double(qint64(d)) || d < min || d > max) {
+    qint64 n = 0;
+    if (!wholeNumberIn(v, min, max, &n)) {
         *error = QStringLiteral("check.%1 must be a whole number from %2 to %3.")
                      .arg(QLatin1String(key))
                      .arg(min)
                      .arg(max);
         return false;
     }
-    *out = int(d);
+    *out = int(n);
     return true;
 }
 } // namespace
@@ -171,14 +187,14 @@ std::optional<CheckSpec> CheckSpec::fromJson(const QJsonObject &json, QString *e
     }
     const QJsonValue deregister = json.value(QStringLiteral("deregisterAfterMs"));
     if (!deregister.isUndefined()) {
-        const double d = deregister.toDouble(-1);
-        if (!deregister.isDouble() || d != double(qint64(d)) || d < 1000 || d > 30.0 * 24 * 3600 * 1000) {
+        qint64 ms = 0;
+        if (!wholeNumberIn(deregister, 1000, 30.0 * 24 * 3600 * 1000, &ms)) {
             *error =
                 QStringLiteral("check.deregisterAfterMs must be a whole number of milliseconds from 1000 "
                                "to 30 days.");
             return std::nullopt;
         }
-        spec.deregisterAfterMs = qint64(d);
+        spec.deregisterAfterMs = ms;
     }
     return spec;
 }
@@ -241,12 +257,12 @@ bool isValidAddress(const QString &address)
 
 bool parseWeight(const QJsonValue &value, int *weight, QString *error)
 {
-    const double d = value.toDouble(-1);
-    if (!value.isDouble() || d != double(qint64(d)) || d < 0 || d > 1000) {
+    qint64 n = 0;
+    if (!wholeNumberIn(value, 0, 1000, &n)) {
         *error = QStringLiteral("weight must be a whole number from 0 to 1000.");
         return false;
     }
-    *weight = int(d);
+    *weight = int(n);
     return true;
 }
 
@@ -325,8 +341,8 @@ std::optional<Registration> Registration::fromJson(const QString &service, const
         return std::nullopt;
     }
     const QJsonValue port = json.value(QStringLiteral("port"));
-    const double p = port.toDouble(-1);
-    if (!port.isDouble() || p != double(qint64(p)) || p < 1 || p > 65535) {
+    qint64 p = 0;
+    if (!wholeNumberIn(port, 1, 65535, &p)) {
         *error = QStringLiteral("port must be a whole number from 1 to 65535.");
         return std::nullopt;
     }

@@ -103,6 +103,8 @@ struct Instance {
     QJsonObject toJson(bool withHistory) const;
 };
 
+// A JSON number that is a whole number within [min, max] (checked before any conversion).
+bool wholeNumberIn(const QJsonValue &value, double min, double max, qint64 *out);
 bool isValidServiceName(const QString &name);
 // An IP address or a DNS host name; no scheme, port or path.
 bool isValidAddress(const QString &address);

@@ -155,8 +155,14 @@ public:
         }
         check.insert(QStringLiteral("healthyThreshold"), m_options.healthyThreshold);
         check.insert(QStringLiteral("unhealthyThreshold"), m_options.unhealthyThreshold);
+        // Bound to every address: register the loopback one, which the node can always reach here.
+        const QHostAddress &h = m_options.host;
+        const QString address = h == QHostAddress::AnyIPv6 ? QStringLiteral("::1")
+                                : (h == QHostAddress::Any || h == QHostAddress::AnyIPv4)
+                                    ? QStringLiteral("127.0.0.1")
+                                    : h.toString();
         const QJsonObject body{
-            {QStringLiteral("address"), m_options.host.toString()},
+            {QStringLiteral("address"), address},
             {QStringLiteral("port"), m_port},
             {QStringLiteral("version"), m_options.version},
             {QStringLiteral("weight"), m_options.weight},

@@ -30,6 +30,11 @@ QString newInstanceId()
     return QStringLiteral("i-%1").arg(QRandomGenerator::system()->generate64(), 16, 16, QLatin1Char('0'));
 }
 
+RegistryService::Answer noSuchInstance(const QString &id)
+{
+    return {404, QStringLiteral("There is no instance '%1'.").arg(id), "instance-not-found", {}, {}};
+}
+
 QFuture<bool> ready(bool value)
 {
     return QtFuture::makeReadyFuture(value);
@@ -423,8 +428,7 @@ RegistryService::Answer RegistryService::deregister(const QString &id, const QSt
 {
     std::lock_guard lock(m_mutex);
     if (!m_instances.contains(id))
-        return Answer{
-            404, QStringLiteral("There is no instance '%1'.").arg(id), "instance-not-found", {}, {}};
+        return noSuchInstance(id);
     return Answer{204, {}, {}, {}, removeLocked(id, reason)};
 }
 
@@ -454,8 +458,7 @@ RegistryService::Answer RegistryService::drain(const QString &id, const QJsonObj
     std::lock_guard lock(m_mutex);
     const auto it = m_instances.find(id);
     if (it == m_instances.end())
-        return Answer{
-            404, QStringLiteral("There is no instance '%1'.").arg(id), "instance-not-found", {}, {}};
+        return noSuchInstance(id);
     Instance &i = *it;
     const qint64 now = nowMs();
     const Status before = i.status();
@@ -504,8 +507,7 @@ RegistryService::Answer RegistryService::patch(const QString &id, const QJsonObj
     std::lock_guard lock(m_mutex);
     const auto it = m_instances.find(id);
     if (it == m_instances.end())
-        return Answer{
-            404, QStringLiteral("There is no instance '%1'.").arg(id), "instance-not-found", {}, {}};
+        return noSuchInstance(id);
     Instance &i = *it;
     if (weight >= 0 && i.draining && weight != 0)
         return Answer{

@@ -9,9 +9,10 @@
 using namespace Meshdeck::Testing;
 
 namespace {
-// Echo checks every 200 ms with a 300 ms timeout; two results in a row change its status.
-constexpr int IntervalMs = 200;
-constexpr int TimeoutMs = 300;
+// Echo checks every 300 ms with a 500 ms timeout (slow above 250 ms); two results in a row change
+// its status.
+constexpr int IntervalMs = 300;
+constexpr int TimeoutMs = 500;
 constexpr int Threshold = 2;
 const QStringList FastChecks{QStringLiteral("--check-interval-ms"),   QString::number(IntervalMs),
                              QStringLiteral("--check-timeout-ms"),    QString::number(TimeoutMs),
@@ -117,7 +118,7 @@ private Q_SLOTS:
                     .value(QStringLiteral("reason"))
                     .toString()
                     .contains(QStringLiteral("503")));
-        QVERIFY(again.control("{\"fail\":false,\"delayMs\":200}"));
+        QVERIFY(again.control("{\"fail\":false,\"delayMs\":320}"));
         QTRY_COMPARE_WITH_TIMEOUT(statusOf(backend, "echo"), QStringLiteral("warning"), 5000);
         QVERIFY(again.control("{\"delayMs\":0}"));
         QTRY_COMPARE_WITH_TIMEOUT(statusOf(backend, "echo"), QStringLiteral("passing"), 5000);

@@ -132,7 +132,7 @@ QCoro::Task<QString> RegistryService::start()
             const QString id = instance.id;
             m_database->run([id](QSqlDatabase &db) {
                 try {
-                    RegistryStore::remove(db, id, nullptr, {});
+                    RegistryStore::remove(db, id);
                 } catch (const std::exception &e) {
                     qCWarning(lcRegistry) << "cannot remove a stale built-in instance:" << e.what();
                 }
@@ -266,7 +266,7 @@ QFuture<bool> RegistryService::removeLocked(const QString &id, const QString &re
     qCInfo(lcRegistry).noquote() << instance.reg.service << id << "deregistered:" << reason;
     QFuture<bool> removed = m_database->run([id](QSqlDatabase &db) {
         try {
-            RegistryStore::remove(db, id, nullptr, {});
+            RegistryStore::remove(db, id);
             return true;
         } catch (const std::exception &e) {
             qCWarning(lcRegistry) << "cannot remove instance" << id << ":" << e.what();
@@ -303,7 +303,7 @@ RegistryService::Answer RegistryService::registerInstance(const Registration &re
             reason += QStringLiteral(" with a new check; critical until it passes");
         }
         Answer answer{200, {}, {}, {}, commitChange(i, before, reason, now)};
-        if (checkChanged || before == Status::Draining)
+        if (checkChanged) // the checks run on through a drain: only a new check starts over
             scheduleLocked(i);
         announce(QStringLiteral("registry.instance.updated"), i, {});
         answer.body = i.toJson(false);
@@ -463,7 +463,6 @@ RegistryService::Answer RegistryService::drain(const QString &id, const QJsonObj
     const qint64 now = nowMs();
     const Status before = i.status();
     i.draining = true;
-    i.drainStartedMs = now;
     i.drainDeadlineMs = now + deadlineMs;
     i.reg.weight = 0;
     i.inFlight = -1; // only a report made after the drain began counts

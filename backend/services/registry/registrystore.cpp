@@ -131,16 +131,13 @@ void save(QSqlDatabase &db, const Instance &i, const HistoryEntry *change)
     tx.commit();
 }
 
-void remove(QSqlDatabase &db, const QString &id, const HistoryEntry *change, const QString &service)
+void remove(QSqlDatabase &db, const QString &id)
 {
-    Transaction tx(db);
+    // The history stays (pruned by age): the latest changes may still name the instance.
     QSqlQuery q(db);
     q.prepare(QStringLiteral("DELETE FROM registry_instances WHERE id = ?"));
     q.addBindValue(id);
     exec(q);
-    if (change)
-        insertHistory(db, id, service, *change);
-    tx.commit();
 }
 
 QList<Instance> loadAll(QSqlDatabase &db)

@@ -16,7 +16,7 @@ Storage::Migration migration();
 
 // Writes the instance row and, when given, one history entry, in one transaction.
 void save(QSqlDatabase &db, const Instance &instance, const HistoryEntry *change = nullptr);
-void remove(QSqlDatabase &db, const QString &id, const HistoryEntry *change, const QString &service);
+void remove(QSqlDatabase &db, const QString &id);
 // Every stored instance, with its latest history.
 QList<Instance> loadAll(QSqlDatabase &db);
 

@@ -84,7 +84,6 @@ struct Instance {
     HealthState health;
     bool draining = false;
     qint64 drainDeadlineMs = 0;
-    qint64 drainStartedMs = 0;
     qint64 registeredAtMs = 0;
     qint64 statusSinceMs = 0;
     qint64 criticalSinceMs = 0; // 0 while not critical

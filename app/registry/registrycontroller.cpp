@@ -47,7 +47,12 @@ bool RegistryController::isLive() const
 
 void RegistryController::start()
 {
-    m_realtime->subscribe(Channel); // the snapshot then loads the latest changes
+    // Once: the realtime client subscribes again by itself after every reconnect, and the snapshot
+    // that follows loads the latest changes.
+    if (m_started)
+        return;
+    m_started = true;
+    m_realtime->subscribe(Channel);
 }
 
 void RegistryController::setError(const QString &error)

@@ -107,6 +107,7 @@ private:
     QString m_search;
     int m_counts[4] = {0, 0, 0, 0};
     bool m_loaded = false;
+    bool m_started = false;
     QString m_error;
     QVariantList m_recent;
     QString m_selectedInstance;

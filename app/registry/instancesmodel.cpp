@@ -10,8 +10,7 @@ namespace Meshdeck::Console {
 namespace {
 qint64 msOf(const QJsonObject &o, const char *key)
 {
-    const QString text = o.value(QLatin1String(key)).toString();
-    return text.isEmpty() ? 0 : QDateTime::fromString(text, Qt::ISODateWithMs).toMSecsSinceEpoch();
+    return msSinceEpoch(o.value(QLatin1String(key)).toString());
 }
 
 QString tagsOf(const QJsonObject &o)
@@ -35,6 +34,19 @@ QString checkOf(const QJsonObject &o)
 }
 } // namespace
 
+QString endpointOf(const QJsonObject &instance)
+{
+    const QString address = instance.value(QStringLiteral("address")).toString();
+    const QString host =
+        address.contains(QLatin1Char(':')) ? QLatin1Char('[') + address + QLatin1Char(']') : address;
+    return QStringLiteral("%1:%2").arg(host).arg(instance.value(QStringLiteral("port")).toInt());
+}
+
+qint64 msSinceEpoch(const QString &iso)
+{
+    return iso.isEmpty() ? 0 : QDateTime::fromString(iso, Qt::ISODateWithMs).toMSecsSinceEpoch();
+}
+
 int InstancesModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_rows.size());
@@ -47,12 +59,8 @@ QVariant InstancesModel::data(const QModelIndex &index, int role) const
     const QJsonObject i = m_all.value(m_rows[index.row()]);
     switch (role) {
     case Qt::DisplayRole:
-    case EndpointRole: {
-        const QString address = i.value(QStringLiteral("address")).toString();
-        const QString host =
-            address.contains(QLatin1Char(':')) ? QLatin1Char('[') + address + QLatin1Char(']') : address;
-        return QStringLiteral("%1:%2").arg(host).arg(i.value(QStringLiteral("port")).toInt());
-    }
+    case EndpointRole:
+        return endpointOf(i);
     case IdRole:
         return i.value(QStringLiteral("id")).toString();
     case ServiceRole:

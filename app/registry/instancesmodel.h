@@ -7,6 +7,11 @@
 
 namespace Meshdeck::Console {
 
+// An instance's address and port as people write them: "10.0.0.7:8080", "[::1]:8080".
+QString endpointOf(const QJsonObject &instance);
+// A time the registry reports (ISO 8601) in ms since the epoch; 0 when there is none.
+qint64 msSinceEpoch(const QString &iso);
+
 // Every registered instance, as the registry channel reports them, with the rows shown filtered
 // by service, status and a search text (address, port, version, tag, id).
 class InstancesModel : public QAbstractListModel

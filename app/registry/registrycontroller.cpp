@@ -12,11 +12,6 @@ namespace Meshdeck::Console {
 
 namespace {
 const QString Channel = QStringLiteral("registry");
-
-qint64 msOf(const QString &iso)
-{
-    return iso.isEmpty() ? 0 : QDateTime::fromString(iso, Qt::ISODateWithMs).toMSecsSinceEpoch();
-}
 } // namespace
 
 RegistryController::RegistryController(ApiClient *api, RealtimeClient *realtime, QObject *parent)
@@ -63,14 +58,6 @@ void RegistryController::setError(const QString &error)
     Q_EMIT errorChanged();
 }
 
-QString RegistryController::endpointOf(const QJsonObject &instance) const
-{
-    const QString address = instance.value(QStringLiteral("address")).toString();
-    const QString host =
-        address.contains(QLatin1Char(':')) ? QLatin1Char('[') + address + QLatin1Char(']') : address;
-    return QStringLiteral("%1:%2").arg(host).arg(instance.value(QStringLiteral("port")).toInt());
-}
-
 void RegistryController::onMessage(const QString &channel, const QJsonObject &message)
 {
     if (channel != Channel)
@@ -100,14 +87,15 @@ void RegistryController::onMessage(const QString &channel, const QJsonObject &me
             const QString to = message.value(QStringLiteral("to")).toString();
             const QString service = instance.value(QStringLiteral("service")).toString();
             const QString reason = message.value(QStringLiteral("reason")).toString();
-            addRecent({{QStringLiteral("time"), msOf(message.value(QStringLiteral("time")).toString())},
-                       {QStringLiteral("service"), service},
-                       {QStringLiteral("instanceId"), id},
-                       {QStringLiteral("endpoint"), endpointOf(instance)},
-                       {QStringLiteral("from"), message.value(QStringLiteral("from")).toString()},
-                       {QStringLiteral("to"), to},
-                       {QStringLiteral("reason"), reason}},
-                      true);
+            addRecent(
+                {{QStringLiteral("time"), msSinceEpoch(message.value(QStringLiteral("time")).toString())},
+                 {QStringLiteral("service"), service},
+                 {QStringLiteral("instanceId"), id},
+                 {QStringLiteral("endpoint"), endpointOf(instance)},
+                 {QStringLiteral("from"), message.value(QStringLiteral("from")).toString()},
+                 {QStringLiteral("to"), to},
+                 {QStringLiteral("reason"), reason}},
+                true);
             if (to == QLatin1String("critical"))
                 Q_EMIT instanceWentCritical(service, endpointOf(instance), reason);
         }
@@ -166,7 +154,7 @@ QCoro::Task<void> RegistryController::loadRecent()
     for (const QJsonValue &v : reply.json.object().value(QStringLiteral("changes")).toArray()) {
         const QJsonObject c = v.toObject();
         const QJsonObject instance = m_instances.instance(c.value(QStringLiteral("instanceId")).toString());
-        addRecent({{QStringLiteral("time"), msOf(c.value(QStringLiteral("time")).toString())},
+        addRecent({{QStringLiteral("time"), msSinceEpoch(c.value(QStringLiteral("time")).toString())},
                    {QStringLiteral("service"), c.value(QStringLiteral("service")).toString()},
                    {QStringLiteral("instanceId"), c.value(QStringLiteral("instanceId")).toString()},
                    {QStringLiteral("endpoint"), instance.isEmpty() ? QString() : endpointOf(instance)},
@@ -235,7 +223,8 @@ QCoro::Task<void> RegistryController::loadDetail(QString id)
     QVariantList history;
     for (const QJsonValue &v : reply.json.object().value(QStringLiteral("history")).toArray()) {
         QVariantMap entry = v.toObject().toVariantMap();
-        entry.insert(QStringLiteral("time"), msOf(v.toObject().value(QStringLiteral("time")).toString()));
+        entry.insert(QStringLiteral("time"),
+                     msSinceEpoch(v.toObject().value(QStringLiteral("time")).toString()));
         history.prepend(entry);
     }
     m_detail.insert(QStringLiteral("history"), history);

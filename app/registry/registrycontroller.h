@@ -96,7 +96,6 @@ private:
     QCoro::Task<void> loadRecent();
     QCoro::Task<void> loadDetail(QString id);
     QCoro::Task<void> act(QByteArray method, QString path, QByteArray body, QString doneMessage);
-    QString endpointOf(const QJsonObject &instance) const;
 
     ApiClient *m_api;
     RealtimeClient *m_realtime;

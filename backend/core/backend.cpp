@@ -1,15 +1,22 @@
 #include "backend.h"
 
 #include "admintoken.h"
-#include "service.h"
 
 #include "http/dispatcher.h"
 #include "http/httpserver.h"
+#include "platform/service.h"
 #include "services/events/eventschannel.h"
+#include "services/events/eventsroutes.h"
 #include "services/events/eventsservice.h"
+#include "services/events/webhooksroutes.h"
+#include "services/realtime/realtimeroutes.h"
 #include "services/realtime/realtimeservice.h"
+#include "services/registry/registryroutes.h"
 #include "services/registry/registryservice.h"
+#include "services/registry/registrystore.h"
+#include "services/system/systemroutes.h"
 #include "services/system/systemservice.h"
+#include "services/system/systemstore.h"
 #include "storage/database.h"
 
 #include <QCoreApplication>
@@ -44,10 +51,10 @@ namespace {
 QFuture<Events::PublishResult> publishLifecycle(Events::EventsService *events, const QString &type,
                                                 const QJsonObject &data)
 {
-    const Events::EventInput input{type,
-                                   data.value(QStringLiteral("nodeId")).toString(),
-                                   QJsonDocument(data).toJson(QJsonDocument::Compact),
-                                   {}};
+    const EventInput input{type,
+                           data.value(QStringLiteral("nodeId")).toString(),
+                           QJsonDocument(data).toJson(QJsonDocument::Compact),
+                           {}};
     return events->publish(QString::fromLatin1(Events::EventsService::SystemTopic), {input}, {});
 }
 } // namespace
@@ -88,7 +95,7 @@ QCoro::Task<int> Backend::start()
 
     auto system = std::make_unique<System::SystemService>(
         System::SystemSettings{QStringLiteral(MESHDECK_VERSION), QStringLiteral("local"), dataDir},
-        &p.database, &p.metrics, [server = &p.server] { return *server && !(*server)->isDraining(); });
+        &p.database, [server = &p.server] { return *server && !(*server)->isDraining(); });
     p.system = system.get();
     p.services.add(std::move(system));
     Events::EventsSettings eventsSettings;
@@ -117,7 +124,12 @@ QCoro::Task<int> Backend::start()
         });
 
     const QString dbPath = QDir(dataDir).absoluteFilePath(QStringLiteral("meshdeck.db"));
-    const auto opened = co_await p.database.open(dbPath, p.services.schemas());
+    const std::vector<Storage::ComponentSchema> schemas{
+        {QStringLiteral("system"), System::SystemStore::migrations()},
+        {QStringLiteral("events"), Events::EventsService::schema()},
+        {QStringLiteral("registry"), {Registry::RegistryStore::migration()}},
+    };
+    const auto opened = co_await p.database.open(dbPath, schemas);
     if (!opened.ok) {
         if (opened.newerThanCode) {
             qCCritical(lcBackend).noquote() << "refusing to open" << dbPath << "-" << opened.error
@@ -129,7 +141,11 @@ QCoro::Task<int> Backend::start()
     }
 
     p.router = std::make_unique<Http::Router>(&p.metrics);
-    p.services.registerRoutes(*p.router);
+    System::SystemRoutes::install(*p.router, p.system, &p.metrics);
+    Events::EventsRoutes::install(*p.router, p.events);
+    Events::WebhooksRoutes::install(*p.router, p.events);
+    Realtime::RealtimeRoutes::install(*p.router, p.realtime);
+    Registry::RegistryRoutes::install(*p.router, p.registry);
     p.authenticator = std::make_unique<AdminTokenAuthenticator>(token->token);
     p.dispatcher = std::make_unique<Http::Dispatcher>(*p.router, p.authenticator.get(), &p.metrics);
     p.dispatcher->setAuditSink(p.events);

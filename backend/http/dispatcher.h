@@ -2,7 +2,7 @@
 
 #include "router.h"
 
-#include "core/audit.h"
+#include "platform/audit.h"
 
 #include <optional>
 

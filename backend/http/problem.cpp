@@ -26,4 +26,35 @@ Response problem(const Request &request, int status, const QString &detail, QByt
     return problem(status, detail, slug, body);
 }
 
+int statusFor(ErrorKind kind)
+{
+    switch (kind) {
+    case ErrorKind::Invalid:
+        return 400;
+    case ErrorKind::Forbidden:
+        return 403;
+    case ErrorKind::NotFound:
+        return 404;
+    case ErrorKind::Conflict:
+        return 409;
+    case ErrorKind::TooLarge:
+        return 413;
+    case ErrorKind::Unavailable:
+    case ErrorKind::Busy:
+        return 503;
+    }
+    return 500;
+}
+
+Response problem(const Request &request, const Error &error)
+{
+    QJsonObject extra;
+    if (!error.field.isEmpty())
+        extra.insert(QStringLiteral("field"), error.field);
+    Response r = problem(request, statusFor(error.kind), error.reason, error.code, extra);
+    if (error.retryAfterSeconds > 0)
+        r.setHeader("retry-after", QByteArray::number(error.retryAfterSeconds));
+    return r;
+}
+
 } // namespace Meshdeck::Http

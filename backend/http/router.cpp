@@ -1,5 +1,7 @@
 #include "router.h"
 
+#include <QJsonDocument>
+
 namespace Meshdeck::Http {
 
 namespace {
@@ -32,6 +34,21 @@ void appendAllow(QByteArray &allow, const Route &route)
 }
 } // namespace
 
+QJsonObject parseSchema(QByteArrayView json, QByteArrayView where)
+{
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(json.toByteArray(), &error);
+    if (!doc.isObject())
+        qFatal("the schema of %s is not a JSON object: %s", where.toByteArray().constData(),
+               qPrintable(error.errorString()));
+    return doc.object();
+}
+
+void Router::addSchema(const QString &name, QByteArrayView jsonSchema)
+{
+    m_schemas.insert(name, parseSchema(jsonSchema, name.toUtf8()));
+}
+
 Router::Router(HttpMetrics *metrics)
     : m_metrics(metrics)
 {}
@@ -40,6 +57,16 @@ Route &Router::insert(std::unique_ptr<Route> route)
 {
     Q_ASSERT_X(route->pattern.startsWith('/'), "Router", "patterns start with /");
     route->segments = splitPath(route->pattern);
+    // Catch malformed schema text when the route is registered, not when the document is asked for.
+    const QByteArray where = route->method + ' ' + route->pattern;
+    if (!route->options.requestSchema.isEmpty())
+        parseSchema(route->options.requestSchema, where);
+    for (const ResponseDoc &response : route->options.responses) {
+        if (!response.schema.isEmpty())
+            parseSchema(response.schema, where);
+    }
+    for (const ParamDoc &param : route->options.parameters)
+        parseSchema(param.schema, where);
     if (m_metrics)
         route->stats = m_metrics->routeStats(route->method, route->pattern);
     const bool literal = !route->pattern.contains('{');

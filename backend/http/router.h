@@ -5,6 +5,8 @@
 
 #include <QCoroTask>
 
+#include <QJsonObject>
+
 #include <functional>
 #include <memory>
 #include <optional>
@@ -14,6 +16,10 @@
 class QWebSocket;
 
 namespace Meshdeck::Http {
+
+// Parses schema text declared in code; a malformed one is a programming error and stops the process
+// at start-up, so every test run catches it.
+QJsonObject parseSchema(QByteArrayView json, QByteArrayView where);
 
 // Who may call a route. Public routes are open (health probes); Authenticated routes need a
 // valid credential (the local admin token for now; users and API keys come with the auth service).
@@ -26,11 +32,42 @@ using AsyncHandler = std::function<QCoro::Task<Response>(Request)>;
 // WebSocket routes get the socket after the handshake and own it from then on.
 using WebSocketHandler = std::function<void(QWebSocket *socket, const Request &upgradeRequest)>;
 
+// One documented response of a route. `schema` is JSON Schema text in OpenAPI 3.0's dialect
+// (components are referenced as {"$ref":"#/components/schemas/Name"}); empty: no body.
+struct ResponseDoc {
+    int status = 200;
+    QString description;
+    QByteArray schema;
+    QByteArray contentType = QByteArrayLiteral("application/json");
+};
+
+// A query or path parameter. Path parameters are found from the pattern; declare them here only
+// to give them a schema or a description (default: a required string).
+struct ParamDoc {
+    QByteArray name;
+    QByteArray in = QByteArrayLiteral("query"); // "query" or "path"
+    QByteArray schema = QByteArrayLiteral(R"({"type":"string"})");
+    QString description;
+    bool required = false;
+};
+
+// What a route is, for callers and for the OpenAPI document: declared next to the handler, so the
+// description cannot drift from the code.
 struct RouteOptions {
     Access access = Access::Authenticated;
-    qint64 maxBody = -1; // -1: the engine default (1 MiB)
-    QString summary;     // one line for the OpenAPI document
-    QString tag;         // OpenAPI tag: the service
+    qint64 maxBody = -1;         // -1: the engine default (1 MiB)
+    QString summary;             // one line for the OpenAPI document
+    QString tag;                 // OpenAPI tag: the service
+    QByteArray operationId = {}; // an identifier: createTopic, drainInstance
+    // The permission a caller needs ("events.write"); empty for Public routes. Today the local
+    // admin token holds every permission; the auth service enforces them per user and API key.
+    QByteArray permission = {};
+    QByteArray requestSchema = {}; // JSON Schema text of the request body; empty: no body
+    std::vector<ParamDoc> parameters = {};
+    std::vector<ResponseDoc> responses = {}; // every success status the route really returns
+    // Statuses the route answers with a problem document (400, 404, 409, …). 401 (authenticated
+    // routes), 413 (routes with a request body) and 503 (any route) are added for every route.
+    std::vector<int> problems = {};
 };
 
 struct Route {
@@ -63,10 +100,15 @@ public:
     Match match(QByteArrayView method, QByteArrayView path) const;
     const std::vector<std::unique_ptr<Route>> &routes() const { return m_routes; }
 
+    // A schema shared by several routes, listed under components/schemas in the OpenAPI document.
+    void addSchema(const QString &name, QByteArrayView jsonSchema);
+    const QJsonObject &schemas() const { return m_schemas; }
+
 private:
     Route &insert(std::unique_ptr<Route> route);
 
     HttpMetrics *m_metrics;
+    QJsonObject m_schemas;
     std::vector<std::unique_ptr<Route>> m_routes;
     QHash<QByteArray, std::vector<const Route *>> m_literal; // exact paths, the fast lane
     std::vector<const Route *> m_parameterized;

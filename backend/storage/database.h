@@ -1,6 +1,9 @@
 #pragma once
 
 #include "migrations.h"
+#include "store.h"
+
+#include "platform/result.h"
 
 #include <QFuture>
 #include <QObject>
@@ -37,6 +40,10 @@ public:
     QCoro::Task<OpenResult> open(QString path, std::vector<ComponentSchema> schemas);
     // Runs `work(QSqlDatabase &)` on the database thread. Exceptions reach the awaiting caller.
     template<typename Work> auto run(Work work) -> QFuture<std::invoke_result_t<Work, QSqlDatabase &>>;
+    // Runs `work` like run() and answers with its value, or with Error::unavailable carrying the
+    // database's reason when the store threw (the store contract's one error style).
+    template<typename Work>
+    auto attempt(Work work) -> QCoro::Task<Result<std::invoke_result_t<Work, QSqlDatabase &>>>;
     QCoro::Task<void> close();
 
     bool isOpen() const { return m_open; }
@@ -77,6 +84,27 @@ template<typename Work> auto Database::run(Work work) -> QFuture<std::invoke_res
         },
         Qt::QueuedConnection);
     return future;
+}
+
+template<typename Work>
+auto Database::attempt(Work work) -> QCoro::Task<Result<std::invoke_result_t<Work, QSqlDatabase &>>>
+{
+    using R = std::invoke_result_t<Work, QSqlDatabase &>;
+    QFuture<R> future = run(std::move(work));
+    try {
+        if constexpr (std::is_void_v<R>) {
+            co_await future;
+            future.waitForFinished(); // rethrows what the store threw
+            co_return Result<void>();
+        } else {
+            co_await future;
+            co_return Result<R>(future.result());
+        }
+    } catch (const StoreError &e) {
+        co_return Result<R>(Error::unavailable(e.reason()));
+    } catch (const std::exception &e) {
+        co_return Result<R>(Error::unavailable(QString::fromUtf8(e.what())));
+    }
 }
 
 } // namespace Meshdeck::Storage

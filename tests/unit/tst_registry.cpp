@@ -1,6 +1,7 @@
 #include "testing.h"
 
 #include "services/registry/registryservice.h"
+#include "services/registry/registrystore.h"
 #include "services/registry/registrytypes.h"
 #include "storage/database.h"
 
@@ -51,8 +52,9 @@ private:
         m_registry.reset();
         m_db = std::make_unique<Storage::Database>();
         m_registry = std::make_unique<RegistryService>(settings, m_db.get(), nullptr);
-        const auto opened = waitForTask(m_db->open(m_dir.filePath(QStringLiteral("registry.db")),
-                                                   {{QStringLiteral("registry"), m_registry->migrations()}}));
+        const auto opened =
+            waitForTask(m_db->open(m_dir.filePath(QStringLiteral("registry.db")),
+                                   {{QStringLiteral("registry"), {Registry::RegistryStore::migration()}}}));
         QVERIFY2(opened.ok, qPrintable(opened.error));
         QCOMPARE(waitForTask(m_registry->start()), QString());
     }

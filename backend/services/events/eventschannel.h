@@ -2,7 +2,7 @@
 
 #include "eventtypes.h"
 
-#include "services/realtime/channel.h"
+#include "platform/channel.h"
 
 #include <QHash>
 #include <QSqlDatabase>

@@ -1,8 +1,5 @@
 #include "eventsservice.h"
 
-#include "eventsroutes.h"
-#include "webhooksroutes.h"
-
 #include "storage/database.h"
 
 #include <QDateTime>
@@ -34,17 +31,40 @@ EventsService::EventsService(EventsSettings settings, Storage::Database *databas
 
 EventsService::~EventsService() = default;
 
-std::vector<Storage::Migration> EventsService::migrations() const
+std::vector<Storage::Migration> EventsService::schema()
 {
     std::vector<Storage::Migration> all = EventsStore::migrations();
     all.push_back(WebhooksStore::migration());
     return all;
 }
 
-void EventsService::registerRoutes(Http::Router &router)
+QFuture<Result<void>> EventsService::ensureSystemTopic(QString topic)
 {
-    EventsRoutes::install(router, this);
-    WebhooksRoutes::install(router, this);
+    return createTopic(topic, m_settings.systemRetention)
+        .then([topic](const std::pair<CreateResult, QString> &created) -> Result<void> {
+            if (created.first == CreateResult::Created || created.first == CreateResult::Exists)
+                return {};
+            return Error::unavailable(
+                QStringLiteral("cannot create the topic %1: %2").arg(topic, created.second));
+        });
+}
+
+QFuture<Result<QList<qint64>>> EventsService::publishEvents(QString topic, QList<EventInput> events,
+                                                            QString requestId)
+{
+    return publish(topic, std::move(events), std::move(requestId))
+        .then([topic](const PublishResult &published) -> Result<QList<qint64>> {
+            if (published.status == 404)
+                return Error::notFound(QStringLiteral("There is no topic '%1'.").arg(topic),
+                                       "topic-not-found");
+            if (published.status != 201)
+                return Error::unavailable(published.error);
+            QList<qint64> offsets;
+            offsets.reserve(published.stored.size());
+            for (const StoredEventPtr &e : published.stored)
+                offsets.append(e->offset);
+            return offsets;
+        });
 }
 
 bool EventsService::isSystemTopic(const QString &name)

@@ -4,8 +4,8 @@
 #include "eventtypes.h"
 #include "webhookdispatcher.h"
 
-#include "core/audit.h"
-#include "core/service.h"
+#include "platform/audit.h"
+#include "platform/service.h"
 
 #include <QFuture>
 #include <QObject>
@@ -48,7 +48,7 @@ struct TopicStats {
 // The event backbone: topics with retention, a durable append-only log per topic, and reads by
 // offset or time. Publishes are group-committed: while one transaction is being made durable,
 // the batches that arrive meanwhile queue up and go into the next one together.
-class EventsService : public QObject, public Service, public AuditSink
+class EventsService : public QObject, public Service, public AuditSink, public EventPublisher
 {
     Q_OBJECT
 public:
@@ -59,13 +59,17 @@ public:
     ~EventsService() override;
 
     QString name() const override { return QStringLiteral("events"); }
-    std::vector<Storage::Migration> migrations() const override;
-    void registerRoutes(Http::Router &router) override;
     QCoro::Task<QString> start() override;
     QCoro::Task<void> stop() override;
 
     // Resolves once the batch is durable (201), or with the reason it is not.
     QFuture<PublishResult> publish(QString topic, QList<EventInput> events, QString requestId);
+    // EventPublisher, for the other services.
+    QFuture<Result<void>> ensureSystemTopic(QString topic) override;
+    QFuture<Result<QList<qint64>>> publishEvents(QString topic, QList<EventInput> events,
+                                                 QString requestId) override;
+    // The tables of the events service (topics, log, groups, webhooks).
+    static std::vector<Storage::Migration> schema();
 
     enum class CreateResult { Created, Exists, Invalid, Failed };
     QFuture<std::pair<CreateResult, QString>> createTopic(QString name, Retention retention);

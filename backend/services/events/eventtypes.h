@@ -1,5 +1,7 @@
 #pragma once
 
+#include "platform/eventpublisher.h"
+
 #include <QByteArray>
 #include <QJsonObject>
 #include <QJsonValue>
@@ -24,14 +26,6 @@ struct TopicInfo {
     qint64 eventCount = 0;
     qint64 totalBytes = 0;
     QString createdAt;
-};
-
-// An event as a publisher sends it.
-struct EventInput {
-    QString type;
-    QString key;
-    QByteArray data;    // compact JSON
-    QByteArray headers; // compact JSON object, or empty
 };
 
 // An event as stored: immutable once committed, shared between readers and subscribers.

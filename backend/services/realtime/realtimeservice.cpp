@@ -14,20 +14,6 @@ RealtimeService::RealtimeService(RealtimeSettings settings)
     : m_settings(std::move(settings))
 {}
 
-void RealtimeService::registerRoutes(Http::Router &router)
-{
-    Http::Route &route = router.addWebSocket(
-        "/v1/realtime", [this](QWebSocket *socket, const Http::Request &upgrade) { accept(socket, upgrade); },
-        Http::RouteOptions{
-            Http::Access::Public, 0,
-            QStringLiteral("Realtime channels over WebSocket (authenticate with the Authorization "
-                           "header or a first {\"type\":\"auth\"} message)."),
-            QStringLiteral("realtime")});
-    route.upgradeGuard = [this](const Http::Request &request) {
-        return checkUpgrade(request);
-    };
-}
-
 void RealtimeService::addProvider(ChannelProvider *provider)
 {
     m_providers.push_back(provider);

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "channel.h"
+#include "platform/channel.h"
 
-#include "core/service.h"
 #include "http/httptypes.h"
+#include "platform/service.h"
 
 #include <QStringList>
 
@@ -35,7 +35,6 @@ public:
     explicit RealtimeService(RealtimeSettings settings);
 
     QString name() const override { return QStringLiteral("realtime"); }
-    void registerRoutes(Http::Router &router) override;
 
     void setAuthenticator(const Http::Authenticator *authenticator) { m_authenticator = authenticator; }
     void addProvider(ChannelProvider *provider);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "channel.h"
+#include "platform/channel.h"
 
 #include <QElapsedTimer>
 #include <QHash>

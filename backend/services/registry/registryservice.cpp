@@ -3,7 +3,6 @@
 #include "registryroutes.h"
 #include "registrystore.h"
 
-#include "services/events/eventsservice.h"
 #include "storage/database.h"
 
 #include <QDateTime>
@@ -47,7 +46,7 @@ QString plural(int n, const char *one, const char *many)
 } // namespace
 
 RegistryService::RegistryService(RegistrySettings settings, Storage::Database *database,
-                                 Events::EventsService *events)
+                                 EventPublisher *events)
     : m_settings(settings)
     , m_database(database)
     , m_events(events)
@@ -80,16 +79,6 @@ RegistryService::~RegistryService()
     delete m_scheduler;
 }
 
-std::vector<Storage::Migration> RegistryService::migrations() const
-{
-    return {RegistryStore::migration()};
-}
-
-void RegistryService::registerRoutes(Http::Router &router)
-{
-    RegistryRoutes::install(router, this);
-}
-
 QString RegistryService::key(const QString &service, const QString &address, int port)
 {
     return service + QLatin1Char('|') + address.toLower() + QLatin1Char('|') + QString::number(port);
@@ -98,12 +87,10 @@ QString RegistryService::key(const QString &service, const QString &address, int
 QCoro::Task<QString> RegistryService::start()
 {
     if (m_events) {
-        QFuture<std::pair<Events::EventsService::CreateResult, QString>> created =
-            m_events->createTopic(QString::fromLatin1(Topic), m_events->settings().systemRetention);
-        const auto result = co_await created;
-        if (result.first == Events::EventsService::CreateResult::Failed ||
-            result.first == Events::EventsService::CreateResult::Invalid)
-            co_return QStringLiteral("cannot create the registry topic: %1").arg(result.second);
+        QFuture<Result<void>> created = m_events->ensureSystemTopic(QString::fromLatin1(Topic));
+        const Result<void> result = co_await created;
+        if (!result)
+            co_return QStringLiteral("cannot create the registry topic: %1").arg(result.error().reason);
     }
     QFuture<std::optional<QList<Instance>>> loading = m_database->run([](QSqlDatabase &db) {
         try {
@@ -221,9 +208,9 @@ void RegistryService::announce(const QString &eventType, const Instance &instanc
     QJsonObject data = extra;
     data.insert(QStringLiteral("instance"), instance.toJson(false));
     if (m_events) {
-        const Events::EventInput input{
+        const EventInput input{
             eventType, instance.id, QJsonDocument(data).toJson(QJsonDocument::Compact), {}};
-        m_events->publish(QString::fromLatin1(Topic), {input}, {});
+        m_events->publishEvents(QString::fromLatin1(Topic), {input}, {});
     }
     if (m_subscribers.isEmpty())
         return;

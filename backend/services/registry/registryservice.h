@@ -3,8 +3,9 @@
 #include "checkscheduler.h"
 #include "registrytypes.h"
 
-#include "core/service.h"
-#include "services/realtime/channel.h"
+#include "platform/channel.h"
+#include "platform/eventpublisher.h"
+#include "platform/service.h"
 
 #include <QFuture>
 #include <QHash>
@@ -17,9 +18,6 @@
 
 namespace Meshdeck::Storage {
 class Database;
-}
-namespace Meshdeck::Events {
-class EventsService;
 }
 
 namespace Meshdeck::Registry {
@@ -43,13 +41,11 @@ class RegistryService : public QObject, public Service, public Realtime::Channel
 public:
     static constexpr auto Topic = "registry";
 
-    RegistryService(RegistrySettings settings, Storage::Database *database, Events::EventsService *events);
+    RegistryService(RegistrySettings settings, Storage::Database *database, EventPublisher *events);
     ~RegistryService() override;
 
     // Service
     QString name() const override { return QStringLiteral("registry"); }
-    std::vector<Storage::Migration> migrations() const override;
-    void registerRoutes(Http::Router &router) override;
     QCoro::Task<QString> start() override;
     QCoro::Task<void> stop() override;
 
@@ -96,7 +92,7 @@ private:
 
     RegistrySettings m_settings;
     Storage::Database *m_database;
-    Events::EventsService *m_events;
+    EventPublisher *m_events;
 
     QThread m_checkThread;
     CheckScheduler *m_scheduler = nullptr; // lives on m_checkThread

@@ -2,6 +2,7 @@
 
 #include "systemservice.h"
 
+#include "http/metrics.h"
 #include "http/openapi.h"
 #include "http/problem.h"
 #include "http/router.h"
@@ -10,15 +11,55 @@ namespace Meshdeck::System {
 
 using namespace Meshdeck::Http;
 
-void SystemRoutes::install(Router &router, SystemService *service)
+namespace {
+
+constexpr QByteArrayView StatusSchema = R"({
+    "type": "object", "required": ["status"],
+    "properties": {"status": {"type": "string", "enum": ["ok", "ready"]}}
+})";
+
+constexpr QByteArrayView InfoSchema = R"({
+    "type": "object",
+    "required": ["name", "version", "mode", "nodeId", "dataDir", "startedAt", "uptimeSeconds", "pid", "qtVersion"],
+    "properties": {
+        "name": {"type": "string", "enum": ["meshdeckd"]},
+        "version": {"type": "string"},
+        "mode": {"type": "string", "enum": ["local", "cluster"]},
+        "nodeId": {"type": "string"},
+        "dataDir": {"type": "string"},
+        "startedAt": {"type": "string", "format": "date-time"},
+        "uptimeSeconds": {"type": "number", "minimum": 0},
+        "pid": {"type": "integer"},
+        "qtVersion": {"type": "string"}
+    }
+})";
+
+RouteOptions options(QByteArray operationId, Access access, const char *summary,
+                     std::vector<ResponseDoc> responses, std::vector<int> problems = {})
 {
-    const QString tag = QStringLiteral("system");
+    RouteOptions o;
+    o.access = access;
+    o.maxBody = 0;
+    o.summary = QString::fromUtf8(summary);
+    o.tag = QStringLiteral("system");
+    o.operationId = std::move(operationId);
+    o.permission = access == Access::Public ? QByteArray() : QByteArrayLiteral("system.read");
+    o.responses = std::move(responses);
+    o.problems = std::move(problems);
+    return o;
+}
+
+} // namespace
+
+void SystemRoutes::install(Router &router, SystemService *service, HttpMetrics *metrics)
+{
     router.add("GET", "/healthz", SyncHandler([](const Request &) {
                    static const QByteArray body = QByteArrayLiteral("{\"status\":\"ok\"}");
                    static const QByteArray type = QByteArrayLiteral("application/json");
                    return Response::text(200, body, type);
                }),
-               {Access::Public, 0, QStringLiteral("Liveness: the process answers."), tag});
+               options("getHealth", Access::Public, "Liveness: the process answers.",
+                       {{200, QStringLiteral("The process is alive."), StatusSchema.toByteArray()}}));
 
     router.add(
         "GET", "/readyz", SyncHandler([service](const Request &request) {
@@ -27,26 +68,32 @@ void SystemRoutes::install(Router &router, SystemService *service)
                 return problem(request, 503, problemText, "not-ready");
             return Response::json(200, QJsonObject{{QStringLiteral("status"), QStringLiteral("ready")}});
         }),
-        {Access::Public, 0,
-         QStringLiteral("Readiness: the node serves requests (503 while starting or draining)."), tag});
+        options("getReadiness", Access::Public,
+                "Readiness: the node serves requests (503 while starting or draining).",
+                {{200, QStringLiteral("The node serves requests."), StatusSchema.toByteArray()}}));
 
-    router.add("GET", "/metrics", SyncHandler([service](const Request &) {
-                   return Response::text(200, service->metrics()->prometheusText(),
-                                         "text/plain; version=0.0.4; charset=utf-8");
-               }),
-               {Access::Public, 0, QStringLiteral("Prometheus text exposition of the node's metrics."), tag});
+    router.add(
+        "GET", "/metrics", SyncHandler([metrics](const Request &) {
+            return Response::text(200, metrics->prometheusText(), "text/plain; version=0.0.4; charset=utf-8");
+        }),
+        options(
+            "getMetrics", Access::Public, "Prometheus text exposition of the node's metrics.",
+            {{200, QStringLiteral("Prometheus text format 0.0.4."), R"({"type":"string"})", "text/plain"}}));
 
-    router.add("GET", "/v1/openapi.json", SyncHandler([service](const Request &) {
-                   return Response::json(
-                       200, openApiDocument(*service->router(),
-                                            service->info().value(QStringLiteral("version")).toString()));
-               }),
-               {Access::Authenticated, 0, QStringLiteral("This OpenAPI 3 description of every route."), tag});
+    router.add(
+        "GET", "/v1/openapi.json", SyncHandler([service, &router](const Request &) {
+            return Response::json(
+                200, openApiDocument(router, service->info().value(QStringLiteral("version")).toString()));
+        }),
+        options("getOpenApiDocument", Access::Authenticated, "This OpenAPI 3 description of every route.",
+                {{200, QStringLiteral("An OpenAPI 3.0 document."),
+                  R"({"type":"object","required":["openapi","info","paths"]})"}}));
 
     router.add("GET", "/v1/system/info",
                SyncHandler([service](const Request &) { return Response::json(200, service->info()); }),
-               {Access::Authenticated, 0,
-                QStringLiteral("Version, uptime, mode, data directory and node id."), tag});
+               options("getSystemInfo", Access::Authenticated,
+                       "Version, uptime, mode, data directory and node id.",
+                       {{200, QStringLiteral("This node."), InfoSchema.toByteArray()}}));
 }
 
 } // namespace Meshdeck::System

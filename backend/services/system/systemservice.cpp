@@ -1,20 +1,17 @@
 #include "systemservice.h"
 
-#include "systemroutes.h"
 #include "systemstore.h"
 
-#include "http/metrics.h"
 #include "storage/database.h"
 
 #include <QCoreApplication>
 
 namespace Meshdeck::System {
 
-SystemService::SystemService(SystemSettings settings, Storage::Database *database, Http::HttpMetrics *metrics,
+SystemService::SystemService(SystemSettings settings, Storage::Database *database,
                              std::function<bool()> acceptingRequests)
     : m_settings(std::move(settings))
     , m_database(database)
-    , m_metrics(metrics)
     , m_acceptingRequests(std::move(acceptingRequests))
     , m_store(std::make_unique<SystemStore>(database))
 {
@@ -23,17 +20,6 @@ SystemService::SystemService(SystemSettings settings, Storage::Database *databas
 }
 
 SystemService::~SystemService() = default;
-
-std::vector<Storage::Migration> SystemService::migrations() const
-{
-    return SystemStore::migrations();
-}
-
-void SystemService::registerRoutes(Http::Router &router)
-{
-    m_router = &router;
-    SystemRoutes::install(router, this);
-}
 
 QCoro::Task<QString> SystemService::start()
 {

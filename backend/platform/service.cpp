@@ -12,20 +12,6 @@ Service &ServiceHost::add(std::unique_ptr<Service> service)
     return *m_services.back();
 }
 
-std::vector<Storage::ComponentSchema> ServiceHost::schemas() const
-{
-    std::vector<Storage::ComponentSchema> out;
-    for (const auto &s : m_services)
-        out.push_back({s->name(), s->migrations()});
-    return out;
-}
-
-void ServiceHost::registerRoutes(Http::Router &router)
-{
-    for (const auto &s : m_services)
-        s->registerRoutes(router);
-}
-
 QCoro::Task<QString> ServiceHost::startAll()
 {
     for (; m_started < m_services.size(); ++m_started) {

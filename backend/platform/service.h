@@ -1,28 +1,22 @@
 #pragma once
 
-#include "storage/migrations.h"
-
 #include <QCoroTask>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 #include <vector>
 
-namespace Meshdeck::Http {
-class Router;
-}
-
 namespace Meshdeck {
 
-// A backend service module: its own routes, schema and lifecycle. Services reach each other only
-// through narrow interfaces handed to them by the wiring code, or through the event bus.
+// A backend service module: its own store, routes and lifecycle. A service sees neither HTTP nor
+// another service: the wiring layer (core/) installs its routes and schema, and hands it the
+// narrow platform interfaces it needs (EventPublisher, AuditSink, Clock, SecretBox).
 class Service
 {
 public:
     virtual ~Service() = default;
     virtual QString name() const = 0;
-    virtual std::vector<Storage::Migration> migrations() const { return {}; }
-    virtual void registerRoutes(Http::Router &router) = 0;
     // Called in registration order once the database is open; an error message stops start-up.
     virtual QCoro::Task<QString> start() { co_return QString(); }
     // Called in reverse order on shutdown.
@@ -34,8 +28,6 @@ class ServiceHost
 {
 public:
     Service &add(std::unique_ptr<Service> service);
-    std::vector<Storage::ComponentSchema> schemas() const;
-    void registerRoutes(Http::Router &router);
     QCoro::Task<QString> startAll();
     QCoro::Task<void> stopAll();
     QStringList names() const;

@@ -18,6 +18,7 @@ struct AuditEntry {
 };
 
 // Where the HTTP layer reports mutating calls; the events service writes them to the audit topic.
+// Implementations must be thread-safe: every event-loop thread records.
 class AuditSink
 {
 public:

@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Checks the backend's layering (shared/DESIGN.md): each folder includes only from its own layer or
+those below it, and no service includes another service's headers. Prints each offending include
+with its file and line; exits 1 if there is any.
+
+Layers, from the ground up: platform < http, storage, net < services/<name> < core, echo < main.cpp.
+"""
+import pathlib
+import re
+import sys
+
+root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".").resolve() / "backend"
+RANK = {"platform": 0, "http": 1, "storage": 1, "net": 1, "services": 2, "core": 3, "echo": 3}
+include = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
+
+
+def area(relative: pathlib.PurePath):
+    """('services', 'events') for services/events/x.h; ('http', None) for http/x.h."""
+    parts = relative.parts
+    if parts[0] == "services" and len(parts) > 2:
+        return parts[0], parts[1]
+    return parts[0], None
+
+
+problems = []
+checked = 0
+for path in sorted(root.rglob("*")):
+    if path.suffix not in (".h", ".cpp") or path.parent == root:
+        continue  # main.cpp may include anything: it is the process
+    source = path.relative_to(root)
+    top, service = area(source)
+    if top not in RANK:
+        problems.append(f"{source}: the folder '{top}' has no layer; add it to tests/lint/layers.py")
+        continue
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        match = include.match(line)
+        if not match:
+            continue
+        target = pathlib.PurePath(match.group(1))
+        if len(target.parts) == 1:
+            continue  # a header beside the file
+        checked += 1
+        target_top, target_service = area(target)
+        if target_top not in RANK:
+            problems.append(f"{source}:{number}: includes {target}, which is in no layer")
+        elif RANK[target_top] > RANK[top]:
+            problems.append(f"{source}:{number}: {top}/ includes {target} from the higher layer {target_top}/")
+        elif top == "services" and target_top == "services" and target_service != service:
+            problems.append(f"{source}:{number}: the {service} service includes {target} of the {target_service} service")
+
+for p in problems:
+    print(p)
+print(f"layers: {checked} cross-folder includes checked, {len(problems)} violation(s)")
+sys.exit(1 if problems else 0)

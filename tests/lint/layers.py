@@ -4,6 +4,7 @@ those below it, and no service includes another service's headers. Prints each o
 with its file and line; exits 1 if there is any.
 
 Layers, from the ground up: platform < http, storage, net < services/<name> < core, echo < main.cpp.
+Within a service, only its *routes files see HTTP: its service and store deal in domain results.
 """
 import pathlib
 import re
@@ -47,6 +48,8 @@ for path in sorted(root.rglob("*")):
             problems.append(f"{source}:{number}: {top}/ includes {target} from the higher layer {target_top}/")
         elif top == "services" and target_top == "services" and target_service != service:
             problems.append(f"{source}:{number}: the {service} service includes {target} of the {target_service} service")
+        elif top == "services" and target_top == "http" and not source.stem.endswith("routes"):
+            problems.append(f"{source}:{number}: only a service's routes file sees HTTP; {source.name} includes {target}")
 
 for p in problems:
     print(p)

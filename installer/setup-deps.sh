@@ -21,7 +21,31 @@ packages=(
   qcoro-qt6-dev libsodium-dev libsqlite3-dev libsimdjson-dev
   # tests and benchmarks
   xvfb xauth dbus-daemon curl python3 nginx-light wrk procps redis-server redis-tools
+  python3-jsonschema
 )
+# npm installs the pinned npm tools below. It comes with Debian's `npm` package, or bundled with
+# a nodejs build that conflicts with that package (NodeSource's): ask apt for it only if missing.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
+# npm tools, each pinned to an exact version, in a fixed prefix where tests/CMakeLists.txt looks.
+redocly_version=1.34.20
+tools_prefix=/opt/meshdeck-tools
+install_npm_tools() {
+  local have
+  have=$(REDOCLY_TELEMETRY=off "$tools_prefix/node_modules/.bin/redocly" --version 2>/dev/null || true)
+  if [ "$have" = "$redocly_version" ]; then
+    echo "setup-deps: @redocly/cli $redocly_version present in $tools_prefix"
+    return 0
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup-deps: @redocly/cli $redocly_version is missing from $tools_prefix" >&2
+    echo "setup-deps: run this script as root (or with sudo) to install it" >&2
+    exit 1
+  fi
+  echo "setup-deps: installing @redocly/cli $redocly_version into $tools_prefix"
+  mkdir -p "$tools_prefix"
+  npm install --prefix "$tools_prefix" --no-audit --no-fund --save-exact "@redocly/cli@$redocly_version"
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -30,6 +54,7 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup-deps: all ${#packages[@]} packages present"
+  install_npm_tools
   exit 0
 fi
 
@@ -49,4 +74,5 @@ for service in nginx redis-server; do
     systemctl disable --now "$service" >/dev/null 2>&1 || true
   fi
 done
+install_npm_tools
 echo "setup-deps: done"

@@ -65,7 +65,19 @@ baseline=$("$probe" measure "$md_port" "$token" "$duration" "$rate")
 
 # The same instances again (same address and port: an update) with 1 s HTTP checks.
 "$probe" register "$md_port" "$token" "$instances" http "$ports"
-sleep 3 # every instance has had its first check
+# Wait until every instance has had its first check (one pass is enough: healthyThreshold 1).
+passing_now() {
+  curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$md_port/v1/registry/services" |
+    python3 -c 'import json,sys; print(sum(s["counts"]["passing"] for s in json.load(sys.stdin)["services"] if not s["builtin"]))'
+}
+deadline=$((SECONDS + 60))
+until [ "$(passing_now)" -ge "$instances" ]; do
+  if [ "$SECONDS" -ge "$deadline" ]; then
+    echo "registry-checks: only $(passing_now) of $instances instances passing after 60 s" >&2
+    exit 1
+  fi
+  sleep 0.2
+done
 before=$("$probe" stats "$md_port" "$token")
 start=$(date +%s.%N)
 loaded=$("$probe" measure "$md_port" "$token" "$duration" "$rate")

@@ -227,6 +227,17 @@ private Q_SLOTS:
                 c.send(get("/healthz") + get("/v1/system/info", backend.token()));
             c.socket().abort();
         }
+        // The server has seen every vanished client and closed its side (only the metrics request
+        // itself is open), so what is checked next comes after all of them.
+        const QRegularExpression accepted(
+            QStringLiteral("\nmeshdeck_http_connections_accepted_total (\\d+)\n"));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const QString text = QString::fromUtf8(fetch(backend, "/metrics").body);
+                return accepted.match(text).captured(1).toInt() > 50 &&
+                       text.contains(QLatin1String("\nmeshdeck_http_open_connections 1\n"));
+            },
+            10'000));
         QCOMPARE(fetch(backend, "/healthz").status, 200);
         QCOMPARE(backend.process().state(), QProcess::Running);
         QCOMPARE(backend.terminate(), 0);

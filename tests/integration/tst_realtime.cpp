@@ -252,7 +252,13 @@ private Q_SLOTS:
         for (qsizetype i = 0; i < subscribe.size(); ++i)
             frame += char(subscribe[i] ^ mask[i % 4]);
         raw.send(frame);
-        QTest::qWait(200);
+        // Peeking leaves the bytes unread: the server's "subscribed" reply shows the subscription
+        // is live before the flood starts.
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return raw.socket().peek(raw.socket().bytesAvailable()).contains("\"type\":\"subscribed\"");
+            },
+            5000));
 
         for (int b = 0; b < 40; ++b)
             QVERIFY(call(backend, "POST", "/v1/events/topics/flood/events", batch(b * 900, 900, 1000))

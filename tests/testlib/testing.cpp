@@ -121,7 +121,7 @@ qsizetype RawHttp::sendSlowly(const QByteArray &bytes, int intervalMs)
     qsizetype sent = 0;
     while (sent < bytes.size() && m_socket.state() == QAbstractSocket::ConnectedState) {
         send(QByteArrayView(bytes).sliced(sent++, 1));
-        QTest::qWait(intervalMs);
+        QTest::qWait(intervalMs); // the pace of the attack, not a wait for the server
     }
     return sent;
 }

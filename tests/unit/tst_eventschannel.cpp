@@ -71,7 +71,8 @@ private:
     {
         QFuture<void> barrier = m_db->run([](QSqlDatabase &) {});
         QVERIFY(QTest::qWaitFor([&] { return barrier.isFinished(); }, 5000));
-        QTest::qWait(20); // let the queued mailbox wake-ups run
+        // Every post happened before the barrier; each posted its wake-up before returning.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::MetaCall);
     }
 
 private Q_SLOTS:
@@ -146,24 +147,30 @@ private Q_SLOTS:
     void aFullMailboxEndsTheSubscription()
     {
         Inbox inbox(3);
+        Inbox control; // receives the same commits, proving they were delivered
         m_channel->open(subscription(inbox, 0));
+        m_channel->open(subscription(control, -1));
         settle();
         QVERIFY(inbox.mailbox->overflowed());
         inbox.messages.clear();
         commit(3);
         settle();
+        QCOMPARE(control.offsets(), (QList<qint64>{5, 6, 7}));
         QVERIFY2(inbox.offsets().isEmpty(), "nothing more is queued for an overflowed subscriber");
     }
 
     void unsubscribingStopsDelivery()
     {
         Inbox inbox;
+        Inbox control; // still subscribed: receives the commits the closed one must not
         auto sub = subscription(inbox, -1);
         m_channel->open(sub);
+        m_channel->open(subscription(control, -1));
         settle();
         m_channel->close(sub);
         commit(2);
         settle();
+        QCOMPARE(control.offsets(), (QList<qint64>{5, 6}));
         QVERIFY(inbox.offsets().isEmpty());
     }
 

@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QWebSocket>
 
+#include <atomic>
 #include <memory>
 
 using namespace Meshdeck::Http;
@@ -16,10 +17,17 @@ using namespace Meshdeck::Testing;
 
 namespace {
 
+// How many slow handlers started and finished: tests wait on these instead of guessing how long
+// a request takes to reach its handler.
+std::atomic<int> slowStarted{0};
+std::atomic<int> slowFinished{0};
+
 QCoro::Task<Response> slowHandler(Request request)
 {
+    ++slowStarted;
     const int ms = request.pathParams.value(QStringLiteral("ms")).toInt();
-    co_await QCoro::sleepFor(std::chrono::milliseconds(ms));
+    co_await QCoro::sleepFor(std::chrono::milliseconds(ms)); // the handler's work, not a wait
+    ++slowFinished;
     co_return Response::text(200, QByteArray::number(ms));
 }
 
@@ -49,6 +57,8 @@ struct Engine {
 
     explicit Engine(Limits limits = {})
     {
+        slowStarted = 0;
+        slowFinished = 0;
         router.add("GET", "/fast", SyncHandler([](const Request &r) {
                        Response resp = Response::text(200, "fast:" + r.path);
                        return resp;
@@ -244,11 +254,13 @@ private Q_SLOTS:
         for (int i = 0; i < 20; ++i) {
             RawHttp c;
             QVERIFY(c.connectTo(engine.server->port()));
+            const int started = slowStarted;
             c.send(get("/slow/50") + get("/slow/20"));
-            QTest::qWait(5);
+            QVERIFY(QTest::qWaitFor([&] { return slowStarted > started; }, 5000)); // mid-request
             c.socket().abort();
         }
-        QTest::qWait(150); // let the abandoned handlers finish with nobody to answer
+        // The abandoned handlers finish with nobody to answer.
+        QVERIFY(QTest::qWaitFor([&] { return slowFinished >= 20 && slowFinished == slowStarted; }, 5000));
         RawHttp after;
         QVERIFY(after.connectTo(engine.server->port()));
         after.send(get("/fast"));
@@ -291,9 +303,14 @@ private Q_SLOTS:
         QVERIFY(c.connectTo(engine.server->port()));
         c.send("HEAD /fast HTTP/1.1\r\nHost: t\r\n\r\n" + get("/fast"));
         // The HEAD response announces the length but carries no body; the next response follows it.
-        QVERIFY(QTest::qWaitFor([&] { return c.socket().bytesAvailable() > 0; }, 3000));
-        QTest::qWait(50);
-        const QByteArray raw = c.socket().readAll();
+        // Everything both answers would hold, plus a wrongly sent HEAD body, ends with the GET's body.
+        QByteArray raw;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                raw += c.socket().readAll();
+                return raw.count("HTTP/1.1 200 OK") == 2 && raw.endsWith("fast:/fast");
+            },
+            3000));
         QCOMPARE(raw.count("HTTP/1.1 200 OK"), 2);
         const qsizetype firstEnd = raw.indexOf("\r\n\r\n") + 4;
         QVERIFY(raw.sliced(firstEnd).startsWith("HTTP/1.1 200 OK"));
@@ -329,7 +346,7 @@ private Q_SLOTS:
         RawHttp c;
         QVERIFY(c.connectTo(engine.server->port()));
         c.send(get("/slow/200"));
-        QTest::qWait(30);
+        QVERIFY(QTest::qWaitFor([&] { return slowStarted == 1; }, 5000)); // in flight
         auto done = engine.server->shutdown(std::chrono::milliseconds(3000));
         const RawResponse r = c.read(3000);
         QCOMPARE(r.status, 200);

@@ -1,9 +1,14 @@
 #include "realtimeclient.h"
 
 #include <QJsonDocument>
+#include <QLoggingCategory>
 #include <QNetworkRequest>
 
 namespace Meshdeck::Console {
+
+namespace {
+Q_LOGGING_CATEGORY(lcRealtime, "meshdeck.console.realtime")
+} // namespace
 
 RealtimeClient::RealtimeClient(QObject *parent)
     : QObject(parent)
@@ -91,6 +96,8 @@ void RealtimeClient::onText(const QString &text)
         m_channels[channel] = e.value(QStringLiteral("offset")).toInteger() + 1; // resume point
         Q_EMIT event(channel, e);
     } else if (type == QLatin1String("subscribed")) {
+        // Tests wait for this line before they make a change the console must see live.
+        qCDebug(lcRealtime).noquote() << "subscribed to" << channel;
         Q_EMIT subscribed(channel, message.value(QStringLiteral("fromOffset")).toInteger(),
                           message.value(QStringLiteral("headOffset")).toInteger());
     } else if (type == QLatin1String("error") || type == QLatin1String("overflow")) {

@@ -39,7 +39,7 @@ EventsController::EventsController(ApiClient *api, RealtimeClient *realtime, QOb
     connect(m_realtime, &RealtimeClient::problem, this,
             [this](const QString &channel, const QString &reason) {
                 if (channel.isEmpty() || channel == channelOf(m_selected))
-                    setError(reason);
+                    m_tail.setError(reason);
             });
     connect(m_realtime, &RealtimeClient::connectedChanged, this, &EventsController::liveChanged);
 }
@@ -47,14 +47,6 @@ EventsController::EventsController(ApiClient *api, RealtimeClient *realtime, QOb
 bool EventsController::isLive() const
 {
     return m_realtime->isConnected() && !m_selected.isEmpty();
-}
-
-void EventsController::setError(const QString &error)
-{
-    if (error == m_error)
-        return;
-    m_error = error;
-    Q_EMIT errorChanged();
 }
 
 void EventsController::refreshTopics()
@@ -65,18 +57,16 @@ void EventsController::refreshTopics()
 QCoro::Task<void> EventsController::loadTopics()
 {
     QPointer<EventsController> self(this);
-    m_loading = true;
-    Q_EMIT loadingChanged();
+    m_topics.setLoading(true);
     const ApiReply reply = co_await m_api->get(QStringLiteral("/v1/events/topics"));
     if (!self)
         co_return;
-    m_loading = false;
-    Q_EMIT loadingChanged();
+    m_topics.setLoading(false);
     if (!reply.ok()) {
-        setError(reply.error);
+        m_topics.setError(tr("Could not load the topics: %1").arg(reply.error));
         co_return;
     }
-    setError({});
+    m_topics.setError({});
     m_topics.setTopics(reply.json.object().value(QStringLiteral("topics")).toArray());
     if (m_selected.isEmpty() && m_topics.rowCount() > 0) {
         const QString first = m_topics.data(m_topics.index(0), TopicsModel::NameRole).toString();
@@ -92,7 +82,15 @@ void EventsController::selectTopic(const QString &topic)
         m_realtime->unsubscribe(channelOf(m_selected));
     m_selected = topic;
     m_tail.clear();
-    setError({});
+    m_tail.setError({});
+    m_groups.setRows(QList<QJsonObject>{});
+    m_webhooks.setRows(QList<QJsonObject>{});
+    m_deliveries.setRows(QList<QJsonObject>{});
+    m_deliveries.setWebhookId({});
+    m_lag.clear();
+    for (StatefulListModel *model :
+         std::initializer_list<StatefulListModel *>{&m_groups, &m_webhooks, &m_lag, &m_deliveries})
+        model->setLoading(false);
     if (!topic.isEmpty()) {
         // Recent history first, then live: a tail shows what just happened.
         m_realtime->subscribe(channelOf(topic), qMax<qint64>(0, m_topics.headOffset(topic) - RecentHistory));
@@ -179,64 +177,73 @@ QCoro::Task<void> EventsController::postReplay(QString topic, QByteArray body)
 
 void EventsController::refreshGroupsAndWebhooks()
 {
-    if (!m_selected.isEmpty())
-        QCoro::connect(loadGroupsAndWebhooks(m_selected), this, [] {});
+    if (m_selected.isEmpty())
+        return;
+    // Independent requests: one failing does not hide what the other found.
+    QCoro::connect(loadGroups(m_selected), this, [] {});
+    QCoro::connect(loadWebhooks(m_selected), this, [] {});
 }
 
-QCoro::Task<void> EventsController::loadGroupsAndWebhooks(QString topic)
+QCoro::Task<void> EventsController::loadGroups(QString topic)
 {
     QPointer<EventsController> self(this);
-    const ApiReply groups = co_await m_api->get(QStringLiteral("/v1/events/topics/%1/groups").arg(topic));
+    m_groups.setLoading(true);
+    const ApiReply reply = co_await m_api->get(QStringLiteral("/v1/events/topics/%1/groups").arg(topic));
     if (!self || topic != m_selected)
         co_return;
-    m_groups = groups.ok() ? groups.json.object().value(QStringLiteral("groups")).toArray().toVariantList()
-                           : QVariantList();
-    Q_EMIT groupsChanged();
-    // The chart shows the first group until another is chosen.
-    if (!m_groups.isEmpty()) {
-        bool known = false;
-        for (const QVariant &g : std::as_const(m_groups))
-            known |= g.toMap().value(QStringLiteral("name")).toString() == m_lagGroup;
-        if (!known)
-            showLag(m_groups.first().toMap().value(QStringLiteral("name")).toString());
+    m_groups.setLoading(false);
+    if (!reply.ok()) {
+        m_groups.fail(tr("Could not load the consumer groups of %1: %2").arg(topic, reply.error));
+        co_return;
     }
-    const ApiReply hooks = co_await m_api->get(QStringLiteral("/v1/events/webhooks"));
+    m_groups.setRows(reply.json.object().value(QStringLiteral("groups")).toArray());
+    // The chart shows the first group until another is chosen, and follows the chosen one.
+    if (m_groups.rowCount() > 0) {
+        const QString shown =
+            m_groups.contains(m_lag.group())
+                ? m_lag.group()
+                : m_groups.data(m_groups.index(0), ConsumerGroupsModel::NameRole).toString();
+        showLag(shown);
+    } else {
+        m_lag.clear();
+    }
+}
+
+QCoro::Task<void> EventsController::loadWebhooks(QString topic)
+{
+    QPointer<EventsController> self(this);
+    m_webhooks.setLoading(true);
+    const ApiReply reply = co_await m_api->get(QStringLiteral("/v1/events/webhooks"));
     if (!self || topic != m_selected)
         co_return;
-    QVariantList mine;
-    for (const QJsonValue &v : hooks.json.object().value(QStringLiteral("webhooks")).toArray()) {
-        if (v.toObject().value(QStringLiteral("topics")).toArray().contains(topic))
-            mine << v.toObject().toVariantMap();
+    m_webhooks.setLoading(false);
+    if (!reply.ok()) {
+        m_webhooks.fail(tr("Could not load the webhooks: %1").arg(reply.error));
+        co_return;
     }
-    m_webhooks = mine;
-    Q_EMIT webhooksChanged();
+    m_webhooks.setWebhooks(reply.json.object().value(QStringLiteral("webhooks")).toArray(), topic);
 }
 
 void EventsController::showLag(const QString &group)
 {
-    if (!m_selected.isEmpty())
+    if (!m_selected.isEmpty() && !group.isEmpty())
         QCoro::connect(loadLag(m_selected, group), this, [] {});
 }
 
 QCoro::Task<void> EventsController::loadLag(QString topic, QString group)
 {
     QPointer<EventsController> self(this);
+    m_lag.setLoading(true);
     const ApiReply reply =
         co_await m_api->get(QStringLiteral("/v1/events/topics/%1/groups/%2/lag").arg(topic, group));
     if (!self || topic != m_selected)
         co_return;
-    QVariantList points;
-    for (const QJsonValue &v : reply.json.object().value(QStringLiteral("points")).toArray()) {
-        const QJsonObject p = v.toObject();
-        points << QVariantMap{
-            {QStringLiteral("time"),
-             QDateTime::fromString(p.value(QStringLiteral("time")).toString(), Qt::ISODateWithMs)
-                 .toMSecsSinceEpoch()},
-            {QStringLiteral("lag"), p.value(QStringLiteral("lag")).toInteger()}};
+    m_lag.setLoading(false);
+    if (!reply.ok()) {
+        m_lag.fail(group, tr("Could not load the lag of %1: %2").arg(group, reply.error));
+        co_return;
     }
-    m_lagGroup = group;
-    m_lagPoints = points;
-    Q_EMIT lagChanged();
+    m_lag.setPoints(group, reply.json.object().value(QStringLiteral("points")).toArray());
 }
 
 void EventsController::seekToTime(const QString &localDateTime)
@@ -307,15 +314,18 @@ void EventsController::showDeliveries(const QString &webhookId)
 QCoro::Task<void> EventsController::loadDeliveries(QString webhookId)
 {
     QPointer<EventsController> self(this);
+    m_deliveries.setWebhookId(webhookId);
+    m_deliveries.setLoading(true);
     const ApiReply reply =
         co_await m_api->get(QStringLiteral("/v1/events/webhooks/%1/deliveries").arg(webhookId));
-    if (!self)
+    if (!self || webhookId != m_deliveries.webhookId())
         co_return;
-    m_deliveriesWebhook = webhookId;
-    m_deliveries = reply.ok()
-                       ? reply.json.object().value(QStringLiteral("deliveries")).toArray().toVariantList()
-                       : QVariantList();
-    Q_EMIT deliveriesChanged();
+    m_deliveries.setLoading(false);
+    if (!reply.ok()) {
+        m_deliveries.fail(tr("Could not load the deliveries of this webhook: %1").arg(reply.error));
+        co_return;
+    }
+    m_deliveries.setRows(reply.json.object().value(QStringLiteral("deliveries")).toArray());
 }
 
 void EventsController::sendWebhookTest(const QString &webhookId)

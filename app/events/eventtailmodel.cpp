@@ -8,7 +8,7 @@
 namespace Meshdeck::Console {
 
 EventTailModel::EventTailModel(int capacity, QObject *parent)
-    : QAbstractListModel(parent)
+    : StatefulListModel(parent)
     , m_capacity(qMax(1, capacity))
 {
     m_flushTimer.setInterval(50);

@@ -1,6 +1,7 @@
 #pragma once
 
-#include <QAbstractListModel>
+#include "common/statefullistmodel.h"
+
 #include <QJsonObject>
 #include <QQmlEngine>
 #include <QTimer>
@@ -14,13 +15,12 @@ namespace Meshdeck::Console {
 // so thousands per second do not stall the UI; at most `capacity` rows are kept (oldest go).
 // A filter keeps rows whose type, key or payload contains the text, or, written as
 // `data.user.id == 42` (or `!=`), rows whose JSON field has (or lacks) that value.
-class EventTailModel : public QAbstractListModel
+class EventTailModel : public StatefulListModel
 {
     Q_OBJECT
     QML_ELEMENT
     QML_UNCREATABLE("Use Console.events.tail")
     Q_PROPERTY(QString filterText READ filterText WRITE setFilterText NOTIFY filterTextChanged)
-    Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
     Q_PROPERTY(qint64 received READ received NOTIFY countChanged)
 public:
     enum Role { OffsetRole = Qt::UserRole + 1, TimeRole, TypeRole, KeyRole, PreviewRole, JsonRole };
@@ -46,7 +46,6 @@ public:
 
 Q_SIGNALS:
     void filterTextChanged();
-    void countChanged();
 
 private:
     struct Row {

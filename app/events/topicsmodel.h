@@ -1,13 +1,14 @@
 #pragma once
 
-#include <QAbstractListModel>
+#include "common/statefullistmodel.h"
+
 #include <QJsonArray>
 #include <QQmlEngine>
 
 namespace Meshdeck::Console {
 
 // The topics of the attached backend with their size, head offset and publish rate.
-class TopicsModel : public QAbstractListModel
+class TopicsModel : public StatefulListModel
 {
     Q_OBJECT
     QML_ELEMENT
@@ -24,7 +25,7 @@ public:
     };
     Q_ENUM(Role)
 
-    using QAbstractListModel::QAbstractListModel;
+    using StatefulListModel::StatefulListModel;
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;

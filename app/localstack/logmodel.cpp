@@ -20,7 +20,7 @@ QString levelOf(const QString &line)
 } // namespace
 
 LogModel::LogModel(int capacity, QObject *parent)
-    : QAbstractListModel(parent)
+    : StatefulListModel(parent)
     , m_capacity(qMax(1, capacity))
 {}
 

@@ -1,6 +1,7 @@
 #pragma once
 
-#include <QAbstractListModel>
+#include "common/statefullistmodel.h"
+
 #include <QQmlEngine>
 
 #include <deque>
@@ -8,12 +9,11 @@
 namespace Meshdeck::Console {
 
 // The local stack's log, newest last, capped so a chatty backend cannot grow the console forever.
-class LogModel : public QAbstractListModel
+class LogModel : public StatefulListModel
 {
     Q_OBJECT
     QML_ELEMENT
     QML_UNCREATABLE("The log belongs to the local stack")
-    Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
 public:
     enum Role { TextRole = Qt::UserRole + 1, LevelRole };
     Q_ENUM(Role)
@@ -29,9 +29,6 @@ public:
     // The last `n` lines joined, for error messages.
     QString tail(int n) const;
     int capacity() const { return m_capacity; }
-
-Q_SIGNALS:
-    void countChanged();
 
 private:
     struct Line {

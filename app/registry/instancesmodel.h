@@ -1,6 +1,7 @@
 #pragma once
 
-#include <QAbstractListModel>
+#include "common/statefullistmodel.h"
+
 #include <QHash>
 #include <QJsonObject>
 #include <QQmlEngine>
@@ -14,12 +15,11 @@ qint64 msSinceEpoch(const QString &iso);
 
 // Every registered instance, as the registry channel reports them, with the rows shown filtered
 // by service, status and a search text (address, port, version, tag, id).
-class InstancesModel : public QAbstractListModel
+class InstancesModel : public StatefulListModel
 {
     Q_OBJECT
     QML_ELEMENT
     QML_UNCREATABLE("Use Console.registry.instances")
-    Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
     Q_PROPERTY(int total READ total NOTIFY countChanged)
 public:
     enum Role {
@@ -41,7 +41,7 @@ public:
     };
     Q_ENUM(Role)
 
-    using QAbstractListModel::QAbstractListModel;
+    using StatefulListModel::StatefulListModel;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
@@ -58,9 +58,6 @@ public:
     const QHash<QString, QJsonObject> &all() const { return m_all; }
     QJsonObject instance(const QString &id) const { return m_all.value(id); }
     Q_INVOKABLE int rowOf(const QString &id) const { return int(m_rows.indexOf(id)); }
-
-Q_SIGNALS:
-    void countChanged();
 
 private:
     bool matches(const QJsonObject &instance) const;

@@ -33,6 +33,10 @@ RegistryController::RegistryController(ApiClient *api, RealtimeClient *realtime,
                 if (channel == Channel)
                     setError(reason);
             });
+    // Nothing is known until the registry's snapshot arrives.
+    for (StatefulListModel *model :
+         std::initializer_list<StatefulListModel *>{&m_services, &m_instances, &m_counts})
+        model->setLoading(true);
 }
 
 bool RegistryController::isLive() const
@@ -52,6 +56,9 @@ void RegistryController::start()
 
 void RegistryController::setError(const QString &error)
 {
+    for (StatefulListModel *model :
+         std::initializer_list<StatefulListModel *>{&m_services, &m_instances, &m_counts})
+        model->setError(error);
     if (error == m_error)
         return;
     m_error = error;
@@ -69,6 +76,9 @@ void RegistryController::onMessage(const QString &channel, const QJsonObject &me
             all << v.toObject();
         m_instances.reset(all);
         setError({});
+        for (StatefulListModel *model :
+             std::initializer_list<StatefulListModel *>{&m_services, &m_instances, &m_counts})
+            model->setLoading(false);
         QCoro::connect(loadRecent(), this, [] {}); // after the snapshot: their endpoints are known
         if (!m_loaded) {
             m_loaded = true;
@@ -87,15 +97,9 @@ void RegistryController::onMessage(const QString &channel, const QJsonObject &me
             const QString to = message.value(QStringLiteral("to")).toString();
             const QString service = instance.value(QStringLiteral("service")).toString();
             const QString reason = message.value(QStringLiteral("reason")).toString();
-            addRecent(
-                {{QStringLiteral("time"), msSinceEpoch(message.value(QStringLiteral("time")).toString())},
-                 {QStringLiteral("service"), service},
-                 {QStringLiteral("instanceId"), id},
-                 {QStringLiteral("endpoint"), endpointOf(instance)},
-                 {QStringLiteral("from"), message.value(QStringLiteral("from")).toString()},
-                 {QStringLiteral("to"), to},
-                 {QStringLiteral("reason"), reason}},
-                true);
+            m_recent.prepend({msSinceEpoch(message.value(QStringLiteral("time")).toString()), service, id,
+                              endpointOf(instance), message.value(QStringLiteral("from")).toString(), to,
+                              reason});
             if (to == QLatin1String("critical"))
                 Q_EMIT instanceWentCritical(service, endpointOf(instance), reason);
         }
@@ -115,55 +119,48 @@ void RegistryController::onMessage(const QString &channel, const QJsonObject &me
 
 void RegistryController::updateCounts()
 {
-    int counts[4] = {0, 0, 0, 0};
+    std::array<int, HealthCountsModel::Statuses> counts{};
     for (const ServicesModel::Service &s : m_services.services()) {
         counts[0] += s.passing;
         counts[1] += s.warning;
         counts[2] += s.critical;
         counts[3] += s.draining;
     }
-    if (std::equal(std::begin(counts), std::end(counts), std::begin(m_counts)))
-        return;
-    std::copy(std::begin(counts), std::end(counts), std::begin(m_counts));
-    Q_EMIT countsChanged();
+    if (m_counts.setCounts(counts))
+        Q_EMIT countsChanged();
 }
 
-void RegistryController::addRecent(const QVariantMap &change, bool atFront)
+void RegistryController::refreshRecentChanges()
 {
-    if (atFront)
-        m_recent.prepend(change);
-    else
-        m_recent.append(change);
-    while (m_recent.size() > RecentChangesKept)
-        m_recent.removeLast();
-    Q_EMIT recentChangesChanged();
+    QCoro::connect(loadRecent(), this, [] {});
 }
 
 QCoro::Task<void> RegistryController::loadRecent()
 {
     QPointer<RegistryController> self(this);
+    m_recent.setLoading(true);
     const ApiReply reply =
         co_await m_api->get(QStringLiteral("/v1/registry/changes?limit=%1").arg(RecentChangesKept));
     if (!self)
         co_return;
+    m_recent.setLoading(false);
     if (!reply.ok()) {
-        setError(reply.error);
+        m_recent.clear();
+        m_recent.setError(tr("Could not load the latest status changes: %1").arg(reply.error));
         co_return;
     }
-    m_recent.clear();
+    QList<StatusChangesModel::Change> changes;
     for (const QJsonValue &v : reply.json.object().value(QStringLiteral("changes")).toArray()) {
         const QJsonObject c = v.toObject();
-        const QJsonObject instance = m_instances.instance(c.value(QStringLiteral("instanceId")).toString());
-        addRecent({{QStringLiteral("time"), msSinceEpoch(c.value(QStringLiteral("time")).toString())},
-                   {QStringLiteral("service"), c.value(QStringLiteral("service")).toString()},
-                   {QStringLiteral("instanceId"), c.value(QStringLiteral("instanceId")).toString()},
-                   {QStringLiteral("endpoint"), instance.isEmpty() ? QString() : endpointOf(instance)},
-                   {QStringLiteral("from"), c.value(QStringLiteral("from")).toString()},
-                   {QStringLiteral("to"), c.value(QStringLiteral("to")).toString()},
-                   {QStringLiteral("reason"), c.value(QStringLiteral("reason")).toString()}},
-                  false);
+        const QString id = c.value(QStringLiteral("instanceId")).toString();
+        const QJsonObject instance = m_instances.instance(id);
+        changes.append({msSinceEpoch(c.value(QStringLiteral("time")).toString()),
+                        c.value(QStringLiteral("service")).toString(), id,
+                        instance.isEmpty() ? QString() : endpointOf(instance),
+                        c.value(QStringLiteral("from")).toString(), c.value(QStringLiteral("to")).toString(),
+                        c.value(QStringLiteral("reason")).toString()});
     }
-    Q_EMIT recentChangesChanged();
+    m_recent.setChanges(changes);
 }
 
 void RegistryController::setSelectedService(const QString &service)
@@ -197,6 +194,8 @@ void RegistryController::selectInstance(const QString &id)
 {
     m_selectedInstance = id;
     m_detail.clear();
+    m_history.clear();
+    m_history.setError({});
     Q_EMIT detailChanged();
     if (!id.isEmpty())
         QCoro::connect(loadDetail(id), this, [] {});
@@ -205,31 +204,57 @@ void RegistryController::selectInstance(const QString &id)
 QCoro::Task<void> RegistryController::loadDetail(QString id)
 {
     QPointer<RegistryController> self(this);
+    m_history.setLoading(true);
     const ApiReply reply = co_await m_api->get(QStringLiteral("/v1/registry/instances/") + id);
     if (!self || id != m_selectedInstance)
         co_return;
+    m_history.setLoading(false);
     if (!reply.ok()) {
         if (reply.status == 404) {
             m_selectedInstance.clear();
             m_detail.clear();
+            m_history.clear();
             Q_EMIT detailChanged();
         } else {
-            setError(reply.error);
+            m_history.setError(tr("Could not load this instance's history: %1").arg(reply.error));
         }
         co_return;
     }
-    m_detail = reply.json.object().toVariantMap();
-    // Newest first for the history list; times as ms since epoch for formatting in QML.
-    QVariantList history;
-    for (const QJsonValue &v : reply.json.object().value(QStringLiteral("history")).toArray()) {
-        QVariantMap entry = v.toObject().toVariantMap();
-        entry.insert(QStringLiteral("time"),
-                     msSinceEpoch(v.toObject().value(QStringLiteral("time")).toString()));
-        history.prepend(entry);
+    const QJsonObject instance = reply.json.object();
+    m_detail = instance.toVariantMap();
+    m_detail.remove(QStringLiteral("history"));
+    m_detail.insert(QStringLiteral("endpoint"), endpointOf(instance));
+    m_detail.insert(QStringLiteral("checkText"),
+                    describeCheck(instance.value(QStringLiteral("check")).toObject()));
+    m_detail.insert(
+        QStringLiteral("tagsText"),
+        instance.value(QStringLiteral("tags")).toVariant().toStringList().join(QStringLiteral(", ")));
+    // Newest first.
+    QList<StatusChangesModel::Change> history;
+    const QString service = instance.value(QStringLiteral("service")).toString();
+    for (const QJsonValue &v : instance.value(QStringLiteral("history")).toArray()) {
+        const QJsonObject entry = v.toObject();
+        history.prepend({msSinceEpoch(entry.value(QStringLiteral("time")).toString()), service, id,
+                         endpointOf(instance), entry.value(QStringLiteral("from")).toString(),
+                         entry.value(QStringLiteral("to")).toString(),
+                         entry.value(QStringLiteral("reason")).toString()});
     }
-    m_detail.insert(QStringLiteral("history"), history);
-    m_detail.insert(QStringLiteral("endpoint"), endpointOf(reply.json.object()));
+    m_history.setChanges(history);
     Q_EMIT detailChanged();
+}
+
+QString RegistryController::describeCheck(const QJsonObject &check)
+{
+    if (check.isEmpty())
+        return {};
+    const qint64 interval = check.value(QStringLiteral("intervalMs")).toInteger();
+    if (check.contains(QStringLiteral("http")))
+        return tr("HTTP GET %1 every %2 ms")
+            .arg(check.value(QStringLiteral("http")).toString())
+            .arg(interval);
+    if (check.contains(QStringLiteral("tcp")))
+        return tr("TCP connect every %1 ms").arg(interval);
+    return tr("Heartbeat within %1 ms").arg(check.value(QStringLiteral("ttlMs")).toInteger());
 }
 
 double RegistryController::trafficShare(const QString &id, int weight) const

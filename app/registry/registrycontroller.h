@@ -1,12 +1,13 @@
 #pragma once
 
+#include "healthcountsmodel.h"
 #include "instancesmodel.h"
 #include "servicesmodel.h"
+#include "statuschangesmodel.h"
 
 #include <QObject>
 #include <QQmlEngine>
 #include <QTimer>
-#include <QVariantList>
 #include <QVariantMap>
 
 #include <QCoroTask>
@@ -36,7 +37,9 @@ class RegistryController : public QObject
     Q_PROPERTY(bool loaded READ isLoaded NOTIFY loadedChanged)
     Q_PROPERTY(bool live READ isLive NOTIFY liveChanged)
     Q_PROPERTY(QString error READ error NOTIFY errorChanged)
-    Q_PROPERTY(QVariantList recentChanges READ recentChanges NOTIFY recentChangesChanged)
+    Q_PROPERTY(Meshdeck::Console::HealthCountsModel *counts READ counts CONSTANT)
+    Q_PROPERTY(Meshdeck::Console::StatusChangesModel *recentChanges READ recentChanges CONSTANT)
+    Q_PROPERTY(Meshdeck::Console::StatusChangesModel *history READ history CONSTANT)
     Q_PROPERTY(QString selectedInstance READ selectedInstance NOTIFY detailChanged)
     Q_PROPERTY(QVariantMap detail READ detail NOTIFY detailChanged)
     Q_PROPERTY(double now READ now NOTIFY nowChanged)
@@ -53,14 +56,17 @@ public:
     void setStatusFilter(const QString &status);
     QString searchText() const { return m_search; }
     void setSearchText(const QString &text);
-    int passing() const { return m_counts[0]; }
-    int warning() const { return m_counts[1]; }
-    int critical() const { return m_counts[2]; }
-    int draining() const { return m_counts[3]; }
+    int passing() const { return m_counts.count(0); }
+    int warning() const { return m_counts.count(1); }
+    int critical() const { return m_counts.count(2); }
+    int draining() const { return m_counts.count(3); }
+    HealthCountsModel *counts() { return &m_counts; }
     bool isLoaded() const { return m_loaded; }
     bool isLive() const;
     QString error() const { return m_error; }
-    QVariantList recentChanges() const { return m_recent; }
+    StatusChangesModel *recentChanges() { return &m_recent; }
+    // The selected instance's status history, newest first.
+    StatusChangesModel *history() { return &m_history; }
     QString selectedInstance() const { return m_selectedInstance; }
     QVariantMap detail() const { return m_detail; }
     double now() const { return double(m_now); } // ms since epoch
@@ -68,9 +74,12 @@ public:
     // Subscribes to the registry channel and loads the latest changes; called once connected.
     void start();
     Q_INVOKABLE void selectInstance(const QString &id);
+    Q_INVOKABLE void refreshRecentChanges();
     // The share of its service's traffic an instance would get at `weight` (0–1), among the
     // instances that take traffic (passing or warning).
     Q_INVOKABLE double trafficShare(const QString &id, int weight) const;
+    // A health check as people read it: "HTTP GET /healthz every 5000 ms".
+    static QString describeCheck(const QJsonObject &check);
     Q_INVOKABLE void drain(const QString &id, int deadlineMs);
     Q_INVOKABLE void deregister(const QString &id);
     Q_INVOKABLE void setWeight(const QString &id, int weight);
@@ -81,7 +90,6 @@ Q_SIGNALS:
     void loadedChanged();
     void liveChanged();
     void errorChanged();
-    void recentChangesChanged();
     void detailChanged();
     void nowChanged();
     void actionFinished(bool ok, const QString &message);
@@ -91,7 +99,6 @@ Q_SIGNALS:
 private:
     void onMessage(const QString &channel, const QJsonObject &message);
     void updateCounts();
-    void addRecent(const QVariantMap &change, bool atFront);
     void setError(const QString &error);
     QCoro::Task<void> loadRecent();
     QCoro::Task<void> loadDetail(QString id);
@@ -104,11 +111,12 @@ private:
     QString m_service;
     QString m_status;
     QString m_search;
-    int m_counts[4] = {0, 0, 0, 0};
+    HealthCountsModel m_counts;
     bool m_loaded = false;
     bool m_started = false;
     QString m_error;
-    QVariantList m_recent;
+    StatusChangesModel m_recent{RecentChangesKept};
+    StatusChangesModel m_history;
     QString m_selectedInstance;
     QVariantMap m_detail;
     qint64 m_now = 0;

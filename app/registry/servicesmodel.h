@@ -1,18 +1,18 @@
 #pragma once
 
-#include <QAbstractListModel>
+#include "common/statefullistmodel.h"
+
 #include <QJsonObject>
 #include <QQmlEngine>
 
 namespace Meshdeck::Console {
 
 // Services as the instances make them up: instance counts by status and the versions running.
-class ServicesModel : public QAbstractListModel
+class ServicesModel : public StatefulListModel
 {
     Q_OBJECT
     QML_ELEMENT
     QML_UNCREATABLE("Use Console.registry.services")
-    Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
 public:
     enum Role {
         NameRole = Qt::UserRole + 1,
@@ -38,7 +38,7 @@ public:
         bool operator==(const Service &) const = default;
     };
 
-    using QAbstractListModel::QAbstractListModel;
+    using StatefulListModel::StatefulListModel;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
@@ -46,9 +46,6 @@ public:
 
     void rebuild(const QHash<QString, QJsonObject> &instances);
     const QList<Service> &services() const { return m_services; }
-
-Q_SIGNALS:
-    void countChanged();
 
 private:
     QList<Service> m_services;

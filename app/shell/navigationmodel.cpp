@@ -3,7 +3,7 @@
 namespace Meshdeck::Console {
 
 NavigationModel::NavigationModel(QObject *parent)
-    : QAbstractListModel(parent)
+    : StatefulListModel(parent)
     , m_pages{
           {QStringLiteral("overview"), QT_TR_NOOP("Overview"), true, QStringLiteral("system")},
           {QStringLiteral("services"), QT_TR_NOOP("Services"), true, QStringLiteral("registry")},

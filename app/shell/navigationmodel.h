@@ -1,13 +1,14 @@
 #pragma once
 
-#include <QAbstractListModel>
+#include "common/statefullistmodel.h"
+
 #include <QQmlEngine>
 
 namespace Meshdeck::Console {
 
 // The sidebar's pages. `available` is false for pages whose backend service does not exist yet:
 // the page says so instead of showing anything invented.
-class NavigationModel : public QAbstractListModel
+class NavigationModel : public StatefulListModel
 {
     Q_OBJECT
     QML_ELEMENT

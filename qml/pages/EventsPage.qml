@@ -24,8 +24,9 @@ ColumnLayout {
     }
 
     Label {
-        visible: page.events.error.length > 0
-        text: page.events.error
+        objectName: "tailError"
+        visible: page.events.tail.error.length > 0
+        text: page.events.tail.error
         color: Theme.critical
         wrapMode: Text.WordWrap
         Layout.fillWidth: true
@@ -107,12 +108,15 @@ ColumnLayout {
                         }
                     }
                 }
-                Label {
-                    visible: topicList.count === 0 && !page.events.loading
-                    text: qsTr("No topics yet. Create one with POST /v1/events/topics.")
-                    color: Theme.mutedText
-                    wrapMode: Text.WordWrap
+                ListStatus {
+                    objectName: "topicsStatus"
                     Layout.fillWidth: true
+                    loading: page.events.topics.loading
+                    error: page.events.topics.error
+                    empty: topicList.count === 0
+                    emptyText: qsTr("No topics yet. Create one with POST /v1/events/topics.")
+                    retryName: qsTr("Retry loading the topics")
+                    onRetry: page.events.refreshTopics()
                 }
             }
         }
@@ -329,8 +333,14 @@ ColumnLayout {
                 Layout.preferredWidth: 0  // take the width there is; never widen the page
                 TabButton { text: qsTr("Publish") }
                 TabButton { text: qsTr("Seek and replay") }
-                TabButton { text: qsTr("Consumer groups (%1)").arg(page.events.groups.length) }
-                TabButton { text: qsTr("Webhooks (%1)").arg(page.events.webhooks.length) }
+                TabButton {
+                    text: page.events.groups.error.length > 0 ? qsTr("Consumer groups (not loaded)")
+                                                              : qsTr("Consumer groups (%1)").arg(page.events.groups.count)
+                }
+                TabButton {
+                    text: page.events.webhooks.error.length > 0 ? qsTr("Webhooks (not loaded)")
+                                                                : qsTr("Webhooks (%1)").arg(page.events.webhooks.count)
+                }
             }
             StackLayout {
                 currentIndex: tools.currentIndex
@@ -468,98 +478,128 @@ ColumnLayout {
 
                 RowLayout {
                     spacing: 8
-                    ListView {
-                        id: groupList
-                        clip: true
+                    ColumnLayout {
                         Layout.preferredWidth: 360
                         Layout.fillHeight: true
-                        model: page.events.groups
-                        delegate: ItemDelegate {
-                            id: groupRow
-                            required property var modelData
-                            width: groupList.width
-                            height: 26
-                            highlighted: page.events.lagGroup === modelData.name
-                            onClicked: page.events.showLag(modelData.name)
-                            contentItem: Label {
-                                color: Theme.text
-                                elide: Text.ElideRight
-                                text: qsTr("%1 — committed %2 · lag %3 · in flight %4")
-                                      .arg(groupRow.modelData.name).arg(groupRow.modelData.committedOffset)
-                                      .arg(groupRow.modelData.lag).arg(groupRow.modelData.inFlight)
+                        ListView {
+                            id: groupList
+                            objectName: "groupList"
+                            clip: true
+                            Layout.fillWidth: true
+                            Layout.fillHeight: true
+                            model: page.events.groups
+                            delegate: ItemDelegate {
+                                id: groupRow
+                                required property string name
+                                required property string summary
+                                width: groupList.width
+                                height: 26
+                                highlighted: page.events.lag.group === name
+                                onClicked: page.events.showLag(name)
+                                contentItem: Label {
+                                    color: Theme.text
+                                    elide: Text.ElideRight
+                                    text: qsTr("%1 — %2").arg(groupRow.name).arg(groupRow.summary)
+                                }
                             }
                         }
-                        Label {
-                            visible: groupList.count === 0
-                            text: qsTr("No consumer group reads this topic yet.")
-                            color: Theme.mutedText
+                        ListStatus {
+                            objectName: "groupsStatus"
+                            Layout.fillWidth: true
+                            loading: page.events.groups.loading
+                            error: page.events.groups.error
+                            empty: groupList.count === 0
+                            emptyText: qsTr("No consumer group reads this topic yet.")
+                            retryName: qsTr("Retry loading the consumer groups")
+                            onRetry: page.events.refreshGroupsAndWebhooks()
                         }
                     }
                     LagChart {
                         Layout.fillWidth: true
                         Layout.fillHeight: true
-                        group: page.events.lagGroup
-                        points: page.events.lagPoints
+                        lag: page.events.lag
                     }
                 }
 
                 ColumnLayout {
                     ListView {
                         id: hookList
+                        objectName: "webhookList"
                         clip: true
                         Layout.fillWidth: true
                         Layout.fillHeight: true
                         model: page.events.webhooks
                         delegate: RowLayout {
                             id: hookRow
-                            required property var modelData
+                            required property string webhookId
+                            required property string url
+                            required property bool active
+                            required property string stateText
                             width: hookList.width
                             TapHandler {
-                                onTapped: page.events.showDeliveries(hookRow.modelData.id)
+                                onTapped: page.events.showDeliveries(hookRow.webhookId)
                             }
                             Label {
-                                text: hookRow.modelData.url
-                                color: hookRow.modelData.enabled ? Theme.text : Theme.mutedText
+                                text: hookRow.url
+                                color: hookRow.active ? Theme.text : Theme.mutedText
                                 elide: Text.ElideMiddle
                                 Layout.fillWidth: true
                             }
                             Label {
-                                text: hookRow.modelData.enabled ? qsTr("enabled")
-                                                                : qsTr("disabled: %1").arg(hookRow.modelData.disabledReason)
-                                color: hookRow.modelData.enabled ? Theme.passing : Theme.critical
+                                text: hookRow.stateText
+                                color: hookRow.active ? Theme.passing : Theme.critical
                                 elide: Text.ElideRight
                                 Layout.maximumWidth: 360
                             }
                             Button {
+                                text: qsTr("Deliveries")
+                                flat: true
+                                onClicked: page.events.showDeliveries(hookRow.webhookId)
+                            }
+                            Button {
                                 text: qsTr("Send test")
                                 flat: true
-                                onClicked: page.events.sendWebhookTest(hookRow.modelData.id)
+                                onClicked: page.events.sendWebhookTest(hookRow.webhookId)
                             }
                         }
-                        Label {
-                            visible: hookList.count === 0
-                            text: qsTr("No webhook delivers this topic. Add one with POST /v1/events/webhooks.")
-                            color: Theme.mutedText
-                        }
+                    }
+                    ListStatus {
+                        objectName: "webhooksStatus"
+                        Layout.fillWidth: true
+                        loading: page.events.webhooks.loading
+                        error: page.events.webhooks.error
+                        empty: hookList.count === 0
+                        emptyText: qsTr("No webhook delivers this topic. Add one with POST /v1/events/webhooks.")
+                        retryName: qsTr("Retry loading the webhooks")
+                        onRetry: page.events.refreshGroupsAndWebhooks()
                     }
                     ListView {
                         id: deliveryList
+                        objectName: "deliveryList"
                         clip: true
                         visible: count > 0
                         Layout.fillWidth: true
                         Layout.preferredHeight: 60
                         model: page.events.deliveries
                         delegate: Label {
-                            required property var modelData
+                            required property bool succeeded
+                            required property string summary
                             width: deliveryList.width
                             font.pixelSize: 11
-                            color: modelData.succeeded ? Theme.text : Theme.critical
+                            color: succeeded ? Theme.text : Theme.critical
                             elide: Text.ElideRight
-                            text: qsTr("%1 · #%2 attempt %3 · %4 · %5 ms %6")
-                                  .arg(modelData.time).arg(modelData.offset).arg(modelData.attempt)
-                                  .arg(modelData.status > 0 ? "HTTP " + modelData.status : "—")
-                                  .arg(modelData.latencyMs).arg(modelData.error)
+                            text: summary
                         }
+                    }
+                    ListStatus {
+                        objectName: "deliveriesStatus"
+                        Layout.fillWidth: true
+                        loading: page.events.deliveries.loading
+                        error: page.events.deliveries.error
+                        empty: deliveryList.count === 0 && page.events.deliveries.webhookId.length > 0
+                        emptyText: qsTr("This webhook has no delivery yet.")
+                        retryName: qsTr("Retry loading the deliveries")
+                        onRetry: page.events.showDeliveries(page.events.deliveries.webhookId)
                     }
                     Label {
                         id: hookResult

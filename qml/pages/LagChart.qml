@@ -1,44 +1,45 @@
 import QtQuick
 import QtQuick.Controls
 import QtCharts
+import Meshdeck.Core
 import Meshdeck.Theme
 
-// A consumer group's lag over time (points: [{time: ms, lag}]), from what the backend sampled.
+// A consumer group's lag over time, from what the backend sampled. The model works out the axes.
 Item {
     id: chart
-    property string group
-    property var points: []
+    required property LagHistoryModel lag
 
-    // qmllint disable
-    onPointsChanged: {
+    function rebuild() {
         series.clear()
-        let maxLag = 0
-        for (const p of points) {
-            series.append(p.time, p.lag)
-            maxLag = Math.max(maxLag, p.lag)
-        }
-        if (points.length > 0) {
-            timeAxis.min = new Date(points[0].time)
-            timeAxis.max = new Date(Math.max(points[points.length - 1].time, points[0].time + 60000))
-        }
-        lagAxis.max = Math.max(10, maxLag * 1.2)
+        for (let row = 0; row < chart.lag.count; ++row)
+            series.append(chart.lag.timeAt(row), chart.lag.lagAt(row))
     }
-    // qmllint enable
+
+    Connections {
+        target: chart.lag
+        function onPointsChanged() {
+            chart.rebuild()
+        }
+    }
+    Component.onCompleted: rebuild()
 
     ChartView {
         anchors.fill: parent
-        visible: chart.points.length > 0
+        visible: chart.lag.count > 0
         antialiasing: true
         legend.visible: false
         backgroundColor: "transparent"
         margins.top: 0
         margins.bottom: 0
-        title: qsTr("Lag of %1").arg(chart.group)
+        title: qsTr("Lag of %1").arg(chart.lag.group)
         titleColor: Theme.text
+        Accessible.name: qsTr("Lag of %1 over the last hour").arg(chart.lag.group)
 
         DateTimeAxis {
             id: timeAxis
             format: "HH:mm"
+            min: chart.lag.axisStart
+            max: chart.lag.axisEnd
             labelsColor: Theme.mutedText
             labelsFont.pixelSize: 10
         }
@@ -48,6 +49,7 @@ Item {
         ValueAxis {
             id: lagAxis
             min: 0
+            max: chart.lag.axisMaxLag
             labelFormat: "%d"
             labelsColor: Theme.mutedText
             labelsFont.pixelSize: 10
@@ -61,11 +63,15 @@ Item {
         }
         // qmllint enable
     }
-    Label {
+    ListStatus {
         anchors.centerIn: parent
-        visible: chart.points.length === 0
-        text: chart.group.length > 0 ? qsTr("No lag samples for %1 yet.").arg(chart.group)
-                                     : qsTr("Select a group to see its lag over the last hour.")
-        color: Theme.mutedText
+        width: Math.min(implicitWidth, parent.width)
+        loading: chart.lag.loading
+        error: chart.lag.error
+        empty: chart.lag.count === 0
+        emptyText: chart.lag.group.length > 0 ? qsTr("No lag samples for %1 yet.").arg(chart.lag.group)
+                                              : qsTr("Select a group to see its lag over the last hour.")
+        retryName: qsTr("Retry loading the lag of %1").arg(chart.lag.group)
+        onRetry: Console.events.showLag(chart.lag.group)
     }
 }

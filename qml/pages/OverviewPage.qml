@@ -18,18 +18,6 @@ Flickable {
     contentHeight: column.implicitHeight + 2 * Theme.spacing
     clip: true
 
-    function formatUptime(startedAt) {
-        const started = Date.parse(startedAt)
-        if (isNaN(started))
-            return "–"
-        let s = Math.max(0, Math.floor((page.now - started) / 1000))
-        const d = Math.floor(s / 86400); s -= d * 86400
-        const h = Math.floor(s / 3600); s -= h * 3600
-        const m = Math.floor(s / 60); s -= m * 60
-        return d > 0 ? qsTr("%1 d %2 h %3 min").arg(d).arg(h).arg(m)
-                     : h > 0 ? qsTr("%1 h %2 min").arg(h).arg(m) : qsTr("%1 min %2 s").arg(m).arg(s)
-    }
-
     Timer {
         interval: 1000
         running: page.connected && page.visible
@@ -120,7 +108,7 @@ Flickable {
             }
             InfoRow {
                 label: qsTr("Up for")
-                value: page.formatUptime(page.info.startedAt)
+                value: StateText.since(page.info.startedAt ?? "", page.now)
             }
             InfoRow {
                 label: qsTr("Data directory")
@@ -139,25 +127,23 @@ Flickable {
                 visible: page.registry.loaded
                 spacing: Theme.spacing * 2
                 Repeater {
-                    model: [
-                        { status: "passing", count: page.registry.passing },
-                        { status: "warning", count: page.registry.warning },
-                        { status: "critical", count: page.registry.critical },
-                        { status: "draining", count: page.registry.draining }
-                    ]
+                    model: page.registry.counts
                     delegate: ColumnLayout {
                         id: tile
-                        required property var modelData
+                        required property string status
+                        required property int count
                         spacing: 0
+                        Accessible.role: Accessible.StaticText
+                        Accessible.name: qsTr("%1: %2").arg(StateText.health(tile.status)).arg(tile.count)
                         Label {
-                            objectName: "count_" + tile.modelData.status
-                            text: tile.modelData.count
+                            objectName: "count_" + tile.status
+                            text: tile.count
                             font.pixelSize: 26
                             font.bold: true
-                            color: tile.modelData.count > 0 ? StateText.healthColor(tile.modelData.status) : Theme.mutedText
+                            color: tile.count > 0 ? StateText.healthColor(tile.status) : Theme.mutedText
                         }
                         Label {
-                            text: StateText.health(tile.modelData.status)
+                            text: StateText.health(tile.status)
                             color: Theme.mutedText
                         }
                     }
@@ -172,40 +158,55 @@ Flickable {
                 text: qsTr("Latest status changes")
                 font.bold: true
                 color: Theme.text
-                visible: page.registry.recentChanges.length > 0
+                visible: changeList.count > 0
                 Layout.topMargin: 6
             }
-            Repeater {
+            ListView {
+                id: changeList
+                objectName: "recentChangesList"
                 model: page.registry.recentChanges
+                interactive: false
+                implicitHeight: contentHeight
+                Layout.fillWidth: true
+                Accessible.name: qsTr("Latest status changes")
                 delegate: RowLayout {
                     id: change
-                    required property var modelData
+                    required property string timeText
+                    required property string to
+                    required property string subject
+                    required property string reason
+                    width: changeList.width
                     spacing: 8
-                    Layout.fillWidth: true
                     Label {
-                        text: Qt.formatDateTime(new Date(change.modelData.time), "hh:mm:ss")
+                        text: change.timeText
                         color: Theme.mutedText
                         font.family: Theme.monospace
                     }
                     StatusBadge {
-                        status: change.modelData.to
+                        status: change.to
                     }
                     Label {
-                        text: change.modelData.service + (change.modelData.endpoint.length > 0 ? " " + change.modelData.endpoint : "")
+                        text: change.subject
                         color: Theme.text
                     }
                     Label {
-                        text: change.modelData.reason
+                        text: change.reason
                         color: Theme.mutedText
                         elide: Text.ElideRight
                         Layout.fillWidth: true
                     }
                 }
             }
-            Label {
-                visible: page.registry.loaded && page.registry.recentChanges.length === 0
-                text: qsTr("No status change yet.")
-                color: Theme.mutedText
+            ListStatus {
+                objectName: "recentChangesStatus"
+                Layout.fillWidth: true
+                visible: page.registry.loaded && (failed || empty)
+                loading: page.registry.recentChanges.loading
+                error: page.registry.recentChanges.error
+                empty: changeList.count === 0
+                emptyText: qsTr("No status change yet.")
+                retryName: qsTr("Retry loading the latest status changes")
+                onRetry: page.registry.refreshRecentChanges()
             }
             Label {
                 text: qsTr("Gateway traffic, error rate, p95 latency and running builds will appear here once this "

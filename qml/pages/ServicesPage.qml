@@ -16,10 +16,6 @@ ColumnLayout {
     objectName: "servicesPage"
     spacing: Theme.spacing
 
-    function ageText(ms) {
-        return ms > 0 ? qsTr("%1 ago").arg(StateText.duration(page.registry.now - ms)) : qsTr("never")
-    }
-
     PageHeader {
         Layout.margins: Theme.spacing * 2
         Layout.bottomMargin: 0
@@ -193,25 +189,33 @@ ColumnLayout {
                     RowLayout {
                         spacing: 8
                         Layout.fillWidth: true
-                        Repeater {
-                            model: [
-                                { title: qsTr("Status"), width: 80 },
-                                { title: qsTr("Service"), width: 130 },
-                                { title: qsTr("Address"), width: 150 },
-                                { title: qsTr("Version"), width: 64 },
-                                { title: qsTr("Weight"), width: 50 },
-                                { title: qsTr("Heartbeat"), width: 76 },
-                                { title: qsTr("Uptime"), width: -1 }
-                            ]
-                            delegate: Label {
-                                required property var modelData
-                                text: modelData.title
-                                color: Theme.mutedText
-                                font.pixelSize: 11
-                                font.bold: true
-                                Layout.preferredWidth: modelData.width > 0 ? modelData.width : -1
-                                Layout.fillWidth: modelData.width < 0
-                            }
+                        ColumnHeader {
+                            text: qsTr("Status")
+                            Layout.preferredWidth: 80
+                        }
+                        ColumnHeader {
+                            text: qsTr("Service")
+                            Layout.preferredWidth: 130
+                        }
+                        ColumnHeader {
+                            text: qsTr("Address")
+                            Layout.preferredWidth: 150
+                        }
+                        ColumnHeader {
+                            text: qsTr("Version")
+                            Layout.preferredWidth: 64
+                        }
+                        ColumnHeader {
+                            text: qsTr("Weight")
+                            Layout.preferredWidth: 50
+                        }
+                        ColumnHeader {
+                            text: qsTr("Heartbeat")
+                            Layout.preferredWidth: 76
+                        }
+                        ColumnHeader {
+                            text: qsTr("Uptime")
+                            Layout.fillWidth: true
                         }
                     }
 
@@ -281,14 +285,12 @@ ColumnLayout {
                                         Layout.preferredWidth: 50
                                     }
                                     Label {
-                                        text: page.ageText(row.lastSeen)
+                                        text: StateText.age(page.registry.now, row.lastSeen)
                                         color: Theme.mutedText
                                         Layout.preferredWidth: 76
                                     }
                                     Label {
-                                        text: row.status === "passing" || row.status === "warning"
-                                              ? StateText.duration(page.registry.now - row.statusSince)
-                                              : qsTr("down %1").arg(StateText.duration(page.registry.now - row.statusSince))
+                                        text: StateText.instanceUptime(row.status, page.registry.now, row.statusSince)
                                         color: Theme.mutedText
                                         Layout.fillWidth: true
                                     }
@@ -350,11 +352,7 @@ ColumnLayout {
                         }
                         InfoRow {
                             label: qsTr("Check")
-                            value: page.detail.check ? (page.detail.check.http !== undefined
-                                       ? qsTr("HTTP GET %1 every %2 ms").arg(page.detail.check.http).arg(page.detail.check.intervalMs)
-                                       : page.detail.check.tcp !== undefined
-                                         ? qsTr("TCP connect every %1 ms").arg(page.detail.check.intervalMs)
-                                         : qsTr("Heartbeat within %1 ms").arg(page.detail.check.ttlMs)) : ""
+                            value: page.detail.checkText ?? ""
                         }
                         InfoRow {
                             label: qsTr("Last output")
@@ -362,7 +360,7 @@ ColumnLayout {
                         }
                         InfoRow {
                             label: qsTr("Tags")
-                            value: (page.detail.tags ?? []).join(", ")
+                            value: page.detail.tagsText ?? ""
                         }
                         InfoRow {
                             label: qsTr("Instance id")
@@ -414,25 +412,28 @@ ColumnLayout {
                             Layout.fillWidth: true
                             Layout.fillHeight: true
                             clip: true
-                            model: page.detail.history ?? []
+                            model: page.registry.history
                             delegate: RowLayout {
                                 id: entry
-                                required property var modelData
+                                required property string dateTimeText
+                                required property string from
+                                required property string to
+                                required property string reason
                                 width: historyList.width
                                 spacing: 8
                                 Label {
-                                    text: Qt.formatDateTime(new Date(entry.modelData.time), "yyyy-MM-dd hh:mm:ss")
+                                    text: entry.dateTimeText
                                     color: Theme.mutedText
                                     font.family: Theme.monospace
                                     font.pixelSize: 11
                                 }
                                 Label {
-                                    text: StateText.health(entry.modelData.from) + " → " + StateText.health(entry.modelData.to)
-                                    color: StateText.healthColor(entry.modelData.to)
+                                    text: StateText.transition(entry.from, entry.to)
+                                    color: StateText.healthColor(entry.to)
                                     font.pixelSize: 11
                                 }
                                 Label {
-                                    text: entry.modelData.reason
+                                    text: entry.reason
                                     color: Theme.mutedText
                                     font.pixelSize: 11
                                     elide: Text.ElideRight
@@ -440,10 +441,15 @@ ColumnLayout {
                                 }
                             }
                         }
-                        Label {
-                            visible: historyList.count === 0
-                            text: qsTr("No status change yet.")
-                            color: Theme.mutedText
+                        ListStatus {
+                            objectName: "historyStatus"
+                            Layout.fillWidth: true
+                            loading: page.registry.history.loading
+                            error: page.registry.history.error
+                            empty: historyList.count === 0
+                            emptyText: qsTr("No status change yet.")
+                            retryName: qsTr("Retry loading the status history")
+                            onRetry: page.registry.selectInstance(page.registry.selectedInstance)
                         }
                     }
                 }

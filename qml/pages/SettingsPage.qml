@@ -53,6 +53,13 @@ ColumnLayout {
                 ]
                 Component.onCompleted: currentIndex = indexOfValue(Console.settings.language)
                 onActivated: Console.settings.language = currentValue
+                // The setting may change elsewhere (the command line, another page): follow it.
+                Connections {
+                    target: Console.settings
+                    function onLanguageChanged() {
+                        languageBox.currentIndex = languageBox.indexOfValue(Console.settings.language)
+                    }
+                }
             }
         }
     }
@@ -71,6 +78,7 @@ ColumnLayout {
                 Layout.preferredWidth: 140
             }
             ComboBox {
+                id: notificationsBox
                 objectName: "notificationsBox"
                 textRole: "name"
                 valueRole: "code"
@@ -82,6 +90,12 @@ ColumnLayout {
                 ]
                 Component.onCompleted: currentIndex = indexOfValue(Console.settings.notifications)
                 onActivated: Console.settings.notifications = currentValue
+                Connections {
+                    target: Console.settings
+                    function onNotificationsChanged() {
+                        notificationsBox.currentIndex = notificationsBox.indexOfValue(Console.settings.notifications)
+                    }
+                }
             }
         }
     }

@@ -67,4 +67,22 @@ QtObject {
         if (m > 0) return qsTr("%1 min %2 s").arg(m).arg(s)
         return qsTr("%1 s").arg(s)
     }
+    // How long ago a time (ms since epoch) was, at `now`: "4 s ago"; "never" for 0.
+    function age(now, ms) {
+        return ms > 0 ? qsTr("%1 ago").arg(duration(now - ms)) : qsTr("never")
+    }
+    // An instance's uptime while it takes traffic, else how long it has been down.
+    function instanceUptime(status, now, since) {
+        return status === "passing" || status === "warning" ? duration(now - since)
+                                                             : qsTr("down %1").arg(duration(now - since))
+    }
+    // How long since an ISO 8601 time (the backend's start): "2 h 5 min"; "–" when unknown.
+    function since(iso, now) {
+        const started = Date.parse(iso)
+        return isNaN(started) ? "–" : duration(now - started)
+    }
+    // "Passing → Critical"
+    function transition(from, to) {
+        return health(from) + " → " + health(to)
+    }
 }

@@ -22,6 +22,21 @@ struct Run {
     QByteArray stderrText;
 };
 
+// Waits until the console confirms its realtime subscription to `channel` (its debug log line):
+// what it shows of a change made after that arrived live.
+bool waitForSubscription(QProcess &console, const QString &channel, int timeoutMs = 30'000)
+{
+    QByteArray seen;
+    const QByteArray line = "subscribed to " + channel.toUtf8();
+    return QTest::qWaitFor(
+               [&] {
+                   seen += console.readAllStandardError();
+                   return seen.contains(line) || console.state() == QProcess::NotRunning;
+               },
+               timeoutMs) &&
+           seen.contains(line);
+}
+
 QProcessEnvironment offscreenEnvironment(const QString &home)
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -30,6 +45,7 @@ QProcessEnvironment offscreenEnvironment(const QString &home)
     env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/data"));
     env.insert(QStringLiteral("XDG_RUNTIME_DIR"), home);
     env.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
+    env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("meshdeck.console.realtime.debug=true"));
     return env;
 }
 
@@ -160,6 +176,41 @@ class TestConsoleGui : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // Regression: with no display at all (no DISPLAY, WAYLAND_DISPLAY or QT_QPA_PLATFORM), --help
+    // and --version aborted in QApplication's constructor instead of printing.
+    void answersTheCommandLineWithoutADisplay_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("--help") << QStringList{QStringLiteral("--help")} << 0 << "--attach <url>";
+        QTest::newRow("--version") << QStringList{QStringLiteral("--version")} << 0
+                                   << QStringLiteral("meshdeck " MESHDECK_VERSION);
+        QTest::newRow("unknown option")
+            << QStringList{QStringLiteral("--no-such-option")} << 1 << "Unknown option 'no-such-option'";
+        QTest::newRow("unknown page") << QStringList{QStringLiteral("--page"), QStringLiteral("nowhere")} << 2
+                                      << "unknown page 'nowhere'";
+    }
+
+    void answersTheCommandLineWithoutADisplay()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, exitCode);
+        QFETCH(QString, expected);
+        QTemporaryDir home;
+        QProcessEnvironment env = offscreenEnvironment(home.path());
+        for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+            env.remove(QString::fromLatin1(name));
+        QProcess p;
+        p.setProcessEnvironment(env);
+        p.start(binary(QStringLiteral("meshdeck")), args);
+        QVERIFY(p.waitForFinished(30'000));
+        const QString out = QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
+        QVERIFY2(p.exitStatus() == QProcess::NormalExit, qPrintable(out));
+        QCOMPARE(p.exitCode(), exitCode);
+        QVERIFY2(out.contains(expected), qPrintable(out));
+    }
+
     void startsTheLocalStackAndShowsTheOverview_data()
     {
         QTest::addColumn<QString>("theme");
@@ -295,9 +346,10 @@ private Q_SLOTS:
                        QStringLiteral("live-marker-7"), QStringLiteral("--probe-timeout-ms"),
                        QStringLiteral("30000")});
         QVERIFY(console.waitForStarted());
-        // Publish only once the console has had time to attach and subscribe: what it shows then
-        // arrived live, over the realtime channel.
-        QTest::qWait(1500);
+        // Publish only once the console has subscribed: what it shows then arrived live, over the
+        // realtime channel.
+        QVERIFY2(waitForSubscription(console, QStringLiteral("events.orders")),
+                 "the console never subscribed");
         QCOMPARE(post("/v1/events/topics/orders/events", "{\"events\":[{\"type\":\"order.paid\",\"key\":\"o-"
                                                          "7\",\"data\":{\"marker\":\"live-marker-7\"}}]}"),
                  201);
@@ -367,9 +419,9 @@ private Q_SLOTS:
                        QStringLiteral("4 passing, 0 warning, 1 critical"),
                        QStringLiteral("--probe-timeout-ms"), QStringLiteral("30000")});
         QVERIFY(console.waitForStarted());
-        // Kill the echo once the console shows it passing: what the console shows next came live.
-        QTest::qWait(2000);
-        QVERIFY(console.state() == QProcess::Running);
+        // Kill the echo once the console has the registry's snapshot (everything passing): what
+        // the console shows next came live.
+        QVERIFY2(waitForSubscription(console, QStringLiteral("registry")), "the console never subscribed");
         echo.kill9();
         QTRY_VERIFY_WITH_TIMEOUT(console.state() == QProcess::NotRunning, 30'000);
         QCOMPARE(console.exitCode(), 0);

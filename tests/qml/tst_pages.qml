@@ -92,11 +92,32 @@ Item {
             verify(!findChild(overview, "count_passing").visible, "no counts before the registry reported")
         }
 
-        function test_notificationsChoiceIsASetting() {
+        function test_notificationsBoxAndItsSettingFollowEachOther() {
             const page = createTemporaryObject(settingsComponent, root)
+            waitForRendering(page)
             const box = findChild(page, "notificationsBox")
             verify(box)
-            compare(box.currentValue, Console.settings.notifications)
+            const original = Console.settings.notifications
+            compare(box.currentValue, original)
+            const choices = ["background", "always", "off"]
+            const picked = choices.find(c => c !== original)
+            const elsewhere = choices.find(c => c !== original && c !== picked)
+
+            // Through the UI, as a person does it: open the list and click another choice.
+            mouseClick(box)
+            tryCompare(box.popup, "opened", true)
+            const entry = box.popup.contentItem.itemAtIndex(box.indexOfValue(picked))
+            verify(entry)
+            mouseClick(entry)
+            tryCompare(box.popup, "visible", false)
+            compare(Console.settings.notifications, picked, "the click changed the setting")
+
+            // And the other way: the setting changes elsewhere, the box shows it.
+            Console.settings.notifications = elsewhere
+            compare(box.currentValue, elsewhere, "the box follows the setting")
+
+            Console.settings.notifications = original
+            compare(box.currentValue, original)
         }
 
         function test_pagesWithoutABackendSaySo() {

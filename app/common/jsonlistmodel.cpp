@@ -1,0 +1,44 @@
+#include "jsonlistmodel.h"
+
+namespace Meshdeck::Console {
+
+int JsonListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+void JsonListModel::setRows(const QList<QJsonObject> &rows)
+{
+    beginResetModel();
+    m_rows = rows;
+    endResetModel();
+    setError({});
+}
+
+void JsonListModel::setRows(const QJsonArray &rows)
+{
+    QList<QJsonObject> objects;
+    objects.reserve(rows.size());
+    for (const QJsonValue &v : rows)
+        objects << v.toObject();
+    setRows(objects);
+}
+
+void JsonListModel::fail(const QString &error)
+{
+    if (!m_rows.isEmpty()) {
+        beginResetModel();
+        m_rows.clear();
+        endResetModel();
+    }
+    setError(error);
+}
+
+const QJsonObject *JsonListModel::rowAt(const QModelIndex &index) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return nullptr;
+    return &m_rows.at(index.row());
+}
+
+} // namespace Meshdeck::Console

@@ -293,6 +293,36 @@ private Q_SLOTS:
             QVERIFY2(help.contains(option), option);
     }
 
+    void helpListsTheRolesAndABadRoleIsAUsageError()
+    {
+        QProcess p;
+        p.start(binary(QStringLiteral("meshdeckd")), {QStringLiteral("--help")});
+        QVERIFY(p.waitForFinished(5000));
+        QCOMPARE(p.exitCode(), 0);
+        const QByteArray help = p.readAllStandardOutput();
+        QVERIFY2(help.contains("--role <role>") && help.contains("echo"), help.constData());
+
+        // The echo role's own options, from its own help.
+        p.start(binary(QStringLiteral("meshdeckd")),
+                {QStringLiteral("--role"), QStringLiteral("echo"), QStringLiteral("--help")});
+        QVERIFY(p.waitForFinished(5000));
+        QCOMPARE(p.exitCode(), 0);
+        const QByteArray echoHelp = p.readAllStandardOutput();
+        for (const char *option : {"--register", "--check", "--token-file"})
+            QVERIFY2(echoHelp.contains(option), option);
+
+        for (const QStringList &args : {QStringList{QStringLiteral("--role"), QStringLiteral("bogus")},
+                                        QStringList{QStringLiteral("--role=bogus")}}) {
+            p.start(binary(QStringLiteral("meshdeckd")), args);
+            QVERIFY(p.waitForFinished(5000));
+            QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+            QCOMPARE(p.exitCode(), 2);
+            const QByteArray err = p.readAllStandardError();
+            QVERIFY2(err.contains("--role must be platform or echo") && err.contains("bogus"),
+                     err.constData());
+        }
+    }
+
     void aBusyPortIsAClearStartupFailure()
     {
         BackendProcess first;

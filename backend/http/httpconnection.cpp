@@ -255,11 +255,15 @@ QByteArray HttpConnection::takeRequestId(const Request &request)
 
 void HttpConnection::dispatch(Request request)
 {
-    const qint64 started = m_worker->nowNs();
     request.requestId = takeRequestId(request);
     request.peer = m_peer;
     if (!request.keepAlive)
         m_noMoreRequests = true;
+    // What the response needs from the request, taken before the dispatcher runs: a coroutine
+    // handler takes the request over. Synchronous and asynchronous answers complete from it alike.
+    ReplyContext context{m_nextSeq,         request.requestId,        request.versionMinor,
+                         request.keepAlive, request.method == "HEAD", nullptr,
+                         m_worker->nowNs()};
 
     Dispatcher::Outcome outcome = m_worker->dispatcher().dispatch(request);
     if (outcome.webSocket) {
@@ -271,13 +275,8 @@ void HttpConnection::dispatch(Request request)
             problem(request, 400, QStringLiteral("A WebSocket upgrade cannot follow pipelined requests."),
                     "bad-upgrade");
     }
-    ReplyContext context{m_nextSeq++,
-                         request.requestId,
-                         request.versionMinor,
-                         request.keepAlive,
-                         request.method == "HEAD",
-                         outcome.stats,
-                         started};
+    context.stats = outcome.stats;
+    ++m_nextSeq;
     m_pending.emplace_back();
     if (outcome.response) {
         complete(context, std::move(*outcome.response));

@@ -137,7 +137,8 @@ void HttpWorker::onWebSocketReady()
 {
     while (QWebSocket *socket = m_webSockets->nextPendingConnection()) {
         const QUrl url = socket->requestUrl();
-        const auto match = m_dispatcher.router().match("GET", url.path(QUrl::FullyEncoded).toUtf8());
+        const QByteArray path = url.path(QUrl::FullyEncoded).toUtf8(); // as sent, like every request path
+        const auto match = m_dispatcher.router().match("GET", path);
         const auto *handler = match.route ? std::get_if<WebSocketHandler>(&match.route->handler) : nullptr;
         if (!handler) {
             socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("no such endpoint"));
@@ -146,7 +147,7 @@ void HttpWorker::onWebSocketReady()
         }
         Request request;
         request.method = "GET";
-        request.path = url.path().toUtf8();
+        request.path = path;
         request.query = url.query(QUrl::FullyEncoded).toUtf8();
         request.pathParams = match.params;
         request.routePattern = match.route->pattern;

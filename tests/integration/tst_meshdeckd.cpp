@@ -293,6 +293,20 @@ private Q_SLOTS:
             QVERIFY2(help.contains(option), option);
     }
 
+    void anEncodedSlashIsPartOfAPathValue()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        // The system topic's events exist, so the deeper route would answer 200 if %2F split the path.
+        QCOMPARE(fetch(backend, "/v1/events/topics/system/events", backend.token()).status, 200);
+        const RawResponse r = fetch(backend, "/v1/events/topics/system%2Fevents", backend.token());
+        QCOMPARE(r.status, 404);
+        const QJsonObject problem = QJsonDocument::fromJson(r.body).object();
+        QVERIFY2(
+            problem.value(QStringLiteral("detail")).toString().contains(QStringLiteral("'system/events'")),
+            r.body.constData());
+    }
+
     void helpListsTheRolesAndABadRoleIsAUsageError()
     {
         QProcess p;

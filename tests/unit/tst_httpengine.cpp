@@ -404,6 +404,31 @@ private Q_SLOTS:
         QCOMPARE(in.take(headerOf(get2, "content-length").toInt()), QByteArray("fast:/fast"));
     }
 
+    void anEncodedSlashStaysInsideItsPathSegment()
+    {
+        Engine engine({}, [](Router &router) {
+            router.add("GET", "/things/{id}", SyncHandler([](const Request &r) {
+                           return Response::text(200, "thing:" +
+                                                          r.pathParams.value(QStringLiteral("id")).toUtf8());
+                       }));
+            router.add("GET", "/things/{id}/parts", SyncHandler([](const Request &r) {
+                           return Response::text(200, "parts:" +
+                                                          r.pathParams.value(QStringLiteral("id")).toUtf8());
+                       }));
+        });
+        RawHttp c;
+        QVERIFY(c.connectTo(engine.server->port()));
+        c.send(get("/things/a/parts")); // the deeper route exists and answers
+        QCOMPARE(c.read().body, QByteArray("parts:a"));
+        c.send(get("/things/a%2Fparts"));
+        QCOMPARE(c.read().body, QByteArray("thing:a/parts"));
+        c.send(get("/things%2Fa"));
+        const RawResponse r = c.read();
+        QCOMPARE(r.status, 404);
+        QCOMPARE(QJsonDocument::fromJson(r.body).object().value(QStringLiteral("instance")).toString(),
+                 QStringLiteral("/things%2Fa"));
+    }
+
     void handsWebSocketUpgradesToQWebSocketServer()
     {
         Engine engine;

@@ -37,17 +37,13 @@ int main(int argc, char *argv[])
     ::signal(SIGXFSZ, SIG_IGN);
 
     // Other roles share the binary: `--role echo` is a small service that registers itself.
-    const QStringList arguments = app.arguments();
-    const qsizetype role = arguments.indexOf(QStringLiteral("--role"));
-    if (role >= 0 || arguments.contains(QStringLiteral("--role=echo"))) {
-        const QString name = role >= 0 ? arguments.value(role + 1) : QStringLiteral("echo");
-        if (name != QLatin1String("echo")) {
-            std::fprintf(stderr,
-                         "meshdeckd: --role must be echo (more roles come with their services); got '%s'\n",
-                         qPrintable(name));
-            return ExitUsage;
-        }
-        return Echo::run(arguments);
+    const QString role = roleOf(app.arguments());
+    if (role == QLatin1String("echo"))
+        return Echo::run(app.arguments());
+    if (role != QLatin1String("platform")) {
+        std::fprintf(stderr, "meshdeckd: --role must be platform or echo; got '%s' (see meshdeckd --help)\n",
+                     qPrintable(role));
+        return ExitUsage;
     }
 
     BackendSettings settings;

@@ -78,21 +78,40 @@ quint16 Backend::port() const
 
 QCoro::Task<int> Backend::start()
 {
-    Parts &p = *m_parts;
     const QString dataDir = QDir(m_settings.dataDir).absolutePath();
-    if (!QDir().mkpath(dataDir)) {
-        qCCritical(lcBackend).noquote() << "cannot create the data directory" << dataDir;
-        co_return ExitStartupFailed;
-    }
-    QFile::setPermissions(dataDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-
     QString error;
-    const auto token = ensureAdminToken(dataDir, &error);
+    const auto token = prepareDataDir(dataDir, &error);
     if (!token) {
         qCCritical(lcBackend).noquote() << error;
         co_return ExitStartupFailed;
     }
+    makeServices(dataDir);
+    if (const int code = co_await openDatabase(dataDir); code != ExitOk)
+        co_return code;
+    installRoutes(token->token);
+    if (!co_await startServices())
+        co_return ExitStartupFailed;
+    if (!serve())
+        co_return ExitStartupFailed;
+    printReadyLine(dataDir, token->path);
+    co_return ExitOk;
+}
 
+// The data directory (owner-only) and the admin token in it.
+std::optional<AdminTokenFile> Backend::prepareDataDir(const QString &dataDir, QString *error)
+{
+    if (!QDir().mkpath(dataDir)) {
+        *error = QStringLiteral("cannot create the data directory %1").arg(dataDir);
+        return std::nullopt;
+    }
+    QFile::setPermissions(dataDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    return ensureAdminToken(dataDir, error);
+}
+
+// Every service, in start order, and how they reach each other.
+void Backend::makeServices(const QString &dataDir)
+{
+    Parts &p = *m_parts;
     auto system = std::make_unique<System::SystemService>(
         System::SystemSettings{QStringLiteral(MESHDECK_VERSION), QStringLiteral("local"), dataDir},
         &p.database, [server = &p.server] { return *server && !(*server)->isDraining(); });
@@ -122,7 +141,12 @@ QCoro::Task<int> Backend::start()
         [channel = p.eventsChannel.get()](const QList<Events::StoredEventPtr> &committed) {
             channel->onCommitted(committed);
         });
+}
 
+// Opens the database with every service's schema; answers ExitOk or the code to leave with.
+QCoro::Task<int> Backend::openDatabase(QString dataDir)
+{
+    Parts &p = *m_parts;
     const QString dbPath = QDir(dataDir).absoluteFilePath(QStringLiteral("meshdeck.db"));
     const std::vector<Storage::ComponentSchema> schemas{
         {QStringLiteral("system"), System::SystemStore::migrations()},
@@ -139,22 +163,33 @@ QCoro::Task<int> Backend::start()
         qCCritical(lcBackend).noquote() << "cannot open the database:" << opened.error;
         co_return ExitStartupFailed;
     }
+    co_return ExitOk;
+}
 
+// Every service's routes, behind the admin token; mutating calls are audited.
+void Backend::installRoutes(const QByteArray &adminToken)
+{
+    Parts &p = *m_parts;
     p.router = std::make_unique<Http::Router>(&p.metrics);
     System::SystemRoutes::install(*p.router, p.system, &p.metrics);
     Events::EventsRoutes::install(*p.router, p.events);
     Events::WebhooksRoutes::install(*p.router, p.events);
     Realtime::RealtimeRoutes::install(*p.router, p.realtime);
     Registry::RegistryRoutes::install(*p.router, p.registry);
-    p.authenticator = std::make_unique<AdminTokenAuthenticator>(token->token);
+    p.authenticator = std::make_unique<AdminTokenAuthenticator>(adminToken);
     p.dispatcher = std::make_unique<Http::Dispatcher>(*p.router, p.authenticator.get(), &p.metrics);
     p.dispatcher->setAuditSink(p.events);
     p.realtime->setAuthenticator(p.authenticator.get());
+}
 
-    error = co_await p.services.startAll();
+// Starts the services in order and records the node's start on the system topic.
+QCoro::Task<bool> Backend::startServices()
+{
+    Parts &p = *m_parts;
+    const QString error = co_await p.services.startAll();
     if (!error.isEmpty()) {
         qCCritical(lcBackend).noquote() << error;
-        co_return ExitStartupFailed;
+        co_return false;
     }
 
     QFuture<Events::PublishResult> started =
@@ -165,14 +200,20 @@ QCoro::Task<int> Backend::start()
                                      {QStringLiteral("pid"), qint64(QCoreApplication::applicationPid())}});
     if ((co_await started).status != 201) {
         qCCritical(lcBackend) << "cannot write to the system topic";
-        co_return ExitStartupFailed;
+        co_return false;
     }
+    co_return true;
+}
 
+// Listens, and lists the platform's own services in the registry like any other.
+bool Backend::serve()
+{
+    Parts &p = *m_parts;
     p.server = std::make_unique<Http::HttpServer>(m_settings.limits, *p.dispatcher, m_settings.threads);
     if (!p.server->listen(m_settings.host, m_settings.port)) {
         qCCritical(lcBackend).noquote() << "cannot listen on" << m_settings.host.toString() << m_settings.port
                                         << ":" << p.server->errorString();
-        co_return ExitStartupFailed;
+        return false;
     }
     // The platform's own services, in the registry like any other.
     const QHostAddress &bound = m_settings.host;
@@ -184,20 +225,25 @@ QCoro::Task<int> Backend::start()
                                  QStringLiteral(MESHDECK_VERSION));
     if (!m_settings.host.isLoopback())
         qCWarning(lcBackend) << "serving on a non-loopback address without TLS";
+    return true;
+}
 
+// The one machine-readable line on stdout that tells the console (or a script) where we serve.
+void Backend::printReadyLine(const QString &dataDir, const QString &adminTokenFile)
+{
+    Parts &p = *m_parts;
     const QString host = m_settings.host.protocol() == QAbstractSocket::IPv6Protocol
                              ? QLatin1Char('[') + m_settings.host.toString() + QLatin1Char(']')
                              : m_settings.host.toString();
     const QJsonObject ready{
         {QStringLiteral("ready"), true},
         {QStringLiteral("url"), QStringLiteral("http://%1:%2").arg(host).arg(p.server->port())},
-        {QStringLiteral("adminTokenFile"), token->path}};
+        {QStringLiteral("adminTokenFile"), adminTokenFile}};
     const QByteArray line = QJsonDocument(ready).toJson(QJsonDocument::Compact) + '\n';
     std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
     std::fflush(stdout);
     qCInfo(lcBackend).noquote() << "serving" << ready.value(QStringLiteral("url")).toString() << "with"
                                 << p.server->threadCount() << "thread(s); data in" << dataDir;
-    co_return ExitOk;
 }
 
 QCoro::Task<void> Backend::stop()

@@ -7,8 +7,11 @@
 #include <QCoroTask>
 
 #include <memory>
+#include <optional>
 
 namespace Meshdeck {
+
+struct AdminTokenFile;
 
 // The wiring layer: the only code that knows the settings and every component. It opens the
 // database, starts the services in order, serves HTTP and, on a stop request, drains and closes.
@@ -25,6 +28,15 @@ public:
     quint16 port() const;
 
 private:
+    // start(), step by step.
+    std::optional<AdminTokenFile> prepareDataDir(const QString &dataDir, QString *error);
+    void makeServices(const QString &dataDir);
+    QCoro::Task<int> openDatabase(QString dataDir);
+    void installRoutes(const QByteArray &adminToken);
+    QCoro::Task<bool> startServices();
+    bool serve();
+    void printReadyLine(const QString &dataDir, const QString &adminTokenFile);
+
     struct Parts;
     BackendSettings m_settings;
     std::unique_ptr<Parts> m_parts;

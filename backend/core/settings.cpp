@@ -18,83 +18,99 @@ bool positiveInt(const QString &text, int *out)
     *out = v;
     return true;
 }
-} // namespace
 
-bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, QString *error)
+QString defaultDataDir()
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate(
-        "meshdeckd", "The Meshdeck platform backend. Prints one JSON line on stdout when it is ready."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption dataDir(
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QStringLiteral("/meshdeckd");
+}
+
+// Every option of the platform role. A new flag: declare it here, list it in all(), read it in
+// one of the apply functions below.
+struct Options {
+    const QCommandLineOption role{
+        QStringLiteral("role"),
+        QCoreApplication::translate("meshdeckd",
+                                    "What this process runs: platform (default: every service in one "
+                                    "process) or echo (a small service for tests that registers itself; "
+                                    "'meshdeckd --role echo --help' lists its options)."),
+        QStringLiteral("role"), QStringLiteral("platform")};
+    const QCommandLineOption dataDir{
         QStringLiteral("data-dir"),
-        QCoreApplication::translate("meshdeckd", "Data directory (default: %1).")
-            .arg(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
-                 QStringLiteral("/meshdeckd")),
-        QStringLiteral("dir"));
-    const QCommandLineOption listen(QStringLiteral("listen"),
+        QCoreApplication::translate("meshdeckd", "Data directory (default: %1).").arg(defaultDataDir()),
+        QStringLiteral("dir")};
+    const QCommandLineOption listen{QStringLiteral("listen"),
                                     QCoreApplication::translate("meshdeckd",
                                                                 "Address to serve on; port 0 picks a "
                                                                 "free port (default: 127.0.0.1:7700)."),
-                                    QStringLiteral("host:port"), QStringLiteral("127.0.0.1:7700"));
-    const QCommandLineOption logLevel(
+                                    QStringLiteral("host:port"), QStringLiteral("127.0.0.1:7700")};
+    const QCommandLineOption logLevel{
         QStringLiteral("log-level"),
         QCoreApplication::translate("meshdeckd", "debug, info, warning or error (default: info)."),
-        QStringLiteral("level"), QStringLiteral("info"));
-    const QCommandLineOption threads(
+        QStringLiteral("level"), QStringLiteral("info")};
+    const QCommandLineOption threads{
         QStringLiteral("threads"),
         QCoreApplication::translate("meshdeckd", "Event-loop threads (default: one per core)."),
-        QStringLiteral("n"));
-    const QCommandLineOption headerTimeout(QStringLiteral("header-timeout-ms"),
+        QStringLiteral("n")};
+    const QCommandLineOption headerTimeout{QStringLiteral("header-timeout-ms"),
                                            QCoreApplication::translate("meshdeckd",
                                                                        "Time a client has to send a "
                                                                        "request head (default: 10000)."),
-                                           QStringLiteral("ms"));
-    const QCommandLineOption idleTimeout(
+                                           QStringLiteral("ms")};
+    const QCommandLineOption idleTimeout{
         QStringLiteral("idle-timeout-ms"),
         QCoreApplication::translate("meshdeckd", "Keep-alive idle timeout (default: 60000)."),
-        QStringLiteral("ms"));
-    const QCommandLineOption maxConnections(
+        QStringLiteral("ms")};
+    const QCommandLineOption maxConnections{
         QStringLiteral("max-connections"),
-        QCoreApplication::translate("meshdeckd", "Connection cap (default: 10000)."), QStringLiteral("n"));
-    const QCommandLineOption shutdownTimeout(
+        QCoreApplication::translate("meshdeckd", "Connection cap (default: 10000)."), QStringLiteral("n")};
+    const QCommandLineOption shutdownTimeout{
         QStringLiteral("shutdown-timeout-ms"),
         QCoreApplication::translate("meshdeckd", "How long in-flight requests may "
                                                  "finish on SIGTERM (default: 10000)."),
-        QStringLiteral("ms"));
-    const QCommandLineOption allowedOrigin(
+        QStringLiteral("ms")};
+    const QCommandLineOption allowedOrigin{
         QStringLiteral("allowed-origin"),
         QCoreApplication::translate("meshdeckd",
                                     "A browser origin (e.g. http://localhost:5173) allowed to open realtime "
                                     "WebSockets; repeat for more. Native clients send no origin."),
-        QStringLiteral("origin"));
-    const QCommandLineOption webhookRetryBase(
+        QStringLiteral("origin")};
+    const QCommandLineOption webhookRetryBase{
         QStringLiteral("webhook-retry-base-ms"),
         QCoreApplication::translate("meshdeckd",
                                     "First webhook retry delay; doubles per attempt (default: 1000)."),
-        QStringLiteral("ms"));
-    const QCommandLineOption webhookMaxFailures(
+        QStringLiteral("ms")};
+    const QCommandLineOption webhookMaxFailures{
         QStringLiteral("webhook-max-failures"),
         QCoreApplication::translate("meshdeckd",
                                     "Failed deliveries in a row before a webhook is disabled (default: 10)."),
-        QStringLiteral("n"));
-    const QCommandLineOption deregisterCritical(
+        QStringLiteral("n")};
+    const QCommandLineOption deregisterCritical{
         QStringLiteral("deregister-critical-after-ms"),
         QCoreApplication::translate("meshdeckd", "Registry: deregister an instance critical for this long, "
                                                  "unless its check says otherwise (default: 600000)."),
-        QStringLiteral("ms"));
-    parser.addOptions({dataDir, listen, logLevel, threads, headerTimeout, idleTimeout, maxConnections,
-                       shutdownTimeout, allowedOrigin, webhookRetryBase, webhookMaxFailures,
-                       deregisterCritical});
-    parser.process(arguments); // exits for --help, --version and unknown options
+        QStringLiteral("ms")};
 
-    settings->dataDir = parser.isSet(dataDir)
-                            ? parser.value(dataDir)
-                            : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
-                                  QStringLiteral("/meshdeckd");
+    QList<QCommandLineOption> all() const
+    {
+        return {role,
+                dataDir,
+                listen,
+                logLevel,
+                threads,
+                headerTimeout,
+                idleTimeout,
+                maxConnections,
+                shutdownTimeout,
+                allowedOrigin,
+                webhookRetryBase,
+                webhookMaxFailures,
+                deregisterCritical};
+    }
+};
 
-    const QString listenValue = parser.value(listen);
+bool applyListen(const QString &listenValue, BackendSettings *settings, QString *error)
+{
     const qsizetype colon = listenValue.lastIndexOf(QLatin1Char(':'));
     bool portOk = false;
     const uint port = colon < 0 ? 0 : listenValue.sliced(colon + 1).toUInt(&portOk);
@@ -108,9 +124,12 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
         return false;
     }
     settings->port = quint16(port);
+    return true;
+}
 
-    settings->allowedOrigins = parser.values(allowedOrigin);
-    settings->logLevel = parser.value(logLevel);
+bool checkLogLevel(const QString &level, BackendSettings *settings, QString *error)
+{
+    settings->logLevel = level;
     if (!QStringList{QStringLiteral("debug"), QStringLiteral("info"), QStringLiteral("warning"),
                      QStringLiteral("error")}
              .contains(settings->logLevel)) {
@@ -118,28 +137,35 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
                      .arg(settings->logLevel);
         return false;
     }
+    return true;
+}
+
+// The options that take a count or a duration.
+bool applyNumbers(const QCommandLineParser &parser, const Options &o, BackendSettings *settings,
+                  QString *error)
+{
     struct IntOption {
         const QCommandLineOption &option;
         int *target;
     };
-    for (const IntOption &o :
-         {IntOption{threads, &settings->threads}, IntOption{headerTimeout, &settings->limits.headerTimeoutMs},
-          IntOption{idleTimeout, &settings->limits.idleTimeoutMs},
-          IntOption{maxConnections, &settings->limits.maxConnections},
-          IntOption{shutdownTimeout, &settings->shutdownTimeoutMs},
-          IntOption{webhookRetryBase, &settings->webhookRetryBaseMs},
-          IntOption{webhookMaxFailures, &settings->webhookMaxFailures}}) {
-        if (parser.isSet(o.option) && !positiveInt(parser.value(o.option), o.target)) {
+    for (const IntOption &i : {IntOption{o.threads, &settings->threads},
+                               IntOption{o.headerTimeout, &settings->limits.headerTimeoutMs},
+                               IntOption{o.idleTimeout, &settings->limits.idleTimeoutMs},
+                               IntOption{o.maxConnections, &settings->limits.maxConnections},
+                               IntOption{o.shutdownTimeout, &settings->shutdownTimeoutMs},
+                               IntOption{o.webhookRetryBase, &settings->webhookRetryBaseMs},
+                               IntOption{o.webhookMaxFailures, &settings->webhookMaxFailures}}) {
+        if (parser.isSet(i.option) && !positiveInt(parser.value(i.option), i.target)) {
             *error = QStringLiteral("--%1 expects a positive whole number; got '%2'")
-                         .arg(o.option.names().constFirst(), parser.value(o.option));
+                         .arg(i.option.names().constFirst(), parser.value(i.option));
             return false;
         }
     }
-    if (parser.isSet(deregisterCritical)) {
+    if (parser.isSet(o.deregisterCritical)) {
         int ms = 0;
-        if (!positiveInt(parser.value(deregisterCritical), &ms) || ms < 1000) {
+        if (!positiveInt(parser.value(o.deregisterCritical), &ms) || ms < 1000) {
             *error = QStringLiteral("--deregister-critical-after-ms expects milliseconds ≥ 1000; got '%1'")
-                         .arg(parser.value(deregisterCritical));
+                         .arg(parser.value(o.deregisterCritical));
             return false;
         }
         settings->deregisterCriticalAfterMs = ms;
@@ -147,6 +173,36 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
     if (settings->threads == 0)
         settings->threads = qMax(1, QThread::idealThreadCount());
     return true;
+}
+} // namespace
+
+QString roleOf(const QStringList &arguments)
+{
+    // Only --role matters here; every other option belongs to the role's own parser.
+    QCommandLineParser parser;
+    const QCommandLineOption role(QStringLiteral("role"), QString(), QStringLiteral("role"),
+                                  QStringLiteral("platform"));
+    parser.addOption(role);
+    parser.parse(arguments);
+    return parser.value(role);
+}
+
+bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, QString *error)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "meshdeckd", "The Meshdeck platform backend. Prints one JSON line on stdout when it is ready."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const Options o;
+    parser.addOptions(o.all());
+    parser.process(arguments); // exits for --help, --version and unknown options
+
+    settings->dataDir = parser.isSet(o.dataDir) ? parser.value(o.dataDir) : defaultDataDir();
+    settings->allowedOrigins = parser.values(o.allowedOrigin);
+    return applyListen(parser.value(o.listen), settings, error) &&
+           checkLogLevel(parser.value(o.logLevel), settings, error) &&
+           applyNumbers(parser, o, settings, error);
 }
 
 void applyLogLevel(const QString &level)

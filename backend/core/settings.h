@@ -31,8 +31,11 @@ enum ExitCode {
     ExitDatabaseTooNew = 3,
 };
 
-// Parses the command line (handles --help and --version itself). Returns false with the
-// message in *error for bad input.
+// The role named by --role ("platform" when none is given); main() runs the matching role.
+QString roleOf(const QStringList &arguments);
+
+// Parses the platform role's command line (handles --help and --version itself). Returns false
+// with the message in *error for bad input.
 bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, QString *error);
 
 void applyLogLevel(const QString &level);

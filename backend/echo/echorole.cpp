@@ -278,60 +278,60 @@ private:
     int m_backoffMs = 0;
 };
 
-bool parse(const QStringList &arguments, Options *o, QString *error)
-{
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "meshdeckd --role echo: a small service that registers itself with meshdeckd. Prints one JSON "
-        "line on stdout when it serves. POST /control {\"fail\":true} or {\"delayMs\":800} changes its "
-        "health check; {\"heartbeats\":false} stops its heartbeats."));
-    parser.addHelpOption();
-    const QCommandLineOption role(QStringLiteral("role"), QStringLiteral("echo"), QStringLiteral("role"));
-    const QCommandLineOption listen(QStringLiteral("listen"),
+// The echo role's command line; `meshdeckd --role echo --help` prints it.
+struct Flags {
+    const QCommandLineOption role{QStringLiteral("role"), QStringLiteral("echo (this role)."),
+                                  QStringLiteral("role")};
+    const QCommandLineOption listen{QStringLiteral("listen"),
                                     QStringLiteral("Address to serve on (default 127.0.0.1:0, a free port)."),
-                                    QStringLiteral("host:port"), QStringLiteral("127.0.0.1:0"));
-    const QCommandLineOption registerAt(
+                                    QStringLiteral("host:port"), QStringLiteral("127.0.0.1:0")};
+    const QCommandLineOption registerAt{
         QStringLiteral("register"), QStringLiteral("meshdeckd to register with, e.g. http://127.0.0.1:7700."),
-        QStringLiteral("url"));
-    const QCommandLineOption tokenFile(QStringLiteral("token-file"),
+        QStringLiteral("url")};
+    const QCommandLineOption tokenFile{QStringLiteral("token-file"),
                                        QStringLiteral("File with the admin token (default: meshdeckd's data "
                                                       "directory; or set MESHDECK_TOKEN)."),
-                                       QStringLiteral("file"));
-    const QCommandLineOption service(QStringLiteral("service"),
+                                       QStringLiteral("file")};
+    const QCommandLineOption service{QStringLiteral("service"),
                                      QStringLiteral("Service name (default echo)."), QStringLiteral("name"),
-                                     QStringLiteral("echo"));
-    const QCommandLineOption version(QStringLiteral("service-version"),
+                                     QStringLiteral("echo")};
+    const QCommandLineOption version{QStringLiteral("service-version"),
                                      QStringLiteral("Version to register."), QStringLiteral("version"),
-                                     QStringLiteral(MESHDECK_VERSION));
-    const QCommandLineOption check(QStringLiteral("check"), QStringLiteral("http (default), tcp or ttl."),
-                                   QStringLiteral("kind"), QStringLiteral("http"));
-    const QCommandLineOption interval(QStringLiteral("check-interval-ms"),
+                                     QStringLiteral(MESHDECK_VERSION)};
+    const QCommandLineOption check{QStringLiteral("check"), QStringLiteral("http (default), tcp or ttl."),
+                                   QStringLiteral("kind"), QStringLiteral("http")};
+    const QCommandLineOption interval{QStringLiteral("check-interval-ms"),
                                       QStringLiteral("Active check interval (default 10000)."),
-                                      QStringLiteral("ms"));
-    const QCommandLineOption timeout(QStringLiteral("check-timeout-ms"),
+                                      QStringLiteral("ms")};
+    const QCommandLineOption timeout{QStringLiteral("check-timeout-ms"),
                                      QStringLiteral("Active check timeout (default 2000)."),
-                                     QStringLiteral("ms"));
-    const QCommandLineOption ttl(QStringLiteral("ttl-ms"),
+                                     QStringLiteral("ms")};
+    const QCommandLineOption ttl{QStringLiteral("ttl-ms"),
                                  QStringLiteral("TTL for --check ttl (default 10000)."),
-                                 QStringLiteral("ms"));
-    const QCommandLineOption healthy(QStringLiteral("healthy-threshold"),
+                                 QStringLiteral("ms")};
+    const QCommandLineOption healthy{QStringLiteral("healthy-threshold"),
                                      QStringLiteral("Passes before passing (default 2)."),
-                                     QStringLiteral("n"));
-    const QCommandLineOption unhealthy(QStringLiteral("unhealthy-threshold"),
+                                     QStringLiteral("n")};
+    const QCommandLineOption unhealthy{QStringLiteral("unhealthy-threshold"),
                                        QStringLiteral("Failures before critical (default 3)."),
-                                       QStringLiteral("n"));
-    const QCommandLineOption heartbeat(
+                                       QStringLiteral("n")};
+    const QCommandLineOption heartbeat{
         QStringLiteral("heartbeat-ms"),
-        QStringLiteral("Heartbeat period (default a third of the TTL, or 5000)."), QStringLiteral("ms"));
-    const QCommandLineOption weight(QStringLiteral("weight"), QStringLiteral("Weight 0–1000 (default 100)."),
-                                    QStringLiteral("n"));
-    const QCommandLineOption tag(QStringLiteral("tag"), QStringLiteral("A tag; repeat for more."),
-                                 QStringLiteral("tag"));
-    parser.addOptions({role, listen, registerAt, tokenFile, service, version, check, interval, timeout, ttl,
-                       healthy, unhealthy, heartbeat, weight, tag});
-    parser.process(arguments);
+        QStringLiteral("Heartbeat period (default a third of the TTL, or 5000)."), QStringLiteral("ms")};
+    const QCommandLineOption weight{QStringLiteral("weight"), QStringLiteral("Weight 0–1000 (default 100)."),
+                                    QStringLiteral("n")};
+    const QCommandLineOption tag{QStringLiteral("tag"), QStringLiteral("A tag; repeat for more."),
+                                 QStringLiteral("tag")};
 
-    const QString listenValue = parser.value(listen);
+    QList<QCommandLineOption> all() const
+    {
+        return {role,    listen, registerAt, tokenFile, service,   version, check, interval,
+                timeout, ttl,    healthy,    unhealthy, heartbeat, weight,  tag};
+    }
+};
+
+bool applyListen(const QString &listenValue, Options *o, QString *error)
+{
     const qsizetype colon = listenValue.lastIndexOf(QLatin1Char(':'));
     bool portOk = false;
     const uint port = colon < 0 ? 0 : listenValue.sliced(colon + 1).toUInt(&portOk);
@@ -341,15 +341,11 @@ bool parse(const QStringList &arguments, Options *o, QString *error)
         return false;
     }
     o->port = quint16(port);
-    o->service = parser.value(service);
-    o->version = parser.value(version);
-    o->check = parser.value(check);
-    if (!QStringList{QStringLiteral("http"), QStringLiteral("tcp"), QStringLiteral("ttl")}.contains(
-            o->check)) {
-        *error = QStringLiteral("--check must be http, tcp or ttl; got '%1'").arg(o->check);
-        return false;
-    }
-    o->tags = parser.values(tag);
+    return true;
+}
+
+bool applyNumbers(const QCommandLineParser &parser, const Flags &f, Options *o, QString *error)
+{
     struct IntOption {
         const QCommandLineOption &option;
         int *target;
@@ -357,11 +353,12 @@ bool parse(const QStringList &arguments, Options *o, QString *error)
         int max;
     };
     for (const IntOption &i :
-         {IntOption{interval, &o->intervalMs, 100, 86'400'000},
-          IntOption{timeout, &o->timeoutMs, 50, 300'000}, IntOption{ttl, &o->ttlMs, 1000, 86'400'000},
-          IntOption{healthy, &o->healthyThreshold, 1, 100},
-          IntOption{unhealthy, &o->unhealthyThreshold, 1, 100},
-          IntOption{heartbeat, &o->heartbeatMs, 50, 86'400'000}, IntOption{weight, &o->weight, 0, 1000}}) {
+         {IntOption{f.interval, &o->intervalMs, 100, 86'400'000},
+          IntOption{f.timeout, &o->timeoutMs, 50, 300'000}, IntOption{f.ttl, &o->ttlMs, 1000, 86'400'000},
+          IntOption{f.healthy, &o->healthyThreshold, 1, 100},
+          IntOption{f.unhealthy, &o->unhealthyThreshold, 1, 100},
+          IntOption{f.heartbeat, &o->heartbeatMs, 50, 86'400'000},
+          IntOption{f.weight, &o->weight, 0, 1000}}) {
         if (!parser.isSet(i.option))
             continue;
         bool ok = false;
@@ -376,32 +373,62 @@ bool parse(const QStringList &arguments, Options *o, QString *error)
         }
         *i.target = v;
     }
-    if (parser.isSet(registerAt)) {
-        o->registry = QUrl(parser.value(registerAt), QUrl::StrictMode);
-        if (!o->registry.isValid() || o->registry.scheme() != QLatin1String("http") ||
-            o->registry.host().isEmpty()) {
-            *error =
-                QStringLiteral("--register expects meshdeckd's URL, e.g. http://127.0.0.1:7700; got '%1'")
-                    .arg(parser.value(registerAt));
+    return true;
+}
+
+// Where to register, and the admin token that allows it.
+bool applyRegistry(const QCommandLineParser &parser, const Flags &f, Options *o, QString *error)
+{
+    if (!parser.isSet(f.registerAt))
+        return true;
+    o->registry = QUrl(parser.value(f.registerAt), QUrl::StrictMode);
+    if (!o->registry.isValid() || o->registry.scheme() != QLatin1String("http") ||
+        o->registry.host().isEmpty()) {
+        *error = QStringLiteral("--register expects meshdeckd's URL, e.g. http://127.0.0.1:7700; got '%1'")
+                     .arg(parser.value(f.registerAt));
+        return false;
+    }
+    o->token = qgetenv("MESHDECK_TOKEN").trimmed();
+    const QString file = parser.isSet(f.tokenFile)
+                             ? parser.value(f.tokenFile)
+                             : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+                                   QStringLiteral("/meshdeckd/admin.token");
+    if (o->token.isEmpty() || parser.isSet(f.tokenFile)) {
+        QFile tokenFile(file);
+        if (!tokenFile.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("cannot read the admin token from %1: %2 (use --token-file or "
+                                    "MESHDECK_TOKEN)")
+                         .arg(file, tokenFile.errorString());
             return false;
         }
-        o->token = qgetenv("MESHDECK_TOKEN").trimmed();
-        const QString file = parser.isSet(tokenFile)
-                                 ? parser.value(tokenFile)
-                                 : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
-                                       QStringLiteral("/meshdeckd/admin.token");
-        if (o->token.isEmpty() || parser.isSet(tokenFile)) {
-            QFile f(file);
-            if (!f.open(QIODevice::ReadOnly)) {
-                *error = QStringLiteral("cannot read the admin token from %1: %2 (use --token-file or "
-                                        "MESHDECK_TOKEN)")
-                             .arg(file, f.errorString());
-                return false;
-            }
-            o->token = f.readAll().trimmed();
-        }
+        o->token = tokenFile.readAll().trimmed();
     }
     return true;
+}
+
+bool parse(const QStringList &arguments, Options *o, QString *error)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "meshdeckd --role echo: a small service that registers itself with meshdeckd. Prints one JSON "
+        "line on stdout when it serves. POST /control {\"fail\":true} or {\"delayMs\":800} changes its "
+        "health check; {\"heartbeats\":false} stops its heartbeats."));
+    parser.addHelpOption();
+    const Flags f;
+    parser.addOptions(f.all());
+    parser.process(arguments); // exits for --help and unknown options
+
+    o->service = parser.value(f.service);
+    o->version = parser.value(f.version);
+    o->check = parser.value(f.check);
+    if (!QStringList{QStringLiteral("http"), QStringLiteral("tcp"), QStringLiteral("ttl")}.contains(
+            o->check)) {
+        *error = QStringLiteral("--check must be http, tcp or ttl; got '%1'").arg(o->check);
+        return false;
+    }
+    o->tags = parser.values(f.tag);
+    return applyListen(parser.value(f.listen), o, error) && applyNumbers(parser, f, o, error) &&
+           applyRegistry(parser, f, o, error);
 }
 
 } // namespace

@@ -29,7 +29,7 @@ using Headers = QList<std::pair<QByteArray, QByteArray>>;
 struct Request {
     QByteArray method;
     QByteArray target; // as sent
-    QByteArray path;   // percent-decoded path, without query
+    QByteArray path;   // the path as sent (percent-encoded), without query; see Router::match
     QByteArray query;  // raw query string (after '?'), may be empty
     int versionMinor = 1;
     Headers headers;

@@ -279,9 +279,9 @@ bool RequestParser::processRequestLine(QByteArrayView line)
         m_request.path = m_request.target; // shares the target's bytes
     else
         m_request.path = pathPart.toByteArray();
-    if (m_request.path.contains('%'))
-        m_request.path = QByteArray::fromPercentEncoding(m_request.path);
-    if (m_request.path.contains('\0'))
+    // The path stays percent-encoded: the router splits it into segments first and decodes each
+    // value after, so an encoded '/' (%2F) never becomes a separator.
+    if (m_request.path.contains("%00"))
         return fail(400, QStringLiteral("The path contains an encoded NUL byte."));
     m_state = State::Headers;
     return true;

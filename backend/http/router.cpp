@@ -115,11 +115,19 @@ Router::Match Router::match(QByteArrayView method, QByteArrayView path) const
     QByteArrayView normalized = path;
     if (normalized.size() > 1 && normalized.endsWith('/'))
         normalized.chop(1);
+    // Segments are split on the path as sent and decoded one by one afterwards: an encoded '/'
+    // (%2F) stays inside its segment, and %69nfo still names "info".
+    const bool encoded = normalized.contains('%');
     // QHash has no heterogeneous lookup in 6.4: build a key only when the path must be trimmed.
-    const QByteArray key = normalized.size() == path.size()
-                               ? QByteArray::fromRawData(path.data(), path.size())
-                               : normalized.toByteArray();
-    if (auto it = m_literal.constFind(key); it != m_literal.cend()) {
+    QByteArray key = normalized.size() == path.size() ? QByteArray::fromRawData(path.data(), path.size())
+                                                      : normalized.toByteArray();
+    if (encoded) {
+        key = QByteArray::fromPercentEncoding(key);
+        // A decoded '/' lies inside a segment, and no literal route has one there.
+        if (key.count('/') != normalized.count('/'))
+            key.clear();
+    }
+    if (auto it = key.isEmpty() ? m_literal.cend() : m_literal.constFind(key); it != m_literal.cend()) {
         for (const Route *route : *it) {
             if (matchesMethod(*route, method)) {
                 result.route = route;
@@ -130,7 +138,13 @@ Router::Match Router::match(QByteArrayView method, QByteArrayView path) const
     }
     if (m_parameterized.empty())
         return result;
-    const std::vector<QByteArray> parts = splitPath(normalized);
+    std::vector<QByteArray> parts = splitPath(normalized);
+    if (encoded) {
+        for (QByteArray &part : parts) {
+            if (part.contains('%'))
+                part = QByteArray::fromPercentEncoding(part);
+        }
+    }
     for (const Route *route : m_parameterized) {
         if (route->segments.size() != parts.size())
             continue;

@@ -97,6 +97,8 @@ public:
         QHash<QString, QString> params;
         QByteArray allow; // set when the path exists but not for this method
     };
+    // `path` as sent, percent-encoded: it is split into segments first and each segment decoded
+    // after, so "/v1/events/topics/a%2Fb" names the topic "a/b" and matches no deeper route.
     Match match(QByteArrayView method, QByteArrayView path) const;
     const std::vector<std::unique_ptr<Route>> &routes() const { return m_routes; }
 

@@ -304,6 +304,50 @@ private Q_SLOTS:
             QVERIFY2(help.contains(option), option);
     }
 
+    void anEncodedSlashIsPartOfAPathValue()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        // The system topic's events exist, so the deeper route would answer 200 if %2F split the path.
+        QCOMPARE(fetch(backend, "/v1/events/topics/system/events", backend.token()).status, 200);
+        const RawResponse r = fetch(backend, "/v1/events/topics/system%2Fevents", backend.token());
+        QCOMPARE(r.status, 404);
+        const QJsonObject problem = QJsonDocument::fromJson(r.body).object();
+        QVERIFY2(
+            problem.value(QStringLiteral("detail")).toString().contains(QStringLiteral("'system/events'")),
+            r.body.constData());
+    }
+
+    void helpListsTheRolesAndABadRoleIsAUsageError()
+    {
+        QProcess p;
+        p.start(binary(QStringLiteral("meshdeckd")), {QStringLiteral("--help")});
+        QVERIFY(p.waitForFinished(5000));
+        QCOMPARE(p.exitCode(), 0);
+        const QByteArray help = p.readAllStandardOutput();
+        QVERIFY2(help.contains("--role <role>") && help.contains("echo"), help.constData());
+
+        // The echo role's own options, from its own help.
+        p.start(binary(QStringLiteral("meshdeckd")),
+                {QStringLiteral("--role"), QStringLiteral("echo"), QStringLiteral("--help")});
+        QVERIFY(p.waitForFinished(5000));
+        QCOMPARE(p.exitCode(), 0);
+        const QByteArray echoHelp = p.readAllStandardOutput();
+        for (const char *option : {"--register", "--check", "--token-file"})
+            QVERIFY2(echoHelp.contains(option), option);
+
+        for (const QStringList &args : {QStringList{QStringLiteral("--role"), QStringLiteral("bogus")},
+                                        QStringList{QStringLiteral("--role=bogus")}}) {
+            p.start(binary(QStringLiteral("meshdeckd")), args);
+            QVERIFY(p.waitForFinished(5000));
+            QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+            QCOMPARE(p.exitCode(), 2);
+            const QByteArray err = p.readAllStandardError();
+            QVERIFY2(err.contains("--role must be platform or echo") && err.contains("bogus"),
+                     err.constData());
+        }
+    }
+
     void aBusyPortIsAClearStartupFailure()
     {
         BackendProcess first;

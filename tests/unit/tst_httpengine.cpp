@@ -10,6 +10,7 @@
 #include <QWebSocket>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 using namespace Meshdeck::Http;
@@ -55,7 +56,8 @@ struct Engine {
     std::unique_ptr<Dispatcher> dispatcher;
     std::unique_ptr<HttpServer> server;
 
-    explicit Engine(Limits limits = {})
+    // `more` adds a test's own routes before the server starts.
+    explicit Engine(Limits limits = {}, const std::function<void(Router &)> &more = {})
     {
         slowStarted = 0;
         slowFinished = 0;
@@ -74,6 +76,8 @@ struct Engine {
             });
             QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
         });
+        if (more)
+            more(router);
         dispatcher = std::make_unique<Dispatcher>(router, &auth, &metrics);
         server = std::make_unique<HttpServer>(limits, *dispatcher, 2);
         if (!server->listen(QHostAddress::LocalHost, 0))
@@ -84,6 +88,64 @@ struct Engine {
 QByteArray get(const QByteArray &path, const QByteArray &extra = {})
 {
     return "GET " + path + " HTTP/1.1\r\nHost: t\r\n" + extra + "\r\n";
+}
+
+QCoro::Task<Response> requestIdHandler(Request request)
+{
+    co_await QCoro::sleepFor(std::chrono::milliseconds(1)); // really suspends: the async path
+    co_return Response::text(200, request.requestId);
+}
+
+QCoro::Task<Response> sixteenBytesHandler(Request)
+{
+    co_await QCoro::sleepFor(std::chrono::milliseconds(1));
+    co_return Response::text(200, "0123456789abcdef");
+}
+
+// The bytes of a connection exactly as the server sent them, consumed piece by piece.
+class ByteStream
+{
+public:
+    explicit ByteStream(QTcpSocket &socket)
+        : m_socket(socket)
+    {}
+    // The next response head, through its blank line; empty if none arrives in time.
+    QByteArray takeHead(int timeoutMs = 5000)
+    {
+        if (!QTest::qWaitFor([&] { return pull().contains("\r\n\r\n"); }, timeoutMs))
+            return {};
+        const qsizetype end = m_buffer.indexOf("\r\n\r\n") + 4;
+        const QByteArray head = m_buffer.first(end);
+        m_buffer.remove(0, end);
+        return head;
+    }
+    QByteArray take(qsizetype n, int timeoutMs = 5000)
+    {
+        if (!QTest::qWaitFor([&] { return pull().size() >= n; }, timeoutMs))
+            return {};
+        const QByteArray bytes = m_buffer.first(n);
+        m_buffer.remove(0, n);
+        return bytes;
+    }
+
+private:
+    const QByteArray &pull()
+    {
+        m_buffer += m_socket.readAll();
+        return m_buffer;
+    }
+    QTcpSocket &m_socket;
+    QByteArray m_buffer;
+};
+
+QByteArray headerOf(const QByteArray &head, const QByteArray &name)
+{
+    for (const QByteArray &line : head.split('\n')) {
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0 && line.first(colon).compare(name, Qt::CaseInsensitive) == 0)
+            return line.sliced(colon + 1).trimmed();
+    }
+    return {};
 }
 
 } // namespace
@@ -315,6 +377,73 @@ private Q_SLOTS:
         const qsizetype firstEnd = raw.indexOf("\r\n\r\n") + 4;
         QVERIFY(raw.sliced(firstEnd).startsWith("HTTP/1.1 200 OK"));
         QVERIFY(raw.first(firstEnd).contains("Content-Length: 10"));
+    }
+
+    void asyncRoutesAnswerWithTheRequestId()
+    {
+        Engine engine({},
+                      [](Router &router) { router.add("GET", "/async/id", AsyncHandler(requestIdHandler)); });
+        RawHttp c;
+        QVERIFY(c.connectTo(engine.server->port()));
+        // Assigned by the server: the header names the id the handler saw.
+        c.send(get("/async/id"));
+        RawResponse r = c.read();
+        QCOMPARE(r.status, 200);
+        QVERIFY2(!r.body.isEmpty(), "the handler saw an assigned request id");
+        QCOMPARE(r.header("x-request-id"), r.body);
+        // Sent by the client: echoed.
+        c.send(get("/async/id", "X-Request-Id: client-42\r\n"));
+        r = c.read();
+        QCOMPARE(r.body, QByteArray("client-42"));
+        QCOMPARE(r.header("x-request-id"), QByteArray("client-42"));
+    }
+
+    void headOnAnAsyncGetSendsNoBodyAndKeepsThePipelineInStep()
+    {
+        Engine engine({}, [](Router &router) {
+            router.add("GET", "/async/sixteen", AsyncHandler(sixteenBytesHandler));
+        });
+        RawHttp c;
+        QVERIFY(c.connectTo(engine.server->port()));
+        c.send("HEAD /async/sixteen HTTP/1.1\r\nHost: t\r\n\r\n" + get("/async/sixteen") + get("/fast"));
+        ByteStream in(c.socket());
+        const QByteArray head = in.takeHead();
+        QVERIFY2(head.startsWith("HTTP/1.1 200 OK\r\n"), head.constData());
+        QCOMPARE(headerOf(head, "content-length"), QByteArray("16"));
+        QVERIFY(!headerOf(head, "x-request-id").isEmpty());
+        // No body bytes: the next byte on the wire starts the GET's response.
+        const QByteArray get1 = in.takeHead();
+        QVERIFY2(get1.startsWith("HTTP/1.1 200 OK\r\n"), get1.constData());
+        QCOMPARE(headerOf(get1, "content-length"), QByteArray("16"));
+        QCOMPARE(in.take(16), QByteArray("0123456789abcdef"));
+        const QByteArray get2 = in.takeHead();
+        QVERIFY2(get2.startsWith("HTTP/1.1 200 OK\r\n"), get2.constData());
+        QCOMPARE(in.take(headerOf(get2, "content-length").toInt()), QByteArray("fast:/fast"));
+    }
+
+    void anEncodedSlashStaysInsideItsPathSegment()
+    {
+        Engine engine({}, [](Router &router) {
+            router.add("GET", "/things/{id}", SyncHandler([](const Request &r) {
+                           return Response::text(200, "thing:" +
+                                                          r.pathParams.value(QStringLiteral("id")).toUtf8());
+                       }));
+            router.add("GET", "/things/{id}/parts", SyncHandler([](const Request &r) {
+                           return Response::text(200, "parts:" +
+                                                          r.pathParams.value(QStringLiteral("id")).toUtf8());
+                       }));
+        });
+        RawHttp c;
+        QVERIFY(c.connectTo(engine.server->port()));
+        c.send(get("/things/a/parts")); // the deeper route exists and answers
+        QCOMPARE(c.read().body, QByteArray("parts:a"));
+        c.send(get("/things/a%2Fparts"));
+        QCOMPARE(c.read().body, QByteArray("thing:a/parts"));
+        c.send(get("/things%2Fa"));
+        const RawResponse r = c.read();
+        QCOMPARE(r.status, 404);
+        QCOMPARE(QJsonDocument::fromJson(r.body).object().value(QStringLiteral("instance")).toString(),
+                 QStringLiteral("/things%2Fa"));
     }
 
     void handsWebSocketUpgradesToQWebSocketServer()

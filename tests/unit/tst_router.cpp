@@ -64,6 +64,36 @@ private Q_SLOTS:
         QVERIFY(m.allow.isEmpty());
     }
 
+    void routesOnEncodedSegmentsAndDecodesEachValue()
+    {
+        Router router;
+        router.add("GET", "/v1/system/info", SyncHandler([](const Request &) { return named("info"); }));
+        router.add("GET", "/v1/topics/{topic}", SyncHandler([](const Request &) { return named("topic"); }));
+        router.add("GET", "/v1/topics/{topic}/events",
+                   SyncHandler([](const Request &) { return named("events"); }));
+
+        // An encoded '/' stays inside its segment: the value is "a/events", not a deeper route.
+        auto m = router.match("GET", "/v1/topics/a%2Fevents");
+        QVERIFY(m.route);
+        QCOMPARE(m.route->pattern, QByteArray("/v1/topics/{topic}"));
+        QCOMPARE(m.params.value(QStringLiteral("topic")), QStringLiteral("a/events"));
+        m = router.match("GET", "/v1/topics/a%2fb");
+        QCOMPARE(m.params.value(QStringLiteral("topic")), QStringLiteral("a/b"));
+
+        // Each segment is decoded after matching, as UTF-8.
+        m = router.match("GET", "/v1/topics/%C3%A9t%C3%A9%20x/events");
+        QVERIFY(m.route);
+        QCOMPARE(m.route->pattern, QByteArray("/v1/topics/{topic}/events"));
+        QCOMPARE(m.params.value(QStringLiteral("topic")), QStringLiteral("\u00e9t\u00e9 x"));
+
+        // An encoded ordinary character names the same resource; an encoded separator does not.
+        m = router.match("GET", "/v1/system/%69nfo");
+        QVERIFY2(m.route && m.route->pattern == "/v1/system/info", "%69 is 'i'");
+        m = router.match("GET", "/v1/system%2Finfo");
+        QVERIFY2(!m.route, "/v1/system%2Finfo is one segment, not /v1/system/info");
+        QVERIFY(m.allow.isEmpty());
+    }
+
     void reportsAllowedMethods()
     {
         Router router;

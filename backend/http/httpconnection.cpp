@@ -1,0 +1,491 @@
+#include "httpconnection.h"
+
+#include "httpworker.h"
+#include "problem.h"
+#include "responsewriter.h"
+
+#include <QSocketNotifier>
+#include <QTcpSocket>
+#include <QWebSocketServer>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace Meshdeck::Http {
+
+namespace {
+
+constexpr qsizetype ReadBufferCap = 256 * 1024;  // read at most this much per wake-up
+constexpr qsizetype MaxUnsent = 4 * 1024 * 1024; // stop reading while this much is unsent
+constexpr int MaxLingerMs = 2000;                // how long a closing connection drains the client
+
+bool isValidRequestId(QByteArrayView id)
+{
+    if (id.isEmpty() || id.size() > 128)
+        return false;
+    for (char c : id) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                        c == '-' || c == '_' || c == '.' || c == ':';
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+// QWebSocketServer reads the handshake from the socket itself; the engine has already consumed it,
+// so it is rebuilt from the parsed request with the header names QWebSocketServer looks for.
+QByteArray rebuildHandshake(const Request &request)
+{
+    QByteArray raw = request.method + ' ' + request.target + " HTTP/1.1\r\n";
+    for (const auto &[name, value] : request.headers) {
+        QByteArray canonical = name;
+        bool upper = true;
+        for (char &c : canonical) {
+            if (upper && c >= 'a' && c <= 'z')
+                c = char(c - 'a' + 'A');
+            upper = c == '-';
+        }
+        raw += canonical + ": " + value + "\r\n";
+    }
+    raw += "\r\n";
+    return raw;
+}
+
+} // namespace
+
+// The connection does its own non-blocking socket I/O on QSocketNotifiers: one recv() per wake-up
+// into a buffer that keeps its capacity, one send() per batch of ready responses. QTcpSocket would
+// add an ioctl, a copy into its own buffer and a signal per read; it is used only to hand a
+// WebSocket upgrade to QWebSocketServer.
+
+HttpConnection::HttpConnection(int fd, QByteArray peer, HttpWorker *worker)
+    : QObject(worker)
+    , m_fd(fd)
+    , m_peer(std::move(peer))
+    , m_worker(worker)
+    , m_parser(worker->limits())
+{
+    const int one = 1;
+    ::setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    const Dispatcher *dispatcher = &worker->dispatcher();
+    const qint64 defaultBody = worker->limits().defaultMaxBody;
+    m_parser.setBodyLimitResolver([dispatcher, defaultBody](const Request &r) {
+        const qint64 limit = dispatcher->bodyLimit(r);
+        return limit >= 0 ? limit : defaultBody;
+    });
+    m_readNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Read, this);
+    connect(m_readNotifier, &QSocketNotifier::activated, this, &HttpConnection::onReadable);
+    m_writeNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Write, this);
+    m_writeNotifier->setEnabled(false);
+    connect(m_writeNotifier, &QSocketNotifier::activated, this, &HttpConnection::onWritable);
+    m_deadline = worker->nowMs() + worker->limits().headerTimeoutMs;
+    worker->dispatcher().metrics()->openConnections.fetch_add(1, std::memory_order_relaxed);
+}
+
+HttpConnection::~HttpConnection()
+{
+    if (!m_finished) {
+        m_finished = true;
+        if (m_fd >= 0)
+            ::close(m_fd);
+        m_worker->dispatcher().metrics()->openConnections.fetch_sub(1, std::memory_order_relaxed);
+    }
+}
+
+void HttpConnection::finish()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    // Disabled, not deleted: we may be inside one of their activated() signals. They go with us.
+    m_readNotifier->setEnabled(false);
+    m_writeNotifier->setEnabled(false);
+    if (m_fd >= 0)
+        ::close(m_fd);
+    m_fd = -1;
+    m_worker->dispatcher().metrics()->openConnections.fetch_sub(1, std::memory_order_relaxed);
+    m_worker->forget(this);
+    // Handlers still running hold no pointer to us: their completions check this object is alive.
+    deleteLater();
+}
+
+bool HttpConnection::readAvailable()
+{
+    if (m_inPos > 0) {
+        m_in.remove(0, m_inPos);
+        m_inPos = 0;
+    }
+    // Read what is there, up to a cap per wake-up so one connection cannot starve the others.
+    constexpr qsizetype Chunk = 16 * 1024;
+    qsizetype total = 0;
+    while (total < ReadBufferCap) {
+        const qsizetype old = m_in.size();
+        m_in.resize(old + Chunk);
+        const ssize_t n = ::recv(m_fd, m_in.data() + old, size_t(Chunk), 0);
+        m_in.resize(old + qsizetype(qMax<ssize_t>(n, 0)));
+        if (n > 0) {
+            total += n;
+            if (n < Chunk)
+                break;
+            continue;
+        }
+        if (n == 0) {
+            m_peerClosed = true; // the client may have half-closed after sending: still answer it
+            break;
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+            finish();
+            return false;
+        }
+        break;
+    }
+    return true;
+}
+
+void HttpConnection::onReadable()
+{
+    if (m_finished)
+        return;
+    if (m_closing) {
+        // Lingering close: discard what the client still sends until it closes too, so our
+        // last response is not destroyed by a reset.
+        char sink[4096];
+        ssize_t n;
+        while ((n = ::recv(m_fd, sink, sizeof sink, 0)) > 0) {
+        }
+        if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+            finish();
+        return;
+    }
+    if (!readAvailable())
+        return;
+    process();
+    if (!m_finished && m_peerClosed && !m_closing && m_pending.empty() && m_out.isEmpty())
+        finish(); // nothing more will come and nothing is owed
+}
+
+void HttpConnection::process()
+{
+    while (!m_closing && !m_noMoreRequests && m_inPos < m_in.size() &&
+           qsizetype(m_pending.size()) < m_worker->limits().maxPipelined) {
+        m_inPos += m_parser.feed(QByteArrayView(m_in).sliced(m_inPos));
+        if (m_parser.hasError()) {
+            rejectMalformed();
+            return;
+        }
+        if (m_parser.wantsContinue() && m_pending.empty()) {
+            send("HTTP/1.1 100 Continue\r\n\r\n");
+            m_parser.continueSent();
+        }
+        if (!m_parser.isComplete())
+            break;
+        dispatch(m_parser.takeRequest());
+        if (m_finished)
+            return;
+    }
+    if (m_inPos == m_in.size()) {
+        m_in.resize(0);
+        m_inPos = 0;
+    }
+    updateReading();
+    updateDeadline();
+}
+
+void HttpConnection::updateReading()
+{
+    if (m_finished)
+        return;
+    // Backpressure: stop reading while the pipeline window is full or the client is not taking
+    // its responses; the kernel's buffers then slow the client down.
+    const bool full =
+        qsizetype(m_pending.size()) >= m_worker->limits().maxPipelined || m_out.size() > MaxUnsent;
+    m_readNotifier->setEnabled(m_closing || (!full && !m_peerClosed));
+}
+
+void HttpConnection::send(QByteArrayView bytes)
+{
+    if (m_finished || bytes.isEmpty())
+        return;
+    if (m_out.isEmpty()) {
+        const ssize_t n = ::send(m_fd, bytes.data(), size_t(bytes.size()), MSG_NOSIGNAL);
+        if (n == bytes.size())
+            return;
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+            m_sendFailed = true;
+            return;
+        }
+        m_out.append(bytes.sliced(qMax<ssize_t>(n, 0)));
+    } else {
+        m_out.append(bytes);
+    }
+    m_writeNotifier->setEnabled(true);
+}
+
+void HttpConnection::onWritable()
+{
+    if (m_finished)
+        return;
+    while (!m_out.isEmpty()) {
+        const ssize_t n = ::send(m_fd, m_out.constData(), size_t(m_out.size()), MSG_NOSIGNAL);
+        if (n > 0) {
+            m_out.remove(0, n);
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+            return;
+        finish();
+        return;
+    }
+    m_writeNotifier->setEnabled(false);
+    if (m_closing)
+        closeGracefully();
+    else
+        process(); // resume pipelined requests held back while the client was not reading
+}
+
+QByteArray HttpConnection::takeRequestId(const Request &request)
+{
+    QByteArray id = request.header("x-request-id");
+    return isValidRequestId(id) ? id : m_worker->nextRequestId();
+}
+
+void HttpConnection::dispatch(Request request)
+{
+    request.requestId = takeRequestId(request);
+    request.peer = m_peer;
+    if (!request.keepAlive)
+        m_noMoreRequests = true;
+    // What the response needs from the request, taken before the dispatcher runs: a coroutine
+    // handler takes the request over. Synchronous and asynchronous answers complete from it alike.
+    ReplyContext context{m_nextSeq,         request.requestId,        request.versionMinor,
+                         request.keepAlive, request.method == "HEAD", nullptr,
+                         m_worker->nowNs()};
+
+    Dispatcher::Outcome outcome = m_worker->dispatcher().dispatch(request);
+    if (outcome.webSocket) {
+        if (m_pending.empty() && m_out.isEmpty()) {
+            handOverWebSocket(request);
+            return;
+        }
+        outcome.response =
+            problem(request, 400, QStringLiteral("A WebSocket upgrade cannot follow pipelined requests."),
+                    "bad-upgrade");
+    }
+    context.stats = outcome.stats;
+    ++m_nextSeq;
+    m_pending.emplace_back();
+    if (outcome.response) {
+        complete(context, std::move(*outcome.response));
+    } else {
+        QCoro::connect(std::move(*outcome.task), this,
+                       [this, context](Response response) { complete(context, std::move(response)); });
+    }
+}
+
+void HttpConnection::complete(const ReplyContext &context, Response response)
+{
+    if (m_finished)
+        return;
+    if (context.stats)
+        context.stats->record(response.status, (m_worker->nowNs() - context.startedNs) / 1000);
+    const size_t index = size_t(context.seq - m_baseSeq);
+    Q_ASSERT(index < m_pending.size());
+    Pending &slot = m_pending[index];
+    slot.close = !context.keepAlive || response.closeAfter || m_draining || m_worker->draining();
+    if (slot.close)
+        m_noMoreRequests = true;
+    if (index == 0 && !slot.close) {
+        // The usual case: nothing is queued ahead, so send straight from the thread's scratch buffer.
+        QByteArray &scratch = m_worker->scratch();
+        scratch.resize(0);
+        serializeResponse(scratch, response, m_worker->dateHeader(), context.requestId, context.versionMinor,
+                          context.keepAlive, false, context.head);
+        send(scratch);
+        m_pending.pop_front();
+        ++m_baseSeq;
+        ++m_served;
+        flush();
+        return;
+    }
+    serializeResponse(slot.bytes, response, m_worker->dateHeader(), context.requestId, context.versionMinor,
+                      context.keepAlive, slot.close, context.head);
+    slot.ready = true;
+    if (index == 0)
+        flush();
+}
+
+void HttpConnection::rejectMalformed()
+{
+    const Request &partial = m_parser.partialRequest();
+    Request context;
+    context.path = partial.path;
+    context.requestId = m_worker->nextRequestId();
+    Response response = problem(context, m_parser.errorStatus(), m_parser.errorReason(), "malformed-request");
+    m_worker->dispatcher().metrics()->unmatched()->record(response.status, 0);
+    m_noMoreRequests = true;
+    Pending slot;
+    slot.close = true;
+    slot.ready = true;
+    serializeResponse(slot.bytes, response, m_worker->dateHeader(), context.requestId, 1, false, true, false);
+    m_pending.push_back(std::move(slot));
+    ++m_nextSeq;
+    m_in.resize(0);
+    m_inPos = 0;
+    flush();
+}
+
+void HttpConnection::flush()
+{
+    if (m_finished)
+        return;
+    bool close = false;
+    while (!m_pending.empty() && m_pending.front().ready) {
+        send(m_pending.front().bytes);
+        close = m_pending.front().close;
+        m_pending.pop_front();
+        ++m_baseSeq;
+        ++m_served;
+        if (close)
+            break;
+    }
+    if (m_sendFailed) {
+        finish();
+        return;
+    }
+    if (close || (m_draining && m_pending.empty() && !m_parser.inProgress()) ||
+        (m_peerClosed && m_pending.empty())) {
+        closeGracefully();
+        return;
+    }
+    // Pipelined bytes wait while the window is full; resume them now that a slot may be free.
+    if (!m_noMoreRequests && m_inPos < m_in.size() &&
+        qsizetype(m_pending.size()) < m_worker->limits().maxPipelined)
+        QMetaObject::invokeMethod(this, &HttpConnection::process, Qt::QueuedConnection);
+    updateReading();
+    updateDeadline();
+}
+
+void HttpConnection::closeGracefully()
+{
+    if (m_finished)
+        return;
+    if (!m_closing) {
+        m_closing = true;
+        m_pending.clear();
+        m_wait = Wait::Linger;
+        m_deadline = m_worker->nowMs() + qMin(m_worker->limits().headerTimeoutMs, MaxLingerMs);
+    }
+    if (!m_out.isEmpty())
+        return; // onWritable() comes back here once everything is sent
+    if (!m_shutdownSent) {
+        m_shutdownSent = true;
+        ::shutdown(m_fd, SHUT_WR);
+    }
+    if (m_peerClosed)
+        finish();
+    else
+        updateReading(); // keep draining until the client closes or the linger deadline passes
+}
+
+void HttpConnection::updateDeadline()
+{
+    if (m_closing || m_finished)
+        return;
+    const Limits &limits = m_worker->limits();
+    const qint64 now = m_worker->nowMs();
+    const auto state = m_parser.state();
+    if (m_parser.inProgress()) {
+        if (state == RequestParser::State::RequestLine || state == RequestParser::State::Headers) {
+            // The whole head must arrive within the timeout from its first byte: a slowloris client
+            // sending a byte at a time gains nothing.
+            if (m_wait != Wait::Head) {
+                m_wait = Wait::Head;
+                m_deadline = now + limits.headerTimeoutMs;
+            }
+        } else {
+            m_wait = Wait::Body; // the body must keep moving
+            m_deadline = now + limits.headerTimeoutMs;
+        }
+    } else if (!m_pending.empty() || !m_out.isEmpty()) {
+        m_wait = Wait::None; // a handler is working, or the client is reading its responses
+    } else if (m_served == 0 && m_wait == Wait::Head) {
+        // A new connection must send its first request within the header timeout.
+    } else if (m_wait != Wait::Idle) {
+        m_wait = Wait::Idle;
+        m_deadline = now + limits.idleTimeoutMs;
+    }
+}
+
+void HttpConnection::checkTimeout(qint64 nowMs)
+{
+    if (m_finished || m_wait == Wait::None || nowMs < m_deadline)
+        return;
+    switch (m_wait) {
+    case Wait::Head:
+    case Wait::Body: {
+        qCDebug(lcHttp) << "request read timeout from" << m_peer;
+        if (m_pending.empty()) {
+            Request context;
+            context.path = m_parser.partialRequest().path;
+            context.requestId = m_worker->nextRequestId();
+            const Response response = problem(context, 408,
+                                              QStringLiteral("The request did not arrive within %1 ms.")
+                                                  .arg(m_worker->limits().headerTimeoutMs),
+                                              "request-timeout");
+            QByteArray bytes;
+            serializeResponse(bytes, response, m_worker->dateHeader(), context.requestId, 1, false, true,
+                              false);
+            send(bytes);
+            m_worker->dispatcher().metrics()->unmatched()->record(408, 0);
+        }
+        m_noMoreRequests = true;
+        closeGracefully();
+        break;
+    }
+    case Wait::Idle:
+        m_noMoreRequests = true;
+        closeGracefully();
+        break;
+    case Wait::Linger:
+        finish();
+        break;
+    case Wait::None:
+        break;
+    }
+}
+
+void HttpConnection::drain()
+{
+    m_draining = true;
+    // An idle keep-alive connection owes nothing: close it now. Busy ones close after their response.
+    if (m_pending.empty() && m_out.isEmpty() && !m_parser.inProgress() && !m_closing)
+        finish();
+}
+
+void HttpConnection::handOverWebSocket(const Request &request)
+{
+    QByteArray raw = rebuildHandshake(request);
+    raw += QByteArrayView(m_in).sliced(m_inPos);
+    m_in.clear();
+    m_inPos = 0;
+    m_readNotifier->setEnabled(false); // unregisters the descriptor before QTcpSocket takes it
+    m_writeNotifier->setEnabled(false);
+    auto *socket = new QTcpSocket(m_worker->webSocketServer());
+    if (!socket->setSocketDescriptor(m_fd)) {
+        qCWarning(lcHttp) << "could not hand a WebSocket upgrade over:" << socket->errorString();
+        delete socket;
+        finish();
+        return;
+    }
+    m_fd = -1; // the QTcpSocket owns the descriptor now
+    for (qsizetype i = raw.size() - 1; i >= 0; --i)
+        socket->ungetChar(raw[i]);
+    finish();
+    m_worker->webSocketServer()->handleConnection(socket);
+}
+
+} // namespace Meshdeck::Http

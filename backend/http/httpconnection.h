@@ -1,0 +1,85 @@
+#pragma once
+
+#include "dispatcher.h"
+#include "requestparser.h"
+
+#include <QObject>
+
+#include <deque>
+
+class QSocketNotifier;
+
+namespace Meshdeck::Http {
+
+class HttpWorker;
+
+// One client connection on a worker thread: parses requests as bytes arrive, dispatches them,
+// and writes responses strictly in request order (pipelining), whatever order handlers finish in.
+class HttpConnection : public QObject
+{
+    Q_OBJECT
+public:
+    HttpConnection(int fd, QByteArray peer, HttpWorker *worker);
+    ~HttpConnection() override;
+
+    void checkTimeout(qint64 nowMs);
+    void drain();
+
+private:
+    struct Pending {
+        QByteArray bytes;
+        bool ready = false;
+        bool close = false;
+    };
+    struct ReplyContext {
+        quint64 seq;
+        QByteArray requestId;
+        int versionMinor;
+        bool keepAlive;
+        bool head;
+        RouteStats *stats;
+        qint64 startedNs;
+    };
+    enum class Wait { None, Head, Body, Idle, Linger };
+
+    void onReadable();
+    void onWritable();
+    bool readAvailable();
+    void process();
+    void dispatch(Request request);
+    void complete(const ReplyContext &context, Response response);
+    void rejectMalformed();
+    void flush();
+    void send(QByteArrayView bytes);
+    void updateReading();
+    void updateDeadline();
+    void closeGracefully();
+    void finish();
+    void handOverWebSocket(const Request &request);
+    QByteArray takeRequestId(const Request &request);
+
+    int m_fd;
+    QByteArray m_peer; // shared into every request; a QHostAddress would allocate per Request
+    HttpWorker *m_worker;
+    QSocketNotifier *m_readNotifier = nullptr;
+    QSocketNotifier *m_writeNotifier = nullptr;
+    RequestParser m_parser;
+    QByteArray m_in;
+    qsizetype m_inPos = 0;
+    QByteArray m_out; // bytes the kernel did not take yet
+    std::deque<Pending> m_pending;
+    quint64 m_nextSeq = 0;
+    quint64 m_baseSeq = 0;
+    Wait m_wait = Wait::Head;
+    qint64 m_deadline = 0;
+    quint64 m_served = 0;
+    bool m_noMoreRequests = false; // a close was decided; parse nothing after it
+    bool m_closing = false;
+    bool m_draining = false;
+    bool m_peerClosed = false;
+    bool m_shutdownSent = false;
+    bool m_sendFailed = false;
+    bool m_finished = false;
+};
+
+} // namespace Meshdeck::Http

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "dispatcher.h"
+
+#include <QElapsedTimer>
+#include <QList>
+#include <QLoggingCategory>
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+#include <QTimer>
+
+#include <atomic>
+
+class QWebSocket;
+class QWebSocketServer;
+
+Q_DECLARE_LOGGING_CATEGORY(lcHttp)
+
+namespace Meshdeck::Http {
+
+class HttpConnection;
+
+// An event-loop thread's share of the connections, its clock, timeouts and WebSocket handshakes.
+class HttpWorker : public QObject
+{
+    Q_OBJECT
+public:
+    HttpWorker(int index, const Limits &limits, const Dispatcher &dispatcher, std::atomic<bool> *draining);
+    ~HttpWorker() override;
+
+    void start(); // in the worker thread
+    void adopt(qintptr descriptor);
+    void beginDrain();
+
+    const Limits &limits() const { return m_limits; }
+    const Dispatcher &dispatcher() const { return m_dispatcher; }
+    bool draining() const { return m_draining->load(std::memory_order_relaxed); }
+    qint64 nowMs() const { return m_clock.elapsed(); }
+    qint64 nowNs() const { return m_clock.nsecsElapsed(); }
+    const QByteArray &dateHeader();
+    QByteArray nextRequestId();
+    // Reused for responses written straight away, so the hot path does not allocate for them.
+    QByteArray &scratch() { return m_scratch; }
+
+    void forget(HttpConnection *connection);
+    QWebSocketServer *webSocketServer() const { return m_webSockets; }
+
+private:
+    void sweep();
+    void onWebSocketReady();
+
+    int m_index;
+    Limits m_limits;
+    const Dispatcher &m_dispatcher;
+    std::atomic<bool> *m_draining;
+    QSet<HttpConnection *> m_connections;
+    QList<QPointer<QWebSocket>> m_webSocketsOpen;
+    QTimer *m_sweepTimer = nullptr;
+    QWebSocketServer *m_webSockets = nullptr;
+    QElapsedTimer m_clock;
+    QByteArray m_date;
+    qint64 m_dateSecond = -1;
+    QByteArray m_idPrefix;
+    QByteArray m_scratch;
+    quint64 m_idCounter = 0;
+};
+
+} // namespace Meshdeck::Http

@@ -47,12 +47,16 @@ public:
     void accept(QWebSocket *socket, const Http::Request &upgrade);
 
     const RealtimeSettings &settings() const { return m_settings; }
+    // Subscription ids are unique across every session of the process: providers key their
+    // subscribers by id, and two sessions' first subscriptions must not collide.
+    quint64 nextSubscriptionId() { return m_nextSubscriptionId.fetch_add(1, std::memory_order_relaxed); }
     std::atomic<int> sessions{0};
 
 private:
     RealtimeSettings m_settings;
     const Http::Authenticator *m_authenticator = nullptr;
     std::vector<ChannelProvider *> m_providers;
+    std::atomic<quint64> m_nextSubscriptionId{1};
 };
 
 } // namespace Meshdeck::Realtime

@@ -172,7 +172,8 @@ void RealtimeSession::subscribe(const QJsonObject &message)
         error(QStringLiteral("Already subscribed to '%1'.").arg(channel));
         return;
     }
-    auto subscription = std::make_shared<Subscription>(Subscription{channel, message, m_mailbox, m_nextId++});
+    auto subscription = std::make_shared<Subscription>(
+        Subscription{channel, message, m_mailbox, m_service->nextSubscriptionId()});
     const QString problem = provider->open(subscription);
     if (!problem.isEmpty()) {
         error(problem);

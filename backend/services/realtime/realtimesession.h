@@ -47,7 +47,6 @@ private:
     QElapsedTimer m_sincePong;
     bool m_authenticated;
     bool m_closing = false;
-    quint64 m_nextId = 1;
 };
 
 } // namespace Meshdeck::Realtime

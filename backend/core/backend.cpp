@@ -106,6 +106,7 @@ QCoro::Task<int> Backend::start()
     p.services.add(std::move(events));
     Realtime::RealtimeSettings realtimeSettings;
     realtimeSettings.allowedOrigins = m_settings.allowedOrigins;
+    realtimeSettings.maxSessions = m_settings.maxRealtimeSessions;
     auto realtime = std::make_unique<Realtime::RealtimeService>(realtimeSettings);
     p.realtime = realtime.get();
     p.services.add(std::move(realtime));
@@ -149,7 +150,7 @@ QCoro::Task<int> Backend::start()
     p.authenticator = std::make_unique<AdminTokenAuthenticator>(token->token);
     p.dispatcher = std::make_unique<Http::Dispatcher>(*p.router, p.authenticator.get(), &p.metrics);
     p.dispatcher->setAuditSink(p.events);
-    p.realtime->setAuthenticator(p.authenticator.get());
+    p.realtime->setTokenCheck(Realtime::RealtimeRoutes::tokenCheck(p.authenticator.get()));
 
     error = co_await p.services.startAll();
     if (!error.isEmpty()) {

@@ -84,9 +84,14 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
         QCoreApplication::translate("meshdeckd", "Registry: deregister an instance critical for this long, "
                                                  "unless its check says otherwise (default: 600000)."),
         QStringLiteral("ms"));
+    const QCommandLineOption maxRealtimeSessions(
+        QStringLiteral("max-realtime-sessions"),
+        QCoreApplication::translate("meshdeckd", "Concurrent realtime WebSocket sessions; further upgrades "
+                                                 "get 503 with Retry-After (default: 10000)."),
+        QStringLiteral("n"));
     parser.addOptions({dataDir, listen, logLevel, threads, headerTimeout, idleTimeout, maxConnections,
                        shutdownTimeout, allowedOrigin, webhookRetryBase, webhookMaxFailures,
-                       deregisterCritical});
+                       deregisterCritical, maxRealtimeSessions});
     parser.process(arguments); // exits for --help, --version and unknown options
 
     settings->dataDir = parser.isSet(dataDir)
@@ -128,7 +133,8 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
           IntOption{maxConnections, &settings->limits.maxConnections},
           IntOption{shutdownTimeout, &settings->shutdownTimeoutMs},
           IntOption{webhookRetryBase, &settings->webhookRetryBaseMs},
-          IntOption{webhookMaxFailures, &settings->webhookMaxFailures}}) {
+          IntOption{webhookMaxFailures, &settings->webhookMaxFailures},
+          IntOption{maxRealtimeSessions, &settings->maxRealtimeSessions}}) {
         if (parser.isSet(o.option) && !positiveInt(parser.value(o.option), o.target)) {
             *error = QStringLiteral("--%1 expects a positive whole number; got '%2'")
                          .arg(o.option.names().constFirst(), parser.value(o.option));

@@ -186,6 +186,77 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(stays2.offsets(), (QList<qint64>{0, 1, 2}), 5000);
         QTRY_VERIFY_WITH_TIMEOUT(stays1.offsets().endsWith(2), 5000);
     }
+
+    void manySocketsComeAndGoAndNoneIsLeftOpen()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        constexpr int Rounds = 10, PerRound = 50;
+        for (int round = 0; round < Rounds; ++round) {
+            std::vector<std::unique_ptr<Session>> sessions;
+            for (int i = 0; i < PerRound; ++i) {
+                sessions.push_back(std::make_unique<Session>());
+                QVERIFY(sessions.back()->open(backend));
+            }
+            // Seen open by the server, then gone: half close politely, half drop the connection.
+            QCOMPARE(openWebSockets(backend), PerRound);
+            for (int i = 0; i < PerRound; ++i) {
+                if (i % 2)
+                    sessions[size_t(i)]->socket().close();
+                else
+                    sessions[size_t(i)]->socket().abort();
+            }
+            QTRY_COMPARE_WITH_TIMEOUT(openWebSockets(backend), 0, 10'000);
+        }
+        // The node still takes new sessions after 500.
+        Session last;
+        QVERIFY(last.open(backend));
+        QVERIFY(last.subscribe(QStringLiteral("registry")));
+    }
+
+    void upgradesBeyondTheSessionCapGet503WithRetryAfter()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start({QStringLiteral("--max-realtime-sessions"), QStringLiteral("2")}));
+        auto sessions = openSessions(backend, 2, QStringLiteral("registry"));
+        QCOMPARE(sessions.size(), size_t(2));
+
+        const QByteArray upgrade =
+            "GET /v1/realtime HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            "Authorization: Bearer " +
+            backend.token() + "\r\n\r\n";
+        RawHttp third;
+        QVERIFY(third.connectTo(backend.port()));
+        third.send(upgrade);
+        const RawResponse refused = third.read();
+        QCOMPARE(refused.status, 503);
+        QVERIFY(refused.header("retry-after").toInt() > 0);
+        QCOMPARE(refused.header("content-type"), QByteArray("application/problem+json"));
+        QVERIFY(QJsonDocument::fromJson(refused.body)
+                    .object()
+                    .value(QStringLiteral("detail"))
+                    .toString()
+                    .contains(QStringLiteral("maximum of 2")));
+
+        // The open sessions keep working.
+        const RawResponse registered =
+            apiCall(backend, "POST", "/v1/registry/services/web/instances",
+                    "{\"address\":\"10.0.0.1\",\"port\":8080,\"check\":{\"ttlMs\":60000}}");
+        QCOMPARE(registered.status, 201);
+        const QString id =
+            QJsonDocument::fromJson(registered.body).object().value(QStringLiteral("id")).toString();
+        for (auto &s : sessions)
+            QTRY_COMPARE_WITH_TIMEOUT(s->changes(QStringLiteral("registry.instance.registered"), id), 1,
+                                      5000);
+
+        // A session that leaves gives its place back.
+        sessions[0]->socket().close();
+        QTRY_COMPARE_WITH_TIMEOUT(openWebSockets(backend), 1, 5000);
+        Session next;
+        QVERIFY(next.open(backend));
+        QVERIFY(next.subscribe(QStringLiteral("registry")));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRealtimeSessions)

@@ -21,6 +21,8 @@ class RealtimeService;
 //   server: {"type":"welcome","authenticated":b} {"type":"authenticated"} {"type":"subscribed",…}
 //           {"type":"event","channel":…,"event":{…}} {"type":"unsubscribed",…} {"type":"pong"}
 //           {"type":"error","reason":…} {"type":"overflow","reason":…} (then the server closes)
+// A session holds one of the service's places (RealtimeService::accept takes it); it gives it
+// back when it is destroyed with its socket.
 class RealtimeSession : public QObject
 {
     Q_OBJECT

@@ -115,7 +115,7 @@ QCoro::Task<int> Backend::start()
     auto registry = std::make_unique<Registry::RegistryService>(registrySettings, &p.database, p.events);
     p.registry = registry.get();
     p.services.add(std::move(registry));
-    p.realtime->addProvider(p.registry);
+    p.realtime->addProvider(&p.registry->channel());
     // events.<topic> on the realtime endpoint, fed by every durable commit.
     p.eventsChannel = std::make_unique<Events::EventsChannel>(&p.database);
     p.realtime->addProvider(p.eventsChannel.get());

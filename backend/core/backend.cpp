@@ -125,6 +125,7 @@ void Backend::makeServices(const QString &dataDir)
     p.services.add(std::move(events));
     Realtime::RealtimeSettings realtimeSettings;
     realtimeSettings.allowedOrigins = m_settings.allowedOrigins;
+    realtimeSettings.maxSessions = m_settings.maxRealtimeSessions;
     auto realtime = std::make_unique<Realtime::RealtimeService>(realtimeSettings);
     p.realtime = realtime.get();
     p.services.add(std::move(realtime));
@@ -133,7 +134,7 @@ void Backend::makeServices(const QString &dataDir)
     auto registry = std::make_unique<Registry::RegistryService>(registrySettings, &p.database, p.events);
     p.registry = registry.get();
     p.services.add(std::move(registry));
-    p.realtime->addProvider(p.registry);
+    p.realtime->addProvider(&p.registry->channel());
     // events.<topic> on the realtime endpoint, fed by every durable commit.
     p.eventsChannel = std::make_unique<Events::EventsChannel>(&p.database);
     p.realtime->addProvider(p.eventsChannel.get());
@@ -179,7 +180,7 @@ void Backend::installRoutes(const QByteArray &adminToken)
     p.authenticator = std::make_unique<AdminTokenAuthenticator>(adminToken);
     p.dispatcher = std::make_unique<Http::Dispatcher>(*p.router, p.authenticator.get(), &p.metrics);
     p.dispatcher->setAuditSink(p.events);
-    p.realtime->setAuthenticator(p.authenticator.get());
+    p.realtime->setTokenCheck(Realtime::RealtimeRoutes::tokenCheck(p.authenticator.get()));
 }
 
 // Starts the services in order and records the node's start on the system topic.

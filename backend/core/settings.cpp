@@ -90,6 +90,11 @@ struct Options {
         QCoreApplication::translate("meshdeckd", "Registry: deregister an instance critical for this long, "
                                                  "unless its check says otherwise (default: 600000)."),
         QStringLiteral("ms")};
+    const QCommandLineOption maxRealtimeSessions{
+        QStringLiteral("max-realtime-sessions"),
+        QCoreApplication::translate("meshdeckd", "Concurrent realtime WebSocket sessions; further upgrades "
+                                                 "get 503 with Retry-After (default: 10000)."),
+        QStringLiteral("n")};
 
     QList<QCommandLineOption> all() const
     {
@@ -105,7 +110,8 @@ struct Options {
                 allowedOrigin,
                 webhookRetryBase,
                 webhookMaxFailures,
-                deregisterCritical};
+                deregisterCritical,
+                maxRealtimeSessions};
     }
 };
 
@@ -154,7 +160,8 @@ bool applyNumbers(const QCommandLineParser &parser, const Options &o, BackendSet
                                IntOption{o.maxConnections, &settings->limits.maxConnections},
                                IntOption{o.shutdownTimeout, &settings->shutdownTimeoutMs},
                                IntOption{o.webhookRetryBase, &settings->webhookRetryBaseMs},
-                               IntOption{o.webhookMaxFailures, &settings->webhookMaxFailures}}) {
+                               IntOption{o.webhookMaxFailures, &settings->webhookMaxFailures},
+                               IntOption{o.maxRealtimeSessions, &settings->maxRealtimeSessions}}) {
         if (parser.isSet(i.option) && !positiveInt(parser.value(i.option), i.target)) {
             *error = QStringLiteral("--%1 expects a positive whole number; got '%2'")
                          .arg(i.option.names().constFirst(), parser.value(i.option));

@@ -21,6 +21,7 @@ struct BackendSettings {
     int webhookRetryBaseMs = 1'000; // first webhook retry; doubles per attempt
     int webhookMaxFailures = 10;    // failed deliveries in a row before a webhook is disabled
     qint64 deregisterCriticalAfterMs = 10LL * 60 * 1000; // registry: critical this long -> deregistered
+    int maxRealtimeSessions = 10'000; // concurrent realtime WebSocket sessions; more are refused (503)
 };
 
 // Exit codes a script (or the console) can act on.

@@ -94,12 +94,9 @@ void HttpWorker::beginDrain()
     const auto connections = m_connections;
     for (HttpConnection *c : connections)
         c->drain();
-    for (const QPointer<QWebSocket> &socket : std::as_const(m_webSocketsOpen)) {
-        if (socket)
-            socket->close(QWebSocketProtocol::CloseCodeGoingAway,
-                          QStringLiteral("the server is shutting down"));
-    }
-    m_webSocketsOpen.clear();
+    const auto webSockets = m_webSocketsOpen;
+    for (QWebSocket *socket : webSockets)
+        socket->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("the server is shutting down"));
 }
 
 void HttpWorker::sweep()
@@ -160,10 +157,12 @@ void HttpWorker::onWebSocketReady()
         // Counted while open, and closed with "going away" when the server drains.
         HttpMetrics *metrics = m_dispatcher.metrics();
         metrics->openWebSockets.fetch_add(1, std::memory_order_relaxed);
-        connect(socket, &QObject::destroyed, this,
-                [metrics] { metrics->openWebSockets.fetch_sub(1, std::memory_order_relaxed); });
+        connect(socket, &QObject::destroyed, this, [this, metrics, socket] {
+            m_webSocketsOpen.remove(socket);
+            metrics->openWebSockets.fetch_sub(1, std::memory_order_relaxed);
+        });
         connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-        m_webSocketsOpen.append(socket);
+        m_webSocketsOpen.insert(socket);
         (*handler)(socket, request);
     }
 }

@@ -55,7 +55,7 @@ private:
     const Dispatcher &m_dispatcher;
     std::atomic<bool> *m_draining;
     QSet<HttpConnection *> m_connections;
-    QList<QPointer<QWebSocket>> m_webSocketsOpen;
+    QSet<QWebSocket *> m_webSocketsOpen; // removed as each is destroyed
     QTimer *m_sweepTimer = nullptr;
     QWebSocketServer *m_webSockets = nullptr;
     QElapsedTimer m_clock;

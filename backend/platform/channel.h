@@ -39,7 +39,7 @@ struct Subscription {
     QString channel;
     QJsonObject request; // the subscribe message (options such as fromOffset)
     std::shared_ptr<Mailbox> mailbox;
-    quint64 id = 0;
+    quint64 id = 0; // unique among all subscriptions of the process, whatever the session
 };
 using SubscriptionPtr = std::shared_ptr<Subscription>;
 

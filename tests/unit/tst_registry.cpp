@@ -5,6 +5,8 @@
 #include "services/registry/registrytypes.h"
 #include "storage/database.h"
 
+#include <QSqlQuery>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTcpServer>
@@ -44,14 +46,15 @@ class TestRegistry : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
+    ManualClock m_clock; // for tests that move time instead of waiting for it
     std::unique_ptr<Storage::Database> m_db;
     std::unique_ptr<RegistryService> m_registry;
 
-    void openRegistry(RegistrySettings settings = {})
+    void openRegistry(RegistrySettings settings = {}, const Clock &clock = Clock::system())
     {
         m_registry.reset();
         m_db = std::make_unique<Storage::Database>();
-        m_registry = std::make_unique<RegistryService>(settings, m_db.get(), nullptr);
+        m_registry = std::make_unique<RegistryService>(settings, m_db.get(), nullptr, clock);
         const auto opened =
             waitForTask(m_db->open(m_dir.filePath(QStringLiteral("registry.db")),
                                    {{QStringLiteral("registry"), {Registry::RegistryStore::migration()}}}));
@@ -86,7 +89,30 @@ private:
         return i ? i->value(QStringLiteral("status")).toString() : QStringLiteral("gone");
     }
 
-    static bool stored(RegistryService::Answer &a) { return !a.persisted.isValid() || a.persisted.result(); }
+    // Each API call waits until its change is stored (an Error when it could not be).
+    Result<RegistryService::Registered> registerInstance(const Registration &registration)
+    {
+        return waitForTask(m_registry->registerInstance(registration));
+    }
+    QString registerTtl(const QString &service, int port, const QJsonObject &check)
+    {
+        const auto r = registerInstance(reg(service, port, check));
+        return r ? r->instance.value(QStringLiteral("id")).toString() : QString();
+    }
+    Result<QJsonObject> heartbeat(const QString &id, const QJsonObject &body = {})
+    {
+        return waitForTask(m_registry->heartbeat(id, body));
+    }
+    Result<QJsonObject> drain(const QString &id, const QJsonObject &body)
+    {
+        return waitForTask(m_registry->drain(id, body));
+    }
+    Result<QJsonObject> patch(const QString &id, const QJsonObject &body)
+    {
+        return waitForTask(m_registry->patch(id, body));
+    }
+    // The kind of error a call answered; ErrorKind(-1) when it succeeded.
+    static ErrorKind kind(const Result<QJsonObject> &r) { return r ? ErrorKind(-1) : r.error().kind; }
 
 private Q_SLOTS:
     void init()
@@ -271,6 +297,48 @@ private Q_SLOTS:
         QVERIFY2(error.contains(reasonContains), qPrintable(error));
     }
 
+    void refusalsNameTheField_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("field");
+        QTest::newRow("address") << QByteArray("{\"address\":\"1.2.3\",\"port\":80,\"check\":{\"tcp\":true}}")
+                                 << "address";
+        QTest::newRow("port") << QByteArray("{\"address\":\"10.0.0.1\",\"port\":0,\"check\":{\"tcp\":true}}")
+                              << "port";
+        QTest::newRow("weight")
+            << QByteArray("{\"address\":\"10.0.0.1\",\"port\":80,\"weight\":-1,\"check\":{\"tcp\":true}}")
+            << "weight";
+        QTest::newRow("tags")
+            << QByteArray("{\"address\":\"10.0.0.1\",\"port\":80,\"tags\":[1],\"check\":{\"tcp\":true}}")
+            << "tags";
+        QTest::newRow("no check") << QByteArray("{\"address\":\"10.0.0.1\",\"port\":80}") << "check";
+        QTest::newRow("check field")
+            << QByteArray("{\"address\":\"10.0.0.1\",\"port\":80,\"check\":{\"tcp\":true,\"timeoutMs\":0}}")
+            << "check.timeoutMs";
+        QTest::newRow("check unknown")
+            << QByteArray("{\"address\":\"10.0.0.1\",\"port\":80,\"check\":{\"tcp\":true,\"retries\":1}}")
+            << "check.retries";
+        QTest::newRow("slow") << QByteArray("{\"address\":\"10.0.0.1\",\"port\":80,\"check\":{\"tcp\":true,"
+                                            "\"timeoutMs\":100,\"slowMs\":100}}")
+                              << "check.slowMs";
+        QTest::newRow("unknown")
+            << QByteArray("{\"address\":\"10.0.0.1\",\"port\":80,\"zone\":\"a\",\"check\":{\"tcp\":true}}")
+            << "zone";
+    }
+    void refusalsNameTheField()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, field);
+        const Result<Registration> r =
+            parseRegistration(QStringLiteral("web"), QJsonDocument::fromJson(body).object());
+        QVERIFY(!r);
+        QCOMPARE(r.error().kind, ErrorKind::Invalid);
+        QCOMPARE(r.error().field, field);
+        QVERIFY(!r.error().reason.isEmpty());
+        const Result<Registration> badName = parseRegistration(QStringLiteral("Web"), {});
+        QCOMPARE(badName.error().field, QStringLiteral("service"));
+    }
+
     void hostNamesAndIpv6AreAddresses()
     {
         QVERIFY(isValidAddress(QStringLiteral("api-1.internal")));
@@ -284,15 +352,13 @@ private Q_SLOTS:
 
     void ttlInstanceTurnsCriticalWhenHeartbeatsStop()
     {
-        auto a = m_registry->registerInstance(
-            reg(QStringLiteral("worker"), 9000, {{QStringLiteral("ttlMs"), 1000}}));
-        QCOMPARE(a.status, 201);
-        QVERIFY(stored(a));
-        const QString id = a.body.value(QStringLiteral("id")).toString();
+        const auto a =
+            registerInstance(reg(QStringLiteral("worker"), 9000, {{QStringLiteral("ttlMs"), 1000}}));
+        QVERIFY(a);
+        QVERIFY(a->created);
+        const QString id = a->instance.value(QStringLiteral("id")).toString();
         QCOMPARE(status(id), QStringLiteral("critical"));
-        auto beat = m_registry->heartbeat(id, {});
-        QCOMPARE(beat.status, 200);
-        QVERIFY(stored(beat));
+        QVERIFY(heartbeat(id));
         QCOMPARE(status(id), QStringLiteral("passing"));
         // No heartbeat within the TTL: marked critical, with the reason in the history.
         QTRY_COMPARE_WITH_TIMEOUT(status(id), QStringLiteral("critical"), 3000);
@@ -302,52 +368,52 @@ private Q_SLOTS:
         QVERIFY(
             history[1].toObject().value(QStringLiteral("reason")).toString().contains(QStringLiteral("TTL")));
         // A heartbeat brings it back.
-        m_registry->heartbeat(id, {});
+        QVERIFY(heartbeat(id));
         QCOMPARE(status(id), QStringLiteral("passing"));
     }
 
     void heartbeatsMayReportWarningOrCritical()
     {
-        auto a = m_registry->registerInstance(
-            reg(QStringLiteral("worker"), 9000, {{QStringLiteral("ttlMs"), 60'000}}));
-        const QString id = a.body.value(QStringLiteral("id")).toString();
-        m_registry->heartbeat(id, {{QStringLiteral("status"), QStringLiteral("warning")}});
+        const QString id = registerTtl(QStringLiteral("worker"), 9000, {{QStringLiteral("ttlMs"), 60'000}});
+        QVERIFY(heartbeat(id, {{QStringLiteral("status"), QStringLiteral("warning")}}));
         QCOMPARE(status(id), QStringLiteral("warning"));
-        m_registry->heartbeat(id, {{QStringLiteral("status"), QStringLiteral("critical")},
-                                   {QStringLiteral("output"), QStringLiteral("disk full")}});
+        QVERIFY(heartbeat(id, {{QStringLiteral("status"), QStringLiteral("critical")},
+                               {QStringLiteral("output"), QStringLiteral("disk full")}}));
         QCOMPARE(status(id), QStringLiteral("critical"));
         QCOMPARE(m_registry->instance(id)->value(QStringLiteral("lastOutput")).toString(),
                  QStringLiteral("disk full"));
-        QCOMPARE(m_registry->heartbeat(id, {{QStringLiteral("status"), QStringLiteral("draining")}}).status,
-                 400);
-        QCOMPARE(m_registry->heartbeat(id, {{QStringLiteral("inFlight"), -1}}).status, 400);
-        QCOMPARE(m_registry->heartbeat(QStringLiteral("i-none"), {}).status, 404);
+        const auto draining = heartbeat(id, {{QStringLiteral("status"), QStringLiteral("draining")}});
+        QCOMPARE(kind(draining), ErrorKind::Invalid);
+        QCOMPARE(draining.error().field, QStringLiteral("status"));
+        const auto negative = heartbeat(id, {{QStringLiteral("inFlight"), -1}});
+        QCOMPARE(kind(negative), ErrorKind::Invalid);
+        QCOMPARE(negative.error().field, QStringLiteral("inFlight"));
+        QCOMPARE(kind(heartbeat(QStringLiteral("i-none"))), ErrorKind::NotFound);
     }
 
     void registeringTheSameAddressAndPortUpdatesTheInstance()
     {
-        auto first = m_registry->registerInstance(
-            reg(QStringLiteral("web"), 8080, {{QStringLiteral("ttlMs"), 60'000}}));
-        QCOMPARE(first.status, 201);
+        const auto first =
+            registerInstance(reg(QStringLiteral("web"), 8080, {{QStringLiteral("ttlMs"), 60'000}}));
+        QVERIFY(first && first->created);
         Registration again = reg(QStringLiteral("web"), 8080, {{QStringLiteral("ttlMs"), 60'000}});
         again.version = QStringLiteral("2.0");
         again.weight = 7;
-        auto second = m_registry->registerInstance(again);
-        QCOMPARE(second.status, 200);
-        QCOMPARE(second.body.value(QStringLiteral("id")), first.body.value(QStringLiteral("id")));
-        QCOMPARE(second.body.value(QStringLiteral("version")).toString(), QStringLiteral("2.0"));
-        QCOMPARE(second.body.value(QStringLiteral("weight")).toInt(), 7);
+        const auto second = registerInstance(again);
+        QVERIFY(second);
+        QVERIFY(!second->created);
+        QCOMPARE(second->instance.value(QStringLiteral("id")), first->instance.value(QStringLiteral("id")));
+        QCOMPARE(second->instance.value(QStringLiteral("version")).toString(), QStringLiteral("2.0"));
+        QCOMPARE(second->instance.value(QStringLiteral("weight")).toInt(), 7);
         // Another port, or the same port in another service, is another instance.
-        QCOMPARE(m_registry
-                     ->registerInstance(reg(QStringLiteral("web"), 8081, {{QStringLiteral("ttlMs"), 60'000}}))
-                     .status,
-                 201);
-        QCOMPARE(m_registry
-                     ->registerInstance(reg(QStringLiteral("api"), 8080, {{QStringLiteral("ttlMs"), 60'000}}))
-                     .status,
-                 201);
+        QVERIFY(
+            registerInstance(reg(QStringLiteral("web"), 8081, {{QStringLiteral("ttlMs"), 60'000}}))->created);
+        QVERIFY(
+            registerInstance(reg(QStringLiteral("api"), 8080, {{QStringLiteral("ttlMs"), 60'000}}))->created);
         QCOMPARE(m_registry->instances(QStringLiteral("web"), std::nullopt)->size(), 2);
-        QVERIFY(!m_registry->instances(QStringLiteral("nope"), std::nullopt));
+        const auto none = m_registry->instances(QStringLiteral("nope"), std::nullopt);
+        QVERIFY(!none);
+        QCOMPARE(none.error().kind, ErrorKind::NotFound);
     }
 
     void tcpCheckFollowsTheListener()
@@ -355,13 +421,12 @@ private Q_SLOTS:
         QTcpServer server;
         QVERIFY(server.listen(QHostAddress::LocalHost));
         const int port = server.serverPort();
-        auto a = m_registry->registerInstance(reg(QStringLiteral("db"), port,
-                                                  {{QStringLiteral("tcp"), true},
-                                                   {QStringLiteral("intervalMs"), 100},
-                                                   {QStringLiteral("timeoutMs"), 500},
-                                                   {QStringLiteral("healthyThreshold"), 2},
-                                                   {QStringLiteral("unhealthyThreshold"), 2}}));
-        const QString id = a.body.value(QStringLiteral("id")).toString();
+        const QString id = registerTtl(QStringLiteral("db"), port,
+                                       {{QStringLiteral("tcp"), true},
+                                        {QStringLiteral("intervalMs"), 100},
+                                        {QStringLiteral("timeoutMs"), 500},
+                                        {QStringLiteral("healthyThreshold"), 2},
+                                        {QStringLiteral("unhealthyThreshold"), 2}});
         QTRY_COMPARE_WITH_TIMEOUT(status(id), QStringLiteral("passing"), 5000);
         server.close();
         QTRY_COMPARE_WITH_TIMEOUT(status(id), QStringLiteral("critical"), 5000);
@@ -373,75 +438,66 @@ private Q_SLOTS:
 
     void drainEndsWhenTheInstanceReportsNothingInFlight()
     {
-        auto a = m_registry->registerInstance(
-            reg(QStringLiteral("web"), 8080, {{QStringLiteral("ttlMs"), 60'000}}));
-        const QString id = a.body.value(QStringLiteral("id")).toString();
-        m_registry->heartbeat(id, {{QStringLiteral("inFlight"), 0}}); // before the drain: does not count
-        auto d = m_registry->drain(id, {{QStringLiteral("deadlineMs"), 60'000}});
-        QCOMPARE(d.status, 202);
-        QCOMPARE(d.body.value(QStringLiteral("status")).toString(), QStringLiteral("draining"));
-        QCOMPARE(d.body.value(QStringLiteral("weight")).toInt(), 0);
-        QCOMPARE(m_registry->patch(id, {{QStringLiteral("weight"), 5}}).status, 409);
-        m_registry->heartbeat(id, {{QStringLiteral("inFlight"), 3}});
+        const QString id = registerTtl(QStringLiteral("web"), 8080, {{QStringLiteral("ttlMs"), 60'000}});
+        QVERIFY(heartbeat(id, {{QStringLiteral("inFlight"), 0}})); // before the drain: does not count
+        const auto d = drain(id, {{QStringLiteral("deadlineMs"), 60'000}});
+        QVERIFY(d);
+        QCOMPARE(d->value(QStringLiteral("status")).toString(), QStringLiteral("draining"));
+        QCOMPARE(d->value(QStringLiteral("weight")).toInt(), 0);
+        QCOMPARE(kind(patch(id, {{QStringLiteral("weight"), 5}})), ErrorKind::Conflict);
+        QVERIFY(heartbeat(id, {{QStringLiteral("inFlight"), 3}}));
         QCOMPARE(status(id), QStringLiteral("draining"));
-        auto last = m_registry->heartbeat(id, {{QStringLiteral("inFlight"), 0}});
-        QVERIFY(last.body.value(QStringLiteral("deregistered")).toBool());
+        const auto last = heartbeat(id, {{QStringLiteral("inFlight"), 0}});
+        QVERIFY(last);
+        QVERIFY(last->value(QStringLiteral("deregistered")).toBool());
         QCOMPARE(status(id), QStringLiteral("gone"));
     }
 
     void drainEndsAtTheDeadline()
     {
-        auto a = m_registry->registerInstance(
-            reg(QStringLiteral("web"), 8080, {{QStringLiteral("ttlMs"), 60'000}}));
-        const QString id = a.body.value(QStringLiteral("id")).toString();
-        QCOMPARE(m_registry->drain(id, {{QStringLiteral("deadlineMs"), 300}}).status, 202);
+        const QString id = registerTtl(QStringLiteral("web"), 8080, {{QStringLiteral("ttlMs"), 60'000}});
+        QVERIFY(drain(id, {{QStringLiteral("deadlineMs"), 300}}));
         QCOMPARE(status(id), QStringLiteral("draining"));
         QTRY_COMPARE_WITH_TIMEOUT(status(id), QStringLiteral("gone"), 3000);
-        QCOMPARE(m_registry->drain(id, {}).status, 404);
-        QCOMPARE(m_registry->drain(QStringLiteral("x"), {{QStringLiteral("deadlineMs"), -1}}).status, 400);
+        QCOMPARE(kind(drain(id, {})), ErrorKind::NotFound);
+        const auto bad = drain(QStringLiteral("x"), {{QStringLiteral("deadlineMs"), -1}});
+        QCOMPARE(kind(bad), ErrorKind::Invalid);
+        QCOMPARE(bad.error().field, QStringLiteral("deadlineMs"));
     }
 
     void criticalInstancesAreDeregisteredAfterTheConfiguredTime()
     {
-        auto a = m_registry->registerInstance(
-            reg(QStringLiteral("web"), 8080,
-                {{QStringLiteral("ttlMs"), 60'000}, {QStringLiteral("deregisterAfterMs"), 1000}}));
-        const QString id = a.body.value(QStringLiteral("id")).toString();
-        auto b = m_registry->registerInstance(
-            reg(QStringLiteral("web"), 8081, {{QStringLiteral("ttlMs"), 60'000}}));
-        const QString kept = b.body.value(QStringLiteral("id")).toString();
+        const QString id =
+            registerTtl(QStringLiteral("web"), 8080,
+                        {{QStringLiteral("ttlMs"), 60'000}, {QStringLiteral("deregisterAfterMs"), 1000}});
+        const QString kept = registerTtl(QStringLiteral("web"), 8081, {{QStringLiteral("ttlMs"), 60'000}});
         QTRY_COMPARE_WITH_TIMEOUT(status(id), QStringLiteral("gone"), 4000);
         QCOMPARE(status(kept), QStringLiteral("critical")); // the node default (10 min) has not passed
     }
 
     void patchChangesWeightTagsAndMetadataOnly()
     {
-        auto a = m_registry->registerInstance(
-            reg(QStringLiteral("web"), 8080, {{QStringLiteral("ttlMs"), 60'000}}));
-        const QString id = a.body.value(QStringLiteral("id")).toString();
-        auto p = m_registry->patch(
+        const QString id = registerTtl(QStringLiteral("web"), 8080, {{QStringLiteral("ttlMs"), 60'000}});
+        const auto p = patch(
             id, {{QStringLiteral("weight"), 250},
                  {QStringLiteral("tags"), QJsonArray{QStringLiteral("canary")}},
                  {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("zone"), QStringLiteral("a")}}}});
-        QCOMPARE(p.status, 200);
-        QVERIFY(stored(p));
-        QCOMPARE(p.body.value(QStringLiteral("weight")).toInt(), 250);
-        QCOMPARE(p.body.value(QStringLiteral("tags")).toArray().first().toString(), QStringLiteral("canary"));
-        QCOMPARE(m_registry->patch(id, {{QStringLiteral("port"), 1}}).status, 400);
-        QCOMPARE(m_registry->patch(id, {}).status, 400);
-        QCOMPARE(m_registry->patch(QStringLiteral("i-none"), {{QStringLiteral("weight"), 1}}).status, 404);
+        QVERIFY(p);
+        QCOMPARE(p->value(QStringLiteral("weight")).toInt(), 250);
+        QCOMPARE(p->value(QStringLiteral("tags")).toArray().first().toString(), QStringLiteral("canary"));
+        const auto port = patch(id, {{QStringLiteral("port"), 1}});
+        QCOMPARE(kind(port), ErrorKind::Invalid);
+        QCOMPARE(port.error().field, QStringLiteral("port"));
+        QCOMPARE(kind(patch(id, {})), ErrorKind::Invalid);
+        QCOMPARE(kind(patch(QStringLiteral("i-none"), {{QStringLiteral("weight"), 1}})), ErrorKind::NotFound);
     }
 
     void theRegistrySurvivesARestartAndStartsCritical()
     {
-        auto a = m_registry->registerInstance(
-            reg(QStringLiteral("web"), 8080, {{QStringLiteral("ttlMs"), 60'000}}));
-        const QString id = a.body.value(QStringLiteral("id")).toString();
-        auto beat = m_registry->heartbeat(id, {});
-        QVERIFY(stored(beat));
+        const QString id = registerTtl(QStringLiteral("web"), 8080, {{QStringLiteral("ttlMs"), 60'000}});
+        QVERIFY(heartbeat(id));
         QCOMPARE(status(id), QStringLiteral("passing"));
-        auto p = m_registry->patch(id, {{QStringLiteral("weight"), 42}});
-        QVERIFY(stored(p));
+        QVERIFY(patch(id, {{QStringLiteral("weight"), 42}}));
         closeRegistry();
         openRegistry();
         const auto back = m_registry->instance(id);
@@ -456,24 +512,22 @@ private Q_SLOTS:
                     .value(QStringLiteral("reason"))
                     .toString()
                     .contains(QStringLiteral("restarted")));
-        m_registry->heartbeat(id, {});
+        QVERIFY(heartbeat(id));
         QCOMPARE(status(id), QStringLiteral("passing"));
     }
 
     void subscribersGetASnapshotThenEveryChangeInOrder()
     {
-        auto a = m_registry->registerInstance(
-            reg(QStringLiteral("web"), 8080, {{QStringLiteral("ttlMs"), 60'000}}));
-        const QString id = a.body.value(QStringLiteral("id")).toString();
+        const QString id = registerTtl(QStringLiteral("web"), 8080, {{QStringLiteral("ttlMs"), 60'000}});
         Inbox inbox;
         auto sub = std::make_shared<Realtime::Subscription>();
         sub->channel = QStringLiteral("registry");
         sub->mailbox = inbox.mailbox;
         sub->id = 1;
-        QCOMPARE(m_registry->open(sub), QString());
-        m_registry->heartbeat(id, {});
-        m_registry->patch(id, {{QStringLiteral("weight"), 3}});
-        m_registry->deregister(id, QStringLiteral("test"));
+        QCOMPARE(m_registry->channel().open(sub), QString());
+        QVERIFY(heartbeat(id));
+        QVERIFY(patch(id, {{QStringLiteral("weight"), 3}}));
+        QVERIFY(waitForTask(m_registry->deregister(id, QStringLiteral("test"))));
         QTRY_COMPARE(inbox.messages.size(), 5);
         QCOMPARE(inbox.types(), (QStringList{QStringLiteral("subscribed/"), QStringLiteral("snapshot/"),
                                              QStringLiteral("change/registry.instance.status_changed"),
@@ -481,10 +535,88 @@ private Q_SLOTS:
                                              QStringLiteral("change/registry.instance.deregistered")}));
         QCOMPARE(inbox.messages[1].value(QStringLiteral("instances")).toArray().size(), 1);
         QCOMPARE(inbox.messages[2].value(QStringLiteral("to")).toString(), QStringLiteral("passing"));
-        m_registry->close(sub);
+        m_registry->channel().close(sub);
         auto other = Realtime::Subscription{};
         other.channel = QStringLiteral("registry.x");
-        QVERIFY(!m_registry->open(std::make_shared<Realtime::Subscription>(other)).isEmpty());
+        QVERIFY(!m_registry->channel().open(std::make_shared<Realtime::Subscription>(other)).isEmpty());
+    }
+
+    void ttlExpiryFollowsTheClockNotTheWall()
+    {
+        closeRegistry();
+        openRegistry({}, m_clock);
+        const QString id = registerTtl(QStringLiteral("worker"), 9000, {{QStringLiteral("ttlMs"), 60'000}});
+        const QString shortLived =
+            registerTtl(QStringLiteral("worker"), 9001, {{QStringLiteral("ttlMs"), 1'000}});
+        QVERIFY(heartbeat(id));
+        QVERIFY(heartbeat(shortLived));
+        QCOMPARE(status(id), QStringLiteral("passing"));
+        // Just inside the long TTL: the sweep that expires the short one (so a sweep ran on the
+        // moved clock) leaves the long one passing.
+        m_clock.advance(59'000);
+        QTRY_COMPARE_WITH_TIMEOUT(status(shortLived), QStringLiteral("critical"), 3000);
+        QCOMPARE(status(id), QStringLiteral("passing"));
+        m_clock.advance(2'000);
+        QTRY_COMPARE_WITH_TIMEOUT(status(id), QStringLiteral("critical"), 3000);
+        const QJsonObject change =
+            m_registry->instance(id)->value(QStringLiteral("history")).toArray().last().toObject();
+        QVERIFY(change.value(QStringLiteral("reason"))
+                    .toString()
+                    .contains(QStringLiteral("no heartbeat for 61000 ms")));
+        QCOMPARE(change.value(QStringLiteral("time")).toString(), isoTime(m_clock.nowMs()));
+    }
+
+    void aFailedWriteAnswersUnavailableAndTheRowIsUnchanged()
+    {
+        const QString id = registerTtl(QStringLiteral("web"), 8080, {{QStringLiteral("ttlMs"), 60'000}});
+        QVERIFY(!id.isEmpty());
+        // The history table vanishes: the next status change cannot be stored.
+        const auto dropped = waitForTask(m_db->attempt([](QSqlDatabase &db) {
+            return QSqlQuery(db).exec(QStringLiteral("DROP TABLE registry_history"));
+        }));
+        QVERIFY(dropped && *dropped);
+        const auto beat = heartbeat(id);
+        QCOMPARE(kind(beat), ErrorKind::Unavailable);
+        QCOMPARE(beat.error().code, QByteArray("storage-unavailable"));
+        QVERIFY(beat.error().reason.contains(QStringLiteral("registry_history")));
+        // The instance row was written in the same transaction: it still says critical.
+        const auto row = waitForTask(m_db->attempt([id](QSqlDatabase &db) {
+            QSqlQuery q(db);
+            q.prepare(QStringLiteral("SELECT status FROM registry_instances WHERE id = ?"));
+            q.addBindValue(id);
+            return q.exec() && q.next() ? q.value(0).toString() : QString();
+        }));
+        QVERIFY(row);
+        QCOMPARE(*row, QStringLiteral("critical"));
+    }
+
+    void everySubscriptionOfTheChannelGetsEveryChange()
+    {
+        const QString id = registerTtl(QStringLiteral("web"), 8080, {{QStringLiteral("ttlMs"), 60'000}});
+        Inbox first, second;
+        auto subscribe = [this](Inbox &inbox, quint64 subscriptionId) {
+            auto sub = std::make_shared<Realtime::Subscription>();
+            sub->channel = QStringLiteral("registry");
+            sub->mailbox = inbox.mailbox;
+            sub->id = subscriptionId;
+            return m_registry->channel().open(sub).isEmpty() ? sub : nullptr;
+        };
+        const auto a = subscribe(first, 7);
+        const auto b = subscribe(second, 8);
+        QVERIFY(a && b);
+        QVERIFY(patch(id, {{QStringLiteral("weight"), 3}}));
+        QTRY_COMPARE(first.messages.size(), 3);
+        QTRY_COMPARE(second.messages.size(), 3);
+        m_registry->channel().close(a);
+        QVERIFY(patch(id, {{QStringLiteral("weight"), 4}}));
+        QTRY_COMPARE(second.messages.size(), 4);
+        QCOMPARE(second.messages.last()
+                     .value(QStringLiteral("instance"))
+                     .toObject()
+                     .value(QStringLiteral("weight"))
+                     .toInt(),
+                 4);
+        QCOMPARE(first.messages.size(), 3); // posted together with the second's, drained by now
     }
 };
 

@@ -1,10 +1,47 @@
 #include "realtimeroutes.h"
 
-#include "realtimeservice.h"
-
+#include "http/dispatcher.h"
+#include "http/problem.h"
 #include "http/router.h"
 
 namespace Meshdeck::Realtime {
+
+namespace {
+
+// The bearer token of an upgrade, if it carries an Authorization header; a header of another
+// scheme gives an empty token, which is not valid.
+std::optional<QByteArray> bearerToken(const Http::Request &request)
+{
+    const QByteArray header = request.header("authorization");
+    if (header.isEmpty())
+        return std::nullopt;
+    constexpr QByteArrayView scheme = "bearer ";
+    if (header.size() <= scheme.size() || header.first(scheme.size()).toLower() != scheme)
+        return QByteArray();
+    return header.sliced(scheme.size()).trimmed();
+}
+
+std::optional<Http::Response> refusal(const Http::Request &request, RealtimeService *service)
+{
+    const Result<void> allowed =
+        service->checkUpgrade(QString::fromUtf8(request.header("origin")), bearerToken(request));
+    if (allowed)
+        return std::nullopt;
+    if (allowed.error().code == InvalidTokenCode)
+        return Http::problem(request, 401, allowed.error().reason, allowed.error().code);
+    return Http::problem(request, allowed.error()); // 403 for an origin, 503 + Retry-After when full
+}
+
+} // namespace
+
+TokenCheck RealtimeRoutes::tokenCheck(const Http::Authenticator *authenticator)
+{
+    return [authenticator](const QByteArray &token) {
+        Http::Request probe;
+        probe.headers.emplace_back("authorization", "Bearer " + token);
+        return authenticator && authenticator->authenticate(probe);
+    };
+}
 
 void RealtimeRoutes::install(Http::Router &router, RealtimeService *service)
 {
@@ -17,13 +54,17 @@ void RealtimeRoutes::install(Http::Router &router, RealtimeService *service)
     options.operationId = "openRealtime";
     options.permission = "realtime.subscribe";
     options.responses = {{101, QStringLiteral("Switching to the WebSocket protocol."), {}, {}}};
-    options.problems = {400, 401, 403};
+    options.problems = {
+        400, 401, 403,
+        426}; // 426 without an upgrade; 503 (with Retry-After) when the sessions are at their cap
     Http::Route &route = router.addWebSocket(
         "/v1/realtime",
-        [service](QWebSocket *socket, const Http::Request &upgrade) { service->accept(socket, upgrade); },
+        [service](QWebSocket *socket, const Http::Request &upgrade) {
+            service->accept(socket, bearerToken(upgrade));
+        },
         options);
     route.upgradeGuard = [service](const Http::Request &request) {
-        return service->checkUpgrade(request);
+        return refusal(request, service);
     };
 }
 

@@ -1,16 +1,19 @@
 #pragma once
 
+#include "realtimeservice.h"
+
 namespace Meshdeck::Http {
+class Authenticator;
 class Router;
-}
+} // namespace Meshdeck::Http
 
 namespace Meshdeck::Realtime {
-
-class RealtimeService;
 
 // /v1/realtime, the WebSocket endpoint: the only code of the realtime service that sees requests.
 namespace RealtimeRoutes {
 void install(Http::Router &router, RealtimeService *service);
-}
+// The token check the service uses, asked of the HTTP authenticator (until the auth service).
+TokenCheck tokenCheck(const Http::Authenticator *authenticator);
+} // namespace RealtimeRoutes
 
 } // namespace Meshdeck::Realtime

@@ -2,11 +2,10 @@
 
 #include "realtimesession.h"
 
-#include "http/dispatcher.h"
-#include "http/problem.h"
-#include "http/router.h"
-
+#include <QLoggingCategory>
 #include <QWebSocket>
+
+Q_DECLARE_LOGGING_CATEGORY(lcRealtime)
 
 namespace Meshdeck::Realtime {
 
@@ -40,36 +39,51 @@ QStringList RealtimeService::channelPrefixes() const
     return out;
 }
 
-std::optional<Http::Response> RealtimeService::checkUpgrade(const Http::Request &request) const
+Result<void> RealtimeService::checkUpgrade(const QString &origin,
+                                           const std::optional<QByteArray> &token) const
 {
-    const QByteArray origin = request.header("origin");
-    if (!origin.isEmpty() && !m_settings.allowedOrigins.contains(QString::fromUtf8(origin)))
-        return Http::problem(
-            request, 403,
+    if (!origin.isEmpty() && !m_settings.allowedOrigins.contains(origin))
+        return Error::forbidden(
             QStringLiteral("The origin %1 may not open realtime connections; start meshdeckd with "
                            "--allowed-origin %1 to allow it.")
-                .arg(QString::fromUtf8(origin)),
+                .arg(origin),
             "origin-not-allowed");
-    const QByteArray authorization = request.header("authorization");
-    if (!authorization.isEmpty() && !isValidToken(authorization))
-        return Http::problem(request, 401, QStringLiteral("The bearer token is not valid for this backend."),
-                             "invalid-token");
-    return std::nullopt;
+    if (token && !isValidToken(*token))
+        return Error::forbidden(QStringLiteral("The bearer token is not valid for this backend."),
+                                InvalidTokenCode.toByteArray());
+    if (sessionCount() >= m_settings.maxSessions)
+        return Error::busy(QStringLiteral("This node serves its maximum of %1 realtime sessions; retry "
+                                          "shortly or connect to another node.")
+                               .arg(m_settings.maxSessions),
+                           m_settings.busyRetryAfterSeconds, "realtime-sessions-full");
+    return {};
 }
 
-bool RealtimeService::isValidToken(const QByteArray &authorizationHeader) const
+bool RealtimeService::isValidToken(const QByteArray &token) const
 {
-    if (!m_authenticator)
-        return false;
-    Http::Request probe;
-    probe.headers.emplace_back("authorization", authorizationHeader);
-    return m_authenticator->authenticate(probe);
+    return !token.isEmpty() && m_tokenCheck && m_tokenCheck(token);
 }
 
-void RealtimeService::accept(QWebSocket *socket, const Http::Request &upgrade)
+bool RealtimeService::tryOpenSession()
 {
-    const QByteArray authorization = upgrade.header("authorization");
-    new RealtimeSession(socket, !authorization.isEmpty() && isValidToken(authorization), this);
+    int open = m_sessions.load(std::memory_order_relaxed);
+    while (open < m_settings.maxSessions) {
+        if (m_sessions.compare_exchange_weak(open, open + 1, std::memory_order_relaxed))
+            return true;
+    }
+    return false;
+}
+
+void RealtimeService::accept(QWebSocket *socket, const std::optional<QByteArray> &token)
+{
+    // Upgrades on several threads may pass checkUpgrade() together; the cap holds here.
+    if (!tryOpenSession()) {
+        qCInfo(lcRealtime) << "refusing a realtime session: at the cap of" << m_settings.maxSessions;
+        socket->close(QWebSocketProtocol::CloseCode(1013),
+                      QStringLiteral("too many sessions; try again later"));
+        return;
+    }
+    new RealtimeSession(socket, token && isValidToken(*token), this);
 }
 
 } // namespace Meshdeck::Realtime

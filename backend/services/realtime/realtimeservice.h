@@ -1,21 +1,17 @@
 #pragma once
 
 #include "platform/channel.h"
-
-#include "http/httptypes.h"
+#include "platform/result.h"
 #include "platform/service.h"
 
 #include <QStringList>
 
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <vector>
 
 class QWebSocket;
-
-namespace Meshdeck::Http {
-class Authenticator;
-}
 
 namespace Meshdeck::Realtime {
 
@@ -26,9 +22,18 @@ struct RealtimeSettings {
     size_t mailboxCapacity = 8192;              // queued messages before a subscriber is cut off
     qint64 maxBufferedBytes = 8 * 1024 * 1024;  // unsent bytes before a subscriber is cut off
     qint64 maxIncomingMessageBytes = 64 * 1024; // larger client messages close with 1009
+    int maxSessions = 10'000;                   // concurrent sessions; more upgrades are refused (busy)
+    int busyRetryAfterSeconds = 5;
 };
 
-// The WebSocket endpoint /v1/realtime and the registry of channels services offer on it.
+// Whether a bearer token is valid for this backend: all that realtime asks of authentication.
+using TokenCheck = std::function<bool(const QByteArray &token)>;
+
+// The code of the error checkUpgrade() answers for a token that is not valid.
+inline constexpr QByteArrayView InvalidTokenCode = "invalid-token";
+
+// The realtime endpoint's sessions and the registry of channels services offer on it. It sees no
+// HTTP: the routes hand it an upgrade's origin and token, then the upgraded socket.
 class RealtimeService : public Service
 {
 public:
@@ -36,23 +41,37 @@ public:
 
     QString name() const override { return QStringLiteral("realtime"); }
 
-    void setAuthenticator(const Http::Authenticator *authenticator) { m_authenticator = authenticator; }
+    void setTokenCheck(TokenCheck check) { m_tokenCheck = std::move(check); }
     void addProvider(ChannelProvider *provider);
     ChannelProvider *providerFor(const QString &channel) const;
     QStringList channelPrefixes() const;
 
-    // Refuses an upgrade before it happens: an Origin not on the allowlist (403), a bad token (401).
-    std::optional<Http::Response> checkUpgrade(const Http::Request &request) const;
-    bool isValidToken(const QByteArray &authorizationHeader) const;
-    void accept(QWebSocket *socket, const Http::Request &upgrade);
+    // Whether an upgrade may happen, decided before it does: Forbidden for an origin not on the
+    // allowlist (empty origin: a native client), Forbidden with InvalidTokenCode for a bad token
+    // (no token: the client may authenticate in its first message), Busy when the sessions are at
+    // their cap.
+    Result<void> checkUpgrade(const QString &origin, const std::optional<QByteArray> &token) const;
+    bool isValidToken(const QByteArray &token) const;
+    // Takes over an upgraded socket; closes it with 1013 (try again later) when the cap was reached
+    // since checkUpgrade().
+    void accept(QWebSocket *socket, const std::optional<QByteArray> &token);
 
     const RealtimeSettings &settings() const { return m_settings; }
-    std::atomic<int> sessions{0};
+    int sessionCount() const { return m_sessions.load(std::memory_order_relaxed); }
+    // Subscription ids are unique across every session of the process: providers key their
+    // subscribers by id, and two sessions' first subscriptions must not collide.
+    quint64 nextSubscriptionId() { return m_nextSubscriptionId.fetch_add(1, std::memory_order_relaxed); }
+    // A session that ends gives its place back (RealtimeSession's destructor).
+    void sessionClosed() { m_sessions.fetch_sub(1, std::memory_order_relaxed); }
 
 private:
+    bool tryOpenSession();
+
     RealtimeSettings m_settings;
-    const Http::Authenticator *m_authenticator = nullptr;
+    TokenCheck m_tokenCheck;
     std::vector<ChannelProvider *> m_providers;
+    std::atomic<int> m_sessions{0};
+    std::atomic<quint64> m_nextSubscriptionId{1};
 };
 
 } // namespace Meshdeck::Realtime

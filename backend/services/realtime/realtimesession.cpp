@@ -18,7 +18,6 @@ RealtimeSession::RealtimeSession(QWebSocket *socket, bool authenticated, Realtim
     , m_mailbox(std::make_shared<Mailbox>(this, service->settings().mailboxCapacity))
     , m_authenticated(authenticated)
 {
-    ++m_service->sessions;
     socket->setMaxAllowedIncomingMessageSize(quint64(service->settings().maxIncomingMessageBytes));
     connect(socket, &QWebSocket::textMessageReceived, this, &RealtimeSession::onMessage);
     connect(socket, &QWebSocket::binaryMessageReceived, this, [this] {
@@ -59,7 +58,7 @@ RealtimeSession::RealtimeSession(QWebSocket *socket, bool authenticated, Realtim
 RealtimeSession::~RealtimeSession()
 {
     closeAll();
-    --m_service->sessions;
+    m_service->sessionClosed();
 }
 
 void RealtimeSession::closeAll()
@@ -121,8 +120,7 @@ void RealtimeSession::onMessage(const QString &text)
     if (type == QLatin1String("auth")) {
         if (m_authenticated)
             return;
-        if (!m_service->isValidToken("Bearer " +
-                                     message.value(QStringLiteral("token")).toString().toUtf8())) {
+        if (!m_service->isValidToken(message.value(QStringLiteral("token")).toString().toUtf8())) {
             fail(QStringLiteral("The token is not valid for this backend."),
                  QWebSocketProtocol::CloseCodePolicyViolated);
             return;
@@ -172,7 +170,8 @@ void RealtimeSession::subscribe(const QJsonObject &message)
         error(QStringLiteral("Already subscribed to '%1'.").arg(channel));
         return;
     }
-    auto subscription = std::make_shared<Subscription>(Subscription{channel, message, m_mailbox, m_nextId++});
+    auto subscription = std::make_shared<Subscription>(
+        Subscription{channel, message, m_mailbox, m_service->nextSubscriptionId()});
     const QString problem = provider->open(subscription);
     if (!problem.isEmpty()) {
         error(problem);

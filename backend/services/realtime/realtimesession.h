@@ -21,6 +21,8 @@ class RealtimeService;
 //   server: {"type":"welcome","authenticated":b} {"type":"authenticated"} {"type":"subscribed",…}
 //           {"type":"event","channel":…,"event":{…}} {"type":"unsubscribed",…} {"type":"pong"}
 //           {"type":"error","reason":…} {"type":"overflow","reason":…} (then the server closes)
+// A session holds one of the service's places (RealtimeService::accept takes it); it gives it
+// back when it is destroyed with its socket.
 class RealtimeSession : public QObject
 {
     Q_OBJECT
@@ -47,7 +49,6 @@ private:
     QElapsedTimer m_sincePong;
     bool m_authenticated;
     bool m_closing = false;
-    quint64 m_nextId = 1;
 };
 
 } // namespace Meshdeck::Realtime

@@ -7,7 +7,7 @@
 
 #include <QJsonArray>
 
-#include <QCoroFuture>
+#include <QCoroTask>
 
 namespace Meshdeck::Registry {
 
@@ -15,173 +15,179 @@ using namespace Meshdeck::Http;
 
 namespace {
 
-// Answers once the change is durable; a failed write is a 503 the caller may retry.
-QCoro::Task<Response> answer(Request request, RegistryService::Answer a)
+// A JSON object body; an optional one may also be empty.
+Result<QJsonObject> jsonBody(const Request &request, bool optional)
 {
-    if (a.status >= 400)
-        co_return problem(request, a.status, a.error, a.slug);
-    if (a.persisted.isValid()) {
-        QFuture<bool> persisted = a.persisted;
-        if (!(co_await persisted))
-            co_return problem(request, 503,
-                              QStringLiteral("The registry could not store the change; the disk may be full. "
-                                             "Retry once the node's log shows it can write again."),
-                              "storage-unavailable");
-    }
-    if (a.status == 204)
-        co_return Response::noContent();
-    co_return Response::json(a.status, a.body);
+    QJsonObject body;
+    QString error;
+    if (optional && request.body.trimmed().isEmpty())
+        return body;
+    if (!request.jsonObject(&body, &error))
+        return Error::invalid(QStringLiteral("body"), error, "invalid-body");
+    return body;
 }
 
-// An optional JSON object body: empty is an empty object.
-bool optionalBody(const Request &request, QJsonObject *body, QString *error)
+Response instanceOr(const Request &request, const Result<QJsonObject> &result, int status)
 {
-    if (request.body.trimmed().isEmpty())
-        return true;
-    return request.jsonObject(body, error);
+    return result ? Response::json(status, *result) : problem(request, result.error());
 }
 
 QCoro::Task<Response> registerInstance(RegistryService *service, Request request)
 {
-    QJsonObject body;
-    QString error;
-    if (!request.jsonObject(&body, &error))
-        co_return problem(request, 400, error, "invalid-body");
-    const auto registration =
-        Registration::fromJson(request.pathParams.value(QStringLiteral("service")), body, &error);
+    const Result<QJsonObject> body = jsonBody(request, false);
+    if (!body)
+        co_return problem(request, body.error());
+    Result<Registration> registration =
+        parseRegistration(request.pathParams.value(QStringLiteral("service")), *body);
     if (!registration)
-        co_return problem(request, 400, error, "invalid-instance");
-    co_return co_await answer(std::move(request), service->registerInstance(*registration));
+        co_return problem(request, registration.error());
+    QCoro::Task<Result<RegistryService::Registered>> registering =
+        service->registerInstance(std::move(*registration));
+    const Result<RegistryService::Registered> registered = co_await registering;
+    if (!registered)
+        co_return problem(request, registered.error());
+    co_return Response::json(registered->created ? 201 : 200, registered->instance);
 }
 
 QCoro::Task<Response> heartbeat(RegistryService *service, Request request)
 {
-    QJsonObject body;
-    QString error;
-    if (!optionalBody(request, &body, &error))
-        co_return problem(request, 400, error, "invalid-body");
-    const QString id = request.pathParams.value(QStringLiteral("id"));
-    co_return co_await answer(std::move(request), service->heartbeat(id, body));
+    const Result<QJsonObject> body = jsonBody(request, true);
+    if (!body)
+        co_return problem(request, body.error());
+    QCoro::Task<Result<QJsonObject>> beating =
+        service->heartbeat(request.pathParams.value(QStringLiteral("id")), *body);
+    co_return instanceOr(request, co_await beating, 200);
 }
 
 QCoro::Task<Response> deregister(RegistryService *service, Request request)
 {
-    const QString id = request.pathParams.value(QStringLiteral("id"));
-    co_return co_await answer(std::move(request),
-                              service->deregister(id, QStringLiteral("deregistered through the API")));
+    QCoro::Task<Result<void>> removing = service->deregister(request.pathParams.value(QStringLiteral("id")),
+                                                             QStringLiteral("deregistered through the API"));
+    const Result<void> removed = co_await removing;
+    co_return removed ? Response::noContent() : problem(request, removed.error());
 }
 
 QCoro::Task<Response> drain(RegistryService *service, Request request)
 {
-    QJsonObject body;
-    QString error;
-    if (!optionalBody(request, &body, &error))
-        co_return problem(request, 400, error, "invalid-body");
-    const QString id = request.pathParams.value(QStringLiteral("id"));
-    co_return co_await answer(std::move(request), service->drain(id, body));
+    const Result<QJsonObject> body = jsonBody(request, true);
+    if (!body)
+        co_return problem(request, body.error());
+    QCoro::Task<Result<QJsonObject>> draining =
+        service->drain(request.pathParams.value(QStringLiteral("id")), *body);
+    co_return instanceOr(request, co_await draining, 202);
 }
 
 QCoro::Task<Response> patch(RegistryService *service, Request request)
 {
-    QJsonObject body;
-    QString error;
-    if (!request.jsonObject(&body, &error))
-        co_return problem(request, 400, error, "invalid-body");
-    const QString id = request.pathParams.value(QStringLiteral("id"));
-    co_return co_await answer(std::move(request), service->patch(id, body));
+    const Result<QJsonObject> body = jsonBody(request, false);
+    if (!body)
+        co_return problem(request, body.error());
+    QCoro::Task<Result<QJsonObject>> patching =
+        service->patch(request.pathParams.value(QStringLiteral("id")), *body);
+    co_return instanceOr(request, co_await patching, 200);
 }
 
 Response listInstances(RegistryService *service, const Request &request)
 {
     const QString name = request.pathParams.value(QStringLiteral("service"));
-    std::optional<Status> status;
-    const QString statusText = request.queryItem(QStringLiteral("status"));
-    if (!statusText.isEmpty()) {
-        status = statusFromName(statusText);
-        if (!status)
-            return problem(request, 400,
-                           QStringLiteral("status must be passing, warning, critical or draining; got '%1'.")
-                               .arg(statusText),
-                           "invalid-query");
-    }
-    const auto instances = service->instances(name, status);
+    const Result<std::optional<Status>> status =
+        parseStatusFilter(request.queryItem(QStringLiteral("status")));
+    if (!status)
+        return problem(request, status.error());
+    const Result<QJsonArray> instances = service->instances(name, *status);
     if (!instances)
-        return problem(request, 404, QStringLiteral("No instance of service '%1' is registered.").arg(name),
-                       "service-not-found");
+        return problem(request, instances.error());
     return Response::json(
         200, QJsonObject{{QStringLiteral("service"), name}, {QStringLiteral("instances"), *instances}});
 }
 
-Response getInstance(RegistryService *service, const Request &request)
-{
-    const QString id = request.pathParams.value(QStringLiteral("id"));
-    const auto instance = service->instance(id);
-    if (!instance)
-        return problem(request, 404, QStringLiteral("There is no instance '%1'.").arg(id),
-                       "instance-not-found");
-    return Response::json(200, *instance);
-}
-
 QCoro::Task<Response> changes(RegistryService *service, Request request)
 {
-    int limit = 20;
-    const QString text = request.queryItem(QStringLiteral("limit"));
-    if (!text.isEmpty()) {
-        bool ok = false;
-        limit = text.toInt(&ok);
-        if (!ok || limit < 1 || limit > 1000)
-            co_return problem(request, 400, QStringLiteral("limit must be a whole number from 1 to 1000."),
-                              "invalid-query");
-    }
-    QFuture<QJsonArray> future = service->recentChanges(limit);
-    const QJsonArray list = co_await future;
-    co_return Response::json(200, QJsonObject{{QStringLiteral("changes"), list}});
+    const Result<int> limit = parseChangesLimit(request.queryItem(QStringLiteral("limit")), 20);
+    if (!limit)
+        co_return problem(request, limit.error());
+    QCoro::Task<Result<QJsonArray>> reading = service->recentChanges(*limit);
+    const Result<QJsonArray> list = co_await reading;
+    if (!list)
+        co_return problem(request, list.error());
+    co_return Response::json(200, QJsonObject{{QStringLiteral("changes"), *list}});
+}
+
+RouteOptions options(QByteArray operationId, const char *permission, const char *summary,
+                     std::vector<ResponseDoc> responses, std::vector<int> problems = {})
+{
+    RouteOptions o;
+    o.access = Access::Authenticated;
+    o.maxBody = 64 * 1024;
+    o.summary = QString::fromUtf8(summary);
+    o.tag = QStringLiteral("registry");
+    o.operationId = std::move(operationId);
+    o.permission = permission;
+    o.responses = std::move(responses);
+    o.problems = std::move(problems);
+    return o;
 }
 
 } // namespace
 
 void RegistryRoutes::install(Router &router, RegistryService *service)
 {
-    const QString tag = QStringLiteral("registry");
-    auto options = [&tag](const char *summary) {
-        return RouteOptions{Access::Authenticated, 64 * 1024, QString::fromUtf8(summary), tag};
-    };
     router.add(
         "POST", "/v1/registry/services/{service}/instances",
         AsyncHandler([service](Request r) { return registerInstance(service, std::move(r)); }),
-        options("Register an instance (address, port, version, weight, tags, metadata, check); the same "
-                "address and port again updates it."));
+        options("registerInstance", "registry.write",
+                "Register an instance (address, port, version, weight, tags, metadata, check); the same "
+                "address and port again updates it.",
+                {{201, QStringLiteral("Registered: a new instance, critical until its check passes."), {}},
+                 {200, QStringLiteral("The instance at this address and port, updated."), {}}},
+                {400, 409}));
     router.add("GET", "/v1/registry/services", SyncHandler([service](const Request &) {
                    return Response::json(200, QJsonObject{{QStringLiteral("services"), service->services()}});
                }),
-               options("Services with their versions and instance counts by status."));
+               options("listServices", "registry.read",
+                       "Services with their versions and instance counts by status.",
+                       {{200, QStringLiteral("Every service with at least one instance."), {}}}));
     router.add(
         "GET", "/v1/registry/services/{service}/instances",
         SyncHandler([service](const Request &r) { return listInstances(service, r); }),
         options(
-            "A service's instances, optionally only those with ?status=passing|warning|critical|draining."));
-    router.add("GET", "/v1/registry/instances/{id}",
-               SyncHandler([service](const Request &r) { return getInstance(service, r); }),
-               options("One instance with its last check and status history."));
+            "listInstances", "registry.read",
+            "A service's instances, optionally only those with ?status=passing|warning|critical|draining.",
+            {{200, QStringLiteral("The service's instances, by address and port."), {}}}, {400, 404}));
+    router.add("GET", "/v1/registry/instances/{id}", SyncHandler([service](const Request &r) {
+                   return instanceOr(r, service->instance(r.pathParams.value(QStringLiteral("id"))), 200);
+               }),
+               options("getInstance", "registry.read", "One instance with its last check and status history.",
+                       {{200, QStringLiteral("The instance with its status history."), {}}}, {404}));
     router.add("PUT", "/v1/registry/instances/{id}/heartbeat",
                AsyncHandler([service](Request r) { return heartbeat(service, std::move(r)); }),
-               options("Heartbeat: keeps a TTL instance alive; may report status, output and inFlight."));
+               options("heartbeatInstance", "registry.write",
+                       "Heartbeat: keeps a TTL instance alive; may report status, output and inFlight.",
+                       {{200, QStringLiteral("The instance after the heartbeat."), {}}}, {400, 404}));
     router.add("DELETE", "/v1/registry/instances/{id}",
                AsyncHandler([service](Request r) { return deregister(service, std::move(r)); }),
-               options("Deregister an instance."));
+               options("deregisterInstance", "registry.write", "Deregister an instance.",
+                       {{204, QStringLiteral("Deregistered."), {}}}, {404}));
     router.add("POST", "/v1/registry/instances/{id}/drain",
                AsyncHandler([service](Request r) { return drain(service, std::move(r)); }),
-               options("Drain: weight 0, status draining; deregistered once it reports no requests in flight "
-                       "or at deadlineMs (default 30000)."));
+               options("drainInstance", "registry.write",
+                       "Drain: weight 0, status draining; deregistered once it reports no requests in flight "
+                       "or at deadlineMs (default 30000).",
+                       {{202, QStringLiteral("Draining."), {}}}, {400, 404}));
     router.add("PATCH", "/v1/registry/instances/{id}",
                AsyncHandler([service](Request r) { return patch(service, std::move(r)); }),
-               options("Change an instance's weight, tags or metadata."));
+               options("patchInstance", "registry.write", "Change an instance's weight, tags or metadata.",
+                       {{200, QStringLiteral("The instance after the change."), {}}}, {400, 404, 409}));
     router.add("GET", "/v1/registry/changes",
                AsyncHandler([service](Request r) { return changes(service, std::move(r)); }),
-               options("The latest status changes across all instances, newest first (?limit=20)."));
+               options("listRegistryChanges", "registry.read",
+                       "The latest status changes across all instances, newest first (?limit=20).",
+                       {{200, QStringLiteral("The latest changes, newest first."), {}}}, {400}));
     router.add("GET", "/v1/registry/stats",
                SyncHandler([service](const Request &) { return Response::json(200, service->stats()); }),
-               options("Instance and check counts and how late checks start (scheduling lag)."));
+               options("getRegistryStats", "registry.read",
+                       "Instance and check counts and how late checks start (scheduling lag).",
+                       {{200, QStringLiteral("The registry's counters."), {}}}));
 }
 
 } // namespace Meshdeck::Registry

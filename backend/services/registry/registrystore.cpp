@@ -1,60 +1,22 @@
 #include "registrystore.h"
 
+#include "storage/store.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
-
-#include <stdexcept>
 
 namespace Meshdeck::Registry::RegistryStore {
 
 namespace {
-void exec(QSqlQuery &query)
-{
-    if (!query.exec())
-        throw std::runtime_error(query.lastError().text().toStdString());
-}
-
-class Transaction
-{
-public:
-    explicit Transaction(QSqlDatabase &db)
-        : m_db(db)
-    {
-        if (!m_db.transaction())
-            throw std::runtime_error(m_db.lastError().text().toStdString());
-    }
-    ~Transaction()
-    {
-        if (!m_done)
-            m_db.rollback();
-    }
-    void commit()
-    {
-        if (!m_db.commit())
-            throw std::runtime_error(m_db.lastError().text().toStdString());
-        m_done = true;
-    }
-
-private:
-    QSqlDatabase &m_db;
-    bool m_done = false;
-};
-
 void insertHistory(QSqlDatabase &db, const QString &id, const QString &service, const HistoryEntry &e)
 {
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT INTO registry_history (instance_id, service, time_ms, from_status, "
-                             "to_status, reason) VALUES (?, ?, ?, ?, ?, ?)"));
-    q.addBindValue(id);
-    q.addBindValue(service);
-    q.addBindValue(e.timeMs);
-    q.addBindValue(statusName(e.from));
-    q.addBindValue(statusName(e.to));
-    q.addBindValue(e.reason.isNull() ? QStringLiteral("") : e.reason);
-    exec(q);
+    Storage::exec(db,
+                  QStringLiteral("INSERT INTO registry_history (instance_id, service, time_ms, from_status, "
+                                 "to_status, reason) VALUES (?, ?, ?, ?, ?, ?)"),
+                  {id, service, e.timeMs, statusName(e.from), statusName(e.to),
+                   e.reason.isNull() ? QStringLiteral("") : e.reason});
 }
 
 QString compact(const QJsonObject &o)
@@ -99,16 +61,18 @@ Storage::Migration migration()
 
 void save(QSqlDatabase &db, const Instance &i, const HistoryEntry *change)
 {
-    Transaction tx(db);
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral(
-        "INSERT INTO registry_instances (id, service, address, port, version, weight, tags, metadata, "
-        "check_spec, builtin, status, draining, drain_deadline_ms, registered_at_ms, status_since_ms) VALUES "
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-        "version = excluded.version, weight = excluded.weight, tags = excluded.tags, metadata = "
-        "excluded.metadata, check_spec = excluded.check_spec, status = excluded.status, draining = "
-        "excluded.draining, drain_deadline_ms = excluded.drain_deadline_ms, status_since_ms = "
-        "excluded.status_since_ms"));
+    Storage::Transaction tx(db);
+    QSqlQuery q = Storage::prepare(
+        db,
+        QStringLiteral(
+            "INSERT INTO registry_instances (id, service, address, port, version, weight, tags, metadata, "
+            "check_spec, builtin, status, draining, drain_deadline_ms, registered_at_ms, status_since_ms) "
+            "VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "version = excluded.version, weight = excluded.weight, tags = excluded.tags, metadata = "
+            "excluded.metadata, check_spec = excluded.check_spec, status = excluded.status, draining = "
+            "excluded.draining, drain_deadline_ms = excluded.drain_deadline_ms, status_since_ms = "
+            "excluded.status_since_ms"));
     q.addBindValue(i.id);
     q.addBindValue(i.reg.service);
     q.addBindValue(i.reg.address);
@@ -125,7 +89,7 @@ void save(QSqlDatabase &db, const Instance &i, const HistoryEntry *change)
     q.addBindValue(i.drainDeadlineMs);
     q.addBindValue(i.registeredAtMs);
     q.addBindValue(i.statusSinceMs);
-    exec(q);
+    Storage::exec(q, "cannot store the instance");
     if (change)
         insertHistory(db, i.id, i.reg.service, *change);
     tx.commit();
@@ -134,22 +98,16 @@ void save(QSqlDatabase &db, const Instance &i, const HistoryEntry *change)
 void remove(QSqlDatabase &db, const QString &id)
 {
     // The history stays (pruned by age): the latest changes may still name the instance.
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("DELETE FROM registry_instances WHERE id = ?"));
-    q.addBindValue(id);
-    exec(q);
+    Storage::exec(db, QStringLiteral("DELETE FROM registry_instances WHERE id = ?"), {id});
 }
 
 QList<Instance> loadAll(QSqlDatabase &db)
 {
     QList<Instance> out;
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    q.prepare(
-        QStringLiteral("SELECT id, service, address, port, version, weight, tags, metadata, check_spec, "
-                       "builtin, status, draining, drain_deadline_ms, registered_at_ms, status_since_ms "
-                       "FROM registry_instances ORDER BY service, address, port"));
-    exec(q);
+    QSqlQuery q = Storage::exec(
+        db, QStringLiteral("SELECT id, service, address, port, version, weight, tags, metadata, check_spec, "
+                           "builtin, status, draining, drain_deadline_ms, registered_at_ms, status_since_ms "
+                           "FROM registry_instances ORDER BY service, address, port"));
     while (q.next()) {
         Instance i;
         i.id = q.value(0).toString();
@@ -165,7 +123,7 @@ QList<Instance> loadAll(QSqlDatabase &db)
         const auto spec =
             CheckSpec::fromJson(QJsonDocument::fromJson(q.value(8).toByteArray()).object(), &error);
         if (!spec)
-            throw std::runtime_error(
+            throw Storage::StoreError(
                 QStringLiteral("instance %1 has an unreadable check: %2").arg(i.id, error).toStdString());
         i.reg.check = *spec;
         i.builtin = q.value(9).toInt() != 0;
@@ -176,13 +134,13 @@ QList<Instance> loadAll(QSqlDatabase &db)
         i.statusSinceMs = q.value(14).toLongLong();
         out << i;
     }
-    QSqlQuery h(db);
-    h.prepare(QStringLiteral("SELECT time_ms, from_status, to_status, reason FROM registry_history "
-                             "WHERE instance_id = ? ORDER BY seq DESC LIMIT ?"));
+    QSqlQuery h = Storage::prepare(db, QStringLiteral("SELECT time_ms, from_status, to_status, reason FROM "
+                                                      "registry_history WHERE instance_id = ? ORDER BY seq "
+                                                      "DESC LIMIT ?"));
     for (Instance &i : out) {
         h.bindValue(0, i.id);
         h.bindValue(1, Instance::HistoryKept);
-        exec(h);
+        Storage::exec(h, "cannot read the status history");
         while (h.next()) {
             i.history.prepend(HistoryEntry{
                 h.value(0).toLongLong(), statusFromName(h.value(1).toString()).value_or(Status::Critical),
@@ -195,12 +153,11 @@ QList<Instance> loadAll(QSqlDatabase &db)
 QList<Change> recentChanges(QSqlDatabase &db, int limit)
 {
     QList<Change> out;
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT instance_id, service, time_ms, from_status, to_status, reason FROM "
-                             "registry_history ORDER BY seq DESC LIMIT ?"));
-    q.addBindValue(limit);
-    exec(q);
+    QSqlQuery q =
+        Storage::exec(db,
+                      QStringLiteral("SELECT instance_id, service, time_ms, from_status, to_status, "
+                                     "reason FROM registry_history ORDER BY seq DESC LIMIT ?"),
+                      {limit});
     while (q.next()) {
         out << Change{q.value(0).toString(), q.value(1).toString(),
                       HistoryEntry{q.value(2).toLongLong(),
@@ -213,10 +170,7 @@ QList<Change> recentChanges(QSqlDatabase &db, int limit)
 
 void pruneHistory(QSqlDatabase &db, qint64 beforeMs)
 {
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("DELETE FROM registry_history WHERE time_ms < ?"));
-    q.addBindValue(beforeMs);
-    exec(q);
+    Storage::exec(db, QStringLiteral("DELETE FROM registry_history WHERE time_ms < ?"), {beforeMs});
 }
 
 } // namespace Meshdeck::Registry::RegistryStore

@@ -8,8 +8,9 @@
 
 namespace Meshdeck::Registry {
 
-// The registry's tables. Every function runs on the database thread and throws
-// std::runtime_error when SQLite refuses, so the awaiting caller answers 503.
+// The registry's tables, following the store contract (storage/store.h): every function runs on
+// the database thread, a database failure is a thrown Storage::StoreError, and a write of more
+// than one statement is one Storage::Transaction.
 namespace RegistryStore {
 
 Storage::Migration migration();

@@ -37,7 +37,8 @@ bool wholeNumberIn(const QJsonValue &value, double min, double max, qint64 *out)
 
 namespace {
 // A whole number within [min, max] or absent; false with a reason otherwise.
-bool intField(const QJsonObject &json, const char *key, int min, int max, int *out, QString *error)
+bool intField(const QJsonObject &json, const char *key, int min, int max, int *out, QString *error,
+              QString *field)
 {
     const QJsonValue v = json.value(QLatin1String(key));
     if (v.isUndefined() || v.isNull())
@@ -48,9 +49,48 @@ bool intField(const QJsonObject &json, const char *key, int min, int max, int *o
                      .arg(QLatin1String(key))
                      .arg(min)
                      .arg(max);
+        *field = QStringLiteral("check.") + QLatin1String(key);
         return false;
     }
     *out = int(n);
+    return true;
+}
+
+// The kind of check (exactly one of http, tcp and ttlMs is present) and what belongs to it.
+bool parseCheckKind(const QJsonObject &json, CheckSpec *spec, QString *error, QString *field)
+{
+    if (json.contains(QStringLiteral("http"))) {
+        spec->kind = CheckSpec::Kind::Http;
+        spec->httpPath = json.value(QStringLiteral("http")).toString();
+        if (!spec->httpPath.startsWith(QLatin1Char('/')) || spec->httpPath.size() > 1024 ||
+            spec->httpPath.contains(QRegularExpression(QStringLiteral("[\\s\\x00-\\x1f\\x7f]")))) {
+            *error = QStringLiteral("check.http must be a path starting with '/', such as /healthz, without "
+                                    "spaces or control characters.");
+            *field = QStringLiteral("check.http");
+            return false;
+        }
+    } else if (json.contains(QStringLiteral("tcp"))) {
+        spec->kind = CheckSpec::Kind::Tcp;
+        if (json.value(QStringLiteral("tcp")) != QJsonValue(true)) {
+            *error = QStringLiteral("check.tcp must be true.");
+            *field = QStringLiteral("check.tcp");
+            return false;
+        }
+    } else {
+        spec->kind = CheckSpec::Kind::Ttl;
+        spec->healthyThreshold = 1;
+        spec->ttlMs = -1;
+        if (!intField(json, "ttlMs", MinTtlMs, MaxIntervalMs, &spec->ttlMs, error, field))
+            return false;
+        for (const char *key : {"intervalMs", "timeoutMs", "slowMs"}) {
+            if (json.contains(QLatin1String(key))) {
+                *error = QStringLiteral("check.%1 applies to http and tcp checks, not to ttl ones.")
+                             .arg(QLatin1String(key));
+                *field = QStringLiteral("check.") + QLatin1String(key);
+                return false;
+            }
+        }
+    }
     return true;
 }
 } // namespace
@@ -111,8 +151,11 @@ QJsonObject CheckSpec::toJson() const
     return out;
 }
 
-std::optional<CheckSpec> CheckSpec::fromJson(const QJsonObject &json, QString *error)
+std::optional<CheckSpec> CheckSpec::fromJson(const QJsonObject &json, QString *error, QString *fieldOut)
 {
+    QString ignored;
+    QString *field = fieldOut ? fieldOut : &ignored;
+    *field = QStringLiteral("check");
     CheckSpec spec;
     const bool hasHttp = json.contains(QStringLiteral("http"));
     const bool hasTcp = json.contains(QStringLiteral("tcp"));
@@ -135,44 +178,18 @@ std::optional<CheckSpec> CheckSpec::fromJson(const QJsonObject &json, QString *e
         if (!known.contains(it.key())) {
             *error = QStringLiteral("check has an unknown field '%1'; known are %2.")
                          .arg(it.key(), known.join(QStringLiteral(", ")));
+            *field = QStringLiteral("check.") + it.key();
             return std::nullopt;
         }
     }
-    if (hasHttp) {
-        spec.kind = Kind::Http;
-        spec.httpPath = json.value(QStringLiteral("http")).toString();
-        if (!spec.httpPath.startsWith(QLatin1Char('/')) || spec.httpPath.size() > 1024 ||
-            spec.httpPath.contains(QRegularExpression(QStringLiteral("[\\s\\x00-\\x1f\\x7f]")))) {
-            *error = QStringLiteral("check.http must be a path starting with '/', such as /healthz, without "
-                                    "spaces or control characters.");
-            return std::nullopt;
-        }
-    } else if (hasTcp) {
-        spec.kind = Kind::Tcp;
-        if (json.value(QStringLiteral("tcp")) != QJsonValue(true)) {
-            *error = QStringLiteral("check.tcp must be true.");
-            return std::nullopt;
-        }
-    } else {
-        spec.kind = Kind::Ttl;
-        spec.healthyThreshold = 1;
-        spec.ttlMs = -1;
-        if (!intField(json, "ttlMs", MinTtlMs, MaxIntervalMs, &spec.ttlMs, error))
-            return std::nullopt;
-        for (const char *key : {"intervalMs", "timeoutMs", "slowMs"}) {
-            if (json.contains(QLatin1String(key))) {
-                *error = QStringLiteral("check.%1 applies to http and tcp checks, not to ttl ones.")
-                             .arg(QLatin1String(key));
-                return std::nullopt;
-            }
-        }
-    }
+    if (!parseCheckKind(json, &spec, error, field))
+        return std::nullopt;
     bool slowGiven = json.contains(QStringLiteral("slowMs"));
-    if (!intField(json, "intervalMs", MinIntervalMs, MaxIntervalMs, &spec.intervalMs, error) ||
-        !intField(json, "timeoutMs", 50, MaxTimeoutMs, &spec.timeoutMs, error) ||
-        !intField(json, "slowMs", 1, MaxTimeoutMs, &spec.slowMs, error) ||
-        !intField(json, "healthyThreshold", 1, MaxThreshold, &spec.healthyThreshold, error) ||
-        !intField(json, "unhealthyThreshold", 1, MaxThreshold, &spec.unhealthyThreshold, error))
+    if (!intField(json, "intervalMs", MinIntervalMs, MaxIntervalMs, &spec.intervalMs, error, field) ||
+        !intField(json, "timeoutMs", 50, MaxTimeoutMs, &spec.timeoutMs, error, field) ||
+        !intField(json, "slowMs", 1, MaxTimeoutMs, &spec.slowMs, error, field) ||
+        !intField(json, "healthyThreshold", 1, MaxThreshold, &spec.healthyThreshold, error, field) ||
+        !intField(json, "unhealthyThreshold", 1, MaxThreshold, &spec.unhealthyThreshold, error, field))
         return std::nullopt;
     if (spec.active()) {
         if (!slowGiven)
@@ -182,6 +199,7 @@ std::optional<CheckSpec> CheckSpec::fromJson(const QJsonObject &json, QString *e
                                     "than slowMs is a warning, one slower than timeoutMs fails.")
                          .arg(spec.slowMs)
                          .arg(spec.timeoutMs);
+            *field = QStringLiteral("check.slowMs");
             return std::nullopt;
         }
     }
@@ -192,6 +210,7 @@ std::optional<CheckSpec> CheckSpec::fromJson(const QJsonObject &json, QString *e
             *error =
                 QStringLiteral("check.deregisterAfterMs must be a whole number of milliseconds from 1000 "
                                "to 30 days.");
+            *field = QStringLiteral("check.deregisterAfterMs");
             return std::nullopt;
         }
         spec.deregisterAfterMs = ms;
@@ -311,8 +330,10 @@ bool parseMetadata(const QJsonValue &value, QJsonObject *metadata, QString *erro
 }
 
 std::optional<Registration> Registration::fromJson(const QString &service, const QJsonObject &json,
-                                                   QString *error)
+                                                   QString *error, QString *fieldOut)
 {
+    QString ignored;
+    QString *field = fieldOut ? fieldOut : &ignored;
     static const QStringList known{QStringLiteral("address"), QStringLiteral("port"),
                                    QStringLiteral("version"), QStringLiteral("weight"),
                                    QStringLiteral("tags"),    QStringLiteral("metadata"),
@@ -321,6 +342,7 @@ std::optional<Registration> Registration::fromJson(const QString &service, const
         if (!known.contains(it.key())) {
             *error = QStringLiteral("Unknown field '%1'; an instance has %2.")
                          .arg(it.key(), known.join(QStringLiteral(", ")));
+            *field = it.key();
             return std::nullopt;
         }
     }
@@ -329,6 +351,7 @@ std::optional<Registration> Registration::fromJson(const QString &service, const
         *error = QStringLiteral("'%1' is not a valid service name: use 1–63 lower-case letters, digits, '.', "
                                 "'-' or '_', starting with a letter or digit.")
                      .arg(service);
+        *field = QStringLiteral("service");
         return std::nullopt;
     }
     r.service = service;
@@ -338,27 +361,33 @@ std::optional<Registration> Registration::fromJson(const QString &service, const
             QStringLiteral("address must be an IP address or a host name without scheme or port, such as "
                            "10.0.0.7 or api-1.internal; got '%1'.")
                 .arg(json.value(QStringLiteral("address")).toVariant().toString());
+        *field = QStringLiteral("address");
         return std::nullopt;
     }
     const QJsonValue port = json.value(QStringLiteral("port"));
     qint64 p = 0;
     if (!wholeNumberIn(port, 1, 65535, &p)) {
         *error = QStringLiteral("port must be a whole number from 1 to 65535.");
+        *field = QStringLiteral("port");
         return std::nullopt;
     }
     r.port = int(p);
     const QJsonValue version = json.value(QStringLiteral("version"));
     if (!version.isUndefined() && (!version.isString() || version.toString().size() > MaxVersionLength)) {
         *error = QStringLiteral("version must be a string of at most %1 characters.").arg(MaxVersionLength);
+        *field = QStringLiteral("version");
         return std::nullopt;
     }
     r.version = version.toString(QStringLiteral(""));
+    *field = QStringLiteral("weight");
     if (json.contains(QStringLiteral("weight")) &&
         !parseWeight(json.value(QStringLiteral("weight")), &r.weight, error))
         return std::nullopt;
+    *field = QStringLiteral("tags");
     if (json.contains(QStringLiteral("tags")) &&
         !parseTags(json.value(QStringLiteral("tags")), &r.tags, error))
         return std::nullopt;
+    *field = QStringLiteral("metadata");
     if (json.contains(QStringLiteral("metadata")) &&
         !parseMetadata(json.value(QStringLiteral("metadata")), &r.metadata, error))
         return std::nullopt;
@@ -366,9 +395,10 @@ std::optional<Registration> Registration::fromJson(const QString &service, const
     if (!check.isObject()) {
         *error = QStringLiteral("check is required: {\"http\": \"/healthz\", \"intervalMs\": 10000}, "
                                 "{\"tcp\": true} or {\"ttlMs\": 30000}.");
+        *field = QStringLiteral("check");
         return std::nullopt;
     }
-    const auto spec = CheckSpec::fromJson(check.toObject(), error);
+    const auto spec = CheckSpec::fromJson(check.toObject(), error, field);
     if (!spec)
         return std::nullopt;
     r.check = *spec;

@@ -28,8 +28,10 @@ struct CheckSpec {
     qint64 deregisterAfterMs = -1; // critical for this long -> deregistered; -1: the node's default
 
     QJsonObject toJson() const;
-    // Parses and validates a check object; on failure returns nullopt with a reason in *error.
-    static std::optional<CheckSpec> fromJson(const QJsonObject &json, QString *error);
+    // Parses and validates a check object; on failure returns nullopt with a reason in *error and,
+    // when asked, the offending field ("check.timeoutMs") in *field.
+    static std::optional<CheckSpec> fromJson(const QJsonObject &json, QString *error,
+                                             QString *field = nullptr);
     bool active() const { return kind != Kind::Ttl; }
 };
 
@@ -73,8 +75,9 @@ struct Registration {
     QStringList tags;
     QJsonObject metadata;
     CheckSpec check;
+    // Like CheckSpec::fromJson: nullopt with the reason, and the field when asked.
     static std::optional<Registration> fromJson(const QString &service, const QJsonObject &json,
-                                                QString *error);
+                                                QString *error, QString *field = nullptr);
 };
 
 struct Instance {

@@ -22,11 +22,12 @@ Q_LOGGING_CATEGORY(lcHttp, "meshdeck.backend.http")
 namespace Meshdeck::Http {
 
 HttpWorker::HttpWorker(int index, const Limits &limits, const Dispatcher &dispatcher,
-                       std::atomic<bool> *draining)
+                       std::atomic<bool> *draining, std::shared_ptr<BodyBudget> bodyBudget)
     : m_index(index)
     , m_limits(limits)
     , m_dispatcher(dispatcher)
     , m_draining(draining)
+    , m_bodyBudget(std::move(bodyBudget))
 {
     m_clock.start();
     m_idPrefix = QByteArray::number(QRandomGenerator::system()->generate(), 16).rightJustified(8, '0') + '-' +
@@ -94,12 +95,9 @@ void HttpWorker::beginDrain()
     const auto connections = m_connections;
     for (HttpConnection *c : connections)
         c->drain();
-    for (const QPointer<QWebSocket> &socket : std::as_const(m_webSocketsOpen)) {
-        if (socket)
-            socket->close(QWebSocketProtocol::CloseCodeGoingAway,
-                          QStringLiteral("the server is shutting down"));
-    }
-    m_webSocketsOpen.clear();
+    const auto sockets = m_webSocketsOpen; // closing may destroy one, which leaves the set
+    for (QWebSocket *socket : sockets)
+        socket->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("the server is shutting down"));
 }
 
 void HttpWorker::sweep()
@@ -160,10 +158,12 @@ void HttpWorker::onWebSocketReady()
         // Counted while open, and closed with "going away" when the server drains.
         HttpMetrics *metrics = m_dispatcher.metrics();
         metrics->openWebSockets.fetch_add(1, std::memory_order_relaxed);
-        connect(socket, &QObject::destroyed, this,
-                [metrics] { metrics->openWebSockets.fetch_sub(1, std::memory_order_relaxed); });
+        connect(socket, &QObject::destroyed, this, [this, metrics, socket] {
+            metrics->openWebSockets.fetch_sub(1, std::memory_order_relaxed);
+            m_webSocketsOpen.remove(socket);
+        });
         connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-        m_webSocketsOpen.append(socket);
+        m_webSocketsOpen.insert(socket);
         (*handler)(socket, request);
     }
 }

@@ -64,6 +64,12 @@ struct Options {
     const QCommandLineOption maxConnections{
         QStringLiteral("max-connections"),
         QCoreApplication::translate("meshdeckd", "Connection cap (default: 10000)."), QStringLiteral("n")};
+    const QCommandLineOption maxInflightBody{
+        QStringLiteral("max-inflight-body-bytes"),
+        QCoreApplication::translate("meshdeckd",
+                                    "Request-body bytes all clients may have in flight (being received or "
+                                    "handled); a body beyond it is refused with 503 (default: 67108864)."),
+        QStringLiteral("bytes")};
     const QCommandLineOption shutdownTimeout{
         QStringLiteral("shutdown-timeout-ms"),
         QCoreApplication::translate("meshdeckd", "How long in-flight requests may "
@@ -106,6 +112,7 @@ struct Options {
                 headerTimeout,
                 idleTimeout,
                 maxConnections,
+                maxInflightBody,
                 shutdownTimeout,
                 allowedOrigin,
                 webhookRetryBase,
@@ -167,6 +174,16 @@ bool applyNumbers(const QCommandLineParser &parser, const Options &o, BackendSet
                          .arg(i.option.names().constFirst(), parser.value(i.option));
             return false;
         }
+    }
+    if (parser.isSet(o.maxInflightBody)) {
+        bool ok = false;
+        const qint64 bytes = parser.value(o.maxInflightBody).toLongLong(&ok);
+        if (!ok || bytes <= 0) {
+            *error = QStringLiteral("--max-inflight-body-bytes expects a positive number of bytes; got '%1'")
+                         .arg(parser.value(o.maxInflightBody));
+            return false;
+        }
+        settings->limits.maxInflightBodyBytes = bytes;
     }
     if (parser.isSet(o.deregisterCritical)) {
         int ms = 0;

@@ -75,6 +75,8 @@ HttpConnection::HttpConnection(int fd, QByteArray peer, HttpWorker *worker)
         const qint64 limit = dispatcher->bodyLimit(r);
         return limit >= 0 ? limit : defaultBody;
     });
+    m_parser.setBodyAdmission(
+        [this](qint64 bytes) { return m_bodyLease.grow(m_worker->bodyBudget(), bytes); });
     m_readNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Read, this);
     connect(m_readNotifier, &QSocketNotifier::activated, this, &HttpConnection::onReadable);
     m_writeNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Write, this);
@@ -99,6 +101,7 @@ void HttpConnection::finish()
     if (m_finished)
         return;
     m_finished = true;
+    m_bodyLease.release();
     // Disabled, not deleted: we may be inside one of their activated() signals. They go with us.
     m_readNotifier->setEnabled(false);
     m_writeNotifier->setEnabled(false);
@@ -263,7 +266,7 @@ void HttpConnection::dispatch(Request request)
     // handler takes the request over. Synchronous and asynchronous answers complete from it alike.
     ReplyContext context{m_nextSeq,         request.requestId,        request.versionMinor,
                          request.keepAlive, request.method == "HEAD", nullptr,
-                         m_worker->nowNs()};
+                         m_worker->nowNs(), std::move(m_bodyLease)};
 
     Dispatcher::Outcome outcome = m_worker->dispatcher().dispatch(request);
     if (outcome.webSocket) {
@@ -282,7 +285,9 @@ void HttpConnection::dispatch(Request request)
         complete(context, std::move(*outcome.response));
     } else {
         QCoro::connect(std::move(*outcome.task), this,
-                       [this, context](Response response) { complete(context, std::move(response)); });
+                       [this, context = std::move(context)](Response response) {
+                           complete(context, std::move(response));
+                       });
     }
 }
 
@@ -324,7 +329,12 @@ void HttpConnection::rejectMalformed()
     Request context;
     context.path = partial.path;
     context.requestId = m_worker->nextRequestId();
-    Response response = problem(context, m_parser.errorStatus(), m_parser.errorReason(), "malformed-request");
+    m_bodyLease.release();
+    const bool overloaded = m_parser.errorStatus() == 503;
+    Response response = problem(context, m_parser.errorStatus(), m_parser.errorReason(),
+                                overloaded ? "overloaded" : "malformed-request");
+    if (overloaded)
+        response.setHeader("retry-after", "1");
     m_worker->dispatcher().metrics()->unmatched()->record(response.status, 0);
     m_noMoreRequests = true;
     Pending slot;
@@ -376,6 +386,7 @@ void HttpConnection::closeGracefully()
     if (!m_closing) {
         m_closing = true;
         m_pending.clear();
+        m_bodyLease.release(); // a body still arriving is abandoned
         m_wait = Wait::Linger;
         m_deadline = m_worker->nowMs() + qMin(m_worker->limits().headerTimeoutMs, MaxLingerMs);
     }

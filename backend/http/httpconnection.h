@@ -1,5 +1,6 @@
 #pragma once
 
+#include "bodybudget.h"
 #include "dispatcher.h"
 #include "requestparser.h"
 
@@ -39,6 +40,7 @@ private:
         bool head;
         RouteStats *stats;
         qint64 startedNs;
+        BodyLease body; // the request's body bytes stay counted until its handler answered
     };
     enum class Wait { None, Head, Body, Idle, Linger };
 
@@ -64,6 +66,7 @@ private:
     QSocketNotifier *m_readNotifier = nullptr;
     QSocketNotifier *m_writeNotifier = nullptr;
     RequestParser m_parser;
+    BodyLease m_bodyLease; // the body being received
     QByteArray m_in;
     qsizetype m_inPos = 0;
     QByteArray m_out; // bytes the kernel did not take yet

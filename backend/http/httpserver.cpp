@@ -30,12 +30,13 @@ HttpServer::HttpServer(const Limits &limits, const Dispatcher &dispatcher, int t
     , m_limits(limits)
     , m_dispatcher(dispatcher)
     , m_listener(new Listener(this))
+    , m_bodyBudget(std::make_shared<BodyBudget>(limits.maxInflightBodyBytes))
 {
     threads = qMax(1, threads);
     for (int i = 0; i < threads; ++i) {
         auto *thread = new QThread(this);
         thread->setObjectName(QStringLiteral("http-%1").arg(i));
-        auto *worker = new HttpWorker(i, m_limits, m_dispatcher, &m_draining);
+        auto *worker = new HttpWorker(i, m_limits, m_dispatcher, &m_draining, m_bodyBudget);
         worker->moveToThread(thread);
         connect(thread, &QThread::finished, worker, &QObject::deleteLater);
         thread->start();
@@ -72,6 +73,16 @@ quint16 HttpServer::port() const
 QHostAddress HttpServer::address() const
 {
     return m_listener->serverAddress();
+}
+
+int HttpServer::trackedWebSockets() const
+{
+    int count = 0;
+    for (HttpWorker *worker : m_workers) {
+        QMetaObject::invokeMethod(
+            worker, [worker, &count] { count += worker->trackedWebSockets(); }, Qt::BlockingQueuedConnection);
+    }
+    return count;
 }
 
 void HttpServer::distribute(qintptr descriptor)

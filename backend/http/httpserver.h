@@ -1,5 +1,6 @@
 #pragma once
 
+#include "bodybudget.h"
 #include "dispatcher.h"
 
 #include <QHostAddress>
@@ -9,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <vector>
 
 class QThread;
@@ -31,6 +33,10 @@ public:
     QHostAddress address() const;
     int threadCount() const { return int(m_workers.size()); }
     bool isDraining() const { return m_draining.load(); }
+    // Request-body bytes being received or held by handlers now (Limits::maxInflightBodyBytes).
+    qint64 bodyBytesInFlight() const { return m_bodyBudget->inUse(); }
+    // The WebSockets the engine keeps to close at drain: the ones open now. Asks every thread.
+    int trackedWebSockets() const;
 
     // Stops accepting, lets in-flight requests finish up to the deadline, then closes everything.
     // Returns true when every connection closed before the deadline.
@@ -47,6 +53,7 @@ private:
     std::vector<HttpWorker *> m_workers;
     size_t m_next = 0;
     std::atomic<bool> m_draining{false};
+    std::shared_ptr<BodyBudget> m_bodyBudget;
 };
 
 } // namespace Meshdeck::Http

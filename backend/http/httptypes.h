@@ -21,6 +21,9 @@ struct Limits {
     int idleTimeoutMs = 60'000;           // keep-alive idle -> close
     int maxConnections = 10'000;          // beyond -> 503 + close
     int maxPipelined = 32;                // requests in flight per connection before we stop reading
+    // Request-body bytes being received or held by handlers, over all connections; a body that
+    // would exceed it -> 503 + Retry-After + close.
+    qint64 maxInflightBodyBytes = 64 * 1024 * 1024;
 };
 
 // Header names are stored lower-cased; values as received (trimmed of OWS).

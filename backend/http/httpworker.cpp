@@ -22,11 +22,12 @@ Q_LOGGING_CATEGORY(lcHttp, "meshdeck.backend.http")
 namespace Meshdeck::Http {
 
 HttpWorker::HttpWorker(int index, const Limits &limits, const Dispatcher &dispatcher,
-                       std::atomic<bool> *draining)
+                       std::atomic<bool> *draining, std::shared_ptr<BodyBudget> bodyBudget)
     : m_index(index)
     , m_limits(limits)
     , m_dispatcher(dispatcher)
     , m_draining(draining)
+    , m_bodyBudget(std::move(bodyBudget))
 {
     m_clock.start();
     m_idPrefix = QByteArray::number(QRandomGenerator::system()->generate(), 16).rightJustified(8, '0') + '-' +
@@ -94,8 +95,8 @@ void HttpWorker::beginDrain()
     const auto connections = m_connections;
     for (HttpConnection *c : connections)
         c->drain();
-    const auto webSockets = m_webSocketsOpen;
-    for (QWebSocket *socket : webSockets)
+    const auto sockets = m_webSocketsOpen; // closing may destroy one, which leaves the set
+    for (QWebSocket *socket : sockets)
         socket->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("the server is shutting down"));
 }
 
@@ -158,8 +159,8 @@ void HttpWorker::onWebSocketReady()
         HttpMetrics *metrics = m_dispatcher.metrics();
         metrics->openWebSockets.fetch_add(1, std::memory_order_relaxed);
         connect(socket, &QObject::destroyed, this, [this, metrics, socket] {
-            m_webSocketsOpen.remove(socket);
             metrics->openWebSockets.fetch_sub(1, std::memory_order_relaxed);
+            m_webSocketsOpen.remove(socket);
         });
         connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
         m_webSocketsOpen.insert(socket);

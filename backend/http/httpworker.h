@@ -1,16 +1,16 @@
 #pragma once
 
+#include "bodybudget.h"
 #include "dispatcher.h"
 
 #include <QElapsedTimer>
-#include <QList>
 #include <QLoggingCategory>
 #include <QObject>
-#include <QPointer>
 #include <QSet>
 #include <QTimer>
 
 #include <atomic>
+#include <memory>
 
 class QWebSocket;
 class QWebSocketServer;
@@ -26,7 +26,8 @@ class HttpWorker : public QObject
 {
     Q_OBJECT
 public:
-    HttpWorker(int index, const Limits &limits, const Dispatcher &dispatcher, std::atomic<bool> *draining);
+    HttpWorker(int index, const Limits &limits, const Dispatcher &dispatcher, std::atomic<bool> *draining,
+               std::shared_ptr<BodyBudget> bodyBudget);
     ~HttpWorker() override;
 
     void start(); // in the worker thread
@@ -35,6 +36,7 @@ public:
 
     const Limits &limits() const { return m_limits; }
     const Dispatcher &dispatcher() const { return m_dispatcher; }
+    const std::shared_ptr<BodyBudget> &bodyBudget() const { return m_bodyBudget; }
     bool draining() const { return m_draining->load(std::memory_order_relaxed); }
     qint64 nowMs() const { return m_clock.elapsed(); }
     qint64 nowNs() const { return m_clock.nsecsElapsed(); }
@@ -45,6 +47,8 @@ public:
 
     void forget(HttpConnection *connection);
     QWebSocketServer *webSocketServer() const { return m_webSockets; }
+    // The open WebSockets this thread handed to routes, closed with "going away" at drain.
+    int trackedWebSockets() const { return int(m_webSocketsOpen.size()); }
 
 private:
     void sweep();
@@ -55,7 +59,8 @@ private:
     const Dispatcher &m_dispatcher;
     std::atomic<bool> *m_draining;
     QSet<HttpConnection *> m_connections;
-    QSet<QWebSocket *> m_webSocketsOpen; // removed as each is destroyed
+    std::shared_ptr<BodyBudget> m_bodyBudget;
+    QSet<QWebSocket *> m_webSocketsOpen; // each leaves the set when it is destroyed
     QTimer *m_sweepTimer = nullptr;
     QWebSocketServer *m_webSockets = nullptr;
     QElapsedTimer m_clock;

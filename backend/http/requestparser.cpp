@@ -60,6 +60,19 @@ void RequestParser::setBodyLimitResolver(std::function<qint64(const Request &)> 
     m_bodyLimitResolver = std::move(resolver);
 }
 
+void RequestParser::setBodyAdmission(std::function<bool(qint64)> admission)
+{
+    m_bodyAdmission = std::move(admission);
+}
+
+bool RequestParser::admitBody(qint64 bytes)
+{
+    if (!m_bodyAdmission || m_bodyAdmission(bytes))
+        return true;
+    return fail(503,
+                QStringLiteral("The server is receiving too many request bodies at once; retry shortly."));
+}
+
 void RequestParser::reset()
 {
     m_state = State::RequestLine;
@@ -363,6 +376,13 @@ bool RequestParser::finishHead()
     const bool hasBody = !transferEncoding.isEmpty() || (lengthCount == 1 && contentLength != "0");
     m_bodyLimit = hasBody && m_bodyLimitResolver ? m_bodyLimitResolver(m_request) : m_limits.defaultMaxBody;
 
+    return startBody(lengthCount, contentLength, transferEncoding);
+}
+
+// The body's framing: chunked, a Content-Length within the route's limit, or none.
+bool RequestParser::startBody(int lengthCount, const QByteArray &contentLength,
+                              const QByteArray &transferEncoding)
+{
     if (!transferEncoding.isEmpty()) {
         if (m_request.versionMinor == 0)
             return fail(400, QStringLiteral("Transfer-Encoding is not allowed in an HTTP/1.0 request."));
@@ -389,6 +409,8 @@ bool RequestParser::finishHead()
                                  .arg(length)
                                  .arg(m_bodyLimit));
         if (length > 0) {
+            if (!admitBody(length))
+                return false;
             m_remaining = length;
             m_request.body.reserve(qsizetype(length));
             m_state = State::Body;
@@ -426,6 +448,8 @@ bool RequestParser::processChunkSize(QByteArrayView line)
     if (m_request.body.size() + size > m_bodyLimit)
         return fail(413, QStringLiteral("The chunked request body exceeds this route's limit of %1 bytes.")
                              .arg(m_bodyLimit));
+    if (!admitBody(size))
+        return false;
     m_remaining = size;
     m_state = State::ChunkData;
     return true;

@@ -29,6 +29,9 @@ public:
 
     // Called once the head is complete, to learn the body limit of the matched route.
     void setBodyLimitResolver(std::function<qint64(const Request &)> resolver);
+    // Asked before body bytes are accepted (the whole Content-Length, or each chunk's size) whether
+    // the server has room for them; a refusal fails the request with 503.
+    void setBodyAdmission(std::function<bool(qint64 bytes)> admission);
 
     // Consumes bytes until a request is complete, an error is found, or data runs out.
     // Returns how many bytes were consumed; bytes after a complete request are left to the caller.
@@ -60,11 +63,14 @@ private:
     bool processRequestLine(QByteArrayView line);
     bool processHeaderLine(QByteArrayView line);
     bool finishHead();
+    bool startBody(int lengthCount, const QByteArray &contentLength, const QByteArray &transferEncoding);
     bool processChunkSize(QByteArrayView line);
+    bool admitBody(qint64 bytes);
     qsizetype allowedLineBytes() const;
 
     Limits m_limits;
     std::function<qint64(const Request &)> m_bodyLimitResolver;
+    std::function<bool(qint64)> m_bodyAdmission;
     State m_state = State::RequestLine;
     Request m_request;
     QByteArray m_line;

@@ -18,6 +18,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     limits.maxHeaderCount = 16;
     limits.defaultMaxBody = 4096;
     RequestParser parser(limits);
+    // A small in-flight body budget, never given back during one input, so refusals are explored.
+    qint64 bodyBudget = 6000;
+    parser.setBodyAdmission([&bodyBudget](qint64 bytes) {
+        if (bytes <= 0 || bytes > bodyBudget)
+            return bytes <= 0;
+        bodyBudget -= bytes;
+        return true;
+    });
     const size_t step = size_t(data[0] % 16) + 1;
     const QByteArrayView input(reinterpret_cast<const char *>(data + 1), qsizetype(size - 1));
 
@@ -37,6 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             case 417:
             case 431:
             case 501:
+            case 503:
             case 505:
                 break;
             default:

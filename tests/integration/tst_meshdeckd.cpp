@@ -318,6 +318,33 @@ private Q_SLOTS:
             r.body.constData());
     }
 
+    void theInFlightBodyBudgetIsASetting()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start({QStringLiteral("--max-inflight-body-bytes"), QStringLiteral("1000")}));
+        const QByteArray head =
+            "POST /v1/events/topics/budget/events HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " +
+            backend.token() + "\r\nContent-Type: application/json\r\n";
+        // 100 Continue says the first body was admitted: it holds 800 of the 1000 bytes.
+        RawHttp a;
+        QVERIFY(a.connectTo(backend.port()));
+        a.send(head + "Expect: 100-continue\r\nContent-Length: 800\r\n\r\n");
+        QVERIFY(QTest::qWaitFor([&] { return a.socket().bytesAvailable() > 0; }, 5000));
+        QVERIFY(a.socket().peek(25).startsWith("HTTP/1.1 100 Continue"));
+
+        RawHttp b;
+        QVERIFY(b.connectTo(backend.port()));
+        b.send(head + "Content-Length: 400\r\n\r\n" + QByteArray(400, ' '));
+        const RawResponse refused = b.read();
+        QCOMPARE(refused.status, 503);
+        QCOMPARE(refused.header("retry-after"), QByteArray("1"));
+
+        // The admitted request is answered (its body is not a valid batch: 400, not 503).
+        a.send(QByteArray(800, ' '));
+        const RawResponse answered = a.read();
+        QVERIFY2(answered.status != 0 && answered.status != 503, answered.body.constData());
+    }
+
     void helpListsTheRolesAndABadRoleIsAUsageError()
     {
         QProcess p;
@@ -326,6 +353,7 @@ private Q_SLOTS:
         QCOMPARE(p.exitCode(), 0);
         const QByteArray help = p.readAllStandardOutput();
         QVERIFY2(help.contains("--role <role>") && help.contains("echo"), help.constData());
+        QVERIFY(help.contains("--max-inflight-body-bytes"));
 
         // The echo role's own options, from its own help.
         p.start(binary(QStringLiteral("meshdeckd")),

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <vector>
 
 using namespace Meshdeck::Http;
 using namespace Meshdeck::Testing;
@@ -146,6 +147,29 @@ QByteArray headerOf(const QByteArray &head, const QByteArray &name)
             return line.sliced(colon + 1).trimmed();
     }
     return {};
+}
+
+std::atomic<bool> g_releaseHeld{false};
+
+// Answers only once the test releases it, holding its request (and body) meanwhile.
+QCoro::Task<Response> holdUntilReleased(Request request)
+{
+    while (!g_releaseHeld.load())
+        co_await QCoro::sleepFor(std::chrono::milliseconds(5));
+    co_return Response::text(200, QByteArray::number(request.body.size()));
+}
+
+QByteArray post(const QByteArray &path, const QByteArray &body)
+{
+    return "POST " + path + " HTTP/1.1\r\nHost: t\r\nContent-Length: " + QByteArray::number(body.size()) +
+           "\r\n\r\n" + body;
+}
+
+// The same request with a chunked body of one chunk.
+QByteArray postChunked(const QByteArray &path, const QByteArray &body)
+{
+    return "POST " + path + " HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n" +
+           QByteArray::number(body.size(), 16) + "\r\n" + body + "\r\n0\r\n\r\n";
 }
 
 } // namespace
@@ -444,6 +468,110 @@ private Q_SLOTS:
         QCOMPARE(r.status, 404);
         QCOMPARE(QJsonDocument::fromJson(r.body).object().value(QStringLiteral("instance")).toString(),
                  QStringLiteral("/things%2Fa"));
+    }
+
+    void aBodyBeyondTheInFlightBudgetIs503AndAcceptedBodiesComplete_data()
+    {
+        QTest::addColumn<bool>("chunked");
+        QTest::newRow("content-length") << false;
+        QTest::newRow("chunked") << true;
+    }
+
+    void aBodyBeyondTheInFlightBudgetIs503AndAcceptedBodiesComplete()
+    {
+        QFETCH(bool, chunked);
+        Limits limits;
+        limits.maxInflightBodyBytes = 1000;
+        Engine engine(limits);
+        const QByteArray big(800, 'a');
+        const QByteArray request = chunked ? postChunked("/echo", big) : post("/echo", big);
+        const qsizetype split = request.indexOf(big) + 100; // the head and 100 bytes of the body
+        RawHttp a;
+        QVERIFY(a.connectTo(engine.server->port()));
+        a.send(request.first(split));
+        QTRY_COMPARE_WITH_TIMEOUT(engine.server->bodyBytesInFlight(), qint64(800), 5000);
+
+        // Another client's body would exceed the budget: refused, with a time to retry, and closed.
+        const QByteArray small(400, 'b');
+        RawHttp b;
+        QVERIFY(b.connectTo(engine.server->port()));
+        b.send(chunked ? postChunked("/echo", small) : post("/echo", small));
+        const RawResponse refused = b.read();
+        QCOMPARE(refused.status, 503);
+        QCOMPARE(refused.header("retry-after"), QByteArray("1"));
+        QCOMPARE(refused.header("connection"), QByteArray("close"));
+        QCOMPARE(refused.header("content-type"), QByteArray("application/problem+json"));
+        QVERIFY(b.waitClosed());
+
+        // The accepted body is not lost.
+        a.send(request.sliced(split));
+        const RawResponse accepted = a.read();
+        QCOMPARE(accepted.status, 200);
+        QCOMPARE(accepted.body, big);
+        QTRY_COMPARE_WITH_TIMEOUT(engine.server->bodyBytesInFlight(), qint64(0), 5000);
+
+        // With the budget free again the same request is served.
+        RawHttp c;
+        QVERIFY(c.connectTo(engine.server->port()));
+        c.send(chunked ? postChunked("/echo", small) : post("/echo", small));
+        QCOMPARE(c.read().body, small);
+    }
+
+    void bodiesHeldByHandlersCountAgainstTheInFlightBudget()
+    {
+        Limits limits;
+        limits.maxInflightBodyBytes = 1000;
+        Engine engine(limits,
+                      [](Router &router) { router.add("POST", "/hold", AsyncHandler(holdUntilReleased)); });
+        g_releaseHeld = false;
+        RawHttp a;
+        QVERIFY(a.connectTo(engine.server->port()));
+        a.send(post("/hold", QByteArray(800, 'a'))); // received whole; the handler keeps it
+        QTRY_COMPARE_WITH_TIMEOUT(engine.server->bodyBytesInFlight(), qint64(800), 5000);
+
+        RawHttp b;
+        QVERIFY(b.connectTo(engine.server->port()));
+        b.send(post("/echo", QByteArray(400, 'b')));
+        const RawResponse refused = b.read();
+        QCOMPARE(refused.status, 503);
+        QCOMPARE(refused.header("retry-after"), QByteArray("1"));
+
+        g_releaseHeld = true;
+        const RawResponse held = a.read();
+        QCOMPARE(held.status, 200);
+        QCOMPARE(held.body, QByteArray("800"));
+        QTRY_COMPARE_WITH_TIMEOUT(engine.server->bodyBytesInFlight(), qint64(0), 5000);
+        a.send(post("/echo", QByteArray(400, 'c')));
+        QCOMPARE(a.read().status, 200);
+    }
+
+    void closedWebSocketsLeaveTheDrainSet()
+    {
+        Engine engine;
+        const QUrl url(QStringLiteral("ws://127.0.0.1:%1/ws").arg(engine.server->port()));
+        std::vector<std::unique_ptr<QWebSocket>> sockets;
+        for (int i = 0; i < 3; ++i) {
+            sockets.push_back(std::make_unique<QWebSocket>());
+            sockets.back()->open(url);
+        }
+        for (const auto &ws : sockets)
+            QTRY_COMPARE_WITH_TIMEOUT(ws->state(), QAbstractSocket::ConnectedState, 5000);
+        // Seen while open, so the count below can go down for the right reason.
+        QTRY_COMPARE_WITH_TIMEOUT(engine.server->trackedWebSockets(), 3, 5000);
+        for (const auto &ws : sockets)
+            ws->close();
+        QTRY_COMPARE_WITH_TIMEOUT(engine.metrics.openWebSockets.load(), 0, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(engine.server->trackedWebSockets(), 0, 5000);
+
+        // The set still does its job: a socket open at drain is closed with "going away".
+        QWebSocket last;
+        last.open(url);
+        QTRY_COMPARE_WITH_TIMEOUT(last.state(), QAbstractSocket::ConnectedState, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(engine.server->trackedWebSockets(), 1, 5000);
+        auto done = engine.server->shutdown(std::chrono::milliseconds(3000));
+        QTRY_COMPARE_WITH_TIMEOUT(last.state(), QAbstractSocket::UnconnectedState, 5000);
+        QCOMPARE(last.closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
+        QVERIFY(waitForTask(std::move(done), 5000));
     }
 
     void handsWebSocketUpgradesToQWebSocketServer()

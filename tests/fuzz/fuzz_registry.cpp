@@ -1,7 +1,8 @@
 // libFuzzer target for the registry's untrusted inputs: the first byte chooses between what an
-// instance's health endpoint answers (parsed by hand) and a registration or heartbeat body
-// (validated by hand after Qt's JSON parser). Invariants abort the run when broken.
+// instance's health endpoint answers (parsed by hand) and a registration, heartbeat, drain or
+// patch body (validated by hand after Qt's JSON parser). Invariants abort the run when broken.
 #include "services/registry/healthresponse.h"
+#include "services/registry/registryrequests.h"
 #include "services/registry/registrytypes.h"
 
 #include <QJsonDocument>
@@ -53,6 +54,35 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 std::abort();
         } else if (error.isEmpty()) {
             std::abort(); // a refusal always says why
+        }
+        // The same body as a heartbeat, a drain and a patch: values in range, or a refusal that
+        // names its field and says why.
+        // A refusal says why and names a field of the body (or the body itself when it is empty).
+        const auto refusalSaysWhy = [&body](const Meshdeck::Error &e) {
+            if (e.kind != Meshdeck::ErrorKind::Invalid || e.reason.isEmpty() ||
+                !(body.contains(e.field) || e.field == QLatin1String("body")))
+                std::abort();
+        };
+        if (const auto beat = parseHeartbeat(body)) {
+            if ((beat->inFlight && *beat->inFlight < 0) ||
+                (beat->status && *beat->status == Status::Draining) ||
+                (beat->output && beat->output->size() > 1024))
+                std::abort();
+        } else {
+            refusalSaysWhy(beat.error());
+        }
+        if (const auto deadline = parseDrain(body, 30'000)) {
+            if (*deadline < 0 || *deadline > 3'600'000)
+                std::abort();
+        } else {
+            refusalSaysWhy(deadline.error());
+        }
+        if (const auto patch = parsePatch(body)) {
+            if ((patch->weight && (*patch->weight < 0 || *patch->weight > 1000)) ||
+                (!patch->weight && !patch->tags && !patch->metadata))
+                std::abort();
+        } else {
+            refusalSaysWhy(patch.error());
         }
         break;
     }

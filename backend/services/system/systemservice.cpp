@@ -13,7 +13,6 @@ SystemService::SystemService(SystemSettings settings, Storage::Database *databas
     : m_settings(std::move(settings))
     , m_database(database)
     , m_acceptingRequests(std::move(acceptingRequests))
-    , m_store(std::make_unique<SystemStore>(database))
 {
     m_uptime.start();
     m_startedAt = QDateTime::currentDateTimeUtc();
@@ -23,9 +22,11 @@ SystemService::~SystemService() = default;
 
 QCoro::Task<QString> SystemService::start()
 {
-    m_nodeId = co_await m_store->loadOrCreateNodeId();
-    if (m_nodeId.isEmpty())
-        co_return QStringLiteral("could not read or create the node identity");
+    QCoro::Task<Result<QString>> loading = m_database->attempt(&SystemStore::loadOrCreateNodeId);
+    const Result<QString> nodeId = co_await loading;
+    if (!nodeId)
+        co_return QStringLiteral("could not read or create the node identity: %1").arg(nodeId.error().reason);
+    m_nodeId = *nodeId;
     m_started = true;
     co_return QString();
 }

@@ -14,8 +14,6 @@ class Database;
 
 namespace Meshdeck::System {
 
-class SystemStore;
-
 struct SystemSettings {
     QString version;
     QString mode; // "local" or "cluster"
@@ -42,7 +40,6 @@ private:
     SystemSettings m_settings;
     Storage::Database *m_database;
     std::function<bool()> m_acceptingRequests;
-    std::unique_ptr<SystemStore> m_store;
     QString m_nodeId;
     QDateTime m_startedAt;
     QElapsedTimer m_uptime;

@@ -1,19 +1,14 @@
 #include "systemstore.h"
 
-#include "storage/database.h"
+#include "storage/store.h"
 
 #include <QDateTime>
-#include <QSqlError>
 #include <QSqlQuery>
 #include <QUuid>
 
-namespace Meshdeck::System {
+namespace Meshdeck::System::SystemStore {
 
-SystemStore::SystemStore(Storage::Database *database)
-    : m_database(database)
-{}
-
-std::vector<Storage::Migration> SystemStore::migrations()
+std::vector<Storage::Migration> migrations()
 {
     return {
         {1,
@@ -22,21 +17,17 @@ std::vector<Storage::Migration> SystemStore::migrations()
     };
 }
 
-QCoro::Task<QString> SystemStore::loadOrCreateNodeId()
+QString loadOrCreateNodeId(QSqlDatabase &db)
 {
-    QFuture<QString> future = m_database->run([](QSqlDatabase &db) -> QString {
-        QSqlQuery q(db);
-        if (q.exec(QStringLiteral("SELECT id FROM node LIMIT 1")) && q.next())
-            return q.value(0).toString();
-        const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        q.prepare(QStringLiteral("INSERT INTO node (id, created_at) VALUES (?, ?)"));
-        q.addBindValue(id);
-        q.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
-        if (!q.exec())
-            return QString();
-        return id;
-    });
-    co_return co_await future;
+    Storage::Transaction tx(db); // read and create as one step
+    QSqlQuery existing = Storage::exec(db, QStringLiteral("SELECT id FROM node LIMIT 1"));
+    if (existing.next())
+        return existing.value(0).toString();
+    const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    Storage::exec(db, QStringLiteral("INSERT INTO node (id, created_at) VALUES (?, ?)"),
+                  {id, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)});
+    tx.commit();
+    return id;
 }
 
-} // namespace Meshdeck::System
+} // namespace Meshdeck::System::SystemStore

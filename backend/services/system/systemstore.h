@@ -2,26 +2,20 @@
 
 #include "storage/migrations.h"
 
-#include <QCoroTask>
-
-namespace Meshdeck::Storage {
-class Database;
-}
+#include <QSqlDatabase>
+#include <QString>
 
 namespace Meshdeck::System {
 
-// The only code of the system service that sees SQL.
-class SystemStore
-{
-public:
-    explicit SystemStore(Storage::Database *database);
-    static std::vector<Storage::Migration> migrations();
+// The only code of the system service that sees SQL. It follows the store contract
+// (storage/store.h): functions run on the database thread and throw Storage::StoreError.
+namespace SystemStore {
 
-    // The node's stable identity: created on first start, the same on every later one.
-    QCoro::Task<QString> loadOrCreateNodeId();
+std::vector<Storage::Migration> migrations();
 
-private:
-    Storage::Database *m_database;
-};
+// The node's stable identity: created on first start, the same on every later one.
+QString loadOrCreateNodeId(QSqlDatabase &db);
+
+} // namespace SystemStore
 
 } // namespace Meshdeck::System

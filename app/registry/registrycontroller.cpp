@@ -135,6 +135,13 @@ void RegistryController::refreshRecentChanges()
     QCoro::connect(loadRecent(), this, [] {});
 }
 
+void RegistryController::refresh()
+{
+    refreshRecentChanges();
+    if (!m_selectedInstance.isEmpty())
+        QCoro::connect(loadDetail(m_selectedInstance), this, [] {});
+}
+
 QCoro::Task<void> RegistryController::loadRecent()
 {
     QPointer<RegistryController> self(this);

@@ -75,6 +75,8 @@ public:
     void start();
     Q_INVOKABLE void selectInstance(const QString &id);
     Q_INVOKABLE void refreshRecentChanges();
+    // F5: the latest changes and the selected instance again (the rest is live).
+    Q_INVOKABLE void refresh();
     // The share of its service's traffic an instance would get at `weight` (0–1), among the
     // instances that take traffic (passing or warning).
     Q_INVOKABLE double trafficShare(const QString &id, int weight) const;

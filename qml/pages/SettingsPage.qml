@@ -30,6 +30,7 @@ ColumnLayout {
             }
             Switch {
                 objectName: "darkThemeSwitch"
+                Accessible.name: qsTr("Dark theme")
                 checked: Console.settings.dark
                 onToggled: Console.settings.theme = checked ? "dark" : "light"
             }
@@ -44,6 +45,7 @@ ColumnLayout {
             ComboBox {
                 id: languageBox
                 objectName: "languageBox"
+                Accessible.name: qsTr("Language")
                 textRole: "name"
                 valueRole: "code"
                 model: [
@@ -80,6 +82,7 @@ ColumnLayout {
             ComboBox {
                 id: notificationsBox
                 objectName: "notificationsBox"
+                Accessible.name: qsTr("Notify when a service goes critical")
                 textRole: "name"
                 valueRole: "code"
                 implicitContentWidthPolicy: ComboBox.WidestText

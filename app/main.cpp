@@ -1,7 +1,7 @@
 #include "api/httpapiclient.h"
+#include "probe/startupprobe.h"
 #include "shell/commandline.h"
 #include "shell/console.h"
-#include "shell/startupprobe.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

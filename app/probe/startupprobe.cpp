@@ -1,6 +1,6 @@
 #include "startupprobe.h"
 
-#include "console.h"
+#include "shell/console.h"
 
 #include <QCoreApplication>
 #include <QFile>

@@ -316,6 +316,12 @@ private Q_SLOTS:
             QVERIFY(row);
             click(row);
             QTRY_VERIFY(findItem(pageItem, QStringLiteral("instanceDetail"))->isVisible());
+            // The status icons are compiled in and drawn (the SVG image plugin is there).
+            QQuickItem *icon = findItem(pageItem, QStringLiteral("statusIcon"));
+            QVERIFY(icon);
+            QTRY_COMPARE(icon->property("status").toInt(), 1); // Image.Ready
+            QVERIFY(icon->property("source").toString().endsWith(QStringLiteral("/status/passing.svg")) ||
+                    icon->property("source").toString().endsWith(QStringLiteral("/status/critical.svg")));
         }
         for (const QString &tab : std::as_const(tabs)) {
             if (!tab.isEmpty()) {

@@ -423,6 +423,25 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::AppSettings</name>
+    <message>
+        <source>System language</source>
+        <translation>Systemsprache</translation>
+    </message>
+    <message>
+        <source>Notify while the console is in the background</source>
+        <translation>Benachrichtigen, wenn die Konsole im Hintergrund ist</translation>
+    </message>
+    <message>
+        <source>Always notify</source>
+        <translation>Immer benachrichtigen</translation>
+    </message>
+    <message>
+        <source>Never notify</source>
+        <translation>Nie benachrichtigen</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::ConsumerGroupsModel</name>
     <message>
         <source>committed %1 · lag %2 · in flight %3</source>
@@ -659,6 +678,26 @@
         <source>Heartbeat within %1 ms</source>
         <translation>Heartbeat innerhalb von %1 ms</translation>
     </message>
+    <message>
+        <source>Any status</source>
+        <translation>Jeder Status</translation>
+    </message>
+    <message>
+        <source>Passing</source>
+        <translation>Gesund</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>Kritisch</translation>
+    </message>
+    <message>
+        <source>Draining</source>
+        <translation>Im Leeren</translation>
+    </message>
 </context>
 <context>
     <name>Meshdeck::Console::TopicsModel</name>
@@ -830,10 +869,6 @@
         <translation>Adresse, Version, Tag oder ID suchen</translation>
     </message>
     <message>
-        <source>Any status</source>
-        <translation>Jeder Status</translation>
-    </message>
-    <message>
         <source>Status</source>
         <translation>Status</translation>
     </message>
@@ -1001,28 +1036,12 @@
         <translation>Sprache</translation>
     </message>
     <message>
-        <source>System language</source>
-        <translation>Systemsprache</translation>
-    </message>
-    <message>
         <source>Notifications</source>
         <translation>Benachrichtigungen</translation>
     </message>
     <message>
         <source>Service critical</source>
         <translation>Dienst kritisch</translation>
-    </message>
-    <message>
-        <source>Notify while the console is in the background</source>
-        <translation>Benachrichtigen, wenn die Konsole im Hintergrund ist</translation>
-    </message>
-    <message>
-        <source>Always notify</source>
-        <translation>Immer benachrichtigen</translation>
-    </message>
-    <message>
-        <source>Never notify</source>
-        <translation>Nie benachrichtigen</translation>
     </message>
     <message>
         <source>Notify when a service goes critical</source>

@@ -423,6 +423,25 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::AppSettings</name>
+    <message>
+        <source>System language</source>
+        <translation>System language</translation>
+    </message>
+    <message>
+        <source>Notify while the console is in the background</source>
+        <translation>Notify while the console is in the background</translation>
+    </message>
+    <message>
+        <source>Always notify</source>
+        <translation>Always notify</translation>
+    </message>
+    <message>
+        <source>Never notify</source>
+        <translation>Never notify</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::ConsumerGroupsModel</name>
     <message>
         <source>committed %1 · lag %2 · in flight %3</source>
@@ -659,6 +678,26 @@
         <source>Heartbeat within %1 ms</source>
         <translation>Heartbeat within %1 ms</translation>
     </message>
+    <message>
+        <source>Any status</source>
+        <translation>Any status</translation>
+    </message>
+    <message>
+        <source>Passing</source>
+        <translation>Passing</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Warning</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>Critical</translation>
+    </message>
+    <message>
+        <source>Draining</source>
+        <translation>Draining</translation>
+    </message>
 </context>
 <context>
     <name>Meshdeck::Console::TopicsModel</name>
@@ -830,10 +869,6 @@
         <translation>Search address, version, tag or id</translation>
     </message>
     <message>
-        <source>Any status</source>
-        <translation>Any status</translation>
-    </message>
-    <message>
         <source>Status</source>
         <translation>Status</translation>
     </message>
@@ -1001,28 +1036,12 @@
         <translation>Language</translation>
     </message>
     <message>
-        <source>System language</source>
-        <translation>System language</translation>
-    </message>
-    <message>
         <source>Notifications</source>
         <translation>Notifications</translation>
     </message>
     <message>
         <source>Service critical</source>
         <translation>Service critical</translation>
-    </message>
-    <message>
-        <source>Notify while the console is in the background</source>
-        <translation>Notify while the console is in the background</translation>
-    </message>
-    <message>
-        <source>Always notify</source>
-        <translation>Always notify</translation>
-    </message>
-    <message>
-        <source>Never notify</source>
-        <translation>Never notify</translation>
     </message>
     <message>
         <source>Notify when a service goes critical</source>

@@ -186,13 +186,7 @@ ColumnLayout {
                     implicitContentWidthPolicy: ComboBox.WidestText
                     textRole: "label"
                     valueRole: "value"
-                    model: [
-                        { label: qsTr("Any status"), value: "" },
-                        { label: StateText.health("passing"), value: "passing" },
-                        { label: StateText.health("warning"), value: "warning" },
-                        { label: StateText.health("critical"), value: "critical" },
-                        { label: StateText.health("draining"), value: "draining" }
-                    ]
+                    model: page.registry.statusChoices
                     onActivated: page.registry.statusFilter = currentValue
                 }
             }

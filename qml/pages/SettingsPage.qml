@@ -46,13 +46,9 @@ ColumnLayout {
                 id: languageBox
                 objectName: "languageBox"
                 Accessible.name: qsTr("Language")
-                textRole: "name"
-                valueRole: "code"
-                model: [
-                    { code: "", name: qsTr("System language") },
-                    { code: "en", name: "English" },
-                    { code: "de", name: "Deutsch" }
-                ]
+                textRole: "label"
+                valueRole: "value"
+                model: Console.settings.languageChoices
                 Component.onCompleted: currentIndex = indexOfValue(Console.settings.language)
                 onActivated: Console.settings.language = currentValue
                 // The setting may change elsewhere (the command line, another page): follow it.
@@ -83,14 +79,10 @@ ColumnLayout {
                 id: notificationsBox
                 objectName: "notificationsBox"
                 Accessible.name: qsTr("Notify when a service goes critical")
-                textRole: "name"
-                valueRole: "code"
+                textRole: "label"
+                valueRole: "value"
                 implicitContentWidthPolicy: ComboBox.WidestText
-                model: [
-                    { code: "background", name: qsTr("Notify while the console is in the background") },
-                    { code: "always", name: qsTr("Always notify") },
-                    { code: "off", name: qsTr("Never notify") }
-                ]
+                model: Console.settings.notificationChoices
                 Component.onCompleted: currentIndex = indexOfValue(Console.settings.notifications)
                 onActivated: Console.settings.notifications = currentValue
                 Connections {

@@ -1,10 +1,11 @@
 #include "api/httpapiclient.h"
+#include "probe/startupprobe.h"
 #include "shell/commandline.h"
 #include "shell/console.h"
-#include "shell/startupprobe.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QIcon>
 #include <QQmlApplicationEngine>
 #include <QQmlExtensionPlugin>
 #include <QQuickStyle>
@@ -41,6 +42,11 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     QApplication::setApplicationDisplayName(QStringLiteral("Meshdeck"));
     QApplication::setDesktopFileName(QStringLiteral("dev.meshdeck.Console"));
+    QIcon icon(QStringLiteral(":/meshdeck/icons/meshdeck.svg"));
+    for (int size : {16, 22, 24, 32, 48, 64, 128, 256})
+        icon.addFile(QStringLiteral(":/meshdeck/icons/hicolor/%1x%1/meshdeck.png").arg(size),
+                     QSize(size, size));
+    QApplication::setWindowIcon(icon);
     QQuickStyle::setStyle(QStringLiteral("Material"));
 
     HttpApiClient api;

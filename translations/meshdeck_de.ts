@@ -24,10 +24,6 @@
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <source>%1 events · %2 · %3/s · kept %4</source>
-        <translation>%1 Ereignisse · %2 · %3/s · aufbewahrt %4</translation>
-    </message>
-    <message>
         <source>No topics yet. Create one with POST /v1/events/topics.</source>
         <translation>Noch keine Topics. Legen Sie eines mit POST /v1/events/topics an.</translation>
     </message>
@@ -143,20 +139,8 @@
         <translation>Wiederholen</translation>
     </message>
     <message>
-        <source>%1 — committed %2 · lag %3 · in flight %4</source>
-        <translation>%1 — bestätigt %2 · Rückstand %3 · in Zustellung %4</translation>
-    </message>
-    <message>
         <source>No consumer group reads this topic yet.</source>
         <translation>Noch keine Consumer-Gruppe liest dieses Topic.</translation>
-    </message>
-    <message>
-        <source>enabled</source>
-        <translation>aktiv</translation>
-    </message>
-    <message>
-        <source>disabled: %1</source>
-        <translation>deaktiviert: %1</translation>
     </message>
     <message>
         <source>Send test</source>
@@ -175,8 +159,148 @@
         <translation>2026-11-21 10:00</translation>
     </message>
     <message>
-        <source>%1 · #%2 attempt %3 · %4 · %5 ms %6</source>
-        <translation>%1 · #%2 Versuch %3 · %4 · %5 ms %6</translation>
+        <source>Refresh the topics</source>
+        <translation>Topics neu laden</translation>
+    </message>
+    <message>
+        <source>Topic %1: %2</source>
+        <translation>Topic %1: %2</translation>
+    </message>
+    <message>
+        <source>Retry loading the topics</source>
+        <translation>Topics erneut laden</translation>
+    </message>
+    <message>
+        <source>Filter the tail</source>
+        <translation>Verlauf filtern</translation>
+    </message>
+    <message>
+        <source>Text, or a field test such as data.user.id == 42</source>
+        <translation>Text oder ein Feldvergleich wie data.user.id == 42</translation>
+    </message>
+    <message>
+        <source>Follow new events</source>
+        <translation>Neuen Ereignissen folgen</translation>
+    </message>
+    <message>
+        <source>Events of %1</source>
+        <translation>Ereignisse von %1</translation>
+    </message>
+    <message>
+        <source>Event %1, %2, key %3</source>
+        <translation>Ereignis %1, %2, Schlüssel %3</translation>
+    </message>
+    <message>
+        <source>Close the event</source>
+        <translation>Ereignis schließen</translation>
+    </message>
+    <message>
+        <source>Copy the event&apos;s JSON</source>
+        <translation>JSON des Ereignisses kopieren</translation>
+    </message>
+    <message>
+        <source>Event payload</source>
+        <translation>Inhalt des Ereignisses</translation>
+    </message>
+    <message>
+        <source>Event tools</source>
+        <translation>Ereigniswerkzeuge</translation>
+    </message>
+    <message>
+        <source>Consumer groups (not loaded)</source>
+        <translation>Consumer-Gruppen (nicht geladen)</translation>
+    </message>
+    <message>
+        <source>Webhooks (not loaded)</source>
+        <translation>Webhooks (nicht geladen)</translation>
+    </message>
+    <message>
+        <source>Event type</source>
+        <translation>Ereignistyp</translation>
+    </message>
+    <message>
+        <source>Event data as JSON</source>
+        <translation>Ereignisdaten als JSON</translation>
+    </message>
+    <message>
+        <source>Offset to seek to</source>
+        <translation>Offset, zu dem gesprungen wird</translation>
+    </message>
+    <message>
+        <source>Seek to the offset</source>
+        <translation>Zum Offset springen</translation>
+    </message>
+    <message>
+        <source>Time to seek to</source>
+        <translation>Zeitpunkt, zu dem gesprungen wird</translation>
+    </message>
+    <message>
+        <source>Seek to the time</source>
+        <translation>Zum Zeitpunkt springen</translation>
+    </message>
+    <message>
+        <source>Replay from offset</source>
+        <translation>Wiederholen ab Offset</translation>
+    </message>
+    <message>
+        <source>Replay up to offset</source>
+        <translation>Wiederholen bis Offset</translation>
+    </message>
+    <message>
+        <source>Replay into topic</source>
+        <translation>Wiederholen in Topic</translation>
+    </message>
+    <message>
+        <source>Replay the offsets into the topic</source>
+        <translation>Die Offsets in das Topic wiederholen</translation>
+    </message>
+    <message>
+        <source>Consumer groups of %1</source>
+        <translation>Consumer-Gruppen von %1</translation>
+    </message>
+    <message>
+        <source>Group %1: %2</source>
+        <translation>Gruppe %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>Retry loading the consumer groups</source>
+        <translation>Consumer-Gruppen erneut laden</translation>
+    </message>
+    <message>
+        <source>Webhooks of %1</source>
+        <translation>Webhooks von %1</translation>
+    </message>
+    <message>
+        <source>Deliveries</source>
+        <translation>Zustellungen</translation>
+    </message>
+    <message>
+        <source>Show the deliveries to %1</source>
+        <translation>Zustellungen an %1 zeigen</translation>
+    </message>
+    <message>
+        <source>Send a test event to %1</source>
+        <translation>Testereignis an %1 senden</translation>
+    </message>
+    <message>
+        <source>Retry loading the webhooks</source>
+        <translation>Webhooks erneut laden</translation>
+    </message>
+    <message>
+        <source>Deliveries of the webhook</source>
+        <translation>Zustellungen des Webhooks</translation>
+    </message>
+    <message>
+        <source>This webhook has no delivery yet.</source>
+        <translation>Dieser Webhook hat noch nichts zugestellt.</translation>
+    </message>
+    <message>
+        <source>Retry loading the deliveries</source>
+        <translation>Zustellungen erneut laden</translation>
     </message>
 </context>
 <context>
@@ -192,6 +316,25 @@
     <message>
         <source>Select a group to see its lag over the last hour.</source>
         <translation>Wählen Sie eine Gruppe, um ihren Rückstand der letzten Stunde zu sehen.</translation>
+    </message>
+    <message>
+        <source>Lag of %1 over the last hour</source>
+        <translation>Rückstand von %1 in der letzten Stunde</translation>
+    </message>
+    <message>
+        <source>Retry loading the lag of %1</source>
+        <translation>Rückstand von %1 erneut laden</translation>
+    </message>
+</context>
+<context>
+    <name>ListStatus</name>
+    <message>
+        <source>Retry</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen …</translation>
     </message>
 </context>
 <context>
@@ -244,6 +387,22 @@
         <source>No log lines yet. Start the local stack to see meshdeckd&apos;s log here.</source>
         <translation>Noch keine Logzeilen. Starten Sie den lokalen Stack, um hier das Log von meshdeckd zu sehen.</translation>
     </message>
+    <message>
+        <source>Start the local stack</source>
+        <translation>Lokalen Stack starten</translation>
+    </message>
+    <message>
+        <source>Stop the local stack</source>
+        <translation>Lokalen Stack stoppen</translation>
+    </message>
+    <message>
+        <source>Restart the local stack</source>
+        <translation>Lokalen Stack neu starten</translation>
+    </message>
+    <message>
+        <source>meshdeckd log</source>
+        <translation>Protokoll von meshdeckd</translation>
+    </message>
 </context>
 <context>
     <name>Main</name>
@@ -261,6 +420,39 @@
     <message>
         <source>The backend answered HTTP %1.</source>
         <translation>Das Backend antwortete mit HTTP %1.</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::AppSettings</name>
+    <message>
+        <source>System language</source>
+        <translation>Systemsprache</translation>
+    </message>
+    <message>
+        <source>Notify while the console is in the background</source>
+        <translation>Benachrichtigen, wenn die Konsole im Hintergrund ist</translation>
+    </message>
+    <message>
+        <source>Always notify</source>
+        <translation>Immer benachrichtigen</translation>
+    </message>
+    <message>
+        <source>Never notify</source>
+        <translation>Nie benachrichtigen</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::ConsumerGroupsModel</name>
+    <message>
+        <source>committed %1 · lag %2 · in flight %3</source>
+        <translation>bestätigt %1 · Rückstand %2 · in Bearbeitung %3</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::DeliveriesModel</name>
+    <message>
+        <source>%1 · #%2 attempt %3 · %4 · %5 ms %6</source>
+        <translation>%1 · #%2 Versuch %3 · %4 · %5 ms %6</translation>
     </message>
 </context>
 <context>
@@ -310,6 +502,26 @@
     <message>
         <source>Write the time as 2026-11-21 10:00 (local time).</source>
         <translation>Schreiben Sie die Zeit als 2026-11-21 10:00 (Ortszeit).</translation>
+    </message>
+    <message>
+        <source>Could not load the topics: %1</source>
+        <translation>Die Topics konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the consumer groups of %1: %2</source>
+        <translation>Die Consumer-Gruppen von %1 konnten nicht geladen werden: %2</translation>
+    </message>
+    <message>
+        <source>Could not load the webhooks: %1</source>
+        <translation>Die Webhooks konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the lag of %1: %2</source>
+        <translation>Der Rückstand von %1 konnte nicht geladen werden: %2</translation>
+    </message>
+    <message>
+        <source>Could not load the deliveries of this webhook: %1</source>
+        <translation>Die Zustellungen dieses Webhooks konnten nicht geladen werden: %1</translation>
     </message>
 </context>
 <context>
@@ -446,6 +658,46 @@
         <source>The weight of %1 is now %2.</source>
         <translation>Das Gewicht von %1 ist jetzt %2.</translation>
     </message>
+    <message>
+        <source>Could not load the latest status changes: %1</source>
+        <translation>Die letzten Statuswechsel konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not load this instance&apos;s history: %1</source>
+        <translation>Der Verlauf dieser Instanz konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>HTTP GET %1 every %2 ms</source>
+        <translation>HTTP GET %1 alle %2 ms</translation>
+    </message>
+    <message>
+        <source>TCP connect every %1 ms</source>
+        <translation>TCP-Verbindung alle %1 ms</translation>
+    </message>
+    <message>
+        <source>Heartbeat within %1 ms</source>
+        <translation>Heartbeat innerhalb von %1 ms</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>Jeder Status</translation>
+    </message>
+    <message>
+        <source>Passing</source>
+        <translation>Gesund</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>Kritisch</translation>
+    </message>
+    <message>
+        <source>Draining</source>
+        <translation>Im Leeren</translation>
+    </message>
 </context>
 <context>
     <name>Meshdeck::Console::TopicsModel</name>
@@ -467,21 +719,24 @@
         <source>forever</source>
         <translation>unbegrenzt</translation>
     </message>
+    <message>
+        <source>%1 events · %2 · %3/s · kept %4</source>
+        <translation>%1 Ereignisse · %2 · %3/s · aufbewahrt %4</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::WebhooksModel</name>
+    <message>
+        <source>enabled</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>disabled: %1</source>
+        <translation>deaktiviert: %1</translation>
+    </message>
 </context>
 <context>
     <name>OverviewPage</name>
-    <message>
-        <source>%1 d %2 h %3 min</source>
-        <translation>%1 T %2 h %3 min</translation>
-    </message>
-    <message>
-        <source>%1 h %2 min</source>
-        <translation>%1 h %2 min</translation>
-    </message>
-    <message>
-        <source>%1 min %2 s</source>
-        <translation>%1 min %2 s</translation>
-    </message>
     <message>
         <source>Overview</source>
         <translation>Übersicht</translation>
@@ -558,17 +813,21 @@
         <source>Gateway traffic, error rate, p95 latency and running builds will appear here once this backend provides the gateway and deployments services.</source>
         <translation>Gateway-Verkehr, Fehlerquote, p95-Latenz und laufende Builds erscheinen hier, sobald dieses Backend die Dienste Gateway und Deployments anbietet.</translation>
     </message>
+    <message>
+        <source>Retry connecting now</source>
+        <translation>Jetzt erneut verbinden</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Retry loading the latest status changes</source>
+        <translation>Letzte Statuswechsel erneut laden</translation>
+    </message>
 </context>
 <context>
     <name>ServicesPage</name>
-    <message>
-        <source>%1 ago</source>
-        <translation>vor %1</translation>
-    </message>
-    <message>
-        <source>never</source>
-        <translation>nie</translation>
-    </message>
     <message>
         <source>Services</source>
         <translation>DiensteDienste</translation>
@@ -610,10 +869,6 @@
         <translation>Adresse, Version, Tag oder ID suchen</translation>
     </message>
     <message>
-        <source>Any status</source>
-        <translation>Jeder Status</translation>
-    </message>
-    <message>
         <source>Status</source>
         <translation>Status</translation>
     </message>
@@ -642,10 +897,6 @@
         <translation>Laufzeit</translation>
     </message>
     <message>
-        <source>down %1</source>
-        <translation>ausgefallen seit %1</translation>
-    </message>
-    <message>
         <source>No instance is registered yet. Register one with POST /v1/registry/services/&lt;name&gt;/instances, or run meshdeckd --role echo --register &lt;this backend&apos;s URL&gt;.</source>
         <translation>Noch ist keine Instanz registriert. Registrieren Sie eine mit POST /v1/registry/services/&lt;name&gt;/instances oder starten Sie meshdeckd --role echo --register &lt;URL dieses Backends&gt;.</translation>
     </message>
@@ -656,18 +907,6 @@
     <message>
         <source>Check</source>
         <translation>Prüfung</translation>
-    </message>
-    <message>
-        <source>HTTP GET %1 every %2 ms</source>
-        <translation>HTTP GET %1 alle %2 ms</translation>
-    </message>
-    <message>
-        <source>TCP connect every %1 ms</source>
-        <translation>TCP-Verbindung alle %1 ms</translation>
-    </message>
-    <message>
-        <source>Heartbeat within %1 ms</source>
-        <translation>Heartbeat innerhalb von %1 ms</translation>
     </message>
     <message>
         <source>Last output</source>
@@ -725,6 +964,58 @@
         <source>Its weight goes from %1 to %2: it would get %3 % of the traffic %4 sends to its passing and warning instances.</source>
         <translation>Ihr Gewicht ändert sich von %1 auf %2: Sie bekäme %3 % des Verkehrs, den %4 an seine gesunden und gewarnten Instanzen schickt.</translation>
     </message>
+    <message>
+        <source>%1: %2 passing, %3 warning, %4 critical, %5 draining</source>
+        <translation>%1: %2 gesund, %3 Warnung, %4 kritisch, %5 im Leeren</translation>
+    </message>
+    <message>
+        <source>Search instances</source>
+        <translation>Instanzen durchsuchen</translation>
+    </message>
+    <message>
+        <source>Filter by status</source>
+        <translation>Nach Status filtern</translation>
+    </message>
+    <message>
+        <source>Instances</source>
+        <translation>Instanzen</translation>
+    </message>
+    <message>
+        <source>%1 %2, %3, version %4</source>
+        <translation>%1 %2, %3, Version %4</translation>
+    </message>
+    <message>
+        <source>Drain this instance</source>
+        <translation>Diese Instanz leeren</translation>
+    </message>
+    <message>
+        <source>Deregister this instance</source>
+        <translation>Diese Instanz abmelden</translation>
+    </message>
+    <message>
+        <source>New weight</source>
+        <translation>Neues Gewicht</translation>
+    </message>
+    <message>
+        <source>Set the new weight</source>
+        <translation>Neues Gewicht setzen</translation>
+    </message>
+    <message>
+        <source>Retry loading the status history</source>
+        <translation>Statusverlauf erneut laden</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Confirm</source>
+        <translation>Bestätigen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
 </context>
 <context>
     <name>SettingsPage</name>
@@ -745,10 +1036,6 @@
         <translation>Sprache</translation>
     </message>
     <message>
-        <source>System language</source>
-        <translation>Systemsprache</translation>
-    </message>
-    <message>
         <source>Notifications</source>
         <translation>Benachrichtigungen</translation>
     </message>
@@ -757,16 +1044,8 @@
         <translation>Dienst kritisch</translation>
     </message>
     <message>
-        <source>Notify while the console is in the background</source>
-        <translation>Benachrichtigen, wenn die Konsole im Hintergrund ist</translation>
-    </message>
-    <message>
-        <source>Always notify</source>
-        <translation>Immer benachrichtigen</translation>
-    </message>
-    <message>
-        <source>Never notify</source>
-        <translation>Nie benachrichtigen</translation>
+        <source>Notify when a service goes critical</source>
+        <translation>Benachrichtigen, wenn ein Dienst kritisch wird</translation>
     </message>
 </context>
 <context>
@@ -774,6 +1053,14 @@
     <message>
         <source>not yet</source>
         <translation>noch nicht</translation>
+    </message>
+    <message>
+        <source>Pages</source>
+        <translation>Seiten</translation>
+    </message>
+    <message>
+        <source>%1 (not available yet)</source>
+        <translation>%1 (noch nicht verfügbar)</translation>
     </message>
 </context>
 <context>
@@ -845,6 +1132,18 @@
     <message>
         <source>%1 s</source>
         <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 ago</source>
+        <translation>vor %1</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>down %1</source>
+        <translation>ausgefallen seit %1</translation>
     </message>
 </context>
 <context>

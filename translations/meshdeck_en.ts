@@ -24,10 +24,6 @@
         <translation>Refresh</translation>
     </message>
     <message>
-        <source>%1 events · %2 · %3/s · kept %4</source>
-        <translation>%1 events · %2 · %3/s · kept %4</translation>
-    </message>
-    <message>
         <source>No topics yet. Create one with POST /v1/events/topics.</source>
         <translation>No topics yet. Create one with POST /v1/events/topics.</translation>
     </message>
@@ -143,20 +139,8 @@
         <translation>Replay</translation>
     </message>
     <message>
-        <source>%1 — committed %2 · lag %3 · in flight %4</source>
-        <translation>%1 — committed %2 · lag %3 · in flight %4</translation>
-    </message>
-    <message>
         <source>No consumer group reads this topic yet.</source>
         <translation>No consumer group reads this topic yet.</translation>
-    </message>
-    <message>
-        <source>enabled</source>
-        <translation>enabled</translation>
-    </message>
-    <message>
-        <source>disabled: %1</source>
-        <translation>disabled: %1</translation>
     </message>
     <message>
         <source>Send test</source>
@@ -175,8 +159,148 @@
         <translation>2026-11-21 10:00</translation>
     </message>
     <message>
-        <source>%1 · #%2 attempt %3 · %4 · %5 ms %6</source>
-        <translation>%1 · #%2 attempt %3 · %4 · %5 ms %6</translation>
+        <source>Refresh the topics</source>
+        <translation>Refresh the topics</translation>
+    </message>
+    <message>
+        <source>Topic %1: %2</source>
+        <translation>Topic %1: %2</translation>
+    </message>
+    <message>
+        <source>Retry loading the topics</source>
+        <translation>Retry loading the topics</translation>
+    </message>
+    <message>
+        <source>Filter the tail</source>
+        <translation>Filter the tail</translation>
+    </message>
+    <message>
+        <source>Text, or a field test such as data.user.id == 42</source>
+        <translation>Text, or a field test such as data.user.id == 42</translation>
+    </message>
+    <message>
+        <source>Follow new events</source>
+        <translation>Follow new events</translation>
+    </message>
+    <message>
+        <source>Events of %1</source>
+        <translation>Events of %1</translation>
+    </message>
+    <message>
+        <source>Event %1, %2, key %3</source>
+        <translation>Event %1, %2, key %3</translation>
+    </message>
+    <message>
+        <source>Close the event</source>
+        <translation>Close the event</translation>
+    </message>
+    <message>
+        <source>Copy the event&apos;s JSON</source>
+        <translation>Copy the event&apos;s JSON</translation>
+    </message>
+    <message>
+        <source>Event payload</source>
+        <translation>Event payload</translation>
+    </message>
+    <message>
+        <source>Event tools</source>
+        <translation>Event tools</translation>
+    </message>
+    <message>
+        <source>Consumer groups (not loaded)</source>
+        <translation>Consumer groups (not loaded)</translation>
+    </message>
+    <message>
+        <source>Webhooks (not loaded)</source>
+        <translation>Webhooks (not loaded)</translation>
+    </message>
+    <message>
+        <source>Event type</source>
+        <translation>Event type</translation>
+    </message>
+    <message>
+        <source>Event data as JSON</source>
+        <translation>Event data as JSON</translation>
+    </message>
+    <message>
+        <source>Offset to seek to</source>
+        <translation>Offset to seek to</translation>
+    </message>
+    <message>
+        <source>Seek to the offset</source>
+        <translation>Seek to the offset</translation>
+    </message>
+    <message>
+        <source>Time to seek to</source>
+        <translation>Time to seek to</translation>
+    </message>
+    <message>
+        <source>Seek to the time</source>
+        <translation>Seek to the time</translation>
+    </message>
+    <message>
+        <source>Replay from offset</source>
+        <translation>Replay from offset</translation>
+    </message>
+    <message>
+        <source>Replay up to offset</source>
+        <translation>Replay up to offset</translation>
+    </message>
+    <message>
+        <source>Replay into topic</source>
+        <translation>Replay into topic</translation>
+    </message>
+    <message>
+        <source>Replay the offsets into the topic</source>
+        <translation>Replay the offsets into the topic</translation>
+    </message>
+    <message>
+        <source>Consumer groups of %1</source>
+        <translation>Consumer groups of %1</translation>
+    </message>
+    <message>
+        <source>Group %1: %2</source>
+        <translation>Group %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>Retry loading the consumer groups</source>
+        <translation>Retry loading the consumer groups</translation>
+    </message>
+    <message>
+        <source>Webhooks of %1</source>
+        <translation>Webhooks of %1</translation>
+    </message>
+    <message>
+        <source>Deliveries</source>
+        <translation>Deliveries</translation>
+    </message>
+    <message>
+        <source>Show the deliveries to %1</source>
+        <translation>Show the deliveries to %1</translation>
+    </message>
+    <message>
+        <source>Send a test event to %1</source>
+        <translation>Send a test event to %1</translation>
+    </message>
+    <message>
+        <source>Retry loading the webhooks</source>
+        <translation>Retry loading the webhooks</translation>
+    </message>
+    <message>
+        <source>Deliveries of the webhook</source>
+        <translation>Deliveries of the webhook</translation>
+    </message>
+    <message>
+        <source>This webhook has no delivery yet.</source>
+        <translation>This webhook has no delivery yet.</translation>
+    </message>
+    <message>
+        <source>Retry loading the deliveries</source>
+        <translation>Retry loading the deliveries</translation>
     </message>
 </context>
 <context>
@@ -192,6 +316,25 @@
     <message>
         <source>Select a group to see its lag over the last hour.</source>
         <translation>Select a group to see its lag over the last hour.</translation>
+    </message>
+    <message>
+        <source>Lag of %1 over the last hour</source>
+        <translation>Lag of %1 over the last hour</translation>
+    </message>
+    <message>
+        <source>Retry loading the lag of %1</source>
+        <translation>Retry loading the lag of %1</translation>
+    </message>
+</context>
+<context>
+    <name>ListStatus</name>
+    <message>
+        <source>Retry</source>
+        <translation>Retry</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Loading…</translation>
     </message>
 </context>
 <context>
@@ -244,6 +387,22 @@
         <source>No log lines yet. Start the local stack to see meshdeckd&apos;s log here.</source>
         <translation>No log lines yet. Start the local stack to see meshdeckd&apos;s log here.</translation>
     </message>
+    <message>
+        <source>Start the local stack</source>
+        <translation>Start the local stack</translation>
+    </message>
+    <message>
+        <source>Stop the local stack</source>
+        <translation>Stop the local stack</translation>
+    </message>
+    <message>
+        <source>Restart the local stack</source>
+        <translation>Restart the local stack</translation>
+    </message>
+    <message>
+        <source>meshdeckd log</source>
+        <translation>meshdeckd log</translation>
+    </message>
 </context>
 <context>
     <name>Main</name>
@@ -261,6 +420,39 @@
     <message>
         <source>The backend answered HTTP %1.</source>
         <translation>The backend answered HTTP %1.</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::AppSettings</name>
+    <message>
+        <source>System language</source>
+        <translation>System language</translation>
+    </message>
+    <message>
+        <source>Notify while the console is in the background</source>
+        <translation>Notify while the console is in the background</translation>
+    </message>
+    <message>
+        <source>Always notify</source>
+        <translation>Always notify</translation>
+    </message>
+    <message>
+        <source>Never notify</source>
+        <translation>Never notify</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::ConsumerGroupsModel</name>
+    <message>
+        <source>committed %1 · lag %2 · in flight %3</source>
+        <translation>committed %1 · lag %2 · in flight %3</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::DeliveriesModel</name>
+    <message>
+        <source>%1 · #%2 attempt %3 · %4 · %5 ms %6</source>
+        <translation>%1 · #%2 attempt %3 · %4 · %5 ms %6</translation>
     </message>
 </context>
 <context>
@@ -310,6 +502,26 @@
     <message>
         <source>Write the time as 2026-11-21 10:00 (local time).</source>
         <translation>Write the time as 2026-11-21 10:00 (local time).</translation>
+    </message>
+    <message>
+        <source>Could not load the topics: %1</source>
+        <translation>Could not load the topics: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the consumer groups of %1: %2</source>
+        <translation>Could not load the consumer groups of %1: %2</translation>
+    </message>
+    <message>
+        <source>Could not load the webhooks: %1</source>
+        <translation>Could not load the webhooks: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the lag of %1: %2</source>
+        <translation>Could not load the lag of %1: %2</translation>
+    </message>
+    <message>
+        <source>Could not load the deliveries of this webhook: %1</source>
+        <translation>Could not load the deliveries of this webhook: %1</translation>
     </message>
 </context>
 <context>
@@ -446,6 +658,46 @@
         <source>The weight of %1 is now %2.</source>
         <translation>The weight of %1 is now %2.</translation>
     </message>
+    <message>
+        <source>Could not load the latest status changes: %1</source>
+        <translation>Could not load the latest status changes: %1</translation>
+    </message>
+    <message>
+        <source>Could not load this instance&apos;s history: %1</source>
+        <translation>Could not load this instance&apos;s history: %1</translation>
+    </message>
+    <message>
+        <source>HTTP GET %1 every %2 ms</source>
+        <translation>HTTP GET %1 every %2 ms</translation>
+    </message>
+    <message>
+        <source>TCP connect every %1 ms</source>
+        <translation>TCP connect every %1 ms</translation>
+    </message>
+    <message>
+        <source>Heartbeat within %1 ms</source>
+        <translation>Heartbeat within %1 ms</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>Any status</translation>
+    </message>
+    <message>
+        <source>Passing</source>
+        <translation>Passing</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Warning</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>Critical</translation>
+    </message>
+    <message>
+        <source>Draining</source>
+        <translation>Draining</translation>
+    </message>
 </context>
 <context>
     <name>Meshdeck::Console::TopicsModel</name>
@@ -467,21 +719,24 @@
         <source>forever</source>
         <translation>forever</translation>
     </message>
+    <message>
+        <source>%1 events · %2 · %3/s · kept %4</source>
+        <translation>%1 events · %2 · %3/s · kept %4</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::WebhooksModel</name>
+    <message>
+        <source>enabled</source>
+        <translation>enabled</translation>
+    </message>
+    <message>
+        <source>disabled: %1</source>
+        <translation>disabled: %1</translation>
+    </message>
 </context>
 <context>
     <name>OverviewPage</name>
-    <message>
-        <source>%1 d %2 h %3 min</source>
-        <translation>%1 d %2 h %3 min</translation>
-    </message>
-    <message>
-        <source>%1 h %2 min</source>
-        <translation>%1 h %2 min</translation>
-    </message>
-    <message>
-        <source>%1 min %2 s</source>
-        <translation>%1 min %2 s</translation>
-    </message>
     <message>
         <source>Overview</source>
         <translation>Overview</translation>
@@ -558,17 +813,21 @@
         <source>Gateway traffic, error rate, p95 latency and running builds will appear here once this backend provides the gateway and deployments services.</source>
         <translation>Gateway traffic, error rate, p95 latency and running builds will appear here once this backend provides the gateway and deployments services.</translation>
     </message>
+    <message>
+        <source>Retry connecting now</source>
+        <translation>Retry connecting now</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Retry loading the latest status changes</source>
+        <translation>Retry loading the latest status changes</translation>
+    </message>
 </context>
 <context>
     <name>ServicesPage</name>
-    <message>
-        <source>%1 ago</source>
-        <translation>%1 ago</translation>
-    </message>
-    <message>
-        <source>never</source>
-        <translation>never</translation>
-    </message>
     <message>
         <source>Services</source>
         <translation>Services</translation>
@@ -610,10 +869,6 @@
         <translation>Search address, version, tag or id</translation>
     </message>
     <message>
-        <source>Any status</source>
-        <translation>Any status</translation>
-    </message>
-    <message>
         <source>Status</source>
         <translation>Status</translation>
     </message>
@@ -642,10 +897,6 @@
         <translation>Uptime</translation>
     </message>
     <message>
-        <source>down %1</source>
-        <translation>down %1</translation>
-    </message>
-    <message>
         <source>No instance is registered yet. Register one with POST /v1/registry/services/&lt;name&gt;/instances, or run meshdeckd --role echo --register &lt;this backend&apos;s URL&gt;.</source>
         <translation>No instance is registered yet. Register one with POST /v1/registry/services/&lt;name&gt;/instances, or run meshdeckd --role echo --register &lt;this backend&apos;s URL&gt;.</translation>
     </message>
@@ -656,18 +907,6 @@
     <message>
         <source>Check</source>
         <translation>Check</translation>
-    </message>
-    <message>
-        <source>HTTP GET %1 every %2 ms</source>
-        <translation>HTTP GET %1 every %2 ms</translation>
-    </message>
-    <message>
-        <source>TCP connect every %1 ms</source>
-        <translation>TCP connect every %1 ms</translation>
-    </message>
-    <message>
-        <source>Heartbeat within %1 ms</source>
-        <translation>Heartbeat within %1 ms</translation>
     </message>
     <message>
         <source>Last output</source>
@@ -725,6 +964,58 @@
         <source>Its weight goes from %1 to %2: it would get %3 % of the traffic %4 sends to its passing and warning instances.</source>
         <translation>Its weight goes from %1 to %2: it would get %3 % of the traffic %4 sends to its passing and warning instances.</translation>
     </message>
+    <message>
+        <source>%1: %2 passing, %3 warning, %4 critical, %5 draining</source>
+        <translation>%1: %2 passing, %3 warning, %4 critical, %5 draining</translation>
+    </message>
+    <message>
+        <source>Search instances</source>
+        <translation>Search instances</translation>
+    </message>
+    <message>
+        <source>Filter by status</source>
+        <translation>Filter by status</translation>
+    </message>
+    <message>
+        <source>Instances</source>
+        <translation>Instances</translation>
+    </message>
+    <message>
+        <source>%1 %2, %3, version %4</source>
+        <translation>%1 %2, %3, version %4</translation>
+    </message>
+    <message>
+        <source>Drain this instance</source>
+        <translation>Drain this instance</translation>
+    </message>
+    <message>
+        <source>Deregister this instance</source>
+        <translation>Deregister this instance</translation>
+    </message>
+    <message>
+        <source>New weight</source>
+        <translation>New weight</translation>
+    </message>
+    <message>
+        <source>Set the new weight</source>
+        <translation>Set the new weight</translation>
+    </message>
+    <message>
+        <source>Retry loading the status history</source>
+        <translation>Retry loading the status history</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Confirm</source>
+        <translation>Confirm</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
 </context>
 <context>
     <name>SettingsPage</name>
@@ -745,10 +1036,6 @@
         <translation>Language</translation>
     </message>
     <message>
-        <source>System language</source>
-        <translation>System language</translation>
-    </message>
-    <message>
         <source>Notifications</source>
         <translation>Notifications</translation>
     </message>
@@ -757,16 +1044,8 @@
         <translation>Service critical</translation>
     </message>
     <message>
-        <source>Notify while the console is in the background</source>
-        <translation>Notify while the console is in the background</translation>
-    </message>
-    <message>
-        <source>Always notify</source>
-        <translation>Always notify</translation>
-    </message>
-    <message>
-        <source>Never notify</source>
-        <translation>Never notify</translation>
+        <source>Notify when a service goes critical</source>
+        <translation>Notify when a service goes critical</translation>
     </message>
 </context>
 <context>
@@ -774,6 +1053,14 @@
     <message>
         <source>not yet</source>
         <translation>not yet</translation>
+    </message>
+    <message>
+        <source>Pages</source>
+        <translation>Pages</translation>
+    </message>
+    <message>
+        <source>%1 (not available yet)</source>
+        <translation>%1 (not available yet)</translation>
     </message>
 </context>
 <context>
@@ -845,6 +1132,18 @@
     <message>
         <source>%1 s</source>
         <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 ago</source>
+        <translation>%1 ago</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>down %1</source>
+        <translation>down %1</translation>
     </message>
 </context>
 <context>

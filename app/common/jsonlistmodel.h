@@ -9,7 +9,7 @@ namespace Meshdeck::Console {
 
 // A StatefulListModel over JSON objects as the backend sent them; subclasses map roles to fields
 // and do the formatting, so the pages only place what they are given.
-class JsonListModel : public StatefulListModel
+class JsonListModel : public Meshdeck::Console::StatefulListModel
 {
     Q_OBJECT
     QML_ANONYMOUS

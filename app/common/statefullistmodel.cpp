@@ -10,6 +10,14 @@ StatefulListModel::StatefulListModel(QObject *parent)
     connect(this, &QAbstractItemModel::modelReset, this, &StatefulListModel::countChanged);
 }
 
+QVariant StatefulListModel::valueAt(int row, const QString &role) const
+{
+    const int key = roleNames().key(role.toUtf8(), -1);
+    if (key < 0 || row < 0 || row >= rowCount())
+        return {};
+    return data(index(row, 0), key);
+}
+
 void StatefulListModel::setLoading(bool loading)
 {
     if (loading == m_loading)

@@ -6,7 +6,7 @@ namespace Meshdeck::Console {
 
 // The consumer groups reading the selected topic, with their committed offset, lag and in-flight
 // count.
-class ConsumerGroupsModel : public JsonListModel
+class ConsumerGroupsModel : public Meshdeck::Console::JsonListModel
 {
     Q_OBJECT
     QML_ELEMENT

@@ -5,7 +5,7 @@
 namespace Meshdeck::Console {
 
 // The delivery log of one webhook, newest first as the backend sends it.
-class DeliveriesModel : public JsonListModel
+class DeliveriesModel : public Meshdeck::Console::JsonListModel
 {
     Q_OBJECT
     QML_ELEMENT

@@ -42,6 +42,7 @@ EventsController::EventsController(ApiClient *api, RealtimeClient *realtime, QOb
                     m_tail.setError(reason);
             });
     connect(m_realtime, &RealtimeClient::connectedChanged, this, &EventsController::liveChanged);
+    connect(&m_lag, &LagHistoryModel::pointsChanged, this, &EventsController::lagChanged);
 }
 
 bool EventsController::isLive() const

@@ -70,6 +70,8 @@ public:
 Q_SIGNALS:
     void selectedTopicChanged();
     void liveChanged();
+    // The lag history has new points (LagHistoryModel::pointsChanged, for the chart).
+    void lagChanged();
     void published(bool ok, const QString &message);
     void replayed(bool ok, const QString &message);
     void webhookTested(bool ok, const QString &message);

@@ -15,7 +15,7 @@ namespace Meshdeck::Console {
 // so thousands per second do not stall the UI; at most `capacity` rows are kept (oldest go).
 // A filter keeps rows whose type, key or payload contains the text, or, written as
 // `data.user.id == 42` (or `!=`), rows whose JSON field has (or lacks) that value.
-class EventTailModel : public StatefulListModel
+class EventTailModel : public Meshdeck::Console::StatefulListModel
 {
     Q_OBJECT
     QML_ELEMENT

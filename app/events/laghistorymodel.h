@@ -9,7 +9,7 @@ namespace Meshdeck::Console {
 
 // One consumer group's lag over the last hour, as the backend sampled it, with the chart's axes
 // worked out here: the time span (at least a minute) and a lag ceiling with 20 % headroom.
-class LagHistoryModel : public StatefulListModel
+class LagHistoryModel : public Meshdeck::Console::StatefulListModel
 {
     Q_OBJECT
     QML_ELEMENT

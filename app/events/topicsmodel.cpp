@@ -27,6 +27,12 @@ QVariant TopicsModel::data(const QModelIndex &index, int role) const
         return t.value(QStringLiteral("ratePerSecond")).toDouble();
     case HeadOffsetRole:
         return t.value(QStringLiteral("headOffset")).toInteger();
+    case SummaryRole:
+        return tr("%1 events · %2 · %3/s · kept %4")
+            .arg(data(index, EventsRole).toLongLong())
+            .arg(data(index, BytesRole).toString())
+            .arg(data(index, RateRole).toDouble(), 0, 'f', 1)
+            .arg(data(index, RetentionRole).toString());
     case RetentionRole: {
         const QJsonObject r = t.value(QStringLiteral("retention")).toObject();
         const qint64 age = r.value(QStringLiteral("maxAgeSeconds")).toInteger();
@@ -48,9 +54,9 @@ QVariant TopicsModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> TopicsModel::roleNames() const
 {
-    return {{NameRole, "name"},    {EventsRole, "events"},         {BytesRole, "size"},
-            {RateRole, "rate"},    {HeadOffsetRole, "headOffset"}, {RetentionRole, "retention"},
-            {SystemRole, "system"}};
+    return {{NameRole, "name"},     {EventsRole, "events"},         {BytesRole, "size"},
+            {RateRole, "rate"},     {HeadOffsetRole, "headOffset"}, {RetentionRole, "retention"},
+            {SystemRole, "system"}, {SummaryRole, "summary"}};
 }
 
 void TopicsModel::setTopics(const QJsonArray &topics)

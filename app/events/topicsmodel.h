@@ -8,7 +8,7 @@
 namespace Meshdeck::Console {
 
 // The topics of the attached backend with their size, head offset and publish rate.
-class TopicsModel : public StatefulListModel
+class TopicsModel : public Meshdeck::Console::StatefulListModel
 {
     Q_OBJECT
     QML_ELEMENT
@@ -21,7 +21,8 @@ public:
         RateRole,
         HeadOffsetRole,
         RetentionRole,
-        SystemRole
+        SystemRole,
+        SummaryRole, // "42 events · 2 kB · 0.5/s · kept 90 day(s)"
     };
     Q_ENUM(Role)
 

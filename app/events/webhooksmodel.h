@@ -5,7 +5,7 @@
 namespace Meshdeck::Console {
 
 // The webhooks that deliver the selected topic.
-class WebhooksModel : public JsonListModel
+class WebhooksModel : public Meshdeck::Console::JsonListModel
 {
     Q_OBJECT
     QML_ELEMENT

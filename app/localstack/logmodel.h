@@ -9,7 +9,7 @@
 namespace Meshdeck::Console {
 
 // The local stack's log, newest last, capped so a chatty backend cannot grow the console forever.
-class LogModel : public StatefulListModel
+class LogModel : public Meshdeck::Console::StatefulListModel
 {
     Q_OBJECT
     QML_ELEMENT

@@ -6,7 +6,7 @@ namespace Meshdeck::Console {
 
 // The number of instances in each health status, in a fixed order (passing, warning, critical,
 // draining): the Overview's tiles.
-class HealthCountsModel : public StatefulListModel
+class HealthCountsModel : public Meshdeck::Console::StatefulListModel
 {
     Q_OBJECT
     QML_ELEMENT

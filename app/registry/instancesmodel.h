@@ -15,7 +15,7 @@ qint64 msSinceEpoch(const QString &iso);
 
 // Every registered instance, as the registry channel reports them, with the rows shown filtered
 // by service, status and a search text (address, port, version, tag, id).
-class InstancesModel : public StatefulListModel
+class InstancesModel : public Meshdeck::Console::StatefulListModel
 {
     Q_OBJECT
     QML_ELEMENT

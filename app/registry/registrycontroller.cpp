@@ -18,6 +18,19 @@ RegistryController::RegistryController(ApiClient *api, RealtimeClient *realtime,
     : QObject(parent)
     , m_api(api)
     , m_realtime(realtime)
+    , m_statusChoices(
+          {{QString(), QT_TRANSLATE_NOOP("Meshdeck::Console::RegistryController", "Any status"),
+            "Meshdeck::Console::RegistryController"},
+           {QStringLiteral("passing"), QT_TRANSLATE_NOOP("Meshdeck::Console::RegistryController", "Passing"),
+            "Meshdeck::Console::RegistryController"},
+           {QStringLiteral("warning"), QT_TRANSLATE_NOOP("Meshdeck::Console::RegistryController", "Warning"),
+            "Meshdeck::Console::RegistryController"},
+           {QStringLiteral("critical"),
+            QT_TRANSLATE_NOOP("Meshdeck::Console::RegistryController", "Critical"),
+            "Meshdeck::Console::RegistryController"},
+           {QStringLiteral("draining"),
+            QT_TRANSLATE_NOOP("Meshdeck::Console::RegistryController", "Draining"),
+            "Meshdeck::Console::RegistryController"}})
 {
     m_now = QDateTime::currentMSecsSinceEpoch();
     m_clock.setInterval(1000);
@@ -133,6 +146,13 @@ void RegistryController::updateCounts()
 void RegistryController::refreshRecentChanges()
 {
     QCoro::connect(loadRecent(), this, [] {});
+}
+
+void RegistryController::refresh()
+{
+    refreshRecentChanges();
+    if (!m_selectedInstance.isEmpty())
+        QCoro::connect(loadDetail(m_selectedInstance), this, [] {});
 }
 
 QCoro::Task<void> RegistryController::loadRecent()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/choicesmodel.h"
 #include "healthcountsmodel.h"
 #include "instancesmodel.h"
 #include "servicesmodel.h"
@@ -43,6 +44,7 @@ class RegistryController : public QObject
     Q_PROPERTY(QString selectedInstance READ selectedInstance NOTIFY detailChanged)
     Q_PROPERTY(QVariantMap detail READ detail NOTIFY detailChanged)
     Q_PROPERTY(double now READ now NOTIFY nowChanged)
+    Q_PROPERTY(Meshdeck::Console::ChoicesModel *statusChoices READ statusChoices CONSTANT)
 public:
     static constexpr int RecentChangesKept = 8;
 
@@ -61,6 +63,8 @@ public:
     int critical() const { return m_counts.count(2); }
     int draining() const { return m_counts.count(3); }
     HealthCountsModel *counts() { return &m_counts; }
+    // The status filter's choices: any, passing, warning, critical, draining.
+    ChoicesModel *statusChoices() { return &m_statusChoices; }
     bool isLoaded() const { return m_loaded; }
     bool isLive() const;
     QString error() const { return m_error; }
@@ -75,6 +79,8 @@ public:
     void start();
     Q_INVOKABLE void selectInstance(const QString &id);
     Q_INVOKABLE void refreshRecentChanges();
+    // F5: the latest changes and the selected instance again (the rest is live).
+    Q_INVOKABLE void refresh();
     // The share of its service's traffic an instance would get at `weight` (0–1), among the
     // instances that take traffic (passing or warning).
     Q_INVOKABLE double trafficShare(const QString &id, int weight) const;
@@ -112,6 +118,7 @@ private:
     QString m_status;
     QString m_search;
     HealthCountsModel m_counts;
+    ChoicesModel m_statusChoices;
     bool m_loaded = false;
     bool m_started = false;
     QString m_error;

@@ -8,7 +8,7 @@
 namespace Meshdeck::Console {
 
 // Services as the instances make them up: instance counts by status and the versions running.
-class ServicesModel : public StatefulListModel
+class ServicesModel : public Meshdeck::Console::StatefulListModel
 {
     Q_OBJECT
     QML_ELEMENT

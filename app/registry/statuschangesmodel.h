@@ -6,7 +6,7 @@ namespace Meshdeck::Console {
 
 // Status changes of instances, newest first: the Overview's latest changes across the registry,
 // or one instance's history on the Services page. Times are formatted here, in local time.
-class StatusChangesModel : public StatefulListModel
+class StatusChangesModel : public Meshdeck::Console::StatefulListModel
 {
     Q_OBJECT
     QML_ELEMENT

@@ -4,6 +4,19 @@ namespace Meshdeck::Console {
 
 AppSettings::AppSettings(QObject *parent)
     : QObject(parent)
+    , m_languageChoices({{QString(), QT_TRANSLATE_NOOP("Meshdeck::Console::AppSettings", "System language"),
+                          "Meshdeck::Console::AppSettings"},
+                         {QStringLiteral("en"), "English"},
+                         {QStringLiteral("de"), "Deutsch"}})
+    , m_notificationChoices(
+          {{QStringLiteral("background"),
+            QT_TRANSLATE_NOOP("Meshdeck::Console::AppSettings",
+                              "Notify while the console is in the background"),
+            "Meshdeck::Console::AppSettings"},
+           {QStringLiteral("always"), QT_TRANSLATE_NOOP("Meshdeck::Console::AppSettings", "Always notify"),
+            "Meshdeck::Console::AppSettings"},
+           {QStringLiteral("off"), QT_TRANSLATE_NOOP("Meshdeck::Console::AppSettings", "Never notify"),
+            "Meshdeck::Console::AppSettings"}})
 {
     m_theme = m_settings.value(QStringLiteral("appearance/theme"), QStringLiteral("light")).toString();
     if (m_theme != QLatin1String("dark"))
@@ -12,6 +25,12 @@ AppSettings::AppSettings(QObject *parent)
     if (!m_language.isEmpty() && !availableLanguages().contains(m_language))
         m_language.clear();
     overrideNotifications(m_settings.value(QStringLiteral("notifications/when")).toString());
+}
+
+void AppSettings::retranslate()
+{
+    m_languageChoices.retranslate();
+    m_notificationChoices.retranslate();
 }
 
 void AppSettings::setNotifications(const QString &when)

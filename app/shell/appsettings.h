@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/choicesmodel.h"
+
 #include <QObject>
 #include <QQmlEngine>
 #include <QSettings>
@@ -17,6 +19,8 @@ class AppSettings : public QObject
     Q_PROPERTY(QString language READ language WRITE setLanguage NOTIFY languageChanged)
     Q_PROPERTY(QStringList availableLanguages READ availableLanguages CONSTANT)
     Q_PROPERTY(QString notifications READ notifications WRITE setNotifications NOTIFY notificationsChanged)
+    Q_PROPERTY(Meshdeck::Console::ChoicesModel *languageChoices READ languageChoices CONSTANT)
+    Q_PROPERTY(Meshdeck::Console::ChoicesModel *notificationChoices READ notificationChoices CONSTANT)
 public:
     explicit AppSettings(QObject *parent = nullptr);
 
@@ -33,6 +37,11 @@ public:
     QString notifications() const { return m_notifications; }
     void setNotifications(const QString &when);
 
+    // What the Settings page offers (value, label).
+    ChoicesModel *languageChoices() { return &m_languageChoices; }
+    ChoicesModel *notificationChoices() { return &m_notificationChoices; }
+    void retranslate();
+
     // Command-line overrides for this run only; not saved.
     void overrideNotifications(const QString &when);
     void overrideTheme(const QString &theme);
@@ -48,6 +57,8 @@ private:
     QString m_theme;
     QString m_language;
     QString m_notifications;
+    ChoicesModel m_languageChoices;
+    ChoicesModel m_notificationChoices;
 };
 
 } // namespace Meshdeck::Console

@@ -101,6 +101,8 @@ void Console::applyLanguage(QQmlEngine *engine)
     }
     QLocale::setDefault(QLocale(language));
     m_navigation.retranslate();
+    m_settings.retranslate();
+    m_registry->statusChoices()->retranslate();
     if (engine)
         engine->retranslate();
 }

@@ -57,6 +57,7 @@ public:
     EventsController *events() { return m_events.get(); }
     RegistryController *registry() { return m_registry.get(); }
     DesktopNotifier *notifier() { return &m_notifier; }
+    RealtimeClient *realtime() { return m_realtime.get(); }
     bool isLocalMode() const { return m_options.attachUrl.isEmpty(); }
     QString version() const;
 
@@ -65,6 +66,15 @@ public:
     // Loads the translation for the chosen language (or the system's) and retranslates QML.
     void applyLanguage(QQmlEngine *engine);
     QString effectiveLanguage() const;
+
+    // The window's standard keys (Ctrl+F, F5) are asked of the page on screen through these: a
+    // page's own Shortcut would stay alive, and ambiguous, while the Loader replaces the page.
+    Q_INVOKABLE void requestFind() { Q_EMIT findRequested(); }
+    Q_INVOKABLE void requestRefresh() { Q_EMIT refreshRequested(); }
+
+Q_SIGNALS:
+    void findRequested();
+    void refreshRequested();
 
 private:
     Options m_options;

@@ -8,7 +8,7 @@ namespace Meshdeck::Console {
 
 // The sidebar's pages. `available` is false for pages whose backend service does not exist yet:
 // the page says so instead of showing anything invented.
-class NavigationModel : public StatefulListModel
+class NavigationModel : public Meshdeck::Console::StatefulListModel
 {
     Q_OBJECT
     QML_ELEMENT

@@ -47,6 +47,16 @@ ApplicationWindow {
 
     footer: StatusBar {}
 
+    // Standard keys for whichever page is on screen: Ctrl+F focuses its search or filter, F5 reloads it.
+    Shortcut {
+        sequence: "Ctrl+F"
+        onActivated: Console.requestFind()
+    }
+    Shortcut {
+        sequence: "F5"
+        onActivated: Console.requestRefresh()
+    }
+
     Component {
         id: overviewPage
         OverviewPage {}

@@ -4,6 +4,7 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Meshdeck.Core
 import Meshdeck.Theme
+import Meshdeck.Pages
 
 Rectangle {
     id: sidebar
@@ -30,6 +31,9 @@ Rectangle {
             model: Console.navigation
             keyNavigationEnabled: true
             focus: true
+            activeFocusOnTab: true
+            Accessible.role: Accessible.List
+            Accessible.name: qsTr("Pages")
             currentIndex: Console.navigation.indexOf(Console.navigation.currentPage)
 
             delegate: ItemDelegate {
@@ -41,6 +45,7 @@ Rectangle {
 
                 width: list.width
                 highlighted: ListView.isCurrentItem
+                Accessible.name: available ? title : qsTr("%1 (not available yet)").arg(title)
                 onClicked: Console.navigation.currentPage = pageId
                 Keys.onReturnPressed: Console.navigation.currentPage = pageId
 
@@ -66,8 +71,9 @@ Rectangle {
                         color: Theme.mutedText
                     }
                 }
-                background: Rectangle {
-                    color: entry.highlighted ? Theme.selection : "transparent"
+                background: SelectionBackground {
+                    selected: entry.highlighted
+                    focused: entry.highlighted && list.activeFocus
                 }
             }
         }

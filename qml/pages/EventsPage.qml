@@ -15,6 +15,24 @@ ColumnLayout {
     objectName: "eventsPage"
     spacing: Theme.spacing
 
+    // Shows a row of the tail in the payload inspector.
+    function inspect(row: int) {
+        page.selectedRow = row
+        inspector.text = String(page.events.tail.valueAt(row, "json") ?? "")
+    }
+
+    // Standard keys, asked by the window (Main.qml) of the page on screen.
+    Connections {
+        target: Console
+        function onFindRequested() {
+            filterField.forceActiveFocus()
+        }
+        function onRefreshRequested() {
+            page.events.refreshTopics()
+            page.events.refreshGroupsAndWebhooks()
+        }
+    }
+
     PageHeader {
         Layout.margins: Theme.spacing * 2
         Layout.bottomMargin: 0
@@ -64,6 +82,7 @@ ColumnLayout {
                     Button {
                         text: qsTr("Refresh")
                         flat: true
+                        Accessible.name: qsTr("Refresh the topics")
                         onClicked: page.events.refreshTopics()
                     }
                 }
@@ -75,21 +94,26 @@ ColumnLayout {
                     clip: true
                     model: page.events.topics
                     currentIndex: page.events.topics.indexOf(page.events.selectedTopic)
+                    activeFocusOnTab: true
+                    keyNavigationEnabled: true
+                    Accessible.role: Accessible.List
+                    Accessible.name: qsTr("Topics")
+                    Keys.onReturnPressed: page.events.selectedTopic = String(page.events.topics.valueAt(currentIndex, "name") ?? "")
+                    Keys.onEnterPressed: page.events.selectedTopic = String(page.events.topics.valueAt(currentIndex, "name") ?? "")
 
                     delegate: ItemDelegate {
                         id: topicEntry
                         required property int index
                         required property string name
-                        required property int events
-                        required property string size
-                        required property real rate
-                        required property string retention
+                        required property string summary
 
                         width: topicList.width
                         highlighted: ListView.isCurrentItem
+                        Accessible.name: qsTr("Topic %1: %2").arg(name).arg(summary)
                         onClicked: page.events.selectedTopic = name
-                        background: Rectangle {
-                            color: topicEntry.highlighted ? Theme.selection : "transparent"
+                        background: SelectionBackground {
+                            selected: topicEntry.highlighted
+                            focused: topicEntry.ListView.isCurrentItem && topicList.activeFocus
                         }
                         contentItem: ColumnLayout {
                             spacing: 0
@@ -99,9 +123,7 @@ ColumnLayout {
                                 font.bold: topicEntry.highlighted
                             }
                             Label {
-                                text: qsTr("%1 events · %2 · %3/s · kept %4")
-                                      .arg(topicEntry.events).arg(topicEntry.size)
-                                      .arg(topicEntry.rate.toFixed(1)).arg(topicEntry.retention)
+                                text: topicEntry.summary
                                 color: Theme.mutedText
                                 font.pixelSize: 11
                             }
@@ -143,6 +165,8 @@ ColumnLayout {
                     id: filterField
                     objectName: "tailFilter"
                     placeholderText: qsTr("Filter by type, key or text")
+                    Accessible.name: qsTr("Filter the tail")
+                    Accessible.description: qsTr("Text, or a field test such as data.user.id == 42")
                     Layout.fillWidth: true
                     onTextChanged: page.events.tail.filterText = text
                 }
@@ -151,6 +175,7 @@ ColumnLayout {
                     objectName: "followButton"
                     checkable: true
                     checked: tailView.following
+                    Accessible.name: qsTr("Follow new events")
                     text: tailView.following ? qsTr("Following") : (tailView.unseen > 0 ? qsTr("%n new", "", tailView.unseen)
                                                                                          : qsTr("Paused"))
                     onClicked: {
@@ -187,6 +212,12 @@ ColumnLayout {
                         anchors.margins: 6
                         clip: true
                         model: page.events.tail
+                        activeFocusOnTab: true
+                        keyNavigationEnabled: true
+                        Accessible.role: Accessible.List
+                        Accessible.name: qsTr("Events of %1").arg(page.events.selectedTopic)
+                        Keys.onReturnPressed: page.inspect(currentIndex)
+                        Keys.onEnterPressed: page.inspect(currentIndex)
                         ScrollBar.vertical: ScrollBar {}
                         onCountChanged: {
                             if (following)
@@ -216,12 +247,11 @@ ColumnLayout {
                             width: tailView.width
                             height: 28
                             highlighted: page.selectedRow === index
-                            onClicked: {
-                                page.selectedRow = index
-                                inspector.text = json
-                            }
-                            background: Rectangle {
-                                color: eventRow.highlighted ? Theme.selection : "transparent"
+                            Accessible.name: qsTr("Event %1, %2, key %3").arg(offset).arg(type).arg(key)
+                            onClicked: page.inspect(index)
+                            background: SelectionBackground {
+                                selected: eventRow.highlighted
+                                focused: eventRow.ListView.isCurrentItem && tailView.activeFocus
                             }
                             contentItem: RowLayout {
                                 spacing: 10
@@ -292,6 +322,7 @@ ColumnLayout {
                             Button {
                                 text: qsTr("Close")
                                 flat: true
+                                Accessible.name: qsTr("Close the event")
                                 onClicked: {
                                     inspector.text = ""
                                     page.selectedRow = -1
@@ -300,6 +331,7 @@ ColumnLayout {
                             Button {
                                 text: qsTr("Copy")
                                 flat: true
+                                Accessible.name: qsTr("Copy the event's JSON")
                                 enabled: inspector.text.length > 0
                                 onClicked: {
                                     inspector.selectAll()
@@ -316,6 +348,7 @@ ColumnLayout {
                                 objectName: "inspector"
                                 readOnly: true
                                 selectByMouse: true
+                                Accessible.name: qsTr("Event payload")
                                 font.family: Theme.monospace
                                 textFormat: TextEdit.PlainText
                                 placeholderText: qsTr("Select an event to see its payload.")
@@ -329,17 +362,26 @@ ColumnLayout {
             // Publish, seek and replay, consumer groups, webhooks
             TabBar {
                 id: tools
+                Accessible.name: qsTr("Event tools")
                 Layout.fillWidth: true
                 Layout.preferredWidth: 0  // take the width there is; never widen the page
-                TabButton { text: qsTr("Publish") }
-                TabButton { text: qsTr("Seek and replay") }
+                TabButton {
+                    text: qsTr("Publish")
+                    Accessible.name: text
+                }
+                TabButton {
+                    text: qsTr("Seek and replay")
+                    Accessible.name: text
+                }
                 TabButton {
                     text: page.events.groups.error.length > 0 ? qsTr("Consumer groups (not loaded)")
                                                               : qsTr("Consumer groups (%1)").arg(page.events.groups.count)
+                    Accessible.name: text
                 }
                 TabButton {
                     text: page.events.webhooks.error.length > 0 ? qsTr("Webhooks (not loaded)")
                                                                 : qsTr("Webhooks (%1)").arg(page.events.webhooks.count)
+                    Accessible.name: text
                 }
             }
             StackLayout {
@@ -355,17 +397,22 @@ ColumnLayout {
                     TextField {
                         id: typeField
                         placeholderText: qsTr("type, e.g. test.ping")
+                        Accessible.name: qsTr("Event type")
                         Layout.preferredWidth: 180
                         Layout.alignment: Qt.AlignTop
                     }
                     TextField {
                         id: dataField
                         placeholderText: qsTr("data as JSON, e.g. {\"hello\": \"world\"}")
+                        Accessible.name: qsTr("Event data as JSON")
+                        onAccepted: if (publishButton.enabled) publishButton.clicked()
                         Layout.fillWidth: true
                         Layout.alignment: Qt.AlignTop
                     }
                     Button {
+                        id: publishButton
                         text: qsTr("Publish test event")
+                        Accessible.name: text
                         enabled: page.events.selectedTopic.length > 0
                         Layout.alignment: Qt.AlignTop
                         onClicked: page.events.publishTestEvent(typeField.text, dataField.text)
@@ -396,9 +443,11 @@ ColumnLayout {
                             from: 0
                             to: 2147483647
                             editable: true
+                            Accessible.name: qsTr("Offset to seek to")
                         }
                         Button {
                             text: qsTr("Seek")
+                            Accessible.name: qsTr("Seek to the offset")
                             enabled: page.events.selectedTopic.length > 0
                             onClicked: page.events.seek(seekOffset.value)
                         }
@@ -409,10 +458,14 @@ ColumnLayout {
                         TextField {
                             id: seekTime
                             placeholderText: qsTr("2026-11-21 10:00")
+                            Accessible.name: qsTr("Time to seek to")
                             Layout.preferredWidth: 150
+                            onAccepted: if (seekTimeButton.enabled) seekTimeButton.clicked()
                         }
                         Button {
+                            id: seekTimeButton
                             text: qsTr("Seek")
+                            Accessible.name: qsTr("Seek to the time")
                             enabled: page.events.selectedTopic.length > 0 && seekTime.text.length > 0
                             onClicked: page.events.seekToTime(seekTime.text)
                         }
@@ -438,6 +491,7 @@ ColumnLayout {
                             from: 0
                             to: 2147483647
                             editable: true
+                            Accessible.name: qsTr("Replay from offset")
                         }
                         Label {
                             text: qsTr("up to")
@@ -448,6 +502,7 @@ ColumnLayout {
                             from: 0
                             to: 2147483647
                             editable: true
+                            Accessible.name: qsTr("Replay up to offset")
                         }
                         Label {
                             text: qsTr("into")
@@ -456,9 +511,11 @@ ColumnLayout {
                         TextField {
                             id: replayTarget
                             placeholderText: qsTr("target topic")
+                            Accessible.name: qsTr("Replay into topic")
                         }
                         Button {
                             text: qsTr("Replay")
+                            Accessible.name: qsTr("Replay the offsets into the topic")
                             enabled: page.events.selectedTopic.length > 0 && replayTarget.text.length > 0
                             onClicked: page.events.replay(replayFrom.value, replayTo.value, replayTarget.text)
                         }
@@ -488,6 +545,12 @@ ColumnLayout {
                             Layout.fillWidth: true
                             Layout.fillHeight: true
                             model: page.events.groups
+                            activeFocusOnTab: true
+                            keyNavigationEnabled: true
+                            Accessible.role: Accessible.List
+                            Accessible.name: qsTr("Consumer groups of %1").arg(page.events.selectedTopic)
+                            Keys.onReturnPressed: page.events.showLag(String(page.events.groups.valueAt(currentIndex, "name") ?? ""))
+                            Keys.onEnterPressed: page.events.showLag(String(page.events.groups.valueAt(currentIndex, "name") ?? ""))
                             delegate: ItemDelegate {
                                 id: groupRow
                                 required property string name
@@ -495,7 +558,12 @@ ColumnLayout {
                                 width: groupList.width
                                 height: 26
                                 highlighted: page.events.lag.group === name
+                                Accessible.name: qsTr("Group %1: %2").arg(name).arg(summary)
                                 onClicked: page.events.showLag(name)
+                                background: SelectionBackground {
+                                    selected: groupRow.highlighted
+                                    focused: groupRow.ListView.isCurrentItem && groupList.activeFocus
+                                }
                                 contentItem: Label {
                                     color: Theme.text
                                     elide: Text.ElideRight
@@ -529,6 +597,8 @@ ColumnLayout {
                         Layout.fillWidth: true
                         Layout.fillHeight: true
                         model: page.events.webhooks
+                        Accessible.role: Accessible.List
+                        Accessible.name: qsTr("Webhooks of %1").arg(page.events.selectedTopic)
                         delegate: RowLayout {
                             id: hookRow
                             required property string webhookId
@@ -554,11 +624,13 @@ ColumnLayout {
                             Button {
                                 text: qsTr("Deliveries")
                                 flat: true
+                                Accessible.name: qsTr("Show the deliveries to %1").arg(hookRow.url)
                                 onClicked: page.events.showDeliveries(hookRow.webhookId)
                             }
                             Button {
                                 text: qsTr("Send test")
                                 flat: true
+                                Accessible.name: qsTr("Send a test event to %1").arg(hookRow.url)
                                 onClicked: page.events.sendWebhookTest(hookRow.webhookId)
                             }
                         }
@@ -581,6 +653,8 @@ ColumnLayout {
                         Layout.fillWidth: true
                         Layout.preferredHeight: 60
                         model: page.events.deliveries
+                        Accessible.role: Accessible.List
+                        Accessible.name: qsTr("Deliveries of the webhook")
                         delegate: Label {
                             required property bool succeeded
                             required property string summary

@@ -1,5 +1,4 @@
 import QtQuick
-import QtQuick.Controls
 import QtCharts
 import Meshdeck.Core
 import Meshdeck.Theme
@@ -16,8 +15,8 @@ Item {
     }
 
     Connections {
-        target: chart.lag
-        function onPointsChanged() {
+        target: Console.events
+        function onLagChanged() {
             chart.rebuild()
         }
     }

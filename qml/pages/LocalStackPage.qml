@@ -46,16 +46,19 @@ ColumnLayout {
             }
             Button {
                 text: qsTr("Start")
+                Accessible.name: qsTr("Start the local stack")
                 enabled: !page.busy && page.stack.state !== LocalStack.Running
                 onClicked: page.stack.start()
             }
             Button {
                 text: qsTr("Stop")
+                Accessible.name: qsTr("Stop the local stack")
                 enabled: page.stack.state === LocalStack.Running || page.stack.state === LocalStack.Starting
                 onClicked: page.stack.stop()
             }
             Button {
                 text: qsTr("Restart")
+                Accessible.name: qsTr("Restart the local stack")
                 enabled: page.stack.state === LocalStack.Running
                 onClicked: page.stack.restart()
             }
@@ -106,6 +109,9 @@ ColumnLayout {
             anchors.margins: 8
             clip: true
             model: page.stack.log
+            activeFocusOnTab: true
+            Accessible.role: Accessible.List
+            Accessible.name: qsTr("meshdeckd log")
             onCountChanged: if (follow) positionViewAtEnd()
             onMovementEnded: follow = atYEnd
             ScrollBar.vertical: ScrollBar {}

@@ -15,6 +15,16 @@ Flickable {
     property double now: Date.now()
 
     objectName: "overviewPage"
+
+    // F5 (asked by the window): try the backend again now, and reload the latest status changes.
+    Connections {
+        target: Console
+        function onRefreshRequested() {
+            if (page.connection.state === BackendConnection.Reconnecting)
+                page.connection.retryNow()
+            page.registry.refreshRecentChanges()
+        }
+    }
     contentHeight: column.implicitHeight + 2 * Theme.spacing
     clip: true
 
@@ -78,11 +88,13 @@ Flickable {
                 Button {
                     visible: page.connection.state === BackendConnection.Reconnecting
                     text: qsTr("Retry now")
+                    Accessible.name: qsTr("Retry connecting now")
                     onClicked: page.connection.retryNow()
                 }
                 Button {
                     visible: Console.localMode && Console.localStack.state === LocalStack.Failed
                     text: qsTr("Start the local stack again")
+                    Accessible.name: text
                     onClicked: Console.localStack.start()
                 }
             }
@@ -168,6 +180,7 @@ Flickable {
                 interactive: false
                 implicitHeight: contentHeight
                 Layout.fillWidth: true
+                Accessible.role: Accessible.List
                 Accessible.name: qsTr("Latest status changes")
                 delegate: RowLayout {
                     id: change

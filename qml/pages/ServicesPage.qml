@@ -16,6 +16,17 @@ ColumnLayout {
     objectName: "servicesPage"
     spacing: Theme.spacing
 
+    // Standard keys, asked by the window (Main.qml) of the page on screen.
+    Connections {
+        target: Console
+        function onFindRequested() {
+            search.forceActiveFocus()
+        }
+        function onRefreshRequested() {
+            page.registry.refresh()
+        }
+    }
+
     PageHeader {
         Layout.margins: Theme.spacing * 2
         Layout.bottomMargin: 0
@@ -61,9 +72,11 @@ ColumnLayout {
                     Layout.fillWidth: true
                     highlighted: page.registry.selectedService.length === 0
                     text: qsTr("All services (%1)").arg(page.registry.instances.total)
+                    Accessible.name: text
                     onClicked: page.registry.selectedService = ""
-                    background: Rectangle {
-                        color: allEntry.highlighted ? Theme.selection : "transparent"
+                    background: SelectionBackground {
+                        selected: allEntry.highlighted
+                        focused: allEntry.visualFocus
                     }
                 }
                 ListView {
@@ -73,6 +86,12 @@ ColumnLayout {
                     Layout.fillHeight: true
                     clip: true
                     model: page.registry.services
+                    activeFocusOnTab: true
+                    keyNavigationEnabled: true
+                    Accessible.role: Accessible.List
+                    Accessible.name: qsTr("Services")
+                    Keys.onReturnPressed: page.registry.selectedService = String(page.registry.services.valueAt(currentIndex, "name") ?? "")
+                    Keys.onEnterPressed: page.registry.selectedService = String(page.registry.services.valueAt(currentIndex, "name") ?? "")
 
                     delegate: ItemDelegate {
                         id: serviceEntry
@@ -86,9 +105,12 @@ ColumnLayout {
 
                         width: serviceList.width
                         highlighted: page.registry.selectedService === name
+                        Accessible.name: qsTr("%1: %2 passing, %3 warning, %4 critical, %5 draining")
+                                         .arg(name).arg(passing).arg(warning).arg(critical).arg(draining)
                         onClicked: page.registry.selectedService = name
-                        background: Rectangle {
-                            color: serviceEntry.highlighted ? Theme.selection : "transparent"
+                        background: SelectionBackground {
+                            selected: serviceEntry.highlighted
+                            focused: serviceEntry.ListView.isCurrentItem && serviceList.activeFocus
                         }
                         contentItem: ColumnLayout {
                             spacing: 2
@@ -153,22 +175,18 @@ ColumnLayout {
                     objectName: "instanceSearch"
                     Layout.fillWidth: true
                     placeholderText: qsTr("Search address, version, tag or id")
+                    Accessible.name: qsTr("Search instances")
                     text: page.registry.searchText
                     onTextEdited: page.registry.searchText = text
                 }
                 ComboBox {
                     id: statusFilter
                     objectName: "statusFilter"
+                    Accessible.name: qsTr("Filter by status")
                     implicitContentWidthPolicy: ComboBox.WidestText
                     textRole: "label"
                     valueRole: "value"
-                    model: [
-                        { label: qsTr("Any status"), value: "" },
-                        { label: StateText.health("passing"), value: "passing" },
-                        { label: StateText.health("warning"), value: "warning" },
-                        { label: StateText.health("critical"), value: "critical" },
-                        { label: StateText.health("draining"), value: "draining" }
-                    ]
+                    model: page.registry.statusChoices
                     onActivated: page.registry.statusFilter = currentValue
                 }
             }
@@ -227,6 +245,12 @@ ColumnLayout {
                         clip: true
                         model: page.registry.instances
                         currentIndex: page.registry.instances.rowOf(page.registry.selectedInstance)
+                        activeFocusOnTab: true
+                        keyNavigationEnabled: true
+                        Accessible.role: Accessible.List
+                        Accessible.name: qsTr("Instances")
+                        Keys.onReturnPressed: page.registry.selectInstance(String(page.registry.instances.valueAt(currentIndex, "instanceId") ?? ""))
+                        Keys.onEnterPressed: page.registry.selectInstance(String(page.registry.instances.valueAt(currentIndex, "instanceId") ?? ""))
 
                         delegate: ItemDelegate {
                             id: row
@@ -242,9 +266,12 @@ ColumnLayout {
 
                             width: instanceList.width
                             highlighted: page.registry.selectedInstance === instanceId
+                            Accessible.name: qsTr("%1 %2, %3, version %4").arg(service).arg(endpoint)
+                                             .arg(StateText.health(status)).arg(version)
                             onClicked: page.registry.selectInstance(instanceId)
-                            background: Rectangle {
-                                color: row.highlighted ? Theme.selection : "transparent"
+                            background: SelectionBackground {
+                                selected: row.highlighted
+                                focused: row.ListView.isCurrentItem && instanceList.activeFocus
                             }
                             leftPadding: 0
                             rightPadding: 0
@@ -373,12 +400,14 @@ ColumnLayout {
                             Button {
                                 objectName: "drainButton"
                                 text: qsTr("Drain…")
+                                Accessible.name: qsTr("Drain this instance")
                                 enabled: page.detail.status !== "draining"
                                 onClicked: confirm.ask("drain")
                             }
                             Button {
                                 objectName: "deregisterButton"
                                 text: qsTr("Deregister…")
+                                Accessible.name: qsTr("Deregister this instance")
                                 onClicked: confirm.ask("deregister")
                             }
                             SpinBox {
@@ -387,10 +416,12 @@ ColumnLayout {
                                 to: 1000
                                 editable: true
                                 value: page.detail.weight ?? 100
+                                Accessible.name: qsTr("New weight")
                                 enabled: page.detail.status !== "draining"
                             }
                             Button {
                                 text: qsTr("Set weight…")
+                                Accessible.name: qsTr("Set the new weight")
                                 enabled: page.detail.status !== "draining" && weightBox.value !== page.detail.weight
                                 onClicked: confirm.ask("weight")
                             }
@@ -413,6 +444,8 @@ ColumnLayout {
                             Layout.fillHeight: true
                             clip: true
                             model: page.registry.history
+                            Accessible.role: Accessible.List
+                            Accessible.name: qsTr("Status history")
                             delegate: RowLayout {
                                 id: entry
                                 required property string dateTimeText
@@ -491,7 +524,28 @@ ColumnLayout {
         title: action === "drain" ? qsTr("Drain %1?").arg(target)
              : action === "deregister" ? qsTr("Deregister %1?").arg(target)
              : qsTr("Change the weight of %1?").arg(target)
-        standardButtons: Dialog.Ok | Dialog.Cancel
+        // qmllint disable
+        // (qmllint 6.4 does not resolve DialogButtonBox's attached enum; it is fine at run time)
+        footer: DialogButtonBox {
+            Button {
+                text: qsTr("OK")
+                Accessible.name: qsTr("Confirm")
+                DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
+            }
+            Button {
+                text: qsTr("Cancel")
+                Accessible.name: text
+                DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
+            }
+        }
+        // qmllint enable
+        focus: true
+        // Esc cancels (the dialog's close policy); Enter confirms.
+        Shortcut {
+            sequences: ["Return", "Enter"]
+            enabled: confirm.visible
+            onActivated: confirm.accept()
+        }
 
         Label {
             objectName: "confirmText"

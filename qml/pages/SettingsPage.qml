@@ -30,6 +30,7 @@ ColumnLayout {
             }
             Switch {
                 objectName: "darkThemeSwitch"
+                Accessible.name: qsTr("Dark theme")
                 checked: Console.settings.dark
                 onToggled: Console.settings.theme = checked ? "dark" : "light"
             }
@@ -44,13 +45,10 @@ ColumnLayout {
             ComboBox {
                 id: languageBox
                 objectName: "languageBox"
-                textRole: "name"
-                valueRole: "code"
-                model: [
-                    { code: "", name: qsTr("System language") },
-                    { code: "en", name: "English" },
-                    { code: "de", name: "Deutsch" }
-                ]
+                Accessible.name: qsTr("Language")
+                textRole: "label"
+                valueRole: "value"
+                model: Console.settings.languageChoices
                 Component.onCompleted: currentIndex = indexOfValue(Console.settings.language)
                 onActivated: Console.settings.language = currentValue
                 // The setting may change elsewhere (the command line, another page): follow it.
@@ -80,14 +78,11 @@ ColumnLayout {
             ComboBox {
                 id: notificationsBox
                 objectName: "notificationsBox"
-                textRole: "name"
-                valueRole: "code"
+                Accessible.name: qsTr("Notify when a service goes critical")
+                textRole: "label"
+                valueRole: "value"
                 implicitContentWidthPolicy: ComboBox.WidestText
-                model: [
-                    { code: "background", name: qsTr("Notify while the console is in the background") },
-                    { code: "always", name: qsTr("Always notify") },
-                    { code: "off", name: qsTr("Never notify") }
-                ]
+                model: Console.settings.notificationChoices
                 Component.onCompleted: currentIndex = indexOfValue(Console.settings.notifications)
                 onActivated: Console.settings.notifications = currentValue
                 Connections {

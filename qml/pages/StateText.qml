@@ -56,6 +56,16 @@ QtObject {
         default: return Theme.idle
         }
     }
+    // The status icon compiled in from resources/icons/status/.
+    function healthIcon(status) {
+        switch (status) {
+        case "passing":
+        case "warning":
+        case "critical":
+        case "draining": return "qrc:/meshdeck/icons/status/" + status + ".svg"
+        default: return "qrc:/meshdeck/icons/status/unknown.svg"
+        }
+    }
     // A duration in milliseconds as people read it: "4 s", "2 min 5 s", "3 h 12 min", "2 d 4 h".
     function duration(ms) {
         let s = Math.max(0, Math.floor(ms / 1000))

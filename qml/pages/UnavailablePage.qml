@@ -1,7 +1,6 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
-import Meshdeck.Core
 import Meshdeck.Theme
 
 // A page whose backend service does not exist yet says so, and shows nothing invented.

@@ -252,6 +252,9 @@ private Q_SLOTS:
         QCOMPARE(r.value(QStringLiteral("overviewConnectionText")).toString(), connectedText);
         QCOMPARE(r.value(QStringLiteral("overviewTitle")).toString(), overviewTitle);
         QCOMPARE(r.value(QStringLiteral("theme")).toString(), theme);
+        // The window has the application icon from the resources, drawn by Qt's SVG icon engine at
+        // any size (a PNG-only icon would stop at 256).
+        QCOMPARE(r.value(QStringLiteral("windowIconWidths")).toArray(), (QJsonArray{16, 512}));
         const QString nodeId = r.value(QStringLiteral("nodeId")).toString();
         QVERIFY(!nodeId.isEmpty());
         const QStringList texts = visibleTexts(r);

@@ -2,6 +2,7 @@
 
 #include "api/fakeapiclient.h"
 #include "api/realtimeclient.h"
+#include "common/choicesmodel.h"
 #include "events/eventscontroller.h"
 #include "events/eventtailmodel.h"
 #include "events/topicsmodel.h"
@@ -664,6 +665,38 @@ private Q_SLOTS:
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         model.retranslate();
         QCOMPARE(changed.count(), 1);
+    }
+
+    void comboBoxChoicesAreModels()
+    {
+        AppSettings settings;
+        const auto mode = QAbstractItemModelTester::FailureReportingMode::QtTest;
+        QAbstractItemModelTester languages(settings.languageChoices(), mode);
+        QAbstractItemModelTester notifications(settings.notificationChoices(), mode);
+        ChoicesModel *when = settings.notificationChoices();
+        QCOMPARE(when->rowCount(), 3);
+        QCOMPARE(when->indexOf(QStringLiteral("off")), 2);
+        QCOMPARE(when->indexOf(QStringLiteral("sometimes")), -1);
+        QCOMPARE(when->data(when->index(1), ChoicesModel::LabelRole).toString(),
+                 QStringLiteral("Always notify"));
+        QCOMPARE(
+            settings.languageChoices()->data(settings.languageChoices()->index(2), ChoicesModel::LabelRole),
+            QStringLiteral("Deutsch"));
+        QSignalSpy relabelled(when, &QAbstractItemModel::dataChanged);
+        settings.retranslate();
+        QCOMPARE(relabelled.count(), 1);
+
+        FakeApiClient api;
+        RealtimeClient realtime;
+        RegistryController registry(&api, &realtime);
+        QAbstractItemModelTester statuses(registry.statusChoices(), mode);
+        QCOMPARE(registry.statusChoices()->rowCount(), 5);
+        QCOMPARE(registry.statusChoices()->valueAt(0, QStringLiteral("value")).toString(), QString());
+        QCOMPARE(registry.statusChoices()->valueAt(0, QStringLiteral("label")).toString(),
+                 QStringLiteral("Any status"));
+        QCOMPARE(registry.statusChoices()->valueAt(3, QStringLiteral("value")).toString(),
+                 QStringLiteral("critical"));
+        QVERIFY(!registry.statusChoices()->valueAt(9, QStringLiteral("value")).isValid());
     }
 
     void settingsAreRememberedAcrossRestarts()

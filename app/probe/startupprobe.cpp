@@ -1,9 +1,11 @@
 #include "startupprobe.h"
 
-#include "console.h"
+#include "shell/console.h"
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QGuiApplication>
+#include <QIcon>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -134,6 +136,11 @@ void StartupProbe::finish(bool ok, const QString &reason)
          m_console->connection()->systemInfo().value(QStringLiteral("nodeId")).toString()}};
     if (!reason.isEmpty())
         out.insert(QStringLiteral("reason"), reason);
+    // The window icon (from the compiled-in resources): the width it is drawn at for a small and
+    // a large request; the large one is only exact when the SVG icon engine drew it.
+    const QIcon icon = QGuiApplication::windowIcon();
+    out.insert(QStringLiteral("windowIconWidths"),
+               QJsonArray{icon.pixmap(QSize(16, 16)).width(), icon.pixmap(QSize(512, 512)).width()});
     // What the Overview actually shows, so a test can tell a rendered page from an empty frame.
     if (m_window) {
         QQuickItem *overview = findItem(m_window->contentItem(), QStringLiteral("overviewPage"));

@@ -1,0 +1,461 @@
+#include "testing.h"
+
+#include "api/fakeapiclient.h"
+#include "api/realtimeclient.h"
+#include "shell/console.h"
+
+#include <QAccessible>
+#include <QApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QQmlApplicationEngine>
+#include <QQmlComponent>
+#include <QQmlExtensionPlugin>
+#include <QQuickItem>
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QStandardPaths>
+
+Q_IMPORT_QML_PLUGIN(Meshdeck_CorePlugin)
+Q_IMPORT_QML_PLUGIN(Meshdeck_ThemePlugin)
+Q_IMPORT_QML_PLUGIN(Meshdeck_PagesPlugin)
+Q_IMPORT_QML_PLUGIN(Meshdeck_AppPlugin)
+
+using namespace Meshdeck::Console;
+
+namespace {
+// Roles a person operates; each needs a name a screen reader can say (and a test can find).
+bool isInteractive(QAccessible::Role role)
+{
+    switch (role) {
+    case QAccessible::PushButton:
+    case QAccessible::CheckBox:
+    case QAccessible::RadioButton:
+    case QAccessible::ComboBox:
+    case QAccessible::EditableText:
+    case QAccessible::SpinBox:
+    case QAccessible::Slider:
+    case QAccessible::List:
+    case QAccessible::ListItem:
+    case QAccessible::MenuItem:
+    case QAccessible::PageTab:
+    case QAccessible::PageTabList:
+    case QAccessible::ButtonMenu:
+    case QAccessible::ButtonDropDown:
+    case QAccessible::Link:
+    case QAccessible::Table:
+    case QAccessible::Tree:
+        return true;
+    default:
+        return false;
+    }
+}
+
+QString describe(QObject *object)
+{
+    if (!object)
+        return QStringLiteral("?");
+    const QString name = object->objectName();
+    return QString::fromLatin1(object->metaObject()->className()) +
+           (name.isEmpty() ? QString() : QStringLiteral(" '%1'").arg(name));
+}
+
+struct Walk {
+    int interactive = 0; // within `scope`
+    QStringList unnamed; // anywhere in the window
+    QStringList names;   // of every interactive control, for finding them
+};
+
+// Walks the accessibility tree as a screen reader sees it: visible interfaces only.
+void walk(QAccessibleInterface *iface, QQuickItem *scope, Walk &out, int depth = 0)
+{
+    if (!iface || !iface->isValid() || depth > 200)
+        return;
+    if (iface->state().invisible)
+        return;
+    const QAccessible::Role role = iface->role();
+    if (isInteractive(role)) {
+        const QString name = iface->text(QAccessible::Name).trimmed();
+        auto *item = qobject_cast<QQuickItem *>(iface->object());
+        if (!scope || (item && (item == scope || scope->isAncestorOf(item))))
+            ++out.interactive;
+        if (name.isEmpty())
+            out.unnamed << QStringLiteral("%1 (role %2)").arg(describe(iface->object())).arg(int(role));
+        else
+            out.names << name;
+    }
+    for (int i = 0; i < iface->childCount(); ++i)
+        walk(iface->child(i), scope, out, depth + 1);
+}
+
+// Controls a person operates, by type. Qt fills in an accessible role and name on its own only
+// when a platform accessibility bridge is active, and offscreen there is none: a control without
+// an explicit Accessible.name is then missing from the tree altogether, which is what this finds.
+bool isInteractiveItem(const QQuickItem *item)
+{
+    for (const char *type : {"QQuickAbstractButton", "QQuickComboBox", "QQuickSpinBox", "QQuickSlider",
+                             "QQuickTextInput", "QQuickTextEdit", "QQuickItemView", "QQuickTabBar"}) {
+        if (item->inherits(type))
+            return true;
+    }
+    return false;
+}
+
+// Walks the visible item tree: every interactive control must be in the accessibility tree with a
+// role and a name.
+void checkItems(QQuickItem *item, QQuickItem *scope, Walk &out, bool inTabBar = false)
+{
+    if (!item || !item->isVisible())
+        return;
+    // A tab bar lays out its tabs with a list view of its own: the tabs are the controls.
+    if (isInteractiveItem(item) && !(inTabBar && item->inherits("QQuickItemView"))) {
+        QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(item);
+        const QString name = iface ? iface->text(QAccessible::Name).trimmed() : QString();
+        const QAccessible::Role role = iface ? iface->role() : QAccessible::NoRole;
+        if (scope && (item == scope || scope->isAncestorOf(item)))
+            ++out.interactive;
+        if (name.isEmpty() || role == QAccessible::NoRole || role == QAccessible::Client)
+            out.unnamed << QStringLiteral("%1 (%2)").arg(
+                describe(item), iface ? QStringLiteral("no name") : QStringLiteral("not accessible"));
+        else
+            out.names << name;
+        // A control's own parts (a spin box's text input, a delegate's labels) are not separate
+        // controls; a list's delegates and a tab bar's tabs are.
+        if (!item->inherits("QQuickItemView") && !item->inherits("QQuickTabBar"))
+            return;
+    }
+    const auto children = item->childItems();
+    for (QQuickItem *child : children)
+        checkItems(child, scope, out, inTabBar || item->inherits("QQuickTabBar"));
+}
+
+QQuickItem *findItem(QQuickItem *root, const QString &objectName)
+{
+    if (!root)
+        return nullptr;
+    if (root->objectName() == objectName)
+        return root;
+    const auto children = root->childItems();
+    for (QQuickItem *child : children) {
+        if (QQuickItem *found = findItem(child, objectName))
+            return found;
+    }
+    return nullptr;
+}
+
+// The visible control with this accessible name, as a screen reader finds it.
+QQuickItem *findByName(QAccessibleInterface *iface, const QString &name, int depth = 0)
+{
+    if (!iface || !iface->isValid() || iface->state().invisible || depth > 200)
+        return nullptr;
+    if (iface->text(QAccessible::Name) == name)
+        return qobject_cast<QQuickItem *>(iface->object());
+    for (int i = 0; i < iface->childCount(); ++i) {
+        if (QQuickItem *found = findByName(iface->child(i), name, depth + 1))
+            return found;
+    }
+    return nullptr;
+}
+
+QJsonObject instanceJson(const QString &id, int port, const QString &status)
+{
+    return QJsonObject{{QStringLiteral("id"), id},
+                       {QStringLiteral("service"), QStringLiteral("web")},
+                       {QStringLiteral("address"), QStringLiteral("10.0.0.1")},
+                       {QStringLiteral("port"), port},
+                       {QStringLiteral("version"), QStringLiteral("1.0")},
+                       {QStringLiteral("weight"), 100},
+                       {QStringLiteral("status"), status},
+                       {QStringLiteral("tags"), QJsonArray{QStringLiteral("blue")}},
+                       {QStringLiteral("check"), QJsonObject{{QStringLiteral("ttlMs"), 5000}}},
+                       {QStringLiteral("statusSince"), QStringLiteral("2026-11-21T10:00:00.000Z")},
+                       {QStringLiteral("lastHeartbeatAt"), QStringLiteral("2026-11-21T10:00:05.000Z")}};
+}
+
+ApiReply ok(const char *json)
+{
+    return ApiReply{200, QJsonDocument::fromJson(json), {}};
+}
+} // namespace
+
+// The real console's QML (Main.qml and every page) on the fake backend, offscreen, read through
+// the accessibility tree the way a screen reader reads it.
+class TestAccessibility : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        // Controls fill in their roles and names only while accessibility is active.
+        QAccessible::setActive(true);
+        QQuickStyle::setStyle(QStringLiteral("Material"));
+
+        m_api.setReplyFromFile(QStringLiteral("/v1/system/info"),
+                               Meshdeck::Testing::testDataPath(QStringLiteral("system-info.json")));
+        m_api.setReply(QStringLiteral("/healthz"), ApiReply{200, {}, {}});
+        m_api.setReply(QStringLiteral("/v1/events/topics"),
+                       ok("{\"topics\":[{\"name\":\"orders\",\"events\":3,\"headOffset\":3}]}"));
+        m_api.setReply(
+            QStringLiteral("/v1/events/topics/orders/groups"),
+            ok("{\"groups\":[{\"name\":\"billing\",\"committedOffset\":1,\"lag\":2,\"inFlight\":0}]}"));
+        m_api.setReply(
+            QStringLiteral("/v1/events/webhooks"),
+            ok("{\"webhooks\":[{\"id\":\"w1\",\"url\":\"https://hooks.example/in\",\"enabled\":true,"
+               "\"topics\":[\"orders\"]}]}"));
+        m_api.setReply(QStringLiteral("/v1/events/topics/orders/groups/billing/lag"),
+                       ok("{\"points\":[{\"time\":\"2026-11-21T10:00:00.000Z\",\"lag\":2}]}"));
+        m_api.setReply(
+            QStringLiteral("/v1/events/webhooks/w1/deliveries"),
+            ok("{\"deliveries\":[{\"attempt\":1,\"succeeded\":true,\"status\":200,\"offset\":1}]}"));
+        m_api.setReply(QStringLiteral("/v1/registry/changes?limit=8"), ok("{\"changes\":[]}"));
+        QJsonObject detail = instanceJson(QStringLiteral("i-1"), 80, QStringLiteral("passing"));
+        detail.insert(QStringLiteral("history"), QJsonArray{});
+        m_api.setReply(QStringLiteral("/v1/registry/instances/i-1"),
+                       ApiReply{200, QJsonDocument(detail), {}});
+
+        Console::Options options;
+        options.attachUrl = QUrl(QStringLiteral("http://fixture.invalid:7700"));
+        options.attachToken = "fixture-token";
+        m_console = std::make_unique<Console>(options, &m_api);
+        Console::setInstance(m_console.get());
+        m_engine = std::make_unique<QQmlApplicationEngine>();
+        m_engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
+        m_console->applyLanguage(m_engine.get());
+        m_engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Meshdeck/App/Main.qml")));
+        QVERIFY(!m_engine->rootObjects().isEmpty());
+        m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().constFirst());
+        QVERIFY(m_window);
+        QVERIFY(QTest::qWaitForWindowExposed(m_window));
+        m_console->startUp();
+        QTRY_COMPARE(m_console->connection()->state(), BackendConnection::State::Connected);
+
+        // What the realtime channels would bring: the registry, and events on the tailed topic.
+        Q_EMIT m_console->realtime()->message(
+            QStringLiteral("registry"),
+            QJsonObject{{QStringLiteral("type"), QStringLiteral("snapshot")},
+                        {QStringLiteral("channel"), QStringLiteral("registry")},
+                        {QStringLiteral("instances"),
+                         QJsonArray{instanceJson(QStringLiteral("i-1"), 80, QStringLiteral("passing")),
+                                    instanceJson(QStringLiteral("i-2"), 81, QStringLiteral("critical"))}}});
+        QTRY_COMPARE(m_console->events()->selectedTopic(), QStringLiteral("orders"));
+        for (int offset = 0; offset < 3; ++offset)
+            Q_EMIT m_console->realtime()->event(
+                QStringLiteral("events.orders"),
+                QJsonObject{{QStringLiteral("offset"), offset},
+                            {QStringLiteral("type"), QStringLiteral("order.created")},
+                            {QStringLiteral("key"), QStringLiteral("o-%1").arg(offset)},
+                            {QStringLiteral("time"), QStringLiteral("2026-11-21T10:00:00.000Z")}});
+        QTRY_COMPARE(m_console->events()->tail()->rowCount(), 3);
+    }
+
+    void cleanupTestCase()
+    {
+        m_engine.reset();
+        Console::setInstance(nullptr);
+        m_console.reset();
+    }
+
+    // The checker itself: an unnamed text field and an unnamed list are reported by kind.
+    void theWalkerReportsUnnamedControls()
+    {
+        QQmlComponent component(m_engine.get());
+        component.setData(
+            "import QtQuick\nimport QtQuick.Controls\n"
+            "Column { TextField { objectName: \"bare\" } Button { text: \"Named\"; Accessible.name: text }\n"
+            "ListView { objectName: \"bareList\"; width: 10; height: 10 } }",
+            QUrl());
+        std::unique_ptr<QObject> object(component.create());
+        QVERIFY2(object, qPrintable(component.errorString()));
+        auto *item = qobject_cast<QQuickItem *>(object.get());
+        item->setParentItem(m_window->contentItem());
+        Walk result;
+        checkItems(item, item, result);
+        QCOMPARE(result.interactive, 3);
+        QCOMPARE(result.unnamed.size(), 2);
+        QVERIFY2(result.unnamed.at(0).contains(QStringLiteral("'bare' (not accessible)")),
+                 qPrintable(result.unnamed.join(QStringLiteral("; "))));
+        QVERIFY2(result.unnamed.at(1).contains(QStringLiteral("'bareList' (not accessible)")),
+                 qPrintable(result.unnamed.join(QStringLiteral("; "))));
+        QCOMPARE(result.names, QStringList{QStringLiteral("Named")});
+        // The accessibility tree has the named button.
+        QVERIFY(findByName(QAccessible::queryAccessibleInterface(m_window), QStringLiteral("Named")));
+    }
+
+    void everyInteractiveControlHasAName_data()
+    {
+        QTest::addColumn<QString>("page");
+        QTest::addColumn<QString>("pageObject");
+        QTest::newRow("overview") << "overview"
+                                  << "overviewPage";
+        QTest::newRow("services") << "services"
+                                  << "servicesPage";
+        QTest::newRow("events") << "events"
+                                << "eventsPage";
+        QTest::newRow("settings") << "settings"
+                                  << "settingsPage";
+    }
+
+    void everyInteractiveControlHasAName()
+    {
+        QFETCH(QString, page);
+        QFETCH(QString, pageObject);
+        QQuickItem *pageItem = openPage(page, pageObject);
+        QVERIFY(pageItem);
+
+        // Every tab of the page, as a person would open them.
+        QStringList tabs{QString()};
+        if (page == QLatin1String("events"))
+            tabs = {QStringLiteral("Publish"), QStringLiteral("Seek and replay"),
+                    QStringLiteral("Consumer groups (1)"), QStringLiteral("Webhooks (1)")};
+        if (page == QLatin1String("services")) {
+            // With an instance selected, its detail and actions are on the page too.
+            QQuickItem *row = findByName(QAccessible::queryAccessibleInterface(m_window),
+                                         QStringLiteral("web 10.0.0.1:80, Passing, version 1.0"));
+            QVERIFY(row);
+            click(row);
+            QTRY_VERIFY(findItem(pageItem, QStringLiteral("instanceDetail"))->isVisible());
+            // The status icons are compiled in and drawn (the SVG image plugin is there).
+            QQuickItem *icon = findItem(pageItem, QStringLiteral("statusIcon"));
+            QVERIFY(icon);
+            QTRY_COMPARE(icon->property("status").toInt(), 1); // Image.Ready
+            QVERIFY(icon->property("source").toString().endsWith(QStringLiteral("/status/passing.svg")) ||
+                    icon->property("source").toString().endsWith(QStringLiteral("/status/critical.svg")));
+        }
+        for (const QString &tab : std::as_const(tabs)) {
+            if (!tab.isEmpty()) {
+                QQuickItem *tabButton = findByName(QAccessible::queryAccessibleInterface(m_window), tab);
+                QVERIFY2(tabButton, qPrintable(tab));
+                click(tabButton);
+            }
+            Walk result;
+            checkItems(m_window->contentItem(), pageItem, result);
+            Walk tree; // and roles declared without a name, as the accessibility tree has them
+            walk(QAccessible::queryAccessibleInterface(m_window), nullptr, tree);
+            result.unnamed << tree.unnamed;
+            QVERIFY2(result.interactive > 0, "the walk found no control on the page: it would prove nothing");
+            QVERIFY2(result.unnamed.isEmpty(),
+                     qPrintable(QStringLiteral("%1 %2: unnamed: %3")
+                                    .arg(page, tab, result.unnamed.join(QStringLiteral("; ")))));
+            qInfo("%s %s: %d named interactive controls", qPrintable(page), qPrintable(tab),
+                  result.interactive);
+        }
+    }
+
+    void ctrlFFocusesTheSearchAndF5Refreshes()
+    {
+        openPage(QStringLiteral("events"), QStringLiteral("eventsPage"));
+        QQuickItem *filter = nullptr;
+        QTRY_VERIFY((filter = findByName(QAccessible::queryAccessibleInterface(m_window),
+                                         QStringLiteral("Filter the tail"))));
+        QVERIFY(!filter->hasActiveFocus());
+        QTest::keyClick(m_window, Qt::Key_F, Qt::ControlModifier);
+        QTRY_VERIFY(filter->hasActiveFocus());
+        const auto topicsRequests = [this] {
+            return m_api.requestedPaths().count(QStringLiteral("/v1/events/topics"));
+        };
+        const qsizetype before = topicsRequests();
+        QTest::keyClick(m_window, Qt::Key_F5);
+        QTRY_COMPARE(topicsRequests(), before + 1);
+
+        openPage(QStringLiteral("services"), QStringLiteral("servicesPage"));
+        QQuickItem *search = nullptr;
+        QTRY_VERIFY((search = findByName(QAccessible::queryAccessibleInterface(m_window),
+                                         QStringLiteral("Search instances"))));
+        QTest::keyClick(m_window, Qt::Key_F, Qt::ControlModifier);
+        QTRY_VERIFY(search->hasActiveFocus());
+    }
+
+    void escCancelsAndEnterConfirmsADialog()
+    {
+        openPage(QStringLiteral("services"), QStringLiteral("servicesPage"));
+        QQuickItem *row = nullptr;
+        QTRY_VERIFY((row = findByName(QAccessible::queryAccessibleInterface(m_window),
+                                      QStringLiteral("web 10.0.0.1:80, Passing, version 1.0"))));
+        click(row);
+        QQuickItem *drain = nullptr;
+        QTRY_VERIFY((drain = findByName(QAccessible::queryAccessibleInterface(m_window),
+                                        QStringLiteral("Drain this instance"))));
+        QTRY_VERIFY(drain->isEnabled());
+        const qsizetype posted = m_api.posted().size();
+
+        click(drain);
+        QQuickItem *text = nullptr;
+        QTRY_VERIFY((text = findItem(m_window->contentItem(), QStringLiteral("confirmText"))) &&
+                    text->isVisible());
+        QTest::keyClick(m_window, Qt::Key_Escape);
+        QTRY_VERIFY(!text->isVisible());
+        QCOMPARE(m_api.posted().size(), posted); // cancelled: nothing sent
+
+        click(drain);
+        QTRY_VERIFY(text->isVisible());
+        QTest::keyClick(m_window, Qt::Key_Return);
+        QTRY_COMPARE(m_api.posted().size(), posted + 1);
+        QCOMPARE(m_api.posted().constLast().first, QStringLiteral("POST /v1/registry/instances/i-1/drain"));
+        QTRY_VERIFY(!text->isVisible());
+    }
+
+    // Defect 3 on screen: a failed request shows its reason and a retry, found by name.
+    void aFailedListShowsItsErrorAndARetry()
+    {
+        m_api.setReply(QStringLiteral("/v1/events/topics/orders/groups"),
+                       ApiReply{503, {}, QStringLiteral("The events service is unavailable.")});
+        openPage(QStringLiteral("events"), QStringLiteral("eventsPage"));
+        m_console->events()->refreshGroupsAndWebhooks();
+        QQuickItem *tab = nullptr;
+        QTRY_VERIFY((tab = findByName(QAccessible::queryAccessibleInterface(m_window),
+                                      QStringLiteral("Consumer groups (not loaded)"))));
+        click(tab);
+        QQuickItem *retry = nullptr;
+        QTRY_VERIFY((retry = findByName(QAccessible::queryAccessibleInterface(m_window),
+                                        QStringLiteral("Retry loading the consumer groups"))));
+        QQuickItem *message = findItem(findItem(m_window->contentItem(), QStringLiteral("groupsStatus")),
+                                       QStringLiteral("listError"));
+        QVERIFY(message && message->isVisible());
+        QCOMPARE(message->property("text").toString(),
+                 QStringLiteral(
+                     "Could not load the consumer groups of orders: The events service is unavailable."));
+
+        m_api.setReply(
+            QStringLiteral("/v1/events/topics/orders/groups"),
+            ok("{\"groups\":[{\"name\":\"billing\",\"committedOffset\":1,\"lag\":2,\"inFlight\":0}]}"));
+        click(retry);
+        QTRY_VERIFY(findByName(QAccessible::queryAccessibleInterface(m_window),
+                               QStringLiteral("Group billing: committed 1 · lag 2 · in flight 0")));
+        QVERIFY(!message->isVisible());
+    }
+
+private:
+    // Opens a page and waits until it is the only one (the Loader deletes the previous one later,
+    // and two pages' shortcuts at once would be ambiguous).
+    QQuickItem *openPage(const QString &page, const QString &objectName)
+    {
+        m_console->navigation()->setCurrentPage(page);
+        const QStringList pages{QStringLiteral("overviewPage"), QStringLiteral("servicesPage"),
+                                QStringLiteral("eventsPage"), QStringLiteral("settingsPage")};
+        QQuickItem *item = nullptr;
+        const bool shown = QTest::qWaitFor([&] {
+            item = findItem(m_window->contentItem(), objectName);
+            return item && item->isVisible() &&
+                   std::none_of(pages.cbegin(), pages.cend(), [&](const QString &other) {
+                       return other != objectName && findItem(m_window->contentItem(), other);
+                   });
+        });
+        return shown ? item : nullptr;
+    }
+
+    void click(QQuickItem *item)
+    {
+        const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
+        QTest::mouseClick(m_window, Qt::LeftButton, {}, centre.toPoint());
+    }
+
+    FakeApiClient m_api;
+    std::unique_ptr<Console> m_console;
+    std::unique_ptr<QQmlApplicationEngine> m_engine;
+    QQuickWindow *m_window = nullptr;
+};
+
+QTEST_MAIN(TestAccessibility)
+#include "tst_accessibility.moc"

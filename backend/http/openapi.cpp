@@ -109,7 +109,7 @@ QJsonObject operation(const Route &route)
 
     if (!o.requestSchema.isEmpty()) {
         op.insert(QStringLiteral("requestBody"),
-                  QJsonObject{{QStringLiteral("required"), true},
+                  QJsonObject{{QStringLiteral("required"), !o.requestBodyOptional},
                               {QStringLiteral("content"),
                                QJsonObject{{QStringLiteral("application/json"),
                                             QJsonObject{{QStringLiteral("schema"),

@@ -62,7 +62,8 @@ struct RouteOptions {
     // The permission a caller needs ("events.write"); empty for Public routes. Today the local
     // admin token holds every permission; the auth service enforces them per user and API key.
     QByteArray permission = {};
-    QByteArray requestSchema = {}; // JSON Schema text of the request body; empty: no body
+    QByteArray requestSchema = {};    // JSON Schema text of the request body; empty: no body
+    bool requestBodyOptional = false; // the body may be left out (heartbeat, drain)
     std::vector<ParamDoc> parameters = {};
     std::vector<ResponseDoc> responses = {}; // every success status the route really returns
     // Statuses the route answers with a problem document (400, 404, 409, …). 401 (authenticated

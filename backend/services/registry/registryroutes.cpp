@@ -339,6 +339,13 @@ RouteOptions options(QByteArray operationId, const char *permission, const char 
     return o;
 }
 
+// Heartbeat and drain may be sent without a body.
+RouteOptions optionalBody(RouteOptions o)
+{
+    o.requestBodyOptional = true;
+    return o;
+}
+
 ResponseDoc answer(int status, const char *description, QByteArrayView schema)
 {
     return {status, QString::fromUtf8(description), schema.toByteArray()};
@@ -361,22 +368,24 @@ void installInstanceRoutes(Router &router, RegistryService *service)
                options("getInstance", "registry.read", "One instance with its last check and status history.",
                        {answer(200, "The instance with its status history.", InstanceWithHistory)}, {404},
                        {idParam()}));
-    router.add("PUT", "/v1/registry/instances/{id}/heartbeat",
-               AsyncHandler([service](Request r) { return heartbeat(service, std::move(r)); }),
-               options("heartbeatInstance", "registry.write",
-                       "Heartbeat: keeps a TTL instance alive; may report status, output and inFlight.",
-                       {answer(200, "The instance after the heartbeat.", HeartbeatAnswer)}, {400, 404},
-                       {idParam()}, HeartbeatSchema));
+    router.add(
+        "PUT", "/v1/registry/instances/{id}/heartbeat",
+        AsyncHandler([service](Request r) { return heartbeat(service, std::move(r)); }),
+        optionalBody(options("heartbeatInstance", "registry.write",
+                             "Heartbeat: keeps a TTL instance alive; may report status, output and inFlight.",
+                             {answer(200, "The instance after the heartbeat.", HeartbeatAnswer)}, {400, 404},
+                             {idParam()}, HeartbeatSchema)));
     router.add("DELETE", "/v1/registry/instances/{id}",
                AsyncHandler([service](Request r) { return deregister(service, std::move(r)); }),
                options("deregisterInstance", "registry.write", "Deregister an instance.",
                        {answer(204, "Deregistered.", {})}, {404}, {idParam()}));
-    router.add("POST", "/v1/registry/instances/{id}/drain",
-               AsyncHandler([service](Request r) { return drain(service, std::move(r)); }),
-               options("drainInstance", "registry.write",
-                       "Drain: weight 0, status draining; deregistered once it reports no requests in flight "
-                       "or at deadlineMs (default 30000).",
-                       {answer(202, "Draining.", InstanceRef)}, {400, 404}, {idParam()}, DrainSchema));
+    router.add(
+        "POST", "/v1/registry/instances/{id}/drain",
+        AsyncHandler([service](Request r) { return drain(service, std::move(r)); }),
+        optionalBody(options("drainInstance", "registry.write",
+                             "Drain: weight 0, status draining; deregistered once it reports no requests in "
+                             "flight or at deadlineMs (default 30000).",
+                             {answer(202, "Draining.", InstanceRef)}, {400, 404}, {idParam()}, DrainSchema)));
     router.add("PATCH", "/v1/registry/instances/{id}",
                AsyncHandler([service](Request r) { return patch(service, std::move(r)); }),
                options("patchInstance", "registry.write", "Change an instance's weight, tags or metadata.",

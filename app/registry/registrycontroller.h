@@ -13,6 +13,8 @@
 
 #include <QCoroTask>
 
+#include <cmath>
+
 namespace Meshdeck::Console {
 
 class ApiClient;
@@ -84,6 +86,11 @@ public:
     // The share of its service's traffic an instance would get at `weight` (0–1), among the
     // instances that take traffic (passing or warning).
     Q_INVOKABLE double trafficShare(const QString &id, int weight) const;
+    // The same in whole percent, as the confirmation shows it.
+    Q_INVOKABLE int trafficSharePercent(const QString &id, int weight) const
+    {
+        return int(std::lround(trafficShare(id, weight) * 100));
+    }
     // A health check as people read it: "HTTP GET /healthz every 5000 ms".
     static QString describeCheck(const QJsonObject &check);
     Q_INVOKABLE void drain(const QString &id, int deadlineMs);

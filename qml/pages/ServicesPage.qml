@@ -562,7 +562,7 @@ ColumnLayout {
                     : qsTr("Its weight goes from %1 to %2: it would get %3 % of the traffic %4 sends to its "
                            + "passing and warning instances.")
                       .arg(page.detail.weight ?? 0).arg(weightBox.value)
-                      .arg(Math.round(page.registry.trafficShare(page.detail.id ?? "", weightBox.value) * 100))
+                      .arg(page.registry.trafficSharePercent(page.detail.id ?? "", weightBox.value))
                       .arg(page.detail.service ?? "")
         }
 

@@ -582,6 +582,7 @@ private Q_SLOTS:
 
         // Traffic share among the instances taking traffic: i-1 is critical now.
         QCOMPARE(registry.trafficShare(QStringLiteral("i-2"), 300), 1.0);
+        QCOMPARE(registry.trafficSharePercent(QStringLiteral("i-2"), 300), 100);
         Q_EMIT realtime.message(
             QStringLiteral("registry"),
             registryMessage(

@@ -101,6 +101,7 @@ QCoro::Task<int> Backend::start()
     Events::EventsSettings eventsSettings;
     eventsSettings.webhooks.retryBaseMs = m_settings.webhookRetryBaseMs;
     eventsSettings.webhooks.maxFailures = m_settings.webhookMaxFailures;
+    eventsSettings.webhooks.allowPrivateTargets = m_settings.allowPrivateTargets;
     auto events = std::make_unique<Events::EventsService>(eventsSettings, &p.database);
     p.events = events.get();
     p.services.add(std::move(events));

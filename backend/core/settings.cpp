@@ -79,6 +79,10 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
         QCoreApplication::translate("meshdeckd",
                                     "Failed deliveries in a row before a webhook is disabled (default: 10)."),
         QStringLiteral("n"));
+    const QCommandLineOption allowPrivateTargets(
+        QStringLiteral("allow-private-targets"),
+        QCoreApplication::translate("meshdeckd", "Let webhooks reach loopback, private and link-local "
+                                                 "addresses (a local stack; never on a shared server)."));
     const QCommandLineOption deregisterCritical(
         QStringLiteral("deregister-critical-after-ms"),
         QCoreApplication::translate("meshdeckd", "Registry: deregister an instance critical for this long, "
@@ -86,7 +90,7 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
         QStringLiteral("ms"));
     parser.addOptions({dataDir, listen, logLevel, threads, headerTimeout, idleTimeout, maxConnections,
                        shutdownTimeout, allowedOrigin, webhookRetryBase, webhookMaxFailures,
-                       deregisterCritical});
+                       deregisterCritical, allowPrivateTargets});
     parser.process(arguments); // exits for --help, --version and unknown options
 
     settings->dataDir = parser.isSet(dataDir)
@@ -110,6 +114,7 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
     settings->port = quint16(port);
 
     settings->allowedOrigins = parser.values(allowedOrigin);
+    settings->allowPrivateTargets = parser.isSet(allowPrivateTargets);
     settings->logLevel = parser.value(logLevel);
     if (!QStringList{QStringLiteral("debug"), QStringLiteral("info"), QStringLiteral("warning"),
                      QStringLiteral("error")}

@@ -102,10 +102,13 @@ struct Api {
     }
 };
 
+// The receivers run on loopback, which only a node started with this flag lets webhooks reach.
+const QString PrivateTargets = QStringLiteral("--allow-private-targets");
+
 QByteArray hook(quint16 port, const QByteArray &extra = {})
 {
-    return "{\"url\":\"http://127.0.0.1:" + QByteArray::number(port) +
-           "/hook\",\"topics\":[\"orders\"],\"local\":true" + extra + '}';
+    return "{\"url\":\"http://127.0.0.1:" + QByteArray::number(port) + "/hook\",\"topics\":[\"orders\"]" +
+           extra + '}';
 }
 
 bool signatureValid(const Receiver::Received &r, const QByteArray &secret)
@@ -129,7 +132,8 @@ private Q_SLOTS:
     {
         Receiver receiver;
         BackendProcess backend;
-        QVERIFY(backend.start({QStringLiteral("--webhook-retry-base-ms"), QStringLiteral("50")}));
+        QVERIFY(
+            backend.start({QStringLiteral("--webhook-retry-base-ms"), QStringLiteral("50"), PrivateTargets}));
         Api api{backend};
         QCOMPARE(api.call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
         api.publish("orders", QStringLiteral("before"), -1); // before the webhook: not delivered
@@ -169,7 +173,7 @@ private Q_SLOTS:
     {
         Receiver receiver;
         BackendProcess backend;
-        QVERIFY(backend.start());
+        QVERIFY(backend.start({PrivateTargets}));
         Api api{backend};
         QCOMPARE(api.call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
         QCOMPARE(api.call("POST", "/v1/events/webhooks",
@@ -194,8 +198,9 @@ private Q_SLOTS:
         Receiver receiver;
         receiver.status = 500;
         BackendProcess backend;
-        QVERIFY(backend.start({QStringLiteral("--webhook-retry-base-ms"), QStringLiteral("100"),
-                               QStringLiteral("--webhook-max-failures"), QStringLiteral("4")}));
+        QVERIFY(
+            backend.start({QStringLiteral("--webhook-retry-base-ms"), QStringLiteral("100"),
+                           QStringLiteral("--webhook-max-failures"), QStringLiteral("4"), PrivateTargets}));
         Api api{backend};
         QCOMPARE(api.call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
         const QByteArray id = api.json("POST", "/v1/events/webhooks", hook(receiver.serverPort()))
@@ -256,18 +261,16 @@ private Q_SLOTS:
                                    << 400 << "loopback";
         QTest::newRow("localhost name")
             << QByteArray("{\"url\":\"http://localhost:9/x\",\"topics\":[\"orders\"]}") << 400
-            << "\"local\": true";
+            << "--allow-private-targets";
         QTest::newRow("not http") << QByteArray("{\"url\":\"ftp://example.com/x\",\"topics\":[\"orders\"]}")
                                   << 400 << "http://";
         QTest::newRow("credentials") << QByteArray(
                                             "{\"url\":\"http://u:p@example.com/x\",\"topics\":[\"orders\"]}")
                                      << 400 << "no credentials";
-        QTest::newRow("no topics") << QByteArray(
-                                          "{\"url\":\"http://127.0.0.1:9/x\",\"topics\":[],\"local\":true}")
-                                   << 400 << "at least one topic";
-        QTest::newRow("missing topic")
-            << QByteArray("{\"url\":\"http://127.0.0.1:9/x\",\"topics\":[\"nope\"],\"local\":true}") << 404
-            << "no topic 'nope'";
+        QTest::newRow("no topics") << QByteArray("{\"url\":\"http://127.0.0.1:9/x\",\"topics\":[]}") << 400
+                                   << "at least one topic";
+        QTest::newRow("missing topic") << QByteArray("{\"url\":\"http://1.1.1.1:9/x\",\"topics\":[\"nope\"]}")
+                                       << 404 << "no topic 'nope'";
     }
 
     void refusesUnsafeTargets()
@@ -292,7 +295,7 @@ private Q_SLOTS:
     {
         Receiver receiver;
         BackendProcess backend;
-        QVERIFY(backend.start());
+        QVERIFY(backend.start({PrivateTargets}));
         Api api{backend};
         QCOMPARE(api.call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
         const QJsonObject created = api.json("POST", "/v1/events/webhooks", hook(receiver.serverPort()));
@@ -308,6 +311,49 @@ private Q_SLOTS:
         QVERIFY(signatureValid(receiver.received[0],
                                created.value(QStringLiteral("secret")).toString().toUtf8()));
         QCOMPARE(api.call("POST", "/v1/events/webhooks/nope/test").status, 404);
+    }
+
+    // Defect 6: a caller could switch the SSRF guard off with "local": true. It is a server
+    // setting now, and the request field is refused with a reason.
+    void theRequestCannotSwitchTheAddressGuardOff()
+    {
+        Receiver receiver;
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        Api api{backend};
+        QCOMPARE(api.call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
+        for (const QByteArray &local : {QByteArray("true"), QByteArray("false")}) {
+            const RawResponse r =
+                api.call("POST", "/v1/events/webhooks", hook(receiver.serverPort(), ",\"local\":" + local));
+            QCOMPARE(r.status, 400);
+            const QJsonObject problem = QJsonDocument::fromJson(r.body).object();
+            QCOMPARE(problem.value(QStringLiteral("field")).toString(), QStringLiteral("local"));
+            QVERIFY2(problem.value(QStringLiteral("detail"))
+                         .toString()
+                         .contains(QStringLiteral("--allow-private-targets")),
+                     r.body.constData());
+        }
+        // Without the field, the loopback receiver is refused by this node.
+        const RawResponse refused = api.call("POST", "/v1/events/webhooks", hook(receiver.serverPort()));
+        QCOMPARE(refused.status, 400);
+        QVERIFY2(refused.body.contains("loopback"), refused.body.constData());
+        QCOMPARE(api.json("GET", "/v1/events/webhooks").value(QStringLiteral("webhooks")).toArray().size(),
+                 0);
+    }
+
+    void aNodeThatAllowsPrivateTargetsDeliversToLoopback()
+    {
+        Receiver receiver;
+        BackendProcess backend;
+        QVERIFY(backend.start({PrivateTargets}));
+        Api api{backend};
+        QCOMPARE(api.call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
+        const RawResponse created = api.call("POST", "/v1/events/webhooks", hook(receiver.serverPort()));
+        QCOMPARE(created.status, 201);
+        QVERIFY2(!QJsonDocument::fromJson(created.body).object().contains(QStringLiteral("local")),
+                 created.body.constData());
+        api.publish("orders", QStringLiteral("order.created"), 1);
+        QVERIFY(QTest::qWaitFor([&] { return receiver.received.size() == 1; }, 10'000));
     }
 };
 

@@ -124,18 +124,18 @@ QCoro::Task<QList<QHostAddress>> WebhookDispatcher::resolve(QString host)
     co_return co_await future;
 }
 
-QCoro::Task<QString> WebhookDispatcher::checkTarget(QUrl url, bool local)
+QCoro::Task<QString> WebhookDispatcher::checkTarget(QUrl url)
 {
     const QList<QHostAddress> addresses = co_await resolve(url.host());
     if (addresses.isEmpty())
         co_return QStringLiteral("%1 does not resolve to an address").arg(url.host());
-    if (!local) {
+    if (!m_settings.allowPrivateTargets) {
         for (const QHostAddress &a : addresses) {
             const QString why = Net::whyRefused(a);
             if (!why.isEmpty())
                 co_return QStringLiteral(
-                    "%1 is refused: %2. For a receiver on this machine (local stack) set "
-                    "\"local\": true.")
+                    "%1 is refused: %2. Webhooks reach only public addresses unless meshdeckd runs with "
+                    "--allow-private-targets (the console's local stack does).")
                     .arg(url.host(), why);
         }
     }
@@ -160,11 +160,11 @@ QCoro::Task<DeliveryRecord> WebhookDispatcher::send(Webhook webhook, QString top
         r.error = QStringLiteral("cannot resolve %1").arg(url.host());
         co_return r;
     }
-    if (!webhook.local) {
+    if (!m_settings.allowPrivateTargets) {
         for (const QHostAddress &a : addresses) {
             const QString why = Net::whyRefused(a);
             if (!why.isEmpty()) {
-                r.error = QStringLiteral("refused: %1; mark the webhook local to allow it").arg(why);
+                r.error = QStringLiteral("refused: %1 (this node does not allow private targets)").arg(why);
                 co_return r;
             }
         }

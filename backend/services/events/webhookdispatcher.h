@@ -21,6 +21,9 @@ struct WebhookSettings {
     int maxFailures = 10;       // failed deliveries in a row before the webhook is disabled
     int timeoutMs = 10'000;
     int tickMs = 250;
+    // Loopback, private and link-local targets are refused unless the server allows them: a
+    // setting of the node (meshdeckd --allow-private-targets), never of a request.
+    bool allowPrivateTargets = false;
 };
 
 // Delivers events to webhooks: POST with X-Meshdeck-Signature (HMAC-SHA256 of "<t>.<body>" with
@@ -42,8 +45,8 @@ public:
                                      qint64 offset, int attempt);
     static QByteArray signature(const QByteArray &secret, qint64 timestamp, const QByteArray &body);
     // Why a URL may not be a webhook target (empty when it may): unresolvable, or an address the
-    // SSRF guard refuses for a webhook not marked local.
-    QCoro::Task<QString> checkTarget(QUrl url, bool local);
+    // SSRF guard refuses (unless the server allows private targets).
+    QCoro::Task<QString> checkTarget(QUrl url);
     const WebhookSettings &settings() const { return m_settings; }
 
 private:

@@ -26,7 +26,6 @@ QJsonObject webhookJson(const Webhook &w)
                        {QStringLiteral("url"), w.url},
                        {QStringLiteral("topics"), QJsonArray::fromStringList(w.topics)},
                        {QStringLiteral("types"), QJsonArray::fromStringList(w.types)},
-                       {QStringLiteral("local"), w.local},
                        {QStringLiteral("enabled"), w.enabled},
                        {QStringLiteral("disabledReason"), w.disabledReason},
                        {QStringLiteral("consecutiveFailures"), w.consecutiveFailures},
@@ -95,8 +94,14 @@ QCoro::Task<Response> createWebhook(EventsService *service, Request request)
                               "invalid-webhook");
         w.types << t.toString();
     }
-    w.local = body.value(QStringLiteral("local")).toBool(false);
-    QCoro::Task<QString> checking = service->webhooks()->checkTarget(url, w.local);
+    if (body.contains(QStringLiteral("local")))
+        co_return problem(
+            request, 400,
+            QStringLiteral("'local' is not a request field: whether webhooks may reach loopback "
+                           "and private addresses is a server setting (meshdeckd "
+                           "--allow-private-targets, which the console's local stack sets)."),
+            "invalid-webhook", QJsonObject{{QStringLiteral("field"), QStringLiteral("local")}});
+    QCoro::Task<QString> checking = service->webhooks()->checkTarget(url);
     const QString refused = co_await checking;
     if (!refused.isEmpty())
         co_return problem(request, 400, refused, "webhook-target-refused");

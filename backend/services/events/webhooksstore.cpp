@@ -35,7 +35,6 @@ Webhook fromQuery(const QSqlQuery &q)
     w.topics = fromJsonList(q.value(2).toString());
     w.types = fromJsonList(q.value(3).toString());
     w.secret = q.value(4).toString().toUtf8();
-    w.local = q.value(5).toBool();
     w.enabled = q.value(6).toBool();
     w.disabledReason = q.value(7).toString();
     w.consecutiveFailures = q.value(8).toInt();
@@ -81,7 +80,7 @@ QString WebhooksStore::create(QSqlDatabase &db, const Webhook &w, QString *error
     q.addBindValue(toJsonList(w.topics));
     q.addBindValue(toJsonList(w.types));
     q.addBindValue(QString::fromUtf8(w.secret));
-    q.addBindValue(w.local);
+    q.addBindValue(false); // the retired per-webhook "local" flag; private targets are a server setting
     q.addBindValue(true);
     q.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
     if (!q.exec()) {

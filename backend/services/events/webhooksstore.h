@@ -17,7 +17,6 @@ struct Webhook {
     QStringList topics;
     QStringList types; // empty: every type
     QByteArray secret;
-    bool local = false; // may target loopback and private addresses (developers' local stacks)
     bool enabled = true;
     QString disabledReason;
     int consecutiveFailures = 0;

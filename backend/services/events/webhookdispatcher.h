@@ -2,12 +2,21 @@
 
 #include "webhooksstore.h"
 
+#include "platform/clock.h"
+#include "platform/secretbox.h"
+
+#include <QHostAddress>
 #include <QNetworkAccessManager>
 #include <QObject>
+#include <QPointer>
 #include <QSet>
 #include <QTimer>
 
 #include <QCoroTask>
+
+#include <memory>
+
+class QNetworkReply;
 
 namespace Meshdeck::Storage {
 class Database;
@@ -27,13 +36,17 @@ struct WebhookSettings {
 };
 
 // Delivers events to webhooks: POST with X-Meshdeck-Signature (HMAC-SHA256 of "<t>.<body>" with
-// the webhook's secret), retries with exponential backoff and jitter, a delivery log, and an SSRF
-// guard that resolves once and connects to the address it checked.
+// the webhook's secret, opened from its sealed form only for the signature), retries with
+// exponential backoff and jitter, a delivery log, and an SSRF guard that resolves once and
+// connects to the address it checked. Stopping or destroying it abandons deliveries in flight
+// (they are not logged; the cursor did not move, so they are retried after the next start).
 class WebhookDispatcher : public QObject
 {
     Q_OBJECT
 public:
-    WebhookDispatcher(WebhookSettings settings, Storage::Database *database, QObject *parent = nullptr);
+    WebhookDispatcher(WebhookSettings settings, Storage::Database *database, const SecretBox &secrets,
+                      const Clock &clock, QObject *parent = nullptr);
+    ~WebhookDispatcher() override;
 
     void start();
     void stop();
@@ -50,15 +63,27 @@ public:
     const WebhookSettings &settings() const { return m_settings; }
 
 private:
+    using Alive = std::shared_ptr<const bool>;
     void tick();
     QCoro::Task<void> deliverAndRecord(WebhookWork work);
     QCoro::Task<QList<QHostAddress>> resolve(QString host);
+    QString refusal(const QList<QHostAddress> &addresses) const;
+    QNetworkRequest buildRequest(const Webhook &webhook, const QUrl &target, const QString &topic,
+                                 const QString &eventId, int attempt,
+                                 const QByteArray &signatureHeader) const;
+    void readReply(QNetworkReply &reply, DeliveryRecord &r) const;
+    void abandonInFlight();
 
     WebhookSettings m_settings;
     Storage::Database *m_database;
+    const SecretBox &m_secrets;
+    const Clock &m_clock;
     QNetworkAccessManager m_network;
     QTimer m_timer;
-    QSet<QString> m_inFlight;
+    QSet<QString> m_inFlight;                 // webhooks with a delivery under way
+    QList<QPointer<QNetworkReply>> m_replies; // requests under way
+    // Every coroutine holds a copy and checks it after each co_await: false once destruction began.
+    std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
     bool m_ticking = false;
     bool m_running = false;
 };

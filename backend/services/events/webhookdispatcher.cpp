@@ -20,6 +20,11 @@ Q_LOGGING_CATEGORY(lcWebhooks, "meshdeck.backend.webhooks")
 
 namespace Meshdeck::Events {
 
+namespace {
+// Set on a reply the dispatcher aborted because it stops.
+constexpr char AbandonedProperty[] = "meshdeck-abandoned";
+} // namespace
+
 WebhookDispatcher::WebhookDispatcher(WebhookSettings settings, Storage::Database *database,
                                      const SecretBox &secrets, const Clock &clock, QObject *parent)
     : QObject(parent)
@@ -60,8 +65,10 @@ void WebhookDispatcher::abandonInFlight()
 {
     const QList<QPointer<QNetworkReply>> replies = std::exchange(m_replies, {});
     for (const QPointer<QNetworkReply> &reply : replies) {
-        if (reply)
-            reply->abort(); // finishes it: its coroutine resumes and sees why
+        if (!reply)
+            continue;
+        reply->setProperty(AbandonedProperty, true);
+        reply->abort(); // finishes it: its coroutine resumes and sees why
     }
 }
 
@@ -279,6 +286,10 @@ QCoro::Task<DeliveryRecord> WebhookDispatcher::send(Webhook webhook, QString top
         co_return r;
     }
     reply->deleteLater();
+    if (reply->property(AbandonedProperty).toBool()) {
+        r.error = QStringLiteral("abandoned: the dispatcher stopped");
+        co_return r;
+    }
     readReply(*reply, r);
     if (!r.succeeded)
         qCDebug(lcWebhooks) << "delivery to" << webhook.url << "failed:" << r.error;

@@ -1,3 +1,4 @@
+#include "services/events/consumergroupsstore.h"
 #include "services/events/eventsschema.h"
 #include "services/events/eventsstore.h"
 #include "services/events/retentionstore.h"
@@ -189,6 +190,50 @@ private Q_SLOTS:
         QFETCH(QString, name);
         QFETCH(bool, valid);
         QCOMPARE(isValidTopicName(name), valid);
+    }
+
+    // Defect 9: dead letters went to "<topic>.dlq" unchecked (131 characters for a 127-character
+    // topic) and with unlimited retention.
+    void deadLettersGoToAValidTopicWithTheSourcesRetention_data()
+    {
+        QTest::addColumn<QString>("topic");
+        QTest::newRow("short") << QStringLiteral("orders");
+        QTest::newRow("the longest new name") << QString(124, QLatin1Char('a'));
+        QTest::newRow("a 128-character name of an older database") << QString(128, QLatin1Char('b'));
+        QTest::newRow("a dead-letter topic's own") << QString(124, QLatin1Char('c')) + QStringLiteral(".dlq");
+    }
+    void deadLettersGoToAValidTopicWithTheSourcesRetention()
+    {
+        QFETCH(QString, topic);
+        QVERIFY(EventsStore::createTopic(m_db, topic, {60, 1000}, 0));
+        EventsStore::appendGroup(m_db, {{topic, events(1), {}}}, 1000);
+        ConsumerGroupsStore::PollRequest request{topic, QStringLiteral("g"), 10, 10, 1, 1000};
+        const auto first = ConsumerGroupsStore::poll(m_db, request);
+        QVERIFY(first);
+        QCOMPARE(first->deliveries.size(), 1);
+        request.nowMs = 2000; // past the visibility timeout, and one delivery is the limit
+        const auto second = ConsumerGroupsStore::poll(m_db, request);
+        QVERIFY(second);
+        QCOMPARE(second->deadLettered.size(), 1);
+        const QString dlq = second->deadLetterTopic;
+        QVERIFY2(isValidName(dlq), qPrintable(dlq));
+        QVERIFY2(dlq.endsWith(QStringLiteral(".dlq")), qPrintable(dlq));
+        const auto info = EventsStore::topic(m_db, dlq);
+        QVERIFY(info);
+        QCOMPARE(info->retention.maxAgeSeconds, 60);
+        QCOMPARE(info->retention.maxBytes, 1000);
+        QCOMPARE(info->eventCount, 1);
+        if (topic.size() <= 124)
+            QCOMPARE(dlq, topic + QStringLiteral(".dlq"));
+    }
+
+    void shortenedDeadLetterNamesDoNotCollide()
+    {
+        const QString a = QString(127, QLatin1Char('a')) + QLatin1Char('x');
+        const QString b = QString(127, QLatin1Char('a')) + QLatin1Char('y');
+        QVERIFY(deadLetterTopicName(a) != deadLetterTopicName(b));
+        QCOMPARE(deadLetterTopicName(a).size(), 128);
+        QCOMPARE(deadLetterTopicName(a), deadLetterTopicName(a)); // stable across polls and restarts
     }
 };
 

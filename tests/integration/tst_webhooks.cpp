@@ -1,11 +1,19 @@
 #include "testing.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QMessageAuthenticationCode>
+#include <QSet>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 
 using namespace Meshdeck::Testing;
 
@@ -120,6 +128,62 @@ bool signatureValid(const Receiver::Received &r, const QByteArray &secret)
                                                                  QCryptographicHash::Sha256)
                                     .toHex();
     return expected == parts[1].sliced(3);
+}
+
+// Every byte of the database files in a data directory (the database, its WAL and index).
+QByteArray databaseBytes(const QString &dataDir)
+{
+    QByteArray all;
+    for (const QFileInfo &f :
+         QDir(dataDir).entryInfoList({QStringLiteral("meshdeck.db*")}, QDir::Files | QDir::Hidden)) {
+        QFile file(f.filePath());
+        if (file.open(QIODevice::ReadOnly))
+            all += file.readAll();
+    }
+    return all;
+}
+
+// Every value of every table, one a line: what `sqlite3 meshdeck.db .dump` shows.
+QByteArray databaseDump(const QString &dataDir)
+{
+    const QString connection = QStringLiteral("dump");
+    QByteArray out;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
+        db.setDatabaseName(QDir(dataDir).filePath(QStringLiteral("meshdeck.db")));
+        if (db.open()) {
+            for (const QString &table : db.tables()) {
+                QSqlQuery q(db);
+                q.exec(QStringLiteral("SELECT * FROM \"%1\"").arg(table));
+                while (q.next()) {
+                    for (int i = 0; i < q.record().count(); ++i)
+                        out += q.value(i).toByteArray() + '\n';
+                }
+            }
+        }
+    }
+    QSqlDatabase::removeDatabase(connection);
+    return out;
+}
+
+// Stores `secret` for the webhook as a meshdeckd before sealing did: in plaintext.
+bool storeInPlaintext(const QString &dataDir, const QByteArray &webhookId, const QByteArray &secret)
+{
+    const QString connection = QStringLiteral("legacy");
+    bool ok = false;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
+        db.setDatabaseName(QDir(dataDir).filePath(QStringLiteral("meshdeck.db")));
+        if (db.open()) {
+            QSqlQuery q(db);
+            q.prepare(QStringLiteral("UPDATE webhooks SET secret = ? WHERE id = ?"));
+            q.addBindValue(QString::fromUtf8(secret));
+            q.addBindValue(QString::fromUtf8(webhookId));
+            ok = q.exec() && q.numRowsAffected() == 1;
+        }
+    }
+    QSqlDatabase::removeDatabase(connection);
+    return ok;
 }
 
 } // namespace
@@ -354,6 +418,182 @@ private Q_SLOTS:
                  created.body.constData());
         api.publish("orders", QStringLiteral("order.created"), 1);
         QVERIFY(QTest::qWaitFor([&] { return receiver.received.size() == 1; }, 10'000));
+    }
+
+    // Defect 5: signing secrets were stored in plaintext. Now only their sealed form is; the key
+    // is secret.key (mode 0600) in the data directory, and deliveries are signed as before.
+    void signingSecretsAreNeverStoredInPlaintext()
+    {
+        Receiver receiver;
+        BackendProcess backend;
+        QVERIFY(backend.start({PrivateTargets}));
+        Api api{backend};
+        QCOMPARE(api.call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
+        QList<QByteArray> secrets;
+        QList<QByteArray> ids;
+        for (int i = 0; i < 3; ++i) {
+            const QJsonObject w = api.json("POST", "/v1/events/webhooks", hook(receiver.serverPort()));
+            secrets << w.value(QStringLiteral("secret")).toString().toUtf8();
+            ids << w.value(QStringLiteral("id")).toString().toUtf8();
+            QVERIFY(secrets.last().startsWith("whsec_"));
+        }
+        api.publish("orders", QStringLiteral("order.created"), 1);
+        QVERIFY(QTest::qWaitFor([&] { return receiver.received.size() == 3; }, 10'000));
+        QSet<QByteArray> signers; // each delivery is signed with its own webhook's secret
+        for (const Receiver::Received &r : std::as_const(receiver.received)) {
+            for (const QByteArray &secret : std::as_const(secrets)) {
+                if (signatureValid(r, secret))
+                    signers.insert(secret);
+            }
+        }
+        QCOMPARE(signers.size(), 3);
+        QCOMPARE(backend.terminate(), 0);
+
+        const QByteArray bytes = databaseBytes(backend.dataDir());
+        const QByteArray dump = databaseDump(backend.dataDir());
+        for (const QByteArray &id : std::as_const(ids)) // proves both hold the webhooks
+            QVERIFY(bytes.contains(id) && dump.contains(id));
+        for (const QByteArray &secret : std::as_const(secrets)) {
+            const QByteArray random = secret.sliced(6); // without the "whsec_" prefix
+            QVERIFY2(!bytes.contains(random), "a signing secret is in the database files");
+            QVERIFY2(!dump.contains(random), "a signing secret is in the database");
+        }
+        QVERIFY(dump.contains("sb1:")); // sealed instead
+        const QFileInfo key(QDir(backend.dataDir()).filePath(QStringLiteral("secret.key")));
+        QCOMPARE(key.size(), 32);
+        QCOMPARE(key.permissions() & ~(QFileDevice::ReadUser | QFileDevice::WriteUser),
+                 QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    }
+
+    void plaintextSecretsOfAnOlderDatabaseAreSealedOnStart()
+    {
+        Receiver receiver;
+        QTemporaryDir dir;
+        QByteArray id;
+        {
+            BackendProcess backend(dir.path());
+            QVERIFY(backend.start({PrivateTargets}));
+            Api api{backend};
+            QCOMPARE(api.call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
+            id = api.json("POST", "/v1/events/webhooks", hook(receiver.serverPort()))
+                     .value(QStringLiteral("id"))
+                     .toString()
+                     .toUtf8();
+            QCOMPARE(backend.terminate(), 0);
+        }
+        const QByteArray legacy = "whsec_plaintextOfAnOlderMeshdeckdQ7vX2mK9pL4rT8wZ";
+        QVERIFY(storeInPlaintext(dir.path(), id, legacy));
+        QVERIFY(databaseBytes(dir.path()).contains(legacy)); // what the checks below look for
+
+        BackendProcess backend(dir.path());
+        QVERIFY(backend.start({PrivateTargets}));
+        Api api{backend};
+        api.publish("orders", QStringLiteral("order.created"), 1);
+        QVERIFY(QTest::qWaitFor([&] { return receiver.received.size() == 1; }, 10'000));
+        QVERIFY2(signatureValid(receiver.received[0], legacy), "still signed with the secret it always had");
+        QCOMPARE(backend.terminate(), 0);
+        QVERIFY2(!databaseBytes(dir.path()).contains(legacy.sliced(6)),
+                 "the plaintext is still in the files");
+        QVERIFY2(!databaseDump(dir.path()).contains(legacy.sliced(6)),
+                 "the plaintext is still in the database");
+    }
+
+    // A key that does not open the stored secrets stops start-up with the reason: a node that ran
+    // on would sign every delivery with a wrong secret, or none.
+    void aWrongSecretKeyStopsStartUpWithTheReason()
+    {
+        QTemporaryDir dir;
+        {
+            BackendProcess backend(dir.path());
+            QVERIFY(backend.start());
+            Api api{backend};
+            QCOMPARE(api.call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
+            QCOMPARE(api.call("POST", "/v1/events/webhooks",
+                              "{\"url\":\"http://1.1.1.1:9/x\",\"topics\":[\"orders\"]}")
+                         .status,
+                     201);
+            QCOMPARE(backend.terminate(), 0);
+        }
+        QFile key(dir.filePath(QStringLiteral("secret.key")));
+        QVERIFY(key.open(QIODevice::ReadWrite));
+        const QByteArray original = key.readAll();
+        QCOMPARE(original.size(), 32);
+        QByteArray other = original;
+        other[0] = char(other[0] ^ 0x5a);
+        QVERIFY(key.seek(0) && key.write(other) == 32);
+        key.close();
+
+        BackendProcess wrong(dir.path());
+        QVERIFY(!wrong.start());
+        QVERIFY(wrong.process().state() == QProcess::NotRunning || wrong.process().waitForFinished(10'000));
+        QCOMPARE(wrong.process().exitCode(), 1);
+        const QByteArray reason = wrong.stderrText();
+        QVERIFY2(reason.contains("secret.key") && reason.contains("Restore"), reason.constData());
+
+        // With its own key back, the same directory starts: the refusal was about the key.
+        QVERIFY(key.open(QIODevice::WriteOnly));
+        QVERIFY(key.write(original) == 32);
+        key.close();
+        BackendProcess right(dir.path());
+        QVERIFY2(right.start(), right.stderrText().constData());
+        QCOMPARE(
+            Api{right}.json("GET", "/v1/events/webhooks").value(QStringLiteral("webhooks")).toArray().size(),
+            1);
+    }
+
+    // Defect 7: a change read the webhook back in a later database turn and dereferenced it even
+    // when a concurrent delete had removed it. Two connections race changes against deletes.
+    void racingChangesAndDeletesGetOnlyTheirOwnAnswers()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        Api api{backend};
+        QCOMPARE(api.call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
+        QMap<int, int> changes; // status -> count
+        for (int round = 0; round < 60; ++round) {
+            const QByteArray id = api.json("POST", "/v1/events/webhooks",
+                                           "{\"url\":\"http://1.1.1.1:9/x\",\"topics\":[\"orders\"]}")
+                                      .value(QStringLiteral("id"))
+                                      .toString()
+                                      .toUtf8();
+            QVERIFY(!id.isEmpty());
+            RawHttp changer;
+            RawHttp deleter;
+            QVERIFY(changer.connectTo(backend.port()) && deleter.connectTo(backend.port()));
+            const QByteArray body = "{\"enabled\":false}";
+            const QByteArray change = "PATCH /v1/events/webhooks/" + id +
+                                      " HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + backend.token() +
+                                      "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" +
+                                      body;
+            const QByteArray remove = "DELETE /v1/events/webhooks/" + id +
+                                      " HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + backend.token() +
+                                      "\r\n\r\n";
+            if (round % 2) { // either may go first
+                deleter.send(remove);
+                changer.send(change);
+            } else {
+                changer.send(change);
+                deleter.send(remove);
+            }
+            const RawResponse c = changer.read(15'000);
+            const RawResponse d = deleter.read(15'000);
+            QVERIFY2(c.valid() && d.valid(), qPrintable(QStringLiteral("no answer in round %1").arg(round)));
+            QVERIFY2(c.status == 200 || c.status == 404, c.statusLine.constData());
+            QCOMPARE(d.status, 204);
+            if (c.status == 200) {
+                const QJsonObject w = QJsonDocument::fromJson(c.body).object();
+                QCOMPARE(w.value(QStringLiteral("id")).toString().toUtf8(), id);
+                QCOMPARE(w.value(QStringLiteral("enabled")).toBool(), false);
+            }
+            ++changes[c.status];
+        }
+        // Both orders happened, so the checks above saw changes before and after their delete.
+        QVERIFY2(
+            changes.value(200) > 0 && changes.value(404) > 0,
+            qPrintable(
+                QStringLiteral("%1 changed, %2 not found").arg(changes.value(200)).arg(changes.value(404))));
+        QCOMPARE(api.call("GET", "/healthz").status, 200);
+        QCOMPARE(backend.terminate(), 0);
     }
 };
 

@@ -595,6 +595,32 @@ private Q_SLOTS:
         QCOMPARE(api.call("GET", "/healthz").status, 200);
         QCOMPARE(backend.terminate(), 0);
     }
+
+    // The HTTP engine's threads asked the dispatcher's network access manager, which lives on
+    // another thread, to send test deliveries (Qt warns: "Cannot create children for a parent
+    // that is in a different thread"). The dispatcher now runs them on its own thread.
+    void testDeliveriesRunOnTheDispatchersThread()
+    {
+        Receiver receiver;
+        BackendProcess backend;
+        QVERIFY(backend.start({PrivateTargets}));
+        Api api{backend};
+        QCOMPARE(api.call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
+        const QByteArray id = api.json("POST", "/v1/events/webhooks", hook(receiver.serverPort()))
+                                  .value(QStringLiteral("id"))
+                                  .toString()
+                                  .toUtf8();
+        for (int i = 0; i < 4; ++i) // several, so that more than one engine thread is likely to send
+            QCOMPARE(api.json("POST", "/v1/events/webhooks/" + id + "/test")
+                         .value(QStringLiteral("succeeded"))
+                         .toBool(),
+                     true);
+        QCOMPARE(receiver.received.size(), 4);
+        QCOMPARE(backend.terminate(), 0);
+        const QByteArray log = backend.stderrText();
+        QVERIFY2(log.contains("serving"), log.constData()); // the log is read: a warning would be seen
+        QVERIFY2(!log.contains("different thread"), log.constData());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestWebhooks)

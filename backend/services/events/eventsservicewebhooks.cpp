@@ -5,6 +5,8 @@
 
 #include "storage/database.h"
 
+#include <QCoroFuture>
+
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -85,7 +87,8 @@ EventsService::Task<CreatedWebhook> EventsService::createWebhook(WebhookSpec spe
     if (const std::optional<Error> invalid = invalidSpec(spec))
         co_return *invalid;
     const std::shared_ptr<const bool> alive = m_alive;
-    const QString refused = co_await m_webhooks->checkTarget(spec.url);
+    QFuture<QString> checking = m_webhooks->checkTargetFromAnyThread(spec.url);
+    const QString refused = co_await checking;
     if (!*alive)
         co_return Error::unavailable(QStringLiteral("meshdeckd is stopping."));
     if (!refused.isEmpty())
@@ -171,7 +174,9 @@ EventsService::Task<DeliveryRecord> EventsService::sendTestDelivery(QString id)
                  QDateTime::fromMSecsSinceEpoch(m_clock.nowMs(), Qt::UTC).toString(Qt::ISODateWithMs)},
                 {QStringLiteral("data"), QJsonObject{{QStringLiteral("webhookId"), id}}}})
             .toJson(QJsonDocument::Compact);
-    const DeliveryRecord record = co_await m_webhooks->send(w.value(), QString(), body, eventId, -1, 1);
+    QFuture<DeliveryRecord> sending =
+        m_webhooks->sendFromAnyThread(w.value(), QString(), body, eventId, -1, 1);
+    const DeliveryRecord record = co_await sending;
     if (!*alive)
         co_return Error::unavailable(
             QStringLiteral("meshdeckd is stopping; the test delivery was not recorded."));

@@ -23,6 +23,47 @@ namespace Meshdeck::Events {
 namespace {
 // Set on a reply the dispatcher aborted because it stops.
 constexpr char AbandonedProperty[] = "meshdeck-abandoned";
+
+// A promise that is kept whatever happens: with the value, or with `abandoned` once nothing can
+// fulfil it any more (the dispatcher went away before or while the work ran).
+template<typename T> class KeptPromise
+{
+public:
+    explicit KeptPromise(T abandoned)
+        : m_abandoned(std::move(abandoned))
+    {
+        m_promise.start();
+    }
+    ~KeptPromise() { fulfil(m_abandoned); }
+    QFuture<T> future() { return m_promise.future(); }
+    void fulfil(const T &value)
+    {
+        if (m_done)
+            return;
+        m_done = true;
+        m_promise.addResult(value);
+        m_promise.finish();
+    }
+
+private:
+    QPromise<T> m_promise;
+    T m_abandoned;
+    bool m_done = false;
+};
+
+// Runs `start` (which begins a task) on `context`'s thread and resolves with the task's value.
+template<typename T, typename Start> QFuture<T> runOn(QObject *context, T abandoned, Start start)
+{
+    auto kept = std::make_shared<KeptPromise<T>>(std::move(abandoned));
+    QFuture<T> future = kept->future();
+    QMetaObject::invokeMethod(
+        context,
+        [context, kept, start = std::move(start)]() mutable {
+            QCoro::connect(start(), context, [kept](const T &value) { kept->fulfil(value); });
+        },
+        Qt::QueuedConnection);
+    return future;
+}
 } // namespace
 
 WebhookDispatcher::WebhookDispatcher(WebhookSettings settings, Storage::Database *database,
@@ -166,6 +207,27 @@ QCoro::Task<QList<QHostAddress>> WebhookDispatcher::resolve(QString host)
         promise->finish();
     });
     co_return co_await future;
+}
+
+QFuture<DeliveryRecord> WebhookDispatcher::sendFromAnyThread(Webhook webhook, QString topic, QByteArray body,
+                                                             QString eventId, qint64 offset, int attempt)
+{
+    DeliveryRecord abandoned;
+    abandoned.webhookId = webhook.id;
+    abandoned.topic = topic;
+    abandoned.offset = offset;
+    abandoned.eventId = eventId;
+    abandoned.attempt = attempt;
+    abandoned.timeMs = m_clock.nowMs();
+    abandoned.error = QStringLiteral("abandoned: meshdeckd is stopping");
+    return runOn(this, abandoned, [this, webhook, topic, body, eventId, offset, attempt] {
+        return send(webhook, topic, body, eventId, offset, attempt);
+    });
+}
+
+QFuture<QString> WebhookDispatcher::checkTargetFromAnyThread(QUrl url)
+{
+    return runOn(this, QStringLiteral("meshdeckd is stopping"), [this, url] { return checkTarget(url); });
 }
 
 QString WebhookDispatcher::refusal(const QList<QHostAddress> &addresses) const

@@ -14,6 +14,8 @@
 
 #include <QCoroTask>
 
+#include <QFuture>
+
 #include <memory>
 
 class QNetworkReply;
@@ -60,6 +62,13 @@ public:
     // Why a URL may not be a webhook target (empty when it may): unresolvable, or an address the
     // SSRF guard refuses (unless the server allows private targets).
     QCoro::Task<QString> checkTarget(QUrl url);
+
+    // The same two, callable from any thread (the HTTP engine's event loops): they run on the
+    // dispatcher's thread, which owns the network access manager. Should the dispatcher go away
+    // first, they resolve as abandoned rather than never.
+    QFuture<DeliveryRecord> sendFromAnyThread(Webhook webhook, QString topic, QByteArray body,
+                                              QString eventId, qint64 offset, int attempt);
+    QFuture<QString> checkTargetFromAnyThread(QUrl url);
     const WebhookSettings &settings() const { return m_settings; }
 
 private:

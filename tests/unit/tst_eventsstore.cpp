@@ -235,6 +235,34 @@ private Q_SLOTS:
         QCOMPARE(deadLetterTopicName(a).size(), 128);
         QCOMPARE(deadLetterTopicName(a), deadLetterTopicName(a)); // stable across polls and restarts
     }
+
+    void deadLetterTopicsOfAnOlderDatabaseGetTheirSourcesRetention()
+    {
+        const QString name = QStringLiteral("older");
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            db.setDatabaseName(m_dir.filePath(QStringLiteral("older.db")));
+            QVERIFY(db.open());
+            std::vector<Storage::Migration> upToThree = Events::schema();
+            upToThree.resize(3);
+            QVERIFY(Storage::migrate(db, {{QStringLiteral("events"), upToThree}}).ok);
+            QSqlQuery q(db);
+            for (const char *sql : {"INSERT INTO topics (name, max_age_seconds, max_bytes, created_at) "
+                                    "VALUES ('orders', 60, 1000, '')",
+                                    "INSERT INTO topics (name, max_age_seconds, max_bytes, created_at) "
+                                    "VALUES ('orders.dlq', 0, 0, '')",
+                                    "INSERT INTO topics (name, max_age_seconds, max_bytes, created_at) "
+                                    "VALUES ('kept.dlq', 0, 0, '')"})
+                QVERIFY2(q.exec(QString::fromLatin1(sql)), sql);
+            QVERIFY(Storage::migrate(db, {{QStringLiteral("events"), Events::schema()}}).ok);
+            const auto dlq = EventsStore::topic(db, QStringLiteral("orders.dlq"));
+            QCOMPARE(dlq->retention.maxAgeSeconds, 60);
+            QCOMPARE(dlq->retention.maxBytes, 1000);
+            // A topic named like a dead-letter topic, without a source, is left as it was.
+            QCOMPARE(EventsStore::topic(db, QStringLiteral("kept.dlq"))->retention.maxAgeSeconds, 0);
+        }
+        QSqlDatabase::removeDatabase(name);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestEventsStore)

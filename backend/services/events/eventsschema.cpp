@@ -54,12 +54,21 @@ std::vector<Storage::Migration> schema()
               " time_ms INTEGER NOT NULL)"),
           QStringLiteral("CREATE INDEX webhook_deliveries_by_hook ON webhook_deliveries (webhook_id, id)")}},
         {4,
-         QStringLiteral("system topics; the delivery log pruned by age"),
+         QStringLiteral("system topics; the delivery log pruned by age; dead-letter topics' retention"),
          // Whether a topic is the platform's own is stored with it, not hard-coded by name. Webhook
          // secrets are sealed by the service at start (it needs the key), not here.
          {QStringLiteral("ALTER TABLE topics ADD COLUMN system INTEGER NOT NULL DEFAULT 0"),
           QStringLiteral("UPDATE topics SET system = 1 WHERE name IN ('audit', 'system')"),
-          QStringLiteral("CREATE INDEX webhook_deliveries_by_time ON webhook_deliveries (time_ms)")}},
+          QStringLiteral("CREATE INDEX webhook_deliveries_by_time ON webhook_deliveries (time_ms)"),
+          // Dead-letter topics of older versions were created with unlimited retention: give them
+          // their source's, as new ones get.
+          QStringLiteral(
+              "UPDATE topics SET"
+              " max_age_seconds = (SELECT s.max_age_seconds FROM topics s WHERE s.name || '.dlq' = "
+              "topics.name),"
+              " max_bytes = (SELECT s.max_bytes FROM topics s WHERE s.name || '.dlq' = topics.name)"
+              " WHERE max_age_seconds = 0 AND max_bytes = 0"
+              " AND EXISTS (SELECT 1 FROM topics s WHERE s.name || '.dlq' = topics.name)")}},
     };
 }
 

@@ -7,6 +7,7 @@
 #include "platform/service.h"
 #include "services/events/eventschannel.h"
 #include "services/events/eventsroutes.h"
+#include "services/events/eventsschema.h"
 #include "services/events/eventsservice.h"
 #include "services/events/webhooksroutes.h"
 #include "services/realtime/realtimeroutes.h"
@@ -48,14 +49,14 @@ struct Backend::Parts {
 
 namespace {
 // The node's own lifecycle on the system topic; resolves once durable.
-QFuture<Events::PublishResult> publishLifecycle(Events::EventsService *events, const QString &type,
+QFuture<Result<QList<qint64>>> publishLifecycle(EventPublisher *events, const QString &type,
                                                 const QJsonObject &data)
 {
     const EventInput input{type,
                            data.value(QStringLiteral("nodeId")).toString(),
                            QJsonDocument(data).toJson(QJsonDocument::Compact),
                            {}};
-    return events->publish(QString::fromLatin1(Events::EventsService::SystemTopic), {input}, {});
+    return events->publishEvents(QString::fromLatin1(Events::EventsService::SystemTopic), {input}, {});
 }
 } // namespace
 
@@ -120,7 +121,14 @@ void Backend::makeServices(const QString &dataDir)
     Events::EventsSettings eventsSettings;
     eventsSettings.webhooks.retryBaseMs = m_settings.webhookRetryBaseMs;
     eventsSettings.webhooks.maxFailures = m_settings.webhookMaxFailures;
-    auto events = std::make_unique<Events::EventsService>(eventsSettings, &p.database);
+    eventsSettings.webhooks.allowPrivateTargets = m_settings.allowPrivateTargets;
+    const auto secrets =
+        SecretBox::fromKeyFile(QDir(dataDir).absoluteFilePath(QStringLiteral("secret.key")), &error);
+    if (!secrets) {
+        qCCritical(lcBackend).noquote() << error;
+        co_return ExitStartupFailed;
+    }
+    auto events = std::make_unique<Events::EventsService>(eventsSettings, &p.database, *secrets);
     p.events = events.get();
     p.services.add(std::move(events));
     Realtime::RealtimeSettings realtimeSettings;
@@ -151,7 +159,7 @@ QCoro::Task<int> Backend::openDatabase(QString dataDir)
     const QString dbPath = QDir(dataDir).absoluteFilePath(QStringLiteral("meshdeck.db"));
     const std::vector<Storage::ComponentSchema> schemas{
         {QStringLiteral("system"), System::SystemStore::migrations()},
-        {QStringLiteral("events"), Events::EventsService::schema()},
+        {QStringLiteral("events"), Events::schema()},
         {QStringLiteral("registry"), {Registry::RegistryStore::migration()}},
     };
     const auto opened = co_await p.database.open(dbPath, schemas);
@@ -193,13 +201,13 @@ QCoro::Task<bool> Backend::startServices()
         co_return false;
     }
 
-    QFuture<Events::PublishResult> started =
+    QFuture<Result<QList<qint64>>> started =
         publishLifecycle(p.events, QStringLiteral("system.node.started"),
                          QJsonObject{{QStringLiteral("nodeId"), p.system->nodeId()},
                                      {QStringLiteral("version"), QStringLiteral(MESHDECK_VERSION)},
                                      {QStringLiteral("mode"), QStringLiteral("local")},
                                      {QStringLiteral("pid"), qint64(QCoreApplication::applicationPid())}});
-    if ((co_await started).status != 201) {
+    if (!(co_await started)) {
         qCCritical(lcBackend) << "cannot write to the system topic";
         co_return false;
     }
@@ -258,7 +266,7 @@ QCoro::Task<void> Backend::stop()
             qCWarning(lcBackend) << "the shutdown deadline passed with connections still open; closed them";
     }
     if (p.events && p.system && p.database.isOpen()) {
-        QFuture<Events::PublishResult> stopping =
+        QFuture<Result<QList<qint64>>> stopping =
             publishLifecycle(p.events, QStringLiteral("system.node.stopped"),
                              QJsonObject{{QStringLiteral("nodeId"), p.system->nodeId()}});
         co_await stopping;

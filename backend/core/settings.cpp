@@ -101,6 +101,10 @@ struct Options {
         QCoreApplication::translate("meshdeckd", "Concurrent realtime WebSocket sessions; further upgrades "
                                                  "get 503 with Retry-After (default: 10000)."),
         QStringLiteral("n")};
+    const QCommandLineOption allowPrivateTargets{
+        QStringLiteral("allow-private-targets"),
+        QCoreApplication::translate("meshdeckd", "Let webhooks reach loopback, private and link-local "
+                                                 "addresses (a local stack; never on a shared server).")};
 
     QList<QCommandLineOption> all() const
     {
@@ -118,7 +122,8 @@ struct Options {
                 webhookRetryBase,
                 webhookMaxFailures,
                 deregisterCritical,
-                maxRealtimeSessions};
+                maxRealtimeSessions,
+                allowPrivateTargets};
     }
 };
 
@@ -224,6 +229,7 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
 
     settings->dataDir = parser.isSet(o.dataDir) ? parser.value(o.dataDir) : defaultDataDir();
     settings->allowedOrigins = parser.values(o.allowedOrigin);
+    settings->allowPrivateTargets = parser.isSet(o.allowPrivateTargets);
     return applyListen(parser.value(o.listen), settings, error) &&
            checkLogLevel(parser.value(o.logLevel), settings, error) &&
            applyNumbers(parser, o, settings, error);

@@ -20,6 +20,8 @@ struct BackendSettings {
     QStringList allowedOrigins;     // browser origins allowed on the realtime WebSocket
     int webhookRetryBaseMs = 1'000; // first webhook retry; doubles per attempt
     int webhookMaxFailures = 10;    // failed deliveries in a row before a webhook is disabled
+    // Webhooks may reach loopback and private addresses (the console's local stack).
+    bool allowPrivateTargets = false;
     qint64 deregisterCriticalAfterMs = 10LL * 60 * 1000; // registry: critical this long -> deregistered
     int maxRealtimeSessions = 10'000; // concurrent realtime WebSocket sessions; more are refused (503)
 };

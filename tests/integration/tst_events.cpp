@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QRandomGenerator>
 #include <QSet>
 #include <QTemporaryDir>
@@ -734,6 +735,87 @@ private Q_SLOTS:
             QCOMPARE(counts.value(it.key()), 50); // every acknowledged batch, whole
         for (const QString &marker : refused)
             QCOMPARE(counts.value(marker), 0); // nothing of a refused batch
+    }
+
+    // Defect 9: "<topic>.dlq" was created without the name check and with unlimited retention.
+    void deadLetterTopicsHaveAValidNameAndTheSourcesRetention()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        Client api{backend};
+        QCOMPARE(api.call("POST", "/v1/events/topics",
+                          "{\"name\":\"orders\",\"retention\":{\"maxAgeSeconds\":3600,\"maxBytes\":100000}}")
+                     .status,
+                 201);
+        QCOMPARE(api.call("POST", "/v1/events/topics/orders/events", batchOf({QStringLiteral("bad")})).status,
+                 201);
+        // Poll without committing until the fifth redelivery's timeout sends the event to the DLQ.
+        QJsonObject last;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                last = api.json("POST", "/v1/events/topics/orders/groups/g/poll",
+                                "{\"visibilityTimeoutMs\":10}");
+                return last.value(QStringLiteral("deadLettered")).toInt() > 0;
+            },
+            10'000));
+        const QJsonObject dlq = api.json("GET", "/v1/events/topics/orders.dlq");
+        QCOMPARE(dlq.value(QStringLiteral("events")).toInt(), 1);
+        QCOMPARE(
+            dlq.value(QStringLiteral("retention")).toObject(),
+            (QJsonObject{{QStringLiteral("maxAgeSeconds"), 3600}, {QStringLiteral("maxBytes"), 100000}}));
+        QCOMPARE(last.value(QStringLiteral("deadLetterTopic")).toString(), QStringLiteral("orders.dlq"));
+
+        // A name leaves room for its ".dlq": 124 characters at most.
+        const QByteArray longest(124, 'a');
+        QCOMPARE(api.call("POST", "/v1/events/topics", "{\"name\":\"" + longest + "\"}").status, 201);
+        const RawResponse tooLong = api.call("POST", "/v1/events/topics", "{\"name\":\"" + longest + "b\"}");
+        QCOMPARE(tooLong.status, 400);
+        const QJsonObject problem = QJsonDocument::fromJson(tooLong.body).object();
+        QCOMPARE(problem.value(QStringLiteral("field")).toString(), QStringLiteral("name"));
+        QVERIFY2(problem.value(QStringLiteral("detail")).toString().contains(QStringLiteral(".dlq")),
+                 tooLong.body.constData());
+    }
+
+    // Defect 7: a create read its topic back in a later database turn and dereferenced it even
+    // when a concurrent delete had removed it. Two connections race creates against deletes.
+    void racingCreatesAndDeletesGetOnlyTheirOwnAnswers()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start());
+        constexpr int Rounds = 150;
+        RawHttp creator;
+        RawHttp deleter;
+        QVERIFY(creator.connectTo(backend.port()));
+        QVERIFY(deleter.connectTo(backend.port()));
+        QByteArray creates;
+        QByteArray deletes;
+        for (int i = 0; i < Rounds; ++i) {
+            creates += request("POST", "/v1/events/topics", backend.token(), "{\"name\":\"race\"}");
+            deletes += request("DELETE", "/v1/events/topics/race", backend.token());
+        }
+        creator.send(creates);
+        deleter.send(deletes);
+        QMap<int, int> created;
+        QMap<int, int> deleted;
+        for (int i = 0; i < Rounds; ++i) {
+            const RawResponse c = creator.read(15'000);
+            const RawResponse d = deleter.read(15'000);
+            QVERIFY2(c.valid() && d.valid(), qPrintable(QStringLiteral("no answer in round %1").arg(i)));
+            ++created[c.status];
+            ++deleted[d.status];
+            if (c.status == 201)
+                QCOMPARE(QJsonDocument::fromJson(c.body).object().value(QStringLiteral("name")).toString(),
+                         QStringLiteral("race"));
+        }
+        const QList<int> createStatuses = created.keys();
+        const QList<int> deleteStatuses = deleted.keys();
+        for (int status : createStatuses)
+            QVERIFY2(status == 201 || status == 409, qPrintable(QString::number(status)));
+        for (int status : deleteStatuses)
+            QVERIFY2(status == 204 || status == 404, qPrintable(QString::number(status)));
+        QVERIFY(created.value(201) > 0 && deleted.value(204) > 0); // they did interleave
+        QCOMPARE(Client{backend}.call("GET", "/healthz").status, 200);
+        QCOMPARE(backend.terminate(), 0);
     }
 };
 

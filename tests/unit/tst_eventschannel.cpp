@@ -1,7 +1,9 @@
 #include "testing.h"
 
 #include "services/events/eventschannel.h"
+#include "services/events/eventsschema.h"
 #include "services/events/eventsstore.h"
+#include "services/events/retentionstore.h"
 #include "storage/database.h"
 
 #include <QJsonDocument>
@@ -56,7 +58,7 @@ private:
             for (int i = 0; i < count; ++i)
                 events << EventInput{QStringLiteral("t"), {}, "{}", {}};
             const auto results = EventsStore::appendGroup(db, {{QStringLiteral("orders"), events, {}}}, 1000);
-            channel->onCommitted(results[0].stored);
+            channel->onCommitted(results[0].value());
         });
     }
     Realtime::SubscriptionPtr subscription(Inbox &inbox, qint64 fromOffset)
@@ -81,13 +83,11 @@ private Q_SLOTS:
         m_db = std::make_unique<Storage::Database>();
         const auto opened = waitForTask(m_db->open(
             m_dir.filePath(QStringLiteral("%1.db").arg(QString::fromLatin1(QTest::currentTestFunction()))),
-            {{QStringLiteral("events"), EventsStore::migrations()}}));
+            {{QStringLiteral("events"), Events::schema()}}));
         QVERIFY2(opened.ok, qPrintable(opened.error));
         m_channel = std::make_unique<EventsChannel>(m_db.get());
-        QFuture<void> created = m_db->run([](QSqlDatabase &db) {
-            QString error;
-            EventsStore::createTopic(db, QStringLiteral("orders"), {}, &error);
-        });
+        QFuture<void> created = m_db->run(
+            [](QSqlDatabase &db) { EventsStore::createTopic(db, QStringLiteral("orders"), {}, 0); });
         QVERIFY(QTest::qWaitFor([&] { return created.isFinished(); }, 5000));
         for (int i = 0; i < 5; ++i)
             commit(1); // offsets 0..4, a batch each (retention removes whole batches)
@@ -133,7 +133,7 @@ private Q_SLOTS:
         QFuture<int> expired = m_db->run([](QSqlDatabase &db) {
             QSqlQuery q(db);
             q.exec(QStringLiteral("UPDATE topics SET max_bytes = 1"));
-            return EventsStore::applyRetention(db, 1000, 3); // drops offsets 0..2
+            return RetentionStore::expireEvents(db, 1000, 3); // drops offsets 0..2
         });
         QVERIFY(QTest::qWaitFor([&] { return expired.isFinished(); }, 5000));
         QCOMPARE(expired.result(), 3);

@@ -3,6 +3,7 @@
 #include "eventsstore.h"
 
 #include "storage/database.h"
+#include "storage/store.h"
 
 #include <cmath>
 
@@ -26,7 +27,7 @@ EventsChannel::EventsChannel(Storage::Database *database)
 QString EventsChannel::open(Realtime::SubscriptionPtr subscription)
 {
     const QString topic = subscription->channel.mid(prefix().size());
-    if (!isValidTopicName(topic))
+    if (!isValidName(topic))
         return QStringLiteral("'%1' is not a valid topic name.").arg(topic);
     const QJsonValue from = subscription->request.value(QStringLiteral("fromOffset"));
     auto state = std::make_shared<State>();
@@ -69,48 +70,72 @@ void EventsChannel::catchUp(QSqlDatabase &db, StatePtr state)
         if (!m_byId.contains(state->subscription->id))
             return; // unsubscribed meanwhile
     }
-    Realtime::Mailbox &mailbox = *state->subscription->mailbox;
-    const QString &channel = state->subscription->channel;
-    if (!state->started) {
-        const auto info = EventsStore::topic(db, state->topic);
-        if (!info) {
-            mailbox.post(Realtime::jsonText(
-                {{QStringLiteral("type"), QStringLiteral("error")},
-                 {QStringLiteral("channel"), channel},
-                 {QStringLiteral("reason"), QStringLiteral("There is no topic '%1'.").arg(state->topic)}}));
-            drop(state);
+    try {
+        if (!state->started && !start(db, state))
             return;
+        if (deliverBacklog(db, state)) {
+            std::lock_guard lock(m_mutex);
+            state->live = true;
         }
-        // Offsets before the oldest kept event have expired; the reply says where delivery starts.
-        state->next =
-            state->requestedOffset < 0 ? info->nextOffset : qMax(state->requestedOffset, info->firstOffset);
-        state->started = true;
-        mailbox.post(Realtime::jsonText({{QStringLiteral("type"), QStringLiteral("subscribed")},
-                                         {QStringLiteral("channel"), channel},
-                                         {QStringLiteral("fromOffset"), state->next},
-                                         {QStringLiteral("headOffset"), info->nextOffset}}));
+    } catch (const Storage::StoreError &e) {
+        fail(state, QStringLiteral("The topic could not be read: %1").arg(e.reason()));
     }
+}
+
+bool EventsChannel::start(QSqlDatabase &db, const StatePtr &state)
+{
+    const auto info = EventsStore::topic(db, state->topic);
+    if (!info) {
+        fail(state, QStringLiteral("There is no topic '%1'.").arg(state->topic));
+        return false;
+    }
+    // Offsets before the oldest kept event have expired; the reply says where delivery starts.
+    state->next =
+        state->requestedOffset < 0 ? info->nextOffset : qMax(state->requestedOffset, info->firstOffset);
+    state->started = true;
+    state->subscription->mailbox->post(
+        Realtime::jsonText({{QStringLiteral("type"), QStringLiteral("subscribed")},
+                            {QStringLiteral("channel"), state->subscription->channel},
+                            {QStringLiteral("fromOffset"), state->next},
+                            {QStringLiteral("headOffset"), info->nextOffset}}));
+    return true;
+}
+
+bool EventsChannel::deliverBacklog(QSqlDatabase &db, const StatePtr &state)
+{
+    Realtime::Mailbox &mailbox = *state->subscription->mailbox;
     int sent = 0;
     for (;;) {
-        const EventsStore::ReadResult page = EventsStore::read(db, state->topic, state->next, -1, PageSize);
-        for (const StoredEventPtr &e : page.events) {
-            if (!mailbox.post(eventMessage(channel, *e))) {
+        const std::optional<EventPage> page = EventsStore::read(db, state->topic, state->next, -1, PageSize);
+        if (!page) {
+            fail(state, QStringLiteral("The topic '%1' was deleted.").arg(state->topic));
+            return false;
+        }
+        for (const StoredEventPtr &e : page->events) {
+            if (!mailbox.post(eventMessage(state->subscription->channel, *e))) {
                 drop(state); // overflowed: the session disconnects
-                return;
+                return false;
             }
         }
-        state->next = page.nextOffset;
-        sent += int(page.events.size());
-        if (page.events.size() < PageSize)
-            break;
+        state->next = page->nextOffset;
+        sent += int(page->events.size());
+        if (page->events.size() < PageSize)
+            return true;
         if (sent >= MaxBacklogPerTurn) {
             // A long backlog: let publishers in, then continue from here.
             m_database->run([this, state](QSqlDatabase &d) { catchUp(d, state); });
-            return;
+            return false;
         }
     }
-    std::lock_guard lock(m_mutex);
-    state->live = true;
+}
+
+void EventsChannel::fail(const StatePtr &state, const QString &reason)
+{
+    state->subscription->mailbox->post(
+        Realtime::jsonText({{QStringLiteral("type"), QStringLiteral("error")},
+                            {QStringLiteral("channel"), state->subscription->channel},
+                            {QStringLiteral("reason"), reason}}));
+    drop(state);
 }
 
 void EventsChannel::onCommitted(const QList<StoredEventPtr> &events)

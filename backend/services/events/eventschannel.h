@@ -42,6 +42,9 @@ private:
     using StatePtr = std::shared_ptr<State>;
 
     void catchUp(QSqlDatabase &db, StatePtr state);
+    bool start(QSqlDatabase &db, const StatePtr &state);          // false: failed, dropped
+    bool deliverBacklog(QSqlDatabase &db, const StatePtr &state); // true: caught up, now live
+    void fail(const StatePtr &state, const QString &reason);
     void drop(const StatePtr &state);
 
     Storage::Database *m_database;

@@ -1,5 +1,8 @@
 #include "eventsservice.h"
 
+#include "retentionstore.h"
+#include "webhooksstore.h"
+
 #include "storage/database.h"
 
 #include <QDateTime>
@@ -11,79 +14,96 @@ Q_LOGGING_CATEGORY(lcEvents, "meshdeck.backend.events")
 
 namespace Meshdeck::Events {
 
-EventsService::EventsService(EventsSettings settings, Storage::Database *database)
+namespace {
+
+constexpr qint64 MaxReplayEvents = 100'000;
+constexpr int ReplayPage = 1000;
+
+Error noSuchTopic(const QString &name)
+{
+    return Error::notFound(QStringLiteral("There is no topic '%1'. Create it first.").arg(name),
+                           "topic-not-found");
+}
+
+// A store answer of "maybe": the value, or `missing` when there was none.
+template<typename T> Result<T> orMissing(Result<std::optional<T>> answer, const Error &missing)
+{
+    if (!answer)
+        return answer.error();
+    if (!answer.value())
+        return missing;
+    return std::move(*answer.value());
+}
+
+// A store answer that is itself a Result.
+template<typename T> Result<T> flatten(Result<Result<T>> answer)
+{
+    if (!answer)
+        return answer.error();
+    return std::move(answer.value());
+}
+
+enum class Deletion { Deleted, NoSuchTopic, SystemTopic };
+
+// Creates the topic as the platform's own, or marks an existing one so.
+void createSystemTopic(QSqlDatabase &db, const QString &name, Retention retention, qint64 nowMs)
+{
+    if (!EventsStore::createTopic(db, name, retention, nowMs, true))
+        EventsStore::markSystem(db, name);
+}
+
+Error replayStopped(const Error &cause, qint64 copied, qint64 nextOffset)
+{
+    Error e = cause;
+    e.reason = QStringLiteral("The replay stopped after %1 copied events: %2 Continue from offset %3.")
+                   .arg(copied)
+                   .arg(cause.reason)
+                   .arg(nextOffset);
+    return e;
+}
+
+} // namespace
+
+EventsService::EventsService(EventsSettings settings, Storage::Database *database, SecretBox secrets,
+                             const Clock &clock)
     : m_settings(settings)
     , m_database(database)
+    , m_clock(clock)
+    , m_secrets(std::move(secrets))
+    , m_queue(database, clock, settings.publishQueue,
+              [this](const QList<StoredEventPtr> &committed, qint64 nowMs) { onCommitted(committed, nowMs); })
 {
     m_retentionTimer.setInterval(m_settings.retentionIntervalMs);
-    connect(&m_retentionTimer, &QTimer::timeout, this, &EventsService::runRetention);
-    m_webhooks = std::make_unique<WebhookDispatcher>(m_settings.webhooks, database);
+    connect(&m_retentionTimer, &QTimer::timeout, this,
+            [this] { QCoro::connect(runRetention(), this, [] {}); });
+    m_webhooks = std::make_unique<WebhookDispatcher>(m_settings.webhooks, database, m_secrets, m_clock);
     addCommitListener([dispatcher = m_webhooks.get()](const QList<StoredEventPtr> &) { dispatcher->kick(); });
     // Lag over time, for the consumer-group chart.
     m_lagTimer.setInterval(m_settings.lagSampleIntervalMs);
-    connect(&m_lagTimer, &QTimer::timeout, this, [this] {
-        const qint64 keep = m_settings.lagHistoryMs;
-        m_database->run([keep](QSqlDatabase &db) {
-            EventsStore::sampleLag(db, QDateTime::currentMSecsSinceEpoch(), keep);
-        });
-    });
+    connect(&m_lagTimer, &QTimer::timeout, this, &EventsService::sampleLag);
 }
 
-EventsService::~EventsService() = default;
-
-std::vector<Storage::Migration> EventsService::schema()
+EventsService::~EventsService()
 {
-    std::vector<Storage::Migration> all = EventsStore::migrations();
-    all.push_back(WebhooksStore::migration());
-    return all;
-}
-
-QFuture<Result<void>> EventsService::ensureSystemTopic(QString topic)
-{
-    return createTopic(topic, m_settings.systemRetention)
-        .then([topic](const std::pair<CreateResult, QString> &created) -> Result<void> {
-            if (created.first == CreateResult::Created || created.first == CreateResult::Exists)
-                return {};
-            return Error::unavailable(
-                QStringLiteral("cannot create the topic %1: %2").arg(topic, created.second));
-        });
-}
-
-QFuture<Result<QList<qint64>>> EventsService::publishEvents(QString topic, QList<EventInput> events,
-                                                            QString requestId)
-{
-    return publish(topic, std::move(events), std::move(requestId))
-        .then([topic](const PublishResult &published) -> Result<QList<qint64>> {
-            if (published.status == 404)
-                return Error::notFound(QStringLiteral("There is no topic '%1'.").arg(topic),
-                                       "topic-not-found");
-            if (published.status != 201)
-                return Error::unavailable(published.error);
-            QList<qint64> offsets;
-            offsets.reserve(published.stored.size());
-            for (const StoredEventPtr &e : published.stored)
-                offsets.append(e->offset);
-            return offsets;
-        });
-}
-
-bool EventsService::isSystemTopic(const QString &name)
-{
-    // "registry" belongs to the registry service, which creates it.
-    return name == QLatin1String(AuditTopic) || name == QLatin1String(SystemTopic) ||
-           name == QLatin1String("registry");
+    *m_alive = false;
+    m_webhooks.reset(); // abandons deliveries in flight while the rest is still here
 }
 
 QCoro::Task<QString> EventsService::start()
 {
-    const QStringList names{QString::fromLatin1(AuditTopic), QString::fromLatin1(SystemTopic)};
-    const QList<Retention> retentions{m_settings.auditRetention, m_settings.systemRetention};
-    for (qsizetype i = 0; i < names.size(); ++i) {
-        QFuture<std::pair<CreateResult, QString>> created = createTopic(names[i], retentions[i]);
-        const std::pair<CreateResult, QString> result = co_await created;
-        if (result.first == CreateResult::Failed || result.first == CreateResult::Invalid)
-            co_return QStringLiteral("cannot create the %1 topic: %2").arg(names[i], result.second);
+    const std::pair<const char *, Retention> own[] = {{AuditTopic, m_settings.auditRetention},
+                                                      {SystemTopic, m_settings.systemRetention}};
+    for (const auto &[topic, retention] : own) {
+        const QString name = QString::fromLatin1(topic);
+        const qint64 now = m_clock.nowMs();
+        QCoro::Task<Result<void>> creating = m_database->attempt(
+            [name, retention, now](QSqlDatabase &db) { createSystemTopic(db, name, retention, now); });
+        const Result<void> created = co_await creating;
+        if (!created)
+            co_return QStringLiteral("cannot create the %1 topic: %2").arg(name, created.error().reason);
     }
+    if (QString error = co_await sealWebhookSecrets(); !error.isEmpty())
+        co_return error;
     m_retentionTimer.start();
     m_lagTimer.start();
     m_webhooks->start();
@@ -99,64 +119,306 @@ QCoro::Task<void> EventsService::stop()
 }
 
 // ---------------------------------------------------------------------------------------------
-// Publishing: group commit
+// Topics
 
-QFuture<PublishResult> EventsService::publish(QString topic, QList<EventInput> events, QString requestId)
+EventsService::Task<TopicStats> EventsService::createTopic(QString name, Retention retention)
 {
-    auto promise = std::make_shared<QPromise<PublishResult>>();
-    QFuture<PublishResult> future = promise->future();
-    promise->start();
-    bool schedule = false;
-    {
-        std::lock_guard lock(m_queueMutex);
-        m_queue.push_back(
-            Pending{EventsStore::Batch{std::move(topic), std::move(events), std::move(requestId)}, promise});
-        schedule = !m_commitScheduled;
-        m_commitScheduled = true;
-    }
-    if (schedule)
-        m_database->run([this](QSqlDatabase &db) { commitPending(db); });
-    return future;
+    if (!isValidTopicName(name))
+        co_return Error::invalid(
+            QStringLiteral("name"),
+            QStringLiteral(
+                "'%1' is not a valid topic name: use 1 to %2 characters of a-z, 0-9, '.', '_' and '-', "
+                "starting with a letter or digit (room is left for its dead-letter topic '<name>.dlq').")
+                .arg(name)
+                .arg(MaxTopicNameLength),
+            "invalid-topic-name");
+    if (retention.maxAgeSeconds < 0 || retention.maxBytes < 0)
+        co_return Error::invalid(
+            QStringLiteral("retention"),
+            QStringLiteral("Retention limits are whole numbers ≥ 0 (0 means unlimited)."),
+            "invalid-retention");
+    const qint64 now = m_clock.nowMs();
+    // Created and read back in one turn of the database thread: a concurrent delete comes before
+    // or after, never between.
+    QCoro::Task<Result<std::optional<TopicInfo>>> creating =
+        m_database->attempt([name, retention, now](QSqlDatabase &db) -> std::optional<TopicInfo> {
+            if (!EventsStore::createTopic(db, name, retention, now))
+                return std::nullopt;
+            return EventsStore::topic(db, name);
+        });
+    Result<TopicInfo> created = orMissing(
+        co_await creating,
+        Error::conflict(QStringLiteral("The topic '%1' already exists.").arg(name), "topic-exists"));
+    if (!created)
+        co_return created.error();
+    co_return TopicStats{created.value(), 0};
 }
 
-void EventsService::commitPending(QSqlDatabase &db)
+EventsService::Task<QList<TopicStats>> EventsService::topics()
 {
-    for (;;) {
-        std::vector<Pending> group;
-        {
-            std::lock_guard lock(m_queueMutex);
-            if (m_queue.empty()) {
-                m_commitScheduled = false;
-                return;
-            }
-            group.swap(m_queue);
-        }
-        std::vector<EventsStore::Batch> batches;
-        batches.reserve(group.size());
-        for (const Pending &p : group)
-            batches.push_back(p.batch);
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        std::vector<EventsStore::BatchResult> results = EventsStore::appendGroup(db, batches, now);
+    QCoro::Task<Result<QList<TopicInfo>>> listing =
+        m_database->attempt([](QSqlDatabase &db) { return EventsStore::listTopics(db); });
+    const Result<QList<TopicInfo>> listed = co_await listing;
+    if (!listed)
+        co_return listed.error();
+    const qint64 now = m_clock.nowMs();
+    QList<TopicStats> out;
+    out.reserve(listed->size());
+    for (const TopicInfo &t : listed.value())
+        out << TopicStats{t, publishedLastMinute(t.name, now)};
+    co_return out;
+}
 
-        QList<StoredEventPtr> committed;
-        for (size_t i = 0; i < group.size(); ++i) {
-            {
-                EventsStore::BatchResult &r = results[i];
-                if (r.status == 201) {
-                    countPublished(group[i].batch.topic, r.stored.size(), now);
-                    committed += r.stored;
-                } else if (r.status == 503) {
-                    qCWarning(lcEvents) << "publish to" << group[i].batch.topic << "failed:" << r.error;
-                }
-                group[i].promise->addResult(PublishResult{r.status, r.error, r.stored});
-                group[i].promise->finish();
-            }
+EventsService::Task<TopicStats> EventsService::topic(QString name)
+{
+    QCoro::Task<Result<std::optional<TopicInfo>>> reading =
+        m_database->attempt([name](QSqlDatabase &db) { return EventsStore::topic(db, name); });
+    const Result<TopicInfo> info = orMissing(co_await reading, noSuchTopic(name));
+    if (!info)
+        co_return info.error();
+    co_return TopicStats{info.value(), publishedLastMinute(name, m_clock.nowMs())};
+}
+
+EventsService::Task<void> EventsService::deleteTopic(QString name)
+{
+    QCoro::Task<Result<Deletion>> deleting = m_database->attempt([name](QSqlDatabase &db) {
+        const auto info = EventsStore::topic(db, name);
+        if (!info)
+            return Deletion::NoSuchTopic;
+        if (info->system)
+            return Deletion::SystemTopic;
+        return EventsStore::deleteTopic(db, name) ? Deletion::Deleted : Deletion::NoSuchTopic;
+    });
+    const Result<Deletion> deleted = co_await deleting;
+    if (!deleted)
+        co_return deleted.error();
+    switch (deleted.value()) {
+    case Deletion::Deleted:
+        break;
+    case Deletion::NoSuchTopic:
+        co_return noSuchTopic(name);
+    case Deletion::SystemTopic:
+        co_return Error::conflict(
+            QStringLiteral("'%1' is a system topic the platform writes to; it cannot be "
+                           "deleted. Shorten its retention instead.")
+                .arg(name),
+            "system-topic");
+    }
+    co_return Result<void>();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The log
+
+EventsService::Task<QList<StoredEventPtr>> EventsService::publish(QString topic, QList<EventInput> events,
+                                                                  QString requestId)
+{
+    if (events.size() > m_settings.maxEventsPerBatch)
+        co_return Error::tooLarge(QStringLiteral("%1 events in one batch; send at most %2 per request.")
+                                      .arg(events.size())
+                                      .arg(m_settings.maxEventsPerBatch),
+                                  "batch-too-large");
+    QFuture<Result<QList<StoredEventPtr>>> stored =
+        m_queue.enqueue(EventsStore::Batch{std::move(topic), std::move(events), std::move(requestId)},
+                        PublishQueue::Origin::Client);
+    co_return co_await stored;
+}
+
+EventsService::Task<EventPage> EventsService::read(QString topic, qint64 fromOffset,
+                                                   std::optional<qint64> fromTimeMs, int limit)
+{
+    const qint64 fromTime = fromTimeMs.value_or(-1);
+    QCoro::Task<Result<std::optional<EventPage>>> reading =
+        m_database->attempt([topic, fromOffset, fromTime, limit](QSqlDatabase &db) {
+            return EventsStore::read(db, topic, fromOffset, fromTime, limit);
+        });
+    co_return orMissing(co_await reading, noSuchTopic(topic));
+}
+
+EventsService::Task<ReplayOutcome> EventsService::replay(QString topic, QString target, qint64 fromOffset,
+                                                         qint64 toOffset, QString requestId)
+{
+    if (target == topic)
+        co_return Error::invalid(
+            QStringLiteral("targetTopic"),
+            QStringLiteral("Replay into another topic, not into '%1' itself.").arg(topic));
+    if (fromOffset < 0 || toOffset < fromOffset)
+        co_return Error::invalid(
+            QStringLiteral("toOffset"),
+            QStringLiteral("Replay [fromOffset, toOffset) with 0 ≤ fromOffset ≤ toOffset."));
+    if (toOffset - fromOffset > MaxReplayEvents)
+        co_return Error::tooLarge(
+            QStringLiteral("Replay at most %1 events per request.").arg(MaxReplayEvents), "replay-too-large");
+    if (const Result<TopicStats> exists = co_await this->topic(target); !exists)
+        co_return exists.error();
+    ReplayOutcome outcome;
+    qint64 next = fromOffset;
+    while (next < toOffset) {
+        const Result<EventPage> page =
+            co_await read(topic, next, std::nullopt, int(qMin<qint64>(ReplayPage, toOffset - next)));
+        if (!page)
+            co_return page.error();
+        QList<EventInput> inputs;
+        for (const StoredEventPtr &e : page->events) {
+            if (e->offset >= toOffset)
+                break;
+            QJsonObject headers = QJsonDocument::fromJson(e->headers).object();
+            headers.insert(QStringLiteral("meshdeck-replayed-from"),
+                           QStringLiteral("%1@%2").arg(topic).arg(e->offset));
+            inputs.append(
+                EventInput{e->type, e->key, e->data, QJsonDocument(headers).toJson(QJsonDocument::Compact)});
         }
-        if (!committed.isEmpty()) {
-            std::lock_guard lock(m_listenerMutex);
-            for (const CommitListener &listener : m_listeners)
-                listener(committed);
+        if (inputs.isEmpty())
+            break;
+        const qint64 continueAt = next;
+        next = page->events.last()->offset + 1;
+        const Result<QList<StoredEventPtr>> copied = co_await publish(target, inputs, requestId);
+        if (!copied)
+            co_return replayStopped(copied.error(), outcome.replayed, continueAt);
+        outcome.replayed += copied->size();
+        if (outcome.firstTargetOffset < 0)
+            outcome.firstTargetOffset = copied->first()->offset;
+        outcome.lastTargetOffset = copied->last()->offset;
+    }
+    co_return outcome;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Consumer groups
+
+EventsService::Task<PollOutcome> EventsService::pollGroup(QString topic, QString group, int max,
+                                                          std::optional<qint64> visibilityMs)
+{
+    if (!isValidName(group))
+        co_return Error::invalid(
+            QStringLiteral("group"),
+            QStringLiteral("'%1' is not a valid group name: use 1 to 128 characters of a-z, 0-9, "
+                           "'.', '_' and '-', starting with a letter or digit.")
+                .arg(group),
+            "invalid-group-name");
+    const ConsumerGroupsStore::PollRequest request{topic,
+                                                   group,
+                                                   max,
+                                                   visibilityMs.value_or(m_settings.defaultVisibilityMs),
+                                                   m_settings.maxDeliveries,
+                                                   m_clock.nowMs()};
+    QCoro::Task<Result<std::optional<PollOutcome>>> polling =
+        m_database->attempt([this, request](QSqlDatabase &db) {
+            std::optional<PollOutcome> outcome = ConsumerGroupsStore::poll(db, request);
+            // Dead letters are published events like any other: counted and delivered live.
+            if (outcome && !outcome->deadLettered.isEmpty())
+                onCommitted(outcome->deadLettered, request.nowMs);
+            return outcome;
+        });
+    co_return orMissing(co_await polling, noSuchTopic(topic));
+}
+
+EventsService::Task<CommitOutcome> EventsService::commitGroup(QString topic, QString group, qint64 offset)
+{
+    const qint64 now = m_clock.nowMs();
+    QCoro::Task<Result<Result<CommitOutcome>>> committing =
+        m_database->attempt([topic, group, offset, now](QSqlDatabase &db) {
+            return ConsumerGroupsStore::commit(db, topic, group, offset, now);
+        });
+    co_return flatten(co_await committing);
+}
+
+EventsService::Task<QList<GroupInfo>> EventsService::groups(QString topic)
+{
+    QCoro::Task<Result<std::optional<QList<GroupInfo>>>> listing =
+        m_database->attempt([topic](QSqlDatabase &db) { return ConsumerGroupsStore::groups(db, topic); });
+    co_return orMissing(co_await listing, noSuchTopic(topic));
+}
+
+EventsService::Task<QList<LagPoint>> EventsService::lagHistory(QString topic, QString group,
+                                                               std::optional<qint64> sinceMs)
+{
+    const qint64 since = sinceMs.value_or(m_clock.nowMs() - 3600 * 1000);
+    QCoro::Task<Result<std::optional<QList<LagPoint>>>> reading =
+        m_database->attempt([topic, group, since](QSqlDatabase &db) -> std::optional<QList<LagPoint>> {
+            if (!EventsStore::topic(db, topic))
+                return std::nullopt;
+            return ConsumerGroupsStore::lagHistory(db, topic, group, since);
+        });
+    co_return orMissing(co_await reading, noSuchTopic(topic));
+}
+
+void EventsService::sampleLag()
+{
+    const qint64 now = m_clock.nowMs();
+    const qint64 keep = m_settings.lagHistoryMs;
+    m_database->run([now, keep](QSqlDatabase &db) {
+        try {
+            ConsumerGroupsStore::sampleLag(db, now, keep);
+        } catch (const Storage::StoreError &e) {
+            qCWarning(lcEvents) << "cannot sample consumer-group lag:" << e.what();
         }
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// For the other services, the audit log and the realtime channel
+
+QFuture<Result<void>> EventsService::ensureSystemTopic(QString topic)
+{
+    if (!isValidName(topic))
+        return QtFuture::makeReadyFuture(Result<void>(Error::invalid(
+            QStringLiteral("topic"), QStringLiteral("'%1' is not a valid topic name.").arg(topic))));
+    const Retention retention = m_settings.systemRetention;
+    const qint64 now = m_clock.nowMs();
+    return m_database->run([topic, retention, now](QSqlDatabase &db) -> Result<void> {
+        try {
+            createSystemTopic(db, topic, retention, now);
+            return {};
+        } catch (const Storage::StoreError &e) {
+            return Error::unavailable(
+                QStringLiteral("cannot create the topic %1: %2").arg(topic, e.reason()));
+        }
+    });
+}
+
+QFuture<Result<QList<qint64>>> EventsService::publishEvents(QString topic, QList<EventInput> events,
+                                                            QString requestId)
+{
+    return m_queue
+        .enqueue(EventsStore::Batch{std::move(topic), std::move(events), std::move(requestId)},
+                 PublishQueue::Origin::Platform)
+        .then([](const Result<QList<StoredEventPtr>> &stored) -> Result<QList<qint64>> {
+            if (!stored)
+                return stored.error();
+            QList<qint64> offsets;
+            offsets.reserve(stored->size());
+            for (const StoredEventPtr &e : stored.value())
+                offsets.append(e->offset);
+            return offsets;
+        });
+}
+
+void EventsService::record(AuditEntry entry)
+{
+    const QJsonObject data{
+        {QStringLiteral("actor"), entry.actor},
+        {QStringLiteral("action"), QString::fromLatin1(entry.method)},
+        {QStringLiteral("target"), QString::fromUtf8(entry.path)},
+        {QStringLiteral("route"), QString::fromUtf8(entry.route)},
+        {QStringLiteral("status"), entry.status},
+        {QStringLiteral("source"), QString::fromLatin1(entry.source)},
+        {QStringLiteral("time"),
+         QDateTime::fromMSecsSinceEpoch(entry.timeMs, Qt::UTC).toString(Qt::ISODateWithMs)}};
+    EventInput input{QStringLiteral("audit.request"),
+                     QString::fromLatin1(entry.requestId),
+                     QJsonDocument(data).toJson(QJsonDocument::Compact),
+                     {}};
+    // Fire and forget: the audit record is group-committed with the next publishes. When even the
+    // platform's share of the queue is full, the record is dropped and counted.
+    const QFuture<Result<QList<StoredEventPtr>>> queued = m_queue.enqueue(
+        EventsStore::Batch{QString::fromLatin1(AuditTopic), {input}, QString::fromLatin1(entry.requestId)},
+        PublishQueue::Origin::Platform);
+    if (queued.isFinished() && !queued.result()) {
+        const qint64 dropped = ++m_auditDropped;
+        if ((dropped & (dropped - 1)) == 0) // 1, 2, 4, 8, …: visible without flooding the log
+            qCWarning(lcEvents) << "the publish queue is full:" << dropped
+                                << "audit record(s) dropped so far";
     }
 }
 
@@ -164,6 +426,18 @@ void EventsService::addCommitListener(CommitListener listener)
 {
     std::lock_guard lock(m_listenerMutex);
     m_listeners.push_back(std::move(listener));
+}
+
+void EventsService::onCommitted(const QList<StoredEventPtr> &committed, qint64 nowMs)
+{
+    QHash<QString, qint64> perTopic;
+    for (const StoredEventPtr &e : committed)
+        ++perTopic[e->topic];
+    for (auto it = perTopic.cbegin(); it != perTopic.cend(); ++it)
+        countPublished(it.key(), it.value(), nowMs);
+    std::lock_guard lock(m_listenerMutex);
+    for (const CommitListener &listener : m_listeners)
+        listener(committed);
 }
 
 void EventsService::countPublished(const QString &topic, qint64 count, qint64 nowMs)
@@ -191,186 +465,40 @@ qint64 EventsService::publishedLastMinute(const QString &topic, qint64 nowMs) co
     return sum;
 }
 
-void EventsService::record(AuditEntry entry)
-{
-    const QJsonObject data{
-        {QStringLiteral("actor"), entry.actor},
-        {QStringLiteral("action"), QString::fromLatin1(entry.method)},
-        {QStringLiteral("target"), QString::fromUtf8(entry.path)},
-        {QStringLiteral("route"), QString::fromUtf8(entry.route)},
-        {QStringLiteral("status"), entry.status},
-        {QStringLiteral("source"), QString::fromLatin1(entry.source)},
-        {QStringLiteral("time"),
-         QDateTime::fromMSecsSinceEpoch(entry.timeMs, Qt::UTC).toString(Qt::ISODateWithMs)}};
-    EventInput input{QStringLiteral("audit.request"),
-                     QString::fromLatin1(entry.requestId),
-                     QJsonDocument(data).toJson(QJsonDocument::Compact),
-                     {}};
-    // Fire and forget: the audit record is group-committed with the next publishes.
-    publish(QString::fromLatin1(AuditTopic), {input}, QString::fromLatin1(entry.requestId));
-}
-
 // ---------------------------------------------------------------------------------------------
-// Topics and reads
+// Retention
 
-QFuture<std::pair<EventsService::CreateResult, QString>> EventsService::createTopic(QString name,
-                                                                                    Retention retention)
+QCoro::Task<void> EventsService::runRetention()
 {
-    return m_database->run([name, retention](QSqlDatabase &db) -> std::pair<CreateResult, QString> {
-        if (!isValidTopicName(name))
-            return {CreateResult::Invalid, QString()};
-        QString error;
-        switch (EventsStore::createTopic(db, name, retention, &error)) {
-        case EventsStore::CreateOutcome::Created:
-            return {CreateResult::Created, QString()};
-        case EventsStore::CreateOutcome::Exists:
-            return {CreateResult::Exists, QString()};
-        case EventsStore::CreateOutcome::Failed:
-            break;
-        }
-        return {CreateResult::Failed, error};
-    });
-}
-
-QFuture<QList<TopicStats>> EventsService::topics()
-{
-    return m_database->run([this](QSqlDatabase &db) {
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        QList<TopicStats> out;
-        for (const TopicInfo &t : EventsStore::listTopics(db))
-            out << TopicStats{t, publishedLastMinute(t.name, now)};
-        return out;
-    });
-}
-
-QFuture<std::optional<TopicStats>> EventsService::topic(QString name)
-{
-    return m_database->run([this, name](QSqlDatabase &db) -> std::optional<TopicStats> {
-        const auto info = EventsStore::topic(db, name);
-        if (!info)
-            return std::nullopt;
-        return TopicStats{*info, publishedLastMinute(name, QDateTime::currentMSecsSinceEpoch())};
-    });
-}
-
-QFuture<std::pair<bool, QString>> EventsService::deleteTopic(QString name)
-{
-    return m_database->run([name](QSqlDatabase &db) {
-        QString error;
-        const bool ok = EventsStore::deleteTopic(db, name, &error);
-        return std::pair{ok, error};
-    });
-}
-
-QFuture<EventsStore::ReadResult> EventsService::read(QString topic, qint64 fromOffset, qint64 fromTimeMs,
-                                                     int limit)
-{
-    return m_database->run([topic, fromOffset, fromTimeMs, limit](QSqlDatabase &db) {
-        return EventsStore::read(db, topic, fromOffset, fromTimeMs, limit);
-    });
-}
-
-QFuture<EventsStore::PollResult> EventsService::pollGroup(QString topic, QString group, int max,
-                                                          qint64 visibilityMs)
-{
-    const int maxDeliveries = m_settings.maxDeliveries;
-    return m_database->run([this, topic, group, max, visibilityMs, maxDeliveries](QSqlDatabase &db) {
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        EventsStore::PollResult result =
-            EventsStore::poll(db, topic, group, max, visibilityMs, maxDeliveries, now);
-        if (!result.deadLettered.isEmpty()) {
-            // Dead letters are published events like any other: counted and delivered live.
-            countPublished(result.deadLettered.first()->topic, result.deadLettered.size(), now);
-            std::lock_guard lock(m_listenerMutex);
-            for (const CommitListener &listener : m_listeners)
-                listener(result.deadLettered);
-        }
-        return result;
-    });
-}
-
-QFuture<EventsStore::CommitResult> EventsService::commitGroup(QString topic, QString group, qint64 offset)
-{
-    return m_database->run([topic, group, offset](QSqlDatabase &db) {
-        return EventsStore::commit(db, topic, group, offset, QDateTime::currentMSecsSinceEpoch());
-    });
-}
-
-QFuture<std::optional<QList<EventsStore::GroupInfo>>> EventsService::groups(QString topic)
-{
-    return m_database->run([topic](QSqlDatabase &db) -> std::optional<QList<EventsStore::GroupInfo>> {
-        if (!EventsStore::topic(db, topic))
-            return std::nullopt;
-        return EventsStore::groups(db, topic);
-    });
-}
-
-QFuture<QList<std::pair<qint64, qint64>>> EventsService::lagHistory(QString topic, QString group,
-                                                                    qint64 sinceMs)
-{
-    return m_database->run([topic, group, sinceMs](QSqlDatabase &db) {
-        return EventsStore::lagHistory(db, topic, group, sinceMs);
-    });
-}
-
-QFuture<std::pair<QString, QString>> EventsService::createWebhook(Webhook webhook)
-{
-    return m_database->run([webhook](QSqlDatabase &db) {
-        QString error;
-        const QString missing = WebhooksStore::create(db, webhook, &error);
-        return std::pair{missing, error};
-    });
-}
-
-QFuture<QList<Webhook>> EventsService::listWebhooks()
-{
-    return m_database->run([](QSqlDatabase &db) { return WebhooksStore::list(db); });
-}
-
-QFuture<std::optional<Webhook>> EventsService::webhook(QString id)
-{
-    return m_database->run([id](QSqlDatabase &db) { return WebhooksStore::get(db, id); });
-}
-
-QFuture<bool> EventsService::deleteWebhook(QString id)
-{
-    return m_database->run([id](QSqlDatabase &db) { return WebhooksStore::remove(db, id); });
-}
-
-QFuture<bool> EventsService::setWebhookEnabled(QString id, bool enabled)
-{
-    return m_database->run([id, enabled](QSqlDatabase &db) {
-        return WebhooksStore::setEnabled(db, id, enabled, QStringLiteral("Disabled by an administrator."));
-    });
-}
-
-QFuture<QList<DeliveryRecord>> EventsService::webhookDeliveries(QString id, int limit)
-{
-    return m_database->run(
-        [id, limit](QSqlDatabase &db) { return WebhooksStore::deliveries(db, id, limit); });
-}
-
-QFuture<void> EventsService::recordTestDelivery(DeliveryRecord record)
-{
-    const int maxFailures = m_settings.webhooks.maxFailures;
-    return m_database->run([record, maxFailures](QSqlDatabase &db) {
-        WebhooksStore::recordAttempt(db, record, 0, maxFailures);
-    });
-}
-
-void EventsService::runRetention()
-{
+    if (m_retentionRunning)
+        co_return;
+    m_retentionRunning = true;
+    const std::shared_ptr<const bool> alive = m_alive;
     constexpr int Chunk = 1000;
-    // Short transactions in turns with publishes on the same thread: retention never holds them up.
-    QFuture<int> deleted = m_database->run([](QSqlDatabase &db) {
-        return EventsStore::applyRetention(db, QDateTime::currentMSecsSinceEpoch(), Chunk);
-    });
-    deleted.then(this, [this](int n) {
-        if (n >= Chunk)
-            QTimer::singleShot(0, this, &EventsService::runRetention);
-        else if (n > 0)
-            qCDebug(lcEvents) << "retention removed" << n << "events";
-    });
+    // Chunks of short transactions, each its own turn of the database thread: publishes go in between.
+    for (int removed = Chunk; removed >= Chunk;) {
+        const qint64 now = m_clock.nowMs();
+        QCoro::Task<Result<int>> expiring = m_database->attempt(
+            [now](QSqlDatabase &db) { return RetentionStore::expireEvents(db, now, Chunk); });
+        const Result<int> expired = co_await expiring;
+        if (!*alive)
+            co_return;
+        if (!expired)
+            qCWarning(lcEvents) << "retention failed:" << expired.error().reason;
+        removed = expired ? expired.value() : 0;
+        if (removed > 0)
+            qCDebug(lcEvents) << "retention removed" << removed << "events";
+    }
+    const int keep = m_settings.deliveryLogPerWebhook;
+    const qint64 before = m_clock.nowMs() - m_settings.deliveryLogMaxAgeMs;
+    QCoro::Task<Result<int>> pruning = m_database->attempt(
+        [keep, before](QSqlDatabase &db) { return WebhooksStore::pruneDeliveries(db, keep, before); });
+    const Result<int> pruned = co_await pruning;
+    if (!*alive)
+        co_return;
+    if (!pruned)
+        qCWarning(lcEvents) << "pruning the webhook delivery log failed:" << pruned.error().reason;
+    m_retentionRunning = false;
 }
 
 } // namespace Meshdeck::Events

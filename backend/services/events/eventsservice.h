@@ -1,20 +1,28 @@
 #pragma once
 
+#include "consumergroupsstore.h"
 #include "eventsstore.h"
 #include "eventtypes.h"
+#include "publishqueue.h"
 #include "webhookdispatcher.h"
 
 #include "platform/audit.h"
+#include "platform/clock.h"
+#include "platform/result.h"
+#include "platform/secretbox.h"
 #include "platform/service.h"
 
 #include <QFuture>
 #include <QObject>
-#include <QPromise>
 #include <QTimer>
 
+#include <QCoroTask>
+
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 
 namespace Meshdeck::Storage {
 class Database;
@@ -29,99 +37,119 @@ struct EventsSettings {
     qint64 defaultVisibilityMs = 30'000; // how long a polled event waits for its commit
     int lagSampleIntervalMs = 10'000;
     qint64 lagHistoryMs = 24LL * 3600 * 1000;
+    PublishQueue::Limits publishQueue;
     WebhookSettings webhooks;
+    // The delivery log keeps each webhook's last 1000 attempts, none older than 7 days: enough to
+    // see a week of trouble or the last failures of a busy webhook, and it can no longer grow
+    // without bound (it used to keep every attempt forever).
+    int deliveryLogPerWebhook = 1000;
+    qint64 deliveryLogMaxAgeMs = 7LL * 24 * 3600 * 1000;
     Retention auditRetention{90LL * 24 * 3600, 0};
     Retention systemRetention{30LL * 24 * 3600, 0};
 };
 
-struct PublishResult {
-    int status = 0; // 201, 404, 503
-    QString error;
-    QList<StoredEventPtr> stored;
+// What a webhook is created from; the service adds its id and signing secret.
+struct WebhookSpec {
+    QUrl url;
+    QStringList topics;
+    QStringList types; // empty: every type
 };
 
-struct TopicStats {
-    TopicInfo info;
-    qint64 publishedLastMinute = 0;
+struct CreatedWebhook {
+    Webhook webhook;
+    QByteArray secret; // the signing secret in clear, shown to the caller this once
 };
 
-// The event backbone: topics with retention, a durable append-only log per topic, and reads by
-// offset or time. Publishes are group-committed: while one transaction is being made durable,
-// the batches that arrive meanwhile queue up and go into the next one together.
+// The event backbone: topics with retention, a durable append-only log per topic, reads by offset
+// or time, consumer groups, and webhooks. Every operation answers a domain Result; only the routes
+// files turn them into HTTP.
 class EventsService : public QObject, public Service, public AuditSink, public EventPublisher
 {
     Q_OBJECT
 public:
     static constexpr auto AuditTopic = "audit";
     static constexpr auto SystemTopic = "system";
+    template<typename T> using Task = QCoro::Task<Result<T>>;
 
-    EventsService(EventsSettings settings, Storage::Database *database);
+    // `secrets` seals webhook signing secrets at rest.
+    EventsService(EventsSettings settings, Storage::Database *database, SecretBox secrets,
+                  const Clock &clock = Clock::system());
     ~EventsService() override;
 
     QString name() const override { return QStringLiteral("events"); }
     QCoro::Task<QString> start() override;
     QCoro::Task<void> stop() override;
 
-    // Resolves once the batch is durable (201), or with the reason it is not.
-    QFuture<PublishResult> publish(QString topic, QList<EventInput> events, QString requestId);
+    // Topics.
+    Task<TopicStats> createTopic(QString name, Retention retention);
+    Task<QList<TopicStats>> topics();
+    Task<TopicStats> topic(QString name);
+    Task<void> deleteTopic(QString name); // Conflict for a system topic
+
+    // The log. A publish resolves once the batch is durable.
+    Task<QList<StoredEventPtr>> publish(QString topic, QList<EventInput> events, QString requestId);
+    // From an offset, or from a time (ms) when fromTimeMs is given.
+    Task<EventPage> read(QString topic, qint64 fromOffset, std::optional<qint64> fromTimeMs, int limit);
+    // Copies [fromOffset, toOffset) of `topic` into `target`, each event tagged with its origin.
+    Task<ReplayOutcome> replay(QString topic, QString target, qint64 fromOffset, qint64 toOffset,
+                               QString requestId);
+
+    // Consumer groups.
+    Task<PollOutcome> pollGroup(QString topic, QString group, int max, std::optional<qint64> visibilityMs);
+    Task<CommitOutcome> commitGroup(QString topic, QString group, qint64 offset);
+    Task<QList<GroupInfo>> groups(QString topic);
+    // Since `sinceMs`, or over the last hour.
+    Task<QList<LagPoint>> lagHistory(QString topic, QString group, std::optional<qint64> sinceMs);
+
+    // Webhooks.
+    Task<CreatedWebhook> createWebhook(WebhookSpec spec);
+    Task<QList<Webhook>> webhooks();
+    Task<Webhook> webhook(QString id);
+    Task<void> deleteWebhook(QString id);
+    Task<Webhook> setWebhookEnabled(QString id, bool enabled);
+    Task<QList<DeliveryRecord>> webhookDeliveries(QString id, int limit);
+    // Sends a webhook.test delivery now and records it.
+    Task<DeliveryRecord> sendTestDelivery(QString id);
+
     // EventPublisher, for the other services.
     QFuture<Result<void>> ensureSystemTopic(QString topic) override;
     QFuture<Result<QList<qint64>>> publishEvents(QString topic, QList<EventInput> events,
                                                  QString requestId) override;
-    // The tables of the events service (topics, log, groups, webhooks).
-    static std::vector<Storage::Migration> schema();
-
-    enum class CreateResult { Created, Exists, Invalid, Failed };
-    QFuture<std::pair<CreateResult, QString>> createTopic(QString name, Retention retention);
-    QFuture<QList<TopicStats>> topics();
-    QFuture<std::optional<TopicStats>> topic(QString name);
-    QFuture<std::pair<bool, QString>> deleteTopic(QString name);
-    QFuture<EventsStore::ReadResult> read(QString topic, qint64 fromOffset, qint64 fromTimeMs, int limit);
-
-    // Consumer groups.
-    QFuture<EventsStore::PollResult> pollGroup(QString topic, QString group, int max, qint64 visibilityMs);
-    QFuture<EventsStore::CommitResult> commitGroup(QString topic, QString group, qint64 offset);
-    QFuture<std::optional<QList<EventsStore::GroupInfo>>> groups(QString topic);
-    QFuture<QList<std::pair<qint64, qint64>>> lagHistory(QString topic, QString group, qint64 sinceMs);
-
-    // Webhooks.
-    WebhookDispatcher *webhooks() const { return m_webhooks.get(); }
-    QFuture<std::pair<QString, QString>> createWebhook(Webhook webhook); // (missing topic, storage error)
-    QFuture<QList<Webhook>> listWebhooks();
-    QFuture<std::optional<Webhook>> webhook(QString id);
-    QFuture<bool> deleteWebhook(QString id);
-    QFuture<bool> setWebhookEnabled(QString id, bool enabled);
-    QFuture<QList<DeliveryRecord>> webhookDeliveries(QString id, int limit);
-    QFuture<void> recordTestDelivery(DeliveryRecord record);
+    // AuditSink: every mutating call lands on the audit topic.
+    void record(AuditEntry entry) override;
 
     // Called on the database thread after each durable commit, with that commit's events in
     // offset order per topic. Realtime fan-out hangs off this.
     using CommitListener = std::function<void(const QList<StoredEventPtr> &)>;
     void addCommitListener(CommitListener listener);
 
-    void record(AuditEntry entry) override;
+    // One retention pass (events past their topic's retention, the delivery log over its bounds);
+    // the service runs it every retentionIntervalMs.
+    QCoro::Task<void> runRetention();
+
     const EventsSettings &settings() const { return m_settings; }
-    static bool isSystemTopic(const QString &name);
+    PublishQueue::Depth publishQueueDepth() const { return m_queue.depth(); }
 
 private:
-    struct Pending {
-        EventsStore::Batch batch;
-        std::shared_ptr<QPromise<PublishResult>> promise;
-    };
-    void commitPending(QSqlDatabase &db);
-    void runRetention();
+    QCoro::Task<QString> sealWebhookSecrets();
+    void onCommitted(const QList<StoredEventPtr> &committed, qint64 nowMs);
+    void notifyListeners(const QList<StoredEventPtr> &committed);
+    void sampleLag();
     void countPublished(const QString &topic, qint64 count, qint64 nowMs);
     qint64 publishedLastMinute(const QString &topic, qint64 nowMs) const;
 
     EventsSettings m_settings;
     Storage::Database *m_database;
+    const Clock &m_clock;
+    SecretBox m_secrets;
+    PublishQueue m_queue;
     QTimer m_retentionTimer;
     QTimer m_lagTimer;
     std::unique_ptr<WebhookDispatcher> m_webhooks;
-
-    std::mutex m_queueMutex;
-    std::vector<Pending> m_queue;
-    bool m_commitScheduled = false;
+    std::atomic<qint64> m_auditDropped = 0;
+    bool m_retentionRunning = false;
+    // Coroutines that wait on the network hold a copy: false once destruction began.
+    std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
 
     mutable std::mutex m_statsMutex;
     QHash<QString, std::deque<std::pair<qint64, qint64>>> m_perSecond; // topic -> (second, events)

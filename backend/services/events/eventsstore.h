@@ -2,9 +2,6 @@
 
 #include "eventtypes.h"
 
-#include "storage/migrations.h"
-
-#include <QHash>
 #include <QSqlDatabase>
 
 #include <optional>
@@ -12,19 +9,21 @@
 
 namespace Meshdeck::Events {
 
-// The only code of the events service that sees SQL. Every function runs on the database thread
-// with its connection; the service schedules them through Storage::Database::run().
+// Topics and the append-only log: the only code of the events service that sees their SQL.
+// Follows the store contract (storage/store.h): database thread only, domain outcomes returned,
+// every database failure thrown as Storage::StoreError.
 class EventsStore
 {
 public:
-    static std::vector<Storage::Migration> migrations();
-
-    enum class CreateOutcome { Created, Exists, Failed };
-    static CreateOutcome createTopic(QSqlDatabase &db, const QString &name, Retention retention,
-                                     QString *error);
+    // False when a topic of that name exists already (it is left as it is).
+    static bool createTopic(QSqlDatabase &db, const QString &name, Retention retention, qint64 nowMs,
+                            bool system = false);
+    // Marks an existing topic as the platform's own; false when there is no such topic.
+    static bool markSystem(QSqlDatabase &db, const QString &name);
     static QList<TopicInfo> listTopics(QSqlDatabase &db);
     static std::optional<TopicInfo> topic(QSqlDatabase &db, const QString &name);
-    static bool deleteTopic(QSqlDatabase &db, const QString &name, QString *error);
+    // Removes the topic, its events and its consumer groups; false when there is no such topic.
+    static bool deleteTopic(QSqlDatabase &db, const QString &name);
 
     // One batch of a group commit.
     struct Batch {
@@ -32,75 +31,21 @@ public:
         QList<EventInput> events;
         QString requestId;
     };
-    struct BatchResult {
-        int status = 0; // 201, 404 (no such topic) or 503 (storage failure)
-        QString error;
-        QList<StoredEventPtr> stored;
-    };
     // Appends every batch in ONE transaction (group commit), with synchronous=FULL: when this
-    // returns with status 201 the events are on disk. A storage failure fails every batch and
-    // leaves nothing behind; a missing topic fails only its own batch.
-    static std::vector<BatchResult> appendGroup(QSqlDatabase &db, const std::vector<Batch> &batches,
-                                                qint64 nowMs);
-    // The same inside a transaction the caller owns; returns a storage error (then roll back).
-    static QString appendInTransaction(QSqlDatabase &db, const std::vector<Batch> &batches, qint64 nowMs,
-                                       std::vector<BatchResult> *results);
+    // returns, the events are on disk. Per batch: its stored events, or NotFound for a missing
+    // topic (which fails only its own batch). A storage failure throws and leaves nothing behind.
+    static std::vector<Result<QList<StoredEventPtr>>>
+    appendGroup(QSqlDatabase &db, const std::vector<Batch> &batches, qint64 nowMs);
+    // The same inside a transaction the caller owns.
+    static std::vector<Result<QList<StoredEventPtr>>>
+    appendInTransaction(QSqlDatabase &db, const std::vector<Batch> &batches, qint64 nowMs);
+    // The size an event counts for, in a topic's bytes and in the publish queue.
+    static qint64 eventSize(const EventInput &event);
 
-    struct ReadResult {
-        bool topicExists = false;
-        QList<StoredEventPtr> events;
-        qint64 nextOffset = 0; // where the next read continues
-    };
-    static ReadResult read(QSqlDatabase &db, const QString &topic, qint64 fromOffset, qint64 fromTimeMs,
-                           int limit);
-
-    // Consumer groups: a group reads a topic from its committed offset. Polled events are in
-    // flight until committed; one not committed within its visibility timeout is delivered again,
-    // and after `maxDeliveries` deliveries it moves to "<topic>.dlq" with the reason.
-    struct Delivery {
-        StoredEventPtr event;
-        int attempt = 1;
-    };
-    struct PollResult {
-        bool topicExists = false;
-        QString error; // storage failure
-        QList<Delivery> deliveries;
-        QList<StoredEventPtr> deadLettered; // as stored in the .dlq topic
-        qint64 committedOffset = 0;
-        qint64 lag = 0;
-    };
-    static PollResult poll(QSqlDatabase &db, const QString &topic, const QString &group, int max,
-                           qint64 visibilityMs, int maxDeliveries, qint64 nowMs);
-
-    enum class CommitStatus { Committed, NoTopic, NoGroup, NotDelivered, Failed };
-    struct CommitResult {
-        CommitStatus status = CommitStatus::Failed;
-        qint64 committedOffset = 0;
-        qint64 nextOffset = 0;
-        qint64 lag = 0;
-        QString error;
-    };
-    static CommitResult commit(QSqlDatabase &db, const QString &topic, const QString &group, qint64 offset,
-                               qint64 nowMs);
-
-    struct GroupInfo {
-        QString name;
-        qint64 committedOffset = 0;
-        qint64 nextOffset = 0;
-        qint64 inFlight = 0;
-        qint64 lag = 0;
-        QString createdAt;
-    };
-    static QList<GroupInfo> groups(QSqlDatabase &db, const QString &topic);
-    // (time ms, lag) points of one group since `sinceMs`, oldest first.
-    static QList<std::pair<qint64, qint64>> lagHistory(QSqlDatabase &db, const QString &topic,
-                                                       const QString &group, qint64 sinceMs);
-    // Records every group's lag now and forgets points older than `keepMs`.
-    static void sampleLag(QSqlDatabase &db, qint64 nowMs, qint64 keepMs);
-
-    // Deletes at most `maxRows` expired events (by age or by size) in one short transaction and
-    // returns how many went; call again while it returns maxRows.
-    static int applyRetention(QSqlDatabase &db, qint64 nowMs, int maxRows);
+    // Events from `fromOffset`, or from the first at or after `fromTimeMs` when that is ≥ 0;
+    // nullopt when there is no such topic.
+    static std::optional<EventPage> read(QSqlDatabase &db, const QString &topic, qint64 fromOffset,
+                                         qint64 fromTimeMs, int limit);
 };
 
 } // namespace Meshdeck::Events

@@ -1,5 +1,6 @@
 #include "eventtypes.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -7,10 +8,27 @@
 
 namespace Meshdeck::Events {
 
-bool isValidTopicName(const QString &name)
+bool isValidName(const QString &name)
 {
     static const QRegularExpression pattern(QStringLiteral("^[a-z0-9][a-z0-9._-]{0,127}$"));
     return pattern.match(name).hasMatch();
+}
+
+bool isValidTopicName(const QString &name)
+{
+    return name.size() <= MaxTopicNameLength && isValidName(name);
+}
+
+QString deadLetterTopicName(const QString &topic)
+{
+    const QString suffix = QStringLiteral(".dlq");
+    if (topic.size() + suffix.size() <= MaxNameLength)
+        return topic + suffix;
+    // 115 characters of the name, '-', 8 hex digits of its hash, ".dlq": 128 in all.
+    const QByteArray hash =
+        QCryptographicHash::hash(topic.toUtf8(), QCryptographicHash::Sha256).toHex().first(8);
+    constexpr qsizetype Kept = MaxNameLength - 1 - 8 - 4;
+    return topic.first(Kept) + QLatin1Char('-') + QString::fromLatin1(hash) + suffix;
 }
 
 QJsonObject StoredEvent::toJson() const

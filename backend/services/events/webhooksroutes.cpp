@@ -1,24 +1,92 @@
 #include "webhooksroutes.h"
 
 #include "eventsservice.h"
+#include "routesupport.h"
 
 #include "http/problem.h"
 #include "http/router.h"
 
-#include <QDateTime>
 #include <QJsonArray>
-#include <QJsonDocument>
-#include <QUuid>
 
-#include <QCoroFuture>
-
-#include <sodium.h>
+#include <QCoroTask>
 
 namespace Meshdeck::Events {
 
 using namespace Meshdeck::Http;
+using namespace Meshdeck::Events::RouteSupport;
 
 namespace {
+
+constexpr int DefaultDeliveryLimit = 200;
+constexpr int MaxDeliveryLimit = 1000;
+
+constexpr QByteArrayView WebhookSchema = R"json({
+    "type": "object",
+    "required": ["id", "url", "topics", "types", "enabled", "disabledReason", "consecutiveFailures", "createdAt"],
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "url": {"type": "string", "format": "uri"},
+        "topics": {"type": "array", "items": {"type": "string"}},
+        "types": {"type": "array", "items": {"type": "string"}, "description": "empty: every type"},
+        "enabled": {"type": "boolean"},
+        "disabledReason": {"type": "string", "description": "why it was disabled; empty while enabled"},
+        "consecutiveFailures": {"type": "integer", "minimum": 0},
+        "createdAt": {"type": "string", "format": "date-time"}
+    }
+})json";
+
+constexpr QByteArrayView DeliverySchema = R"json({
+    "type": "object",
+    "required": ["id", "topic", "offset", "eventId", "attempt", "succeeded", "status", "latencyMs",
+                 "responseExcerpt", "error", "time"],
+    "properties": {
+        "id": {"type": "integer", "minimum": 0, "description": "0 for a test delivery just sent"},
+        "topic": {"type": "string", "description": "empty for a test delivery"},
+        "offset": {"type": "integer", "minimum": -1, "description": "-1 for a test delivery"},
+        "eventId": {"type": "string"},
+        "attempt": {"type": "integer", "minimum": 1},
+        "succeeded": {"type": "boolean"},
+        "status": {"type": "integer", "minimum": 0, "description": "the receiver's HTTP status; 0 when none came"},
+        "latencyMs": {"type": "integer", "minimum": 0},
+        "responseExcerpt": {"type": "string", "description": "the first 512 bytes of the answer"},
+        "error": {"type": "string", "description": "why it failed; empty on success"},
+        "time": {"type": "string", "format": "date-time"}
+    }
+})json";
+
+constexpr QByteArrayView CreateRequest = R"json({
+    "type": "object", "required": ["url", "topics"],
+    "properties": {
+        "url": {"type": "string", "format": "uri",
+                "description": "http(s), no credentials; a public address unless meshdeckd runs with --allow-private-targets"},
+        "topics": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+        "types": {"type": "array", "items": {"type": "string", "minLength": 1}, "description": "empty: every type"}
+    }
+})json";
+
+constexpr QByteArrayView CreatedResponse = R"json({
+    "allOf": [
+        {"$ref": "#/components/schemas/Webhook"},
+        {"type": "object", "required": ["secret"],
+         "properties": {"secret": {"type": "string", "pattern": "^whsec_",
+                                   "description": "the signing secret, shown this once"}}}
+    ]
+})json";
+
+constexpr QByteArrayView ListResponse = R"json({
+    "type": "object", "required": ["webhooks"],
+    "properties": {"webhooks": {"type": "array", "items": {"$ref": "#/components/schemas/Webhook"}}}
+})json";
+
+constexpr QByteArrayView PatchRequest = R"json({
+    "type": "object", "required": ["enabled"],
+    "properties": {"enabled": {"type": "boolean", "description": "true also resets the failure count"}}
+})json";
+
+constexpr QByteArrayView DeliveriesResponse = R"json({
+    "type": "object", "required": ["deliveries"],
+    "properties": {"deliveries": {"type": "array", "items": {"$ref": "#/components/schemas/Delivery"}}}
+})json";
 
 QJsonObject webhookJson(const Webhook &w)
 {
@@ -26,7 +94,6 @@ QJsonObject webhookJson(const Webhook &w)
                        {QStringLiteral("url"), w.url},
                        {QStringLiteral("topics"), QJsonArray::fromStringList(w.topics)},
                        {QStringLiteral("types"), QJsonArray::fromStringList(w.types)},
-                       {QStringLiteral("local"), w.local},
                        {QStringLiteral("enabled"), w.enabled},
                        {QStringLiteral("disabledReason"), w.disabledReason},
                        {QStringLiteral("consecutiveFailures"), w.consecutiveFailures},
@@ -45,22 +112,31 @@ QJsonObject deliveryJson(const DeliveryRecord &r)
                        {QStringLiteral("latencyMs"), r.latencyMs},
                        {QStringLiteral("responseExcerpt"), r.responseExcerpt},
                        {QStringLiteral("error"), r.error},
-                       {QStringLiteral("time"),
-                        QDateTime::fromMSecsSinceEpoch(r.timeMs, Qt::UTC).toString(Qt::ISODateWithMs)}};
+                       {QStringLiteral("time"), isoTime(r.timeMs)}};
 }
 
-Response noSuchWebhook(const Request &request, const QString &id)
+QString idOf(const Request &request)
 {
-    return problem(request, 404, QStringLiteral("There is no webhook '%1'.").arg(id), "webhook-not-found");
+    return request.pathParams.value(QStringLiteral("id"));
 }
 
-QByteArray newSecret()
+// A list of strings, or the problem with it.
+std::optional<Response> stringList(const Request &request, const QJsonObject &body, const QString &field,
+                                   QStringList *out)
 {
-    unsigned char raw[32];
-    randombytes_buf(raw, sizeof raw);
-    char encoded[sodium_base64_ENCODED_LEN(sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-    sodium_bin2base64(encoded, sizeof encoded, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    return QByteArray("whsec_") + encoded;
+    const QJsonValue value = body.value(field);
+    if (value.isUndefined() || value.isNull())
+        return std::nullopt;
+    if (!value.isArray())
+        return invalid(request, field, QStringLiteral("'%1' must be a list of strings.").arg(field),
+                       "invalid-webhook");
+    for (const QJsonValue &v : value.toArray()) {
+        if (!v.isString())
+            return invalid(request, field, QStringLiteral("'%1' must be a list of strings.").arg(field),
+                           "invalid-webhook");
+        *out << v.toString();
+    }
+    return std::nullopt;
 }
 
 QCoro::Task<Response> createWebhook(EventsService *service, Request request)
@@ -68,174 +144,164 @@ QCoro::Task<Response> createWebhook(EventsService *service, Request request)
     QJsonObject body;
     QString error;
     if (!request.jsonObject(&body, &error))
-        co_return problem(request, 400, error, "invalid-body");
-    const QUrl url(body.value(QStringLiteral("url")).toString(), QUrl::StrictMode);
-    if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")) ||
-        url.host().isEmpty() || !url.userInfo().isEmpty())
-        co_return problem(
-            request, 400,
-            QStringLiteral("'url' must be an http:// or https:// URL with a host and no credentials, such "
-                           "as https://hooks.example.com/meshdeck."),
+        co_return invalid(request, QString(), error);
+    if (body.contains(QStringLiteral("local")))
+        co_return invalid(
+            request, QStringLiteral("local"),
+            QStringLiteral("'local' is not a request field: whether webhooks may reach loopback and "
+                           "private addresses is a server setting (meshdeckd --allow-private-targets, "
+                           "which the console's local stack sets)."),
             "invalid-webhook");
-    Webhook w;
-    w.url = url.toString();
-    for (const QJsonValue &t : body.value(QStringLiteral("topics")).toArray()) {
-        if (!isValidTopicName(t.toString()))
-            co_return problem(request, 400, QStringLiteral("'topics' must list topic names."),
-                              "invalid-webhook");
-        w.topics << t.toString();
-    }
-    if (w.topics.isEmpty())
-        co_return problem(request, 400, QStringLiteral("'topics' must name at least one topic to deliver."),
-                          "invalid-webhook");
-    for (const QJsonValue &t : body.value(QStringLiteral("types")).toArray()) {
-        if (!t.isString() || t.toString().isEmpty())
-            co_return problem(request, 400,
-                              QStringLiteral("'types' must be a list of event types (empty: all)."),
-                              "invalid-webhook");
-        w.types << t.toString();
-    }
-    w.local = body.value(QStringLiteral("local")).toBool(false);
-    QCoro::Task<QString> checking = service->webhooks()->checkTarget(url, w.local);
-    const QString refused = co_await checking;
-    if (!refused.isEmpty())
-        co_return problem(request, 400, refused, "webhook-target-refused");
-    w.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    w.secret = newSecret();
-    QFuture<std::pair<QString, QString>> created = service->createWebhook(w);
-    const auto [missing, storageError] = co_await created;
-    if (!missing.isEmpty())
-        co_return problem(request, 404,
-                          QStringLiteral("There is no topic '%1' to deliver from.").arg(missing),
-                          "topic-not-found");
-    if (!storageError.isEmpty())
-        co_return problem(request, 503,
-                          QStringLiteral("The webhook could not be stored: %1").arg(storageError),
-                          "storage-failure");
-    QFuture<std::optional<Webhook>> stored = service->webhook(w.id);
-    QJsonObject out = webhookJson(*(co_await stored));
+    WebhookSpec spec;
+    spec.url = QUrl(body.value(QStringLiteral("url")).toString(), QUrl::StrictMode);
+    if (auto bad = stringList(request, body, QStringLiteral("topics"), &spec.topics))
+        co_return std::move(*bad);
+    if (auto bad = stringList(request, body, QStringLiteral("types"), &spec.types))
+        co_return std::move(*bad);
+    const Result<CreatedWebhook> created = co_await service->createWebhook(spec);
+    if (!created)
+        co_return problem(request, created.error());
+    QJsonObject out = webhookJson(created->webhook);
     // Shown once: receivers verify X-Meshdeck-Signature with it.
-    out.insert(QStringLiteral("secret"), QString::fromLatin1(w.secret));
-    co_return Response::json(201, out);
+    out.insert(QStringLiteral("secret"), QString::fromLatin1(created->secret));
+    Response r = Response::json(201, out);
+    r.setHeader("location", "/v1/events/webhooks/" + created->webhook.id.toUtf8());
+    co_return r;
 }
 
-QCoro::Task<Response> listWebhooks(EventsService *service, Request)
+QCoro::Task<Response> listWebhooks(EventsService *service, Request request)
 {
-    QFuture<QList<Webhook>> future = service->listWebhooks();
-    const QList<Webhook> webhooks = co_await future;
+    const Result<QList<Webhook>> webhooks = co_await service->webhooks();
+    if (!webhooks)
+        co_return problem(request, webhooks.error());
     QJsonArray out;
-    for (const Webhook &w : webhooks)
+    for (const Webhook &w : webhooks.value())
         out.append(webhookJson(w));
     co_return Response::json(200, QJsonObject{{QStringLiteral("webhooks"), out}});
 }
 
 QCoro::Task<Response> getWebhook(EventsService *service, Request request)
 {
-    const QString id = request.pathParams.value(QStringLiteral("id"));
-    QFuture<std::optional<Webhook>> future = service->webhook(id);
-    const std::optional<Webhook> w = co_await future;
+    const Result<Webhook> w = co_await service->webhook(idOf(request));
     if (!w)
-        co_return noSuchWebhook(request, id);
-    co_return Response::json(200, webhookJson(*w));
+        co_return problem(request, w.error());
+    co_return Response::json(200, webhookJson(w.value()));
 }
 
 QCoro::Task<Response> deleteWebhook(EventsService *service, Request request)
 {
-    const QString id = request.pathParams.value(QStringLiteral("id"));
-    QFuture<std::optional<Webhook>> exists = service->webhook(id);
-    if (!(co_await exists))
-        co_return noSuchWebhook(request, id);
-    QFuture<bool> deleted = service->deleteWebhook(id);
-    if (!(co_await deleted))
-        co_return problem(request, 503, QStringLiteral("The webhook could not be deleted."),
-                          "storage-failure");
+    const Result<void> deleted = co_await service->deleteWebhook(idOf(request));
+    if (!deleted)
+        co_return problem(request, deleted.error());
     co_return Response::noContent();
 }
 
 QCoro::Task<Response> patchWebhook(EventsService *service, Request request)
 {
-    const QString id = request.pathParams.value(QStringLiteral("id"));
     QJsonObject body;
     QString error;
     if (!request.jsonObject(&body, &error))
-        co_return problem(request, 400, error, "invalid-body");
+        co_return invalid(request, QString(), error);
     if (!body.value(QStringLiteral("enabled")).isBool())
-        co_return problem(request, 400, QStringLiteral("Send {\"enabled\": true} or {\"enabled\": false}."),
-                          "invalid-body");
-    QFuture<bool> changed = service->setWebhookEnabled(id, body.value(QStringLiteral("enabled")).toBool());
-    if (!(co_await changed))
-        co_return noSuchWebhook(request, id);
-    QFuture<std::optional<Webhook>> stored = service->webhook(id);
-    const std::optional<Webhook> w = co_await stored;
-    service->webhooks()->kick();
-    co_return Response::json(200, webhookJson(*w));
+        co_return invalid(request, QStringLiteral("enabled"),
+                          QStringLiteral("Send {\"enabled\": true} or {\"enabled\": false}."));
+    const Result<Webhook> changed =
+        co_await service->setWebhookEnabled(idOf(request), body.value(QStringLiteral("enabled")).toBool());
+    if (!changed)
+        co_return problem(request, changed.error());
+    co_return Response::json(200, webhookJson(changed.value()));
 }
 
 QCoro::Task<Response> listDeliveries(EventsService *service, Request request)
 {
-    const QString id = request.pathParams.value(QStringLiteral("id"));
-    QFuture<std::optional<Webhook>> exists = service->webhook(id);
-    if (!(co_await exists))
-        co_return noSuchWebhook(request, id);
-    QFuture<QList<DeliveryRecord>> future = service->webhookDeliveries(id, 200);
-    const QList<DeliveryRecord> records = co_await future;
+    int limit = DefaultDeliveryLimit;
+    if (const QString text = request.queryItem(QStringLiteral("limit")); !text.isEmpty()) {
+        bool ok = false;
+        limit = text.toInt(&ok);
+        if (!ok || limit < 1 || limit > MaxDeliveryLimit)
+            co_return invalid(request, QStringLiteral("limit"),
+                              QStringLiteral("limit must be between 1 and %1.").arg(MaxDeliveryLimit),
+                              "invalid-query");
+    }
+    const Result<QList<DeliveryRecord>> records = co_await service->webhookDeliveries(idOf(request), limit);
+    if (!records)
+        co_return problem(request, records.error());
     QJsonArray out;
-    for (const DeliveryRecord &r : records)
+    for (const DeliveryRecord &r : records.value())
         out.append(deliveryJson(r));
     co_return Response::json(200, QJsonObject{{QStringLiteral("deliveries"), out}});
 }
 
 QCoro::Task<Response> sendTest(EventsService *service, Request request)
 {
-    const QString id = request.pathParams.value(QStringLiteral("id"));
-    QFuture<std::optional<Webhook>> exists = service->webhook(id);
-    const std::optional<Webhook> w = co_await exists;
-    if (!w)
-        co_return noSuchWebhook(request, id);
-    const QString eventId = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    const QByteArray body =
-        QJsonDocument(
-            QJsonObject{{QStringLiteral("id"), eventId},
-                        {QStringLiteral("type"), QStringLiteral("webhook.test")},
-                        {QStringLiteral("time"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
-                        {QStringLiteral("data"), QJsonObject{{QStringLiteral("webhookId"), id}}}})
-            .toJson(QJsonDocument::Compact);
-    QCoro::Task<DeliveryRecord> sending = service->webhooks()->send(*w, QString(), body, eventId, -1, 1);
-    const DeliveryRecord record = co_await sending;
-    QFuture<void> recorded = service->recordTestDelivery(record);
-    co_await recorded;
-    co_return Response::json(200, deliveryJson(record));
+    const Result<DeliveryRecord> record = co_await service->sendTestDelivery(idOf(request));
+    if (!record)
+        co_return problem(request, record.error());
+    co_return Response::json(200, deliveryJson(record.value()));
+}
+
+RouteOptions webhookRoute(QByteArray operationId, QByteArray permission, const char *summary,
+                          std::vector<ResponseDoc> responses, std::vector<int> problems,
+                          QByteArray requestSchema = {}, std::vector<ParamDoc> query = {})
+{
+    RouteOptions o =
+        RouteSupport::documented(std::move(operationId), std::move(permission), summary, std::move(responses),
+                                 std::move(problems), std::move(requestSchema), std::move(query));
+    o.tag = QStringLiteral("webhooks");
+    return o;
 }
 
 } // namespace
 
 void WebhooksRoutes::install(Router &router, EventsService *service)
 {
-    const QString tag = QStringLiteral("events");
-    auto options = [&tag](const char *summary) {
-        return RouteOptions{Access::Authenticated, -1, QString::fromUtf8(summary), tag};
-    };
+    router.addSchema(QStringLiteral("Webhook"), WebhookSchema);
+    router.addSchema(QStringLiteral("Delivery"), DeliverySchema);
     router.add("POST", "/v1/events/webhooks",
                AsyncHandler([service](Request r) { return createWebhook(service, std::move(r)); }),
-               options("Subscribe a URL to topics (and types); answers with the signing secret, once."));
+               webhookRoute("createWebhook", "webhooks.write",
+                            "Subscribe a URL to topics (and types); answers with the signing secret, once.",
+                            {{201, QStringLiteral("The webhook, with its signing secret."),
+                              CreatedResponse.toByteArray()}},
+                            {400, 404}, CreateRequest.toByteArray()));
     router.add("GET", "/v1/events/webhooks",
                AsyncHandler([service](Request r) { return listWebhooks(service, std::move(r)); }),
-               options("Webhooks with their state."));
+               webhookRoute(
+                   "listWebhooks", "webhooks.read", "Webhooks with their state.",
+                   {{200, QStringLiteral("Every webhook, oldest first."), ListResponse.toByteArray()}}, {}));
     router.add("GET", "/v1/events/webhooks/{id}",
                AsyncHandler([service](Request r) { return getWebhook(service, std::move(r)); }),
-               options("One webhook."));
+               webhookRoute("getWebhook", "webhooks.read", "One webhook.",
+                            {{200, QStringLiteral("The webhook (never its secret)."), schemaRef("Webhook")}},
+                            {404}));
     router.add("PATCH", "/v1/events/webhooks/{id}",
                AsyncHandler([service](Request r) { return patchWebhook(service, std::move(r)); }),
-               options("Enable or disable a webhook ({\"enabled\": true} resets its failure count)."));
+               webhookRoute("updateWebhook", "webhooks.write",
+                            "Enable or disable a webhook ({\"enabled\": true} resets its failure count).",
+                            {{200, QStringLiteral("The webhook as changed."), schemaRef("Webhook")}},
+                            {400, 404}, PatchRequest.toByteArray()));
     router.add("DELETE", "/v1/events/webhooks/{id}",
                AsyncHandler([service](Request r) { return deleteWebhook(service, std::move(r)); }),
-               options("Delete a webhook and its delivery log."));
-    router.add("GET", "/v1/events/webhooks/{id}/deliveries",
-               AsyncHandler([service](Request r) { return listDeliveries(service, std::move(r)); }),
-               options("The delivery log: status, latency, attempt and a response excerpt, newest first."));
-    router.add("POST", "/v1/events/webhooks/{id}/test",
-               AsyncHandler([service](Request r) { return sendTest(service, std::move(r)); }),
-               options("Send a webhook.test delivery now and answer with its outcome."));
+               webhookRoute("deleteWebhook", "webhooks.write", "Delete a webhook and its delivery log.",
+                            {{204, QStringLiteral("Deleted."), {}}}, {404}));
+    router.add(
+        "GET", "/v1/events/webhooks/{id}/deliveries",
+        AsyncHandler([service](Request r) { return listDeliveries(service, std::move(r)); }),
+        webhookRoute(
+            "listWebhookDeliveries", "webhooks.read",
+            "The delivery log, newest first: status, latency, attempt and a response excerpt (the last "
+            "1000 attempts of each webhook, none older than 7 days).",
+            {{200, QStringLiteral("Logged attempts."), DeliveriesResponse.toByteArray()}}, {400, 404}, {},
+            {ParamDoc{"limit", "query", R"({"type":"integer","minimum":1,"maximum":1000,"default":200})",
+                      QStringLiteral("at most this many entries")}}));
+    router.add(
+        "POST", "/v1/events/webhooks/{id}/test",
+        AsyncHandler([service](Request r) { return sendTest(service, std::move(r)); }),
+        webhookRoute("sendWebhookTest", "webhooks.write",
+                     "Send a webhook.test delivery now and answer with its outcome.",
+                     {{200, QStringLiteral("What the receiver answered (a failed delivery is still a 200)."),
+                       schemaRef("Delivery")}},
+                     {404}));
 }
 
 } // namespace Meshdeck::Events

@@ -2,10 +2,11 @@
 
 #include "eventsstore.h"
 
+#include "storage/store.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSqlError>
 #include <QSqlQuery>
 
 namespace Meshdeck::Events {
@@ -24,8 +25,9 @@ QStringList fromJsonList(const QString &text)
     return out;
 }
 
+// `local` (retired) is not read: whether webhooks may reach private addresses is a server setting.
 const QString Columns = QStringLiteral(
-    "id, url, topics, types, secret, local, enabled, disabled_reason, consecutive_failures, created_at");
+    "id, url, topics, types, secret, enabled, disabled_reason, consecutive_failures, created_at");
 
 Webhook fromQuery(const QSqlQuery &q)
 {
@@ -34,187 +36,190 @@ Webhook fromQuery(const QSqlQuery &q)
     w.url = q.value(1).toString();
     w.topics = fromJsonList(q.value(2).toString());
     w.types = fromJsonList(q.value(3).toString());
-    w.secret = q.value(4).toString().toUtf8();
-    w.local = q.value(5).toBool();
-    w.enabled = q.value(6).toBool();
-    w.disabledReason = q.value(7).toString();
-    w.consecutiveFailures = q.value(8).toInt();
-    w.createdAt = q.value(9).toString();
+    w.sealedSecret = q.value(4).toString().toUtf8();
+    w.enabled = q.value(5).toBool();
+    w.disabledReason = q.value(6).toString();
+    w.consecutiveFailures = q.value(7).toInt();
+    w.createdAt = q.value(8).toString();
     return w;
+}
+
+QString text(const QString &s)
+{
+    return s.isNull() ? QStringLiteral("") : s; // a null QString would bind NULL
+}
+
+// The first event at or after `offset` that the webhook wants, skipping (a bounded number of)
+// the others; `offset` ends where the skipping stopped.
+StoredEventPtr nextWanted(QSqlDatabase &db, const Webhook &w, const QString &topic, qint64 &offset)
+{
+    for (int guard = 0; guard < 50; ++guard) {
+        const auto page = EventsStore::read(db, topic, offset, -1, 200);
+        if (!page || page->events.isEmpty())
+            return nullptr;
+        for (const StoredEventPtr &e : page->events) {
+            if (w.types.isEmpty() || w.types.contains(e->type))
+                return e;
+            offset = e->offset + 1;
+        }
+    }
+    return nullptr;
+}
+
+void insertLogEntry(QSqlDatabase &db, const DeliveryRecord &r)
+{
+    Storage::exec(
+        db,
+        QStringLiteral("INSERT INTO webhook_deliveries (webhook_id, topic, event_offset, event_id, attempt,"
+                       " succeeded, response_status, latency_ms, response_excerpt, error, time_ms)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        {r.webhookId, text(r.topic), r.offset, text(r.eventId), r.attempt, r.succeeded, r.responseStatus,
+         r.latencyMs, text(r.responseExcerpt), text(r.error), r.timeMs});
+}
+
+bool exists(QSqlDatabase &db, const QString &id)
+{
+    return Storage::exec(db, QStringLiteral("SELECT 1 FROM webhooks WHERE id = ?"), {id}).next();
+}
+
+void moveCursor(QSqlDatabase &db, const DeliveryRecord &r, qint64 retryAtMs)
+{
+    if (r.succeeded)
+        Storage::exec(
+            db,
+            QStringLiteral("UPDATE webhook_cursors SET next_offset = ?, attempt = 1, next_attempt_ms = 0"
+                           " WHERE webhook_id = ? AND topic = ?"),
+            {r.offset + 1, r.webhookId, r.topic});
+    else
+        Storage::exec(db,
+                      QStringLiteral("UPDATE webhook_cursors SET attempt = attempt + 1, next_attempt_ms = ?"
+                                     " WHERE webhook_id = ? AND topic = ?"),
+                      {retryAtMs, r.webhookId, r.topic});
+}
+
+void countOutcome(QSqlDatabase &db, const DeliveryRecord &r, int maxFailures)
+{
+    if (r.succeeded) {
+        Storage::exec(db, QStringLiteral("UPDATE webhooks SET consecutive_failures = 0 WHERE id = ?"),
+                      {r.webhookId});
+        return;
+    }
+    const QString reason =
+        QStringLiteral(
+            "Disabled after %1 failed deliveries in a row; the last: %2. Fix the receiver, then enable "
+            "the webhook again.")
+            .arg(maxFailures)
+            .arg(r.error.isEmpty() ? QStringLiteral("HTTP %1").arg(r.responseStatus) : r.error);
+    Storage::exec(db,
+                  QStringLiteral("UPDATE webhooks SET consecutive_failures = consecutive_failures + 1,"
+                                 " enabled = CASE WHEN consecutive_failures + 1 >= ? THEN 0 ELSE enabled END,"
+                                 " disabled_reason = CASE WHEN consecutive_failures + 1 >= ? THEN ? ELSE"
+                                 " disabled_reason END WHERE id = ?"),
+                  {maxFailures, maxFailures, reason, r.webhookId});
 }
 } // namespace
 
-Storage::Migration WebhooksStore::migration()
+Result<Webhook> WebhooksStore::create(QSqlDatabase &db, const Webhook &w, qint64 nowMs)
 {
-    return {
-        3,
-        QStringLiteral("webhooks"),
-        {QStringLiteral(
-             "CREATE TABLE webhooks (id TEXT PRIMARY KEY, url TEXT NOT NULL, topics TEXT NOT NULL,"
-             " types TEXT NOT NULL, secret TEXT NOT NULL, local INTEGER NOT NULL, enabled INTEGER NOT NULL,"
-             " disabled_reason TEXT NOT NULL DEFAULT '', consecutive_failures INTEGER NOT NULL DEFAULT 0,"
-             " created_at TEXT NOT NULL)"),
-         QStringLiteral("CREATE TABLE webhook_cursors (webhook_id TEXT NOT NULL, topic TEXT NOT NULL,"
-                        " next_offset INTEGER NOT NULL, attempt INTEGER NOT NULL DEFAULT 1,"
-                        " next_attempt_ms INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (webhook_id, topic))"),
-         QStringLiteral(
-             "CREATE TABLE webhook_deliveries (id INTEGER PRIMARY KEY, webhook_id TEXT NOT NULL,"
-             " topic TEXT NOT NULL, event_offset INTEGER NOT NULL, event_id TEXT NOT NULL,"
-             " attempt INTEGER NOT NULL, succeeded INTEGER NOT NULL, response_status INTEGER NOT NULL,"
-             " latency_ms INTEGER NOT NULL, response_excerpt TEXT NOT NULL, error TEXT NOT NULL,"
-             " time_ms INTEGER NOT NULL)"),
-         QStringLiteral("CREATE INDEX webhook_deliveries_by_hook ON webhook_deliveries (webhook_id, id)")}};
-}
-
-QString WebhooksStore::create(QSqlDatabase &db, const Webhook &w, QString *error)
-{
-    if (!db.transaction()) {
-        *error = db.lastError().text();
-        return {};
-    }
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT INTO webhooks (%1) VALUES (?, ?, ?, ?, ?, ?, ?, '', 0, ?)")
-                  .arg(QStringLiteral("id, url, topics, types, secret, local, enabled, disabled_reason, "
-                                      "consecutive_failures, created_at")));
-    q.addBindValue(w.id);
-    q.addBindValue(w.url);
-    q.addBindValue(toJsonList(w.topics));
-    q.addBindValue(toJsonList(w.types));
-    q.addBindValue(QString::fromUtf8(w.secret));
-    q.addBindValue(w.local);
-    q.addBindValue(true);
-    q.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
-    if (!q.exec()) {
-        *error = q.lastError().text();
-        db.rollback();
-        return {};
-    }
+    Storage::Transaction transaction(db);
+    Storage::exec(db,
+                  QStringLiteral(
+                      "INSERT INTO webhooks (id, url, topics, types, secret, local, enabled, disabled_reason,"
+                      " consecutive_failures, created_at) VALUES (?, ?, ?, ?, ?, 0, 1, '', 0, ?)"),
+                  {w.id, w.url, toJsonList(w.topics), toJsonList(w.types), QString::fromUtf8(w.sealedSecret),
+                   QDateTime::fromMSecsSinceEpoch(nowMs, Qt::UTC).toString(Qt::ISODateWithMs)});
+    QSqlQuery cursor = Storage::prepare(
+        db, QStringLiteral("INSERT INTO webhook_cursors (webhook_id, topic, next_offset) VALUES (?, ?, ?)"));
     for (const QString &topic : w.topics) {
         const auto info = EventsStore::topic(db, topic);
-        if (!info) {
-            db.rollback();
-            return topic;
-        }
-        QSqlQuery c(db);
-        c.prepare(
-            QStringLiteral("INSERT INTO webhook_cursors (webhook_id, topic, next_offset) VALUES (?, ?, ?)"));
-        c.addBindValue(w.id);
-        c.addBindValue(topic);
-        c.addBindValue(info->nextOffset);
-        if (!c.exec()) {
-            *error = c.lastError().text();
-            db.rollback();
-            return {};
-        }
+        if (!info)
+            return Error::notFound(QStringLiteral("There is no topic '%1' to deliver from.").arg(topic),
+                                   "topic-not-found");
+        cursor.bindValue(0, w.id);
+        cursor.bindValue(1, topic);
+        cursor.bindValue(2, info->nextOffset);
+        Storage::exec(cursor, "cannot create the webhook's cursor");
     }
-    if (!db.commit())
-        *error = db.lastError().text();
-    return {};
+    std::optional<Webhook> stored = get(db, w.id);
+    transaction.commit();
+    return *stored;
 }
 
 QList<Webhook> WebhooksStore::list(QSqlDatabase &db)
 {
     QList<Webhook> out;
-    QSqlQuery q(db);
-    if (q.exec(QStringLiteral("SELECT %1 FROM webhooks ORDER BY created_at").arg(Columns))) {
-        while (q.next())
-            out << fromQuery(q);
-    }
+    QSqlQuery q =
+        Storage::exec(db, QStringLiteral("SELECT %1 FROM webhooks ORDER BY created_at, id").arg(Columns));
+    while (q.next())
+        out << fromQuery(q);
     return out;
 }
 
 std::optional<Webhook> WebhooksStore::get(QSqlDatabase &db, const QString &id)
 {
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("SELECT %1 FROM webhooks WHERE id = ?").arg(Columns));
-    q.addBindValue(id);
-    if (!q.exec() || !q.next())
+    QSqlQuery q =
+        Storage::exec(db, QStringLiteral("SELECT %1 FROM webhooks WHERE id = ?").arg(Columns), {id});
+    if (!q.next())
         return std::nullopt;
     return fromQuery(q);
 }
 
 bool WebhooksStore::remove(QSqlDatabase &db, const QString &id)
 {
-    bool ok = db.transaction();
-    for (const char *sql :
-         {"DELETE FROM webhook_cursors WHERE webhook_id = ?",
-          "DELETE FROM webhook_deliveries WHERE webhook_id = ?", "DELETE FROM webhooks WHERE id = ?"}) {
-        QSqlQuery q(db);
-        ok = ok && q.prepare(QString::fromLatin1(sql));
-        q.addBindValue(id);
-        ok = ok && q.exec();
-    }
-    if (!ok || !db.commit()) {
-        db.rollback();
+    Storage::Transaction transaction(db);
+    Storage::exec(db, QStringLiteral("DELETE FROM webhook_cursors WHERE webhook_id = ?"), {id});
+    Storage::exec(db, QStringLiteral("DELETE FROM webhook_deliveries WHERE webhook_id = ?"), {id});
+    if (Storage::exec(db, QStringLiteral("DELETE FROM webhooks WHERE id = ?"), {id}).numRowsAffected() != 1)
         return false;
-    }
+    transaction.commit();
     return true;
 }
 
-bool WebhooksStore::setEnabled(QSqlDatabase &db, const QString &id, bool enabled, const QString &reason)
+std::optional<Webhook> WebhooksStore::setEnabled(QSqlDatabase &db, const QString &id, bool enabled,
+                                                 const QString &reason)
 {
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("UPDATE webhooks SET enabled = ?, disabled_reason = ?, consecutive_failures ="
-                             " CASE WHEN ? THEN 0 ELSE consecutive_failures END WHERE id = ?"));
-    q.addBindValue(enabled);
-    q.addBindValue(enabled ? QStringLiteral("") : reason); // a null QString would bind NULL
-    q.addBindValue(enabled);
-    q.addBindValue(id);
-    if (!q.exec() || q.numRowsAffected() != 1)
-        return false;
-    if (enabled) {
-        // Retry at once, with fresh attempt counts.
-        QSqlQuery c(db);
-        c.prepare(QStringLiteral(
-            "UPDATE webhook_cursors SET attempt = 1, next_attempt_ms = 0 WHERE webhook_id = ?"));
-        c.addBindValue(id);
-        c.exec();
-    }
-    return true;
+    Storage::Transaction transaction(db);
+    const QSqlQuery changed = Storage::exec(
+        db,
+        QStringLiteral("UPDATE webhooks SET enabled = ?, disabled_reason = ?, consecutive_failures ="
+                       " CASE WHEN ? THEN 0 ELSE consecutive_failures END WHERE id = ?"),
+        {enabled, enabled ? QStringLiteral("") : text(reason), enabled, id});
+    if (changed.numRowsAffected() != 1)
+        return std::nullopt;
+    if (enabled) // retry at once, with fresh attempt counts
+        Storage::exec(db,
+                      QStringLiteral(
+                          "UPDATE webhook_cursors SET attempt = 1, next_attempt_ms = 0 WHERE webhook_id = ?"),
+                      {id});
+    std::optional<Webhook> stored = get(db, id);
+    transaction.commit();
+    return stored;
 }
 
 QList<WebhookWork> WebhooksStore::due(QSqlDatabase &db, qint64 nowMs)
 {
     QList<WebhookWork> out;
+    QSqlQuery skip = Storage::prepare(
+        db, QStringLiteral("UPDATE webhook_cursors SET next_offset = ? WHERE webhook_id = ? AND topic = ?"));
     for (const Webhook &w : list(db)) {
         if (!w.enabled)
             continue;
-        QSqlQuery c(db);
-        c.prepare(
+        QSqlQuery c = Storage::exec(
+            db,
             QStringLiteral("SELECT c.topic, c.next_offset, c.attempt FROM webhook_cursors c JOIN topics t"
                            " ON t.name = c.topic WHERE c.webhook_id = ? AND c.next_attempt_ms <= ?"
-                           " AND c.next_offset < t.next_offset ORDER BY c.topic"));
-        c.addBindValue(w.id);
-        c.addBindValue(nowMs);
-        if (!c.exec())
-            continue;
+                           " AND c.next_offset < t.next_offset ORDER BY c.topic"),
+            {w.id, nowMs});
         while (c.next()) {
             const QString topic = c.value(0).toString();
             qint64 offset = c.value(1).toLongLong();
-            const int attempt = c.value(2).toInt();
-            // Skip what the webhook does not want, then stop at the first event it does.
-            StoredEventPtr wanted;
-            for (int guard = 0; guard < 50 && !wanted; ++guard) {
-                const EventsStore::ReadResult page = EventsStore::read(db, topic, offset, -1, 200);
-                if (page.events.isEmpty())
-                    break;
-                for (const StoredEventPtr &e : page.events) {
-                    if (w.types.isEmpty() || w.types.contains(e->type)) {
-                        wanted = e;
-                        break;
-                    }
-                    offset = e->offset + 1;
-                }
-            }
-            QSqlQuery skip(db);
-            skip.prepare(QStringLiteral(
-                "UPDATE webhook_cursors SET next_offset = ? WHERE webhook_id = ? AND topic = ?"));
-            skip.addBindValue(wanted ? wanted->offset : offset);
-            skip.addBindValue(w.id);
-            skip.addBindValue(topic);
-            skip.exec();
+            const StoredEventPtr wanted = nextWanted(db, w, topic, offset);
+            skip.bindValue(0, wanted ? wanted->offset : offset);
+            skip.bindValue(1, w.id);
+            skip.bindValue(2, topic);
+            Storage::exec(skip, "cannot move the webhook's cursor");
             if (wanted) {
-                out << WebhookWork{w, topic, wanted, attempt};
+                out << WebhookWork{w, topic, wanted, c.value(2).toInt()};
                 break; // one delivery in flight per webhook keeps them in order
             }
         }
@@ -222,77 +227,42 @@ QList<WebhookWork> WebhooksStore::due(QSqlDatabase &db, qint64 nowMs)
     return out;
 }
 
-void WebhooksStore::recordAttempt(QSqlDatabase &db, const DeliveryRecord &r, qint64 retryAtMs,
+bool WebhooksStore::recordAttempt(QSqlDatabase &db, const DeliveryRecord &r, qint64 retryAtMs,
                                   int maxFailures)
 {
-    if (!db.transaction())
-        return;
-    QSqlQuery log(db);
-    log.prepare(
-        QStringLiteral("INSERT INTO webhook_deliveries (webhook_id, topic, event_offset, event_id, attempt,"
-                       " succeeded, response_status, latency_ms, response_excerpt, error, time_ms)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    for (const QVariant &v :
-         {QVariant(r.webhookId), QVariant(r.topic), QVariant(r.offset), QVariant(r.eventId),
-          QVariant(r.attempt), QVariant(r.succeeded), QVariant(r.responseStatus), QVariant(r.latencyMs),
-          QVariant(r.responseExcerpt.isNull() ? QStringLiteral("") : r.responseExcerpt),
-          QVariant(r.error.isNull() ? QStringLiteral("") : r.error), QVariant(r.timeMs)})
-        log.addBindValue(v);
-    bool ok = log.exec();
-    if (r.offset >= 0) { // a real delivery moves the cursor; a test delivery does not
-        QSqlQuery cursor(db);
-        if (r.succeeded) {
-            cursor.prepare(
-                QStringLiteral("UPDATE webhook_cursors SET next_offset = ?, attempt = 1, next_attempt_ms = 0"
-                               " WHERE webhook_id = ? AND topic = ?"));
-            cursor.addBindValue(r.offset + 1);
-        } else {
-            cursor.prepare(
-                QStringLiteral("UPDATE webhook_cursors SET attempt = attempt + 1, next_attempt_ms = ?"
-                               " WHERE webhook_id = ? AND topic = ?"));
-            cursor.addBindValue(retryAtMs);
-        }
-        cursor.addBindValue(r.webhookId);
-        cursor.addBindValue(r.topic);
-        ok = ok && cursor.exec();
-        QSqlQuery hook(db);
-        if (r.succeeded) {
-            hook.prepare(QStringLiteral("UPDATE webhooks SET consecutive_failures = 0 WHERE id = ?"));
-            hook.addBindValue(r.webhookId);
-        } else {
-            hook.prepare(
-                QStringLiteral("UPDATE webhooks SET consecutive_failures = consecutive_failures + 1,"
-                               " enabled = CASE WHEN consecutive_failures + 1 >= ? THEN 0 ELSE enabled END,"
-                               " disabled_reason = CASE WHEN consecutive_failures + 1 >= ? THEN ? ELSE "
-                               "disabled_reason END WHERE id = ?"));
-            hook.addBindValue(maxFailures);
-            hook.addBindValue(maxFailures);
-            hook.addBindValue(
-                QStringLiteral(
-                    "Disabled after %1 failed deliveries in a row; the last: %2. Fix the receiver, "
-                    "then enable the webhook again.")
-                    .arg(maxFailures)
-                    .arg(r.error.isEmpty() ? QStringLiteral("HTTP %1").arg(r.responseStatus) : r.error));
-            hook.addBindValue(r.webhookId);
-        }
-        ok = ok && hook.exec();
-    }
-    if (!ok || !db.commit())
-        db.rollback();
+    Storage::Transaction transaction(db);
+    if (!exists(db, r.webhookId))
+        return false; // deleted while the delivery was in flight
+    insertLogEntry(db, r);
+    moveCursor(db, r, retryAtMs);
+    countOutcome(db, r, maxFailures);
+    transaction.commit();
+    return true;
 }
 
-QList<DeliveryRecord> WebhooksStore::deliveries(QSqlDatabase &db, const QString &webhookId, int limit)
+bool WebhooksStore::recordTest(QSqlDatabase &db, const DeliveryRecord &r)
 {
+    Storage::Transaction transaction(db);
+    if (!exists(db, r.webhookId))
+        return false;
+    insertLogEntry(db, r);
+    transaction.commit();
+    return true;
+}
+
+std::optional<QList<DeliveryRecord>> WebhooksStore::deliveries(QSqlDatabase &db, const QString &webhookId,
+                                                               int limit)
+{
+    if (!exists(db, webhookId))
+        return std::nullopt;
     QList<DeliveryRecord> out;
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral(
-        "SELECT id, topic, event_offset, event_id, attempt, succeeded, response_status, latency_ms,"
-        " response_excerpt, error, time_ms FROM webhook_deliveries WHERE webhook_id = ?"
-        " ORDER BY id DESC LIMIT ?"));
-    q.addBindValue(webhookId);
-    q.addBindValue(limit);
-    if (!q.exec())
-        return out;
+    QSqlQuery q = Storage::exec(
+        db,
+        QStringLiteral(
+            "SELECT id, topic, event_offset, event_id, attempt, succeeded, response_status, latency_ms,"
+            " response_excerpt, error, time_ms FROM webhook_deliveries WHERE webhook_id = ?"
+            " ORDER BY id DESC LIMIT ?"),
+        {webhookId, limit});
     while (q.next()) {
         DeliveryRecord r;
         r.id = q.value(0).toLongLong();
@@ -310,6 +280,66 @@ QList<DeliveryRecord> WebhooksStore::deliveries(QSqlDatabase &db, const QString 
         out << r;
     }
     return out;
+}
+
+int WebhooksStore::pruneDeliveries(QSqlDatabase &db, int keepPerWebhook, qint64 olderThanMs)
+{
+    Storage::Transaction transaction(db);
+    int removed =
+        Storage::exec(db, QStringLiteral("DELETE FROM webhook_deliveries WHERE time_ms < ?"), {olderThanMs})
+            .numRowsAffected();
+    // Per webhook: everything at or below the id of its (keep+1)-th newest entry.
+    QSqlQuery over =
+        Storage::exec(db,
+                      QStringLiteral("SELECT webhook_id FROM webhook_deliveries GROUP BY webhook_id"
+                                     " HAVING COUNT(*) > ?"),
+                      {keepPerWebhook});
+    QStringList ids;
+    while (over.next())
+        ids << over.value(0).toString();
+    for (const QString &id : ids) {
+        removed +=
+            Storage::exec(
+                db,
+                QStringLiteral("DELETE FROM webhook_deliveries WHERE webhook_id = ? AND id <= (SELECT id"
+                               " FROM webhook_deliveries WHERE webhook_id = ? ORDER BY id DESC"
+                               " LIMIT 1 OFFSET ?)"),
+                {id, id, keepPerWebhook})
+                .numRowsAffected();
+    }
+    transaction.commit();
+    return removed;
+}
+
+QList<std::pair<QString, QByteArray>> WebhooksStore::storedSecrets(QSqlDatabase &db)
+{
+    QList<std::pair<QString, QByteArray>> out;
+    QSqlQuery q = Storage::exec(db, QStringLiteral("SELECT id, secret FROM webhooks ORDER BY id"));
+    while (q.next())
+        out.append({q.value(0).toString(), q.value(1).toString().toUtf8()});
+    return out;
+}
+
+void WebhooksStore::replaceSecrets(QSqlDatabase &db, const QList<std::pair<QString, QByteArray>> &sealed)
+{
+    if (sealed.isEmpty())
+        return;
+    const bool sqlite = Storage::dialect(db) == Storage::Dialect::Sqlite;
+    // SQLite leaves the bytes of a rewritten value in free space and in the WAL: zero freed space
+    // while the plaintext goes, then fold the WAL back so no old page survives.
+    if (sqlite)
+        Storage::exec(db, QStringLiteral("PRAGMA secure_delete = ON"));
+    {
+        Storage::Transaction transaction(db);
+        for (const auto &[id, secret] : sealed)
+            Storage::exec(db, QStringLiteral("UPDATE webhooks SET secret = ? WHERE id = ?"),
+                          {QString::fromUtf8(secret), id});
+        transaction.commit();
+    }
+    if (sqlite) {
+        Storage::exec(db, QStringLiteral("PRAGMA secure_delete = OFF"));
+        Storage::exec(db, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+    }
 }
 
 } // namespace Meshdeck::Events

@@ -2,8 +2,6 @@
 
 #include "eventtypes.h"
 
-#include "storage/migrations.h"
-
 #include <QSqlDatabase>
 #include <QStringList>
 
@@ -15,9 +13,8 @@ struct Webhook {
     QString id;
     QString url;
     QStringList topics;
-    QStringList types; // empty: every type
-    QByteArray secret;
-    bool local = false; // may target loopback and private addresses (developers' local stacks)
+    QStringList types;       // empty: every type
+    QByteArray sealedSecret; // the signing secret sealed by the service's SecretBox; never plaintext
     bool enabled = true;
     QString disabledReason;
     int consecutiveFailures = 0;
@@ -48,28 +45,42 @@ struct DeliveryRecord {
 };
 
 // Webhooks are consumers with a durable cursor per topic: the event log itself is the outbox, so
-// a crash loses no delivery. The only code of webhooks that sees SQL; database thread only.
+// a crash loses no delivery. The only code of webhooks that sees SQL; follows the store contract
+// (storage/store.h).
 class WebhooksStore
 {
 public:
-    static Storage::Migration migration();
-
-    // Creates the webhook with its cursors at the topics' heads (it receives new events).
-    // Returns the missing topic's name when one does not exist.
-    static QString create(QSqlDatabase &db, const Webhook &webhook, QString *error);
+    // Creates the webhook with its cursors at the topics' heads (it receives new events) and
+    // answers with it as stored; NotFound names a topic that does not exist (nothing is stored).
+    static Result<Webhook> create(QSqlDatabase &db, const Webhook &webhook, qint64 nowMs);
     static QList<Webhook> list(QSqlDatabase &db);
     static std::optional<Webhook> get(QSqlDatabase &db, const QString &id);
+    // False when there is no such webhook.
     static bool remove(QSqlDatabase &db, const QString &id);
-    static bool setEnabled(QSqlDatabase &db, const QString &id, bool enabled, const QString &reason);
+    // The webhook as changed; nullopt when there is no such webhook.
+    static std::optional<Webhook> setEnabled(QSqlDatabase &db, const QString &id, bool enabled,
+                                             const QString &reason);
 
     // The next event due for each enabled webhook (one per webhook: deliveries are ordered);
     // events whose type the webhook does not want are skipped here.
     static QList<WebhookWork> due(QSqlDatabase &db, qint64 nowMs);
-    // Records an attempt; on failure schedules the retry and, after `maxFailures` in a row,
-    // disables the webhook with the reason.
-    static void recordAttempt(QSqlDatabase &db, const DeliveryRecord &record, qint64 retryAtMs,
+    // Records an attempt of a real delivery; on failure schedules the retry and, after
+    // `maxFailures` in a row, disables the webhook with the reason. False when the webhook is gone.
+    static bool recordAttempt(QSqlDatabase &db, const DeliveryRecord &record, qint64 retryAtMs,
                               int maxFailures);
-    static QList<DeliveryRecord> deliveries(QSqlDatabase &db, const QString &webhookId, int limit);
+    // Records a test delivery in the log (the cursor does not move); false when the webhook is gone.
+    static bool recordTest(QSqlDatabase &db, const DeliveryRecord &record);
+    // Newest first; nullopt when there is no such webhook.
+    static std::optional<QList<DeliveryRecord>> deliveries(QSqlDatabase &db, const QString &webhookId,
+                                                           int limit);
+    // Keeps the newest `keepPerWebhook` entries of each webhook's log and none older than
+    // `olderThanMs`; returns how many went.
+    static int pruneDeliveries(QSqlDatabase &db, int keepPerWebhook, qint64 olderThanMs);
+
+    // The stored secret of every webhook, for sealing plaintext secrets of older databases.
+    static QList<std::pair<QString, QByteArray>> storedSecrets(QSqlDatabase &db);
+    // Replaces the given secrets (id, sealed) so that no trace of the old values stays in the file.
+    static void replaceSecrets(QSqlDatabase &db, const QList<std::pair<QString, QByteArray>> &sealed);
 };
 
 } // namespace Meshdeck::Events

@@ -1,0 +1,130 @@
+#include "publishqueue.h"
+
+#include "storage/database.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcPublish, "meshdeck.backend.events.publish")
+
+namespace Meshdeck::Events {
+
+PublishQueue::PublishQueue(Storage::Database *database, const Clock &clock, Limits limits,
+                           CommittedHandler onCommitted)
+    : m_database(database)
+    , m_clock(clock)
+    , m_limits(limits)
+    , m_onCommitted(std::move(onCommitted))
+{}
+
+PublishQueue::Depth PublishQueue::depth() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_depth;
+}
+
+bool PublishQueue::admits(qint64 events, qint64 bytes, Origin origin) const
+{
+    // An empty queue takes any batch, so a batch larger than the byte limit is not refused forever.
+    if (m_depth.events == 0)
+        return true;
+    const qint64 factor = origin == Origin::Platform ? 2 : 1;
+    return m_depth.events + events <= factor * m_limits.maxEvents &&
+           m_depth.bytes + bytes <= factor * m_limits.maxBytes;
+}
+
+QFuture<Result<QList<StoredEventPtr>>> PublishQueue::enqueue(EventsStore::Batch batch, Origin origin)
+{
+    auto promise = std::make_shared<Promise>();
+    QFuture<Result<QList<StoredEventPtr>>> future = promise->future();
+    promise->start();
+    qint64 bytes = 0;
+    for (const EventInput &e : batch.events)
+        bytes += EventsStore::eventSize(e);
+    const qint64 events = batch.events.size();
+    bool schedule = false;
+    Depth full;
+    {
+        std::lock_guard lock(m_mutex);
+        if (admits(events, bytes, origin)) {
+            m_depth.events += events;
+            m_depth.bytes += bytes;
+            m_queue.push_back(Pending{std::move(batch), promise, bytes});
+            schedule = !m_commitScheduled;
+            m_commitScheduled = true;
+        } else {
+            full = m_depth;
+        }
+    }
+    if (full.events > 0) {
+        promise->addResult(Error::busy(
+            QStringLiteral(
+                "The publish queue is full (%1 events, %2 KiB waiting to be written); nothing of this "
+                "batch was accepted. Retry in %3 s.")
+                .arg(full.events)
+                .arg(full.bytes / 1024)
+                .arg(m_limits.retryAfterSeconds),
+            m_limits.retryAfterSeconds, "publish-queue-full"));
+        promise->finish();
+        return future;
+    }
+    if (schedule)
+        m_database->run([this](QSqlDatabase &db) { commitPending(db); });
+    return future;
+}
+
+void PublishQueue::commitPending(QSqlDatabase &db)
+{
+    for (;;) {
+        std::vector<Pending> group;
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_queue.empty()) {
+                m_commitScheduled = false;
+                return;
+            }
+            group.swap(m_queue);
+        }
+        commitGroup(db, group);
+        Depth done;
+        for (const Pending &p : group) {
+            done.events += p.batch.events.size();
+            done.bytes += p.bytes;
+        }
+        std::lock_guard lock(m_mutex);
+        m_depth.events -= done.events;
+        m_depth.bytes -= done.bytes;
+    }
+}
+
+void PublishQueue::commitGroup(QSqlDatabase &db, std::vector<Pending> &group)
+{
+    std::vector<EventsStore::Batch> batches;
+    batches.reserve(group.size());
+    for (const Pending &p : group)
+        batches.push_back(p.batch);
+    const qint64 now = m_clock.nowMs();
+    try {
+        const std::vector<Result<QList<StoredEventPtr>>> results = EventsStore::appendGroup(db, batches, now);
+        QList<StoredEventPtr> committed;
+        for (size_t i = 0; i < group.size(); ++i) {
+            if (results[i])
+                committed += results[i].value();
+            group[i].promise->addResult(results[i]);
+            group[i].promise->finish();
+        }
+        if (!committed.isEmpty())
+            m_onCommitted(committed, now);
+    } catch (const Storage::StoreError &e) {
+        qCWarning(lcPublish) << "a group commit of" << group.size() << "batches failed:" << e.what();
+        const Error error = Error::unavailable(
+            QStringLiteral(
+                "The events were not stored, so nothing was acknowledged: %1. Retry the whole batch.")
+                .arg(e.reason()));
+        for (Pending &p : group) {
+            p.promise->addResult(error);
+            p.promise->finish();
+        }
+    }
+}
+
+} // namespace Meshdeck::Events

@@ -1,0 +1,346 @@
+#include "testing.h"
+
+#include "http/router.h"
+#include "platform/clock.h"
+#include "platform/secretbox.h"
+#include "services/events/eventsroutes.h"
+#include "services/events/eventsschema.h"
+#include "services/events/eventsservice.h"
+#include "services/events/webhooksroutes.h"
+#include "services/events/webhooksstore.h"
+#include "storage/database.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSemaphore>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+
+using namespace Meshdeck;
+using namespace Meshdeck::Events;
+using namespace Meshdeck::Testing;
+using Http::Response;
+
+namespace {
+
+QCoro::Task<Response> answer(Response response)
+{
+    co_return response;
+}
+
+QByteArray header(const Response &r, QByteArrayView name)
+{
+    for (const auto &[key, value] : r.headers) {
+        if (key == name)
+            return value;
+    }
+    return {};
+}
+
+QJsonObject json(const Response &r)
+{
+    return QJsonDocument::fromJson(r.body).object();
+}
+
+// Holds the database thread until released (or destroyed), so that publishes queue up behind it.
+class DatabaseGate
+{
+public:
+    explicit DatabaseGate(Storage::Database &db)
+    {
+        db.run([semaphore = m_semaphore](QSqlDatabase &) { semaphore->acquire(); });
+    }
+    ~DatabaseGate() { release(); }
+    void release()
+    {
+        if (!m_released)
+            m_semaphore->release();
+        m_released = true;
+    }
+
+private:
+    std::shared_ptr<QSemaphore> m_semaphore = std::make_shared<QSemaphore>();
+    bool m_released = false;
+};
+
+const QByteArray OneEvent = "{\"events\":[{\"type\":\"order.created\",\"data\":{\"n\":1}}]}";
+
+} // namespace
+
+// The events service with its routes, in process: a database in a temporary directory, a clock
+// the test moves, and requests handed straight to the route handlers.
+class TestEventsService : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    ManualClock m_clock;
+    std::unique_ptr<Storage::Database> m_db;
+    std::unique_ptr<EventsService> m_service;
+    std::unique_ptr<Http::Router> m_router;
+    int m_requests = 0;
+
+    bool startService(EventsSettings settings)
+    {
+        m_db = std::make_unique<Storage::Database>();
+        const auto opened = waitForTask(m_db->open(
+            m_dir.filePath(QStringLiteral("%1.db").arg(QString::fromLatin1(QTest::currentTestFunction()))),
+            {{QStringLiteral("events"), Events::schema()}}));
+        if (!opened.ok)
+            return false;
+        m_service = std::make_unique<EventsService>(settings, m_db.get(), SecretBox::ephemeral(), m_clock);
+        if (!waitForTask(m_service->start()).isEmpty())
+            return false;
+        m_router = std::make_unique<Http::Router>();
+        EventsRoutes::install(*m_router, m_service.get());
+        WebhooksRoutes::install(*m_router, m_service.get());
+        return true;
+    }
+
+    // Starts a request; it runs until its first wait and finishes on the event loop.
+    QCoro::Task<Response> begin(QByteArray method, QByteArray target, QByteArray body = {})
+    {
+        Http::Request r;
+        r.method = method;
+        r.target = target;
+        const qsizetype q = target.indexOf('?');
+        r.path = q < 0 ? target : target.first(q);
+        r.query = q < 0 ? QByteArray() : target.sliced(q + 1);
+        r.body = body;
+        r.requestId = "req-" + QByteArray::number(++m_requests);
+        const Http::Router::Match match = m_router->match(r.method, r.path);
+        if (!match.route)
+            return answer(Response{599, {}, {}, "no route", false});
+        r.pathParams = match.params;
+        r.routePattern = match.route->pattern;
+        return std::get<Http::AsyncHandler>(match.route->handler)(std::move(r));
+    }
+    Response call(QByteArray method, QByteArray target, QByteArray body = {})
+    {
+        return waitForTask(begin(std::move(method), std::move(target), std::move(body)));
+    }
+
+    static EventsSettings settings()
+    {
+        EventsSettings s;
+        s.retentionIntervalMs = 3'600'000; // the tests run retention passes themselves
+        s.lagSampleIntervalMs = 3'600'000;
+        s.webhooks.allowPrivateTargets = true;
+        s.webhooks.tickMs = 3'600'000;
+        return s;
+    }
+
+private Q_SLOTS:
+    void cleanup()
+    {
+        if (m_service)
+            waitForTask(m_service->stop());
+        m_router.reset();
+        m_service.reset();
+        if (m_db)
+            waitForTask(m_db->close());
+        m_db.reset();
+    }
+
+    // Defect 4: the publish queue had no limit. Full, it refuses a client's batch with 503 and
+    // Retry-After, takes nothing of it, and loses nothing it accepted before.
+    void aFullPublishQueueAnswers503WithRetryAfterAndKeepsWhatItAccepted()
+    {
+        EventsSettings s = settings();
+        s.publishQueue.maxEvents = 3;
+        QVERIFY(startService(s));
+        QCOMPARE(call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
+
+        DatabaseGate gate(*m_db); // nothing commits until released: the queue fills
+        std::vector<QCoro::Task<Response>> accepted;
+        for (int i = 0; i < 3; ++i)
+            accepted.push_back(begin("POST", "/v1/events/topics/orders/events", OneEvent));
+        QCOMPARE(m_service->publishQueueDepth().events, 3);
+
+        const Response refused = call("POST", "/v1/events/topics/orders/events", OneEvent);
+        QCOMPARE(refused.status, 503);
+        QCOMPARE(header(refused, "retry-after"), QByteArray("1"));
+        QCOMPARE(json(refused).value(QStringLiteral("type")).toString(),
+                 QStringLiteral("urn:meshdeck:problem:publish-queue-full"));
+        QVERIFY2(json(refused).value(QStringLiteral("detail")).toString().contains(QStringLiteral("nothing")),
+                 refused.body.constData());
+        QCOMPARE(m_service->publishQueueDepth().events, 3); // the refused batch took no room
+        // The platform's own events (here another service's) still get in, on their own share.
+        QFuture<Result<QList<qint64>>> platform = m_service->publishEvents(
+            QStringLiteral("orders"), {EventInput{QStringLiteral("registry.x"), {}, "{}", {}}}, {});
+        QVERIFY(!platform.isFinished());
+
+        gate.release();
+        QList<qint64> offsets;
+        for (QCoro::Task<Response> &task : accepted) {
+            const Response r = waitForTask(std::move(task));
+            QCOMPARE(r.status, 201);
+            offsets << json(r).value(QStringLiteral("offsets")).toArray().at(0).toInteger();
+        }
+        QCOMPARE(offsets, (QList<qint64>{0, 1, 2}));
+        QVERIFY(QTest::qWaitFor([&] { return platform.isFinished(); }, 5000));
+        QVERIFY(platform.result().ok());
+        QCOMPARE(m_service->publishQueueDepth().events, 0);
+        // Durable and readable: the three accepted batches and the platform's event.
+        const QJsonObject read = json(call("GET", "/v1/events/topics/orders/events?fromOffset=0"));
+        QCOMPARE(read.value(QStringLiteral("events")).toArray().size(), 4);
+        // With room again, a client's batch is taken.
+        QCOMPARE(call("POST", "/v1/events/topics/orders/events", OneEvent).status, 201);
+    }
+
+    // Defect 4: the delivery log was never pruned. The retention pass keeps each webhook's newest
+    // entries up to the cap, and none older than the age limit.
+    void theDeliveryLogStaysWithinItsCapAndAge()
+    {
+        EventsSettings s = settings();
+        s.deliveryLogPerWebhook = 5;
+        s.deliveryLogMaxAgeMs = 3600 * 1000;
+        QVERIFY(startService(s));
+        QCOMPARE(call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
+        const QByteArray body = "{\"url\":\"http://127.0.0.1:9/hook\",\"topics\":[\"orders\"]}";
+        const QByteArray a =
+            json(call("POST", "/v1/events/webhooks", body)).value(QStringLiteral("id")).toString().toUtf8();
+        const QByteArray b =
+            json(call("POST", "/v1/events/webhooks", body)).value(QStringLiteral("id")).toString().toUtf8();
+        QVERIFY(!a.isEmpty() && !b.isEmpty());
+        const qint64 now = m_clock.nowMs();
+        QFuture<void> logged = m_db->run([a, b, now](QSqlDatabase &db) {
+            for (int i = 0; i < 12; ++i) {
+                DeliveryRecord r;
+                r.webhookId = QString::fromUtf8(a);
+                r.eventId = QStringLiteral("e%1").arg(i);
+                r.timeMs = now - 1000 + i;
+                WebhooksStore::recordTest(db, r);
+            }
+            DeliveryRecord r;
+            r.webhookId = QString::fromUtf8(b);
+            r.timeMs = now;
+            WebhooksStore::recordTest(db, r);
+        });
+        QVERIFY(QTest::qWaitFor([&] { return logged.isFinished(); }, 5000));
+        auto log = [this](const QByteArray &id) {
+            return json(call("GET", "/v1/events/webhooks/" + id + "/deliveries?limit=1000"))
+                .value(QStringLiteral("deliveries"))
+                .toArray();
+        };
+        QCOMPARE(log(a).size(), 12); // proves the entries are there to be pruned
+
+        waitForTask(m_service->runRetention());
+        const QJsonArray kept = log(a);
+        QCOMPARE(kept.size(), 5);
+        for (int i = 0; i < 5; ++i) // the newest five, newest first
+            QCOMPARE(kept[i].toObject().value(QStringLiteral("eventId")).toString(),
+                     QStringLiteral("e%1").arg(11 - i));
+        QCOMPARE(log(b).size(), 1); // another webhook's log is its own
+
+        m_clock.advance(3600 * 1000 + 1);
+        waitForTask(m_service->runRetention());
+        QCOMPARE(log(a).size(), 0);
+        QCOMPARE(log(b).size(), 0);
+    }
+
+    // A topic created through the platform's ensureSystemTopic is a system topic: not deletable.
+    void aTopicEnsuredByTheplatformCannotBeDeleted()
+    {
+        QVERIFY(startService(settings()));
+        QCOMPARE(call("POST", "/v1/events/topics", "{\"name\":\"billing\"}").status, 201);
+        QFuture<Result<void>> ensured = m_service->ensureSystemTopic(QStringLiteral("billing"));
+        QVERIFY(QTest::qWaitFor([&] { return ensured.isFinished(); }, 5000));
+        QVERIFY(ensured.result().ok());
+        QFuture<Result<void>> created = m_service->ensureSystemTopic(QStringLiteral("payments"));
+        QVERIFY(QTest::qWaitFor([&] { return created.isFinished(); }, 5000));
+        for (const QByteArray &topic : {QByteArray("billing"), QByteArray("payments"), QByteArray("audit")}) {
+            QCOMPARE(json(call("GET", "/v1/events/topics/" + topic)).value(QStringLiteral("system")).toBool(),
+                     true);
+            const Response refused = call("DELETE", "/v1/events/topics/" + topic);
+            QCOMPARE(refused.status, 409);
+        }
+        // An ordinary topic goes, proving the refusal above is about being a system topic.
+        QCOMPARE(call("POST", "/v1/events/topics", "{\"name\":\"scratch\"}").status, 201);
+        QCOMPARE(call("DELETE", "/v1/events/topics/scratch").status, 204);
+    }
+
+    // Defect 7: a create read its row back in a later database turn; a delete in between left an
+    // empty optional that was dereferenced. Here the delete is queued right behind the create.
+    void aDeleteRightAfterACreateNeverLeavesAnEmptyRow()
+    {
+        QVERIFY(startService(settings()));
+        for (int round = 0; round < 20; ++round) {
+            QCoro::Task<Response> creating = begin("POST", "/v1/events/topics", "{\"name\":\"race\"}");
+            QFuture<bool> deleted = m_db->run(
+                [](QSqlDatabase &db) { return EventsStore::deleteTopic(db, QStringLiteral("race")); });
+            const Response created = waitForTask(std::move(creating));
+            QCOMPARE(created.status, 201);
+            QCOMPARE(json(created).value(QStringLiteral("name")).toString(), QStringLiteral("race"));
+            QVERIFY(QTest::qWaitFor([&] { return deleted.isFinished(); }, 5000));
+            QVERIFY(deleted.result());
+        }
+        const QByteArray body = "{\"url\":\"http://127.0.0.1:9/hook\",\"topics\":[\"audit\"]}";
+        for (int round = 0; round < 20; ++round) {
+            const QString id =
+                json(call("POST", "/v1/events/webhooks", body)).value(QStringLiteral("id")).toString();
+            QCoro::Task<Response> enabling =
+                begin("PATCH", "/v1/events/webhooks/" + id.toUtf8(), "{\"enabled\":false}");
+            QFuture<bool> deleted =
+                m_db->run([id](QSqlDatabase &db) { return WebhooksStore::remove(db, id); });
+            const Response changed = waitForTask(std::move(enabling));
+            QCOMPARE(changed.status, 200);
+            QCOMPARE(json(changed).value(QStringLiteral("id")).toString(), id);
+            QCOMPARE(json(changed).value(QStringLiteral("enabled")).toBool(), false);
+            QVERIFY(QTest::qWaitFor([&] { return deleted.isFinished(); }, 5000));
+            QCOMPARE(call("PATCH", "/v1/events/webhooks/" + id.toUtf8(), "{\"enabled\":true}").status, 404);
+        }
+    }
+
+    // Defect 7: a test delivery to a webhook deleted while it was under way logged an orphan
+    // entry; now it answers 404 and logs nothing.
+    void aWebhookDeletedDuringItsTestDeliveryGives404()
+    {
+        QVERIFY(startService(settings()));
+        QTcpServer receiver; // takes the request and never answers, until the webhook is gone
+        QVERIFY(receiver.listen(QHostAddress::LocalHost, 0));
+        const QByteArray body = "{\"url\":\"http://127.0.0.1:" + QByteArray::number(receiver.serverPort()) +
+                                "/hook\",\"topics\":[\"audit\"]}";
+        const QString id =
+            json(call("POST", "/v1/events/webhooks", body)).value(QStringLiteral("id")).toString();
+        QCoro::Task<Response> testing = begin("POST", "/v1/events/webhooks/" + id.toUtf8() + "/test");
+        QVERIFY(QTest::qWaitFor([&] { return receiver.hasPendingConnections(); }, 5000));
+        QTcpSocket *connection = receiver.nextPendingConnection();
+        QVERIFY(QTest::qWaitFor([&] { return connection->bytesAvailable() > 0; }, 5000));
+        QCOMPARE(call("DELETE", "/v1/events/webhooks/" + id.toUtf8()).status, 204);
+        connection->write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        connection->flush();
+        const Response r = waitForTask(std::move(testing));
+        QCOMPARE(r.status, 404);
+        QFuture<int> orphans = m_db->run([](QSqlDatabase &db) {
+            QSqlQuery q(db);
+            q.exec(QStringLiteral("SELECT COUNT(*) FROM webhook_deliveries"));
+            return q.next() ? q.value(0).toInt() : -1;
+        });
+        QVERIFY(QTest::qWaitFor([&] { return orphans.isFinished(); }, 5000));
+        QCOMPARE(orphans.result(), 0);
+    }
+
+    // Every events and webhooks route is documented for the OpenAPI document.
+    void everyRouteDeclaresItsContract()
+    {
+        QVERIFY(startService(settings()));
+        int routes = 0;
+        for (const auto &route : m_router->routes()) {
+            const Http::RouteOptions &o = route->options;
+            const QByteArray name = route->method + ' ' + route->pattern;
+            QVERIFY2(!o.operationId.isEmpty(), name.constData());
+            QVERIFY2(o.permission == "events.read" || o.permission == "events.write" ||
+                         o.permission == "webhooks.read" || o.permission == "webhooks.write",
+                     name.constData());
+            QVERIFY2(!o.responses.empty(), name.constData());
+            QVERIFY2(!o.summary.isEmpty(), name.constData());
+            ++routes;
+        }
+        QCOMPARE(routes, 18);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEventsService)
+#include "tst_eventsservice.moc"

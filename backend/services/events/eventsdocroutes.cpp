@@ -486,7 +486,7 @@ RouteOptions replayEvents()
 
 RouteOptions pollGroup(const EventsSettings &settings)
 {
-    return events(
+    RouteOptions o = events(
         "pollGroup", "events.read",
         QStringLiteral("Poll as a consumer group: redelivers events whose visibility timeout passed "
                        "(dead-letters them after %1 deliveries), then new ones. The body is optional.")
@@ -499,6 +499,13 @@ RouteOptions pollGroup(const EventsSettings &settings)
                         {{"@NAME_PATTERN@", NamePattern.toByteArray()}}),
                    "the consumer group's name: 1 to 128 characters of a-z, 0-9, '.', '_' and '-', starting "
                    "with a letter or digit; created on its first poll at the oldest kept event")});
+    // The body may be left out. RouteOptions::requestBodyOptional is on main but not yet on this
+    // branch's base: set it where it exists. Once both meet, this is `o.requestBodyOptional = true;`.
+    [](auto &options) {
+        if constexpr (requires { options.requestBodyOptional = true; })
+            options.requestBodyOptional = true;
+    }(o);
+    return o;
 }
 
 RouteOptions commitGroup()

@@ -367,22 +367,6 @@ RouteOptions route(const char *tag, QByteArray operationId, QByteArray permissio
     return o;
 }
 
-RouteOptions events(QByteArray operationId, QByteArray permission, QString summary,
-                    std::vector<ResponseDoc> responses, std::vector<int> problems,
-                    QByteArray requestSchema = {}, std::vector<ParamDoc> parameters = {})
-{
-    return route("events", std::move(operationId), std::move(permission), std::move(summary),
-                 std::move(responses), std::move(problems), std::move(requestSchema), std::move(parameters));
-}
-
-RouteOptions webhooks(QByteArray operationId, QByteArray permission, QString summary,
-                      std::vector<ResponseDoc> responses, std::vector<int> problems,
-                      QByteArray requestSchema = {}, std::vector<ParamDoc> parameters = {})
-{
-    return route("webhooks", std::move(operationId), std::move(permission), std::move(summary),
-                 std::move(responses), std::move(problems), std::move(requestSchema), std::move(parameters));
-}
-
 } // namespace
 
 void registerSchemas(Router &router)
@@ -408,30 +392,29 @@ void registerSchemas(Router &router)
 
 RouteOptions createTopic()
 {
-    return events(
-        "createTopic", "events.write",
-        QStringLiteral("Create a topic with optional retention (maxAgeSeconds, maxBytes)."),
-        {{201, QStringLiteral("The topic as created; the Location header names it."), ref("Topic")}},
-        {400, 409}, fill(CreateTopicRequest, {{"@TOPIC_PATTERN@", TopicNamePattern.toByteArray()}}));
+    return route("events", "createTopic", "events.write",
+                 QStringLiteral("Create a topic with optional retention (maxAgeSeconds, maxBytes)."),
+                 {{201, QStringLiteral("The topic as created; the Location header names it."), ref("Topic")}},
+                 {400, 409}, fill(CreateTopicRequest, {{"@TOPIC_PATTERN@", TopicNamePattern.toByteArray()}}));
 }
 
 RouteOptions listTopics()
 {
-    return events("listTopics", "events.read",
-                  QStringLiteral("List topics with their size, head offset and publish rate."),
-                  {{200, QStringLiteral("Every topic, by name."), TopicListResponse.toByteArray()}}, {});
+    return route("events", "listTopics", "events.read",
+                 QStringLiteral("List topics with their size, head offset and publish rate."),
+                 {{200, QStringLiteral("Every topic, by name."), TopicListResponse.toByteArray()}}, {});
 }
 
 RouteOptions getTopic()
 {
-    return events("getTopic", "events.read", QStringLiteral("One topic with its statistics."),
-                  {{200, QStringLiteral("The topic."), ref("Topic")}}, {404}, {}, {topicParam()});
+    return route("events", "getTopic", "events.read", QStringLiteral("One topic with its statistics."),
+                 {{200, QStringLiteral("The topic."), ref("Topic")}}, {404}, {}, {topicParam()});
 }
 
 RouteOptions deleteTopic()
 {
-    return events(
-        "deleteTopic", "events.write",
+    return route(
+        "events", "deleteTopic", "events.write",
         QStringLiteral(
             "Delete a topic, its events and its consumer groups (system topics cannot be deleted: 409)."),
         {{204, QStringLiteral("Deleted."), {}}}, {404, 409}, {}, {topicParam()});
@@ -439,8 +422,8 @@ RouteOptions deleteTopic()
 
 RouteOptions publishEvents(const EventsSettings &settings)
 {
-    RouteOptions o = events(
-        "publishEvents", "events.write",
+    RouteOptions o = route(
+        "events", "publishEvents", "events.write",
         QStringLiteral(
             "Publish up to %1 events (1 MiB); answers once they are durable. 503 with Retry-After when "
             "the publish queue is full: nothing of the batch was accepted.")
@@ -455,14 +438,15 @@ RouteOptions publishEvents(const EventsSettings &settings)
 
 RouteOptions readEvents()
 {
-    return events(
-        "readEvents", "events.read", QStringLiteral("Read events from an offset or a time, in offset order."),
+    return route(
+        "events", "readEvents", "events.read",
+        QStringLiteral("Read events from an offset or a time, in offset order."),
         {{200, QStringLiteral("A page of events."), EventPageResponse.toByteArray()}}, {400, 404}, {},
         {topicParam(),
          ParamDoc{
              "fromOffset", "query", R"({"type":"integer","format":"int64","minimum":0,"default":0})",
-             QStringLiteral("the first offset to read; one before the oldest kept reads from the oldest, one "
-                            "past the head reads nothing")},
+             QStringLiteral("the first offset to read; an offset retention removed reads from the oldest "
+                            "kept, one past the head reads nothing")},
          ParamDoc{"fromTime", "query", R"({"type":"string","format":"date-time"})",
                   QStringLiteral("read from the first event stored at or after this time instead (it takes "
                                  "precedence over fromOffset)")},
@@ -472,8 +456,8 @@ RouteOptions readEvents()
 
 RouteOptions replayEvents()
 {
-    return events(
-        "replayEvents", "events.write",
+    return route(
+        "events", "replayEvents", "events.write",
         QStringLiteral("Copy events [fromOffset, toOffset) into another topic, each tagged with its origin "
                        "(at most 100000 per request)."),
         {{200, QStringLiteral("What was copied."), ReplayResponse.toByteArray()}}, {400, 404},
@@ -486,8 +470,8 @@ RouteOptions replayEvents()
 
 RouteOptions pollGroup(const EventsSettings &settings)
 {
-    RouteOptions o = events(
-        "pollGroup", "events.read",
+    RouteOptions o = route(
+        "events", "pollGroup", "events.read",
         QStringLiteral("Poll as a consumer group: redelivers events whose visibility timeout passed "
                        "(dead-letters them after %1 deliveries), then new ones. The body is optional.")
             .arg(settings.maxDeliveries),
@@ -510,17 +494,17 @@ RouteOptions pollGroup(const EventsSettings &settings)
 
 RouteOptions commitGroup()
 {
-    return events("commitGroup", "events.read",
-                  QStringLiteral("Commit a group's offset: every event before it is acknowledged."),
-                  {{200, QStringLiteral("The group's position."), CommitResponse.toByteArray()}},
-                  {400, 404, 409}, CommitRequest.toByteArray(),
-                  {topicParam(), groupParam("the consumer group's name; 404 until it has polled")});
+    return route("events", "commitGroup", "events.read",
+                 QStringLiteral("Commit a group's offset: every event before it is acknowledged."),
+                 {{200, QStringLiteral("The group's position."), CommitResponse.toByteArray()}},
+                 {400, 404, 409}, CommitRequest.toByteArray(),
+                 {topicParam(), groupParam("the consumer group's name; 404 until it has polled")});
 }
 
 RouteOptions listGroups()
 {
-    return events(
-        "listGroups", "events.read",
+    return route(
+        "events", "listGroups", "events.read",
         QStringLiteral("Consumer groups of a topic with their committed offset, in-flight events and lag."),
         {{200, QStringLiteral("The topic's groups, by name."), GroupListResponse.toByteArray()}}, {404}, {},
         {topicParam()});
@@ -528,11 +512,12 @@ RouteOptions listGroups()
 
 RouteOptions getGroupLag()
 {
-    return events("getGroupLag", "events.read", QStringLiteral("A group's lag over time, oldest first."),
-                  {{200, QStringLiteral("Lag samples."), LagResponse.toByteArray()}}, {400, 404}, {},
-                  {topicParam(), groupParam(),
-                   ParamDoc{"since", "query", R"({"type":"string","format":"date-time"})",
-                            QStringLiteral("samples from this time on (default: the last hour)")}});
+    return route("events", "getGroupLag", "events.read",
+                 QStringLiteral("A group's lag over time, oldest first."),
+                 {{200, QStringLiteral("Lag samples."), LagResponse.toByteArray()}}, {400, 404}, {},
+                 {topicParam(), groupParam(),
+                  ParamDoc{"since", "query", R"({"type":"string","format":"date-time"})",
+                           QStringLiteral("samples from this time on (default: the last hour)")}});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -540,8 +525,8 @@ RouteOptions getGroupLag()
 
 RouteOptions createWebhook()
 {
-    return webhooks(
-        "createWebhook", "webhooks.write",
+    return route(
+        "webhooks", "createWebhook", "webhooks.write",
         QStringLiteral("Subscribe a URL to topics (and types); answers with the signing secret, once."),
         {{201, QStringLiteral("The webhook with its signing secret; the Location header names it."),
           ref("CreatedWebhook")}},
@@ -550,22 +535,22 @@ RouteOptions createWebhook()
 
 RouteOptions listWebhooks()
 {
-    return webhooks(
-        "listWebhooks", "webhooks.read", QStringLiteral("Webhooks with their state."),
-        {{200, QStringLiteral("Every webhook, oldest first."), WebhookListResponse.toByteArray()}}, {});
+    return route("webhooks", "listWebhooks", "webhooks.read", QStringLiteral("Webhooks with their state."),
+                 {{200, QStringLiteral("Every webhook, oldest first."), WebhookListResponse.toByteArray()}},
+                 {});
 }
 
 RouteOptions getWebhook()
 {
-    return webhooks("getWebhook", "webhooks.read", QStringLiteral("One webhook."),
-                    {{200, QStringLiteral("The webhook (never its secret)."), ref("Webhook")}}, {404}, {},
-                    {webhookParam()});
+    return route("webhooks", "getWebhook", "webhooks.read", QStringLiteral("One webhook."),
+                 {{200, QStringLiteral("The webhook (never its secret)."), ref("Webhook")}}, {404}, {},
+                 {webhookParam()});
 }
 
 RouteOptions updateWebhook()
 {
-    return webhooks(
-        "updateWebhook", "webhooks.write",
+    return route(
+        "webhooks", "updateWebhook", "webhooks.write",
         QStringLiteral("Enable or disable a webhook ({\"enabled\": true} resets its failure count)."),
         {{200, QStringLiteral("The webhook as changed."), ref("Webhook")}}, {400, 404},
         UpdateWebhookRequest.toByteArray(), {webhookParam()});
@@ -573,15 +558,15 @@ RouteOptions updateWebhook()
 
 RouteOptions deleteWebhook()
 {
-    return webhooks("deleteWebhook", "webhooks.write",
-                    QStringLiteral("Delete a webhook and its delivery log."),
-                    {{204, QStringLiteral("Deleted."), {}}}, {404}, {}, {webhookParam()});
+    return route("webhooks", "deleteWebhook", "webhooks.write",
+                 QStringLiteral("Delete a webhook and its delivery log."),
+                 {{204, QStringLiteral("Deleted."), {}}}, {404}, {}, {webhookParam()});
 }
 
 RouteOptions listWebhookDeliveries(const EventsSettings &settings)
 {
-    return webhooks(
-        "listWebhookDeliveries", "webhooks.read",
+    return route(
+        "webhooks", "listWebhookDeliveries", "webhooks.read",
         QStringLiteral("The delivery log, newest first: status, latency, attempt and a response excerpt (the "
                        "last %1 attempts of each webhook, none older than %2 days).")
             .arg(settings.deliveryLogPerWebhook)
@@ -594,11 +579,11 @@ RouteOptions listWebhookDeliveries(const EventsSettings &settings)
 
 RouteOptions sendWebhookTest()
 {
-    return webhooks("sendWebhookTest", "webhooks.write",
-                    QStringLiteral("Send a webhook.test delivery now and answer with its outcome."),
-                    {{200, QStringLiteral("What the receiver answered (a failed delivery is still a 200)."),
-                      ref("Delivery")}},
-                    {404}, {}, {webhookParam()});
+    return route("webhooks", "sendWebhookTest", "webhooks.write",
+                 QStringLiteral("Send a webhook.test delivery now and answer with its outcome."),
+                 {{200, QStringLiteral("What the receiver answered (a failed delivery is still a 200)."),
+                   ref("Delivery")}},
+                 {404}, {}, {webhookParam()});
 }
 
 } // namespace Meshdeck::Events::RouteDocs

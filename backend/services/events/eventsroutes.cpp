@@ -1,5 +1,6 @@
 #include "eventsroutes.h"
 
+#include "eventsdocroutes.h"
 #include "eventsservice.h"
 #include "groupsroutes.h"
 #include "routesupport.h"
@@ -26,113 +27,6 @@ constexpr int DefaultReadLimit = 100;
 constexpr int MaxReadLimit = 1000;
 constexpr qsizetype MaxTypeLength = 256;
 constexpr qsizetype MaxKeyLength = 1024;
-
-// ---------------------------------------------------------------------------------------------
-// The OpenAPI description of these routes: shared components, then each route's own schemas.
-
-constexpr QByteArrayView RetentionSchema = R"json({
-    "type": "object", "required": ["maxAgeSeconds", "maxBytes"],
-    "properties": {
-        "maxAgeSeconds": {"type": "integer", "minimum": 0, "description": "0: unlimited"},
-        "maxBytes": {"type": "integer", "minimum": 0, "description": "0: unlimited"}
-    }
-})json";
-
-constexpr QByteArrayView TopicSchema = R"json({
-    "type": "object",
-    "required": ["name", "retention", "events", "bytes", "firstOffset", "headOffset", "publishedLastMinute",
-                 "ratePerSecond", "system", "createdAt"],
-    "properties": {
-        "name": {"type": "string"},
-        "retention": {"$ref": "#/components/schemas/Retention"},
-        "events": {"type": "integer", "minimum": 0, "description": "events stored"},
-        "bytes": {"type": "integer", "minimum": 0},
-        "firstOffset": {"type": "integer", "minimum": 0, "description": "the oldest offset still stored"},
-        "headOffset": {"type": "integer", "minimum": 0, "description": "the offset the next event gets"},
-        "publishedLastMinute": {"type": "integer", "minimum": 0},
-        "ratePerSecond": {"type": "number", "minimum": 0},
-        "system": {"type": "boolean", "description": "written by the platform; cannot be deleted"},
-        "createdAt": {"type": "string", "format": "date-time"}
-    }
-})json";
-
-constexpr QByteArrayView EventSchema = R"json({
-    "type": "object", "required": ["id", "topic", "offset", "time", "type", "data"],
-    "properties": {
-        "id": {"type": "string", "format": "uuid"},
-        "topic": {"type": "string"},
-        "offset": {"type": "integer", "minimum": 0},
-        "time": {"type": "string", "format": "date-time"},
-        "type": {"type": "string"},
-        "key": {"type": "string"},
-        "data": {"description": "any JSON value, as published"},
-        "headers": {"type": "object", "additionalProperties": {"type": "string"}},
-        "requestId": {"type": "string"}
-    }
-})json";
-
-constexpr QByteArrayView EventInputSchema = R"json({
-    "type": "object", "required": ["type"],
-    "properties": {
-        "type": {"type": "string", "minLength": 1, "maxLength": 256},
-        "key": {"type": "string", "maxLength": 1024, "nullable": true},
-        "data": {"description": "any JSON value (null when absent)"},
-        "headers": {"type": "object", "additionalProperties": {"type": "string"}, "nullable": true}
-    }
-})json";
-
-constexpr QByteArrayView CreateTopicRequest = R"json({
-    "type": "object", "required": ["name"],
-    "properties": {
-        "name": {"type": "string", "pattern": "^[a-z0-9][a-z0-9._-]{0,123}$",
-                 "description": "1 to 124 characters, so that '<name>.dlq' fits"},
-        "retention": {"type": "object", "nullable": true,
-                      "properties": {"maxAgeSeconds": {"type": "integer", "minimum": 0, "nullable": true},
-                                     "maxBytes": {"type": "integer", "minimum": 0, "nullable": true}}}
-    }
-})json";
-
-constexpr QByteArrayView TopicListResponse = R"json({
-    "type": "object", "required": ["topics"],
-    "properties": {"topics": {"type": "array", "items": {"$ref": "#/components/schemas/Topic"}}}
-})json";
-
-constexpr QByteArrayView PublishRequest = R"json({
-    "type": "object", "required": ["events"],
-    "properties": {"events": {"type": "array", "minItems": 1, "maxItems": 1000,
-                              "items": {"$ref": "#/components/schemas/EventInput"}}}
-})json";
-
-constexpr QByteArrayView PublishResponse = R"json({
-    "type": "object", "required": ["offsets"],
-    "properties": {"offsets": {"type": "array", "items": {"type": "integer", "minimum": 0}}}
-})json";
-
-constexpr QByteArrayView EventPageResponse = R"json({
-    "type": "object", "required": ["events", "nextOffset"],
-    "properties": {
-        "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}},
-        "nextOffset": {"type": "integer", "minimum": 0, "description": "where the next read continues"}
-    }
-})json";
-
-constexpr QByteArrayView ReplayRequest = R"json({
-    "type": "object", "required": ["fromOffset", "toOffset", "targetTopic"],
-    "properties": {
-        "fromOffset": {"type": "integer", "minimum": 0},
-        "toOffset": {"type": "integer", "minimum": 0, "description": "not included"},
-        "targetTopic": {"type": "string"}
-    }
-})json";
-
-constexpr QByteArrayView ReplayResponse = R"json({
-    "type": "object", "required": ["replayed", "firstTargetOffset", "lastTargetOffset"],
-    "properties": {
-        "replayed": {"type": "integer", "minimum": 0},
-        "firstTargetOffset": {"type": "integer", "minimum": -1, "description": "-1 when nothing was copied"},
-        "lastTargetOffset": {"type": "integer", "minimum": -1, "description": "-1 when nothing was copied"}
-    }
-})json";
 
 // ---------------------------------------------------------------------------------------------
 // Requests and answers
@@ -427,61 +321,28 @@ QCoro::Task<Response> replay(EventsService *service, Request request)
 
 void EventsRoutes::install(Router &router, EventsService *service)
 {
-    router.addSchema(QStringLiteral("Retention"), RetentionSchema);
-    router.addSchema(QStringLiteral("Topic"), TopicSchema);
-    router.addSchema(QStringLiteral("Event"), EventSchema);
-    router.addSchema(QStringLiteral("EventInput"), EventInputSchema);
-
-    RouteOptions create = documented("createTopic", "events.write",
-                                     "Create a topic with optional retention (maxAgeSeconds, maxBytes).",
-                                     {{201, QStringLiteral("The topic as created."), schemaRef("Topic")}},
-                                     {400, 409}, CreateTopicRequest.toByteArray());
+    RouteDocs::registerSchemas(router);
     router.add("POST", "/v1/events/topics",
-               AsyncHandler([service](Request r) { return createTopic(service, std::move(r)); }), create);
-    RouteOptions list =
-        documented("listTopics", "events.read", "List topics with their size, head offset and publish rate.",
-                   {{200, QStringLiteral("Every topic, by name."), TopicListResponse.toByteArray()}}, {});
+               AsyncHandler([service](Request r) { return createTopic(service, std::move(r)); }),
+               RouteDocs::createTopic());
     router.add("GET", "/v1/events/topics",
-               AsyncHandler([service](Request r) { return listTopics(service, std::move(r)); }), list);
+               AsyncHandler([service](Request r) { return listTopics(service, std::move(r)); }),
+               RouteDocs::listTopics());
     router.add("GET", "/v1/events/topics/{topic}",
                AsyncHandler([service](Request r) { return getTopic(service, std::move(r)); }),
-               documented("getTopic", "events.read", "One topic with its statistics.",
-                          {{200, QStringLiteral("The topic."), schemaRef("Topic")}}, {404}));
-    router.add(
-        "DELETE", "/v1/events/topics/{topic}",
-        AsyncHandler([service](Request r) { return deleteTopic(service, std::move(r)); }),
-        documented("deleteTopic", "events.write",
-                   "Delete a topic, its events and its consumer groups (system topics cannot be deleted).",
-                   {{204, QStringLiteral("Deleted."), {}}}, {404, 409}));
-    RouteOptions publishing = documented(
-        "publishEvents", "events.write",
-        "Publish up to 1000 events (1 MiB); answers once they are durable. 503 with Retry-After when the "
-        "publish queue is full: nothing of the batch was accepted.",
-        {{201, QStringLiteral("Durable, with the offsets the events got, in order."),
-          PublishResponse.toByteArray()}},
-        {400, 404}, PublishRequest.toByteArray());
-    publishing.maxBody = 1024 * 1024;
+               RouteDocs::getTopic());
+    router.add("DELETE", "/v1/events/topics/{topic}",
+               AsyncHandler([service](Request r) { return deleteTopic(service, std::move(r)); }),
+               RouteDocs::deleteTopic());
     router.add("POST", "/v1/events/topics/{topic}/events",
-               AsyncHandler([service](Request r) { return publish(service, std::move(r)); }), publishing);
-    router.add(
-        "GET", "/v1/events/topics/{topic}/events",
-        AsyncHandler([service](Request r) { return readEvents(service, std::move(r)); }),
-        documented(
-            "readEvents", "events.read", "Read events from an offset or a time, in offset order.",
-            {{200, QStringLiteral("A page of events."), EventPageResponse.toByteArray()}}, {400, 404}, {},
-            {ParamDoc{"fromOffset", "query", R"({"type":"integer","minimum":0,"default":0})",
-                      QStringLiteral("the first offset to read (an expired one reads from the oldest kept)")},
-             ParamDoc{"fromTime", "query", R"({"type":"string","format":"date-time"})",
-                      QStringLiteral("read from the first event at or after this time instead")},
-             ParamDoc{"limit", "query", R"({"type":"integer","minimum":1,"maximum":1000,"default":100})",
-                      QStringLiteral("at most this many events")}}));
-    router.add(
-        "POST", "/v1/events/topics/{topic}/replay",
-        AsyncHandler([service](Request r) { return replay(service, std::move(r)); }),
-        documented("replayEvents", "events.write",
-                   "Copy events [fromOffset, toOffset) into another topic, each tagged with its origin.",
-                   {{200, QStringLiteral("What was copied."), ReplayResponse.toByteArray()}}, {400, 404},
-                   ReplayRequest.toByteArray()));
+               AsyncHandler([service](Request r) { return publish(service, std::move(r)); }),
+               RouteDocs::publishEvents(service->settings()));
+    router.add("GET", "/v1/events/topics/{topic}/events",
+               AsyncHandler([service](Request r) { return readEvents(service, std::move(r)); }),
+               RouteDocs::readEvents());
+    router.add("POST", "/v1/events/topics/{topic}/replay",
+               AsyncHandler([service](Request r) { return replay(service, std::move(r)); }),
+               RouteDocs::replayEvents());
     GroupsRoutes::install(router, service);
 }
 

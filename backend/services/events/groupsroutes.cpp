@@ -1,5 +1,6 @@
 #include "groupsroutes.h"
 
+#include "eventsdocroutes.h"
 #include "eventsservice.h"
 #include "routesupport.h"
 
@@ -19,65 +20,6 @@ using namespace Meshdeck::Events::RouteSupport;
 namespace {
 
 constexpr int MaxPoll = 1000;
-
-constexpr QByteArrayView ConsumerGroupSchema = R"json({
-    "type": "object", "required": ["name", "committedOffset", "nextOffset", "inFlight", "lag", "createdAt"],
-    "properties": {
-        "name": {"type": "string"},
-        "committedOffset": {"type": "integer", "minimum": 0},
-        "nextOffset": {"type": "integer", "minimum": 0},
-        "inFlight": {"type": "integer", "minimum": 0},
-        "lag": {"type": "integer", "minimum": 0},
-        "createdAt": {"type": "string", "format": "date-time"}
-    }
-})json";
-
-constexpr QByteArrayView PollRequest = R"json({
-    "type": "object",
-    "properties": {
-        "max": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
-        "visibilityTimeoutMs": {"type": "integer", "minimum": 10, "maximum": 43200000, "default": 30000}
-    }
-})json";
-
-constexpr QByteArrayView PollResponse = R"json({
-    "type": "object", "required": ["events", "committedOffset", "lag", "deadLettered"],
-    "properties": {
-        "events": {"type": "array", "items": {"allOf": [
-            {"$ref": "#/components/schemas/Event"},
-            {"type": "object", "required": ["deliveryAttempt"],
-             "properties": {"deliveryAttempt": {"type": "integer", "minimum": 1}}}]}},
-        "committedOffset": {"type": "integer", "minimum": 0},
-        "lag": {"type": "integer", "minimum": 0},
-        "deadLettered": {"type": "integer", "minimum": 0,
-                         "description": "events this poll moved to the dead-letter topic"},
-        "deadLetterTopic": {"type": "string", "description": "where they went, when any did"}
-    }
-})json";
-
-constexpr QByteArrayView CommitRequest = R"json({
-    "type": "object", "required": ["offset"],
-    "properties": {"offset": {"type": "integer", "minimum": 0,
-                              "description": "the next event to process; every event before it is acknowledged"}}
-})json";
-
-constexpr QByteArrayView CommitResponse = R"json({
-    "type": "object", "required": ["committedOffset", "lag"],
-    "properties": {"committedOffset": {"type": "integer", "minimum": 0}, "lag": {"type": "integer", "minimum": 0}}
-})json";
-
-constexpr QByteArrayView GroupListResponse = R"json({
-    "type": "object", "required": ["groups"],
-    "properties": {"groups": {"type": "array", "items": {"$ref": "#/components/schemas/ConsumerGroup"}}}
-})json";
-
-constexpr QByteArrayView LagResponse = R"json({
-    "type": "object", "required": ["points"],
-    "properties": {"points": {"type": "array", "items": {
-        "type": "object", "required": ["time", "lag"],
-        "properties": {"time": {"type": "string", "format": "date-time"},
-                       "lag": {"type": "integer", "minimum": 0}}}}}
-})json";
 
 QString param(const Request &request, const char *name)
 {
@@ -200,36 +142,18 @@ QCoro::Task<Response> groupLag(EventsService *service, Request request)
 
 void GroupsRoutes::install(Router &router, EventsService *service)
 {
-    router.addSchema(QStringLiteral("ConsumerGroup"), ConsumerGroupSchema);
-    // Consuming (poll, commit) is reading, as Kafka's ACLs have it: a read-only consumer can consume.
-    router.add(
-        "POST", "/v1/events/topics/{topic}/groups/{group}/poll",
-        AsyncHandler([service](Request r) { return pollGroup(service, std::move(r)); }),
-        documented(
-            "pollGroup", "events.read",
-            "Poll as a consumer group: redelivers events whose visibility timeout passed (dead-letters "
-            "them after 5 deliveries), then new ones. The body is optional.",
-            {{200, QStringLiteral("Events now in flight for the group."), PollResponse.toByteArray()}},
-            {400, 404}, PollRequest.toByteArray()));
+    router.add("POST", "/v1/events/topics/{topic}/groups/{group}/poll",
+               AsyncHandler([service](Request r) { return pollGroup(service, std::move(r)); }),
+               RouteDocs::pollGroup(service->settings()));
     router.add("POST", "/v1/events/topics/{topic}/groups/{group}/commit",
                AsyncHandler([service](Request r) { return commitGroup(service, std::move(r)); }),
-               documented("commitGroup", "events.read",
-                          "Commit a group's offset: every event before it is acknowledged.",
-                          {{200, QStringLiteral("The group's position."), CommitResponse.toByteArray()}},
-                          {400, 404, 409}, CommitRequest.toByteArray()));
-    router.add(
-        "GET", "/v1/events/topics/{topic}/groups",
-        AsyncHandler([service](Request r) { return listGroups(service, std::move(r)); }),
-        documented("listGroups", "events.read",
-                   "Consumer groups of a topic with their committed offset, in-flight events and lag.",
-                   {{200, QStringLiteral("The topic's groups, by name."), GroupListResponse.toByteArray()}},
-                   {404}));
+               RouteDocs::commitGroup());
+    router.add("GET", "/v1/events/topics/{topic}/groups",
+               AsyncHandler([service](Request r) { return listGroups(service, std::move(r)); }),
+               RouteDocs::listGroups());
     router.add("GET", "/v1/events/topics/{topic}/groups/{group}/lag",
                AsyncHandler([service](Request r) { return groupLag(service, std::move(r)); }),
-               documented("getGroupLag", "events.read", "A group's lag over time, oldest first.",
-                          {{200, QStringLiteral("Lag samples."), LagResponse.toByteArray()}}, {400, 404}, {},
-                          {ParamDoc{"since", "query", R"({"type":"string","format":"date-time"})",
-                                    QStringLiteral("from this time (default: the last hour)")}}));
+               RouteDocs::getGroupLag());
 }
 
 } // namespace Meshdeck::Events

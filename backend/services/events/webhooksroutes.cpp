@@ -1,5 +1,6 @@
 #include "webhooksroutes.h"
 
+#include "eventsdocroutes.h"
 #include "eventsservice.h"
 #include "routesupport.h"
 
@@ -19,74 +20,6 @@ namespace {
 
 constexpr int DefaultDeliveryLimit = 200;
 constexpr int MaxDeliveryLimit = 1000;
-
-constexpr QByteArrayView WebhookSchema = R"json({
-    "type": "object",
-    "required": ["id", "url", "topics", "types", "enabled", "disabledReason", "consecutiveFailures", "createdAt"],
-    "properties": {
-        "id": {"type": "string", "format": "uuid"},
-        "url": {"type": "string", "format": "uri"},
-        "topics": {"type": "array", "items": {"type": "string"}},
-        "types": {"type": "array", "items": {"type": "string"}, "description": "empty: every type"},
-        "enabled": {"type": "boolean"},
-        "disabledReason": {"type": "string", "description": "why it was disabled; empty while enabled"},
-        "consecutiveFailures": {"type": "integer", "minimum": 0},
-        "createdAt": {"type": "string", "format": "date-time"}
-    }
-})json";
-
-constexpr QByteArrayView DeliverySchema = R"json({
-    "type": "object",
-    "required": ["id", "topic", "offset", "eventId", "attempt", "succeeded", "status", "latencyMs",
-                 "responseExcerpt", "error", "time"],
-    "properties": {
-        "id": {"type": "integer", "minimum": 0, "description": "0 for a test delivery just sent"},
-        "topic": {"type": "string", "description": "empty for a test delivery"},
-        "offset": {"type": "integer", "minimum": -1, "description": "-1 for a test delivery"},
-        "eventId": {"type": "string"},
-        "attempt": {"type": "integer", "minimum": 1},
-        "succeeded": {"type": "boolean"},
-        "status": {"type": "integer", "minimum": 0, "description": "the receiver's HTTP status; 0 when none came"},
-        "latencyMs": {"type": "integer", "minimum": 0},
-        "responseExcerpt": {"type": "string", "description": "the first 512 bytes of the answer"},
-        "error": {"type": "string", "description": "why it failed; empty on success"},
-        "time": {"type": "string", "format": "date-time"}
-    }
-})json";
-
-constexpr QByteArrayView CreateRequest = R"json({
-    "type": "object", "required": ["url", "topics"],
-    "properties": {
-        "url": {"type": "string", "format": "uri",
-                "description": "http(s), no credentials; a public address unless meshdeckd runs with --allow-private-targets"},
-        "topics": {"type": "array", "minItems": 1, "items": {"type": "string"}},
-        "types": {"type": "array", "items": {"type": "string", "minLength": 1}, "description": "empty: every type"}
-    }
-})json";
-
-constexpr QByteArrayView CreatedResponse = R"json({
-    "allOf": [
-        {"$ref": "#/components/schemas/Webhook"},
-        {"type": "object", "required": ["secret"],
-         "properties": {"secret": {"type": "string", "pattern": "^whsec_",
-                                   "description": "the signing secret, shown this once"}}}
-    ]
-})json";
-
-constexpr QByteArrayView ListResponse = R"json({
-    "type": "object", "required": ["webhooks"],
-    "properties": {"webhooks": {"type": "array", "items": {"$ref": "#/components/schemas/Webhook"}}}
-})json";
-
-constexpr QByteArrayView PatchRequest = R"json({
-    "type": "object", "required": ["enabled"],
-    "properties": {"enabled": {"type": "boolean", "description": "true also resets the failure count"}}
-})json";
-
-constexpr QByteArrayView DeliveriesResponse = R"json({
-    "type": "object", "required": ["deliveries"],
-    "properties": {"deliveries": {"type": "array", "items": {"$ref": "#/components/schemas/Delivery"}}}
-})json";
 
 QJsonObject webhookJson(const Webhook &w)
 {
@@ -240,68 +173,31 @@ QCoro::Task<Response> sendTest(EventsService *service, Request request)
     co_return Response::json(200, deliveryJson(record.value()));
 }
 
-RouteOptions webhookRoute(QByteArray operationId, QByteArray permission, const char *summary,
-                          std::vector<ResponseDoc> responses, std::vector<int> problems,
-                          QByteArray requestSchema = {}, std::vector<ParamDoc> query = {})
-{
-    RouteOptions o =
-        RouteSupport::documented(std::move(operationId), std::move(permission), summary, std::move(responses),
-                                 std::move(problems), std::move(requestSchema), std::move(query));
-    o.tag = QStringLiteral("webhooks");
-    return o;
-}
-
 } // namespace
 
 void WebhooksRoutes::install(Router &router, EventsService *service)
 {
-    router.addSchema(QStringLiteral("Webhook"), WebhookSchema);
-    router.addSchema(QStringLiteral("Delivery"), DeliverySchema);
     router.add("POST", "/v1/events/webhooks",
                AsyncHandler([service](Request r) { return createWebhook(service, std::move(r)); }),
-               webhookRoute("createWebhook", "webhooks.write",
-                            "Subscribe a URL to topics (and types); answers with the signing secret, once.",
-                            {{201, QStringLiteral("The webhook, with its signing secret."),
-                              CreatedResponse.toByteArray()}},
-                            {400, 404}, CreateRequest.toByteArray()));
+               RouteDocs::createWebhook());
     router.add("GET", "/v1/events/webhooks",
                AsyncHandler([service](Request r) { return listWebhooks(service, std::move(r)); }),
-               webhookRoute(
-                   "listWebhooks", "webhooks.read", "Webhooks with their state.",
-                   {{200, QStringLiteral("Every webhook, oldest first."), ListResponse.toByteArray()}}, {}));
+               RouteDocs::listWebhooks());
     router.add("GET", "/v1/events/webhooks/{id}",
                AsyncHandler([service](Request r) { return getWebhook(service, std::move(r)); }),
-               webhookRoute("getWebhook", "webhooks.read", "One webhook.",
-                            {{200, QStringLiteral("The webhook (never its secret)."), schemaRef("Webhook")}},
-                            {404}));
+               RouteDocs::getWebhook());
     router.add("PATCH", "/v1/events/webhooks/{id}",
                AsyncHandler([service](Request r) { return patchWebhook(service, std::move(r)); }),
-               webhookRoute("updateWebhook", "webhooks.write",
-                            "Enable or disable a webhook ({\"enabled\": true} resets its failure count).",
-                            {{200, QStringLiteral("The webhook as changed."), schemaRef("Webhook")}},
-                            {400, 404}, PatchRequest.toByteArray()));
+               RouteDocs::updateWebhook());
     router.add("DELETE", "/v1/events/webhooks/{id}",
                AsyncHandler([service](Request r) { return deleteWebhook(service, std::move(r)); }),
-               webhookRoute("deleteWebhook", "webhooks.write", "Delete a webhook and its delivery log.",
-                            {{204, QStringLiteral("Deleted."), {}}}, {404}));
-    router.add(
-        "GET", "/v1/events/webhooks/{id}/deliveries",
-        AsyncHandler([service](Request r) { return listDeliveries(service, std::move(r)); }),
-        webhookRoute(
-            "listWebhookDeliveries", "webhooks.read",
-            "The delivery log, newest first: status, latency, attempt and a response excerpt (the last "
-            "1000 attempts of each webhook, none older than 7 days).",
-            {{200, QStringLiteral("Logged attempts."), DeliveriesResponse.toByteArray()}}, {400, 404}, {},
-            {ParamDoc{"limit", "query", R"({"type":"integer","minimum":1,"maximum":1000,"default":200})",
-                      QStringLiteral("at most this many entries")}}));
-    router.add(
-        "POST", "/v1/events/webhooks/{id}/test",
-        AsyncHandler([service](Request r) { return sendTest(service, std::move(r)); }),
-        webhookRoute("sendWebhookTest", "webhooks.write",
-                     "Send a webhook.test delivery now and answer with its outcome.",
-                     {{200, QStringLiteral("What the receiver answered (a failed delivery is still a 200)."),
-                       schemaRef("Delivery")}},
-                     {404}));
+               RouteDocs::deleteWebhook());
+    router.add("GET", "/v1/events/webhooks/{id}/deliveries",
+               AsyncHandler([service](Request r) { return listDeliveries(service, std::move(r)); }),
+               RouteDocs::listWebhookDeliveries(service->settings()));
+    router.add("POST", "/v1/events/webhooks/{id}/test",
+               AsyncHandler([service](Request r) { return sendTest(service, std::move(r)); }),
+               RouteDocs::sendWebhookTest());
 }
 
 } // namespace Meshdeck::Events

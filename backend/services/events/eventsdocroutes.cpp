@@ -483,12 +483,7 @@ RouteOptions pollGroup(const EventsSettings &settings)
                         {{"@NAME_PATTERN@", NamePattern.toByteArray()}}),
                    "the consumer group's name: 1 to 128 characters of a-z, 0-9, '.', '_' and '-', starting "
                    "with a letter or digit; created on its first poll at the oldest kept event")});
-    // The body may be left out. RouteOptions::requestBodyOptional is on main but not yet on this
-    // branch's base: set it where it exists. Once both meet, this is `o.requestBodyOptional = true;`.
-    [](auto &options) {
-        if constexpr (requires { options.requestBodyOptional = true; })
-            options.requestBodyOptional = true;
-    }(o);
+    o.requestBodyOptional = true; // the body may be left out
     return o;
 }
 

@@ -86,7 +86,13 @@ QCoro::Task<int> Backend::start()
         qCCritical(lcBackend).noquote() << error;
         co_return ExitStartupFailed;
     }
-    makeServices(dataDir);
+    const auto secrets =
+        SecretBox::fromKeyFile(QDir(dataDir).absoluteFilePath(QStringLiteral("secret.key")), &error);
+    if (!secrets) {
+        qCCritical(lcBackend).noquote() << error;
+        co_return ExitStartupFailed;
+    }
+    makeServices(dataDir, *secrets);
     if (const int code = co_await openDatabase(dataDir); code != ExitOk)
         co_return code;
     installRoutes(token->token);
@@ -110,7 +116,7 @@ std::optional<AdminTokenFile> Backend::prepareDataDir(const QString &dataDir, QS
 }
 
 // Every service, in start order, and how they reach each other.
-void Backend::makeServices(const QString &dataDir)
+void Backend::makeServices(const QString &dataDir, const SecretBox &secrets)
 {
     Parts &p = *m_parts;
     auto system = std::make_unique<System::SystemService>(
@@ -122,13 +128,7 @@ void Backend::makeServices(const QString &dataDir)
     eventsSettings.webhooks.retryBaseMs = m_settings.webhookRetryBaseMs;
     eventsSettings.webhooks.maxFailures = m_settings.webhookMaxFailures;
     eventsSettings.webhooks.allowPrivateTargets = m_settings.allowPrivateTargets;
-    const auto secrets =
-        SecretBox::fromKeyFile(QDir(dataDir).absoluteFilePath(QStringLiteral("secret.key")), &error);
-    if (!secrets) {
-        qCCritical(lcBackend).noquote() << error;
-        co_return ExitStartupFailed;
-    }
-    auto events = std::make_unique<Events::EventsService>(eventsSettings, &p.database, *secrets);
+    auto events = std::make_unique<Events::EventsService>(eventsSettings, &p.database, secrets);
     p.events = events.get();
     p.services.add(std::move(events));
     Realtime::RealtimeSettings realtimeSettings;

@@ -11,6 +11,8 @@
 
 namespace Meshdeck {
 
+class SecretBox;
+
 struct AdminTokenFile;
 
 // The wiring layer: the only code that knows the settings and every component. It opens the
@@ -30,7 +32,7 @@ public:
 private:
     // start(), step by step.
     std::optional<AdminTokenFile> prepareDataDir(const QString &dataDir, QString *error);
-    void makeServices(const QString &dataDir);
+    void makeServices(const QString &dataDir, const SecretBox &secrets);
     QCoro::Task<int> openDatabase(QString dataDir);
     void installRoutes(const QByteArray &adminToken);
     QCoro::Task<bool> startServices();

@@ -98,8 +98,9 @@ void LocalStack::start()
         if (error == QProcess::FailedToStart)
             fail(tr("Could not run %1: %2").arg(m_settings.program, m_process->errorString()));
     });
+    // A developer's own webhook receivers run beside the local stack, on loopback or the LAN.
     const QStringList args{QStringLiteral("--data-dir"), m_settings.dataDir, QStringLiteral("--listen"),
-                           QStringLiteral("127.0.0.1:0")};
+                           QStringLiteral("127.0.0.1:0"), QStringLiteral("--allow-private-targets")};
     m_log.appendLines({tr("— starting %1 %2").arg(m_settings.program, args.join(QLatin1Char(' ')))});
     setState(State::Starting);
     m_startTimer.start(m_settings.startTimeoutMs);

@@ -33,6 +33,17 @@ private Q_SLOTS:
         QVERIFY(pid > 0);
         QTRY_VERIFY(stack.log()->rowCount() > 1); // meshdeckd's own log lines arrived
 
+        // A developer's webhook receiver beside the local stack is on loopback: the local stack
+        // allows private targets (a shared server does not, see tst_webhooks).
+        RawHttp http;
+        QVERIFY(http.connectTo(quint16(stack.url().port())));
+        const QByteArray body = "{\"url\":\"http://127.0.0.1:9/hook\",\"topics\":[\"system\"]}";
+        http.send("POST /v1/events/webhooks HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " +
+                  stack.token() + "\r\nContent-Type: application/json\r\nContent-Length: " +
+                  QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        const RawResponse created = http.read();
+        QVERIFY2(created.status == 201, created.body.constData());
+
         stack.restart();
         QTRY_COMPARE_WITH_TIMEOUT(stack.state(), LocalStack::State::Running, 10000);
         QVERIFY(stack.pid() != pid);

@@ -45,6 +45,18 @@ template<typename T> Result<T> flatten(Result<Result<T>> answer)
 
 enum class Deletion { Deleted, NoSuchTopic, SystemTopic };
 
+std::optional<Error> invalidGroupName(const QString &group)
+{
+    if (isValidName(group))
+        return std::nullopt;
+    return Error::invalid(
+        QStringLiteral("group"),
+        QStringLiteral("'%1' is not a valid group name: use 1 to 128 characters of a-z, 0-9, '.', "
+                       "'_' and '-', starting with a letter or digit.")
+            .arg(group),
+        "invalid-group-name");
+}
+
 // Creates the topic as the platform's own, or marks an existing one so.
 void createSystemTopic(QSqlDatabase &db, const QString &name, Retention retention, qint64 nowMs)
 {
@@ -289,13 +301,8 @@ EventsService::Task<ReplayOutcome> EventsService::replay(QString topic, QString 
 EventsService::Task<PollOutcome> EventsService::pollGroup(QString topic, QString group, int max,
                                                           std::optional<qint64> visibilityMs)
 {
-    if (!isValidName(group))
-        co_return Error::invalid(
-            QStringLiteral("group"),
-            QStringLiteral("'%1' is not a valid group name: use 1 to 128 characters of a-z, 0-9, "
-                           "'.', '_' and '-', starting with a letter or digit.")
-                .arg(group),
-            "invalid-group-name");
+    if (std::optional<Error> invalid = invalidGroupName(group))
+        co_return *invalid;
     const ConsumerGroupsStore::PollRequest request{topic,
                                                    group,
                                                    max,
@@ -315,6 +322,8 @@ EventsService::Task<PollOutcome> EventsService::pollGroup(QString topic, QString
 
 EventsService::Task<CommitOutcome> EventsService::commitGroup(QString topic, QString group, qint64 offset)
 {
+    if (std::optional<Error> invalid = invalidGroupName(group))
+        co_return *invalid;
     const qint64 now = m_clock.nowMs();
     QCoro::Task<Result<Result<CommitOutcome>>> committing =
         m_database->attempt([topic, group, offset, now](QSqlDatabase &db) {

@@ -99,6 +99,9 @@ EventsService::~EventsService()
 {
     *m_alive = false;
     m_webhooks.reset(); // abandons deliveries in flight while the rest is still here
+    // Work already queued on the database thread (a group commit finishing, a poll) uses this
+    // service: let it finish first.
+    m_database->run([](QSqlDatabase &) {}).waitForFinished();
 }
 
 QCoro::Task<QString> EventsService::start()

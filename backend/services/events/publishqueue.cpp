@@ -85,17 +85,12 @@ void PublishQueue::commitPending(QSqlDatabase &db)
             group.swap(m_queue);
         }
         commitGroup(db, group);
-        Depth done;
-        for (const Pending &p : group) {
-            done.events += p.batch.events.size();
-            done.bytes += p.bytes;
-        }
-        std::lock_guard lock(m_mutex);
-        m_depth.events -= done.events;
-        m_depth.bytes -= done.bytes;
     }
 }
 
+// Writes the group, then settles it in this order: the queue's depth (the room is free again),
+// the commit listeners (live subscribers see the events), and last the publishers' promises, so
+// that whoever waits on a publish finds everything else already done.
 void PublishQueue::commitGroup(QSqlDatabase &db, std::vector<Pending> &group)
 {
     std::vector<EventsStore::Batch> batches;
@@ -103,27 +98,37 @@ void PublishQueue::commitGroup(QSqlDatabase &db, std::vector<Pending> &group)
     for (const Pending &p : group)
         batches.push_back(p.batch);
     const qint64 now = m_clock.nowMs();
+    std::vector<Result<QList<StoredEventPtr>>> results;
     try {
-        const std::vector<Result<QList<StoredEventPtr>>> results = EventsStore::appendGroup(db, batches, now);
-        QList<StoredEventPtr> committed;
-        for (size_t i = 0; i < group.size(); ++i) {
-            if (results[i])
-                committed += results[i].value();
-            group[i].promise->addResult(results[i]);
-            group[i].promise->finish();
-        }
-        if (!committed.isEmpty())
-            m_onCommitted(committed, now);
+        results = EventsStore::appendGroup(db, batches, now);
     } catch (const Storage::StoreError &e) {
         qCWarning(lcPublish) << "a group commit of" << group.size() << "batches failed:" << e.what();
         const Error error = Error::unavailable(
             QStringLiteral(
                 "The events were not stored, so nothing was acknowledged: %1. Retry the whole batch.")
                 .arg(e.reason()));
-        for (Pending &p : group) {
-            p.promise->addResult(error);
-            p.promise->finish();
-        }
+        results.assign(group.size(), error);
+    }
+    Depth done;
+    for (const Pending &p : group) {
+        done.events += p.batch.events.size();
+        done.bytes += p.bytes;
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        m_depth.events -= done.events;
+        m_depth.bytes -= done.bytes;
+    }
+    QList<StoredEventPtr> committed;
+    for (const Result<QList<StoredEventPtr>> &r : results) {
+        if (r)
+            committed += r.value();
+    }
+    if (!committed.isEmpty())
+        m_onCommitted(committed, now);
+    for (size_t i = 0; i < group.size(); ++i) {
+        group[i].promise->addResult(results[i]);
+        group[i].promise->finish();
     }
 }
 

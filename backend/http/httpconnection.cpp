@@ -293,7 +293,8 @@ void HttpConnection::dispatch(Request request)
 
 void HttpConnection::complete(const ReplyContext &context, Response response)
 {
-    if (m_finished)
+    // Closing drops what was pending: a handler answering after that has nobody to answer.
+    if (m_finished || m_closing)
         return;
     if (context.stats)
         context.stats->record(response.status, (m_worker->nowNs() - context.startedNs) / 1000);

@@ -35,6 +35,9 @@ namespace Meshdeck {
 struct Backend::Parts {
     Http::HttpMetrics metrics;
     Storage::Database database;
+    // Before the services: the events service's destructor lets queued database work finish, and
+    // some of it reaches this channel.
+    std::unique_ptr<Events::EventsChannel> eventsChannel;
     ServiceHost services;
     std::unique_ptr<Http::Router> router;
     std::unique_ptr<AdminTokenAuthenticator> authenticator;
@@ -44,7 +47,6 @@ struct Backend::Parts {
     Events::EventsService *events = nullptr;
     Realtime::RealtimeService *realtime = nullptr;
     Registry::RegistryService *registry = nullptr;
-    std::unique_ptr<Events::EventsChannel> eventsChannel;
 };
 
 namespace {

@@ -6,6 +6,12 @@ Q_LOGGING_CATEGORY(lcHost, "meshdeck.backend.host")
 
 namespace Meshdeck {
 
+ServiceHost::~ServiceHost()
+{
+    while (!m_services.empty())
+        m_services.pop_back();
+}
+
 Service &ServiceHost::add(std::unique_ptr<Service> service)
 {
     m_services.push_back(std::move(service));

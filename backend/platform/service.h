@@ -27,6 +27,13 @@ public:
 class ServiceHost
 {
 public:
+    ServiceHost() = default;
+    // Destroys the services in reverse order too: a later service may use an earlier one (the
+    // registry publishes through the events service) until it is gone.
+    ~ServiceHost();
+    ServiceHost(const ServiceHost &) = delete;
+    ServiceHost &operator=(const ServiceHost &) = delete;
+
     Service &add(std::unique_ptr<Service> service);
     QCoro::Task<QString> startAll();
     QCoro::Task<void> stopAll();

@@ -51,16 +51,26 @@ QString EventsChannel::open(Realtime::SubscriptionPtr subscription)
 void EventsChannel::close(const Realtime::SubscriptionPtr &subscription)
 {
     std::lock_guard lock(m_mutex);
-    const StatePtr state = m_byId.take(subscription->id);
-    if (state)
-        m_byTopic[state->topic].removeOne(state);
+    if (const StatePtr state = m_byId.take(subscription->id))
+        forget(state);
+}
+
+void EventsChannel::forget(const StatePtr &state)
+{
+    // Under m_mutex. A topic nobody follows any more leaves no entry behind.
+    auto it = m_byTopic.find(state->topic);
+    if (it == m_byTopic.end())
+        return;
+    it->removeOne(state);
+    if (it->isEmpty())
+        m_byTopic.erase(it);
 }
 
 void EventsChannel::drop(const StatePtr &state)
 {
     std::lock_guard lock(m_mutex);
     m_byId.remove(state->subscription->id);
-    m_byTopic[state->topic].removeOne(state);
+    forget(state);
 }
 
 void EventsChannel::catchUp(QSqlDatabase &db, StatePtr state)

@@ -46,6 +46,7 @@ private:
     bool deliverBacklog(QSqlDatabase &db, const StatePtr &state); // true: caught up, now live
     void fail(const StatePtr &state, const QString &reason);
     void drop(const StatePtr &state);
+    void forget(const StatePtr &state); // under m_mutex
 
     Storage::Database *m_database;
     std::mutex m_mutex;

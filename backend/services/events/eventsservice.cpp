@@ -98,6 +98,11 @@ EventsService::EventsService(EventsSettings settings, Storage::Database *databas
 EventsService::~EventsService()
 {
     *m_alive = false;
+    {
+        // A commit still queued must not reach the dispatcher (reset below) or a listener's owner.
+        std::lock_guard lock(m_listenerMutex);
+        m_listeners.clear();
+    }
     m_webhooks.reset(); // abandons deliveries in flight while the rest is still here
     // Work already queued on the database thread (a group commit finishing, a poll) uses this
     // service: let it finish first.

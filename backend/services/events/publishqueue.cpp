@@ -101,12 +101,14 @@ void PublishQueue::commitGroup(QSqlDatabase &db, std::vector<Pending> &group)
     std::vector<Result<QList<StoredEventPtr>>> results;
     try {
         results = EventsStore::appendGroup(db, batches, now);
-    } catch (const Storage::StoreError &e) {
+    } catch (const std::exception &e) {
+        // Any failure (not only the store's) fails the group: an escaping exception would leave
+        // the queue waiting for a commit that never comes.
         qCWarning(lcPublish) << "a group commit of" << group.size() << "batches failed:" << e.what();
         const Error error = Error::unavailable(
             QStringLiteral(
                 "The events were not stored, so nothing was acknowledged: %1. Retry the whole batch.")
-                .arg(e.reason()));
+                .arg(QString::fromUtf8(e.what())));
         results.assign(group.size(), error);
     }
     Depth done;

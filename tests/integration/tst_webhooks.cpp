@@ -351,6 +351,9 @@ private Q_SLOTS:
                                      << 400 << "no credentials";
         QTest::newRow("no topics") << QByteArray("{\"url\":\"http://127.0.0.1:9/x\",\"topics\":[]}") << 400
                                    << "at least one topic";
+        QTest::newRow("topic twice")
+            << QByteArray("{\"url\":\"http://1.1.1.1:9/x\",\"topics\":[\"orders\",\"orders\"]}") << 400
+            << "twice";
         QTest::newRow("missing topic") << QByteArray("{\"url\":\"http://1.1.1.1:9/x\",\"topics\":[\"nope\"]}")
                                        << 404 << "no topic 'nope'";
     }

@@ -65,6 +65,11 @@ std::optional<Error> invalidSpec(const WebhookSpec &spec)
                 QStringLiteral("topics"),
                 QStringLiteral("'topics' must list topic names; '%1' is not one.").arg(topic),
                 "invalid-webhook");
+        if (spec.topics.count(topic) > 1)
+            return Error::invalid(
+                QStringLiteral("topics"),
+                QStringLiteral("'topics' names '%1' twice; list each topic once.").arg(topic),
+                "invalid-webhook");
     }
     for (const QString &type : spec.types) {
         if (type.isEmpty())

@@ -299,6 +299,11 @@ QCoro::Task<void> EventsController::fetchOlder(QString topic, qint64 before)
                                 .arg(before - from));
     if (!self || topic != m_selected || m_tail.firstOffset() != before)
         co_return;
+    if (!reply.ok()) {
+        m_tail.setError(
+            tr("Could not load the events before offset %1 of %2: %3").arg(before).arg(topic, reply.error));
+        co_return;
+    }
     QList<QJsonObject> older;
     for (const QJsonValue &v : reply.json.object().value(QStringLiteral("events")).toArray()) {
         if (v.toObject().value(QStringLiteral("offset")).toInteger() < before)

@@ -426,6 +426,16 @@ private Q_SLOTS:
         events.loadOlder();
         QTRY_COMPARE(events.tail()->rowCount(), 201);
         QCOMPARE(events.tail()->firstOffset(), 300);
+
+        // A failed "load older" is an error on the tail, not silently nothing.
+        api.setReply(QStringLiteral("/v1/events/topics/orders/events?fromOffset=100&limit=200"),
+                     ApiReply{503, {}, QStringLiteral("The events service is unavailable; try again.")});
+        QCOMPARE(events.tail()->error(), QString());
+        events.loadOlder();
+        QTRY_VERIFY(!events.tail()->error().isEmpty());
+        QVERIFY2(events.tail()->error().contains(QStringLiteral("unavailable")),
+                 qPrintable(events.tail()->error()));
+        QCOMPARE(events.tail()->rowCount(), 201);
     }
 
     void topicsModelShowsWhatTheBackendSaid()

@@ -19,9 +19,11 @@
 //    Database::attempt turns it into Error::unavailable, so callers get one kind of answer.
 //  - A write of more than one statement happens inside one Transaction: committed explicitly,
 //    rolled back on any exception or early return.
-//  - Migrations are per dialect (dialect(db) tells which); a store's schema() lists them. The
-//    PostgreSQL implementation of a store lives behind the same functions, so services and routes
-//    do not change when the database does.
+//  - Today every store is SQLite only (the event log's fast insert uses the raw sqlite3 handle and
+//    throws StoreError on another driver). The PostgreSQL implementation of a store goes behind the
+//    same functions, branching on dialect(db), with its own migrations, so routes do not change;
+//    what must still move for that (the publish queue calls EventsStore::appendGroup directly)
+//    is listed in the cluster issue's notes.
 namespace Meshdeck::Storage {
 
 // The database refused (I/O error, full disk, constraint, lost connection). Carries its text.

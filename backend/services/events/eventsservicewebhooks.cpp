@@ -146,12 +146,13 @@ EventsService::Task<Webhook> EventsService::setWebhookEnabled(QString id, bool e
 {
     // Changed and read back in one turn of the database thread: a concurrent delete comes before
     // (404) or after, never between.
+    const std::shared_ptr<const bool> alive = m_alive;
     QCoro::Task<Result<std::optional<Webhook>>> changing = m_database->attempt([id,
                                                                                 enabled](QSqlDatabase &db) {
         return WebhooksStore::setEnabled(db, id, enabled, QStringLiteral("Disabled by an administrator."));
     });
     Result<Webhook> changed = orMissing(co_await changing, noSuchWebhook(id));
-    if (changed && enabled)
+    if (changed && enabled && *alive) // the service may be gone after the await
         m_webhooks->kick();
     co_return changed;
 }
@@ -169,6 +170,8 @@ EventsService::Task<DeliveryRecord> EventsService::sendTestDelivery(QString id)
     const Result<Webhook> w = co_await webhook(id);
     if (!w)
         co_return w.error();
+    if (!*alive)
+        co_return Error::unavailable(QStringLiteral("The node is shutting down; send the test again."));
     const QString eventId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const QByteArray body =
         QJsonDocument(

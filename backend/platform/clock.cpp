@@ -12,6 +12,11 @@ public:
 };
 } // namespace
 
+QString isoTime(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
 const Clock &Clock::system()
 {
     static const SystemClock clock;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <QtGlobal>
+#include <QString>
 
 #include <atomic>
 
@@ -17,6 +17,9 @@ public:
     // The real clock, shared by everything in production.
     static const Clock &system();
 };
+
+// A time as every API answer writes it: ISO 8601 in UTC with milliseconds.
+QString isoTime(qint64 ms);
 
 // A clock that moves only when told to; thread-safe.
 class ManualClock : public Clock

@@ -563,7 +563,7 @@ private Q_SLOTS:
         QVERIFY(change.value(QStringLiteral("reason"))
                     .toString()
                     .contains(QStringLiteral("no heartbeat for 61000 ms")));
-        QCOMPARE(change.value(QStringLiteral("time")).toString(), isoTime(m_clock.nowMs()));
+        QCOMPARE(change.value(QStringLiteral("time")).toString(), isoTimeOrEmpty(m_clock.nowMs()));
     }
 
     void aFailedWriteAnswersUnavailableAndTheRowIsUnchanged()

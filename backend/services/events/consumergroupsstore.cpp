@@ -1,5 +1,7 @@
 #include "consumergroupsstore.h"
 
+#include "platform/clock.h"
+
 #include "eventsstore.h"
 
 #include "storage/store.h"
@@ -19,11 +21,6 @@ struct Position {
     qint64 committed = 0;
     qint64 next = 0;
 };
-
-QString isoTime(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
-}
 
 // The group's position, created at the oldest kept event on its first poll. Retention may have
 // removed events the group never read: it continues at the oldest one kept.

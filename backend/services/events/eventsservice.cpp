@@ -1,5 +1,7 @@
 #include "eventsservice.h"
 
+#include "platform/clock.h"
+
 #include "retentionstore.h"
 #include "webhooksstore.h"
 
@@ -413,15 +415,13 @@ QFuture<Result<QList<qint64>>> EventsService::publishEvents(QString topic, QList
 
 void EventsService::record(AuditEntry entry)
 {
-    const QJsonObject data{
-        {QStringLiteral("actor"), entry.actor},
-        {QStringLiteral("action"), QString::fromLatin1(entry.method)},
-        {QStringLiteral("target"), QString::fromUtf8(entry.path)},
-        {QStringLiteral("route"), QString::fromUtf8(entry.route)},
-        {QStringLiteral("status"), entry.status},
-        {QStringLiteral("source"), QString::fromLatin1(entry.source)},
-        {QStringLiteral("time"),
-         QDateTime::fromMSecsSinceEpoch(entry.timeMs, Qt::UTC).toString(Qt::ISODateWithMs)}};
+    const QJsonObject data{{QStringLiteral("actor"), entry.actor},
+                           {QStringLiteral("action"), QString::fromLatin1(entry.method)},
+                           {QStringLiteral("target"), QString::fromUtf8(entry.path)},
+                           {QStringLiteral("route"), QString::fromUtf8(entry.route)},
+                           {QStringLiteral("status"), entry.status},
+                           {QStringLiteral("source"), QString::fromLatin1(entry.source)},
+                           {QStringLiteral("time"), isoTime(entry.timeMs)}};
     EventInput input{QStringLiteral("audit.request"),
                      QString::fromLatin1(entry.requestId),
                      QJsonDocument(data).toJson(QJsonDocument::Compact),

@@ -1,5 +1,6 @@
 // The events service's webhook operations: what the webhook routes (and any other front end) call.
 #include "eventsservice.h"
+#include "platform/clock.h"
 
 #include "webhooksstore.h"
 
@@ -174,13 +175,10 @@ EventsService::Task<DeliveryRecord> EventsService::sendTestDelivery(QString id)
         co_return Error::unavailable(QStringLiteral("The node is shutting down; send the test again."));
     const QString eventId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const QByteArray body =
-        QJsonDocument(
-            QJsonObject{
-                {QStringLiteral("id"), eventId},
-                {QStringLiteral("type"), QStringLiteral("webhook.test")},
-                {QStringLiteral("time"),
-                 QDateTime::fromMSecsSinceEpoch(m_clock.nowMs(), Qt::UTC).toString(Qt::ISODateWithMs)},
-                {QStringLiteral("data"), QJsonObject{{QStringLiteral("webhookId"), id}}}})
+        QJsonDocument(QJsonObject{{QStringLiteral("id"), eventId},
+                                  {QStringLiteral("type"), QStringLiteral("webhook.test")},
+                                  {QStringLiteral("time"), isoTime(m_clock.nowMs())},
+                                  {QStringLiteral("data"), QJsonObject{{QStringLiteral("webhookId"), id}}}})
             .toJson(QJsonDocument::Compact);
     QFuture<DeliveryRecord> sending =
         m_webhooks->sendFromAnyThread(w.value(), QString(), body, eventId, -1, 1);

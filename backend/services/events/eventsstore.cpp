@@ -1,5 +1,7 @@
 #include "eventsstore.h"
 
+#include "platform/clock.h"
+
 #include "storage/sqlite.h"
 #include "storage/store.h"
 
@@ -199,8 +201,7 @@ bool EventsStore::createTopic(QSqlDatabase &db, const QString &name, Retention r
         db,
         QStringLiteral("INSERT INTO topics (name, max_age_seconds, max_bytes, created_at, system)"
                        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING"),
-        {name, retention.maxAgeSeconds, retention.maxBytes,
-         QDateTime::fromMSecsSinceEpoch(nowMs, Qt::UTC).toString(Qt::ISODateWithMs), system});
+        {name, retention.maxAgeSeconds, retention.maxBytes, isoTime(nowMs), system});
     return q.numRowsAffected() == 1;
 }
 

@@ -1,5 +1,7 @@
 #include "eventtypes.h"
 
+#include "platform/clock.h"
+
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
@@ -33,13 +35,12 @@ QString deadLetterTopicName(const QString &topic)
 
 QJsonObject StoredEvent::toJson() const
 {
-    QJsonObject o{
-        {QStringLiteral("id"), id},
-        {QStringLiteral("topic"), topic},
-        {QStringLiteral("offset"), offset},
-        {QStringLiteral("time"), QDateTime::fromMSecsSinceEpoch(timeMs, Qt::UTC).toString(Qt::ISODateWithMs)},
-        {QStringLiteral("type"), type},
-        {QStringLiteral("data"), QJsonDocument::fromJson("[" + data + "]").array().at(0)}};
+    QJsonObject o{{QStringLiteral("id"), id},
+                  {QStringLiteral("topic"), topic},
+                  {QStringLiteral("offset"), offset},
+                  {QStringLiteral("time"), isoTime(timeMs)},
+                  {QStringLiteral("type"), type},
+                  {QStringLiteral("data"), QJsonDocument::fromJson("[" + data + "]").array().at(0)}};
     if (!key.isEmpty())
         o.insert(QStringLiteral("key"), key);
     if (!headers.isEmpty())

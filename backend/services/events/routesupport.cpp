@@ -20,11 +20,6 @@ std::optional<qint64> wholeNumber(const QJsonValue &value, double min, double ma
     return qint64(d);
 }
 
-QString isoTime(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
-}
-
 Response invalid(const Request &request, const QString &field, const QString &reason, QByteArray code)
 {
     return problem(request, Error::invalid(field, reason, std::move(code)));

@@ -12,8 +12,6 @@ namespace Meshdeck::Events::RouteSupport {
 
 // A JSON number that is a whole number in [min, max].
 std::optional<qint64> wholeNumber(const QJsonValue &value, double min, double max);
-// ISO 8601 in UTC with milliseconds, as every time in the API.
-QString isoTime(qint64 ms);
 // A 400 problem naming the field.
 Http::Response invalid(const Http::Request &request, const QString &field, const QString &reason,
                        QByteArray code = QByteArrayLiteral("invalid-body"));

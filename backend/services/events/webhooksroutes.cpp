@@ -1,5 +1,7 @@
 #include "webhooksroutes.h"
 
+#include "platform/clock.h"
+
 #include "eventsdocroutes.h"
 #include "eventsservice.h"
 #include "routesupport.h"

@@ -1,5 +1,7 @@
 #include "webhooksstore.h"
 
+#include "platform/clock.h"
+
 #include "eventsstore.h"
 
 #include "storage/store.h"
@@ -127,7 +129,7 @@ Result<Webhook> WebhooksStore::create(QSqlDatabase &db, const Webhook &w, qint64
                       "INSERT INTO webhooks (id, url, topics, types, secret, local, enabled, disabled_reason,"
                       " consecutive_failures, created_at) VALUES (?, ?, ?, ?, ?, 0, 1, '', 0, ?)"),
                   {w.id, w.url, toJsonList(w.topics), toJsonList(w.types), QString::fromUtf8(w.sealedSecret),
-                   QDateTime::fromMSecsSinceEpoch(nowMs, Qt::UTC).toString(Qt::ISODateWithMs)});
+                   isoTime(nowMs)});
     QSqlQuery cursor = Storage::prepare(
         db, QStringLiteral("INSERT INTO webhook_cursors (webhook_id, topic, next_offset) VALUES (?, ?, ?)"));
     for (const QString &topic : w.topics) {

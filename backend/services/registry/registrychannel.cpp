@@ -43,7 +43,7 @@ void RegistryChannel::sendChange(const QString &eventType, const QJsonObject &da
     message.insert(QStringLiteral("type"), QStringLiteral("change"));
     message.insert(QStringLiteral("channel"), prefix());
     message.insert(QStringLiteral("change"), eventType);
-    message.insert(QStringLiteral("time"), isoTime(nowMs));
+    message.insert(QStringLiteral("time"), isoTimeOrEmpty(nowMs));
     broadcast(Realtime::jsonText(message));
 }
 
@@ -58,9 +58,9 @@ void RegistryChannel::sendChecks(const QSet<QString> &ids)
             continue;
         QJsonObject c{{QStringLiteral("id"), id},
                       {QStringLiteral("status"), statusName(it->status())},
-                      {QStringLiteral("lastCheckAt"), isoTime(it->lastCheckMs)},
-                      {QStringLiteral("lastHeartbeatAt"), isoTime(it->lastHeartbeatMs)},
-                      {QStringLiteral("lastPassAt"), isoTime(it->lastPassMs)},
+                      {QStringLiteral("lastCheckAt"), isoTimeOrEmpty(it->lastCheckMs)},
+                      {QStringLiteral("lastHeartbeatAt"), isoTimeOrEmpty(it->lastHeartbeatMs)},
+                      {QStringLiteral("lastPassAt"), isoTimeOrEmpty(it->lastPassMs)},
                       {QStringLiteral("lastOutput"), it->lastOutput},
                       {QStringLiteral("lastLatencyMs"), it->lastLatencyMs}};
         if (it->inFlight >= 0)

@@ -119,7 +119,7 @@ StatusChange startDrain(Instance &i, int deadlineMs, qint64 now)
     return StatusChange{
         before, QStringLiteral(
                     "drain requested: weight 0; deregistered once it reports no requests in flight, or at %1")
-                    .arg(isoTime(i.drainDeadlineMs))};
+                    .arg(isoTimeOrEmpty(i.drainDeadlineMs))};
 }
 
 Result<void> applyPatch(Instance &i, const InstancePatch &patch)

@@ -1,5 +1,7 @@
 #include "registrytypes.h"
 
+#include "platform/clock.h"
+
 #include <QDateTime>
 #include <QHostAddress>
 #include <QJsonArray>
@@ -119,11 +121,9 @@ std::optional<Status> statusFromName(const QString &name)
     return std::nullopt;
 }
 
-QString isoTime(qint64 ms)
+QString isoTimeOrEmpty(qint64 ms)
 {
-    if (ms <= 0)
-        return {};
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
+    return ms <= 0 ? QString() : isoTime(ms);
 }
 
 QJsonObject CheckSpec::toJson() const
@@ -243,7 +243,7 @@ void HealthState::forceCritical()
 
 QJsonObject HistoryEntry::toJson() const
 {
-    return QJsonObject{{QStringLiteral("time"), isoTime(timeMs)},
+    return QJsonObject{{QStringLiteral("time"), isoTimeOrEmpty(timeMs)},
                        {QStringLiteral("from"), statusName(from)},
                        {QStringLiteral("to"), statusName(to)},
                        {QStringLiteral("reason"), reason}};
@@ -418,17 +418,17 @@ QJsonObject Instance::toJson(bool withHistory) const
                     {QStringLiteral("check"), reg.check.toJson()},
                     {QStringLiteral("status"), statusName(status())},
                     {QStringLiteral("builtin"), builtin},
-                    {QStringLiteral("registeredAt"), isoTime(registeredAtMs)},
-                    {QStringLiteral("statusSince"), isoTime(statusSinceMs)},
-                    {QStringLiteral("lastHeartbeatAt"), isoTime(lastHeartbeatMs)},
-                    {QStringLiteral("lastCheckAt"), isoTime(lastCheckMs)},
-                    {QStringLiteral("lastPassAt"), isoTime(lastPassMs)},
+                    {QStringLiteral("registeredAt"), isoTimeOrEmpty(registeredAtMs)},
+                    {QStringLiteral("statusSince"), isoTimeOrEmpty(statusSinceMs)},
+                    {QStringLiteral("lastHeartbeatAt"), isoTimeOrEmpty(lastHeartbeatMs)},
+                    {QStringLiteral("lastCheckAt"), isoTimeOrEmpty(lastCheckMs)},
+                    {QStringLiteral("lastPassAt"), isoTimeOrEmpty(lastPassMs)},
                     {QStringLiteral("lastOutput"), lastOutput},
                     {QStringLiteral("lastLatencyMs"), lastLatencyMs}};
     if (inFlight >= 0)
         out.insert(QStringLiteral("inFlight"), inFlight);
     if (draining)
-        out.insert(QStringLiteral("drainDeadline"), isoTime(drainDeadlineMs));
+        out.insert(QStringLiteral("drainDeadline"), isoTimeOrEmpty(drainDeadlineMs));
     if (withHistory) {
         QJsonArray h;
         for (const HistoryEntry &e : history)

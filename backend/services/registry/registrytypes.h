@@ -114,6 +114,7 @@ bool isValidAddress(const QString &address);
 bool parseWeight(const QJsonValue &value, int *weight, QString *error);
 bool parseTags(const QJsonValue &value, QStringList *tags, QString *error);
 bool parseMetadata(const QJsonValue &value, QJsonObject *metadata, QString *error);
-QString isoTime(qint64 ms);
+// Empty for 0 ("not yet").
+QString isoTimeOrEmpty(qint64 ms);
 
 } // namespace Meshdeck::Registry

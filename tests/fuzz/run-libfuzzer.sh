@@ -7,7 +7,7 @@ src=$1 out=$2 seconds=${3:-60} target=${4:-requestparser}
 case $target in
   requestparser) sources=("$src/backend/http/requestparser.cpp" "$src/backend/http/httptypes.cpp") ;;
   registry) sources=("$src/backend/services/registry/healthresponse.cpp" "$src/backend/services/registry/registrytypes.cpp"
-    "$src/backend/services/registry/registryrequests.cpp") ;;
+    "$src/backend/services/registry/registryrequests.cpp" "$src/backend/platform/clock.cpp") ;;
   *) echo "unknown fuzz target $target" >&2; exit 2 ;;
 esac
 out="$out/$target"

@@ -137,6 +137,14 @@ void WebhookDispatcher::tick()
     if (!m_running || m_ticking)
         return;
     m_ticking = true;
+    QCoro::connect(startDue(), this, [] {});
+}
+
+// Not QFuture::then(this, …): in Qt 6.4 that posts to the context even after it is deleted, and
+// the lookup may answer after the dispatcher is gone.
+QCoro::Task<void> WebhookDispatcher::startDue()
+{
+    const std::shared_ptr<const bool> alive = m_alive;
     const qint64 now = m_clock.nowMs();
     QFuture<QList<WebhookWork>> due = m_database->run([now](QSqlDatabase &db) {
         try {
@@ -146,17 +154,18 @@ void WebhookDispatcher::tick()
             return QList<WebhookWork>();
         }
     });
-    due.then(this, [this](const QList<WebhookWork> &work) {
-        m_ticking = false;
-        if (!m_running)
-            return;
-        for (const WebhookWork &w : work) {
-            if (m_inFlight.contains(w.webhook.id))
-                continue;
-            m_inFlight.insert(w.webhook.id);
-            QCoro::connect(deliverAndRecord(w), this, [] {});
-        }
-    });
+    const QList<WebhookWork> work = co_await due;
+    if (!*alive)
+        co_return;
+    m_ticking = false;
+    if (!m_running)
+        co_return;
+    for (const WebhookWork &w : work) {
+        if (m_inFlight.contains(w.webhook.id))
+            continue;
+        m_inFlight.insert(w.webhook.id);
+        QCoro::connect(deliverAndRecord(w), this, [] {});
+    }
 }
 
 QCoro::Task<void> WebhookDispatcher::deliverAndRecord(WebhookWork work)

@@ -74,6 +74,7 @@ public:
 private:
     using Alive = std::shared_ptr<const bool>;
     void tick();
+    QCoro::Task<void> startDue();
     QCoro::Task<void> deliverAndRecord(WebhookWork work);
     QCoro::Task<QList<QHostAddress>> resolve(QString host);
     QString refusal(const QList<QHostAddress> &addresses) const;

@@ -21,6 +21,7 @@ packages=(
   qcoro-qt6-dev libsodium-dev libsqlite3-dev libsimdjson-dev
   # tests and benchmarks
   xvfb xauth dbus-daemon curl python3 nginx-light wrk procps redis-server redis-tools
+  postgresql-15
   python3-jsonschema
 )
 # npm installs the pinned npm tools below. It comes with Debian's `npm` package, or bundled with
@@ -68,8 +69,9 @@ echo "setup-deps: installing ${#missing[@]} packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"
-# The benchmarks start their own nginx and Redis on loopback; the packaged services stay off.
-for service in nginx redis-server; do
+# The tests and benchmarks start their own nginx, Redis and PostgreSQL on loopback; the packaged
+# services stay off.
+for service in nginx redis-server postgresql; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
     systemctl disable --now "$service" >/dev/null 2>&1 || true
   fi

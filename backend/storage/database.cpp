@@ -1,5 +1,7 @@
 #include "database.h"
 
+#include "postgres.h"
+
 #include <QLoggingCategory>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -14,6 +16,7 @@ class Database::Worker : public QObject
 {
 public:
     QSqlDatabase db;
+    std::optional<PostgresTarget> postgres;
     QString connectionName = QStringLiteral("meshdeck-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
 };
 
@@ -48,7 +51,30 @@ Database::~Database()
 QSqlDatabase &Database::connectionForWorker()
 {
     Q_ASSERT(QThread::currentThread() == m_thread);
-    return m_worker->db;
+    Worker *w = m_worker;
+    if (w->postgres && !w->db.isOpen()) {
+        QString error;
+        if (openPostgres(w->db, *w->postgres, &error))
+            qCInfo(lcStorage).noquote() << "reconnected to" << w->postgres->redacted();
+        else
+            qCWarning(lcStorage).noquote() << error; // the work fails with the closed connection's error
+    }
+    return w->db;
+}
+
+void Database::checkConnectionAfterFailure()
+{
+    Worker *w = m_worker;
+    if (!w->postgres || !w->db.isOpen())
+        return;
+    // A failed statement may be a lost server: find out, and reconnect before the next work.
+    QSqlQuery probe(w->db);
+    if (!probe.exec(QStringLiteral("SELECT 1"))) {
+        qCWarning(lcStorage).noquote()
+            << "lost the connection to" << w->postgres->redacted() << "-" << probe.lastError().text();
+        probe = QSqlQuery();
+        w->db.close();
+    }
 }
 
 QObject *Database::workerObject() const
@@ -59,6 +85,18 @@ QObject *Database::workerObject() const
 QCoro::Task<Database::OpenResult> Database::open(QString path, std::vector<ComponentSchema> schemas)
 {
     m_path = path;
+    if (isPostgresUrl(path)) {
+        QString error;
+        const std::optional<PostgresTarget> target = parsePostgresUrl(path, &error);
+        if (!target)
+            co_return OpenResult{false, false, error};
+        m_path = target->redacted();
+        m_dialect = Dialect::Postgres;
+        QFuture<OpenResult> opening = openPostgresOnThread(*target, schemas);
+        const OpenResult result = co_await opening;
+        m_open = result.ok;
+        co_return result;
+    }
     // Built outside the coroutine body: GCC 12 mis-destroys lambda captures inside co_await expressions.
     QFuture<OpenResult> future = openOnThread(path, schemas);
     const OpenResult result = co_await future;
@@ -107,13 +145,49 @@ QFuture<Database::OpenResult> Database::openOnThread(const QString &path,
     });
 }
 
+QFuture<Database::OpenResult> Database::openPostgresOnThread(const PostgresTarget &target,
+                                                             const std::vector<ComponentSchema> &schemas)
+{
+    Worker *worker = m_worker;
+    return run([worker, target, schemas](QSqlDatabase &) {
+        OpenResult r;
+        worker->db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), worker->connectionName);
+        if (!worker->db.isValid()) {
+            r.error =
+                QStringLiteral("Qt's PostgreSQL driver (QPSQL) is not installed: install libqt6sql6-psql");
+            return r;
+        }
+        if (!openPostgres(worker->db, target, &r.error))
+            return r;
+        const MigrationResult migrated = migrate(worker->db, schemas);
+        if (!migrated.ok) {
+            r.newerThanCode = migrated.newerThanCode;
+            r.error = migrated.error;
+            worker->db.close();
+            return r;
+        }
+        if (migrated.applied > 0)
+            qCInfo(lcStorage).noquote()
+                << "applied" << migrated.applied << "migration(s) to" << target.redacted();
+        worker->postgres = target;
+        r.ok = true;
+        return r;
+    });
+}
+
 QCoro::Task<void> Database::close()
 {
     if (!m_open)
         co_return;
     m_open = false;
     Worker *worker = m_worker;
-    QFuture<void> done = run([worker](QSqlDatabase &) {
+    const bool postgres = m_dialect == Dialect::Postgres;
+    QFuture<void> done = run([worker, postgres](QSqlDatabase &) {
+        if (postgres) {
+            worker->postgres.reset(); // closed on purpose: no reconnecting
+            worker->db.close();
+            return;
+        }
         // Fold the WAL back into the main file so a copied data directory is one self-contained file.
         QSqlQuery q(worker->db);
         q.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));

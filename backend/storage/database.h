@@ -1,6 +1,7 @@
 #pragma once
 
 #include "migrations.h"
+#include "postgres.h"
 #include "store.h"
 
 #include "platform/result.h"
@@ -36,8 +37,10 @@ public:
     explicit Database(QObject *parent = nullptr);
     ~Database() override;
 
-    // Opens (creating if needed) an SQLite file in WAL mode with synchronous=FULL and migrates it.
-    QCoro::Task<OpenResult> open(QString path, std::vector<ComponentSchema> schemas);
+    // Opens and migrates `location`: an SQLite file (created if needed; WAL, synchronous=FULL), or a
+    // PostgreSQL database given as a postgres:// URL (see postgres.h; synchronous_commit on). On
+    // PostgreSQL a lost connection is opened again before the next piece of work.
+    QCoro::Task<OpenResult> open(QString location, std::vector<ComponentSchema> schemas);
     // Runs `work(QSqlDatabase &)` on the database thread. Exceptions reach the awaiting caller.
     template<typename Work> auto run(Work work) -> QFuture<std::invoke_result_t<Work, QSqlDatabase &>>;
     // Runs `work` like run() and answers with its value, or with Error::unavailable carrying the
@@ -47,18 +50,24 @@ public:
     QCoro::Task<void> close();
 
     bool isOpen() const { return m_open; }
+    // The SQLite file, or the PostgreSQL URL without its password.
     QString path() const { return m_path; }
+    Dialect dialect() const { return m_dialect; }
 
 private:
     class Worker;
     QFuture<OpenResult> openOnThread(const QString &path, const std::vector<ComponentSchema> &schemas);
+    QFuture<OpenResult> openPostgresOnThread(const PostgresTarget &target,
+                                             const std::vector<ComponentSchema> &schemas);
     QThread *m_thread;
     Worker *m_worker;
     QString m_path;
+    Dialect m_dialect = Dialect::Sqlite;
     bool m_open = false;
 
 public:
-    QSqlDatabase &connectionForWorker(); // only valid on the database thread
+    QSqlDatabase &connectionForWorker(); // only valid on the database thread; reconnects PostgreSQL
+    void checkConnectionAfterFailure();  // only on the database thread
     QObject *workerObject() const;
 };
 
@@ -78,6 +87,7 @@ template<typename Work> auto Database::run(Work work) -> QFuture<std::invoke_res
                     promise->addResult(work(connectionForWorker()));
                 }
             } catch (...) {
+                checkConnectionAfterFailure();
                 promise->setException(std::current_exception());
             }
             promise->finish();

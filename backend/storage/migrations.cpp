@@ -1,5 +1,7 @@
 #include "migrations.h"
 
+#include "store.h"
+
 #include <QDateTime>
 #include <QHash>
 #include <QSqlError>
@@ -29,9 +31,34 @@ int schemaVersion(QSqlDatabase &db, const QString &component)
     return q.value(0).toInt();
 }
 
+namespace {
+// Taken for the whole migration run on PostgreSQL (a session lock: released by the unlock below,
+// or by the server when the connection dies half-way).
+constexpr qint64 MigrationLockKey = 0x6d65736864656b01; // "meshdek" + 1
+
+MigrationResult migrateLocked(QSqlDatabase &db, const std::vector<ComponentSchema> &schemas);
+} // namespace
+
 MigrationResult migrate(QSqlDatabase &db, const std::vector<ComponentSchema> &schemas)
 {
+    if (dialect(db) != Dialect::Postgres)
+        return migrateLocked(db, schemas);
     MigrationResult result;
+    QString error;
+    if (!exec(db, QStringLiteral("SELECT pg_advisory_lock(%1)").arg(MigrationLockKey), &error)) {
+        result.error = QStringLiteral("cannot take the migration lock: %1").arg(error);
+        return result;
+    }
+    result = migrateLocked(db, schemas);
+    exec(db, QStringLiteral("SELECT pg_advisory_unlock(%1)").arg(MigrationLockKey), &error);
+    return result;
+}
+
+namespace {
+MigrationResult migrateLocked(QSqlDatabase &db, const std::vector<ComponentSchema> &schemas)
+{
+    MigrationResult result;
+    const bool postgres = dialect(db) == Dialect::Postgres;
     if (!exec(db,
               QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
                              " component TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL,"
@@ -80,12 +107,18 @@ MigrationResult migrate(QSqlDatabase &db, const std::vector<ComponentSchema> &sc
         for (const Migration &m : schema.migrations) {
             if (m.version <= current)
                 continue;
+            if (postgres && m.postgres.isEmpty()) {
+                result.error = QStringLiteral("migration %1 '%2' of %3 has no PostgreSQL form")
+                                   .arg(m.version)
+                                   .arg(m.name, schema.component);
+                return result;
+            }
             if (!db.transaction()) {
                 result.error = db.lastError().text();
                 return result;
             }
             bool ok = true;
-            for (const QString &statement : m.statements) {
+            for (const QString &statement : postgres ? m.postgres : m.statements) {
                 if (!exec(db, statement, &result.error)) {
                     ok = false;
                     break;
@@ -118,5 +151,6 @@ MigrationResult migrate(QSqlDatabase &db, const std::vector<ComponentSchema> &sc
     result.ok = true;
     return result;
 }
+} // namespace
 
 } // namespace Meshdeck::Storage

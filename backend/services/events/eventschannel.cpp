@@ -5,7 +5,11 @@
 #include "storage/database.h"
 #include "storage/store.h"
 
+#include <QLoggingCategory>
+
 #include <cmath>
+
+Q_LOGGING_CATEGORY(lcChannel, "meshdeck.backend.events.channel")
 
 namespace Meshdeck::Events {
 
@@ -158,6 +162,15 @@ void EventsChannel::onCommitted(const QList<StoredEventPtr> &events)
                 targets.insert(e->topic, m_byTopic.value(e->topic));
         }
     }
+    const QSet<QString> gaps = deliver(events, targets);
+    for (const QString &topic : gaps)
+        wake(topic);
+}
+
+QSet<QString> EventsChannel::deliver(const QList<StoredEventPtr> &events,
+                                     const QHash<QString, QList<StatePtr>> &targets)
+{
+    QSet<QString> gaps;
     // One message text per event per channel, shared by every subscriber.
     QHash<const StoredEvent *, QByteArray> texts;
     for (const StoredEventPtr &e : events) {
@@ -165,6 +178,10 @@ void EventsChannel::onCommitted(const QList<StoredEventPtr> &events)
             // Not live yet: the pending backlog read will include this commit.
             if (!state->live || e->offset < state->next)
                 continue;
+            if (e->offset > state->next) {
+                gaps.insert(e->topic); // committed elsewhere and not seen here yet: read it
+                continue;
+            }
             auto text = texts.find(e.get());
             if (text == texts.end())
                 text = texts.insert(e.get(), eventMessage(state->subscription->channel, *e));
@@ -174,6 +191,71 @@ void EventsChannel::onCommitted(const QList<StoredEventPtr> &events)
             }
             state->next = e->offset + 1;
         }
+    }
+    return gaps;
+}
+
+void EventsChannel::wake(const QString &topic)
+{
+    m_database->run([this, topic](QSqlDatabase &db) { catchUpTopic(db, topic); });
+}
+
+void EventsChannel::pollAll()
+{
+    for (const QString &topic : followedTopics())
+        wake(topic);
+}
+
+QStringList EventsChannel::followedTopics()
+{
+    std::lock_guard lock(m_mutex);
+    return m_byTopic.keys();
+}
+
+void EventsChannel::catchUpTopic(QSqlDatabase &db, const QString &topic)
+{
+    QList<StatePtr> live;
+    {
+        std::lock_guard lock(m_mutex);
+        for (const StatePtr &state : m_byTopic.value(topic)) {
+            if (state->live)
+                live.append(state);
+        }
+    }
+    if (live.isEmpty())
+        return;
+    qint64 from = live.first()->next;
+    for (const StatePtr &state : live)
+        from = qMin(from, state->next);
+    const QHash<QString, QList<StatePtr>> targets{{topic, live}};
+    int sent = 0;
+    try {
+        for (;;) {
+            const std::optional<EventPage> page = EventsStore::read(db, topic, from, -1, PageSize);
+            if (!page) {
+                for (const StatePtr &state : live)
+                    fail(state, QStringLiteral("The topic '%1' was deleted.").arg(topic));
+                return;
+            }
+            // Offsets are committed in order, so ones missing below the first event read have
+            // expired (retention): a hole no read can fill. Move past it.
+            for (const StatePtr &state : live) {
+                if (!page->events.isEmpty() && state->next < page->events.first()->offset)
+                    state->next = page->events.first()->offset;
+            }
+            deliver(page->events, targets);
+            from = page->nextOffset;
+            sent += int(page->events.size());
+            if (page->events.size() < PageSize)
+                return;
+            if (sent >= MaxBacklogPerTurn) {
+                wake(topic); // a long way behind: let publishers in, then continue
+                return;
+            }
+        }
+    } catch (const Storage::StoreError &e) {
+        // The next wake-up or poll reads it again; nothing was skipped.
+        qCWarning(lcChannel) << "cannot read" << topic << "for its subscribers:" << e.what();
     }
 }
 

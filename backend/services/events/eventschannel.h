@@ -5,6 +5,7 @@
 #include "platform/channel.h"
 
 #include <QHash>
+#include <QSet>
 #include <QSqlDatabase>
 
 #include <mutex>
@@ -18,6 +19,12 @@ namespace Meshdeck::Events {
 // events.<topic> on the realtime endpoint. A subscription may start at an offset: it first reads
 // the backlog, then follows live commits. The backlog read and the commit notifications both run
 // on the database thread, so nothing can commit in between: no gap and no duplicate.
+//
+// Delivery is contiguous: a subscriber is only ever handed the offset it expects next. When events
+// arrive past a gap (on a cluster, other nodes commit to the same topic and this node hears of it
+// later, or never), the gap is read from the database instead. wake() and pollAll() are those reads:
+// a wake-up from another node (Redis) and the fallback poll that makes a lost wake-up a delay,
+// never a loss.
 class EventsChannel : public Realtime::ChannelProvider
 {
 public:
@@ -29,6 +36,13 @@ public:
 
     // On the database thread, after each durable commit.
     void onCommitted(const QList<StoredEventPtr> &events);
+    // Any thread: `topic` has new events somewhere (another node committed): the live subscribers
+    // of this node read what they have not seen yet.
+    void wake(const QString &topic);
+    // Any thread: wake() for every topic that has live subscribers here.
+    void pollAll();
+    // The topics with subscribers on this node (for wake-up subscriptions).
+    QStringList followedTopics();
 
 private:
     struct State {
@@ -42,6 +56,11 @@ private:
     using StatePtr = std::shared_ptr<State>;
 
     void catchUp(QSqlDatabase &db, StatePtr state);
+    void catchUpTopic(QSqlDatabase &db, const QString &topic);
+    // Hands `events` (one topic or several, each in offset order) to live subscribers whose next
+    // offset they are; answers the topics where a subscriber found a gap.
+    QSet<QString> deliver(const QList<StoredEventPtr> &events,
+                          const QHash<QString, QList<StatePtr>> &targets);
     bool start(QSqlDatabase &db, const StatePtr &state);          // false: failed, dropped
     bool deliverBacklog(QSqlDatabase &db, const StatePtr &state); // true: caught up, now live
     void fail(const StatePtr &state, const QString &reason);

@@ -315,6 +315,105 @@ private Q_SLOTS:
         }
         QSqlDatabase::removeDatabase(name);
     }
+    // Every statement of the groups' and webhooks' stores, on the run's dialect.
+    void groupsCommitsAndLagOnEitherDialect()
+    {
+        QVERIFY(EventsStore::createTopic(m_db, QStringLiteral("t"), {}, 0));
+        EventsStore::appendGroup(m_db, {{QStringLiteral("t"), events(5), {}}}, 1000);
+        const auto polled =
+            ConsumerGroupsStore::poll(m_db, {QStringLiteral("t"), QStringLiteral("g"), 3, 1000, 5, 1000});
+        QCOMPARE(polled->deliveries.size(), 3);
+        QCOMPARE(
+            ConsumerGroupsStore::commit(m_db, QStringLiteral("t"), QStringLiteral("g"), 9, 1100).error().kind,
+            ErrorKind::Conflict);
+        QCOMPARE(
+            ConsumerGroupsStore::commit(m_db, QStringLiteral("t"), QStringLiteral("h"), 1, 1100).error().kind,
+            ErrorKind::NotFound);
+        const auto committed =
+            ConsumerGroupsStore::commit(m_db, QStringLiteral("t"), QStringLiteral("g"), 2, 1100);
+        QVERIFY(committed.ok());
+        QCOMPARE(committed->committedOffset, 2);
+        QCOMPARE(committed->lag, 3);
+        const auto groups = ConsumerGroupsStore::groups(m_db, QStringLiteral("t"));
+        QCOMPARE(groups->size(), 1);
+        QCOMPARE(groups->first().inFlight, 1); // offset 2 is still in flight
+        QCOMPARE(groups->first().nextOffset, 3);
+        ConsumerGroupsStore::sampleLag(m_db, 2000, 10'000);
+        const auto lag = ConsumerGroupsStore::lagHistory(m_db, QStringLiteral("t"), QStringLiteral("g"), 0);
+        QCOMPARE(lag.size(), 2); // the commit's point and the sample
+        QCOMPARE(lag.last().timeMs, 2000);
+        QCOMPARE(lag.last().lag, 3);
+        ConsumerGroupsStore::sampleLag(m_db, 20'000, 10'000); // forgets the older points
+        QCOMPARE(ConsumerGroupsStore::lagHistory(m_db, QStringLiteral("t"), QStringLiteral("g"), 0).size(),
+                 1);
+    }
+
+    void webhooksAndTheirLogOnEitherDialect()
+    {
+        QVERIFY(EventsStore::createTopic(m_db, QStringLiteral("t"), {}, 0));
+        Webhook w;
+        w.id = QStringLiteral("w1");
+        w.url = QStringLiteral("http://127.0.0.1:1/hook");
+        w.topics = {QStringLiteral("t")};
+        w.types = {QStringLiteral("wanted")};
+        w.sealedSecret = "sb1:old";
+        QVERIFY(WebhooksStore::create(m_db, w, 0).ok());
+        w.id = QStringLiteral("w2");
+        w.topics = {QStringLiteral("missing")};
+        QCOMPARE(WebhooksStore::create(m_db, w, 0).error().kind, ErrorKind::NotFound);
+        QCOMPARE(WebhooksStore::list(m_db).size(), 1);
+        EventsStore::appendGroup(m_db,
+                                 {{QStringLiteral("t"), events(2, QStringLiteral("other")), {}},
+                                  {QStringLiteral("t"), events(1, QStringLiteral("wanted")), {}}},
+                                 1000);
+        auto due = WebhooksStore::due(m_db, 1000);
+        QCOMPARE(due.size(), 1);
+        QCOMPARE(due.first().event->offset, 2); // the unwanted types were skipped
+        DeliveryRecord r;
+        r.webhookId = QStringLiteral("w1");
+        r.topic = QStringLiteral("t");
+        r.offset = 2;
+        r.eventId = due.first().event->id;
+        r.responseStatus = 500;
+        r.timeMs = 1000;
+        for (int attempt = 1; attempt <= 2; ++attempt) {
+            r.attempt = attempt;
+            QVERIFY(WebhooksStore::recordAttempt(m_db, r, 0, 2));
+        }
+        auto stored = WebhooksStore::get(m_db, QStringLiteral("w1"));
+        QVERIFY(!stored->enabled); // two failures in a row were the limit
+        QVERIFY2(stored->disabledReason.contains(QStringLiteral("HTTP 500")),
+                 qPrintable(stored->disabledReason));
+        QCOMPARE(WebhooksStore::due(m_db, 2000).size(), 0);
+        stored = WebhooksStore::setEnabled(m_db, QStringLiteral("w1"), true, {});
+        QVERIFY(stored->enabled);
+        QCOMPARE(stored->consecutiveFailures, 0);
+        due = WebhooksStore::due(m_db, 2000);
+        QCOMPARE(due.size(), 1);
+        QCOMPARE(due.first().attempt, 1);
+        r.succeeded = true;
+        r.responseStatus = 200;
+        r.timeMs = 3000;
+        QVERIFY(WebhooksStore::recordAttempt(m_db, r, 0, 2));
+        QCOMPARE(WebhooksStore::due(m_db, 3000).size(), 0); // delivered: the cursor moved on
+        DeliveryRecord test;
+        test.webhookId = QStringLiteral("w1");
+        test.succeeded = true;
+        test.timeMs = 4000;
+        QVERIFY(WebhooksStore::recordTest(m_db, test));
+        auto log = WebhooksStore::deliveries(m_db, QStringLiteral("w1"), 10);
+        QCOMPARE(log->size(), 4);
+        QCOMPARE(log->first().offset, -1); // newest first
+        QVERIFY(log->at(1).succeeded);
+        QCOMPARE(WebhooksStore::pruneDeliveries(m_db, 2, 1500), 2); // keeps the newest two
+        QCOMPARE(WebhooksStore::deliveries(m_db, QStringLiteral("w1"), 10)->size(), 2);
+        WebhooksStore::replaceSecrets(m_db, {{QStringLiteral("w1"), QByteArray("sb1:new")}});
+        QCOMPARE(WebhooksStore::storedSecrets(m_db).first().second, QByteArray("sb1:new"));
+        QVERIFY(WebhooksStore::remove(m_db, QStringLiteral("w1")));
+        QVERIFY(!WebhooksStore::remove(m_db, QStringLiteral("w1")));
+        QVERIFY(!WebhooksStore::deliveries(m_db, QStringLiteral("w1"), 10));
+    }
+
     // Not an assertion: the append rate of 1000-event groups (1000 one-event publishes, as the
     // publish queue groups them), printed for comparing the dialects. SQLite as meshdeckd runs it.
     void printsTheAppendRate()

@@ -1,3 +1,4 @@
+#include "postgresserver.h"
 #include "testing.h"
 
 #include "services/events/eventschannel.h"
@@ -44,7 +45,7 @@ class TestEventsChannel : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
+    Meshdeck::Testing::TestDatabases m_databases;
     std::unique_ptr<Storage::Database> m_db;
     std::unique_ptr<EventsChannel> m_channel;
     quint64 m_nextId = 1;
@@ -92,9 +93,9 @@ private Q_SLOTS:
     void init()
     {
         m_db = std::make_unique<Storage::Database>();
-        const auto opened = waitForTask(m_db->open(
-            m_dir.filePath(QStringLiteral("%1.db").arg(QString::fromLatin1(QTest::currentTestFunction()))),
-            {{QStringLiteral("events"), Events::schema()}}));
+        const auto opened = waitForTask(
+            m_db->open(m_databases.freshLocation(QString::fromLatin1(QTest::currentTestFunction())),
+                       {{QStringLiteral("events"), Events::schema()}}));
         QVERIFY2(opened.ok, qPrintable(opened.error));
         m_channel = std::make_unique<EventsChannel>(m_db.get());
         QFuture<void> created = m_db->run(

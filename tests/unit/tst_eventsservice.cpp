@@ -1,3 +1,4 @@
+#include "postgresserver.h"
 #include "testing.h"
 
 #include "http/router.h"
@@ -74,7 +75,7 @@ class TestEventsService : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
+    Meshdeck::Testing::TestDatabases m_databases;
     ManualClock m_clock;
     std::unique_ptr<Storage::Database> m_db;
     std::unique_ptr<EventsService> m_service;
@@ -84,9 +85,9 @@ private:
     bool startService(EventsSettings settings)
     {
         m_db = std::make_unique<Storage::Database>();
-        const auto opened = waitForTask(m_db->open(
-            m_dir.filePath(QStringLiteral("%1.db").arg(QString::fromLatin1(QTest::currentTestFunction()))),
-            {{QStringLiteral("events"), Events::schema()}}));
+        const auto opened = waitForTask(
+            m_db->open(m_databases.freshLocation(QString::fromLatin1(QTest::currentTestFunction())),
+                       {{QStringLiteral("events"), Events::schema()}}));
         if (!opened.ok)
             return false;
         m_service = std::make_unique<EventsService>(settings, m_db.get(), SecretBox::ephemeral(), m_clock);

@@ -1,3 +1,4 @@
+#include "postgresserver.h"
 #include "testing.h"
 
 #include "platform/clock.h"
@@ -19,7 +20,7 @@ class TestWebhookDispatcherLifetime : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
+    Meshdeck::Testing::TestDatabases m_databases;
     ManualClock m_clock;
     SecretBox m_box = SecretBox::ephemeral();
     std::unique_ptr<Storage::Database> m_db;
@@ -44,9 +45,9 @@ private Q_SLOTS:
     void init()
     {
         m_db = std::make_unique<Storage::Database>();
-        const auto opened = waitForTask(m_db->open(
-            m_dir.filePath(QStringLiteral("%1.db").arg(QString::fromLatin1(QTest::currentTestFunction()))),
-            {{QStringLiteral("events"), Events::schema()}}));
+        const auto opened = waitForTask(
+            m_db->open(m_databases.freshLocation(QString::fromLatin1(QTest::currentTestFunction())),
+                       {{QStringLiteral("events"), Events::schema()}}));
         QVERIFY2(opened.ok, qPrintable(opened.error));
     }
     void cleanup()

@@ -3,6 +3,7 @@
 #include "platform/clock.h"
 
 #include "eventsstore.h"
+#include "storesupport.h"
 
 #include "storage/store.h"
 
@@ -23,27 +24,25 @@ struct Position {
 };
 
 // The group's position, created at the oldest kept event on its first poll. Retention may have
-// removed events the group never read: it continues at the oldest one kept.
+// removed events the group never read: it continues at the oldest one kept. The group's row stays
+// locked until the transaction ends (PostgreSQL), so polls and commits of one group on several
+// nodes take turns: no two of them hand out the same in-flight event.
 Position loadOrCreatePosition(QSqlDatabase &db, const Request &r, const TopicInfo &topic)
 {
     Position p{topic.firstOffset, topic.firstOffset};
-    QSqlQuery q = Storage::exec(
-        db,
-        QStringLiteral(
-            "SELECT committed_offset, next_offset FROM consumer_groups WHERE topic = ? AND name = ?"),
-        {r.topic, r.group});
-    if (q.next()) {
-        p.committed = q.value(0).toLongLong();
-        p.next = q.value(1).toLongLong();
-    } else {
-        Storage::exec(
-            db,
-            QStringLiteral("INSERT INTO consumer_groups (topic, name, committed_offset, next_offset,"
-                           " created_at) VALUES (?, ?, ?, ?, ?)"),
-            {r.topic, r.group, p.committed, p.next, isoTime(r.nowMs)});
-    }
-    p.committed = qMax(p.committed, topic.firstOffset);
-    p.next = qMax(p.next, topic.firstOffset);
+    Storage::exec(db,
+                  QStringLiteral("INSERT INTO consumer_groups (topic, name, committed_offset, next_offset,"
+                                 " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (topic, name) DO NOTHING"),
+                  {r.topic, r.group, p.committed, p.next, isoTime(r.nowMs)});
+    QSqlQuery q = Storage::exec(db,
+                                QStringLiteral("SELECT committed_offset, next_offset FROM consumer_groups"
+                                               " WHERE topic = ? AND name = ?") +
+                                    StoreSupport::forUpdate(db),
+                                {r.topic, r.group});
+    if (!q.next())
+        throw Storage::StoreError("the consumer group vanished while it was polled");
+    p.committed = qMax(q.value(0).toLongLong(), topic.firstOffset);
+    p.next = qMax(q.value(1).toLongLong(), topic.firstOffset);
     return p;
 }
 
@@ -177,11 +176,14 @@ Result<CommitOutcome> ConsumerGroupsStore::commit(QSqlDatabase &db, const QStrin
     const auto info = EventsStore::topic(db, topicName);
     if (!info)
         return Error::notFound(QStringLiteral("There is no topic '%1'.").arg(topicName), "topic-not-found");
-    QSqlQuery q = Storage::exec(
-        db,
-        QStringLiteral(
-            "SELECT committed_offset, next_offset FROM consumer_groups WHERE topic = ? AND name = ?"),
-        {topicName, group});
+    // The group's row is locked (PostgreSQL) until the commit ends: a poll or commit on another node
+    // waits, so the committed offset never moves back.
+    Storage::Transaction transaction(db);
+    QSqlQuery q = Storage::exec(db,
+                                QStringLiteral("SELECT committed_offset, next_offset FROM consumer_groups"
+                                               " WHERE topic = ? AND name = ?") +
+                                    StoreSupport::forUpdate(db),
+                                {topicName, group});
     if (!q.next())
         return Error::notFound(
             QStringLiteral("The group '%1' has not polled topic '%2' yet; poll first.").arg(group, topicName),
@@ -196,7 +198,6 @@ Result<CommitOutcome> ConsumerGroupsStore::commit(QSqlDatabase &db, const QStrin
                 .arg(group)
                 .arg(next),
             "offset-not-delivered");
-    Storage::Transaction transaction(db);
     if (offset > outcome.committedOffset) {
         Storage::exec(
             db,
@@ -259,7 +260,7 @@ void ConsumerGroupsStore::sampleLag(QSqlDatabase &db, qint64 nowMs, qint64 keepM
     Storage::exec(
         db,
         QStringLiteral(
-            "INSERT INTO group_lag (topic, name, time_ms, lag) SELECT g.topic, g.name, ?,"
+            "INSERT INTO group_lag (topic, name, time_ms, lag) SELECT g.topic, g.name, CAST(? AS BIGINT),"
             " CASE WHEN t.next_offset > g.committed_offset THEN t.next_offset - g.committed_offset ELSE 0 END"
             " FROM consumer_groups g"
             " JOIN topics t ON t.name = g.topic"),

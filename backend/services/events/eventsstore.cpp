@@ -2,6 +2,8 @@
 
 #include "platform/clock.h"
 
+#include "storesupport.h"
+
 #include "storage/sqlite.h"
 #include "storage/store.h"
 
@@ -91,7 +93,41 @@ struct Head {
     qint64 bytes;
 };
 
-// The hot insert goes straight to sqlite3: QSqlQuery's QVariant binding cost more than the insert.
+// Encodes one batch as a log row's body, its events at offsets from `first` on; `size` is what
+// they count for in the topic's bytes.
+QList<StoredEventPtr> encodeBatch(const EventsStore::Batch &batch, qint64 first, qint64 nowMs,
+                                  QByteArray &body, qint64 &size)
+{
+    QList<StoredEventPtr> stored;
+    stored.reserve(batch.events.size());
+    body.resize(0);
+    size = 0;
+    const QByteArray requestUtf8 = batch.requestId.toUtf8();
+    for (const EventInput &input : batch.events) {
+        auto event = std::make_shared<StoredEvent>();
+        event->id = newEventId();
+        event->topic = batch.topic;
+        event->offset = first + stored.size();
+        event->timeMs = nowMs;
+        event->type = input.type;
+        event->key = input.key;
+        event->data = input.data;
+        event->headers = input.headers;
+        event->requestId = batch.requestId;
+        putField(body, event->id.toLatin1());
+        putField(body, input.type.toUtf8());
+        putField(body, input.key.toUtf8());
+        putField(body, input.data);
+        putField(body, input.headers);
+        putField(body, requestUtf8);
+        size += EventsStore::eventSize(input);
+        stored << event;
+    }
+    return stored;
+}
+
+// SQLite: the hot insert goes straight to sqlite3, as QSqlQuery's QVariant binding cost more than
+// the insert.
 class BatchInserter
 {
 public:
@@ -111,31 +147,8 @@ public:
     // Encodes one batch at the head, inserts it as one row and advances the head.
     QList<StoredEventPtr> insert(const EventsStore::Batch &batch, Head &head, qint64 nowMs)
     {
-        QList<StoredEventPtr> stored;
-        stored.reserve(batch.events.size());
-        m_body.resize(0);
         qint64 size = 0;
-        const QByteArray requestUtf8 = batch.requestId.toUtf8();
-        for (const EventInput &input : batch.events) {
-            auto event = std::make_shared<StoredEvent>();
-            event->id = newEventId();
-            event->topic = batch.topic;
-            event->offset = head.next + stored.size();
-            event->timeMs = nowMs;
-            event->type = input.type;
-            event->key = input.key;
-            event->data = input.data;
-            event->headers = input.headers;
-            event->requestId = batch.requestId;
-            putField(m_body, event->id.toLatin1());
-            putField(m_body, input.type.toUtf8());
-            putField(m_body, input.key.toUtf8());
-            putField(m_body, input.data);
-            putField(m_body, input.headers);
-            putField(m_body, requestUtf8);
-            size += EventsStore::eventSize(input);
-            stored << event;
-        }
+        QList<StoredEventPtr> stored = encodeBatch(batch, head.next, nowMs, m_body, size);
         const QByteArray topicUtf8 = batch.topic.toUtf8();
         const qint64 last = head.next + stored.size() - 1;
         bindText(m_insert.stmt, 1, topicUtf8);
@@ -159,6 +172,134 @@ private:
     Statement m_insert;
     QByteArray m_body;
 };
+
+using Results = std::vector<Result<QList<StoredEventPtr>>>;
+
+Error topicNotFound(const QString &topic)
+{
+    return Error::notFound(QStringLiteral("There is no topic '%1'; create it first.").arg(topic),
+                           "topic-not-found");
+}
+
+Results appendSqlite(QSqlDatabase &db, const std::vector<EventsStore::Batch> &batches, qint64 nowMs)
+{
+    Results results;
+    results.reserve(batches.size());
+    QHash<QString, Head> heads;
+    QSqlQuery headQuery = Storage::prepare(
+        db, QStringLiteral("SELECT next_offset, event_count, total_bytes FROM topics WHERE name = ?"));
+    BatchInserter inserter(db);
+    for (const EventsStore::Batch &batch : batches) {
+        if (batch.events.isEmpty()) {
+            results.emplace_back(QList<StoredEventPtr>());
+            continue;
+        }
+        auto head = heads.find(batch.topic);
+        if (head == heads.end()) {
+            headQuery.bindValue(0, batch.topic);
+            Storage::exec(headQuery, "cannot read the topic's head");
+            if (!headQuery.next()) {
+                results.emplace_back(topicNotFound(batch.topic));
+                continue;
+            }
+            head = heads.insert(batch.topic,
+                                Head{headQuery.value(0).toLongLong(), headQuery.value(1).toLongLong(),
+                                     headQuery.value(2).toLongLong()});
+            headQuery.finish();
+        }
+        results.emplace_back(inserter.insert(batch, *head, nowMs));
+    }
+    QSqlQuery update = Storage::prepare(
+        db,
+        QStringLiteral("UPDATE topics SET next_offset = ?, event_count = ?, total_bytes = ? WHERE name = ?"));
+    for (auto it = heads.cbegin(); it != heads.cend(); ++it) {
+        update.bindValue(0, it->next);
+        update.bindValue(1, it->count);
+        update.bindValue(2, it->bytes);
+        update.bindValue(3, it.key());
+        Storage::exec(update, "cannot move the topic's head");
+    }
+    return results;
+}
+
+// PostgreSQL: publishers on several nodes append at once. The group first locks the rows of its
+// topics (in byte order of their names, so two groups never wait on each other in a cycle) and
+// reads their heads under the lock: another transaction appending to one of them waits until this
+// one ends, then reads the head it left. Offsets are thus contiguous and never reused, and a group
+// that rolls back leaves the head where it was. Four round trips whatever the group's size: the
+// lock, one multi-row INSERT (literals escaped by the driver; QPSQL would run a prepared statement
+// as PREPARE + EXECUTE + DEALLOCATE), one UPDATE of every head, and the commit.
+Results appendPostgres(QSqlDatabase &db, const std::vector<EventsStore::Batch> &batches, qint64 nowMs)
+{
+    using StoreSupport::execText;
+    using StoreSupport::literal;
+    QStringList names;
+    for (const EventsStore::Batch &batch : batches)
+        if (!batch.events.isEmpty() && !names.contains(batch.topic))
+            names << batch.topic;
+    QHash<QString, Head> heads;
+    QHash<QString, QString> quoted; // a topic's name as a literal
+    if (!names.isEmpty()) {
+        QStringList literals;
+        for (const QString &name : std::as_const(names))
+            literals << quoted.insert(name, literal(db, name)).value();
+        QSqlQuery lock =
+            execText(db,
+                     QStringLiteral("SELECT name, next_offset, event_count, total_bytes FROM topics"
+                                    " WHERE name IN (%1) ORDER BY name COLLATE \"C\" FOR UPDATE")
+                         .arg(literals.join(QLatin1Char(','))),
+                     "cannot lock the topics' heads");
+        while (lock.next())
+            heads.insert(
+                lock.value(0).toString(),
+                Head{lock.value(1).toLongLong(), lock.value(2).toLongLong(), lock.value(3).toLongLong()});
+    }
+    Results results;
+    results.reserve(batches.size());
+    QString insert;
+    QByteArray body;
+    const QString time = QString::number(nowMs);
+    for (const EventsStore::Batch &batch : batches) {
+        if (batch.events.isEmpty()) {
+            results.emplace_back(QList<StoredEventPtr>());
+            continue;
+        }
+        const auto head = heads.find(batch.topic);
+        if (head == heads.end()) {
+            results.emplace_back(topicNotFound(batch.topic));
+            continue;
+        }
+        qint64 size = 0;
+        QList<StoredEventPtr> stored = encodeBatch(batch, head->next, nowMs, body, size);
+        const qint64 last = head->next + stored.size() - 1;
+        insert += insert.isEmpty()
+                      ? QStringLiteral("INSERT INTO event_batches (topic, first_offset, last_offset,"
+                                       " time_ms, size, body) VALUES (")
+                      : QStringLiteral(",(");
+        insert += quoted.value(batch.topic) + QLatin1Char(',') + QString::number(head->next) +
+                  QLatin1Char(',') + QString::number(last) + QLatin1Char(',') + time + QLatin1Char(',') +
+                  QString::number(size) + QStringLiteral(",E'\\\\x") + QLatin1StringView(body.toHex()) +
+                  QStringLiteral("')");
+        head->next = last + 1;
+        head->count += stored.size();
+        head->bytes += size;
+        results.emplace_back(std::move(stored));
+    }
+    if (insert.isEmpty())
+        return results;
+    execText(db, insert, "cannot append to the log");
+    QStringList rows;
+    for (auto it = heads.cbegin(); it != heads.cend(); ++it)
+        rows << QLatin1Char('(') + quoted.value(it.key()) + QLatin1Char(',') + QString::number(it->next) +
+                    QLatin1Char(',') + QString::number(it->count) + QLatin1Char(',') +
+                    QString::number(it->bytes) + QLatin1Char(')');
+    execText(db,
+             QStringLiteral("UPDATE topics SET next_offset = v.nxt, event_count = v.cnt, total_bytes = v.byt"
+                            " FROM (VALUES %1) AS v(name, nxt, cnt, byt) WHERE topics.name = v.name")
+                 .arg(rows.join(QLatin1Char(','))),
+             "cannot move the topics' heads");
+    return results;
+}
 
 // Decodes the events of one batch row from `start` on, up to `limit` in `page` in all.
 void decodeBatch(const QString &topic, qint64 first, qint64 timeMs, const QByteArray &body, qint64 start,
@@ -201,7 +342,7 @@ bool EventsStore::createTopic(QSqlDatabase &db, const QString &name, Retention r
         db,
         QStringLiteral("INSERT INTO topics (name, max_age_seconds, max_bytes, created_at, system)"
                        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING"),
-        {name, retention.maxAgeSeconds, retention.maxBytes, isoTime(nowMs), system});
+        {name, retention.maxAgeSeconds, retention.maxBytes, isoTime(nowMs), int(system)});
     return q.numRowsAffected() == 1;
 }
 
@@ -214,7 +355,12 @@ bool EventsStore::markSystem(QSqlDatabase &db, const QString &name)
 QList<TopicInfo> EventsStore::listTopics(QSqlDatabase &db)
 {
     QList<TopicInfo> out;
-    QSqlQuery q = Storage::exec(db, QStringLiteral("SELECT %1 FROM topics ORDER BY name").arg(TopicColumns));
+    // Byte order on both dialects (a PostgreSQL database may have another default collation); the
+    // same order in which a group locks its topics, so retention's pass never waits on it in a cycle.
+    QSqlQuery q = Storage::exec(
+        db,
+        QStringLiteral("SELECT %1 FROM topics ORDER BY name%2")
+            .arg(TopicColumns, StoreSupport::isPostgres(db) ? QStringLiteral(" COLLATE \"C\"") : QString()));
     while (q.next())
         out << topicFromQuery(q);
     return out;
@@ -247,45 +393,8 @@ bool EventsStore::deleteTopic(QSqlDatabase &db, const QString &name)
 std::vector<Result<QList<StoredEventPtr>>>
 EventsStore::appendInTransaction(QSqlDatabase &db, const std::vector<Batch> &batches, qint64 nowMs)
 {
-    std::vector<Result<QList<StoredEventPtr>>> results;
-    results.reserve(batches.size());
-    QHash<QString, Head> heads;
-    QSqlQuery headQuery = Storage::prepare(
-        db, QStringLiteral("SELECT next_offset, event_count, total_bytes FROM topics WHERE name = ?"));
-    BatchInserter inserter(db);
-    for (const Batch &batch : batches) {
-        if (batch.events.isEmpty()) {
-            results.emplace_back(QList<StoredEventPtr>());
-            continue;
-        }
-        auto head = heads.find(batch.topic);
-        if (head == heads.end()) {
-            headQuery.bindValue(0, batch.topic);
-            Storage::exec(headQuery, "cannot read the topic's head");
-            if (!headQuery.next()) {
-                results.emplace_back(Error::notFound(
-                    QStringLiteral("There is no topic '%1'; create it first.").arg(batch.topic),
-                    "topic-not-found"));
-                continue;
-            }
-            head = heads.insert(batch.topic,
-                                Head{headQuery.value(0).toLongLong(), headQuery.value(1).toLongLong(),
-                                     headQuery.value(2).toLongLong()});
-            headQuery.finish();
-        }
-        results.emplace_back(inserter.insert(batch, *head, nowMs));
-    }
-    QSqlQuery update = Storage::prepare(
-        db,
-        QStringLiteral("UPDATE topics SET next_offset = ?, event_count = ?, total_bytes = ? WHERE name = ?"));
-    for (auto it = heads.cbegin(); it != heads.cend(); ++it) {
-        update.bindValue(0, it->next);
-        update.bindValue(1, it->count);
-        update.bindValue(2, it->bytes);
-        update.bindValue(3, it.key());
-        Storage::exec(update, "cannot move the topic's head");
-    }
-    return results;
+    return StoreSupport::isPostgres(db) ? appendPostgres(db, batches, nowMs)
+                                        : appendSqlite(db, batches, nowMs);
 }
 
 std::vector<Result<QList<StoredEventPtr>>>
@@ -293,7 +402,8 @@ EventsStore::appendGroup(QSqlDatabase &db, const std::vector<Batch> &batches, qi
 {
     Storage::Transaction transaction(db);
     std::vector<Result<QList<StoredEventPtr>>> results = appendInTransaction(db, batches, nowMs);
-    // With synchronous=FULL the commit returns only once the WAL is on disk: the durability point.
+    // With synchronous=FULL (SQLite) or synchronous_commit on (PostgreSQL) the commit returns only
+    // once the log is durable: the point where the publish may be acknowledged.
     transaction.commit();
     return results;
 }

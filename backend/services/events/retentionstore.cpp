@@ -1,10 +1,13 @@
 #include "retentionstore.h"
 
 #include "eventsstore.h"
+#include "storesupport.h"
 
 #include "storage/store.h"
 
 #include <QSqlQuery>
+
+#include <optional>
 
 namespace Meshdeck::Events {
 
@@ -46,20 +49,33 @@ Expired expiredPrefix(QSqlDatabase &db, const TopicInfo &t, qint64 nowMs, int bu
 
 void removePrefix(QSqlDatabase &db, const QString &topic, const Expired &expired)
 {
-    Storage::Transaction transaction(db);
     Storage::exec(db, QStringLiteral("DELETE FROM event_batches WHERE topic = ? AND last_offset <= ?"),
                   {topic, expired.lastOffset});
     Storage::exec(db,
                   QStringLiteral("UPDATE topics SET first_offset = ?, event_count = event_count - ?,"
                                  " total_bytes = total_bytes - ? WHERE name = ?"),
                   {expired.lastOffset + 1, expired.events, expired.bytes, topic});
-    transaction.commit();
 }
 
 } // namespace
 
-int RetentionStore::expireEvents(QSqlDatabase &db, qint64 nowMs, int maxEvents)
+int RetentionStore::expireEvents(QSqlDatabase &db, qint64 nowMs, int maxEvents, bool *skipped)
 {
+    if (skipped)
+        *skipped = false;
+    // PostgreSQL: the pass is one transaction holding the service's advisory lock, so one node of a
+    // cluster runs it at a time; another node's pass finds the lock taken and skips its turn.
+    // SQLite: a short transaction per topic, in turns with publishes on the same thread.
+    const bool postgres = StoreSupport::isPostgres(db);
+    std::optional<Storage::Transaction> pass;
+    if (postgres) {
+        pass.emplace(db);
+        if (!StoreSupport::tryTransactionLock(db, StoreSupport::RetentionLockKey)) {
+            if (skipped)
+                *skipped = true;
+            return 0;
+        }
+    }
     int deleted = 0;
     for (const TopicInfo &t : EventsStore::listTopics(db)) {
         if (deleted >= maxEvents)
@@ -70,10 +86,17 @@ int RetentionStore::expireEvents(QSqlDatabase &db, qint64 nowMs, int maxEvents)
         const Expired expired = expiredPrefix(db, t, nowMs, maxEvents - deleted);
         if (expired.events == 0)
             continue;
-        // Short transactions, in turns with publishes on the same thread: retention never holds them up.
-        removePrefix(db, t.name, expired);
+        if (postgres) {
+            removePrefix(db, t.name, expired);
+        } else {
+            Storage::Transaction transaction(db);
+            removePrefix(db, t.name, expired);
+            transaction.commit();
+        }
         deleted += int(expired.events);
     }
+    if (pass)
+        pass->commit();
     return deleted;
 }
 

@@ -10,8 +10,10 @@ class RetentionStore
 {
 public:
     // Deletes at most about `maxEvents` expired events, each topic in its own short transaction,
-    // and returns how many went; call again while it returns maxEvents or more.
-    static int expireEvents(QSqlDatabase &db, qint64 nowMs, int maxEvents);
+    // and returns how many went; call again while it returns maxEvents or more. On PostgreSQL one
+    // node of a cluster runs a pass at a time: while another holds the pass's advisory lock, this
+    // removes nothing, returns 0 and sets `skipped`.
+    static int expireEvents(QSqlDatabase &db, qint64 nowMs, int maxEvents, bool *skipped = nullptr);
 };
 
 } // namespace Meshdeck::Events

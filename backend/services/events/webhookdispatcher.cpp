@@ -146,9 +146,12 @@ QCoro::Task<void> WebhookDispatcher::startDue()
 {
     const std::shared_ptr<const bool> alive = m_alive;
     const qint64 now = m_clock.nowMs();
-    QFuture<QList<WebhookWork>> due = m_database->run([now](QSqlDatabase &db) {
+    const QString node = m_settings.nodeId;
+    // A claim outlives any delivery under way, which the next look (a tick later) renews.
+    const qint64 lease = qMax<qint64>(WebhooksStore::DefaultClaimLeaseMs, 3LL * m_settings.timeoutMs);
+    QFuture<QList<WebhookWork>> due = m_database->run([now, node, lease](QSqlDatabase &db) {
         try {
-            return WebhooksStore::due(db, now);
+            return WebhooksStore::due(db, now, node, lease);
         } catch (const Storage::StoreError &e) {
             qCWarning(lcWebhooks) << "cannot read due deliveries:" << e.what();
             return QList<WebhookWork>();

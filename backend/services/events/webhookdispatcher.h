@@ -35,6 +35,9 @@ struct WebhookSettings {
     // Loopback, private and link-local targets are refused unless the server allows them: a
     // setting of the node (meshdeckd --allow-private-targets), never of a request.
     bool allowPrivateTargets = false;
+    // The node that claims webhooks for delivery when several nodes share one PostgreSQL database
+    // (each webhook is delivered by one node at a time; see WebhooksStore::claim). Empty in local mode.
+    QString nodeId;
 };
 
 // Delivers events to webhooks: POST with X-Meshdeck-Signature (HMAC-SHA256 of "<t>.<body>" with

@@ -3,6 +3,7 @@
 #include "platform/clock.h"
 
 #include "eventsstore.h"
+#include "storesupport.h"
 
 #include "storage/store.h"
 
@@ -75,7 +76,7 @@ void insertLogEntry(QSqlDatabase &db, const DeliveryRecord &r)
         QStringLiteral("INSERT INTO webhook_deliveries (webhook_id, topic, event_offset, event_id, attempt,"
                        " succeeded, response_status, latency_ms, response_excerpt, error, time_ms)"
                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        {r.webhookId, text(r.topic), r.offset, text(r.eventId), r.attempt, r.succeeded, r.responseStatus,
+        {r.webhookId, text(r.topic), r.offset, text(r.eventId), r.attempt, int(r.succeeded), r.responseStatus,
          r.latencyMs, text(r.responseExcerpt), text(r.error), r.timeMs});
 }
 
@@ -184,8 +185,8 @@ std::optional<Webhook> WebhooksStore::setEnabled(QSqlDatabase &db, const QString
     const QSqlQuery changed = Storage::exec(
         db,
         QStringLiteral("UPDATE webhooks SET enabled = ?, disabled_reason = ?, consecutive_failures ="
-                       " CASE WHEN ? THEN 0 ELSE consecutive_failures END WHERE id = ?"),
-        {enabled, enabled ? QStringLiteral("") : text(reason), enabled, id});
+                       " CASE WHEN ? = 1 THEN 0 ELSE consecutive_failures END WHERE id = ?"),
+        {int(enabled), enabled ? QStringLiteral("") : text(reason), int(enabled), id});
     if (changed.numRowsAffected() != 1)
         return std::nullopt;
     if (enabled) // retry at once, with fresh attempt counts
@@ -198,13 +199,14 @@ std::optional<Webhook> WebhooksStore::setEnabled(QSqlDatabase &db, const QString
     return stored;
 }
 
-QList<WebhookWork> WebhooksStore::due(QSqlDatabase &db, qint64 nowMs)
+QList<WebhookWork> WebhooksStore::due(QSqlDatabase &db, qint64 nowMs, const QString &nodeId, qint64 leaseMs)
 {
     QList<WebhookWork> out;
+    const std::optional<QSet<QString>> claimed = claim(db, nowMs, nodeId, leaseMs);
     QSqlQuery skip = Storage::prepare(
         db, QStringLiteral("UPDATE webhook_cursors SET next_offset = ? WHERE webhook_id = ? AND topic = ?"));
     for (const Webhook &w : list(db)) {
-        if (!w.enabled)
+        if (!w.enabled || (claimed && !claimed->contains(w.id)))
             continue;
         QSqlQuery c = Storage::exec(
             db,
@@ -227,6 +229,30 @@ QList<WebhookWork> WebhooksStore::due(QSqlDatabase &db, qint64 nowMs)
         }
     }
     return out;
+}
+
+std::optional<QSet<QString>> WebhooksStore::claim(QSqlDatabase &db, qint64 nowMs, const QString &nodeId,
+                                                  qint64 leaseMs)
+{
+    if (!StoreSupport::isPostgres(db))
+        return std::nullopt; // one node, one dispatcher: every webhook is its own
+    const QString node = nodeId.isEmpty() ? QStringLiteral("local") : nodeId;
+    // Takes the lapsed claims and renews this node's own once half their lease is gone (not at every
+    // look: each renewal is a durable write). One statement: a row another node claimed meanwhile is
+    // re-checked after that node's transaction ends (READ COMMITTED), so two nodes never both take
+    // the same lapsed claim.
+    Storage::exec(db,
+                  QStringLiteral("UPDATE webhooks SET claimed_by = ?, claimed_until = ? WHERE enabled = 1"
+                                 " AND (claimed_until <= ? OR (claimed_by = ? AND claimed_until < ?))"),
+                  {node, nowMs + leaseMs, nowMs, node, nowMs + leaseMs / 2});
+    QSqlQuery q = Storage::exec(
+        db,
+        QStringLiteral("SELECT id FROM webhooks WHERE enabled = 1 AND claimed_by = ? AND claimed_until > ?"),
+        {node, nowMs});
+    QSet<QString> ids;
+    while (q.next())
+        ids.insert(q.value(0).toString());
+    return ids;
 }
 
 bool WebhooksStore::recordAttempt(QSqlDatabase &db, const DeliveryRecord &r, qint64 retryAtMs,

@@ -2,6 +2,7 @@
 
 #include "eventtypes.h"
 
+#include <QSet>
 #include <QSqlDatabase>
 #include <QStringList>
 
@@ -62,8 +63,18 @@ public:
                                              const QString &reason);
 
     // The next event due for each enabled webhook (one per webhook: deliveries are ordered);
-    // events whose type the webhook does not want are skipped here.
-    static QList<WebhookWork> due(QSqlDatabase &db, qint64 nowMs);
+    // events whose type the webhook does not want are skipped here. On PostgreSQL only for the
+    // webhooks this node claims (see claim): each webhook is delivered by one node at a time.
+    static QList<WebhookWork> due(QSqlDatabase &db, qint64 nowMs, const QString &nodeId = {},
+                                  qint64 leaseMs = DefaultClaimLeaseMs);
+    // PostgreSQL: node `nodeId` (empty: "local") takes every enabled webhook whose claim lapsed, and
+    // renews its own claims once half their lease is gone, until nowMs + leaseMs; answers the
+    // webhooks it holds now. Another node's live claim is left alone. nullopt on SQLite, where there
+    // is one node. A node looks for due work every tick, so it keeps its claims while it lives; they
+    // move to another node at most `leaseMs` after it stopped.
+    static std::optional<QSet<QString>> claim(QSqlDatabase &db, qint64 nowMs, const QString &nodeId,
+                                              qint64 leaseMs = DefaultClaimLeaseMs);
+    static constexpr qint64 DefaultClaimLeaseMs = 60'000;
     // Records an attempt of a real delivery; on failure schedules the retry and, after
     // `maxFailures` in a row, disables the webhook with the reason. False when the webhook is gone.
     static bool recordAttempt(QSqlDatabase &db, const DeliveryRecord &record, qint64 retryAtMs,

@@ -235,7 +235,7 @@ bool Backend::serve()
                                     ? QStringLiteral("127.0.0.1")
                                     : bound.toString();
     p.registry->registerBuiltins(p.services.names(), selfAddress, p.server->port(), p.system->nodeId(),
-                                 QStringLiteral(MESHDECK_VERSION));
+                                 QStringLiteral(MESHDECK_VERSION), m_settings.tls != nullptr);
     if (m_settings.tls)
         qCInfo(lcBackend).noquote() << "TLS certificate:"
                                     << Http::describeCertificate(m_settings.tls->certificate());

@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkRequest>
@@ -284,6 +285,35 @@ private Q_SLOTS:
         RawHttp fourth;
         QVERIFY(fourth.connectEncrypted(backend.port(), clientConfiguration()));
         QCOMPARE(get(fourth, "/healthz"), 200);
+        QCOMPARE(backend.terminate(), 0);
+    }
+
+    void builtinServicesPassTheirChecksOverTls()
+    {
+        BackendProcess backend;
+        QVERIFY2(backend.start(tlsFlags(copyPair(QStringLiteral("a")))), backend.stderrText().constData());
+        // The node's own services are checked on its own (TLS-only) port, and pass.
+        const auto status = [&] {
+            RawHttp c;
+            if (!c.connectEncrypted(backend.port(), clientConfiguration()))
+                return QString();
+            c.send("GET /v1/registry/services/meshdeck.system/instances HTTP/1.1\r\nHost: t\r\n"
+                   "Authorization: Bearer " +
+                   backend.token() + "\r\n\r\n");
+            const QJsonArray instances = QJsonDocument::fromJson(c.read(10'000).body)
+                                             .object()
+                                             .value(QStringLiteral("instances"))
+                                             .toArray();
+            return instances.first().toObject().value(QStringLiteral("status")).toString();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(status(), QStringLiteral("passing"), 20'000);
+        // Checking them failed no handshake; one plain-HTTP client shows that a failure would be logged.
+        QCOMPARE(backend.stderrText().count("TLS handshake with"), 0);
+        RawHttp plain;
+        QVERIFY(plain.connectTo(backend.port()));
+        plain.send("GET /readyz HTTP/1.1\r\nHost: t\r\n\r\n");
+        QVERIFY(plain.waitClosed(10'000));
+        QTRY_COMPARE_WITH_TIMEOUT(backend.stderrText().count("TLS handshake with"), 1, 5000);
         QCOMPARE(backend.terminate(), 0);
     }
 

@@ -61,6 +61,19 @@ int get(RawHttp &c, const QByteArray &path, const QByteArray &token = {})
     return c.read(10'000).status;
 }
 
+// meshdeck_http_open_connections from /metrics, asked on an open connection (-1 when unreadable).
+int openConnections(RawHttp &c)
+{
+    c.send("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n");
+    const QByteArray body = c.read(10'000).body;
+    const QByteArray name = "\nmeshdeck_http_open_connections ";
+    const qsizetype at = body.indexOf(name);
+    if (at < 0)
+        return -1;
+    const qsizetype start = at + name.size();
+    return body.mid(start, body.indexOf('\n', start) - start).toInt();
+}
+
 } // namespace
 
 class TestTls : public QObject
@@ -239,6 +252,7 @@ private Q_SLOTS:
         QVERIFY(c.connectEncrypted(backend.port(), clientConfiguration()));
         QCOMPARE(get(c, "/healthz"), 200);
         QCOMPARE(backend.stderrText().count("TLS handshake with 127.0.0.1 failed"), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(openConnections(c), 1, 5000); // the failed one is not left counted
         QCOMPARE(backend.terminate(), 0);
     }
 
@@ -261,6 +275,7 @@ private Q_SLOTS:
         RawHttp c;
         QVERIFY(c.connectEncrypted(backend.port(), clientConfiguration()));
         QCOMPARE(get(c, "/healthz"), 200);
+        QTRY_COMPARE_WITH_TIMEOUT(openConnections(c), 1, 5000);
         QCOMPARE(backend.terminate(), 0);
     }
 

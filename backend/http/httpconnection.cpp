@@ -334,7 +334,9 @@ void HttpConnection::dispatch(Request request)
 
     Dispatcher::Outcome outcome = m_worker->dispatcher().dispatch(request);
     if (outcome.webSocket) {
-        if (m_pending.empty() && unsentBytes() == 0) {
+        // Over TLS, bytes already written (the session tickets sent after the handshake, earlier
+        // responses) travel in order inside the socket that is handed over; only our own buffer cannot.
+        if (m_pending.empty() && (m_tls || m_out.isEmpty())) {
             handOverWebSocket(request);
             return;
         }

@@ -54,8 +54,13 @@ int main(int argc, char *argv[])
     }
     applyLogLevel(settings.logLevel);
 
+    const bool tls = settings.tls != nullptr;
     Backend backend(std::move(settings));
     UnixSignalWatcher signalWatcher;
+    if (tls)
+        signalWatcher
+            .watchHangup(); // reloads the certificate; without TLS, SIGHUP ends the process as before
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::hangup, &backend, &Backend::reloadTls);
     bool stopping = false;
     QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &app, [&] {
         if (stopping)

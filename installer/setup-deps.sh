@@ -18,11 +18,11 @@ packages=(
   qml6-module-qtquick-layouts qml6-module-qtquick-window
   qml6-module-qttest qml6-module-qtcharts fonts-dejavu-core
   # libraries
-  qcoro-qt6-dev libsodium-dev libsqlite3-dev libsimdjson-dev
+  qcoro-qt6-dev libsodium-dev libsqlite3-dev libsimdjson-dev libssl-dev
   # tests and benchmarks
   xvfb xauth dbus-daemon curl python3 nginx-light wrk procps redis-server redis-tools
   postgresql-15
-  python3-jsonschema
+  python3-jsonschema openssl
 )
 # npm installs the pinned npm tools below. It comes with Debian's `npm` package, or bundled with
 # a nodejs build that conflicts with that package (NodeSource's): ask apt for it only if missing.

@@ -4,6 +4,7 @@
 
 #include "http/dispatcher.h"
 #include "http/httpserver.h"
+#include "http/tlscredentials.h"
 #include "platform/service.h"
 #include "services/events/eventschannel.h"
 #include "services/events/eventsroutes.h"
@@ -220,7 +221,8 @@ QCoro::Task<bool> Backend::startServices()
 bool Backend::serve()
 {
     Parts &p = *m_parts;
-    p.server = std::make_unique<Http::HttpServer>(m_settings.limits, *p.dispatcher, m_settings.threads);
+    p.server = std::make_unique<Http::HttpServer>(m_settings.limits, *p.dispatcher, m_settings.threads,
+                                                  m_settings.tls);
     if (!p.server->listen(m_settings.host, m_settings.port)) {
         qCCritical(lcBackend).noquote() << "cannot listen on" << m_settings.host.toString() << m_settings.port
                                         << ":" << p.server->errorString();
@@ -233,8 +235,11 @@ bool Backend::serve()
                                     ? QStringLiteral("127.0.0.1")
                                     : bound.toString();
     p.registry->registerBuiltins(p.services.names(), selfAddress, p.server->port(), p.system->nodeId(),
-                                 QStringLiteral(MESHDECK_VERSION));
-    if (!m_settings.host.isLoopback())
+                                 QStringLiteral(MESHDECK_VERSION), m_settings.tls != nullptr);
+    if (m_settings.tls)
+        qCInfo(lcBackend).noquote() << "TLS certificate:"
+                                    << Http::describeCertificate(m_settings.tls->certificate());
+    else if (!m_settings.host.isLoopback())
         qCWarning(lcBackend) << "serving on a non-loopback address without TLS";
     return true;
 }
@@ -246,15 +251,29 @@ void Backend::printReadyLine(const QString &dataDir, const QString &adminTokenFi
     const QString host = m_settings.host.protocol() == QAbstractSocket::IPv6Protocol
                              ? QLatin1Char('[') + m_settings.host.toString() + QLatin1Char(']')
                              : m_settings.host.toString();
-    const QJsonObject ready{
-        {QStringLiteral("ready"), true},
-        {QStringLiteral("url"), QStringLiteral("http://%1:%2").arg(host).arg(p.server->port())},
-        {QStringLiteral("adminTokenFile"), adminTokenFile}};
+    const QJsonObject ready{{QStringLiteral("ready"), true},
+                            {QStringLiteral("url"),
+                             QStringLiteral("%1://%2:%3")
+                                 .arg(m_settings.tls ? QStringLiteral("https") : QStringLiteral("http"), host)
+                                 .arg(p.server->port())},
+                            {QStringLiteral("adminTokenFile"), adminTokenFile}};
     const QByteArray line = QJsonDocument(ready).toJson(QJsonDocument::Compact) + '\n';
     std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
     std::fflush(stdout);
     qCInfo(lcBackend).noquote() << "serving" << ready.value(QStringLiteral("url")).toString() << "with"
                                 << p.server->threadCount() << "thread(s); data in" << dataDir;
+}
+
+void Backend::reloadTls()
+{
+    if (!m_settings.tls)
+        return;
+    QString error;
+    if (m_settings.tls->reload(&error))
+        qCInfo(lcBackend).noquote() << "reloaded the TLS certificate for new connections:"
+                                    << Http::describeCertificate(m_settings.tls->certificate());
+    else
+        qCWarning(lcBackend).noquote() << "SIGHUP: kept the current TLS certificate:" << error;
 }
 
 QCoro::Task<void> Backend::stop()

@@ -28,6 +28,8 @@ public:
     QCoro::Task<int> start();
     QCoro::Task<void> stop();
     quint16 port() const;
+    // SIGHUP: re-reads --tls-cert and --tls-key for new connections; keeps the old ones on failure.
+    void reloadTls();
 
 private:
     // start(), step by step.

@@ -1,5 +1,7 @@
 #include "settings.h"
 
+#include "http/tlscredentials.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -105,6 +107,17 @@ struct Options {
         QStringLiteral("allow-private-targets"),
         QCoreApplication::translate("meshdeckd", "Let webhooks reach loopback, private and link-local "
                                                  "addresses (a local stack; never on a shared server).")};
+    const QCommandLineOption tlsCert{
+        QStringLiteral("tls-cert"),
+        QCoreApplication::translate("meshdeckd",
+                                    "Serve HTTPS and WSS only, with this PEM certificate (chain) "
+                                    "and --tls-key; SIGHUP reloads both."),
+        QStringLiteral("file")};
+    const QCommandLineOption tlsKey{
+        QStringLiteral("tls-key"),
+        QCoreApplication::translate("meshdeckd",
+                                    "The PEM private key of --tls-cert (unencrypted, RSA or EC)."),
+        QStringLiteral("file")};
 
     QList<QCommandLineOption> all() const
     {
@@ -123,7 +136,9 @@ struct Options {
                 webhookMaxFailures,
                 deregisterCritical,
                 maxRealtimeSessions,
-                allowPrivateTargets};
+                allowPrivateTargets,
+                tlsCert,
+                tlsKey};
     }
 };
 
@@ -156,6 +171,19 @@ bool checkLogLevel(const QString &level, BackendSettings *settings, QString *err
         return false;
     }
     return true;
+}
+
+// --tls-cert and --tls-key: both or neither, and files that make a certificate with its key.
+bool applyTls(const QCommandLineParser &parser, const Options &o, BackendSettings *settings, QString *error)
+{
+    if (!parser.isSet(o.tlsCert) && !parser.isSet(o.tlsKey))
+        return true;
+    if (!parser.isSet(o.tlsCert) || !parser.isSet(o.tlsKey)) {
+        *error = QStringLiteral("--tls-cert and --tls-key go together; give both or neither");
+        return false;
+    }
+    settings->tls = Http::TlsCredentials::load(parser.value(o.tlsCert), parser.value(o.tlsKey), error);
+    return settings->tls != nullptr;
 }
 
 // The options that take a count or a duration.
@@ -232,7 +260,7 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
     settings->allowPrivateTargets = parser.isSet(o.allowPrivateTargets);
     return applyListen(parser.value(o.listen), settings, error) &&
            checkLogLevel(parser.value(o.logLevel), settings, error) &&
-           applyNumbers(parser, o, settings, error);
+           applyNumbers(parser, o, settings, error) && applyTls(parser, o, settings, error);
 }
 
 void applyLogLevel(const QString &level)

@@ -6,7 +6,13 @@
 #include <QString>
 #include <QStringList>
 
+#include <memory>
+
 namespace Meshdeck {
+
+namespace Http {
+class TlsCredentials;
+}
 
 // Everything the wiring layer learns from the command line; domain classes get slices of it.
 struct BackendSettings {
@@ -24,6 +30,7 @@ struct BackendSettings {
     bool allowPrivateTargets = false;
     qint64 deregisterCriticalAfterMs = 10LL * 60 * 1000; // registry: critical this long -> deregistered
     int maxRealtimeSessions = 10'000; // concurrent realtime WebSocket sessions; more are refused (503)
+    std::shared_ptr<Http::TlsCredentials> tls; // --tls-cert/--tls-key, read and checked; null: plain HTTP
 };
 
 // Exit codes a script (or the console) can act on.

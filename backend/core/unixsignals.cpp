@@ -39,12 +39,29 @@ UnixSignalWatcher::~UnixSignalWatcher()
 {
     ::signal(SIGTERM, SIG_DFL);
     ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGHUP, SIG_DFL);
+}
+
+void UnixSignalWatcher::watchHangup()
+{
+    if (!m_notifier)
+        return;
+    struct sigaction sa {
+    };
+    sa.sa_handler = handler;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    ::sigaction(SIGHUP, &sa, nullptr);
 }
 
 void UnixSignalWatcher::onReadable()
 {
     unsigned char byte = 0;
-    if (::read(g_fds[1], &byte, 1) == 1)
+    if (::read(g_fds[1], &byte, 1) != 1)
+        return;
+    if (byte == SIGHUP)
+        Q_EMIT hangup();
+    else
         Q_EMIT terminationRequested(int(byte));
 }
 

@@ -3,8 +3,10 @@
 #include "httpworker.h"
 #include "problem.h"
 #include "responsewriter.h"
+#include "tlscredentials.h"
 
 #include <QSocketNotifier>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QWebSocketServer>
 
@@ -17,7 +19,6 @@ namespace Meshdeck::Http {
 
 namespace {
 
-constexpr qsizetype ReadBufferCap = 256 * 1024;  // read at most this much per wake-up
 constexpr qsizetype MaxUnsent = 4 * 1024 * 1024; // stop reading while this much is unsent
 constexpr int MaxLingerMs = 2000;                // how long a closing connection drains the client
 
@@ -59,8 +60,11 @@ QByteArray rebuildHandshake(const Request &request)
 // into a buffer that keeps its capacity, one send() per batch of ready responses. QTcpSocket would
 // add an ioctl, a copy into its own buffer and a signal per read; it is used only to hand a
 // WebSocket upgrade to QWebSocketServer.
+//
+// HTTPS is the exception: a QSslSocket takes the descriptor on this thread, does the handshake,
+// and the same state machine reads and writes through it instead of recv() and send().
 
-HttpConnection::HttpConnection(int fd, QByteArray peer, HttpWorker *worker)
+HttpConnection::HttpConnection(int fd, QByteArray peer, HttpWorker *worker, const QSslConfiguration *tls)
     : QObject(worker)
     , m_fd(fd)
     , m_peer(std::move(peer))
@@ -77,17 +81,25 @@ HttpConnection::HttpConnection(int fd, QByteArray peer, HttpWorker *worker)
     });
     m_parser.setBodyAdmission(
         [this](qint64 bytes) { return m_bodyLease.grow(m_worker->bodyBudget(), bytes); });
+    // The handshake counts against the header timeout: a client that never finishes it is a
+    // slowloris too.
+    m_deadline = worker->nowMs() + worker->limits().headerTimeoutMs;
+    worker->dispatcher().metrics()->openConnections.fetch_add(1, std::memory_order_relaxed);
+    if (tls) {
+        startTls(*tls);
+        return;
+    }
     m_readNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Read, this);
     connect(m_readNotifier, &QSocketNotifier::activated, this, &HttpConnection::onReadable);
     m_writeNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Write, this);
     m_writeNotifier->setEnabled(false);
     connect(m_writeNotifier, &QSocketNotifier::activated, this, &HttpConnection::onWritable);
-    m_deadline = worker->nowMs() + worker->limits().headerTimeoutMs;
-    worker->dispatcher().metrics()->openConnections.fetch_add(1, std::memory_order_relaxed);
 }
 
 HttpConnection::~HttpConnection()
 {
+    if (m_tls)
+        disconnect(m_tls, nullptr, this, nullptr); // it is deleted after us, as our child
     if (!m_finished) {
         m_finished = true;
         if (m_fd >= 0)
@@ -103,8 +115,15 @@ void HttpConnection::finish()
     m_finished = true;
     m_bodyLease.release();
     // Disabled, not deleted: we may be inside one of their activated() signals. They go with us.
-    m_readNotifier->setEnabled(false);
-    m_writeNotifier->setEnabled(false);
+    if (m_readNotifier) {
+        m_readNotifier->setEnabled(false);
+        m_writeNotifier->setEnabled(false);
+    }
+    if (m_tls) {
+        // The socket may be emitting the signal that got us here: silence it now, close it when it
+        // is deleted with us.
+        disconnect(m_tls, nullptr, this, nullptr);
+    }
     if (m_fd >= 0)
         ::close(m_fd);
     m_fd = -1;
@@ -119,6 +138,13 @@ bool HttpConnection::readAvailable()
     if (m_inPos > 0) {
         m_in.remove(0, m_inPos);
         m_inPos = 0;
+    }
+    if (m_tls) {
+        const qsizetype want = qsizetype(qMin<qint64>(m_tls->bytesAvailable(), ReadBufferCap));
+        const qsizetype old = m_in.size();
+        m_in.resize(old + want);
+        m_in.resize(old + qsizetype(qMax<qint64>(m_tls->read(m_in.data() + old, want), 0)));
+        return true;
     }
     // Read what is there, up to a cap per wake-up so one connection cannot starve the others.
     constexpr qsizetype Chunk = 16 * 1024;
@@ -153,7 +179,14 @@ void HttpConnection::onReadable()
 {
     if (m_finished)
         return;
-    if (m_closing) {
+    if (m_tls) {
+        if (m_closing) {
+            m_tls->skip(m_tls->bytesAvailable());
+            return;
+        }
+        if (!m_tlsReading)
+            return; // the bytes wait in the socket until updateReading() resumes
+    } else if (m_closing) {
         // Lingering close: discard what the client still sends until it closes too, so our
         // last response is not destroyed by a reset.
         char sink[4096];
@@ -167,7 +200,7 @@ void HttpConnection::onReadable()
     if (!readAvailable())
         return;
     process();
-    if (!m_finished && m_peerClosed && !m_closing && m_pending.empty() && m_out.isEmpty())
+    if (!m_finished && m_peerClosed && !m_closing && m_pending.empty() && unsentBytes() == 0)
         finish(); // nothing more will come and nothing is owed
 }
 
@@ -205,14 +238,36 @@ void HttpConnection::updateReading()
     // Backpressure: stop reading while the pipeline window is full or the client is not taking
     // its responses; the kernel's buffers then slow the client down.
     const bool full =
-        qsizetype(m_pending.size()) >= m_worker->limits().maxPipelined || m_out.size() > MaxUnsent;
-    m_readNotifier->setEnabled(m_closing || (!full && !m_peerClosed));
+        qsizetype(m_pending.size()) >= m_worker->limits().maxPipelined || unsentBytes() > MaxUnsent;
+    const bool reading = m_closing || (!full && !m_peerClosed);
+    if (!m_tls) {
+        m_readNotifier->setEnabled(reading);
+        return;
+    }
+    m_tlsReading = reading;
+    // Bytes the socket already holds raise no new readyRead: fetch them.
+    if (reading && !m_tlsReadQueued && m_tls->bytesAvailable() > 0) {
+        m_tlsReadQueued = true;
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_tlsReadQueued = false;
+                onReadable();
+            },
+            Qt::QueuedConnection);
+    }
 }
 
 void HttpConnection::send(QByteArrayView bytes)
 {
     if (m_finished || bytes.isEmpty())
         return;
+    if (m_tls) {
+        // QSslSocket encrypts and buffers everything; onWritable() follows its progress.
+        if (m_tls->write(bytes.data(), bytes.size()) != bytes.size())
+            m_sendFailed = true;
+        return;
+    }
     if (m_out.isEmpty()) {
         const ssize_t n = ::send(m_fd, bytes.data(), size_t(bytes.size()), MSG_NOSIGNAL);
         if (n == bytes.size())
@@ -232,6 +287,15 @@ void HttpConnection::onWritable()
 {
     if (m_finished)
         return;
+    if (m_tls) {
+        if (unsentBytes() > 0)
+            return;
+        if (m_closing)
+            closeGracefully();
+        else
+            process();
+        return;
+    }
     while (!m_out.isEmpty()) {
         const ssize_t n = ::send(m_fd, m_out.constData(), size_t(m_out.size()), MSG_NOSIGNAL);
         if (n > 0) {
@@ -270,7 +334,9 @@ void HttpConnection::dispatch(Request request)
 
     Dispatcher::Outcome outcome = m_worker->dispatcher().dispatch(request);
     if (outcome.webSocket) {
-        if (m_pending.empty() && m_out.isEmpty()) {
+        // Over TLS, bytes already written (the session tickets sent after the handshake, earlier
+        // responses) travel in order inside the socket that is handed over; only our own buffer cannot.
+        if (m_pending.empty() && (m_tls || m_out.isEmpty())) {
             handOverWebSocket(request);
             return;
         }
@@ -391,11 +457,14 @@ void HttpConnection::closeGracefully()
         m_wait = Wait::Linger;
         m_deadline = m_worker->nowMs() + qMin(m_worker->limits().headerTimeoutMs, MaxLingerMs);
     }
-    if (!m_out.isEmpty())
+    if (unsentBytes() > 0)
         return; // onWritable() comes back here once everything is sent
     if (!m_shutdownSent) {
         m_shutdownSent = true;
-        ::shutdown(m_fd, SHUT_WR);
+        if (m_tls)
+            m_tls->disconnectFromHost(); // close_notify; disconnected() then finishes us
+        else
+            ::shutdown(m_fd, SHUT_WR);
     }
     if (m_peerClosed)
         finish();
@@ -422,7 +491,7 @@ void HttpConnection::updateDeadline()
             m_wait = Wait::Body; // the body must keep moving
             m_deadline = now + limits.headerTimeoutMs;
         }
-    } else if (!m_pending.empty() || !m_out.isEmpty()) {
+    } else if (!m_pending.empty() || unsentBytes() > 0) {
         m_wait = Wait::None; // a handler is working, or the client is reading its responses
     } else if (m_served == 0 && m_wait == Wait::Head) {
         // A new connection must send its first request within the header timeout.
@@ -439,6 +508,12 @@ void HttpConnection::checkTimeout(qint64 nowMs)
     switch (m_wait) {
     case Wait::Head:
     case Wait::Body: {
+        if (m_tls && !m_tls->isEncrypted()) {
+            qCInfo(lcTls).noquote() << "TLS handshake with" << m_peer << "did not finish within"
+                                    << m_worker->limits().headerTimeoutMs << "ms; closed";
+            finish();
+            break;
+        }
         qCDebug(lcHttp) << "request read timeout from" << m_peer;
         if (m_pending.empty()) {
             Request context;
@@ -474,7 +549,7 @@ void HttpConnection::drain()
 {
     m_draining = true;
     // An idle keep-alive connection owes nothing: close it now. Busy ones close after their response.
-    if (m_pending.empty() && m_out.isEmpty() && !m_parser.inProgress() && !m_closing)
+    if (m_pending.empty() && unsentBytes() == 0 && !m_parser.inProgress() && !m_closing)
         finish();
 }
 
@@ -484,6 +559,19 @@ void HttpConnection::handOverWebSocket(const Request &request)
     raw += QByteArrayView(m_in).sliced(m_inPos);
     m_in.clear();
     m_inPos = 0;
+    if (m_tls) {
+        // The encrypted socket itself goes to QWebSocketServer: WSS is WebSocket over this stream.
+        QSslSocket *socket = m_tls;
+        m_tls = nullptr;
+        disconnect(socket, nullptr, this, nullptr);
+        socket->setParent(m_worker->webSocketServer());
+        socket->setReadBufferSize(0);
+        for (qsizetype i = raw.size() - 1; i >= 0; --i)
+            socket->ungetChar(raw[i]);
+        finish();
+        m_worker->webSocketServer()->handleConnection(socket);
+        return;
+    }
     m_readNotifier->setEnabled(false); // unregisters the descriptor before QTcpSocket takes it
     m_writeNotifier->setEnabled(false);
     auto *socket = new QTcpSocket(m_worker->webSocketServer());

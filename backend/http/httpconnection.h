@@ -4,11 +4,14 @@
 #include "dispatcher.h"
 #include "requestparser.h"
 
+#include <QAbstractSocket>
 #include <QObject>
 
 #include <deque>
 
 class QSocketNotifier;
+class QSslConfiguration;
+class QSslSocket;
 
 namespace Meshdeck::Http {
 
@@ -20,13 +23,16 @@ class HttpConnection : public QObject
 {
     Q_OBJECT
 public:
-    HttpConnection(int fd, QByteArray peer, HttpWorker *worker);
+    // With `tls`, the connection is HTTPS: a QSslSocket takes the descriptor and does the I/O.
+    HttpConnection(int fd, QByteArray peer, HttpWorker *worker, const QSslConfiguration *tls = nullptr);
     ~HttpConnection() override;
 
     void checkTimeout(qint64 nowMs);
     void drain();
 
 private:
+    static constexpr qsizetype ReadBufferCap = 256 * 1024; // read at most this much per wake-up
+
     struct Pending {
         QByteArray bytes;
         bool ready = false;
@@ -46,6 +52,9 @@ private:
 
     void onReadable();
     void onWritable();
+    void startTls(const QSslConfiguration &configuration);
+    void onTlsError(QAbstractSocket::SocketError error);
+    qint64 unsentBytes() const;
     bool readAvailable();
     void process();
     void dispatch(Request request);
@@ -65,6 +74,9 @@ private:
     HttpWorker *m_worker;
     QSocketNotifier *m_readNotifier = nullptr;
     QSocketNotifier *m_writeNotifier = nullptr;
+    QSslSocket *m_tls = nullptr; // HTTPS: owns the descriptor (m_fd is -1), no notifiers
+    bool m_tlsReading = true;    // HTTPS: the stand-in for the read notifier being enabled
+    bool m_tlsReadQueued = false;
     RequestParser m_parser;
     BodyLease m_bodyLease; // the body being received
     QByteArray m_in;

@@ -1,6 +1,7 @@
 #include "httpserver.h"
 
 #include "httpworker.h"
+#include "tlscredentials.h"
 
 #include <QElapsedTimer>
 #include <QTcpServer>
@@ -10,6 +11,9 @@
 
 namespace Meshdeck::Http {
 
+// Not QSslServer: it handshakes on the accepting thread and hands over finished sockets. Here the
+// accepting thread only hands descriptors out, and each worker handshakes its own connections
+// (HttpConnection::startTls), under the same header timeout and connection cap as plain HTTP.
 class HttpServer::Listener : public QTcpServer
 {
 public:
@@ -25,7 +29,8 @@ private:
     HttpServer *m_server;
 };
 
-HttpServer::HttpServer(const Limits &limits, const Dispatcher &dispatcher, int threads, QObject *parent)
+HttpServer::HttpServer(const Limits &limits, const Dispatcher &dispatcher, int threads,
+                       std::shared_ptr<TlsCredentials> tls, QObject *parent)
     : QObject(parent)
     , m_limits(limits)
     , m_dispatcher(dispatcher)
@@ -36,7 +41,7 @@ HttpServer::HttpServer(const Limits &limits, const Dispatcher &dispatcher, int t
     for (int i = 0; i < threads; ++i) {
         auto *thread = new QThread(this);
         thread->setObjectName(QStringLiteral("http-%1").arg(i));
-        auto *worker = new HttpWorker(i, m_limits, m_dispatcher, &m_draining, m_bodyBudget);
+        auto *worker = new HttpWorker(i, m_limits, m_dispatcher, &m_draining, m_bodyBudget, tls);
         worker->moveToThread(thread);
         connect(thread, &QThread::finished, worker, &QObject::deleteLater);
         thread->start();

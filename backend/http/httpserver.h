@@ -18,13 +18,16 @@ class QThread;
 namespace Meshdeck::Http {
 
 class HttpWorker;
+class TlsCredentials;
 
 // The HTTP/1.1 engine: accepts on the calling thread, serves on `threads` event-loop threads.
+// With `tls` it serves HTTPS and WSS only: each worker does the handshake of the sockets it adopts.
 class HttpServer : public QObject
 {
     Q_OBJECT
 public:
-    HttpServer(const Limits &limits, const Dispatcher &dispatcher, int threads, QObject *parent = nullptr);
+    HttpServer(const Limits &limits, const Dispatcher &dispatcher, int threads,
+               std::shared_ptr<TlsCredentials> tls = {}, QObject *parent = nullptr);
     ~HttpServer() override;
 
     bool listen(const QHostAddress &address, quint16 port);

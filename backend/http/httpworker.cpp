@@ -3,6 +3,7 @@
 #include "httpconnection.h"
 #include "problem.h"
 #include "responsewriter.h"
+#include "tlscredentials.h"
 
 #include <QDateTime>
 #include <QRandomGenerator>
@@ -22,12 +23,14 @@ Q_LOGGING_CATEGORY(lcHttp, "meshdeck.backend.http")
 namespace Meshdeck::Http {
 
 HttpWorker::HttpWorker(int index, const Limits &limits, const Dispatcher &dispatcher,
-                       std::atomic<bool> *draining, std::shared_ptr<BodyBudget> bodyBudget)
+                       std::atomic<bool> *draining, std::shared_ptr<BodyBudget> bodyBudget,
+                       std::shared_ptr<TlsCredentials> tls)
     : m_index(index)
     , m_limits(limits)
     , m_dispatcher(dispatcher)
     , m_draining(draining)
     , m_bodyBudget(std::move(bodyBudget))
+    , m_tls(std::move(tls))
 {
     m_clock.start();
     m_idPrefix = QByteArray::number(QRandomGenerator::system()->generate(), 16).rightJustified(8, '0') + '-' +
@@ -62,6 +65,11 @@ void HttpWorker::adopt(qintptr descriptor)
     if (metrics->openConnections.load(std::memory_order_relaxed) >= m_limits.maxConnections || draining()) {
         // Shed load before memory runs out: answer and close rather than queue.
         metrics->rejectedConnections.fetch_add(1, std::memory_order_relaxed);
+        if (m_tls) {
+            // A plain-text 503 means nothing to a TLS client, and a handshake is what we cannot afford.
+            ::close(fd);
+            return;
+        }
         Response response =
             problem(503,
                     draining() ? QStringLiteral("The server is shutting down; retry on another node.")
@@ -81,7 +89,14 @@ void HttpWorker::adopt(qintptr descriptor)
     QHostAddress peer;
     if (::getpeername(fd, reinterpret_cast<sockaddr *>(&address), &length) == 0)
         peer.setAddress(reinterpret_cast<const sockaddr *>(&address));
-    auto *connection = new HttpConnection(fd, peer.toString().toLatin1(), this);
+    HttpConnection *connection = nullptr;
+    if (m_tls) {
+        // Taken per connection: a reload (SIGHUP) changes what the next handshake presents.
+        const QSslConfiguration configuration = m_tls->configuration();
+        connection = new HttpConnection(fd, peer.toString().toLatin1(), this, &configuration);
+    } else {
+        connection = new HttpConnection(fd, peer.toString().toLatin1(), this);
+    }
     m_connections.insert(connection);
 }
 

@@ -20,6 +20,7 @@ Q_DECLARE_LOGGING_CATEGORY(lcHttp)
 namespace Meshdeck::Http {
 
 class HttpConnection;
+class TlsCredentials;
 
 // An event-loop thread's share of the connections, its clock, timeouts and WebSocket handshakes.
 class HttpWorker : public QObject
@@ -27,7 +28,7 @@ class HttpWorker : public QObject
     Q_OBJECT
 public:
     HttpWorker(int index, const Limits &limits, const Dispatcher &dispatcher, std::atomic<bool> *draining,
-               std::shared_ptr<BodyBudget> bodyBudget);
+               std::shared_ptr<BodyBudget> bodyBudget, std::shared_ptr<TlsCredentials> tls = {});
     ~HttpWorker() override;
 
     void start(); // in the worker thread
@@ -60,7 +61,8 @@ private:
     std::atomic<bool> *m_draining;
     QSet<HttpConnection *> m_connections;
     std::shared_ptr<BodyBudget> m_bodyBudget;
-    QSet<QWebSocket *> m_webSocketsOpen; // each leaves the set when it is destroyed
+    std::shared_ptr<TlsCredentials> m_tls; // null: plain HTTP
+    QSet<QWebSocket *> m_webSocketsOpen;   // each leaves the set when it is destroyed
     QTimer *m_sweepTimer = nullptr;
     QWebSocketServer *m_webSockets = nullptr;
     QElapsedTimer m_clock;

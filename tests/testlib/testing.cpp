@@ -45,6 +45,18 @@ bool RawHttp::connectTo(quint16 port, int timeoutMs)
     return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, timeoutMs);
 }
 
+bool RawHttp::connectEncrypted(quint16 port, const QSslConfiguration &configuration, int timeoutMs)
+{
+    m_socket.setSslConfiguration(configuration);
+    m_socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port);
+    return QTest::qWaitFor(
+               [this] {
+                   return m_socket.isEncrypted() || m_socket.state() == QAbstractSocket::UnconnectedState;
+               },
+               timeoutMs) &&
+           m_socket.isEncrypted();
+}
+
 void RawHttp::send(QByteArrayView bytes)
 {
     m_socket.write(bytes.data(), bytes.size());

@@ -4,6 +4,8 @@
 #include <QEventLoop>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -79,6 +81,8 @@ class RawHttp
 {
 public:
     bool connectTo(quint16 port, int timeoutMs = 5000);
+    // HTTPS: true once the handshake succeeded with `configuration` (its CA, its protocols).
+    bool connectEncrypted(quint16 port, const QSslConfiguration &configuration, int timeoutMs = 5000);
     void send(QByteArrayView bytes);
     RawResponse read(int timeoutMs = 5000);
     // True once the server closed the connection (reads and discards anything else it sent).
@@ -86,11 +90,11 @@ public:
     // Sends one byte at a time, `intervalMs` apart, as a slowloris client does, until everything
     // is sent or the server closes; returns how many bytes went out.
     qsizetype sendSlowly(const QByteArray &bytes, int intervalMs);
-    QTcpSocket &socket() { return m_socket; }
+    QSslSocket &socket() { return m_socket; }
 
 private:
     bool fill(int timeoutMs);
-    QTcpSocket m_socket;
+    QSslSocket m_socket; // unencrypted unless connectEncrypted()
     QByteArray m_buffer;
 };
 

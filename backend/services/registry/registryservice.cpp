@@ -519,7 +519,7 @@ QJsonObject RegistryService::stats() const
 }
 
 void RegistryService::registerBuiltins(const QStringList &services, const QString &address, int port,
-                                       const QString &nodeId, const QString &version)
+                                       const QString &nodeId, const QString &version, bool tls)
 {
     for (const QString &service : services) {
         Registration r;
@@ -529,8 +529,9 @@ void RegistryService::registerBuiltins(const QStringList &services, const QStrin
         r.version = version;
         r.tags = {QStringLiteral("builtin")};
         r.metadata = QJsonObject{{QStringLiteral("nodeId"), nodeId}};
-        r.check.kind = CheckSpec::Kind::Http;
-        r.check.httpPath = QStringLiteral("/readyz");
+        r.check.kind = tls ? CheckSpec::Kind::Tcp : CheckSpec::Kind::Http;
+        if (!tls)
+            r.check.httpPath = QStringLiteral("/readyz");
         r.check.intervalMs = 10'000;
         r.check.timeoutMs = 2'000;
         r.check.slowMs = 1'000;

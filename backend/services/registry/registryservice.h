@@ -81,9 +81,10 @@ public:
     QCoro::Task<Result<QJsonArray>> recentChanges(int limit) const;
     QJsonObject stats() const;
 
-    // The platform's own services, checked over /readyz on the node's address.
+    // The platform's own services, checked over /readyz on the node's address. The probe speaks
+    // plain HTTP only: when the node serves TLS (`tls`), they get a TCP check instead.
     void registerBuiltins(const QStringList &services, const QString &address, int port,
-                          const QString &nodeId, const QString &version);
+                          const QString &nodeId, const QString &version, bool tls = false);
 
 private:
     // A change made under the lock, and the write that makes it durable.

@@ -63,7 +63,7 @@ bool ClusterBus::start()
     timing.connectTimeoutMs = m_timing.connectTimeoutMs;
     timing.firstRetryMs = m_timing.firstRetryMs;
     timing.maxRetryMs = m_timing.maxRetryMs;
-    timing.healthIntervalMs = m_timing.connectTimeoutMs;
+    timing.healthIntervalMs = m_timing.healthIntervalMs;
     m_publisher = std::make_unique<RedisConnection>(*endpoint, clientName(m_nodeId, "pub"), timing);
     timing.healthIntervalMs = 0; // a subscribed connection accepts no plain PING
     m_subscriber = std::make_unique<RedisConnection>(*endpoint, clientName(m_nodeId, "sub"), timing);

@@ -33,8 +33,10 @@ class ClusterBus : public QObject
 
 public:
     struct Timing {
-        int connectTimeoutMs = 2000; // TCP connect plus handshake; also the PING health deadline
-        int firstRetryMs = 100;      // doubled after each failure, up to maxRetryMs
+        int connectTimeoutMs = 2000; // TCP connect plus handshake
+        int healthIntervalMs =
+            2000; // a PING this often; unanswered, with no other sign of life, by the next: dead
+        int firstRetryMs = 100; // doubled after each failure, up to maxRetryMs
         int maxRetryMs = 2000;
         int maxPendingPublishes = 100'000; // unanswered PUBLISHes beyond this are dropped
     };

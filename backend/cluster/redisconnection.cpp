@@ -10,6 +10,7 @@
 #include <hiredis/hiredis.h>
 
 #include <memory>
+#include <sys/ioctl.h>
 #include <utility>
 #include <vector>
 
@@ -214,6 +215,7 @@ void RedisConnection::lose(const QString &reason)
 {
     m_healthTimer.stop();
     m_healthPingInFlight = false;
+    m_repliedSinceTick = false;
     m_lastError = reason;
     qCWarning(lcRedis).noquote() << reason << "- retrying in" << m_retryMs << "ms";
     scheduleRetry();
@@ -238,15 +240,21 @@ void RedisConnection::setReady(bool ready)
 }
 
 // A server that stops answering (paused, black-holed) sends no FIN: only a PING without an answer
-// tells. One PING in flight; still unanswered at the next tick means the connection is dead.
+// tells. One PING in flight; if it is still unanswered at the next tick and no other reply came in
+// the meantime, the connection is dead. (A busy client may have the PING's answer queued behind
+// thousands of PUBLISH answers, or unread in its socket: those count as signs of life.)
 void RedisConnection::checkHealth()
 {
     if (!m_ready)
         return;
+    int unread = 0;
+    const bool progress = std::exchange(m_repliedSinceTick, false) ||
+                          (::ioctl(m_context->c.fd, FIONREAD, &unread) == 0 && unread > 0);
     if (m_healthPingInFlight) {
-        drop(tr("Redis at %1 did not answer a PING within %2 ms")
-                 .arg(m_endpoint.display())
-                 .arg(m_timing.healthIntervalMs));
+        if (!progress)
+            drop(tr("Redis at %1 did not answer a PING within %2 ms")
+                     .arg(m_endpoint.display())
+                     .arg(m_timing.healthIntervalMs));
         return;
     }
     m_healthPingInFlight = true;
@@ -287,6 +295,8 @@ void RedisConnection::onReply(redisAsyncContext *context, void *reply, void *pri
     if (!context->data)
         return; // the connection object is being destroyed
     --pending->owner->m_pending;
+    if (reply)
+        pending->owner->m_repliedSinceTick = true;
     pending->handler(static_cast<const redisReply *>(reply));
 }
 

@@ -82,6 +82,7 @@ private:
     bool m_ready = false;
     bool m_started = false;
     bool m_healthPingInFlight = false;
+    bool m_repliedSinceTick = false;
     int m_retryMs = 0;
     int m_pending = 0;
     QString m_lastError;

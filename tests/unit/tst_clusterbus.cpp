@@ -230,6 +230,7 @@ private Q_SLOTS:
         QVERIFY2(redis.start(), redis.output().constData());
         ClusterBus::Timing fast;
         fast.connectTimeoutMs = 500;
+        fast.healthIntervalMs = 500;
         auto a = makeNode(redis.url(), QStringLiteral("a"), {QStringLiteral("ch")}, fast);
         auto b = makeNode(redis.url(), QStringLiteral("b"), {QStringLiteral("ch")}, fast);
         QVERIFY(a->bus->start());
@@ -248,6 +249,30 @@ private Q_SLOTS:
         a->bus->publish(QStringLiteral("ch"), "after");
         QTRY_COMPARE(b->received.size(), 1);
         QCOMPARE(b->received.first().second, QByteArray("after"));
+    }
+
+    // A node busy reading thousands of answers has its PING's answer queued behind them: that is
+    // no stalled Redis. (aStalledRedisIsNoticedAndSurvived shows the same check does fire.)
+    void aBusyNodeIsNotTakenForAStalledRedis()
+    {
+        RedisServer redis;
+        QVERIFY2(redis.start(), redis.output().constData());
+        ClusterBus::Timing twitchy;
+        twitchy.healthIntervalMs = 100;
+        auto a = makeNode(redis.url(), QStringLiteral("a"), {}, twitchy);
+        auto b = makeNode(redis.url(), QStringLiteral("b"), {QStringLiteral("ch")});
+        QVERIFY(a->bus->start());
+        QVERIFY(b->bus->start());
+        QTRY_VERIFY(a->bus->connected() && b->bus->connected());
+        QSignalSpy aChanged(a->bus.get(), &ClusterBus::connectedChanged);
+
+        constexpr int count = 50'000;
+        for (int i = 0; i < count; ++i)
+            a->bus->publish(QStringLiteral("ch"), QByteArray::number(i));
+        QTRY_COMPARE_WITH_TIMEOUT(b->received.size(), count, 60'000);
+        QCOMPARE(a->bus->dropped(), 0);
+        QCOMPARE(aChanged.size(), 0);
+        QCOMPARE(b->received.last().second, QByteArray::number(count - 1));
     }
 
     void aBadUrlIsAClearErrorAtStart_data()

@@ -18,7 +18,7 @@ packages=(
   qml6-module-qtquick-layouts qml6-module-qtquick-window
   qml6-module-qttest qml6-module-qtcharts fonts-dejavu-core
   # libraries
-  qcoro-qt6-dev libsodium-dev libsqlite3-dev libsimdjson-dev libssl-dev
+  qcoro-qt6-dev libsodium-dev libsqlite3-dev libsimdjson-dev libssl-dev libhiredis-dev
   # tests and benchmarks
   xvfb xauth dbus-daemon curl python3 nginx-light wrk procps redis-server redis-tools
   postgresql-15

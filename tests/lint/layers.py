@@ -3,7 +3,8 @@
 those below it, and no service includes another service's headers. Prints each offending include
 with its file and line; exits 1 if there is any.
 
-Layers, from the ground up: platform < http, storage, net < services/<name> < core, echo < main.cpp.
+Layers, from the ground up: platform < http, storage, net < cluster < services/<name> < core, echo < main.cpp.
+cluster (the Redis bus) may include platform and storage only, not http or net.
 Within a service, only its routes files (a name with "route" in it) see HTTP: its service and store deal in domain results.
 """
 import pathlib
@@ -11,7 +12,9 @@ import re
 import sys
 
 root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".").resolve() / "backend"
-RANK = {"platform": 0, "http": 1, "storage": 1, "net": 1, "services": 2, "core": 3, "echo": 3}
+RANK = {"platform": 0, "http": 1, "storage": 1, "net": 1, "cluster": 2, "services": 3, "core": 4, "echo": 4}
+# Folders that may include only some of the lower ones (besides themselves).
+ONLY = {"cluster": {"platform", "storage"}}
 include = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 
 
@@ -46,6 +49,8 @@ for path in sorted(root.rglob("*")):
             problems.append(f"{source}:{number}: includes {target}, which is in no layer")
         elif RANK[target_top] > RANK[top]:
             problems.append(f"{source}:{number}: {top}/ includes {target} from the higher layer {target_top}/")
+        elif top in ONLY and target_top != top and target_top not in ONLY[top]:
+            problems.append(f"{source}:{number}: {top}/ may include only {', '.join(sorted(ONLY[top]))}; it includes {target}")
         elif top == "services" and target_top == "services" and target_service != service:
             problems.append(f"{source}:{number}: the {service} service includes {target} of the {target_service} service")
         elif top == "services" and target_top == "http" and "route" not in source.stem:

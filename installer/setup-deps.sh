@@ -19,9 +19,13 @@ packages=(
   qml6-module-qttest qml6-module-qtcharts fonts-dejavu-core
   # libraries
   qcoro-qt6-dev libsodium-dev libsqlite3-dev libsimdjson-dev
+  # cluster profile credentials in the OS keychain
+  qtkeychain-qt6-dev
   # tests and benchmarks
   xvfb xauth dbus-daemon curl python3 nginx-light wrk procps redis-server redis-tools
   python3-jsonschema
+  # console TLS tests (certificates made at run time) and the keychain GUI test (Secret Service)
+  openssl gnome-keyring libsecret-tools
 )
 # npm installs the pinned npm tools below. It comes with Debian's `npm` package, or bundled with
 # a nodejs build that conflicts with that package (NodeSource's): ask apt for it only if missing.

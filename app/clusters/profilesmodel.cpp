@@ -211,8 +211,19 @@ QCoro::Task<void> ProfilesModel::erase(QString id)
     Q_EMIT this->removed(id);
 }
 
+QVariantList ProfilesModel::entries() const
+{
+    QVariantList out;
+    for (const ClusterProfile &p : m_profiles)
+        out << QVariantMap{{QStringLiteral("profileId"), p.id},
+                           {QStringLiteral("name"), p.name},
+                           {QStringLiteral("colour"), p.colour}};
+    return out;
+}
+
 void ProfilesModel::persist()
 {
+    Q_EMIT entriesChanged();
     const auto settings = openSettings();
     settings->remove(QStringLiteral("clusterProfiles"));
     settings->beginWriteArray(QStringLiteral("clusterProfiles"), int(m_profiles.size()));

@@ -18,6 +18,8 @@ class ProfilesModel : public Meshdeck::Console::StatefulListModel
     Q_OBJECT
     QML_ELEMENT
     QML_UNCREATABLE("Use Console.profiles")
+    // For the sidebar's switcher: [{profileId, name, colour}] in list order.
+    Q_PROPERTY(QVariantList entries READ entries NOTIFY entriesChanged)
 public:
     enum Role {
         ProfileIdRole = Qt::UserRole + 1,
@@ -54,6 +56,7 @@ public:
 
     std::optional<ClusterProfile> profile(const QString &id) const;
     QList<ClusterProfile> profiles() const { return m_profiles; }
+    QVariantList entries() const;
     QCoro::Task<SecretResult> secretFor(QString id);
     // Trust on first use: the person accepted this key; the profile now pins it.
     void pinKey(const QString &id, const QByteArray &pin);
@@ -65,6 +68,7 @@ Q_SIGNALS:
     void removed(const QString &id);
     void failed(const QString &message);
     void profileChanged(const QString &id);
+    void entriesChanged();
 
 private:
     QCoro::Task<void> store(ClusterProfile profile, QByteArray secret);

@@ -1,6 +1,7 @@
 #include "backendconnection.h"
 
 #include <QJsonObject>
+#include <QLocale>
 #include <QPointer>
 
 namespace Meshdeck::Console {
@@ -60,8 +61,10 @@ QVariantMap BackendConnection::certificateOffer() const
             {QStringLiteral("pin"), QString::fromLatin1(m_offer.pin)},
             {QStringLiteral("subject"), m_offer.subject},
             {QStringLiteral("issuer"), m_offer.issuer},
-            {QStringLiteral("validFrom"), m_offer.validFrom},
-            {QStringLiteral("validUntil"), m_offer.validUntil}};
+            {QStringLiteral("validFrom"),
+             QLocale().toString(m_offer.validFrom.toLocalTime(), QLocale::ShortFormat)},
+            {QStringLiteral("validUntil"),
+             QLocale().toString(m_offer.validUntil.toLocalTime(), QLocale::ShortFormat)}};
 }
 
 void BackendConnection::checkNow()

@@ -25,6 +25,7 @@ class BackendConnection : public QObject
     // The node URLs of the attached profile (one for the local stack or --attach), and which of
     // them is attached now.
     Q_PROPERTY(QStringList nodeUrls READ nodeUrls NOTIFY stateChanged)
+    Q_PROPERTY(int nodeIndex READ nodeIndex NOTIFY stateChanged)
     // Set while an unknown certificate waits for the person's decision (state Refused): host, pin,
     // subject, issuer, validFrom, validUntil.
     Q_PROPERTY(QVariantMap certificateOffer READ certificateOffer NOTIFY stateChanged)
@@ -54,6 +55,7 @@ public:
     // the next one.
     void attachNodes(const QList<QUrl> &urls, const QByteArray &token, const TlsPolicy &tls);
     QStringList nodeUrls() const;
+    int nodeIndex() const { return m_node; }
     QVariantMap certificateOffer() const;
     CertificateOffer pendingOffer() const { return m_offer; }
     // Checks the attached node now (the realtime socket lost it, for instance).

@@ -30,6 +30,9 @@ Console::Console(Options options, ApiClient *api, QObject *parent)
         secrets = m_ownedSecrets.get();
     }
     m_profiles = std::make_unique<ProfilesModel>(secrets, m_options.profilesFile);
+    m_clusterMembers = std::make_unique<ClusterMembersModel>(api);
+    m_clusterSummary =
+        std::make_unique<ClusterSummaryModel>(m_profiles.get(), &m_summaryApi, m_options.summaryIntervalMs);
     m_connection = std::make_unique<BackendConnection>(api, m_options.connection);
     m_realtime = std::make_unique<RealtimeClient>();
     m_events = std::make_unique<EventsController>(api, m_realtime.get());
@@ -45,6 +48,7 @@ Console::Console(Options options, ApiClient *api, QObject *parent)
             m_realtime->setEndpoint(m_connection->url(), api->token());
             m_events->refreshTopics();
             m_registry->start();
+            m_clusterMembers->refresh();
         }
     });
     // The local stack drives the connection only while it is the chosen target.
@@ -102,6 +106,7 @@ QString Console::version() const
 
 void Console::startUp()
 {
+    m_clusterSummary->refresh();
     if (isLocalMode())
         m_localStack->start();
     else
@@ -128,8 +133,10 @@ QString Console::targetColour() const
 
 void Console::setTarget(const QString &target, const QString &error)
 {
-    if (target != m_target)
+    if (target != m_target) {
         m_realtime->forgetOffsets(); // another cluster's offsets mean nothing here
+        m_clusterMembers->clear();
+    }
     m_target = target;
     m_attachError = error;
     Q_EMIT targetChanged();

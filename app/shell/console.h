@@ -4,6 +4,9 @@
 #include "backendconnection.h"
 #include "navigationmodel.h"
 
+#include "api/httpapiclient.h"
+#include "clusters/clustermembersmodel.h"
+#include "clusters/clustersummarymodel.h"
 #include "clusters/profilesmodel.h"
 #include "desktopnotifier.h"
 #include "events/eventscontroller.h"
@@ -34,6 +37,8 @@ class Console : public QObject
     Q_PROPERTY(Meshdeck::Console::EventsController *events READ events CONSTANT)
     Q_PROPERTY(Meshdeck::Console::RegistryController *registry READ registry CONSTANT)
     Q_PROPERTY(Meshdeck::Console::ProfilesModel *profiles READ profiles CONSTANT)
+    Q_PROPERTY(Meshdeck::Console::ClusterMembersModel *clusterMembers READ clusterMembers CONSTANT)
+    Q_PROPERTY(Meshdeck::Console::ClusterSummaryModel *clusterSummary READ clusterSummary CONSTANT)
     Q_PROPERTY(bool localMode READ isLocalMode NOTIFY targetChanged)
     // What the console is attached to: "local", "attach" (--attach) or a profile id; its name and
     // colour are on screen on every page.
@@ -51,6 +56,7 @@ public:
         QByteArray attachToken;
         SecretStore *secrets = nullptr; // null: the OS keychain
         QString profilesFile;           // empty: the application's QSettings
+        int summaryIntervalMs = 30'000; // the all-profiles summary's background refresh
         BackendConnection::Settings connection;
     };
 
@@ -70,6 +76,8 @@ public:
     DesktopNotifier *notifier() { return &m_notifier; }
     RealtimeClient *realtime() { return m_realtime.get(); }
     ProfilesModel *profiles() { return m_profiles.get(); }
+    ClusterMembersModel *clusterMembers() { return m_clusterMembers.get(); }
+    ClusterSummaryModel *clusterSummary() { return m_clusterSummary.get(); }
     bool isLocalMode() const { return m_target == QLatin1String("local"); }
     QString target() const { return m_target; }
     QString targetName() const;
@@ -106,6 +114,9 @@ private:
     Options m_options;
     std::unique_ptr<SecretStore> m_ownedSecrets;
     std::unique_ptr<ProfilesModel> m_profiles;
+    std::unique_ptr<ClusterMembersModel> m_clusterMembers;
+    HttpApiClient m_summaryApi; // its own client: the summary asks other clusters than the attached one
+    std::unique_ptr<ClusterSummaryModel> m_clusterSummary;
     QString m_target;
     QString m_attachError;
     quint64 m_attachGeneration = 0;

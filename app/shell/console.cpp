@@ -107,6 +107,19 @@ QString Console::version() const
 void Console::startUp()
 {
     m_clusterSummary->refresh();
+    if (!m_options.startProfile.isEmpty()) {
+        const QList<ClusterProfile> profiles = m_profiles->profiles();
+        const auto it = std::find_if(profiles.cbegin(), profiles.cend(), [this](const ClusterProfile &p) {
+            return p.name.compare(m_options.startProfile, Qt::CaseInsensitive) == 0;
+        });
+        if (it != profiles.cend()) {
+            attachProfile(it->id);
+        } else {
+            setTarget(QStringLiteral("local"),
+                      tr("There is no cluster profile named \"%1\".").arg(m_options.startProfile));
+        }
+        return;
+    }
     if (isLocalMode())
         m_localStack->start();
     else

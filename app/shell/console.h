@@ -57,6 +57,7 @@ public:
         SecretStore *secrets = nullptr; // null: the OS keychain
         QString profilesFile;           // empty: the application's QSettings
         int summaryIntervalMs = 30'000; // the all-profiles summary's background refresh
+        QString startProfile;           // set: attach to the profile with this name at start-up
         BackendConnection::Settings connection;
     };
 

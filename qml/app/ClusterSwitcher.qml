@@ -9,8 +9,11 @@ import Meshdeck.Theme
 ColumnLayout {
     id: switcher
     signal manageRequested
+    // (not a Connections on Console: its onTargetChanged would be Connections' own signal)
+    readonly property string attachedTarget: Console.target
 
     spacing: 4
+    onAttachedTargetChanged: sync()
 
     function sync() {
         combo.currentIndex = combo.indexOfValue(Console.target)
@@ -42,12 +45,6 @@ ColumnLayout {
                 Console.attachLocal()
             else if (id !== "attach")
                 Console.attachProfile(id)
-        }
-    }
-    Connections {
-        target: Console
-        function onTargetChanged() {
-            switcher.sync()
         }
     }
     Button {

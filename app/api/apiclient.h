@@ -17,6 +17,8 @@ struct ApiReply {
     QString error;
     // No answer from this node at all (refused, unreachable, timed out): another node may answer.
     bool unreachable = false;
+    // The node answered, but TLS refused it (its certificate, host name, dates or pin).
+    bool tlsRefused = false;
     // The TLS peer is unknown and the person may choose to trust it (first contact).
     CertificateOffer certificate = {};
     bool ok() const { return status >= 200 && status < 300; }

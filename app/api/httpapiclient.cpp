@@ -131,6 +131,7 @@ QCoro::Task<ApiReply> HttpApiClient::finish(QNetworkReply *rawReply)
         const QString tlsMessage = reply->property("meshdeckTlsMessage").toString();
         if (!tlsMessage.isEmpty()) {
             result.error = tlsMessage;
+            result.tlsRefused = true;
             result.certificate = reply->property("meshdeckTlsOffer").value<CertificateOffer>();
             co_return result;
         }
@@ -138,6 +139,7 @@ QCoro::Task<ApiReply> HttpApiClient::finish(QNetworkReply *rawReply)
         switch (reply->error()) {
         case QNetworkReply::SslHandshakeFailedError:
             result.unreachable = false;
+            result.tlsRefused = true;
             result.error = tr("The TLS handshake with %1 failed: %2")
                                .arg(m_baseUrl.toDisplayString(), reply->errorString());
             break;

@@ -124,7 +124,7 @@ QCoro::Task<void> BackendConnection::probe()
         co_return;
     setLoading(false);
     if (!reply.ok()) {
-        if (reply.status == 0 && !reply.unreachable) {
+        if (reply.tlsRefused) {
             // TLS refused this node: retrying cannot help until the person acts.
             m_heartbeatTimer.stop();
             m_retryTimer.stop();

@@ -392,6 +392,7 @@ private Q_SLOTS:
             QVERIFY(!reply.ok());
             QVERIFY2(reply.error.startsWith(message), qPrintable(reply.error));
             QVERIFY(!reply.unreachable); // a refusal is not a dead node: no failover, no blind retry
+            QVERIFY(reply.tlsRefused);
             QVERIFY(reply.certificate.isNull());
             QCOMPARE(server.requests(), 0); // the token never reached the server
         }

@@ -133,13 +133,14 @@ Dialog {
         }
 
         ScrollView {
+            id: formScroll
             Layout.fillWidth: true
             Layout.fillHeight: true
             contentWidth: availableWidth
             clip: true
 
             ColumnLayout {
-                width: parent.width
+                width: formScroll.availableWidth
                 spacing: 6
 
                 Label {

@@ -122,7 +122,7 @@ Dialog {
                 text: qsTr("No profile yet: fill in the form to add the first one.")
                 color: Theme.mutedText
                 wrapMode: Text.WordWrap
-                Layout.fillWidth: true
+                Layout.preferredWidth: 220
             }
             Button {
                 text: qsTr("New profile")
@@ -134,6 +134,8 @@ Dialog {
 
         ScrollView {
             id: formScroll
+            // A fixed preference: the content's width follows the view's, never the other way.
+            Layout.preferredWidth: 400
             Layout.fillWidth: true
             Layout.fillHeight: true
             contentWidth: availableWidth

@@ -459,6 +459,35 @@ private Q_SLOTS:
         QCOMPARE(live.requests(), 1);
     }
 
+    // The attached node dies: the heartbeat notices, and the connection moves to the next node
+    // without waiting for a retry.
+    void anAttachedNodeThatDiesFailsOverToTheNext()
+    {
+        auto first = std::make_unique<TlsServer>(m_dir.filePath(QStringLiteral("good.crt")),
+                                                 m_dir.filePath(QStringLiteral("good.key")));
+        TlsServer second(m_dir.filePath(QStringLiteral("good.crt")),
+                         m_dir.filePath(QStringLiteral("good.key")));
+        TlsPolicy policy;
+        policy.mode = TlsPolicy::Mode::CaCertificates;
+        policy.caCertificates = {certificate(QStringLiteral("ca.crt"))};
+        HttpApiClient api;
+        BackendConnection::Settings settings;
+        settings.heartbeatMs = 100;
+        settings.firstRetryMs = 60'000; // a retry would hide a missing failover
+        BackendConnection connection(&api, settings);
+        const QUrl a(QStringLiteral("https://127.0.0.1:%1").arg(first->port()));
+        const QUrl b(QStringLiteral("https://127.0.0.1:%1").arg(second.port()));
+        connection.attachNodes({a, b}, "token", policy);
+        QTRY_COMPARE(connection.state(), BackendConnection::State::Connected);
+        QCOMPARE(connection.url(), a);
+        QCOMPARE(connection.nodeIndex(), 0);
+        first.reset(); // the node is gone: its port refuses
+        QTRY_COMPARE_WITH_TIMEOUT(connection.url(), b, 5000);
+        QTRY_COMPARE(connection.state(), BackendConnection::State::Connected);
+        QCOMPARE(connection.nodeIndex(), 1);
+        QVERIFY(second.requests() >= 1);
+    }
+
 private:
     QSslCertificate certificate(const QString &name) const
     {

@@ -19,10 +19,13 @@ packages=(
   qml6-module-qttest qml6-module-qtcharts fonts-dejavu-core
   # libraries
   qcoro-qt6-dev libsodium-dev libsqlite3-dev libsimdjson-dev libssl-dev libhiredis-dev
+  # cluster profile credentials in the OS keychain
+  qtkeychain-qt6-dev
   # tests and benchmarks
   xvfb xauth dbus-daemon curl python3 nginx-light wrk procps redis-server redis-tools
-  postgresql-15
-  python3-jsonschema openssl
+  postgresql-15 python3-jsonschema
+  # TLS tests (certificates made at run time) and the keychain GUI test (Secret Service)
+  openssl gnome-keyring libsecret-tools
 )
 # npm installs the pinned npm tools below. It comes with Debian's `npm` package, or bundled with
 # a nodejs build that conflicts with that package (NodeSource's): ask apt for it only if missing.

@@ -2,6 +2,309 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>CertificateDialog</name>
+    <message>
+        <source>Trust this certificate?</source>
+        <translation>Diesem Zertifikat vertrauen?</translation>
+    </message>
+    <message>
+        <source>%1 presented a certificate that no authority this system trusts has signed. Compare the key fingerprint with the one its administrator gives you before you trust it.</source>
+        <translation>%1 hat ein Zertifikat vorgelegt, das keine Zertifizierungsstelle signiert hat, der dieses System vertraut. Vergleichen Sie den Fingerabdruck des Schlüssels mit dem, den Ihnen die Administration des Servers nennt, bevor Sie ihm vertrauen.</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Inhaber</translation>
+    </message>
+    <message>
+        <source>Issuer</source>
+        <translation>Aussteller</translation>
+    </message>
+    <message>
+        <source>Valid</source>
+        <translation>Gültig</translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>%1 bis %2</translation>
+    </message>
+    <message>
+        <source>Key (SPKI SHA-256)</source>
+        <translation>Schlüssel (SPKI SHA-256)</translation>
+    </message>
+    <message>
+        <source>Trust and connect</source>
+        <translation>Vertrauen und verbinden</translation>
+    </message>
+    <message>
+        <source>Trust this certificate and connect</source>
+        <translation>Diesem Zertifikat vertrauen und verbinden</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Do not trust this certificate</source>
+        <translation>Diesem Zertifikat nicht vertrauen</translation>
+    </message>
+</context>
+<context>
+    <name>ClusterBand</name>
+    <message>
+        <source>Attached to %1: %2</source>
+        <translation>Verbunden mit %1: %2</translation>
+    </message>
+    <message>
+        <source>node %1 (%2 of %3)</source>
+        <translation>Knoten %1 (%2 von %3)</translation>
+    </message>
+</context>
+<context>
+    <name>ClusterProfile</name>
+    <message>
+        <source>Give the profile a name.</source>
+        <translation>Geben Sie dem Profil einen Namen.</translation>
+    </message>
+    <message>
+        <source>Add at least one node URL, for example https://node1.example:7700.</source>
+        <translation>Geben Sie mindestens eine Knoten-URL an, zum Beispiel https://node1.example:7700.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a node URL: write it as http://HOST:PORT or https://HOST:PORT.</source>
+        <translation>„%1“ ist keine Knoten-URL: Schreiben Sie sie als http://HOST:PORT oder https://HOST:PORT.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; has a path, query or fragment: give only the scheme, host and port.</source>
+        <translation>„%1“ enthält einen Pfad, eine Abfrage oder ein Fragment: Geben Sie nur Schema, Host und Port an.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a colour: use a name or #RRGGBB.</source>
+        <translation>„%1“ ist keine Farbe: Verwenden Sie einen Namen oder #RRGGBB.</translation>
+    </message>
+    <message>
+        <source>Choose the CA certificate file (PEM) that issued the nodes&apos; certificates.</source>
+        <translation>Wählen Sie die CA-Zertifikatsdatei (PEM), die die Zertifikate der Knoten ausgestellt hat.</translation>
+    </message>
+    <message>
+        <source>The CA file %1 cannot be read.</source>
+        <translation>Die CA-Datei %1 kann nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <source>The pin must be the base64 of a 32-byte SHA-256 of the certificate&apos;s public key (44 characters ending in &quot;=&quot;).</source>
+        <translation>Der Pin muss das Base64 eines 32 Byte langen SHA-256 des öffentlichen Schlüssels des Zertifikats sein (44 Zeichen, endet auf „=“).</translation>
+    </message>
+    <message>
+        <source>The backup pin must be the base64 of a 32-byte SHA-256 of a public key, or empty.</source>
+        <translation>Der Ersatz-Pin muss das Base64 eines 32 Byte langen SHA-256 eines öffentlichen Schlüssels sein, oder leer.</translation>
+    </message>
+</context>
+<context>
+    <name>ClusterSwitcher</name>
+    <message>
+        <source>Cluster</source>
+        <translation>Cluster</translation>
+    </message>
+    <message>
+        <source>Local stack</source>
+        <translation>Lokaler Stack</translation>
+    </message>
+    <message>
+        <source>Attached cluster</source>
+        <translation>Verbundener Cluster</translation>
+    </message>
+    <message>
+        <source>Cluster profiles…</source>
+        <translation>Clusterprofile …</translation>
+    </message>
+    <message>
+        <source>Manage cluster profiles</source>
+        <translation>Clusterprofile verwalten</translation>
+    </message>
+</context>
+<context>
+    <name>ClustersDialog</name>
+    <message>
+        <source>Cluster profiles</source>
+        <translation>Clusterprofile</translation>
+    </message>
+    <message>
+        <source>Saved. The credential is in the keychain.</source>
+        <translation>Gespeichert. Die Zugangsdaten liegen im Schlüsselbund.</translation>
+    </message>
+    <message>
+        <source>Profile %1</source>
+        <translation>Profil %1</translation>
+    </message>
+    <message>
+        <source>No profile yet: fill in the form to add the first one.</source>
+        <translation>Noch kein Profil: Füllen Sie das Formular aus, um das erste anzulegen.</translation>
+    </message>
+    <message>
+        <source>New profile</source>
+        <translation>Neues Profil</translation>
+    </message>
+    <message>
+        <source>New cluster profile</source>
+        <translation>Neues Clusterprofil</translation>
+    </message>
+    <message>
+        <source>Edit profile</source>
+        <translation>Profil bearbeiten</translation>
+    </message>
+    <message>
+        <source>Name, for example Production</source>
+        <translation>Name, zum Beispiel Produktion</translation>
+    </message>
+    <message>
+        <source>Profile name</source>
+        <translation>Profilname</translation>
+    </message>
+    <message>
+        <source>Node URLs, one a line: https://node1.example:7700</source>
+        <translation>Knoten-URLs, eine pro Zeile: https://node1.example:7700</translation>
+    </message>
+    <message>
+        <source>Node URLs, one a line</source>
+        <translation>Knoten-URLs, eine pro Zeile</translation>
+    </message>
+    <message>
+        <source>Blue</source>
+        <translation>Blau</translation>
+    </message>
+    <message>
+        <source>Green</source>
+        <translation>Grün</translation>
+    </message>
+    <message>
+        <source>Amber</source>
+        <translation>Bernstein</translation>
+    </message>
+    <message>
+        <source>Red</source>
+        <translation>Rot</translation>
+    </message>
+    <message>
+        <source>Purple</source>
+        <translation>Violett</translation>
+    </message>
+    <message>
+        <source>Grey</source>
+        <translation>Grau</translation>
+    </message>
+    <message>
+        <source>Profile colour</source>
+        <translation>Profilfarbe</translation>
+    </message>
+    <message>
+        <source>The system&apos;s CAs (ask on first contact)</source>
+        <translation>Die CAs des Systems (beim ersten Kontakt fragen)</translation>
+    </message>
+    <message>
+        <source>The CA in a file</source>
+        <translation>Die CA aus einer Datei</translation>
+    </message>
+    <message>
+        <source>A pinned key (SPKI SHA-256)</source>
+        <translation>Ein gepinnter Schlüssel (SPKI SHA-256)</translation>
+    </message>
+    <message>
+        <source>Certificate trust</source>
+        <translation>Zertifikatsvertrauen</translation>
+    </message>
+    <message>
+        <source>CA certificate file (PEM), for example /etc/meshdeck/ca.pem</source>
+        <translation>CA-Zertifikatsdatei (PEM), zum Beispiel /etc/meshdeck/ca.pem</translation>
+    </message>
+    <message>
+        <source>CA file path</source>
+        <translation>Pfad der CA-Datei</translation>
+    </message>
+    <message>
+        <source>Pin: base64 SHA-256 of the public key</source>
+        <translation>Pin: Base64-SHA-256 des öffentlichen Schlüssels</translation>
+    </message>
+    <message>
+        <source>Pinned key</source>
+        <translation>Gepinnter Schlüssel</translation>
+    </message>
+    <message>
+        <source>Backup pin (optional, for a planned key change)</source>
+        <translation>Ersatz-Pin (optional, für einen geplanten Schlüsselwechsel)</translation>
+    </message>
+    <message>
+        <source>Backup pin</source>
+        <translation>Ersatz-Pin</translation>
+    </message>
+    <message>
+        <source>Admin token</source>
+        <translation>Admin-Token</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API-Schlüssel</translation>
+    </message>
+    <message>
+        <source>Credential kind</source>
+        <translation>Art der Zugangsdaten</translation>
+    </message>
+    <message>
+        <source>The token or key (kept in the OS keychain)</source>
+        <translation>Das Token oder der Schlüssel (im Schlüsselbund des Systems verwahrt)</translation>
+    </message>
+    <message>
+        <source>Leave empty to keep the stored credential</source>
+        <translation>Leer lassen, um die gespeicherten Zugangsdaten zu behalten</translation>
+    </message>
+    <message>
+        <source>Credential</source>
+        <translation>Zugangsdaten</translation>
+    </message>
+    <message>
+        <source>Remove %1 and delete its credential from the keychain?</source>
+        <translation>%1 entfernen und seine Zugangsdaten aus dem Schlüsselbund löschen?</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>Save the profile</source>
+        <translation>Profil speichern</translation>
+    </message>
+    <message>
+        <source>Attach</source>
+        <translation>Verbinden</translation>
+    </message>
+    <message>
+        <source>Attach to this cluster</source>
+        <translation>Mit diesem Cluster verbinden</translation>
+    </message>
+    <message>
+        <source>Remove it</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>Entfernen …</translation>
+    </message>
+    <message>
+        <source>Confirm removing this profile</source>
+        <translation>Entfernen dieses Profils bestätigen</translation>
+    </message>
+    <message>
+        <source>Remove this profile</source>
+        <translation>Dieses Profil entfernen</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Close the cluster profiles</source>
+        <translation>Clusterprofile schließen</translation>
+    </message>
+</context>
+<context>
     <name>EventsPage</name>
     <message>
         <source>Events</source>
@@ -442,6 +745,28 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::ClusterMembersModel</name>
+    <message>
+        <source>Could not load the cluster&apos;s members: %1</source>
+        <translation>Die Mitglieder des Clusters konnten nicht geladen werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::Console</name>
+    <message>
+        <source>There is no cluster profile named &quot;%1&quot;.</source>
+        <translation>Es gibt kein Clusterprofil namens „%1“.</translation>
+    </message>
+    <message>
+        <source>Local stack</source>
+        <translation>Lokaler Stack</translation>
+    </message>
+    <message>
+        <source>The credential of %1 could not be read: %2</source>
+        <translation>Die Zugangsdaten von %1 konnten nicht gelesen werden: %2</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::ConsumerGroupsModel</name>
     <message>
         <source>committed %1 · lag %2 · in flight %3</source>
@@ -523,6 +848,10 @@
         <source>Could not load the deliveries of this webhook: %1</source>
         <translation>Die Zustellungen dieses Webhooks konnten nicht geladen werden: %1</translation>
     </message>
+    <message>
+        <source>Could not load the events before offset %1 of %2: %3</source>
+        <translation>Die Ereignisse vor Offset %1 von %2 konnten nicht geladen werden: %3</translation>
+    </message>
 </context>
 <context>
     <name>Meshdeck::Console::FakeApiClient</name>
@@ -533,6 +862,13 @@
     <message>
         <source>There is no route %1.</source>
         <translation>Es gibt keine Route %1.</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::FakeSecretStore</name>
+    <message>
+        <source>The keychain holds no credential for this profile: edit the profile and enter it again.</source>
+        <translation>Der Schlüsselbund enthält keine Zugangsdaten für dieses Profil: Bearbeiten Sie das Profil und geben Sie sie erneut ein.</translation>
     </message>
 </context>
 <context>
@@ -552,6 +888,10 @@
     <message>
         <source>Cannot reach %1: %2</source>
         <translation>%1 ist nicht erreichbar: %2</translation>
+    </message>
+    <message>
+        <source>The TLS handshake with %1 failed: %2</source>
+        <translation>Der TLS-Handshake mit %1 ist fehlgeschlagen: %2</translation>
     </message>
 </context>
 <context>
@@ -645,6 +985,33 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::ProfilesModel</name>
+    <message>
+        <source>A profile named &quot;%1&quot; exists already: choose another name.</source>
+        <translation>Ein Profil namens „%1“ gibt es bereits: Wählen Sie einen anderen Namen.</translation>
+    </message>
+    <message>
+        <source>This profile no longer exists.</source>
+        <translation>Dieses Profil gibt es nicht mehr.</translation>
+    </message>
+    <message>
+        <source>Enter the API key this console uses for the cluster.</source>
+        <translation>Geben Sie den API-Schlüssel ein, den diese Konsole für den Cluster verwendet.</translation>
+    </message>
+    <message>
+        <source>Enter the admin token this console uses for the cluster.</source>
+        <translation>Geben Sie das Admin-Token ein, das diese Konsole für den Cluster verwendet.</translation>
+    </message>
+    <message>
+        <source>The profile was not saved: %1</source>
+        <translation>Das Profil wurde nicht gespeichert: %1</translation>
+    </message>
+    <message>
+        <source>The profile was not removed: its credential could not be deleted from the keychain: %1</source>
+        <translation>Das Profil wurde nicht entfernt: Seine Zugangsdaten konnten nicht aus dem Schlüsselbund gelöscht werden: %1</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::RegistryController</name>
     <message>
         <source>Draining %1.</source>
@@ -700,6 +1067,29 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::SecretStore</name>
+    <message>
+        <source>No keychain is available (on Linux: a Secret Service such as GNOME Keyring or KWallet must be running): %1</source>
+        <translation>Kein Schlüsselbund verfügbar (unter Linux muss ein Secret Service wie GNOME Keyring oder KWallet laufen): %1</translation>
+    </message>
+    <message>
+        <source>The keychain refused access: %1</source>
+        <translation>Der Schlüsselbund hat den Zugriff verweigert: %1</translation>
+    </message>
+    <message>
+        <source>The keychain failed: %1</source>
+        <translation>Der Schlüsselbund ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>The keychain request was abandoned.</source>
+        <translation>Die Anfrage an den Schlüsselbund wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>The keychain holds no credential for this profile: edit the profile and enter it again.</source>
+        <translation>Der Schlüsselbund enthält keine Zugangsdaten für dieses Profil: Bearbeiten Sie das Profil und geben Sie sie erneut ein.</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::TopicsModel</name>
     <message numerus="yes">
         <source>%n day(s)</source>
@@ -744,10 +1134,6 @@
     <message>
         <source>Local stack on this machine</source>
         <translation>Lokaler Stack auf diesem Rechner</translation>
-    </message>
-    <message>
-        <source>Remote backend</source>
-        <translation>Entferntes Backend</translation>
     </message>
     <message>
         <source>Connection</source>
@@ -824,6 +1210,58 @@
     <message>
         <source>Retry loading the latest status changes</source>
         <translation>Letzte Statuswechsel erneut laden</translation>
+    </message>
+    <message>
+        <source>Remote backend: %1</source>
+        <translation>Entferntes Backend: %1</translation>
+    </message>
+    <message>
+        <source>Cluster members</source>
+        <translation>Clustermitglieder</translation>
+    </message>
+    <message>
+        <source>This backend is a single node (no cluster).</source>
+        <translation>Dieses Backend ist ein einzelner Knoten (kein Cluster).</translation>
+    </message>
+    <message>
+        <source>Node %1 at %2: %3</source>
+        <translation>Knoten %1 unter %2: %3</translation>
+    </message>
+    <message>
+        <source>%1 · %2 connections · load %3 · seen %4</source>
+        <translation>%1 · %2 Verbindungen · Last %3 · gesehen vor %4</translation>
+    </message>
+    <message>
+        <source>The backend lists no members.</source>
+        <translation>Das Backend listet keine Mitglieder.</translation>
+    </message>
+    <message>
+        <source>Retry loading the cluster members</source>
+        <translation>Clustermitglieder erneut laden</translation>
+    </message>
+    <message>
+        <source>All clusters</source>
+        <translation>Alle Cluster</translation>
+    </message>
+    <message>
+        <source>All cluster profiles</source>
+        <translation>Alle Clusterprofile</translation>
+    </message>
+    <message>
+        <source>not checked yet</source>
+        <translation>noch nicht geprüft</translation>
+    </message>
+    <message>
+        <source>unreachable: %1</source>
+        <translation>nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <source>reachable · %1 critical services · %2 nodes</source>
+        <translation>erreichbar · %1 kritische Dienste · %2 Knoten</translation>
+    </message>
+    <message>
+        <source>Check all clusters now</source>
+        <translation>Alle Cluster jetzt prüfen</translation>
     </message>
 </context>
 <context>
@@ -1145,6 +1583,10 @@
         <source>down %1</source>
         <translation>ausgefallen seit %1</translation>
     </message>
+    <message>
+        <source>Refused</source>
+        <translation>Abgelehnt</translation>
+    </message>
 </context>
 <context>
     <name>StatusBar</name>
@@ -1155,6 +1597,45 @@
     <message>
         <source>Meshdeck %1</source>
         <translation>Meshdeck %1</translation>
+    </message>
+</context>
+<context>
+    <name>TlsTrust</name>
+    <message>
+        <source>no name</source>
+        <translation>kein Name</translation>
+    </message>
+    <message>
+        <source>The certificate of %1 expired on %2: renew it on the server, then connect again.</source>
+        <translation>Das Zertifikat von %1 ist am %2 abgelaufen: Erneuern Sie es auf dem Server und verbinden Sie sich dann erneut.</translation>
+    </message>
+    <message>
+        <source>The certificate of %1 is valid only from %2: check the clock of this machine and of the server.</source>
+        <translation>Das Zertifikat von %1 ist erst ab %2 gültig: Prüfen Sie die Uhr dieses Rechners und des Servers.</translation>
+    </message>
+    <message>
+        <source>The key of %1 (SHA-256 %2) matches neither pin of this profile. If the server&apos;s key was changed on purpose, update the pin; otherwise someone may be intercepting the connection.</source>
+        <translation>Der Schlüssel von %1 (SHA-256 %2) passt zu keinem Pin dieses Profils. Wurde der Schlüssel des Servers absichtlich gewechselt, aktualisieren Sie den Pin; andernfalls fängt womöglich jemand die Verbindung ab.</translation>
+    </message>
+    <message>
+        <source>The TLS connection to %1 failed: %2</source>
+        <translation>Die TLS-Verbindung zu %1 ist fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>%1 presented a certificate that no authority this system trusts has signed. Compare its fingerprint with the one its administrator gives you, then trust it or cancel.</source>
+        <translation>%1 hat ein Zertifikat vorgelegt, das keine Zertifizierungsstelle signiert hat, der dieses System vertraut. Vergleichen Sie seinen Fingerabdruck mit dem, den Ihnen die Administration nennt, und vertrauen Sie ihm oder brechen Sie ab.</translation>
+    </message>
+    <message>
+        <source>The certificate of %1 was issued by &quot;%2&quot;, which is not the CA in this profile&apos;s CA file: choose the CA file that issued it, or pin its key.</source>
+        <translation>Das Zertifikat von %1 wurde von „%2“ ausgestellt, nicht von der CA in der CA-Datei dieses Profils: Wählen Sie die CA-Datei, die es ausgestellt hat, oder pinnen Sie seinen Schlüssel.</translation>
+    </message>
+    <message>
+        <source>The certificate of %1 was issued by &quot;%2&quot;, which this system does not trust: give the profile that CA&apos;s file, or pin the server&apos;s key.</source>
+        <translation>Das Zertifikat von %1 wurde von „%2“ ausgestellt, dem dieses System nicht vertraut: Geben Sie dem Profil die Datei dieser CA oder pinnen Sie den Schlüssel des Servers.</translation>
+    </message>
+    <message>
+        <source>The certificate is for %1, not %2: use the name it was issued for, or fix the certificate.</source>
+        <translation>Das Zertifikat gilt für %1, nicht für %2: Verwenden Sie den Namen, für den es ausgestellt wurde, oder korrigieren Sie das Zertifikat.</translation>
     </message>
 </context>
 <context>
@@ -1217,6 +1698,10 @@
     <message>
         <source>When a service going critical notifies the desktop: background, always or off, for this run.</source>
         <translation>Wann ein kritisch werdender Dienst den Desktop benachrichtigt: background, always oder off, für diesen Lauf.</translation>
+    </message>
+    <message>
+        <source>Attach to the cluster profile with this name (its credential comes from the keychain).</source>
+        <translation>Mit dem Clusterprofil dieses Namens verbinden (die Zugangsdaten kommen aus dem Schlüsselbund).</translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,309 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>CertificateDialog</name>
+    <message>
+        <source>Trust this certificate?</source>
+        <translation>Trust this certificate?</translation>
+    </message>
+    <message>
+        <source>%1 presented a certificate that no authority this system trusts has signed. Compare the key fingerprint with the one its administrator gives you before you trust it.</source>
+        <translation>%1 presented a certificate that no authority this system trusts has signed. Compare the key fingerprint with the one its administrator gives you before you trust it.</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Subject</translation>
+    </message>
+    <message>
+        <source>Issuer</source>
+        <translation>Issuer</translation>
+    </message>
+    <message>
+        <source>Valid</source>
+        <translation>Valid</translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>%1 to %2</translation>
+    </message>
+    <message>
+        <source>Key (SPKI SHA-256)</source>
+        <translation>Key (SPKI SHA-256)</translation>
+    </message>
+    <message>
+        <source>Trust and connect</source>
+        <translation>Trust and connect</translation>
+    </message>
+    <message>
+        <source>Trust this certificate and connect</source>
+        <translation>Trust this certificate and connect</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Do not trust this certificate</source>
+        <translation>Do not trust this certificate</translation>
+    </message>
+</context>
+<context>
+    <name>ClusterBand</name>
+    <message>
+        <source>Attached to %1: %2</source>
+        <translation>Attached to %1: %2</translation>
+    </message>
+    <message>
+        <source>node %1 (%2 of %3)</source>
+        <translation>node %1 (%2 of %3)</translation>
+    </message>
+</context>
+<context>
+    <name>ClusterProfile</name>
+    <message>
+        <source>Give the profile a name.</source>
+        <translation>Give the profile a name.</translation>
+    </message>
+    <message>
+        <source>Add at least one node URL, for example https://node1.example:7700.</source>
+        <translation>Add at least one node URL, for example https://node1.example:7700.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a node URL: write it as http://HOST:PORT or https://HOST:PORT.</source>
+        <translation>&quot;%1&quot; is not a node URL: write it as http://HOST:PORT or https://HOST:PORT.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; has a path, query or fragment: give only the scheme, host and port.</source>
+        <translation>&quot;%1&quot; has a path, query or fragment: give only the scheme, host and port.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a colour: use a name or #RRGGBB.</source>
+        <translation>&quot;%1&quot; is not a colour: use a name or #RRGGBB.</translation>
+    </message>
+    <message>
+        <source>Choose the CA certificate file (PEM) that issued the nodes&apos; certificates.</source>
+        <translation>Choose the CA certificate file (PEM) that issued the nodes&apos; certificates.</translation>
+    </message>
+    <message>
+        <source>The CA file %1 cannot be read.</source>
+        <translation>The CA file %1 cannot be read.</translation>
+    </message>
+    <message>
+        <source>The pin must be the base64 of a 32-byte SHA-256 of the certificate&apos;s public key (44 characters ending in &quot;=&quot;).</source>
+        <translation>The pin must be the base64 of a 32-byte SHA-256 of the certificate&apos;s public key (44 characters ending in &quot;=&quot;).</translation>
+    </message>
+    <message>
+        <source>The backup pin must be the base64 of a 32-byte SHA-256 of a public key, or empty.</source>
+        <translation>The backup pin must be the base64 of a 32-byte SHA-256 of a public key, or empty.</translation>
+    </message>
+</context>
+<context>
+    <name>ClusterSwitcher</name>
+    <message>
+        <source>Cluster</source>
+        <translation>Cluster</translation>
+    </message>
+    <message>
+        <source>Local stack</source>
+        <translation>Local stack</translation>
+    </message>
+    <message>
+        <source>Attached cluster</source>
+        <translation>Attached cluster</translation>
+    </message>
+    <message>
+        <source>Cluster profiles…</source>
+        <translation>Cluster profiles…</translation>
+    </message>
+    <message>
+        <source>Manage cluster profiles</source>
+        <translation>Manage cluster profiles</translation>
+    </message>
+</context>
+<context>
+    <name>ClustersDialog</name>
+    <message>
+        <source>Cluster profiles</source>
+        <translation>Cluster profiles</translation>
+    </message>
+    <message>
+        <source>Saved. The credential is in the keychain.</source>
+        <translation>Saved. The credential is in the keychain.</translation>
+    </message>
+    <message>
+        <source>Profile %1</source>
+        <translation>Profile %1</translation>
+    </message>
+    <message>
+        <source>No profile yet: fill in the form to add the first one.</source>
+        <translation>No profile yet: fill in the form to add the first one.</translation>
+    </message>
+    <message>
+        <source>New profile</source>
+        <translation>New profile</translation>
+    </message>
+    <message>
+        <source>New cluster profile</source>
+        <translation>New cluster profile</translation>
+    </message>
+    <message>
+        <source>Edit profile</source>
+        <translation>Edit profile</translation>
+    </message>
+    <message>
+        <source>Name, for example Production</source>
+        <translation>Name, for example Production</translation>
+    </message>
+    <message>
+        <source>Profile name</source>
+        <translation>Profile name</translation>
+    </message>
+    <message>
+        <source>Node URLs, one a line: https://node1.example:7700</source>
+        <translation>Node URLs, one a line: https://node1.example:7700</translation>
+    </message>
+    <message>
+        <source>Node URLs, one a line</source>
+        <translation>Node URLs, one a line</translation>
+    </message>
+    <message>
+        <source>Blue</source>
+        <translation>Blue</translation>
+    </message>
+    <message>
+        <source>Green</source>
+        <translation>Green</translation>
+    </message>
+    <message>
+        <source>Amber</source>
+        <translation>Amber</translation>
+    </message>
+    <message>
+        <source>Red</source>
+        <translation>Red</translation>
+    </message>
+    <message>
+        <source>Purple</source>
+        <translation>Purple</translation>
+    </message>
+    <message>
+        <source>Grey</source>
+        <translation>Grey</translation>
+    </message>
+    <message>
+        <source>Profile colour</source>
+        <translation>Profile colour</translation>
+    </message>
+    <message>
+        <source>The system&apos;s CAs (ask on first contact)</source>
+        <translation>The system&apos;s CAs (ask on first contact)</translation>
+    </message>
+    <message>
+        <source>The CA in a file</source>
+        <translation>The CA in a file</translation>
+    </message>
+    <message>
+        <source>A pinned key (SPKI SHA-256)</source>
+        <translation>A pinned key (SPKI SHA-256)</translation>
+    </message>
+    <message>
+        <source>Certificate trust</source>
+        <translation>Certificate trust</translation>
+    </message>
+    <message>
+        <source>CA certificate file (PEM), for example /etc/meshdeck/ca.pem</source>
+        <translation>CA certificate file (PEM), for example /etc/meshdeck/ca.pem</translation>
+    </message>
+    <message>
+        <source>CA file path</source>
+        <translation>CA file path</translation>
+    </message>
+    <message>
+        <source>Pin: base64 SHA-256 of the public key</source>
+        <translation>Pin: base64 SHA-256 of the public key</translation>
+    </message>
+    <message>
+        <source>Pinned key</source>
+        <translation>Pinned key</translation>
+    </message>
+    <message>
+        <source>Backup pin (optional, for a planned key change)</source>
+        <translation>Backup pin (optional, for a planned key change)</translation>
+    </message>
+    <message>
+        <source>Backup pin</source>
+        <translation>Backup pin</translation>
+    </message>
+    <message>
+        <source>Admin token</source>
+        <translation>Admin token</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API key</translation>
+    </message>
+    <message>
+        <source>Credential kind</source>
+        <translation>Credential kind</translation>
+    </message>
+    <message>
+        <source>The token or key (kept in the OS keychain)</source>
+        <translation>The token or key (kept in the OS keychain)</translation>
+    </message>
+    <message>
+        <source>Leave empty to keep the stored credential</source>
+        <translation>Leave empty to keep the stored credential</translation>
+    </message>
+    <message>
+        <source>Credential</source>
+        <translation>Credential</translation>
+    </message>
+    <message>
+        <source>Remove %1 and delete its credential from the keychain?</source>
+        <translation>Remove %1 and delete its credential from the keychain?</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>Save the profile</source>
+        <translation>Save the profile</translation>
+    </message>
+    <message>
+        <source>Attach</source>
+        <translation>Attach</translation>
+    </message>
+    <message>
+        <source>Attach to this cluster</source>
+        <translation>Attach to this cluster</translation>
+    </message>
+    <message>
+        <source>Remove it</source>
+        <translation>Remove it</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>Remove…</translation>
+    </message>
+    <message>
+        <source>Confirm removing this profile</source>
+        <translation>Confirm removing this profile</translation>
+    </message>
+    <message>
+        <source>Remove this profile</source>
+        <translation>Remove this profile</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Close the cluster profiles</source>
+        <translation>Close the cluster profiles</translation>
+    </message>
+</context>
+<context>
     <name>EventsPage</name>
     <message>
         <source>Events</source>
@@ -442,6 +745,28 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::ClusterMembersModel</name>
+    <message>
+        <source>Could not load the cluster&apos;s members: %1</source>
+        <translation>Could not load the cluster&apos;s members: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::Console</name>
+    <message>
+        <source>There is no cluster profile named &quot;%1&quot;.</source>
+        <translation>There is no cluster profile named &quot;%1&quot;.</translation>
+    </message>
+    <message>
+        <source>Local stack</source>
+        <translation>Local stack</translation>
+    </message>
+    <message>
+        <source>The credential of %1 could not be read: %2</source>
+        <translation>The credential of %1 could not be read: %2</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::ConsumerGroupsModel</name>
     <message>
         <source>committed %1 · lag %2 · in flight %3</source>
@@ -523,6 +848,10 @@
         <source>Could not load the deliveries of this webhook: %1</source>
         <translation>Could not load the deliveries of this webhook: %1</translation>
     </message>
+    <message>
+        <source>Could not load the events before offset %1 of %2: %3</source>
+        <translation>Could not load the events before offset %1 of %2: %3</translation>
+    </message>
 </context>
 <context>
     <name>Meshdeck::Console::FakeApiClient</name>
@@ -533,6 +862,13 @@
     <message>
         <source>There is no route %1.</source>
         <translation>There is no route %1.</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::FakeSecretStore</name>
+    <message>
+        <source>The keychain holds no credential for this profile: edit the profile and enter it again.</source>
+        <translation>The keychain holds no credential for this profile: edit the profile and enter it again.</translation>
     </message>
 </context>
 <context>
@@ -552,6 +888,10 @@
     <message>
         <source>Cannot reach %1: %2</source>
         <translation>Cannot reach %1: %2</translation>
+    </message>
+    <message>
+        <source>The TLS handshake with %1 failed: %2</source>
+        <translation>The TLS handshake with %1 failed: %2</translation>
     </message>
 </context>
 <context>
@@ -645,6 +985,33 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::ProfilesModel</name>
+    <message>
+        <source>A profile named &quot;%1&quot; exists already: choose another name.</source>
+        <translation>A profile named &quot;%1&quot; exists already: choose another name.</translation>
+    </message>
+    <message>
+        <source>This profile no longer exists.</source>
+        <translation>This profile no longer exists.</translation>
+    </message>
+    <message>
+        <source>Enter the API key this console uses for the cluster.</source>
+        <translation>Enter the API key this console uses for the cluster.</translation>
+    </message>
+    <message>
+        <source>Enter the admin token this console uses for the cluster.</source>
+        <translation>Enter the admin token this console uses for the cluster.</translation>
+    </message>
+    <message>
+        <source>The profile was not saved: %1</source>
+        <translation>The profile was not saved: %1</translation>
+    </message>
+    <message>
+        <source>The profile was not removed: its credential could not be deleted from the keychain: %1</source>
+        <translation>The profile was not removed: its credential could not be deleted from the keychain: %1</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::RegistryController</name>
     <message>
         <source>Draining %1.</source>
@@ -700,6 +1067,29 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::SecretStore</name>
+    <message>
+        <source>No keychain is available (on Linux: a Secret Service such as GNOME Keyring or KWallet must be running): %1</source>
+        <translation>No keychain is available (on Linux: a Secret Service such as GNOME Keyring or KWallet must be running): %1</translation>
+    </message>
+    <message>
+        <source>The keychain refused access: %1</source>
+        <translation>The keychain refused access: %1</translation>
+    </message>
+    <message>
+        <source>The keychain failed: %1</source>
+        <translation>The keychain failed: %1</translation>
+    </message>
+    <message>
+        <source>The keychain request was abandoned.</source>
+        <translation>The keychain request was abandoned.</translation>
+    </message>
+    <message>
+        <source>The keychain holds no credential for this profile: edit the profile and enter it again.</source>
+        <translation>The keychain holds no credential for this profile: edit the profile and enter it again.</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::TopicsModel</name>
     <message numerus="yes">
         <source>%n day(s)</source>
@@ -744,10 +1134,6 @@
     <message>
         <source>Local stack on this machine</source>
         <translation>Local stack on this machine</translation>
-    </message>
-    <message>
-        <source>Remote backend</source>
-        <translation>Remote backend</translation>
     </message>
     <message>
         <source>Connection</source>
@@ -824,6 +1210,58 @@
     <message>
         <source>Retry loading the latest status changes</source>
         <translation>Retry loading the latest status changes</translation>
+    </message>
+    <message>
+        <source>Remote backend: %1</source>
+        <translation>Remote backend: %1</translation>
+    </message>
+    <message>
+        <source>Cluster members</source>
+        <translation>Cluster members</translation>
+    </message>
+    <message>
+        <source>This backend is a single node (no cluster).</source>
+        <translation>This backend is a single node (no cluster).</translation>
+    </message>
+    <message>
+        <source>Node %1 at %2: %3</source>
+        <translation>Node %1 at %2: %3</translation>
+    </message>
+    <message>
+        <source>%1 · %2 connections · load %3 · seen %4</source>
+        <translation>%1 · %2 connections · load %3 · seen %4</translation>
+    </message>
+    <message>
+        <source>The backend lists no members.</source>
+        <translation>The backend lists no members.</translation>
+    </message>
+    <message>
+        <source>Retry loading the cluster members</source>
+        <translation>Retry loading the cluster members</translation>
+    </message>
+    <message>
+        <source>All clusters</source>
+        <translation>All clusters</translation>
+    </message>
+    <message>
+        <source>All cluster profiles</source>
+        <translation>All cluster profiles</translation>
+    </message>
+    <message>
+        <source>not checked yet</source>
+        <translation>not checked yet</translation>
+    </message>
+    <message>
+        <source>unreachable: %1</source>
+        <translation>unreachable: %1</translation>
+    </message>
+    <message>
+        <source>reachable · %1 critical services · %2 nodes</source>
+        <translation>reachable · %1 critical services · %2 nodes</translation>
+    </message>
+    <message>
+        <source>Check all clusters now</source>
+        <translation>Check all clusters now</translation>
     </message>
 </context>
 <context>
@@ -1145,6 +1583,10 @@
         <source>down %1</source>
         <translation>down %1</translation>
     </message>
+    <message>
+        <source>Refused</source>
+        <translation>Refused</translation>
+    </message>
 </context>
 <context>
     <name>StatusBar</name>
@@ -1155,6 +1597,45 @@
     <message>
         <source>Meshdeck %1</source>
         <translation>Meshdeck %1</translation>
+    </message>
+</context>
+<context>
+    <name>TlsTrust</name>
+    <message>
+        <source>no name</source>
+        <translation>no name</translation>
+    </message>
+    <message>
+        <source>The certificate of %1 expired on %2: renew it on the server, then connect again.</source>
+        <translation>The certificate of %1 expired on %2: renew it on the server, then connect again.</translation>
+    </message>
+    <message>
+        <source>The certificate of %1 is valid only from %2: check the clock of this machine and of the server.</source>
+        <translation>The certificate of %1 is valid only from %2: check the clock of this machine and of the server.</translation>
+    </message>
+    <message>
+        <source>The key of %1 (SHA-256 %2) matches neither pin of this profile. If the server&apos;s key was changed on purpose, update the pin; otherwise someone may be intercepting the connection.</source>
+        <translation>The key of %1 (SHA-256 %2) matches neither pin of this profile. If the server&apos;s key was changed on purpose, update the pin; otherwise someone may be intercepting the connection.</translation>
+    </message>
+    <message>
+        <source>The TLS connection to %1 failed: %2</source>
+        <translation>The TLS connection to %1 failed: %2</translation>
+    </message>
+    <message>
+        <source>%1 presented a certificate that no authority this system trusts has signed. Compare its fingerprint with the one its administrator gives you, then trust it or cancel.</source>
+        <translation>%1 presented a certificate that no authority this system trusts has signed. Compare its fingerprint with the one its administrator gives you, then trust it or cancel.</translation>
+    </message>
+    <message>
+        <source>The certificate of %1 was issued by &quot;%2&quot;, which is not the CA in this profile&apos;s CA file: choose the CA file that issued it, or pin its key.</source>
+        <translation>The certificate of %1 was issued by &quot;%2&quot;, which is not the CA in this profile&apos;s CA file: choose the CA file that issued it, or pin its key.</translation>
+    </message>
+    <message>
+        <source>The certificate of %1 was issued by &quot;%2&quot;, which this system does not trust: give the profile that CA&apos;s file, or pin the server&apos;s key.</source>
+        <translation>The certificate of %1 was issued by &quot;%2&quot;, which this system does not trust: give the profile that CA&apos;s file, or pin the server&apos;s key.</translation>
+    </message>
+    <message>
+        <source>The certificate is for %1, not %2: use the name it was issued for, or fix the certificate.</source>
+        <translation>The certificate is for %1, not %2: use the name it was issued for, or fix the certificate.</translation>
     </message>
 </context>
 <context>
@@ -1217,6 +1698,10 @@
     <message>
         <source>When a service going critical notifies the desktop: background, always or off, for this run.</source>
         <translation>When a service going critical notifies the desktop: background, always or off, for this run.</translation>
+    </message>
+    <message>
+        <source>Attach to the cluster profile with this name (its credential comes from the keychain).</source>
+        <translation>Attach to the cluster profile with this name (its credential comes from the keychain).</translation>
     </message>
 </context>
 </TS>

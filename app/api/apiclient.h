@@ -1,5 +1,7 @@
 #pragma once
 
+#include "tlstrust.h"
+
 #include <QJsonDocument>
 #include <QObject>
 #include <QUrl>
@@ -13,6 +15,12 @@ struct ApiReply {
     int status = 0; // 0: no HTTP answer (connection refused, timeout, TLS failure)
     QJsonDocument json;
     QString error;
+    // No answer from this node at all (refused, unreachable, timed out): another node may answer.
+    bool unreachable = false;
+    // The node answered, but TLS refused it (its certificate, host name, dates or pin).
+    bool tlsRefused = false;
+    // The TLS peer is unknown and the person may choose to trust it (first contact).
+    CertificateOffer certificate = {};
     bool ok() const { return status >= 200 && status < 300; }
 };
 
@@ -31,6 +39,8 @@ public:
     // PUT, PATCH, DELETE and friends; the body may be empty.
     virtual QCoro::Task<ApiReply> send(QByteArray method, QString path, QByteArray jsonBody) = 0;
     virtual QByteArray token() const = 0;
+    // What a TLS peer must present; plain HTTP ignores it.
+    virtual void setTlsPolicy(const TlsPolicy &policy) { Q_UNUSED(policy) }
 };
 
 // Turns an error body (RFC 9457 problem+json or anything else) into one readable sentence.

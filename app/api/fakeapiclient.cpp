@@ -13,9 +13,12 @@ void FakeApiClient::setEndpoint(const QUrl &baseUrl, const QByteArray &token)
 QCoro::Task<ApiReply> FakeApiClient::get(QString path)
 {
     m_requested << path;
-    if (m_unreachable)
-        co_return ApiReply{
+    if (m_unreachable) {
+        ApiReply reply{
             0, {}, tr("Nothing is listening at %1. Is meshdeckd running?").arg(m_baseUrl.toDisplayString())};
+        reply.unreachable = true;
+        co_return reply;
+    }
     const auto it = m_replies.constFind(path);
     if (it == m_replies.cend())
         co_return ApiReply{404, {}, tr("There is no route %1.").arg(path)};

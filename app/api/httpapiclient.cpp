@@ -30,8 +30,49 @@ HttpApiClient::HttpApiClient(QObject *parent)
 
 void HttpApiClient::setEndpoint(const QUrl &baseUrl, const QByteArray &token)
 {
+    if (baseUrl != m_baseUrl)
+        m_network.clearConnectionCache();
     m_baseUrl = baseUrl;
     m_token = token;
+}
+
+void HttpApiClient::setTlsPolicy(const TlsPolicy &policy)
+{
+    m_tls = policy;
+    m_tlsConfiguration = policy.configuration();
+    // A connection verified under the previous policy must not carry on under this one.
+    m_network.clearConnectionCache();
+}
+
+// Every TLS handshake is judged by the policy. The one call of ignoreSslErrors() in the console's
+// HTTP path: a handshake whose leaf key matches a pin the person chose. Anything else is refused,
+// and the reason is kept for finish().
+QNetworkReply *HttpApiClient::watch(QNetworkReply *reply)
+{
+    connect(reply, &QNetworkReply::sslErrors, reply, [this, reply](const QList<QSslError> &errors) {
+        const TlsVerdict verdict =
+            TlsTrust::judge(m_tls, reply->url().host(), errors, reply->sslConfiguration().peerCertificate());
+        if (verdict.accept && m_tls.mode == TlsPolicy::Mode::Pinned) {
+            reply->ignoreSslErrors(errors);
+            return;
+        }
+        reply->setProperty("meshdeckTlsMessage", verdict.message);
+        if (!verdict.offer.isNull())
+            reply->setProperty("meshdeckTlsOffer", QVariant::fromValue(verdict.offer));
+    });
+    // A pinned peer is checked again once encrypted, before any request byte is sent: a key that
+    // does not match is never sent the token.
+    connect(reply, &QNetworkReply::encrypted, reply, [this, reply] {
+        if (m_tls.mode != TlsPolicy::Mode::Pinned)
+            return;
+        const TlsVerdict verdict =
+            TlsTrust::judge(m_tls, reply->url().host(), {}, reply->sslConfiguration().peerCertificate());
+        if (!verdict.accept) {
+            reply->setProperty("meshdeckTlsMessage", verdict.message);
+            reply->abort();
+        }
+    });
+    return reply;
 }
 
 QNetworkRequest HttpApiClient::request(const QString &path) const
@@ -43,6 +84,8 @@ QNetworkRequest HttpApiClient::request(const QString &path) const
         url.setQuery(path.sliced(query + 1));
     QNetworkRequest request(url);
     request.setTransferTimeout(m_timeoutMs);
+    if (url.scheme() == QLatin1String("https"))
+        request.setSslConfiguration(m_tlsConfiguration);
     request.setRawHeader("Accept", "application/json, application/problem+json");
     if (!m_token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + m_token);
@@ -51,7 +94,7 @@ QNetworkRequest HttpApiClient::request(const QString &path) const
 
 QCoro::Task<ApiReply> HttpApiClient::get(QString path)
 {
-    QNetworkReply *reply = m_network.get(request(path));
+    QNetworkReply *reply = watch(m_network.get(request(path)));
     co_return co_await finish(reply);
 }
 
@@ -59,7 +102,7 @@ QCoro::Task<ApiReply> HttpApiClient::post(QString path, QByteArray jsonBody)
 {
     QNetworkRequest r = request(path);
     r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    QNetworkReply *reply = m_network.post(r, jsonBody);
+    QNetworkReply *reply = watch(m_network.post(r, jsonBody));
     co_return co_await finish(reply);
 }
 
@@ -68,7 +111,7 @@ QCoro::Task<ApiReply> HttpApiClient::send(QByteArray method, QString path, QByte
     QNetworkRequest r = request(path);
     if (!jsonBody.isEmpty())
         r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    QNetworkReply *reply = m_network.sendCustomRequest(r, method, jsonBody);
+    QNetworkReply *reply = watch(m_network.sendCustomRequest(r, method, jsonBody));
     co_return co_await finish(reply);
 }
 
@@ -85,7 +128,21 @@ QCoro::Task<ApiReply> HttpApiClient::finish(QNetworkReply *rawReply)
     result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QByteArray body = reply->readAll();
     if (result.status == 0) {
+        const QString tlsMessage = reply->property("meshdeckTlsMessage").toString();
+        if (!tlsMessage.isEmpty()) {
+            result.error = tlsMessage;
+            result.tlsRefused = true;
+            result.certificate = reply->property("meshdeckTlsOffer").value<CertificateOffer>();
+            co_return result;
+        }
+        result.unreachable = true;
         switch (reply->error()) {
+        case QNetworkReply::SslHandshakeFailedError:
+            result.unreachable = false;
+            result.tlsRefused = true;
+            result.error = tr("The TLS handshake with %1 failed: %2")
+                               .arg(m_baseUrl.toDisplayString(), reply->errorString());
+            break;
         case QNetworkReply::ConnectionRefusedError:
             result.error =
                 tr("Nothing is listening at %1. Is meshdeckd running?").arg(m_baseUrl.toDisplayString());

@@ -18,17 +18,21 @@ public:
     QCoro::Task<ApiReply> post(QString path, QByteArray jsonBody) override;
     QCoro::Task<ApiReply> send(QByteArray method, QString path, QByteArray jsonBody) override;
     QByteArray token() const override { return m_token; }
+    void setTlsPolicy(const TlsPolicy &policy) override;
 
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
 
 private:
     QCoro::Task<ApiReply> finish(QNetworkReply *reply);
+    QNetworkReply *watch(QNetworkReply *reply);
     QNetworkRequest request(const QString &path) const;
 
     QNetworkAccessManager m_network; // one long-lived manager for the thread
     QUrl m_baseUrl;
     QByteArray m_token;
     int m_timeoutMs = 10'000;
+    TlsPolicy m_tls;
+    QSslConfiguration m_tlsConfiguration = m_tls.configuration();
 };
 
 } // namespace Meshdeck::Console

@@ -16,16 +16,35 @@ RealtimeClient::RealtimeClient(QObject *parent)
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, &RealtimeClient::open);
     connect(&m_socket, &QWebSocket::textMessageReceived, this, &RealtimeClient::onText);
+    // As in HttpApiClient: errors are ignored only for a peer whose key matches a pin.
+    connect(&m_socket, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+        const TlsVerdict verdict =
+            TlsTrust::judge(m_tls, m_url.host(), errors, m_socket.sslConfiguration().peerCertificate());
+        if (verdict.accept && m_tls.mode == TlsPolicy::Mode::Pinned) {
+            m_socket.ignoreSslErrors(errors);
+            return;
+        }
+        m_tlsError = verdict.message;
+        qCWarning(lcRealtime).noquote() << verdict.message;
+    });
     connect(&m_socket, &QWebSocket::disconnected, this, [this] {
         if (m_connected) {
             m_connected = false;
             Q_EMIT connectedChanged();
         }
+        if (m_url.isValid() && ++m_failedOpens == 2)
+            Q_EMIT lost();
         if (m_url.isValid()) {
             m_retryMs = m_retryMs == 0 ? 500 : qMin(m_retryMs * 2, 15'000);
             m_retry.start(m_retryMs);
         }
     });
+}
+
+void RealtimeClient::forgetOffsets()
+{
+    for (auto it = m_channels.begin(); it != m_channels.end(); ++it)
+        it.value() = -1;
 }
 
 void RealtimeClient::setEndpoint(const QUrl &httpBaseUrl, const QByteArray &token)
@@ -39,6 +58,7 @@ void RealtimeClient::setEndpoint(const QUrl &httpBaseUrl, const QByteArray &toke
     m_url = url;
     m_token = token;
     m_retryMs = 0;
+    m_failedOpens = 0;
     m_socket.abort();
     open();
 }
@@ -47,6 +67,9 @@ void RealtimeClient::open()
 {
     if (!m_url.isValid() || m_socket.state() != QAbstractSocket::UnconnectedState)
         return;
+    m_tlsError.clear();
+    if (m_url.scheme() == QLatin1String("wss"))
+        m_socket.setSslConfiguration(m_tls.configuration());
     QNetworkRequest request(m_url);
     request.setRawHeader("Authorization", "Bearer " + m_token);
     m_socket.open(request);
@@ -85,6 +108,7 @@ void RealtimeClient::onText(const QString &text)
     const QString channel = message.value(QStringLiteral("channel")).toString();
     if (type == QLatin1String("welcome")) {
         m_retryMs = 0;
+        m_failedOpens = 0;
         m_connected = true;
         Q_EMIT connectedChanged();
         for (auto it = m_channels.cbegin(); it != m_channels.cend(); ++it)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "tlstrust.h"
+
 #include <QHash>
 #include <QJsonObject>
 #include <QObject>
@@ -19,6 +21,10 @@ public:
     explicit RealtimeClient(QObject *parent = nullptr);
 
     void setEndpoint(const QUrl &httpBaseUrl, const QByteArray &token);
+    void setTlsPolicy(const TlsPolicy &policy) { m_tls = policy; }
+    // Another cluster: the offsets of this one mean nothing there.
+    void forgetOffsets();
+    QString tlsError() const { return m_tlsError; }
     void subscribe(const QString &channel, qint64 fromOffset = -1);
     void unsubscribe(const QString &channel);
     bool isConnected() const { return m_connected; }
@@ -30,6 +36,8 @@ Q_SIGNALS:
     // Any other message on a subscribed channel (the registry's snapshot, change and checks).
     void message(const QString &channel, const QJsonObject &message);
     void connectedChanged();
+    // The socket has been closed and did not come back on its first retry: the node may be gone.
+    void lost();
 
 private:
     void open();
@@ -43,6 +51,9 @@ private:
     QTimer m_retry;
     int m_retryMs = 0;
     bool m_connected = false;
+    TlsPolicy m_tls;
+    QString m_tlsError;
+    int m_failedOpens = 0;
 };
 
 } // namespace Meshdeck::Console

@@ -1,6 +1,7 @@
 #include "backendconnection.h"
 
 #include <QJsonObject>
+#include <QLocale>
 #include <QPointer>
 
 namespace Meshdeck::Console {
@@ -19,12 +20,71 @@ BackendConnection::BackendConnection(ApiClient *api, Settings settings, QObject 
 
 void BackendConnection::attach(const QUrl &url, const QByteArray &token)
 {
+    attachNodes({url}, token, TlsPolicy{});
+}
+
+void BackendConnection::attachNodes(const QList<QUrl> &urls, const QByteArray &token, const TlsPolicy &tls)
+{
     ++m_generation;
-    m_api->setEndpoint(url, token);
+    m_urls = urls;
+    m_token = token;
+    m_failedNodes = 0;
+    m_offer = {};
+    m_heartbeatTimer.stop();
+    m_api->setTlsPolicy(tls);
+    useNode(0);
     m_retryDelayMs = 0;
     m_retryTimer.stop();
     setState(State::Connecting);
     QCoro::connect(probe(), this, [] {});
+}
+
+void BackendConnection::useNode(int index)
+{
+    m_node = m_urls.isEmpty() ? 0 : index % int(m_urls.size());
+    m_api->setEndpoint(m_urls.value(m_node), m_token);
+}
+
+QStringList BackendConnection::nodeUrls() const
+{
+    QStringList texts;
+    for (const QUrl &url : m_urls)
+        texts << url.toString();
+    return texts;
+}
+
+QVariantMap BackendConnection::certificateOffer() const
+{
+    if (m_offer.isNull())
+        return {};
+    return {{QStringLiteral("host"), m_offer.host},
+            {QStringLiteral("pin"), QString::fromLatin1(m_offer.pin)},
+            {QStringLiteral("subject"), m_offer.subject},
+            {QStringLiteral("issuer"), m_offer.issuer},
+            {QStringLiteral("validFrom"),
+             QLocale().toString(m_offer.validFrom.toLocalTime(), QLocale::ShortFormat)},
+            {QStringLiteral("validUntil"),
+             QLocale().toString(m_offer.validUntil.toLocalTime(), QLocale::ShortFormat)}};
+}
+
+void BackendConnection::checkNow()
+{
+    if (m_state == State::Connected)
+        QCoro::connect(heartbeat(), this, [] {});
+}
+
+bool BackendConnection::failOver(const ApiReply &reply)
+{
+    if (!reply.unreachable || m_urls.size() < 2)
+        return false;
+    ++m_failedNodes;
+    useNode(m_node + 1);
+    // Every node failed in a row: back off before the next round.
+    if (m_failedNodes >= m_urls.size())
+        return false;
+    setState(State::Connecting, reply.error);
+    QCoro::connect(probe(), this, [] {});
+    return true;
 }
 
 void BackendConnection::detach()
@@ -32,6 +92,7 @@ void BackendConnection::detach()
     ++m_generation;
     m_retryTimer.stop();
     m_heartbeatTimer.stop();
+    m_offer = {};
     m_systemInfo.clear();
     Q_EMIT systemInfoChanged();
     setState(State::Detached);
@@ -39,8 +100,10 @@ void BackendConnection::detach()
 
 void BackendConnection::retryNow()
 {
-    if (m_state != State::Reconnecting)
+    if (m_state != State::Reconnecting && m_state != State::Refused)
         return;
+    m_offer = {};
+    m_failedNodes = 0;
     m_retryTimer.stop();
     QCoro::connect(probe(), this, [] {});
 }
@@ -61,10 +124,20 @@ QCoro::Task<void> BackendConnection::probe()
         co_return;
     setLoading(false);
     if (!reply.ok()) {
-        scheduleRetry(reply.error);
+        if (reply.tlsRefused) {
+            // TLS refused this node: retrying cannot help until the person acts.
+            m_heartbeatTimer.stop();
+            m_retryTimer.stop();
+            m_offer = reply.certificate;
+            setState(State::Refused, reply.error);
+            co_return;
+        }
+        if (!failOver(reply))
+            scheduleRetry(reply.error);
         co_return;
     }
     m_retryDelayMs = 0;
+    m_failedNodes = 0;
     m_systemInfo = reply.json.object().toVariantMap();
     Q_EMIT systemInfoChanged();
     setState(State::Connected);
@@ -78,7 +151,7 @@ QCoro::Task<void> BackendConnection::heartbeat()
     const ApiReply reply = co_await m_api->get(QStringLiteral("/healthz"));
     if (!self || generation != m_generation || m_state != State::Connected)
         co_return;
-    if (!reply.ok())
+    if (!reply.ok() && !failOver(reply))
         scheduleRetry(reply.error);
 }
 

@@ -28,6 +28,12 @@ std::optional<CommandLine> CommandLine::parse(const QCoreApplication &app)
         QStringLiteral("token-file"),
         QCoreApplication::translate("main", "File holding the bearer token for --attach."),
         QStringLiteral("file"));
+    const QCommandLineOption cluster(
+        QStringLiteral("cluster"),
+        QCoreApplication::translate("main",
+                                    "Attach to the cluster profile with this name (its credential comes "
+                                    "from the keychain)."),
+        QStringLiteral("name"));
     const QCommandLineOption theme(QStringLiteral("theme"),
                                    QCoreApplication::translate("main", "light or dark, for this run."),
                                    QStringLiteral("theme"));
@@ -63,8 +69,8 @@ std::optional<CommandLine> CommandLine::parse(const QCoreApplication &app)
         QCoreApplication::translate("main", "When a service going critical notifies the desktop: background, "
                                             "always or off, for this run."),
         QStringLiteral("when"));
-    parser.addOptions({backend, dataDir, attach, tokenFile, theme, language, page, eventsTopic, screenshot,
-                       waitText, probeTimeout, notifications});
+    parser.addOptions({backend, dataDir, attach, tokenFile, cluster, theme, language, page, eventsTopic,
+                       screenshot, waitText, probeTimeout, notifications});
     parser.process(app);
 
     CommandLine line;
@@ -80,6 +86,11 @@ std::optional<CommandLine> CommandLine::parse(const QCoreApplication &app)
         }
         line.options.attachToken = token.readAll().trimmed();
     }
+    if (parser.isSet(cluster) && parser.isSet(attach)) {
+        std::fprintf(stderr, "meshdeck: --cluster and --attach exclude each other\n");
+        return std::nullopt;
+    }
+    line.options.startProfile = parser.value(cluster);
     if (parser.isSet(page) && NavigationModel().indexOf(parser.value(page)) < 0) {
         std::fprintf(stderr, "meshdeck: unknown page '%s'\n", qPrintable(parser.value(page)));
         return std::nullopt;

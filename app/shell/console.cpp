@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QLocale>
+#include <QPointer>
 #include <QStandardPaths>
 
 namespace Meshdeck::Console {
@@ -22,6 +23,16 @@ Console::Console(Options options, ApiClient *api, QObject *parent)
                               QStringLiteral("/local-stack")
                         : m_options.dataDir;
     m_localStack = std::make_unique<LocalStack>(stack);
+    m_target = m_options.attachUrl.isEmpty() ? QStringLiteral("local") : QStringLiteral("attach");
+    SecretStore *secrets = m_options.secrets;
+    if (!secrets) {
+        m_ownedSecrets = std::make_unique<KeychainSecretStore>(QStringLiteral("meshdeck"));
+        secrets = m_ownedSecrets.get();
+    }
+    m_profiles = std::make_unique<ProfilesModel>(secrets, m_options.profilesFile);
+    m_clusterMembers = std::make_unique<ClusterMembersModel>(api);
+    m_clusterSummary =
+        std::make_unique<ClusterSummaryModel>(m_profiles.get(), &m_summaryApi, m_options.summaryIntervalMs);
     m_connection = std::make_unique<BackendConnection>(api, m_options.connection);
     m_realtime = std::make_unique<RealtimeClient>();
     m_events = std::make_unique<EventsController>(api, m_realtime.get());
@@ -37,10 +48,32 @@ Console::Console(Options options, ApiClient *api, QObject *parent)
             m_realtime->setEndpoint(m_connection->url(), api->token());
             m_events->refreshTopics();
             m_registry->start();
+            m_clusterMembers->refresh();
         }
     });
-    connect(m_localStack.get(), &LocalStack::ready, m_connection.get(), &BackendConnection::attach);
-    connect(m_localStack.get(), &LocalStack::stopped, m_connection.get(), &BackendConnection::detach);
+    // The local stack drives the connection only while it is the chosen target.
+    connect(m_localStack.get(), &LocalStack::ready, this, [this](const QUrl &url, const QByteArray &token) {
+        if (isLocalMode())
+            m_connection->attach(url, token);
+    });
+    connect(m_localStack.get(), &LocalStack::stopped, this, [this] {
+        if (isLocalMode())
+            m_connection->detach();
+    });
+    // A realtime socket that drops and does not come back: ask the node now, and fail over if it
+    // is gone; the live views resubscribe from their offsets on the next node.
+    connect(m_realtime.get(), &RealtimeClient::lost, m_connection.get(), &BackendConnection::checkNow);
+    connect(m_profiles.get(), &ProfilesModel::profileChanged, this, [this](const QString &id) {
+        if (id == m_target)
+            Q_EMIT targetChanged();
+    });
+    connect(m_profiles.get(), &ProfilesModel::removed, this, [this](const QString &id) {
+        if (id == m_target) {
+            m_connection->detach();
+            setTarget(QStringLiteral("local"));
+            attachLocal();
+        }
+    });
 }
 
 Console::~Console()
@@ -73,10 +106,102 @@ QString Console::version() const
 
 void Console::startUp()
 {
+    m_clusterSummary->refresh();
+    if (!m_options.startProfile.isEmpty()) {
+        const QList<ClusterProfile> profiles = m_profiles->profiles();
+        const auto it = std::find_if(profiles.cbegin(), profiles.cend(), [this](const ClusterProfile &p) {
+            return p.name.compare(m_options.startProfile, Qt::CaseInsensitive) == 0;
+        });
+        if (it != profiles.cend()) {
+            attachProfile(it->id);
+        } else {
+            setTarget(QStringLiteral("local"),
+                      tr("There is no cluster profile named \"%1\".").arg(m_options.startProfile));
+        }
+        return;
+    }
     if (isLocalMode())
         m_localStack->start();
     else
         m_connection->attach(m_options.attachUrl, m_options.attachToken);
+}
+
+QString Console::targetName() const
+{
+    if (m_target == QLatin1String("local"))
+        return tr("Local stack");
+    if (m_target == QLatin1String("attach"))
+        return m_options.attachUrl.host();
+    const auto p = m_profiles->profile(m_target);
+    return p ? p->name : QString();
+}
+
+QString Console::targetColour() const
+{
+    if (m_target == QLatin1String("local") || m_target == QLatin1String("attach"))
+        return {};
+    const auto p = m_profiles->profile(m_target);
+    return p ? p->colour : QString();
+}
+
+void Console::setTarget(const QString &target, const QString &error)
+{
+    if (target != m_target) {
+        m_realtime->forgetOffsets(); // another cluster's offsets mean nothing here
+        m_clusterMembers->clear();
+    }
+    m_target = target;
+    m_attachError = error;
+    Q_EMIT targetChanged();
+}
+
+void Console::attachLocal()
+{
+    ++m_attachGeneration;
+    setTarget(QStringLiteral("local"));
+    if (m_localStack->state() == LocalStack::State::Running)
+        m_connection->attach(m_localStack->url(), m_localStack->token());
+    else
+        m_localStack->start();
+}
+
+void Console::attachProfile(const QString &id)
+{
+    if (!m_profiles->profile(id))
+        return;
+    ++m_attachGeneration;
+    m_connection->detach();
+    setTarget(id);
+    QCoro::connect(attachProfileAsync(id), this, [] {});
+}
+
+// The credential comes from the keychain, asynchronously: the window stays live meanwhile, and a
+// later choice in the switcher wins over this one.
+QCoro::Task<void> Console::attachProfileAsync(QString id)
+{
+    const quint64 generation = m_attachGeneration;
+    QPointer<Console> self(this);
+    const SecretResult secret = co_await m_profiles->secretFor(id);
+    if (!self || generation != m_attachGeneration)
+        co_return;
+    const auto profile = m_profiles->profile(id);
+    if (!profile)
+        co_return;
+    if (!secret.ok) {
+        setTarget(id, tr("The credential of %1 could not be read: %2").arg(profile->name, secret.error));
+        co_return;
+    }
+    m_realtime->setTlsPolicy(profile->tlsPolicy());
+    m_connection->attachNodes(profile->urls, secret.secret, profile->tlsPolicy());
+}
+
+void Console::trustOfferedCertificate()
+{
+    const CertificateOffer offer = m_connection->pendingOffer();
+    if (offer.isNull() || !m_profiles->profile(m_target))
+        return;
+    m_profiles->pinKey(m_target, offer.pin);
+    attachProfile(m_target);
 }
 
 QString Console::effectiveLanguage() const

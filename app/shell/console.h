@@ -4,6 +4,10 @@
 #include "backendconnection.h"
 #include "navigationmodel.h"
 
+#include "api/httpapiclient.h"
+#include "clusters/clustermembersmodel.h"
+#include "clusters/clustersummarymodel.h"
+#include "clusters/profilesmodel.h"
 #include "desktopnotifier.h"
 #include "events/eventscontroller.h"
 #include "localstack/localstack.h"
@@ -32,7 +36,17 @@ class Console : public QObject
     Q_PROPERTY(Meshdeck::Console::NavigationModel *navigation READ navigation CONSTANT)
     Q_PROPERTY(Meshdeck::Console::EventsController *events READ events CONSTANT)
     Q_PROPERTY(Meshdeck::Console::RegistryController *registry READ registry CONSTANT)
-    Q_PROPERTY(bool localMode READ isLocalMode CONSTANT)
+    Q_PROPERTY(Meshdeck::Console::ProfilesModel *profiles READ profiles CONSTANT)
+    Q_PROPERTY(Meshdeck::Console::ClusterMembersModel *clusterMembers READ clusterMembers CONSTANT)
+    Q_PROPERTY(Meshdeck::Console::ClusterSummaryModel *clusterSummary READ clusterSummary CONSTANT)
+    Q_PROPERTY(bool localMode READ isLocalMode NOTIFY targetChanged)
+    // What the console is attached to: "local", "attach" (--attach) or a profile id; its name and
+    // colour are on screen on every page.
+    Q_PROPERTY(QString target READ target NOTIFY targetChanged)
+    Q_PROPERTY(QString targetName READ targetName NOTIFY targetChanged)
+    Q_PROPERTY(QString targetColour READ targetColour NOTIFY targetChanged)
+    // Why the chosen profile could not be attached before any request (its credential, say).
+    Q_PROPERTY(QString attachError READ attachError NOTIFY targetChanged)
     Q_PROPERTY(QString version READ version CONSTANT)
 public:
     struct Options {
@@ -40,6 +54,10 @@ public:
         QString dataDir;        // the local stack's data directory
         QUrl attachUrl;         // set: attach to a running backend instead of starting one
         QByteArray attachToken;
+        SecretStore *secrets = nullptr; // null: the OS keychain
+        QString profilesFile;           // empty: the application's QSettings
+        int summaryIntervalMs = 30'000; // the all-profiles summary's background refresh
+        QString startProfile;           // set: attach to the profile with this name at start-up
         BackendConnection::Settings connection;
     };
 
@@ -58,7 +76,20 @@ public:
     RegistryController *registry() { return m_registry.get(); }
     DesktopNotifier *notifier() { return &m_notifier; }
     RealtimeClient *realtime() { return m_realtime.get(); }
-    bool isLocalMode() const { return m_options.attachUrl.isEmpty(); }
+    ProfilesModel *profiles() { return m_profiles.get(); }
+    ClusterMembersModel *clusterMembers() { return m_clusterMembers.get(); }
+    ClusterSummaryModel *clusterSummary() { return m_clusterSummary.get(); }
+    bool isLocalMode() const { return m_target == QLatin1String("local"); }
+    QString target() const { return m_target; }
+    QString targetName() const;
+    QString targetColour() const;
+    QString attachError() const { return m_attachError; }
+
+    // The switcher: the local stack (started when it is not running) or a cluster profile.
+    Q_INVOKABLE void attachLocal();
+    Q_INVOKABLE void attachProfile(const QString &id);
+    // The person trusts the certificate the attached node offered: pin it and connect again.
+    Q_INVOKABLE void trustOfferedCertificate();
     QString version() const;
 
     // Starts the local stack (local mode) or attaches to the given backend.
@@ -73,11 +104,23 @@ public:
     Q_INVOKABLE void requestRefresh() { Q_EMIT refreshRequested(); }
 
 Q_SIGNALS:
+    void targetChanged();
     void findRequested();
     void refreshRequested();
 
 private:
+    QCoro::Task<void> attachProfileAsync(QString id);
+    void setTarget(const QString &target, const QString &error = {});
+
     Options m_options;
+    std::unique_ptr<SecretStore> m_ownedSecrets;
+    std::unique_ptr<ProfilesModel> m_profiles;
+    std::unique_ptr<ClusterMembersModel> m_clusterMembers;
+    HttpApiClient m_summaryApi; // its own client: the summary asks other clusters than the attached one
+    std::unique_ptr<ClusterSummaryModel> m_clusterSummary;
+    QString m_target;
+    QString m_attachError;
+    quint64 m_attachGeneration = 0;
     AppSettings m_settings;
     NavigationModel m_navigation;
     std::unique_ptr<LocalStack> m_localStack;

@@ -26,24 +26,40 @@ ApplicationWindow {
         Sidebar {
             Layout.fillHeight: true
             Layout.preferredWidth: 220
+            onManageClustersRequested: clustersDialog.open()
         }
 
-        Loader {
-            id: pageLoader
+        ColumnLayout {
+            spacing: 0
             Layout.fillWidth: true
             Layout.fillHeight: true
-            sourceComponent: {
-                switch (Console.navigation.currentPage) {
-                case "overview": return overviewPage
-                case "localstack": return localStackPage
-                case "events": return eventsPage
-                case "services": return servicesPage
-                case "settings": return settingsPage
-                default: return unavailablePage
+
+            ClusterBand {
+                Layout.fillWidth: true
+            }
+
+            Loader {
+                id: pageLoader
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                sourceComponent: {
+                    switch (Console.navigation.currentPage) {
+                    case "overview": return overviewPage
+                    case "localstack": return localStackPage
+                    case "events": return eventsPage
+                    case "services": return servicesPage
+                    case "settings": return settingsPage
+                    default: return unavailablePage
+                    }
                 }
             }
         }
     }
+
+    ClustersDialog {
+        id: clustersDialog
+    }
+    CertificateDialog {}
 
     footer: StatusBar {}
 

@@ -10,6 +10,7 @@ Rectangle {
     id: sidebar
 
     color: Theme.sidebar
+    signal manageClustersRequested
 
     ColumnLayout {
         anchors.fill: parent
@@ -21,6 +22,14 @@ Rectangle {
             font.bold: true
             color: Theme.text
             Layout.margins: Theme.spacing * 1.5
+        }
+
+        ClusterSwitcher {
+            Layout.fillWidth: true
+            Layout.leftMargin: Theme.spacing
+            Layout.rightMargin: Theme.spacing
+            Layout.bottomMargin: Theme.spacing
+            onManageRequested: sidebar.manageClustersRequested()
         }
 
         ListView {

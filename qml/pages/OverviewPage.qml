@@ -10,6 +10,7 @@ Flickable {
     id: page
     readonly property BackendConnection connection: Console.connection
     readonly property RegistryController registry: Console.registry
+    readonly property ClusterMembersModel members: Console.clusterMembers
     readonly property var info: connection.systemInfo
     readonly property bool connected: connection.state === BackendConnection.Connected
     property double now: Date.now()
@@ -23,6 +24,8 @@ Flickable {
             if (page.connection.state === BackendConnection.Reconnecting)
                 page.connection.retryNow()
             page.registry.refreshRecentChanges()
+            page.members.refresh()
+            Console.clusterSummary.refresh()
         }
     }
     contentHeight: column.implicitHeight + 2 * Theme.spacing
@@ -44,7 +47,8 @@ Flickable {
 
         PageHeader {
             title: qsTr("Overview")
-            subtitle: Console.localMode ? qsTr("Local stack on this machine") : qsTr("Remote backend")
+            subtitle: Console.localMode ? qsTr("Local stack on this machine")
+                                        : qsTr("Remote backend: %1").arg(Console.targetName)
         }
 
         Card {
@@ -78,6 +82,14 @@ Flickable {
                 Layout.fillWidth: true
             }
             Label {
+                objectName: "connectionRefused"
+                visible: page.connection.state === BackendConnection.Refused || Console.attachError !== ""
+                text: Console.attachError !== "" ? Console.attachError : page.connection.errorString
+                color: Theme.critical
+                wrapMode: Text.WordWrap
+                Layout.fillWidth: true
+            }
+            Label {
                 visible: Console.localMode && Console.localStack.state === LocalStack.Failed
                 text: Console.localStack.errorString
                 color: Theme.critical
@@ -87,6 +99,7 @@ Flickable {
             RowLayout {
                 Button {
                     visible: page.connection.state === BackendConnection.Reconnecting
+                             || page.connection.state === BackendConnection.Refused
                     text: qsTr("Retry now")
                     Accessible.name: qsTr("Retry connecting now")
                     onClicked: page.connection.retryNow()
@@ -97,6 +110,137 @@ Flickable {
                     Accessible.name: text
                     onClicked: Console.localStack.start()
                 }
+            }
+        }
+
+        Card {
+            objectName: "membersCard"
+            Layout.fillWidth: true
+            title: qsTr("Cluster members")
+            visible: page.connected
+
+            Label {
+                visible: page.members.singleNode
+                text: qsTr("This backend is a single node (no cluster).")
+                color: Theme.mutedText
+            }
+            ListView {
+                id: memberList
+                objectName: "memberList"
+                model: page.members
+                interactive: false
+                implicitHeight: contentHeight
+                visible: count > 0
+                Layout.fillWidth: true
+                Accessible.role: Accessible.List
+                Accessible.name: qsTr("Cluster members")
+                delegate: RowLayout {
+                    id: member
+                    required property string nodeId
+                    required property string url
+                    required property string version
+                    required property string state
+                    required property string lastSeen
+                    required property int connections
+                    required property double load
+                    width: memberList.width
+                    spacing: Theme.spacing
+                    Accessible.role: Accessible.StaticText
+                    Accessible.name: qsTr("Node %1 at %2: %3").arg(member.nodeId).arg(member.url).arg(member.state)
+                    Label {
+                        text: member.nodeId
+                        font.family: Theme.monospace
+                        color: Theme.text
+                    }
+                    Label {
+                        text: member.state
+                        font.bold: true
+                        color: member.state === "serving" ? Theme.passing
+                             : member.state === "gone" ? Theme.critical : Theme.warning
+                    }
+                    Label {
+                        text: member.url
+                        color: Theme.mutedText
+                        elide: Text.ElideMiddle
+                        Layout.fillWidth: true
+                    }
+                    Label {
+                        text: qsTr("%1 · %2 connections · load %3 · seen %4").arg(member.version).arg(member.connections)
+                              .arg(member.load.toFixed(2)).arg(StateText.since(member.lastSeen, page.now))
+                        color: Theme.mutedText
+                    }
+                }
+            }
+            ListStatus {
+                objectName: "membersStatus"
+                Layout.fillWidth: true
+                visible: !page.members.singleNode && (failed || (page.members.loaded && empty))
+                loading: page.members.loading
+                error: page.members.error
+                empty: memberList.count === 0
+                emptyText: qsTr("The backend lists no members.")
+                retryName: qsTr("Retry loading the cluster members")
+                onRetry: page.members.refresh()
+            }
+        }
+
+        Card {
+            objectName: "summaryCard"
+            Layout.fillWidth: true
+            title: qsTr("All clusters")
+            visible: summaryList.count > 0
+
+            ListView {
+                id: summaryList
+                objectName: "summaryList"
+                model: Console.clusterSummary
+                interactive: false
+                implicitHeight: contentHeight
+                Layout.fillWidth: true
+                Accessible.role: Accessible.List
+                Accessible.name: qsTr("All cluster profiles")
+                delegate: RowLayout {
+                    id: summary
+                    required property string name
+                    required property string colour
+                    required property bool checked
+                    required property bool reachable
+                    required property int criticalServices
+                    required property int nodes
+                    required property string problem
+                    readonly property string statusText: !summary.checked ? qsTr("not checked yet")
+                        : !summary.reachable ? qsTr("unreachable: %1").arg(summary.problem)
+                        : qsTr("reachable · %1 critical services · %2 nodes").arg(summary.criticalServices)
+                              .arg(summary.nodes < 0 ? "?" : summary.nodes)
+                    width: summaryList.width
+                    spacing: Theme.spacing
+                    Accessible.role: Accessible.StaticText
+                    Accessible.name: qsTr("%1: %2").arg(summary.name).arg(summary.statusText)
+                    Rectangle {
+                        width: 12
+                        height: 12
+                        radius: 6
+                        color: summary.colour
+                    }
+                    Label {
+                        text: summary.name
+                        font.bold: true
+                        color: Theme.text
+                    }
+                    Label {
+                        text: summary.statusText
+                        color: summary.checked && !summary.reachable ? Theme.critical
+                             : summary.criticalServices > 0 ? Theme.critical : Theme.mutedText
+                        elide: Text.ElideRight
+                        Layout.fillWidth: true
+                    }
+                }
+            }
+            Button {
+                text: qsTr("Check all clusters now")
+                Accessible.name: text
+                enabled: !Console.clusterSummary.loading
+                onClicked: Console.clusterSummary.refresh()
             }
         }
 

@@ -10,13 +10,15 @@ QtObject {
         case BackendConnection.Connected: return qsTr("Connected")
         case BackendConnection.Connecting: return qsTr("Connecting…")
         case BackendConnection.Reconnecting: return qsTr("Reconnecting…")
+        case BackendConnection.Refused: return qsTr("Refused")
         default: return qsTr("Not attached")
         }
     }
     function connectionColor(state) {
         switch (state) {
         case BackendConnection.Connected: return Theme.passing
-        case BackendConnection.Reconnecting: return Theme.critical
+        case BackendConnection.Reconnecting:
+        case BackendConnection.Refused: return Theme.critical
         case BackendConnection.Connecting: return Theme.warning
         default: return Theme.idle
         }

@@ -2,6 +2,7 @@
 
 #include "api/fakeapiclient.h"
 #include "api/realtimeclient.h"
+#include "clusters/secretstore.h"
 #include "shell/console.h"
 
 #include <QAccessible>
@@ -15,7 +16,9 @@
 #include <QQuickItem>
 #include <QQuickStyle>
 #include <QQuickWindow>
+#include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 
 Q_IMPORT_QML_PLUGIN(Meshdeck_CorePlugin)
 Q_IMPORT_QML_PLUGIN(Meshdeck_ThemePlugin)
@@ -218,6 +221,8 @@ private Q_SLOTS:
         Console::Options options;
         options.attachUrl = QUrl(QStringLiteral("http://fixture.invalid:7700"));
         options.attachToken = "fixture-token";
+        options.secrets = &m_secrets;
+        options.profilesFile = m_dir.filePath(QStringLiteral("profiles.ini"));
         m_console = std::make_unique<Console>(options, &m_api);
         Console::setInstance(m_console.get());
         m_engine = std::make_unique<QQmlApplicationEngine>();
@@ -343,6 +348,51 @@ private Q_SLOTS:
         }
     }
 
+    // The cluster profiles dialog, with one profile selected, and the all-clusters summary.
+    void theClusterControlsHaveNames()
+    {
+        QSignalSpy saved(m_console->profiles(), &ProfilesModel::saved);
+        QCOMPARE(m_console->profiles()->save(
+                     {{QStringLiteral("name"), QStringLiteral("Staging")},
+                      {QStringLiteral("urls"), QStringLiteral("http://127.0.0.1:1")},
+                      {QStringLiteral("trust"), QStringLiteral("pinned")},
+                      {QStringLiteral("pin"), QString(44 - 1, QLatin1Char('A')) + QLatin1Char('=')}},
+                     QStringLiteral("token")),
+                 QString());
+        QTRY_COMPARE(saved.size(), 1);
+        QQuickItem *overview = openPage(QStringLiteral("overview"), QStringLiteral("overviewPage"));
+        QVERIFY(overview);
+        QTRY_VERIFY(findItem(overview, QStringLiteral("summaryCard"))->isVisible());
+        QVERIFY(findItem(m_window->contentItem(), QStringLiteral("clusterBand"))->isVisible());
+
+        QQuickItem *manage = findByName(QAccessible::queryAccessibleInterface(m_window),
+                                        QStringLiteral("Manage cluster profiles"));
+        QVERIFY(manage);
+        click(manage);
+        QQuickItem *entry = nullptr;
+        QTRY_VERIFY((entry = findByName(QAccessible::queryAccessibleInterface(m_window),
+                                        QStringLiteral("Profile Staging"))));
+        click(entry);
+        QTRY_VERIFY(
+            findByName(QAccessible::queryAccessibleInterface(m_window), QStringLiteral("Pinned key")));
+        Walk result;
+        checkItems(m_window->contentItem(), nullptr, result);
+        Walk tree;
+        walk(QAccessible::queryAccessibleInterface(m_window), nullptr, tree);
+        result.unnamed << tree.unnamed;
+        for (const QString &name :
+             {QStringLiteral("Profile name"), QStringLiteral("Node URLs, one a line"),
+              QStringLiteral("Certificate trust"), QStringLiteral("Backup pin"), QStringLiteral("Credential"),
+              QStringLiteral("Save the profile"), QStringLiteral("Attach to this cluster"),
+              QStringLiteral("Remove this profile"), QStringLiteral("Attached cluster"),
+              QStringLiteral("Check all clusters now")})
+            QVERIFY2(tree.names.contains(name), qPrintable(name));
+        QVERIFY2(result.unnamed.isEmpty(), qPrintable(result.unnamed.join(QStringLiteral("; "))));
+        QTest::keyClick(m_window, Qt::Key_Escape);
+        QTRY_VERIFY(
+            !findByName(QAccessible::queryAccessibleInterface(m_window), QStringLiteral("Profile name")));
+    }
+
     void ctrlFFocusesTheSearchAndF5Refreshes()
     {
         openPage(QStringLiteral("events"), QStringLiteral("eventsPage"));
@@ -452,6 +502,8 @@ private:
     }
 
     FakeApiClient m_api;
+    FakeSecretStore m_secrets;
+    QTemporaryDir m_dir;
     std::unique_ptr<Console> m_console;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
     QQuickWindow *m_window = nullptr;

@@ -1,3 +1,4 @@
+#include "postgresserver.h"
 #include "testing.h"
 
 #include "services/registry/registryservice.h"
@@ -45,8 +46,9 @@ class TestRegistry : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
-    ManualClock m_clock; // for tests that move time instead of waiting for it
+    TestDatabases m_databases; // the run's dialect (unit/registry and unit/registry_pg)
+    QString m_location;        // this test's database
+    ManualClock m_clock;       // for tests that move time instead of waiting for it
     std::unique_ptr<Storage::Database> m_db;
     std::unique_ptr<RegistryService> m_registry;
 
@@ -55,9 +57,8 @@ private:
         m_registry.reset();
         m_db = std::make_unique<Storage::Database>();
         m_registry = std::make_unique<RegistryService>(settings, m_db.get(), nullptr, clock);
-        const auto opened =
-            waitForTask(m_db->open(m_dir.filePath(QStringLiteral("registry.db")),
-                                   {{QStringLiteral("registry"), {Registry::RegistryStore::migration()}}}));
+        const auto opened = waitForTask(
+            m_db->open(m_location, {{QStringLiteral("registry"), {Registry::RegistryStore::migration()}}}));
         QVERIFY2(opened.ok, qPrintable(opened.error));
         QCOMPARE(waitForTask(m_registry->start()), QString());
     }
@@ -117,8 +118,8 @@ private:
 private Q_SLOTS:
     void init()
     {
-        QVERIFY(m_dir.isValid());
-        QFile::remove(m_dir.filePath(QStringLiteral("registry.db")));
+        m_location = m_databases.freshLocation(QStringLiteral("registry"));
+        QVERIFY2(!m_location.isEmpty(), qPrintable(m_databases.error()));
         openRegistry();
     }
     void cleanup() { closeRegistry(); }

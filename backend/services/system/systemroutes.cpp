@@ -34,6 +34,34 @@ constexpr QByteArrayView InfoSchema = R"({
     }
 })";
 
+constexpr QByteArrayView ClusterMemberSchema = R"({
+    "type": "object",
+    "required": ["nodeId", "advertiseUrl", "version", "state", "startedAt", "lastSeenAt", "openConnections", "load", "self"],
+    "properties": {
+        "nodeId": {"type": "string"},
+        "advertiseUrl": {"type": "string", "description": "How other nodes and the console reach the node (empty while it starts)."},
+        "version": {"type": "string"},
+        "state": {"type": "string", "enum": ["joining", "serving", "draining", "gone"],
+                  "description": "joining while its services start, serving, draining after SIGTERM, gone after a clean stop or when it has not heartbeaten for goneAfterMs."},
+        "startedAt": {"type": "string", "format": "date-time"},
+        "lastSeenAt": {"type": "string", "format": "date-time", "description": "Its last heartbeat, by the database's clock."},
+        "openConnections": {"type": "integer", "minimum": 0, "description": "HTTP connections open on the node at its last heartbeat."},
+        "load": {"type": "number", "minimum": 0, "description": "The node host's 1-minute load average at its last heartbeat."},
+        "self": {"type": "boolean", "description": "The node that answered."}
+    }
+})";
+
+constexpr QByteArrayView ClusterSchema = R"({
+    "type": "object",
+    "required": ["mode", "nodeId", "goneAfterMs", "members"],
+    "properties": {
+        "mode": {"type": "string", "enum": ["local", "cluster"], "description": "local: one process on SQLite, the only member."},
+        "nodeId": {"type": "string", "description": "The node that answered."},
+        "goneAfterMs": {"type": "integer", "minimum": 0, "description": "A member silent this long is reported gone."},
+        "members": {"type": "array", "items": {"$ref": "#/components/schemas/ClusterMember"}}
+    }
+})";
+
 RouteOptions options(QByteArray operationId, Access access, const char *summary,
                      std::vector<ResponseDoc> responses, std::vector<int> problems = {})
 {
@@ -94,6 +122,14 @@ void SystemRoutes::install(Router &router, SystemService *service, HttpMetrics *
                options("getSystemInfo", Access::Authenticated,
                        "Version, uptime, mode, data directory and node id.",
                        {{200, QStringLiteral("This node."), InfoSchema.toByteArray()}}));
+
+    router.addSchema(QStringLiteral("ClusterMember"), ClusterMemberSchema);
+    router.add("GET", "/v1/system/cluster",
+               SyncHandler([service](const Request &) { return Response::json(200, service->cluster()); }),
+               options("getCluster", Access::Authenticated,
+                       "The cluster's members (in local mode the node alone, with mode 'local'), as read by "
+                       "this node's last heartbeat (every second); also the realtime channel 'cluster'.",
+                       {{200, QStringLiteral("The members."), ClusterSchema.toByteArray()}}));
 }
 
 } // namespace Meshdeck::System

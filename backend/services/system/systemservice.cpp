@@ -13,6 +13,7 @@ SystemService::SystemService(SystemSettings settings, Storage::Database *databas
     : m_settings(std::move(settings))
     , m_database(database)
     , m_acceptingRequests(std::move(acceptingRequests))
+    , m_membership(m_settings.membership, database)
 {
     m_uptime.start();
     m_startedAt = QDateTime::currentDateTimeUtc();
@@ -22,13 +23,34 @@ SystemService::~SystemService() = default;
 
 QCoro::Task<QString> SystemService::start()
 {
-    QCoro::Task<Result<QString>> loading = m_database->attempt(&SystemStore::loadOrCreateNodeId);
-    const Result<QString> nodeId = co_await loading;
-    if (!nodeId)
-        co_return QStringLiteral("could not read or create the node identity: %1").arg(nodeId.error().reason);
-    m_nodeId = *nodeId;
+    if (!m_settings.nodeId.isEmpty()) {
+        m_nodeId = m_settings.nodeId;
+    } else {
+        QCoro::Task<Result<QString>> loading = m_database->attempt(&SystemStore::loadOrCreateNodeId);
+        const Result<QString> nodeId = co_await loading;
+        if (!nodeId)
+            co_return QStringLiteral("could not read or create the node identity: %1")
+                .arg(nodeId.error().reason);
+        m_nodeId = *nodeId;
+    }
+    m_membership.setNodeId(m_nodeId);
+    if (const QString error = co_await m_membership.join(); !error.isEmpty())
+        co_return error;
     m_started = true;
     co_return QString();
+}
+
+QCoro::Task<void> SystemService::stop()
+{
+    co_await m_membership.setState(QStringLiteral("gone")); // a clean stop: gone at once
+}
+
+QJsonObject SystemService::cluster() const
+{
+    return QJsonObject{{QStringLiteral("mode"), m_settings.mode},
+                       {QStringLiteral("nodeId"), m_nodeId},
+                       {QStringLiteral("goneAfterMs"), m_membership.goneAfterMs()},
+                       {QStringLiteral("members"), m_membership.membersJson()}};
 }
 
 QJsonObject SystemService::info() const

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "clustermembership.h"
+
 #include "platform/service.h"
 
 #include <QDateTime>
@@ -18,6 +20,8 @@ struct SystemSettings {
     QString version;
     QString mode; // "local" or "cluster"
     QString dataDir;
+    QString nodeId; // cluster mode: given (--node-id or DATA_DIR/node-id); local mode: from the database
+    MembershipSettings membership;
 };
 
 // Node identity, uptime and readiness: what /v1/system/info, /healthz and /readyz report.
@@ -30,11 +34,15 @@ public:
 
     QString name() const override { return QStringLiteral("system"); }
     QCoro::Task<QString> start() override;
+    QCoro::Task<void> stop() override;
 
     QJsonObject info() const;
+    // GET /v1/system/cluster: the mode, this node and every member.
+    QJsonObject cluster() const;
     bool isReady() const;
     QString readinessProblem() const;
     QString nodeId() const { return m_nodeId; }
+    ClusterMembership &membership() { return m_membership; }
 
 private:
     SystemSettings m_settings;
@@ -44,6 +52,7 @@ private:
     QDateTime m_startedAt;
     QElapsedTimer m_uptime;
     bool m_started = false;
+    ClusterMembership m_membership;
 };
 
 } // namespace Meshdeck::System

@@ -141,7 +141,8 @@ QCoro::Task<int> Backend::start()
     if (!serve())
         co_return ExitStartupFailed;
     m_parts->system->membership().setAdvertiseUrl(advertiseUrl());
-    co_await m_parts->system->membership().setState(QStringLiteral("serving"));
+    const QString servingState = QStringLiteral("serving"); // named (GCC 12: no temporaries in a co_await)
+    co_await m_parts->system->membership().setState(servingState);
     printReadyLine(dataDir, token->path);
     co_return ExitOk;
 }
@@ -169,12 +170,14 @@ QCoro::Task<bool> Backend::bootstrapCluster(QString adminTokenFile)
     Parts &p = *m_parts;
     const QByteArray token = newAdminToken();
     const QString digest = adminTokenDigestHex(token);
-    const Result<std::optional<QString>> recorded =
-        co_await p.database.attempt([digest](QSqlDatabase &db) -> std::optional<QString> {
+    // Named first: GCC 12 destroys a temporary of a co_await expression twice.
+    QCoro::Task<Result<std::optional<QString>>> bootstrap =
+        p.database.attempt([digest](QSqlDatabase &db) -> std::optional<QString> {
             if (System::SystemStore::claimBootstrap(db, digest))
                 return std::nullopt;
             return System::SystemStore::adminTokenHash(db);
         });
+    const Result<std::optional<QString>> recorded = co_await bootstrap;
     if (!recorded) {
         qCCritical(lcBackend).noquote() << "cannot read the cluster's bootstrap:" << recorded.error().reason;
         co_return false;
@@ -368,8 +371,10 @@ QString Backend::advertiseUrl() const
 QCoro::Task<void> Backend::stop()
 {
     Parts &p = *m_parts;
-    if (p.system && p.database.isOpen())
-        co_await p.system->membership().setState(QStringLiteral("draining"));
+    if (p.system && p.database.isOpen()) {
+        const QString draining = QStringLiteral("draining"); // named (GCC 12: no temporaries in a co_await)
+        co_await p.system->membership().setState(draining);
+    }
     if (p.server) {
         qCInfo(lcBackend) << "draining connections";
         const bool clean =

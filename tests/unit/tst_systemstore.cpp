@@ -143,14 +143,15 @@ private Q_SLOTS:
         MembershipSettings settings;
         settings.cluster = true;
         settings.nodeId = QStringLiteral("n1");
-        settings.advertiseUrl = QStringLiteral("http://127.0.0.1:7700");
-        settings.version = QStringLiteral("1.0");
+        settings.version = QStringLiteral("1.0"); // no URL yet: the port is known once listening
         ClusterMembership membership(settings, m_db.get());
         QCOMPARE(waitForTask(membership.join()), QString());
         QCOMPARE(membership.membersJson().size(), 1);
         QCOMPARE(membership.membersJson().at(0)[QStringLiteral("state")].toString(),
                  QStringLiteral("joining"));
         QVERIFY(membership.membersJson().at(0)[QStringLiteral("self")].toBool());
+        QCOMPARE(membership.membersJson().at(0)[QStringLiteral("advertiseUrl")].toString(), QString());
+        membership.setAdvertiseUrl(QStringLiteral("http://127.0.0.1:7700"));
 
         Inbox inbox;
         auto sub = std::make_shared<Realtime::Subscription>();

@@ -45,18 +45,21 @@ ClusterMember ClusterMembership::self() const
 
 QCoro::Task<QString> ClusterMembership::join()
 {
-    m_timer.start();
     if (!m_settings.cluster) {
         update({self()});
+        m_timer.start();
         co_return QString();
     }
     const ClusterMember me = self();
     const qint64 goneAfter = m_settings.goneAfterMs;
-    const Result<QList<ClusterMember>> joined = co_await m_database->attempt(
+    // Named first: GCC 12 destroys a temporary of a co_await expression twice.
+    QCoro::Task<Result<QList<ClusterMember>>> joinedTask = m_database->attempt(
         [me, goneAfter](QSqlDatabase &db) { return SystemStore::heartbeat(db, me, true, goneAfter); });
+    const Result<QList<ClusterMember>> joined = co_await joinedTask;
     if (!joined)
         co_return QStringLiteral("cannot join the cluster: %1").arg(joined.error().reason);
     update(*joined);
+    m_timer.start(); // only once joined: a failed start leaves nothing running
     co_return QString();
 }
 
@@ -71,8 +74,10 @@ QCoro::Task<void> ClusterMembership::setState(QString state)
     }
     const ClusterMember me = self();
     const qint64 goneAfter = m_settings.goneAfterMs;
-    const Result<QList<ClusterMember>> written = co_await m_database->attempt(
+    // Named first: GCC 12 destroys a temporary of a co_await expression twice.
+    QCoro::Task<Result<QList<ClusterMember>>> writtenTask = m_database->attempt(
         [me, goneAfter](QSqlDatabase &db) { return SystemStore::heartbeat(db, me, false, goneAfter); });
+    const Result<QList<ClusterMember>> written = co_await writtenTask;
     if (written)
         update(*written);
     else
@@ -91,8 +96,10 @@ QCoro::Task<void> ClusterMembership::beat()
     m_beating = true;
     const ClusterMember me = self();
     const qint64 goneAfter = m_settings.goneAfterMs;
-    const Result<QList<ClusterMember>> beaten = co_await m_database->attempt(
+    // Named first: GCC 12 destroys a temporary of a co_await expression twice.
+    QCoro::Task<Result<QList<ClusterMember>>> beatenTask = m_database->attempt(
         [me, goneAfter](QSqlDatabase &db) { return SystemStore::heartbeat(db, me, false, goneAfter); });
+    const Result<QList<ClusterMember>> beaten = co_await beatenTask;
     m_beating = false;
     if (beaten)
         update(*beaten);

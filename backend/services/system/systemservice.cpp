@@ -42,7 +42,8 @@ QCoro::Task<QString> SystemService::start()
 
 QCoro::Task<void> SystemService::stop()
 {
-    co_await m_membership.setState(QStringLiteral("gone")); // a clean stop: gone at once
+    const QString goneState = QStringLiteral("gone"); // named (GCC 12: no temporaries in a co_await)
+    co_await m_membership.setState(goneState);        // a clean stop: gone at once
 }
 
 QJsonObject SystemService::cluster() const

@@ -16,6 +16,11 @@ QString nowMs(const QSqlDatabase &db)
                ? QStringLiteral("CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)")
                : QStringLiteral("CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)");
 }
+// A null QString binds as SQL NULL: the columns are NOT NULL, an unknown value is empty.
+QString orEmpty(const QString &text)
+{
+    return text.isNull() ? QStringLiteral("") : text;
+}
 } // namespace
 
 std::vector<Storage::Migration> migrations()
@@ -85,7 +90,8 @@ QList<ClusterMember> heartbeat(QSqlDatabase &db, const ClusterMember &self, bool
                        "last_seen_ms = excluded.last_seen_ms, open_connections = "
                        "excluded.open_connections, load_avg = excluded.load_avg")
             .arg(now, restarted ? QStringLiteral("started_ms = excluded.started_ms, ") : QString()),
-        {self.nodeId, self.advertiseUrl, self.version, self.state, self.openConnections, self.load});
+        {self.nodeId, orEmpty(self.advertiseUrl), orEmpty(self.version), self.state, self.openConnections,
+         self.load});
     return members(db, goneAfterMs);
 }
 

@@ -114,8 +114,9 @@ struct Options {
         QStringLiteral("url")};
     const QCommandLineOption nodeId{
         QStringLiteral("node-id"),
-        QCoreApplication::translate("meshdeckd", "This node's id (default: generated once and kept in "
-                                                 "DATA_DIR/node-id)."),
+        QCoreApplication::translate("meshdeckd", "Cluster mode: this node's id (default: generated once and "
+                                                 "kept in DATA_DIR/node-id; a local node keeps its id in its "
+                                                 "database)."),
         QStringLiteral("id")};
     const QCommandLineOption advertise{
         QStringLiteral("advertise"),

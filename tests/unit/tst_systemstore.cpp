@@ -138,6 +138,40 @@ private Q_SLOTS:
         QCOMPARE(back.constFirst().startedMs, started);
     }
 
+    void aJoiningNodeForgetsMembersGoneForADay()
+    {
+        for (const char *id : {"old", "recent"})
+            run([id](QSqlDatabase &db) {
+                return SystemStore::heartbeat(db, member(QString::fromLatin1(id), QStringLiteral("serving")),
+                                              true, 5000);
+            });
+        run([](QSqlDatabase &db) {
+            Storage::exec(db,
+                          QStringLiteral("UPDATE cluster_nodes SET last_seen_ms = last_seen_ms - ? WHERE "
+                                         "node_id = 'old'"),
+                          {SystemStore::ForgetGoneAfterMs + 60'000});
+            Storage::exec(db,
+                          QStringLiteral("UPDATE cluster_nodes SET last_seen_ms = last_seen_ms - 60000 WHERE "
+                                         "node_id = 'recent'"));
+            return true;
+        });
+        // A heartbeat of a running node forgets nothing: both are listed, gone.
+        QList<ClusterMember> listed = run([](QSqlDatabase &db) {
+            return SystemStore::heartbeat(db, member(QStringLiteral("new"), QStringLiteral("serving")), false,
+                                          5000);
+        });
+        QCOMPARE(stateOf(listed, QStringLiteral("old")), QStringLiteral("gone"));
+        QCOMPARE(stateOf(listed, QStringLiteral("recent")), QStringLiteral("gone"));
+        // A joining node forgets the one gone for more than a day.
+        listed = run([](QSqlDatabase &db) {
+            return SystemStore::heartbeat(db, member(QStringLiteral("new"), QStringLiteral("joining")), true,
+                                          5000);
+        });
+        QCOMPARE(stateOf(listed, QStringLiteral("old")), QStringLiteral("missing"));
+        QCOMPARE(stateOf(listed, QStringLiteral("recent")), QStringLiteral("gone"));
+        QCOMPARE(listed.size(), 2);
+    }
+
     void theChannelSendsASnapshotThenStateChanges()
     {
         MembershipSettings settings;

@@ -92,6 +92,9 @@ QList<ClusterMember> heartbeat(QSqlDatabase &db, const ClusterMember &self, bool
             .arg(now, restarted ? QStringLiteral("started_ms = excluded.started_ms, ") : QString()),
         {self.nodeId, orEmpty(self.advertiseUrl), orEmpty(self.version), self.state, self.openConnections,
          self.load});
+    if (restarted) // a joining node forgets members gone for a day (the list would only grow)
+        Storage::exec(db, QStringLiteral("DELETE FROM cluster_nodes WHERE last_seen_ms < %1 - ?").arg(now),
+                      {ForgetGoneAfterMs});
     return members(db, goneAfterMs);
 }
 

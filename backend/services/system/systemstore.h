@@ -38,6 +38,9 @@ bool claimBootstrap(QSqlDatabase &db, const QString &adminTokenHash);
 // The recorded admin token hash; nullopt before the bootstrap.
 std::optional<QString> adminTokenHash(QSqlDatabase &db);
 
+// How long a gone member stays listed: a joining node forgets older ones.
+constexpr qint64 ForgetGoneAfterMs = 24LL * 60 * 60 * 1000;
+
 // Writes this node's row (last seen = the database's clock, so nodes' clocks may differ); a
 // `restarted` node also gets a new start time. Answers every member, a member silent for more
 // than `goneAfterMs` reported gone.

@@ -26,6 +26,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QUrl>
 #include <QUuid>
 
 #include <cstdio>
@@ -234,6 +235,7 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
     p.services.add(std::move(realtime));
     Registry::RegistrySettings registrySettings;
     registrySettings.deregisterCriticalAfterMs = m_settings.deregisterCriticalAfterMs;
+    registrySettings.nodeId = nodeId; // cluster mode: keep the other nodes' built-ins
     auto registry = std::make_unique<Registry::RegistryService>(registrySettings, &p.database, p.events);
     p.registry = registry.get();
     p.services.add(std::move(registry));
@@ -328,10 +330,16 @@ bool Backend::serve()
                                 : (bound == QHostAddress::Any || bound == QHostAddress::AnyIPv4)
                                     ? QStringLiteral("127.0.0.1")
                                     : bound.toString();
-    // A cluster node is listed as meshdeck.node too, so the Services page shows the cluster.
+    // A cluster node is listed as meshdeck.node too, so the Services page shows the cluster, at
+    // its advertised address: every node reads these instances, so loopback would name the wrong host.
+    const QUrl advertised(m_settings.advertiseUrl);
+    const bool useAdvertised = m_settings.clusterMode() && !m_settings.advertiseUrl.isEmpty();
     p.registry->registerBuiltins(
         p.services.names() + (m_settings.clusterMode() ? QStringList{QStringLiteral("node")} : QStringList{}),
-        selfAddress, p.server->port(), p.system->nodeId(), QStringLiteral(MESHDECK_VERSION));
+        useAdvertised ? advertised.host() : selfAddress,
+        useAdvertised ? advertised.port(advertised.scheme() == QLatin1String("https") ? 443 : 80)
+                      : p.server->port(),
+        p.system->nodeId(), QStringLiteral(MESHDECK_VERSION));
     if (!m_settings.host.isLoopback())
         qCWarning(lcBackend) << "serving on a non-loopback address without TLS";
     return true;

@@ -186,6 +186,14 @@ private Q_SLOTS:
             }
         }
 
+        // Each node is a meshdeck.node instance in the registry; the last one restored the others'.
+        QSet<QString> listed;
+        for (const QJsonValue &i : apiJson(c, "GET", "/v1/registry/services/meshdeck.node/instances")
+                                       .value(QStringLiteral("instances"))
+                                       .toArray())
+            listed << i[QStringLiteral("metadata")][QStringLiteral("nodeId")].toString();
+        QCOMPARE(listed, QSet<QString>({a.nodeId(), b.nodeId(), c.nodeId()}));
+
         // kill -9: the others report it gone within the bound (3 s) plus a heartbeat, with margin.
         QCOMPARE(stateOn(a, c.nodeId()), QStringLiteral("serving"));
         ::kill(pid_t(c.process().processId()), SIGKILL);

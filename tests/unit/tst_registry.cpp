@@ -493,6 +493,32 @@ private Q_SLOTS:
         QCOMPARE(kind(patch(QStringLiteral("i-none"), {{QStringLiteral("weight"), 1}})), ErrorKind::NotFound);
     }
 
+    // Cluster mode: a starting node drops only its own stored built-ins, not the other nodes'.
+    void aClusterNodeKeepsTheOtherNodesBuiltins()
+    {
+        const auto nodesOf = [this](const QString &service) {
+            QStringList out;
+            const Result<QJsonArray> listed = m_registry->instances(service, std::nullopt);
+            for (const QJsonValue &i : listed ? *listed : QJsonArray())
+                out << i[QStringLiteral("metadata")][QStringLiteral("nodeId")].toString();
+            return out;
+        };
+        RegistrySettings settings;
+        settings.nodeId = QStringLiteral("n1");
+        openRegistry(settings);
+        m_registry->registerBuiltins({QStringLiteral("node")}, QStringLiteral("127.0.0.1"), 7701,
+                                     QStringLiteral("n1"), QStringLiteral("1.0"));
+        m_registry->registerBuiltins({QStringLiteral("node")}, QStringLiteral("127.0.0.1"), 7702,
+                                     QStringLiteral("n2"), QStringLiteral("1.0"));
+        QCOMPARE(nodesOf(QStringLiteral("meshdeck.node")).size(), 2);
+        closeRegistry();
+        openRegistry(settings); // n1 starts again: its own built-in is dropped (it registers again)
+        QCOMPARE(nodesOf(QStringLiteral("meshdeck.node")), QStringList{QStringLiteral("n2")});
+        closeRegistry();
+        openRegistry(); // local mode: every stored built-in is this node's
+        QCOMPARE(nodesOf(QStringLiteral("meshdeck.node")), QStringList());
+    }
+
     void theRegistrySurvivesARestartAndStartsCritical()
     {
         const QString id = registerTtl(QStringLiteral("web"), 8080, {{QStringLiteral("ttlMs"), 60'000}});

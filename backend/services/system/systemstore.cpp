@@ -9,11 +9,12 @@
 namespace Meshdeck::System::SystemStore {
 
 namespace {
-// The database's clock in milliseconds since the epoch: one clock for every node.
+// The database's clock in milliseconds since the epoch: one clock for every node. PostgreSQL's now()
+// is the transaction's start, so one statement sees one time (clock_timestamp() moved within it).
 QString nowMs(const QSqlDatabase &db)
 {
     return Storage::dialect(db) == Storage::Dialect::Postgres
-               ? QStringLiteral("CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)")
+               ? QStringLiteral("CAST(EXTRACT(EPOCH FROM now()) * 1000 AS BIGINT)")
                : QStringLiteral("CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)");
 }
 // A null QString binds as SQL NULL: the columns are NOT NULL, an unknown value is empty.

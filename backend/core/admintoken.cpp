@@ -72,15 +72,44 @@ std::optional<AdminTokenFile> ensureAdminToken(const QString &dataDir, QString *
         qCWarning(lcToken) << result.path << "is empty or too short; writing a new token";
         file.close();
     }
+    result.token = newAdminToken();
+    if (!writeNewTokenFile(result.path, result.token + '\n', error))
+        return std::nullopt;
+    return result;
+}
+
+QByteArray newAdminToken()
+{
+    if (sodium_init() < 0)
+        qFatal("libsodium failed to initialise");
     unsigned char raw[32];
     randombytes_buf(raw, sizeof raw);
     char encoded[sodium_base64_ENCODED_LEN(sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
     sodium_bin2base64(encoded, sizeof encoded, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     sodium_memzero(raw, sizeof raw);
-    result.token = QByteArray("mdk_") + encoded;
-    if (!writeNewTokenFile(result.path, result.token + '\n', error))
-        return std::nullopt;
-    return result;
+    return QByteArray("mdk_") + encoded;
+}
+
+QString adminTokenDigestHex(const QByteArray &token)
+{
+    const auto d = digest(token);
+    return QString::fromLatin1(
+        QByteArray(reinterpret_cast<const char *>(d.data()), qsizetype(d.size())).toHex());
+}
+
+bool writeAdminTokenFile(const QString &path, const QByteArray &token, QString *error)
+{
+    return writeNewTokenFile(path, token + '\n', error);
+}
+
+std::unique_ptr<AdminTokenAuthenticator> AdminTokenAuthenticator::fromDigestHex(const QString &digestHex)
+{
+    const QByteArray raw = QByteArray::fromHex(digestHex.toLatin1());
+    std::unique_ptr<AdminTokenAuthenticator> out(new AdminTokenAuthenticator);
+    if (raw.size() != qsizetype(out->m_digest.size()))
+        return nullptr;
+    std::copy(raw.cbegin(), raw.cend(), out->m_digest.begin());
+    return out;
 }
 
 QByteArray bearerToken(QByteArrayView authorization)

@@ -1,6 +1,7 @@
 #include "backend.h"
 
 #include "admintoken.h"
+#include "clusterfanout.h"
 
 #include "http/dispatcher.h"
 #include "http/httpserver.h"
@@ -23,9 +24,12 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QUrl>
+#include <QUuid>
 
 #include <cstdio>
 
@@ -39,6 +43,7 @@ struct Backend::Parts {
     // Before the services: the events service's destructor lets queued database work finish, and
     // some of it reaches this channel.
     std::unique_ptr<Events::EventsChannel> eventsChannel;
+    std::unique_ptr<ClusterFanout> fanout; // cluster mode: other nodes' events reach this one's subscribers
     ServiceHost services;
     std::unique_ptr<Http::Router> router;
     std::unique_ptr<AdminTokenAuthenticator> authenticator;
@@ -51,6 +56,32 @@ struct Backend::Parts {
 };
 
 namespace {
+QString modeName(const BackendSettings &settings)
+{
+    return settings.clusterMode() ? QStringLiteral("cluster") : QStringLiteral("local");
+}
+
+// A cluster node's id: --node-id, or the one kept in DATA_DIR/node-id (created on first start).
+QString clusterNodeId(const QString &dataDir, const QString &given, QString *error)
+{
+    if (!given.isEmpty())
+        return given;
+    QFile file(QDir(dataDir).absoluteFilePath(QStringLiteral("node-id")));
+    if (file.open(QIODevice::ReadOnly)) {
+        const QString kept = QString::fromUtf8(file.readAll()).trimmed();
+        if (!kept.isEmpty())
+            return kept;
+        file.close();
+    }
+    const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(id.toUtf8() + '\n') < 0 ||
+        !file.flush()) {
+        *error = QStringLiteral("cannot keep the node id in %1: %2").arg(file.fileName(), file.errorString());
+        return {};
+    }
+    return id;
+}
+
 // The node's own lifecycle on the system topic; resolves once durable.
 QFuture<Result<QList<qint64>>> publishLifecycle(EventPublisher *events, const QString &type,
                                                 const QJsonObject &data)
@@ -89,20 +120,33 @@ QCoro::Task<int> Backend::start()
         qCCritical(lcBackend).noquote() << error;
         co_return ExitStartupFailed;
     }
-    const auto secrets =
-        SecretBox::fromKeyFile(QDir(dataDir).absoluteFilePath(QStringLiteral("secret.key")), &error);
-    if (!secrets) {
+    const QString keyFile = m_settings.secretKeyFile.isEmpty()
+                                ? QDir(dataDir).absoluteFilePath(QStringLiteral("secret.key"))
+                                : m_settings.secretKeyFile;
+    const auto secrets = SecretBox::fromKeyFile(keyFile, &error);
+    const QString nodeId =
+        m_settings.clusterMode() ? clusterNodeId(dataDir, m_settings.nodeId, &error) : QString();
+    if (!secrets || (m_settings.clusterMode() && nodeId.isEmpty())) {
         qCCritical(lcBackend).noquote() << error;
         co_return ExitStartupFailed;
     }
-    makeServices(dataDir, *secrets);
+    makeServices(dataDir, *secrets, nodeId);
     if (const int code = co_await openDatabase(dataDir); code != ExitOk)
         co_return code;
-    installRoutes(token->token);
+    if (m_settings.clusterMode()) {
+        if (!co_await bootstrapCluster(token->path))
+            co_return ExitStartupFailed;
+    } else {
+        m_parts->authenticator = std::make_unique<AdminTokenAuthenticator>(token->token);
+    }
+    installRoutes();
     if (!co_await startServices())
         co_return ExitStartupFailed;
     if (!serve())
         co_return ExitStartupFailed;
+    m_parts->system->membership().setAdvertiseUrl(advertiseUrl());
+    const QString servingState = QStringLiteral("serving"); // named (GCC 12: no temporaries in a co_await)
+    co_await m_parts->system->membership().setState(servingState);
     printReadyLine(dataDir, token->path);
     co_return ExitOk;
 }
@@ -115,22 +159,75 @@ std::optional<AdminTokenFile> Backend::prepareDataDir(const QString &dataDir, QS
         return std::nullopt;
     }
     QFile::setPermissions(dataDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    if (m_settings.clusterMode()) // the token is the database's; the first node writes this file
+        return AdminTokenFile{m_settings.adminTokenFile.isEmpty()
+                                  ? QDir(dataDir).absoluteFilePath(QStringLiteral("admin.token"))
+                                  : QFileInfo(m_settings.adminTokenFile).absoluteFilePath(),
+                              {}};
     return ensureAdminToken(dataDir, error);
 }
 
-// Every service, in start order, and how they reach each other.
-void Backend::makeServices(const QString &dataDir, const SecretBox &secrets)
+// Cluster mode: the first node against an empty database records the admin token's digest and
+// writes the token to the file; every other node takes the digest and leaves the file alone.
+QCoro::Task<bool> Backend::bootstrapCluster(QString adminTokenFile)
 {
     Parts &p = *m_parts;
-    auto system = std::make_unique<System::SystemService>(
-        System::SystemSettings{QStringLiteral(MESHDECK_VERSION), QStringLiteral("local"), dataDir},
-        &p.database, [server = &p.server] { return *server && !(*server)->isDraining(); });
+    const QByteArray token = newAdminToken();
+    const QString digest = adminTokenDigestHex(token);
+    // Named first: GCC 12 destroys a temporary of a co_await expression twice.
+    QCoro::Task<Result<std::optional<QString>>> bootstrap =
+        p.database.attempt([digest](QSqlDatabase &db) -> std::optional<QString> {
+            if (System::SystemStore::claimBootstrap(db, digest))
+                return std::nullopt;
+            return System::SystemStore::adminTokenHash(db);
+        });
+    const Result<std::optional<QString>> recorded = co_await bootstrap;
+    if (!recorded) {
+        qCCritical(lcBackend).noquote() << "cannot read the cluster's bootstrap:" << recorded.error().reason;
+        co_return false;
+    }
+    QString error;
+    if (!recorded->has_value()) {
+        if (!writeAdminTokenFile(adminTokenFile, token, &error)) {
+            qCCritical(lcBackend).noquote()
+                << error << "- the cluster's admin token is lost; delete the row of "
+                << "cluster_bootstrap and start again";
+            co_return false;
+        }
+        qCInfo(lcBackend).noquote() << "bootstrapped the cluster; its admin token is in" << adminTokenFile;
+    }
+    p.authenticator = AdminTokenAuthenticator::fromDigestHex(recorded->value_or(digest));
+    if (!p.authenticator) {
+        qCCritical(lcBackend) << "the cluster's admin token digest in the database is malformed";
+        co_return false;
+    }
+    co_return true;
+}
+
+// Every service, in start order, and how they reach each other.
+void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, const QString &nodeId)
+{
+    Parts &p = *m_parts;
+    System::SystemSettings systemSettings{
+        QStringLiteral(MESHDECK_VERSION), modeName(m_settings), dataDir, nodeId, {}};
+    systemSettings.membership.cluster = m_settings.clusterMode();
+    systemSettings.membership.version = systemSettings.version;
+    systemSettings.membership.advertiseUrl = m_settings.advertiseUrl; // or once listening
+    systemSettings.membership.goneAfterMs = m_settings.clusterGoneAfterMs;
+    systemSettings.membership.openConnections = [metrics = &p.metrics] {
+        return metrics->openConnections.load();
+    };
+    auto system =
+        std::make_unique<System::SystemService>(std::move(systemSettings), &p.database, [server = &p.server] {
+            return *server && !(*server)->isDraining();
+        });
     p.system = system.get();
     p.services.add(std::move(system));
     Events::EventsSettings eventsSettings;
     eventsSettings.webhooks.retryBaseMs = m_settings.webhookRetryBaseMs;
     eventsSettings.webhooks.maxFailures = m_settings.webhookMaxFailures;
     eventsSettings.webhooks.allowPrivateTargets = m_settings.allowPrivateTargets;
+    eventsSettings.webhooks.nodeId = nodeId; // cluster mode: deliveries are claimed per node
     auto events = std::make_unique<Events::EventsService>(eventsSettings, &p.database, secrets);
     p.events = events.get();
     p.services.add(std::move(events));
@@ -142,10 +239,12 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets)
     p.services.add(std::move(realtime));
     Registry::RegistrySettings registrySettings;
     registrySettings.deregisterCriticalAfterMs = m_settings.deregisterCriticalAfterMs;
+    registrySettings.nodeId = nodeId; // cluster mode: keep the other nodes' built-ins
     auto registry = std::make_unique<Registry::RegistryService>(registrySettings, &p.database, p.events);
     p.registry = registry.get();
     p.services.add(std::move(registry));
     p.realtime->addProvider(&p.registry->channel());
+    p.realtime->addProvider(&p.system->membership());
     // events.<topic> on the realtime endpoint, fed by every durable commit.
     p.eventsChannel = std::make_unique<Events::EventsChannel>(&p.database);
     p.realtime->addProvider(p.eventsChannel.get());
@@ -153,13 +252,28 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets)
         [channel = p.eventsChannel.get()](const QList<Events::StoredEventPtr> &committed) {
             channel->onCommitted(committed);
         });
+    if (m_settings.clusterMode()) {
+        p.fanout = std::make_unique<ClusterFanout>(p.eventsChannel.get(), m_settings.redisUrl, nodeId);
+        p.events->addCommitListener(
+            [fanout = p.fanout.get()](const QList<Events::StoredEventPtr> &committed) {
+                QStringList topics;
+                for (const Events::StoredEventPtr &e : committed) {
+                    if (!topics.contains(e->topic))
+                        topics.append(e->topic);
+                }
+                fanout->announce(topics);
+            });
+        p.system->setClusterStatus([fanout = p.fanout.get()] { return fanout->status(); });
+    }
 }
 
 // Opens the database with every service's schema; answers ExitOk or the code to leave with.
 QCoro::Task<int> Backend::openDatabase(QString dataDir)
 {
     Parts &p = *m_parts;
-    const QString dbPath = QDir(dataDir).absoluteFilePath(QStringLiteral("meshdeck.db"));
+    const QString dbPath = m_settings.clusterMode()
+                               ? m_settings.databaseUrl
+                               : QDir(dataDir).absoluteFilePath(QStringLiteral("meshdeck.db"));
     const std::vector<Storage::ComponentSchema> schemas{
         {QStringLiteral("system"), System::SystemStore::migrations()},
         {QStringLiteral("events"), Events::schema()},
@@ -168,8 +282,9 @@ QCoro::Task<int> Backend::openDatabase(QString dataDir)
     const auto opened = co_await p.database.open(dbPath, schemas);
     if (!opened.ok) {
         if (opened.newerThanCode) {
-            qCCritical(lcBackend).noquote() << "refusing to open" << dbPath << "-" << opened.error
-                                            << "- upgrade meshdeckd, or start with another --data-dir";
+            qCCritical(lcBackend).noquote() << "refusing to open" << p.database.path() << "-" << opened.error
+                                            << "- upgrade meshdeckd, or start with another"
+                                            << (m_settings.clusterMode() ? "--database" : "--data-dir");
             co_return ExitDatabaseTooNew;
         }
         qCCritical(lcBackend).noquote() << "cannot open the database:" << opened.error;
@@ -179,7 +294,7 @@ QCoro::Task<int> Backend::openDatabase(QString dataDir)
 }
 
 // Every service's routes, behind the admin token; mutating calls are audited.
-void Backend::installRoutes(const QByteArray &adminToken)
+void Backend::installRoutes()
 {
     Parts &p = *m_parts;
     p.router = std::make_unique<Http::Router>(&p.metrics);
@@ -188,7 +303,6 @@ void Backend::installRoutes(const QByteArray &adminToken)
     Events::WebhooksRoutes::install(*p.router, p.events);
     Realtime::RealtimeRoutes::install(*p.router, p.realtime);
     Registry::RegistryRoutes::install(*p.router, p.registry);
-    p.authenticator = std::make_unique<AdminTokenAuthenticator>(adminToken);
     p.dispatcher = std::make_unique<Http::Dispatcher>(*p.router, p.authenticator.get(), &p.metrics);
     p.dispatcher->setAuditSink(p.events);
     p.realtime->setTokenCheck(Realtime::RealtimeRoutes::tokenCheck(p.authenticator.get()));
@@ -203,12 +317,19 @@ QCoro::Task<bool> Backend::startServices()
         qCCritical(lcBackend).noquote() << error;
         co_return false;
     }
+    if (p.fanout) {
+        QString fanoutError;
+        if (!p.fanout->start(&fanoutError)) {
+            qCCritical(lcBackend).noquote() << "--redis:" << fanoutError;
+            co_return false;
+        }
+    }
 
     QFuture<Result<QList<qint64>>> started =
         publishLifecycle(p.events, QStringLiteral("system.node.started"),
                          QJsonObject{{QStringLiteral("nodeId"), p.system->nodeId()},
                                      {QStringLiteral("version"), QStringLiteral(MESHDECK_VERSION)},
-                                     {QStringLiteral("mode"), QStringLiteral("local")},
+                                     {QStringLiteral("mode"), modeName(m_settings)},
                                      {QStringLiteral("pid"), qint64(QCoreApplication::applicationPid())}});
     if (!(co_await started)) {
         qCCritical(lcBackend) << "cannot write to the system topic";
@@ -234,8 +355,16 @@ bool Backend::serve()
                                 : (bound == QHostAddress::Any || bound == QHostAddress::AnyIPv4)
                                     ? QStringLiteral("127.0.0.1")
                                     : bound.toString();
-    p.registry->registerBuiltins(p.services.names(), selfAddress, p.server->port(), p.system->nodeId(),
-                                 QStringLiteral(MESHDECK_VERSION), m_settings.tls != nullptr);
+    // A cluster node is listed as meshdeck.node too, so the Services page shows the cluster, at
+    // its advertised address: every node reads these instances, so loopback would name the wrong host.
+    const QUrl advertised(m_settings.advertiseUrl);
+    const bool useAdvertised = m_settings.clusterMode() && !m_settings.advertiseUrl.isEmpty();
+    p.registry->registerBuiltins(
+        p.services.names() + (m_settings.clusterMode() ? QStringList{QStringLiteral("node")} : QStringList{}),
+        useAdvertised ? advertised.host() : selfAddress,
+        useAdvertised ? advertised.port(advertised.scheme() == QLatin1String("https") ? 443 : 80)
+                      : p.server->port(),
+        p.system->nodeId(), QStringLiteral(MESHDECK_VERSION), m_settings.tls != nullptr);
     if (m_settings.tls)
         qCInfo(lcBackend).noquote() << "TLS certificate:"
                                     << Http::describeCertificate(m_settings.tls->certificate());
@@ -256,7 +385,9 @@ void Backend::printReadyLine(const QString &dataDir, const QString &adminTokenFi
                              QStringLiteral("%1://%2:%3")
                                  .arg(m_settings.tls ? QStringLiteral("https") : QStringLiteral("http"), host)
                                  .arg(p.server->port())},
-                            {QStringLiteral("adminTokenFile"), adminTokenFile}};
+                            {QStringLiteral("adminTokenFile"), adminTokenFile},
+                            {QStringLiteral("nodeId"), p.system->nodeId()},
+                            {QStringLiteral("mode"), modeName(m_settings)}};
     const QByteArray line = QJsonDocument(ready).toJson(QJsonDocument::Compact) + '\n';
     std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
     std::fflush(stdout);
@@ -276,9 +407,26 @@ void Backend::reloadTls()
         qCWarning(lcBackend).noquote() << "SIGHUP: kept the current TLS certificate:" << error;
 }
 
+// How other nodes and the console reach this node: --advertise, or the address it listens on.
+QString Backend::advertiseUrl() const
+{
+    if (!m_settings.advertiseUrl.isEmpty())
+        return m_settings.advertiseUrl;
+    const QString host = m_settings.host.protocol() == QAbstractSocket::IPv6Protocol
+                             ? QLatin1Char('[') + m_settings.host.toString() + QLatin1Char(']')
+                             : m_settings.host.toString();
+    return QStringLiteral("%1://%2:%3")
+        .arg(m_settings.tls ? QStringLiteral("https") : QStringLiteral("http"), host)
+        .arg(port());
+}
+
 QCoro::Task<void> Backend::stop()
 {
     Parts &p = *m_parts;
+    if (p.system && p.database.isOpen()) {
+        const QString draining = QStringLiteral("draining"); // named (GCC 12: no temporaries in a co_await)
+        co_await p.system->membership().setState(draining);
+    }
     if (p.server) {
         qCInfo(lcBackend) << "draining connections";
         const bool clean =

@@ -34,11 +34,13 @@ public:
 private:
     // start(), step by step.
     std::optional<AdminTokenFile> prepareDataDir(const QString &dataDir, QString *error);
-    void makeServices(const QString &dataDir, const SecretBox &secrets);
+    void makeServices(const QString &dataDir, const SecretBox &secrets, const QString &nodeId);
     QCoro::Task<int> openDatabase(QString dataDir);
-    void installRoutes(const QByteArray &adminToken);
+    QCoro::Task<bool> bootstrapCluster(QString adminTokenFile); // cluster mode: the admin token
+    void installRoutes();
     QCoro::Task<bool> startServices();
     bool serve();
+    QString advertiseUrl() const;
     void printReadyLine(const QString &dataDir, const QString &adminTokenFile);
 
     struct Parts;

@@ -1,12 +1,15 @@
 #include "settings.h"
 
 #include "http/tlscredentials.h"
+#include "storage/postgres.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QLoggingCategory>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QThread>
+#include <QUrl>
 
 namespace Meshdeck {
 
@@ -103,6 +106,51 @@ struct Options {
         QCoreApplication::translate("meshdeckd", "Concurrent realtime WebSocket sessions; further upgrades "
                                                  "get 503 with Retry-After (default: 10000)."),
         QStringLiteral("n")};
+    const QCommandLineOption database{
+        QStringLiteral("database"),
+        QCoreApplication::translate("meshdeckd",
+                                    "Cluster mode: the PostgreSQL database shared by every node, as "
+                                    "postgres://USER[:PASSWORD]@HOST[:PORT]/DB (or MESHDECK_DATABASE_URL). "
+                                    "Without it: local mode, SQLite in the data directory."),
+        QStringLiteral("url")};
+    const QCommandLineOption redis{
+        QStringLiteral("redis"),
+        QCoreApplication::translate(
+            "meshdeckd", "Cluster mode: Redis for wake-ups between nodes, as "
+                         "redis://[:PASSWORD@]HOST[:PORT][/DB] (or MESHDECK_REDIS_URL). Without "
+                         "it (or while it is down) nodes poll the database for each other's events."),
+        QStringLiteral("url")};
+    const QCommandLineOption nodeId{
+        QStringLiteral("node-id"),
+        QCoreApplication::translate("meshdeckd", "Cluster mode: this node's id (default: generated once and "
+                                                 "kept in DATA_DIR/node-id; a local node keeps its id in its "
+                                                 "database)."),
+        QStringLiteral("id")};
+    const QCommandLineOption advertise{
+        QStringLiteral("advertise"),
+        QCoreApplication::translate("meshdeckd", "How other nodes and the console reach this node "
+                                                 "(default: http://<listen address>:<port>)."),
+        QStringLiteral("url")};
+    const QCommandLineOption adminTokenFile{
+        QStringLiteral("admin-token-file"),
+        QCoreApplication::translate("meshdeckd",
+                                    "Cluster mode: the admin token file (default: DATA_DIR/admin.token; "
+                                    "local mode always uses that). "
+                                    "The first node writes it (mode 0600); the others leave it alone."),
+        QStringLiteral("file")};
+    const QCommandLineOption secretKeyFile{
+        QStringLiteral("secret-key-file"),
+        QCoreApplication::translate("meshdeckd",
+                                    "The key that encrypts secrets at rest (default: DATA_DIR/secret.key); "
+                                    "the same file on every node of a cluster, created (mode 0600) when "
+                                    "missing."),
+        QStringLiteral("file")};
+    const QCommandLineOption clusterGoneAfter{
+        QStringLiteral("cluster-gone-after-ms"),
+        QCoreApplication::translate("meshdeckd", "Cluster mode: a node that has not heartbeaten for this "
+                                                 "long is reported gone (default: 5000; nodes heartbeat "
+                                                 "every second)."),
+        QStringLiteral("ms")};
     const QCommandLineOption allowPrivateTargets{
         QStringLiteral("allow-private-targets"),
         QCoreApplication::translate("meshdeckd", "Let webhooks reach loopback, private and link-local "
@@ -136,6 +184,13 @@ struct Options {
                 webhookMaxFailures,
                 deregisterCritical,
                 maxRealtimeSessions,
+                database,
+                redis,
+                nodeId,
+                advertise,
+                adminTokenFile,
+                secretKeyFile,
+                clusterGoneAfter,
                 allowPrivateTargets,
                 tlsCert,
                 tlsKey};
@@ -227,8 +282,64 @@ bool applyNumbers(const QCommandLineParser &parser, const Options &o, BackendSet
         }
         settings->deregisterCriticalAfterMs = ms;
     }
+    if (parser.isSet(o.clusterGoneAfter)) {
+        int ms = 0;
+        if (!positiveInt(parser.value(o.clusterGoneAfter), &ms) || ms < 2000) {
+            *error = QStringLiteral("--cluster-gone-after-ms expects milliseconds ≥ 2000; got '%1'")
+                         .arg(parser.value(o.clusterGoneAfter));
+            return false;
+        }
+        settings->clusterGoneAfterMs = ms;
+    }
     if (settings->threads == 0)
         settings->threads = qMax(1, QThread::idealThreadCount());
+    return true;
+}
+
+// --database (or MESHDECK_DATABASE_URL) and the cluster identity options.
+bool applyCluster(const QCommandLineParser &parser, const Options &o, BackendSettings *settings,
+                  QString *error)
+{
+    settings->databaseUrl =
+        parser.isSet(o.database) ? parser.value(o.database) : qEnvironmentVariable("MESHDECK_DATABASE_URL");
+    settings->redisUrl =
+        parser.isSet(o.redis) ? parser.value(o.redis) : qEnvironmentVariable("MESHDECK_REDIS_URL");
+    if (!settings->redisUrl.isEmpty() && settings->databaseUrl.isEmpty()) {
+        *error = QStringLiteral("--redis is for cluster mode: give --database postgres://... too");
+        return false;
+    }
+    if (!settings->redisUrl.isEmpty() && !settings->redisUrl.startsWith(QLatin1String("redis://"))) {
+        *error = QStringLiteral("--redis expects redis://[:PASSWORD@]HOST[:PORT][/DB]; got '%1'")
+                     .arg(QUrl(settings->redisUrl).toDisplayString(QUrl::RemovePassword));
+        return false;
+    }
+    settings->nodeId = parser.value(o.nodeId);
+    settings->advertiseUrl = parser.value(o.advertise);
+    settings->adminTokenFile = parser.value(o.adminTokenFile);
+    settings->secretKeyFile = parser.value(o.secretKeyFile);
+    if (!settings->databaseUrl.isEmpty()) {
+        QString reason;
+        if (!Storage::isPostgresUrl(settings->databaseUrl) ||
+            !Storage::parsePostgresUrl(settings->databaseUrl, &reason)) {
+            *error = QStringLiteral("--database expects postgres://USER[:PASSWORD]@HOST[:PORT]/DB%1")
+                         .arg(reason.isEmpty() ? QString() : QStringLiteral(": ") + reason);
+            return false;
+        }
+    }
+    static const QRegularExpression idPattern(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"));
+    if (parser.isSet(o.nodeId) && !idPattern.match(settings->nodeId).hasMatch()) {
+        *error = QStringLiteral("--node-id expects 1 to 64 letters, digits, '.', '_' or '-'; got '%1'")
+                     .arg(settings->nodeId);
+        return false;
+    }
+    const QUrl advertised(settings->advertiseUrl, QUrl::StrictMode);
+    if (parser.isSet(o.advertise) &&
+        (!advertised.isValid() || advertised.host().isEmpty() ||
+         !QStringList{QStringLiteral("http"), QStringLiteral("https")}.contains(advertised.scheme()))) {
+        *error = QStringLiteral("--advertise expects an http:// or https:// URL with a host; got '%1'")
+                     .arg(settings->advertiseUrl);
+        return false;
+    }
     return true;
 }
 } // namespace
@@ -260,7 +371,8 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
     settings->allowPrivateTargets = parser.isSet(o.allowPrivateTargets);
     return applyListen(parser.value(o.listen), settings, error) &&
            checkLogLevel(parser.value(o.logLevel), settings, error) &&
-           applyNumbers(parser, o, settings, error) && applyTls(parser, o, settings, error);
+           applyNumbers(parser, o, settings, error) && applyTls(parser, o, settings, error) &&
+           applyCluster(parser, o, settings, error);
 }
 
 void applyLogLevel(const QString &level)

@@ -31,6 +31,15 @@ struct BackendSettings {
     qint64 deregisterCriticalAfterMs = 10LL * 60 * 1000; // registry: critical this long -> deregistered
     int maxRealtimeSessions = 10'000; // concurrent realtime WebSocket sessions; more are refused (503)
     std::shared_ptr<Http::TlsCredentials> tls; // --tls-cert/--tls-key, read and checked; null: plain HTTP
+    // Cluster mode (a postgres:// --database); empty: local mode on DATA_DIR/meshdeck.db.
+    QString databaseUrl;
+    QString redisUrl;               // cluster mode: wake-ups between nodes; empty: polling only
+    QString nodeId;                 // empty: generated once and kept in DATA_DIR/node-id
+    QString advertiseUrl;           // empty: http://<listen address>:<port>
+    QString adminTokenFile;         // empty: DATA_DIR/admin.token
+    QString secretKeyFile;          // empty: DATA_DIR/secret.key (cluster mode: the same file on every node)
+    int clusterGoneAfterMs = 5'000; // a member silent this long is reported gone
+    bool clusterMode() const { return !databaseUrl.isEmpty(); }
 };
 
 // Exit codes a script (or the console) can act on.

@@ -165,6 +165,7 @@ private Q_SLOTS:
                                    QStringLiteral("/metrics"),
                                    QStringLiteral("/v1/openapi.json"),
                                    QStringLiteral("/v1/system/info"),
+                                   QStringLiteral("/v1/system/cluster"),
                                    QStringLiteral("/v1/events/topics"),
                                    QStringLiteral("/v1/events/topics/{topic}"),
                                    QStringLiteral("/v1/events/topics/{topic}/events"),

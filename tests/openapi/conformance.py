@@ -356,6 +356,7 @@ def run_fixtures(c, receiver):
     c.call("GET", "/metrics", expect=200, authenticate=False)
     c.call("GET", "/v1/openapi.json", expect=200)
     c.call("GET", "/v1/system/info", expect=200)
+    c.call("GET", "/v1/system/cluster", expect=200)
 
     # topics and events
     c.call("POST", t, body={"name": "orders", "retention": {"maxAgeSeconds": 86400, "maxBytes": 0}}, expect=201)

@@ -181,6 +181,8 @@ bool BackendProcess::start(const QStringList &extraArgs, int timeoutMs)
     const QJsonObject ready = QJsonDocument::fromJson(m_readyLine).object();
     m_url = QUrl(ready.value(QStringLiteral("url")).toString());
     m_tokenFile = ready.value(QStringLiteral("adminTokenFile")).toString();
+    m_nodeId = ready.value(QStringLiteral("nodeId")).toString();
+    m_mode = ready.value(QStringLiteral("mode")).toString();
     QFile token(m_tokenFile);
     if (!ready.value(QStringLiteral("ready")).toBool() || !m_url.isValid() ||
         !token.open(QIODevice::ReadOnly))

@@ -119,6 +119,9 @@ public:
     QString dataDir() const { return m_dataDir; }
     QProcess &process() { return m_process; }
     QByteArray readyLine() const { return m_readyLine; }
+    // From the ready line: "nodeId" and "mode" ("local" or "cluster").
+    QString nodeId() const { return m_nodeId; }
+    QString mode() const { return m_mode; }
     QByteArray stderrText();
 
 private:
@@ -129,6 +132,8 @@ private:
     QByteArray m_token;
     QString m_tokenFile;
     QByteArray m_readyLine;
+    QString m_nodeId;
+    QString m_mode;
     QByteArray m_stderr;
     qint64 m_fileSizeLimit = 0;
 };

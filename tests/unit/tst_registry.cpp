@@ -1,3 +1,4 @@
+#include "postgresserver.h"
 #include "testing.h"
 
 #include "services/registry/registryservice.h"
@@ -45,8 +46,9 @@ class TestRegistry : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
-    ManualClock m_clock; // for tests that move time instead of waiting for it
+    TestDatabases m_databases; // the run's dialect (unit/registry and unit/registry_pg)
+    QString m_location;        // this test's database
+    ManualClock m_clock;       // for tests that move time instead of waiting for it
     std::unique_ptr<Storage::Database> m_db;
     std::unique_ptr<RegistryService> m_registry;
 
@@ -55,9 +57,8 @@ private:
         m_registry.reset();
         m_db = std::make_unique<Storage::Database>();
         m_registry = std::make_unique<RegistryService>(settings, m_db.get(), nullptr, clock);
-        const auto opened =
-            waitForTask(m_db->open(m_dir.filePath(QStringLiteral("registry.db")),
-                                   {{QStringLiteral("registry"), {Registry::RegistryStore::migration()}}}));
+        const auto opened = waitForTask(
+            m_db->open(m_location, {{QStringLiteral("registry"), {Registry::RegistryStore::migration()}}}));
         QVERIFY2(opened.ok, qPrintable(opened.error));
         QCOMPARE(waitForTask(m_registry->start()), QString());
     }
@@ -117,8 +118,8 @@ private:
 private Q_SLOTS:
     void init()
     {
-        QVERIFY(m_dir.isValid());
-        QFile::remove(m_dir.filePath(QStringLiteral("registry.db")));
+        m_location = m_databases.freshLocation(QStringLiteral("registry"));
+        QVERIFY2(!m_location.isEmpty(), qPrintable(m_databases.error()));
         openRegistry();
     }
     void cleanup() { closeRegistry(); }
@@ -490,6 +491,32 @@ private Q_SLOTS:
         QCOMPARE(port.error().field, QStringLiteral("port"));
         QCOMPARE(kind(patch(id, {})), ErrorKind::Invalid);
         QCOMPARE(kind(patch(QStringLiteral("i-none"), {{QStringLiteral("weight"), 1}})), ErrorKind::NotFound);
+    }
+
+    // Cluster mode: a starting node drops only its own stored built-ins, not the other nodes'.
+    void aClusterNodeKeepsTheOtherNodesBuiltins()
+    {
+        const auto nodesOf = [this](const QString &service) {
+            QStringList out;
+            const Result<QJsonArray> listed = m_registry->instances(service, std::nullopt);
+            for (const QJsonValue &i : listed ? *listed : QJsonArray())
+                out << i[QStringLiteral("metadata")][QStringLiteral("nodeId")].toString();
+            return out;
+        };
+        RegistrySettings settings;
+        settings.nodeId = QStringLiteral("n1");
+        openRegistry(settings);
+        m_registry->registerBuiltins({QStringLiteral("node")}, QStringLiteral("127.0.0.1"), 7701,
+                                     QStringLiteral("n1"), QStringLiteral("1.0"));
+        m_registry->registerBuiltins({QStringLiteral("node")}, QStringLiteral("127.0.0.1"), 7702,
+                                     QStringLiteral("n2"), QStringLiteral("1.0"));
+        QCOMPARE(nodesOf(QStringLiteral("meshdeck.node")).size(), 2);
+        closeRegistry();
+        openRegistry(settings); // n1 starts again: its own built-in is dropped (it registers again)
+        QCOMPARE(nodesOf(QStringLiteral("meshdeck.node")), QStringList{QStringLiteral("n2")});
+        closeRegistry();
+        openRegistry(); // local mode: every stored built-in is this node's
+        QCOMPARE(nodesOf(QStringLiteral("meshdeck.node")), QStringList());
     }
 
     void theRegistrySurvivesARestartAndStartsCritical()

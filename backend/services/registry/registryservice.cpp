@@ -101,7 +101,10 @@ void RegistryService::restoreLocked(QList<Instance> stored)
     const qint64 now = m_clock.nowMs();
     int restored = 0;
     for (Instance &instance : stored) {
-        if (instance.builtin) {
+        const bool ours =
+            m_settings.nodeId.isEmpty() ||
+            instance.reg.metadata.value(QStringLiteral("nodeId")).toString() == m_settings.nodeId;
+        if (instance.builtin && ours) {
             // The node registers its own services again once it listens, maybe on another port.
             write("remove a stale built-in instance",
                   [id = instance.id](QSqlDatabase &db) { RegistryStore::remove(db, id); });

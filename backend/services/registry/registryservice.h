@@ -36,6 +36,9 @@ struct RegistrySettings {
     int checksFlushIntervalMs = 1'000; // check results to realtime subscribers, coalesced
     int maxInstances = 10'000;
     qint64 historyRetentionMs = 7LL * 24 * 3600 * 1000;
+    // A cluster node's id: at start only its own stored built-ins are dropped (it registers them
+    // again), other nodes' are kept. Empty (local mode): every stored built-in is this node's.
+    QString nodeId;
 };
 
 // The service registry: instances of services with their health. State lives in memory behind a

@@ -27,36 +27,47 @@ QString compact(const QJsonObject &o)
 
 Storage::Migration migration()
 {
+    // The same tables on both dialects; PostgreSQL spells the auto-increment and 64-bit columns.
+    const auto instances = [](const char *bigint) {
+        return QStringLiteral("CREATE TABLE registry_instances ("
+                              " id TEXT PRIMARY KEY,"
+                              " service TEXT NOT NULL,"
+                              " address TEXT NOT NULL,"
+                              " port INTEGER NOT NULL,"
+                              " version TEXT NOT NULL,"
+                              " weight INTEGER NOT NULL,"
+                              " tags TEXT NOT NULL,"
+                              " metadata TEXT NOT NULL,"
+                              " check_spec TEXT NOT NULL,"
+                              " builtin INTEGER NOT NULL,"
+                              " status TEXT NOT NULL,"
+                              " draining INTEGER NOT NULL,"
+                              " drain_deadline_ms %1 NOT NULL,"
+                              " registered_at_ms %1 NOT NULL,"
+                              " status_since_ms %1 NOT NULL,"
+                              " UNIQUE (service, address, port))")
+            .arg(QLatin1String(bigint));
+    };
+    const auto history = [](const char *seq, const char *bigint) {
+        return QStringLiteral("CREATE TABLE registry_history ("
+                              " seq %1,"
+                              " instance_id TEXT NOT NULL,"
+                              " service TEXT NOT NULL,"
+                              " time_ms %2 NOT NULL,"
+                              " from_status TEXT NOT NULL,"
+                              " to_status TEXT NOT NULL,"
+                              " reason TEXT NOT NULL)")
+            .arg(QLatin1String(seq), QLatin1String(bigint));
+    };
+    const QString byInstance =
+        QStringLiteral("CREATE INDEX registry_history_by_instance ON registry_history (instance_id, seq)");
+    const QString byTime =
+        QStringLiteral("CREATE INDEX registry_history_by_time ON registry_history (time_ms)");
     return {
         1,
         QStringLiteral("registry"),
-        {QStringLiteral("CREATE TABLE registry_instances ("
-                        " id TEXT PRIMARY KEY,"
-                        " service TEXT NOT NULL,"
-                        " address TEXT NOT NULL,"
-                        " port INTEGER NOT NULL,"
-                        " version TEXT NOT NULL,"
-                        " weight INTEGER NOT NULL,"
-                        " tags TEXT NOT NULL,"
-                        " metadata TEXT NOT NULL,"
-                        " check_spec TEXT NOT NULL,"
-                        " builtin INTEGER NOT NULL,"
-                        " status TEXT NOT NULL,"
-                        " draining INTEGER NOT NULL,"
-                        " drain_deadline_ms INTEGER NOT NULL,"
-                        " registered_at_ms INTEGER NOT NULL,"
-                        " status_since_ms INTEGER NOT NULL,"
-                        " UNIQUE (service, address, port))"),
-         QStringLiteral("CREATE TABLE registry_history ("
-                        " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-                        " instance_id TEXT NOT NULL,"
-                        " service TEXT NOT NULL,"
-                        " time_ms INTEGER NOT NULL,"
-                        " from_status TEXT NOT NULL,"
-                        " to_status TEXT NOT NULL,"
-                        " reason TEXT NOT NULL)"),
-         QStringLiteral("CREATE INDEX registry_history_by_instance ON registry_history (instance_id, seq)"),
-         QStringLiteral("CREATE INDEX registry_history_by_time ON registry_history (time_ms)")}};
+        {instances("INTEGER"), history("INTEGER PRIMARY KEY AUTOINCREMENT", "INTEGER"), byInstance, byTime},
+        {instances("BIGINT"), history("BIGSERIAL PRIMARY KEY", "BIGINT"), byInstance, byTime}};
 }
 
 void save(QSqlDatabase &db, const Instance &i, const HistoryEntry *change)

@@ -15,7 +15,37 @@ namespace {
 
 constexpr QByteArrayView StatusSchema = R"({
     "type": "object", "required": ["status"],
-    "properties": {"status": {"type": "string", "enum": ["ok", "ready"]}}
+    "properties": {"status": {"type": "string", "enum": ["ok"]}}
+})";
+
+constexpr QByteArrayView ReadinessSchema = R"({
+    "type": "object", "required": ["status"],
+    "properties": {
+        "status": {"type": "string", "enum": ["ready", "degraded"],
+                   "description": "degraded: serving, but a cluster link is down; see cluster"
+}
+, "cluster":
+{
+    "type" : "object",
+             "required" : [ "redis", "pollIntervalMs" ],
+                          "description" : "Cluster mode only: the wake-up path between nodes.",
+                                          "properties":
+    {
+        "redis" : {"type" : "string", "enum" : [ "connected", "reconnecting", "stopped", "not configured" ]},
+                  "pollIntervalMs" : {
+                      "type" : "integer",
+                      "description" : "How often this node reads other nodes' events from the database."
+                  },
+                                     "since" : {"type" : "string"},
+                                               "dropped" : {"type" : "integer"},
+                                                           "endpoint" : {"type" : "string"},
+                                                                        "error":
+        {
+            "type" : "string"
+        }
+    }
+}
+}
 })";
 
 constexpr QByteArrayView InfoSchema = R"({
@@ -31,6 +61,34 @@ constexpr QByteArrayView InfoSchema = R"({
         "uptimeSeconds": {"type": "number", "minimum": 0},
         "pid": {"type": "integer"},
         "qtVersion": {"type": "string"}
+    }
+})";
+
+constexpr QByteArrayView ClusterMemberSchema = R"({
+    "type": "object",
+    "required": ["nodeId", "advertiseUrl", "version", "state", "startedAt", "lastSeenAt", "openConnections", "load", "self"],
+    "properties": {
+        "nodeId": {"type": "string"},
+        "advertiseUrl": {"type": "string", "description": "How other nodes and the console reach the node (empty while it starts)."},
+        "version": {"type": "string"},
+        "state": {"type": "string", "enum": ["joining", "serving", "draining", "gone"],
+                  "description": "joining while its services start, serving, draining after SIGTERM, gone after a clean stop or when it has not heartbeaten for goneAfterMs."},
+        "startedAt": {"type": "string", "format": "date-time"},
+        "lastSeenAt": {"type": "string", "format": "date-time", "description": "Its last heartbeat, by the database's clock."},
+        "openConnections": {"type": "integer", "minimum": 0, "description": "HTTP connections open on the node at its last heartbeat."},
+        "load": {"type": "number", "minimum": 0, "description": "The node host's 1-minute load average at its last heartbeat."},
+        "self": {"type": "boolean", "description": "The node that answered."}
+    }
+})";
+
+constexpr QByteArrayView ClusterSchema = R"({
+    "type": "object",
+    "required": ["mode", "nodeId", "goneAfterMs", "members"],
+    "properties": {
+        "mode": {"type": "string", "enum": ["local", "cluster"], "description": "local: one process on SQLite, the only member."},
+        "nodeId": {"type": "string", "description": "The node that answered."},
+        "goneAfterMs": {"type": "integer", "minimum": 0, "description": "A member silent this long is reported gone."},
+        "members": {"type": "array", "items": {"$ref": "#/components/schemas/ClusterMember"}}
     }
 })";
 
@@ -66,11 +124,12 @@ void SystemRoutes::install(Router &router, SystemService *service, HttpMetrics *
             const QString problemText = service->readinessProblem();
             if (!problemText.isEmpty())
                 return problem(request, 503, problemText, "not-ready");
-            return Response::json(200, QJsonObject{{QStringLiteral("status"), QStringLiteral("ready")}});
+            return Response::json(200, service->readiness());
         }),
         options("getReadiness", Access::Public,
-                "Readiness: the node serves requests (503 while starting or draining).",
-                {{200, QStringLiteral("The node serves requests."), StatusSchema.toByteArray()}}));
+                "Readiness: the node serves requests (503 while starting or draining); \"degraded\" when "
+                "it serves without a cluster link (Redis), with what is missing.",
+                {{200, QStringLiteral("The node serves requests."), ReadinessSchema.toByteArray()}}));
 
     router.add(
         "GET", "/metrics", SyncHandler([metrics](const Request &) {
@@ -94,6 +153,14 @@ void SystemRoutes::install(Router &router, SystemService *service, HttpMetrics *
                options("getSystemInfo", Access::Authenticated,
                        "Version, uptime, mode, data directory and node id.",
                        {{200, QStringLiteral("This node."), InfoSchema.toByteArray()}}));
+
+    router.addSchema(QStringLiteral("ClusterMember"), ClusterMemberSchema);
+    router.add("GET", "/v1/system/cluster",
+               SyncHandler([service](const Request &) { return Response::json(200, service->cluster()); }),
+               options("getCluster", Access::Authenticated,
+                       "The cluster's members (in local mode the node alone, with mode 'local'), as read by "
+                       "this node's last heartbeat (every second); also the realtime channel 'cluster'.",
+                       {{200, QStringLiteral("The members."), ClusterSchema.toByteArray()}}));
 }
 
 } // namespace Meshdeck::System

@@ -13,6 +13,7 @@ SystemService::SystemService(SystemSettings settings, Storage::Database *databas
     : m_settings(std::move(settings))
     , m_database(database)
     , m_acceptingRequests(std::move(acceptingRequests))
+    , m_membership(m_settings.membership, database)
 {
     m_uptime.start();
     m_startedAt = QDateTime::currentDateTimeUtc();
@@ -22,13 +23,35 @@ SystemService::~SystemService() = default;
 
 QCoro::Task<QString> SystemService::start()
 {
-    QCoro::Task<Result<QString>> loading = m_database->attempt(&SystemStore::loadOrCreateNodeId);
-    const Result<QString> nodeId = co_await loading;
-    if (!nodeId)
-        co_return QStringLiteral("could not read or create the node identity: %1").arg(nodeId.error().reason);
-    m_nodeId = *nodeId;
+    if (!m_settings.nodeId.isEmpty()) {
+        m_nodeId = m_settings.nodeId;
+    } else {
+        QCoro::Task<Result<QString>> loading = m_database->attempt(&SystemStore::loadOrCreateNodeId);
+        const Result<QString> nodeId = co_await loading;
+        if (!nodeId)
+            co_return QStringLiteral("could not read or create the node identity: %1")
+                .arg(nodeId.error().reason);
+        m_nodeId = *nodeId;
+    }
+    m_membership.setNodeId(m_nodeId);
+    if (const QString error = co_await m_membership.join(); !error.isEmpty())
+        co_return error;
     m_started = true;
     co_return QString();
+}
+
+QCoro::Task<void> SystemService::stop()
+{
+    const QString goneState = QStringLiteral("gone"); // named (GCC 12: no temporaries in a co_await)
+    co_await m_membership.setState(goneState);        // a clean stop: gone at once
+}
+
+QJsonObject SystemService::cluster() const
+{
+    return QJsonObject{{QStringLiteral("mode"), m_settings.mode},
+                       {QStringLiteral("nodeId"), m_nodeId},
+                       {QStringLiteral("goneAfterMs"), m_membership.goneAfterMs()},
+                       {QStringLiteral("members"), m_membership.membersJson()}};
 }
 
 QJsonObject SystemService::info() const
@@ -49,6 +72,18 @@ QJsonObject SystemService::info() const
 bool SystemService::isReady() const
 {
     return readinessProblem().isEmpty();
+}
+
+QJsonObject SystemService::readiness() const
+{
+    if (!m_clusterStatus)
+        return QJsonObject{{QStringLiteral("status"), QStringLiteral("ready")}};
+    const QJsonObject cluster = m_clusterStatus();
+    const QString redis = cluster.value(QStringLiteral("redis")).toString();
+    const bool degraded = redis != QLatin1String("connected") && redis != QLatin1String("not configured");
+    return QJsonObject{
+        {QStringLiteral("status"), degraded ? QStringLiteral("degraded") : QStringLiteral("ready")},
+        {QStringLiteral("cluster"), cluster}};
 }
 
 QString SystemService::readinessProblem() const

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "clustermembership.h"
+
 #include "platform/service.h"
 
 #include <QDateTime>
@@ -18,6 +20,8 @@ struct SystemSettings {
     QString version;
     QString mode; // "local" or "cluster"
     QString dataDir;
+    QString nodeId; // cluster mode: given (--node-id or DATA_DIR/node-id); local mode: from the database
+    MembershipSettings membership;
 };
 
 // Node identity, uptime and readiness: what /v1/system/info, /healthz and /readyz report.
@@ -30,11 +34,20 @@ public:
 
     QString name() const override { return QStringLiteral("system"); }
     QCoro::Task<QString> start() override;
+    QCoro::Task<void> stop() override;
 
     QJsonObject info() const;
+    // GET /v1/system/cluster: the mode, this node and every member.
+    QJsonObject cluster() const;
     bool isReady() const;
     QString readinessProblem() const;
+    // Cluster mode: what the node's links to other nodes look like (Redis), for /readyz. Called from
+    // any thread. A node whose Redis is away still serves: /readyz says "degraded" and why.
+    void setClusterStatus(std::function<QJsonObject()> status) { m_clusterStatus = std::move(status); }
+    // {"status": "ready"|"degraded", "cluster": {...} in cluster mode}; only when isReady().
+    QJsonObject readiness() const;
     QString nodeId() const { return m_nodeId; }
+    ClusterMembership &membership() { return m_membership; }
 
 private:
     SystemSettings m_settings;
@@ -44,6 +57,8 @@ private:
     QDateTime m_startedAt;
     QElapsedTimer m_uptime;
     bool m_started = false;
+    ClusterMembership m_membership;
+    std::function<QJsonObject()> m_clusterStatus;
 };
 
 } // namespace Meshdeck::System

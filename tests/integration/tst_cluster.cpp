@@ -1,0 +1,213 @@
+#include "postgresserver.h"
+#include "testing.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+
+#include <csignal>
+
+using namespace Meshdeck::Testing;
+
+namespace {
+// The members a node lists, by node id: {state, advertiseUrl}.
+QHash<QString, std::pair<QString, QString>> members(const BackendProcess &node)
+{
+    QHash<QString, std::pair<QString, QString>> out;
+    const QJsonObject cluster = apiJson(node, "GET", "/v1/system/cluster");
+    for (const QJsonValue &m : cluster.value(QStringLiteral("members")).toArray())
+        out.insert(m[QStringLiteral("nodeId")].toString(),
+                   {m[QStringLiteral("state")].toString(), m[QStringLiteral("advertiseUrl")].toString()});
+    return out;
+}
+
+QString stateOn(const BackendProcess &node, const QString &nodeId)
+{
+    return members(node).value(nodeId).first;
+}
+
+// Waits for a process that is expected to refuse to start; its exit code (-1 if it did not exit).
+int refusal(BackendProcess &node)
+{
+    if (node.process().state() != QProcess::NotRunning && !node.process().waitForFinished(15'000))
+        return -1;
+    return node.process().exitStatus() == QProcess::NormalExit ? node.process().exitCode() : -1;
+}
+} // namespace
+
+// meshdeckd in cluster mode: real nodes on one real PostgreSQL (integration/cluster).
+class TestCluster : public QObject
+{
+    Q_OBJECT
+private:
+    PostgresServer m_postgres;
+    QTemporaryDir m_shared; // the files every node shares: the admin token and the secret key
+
+    QStringList clusterArgs(const QString &url) const
+    {
+        return {QStringLiteral("--database"),
+                url,
+                QStringLiteral("--admin-token-file"),
+                m_shared.filePath(QStringLiteral("admin.token")),
+                QStringLiteral("--secret-key-file"),
+                m_shared.filePath(QStringLiteral("secret.key")),
+                QStringLiteral("--cluster-gone-after-ms"),
+                QStringLiteral("3000")};
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY2(m_postgres.start(), qPrintable(m_postgres.errorString())); }
+
+    void localModeSaysSoAndListsItselfAlone()
+    {
+        BackendProcess local;
+        QVERIFY(local.start());
+        QCOMPARE(local.mode(), QStringLiteral("local"));
+        QVERIFY(!local.nodeId().isEmpty());
+        const QJsonObject ready = QJsonDocument::fromJson(local.readyLine()).object();
+        QVERIFY(ready.contains(QStringLiteral("url")) && ready.contains(QStringLiteral("adminTokenFile")));
+        const QJsonObject cluster = apiJson(local, "GET", "/v1/system/cluster");
+        QCOMPARE(cluster.value(QStringLiteral("mode")).toString(), QStringLiteral("local"));
+        const QJsonArray list = cluster.value(QStringLiteral("members")).toArray();
+        QCOMPARE(list.size(), 1);
+        QCOMPARE(list.at(0)[QStringLiteral("nodeId")].toString(), local.nodeId());
+        QCOMPARE(list.at(0)[QStringLiteral("state")].toString(), QStringLiteral("serving"));
+        QCOMPARE(list.at(0)[QStringLiteral("advertiseUrl")].toString(), local.url().toString());
+        QCOMPARE(local.terminate(), 0);
+    }
+
+    void aBadDatabaseUrlIsRefusedWithAClearMessage()
+    {
+        for (const QString &bad : {QStringLiteral("mysql://db/x"), QStringLiteral("postgres://")}) {
+            BackendProcess node;
+            QVERIFY(!node.start({QStringLiteral("--database"), bad}));
+            QCOMPARE(refusal(node), 2);
+            const QByteArray err = node.stderrText();
+            QVERIFY2(err.contains("--database expects postgres://"), err.constData());
+        }
+        // The same check on the environment variable, and on the other cluster options.
+        {
+            BackendProcess node;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("MESHDECK_DATABASE_URL"), QStringLiteral("sqlite:///tmp/x"));
+            node.process().setProcessEnvironment(env);
+            QVERIFY(!node.start());
+            QCOMPARE(refusal(node), 2);
+            QVERIFY2(node.stderrText().contains("--database expects postgres://"),
+                     node.stderrText().constData());
+        }
+        const QList<std::pair<QStringList, QByteArray>> badOptions{
+            {{QStringLiteral("--node-id"), QStringLiteral("two words")}, "--node-id expects"},
+            {{QStringLiteral("--advertise"), QStringLiteral("ftp://host")}, "--advertise expects"},
+            {{QStringLiteral("--cluster-gone-after-ms"), QStringLiteral("10")},
+             "--cluster-gone-after-ms expects"}};
+        for (const auto &[args, message] : badOptions) {
+            BackendProcess node;
+            QVERIFY(!node.start(args));
+            QCOMPARE(refusal(node), 2);
+            QVERIFY2(node.stderrText().contains(message), node.stderrText().constData());
+        }
+        // A well-formed URL with no server behind it.
+        BackendProcess node;
+        QVERIFY(!node.start({QStringLiteral("--database"),
+                             QStringLiteral("postgres://meshdeck@127.0.0.1:1/none?connect_timeout=2")}));
+        QCOMPARE(refusal(node), 1);
+        const QByteArray err = node.stderrText();
+        QVERIFY2(err.contains("cannot open the database"), err.constData());
+    }
+
+    void aDatabaseFromANewerVersionIsRefusedWithCode3()
+    {
+        const QString url = m_postgres.createDatabase(QStringLiteral("future"));
+        {
+            QSqlDatabase db = m_postgres.connect(QStringLiteral("future"), QStringLiteral("future"));
+            QSqlQuery q(db);
+            QVERIFY(q.exec(
+                QStringLiteral("CREATE TABLE schema_migrations (component TEXT NOT NULL, version INTEGER "
+                               "NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY "
+                               "(component, version))")));
+            QVERIFY(q.exec(QStringLiteral(
+                "INSERT INTO schema_migrations VALUES ('system', 99, 'from the future', '2030-01-01')")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("future"));
+        BackendProcess node;
+        QVERIFY(!node.start(clusterArgs(url)));
+        QCOMPARE(refusal(node), 3);
+        const QByteArray err = node.stderrText();
+        QVERIFY2(err.contains("newer") && err.contains("--database"), err.constData());
+        QVERIFY2(!err.contains("password"), err.constData());
+    }
+
+    void threeNodesShareOneTokenAndSeeEachOther()
+    {
+        const QString url = m_postgres.createDatabase(QStringLiteral("cluster3"));
+        const QString tokenFile = m_shared.filePath(QStringLiteral("admin.token"));
+        QFile::remove(tokenFile);
+        BackendProcess a, b, c;
+        if (!a.start(clusterArgs(url), 30'000)) {
+            const QByteArray err = a.stderrText();
+            if (err.contains("has no PostgreSQL form"))
+                QSKIP("a store of this build has no PostgreSQL form yet (the events stores land separately)");
+            QFAIL(err.constData());
+        }
+        QCOMPARE(a.mode(), QStringLiteral("cluster"));
+        QVERIFY(QFileInfo::exists(tokenFile));
+        QCOMPARE(QFileInfo(tokenFile).permissions() & ~(QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                        QFileDevice::ReadUser | QFileDevice::WriteUser),
+                 QFileDevice::Permissions());
+        const QByteArray token = a.token();
+        QVERIFY(token.size() >= 32);
+        QVERIFY2(a.stderrText().contains("bootstrapped the cluster"), a.stderrText().constData());
+
+        QVERIFY2(b.start(clusterArgs(url), 30'000), b.stderrText().constData());
+        QVERIFY2(c.start(clusterArgs(url), 30'000), c.stderrText().constData());
+        // The joining nodes left the file alone, and accept the first node's token.
+        QCOMPARE(b.token(), token);
+        QVERIFY(!b.stderrText().contains("bootstrapped") && !c.stderrText().contains("bootstrapped"));
+        QCOMPARE(QSet<QString>({a.nodeId(), b.nodeId(), c.nodeId()}).size(), 3);
+        for (BackendProcess *node : {&a, &b, &c}) {
+            QCOMPARE(node->mode(), QStringLiteral("cluster"));
+            QCOMPARE(apiCall(*node, "GET", "/v1/system/info").status, 200);
+            RawHttp raw;
+            QVERIFY(raw.connectTo(node->port()));
+            raw.send("GET /v1/system/info HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer mdk_wrong\r\n\r\n");
+            QCOMPARE(raw.read().status, 401);
+        }
+
+        // Every node lists all three serving, at their advertised URLs.
+        for (BackendProcess *node : {&a, &b, &c}) {
+            QTRY_COMPARE_WITH_TIMEOUT(members(*node).size(), 3, 5000);
+            for (BackendProcess *other : {&a, &b, &c}) {
+                QTRY_COMPARE_WITH_TIMEOUT(stateOn(*node, other->nodeId()), QStringLiteral("serving"), 5000);
+                QCOMPARE(members(*node).value(other->nodeId()).second, other->url().toString());
+            }
+        }
+
+        // Each node is a meshdeck.node instance in the registry; the last one restored the others'.
+        QSet<QString> listed;
+        for (const QJsonValue &i : apiJson(c, "GET", "/v1/registry/services/meshdeck.node/instances")
+                                       .value(QStringLiteral("instances"))
+                                       .toArray())
+            listed << i[QStringLiteral("metadata")][QStringLiteral("nodeId")].toString();
+        QCOMPARE(listed, QSet<QString>({a.nodeId(), b.nodeId(), c.nodeId()}));
+
+        // kill -9: the others report it gone within the bound (3 s) plus a heartbeat, with margin.
+        QCOMPARE(stateOn(a, c.nodeId()), QStringLiteral("serving"));
+        ::kill(pid_t(c.process().processId()), SIGKILL);
+        QVERIFY(c.process().waitForFinished(5000));
+        QTRY_COMPARE_WITH_TIMEOUT(stateOn(a, c.nodeId()), QStringLiteral("gone"), 8000);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOn(b, c.nodeId()), QStringLiteral("gone"), 2000);
+        QCOMPARE(stateOn(a, b.nodeId()), QStringLiteral("serving"));
+
+        // A clean stop: gone at once, without waiting for the bound.
+        QCOMPARE(b.terminate(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOn(a, b.nodeId()), QStringLiteral("gone"), 2000); // a's next heartbeat
+        QCOMPARE(a.terminate(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCluster)
+#include "tst_cluster.moc"

@@ -48,6 +48,26 @@ Database::~Database()
     }
 }
 
+namespace {
+// Migrates a freshly opened connection; closes it when the schema is refused or fails.
+Database::OpenResult migrateOpened(QSqlDatabase &db, const std::vector<ComponentSchema> &schemas,
+                                   const QString &where)
+{
+    Database::OpenResult r;
+    const MigrationResult migrated = migrate(db, schemas);
+    if (!migrated.ok) {
+        r.newerThanCode = migrated.newerThanCode;
+        r.error = migrated.error;
+        db.close();
+        return r;
+    }
+    if (migrated.applied > 0)
+        qCInfo(lcStorage).noquote() << "applied" << migrated.applied << "migration(s) to" << where;
+    r.ok = true;
+    return r;
+}
+} // namespace
+
 QSqlDatabase &Database::connectionForWorker()
 {
     Q_ASSERT(QThread::currentThread() == m_thread);
@@ -131,17 +151,7 @@ QFuture<Database::OpenResult> Database::openOnThread(const QString &path,
                 return r;
             }
         }
-        const MigrationResult migrated = migrate(worker->db, schemas);
-        if (!migrated.ok) {
-            r.newerThanCode = migrated.newerThanCode;
-            r.error = migrated.error;
-            worker->db.close();
-            return r;
-        }
-        if (migrated.applied > 0)
-            qCInfo(lcStorage) << "applied" << migrated.applied << "migration(s) to" << path;
-        r.ok = true;
-        return r;
+        return migrateOpened(worker->db, schemas, path);
     });
 }
 
@@ -159,18 +169,9 @@ QFuture<Database::OpenResult> Database::openPostgresOnThread(const PostgresTarge
         }
         if (!openPostgres(worker->db, target, &r.error))
             return r;
-        const MigrationResult migrated = migrate(worker->db, schemas);
-        if (!migrated.ok) {
-            r.newerThanCode = migrated.newerThanCode;
-            r.error = migrated.error;
-            worker->db.close();
-            return r;
-        }
-        if (migrated.applied > 0)
-            qCInfo(lcStorage).noquote()
-                << "applied" << migrated.applied << "migration(s) to" << target.redacted();
-        worker->postgres = target;
-        r.ok = true;
+        r = migrateOpened(worker->db, schemas, target.redacted());
+        if (r.ok)
+            worker->postgres = target; // from now on, a lost connection is opened again
         return r;
     });
 }

@@ -22,8 +22,9 @@ std::optional<RedisEndpoint> RedisEndpoint::fromUrl(const QUrl &url, QString *er
     };
     if (!url.isValid())
         return fail(
-            tr("The Redis URL is not a valid URL (%1); write it as redis://[:PASSWORD@]HOST[:PORT][/DB].")
-                .arg(url.errorString()));
+            // Not QUrl::errorString(): it quotes the whole URL, password included.
+            tr("The Redis URL is not a valid URL; write it as redis://[:PASSWORD@]HOST[:PORT][/DB], with "
+               "special characters in the password percent-encoded."));
     if (url.scheme() != QLatin1String("redis"))
         return fail(
             tr("The Redis URL must start with redis:// (it starts with '%1:'); TLS (rediss://) and Unix "

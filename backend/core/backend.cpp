@@ -253,7 +253,8 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
             channel->onCommitted(committed);
         });
     if (m_settings.clusterMode()) {
-        p.fanout = std::make_unique<ClusterFanout>(p.eventsChannel.get(), m_settings.redisUrl, nodeId);
+        p.fanout = std::make_unique<ClusterFanout>(p.eventsChannel.get(), m_settings.redisUrl, nodeId,
+                                                   m_settings.clusterPollMs);
         p.events->addCommitListener(
             [fanout = p.fanout.get()](const QList<Events::StoredEventPtr> &committed) {
                 QStringList topics;
@@ -423,6 +424,8 @@ QString Backend::advertiseUrl() const
 QCoro::Task<void> Backend::stop()
 {
     Parts &p = *m_parts;
+    if (p.fanout)
+        p.fanout->stop();
     if (p.system && p.database.isOpen()) {
         const QString draining = QStringLiteral("draining"); // named (GCC 12: no temporaries in a co_await)
         co_await p.system->membership().setState(draining);

@@ -11,64 +11,74 @@ Q_LOGGING_CATEGORY(lcFanout, "meshdeck.backend.cluster.fanout")
 namespace Meshdeck {
 
 namespace {
-// One Redis channel for every topic: the payload is the topic's name. Nodes wake only the topics
-// their own subscribers follow, so a topic nobody here reads costs one hash lookup.
+// One Redis channel for every topic; the payload is "<node id>\n<topic>". Nodes skip their own
+// announcements and wake only topics their own subscribers follow.
 const QString EventsChannelName = QStringLiteral("meshdeck.events.committed");
 } // namespace
 
 ClusterFanout::ClusterFanout(Events::EventsChannel *channel, QString redisUrl, QString nodeId,
-                             QObject *parent)
+                             int pollIntervalMs, QObject *parent)
     : QObject(parent)
     , m_channel(channel)
-    , m_redisUrl(std::move(redisUrl))
     , m_nodeId(std::move(nodeId))
+    , m_pollIntervalMs(pollIntervalMs)
 {
     connect(&m_poll, &QTimer::timeout, this, [this] {
         m_channel->pollAll();
         snapshot();
     });
+    if (redisUrl.isEmpty())
+        return;
+    m_bus = new Cluster::ClusterBus(QUrl(redisUrl), m_nodeId, this);
+    connect(m_bus, &Cluster::ClusterBus::message, this,
+            [this](const QString &, const QByteArray &payload) { onMessage(payload); });
+    // Back after a gap: whatever was announced meanwhile was lost, so read everything once.
+    connect(m_bus, &Cluster::ClusterBus::resynced, this, [this] { m_channel->pollAll(); });
+    connect(m_bus, &Cluster::ClusterBus::connectedChanged, this, [this](bool connected) {
+        if (connected)
+            qCInfo(lcFanout) << "Redis connected: wake-ups between nodes are prompt again";
+        else
+            qCWarning(lcFanout) << "Redis unavailable: nodes read each other's events from the database every"
+                                << FastPollIntervalMs << "ms";
+        adjustPoll();
+    });
+    connect(m_bus, &Cluster::ClusterBus::errorOccurred, this,
+            [](const QString &reason) { qCWarning(lcFanout).noquote() << "Redis:" << reason; });
+    m_bus->subscribe(EventsChannelName);
 }
 
 ClusterFanout::~ClusterFanout() = default;
 
 bool ClusterFanout::start(QString *error)
 {
-    if (!m_redisUrl.isEmpty()) {
-        m_bus = new Cluster::ClusterBus(QUrl(m_redisUrl), m_nodeId, this);
-        connect(m_bus, &Cluster::ClusterBus::message, this,
-                [this](const QString &, const QByteArray &payload) {
-                    m_channel->wake(QString::fromUtf8(payload));
-                });
-        // Back after a gap: whatever was announced meanwhile was lost, so read everything once.
-        connect(m_bus, &Cluster::ClusterBus::resynced, this, [this] { m_channel->pollAll(); });
-        connect(m_bus, &Cluster::ClusterBus::connectedChanged, this,
-                [this](bool connected) {
-                    if (connected)
-                        qCInfo(lcFanout) << "Redis connected: wake-ups between nodes are prompt again";
-                    else
-                        qCWarning(lcFanout)
-                            << "Redis unavailable: nodes see each other's events by polling the database";
-                    adjustPoll();
-                });
-        m_bus->subscribe(EventsChannelName);
-        if (!m_bus->start()) {
-            *error = m_bus->error();
-            return false;
-        }
+    if (m_bus && !m_bus->start()) {
+        *error = m_bus->error();
+        return false;
     }
+    m_running = true;
     adjustPoll();
     return true;
 }
 
+void ClusterFanout::stop()
+{
+    m_running = false;
+    m_poll.stop();
+    if (m_bus)
+        m_bus->disconnect(this);
+}
+
 void ClusterFanout::adjustPoll()
 {
-    m_poll.start(m_bus && m_bus->connected() ? PollIntervalMs : FastPollIntervalMs);
+    if (!m_running)
+        return;
+    m_poll.start(m_bus && m_bus->connected() ? m_pollIntervalMs : FastPollIntervalMs);
     snapshot();
 }
 
 void ClusterFanout::announce(const QStringList &topics)
 {
-    if (!m_bus)
+    if (!m_bus || !m_running)
         return;
     QMetaObject::invokeMethod(
         this, [this, topics] { publish(topics); }, Qt::QueuedConnection);
@@ -76,8 +86,21 @@ void ClusterFanout::announce(const QStringList &topics)
 
 void ClusterFanout::publish(const QStringList &topics)
 {
+    if (!m_running)
+        return;
+    const QByteArray prefix = m_nodeId.toUtf8() + '\n';
     for (const QString &topic : topics)
-        m_bus->publish(EventsChannelName, topic.toUtf8());
+        m_bus->publish(EventsChannelName, prefix + topic.toUtf8());
+}
+
+void ClusterFanout::onMessage(const QByteArray &payload)
+{
+    const qsizetype newline = payload.indexOf('\n');
+    if (newline < 0)
+        return; // not ours
+    if (QString::fromUtf8(payload.first(newline)) == m_nodeId)
+        return; // this node's own commit: its subscribers have it already
+    m_channel->wake(QString::fromUtf8(payload.sliced(newline + 1)));
 }
 
 void ClusterFanout::snapshot()

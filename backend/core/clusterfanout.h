@@ -5,6 +5,7 @@
 #include <QStringList>
 #include <QTimer>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 
@@ -19,23 +20,24 @@ namespace Meshdeck {
 
 // Cluster mode's realtime fan-out between nodes. PostgreSQL is the source: a node's subscribers
 // read every topic's new events from the database (EventsChannel::wake). Redis only makes that
-// prompt: each commit is announced on it, and every node wakes the topic's readers. A lost
-// announcement (or Redis being down) costs a delay until the next poll, never an event:
-// the poll runs every PollIntervalMs, and every FastPollIntervalMs while Redis is unavailable.
+// prompt: each commit is announced on it, and the other nodes wake the topic's readers. A lost
+// announcement (or Redis being down) costs a delay until the next poll, never an event: the poll
+// runs every `pollIntervalMs`, and every FastPollIntervalMs while Redis is unavailable.
 class ClusterFanout : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr int PollIntervalMs = 1000;
     static constexpr int FastPollIntervalMs = 200;
 
-    // `redisUrl` empty: polling only.
-    ClusterFanout(Events::EventsChannel *channel, QString redisUrl, QString nodeId,
+    // `redisUrl` empty: polling only, every FastPollIntervalMs.
+    ClusterFanout(Events::EventsChannel *channel, QString redisUrl, QString nodeId, int pollIntervalMs,
                   QObject *parent = nullptr);
     ~ClusterFanout() override;
 
     // False with `error` when the Redis URL cannot work (a configuration error, not a retry).
     bool start(QString *error);
+    // Stops polling and announcing (shutdown: before the database closes).
+    void stop();
     // Any thread (the database thread, after a commit): announce that these topics have new events.
     void announce(const QStringList &topics);
     // For readiness, from any thread: {"redis": "connected"|"reconnecting"|"stopped"|"not
@@ -44,13 +46,15 @@ public:
 
 private:
     void publish(const QStringList &topics);
+    void onMessage(const QByteArray &payload);
     void adjustPoll();
     void snapshot();
 
     Events::EventsChannel *m_channel;
-    QString m_redisUrl;
     QString m_nodeId;
-    Cluster::ClusterBus *m_bus = nullptr; // a child: deleted with deleteLater semantics by QObject
+    int m_pollIntervalMs;
+    Cluster::ClusterBus *m_bus = nullptr; // a child; made in the constructor, so announce() may read it
+    std::atomic<bool> m_running{false};
     QTimer m_poll;
     mutable std::mutex m_mutex;
     QJsonObject m_status;

@@ -151,6 +151,13 @@ struct Options {
                                                  "long is reported gone (default: 5000; nodes heartbeat "
                                                  "every second)."),
         QStringLiteral("ms")};
+    const QCommandLineOption clusterPoll{
+        QStringLiteral("cluster-poll-ms"),
+        QCoreApplication::translate("meshdeckd", "Cluster mode: how often a node reads other nodes' new "
+                                                 "events from the database while Redis is connected (a "
+                                                 "lost wake-up waits at most this long; default: 1000; "
+                                                 "without Redis: every 200)."),
+        QStringLiteral("ms")};
     const QCommandLineOption allowPrivateTargets{
         QStringLiteral("allow-private-targets"),
         QCoreApplication::translate("meshdeckd", "Let webhooks reach loopback, private and link-local "
@@ -191,6 +198,7 @@ struct Options {
                 adminTokenFile,
                 secretKeyFile,
                 clusterGoneAfter,
+                clusterPoll,
                 allowPrivateTargets,
                 tlsCert,
                 tlsKey};
@@ -290,6 +298,15 @@ bool applyNumbers(const QCommandLineParser &parser, const Options &o, BackendSet
             return false;
         }
         settings->clusterGoneAfterMs = ms;
+    }
+    if (parser.isSet(o.clusterPoll)) {
+        int ms = 0;
+        if (!positiveInt(parser.value(o.clusterPoll), &ms) || ms < 50) {
+            *error = QStringLiteral("--cluster-poll-ms expects milliseconds ≥ 50; got '%1'")
+                         .arg(parser.value(o.clusterPoll));
+            return false;
+        }
+        settings->clusterPollMs = ms;
     }
     if (settings->threads == 0)
         settings->threads = qMax(1, QThread::idealThreadCount());

@@ -34,6 +34,7 @@ struct BackendSettings {
     // Cluster mode (a postgres:// --database); empty: local mode on DATA_DIR/meshdeck.db.
     QString databaseUrl;
     QString redisUrl;               // cluster mode: wake-ups between nodes; empty: polling only
+    int clusterPollMs = 1'000;      // cluster mode: reading other nodes' events while Redis is up
     QString nodeId;                 // empty: generated once and kept in DATA_DIR/node-id
     QString advertiseUrl;           // empty: http://<listen address>:<port>
     QString adminTokenFile;         // empty: DATA_DIR/admin.token

@@ -2,6 +2,7 @@
 
 #include "postgres.h"
 
+#include <QElapsedTimer>
 #include <QLoggingCategory>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -17,6 +18,7 @@ class Database::Worker : public QObject
 public:
     QSqlDatabase db;
     std::optional<PostgresTarget> postgres;
+    QElapsedTimer sinceFailedConnect; // invalid: the last attempt (if any) succeeded
     QString connectionName = QStringLiteral("meshdeck-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
 };
 
@@ -72,12 +74,20 @@ QSqlDatabase &Database::connectionForWorker()
 {
     Q_ASSERT(QThread::currentThread() == m_thread);
     Worker *w = m_worker;
-    if (w->postgres && !w->db.isOpen()) {
+    // A server that just refused is not asked again for every queued piece of work (each attempt
+    // can block this thread for connect_timeout): the work fails fast on the closed connection.
+    constexpr qint64 ReconnectBackoffMs = 1000;
+    if (w->postgres && !w->db.isOpen() &&
+        (!w->sinceFailedConnect.isValid() || w->sinceFailedConnect.elapsed() >= ReconnectBackoffMs)) {
         QString error;
-        if (openPostgres(w->db, *w->postgres, &error))
+        if (openPostgres(w->db, *w->postgres, &error)) {
+            w->sinceFailedConnect.invalidate();
+            m_connected = true;
             qCInfo(lcStorage).noquote() << "reconnected to" << w->postgres->redacted();
-        else
+        } else {
+            w->sinceFailedConnect.start();
             qCWarning(lcStorage).noquote() << error; // the work fails with the closed connection's error
+        }
     }
     return w->db;
 }
@@ -94,6 +104,7 @@ void Database::checkConnectionAfterFailure()
             << "lost the connection to" << w->postgres->redacted() << "-" << probe.lastError().text();
         probe = QSqlQuery();
         w->db.close();
+        m_connected = false;
     }
 }
 
@@ -104,8 +115,8 @@ QObject *Database::workerObject() const
 
 QCoro::Task<Database::OpenResult> Database::open(QString path, std::vector<ComponentSchema> schemas)
 {
-    m_path = path;
     if (isPostgresUrl(path)) {
+        m_path = QStringLiteral("postgres://…"); // never the password, even when the URL is refused
         QString error;
         const std::optional<PostgresTarget> target = parsePostgresUrl(path, &error);
         if (!target)
@@ -115,12 +126,15 @@ QCoro::Task<Database::OpenResult> Database::open(QString path, std::vector<Compo
         QFuture<OpenResult> opening = openPostgresOnThread(*target, schemas);
         const OpenResult result = co_await opening;
         m_open = result.ok;
+        m_connected = result.ok;
         co_return result;
     }
+    m_path = path;
     // Built outside the coroutine body: GCC 12 mis-destroys lambda captures inside co_await expressions.
     QFuture<OpenResult> future = openOnThread(path, schemas);
     const OpenResult result = co_await future;
     m_open = result.ok;
+    m_connected = result.ok;
     co_return result;
 }
 
@@ -181,6 +195,7 @@ QCoro::Task<void> Database::close()
     if (!m_open)
         co_return;
     m_open = false;
+    m_connected = false;
     Worker *worker = m_worker;
     const bool postgres = m_dialect == Dialect::Postgres;
     QFuture<void> done = run([worker, postgres](QSqlDatabase &) {

@@ -14,6 +14,7 @@
 #include <QCoroFuture>
 #include <QCoroTask>
 
+#include <atomic>
 #include <exception>
 #include <memory>
 #include <type_traits>
@@ -50,6 +51,8 @@ public:
     QCoro::Task<void> close();
 
     bool isOpen() const { return m_open; }
+    // Open, and (PostgreSQL) the connection is not known to be lost. Any thread.
+    bool isConnected() const { return m_connected.load(); }
     // The SQLite file, or the PostgreSQL URL without its password.
     QString path() const { return m_path; }
     Dialect dialect() const { return m_dialect; }
@@ -64,6 +67,7 @@ private:
     QString m_path;
     Dialect m_dialect = Dialect::Sqlite;
     bool m_open = false;
+    std::atomic<bool> m_connected{false};
 
 public:
     QSqlDatabase &connectionForWorker(); // only valid on the database thread; reconnects PostgreSQL

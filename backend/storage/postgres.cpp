@@ -34,7 +34,9 @@ std::optional<PostgresTarget> parsePostgresUrl(const QString &url, QString *erro
         return std::nullopt;
     };
     if (!u.isValid())
-        return fail(u.errorString());
+        // Not QUrl::errorString(): it quotes the whole URL, password included.
+        return fail(QStringLiteral("not a valid URL (percent-encode special characters in the user name "
+                                   "and password)"));
     if (u.scheme() != QLatin1String("postgres") && u.scheme() != QLatin1String("postgresql"))
         return fail(QStringLiteral("the scheme must be postgres://"));
     PostgresTarget t;

@@ -125,7 +125,8 @@ private:
     QTemporaryDir m_shared;
     int m_databases = 0;
 
-    QStringList args(const QString &url, bool withRedis = true) const
+    // pollMs: how often nodes read each other's events while Redis is up (--cluster-poll-ms).
+    QStringList args(const QString &url, bool withRedis, int pollMs) const
     {
         QStringList a{QStringLiteral("--database"),
                       url,
@@ -137,18 +138,20 @@ private:
                       QStringLiteral("3000")};
         if (withRedis)
             a << QStringLiteral("--redis") << m_redis.url().toString();
+        a << QStringLiteral("--cluster-poll-ms") << QString::number(pollMs);
         return a;
     }
     // Three nodes on a fresh database, with the topic "orders".
-    bool startNodes(BackendProcess &a, BackendProcess &b, BackendProcess &c, bool withRedis = true)
+    bool startNodes(BackendProcess &a, BackendProcess &b, BackendProcess &c, bool withRedis = true,
+                    int pollMs = 1000)
     {
         const QString url = m_postgres.createDatabase(QStringLiteral("realtime%1").arg(++m_databases));
         // The first node alone: it creates the schema, the token and (once) the secret key.
-        if (!a.start(args(url, withRedis), 30'000)) {
+        if (!a.start(args(url, withRedis, pollMs), 30'000)) {
             qWarning().noquote() << a.stderrText();
             return false;
         }
-        if (!b.start(args(url, withRedis), 30'000) || !c.start(args(url, withRedis), 30'000))
+        if (!b.start(args(url, withRedis, pollMs), 30'000) || !c.start(args(url, withRedis, pollMs), 30'000))
             return false;
         return apiCall(a, "POST", "/v1/events/topics", "{\"name\":\"orders\"}").status == 201;
     }
@@ -160,11 +163,12 @@ private Q_SLOTS:
         QVERIFY2(m_redis.start(), m_redis.output().constData());
     }
 
-    // Published on A and B, received on C, in offset order, each once.
+    // Published on A and B, received on C, in offset order, each once. The database poll is set to
+    // a minute here, so only the Redis wake-ups can deliver within the wait.
     void aSubscriberOnOneNodeReceivesWhatTheOthersPublish()
     {
         BackendProcess a, b, c;
-        QVERIFY(startNodes(a, b, c));
+        QVERIFY(startNodes(a, b, c, true, 60'000));
         QCOMPARE(readiness(c), QStringLiteral("ready"));
         Subscriber onC;
         QVERIFY(onC.open(c));
@@ -198,6 +202,18 @@ private Q_SLOTS:
                 }
             }
             if (i == 60) {
+                // Publishes in flight on B when it dies: not acknowledged, so stored at most once.
+                std::vector<std::unique_ptr<RawHttp>> inFlight;
+                for (int k = 0; k < 4; ++k) {
+                    inFlight.push_back(std::make_unique<RawHttp>());
+                    QVERIFY(inFlight.back()->connectTo(b.port()));
+                    const QByteArray body = oneEvent(QStringLiteral("b-in-flight"), k);
+                    inFlight.back()->send("POST /v1/events/topics/orders/events HTTP/1.1\r\nHost: t\r\n"
+                                          "Authorization: Bearer " +
+                                          b.token() +
+                                          "\r\nContent-Type: application/json\r\nContent-Length: " +
+                                          QByteArray::number(body.size()) + "\r\n\r\n" + body);
+                }
                 ::kill(pid_t(b.process().processId()), SIGKILL);
                 QVERIFY(b.process().waitForFinished(5000));
                 bAlive = false;

@@ -226,6 +226,14 @@ private Q_SLOTS:
         opened = waitForTask(bad.open(QStringLiteral("postgres://u@127.0.0.1/x?frobnicate=1"), schemaV(1)));
         QVERIFY2(opened.error.contains(QStringLiteral("frobnicate")), qPrintable(opened.error));
 
+        // A URL QUrl refuses (an unencoded space in the password): the reason never quotes it.
+        Database malformed;
+        opened = waitForTask(malformed.open(QStringLiteral("postgres://u:hunter 2@127.0.0.1/x"), schemaV(1)));
+        QVERIFY(!opened.ok);
+        QVERIFY2(opened.error.contains(QStringLiteral("not a valid URL")), qPrintable(opened.error));
+        QVERIFY2(!opened.error.contains(QStringLiteral("hunter")), qPrintable(opened.error));
+        QVERIFY2(!malformed.path().contains(QStringLiteral("hunter")), qPrintable(malformed.path()));
+
         // Port 1 on loopback refuses at once; the message names the target but never the password.
         Database unreachable;
         opened =

@@ -28,6 +28,22 @@ EventsChannel::EventsChannel(Storage::Database *database)
     : m_database(database)
 {}
 
+EventsChannel::~EventsChannel()
+{
+    // Work this channel queued on the database thread (and work that queues more) finds it gone.
+    *m_alive = false;
+    if (m_database->isOpen())
+        m_database->run([](QSqlDatabase &) {}).waitForFinished();
+}
+
+template<typename Work> void EventsChannel::later(Work work)
+{
+    m_database->run([alive = m_alive, work = std::move(work)](QSqlDatabase &db) mutable {
+        if (*alive)
+            work(db);
+    });
+}
+
 QString EventsChannel::open(Realtime::SubscriptionPtr subscription)
 {
     const QString topic = subscription->channel.mid(prefix().size());
@@ -48,7 +64,7 @@ QString EventsChannel::open(Realtime::SubscriptionPtr subscription)
         m_byTopic[topic].append(state);
         m_byId.insert(state->subscription->id, state);
     }
-    m_database->run([this, state](QSqlDatabase &db) { catchUp(db, state); });
+    later([this, state](QSqlDatabase &db) { catchUp(db, state); });
     return {};
 }
 
@@ -104,8 +120,10 @@ bool EventsChannel::start(QSqlDatabase &db, const StatePtr &state)
         return false;
     }
     // Offsets before the oldest kept event have expired; the reply says where delivery starts.
-    state->next =
-        state->requestedOffset < 0 ? info->nextOffset : qMax(state->requestedOffset, info->firstOffset);
+    // One past the head is where live delivery starts: the reply says so, not the number asked for.
+    state->next = state->requestedOffset < 0 ? info->nextOffset
+                                             : qBound(info->firstOffset, state->requestedOffset,
+                                                      qMax(info->firstOffset, info->nextOffset));
     state->started = true;
     state->subscription->mailbox->post(
         Realtime::jsonText({{QStringLiteral("type"), QStringLiteral("subscribed")},
@@ -137,7 +155,7 @@ bool EventsChannel::deliverBacklog(QSqlDatabase &db, const StatePtr &state)
             return true;
         if (sent >= MaxBacklogPerTurn) {
             // A long backlog: let publishers in, then continue from here.
-            m_database->run([this, state](QSqlDatabase &d) { catchUp(d, state); });
+            later([this, state](QSqlDatabase &d) { catchUp(d, state); });
             return false;
         }
     }
@@ -197,7 +215,20 @@ QSet<QString> EventsChannel::deliver(const QList<StoredEventPtr> &events,
 
 void EventsChannel::wake(const QString &topic)
 {
-    m_database->run([this, topic](QSqlDatabase &db) { catchUpTopic(db, topic); });
+    {
+        // Nobody here follows it, or a read of it is already queued (which will see this too).
+        std::lock_guard lock(m_mutex);
+        if (!m_byTopic.contains(topic) || m_wakePending.contains(topic))
+            return;
+        m_wakePending.insert(topic);
+    }
+    later([this, topic](QSqlDatabase &db) {
+        {
+            std::lock_guard lock(m_mutex);
+            m_wakePending.remove(topic);
+        }
+        catchUpTopic(db, topic);
+    });
 }
 
 void EventsChannel::pollAll()

@@ -8,6 +8,8 @@
 #include <QSet>
 #include <QSqlDatabase>
 
+#include <atomic>
+#include <memory>
 #include <mutex>
 
 namespace Meshdeck::Storage {
@@ -29,6 +31,7 @@ class EventsChannel : public Realtime::ChannelProvider
 {
 public:
     explicit EventsChannel(Storage::Database *database);
+    ~EventsChannel() override;
 
     QString prefix() const override { return QStringLiteral("events."); }
     QString open(Realtime::SubscriptionPtr subscription) override;
@@ -67,8 +70,13 @@ private:
     void drop(const StatePtr &state);
     void forget(const StatePtr &state); // under m_mutex
 
+    // Runs `work` on the database thread unless the channel is gone by then.
+    template<typename Work> void later(Work work);
+
     Storage::Database *m_database;
+    std::shared_ptr<std::atomic<bool>> m_alive = std::make_shared<std::atomic<bool>>(true);
     std::mutex m_mutex;
+    QSet<QString> m_wakePending; // topics with a catch-up read queued
     QHash<QString, QList<StatePtr>> m_byTopic;
     QHash<quint64, StatePtr> m_byId;
 };

@@ -90,6 +90,8 @@ QString SystemService::readinessProblem() const
 {
     if (!m_database->isOpen())
         return QStringLiteral("The database is not open.");
+    if (!m_database->isConnected())
+        return QStringLiteral("The connection to the database is lost; the node is reconnecting.");
     if (!m_started)
         return QStringLiteral("The services are still starting.");
     if (m_acceptingRequests && !m_acceptingRequests())

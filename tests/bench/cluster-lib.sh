@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the cluster benchmarks (sourced, not run): a throwaway PostgreSQL 15 and Redis, and
 # meshdeckd nodes, all on 127.0.0.1, all stopped and removed on exit (also on failure).
 # The caller sets: bin (the build's bin directory). It gets: work (a temporary directory).

@@ -1,6 +1,8 @@
 // Realtime fan-out: N WebSocket subscribers on one topic of a running meshdeckd; publishes events
 // one at a time and measures publish-to-receive latency at every subscriber, plus the server's
 // RSS per idle connection. Prints one JSON object. Used by realtime-fanout.sh.
+// With --subscribe-urls URL1,URL2,... the subscribers connect to those nodes in turn (a cluster)
+// while events are still published on URL; SERVER_PID 0 skips the memory figures.
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
@@ -48,12 +50,22 @@ bool spinUntil(const std::function<bool()> &done, int timeoutMs)
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    const QStringList args = app.arguments();
+    QStringList args = app.arguments();
+    QList<QUrl> subscribeUrls;
+    if (const qsizetype option = args.indexOf(QStringLiteral("--subscribe-urls"));
+        option > 0 && option + 1 < args.size()) {
+        for (const QString &url : args[option + 1].split(QLatin1Char(','), Qt::SkipEmptyParts))
+            subscribeUrls.append(QUrl(url));
+        args.remove(option, 2);
+    }
     if (args.size() < 6) {
-        std::fprintf(stderr, "usage: realtime_fanout URL TOKEN SERVER_PID SUBSCRIBERS EVENTS\n");
+        std::fprintf(stderr, "usage: realtime_fanout URL TOKEN SERVER_PID SUBSCRIBERS EVENTS "
+                             "[--subscribe-urls URL1,URL2,...]\n");
         return 2;
     }
     const QUrl base(args[1]);
+    if (subscribeUrls.isEmpty())
+        subscribeUrls.append(base);
     const QByteArray token = args[2].toUtf8();
     const qint64 serverPid = args[3].toLongLong();
     const int subscribers = args[4].toInt();
@@ -76,7 +88,11 @@ int main(int argc, char *argv[])
         reply->deleteLater();
         return status;
     };
-    post(QStringLiteral("/v1/events/topics"), "{\"name\":\"fanout\"}");
+    if (const int status = post(QStringLiteral("/v1/events/topics"), "{\"name\":\"fanout\"}");
+        status != 201) {
+        std::fprintf(stderr, "creating the topic answered %d\n", status);
+        return 1;
+    }
 
     const qint64 rssBefore = rssBytes(serverPid);
     QElapsedTimer clock;
@@ -107,8 +123,9 @@ int main(int argc, char *argv[])
                     latenciesUs.push_back((clock.nsecsElapsed() / 1000) - sentAt[size_t(n)]);
             }
         });
+        const QUrl &node = subscribeUrls.at(i % subscribeUrls.size());
         QNetworkRequest request(
-            QUrl(QStringLiteral("ws://%1:%2/v1/realtime").arg(base.host()).arg(base.port())));
+            QUrl(QStringLiteral("ws://%1:%2/v1/realtime").arg(node.host()).arg(node.port())));
         request.setRawHeader("Authorization", "Bearer " + token);
         s->open(request);
         sockets.push_back(std::move(socket));
@@ -145,6 +162,7 @@ int main(int argc, char *argv[])
     };
     const QJsonObject out{
         {QStringLiteral("subscribers"), subscribers},
+        {QStringLiteral("nodes"), qint64(subscribeUrls.size())},
         {QStringLiteral("events"), events},
         {QStringLiteral("deliveries"), qint64(latenciesUs.size())},
         {QStringLiteral("complete"), complete},

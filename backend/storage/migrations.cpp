@@ -3,9 +3,14 @@
 #include "store.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QHash>
+#include <QLoggingCategory>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QThread>
+
+Q_LOGGING_CATEGORY(lcMigrations, "meshdeck.backend.storage.migrations")
 
 namespace Meshdeck::Storage {
 
@@ -39,18 +44,59 @@ constexpr qint64 MigrationLockKey = 0x6d65736864656b01; // "meshdek" + 1
 MigrationResult migrateLocked(QSqlDatabase &db, const std::vector<ComponentSchema> &schemas);
 } // namespace
 
+namespace {
+constexpr int MigrationLockWaitMs = 120'000;
+
+// Takes the migration lock, waiting while another node migrates (saying so once); false with
+// `error` when the database refuses, or when the lock is still held after MigrationLockWaitMs.
+bool takeMigrationLock(QSqlDatabase &db, QString *error)
+{
+    QElapsedTimer waited;
+    waited.start();
+    bool said = false;
+    for (;;) {
+        QSqlQuery q(db);
+        if (!q.exec(QStringLiteral("SELECT pg_try_advisory_lock(%1)").arg(MigrationLockKey)) || !q.next()) {
+            *error = QStringLiteral("cannot take the migration lock: %1").arg(q.lastError().text());
+            return false;
+        }
+        if (q.value(0).toBool())
+            return true;
+        if (!said) {
+            qCInfo(lcMigrations) << "another node is migrating the database; waiting for it (at most"
+                                 << MigrationLockWaitMs / 1000 << "s)";
+            said = true;
+        }
+        if (waited.elapsed() > MigrationLockWaitMs) {
+            *error =
+                QStringLiteral(
+                    "another node has held the migration lock for more than %1 s; if it is stuck, find its "
+                    "session in pg_stat_activity and end it with pg_terminate_backend, then start again")
+                    .arg(MigrationLockWaitMs / 1000);
+            return false;
+        }
+        QThread::msleep(250);
+    }
+}
+} // namespace
+
 MigrationResult migrate(QSqlDatabase &db, const std::vector<ComponentSchema> &schemas)
 {
     if (dialect(db) != Dialect::Postgres)
         return migrateLocked(db, schemas);
     MigrationResult result;
     QString error;
-    if (!exec(db, QStringLiteral("SELECT pg_advisory_lock(%1)").arg(MigrationLockKey), &error)) {
-        result.error = QStringLiteral("cannot take the migration lock: %1").arg(error);
+    if (!takeMigrationLock(db, &error)) {
+        result.error = error;
         return result;
     }
     result = migrateLocked(db, schemas);
-    exec(db, QStringLiteral("SELECT pg_advisory_unlock(%1)").arg(MigrationLockKey), &error);
+    if (!exec(db, QStringLiteral("SELECT pg_advisory_unlock(%1)").arg(MigrationLockKey), &error)) {
+        // Ending the session is the sure way to release it; the next work connects again.
+        qCWarning(lcMigrations).noquote()
+            << "cannot release the migration lock:" << error << "- closing the connection to release it";
+        db.close();
+    }
     return result;
 }
 

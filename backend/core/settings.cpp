@@ -11,6 +11,8 @@
 #include <QThread>
 #include <QUrl>
 
+#include <functional>
+
 namespace Meshdeck {
 
 namespace {
@@ -281,32 +283,34 @@ bool applyNumbers(const QCommandLineParser &parser, const Options &o, BackendSet
         }
         settings->limits.maxInflightBodyBytes = bytes;
     }
-    if (parser.isSet(o.deregisterCritical)) {
+    // Durations with a floor below which they make no sense.
+    struct MsOption {
+        const QCommandLineOption &option;
+        int minimum;
+        std::function<void(int)> set;
+    };
+    const MsOption durations[] = {{o.deregisterCritical, 1000,
+                                   [settings](int ms) {
+                                       settings->deregisterCriticalAfterMs = ms;
+                                   }},
+                                  {o.clusterGoneAfter, 2000,
+                                   [settings](int ms) {
+                                       settings->clusterGoneAfterMs = ms;
+                                   }},
+                                  {o.clusterPoll, 50, [settings](int ms) {
+                                       settings->clusterPollMs = ms;
+                                   }}};
+    for (const MsOption &m : durations) {
         int ms = 0;
-        if (!positiveInt(parser.value(o.deregisterCritical), &ms) || ms < 1000) {
-            *error = QStringLiteral("--deregister-critical-after-ms expects milliseconds ≥ 1000; got '%1'")
-                         .arg(parser.value(o.deregisterCritical));
+        if (parser.isSet(m.option) && (!positiveInt(parser.value(m.option), &ms) || ms < m.minimum)) {
+            *error = QStringLiteral("--%1 expects milliseconds ≥ %2; got '%3'")
+                         .arg(m.option.names().constFirst())
+                         .arg(m.minimum)
+                         .arg(parser.value(m.option));
             return false;
         }
-        settings->deregisterCriticalAfterMs = ms;
-    }
-    if (parser.isSet(o.clusterGoneAfter)) {
-        int ms = 0;
-        if (!positiveInt(parser.value(o.clusterGoneAfter), &ms) || ms < 2000) {
-            *error = QStringLiteral("--cluster-gone-after-ms expects milliseconds ≥ 2000; got '%1'")
-                         .arg(parser.value(o.clusterGoneAfter));
-            return false;
-        }
-        settings->clusterGoneAfterMs = ms;
-    }
-    if (parser.isSet(o.clusterPoll)) {
-        int ms = 0;
-        if (!positiveInt(parser.value(o.clusterPoll), &ms) || ms < 50) {
-            *error = QStringLiteral("--cluster-poll-ms expects milliseconds ≥ 50; got '%1'")
-                         .arg(parser.value(o.clusterPoll));
-            return false;
-        }
-        settings->clusterPollMs = ms;
+        if (parser.isSet(m.option))
+            m.set(ms);
     }
     if (settings->threads == 0)
         settings->threads = qMax(1, QThread::idealThreadCount());

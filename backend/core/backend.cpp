@@ -240,8 +240,13 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
     Registry::RegistrySettings registrySettings;
     registrySettings.deregisterCriticalAfterMs = m_settings.deregisterCriticalAfterMs;
     registrySettings.nodeId = nodeId; // cluster mode: keep the other nodes' built-ins
+    registrySettings.cluster = m_settings.clusterMode();
+    registrySettings.syncIntervalMs = m_settings.clusterPollMs;
     auto registry = std::make_unique<Registry::RegistryService>(registrySettings, &p.database, p.events);
     p.registry = registry.get();
+    // Cluster mode: the serving members share the checks.
+    QObject::connect(&p.system->membership(), &System::ClusterMembership::servingNodesChanged, p.registry,
+                     &Registry::RegistryService::setCheckingNodes);
     p.services.add(std::move(registry));
     p.realtime->addProvider(&p.registry->channel());
     p.realtime->addProvider(&p.system->membership());
@@ -278,7 +283,7 @@ QCoro::Task<int> Backend::openDatabase(QString dataDir)
     const std::vector<Storage::ComponentSchema> schemas{
         {QStringLiteral("system"), System::SystemStore::migrations()},
         {QStringLiteral("events"), Events::schema()},
-        {QStringLiteral("registry"), {Registry::RegistryStore::migration()}},
+        {QStringLiteral("registry"), Registry::RegistryStore::migrations()},
     };
     const auto opened = co_await p.database.open(dbPath, schemas);
     if (!opened.ok) {

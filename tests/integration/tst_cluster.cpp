@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlQuery>
+#include <QTcpServer>
 #include <QTemporaryDir>
 
 #include <csignal>
@@ -201,6 +202,89 @@ private Q_SLOTS:
         QCOMPARE(b.terminate(), 0);
         QTRY_COMPARE_WITH_TIMEOUT(stateOn(a, b.nodeId()), QStringLiteral("gone"), 2000); // a's next heartbeat
         QCOMPARE(a.terminate(), 0);
+    }
+
+    void theChecksOfAKilledNodeMoveToAnotherNode()
+    {
+        // The instance under check: a TCP listener in this test, closed and opened at will.
+        QTcpServer service;
+        QVERIFY(service.listen(QHostAddress::LocalHost));
+        const quint16 port = service.serverPort();
+        const QString url = m_postgres.createDatabase(QStringLiteral("clusterchecks"));
+        QFile::remove(m_shared.filePath(QStringLiteral("admin.token")));
+        BackendProcess a, b, c;
+        for (BackendProcess *node : {&a, &b, &c})
+            QVERIFY2(node->start(clusterArgs(url), 30'000), node->stderrText().constData());
+        const QList<BackendProcess *> nodes{&a, &b, &c};
+        for (BackendProcess *node : nodes) {
+            for (BackendProcess *other : nodes)
+                QTRY_COMPARE_WITH_TIMEOUT(stateOn(*node, other->nodeId()), QStringLiteral("serving"), 10'000);
+        }
+        const QJsonObject registered =
+            apiJson(a, "POST", "/v1/registry/services/ledger/instances",
+                    QJsonDocument(QJsonObject{{QStringLiteral("address"), QStringLiteral("127.0.0.1")},
+                                              {QStringLiteral("port"), port},
+                                              {QStringLiteral("check"),
+                                               QJsonObject{{QStringLiteral("tcp"), true},
+                                                           {QStringLiteral("intervalMs"), 200},
+                                                           {QStringLiteral("timeoutMs"), 500},
+                                                           {QStringLiteral("healthyThreshold"), 1},
+                                                           {QStringLiteral("unhealthyThreshold"), 1}}}})
+                        .toJson());
+        const QString id = registered.value(QStringLiteral("id")).toString();
+        QVERIFY2(!id.isEmpty(), QJsonDocument(registered).toJson().constData());
+        const QByteArray path = "/v1/registry/instances/" + id.toUtf8();
+        const auto field = [&path](const BackendProcess &node, const char *name) {
+            return apiJson(node, "GET", path).value(QLatin1String(name)).toString();
+        };
+        // Registered on a, seen and checked everywhere; every node names the same checker.
+        for (BackendProcess *node : nodes)
+            QTRY_COMPARE_WITH_TIMEOUT(field(*node, "status"), QStringLiteral("passing"), 10'000);
+        const QString checker = field(a, "checkedBy");
+        QVERIFY(!checker.isEmpty());
+        for (BackendProcess *node : nodes)
+            QCOMPARE(field(*node, "checkedBy"), checker);
+        int checkedHere = 0;
+        for (BackendProcess *node : nodes)
+            checkedHere +=
+                apiJson(*node, "GET", "/v1/registry/stats").value(QStringLiteral("checkedHere")).toInt();
+        const int instances =
+            apiJson(a, "GET", "/v1/registry/stats").value(QStringLiteral("instances")).toInt();
+        QCOMPARE(checkedHere, instances); // each instance (built-ins too) on exactly one node
+
+        // kill -9 the checker, then take the service down: only a node that took over the check
+        // can notice. The bound: gone after 3 s, a membership heartbeat (1 s), one interval.
+        BackendProcess *victim = nullptr;
+        for (BackendProcess *node : nodes) {
+            if (node->nodeId() == checker)
+                victim = node;
+        }
+        QVERIFY(victim);
+        QList<BackendProcess *> survivors = nodes;
+        survivors.removeOne(victim);
+        ::kill(pid_t(victim->process().processId()), SIGKILL);
+        QVERIFY(victim->process().waitForFinished(5000));
+        service.close();
+        QTRY_COMPARE_WITH_TIMEOUT(field(*survivors[0], "status"), QStringLiteral("critical"), 8'000);
+        const QString successor = field(*survivors[0], "checkedBy");
+        QVERIFY(successor == survivors[0]->nodeId() || successor == survivors[1]->nodeId());
+        QTRY_COMPARE_WITH_TIMEOUT(field(*survivors[1], "checkedBy"), successor, 3'000);
+        // And it keeps checking: the service back, the instance passing again. Each change is
+        // stored once, whichever nodes checked it, and the other survivor reads them all.
+        QVERIFY(service.listen(QHostAddress::LocalHost, port));
+        const auto changes = [&path](const BackendProcess &node) {
+            QStringList out;
+            for (const QJsonValue &h : apiJson(node, "GET", path).value(QStringLiteral("history")).toArray())
+                out << h[QStringLiteral("from")].toString() + QLatin1Char('>') +
+                           h[QStringLiteral("to")].toString();
+            return out;
+        };
+        const QStringList expected{QStringLiteral("critical>passing"), QStringLiteral("passing>critical"),
+                                   QStringLiteral("critical>passing")};
+        for (BackendProcess *node : survivors)
+            QTRY_COMPARE_WITH_TIMEOUT(changes(*node), expected, 5'000);
+        for (BackendProcess *node : survivors)
+            QCOMPARE(node->terminate(), 0);
     }
 };
 

@@ -58,7 +58,7 @@ private:
         m_db = std::make_unique<Storage::Database>();
         m_registry = std::make_unique<RegistryService>(settings, m_db.get(), nullptr, clock);
         const auto opened = waitForTask(
-            m_db->open(m_location, {{QStringLiteral("registry"), {Registry::RegistryStore::migration()}}}));
+            m_db->open(m_location, {{QStringLiteral("registry"), Registry::RegistryStore::migrations()}}));
         QVERIFY2(opened.ok, qPrintable(opened.error));
         QCOMPARE(waitForTask(m_registry->start()), QString());
     }
@@ -644,6 +644,191 @@ private Q_SLOTS:
                      .toInt(),
                  4);
         QCOMPARE(first.messages.size(), 3); // posted together with the second's, drained by now
+    }
+
+    // --- Cluster mode: several nodes on one database ------------------------------------------
+
+private:
+    // A second node on the test's database (the first is m_registry, opened again in cluster mode).
+    struct Node {
+        std::unique_ptr<Storage::Database> db;
+        std::unique_ptr<RegistryService> registry;
+    };
+    static RegistrySettings clusterSettings(const QString &nodeId, int syncIntervalMs = 50)
+    {
+        RegistrySettings settings;
+        settings.nodeId = nodeId;
+        settings.cluster = true;
+        settings.syncIntervalMs = syncIntervalMs;
+        return settings;
+    }
+    Node openNode(const RegistrySettings &settings)
+    {
+        Node node;
+        node.db = std::make_unique<Storage::Database>();
+        node.registry = std::make_unique<RegistryService>(settings, node.db.get(), nullptr);
+        const auto opened = waitForTask(
+            node.db->open(m_location, {{QStringLiteral("registry"), Registry::RegistryStore::migrations()}}));
+        if (!opened.ok || !waitForTask(node.registry->start()).isEmpty())
+            node.registry.reset();
+        return node;
+    }
+    static void closeNode(Node &node)
+    {
+        waitForTask(node.registry->stop());
+        node.registry.reset();
+        waitForTask(node.db->close());
+    }
+    static QString statusOn(RegistryService &registry, const QString &id)
+    {
+        const auto i = registry.instance(id);
+        return i ? i->value(QStringLiteral("status")).toString() : QStringLiteral("gone");
+    }
+    static int checkedHere(RegistryService &registry)
+    {
+        return registry.stats().value(QStringLiteral("checkedHere")).toInt();
+    }
+    // The stored history of an instance: "from>to" for each change, oldest first.
+    QStringList storedChanges(const QString &id)
+    {
+        const auto rows = waitForTask(m_db->attempt([id](QSqlDatabase &db) {
+            QStringList out;
+            QSqlQuery q(db);
+            q.prepare(
+                QStringLiteral("SELECT from_status, to_status FROM registry_history WHERE instance_id = ? "
+                               "ORDER BY seq"));
+            q.addBindValue(id);
+            q.exec();
+            while (q.next())
+                out << q.value(0).toString() + QLatin1Char('>') + q.value(1).toString();
+            return out;
+        }));
+        return rows ? *rows : QStringList{QStringLiteral("unreadable")};
+    }
+
+private Q_SLOTS:
+    void clusterNodesSeeEachOthersChanges()
+    {
+        closeRegistry();
+        openRegistry(clusterSettings(QStringLiteral("a")));
+        Node b = openNode(clusterSettings(QStringLiteral("b")));
+        QVERIFY(b.registry);
+        m_registry->setCheckingNodes({QStringLiteral("a"), QStringLiteral("b")});
+        b.registry->setCheckingNodes({QStringLiteral("a"), QStringLiteral("b")});
+        Inbox inbox; // a console attached to node b
+        auto sub = std::make_shared<Realtime::Subscription>();
+        sub->channel = QStringLiteral("registry");
+        sub->mailbox = inbox.mailbox;
+        sub->id = 1;
+        QCOMPARE(b.registry->channel().open(sub), QString());
+
+        const QString id = registerTtl(QStringLiteral("web"), 8080, {{QStringLiteral("ttlMs"), 60'000}});
+        QVERIFY(!id.isEmpty());
+        QTRY_COMPARE(statusOn(*b.registry, id), QStringLiteral("critical"));
+        // A heartbeat sent to b renews the instance for whichever node runs its TTL.
+        QVERIFY(waitForTask(b.registry->heartbeat(id, {})));
+        QTRY_COMPARE(status(id), QStringLiteral("passing"));
+        QVERIFY(patch(id, {{QStringLiteral("weight"), 7}}));
+        QTRY_COMPARE(b.registry->instance(id)->value(QStringLiteral("weight")).toInt(), 7);
+        // Both nodes name the same node as the one that checks it.
+        QCOMPARE(b.registry->instance(id)->value(QStringLiteral("checkedBy")),
+                 m_registry->instance(id)->value(QStringLiteral("checkedBy")));
+        QVERIFY(waitForTask(b.registry->deregister(id, QStringLiteral("test"))));
+        QTRY_COMPARE(status(id), QStringLiteral("gone"));
+        QTRY_COMPARE(inbox.types(), (QStringList{QStringLiteral("subscribed/"), QStringLiteral("snapshot/"),
+                                                 QStringLiteral("change/registry.instance.registered"),
+                                                 QStringLiteral("change/registry.instance.status_changed"),
+                                                 QStringLiteral("change/registry.instance.updated"),
+                                                 QStringLiteral("change/registry.instance.deregistered")}));
+        QCOMPARE(storedChanges(id), QStringList{QStringLiteral("critical>passing")});
+        closeNode(b);
+    }
+
+    void aCallForAnInstanceNewToTheNodeReadsTheDatabaseFirst()
+    {
+        closeRegistry();
+        openRegistry(clusterSettings(QStringLiteral("a")));
+        Node b = openNode(clusterSettings(QStringLiteral("b"), 3'600'000)); // no timed sync in this test
+        QVERIFY(b.registry);
+        const QString id = registerTtl(QStringLiteral("web"), 8080, {{QStringLiteral("ttlMs"), 60'000}});
+        QCOMPARE(statusOn(*b.registry, id), QStringLiteral("gone")); // b has not read it yet
+        const auto beat = waitForTask(b.registry->heartbeat(id, {}));
+        QVERIFY2(beat, beat ? "" : qPrintable(beat.error().reason));
+        QCOMPARE(beat->value(QStringLiteral("status")).toString(), QStringLiteral("passing"));
+        // The same address registered on b is the same instance, not a second one.
+        const auto again = waitForTask(b.registry->registerInstance(
+            reg(QStringLiteral("web"), 8080, {{QStringLiteral("ttlMs"), 60'000}})));
+        QVERIFY(again);
+        QCOMPARE(again->instance.value(QStringLiteral("id")).toString(), id);
+        QVERIFY(!again->created);
+        QVERIFY(!waitForTask(b.registry->heartbeat(QStringLiteral("i-nothere"), {})));
+        closeNode(b);
+    }
+
+    void eachInstanceIsCheckedByOneNodeAndMovesWhenItLeaves()
+    {
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        closeRegistry();
+        openRegistry(clusterSettings(QStringLiteral("a")));
+        Node b = openNode(clusterSettings(QStringLiteral("b")));
+        QVERIFY(b.registry);
+        const QStringList both{QStringLiteral("a"), QStringLiteral("b")};
+        m_registry->setCheckingNodes(both);
+        b.registry->setCheckingNodes(both);
+        const int count = 24;
+        for (int n = 0; n < count; ++n) {
+            QVERIFY(!registerTtl(QStringLiteral("db"), 10'000 + n,
+                                 {{QStringLiteral("tcp"), true}, {QStringLiteral("intervalMs"), 100}})
+                         .isEmpty());
+        }
+        QTRY_COMPARE(b.registry->stats().value(QStringLiteral("instances")).toInt(), count);
+        // Every instance on exactly one node; with 24 instances both nodes get some.
+        QCOMPARE(checkedHere(*m_registry) + checkedHere(*b.registry), count);
+        QVERIFY(checkedHere(*m_registry) > 0 && checkedHere(*b.registry) > 0);
+        QTRY_COMPARE(b.registry->stats().value(QStringLiteral("activeChecks")).toInt(),
+                     checkedHere(*b.registry));
+        // a stops serving: b takes over every check, and a runs none.
+        m_registry->setCheckingNodes({QStringLiteral("b")});
+        b.registry->setCheckingNodes({QStringLiteral("b")});
+        QCOMPARE(checkedHere(*b.registry), count);
+        QCOMPARE(checkedHere(*m_registry), 0);
+        QTRY_COMPARE(b.registry->stats().value(QStringLiteral("activeChecks")).toInt(), count);
+        QTRY_COMPARE(m_registry->stats().value(QStringLiteral("activeChecks")).toInt(), 0);
+        closeNode(b);
+    }
+
+    void twoNodesCheckingAtOnceStoreEachChangeOnce()
+    {
+        // Each node believes it alone serves (as for a moment after a node joins), so both check.
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        closeRegistry();
+        openRegistry(clusterSettings(QStringLiteral("a")));
+        Node b = openNode(clusterSettings(QStringLiteral("b")));
+        QVERIFY(b.registry);
+        m_registry->setCheckingNodes({QStringLiteral("a")});
+        b.registry->setCheckingNodes({QStringLiteral("b")});
+        const QJsonObject check{{QStringLiteral("tcp"), true},
+                                {QStringLiteral("intervalMs"), 100},
+                                {QStringLiteral("timeoutMs"), 500},
+                                {QStringLiteral("healthyThreshold"), 1},
+                                {QStringLiteral("unhealthyThreshold"), 1}};
+        const QString id = registerTtl(QStringLiteral("db"), server.serverPort(), check);
+        QTRY_COMPARE(statusOn(*b.registry, id), QStringLiteral("passing"));
+        QTRY_COMPARE(status(id), QStringLiteral("passing"));
+        server.close();
+        QTRY_COMPARE(statusOn(*b.registry, id), QStringLiteral("critical"));
+        QTRY_COMPARE(status(id), QStringLiteral("critical"));
+        // Both really checked it...
+        QCOMPARE(checkedHere(*m_registry), 1);
+        QCOMPARE(checkedHere(*b.registry), 1);
+        QTRY_VERIFY(m_registry->stats().value(QStringLiteral("checksStarted")).toInteger() > 2);
+        QTRY_VERIFY(b.registry->stats().value(QStringLiteral("checksStarted")).toInteger() > 2);
+        // ...yet each change is stored once: the slower node's write is refused and it reads the row.
+        QCOMPARE(storedChanges(id),
+                 (QStringList{QStringLiteral("critical>passing"), QStringLiteral("passing>critical")}));
+        closeNode(b);
     }
 };
 

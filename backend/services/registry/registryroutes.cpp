@@ -164,9 +164,15 @@ constexpr QByteArrayView InstanceSchema = R"({
         "lastLatencyMs": {"type": "integer", "minimum": -1, "description": "-1 until an active check ran"},
         "inFlight": {"type": "integer", "minimum": 0, "description": "requests in flight, as last reported"},
         "drainDeadline": {"type": "string", "format": "date-time", "description": "while draining"},
-        "history": {"type": "array", "items": {"$ref": "#/components/schemas/HistoryEntry"},
-                    "description": "status changes, oldest first; getInstance only"}
-    }
+        "checkedBy": {"type": "string", "description": "cluster mode: the node that runs its check, TTL and deregistration; empty while no node serves"
+}
+, "history":
+{
+    "type" : "array",
+             "items" : {"$ref" : "#/components/schemas/HistoryEntry"},
+                       "description" : "status changes, oldest first; getInstance only"
+}
+}
 })";
 
 constexpr QByteArrayView HistoryEntrySchema = R"({
@@ -298,16 +304,27 @@ constexpr QByteArrayView StatsAnswer = R"({
     "properties": {
         "instances": {"type": "integer", "minimum": 0},
         "activeChecks": {"type": "integer", "minimum": 0},
-        "checksStarted": {"type": "integer", "minimum": 0},
-        "schedulingLagMs": {
-            "type": "object", "required": ["p50", "p99", "max", "samples"],
-            "description": "how late checks start against their due time, over the latest checks",
-            "properties": {
-                "p50": {"type": "number"}, "p99": {"type": "number"}, "max": {"type": "number"},
-                "samples": {"type": "integer", "minimum": 0}
-            }
+        "checkedHere": {"type": "integer", "minimum": 0, "description": "instances whose checks this node runs; in cluster mode its share"
+}
+,
+    "checkingNodes"
+    : {"type" : "array", "items" : {"type" : "string"}, "description" : "the nodes that share the checks"},
+      "checksStarted" : {"type" : "integer", "minimum" : 0},
+                        "schedulingLagMs":
+{
+    "type" : "object",
+             "required" : [ "p50", "p99", "max", "samples" ],
+                          "description"
+        : "how late checks start against their due time, over the latest checks",
+          "properties":
+    {
+        "p50" : {"type" : "number"}, "p99" : {"type" : "number"}, "max" : {"type" : "number"}, "samples":
+        {
+            "type" : "integer", "minimum" : 0
         }
     }
+}
+}
 })";
 
 ParamDoc serviceParam()

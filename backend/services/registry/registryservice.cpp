@@ -4,10 +4,15 @@
 
 #include "storage/database.h"
 
+#include <algorithm>
+
+#include <QCryptographicHash>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QMap>
 #include <QRandomGenerator>
+#include <QtEndian>
 
 #include <QCoroFuture>
 
@@ -52,10 +57,20 @@ RegistryService::RegistryService(RegistrySettings settings, Storage::Database *d
     m_flushTimer->setInterval(m_settings.checksFlushIntervalMs);
     connect(m_flushTimer, &QTimer::timeout, m_scheduler, [this] { flushChecks(); });
     m_scheduler->moveToThread(&m_checkThread);
+    m_guard->service = this;
+    m_syncTimer.setInterval(m_settings.syncIntervalMs);
+    connect(&m_syncTimer, &QTimer::timeout, this, [this] {
+        if (!m_syncing)
+            QCoro::connect(sync(), this, [] {});
+    });
 }
 
 RegistryService::~RegistryService()
 {
+    {
+        std::lock_guard lock(m_guard->mutex); // queued writes no longer report back
+        m_guard->service = nullptr;
+    }
     if (m_checkThread.isRunning()) {
         QMetaObject::invokeMethod(m_scheduler, [this] {
             m_sweepTimer->stop();
@@ -93,6 +108,8 @@ QCoro::Task<QString> RegistryService::start()
     });
     std::lock_guard lock(m_mutex);
     restoreLocked(std::move(*loaded));
+    if (m_settings.cluster)
+        m_syncTimer.start();
     co_return QString();
 }
 
@@ -106,20 +123,26 @@ void RegistryService::restoreLocked(QList<Instance> stored)
             instance.reg.metadata.value(QStringLiteral("nodeId")).toString() == m_settings.nodeId;
         if (instance.builtin && ours) {
             // The node registers its own services again once it listens, maybe on another port.
-            write("remove a stale built-in instance",
-                  [id = instance.id](QSqlDatabase &db) { RegistryStore::remove(db, id); });
+            write("remove a stale built-in instance", QString(),
+                  [id = instance.id](QSqlDatabase &db) { return RegistryStore::remove(db, id); });
             continue;
         }
-        // Every instance starts critical until its checks prove it again; the time this node was
-        // down does not count towards deregistration.
+        // The time this node was down does not count towards a TTL or deregistration.
         instance.criticalSinceMs = now;
         instance.ttlBaseMs = now;
         m_byKey.insert(key(instance.reg.service, instance.reg.address, instance.reg.port), instance.id);
         Instance &i = m_instances.insert(instance.id, instance).value();
         const Status before = i.draining ? Status::Draining : i.persistedStatus;
-        if (before != i.status())
+        if (m_settings.cluster) {
+            // The other nodes kept checking: the stored status stands.
+            i.health.assume(i.persistedStatus);
+            if (i.status() != Status::Critical)
+                i.criticalSinceMs = 0;
+        } else if (before != i.status()) {
+            // The only node was down: every instance is critical until its checks prove it again.
             commitChange(
                 i, {before, QStringLiteral("meshdeckd restarted; critical until the checks pass again")});
+        }
         scheduleLocked(i);
         ++restored;
     }
@@ -128,6 +151,11 @@ void RegistryService::restoreLocked(QList<Instance> stored)
 
 QCoro::Task<void> RegistryService::stop()
 {
+    m_syncTimer.stop();
+    {
+        std::lock_guard lock(m_guard->mutex); // writes still queued no longer announce
+        m_guard->service = nullptr;
+    }
     if (m_checkThread.isRunning()) {
         QMetaObject::invokeMethod(
             m_scheduler,
@@ -148,55 +176,118 @@ QCoro::Task<void> RegistryService::stop()
 // ---------------------------------------------------------------------------------------------
 // Changes: stored, published and sent, in the order they happen (all under m_mutex)
 
-template<typename Work> QFuture<Result<void>> RegistryService::write(const char *what, Work work)
+template<typename Work>
+QFuture<Result<void>> RegistryService::write(const char *what, const QString &id, Work work,
+                                             QList<Announcement> announcements)
 {
-    return m_database->run([what, work = std::move(work)](QSqlDatabase &db) -> Result<void> {
+    if (!id.isEmpty())
+        ++m_pendingWrites[id];
+    return m_database->run([what, id, work = std::move(work), announcements = std::move(announcements),
+                            guard = m_guard, database = m_database](QSqlDatabase &db) -> Result<void> {
+        Result<void> result;
+        bool changed = false;
+        bool conflict = false;
         try {
-            work(db);
-            return {};
+            changed = work(db);
+        } catch (const RegistryStore::RevisionConflict &) {
+            conflict = true;
+            result = Error::conflict(QStringLiteral("Another node changed this instance at the same time; "
+                                                    "read it again and retry."),
+                                     "instance-changed-elsewhere");
         } catch (const std::exception &e) {
+            database->checkConnectionAfterFailure();
             qCWarning(lcRegistry) << "cannot" << what << ":" << e.what();
-            return Error::unavailable(QStringLiteral("The registry could not store the change (%1); the disk "
-                                                     "may be full. Retry once the node's log shows it can "
-                                                     "write again.")
-                                          .arg(QString::fromUtf8(e.what())),
-                                      "storage-unavailable");
+            result =
+                Error::unavailable(QStringLiteral("The registry could not store the change (%1); the disk "
+                                                  "may be full. Retry once the node's log shows it can "
+                                                  "write again.")
+                                       .arg(QString::fromUtf8(e.what())),
+                                   "storage-unavailable");
         }
+        std::lock_guard lock(guard->mutex);
+        if (guard->service)
+            guard->service->written(id, bool(result), conflict,
+                                    changed ? announcements : QList<Announcement>());
+        return result;
     });
 }
 
-QFuture<Result<void>> RegistryService::persist(const Instance &instance, std::optional<HistoryEntry> change)
+void RegistryService::written(const QString &id, bool stored, bool conflict,
+                              const QList<Announcement> &announcements)
 {
-    return write("store an instance", [instance, change](QSqlDatabase &db) {
-        RegistryStore::save(db, instance, change ? &*change : nullptr);
-    });
+    std::lock_guard lock(m_mutex);
+    if (!id.isEmpty()) {
+        if (--m_pendingWrites[id] <= 0)
+            m_pendingWrites.remove(id);
+        if (!stored && m_settings.cluster) {
+            // Memory holds a change the database does not: read the stored row again soon.
+            m_diverged.insert(id);
+            if (conflict)
+                qCInfo(lcRegistry) << "instance" << id
+                                   << "was changed by another node first; reading it again";
+            QMetaObject::invokeMethod(this, [this] {
+                if (!m_syncing)
+                    QCoro::connect(sync(), this, [] {});
+            });
+        }
+    }
+    if (!stored)
+        return;
+    const qint64 now = m_clock.nowMs();
+    for (const Announcement &a : announcements) {
+        if (m_events) {
+            const EventInput input{a.eventType,
+                                   a.data.value(QStringLiteral("instance"))[QStringLiteral("id")].toString(),
+                                   QJsonDocument(a.data).toJson(QJsonDocument::Compact),
+                                   {}};
+            m_events->publishEvents(QString::fromLatin1(Topic), {input}, {});
+        }
+        m_channel.sendChange(a.eventType, a.data, now);
+    }
 }
 
-QFuture<Result<void>> RegistryService::commitChange(Instance &i, const StatusChange &change)
-{
-    if (i.status() == change.before)
-        return persist(i, std::nullopt);
-    const HistoryEntry entry = recordChange(i, change, m_clock.nowMs());
-    qCInfo(lcRegistry).noquote() << i.reg.service << i.id << statusName(entry.from) << "->"
-                                 << statusName(entry.to) << ":" << change.reason;
-    QFuture<Result<void>> written = persist(i, entry);
-    announce(QStringLiteral("registry.instance.status_changed"), i,
-             QJsonObject{{QStringLiteral("from"), statusName(entry.from)},
-                         {QStringLiteral("to"), statusName(entry.to)},
-                         {QStringLiteral("reason"), change.reason}});
-    return written;
-}
-
-void RegistryService::announce(const QString &eventType, const Instance &instance, const QJsonObject &extra)
+RegistryService::Announcement RegistryService::announcement(const QString &eventType,
+                                                            const Instance &instance,
+                                                            const QJsonObject &extra) const
 {
     QJsonObject data = extra;
     data.insert(QStringLiteral("instance"), instance.toJson(false));
-    if (m_events) {
-        const EventInput input{
-            eventType, instance.id, QJsonDocument(data).toJson(QJsonDocument::Compact), {}};
-        m_events->publishEvents(QString::fromLatin1(Topic), {input}, {});
-    }
-    m_channel.sendChange(eventType, data, m_clock.nowMs());
+    return {eventType, data};
+}
+
+QFuture<Result<void>> RegistryService::persist(Instance &instance, std::optional<HistoryEntry> change,
+                                               QList<Announcement> announcements)
+{
+    const qint64 expected = m_settings.cluster ? instance.revision : -1;
+    ++instance.revision;
+    return write(
+        "store an instance", instance.id,
+        [instance, change, expected](QSqlDatabase &db) {
+            RegistryStore::save(db, instance, change ? &*change : nullptr, expected);
+            return true;
+        },
+        std::move(announcements));
+}
+
+QFuture<Result<void>> RegistryService::commitChange(Instance &i, const StatusChange &change,
+                                                    const QString &alsoAnnounce)
+{
+    QList<Announcement> also;
+    if (!alsoAnnounce.isEmpty())
+        also << announcement(alsoAnnounce, i, {});
+    if (i.status() == change.before)
+        return persist(i, std::nullopt, std::move(also));
+    const HistoryEntry entry = recordChange(i, change, m_clock.nowMs());
+    qCInfo(lcRegistry).noquote() << i.reg.service << i.id << statusName(entry.from) << "->"
+                                 << statusName(entry.to) << ":" << change.reason;
+    QList<Announcement> announcements{
+        announcement(QStringLiteral("registry.instance.status_changed"), i,
+                     QJsonObject{{QStringLiteral("from"), statusName(entry.from)},
+                                 {QStringLiteral("to"), statusName(entry.to)},
+                                 {QStringLiteral("reason"), change.reason}})};
+    if (!alsoAnnounce.isEmpty())
+        announcements << announcement(alsoAnnounce, i, {});
+    return persist(i, entry, std::move(announcements));
 }
 
 void RegistryService::scheduleLocked(const Instance &i)
@@ -204,7 +295,13 @@ void RegistryService::scheduleLocked(const Instance &i)
     const quint64 generation = m_nextGeneration++;
     m_generation.insert(i.id, generation);
     const QString id = i.id;
-    if (i.reg.check.active()) {
+    if (m_settings.cluster) {
+        if (ownerLocked(id) == m_settings.nodeId)
+            m_owned.insert(id);
+        else
+            m_owned.remove(id);
+    }
+    if (i.reg.check.active() && ownsLocked(id)) {
         QMetaObject::invokeMethod(m_scheduler, [this, id, generation, address = i.reg.address,
                                                 port = i.reg.port, spec = i.reg.check] {
             m_scheduler->schedule(id, generation, address, port, spec);
@@ -224,13 +321,13 @@ QFuture<Result<void>> RegistryService::removeLocked(const QString &id, const QSt
     m_byKey.remove(key(instance.reg.service, instance.reg.address, instance.reg.port));
     m_generation.remove(id);
     m_checked.remove(id);
+    m_owned.remove(id);
     QMetaObject::invokeMethod(m_scheduler, [this, id] { m_scheduler->unschedule(id); });
     qCInfo(lcRegistry).noquote() << instance.reg.service << id << "deregistered:" << reason;
-    QFuture<Result<void>> removed =
-        write("remove an instance", [id](QSqlDatabase &db) { RegistryStore::remove(db, id); });
-    announce(QStringLiteral("registry.instance.deregistered"), instance,
-             QJsonObject{{QStringLiteral("reason"), reason}});
-    return removed;
+    // Announced only by the node whose delete removed the row.
+    return write("remove an instance", id, [id](QSqlDatabase &db) { return RegistryStore::remove(db, id); },
+                 {announcement(QStringLiteral("registry.instance.deregistered"), instance,
+                               QJsonObject{{QStringLiteral("reason"), reason}})});
 }
 
 Instance *RegistryService::findLocked(const QString &id)
@@ -251,17 +348,39 @@ QCoro::Task<Result<QJsonObject>> RegistryService::durable(Written written)
     co_return written.instance;
 }
 
+QCoro::Task<Result<QJsonObject>> RegistryService::applyDurably(std::function<Result<Written>()> change)
+{
+    // Cluster mode: the instance may be new to this node, or another node's write came first.
+    const auto retriable = [this](const Error &error, int attempt) {
+        return m_settings.cluster && attempt < 3 &&
+               (error.code == "instance-changed-elsewhere" || error.code == "instance-not-found");
+    };
+    for (int attempt = 1;; ++attempt) {
+        Result<Written> written = [&] {
+            std::lock_guard lock(m_mutex);
+            return change();
+        }();
+        if (written) {
+            QCoro::Task<Result<QJsonObject>> storing = durable(std::move(*written));
+            Result<QJsonObject> result = co_await storing;
+            if (result || !retriable(result.error(), attempt))
+                co_return result;
+        } else if (!retriable(written.error(), attempt)) {
+            co_return written.error();
+        }
+        QCoro::Task<void> syncing = sync();
+        co_await syncing;
+    }
+}
+
 QCoro::Task<Result<RegistryService::Registered>> RegistryService::registerInstance(Registration registration,
                                                                                    bool builtin)
 {
     bool created = false;
-    Result<Written> written = [&] {
-        std::lock_guard lock(m_mutex);
+    QCoro::Task<Result<QJsonObject>> storing = applyDurably([&]() -> Result<Written> {
+        created = false;
         return registerLocked(registration, builtin, &created);
-    }();
-    if (!written)
-        co_return written.error();
-    QCoro::Task<Result<QJsonObject>> storing = durable(std::move(*written));
+    });
     Result<QJsonObject> instance = co_await storing;
     if (!instance)
         co_return instance.error();
@@ -289,11 +408,12 @@ Result<RegistryService::Written> RegistryService::registerLocked(const Registrat
             i.health = HealthState();
             reason += QStringLiteral(" with a new check; critical until it passes");
         }
-        QFuture<Result<void>> written = commitChange(i, {before, reason});
+        // The update is announced after the status change it may bring, with the state after both.
+        QFuture<Result<void>> written =
+            commitChange(i, {before, reason}, QStringLiteral("registry.instance.updated"));
         if (checkChanged) // the checks run on through a drain: only a new check starts over
             scheduleLocked(i);
-        announce(QStringLiteral("registry.instance.updated"), i, {});
-        return Written{i.toJson(false), written};
+        return Written{withOwnerLocked(i.toJson(false)), written};
     }
     if (m_instances.size() >= m_settings.maxInstances)
         return Error::conflict(
@@ -312,9 +432,8 @@ Result<RegistryService::Written> RegistryService::registerLocked(const Registrat
     m_byKey.insert(k, i.id);
     scheduleLocked(i);
     *created = true;
-    Written written{i.toJson(false), persist(i, std::nullopt)};
-    announce(QStringLiteral("registry.instance.registered"), i, {});
-    return written;
+    const Announcement registered = announcement(QStringLiteral("registry.instance.registered"), i, {});
+    return Written{withOwnerLocked(i.toJson(false)), persist(i, std::nullopt, {registered})};
 }
 
 QCoro::Task<Result<QJsonObject>> RegistryService::heartbeat(QString id, QJsonObject body)
@@ -322,13 +441,8 @@ QCoro::Task<Result<QJsonObject>> RegistryService::heartbeat(QString id, QJsonObj
     const Result<HeartbeatReport> report = parseHeartbeat(body);
     if (!report)
         co_return report.error();
-    Result<Written> written = [&] {
-        std::lock_guard lock(m_mutex);
-        return heartbeatLocked(id, *report);
-    }();
-    if (!written)
-        co_return written.error();
-    QCoro::Task<Result<QJsonObject>> storing = durable(std::move(*written));
+    QCoro::Task<Result<QJsonObject>> storing =
+        applyDurably([&]() -> Result<Written> { return heartbeatLocked(id, *report); });
     co_return co_await storing;
 }
 
@@ -348,20 +462,32 @@ Result<RegistryService::Written> RegistryService::heartbeatLocked(const QString 
         return Written{
             out, removeLocked(id, QStringLiteral("drained: the instance reported no requests in flight"))};
     }
-    QFuture<Result<void>> written = *change ? commitChange(*i, **change) : stored();
-    return Written{i->toJson(false), written};
+    QFuture<Result<void>> written;
+    if (*change)
+        written = commitChange(*i, **change);
+    else if (m_settings.cluster) // the node that runs the TTL may be another one: it reads this
+        written = persist(*i, std::nullopt, {});
+    else
+        written = stored();
+    return Written{withOwnerLocked(i->toJson(false)), written};
 }
 
 QCoro::Task<Result<void>> RegistryService::deregister(QString id, QString reason)
 {
-    QFuture<Result<void>> removing;
-    {
-        std::lock_guard lock(m_mutex);
-        if (!m_instances.contains(id))
+    for (int attempt = 1;; ++attempt) {
+        QFuture<Result<void>> removing;
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_instances.contains(id))
+                removing = removeLocked(id, reason);
+        }
+        if (removing.isValid())
+            co_return co_await removing;
+        if (!m_settings.cluster || attempt == 2)
             co_return noSuchInstance(id);
-        removing = removeLocked(id, reason);
+        QCoro::Task<void> syncing = sync(); // registered on another node a moment ago?
+        co_await syncing;
     }
-    co_return co_await removing;
 }
 
 QCoro::Task<Result<QJsonObject>> RegistryService::drain(QString id, QJsonObject body)
@@ -369,13 +495,8 @@ QCoro::Task<Result<QJsonObject>> RegistryService::drain(QString id, QJsonObject 
     const Result<int> deadlineMs = parseDrain(body, m_settings.defaultDrainDeadlineMs);
     if (!deadlineMs)
         co_return deadlineMs.error();
-    Result<Written> written = [&] {
-        std::lock_guard lock(m_mutex);
-        return drainLocked(id, *deadlineMs);
-    }();
-    if (!written)
-        co_return written.error();
-    QCoro::Task<Result<QJsonObject>> storing = durable(std::move(*written));
+    QCoro::Task<Result<QJsonObject>> storing =
+        applyDurably([&]() -> Result<Written> { return drainLocked(id, *deadlineMs); });
     co_return co_await storing;
 }
 
@@ -386,7 +507,7 @@ Result<RegistryService::Written> RegistryService::drainLocked(const QString &id,
         return noSuchInstance(id);
     const StatusChange change = startDrain(*i, deadlineMs, m_clock.nowMs());
     QFuture<Result<void>> written = commitChange(*i, change);
-    return Written{i->toJson(false), written};
+    return Written{withOwnerLocked(i->toJson(false)), written};
 }
 
 QCoro::Task<Result<QJsonObject>> RegistryService::patch(QString id, QJsonObject body)
@@ -394,13 +515,8 @@ QCoro::Task<Result<QJsonObject>> RegistryService::patch(QString id, QJsonObject 
     const Result<InstancePatch> parsed = parsePatch(body);
     if (!parsed)
         co_return parsed.error();
-    Result<Written> written = [&] {
-        std::lock_guard lock(m_mutex);
-        return patchLocked(id, *parsed);
-    }();
-    if (!written)
-        co_return written.error();
-    QCoro::Task<Result<QJsonObject>> storing = durable(std::move(*written));
+    QCoro::Task<Result<QJsonObject>> storing =
+        applyDurably([&]() -> Result<Written> { return patchLocked(id, *parsed); });
     co_return co_await storing;
 }
 
@@ -412,9 +528,9 @@ Result<RegistryService::Written> RegistryService::patchLocked(const QString &id,
     const Result<void> applied = applyPatch(*i, patch);
     if (!applied)
         return applied.error();
-    QFuture<Result<void>> written = persist(*i, std::nullopt);
-    announce(QStringLiteral("registry.instance.updated"), *i, {});
-    return Written{i->toJson(false), written};
+    const Announcement updated = announcement(QStringLiteral("registry.instance.updated"), *i, {});
+    QFuture<Result<void>> written = persist(*i, std::nullopt, {updated});
+    return Written{withOwnerLocked(i->toJson(false)), written};
 }
 
 Result<QJsonObject> RegistryService::instance(const QString &id) const
@@ -423,7 +539,7 @@ Result<QJsonObject> RegistryService::instance(const QString &id) const
     const auto it = m_instances.constFind(id);
     if (it == m_instances.cend())
         return noSuchInstance(id);
-    return it->toJson(true);
+    return withOwnerLocked(it->toJson(true));
 }
 
 QJsonArray RegistryService::services() const
@@ -482,7 +598,7 @@ Result<QJsonArray> RegistryService::instances(const QString &service, std::optio
     });
     QJsonArray out;
     for (const Instance *i : matching)
-        out.append(i->toJson(false));
+        out.append(withOwnerLocked(i->toJson(false)));
     return out;
 }
 
@@ -507,12 +623,18 @@ QJsonObject RegistryService::stats() const
 {
     const CheckScheduler::Stats s = m_scheduler->stats();
     int instances = 0;
+    int owned = 0;
+    QStringList checkingNodes;
     {
         std::lock_guard lock(m_mutex);
         instances = int(m_instances.size());
+        owned = m_settings.cluster ? int(m_owned.size()) : instances;
+        checkingNodes = m_settings.cluster ? m_checkingNodes : QStringList{m_settings.nodeId};
     }
     return QJsonObject{
         {QStringLiteral("instances"), instances},
+        {QStringLiteral("checkedHere"), owned},
+        {QStringLiteral("checkingNodes"), QJsonArray::fromStringList(checkingNodes)},
         {QStringLiteral("activeChecks"), s.scheduled},
         {QStringLiteral("checksStarted"), double(s.checksStarted)},
         {QStringLiteral("schedulingLagMs"), QJsonObject{{QStringLiteral("p50"), s.lagP50Ms},
@@ -551,8 +673,8 @@ void RegistryService::registerBuiltins(const QStringList &services, const QStrin
 void RegistryService::onCheckResult(const QString &id, quint64 generation, const HealthProbe::Result &result)
 {
     std::lock_guard lock(m_mutex);
-    if (m_generation.value(id) != generation)
-        return; // deregistered or registered again with another check meanwhile
+    if (m_generation.value(id) != generation || !ownsLocked(id))
+        return; // deregistered, registered again with another check, or moved to another node
     Instance *i = findLocked(id);
     if (!i)
         return;
@@ -567,6 +689,8 @@ void RegistryService::sweep()
     const qint64 now = m_clock.nowMs();
     QList<std::pair<QString, QString>> removals;
     for (Instance &i : m_instances) {
+        if (!ownsLocked(i.id))
+            continue; // its node expires and deregisters it
         if (const std::optional<StatusChange> expired = expireTtl(i, now)) {
             m_checked.insert(i.id);
             commitChange(i, *expired);
@@ -579,8 +703,194 @@ void RegistryService::sweep()
     if (now - m_lastPruneMs > 3'600'000) {
         m_lastPruneMs = now;
         const qint64 cutoff = now - m_settings.historyRetentionMs;
-        write("prune the status history",
-              [cutoff](QSqlDatabase &db) { RegistryStore::pruneHistory(db, cutoff); });
+        write("prune the status history", QString(), [cutoff](QSqlDatabase &db) {
+            RegistryStore::pruneHistory(db, cutoff);
+            return false;
+        });
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cluster mode: who checks what, and what the other nodes changed
+
+QString RegistryService::ownerLocked(const QString &id) const
+{
+    // Rendezvous hashing: every node computes the same owner from the same list, and when a node
+    // leaves only its own instances move (each to the node that scores next highest for it).
+    QString best;
+    quint64 bestScore = 0;
+    for (const QString &node : m_checkingNodes) {
+        const QByteArray digest =
+            QCryptographicHash::hash((node + QLatin1Char('\n') + id).toUtf8(), QCryptographicHash::Sha1);
+        const quint64 score = qFromBigEndian<quint64>(digest.constData());
+        if (best.isEmpty() || score > bestScore) {
+            best = node;
+            bestScore = score;
+        }
+    }
+    return best;
+}
+
+QString RegistryService::checkedBy(const QString &id) const
+{
+    std::lock_guard lock(m_mutex);
+    return m_settings.cluster ? ownerLocked(id) : m_settings.nodeId;
+}
+
+QJsonObject RegistryService::withOwnerLocked(QJsonObject instance) const
+{
+    if (m_settings.cluster)
+        instance.insert(QStringLiteral("checkedBy"),
+                        ownerLocked(instance.value(QStringLiteral("id")).toString()));
+    return instance;
+}
+
+void RegistryService::setCheckingNodes(QStringList nodes)
+{
+    nodes.sort();
+    nodes.removeDuplicates();
+    std::lock_guard lock(m_mutex);
+    if (!m_settings.cluster || nodes == m_checkingNodes)
+        return;
+    m_checkingNodes = nodes;
+    const qsizetype before = m_owned.size();
+    for (const Instance &i : std::as_const(m_instances)) {
+        const bool owned = ownerLocked(i.id) == m_settings.nodeId;
+        if (owned != m_owned.contains(i.id))
+            scheduleLocked(i); // takes it over, or hands it on
+    }
+    qCInfo(lcRegistry).noquote() << "checking nodes:" << nodes.join(QLatin1String(", "))
+                                 << "- this node checks" << m_owned.size() << "of" << m_instances.size()
+                                 << "instance(s), before" << before;
+}
+
+void RegistryService::adoptLocked(Instance &mine, const Instance &stored)
+{
+    const Status before = mine.status();
+    const bool checkChanged = mine.reg.check.toJson() != stored.reg.check.toJson();
+    const bool moved = mine.reg.address != stored.reg.address || mine.reg.port != stored.reg.port;
+    mine.reg = stored.reg;
+    mine.builtin = stored.builtin;
+    mine.draining = stored.draining;
+    mine.drainDeadlineMs = stored.drainDeadlineMs;
+    mine.registeredAtMs = stored.registeredAtMs;
+    mine.statusSinceMs = stored.statusSinceMs;
+    mine.revision = stored.revision;
+    mine.inFlight = stored.inFlight;
+    mine.history = stored.history;
+    if (stored.lastHeartbeatMs > mine.lastHeartbeatMs) {
+        mine.lastHeartbeatMs = stored.lastHeartbeatMs;
+        mine.ttlBaseMs = std::max(mine.ttlBaseMs, stored.lastHeartbeatMs);
+    }
+    if (stored.persistedStatus != Status::Draining && mine.health.status() != stored.persistedStatus)
+        mine.health.assume(stored.persistedStatus);
+    if (mine.status() != Status::Critical)
+        mine.criticalSinceMs = 0;
+    else if (mine.criticalSinceMs == 0)
+        mine.criticalSinceMs = stored.statusSinceMs;
+    if (checkChanged || moved)
+        scheduleLocked(mine);
+    const qint64 now = m_clock.nowMs();
+    if (mine.status() != before) {
+        const HistoryEntry last = mine.history.isEmpty() ? HistoryEntry{} : mine.history.last();
+        m_channel.sendChange(QStringLiteral("registry.instance.status_changed"),
+                             announcement(QString(), mine,
+                                          QJsonObject{{QStringLiteral("from"), statusName(before)},
+                                                      {QStringLiteral("to"), statusName(mine.status())},
+                                                      {QStringLiteral("reason"), last.reason}})
+                                 .data,
+                             now);
+    } else {
+        m_channel.sendChange(QStringLiteral("registry.instance.updated"),
+                             announcement(QString(), mine, {}).data, now);
+    }
+}
+
+QCoro::Task<void> RegistryService::sync()
+{
+    // What this node holds, at which revision (-1: read again whatever is stored).
+    QHash<QString, qint64> known;
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_settings.cluster)
+            co_return;
+        known.reserve(m_instances.size());
+        for (const Instance &i : std::as_const(m_instances))
+            known.insert(i.id, m_diverged.contains(i.id) ? -1 : i.revision);
+    }
+    m_syncing = true;
+    const std::shared_ptr<Guard> guard = m_guard;
+    QCoro::Task<Result<RegistryStore::Changes>> reading =
+        m_database->attempt([known](QSqlDatabase &db) { return RegistryStore::changesSince(db, known); });
+    const Result<RegistryStore::Changes> changes = co_await reading;
+    {
+        std::lock_guard lock(guard->mutex);
+        if (!guard->service)
+            co_return; // stopped (or gone) meanwhile
+    }
+    m_syncing = false;
+    if (!changes) {
+        qCWarning(lcRegistry).noquote() << "cannot read the other nodes' changes:" << changes.error().reason;
+        co_return;
+    }
+    std::lock_guard lock(m_mutex);
+    const qint64 now = m_clock.nowMs();
+    // Skips what changed here while the database was read: the next pass sees it.
+    const auto changedHere = [&](const QString &id, const Instance &mine) {
+        const qint64 seen = known.value(id, -2);
+        return m_pendingWrites.contains(id) || (seen != -1 && mine.revision != seen);
+    };
+    for (const Instance &stored : changes->changed) {
+        const auto it = m_instances.find(stored.id);
+        if (it != m_instances.end()) {
+            if (changedHere(stored.id, *it))
+                continue;
+            adoptLocked(*it, stored);
+            m_diverged.remove(stored.id);
+            continue;
+        }
+        if (known.contains(stored.id) || m_pendingWrites.contains(stored.id))
+            continue; // removed here meanwhile
+        // New here: registered on another node. An instance this node holds for the same address
+        // lost the race to register it (its write was refused) and gives way.
+        const QString k = key(stored.reg.service, stored.reg.address, stored.reg.port);
+        if (const QString other = m_byKey.value(k); !other.isEmpty()) {
+            if (m_pendingWrites.contains(other))
+                continue;
+            m_instances.remove(other);
+            m_generation.remove(other);
+            m_owned.remove(other);
+            m_diverged.remove(other);
+            QMetaObject::invokeMethod(m_scheduler, [this, other] { m_scheduler->unschedule(other); });
+        }
+        Instance fresh = stored;
+        fresh.health.assume(stored.persistedStatus);
+        fresh.ttlBaseMs = std::max({stored.registeredAtMs, stored.lastHeartbeatMs, fresh.ttlBaseMs});
+        fresh.criticalSinceMs = fresh.status() == Status::Critical ? stored.statusSinceMs : 0;
+        m_byKey.insert(k, fresh.id);
+        const Instance &i = m_instances.insert(fresh.id, fresh).value();
+        scheduleLocked(i);
+        m_channel.sendChange(QStringLiteral("registry.instance.registered"),
+                             announcement(QString(), i, {}).data, now);
+    }
+    for (const QString &id : changes->removed) {
+        const auto it = m_instances.find(id);
+        if (it == m_instances.end() || changedHere(id, *it))
+            continue;
+        const Instance gone = *it;
+        m_instances.erase(it);
+        m_byKey.remove(key(gone.reg.service, gone.reg.address, gone.reg.port));
+        m_generation.remove(id);
+        m_checked.remove(id);
+        m_owned.remove(id);
+        m_diverged.remove(id);
+        QMetaObject::invokeMethod(m_scheduler, [this, id] { m_scheduler->unschedule(id); });
+        m_channel.sendChange(
+            QStringLiteral("registry.instance.deregistered"),
+            announcement(QString(), gone,
+                         {{QStringLiteral("reason"), QStringLiteral("deregistered on another node")}})
+                .data,
+            now);
     }
 }
 

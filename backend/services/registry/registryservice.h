@@ -21,6 +21,9 @@
 
 #include <QCoroTask>
 
+#include <atomic>
+#include <functional>
+#include <memory>
 #include <mutex>
 
 namespace Meshdeck::Storage {
@@ -39,6 +42,11 @@ struct RegistrySettings {
     // A cluster node's id: at start only its own stored built-ins are dropped (it registers them
     // again), other nodes' are kept. Empty (local mode): every stored built-in is this node's.
     QString nodeId;
+    // Cluster mode: several nodes share the database. Each instance's checks, TTL and deregistration
+    // run on one node (rendezvous hashing over the serving nodes, see setCheckingNodes); every write
+    // is conditional on the row's revision; changes made elsewhere are read every syncIntervalMs.
+    bool cluster = false;
+    int syncIntervalMs = 1'000;
 };
 
 // The service registry: instances of services with their health. State lives in memory behind a
@@ -47,7 +55,14 @@ struct RegistrySettings {
 // sent to the `registry` realtime channel, in the order it happened.
 //
 // The API answers domain results: Error::invalid (with the field), notFound, conflict, and
-// unavailable when the change could not be stored. A change is answered once it is durable.
+// unavailable when the change could not be stored. A change is answered once it is durable, and
+// published and sent to subscribers once it is durable, in the order it was stored.
+//
+// In cluster mode the memory is a cache of the database: a change made on another node shows here
+// within syncIntervalMs, an API call on an instance this node does not hold yet reads the database
+// first, and a write that another node's write overtook is read again and retried (up to three
+// times, then answered with a conflict). Only the node that owns an instance checks it, expires its
+// TTL and deregisters it; when the owner stops serving, the next node by rendezvous hash takes over.
 class RegistryService : public QObject, public Service
 {
     Q_OBJECT
@@ -89,6 +104,15 @@ public:
     void registerBuiltins(const QStringList &services, const QString &address, int port,
                           const QString &nodeId, const QString &version, bool tls = false);
 
+    // Cluster mode: the nodes that share the checks (the serving members, this one included once
+    // it serves). Any thread. Until the first call this node checks nothing.
+    void setCheckingNodes(QStringList nodes);
+    // Cluster mode: reads what other nodes changed since the last read (also on a timer).
+    QCoro::Task<void> sync();
+    // The node that checks an instance (rendezvous hash over the checking nodes); empty when none
+    // serves yet. Local mode: this node.
+    QString checkedBy(const QString &id) const;
+
 private:
     // A change made under the lock, and the write that makes it durable.
     struct Written {
@@ -96,6 +120,24 @@ private:
         QFuture<Result<void>> stored;
     };
     static QCoro::Task<Result<QJsonObject>> durable(Written written);
+    // Runs `change` under the lock and waits until it is stored; in cluster mode retried after a
+    // sync when the instance was unknown here or another node's write came first.
+    QCoro::Task<Result<QJsonObject>> applyDurably(std::function<Result<Written>()> change);
+
+    // What subscribers and the `registry` topic are told once a write is stored.
+    struct Announcement {
+        QString eventType;
+        QJsonObject data;
+    };
+    Announcement announcement(const QString &eventType, const Instance &instance,
+                              const QJsonObject &extra) const;
+    // Outlives the service in queued database work: the work reports back only while it lives.
+    struct Guard {
+        std::mutex mutex;
+        RegistryService *service = nullptr;
+    };
+    // On the database thread, after a write: bookkeeping, then the announcements when it was stored.
+    void written(const QString &id, bool stored, bool conflict, const QList<Announcement> &announcements);
 
     // Under m_mutex:
     Result<Written> registerLocked(const Registration &registration, bool builtin, bool *created);
@@ -103,19 +145,30 @@ private:
     Result<Written> drainLocked(const QString &id, int deadlineMs);
     Result<Written> patchLocked(const QString &id, const InstancePatch &patch);
     void restoreLocked(QList<Instance> stored);
-    void announce(const QString &eventType, const Instance &instance, const QJsonObject &extra);
-    QFuture<Result<void>> persist(const Instance &instance, std::optional<HistoryEntry> change);
-    QFuture<Result<void>> commitChange(Instance &instance, const StatusChange &change);
+    QFuture<Result<void>> persist(Instance &instance, std::optional<HistoryEntry> change,
+                                  QList<Announcement> announcements);
+    // Stores the instance with its status change, if any; `alsoAnnounce` follows the change.
+    QFuture<Result<void>> commitChange(Instance &instance, const StatusChange &change,
+                                       const QString &alsoAnnounce = {});
     QFuture<Result<void>> removeLocked(const QString &id, const QString &reason);
     void scheduleLocked(const Instance &instance);
     Instance *findLocked(const QString &id);
+    QString ownerLocked(const QString &id) const;
+    bool ownsLocked(const QString &id) const { return !m_settings.cluster || m_owned.contains(id); }
+    // Takes another node's stored version of an instance this node holds.
+    void adoptLocked(Instance &mine, const Instance &stored);
+    QJsonObject withOwnerLocked(QJsonObject instance) const;
 
     // On the check thread:
     void onCheckResult(const QString &id, quint64 generation, const HealthProbe::Result &result);
     void sweep();
     void flushChecks();
 
-    template<typename Work> QFuture<Result<void>> write(const char *what, Work work);
+    // Runs `work` (returns whether it changed anything) on the database thread; the announcements
+    // follow when it did. Under m_mutex; `id` is the instance written, or empty.
+    template<typename Work>
+    QFuture<Result<void>> write(const char *what, const QString &id, Work work,
+                                QList<Announcement> announcements = {});
     static QString key(const QString &service, const QString &address, int port);
 
     RegistrySettings m_settings;
@@ -136,6 +189,14 @@ private:
     RegistryChannel m_channel{m_mutex, m_instances};
     quint64 m_nextGeneration = 1;
     qint64 m_lastPruneMs = 0;
+    // Cluster mode (under m_mutex):
+    QStringList m_checkingNodes;         // sorted
+    QSet<QString> m_owned;               // the instances this node checks
+    QHash<QString, int> m_pendingWrites; // id -> writes queued and not yet done
+    QSet<QString> m_diverged;            // ids whose write failed: memory is not what is stored
+    std::shared_ptr<Guard> m_guard = std::make_shared<Guard>();
+    QTimer m_syncTimer; // main thread
+    std::atomic<bool> m_syncing{false};
 };
 
 } // namespace Meshdeck::Registry

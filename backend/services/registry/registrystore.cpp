@@ -4,6 +4,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 #include <QSqlQuery>
 #include <QVariant>
 
@@ -25,7 +26,11 @@ QString compact(const QJsonObject &o)
 }
 } // namespace
 
-Storage::Migration migration()
+RevisionConflict::RevisionConflict()
+    : Storage::StoreError("another node changed the instance at the same time")
+{}
+
+std::vector<Storage::Migration> migrations()
 {
     // The same tables on both dialects; PostgreSQL spells the auto-increment and 64-bit columns.
     const auto instances = [](const char *bigint) {
@@ -63,92 +68,95 @@ Storage::Migration migration()
         QStringLiteral("CREATE INDEX registry_history_by_instance ON registry_history (instance_id, seq)");
     const QString byTime =
         QStringLiteral("CREATE INDEX registry_history_by_time ON registry_history (time_ms)");
-    return {
-        1,
-        QStringLiteral("registry"),
-        {instances("INTEGER"), history("INTEGER PRIMARY KEY AUTOINCREMENT", "INTEGER"), byInstance, byTime},
-        {instances("BIGINT"), history("BIGSERIAL PRIMARY KEY", "BIGINT"), byInstance, byTime}};
-}
-
-void save(QSqlDatabase &db, const Instance &i, const HistoryEntry *change)
-{
-    Storage::Transaction tx(db);
-    QSqlQuery q = Storage::prepare(
-        db,
+    // Version 2, for clusters: the row's revision (conditional writes), and the last heartbeat and
+    // in-flight count, so the node that runs an instance's TTL sees heartbeats sent to any node.
+    const QStringList clusterColumns{
+        QStringLiteral("ALTER TABLE registry_instances ADD COLUMN revision BIGINT NOT NULL DEFAULT 0"),
         QStringLiteral(
-            "INSERT INTO registry_instances (id, service, address, port, version, weight, tags, metadata, "
-            "check_spec, builtin, status, draining, drain_deadline_ms, registered_at_ms, status_since_ms) "
-            "VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-            "version = excluded.version, weight = excluded.weight, tags = excluded.tags, metadata = "
-            "excluded.metadata, check_spec = excluded.check_spec, status = excluded.status, draining = "
-            "excluded.draining, drain_deadline_ms = excluded.drain_deadline_ms, status_since_ms = "
-            "excluded.status_since_ms"));
-    q.addBindValue(i.id);
-    q.addBindValue(i.reg.service);
-    q.addBindValue(i.reg.address);
-    q.addBindValue(i.reg.port);
-    q.addBindValue(i.reg.version.isNull() ? QStringLiteral("") : i.reg.version);
-    q.addBindValue(i.reg.weight);
-    q.addBindValue(QString::fromUtf8(
-        QJsonDocument(QJsonArray::fromStringList(i.reg.tags)).toJson(QJsonDocument::Compact)));
-    q.addBindValue(compact(i.reg.metadata));
-    q.addBindValue(compact(i.reg.check.toJson()));
-    q.addBindValue(i.builtin ? 1 : 0);
-    q.addBindValue(statusName(i.status()));
-    q.addBindValue(i.draining ? 1 : 0);
-    q.addBindValue(i.drainDeadlineMs);
-    q.addBindValue(i.registeredAtMs);
-    q.addBindValue(i.statusSinceMs);
-    Storage::exec(q, "cannot store the instance");
-    if (change)
-        insertHistory(db, i.id, i.reg.service, *change);
-    tx.commit();
+            "ALTER TABLE registry_instances ADD COLUMN last_heartbeat_ms BIGINT NOT NULL DEFAULT 0"),
+        QStringLiteral("ALTER TABLE registry_instances ADD COLUMN in_flight INTEGER NOT NULL DEFAULT -1")};
+    return {
+        {1,
+         QStringLiteral("registry"),
+         {instances("INTEGER"), history("INTEGER PRIMARY KEY AUTOINCREMENT", "INTEGER"), byInstance, byTime},
+         {instances("BIGINT"), history("BIGSERIAL PRIMARY KEY", "BIGINT"), byInstance, byTime}},
+        {2, QStringLiteral("registry cluster columns"), clusterColumns, clusterColumns}};
 }
 
-void remove(QSqlDatabase &db, const QString &id)
+namespace {
+constexpr auto Columns = "id, service, address, port, version, weight, tags, metadata, check_spec, builtin, "
+                         "status, draining, drain_deadline_ms, registered_at_ms, status_since_ms, revision, "
+                         "last_heartbeat_ms, in_flight";
+
+// The values of Columns, in order, for the instance at `revision`.
+QVariantList values(const Instance &i, qint64 revision)
 {
-    // The history stays (pruned by age): the latest changes may still name the instance.
-    Storage::exec(db, QStringLiteral("DELETE FROM registry_instances WHERE id = ?"), {id});
+    return {i.id,
+            i.reg.service,
+            i.reg.address,
+            i.reg.port,
+            i.reg.version.isNull() ? QStringLiteral("") : i.reg.version,
+            i.reg.weight,
+            QString::fromUtf8(
+                QJsonDocument(QJsonArray::fromStringList(i.reg.tags)).toJson(QJsonDocument::Compact)),
+            compact(i.reg.metadata),
+            compact(i.reg.check.toJson()),
+            i.builtin ? 1 : 0,
+            statusName(i.status()),
+            i.draining ? 1 : 0,
+            i.drainDeadlineMs,
+            i.registeredAtMs,
+            i.statusSinceMs,
+            revision,
+            i.lastHeartbeatMs,
+            i.inFlight};
 }
 
-QList<Instance> loadAll(QSqlDatabase &db)
+Instance readInstance(const QSqlQuery &q)
 {
-    QList<Instance> out;
-    QSqlQuery q = Storage::exec(
-        db, QStringLiteral("SELECT id, service, address, port, version, weight, tags, metadata, check_spec, "
-                           "builtin, status, draining, drain_deadline_ms, registered_at_ms, status_since_ms "
-                           "FROM registry_instances ORDER BY service, address, port"));
-    while (q.next()) {
-        Instance i;
-        i.id = q.value(0).toString();
-        i.reg.service = q.value(1).toString();
-        i.reg.address = q.value(2).toString();
-        i.reg.port = q.value(3).toInt();
-        i.reg.version = q.value(4).toString();
-        i.reg.weight = q.value(5).toInt();
-        for (const QJsonValue &t : QJsonDocument::fromJson(q.value(6).toByteArray()).array())
-            i.reg.tags << t.toString();
-        i.reg.metadata = QJsonDocument::fromJson(q.value(7).toByteArray()).object();
-        QString error;
-        const auto spec =
-            CheckSpec::fromJson(QJsonDocument::fromJson(q.value(8).toByteArray()).object(), &error);
-        if (!spec)
-            throw Storage::StoreError(
-                QStringLiteral("instance %1 has an unreadable check: %2").arg(i.id, error).toStdString());
-        i.reg.check = *spec;
-        i.builtin = q.value(9).toInt() != 0;
-        i.persistedStatus = statusFromName(q.value(10).toString()).value_or(Status::Critical);
-        i.draining = q.value(11).toInt() != 0;
-        i.drainDeadlineMs = q.value(12).toLongLong();
-        i.registeredAtMs = q.value(13).toLongLong();
-        i.statusSinceMs = q.value(14).toLongLong();
-        out << i;
-    }
+    Instance i;
+    i.id = q.value(0).toString();
+    i.reg.service = q.value(1).toString();
+    i.reg.address = q.value(2).toString();
+    i.reg.port = q.value(3).toInt();
+    i.reg.version = q.value(4).toString();
+    i.reg.weight = q.value(5).toInt();
+    for (const QJsonValue &t : QJsonDocument::fromJson(q.value(6).toByteArray()).array())
+        i.reg.tags << t.toString();
+    i.reg.metadata = QJsonDocument::fromJson(q.value(7).toByteArray()).object();
+    QString error;
+    const auto spec = CheckSpec::fromJson(QJsonDocument::fromJson(q.value(8).toByteArray()).object(), &error);
+    if (!spec)
+        throw Storage::StoreError(
+            QStringLiteral("instance %1 has an unreadable check: %2").arg(i.id, error).toStdString());
+    i.reg.check = *spec;
+    i.builtin = q.value(9).toInt() != 0;
+    i.persistedStatus = statusFromName(q.value(10).toString()).value_or(Status::Critical);
+    i.draining = q.value(11).toInt() != 0;
+    i.drainDeadlineMs = q.value(12).toLongLong();
+    i.registeredAtMs = q.value(13).toLongLong();
+    i.statusSinceMs = q.value(14).toLongLong();
+    i.revision = q.value(15).toLongLong();
+    i.lastHeartbeatMs = q.value(16).toLongLong();
+    i.inFlight = q.value(17).toInt();
+    return i;
+}
+
+QSqlQuery execValues(QSqlDatabase &db, const QString &sql, const QVariantList &bound, const char *what)
+{
+    QSqlQuery q = Storage::prepare(db, sql);
+    for (const QVariant &v : bound)
+        q.addBindValue(v);
+    Storage::exec(q, what);
+    return q;
+}
+
+void readHistory(QSqlDatabase &db, QList<Instance> &instances)
+{
     QSqlQuery h = Storage::prepare(db, QStringLiteral("SELECT time_ms, from_status, to_status, reason FROM "
                                                       "registry_history WHERE instance_id = ? ORDER BY seq "
                                                       "DESC LIMIT ?"));
-    for (Instance &i : out) {
+    for (Instance &i : instances) {
         h.bindValue(0, i.id);
         h.bindValue(1, Instance::HistoryKept);
         Storage::exec(h, "cannot read the status history");
@@ -158,6 +166,102 @@ QList<Instance> loadAll(QSqlDatabase &db)
                 statusFromName(h.value(2).toString()).value_or(Status::Critical), h.value(3).toString()});
         }
     }
+}
+} // namespace
+
+void save(QSqlDatabase &db, const Instance &i, const HistoryEntry *change, qint64 expectedRevision)
+{
+    Storage::Transaction tx(db);
+    const QString columns = QString::fromLatin1(Columns);
+    if (expectedRevision < 0) {
+        execValues(
+            db,
+            QStringLiteral("INSERT INTO registry_instances (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                           "?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                           "version = excluded.version, weight = excluded.weight, tags = excluded.tags, "
+                           "metadata = excluded.metadata, check_spec = excluded.check_spec, status = "
+                           "excluded.status, draining = excluded.draining, drain_deadline_ms = "
+                           "excluded.drain_deadline_ms, status_since_ms = excluded.status_since_ms, "
+                           "revision = registry_instances.revision + 1, last_heartbeat_ms = "
+                           "excluded.last_heartbeat_ms, in_flight = excluded.in_flight")
+                .arg(columns),
+            values(i, 1), "cannot store the instance");
+    } else if (expectedRevision == 0) {
+        // A new row; another node may have registered the same service, address and port.
+        QSqlQuery q =
+            execValues(db,
+                       QStringLiteral("INSERT INTO registry_instances (%1) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                                      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+                           .arg(columns),
+                       values(i, 1), "cannot store the instance");
+        if (q.numRowsAffected() != 1)
+            throw RevisionConflict();
+    } else {
+        QVariantList bound = values(i, expectedRevision + 1).mid(4);
+        bound << i.id << expectedRevision;
+        QSqlQuery q = execValues(
+            db,
+            QStringLiteral("UPDATE registry_instances SET version = ?, weight = ?, tags = ?, metadata = ?, "
+                           "check_spec = ?, builtin = ?, status = ?, draining = ?, drain_deadline_ms = ?, "
+                           "registered_at_ms = ?, status_since_ms = ?, revision = ?, last_heartbeat_ms = ?, "
+                           "in_flight = ? WHERE id = ? AND revision = ?"),
+            bound, "cannot store the instance");
+        if (q.numRowsAffected() != 1)
+            throw RevisionConflict();
+    }
+    if (change)
+        insertHistory(db, i.id, i.reg.service, *change);
+    tx.commit();
+}
+
+bool remove(QSqlDatabase &db, const QString &id)
+{
+    // The history stays (pruned by age): the latest changes may still name the instance.
+    return Storage::exec(db, QStringLiteral("DELETE FROM registry_instances WHERE id = ?"), {id})
+               .numRowsAffected() > 0;
+}
+
+QList<Instance> loadAll(QSqlDatabase &db)
+{
+    QList<Instance> out;
+    QSqlQuery q =
+        Storage::exec(db, QStringLiteral("SELECT %1 FROM registry_instances ORDER BY service, address, port")
+                              .arg(QString::fromLatin1(Columns)));
+    while (q.next())
+        out << readInstance(q);
+    readHistory(db, out);
+    return out;
+}
+
+Changes changesSince(QSqlDatabase &db, const QHash<QString, qint64> &known)
+{
+    Changes out;
+    QStringList changedIds;
+    QSet<QString> present;
+    {
+        QSqlQuery q = Storage::exec(db, QStringLiteral("SELECT id, revision FROM registry_instances"));
+        while (q.next()) {
+            const QString id = q.value(0).toString();
+            present.insert(id);
+            const auto it = known.constFind(id);
+            if (it == known.cend() || *it != q.value(1).toLongLong())
+                changedIds << id;
+        }
+    }
+    for (auto it = known.cbegin(); it != known.cend(); ++it) {
+        if (!present.contains(it.key()))
+            out.removed << it.key();
+    }
+    QSqlQuery q = Storage::prepare(
+        db,
+        QStringLiteral("SELECT %1 FROM registry_instances WHERE id = ?").arg(QString::fromLatin1(Columns)));
+    for (const QString &id : std::as_const(changedIds)) {
+        q.bindValue(0, id);
+        Storage::exec(q, "cannot read a changed instance");
+        if (q.next())
+            out.changed << readInstance(q);
+    }
+    readHistory(db, out.changed);
     return out;
 }
 

@@ -241,6 +241,13 @@ void HealthState::forceCritical()
     m_successes = 0;
 }
 
+void HealthState::assume(Status status)
+{
+    m_status = status == Status::Draining ? Status::Passing : status;
+    m_successes = 0;
+    m_failures = 0;
+}
+
 QJsonObject HistoryEntry::toJson() const
 {
     return QJsonObject{{QStringLiteral("time"), isoTimeOrEmpty(timeMs)},

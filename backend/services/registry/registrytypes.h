@@ -50,6 +50,8 @@ public:
     Status apply(Outcome outcome, int healthyThreshold, int unhealthyThreshold);
     // A dead-man's switch that fired, or a heartbeat that reports itself critical.
     void forceCritical();
+    // Takes over a status another cluster node decided, with no results counted towards the next.
+    void assume(Status status);
 
 private:
     Status m_status = Status::Critical;
@@ -98,7 +100,10 @@ struct Instance {
     int inFlight = -1;                         // as the instance last reported it; -1: never reported
     qint64 ttlBaseMs = 0;                      // TTL checks: the last heartbeat, registration or node start
     Status persistedStatus = Status::Critical; // as stored before this node started
-    QList<HistoryEntry> history;               // oldest first, at most HistoryKept
+    // Cluster mode: the stored row's revision this state is based on (each write adds one and is
+    // refused when another node wrote the row first).
+    qint64 revision = 0;
+    QList<HistoryEntry> history; // oldest first, at most HistoryKept
 
     static constexpr int HistoryKept = 50;
     Status status() const { return draining ? Status::Draining : health.status(); }

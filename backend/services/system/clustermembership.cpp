@@ -136,25 +136,38 @@ QJsonArray ClusterMembership::membersJsonLocked() const
 
 void ClusterMembership::update(const QList<ClusterMember> &members)
 {
-    std::lock_guard lock(m_mutex);
-    QHash<QString, ClusterMember> before;
-    for (const ClusterMember &m : std::as_const(m_members))
-        before.insert(m.nodeId, m);
-    m_members = members;
-    if (m_subscribers.isEmpty())
-        return;
+    QStringList serving;
     for (const ClusterMember &m : members) {
-        const auto it = before.constFind(m.nodeId);
-        if (it != before.cend() && it->state == m.state && it->advertiseUrl == m.advertiseUrl &&
-            it->version == m.version && it->startedMs == m.startedMs)
-            continue;
-        const QByteArray text =
-            Realtime::jsonText({{QStringLiteral("type"), QStringLiteral("change")},
-                                {QStringLiteral("channel"), prefix()},
-                                {QStringLiteral("member"), memberJson(m, m_settings.nodeId)}});
-        for (const Realtime::SubscriptionPtr &s : std::as_const(m_subscribers))
-            s->mailbox->post(text);
+        if (m.state == QLatin1String("serving"))
+            serving << m.nodeId;
     }
+    serving.sort();
+    bool servingChanged = false;
+    {
+        std::lock_guard lock(m_mutex);
+        QHash<QString, ClusterMember> before;
+        for (const ClusterMember &m : std::as_const(m_members))
+            before.insert(m.nodeId, m);
+        m_members = members;
+        servingChanged = serving != m_serving;
+        m_serving = serving;
+        for (const ClusterMember &m : members) {
+            if (m_subscribers.isEmpty())
+                break;
+            const auto it = before.constFind(m.nodeId);
+            if (it != before.cend() && it->state == m.state && it->advertiseUrl == m.advertiseUrl &&
+                it->version == m.version && it->startedMs == m.startedMs)
+                continue;
+            const QByteArray text =
+                Realtime::jsonText({{QStringLiteral("type"), QStringLiteral("change")},
+                                    {QStringLiteral("channel"), prefix()},
+                                    {QStringLiteral("member"), memberJson(m, m_settings.nodeId)}});
+            for (const Realtime::SubscriptionPtr &s : std::as_const(m_subscribers))
+                s->mailbox->post(text);
+        }
+    }
+    if (servingChanged)
+        Q_EMIT servingNodesChanged(serving);
 }
 
 QString ClusterMembership::open(Realtime::SubscriptionPtr subscription)

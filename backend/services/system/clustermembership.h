@@ -61,6 +61,10 @@ public:
     QString open(Realtime::SubscriptionPtr subscription) override;
     void close(const Realtime::SubscriptionPtr &subscription) override;
 
+Q_SIGNALS:
+    // The ids of the members that serve (this node too, once it does), sorted; on every change.
+    void servingNodesChanged(const QStringList &nodes);
+
 private:
     QCoro::Task<void> beat();
     ClusterMember self() const;
@@ -74,6 +78,7 @@ private:
     bool m_beating = false;
     mutable std::mutex m_mutex; // guards the members and the subscribers
     QList<ClusterMember> m_members;
+    QStringList m_serving;
     QHash<quint64, Realtime::SubscriptionPtr> m_subscribers;
 };
 

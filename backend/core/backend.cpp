@@ -31,7 +31,9 @@
 #include <QUrl>
 #include <QUuid>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 Q_LOGGING_CATEGORY(lcBackend, "meshdeck.backend")
 
@@ -134,7 +136,7 @@ QCoro::Task<int> Backend::start()
     if (const int code = co_await openDatabase(dataDir); code != ExitOk)
         co_return code;
     if (m_settings.clusterMode()) {
-        if (!co_await bootstrapCluster(token->path))
+        if (!co_await bootstrapCluster(token->path, nodeId))
             co_return ExitStartupFailed;
     } else {
         m_parts->authenticator = std::make_unique<AdminTokenAuthenticator>(token->token);
@@ -168,12 +170,18 @@ std::optional<AdminTokenFile> Backend::prepareDataDir(const QString &dataDir, QS
 }
 
 // Cluster mode: the first node against an empty database records the admin token's digest and
-// writes the token to the file; every other node takes the digest and leaves the file alone.
-QCoro::Task<bool> Backend::bootstrapCluster(QString adminTokenFile)
+// writes the token to the file; every other node takes the digest and leaves the file alone. The
+// token is written (as FILE.pending-NODE) before its digest is claimed, and renamed into place once
+// the claim is won: a node that dies in between leaves the pending file, and the next node to
+// start finds the token whose digest the database holds and puts it in place.
+QCoro::Task<bool> Backend::bootstrapCluster(QString adminTokenFile, QString nodeId)
 {
     Parts &p = *m_parts;
     const QByteArray token = newAdminToken();
     const QString digest = adminTokenDigestHex(token);
+    const QString pending = adminTokenFile + QStringLiteral(".pending-") + nodeId;
+    QString error;
+    const bool pendingWritten = writeAdminTokenFile(pending, token, &error);
     // Named first: GCC 12 destroys a temporary of a co_await expression twice.
     QCoro::Task<Result<std::optional<QString>>> bootstrap =
         p.database.attempt([digest](QSqlDatabase &db) -> std::optional<QString> {
@@ -183,18 +191,27 @@ QCoro::Task<bool> Backend::bootstrapCluster(QString adminTokenFile)
         });
     const Result<std::optional<QString>> recorded = co_await bootstrap;
     if (!recorded) {
+        QFile::remove(pending);
         qCCritical(lcBackend).noquote() << "cannot read the cluster's bootstrap:" << recorded.error().reason;
         co_return false;
     }
-    QString error;
     if (!recorded->has_value()) {
-        if (!writeAdminTokenFile(adminTokenFile, token, &error)) {
+        const bool placed = pendingWritten ? ::rename(QFile::encodeName(pending).constData(),
+                                                      QFile::encodeName(adminTokenFile).constData()) == 0
+                                           : writeAdminTokenFile(adminTokenFile, token, &error);
+        if (!placed) {
+            if (error.isEmpty())
+                error = QStringLiteral("cannot write %1: %2")
+                            .arg(adminTokenFile, QString::fromLocal8Bit(strerror(errno)));
             qCCritical(lcBackend).noquote()
                 << error << "- the cluster's admin token is lost; delete the row of "
                 << "cluster_bootstrap and start again";
             co_return false;
         }
         qCInfo(lcBackend).noquote() << "bootstrapped the cluster; its admin token is in" << adminTokenFile;
+    } else {
+        QFile::remove(pending);
+        recoverAdminTokenFile(adminTokenFile, **recorded);
     }
     p.authenticator = AdminTokenAuthenticator::fromDigestHex(recorded->value_or(digest));
     if (!p.authenticator) {
@@ -202,6 +219,30 @@ QCoro::Task<bool> Backend::bootstrapCluster(QString adminTokenFile)
         co_return false;
     }
     co_return true;
+}
+
+// A node that won the bootstrap and died before renaming its pending token file into place left
+// the token only there: the file whose token matches the database's digest takes its place.
+void Backend::recoverAdminTokenFile(const QString &adminTokenFile, const QString &digest)
+{
+    if (QFileInfo::exists(adminTokenFile))
+        return;
+    const QFileInfo target(adminTokenFile);
+    const QStringList candidates = target.dir().entryList({target.fileName() + QStringLiteral(".pending-*")},
+                                                          QDir::Files | QDir::Hidden, QDir::Name);
+    for (const QString &name : candidates) {
+        const QString path = target.dir().absoluteFilePath(name);
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        if (adminTokenDigestHex(file.readAll().trimmed()) != digest)
+            continue;
+        file.close();
+        if (::rename(QFile::encodeName(path).constData(), QFile::encodeName(adminTokenFile).constData()) == 0)
+            qCWarning(lcBackend).noquote() << "the node that bootstrapped the cluster stopped before writing"
+                                           << adminTokenFile << "- recovered it from" << name;
+        return;
+    }
 }
 
 // Every service, in start order, and how they reach each other.

@@ -36,7 +36,9 @@ private:
     std::optional<AdminTokenFile> prepareDataDir(const QString &dataDir, QString *error);
     void makeServices(const QString &dataDir, const SecretBox &secrets, const QString &nodeId);
     QCoro::Task<int> openDatabase(QString dataDir);
-    QCoro::Task<bool> bootstrapCluster(QString adminTokenFile); // cluster mode: the admin token
+    QCoro::Task<bool> bootstrapCluster(QString adminTokenFile,
+                                       QString nodeId); // cluster mode: the admin token
+    static void recoverAdminTokenFile(const QString &adminTokenFile, const QString &digest);
     void installRoutes();
     QCoro::Task<bool> startServices();
     bool serve();

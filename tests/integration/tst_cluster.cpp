@@ -1,6 +1,7 @@
 #include "postgresserver.h"
 #include "testing.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -285,6 +286,31 @@ private Q_SLOTS:
             QTRY_COMPARE_WITH_TIMEOUT(changes(*node), expected, 5'000);
         for (BackendProcess *node : survivors)
             QCOMPARE(node->terminate(), 0);
+    }
+    void aTokenLeftPendingByADeadBootstrapNodeIsRecovered()
+    {
+        const QString url = m_postgres.createDatabase(QStringLiteral("clusterrecover"));
+        const QString tokenFile = m_shared.filePath(QStringLiteral("admin.token"));
+        QFile::remove(tokenFile);
+        BackendProcess a;
+        QVERIFY2(a.start(clusterArgs(url), 30'000), a.stderrText().constData());
+        const QByteArray token = a.token();
+        QCOMPARE(a.terminate(), 0);
+        // A normal bootstrap leaves no pending file behind.
+        const QStringList pendingGlob{QStringLiteral("admin.token.pending-*")};
+        QCOMPARE(QDir(m_shared.path()).entryList(pendingGlob, QDir::Files), QStringList());
+        // The state a node leaves when it dies after claiming the bootstrap, before the rename.
+        QVERIFY(QFile::rename(tokenFile, tokenFile + QStringLiteral(".pending-deadnode")));
+        BackendProcess b;
+        QVERIFY2(b.start(clusterArgs(url), 30'000), b.stderrText().constData());
+        QVERIFY2(b.stderrText().contains("recovered it from"), b.stderrText().constData());
+        QFile recovered(tokenFile);
+        QVERIFY(recovered.open(QIODevice::ReadOnly));
+        QCOMPARE(recovered.readAll().trimmed(), token);
+        QCOMPARE(b.token(), token);
+        QCOMPARE(apiCall(b, "GET", "/v1/system/info").status, 200);
+        QCOMPARE(QDir(m_shared.path()).entryList(pendingGlob, QDir::Files), QStringList());
+        QCOMPARE(b.terminate(), 0);
     }
 };
 

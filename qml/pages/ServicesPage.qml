@@ -390,6 +390,13 @@ ColumnLayout {
                             value: page.detail.tagsText ?? ""
                         }
                         InfoRow {
+                            // A cluster: the node that runs this instance's check and TTL.
+                            label: qsTr("Checked by")
+                            value: page.detail.checkedBy ?? ""
+                            visible: value !== ""
+                            monospace: true
+                        }
+                        InfoRow {
                             label: qsTr("Instance id")
                             value: page.detail.id ?? ""
                             monospace: true

@@ -283,6 +283,11 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
     registrySettings.nodeId = nodeId; // cluster mode: keep the other nodes' built-ins
     registrySettings.cluster = m_settings.clusterMode();
     registrySettings.syncIntervalMs = m_settings.clusterPollMs;
+    registrySettings.othersServing = [membership = &p.system->membership(), nodeId] {
+        QStringList others = membership->servingNodes();
+        others.removeAll(nodeId);
+        return !others.isEmpty();
+    };
     auto registry = std::make_unique<Registry::RegistryService>(registrySettings, &p.database, p.events);
     p.registry = registry.get();
     // Cluster mode: the serving members share the checks.

@@ -60,8 +60,10 @@ RegistryService::RegistryService(RegistrySettings settings, Storage::Database *d
     m_guard->service = this;
     m_syncTimer.setInterval(m_settings.syncIntervalMs);
     connect(&m_syncTimer, &QTimer::timeout, this, [this] {
-        if (!m_syncing)
-            QCoro::connect(sync(), this, [] {});
+        if (m_syncing)
+            return;
+        m_syncing = true;
+        QCoro::connect(sync(), this, [this] { m_syncing = false; });
     });
 }
 
@@ -116,6 +118,7 @@ QCoro::Task<QString> RegistryService::start()
 void RegistryService::restoreLocked(QList<Instance> stored)
 {
     const qint64 now = m_clock.nowMs();
+    const bool othersServing = m_settings.cluster && m_settings.othersServing && m_settings.othersServing();
     int restored = 0;
     for (Instance &instance : stored) {
         const bool ours =
@@ -133,7 +136,7 @@ void RegistryService::restoreLocked(QList<Instance> stored)
         m_byKey.insert(key(instance.reg.service, instance.reg.address, instance.reg.port), instance.id);
         Instance &i = m_instances.insert(instance.id, instance).value();
         const Status before = i.draining ? Status::Draining : i.persistedStatus;
-        if (m_settings.cluster) {
+        if (othersServing) {
             // The other nodes kept checking: the stored status stands.
             i.health.assume(i.persistedStatus);
             if (i.status() != Status::Critical)
@@ -152,10 +155,6 @@ void RegistryService::restoreLocked(QList<Instance> stored)
 QCoro::Task<void> RegistryService::stop()
 {
     m_syncTimer.stop();
-    {
-        std::lock_guard lock(m_guard->mutex); // writes still queued no longer announce
-        m_guard->service = nullptr;
-    }
     if (m_checkThread.isRunning()) {
         QMetaObject::invokeMethod(
             m_scheduler,
@@ -168,9 +167,17 @@ QCoro::Task<void> RegistryService::stop()
         m_checkThread.quit();
         m_checkThread.wait();
     }
+    if (m_database->isOpen()) {
+        // The writes already queued run first (one thread, in order): they are announced.
+        QFuture<void> barrier = m_database->run([](QSqlDatabase &) {});
+        co_await barrier;
+    }
+    {
+        std::lock_guard lock(m_guard->mutex); // anything later no longer reports back
+        m_guard->service = nullptr;
+    }
     std::lock_guard lock(m_mutex);
     m_channel.clear();
-    co_return;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,16 +226,17 @@ void RegistryService::written(const QString &id, bool stored, bool conflict,
     if (!id.isEmpty()) {
         if (--m_pendingWrites[id] <= 0)
             m_pendingWrites.remove(id);
-        if (!stored && m_settings.cluster) {
+        if (stored) {
+            if (Instance *i = findLocked(id))
+                i->stored = true;
+        } else if (m_settings.cluster) {
             // Memory holds a change the database does not: read the stored row again soon.
             m_diverged.insert(id);
             if (conflict)
                 qCInfo(lcRegistry) << "instance" << id
                                    << "was changed by another node first; reading it again";
-            QMetaObject::invokeMethod(this, [this] {
-                if (!m_syncing)
-                    QCoro::connect(sync(), this, [] {});
-            });
+            QMetaObject::invokeMethod(this,
+                                      [this, id] { QCoro::connect(sync(QStringList{id}), this, [] {}); });
         }
     }
     if (!stored)
@@ -256,27 +264,29 @@ RegistryService::Announcement RegistryService::announcement(const QString &event
 }
 
 QFuture<Result<void>> RegistryService::persist(Instance &instance, std::optional<HistoryEntry> change,
-                                               QList<Announcement> announcements)
+                                               QList<Announcement> announcements, qint64 heartbeatNoLaterThan)
 {
-    const qint64 expected = m_settings.cluster ? instance.revision : -1;
-    ++instance.revision;
+    // Never stored: the write is an insert.
+    const qint64 expected = m_settings.cluster ? (instance.stored ? instance.revision : 0) : -1;
+    instance.revision = RegistryStore::newRevision();
     return write(
         "store an instance", instance.id,
-        [instance, change, expected](QSqlDatabase &db) {
-            RegistryStore::save(db, instance, change ? &*change : nullptr, expected);
+        [instance, change, expected, heartbeatNoLaterThan](QSqlDatabase &db) {
+            RegistryStore::save(db, instance, change ? &*change : nullptr, expected, heartbeatNoLaterThan);
             return true;
         },
         std::move(announcements));
 }
 
 QFuture<Result<void>> RegistryService::commitChange(Instance &i, const StatusChange &change,
-                                                    const QString &alsoAnnounce)
+                                                    const QString &alsoAnnounce, qint64 heartbeatNoLaterThan)
 {
-    QList<Announcement> also;
-    if (!alsoAnnounce.isEmpty())
-        also << announcement(alsoAnnounce, i, {});
-    if (i.status() == change.before)
-        return persist(i, std::nullopt, std::move(also));
+    if (i.status() == change.before) {
+        QList<Announcement> also;
+        if (!alsoAnnounce.isEmpty())
+            also << announcement(alsoAnnounce, i, {});
+        return persist(i, std::nullopt, std::move(also), heartbeatNoLaterThan);
+    }
     const HistoryEntry entry = recordChange(i, change, m_clock.nowMs());
     qCInfo(lcRegistry).noquote() << i.reg.service << i.id << statusName(entry.from) << "->"
                                  << statusName(entry.to) << ":" << change.reason;
@@ -287,7 +297,7 @@ QFuture<Result<void>> RegistryService::commitChange(Instance &i, const StatusCha
                                  {QStringLiteral("reason"), change.reason}})};
     if (!alsoAnnounce.isEmpty())
         announcements << announcement(alsoAnnounce, i, {});
-    return persist(i, entry, std::move(announcements));
+    return persist(i, entry, std::move(announcements), heartbeatNoLaterThan);
 }
 
 void RegistryService::scheduleLocked(const Instance &i)
@@ -311,21 +321,34 @@ void RegistryService::scheduleLocked(const Instance &i)
     }
 }
 
-QFuture<Result<void>> RegistryService::removeLocked(const QString &id, const QString &reason)
+void RegistryService::forgetLocked(const QString &id)
+{
+    const auto it = m_instances.find(id);
+    if (it == m_instances.end())
+        return;
+    m_byKey.remove(key(it->reg.service, it->reg.address, it->reg.port));
+    m_instances.erase(it);
+    m_generation.remove(id);
+    m_checked.remove(id);
+    m_owned.remove(id);
+    m_diverged.remove(id);
+    QMetaObject::invokeMethod(m_scheduler, [this, id] { m_scheduler->unschedule(id); });
+}
+
+QFuture<Result<void>> RegistryService::removeLocked(const QString &id, const QString &reason,
+                                                    bool decidedHere)
 {
     const auto it = m_instances.find(id);
     if (it == m_instances.end())
         return stored();
     const Instance instance = *it;
-    m_instances.erase(it);
-    m_byKey.remove(key(instance.reg.service, instance.reg.address, instance.reg.port));
-    m_generation.remove(id);
-    m_checked.remove(id);
-    m_owned.remove(id);
-    QMetaObject::invokeMethod(m_scheduler, [this, id] { m_scheduler->unschedule(id); });
+    forgetLocked(id);
     qCInfo(lcRegistry).noquote() << instance.reg.service << id << "deregistered:" << reason;
-    // Announced only by the node whose delete removed the row.
-    return write("remove an instance", id, [id](QSqlDatabase &db) { return RegistryStore::remove(db, id); },
+    // Announced only by the node whose delete removed the row. The sweep's decision holds only
+    // while nobody changed the row since (a heartbeat may have revived it on another node).
+    const qint64 expected = m_settings.cluster && decidedHere && instance.stored ? instance.revision : -1;
+    return write("remove an instance", id,
+                 [id, expected](QSqlDatabase &db) { return RegistryStore::remove(db, id, expected); },
                  {announcement(QStringLiteral("registry.instance.deregistered"), instance,
                                QJsonObject{{QStringLiteral("reason"), reason}})});
 }
@@ -348,13 +371,15 @@ QCoro::Task<Result<QJsonObject>> RegistryService::durable(Written written)
     co_return written.instance;
 }
 
-QCoro::Task<Result<QJsonObject>> RegistryService::applyDurably(std::function<Result<Written>()> change)
+QCoro::Task<Result<QJsonObject>> RegistryService::applyDurably(QString id,
+                                                               std::function<Result<Written>()> change)
 {
     // Cluster mode: the instance may be new to this node, or another node's write came first.
     const auto retriable = [this](const Error &error, int attempt) {
         return m_settings.cluster && attempt < 3 &&
                (error.code == "instance-changed-elsewhere" || error.code == "instance-not-found");
     };
+    const std::shared_ptr<Guard> guard = m_guard;
     for (int attempt = 1;; ++attempt) {
         Result<Written> written = [&] {
             std::lock_guard lock(m_mutex);
@@ -363,21 +388,30 @@ QCoro::Task<Result<QJsonObject>> RegistryService::applyDurably(std::function<Res
         if (written) {
             QCoro::Task<Result<QJsonObject>> storing = durable(std::move(*written));
             Result<QJsonObject> result = co_await storing;
-            if (result || !retriable(result.error(), attempt))
+            if (result || !alive(guard) || !retriable(result.error(), attempt))
                 co_return result;
         } else if (!retriable(written.error(), attempt)) {
             co_return written.error();
         }
-        QCoro::Task<void> syncing = sync();
+        QCoro::Task<void> syncing = id.isEmpty() ? sync() : sync(QStringList{id});
         co_await syncing;
+        if (!alive(guard))
+            co_return Error::unavailable(QStringLiteral("The node is stopping; retry on another node."),
+                                         "stopping");
     }
+}
+
+bool RegistryService::alive(const std::shared_ptr<Guard> &guard)
+{
+    std::lock_guard lock(guard->mutex);
+    return guard->service != nullptr;
 }
 
 QCoro::Task<Result<RegistryService::Registered>> RegistryService::registerInstance(Registration registration,
                                                                                    bool builtin)
 {
     bool created = false;
-    QCoro::Task<Result<QJsonObject>> storing = applyDurably([&]() -> Result<Written> {
+    QCoro::Task<Result<QJsonObject>> storing = applyDurably(QString(), [&]() -> Result<Written> {
         created = false;
         return registerLocked(registration, builtin, &created);
     });
@@ -442,7 +476,7 @@ QCoro::Task<Result<QJsonObject>> RegistryService::heartbeat(QString id, QJsonObj
     if (!report)
         co_return report.error();
     QCoro::Task<Result<QJsonObject>> storing =
-        applyDurably([&]() -> Result<Written> { return heartbeatLocked(id, *report); });
+        applyDurably(id, [&]() -> Result<Written> { return heartbeatLocked(id, *report); });
     co_return co_await storing;
 }
 
@@ -463,12 +497,21 @@ Result<RegistryService::Written> RegistryService::heartbeatLocked(const QString 
             out, removeLocked(id, QStringLiteral("drained: the instance reported no requests in flight"))};
     }
     QFuture<Result<void>> written;
-    if (*change)
+    if (*change) {
         written = commitChange(*i, **change);
-    else if (m_settings.cluster) // the node that runs the TTL may be another one: it reads this
-        written = persist(*i, std::nullopt, {});
-    else
+    } else if (m_settings.cluster) {
+        // The node that runs the TTL may be another one: it reads this. Not a new revision, so
+        // it does not collide with that node's status writes.
+        // Not counted as a pending write of the instance either: it never holds back reading what
+        // the checking node stored.
+        written = write("store a heartbeat", QString(),
+                        [id, at = i->lastHeartbeatMs, inFlight = i->inFlight](QSqlDatabase &db) {
+                            RegistryStore::saveHeartbeat(db, id, at, inFlight);
+                            return false;
+                        });
+    } else {
         written = stored();
+    }
     return Written{withOwnerLocked(i->toJson(false)), written};
 }
 
@@ -485,8 +528,11 @@ QCoro::Task<Result<void>> RegistryService::deregister(QString id, QString reason
             co_return co_await removing;
         if (!m_settings.cluster || attempt == 2)
             co_return noSuchInstance(id);
-        QCoro::Task<void> syncing = sync(); // registered on another node a moment ago?
+        const std::shared_ptr<Guard> guard = m_guard;
+        QCoro::Task<void> syncing = sync(QStringList{id}); // registered on another node a moment ago?
         co_await syncing;
+        if (!alive(guard))
+            co_return noSuchInstance(id);
     }
 }
 
@@ -496,7 +542,7 @@ QCoro::Task<Result<QJsonObject>> RegistryService::drain(QString id, QJsonObject 
     if (!deadlineMs)
         co_return deadlineMs.error();
     QCoro::Task<Result<QJsonObject>> storing =
-        applyDurably([&]() -> Result<Written> { return drainLocked(id, *deadlineMs); });
+        applyDurably(id, [&]() -> Result<Written> { return drainLocked(id, *deadlineMs); });
     co_return co_await storing;
 }
 
@@ -516,7 +562,7 @@ QCoro::Task<Result<QJsonObject>> RegistryService::patch(QString id, QJsonObject 
     if (!parsed)
         co_return parsed.error();
     QCoro::Task<Result<QJsonObject>> storing =
-        applyDurably([&]() -> Result<Written> { return patchLocked(id, *parsed); });
+        applyDurably(id, [&]() -> Result<Written> { return patchLocked(id, *parsed); });
     co_return co_await storing;
 }
 
@@ -693,13 +739,14 @@ void RegistryService::sweep()
             continue; // its node expires and deregisters it
         if (const std::optional<StatusChange> expired = expireTtl(i, now)) {
             m_checked.insert(i.id);
-            commitChange(i, *expired);
+            // Cluster mode: refused if another node stored a newer heartbeat meanwhile.
+            commitChange(i, *expired, {}, m_settings.cluster ? i.lastHeartbeatMs : -1);
         }
         if (const std::optional<QString> reason = removalReason(i, now, m_settings.deregisterCriticalAfterMs))
             removals.append({i.id, *reason});
     }
     for (const auto &[id, reason] : removals)
-        removeLocked(id, reason);
+        removeLocked(id, reason, true);
     if (now - m_lastPruneMs > 3'600'000) {
         m_lastPruneMs = now;
         const qint64 cutoff = now - m_settings.historyRetentionMs;
@@ -776,7 +823,9 @@ void RegistryService::adoptLocked(Instance &mine, const Instance &stored)
     mine.registeredAtMs = stored.registeredAtMs;
     mine.statusSinceMs = stored.statusSinceMs;
     mine.revision = stored.revision;
-    mine.inFlight = stored.inFlight;
+    mine.stored = true;
+    if (stored.lastHeartbeatMs >= mine.lastHeartbeatMs)
+        mine.inFlight = stored.inFlight;
     mine.history = stored.history;
     if (stored.lastHeartbeatMs > mine.lastHeartbeatMs) {
         mine.lastHeartbeatMs = stored.lastHeartbeatMs;
@@ -806,40 +855,53 @@ void RegistryService::adoptLocked(Instance &mine, const Instance &stored)
     }
 }
 
-QCoro::Task<void> RegistryService::sync()
+QCoro::Task<void> RegistryService::sync(std::optional<QStringList> only)
 {
-    // What this node holds, at which revision (-1: read again whatever is stored).
-    QHash<QString, qint64> known;
+    // What this node holds: the revision and heartbeat as of now. Whatever changes here while the
+    // database is read is left to the next pass.
+    QHash<QString, RegistryStore::Known> known;
     {
         std::lock_guard lock(m_mutex);
         if (!m_settings.cluster)
             co_return;
         known.reserve(m_instances.size());
-        for (const Instance &i : std::as_const(m_instances))
-            known.insert(i.id, m_diverged.contains(i.id) ? -1 : i.revision);
+        for (const Instance &i : std::as_const(m_instances)) {
+            if (!only || only->contains(i.id))
+                known.insert(i.id, {i.stored ? i.revision : 0, i.lastHeartbeatMs, m_diverged.contains(i.id)});
+        }
     }
-    m_syncing = true;
     const std::shared_ptr<Guard> guard = m_guard;
-    QCoro::Task<Result<RegistryStore::Changes>> reading =
-        m_database->attempt([known](QSqlDatabase &db) { return RegistryStore::changesSince(db, known); });
+    QCoro::Task<Result<RegistryStore::Changes>> reading = m_database->attempt(
+        [known, only](QSqlDatabase &db) { return RegistryStore::changesSince(db, known, only); });
     const Result<RegistryStore::Changes> changes = co_await reading;
-    {
-        std::lock_guard lock(guard->mutex);
-        if (!guard->service)
-            co_return; // stopped (or gone) meanwhile
-    }
-    m_syncing = false;
+    if (!alive(guard))
+        co_return; // stopped (or gone) meanwhile
     if (!changes) {
         qCWarning(lcRegistry).noquote() << "cannot read the other nodes' changes:" << changes.error().reason;
         co_return;
     }
     std::lock_guard lock(m_mutex);
     const qint64 now = m_clock.nowMs();
-    // Skips what changed here while the database was read: the next pass sees it.
     const auto changedHere = [&](const QString &id, const Instance &mine) {
-        const qint64 seen = known.value(id, -2);
-        return m_pendingWrites.contains(id) || (seen != -1 && mine.revision != seen);
+        const auto it = known.constFind(id);
+        return m_pendingWrites.contains(id) || it == known.cend() ||
+               (mine.stored ? mine.revision : 0) != it->revision;
     };
+    // Removals first: an address registered again under a new id is a removal and a registration.
+    for (const QString &id : changes->removed) {
+        const auto it = m_instances.find(id);
+        if (it == m_instances.end() || changedHere(id, *it))
+            continue;
+        const Instance gone = *it;
+        forgetLocked(id);
+        if (gone.stored) // one never stored was never announced either
+            m_channel.sendChange(
+                QStringLiteral("registry.instance.deregistered"),
+                announcement(QString(), gone,
+                             {{QStringLiteral("reason"), QStringLiteral("deregistered on another node")}})
+                    .data,
+                now);
+    }
     for (const Instance &stored : changes->changed) {
         const auto it = m_instances.find(stored.id);
         if (it != m_instances.end()) {
@@ -849,48 +911,44 @@ QCoro::Task<void> RegistryService::sync()
             m_diverged.remove(stored.id);
             continue;
         }
-        if (known.contains(stored.id) || m_pendingWrites.contains(stored.id))
-            continue; // removed here meanwhile
+        if (m_pendingWrites.contains(stored.id))
+            continue; // removed here, the delete not done yet
         // New here: registered on another node. An instance this node holds for the same address
-        // lost the race to register it (its write was refused) and gives way.
+        // either lost the race to register it (its insert was refused) or was removed meanwhile.
         const QString k = key(stored.reg.service, stored.reg.address, stored.reg.port);
         if (const QString other = m_byKey.value(k); !other.isEmpty()) {
             if (m_pendingWrites.contains(other))
                 continue;
-            m_instances.remove(other);
-            m_generation.remove(other);
-            m_owned.remove(other);
-            m_diverged.remove(other);
-            QMetaObject::invokeMethod(m_scheduler, [this, other] { m_scheduler->unschedule(other); });
+            const Instance replaced = m_instances.value(other);
+            forgetLocked(other);
+            if (replaced.stored)
+                m_channel.sendChange(QStringLiteral("registry.instance.deregistered"),
+                                     announcement(QString(), replaced,
+                                                  {{QStringLiteral("reason"),
+                                                    QStringLiteral("registered again under another id")}})
+                                         .data,
+                                     now);
         }
         Instance fresh = stored;
         fresh.health.assume(stored.persistedStatus);
         fresh.ttlBaseMs = std::max({stored.registeredAtMs, stored.lastHeartbeatMs, fresh.ttlBaseMs});
         fresh.criticalSinceMs = fresh.status() == Status::Critical ? stored.statusSinceMs : 0;
         m_byKey.insert(k, fresh.id);
+        m_diverged.remove(fresh.id);
         const Instance &i = m_instances.insert(fresh.id, fresh).value();
         scheduleLocked(i);
         m_channel.sendChange(QStringLiteral("registry.instance.registered"),
                              announcement(QString(), i, {}).data, now);
     }
-    for (const QString &id : changes->removed) {
-        const auto it = m_instances.find(id);
-        if (it == m_instances.end() || changedHere(id, *it))
+    // Heartbeats another node stored: the TTL (if this node runs it) counts from them.
+    for (const RegistryStore::Heartbeat &h : changes->heartbeats) {
+        Instance *i = findLocked(h.id);
+        if (!i || h.heartbeatMs <= i->lastHeartbeatMs)
             continue;
-        const Instance gone = *it;
-        m_instances.erase(it);
-        m_byKey.remove(key(gone.reg.service, gone.reg.address, gone.reg.port));
-        m_generation.remove(id);
-        m_checked.remove(id);
-        m_owned.remove(id);
-        m_diverged.remove(id);
-        QMetaObject::invokeMethod(m_scheduler, [this, id] { m_scheduler->unschedule(id); });
-        m_channel.sendChange(
-            QStringLiteral("registry.instance.deregistered"),
-            announcement(QString(), gone,
-                         {{QStringLiteral("reason"), QStringLiteral("deregistered on another node")}})
-                .data,
-            now);
+        i->lastHeartbeatMs = h.heartbeatMs;
+        i->ttlBaseMs = std::max(i->ttlBaseMs, h.heartbeatMs);
+        i->inFlight = h.inFlight;
+        m_checked.insert(h.id);
     }
 }
 

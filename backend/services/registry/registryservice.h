@@ -21,7 +21,6 @@
 
 #include <QCoroTask>
 
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -47,6 +46,9 @@ struct RegistrySettings {
     // is conditional on the row's revision; changes made elsewhere are read every syncIntervalMs.
     bool cluster = false;
     int syncIntervalMs = 1'000;
+    // Cluster mode, at start: whether another node serves (it kept checking while this one was
+    // down, so the stored statuses stand); otherwise every instance starts critical, as locally.
+    std::function<bool()> othersServing;
 };
 
 // The service registry: instances of services with their health. State lives in memory behind a
@@ -107,8 +109,9 @@ public:
     // Cluster mode: the nodes that share the checks (the serving members, this one included once
     // it serves). Any thread. Until the first call this node checks nothing.
     void setCheckingNodes(QStringList nodes);
-    // Cluster mode: reads what other nodes changed since the last read (also on a timer).
-    QCoro::Task<void> sync();
+    // Cluster mode: reads what other nodes changed since the last read (also on a timer); with
+    // `only`, just those instances.
+    QCoro::Task<void> sync(std::optional<QStringList> only = std::nullopt);
     // The node that checks an instance (rendezvous hash over the checking nodes); empty when none
     // serves yet. Local mode: this node.
     QString checkedBy(const QString &id) const;
@@ -122,7 +125,9 @@ private:
     static QCoro::Task<Result<QJsonObject>> durable(Written written);
     // Runs `change` under the lock and waits until it is stored; in cluster mode retried after a
     // sync when the instance was unknown here or another node's write came first.
-    QCoro::Task<Result<QJsonObject>> applyDurably(std::function<Result<Written>()> change);
+    // `id`: the instance it changes (read alone before a retry), or empty for a registration
+    // (another node may hold the address under another id: everything is read).
+    QCoro::Task<Result<QJsonObject>> applyDurably(QString id, std::function<Result<Written>()> change);
 
     // What subscribers and the `registry` topic are told once a write is stored.
     struct Announcement {
@@ -136,6 +141,7 @@ private:
         std::mutex mutex;
         RegistryService *service = nullptr;
     };
+    static bool alive(const std::shared_ptr<Guard> &guard);
     // On the database thread, after a write: bookkeeping, then the announcements when it was stored.
     void written(const QString &id, bool stored, bool conflict, const QList<Announcement> &announcements);
 
@@ -145,12 +151,15 @@ private:
     Result<Written> drainLocked(const QString &id, int deadlineMs);
     Result<Written> patchLocked(const QString &id, const InstancePatch &patch);
     void restoreLocked(QList<Instance> stored);
+    // `heartbeatNoLaterThan` >= 0 (cluster mode): refused if a newer heartbeat was stored.
     QFuture<Result<void>> persist(Instance &instance, std::optional<HistoryEntry> change,
-                                  QList<Announcement> announcements);
+                                  QList<Announcement> announcements, qint64 heartbeatNoLaterThan = -1);
     // Stores the instance with its status change, if any; `alsoAnnounce` follows the change.
     QFuture<Result<void>> commitChange(Instance &instance, const StatusChange &change,
-                                       const QString &alsoAnnounce = {});
-    QFuture<Result<void>> removeLocked(const QString &id, const QString &reason);
+                                       const QString &alsoAnnounce = {}, qint64 heartbeatNoLaterThan = -1);
+    // `decidedHere` (the sweep): in cluster mode only while nobody changed the row since.
+    QFuture<Result<void>> removeLocked(const QString &id, const QString &reason, bool decidedHere = false);
+    void forgetLocked(const QString &id);
     void scheduleLocked(const Instance &instance);
     Instance *findLocked(const QString &id);
     QString ownerLocked(const QString &id) const;
@@ -195,8 +204,8 @@ private:
     QHash<QString, int> m_pendingWrites; // id -> writes queued and not yet done
     QSet<QString> m_diverged;            // ids whose write failed: memory is not what is stored
     std::shared_ptr<Guard> m_guard = std::make_shared<Guard>();
-    QTimer m_syncTimer; // main thread
-    std::atomic<bool> m_syncing{false};
+    QTimer m_syncTimer;     // main thread
+    bool m_syncing = false; // the timer's sync (main thread)
 };
 
 } // namespace Meshdeck::Registry

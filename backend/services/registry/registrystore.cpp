@@ -4,6 +4,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRandomGenerator>
 #include <QSet>
 #include <QSqlQuery>
 #include <QVariant>
@@ -71,7 +72,9 @@ std::vector<Storage::Migration> migrations()
     // Version 2, for clusters: the row's revision (conditional writes), and the last heartbeat and
     // in-flight count, so the node that runs an instance's TTL sees heartbeats sent to any node.
     const QStringList clusterColumns{
-        QStringLiteral("ALTER TABLE registry_instances ADD COLUMN revision BIGINT NOT NULL DEFAULT 0"),
+        // 1, not 0: 0 means "no row yet" to a conditional write, and rows written before (or by a
+        // node of the previous version while the others upgrade) must stay writable.
+        QStringLiteral("ALTER TABLE registry_instances ADD COLUMN revision BIGINT NOT NULL DEFAULT 1"),
         QStringLiteral(
             "ALTER TABLE registry_instances ADD COLUMN last_heartbeat_ms BIGINT NOT NULL DEFAULT 0"),
         QStringLiteral("ALTER TABLE registry_instances ADD COLUMN in_flight INTEGER NOT NULL DEFAULT -1")};
@@ -137,6 +140,7 @@ Instance readInstance(const QSqlQuery &q)
     i.registeredAtMs = q.value(13).toLongLong();
     i.statusSinceMs = q.value(14).toLongLong();
     i.revision = q.value(15).toLongLong();
+    i.stored = true;
     i.lastHeartbeatMs = q.value(16).toLongLong();
     i.inFlight = q.value(17).toInt();
     return i;
@@ -169,23 +173,24 @@ void readHistory(QSqlDatabase &db, QList<Instance> &instances)
 }
 } // namespace
 
-void save(QSqlDatabase &db, const Instance &i, const HistoryEntry *change, qint64 expectedRevision)
+void save(QSqlDatabase &db, const Instance &i, const HistoryEntry *change, qint64 expectedRevision,
+          qint64 heartbeatNoLaterThan)
 {
     Storage::Transaction tx(db);
     const QString columns = QString::fromLatin1(Columns);
     if (expectedRevision < 0) {
-        execValues(
-            db,
-            QStringLiteral("INSERT INTO registry_instances (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                           "?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-                           "version = excluded.version, weight = excluded.weight, tags = excluded.tags, "
-                           "metadata = excluded.metadata, check_spec = excluded.check_spec, status = "
-                           "excluded.status, draining = excluded.draining, drain_deadline_ms = "
-                           "excluded.drain_deadline_ms, status_since_ms = excluded.status_since_ms, "
-                           "revision = registry_instances.revision + 1, last_heartbeat_ms = "
-                           "excluded.last_heartbeat_ms, in_flight = excluded.in_flight")
-                .arg(columns),
-            values(i, 1), "cannot store the instance");
+        execValues(db,
+                   QStringLiteral(
+                       "INSERT INTO registry_instances (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                       "?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                       "version = excluded.version, weight = excluded.weight, tags = excluded.tags, "
+                       "metadata = excluded.metadata, check_spec = excluded.check_spec, status = "
+                       "excluded.status, draining = excluded.draining, drain_deadline_ms = "
+                       "excluded.drain_deadline_ms, status_since_ms = excluded.status_since_ms, "
+                       "revision = excluded.revision, last_heartbeat_ms = excluded.last_heartbeat_ms, "
+                       "in_flight = excluded.in_flight")
+                       .arg(columns),
+                   values(i, i.revision), "cannot store the instance");
     } else if (expectedRevision == 0) {
         // A new row; another node may have registered the same service, address and port.
         QSqlQuery q =
@@ -193,19 +198,28 @@ void save(QSqlDatabase &db, const Instance &i, const HistoryEntry *change, qint6
                        QStringLiteral("INSERT INTO registry_instances (%1) VALUES (?, ?, ?, ?, ?, ?, ?, "
                                       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
                            .arg(columns),
-                       values(i, 1), "cannot store the instance");
+                       values(i, i.revision), "cannot store the instance");
         if (q.numRowsAffected() != 1)
             throw RevisionConflict();
     } else {
-        QVariantList bound = values(i, expectedRevision + 1).mid(4);
-        bound << i.id << expectedRevision;
-        QSqlQuery q = execValues(
-            db,
-            QStringLiteral("UPDATE registry_instances SET version = ?, weight = ?, tags = ?, metadata = ?, "
-                           "check_spec = ?, builtin = ?, status = ?, draining = ?, drain_deadline_ms = ?, "
-                           "registered_at_ms = ?, status_since_ms = ?, revision = ?, last_heartbeat_ms = ?, "
-                           "in_flight = ? WHERE id = ? AND revision = ?"),
-            bound, "cannot store the instance");
+        // The heartbeat columns keep the newer of the stored and this node's values: a heartbeat
+        // another node stored meanwhile (without a new revision) is not undone.
+        QString sql = QStringLiteral(
+            "UPDATE registry_instances SET version = ?, weight = ?, tags = ?, metadata = ?, check_spec = ?, "
+            "builtin = ?, status = ?, draining = ?, drain_deadline_ms = ?, registered_at_ms = ?, "
+            "status_since_ms = ?, revision = ?, "
+            "in_flight = CASE WHEN last_heartbeat_ms > ? THEN in_flight ELSE ? END, "
+            "last_heartbeat_ms = CASE WHEN last_heartbeat_ms > ? THEN last_heartbeat_ms ELSE ? END "
+            "WHERE id = ? AND revision = ?");
+        // Both CASEs see the row as it was (SQL evaluates every SET against the old row).
+        QVariantList bound = values(i, i.revision).mid(4, 12); // version .. revision
+        bound << i.lastHeartbeatMs << i.inFlight << i.lastHeartbeatMs << i.lastHeartbeatMs << i.id
+              << expectedRevision;
+        if (heartbeatNoLaterThan >= 0) {
+            sql += QStringLiteral(" AND last_heartbeat_ms <= ?");
+            bound << heartbeatNoLaterThan;
+        }
+        QSqlQuery q = execValues(db, sql, bound, "cannot store the instance");
         if (q.numRowsAffected() != 1)
             throw RevisionConflict();
     }
@@ -214,11 +228,39 @@ void save(QSqlDatabase &db, const Instance &i, const HistoryEntry *change, qint6
     tx.commit();
 }
 
-bool remove(QSqlDatabase &db, const QString &id)
+void saveHeartbeat(QSqlDatabase &db, const QString &id, qint64 heartbeatMs, int inFlight)
+{
+    QSqlQuery q = Storage::exec(
+        db,
+        QStringLiteral(
+            "UPDATE registry_instances SET "
+            "in_flight = CASE WHEN last_heartbeat_ms > ? THEN in_flight ELSE ? END, "
+            "last_heartbeat_ms = CASE WHEN last_heartbeat_ms > ? THEN last_heartbeat_ms ELSE ? END "
+            "WHERE id = ?"),
+        {heartbeatMs, inFlight, heartbeatMs, heartbeatMs, id});
+    if (q.numRowsAffected() != 1)
+        throw RevisionConflict();
+}
+
+bool remove(QSqlDatabase &db, const QString &id, qint64 expectedRevision)
 {
     // The history stays (pruned by age): the latest changes may still name the instance.
-    return Storage::exec(db, QStringLiteral("DELETE FROM registry_instances WHERE id = ?"), {id})
-               .numRowsAffected() > 0;
+    if (expectedRevision < 0)
+        return Storage::exec(db, QStringLiteral("DELETE FROM registry_instances WHERE id = ?"), {id})
+                   .numRowsAffected() > 0;
+    if (Storage::exec(db, QStringLiteral("DELETE FROM registry_instances WHERE id = ? AND revision = ?"),
+                      {id, expectedRevision})
+            .numRowsAffected() > 0)
+        return true;
+    throw RevisionConflict(); // changed by another node since this one decided (or removed already)
+}
+
+qint64 newRevision()
+{
+    qint64 r = 0;
+    while (r <= 1) // 0: no row; 1: rows from before revisions
+        r = qint64(QRandomGenerator::system()->generate64() >> 1);
+    return r;
 }
 
 QList<Instance> loadAll(QSqlDatabase &db)
@@ -233,23 +275,38 @@ QList<Instance> loadAll(QSqlDatabase &db)
     return out;
 }
 
-Changes changesSince(QSqlDatabase &db, const QHash<QString, qint64> &known)
+Changes changesSince(QSqlDatabase &db, const QHash<QString, Known> &known,
+                     const std::optional<QStringList> &only)
 {
     Changes out;
     QStringList changedIds;
     QSet<QString> present;
-    {
-        QSqlQuery q = Storage::exec(db, QStringLiteral("SELECT id, revision FROM registry_instances"));
-        while (q.next()) {
-            const QString id = q.value(0).toString();
-            present.insert(id);
-            const auto it = known.constFind(id);
-            if (it == known.cend() || *it != q.value(1).toLongLong())
-                changedIds << id;
+    const auto look = [&](const QSqlQuery &q) {
+        const QString id = q.value(0).toString();
+        present.insert(id);
+        const auto it = known.constFind(id);
+        if (it == known.cend() || it->reload || it->revision != q.value(1).toLongLong())
+            changedIds << id;
+        else if (q.value(2).toLongLong() > it->heartbeatMs)
+            out.heartbeats << Heartbeat{id, q.value(2).toLongLong(), q.value(3).toInt()};
+    };
+    const QString scan =
+        QStringLiteral("SELECT id, revision, last_heartbeat_ms, in_flight FROM registry_instances");
+    if (only) {
+        QSqlQuery q = Storage::prepare(db, scan + QStringLiteral(" WHERE id = ?"));
+        for (const QString &id : *only) {
+            q.bindValue(0, id);
+            Storage::exec(q, "cannot read an instance's revision");
+            while (q.next())
+                look(q);
         }
+    } else {
+        QSqlQuery q = Storage::exec(db, scan);
+        while (q.next())
+            look(q);
     }
     for (auto it = known.cbegin(); it != known.cend(); ++it) {
-        if (!present.contains(it.key()))
+        if ((!only || only->contains(it.key())) && !present.contains(it.key()))
             out.removed << it.key();
     }
     QSqlQuery q = Storage::prepare(

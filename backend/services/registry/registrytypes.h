@@ -103,6 +103,7 @@ struct Instance {
     // Cluster mode: the stored row's revision this state is based on (each write adds one and is
     // refused when another node wrote the row first).
     qint64 revision = 0;
+    bool stored = false;         // its row exists (read from the database, or a write of it succeeded)
     QList<HistoryEntry> history; // oldest first, at most HistoryKept
 
     static constexpr int HistoryKept = 50;

@@ -52,6 +52,12 @@ public:
 
     // Any thread: the members as last read, as JSON.
     QJsonArray membersJson() const;
+    // Any thread: the ids of the serving members as last read, sorted.
+    QStringList servingNodes() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_serving;
+    }
     bool cluster() const { return m_settings.cluster; }
     qint64 goneAfterMs() const { return m_settings.goneAfterMs; }
     static QJsonObject memberJson(const ClusterMember &member, const QString &selfId);

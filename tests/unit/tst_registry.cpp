@@ -966,6 +966,32 @@ private Q_SLOTS:
         QCOMPARE(b.registry->stats().value(QStringLiteral("instances")).toInt(), 1);
         closeNode(b);
     }
+    void aRestartedNodeKeepsTheStoredStatusesOnlyWhileAnotherServes()
+    {
+        RegistrySettings alone = clusterSettings(QStringLiteral("a"));
+        alone.othersServing = [] {
+            return false;
+        };
+        RegistrySettings joining = clusterSettings(QStringLiteral("a"));
+        joining.othersServing = [] {
+            return true;
+        };
+        closeRegistry();
+        openRegistry(alone);
+        const QString id = registerTtl(QStringLiteral("web"), 8080, {{QStringLiteral("ttlMs"), 60'000}});
+        QVERIFY(heartbeat(id));
+        QCOMPARE(status(id), QStringLiteral("passing"));
+        closeRegistry();
+        // Another node kept checking while this one was down: its statuses stand.
+        openRegistry(joining);
+        QCOMPARE(status(id), QStringLiteral("passing"));
+        closeRegistry();
+        // Nobody checked meanwhile (a one-node cluster, or the whole cluster restarted).
+        openRegistry(alone);
+        QCOMPARE(status(id), QStringLiteral("critical"));
+        QTRY_COMPARE(storedChanges(id),
+                     (QStringList{QStringLiteral("critical>passing"), QStringLiteral("passing>critical")}));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRegistry)

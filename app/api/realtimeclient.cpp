@@ -41,10 +41,34 @@ RealtimeClient::RealtimeClient(QObject *parent)
     });
 }
 
+// The socket is destroyed after the retry timer (members go in reverse order), and closing an
+// open socket emits disconnected(), whose handler starts that timer: the socket's signals are cut
+// and it is closed first.
+RealtimeClient::~RealtimeClient()
+{
+    disconnect(&m_socket, nullptr, this, nullptr);
+    m_socket.abort();
+}
+
 void RealtimeClient::forgetOffsets()
 {
     for (auto it = m_channels.begin(); it != m_channels.end(); ++it)
         it.value() = -1;
+}
+
+void RealtimeClient::detach()
+{
+    m_url.clear(); // first: the socket's disconnected handler must not schedule a retry
+    m_token.clear();
+    m_retry.stop();
+    m_retryMs = 0;
+    m_failedOpens = 0;
+    m_socket.abort();
+    forgetOffsets();
+    if (m_connected) {
+        m_connected = false;
+        Q_EMIT connectedChanged();
+    }
 }
 
 void RealtimeClient::setEndpoint(const QUrl &httpBaseUrl, const QByteArray &token)
@@ -60,6 +84,10 @@ void RealtimeClient::setEndpoint(const QUrl &httpBaseUrl, const QByteArray &toke
     m_retryMs = 0;
     m_failedOpens = 0;
     m_socket.abort();
+    if (m_connected) { // the old socket's messages stop here; the views resubscribe on welcome
+        m_connected = false;
+        Q_EMIT connectedChanged();
+    }
     open();
 }
 
@@ -103,6 +131,8 @@ void RealtimeClient::sendSubscribe(const QString &channel)
 
 void RealtimeClient::onText(const QString &text)
 {
+    if (!m_url.isValid()) // detached: whatever was still buffered belongs to the old attachment
+        return;
     const QJsonObject message = QJsonDocument::fromJson(text.toUtf8()).object();
     const QString type = message.value(QStringLiteral("type")).toString();
     const QString channel = message.value(QStringLiteral("channel")).toString();

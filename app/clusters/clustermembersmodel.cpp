@@ -48,6 +48,7 @@ void ClusterMembersModel::clear()
     setRows(QJsonArray{});
     m_singleNode = false;
     m_loaded = false;
+    setLoading(true); // until the next backend answers
     Q_EMIT singleNodeChanged();
 }
 

@@ -147,7 +147,11 @@ QString Console::targetColour() const
 void Console::setTarget(const QString &target, const QString &error)
 {
     if (target != m_target) {
-        m_realtime->forgetOffsets(); // another cluster's offsets mean nothing here
+        // Another backend: nothing the live views hold belongs to it. The realtime socket goes
+        // first, so no message of the old attachment reaches a view after it was cleared.
+        m_realtime->detach();
+        m_events->reset();
+        m_registry->reset();
         m_clusterMembers->clear();
     }
     m_target = target;
@@ -158,6 +162,8 @@ void Console::setTarget(const QString &target, const QString &error)
 void Console::attachLocal()
 {
     ++m_attachGeneration;
+    if (!isLocalMode())
+        m_connection->detach(); // the cluster's node is no longer watched while the stack starts
     setTarget(QStringLiteral("local"));
     if (m_localStack->state() == LocalStack::State::Running)
         m_connection->attach(m_localStack->url(), m_localStack->token());

@@ -293,7 +293,8 @@ ColumnLayout {
                     Label {
                         anchors.centerIn: parent
                         visible: tailView.count === 0
-                        text: page.events.selectedTopic.length === 0 ? qsTr("Select a topic to tail it.")
+                        text: page.events.tail.loading ? qsTr("Loading the tail…")
+                              : page.events.selectedTopic.length === 0 ? qsTr("Select a topic to tail it.")
                               : page.events.tail.filterText.length > 0 ? qsTr("No event matches the filter.")
                               : qsTr("Waiting for events on %1…").arg(page.events.selectedTopic)
                         color: Theme.mutedText

@@ -30,11 +30,11 @@ Console::Console(Options options, ApiClient *api, QObject *parent)
         secrets = m_ownedSecrets.get();
     }
     m_profiles = std::make_unique<ProfilesModel>(secrets, m_options.profilesFile);
-    m_clusterMembers = std::make_unique<ClusterMembersModel>(api);
+    m_realtime = std::make_unique<RealtimeClient>();
+    m_clusterMembers = std::make_unique<ClusterMembersModel>(api, m_realtime.get());
     m_clusterSummary =
         std::make_unique<ClusterSummaryModel>(m_profiles.get(), &m_summaryApi, m_options.summaryIntervalMs);
     m_connection = std::make_unique<BackendConnection>(api, m_options.connection);
-    m_realtime = std::make_unique<RealtimeClient>();
     m_events = std::make_unique<EventsController>(api, m_realtime.get());
     m_registry = std::make_unique<RegistryController>(api, m_realtime.get());
     m_notifier.setPolicy(m_settings.notifications());
@@ -48,7 +48,8 @@ Console::Console(Options options, ApiClient *api, QObject *parent)
             m_realtime->setEndpoint(m_connection->url(), api->token());
             m_events->refreshTopics();
             m_registry->start();
-            m_clusterMembers->refresh();
+            m_clusterMembers->start();
+            m_clusterMembers->refresh(); // until the channel's snapshot arrives
         }
     });
     // The local stack drives the connection only while it is the chosen target.

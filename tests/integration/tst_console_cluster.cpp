@@ -1,3 +1,4 @@
+#include "clusternodes.h"
 #include "testing.h"
 
 #include "api/httpapiclient.h"
@@ -6,6 +7,7 @@
 #include "shell/console.h"
 
 #include <QAbstractItemModelTester>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
@@ -264,6 +266,77 @@ private Q_SLOTS:
         }
         console.localStack()->stop();
         QTRY_COMPARE_WITH_TIMEOUT(console.localStack()->state(), LocalStack::State::Stopped, 10'000);
+    }
+
+    // A profile with three real nodes on PostgreSQL and Redis. The attached node is killed with
+    // SIGKILL: the console moves to the next URL, the events tail resumes with every offset once
+    // (no gap, no duplicate), and the members list, live over the `cluster` channel, resumes too:
+    // it shows the dead node gone and a node that joins afterwards, with no request of its own.
+    void failoverResumesTheLiveViewsOnTheNextNode()
+    {
+        ClusterNodes nodes;
+        QVERIFY2(nodes.start(3, {QStringLiteral("orders")}), qPrintable(nodes.error()));
+        for (int i = 0; i < 10; ++i)
+            QCOMPARE(publish(nodes.urls().at(0), nodes.token(), QStringLiteral("before")), qint64(i));
+
+        QTemporaryDir dir;
+        ConsoleUnderTest t(dir.path());
+        Console &console = *t.console;
+        const QString id = t.addProfile(QStringLiteral("production"), nodes.urls(), nodes.token());
+        QVERIFY(!id.isEmpty());
+        QList<qint64> received; // every event the realtime client delivered on the tailed channel
+        connect(console.realtime(), &RealtimeClient::event, this,
+                [&](const QString &channel, const QJsonObject &e) {
+                    if (channel == QLatin1String("events.orders"))
+                        received << e.value(QStringLiteral("offset")).toInteger();
+                });
+        ClusterMembersModel *members = console.clusterMembers();
+        QAbstractItemModelTester membersTester(members,
+                                               QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const auto stateOf = [members](const QString &nodeId) {
+            for (int row = 0; row < members->rowCount(); ++row) {
+                if (members->data(members->index(row), ClusterMembersModel::NodeIdRole).toString() == nodeId)
+                    return members->data(members->index(row), ClusterMembersModel::StateRole).toString();
+            }
+            return QString();
+        };
+
+        console.events()->setPreferredTopic(QStringLiteral("orders"));
+        console.attachProfile(id);
+        QTRY_VERIFY_WITH_TIMEOUT(t.connectedTo(nodes.urls().at(0)), 20'000);
+        QTRY_COMPARE_WITH_TIMEOUT(console.events()->selectedTopic(), QStringLiteral("orders"), 10'000);
+        QTRY_COMPARE_WITH_TIMEOUT(received, range(0, 10), 10'000);
+        QTRY_VERIFY_WITH_TIMEOUT(members->isLive(), 10'000);
+        QTRY_VERIFY_WITH_TIMEOUT(stateOf(nodes.node(0).nodeId()) == QLatin1String("serving") &&
+                                     stateOf(nodes.node(1).nodeId()) == QLatin1String("serving") &&
+                                     stateOf(nodes.node(2).nodeId()) == QLatin1String("serving"),
+                                 10'000);
+        QCOMPARE(members->data(members->index(0), ClusterMembersModel::UrlRole).toString().isEmpty(), false);
+
+        QElapsedTimer failover;
+        failover.start();
+        nodes.kill9(0);
+        // Published while the console fails over: it must get each of them once, from the next node.
+        for (int i = 10; i < 20; ++i)
+            QCOMPARE(publish(nodes.urls().at(1), nodes.token(), QStringLiteral("during")), qint64(i));
+        QTRY_VERIFY_WITH_TIMEOUT(t.connectedTo(nodes.urls().at(1)), 15'000);
+        QCOMPARE(console.connection()->nodeIndex(), 1);
+        QCOMPARE(console.target(), id); // the same cluster: a failover is not a switch
+        QTRY_COMPARE_WITH_TIMEOUT(received, range(0, 20), 10'000);
+        qInfo("the tail was live again on the next node %lld ms after the kill", qint64(failover.elapsed()));
+        for (int i = 20; i < 30; ++i)
+            QCOMPARE(publish(nodes.urls().at(2), nodes.token(), QStringLiteral("after")), qint64(i));
+        QTRY_COMPARE_WITH_TIMEOUT(received, range(0, 30), 10'000);
+        QTRY_COMPARE_WITH_TIMEOUT(tailOffsets(console.events()->tail()), range(0, 30), 5'000);
+
+        // The members list follows the channel on the new node: the killed node turns gone, and a
+        // node that joins now appears, serving.
+        QTRY_VERIFY_WITH_TIMEOUT(members->isLive(), 10'000);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(nodes.node(0).nodeId()), QStringLiteral("gone"), 15'000);
+        QVERIFY2(nodes.addNode(), qPrintable(nodes.error()));
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(nodes.node(3).nodeId()), QStringLiteral("serving"), 15'000);
+        QCOMPARE(members->rowCount(), 4);
+        QCOMPARE(received, range(0, 30)); // nothing was delivered twice meanwhile
     }
 };
 

@@ -81,6 +81,11 @@ void RegistryController::reset()
     m_selectedInstance.clear();
     m_detail.clear();
     Q_EMIT detailChanged();
+    if (!m_service.isEmpty()) { // a service of the previous backend; the status and text filters stay
+        m_service.clear();
+        m_instances.setFilter(m_service, m_status, m_search);
+        Q_EMIT filterChanged();
+    }
     setError({});
     for (StatefulListModel *model :
          std::initializer_list<StatefulListModel *>{&m_services, &m_instances, &m_counts, &m_recent})

@@ -80,8 +80,8 @@ public:
     // Subscribes to the registry channel and loads the latest changes; called once connected.
     void start();
     // Another cluster (or the local stack) is being attached: the previous one's instances,
-    // services, counts, changes and selection go at once, replies still in flight from it are
-    // dropped, and the lists show loading until the new backend's snapshot arrives.
+    // services, counts, changes, selected instance and selected service go at once, replies still in flight
+    // from it are dropped, and the lists show loading until the new backend's snapshot arrives.
     void reset();
     Q_INVOKABLE void selectInstance(const QString &id);
     Q_INVOKABLE void refreshRecentChanges();

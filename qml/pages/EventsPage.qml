@@ -32,6 +32,14 @@ ColumnLayout {
             page.events.refreshGroupsAndWebhooks()
         }
     }
+    // The event shown belongs to the topic (and the backend) it was picked from; switching to
+    // another backend deselects the topic too.
+    Connections {
+        target: page.events
+        function onSelectedTopicChanged() {
+            inspector.text = ""
+        }
+    }
 
     PageHeader {
         Layout.margins: Theme.spacing * 2

@@ -219,6 +219,13 @@ private Q_SLOTS:
                 QVERIFY(events->tail()->rowCount() > 0);
                 QVERIFY(registry->services()->rowCount() > 0);
                 QVERIFY(console.clusterMembers()->rowCount() > 0);
+                // A service and an instance of the previous backend chosen on the Services page.
+                const Stop &before = stops.at(i - 1);
+                registry->setSelectedService(before.name + QStringLiteral("-svc"));
+                QTRY_COMPARE(registry->instances()->rowCount(), 1);
+                registry->selectInstance(
+                    registry->instances()->valueAt(0, QStringLiteral("instanceId")).toString());
+                QTRY_VERIFY(!registry->detail().isEmpty());
                 current = stop.name;
                 if (stop.id.isEmpty())
                     console.attachLocal();
@@ -235,6 +242,9 @@ private Q_SLOTS:
                 QCOMPARE(registry->instances()->total(), 0);
                 QCOMPARE(registry->recentChanges()->rowCount(), 0);
                 QVERIFY(!registry->isLoaded());
+                QCOMPARE(registry->selectedService(), QString());
+                QCOMPARE(registry->selectedInstance(), QString());
+                QVERIFY(registry->detail().isEmpty());
                 QCOMPARE(console.clusterMembers()->rowCount(), 0);
                 QVERIFY(console.clusterMembers()->isLoading());
                 QVERIFY(console.connection()->systemInfo().isEmpty());

@@ -28,16 +28,20 @@ RealtimeClient::RealtimeClient(QObject *parent)
         qCWarning(lcRealtime).noquote() << verdict.message;
     });
     connect(&m_socket, &QWebSocket::disconnected, this, [this] {
+        const bool wasConnected = m_connected;
         if (m_connected) {
             m_connected = false;
             Q_EMIT connectedChanged();
         }
-        if (m_url.isValid() && ++m_failedOpens == 2)
+        if (!m_url.isValid()) // detached, or leaving for another endpoint
+            return;
+        // An open connection that drops, or one that does not come back on its first retry: the
+        // node may be gone. Asked at once, a dead node is failed over in milliseconds instead of
+        // after a retry's delay; a live one only answers one health check.
+        if (wasConnected || ++m_failedOpens == 2)
             Q_EMIT lost();
-        if (m_url.isValid()) {
-            m_retryMs = m_retryMs == 0 ? 500 : qMin(m_retryMs * 2, 15'000);
-            m_retry.start(m_retryMs);
-        }
+        m_retryMs = m_retryMs == 0 ? 500 : qMin(m_retryMs * 2, 15'000);
+        m_retry.start(m_retryMs);
     });
 }
 
@@ -79,15 +83,17 @@ void RealtimeClient::setEndpoint(const QUrl &httpBaseUrl, const QByteArray &toke
     url.setPath(QStringLiteral("/v1/realtime"));
     if (url == m_url && token == m_token)
         return;
-    m_url = url;
-    m_token = token;
-    m_retryMs = 0;
-    m_failedOpens = 0;
+    m_url.clear(); // the old socket closes without a retry or a lost() of its own
     m_socket.abort();
-    if (m_connected) { // the old socket's messages stop here; the views resubscribe on welcome
+    if (m_connected) {
         m_connected = false;
         Q_EMIT connectedChanged();
     }
+    m_url = url;
+    m_token = token;
+    m_retry.stop();
+    m_retryMs = 0;
+    m_failedOpens = 0;
     open();
 }
 

@@ -41,7 +41,7 @@ Q_SIGNALS:
     // Any other message on a subscribed channel (the registry's snapshot, change and checks).
     void message(const QString &channel, const QJsonObject &message);
     void connectedChanged();
-    // The socket has been closed and did not come back on its first retry: the node may be gone.
+    // The open socket was closed, or did not come back on its first retry: the node may be gone.
     void lost();
 
 private:

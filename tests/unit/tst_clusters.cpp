@@ -22,6 +22,8 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
+#include <QWebSocket>
+#include <QWebSocketServer>
 
 using namespace Meshdeck::Console;
 using Meshdeck::Testing::waitForTask;
@@ -582,6 +584,32 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 0);
         QVERIFY(model.isLoading());
         QVERIFY(!model.isLive());
+    }
+
+    // An open realtime connection that drops is reported at once (lost()), so the console asks the
+    // node and fails over without waiting for a retry; a node that takes the retry back is fine.
+    void aDroppedRealtimeConnectionIsReportedAtOnce()
+    {
+        QWebSocketServer server(QStringLiteral("test"), QWebSocketServer::NonSecureMode);
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        QList<QWebSocket *> sessions;
+        connect(&server, &QWebSocketServer::newConnection, this, [&] {
+            QWebSocket *socket = server.nextPendingConnection();
+            sessions << socket;
+            socket->sendTextMessage(QStringLiteral(R"({"type":"welcome"})"));
+        });
+        RealtimeClient realtime;
+        QSignalSpy lost(&realtime, &RealtimeClient::lost);
+        realtime.setEndpoint(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(server.serverPort())), "token");
+        QTRY_VERIFY(realtime.isConnected());
+        QCOMPARE(lost.size(), 0);
+        sessions.first()->abort(); // the node's end goes away
+        QTRY_COMPARE(lost.size(), 1);
+        QCOMPARE(sessions.size(), 1);        // before any retry
+        QTRY_VERIFY(realtime.isConnected()); // the retry finds the node again
+        QCOMPARE(sessions.size(), 2);
+        QCOMPARE(lost.size(), 1);
+        qDeleteAll(sessions);
     }
 
 private:

@@ -86,6 +86,8 @@ QCoro::Task<void> EventsController::loadTopics()
     m_topics.setLoading(false);
     if (!reply.ok()) {
         m_topics.setError(tr("Could not load the topics: %1").arg(reply.error));
+        if (m_selected.isEmpty())
+            m_tail.setLoading(false); // the topics' error says why there is no tail
         co_return;
     }
     m_topics.setError({});
@@ -171,6 +173,7 @@ void EventsController::seek(qint64 offset)
         return;
     m_realtime->unsubscribe(channelOf(m_selected));
     m_tail.clear();
+    m_tail.setLoading(true); // until the channel says it is subscribed at the new offset
     m_realtime->subscribe(channelOf(m_selected), offset);
 }
 

@@ -605,6 +605,10 @@
         <source>Retry loading the deliveries</source>
         <translation>Zustellungen erneut laden</translation>
     </message>
+    <message>
+        <source>Loading the tail…</source>
+        <translation>Der Live-Verlauf wird geladen …</translation>
+    </message>
 </context>
 <context>
     <name>LagChart</name>
@@ -1263,6 +1267,10 @@
         <source>Check all clusters now</source>
         <translation>Alle Cluster jetzt prüfen</translation>
     </message>
+    <message>
+        <source>%1 · %2 connections · load %3</source>
+        <translation>%1 · %2 Verbindungen · Last %3</translation>
+    </message>
 </context>
 <context>
     <name>ServicesPage</name>
@@ -1453,6 +1461,10 @@
     <message>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Loading the services…</source>
+        <translation>Dienste werden geladen …</translation>
     </message>
 </context>
 <context>

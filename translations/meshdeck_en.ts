@@ -605,6 +605,10 @@
         <source>Retry loading the deliveries</source>
         <translation>Retry loading the deliveries</translation>
     </message>
+    <message>
+        <source>Loading the tail…</source>
+        <translation>Loading the tail…</translation>
+    </message>
 </context>
 <context>
     <name>LagChart</name>
@@ -1263,6 +1267,10 @@
         <source>Check all clusters now</source>
         <translation>Check all clusters now</translation>
     </message>
+    <message>
+        <source>%1 · %2 connections · load %3</source>
+        <translation>%1 · %2 connections · load %3</translation>
+    </message>
 </context>
 <context>
     <name>ServicesPage</name>
@@ -1453,6 +1461,10 @@
     <message>
         <source>Cancel</source>
         <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Loading the services…</source>
+        <translation>Loading the services…</translation>
     </message>
 </context>
 <context>

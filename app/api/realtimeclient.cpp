@@ -28,23 +28,51 @@ RealtimeClient::RealtimeClient(QObject *parent)
         qCWarning(lcRealtime).noquote() << verdict.message;
     });
     connect(&m_socket, &QWebSocket::disconnected, this, [this] {
+        const bool wasConnected = m_connected;
         if (m_connected) {
             m_connected = false;
             Q_EMIT connectedChanged();
         }
-        if (m_url.isValid() && ++m_failedOpens == 2)
+        if (!m_url.isValid()) // detached, or leaving for another endpoint
+            return;
+        // An open connection that drops, or one that does not come back on its first retry: the
+        // node may be gone. Asked at once, a dead node is failed over in milliseconds instead of
+        // after a retry's delay; a live one only answers one health check.
+        if (wasConnected || ++m_failedOpens == 2)
             Q_EMIT lost();
-        if (m_url.isValid()) {
-            m_retryMs = m_retryMs == 0 ? 500 : qMin(m_retryMs * 2, 15'000);
-            m_retry.start(m_retryMs);
-        }
+        m_retryMs = m_retryMs == 0 ? 500 : qMin(m_retryMs * 2, 15'000);
+        m_retry.start(m_retryMs);
     });
+}
+
+// The socket is destroyed after the retry timer (members go in reverse order), and closing an
+// open socket emits disconnected(), whose handler starts that timer: the socket's signals are cut
+// and it is closed first.
+RealtimeClient::~RealtimeClient()
+{
+    disconnect(&m_socket, nullptr, this, nullptr);
+    m_socket.abort();
 }
 
 void RealtimeClient::forgetOffsets()
 {
     for (auto it = m_channels.begin(); it != m_channels.end(); ++it)
         it.value() = -1;
+}
+
+void RealtimeClient::detach()
+{
+    m_url.clear(); // first: the socket's disconnected handler must not schedule a retry
+    m_token.clear();
+    m_retry.stop();
+    m_retryMs = 0;
+    m_failedOpens = 0;
+    m_socket.abort();
+    forgetOffsets();
+    if (m_connected) {
+        m_connected = false;
+        Q_EMIT connectedChanged();
+    }
 }
 
 void RealtimeClient::setEndpoint(const QUrl &httpBaseUrl, const QByteArray &token)
@@ -55,11 +83,17 @@ void RealtimeClient::setEndpoint(const QUrl &httpBaseUrl, const QByteArray &toke
     url.setPath(QStringLiteral("/v1/realtime"));
     if (url == m_url && token == m_token)
         return;
+    m_url.clear(); // the old socket closes without a retry or a lost() of its own
+    m_socket.abort();
+    if (m_connected) {
+        m_connected = false;
+        Q_EMIT connectedChanged();
+    }
     m_url = url;
     m_token = token;
+    m_retry.stop();
     m_retryMs = 0;
     m_failedOpens = 0;
-    m_socket.abort();
     open();
 }
 
@@ -103,6 +137,8 @@ void RealtimeClient::sendSubscribe(const QString &channel)
 
 void RealtimeClient::onText(const QString &text)
 {
+    if (!m_url.isValid()) // detached: whatever was still buffered belongs to the old attachment
+        return;
     const QJsonObject message = QJsonDocument::fromJson(text.toUtf8()).object();
     const QString type = message.value(QStringLiteral("type")).toString();
     const QString channel = message.value(QStringLiteral("channel")).toString();

@@ -19,11 +19,16 @@ class RealtimeClient : public QObject
     Q_OBJECT
 public:
     explicit RealtimeClient(QObject *parent = nullptr);
+    ~RealtimeClient() override;
 
     void setEndpoint(const QUrl &httpBaseUrl, const QByteArray &token);
     void setTlsPolicy(const TlsPolicy &policy) { m_tls = policy; }
     // Another cluster: the offsets of this one mean nothing there.
     void forgetOffsets();
+    // Leaves the attached backend at once (a switch to another cluster): the socket closes, no
+    // message of the old attachment is delivered after this, and the offsets are forgotten. The
+    // channels stay subscribed and are asked of the next endpoint set.
+    void detach();
     QString tlsError() const { return m_tlsError; }
     void subscribe(const QString &channel, qint64 fromOffset = -1);
     void unsubscribe(const QString &channel);
@@ -36,7 +41,7 @@ Q_SIGNALS:
     // Any other message on a subscribed channel (the registry's snapshot, change and checks).
     void message(const QString &channel, const QJsonObject &message);
     void connectedChanged();
-    // The socket has been closed and did not come back on its first retry: the node may be gone.
+    // The open socket was closed, or did not come back on its first retry: the node may be gone.
     void lost();
 
 private:

@@ -34,6 +34,22 @@ void JsonListModel::fail(const QString &error)
     setError(error);
 }
 
+void JsonListModel::replaceRow(int row, const QJsonObject &object)
+{
+    if (row < 0 || row >= m_rows.size())
+        return;
+    m_rows[row] = object;
+    Q_EMIT dataChanged(index(row), index(row));
+}
+
+void JsonListModel::appendRow(const QJsonObject &object)
+{
+    const int row = int(m_rows.size());
+    beginInsertRows({}, row, row);
+    m_rows.append(object);
+    endInsertRows();
+}
+
 const QJsonObject *JsonListModel::rowAt(const QModelIndex &index) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))

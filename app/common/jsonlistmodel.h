@@ -27,6 +27,9 @@ public:
 protected:
     // The row of a valid index, or nullptr.
     const QJsonObject *rowAt(const QModelIndex &index) const;
+    // One row changed in place (its delegates update, the rest stay), or a row added at the end.
+    void replaceRow(int row, const QJsonObject &object);
+    void appendRow(const QJsonObject &object);
 
 private:
     QList<QJsonObject> m_rows;

@@ -38,9 +38,15 @@ EventsController::EventsController(ApiClient *api, RealtimeClient *realtime, QOb
             });
     connect(m_realtime, &RealtimeClient::problem, this,
             [this](const QString &channel, const QString &reason) {
-                if (channel.isEmpty() || channel == channelOf(m_selected))
+                if (channel.isEmpty() || channel == channelOf(m_selected)) {
+                    m_tail.setLoading(false);
                     m_tail.setError(reason);
+                }
             });
+    connect(m_realtime, &RealtimeClient::subscribed, this, [this](const QString &channel) {
+        if (channel == channelOf(m_selected))
+            m_tail.setLoading(false);
+    });
     connect(m_realtime, &RealtimeClient::connectedChanged, this, &EventsController::liveChanged);
     connect(&m_lag, &LagHistoryModel::pointsChanged, this, &EventsController::lagChanged);
 }
@@ -55,16 +61,33 @@ void EventsController::refreshTopics()
     QCoro::connect(loadTopics(), this, [] {});
 }
 
+void EventsController::reset()
+{
+    ++m_attachment;
+    m_topicsRefresh.stop();
+    if (!m_selected.isEmpty())
+        m_preferred = m_selected;
+    selectTopic({});
+    m_topics.setTopics({});
+    m_topics.setError({});
+    m_topics.setLoading(true);
+    m_tail.setLoading(true); // until the new backend's topics are known and the tail subscribed
+    m_loadingOlder = false;
+}
+
 QCoro::Task<void> EventsController::loadTopics()
 {
     QPointer<EventsController> self(this);
+    const quint64 attachment = m_attachment;
     m_topics.setLoading(true);
     const ApiReply reply = co_await m_api->get(QStringLiteral("/v1/events/topics"));
-    if (!self)
+    if (!self || attachment != m_attachment)
         co_return;
     m_topics.setLoading(false);
     if (!reply.ok()) {
         m_topics.setError(tr("Could not load the topics: %1").arg(reply.error));
+        if (m_selected.isEmpty())
+            m_tail.setLoading(false); // the topics' error says why there is no tail
         co_return;
     }
     m_topics.setError({});
@@ -73,6 +96,8 @@ QCoro::Task<void> EventsController::loadTopics()
         const QString first = m_topics.data(m_topics.index(0), TopicsModel::NameRole).toString();
         selectTopic(m_topics.indexOf(m_preferred) >= 0 ? m_preferred : first);
     }
+    if (m_selected.isEmpty())
+        m_tail.setLoading(false); // nothing to tail here
 }
 
 void EventsController::selectTopic(const QString &topic)
@@ -84,6 +109,7 @@ void EventsController::selectTopic(const QString &topic)
     m_selected = topic;
     m_tail.clear();
     m_tail.setError({});
+    m_tail.setLoading(!topic.isEmpty()); // until the channel says it is subscribed
     m_groups.setRows(QList<QJsonObject>{});
     m_webhooks.setRows(QList<QJsonObject>{});
     m_deliveries.setRows(QList<QJsonObject>{});
@@ -127,9 +153,10 @@ void EventsController::publishTestEvent(const QString &type, const QString &json
 QCoro::Task<void> EventsController::publish(QString topic, QByteArray body)
 {
     QPointer<EventsController> self(this);
+    const quint64 attachment = m_attachment;
     const ApiReply reply =
         co_await m_api->post(QStringLiteral("/v1/events/topics/%1/events").arg(topic), body);
-    if (!self)
+    if (!self || attachment != m_attachment)
         co_return;
     if (!reply.ok()) {
         Q_EMIT published(false, reply.error);
@@ -146,6 +173,7 @@ void EventsController::seek(qint64 offset)
         return;
     m_realtime->unsubscribe(channelOf(m_selected));
     m_tail.clear();
+    m_tail.setLoading(true); // until the channel says it is subscribed at the new offset
     m_realtime->subscribe(channelOf(m_selected), offset);
 }
 
@@ -163,9 +191,10 @@ void EventsController::replay(qint64 fromOffset, qint64 toOffset, const QString 
 QCoro::Task<void> EventsController::postReplay(QString topic, QByteArray body)
 {
     QPointer<EventsController> self(this);
+    const quint64 attachment = m_attachment;
     const ApiReply reply =
         co_await m_api->post(QStringLiteral("/v1/events/topics/%1/replay").arg(topic), body);
-    if (!self)
+    if (!self || attachment != m_attachment)
         co_return;
     if (!reply.ok()) {
         Q_EMIT replayed(false, reply.error);
@@ -188,9 +217,10 @@ void EventsController::refreshGroupsAndWebhooks()
 QCoro::Task<void> EventsController::loadGroups(QString topic)
 {
     QPointer<EventsController> self(this);
+    const quint64 attachment = m_attachment;
     m_groups.setLoading(true);
     const ApiReply reply = co_await m_api->get(QStringLiteral("/v1/events/topics/%1/groups").arg(topic));
-    if (!self || topic != m_selected)
+    if (!self || attachment != m_attachment || topic != m_selected)
         co_return;
     m_groups.setLoading(false);
     if (!reply.ok()) {
@@ -213,9 +243,10 @@ QCoro::Task<void> EventsController::loadGroups(QString topic)
 QCoro::Task<void> EventsController::loadWebhooks(QString topic)
 {
     QPointer<EventsController> self(this);
+    const quint64 attachment = m_attachment;
     m_webhooks.setLoading(true);
     const ApiReply reply = co_await m_api->get(QStringLiteral("/v1/events/webhooks"));
-    if (!self || topic != m_selected)
+    if (!self || attachment != m_attachment || topic != m_selected)
         co_return;
     m_webhooks.setLoading(false);
     if (!reply.ok()) {
@@ -234,10 +265,11 @@ void EventsController::showLag(const QString &group)
 QCoro::Task<void> EventsController::loadLag(QString topic, QString group)
 {
     QPointer<EventsController> self(this);
+    const quint64 attachment = m_attachment;
     m_lag.setLoading(true);
     const ApiReply reply =
         co_await m_api->get(QStringLiteral("/v1/events/topics/%1/groups/%2/lag").arg(topic, group));
-    if (!self || topic != m_selected)
+    if (!self || attachment != m_attachment || topic != m_selected)
         co_return;
     m_lag.setLoading(false);
     if (!reply.ok()) {
@@ -262,11 +294,12 @@ void EventsController::seekToTime(const QString &localDateTime)
 QCoro::Task<void> EventsController::findOffsetAt(QString topic, QDateTime time)
 {
     QPointer<EventsController> self(this);
+    const quint64 attachment = m_attachment;
     const QString iso =
         QString::fromLatin1(QUrl::toPercentEncoding(time.toUTC().toString(Qt::ISODateWithMs)));
     const ApiReply reply = co_await m_api->get(
         QStringLiteral("/v1/events/topics/%1/events?limit=1&fromTime=%2").arg(topic, iso));
-    if (!self || topic != m_selected)
+    if (!self || attachment != m_attachment || topic != m_selected)
         co_return;
     if (!reply.ok()) {
         Q_EMIT seekFailed(reply.error);
@@ -291,13 +324,14 @@ void EventsController::loadOlder()
 QCoro::Task<void> EventsController::fetchOlder(QString topic, qint64 before)
 {
     QPointer<EventsController> self(this);
+    const quint64 attachment = m_attachment;
     const qint64 from = qMax<qint64>(0, before - RecentHistory);
     const ApiReply reply =
         co_await m_api->get(QStringLiteral("/v1/events/topics/%1/events?fromOffset=%2&limit=%3")
                                 .arg(topic)
                                 .arg(from)
                                 .arg(before - from));
-    if (!self || topic != m_selected || m_tail.firstOffset() != before)
+    if (!self || attachment != m_attachment || topic != m_selected || m_tail.firstOffset() != before)
         co_return;
     if (!reply.ok()) {
         m_tail.setError(
@@ -320,11 +354,12 @@ void EventsController::showDeliveries(const QString &webhookId)
 QCoro::Task<void> EventsController::loadDeliveries(QString webhookId)
 {
     QPointer<EventsController> self(this);
+    const quint64 attachment = m_attachment;
     m_deliveries.setWebhookId(webhookId);
     m_deliveries.setLoading(true);
     const ApiReply reply =
         co_await m_api->get(QStringLiteral("/v1/events/webhooks/%1/deliveries").arg(webhookId));
-    if (!self || webhookId != m_deliveries.webhookId())
+    if (!self || attachment != m_attachment || webhookId != m_deliveries.webhookId())
         co_return;
     m_deliveries.setLoading(false);
     if (!reply.ok()) {
@@ -342,8 +377,9 @@ void EventsController::sendWebhookTest(const QString &webhookId)
 QCoro::Task<void> EventsController::testWebhook(QString id)
 {
     QPointer<EventsController> self(this);
+    const quint64 attachment = m_attachment;
     const ApiReply reply = co_await m_api->post(QStringLiteral("/v1/events/webhooks/%1/test").arg(id), {});
-    if (!self)
+    if (!self || attachment != m_attachment)
         co_return;
     const QJsonObject r = reply.json.object();
     if (!reply.ok())

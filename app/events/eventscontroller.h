@@ -66,6 +66,10 @@ public:
     // Loads a consumer group's lag over the last hour for the chart.
     Q_INVOKABLE void showLag(const QString &group);
     void setPreferredTopic(const QString &topic) { m_preferred = topic; }
+    // Another cluster (or the local stack) is being attached: every list of the previous one goes
+    // at once, replies still in flight from it are dropped, and the lists show loading until the
+    // new backend answers. The selected topic is chosen again there when it has one of that name.
+    void reset();
 
 Q_SIGNALS:
     void selectedTopicChanged();
@@ -101,6 +105,7 @@ private:
     DeliveriesModel m_deliveries;
     QTimer m_topicsRefresh;
     bool m_loadingOlder = false;
+    quint64 m_attachment = 0; // bumps on reset(): a reply of an older attachment is dropped
 };
 
 } // namespace Meshdeck::Console

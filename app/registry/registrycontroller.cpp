@@ -67,6 +67,36 @@ void RegistryController::start()
     m_realtime->subscribe(Channel);
 }
 
+void RegistryController::reset()
+{
+    ++m_attachment;
+    m_instances.reset({});
+    m_services.rebuild(m_instances.all());
+    updateCounts();
+    m_recent.clear();
+    m_recent.setError({});
+    m_history.clear();
+    m_history.setError({});
+    m_history.setLoading(false);
+    m_selectedInstance.clear();
+    m_detail.clear();
+    Q_EMIT detailChanged();
+    if (!m_service.isEmpty()) { // a service of the previous backend; the status and text filters stay
+        m_service.clear();
+        m_instances.setFilter(m_service, m_status, m_search);
+        Q_EMIT filterChanged();
+    }
+    setError({});
+    for (StatefulListModel *model :
+         std::initializer_list<StatefulListModel *>{&m_services, &m_instances, &m_counts, &m_recent})
+        model->setLoading(true);
+    if (m_loaded) {
+        m_loaded = false;
+        Q_EMIT loadedChanged();
+        Q_EMIT liveChanged();
+    }
+}
+
 void RegistryController::setError(const QString &error)
 {
     for (StatefulListModel *model :
@@ -158,10 +188,11 @@ void RegistryController::refresh()
 QCoro::Task<void> RegistryController::loadRecent()
 {
     QPointer<RegistryController> self(this);
+    const quint64 attachment = m_attachment;
     m_recent.setLoading(true);
     const ApiReply reply =
         co_await m_api->get(QStringLiteral("/v1/registry/changes?limit=%1").arg(RecentChangesKept));
-    if (!self)
+    if (!self || attachment != m_attachment)
         co_return;
     m_recent.setLoading(false);
     if (!reply.ok()) {
@@ -224,9 +255,10 @@ void RegistryController::selectInstance(const QString &id)
 QCoro::Task<void> RegistryController::loadDetail(QString id)
 {
     QPointer<RegistryController> self(this);
+    const quint64 attachment = m_attachment;
     m_history.setLoading(true);
     const ApiReply reply = co_await m_api->get(QStringLiteral("/v1/registry/instances/") + id);
-    if (!self || id != m_selectedInstance)
+    if (!self || attachment != m_attachment || id != m_selectedInstance)
         co_return;
     m_history.setLoading(false);
     if (!reply.ok()) {
@@ -323,8 +355,9 @@ QCoro::Task<void> RegistryController::act(QByteArray method, QString path, QByte
                                           QString doneMessage)
 {
     QPointer<RegistryController> self(this);
+    const quint64 attachment = m_attachment;
     const ApiReply reply = co_await m_api->send(method, path, body);
-    if (!self)
+    if (!self || attachment != m_attachment)
         co_return;
     // The change itself arrives over the registry channel; this only reports the outcome.
     Q_EMIT actionFinished(reply.ok(), reply.ok() ? doneMessage : reply.error);

@@ -79,6 +79,10 @@ public:
 
     // Subscribes to the registry channel and loads the latest changes; called once connected.
     void start();
+    // Another cluster (or the local stack) is being attached: the previous one's instances,
+    // services, counts, changes, selected instance and selected service go at once, replies still in flight
+    // from it are dropped, and the lists show loading until the new backend's snapshot arrives.
+    void reset();
     Q_INVOKABLE void selectInstance(const QString &id);
     Q_INVOKABLE void refreshRecentChanges();
     // F5: the latest changes and the selected instance again (the rest is live).
@@ -135,6 +139,7 @@ private:
     QVariantMap m_detail;
     qint64 m_now = 0;
     QTimer m_clock;
+    quint64 m_attachment = 0; // bumps on reset(): a reply of an older attachment is dropped
 };
 
 } // namespace Meshdeck::Console

@@ -30,11 +30,11 @@ Console::Console(Options options, ApiClient *api, QObject *parent)
         secrets = m_ownedSecrets.get();
     }
     m_profiles = std::make_unique<ProfilesModel>(secrets, m_options.profilesFile);
-    m_clusterMembers = std::make_unique<ClusterMembersModel>(api);
+    m_realtime = std::make_unique<RealtimeClient>();
+    m_clusterMembers = std::make_unique<ClusterMembersModel>(api, m_realtime.get());
     m_clusterSummary =
         std::make_unique<ClusterSummaryModel>(m_profiles.get(), &m_summaryApi, m_options.summaryIntervalMs);
     m_connection = std::make_unique<BackendConnection>(api, m_options.connection);
-    m_realtime = std::make_unique<RealtimeClient>();
     m_events = std::make_unique<EventsController>(api, m_realtime.get());
     m_registry = std::make_unique<RegistryController>(api, m_realtime.get());
     m_notifier.setPolicy(m_settings.notifications());
@@ -48,7 +48,8 @@ Console::Console(Options options, ApiClient *api, QObject *parent)
             m_realtime->setEndpoint(m_connection->url(), api->token());
             m_events->refreshTopics();
             m_registry->start();
-            m_clusterMembers->refresh();
+            m_clusterMembers->start();
+            m_clusterMembers->refresh(); // until the channel's snapshot arrives
         }
     });
     // The local stack drives the connection only while it is the chosen target.
@@ -147,7 +148,11 @@ QString Console::targetColour() const
 void Console::setTarget(const QString &target, const QString &error)
 {
     if (target != m_target) {
-        m_realtime->forgetOffsets(); // another cluster's offsets mean nothing here
+        // Another backend: nothing the live views hold belongs to it. The realtime socket goes
+        // first, so no message of the old attachment reaches a view after it was cleared.
+        m_realtime->detach();
+        m_events->reset();
+        m_registry->reset();
         m_clusterMembers->clear();
     }
     m_target = target;
@@ -158,6 +163,8 @@ void Console::setTarget(const QString &target, const QString &error)
 void Console::attachLocal()
 {
     ++m_attachGeneration;
+    if (!isLocalMode())
+        m_connection->detach(); // the cluster's node is no longer watched while the stack starts
     setTarget(QStringLiteral("local"));
     if (m_localStack->state() == LocalStack::State::Running)
         m_connection->attach(m_localStack->url(), m_localStack->token());

@@ -115,6 +115,7 @@ private:
     Options m_options;
     std::unique_ptr<SecretStore> m_ownedSecrets;
     std::unique_ptr<ProfilesModel> m_profiles;
+    std::unique_ptr<RealtimeClient> m_realtime; // before the models that follow its channels
     std::unique_ptr<ClusterMembersModel> m_clusterMembers;
     HttpApiClient m_summaryApi; // its own client: the summary asks other clusters than the attached one
     std::unique_ptr<ClusterSummaryModel> m_clusterSummary;
@@ -125,7 +126,6 @@ private:
     NavigationModel m_navigation;
     std::unique_ptr<LocalStack> m_localStack;
     std::unique_ptr<BackendConnection> m_connection;
-    std::unique_ptr<RealtimeClient> m_realtime;
     std::unique_ptr<EventsController> m_events;
     std::unique_ptr<RegistryController> m_registry;
     DesktopNotifier m_notifier;

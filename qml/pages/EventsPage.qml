@@ -32,6 +32,14 @@ ColumnLayout {
             page.events.refreshGroupsAndWebhooks()
         }
     }
+    // The event shown belongs to the topic (and the backend) it was picked from; switching to
+    // another backend deselects the topic too.
+    Connections {
+        target: page.events
+        function onSelectedTopicChanged() {
+            inspector.text = ""
+        }
+    }
 
     PageHeader {
         Layout.margins: Theme.spacing * 2
@@ -293,7 +301,8 @@ ColumnLayout {
                     Label {
                         anchors.centerIn: parent
                         visible: tailView.count === 0
-                        text: page.events.selectedTopic.length === 0 ? qsTr("Select a topic to tail it.")
+                        text: page.events.tail.loading ? qsTr("Loading the tail…")
+                              : page.events.selectedTopic.length === 0 ? qsTr("Select a topic to tail it.")
                               : page.events.tail.filterText.length > 0 ? qsTr("No event matches the filter.")
                               : qsTr("Waiting for events on %1…").arg(page.events.selectedTopic)
                         color: Theme.mutedText

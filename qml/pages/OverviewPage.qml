@@ -165,8 +165,15 @@ Flickable {
                         Layout.fillWidth: true
                     }
                     Label {
-                        text: qsTr("%1 · %2 connections · load %3 · seen %4").arg(member.version).arg(member.connections)
-                              .arg(member.load.toFixed(2)).arg(StateText.since(member.lastSeen, page.now))
+                        // The channel announces state changes, not each heartbeat: a serving
+                        // member is seen every second (it would be gone otherwise), so its last
+                        // heartbeat time is shown only once it stopped serving.
+                        text: member.state === "serving"
+                              ? qsTr("%1 · %2 connections · load %3").arg(member.version).arg(member.connections)
+                                .arg(member.load.toFixed(2))
+                              : qsTr("%1 · %2 connections · load %3 · seen %4").arg(member.version)
+                                .arg(member.connections).arg(member.load.toFixed(2))
+                                .arg(StateText.since(member.lastSeen, page.now))
                         color: Theme.mutedText
                     }
                 }

@@ -335,7 +335,8 @@ ColumnLayout {
                     }
                     Label {
                         visible: instanceList.count === 0
-                        text: page.registry.instances.total === 0
+                        text: page.registry.instances.loading ? qsTr("Loading the services…")
+                              : page.registry.instances.total === 0
                               ? qsTr("No instance is registered yet. Register one with POST "
                                      + "/v1/registry/services/<name>/instances, or run meshdeckd --role echo "
                                      + "--register <this backend's URL>.")

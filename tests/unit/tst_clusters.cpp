@@ -1,13 +1,18 @@
 #include "testing.h"
 
+#include "api/fakeapiclient.h"
 #include "api/httpapiclient.h"
+#include "api/realtimeclient.h"
 #include "api/tlstrust.h"
+#include "clusters/clustermembersmodel.h"
 #include "clusters/profilesmodel.h"
 #include "clusters/secretstore.h"
 #include "shell/backendconnection.h"
 
 #include <QAbstractItemModelTester>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
@@ -17,6 +22,8 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
+#include <QWebSocket>
+#include <QWebSocketServer>
 
 using namespace Meshdeck::Console;
 using Meshdeck::Testing::waitForTask;
@@ -486,6 +493,123 @@ private Q_SLOTS:
         QTRY_COMPARE(connection.state(), BackendConnection::State::Connected);
         QCOMPARE(connection.nodeIndex(), 1);
         QVERIFY(second.requests() >= 1);
+    }
+
+    // The members list: GET /v1/system/cluster until the `cluster` channel's snapshot, then the
+    // channel's changes, in place; meshdeckd's field names (advertiseUrl, lastSeenAt,
+    // openConnections) reach the roles.
+    void membersFollowTheClusterChannel()
+    {
+        const auto member = [](const QString &id, const QString &state, int connections = 0) {
+            return QJsonObject{{QStringLiteral("nodeId"), id},
+                               {QStringLiteral("advertiseUrl"), QStringLiteral("http://%1:7700").arg(id)},
+                               {QStringLiteral("version"), QStringLiteral("1.0")},
+                               {QStringLiteral("state"), state},
+                               {QStringLiteral("lastSeenAt"), QStringLiteral("2026-11-30T01:00:00.000Z")},
+                               {QStringLiteral("openConnections"), connections},
+                               {QStringLiteral("load"), 0.5}};
+        };
+        const auto members = [](const QJsonArray &list) {
+            return QJsonObject{{QStringLiteral("mode"), QStringLiteral("cluster")},
+                               {QStringLiteral("members"), list}};
+        };
+        FakeApiClient api;
+        api.setReply(
+            QStringLiteral("/v1/system/cluster"),
+            ApiReply{200,
+                     QJsonDocument(members({member(QStringLiteral("n1"), QStringLiteral("serving"), 2)})),
+                     {}});
+        RealtimeClient realtime;
+        ClusterMembersModel model(&api, &realtime);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const auto state = [&model](int row) {
+            return model.data(model.index(row), ClusterMembersModel::StateRole).toString();
+        };
+
+        model.refresh();
+        QTRY_COMPARE(model.rowCount(), 1);
+        QVERIFY(!model.isLive());
+        QCOMPARE(model.data(model.index(0), ClusterMembersModel::UrlRole).toString(),
+                 QStringLiteral("http://n1:7700"));
+        QCOMPARE(model.data(model.index(0), ClusterMembersModel::ConnectionsRole).toInt(), 2);
+        QCOMPARE(model.data(model.index(0), ClusterMembersModel::LastSeenRole).toString(),
+                 QStringLiteral("2026-11-30T01:00:00.000Z"));
+
+        model.start();
+        QJsonObject snapshot = members({member(QStringLiteral("n1"), QStringLiteral("serving")),
+                                        member(QStringLiteral("n2"), QStringLiteral("joining"))});
+        snapshot.insert(QStringLiteral("type"), QStringLiteral("snapshot"));
+        Q_EMIT realtime.message(QStringLiteral("cluster"), snapshot);
+        QVERIFY(model.isLive());
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(state(1), QStringLiteral("joining"));
+
+        // Changes: in place for a known node, appended for a new one; other channels are not members.
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        const auto change = [](const QJsonObject &m) {
+            return QJsonObject{{QStringLiteral("type"), QStringLiteral("change")},
+                               {QStringLiteral("member"), m}};
+        };
+        Q_EMIT realtime.message(QStringLiteral("cluster"),
+                                change(member(QStringLiteral("n2"), QStringLiteral("serving"))));
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(state(1), QStringLiteral("serving"));
+        QCOMPARE(changed.size(), 1);
+        Q_EMIT realtime.message(QStringLiteral("cluster"),
+                                change(member(QStringLiteral("n1"), QStringLiteral("gone"))));
+        Q_EMIT realtime.message(QStringLiteral("cluster"),
+                                change(member(QStringLiteral("n3"), QStringLiteral("joining"))));
+        Q_EMIT realtime.message(QStringLiteral("registry"),
+                                change(member(QStringLiteral("n4"), QStringLiteral("joining"))));
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(state(0), QStringLiteral("gone"));
+        QCOMPARE(state(2), QStringLiteral("joining"));
+
+        // While live, an HTTP list (older than the channel's last change, perhaps) replaces nothing.
+        const qsizetype requests = api.requestedPaths().size();
+        model.refresh();
+        QTRY_COMPARE(api.requestedPaths().size(), requests + 1);
+        QCOMPARE(model.rowCount(), 3);
+
+        // The socket is gone: the rows stay (the same cluster) but follow nothing until a snapshot.
+        Q_EMIT realtime.connectedChanged();
+        QVERIFY(!model.isLive());
+        QCOMPARE(model.rowCount(), 3);
+        Q_EMIT realtime.message(QStringLiteral("cluster"), snapshot);
+        QVERIFY(model.isLive());
+        QCOMPARE(model.rowCount(), 2);
+
+        // Another backend: empty at once, loading until it answers.
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+        QVERIFY(model.isLoading());
+        QVERIFY(!model.isLive());
+    }
+
+    // An open realtime connection that drops is reported at once (lost()), so the console asks the
+    // node and fails over without waiting for a retry; a node that takes the retry back is fine.
+    void aDroppedRealtimeConnectionIsReportedAtOnce()
+    {
+        QWebSocketServer server(QStringLiteral("test"), QWebSocketServer::NonSecureMode);
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        QList<QWebSocket *> sessions;
+        connect(&server, &QWebSocketServer::newConnection, this, [&] {
+            QWebSocket *socket = server.nextPendingConnection();
+            sessions << socket;
+            socket->sendTextMessage(QStringLiteral(R"({"type":"welcome"})"));
+        });
+        RealtimeClient realtime;
+        QSignalSpy lost(&realtime, &RealtimeClient::lost);
+        realtime.setEndpoint(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(server.serverPort())), "token");
+        QTRY_VERIFY(realtime.isConnected());
+        QCOMPARE(lost.size(), 0);
+        sessions.first()->abort(); // the node's end goes away
+        QTRY_COMPARE(lost.size(), 1);
+        QCOMPARE(sessions.size(), 1);        // before any retry
+        QTRY_VERIFY(realtime.isConnected()); // the retry finds the node again
+        QCOMPARE(sessions.size(), 2);
+        QCOMPARE(lost.size(), 1);
+        qDeleteAll(sessions);
     }
 
 private:

@@ -245,6 +245,51 @@ private Q_SLOTS:
     // Regression: a failed request for the consumer groups, webhooks, lag or deliveries used to
     // leave an empty list, which the page showed as "No consumer group reads this topic yet."
     // Each list's model now carries the failure in words, and a retry that succeeds clears it.
+    // The tail says it is loading until its channel is subscribed, and a reset (another backend)
+    // empties the topics and the tail and waits for the new backend's topics; a failed topics
+    // request ends the wait (the topics' error says why).
+    void eventsTailLoadsUntilSubscribedAndAfterAReset()
+    {
+        FakeApiClient api;
+        api.setReply(
+            QStringLiteral("/v1/events/topics"),
+            ApiReply{200, QJsonDocument::fromJson(R"({"topics":[{"name":"orders","headOffset":3}]})"), {}});
+        RealtimeClient realtime;
+        EventsController events(&api, &realtime);
+        events.refreshTopics();
+        QTRY_COMPARE(events.selectedTopic(), QStringLiteral("orders"));
+        QVERIFY(events.tail()->isLoading());
+        Q_EMIT realtime.subscribed(QStringLiteral("events.other"), 0, 0);
+        QVERIFY(events.tail()->isLoading());
+        Q_EMIT realtime.subscribed(QStringLiteral("events.orders"), 0, 3);
+        QVERIFY(!events.tail()->isLoading());
+        Q_EMIT realtime.event(
+            QStringLiteral("events.orders"),
+            QJsonObject{{QStringLiteral("offset"), 0}, {QStringLiteral("type"), QStringLiteral("a")}});
+        events.tail()->flush();
+        QCOMPARE(events.tail()->rowCount(), 1);
+
+        events.reset();
+        QCOMPARE(events.tail()->rowCount(), 0);
+        QVERIFY(events.tail()->isLoading());
+        QCOMPARE(events.topics()->rowCount(), 0);
+        QVERIFY(events.topics()->isLoading());
+        QCOMPARE(events.selectedTopic(), QString());
+        // An event of the old attachment's channel, still under way, is not the new backend's.
+        Q_EMIT realtime.event(
+            QStringLiteral("events.orders"),
+            QJsonObject{{QStringLiteral("offset"), 1}, {QStringLiteral("type"), QStringLiteral("a")}});
+        events.tail()->flush();
+        QCOMPARE(events.tail()->rowCount(), 0);
+
+        api.setReply(QStringLiteral("/v1/events/topics"),
+                     ApiReply{503, {}, QStringLiteral("The events service is unavailable; try again.")});
+        events.refreshTopics();
+        QTRY_VERIFY(!events.topics()->isLoading());
+        QVERIFY(!events.topics()->error().isEmpty());
+        QVERIFY(!events.tail()->isLoading());
+    }
+
     void eventsFailedRequestsAreErrorsNotEmptyLists()
     {
         FakeApiClient api;

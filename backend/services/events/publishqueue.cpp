@@ -105,6 +105,9 @@ void PublishQueue::commitGroup(QSqlDatabase &db, std::vector<Pending> &group)
         // Any failure (not only the store's) fails the group: an escaping exception would leave
         // the queue waiting for a commit that never comes.
         qCWarning(lcPublish) << "a group commit of" << group.size() << "batches failed:" << e.what();
+        // The error stops here, so the database would not look for a lost connection by itself:
+        // without this, readiness says ready while every publish fails.
+        m_database->checkConnectionAfterFailure();
         const Error error = Error::unavailable(
             QStringLiteral(
                 "The events were not stored, so nothing was acknowledged: %1. Retry the whole batch.")

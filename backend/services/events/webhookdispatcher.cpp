@@ -149,14 +149,16 @@ QCoro::Task<void> WebhookDispatcher::startDue()
     const QString node = m_settings.nodeId;
     // A claim outlives any delivery under way, which the next look (a tick later) renews.
     const qint64 lease = qMax<qint64>(WebhooksStore::DefaultClaimLeaseMs, 3LL * m_settings.timeoutMs);
-    QFuture<QList<WebhookWork>> due = m_database->run([now, node, lease](QSqlDatabase &db) {
-        try {
-            return WebhooksStore::due(db, now, node, lease);
-        } catch (const Storage::StoreError &e) {
-            qCWarning(lcWebhooks) << "cannot read due deliveries:" << e.what();
-            return QList<WebhookWork>();
-        }
-    });
+    QFuture<QList<WebhookWork>> due =
+        m_database->run([database = m_database, now, node, lease](QSqlDatabase &db) {
+            try {
+                return WebhooksStore::due(db, now, node, lease);
+            } catch (const Storage::StoreError &e) {
+                qCWarning(lcWebhooks) << "cannot read due deliveries:" << e.what();
+                database->checkConnectionAfterFailure(); // readiness sees a loss only this work met
+                return QList<WebhookWork>();
+            }
+        });
     const QList<WebhookWork> work = co_await due;
     if (!*alive)
         co_return;

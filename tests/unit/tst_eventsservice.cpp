@@ -10,10 +10,12 @@
 #include "services/events/webhooksroutes.h"
 #include "services/events/webhooksstore.h"
 #include "storage/database.h"
+#include "storage/store.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSemaphore>
+#include <QSqlQuery>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -142,6 +144,55 @@ private Q_SLOTS:
         if (m_db)
             waitForTask(m_db->close());
         m_db.reset();
+    }
+
+    // Cluster: the connection drops while a publish's COMMIT runs. The server may have committed
+    // it, so the answer must not be "nothing was stored" (a retry would duplicate): it says the
+    // outcome is unknown and how to find out.
+    void aCommitCutOffByALostConnectionIsReportedAsOutcomeUnknown()
+    {
+        if (!m_databases.postgres())
+            QSKIP("a connection lost during COMMIT is a PostgreSQL matter");
+        QVERIFY(startService(settings()));
+        QCOMPARE(call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
+        QCOMPARE(call("POST", "/v1/events/topics/orders/events", OneEvent).status, 201);
+        // A deferred trigger runs inside the COMMIT and ends this connection's server process there.
+        QFuture<bool> armed = m_db->run([](QSqlDatabase &db) {
+            QSqlQuery q(db);
+            return q.exec(QStringLiteral(
+                       "CREATE FUNCTION drop_connection() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                       "PERFORM pg_terminate_backend(pg_backend_pid()); PERFORM pg_sleep(10); RETURN NULL; "
+                       "END $$")) &&
+                   q.exec(QStringLiteral(
+                       "CREATE CONSTRAINT TRIGGER drop_connection AFTER INSERT ON event_batches "
+                       "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "
+                       "drop_connection()"));
+        });
+        QVERIFY(QTest::qWaitFor([&] { return armed.isFinished(); }, 5000));
+        QVERIFY(armed.result());
+
+        const Response cut = call("POST", "/v1/events/topics/orders/events", OneEvent);
+        QCOMPARE(cut.status, 503);
+        QCOMPARE(json(cut).value(QStringLiteral("type")).toString(),
+                 QStringLiteral("urn:meshdeck:problem:publish-outcome-unknown"));
+        const QString detail = json(cut).value(QStringLiteral("detail")).toString();
+        QVERIFY2(detail.contains(QStringLiteral("may or may not")), qPrintable(detail));
+        QVERIFY2(detail.contains(QStringLiteral("read the topic from the last offset")), qPrintable(detail));
+
+        // The same for any store's write through Database::attempt.
+        QCoro::Task<Result<void>> writing = m_db->attempt([](QSqlDatabase &db) {
+            Storage::Transaction transaction(db);
+            Storage::exec(
+                db, QStringLiteral("INSERT INTO event_batches (topic, first_offset, last_offset, time_ms, "
+                                   "size, body) SELECT topic, first_offset + 100, last_offset + 100, "
+                                   "time_ms, size, body FROM event_batches LIMIT 1"));
+            transaction.commit();
+        });
+        const Result<void> written = waitForTask(std::move(writing));
+        QVERIFY(!written);
+        QCOMPARE(written.error().code, QByteArray("outcome-unknown"));
+        QVERIFY2(written.error().reason.contains(QStringLiteral("may or may not")),
+                 qPrintable(written.error().reason));
     }
 
     // Defect 4: the publish queue had no limit. Full, it refuses a client's batch with 503 and

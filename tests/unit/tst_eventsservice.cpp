@@ -195,6 +195,48 @@ private Q_SLOTS:
                  qPrintable(written.error().reason));
     }
 
+    // Cluster: a node that stops cleanly gives up its webhook claims, so another node delivers at
+    // once instead of after the claim's lease (a minute); they used to be kept until it lapsed.
+    void aCleanStopReleasesThisNodesWebhookClaims()
+    {
+        if (!m_databases.postgres())
+            QSKIP("webhook claims exist on PostgreSQL only");
+        EventsSettings s = settings();
+        s.webhooks.nodeId = QStringLiteral("node-a");
+        s.webhooks.tickMs = 20;
+        QVERIFY(startService(s));
+        QCOMPARE(call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
+        const QString id = json(call("POST", "/v1/events/webhooks",
+                                     "{\"url\":\"http://127.0.0.1:9/hook\",\"topics\":[\"orders\"]}"))
+                               .value(QStringLiteral("id"))
+                               .toString();
+        QVERIFY(!id.isEmpty());
+        const qint64 now = m_clock.nowMs();
+        const auto holder = [&] {
+            QFuture<QString> f = m_db->run([id, now](QSqlDatabase &db) {
+                QSqlQuery q = Storage::exec(
+                    db, QStringLiteral("SELECT claimed_by FROM webhooks WHERE id = ? AND claimed_until > ?"),
+                    {id, now});
+                return q.next() ? q.value(0).toString() : QString();
+            });
+            f.waitForFinished();
+            return f.result();
+        };
+        const auto claimFor = [&](const QString &node) {
+            QFuture<QSet<QString>> f = m_db->run([node, now](QSqlDatabase &db) {
+                return WebhooksStore::claim(db, now, node).value_or(QSet<QString>());
+            });
+            f.waitForFinished();
+            return f.result();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(holder(), QStringLiteral("node-a"), 5000);
+        QVERIFY(claimFor(QStringLiteral("node-b")).isEmpty()); // A's live claim keeps B out
+
+        waitForTask(m_service->stop());
+        QCOMPARE(holder(), QString());
+        QCOMPARE(claimFor(QStringLiteral("node-b")), QSet<QString>{id}); // at once, not a lease later
+    }
+
     // Defect 4: the publish queue had no limit. Full, it refuses a client's batch with 503 and
     // Retry-After, takes nothing of it, and loses nothing it accepted before.
     void aFullPublishQueueAnswers503WithRetryAfterAndKeepsWhatItAccepted()

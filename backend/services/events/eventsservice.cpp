@@ -137,7 +137,8 @@ QCoro::Task<void> EventsService::stop()
     m_retentionTimer.stop();
     m_lagTimer.stop();
     m_webhooks->stop();
-    co_return;
+    if (m_database->isOpen())
+        co_await m_webhooks->releaseClaims();
 }
 
 // ---------------------------------------------------------------------------------------------

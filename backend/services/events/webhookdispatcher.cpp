@@ -102,6 +102,26 @@ void WebhookDispatcher::stop()
     abandonInFlight();
 }
 
+QCoro::Task<void> WebhookDispatcher::releaseClaims()
+{
+    // Queued behind any look for due work already on the database thread (which may claim), and
+    // no new look starts once stopped: nothing claims again after this.
+    const QString node = m_settings.nodeId;
+    QFuture<int> released = m_database->run([database = m_database, node](QSqlDatabase &db) {
+        try {
+            return WebhooksStore::releaseClaims(db, node);
+        } catch (const Storage::StoreError &e) {
+            // The claims then lapse after their lease, as after a crash.
+            qCWarning(lcWebhooks) << "cannot release this node's webhook claims:" << e.what();
+            database->checkConnectionAfterFailure();
+            return 0;
+        }
+    });
+    const int count = co_await released;
+    if (count > 0)
+        qCInfo(lcWebhooks) << "released" << count << "webhook claim(s) for other nodes";
+}
+
 void WebhookDispatcher::abandonInFlight()
 {
     const QList<QPointer<QNetworkReply>> replies = std::exchange(m_replies, {});

@@ -8,6 +8,7 @@
 #include "storage/database.h"
 
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QSemaphore>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -171,6 +172,10 @@ private Q_SLOTS:
         if (!m_databases.postgres())
             QSKIP("a lost database server is a PostgreSQL matter");
         PostgresServer *server = m_databases.server();
+        const auto restart = qScopeGuard([server] {
+            if (!server->isRunning())
+                server->start(); // for the tests after this one, whatever happens here
+        });
         Inbox live; // caught up before the loss: its next read is a wake-up's
         QCOMPARE(m_channel->open(subscription(live, 0)), QString());
         settle();

@@ -14,6 +14,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QSemaphore>
 #include <QSqlQuery>
 #include <QTcpServer>
@@ -193,6 +194,41 @@ private Q_SLOTS:
         QCOMPARE(written.error().code, QByteArray("outcome-unknown"));
         QVERIFY2(written.error().reason.contains(QStringLiteral("may or may not")),
                  qPrintable(written.error().reason));
+    }
+
+    // Cluster: the group commit handles its own storage errors, so the database did not look for a
+    // lost connection: /readyz said ready while every publish failed, until other work came along.
+    void aGroupCommitThatMeetsALostDatabaseMakesItNotConnected()
+    {
+        if (!m_databases.postgres())
+            QSKIP("a lost database server is a PostgreSQL matter");
+        QVERIFY(startService(settings()));
+        PostgresServer *server = m_databases.server(); // started by the first database
+        const auto restart = qScopeGuard([server] {
+            if (!server->isRunning())
+                server->start(); // for the tests after this one, whatever happens here
+        });
+        QCOMPARE(call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
+        QCOMPARE(call("POST", "/v1/events/topics/orders/events", OneEvent).status, 201);
+        QFuture<qint64> backend = m_db->run([](QSqlDatabase &db) {
+            QSqlQuery q(db);
+            q.exec(QStringLiteral("SELECT pg_backend_pid()"));
+            return q.next() ? q.value(0).toLongLong() : qint64(0);
+        });
+        backend.waitForFinished();
+        QVERIFY(backend.result() > 0);
+        {
+            DatabaseGate gate(*m_db); // the server dies between two pieces of work
+            server->kill();
+            QVERIFY(waitForProcessExit(backend.result()));
+        }
+        QVERIFY(m_db->isConnected()); // nothing has met the loss yet
+        QCOMPARE(call("POST", "/v1/events/topics/orders/events", OneEvent).status, 503);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_db->isConnected(), 5000); // no other work runs meanwhile
+        QVERIFY2(server->start(), qPrintable(server->errorString()));
+        QTRY_COMPARE_WITH_TIMEOUT(call("POST", "/v1/events/topics/orders/events", OneEvent).status, 201,
+                                  10'000);
+        QVERIFY(m_db->isConnected());
     }
 
     // Cluster: a node that stops cleanly gives up its webhook claims, so another node delivers at

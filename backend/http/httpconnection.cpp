@@ -64,12 +64,15 @@ QByteArray rebuildHandshake(const Request &request)
 // HTTPS is the exception: a QSslSocket takes the descriptor on this thread, does the handshake,
 // and the same state machine reads and writes through it instead of recv() and send().
 
-HttpConnection::HttpConnection(int fd, QByteArray peer, HttpWorker *worker, const QSslConfiguration *tls)
+HttpConnection::HttpConnection(int fd, QByteArray peer, HttpWorker *worker, const QSslConfiguration *tls,
+                               QByteArray refusal)
     : QObject(worker)
     , m_fd(fd)
     , m_peer(std::move(peer))
     , m_worker(worker)
     , m_parser(worker->limits())
+    , m_refusal(std::move(refusal))
+    , m_refusing(!m_refusal.isEmpty())
 {
     const int one = 1;
     ::setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -84,7 +87,8 @@ HttpConnection::HttpConnection(int fd, QByteArray peer, HttpWorker *worker, cons
     // The handshake counts against the header timeout: a client that never finishes it is a
     // slowloris too.
     m_deadline = worker->nowMs() + worker->limits().headerTimeoutMs;
-    worker->dispatcher().metrics()->openConnections.fetch_add(1, std::memory_order_relaxed);
+    if (!isRefusal())
+        worker->dispatcher().metrics()->openConnections.fetch_add(1, std::memory_order_relaxed);
     if (tls) {
         startTls(*tls);
         return;
@@ -104,7 +108,8 @@ HttpConnection::~HttpConnection()
         m_finished = true;
         if (m_fd >= 0)
             ::close(m_fd);
-        m_worker->dispatcher().metrics()->openConnections.fetch_sub(1, std::memory_order_relaxed);
+        if (!isRefusal())
+            m_worker->dispatcher().metrics()->openConnections.fetch_sub(1, std::memory_order_relaxed);
     }
 }
 
@@ -127,7 +132,8 @@ void HttpConnection::finish()
     if (m_fd >= 0)
         ::close(m_fd);
     m_fd = -1;
-    m_worker->dispatcher().metrics()->openConnections.fetch_sub(1, std::memory_order_relaxed);
+    if (!isRefusal())
+        m_worker->dispatcher().metrics()->openConnections.fetch_sub(1, std::memory_order_relaxed);
     m_worker->forget(this);
     // Handlers still running hold no pointer to us: their completions check this object is alive.
     deleteLater();

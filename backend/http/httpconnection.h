@@ -24,11 +24,15 @@ class HttpConnection : public QObject
     Q_OBJECT
 public:
     // With `tls`, the connection is HTTPS: a QSslSocket takes the descriptor and does the I/O.
-    HttpConnection(int fd, QByteArray peer, HttpWorker *worker, const QSslConfiguration *tls = nullptr);
+    // With a `refusal` too (a serialized response), it only handshakes, sends that and closes; it
+    // reads no request and does not count as an open connection (the cap's 503 over TLS).
+    HttpConnection(int fd, QByteArray peer, HttpWorker *worker, const QSslConfiguration *tls = nullptr,
+                   QByteArray refusal = {});
     ~HttpConnection() override;
 
     void checkTimeout(qint64 nowMs);
     void drain();
+    bool isRefusal() const { return m_refusing; }
 
 private:
     static constexpr qsizetype ReadBufferCap = 256 * 1024; // read at most this much per wake-up
@@ -54,6 +58,7 @@ private:
     void onWritable();
     void startTls(const QSslConfiguration &configuration);
     void onTlsError(QAbstractSocket::SocketError error);
+    void onEncrypted();
     qint64 unsentBytes() const;
     bool readAvailable();
     void process();
@@ -95,6 +100,8 @@ private:
     bool m_shutdownSent = false;
     bool m_sendFailed = false;
     bool m_finished = false;
+    QByteArray m_refusal; // HTTPS over the cap: the 503 to send once the handshake is done
+    bool m_refusing = false;
 };
 
 } // namespace Meshdeck::Http

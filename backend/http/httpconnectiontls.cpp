@@ -29,7 +29,23 @@ void HttpConnection::startTls(const QSslConfiguration &configuration)
     // QAbstractSocket does not half-close: once the client closes, nothing can be answered.
     connect(m_tls, &QSslSocket::disconnected, this, &HttpConnection::finish);
     connect(m_tls, &QSslSocket::errorOccurred, this, &HttpConnection::onTlsError);
+    if (isRefusal())
+        connect(m_tls, &QSslSocket::encrypted, this, &HttpConnection::onEncrypted);
     m_tls->startServerEncryption();
+}
+
+void HttpConnection::onEncrypted()
+{
+    // Over the cap: the 503 plain HTTP would have had, now that the client can read it; then close
+    // (what the client sends meanwhile is read and dropped while the connection lingers).
+    m_noMoreRequests = true;
+    Pending slot;
+    slot.bytes = std::exchange(m_refusal, QByteArray());
+    slot.ready = true;
+    slot.close = true;
+    m_pending.push_back(std::move(slot));
+    ++m_nextSeq;
+    flush();
 }
 
 void HttpConnection::onTlsError(QAbstractSocket::SocketError error)

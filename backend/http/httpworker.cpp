@@ -56,6 +56,18 @@ void HttpWorker::start()
     connect(m_webSockets, &QWebSocketServer::newConnection, this, &HttpWorker::onWebSocketReady);
 }
 
+namespace {
+QByteArray peerOf(int fd)
+{
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    QHostAddress peer;
+    if (::getpeername(fd, reinterpret_cast<sockaddr *>(&address), &length) == 0)
+        peer.setAddress(reinterpret_cast<const sockaddr *>(&address));
+    return peer.toString().toLatin1();
+}
+} // namespace
+
 void HttpWorker::adopt(qintptr descriptor)
 {
     const int fd = int(descriptor);
@@ -65,11 +77,6 @@ void HttpWorker::adopt(qintptr descriptor)
     if (metrics->openConnections.load(std::memory_order_relaxed) >= m_limits.maxConnections || draining()) {
         // Shed load before memory runs out: answer and close rather than queue.
         metrics->rejectedConnections.fetch_add(1, std::memory_order_relaxed);
-        if (m_tls) {
-            // A plain-text 503 means nothing to a TLS client, and a handshake is what we cannot afford.
-            ::close(fd);
-            return;
-        }
         Response response =
             problem(503,
                     draining() ? QStringLiteral("The server is shutting down; retry on another node.")
@@ -79,30 +86,38 @@ void HttpWorker::adopt(qintptr descriptor)
         response.setHeader("retry-after", "1");
         QByteArray bytes;
         serializeResponse(bytes, response, dateHeader(), nextRequestId(), 1, false, true, false);
+        if (m_tls) {
+            // A TLS client understands the 503 only inside TLS: handshake (under the header
+            // timeout, as every connection), answer, close. A bounded number at a time.
+            if (m_tlsRefusals >= MaxTlsRefusals) {
+                ::close(fd);
+                return;
+            }
+            ++m_tlsRefusals;
+            const QSslConfiguration configuration = m_tls->configuration();
+            m_connections.insert(new HttpConnection(fd, peerOf(fd), this, &configuration, bytes));
+            return;
+        }
         [[maybe_unused]] const ssize_t n = ::send(fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL);
         ::shutdown(fd, SHUT_WR);
         ::close(fd);
         return;
     }
-    sockaddr_storage address{};
-    socklen_t length = sizeof address;
-    QHostAddress peer;
-    if (::getpeername(fd, reinterpret_cast<sockaddr *>(&address), &length) == 0)
-        peer.setAddress(reinterpret_cast<const sockaddr *>(&address));
     HttpConnection *connection = nullptr;
     if (m_tls) {
         // Taken per connection: a reload (SIGHUP) changes what the next handshake presents.
         const QSslConfiguration configuration = m_tls->configuration();
-        connection = new HttpConnection(fd, peer.toString().toLatin1(), this, &configuration);
+        connection = new HttpConnection(fd, peerOf(fd), this, &configuration);
     } else {
-        connection = new HttpConnection(fd, peer.toString().toLatin1(), this);
+        connection = new HttpConnection(fd, peerOf(fd), this);
     }
     m_connections.insert(connection);
 }
 
 void HttpWorker::forget(HttpConnection *connection)
 {
-    m_connections.remove(connection);
+    if (m_connections.remove(connection) && connection->isRefusal())
+        --m_tlsRefusals;
 }
 
 void HttpWorker::beginDrain()

@@ -47,6 +47,10 @@ public:
     QByteArray &scratch() { return m_scratch; }
 
     void forget(HttpConnection *connection);
+    // TLS connections over the cap, handshaking only to be answered 503, at most this many at once
+    // per thread; past that they are closed without a word (a handshake costs CPU: it is the
+    // overload we shed). They do not count as open connections.
+    static constexpr int MaxTlsRefusals = 32;
     QWebSocketServer *webSocketServer() const { return m_webSockets; }
     // The open WebSockets this thread handed to routes, closed with "going away" at drain.
     int trackedWebSockets() const { return int(m_webSocketsOpen.size()); }
@@ -60,6 +64,7 @@ private:
     const Dispatcher &m_dispatcher;
     std::atomic<bool> *m_draining;
     QSet<HttpConnection *> m_connections;
+    int m_tlsRefusals = 0;
     std::shared_ptr<BodyBudget> m_bodyBudget;
     std::shared_ptr<TlsCredentials> m_tls; // null: plain HTTP
     QSet<QWebSocket *> m_webSocketsOpen;   // each leaves the set when it is destroyed

@@ -5,6 +5,11 @@
 
 #include <sodium.h>
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <unistd.h>
+
 namespace Meshdeck {
 
 namespace {
@@ -37,6 +42,45 @@ SecretBox SecretBox::ephemeral()
     return box;
 }
 
+// Several nodes may start at once against one shared key file that does not exist yet. The key is
+// written in full to a private temporary file next to it, which is then hard-linked into place:
+// link() is atomic and refuses an existing name, so exactly one key wins, it is whole the moment
+// it appears, and every loser (and every later start) reads the winner's file.
+bool SecretBox::createKeyFile(const QString &path, QString *error)
+{
+    const SecretBox box = ephemeral();
+    const QByteArray target = QFile::encodeName(path);
+    QByteArray temporary = target + ".tmp-XXXXXX";
+    const int fd = ::mkstemp(temporary.data()); // mode 0600 from the start
+    if (fd < 0) {
+        *error = QStringLiteral("cannot create the secret key file %1: %2")
+                     .arg(path, QString::fromLocal8Bit(std::strerror(errno)));
+        return false;
+    }
+    const auto fail = [&](const char *what) {
+        const int code = errno;
+        ::close(fd);
+        ::unlink(temporary.constData());
+        *error = QStringLiteral("cannot create the secret key file %1 (%2): %3")
+                     .arg(path, QString::fromLatin1(what), QString::fromLocal8Bit(std::strerror(code)));
+        return false;
+    };
+    if (::write(fd, box.m_key.constData(), size_t(box.m_key.size())) != box.m_key.size())
+        return fail("write");
+    if (::fsync(fd) != 0)
+        return fail("fsync");
+    const bool linked = ::link(temporary.constData(), target.constData()) == 0;
+    const int linkError = errno;
+    ::close(fd);
+    ::unlink(temporary.constData());
+    if (!linked && linkError != EEXIST) {
+        *error = QStringLiteral("cannot create the secret key file %1: %2")
+                     .arg(path, QString::fromLocal8Bit(std::strerror(linkError)));
+        return false;
+    }
+    return true; // ours, or another node's that won: either way the caller reads the file
+}
+
 std::optional<SecretBox> SecretBox::fromKeyFile(const QString &path, QString *error)
 {
     if (!sodiumReady()) {
@@ -44,18 +88,8 @@ std::optional<SecretBox> SecretBox::fromKeyFile(const QString &path, QString *er
         return std::nullopt;
     }
     QFile file(path);
-    if (!file.exists()) {
-        SecretBox box = ephemeral();
-        // Create it private from the start: no window in which another user could read it.
-        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly,
-                       QFileDevice::ReadOwner | QFileDevice::WriteOwner) ||
-            file.write(box.m_key) != box.m_key.size() || !file.flush()) {
-            *error = QStringLiteral("cannot create the secret key file %1: %2").arg(path, file.errorString());
-            return std::nullopt;
-        }
-        file.close();
-        return box;
-    }
+    if (!file.exists() && !createKeyFile(path, error))
+        return std::nullopt;
     const QFileDevice::Permissions others =
         QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ReadOther | QFileDevice::WriteOther;
     if (QFileInfo(path).permissions() & others) {

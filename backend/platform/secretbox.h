@@ -15,7 +15,8 @@ class SecretBox
 {
 public:
     // Reads the key file, creating it (mode 0600) with a random key when it does not exist.
-    // Refuses a file of the wrong size or one that others may read.
+    // Refuses a file of the wrong size or one that others may read. Creators racing on one path
+    // (cluster nodes started together) all end up with the one key that won.
     static std::optional<SecretBox> fromKeyFile(const QString &path, QString *error);
     // A box with a random key that lives only in memory (tests).
     static SecretBox ephemeral();
@@ -31,6 +32,7 @@ public:
 
 private:
     SecretBox();
+    static bool createKeyFile(const QString &path, QString *error);
     QByteArray m_key;
 };
 

@@ -86,6 +86,7 @@ QSqlDatabase &Database::connectionForWorker()
             qCInfo(lcStorage).noquote() << "reconnected to" << w->postgres->redacted();
         } else {
             w->sinceFailedConnect.start();
+            m_connected = false;
             qCWarning(lcStorage).noquote() << error; // the work fails with the closed connection's error
         }
     }
@@ -95,8 +96,13 @@ QSqlDatabase &Database::connectionForWorker()
 void Database::checkConnectionAfterFailure()
 {
     Worker *w = m_worker;
-    if (!w->postgres || !w->db.isOpen())
+    if (!w->postgres)
         return;
+    if (!w->db.isOpen()) {
+        // The driver closed it itself (it saw the server go), or a reconnect failed: lost all the same.
+        m_connected = false;
+        return;
+    }
     // A failed statement may be a lost server: find out, and reconnect before the next work.
     QSqlQuery probe(w->db);
     if (!probe.exec(QStringLiteral("SELECT 1"))) {

@@ -45,7 +45,8 @@ public:
     // Runs `work(QSqlDatabase &)` on the database thread. Exceptions reach the awaiting caller.
     template<typename Work> auto run(Work work) -> QFuture<std::invoke_result_t<Work, QSqlDatabase &>>;
     // Runs `work` like run() and answers with its value, or with Error::unavailable carrying the
-    // database's reason when the store threw (the store contract's one error style).
+    // database's reason when the store threw (the store contract's one error style); its code is
+    // "outcome-unknown" when a lost connection left a commit's outcome unknown.
     template<typename Work>
     auto attempt(Work work) -> QCoro::Task<Result<std::invoke_result_t<Work, QSqlDatabase &>>>;
     QCoro::Task<void> close();
@@ -114,6 +115,8 @@ auto Database::attempt(Work work) -> QCoro::Task<Result<std::invoke_result_t<Wor
             co_await future;
             co_return Result<R>(future.result());
         }
+    } catch (const CommitOutcomeUnknown &e) {
+        co_return Result<R>(Error::unavailable(e.reason(), "outcome-unknown"));
     } catch (const StoreError &e) {
         co_return Result<R>(Error::unavailable(e.reason()));
     } catch (const std::exception &e) {

@@ -2,6 +2,7 @@
 
 #include <QSqlDriver>
 #include <QSqlError>
+#include <QSqlQuery>
 
 namespace Meshdeck::Storage {
 
@@ -23,12 +24,28 @@ Transaction::~Transaction()
         m_db.rollback();
 }
 
+namespace {
+// After a failed COMMIT: does the connection still answer? A server that refused the commit (a
+// deferred constraint, a serialization failure) rolled it back and is still there; a connection
+// that answers nothing dropped, and with it the news of whether the commit happened.
+bool stillConnected(QSqlDatabase &db)
+{
+    QSqlQuery probe(db);
+    return probe.exec(QStringLiteral("SELECT 1"));
+}
+} // namespace
+
 void Transaction::commit()
 {
     if (!m_db.commit()) {
         const std::string text = m_db.lastError().text().toStdString();
-        m_db.rollback();
         m_open = false;
+        if (dialect(m_db) == Dialect::Postgres && !stillConnected(m_db))
+            throw CommitOutcomeUnknown(
+                "the connection to the database was lost during the commit, so the change may or may "
+                "not have been applied (" +
+                text + "); read it back before retrying");
+        m_db.rollback();
         throw StoreError("the commit failed, nothing was written: " + text);
     }
     m_open = false;

@@ -34,11 +34,21 @@ public:
     QString reason() const { return QString::fromUtf8(what()); }
 };
 
+// A COMMIT that failed because the connection to the server dropped while it ran (PostgreSQL):
+// the server may have committed before the connection went, so the write may or may not have
+// been applied. Never report it as "nothing was written": a client that retries may duplicate.
+class CommitOutcomeUnknown : public StoreError
+{
+public:
+    using StoreError::StoreError;
+};
+
 enum class Dialect { Sqlite, Postgres };
 Dialect dialect(const QSqlDatabase &db);
 
 // RAII transaction: begin on construction, rollback on destruction unless commit() succeeded.
-// Both begin and commit throw StoreError when the database refuses.
+// Both begin and commit throw StoreError when the database refuses; commit throws
+// CommitOutcomeUnknown when the connection was lost during the COMMIT.
 class Transaction
 {
 public:

@@ -292,8 +292,15 @@ private Q_SLOTS:
         QCOMPARE(get(first, "/healthz"), 200); // now idle: the idle timeout (60 s) applies to it
         RawHttp stalled;
         QVERIFY(stalled.connectTo(backend.port()));
+        // Over the cap: the handshake completes and the client reads the 503 plain HTTP gets (it
+        // used to be closed without a word), then the connection closes.
         RawHttp third;
-        QVERIFY(!third.connectEncrypted(backend.port(), clientConfiguration()));
+        QVERIFY(third.connectEncrypted(backend.port(), clientConfiguration()));
+        const RawResponse refused = third.read(10'000);
+        QCOMPARE(refused.status, 503);
+        QVERIFY2(refused.body.contains("too many open connections"), refused.body.constData());
+        QCOMPARE(refused.header("retry-after"), QByteArray("1"));
+        QVERIFY(third.waitClosed(10'000));
         // The stalled handshake times out and frees its slot; then a new client gets in.
         QVERIFY(stalled.waitClosed(10'000));
         QCOMPARE(get(first, "/healthz"), 200);

@@ -199,6 +199,22 @@ QString TestDatabases::freshLocation(const QString &label)
     return m_server->createDatabase(name.left(60));
 }
 
+bool waitForProcessExit(qint64 pid, int timeoutMs)
+{
+    const QString stat = QStringLiteral("/proc/%1/stat").arg(pid);
+    return QTest::qWaitFor(
+        [&] {
+            QFile file(stat);
+            if (!file.open(QIODevice::ReadOnly))
+                return true; // gone
+            // "pid (comm) S ...": the state follows the command's closing parenthesis.
+            const QByteArray text = file.readAll();
+            const qsizetype close = text.lastIndexOf(')');
+            return close < 0 || text.mid(close + 2, 1) == "Z";
+        },
+        timeoutMs);
+}
+
 QSqlDatabase TestDatabases::fresh(const QString &connectionName, const QString &label)
 {
     const QString location = freshLocation(label);

@@ -48,6 +48,10 @@ private:
     QByteArray m_log;
 };
 
+// Waits (at most `timeoutMs`) until the process `pid` (a server backend, from pg_backend_pid()) has
+// exited or is a zombie: after kill(), the moment its client's next statement surely fails.
+bool waitForProcessExit(qint64 pid, int timeoutMs = 10'000);
+
 // Store tests run once per dialect: ctest registers each twice, the second with
 // MESHDECK_TEST_DIALECT=postgres. This opens the connection the current run wants, a fresh
 // database (or file) per call, and starts the PostgreSQL server on first use.

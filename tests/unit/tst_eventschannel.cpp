@@ -8,6 +8,7 @@
 #include "storage/database.h"
 
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QSemaphore>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -161,6 +162,59 @@ private Q_SLOTS:
         settle();
         QCOMPARE(a.offsets(), (QList<qint64>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
         QCOMPARE(b.offsets(), (QList<qint64>{5, 6, 7, 8, 9, 10}));
+    }
+
+    // Cluster: the database is briefly lost. A catch-up read that fails is retried (it used to end
+    // the subscription), delivery resumes where it stopped, and the failure, although the channel
+    // handles it itself, makes the database notice the loss (readiness reports it).
+    void aLostDatabaseDelaysCatchUpAndEndsNothing()
+    {
+        if (!m_databases.postgres())
+            QSKIP("a lost database server is a PostgreSQL matter");
+        PostgresServer *server = m_databases.server();
+        const auto restart = qScopeGuard([server] {
+            if (!server->isRunning())
+                server->start(); // for the tests after this one, whatever happens here
+        });
+        Inbox live; // caught up before the loss: its next read is a wake-up's
+        QCOMPARE(m_channel->open(subscription(live, 0)), QString());
+        settle();
+        QCOMPARE(live.offsets(), (QList<qint64>{0, 1, 2, 3, 4}));
+        QFuture<qint64> backend = m_db->run([](QSqlDatabase &db) {
+            QSqlQuery q(db);
+            q.exec(QStringLiteral("SELECT pg_backend_pid()"));
+            return q.next() ? q.value(0).toLongLong() : qint64(0);
+        });
+        QVERIFY(QTest::qWaitFor([&] { return backend.isFinished(); }, 5000));
+        QVERIFY(backend.result() > 0);
+
+        {
+            // The database thread waits while the server dies, so the reads below surely fail. (The
+            // semaphore outlives this block: the thread may still be inside acquire() after it.)
+            auto gate = std::make_shared<QSemaphore>();
+            m_db->run([gate](QSqlDatabase &) { gate->acquire(); });
+            server->kill();
+            const bool exited = waitForProcessExit(backend.result());
+            gate->release();
+            QVERIFY(exited);
+        }
+        QVERIFY(m_db->isConnected()); // nothing has run into the loss yet
+        Inbox late;
+        QCOMPARE(m_channel->open(subscription(late, 1)), QString());
+        m_channel->wake(QStringLiteral("orders"));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_db->isConnected(), 5000);
+        QVERIFY(late.offsets().isEmpty());
+
+        QVERIFY2(server->start(), qPrintable(server->errorString()));
+        QTRY_COMPARE_WITH_TIMEOUT(late.offsets(), (QList<qint64>{1, 2, 3, 4}), 20'000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_db->isConnected(), 5000);
+        commitElsewhere(2); // 5, 6
+        m_channel->wake(QStringLiteral("orders"));
+        QTRY_COMPARE_WITH_TIMEOUT(late.offsets(), (QList<qint64>{1, 2, 3, 4, 5, 6}), 10'000);
+        QTRY_COMPARE_WITH_TIMEOUT(live.offsets(), (QList<qint64>{0, 1, 2, 3, 4, 5, 6}), 10'000);
+        QCOMPARE(late.first(QStringLiteral("error")), QJsonObject());
+        QCOMPARE(live.first(QStringLiteral("error")), QJsonObject());
+        QCOMPARE(late.first(QStringLiteral("subscribed")).value(QStringLiteral("fromOffset")).toInt(), 1);
     }
 
     void latestStartsAtTheHead()

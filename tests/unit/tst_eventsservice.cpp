@@ -10,10 +10,13 @@
 #include "services/events/webhooksroutes.h"
 #include "services/events/webhooksstore.h"
 #include "storage/database.h"
+#include "storage/store.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QSemaphore>
+#include <QSqlQuery>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -142,6 +145,132 @@ private Q_SLOTS:
         if (m_db)
             waitForTask(m_db->close());
         m_db.reset();
+    }
+
+    // Cluster: the connection drops while a publish's COMMIT runs. The server may have committed
+    // it, so the answer must not be "nothing was stored" (a retry would duplicate): it says the
+    // outcome is unknown and how to find out.
+    void aCommitCutOffByALostConnectionIsReportedAsOutcomeUnknown()
+    {
+        if (!m_databases.postgres())
+            QSKIP("a connection lost during COMMIT is a PostgreSQL matter");
+        QVERIFY(startService(settings()));
+        QCOMPARE(call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
+        QCOMPARE(call("POST", "/v1/events/topics/orders/events", OneEvent).status, 201);
+        // A deferred trigger runs inside the COMMIT and ends this connection's server process there.
+        QFuture<bool> armed = m_db->run([](QSqlDatabase &db) {
+            QSqlQuery q(db);
+            return q.exec(QStringLiteral(
+                       "CREATE FUNCTION drop_connection() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                       "PERFORM pg_terminate_backend(pg_backend_pid()); PERFORM pg_sleep(10); RETURN NULL; "
+                       "END $$")) &&
+                   q.exec(QStringLiteral(
+                       "CREATE CONSTRAINT TRIGGER drop_connection AFTER INSERT ON event_batches "
+                       "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "
+                       "drop_connection()"));
+        });
+        QVERIFY(QTest::qWaitFor([&] { return armed.isFinished(); }, 5000));
+        QVERIFY(armed.result());
+
+        const Response cut = call("POST", "/v1/events/topics/orders/events", OneEvent);
+        QCOMPARE(cut.status, 503);
+        QCOMPARE(json(cut).value(QStringLiteral("type")).toString(),
+                 QStringLiteral("urn:meshdeck:problem:publish-outcome-unknown"));
+        const QString detail = json(cut).value(QStringLiteral("detail")).toString();
+        QVERIFY2(detail.contains(QStringLiteral("may or may not")), qPrintable(detail));
+        QVERIFY2(detail.contains(QStringLiteral("read the topic from the last offset")), qPrintable(detail));
+
+        // The same for any store's write through Database::attempt.
+        QCoro::Task<Result<void>> writing = m_db->attempt([](QSqlDatabase &db) {
+            Storage::Transaction transaction(db);
+            Storage::exec(
+                db, QStringLiteral("INSERT INTO event_batches (topic, first_offset, last_offset, time_ms, "
+                                   "size, body) SELECT topic, first_offset + 100, last_offset + 100, "
+                                   "time_ms, size, body FROM event_batches LIMIT 1"));
+            transaction.commit();
+        });
+        const Result<void> written = waitForTask(std::move(writing));
+        QVERIFY(!written);
+        QCOMPARE(written.error().code, QByteArray("outcome-unknown"));
+        QVERIFY2(written.error().reason.contains(QStringLiteral("may or may not")),
+                 qPrintable(written.error().reason));
+    }
+
+    // Cluster: the group commit handles its own storage errors, so the database did not look for a
+    // lost connection: /readyz said ready while every publish failed, until other work came along.
+    void aGroupCommitThatMeetsALostDatabaseMakesItNotConnected()
+    {
+        if (!m_databases.postgres())
+            QSKIP("a lost database server is a PostgreSQL matter");
+        QVERIFY(startService(settings()));
+        PostgresServer *server = m_databases.server(); // started by the first database
+        const auto restart = qScopeGuard([server] {
+            if (!server->isRunning())
+                server->start(); // for the tests after this one, whatever happens here
+        });
+        QCOMPARE(call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
+        QCOMPARE(call("POST", "/v1/events/topics/orders/events", OneEvent).status, 201);
+        QFuture<qint64> backend = m_db->run([](QSqlDatabase &db) {
+            QSqlQuery q(db);
+            q.exec(QStringLiteral("SELECT pg_backend_pid()"));
+            return q.next() ? q.value(0).toLongLong() : qint64(0);
+        });
+        backend.waitForFinished();
+        QVERIFY(backend.result() > 0);
+        {
+            DatabaseGate gate(*m_db); // the server dies between two pieces of work
+            server->kill();
+            QVERIFY(waitForProcessExit(backend.result()));
+        }
+        QVERIFY(m_db->isConnected()); // nothing has met the loss yet
+        QCOMPARE(call("POST", "/v1/events/topics/orders/events", OneEvent).status, 503);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_db->isConnected(), 5000); // no other work runs meanwhile
+        QVERIFY2(server->start(), qPrintable(server->errorString()));
+        QTRY_COMPARE_WITH_TIMEOUT(call("POST", "/v1/events/topics/orders/events", OneEvent).status, 201,
+                                  10'000);
+        QVERIFY(m_db->isConnected());
+    }
+
+    // Cluster: a node that stops cleanly gives up its webhook claims, so another node delivers at
+    // once instead of after the claim's lease (a minute); they used to be kept until it lapsed.
+    void aCleanStopReleasesThisNodesWebhookClaims()
+    {
+        if (!m_databases.postgres())
+            QSKIP("webhook claims exist on PostgreSQL only");
+        EventsSettings s = settings();
+        s.webhooks.nodeId = QStringLiteral("node-a");
+        s.webhooks.tickMs = 20;
+        QVERIFY(startService(s));
+        QCOMPARE(call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
+        const QString id = json(call("POST", "/v1/events/webhooks",
+                                     "{\"url\":\"http://127.0.0.1:9/hook\",\"topics\":[\"orders\"]}"))
+                               .value(QStringLiteral("id"))
+                               .toString();
+        QVERIFY(!id.isEmpty());
+        const qint64 now = m_clock.nowMs();
+        const auto holder = [&] {
+            QFuture<QString> f = m_db->run([id, now](QSqlDatabase &db) {
+                QSqlQuery q = Storage::exec(
+                    db, QStringLiteral("SELECT claimed_by FROM webhooks WHERE id = ? AND claimed_until > ?"),
+                    {id, now});
+                return q.next() ? q.value(0).toString() : QString();
+            });
+            f.waitForFinished();
+            return f.result();
+        };
+        const auto claimFor = [&](const QString &node) {
+            QFuture<QSet<QString>> f = m_db->run([node, now](QSqlDatabase &db) {
+                return WebhooksStore::claim(db, now, node).value_or(QSet<QString>());
+            });
+            f.waitForFinished();
+            return f.result();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(holder(), QStringLiteral("node-a"), 5000);
+        QVERIFY(claimFor(QStringLiteral("node-b")).isEmpty()); // A's live claim keeps B out
+
+        waitForTask(m_service->stop());
+        QCOMPARE(holder(), QString());
+        QCOMPARE(claimFor(QStringLiteral("node-b")), QSet<QString>{id}); // at once, not a lease later
     }
 
     // Defect 4: the publish queue had no limit. Full, it refuses a client's batch with 503 and

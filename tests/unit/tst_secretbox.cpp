@@ -1,9 +1,12 @@
 #include "platform/secretbox.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QSemaphore>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 using namespace Meshdeck;
 
@@ -67,6 +70,49 @@ private Q_SLOTS:
         const auto reopened = SecretBox::fromKeyFile(path, &error);
         QVERIFY2(reopened, qPrintable(error));
         QCOMPARE(reopened->open(created->seal("kept")), std::optional<QByteArray>("kept"));
+    }
+
+    // Nodes started together against one shared key file that does not exist yet: every creator
+    // succeeds and all of them hold the one key that won (creating it first and writing it next
+    // made the losers fail, or read a file still empty).
+    void concurrentCreatorsAllGetTheSameKey()
+    {
+        constexpr int Creators = 8;
+        for (int round = 0; round < 40; ++round) {
+            QTemporaryDir dir;
+            const QString path = dir.filePath(QStringLiteral("secret.key"));
+            QSemaphore ready;
+            QSemaphore go;
+            std::vector<std::optional<SecretBox>> boxes(Creators);
+            std::vector<QString> errors(Creators);
+            std::vector<std::unique_ptr<QThread>> threads;
+            for (int i = 0; i < Creators; ++i) {
+                threads.emplace_back(QThread::create([&, i] {
+                    ready.release();
+                    go.acquire();
+                    boxes[size_t(i)] = SecretBox::fromKeyFile(path, &errors[size_t(i)]);
+                }));
+                threads.back()->start();
+            }
+            ready.acquire(Creators);
+            go.release(Creators); // all at once
+            for (const auto &thread : threads)
+                QVERIFY(thread->wait(10'000));
+            const QByteArray sealed = SecretBox::fromKeyFile(path, &errors[0])->seal("shared");
+            for (int i = 0; i < Creators; ++i) {
+                QVERIFY2(
+                    boxes[size_t(i)],
+                    qPrintable(
+                        QStringLiteral("round %1, creator %2: %3").arg(round).arg(i).arg(errors[size_t(i)])));
+                QCOMPARE(boxes[size_t(i)]->open(sealed), std::optional<QByteArray>("shared"));
+            }
+            // Only the key file is left behind, private.
+            QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden),
+                     QStringList{QStringLiteral("secret.key")});
+            QCOMPARE(QFileInfo(path).size(), 32);
+            QCOMPARE(QFileInfo(path).permissions() & ~(QFileDevice::ReadUser | QFileDevice::WriteUser),
+                     QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        }
     }
 
     void refusesAKeyFileOthersMayRead_data()

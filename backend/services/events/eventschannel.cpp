@@ -6,6 +6,7 @@
 #include "storage/store.h"
 
 #include <QLoggingCategory>
+#include <QTimer>
 
 #include <cmath>
 
@@ -41,6 +42,45 @@ template<typename Work> void EventsChannel::later(Work work)
     m_database->run([alive = m_alive, work = std::move(work)](QSqlDatabase &db) mutable {
         if (*alive)
             work(db);
+    });
+}
+
+template<typename Work> void EventsChannel::after(int delayMs, Work work)
+{
+    // The timer lives on the database thread (its worker's context), so it ends with the database;
+    // the destructor's barrier on that thread means a timer that fires later finds `alive` false.
+    QTimer::singleShot(delayMs, m_database->workerObject(),
+                       [this, alive = m_alive, work = std::move(work)]() mutable {
+                           if (*alive)
+                               later(std::move(work));
+                       });
+}
+
+int EventsChannel::nextRetryMs(int current)
+{
+    return current <= 0 ? FirstRetryMs : qMin(current * 2, MaxRetryMs);
+}
+
+void EventsChannel::retryCatchUp(const StatePtr &state, const QString &reason)
+{
+    // A lost server is found out here too, not only by work that lets its error escape.
+    m_database->checkConnectionAfterFailure();
+    state->retryMs = nextRetryMs(state->retryMs);
+    qCWarning(lcChannel).noquote() << "cannot read" << state->topic << "for a subscriber (" << reason
+                                   << "); retrying in" << state->retryMs << "ms";
+    after(state->retryMs, [this, state](QSqlDatabase &db) { catchUp(db, state); });
+}
+
+void EventsChannel::retryTopic(const QString &topic, const QString &reason)
+{
+    m_database->checkConnectionAfterFailure();
+    int &delay = m_topicRetryMs[topic];
+    delay = nextRetryMs(delay);
+    qCWarning(lcChannel).noquote() << "cannot read" << topic << "for its subscribers (" << reason
+                                   << "); retrying in" << delay << "ms";
+    QTimer::singleShot(delay, m_database->workerObject(), [this, alive = m_alive, topic] {
+        if (*alive)
+            wake(topic);
     });
 }
 
@@ -103,12 +143,15 @@ void EventsChannel::catchUp(QSqlDatabase &db, StatePtr state)
     try {
         if (!state->started && !start(db, state))
             return;
-        if (deliverBacklog(db, state)) {
+        const bool caughtUp = deliverBacklog(db, state);
+        state->retryMs = 0; // read fine: a later failure starts the backoff afresh
+        if (caughtUp) {
             std::lock_guard lock(m_mutex);
             state->live = true;
         }
     } catch (const Storage::StoreError &e) {
-        fail(state, QStringLiteral("The topic could not be read: %1").arg(e.reason()));
+        // Not live yet, so commits meanwhile are left to this read, which resumes at state->next.
+        retryCatchUp(state, e.reason());
     }
 }
 
@@ -253,8 +296,10 @@ void EventsChannel::catchUpTopic(QSqlDatabase &db, const QString &topic)
                 live.append(state);
         }
     }
-    if (live.isEmpty())
+    if (live.isEmpty()) {
+        m_topicRetryMs.remove(topic);
         return;
+    }
     qint64 from = live.first()->next;
     for (const StatePtr &state : live)
         from = qMin(from, state->next);
@@ -277,6 +322,7 @@ void EventsChannel::catchUpTopic(QSqlDatabase &db, const QString &topic)
             deliver(page->events, targets);
             from = page->nextOffset;
             sent += int(page->events.size());
+            m_topicRetryMs.remove(topic);
             if (page->events.size() < PageSize)
                 return;
             if (sent >= MaxBacklogPerTurn) {
@@ -285,8 +331,9 @@ void EventsChannel::catchUpTopic(QSqlDatabase &db, const QString &topic)
             }
         }
     } catch (const Storage::StoreError &e) {
-        // The next wake-up or poll reads it again; nothing was skipped.
-        qCWarning(lcChannel) << "cannot read" << topic << "for its subscribers:" << e.what();
+        // Nothing was skipped: the retry (or an earlier wake-up or poll) reads from where each
+        // subscriber stopped.
+        retryTopic(topic, e.reason());
     }
 }
 

@@ -27,9 +27,17 @@ namespace Meshdeck::Events {
 // later, or never), the gap is read from the database instead. wake() and pollAll() are those reads:
 // a wake-up from another node (Redis) and the fallback poll that makes a lost wake-up a delay,
 // never a loss.
+//
+// A read that fails (the database is briefly lost) ends nothing: it is tried again after a delay
+// that doubles from FirstRetryMs up to MaxRetryMs, from where the subscriber stopped, so delivery
+// resumes with no gap and no duplicate once the database is back. The failure also makes the
+// database check its connection, so readiness sees a loss that only this work ran into.
 class EventsChannel : public Realtime::ChannelProvider
 {
 public:
+    static constexpr int FirstRetryMs = 100;
+    static constexpr int MaxRetryMs = 5000;
+
     explicit EventsChannel(Storage::Database *database);
     ~EventsChannel() override;
 
@@ -55,6 +63,7 @@ private:
         qint64 next = 0;             // the next offset to deliver (database thread only)
         bool started = false;
         bool live = false; // backlog delivered; commits are delivered as they happen
+        int retryMs = 0;   // the delay before the next retry of a failed catch-up (database thread)
     };
     using StatePtr = std::shared_ptr<State>;
 
@@ -69,6 +78,12 @@ private:
     void fail(const StatePtr &state, const QString &reason);
     void drop(const StatePtr &state);
     void forget(const StatePtr &state); // under m_mutex
+    // Database thread, after a failed read: the next delay of a doubling backoff, from `current`.
+    static int nextRetryMs(int current);
+    void retryCatchUp(const StatePtr &state, const QString &reason);
+    void retryTopic(const QString &topic, const QString &reason);
+    // Runs `work` on the database thread after `delayMs`, unless the channel is gone by then.
+    template<typename Work> void after(int delayMs, Work work);
 
     // Runs `work` on the database thread unless the channel is gone by then.
     template<typename Work> void later(Work work);
@@ -79,6 +94,7 @@ private:
     QSet<QString> m_wakePending; // topics with a catch-up read queued
     QHash<QString, QList<StatePtr>> m_byTopic;
     QHash<quint64, StatePtr> m_byId;
+    QHash<QString, int> m_topicRetryMs; // topics whose catch-up read failed (database thread only)
 };
 
 } // namespace Meshdeck::Events

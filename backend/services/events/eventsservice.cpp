@@ -137,7 +137,8 @@ QCoro::Task<void> EventsService::stop()
     m_retentionTimer.stop();
     m_lagTimer.stop();
     m_webhooks->stop();
-    co_return;
+    if (m_database->isOpen())
+        co_await m_webhooks->releaseClaims();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -366,11 +367,12 @@ void EventsService::sampleLag()
 {
     const qint64 now = m_clock.nowMs();
     const qint64 keep = m_settings.lagHistoryMs;
-    m_database->run([now, keep](QSqlDatabase &db) {
+    m_database->run([database = m_database, now, keep](QSqlDatabase &db) {
         try {
             ConsumerGroupsStore::sampleLag(db, now, keep);
         } catch (const Storage::StoreError &e) {
             qCWarning(lcEvents) << "cannot sample consumer-group lag:" << e.what();
+            database->checkConnectionAfterFailure(); // readiness sees a loss only this work met
         }
     });
 }
@@ -385,11 +387,12 @@ QFuture<Result<void>> EventsService::ensureSystemTopic(QString topic)
             QStringLiteral("topic"), QStringLiteral("'%1' is not a valid topic name.").arg(topic))));
     const Retention retention = m_settings.systemRetention;
     const qint64 now = m_clock.nowMs();
-    return m_database->run([topic, retention, now](QSqlDatabase &db) -> Result<void> {
+    return m_database->run([database = m_database, topic, retention, now](QSqlDatabase &db) -> Result<void> {
         try {
             createSystemTopic(db, topic, retention, now);
             return {};
         } catch (const Storage::StoreError &e) {
+            database->checkConnectionAfterFailure();
             return Error::unavailable(
                 QStringLiteral("cannot create the topic %1: %2").arg(topic, e.reason()));
         }

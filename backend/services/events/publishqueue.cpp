@@ -101,10 +101,25 @@ void PublishQueue::commitGroup(QSqlDatabase &db, std::vector<Pending> &group)
     std::vector<Result<QList<StoredEventPtr>>> results;
     try {
         results = EventsStore::appendGroup(db, batches, now);
+    } catch (const Storage::CommitOutcomeUnknown &e) {
+        // The server may have committed them: "not stored" would invite a duplicating retry.
+        qCWarning(lcPublish) << "a group commit of" << group.size()
+                             << "batches has an unknown outcome:" << e.what();
+        m_database->checkConnectionAfterFailure();
+        const Error error = Error::unavailable(
+            QStringLiteral("The connection to the database was lost while these events were being committed, "
+                           "so they may or may not have been stored (%1). Before publishing them again, read "
+                           "the topic from the last offset you know and publish only what is not there.")
+                .arg(QString::fromUtf8(e.what())),
+            "publish-outcome-unknown");
+        results.assign(group.size(), error);
     } catch (const std::exception &e) {
         // Any failure (not only the store's) fails the group: an escaping exception would leave
         // the queue waiting for a commit that never comes.
         qCWarning(lcPublish) << "a group commit of" << group.size() << "batches failed:" << e.what();
+        // The error stops here, so the database would not look for a lost connection by itself:
+        // without this, readiness says ready while every publish fails.
+        m_database->checkConnectionAfterFailure();
         const Error error = Error::unavailable(
             QStringLiteral(
                 "The events were not stored, so nothing was acknowledged: %1. Retry the whole batch.")

@@ -44,7 +44,8 @@ public:
 
     // Resolves once the batch is durable, with its stored events; or NotFound (no such topic),
     // Busy (the queue is full: nothing of this batch was accepted) or Unavailable (storage failed:
-    // nothing of this batch was written).
+    // nothing of this batch was written; or, code "publish-outcome-unknown", the connection was
+    // lost during the commit and the batch may or may not have been written).
     QFuture<Result<QList<StoredEventPtr>>> enqueue(EventsStore::Batch batch, Origin origin);
 
     struct Depth {

@@ -102,6 +102,26 @@ void WebhookDispatcher::stop()
     abandonInFlight();
 }
 
+QCoro::Task<void> WebhookDispatcher::releaseClaims()
+{
+    // Queued behind any look for due work already on the database thread (which may claim), and
+    // no new look starts once stopped: nothing claims again after this.
+    const QString node = m_settings.nodeId;
+    QFuture<int> released = m_database->run([database = m_database, node](QSqlDatabase &db) {
+        try {
+            return WebhooksStore::releaseClaims(db, node);
+        } catch (const Storage::StoreError &e) {
+            // The claims then lapse after their lease, as after a crash.
+            qCWarning(lcWebhooks) << "cannot release this node's webhook claims:" << e.what();
+            database->checkConnectionAfterFailure();
+            return 0;
+        }
+    });
+    const int count = co_await released;
+    if (count > 0)
+        qCInfo(lcWebhooks) << "released" << count << "webhook claim(s) for other nodes";
+}
+
 void WebhookDispatcher::abandonInFlight()
 {
     const QList<QPointer<QNetworkReply>> replies = std::exchange(m_replies, {});
@@ -149,14 +169,16 @@ QCoro::Task<void> WebhookDispatcher::startDue()
     const QString node = m_settings.nodeId;
     // A claim outlives any delivery under way, which the next look (a tick later) renews.
     const qint64 lease = qMax<qint64>(WebhooksStore::DefaultClaimLeaseMs, 3LL * m_settings.timeoutMs);
-    QFuture<QList<WebhookWork>> due = m_database->run([now, node, lease](QSqlDatabase &db) {
-        try {
-            return WebhooksStore::due(db, now, node, lease);
-        } catch (const Storage::StoreError &e) {
-            qCWarning(lcWebhooks) << "cannot read due deliveries:" << e.what();
-            return QList<WebhookWork>();
-        }
-    });
+    QFuture<QList<WebhookWork>> due =
+        m_database->run([database = m_database, now, node, lease](QSqlDatabase &db) {
+            try {
+                return WebhooksStore::due(db, now, node, lease);
+            } catch (const Storage::StoreError &e) {
+                qCWarning(lcWebhooks) << "cannot read due deliveries:" << e.what();
+                database->checkConnectionAfterFailure(); // readiness sees a loss only this work met
+                return QList<WebhookWork>();
+            }
+        });
     const QList<WebhookWork> work = co_await due;
     if (!*alive)
         co_return;

@@ -55,6 +55,9 @@ public:
 
     void start();
     void stop();
+    // After stop(), on a clean shutdown: gives up this node's webhook claims (PostgreSQL), so
+    // another node delivers them at once rather than after the claim's lease.
+    QCoro::Task<void> releaseClaims();
     // Thread-safe: look for due deliveries soon (called after every commit).
     void kick();
 

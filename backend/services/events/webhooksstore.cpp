@@ -255,6 +255,16 @@ std::optional<QSet<QString>> WebhooksStore::claim(QSqlDatabase &db, qint64 nowMs
     return ids;
 }
 
+int WebhooksStore::releaseClaims(QSqlDatabase &db, const QString &nodeId)
+{
+    if (!StoreSupport::isPostgres(db))
+        return 0;
+    const QString node = nodeId.isEmpty() ? QStringLiteral("local") : nodeId;
+    return Storage::exec(db, QStringLiteral("UPDATE webhooks SET claimed_until = 0 WHERE claimed_by = ?"),
+                         {node})
+        .numRowsAffected();
+}
+
 bool WebhooksStore::recordAttempt(QSqlDatabase &db, const DeliveryRecord &r, qint64 retryAtMs,
                                   int maxFailures)
 {

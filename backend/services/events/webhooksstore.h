@@ -71,10 +71,14 @@ public:
     // renews its own claims once half their lease is gone, until nowMs + leaseMs; answers the
     // webhooks it holds now. Another node's live claim is left alone. nullopt on SQLite, where there
     // is one node. A node looks for due work every tick, so it keeps its claims while it lives; they
-    // move to another node at most `leaseMs` after it stopped.
+    // move to another node at once when it stops cleanly (releaseClaims), and at most `leaseMs`
+    // after it died.
     static std::optional<QSet<QString>> claim(QSqlDatabase &db, qint64 nowMs, const QString &nodeId,
                                               qint64 leaseMs = DefaultClaimLeaseMs);
     static constexpr qint64 DefaultClaimLeaseMs = 60'000;
+    // PostgreSQL: node `nodeId` gives up its claims (a clean stop), so another node takes them at
+    // its next look instead of after the lease; answers how many. 0 on SQLite.
+    static int releaseClaims(QSqlDatabase &db, const QString &nodeId);
     // Records an attempt of a real delivery; on failure schedules the retry and, after
     // `maxFailures` in a row, disables the webhook with the reason. False when the webhook is gone.
     static bool recordAttempt(QSqlDatabase &db, const DeliveryRecord &record, qint64 retryAtMs,

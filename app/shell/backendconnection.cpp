@@ -78,6 +78,7 @@ bool BackendConnection::failOver(const ApiReply &reply)
     if (!reply.unreachable || m_urls.size() < 2)
         return false;
     ++m_failedNodes;
+    ++m_generation; // replies still on their way from the node left behind are ignored
     useNode(m_node + 1);
     // Every node failed in a row: back off before the next round.
     if (m_failedNodes >= m_urls.size())

@@ -50,15 +50,7 @@ qint64 publish(ClusterNodes &nodes, int node, int n)
 {
     const QByteArray body =
         "{\"events\":[{\"type\":\"bench.probe\",\"data\":{\"n\":" + QByteArray::number(n) + "}}]}";
-    const RawResponse r = apiCall(nodes.node(node), "POST", "/v1/events/topics/orders/events", body);
-    if (r.status != 201)
-        return -1;
-    return QJsonDocument::fromJson(r.body)
-        .object()
-        .value(QStringLiteral("offsets"))
-        .toArray()
-        .at(0)
-        .toInteger(-1);
+    return firstPublishedOffset(apiCall(nodes.node(node), "POST", "/v1/events/topics/orders/events", body));
 }
 
 double percentile(QList<double> values, double p)

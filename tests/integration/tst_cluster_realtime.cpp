@@ -65,15 +65,7 @@ QByteArray oneEvent(const QString &from, int n)
 // Publishes one event; its offset, or -1 when the node did not acknowledge it.
 qint64 publish(const BackendProcess &node, const QString &from, int n)
 {
-    const RawResponse r = apiCall(node, "POST", "/v1/events/topics/orders/events", oneEvent(from, n));
-    if (r.status != 201)
-        return -1;
-    return QJsonDocument::fromJson(r.body)
-        .object()
-        .value(QStringLiteral("offsets"))
-        .toArray()
-        .at(0)
-        .toInteger(-1);
+    return firstPublishedOffset(apiCall(node, "POST", "/v1/events/topics/orders/events", oneEvent(from, n)));
 }
 
 QList<qint64> range(qint64 from, qint64 to) // [from, to)

@@ -41,15 +41,7 @@ qint64 publish(const QUrl &url, const QByteArray &token, const QString &type)
                                    QJsonArray{QJsonObject{{QStringLiteral("type"), type},
                                                           {QStringLiteral("data"), QJsonObject{}}}}}})
             .toJson(QJsonDocument::Compact);
-    const RawResponse r = call(url, token, "POST", "/v1/events/topics/orders/events", body);
-    if (r.status != 201)
-        return -1;
-    return QJsonDocument::fromJson(r.body)
-        .object()
-        .value(QStringLiteral("offsets"))
-        .toArray()
-        .at(0)
-        .toInteger(-1);
+    return firstPublishedOffset(call(url, token, "POST", "/v1/events/topics/orders/events", body));
 }
 
 // A backend with the topic "orders" holding `events` events of type "<name>.event" and one

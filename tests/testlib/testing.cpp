@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -231,6 +232,18 @@ QJsonObject apiJson(const BackendProcess &backend, const QByteArray &method, con
                     const QByteArray &body)
 {
     return QJsonDocument::fromJson(apiCall(backend, method, path, body).body).object();
+}
+
+qint64 firstPublishedOffset(const RawResponse &response)
+{
+    if (response.status != 201)
+        return -1;
+    return QJsonDocument::fromJson(response.body)
+        .object()
+        .value(QStringLiteral("offsets"))
+        .toArray()
+        .at(0)
+        .toInteger(-1);
 }
 
 EchoProcess::~EchoProcess()

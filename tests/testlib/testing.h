@@ -143,6 +143,8 @@ RawResponse apiCall(const BackendProcess &backend, const QByteArray &method, con
                     const QByteArray &body = {});
 QJsonObject apiJson(const BackendProcess &backend, const QByteArray &method, const QByteArray &path,
                     const QByteArray &body = {});
+// The first offset a publish answered with (201), or -1 when it was not acknowledged.
+qint64 firstPublishedOffset(const RawResponse &response);
 
 // `meshdeckd --role echo`, registered with a backend (unless no backend is given).
 class EchoProcess

@@ -217,6 +217,27 @@ private Q_SLOTS:
         QCOMPARE(late.first(QStringLiteral("subscribed")).value(QStringLiteral("fromOffset")).toInt(), 1);
     }
 
+    // A read that fails while the database answers is not an outage to wait out: after a few
+    // tries the subscriber is told why (an endless silent retry leaves it waiting for ever).
+    void aReadThatKeepsFailingOnAnAnsweringDatabaseEndsWithTheReason()
+    {
+        QFuture<bool> broken = m_db->run([](QSqlDatabase &db) {
+            return QSqlQuery(db).exec(QStringLiteral("ALTER TABLE event_batches RENAME TO batches_elsewhere"));
+        });
+        QVERIFY(QTest::qWaitFor([&] { return broken.isFinished(); }, 5000));
+        QVERIFY(broken.result());
+        Inbox inbox;
+        QCOMPARE(m_channel->open(subscription(inbox, 0)), QString());
+        QTRY_VERIFY_WITH_TIMEOUT(!inbox.first(QStringLiteral("error")).isEmpty(), 10'000);
+        QVERIFY2(inbox.first(QStringLiteral("error"))
+                     .value(QStringLiteral("reason"))
+                     .toString()
+                     .contains(QStringLiteral("cannot be read")),
+                 qPrintable(inbox.first(QStringLiteral("error")).value(QStringLiteral("reason")).toString()));
+        QVERIFY(m_db->isConnected());
+        QVERIFY(inbox.offsets().isEmpty());
+    }
+
     void latestStartsAtTheHead()
     {
         Inbox inbox;

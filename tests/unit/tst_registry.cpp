@@ -676,6 +676,23 @@ private:
             node.registry.reset();
         return node;
     }
+    // A session subscribed to a node's registry channel.
+    static std::shared_ptr<Realtime::Subscription> subscribe(RegistryService &registry, Inbox &inbox,
+                                                             quint64 id = 1)
+    {
+        auto sub = std::make_shared<Realtime::Subscription>();
+        sub->channel = QStringLiteral("registry");
+        sub->mailbox = inbox.mailbox;
+        sub->id = id;
+        return registry.channel().open(sub).isEmpty() ? sub : nullptr;
+    }
+    // This test's registry opened again as cluster node "a", and node "b" on the same database.
+    Node openTwoNodes(int syncIntervalMs = 50)
+    {
+        closeRegistry();
+        openRegistry(clusterSettings(QStringLiteral("a"), syncIntervalMs));
+        return openNode(clusterSettings(QStringLiteral("b"), syncIntervalMs));
+    }
     static void closeNode(Node &node)
     {
         waitForTask(node.registry->stop());
@@ -712,18 +729,12 @@ private:
 private Q_SLOTS:
     void clusterNodesSeeEachOthersChanges()
     {
-        closeRegistry();
-        openRegistry(clusterSettings(QStringLiteral("a")));
-        Node b = openNode(clusterSettings(QStringLiteral("b")));
+        Node b = openTwoNodes();
         QVERIFY(b.registry);
         m_registry->setCheckingNodes({QStringLiteral("a"), QStringLiteral("b")});
         b.registry->setCheckingNodes({QStringLiteral("a"), QStringLiteral("b")});
         Inbox inbox; // a console attached to node b
-        auto sub = std::make_shared<Realtime::Subscription>();
-        sub->channel = QStringLiteral("registry");
-        sub->mailbox = inbox.mailbox;
-        sub->id = 1;
-        QCOMPARE(b.registry->channel().open(sub), QString());
+        QVERIFY(subscribe(*b.registry, inbox));
 
         const QString id = registerTtl(QStringLiteral("web"), 8080, {{QStringLiteral("ttlMs"), 60'000}});
         QVERIFY(!id.isEmpty());
@@ -772,9 +783,7 @@ private Q_SLOTS:
     {
         QTcpServer server;
         QVERIFY(server.listen(QHostAddress::LocalHost));
-        closeRegistry();
-        openRegistry(clusterSettings(QStringLiteral("a")));
-        Node b = openNode(clusterSettings(QStringLiteral("b")));
+        Node b = openTwoNodes();
         QVERIFY(b.registry);
         const QStringList both{QStringLiteral("a"), QStringLiteral("b")};
         m_registry->setCheckingNodes(both);
@@ -806,9 +815,7 @@ private Q_SLOTS:
         // Each node believes it alone serves (as for a moment after a node joins), so both check.
         QTcpServer server;
         QVERIFY(server.listen(QHostAddress::LocalHost));
-        closeRegistry();
-        openRegistry(clusterSettings(QStringLiteral("a")));
-        Node b = openNode(clusterSettings(QStringLiteral("b")));
+        Node b = openTwoNodes();
         QVERIFY(b.registry);
         m_registry->setCheckingNodes({QStringLiteral("a")});
         b.registry->setCheckingNodes({QStringLiteral("b")});
@@ -872,9 +879,7 @@ private Q_SLOTS:
 
     void aWriteOnAStaleBaseNeverOverwritesANewerOne()
     {
-        closeRegistry();
-        openRegistry(clusterSettings(QStringLiteral("a"), 3'600'000)); // no timed reads: the test says when
-        Node b = openNode(clusterSettings(QStringLiteral("b"), 3'600'000));
+        Node b = openTwoNodes(3'600'000); // no timed reads: the test says when
         QVERIFY(b.registry);
         const QString id = registerTtl(QStringLiteral("web"), 8080, {{QStringLiteral("ttlMs"), 60'000}});
         waitForTask(b.registry->sync());
@@ -900,9 +905,7 @@ private Q_SLOTS:
     {
         QTcpServer server;
         QVERIFY(server.listen(QHostAddress::LocalHost));
-        closeRegistry();
-        openRegistry(clusterSettings(QStringLiteral("a")));
-        Node b = openNode(clusterSettings(QStringLiteral("b")));
+        Node b = openTwoNodes();
         QVERIFY(b.registry);
         m_registry->setCheckingNodes({QStringLiteral("a")}); // a checks everything
         b.registry->setCheckingNodes({QStringLiteral("a")});
@@ -944,19 +947,13 @@ private Q_SLOTS:
 
     void anAddressRegisteredAgainUnderANewIdIsARemovalOnOtherNodes()
     {
-        closeRegistry();
-        openRegistry(clusterSettings(QStringLiteral("a"), 3'600'000));
-        Node b = openNode(clusterSettings(QStringLiteral("b"), 3'600'000));
+        Node b = openTwoNodes(3'600'000); // no timed reads: the test says when
         QVERIFY(b.registry);
         const QJsonObject ttl{{QStringLiteral("ttlMs"), 60'000}};
         const QString first = registerTtl(QStringLiteral("web"), 8080, ttl);
         waitForTask(b.registry->sync());
         Inbox inbox;
-        auto sub = std::make_shared<Realtime::Subscription>();
-        sub->channel = QStringLiteral("registry");
-        sub->mailbox = inbox.mailbox;
-        sub->id = 1;
-        QCOMPARE(b.registry->channel().open(sub), QString());
+        QVERIFY(subscribe(*b.registry, inbox));
         // A quick restart of the service between two of b's reads: a new id at the same address.
         QVERIFY(waitForTask(m_registry->deregister(first, QStringLiteral("restart"))));
         const QString second = registerTtl(QStringLiteral("web"), 8080, ttl);

@@ -33,8 +33,9 @@ EventsChannel::~EventsChannel()
 {
     // Work this channel queued on the database thread (and work that queues more) finds it gone.
     *m_alive = false;
-    if (m_database->isOpen())
-        m_database->run([](QSqlDatabase &) {}).waitForFinished();
+    // Also after Database::close(): retry timers on the database thread outlive it, and the
+    // barrier makes sure none of them is running this channel's work as it goes.
+    m_database->run([](QSqlDatabase &) {}).waitForFinished();
 }
 
 template<typename Work> void EventsChannel::later(Work work)
@@ -65,6 +66,12 @@ void EventsChannel::retryCatchUp(const StatePtr &state, const QString &reason)
 {
     // A lost server is found out here too, not only by work that lets its error escape.
     m_database->checkConnectionAfterFailure();
+    // While the database answers, the read itself fails (not a passing outage): a few tries,
+    // then the subscriber is told why, as before retries existed. A lost server is waited for.
+    if (m_database->isConnected() && ++state->failures > MaxFailuresWhileConnected) {
+        fail(state, QStringLiteral("The topic '%1' cannot be read: %2").arg(state->topic, reason));
+        return;
+    }
     state->retryMs = nextRetryMs(state->retryMs);
     qCWarning(lcChannel).noquote() << "cannot read" << state->topic << "for a subscriber (" << reason
                                    << "); retrying in" << state->retryMs << "ms";
@@ -74,13 +81,19 @@ void EventsChannel::retryCatchUp(const StatePtr &state, const QString &reason)
 void EventsChannel::retryTopic(const QString &topic, const QString &reason)
 {
     m_database->checkConnectionAfterFailure();
+    // One retry at a time per topic: polls and wake-ups that fail meanwhile leave it to that one.
+    if (m_topicRetryPending.contains(topic))
+        return;
+    m_topicRetryPending.insert(topic);
     int &delay = m_topicRetryMs[topic];
     delay = nextRetryMs(delay);
     qCWarning(lcChannel).noquote() << "cannot read" << topic << "for its subscribers (" << reason
                                    << "); retrying in" << delay << "ms";
     QTimer::singleShot(delay, m_database->workerObject(), [this, alive = m_alive, topic] {
-        if (*alive)
-            wake(topic);
+        if (!*alive)
+            return;
+        m_topicRetryPending.remove(topic);
+        wake(topic);
     });
 }
 
@@ -145,6 +158,7 @@ void EventsChannel::catchUp(QSqlDatabase &db, StatePtr state)
             return;
         const bool caughtUp = deliverBacklog(db, state);
         state->retryMs = 0; // read fine: a later failure starts the backoff afresh
+        state->failures = 0;
         if (caughtUp) {
             std::lock_guard lock(m_mutex);
             state->live = true;

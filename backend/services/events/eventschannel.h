@@ -37,6 +37,7 @@ class EventsChannel : public Realtime::ChannelProvider
 public:
     static constexpr int FirstRetryMs = 100;
     static constexpr int MaxRetryMs = 5000;
+    static constexpr int MaxFailuresWhileConnected = 3; // a read that fails on an answering database
 
     explicit EventsChannel(Storage::Database *database);
     ~EventsChannel() override;
@@ -64,6 +65,7 @@ private:
         bool started = false;
         bool live = false; // backlog delivered; commits are delivered as they happen
         int retryMs = 0;   // the delay before the next retry of a failed catch-up (database thread)
+        int failures = 0;  // failed catch-ups in a row while the database answers (database thread)
     };
     using StatePtr = std::shared_ptr<State>;
 
@@ -95,6 +97,7 @@ private:
     QHash<QString, QList<StatePtr>> m_byTopic;
     QHash<quint64, StatePtr> m_byId;
     QHash<QString, int> m_topicRetryMs; // topics whose catch-up read failed (database thread only)
+    QSet<QString> m_topicRetryPending;  // topics with a retry timer running (database thread only)
 };
 
 } // namespace Meshdeck::Events

@@ -201,6 +201,16 @@ QFuture<Result<void>> RegistryService::write(const char *what, const QString &id
             result = Error::conflict(QStringLiteral("Another node changed this instance at the same time; "
                                                     "read it again and retry."),
                                      "instance-changed-elsewhere");
+        } catch (const Storage::CommitOutcomeUnknown &e) {
+            // The server may have committed it: the node reads the row again (cluster mode).
+            database->checkConnectionAfterFailure();
+            qCWarning(lcRegistry) << "cannot tell whether this was stored:" << what << ":" << e.what();
+            result = Error::unavailable(
+                QStringLiteral(
+                    "The connection to the database was lost while the change was being committed, so "
+                    "it may or may not have been stored (%1). Read the instance before retrying.")
+                    .arg(QString::fromUtf8(e.what())),
+                "outcome-unknown");
         } catch (const std::exception &e) {
             database->checkConnectionAfterFailure();
             qCWarning(lcRegistry) << "cannot" << what << ":" << e.what();

@@ -222,7 +222,8 @@ private Q_SLOTS:
     void aReadThatKeepsFailingOnAnAnsweringDatabaseEndsWithTheReason()
     {
         QFuture<bool> broken = m_db->run([](QSqlDatabase &db) {
-            return QSqlQuery(db).exec(QStringLiteral("ALTER TABLE event_batches RENAME TO batches_elsewhere"));
+            return QSqlQuery(db).exec(
+                QStringLiteral("ALTER TABLE event_batches RENAME TO batches_elsewhere"));
         });
         QVERIFY(QTest::qWaitFor([&] { return broken.isFinished(); }, 5000));
         QVERIFY(broken.result());

@@ -269,6 +269,13 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
     eventsSettings.webhooks.maxFailures = m_settings.webhookMaxFailures;
     eventsSettings.webhooks.allowPrivateTargets = m_settings.allowPrivateTargets;
     eventsSettings.webhooks.nodeId = nodeId; // cluster mode: deliveries are claimed per node
+    if (m_settings.clusterMode()) {
+        // The first serving node by id samples consumer-group lag (any node until one serves).
+        eventsSettings.samplesLagHere = [membership = &p.system->membership(), nodeId] {
+            const QStringList serving = membership->servingNodes();
+            return serving.isEmpty() || serving.first() == nodeId;
+        };
+    }
     auto events = std::make_unique<Events::EventsService>(eventsSettings, &p.database, secrets);
     p.events = events.get();
     p.services.add(std::move(events));

@@ -21,6 +21,8 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 
+#include <atomic>
+
 using namespace Meshdeck;
 using namespace Meshdeck::Events;
 using namespace Meshdeck::Testing;
@@ -145,6 +147,39 @@ private Q_SLOTS:
         if (m_db)
             waitForTask(m_db->close());
         m_db.reset();
+    }
+
+    // Cluster: one node samples consumer-group lag, so the chart gets one point per interval.
+    void lagIsSampledOnlyWhereTheClusterSaysSo()
+    {
+        struct Decision {
+            std::atomic<bool> here{false};
+            std::atomic<int> asked{0};
+        };
+        const auto decision = std::make_shared<Decision>(); // outlives this function in the service
+        EventsSettings s = settings();
+        s.lagSampleIntervalMs = 20;
+        s.samplesLagHere = [decision] {
+            ++decision->asked;
+            return decision->here.load();
+        };
+        QVERIFY(startService(s));
+        QCOMPARE(call("POST", "/v1/events/topics", "{\"name\":\"orders\"}").status, 201);
+        QCOMPARE(call("POST", "/v1/events/topics/orders/events", OneEvent).status, 201);
+        QCOMPARE(call("POST", "/v1/events/topics/orders/groups/g/poll", "{}").status, 200);
+        const auto points = [this] {
+            return json(call("GET", "/v1/events/topics/orders/groups/g/lag"))
+                .value(QStringLiteral("points"))
+                .toArray()
+                .size();
+        };
+        const qsizetype before = points();
+        // The timer fired several times (each asked), and this node took no sample...
+        QTRY_VERIFY(decision->asked.load() >= 5);
+        QCOMPARE(points(), before);
+        // ...until it is the node that samples.
+        decision->here = true;
+        QTRY_VERIFY(points() > before);
     }
 
     // Cluster: the connection drops while a publish's COMMIT runs. The server may have committed

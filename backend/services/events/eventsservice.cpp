@@ -365,6 +365,8 @@ EventsService::Task<QList<LagPoint>> EventsService::lagHistory(QString topic, QS
 
 void EventsService::sampleLag()
 {
+    if (m_settings.samplesLagHere && !m_settings.samplesLagHere())
+        return; // another node of the cluster samples
     const qint64 now = m_clock.nowMs();
     const qint64 keep = m_settings.lagHistoryMs;
     m_database->run([database = m_database, now, keep](QSqlDatabase &db) {

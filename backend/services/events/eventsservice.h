@@ -36,6 +36,9 @@ struct EventsSettings {
     int maxDeliveries = 5;               // deliveries before an event is dead-lettered
     qint64 defaultVisibilityMs = 30'000; // how long a polled event waits for its commit
     int lagSampleIntervalMs = 10'000;
+    // Cluster mode: whether this node takes the lag samples now (one node does, so the chart gets
+    // one point per interval, not one per node). Empty: always (local mode).
+    std::function<bool()> samplesLagHere;
     qint64 lagHistoryMs = 24LL * 3600 * 1000;
     PublishQueue::Limits publishQueue;
     WebhookSettings webhooks;

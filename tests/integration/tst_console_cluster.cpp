@@ -162,8 +162,9 @@ private Q_SLOTS:
         // Every row the tail and the services list take, with the attachment they arrived under.
         QString current = QStringLiteral("local");
         QStringList strays;
+        QObject watching; // ends the connections below before the locals they use
         connect(
-            events->tail(), &QAbstractItemModel::rowsInserted, this,
+            events->tail(), &QAbstractItemModel::rowsInserted, &watching,
             [&](const QModelIndex &, int first, int last) {
                 for (int row = first; row <= last; ++row) {
                     const QString type =
@@ -179,8 +180,8 @@ private Q_SLOTS:
                     strays << QStringLiteral("%1 listed while attached to %2").arg(service, current);
             }
         };
-        connect(registry->services(), &QAbstractItemModel::rowsInserted, this, checkServices);
-        connect(registry->services(), &QAbstractItemModel::modelReset, this, checkServices);
+        connect(registry->services(), &QAbstractItemModel::rowsInserted, &watching, checkServices);
+        connect(registry->services(), &QAbstractItemModel::modelReset, &watching, checkServices);
 
         // The local stack, seeded like the clusters once it runs.
         console.startUp();
@@ -287,7 +288,8 @@ private Q_SLOTS:
         const QString id = t.addProfile(QStringLiteral("production"), nodes.urls(), nodes.token());
         QVERIFY(!id.isEmpty());
         QList<qint64> received; // every event the realtime client delivered on the tailed channel
-        connect(console.realtime(), &RealtimeClient::event, this,
+        QObject watching;       // ends the connection below before the locals it uses
+        connect(console.realtime(), &RealtimeClient::event, &watching,
                 [&](const QString &channel, const QJsonObject &e) {
                     if (channel == QLatin1String("events.orders"))
                         received << e.value(QStringLiteral("offset")).toInteger();

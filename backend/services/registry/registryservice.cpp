@@ -276,8 +276,9 @@ RegistryService::Announcement RegistryService::announcement(const QString &event
 QFuture<Result<void>> RegistryService::persist(Instance &instance, std::optional<HistoryEntry> change,
                                                QList<Announcement> announcements, qint64 heartbeatNoLaterThan)
 {
-    // Never stored: the write is an insert.
-    const qint64 expected = m_settings.cluster ? (instance.stored ? instance.revision : 0) : -1;
+    // Revision 0: never written, so this write is an insert. A write queued behind a pending
+    // insert expects the insert's revision (the row exists by the time it runs).
+    const qint64 expected = m_settings.cluster ? instance.revision : -1;
     instance.revision = RegistryStore::newRevision();
     return write(
         "store an instance", instance.id,
@@ -356,7 +357,8 @@ QFuture<Result<void>> RegistryService::removeLocked(const QString &id, const QSt
     qCInfo(lcRegistry).noquote() << instance.reg.service << id << "deregistered:" << reason;
     // Announced only by the node whose delete removed the row. The sweep's decision holds only
     // while nobody changed the row since (a heartbeat may have revived it on another node).
-    const qint64 expected = m_settings.cluster && decidedHere && instance.stored ? instance.revision : -1;
+    const qint64 expected =
+        m_settings.cluster && decidedHere && instance.revision > 0 ? instance.revision : -1;
     return write("remove an instance", id,
                  [id, expected](QSqlDatabase &db) { return RegistryStore::remove(db, id, expected); },
                  {announcement(QStringLiteral("registry.instance.deregistered"), instance,
@@ -788,12 +790,6 @@ QString RegistryService::ownerLocked(const QString &id) const
     return best;
 }
 
-QString RegistryService::checkedBy(const QString &id) const
-{
-    std::lock_guard lock(m_mutex);
-    return m_settings.cluster ? ownerLocked(id) : m_settings.nodeId;
-}
-
 QJsonObject RegistryService::withOwnerLocked(QJsonObject instance) const
 {
     if (m_settings.cluster)
@@ -877,7 +873,7 @@ QCoro::Task<void> RegistryService::sync(std::optional<QStringList> only)
         known.reserve(m_instances.size());
         for (const Instance &i : std::as_const(m_instances)) {
             if (!only || only->contains(i.id))
-                known.insert(i.id, {i.stored ? i.revision : 0, i.lastHeartbeatMs, m_diverged.contains(i.id)});
+                known.insert(i.id, {i.revision, i.lastHeartbeatMs, m_diverged.contains(i.id)});
         }
     }
     const std::shared_ptr<Guard> guard = m_guard;
@@ -894,8 +890,7 @@ QCoro::Task<void> RegistryService::sync(std::optional<QStringList> only)
     const qint64 now = m_clock.nowMs();
     const auto changedHere = [&](const QString &id, const Instance &mine) {
         const auto it = known.constFind(id);
-        return m_pendingWrites.contains(id) || it == known.cend() ||
-               (mine.stored ? mine.revision : 0) != it->revision;
+        return m_pendingWrites.contains(id) || it == known.cend() || mine.revision != it->revision;
     };
     // Removals first: an address registered again under a new id is a removal and a registration.
     for (const QString &id : changes->removed) {

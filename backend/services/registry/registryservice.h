@@ -112,9 +112,6 @@ public:
     // Cluster mode: reads what other nodes changed since the last read (also on a timer); with
     // `only`, just those instances.
     QCoro::Task<void> sync(std::optional<QStringList> only = std::nullopt);
-    // The node that checks an instance (rendezvous hash over the checking nodes); empty when none
-    // serves yet. Local mode: this node.
-    QString checkedBy(const QString &id) const;
 
 private:
     // A change made under the lock, and the write that makes it durable.
@@ -162,6 +159,8 @@ private:
     void forgetLocked(const QString &id);
     void scheduleLocked(const Instance &instance);
     Instance *findLocked(const QString &id);
+    // The node that checks an instance (rendezvous hash over the checking nodes); empty while none
+    // serves yet.
     QString ownerLocked(const QString &id) const;
     bool ownsLocked(const QString &id) const { return !m_settings.cluster || m_owned.contains(id); }
     // Takes another node's stored version of an instance this node holds.

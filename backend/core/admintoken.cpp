@@ -124,13 +124,22 @@ AdminTokenAuthenticator::AdminTokenAuthenticator(const QByteArray &token)
     : m_digest(digest(token))
 {}
 
-bool AdminTokenAuthenticator::authenticate(const Http::Request &request) const
+bool AdminTokenAuthenticator::matches(QByteArrayView credential) const
 {
-    const QByteArray presented = bearerToken(request.header("authorization"));
-    if (presented.isEmpty())
+    if (credential.isEmpty())
         return false;
-    const auto presentedDigest = digest(presented);
+    const auto presentedDigest = digest(credential);
     return sodium_memcmp(presentedDigest.data(), m_digest.data(), m_digest.size()) == 0;
+}
+
+Authentication AdminTokenAuthenticator::authenticate(const QByteArray &credential, const QByteArray &) const
+{
+    if (matches(credential))
+        return Authentication{m_principal, {}, {}};
+    return Authentication::refused(
+        QStringLiteral("The bearer token is not valid for this backend. For the local "
+                       "stack use the token in the data directory's admin.token file."),
+        "invalid-token");
 }
 
 } // namespace Meshdeck

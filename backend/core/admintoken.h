@@ -1,6 +1,6 @@
 #pragma once
 
-#include "http/dispatcher.h"
+#include "platform/authenticator.h"
 
 #include <QByteArray>
 #include <QString>
@@ -25,19 +25,21 @@ QByteArray newAdminToken();
 QString adminTokenDigestHex(const QByteArray &token);
 bool writeAdminTokenFile(const QString &path, const QByteArray &token, QString *error);
 
-// Accepts `Authorization: Bearer <token>` for the admin token; compares digests in constant time.
-class AdminTokenAuthenticator : public Http::Authenticator
+// Accepts the admin token (an `admin` principal); compares digests in constant time.
+class AdminTokenAuthenticator : public Authenticator
 {
 public:
     explicit AdminTokenAuthenticator(const QByteArray &token);
     // From a digest in adminTokenDigestHex()'s form (a cluster keeps only the digest); nullptr
     // when it is not one.
     static std::unique_ptr<AdminTokenAuthenticator> fromDigestHex(const QString &digestHex);
-    bool authenticate(const Http::Request &request) const override;
+    Authentication authenticate(const QByteArray &credential, const QByteArray &peer) const override;
+    bool matches(QByteArrayView credential) const;
 
 private:
     AdminTokenAuthenticator() = default;
     std::array<unsigned char, 32> m_digest{};
+    PrincipalPtr m_principal = std::make_shared<const Principal>(Principal::adminToken());
 };
 
 // Extracts the credentials of a "Bearer" Authorization header (scheme case-insensitive).

@@ -2,6 +2,8 @@
 
 #include "problem.h"
 
+#include "platform/access.h"
+
 #include <QDateTime>
 #include <QLoggingCategory>
 
@@ -15,13 +17,43 @@ bool isMutating(QByteArrayView method)
     return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
 }
 
-AuditEntry auditEntry(const Request &request, const QString &actor, int status)
+QString outcomeOf(int status)
 {
-    return AuditEntry{actor,  request.method,    request.path, request.routePattern,
-                      status, request.requestId, request.peer, QDateTime::currentMSecsSinceEpoch()};
+    if (status == 401 || status == 403)
+        return QStringLiteral("denied");
+    return status < 400 ? QStringLiteral("ok") : QStringLiteral("failed");
 }
 
-QCoro::Task<Response> runGuarded(AsyncHandler handler, Request request, AuditSink *audit, QString actor)
+AuditEntry auditEntry(const Request &request, const QByteArray &operationId, const Response &response)
+{
+    AuditEntry e;
+    const Principal &who = request.principal ? *request.principal : Principal{};
+    e.actor = who.actor();
+    e.actorName = who.name;
+    e.method = request.method;
+    e.path = request.path;
+    e.route = request.routePattern;
+    e.status = response.status;
+    e.requestId = request.requestId;
+    e.source = request.peer;
+    e.timeMs = QDateTime::currentMSecsSinceEpoch();
+    e.action = operationId.isEmpty() ? QString::fromLatin1(request.method + ' ' + request.routePattern)
+                                     : QString::fromLatin1(operationId);
+    e.outcome = outcomeOf(response.status);
+    if (response.audit) {
+        e.resource = response.audit->resource;
+        e.before = response.audit->before;
+        e.after = response.audit->after;
+    }
+    if (response.status >= 400) {
+        const QJsonObject problem = QJsonDocument::fromJson(response.body).object();
+        e.detail = problem.value(QStringLiteral("detail")).toString();
+    }
+    return e;
+}
+
+QCoro::Task<Response> runGuarded(AsyncHandler handler, Request request, AuditSink *audit,
+                                 QByteArray operationId)
 {
     // What the audit record needs, taken before the handler consumes the request.
     const bool audited = audit && isMutating(request.method);
@@ -32,6 +64,7 @@ QCoro::Task<Response> runGuarded(AsyncHandler handler, Request request, AuditSin
         auditContext.routePattern = request.routePattern;
         auditContext.requestId = request.requestId;
         auditContext.peer = request.peer;
+        auditContext.principal = request.principal;
     }
     // Copy what the catch block needs: the handler may have moved from the request.
     Request context;
@@ -52,10 +85,19 @@ QCoro::Task<Response> runGuarded(AsyncHandler handler, Request request, AuditSin
                            "internal");
     }
     if (audited)
-        audit->record(auditEntry(auditContext, actor, response->status));
+        audit->record(auditEntry(auditContext, operationId, *response));
     co_return std::move(*response);
 }
 } // namespace
+
+QByteArray bearerCredential(const Request &request)
+{
+    const QByteArray authorization = request.header("authorization");
+    if (authorization.size() < 8 ||
+        QByteArrayView(authorization).first(7).compare("bearer ", Qt::CaseInsensitive) != 0)
+        return {};
+    return authorization.sliced(7).trimmed();
+}
 
 Dispatcher::Dispatcher(const Router &router, const Authenticator *authenticator, HttpMetrics *metrics)
     : m_router(router)
@@ -75,12 +117,10 @@ Dispatcher::Outcome Dispatcher::dispatch(Request &request) const
 {
     Outcome out = route(request);
     // Answers decided here (refusals, synchronous handlers) are audited now; coroutine handlers
-    // audit themselves when they finish.
-    if (m_audit && out.response && isMutating(request.method)) {
-        const bool admitted =
-            out.route && out.route->options.access == Access::Authenticated && out.response->status != 401;
-        m_audit->record(auditEntry(request, admitted ? QStringLiteral("admin") : QStringLiteral("anonymous"),
-                                   out.response->status));
+    // audit themselves when they finish. Refusals are audited whatever the method.
+    if (m_audit && out.response && out.route &&
+        (isMutating(request.method) || out.response->status == 401 || out.response->status == 403)) {
+        m_audit->record(auditEntry(request, out.route->options.operationId, *out.response));
     }
     return out;
 }
@@ -113,19 +153,11 @@ Dispatcher::Outcome Dispatcher::route(Request &request) const
     request.pathParams = std::move(match.params);
     request.routePattern = route.pattern;
 
-    if (route.options.access == Access::Authenticated &&
-        !(m_authenticator && m_authenticator->authenticate(request))) {
-        const bool sent = !request.header("authorization").isEmpty();
-        Response r = problem(
-            request, 401,
-            sent ? QStringLiteral("The bearer token is not valid for this backend. For the local stack "
-                                  "use the token in the data directory's admin.token file.")
-                 : QStringLiteral("This route needs 'Authorization: Bearer <token>'. For the local "
-                                  "stack the token is in the data directory's admin.token file."),
-            sent ? "invalid-token" : "unauthenticated");
-        r.setHeader("www-authenticate", sent ? "Bearer error=\"invalid_token\"" : "Bearer");
-        out.response = std::move(r);
-        return out;
+    if (route.options.access == Access::Authenticated) {
+        if (std::optional<Response> refusal = admit(request, route)) {
+            out.response = std::move(*refusal);
+            return out;
+        }
     }
 
     if (const auto *sync = std::get_if<SyncHandler>(&route.handler)) {
@@ -137,9 +169,7 @@ Dispatcher::Outcome Dispatcher::route(Request &request) const
                 request, 500, QStringLiteral("The server failed while handling this request."), "internal");
         }
     } else if (const auto *async = std::get_if<AsyncHandler>(&route.handler)) {
-        const QString actor = route.options.access == Access::Authenticated ? QStringLiteral("admin")
-                                                                            : QStringLiteral("anonymous");
-        out.task = runGuarded(*async, std::move(request), m_audit, actor);
+        out.task = runGuarded(*async, std::move(request), m_audit, route.options.operationId);
     } else {
         if (!request.upgradeWebSocket) {
             out.response = problem(request, 426,
@@ -157,6 +187,48 @@ Dispatcher::Outcome Dispatcher::route(Request &request) const
         }
     }
     return out;
+}
+
+// The credential (401) and the route's permission (403). Sets the request's principal.
+std::optional<Response> Dispatcher::admit(Request &request, const Route &route) const
+{
+    const QByteArray credential = bearerCredential(request);
+    Authentication auth;
+    if (credential.isEmpty()) {
+        auth = Authentication::refused(
+            request.header("authorization").isEmpty()
+                ? QStringLiteral(
+                      "This route needs 'Authorization: Bearer <token>': an access token from POST "
+                      "/v1/auth/sessions, an API key, or for the local stack the token in the data "
+                      "directory's admin.token file.")
+                : QStringLiteral("The Authorization header must use the Bearer scheme."),
+            request.header("authorization").isEmpty() ? "unauthenticated" : "invalid-token");
+    } else if (m_authenticator) {
+        auth = m_authenticator->authenticate(credential, request.peer);
+    } else {
+        auth = Authentication::refused(QStringLiteral("This backend accepts no credential yet."),
+                                       "invalid-token");
+    }
+    if (!auth) {
+        Response r = problem(request, 401, auth.reason, auth.code);
+        r.setHeader("www-authenticate", auth.code == "unauthenticated"
+                                            ? QByteArray("Bearer")
+                                            : QByteArray("Bearer error=\"invalid_token\""));
+        return r;
+    }
+    request.principal = auth.principal;
+    const Meshdeck::Access::Decision decision =
+        Meshdeck::Access::authorize(*auth.principal, route.options.permission);
+    if (!decision.allowed) {
+        return problem(
+            request, 403,
+            QStringLiteral("%1 needs the permission %2. %3")
+                .arg(QString::fromLatin1(route.options.operationId.isEmpty() ? route.pattern
+                                                                             : route.options.operationId),
+                     QString::fromLatin1(route.options.permission), decision.summary()),
+            "forbidden");
+    }
+    return std::nullopt;
 }
 
 } // namespace Meshdeck::Http

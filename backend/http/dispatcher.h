@@ -3,25 +3,23 @@
 #include "router.h"
 
 #include "platform/audit.h"
+#include "platform/authenticator.h"
 
 #include <optional>
 
 namespace Meshdeck::Http {
 
-// Decides whether a request may call a route. The local admin token implements it today.
-class Authenticator
-{
-public:
-    virtual ~Authenticator() = default;
-    virtual bool authenticate(const Request &request) const = 0;
-};
+// The credential of a request: its "Bearer" Authorization header (scheme case-insensitive).
+QByteArray bearerCredential(const Request &request);
 
-// Turns a parsed request into a response: routing (404/405), access (401), then the handler.
+// Turns a parsed request into a response: routing (404/405), the credential (401), the route's
+// permission (403: Access::authorize, deny by default), then the handler.
 // A handler that throws becomes a 500 problem; it never takes the connection down.
 class Dispatcher
 {
 public:
     Dispatcher(const Router &router, const Authenticator *authenticator, HttpMetrics *metrics);
+    void setAuthenticator(const Authenticator *authenticator) { m_authenticator = authenticator; }
 
     struct Outcome {
         const Route *route = nullptr;
@@ -33,13 +31,14 @@ public:
     Outcome dispatch(Request &request) const;
 
     qint64 bodyLimit(const Request &request) const;
-    // Every mutating call (POST, PUT, PATCH, DELETE) is reported here with its outcome.
+    // Every mutating call (POST, PUT, PATCH, DELETE) and every refusal (401, 403) is reported here.
     void setAuditSink(AuditSink *sink) { m_audit = sink; }
     const Router &router() const { return m_router; }
     HttpMetrics *metrics() const { return m_metrics; }
 
 private:
     Outcome route(Request &request) const;
+    std::optional<Response> admit(Request &request, const Route &route) const;
 
     const Router &m_router;
     const Authenticator *m_authenticator;

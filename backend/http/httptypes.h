@@ -4,9 +4,13 @@
 #include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QList>
 #include <QString>
 
+#include "platform/principal.h"
+
+#include <optional>
 #include <utility>
 
 namespace Meshdeck::Http {
@@ -45,11 +49,21 @@ struct Request {
     QByteArray requestId;
     QByteArray peer; // the client's address as text ("127.0.0.1"), shared per connection
     QByteArray routePattern;
+    // Who is calling: set by the dispatcher before an authenticated route's handler runs.
+    PrincipalPtr principal;
 
     QByteArray header(QByteArrayView lowerName) const;
     QString queryItem(const QString &name) const;
     // Parses the body as a JSON object; on failure returns false and sets error to a readable reason.
     bool jsonObject(QJsonObject *out, QString *error) const;
+};
+
+// What a mutating route tells the audit log beyond what the dispatcher knows: the resource it
+// changed and its state before and after (null where there is none: a creation has no before).
+struct AuditNote {
+    QString resource; // "topic:orders", "user:ID"
+    QJsonValue before;
+    QJsonValue after;
 };
 
 struct Response {
@@ -58,6 +72,7 @@ struct Response {
     Headers headers; // extra headers; the engine adds Date, Content-Length, Connection, X-Request-Id
     QByteArray body;
     bool closeAfter = false;
+    std::optional<AuditNote> audit; // never sent; read by the dispatcher's audit record
 
     void setHeader(QByteArray lowerName, QByteArray value);
 
@@ -65,7 +80,7 @@ struct Response {
     static Response json(int status, const QJsonDocument &document);
     static Response text(int status, QByteArray body,
                          QByteArray contentType = QByteArrayLiteral("text/plain; charset=utf-8"));
-    static Response noContent() { return Response{204, {}, {}, {}, false}; }
+    static Response noContent() { return Response{204, {}, {}, {}, false, {}}; }
 };
 
 QByteArrayView reasonPhrase(int status);

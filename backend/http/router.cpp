@@ -1,5 +1,7 @@
 #include "router.h"
 
+#include "platform/access.h"
+
 #include <QJsonDocument>
 
 namespace Meshdeck::Http {
@@ -59,6 +61,11 @@ Route &Router::insert(std::unique_ptr<Route> route)
     route->segments = splitPath(route->pattern);
     // Catch malformed schema text when the route is registered, not when the document is asked for.
     const QByteArray where = route->method + ' ' + route->pattern;
+    // A permission a route names is one of the table's (a route that names none is refused to
+    // every caller: deny by default).
+    if (!route->options.permission.isEmpty() && !Meshdeck::Access::isKnown(route->options.permission))
+        qFatal("%s declares the permission '%s', which is not in platform/access.cpp's table",
+               where.constData(), route->options.permission.constData());
     if (!route->options.requestSchema.isEmpty())
         parseSchema(route->options.requestSchema, where);
     for (const ResponseDoc &response : route->options.responses) {

@@ -21,8 +21,8 @@ namespace Meshdeck::Http {
 // at start-up, so every test run catches it.
 QJsonObject parseSchema(QByteArrayView json, QByteArrayView where);
 
-// Who may call a route. Public routes are open (health probes); Authenticated routes need a
-// valid credential (the local admin token for now; users and API keys come with the auth service).
+// Who may call a route. Public routes are open (health probes, sign-in); Authenticated routes need a
+// valid credential (the admin token, an access token or an API key) holding the route's permission.
 enum class Access { Public, Authenticated };
 
 // Cheap handlers that never wait answer synchronously and skip the coroutine frame.
@@ -59,8 +59,8 @@ struct RouteOptions {
     QString summary;             // one line for the OpenAPI document
     QString tag;                 // OpenAPI tag: the service
     QByteArray operationId = {}; // an identifier: createTopic, drainInstance
-    // The permission a caller needs ("events.write"); empty for Public routes. Today the local
-    // admin token holds every permission; the auth service enforces them per user and API key.
+    // The permission a caller needs ("events.write"), from platform/access.cpp's table; the
+    // dispatcher refuses (403) a caller whose role or key scopes lack it. Empty for Public routes.
     QByteArray permission = {};
     QByteArray requestSchema = {};    // JSON Schema text of the request body; empty: no body
     bool requestBodyOptional = false; // the body may be left out (heartbeat, drain)

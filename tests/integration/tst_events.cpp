@@ -252,7 +252,7 @@ private Q_SLOTS:
             5000));
         const QJsonObject data = created.value(QStringLiteral("data")).toObject();
         QCOMPARE(created.value(QStringLiteral("type")).toString(), QStringLiteral("audit.request"));
-        QCOMPARE(data.value(QStringLiteral("actor")).toString(), QStringLiteral("admin"));
+        QCOMPARE(data.value(QStringLiteral("actor")).toString(), QStringLiteral("admin-token"));
         QCOMPARE(data.value(QStringLiteral("action")).toString(), QStringLiteral("POST"));
         QCOMPARE(data.value(QStringLiteral("target")).toString(), QStringLiteral("/v1/events/topics"));
         QCOMPARE(data.value(QStringLiteral("status")).toInt(), 201);

@@ -1,4 +1,5 @@
 #include "core/admintoken.h"
+#include "http/dispatcher.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -65,7 +66,12 @@ private Q_SLOTS:
         Http::Request r;
         if (!authorization.isEmpty())
             r.headers.emplace_back("authorization", authorization);
-        QCOMPARE(auth.authenticate(r), accepted);
+        const Authentication outcome = auth.authenticate(Http::bearerCredential(r), "127.0.0.1");
+        QCOMPARE(bool(outcome), accepted);
+        if (accepted)
+            QCOMPARE(outcome.principal->role, Role::Admin);
+        else
+            QVERIFY(!outcome.reason.isEmpty());
     }
 };
 

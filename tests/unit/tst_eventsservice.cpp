@@ -117,8 +117,9 @@ private:
         r.requestId = "req-" + QByteArray::number(++m_requests);
         const Http::Router::Match match = m_router->match(r.method, r.path);
         if (!match.route)
-            return answer(Response{599, {}, {}, "no route", false});
+            return answer(Response{599, {}, {}, "no route", false, {}});
         r.pathParams = match.params;
+        r.principal = std::make_shared<const Meshdeck::Principal>(Meshdeck::Principal::adminToken());
         r.routePattern = match.route->pattern;
         return std::get<Http::AsyncHandler>(match.route->handler)(std::move(r));
     }

@@ -44,11 +44,21 @@ QCoro::Task<Response> throwingHandler(Request)
     throw std::runtime_error("handler failure");
 }
 
-class AllowAll : public Authenticator
+// The engine's tests are about the engine: every credential is the admin, and routes are public
+// unless a test says otherwise.
+class AllowAll : public Meshdeck::Authenticator
 {
 public:
-    bool authenticate(const Request &) const override { return true; }
+    Meshdeck::Authentication authenticate(const QByteArray &, const QByteArray &) const override
+    {
+        return {std::make_shared<const Meshdeck::Principal>(Meshdeck::Principal::adminToken()), {}, {}};
+    }
 };
+
+RouteOptions publicRoute()
+{
+    return RouteOptions{Access::Public, -1, {}, {}};
+}
 
 struct Engine {
     HttpMetrics metrics;
@@ -65,18 +75,21 @@ struct Engine {
         router.add("GET", "/fast", SyncHandler([](const Request &r) {
                        Response resp = Response::text(200, "fast:" + r.path);
                        return resp;
-                   }));
-        router.add("GET", "/slow/{ms}", AsyncHandler(slowHandler));
-        router.add("POST", "/echo", AsyncHandler(echoHandler));
-        router.add("POST", "/small", AsyncHandler(echoHandler),
-                   RouteOptions{Access::Authenticated, 16, {}, {}});
-        router.add("GET", "/throws", AsyncHandler(throwingHandler));
-        router.addWebSocket("/ws", [](QWebSocket *socket, const Request &) {
-            QObject::connect(socket, &QWebSocket::textMessageReceived, socket, [socket](const QString &m) {
-                socket->sendTextMessage(QStringLiteral("echo:") + m);
-            });
-            QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-        });
+                   }),
+                   publicRoute());
+        router.add("GET", "/slow/{ms}", AsyncHandler(slowHandler), publicRoute());
+        router.add("POST", "/echo", AsyncHandler(echoHandler), publicRoute());
+        router.add("POST", "/small", AsyncHandler(echoHandler), RouteOptions{Access::Public, 16, {}, {}});
+        router.add("GET", "/throws", AsyncHandler(throwingHandler), publicRoute());
+        router.addWebSocket(
+            "/ws",
+            [](QWebSocket *socket, const Request &) {
+                QObject::connect(
+                    socket, &QWebSocket::textMessageReceived, socket,
+                    [socket](const QString &m) { socket->sendTextMessage(QStringLiteral("echo:") + m); });
+                QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+            },
+            publicRoute());
         if (more)
             more(router);
         dispatcher = std::make_unique<Dispatcher>(router, &auth, &metrics);
@@ -405,8 +418,9 @@ private Q_SLOTS:
 
     void asyncRoutesAnswerWithTheRequestId()
     {
-        Engine engine({},
-                      [](Router &router) { router.add("GET", "/async/id", AsyncHandler(requestIdHandler)); });
+        Engine engine({}, [](Router &router) {
+            router.add("GET", "/async/id", AsyncHandler(requestIdHandler), publicRoute());
+        });
         RawHttp c;
         QVERIFY(c.connectTo(engine.server->port()));
         // Assigned by the server: the header names the id the handler saw.
@@ -425,7 +439,7 @@ private Q_SLOTS:
     void headOnAnAsyncGetSendsNoBodyAndKeepsThePipelineInStep()
     {
         Engine engine({}, [](Router &router) {
-            router.add("GET", "/async/sixteen", AsyncHandler(sixteenBytesHandler));
+            router.add("GET", "/async/sixteen", AsyncHandler(sixteenBytesHandler), publicRoute());
         });
         RawHttp c;
         QVERIFY(c.connectTo(engine.server->port()));
@@ -451,11 +465,13 @@ private Q_SLOTS:
             router.add("GET", "/things/{id}", SyncHandler([](const Request &r) {
                            return Response::text(200, "thing:" +
                                                           r.pathParams.value(QStringLiteral("id")).toUtf8());
-                       }));
+                       }),
+                       publicRoute());
             router.add("GET", "/things/{id}/parts", SyncHandler([](const Request &r) {
                            return Response::text(200, "parts:" +
                                                           r.pathParams.value(QStringLiteral("id")).toUtf8());
-                       }));
+                       }),
+                       publicRoute());
         });
         RawHttp c;
         QVERIFY(c.connectTo(engine.server->port()));
@@ -521,8 +537,9 @@ private Q_SLOTS:
     {
         Limits limits;
         limits.maxInflightBodyBytes = 1000;
-        Engine engine(limits,
-                      [](Router &router) { router.add("POST", "/hold", AsyncHandler(holdUntilReleased)); });
+        Engine engine(limits, [](Router &router) {
+            router.add("POST", "/hold", AsyncHandler(holdUntilReleased), publicRoute());
+        });
         g_releaseHeld = false;
         RawHttp a;
         QVERIFY(a.connectTo(engine.server->port()));

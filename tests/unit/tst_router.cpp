@@ -13,11 +13,33 @@ Response named(const char *name)
     return Response::text(200, name);
 }
 
-class AcceptToken : public Authenticator
+// "good" is the admin; "support" a support user; anything else is refused.
+class AcceptToken : public Meshdeck::Authenticator
 {
 public:
-    bool authenticate(const Request &r) const override { return r.header("authorization") == "Bearer good"; }
+    Meshdeck::Authentication authenticate(const QByteArray &credential, const QByteArray &) const override
+    {
+        if (credential == "good")
+            return {std::make_shared<const Meshdeck::Principal>(Meshdeck::Principal::adminToken()), {}, {}};
+        if (credential == "support") {
+            Meshdeck::Principal p;
+            p.kind = Meshdeck::Principal::Kind::User;
+            p.userId = QStringLiteral("u1");
+            p.name = QStringLiteral("support@example.test");
+            p.role = Meshdeck::Role::Support;
+            return {std::make_shared<const Meshdeck::Principal>(p), {}, {}};
+        }
+        return Meshdeck::Authentication::refused(
+            QStringLiteral("That token is not one of this test's tokens."), "invalid-token");
+    }
 };
+
+RouteOptions needs(QByteArray permission)
+{
+    RouteOptions o;
+    o.permission = std::move(permission);
+    return o;
+}
 
 Request request(QByteArray method, QByteArray path)
 {
@@ -114,7 +136,7 @@ private Q_SLOTS:
         QTest::newRow("unknown path") << QByteArray("GET") << QByteArray("/v1/none")
                                       << QByteArray("Bearer good") << 404 << QByteArray();
         QTest::newRow("wrong method") << QByteArray("PUT") << QByteArray("/v1/secret")
-                                      << QByteArray("Bearer good") << 405 << QByteArray("GET, HEAD");
+                                      << QByteArray("Bearer good") << 405 << QByteArray("GET, HEAD, POST");
         QTest::newRow("no token") << QByteArray("GET") << QByteArray("/v1/secret") << QByteArray() << 401
                                   << QByteArray();
         QTest::newRow("wrong token") << QByteArray("GET") << QByteArray("/v1/secret")
@@ -125,6 +147,14 @@ private Q_SLOTS:
             << QByteArray("GET") << QByteArray("/open") << QByteArray() << 200 << QByteArray();
         QTest::newRow("handler throws") << QByteArray("GET") << QByteArray("/v1/throws")
                                         << QByteArray("Bearer good") << 500 << QByteArray();
+        QTest::newRow("other scheme") << QByteArray("GET") << QByteArray("/v1/secret")
+                                      << QByteArray("Basic good") << 401 << QByteArray();
+        QTest::newRow("role lacks the permission") << QByteArray("POST") << QByteArray("/v1/secret")
+                                                   << QByteArray("Bearer support") << 403 << QByteArray();
+        QTest::newRow("role holds the permission") << QByteArray("GET") << QByteArray("/v1/secret")
+                                                   << QByteArray("Bearer support") << 200 << QByteArray();
+        QTest::newRow("route declares no permission") << QByteArray("GET") << QByteArray("/v1/undeclared")
+                                                      << QByteArray("Bearer good") << 403 << QByteArray();
     }
 
     void dispatcherAnswers404_405_401AsProblems()
@@ -137,9 +167,14 @@ private Q_SLOTS:
 
         HttpMetrics metrics;
         Router router(&metrics);
-        router.add("GET", "/v1/secret", SyncHandler([](const Request &) { return named("secret"); }));
+        router.add("GET", "/v1/secret", SyncHandler([](const Request &) { return named("secret"); }),
+                   needs("registry.read"));
+        router.add("POST", "/v1/secret", SyncHandler([](const Request &) { return named("changed"); }),
+                   needs("registry.write"));
+        router.add("GET", "/v1/undeclared", SyncHandler([](const Request &) { return named("undeclared"); }));
         router.add("GET", "/v1/throws",
-                   SyncHandler([](const Request &) -> Response { throw std::runtime_error("boom"); }));
+                   SyncHandler([](const Request &) -> Response { throw std::runtime_error("boom"); }),
+                   needs("system.read"));
         router.add("GET", "/open", SyncHandler([](const Request &) { return named("open"); }),
                    RouteOptions{Access::Public, -1, {}, {}});
         AcceptToken auth;

@@ -34,12 +34,10 @@ std::optional<Http::Response> refusal(const Http::Request &request, RealtimeServ
 
 } // namespace
 
-TokenCheck RealtimeRoutes::tokenCheck(const Http::Authenticator *authenticator)
+TokenCheck RealtimeRoutes::tokenCheck(const Authenticator *authenticator)
 {
     return [authenticator](const QByteArray &token) {
-        Http::Request probe;
-        probe.headers.emplace_back("authorization", "Bearer " + token);
-        return authenticator && authenticator->authenticate(probe);
+        return authenticator && bool(authenticator->authenticate(token, {}));
     };
 }
 

@@ -5,6 +5,8 @@
 #include <QObject>
 #include <QString>
 
+#include "principal.h"
+
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -40,6 +42,9 @@ struct Subscription {
     QJsonObject request; // the subscribe message (options such as fromOffset)
     std::shared_ptr<Mailbox> mailbox;
     quint64 id = 0; // unique among all subscriptions of the process, whatever the session
+    // Who subscribed: providers authorise the subscription like the REST read it mirrors
+    // (Access::authorize, and document permissions for resources that carry them).
+    PrincipalPtr principal;
 };
 using SubscriptionPtr = std::shared_ptr<Subscription>;
 

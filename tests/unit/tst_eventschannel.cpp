@@ -80,7 +80,7 @@ private:
         if (fromOffset >= 0)
             request.insert(QStringLiteral("fromOffset"), fromOffset);
         return std::make_shared<Realtime::Subscription>(
-            Realtime::Subscription{QStringLiteral("events.orders"), request, inbox.mailbox, m_nextId++});
+            Realtime::Subscription{QStringLiteral("events.orders"), request, inbox.mailbox, m_nextId++, {}});
     }
     void settle()
     {

@@ -171,7 +171,7 @@ void RealtimeSession::subscribe(const QJsonObject &message)
         return;
     }
     auto subscription = std::make_shared<Subscription>(
-        Subscription{channel, message, m_mailbox, m_service->nextSubscriptionId()});
+        Subscription{channel, message, m_mailbox, m_service->nextSubscriptionId(), {}});
     const QString problem = provider->open(subscription);
     if (!problem.isEmpty()) {
         error(problem);

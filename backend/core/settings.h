@@ -40,6 +40,8 @@ struct BackendSettings {
     QString adminTokenFile;         // empty: DATA_DIR/admin.token
     QString secretKeyFile;          // empty: DATA_DIR/secret.key (cluster mode: the same file on every node)
     int clusterGoneAfterMs = 5'000; // a member silent this long is reported gone
+    int accessTokenSeconds = 15 * 60; // lifetime of a session's access token (JWT)
+    bool minimumPasswordCost = false; // --password-cost minimum: cheap argon2id for tests only
     bool clusterMode() const { return !databaseUrl.isEmpty(); }
 };
 

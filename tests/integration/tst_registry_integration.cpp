@@ -71,7 +71,8 @@ private Q_SLOTS:
         for (const QJsonValue &s : services)
             names << s.toObject().value(QStringLiteral("name")).toString();
         QCOMPARE(names,
-                 (QStringList{QStringLiteral("meshdeck.events"), QStringLiteral("meshdeck.realtime"),
+                 (QStringList{QStringLiteral("meshdeck.audit"), QStringLiteral("meshdeck.events"),
+                              QStringLiteral("meshdeck.realtime"),
                               QStringLiteral("meshdeck.registry"), QStringLiteral("meshdeck.system")}));
         // Their /readyz check runs on the node's own port: a real check through the real engine.
         const QJsonObject events = onlyInstance(backend, "meshdeck.events");

@@ -158,6 +158,45 @@ private Q_SLOTS:
         QCOMPARE(records(backend, "?action=searchAudit").size(), 0);
     }
 
+    void webhookChangesCarryTheirStateButNeverTheSecret()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start({QStringLiteral("--allow-private-targets")}));
+        const RawResponse created = call(backend, "POST", "/v1/events/webhooks",
+                                         "{\"url\":\"http://127.0.0.1:9/hook\",\"topics\":[\"audit\"]}");
+        QCOMPARE(created.status, 201);
+        const QString id = json(created).value(QStringLiteral("id")).toString();
+        const QString secret = json(created).value(QStringLiteral("secret")).toString();
+        QVERIFY(!secret.isEmpty());
+        QCOMPARE(call(backend, "PATCH", "/v1/events/webhooks/" + id.toUtf8(), "{\"enabled\":false}",
+                      "X-Request-Id: pause-hook\r\n")
+                     .status,
+                 200);
+        QCOMPARE(
+            call(backend, "DELETE", "/v1/events/webhooks/" + id.toUtf8(), {}, "X-Request-Id: drop-hook\r\n")
+                .status,
+            204);
+        const QJsonObject paused = recordOf(backend, QStringLiteral("pause-hook"));
+        QCOMPARE(paused.value(QStringLiteral("action")).toString(), QStringLiteral("updateWebhook"));
+        QCOMPARE(paused.value(QStringLiteral("resource")).toString(), QStringLiteral("webhook:") + id);
+        QCOMPARE(paused.value(QStringLiteral("before")).toObject().value(QStringLiteral("enabled")),
+                 QJsonValue(true));
+        QCOMPARE(paused.value(QStringLiteral("after")).toObject().value(QStringLiteral("enabled")),
+                 QJsonValue(false));
+        const QJsonObject dropped = recordOf(backend, QStringLiteral("drop-hook"));
+        QCOMPARE(dropped.value(QStringLiteral("action")).toString(), QStringLiteral("deleteWebhook"));
+        QCOMPARE(dropped.value(QStringLiteral("before")).toObject().value(QStringLiteral("enabled")),
+                 QJsonValue(false));
+        QVERIFY(dropped.value(QStringLiteral("after")).isNull());
+        const QJsonArray creations = records(backend, "?action=createWebhook");
+        QCOMPARE(creations.size(), 1);
+        QCOMPARE(
+            creations[0].toObject().value(QStringLiteral("after")).toObject().value(QStringLiteral("id")),
+            QJsonValue(id));
+        QVERIFY2(!call(backend, "GET", "/v1/audit?limit=1000").body.contains(secret.toUtf8()),
+                 "the signing secret is in the audit log");
+    }
+
     void refusalsAreRecordedAsDenied()
     {
         BackendProcess backend;

@@ -157,14 +157,13 @@ QCoro::Task<Response> patchWebhook(EventsService *service, Request request)
     if (!body.value(QStringLiteral("enabled")).isBool())
         co_return invalid(request, QStringLiteral("enabled"),
                           QStringLiteral("Send {\"enabled\": true} or {\"enabled\": false}."));
-    QCoro::Task<QJsonValue> reading = stateOf(service, idOf(request));
-    const QJsonValue before = co_await reading;
-    const Result<Webhook> changed =
+    const Result<WebhookChange> changed =
         co_await service->setWebhookEnabled(idOf(request), body.value(QStringLiteral("enabled")).toBool());
     if (!changed)
-        co_return audited(problem(request, changed.error()), idOf(request), before, QJsonValue::Null);
-    co_return audited(Response::json(200, webhookJson(changed.value())), idOf(request), before,
-                      webhookJson(changed.value()));
+        co_return audited(problem(request, changed.error()), idOf(request), QJsonValue::Null,
+                          QJsonValue::Null);
+    co_return audited(Response::json(200, webhookJson(changed->after)), idOf(request),
+                      webhookJson(changed->before), webhookJson(changed->after));
 }
 
 QCoro::Task<Response> listDeliveries(EventsService *service, Request request)

@@ -118,6 +118,11 @@ struct Options {
         QCoreApplication::translate("meshdeckd", "Concurrent realtime WebSocket sessions; further upgrades "
                                                  "get 503 with Retry-After (default: 10000)."),
         QStringLiteral("n")};
+    const QCommandLineOption auditRetentionDays{
+        QStringLiteral("audit-retention-days"),
+        QCoreApplication::translate("meshdeckd", "Audit records older than this are deleted, hourly "
+                                                 "(default: 365)."),
+        QStringLiteral("days")};
     const QCommandLineOption database{
         QStringLiteral("database"),
         QCoreApplication::translate("meshdeckd",
@@ -205,6 +210,7 @@ struct Options {
                 maxRealtimeSessions,
                 accessTokenSeconds,
                 passwordCost,
+                auditRetentionDays,
                 database,
                 redis,
                 nodeId,
@@ -279,7 +285,8 @@ bool applyNumbers(const QCommandLineParser &parser, const Options &o, BackendSet
                                IntOption{o.webhookRetryBase, &settings->webhookRetryBaseMs},
                                IntOption{o.webhookMaxFailures, &settings->webhookMaxFailures},
                                IntOption{o.maxRealtimeSessions, &settings->maxRealtimeSessions},
-                               IntOption{o.accessTokenSeconds, &settings->accessTokenSeconds}}) {
+                               IntOption{o.accessTokenSeconds, &settings->accessTokenSeconds},
+                               IntOption{o.auditRetentionDays, &settings->auditRetentionDays}}) {
         if (parser.isSet(i.option) && !positiveInt(parser.value(i.option), i.target)) {
             *error = QStringLiteral("--%1 expects a positive whole number; got '%2'")
                          .arg(i.option.names().constFirst(), parser.value(i.option));

@@ -10,6 +10,13 @@
 #include "services/audit/auditroutes.h"
 #include "services/audit/auditservice.h"
 #include "services/audit/auditstore.h"
+#include "services/auth/authroutes.h"
+#include "services/auth/authservice.h"
+#include "services/auth/authstore.h"
+#include "services/auth/signingkeys.h"
+#include "services/auth/teamsroutes.h"
+#include "services/auth/teamsservice.h"
+#include "services/auth/teamsstore.h"
 #include "services/events/eventschannel.h"
 #include "services/events/eventsroutes.h"
 #include "services/events/eventsschema.h"
@@ -31,6 +38,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QTimer>
 #include <QUrl>
 #include <QUuid>
 
@@ -51,7 +59,10 @@ struct Backend::Parts {
     std::unique_ptr<ClusterFanout> fanout; // cluster mode: other nodes' events reach this one's subscribers
     ServiceHost services;
     std::unique_ptr<Http::Router> router;
-    std::unique_ptr<AdminTokenAuthenticator> authenticator;
+    std::unique_ptr<AdminTokenAuthenticator> authenticator; // the admin token; AuthService asks it first
+    std::unique_ptr<Auth::SigningKeyRing> signingKeys;
+    std::unique_ptr<Auth::KeySource> keySource;
+    QTimer signingKeysTimer;
     std::unique_ptr<AuditSink> auditSink; // the dispatcher's: the audit log and the events' audit topic
     std::unique_ptr<Http::Dispatcher> dispatcher;
     std::unique_ptr<Http::HttpServer> server;
@@ -60,9 +71,25 @@ struct Backend::Parts {
     Realtime::RealtimeService *realtime = nullptr;
     Registry::RegistryService *registry = nullptr;
     Audit::AuditService *audit = nullptr;
+    Auth::AuthService *auth = nullptr;
+    Auth::TeamsService *teams = nullptr;
 };
 
 namespace {
+// The access tokens' keys, from the ring every node shares.
+class RingKeys : public Auth::KeySource
+{
+public:
+    explicit RingKeys(const Auth::SigningKeyRing *ring)
+        : m_ring(ring)
+    {}
+    std::optional<Auth::SigningKey> signingKey() const override { return m_ring->signingKey(); }
+    std::vector<Auth::SigningKey> verificationKeys() const override { return m_ring->verificationKeys(); }
+
+private:
+    const Auth::SigningKeyRing *m_ring;
+};
+
 QString modeName(const BackendSettings &settings)
 {
     return settings.clusterMode() ? QStringLiteral("cluster") : QStringLiteral("local");
@@ -311,6 +338,7 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
     p.services.add(std::move(audit));
     p.system->setAuditStatus([audit = p.audit] { return audit->status(); });
     p.metrics.addCollector([audit = p.audit] { return audit->prometheusText(); });
+    makeAuth(secrets);
     Realtime::RealtimeSettings realtimeSettings;
     realtimeSettings.allowedOrigins = m_settings.allowedOrigins;
     realtimeSettings.maxSessions = m_settings.maxRealtimeSessions;
@@ -359,6 +387,44 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
     }
 }
 
+// Users, sessions and API keys, and the signing keys of access tokens (shared by every node,
+// encrypted at rest with the secret key).
+void Backend::makeAuth(const SecretBox &secrets)
+{
+    Parts &p = *m_parts;
+    Auth::SigningKeySettings keySettings;
+    keySettings.tokenLifetimeMs = qint64(m_settings.accessTokenSeconds) * 1000;
+    // A new key is published two polls before it signs, so every node can verify its tokens.
+    keySettings.activationDelayMs = m_settings.clusterMode() ? 2LL * m_settings.clusterPollMs : 0;
+    p.signingKeys = std::make_unique<Auth::SigningKeyRing>(&p.database, secrets, keySettings);
+    p.keySource = std::make_unique<RingKeys>(p.signingKeys.get());
+    p.signingKeysTimer.setInterval(m_settings.clusterMode() ? m_settings.clusterPollMs : 60'000);
+    QObject::connect(&p.signingKeysTimer, &QTimer::timeout, this,
+                     [ring = p.signingKeys.get()] { ring->refresh(); });
+    // The dispatcher's sink: the audit log, and the events' audit topic.
+    p.auditSink = std::make_unique<AuditFanout>(std::vector<AuditSink *>{p.audit, p.events});
+
+    Auth::AuthSettings authSettings;
+    authSettings.accessTokenMs = qint64(m_settings.accessTokenSeconds) * 1000;
+    authSettings.cluster = m_settings.clusterMode();
+    authSettings.syncIntervalMs = m_settings.clusterPollMs;
+    if (m_settings.minimumPasswordCost)
+        authSettings.passwordCost = Auth::PasswordCost::minimum();
+    auto auth =
+        std::make_unique<Auth::AuthService>(authSettings, &p.database, p.events, nullptr, p.keySource.get());
+    p.auth = auth.get();
+    p.auth->setAuditSink(p.auditSink.get());
+    p.services.add(std::move(auth));
+
+    auto teams = std::make_unique<Auth::TeamsService>(&p.database, p.events);
+    p.teams = teams.get();
+    p.services.add(std::move(teams));
+    p.auth->setTeamsLookup([teams = p.teams](const QString &userId) { return teams->membershipsOf(userId); });
+    if (m_settings.clusterMode()) // other nodes' membership changes
+        QObject::connect(&p.signingKeysTimer, &QTimer::timeout, this,
+                         [teams = p.teams] { teams->refresh(); });
+}
+
 // Opens the database with every service's schema; answers ExitOk or the code to leave with.
 QCoro::Task<int> Backend::openDatabase(QString dataDir)
 {
@@ -371,6 +437,9 @@ QCoro::Task<int> Backend::openDatabase(QString dataDir)
         {QStringLiteral("events"), Events::schema()},
         {QStringLiteral("registry"), Registry::RegistryStore::migrations()},
         {QStringLiteral("audit"), Audit::AuditStore::migrations()},
+        {QStringLiteral("auth"), Auth::AuthStore::migrations()},
+        {QStringLiteral("signing_keys"), Auth::SigningKeyRing::migrations()},
+        {QStringLiteral("teams"), Auth::TeamsStore::migrations()},
     };
     const auto opened = co_await p.database.open(dbPath, schemas);
     if (!opened.ok) {
@@ -397,16 +466,26 @@ void Backend::installRoutes()
     Realtime::RealtimeRoutes::install(*p.router, p.realtime);
     Registry::RegistryRoutes::install(*p.router, p.registry);
     Audit::AuditRoutes::install(*p.router, p.audit);
-    p.dispatcher = std::make_unique<Http::Dispatcher>(*p.router, p.authenticator.get(), &p.metrics);
-    p.auditSink = std::make_unique<AuditFanout>(std::vector<AuditSink *>{p.audit, p.events});
+    Auth::AuthRoutes::install(*p.router, p.auth);
+    Auth::TeamsRoutes::install(*p.router, p.teams);
+    // Every credential goes through the auth service, which asks the admin token first.
+    p.auth->setAdminToken(p.authenticator.get());
+    p.dispatcher = std::make_unique<Http::Dispatcher>(*p.router, p.auth, &p.metrics);
     p.dispatcher->setAuditSink(p.auditSink.get());
-    p.realtime->setTokenCheck(Realtime::RealtimeRoutes::tokenCheck(p.authenticator.get()));
+    p.realtime->setTokenCheck(Realtime::RealtimeRoutes::tokenCheck(p.auth));
 }
 
 // Starts the services in order and records the node's start on the system topic.
 QCoro::Task<bool> Backend::startServices()
 {
     Parts &p = *m_parts;
+    // The signing keys before any service: sign-ins need them from the first request.
+    QCoro::Task<Result<void>> loadingKeys = p.signingKeys->start();
+    if (const Result<void> keys = co_await loadingKeys; !keys) {
+        qCCritical(lcBackend).noquote() << "cannot load the signing keys:" << keys.error().reason;
+        co_return false;
+    }
+    p.signingKeysTimer.start();
     const QString error = co_await p.services.startAll();
     if (!error.isEmpty()) {
         qCCritical(lcBackend).noquote() << error;

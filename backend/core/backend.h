@@ -34,6 +34,7 @@ public:
 private:
     // start(), step by step.
     std::optional<AdminTokenFile> prepareDataDir(const QString &dataDir, QString *error);
+    void makeAuth(const SecretBox &secrets);
     void makeServices(const QString &dataDir, const SecretBox &secrets, const QString &nodeId);
     QCoro::Task<int> openDatabase(QString dataDir);
     QCoro::Task<bool> bootstrapCluster(QString adminTokenFile,

@@ -186,7 +186,29 @@ private Q_SLOTS:
                                    QStringLiteral("/v1/registry/instances/{id}/drain"),
                                    QStringLiteral("/v1/registry/changes"),
                                    QStringLiteral("/v1/registry/stats"),
-                                   QStringLiteral("/v1/audit")};
+                                   QStringLiteral("/v1/audit"),
+                                   QStringLiteral("/v1/access/permissions"),
+                                   QStringLiteral("/v1/access/simulate"),
+                                   QStringLiteral("/v1/auth/invitations/accept"),
+                                   QStringLiteral("/v1/auth/keys"),
+                                   QStringLiteral("/v1/auth/keys/{keyId}"),
+                                   QStringLiteral("/v1/auth/me"),
+                                   QStringLiteral("/v1/auth/me/password"),
+                                   QStringLiteral("/v1/auth/sessions"),
+                                   QStringLiteral("/v1/auth/sessions/current"),
+                                   QStringLiteral("/v1/auth/sessions/refresh"),
+                                   QStringLiteral("/v1/auth/sessions/{sessionId}"),
+                                   QStringLiteral("/v1/auth/teams"),
+                                   QStringLiteral("/v1/auth/teams/{teamId}"),
+                                   QStringLiteral("/v1/auth/teams/{teamId}/invitations"),
+                                   QStringLiteral("/v1/auth/teams/{teamId}/invitations/{invitationId}"),
+                                   QStringLiteral("/v1/auth/teams/{teamId}/memberships"),
+                                   QStringLiteral("/v1/auth/teams/{teamId}/memberships/{membershipId}"),
+                                   QStringLiteral("/v1/auth/users"),
+                                   QStringLiteral("/v1/auth/users/{userId}"),
+                                   QStringLiteral("/v1/auth/users/{userId}/password"),
+                                   QStringLiteral("/v1/auth/users/{userId}/sessions"),
+                                   QStringLiteral("/v1/auth/users/{userId}/sessions/{sessionId}")};
         for (const QString &path : expected) {
             QVERIFY2(paths.contains(path), qPrintable(path));
             QVERIFY(!paths.value(path).toObject().isEmpty());

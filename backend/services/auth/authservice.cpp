@@ -183,7 +183,8 @@ Authentication AuthService::authenticate(const QByteArray &credential, const QBy
         return authenticateJwt(credential, *s);
     return Authentication::refused(
         QStringLiteral("The bearer token is not an access token, an API key or this "
-                       "backend's admin token. Sign in with POST /v1/auth/sessions."),
+                       "backend's admin token. Sign in with POST /v1/auth/sessions, or for the local "
+                       "stack use the token in the data directory's admin.token file."),
         "invalid-token");
 }
 

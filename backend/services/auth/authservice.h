@@ -13,8 +13,8 @@
 #include "platform/service.h"
 
 #include <QFuture>
-#include <QPromise>
 #include <QObject>
+#include <QPromise>
 #include <QThreadPool>
 #include <QTimer>
 

@@ -1,0 +1,261 @@
+// Auth and access against the real meshdeckd: signing in, refreshing and signing out over HTTP, the
+// brute-force throttle, and a matrix that calls every route of the live OpenAPI document as every
+// kind of caller.
+#include "testing.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace Meshdeck::Testing;
+
+namespace {
+const QByteArray Password = "correct horse battery staple";
+
+QJsonObject json(const RawResponse &r)
+{
+    return QJsonDocument::fromJson(r.body).object();
+}
+
+QByteArray body(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+// A caller of the matrix and what it should get from a route needing `permission`.
+struct Caller {
+    QString label;
+    QByteArray credential;
+    QString role;       // "" for anonymous and the disabled user: every authenticated route is 401
+    QStringList scopes; // an API key's; empty: not a key
+};
+
+// What a role holds, as GET /v1/access/permissions says ("full", "documents", "none").
+using Grants = QHash<QString, QHash<QString, QString>>;
+} // namespace
+
+class TestAccess : public QObject
+{
+    Q_OBJECT
+private:
+    BackendProcess m_backend;
+    Grants m_grants;
+
+    QString createUser(const QByteArray &email, const QByteArray &role)
+    {
+        const RawResponse r = apiCall(m_backend, "POST", "/v1/auth/users",
+                                      "{\"email\":\"" + email + "\",\"name\":\"" + role +
+                                          "\",\"password\":\"" + Password + "\",\"role\":\"" + role + "\"}");
+        if (r.status != 201)
+            qWarning() << r.status << r.body;
+        return json(r).value(QStringLiteral("id")).toString();
+    }
+    QJsonObject signIn(const QByteArray &email, const QByteArray &password = Password)
+    {
+        const RawResponse r = callAs(m_backend.port(), {}, "POST", "/v1/auth/sessions",
+                                     "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}");
+        return r.status == 201 ? json(r) : QJsonObject{};
+    }
+    QByteArray accessToken(const QByteArray &email)
+    {
+        return signIn(email).value(QStringLiteral("accessToken")).toString().toUtf8();
+    }
+    QByteArray createKey(const QByteArray &credential, const QStringList &scopes)
+    {
+        const RawResponse r = callAs(m_backend.port(), credential, "POST", "/v1/auth/keys",
+                                     body({{QStringLiteral("name"), QStringLiteral("matrix")},
+                                           {QStringLiteral("scopes"), QJsonArray::fromStringList(scopes)}}));
+        if (r.status != 201)
+            qWarning() << r.status << r.body;
+        return json(r).value(QStringLiteral("key")).toString().toUtf8();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_backend.start({QStringLiteral("--password-cost"), QStringLiteral("minimum")}));
+        const QJsonObject table = apiJson(m_backend, "GET", "/v1/access/permissions");
+        const QJsonObject roles = table.value(QStringLiteral("roles")).toObject();
+        for (auto it = roles.begin(); it != roles.end(); ++it) {
+            const QJsonObject grants = it.value().toObject();
+            for (auto g = grants.begin(); g != grants.end(); ++g)
+                m_grants[it.key()][g.key()] = g.value().toString();
+        }
+        QCOMPARE(m_grants.size(), 4);
+    }
+
+    void aUserSignsInRefreshesAndSignsOut()
+    {
+        const QString id = createUser("flow@example.test", "developer");
+        QVERIFY(!id.isEmpty());
+        const QJsonObject session = signIn("flow@example.test");
+        QCOMPARE(session.value(QStringLiteral("tokenType")).toString(), QStringLiteral("Bearer"));
+        QCOMPARE(session.value(QStringLiteral("expiresIn")).toInt(), 900);
+        const QByteArray access = session.value(QStringLiteral("accessToken")).toString().toUtf8();
+        const QByteArray refresh = session.value(QStringLiteral("refreshToken")).toString().toUtf8();
+        const QJsonObject me = json(callAs(m_backend.port(), access, "GET", "/v1/auth/me"));
+        QCOMPARE(me.value(QStringLiteral("kind")).toString(), QStringLiteral("user"));
+        QCOMPARE(me.value(QStringLiteral("role")).toString(), QStringLiteral("developer"));
+        QVERIFY(me.value(QStringLiteral("permissions")).toArray().contains(QStringLiteral("registry.write")));
+        QVERIFY(
+            !me.value(QStringLiteral("permissions")).toArray().contains(QStringLiteral("auth.users.write")));
+
+        const RawResponse renewed = callAs(m_backend.port(), {}, "POST", "/v1/auth/sessions/refresh",
+                                           "{\"refreshToken\":\"" + refresh + "\"}");
+        QCOMPARE(renewed.status, 200);
+        const QByteArray access2 = json(renewed).value(QStringLiteral("accessToken")).toString().toUtf8();
+        const RawResponse replay = callAs(m_backend.port(), {}, "POST", "/v1/auth/sessions/refresh",
+                                          "{\"refreshToken\":\"" + refresh + "\"}");
+        QCOMPARE(replay.status, 401);
+        QCOMPARE(replay.header("content-type"), QByteArray("application/problem+json"));
+        QVERIFY(
+            json(replay).value(QStringLiteral("type")).toString().endsWith(QStringLiteral("refresh-reused")));
+        // The replay ended the session: its access tokens stop at once.
+        const RawResponse after = callAs(m_backend.port(), access2, "GET", "/v1/auth/me");
+        QCOMPARE(after.status, 401);
+        QVERIFY(
+            json(after).value(QStringLiteral("detail")).toString().contains(QStringLiteral("refresh token")));
+
+        const QByteArray fresh = accessToken("flow@example.test");
+        QCOMPARE(callAs(m_backend.port(), fresh, "DELETE", "/v1/auth/sessions/current").status, 204);
+        QCOMPARE(callAs(m_backend.port(), fresh, "GET", "/v1/auth/me").status, 401);
+    }
+
+    void aRefusalSaysWhichPermissionIsMissing()
+    {
+        createUser("reader@example.test", "support");
+        const QByteArray token = accessToken("reader@example.test");
+        QCOMPARE(callAs(m_backend.port(), token, "GET", "/v1/registry/services").status, 200);
+        const RawResponse refused =
+            callAs(m_backend.port(), token, "POST", "/v1/events/topics", "{\"name\":\"nope\"}");
+        QCOMPARE(refused.status, 403);
+        const QString detail = json(refused).value(QStringLiteral("detail")).toString();
+        QVERIFY2(detail.contains(QStringLiteral("events.write")) &&
+                     detail.contains(QStringLiteral("support")),
+                 qPrintable(detail));
+        // Nothing was created.
+        QCOMPARE(apiCall(m_backend, "GET", "/v1/events/topics/nope").status, 404);
+    }
+
+    void failedSignInsAreThrottledAndUnknownAccountsAnswerAlike()
+    {
+        createUser("victim@example.test", "user");
+        const RawResponse unknown =
+            callAs(m_backend.port(), {}, "POST", "/v1/auth/sessions",
+                   "{\"email\":\"ghost@example.test\",\"password\":\"guess guess guess\"}");
+        QCOMPARE(unknown.status, 401);
+        for (int i = 0; i < 5; ++i) {
+            const RawResponse wrong =
+                callAs(m_backend.port(), {}, "POST", "/v1/auth/sessions",
+                       "{\"email\":\"victim@example.test\",\"password\":\"guess guess guess\"}");
+            QCOMPARE(wrong.status, 401);
+            QCOMPARE(json(wrong).value(QStringLiteral("detail")),
+                     json(unknown).value(QStringLiteral("detail")));
+        }
+        const RawResponse throttled =
+            callAs(m_backend.port(), {}, "POST", "/v1/auth/sessions",
+                   "{\"email\":\"victim@example.test\",\"password\":\"" + Password + "\"}");
+        QCOMPARE(throttled.status, 429);
+        QVERIFY(throttled.header("retry-after").toInt() >= 1);
+        QVERIFY(json(throttled).value(QStringLiteral("detail")).toString().contains(QStringLiteral("wait")));
+        // Another account is not locked out by the victim's throttle.
+        createUser("bystander@example.test", "user");
+        QVERIFY(!accessToken("bystander@example.test").isEmpty());
+    }
+
+    // Every operation of the live OpenAPI document, as every kind of caller: no 2xx where the role,
+    // the key's scopes or the credential forbid it, and a 401 or 403 exactly there.
+    void everyRouteRefusesWhoMayNotCallIt()
+    {
+        createUser("m-admin@example.test", "admin");
+        createUser("m-dev@example.test", "developer");
+        createUser("m-support@example.test", "support");
+        createUser("m-user@example.test", "user");
+        const QString disabledId = createUser("m-off@example.test", "developer");
+        const QByteArray disabledToken = accessToken("m-off@example.test");
+        QCOMPARE(
+            apiCall(m_backend, "PATCH", "/v1/auth/users/" + disabledId.toUtf8(), "{\"status\":\"disabled\"}")
+                .status,
+            200);
+        const QByteArray dev = accessToken("m-dev@example.test");
+        const QList<Caller> callers{
+            {QStringLiteral("anonymous"), {}, {}, {}},
+            {QStringLiteral("disabled user"), disabledToken, {}, {}},
+            {QStringLiteral("garbage token"), "not-a-token", {}, {}},
+            {QStringLiteral("user"), accessToken("m-user@example.test"), QStringLiteral("user"), {}},
+            {QStringLiteral("support"), accessToken("m-support@example.test"), QStringLiteral("support"), {}},
+            {QStringLiteral("developer key, registry.read only"),
+             createKey(dev, {QStringLiteral("registry.read")}),
+             QStringLiteral("developer"),
+             {QStringLiteral("registry.read")}},
+            {QStringLiteral("developer"), dev, QStringLiteral("developer"), {}},
+            {QStringLiteral("admin"), accessToken("m-admin@example.test"), QStringLiteral("admin"), {}},
+            {QStringLiteral("admin token"), m_backend.token(), QStringLiteral("admin"), {}},
+        };
+        for (const Caller &c : callers)
+            QVERIFY2(c.label == QLatin1String("anonymous") || !c.credential.isEmpty(), qPrintable(c.label));
+
+        const QJsonObject paths =
+            apiJson(m_backend, "GET", "/v1/openapi.json").value(QStringLiteral("paths")).toObject();
+        QVERIFY(paths.size() > 30);
+        struct Operation {
+            QByteArray method;
+            QByteArray path;
+            QString permission;
+            QString id;
+        };
+        QList<Operation> operations;
+        for (auto p = paths.begin(); p != paths.end(); ++p) {
+            const QJsonObject item = p.value().toObject();
+            for (auto m = item.begin(); m != item.end(); ++m) {
+                const QJsonObject op = m.value().toObject();
+                if (op.contains(QStringLiteral("security")) &&
+                    op.value(QStringLiteral("security")).toArray().isEmpty())
+                    continue; // public: health probes, sign-in
+                QByteArray path = p.key().toUtf8();
+                path.replace(QByteArrayLiteral("{"), QByteArrayLiteral(""))
+                    .replace(QByteArrayLiteral("}"), QByteArrayLiteral("-x"));
+                operations.append({m.key().toUpper().toUtf8(), path,
+                                   op.value(QStringLiteral("x-meshdeck-permission")).toString(),
+                                   op.value(QStringLiteral("operationId")).toString()});
+            }
+        }
+        // Signing out ends the caller's own session: last.
+        std::stable_partition(operations.begin(), operations.end(),
+                              [](const Operation &o) { return o.id != QLatin1String("signOut"); });
+        int calls = 0;
+        int allowedCalls = 0;
+        for (const Operation &op : std::as_const(operations)) {
+            QVERIFY2(!op.permission.isEmpty(), qPrintable(op.id + QStringLiteral(" declares no permission")));
+            for (const Caller &c : callers) {
+                const bool bodyMethod = op.method == "POST" || op.method == "PUT" || op.method == "PATCH";
+                const RawResponse r =
+                    callAs(m_backend.port(), c.credential, op.method, op.path, bodyMethod ? "{}" : "");
+                QVERIFY2(r.valid(), qPrintable(op.id));
+                ++calls;
+                int expected = 0; // 0: anything but 401 and 403
+                if (c.role.isEmpty())
+                    expected = 401;
+                else if (m_grants.value(c.role).value(op.permission) == QLatin1String("none") ||
+                         (!c.scopes.isEmpty() && !c.scopes.contains(op.permission)))
+                    expected = 403;
+                const QString where =
+                    QStringLiteral("%1 %2 as %3: %4 %5")
+                        .arg(QString::fromLatin1(op.method), QString::fromUtf8(op.path), c.label)
+                        .arg(r.status)
+                        .arg(QString::fromUtf8(r.body.left(200)));
+                if (expected != 0) {
+                    QVERIFY2(r.status == expected, qPrintable(where));
+                } else {
+                    QVERIFY2(r.status != 401 && r.status != 403 && r.status < 500, qPrintable(where));
+                    ++allowedCalls;
+                }
+            }
+        }
+        QVERIFY(allowedCalls > operations.size()); // the allowed half really ran
+        qInfo() << calls << "calls," << operations.size() << "operations";
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAccess)
+#include "tst_access.moc"

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Builds a fuzz target with clang-14 (libFuzzer + ASan + UBSan) and runs it for a bounded time on a
 # copy of its committed corpus. New crashes are left in OUT_DIR/crashes.
-# Usage: run-libfuzzer.sh SOURCE_DIR OUT_DIR SECONDS [requestparser|registry]
+# Usage: run-libfuzzer.sh SOURCE_DIR OUT_DIR SECONDS [requestparser|registry|permissions]
 set -euo pipefail
 src=$1 out=$2 seconds=${3:-60} target=${4:-requestparser}
 case $target in
   requestparser) sources=("$src/backend/http/requestparser.cpp" "$src/backend/http/httptypes.cpp") ;;
   registry) sources=("$src/backend/services/registry/healthresponse.cpp" "$src/backend/services/registry/registrytypes.cpp"
     "$src/backend/services/registry/registryrequests.cpp" "$src/backend/platform/clock.cpp") ;;
+  permissions) sources=("$src/backend/storage/permissionsyntax.cpp") ;;
   *) echo "unknown fuzz target $target" >&2; exit 2 ;;
 esac
 out="$out/$target"

@@ -21,6 +21,7 @@
 #include "services/system/systemservice.h"
 #include "services/system/systemstore.h"
 #include "storage/database.h"
+#include "storage/documentpermissions.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -310,6 +311,9 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
         [channel = p.eventsChannel.get()](const QList<Events::StoredEventPtr> &committed) {
             channel->onCommitted(committed);
         });
+    p.events->addTopicListener([channel = p.eventsChannel.get()](QSqlDatabase &db, const QString &topic) {
+        channel->recheck(db, topic);
+    });
     if (m_settings.clusterMode()) {
         p.fanout = std::make_unique<ClusterFanout>(p.eventsChannel.get(), m_settings.redisUrl, nodeId,
                                                    m_settings.clusterPollMs);
@@ -337,6 +341,7 @@ QCoro::Task<int> Backend::openDatabase(QString dataDir)
         {QStringLiteral("system"), System::SystemStore::migrations()},
         {QStringLiteral("events"), Events::schema()},
         {QStringLiteral("registry"), Registry::RegistryStore::migrations()},
+        Storage::DocumentPermissions::schema(),
     };
     const auto opened = co_await p.database.open(dbPath, schemas);
     if (!opened.ok) {
@@ -364,7 +369,7 @@ void Backend::installRoutes()
     Registry::RegistryRoutes::install(*p.router, p.registry);
     p.dispatcher = std::make_unique<Http::Dispatcher>(*p.router, p.authenticator.get(), &p.metrics);
     p.dispatcher->setAuditSink(p.events);
-    p.realtime->setTokenCheck(Realtime::RealtimeRoutes::tokenCheck(p.authenticator.get()));
+    p.realtime->setAuthenticator(p.authenticator.get());
 }
 
 // Starts the services in order and records the node's start on the system topic.

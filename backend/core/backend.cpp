@@ -31,6 +31,7 @@
 #include "services/system/systemservice.h"
 #include "services/system/systemstore.h"
 #include "storage/database.h"
+#include "storage/documentpermissions.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -371,6 +372,9 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
         [channel = p.eventsChannel.get()](const QList<Events::StoredEventPtr> &committed) {
             channel->onCommitted(committed);
         });
+    p.events->addTopicListener([channel = p.eventsChannel.get()](QSqlDatabase &db, const QString &topic) {
+        channel->recheck(db, topic);
+    });
     if (m_settings.clusterMode()) {
         p.fanout = std::make_unique<ClusterFanout>(p.eventsChannel.get(), m_settings.redisUrl, nodeId,
                                                    m_settings.clusterPollMs);
@@ -440,6 +444,7 @@ QCoro::Task<int> Backend::openDatabase(QString dataDir)
         {QStringLiteral("auth"), Auth::AuthStore::migrations()},
         {QStringLiteral("signing_keys"), Auth::SigningKeyRing::migrations()},
         {QStringLiteral("teams"), Auth::TeamsStore::migrations()},
+        Storage::DocumentPermissions::schema(),
     };
     const auto opened = co_await p.database.open(dbPath, schemas);
     if (!opened.ok) {
@@ -472,7 +477,15 @@ void Backend::installRoutes()
     p.auth->setAdminToken(p.authenticator.get());
     p.dispatcher = std::make_unique<Http::Dispatcher>(*p.router, p.auth, &p.metrics);
     p.dispatcher->setAuditSink(p.auditSink.get());
-    p.realtime->setTokenCheck(Realtime::RealtimeRoutes::tokenCheck(p.auth));
+    p.realtime->setAuthenticator(p.auth);
+    // A revoked session, a disabled user, a changed role or a revoked key reaches open realtime
+    // sessions as soon as this node knows (at once here, within a poll on other nodes).
+    QObject::connect(
+        p.auth, &Auth::AuthService::principalsChanged, p.auth,
+        [realtime = p.realtime, auth = p.auth] {
+            realtime->revalidate([auth](const Principal &principal) { return auth->revalidate(principal); });
+        },
+        Qt::DirectConnection);
 }
 
 // Starts the services in order and records the node's start on the system topic.

@@ -1,5 +1,7 @@
 #include "channel.h"
 
+#include "access.h"
+
 #include <QJsonDocument>
 
 namespace Meshdeck::Realtime {
@@ -52,6 +54,20 @@ void Mailbox::detach()
     std::lock_guard lock(m_mutex);
     m_session = nullptr;
     m_queue.clear();
+}
+
+} // namespace Meshdeck::Realtime
+
+namespace Meshdeck::Realtime {
+
+QString authorizeSubscription(const Subscription &subscription, QByteArrayView permission)
+{
+    if (!subscription.principal)
+        return QStringLiteral("Authenticate before subscribing.");
+    const Access::Decision decision = Access::authorize(*subscription.principal, permission);
+    if (decision.allowed)
+        return {};
+    return QStringLiteral("You may not subscribe to '%1': %2").arg(subscription.channel, decision.summary());
 }
 
 } // namespace Meshdeck::Realtime

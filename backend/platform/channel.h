@@ -63,4 +63,8 @@ public:
 
 QByteArray jsonText(const QJsonObject &object);
 
+// For a provider's open(): empty when the subscription's principal holds `permission`
+// (Access::authorize), otherwise why not, in words a person can act on.
+QString authorizeSubscription(const Subscription &subscription, QByteArrayView permission);
+
 } // namespace Meshdeck::Realtime

@@ -6,6 +6,7 @@
 #include "services/events/eventsstore.h"
 #include "services/events/retentionstore.h"
 #include "storage/database.h"
+#include "storage/documentpermissions.h"
 
 #include <QJsonDocument>
 #include <QScopeGuard>
@@ -79,8 +80,9 @@ private:
         QJsonObject request{{QStringLiteral("type"), QStringLiteral("subscribe")}};
         if (fromOffset >= 0)
             request.insert(QStringLiteral("fromOffset"), fromOffset);
-        return std::make_shared<Realtime::Subscription>(
-            Realtime::Subscription{QStringLiteral("events.orders"), request, inbox.mailbox, m_nextId++, {}});
+        return std::make_shared<Realtime::Subscription>(Realtime::Subscription{
+            QStringLiteral("events.orders"), request, inbox.mailbox, m_nextId++,
+            std::make_shared<const Meshdeck::Principal>(Meshdeck::Principal::adminToken())});
     }
     void settle()
     {
@@ -94,9 +96,9 @@ private Q_SLOTS:
     void init()
     {
         m_db = std::make_unique<Storage::Database>();
-        const auto opened = waitForTask(
-            m_db->open(m_databases.freshLocation(QString::fromLatin1(QTest::currentTestFunction())),
-                       {{QStringLiteral("events"), Events::schema()}}));
+        const auto opened = waitForTask(m_db->open(
+            m_databases.freshLocation(QString::fromLatin1(QTest::currentTestFunction())),
+            {{QStringLiteral("events"), Events::schema()}, Storage::DocumentPermissions::schema()}));
         QVERIFY2(opened.ok, qPrintable(opened.error));
         m_channel = std::make_unique<EventsChannel>(m_db.get());
         QFuture<void> created = m_db->run(

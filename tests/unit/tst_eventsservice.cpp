@@ -10,6 +10,7 @@
 #include "services/events/webhooksroutes.h"
 #include "services/events/webhooksstore.h"
 #include "storage/database.h"
+#include "storage/documentpermissions.h"
 #include "storage/store.h"
 
 #include <QJsonArray>
@@ -86,13 +87,16 @@ private:
     std::unique_ptr<EventsService> m_service;
     std::unique_ptr<Http::Router> m_router;
     int m_requests = 0;
+    // Who calls: the admin token unless a test says otherwise.
+    Meshdeck::PrincipalPtr m_principal =
+        std::make_shared<const Meshdeck::Principal>(Meshdeck::Principal::adminToken());
 
     bool startService(EventsSettings settings)
     {
         m_db = std::make_unique<Storage::Database>();
-        const auto opened = waitForTask(
-            m_db->open(m_databases.freshLocation(QString::fromLatin1(QTest::currentTestFunction())),
-                       {{QStringLiteral("events"), Events::schema()}}));
+        const auto opened = waitForTask(m_db->open(
+            m_databases.freshLocation(QString::fromLatin1(QTest::currentTestFunction())),
+            {{QStringLiteral("events"), Events::schema()}, Storage::DocumentPermissions::schema()}));
         if (!opened.ok)
             return false;
         m_service = std::make_unique<EventsService>(settings, m_db.get(), SecretBox::ephemeral(), m_clock);
@@ -119,7 +123,7 @@ private:
         if (!match.route)
             return answer(Response{599, {}, {}, "no route", false, {}});
         r.pathParams = match.params;
-        r.principal = std::make_shared<const Meshdeck::Principal>(Meshdeck::Principal::adminToken());
+        r.principal = m_principal;
         r.routePattern = match.route->pattern;
         return std::get<Http::AsyncHandler>(match.route->handler)(std::move(r));
     }
@@ -138,9 +142,19 @@ private:
         return s;
     }
 
+    static QStringList topicNames(const Response &r)
+    {
+        QStringList out;
+        for (const QJsonValue &t :
+             QJsonDocument::fromJson(r.body).object().value(QStringLiteral("topics")).toArray())
+            out << t.toObject().value(QStringLiteral("name")).toString();
+        return out;
+    }
+
 private Q_SLOTS:
     void cleanup()
     {
+        m_principal = std::make_shared<const Meshdeck::Principal>(Meshdeck::Principal::adminToken());
         if (m_service)
             waitForTask(m_service->stop());
         m_router.reset();
@@ -148,6 +162,101 @@ private Q_SLOTS:
         if (m_db)
             waitForTask(m_db->close());
         m_db.reset();
+    }
+
+    // Document permissions on the topic routes, for a principal whose role (user) holds events.*
+    // only on documents: read lists, gets, reads and consumes; update publishes (without read) and
+    // changes; delete deletes; an unreadable topic answers 404 like a missing one; nobody grants
+    // what they do not hold. Built directly as a Principal: the users service is not there yet.
+    void documentPermissionsDecideWhatAUserReaches()
+    {
+        QVERIFY(startService(settings()));
+        const QList<std::pair<const char *, const char *>> topics{
+            {"shared", "[\"read(\\\"users\\\")\"]"},
+            {"mine", "[\"read(\\\"user:alice\\\")\",\"update(\\\"user:alice\\\")\"]"},
+            {"drop", "[\"update(\\\"user:alice\\\")\"]"},
+            {"secret", "[]"},
+            {"gone", "[\"read(\\\"user:alice\\\")\",\"delete(\\\"user:alice\\\")\"]"}};
+        for (const auto &[name, permissions] : topics) {
+            const Response created =
+                call("POST", "/v1/events/topics",
+                     QByteArray("{\"name\":\"") + name + "\",\"permissions\":" + permissions + '}');
+            QCOMPARE(created.status, 201);
+            QVERIFY(created.audit);
+            QCOMPARE(created.audit->resource, QStringLiteral("topic:") + QLatin1String(name));
+        }
+        QCOMPARE(
+            call("POST", "/v1/events/topics", "{\"name\":\"bad\",\"permissions\":[\"read(any)\"]}").status,
+            400);
+        QCOMPARE(topicNames(call("GET", "/v1/events/topics")).size(), 7); // with audit and system
+
+        auto alice = std::make_shared<Meshdeck::Principal>();
+        alice->kind = Meshdeck::Principal::Kind::User;
+        alice->userId = QStringLiteral("alice");
+        alice->name = QStringLiteral("alice@example.com");
+        alice->role = Meshdeck::Role::User;
+        m_principal = alice;
+
+        QCOMPARE(topicNames(call("GET", "/v1/events/topics")),
+                 (QStringList{QStringLiteral("gone"), QStringLiteral("mine"), QStringLiteral("shared")}));
+        const Response mine = call("GET", "/v1/events/topics/mine");
+        QCOMPARE(mine.status, 200);
+        QCOMPARE(
+            QJsonDocument::fromJson(mine.body).object().value(QStringLiteral("permissions")).toArray().size(),
+            2);
+        // Unreadable and missing answer alike.
+        const Response secret = call("GET", "/v1/events/topics/secret");
+        const Response missing = call("GET", "/v1/events/topics/nosuch");
+        QCOMPARE(secret.status, 404);
+        QCOMPARE(missing.status, 404);
+        QCOMPARE(QJsonDocument::fromJson(secret.body).object().value(QStringLiteral("code")),
+                 QJsonDocument::fromJson(missing.body).object().value(QStringLiteral("code")));
+        QCOMPARE(call("GET", "/v1/events/topics/secret/events").status, 404);
+        QCOMPARE(call("GET", "/v1/events/topics/secret/groups").status, 404);
+        QCOMPARE(call("POST", "/v1/events/topics/secret/groups/g/poll", "{}").status, 404);
+        QCOMPARE(call("POST", "/v1/events/topics/secret/events", OneEvent).status, 404);
+        // update without read: publish, but not read back.
+        QCOMPARE(call("POST", "/v1/events/topics/drop/events", OneEvent).status, 201);
+        QCOMPARE(call("GET", "/v1/events/topics/drop/events").status, 404);
+        // read without update: read, consume, but not publish.
+        QCOMPARE(call("GET", "/v1/events/topics/shared/events").status, 200);
+        QCOMPARE(call("POST", "/v1/events/topics/shared/groups/g/poll", "{}").status, 200);
+        QCOMPARE(call("POST", "/v1/events/topics/shared/events", OneEvent).status, 403);
+        QCOMPARE(call("POST", "/v1/events/topics/mine/events", OneEvent).status, 201);
+        // Creating needs events.write in full.
+        QCOMPARE(call("POST", "/v1/events/topics", "{\"name\":\"new\"}").status, 403);
+        // Nobody grants what they do not hold: another user's role, an action not held here.
+        QCOMPARE(call("PATCH", "/v1/events/topics/mine",
+                      "{\"permissions\":[\"read(\\\"user:alice\\\")\",\"update(\\\"user:alice\\\")\",\"read("
+                      "\\\"user:bob\\\")\"]}")
+                     .status,
+                 403);
+        QCOMPARE(call("PATCH", "/v1/events/topics/mine",
+                      "{\"permissions\":[\"read(\\\"user:alice\\\")\",\"update(\\\"user:alice\\\")\","
+                      "\"delete(\\\"user:alice\\\")\"]}")
+                     .status,
+                 403);
+        const Response granted = call("PATCH", "/v1/events/topics/mine",
+                                      "{\"permissions\":[\"read(\\\"user:alice\\\")\",\"update(\\\"user:"
+                                      "alice\\\")\",\"read(\\\"any\\\")\"]}");
+        QCOMPARE(granted.status, 200);
+        QVERIFY(granted.audit);
+        QCOMPARE(granted.audit->resource, QStringLiteral("topic:mine"));
+        QCOMPARE(granted.audit->before.toObject().value(QStringLiteral("permissions")).toArray().size(), 2);
+        QCOMPARE(granted.audit->after.toObject().value(QStringLiteral("permissions")).toArray().size(), 3);
+        QCOMPARE(call("PATCH", "/v1/events/topics/shared", "{\"permissions\":[]}").status, 403);
+        QCOMPARE(call("PATCH", "/v1/events/topics/secret", "{\"permissions\":[]}").status, 404);
+        // delete is its own permission.
+        QCOMPARE(call("DELETE", "/v1/events/topics/mine").status, 403);
+        QCOMPARE(call("DELETE", "/v1/events/topics/secret").status, 404);
+        const Response deleted = call("DELETE", "/v1/events/topics/gone");
+        QCOMPARE(deleted.status, 204);
+        QVERIFY(deleted.audit && deleted.audit->after.isNull());
+
+        // The admin reaches everything, unfiltered.
+        m_principal = std::make_shared<const Meshdeck::Principal>(Meshdeck::Principal::adminToken());
+        QCOMPARE(call("GET", "/v1/events/topics/secret").status, 200);
+        QCOMPARE(call("GET", "/v1/events/topics/drop/events").status, 200);
     }
 
     // Cluster: one node samples consumer-group lag, so the chart gets one point per interval.
@@ -198,7 +307,8 @@ private Q_SLOTS:
             QSqlQuery q(db);
             return q.exec(QStringLiteral(
                        "CREATE FUNCTION drop_connection() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                       "PERFORM pg_terminate_backend(pg_backend_pid()); PERFORM pg_sleep(10); RETURN NULL; "
+                       "PERFORM pg_terminate_backend(pg_backend_pid()); PERFORM pg_sleep(10); RETURN "
+                       "NULL; "
                        "END $$")) &&
                    q.exec(QStringLiteral(
                        "CREATE CONSTRAINT TRIGGER drop_connection AFTER INSERT ON event_batches "
@@ -504,7 +614,7 @@ private Q_SLOTS:
             QVERIFY2(!o.summary.isEmpty(), name.constData());
             ++routes;
         }
-        QCOMPARE(routes, 18);
+        QCOMPARE(routes, 19); // with PATCH /v1/events/topics/{topic}
     }
 };
 

@@ -6,6 +6,7 @@
 #include "services/events/retentionstore.h"
 #include "services/events/storesupport.h"
 #include "services/events/webhooksstore.h"
+#include "storage/documentpermissions.h"
 
 #include "storage/migrations.h"
 #include "storage/store.h"
@@ -93,7 +94,9 @@ private Q_SLOTS:
     {
         m_db = m_databases.fresh(QStringLiteral("events"), QString::fromLatin1(QTest::currentTestFunction()));
         QVERIFY2(m_db.isOpen(), qPrintable(m_databases.error()));
-        QVERIFY(Storage::migrate(m_db, {{QStringLiteral("events"), Events::schema()}}).ok);
+        QVERIFY(Storage::migrate(m_db, {{QStringLiteral("events"), Events::schema()},
+                                        Storage::DocumentPermissions::schema()})
+                    .ok);
     }
     void cleanup()
     {

@@ -554,6 +554,7 @@ private Q_SLOTS:
         sub->channel = QStringLiteral("registry");
         sub->mailbox = inbox.mailbox;
         sub->id = 1;
+        sub->principal = std::make_shared<const Meshdeck::Principal>(Meshdeck::Principal::adminToken());
         QCOMPARE(m_registry->channel().open(sub), QString());
         QVERIFY(heartbeat(id));
         QVERIFY(patch(id, {{QStringLiteral("weight"), 3}}));
@@ -629,6 +630,7 @@ private Q_SLOTS:
             sub->channel = QStringLiteral("registry");
             sub->mailbox = inbox.mailbox;
             sub->id = subscriptionId;
+            sub->principal = std::make_shared<const Meshdeck::Principal>(Meshdeck::Principal::adminToken());
             return m_registry->channel().open(sub).isEmpty() ? sub : nullptr;
         };
         const auto a = subscribe(first, 7);
@@ -684,6 +686,7 @@ private:
         sub->channel = QStringLiteral("registry");
         sub->mailbox = inbox.mailbox;
         sub->id = id;
+        sub->principal = std::make_shared<const Meshdeck::Principal>(Meshdeck::Principal::adminToken());
         return registry.channel().open(sub).isEmpty() ? sub : nullptr;
     }
     // This test's registry opened again as cluster node "a", and node "b" on the same database.

@@ -192,6 +192,7 @@ private Q_SLOTS:
         sub->channel = QStringLiteral("cluster");
         sub->mailbox = inbox.mailbox;
         sub->id = 1;
+        sub->principal = std::make_shared<const Meshdeck::Principal>(Meshdeck::Principal::adminToken());
         QCOMPARE(membership.open(sub), QString());
         QTRY_COMPARE(inbox.messages.size(), 2);
         QCOMPARE(inbox.messages.at(1)[QStringLiteral("type")].toString(), QStringLiteral("snapshot"));

@@ -6,6 +6,7 @@
 #include "services/events/eventsschema.h"
 #include "services/events/webhookdispatcher.h"
 #include "storage/database.h"
+#include "storage/documentpermissions.h"
 
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -45,9 +46,9 @@ private Q_SLOTS:
     void init()
     {
         m_db = std::make_unique<Storage::Database>();
-        const auto opened = waitForTask(
-            m_db->open(m_databases.freshLocation(QString::fromLatin1(QTest::currentTestFunction())),
-                       {{QStringLiteral("events"), Events::schema()}}));
+        const auto opened = waitForTask(m_db->open(
+            m_databases.freshLocation(QString::fromLatin1(QTest::currentTestFunction())),
+            {{QStringLiteral("events"), Events::schema()}, Storage::DocumentPermissions::schema()}));
         QVERIFY2(opened.ok, qPrintable(opened.error));
     }
     void cleanup()

@@ -2,6 +2,7 @@
 
 #include "eventsstore.h"
 
+#include "platform/access.h"
 #include "storage/database.h"
 #include "storage/store.h"
 
@@ -102,8 +103,14 @@ QString EventsChannel::open(Realtime::SubscriptionPtr subscription)
     const QString topic = subscription->channel.mid(prefix().size());
     if (!isValidName(topic))
         return QStringLiteral("'%1' is not a valid topic name.").arg(topic);
+    if (!subscription->principal)
+        return QStringLiteral("Authenticate before subscribing.");
+    const Access::Decision decision = Access::authorize(*subscription->principal, "events.read");
+    if (!decision.allowed)
+        return decision.summary();
     const QJsonValue from = subscription->request.value(QStringLiteral("fromOffset"));
     auto state = std::make_shared<State>();
+    state->scope = Storage::DocumentPermissions::scopeFor(*subscription->principal, "events.read");
     state->subscription = std::move(subscription);
     state->topic = topic;
     if (!from.isUndefined() && !from.isNull()) {
@@ -171,7 +178,8 @@ void EventsChannel::catchUp(QSqlDatabase &db, StatePtr state)
 
 bool EventsChannel::start(QSqlDatabase &db, const StatePtr &state)
 {
-    const auto info = EventsStore::topic(db, state->topic);
+    // A topic this subscriber may not read is, to it, a topic that does not exist.
+    const auto info = EventsStore::topic(db, state->topic, state->scope);
     if (!info) {
         fail(state, QStringLiteral("There is no topic '%1'.").arg(state->topic));
         return false;
@@ -195,7 +203,8 @@ bool EventsChannel::deliverBacklog(QSqlDatabase &db, const StatePtr &state)
     Realtime::Mailbox &mailbox = *state->subscription->mailbox;
     int sent = 0;
     for (;;) {
-        const std::optional<EventPage> page = EventsStore::read(db, state->topic, state->next, -1, PageSize);
+        const std::optional<EventPage> page =
+            EventsStore::read(db, state->topic, state->next, -1, PageSize, state->scope);
         if (!page) {
             fail(state, QStringLiteral("The topic '%1' was deleted.").arg(state->topic));
             return false;
@@ -298,6 +307,45 @@ QStringList EventsChannel::followedTopics()
 {
     std::lock_guard lock(m_mutex);
     return m_byTopic.keys();
+}
+
+void EventsChannel::recheck(QSqlDatabase &db, const QString &topic)
+{
+    QList<StatePtr> restricted;
+    {
+        std::lock_guard lock(m_mutex);
+        for (const StatePtr &state : m_byTopic.value(topic)) {
+            if (!state->scope.everything)
+                restricted.append(state);
+        }
+    }
+    if (restricted.isEmpty())
+        return;
+    bool exists = true;
+    try {
+        exists = EventsStore::topic(db, topic).has_value();
+    } catch (const Storage::StoreError &e) {
+        qCWarning(lcChannel) << "cannot re-check the subscriptions to" << topic << ":" << e.what();
+    }
+    for (const StatePtr &state : std::as_const(restricted)) {
+        bool readable = false;
+        try {
+            readable = exists && EventsStore::topic(db, topic, state->scope).has_value();
+        } catch (const Storage::StoreError &e) {
+            // Cannot tell: end it rather than keep delivering to someone who may have lost read.
+            qCWarning(lcChannel) << "cannot re-check a subscription to" << topic << ":" << e.what();
+        }
+        if (readable)
+            continue;
+        state->subscription->mailbox->post(Realtime::jsonText(
+            {{QStringLiteral("type"), QStringLiteral("unsubscribed")},
+             {QStringLiteral("channel"), state->subscription->channel},
+             {QStringLiteral("reason"),
+              exists ? QStringLiteral("You may no longer read the topic '%1': its permissions changed.")
+                           .arg(topic)
+                     : QStringLiteral("The topic '%1' was deleted.").arg(topic)}}));
+        drop(state);
+    }
 }
 
 void EventsChannel::catchUpTopic(QSqlDatabase &db, const QString &topic)

@@ -3,6 +3,7 @@
 #include "eventtypes.h"
 
 #include "platform/channel.h"
+#include "storage/documentpermissions.h"
 
 #include <QHash>
 #include <QSet>
@@ -32,6 +33,11 @@ namespace Meshdeck::Events {
 // that doubles from FirstRetryMs up to MaxRetryMs, from where the subscriber stopped, so delivery
 // resumes with no gap and no duplicate once the database is back. The failure also makes the
 // database check its connection, so readiness sees a loss that only this work ran into.
+//
+// Authorisation mirrors GET /v1/events/topics/{topic}/events: events.read, and for a principal
+// whose role holds it only on documents, the topic's read permission, checked in the store's
+// query when the subscription starts; a topic it may not read answers the same error as a
+// missing one. recheck() applies a permission change to the open subscriptions of a topic.
 class EventsChannel : public Realtime::ChannelProvider
 {
 public:
@@ -55,13 +61,18 @@ public:
     void pollAll();
     // The topics with subscribers on this node (for wake-up subscriptions).
     QStringList followedTopics();
+    // On the database thread, right after `topic`'s permissions changed (EventsService's topic
+    // listener): subscriptions that may no longer read it are told ("unsubscribed") and ended,
+    // before any later commit is delivered.
+    void recheck(QSqlDatabase &db, const QString &topic);
 
 private:
     struct State {
         Realtime::SubscriptionPtr subscription;
         QString topic;
-        qint64 requestedOffset = -1; // -1: from the head ("latest")
-        qint64 next = 0;             // the next offset to deliver (database thread only)
+        Storage::DocumentPermissions::Scope scope; // whose read permission the reads apply
+        qint64 requestedOffset = -1;               // -1: from the head ("latest")
+        qint64 next = 0;                           // the next offset to deliver (database thread only)
         bool started = false;
         bool live = false; // backlog delivered; commits are delivered as they happen
         int retryMs = 0;   // the delay before the next retry of a failed catch-up (database thread)

@@ -28,7 +28,7 @@ constexpr QByteArrayView RetentionSchema = R"json({
 constexpr QByteArrayView TopicSchema = R"json({
     "type": "object",
     "required": ["name", "retention", "events", "bytes", "firstOffset", "headOffset", "publishedLastMinute",
-                 "ratePerSecond", "system", "createdAt"],
+                 "ratePerSecond", "system", "createdAt", "permissions"],
     "properties": {
         "name": {"type": "string", "minLength": 1, "maxLength": 128},
         "retention": {"$ref": "#/components/schemas/Retention"},
@@ -43,7 +43,9 @@ constexpr QByteArrayView TopicSchema = R"json({
         "ratePerSecond": {"type": "number", "minimum": 0, "description": "publishedLastMinute / 60"},
         "system": {"type": "boolean",
                    "description": "the platform's own topic (audit, system, a service's topic): cannot be deleted"},
-        "createdAt": {"type": "string", "format": "date-time"}
+        "createdAt": {"type": "string", "format": "date-time"},
+        "permissions": {"type": "array", "items": {"type": "string"},
+                        "description": "document permissions: read(\"ROLE\"), update(\"ROLE\") or delete(\"ROLE\") with ROLE any, users, user:ID, team:ID or team:ID/ROLE. They matter to principals whose role holds events.* only on documents (role user); admin, developer and (for reads) support reach every topic"}
     }
 })json";
 
@@ -165,7 +167,25 @@ constexpr QByteArrayView CreateTopicRequest = R"json({
                                             "description": "0, null or left out: no age limit"},
                           "maxBytes": {"type": "integer", "format": "int64", "minimum": 0,
                                        "maximum": 9000000000000000, "nullable": true,
-                                       "description": "0, null or left out: no size limit"}}}
+                                       "description": "0, null or left out: no size limit"}}},
+        "permissions": {"type": "array", "items": {"type": "string", "pattern": "^(read|update|delete)\\(\"[^\"]+\"\\)$"},
+                        "example": ["read(\"users\")", "update(\"team:ops/owner\")"],
+                        "description": "document permissions (left out: none); see Topic.permissions"}
+    }
+})json";
+
+constexpr QByteArrayView UpdateTopicRequest = R"json({
+    "type": "object",
+    "properties": {
+        "retention": {"type": "object", "nullable": true,
+                      "description": "the new retention; null: unlimited; left out: unchanged",
+                      "properties": {
+                          "maxAgeSeconds": {"type": "integer", "format": "int64", "minimum": 0,
+                                            "maximum": 9000000000000000, "nullable": true},
+                          "maxBytes": {"type": "integer", "format": "int64", "minimum": 0,
+                                       "maximum": 9000000000000000, "nullable": true}}},
+        "permissions": {"type": "array", "items": {"type": "string", "pattern": "^(read|update|delete)\\(\"[^\"]+\"\\)$"},
+                        "description": "replaces the topic's document permissions; left out: unchanged. Nobody grants what they do not hold: a caller whose role holds events.write only on documents may add only roles it holds itself and actions it holds on this topic (403 otherwise)"}
     }
 })json";
 
@@ -390,48 +410,71 @@ void registerSchemas(Router &router)
 // ---------------------------------------------------------------------------------------------
 // Topics and the log
 
+// Document permissions of topics, as every topic route applies them to a caller whose role holds
+// events.* only on documents (role user): read lists, gets, reads, tails and consumes; update
+// publishes and changes; delete deletes. A topic the caller may not see answers 404 like a missing one.
 RouteOptions createTopic()
 {
-    return route("events", "createTopic", "events.write",
-                 QStringLiteral("Create a topic with optional retention (maxAgeSeconds, maxBytes)."),
-                 {{201, QStringLiteral("The topic as created; the Location header names it."), ref("Topic")}},
-                 {400, 409}, fill(CreateTopicRequest, {{"@TOPIC_PATTERN@", TopicNamePattern.toByteArray()}}));
+    return route(
+        "events", "createTopic", "events.write",
+        QStringLiteral("Create a topic with optional retention (maxAgeSeconds, maxBytes) and document "
+                       "permissions. Needs events.write on every topic (admin, developer): 403 for a "
+                       "role that holds it only on documents."),
+        {{201, QStringLiteral("The topic as created; the Location header names it."), ref("Topic")}},
+        {400, 403, 409}, fill(CreateTopicRequest, {{"@TOPIC_PATTERN@", TopicNamePattern.toByteArray()}}));
 }
 
 RouteOptions listTopics()
 {
-    return route("events", "listTopics", "events.read",
-                 QStringLiteral("List topics with their size, head offset and publish rate."),
-                 {{200, QStringLiteral("Every topic, by name."), TopicListResponse.toByteArray()}}, {});
+    return route(
+        "events", "listTopics", "events.read",
+        QStringLiteral("List topics with their size, head offset and publish rate (for role user: "
+                       "the topics whose permissions grant it read)."),
+        {{200, QStringLiteral("Every topic the caller may read, by name."), TopicListResponse.toByteArray()}},
+        {});
 }
 
 RouteOptions getTopic()
 {
-    return route("events", "getTopic", "events.read", QStringLiteral("One topic with its statistics."),
+    return route("events", "getTopic", "events.read",
+                 QStringLiteral("One topic with its statistics (document permission: read; 404 without it)."),
                  {{200, QStringLiteral("The topic."), ref("Topic")}}, {404}, {}, {topicParam()});
+}
+
+RouteOptions updateTopic()
+{
+    return route(
+        "events", "updateTopic", "events.write",
+        QStringLiteral("Change a topic's retention and/or document permissions (document permissions: "
+                       "update and read; nobody grants what they do not hold). Open realtime "
+                       "subscriptions that lose read are ended."),
+        {{200, QStringLiteral("The topic as changed."), ref("Topic")}}, {400, 403, 404},
+        UpdateTopicRequest.toByteArray(), {topicParam()});
 }
 
 RouteOptions deleteTopic()
 {
     return route(
         "events", "deleteTopic", "events.write",
-        QStringLiteral(
-            "Delete a topic, its events and its consumer groups (system topics cannot be deleted: 409)."),
-        {{204, QStringLiteral("Deleted."), {}}}, {404, 409}, {}, {topicParam()});
+        QStringLiteral("Delete a topic, its events, its consumer groups and its permissions (document "
+                       "permission: delete; system topics cannot be deleted: 409)."),
+        {{204, QStringLiteral("Deleted."), {}}}, {403, 404, 409}, {}, {topicParam()});
 }
 
 RouteOptions publishEvents(const EventsSettings &settings)
 {
-    RouteOptions o = route(
-        "events", "publishEvents", "events.write",
-        QStringLiteral(
-            "Publish up to %1 events (1 MiB); answers once they are durable. 503 with Retry-After when "
-            "the publish queue is full: nothing of the batch was accepted.")
-            .arg(settings.maxEventsPerBatch),
-        {{201, QStringLiteral("Durable, with the offsets the events got, in order."),
-          PublishResponse.toByteArray()}},
-        {400, 404}, fill(PublishRequest, {{"@MAX_EVENTS@", QByteArray::number(settings.maxEventsPerBatch)}}),
-        {topicParam("the topic to publish to")});
+    RouteOptions o =
+        route("events", "publishEvents", "events.write",
+              QStringLiteral(
+                  "Publish up to %1 events (1 MiB); answers once they are durable. 503 with Retry-After when "
+                  "the publish queue is full: nothing of the batch was accepted. Document permission: update "
+                  "(read is not needed).")
+                  .arg(settings.maxEventsPerBatch),
+              {{201, QStringLiteral("Durable, with the offsets the events got, in order."),
+                PublishResponse.toByteArray()}},
+              {400, 403, 404},
+              fill(PublishRequest, {{"@MAX_EVENTS@", QByteArray::number(settings.maxEventsPerBatch)}}),
+              {topicParam("the topic to publish to")});
     o.maxBody = 1024 * 1024;
     return o;
 }
@@ -440,7 +483,7 @@ RouteOptions readEvents()
 {
     return route(
         "events", "readEvents", "events.read",
-        QStringLiteral("Read events from an offset or a time, in offset order."),
+        QStringLiteral("Read events from an offset or a time, in offset order (document permission: read)."),
         {{200, QStringLiteral("A page of events."), EventPageResponse.toByteArray()}}, {400, 404}, {},
         {topicParam(),
          ParamDoc{
@@ -459,14 +502,15 @@ RouteOptions replayEvents()
     return route(
         "events", "replayEvents", "events.write",
         QStringLiteral("Copy events [fromOffset, toOffset) into another topic, each tagged with its origin "
-                       "(at most 100000 per request)."),
-        {{200, QStringLiteral("What was copied."), ReplayResponse.toByteArray()}}, {400, 404},
+                       "(at most 100000 per request; document permissions: read on the source, update on "
+                       "the target)."),
+        {{200, QStringLiteral("What was copied."), ReplayResponse.toByteArray()}}, {400, 403, 404},
         ReplayRequest.toByteArray(), {topicParam("the topic to copy from")});
 }
 
 // ---------------------------------------------------------------------------------------------
 // Consumer groups. Consuming (poll, commit) is reading, as Kafka's ACLs have it: a read-only
-// consumer can consume.
+// consumer can consume. Document permission of the topic: read (404 without it).
 
 RouteOptions pollGroup(const EventsSettings &settings)
 {

@@ -21,6 +21,7 @@ void registerSchemas(Http::Router &router);
 Http::RouteOptions createTopic();
 Http::RouteOptions listTopics();
 Http::RouteOptions getTopic();
+Http::RouteOptions updateTopic();
 Http::RouteOptions deleteTopic();
 Http::RouteOptions publishEvents(const EventsSettings &settings);
 Http::RouteOptions readEvents();

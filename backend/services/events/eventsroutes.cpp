@@ -47,7 +47,33 @@ QJsonObject topicJson(const TopicStats &s)
         {QStringLiteral("ratePerSecond"), double(s.publishedLastMinute) / 60.0},
         {QStringLiteral("system"), t.system},
         {QStringLiteral("createdAt"), t.createdAt},
+        {QStringLiteral("permissions"), QJsonArray::fromStringList(t.permissions)},
     };
+}
+
+// Reads "permissions" (an array of strings) when present; `out` stays nullopt when absent.
+std::optional<Response> readPermissions(const Request &request, const QJsonObject &body,
+                                        std::optional<QStringList> *out)
+{
+    const QJsonValue value = body.value(QStringLiteral("permissions"));
+    if (value.isUndefined())
+        return std::nullopt;
+    const auto bad = [&request] {
+        return invalid(request, QStringLiteral("permissions"),
+                       QStringLiteral("'permissions' must be an array of strings such as "
+                                      "[\"read(\\\"users\\\")\", \"update(\\\"team:ops/owner\\\")\"]."),
+                       "invalid-permission");
+    };
+    if (!value.isArray())
+        return bad();
+    QStringList texts;
+    for (const QJsonValue &item : value.toArray()) {
+        if (!item.isString())
+            return bad();
+        texts << item.toString();
+    }
+    *out = texts;
+    return std::nullopt;
 }
 
 // Reads "retention" ({maxAgeSeconds, maxBytes}, each optional, 0: unlimited).
@@ -186,17 +212,50 @@ QCoro::Task<Response> createTopic(EventsService *service, Request request)
     Retention retention;
     if (auto bad = readRetention(request, body, &retention))
         co_return std::move(*bad);
-    const Result<TopicStats> created = co_await service->createTopic(name.toString(), retention);
+    std::optional<QStringList> permissions;
+    if (auto bad = readPermissions(request, body, &permissions))
+        co_return std::move(*bad);
+    const Result<TopicStats> created = co_await service->createTopic(
+        name.toString(), retention, permissions.value_or(QStringList()), request.principal);
     if (!created)
         co_return problem(request, created.error());
-    Response r = Response::json(201, topicJson(created.value()));
+    const QJsonObject json = topicJson(created.value());
+    Response r = Response::json(201, json);
     r.setHeader("location", "/v1/events/topics/" + created->info.name.toUtf8());
+    r.audit = AuditNote{QStringLiteral("topic:") + created->info.name, QJsonValue::Null, json};
+    co_return r;
+}
+
+QCoro::Task<Response> updateTopic(EventsService *service, Request request)
+{
+    QJsonObject body;
+    QString error;
+    if (!request.jsonObject(&body, &error))
+        co_return invalid(request, QString(), error);
+    std::optional<Retention> retention;
+    if (body.contains(QStringLiteral("retention"))) {
+        Retention r;
+        if (auto bad = readRetention(request, body, &r))
+            co_return std::move(*bad);
+        retention = r;
+    }
+    std::optional<QStringList> permissions;
+    if (auto bad = readPermissions(request, body, &permissions))
+        co_return std::move(*bad);
+    const Result<TopicUpdate> updated =
+        co_await service->updateTopic(topicOf(request), retention, permissions, request.principal);
+    if (!updated)
+        co_return problem(request, updated.error());
+    const QJsonObject after = topicJson(updated->after);
+    Response r = Response::json(200, after);
+    r.audit =
+        AuditNote{QStringLiteral("topic:") + updated->after.info.name, topicJson(updated->before), after};
     co_return r;
 }
 
 QCoro::Task<Response> listTopics(EventsService *service, Request request)
 {
-    const Result<QList<TopicStats>> topics = co_await service->topics();
+    const Result<QList<TopicStats>> topics = co_await service->topics(request.principal);
     if (!topics)
         co_return problem(request, topics.error());
     QJsonArray out;
@@ -207,7 +266,7 @@ QCoro::Task<Response> listTopics(EventsService *service, Request request)
 
 QCoro::Task<Response> getTopic(EventsService *service, Request request)
 {
-    const Result<TopicStats> topic = co_await service->topic(topicOf(request));
+    const Result<TopicStats> topic = co_await service->topic(topicOf(request), request.principal);
     if (!topic)
         co_return problem(request, topic.error());
     co_return Response::json(200, topicJson(topic.value()));
@@ -215,10 +274,13 @@ QCoro::Task<Response> getTopic(EventsService *service, Request request)
 
 QCoro::Task<Response> deleteTopic(EventsService *service, Request request)
 {
-    const Result<void> deleted = co_await service->deleteTopic(topicOf(request));
+    const Result<TopicStats> deleted = co_await service->deleteTopic(topicOf(request), request.principal);
     if (!deleted)
         co_return problem(request, deleted.error());
-    co_return Response::noContent();
+    Response r = Response::noContent();
+    r.audit = AuditNote{QStringLiteral("topic:") + deleted->info.name, topicJson(deleted.value()),
+                        QJsonValue::Null};
+    co_return r;
 }
 
 QCoro::Task<Response> publish(EventsService *service, Request request)
@@ -227,7 +289,7 @@ QCoro::Task<Response> publish(EventsService *service, Request request)
     if (auto bad = parseEvents(request, service->settings().maxEventsPerBatch, &events))
         co_return std::move(*bad);
     const Result<QList<StoredEventPtr>> stored = co_await service->publish(
-        topicOf(request), std::move(events), QString::fromLatin1(request.requestId));
+        topicOf(request), std::move(events), QString::fromLatin1(request.requestId), request.principal);
     if (!stored)
         co_return problem(request, stored.error());
     QJsonArray offsets;
@@ -278,8 +340,8 @@ QCoro::Task<Response> readEvents(EventsService *service, Request request)
     ReadQuery query;
     if (auto bad = parseReadQuery(request, &query))
         co_return std::move(*bad);
-    const Result<EventPage> page =
-        co_await service->read(topicOf(request), query.fromOffset, query.fromTimeMs, query.limit);
+    const Result<EventPage> page = co_await service->read(topicOf(request), query.fromOffset,
+                                                          query.fromTimeMs, query.limit, request.principal);
     if (!page)
         co_return problem(request, page.error());
     QByteArray body = "{\"events\":[";
@@ -307,8 +369,9 @@ QCoro::Task<Response> replay(EventsService *service, Request request)
             QStringLiteral(
                 "Send {\"fromOffset\": a, \"toOffset\": b, \"targetTopic\": \"…\"} with 0 ≤ a ≤ b (b is not "
                 "included)."));
-    const Result<ReplayOutcome> replayed = co_await service->replay(
-        topicOf(request), target.toString(), *from, *to, QString::fromLatin1(request.requestId));
+    const Result<ReplayOutcome> replayed =
+        co_await service->replay(topicOf(request), target.toString(), *from, *to,
+                                 QString::fromLatin1(request.requestId), request.principal);
     if (!replayed)
         co_return problem(request, replayed.error());
     co_return Response::json(200,
@@ -331,6 +394,9 @@ void EventsRoutes::install(Router &router, EventsService *service)
     router.add("GET", "/v1/events/topics/{topic}",
                AsyncHandler([service](Request r) { return getTopic(service, std::move(r)); }),
                RouteDocs::getTopic());
+    router.add("PATCH", "/v1/events/topics/{topic}",
+               AsyncHandler([service](Request r) { return updateTopic(service, std::move(r)); }),
+               RouteDocs::updateTopic());
     router.add("DELETE", "/v1/events/topics/{topic}",
                AsyncHandler([service](Request r) { return deleteTopic(service, std::move(r)); }),
                RouteDocs::deleteTopic());

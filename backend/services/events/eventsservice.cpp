@@ -45,7 +45,14 @@ template<typename T> Result<T> flatten(Result<Result<T>> answer)
     return std::move(answer.value());
 }
 
-enum class Deletion { Deleted, NoSuchTopic, SystemTopic };
+namespace Permissions = Storage::DocumentPermissions;
+
+// The scope of `caller`'s `permission` the stores apply: everything for the platform itself (no
+// caller) and for a role that holds the permission in full.
+Permissions::Scope scopeOf(const PrincipalPtr &caller, QByteArrayView permission)
+{
+    return caller ? Permissions::scopeFor(*caller, permission) : Permissions::Scope::all();
+}
 
 std::optional<Error> invalidGroupName(const QString &group)
 {
@@ -144,103 +151,20 @@ QCoro::Task<void> EventsService::stop()
 // ---------------------------------------------------------------------------------------------
 // Topics
 
-EventsService::Task<TopicStats> EventsService::createTopic(QString name, Retention retention)
-{
-    if (!isValidTopicName(name))
-        co_return Error::invalid(
-            QStringLiteral("name"),
-            QStringLiteral(
-                "'%1' is not a valid topic name: use 1 to %2 characters of a-z, 0-9, '.', '_' and '-', "
-                "starting with a letter or digit (room is left for its dead-letter topic '<name>.dlq').")
-                .arg(name)
-                .arg(MaxTopicNameLength),
-            "invalid-topic-name");
-    if (retention.maxAgeSeconds < 0 || retention.maxBytes < 0)
-        co_return Error::invalid(
-            QStringLiteral("retention"),
-            QStringLiteral("Retention limits are whole numbers ≥ 0 (0 means unlimited)."),
-            "invalid-retention");
-    const qint64 now = m_clock.nowMs();
-    // Created and read back in one turn of the database thread: a concurrent delete comes before
-    // or after, never between.
-    QCoro::Task<Result<std::optional<TopicInfo>>> creating =
-        m_database->attempt([name, retention, now](QSqlDatabase &db) -> std::optional<TopicInfo> {
-            if (!EventsStore::createTopic(db, name, retention, now))
-                return std::nullopt;
-            return EventsStore::topic(db, name);
-        });
-    Result<TopicInfo> created = orMissing(
-        co_await creating,
-        Error::conflict(QStringLiteral("The topic '%1' already exists.").arg(name), "topic-exists"));
-    if (!created)
-        co_return created.error();
-    co_return TopicStats{created.value(), 0};
-}
-
-EventsService::Task<QList<TopicStats>> EventsService::topics()
-{
-    QCoro::Task<Result<QList<TopicInfo>>> listing =
-        m_database->attempt([](QSqlDatabase &db) { return EventsStore::listTopics(db); });
-    const Result<QList<TopicInfo>> listed = co_await listing;
-    if (!listed)
-        co_return listed.error();
-    const qint64 now = m_clock.nowMs();
-    QList<TopicStats> out;
-    out.reserve(listed->size());
-    for (const TopicInfo &t : listed.value())
-        out << TopicStats{t, publishedLastMinute(t.name, now)};
-    co_return out;
-}
-
-EventsService::Task<TopicStats> EventsService::topic(QString name)
-{
-    QCoro::Task<Result<std::optional<TopicInfo>>> reading =
-        m_database->attempt([name](QSqlDatabase &db) { return EventsStore::topic(db, name); });
-    const Result<TopicInfo> info = orMissing(co_await reading, noSuchTopic(name));
-    if (!info)
-        co_return info.error();
-    co_return TopicStats{info.value(), publishedLastMinute(name, m_clock.nowMs())};
-}
-
-EventsService::Task<void> EventsService::deleteTopic(QString name)
-{
-    QCoro::Task<Result<Deletion>> deleting = m_database->attempt([name](QSqlDatabase &db) {
-        const auto info = EventsStore::topic(db, name);
-        if (!info)
-            return Deletion::NoSuchTopic;
-        if (info->system)
-            return Deletion::SystemTopic;
-        return EventsStore::deleteTopic(db, name) ? Deletion::Deleted : Deletion::NoSuchTopic;
-    });
-    const Result<Deletion> deleted = co_await deleting;
-    if (!deleted)
-        co_return deleted.error();
-    switch (deleted.value()) {
-    case Deletion::Deleted:
-        break;
-    case Deletion::NoSuchTopic:
-        co_return noSuchTopic(name);
-    case Deletion::SystemTopic:
-        co_return Error::conflict(
-            QStringLiteral("'%1' is a system topic the platform writes to; it cannot be "
-                           "deleted. Shorten its retention instead.")
-                .arg(name),
-            "system-topic");
-    }
-    co_return Result<void>();
-}
-
 // ---------------------------------------------------------------------------------------------
 // The log
 
 EventsService::Task<QList<StoredEventPtr>> EventsService::publish(QString topic, QList<EventInput> events,
-                                                                  QString requestId)
+                                                                  QString requestId, PrincipalPtr caller)
 {
     if (events.size() > m_settings.maxEventsPerBatch)
         co_return Error::tooLarge(QStringLiteral("%1 events in one batch; send at most %2 per request.")
                                       .arg(events.size())
                                       .arg(m_settings.maxEventsPerBatch),
                                   "batch-too-large");
+    // Publishing is update on the topic (without read: a producer may write what it cannot read).
+    if (const Result<void> allowed = co_await require(topic, Permissions::Action::Update, caller); !allowed)
+        co_return allowed.error();
     QFuture<Result<QList<StoredEventPtr>>> stored =
         m_queue.enqueue(EventsStore::Batch{std::move(topic), std::move(events), std::move(requestId)},
                         PublishQueue::Origin::Client);
@@ -248,18 +172,20 @@ EventsService::Task<QList<StoredEventPtr>> EventsService::publish(QString topic,
 }
 
 EventsService::Task<EventPage> EventsService::read(QString topic, qint64 fromOffset,
-                                                   std::optional<qint64> fromTimeMs, int limit)
+                                                   std::optional<qint64> fromTimeMs, int limit,
+                                                   PrincipalPtr caller)
 {
     const qint64 fromTime = fromTimeMs.value_or(-1);
-    QCoro::Task<Result<std::optional<EventPage>>> reading =
-        m_database->attempt([topic, fromOffset, fromTime, limit](QSqlDatabase &db) {
-            return EventsStore::read(db, topic, fromOffset, fromTime, limit);
+    QCoro::Task<Result<std::optional<EventPage>>> reading = m_database->attempt(
+        [topic, fromOffset, fromTime, limit, scope = scopeOf(caller, "events.read")](QSqlDatabase &db) {
+            return EventsStore::read(db, topic, fromOffset, fromTime, limit, scope);
         });
     co_return orMissing(co_await reading, noSuchTopic(topic));
 }
 
 EventsService::Task<ReplayOutcome> EventsService::replay(QString topic, QString target, qint64 fromOffset,
-                                                         qint64 toOffset, QString requestId)
+                                                         qint64 toOffset, QString requestId,
+                                                         PrincipalPtr caller)
 {
     if (target == topic)
         co_return Error::invalid(
@@ -272,13 +198,17 @@ EventsService::Task<ReplayOutcome> EventsService::replay(QString topic, QString 
     if (toOffset - fromOffset > MaxReplayEvents)
         co_return Error::tooLarge(
             QStringLiteral("Replay at most %1 events per request.").arg(MaxReplayEvents), "replay-too-large");
+    if (const Result<void> source = co_await require(topic, Permissions::Action::Read, caller); !source)
+        co_return source.error();
+    if (const Result<void> allowed = co_await require(target, Permissions::Action::Update, caller); !allowed)
+        co_return allowed.error();
     if (const Result<TopicStats> exists = co_await this->topic(target); !exists)
         co_return exists.error();
     ReplayOutcome outcome;
     qint64 next = fromOffset;
     while (next < toOffset) {
         const Result<EventPage> page =
-            co_await read(topic, next, std::nullopt, int(qMin<qint64>(ReplayPage, toOffset - next)));
+            co_await read(topic, next, std::nullopt, int(qMin<qint64>(ReplayPage, toOffset - next)), caller);
         if (!page)
             co_return page.error();
         QList<EventInput> inputs;
@@ -295,7 +225,7 @@ EventsService::Task<ReplayOutcome> EventsService::replay(QString topic, QString 
             break;
         const qint64 continueAt = next;
         next = page->events.last()->offset + 1;
-        const Result<QList<StoredEventPtr>> copied = co_await publish(target, inputs, requestId);
+        const Result<QList<StoredEventPtr>> copied = co_await publish(target, inputs, requestId, caller);
         if (!copied)
             co_return replayStopped(copied.error(), outcome.replayed, continueAt);
         outcome.replayed += copied->size();
@@ -310,10 +240,13 @@ EventsService::Task<ReplayOutcome> EventsService::replay(QString topic, QString 
 // Consumer groups
 
 EventsService::Task<PollOutcome> EventsService::pollGroup(QString topic, QString group, int max,
-                                                          std::optional<qint64> visibilityMs)
+                                                          std::optional<qint64> visibilityMs,
+                                                          PrincipalPtr caller)
 {
     if (std::optional<Error> invalid = invalidGroupName(group))
         co_return *invalid;
+    if (const Result<void> allowed = co_await require(topic, Permissions::Action::Read, caller); !allowed)
+        co_return allowed.error();
     const ConsumerGroupsStore::PollRequest request{topic,
                                                    group,
                                                    max,
@@ -331,10 +264,13 @@ EventsService::Task<PollOutcome> EventsService::pollGroup(QString topic, QString
     co_return orMissing(co_await polling, noSuchTopic(topic));
 }
 
-EventsService::Task<CommitOutcome> EventsService::commitGroup(QString topic, QString group, qint64 offset)
+EventsService::Task<CommitOutcome> EventsService::commitGroup(QString topic, QString group, qint64 offset,
+                                                              PrincipalPtr caller)
 {
     if (std::optional<Error> invalid = invalidGroupName(group))
         co_return *invalid;
+    if (const Result<void> allowed = co_await require(topic, Permissions::Action::Read, caller); !allowed)
+        co_return allowed.error();
     const qint64 now = m_clock.nowMs();
     QCoro::Task<Result<Result<CommitOutcome>>> committing =
         m_database->attempt([topic, group, offset, now](QSqlDatabase &db) {
@@ -343,16 +279,20 @@ EventsService::Task<CommitOutcome> EventsService::commitGroup(QString topic, QSt
     co_return flatten(co_await committing);
 }
 
-EventsService::Task<QList<GroupInfo>> EventsService::groups(QString topic)
+EventsService::Task<QList<GroupInfo>> EventsService::groups(QString topic, PrincipalPtr caller)
 {
+    if (const Result<void> allowed = co_await require(topic, Permissions::Action::Read, caller); !allowed)
+        co_return allowed.error();
     QCoro::Task<Result<std::optional<QList<GroupInfo>>>> listing =
         m_database->attempt([topic](QSqlDatabase &db) { return ConsumerGroupsStore::groups(db, topic); });
     co_return orMissing(co_await listing, noSuchTopic(topic));
 }
 
-EventsService::Task<QList<LagPoint>> EventsService::lagHistory(QString topic, QString group,
-                                                               std::optional<qint64> sinceMs)
+EventsService::Task<QList<LagPoint>>
+EventsService::lagHistory(QString topic, QString group, std::optional<qint64> sinceMs, PrincipalPtr caller)
 {
+    if (const Result<void> allowed = co_await require(topic, Permissions::Action::Read, caller); !allowed)
+        co_return allowed.error();
     const qint64 since = sinceMs.value_or(m_clock.nowMs() - 3600 * 1000);
     QCoro::Task<Result<std::optional<QList<LagPoint>>>> reading =
         m_database->attempt([topic, group, since](QSqlDatabase &db) -> std::optional<QList<LagPoint>> {

@@ -8,6 +8,7 @@
 
 #include "platform/audit.h"
 #include "platform/clock.h"
+#include "platform/principal.h"
 #include "platform/result.h"
 #include "platform/secretbox.h"
 #include "platform/service.h"
@@ -58,6 +59,12 @@ struct WebhookSpec {
     QStringList types; // empty: every type
 };
 
+// A topic change, for the audit log's before and after.
+struct TopicUpdate {
+    TopicStats before;
+    TopicStats after;
+};
+
 struct CreatedWebhook {
     Webhook webhook;
     QByteArray secret; // the signing secret in clear, shown to the caller this once
@@ -90,26 +97,41 @@ public:
     QCoro::Task<QString> start() override;
     QCoro::Task<void> stop() override;
 
-    // Topics.
-    Task<TopicStats> createTopic(QString name, Retention retention);
-    Task<QList<TopicStats>> topics();
-    Task<TopicStats> topic(QString name);
-    Task<void> deleteTopic(QString name); // Conflict for a system topic
+    // Topics and their document permissions. `caller` is who asks (the request's principal); null
+    // is the platform itself. A caller whose role holds events.read/events.write only on documents
+    // (role `user`) reaches only the topics whose permissions grant it, and the stores apply that in
+    // their queries: read (list, get, read and tail events, consumer groups), update (publish,
+    // change the topic; replay needs read on the source and update on the target) and delete. A
+    // topic the caller may not read answers NotFound, like one that does not exist; one it may read
+    // but not change answers Forbidden. Creating a topic needs events.write in full.
+    Task<TopicStats> createTopic(QString name, Retention retention, QStringList permissions = {},
+                                 PrincipalPtr caller = {});
+    Task<QList<TopicStats>> topics(PrincipalPtr caller = {});
+    Task<TopicStats> topic(QString name, PrincipalPtr caller = {});
+    // Changes retention and/or permissions (nobody grants what they do not hold); open realtime
+    // subscriptions of the topic are checked again against its new permissions.
+    Task<TopicUpdate> updateTopic(QString name, std::optional<Retention> retention,
+                                  std::optional<QStringList> permissions, PrincipalPtr caller = {});
+    Task<TopicStats> deleteTopic(QString name, PrincipalPtr caller = {}); // Conflict for a system topic
 
     // The log. A publish resolves once the batch is durable.
-    Task<QList<StoredEventPtr>> publish(QString topic, QList<EventInput> events, QString requestId);
+    Task<QList<StoredEventPtr>> publish(QString topic, QList<EventInput> events, QString requestId,
+                                        PrincipalPtr caller = {});
     // From an offset, or from a time (ms) when fromTimeMs is given.
-    Task<EventPage> read(QString topic, qint64 fromOffset, std::optional<qint64> fromTimeMs, int limit);
+    Task<EventPage> read(QString topic, qint64 fromOffset, std::optional<qint64> fromTimeMs, int limit,
+                         PrincipalPtr caller = {});
     // Copies [fromOffset, toOffset) of `topic` into `target`, each event tagged with its origin.
     Task<ReplayOutcome> replay(QString topic, QString target, qint64 fromOffset, qint64 toOffset,
-                               QString requestId);
+                               QString requestId, PrincipalPtr caller = {});
 
-    // Consumer groups.
-    Task<PollOutcome> pollGroup(QString topic, QString group, int max, std::optional<qint64> visibilityMs);
-    Task<CommitOutcome> commitGroup(QString topic, QString group, qint64 offset);
-    Task<QList<GroupInfo>> groups(QString topic);
+    // Consumer groups (reading, for document permissions).
+    Task<PollOutcome> pollGroup(QString topic, QString group, int max, std::optional<qint64> visibilityMs,
+                                PrincipalPtr caller = {});
+    Task<CommitOutcome> commitGroup(QString topic, QString group, qint64 offset, PrincipalPtr caller = {});
+    Task<QList<GroupInfo>> groups(QString topic, PrincipalPtr caller = {});
     // Since `sinceMs`, or over the last hour.
-    Task<QList<LagPoint>> lagHistory(QString topic, QString group, std::optional<qint64> sinceMs);
+    Task<QList<LagPoint>> lagHistory(QString topic, QString group, std::optional<qint64> sinceMs,
+                                     PrincipalPtr caller = {});
 
     // Webhooks.
     Task<CreatedWebhook> createWebhook(WebhookSpec spec);
@@ -132,6 +154,10 @@ public:
     // offset order per topic. Realtime fan-out hangs off this.
     using CommitListener = std::function<void(const QList<StoredEventPtr> &)>;
     void addCommitListener(CommitListener listener);
+    // Called on the database thread right after a topic's permissions changed or it was deleted,
+    // before any later commit is delivered: realtime re-checks the topic's open subscriptions.
+    using TopicListener = std::function<void(QSqlDatabase &db, const QString &topic)>;
+    void addTopicListener(TopicListener listener);
 
     // One retention pass (events past their topic's retention, the delivery log over its bounds);
     // the service runs it every retentionIntervalMs.
@@ -142,6 +168,11 @@ public:
 
 private:
     QCoro::Task<QString> sealWebhookSecrets();
+    // Ok when `caller` may do `action` on the topic; NotFound when it may not see it at all
+    // (neither read nor `action`), Forbidden when it sees it but may not do `action`. No database
+    // work for the platform and full grants.
+    Task<void> require(QString topic, Storage::DocumentPermissions::Action action, PrincipalPtr caller);
+    void notifyTopicListeners(QSqlDatabase &db, const QString &topic);
     void onCommitted(const QList<StoredEventPtr> &committed, qint64 nowMs);
     void notifyListeners(const QList<StoredEventPtr> &committed);
     void sampleLag();
@@ -166,6 +197,7 @@ private:
 
     std::mutex m_listenerMutex;
     std::vector<CommitListener> m_listeners;
+    std::vector<TopicListener> m_topicListeners; // guarded by m_listenerMutex
 };
 
 } // namespace Meshdeck::Events

@@ -352,27 +352,89 @@ bool EventsStore::markSystem(QSqlDatabase &db, const QString &name)
                .numRowsAffected() == 1;
 }
 
-QList<TopicInfo> EventsStore::listTopics(QSqlDatabase &db)
+QList<TopicInfo> EventsStore::listTopics(QSqlDatabase &db, const Scope &scope)
 {
+    namespace Permissions = Storage::DocumentPermissions;
     QList<TopicInfo> out;
     // Byte order on both dialects (a PostgreSQL database may have another default collation); the
     // same order in which a group locks its topics, so retention's pass never waits on it in a cycle.
-    QSqlQuery q = Storage::exec(
-        db,
-        QStringLiteral("SELECT %1 FROM topics ORDER BY name%2")
-            .arg(TopicColumns, StoreSupport::isPostgres(db) ? QStringLiteral(" COLLATE \"C\"") : QString()));
+    const Permissions::Clause readable =
+        Permissions::clause(ResourceType, QStringLiteral("topics.name"), Action::Read, scope);
+    QSqlQuery q = Storage::prepare(
+        db, QStringLiteral("SELECT %1 FROM topics WHERE %2 ORDER BY name%3")
+                .arg(TopicColumns, readable.sql,
+                     StoreSupport::isPostgres(db) ? QStringLiteral(" COLLATE \"C\"") : QString()));
+    Permissions::bind(q, readable);
+    Storage::exec(q, "cannot list the topics");
     while (q.next())
         out << topicFromQuery(q);
+    const QHash<QString, QList<Permission>> permissions = Permissions::loadAll(db, ResourceType);
+    for (TopicInfo &t : out)
+        t.permissions = Permissions::print(permissions.value(t.name));
     return out;
 }
 
-std::optional<TopicInfo> EventsStore::topic(QSqlDatabase &db, const QString &name)
+std::optional<TopicInfo> EventsStore::topic(QSqlDatabase &db, const QString &name, const Scope &scope)
 {
-    QSqlQuery q =
-        Storage::exec(db, QStringLiteral("SELECT %1 FROM topics WHERE name = ?").arg(TopicColumns), {name});
+    namespace Permissions = Storage::DocumentPermissions;
+    if (scope.everything) {
+        QSqlQuery q = Storage::exec(
+            db, QStringLiteral("SELECT %1 FROM topics WHERE name = ?").arg(TopicColumns), {name});
+        if (!q.next())
+            return std::nullopt;
+        return topicFromQuery(q);
+    }
+    const Permissions::Clause readable =
+        Permissions::clause(ResourceType, QStringLiteral("topics.name"), Action::Read, scope);
+    QSqlQuery q = Storage::prepare(
+        db, QStringLiteral("SELECT %1 FROM topics WHERE name = ? AND %2").arg(TopicColumns, readable.sql),
+        {name});
+    Permissions::bind(q, readable);
+    Storage::exec(q, "cannot read the topic");
     if (!q.next())
         return std::nullopt;
     return topicFromQuery(q);
+}
+
+QStringList EventsStore::permissions(QSqlDatabase &db, const QString &name)
+{
+    return Storage::DocumentPermissions::print(Storage::DocumentPermissions::load(db, ResourceType, name));
+}
+
+std::optional<QList<EventsStore::Action>> EventsStore::access(QSqlDatabase &db, const QString &name,
+                                                              const Scope &scope)
+{
+    QSqlQuery q = Storage::exec(db, QStringLiteral("SELECT 1 FROM topics WHERE name = ?"), {name});
+    if (!q.next())
+        return std::nullopt;
+    return Storage::DocumentPermissions::heldActions(db, ResourceType, name, scope);
+}
+
+bool EventsStore::updateTopic(QSqlDatabase &db, const QString &name,
+                              const std::optional<Retention> &retention,
+                              const std::optional<QList<Permission>> &permissions)
+{
+    Storage::Transaction transaction(db);
+    const bool exists =
+        Storage::exec(
+            db, QStringLiteral("SELECT 1 FROM topics WHERE name = ?%1").arg(StoreSupport::forUpdate(db)),
+            {name})
+            .next();
+    if (!exists)
+        return false;
+    if (retention)
+        Storage::exec(db,
+                      QStringLiteral("UPDATE topics SET max_age_seconds = ?, max_bytes = ? WHERE name = ?"),
+                      {retention->maxAgeSeconds, retention->maxBytes, name});
+    if (permissions)
+        Storage::DocumentPermissions::replaceInTransaction(db, ResourceType, name, *permissions);
+    transaction.commit();
+    return true;
+}
+
+void EventsStore::setPermissions(QSqlDatabase &db, const QString &name, const QList<Permission> &permissions)
+{
+    Storage::DocumentPermissions::replaceInTransaction(db, ResourceType, name, permissions);
 }
 
 bool EventsStore::deleteTopic(QSqlDatabase &db, const QString &name)
@@ -382,6 +444,7 @@ bool EventsStore::deleteTopic(QSqlDatabase &db, const QString &name)
          {"DELETE FROM event_batches WHERE topic = ?", "DELETE FROM consumer_groups WHERE topic = ?",
           "DELETE FROM group_inflight WHERE topic = ?", "DELETE FROM group_lag WHERE topic = ?"})
         Storage::exec(db, QString::fromLatin1(sql), {name});
+    Storage::DocumentPermissions::remove(db, ResourceType, name);
     const bool existed =
         Storage::exec(db, QStringLiteral("DELETE FROM topics WHERE name = ?"), {name}).numRowsAffected() == 1;
     if (!existed)
@@ -409,9 +472,9 @@ EventsStore::appendGroup(QSqlDatabase &db, const std::vector<Batch> &batches, qi
 }
 
 std::optional<EventPage> EventsStore::read(QSqlDatabase &db, const QString &topicName, qint64 fromOffset,
-                                           qint64 fromTimeMs, int limit)
+                                           qint64 fromTimeMs, int limit, const Scope &scope)
 {
-    const auto info = topic(db, topicName);
+    const auto info = topic(db, topicName, scope);
     if (!info)
         return std::nullopt;
     EventPage page;

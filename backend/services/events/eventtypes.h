@@ -7,6 +7,7 @@
 #include <QJsonValue>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 
@@ -27,6 +28,8 @@ struct TopicInfo {
     qint64 totalBytes = 0;
     QString createdAt;
     bool system = false; // written by the platform (audit, system, a service's own topic): not deletable
+    // Its document permissions as text (read("users"), …); filled where the topic is answered.
+    QStringList permissions;
 };
 
 struct TopicStats {

@@ -63,8 +63,8 @@ QCoro::Task<Response> pollGroup(EventsService *service, Request request)
     std::optional<qint64> visibility;
     if (auto bad = parsePoll(request, &max, &visibility))
         co_return std::move(*bad);
-    const Result<PollOutcome> polled =
-        co_await service->pollGroup(param(request, "topic"), param(request, "group"), max, visibility);
+    const Result<PollOutcome> polled = co_await service->pollGroup(
+        param(request, "topic"), param(request, "group"), max, visibility, request.principal);
     if (!polled)
         co_return problem(request, polled.error());
     QJsonArray events;
@@ -94,8 +94,8 @@ QCoro::Task<Response> commitGroup(EventsService *service, Request request)
             request, QStringLiteral("offset"),
             QStringLiteral("Send {\"offset\": N}: the offset of the next event to process; every event "
                            "before it is acknowledged."));
-    const Result<CommitOutcome> committed =
-        co_await service->commitGroup(param(request, "topic"), param(request, "group"), *offset);
+    const Result<CommitOutcome> committed = co_await service->commitGroup(
+        param(request, "topic"), param(request, "group"), *offset, request.principal);
     if (!committed)
         co_return problem(request, committed.error());
     co_return Response::json(200, QJsonObject{{QStringLiteral("committedOffset"), committed->committedOffset},
@@ -104,7 +104,8 @@ QCoro::Task<Response> commitGroup(EventsService *service, Request request)
 
 QCoro::Task<Response> listGroups(EventsService *service, Request request)
 {
-    const Result<QList<GroupInfo>> groups = co_await service->groups(param(request, "topic"));
+    const Result<QList<GroupInfo>> groups =
+        co_await service->groups(param(request, "topic"), request.principal);
     if (!groups)
         co_return problem(request, groups.error());
     QJsonArray out;
@@ -130,8 +131,8 @@ QCoro::Task<Response> groupLag(EventsService *service, Request request)
                               "invalid-query");
         since = t.toMSecsSinceEpoch();
     }
-    const Result<QList<LagPoint>> points =
-        co_await service->lagHistory(param(request, "topic"), param(request, "group"), since);
+    const Result<QList<LagPoint>> points = co_await service->lagHistory(
+        param(request, "topic"), param(request, "group"), since, request.principal);
     if (!points)
         co_return problem(request, points.error());
     QJsonArray out;

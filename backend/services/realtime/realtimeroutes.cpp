@@ -34,13 +34,6 @@ std::optional<Http::Response> refusal(const Http::Request &request, RealtimeServ
 
 } // namespace
 
-TokenCheck RealtimeRoutes::tokenCheck(const Authenticator *authenticator)
-{
-    return [authenticator](const QByteArray &token) {
-        return authenticator && bool(authenticator->authenticate(token, {}));
-    };
-}
-
 void RealtimeRoutes::install(Http::Router &router, RealtimeService *service)
 {
     Http::RouteOptions options;

@@ -2,6 +2,8 @@
 
 #include "realtimesession.h"
 
+#include "platform/access.h"
+
 #include <QLoggingCategory>
 #include <QWebSocket>
 
@@ -48,9 +50,13 @@ Result<void> RealtimeService::checkUpgrade(const QString &origin,
                            "--allowed-origin %1 to allow it.")
                 .arg(origin),
             "origin-not-allowed");
-    if (token && !isValidToken(*token))
-        return Error::forbidden(QStringLiteral("The bearer token is not valid for this backend."),
-                                InvalidTokenCode.toByteArray());
+    if (token) {
+        const Authentication authenticated = authenticate(*token);
+        if (!authenticated)
+            return Error::forbidden(authenticated.reason, authenticated.code == "forbidden"
+                                                              ? QByteArrayLiteral("forbidden")
+                                                              : InvalidTokenCode.toByteArray());
+    }
     if (sessionCount() >= m_settings.maxSessions)
         return Error::busy(QStringLiteral("This node serves its maximum of %1 realtime sessions; retry "
                                           "shortly or connect to another node.")
@@ -59,9 +65,76 @@ Result<void> RealtimeService::checkUpgrade(const QString &origin,
     return {};
 }
 
-bool RealtimeService::isValidToken(const QByteArray &token) const
+Authentication RealtimeService::authenticate(const QByteArray &token, const QByteArray &peer) const
 {
-    return !token.isEmpty() && m_tokenCheck && m_tokenCheck(token);
+    if (token.isEmpty() || !m_authenticator)
+        return Authentication::refused(QStringLiteral("The bearer token is not valid for this backend."),
+                                       InvalidTokenCode.toByteArray());
+    Authentication authenticated = m_authenticator->authenticate(token, peer);
+    if (!authenticated)
+        return authenticated;
+    const Access::Decision decision = Access::authorize(*authenticated.principal, "realtime.subscribe");
+    if (!decision.allowed)
+        return Authentication::refused(decision.summary(), QByteArrayLiteral("forbidden"));
+    return authenticated;
+}
+
+void RealtimeService::sessionOpened(RealtimeSession *session)
+{
+    std::lock_guard lock(m_registryMutex);
+    m_registry.insert(session);
+}
+
+void RealtimeService::sessionClosed(RealtimeSession *session)
+{
+    {
+        std::lock_guard lock(m_registryMutex);
+        m_registry.erase(session);
+    }
+    m_sessions.fetch_sub(1, std::memory_order_relaxed);
+}
+
+int RealtimeService::endSessions(const PrincipalMatch &matches, const QString &reason, const QByteArray &code)
+{
+    // Under the registry's lock no session can finish its destructor, so each pointer is alive
+    // while its principal is read and the queued call is posted (Qt drops the call if the session
+    // is gone by the time its thread runs it).
+    std::lock_guard lock(m_registryMutex);
+    int ended = 0;
+    for (RealtimeSession *session : m_registry) {
+        const PrincipalPtr principal = session->principal();
+        if (!principal || !matches(*principal))
+            continue;
+        ++ended;
+        QMetaObject::invokeMethod(
+            session, [session, reason, code] { session->endSession(reason, code); }, Qt::QueuedConnection);
+    }
+    return ended;
+}
+
+int RealtimeService::revalidate(const std::function<Authentication(const Principal &principal)> &check)
+{
+    std::lock_guard lock(m_registryMutex); // see endSessions()
+    int ended = 0;
+    for (RealtimeSession *session : m_registry) {
+        const PrincipalPtr principal = session->principal();
+        if (!principal)
+            continue;
+        const Authentication answer = check(*principal);
+        if (answer) {
+            if (answer.principal != principal)
+                QMetaObject::invokeMethod(
+                    session, [session, p = answer.principal] { session->replacePrincipal(p); },
+                    Qt::QueuedConnection);
+            continue;
+        }
+        ++ended;
+        QMetaObject::invokeMethod(
+            session,
+            [session, reason = answer.reason, code = answer.code] { session->endSession(reason, code); },
+            Qt::QueuedConnection);
+    }
+    return ended;
 }
 
 bool RealtimeService::tryOpenSession()
@@ -83,7 +156,12 @@ void RealtimeService::accept(QWebSocket *socket, const std::optional<QByteArray>
                       QStringLiteral("too many sessions; try again later"));
         return;
     }
-    new RealtimeSession(socket, token && isValidToken(*token), this);
+    PrincipalPtr principal;
+    if (token) {
+        const Authentication authenticated = authenticate(*token, socket->peerAddress().toString().toUtf8());
+        principal = authenticated.principal; // null when refused since checkUpgrade(): auth in a message
+    }
+    new RealtimeSession(socket, principal, this);
 }
 
 } // namespace Meshdeck::Realtime

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "platform/authenticator.h"
 #include "platform/channel.h"
 #include "platform/result.h"
 #include "platform/service.h"
@@ -8,7 +9,9 @@
 
 #include <atomic>
 #include <functional>
+#include <mutex>
 #include <optional>
+#include <unordered_set>
 #include <vector>
 
 class QWebSocket;
@@ -26,14 +29,20 @@ struct RealtimeSettings {
     int busyRetryAfterSeconds = 5;
 };
 
-// Whether a bearer token is valid for this backend: all that realtime asks of authentication.
-using TokenCheck = std::function<bool(const QByteArray &token)>;
-
 // The code of the error checkUpgrade() answers for a token that is not valid.
 inline constexpr QByteArrayView InvalidTokenCode = "invalid-token";
 
+class RealtimeSession;
+
 // The realtime endpoint's sessions and the registry of channels services offer on it. It sees no
 // HTTP: the routes hand it an upgrade's origin and token, then the upgraded socket.
+//
+// Each session keeps the principal its credential gave (Authenticator), which must hold
+// realtime.subscribe; every channel provider authorises a subscription like the REST read it
+// mirrors. A session ends ({"type":"session-ended","reason","code"}, then close code 4001) when its
+// credential expires (Principal::expiresAtMs) or when endSessions() says so (the auth service:
+// a session revoked, a user disabled or their role changed). A new {"type":"auth"} on a live
+// session replaces its principal (same actor only) and extends its expiry.
 class RealtimeService : public Service
 {
 public:
@@ -41,7 +50,8 @@ public:
 
     QString name() const override { return QStringLiteral("realtime"); }
 
-    void setTokenCheck(TokenCheck check) { m_tokenCheck = std::move(check); }
+    // Not owned; must outlive the service. Without one every credential is refused.
+    void setAuthenticator(const Authenticator *authenticator) { m_authenticator = authenticator; }
     void addProvider(ChannelProvider *provider);
     ChannelProvider *providerFor(const QString &channel) const;
     QStringList channelPrefixes() const;
@@ -51,7 +61,22 @@ public:
     // (no token: the client may authenticate in its first message), Busy when the sessions are at
     // their cap.
     Result<void> checkUpgrade(const QString &origin, const std::optional<QByteArray> &token) const;
-    bool isValidToken(const QByteArray &token) const;
+    // The principal of a credential, refused when the credential is not valid or its principal may
+    // not use realtime (realtime.subscribe). Thread-safe.
+    Authentication authenticate(const QByteArray &token, const QByteArray &peer = {}) const;
+
+    // Ends every session whose principal `matches` (sessions of any thread; each is told
+    // {"type":"session-ended","reason":reason,"code":code} and closed with 4001 on its own thread).
+    // Answers how many were told. For the auth service: endSessions([&](const Principal &p) { return
+    // p.sessionId == revoked; }, "…", "revoked-session").
+    using PrincipalMatch = std::function<bool(const Principal &principal)>;
+    int endSessions(const PrincipalMatch &matches, const QString &reason, const QByteArray &code);
+    // Asks `check` again for every session's principal (e.g. after a role change) and ends those
+    // it refuses, with its reason and code; a session it accepts keeps going with the principal it
+    // answers (its expiry too). Answers how many were ended.
+    int revalidate(const std::function<Authentication(const Principal &principal)> &check);
+    // Sessions register themselves (constructor and destructor).
+    void sessionOpened(RealtimeSession *session);
     // Takes over an upgraded socket; closes it with 1013 (try again later) when the cap was reached
     // since checkUpgrade().
     void accept(QWebSocket *socket, const std::optional<QByteArray> &token);
@@ -62,13 +87,16 @@ public:
     // subscribers by id, and two sessions' first subscriptions must not collide.
     quint64 nextSubscriptionId() { return m_nextSubscriptionId.fetch_add(1, std::memory_order_relaxed); }
     // A session that ends gives its place back (RealtimeSession's destructor).
-    void sessionClosed() { m_sessions.fetch_sub(1, std::memory_order_relaxed); }
+    void sessionClosed(RealtimeSession *session);
 
 private:
     bool tryOpenSession();
 
     RealtimeSettings m_settings;
-    TokenCheck m_tokenCheck;
+    const Authenticator *m_authenticator = nullptr;
+    // Every live session, for endSessions(); a session removes itself before it is destroyed.
+    std::mutex m_registryMutex;
+    std::unordered_set<RealtimeSession *> m_registry;
     std::vector<ChannelProvider *> m_providers;
     std::atomic<int> m_sessions{0};
     std::atomic<quint64> m_nextSubscriptionId{1};

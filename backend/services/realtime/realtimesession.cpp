@@ -2,6 +2,7 @@
 
 #include "realtimeservice.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
@@ -11,13 +12,48 @@ Q_LOGGING_CATEGORY(lcRealtime, "meshdeck.backend.realtime")
 
 namespace Meshdeck::Realtime {
 
-RealtimeSession::RealtimeSession(QWebSocket *socket, bool authenticated, RealtimeService *service)
+namespace {
+QString isoTime(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+// Whether two principals reach the same things (a renewed token of the same session does).
+bool sameAccess(const Principal &a, const Principal &b)
+{
+    if (a.kind != b.kind || a.userId != b.userId || a.keyId != b.keyId || a.role != b.role ||
+        a.disabled != b.disabled || a.scopes != b.scopes || a.teams.size() != b.teams.size())
+        return false;
+    for (qsizetype i = 0; i < a.teams.size(); ++i) {
+        if (a.teams[i].teamId != b.teams[i].teamId || a.teams[i].roles != b.teams[i].roles)
+            return false;
+    }
+    return true;
+}
+} // namespace
+
+RealtimeSession::RealtimeSession(QWebSocket *socket, PrincipalPtr principal, RealtimeService *service)
     : QObject(socket)
     , m_socket(socket)
     , m_service(service)
     , m_mailbox(std::make_shared<Mailbox>(this, service->settings().mailboxCapacity))
-    , m_authenticated(authenticated)
+    , m_authenticated(principal != nullptr)
 {
+    service->sessionOpened(this);
+    m_expiryTimer.setSingleShot(true);
+    connect(&m_expiryTimer, &QTimer::timeout, this, [this] {
+        const PrincipalPtr p = this->principal();
+        // A timer cannot wait weeks: re-armed until the expiry is really here.
+        if (p && p->expiresAtMs > QDateTime::currentMSecsSinceEpoch()) {
+            setPrincipal(p);
+            return;
+        }
+        endSession(QStringLiteral("The access token expired; refresh it and reconnect, or send a new "
+                                  "{\"type\":\"auth\"} before it expires."),
+                   "expired-token");
+    });
+    if (principal)
+        setPrincipal(std::move(principal));
     socket->setMaxAllowedIncomingMessageSize(quint64(service->settings().maxIncomingMessageBytes));
     connect(socket, &QWebSocket::textMessageReceived, this, &RealtimeSession::onMessage);
     connect(socket, &QWebSocket::binaryMessageReceived, this, [this] {
@@ -58,12 +94,66 @@ RealtimeSession::RealtimeSession(QWebSocket *socket, bool authenticated, Realtim
 RealtimeSession::~RealtimeSession()
 {
     closeAll();
-    m_service->sessionClosed();
+    m_service->sessionClosed(this);
+}
+
+PrincipalPtr RealtimeSession::principal() const
+{
+    std::lock_guard lock(m_principalMutex);
+    return m_principal;
+}
+
+void RealtimeSession::setPrincipal(PrincipalPtr principal)
+{
+    const qint64 expiresAt = principal->expiresAtMs;
+    {
+        std::lock_guard lock(m_principalMutex);
+        m_principal = std::move(principal);
+    }
+    if (expiresAt <= 0) {
+        m_expiryTimer.stop();
+        return;
+    }
+    constexpr qint64 MaxTimerMs = 24LL * 3600 * 1000;
+    m_expiryTimer.start(int(qBound<qint64>(0, expiresAt - QDateTime::currentMSecsSinceEpoch(), MaxTimerMs)));
+}
+
+void RealtimeSession::replacePrincipal(PrincipalPtr principal)
+{
+    if (m_closing || !principal)
+        return;
+    const PrincipalPtr previous = this->principal();
+    setPrincipal(principal);
+    if (previous && sameAccess(*previous, *principal))
+        return;
+    // What the subscriptions were authorised for no longer holds: the client subscribes again and
+    // each channel decides afresh.
+    const QStringList channels = m_subscriptions.keys();
+    closeAll();
+    m_mailbox = std::make_shared<Mailbox>(this, m_service->settings().mailboxCapacity);
+    for (const QString &channel : channels)
+        send({{QStringLiteral("type"), QStringLiteral("unsubscribed")},
+              {QStringLiteral("channel"), channel},
+              {QStringLiteral("reason"), QStringLiteral("Your access changed; subscribe again.")}});
+}
+
+void RealtimeSession::endSession(const QString &reason, const QByteArray &code)
+{
+    if (m_closing || !m_socket)
+        return;
+    qCInfo(lcRealtime) << "ending a realtime session:" << code;
+    send({{QStringLiteral("type"), QStringLiteral("session-ended")},
+          {QStringLiteral("reason"), reason},
+          {QStringLiteral("code"), QString::fromLatin1(code)}});
+    m_closing = true;
+    m_expiryTimer.stop();
+    closeAll();
+    m_socket->close(QWebSocketProtocol::CloseCode(SessionEndedCloseCode), reason.left(120));
 }
 
 void RealtimeSession::closeAll()
 {
-    m_mailbox->detach();
+    m_mailbox->detach(); // a provider still holding a subscription posts into the void
     for (const SubscriptionPtr &s : std::as_const(m_subscriptions)) {
         if (ChannelProvider *provider = m_service->providerFor(s->channel))
             provider->close(s);
@@ -118,16 +208,7 @@ void RealtimeSession::onMessage(const QString &text)
     const QJsonObject message = doc.object();
     const QString type = message.value(QStringLiteral("type")).toString();
     if (type == QLatin1String("auth")) {
-        if (m_authenticated)
-            return;
-        if (!m_service->isValidToken(message.value(QStringLiteral("token")).toString().toUtf8())) {
-            fail(QStringLiteral("The token is not valid for this backend."),
-                 QWebSocketProtocol::CloseCodePolicyViolated);
-            return;
-        }
-        m_authenticated = true;
-        m_authTimer.stop();
-        send({{QStringLiteral("type"), QStringLiteral("authenticated")}});
+        authenticate(message);
         return;
     }
     if (type == QLatin1String("ping")) {
@@ -152,6 +233,45 @@ void RealtimeSession::onMessage(const QString &text)
                    .arg(type)}});
 }
 
+void RealtimeSession::authenticate(const QJsonObject &message)
+{
+    const Authentication authenticated =
+        m_service->authenticate(message.value(QStringLiteral("token")).toString().toUtf8(),
+                                m_socket->peerAddress().toString().toUtf8());
+    if (!m_authenticated) {
+        if (!authenticated) {
+            fail(authenticated.reason, QWebSocketProtocol::CloseCodePolicyViolated);
+            return;
+        }
+        m_authenticated = true;
+        m_authTimer.stop();
+        setPrincipal(authenticated.principal);
+    } else {
+        // Re-authentication: a refreshed credential of the same actor extends the session; a bad
+        // one changes nothing (the current one still ends when it expires).
+        const PrincipalPtr current = principal();
+        if (!authenticated) {
+            send({{QStringLiteral("type"), QStringLiteral("error")},
+                  {QStringLiteral("reason"), authenticated.reason},
+                  {QStringLiteral("code"), QString::fromLatin1(authenticated.code)}});
+            return;
+        }
+        if (current && current->actor() != authenticated.principal->actor()) {
+            send({{QStringLiteral("type"), QStringLiteral("error")},
+                  {QStringLiteral("reason"),
+                   QStringLiteral("Re-authenticate as %1; open a new connection to act as someone else.")
+                       .arg(current->actor())}});
+            return;
+        }
+        replacePrincipal(authenticated.principal);
+    }
+    const qint64 expiresAt = authenticated.principal->expiresAtMs;
+    send({{QStringLiteral("type"), QStringLiteral("authenticated")},
+          {QStringLiteral("actor"), authenticated.principal->actor()},
+          {QStringLiteral("role"), roleName(authenticated.principal->role)},
+          {QStringLiteral("expiresAt"), expiresAt > 0 ? QJsonValue(isoTime(expiresAt)) : QJsonValue()}});
+}
+
 void RealtimeSession::subscribe(const QJsonObject &message)
 {
     const QString channel = message.value(QStringLiteral("channel")).toString();
@@ -171,7 +291,7 @@ void RealtimeSession::subscribe(const QJsonObject &message)
         return;
     }
     auto subscription = std::make_shared<Subscription>(
-        Subscription{channel, message, m_mailbox, m_service->nextSubscriptionId(), {}});
+        Subscription{channel, message, m_mailbox, m_service->nextSubscriptionId(), principal()});
     const QString problem = provider->open(subscription);
     if (!problem.isEmpty()) {
         error(problem);

@@ -8,6 +8,8 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <mutex>
+
 class QWebSocket;
 
 namespace Meshdeck::Realtime {
@@ -21,16 +23,31 @@ class RealtimeService;
 //   server: {"type":"welcome","authenticated":b} {"type":"authenticated"} {"type":"subscribed",…}
 //           {"type":"event","channel":…,"event":{…}} {"type":"unsubscribed",…} {"type":"pong"}
 //           {"type":"error","reason":…} {"type":"overflow","reason":…} (then the server closes)
+//           {"type":"session-ended","reason":…,"code":"expired-token|revoked-session|…"} (then close 4001)
+// A second {"type":"auth"} on an authenticated session re-authenticates it (a refreshed access
+// token of the same actor): the principal is replaced and the expiry extended.
 // A session holds one of the service's places (RealtimeService::accept takes it); it gives it
 // back when it is destroyed with its socket.
 class RealtimeSession : public QObject
 {
     Q_OBJECT
 public:
-    RealtimeSession(QWebSocket *socket, bool authenticated, RealtimeService *service);
+    // `principal`: from the upgrade's Authorization header, or null (then the first message
+    // authenticates).
+    RealtimeSession(QWebSocket *socket, PrincipalPtr principal, RealtimeService *service);
     ~RealtimeSession() override;
 
     Q_INVOKABLE void drainMailbox();
+
+    // Any thread.
+    PrincipalPtr principal() const;
+    // The session's thread: tells the client why the session ended, then closes with 4001.
+    void endSession(const QString &reason, const QByteArray &code);
+    // The session's thread: a renewed principal (re-authentication, revalidation). When its access
+    // changed (role, teams, scopes) the open subscriptions end ("unsubscribed"): subscribe again.
+    void replacePrincipal(PrincipalPtr principal);
+
+    static constexpr int SessionEndedCloseCode = 4001;
 
 private:
     void onMessage(const QString &text);
@@ -39,12 +56,17 @@ private:
     void send(const QJsonObject &message);
     void fail(const QString &reason, int closeCode, const QString &type = QStringLiteral("error"));
     void closeAll();
+    void authenticate(const QJsonObject &message);
+    void setPrincipal(PrincipalPtr principal);
 
     QPointer<QWebSocket> m_socket;
     RealtimeService *m_service;
     std::shared_ptr<Mailbox> m_mailbox;
     QHash<QString, SubscriptionPtr> m_subscriptions;
+    mutable std::mutex m_principalMutex;
+    PrincipalPtr m_principal; // guarded by m_principalMutex (endSessions reads it from other threads)
     QTimer m_authTimer;
+    QTimer m_expiryTimer; // fires when the credential expires
     QTimer m_pingTimer;
     QElapsedTimer m_sincePong;
     bool m_authenticated;

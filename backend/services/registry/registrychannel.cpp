@@ -13,6 +13,9 @@ QString RegistryChannel::open(Realtime::SubscriptionPtr subscription)
 {
     if (subscription->channel != prefix())
         return QStringLiteral("The registry channel is called 'registry'.");
+    // Authorised like the REST read it mirrors.
+    if (QString refused = Realtime::authorizeSubscription(*subscription, "registry.read"); !refused.isEmpty())
+        return refused;
     std::lock_guard lock(m_stateMutex);
     QJsonArray all;
     for (const Instance &i : m_instances)

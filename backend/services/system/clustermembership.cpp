@@ -174,6 +174,9 @@ QString ClusterMembership::open(Realtime::SubscriptionPtr subscription)
 {
     if (subscription->channel != prefix())
         return QStringLiteral("The cluster channel is called 'cluster'.");
+    // Authorised like the REST read it mirrors.
+    if (QString refused = Realtime::authorizeSubscription(*subscription, "system.read"); !refused.isEmpty())
+        return refused;
     std::lock_guard lock(m_mutex); // no change can fall between the snapshot and the first change
     const QJsonArray members = membersJsonLocked();
     subscription->mailbox->post(Realtime::jsonText(

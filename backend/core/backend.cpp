@@ -21,6 +21,7 @@
 #include "services/events/eventsroutes.h"
 #include "services/events/eventsschema.h"
 #include "services/events/eventsservice.h"
+#include "services/events/eventsstore.h"
 #include "services/events/webhooksroutes.h"
 #include "services/realtime/realtimeroutes.h"
 #include "services/realtime/realtimeservice.h"
@@ -90,6 +91,40 @@ public:
 private:
     const Auth::SigningKeyRing *m_ring;
 };
+
+// The simulator's question "may this principal do this to topic NAME": the topic's document
+// permissions, read with the same scope the events store's queries apply.
+QCoro::Task<Result<Access::Reason>> topicPermission(Storage::Database *database, PrincipalPtr principal,
+                                                    QByteArray permission, QString topic)
+{
+    if (permission != "events.read" && permission != "events.write")
+        co_return Access::Reason{
+            QStringLiteral("document"), false,
+            QStringLiteral("A topic's permissions decide events.read and events.write only.")};
+    const Storage::DocumentPermissions::Action action = permission == "events.read"
+                                                            ? Storage::DocumentPermissions::Action::Read
+                                                            : Storage::DocumentPermissions::Action::Update;
+    const Storage::DocumentPermissions::Scope scope =
+        Storage::DocumentPermissions::scopeFor(*principal, permission);
+    QCoro::Task<Result<QList<Storage::DocumentPermissions::Action>>> reading =
+        database->attempt([scope, topic](QSqlDatabase &db) {
+            return Storage::DocumentPermissions::heldActions(db, Events::EventsStore::ResourceType, topic,
+                                                             scope);
+        });
+    const Result<QList<Storage::DocumentPermissions::Action>> held = co_await reading;
+    if (!held)
+        co_return held.error();
+    const QString actionText = Storage::DocumentPermissions::actionName(action);
+    if (held->contains(action))
+        co_return Access::Reason{
+            QStringLiteral("document"), true,
+            QStringLiteral("topic:%1 grants %2 to one of: %3.")
+                .arg(topic, actionText, principal->documentRoles().join(QStringLiteral(", ")))};
+    co_return Access::Reason{
+        QStringLiteral("document"), false,
+        QStringLiteral("topic:%1 grants %2 to none of: %3 (or there is no such topic).")
+            .arg(topic, actionText, principal->documentRoles().join(QStringLiteral(", ")))};
+}
 
 QString modeName(const BackendSettings &settings)
 {
@@ -423,6 +458,11 @@ void Backend::makeAuth(const SecretBox &secrets)
     auto teams = std::make_unique<Auth::TeamsService>(&p.database, p.events);
     p.teams = teams.get();
     p.services.add(std::move(teams));
+    p.auth->addResourceCheck(
+        QStringLiteral("topic"),
+        [database = &p.database](PrincipalPtr principal, QByteArray permission, QString id) {
+            return topicPermission(database, std::move(principal), std::move(permission), std::move(id));
+        });
     p.auth->setTeamsLookup([teams = p.teams](const QString &userId) { return teams->membershipsOf(userId); });
     if (m_settings.clusterMode()) // other nodes' membership changes
         QObject::connect(&p.signingKeysTimer, &QTimer::timeout, this,

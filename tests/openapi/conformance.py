@@ -494,6 +494,57 @@ def run_fixtures(c, receiver):
     c.call("GET", "/v1/audit", query={"outcome": "maybe"}, expect=400)
     c.call("GET", "/v1/audit", query={"cursor": "not-a-cursor"}, expect=400)
 
+    # auth: users, sessions, keys, the caller's own account and the simulator, with real answers
+    a = "/v1/auth"
+    password = "conformance passphrase 1"
+    status, user = c.call("POST", a + "/users", body={"email": "alex@example.test", "name": "Conf",
+                                                     "password": password, "role": "developer"}, expect=201)
+    c.call("POST", a + "/users", body={"email": "ALEX@example.test", "name": "Conf", "password": password,
+                                       "role": "developer"}, expect=409)
+    c.call("POST", a + "/users", body={"email": "weak@example.test", "name": "W", "password": "short",
+                                       "role": "user"}, expect=400)
+    uid = (user or {}).get("id", "x")
+    c.call("GET", a + "/users", query={"q": "alex", "role": "developer", "status": "active"}, expect=200)
+    c.call("GET", a + "/users", query={"role": "king"}, expect=400)
+    c.call("GET", a + "/users/{userId}", {"userId": uid}, expect=200)
+    c.call("GET", a + "/users/{userId}", {"userId": "no-such-user"}, expect=404)
+    c.call("PATCH", a + "/users/{userId}", {"userId": uid}, body={"name": "Conformance"}, expect=200)
+    c.call("POST", a + "/sessions", body={"email": "alex@example.test", "password": "wrong wrong wrong"},
+           expect=401, authenticate=False)
+    status, signed = c.call("POST", a + "/sessions", body={"email": "alex@example.test", "password": password},
+                            expect=201, authenticate=False)
+    signed = signed or {}
+    bearer = {"Authorization": "Bearer " + signed.get("accessToken", "")}
+    status, renewed = c.call("POST", a + "/sessions/refresh", body={"refreshToken": signed.get("refreshToken", "")},
+                             expect=200, authenticate=False)
+    c.call("POST", a + "/sessions/refresh", body={"refreshToken": "mdr_not-a-token"}, expect=401,
+           authenticate=False)
+    bearer = {"Authorization": "Bearer " + (renewed or {}).get("accessToken", "")}
+    c.call("GET", a + "/me", expect=200, headers=bearer)
+    c.call("GET", a + "/me", expect=200)
+    c.call("PATCH", a + "/me", body={"name": "Conf again"}, expect=200, headers=bearer)
+    c.call("POST", a + "/me/password", body={"currentPassword": "wrong wrong wrong", "password": password + "x"},
+           expect=400, headers=bearer)
+    c.call("GET", a + "/sessions", expect=200, headers=bearer)
+    c.call("GET", a + "/users/{userId}/sessions", {"userId": uid}, expect=200)
+    status, key = c.call("POST", a + "/keys", body={"name": "conf", "scopes": ["registry.read"]}, expect=201,
+                         headers=bearer)
+    c.call("POST", a + "/keys", body={"name": "too wide", "scopes": ["auth.users.write"]}, expect=403,
+           headers=bearer)
+    c.call("GET", a + "/keys", expect=200, headers=bearer)
+    c.call("GET", "/v1/access/permissions", expect=200)
+    c.call("POST", "/v1/access/simulate", body={"principal": {"userId": uid}, "action": "registry.write"},
+           expect=200)
+    c.call("POST", "/v1/access/simulate", body={"principal": {"keyId": (key or {}).get("apiKey", {}).get("id", "x")},
+                                                "action": "events.read"}, expect=200)
+    c.call("POST", "/v1/access/simulate", body={"principal": {"userId": uid}, "action": "no.such"}, expect=400)
+    c.call("DELETE", a + "/keys/{keyId}", {"keyId": (key or {}).get("apiKey", {}).get("id", "x")}, expect=204,
+           headers=bearer)
+    c.call("DELETE", a + "/keys/{keyId}", {"keyId": "no-such-key"}, expect=404, headers=bearer)
+    c.call("POST", a + "/users/{userId}/password", {"userId": uid}, body={"password": password + "!"}, expect=204)
+    c.call("DELETE", a + "/users/{userId}/sessions", {"userId": uid}, expect=204)
+    c.call("GET", a + "/me", expect=401, headers=bearer)
+
     # realtime: the upgrade itself (the WebSocket protocol is not HTTP and has no schema here)
     c.websocket("/v1/realtime", f"Bearer {c.backend.token}", 101)
     c.websocket("/v1/realtime", "Bearer wrong-token", 401)

@@ -448,7 +448,8 @@ void installSelfRoutes(Router &router, AuthService *service)
                            "properties": {
                                "kind": {"type": "string", "enum": ["admin-token", "user", "api-key"]},
                                "name": {"type": "string"},
-                               "user": {"allOf": [{"$ref": "#/components/schemas/User"}], "nullable": true},
+                               "user": {"type": "object", "allOf": [{"$ref": "#/components/schemas/User"}],
+                                        "nullable": true},
                                "role": {"type": "string", "enum": ["admin", "developer", "support", "user"]},
                                "permissions": {"type": "array", "items": {"type": "string"}},
                                "grants": {"type": "object", "additionalProperties":

@@ -137,7 +137,7 @@ public:
     Task<CreatedWebhook> createWebhook(WebhookSpec spec);
     Task<QList<Webhook>> webhooks();
     Task<Webhook> webhook(QString id);
-    Task<void> deleteWebhook(QString id);
+    Task<Webhook> deleteWebhook(QString id); // the webhook as it was
     Task<WebhookChange> setWebhookEnabled(QString id, bool enabled);
     Task<QList<DeliveryRecord>> webhookDeliveries(QString id, int limit);
     // Sends a webhook.test delivery now and records it.

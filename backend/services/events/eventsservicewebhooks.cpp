@@ -131,16 +131,23 @@ EventsService::Task<Webhook> EventsService::webhook(QString id)
     co_return orMissing(co_await reading, noSuchWebhook(id));
 }
 
-EventsService::Task<void> EventsService::deleteWebhook(QString id)
+EventsService::Task<Webhook> EventsService::deleteWebhook(QString id)
 {
-    QCoro::Task<Result<bool>> deleting =
-        m_database->attempt([id](QSqlDatabase &db) { return WebhooksStore::remove(db, id); });
-    const Result<bool> deleted = co_await deleting;
+    // Read and deleted in one turn of the database thread: the audit log's "before" is the row
+    // this delete removed, and a concurrent change comes before or after, never between.
+    QCoro::Task<Result<std::optional<Webhook>>> deleting =
+        m_database->attempt([id](QSqlDatabase &db) -> std::optional<Webhook> {
+            std::optional<Webhook> before = WebhooksStore::get(db, id);
+            if (!before || !WebhooksStore::remove(db, id))
+                return std::nullopt;
+            return before;
+        });
+    const Result<std::optional<Webhook>> deleted = co_await deleting;
     if (!deleted)
         co_return deleted.error();
-    if (!deleted.value())
+    if (!deleted->has_value())
         co_return noSuchWebhook(id);
-    co_return Result<void>();
+    co_return **deleted;
 }
 
 EventsService::Task<WebhookChange> EventsService::setWebhookEnabled(QString id, bool enabled)

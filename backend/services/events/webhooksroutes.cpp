@@ -62,14 +62,6 @@ Response audited(Response response, const QString &id, QJsonValue before, QJsonV
     return response;
 }
 
-// The webhook's state before a change, null when there is none.
-QCoro::Task<QJsonValue> stateOf(EventsService *service, QString id)
-{
-    QCoro::Task<Result<Webhook>> reading = service->webhook(id);
-    const Result<Webhook> w = co_await reading;
-    co_return w ? QJsonValue(webhookJson(w.value())) : QJsonValue(QJsonValue::Null);
-}
-
 // A list of strings, or the problem with it.
 std::optional<Response> stringList(const Request &request, const QJsonObject &body, const QString &field,
                                    QStringList *out)
@@ -140,12 +132,12 @@ QCoro::Task<Response> getWebhook(EventsService *service, Request request)
 
 QCoro::Task<Response> deleteWebhook(EventsService *service, Request request)
 {
-    QCoro::Task<QJsonValue> reading = stateOf(service, idOf(request));
-    const QJsonValue before = co_await reading;
-    const Result<void> deleted = co_await service->deleteWebhook(idOf(request));
+    QCoro::Task<Result<Webhook>> deleting = service->deleteWebhook(idOf(request));
+    const Result<Webhook> deleted = co_await deleting;
     if (!deleted)
-        co_return audited(problem(request, deleted.error()), idOf(request), before, QJsonValue::Null);
-    co_return audited(Response::noContent(), idOf(request), before, QJsonValue::Null);
+        co_return audited(problem(request, deleted.error()), idOf(request), QJsonValue::Null,
+                          QJsonValue::Null);
+    co_return audited(Response::noContent(), idOf(request), webhookJson(*deleted), QJsonValue::Null);
 }
 
 QCoro::Task<Response> patchWebhook(EventsService *service, Request request)

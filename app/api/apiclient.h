@@ -52,14 +52,17 @@ public:
 Q_SIGNALS:
     // A request was refused with 401: the session behind the token may have ended (its code:
     // expired-token, revoked-session, refresh-reused, account-disabled, invalid-token, …).
-    void unauthorized(const QString &problemCode, const QString &reason);
+    // `token` is the one the request carried: a reply to a request sent with an older token says
+    // nothing about the current one.
+    void unauthorized(const QString &problemCode, const QString &reason, const QByteArray &token);
 
 protected:
-    // Every implementation passes each reply through here before returning it.
-    void noteReply(const ApiReply &reply)
+    // Every implementation passes each reply through here, with the token its request carried,
+    // before returning it.
+    void noteReply(const ApiReply &reply, const QByteArray &token)
     {
         if (reply.status == 401)
-            Q_EMIT unauthorized(reply.problemCode, reply.error);
+            Q_EMIT unauthorized(reply.problemCode, reply.error, token);
     }
 };
 

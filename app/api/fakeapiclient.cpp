@@ -14,7 +14,7 @@ void FakeApiClient::setEndpoint(const QUrl &baseUrl, const QByteArray &token)
 QCoro::Task<ApiReply> FakeApiClient::get(QString path)
 {
     const ApiReply reply = answer(path, path);
-    noteReply(reply);
+    noteReply(reply, m_token);
     co_return reply;
 }
 
@@ -22,7 +22,7 @@ QCoro::Task<ApiReply> FakeApiClient::post(QString path, QByteArray jsonBody)
 {
     m_posted.append({path, jsonBody});
     const ApiReply reply = answer(QStringLiteral("POST ") + path, path);
-    noteReply(reply);
+    noteReply(reply, m_token);
     co_return reply;
 }
 
@@ -31,7 +31,7 @@ QCoro::Task<ApiReply> FakeApiClient::send(QByteArray method, QString path, QByte
     const QString key = QString::fromLatin1(method) + QLatin1Char(' ') + path;
     m_posted.append({key, jsonBody});
     const ApiReply reply = answer(key, path);
-    noteReply(reply);
+    noteReply(reply, m_token);
     co_return reply;
 }
 

@@ -105,30 +105,33 @@ QNetworkRequest HttpApiClient::request(const QString &path) const
 
 QCoro::Task<ApiReply> HttpApiClient::get(QString path)
 {
+    const QByteArray token = m_token;
     QNetworkReply *reply = watch(m_network.get(request(path)));
     const ApiReply result = co_await finish(reply);
-    noteReply(result);
+    noteReply(result, token);
     co_return result;
 }
 
 QCoro::Task<ApiReply> HttpApiClient::post(QString path, QByteArray jsonBody)
 {
+    const QByteArray token = m_token;
     QNetworkRequest r = request(path);
     r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     QNetworkReply *reply = watch(m_network.post(r, jsonBody));
     const ApiReply result = co_await finish(reply);
-    noteReply(result);
+    noteReply(result, token);
     co_return result;
 }
 
 QCoro::Task<ApiReply> HttpApiClient::send(QByteArray method, QString path, QByteArray jsonBody)
 {
+    const QByteArray token = m_token;
     QNetworkRequest r = request(path);
     if (!jsonBody.isEmpty())
         r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     QNetworkReply *reply = watch(m_network.sendCustomRequest(r, method, jsonBody));
     const ApiReply result = co_await finish(reply);
-    noteReply(result);
+    noteReply(result, token);
     co_return result;
 }
 

@@ -235,7 +235,13 @@ void Console::useAccessToken(const QByteArray &token)
         return;
     }
     m_connection->setToken(token);
-    m_realtime->setToken(token);
+    if (m_session->isKnown()) {
+        m_realtime->setToken(token); // a refresh: sent on the live connection
+    } else {
+        // Signed in again: a new connection, so nothing still on its way for the ended session
+        // (its session-ended, say) is read after this. The channels resume from their offsets.
+        m_realtime->setEndpoint(m_connection->url(), token);
+    }
     if (m_connection->state() == BackendConnection::State::Connected) {
         if (!m_session->isKnown()) {
             // Signed in again (perhaps as someone else): what failed while signed out is asked

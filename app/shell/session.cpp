@@ -250,7 +250,16 @@ QString Session::reasonFor(const QString &code, const QString &serverReason)
     return serverReason.isEmpty() ? tr("Your session has ended. Sign in again.") : serverReason;
 }
 
-void Session::onUnauthorized(const QString &code, const QString &reason)
+void Session::onUnauthorized(const QString &code, const QString &reason, const QByteArray &token)
+{
+    // Only a refusal of the token in use counts: a request sent before a refresh or a new
+    // sign-in, or a sign-in's own request (no token), says nothing about the session now.
+    if (token.isEmpty() || token != m_accessToken)
+        return;
+    endOrRenew(code, reason);
+}
+
+void Session::endOrRenew(const QString &code, const QString &reason)
 {
     // A token has no session to renew; sign-in, refresh and sign-out handle their own answers.
     if (m_credential != Credential::Password || m_loginRequired || m_busy || m_refreshing)
@@ -271,7 +280,7 @@ void Session::onSessionEnded(const QString &code, const QString &reason)
 {
     if (m_credential != Credential::Password || m_loginRequired)
         return;
-    onUnauthorized(code.isEmpty() ? QStringLiteral("revoked-session") : code, reason);
+    endOrRenew(code.isEmpty() ? QStringLiteral("revoked-session") : code, reason);
 }
 
 // --- signing in ------------------------------------------------------------------------------

@@ -118,7 +118,8 @@ private:
     QCoro::Task<ApiReply> postToCluster(QString path, QByteArray body);
     // Stores the new refresh token, then uses the new access token.
     QCoro::Task<void> adopt(ApiReply reply, quint64 generation);
-    void onUnauthorized(const QString &code, const QString &reason);
+    void onUnauthorized(const QString &code, const QString &reason, const QByteArray &token);
+    void endOrRenew(const QString &code, const QString &reason);
     void requireLogin(const QString &reason);
     void setBusy(bool busy);
     void setRetryAfter(int seconds);

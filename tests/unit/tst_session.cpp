@@ -351,6 +351,18 @@ private Q_SLOTS:
         QCOMPARE(f.console->connection()->state(), BackendConnection::State::Connected);
     }
 
+    // A refusal that arrives after a new sign-in, for a request sent with the earlier token, must
+    // not end the new session.
+    void aRefusalOfAnEarlierTokenDoesNotEndTheSessionInUse()
+    {
+        Fixture f;
+        signIn(f);
+        Q_EMIT f.api.unauthorized(QStringLiteral("revoked-session"), QStringLiteral("old"), "access-0");
+        QVERIFY(!f.session()->loginRequired());
+        Q_EMIT f.api.unauthorized(QStringLiteral("revoked-session"), QStringLiteral("now"), "access-1");
+        QVERIFY(f.session()->loginRequired()); // the same refusal of the token in use does
+    }
+
     void aRateLimitedSignInShowsTheWaitAndHoldsFurtherAttempts()
     {
         Fixture f;
@@ -522,6 +534,7 @@ private Q_SLOTS:
         QCOMPARE(unauthorized.size(), 1);
         QCOMPARE(unauthorized.at(0).at(0).toString(), QStringLiteral("revoked-session"));
         QCOMPARE(unauthorized.at(0).at(1).toString(), QStringLiteral("Revoked."));
+        QCOMPARE(unauthorized.at(0).at(2).toByteArray(), QByteArray("t")); // the token the request carried
     }
 
     void theRealtimeClientSendsRefreshedTokensAndWaitsForOneAfterTheSessionEnded()

@@ -157,6 +157,8 @@ QCoro::Task<void> Session::loadPrincipalAsync(quint64 generation)
     m_role = me.value(QStringLiteral("role")).toString();
     const QJsonObject user = me.value(QStringLiteral("user")).toObject();
     m_name = user.value(QStringLiteral("name")).toString();
+    if (m_name.isEmpty() && m_kind != QLatin1String("admin-token"))
+        m_name = me.value(QStringLiteral("name")).toString(); // the principal's own name (a key's)
     m_email = user.value(QStringLiteral("email")).toString();
     m_apiKeyScoped = me.value(QStringLiteral("scopes")).isArray();
     const QJsonObject grants = me.value(QStringLiteral("grants")).toObject();

@@ -6,7 +6,9 @@
 
 namespace Meshdeck::Console {
 
-// Serves canned replies by path. Tests load them from tests/data; unknown paths answer 404.
+// Serves canned replies by path. Tests load them from tests/data; unknown paths answer 404. A reply
+// set for "POST /path" or "DELETE /path" answers only that method; otherwise any method gets the
+// path's reply.
 class FakeApiClient : public ApiClient
 {
     Q_OBJECT
@@ -21,6 +23,11 @@ public:
     QCoro::Task<ApiReply> send(QByteArray method, QString path, QByteArray jsonBody) override;
 
     void setReply(const QString &path, ApiReply reply);
+    void removeReply(const QString &path) { m_replies.remove(path); }
+    // A problem+json reply, as the backend sends one.
+    static ApiReply problem(int status, const QString &code, const QString &detail);
+    // The bearer token each request carried, in request order.
+    QList<QByteArray> tokensSent() const { return m_tokens; }
     void setReplyFromFile(const QString &path, const QString &jsonFile);
     void setUnreachable(bool unreachable) { m_unreachable = unreachable; }
     QStringList requestedPaths() const { return m_requested; }
@@ -28,7 +35,10 @@ public:
     QList<std::pair<QString, QByteArray>> posted() const { return m_posted; }
 
 private:
+    ApiReply answer(const QString &methodKey, const QString &path);
+
     QHash<QString, ApiReply> m_replies;
+    QList<QByteArray> m_tokens;
     QStringList m_requested;
     QList<std::pair<QString, QByteArray>> m_posted;
     QUrl m_baseUrl;

@@ -20,6 +20,17 @@ QString describeHttpError(int status, const QByteArray &body)
     return ApiClient::tr("The backend answered HTTP %1.").arg(status);
 }
 
+QString problemCodeOf(const QJsonDocument &problem)
+{
+    const QJsonObject o = problem.object();
+    const QString code = o.value(QStringLiteral("code")).toString();
+    if (!code.isEmpty())
+        return code;
+    const QString type = o.value(QStringLiteral("type")).toString();
+    const QLatin1String prefix("urn:meshdeck:problem:");
+    return type.startsWith(prefix) ? type.sliced(prefix.size()) : QString();
+}
+
 HttpApiClient::HttpApiClient(QObject *parent)
     : ApiClient(parent)
 {
@@ -94,25 +105,34 @@ QNetworkRequest HttpApiClient::request(const QString &path) const
 
 QCoro::Task<ApiReply> HttpApiClient::get(QString path)
 {
+    const QByteArray token = m_token;
     QNetworkReply *reply = watch(m_network.get(request(path)));
-    co_return co_await finish(reply);
+    const ApiReply result = co_await finish(reply);
+    noteReply(result, token);
+    co_return result;
 }
 
 QCoro::Task<ApiReply> HttpApiClient::post(QString path, QByteArray jsonBody)
 {
+    const QByteArray token = m_token;
     QNetworkRequest r = request(path);
     r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     QNetworkReply *reply = watch(m_network.post(r, jsonBody));
-    co_return co_await finish(reply);
+    const ApiReply result = co_await finish(reply);
+    noteReply(result, token);
+    co_return result;
 }
 
 QCoro::Task<ApiReply> HttpApiClient::send(QByteArray method, QString path, QByteArray jsonBody)
 {
+    const QByteArray token = m_token;
     QNetworkRequest r = request(path);
     if (!jsonBody.isEmpty())
         r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     QNetworkReply *reply = watch(m_network.sendCustomRequest(r, method, jsonBody));
-    co_return co_await finish(reply);
+    const ApiReply result = co_await finish(reply);
+    noteReply(result, token);
+    co_return result;
 }
 
 QCoro::Task<ApiReply> HttpApiClient::finish(QNetworkReply *rawReply)
@@ -158,8 +178,11 @@ QCoro::Task<ApiReply> HttpApiClient::finish(QNetworkReply *rawReply)
         co_return result;
     }
     result.json = QJsonDocument::fromJson(body);
-    if (!result.ok())
+    if (!result.ok()) {
         result.error = describeHttpError(result.status, body);
+        result.problemCode = problemCodeOf(result.json);
+        result.retryAfterSeconds = reply->rawHeader("Retry-After").trimmed().toInt();
+    }
     co_return result;
 }
 

@@ -33,7 +33,7 @@ RealtimeClient::RealtimeClient(QObject *parent)
             m_connected = false;
             Q_EMIT connectedChanged();
         }
-        if (!m_url.isValid()) // detached, or leaving for another endpoint
+        if (!m_url.isValid() || m_waitingForToken) // detached, leaving, or its session ended
             return;
         // An open connection that drops, or one that does not come back on its first retry: the
         // node may be gone. Asked at once, a dead node is failed over in milliseconds instead of
@@ -64,6 +64,7 @@ void RealtimeClient::detach()
 {
     m_url.clear(); // first: the socket's disconnected handler must not schedule a retry
     m_token.clear();
+    m_waitingForToken = false;
     m_retry.stop();
     m_retryMs = 0;
     m_failedOpens = 0;
@@ -91,15 +92,48 @@ void RealtimeClient::setEndpoint(const QUrl &httpBaseUrl, const QByteArray &toke
     }
     m_url = url;
     m_token = token;
+    m_waitingForToken = false;
     m_retry.stop();
     m_retryMs = 0;
     m_failedOpens = 0;
     open();
 }
 
+void RealtimeClient::setToken(const QByteArray &token)
+{
+    if (token == m_token && !m_waitingForToken)
+        return;
+    m_token = token;
+    if (m_waitingForToken) {
+        // The ended session's socket may still be closing: it goes without a retry or a lost()
+        // of its own, and a new connection opens with the new token at once.
+        m_waitingForToken = false;
+        if (m_connected) {
+            m_connected = false;
+            Q_EMIT connectedChanged();
+        }
+        const QUrl url = m_url;
+        m_url.clear();
+        m_socket.abort();
+        m_url = url;
+        m_retry.stop();
+        m_retryMs = 0;
+        m_failedOpens = 0;
+        open();
+        return;
+    }
+    if (m_connected) {
+        m_socket.sendTextMessage(QString::fromUtf8(
+            QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("auth")},
+                                      {QStringLiteral("token"), QString::fromLatin1(token)}})
+                .toJson(QJsonDocument::Compact)));
+    }
+    // Otherwise a connection being opened or retried presents the new token on its next attempt.
+}
+
 void RealtimeClient::open()
 {
-    if (!m_url.isValid() || m_socket.state() != QAbstractSocket::UnconnectedState)
+    if (!m_url.isValid() || m_waitingForToken || m_socket.state() != QAbstractSocket::UnconnectedState)
         return;
     m_tlsError.clear();
     if (m_url.scheme() == QLatin1String("wss"))
@@ -142,6 +176,20 @@ void RealtimeClient::onText(const QString &text)
     const QJsonObject message = QJsonDocument::fromJson(text.toUtf8()).object();
     const QString type = message.value(QStringLiteral("type")).toString();
     const QString channel = message.value(QStringLiteral("channel")).toString();
+    if (type == QLatin1String("session-ended")) {
+        // The server closes the socket next; it is not a lost node, and the old token is no use.
+        const QString code = message.value(QStringLiteral("code")).toString();
+        const QString reason = message.value(QStringLiteral("reason")).toString();
+        qCInfo(lcRealtime).noquote() << "session ended:" << code << reason;
+        m_waitingForToken = true;
+        m_retry.stop();
+        Q_EMIT sessionEnded(code, reason);
+        return;
+    }
+    if (type == QLatin1String("authenticated")) {
+        qCDebug(lcRealtime) << "the refreshed token was accepted";
+        return;
+    }
     if (type == QLatin1String("welcome")) {
         m_retryMs = 0;
         m_failedOpens = 0;

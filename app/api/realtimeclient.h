@@ -22,6 +22,10 @@ public:
     ~RealtimeClient() override;
 
     void setEndpoint(const QUrl &httpBaseUrl, const QByteArray &token);
+    // A refreshed access token: sent on the open connection ({"type":"auth"}) so the server keeps
+    // it past the old token's expiry, and used for every later connection. After session-ended the
+    // client waits for this before it connects again.
+    void setToken(const QByteArray &token);
     void setTlsPolicy(const TlsPolicy &policy) { m_tls = policy; }
     // Another cluster: the offsets of this one mean nothing there.
     void forgetOffsets();
@@ -43,6 +47,9 @@ Q_SIGNALS:
     void connectedChanged();
     // The open socket was closed, or did not come back on its first retry: the node may be gone.
     void lost();
+    // The server ended the session behind the token (expired-token, revoked-session,
+    // account-disabled): no reconnect until setToken() or setEndpoint() gives another token.
+    void sessionEnded(const QString &code, const QString &reason);
 
 private:
     void open();
@@ -59,6 +66,7 @@ private:
     TlsPolicy m_tls;
     QString m_tlsError;
     int m_failedOpens = 0;
+    bool m_waitingForToken = false; // after session-ended
 };
 
 } // namespace Meshdeck::Console

@@ -55,6 +55,9 @@ QString ClusterProfile::validate() const
             return tr("\"%1\" has a path, query or fragment: give only the scheme, host and port.")
                 .arg(url.toString());
     }
+    if (credential == Credential::Password &&
+        (email.trimmed().isEmpty() || !email.contains(QLatin1Char('@'))))
+        return tr("Enter the email address you sign in with, for example ada@example.com.");
     if (!QColor::isValidColorName(colour))
         return tr("\"%1\" is not a colour: use a name or #RRGGBB.").arg(colour);
     switch (trust) {
@@ -90,6 +93,28 @@ QString ClusterProfile::trustName(Trust trust)
     return QStringLiteral("system");
 }
 
+QString ClusterProfile::credentialName(Credential credential)
+{
+    switch (credential) {
+    case Credential::ApiKey:
+        return QStringLiteral("apiKey");
+    case Credential::Password:
+        return QStringLiteral("password");
+    case Credential::AdminToken:
+        break;
+    }
+    return QStringLiteral("adminToken");
+}
+
+ClusterProfile::Credential ClusterProfile::credentialFromName(const QString &name)
+{
+    if (name == QLatin1String("apiKey"))
+        return Credential::ApiKey;
+    if (name == QLatin1String("password"))
+        return Credential::Password;
+    return Credential::AdminToken;
+}
+
 ClusterProfile::Trust ClusterProfile::trustFromName(const QString &name)
 {
     if (name == QLatin1String("caFile"))
@@ -112,9 +137,8 @@ void ClusterProfile::save(QSettings &settings) const
     settings.setValue(QStringLiteral("caFile"), caFile);
     settings.setValue(QStringLiteral("pin"), QString::fromLatin1(pin));
     settings.setValue(QStringLiteral("backupPin"), QString::fromLatin1(backupPin));
-    settings.setValue(QStringLiteral("credential"), credential == Credential::ApiKey
-                                                        ? QStringLiteral("apiKey")
-                                                        : QStringLiteral("adminToken"));
+    settings.setValue(QStringLiteral("credential"), credentialName(credential));
+    settings.setValue(QStringLiteral("email"), email);
 }
 
 ClusterProfile ClusterProfile::load(const QSettings &settings)
@@ -130,9 +154,8 @@ ClusterProfile ClusterProfile::load(const QSettings &settings)
     p.caFile = settings.value(QStringLiteral("caFile")).toString();
     p.pin = settings.value(QStringLiteral("pin")).toString().toLatin1();
     p.backupPin = settings.value(QStringLiteral("backupPin")).toString().toLatin1();
-    p.credential = settings.value(QStringLiteral("credential")).toString() == QLatin1String("apiKey")
-                       ? Credential::ApiKey
-                       : Credential::AdminToken;
+    p.credential = credentialFromName(settings.value(QStringLiteral("credential")).toString());
+    p.email = settings.value(QStringLiteral("email")).toString();
     return p;
 }
 

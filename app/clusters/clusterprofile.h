@@ -12,12 +12,14 @@ class QSettings;
 namespace Meshdeck::Console {
 
 // One remote cluster the console can attach to. Everything here is stored in QSettings; the
-// credential is not a member: it lives only in the keychain, under secretKey().
+// credential is not a member: it lives only in the keychain, under secretKey(). For a Password
+// profile that is the session's refresh token (rotated on every refresh); the password itself is
+// never stored anywhere.
 struct ClusterProfile {
     Q_DECLARE_TR_FUNCTIONS(ClusterProfile)
 public:
     enum class Trust { SystemCas, CaFile, Pinned };
-    enum class Credential { AdminToken, ApiKey };
+    enum class Credential { AdminToken, ApiKey, Password };
 
     QString id; // stable across renames: the keychain key is made from it
     QString name;
@@ -28,6 +30,7 @@ public:
     QByteArray pin;       // base64 SHA-256 of the leaf certificate's SubjectPublicKeyInfo
     QByteArray backupPin; // optional second pin, for a planned key change
     Credential credential = Credential::AdminToken;
+    QString email; // Password: who signs in (prefilled in the sign-in form)
 
     // What the console's HTTP and WebSocket clients accept from this profile's nodes.
     TlsPolicy tlsPolicy() const;
@@ -38,6 +41,8 @@ public:
     QString validate() const;
 
     static QString trustName(Trust trust);
+    static QString credentialName(Credential credential);
+    static Credential credentialFromName(const QString &name);
     static Trust trustFromName(const QString &name);
 
     void save(QSettings &settings) const;

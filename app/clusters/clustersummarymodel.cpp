@@ -90,6 +90,18 @@ QCoro::Task<void> ClusterSummaryModel::refreshAll()
     const QList<ClusterProfile> profiles = m_profiles->profiles();
     for (const ClusterProfile &profile : profiles) {
         Row result{profile.id, true};
+        if (profile.credential == ClusterProfile::Credential::Password) {
+            // Its keychain entry is a refresh token, which is no bearer credential (and using it
+            // would rotate it under the attached session's feet).
+            result.problem = tr("Signs in with a password: attach to it to see its state.");
+            for (int i = 0; i < m_rows.size(); ++i) {
+                if (m_rows.at(i).id == profile.id) {
+                    m_rows[i] = result;
+                    Q_EMIT dataChanged(index(i), index(i));
+                }
+            }
+            continue;
+        }
         const SecretResult secret = co_await m_profiles->secretFor(profile.id);
         if (!self)
             co_return;

@@ -64,8 +64,9 @@ QVariant ProfilesModel::data(const QModelIndex &index, int role) const
     case BackupPinRole:
         return QString::fromLatin1(p.backupPin);
     case CredentialRole:
-        return p.credential == ClusterProfile::Credential::ApiKey ? QStringLiteral("apiKey")
-                                                                  : QStringLiteral("adminToken");
+        return ClusterProfile::credentialName(p.credential);
+    case EmailRole:
+        return p.email;
     default:
         return {};
     }
@@ -73,10 +74,10 @@ QVariant ProfilesModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> ProfilesModel::roleNames() const
 {
-    return {{ProfileIdRole, "profileId"},  {NameRole, "name"},     {UrlsRole, "urls"},
-            {UrlsTextRole, "urlsText"},    {ColourRole, "colour"}, {TrustRole, "trust"},
-            {CaFileRole, "caFile"},        {PinRole, "pin"},       {BackupPinRole, "backupPin"},
-            {CredentialRole, "credential"}};
+    return {{ProfileIdRole, "profileId"},   {NameRole, "name"},     {UrlsRole, "urls"},
+            {UrlsTextRole, "urlsText"},     {ColourRole, "colour"}, {TrustRole, "trust"},
+            {CaFileRole, "caFile"},         {PinRole, "pin"},       {BackupPinRole, "backupPin"},
+            {CredentialRole, "credential"}, {EmailRole, "email"}};
 }
 
 ClusterProfile ProfilesModel::fromFields(const QVariantMap &fields)
@@ -103,9 +104,9 @@ ClusterProfile ProfilesModel::fromFields(const QVariantMap &fields)
         p.caFile = QUrl(p.caFile).toLocalFile();
     p.pin = fields.value(QStringLiteral("pin")).toString().trimmed().toLatin1();
     p.backupPin = fields.value(QStringLiteral("backupPin")).toString().trimmed().toLatin1();
-    p.credential = fields.value(QStringLiteral("credential")).toString() == QLatin1String("apiKey")
-                       ? ClusterProfile::Credential::ApiKey
-                       : ClusterProfile::Credential::AdminToken;
+    p.credential = ClusterProfile::credentialFromName(fields.value(QStringLiteral("credential")).toString());
+    if (p.credential == ClusterProfile::Credential::Password)
+        p.email = fields.value(QStringLiteral("email")).toString().trimmed();
     return p;
 }
 
@@ -129,20 +130,40 @@ QString ProfilesModel::save(const QVariantMap &fields, const QString &secret)
         return problem;
     ClusterProfile p = fromFields(fields);
     const bool isNew = p.id.isEmpty();
-    if (isNew && secret.trimmed().isEmpty())
+    const std::optional<ClusterProfile> before = isNew ? std::nullopt : profile(p.id);
+    const bool password = p.credential == ClusterProfile::Credential::Password;
+    // A token or key is needed for a new profile, and when the kind changes: what the keychain
+    // holds for a password profile is a refresh token, never a bearer credential.
+    const bool needsSecret = !password && (isNew || before->credential != p.credential);
+    if (needsSecret && secret.trimmed().isEmpty())
         return p.credential == ClusterProfile::Credential::ApiKey
                    ? tr("Enter the API key this console uses for the cluster.")
                    : tr("Enter the admin token this console uses for the cluster.");
     if (isNew)
         p.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    QCoro::connect(store(p, secret.trimmed().toUtf8()), this, [] {});
+    // A password is never stored: a password profile signs in from the sign-in form, and what it
+    // held before (a token, or another account's session) is deleted.
+    const bool forgetSecret =
+        password && before && (before->credential != p.credential || before->email != p.email);
+    QCoro::connect(store(p, password ? QByteArray() : secret.trimmed().toUtf8(), forgetSecret), this, [] {});
     return {};
 }
 
-QCoro::Task<void> ProfilesModel::store(ClusterProfile profile, QByteArray secret)
+QCoro::Task<void> ProfilesModel::store(ClusterProfile profile, QByteArray secret, bool forgetSecret)
 {
     QPointer<ProfilesModel> self(this);
     setLoading(true);
+    if (forgetSecret) {
+        const SecretResult removed = co_await m_secrets->remove(profile.secretKey());
+        if (!self)
+            co_return;
+        if (!removed.ok) {
+            setLoading(false);
+            setError(tr("The profile was not saved: %1").arg(removed.error));
+            Q_EMIT failed(error());
+            co_return;
+        }
+    }
     if (!secret.isEmpty()) {
         const SecretResult written = co_await m_secrets->write(profile.secretKey(), secret);
         if (!self)
@@ -268,6 +289,16 @@ std::optional<ClusterProfile> ProfilesModel::profile(const QString &id) const
 QCoro::Task<SecretResult> ProfilesModel::secretFor(QString id)
 {
     return m_secrets->read(QStringLiteral("profile/") + id);
+}
+
+QCoro::Task<SecretResult> ProfilesModel::storeSecret(QString id, QByteArray secret)
+{
+    return m_secrets->write(QStringLiteral("profile/") + id, secret);
+}
+
+QCoro::Task<SecretResult> ProfilesModel::forgetSecret(QString id)
+{
+    return m_secrets->remove(QStringLiteral("profile/") + id);
 }
 
 void ProfilesModel::pinKey(const QString &id, const QByteArray &pin)

@@ -32,6 +32,7 @@ public:
         PinRole,
         BackupPinRole,
         CredentialRole,
+        EmailRole,
     };
 
     // `settingsFile` empty: the application's QSettings; otherwise an INI file (tests).
@@ -43,11 +44,12 @@ public:
 
     // The problem with these fields (as the form has them), or empty. `fields` keys: id (empty for a
     // new profile), name, urls (a list or text with one URL a line), colour, trust (system, caFile,
-    // pinned), caFile, pin, backupPin, credential (adminToken, apiKey).
+    // pinned), caFile, pin, backupPin, credential (adminToken, apiKey, password), email (password).
     Q_INVOKABLE QString validate(const QVariantMap &fields) const;
     // Validates, then stores the credential in the keychain and, once that worked, the profile.
     // Returns the validation message (nothing is saved) or empty (saving; saved() or failed()
-    // follows). An empty `secret` keeps an existing profile's credential.
+    // follows). An empty `secret` keeps an existing profile's credential. A password profile takes
+    // no secret: it signs in from the sign-in form and keeps only the session's refresh token.
     Q_INVOKABLE QString save(const QVariantMap &fields, const QString &secret);
     // Deletes the credential from the keychain, then the profile; removed() or failed() follows.
     Q_INVOKABLE void remove(const QString &id);
@@ -58,6 +60,9 @@ public:
     QList<ClusterProfile> profiles() const { return m_profiles; }
     QVariantList entries() const;
     QCoro::Task<SecretResult> secretFor(QString id);
+    // A password profile's refresh token: written after each sign-in and refresh, removed on sign-out.
+    QCoro::Task<SecretResult> storeSecret(QString id, QByteArray secret);
+    QCoro::Task<SecretResult> forgetSecret(QString id);
     // Trust on first use: the person accepted this key; the profile now pins it.
     void pinKey(const QString &id, const QByteArray &pin);
 
@@ -71,7 +76,7 @@ Q_SIGNALS:
     void entriesChanged();
 
 private:
-    QCoro::Task<void> store(ClusterProfile profile, QByteArray secret);
+    QCoro::Task<void> store(ClusterProfile profile, QByteArray secret, bool forgetSecret);
     QCoro::Task<void> erase(QString id);
     void persist();
     void upsert(const ClusterProfile &profile);

@@ -45,6 +45,13 @@ void BackendConnection::useNode(int index)
     m_api->setEndpoint(m_urls.value(m_node), m_token);
 }
 
+void BackendConnection::setToken(const QByteArray &token)
+{
+    m_token = token;
+    if (!m_urls.isEmpty())
+        m_api->setEndpoint(m_urls.value(m_node), m_token);
+}
+
 QStringList BackendConnection::nodeUrls() const
 {
     QStringList texts;

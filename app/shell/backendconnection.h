@@ -54,6 +54,8 @@ public:
     // A cluster: tries the URLs in order; when the attached node stops answering, moves on to
     // the next one.
     void attachNodes(const QList<QUrl> &urls, const QByteArray &token, const TlsPolicy &tls);
+    // A refreshed access token for the attached node (and the next ones): no new probe.
+    void setToken(const QByteArray &token);
     QStringList nodeUrls() const;
     int nodeIndex() const { return m_node; }
     QVariantMap certificateOffer() const;

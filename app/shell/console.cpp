@@ -35,6 +35,11 @@ Console::Console(Options options, ApiClient *api, QObject *parent)
     m_clusterSummary =
         std::make_unique<ClusterSummaryModel>(m_profiles.get(), &m_summaryApi, m_options.summaryIntervalMs);
     m_connection = std::make_unique<BackendConnection>(api, m_options.connection);
+    m_session = std::make_unique<Session>(api, m_profiles.get());
+    m_session->beginToken(m_options.attachUrl.isEmpty() ? Session::Credential::AdminToken
+                                                        : Session::Credential::Unknown);
+    connect(m_session.get(), &Session::accessTokenChanged, this, &Console::useAccessToken);
+    connect(m_realtime.get(), &RealtimeClient::sessionEnded, m_session.get(), &Session::onSessionEnded);
     m_events = std::make_unique<EventsController>(api, m_realtime.get());
     m_registry = std::make_unique<RegistryController>(api, m_realtime.get());
     m_notifier.setPolicy(m_settings.notifications());
@@ -44,7 +49,9 @@ Console::Console(Options options, ApiClient *api, QObject *parent)
             &DesktopNotifier::serviceCritical);
     // Live views share one realtime connection, opened once the backend answers.
     connect(m_connection.get(), &BackendConnection::stateChanged, this, [this, api] {
+        m_session->setAttached(m_connection->state() != BackendConnection::State::Detached);
         if (m_connection->state() == BackendConnection::State::Connected) {
+            m_session->loadPrincipal();
             m_realtime->setEndpoint(m_connection->url(), api->token());
             m_events->refreshTopics();
             m_registry->start();
@@ -166,6 +173,7 @@ void Console::attachLocal()
     if (!isLocalMode())
         m_connection->detach(); // the cluster's node is no longer watched while the stack starts
     setTarget(QStringLiteral("local"));
+    m_session->beginToken(Session::Credential::AdminToken);
     if (m_localStack->state() == LocalStack::State::Running)
         m_connection->attach(m_localStack->url(), m_localStack->token());
     else
@@ -179,6 +187,14 @@ void Console::attachProfile(const QString &id)
     ++m_attachGeneration;
     m_connection->detach();
     setTarget(id);
+    const auto profile = m_profiles->profile(id);
+    if (profile->credential == ClusterProfile::Credential::Password) {
+        // Signs in first (silently with the stored refresh token, or through the form); the
+        // connection attaches with the access token that gives (useAccessToken).
+        m_session->beginPassword(id, profile->email, profile->urls, profile->tlsPolicy());
+        return;
+    }
+    m_session->beginToken(Session::Credential::Unknown);
     QCoro::connect(attachProfileAsync(id), this, [] {});
 }
 
@@ -198,8 +214,46 @@ QCoro::Task<void> Console::attachProfileAsync(QString id)
         setTarget(id, tr("The credential of %1 could not be read: %2").arg(profile->name, secret.error));
         co_return;
     }
+    m_session->beginToken(profile->credential == ClusterProfile::Credential::ApiKey
+                              ? Session::Credential::ApiKey
+                              : Session::Credential::AdminToken);
     m_realtime->setTlsPolicy(profile->tlsPolicy());
     m_connection->attachNodes(profile->urls, secret.secret, profile->tlsPolicy());
+}
+
+// A sign-in or a refresh of a password profile. The first one attaches; the later ones replace the
+// token everywhere it is used, the open realtime connection included, and nothing else changes:
+// the page, its selection and the live views' offsets stay.
+void Console::useAccessToken(const QByteArray &token)
+{
+    const auto profile = m_profiles->profile(m_target);
+    if (!profile)
+        return;
+    if (m_connection->state() == BackendConnection::State::Detached) {
+        m_realtime->setTlsPolicy(profile->tlsPolicy());
+        m_connection->attachNodes(profile->urls, token, profile->tlsPolicy());
+        return;
+    }
+    m_connection->setToken(token);
+    if (m_session->isKnown()) {
+        m_realtime->setToken(token); // a refresh: sent on the live connection
+    } else {
+        // Signed in again: a new connection, so nothing still on its way for the ended session
+        // (its session-ended, say) is read after this. The channels resume from their offsets.
+        m_realtime->setEndpoint(m_connection->url(), token);
+    }
+    if (m_connection->state() == BackendConnection::State::Connected) {
+        if (!m_session->isKnown()) {
+            // Signed in again (perhaps as someone else): what failed while signed out is asked
+            // again; the selection stays.
+            m_session->loadPrincipal();
+            m_events->refreshTopics();
+            if (!m_registry->selectedInstance().isEmpty())
+                m_registry->selectInstance(m_registry->selectedInstance());
+        }
+    } else {
+        m_connection->retryNow();
+    }
 }
 
 void Console::trustOfferedCertificate()

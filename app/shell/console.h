@@ -3,6 +3,7 @@
 #include "appsettings.h"
 #include "backendconnection.h"
 #include "navigationmodel.h"
+#include "session.h"
 
 #include "api/httpapiclient.h"
 #include "clusters/clustermembersmodel.h"
@@ -39,6 +40,8 @@ class Console : public QObject
     Q_PROPERTY(Meshdeck::Console::ProfilesModel *profiles READ profiles CONSTANT)
     Q_PROPERTY(Meshdeck::Console::ClusterMembersModel *clusterMembers READ clusterMembers CONSTANT)
     Q_PROPERTY(Meshdeck::Console::ClusterSummaryModel *clusterSummary READ clusterSummary CONSTANT)
+    // Who the console acts as (role, name, can(permission)) and the sign-in of password profiles.
+    Q_PROPERTY(Meshdeck::Console::Session *session READ session CONSTANT)
     Q_PROPERTY(bool localMode READ isLocalMode NOTIFY targetChanged)
     // What the console is attached to: "local", "attach" (--attach) or a profile id; its name and
     // colour are on screen on every page.
@@ -79,6 +82,7 @@ public:
     ProfilesModel *profiles() { return m_profiles.get(); }
     ClusterMembersModel *clusterMembers() { return m_clusterMembers.get(); }
     ClusterSummaryModel *clusterSummary() { return m_clusterSummary.get(); }
+    Session *session() { return m_session.get(); }
     bool isLocalMode() const { return m_target == QLatin1String("local"); }
     QString target() const { return m_target; }
     QString targetName() const;
@@ -110,6 +114,7 @@ Q_SIGNALS:
 
 private:
     QCoro::Task<void> attachProfileAsync(QString id);
+    void useAccessToken(const QByteArray &token);
     void setTarget(const QString &target, const QString &error = {});
 
     Options m_options;
@@ -126,6 +131,7 @@ private:
     NavigationModel m_navigation;
     std::unique_ptr<LocalStack> m_localStack;
     std::unique_ptr<BackendConnection> m_connection;
+    std::unique_ptr<Session> m_session;
     std::unique_ptr<EventsController> m_events;
     std::unique_ptr<RegistryController> m_registry;
     DesktopNotifier m_notifier;

@@ -10,6 +10,7 @@ import Meshdeck.Pages
 Rectangle {
     id: band
     readonly property BackendConnection connection: Console.connection
+    readonly property Session session: Console.session
     readonly property color bandColour: Console.targetColour !== "" ? Console.targetColour : Theme.sidebar
     readonly property color textColour: bandColour.hslLightness > 0.6 ? "#1a1d23" : "#ffffff"
 
@@ -18,6 +19,7 @@ Rectangle {
     color: bandColour
     Accessible.role: Accessible.StaticText
     Accessible.name: qsTr("Attached to %1: %2").arg(Console.targetName).arg(nodeLabel.text)
+                     + (identity.visible ? " · " + identity.text : "")
 
     RowLayout {
         id: row
@@ -48,6 +50,26 @@ Rectangle {
             elide: Text.ElideMiddle
             horizontalAlignment: Text.AlignRight
             Layout.fillWidth: true
+        }
+        // Who the console acts as here, and in which role: what it offers follows from that.
+        Label {
+            id: identity
+            objectName: "signedInAs"
+            visible: band.session.known && band.session.role !== ""
+            text: band.session.kind === "user"
+                  ? qsTr("Signed in as %1 (%2)").arg(band.session.displayName).arg(band.session.roleText)
+                  : qsTr("%1 (%2)").arg(band.session.displayName).arg(band.session.roleText)
+            color: band.textColour
+            font.bold: true
+        }
+        Button {
+            objectName: "signOutButton"
+            visible: band.session.passwordSignIn && !band.session.loginRequired
+            text: qsTr("Sign out")
+            Accessible.name: qsTr("Sign out of %1").arg(Console.targetName)
+            flat: true
+            enabled: !band.session.busy
+            onClicked: band.session.signOut()
         }
     }
 }

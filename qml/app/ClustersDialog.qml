@@ -13,6 +13,7 @@ Dialog {
     property string message: ""
     property bool confirmRemove: false
     readonly property bool pinned: trustField.currentValue === "pinned"
+    readonly property bool passwordSignIn: credentialField.currentValue === "password"
 
     objectName: "clustersDialog"
     title: qsTr("Cluster profiles")
@@ -35,6 +36,7 @@ Dialog {
         pinField.text = f.pin ?? ""
         backupPinField.text = f.backupPin ?? ""
         credentialField.currentIndex = Math.max(0, credentialField.indexOfValue(f.credential ?? "adminToken"))
+        emailField.text = f.email ?? ""
         secretField.text = ""
         message = ""
         confirmRemove = false
@@ -49,7 +51,8 @@ Dialog {
             caFile: caField.text,
             pin: pinField.text,
             backupPin: backupPinField.text,
-            credential: credentialField.currentValue
+            credential: credentialField.currentValue,
+            email: emailField.text
         }
     }
 
@@ -59,7 +62,8 @@ Dialog {
         target: Console.profiles
         function onSaved(id) {
             manager.edit(id)
-            manager.message = qsTr("Saved. The credential is in the keychain.")
+            manager.message = manager.passwordSignIn ? qsTr("Saved. Attach to sign in.")
+                                                     : qsTr("Saved. The credential is in the keychain.")
         }
         function onFailed(reason) {
             manager.message = reason
@@ -225,13 +229,32 @@ Dialog {
                     valueRole: "value"
                     model: [
                         { value: "adminToken", text: qsTr("Admin token") },
-                        { value: "apiKey", text: qsTr("API key") }
+                        { value: "apiKey", text: qsTr("API key") },
+                        { value: "password", text: qsTr("Email and password (sign in)") }
                     ]
                     Accessible.name: qsTr("Credential kind")
                 }
                 TextField {
+                    id: emailField
+                    objectName: "profileEmail"
+                    visible: manager.passwordSignIn
+                    placeholderText: qsTr("Email address you sign in with")
+                    Accessible.name: qsTr("Email address for signing in")
+                    inputMethodHints: Qt.ImhEmailCharactersOnly | Qt.ImhNoAutoUppercase
+                    Layout.fillWidth: true
+                }
+                Label {
+                    visible: manager.passwordSignIn
+                    text: qsTr("You sign in when you attach; the password is never stored. The session is kept "
+                               + "in the OS keychain until you sign out.")
+                    color: Theme.mutedText
+                    wrapMode: Text.WordWrap
+                    Layout.fillWidth: true
+                }
+                TextField {
                     id: secretField
                     objectName: "profileSecret"
+                    visible: !manager.passwordSignIn
                     echoMode: TextInput.Password
                     placeholderText: manager.editingId === "" ? qsTr("The token or key (kept in the OS keychain)")
                                                               : qsTr("Leave empty to keep the stored credential")

@@ -60,6 +60,7 @@ ApplicationWindow {
         id: clustersDialog
     }
     CertificateDialog {}
+    LoginDialog {}
 
     footer: StatusBar {}
 

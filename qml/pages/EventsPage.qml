@@ -11,6 +11,13 @@ ColumnLayout {
     id: page
     readonly property EventsController events: Console.events
     property int selectedRow: -1
+    // Publishing and replaying write to topics; a webhook test sends a delivery: offered only to who may.
+    readonly property Permission mayWriteEvents: Permission {
+        name: "events.write"
+    }
+    readonly property Permission mayWriteWebhooks: Permission {
+        name: "webhooks.write"
+    }
 
     objectName: "eventsPage"
     spacing: Theme.spacing
@@ -401,40 +408,55 @@ ColumnLayout {
                 Layout.minimumHeight: 160
                 Layout.maximumHeight: 160
 
-                RowLayout {
-                    spacing: 8
-                    TextField {
-                        id: typeField
-                        placeholderText: qsTr("type, e.g. test.ping")
-                        Accessible.name: qsTr("Event type")
-                        Layout.preferredWidth: 180
-                        Layout.alignment: Qt.AlignTop
-                    }
-                    TextField {
-                        id: dataField
-                        placeholderText: qsTr("data as JSON, e.g. {\"hello\": \"world\"}")
-                        Accessible.name: qsTr("Event data as JSON")
-                        onAccepted: if (publishButton.enabled) publishButton.clicked()
-                        Layout.fillWidth: true
-                        Layout.alignment: Qt.AlignTop
-                    }
-                    Button {
-                        id: publishButton
-                        text: qsTr("Publish test event")
-                        Accessible.name: text
-                        enabled: page.events.selectedTopic.length > 0
-                        Layout.alignment: Qt.AlignTop
-                        onClicked: page.events.publishTestEvent(typeField.text, dataField.text)
-                    }
+                // Publish: one tab, the actions or why they are not offered.
+                ColumnLayout {
                     Label {
-                        id: publishResult
+                        objectName: "publishReason"
+                        visible: !page.mayWriteEvents.allowed
+                        text: page.mayWriteEvents.reason
                         color: Theme.mutedText
-                        Layout.alignment: Qt.AlignTop
-                        Connections {
-                            target: page.events
-                            function onPublished(ok: bool, message: string) {
-                                publishResult.text = message
-                                publishResult.color = ok ? Theme.passing : Theme.critical
+                        wrapMode: Text.WordWrap
+                        Layout.fillWidth: true
+                        Accessible.role: Accessible.StaticText
+                        Accessible.name: text
+                    }
+                    RowLayout {
+                        objectName: "publishRow"
+                        visible: page.mayWriteEvents.allowed
+                        spacing: 8
+                        TextField {
+                            id: typeField
+                            placeholderText: qsTr("type, e.g. test.ping")
+                            Accessible.name: qsTr("Event type")
+                            Layout.preferredWidth: 180
+                            Layout.alignment: Qt.AlignTop
+                        }
+                        TextField {
+                            id: dataField
+                            placeholderText: qsTr("data as JSON, e.g. {\"hello\": \"world\"}")
+                            Accessible.name: qsTr("Event data as JSON")
+                            onAccepted: if (publishButton.enabled) publishButton.clicked()
+                            Layout.fillWidth: true
+                            Layout.alignment: Qt.AlignTop
+                        }
+                        Button {
+                            id: publishButton
+                            text: qsTr("Publish test event")
+                            Accessible.name: text
+                            enabled: page.events.selectedTopic.length > 0
+                            Layout.alignment: Qt.AlignTop
+                            onClicked: page.events.publishTestEvent(typeField.text, dataField.text)
+                        }
+                        Label {
+                            id: publishResult
+                            color: Theme.mutedText
+                            Layout.alignment: Qt.AlignTop
+                            Connections {
+                                target: page.events
+                                function onPublished(ok: bool, message: string) {
+                                    publishResult.text = message
+                                    publishResult.color = ok ? Theme.passing : Theme.critical
+                                }
                             }
                         }
                     }
@@ -489,7 +511,19 @@ ColumnLayout {
                             }
                         }
                     }
+                    Label {
+                        objectName: "replayReason"
+                        visible: !page.mayWriteEvents.allowed
+                        text: qsTr("Replay: %1").arg(page.mayWriteEvents.reason)
+                        color: Theme.mutedText
+                        wrapMode: Text.WordWrap
+                        Layout.fillWidth: true
+                        Accessible.role: Accessible.StaticText
+                        Accessible.name: text
+                    }
                     RowLayout {
+                        objectName: "replayRow"
+                        visible: page.mayWriteEvents.allowed
                         spacing: 8
                         Label {
                             text: qsTr("Replay offsets")
@@ -638,11 +672,22 @@ ColumnLayout {
                             }
                             Button {
                                 text: qsTr("Send test")
+                                visible: page.mayWriteWebhooks.allowed
                                 flat: true
                                 Accessible.name: qsTr("Send a test event to %1").arg(hookRow.url)
                                 onClicked: page.events.sendWebhookTest(hookRow.webhookId)
                             }
                         }
+                    }
+                    Label {
+                        objectName: "webhookTestReason"
+                        visible: !page.mayWriteWebhooks.allowed && hookList.count > 0
+                        text: qsTr("Test deliveries: %1").arg(page.mayWriteWebhooks.reason)
+                        color: Theme.mutedText
+                        wrapMode: Text.WordWrap
+                        Layout.fillWidth: true
+                        Accessible.role: Accessible.StaticText
+                        Accessible.name: text
                     }
                     ListStatus {
                         objectName: "webhooksStatus"

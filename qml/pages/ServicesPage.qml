@@ -12,6 +12,10 @@ ColumnLayout {
     readonly property RegistryController registry: Console.registry
     readonly property var detail: registry.detail
     readonly property bool hasDetail: registry.selectedInstance.length > 0 && detail.id !== undefined
+    // Drain, deregister and weight change the registry: offered only to who may.
+    readonly property Permission mayConfigure: Permission {
+        name: "registry.write"
+    }
 
     objectName: "servicesPage"
     spacing: Theme.spacing
@@ -403,7 +407,19 @@ ColumnLayout {
                             monospace: true
                         }
                         Item { Layout.fillHeight: true }
+                        Label {
+                            objectName: "registryWriteReason"
+                            visible: !page.mayConfigure.allowed
+                            text: page.mayConfigure.reason
+                            color: Theme.mutedText
+                            wrapMode: Text.WordWrap
+                            Layout.fillWidth: true
+                            Accessible.role: Accessible.StaticText
+                            Accessible.name: text
+                        }
                         RowLayout {
+                            objectName: "instanceActions"
+                            visible: page.mayConfigure.allowed
                             spacing: 8
                             Button {
                                 objectName: "drainButton"
@@ -576,6 +592,8 @@ ColumnLayout {
 
         onAccepted: {
             const id = page.detail.id
+            if (!page.mayConfigure.allowed)
+                return
             if (action === "drain")
                 page.registry.drain(id, 30000)
             else if (action === "deregister")

@@ -165,7 +165,7 @@ QHash<int, QByteArray> ApiKeysModel::roleNames() const
 {
     return {{IdRole, "keyId"},        {NameRole, "name"},       {PrefixRole, "prefix"},
             {ScopesRole, "scopes"},   {ExpiresRole, "expires"}, {LastUsedRole, "lastUsed"},
-            {RevokedRole, "revoked"}, {StateRole, "state"}};
+            {RevokedRole, "revoked"}, {StateRole, "stateText"}};
 }
 
 int ApiKeysModel::indexOf(const QString &id) const

@@ -110,7 +110,7 @@ QVariant AuditLogModel::data(const QModelIndex &index, int role) const
 QHash<int, QByteArray> AuditLogModel::roleNames() const
 {
     return {{IdRole, "recordId"},         {TimeRole, "time"},         {ActorRole, "actor"},
-            {ActionRole, "action"},       {ResourceRole, "resource"}, {OutcomeRole, "outcome"},
+            {ActionRole, "auditAction"},  {ResourceRole, "resource"}, {OutcomeRole, "outcome"},
             {StatusRole, "status"},       {RequestRole, "request"},   {SourceRole, "source"},
             {RequestIdRole, "requestId"}, {DetailRole, "detail"},     {HasChangesRole, "hasChanges"}};
 }

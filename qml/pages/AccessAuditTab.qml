@@ -114,20 +114,24 @@ ColumnLayout {
                     keyNavigationEnabled: true
                     Accessible.role: Accessible.List
                     Accessible.name: qsTr("Audit records")
-                    onCurrentIndexChanged: AccessController.selectAuditRecord(String(tab.audit.valueAt(currentIndex, "recordId") ?? ""))
+                    // The keyboard moves the selection too (not the list's own first current row).
+                    onCurrentIndexChanged: {
+                        if (activeFocus)
+                            AccessController.selectAuditRecord(String(tab.audit.valueAt(currentIndex, "recordId") ?? ""))
+                    }
                     delegate: ItemDelegate {
                         id: recordEntry
                         required property int index
                         required property string recordId
                         required property string time
                         required property string actor
-                        required property string action
+                        required property string auditAction
                         required property string resource
                         required property string outcome
                         required property int status
                         width: recordList.width
                         highlighted: recordId === AccessController.selectedAuditRecord
-                        Accessible.name: qsTr("%1 %2 by %3 on %4: %5").arg(time).arg(action).arg(actor).arg(resource).arg(outcome)
+                        Accessible.name: qsTr("%1 %2 by %3 on %4: %5").arg(time).arg(auditAction).arg(actor).arg(resource).arg(outcome)
                         onClicked: {
                             recordList.currentIndex = index
                             AccessController.selectAuditRecord(recordId)
@@ -139,7 +143,7 @@ ColumnLayout {
                         contentItem: ColumnLayout {
                             spacing: 0
                             Label {
-                                text: qsTr("%1 · %2").arg(recordEntry.time).arg(recordEntry.action)
+                                text: qsTr("%1 · %2").arg(recordEntry.time).arg(recordEntry.auditAction)
                                 color: Theme.text
                                 font.bold: recordEntry.highlighted
                             }
@@ -210,6 +214,29 @@ ColumnLayout {
                     wrapMode: Text.WordWrap
                     Layout.fillWidth: true
                 }
+                RowLayout {
+                    Layout.fillWidth: true
+                    Label {
+                        text: qsTr("Field")
+                        font.bold: true
+                        color: Theme.text
+                        Layout.preferredWidth: 120
+                    }
+                    Label {
+                        text: qsTr("Before")
+                        font.bold: true
+                        color: Theme.text
+                        Layout.fillWidth: true
+                        Layout.preferredWidth: 1
+                    }
+                    Label {
+                        text: qsTr("After")
+                        font.bold: true
+                        color: Theme.text
+                        Layout.fillWidth: true
+                        Layout.preferredWidth: 1
+                    }
+                }
                 ListView {
                     id: diffList
                     objectName: "auditDiff"
@@ -220,27 +247,6 @@ ColumnLayout {
                     activeFocusOnTab: true
                     Accessible.role: Accessible.List
                     Accessible.name: qsTr("Changes of the record")
-                    header: RowLayout {
-                        width: diffList.width
-                        Label {
-                            text: qsTr("Field")
-                            font.bold: true
-                            color: Theme.text
-                            Layout.preferredWidth: 120
-                        }
-                        Label {
-                            text: qsTr("Before")
-                            font.bold: true
-                            color: Theme.text
-                            Layout.fillWidth: true
-                        }
-                        Label {
-                            text: qsTr("After")
-                            font.bold: true
-                            color: Theme.text
-                            Layout.fillWidth: true
-                        }
-                    }
                     delegate: Rectangle {
                         id: diffLine
                         required property string path

@@ -63,10 +63,10 @@ ColumnLayout {
                     required property string expires
                     required property string lastUsed
                     required property bool revoked
-                    required property string state
+                    required property string stateText
                     width: keyList.width
                     highlighted: ListView.isCurrentItem
-                    Accessible.name: qsTr("Key %1 (%2…), %3, scopes %4").arg(name).arg(prefix).arg(state).arg(scopes)
+                    Accessible.name: qsTr("Key %1 (%2…), %3, scopes %4").arg(name).arg(prefix).arg(stateText).arg(scopes)
                     background: SelectionBackground {
                         selected: keyEntry.highlighted
                         focused: keyEntry.ListView.isCurrentItem && keyList.activeFocus
@@ -89,7 +89,7 @@ ColumnLayout {
                                 Layout.fillWidth: true
                             }
                             Label {
-                                text: qsTr("%1 · expires: %2 · last used: %3").arg(keyEntry.state).arg(keyEntry.expires)
+                                text: qsTr("%1 · expires: %2 · last used: %3").arg(keyEntry.stateText).arg(keyEntry.expires)
                                       .arg(keyEntry.lastUsed)
                                 color: keyEntry.revoked ? Theme.critical : Theme.mutedText
                                 font.pixelSize: 11

@@ -16,7 +16,7 @@ ColumnLayout {
         actorField.forceActiveFocus()
     }
     function search() {
-        AccessController.searchAudit(actorField.text, actionField.text, resourceField.text, outcome.currentValue,
+        AccessController.searchAudit(actorField.text, actionField.text, resourceField.text, outcomeBox.currentValue,
                                      fromField.text, toField.text)
     }
 
@@ -47,7 +47,7 @@ ColumnLayout {
             onAccepted: tab.search()
         }
         ComboBox {
-            id: outcome
+            id: outcomeBox
             Accessible.name: qsTr("Filter by outcome")
             implicitContentWidthPolicy: ComboBox.WidestText
             textRole: "label"

@@ -150,7 +150,7 @@ ColumnLayout {
         contentHeight: 420
         onOpened: {
             createError.text = ""
-            keyName.forceActiveFocus()
+            keyNameField.forceActiveFocus()
         }
         Connections {
             target: AccessController
@@ -162,7 +162,7 @@ ColumnLayout {
             }
             function onKeyCreated(key: string, name: string, prefix: string) {
                 createDialog.pending = false
-                keyName.text = ""
+                keyNameField.text = ""
                 createDialog.close()
                 shownOnce.show(key, name)
             }
@@ -170,7 +170,7 @@ ColumnLayout {
         ColumnLayout {
             anchors.fill: parent
             TextField {
-                id: keyName
+                id: keyNameField
                 objectName: "keyName"
                 placeholderText: qsTr("Name (where it is used: ci, deploy bot…)")
                 Accessible.name: qsTr("Key name")
@@ -242,7 +242,7 @@ ColumnLayout {
                 onClicked: {
                     createDialog.pending = true
                     createError.text = ""
-                    AccessController.createKey(keyName.text, Number(expiry.currentValue))
+                    AccessController.createKey(keyNameField.text, Number(expiry.currentValue))
                 }
             }
             Button {
@@ -257,16 +257,16 @@ ColumnLayout {
     Dialog {
         id: shownOnce
         objectName: "keyShownOnce"
-        property string keyName
+        property string createdName
 
         function show(key: string, name: string) {
-            keyName = name
+            createdName = name
             secretField.text = key
             copied.visible = false
             open()
         }
 
-        title: qsTr("Your new API key %1").arg(keyName)
+        title: qsTr("Your new API key %1").arg(createdName)
         anchors.centerIn: Overlay.overlay
         modal: true
         focus: true
@@ -274,7 +274,7 @@ ColumnLayout {
         contentWidth: 560
         onClosed: {
             secretField.text = ""
-            keyName = ""
+            createdName = ""
         }
         ColumnLayout {
             width: 560

@@ -56,7 +56,7 @@ QStringList everyText(QQuickWindow *window)
         for (QQuickItem *child : children)
             walk(child);
     };
-    walk(window->contentItem()->parentItem() ? window->contentItem()->parentItem() : window->contentItem());
+    walk(window->contentItem()); // the root item: the pages and the popups' overlay
     for (QObject *object : std::as_const(objects)) {
         for (const char *property : {"text", "displayText", "title", "placeholderText"}) {
             const QVariant value = object->property(property);
@@ -178,7 +178,13 @@ private Q_SLOTS:
         QVERIFY2(field, "the new key was not shown");
         QTRY_VERIFY(field->property("text").toString().startsWith(QStringLiteral("mdk_")));
         const QString key = field->property("text").toString();
-        const QStringList shown = visibleTexts(m_window->contentItem()->parentItem());
+        // Once the dialogs' transitions are over: the form gone, the key's dialog fully open.
+        QObject *createDialog = m_window->findChild<QObject *>(QStringLiteral("createKeyDialog"));
+        QObject *onceDialog = m_window->findChild<QObject *>(QStringLiteral("keyShownOnce"));
+        QVERIFY(createDialog && onceDialog);
+        QTRY_VERIFY(!createDialog->property("visible").toBool());
+        QTRY_VERIFY(onceDialog->property("opened").toBool());
+        const QStringList shown = visibleTexts(m_window->contentItem());
         QVERIFY2(anyContains(shown, QStringLiteral("you will not see it again")),
                  qPrintable(shown.join(u'|')));
         // The search below finds the key while it is shown: its finding nothing later means something.
@@ -213,7 +219,8 @@ private Q_SLOTS:
         click(QStringLiteral("Close the key"));
         if (QTest::currentTestFailed())
             return;
-        QTRY_VERIFY(!find(QStringLiteral("The new API key"), 200));
+        QTRY_VERIFY(!onceDialog->property("visible").toBool());
+        QVERIFY(!find(QStringLiteral("The new API key"), 200));
         QCOMPARE(field->property("text").toString(), QString());
         const QStringList after = everyText(m_window);
         QVERIFY2(!anyContains(after, key), "the key is still held by an item of the window");

@@ -7,6 +7,9 @@
 #include "http/httpserver.h"
 #include "http/tlscredentials.h"
 #include "platform/service.h"
+#include "services/audit/auditroutes.h"
+#include "services/audit/auditservice.h"
+#include "services/audit/auditstore.h"
 #include "services/events/eventschannel.h"
 #include "services/events/eventsroutes.h"
 #include "services/events/eventsschema.h"
@@ -49,12 +52,14 @@ struct Backend::Parts {
     ServiceHost services;
     std::unique_ptr<Http::Router> router;
     std::unique_ptr<AdminTokenAuthenticator> authenticator;
+    std::unique_ptr<AuditSink> auditSink; // the dispatcher's: the audit log and the events' audit topic
     std::unique_ptr<Http::Dispatcher> dispatcher;
     std::unique_ptr<Http::HttpServer> server;
     System::SystemService *system = nullptr;
     Events::EventsService *events = nullptr;
     Realtime::RealtimeService *realtime = nullptr;
     Registry::RegistryService *registry = nullptr;
+    Audit::AuditService *audit = nullptr;
 };
 
 namespace {
@@ -83,6 +88,24 @@ QString clusterNodeId(const QString &dataDir, const QString &given, QString *err
     }
     return id;
 }
+
+// Every audited call goes to each sink: the audit log (searchable) and the events' audit topic.
+class AuditFanout : public AuditSink
+{
+public:
+    explicit AuditFanout(std::vector<AuditSink *> sinks)
+        : m_sinks(std::move(sinks))
+    {}
+    void record(AuditEntry entry) override
+    {
+        for (size_t i = 0; i + 1 < m_sinks.size(); ++i)
+            m_sinks[i]->record(entry);
+        m_sinks.back()->record(std::move(entry));
+    }
+
+private:
+    std::vector<AuditSink *> m_sinks;
+};
 
 // The node's own lifecycle on the system topic; resolves once durable.
 QFuture<Result<QList<qint64>>> publishLifecycle(EventPublisher *events, const QString &type,
@@ -279,6 +302,15 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
     auto events = std::make_unique<Events::EventsService>(eventsSettings, &p.database, secrets);
     p.events = events.get();
     p.services.add(std::move(events));
+    // Before realtime, which holds it as a channel provider (services are destroyed in reverse).
+    Audit::AuditSettings auditSettings;
+    auditSettings.retentionDays = m_settings.auditRetentionDays;
+    auditSettings.pollIntervalMs = m_settings.clusterMode() ? m_settings.clusterPollMs : 0;
+    auto audit = std::make_unique<Audit::AuditService>(auditSettings, &p.database);
+    p.audit = audit.get();
+    p.services.add(std::move(audit));
+    p.system->setAuditStatus([audit = p.audit] { return audit->status(); });
+    p.metrics.addCollector([audit = p.audit] { return audit->prometheusText(); });
     Realtime::RealtimeSettings realtimeSettings;
     realtimeSettings.allowedOrigins = m_settings.allowedOrigins;
     realtimeSettings.maxSessions = m_settings.maxRealtimeSessions;
@@ -303,6 +335,7 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
     p.services.add(std::move(registry));
     p.realtime->addProvider(&p.registry->channel());
     p.realtime->addProvider(&p.system->membership());
+    p.realtime->addProvider(p.audit);
     // events.<topic> on the realtime endpoint, fed by every durable commit.
     p.eventsChannel = std::make_unique<Events::EventsChannel>(&p.database);
     p.realtime->addProvider(p.eventsChannel.get());
@@ -337,6 +370,7 @@ QCoro::Task<int> Backend::openDatabase(QString dataDir)
         {QStringLiteral("system"), System::SystemStore::migrations()},
         {QStringLiteral("events"), Events::schema()},
         {QStringLiteral("registry"), Registry::RegistryStore::migrations()},
+        {QStringLiteral("audit"), Audit::AuditStore::migrations()},
     };
     const auto opened = co_await p.database.open(dbPath, schemas);
     if (!opened.ok) {
@@ -362,8 +396,10 @@ void Backend::installRoutes()
     Events::WebhooksRoutes::install(*p.router, p.events);
     Realtime::RealtimeRoutes::install(*p.router, p.realtime);
     Registry::RegistryRoutes::install(*p.router, p.registry);
+    Audit::AuditRoutes::install(*p.router, p.audit);
     p.dispatcher = std::make_unique<Http::Dispatcher>(*p.router, p.authenticator.get(), &p.metrics);
-    p.dispatcher->setAuditSink(p.events);
+    p.auditSink = std::make_unique<AuditFanout>(std::vector<AuditSink *>{p.audit, p.events});
+    p.dispatcher->setAuditSink(p.auditSink.get());
     p.realtime->setTokenCheck(Realtime::RealtimeRoutes::tokenCheck(p.authenticator.get()));
 }
 

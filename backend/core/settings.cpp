@@ -103,11 +103,26 @@ struct Options {
         QCoreApplication::translate("meshdeckd", "Registry: deregister an instance critical for this long, "
                                                  "unless its check says otherwise (default: 600000)."),
         QStringLiteral("ms")};
+    const QCommandLineOption accessTokenSeconds{
+        QStringLiteral("access-token-seconds"),
+        QCoreApplication::translate("meshdeckd", "Lifetime of a session's access token (default: 900)."),
+        QStringLiteral("s")};
+    const QCommandLineOption passwordCost{
+        QStringLiteral("password-cost"),
+        QCoreApplication::translate("meshdeckd", "argon2id cost: interactive (default; 64 MiB, 2 passes) or "
+                                                 "minimum (tests only). Stored hashes of another cost are "
+                                                 "upgraded at the next sign-in."),
+        QStringLiteral("cost")};
     const QCommandLineOption maxRealtimeSessions{
         QStringLiteral("max-realtime-sessions"),
         QCoreApplication::translate("meshdeckd", "Concurrent realtime WebSocket sessions; further upgrades "
                                                  "get 503 with Retry-After (default: 10000)."),
         QStringLiteral("n")};
+    const QCommandLineOption auditRetentionDays{
+        QStringLiteral("audit-retention-days"),
+        QCoreApplication::translate("meshdeckd", "Audit records older than this are deleted, hourly "
+                                                 "(default: 365)."),
+        QStringLiteral("days")};
     const QCommandLineOption database{
         QStringLiteral("database"),
         QCoreApplication::translate("meshdeckd",
@@ -193,6 +208,9 @@ struct Options {
                 webhookMaxFailures,
                 deregisterCritical,
                 maxRealtimeSessions,
+                accessTokenSeconds,
+                passwordCost,
+                auditRetentionDays,
                 database,
                 redis,
                 nodeId,
@@ -266,7 +284,9 @@ bool applyNumbers(const QCommandLineParser &parser, const Options &o, BackendSet
                                IntOption{o.shutdownTimeout, &settings->shutdownTimeoutMs},
                                IntOption{o.webhookRetryBase, &settings->webhookRetryBaseMs},
                                IntOption{o.webhookMaxFailures, &settings->webhookMaxFailures},
-                               IntOption{o.maxRealtimeSessions, &settings->maxRealtimeSessions}}) {
+                               IntOption{o.maxRealtimeSessions, &settings->maxRealtimeSessions},
+                               IntOption{o.accessTokenSeconds, &settings->accessTokenSeconds},
+                               IntOption{o.auditRetentionDays, &settings->auditRetentionDays}}) {
         if (parser.isSet(i.option) && !positiveInt(parser.value(i.option), i.target)) {
             *error = QStringLiteral("--%1 expects a positive whole number; got '%2'")
                          .arg(i.option.names().constFirst(), parser.value(i.option));
@@ -314,6 +334,14 @@ bool applyNumbers(const QCommandLineParser &parser, const Options &o, BackendSet
     }
     if (settings->threads == 0)
         settings->threads = qMax(1, QThread::idealThreadCount());
+    if (parser.isSet(o.passwordCost)) {
+        const QString cost = parser.value(o.passwordCost);
+        if (cost != QLatin1String("interactive") && cost != QLatin1String("minimum")) {
+            *error = QStringLiteral("--password-cost is interactive or minimum; got '%1'").arg(cost);
+            return false;
+        }
+        settings->minimumPasswordCost = cost == QLatin1String("minimum");
+    }
     return true;
 }
 

@@ -30,6 +30,7 @@ struct BackendSettings {
     bool allowPrivateTargets = false;
     qint64 deregisterCriticalAfterMs = 10LL * 60 * 1000; // registry: critical this long -> deregistered
     int maxRealtimeSessions = 10'000; // concurrent realtime WebSocket sessions; more are refused (503)
+    int auditRetentionDays = 365;     // audit records older than this are deleted
     std::shared_ptr<Http::TlsCredentials> tls; // --tls-cert/--tls-key, read and checked; null: plain HTTP
     // Cluster mode (a postgres:// --database); empty: local mode on DATA_DIR/meshdeck.db.
     QString databaseUrl;
@@ -40,6 +41,8 @@ struct BackendSettings {
     QString adminTokenFile;         // empty: DATA_DIR/admin.token
     QString secretKeyFile;          // empty: DATA_DIR/secret.key (cluster mode: the same file on every node)
     int clusterGoneAfterMs = 5'000; // a member silent this long is reported gone
+    int accessTokenSeconds = 15 * 60; // lifetime of a session's access token (JWT)
+    bool minimumPasswordCost = false; // --password-cost minimum: cheap argon2id for tests only
     bool clusterMode() const { return !databaseUrl.isEmpty(); }
 };
 

@@ -71,6 +71,12 @@ RouteStats *HttpMetrics::routeStats(const QByteArray &method, const QByteArray &
     return &m_routes.emplace_back(method, route);
 }
 
+void HttpMetrics::addCollector(std::function<QByteArray()> collector)
+{
+    std::lock_guard lock(m_mutex);
+    m_collectors.push_back(std::move(collector));
+}
+
 QByteArray HttpMetrics::prometheusText() const
 {
     QByteArray out;
@@ -138,6 +144,8 @@ QByteArray HttpMetrics::prometheusText() const
            "# TYPE process_resident_memory_bytes gauge\n"
            "process_resident_memory_bytes " +
            QByteArray::number(processResidentBytes()) + '\n';
+    for (const auto &collector : m_collectors)
+        out += collector();
     return out;
 }
 

@@ -5,6 +5,7 @@
 #include <array>
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <vector>
 
@@ -54,9 +55,12 @@ public:
     std::atomic<quint64> rejectedConnections{0};
 
     QByteArray prometheusText() const;
+    // Another part's metrics in Prometheus text (the audit log's counters), appended to /metrics.
+    void addCollector(std::function<QByteArray()> collector);
 
 private:
-    mutable std::mutex m_mutex; // guards the list only; counters are atomics
+    mutable std::mutex m_mutex; // guards the lists only; counters are atomics
+    std::vector<std::function<QByteArray()>> m_collectors;
     std::deque<RouteStats> m_routes;
     RouteStats m_unmatched{"ANY", "unmatched"};
 };

@@ -55,6 +55,8 @@ QString problemDescription(int status)
         return QStringLiteral("The request conflicts with the current state.");
     case 413:
         return QStringLiteral("The body or the batch is over its limit.");
+    case 429:
+        return QStringLiteral("Too many attempts; retry after Retry-After seconds.");
     case 503:
         return QStringLiteral("Storage failed or the node is at capacity or draining; nothing was changed. "
                               "Retry, after Retry-After when it is sent.");
@@ -127,8 +129,10 @@ QJsonObject operation(const Route &route)
     if (route.isWebSocket() && o.responses.empty())
         responses.insert(QStringLiteral("101"), responseObject(QStringLiteral("WebSocket upgrade"), {}, {}));
     std::vector<int> problems = o.problems;
-    if (o.access == Access::Authenticated)
+    if (o.access == Access::Authenticated) {
         problems.push_back(401);
+        problems.push_back(403); // the caller's role or key scopes lack the permission
+    }
     if (!o.requestSchema.isEmpty())
         problems.push_back(413);
     problems.push_back(503);

@@ -33,6 +33,10 @@ int statusFor(ErrorKind kind)
         return 400;
     case ErrorKind::Forbidden:
         return 403;
+    case ErrorKind::Unauthenticated:
+        return 401;
+    case ErrorKind::RateLimited:
+        return 429;
     case ErrorKind::NotFound:
         return 404;
     case ErrorKind::Conflict:
@@ -54,6 +58,8 @@ Response problem(const Request &request, const Error &error)
     Response r = problem(request, statusFor(error.kind), error.reason, error.code, extra);
     if (error.retryAfterSeconds > 0)
         r.setHeader("retry-after", QByteArray::number(error.retryAfterSeconds));
+    if (error.kind == ErrorKind::Unauthenticated)
+        r.setHeader("www-authenticate", "Bearer error=\"invalid_token\"");
     return r;
 }
 

@@ -13,13 +13,15 @@ namespace Meshdeck {
 // turn them into status codes and problem documents, so the same service can answer REST,
 // realtime and a command line alike.
 enum class ErrorKind {
-    Invalid,     // the caller's input is wrong (field says which)
-    NotFound,    // the thing named does not exist
-    Conflict,    // the request contradicts the current state (exists already, system topic, …)
-    TooLarge,    // the input is over a limit
-    Unavailable, // storage or a dependency failed; nothing was changed; retry later
-    Busy,        // a capacity limit is reached right now; retry after retryAfterSeconds
-    Forbidden,   // the caller may not do this
+    Invalid,         // the caller's input is wrong (field says which)
+    NotFound,        // the thing named does not exist
+    Conflict,        // the request contradicts the current state (exists already, system topic, …)
+    TooLarge,        // the input is over a limit
+    Unavailable,     // storage or a dependency failed; nothing was changed; retry later
+    Busy,            // a capacity limit is reached right now; retry after retryAfterSeconds
+    Forbidden,       // the caller may not do this
+    Unauthenticated, // the credential is missing, wrong, expired or revoked
+    RateLimited,     // this caller is over a rate limit; retry after retryAfterSeconds
 };
 
 struct Error {
@@ -52,6 +54,15 @@ struct Error {
     static Error busy(QString reason, int retryAfterSeconds, QByteArray code = QByteArrayLiteral("busy"))
     {
         return {ErrorKind::Busy, std::move(reason), std::move(code), {}, retryAfterSeconds};
+    }
+    static Error unauthenticated(QString reason, QByteArray code = QByteArrayLiteral("invalid-credentials"))
+    {
+        return {ErrorKind::Unauthenticated, std::move(reason), std::move(code), {}, 0};
+    }
+    static Error rateLimited(QString reason, int retryAfterSeconds,
+                             QByteArray code = QByteArrayLiteral("rate-limited"))
+    {
+        return {ErrorKind::RateLimited, std::move(reason), std::move(code), {}, retryAfterSeconds};
     }
     static Error forbidden(QString reason, QByteArray code = QByteArrayLiteral("forbidden"))
     {

@@ -185,7 +185,8 @@ private Q_SLOTS:
                                    QStringLiteral("/v1/registry/instances/{id}/heartbeat"),
                                    QStringLiteral("/v1/registry/instances/{id}/drain"),
                                    QStringLiteral("/v1/registry/changes"),
-                                   QStringLiteral("/v1/registry/stats")};
+                                   QStringLiteral("/v1/registry/stats"),
+                                   QStringLiteral("/v1/audit")};
         for (const QString &path : expected) {
             QVERIFY2(paths.contains(path), qPrintable(path));
             QVERIFY(!paths.value(path).toObject().isEmpty());

@@ -70,9 +70,9 @@ private Q_SLOTS:
         QStringList names;
         for (const QJsonValue &s : services)
             names << s.toObject().value(QStringLiteral("name")).toString();
-        QCOMPARE(names,
-                 (QStringList{QStringLiteral("meshdeck.events"), QStringLiteral("meshdeck.realtime"),
-                              QStringLiteral("meshdeck.registry"), QStringLiteral("meshdeck.system")}));
+        QCOMPARE(names, (QStringList{QStringLiteral("meshdeck.audit"), QStringLiteral("meshdeck.events"),
+                                     QStringLiteral("meshdeck.realtime"), QStringLiteral("meshdeck.registry"),
+                                     QStringLiteral("meshdeck.system")}));
         // Their /readyz check runs on the node's own port: a real check through the real engine.
         const QJsonObject events = onlyInstance(backend, "meshdeck.events");
         QCOMPARE(events.value(QStringLiteral("port")).toInt(), backend.port());

@@ -484,6 +484,16 @@ def run_fixtures(c, receiver):
     c.call("DELETE", r + "/instances/{id}", {"id": second}, expect=204)
     c.call("DELETE", r + "/instances/{id}", {"id": second}, expect=404)
 
+    # audit: the calls above are in the log (before/after from the registry and webhooks routes)
+    status, page = c.call("GET", "/v1/audit", query={"limit": 2}, expect=200)
+    cursor = (page or {}).get("nextCursor")
+    if cursor:
+        c.call("GET", "/v1/audit", query={"cursor": cursor, "limit": 2}, expect=200)
+    c.call("GET", "/v1/audit", query={"action": "drainInstance", "resource": "instance:", "outcome": "ok",
+                                      "from": "2000-01-01T00:00:00Z"}, expect=200)
+    c.call("GET", "/v1/audit", query={"outcome": "maybe"}, expect=400)
+    c.call("GET", "/v1/audit", query={"cursor": "not-a-cursor"}, expect=400)
+
     # realtime: the upgrade itself (the WebSocket protocol is not HTTP and has no schema here)
     c.websocket("/v1/realtime", f"Bearer {c.backend.token}", 101)
     c.websocket("/v1/realtime", "Bearer wrong-token", 401)

@@ -217,11 +217,18 @@ QByteArray BackendProcess::stderrText()
 RawResponse apiCall(const BackendProcess &backend, const QByteArray &method, const QByteArray &path,
                     const QByteArray &body)
 {
+    return callAs(backend.port(), backend.token(), method, path, body);
+}
+
+RawResponse callAs(quint16 port, const QByteArray &credential, const QByteArray &method,
+                   const QByteArray &path, const QByteArray &body)
+{
     RawHttp c;
-    if (!c.connectTo(backend.port()))
+    if (!c.connectTo(port))
         return {};
-    QByteArray r =
-        method + ' ' + path + " HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + backend.token() + "\r\n";
+    QByteArray r = method + ' ' + path + " HTTP/1.1\r\nHost: t\r\n";
+    if (!credential.isEmpty())
+        r += "Authorization: Bearer " + credential + "\r\n";
     if (!body.isEmpty() || method == "POST" || method == "PUT" || method == "PATCH")
         r += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
     c.send(r + "\r\n" + body);

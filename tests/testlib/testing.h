@@ -143,6 +143,10 @@ RawResponse apiCall(const BackendProcess &backend, const QByteArray &method, con
                     const QByteArray &body = {});
 QJsonObject apiJson(const BackendProcess &backend, const QByteArray &method, const QByteArray &path,
                     const QByteArray &body = {});
+// One JSON call with another credential (empty: none) over a fresh connection.
+RawResponse callAs(quint16 port, const QByteArray &credential, const QByteArray &method,
+                   const QByteArray &path, const QByteArray &body = {});
+
 // The first offset a publish answered with (201), or -1 when it was not acknowledged.
 qint64 firstPublishedOffset(const RawResponse &response);
 

@@ -63,6 +63,13 @@ struct CreatedWebhook {
     QByteArray secret; // the signing secret in clear, shown to the caller this once
 };
 
+// A webhook before and after a change, read in the change's own database turn (the audit log's
+// before and after).
+struct WebhookChange {
+    Webhook before;
+    Webhook after;
+};
+
 // The event backbone: topics with retention, a durable append-only log per topic, reads by offset
 // or time, consumer groups, and webhooks. Every operation answers a domain Result; only the routes
 // files turn them into HTTP.
@@ -109,7 +116,7 @@ public:
     Task<QList<Webhook>> webhooks();
     Task<Webhook> webhook(QString id);
     Task<void> deleteWebhook(QString id);
-    Task<Webhook> setWebhookEnabled(QString id, bool enabled);
+    Task<WebhookChange> setWebhookEnabled(QString id, bool enabled);
     Task<QList<DeliveryRecord>> webhookDeliveries(QString id, int limit);
     // Sends a webhook.test delivery now and records it.
     Task<DeliveryRecord> sendTestDelivery(QString id);

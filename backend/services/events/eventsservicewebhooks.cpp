@@ -143,16 +143,23 @@ EventsService::Task<void> EventsService::deleteWebhook(QString id)
     co_return Result<void>();
 }
 
-EventsService::Task<Webhook> EventsService::setWebhookEnabled(QString id, bool enabled)
+EventsService::Task<WebhookChange> EventsService::setWebhookEnabled(QString id, bool enabled)
 {
-    // Changed and read back in one turn of the database thread: a concurrent delete comes before
-    // (404) or after, never between.
+    // Read, changed and read back in one turn of the database thread: a concurrent delete comes
+    // before (404) or after, never between.
     const std::shared_ptr<const bool> alive = m_alive;
-    QCoro::Task<Result<std::optional<Webhook>>> changing = m_database->attempt([id,
-                                                                                enabled](QSqlDatabase &db) {
-        return WebhooksStore::setEnabled(db, id, enabled, QStringLiteral("Disabled by an administrator."));
-    });
-    Result<Webhook> changed = orMissing(co_await changing, noSuchWebhook(id));
+    QCoro::Task<Result<std::optional<WebhookChange>>> changing =
+        m_database->attempt([id, enabled](QSqlDatabase &db) -> std::optional<WebhookChange> {
+            std::optional<Webhook> before = WebhooksStore::get(db, id);
+            if (!before)
+                return std::nullopt;
+            std::optional<Webhook> after =
+                WebhooksStore::setEnabled(db, id, enabled, QStringLiteral("Disabled by an administrator."));
+            if (!after)
+                return std::nullopt;
+            return WebhookChange{std::move(*before), std::move(*after)};
+        });
+    Result<WebhookChange> changed = orMissing(co_await changing, noSuchWebhook(id));
     if (changed && enabled && *alive) // the service may be gone after the await
         m_webhooks->kick();
     co_return changed;

@@ -55,6 +55,21 @@ QString idOf(const Request &request)
     return request.pathParams.value(QStringLiteral("id"));
 }
 
+// The audit note of a webhook change (never the signing secret: webhookJson leaves it out).
+Response audited(Response response, const QString &id, QJsonValue before, QJsonValue after)
+{
+    response.audit = AuditNote{QStringLiteral("webhook:") + id, std::move(before), std::move(after)};
+    return response;
+}
+
+// The webhook's state before a change, null when there is none.
+QCoro::Task<QJsonValue> stateOf(EventsService *service, QString id)
+{
+    QCoro::Task<Result<Webhook>> reading = service->webhook(id);
+    const Result<Webhook> w = co_await reading;
+    co_return w ? QJsonValue(webhookJson(w.value())) : QJsonValue(QJsonValue::Null);
+}
+
 // A list of strings, or the problem with it.
 std::optional<Response> stringList(const Request &request, const QJsonObject &body, const QString &field,
                                    QStringList *out)
@@ -101,7 +116,7 @@ QCoro::Task<Response> createWebhook(EventsService *service, Request request)
     out.insert(QStringLiteral("secret"), QString::fromLatin1(created->secret));
     Response r = Response::json(201, out);
     r.setHeader("location", "/v1/events/webhooks/" + created->webhook.id.toUtf8());
-    co_return r;
+    co_return audited(std::move(r), created->webhook.id, QJsonValue::Null, webhookJson(created->webhook));
 }
 
 QCoro::Task<Response> listWebhooks(EventsService *service, Request request)
@@ -125,10 +140,12 @@ QCoro::Task<Response> getWebhook(EventsService *service, Request request)
 
 QCoro::Task<Response> deleteWebhook(EventsService *service, Request request)
 {
+    QCoro::Task<QJsonValue> reading = stateOf(service, idOf(request));
+    const QJsonValue before = co_await reading;
     const Result<void> deleted = co_await service->deleteWebhook(idOf(request));
     if (!deleted)
-        co_return problem(request, deleted.error());
-    co_return Response::noContent();
+        co_return audited(problem(request, deleted.error()), idOf(request), before, QJsonValue::Null);
+    co_return audited(Response::noContent(), idOf(request), before, QJsonValue::Null);
 }
 
 QCoro::Task<Response> patchWebhook(EventsService *service, Request request)
@@ -140,11 +157,13 @@ QCoro::Task<Response> patchWebhook(EventsService *service, Request request)
     if (!body.value(QStringLiteral("enabled")).isBool())
         co_return invalid(request, QStringLiteral("enabled"),
                           QStringLiteral("Send {\"enabled\": true} or {\"enabled\": false}."));
-    const Result<Webhook> changed =
+    const Result<WebhookChange> changed =
         co_await service->setWebhookEnabled(idOf(request), body.value(QStringLiteral("enabled")).toBool());
     if (!changed)
-        co_return problem(request, changed.error());
-    co_return Response::json(200, webhookJson(changed.value()));
+        co_return audited(problem(request, changed.error()), idOf(request), QJsonValue::Null,
+                          QJsonValue::Null);
+    co_return audited(Response::json(200, webhookJson(changed->after)), idOf(request),
+                      webhookJson(changed->before), webhookJson(changed->after));
 }
 
 QCoro::Task<Response> listDeliveries(EventsService *service, Request request)
@@ -171,8 +190,10 @@ QCoro::Task<Response> sendTest(EventsService *service, Request request)
 {
     const Result<DeliveryRecord> record = co_await service->sendTestDelivery(idOf(request));
     if (!record)
-        co_return problem(request, record.error());
-    co_return Response::json(200, deliveryJson(record.value()));
+        co_return audited(problem(request, record.error()), idOf(request), QJsonValue::Null,
+                          QJsonValue::Null);
+    co_return audited(Response::json(200, deliveryJson(record.value())), idOf(request), QJsonValue::Null,
+                      QJsonValue::Null);
 }
 
 } // namespace

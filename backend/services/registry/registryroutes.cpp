@@ -32,6 +32,23 @@ Response instanceOr(const Request &request, const Result<QJsonObject> &result, i
     return result ? Response::json(status, *result) : problem(request, result.error());
 }
 
+// The audit log's view of an instance: its state without the status history; null when unknown.
+QJsonValue auditState(const Result<QJsonObject> &instance)
+{
+    if (!instance)
+        return QJsonValue::Null;
+    QJsonObject state = *instance;
+    state.remove(QStringLiteral("history"));
+    return state;
+}
+
+// A change's answer with the audit note: the instance before the call and after it.
+Response audited(Response response, const QString &id, QJsonValue before, const Result<QJsonObject> &after)
+{
+    response.audit = AuditNote{QStringLiteral("instance:") + id, std::move(before), auditState(after)};
+    return response;
+}
+
 QCoro::Task<Response> registerInstance(RegistryService *service, Request request)
 {
     const Result<QJsonObject> body = jsonBody(request, false);
@@ -46,7 +63,11 @@ QCoro::Task<Response> registerInstance(RegistryService *service, Request request
     const Result<RegistryService::Registered> registered = co_await registering;
     if (!registered)
         co_return problem(request, registered.error());
-    co_return Response::json(registered->created ? 201 : 200, registered->instance);
+    Response response = Response::json(registered->created ? 201 : 200, registered->instance);
+    response.audit =
+        AuditNote{QStringLiteral("instance:") + registered->instance.value(QStringLiteral("id")).toString(),
+                  QJsonValue::Null, auditState(registered->instance)};
+    co_return response;
 }
 
 QCoro::Task<Response> heartbeat(RegistryService *service, Request request)
@@ -54,17 +75,23 @@ QCoro::Task<Response> heartbeat(RegistryService *service, Request request)
     const Result<QJsonObject> body = jsonBody(request, true);
     if (!body)
         co_return problem(request, body.error());
-    QCoro::Task<Result<QJsonObject>> beating =
-        service->heartbeat(request.pathParams.value(QStringLiteral("id")), *body);
-    co_return instanceOr(request, co_await beating, 200);
+    const QString id = request.pathParams.value(QStringLiteral("id"));
+    QCoro::Task<Result<QJsonObject>> beating = service->heartbeat(id, *body);
+    Response response = instanceOr(request, co_await beating, 200);
+    response.audit = AuditNote{QStringLiteral("instance:") + id, QJsonValue::Null, QJsonValue::Null};
+    co_return response;
 }
 
 QCoro::Task<Response> deregister(RegistryService *service, Request request)
 {
-    QCoro::Task<Result<void>> removing = service->deregister(request.pathParams.value(QStringLiteral("id")),
-                                                             QStringLiteral("deregistered through the API"));
+    const QString id = request.pathParams.value(QStringLiteral("id"));
+    const QJsonValue before = auditState(service->instance(id));
+    QCoro::Task<Result<void>> removing =
+        service->deregister(id, QStringLiteral("deregistered through the API"));
     const Result<void> removed = co_await removing;
-    co_return removed ? Response::noContent() : problem(request, removed.error());
+    Response response = removed ? Response::noContent() : problem(request, removed.error());
+    response.audit = AuditNote{QStringLiteral("instance:") + id, before, QJsonValue::Null};
+    co_return response;
 }
 
 QCoro::Task<Response> drain(RegistryService *service, Request request)
@@ -72,9 +99,11 @@ QCoro::Task<Response> drain(RegistryService *service, Request request)
     const Result<QJsonObject> body = jsonBody(request, true);
     if (!body)
         co_return problem(request, body.error());
-    QCoro::Task<Result<QJsonObject>> draining =
-        service->drain(request.pathParams.value(QStringLiteral("id")), *body);
-    co_return instanceOr(request, co_await draining, 202);
+    const QString id = request.pathParams.value(QStringLiteral("id"));
+    const QJsonValue before = auditState(service->instance(id));
+    QCoro::Task<Result<QJsonObject>> draining = service->drain(id, *body);
+    const Result<QJsonObject> drained = co_await draining;
+    co_return audited(instanceOr(request, drained, 202), id, before, drained);
 }
 
 QCoro::Task<Response> patch(RegistryService *service, Request request)
@@ -82,9 +111,11 @@ QCoro::Task<Response> patch(RegistryService *service, Request request)
     const Result<QJsonObject> body = jsonBody(request, false);
     if (!body)
         co_return problem(request, body.error());
-    QCoro::Task<Result<QJsonObject>> patching =
-        service->patch(request.pathParams.value(QStringLiteral("id")), *body);
-    co_return instanceOr(request, co_await patching, 200);
+    const QString id = request.pathParams.value(QStringLiteral("id"));
+    const QJsonValue before = auditState(service->instance(id));
+    QCoro::Task<Result<QJsonObject>> patching = service->patch(id, *body);
+    const Result<QJsonObject> patched = co_await patching;
+    co_return audited(instanceOr(request, patched, 200), id, before, patched);
 }
 
 Response listInstances(RegistryService *service, const Request &request)

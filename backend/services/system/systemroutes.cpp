@@ -22,7 +22,7 @@ constexpr QByteArrayView ReadinessSchema = R"({
     "type": "object", "required": ["status"],
     "properties": {
         "status": {"type": "string", "enum": ["ready", "degraded"],
-                   "description": "degraded: serving, but a cluster link is down; see cluster"
+                   "description": "degraded: serving, but a cluster link is down (see cluster) or the audit log drops or cannot write records, see audit"
 }
 , "cluster":
 {
@@ -43,6 +43,21 @@ constexpr QByteArrayView ReadinessSchema = R"({
         {
             "type" : "string"
         }
+    }
+}
+, "audit":
+{
+    "type" : "object", "required" : [ "status", "queued", "capacity", "dropped", "writeFailures" ],
+    "description" : "The audit log's writer: degraded while writes fail or for five minutes after a record was dropped.",
+    "properties":
+    {
+        "status" : {"type" : "string", "enum" : [ "ok", "degraded" ]},
+        "queued" : {"type" : "integer", "minimum" : 0},
+        "capacity" : {"type" : "integer", "minimum" : 0},
+        "dropped" : {"type" : "integer", "minimum" : 0, "description" : "Records lost since the node started."},
+        "writeFailures" : {"type" : "integer", "minimum" : 0},
+        "lastDropAt" : {"type" : "string", "format" : "date-time"},
+        "error" : {"type" : "string"}
     }
 }
 }

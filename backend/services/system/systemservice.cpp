@@ -76,14 +76,21 @@ bool SystemService::isReady() const
 
 QJsonObject SystemService::readiness() const
 {
-    if (!m_clusterStatus)
-        return QJsonObject{{QStringLiteral("status"), QStringLiteral("ready")}};
-    const QJsonObject cluster = m_clusterStatus();
-    const QString redis = cluster.value(QStringLiteral("redis")).toString();
-    const bool degraded = redis != QLatin1String("connected") && redis != QLatin1String("not configured");
-    return QJsonObject{
-        {QStringLiteral("status"), degraded ? QStringLiteral("degraded") : QStringLiteral("ready")},
-        {QStringLiteral("cluster"), cluster}};
+    QJsonObject out;
+    bool degraded = false;
+    if (m_clusterStatus) {
+        const QJsonObject cluster = m_clusterStatus();
+        const QString redis = cluster.value(QStringLiteral("redis")).toString();
+        degraded = redis != QLatin1String("connected") && redis != QLatin1String("not configured");
+        out.insert(QStringLiteral("cluster"), cluster);
+    }
+    if (m_auditStatus) {
+        const QJsonObject audit = m_auditStatus();
+        degraded = degraded || audit.value(QStringLiteral("status")).toString() != QLatin1String("ok");
+        out.insert(QStringLiteral("audit"), audit);
+    }
+    out.insert(QStringLiteral("status"), degraded ? QStringLiteral("degraded") : QStringLiteral("ready"));
+    return out;
 }
 
 QString SystemService::readinessProblem() const

@@ -44,6 +44,9 @@ public:
     // Cluster mode: what the node's links to other nodes look like (Redis), for /readyz. Called from
     // any thread. A node whose Redis is away still serves: /readyz says "degraded" and why.
     void setClusterStatus(std::function<QJsonObject()> status) { m_clusterStatus = std::move(status); }
+    // The audit log's health, for /readyz: {"status": "ok"|"degraded", ...}; degraded makes the
+    // node "degraded" (an audit log that drops or cannot write records must not go unnoticed).
+    void setAuditStatus(std::function<QJsonObject()> status) { m_auditStatus = std::move(status); }
     // {"status": "ready"|"degraded", "cluster": {...} in cluster mode}; only when isReady().
     QJsonObject readiness() const;
     QString nodeId() const { return m_nodeId; }
@@ -59,6 +62,7 @@ private:
     bool m_started = false;
     ClusterMembership m_membership;
     std::function<QJsonObject()> m_clusterStatus;
+    std::function<QJsonObject()> m_auditStatus;
 };
 
 } // namespace Meshdeck::System

@@ -1,0 +1,356 @@
+#include "authservice.h"
+
+#include "authstore.h"
+
+#include "platform/eventpublisher.h"
+#include "storage/database.h"
+
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QPromise>
+#include <QRegularExpression>
+
+#include <QCoroFuture>
+#include <QCoroTimer>
+
+Q_LOGGING_CATEGORY(lcAuth, "meshdeck.backend.auth.service")
+
+namespace Meshdeck::Auth {
+
+namespace {
+constexpr auto Topic = "auth";
+
+QString describeSessionEnd(const QString &reason)
+{
+    if (reason == QLatin1String("account-disabled"))
+        return QStringLiteral("the account was disabled");
+    if (reason == QLatin1String("password-reset"))
+        return QStringLiteral("the password was reset");
+    if (reason == QLatin1String("refresh-reused"))
+        return QStringLiteral("a refresh token was used twice");
+    if (reason == QLatin1String("signed-out"))
+        return QStringLiteral("it signed out");
+    return QStringLiteral("it was revoked");
+}
+} // namespace
+
+AuthService::AuthService(AuthSettings settings, Storage::Database *database, EventPublisher *events,
+                         const Authenticator *adminToken, const KeySource *keys, const Clock *clock)
+    : m_settings(std::move(settings))
+    , m_database(database)
+    , m_events(events)
+    , m_adminToken(adminToken)
+    , m_keys(keys)
+    , m_clock(clock)
+    , m_throttle(m_settings.throttle)
+    , m_snapshot(std::make_shared<const Snapshot>())
+{
+    // One hashing thread: a burst of sign-ins queues here while the event loops keep serving.
+    m_hashing.setMaxThreadCount(1);
+    m_hashing.setExpiryTimeout(-1);
+    m_syncTimer.setInterval(m_settings.cluster ? m_settings.syncIntervalMs : 60'000);
+    connect(&m_syncTimer, &QTimer::timeout, this, [this] { sync(); });
+    m_keyUseTimer.setInterval(m_settings.keyUseFlushMs);
+    connect(&m_keyUseTimer, &QTimer::timeout, this, [this] { flushKeyUse(); });
+}
+
+AuthService::~AuthService()
+{
+    *m_alive = false;
+    m_hashing.waitForDone();
+}
+
+QCoro::Task<QString> AuthService::start()
+{
+    // The dummy hash costs what a real one does, so an unknown account answers in the same time.
+    QFuture<QByteArray> dummy = offLoop<QByteArray>([cost = m_settings.passwordCost] {
+        return hashPassword(QStringLiteral("no account has this password"), cost);
+    });
+    m_dummyHash = co_await dummy;
+    if (m_events) {
+        QFuture<Result<void>> ensuring = m_events->ensureSystemTopic(QString::fromLatin1(Topic));
+        const Result<void> topic = co_await ensuring;
+        if (!topic)
+            co_return QStringLiteral("cannot create the auth topic: ") + topic.error().reason;
+    }
+    QCoro::Task<bool> loading = reload();
+    if (!co_await loading)
+        co_return QStringLiteral("cannot read the users and sessions from the database");
+    m_syncTimer.start();
+    m_keyUseTimer.start();
+    co_return QString();
+}
+
+QCoro::Task<void> AuthService::stop()
+{
+    m_syncTimer.stop();
+    m_keyUseTimer.stop();
+    QCoro::Task<void> flushing = flushKeyUse();
+    co_await flushing;
+}
+
+SnapshotPtr AuthService::snapshot() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_snapshot;
+}
+
+void AuthService::setTeamsLookup(std::function<QList<TeamMembership>(const QString &)> lookup)
+{
+    std::lock_guard lock(m_mutex);
+    m_teams = std::move(lookup);
+}
+
+void AuthService::addResourceCheck(const QString &type, ResourceCheck check)
+{
+    std::lock_guard lock(m_mutex);
+    m_resourceChecks.insert(type, std::move(check));
+}
+
+QCoro::Task<bool> AuthService::reload()
+{
+    const qint64 now = m_clock->nowMs();
+    QCoro::Task<Result<Snapshot>> loading =
+        m_database->attempt([now](QSqlDatabase &db) { return AuthStore::loadSnapshot(db, now); });
+    const Result<Snapshot> loaded = co_await loading;
+    if (!loaded) {
+        qCWarning(lcAuth).noquote() << "cannot reload users and sessions:" << loaded.error().reason;
+        co_return false;
+    }
+    bool changed = false;
+    {
+        std::lock_guard lock(m_mutex);
+        changed = m_snapshot->revision != loaded->revision;
+        m_snapshot = std::make_shared<const Snapshot>(*loaded);
+    }
+    if (changed)
+        Q_EMIT principalsChanged();
+    co_return true;
+}
+
+QCoro::Task<void> AuthService::sync()
+{
+    const std::shared_ptr<bool> alive = m_alive;
+    QCoro::Task<Result<qint64>> reading =
+        m_database->attempt([](QSqlDatabase &db) { return AuthStore::revision(db); });
+    const Result<qint64> stored = co_await reading;
+    if (!*alive || !stored)
+        co_return;
+    // Local mode reloads too, now and then: sessions that expired leave the snapshot.
+    if (*stored != snapshot()->revision || !m_settings.cluster) {
+        QCoro::Task<bool> reloading = reload();
+        co_await reloading;
+    }
+}
+
+QCoro::Task<void> AuthService::flushKeyUse()
+{
+    QHash<QString, KeyUse> pending;
+    {
+        std::lock_guard lock(m_keyUseMutex);
+        pending.swap(m_keyUse);
+    }
+    if (pending.isEmpty())
+        co_return;
+    QList<AuthStore::KeyUse> uses;
+    for (auto it = pending.cbegin(); it != pending.cend(); ++it)
+        uses.append({it.key(), it->atMs, QString::fromLatin1(it->from)});
+    QCoro::Task<Result<void>> writing =
+        m_database->attempt([uses](QSqlDatabase &db) { AuthStore::recordKeyUse(db, uses); });
+    const Result<void> written = co_await writing;
+    if (!written)
+        qCWarning(lcAuth).noquote() << "cannot record API keys' last use:" << written.error().reason;
+    for (const AuthStore::KeyUse &use : std::as_const(uses))
+        auditEvent(QStringLiteral("auth.key.used"), QStringLiteral("key:") + use.keyId,
+                   QStringLiteral("key:") + use.keyId, QStringLiteral("ok"),
+                   QStringLiteral("The API key was used (the last use of this interval is recorded)."),
+                   use.from);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Authentication: every event-loop thread, no I/O.
+
+Authentication AuthService::authenticate(const QByteArray &credential, const QByteArray &peer) const
+{
+    if (m_adminToken) {
+        if (Authentication admin = m_adminToken->authenticate(credential, peer))
+            return admin;
+    }
+    const SnapshotPtr s = snapshot();
+    if (credential.startsWith("mdk_"))
+        return authenticateKey(credential, peer, *s);
+    if (credential.count('.') == 2)
+        return authenticateJwt(credential, *s);
+    return Authentication::refused(
+        QStringLiteral("The bearer token is not an access token, an API key or this "
+                       "backend's admin token. Sign in with POST /v1/auth/sessions."),
+        "invalid-token");
+}
+
+std::optional<Principal> AuthService::principalForUser(const QString &userId) const
+{
+    const SnapshotPtr s = snapshot();
+    const auto it = s->users.constFind(userId);
+    if (it == s->users.cend())
+        return std::nullopt;
+    Principal p;
+    p.kind = Principal::Kind::User;
+    p.userId = it->id;
+    p.name = it->email;
+    p.role = it->role;
+    p.disabled = it->disabled;
+    std::function<QList<TeamMembership>(const QString &)> teams;
+    {
+        std::lock_guard lock(m_mutex);
+        teams = m_teams;
+    }
+    if (teams)
+        p.teams = teams(userId);
+    return p;
+}
+
+Authentication AuthService::authenticateKey(const QByteArray &credential, const QByteArray &peer,
+                                            const Snapshot &s) const
+{
+    const auto it = s.keysByDigest.constFind(digestHex(credential));
+    if (it == s.keysByDigest.cend())
+        return Authentication::refused(
+            QStringLiteral("The API key is not valid: it was revoked, it expired, or it never existed."),
+            "invalid-token");
+    const ApiKey &key = *it;
+    const qint64 now = m_clock->nowMs();
+    if (key.expiresAtMs != 0 && key.expiresAtMs <= now)
+        return Authentication::refused(QStringLiteral("The API key '%1' expired at %2; create a new one.")
+                                           .arg(key.name, isoTime(key.expiresAtMs)),
+                                       "expired-token");
+    Principal p;
+    if (key.userId.isEmpty()) {
+        p.role = Role::Admin; // made with the admin token
+    } else {
+        std::optional<Principal> owner = principalForUser(key.userId);
+        if (!owner)
+            return Authentication::refused(QStringLiteral("The API key's owner no longer exists."),
+                                           "invalid-token");
+        if (owner->disabled)
+            return Authentication::refused(
+                QStringLiteral("The API key belongs to %1, whose account is disabled.").arg(owner->name),
+                "account-disabled");
+        p = std::move(*owner);
+    }
+    p.kind = Principal::Kind::ApiKey;
+    p.userId = key.userId;
+    p.name = key.name;
+    p.keyId = key.id;
+    p.scopes = key.scopes;
+    p.expiresAtMs = key.expiresAtMs;
+    {
+        std::lock_guard lock(m_keyUseMutex);
+        m_keyUse.insert(key.id, KeyUse{now, peer});
+    }
+    return Authentication{std::make_shared<const Principal>(std::move(p)), {}, {}};
+}
+
+Authentication AuthService::authenticateJwt(const QByteArray &credential, const Snapshot &s) const
+{
+    const qint64 now = m_clock->nowMs();
+    const Verified verified =
+        verifyJwt(credential, m_keys ? m_keys->verificationKeys() : std::vector<SigningKey>{},
+                  VerifyOptions{m_settings.issuer, m_settings.audience, now / 1000, 30});
+    if (!verified.claims)
+        return Authentication::refused(describe(verified.error), code(verified.error));
+    const Claims &claims = *verified.claims;
+    const auto session = s.sessions.constFind(claims.sessionId);
+    // A session this node has not loaded yet was created on another node moments ago (a revoked
+    // one stays listed until it expires): the signature vouches for it until the next sync.
+    if (session != s.sessions.cend() && session->revokedAtMs != 0)
+        return Authentication::refused(QStringLiteral("The session ended: %1. Sign in again.")
+                                           .arg(describeSessionEnd(session->revokedReason)),
+                                       session->revokedReason == QLatin1String("account-disabled")
+                                           ? QByteArrayLiteral("account-disabled")
+                                           : QByteArrayLiteral("revoked-session"));
+    std::optional<Principal> p = principalForUser(claims.subject);
+    if (!p) {
+        const std::optional<Role> role = roleFromName(claims.role);
+        if (!role || session != s.sessions.cend())
+            return Authentication::refused(QStringLiteral("The account no longer exists."), "invalid-token");
+        p = Principal{};
+        p->kind = Principal::Kind::User;
+        p->userId = claims.subject;
+        p->role = *role; // a user created on another node moments ago
+    }
+    if (p->disabled)
+        return Authentication::refused(
+            QStringLiteral("The account %1 is disabled; an admin can enable it.").arg(p->name),
+            "account-disabled");
+    p->sessionId = claims.sessionId;
+    p->expiresAtMs = claims.expiresAt * 1000;
+    return Authentication{std::make_shared<const Principal>(std::move(*p)), {}, {}};
+}
+
+Authentication AuthService::revalidate(const Principal &principal) const
+{
+    const qint64 now = m_clock->nowMs();
+    if (principal.expiresAtMs != 0 && principal.expiresAtMs <= now)
+        return Authentication::refused(
+            QStringLiteral("The credential expired; authenticate again with a fresh one."), "expired-token");
+    const SnapshotPtr s = snapshot();
+    switch (principal.kind) {
+    case Principal::Kind::AdminToken:
+        return Authentication{std::make_shared<const Principal>(principal), {}, {}};
+    case Principal::Kind::Anonymous:
+        return Authentication::refused(QStringLiteral("No credential was presented."), "unauthenticated");
+    case Principal::Kind::ApiKey: {
+        const QByteArray digest = s->keyDigests.value(principal.keyId);
+        if (digest.isEmpty())
+            return Authentication::refused(QStringLiteral("The API key was revoked."), "revoked-session");
+        break;
+    }
+    case Principal::Kind::User: {
+        const auto session = s->sessions.constFind(principal.sessionId);
+        if (session != s->sessions.cend() && session->revokedAtMs != 0)
+            return Authentication::refused(
+                QStringLiteral("The session ended: %1.").arg(describeSessionEnd(session->revokedReason)),
+                "revoked-session");
+        break;
+    }
+    }
+    std::optional<Principal> current = principal.userId.isEmpty()
+                                           ? std::optional<Principal>(Principal::adminToken())
+                                           : principalForUser(principal.userId);
+    if (!current)
+        return Authentication::refused(QStringLiteral("The account no longer exists."), "invalid-token");
+    if (current->disabled)
+        return Authentication::refused(QStringLiteral("The account %1 was disabled.").arg(current->name),
+                                       "account-disabled");
+    Principal updated = principal; // the same credential, with the account's current role and teams
+    updated.role = current->role;
+    updated.teams = current->teams;
+    return Authentication{std::make_shared<const Principal>(std::move(updated)), {}, {}};
+}
+
+void AuthService::publish(const QString &type, const QString &key, const QJsonObject &data)
+{
+    if (!m_events)
+        return;
+    m_events->publishEvents(QString::fromLatin1(Topic),
+                            {EventInput{type, key, QJsonDocument(data).toJson(QJsonDocument::Compact), {}}},
+                            {});
+}
+
+void AuthService::auditEvent(const QString &action, const QString &actor, const QString &resource,
+                             const QString &outcome, const QString &detail, const QString &address)
+{
+    if (!m_audit)
+        return;
+    AuditEntry e;
+    e.actor = actor;
+    e.action = action;
+    e.outcome = outcome;
+    e.resource = resource;
+    e.detail = detail;
+    e.source = address.toLatin1();
+    e.timeMs = m_clock->nowMs();
+    m_audit->record(std::move(e));
+}
+
+} // namespace Meshdeck::Auth

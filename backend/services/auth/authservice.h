@@ -1,0 +1,205 @@
+#pragma once
+
+#include "authtypes.h"
+#include "jwt.h"
+#include "passwords.h"
+#include "signinthrottle.h"
+
+#include "platform/access.h"
+#include "platform/audit.h"
+#include "platform/authenticator.h"
+#include "platform/clock.h"
+#include "platform/result.h"
+#include "platform/service.h"
+
+#include <QFuture>
+#include <QPromise>
+#include <QObject>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <functional>
+#include <mutex>
+
+namespace Meshdeck {
+class EventPublisher;
+namespace Storage {
+class Database;
+}
+} // namespace Meshdeck
+
+namespace Meshdeck::Auth {
+
+struct AuthSettings {
+    QString issuer = QStringLiteral("meshdeckd");
+    QString audience = QStringLiteral("meshdeck");
+    qint64 accessTokenMs = 15 * 60 * 1000;
+    qint64 sessionMs = 30LL * 24 * 3600 * 1000; // a refresh-token family's absolute lifetime
+    PasswordCost passwordCost = PasswordCost::interactive();
+    bool cluster = false;
+    int syncIntervalMs = 1000; // cluster: how often other nodes' changes are picked up
+    int keyUseFlushMs = 2000;  // API keys' last-used times are written this often
+    SignInThrottle::Settings throttle;
+};
+
+// Where the signing keys come from (SigningKeyRing in production, a fixed key in tests).
+class KeySource
+{
+public:
+    virtual ~KeySource() = default;
+    virtual std::optional<SigningKey> signingKey() const = 0;
+    virtual std::vector<SigningKey> verificationKeys() const = 0;
+};
+
+struct SignedIn {
+    QByteArray accessToken;
+    QByteArray refreshToken;
+    qint64 expiresInSeconds = 0;
+    Session session;
+    User user;
+};
+
+struct NewUser {
+    QString email;
+    QString name;
+    QString password;
+    Role role = Role::User;
+};
+
+struct NewKey {
+    QString name;
+    QStringList scopes;
+    qint64 expiresAtMs = 0;
+};
+
+struct CreatedKey {
+    QByteArray key; // shown once
+    ApiKey apiKey;
+};
+
+// Who a simulation is about.
+struct PrincipalSpec {
+    QString userId;
+    QString keyId;
+    bool adminToken = false;
+};
+
+// Answers whether a principal may do `action` on one resource ("orders" of type "topic") through
+// its document permissions: the same check the resource's store runs in its queries.
+using ResourceCheck = std::function<QCoro::Task<Result<Access::Reason>>(
+    PrincipalPtr principal, QByteArray permission, QString resourceId)>;
+
+// Users, sessions and API keys, and the authenticator every request goes through. Authentication
+// reads an in-memory snapshot (no I/O on the event-loop threads); every change is written to the
+// database first and the snapshot reloaded before the call answers, and in a cluster each node
+// reloads when the stored revision moves (every syncIntervalMs).
+class AuthService : public QObject, public Service, public Authenticator
+{
+    Q_OBJECT
+public:
+    AuthService(AuthSettings settings, Storage::Database *database, EventPublisher *events,
+                const Authenticator *adminToken, const KeySource *keys,
+                const Clock *clock = &Clock::system());
+    ~AuthService() override;
+
+    QString name() const override { return QStringLiteral("auth"); }
+    QCoro::Task<QString> start() override;
+    QCoro::Task<void> stop() override;
+
+    Authentication authenticate(const QByteArray &credential, const QByteArray &peer) const override;
+    // The principal's credential still holds (a realtime session asks after each reload).
+    Authentication revalidate(const Principal &principal) const;
+
+    void setAuditSink(AuditSink *sink) { m_audit = sink; }
+    // The local stack's (or the cluster's) admin token, asked first; set before serving.
+    void setAdminToken(const Authenticator *adminToken) { m_adminToken = adminToken; }
+    void setTeamsLookup(std::function<QList<TeamMembership>(const QString &userId)> lookup);
+    void addResourceCheck(const QString &type, ResourceCheck check);
+
+    // Sessions.
+    QCoro::Task<Result<SignedIn>> signIn(QString email, QString password, QString address, QString userAgent);
+    QCoro::Task<Result<SignedIn>> refresh(QByteArray refreshToken, QString address);
+    QCoro::Task<Result<Session>> endSession(PrincipalPtr caller, QString sessionId, QString reason);
+    QCoro::Task<Result<int>> endUserSessions(QString userId, QString reason);
+    QCoro::Task<Result<QList<Session>>> sessions(QString userId);
+
+    // Users.
+    QCoro::Task<Result<User>> createUser(NewUser user);
+    QCoro::Task<Result<User>> user(QString id);
+    QCoro::Task<Result<QList<User>>> users(QString text, std::optional<Role> role,
+                                           std::optional<bool> disabled);
+    QCoro::Task<Result<std::pair<User, User>>> updateUser(QString id, std::optional<QString> name,
+                                                          std::optional<Role> role,
+                                                          std::optional<bool> disabled);
+    QCoro::Task<Result<void>> setPassword(QString userId, QString password, bool endSessions);
+    QCoro::Task<Result<void>> changeOwnPassword(PrincipalPtr caller, QString current, QString password);
+
+    // API keys.
+    QCoro::Task<Result<CreatedKey>> createKey(PrincipalPtr caller, NewKey key);
+    QCoro::Task<Result<QList<ApiKey>>> keys(PrincipalPtr caller);
+    QCoro::Task<Result<ApiKey>> revokeKey(PrincipalPtr caller, QString keyId);
+
+    // The permission simulator: the same authorize() and document checks enforcement runs.
+    QCoro::Task<Result<Access::Decision>> simulate(PrincipalSpec who, QByteArray action, QString resource);
+
+    // The principal a user signs in as, from the snapshot (teams included).
+    std::optional<Principal> principalForUser(const QString &userId) const;
+    SnapshotPtr snapshot() const;
+
+Q_SIGNALS:
+    // The snapshot was reloaded with changes: open realtime sessions re-check their principals.
+    void principalsChanged();
+
+private:
+    QCoro::Task<bool> reload();
+    QCoro::Task<void> sync();
+    QCoro::Task<void> flushKeyUse();
+    Authentication authenticateKey(const QByteArray &credential, const QByteArray &peer,
+                                   const Snapshot &s) const;
+    Authentication authenticateJwt(const QByteArray &credential, const Snapshot &s) const;
+    QCoro::Task<Result<SignedIn>> issue(User user, QString address, QString userAgent);
+    QByteArray accessToken(const User &user, const Session &session, qint64 nowMs) const;
+    // Runs `work` on the hashing pool; the future resolves on the awaiting thread.
+    template<typename T> QFuture<T> offLoop(std::function<T()> work)
+    {
+        auto promise = std::make_shared<QPromise<T>>();
+        QFuture<T> future = promise->future();
+        promise->start();
+        m_hashing.start([promise, work = std::move(work)] {
+            promise->addResult(work());
+            promise->finish();
+        });
+        return future;
+    }
+    void publish(const QString &type, const QString &key, const QJsonObject &data);
+    void auditEvent(const QString &action, const QString &actor, const QString &resource,
+                    const QString &outcome, const QString &detail, const QString &address);
+
+    AuthSettings m_settings;
+    Storage::Database *m_database;
+    EventPublisher *m_events;
+    const Authenticator *m_adminToken;
+    const KeySource *m_keys;
+    const Clock *m_clock;
+    AuditSink *m_audit = nullptr;
+    QThreadPool m_hashing;  // argon2id runs here, never on an event-loop thread
+    QByteArray m_dummyHash; // verified against for unknown accounts: the same time as a wrong password
+    SignInThrottle m_throttle;
+
+    mutable std::mutex m_mutex; // guards the two below
+    SnapshotPtr m_snapshot;
+    std::function<QList<TeamMembership>(const QString &)> m_teams;
+    QHash<QString, ResourceCheck> m_resourceChecks;
+
+    struct KeyUse {
+        qint64 atMs = 0;
+        QByteArray from;
+    };
+    mutable std::mutex m_keyUseMutex; // guards m_keyUse: recorded on every thread, written in batches
+    mutable QHash<QString, KeyUse> m_keyUse;
+    QTimer m_syncTimer;
+    QTimer m_keyUseTimer;
+    std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
+};
+
+} // namespace Meshdeck::Auth

@@ -1,0 +1,368 @@
+// The auth service against a real database (SQLite, and PostgreSQL as unit/auth_pg): users,
+// sessions and refresh-token families, API keys, throttling, the simulator, and what is stored.
+#include "postgresserver.h"
+#include "testing.h"
+
+#include "platform/access.h"
+#include "services/auth/authservice.h"
+#include "services/auth/authstore.h"
+#include "storage/database.h"
+
+#include <QSqlQuery>
+#include <QSqlRecord>
+
+using namespace Meshdeck;
+using namespace Meshdeck::Auth;
+using namespace Meshdeck::Testing;
+
+namespace {
+class FixedKeys : public KeySource
+{
+public:
+    explicit FixedKeys(qint64 nowMs)
+        : m_key(generateSigningKey(nowMs))
+    {}
+    std::optional<SigningKey> signingKey() const override { return m_key; }
+    std::vector<SigningKey> verificationKeys() const override { return {m_key}; }
+
+private:
+    SigningKey m_key;
+};
+
+const QString Password = QStringLiteral("correct horse battery staple");
+} // namespace
+
+class TestAuth : public QObject
+{
+    Q_OBJECT
+private:
+    TestDatabases m_databases;
+    QString m_location;
+    ManualClock m_clock;
+    std::unique_ptr<FixedKeys> m_keys;
+    std::unique_ptr<Storage::Database> m_db;
+    std::unique_ptr<AuthService> m_auth;
+
+    void open(AuthSettings settings = defaultSettings())
+    {
+        m_auth.reset();
+        m_db = std::make_unique<Storage::Database>();
+        const auto opened =
+            waitForTask(m_db->open(m_location, {{QStringLiteral("auth"), AuthStore::migrations()}}));
+        QVERIFY2(opened.ok, qPrintable(opened.error));
+        m_auth =
+            std::make_unique<AuthService>(settings, m_db.get(), nullptr, nullptr, m_keys.get(), &m_clock);
+        QCOMPARE(waitForTask(m_auth->start()), QString());
+    }
+    static AuthSettings defaultSettings()
+    {
+        AuthSettings s;
+        s.passwordCost = PasswordCost::minimum();
+        return s;
+    }
+    User createUser(const QString &email, Role role)
+    {
+        const Result<User> created =
+            waitForTask(m_auth->createUser(NewUser{email, QStringLiteral("Someone"), Password, role}));
+        if (!created)
+            qWarning() << created.error().reason;
+        return created ? *created : User{};
+    }
+    SignedIn signIn(const QString &email, const QString &password = Password)
+    {
+        const Result<SignedIn> s =
+            waitForTask(m_auth->signIn(email, password, QStringLiteral("127.0.0.1"), {}));
+        if (!s)
+            qWarning() << s.error().reason;
+        return s ? *s : SignedIn{};
+    }
+    PrincipalPtr principalOf(const QByteArray &credential)
+    {
+        return m_auth->authenticate(credential, "127.0.0.1").principal;
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_clock.set(1'800'000'000'000);
+        m_keys = std::make_unique<FixedKeys>(m_clock.nowMs());
+        m_location = m_databases.freshLocation(QStringLiteral("auth"));
+        open();
+    }
+    void cleanup()
+    {
+        m_auth.reset();
+        if (m_db)
+            waitForTask(m_db->close());
+        m_db.reset();
+    }
+
+    void emailsAreUniqueWhateverTheirCase()
+    {
+        QVERIFY(!createUser(QStringLiteral("Ada@Example.test"), Role::Developer).id.isEmpty());
+        const Result<User> again = waitForTask(m_auth->createUser(
+            NewUser{QStringLiteral(" ada@example.TEST"), QStringLiteral("Ada"), Password, Role::User}));
+        QVERIFY(!again);
+        QCOMPARE(again.error().code, QByteArray("email-taken"));
+        QVERIFY(signIn(QStringLiteral("ADA@example.test")).accessToken.size() >
+                0); // signs in whatever the case
+    }
+
+    void aWeakPasswordIsRefusedWithTheReason()
+    {
+        const Result<User> weak = waitForTask(m_auth->createUser(NewUser{
+            QStringLiteral("bo@example.test"), QStringLiteral("Bo"), QStringLiteral("short"), Role::User}));
+        QVERIFY(!weak);
+        QCOMPARE(weak.error().field, QStringLiteral("password"));
+        QVERIFY2(weak.error().reason.contains(QStringLiteral("at least 10")),
+                 qPrintable(weak.error().reason));
+        const Result<User> common =
+            waitForTask(m_auth->createUser(NewUser{QStringLiteral("bo@example.test"), QStringLiteral("Bo"),
+                                                   QStringLiteral("password123"), Role::User}));
+        QVERIFY(!common);
+        QVERIFY(common.error().reason.contains(QStringLiteral("common")));
+    }
+
+    void anAccessTokenAuthenticatesAsTheUserWithTheirCurrentRole()
+    {
+        const User user = createUser(QStringLiteral("dev@example.test"), Role::Developer);
+        const SignedIn s = signIn(user.email);
+        QCOMPARE(s.expiresInSeconds, 900);
+        const PrincipalPtr p = principalOf(s.accessToken);
+        QVERIFY(p);
+        QCOMPARE(p->kind, Principal::Kind::User);
+        QCOMPARE(p->userId, user.id);
+        QCOMPARE(p->role, Role::Developer);
+        QCOMPARE(p->sessionId, s.session.id);
+        // The role is read from the account, not trusted from the token: a demotion applies at once.
+        QVERIFY(waitForTask(m_auth->updateUser(user.id, std::nullopt, Role::Support, std::nullopt)));
+        QCOMPARE(principalOf(s.accessToken)->role, Role::Support);
+        // The refresh token is not a bearer credential.
+        QVERIFY(!principalOf(s.refreshToken));
+    }
+
+    void aWrongPasswordAndAnUnknownAccountGetTheSameAnswer()
+    {
+        createUser(QStringLiteral("cy@example.test"), Role::User);
+        const Result<SignedIn> wrong = waitForTask(
+            m_auth->signIn(QStringLiteral("cy@example.test"), QStringLiteral("not the password"), {}, {}));
+        const Result<SignedIn> unknown = waitForTask(m_auth->signIn(
+            QStringLiteral("nobody@example.test"), QStringLiteral("not the password"), {}, {}));
+        QVERIFY(!wrong && !unknown);
+        QCOMPARE(wrong.error().kind, ErrorKind::Unauthenticated);
+        QCOMPARE(unknown.error().kind, ErrorKind::Unauthenticated);
+        QCOMPARE(wrong.error().reason, unknown.error().reason);
+        QCOMPARE(wrong.error().code, unknown.error().code);
+    }
+
+    void refreshRotatesAndAReplayEndsTheWholeSession()
+    {
+        const User user = createUser(QStringLiteral("di@example.test"), Role::User);
+        const SignedIn first = signIn(user.email);
+        const Result<SignedIn> second = waitForTask(m_auth->refresh(first.refreshToken, {}));
+        QVERIFY(second);
+        QVERIFY(second->refreshToken != first.refreshToken);
+        QCOMPARE(second->session.id, first.session.id);
+        QVERIFY(principalOf(second->accessToken));
+        // The first refresh token was rotated: presenting it again is a replay.
+        const Result<SignedIn> replay = waitForTask(m_auth->refresh(first.refreshToken, {}));
+        QVERIFY(!replay);
+        QCOMPARE(replay.error().code, QByteArray("refresh-reused"));
+        // The family is gone: the live refresh token and the access tokens stop working too.
+        const Result<SignedIn> afterReplay = waitForTask(m_auth->refresh(second->refreshToken, {}));
+        QVERIFY(!afterReplay);
+        QCOMPARE(afterReplay.error().code, QByteArray("revoked-session"));
+        const Authentication access = m_auth->authenticate(second->accessToken, {});
+        QVERIFY(!access);
+        QCOMPARE(access.code, QByteArray("revoked-session"));
+    }
+
+    void signingOutEndsOnlyThatSession()
+    {
+        const User user = createUser(QStringLiteral("ed@example.test"), Role::User);
+        const SignedIn laptop = signIn(user.email);
+        const SignedIn phone = signIn(user.email);
+        const PrincipalPtr p = principalOf(laptop.accessToken);
+        QVERIFY(waitForTask(m_auth->endSession(p, laptop.session.id, QStringLiteral("signed-out"))));
+        QVERIFY(!principalOf(laptop.accessToken));
+        QVERIFY(principalOf(phone.accessToken));
+        const Result<QList<Session>> live = waitForTask(m_auth->sessions(user.id));
+        QVERIFY(live);
+        QCOMPARE(live->size(), 1);
+        QCOMPARE(live->first().id, phone.session.id);
+    }
+
+    void anAccessTokenExpires()
+    {
+        const User user = createUser(QStringLiteral("fi@example.test"), Role::User);
+        const SignedIn s = signIn(user.email);
+        QVERIFY(principalOf(s.accessToken));
+        m_clock.advance(15 * 60 * 1000 + 31'000); // past exp and the 30 s leeway
+        const Authentication expired = m_auth->authenticate(s.accessToken, {});
+        QVERIFY(!expired);
+        QCOMPARE(expired.code, QByteArray("expired-token"));
+        // The refresh token still gives a new one.
+        const Result<SignedIn> renewed = waitForTask(m_auth->refresh(s.refreshToken, {}));
+        QVERIFY(renewed);
+        QVERIFY(principalOf(renewed->accessToken));
+    }
+
+    void disablingAUserEndsTheirSessionsAndKeys()
+    {
+        const User user = createUser(QStringLiteral("gu@example.test"), Role::Developer);
+        const SignedIn s = signIn(user.email);
+        const Result<CreatedKey> key = waitForTask(m_auth->createKey(
+            principalOf(s.accessToken), NewKey{QStringLiteral("ci"), {QStringLiteral("registry.read")}, 0}));
+        QVERIFY(key);
+        QVERIFY(principalOf(key->key));
+        QVERIFY(waitForTask(m_auth->updateUser(user.id, std::nullopt, std::nullopt, true)));
+        QCOMPARE(m_auth->authenticate(s.accessToken, {}).code, QByteArray("account-disabled"));
+        QCOMPARE(m_auth->authenticate(key->key, {}).code, QByteArray("account-disabled"));
+        const Result<SignedIn> again = waitForTask(m_auth->signIn(user.email, Password, {}, {}));
+        QVERIFY(!again);
+        QCOMPARE(again.error().code, QByteArray("account-disabled"));
+        QCOMPARE(waitForTask(m_auth->refresh(s.refreshToken, {})).error().code,
+                 QByteArray("revoked-session"));
+    }
+
+    void anApiKeyIsNeverWiderThanItsCreator()
+    {
+        const User support = createUser(QStringLiteral("help@example.test"), Role::Support);
+        const PrincipalPtr p = principalOf(signIn(support.email).accessToken);
+        const Result<CreatedKey> wide = waitForTask(
+            m_auth->createKey(p, NewKey{QStringLiteral("wide"), {QStringLiteral("registry.write")}, 0}));
+        QVERIFY(!wide);
+        QCOMPARE(wide.error().code, QByteArray("scope-not-held"));
+        const Result<CreatedKey> narrow = waitForTask(
+            m_auth->createKey(p, NewKey{QStringLiteral("reader"), {QStringLiteral("registry.read")}, 0}));
+        QVERIFY(narrow);
+        QVERIFY(narrow->key.startsWith("mdk_"));
+        QVERIFY(narrow->key.startsWith(narrow->apiKey.prefix.toLatin1()));
+        const PrincipalPtr keyPrincipal = principalOf(narrow->key);
+        QVERIFY(keyPrincipal);
+        QCOMPARE(keyPrincipal->kind, Principal::Kind::ApiKey);
+        QVERIFY(Access::authorize(*keyPrincipal, "registry.read").allowed);
+        const Access::Decision events =
+            Access::authorize(*keyPrincipal, "events.read"); // support holds it, the key not
+        QVERIFY(!events.allowed);
+        QCOMPARE(events.reasons.last().rule, QStringLiteral("scope"));
+        // A key's key cannot make a wider key either.
+        const Result<CreatedKey> fromKey = waitForTask(m_auth->createKey(
+            keyPrincipal, NewKey{QStringLiteral("k2"), {QStringLiteral("events.read")}, 0}));
+        QVERIFY(!fromKey);
+        QVERIFY(waitForTask(m_auth->revokeKey(p, narrow->apiKey.id)));
+        QVERIFY(!principalOf(narrow->key));
+    }
+
+    void anExpiredKeyIsRefusedAndSomeoneElsesKeyIsNotFound()
+    {
+        const User a = createUser(QStringLiteral("ha@example.test"), Role::Developer);
+        const User b = createUser(QStringLiteral("hb@example.test"), Role::Developer);
+        const PrincipalPtr pa = principalOf(signIn(a.email).accessToken);
+        const PrincipalPtr pb = principalOf(signIn(b.email).accessToken);
+        const Result<CreatedKey> key = waitForTask(m_auth->createKey(
+            pa, NewKey{QStringLiteral("short"), {QStringLiteral("events.read")}, m_clock.nowMs() + 60'000}));
+        QVERIFY(key);
+        QVERIFY(principalOf(key->key));
+        const Result<ApiKey> notYours = waitForTask(m_auth->revokeKey(pb, key->apiKey.id));
+        QVERIFY(!notYours);
+        QCOMPARE(notYours.error().kind, ErrorKind::NotFound);
+        QCOMPARE(waitForTask(m_auth->keys(pb))->size(), 0);
+        QCOMPARE(waitForTask(m_auth->keys(pa))->size(), 1);
+        m_clock.advance(60'001);
+        QCOMPARE(m_auth->authenticate(key->key, {}).code, QByteArray("expired-token"));
+    }
+
+    void failedSignInsAreThrottledPerAccount()
+    {
+        createUser(QStringLiteral("io@example.test"), Role::User);
+        for (int i = 0; i < 5; ++i) {
+            const Result<SignedIn> r = waitForTask(m_auth->signIn(QStringLiteral("io@example.test"),
+                                                                  QStringLiteral("wrong password!"),
+                                                                  QStringLiteral("10.0.0.1"), {}));
+            QCOMPARE(r.error().kind, ErrorKind::Unauthenticated);
+        }
+        // Even the right password waits now: the attacker cannot tell.
+        const Result<SignedIn> throttled = waitForTask(
+            m_auth->signIn(QStringLiteral("io@example.test"), Password, QStringLiteral("10.0.0.2"), {}));
+        QVERIFY(!throttled);
+        QCOMPARE(throttled.error().kind, ErrorKind::RateLimited);
+        QVERIFY(throttled.error().retryAfterSeconds >= 1);
+        m_clock.advance(qint64(throttled.error().retryAfterSeconds) * 1000);
+        QVERIFY(waitForTask(
+            m_auth->signIn(QStringLiteral("io@example.test"), Password, QStringLiteral("10.0.0.2"), {})));
+    }
+
+    void aHashOfAnotherCostIsUpgradedAtSignIn()
+    {
+        const User user = createUser(QStringLiteral("jo@example.test"), Role::User);
+        auto storedHash = [this, &user] {
+            return waitForTask(m_db->attempt([id = user.id](QSqlDatabase &db) {
+                       return AuthStore::credentialsById(db, id)->passwordHash;
+                   }))
+                .value();
+        };
+        const QByteArray cheap = storedHash();
+        QVERIFY2(cheap.startsWith("$argon2id$"), cheap.constData());
+        AuthSettings stronger = defaultSettings();
+        stronger.passwordCost = PasswordCost::interactive();
+        open(stronger);
+        QVERIFY(needsRehash(cheap, stronger.passwordCost));
+        QVERIFY(signIn(user.email).accessToken.size() > 0);
+        const QByteArray upgraded = storedHash();
+        QVERIFY(upgraded != cheap);
+        QVERIFY(upgraded.startsWith("$argon2id$"));
+        QVERIFY(!needsRehash(upgraded, stronger.passwordCost));
+        QVERIFY(signIn(user.email).accessToken.size() > 0); // the same password still works
+    }
+
+    void theSimulatorExplainsEachDecision()
+    {
+        const User support = createUser(QStringLiteral("ka@example.test"), Role::Support);
+        Result<Access::Decision> d =
+            waitForTask(m_auth->simulate(PrincipalSpec{support.id, {}, false}, "registry.write", {}));
+        QVERIFY(d);
+        QVERIFY(!d->allowed);
+        QCOMPARE(d->reasons.last().rule, QStringLiteral("role"));
+        QVERIFY(d->reasons.last().detail.contains(QStringLiteral("support")));
+        d = waitForTask(m_auth->simulate(PrincipalSpec{support.id, {}, false}, "registry.read", {}));
+        QVERIFY(d && d->allowed);
+        QVERIFY(waitForTask(m_auth->updateUser(support.id, std::nullopt, std::nullopt, true)));
+        d = waitForTask(m_auth->simulate(PrincipalSpec{support.id, {}, false}, "registry.read", {}));
+        QVERIFY(d && !d->allowed);
+        QCOMPARE(d->reasons.first().rule, QStringLiteral("account"));
+        d = waitForTask(m_auth->simulate(PrincipalSpec{{}, {}, true}, "auth.users.write", {}));
+        QVERIFY(d && d->allowed);
+        QVERIFY(!waitForTask(m_auth->simulate(PrincipalSpec{{}, {}, true}, "no.such.permission", {})));
+    }
+
+    void theDatabaseHoldsNoSecretInARecoverableForm()
+    {
+        const User user = createUser(QStringLiteral("lu@example.test"), Role::Admin);
+        const SignedIn s = signIn(user.email);
+        const Result<SignedIn> refreshed = waitForTask(m_auth->refresh(s.refreshToken, {}));
+        QVERIFY(refreshed);
+        const Result<CreatedKey> key = waitForTask(m_auth->createKey(
+            principalOf(s.accessToken), NewKey{QStringLiteral("dump"), {QStringLiteral("events.read")}, 0}));
+        QVERIFY(key);
+        // Every value of every table, as a dump would hold it.
+        const QByteArray dump = waitForTask(m_db->attempt([](QSqlDatabase &db) {
+                                    QByteArray all;
+                                    for (const QString &table : db.tables()) {
+                                        QSqlQuery q(db);
+                                        q.exec(QStringLiteral("SELECT * FROM ") + table);
+                                        while (q.next())
+                                            for (int i = 0; i < q.record().count(); ++i)
+                                                all += q.value(i).toString().toUtf8() + '\n';
+                                    }
+                                    return all;
+                                })).value();
+        QVERIFY(dump.contains(user.email.toUtf8())); // the dump is real
+        for (const QByteArray &secret : {Password.toUtf8(), s.refreshToken, refreshed->refreshToken, key->key,
+                                         key->key.mid(4), s.refreshToken.mid(4)})
+            QVERIFY2(!dump.contains(secret), secret.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAuth)
+#include "tst_auth.moc"

@@ -161,8 +161,10 @@ QString AccessController::principalName() const
     const QString kind = principalKind();
     if (kind == QLatin1String("admin-token"))
         return tr("the admin token");
-    if (kind == QLatin1String("api-key"))
-        return tr("an API key");
+    if (kind == QLatin1String("api-key")) {
+        const QString name = m_me.value(QStringLiteral("name")).toString();
+        return name.isEmpty() ? tr("an API key") : tr("the API key %1").arg(name);
+    }
     const QJsonObject user = m_me.value(QStringLiteral("user")).toObject();
     return user.value(QStringLiteral("email")).toString();
 }

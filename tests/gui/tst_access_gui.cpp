@@ -131,6 +131,9 @@ private Q_SLOTS:
     {
         BackendProcess backend;
         QVERIFY(backend.start());
+        // What the page reads first; without it nothing is offered and the test would only time out.
+        const RawResponse me = apiCall(backend, "GET", "/v1/auth/me");
+        QVERIFY2(me.status == 200, "meshdeckd does not serve GET /v1/auth/me: " + me.body);
         HttpApiClient api;
         FakeSecretStore secrets;
         QTemporaryDir dir;

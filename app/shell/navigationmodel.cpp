@@ -11,7 +11,7 @@ NavigationModel::NavigationModel(QObject *parent)
           {QStringLiteral("events"), QT_TR_NOOP("Events"), true, QStringLiteral("events")},
           {QStringLiteral("deployments"), QT_TR_NOOP("Deployments"), false, QStringLiteral("sites")},
           {QStringLiteral("chat"), QT_TR_NOOP("Chat"), false, QStringLiteral("chat")},
-          {QStringLiteral("access"), QT_TR_NOOP("Access"), false, QStringLiteral("auth")},
+          {QStringLiteral("access"), QT_TR_NOOP("Access"), true, QStringLiteral("auth")},
           {QStringLiteral("localstack"), QT_TR_NOOP("Local stack"), true, {}},
           {QStringLiteral("settings"), QT_TR_NOOP("Settings"), true, {}},
       }

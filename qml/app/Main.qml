@@ -49,6 +49,7 @@ ApplicationWindow {
                     case "events": return eventsPage
                     case "services": return servicesPage
                     case "settings": return settingsPage
+                    case "access": return accessPage
                     default: return unavailablePage
                     }
                 }
@@ -93,6 +94,10 @@ ApplicationWindow {
     Component {
         id: settingsPage
         SettingsPage {}
+    }
+    Component {
+        id: accessPage
+        AccessPage {}
     }
     Component {
         id: unavailablePage

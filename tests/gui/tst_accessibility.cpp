@@ -1,5 +1,6 @@
 #include "testing.h"
 
+#include "access/accesscontroller.h"
 #include "api/fakeapiclient.h"
 #include "api/realtimeclient.h"
 #include "clusters/secretstore.h"
@@ -218,6 +219,36 @@ private Q_SLOTS:
         m_api.setReply(QStringLiteral("/v1/registry/instances/i-1"),
                        ApiReply{200, QJsonDocument(detail), {}});
 
+        // The Access page, as the admin token sees it.
+        m_api.setReply(
+            QStringLiteral("/v1/auth/me"),
+            ok("{\"kind\":\"admin-token\",\"role\":\"admin\",\"grants\":{\"auth.self\":\"full\","
+               "\"auth.users.read\":\"full\",\"auth.users.write\":\"full\",\"auth.keys.read\":\"full\","
+               "\"auth.keys.write\":\"full\",\"auth.teams.read\":\"full\",\"auth.teams.write\":\"full\","
+               "\"access.simulate\":\"full\",\"audit.read\":\"full\"}}"));
+        m_api.setReply(QStringLiteral("/v1/access/permissions"),
+                       ok("{\"permissions\":[{\"name\":\"events.read\",\"description\":\"Read events\"}]}"));
+        m_api.setReply(QStringLiteral("/v1/auth/users?q=&status=&role="),
+                       ok("{\"users\":[{\"id\":\"u-1\",\"email\":\"ada@example.com\",\"name\":\"Ada\","
+                          "\"role\":\"admin\",\"status\":\"active\"}]}"));
+        m_api.setReply(
+            QStringLiteral("/v1/auth/users/u-1/sessions"),
+            ok("{\"sessions\":[{\"id\":\"s-1\",\"address\":\"10.1.1.1\",\"userAgent\":\"meshdeck\"}]}"));
+        m_api.setReply(QStringLiteral("/v1/auth/keys"),
+                       ok("{\"keys\":[{\"id\":\"k-1\",\"name\":\"ci\",\"prefix\":\"mdk_ab12\","
+                          "\"scopes\":[\"events.read\"],\"revokedAt\":null}]}"));
+        m_api.setReply(QStringLiteral("/v1/auth/teams"),
+                       ok("{\"teams\":[{\"id\":\"t-1\",\"name\":\"payments\",\"memberCount\":1}]}"));
+        m_api.setReply(
+            QStringLiteral("/v1/auth/teams/t-1/memberships"),
+            ok("{\"memberships\":[{\"id\":\"m-1\",\"userId\":\"u-1\",\"email\":\"ada@example.com\","
+               "\"roles\":[\"owner\"]}]}"));
+        m_api.setReply(QStringLiteral("/v1/audit?limit=50"),
+                       ok("{\"records\":[{\"id\":\"a-1\",\"time\":\"2026-11-30T04:00:00.000Z\",\"actor\":"
+                          "\"admin-token\","
+                          "\"action\":\"auth.key.created\",\"outcome\":\"ok\",\"status\":201,"
+                          "\"before\":null,\"after\":{\"name\":\"ci\"}}],\"nextCursor\":\"c-2\"}"));
+
         Console::Options options;
         options.attachUrl = QUrl(QStringLiteral("http://fixture.invalid:7700"));
         options.attachToken = "fixture-token";
@@ -300,6 +331,8 @@ private Q_SLOTS:
                                 << "eventsPage";
         QTest::newRow("settings") << "settings"
                                   << "settingsPage";
+        QTest::newRow("access") << "access"
+                                << "accessPage";
     }
 
     void everyInteractiveControlHasAName()
@@ -327,6 +360,21 @@ private Q_SLOTS:
             QTRY_COMPARE(icon->property("status").toInt(), 1); // Image.Ready
             QVERIFY(icon->property("source").toString().endsWith(QStringLiteral("/status/passing.svg")) ||
                     icon->property("source").toString().endsWith(QStringLiteral("/status/critical.svg")));
+        }
+        if (page == QLatin1String("access")) {
+            // A user, a team and a record selected: their details and actions are on the page too.
+            auto *access = m_console->findChild<AccessController *>();
+            QVERIFY(access);
+            QTRY_VERIFY(access->isMeLoaded());
+            QTRY_COMPARE(access->users()->rowCount(), 1);
+            QTRY_COMPARE(access->audit()->rowCount(), 1);
+            access->selectUser(QStringLiteral("u-1"));
+            access->selectTeam(QStringLiteral("t-1"));
+            access->selectAuditRecord(QStringLiteral("a-1"));
+            QTRY_COMPARE(access->sessions()->rowCount(), 1);
+            QTRY_COMPARE(access->memberships()->rowCount(), 1);
+            tabs = {QStringLiteral("Users"), QStringLiteral("Teams"), QStringLiteral("API keys"),
+                    QStringLiteral("Permission simulator"), QStringLiteral("Audit log")};
         }
         for (const QString &tab : std::as_const(tabs)) {
             if (!tab.isEmpty()) {
@@ -483,7 +531,8 @@ private:
     {
         m_console->navigation()->setCurrentPage(page);
         const QStringList pages{QStringLiteral("overviewPage"), QStringLiteral("servicesPage"),
-                                QStringLiteral("eventsPage"), QStringLiteral("settingsPage")};
+                                QStringLiteral("eventsPage"), QStringLiteral("settingsPage"),
+                                QStringLiteral("accessPage")};
         QQuickItem *item = nullptr;
         const bool shown = QTest::qWaitFor([&] {
             item = findItem(m_window->contentItem(), objectName);

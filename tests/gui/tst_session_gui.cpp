@@ -114,6 +114,12 @@ private:
         m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().constFirst());
         QVERIFY(m_window);
         QVERIFY(QTest::qWaitForWindowExposed(m_window));
+        // Test-mode settings outlive a run (~/.qttest): start from no profile, whatever a previous
+        // run that stopped half-way left behind.
+        const auto leftovers = m_console->profiles()->profiles();
+        for (const auto &profile : leftovers)
+            m_console->profiles()->remove(profile.id);
+        QTRY_COMPARE(m_console->profiles()->rowCount(), 0);
         const QString problem =
             m_console->profiles()->save({{QStringLiteral("name"), QStringLiteral("Staging")},
                                          {QStringLiteral("urls"), url.toString()},

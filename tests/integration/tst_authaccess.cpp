@@ -34,7 +34,7 @@ struct Caller {
 using Grants = QHash<QString, QHash<QString, QString>>;
 } // namespace
 
-class TestAccess : public QObject
+class TestAuthAccess : public QObject
 {
     Q_OBJECT
 private:
@@ -257,5 +257,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestAccess)
-#include "tst_access.moc"
+QTEST_GUILESS_MAIN(TestAuthAccess)
+#include "tst_authaccess.moc"

@@ -72,7 +72,9 @@ QCoro::Task<Response> runGuarded(AsyncHandler handler, Request request, AuditSin
     context.requestId = request.requestId;
     std::optional<Response> response;
     try {
-        response = co_await handler(std::move(request));
+        // Named first: GCC 12 destroys a temporary of a co_await expression twice.
+        QCoro::Task<Response> running = handler(std::move(request));
+        response = co_await running;
     } catch (const std::exception &e) {
         qCWarning(lcDispatch) << "handler for" << context.path << "threw:" << e.what();
     } catch (...) {

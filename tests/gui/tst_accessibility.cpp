@@ -219,10 +219,13 @@ private Q_SLOTS:
         m_api.setReply(QStringLiteral("/v1/registry/instances/i-1"),
                        ApiReply{200, QJsonDocument(detail), {}});
 
-        // The Access page, as the admin token sees it.
+        // Who the console is: the admin token, holding every permission (the pages offer what it holds).
         m_api.setReply(
             QStringLiteral("/v1/auth/me"),
-            ok("{\"kind\":\"admin-token\",\"role\":\"admin\",\"grants\":{\"auth.self\":\"full\","
+            ok("{\"kind\":\"admin-token\",\"role\":\"admin\",\"grants\":{\"system.read\":\"full\","
+               "\"events.read\":\"full\",\"events.write\":\"full\",\"webhooks.read\":\"full\","
+               "\"webhooks.write\":\"full\",\"registry.read\":\"full\",\"registry.write\":\"full\","
+               "\"realtime.subscribe\":\"full\",\"auth.self\":\"full\","
                "\"auth.users.read\":\"full\",\"auth.users.write\":\"full\",\"auth.keys.read\":\"full\","
                "\"auth.keys.write\":\"full\",\"auth.teams.read\":\"full\",\"auth.teams.write\":\"full\","
                "\"access.simulate\":\"full\",\"audit.read\":\"full\"}}"));

@@ -120,6 +120,10 @@ QCoro::Task<bool> AuthService::reload()
     bool changed = false;
     {
         std::lock_guard lock(m_mutex);
+        // Reloads finish on several threads in any order: one that read before a revocation must
+        // not replace the snapshot that has it.
+        if (loaded->revision < m_snapshot->revision)
+            co_return true;
         changed = m_snapshot->revision != loaded->revision;
         m_snapshot = std::make_shared<const Snapshot>(*loaded);
     }
@@ -145,6 +149,7 @@ QCoro::Task<void> AuthService::sync()
 
 QCoro::Task<void> AuthService::flushKeyUse()
 {
+    const std::shared_ptr<bool> alive = m_alive;
     QHash<QString, KeyUse> pending;
     {
         std::lock_guard lock(m_keyUseMutex);
@@ -158,6 +163,8 @@ QCoro::Task<void> AuthService::flushKeyUse()
     QCoro::Task<Result<void>> writing =
         m_database->attempt([uses](QSqlDatabase &db) { AuthStore::recordKeyUse(db, uses); });
     const Result<void> written = co_await writing;
+    if (!*alive)
+        co_return;
     if (!written)
         qCWarning(lcAuth).noquote() << "cannot record API keys' last use:" << written.error().reason;
     for (const AuthStore::KeyUse &use : std::as_const(uses))

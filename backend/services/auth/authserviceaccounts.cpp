@@ -11,6 +11,7 @@
 
 #include <QCoroFuture>
 
+#include <algorithm>
 #include <cmath>
 
 Q_LOGGING_CATEGORY(lcAuthAccounts, "meshdeck.backend.auth.accounts")
@@ -58,7 +59,8 @@ QByteArray AuthService::accessToken(const User &user, const Session &session, qi
     c.role = roleName(user.role);
     c.issuedAt = nowMs / 1000;
     c.notBefore = c.issuedAt;
-    c.expiresAt = c.issuedAt + m_settings.accessTokenMs / 1000;
+    // Never past the session's own end: an access token does not outlive its session.
+    c.expiresAt = std::min(c.issuedAt + m_settings.accessTokenMs / 1000, session.expiresAtMs / 1000);
     c.tokenId = newId();
     return signJwt(c, *key);
 }

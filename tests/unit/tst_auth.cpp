@@ -183,6 +183,15 @@ private Q_SLOTS:
         const SignedIn laptop = signIn(user.email);
         const SignedIn phone = signIn(user.email);
         const PrincipalPtr p = principalOf(laptop.accessToken);
+        // Someone else cannot end it, and trying changes nothing.
+        const User other = createUser(QStringLiteral("eve@example.test"), Role::User);
+        const PrincipalPtr eve = principalOf(signIn(other.email).accessToken);
+        const Result<Session> refused =
+            waitForTask(m_auth->endSession(eve, laptop.session.id, QStringLiteral("x")));
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().kind, ErrorKind::NotFound);
+        QCOMPARE(waitForTask(m_auth->sessions(user.id))->size(), 2); // as stored, not only as cached
+        QVERIFY(principalOf(laptop.accessToken));
         QVERIFY(waitForTask(m_auth->endSession(p, laptop.session.id, QStringLiteral("signed-out"))));
         QVERIFY(!principalOf(laptop.accessToken));
         QVERIFY(principalOf(phone.accessToken));

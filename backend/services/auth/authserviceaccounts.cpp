@@ -225,16 +225,23 @@ QCoro::Task<Result<SignedIn>> AuthService::refresh(QByteArray refreshToken, QStr
 
 QCoro::Task<Result<Session>> AuthService::endSession(PrincipalPtr caller, QString sessionId, QString reason)
 {
+    // Whose it is, checked before anything is written: someone else's session is not there for a
+    // caller without auth.users.write (the same answer as one that does not exist).
+    const bool mayEndAnyones =
+        !caller || caller->userId.isEmpty() || Access::authorize(*caller, "auth.users.write").allowed;
+    const QString owner = mayEndAnyones ? QString() : caller->userId;
     const qint64 now = m_clock->nowMs();
     QCoro::Task<Result<std::optional<Session>>> ending =
-        m_database->attempt([sessionId, reason, now](QSqlDatabase &db) {
+        m_database->attempt([sessionId, reason, now, owner](QSqlDatabase &db) -> std::optional<Session> {
+            const std::optional<Session> found = AuthStore::session(db, sessionId);
+            if (!found || (!owner.isEmpty() && found->userId != owner))
+                return std::nullopt;
             return AuthStore::revokeSession(db, sessionId, reason, now);
         });
     const Result<std::optional<Session>> ended = co_await ending;
     if (!ended)
         co_return ended.error();
-    if (!ended->has_value() || (caller && !caller->userId.isEmpty() && caller->userId != (*ended)->userId &&
-                                !Access::authorize(*caller, "auth.users.write").allowed))
+    if (!ended->has_value())
         co_return Error::notFound(QStringLiteral("There is no session %1.").arg(sessionId),
                                   "session-not-found");
     QCoro::Task<bool> reloading = reload();

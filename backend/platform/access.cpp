@@ -162,10 +162,4 @@ Decision authorize(const Principal &principal, QByteArrayView permission)
     return d;
 }
 
-bool mayDelegate(const Principal &principal, QByteArrayView permission)
-{
-    const Decision d = authorize(principal, permission);
-    return d.allowed;
-}
-
 } // namespace Meshdeck::Access

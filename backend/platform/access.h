@@ -45,8 +45,4 @@ struct Decision {
 // call it. Checks the account, the role's grant, then an API key's scopes.
 Decision authorize(const Principal &principal, QByteArrayView permission);
 
-// Permissions the principal may hand on (to an API key's scopes): those its role grants, narrowed
-// by its own scopes.
-bool mayDelegate(const Principal &principal, QByteArrayView permission);
-
 } // namespace Meshdeck::Access

@@ -35,11 +35,6 @@ Principal Principal::adminToken()
     return p;
 }
 
-Principal Principal::anonymous()
-{
-    return Principal{};
-}
-
 QString Principal::kindName() const
 {
     switch (kind) {

@@ -37,7 +37,6 @@ struct Principal {
     QList<TeamMembership> teams;
 
     static Principal adminToken();
-    static Principal anonymous();
 
     bool isAuthenticated() const { return kind != Kind::Anonymous; }
     // "admin-token", "user:ID", "key:ID", "anonymous": the audit log's actor.

@@ -30,12 +30,6 @@ QJsonObject signedInJson(const SignedIn &s)
             {QStringLiteral("user"), toJson(s.user)}};
 }
 
-Response withAudit(Response response, QString resource, QJsonValue before = {}, QJsonValue after = {})
-{
-    response.audit = AuditNote{std::move(resource), std::move(before), std::move(after)};
-    return response;
-}
-
 QCoro::Task<Response> signIn(AuthService *service, Request request)
 {
     const Result<QJsonObject> body = jsonBody(request);

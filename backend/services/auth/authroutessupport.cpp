@@ -61,6 +61,12 @@ RouteOptions publicRoute(RouteOptions o)
     return o;
 }
 
+Response withAudit(Response response, QString resource, QJsonValue before, QJsonValue after)
+{
+    response.audit = AuditNote{std::move(resource), std::move(before), std::move(after)};
+    return response;
+}
+
 ResponseDoc answer(int status, const char *description, QByteArrayView schema)
 {
     return {status, QString::fromUtf8(description), schema.toByteArray()};

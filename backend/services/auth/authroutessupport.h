@@ -20,6 +20,9 @@ Http::RouteOptions options(QByteArray operationId, const char *permission, QStri
                            std::vector<Http::ResponseDoc> responses, std::vector<int> problems = {},
                            std::vector<Http::ParamDoc> parameters = {}, QByteArrayView requestSchema = {});
 Http::RouteOptions publicRoute(Http::RouteOptions o);
+// The response, with the resource it changed and its state before and after for the audit log.
+Http::Response withAudit(Http::Response response, QString resource, QJsonValue before = {},
+                         QJsonValue after = {});
 Http::ResponseDoc answer(int status, const char *description, QByteArrayView schema);
 Http::ParamDoc pathParam(QByteArray name, const char *description);
 Http::ParamDoc queryParam(QByteArray name, QByteArrayView schema, const char *description);

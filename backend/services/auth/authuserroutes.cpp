@@ -13,12 +13,6 @@ using namespace Meshdeck::Auth::RouteSupport;
 
 namespace {
 
-Response withAudit(Response response, QString resource, QJsonValue before = {}, QJsonValue after = {})
-{
-    response.audit = AuditNote{std::move(resource), std::move(before), std::move(after)};
-    return response;
-}
-
 Result<std::optional<Role>> optionalRole(const QJsonObject &body)
 {
     const Result<std::optional<QString>> name = optionalString(body, QStringLiteral("role"), 20);

@@ -94,18 +94,29 @@ private:
 
 // The simulator's question "may this principal do this to topic NAME": the topic's document
 // permissions, read with the same scope the events store's queries apply.
-QCoro::Task<Result<Access::Reason>> topicPermission(Storage::Database *database, PrincipalPtr principal,
-                                                    QByteArray permission, QString topic)
+QCoro::Task<Result<Access::Reason>> topicPermission(Storage::Database *database,
+                                                    std::shared_ptr<const Events::SystemTopics> systemTopics,
+                                                    PrincipalPtr principal, QByteArray permission,
+                                                    QString topic)
 {
     if (permission != "events.read" && permission != "events.write")
         co_return Access::Reason{
             QStringLiteral("document"), false,
             QStringLiteral("A topic's permissions decide events.read and events.write only.")};
+    // The platform's own topics first, as enforcement checks them.
+    if (std::optional<Error> refused = permission == "events.read"
+                                           ? systemTopics->readRefusal(topic, principal)
+                                           : systemTopics->writeRefusal(topic, principal))
+        co_return Access::Reason{QStringLiteral("system-topic"), false, refused->reason};
     const Storage::DocumentPermissions::Action action = permission == "events.read"
                                                             ? Storage::DocumentPermissions::Action::Read
                                                             : Storage::DocumentPermissions::Action::Update;
     const Storage::DocumentPermissions::Scope scope =
         Storage::DocumentPermissions::scopeFor(*principal, permission);
+    if (scope.everything)
+        co_return Access::Reason{
+            QStringLiteral("document"), true,
+            QStringLiteral("The role's grant covers every topic, whatever its document permissions.")};
     QCoro::Task<Result<QList<Storage::DocumentPermissions::Action>>> reading =
         database->attempt([scope, topic](QSqlDatabase &db) {
             return Storage::DocumentPermissions::heldActions(db, Events::EventsStore::ResourceType, topic,
@@ -401,7 +412,7 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
     p.realtime->addProvider(&p.system->membership());
     p.realtime->addProvider(p.audit);
     // events.<topic> on the realtime endpoint, fed by every durable commit.
-    p.eventsChannel = std::make_unique<Events::EventsChannel>(&p.database);
+    p.eventsChannel = std::make_unique<Events::EventsChannel>(&p.database, p.events->systemTopics());
     p.realtime->addProvider(p.eventsChannel.get());
     p.events->addCommitListener(
         [channel = p.eventsChannel.get()](const QList<Events::StoredEventPtr> &committed) {
@@ -458,11 +469,12 @@ void Backend::makeAuth(const SecretBox &secrets)
     auto teams = std::make_unique<Auth::TeamsService>(&p.database, p.events);
     p.teams = teams.get();
     p.services.add(std::move(teams));
-    p.auth->addResourceCheck(
-        QStringLiteral("topic"),
-        [database = &p.database](PrincipalPtr principal, QByteArray permission, QString id) {
-            return topicPermission(database, std::move(principal), std::move(permission), std::move(id));
-        });
+    p.auth->addResourceCheck(QStringLiteral("topic"),
+                             [database = &p.database, systemTopics = p.events->systemTopics()](
+                                 PrincipalPtr principal, QByteArray permission, QString id) {
+                                 return topicPermission(database, systemTopics, std::move(principal),
+                                                        std::move(permission), std::move(id));
+                             });
     p.auth->setTeamsLookup([teams = p.teams](const QString &userId) { return teams->membershipsOf(userId); });
     if (m_settings.clusterMode()) // other nodes' membership changes
         QObject::connect(&p.signingKeysTimer, &QTimer::timeout, this,

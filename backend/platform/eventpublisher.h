@@ -24,7 +24,9 @@ class EventPublisher
 public:
     virtual ~EventPublisher() = default;
     // Creates the service's own topic (a system topic: it cannot be deleted) if it does not exist.
-    virtual QFuture<Result<void>> ensureSystemTopic(QString topic) = 0;
+    // Only the platform publishes to it, and reading it needs `readPermission` (the owner service's
+    // own read permission, such as auth.users.read) besides events.read.
+    virtual QFuture<Result<void>> ensureSystemTopic(QString topic, QByteArray readPermission) = 0;
     // Resolves once the batch is durable, with the offsets it got, or with the reason it is not.
     virtual QFuture<Result<QList<qint64>>> publishEvents(QString topic, QList<EventInput> events,
                                                          QString requestId) = 0;

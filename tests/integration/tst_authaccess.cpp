@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QWebSocket>
 
 using namespace Meshdeck::Testing;
 
@@ -29,6 +30,43 @@ struct Caller {
     QString role;       // "" for anonymous and the disabled user: every authenticated route is 401
     QStringList scopes; // an API key's; empty: not a key
 };
+
+// Subscribes to one realtime channel with `credential` and answers the first verdict: "subscribed",
+// or the error's reason.
+QString subscribeAs(int port, const QByteArray &credential, const QString &channel)
+{
+    QWebSocket socket;
+    QList<QJsonObject> messages;
+    QObject::connect(&socket, &QWebSocket::textMessageReceived, &socket,
+                     [&](const QString &m) { messages << QJsonDocument::fromJson(m.toUtf8()).object(); });
+    QNetworkRequest request(QUrl(QStringLiteral("ws://127.0.0.1:%1/v1/realtime").arg(port)));
+    request.setRawHeader("Authorization", "Bearer " + credential);
+    socket.open(request);
+    const auto verdict = [&]() -> QString {
+        for (const QJsonObject &m : std::as_const(messages)) {
+            const QString type = m.value(QStringLiteral("type")).toString();
+            if (type == QLatin1String("subscribed"))
+                return type;
+            if (type == QLatin1String("error"))
+                return m.value(QStringLiteral("reason")).toString();
+        }
+        return {};
+    };
+    const auto welcomed = [&] {
+        return std::any_of(messages.cbegin(), messages.cend(), [](const QJsonObject &m) {
+            return m.value(QStringLiteral("type")).toString() == QLatin1String("welcome");
+        });
+    };
+    if (!QTest::qWaitFor(welcomed, 5000))
+        return QStringLiteral("no welcome");
+    socket.sendTextMessage(
+        QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("subscribe")},
+                                                    {QStringLiteral("channel"), channel}})
+                              .toJson(QJsonDocument::Compact)));
+    if (!QTest::qWaitFor([&] { return !verdict().isEmpty(); }, 5000))
+        return QStringLiteral("no answer");
+    return verdict();
+}
 
 // What a role holds, as GET /v1/access/permissions says ("full", "documents", "none").
 using Grants = QHash<QString, QHash<QString, QString>>;
@@ -135,6 +173,120 @@ private Q_SLOTS:
                  qPrintable(detail));
         // Nothing was created.
         QCOMPARE(apiCall(m_backend, "GET", "/v1/events/topics/nope").status, 404);
+    }
+
+    // The platform's own topics tell who signed in (auth) and every change (audit): reading one
+    // needs its owner's read permission besides events.read, over REST and realtime alike, and
+    // nobody publishes to one, not even the admin token (a forged sign-in would be believed).
+    void systemTopicsAreReadByTheirOwnersAndWrittenByNobody()
+    {
+        const QString developerId = createUser("sys-dev@example.test", "developer");
+        createUser("sys-support@example.test", "support");
+        const QByteArray developer = accessToken("sys-dev@example.test");
+        const QByteArray support = accessToken("sys-support@example.test");
+        const QByteArray admin = m_backend.token();
+        const QByteArray narrowKey =
+            createKey(admin, {QStringLiteral("events.read"), QStringLiteral("realtime.subscribe")});
+        QVERIFY(!developer.isEmpty() && !support.isEmpty() && !narrowKey.isEmpty());
+        // The auth topic has the developer's own sign-in, so there is something to leak.
+        QVERIFY(json(apiCall(m_backend, "GET", "/v1/events/topics/auth"))
+                    .value(QStringLiteral("headOffset"))
+                    .toInteger() > 0);
+        struct Read {
+            QByteArray credential;
+            const char *who;
+            QString topic;
+            int status;
+        };
+        const Read reads[] = {
+            {admin, "admin", QStringLiteral("auth"), 200},
+            {admin, "admin", QStringLiteral("audit"), 200},
+            {developer, "developer", QStringLiteral("auth"), 403},
+            {developer, "developer", QStringLiteral("audit"), 403},
+            {developer, "developer", QStringLiteral("registry"), 200},
+            {developer, "developer", QStringLiteral("system"), 200},
+            {support, "support", QStringLiteral("auth"), 200},  // support lists users too
+            {support, "support", QStringLiteral("audit"), 200}, // support reads the audit log
+            {support, "support", QStringLiteral("registry"), 200},
+            {narrowKey, "admin's events.read key", QStringLiteral("audit"), 403},
+            {narrowKey, "admin's events.read key", QStringLiteral("auth"), 403},
+        };
+        for (const Read &r : reads) {
+            const RawResponse got = callAs(m_backend.port(), r.credential, "GET",
+                                           "/v1/events/topics/" + r.topic.toUtf8() + "/events?fromOffset=0");
+            QVERIFY2(got.status == r.status, qPrintable(QStringLiteral("%1 reading %2: %3 %4")
+                                                            .arg(QLatin1String(r.who), r.topic)
+                                                            .arg(got.status)
+                                                            .arg(QString::fromUtf8(got.body))));
+            const QString verdict =
+                subscribeAs(m_backend.port(), r.credential, QStringLiteral("events.") + r.topic);
+            QVERIFY2((verdict == QLatin1String("subscribed")) == (r.status == 200),
+                     qPrintable(
+                         QStringLiteral("%1 following %2: %3").arg(QLatin1String(r.who), r.topic, verdict)));
+            if (r.status == 403) {
+                QCOMPARE(got.header("content-type"), QByteArray("application/problem+json"));
+                const QString detail = json(got).value(QStringLiteral("detail")).toString();
+                QVERIFY2(detail.contains(QStringLiteral("system topic")), qPrintable(detail));
+                QVERIFY2(
+                    verdict.contains(QStringLiteral("system topic")),
+                    qPrintable(
+                        QStringLiteral("%1 following %2: %3").arg(QLatin1String(r.who), r.topic, verdict)));
+            }
+        }
+        // A consumer group is a read too.
+        QCOMPARE(callAs(m_backend.port(), developer, "POST", "/v1/events/topics/auth/groups/peek/poll", "{}")
+                     .status,
+                 403);
+        // Nobody publishes to a system topic, and the refusal stores nothing.
+        const qint64 authEnd = json(apiCall(m_backend, "GET", "/v1/events/topics/auth"))
+                                   .value(QStringLiteral("headOffset"))
+                                   .toInteger();
+        const QByteArray forged =
+            R"({"events":[{"type":"auth.signed-in","data":{"email":"ceo@example.test"}}]})";
+        for (const QByteArray &credential : {admin, developer}) {
+            for (const char *topic : {"auth", "audit", "registry", "system"}) {
+                const RawResponse refused =
+                    callAs(m_backend.port(), credential, "POST",
+                           QByteArray("/v1/events/topics/") + topic + "/events", forged);
+                QVERIFY2(refused.status == 403, qPrintable(QStringLiteral("%1: %2 %3")
+                                                               .arg(QLatin1String(topic))
+                                                               .arg(refused.status)
+                                                               .arg(QString::fromUtf8(refused.body))));
+                QVERIFY(json(refused)
+                            .value(QStringLiteral("type"))
+                            .toString()
+                            .endsWith(QStringLiteral("system-topic")));
+            }
+        }
+        // Nor replays into one.
+        QCOMPARE(apiCall(m_backend, "POST", "/v1/events/topics", R"({"name":"scratch-sys"})").status, 201);
+        QCOMPARE(apiCall(m_backend, "POST", "/v1/events/topics/scratch-sys/events", forged).status, 201);
+        QCOMPARE(apiCall(m_backend, "POST", "/v1/events/topics/scratch-sys/replay",
+                         R"({"targetTopic":"auth","fromOffset":0,"toOffset":1})")
+                     .status,
+                 403);
+        QCOMPARE(json(apiCall(m_backend, "GET", "/v1/events/topics/auth"))
+                     .value(QStringLiteral("headOffset"))
+                     .toInteger(),
+                 authEnd);
+        // The simulator answers what enforcement does, with the reason.
+        const auto simulate = [&](const char *topic) {
+            return json(apiCall(
+                m_backend, "POST", "/v1/access/simulate",
+                body({{QStringLiteral("principal"), QJsonObject{{QStringLiteral("userId"), developerId}}},
+                      {QStringLiteral("action"), QStringLiteral("events.read")},
+                      {QStringLiteral("resource"), QStringLiteral("topic:") + QLatin1String(topic)}})));
+        };
+        const QJsonObject auditVerdict = simulate("audit");
+        QCOMPARE(auditVerdict.value(QStringLiteral("allowed")).toBool(true), false);
+        QVERIFY2(QJsonDocument(auditVerdict).toJson().contains("system topic"),
+                 QJsonDocument(auditVerdict).toJson());
+        QCOMPARE(simulate("registry").value(QStringLiteral("allowed")).toBool(false), true);
+        // A developer may not change what the audit topic keeps.
+        QCOMPARE(callAs(m_backend.port(), developer, "PATCH", "/v1/events/topics/audit",
+                        R"({"retention":{"maxAgeSeconds":1}})")
+                     .status,
+                 403);
     }
 
     void failedSignInsAreThrottledAndUnknownAccountsAnswerAlike()

@@ -521,10 +521,10 @@ private Q_SLOTS:
     {
         QVERIFY(startService(settings()));
         QCOMPARE(call("POST", "/v1/events/topics", "{\"name\":\"billing\"}").status, 201);
-        QFuture<Result<void>> ensured = m_service->ensureSystemTopic(QStringLiteral("billing"));
+        QFuture<Result<void>> ensured = m_service->ensureSystemTopic(QStringLiteral("billing"), {});
         QVERIFY(QTest::qWaitFor([&] { return ensured.isFinished(); }, 5000));
         QVERIFY(ensured.result().ok());
-        QFuture<Result<void>> created = m_service->ensureSystemTopic(QStringLiteral("payments"));
+        QFuture<Result<void>> created = m_service->ensureSystemTopic(QStringLiteral("payments"), {});
         QVERIFY(QTest::qWaitFor([&] { return created.isFinished(); }, 5000));
         for (const QByteArray &topic : {QByteArray("billing"), QByteArray("payments"), QByteArray("audit")}) {
             QCOMPARE(json(call("GET", "/v1/events/topics/" + topic)).value(QStringLiteral("system")).toBool(),

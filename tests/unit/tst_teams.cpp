@@ -40,7 +40,7 @@ std::vector<Storage::Migration> usersTable()
 class RecordingPublisher : public EventPublisher
 {
 public:
-    QFuture<Result<void>> ensureSystemTopic(QString topic) override
+    QFuture<Result<void>> ensureSystemTopic(QString topic, QByteArray) override
     {
         topics << topic;
         return QtFuture::makeReadyFuture(Result<void>());

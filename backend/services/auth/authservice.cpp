@@ -68,7 +68,8 @@ QCoro::Task<QString> AuthService::start()
     });
     m_dummyHash = co_await dummy;
     if (m_events) {
-        QFuture<Result<void>> ensuring = m_events->ensureSystemTopic(QString::fromLatin1(Topic));
+        QFuture<Result<void>> ensuring =
+            m_events->ensureSystemTopic(QString::fromLatin1(Topic), QByteArrayLiteral("auth.users.read"));
         const Result<void> topic = co_await ensuring;
         if (!topic)
             co_return QStringLiteral("cannot create the auth topic: ") + topic.error().reason;

@@ -85,7 +85,8 @@ struct PrincipalSpec {
 };
 
 // Answers whether a principal may do `action` on one resource ("orders" of type "topic") through
-// its document permissions: the same check the resource's store runs in its queries.
+// its document permissions: the same check the resource's store runs in its queries. It is asked
+// for full role grants as well (a resource may need more than the role's grant).
 using ResourceCheck = std::function<QCoro::Task<Result<Access::Reason>>(
     PrincipalPtr principal, QByteArray permission, QString resourceId)>;
 

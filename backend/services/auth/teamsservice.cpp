@@ -110,7 +110,7 @@ TeamsService::TeamsService(Storage::Database *db, EventPublisher *events, TeamsS
 QCoro::Task<QString> TeamsService::start()
 {
     if (m_events) {
-        auto topicTask = m_events->ensureSystemTopic(Topic);
+        auto topicTask = m_events->ensureSystemTopic(Topic, QByteArrayLiteral("auth.users.read"));
         const Result<void> topic = co_await topicTask;
         if (!topic)
             co_return QStringLiteral("teams: cannot create the auth topic: %1").arg(topic.error().reason);

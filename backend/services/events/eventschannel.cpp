@@ -26,8 +26,9 @@ QByteArray eventMessage(const QString &channel, const StoredEvent &event)
 }
 } // namespace
 
-EventsChannel::EventsChannel(Storage::Database *database)
+EventsChannel::EventsChannel(Storage::Database *database, std::shared_ptr<const SystemTopics> systemTopics)
     : m_database(database)
+    , m_systemTopics(std::move(systemTopics))
 {}
 
 EventsChannel::~EventsChannel()
@@ -108,6 +109,10 @@ QString EventsChannel::open(Realtime::SubscriptionPtr subscription)
     const Access::Decision decision = Access::authorize(*subscription->principal, "events.read");
     if (!decision.allowed)
         return decision.summary();
+    if (m_systemTopics) {
+        if (std::optional<Error> refused = m_systemTopics->readRefusal(topic, subscription->principal))
+            return refused->reason;
+    }
     const QJsonValue from = subscription->request.value(QStringLiteral("fromOffset"));
     auto state = std::make_shared<State>();
     state->scope = Storage::DocumentPermissions::scopeFor(*subscription->principal, "events.read");

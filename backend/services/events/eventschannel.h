@@ -1,6 +1,7 @@
 #pragma once
 
 #include "eventtypes.h"
+#include "systemtopics.h"
 
 #include "platform/channel.h"
 #include "storage/documentpermissions.h"
@@ -37,7 +38,8 @@ namespace Meshdeck::Events {
 // Authorisation mirrors GET /v1/events/topics/{topic}/events: events.read, and for a principal
 // whose role holds it only on documents, the topic's read permission, checked in the store's
 // query when the subscription starts; a topic it may not read answers the same error as a
-// missing one. recheck() applies a permission change to the open subscriptions of a topic.
+// missing one; a system topic needs its owner's read permission as well (SystemTopics). recheck()
+// applies a permission change to the open subscriptions of a topic.
 class EventsChannel : public Realtime::ChannelProvider
 {
 public:
@@ -45,7 +47,10 @@ public:
     static constexpr int MaxRetryMs = 5000;
     static constexpr int MaxFailuresWhileConnected = 3; // a read that fails on an answering database
 
-    explicit EventsChannel(Storage::Database *database);
+    // `systemTopics`: the platform's own topics, followed only with their owner's read permission
+    // (none given: no topic is one).
+    explicit EventsChannel(Storage::Database *database,
+                           std::shared_ptr<const SystemTopics> systemTopics = {});
     ~EventsChannel() override;
 
     QString prefix() const override { return QStringLiteral("events."); }
@@ -102,6 +107,7 @@ private:
     template<typename Work> void later(Work work);
 
     Storage::Database *m_database;
+    std::shared_ptr<const SystemTopics> m_systemTopics;
     std::shared_ptr<std::atomic<bool>> m_alive = std::make_shared<std::atomic<bool>>(true);
     std::mutex m_mutex;
     QSet<QString> m_wakePending; // topics with a catch-up read queued

@@ -120,10 +120,16 @@ EventsService::~EventsService()
 
 QCoro::Task<QString> EventsService::start()
 {
-    const std::pair<const char *, Retention> own[] = {{AuditTopic, m_settings.auditRetention},
-                                                      {SystemTopic, m_settings.systemRetention}};
-    for (const auto &[topic, retention] : own) {
+    struct Own {
+        const char *topic;
+        Retention retention;
+        QByteArray readPermission;
+    };
+    const Own own[] = {{AuditTopic, m_settings.auditRetention, QByteArrayLiteral("audit.read")},
+                       {SystemTopic, m_settings.systemRetention, QByteArrayLiteral("system.read")}};
+    for (const auto &[topic, retention, readPermission] : own) {
         const QString name = QString::fromLatin1(topic);
+        m_systemTopics->add(name, readPermission);
         const qint64 now = m_clock.nowMs();
         QCoro::Task<Result<void>> creating = m_database->attempt(
             [name, retention, now](QSqlDatabase &db) { createSystemTopic(db, name, retention, now); });
@@ -175,6 +181,8 @@ EventsService::Task<EventPage> EventsService::read(QString topic, qint64 fromOff
                                                    std::optional<qint64> fromTimeMs, int limit,
                                                    PrincipalPtr caller)
 {
+    if (std::optional<Error> refused = m_systemTopics->readRefusal(topic, caller))
+        co_return *refused;
     const qint64 fromTime = fromTimeMs.value_or(-1);
     QCoro::Task<Result<std::optional<EventPage>>> reading = m_database->attempt(
         [topic, fromOffset, fromTime, limit, scope = scopeOf(caller, "events.read")](QSqlDatabase &db) {
@@ -322,11 +330,12 @@ void EventsService::sampleLag()
 // ---------------------------------------------------------------------------------------------
 // For the other services, the audit log and the realtime channel
 
-QFuture<Result<void>> EventsService::ensureSystemTopic(QString topic)
+QFuture<Result<void>> EventsService::ensureSystemTopic(QString topic, QByteArray readPermission)
 {
     if (!isValidName(topic))
         return QtFuture::makeReadyFuture(Result<void>(Error::invalid(
             QStringLiteral("topic"), QStringLiteral("'%1' is not a valid topic name.").arg(topic))));
+    m_systemTopics->add(topic, std::move(readPermission)); // refused to clients from now on
     const Retention retention = m_settings.systemRetention;
     const qint64 now = m_clock.nowMs();
     return m_database->run([database = m_database, topic, retention, now](QSqlDatabase &db) -> Result<void> {

@@ -4,6 +4,7 @@
 #include "eventsstore.h"
 #include "eventtypes.h"
 #include "publishqueue.h"
+#include "systemtopics.h"
 #include "webhookdispatcher.h"
 
 #include "platform/audit.h"
@@ -144,7 +145,7 @@ public:
     Task<DeliveryRecord> sendTestDelivery(QString id);
 
     // EventPublisher, for the other services.
-    QFuture<Result<void>> ensureSystemTopic(QString topic) override;
+    QFuture<Result<void>> ensureSystemTopic(QString topic, QByteArray readPermission) override;
     QFuture<Result<QList<qint64>>> publishEvents(QString topic, QList<EventInput> events,
                                                  QString requestId) override;
     // AuditSink: every mutating call lands on the audit topic.
@@ -164,6 +165,8 @@ public:
     QCoro::Task<void> runRetention();
 
     const EventsSettings &settings() const { return m_settings; }
+    // The platform's own topics and what reading them needs (the realtime channel asks too).
+    std::shared_ptr<const SystemTopics> systemTopics() const { return m_systemTopics; }
     PublishQueue::Depth publishQueueDepth() const { return m_queue.depth(); }
 
 private:
@@ -187,6 +190,7 @@ private:
     QTimer m_retentionTimer;
     QTimer m_lagTimer;
     std::unique_ptr<WebhookDispatcher> m_webhooks;
+    std::shared_ptr<SystemTopics> m_systemTopics = std::make_shared<SystemTopics>();
     std::atomic<qint64> m_auditDropped = 0;
     bool m_retentionRunning = false;
     // Coroutines that wait on the network hold a copy: false once destruction began.

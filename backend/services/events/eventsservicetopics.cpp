@@ -208,6 +208,9 @@ EventsService::Task<TopicUpdate> EventsService::updateTopic(QString name, std::o
             co_return parsed.error();
         permissions = parsed.value();
     }
+    // A system topic's retention and permissions are its owner's business.
+    if (std::optional<Error> refused = m_systemTopics->readRefusal(name, caller))
+        co_return *refused;
     QCoro::Task<Result<Updated>> updating =
         m_database->attempt([this, name, retention, permissions, caller,
                              scope = scopeOf(caller, "events.write")](QSqlDatabase &db) {
@@ -281,6 +284,10 @@ EventsService::Task<TopicStats> EventsService::deleteTopic(QString name, Princip
 EventsService::Task<void> EventsService::require(QString topic, Permissions::Action action,
                                                  PrincipalPtr caller)
 {
+    if (std::optional<Error> refused = action == Permissions::Action::Read
+                                           ? m_systemTopics->readRefusal(topic, caller)
+                                           : m_systemTopics->writeRefusal(topic, caller))
+        co_return *refused;
     const Permissions::Scope scope =
         scopeOf(caller, action == Permissions::Action::Read ? "events.read" : "events.write");
     if (scope.everything)

@@ -93,7 +93,8 @@ QString RegistryService::key(const QString &service, const QString &address, int
 QCoro::Task<QString> RegistryService::start()
 {
     if (m_events) {
-        QFuture<Result<void>> created = m_events->ensureSystemTopic(QString::fromLatin1(Topic));
+        QFuture<Result<void>> created =
+            m_events->ensureSystemTopic(QString::fromLatin1(Topic), QByteArrayLiteral("registry.read"));
         const Result<void> result = co_await created;
         if (!result)
             co_return QStringLiteral("cannot create the registry topic: %1").arg(result.error().reason);

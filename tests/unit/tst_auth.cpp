@@ -302,6 +302,86 @@ private Q_SLOTS:
             m_auth->signIn(QStringLiteral("io@example.test"), Password, QStringLiteral("10.0.0.2"), {})));
     }
 
+    // Changing one's own password ends every other session of the account (whoever stole one is
+    // out) and keeps the one that changed it; guessing the current password is throttled like a
+    // sign-in, even through a valid access token.
+    void changingOnesPasswordEndsTheOtherSessionsAndGuessesAreThrottled()
+    {
+        const User user = createUser(QStringLiteral("pw@example.test"), Role::Developer);
+        const SignedIn mine = signIn(user.email);
+        const SignedIn stolen = signIn(user.email);
+        const PrincipalPtr me = principalOf(mine.accessToken);
+        QVERIFY(me && principalOf(stolen.accessToken));
+        const QString attacker = QStringLiteral("10.0.0.9");
+        for (int i = 0; i < 5; ++i) {
+            const Result<void> wrong = waitForTask(m_auth->changeOwnPassword(
+                me, QStringLiteral("not the password"), QStringLiteral("a new long passphrase"), attacker));
+            QCOMPARE(wrong.error().code, QByteArray("wrong-password"));
+        }
+        // The sixth guess, even the right one, waits: the guesser cannot tell.
+        const Result<void> throttled = waitForTask(
+            m_auth->changeOwnPassword(me, Password, QStringLiteral("a new long passphrase"), attacker));
+        QVERIFY(!throttled);
+        QCOMPARE(throttled.error().kind, ErrorKind::RateLimited);
+        QVERIFY(principalOf(stolen.accessToken)); // nothing changed yet
+        m_clock.advance(qint64(throttled.error().retryAfterSeconds) * 1000);
+        QVERIFY(waitForTask(m_auth->changeOwnPassword(me, Password, QStringLiteral("a new long passphrase"),
+                                                      QStringLiteral("127.0.0.1"))));
+        QVERIFY(principalOf(mine.accessToken));
+        QCOMPARE(m_auth->authenticate(stolen.accessToken, {}).code, QByteArray("revoked-session"));
+        QCOMPARE(waitForTask(m_auth->refresh(stolen.refreshToken, {})).error().code,
+                 QByteArray("revoked-session"));
+        const Result<QList<Session>> live = waitForTask(m_auth->sessions(user.id));
+        QCOMPARE(live->size(), 1);
+        QCOMPARE(live->first().id, mine.session.id);
+        QVERIFY(!waitForTask(m_auth->signIn(user.email, Password, {}, {})));
+        QVERIFY(waitForTask(m_auth->signIn(user.email, QStringLiteral("a new long passphrase"), {}, {})));
+    }
+
+    // A key made with a key never outlives it: a leaked short-lived key cannot buy a permanent one.
+    void aKeyMadeWithAKeyNeverOutlivesIt()
+    {
+        const User user = createUser(QStringLiteral("kk@example.test"), Role::Developer);
+        const PrincipalPtr p = principalOf(signIn(user.email).accessToken);
+        const qint64 parentEnd = m_clock.nowMs() + 3'600'000;
+        const Result<CreatedKey> parent = waitForTask(
+            m_auth->createKey(p, NewKey{QStringLiteral("parent"),
+                                        {QStringLiteral("auth.keys.write"), QStringLiteral("registry.read")},
+                                        parentEnd}));
+        QVERIFY(parent);
+        const PrincipalPtr keyPrincipal = principalOf(parent->key);
+        QVERIFY(keyPrincipal);
+        const Result<CreatedKey> capped = waitForTask(m_auth->createKey(
+            keyPrincipal, NewKey{QStringLiteral("child"), {QStringLiteral("registry.read")}, 0}));
+        QVERIFY(capped);
+        QCOMPARE(capped->apiKey.expiresAtMs, parentEnd);
+        const Result<CreatedKey> later = waitForTask(m_auth->createKey(
+            keyPrincipal, NewKey{QStringLiteral("later"), {QStringLiteral("registry.read")}, parentEnd + 1}));
+        QVERIFY(!later);
+        QCOMPARE(later.error().code, QByteArray("outlives-parent-key"));
+        // A user's own key may live as long as they choose: the cap is about keys.
+        QVERIFY(waitForTask(
+            m_auth->createKey(p, NewKey{QStringLiteral("mine"), {QStringLiteral("registry.read")}, 0})));
+        m_clock.advance(3'600'001);
+        QCOMPARE(m_auth->authenticate(capped->key, {}).code, QByteArray("expired-token"));
+    }
+
+    // Before the dummy hash exists an unknown account would be answered faster than a known one:
+    // sign-in waits for start().
+    void signInBeforeStartIsRefusedNotAnsweredFast()
+    {
+        const User user = createUser(QStringLiteral("early@example.test"), Role::User);
+        AuthService early(defaultSettings(), m_db.get(), nullptr, nullptr, m_keys.get(), &m_clock);
+        for (const QString &email : {user.email, QStringLiteral("nobody@example.test")}) {
+            const Result<SignedIn> r = waitForTask(early.signIn(email, Password, {}, {}));
+            QVERIFY(!r);
+            QCOMPARE(r.error().kind, ErrorKind::Unavailable);
+        }
+        QCOMPARE(waitForTask(early.start()), QString());
+        QVERIFY(waitForTask(early.signIn(user.email, Password, {}, {})));
+        waitForTask(early.stop());
+    }
+
     void aHashOfAnotherCostIsUpgradedAtSignIn()
     {
         const User user = createUser(QStringLiteral("jo@example.test"), Role::User);

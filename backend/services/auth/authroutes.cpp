@@ -180,7 +180,8 @@ QCoro::Task<Response> changePassword(AuthService *service, Request request)
     const Result<QString> password = requiredString(*body, QStringLiteral("password"));
     if (!current || !password)
         co_return problem(request, !current ? current.error() : password.error());
-    QCoro::Task<Result<void>> changing = service->changeOwnPassword(caller(request), *current, *password);
+    QCoro::Task<Result<void>> changing =
+        service->changeOwnPassword(caller(request), *current, *password, QString::fromLatin1(request.peer));
     const Result<void> changed = co_await changing;
     if (!changed)
         co_return problem(request, changed.error());
@@ -464,8 +465,10 @@ void installSelfRoutes(Router &router, AuthService *service)
         "POST", "/v1/auth/me/password",
         AsyncHandler([service](Request r) { return changePassword(service, std::move(r)); }),
         options("changeMyPassword", "auth.self",
-                QStringLiteral("Change the signed-in user's own password (the current one is needed)."),
-                {answer(204, "Changed.", {})}, {400, 404}, {},
+                QStringLiteral("Change the signed-in user's own password. The current one is needed, and "
+                               "wrong guesses are throttled like sign-ins (429 with Retry-After); every "
+                               "other session of the account ends, the caller's stays."),
+                {answer(204, "Changed; the other sessions ended.", {})}, {400, 404, 429}, {},
                 R"({"type":"object","required":["currentPassword","password"],"additionalProperties":false,
                            "properties":{"currentPassword":{"type":"string"},"password":{"type":"string"}}})"));
 }
@@ -485,7 +488,8 @@ void installKeyRoutes(Router &router, AuthService *service)
         AsyncHandler([service](Request r) { return createKey(service, std::move(r)); }),
         options("createApiKey", "auth.keys.write",
                 QStringLiteral("Create an API key limited to scopes the caller holds; the key is answered "
-                               "this once and stored only as a digest."),
+                               "this once and stored only as a digest. A key made with an API key never "
+                               "outlives it: no expiresAt means the parent's, a later one is a 400."),
                 {answer(201, "The key (shown once) and its record.", R"({
                            "type":"object","required":["key","apiKey"],
                            "properties":{"key":{"type":"string","description":"mdk_…; not shown again"},

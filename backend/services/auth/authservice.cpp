@@ -67,6 +67,7 @@ QCoro::Task<QString> AuthService::start()
         return hashPassword(QStringLiteral("no account has this password"), cost);
     });
     m_dummyHash = co_await dummy;
+    m_started.store(true, std::memory_order_release);
     if (m_events) {
         QFuture<Result<void>> ensuring =
             m_events->ensureSystemTopic(QString::fromLatin1(Topic), QByteArrayLiteral("auth.users.read"));

@@ -18,6 +18,7 @@
 #include <QThreadPool>
 #include <QTimer>
 
+#include <atomic>
 #include <functional>
 #include <mutex>
 
@@ -132,8 +133,13 @@ public:
     QCoro::Task<Result<std::pair<User, User>>> updateUser(QString id, std::optional<QString> name,
                                                           std::optional<Role> role,
                                                           std::optional<bool> disabled);
-    QCoro::Task<Result<void>> setPassword(QString userId, QString password, bool endSessions);
-    QCoro::Task<Result<void>> changeOwnPassword(PrincipalPtr caller, QString current, QString password);
+    // An admin's reset (`endSessions`: every session of the user ends).
+    QCoro::Task<Result<void>> setPassword(QString userId, QString password, bool endSessions,
+                                          QString keepSession = {});
+    // A user's own change: the current password is checked (and throttled like a sign-in from
+    // `address`), and every other session of the user ends; the one changing it stays.
+    QCoro::Task<Result<void>> changeOwnPassword(PrincipalPtr caller, QString current, QString password,
+                                                QString address);
 
     // API keys.
     QCoro::Task<Result<CreatedKey>> createKey(PrincipalPtr caller, NewKey key);
@@ -185,6 +191,7 @@ private:
     AuditSink *m_audit = nullptr;
     QThreadPool m_hashing;  // argon2id runs here, never on an event-loop thread
     QByteArray m_dummyHash; // verified against for unknown accounts: the same time as a wrong password
+    std::atomic<bool> m_started{false}; // m_dummyHash is made: sign-ins are answered
     SignInThrottle m_throttle;
 
     mutable std::mutex m_mutex; // guards the two below

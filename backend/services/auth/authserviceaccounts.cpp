@@ -98,6 +98,9 @@ QCoro::Task<Result<SignedIn>> AuthService::issue(User user, QString address, QSt
 QCoro::Task<Result<SignedIn>> AuthService::signIn(QString email, QString password, QString address,
                                                   QString userAgent)
 {
+    if (!m_started.load(std::memory_order_acquire)) // no dummy hash yet: unknown accounts would answer faster
+        co_return Error::unavailable(QStringLiteral("Sign-in is starting up; retry in a moment."),
+                                     "auth-starting");
     const QString account = emailKey(email);
     const qint64 now = m_clock->nowMs();
     if (const std::optional<qint64> wait = m_throttle.waitMs(account, address, now)) {
@@ -359,7 +362,8 @@ QCoro::Task<Result<std::pair<User, User>>> AuthService::updateUser(QString id, s
     co_return std::pair{(*updated)->before, (*updated)->after};
 }
 
-QCoro::Task<Result<void>> AuthService::setPassword(QString userId, QString password, bool endSessions)
+QCoro::Task<Result<void>> AuthService::setPassword(QString userId, QString password, bool endSessions,
+                                                   QString keepSession)
 {
     QCoro::Task<Result<User>> reading = user(userId);
     const Result<User> existing = co_await reading;
@@ -372,8 +376,8 @@ QCoro::Task<Result<void>> AuthService::setPassword(QString userId, QString passw
     const QByteArray hash = co_await hashing;
     const qint64 now = m_clock->nowMs();
     QCoro::Task<Result<bool>> storing =
-        m_database->attempt([userId, hash, now, endSessions](QSqlDatabase &db) {
-            return AuthStore::setPasswordHash(db, userId, hash, now, endSessions);
+        m_database->attempt([userId, hash, now, endSessions, keepSession](QSqlDatabase &db) {
+            return AuthStore::setPasswordHash(db, userId, hash, now, endSessions, keepSession);
         });
     const Result<bool> stored = co_await storing;
     if (!stored)
@@ -386,7 +390,7 @@ QCoro::Task<Result<void>> AuthService::setPassword(QString userId, QString passw
 }
 
 QCoro::Task<Result<void>> AuthService::changeOwnPassword(PrincipalPtr caller, QString current,
-                                                         QString password)
+                                                         QString password, QString address)
 {
     if (!caller || caller->kind != Principal::Kind::User)
         co_return Error::forbidden(QStringLiteral("Only a signed-in user has a password to change."),
@@ -398,12 +402,29 @@ QCoro::Task<Result<void>> AuthService::changeOwnPassword(PrincipalPtr caller, QS
         co_return found.error();
     if (!found->has_value())
         co_return Error::notFound(QStringLiteral("The account no longer exists."), "user-not-found");
+    // Guessing the current password through a stolen access token is guessing a sign-in: the same
+    // throttle, per account and per address.
+    const QString account = emailKey((*found)->user.email);
+    if (const std::optional<qint64> wait = m_throttle.waitMs(account, address, m_clock->nowMs())) {
+        const int seconds = int(std::ceil(double(*wait) / 1000.0));
+        co_return Error::rateLimited(
+            QStringLiteral("Too many wrong passwords for this account or from this address; wait %1 s "
+                           "and try again.")
+                .arg(seconds),
+            seconds, "sign-in-throttled");
+    }
     QFuture<bool> verifying =
         offLoop<bool>([hash = (*found)->passwordHash, current] { return verifyPassword(hash, current); });
-    if (!co_await verifying)
+    if (!co_await verifying) {
+        m_throttle.failed(account, address, m_clock->nowMs());
+        publish(QStringLiteral("auth.password.change-failed"), caller->userId,
+                {{QStringLiteral("userId"), caller->userId}, {QStringLiteral("address"), address}});
         co_return Error::invalid(QStringLiteral("currentPassword"),
                                  QStringLiteral("The current password is wrong."), "wrong-password");
-    QCoro::Task<Result<void>> setting = setPassword(caller->userId, password, false);
+    }
+    m_throttle.succeeded(account);
+    // Whoever else holds a session of this account (a thief, a forgotten laptop) is out now.
+    QCoro::Task<Result<void>> setting = setPassword(caller->userId, password, true, caller->sessionId);
     co_return co_await setting;
 }
 

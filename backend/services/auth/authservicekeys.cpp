@@ -43,6 +43,19 @@ QCoro::Task<Result<CreatedKey>> AuthService::createKey(PrincipalPtr caller, NewK
     if (input.expiresAtMs != 0 && input.expiresAtMs <= now)
         co_return Error::invalid(QStringLiteral("expiresAt"),
                                  QStringLiteral("The expiry must be in the future."));
+    // A key made with a key never outlives it (else a leaked short-lived key buys a permanent one):
+    // no expiry given means the parent's; a later one is refused.
+    if (caller->kind == Principal::Kind::ApiKey && caller->expiresAtMs > 0) {
+        if (input.expiresAtMs == 0)
+            input.expiresAtMs = caller->expiresAtMs;
+        else if (input.expiresAtMs > caller->expiresAtMs)
+            co_return Error::invalid(
+                QStringLiteral("expiresAt"),
+                QStringLiteral("A key made with the API key '%1' cannot outlive it: choose an expiry "
+                               "at or before %2.")
+                    .arg(caller->name, isoTime(caller->expiresAtMs)),
+                "outlives-parent-key");
+    }
     CreatedKey created;
     created.key = newSecret("mdk_");
     ApiKey &key = created.apiKey;

@@ -264,7 +264,7 @@ std::optional<Changed> updateUser(QSqlDatabase &db, const QString &id, const Use
 }
 
 bool setPasswordHash(QSqlDatabase &db, const QString &userId, const QByteArray &hash, qint64 nowMs,
-                     bool endSessions)
+                     bool endSessions, const QString &keepSession)
 {
     Storage::Transaction tx(db);
     QSqlQuery q = Storage::exec(
@@ -273,7 +273,10 @@ bool setPasswordHash(QSqlDatabase &db, const QString &userId, const QByteArray &
     if (q.numRowsAffected() != 1)
         return false;
     if (endSessions)
-        revokeUserSessions(db, userId, QStringLiteral("password-reset"), nowMs);
+        revokeUserSessions(db, userId,
+                           keepSession.isEmpty() ? QStringLiteral("password-reset")
+                                                 : QStringLiteral("password-changed"),
+                           nowMs, keepSession);
     bumpRevision(db);
     tx.commit();
     return true;
@@ -370,13 +373,14 @@ std::optional<Session> revokeSession(QSqlDatabase &db, const QString &sessionId,
     return session;
 }
 
-int revokeUserSessions(QSqlDatabase &db, const QString &userId, const QString &reason, qint64 nowMs)
+int revokeUserSessions(QSqlDatabase &db, const QString &userId, const QString &reason, qint64 nowMs,
+                       const QString &keepSession)
 {
-    QSqlQuery q =
-        Storage::exec(db,
-                      QStringLiteral("UPDATE auth_sessions SET revoked_at_ms = ?, revoked_reason = ? "
-                                     "WHERE user_id = ? AND revoked_at_ms = 0 AND expires_at_ms > ?"),
-                      {nowMs, reason, userId, nowMs});
+    const QString update = QStringLiteral("UPDATE auth_sessions SET revoked_at_ms = ?, revoked_reason = ? "
+                                          "WHERE user_id = ? AND revoked_at_ms = 0 AND expires_at_ms > ?");
+    QSqlQuery q = keepSession.isEmpty() ? Storage::exec(db, update, {nowMs, reason, userId, nowMs})
+                                        : Storage::exec(db, update + QStringLiteral(" AND id <> ?"),
+                                                        {nowMs, reason, userId, nowMs, keepSession});
     const int ended = q.numRowsAffected();
     if (ended > 0)
         bumpRevision(db);

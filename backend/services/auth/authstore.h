@@ -49,9 +49,10 @@ struct Changed {
 // Also ends the user's sessions when they are disabled (revokedReason "account-disabled").
 std::optional<Changed> updateUser(QSqlDatabase &db, const QString &id, const UserChange &change,
                                   qint64 nowMs);
-// A new hash (a reset or a rehash); `endSessions` ends every session of the user (a reset).
+// A new hash (a reset, a change or a rehash); `endSessions` ends every session of the user but
+// `keepSession` (the one changing its own password), in the same transaction.
 bool setPasswordHash(QSqlDatabase &db, const QString &userId, const QByteArray &hash, qint64 nowMs,
-                     bool endSessions);
+                     bool endSessions, const QString &keepSession = {});
 void recordSignIn(QSqlDatabase &db, const QString &userId, qint64 nowMs);
 
 void createSession(QSqlDatabase &db, const Session &session, const QByteArray &refreshDigest);
@@ -66,7 +67,9 @@ Refreshed rotateRefresh(QSqlDatabase &db, const QByteArray &presentedDigest, con
                         qint64 nowMs);
 std::optional<Session> revokeSession(QSqlDatabase &db, const QString &sessionId, const QString &reason,
                                      qint64 nowMs);
-int revokeUserSessions(QSqlDatabase &db, const QString &userId, const QString &reason, qint64 nowMs);
+// Ends the user's live sessions but `keepSession`; answers how many.
+int revokeUserSessions(QSqlDatabase &db, const QString &userId, const QString &reason, qint64 nowMs,
+                       const QString &keepSession = {});
 QList<Session> sessions(QSqlDatabase &db, const QString &userId, qint64 nowMs);
 std::optional<Session> session(QSqlDatabase &db, const QString &sessionId);
 

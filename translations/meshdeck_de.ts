@@ -5,789 +5,789 @@
     <name>AccessAuditTab</name>
     <message>
         <source>Actor (user:ID, key:ID, admin-token)</source>
-        <translation type="unfinished"></translation>
+        <translation>Akteur (user:ID, key:ID, admin-token)</translation>
     </message>
     <message>
         <source>Filter by actor</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach Akteur filtern</translation>
     </message>
     <message>
         <source>Action (auth.key.created)</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktion (auth.key.created)</translation>
     </message>
     <message>
         <source>Filter by action</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach Aktion filtern</translation>
     </message>
     <message>
         <source>Resource (topic:orders)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ressource (topic:orders)</translation>
     </message>
     <message>
         <source>Filter by resource</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach Ressource filtern</translation>
     </message>
     <message>
         <source>Filter by outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach Ergebnis filtern</translation>
     </message>
     <message>
         <source>From (2026-11-30 14:00)</source>
-        <translation type="unfinished"></translation>
+        <translation>Von (2026-11-30 14:00)</translation>
     </message>
     <message>
         <source>From time</source>
-        <translation type="unfinished"></translation>
+        <translation>Startzeitpunkt</translation>
     </message>
     <message>
         <source>To</source>
-        <translation type="unfinished"></translation>
+        <translation>Bis</translation>
     </message>
     <message>
         <source>To time</source>
-        <translation type="unfinished"></translation>
+        <translation>Endzeitpunkt</translation>
     </message>
     <message>
         <source>Search</source>
-        <translation type="unfinished"></translation>
+        <translation>Suchen</translation>
     </message>
     <message>
         <source>Search the audit log</source>
-        <translation type="unfinished"></translation>
+        <translation>Audit-Log durchsuchen</translation>
     </message>
     <message>
         <source>Follow live</source>
-        <translation type="unfinished"></translation>
+        <translation>Live folgen</translation>
     </message>
     <message>
         <source>Follow the audit log live</source>
-        <translation type="unfinished"></translation>
+        <translation>Dem Audit-Log live folgen</translation>
     </message>
     <message>
         <source>Live follow stopped: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Live-Verfolgung beendet: %1</translation>
     </message>
     <message>
         <source>Audit records</source>
-        <translation type="unfinished"></translation>
+        <translation>Audit-Einträge</translation>
     </message>
     <message>
         <source>%1 %2 by %3 on %4: %5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2 durch %3 auf %4: %5</translation>
     </message>
     <message>
         <source>%1 · %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · %2</translation>
     </message>
     <message>
         <source>%1 · %2 · %3 (%4)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · %2 · %3 (%4)</translation>
     </message>
     <message>
         <source>No audit record matches these filters.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Audit-Eintrag passt zu diesen Filtern.</translation>
     </message>
     <message>
         <source>Retry searching the audit log</source>
-        <translation type="unfinished"></translation>
+        <translation>Audit-Log erneut durchsuchen</translation>
     </message>
     <message>
         <source>Load more</source>
-        <translation type="unfinished"></translation>
+        <translation>Mehr laden</translation>
     </message>
     <message>
         <source>Load older audit records</source>
-        <translation type="unfinished"></translation>
+        <translation>Ältere Audit-Einträge laden</translation>
     </message>
     <message>
         <source>Select a record to see who did what, from where, and what it changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie einen Eintrag, um zu sehen, wer was von wo aus getan und was es geändert hat.</translation>
     </message>
     <message>
         <source>%1 %2 → %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2 → %3</translation>
     </message>
     <message>
         <source>%1 by %2 from %3, request %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 durch %2 von %3 aus, Anfrage %4</translation>
     </message>
     <message>
         <source>Field</source>
-        <translation type="unfinished"></translation>
+        <translation>Feld</translation>
     </message>
     <message>
         <source>Before</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorher</translation>
     </message>
     <message>
         <source>After</source>
-        <translation type="unfinished"></translation>
+        <translation>Nachher</translation>
     </message>
     <message>
         <source>Changes of the record</source>
-        <translation type="unfinished"></translation>
+        <translation>Änderungen des Eintrags</translation>
     </message>
     <message>
         <source>%1 %2: before %3, after %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2: vorher %3, nachher %4</translation>
     </message>
     <message>
         <source>This record changed nothing that has a before and after (a read, a sign-in or a denial).</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieser Eintrag hat nichts geändert, das ein Vorher und Nachher hat (ein Lesezugriff, eine Anmeldung oder eine Verweigerung).</translation>
     </message>
 </context>
 <context>
     <name>AccessKeysTab</name>
     <message>
         <source>API keys act with the owner&apos;s role, narrowed to their scopes.</source>
-        <translation type="unfinished"></translation>
+        <translation>API-Schlüssel handeln mit der Rolle ihres Eigentümers, eingeschränkt auf ihre Scopes.</translation>
     </message>
     <message>
         <source>New API key…</source>
-        <translation type="unfinished"></translation>
+        <translation>Neuer API-Schlüssel …</translation>
     </message>
     <message>
         <source>Create an API key</source>
-        <translation type="unfinished"></translation>
+        <translation>API-Schlüssel anlegen</translation>
     </message>
     <message>
         <source>API keys</source>
-        <translation type="unfinished"></translation>
+        <translation>API-Schlüssel</translation>
     </message>
     <message>
         <source>Key %1 (%2…), %3, scopes %4</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel %1 (%2…), %3, Scopes %4</translation>
     </message>
     <message>
         <source>%1 · %2…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · %2…</translation>
     </message>
     <message>
         <source>Scopes: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Scopes: %1</translation>
     </message>
     <message>
         <source>%1 · expires: %2 · last used: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · Ablauf: %2 · zuletzt verwendet: %3</translation>
     </message>
     <message>
         <source>Revoke…</source>
-        <translation type="unfinished"></translation>
+        <translation>Widerrufen …</translation>
     </message>
     <message>
         <source>Revoke the key %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel %1 widerrufen</translation>
     </message>
     <message>
         <source>No API keys yet. Create one for a script or a service that calls the API.</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine API-Schlüssel. Legen Sie einen für ein Skript oder einen Dienst an, der die API aufruft.</translation>
     </message>
     <message>
         <source>No API keys yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine API-Schlüssel.</translation>
     </message>
     <message>
         <source>Retry loading the API keys</source>
-        <translation type="unfinished"></translation>
+        <translation>API-Schlüssel erneut laden</translation>
     </message>
     <message>
         <source>Revoke the key %1?</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel %1 widerrufen?</translation>
     </message>
     <message>
         <source>Revoke</source>
-        <translation type="unfinished"></translation>
+        <translation>Widerrufen</translation>
     </message>
     <message>
         <source>Every request with the key %1… is refused from now on: whatever uses it loses %2, and its open live connections are closed. This cannot be undone; a new key would have to be created and given to it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jede Anfrage mit dem Schlüssel %1… wird ab sofort abgelehnt: Was ihn verwendet, verliert %2, und seine offenen Live-Verbindungen werden geschlossen. Das lässt sich nicht rückgängig machen; es müsste ein neuer Schlüssel angelegt und dort hinterlegt werden.</translation>
     </message>
     <message>
         <source>New API key</source>
-        <translation type="unfinished"></translation>
+        <translation>Neuer API-Schlüssel</translation>
     </message>
     <message>
         <source>Name (where it is used: ci, deploy bot…)</source>
-        <translation type="unfinished"></translation>
+        <translation>Name (wo er verwendet wird: ci, deploy bot …)</translation>
     </message>
     <message>
         <source>Key name</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüsselname</translation>
     </message>
     <message>
         <source>Key expiry</source>
-        <translation type="unfinished"></translation>
+        <translation>Ablauf des Schlüssels</translation>
     </message>
     <message>
         <source>Scopes (%1 picked); you can only give what you hold yourself</source>
-        <translation type="unfinished"></translation>
+        <translation>Scopes (%1 gewählt); Sie können nur vergeben, was Sie selbst besitzen</translation>
     </message>
     <message>
         <source>Scopes</source>
-        <translation type="unfinished"></translation>
+        <translation>Scopes</translation>
     </message>
     <message>
         <source>%1 — %2</source>
-        <translation type="unfinished">%1 — %2</translation>
+        <translation>%1 — %2</translation>
     </message>
     <message>
         <source>%1 — %2 (you do not hold it)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — %2 (besitzen Sie nicht)</translation>
     </message>
     <message>
         <source>Scope %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Scope %1</translation>
     </message>
     <message>
         <source>The backend lists no permissions.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Backend listet keine Berechtigungen.</translation>
     </message>
     <message>
         <source>Retry loading the permissions</source>
-        <translation type="unfinished"></translation>
+        <translation>Berechtigungen erneut laden</translation>
     </message>
     <message>
         <source>Create</source>
-        <translation type="unfinished"></translation>
+        <translation>Anlegen</translation>
     </message>
     <message>
         <source>Create the key</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel anlegen</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished">Abbrechen</translation>
+        <translation>Abbrechen</translation>
     </message>
     <message>
         <source>Cancel creating a key</source>
-        <translation type="unfinished"></translation>
+        <translation>Anlegen des Schlüssels abbrechen</translation>
     </message>
     <message>
         <source>Your new API key %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihr neuer API-Schlüssel %1</translation>
     </message>
     <message>
         <source>Copy it now: you will not see it again. Meshdeck keeps only its prefix; if it is lost, revoke it and create another.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopieren Sie ihn jetzt: Sie werden ihn nicht noch einmal sehen. Meshdeck speichert nur sein Präfix; geht er verloren, widerrufen Sie ihn und legen Sie einen neuen an.</translation>
     </message>
     <message>
         <source>The new API key</source>
-        <translation type="unfinished"></translation>
+        <translation>Der neue API-Schlüssel</translation>
     </message>
     <message>
         <source>Copy</source>
-        <translation type="unfinished">Kopieren</translation>
+        <translation>Kopieren</translation>
     </message>
     <message>
         <source>Copy the key</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel kopieren</translation>
     </message>
     <message>
         <source>Copied to the clipboard.</source>
-        <translation type="unfinished"></translation>
+        <translation>In die Zwischenablage kopiert.</translation>
     </message>
     <message>
         <source>I have copied it</source>
-        <translation type="unfinished"></translation>
+        <translation>Ich habe ihn kopiert</translation>
     </message>
     <message>
         <source>Close the key</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel schließen</translation>
     </message>
 </context>
 <context>
     <name>AccessPage</name>
     <message>
         <source>Access</source>
-        <translation type="unfinished">Zugriff</translation>
+        <translation>Zugriff</translation>
     </message>
     <message>
         <source>Signed in as %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Angemeldet als %1 (%2)</translation>
     </message>
     <message>
         <source>Users, teams, API keys, permissions and the audit log</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer, Teams, API-Schlüssel, Berechtigungen und das Audit-Log</translation>
     </message>
     <message>
         <source>Access sections</source>
-        <translation type="unfinished"></translation>
+        <translation>Bereiche der Zugriffsverwaltung</translation>
     </message>
     <message>
         <source>Users</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer</translation>
     </message>
     <message>
         <source>Teams</source>
-        <translation type="unfinished"></translation>
+        <translation>Teams</translation>
     </message>
     <message>
         <source>API keys</source>
-        <translation type="unfinished"></translation>
+        <translation>API-Schlüssel</translation>
     </message>
     <message>
         <source>Permission simulator</source>
-        <translation type="unfinished"></translation>
+        <translation>Berechtigungssimulator</translation>
     </message>
     <message>
         <source>Audit log</source>
-        <translation type="unfinished"></translation>
+        <translation>Audit-Log</translation>
     </message>
     <message>
         <source>Your role may not manage users, teams, API keys or read the audit log here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Rolle darf hier weder Benutzer, Teams oder API-Schlüssel verwalten noch das Audit-Log lesen.</translation>
     </message>
 </context>
 <context>
     <name>AccessSimulatorTab</name>
     <message>
         <source>Who</source>
-        <translation type="unfinished"></translation>
+        <translation>Wer</translation>
     </message>
     <message>
         <source>Principal to simulate</source>
-        <translation type="unfinished"></translation>
+        <translation>Zu simulierender Akteur</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktion</translation>
     </message>
     <message>
         <source>Action to simulate</source>
-        <translation type="unfinished"></translation>
+        <translation>Zu simulierende Aktion</translation>
     </message>
     <message>
         <source>Resource</source>
-        <translation type="unfinished"></translation>
+        <translation>Ressource</translation>
     </message>
     <message>
         <source>Optional, such as topic:orders</source>
-        <translation type="unfinished"></translation>
+        <translation>Optional, etwa topic:orders</translation>
     </message>
     <message>
         <source>Resource to simulate</source>
-        <translation type="unfinished"></translation>
+        <translation>Zu simulierende Ressource</translation>
     </message>
     <message>
         <source>Check</source>
-        <translation type="unfinished">Prüfung</translation>
+        <translation>Prüfen</translation>
     </message>
     <message>
         <source>Check the permission</source>
-        <translation type="unfinished"></translation>
+        <translation>Berechtigung prüfen</translation>
     </message>
     <message>
         <source>Allowed, on the documents that grant it</source>
-        <translation type="unfinished"></translation>
+        <translation>Erlaubt, für die Dokumente, die es gewähren</translation>
     </message>
     <message>
         <source>Allowed</source>
-        <translation type="unfinished"></translation>
+        <translation>Erlaubt</translation>
     </message>
     <message>
         <source>Denied</source>
-        <translation type="unfinished"></translation>
+        <translation>Verweigert</translation>
     </message>
     <message>
         <source>Reasons</source>
-        <translation type="unfinished"></translation>
+        <translation>Gründe</translation>
     </message>
     <message>
         <source>%1 rule %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Regel %2: %3</translation>
     </message>
     <message>
         <source>passed</source>
-        <translation type="unfinished"></translation>
+        <translation>erfüllt</translation>
     </message>
     <message>
         <source>failed</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht erfüllt</translation>
     </message>
     <message>
         <source>Pick who, what and optionally on which resource, then Check: the verdict and every rule behind it appear here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie wer, was und optional auf welcher Ressource, dann „Prüfen“: Das Ergebnis und jede Regel dahinter erscheinen hier.</translation>
     </message>
     <message>
         <source>Check the permission again</source>
-        <translation type="unfinished"></translation>
+        <translation>Berechtigung erneut prüfen</translation>
     </message>
 </context>
 <context>
     <name>AccessTeamsTab</name>
     <message>
         <source>New team name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name des neuen Teams</translation>
     </message>
     <message>
         <source>Create</source>
-        <translation type="unfinished"></translation>
+        <translation>Anlegen</translation>
     </message>
     <message>
         <source>Create the team</source>
-        <translation type="unfinished"></translation>
+        <translation>Team anlegen</translation>
     </message>
     <message>
         <source>Teams</source>
-        <translation type="unfinished"></translation>
+        <translation>Teams</translation>
     </message>
     <message numerus="yes">
         <source>%1 (%n member(s))</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 (%n Mitglied)</numerusform>
+            <numerusform>%1 (%n Mitglieder)</numerusform>
         </translation>
     </message>
     <message>
         <source>No teams yet. A team shares topics, sites and rooms among its members.</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Teams. Ein Team teilt Topics, Sites und Räume unter seinen Mitgliedern.</translation>
     </message>
     <message>
         <source>You are in no team yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sie sind noch in keinem Team.</translation>
     </message>
     <message>
         <source>Retry loading the teams</source>
-        <translation type="unfinished"></translation>
+        <translation>Teams erneut laden</translation>
     </message>
     <message>
         <source>Select a team to see and change its members.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie ein Team, um seine Mitglieder zu sehen und zu ändern.</translation>
     </message>
     <message>
         <source>Members of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Mitglieder von %1</translation>
     </message>
     <message>
         <source>User to add</source>
-        <translation type="unfinished"></translation>
+        <translation>Hinzuzufügender Benutzer</translation>
     </message>
     <message>
         <source>Team roles, comma-separated</source>
-        <translation type="unfinished"></translation>
+        <translation>Teamrollen, durch Kommas getrennt</translation>
     </message>
     <message>
         <source>Team roles of the user to add</source>
-        <translation type="unfinished"></translation>
+        <translation>Teamrollen des hinzuzufügenden Benutzers</translation>
     </message>
     <message>
         <source>Add</source>
-        <translation type="unfinished"></translation>
+        <translation>Hinzufügen</translation>
     </message>
     <message>
         <source>Add the user to the team</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer zum Team hinzufügen</translation>
     </message>
     <message>
         <source>Invite by email address</source>
-        <translation type="unfinished"></translation>
+        <translation>Per E-Mail-Adresse einladen</translation>
     </message>
     <message>
         <source>Email address to invite</source>
-        <translation type="unfinished"></translation>
+        <translation>Einzuladende E-Mail-Adresse</translation>
     </message>
     <message>
         <source>Team roles of the invitation</source>
-        <translation type="unfinished"></translation>
+        <translation>Teamrollen der Einladung</translation>
     </message>
     <message>
         <source>Invite</source>
-        <translation type="unfinished"></translation>
+        <translation>Einladen</translation>
     </message>
     <message>
         <source>Invite to the team</source>
-        <translation type="unfinished"></translation>
+        <translation>In das Team einladen</translation>
     </message>
     <message>
         <source>%1, %2, joined %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, %2, beigetreten %3</translation>
     </message>
     <message>
         <source>%1 · %2 · joined %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · %2 · beigetreten %3</translation>
     </message>
     <message>
         <source>Remove…</source>
-        <translation type="unfinished">Entfernen …</translation>
+        <translation>Entfernen …</translation>
     </message>
     <message>
         <source>Remove %1 from the team</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 aus dem Team entfernen</translation>
     </message>
     <message>
         <source>%1 leaves %2: what the team&apos;s permissions gave them (its topics, sites and rooms) is no longer theirs, from their next request on.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 verlässt %2: Was die Berechtigungen des Teams gewährt haben (seine Topics, Sites und Räume), steht ab der nächsten Anfrage nicht mehr zur Verfügung.</translation>
     </message>
     <message>
         <source>This team has no members.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieses Team hat keine Mitglieder.</translation>
     </message>
     <message>
         <source>Retry loading the members</source>
-        <translation type="unfinished"></translation>
+        <translation>Mitglieder erneut laden</translation>
     </message>
     <message>
         <source>Remove from %1?</source>
-        <translation type="unfinished"></translation>
+        <translation>Aus %1 entfernen?</translation>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Entfernen</translation>
     </message>
     <message>
         <source>Invitation for %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Einladung für %1</translation>
     </message>
     <message>
         <source>No mail is sent: give this token to %1 yourself. You will not see it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es wird keine E-Mail verschickt: Geben Sie dieses Token selbst an %1 weiter. Sie werden es nicht noch einmal sehen.</translation>
     </message>
     <message>
         <source>The invitation token</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Einladungstoken</translation>
     </message>
     <message>
         <source>Copy</source>
-        <translation type="unfinished">Kopieren</translation>
+        <translation>Kopieren</translation>
     </message>
     <message>
         <source>Copy the invitation token</source>
-        <translation type="unfinished"></translation>
+        <translation>Einladungstoken kopieren</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished"></translation>
+        <translation>Fertig</translation>
     </message>
     <message>
         <source>Close the invitation</source>
-        <translation type="unfinished"></translation>
+        <translation>Einladung schließen</translation>
     </message>
 </context>
 <context>
     <name>AccessUsersTab</name>
     <message>
         <source>Search by email or name</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach E-Mail oder Name suchen</translation>
     </message>
     <message>
         <source>Search users</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer suchen</translation>
     </message>
     <message>
         <source>New user…</source>
-        <translation type="unfinished"></translation>
+        <translation>Neuer Benutzer …</translation>
     </message>
     <message>
         <source>Create a user</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer anlegen</translation>
     </message>
     <message>
         <source>Filter users by role</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer nach Rolle filtern</translation>
     </message>
     <message>
         <source>Filter users by status</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer nach Status filtern</translation>
     </message>
     <message>
         <source>Users</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer</translation>
     </message>
     <message>
         <source>%1, %2, %3, %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, %2, %3, %4</translation>
     </message>
     <message>
         <source>%1 &lt;%2&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 &lt;%2&gt;</translation>
     </message>
     <message>
         <source>%1 · %2 · last sign-in %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · %2 · letzte Anmeldung: %3</translation>
     </message>
     <message>
         <source>No user matches these filters.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Benutzer passt zu diesen Filtern.</translation>
     </message>
     <message>
         <source>No users yet. The admin token works without one; create users for the people who sign in.</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Benutzer. Das Admin-Token funktioniert ohne; legen Sie Benutzer für die Personen an, die sich anmelden.</translation>
     </message>
     <message>
         <source>Retry loading the users</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer erneut laden</translation>
     </message>
     <message>
         <source>Select a user to see their sessions and change their access.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie einen Benutzer, um seine Sitzungen zu sehen und seinen Zugriff zu ändern.</translation>
     </message>
     <message>
         <source>Role of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Rolle von %1</translation>
     </message>
     <message>
         <source>%1 becomes %2: from their next request on they may do what that role may, and no more.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird %2: Ab der nächsten Anfrage darf dieses Konto, was diese Rolle darf, und nicht mehr.</translation>
     </message>
     <message>
         <source>Disable…</source>
-        <translation type="unfinished"></translation>
+        <translation>Deaktivieren …</translation>
     </message>
     <message>
         <source>Enable</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktivieren</translation>
     </message>
     <message>
         <source>Disable %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 deaktivieren</translation>
     </message>
     <message>
         <source>Enable %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 aktivieren</translation>
     </message>
     <message>
         <source>%1 can no longer sign in. Their sessions end now, their API keys stop working and their live views are closed. You can enable them again.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann sich nicht mehr anmelden. Die Sitzungen des Kontos enden sofort, seine API-Schlüssel funktionieren nicht mehr und seine Live-Ansichten werden geschlossen. Sie können das Konto wieder aktivieren.</translation>
     </message>
     <message>
         <source>New password</source>
-        <translation type="unfinished"></translation>
+        <translation>Neues Passwort</translation>
     </message>
     <message>
         <source>New password for %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Neues Passwort für %1</translation>
     </message>
     <message>
         <source>Reset password…</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort zurücksetzen …</translation>
     </message>
     <message>
         <source>Reset the password of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort von %1 zurücksetzen</translation>
     </message>
     <message>
         <source>The password of %1 is replaced and every session they have ends: each of their devices must sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Passwort von %1 wird ersetzt und jede Sitzung des Kontos endet: Jedes seiner Geräte muss sich erneut anmelden.</translation>
     </message>
     <message>
         <source>Sessions</source>
-        <translation type="unfinished"></translation>
+        <translation>Sitzungen</translation>
     </message>
     <message>
         <source>Revoke all…</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle widerrufen …</translation>
     </message>
     <message>
         <source>Revoke every session of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Jede Sitzung von %1 widerrufen</translation>
     </message>
     <message>
         <source>Every session of %1 ends now: each of their devices must sign in again. Their API keys keep working.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jede Sitzung von %1 endet sofort: Jedes Gerät des Kontos muss sich erneut anmelden. Seine API-Schlüssel funktionieren weiter.</translation>
     </message>
     <message>
         <source>Sessions of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Sitzungen von %1</translation>
     </message>
     <message>
         <source>Session from %1, %2, last used %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Sitzung von %1, %2, zuletzt verwendet: %3</translation>
     </message>
     <message>
         <source>%1 · %2%3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · %2%3</translation>
     </message>
     <message>
         <source> (this console)</source>
-        <translation type="unfinished"></translation>
+        <translation> (diese Konsole)</translation>
     </message>
     <message>
         <source>signed in %1 · last used %2 · expires %3</source>
-        <translation type="unfinished"></translation>
+        <translation>angemeldet: %1 · zuletzt verwendet: %2 · Ablauf: %3</translation>
     </message>
     <message>
         <source>Revoke…</source>
-        <translation type="unfinished"></translation>
+        <translation>Widerrufen …</translation>
     </message>
     <message>
         <source>Revoke the session from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Sitzung von %1 widerrufen</translation>
     </message>
     <message>
         <source>The session from %1 (%2) ends now: that device must sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Sitzung von %1 (%2) endet sofort: Dieses Gerät muss sich erneut anmelden.</translation>
     </message>
     <message>
         <source>No open sessions: this user is signed in nowhere.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine offenen Sitzungen: Dieser Benutzer ist nirgends angemeldet.</translation>
     </message>
     <message>
         <source>Retry loading the sessions</source>
-        <translation type="unfinished"></translation>
+        <translation>Sitzungen erneut laden</translation>
     </message>
     <message>
         <source>Disable %1?</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 deaktivieren?</translation>
     </message>
     <message>
         <source>Change the role of %1?</source>
-        <translation type="unfinished"></translation>
+        <translation>Rolle von %1 ändern?</translation>
     </message>
     <message>
         <source>Reset the password of %1?</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort von %1 zurücksetzen?</translation>
     </message>
     <message>
         <source>Revoke sessions of %1?</source>
-        <translation type="unfinished"></translation>
+        <translation>Sitzungen von %1 widerrufen?</translation>
     </message>
     <message>
         <source>New user</source>
-        <translation type="unfinished"></translation>
+        <translation>Neuer Benutzer</translation>
     </message>
     <message>
         <source>Email address</source>
-        <translation type="unfinished"></translation>
+        <translation>E-Mail-Adresse</translation>
     </message>
     <message>
         <source>Email address of the new user</source>
-        <translation type="unfinished"></translation>
+        <translation>E-Mail-Adresse des neuen Benutzers</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Name of the new user</source>
-        <translation type="unfinished"></translation>
+        <translation>Name des neuen Benutzers</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort</translation>
     </message>
     <message>
         <source>Password of the new user</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort des neuen Benutzers</translation>
     </message>
     <message>
         <source>Role of the new user</source>
-        <translation type="unfinished"></translation>
+        <translation>Rolle des neuen Benutzers</translation>
     </message>
     <message>
         <source>Create</source>
-        <translation type="unfinished"></translation>
+        <translation>Anlegen</translation>
     </message>
     <message>
         <source>Create the user</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer anlegen</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished">Abbrechen</translation>
+        <translation>Abbrechen</translation>
     </message>
     <message>
         <source>Cancel creating a user</source>
-        <translation type="unfinished"></translation>
+        <translation>Anlegen des Benutzers abbrechen</translation>
     </message>
 </context>
 <context>
@@ -849,19 +849,19 @@
     </message>
     <message>
         <source>Signed in as %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Angemeldet als %1 (%2)</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>Sign out</source>
-        <translation type="unfinished"></translation>
+        <translation>Abmelden</translation>
     </message>
     <message>
         <source>Sign out of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Von %1 abmelden</translation>
     </message>
 </context>
 <context>
@@ -904,7 +904,7 @@
     </message>
     <message>
         <source>Enter the email address you sign in with, for example ada@example.com.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie die E-Mail-Adresse ein, mit der Sie sich anmelden, zum Beispiel ada@example.com.</translation>
     </message>
 </context>
 <context>
@@ -1114,38 +1114,38 @@
     </message>
     <message>
         <source>Saved. Attach to sign in.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeichert. Verbinden Sie sich, um sich anzumelden.</translation>
     </message>
     <message>
         <source>Email and password (sign in)</source>
-        <translation type="unfinished"></translation>
+        <translation>E-Mail und Passwort (Anmeldung)</translation>
     </message>
     <message>
         <source>Email address you sign in with</source>
-        <translation type="unfinished"></translation>
+        <translation>E-Mail-Adresse, mit der Sie sich anmelden</translation>
     </message>
     <message>
         <source>Email address for signing in</source>
-        <translation type="unfinished"></translation>
+        <translation>E-Mail-Adresse für die Anmeldung</translation>
     </message>
     <message>
         <source>You sign in when you attach; the password is never stored. The session is kept in the OS keychain until you sign out.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sie melden sich beim Verbinden an; das Passwort wird nie gespeichert. Die Sitzung wird bis zur Abmeldung im Schlüsselbund des Systems verwahrt.</translation>
     </message>
 </context>
 <context>
     <name>ConfirmDialog</name>
     <message>
         <source>OK</source>
-        <translation type="unfinished">OK</translation>
+        <translation>OK</translation>
     </message>
     <message>
         <source>Confirm</source>
-        <translation type="unfinished">Bestätigen</translation>
+        <translation>Bestätigen</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished">Abbrechen</translation>
+        <translation>Abbrechen</translation>
     </message>
 </context>
 <context>
@@ -1455,11 +1455,11 @@
     </message>
     <message>
         <source>Replay: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederholen: %1</translation>
     </message>
     <message>
         <source>Test deliveries: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Testzustellungen: %1</translation>
     </message>
 </context>
 <context>
@@ -1567,38 +1567,38 @@
     <name>LoginDialog</name>
     <message>
         <source>Sign in to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Bei %1 anmelden</translation>
     </message>
     <message>
         <source>Email address</source>
-        <translation type="unfinished"></translation>
+        <translation>E-Mail-Adresse</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort</translation>
     </message>
     <message numerus="yes">
         <source>Too many sign-in attempts: try again in %n second(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Zu viele Anmeldeversuche: Versuchen Sie es in %n Sekunde erneut.</numerusform>
+            <numerusform>Zu viele Anmeldeversuche: Versuchen Sie es in %n Sekunden erneut.</numerusform>
         </translation>
     </message>
     <message>
         <source>The password is sent once and never stored; the session is kept in the system keychain.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Passwort wird einmal gesendet und nie gespeichert; die Sitzung wird im Schlüsselbund des Systems verwahrt.</translation>
     </message>
     <message>
         <source>Use the local stack</source>
-        <translation type="unfinished"></translation>
+        <translation>Lokalen Stack verwenden</translation>
     </message>
     <message>
         <source>Leave this cluster and use the local stack</source>
-        <translation type="unfinished"></translation>
+        <translation>Diesen Cluster verlassen und den lokalen Stack verwenden</translation>
     </message>
     <message>
         <source>Sign in</source>
-        <translation type="unfinished"></translation>
+        <translation>Anmelden</translation>
     </message>
 </context>
 <context>
@@ -1612,195 +1612,195 @@
     <name>Meshdeck::Console::AccessController</name>
     <message>
         <source>Admin</source>
-        <translation type="unfinished"></translation>
+        <translation>Admin</translation>
     </message>
     <message>
         <source>Developer</source>
-        <translation type="unfinished"></translation>
+        <translation>Entwickler</translation>
     </message>
     <message>
         <source>Support</source>
-        <translation type="unfinished"></translation>
+        <translation>Support</translation>
     </message>
     <message>
         <source>User (no console)</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer (keine Konsole)</translation>
     </message>
     <message>
         <source>Any role</source>
-        <translation type="unfinished"></translation>
+        <translation>Jede Rolle</translation>
     </message>
     <message>
         <source>Any status</source>
-        <translation type="unfinished">Jeder Status</translation>
+        <translation>Jeder Status</translation>
     </message>
     <message>
         <source>Active</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktiv</translation>
     </message>
     <message>
         <source>Disabled</source>
-        <translation type="unfinished"></translation>
+        <translation>Deaktiviert</translation>
     </message>
     <message>
         <source>Any outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>Jedes Ergebnis</translation>
     </message>
     <message>
         <source>OK</source>
-        <translation type="unfinished">OK</translation>
+        <translation>OK</translation>
     </message>
     <message>
         <source>Denied</source>
-        <translation type="unfinished"></translation>
+        <translation>Verweigert</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished">Fehlgeschlagen</translation>
+        <translation>Fehlgeschlagen</translation>
     </message>
     <message>
         <source>Never expires</source>
-        <translation type="unfinished"></translation>
+        <translation>Läuft nie ab</translation>
     </message>
     <message>
         <source>In 7 days</source>
-        <translation type="unfinished"></translation>
+        <translation>In 7 Tagen</translation>
     </message>
     <message>
         <source>In 30 days</source>
-        <translation type="unfinished"></translation>
+        <translation>In 30 Tagen</translation>
     </message>
     <message>
         <source>In 90 days</source>
-        <translation type="unfinished"></translation>
+        <translation>In 90 Tagen</translation>
     </message>
     <message>
         <source>In a year</source>
-        <translation type="unfinished"></translation>
+        <translation>In einem Jahr</translation>
     </message>
     <message>
         <source>the admin token</source>
-        <translation type="unfinished"></translation>
+        <translation>das Admin-Token</translation>
     </message>
     <message>
         <source>an API key</source>
-        <translation type="unfinished"></translation>
+        <translation>ein API-Schlüssel</translation>
     </message>
     <message>
         <source>the API key %1</source>
-        <translation type="unfinished"></translation>
+        <translation>der API-Schlüssel %1</translation>
     </message>
     <message>
         <source>Could not read what you may do here: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Es konnte nicht ermittelt werden, was Sie hier tun dürfen: %1</translation>
     </message>
     <message>
         <source>Could not load the permissions: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Berechtigungen konnten nicht geladen werden: %1</translation>
     </message>
     <message>
         <source>Could not load the users: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Benutzer konnten nicht geladen werden: %1</translation>
     </message>
     <message>
         <source>Give the user an email address.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie dem Benutzer eine E-Mail-Adresse.</translation>
     </message>
     <message>
         <source>Created %1 (%2).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2) wurde angelegt.</translation>
     </message>
     <message>
         <source>%1 can sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann sich wieder anmelden.</translation>
     </message>
     <message>
         <source>%1 is disabled: their sessions and API keys stop working.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist deaktiviert: Die Sitzungen und API-Schlüssel des Kontos funktionieren nicht mehr.</translation>
     </message>
     <message>
         <source>%1 is now %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist jetzt %2.</translation>
     </message>
     <message>
         <source>The password of %1 was reset; their sessions have ended.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Passwort von %1 wurde zurückgesetzt; die Sitzungen des Kontos wurden beendet.</translation>
     </message>
     <message>
         <source>Could not load the sessions: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Sitzungen konnten nicht geladen werden: %1</translation>
     </message>
     <message>
         <source>The session was revoked: that device must sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Sitzung wurde widerrufen: Dieses Gerät muss sich erneut anmelden.</translation>
     </message>
     <message>
         <source>Every session was revoked: each device must sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Sitzungen wurden widerrufen: Jedes Gerät muss sich erneut anmelden.</translation>
     </message>
     <message>
         <source>Could not load the teams: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Teams konnten nicht geladen werden: %1</translation>
     </message>
     <message>
         <source>Give the team a name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie dem Team einen Namen.</translation>
     </message>
     <message>
         <source>Created the team %1; you are its owner.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Team %1 wurde angelegt; Sie sind sein Eigentümer.</translation>
     </message>
     <message>
         <source>Could not load the members: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Mitglieder konnten nicht geladen werden: %1</translation>
     </message>
     <message>
         <source>Pick a team and a user first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie zuerst ein Team und einen Benutzer.</translation>
     </message>
     <message>
         <source>Added %1 to the team.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wurde zum Team hinzugefügt.</translation>
     </message>
     <message>
         <source>Removed from the team.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aus dem Team entfernt.</translation>
     </message>
     <message>
         <source>Pick a team and give an email address.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie ein Team und geben Sie eine E-Mail-Adresse an.</translation>
     </message>
     <message>
         <source>Could not load the API keys: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die API-Schlüssel konnten nicht geladen werden: %1</translation>
     </message>
     <message>
         <source>Give the key a name that says where it is used.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie dem Schlüssel einen Namen, der sagt, wo er verwendet wird.</translation>
     </message>
     <message>
         <source>Pick at least one scope: a key without scopes can do nothing.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie mindestens einen Scope: Ein Schlüssel ohne Scopes kann nichts.</translation>
     </message>
     <message>
         <source>Revoked the key %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Schlüssel %1 wurde widerrufen.</translation>
     </message>
     <message>
         <source>Pick a principal and an action.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie einen Akteur und eine Aktion.</translation>
     </message>
     <message>
         <source>The simulator could not answer: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Simulator konnte nicht antworten: %1</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a time: write it as 2026-11-30 14:05 or 2026-11-30.</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ ist kein Zeitpunkt: Schreiben Sie ihn als 2026-11-30 14:05 oder 2026-11-30.</translation>
     </message>
     <message>
         <source>Could not load the audit log: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Audit-Log konnte nicht geladen werden: %1</translation>
     </message>
 </context>
 <context>
@@ -1818,27 +1818,27 @@
     <name>Meshdeck::Console::ApiKeysModel</name>
     <message>
         <source>Never expires</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Ablauf</translation>
     </message>
     <message>
         <source>Never used</source>
-        <translation type="unfinished"></translation>
+        <translation>Nie verwendet</translation>
     </message>
     <message>
         <source>%1 from %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2 aus</translation>
     </message>
     <message>
         <source>Revoked %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Widerrufen am %1</translation>
     </message>
     <message>
         <source>Expired %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgelaufen am %1</translation>
     </message>
     <message>
         <source>Active</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktiv</translation>
     </message>
 </context>
 <context>
@@ -1871,7 +1871,7 @@
     <name>Meshdeck::Console::ClusterSummaryModel</name>
     <message>
         <source>Signs in with a password: attach to it to see its state.</source>
-        <translation type="unfinished"></translation>
+        <translation>Anmeldung per Passwort: Verbinden Sie sich mit dem Cluster, um seinen Zustand zu sehen.</translation>
     </message>
 </context>
 <context>
@@ -2111,22 +2111,22 @@
     <name>Meshdeck::Console::Permission</name>
     <message>
         <source>No console session.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Konsolensitzung.</translation>
     </message>
 </context>
 <context>
     <name>Meshdeck::Console::PrincipalsModel</name>
     <message>
         <source>The admin token</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Admin-Token</translation>
     </message>
     <message>
         <source>User %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer %1 (%2)</translation>
     </message>
     <message>
         <source>API key %1 (%2…)</source>
-        <translation type="unfinished"></translation>
+        <translation>API-Schlüssel %1 (%2…)</translation>
     </message>
 </context>
 <context>
@@ -2238,134 +2238,134 @@
     <name>Meshdeck::Console::Session</name>
     <message>
         <source>Your session has ended: the keychain could not keep it (%1). Sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Sitzung ist beendet: Der Schlüsselbund konnte sie nicht verwahren (%1). Melden Sie sich erneut an.</translation>
     </message>
     <message>
         <source>admin</source>
-        <translation type="unfinished"></translation>
+        <translation>Admin</translation>
     </message>
     <message>
         <source>developer</source>
-        <translation type="unfinished"></translation>
+        <translation>Entwickler</translation>
     </message>
     <message>
         <source>support</source>
-        <translation type="unfinished"></translation>
+        <translation>Support</translation>
     </message>
     <message>
         <source>user</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer</translation>
     </message>
     <message>
         <source>Admin token</source>
-        <translation type="unfinished">Admin-Token</translation>
+        <translation>Admin-Token</translation>
     </message>
     <message>
         <source>API key</source>
-        <translation type="unfinished">API-Schlüssel</translation>
+        <translation>API-Schlüssel</translation>
     </message>
     <message>
         <source>API key of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>API-Schlüssel von %1</translation>
     </message>
     <message>
         <source>Sign in first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Melden Sie sich zuerst an.</translation>
     </message>
     <message>
         <source>Checking what you may do…</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfe, was Sie tun dürfen …</translation>
     </message>
     <message>
         <source>This API key (role %1) may not do this: its role or scopes lack the permission %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieser API-Schlüssel (Rolle %1) darf das nicht: Seiner Rolle oder seinen Scopes fehlt die Berechtigung %2.</translation>
     </message>
     <message>
         <source>Your role (%1) may not do this: it needs the permission %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Rolle (%1) darf das nicht: Dafür ist die Berechtigung %2 nötig.</translation>
     </message>
     <message>
         <source>Your session expired. Sign in again to carry on where you were.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Sitzung ist abgelaufen. Melden Sie sich erneut an, um dort weiterzumachen, wo Sie waren.</translation>
     </message>
     <message>
         <source>Your session was ended: you signed out elsewhere, your password changed, or an administrator ended it. Sign in again to carry on where you were.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Sitzung wurde beendet: Sie haben sich anderswo abgemeldet, Ihr Passwort wurde geändert oder die Administration hat sie beendet. Melden Sie sich erneut an, um dort weiterzumachen, wo Sie waren.</translation>
     </message>
     <message>
         <source>Your session was ended because its refresh token was used twice, possibly by someone else. Sign in again, and change your password if you did not expect this.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Sitzung wurde beendet, weil ihr Refresh-Token zweimal verwendet wurde, womöglich von jemand anderem. Melden Sie sich erneut an und ändern Sie Ihr Passwort, falls Sie das nicht erwartet haben.</translation>
     </message>
     <message>
         <source>Your account is disabled: ask an administrator to enable it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihr Konto ist deaktiviert: Bitten Sie die Administration, es zu aktivieren.</translation>
     </message>
     <message>
         <source>Your session has ended. Sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Sitzung ist beendet. Melden Sie sich erneut an.</translation>
     </message>
     <message>
         <source>Sign in with your email address and password.</source>
-        <translation type="unfinished"></translation>
+        <translation>Melden Sie sich mit Ihrer E-Mail-Adresse und Ihrem Passwort an.</translation>
     </message>
     <message>
         <source>The stored session could not be read from the keychain (%1). Sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die gespeicherte Sitzung konnte nicht aus dem Schlüsselbund gelesen werden (%1). Melden Sie sich erneut an.</translation>
     </message>
     <message>
         <source>Your last session has ended. Sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre letzte Sitzung ist beendet. Melden Sie sich erneut an.</translation>
     </message>
     <message>
         <source>The cluster could not renew your session: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Cluster konnte Ihre Sitzung nicht erneuern: %1</translation>
     </message>
     <message>
         <source>Enter your email address and your password.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie Ihre E-Mail-Adresse und Ihr Passwort ein.</translation>
     </message>
     <message>
         <source>Too many sign-in attempts. Wait before you try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zu viele Anmeldeversuche. Warten Sie, bevor Sie es erneut versuchen.</translation>
     </message>
     <message>
         <source>The email address or the password is wrong.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die E-Mail-Adresse oder das Passwort ist falsch.</translation>
     </message>
     <message>
         <source>The cluster&apos;s answer to the sign-in had no access token.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Antwort des Clusters auf die Anmeldung enthielt kein Access-Token.</translation>
     </message>
     <message>
         <source>Signed in, but the keychain could not keep the session (%1): you will be asked to sign in again when it expires.</source>
-        <translation type="unfinished"></translation>
+        <translation>Angemeldet, aber der Schlüsselbund konnte die Sitzung nicht verwahren (%1): Sie werden erneut zur Anmeldung aufgefordert, wenn sie abläuft.</translation>
     </message>
     <message>
         <source>Your session could not be renewed: %1 Sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Sitzung konnte nicht erneuert werden: %1 Melden Sie sich erneut an.</translation>
     </message>
     <message>
         <source>the keychain holds no session.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Schlüsselbund enthält keine Sitzung.</translation>
     </message>
     <message>
         <source>You signed out.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sie haben sich abgemeldet.</translation>
     </message>
     <message>
         <source>The cluster did not confirm it (%1); the session ends by itself when its token expires.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Cluster hat das nicht bestätigt (%1); die Sitzung endet von selbst, wenn ihr Token abläuft.</translation>
     </message>
     <message>
         <source>The keychain still holds the session: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Schlüsselbund enthält die Sitzung noch: %1</translation>
     </message>
 </context>
 <context>
     <name>Meshdeck::Console::SessionsModel</name>
     <message>
         <source>Never used</source>
-        <translation type="unfinished"></translation>
+        <translation>Nie verwendet</translation>
     </message>
 </context>
 <context>
@@ -2397,7 +2397,7 @@
     <name>Meshdeck::Console::UsersModel</name>
     <message>
         <source>Never signed in</source>
-        <translation type="unfinished"></translation>
+        <translation>Nie angemeldet</translation>
     </message>
 </context>
 <context>
@@ -2750,7 +2750,7 @@
     </message>
     <message>
         <source>Checked by</source>
-        <translation type="unfinished"></translation>
+        <translation>Geprüft von</translation>
     </message>
 </context>
 <context>

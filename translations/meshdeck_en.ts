@@ -5,789 +5,789 @@
     <name>AccessAuditTab</name>
     <message>
         <source>Actor (user:ID, key:ID, admin-token)</source>
-        <translation type="unfinished"></translation>
+        <translation>Actor (user:ID, key:ID, admin-token)</translation>
     </message>
     <message>
         <source>Filter by actor</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter by actor</translation>
     </message>
     <message>
         <source>Action (auth.key.created)</source>
-        <translation type="unfinished"></translation>
+        <translation>Action (auth.key.created)</translation>
     </message>
     <message>
         <source>Filter by action</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter by action</translation>
     </message>
     <message>
         <source>Resource (topic:orders)</source>
-        <translation type="unfinished"></translation>
+        <translation>Resource (topic:orders)</translation>
     </message>
     <message>
         <source>Filter by resource</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter by resource</translation>
     </message>
     <message>
         <source>Filter by outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter by outcome</translation>
     </message>
     <message>
         <source>From (2026-11-30 14:00)</source>
-        <translation type="unfinished"></translation>
+        <translation>From (2026-11-30 14:00)</translation>
     </message>
     <message>
         <source>From time</source>
-        <translation type="unfinished"></translation>
+        <translation>From time</translation>
     </message>
     <message>
         <source>To</source>
-        <translation type="unfinished"></translation>
+        <translation>To</translation>
     </message>
     <message>
         <source>To time</source>
-        <translation type="unfinished"></translation>
+        <translation>To time</translation>
     </message>
     <message>
         <source>Search</source>
-        <translation type="unfinished"></translation>
+        <translation>Search</translation>
     </message>
     <message>
         <source>Search the audit log</source>
-        <translation type="unfinished"></translation>
+        <translation>Search the audit log</translation>
     </message>
     <message>
         <source>Follow live</source>
-        <translation type="unfinished"></translation>
+        <translation>Follow live</translation>
     </message>
     <message>
         <source>Follow the audit log live</source>
-        <translation type="unfinished"></translation>
+        <translation>Follow the audit log live</translation>
     </message>
     <message>
         <source>Live follow stopped: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Live follow stopped: %1</translation>
     </message>
     <message>
         <source>Audit records</source>
-        <translation type="unfinished"></translation>
+        <translation>Audit records</translation>
     </message>
     <message>
         <source>%1 %2 by %3 on %4: %5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2 by %3 on %4: %5</translation>
     </message>
     <message>
         <source>%1 · %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · %2</translation>
     </message>
     <message>
         <source>%1 · %2 · %3 (%4)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · %2 · %3 (%4)</translation>
     </message>
     <message>
         <source>No audit record matches these filters.</source>
-        <translation type="unfinished"></translation>
+        <translation>No audit record matches these filters.</translation>
     </message>
     <message>
         <source>Retry searching the audit log</source>
-        <translation type="unfinished"></translation>
+        <translation>Retry searching the audit log</translation>
     </message>
     <message>
         <source>Load more</source>
-        <translation type="unfinished"></translation>
+        <translation>Load more</translation>
     </message>
     <message>
         <source>Load older audit records</source>
-        <translation type="unfinished"></translation>
+        <translation>Load older audit records</translation>
     </message>
     <message>
         <source>Select a record to see who did what, from where, and what it changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Select a record to see who did what, from where, and what it changed.</translation>
     </message>
     <message>
         <source>%1 %2 → %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2 → %3</translation>
     </message>
     <message>
         <source>%1 by %2 from %3, request %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 by %2 from %3, request %4</translation>
     </message>
     <message>
         <source>Field</source>
-        <translation type="unfinished"></translation>
+        <translation>Field</translation>
     </message>
     <message>
         <source>Before</source>
-        <translation type="unfinished"></translation>
+        <translation>Before</translation>
     </message>
     <message>
         <source>After</source>
-        <translation type="unfinished"></translation>
+        <translation>After</translation>
     </message>
     <message>
         <source>Changes of the record</source>
-        <translation type="unfinished"></translation>
+        <translation>Changes of the record</translation>
     </message>
     <message>
         <source>%1 %2: before %3, after %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2: before %3, after %4</translation>
     </message>
     <message>
         <source>This record changed nothing that has a before and after (a read, a sign-in or a denial).</source>
-        <translation type="unfinished"></translation>
+        <translation>This record changed nothing that has a before and after (a read, a sign-in or a denial).</translation>
     </message>
 </context>
 <context>
     <name>AccessKeysTab</name>
     <message>
         <source>API keys act with the owner&apos;s role, narrowed to their scopes.</source>
-        <translation type="unfinished"></translation>
+        <translation>API keys act with the owner&apos;s role, narrowed to their scopes.</translation>
     </message>
     <message>
         <source>New API key…</source>
-        <translation type="unfinished"></translation>
+        <translation>New API key…</translation>
     </message>
     <message>
         <source>Create an API key</source>
-        <translation type="unfinished"></translation>
+        <translation>Create an API key</translation>
     </message>
     <message>
         <source>API keys</source>
-        <translation type="unfinished"></translation>
+        <translation>API keys</translation>
     </message>
     <message>
         <source>Key %1 (%2…), %3, scopes %4</source>
-        <translation type="unfinished"></translation>
+        <translation>Key %1 (%2…), %3, scopes %4</translation>
     </message>
     <message>
         <source>%1 · %2…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · %2…</translation>
     </message>
     <message>
         <source>Scopes: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Scopes: %1</translation>
     </message>
     <message>
         <source>%1 · expires: %2 · last used: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · expires: %2 · last used: %3</translation>
     </message>
     <message>
         <source>Revoke…</source>
-        <translation type="unfinished"></translation>
+        <translation>Revoke…</translation>
     </message>
     <message>
         <source>Revoke the key %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Revoke the key %1</translation>
     </message>
     <message>
         <source>No API keys yet. Create one for a script or a service that calls the API.</source>
-        <translation type="unfinished"></translation>
+        <translation>No API keys yet. Create one for a script or a service that calls the API.</translation>
     </message>
     <message>
         <source>No API keys yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>No API keys yet.</translation>
     </message>
     <message>
         <source>Retry loading the API keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Retry loading the API keys</translation>
     </message>
     <message>
         <source>Revoke the key %1?</source>
-        <translation type="unfinished"></translation>
+        <translation>Revoke the key %1?</translation>
     </message>
     <message>
         <source>Revoke</source>
-        <translation type="unfinished"></translation>
+        <translation>Revoke</translation>
     </message>
     <message>
         <source>Every request with the key %1… is refused from now on: whatever uses it loses %2, and its open live connections are closed. This cannot be undone; a new key would have to be created and given to it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Every request with the key %1… is refused from now on: whatever uses it loses %2, and its open live connections are closed. This cannot be undone; a new key would have to be created and given to it.</translation>
     </message>
     <message>
         <source>New API key</source>
-        <translation type="unfinished"></translation>
+        <translation>New API key</translation>
     </message>
     <message>
         <source>Name (where it is used: ci, deploy bot…)</source>
-        <translation type="unfinished"></translation>
+        <translation>Name (where it is used: ci, deploy bot…)</translation>
     </message>
     <message>
         <source>Key name</source>
-        <translation type="unfinished"></translation>
+        <translation>Key name</translation>
     </message>
     <message>
         <source>Key expiry</source>
-        <translation type="unfinished"></translation>
+        <translation>Key expiry</translation>
     </message>
     <message>
         <source>Scopes (%1 picked); you can only give what you hold yourself</source>
-        <translation type="unfinished"></translation>
+        <translation>Scopes (%1 picked); you can only give what you hold yourself</translation>
     </message>
     <message>
         <source>Scopes</source>
-        <translation type="unfinished"></translation>
+        <translation>Scopes</translation>
     </message>
     <message>
         <source>%1 — %2</source>
-        <translation type="unfinished">%1 — %2</translation>
+        <translation>%1 — %2</translation>
     </message>
     <message>
         <source>%1 — %2 (you do not hold it)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — %2 (you do not hold it)</translation>
     </message>
     <message>
         <source>Scope %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Scope %1</translation>
     </message>
     <message>
         <source>The backend lists no permissions.</source>
-        <translation type="unfinished"></translation>
+        <translation>The backend lists no permissions.</translation>
     </message>
     <message>
         <source>Retry loading the permissions</source>
-        <translation type="unfinished"></translation>
+        <translation>Retry loading the permissions</translation>
     </message>
     <message>
         <source>Create</source>
-        <translation type="unfinished"></translation>
+        <translation>Create</translation>
     </message>
     <message>
         <source>Create the key</source>
-        <translation type="unfinished"></translation>
+        <translation>Create the key</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
     <message>
         <source>Cancel creating a key</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancel creating a key</translation>
     </message>
     <message>
         <source>Your new API key %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Your new API key %1</translation>
     </message>
     <message>
         <source>Copy it now: you will not see it again. Meshdeck keeps only its prefix; if it is lost, revoke it and create another.</source>
-        <translation type="unfinished"></translation>
+        <translation>Copy it now: you will not see it again. Meshdeck keeps only its prefix; if it is lost, revoke it and create another.</translation>
     </message>
     <message>
         <source>The new API key</source>
-        <translation type="unfinished"></translation>
+        <translation>The new API key</translation>
     </message>
     <message>
         <source>Copy</source>
-        <translation type="unfinished">Copy</translation>
+        <translation>Copy</translation>
     </message>
     <message>
         <source>Copy the key</source>
-        <translation type="unfinished"></translation>
+        <translation>Copy the key</translation>
     </message>
     <message>
         <source>Copied to the clipboard.</source>
-        <translation type="unfinished"></translation>
+        <translation>Copied to the clipboard.</translation>
     </message>
     <message>
         <source>I have copied it</source>
-        <translation type="unfinished"></translation>
+        <translation>I have copied it</translation>
     </message>
     <message>
         <source>Close the key</source>
-        <translation type="unfinished"></translation>
+        <translation>Close the key</translation>
     </message>
 </context>
 <context>
     <name>AccessPage</name>
     <message>
         <source>Access</source>
-        <translation type="unfinished">Access</translation>
+        <translation>Access</translation>
     </message>
     <message>
         <source>Signed in as %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Signed in as %1 (%2)</translation>
     </message>
     <message>
         <source>Users, teams, API keys, permissions and the audit log</source>
-        <translation type="unfinished"></translation>
+        <translation>Users, teams, API keys, permissions and the audit log</translation>
     </message>
     <message>
         <source>Access sections</source>
-        <translation type="unfinished"></translation>
+        <translation>Access sections</translation>
     </message>
     <message>
         <source>Users</source>
-        <translation type="unfinished"></translation>
+        <translation>Users</translation>
     </message>
     <message>
         <source>Teams</source>
-        <translation type="unfinished"></translation>
+        <translation>Teams</translation>
     </message>
     <message>
         <source>API keys</source>
-        <translation type="unfinished"></translation>
+        <translation>API keys</translation>
     </message>
     <message>
         <source>Permission simulator</source>
-        <translation type="unfinished"></translation>
+        <translation>Permission simulator</translation>
     </message>
     <message>
         <source>Audit log</source>
-        <translation type="unfinished"></translation>
+        <translation>Audit log</translation>
     </message>
     <message>
         <source>Your role may not manage users, teams, API keys or read the audit log here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Your role may not manage users, teams, API keys or read the audit log here.</translation>
     </message>
 </context>
 <context>
     <name>AccessSimulatorTab</name>
     <message>
         <source>Who</source>
-        <translation type="unfinished"></translation>
+        <translation>Who</translation>
     </message>
     <message>
         <source>Principal to simulate</source>
-        <translation type="unfinished"></translation>
+        <translation>Principal to simulate</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Action</translation>
     </message>
     <message>
         <source>Action to simulate</source>
-        <translation type="unfinished"></translation>
+        <translation>Action to simulate</translation>
     </message>
     <message>
         <source>Resource</source>
-        <translation type="unfinished"></translation>
+        <translation>Resource</translation>
     </message>
     <message>
         <source>Optional, such as topic:orders</source>
-        <translation type="unfinished"></translation>
+        <translation>Optional, such as topic:orders</translation>
     </message>
     <message>
         <source>Resource to simulate</source>
-        <translation type="unfinished"></translation>
+        <translation>Resource to simulate</translation>
     </message>
     <message>
         <source>Check</source>
-        <translation type="unfinished">Check</translation>
+        <translation>Check</translation>
     </message>
     <message>
         <source>Check the permission</source>
-        <translation type="unfinished"></translation>
+        <translation>Check the permission</translation>
     </message>
     <message>
         <source>Allowed, on the documents that grant it</source>
-        <translation type="unfinished"></translation>
+        <translation>Allowed, on the documents that grant it</translation>
     </message>
     <message>
         <source>Allowed</source>
-        <translation type="unfinished"></translation>
+        <translation>Allowed</translation>
     </message>
     <message>
         <source>Denied</source>
-        <translation type="unfinished"></translation>
+        <translation>Denied</translation>
     </message>
     <message>
         <source>Reasons</source>
-        <translation type="unfinished"></translation>
+        <translation>Reasons</translation>
     </message>
     <message>
         <source>%1 rule %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 rule %2: %3</translation>
     </message>
     <message>
         <source>passed</source>
-        <translation type="unfinished"></translation>
+        <translation>passed</translation>
     </message>
     <message>
         <source>failed</source>
-        <translation type="unfinished"></translation>
+        <translation>failed</translation>
     </message>
     <message>
         <source>Pick who, what and optionally on which resource, then Check: the verdict and every rule behind it appear here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pick who, what and optionally on which resource, then Check: the verdict and every rule behind it appear here.</translation>
     </message>
     <message>
         <source>Check the permission again</source>
-        <translation type="unfinished"></translation>
+        <translation>Check the permission again</translation>
     </message>
 </context>
 <context>
     <name>AccessTeamsTab</name>
     <message>
         <source>New team name</source>
-        <translation type="unfinished"></translation>
+        <translation>New team name</translation>
     </message>
     <message>
         <source>Create</source>
-        <translation type="unfinished"></translation>
+        <translation>Create</translation>
     </message>
     <message>
         <source>Create the team</source>
-        <translation type="unfinished"></translation>
+        <translation>Create the team</translation>
     </message>
     <message>
         <source>Teams</source>
-        <translation type="unfinished"></translation>
+        <translation>Teams</translation>
     </message>
     <message numerus="yes">
         <source>%1 (%n member(s))</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 (%n member)</numerusform>
+            <numerusform>%1 (%n members)</numerusform>
         </translation>
     </message>
     <message>
         <source>No teams yet. A team shares topics, sites and rooms among its members.</source>
-        <translation type="unfinished"></translation>
+        <translation>No teams yet. A team shares topics, sites and rooms among its members.</translation>
     </message>
     <message>
         <source>You are in no team yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>You are in no team yet.</translation>
     </message>
     <message>
         <source>Retry loading the teams</source>
-        <translation type="unfinished"></translation>
+        <translation>Retry loading the teams</translation>
     </message>
     <message>
         <source>Select a team to see and change its members.</source>
-        <translation type="unfinished"></translation>
+        <translation>Select a team to see and change its members.</translation>
     </message>
     <message>
         <source>Members of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Members of %1</translation>
     </message>
     <message>
         <source>User to add</source>
-        <translation type="unfinished"></translation>
+        <translation>User to add</translation>
     </message>
     <message>
         <source>Team roles, comma-separated</source>
-        <translation type="unfinished"></translation>
+        <translation>Team roles, comma-separated</translation>
     </message>
     <message>
         <source>Team roles of the user to add</source>
-        <translation type="unfinished"></translation>
+        <translation>Team roles of the user to add</translation>
     </message>
     <message>
         <source>Add</source>
-        <translation type="unfinished"></translation>
+        <translation>Add</translation>
     </message>
     <message>
         <source>Add the user to the team</source>
-        <translation type="unfinished"></translation>
+        <translation>Add the user to the team</translation>
     </message>
     <message>
         <source>Invite by email address</source>
-        <translation type="unfinished"></translation>
+        <translation>Invite by email address</translation>
     </message>
     <message>
         <source>Email address to invite</source>
-        <translation type="unfinished"></translation>
+        <translation>Email address to invite</translation>
     </message>
     <message>
         <source>Team roles of the invitation</source>
-        <translation type="unfinished"></translation>
+        <translation>Team roles of the invitation</translation>
     </message>
     <message>
         <source>Invite</source>
-        <translation type="unfinished"></translation>
+        <translation>Invite</translation>
     </message>
     <message>
         <source>Invite to the team</source>
-        <translation type="unfinished"></translation>
+        <translation>Invite to the team</translation>
     </message>
     <message>
         <source>%1, %2, joined %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, %2, joined %3</translation>
     </message>
     <message>
         <source>%1 · %2 · joined %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · %2 · joined %3</translation>
     </message>
     <message>
         <source>Remove…</source>
-        <translation type="unfinished">Remove…</translation>
+        <translation>Remove…</translation>
     </message>
     <message>
         <source>Remove %1 from the team</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove %1 from the team</translation>
     </message>
     <message>
         <source>%1 leaves %2: what the team&apos;s permissions gave them (its topics, sites and rooms) is no longer theirs, from their next request on.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 leaves %2: what the team&apos;s permissions gave them (its topics, sites and rooms) is no longer theirs, from their next request on.</translation>
     </message>
     <message>
         <source>This team has no members.</source>
-        <translation type="unfinished"></translation>
+        <translation>This team has no members.</translation>
     </message>
     <message>
         <source>Retry loading the members</source>
-        <translation type="unfinished"></translation>
+        <translation>Retry loading the members</translation>
     </message>
     <message>
         <source>Remove from %1?</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove from %1?</translation>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove</translation>
     </message>
     <message>
         <source>Invitation for %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Invitation for %1</translation>
     </message>
     <message>
         <source>No mail is sent: give this token to %1 yourself. You will not see it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>No mail is sent: give this token to %1 yourself. You will not see it again.</translation>
     </message>
     <message>
         <source>The invitation token</source>
-        <translation type="unfinished"></translation>
+        <translation>The invitation token</translation>
     </message>
     <message>
         <source>Copy</source>
-        <translation type="unfinished">Copy</translation>
+        <translation>Copy</translation>
     </message>
     <message>
         <source>Copy the invitation token</source>
-        <translation type="unfinished"></translation>
+        <translation>Copy the invitation token</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished"></translation>
+        <translation>Done</translation>
     </message>
     <message>
         <source>Close the invitation</source>
-        <translation type="unfinished"></translation>
+        <translation>Close the invitation</translation>
     </message>
 </context>
 <context>
     <name>AccessUsersTab</name>
     <message>
         <source>Search by email or name</source>
-        <translation type="unfinished"></translation>
+        <translation>Search by email or name</translation>
     </message>
     <message>
         <source>Search users</source>
-        <translation type="unfinished"></translation>
+        <translation>Search users</translation>
     </message>
     <message>
         <source>New user…</source>
-        <translation type="unfinished"></translation>
+        <translation>New user…</translation>
     </message>
     <message>
         <source>Create a user</source>
-        <translation type="unfinished"></translation>
+        <translation>Create a user</translation>
     </message>
     <message>
         <source>Filter users by role</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter users by role</translation>
     </message>
     <message>
         <source>Filter users by status</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter users by status</translation>
     </message>
     <message>
         <source>Users</source>
-        <translation type="unfinished"></translation>
+        <translation>Users</translation>
     </message>
     <message>
         <source>%1, %2, %3, %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, %2, %3, %4</translation>
     </message>
     <message>
         <source>%1 &lt;%2&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 &lt;%2&gt;</translation>
     </message>
     <message>
         <source>%1 · %2 · last sign-in %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · %2 · last sign-in %3</translation>
     </message>
     <message>
         <source>No user matches these filters.</source>
-        <translation type="unfinished"></translation>
+        <translation>No user matches these filters.</translation>
     </message>
     <message>
         <source>No users yet. The admin token works without one; create users for the people who sign in.</source>
-        <translation type="unfinished"></translation>
+        <translation>No users yet. The admin token works without one; create users for the people who sign in.</translation>
     </message>
     <message>
         <source>Retry loading the users</source>
-        <translation type="unfinished"></translation>
+        <translation>Retry loading the users</translation>
     </message>
     <message>
         <source>Select a user to see their sessions and change their access.</source>
-        <translation type="unfinished"></translation>
+        <translation>Select a user to see their sessions and change their access.</translation>
     </message>
     <message>
         <source>Role of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Role of %1</translation>
     </message>
     <message>
         <source>%1 becomes %2: from their next request on they may do what that role may, and no more.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 becomes %2: from their next request on they may do what that role may, and no more.</translation>
     </message>
     <message>
         <source>Disable…</source>
-        <translation type="unfinished"></translation>
+        <translation>Disable…</translation>
     </message>
     <message>
         <source>Enable</source>
-        <translation type="unfinished"></translation>
+        <translation>Enable</translation>
     </message>
     <message>
         <source>Disable %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Disable %1</translation>
     </message>
     <message>
         <source>Enable %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Enable %1</translation>
     </message>
     <message>
         <source>%1 can no longer sign in. Their sessions end now, their API keys stop working and their live views are closed. You can enable them again.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 can no longer sign in. Their sessions end now, their API keys stop working and their live views are closed. You can enable them again.</translation>
     </message>
     <message>
         <source>New password</source>
-        <translation type="unfinished"></translation>
+        <translation>New password</translation>
     </message>
     <message>
         <source>New password for %1</source>
-        <translation type="unfinished"></translation>
+        <translation>New password for %1</translation>
     </message>
     <message>
         <source>Reset password…</source>
-        <translation type="unfinished"></translation>
+        <translation>Reset password…</translation>
     </message>
     <message>
         <source>Reset the password of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Reset the password of %1</translation>
     </message>
     <message>
         <source>The password of %1 is replaced and every session they have ends: each of their devices must sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>The password of %1 is replaced and every session they have ends: each of their devices must sign in again.</translation>
     </message>
     <message>
         <source>Sessions</source>
-        <translation type="unfinished"></translation>
+        <translation>Sessions</translation>
     </message>
     <message>
         <source>Revoke all…</source>
-        <translation type="unfinished"></translation>
+        <translation>Revoke all…</translation>
     </message>
     <message>
         <source>Revoke every session of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Revoke every session of %1</translation>
     </message>
     <message>
         <source>Every session of %1 ends now: each of their devices must sign in again. Their API keys keep working.</source>
-        <translation type="unfinished"></translation>
+        <translation>Every session of %1 ends now: each of their devices must sign in again. Their API keys keep working.</translation>
     </message>
     <message>
         <source>Sessions of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Sessions of %1</translation>
     </message>
     <message>
         <source>Session from %1, %2, last used %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Session from %1, %2, last used %3</translation>
     </message>
     <message>
         <source>%1 · %2%3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · %2%3</translation>
     </message>
     <message>
         <source> (this console)</source>
-        <translation type="unfinished"></translation>
+        <translation> (this console)</translation>
     </message>
     <message>
         <source>signed in %1 · last used %2 · expires %3</source>
-        <translation type="unfinished"></translation>
+        <translation>signed in %1 · last used %2 · expires %3</translation>
     </message>
     <message>
         <source>Revoke…</source>
-        <translation type="unfinished"></translation>
+        <translation>Revoke…</translation>
     </message>
     <message>
         <source>Revoke the session from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Revoke the session from %1</translation>
     </message>
     <message>
         <source>The session from %1 (%2) ends now: that device must sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>The session from %1 (%2) ends now: that device must sign in again.</translation>
     </message>
     <message>
         <source>No open sessions: this user is signed in nowhere.</source>
-        <translation type="unfinished"></translation>
+        <translation>No open sessions: this user is signed in nowhere.</translation>
     </message>
     <message>
         <source>Retry loading the sessions</source>
-        <translation type="unfinished"></translation>
+        <translation>Retry loading the sessions</translation>
     </message>
     <message>
         <source>Disable %1?</source>
-        <translation type="unfinished"></translation>
+        <translation>Disable %1?</translation>
     </message>
     <message>
         <source>Change the role of %1?</source>
-        <translation type="unfinished"></translation>
+        <translation>Change the role of %1?</translation>
     </message>
     <message>
         <source>Reset the password of %1?</source>
-        <translation type="unfinished"></translation>
+        <translation>Reset the password of %1?</translation>
     </message>
     <message>
         <source>Revoke sessions of %1?</source>
-        <translation type="unfinished"></translation>
+        <translation>Revoke sessions of %1?</translation>
     </message>
     <message>
         <source>New user</source>
-        <translation type="unfinished"></translation>
+        <translation>New user</translation>
     </message>
     <message>
         <source>Email address</source>
-        <translation type="unfinished"></translation>
+        <translation>Email address</translation>
     </message>
     <message>
         <source>Email address of the new user</source>
-        <translation type="unfinished"></translation>
+        <translation>Email address of the new user</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Name of the new user</source>
-        <translation type="unfinished"></translation>
+        <translation>Name of the new user</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation type="unfinished"></translation>
+        <translation>Password</translation>
     </message>
     <message>
         <source>Password of the new user</source>
-        <translation type="unfinished"></translation>
+        <translation>Password of the new user</translation>
     </message>
     <message>
         <source>Role of the new user</source>
-        <translation type="unfinished"></translation>
+        <translation>Role of the new user</translation>
     </message>
     <message>
         <source>Create</source>
-        <translation type="unfinished"></translation>
+        <translation>Create</translation>
     </message>
     <message>
         <source>Create the user</source>
-        <translation type="unfinished"></translation>
+        <translation>Create the user</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
     <message>
         <source>Cancel creating a user</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancel creating a user</translation>
     </message>
 </context>
 <context>
@@ -849,19 +849,19 @@
     </message>
     <message>
         <source>Signed in as %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Signed in as %1 (%2)</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>Sign out</source>
-        <translation type="unfinished"></translation>
+        <translation>Sign out</translation>
     </message>
     <message>
         <source>Sign out of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Sign out of %1</translation>
     </message>
 </context>
 <context>
@@ -904,7 +904,7 @@
     </message>
     <message>
         <source>Enter the email address you sign in with, for example ada@example.com.</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter the email address you sign in with, for example ada@example.com.</translation>
     </message>
 </context>
 <context>
@@ -1114,38 +1114,38 @@
     </message>
     <message>
         <source>Saved. Attach to sign in.</source>
-        <translation type="unfinished"></translation>
+        <translation>Saved. Attach to sign in.</translation>
     </message>
     <message>
         <source>Email and password (sign in)</source>
-        <translation type="unfinished"></translation>
+        <translation>Email and password (sign in)</translation>
     </message>
     <message>
         <source>Email address you sign in with</source>
-        <translation type="unfinished"></translation>
+        <translation>Email address you sign in with</translation>
     </message>
     <message>
         <source>Email address for signing in</source>
-        <translation type="unfinished"></translation>
+        <translation>Email address for signing in</translation>
     </message>
     <message>
         <source>You sign in when you attach; the password is never stored. The session is kept in the OS keychain until you sign out.</source>
-        <translation type="unfinished"></translation>
+        <translation>You sign in when you attach; the password is never stored. The session is kept in the OS keychain until you sign out.</translation>
     </message>
 </context>
 <context>
     <name>ConfirmDialog</name>
     <message>
         <source>OK</source>
-        <translation type="unfinished">OK</translation>
+        <translation>OK</translation>
     </message>
     <message>
         <source>Confirm</source>
-        <translation type="unfinished">Confirm</translation>
+        <translation>Confirm</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
@@ -1455,11 +1455,11 @@
     </message>
     <message>
         <source>Replay: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Replay: %1</translation>
     </message>
     <message>
         <source>Test deliveries: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Test deliveries: %1</translation>
     </message>
 </context>
 <context>
@@ -1567,38 +1567,38 @@
     <name>LoginDialog</name>
     <message>
         <source>Sign in to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Sign in to %1</translation>
     </message>
     <message>
         <source>Email address</source>
-        <translation type="unfinished"></translation>
+        <translation>Email address</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation type="unfinished"></translation>
+        <translation>Password</translation>
     </message>
     <message numerus="yes">
         <source>Too many sign-in attempts: try again in %n second(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Too many sign-in attempts: try again in %n second.</numerusform>
+            <numerusform>Too many sign-in attempts: try again in %n seconds.</numerusform>
         </translation>
     </message>
     <message>
         <source>The password is sent once and never stored; the session is kept in the system keychain.</source>
-        <translation type="unfinished"></translation>
+        <translation>The password is sent once and never stored; the session is kept in the system keychain.</translation>
     </message>
     <message>
         <source>Use the local stack</source>
-        <translation type="unfinished"></translation>
+        <translation>Use the local stack</translation>
     </message>
     <message>
         <source>Leave this cluster and use the local stack</source>
-        <translation type="unfinished"></translation>
+        <translation>Leave this cluster and use the local stack</translation>
     </message>
     <message>
         <source>Sign in</source>
-        <translation type="unfinished"></translation>
+        <translation>Sign in</translation>
     </message>
 </context>
 <context>
@@ -1612,195 +1612,195 @@
     <name>Meshdeck::Console::AccessController</name>
     <message>
         <source>Admin</source>
-        <translation type="unfinished"></translation>
+        <translation>Admin</translation>
     </message>
     <message>
         <source>Developer</source>
-        <translation type="unfinished"></translation>
+        <translation>Developer</translation>
     </message>
     <message>
         <source>Support</source>
-        <translation type="unfinished"></translation>
+        <translation>Support</translation>
     </message>
     <message>
         <source>User (no console)</source>
-        <translation type="unfinished"></translation>
+        <translation>User (no console)</translation>
     </message>
     <message>
         <source>Any role</source>
-        <translation type="unfinished"></translation>
+        <translation>Any role</translation>
     </message>
     <message>
         <source>Any status</source>
-        <translation type="unfinished">Any status</translation>
+        <translation>Any status</translation>
     </message>
     <message>
         <source>Active</source>
-        <translation type="unfinished"></translation>
+        <translation>Active</translation>
     </message>
     <message>
         <source>Disabled</source>
-        <translation type="unfinished"></translation>
+        <translation>Disabled</translation>
     </message>
     <message>
         <source>Any outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>Any outcome</translation>
     </message>
     <message>
         <source>OK</source>
-        <translation type="unfinished">OK</translation>
+        <translation>OK</translation>
     </message>
     <message>
         <source>Denied</source>
-        <translation type="unfinished"></translation>
+        <translation>Denied</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished">Failed</translation>
+        <translation>Failed</translation>
     </message>
     <message>
         <source>Never expires</source>
-        <translation type="unfinished"></translation>
+        <translation>Never expires</translation>
     </message>
     <message>
         <source>In 7 days</source>
-        <translation type="unfinished"></translation>
+        <translation>In 7 days</translation>
     </message>
     <message>
         <source>In 30 days</source>
-        <translation type="unfinished"></translation>
+        <translation>In 30 days</translation>
     </message>
     <message>
         <source>In 90 days</source>
-        <translation type="unfinished"></translation>
+        <translation>In 90 days</translation>
     </message>
     <message>
         <source>In a year</source>
-        <translation type="unfinished"></translation>
+        <translation>In a year</translation>
     </message>
     <message>
         <source>the admin token</source>
-        <translation type="unfinished"></translation>
+        <translation>the admin token</translation>
     </message>
     <message>
         <source>an API key</source>
-        <translation type="unfinished"></translation>
+        <translation>an API key</translation>
     </message>
     <message>
         <source>the API key %1</source>
-        <translation type="unfinished"></translation>
+        <translation>the API key %1</translation>
     </message>
     <message>
         <source>Could not read what you may do here: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Could not read what you may do here: %1</translation>
     </message>
     <message>
         <source>Could not load the permissions: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Could not load the permissions: %1</translation>
     </message>
     <message>
         <source>Could not load the users: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Could not load the users: %1</translation>
     </message>
     <message>
         <source>Give the user an email address.</source>
-        <translation type="unfinished"></translation>
+        <translation>Give the user an email address.</translation>
     </message>
     <message>
         <source>Created %1 (%2).</source>
-        <translation type="unfinished"></translation>
+        <translation>Created %1 (%2).</translation>
     </message>
     <message>
         <source>%1 can sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 can sign in again.</translation>
     </message>
     <message>
         <source>%1 is disabled: their sessions and API keys stop working.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 is disabled: their sessions and API keys stop working.</translation>
     </message>
     <message>
         <source>%1 is now %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 is now %2.</translation>
     </message>
     <message>
         <source>The password of %1 was reset; their sessions have ended.</source>
-        <translation type="unfinished"></translation>
+        <translation>The password of %1 was reset; their sessions have ended.</translation>
     </message>
     <message>
         <source>Could not load the sessions: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Could not load the sessions: %1</translation>
     </message>
     <message>
         <source>The session was revoked: that device must sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>The session was revoked: that device must sign in again.</translation>
     </message>
     <message>
         <source>Every session was revoked: each device must sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Every session was revoked: each device must sign in again.</translation>
     </message>
     <message>
         <source>Could not load the teams: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Could not load the teams: %1</translation>
     </message>
     <message>
         <source>Give the team a name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Give the team a name.</translation>
     </message>
     <message>
         <source>Created the team %1; you are its owner.</source>
-        <translation type="unfinished"></translation>
+        <translation>Created the team %1; you are its owner.</translation>
     </message>
     <message>
         <source>Could not load the members: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Could not load the members: %1</translation>
     </message>
     <message>
         <source>Pick a team and a user first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pick a team and a user first.</translation>
     </message>
     <message>
         <source>Added %1 to the team.</source>
-        <translation type="unfinished"></translation>
+        <translation>Added %1 to the team.</translation>
     </message>
     <message>
         <source>Removed from the team.</source>
-        <translation type="unfinished"></translation>
+        <translation>Removed from the team.</translation>
     </message>
     <message>
         <source>Pick a team and give an email address.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pick a team and give an email address.</translation>
     </message>
     <message>
         <source>Could not load the API keys: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Could not load the API keys: %1</translation>
     </message>
     <message>
         <source>Give the key a name that says where it is used.</source>
-        <translation type="unfinished"></translation>
+        <translation>Give the key a name that says where it is used.</translation>
     </message>
     <message>
         <source>Pick at least one scope: a key without scopes can do nothing.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pick at least one scope: a key without scopes can do nothing.</translation>
     </message>
     <message>
         <source>Revoked the key %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Revoked the key %1.</translation>
     </message>
     <message>
         <source>Pick a principal and an action.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pick a principal and an action.</translation>
     </message>
     <message>
         <source>The simulator could not answer: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>The simulator could not answer: %1</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a time: write it as 2026-11-30 14:05 or 2026-11-30.</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;%1&quot; is not a time: write it as 2026-11-30 14:05 or 2026-11-30.</translation>
     </message>
     <message>
         <source>Could not load the audit log: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Could not load the audit log: %1</translation>
     </message>
 </context>
 <context>
@@ -1818,27 +1818,27 @@
     <name>Meshdeck::Console::ApiKeysModel</name>
     <message>
         <source>Never expires</source>
-        <translation type="unfinished"></translation>
+        <translation>Never expires</translation>
     </message>
     <message>
         <source>Never used</source>
-        <translation type="unfinished"></translation>
+        <translation>Never used</translation>
     </message>
     <message>
         <source>%1 from %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 from %2</translation>
     </message>
     <message>
         <source>Revoked %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Revoked %1</translation>
     </message>
     <message>
         <source>Expired %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Expired %1</translation>
     </message>
     <message>
         <source>Active</source>
-        <translation type="unfinished"></translation>
+        <translation>Active</translation>
     </message>
 </context>
 <context>
@@ -1871,7 +1871,7 @@
     <name>Meshdeck::Console::ClusterSummaryModel</name>
     <message>
         <source>Signs in with a password: attach to it to see its state.</source>
-        <translation type="unfinished"></translation>
+        <translation>Signs in with a password: attach to it to see its state.</translation>
     </message>
 </context>
 <context>
@@ -2111,22 +2111,22 @@
     <name>Meshdeck::Console::Permission</name>
     <message>
         <source>No console session.</source>
-        <translation type="unfinished"></translation>
+        <translation>No console session.</translation>
     </message>
 </context>
 <context>
     <name>Meshdeck::Console::PrincipalsModel</name>
     <message>
         <source>The admin token</source>
-        <translation type="unfinished"></translation>
+        <translation>The admin token</translation>
     </message>
     <message>
         <source>User %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>User %1 (%2)</translation>
     </message>
     <message>
         <source>API key %1 (%2…)</source>
-        <translation type="unfinished"></translation>
+        <translation>API key %1 (%2…)</translation>
     </message>
 </context>
 <context>
@@ -2238,134 +2238,134 @@
     <name>Meshdeck::Console::Session</name>
     <message>
         <source>Your session has ended: the keychain could not keep it (%1). Sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Your session has ended: the keychain could not keep it (%1). Sign in again.</translation>
     </message>
     <message>
         <source>admin</source>
-        <translation type="unfinished"></translation>
+        <translation>admin</translation>
     </message>
     <message>
         <source>developer</source>
-        <translation type="unfinished"></translation>
+        <translation>developer</translation>
     </message>
     <message>
         <source>support</source>
-        <translation type="unfinished"></translation>
+        <translation>support</translation>
     </message>
     <message>
         <source>user</source>
-        <translation type="unfinished"></translation>
+        <translation>user</translation>
     </message>
     <message>
         <source>Admin token</source>
-        <translation type="unfinished">Admin token</translation>
+        <translation>Admin token</translation>
     </message>
     <message>
         <source>API key</source>
-        <translation type="unfinished">API key</translation>
+        <translation>API key</translation>
     </message>
     <message>
         <source>API key of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>API key of %1</translation>
     </message>
     <message>
         <source>Sign in first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sign in first.</translation>
     </message>
     <message>
         <source>Checking what you may do…</source>
-        <translation type="unfinished"></translation>
+        <translation>Checking what you may do…</translation>
     </message>
     <message>
         <source>This API key (role %1) may not do this: its role or scopes lack the permission %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>This API key (role %1) may not do this: its role or scopes lack the permission %2.</translation>
     </message>
     <message>
         <source>Your role (%1) may not do this: it needs the permission %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Your role (%1) may not do this: it needs the permission %2.</translation>
     </message>
     <message>
         <source>Your session expired. Sign in again to carry on where you were.</source>
-        <translation type="unfinished"></translation>
+        <translation>Your session expired. Sign in again to carry on where you were.</translation>
     </message>
     <message>
         <source>Your session was ended: you signed out elsewhere, your password changed, or an administrator ended it. Sign in again to carry on where you were.</source>
-        <translation type="unfinished"></translation>
+        <translation>Your session was ended: you signed out elsewhere, your password changed, or an administrator ended it. Sign in again to carry on where you were.</translation>
     </message>
     <message>
         <source>Your session was ended because its refresh token was used twice, possibly by someone else. Sign in again, and change your password if you did not expect this.</source>
-        <translation type="unfinished"></translation>
+        <translation>Your session was ended because its refresh token was used twice, possibly by someone else. Sign in again, and change your password if you did not expect this.</translation>
     </message>
     <message>
         <source>Your account is disabled: ask an administrator to enable it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Your account is disabled: ask an administrator to enable it.</translation>
     </message>
     <message>
         <source>Your session has ended. Sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Your session has ended. Sign in again.</translation>
     </message>
     <message>
         <source>Sign in with your email address and password.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sign in with your email address and password.</translation>
     </message>
     <message>
         <source>The stored session could not be read from the keychain (%1). Sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>The stored session could not be read from the keychain (%1). Sign in again.</translation>
     </message>
     <message>
         <source>Your last session has ended. Sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Your last session has ended. Sign in again.</translation>
     </message>
     <message>
         <source>The cluster could not renew your session: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>The cluster could not renew your session: %1</translation>
     </message>
     <message>
         <source>Enter your email address and your password.</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter your email address and your password.</translation>
     </message>
     <message>
         <source>Too many sign-in attempts. Wait before you try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Too many sign-in attempts. Wait before you try again.</translation>
     </message>
     <message>
         <source>The email address or the password is wrong.</source>
-        <translation type="unfinished"></translation>
+        <translation>The email address or the password is wrong.</translation>
     </message>
     <message>
         <source>The cluster&apos;s answer to the sign-in had no access token.</source>
-        <translation type="unfinished"></translation>
+        <translation>The cluster&apos;s answer to the sign-in had no access token.</translation>
     </message>
     <message>
         <source>Signed in, but the keychain could not keep the session (%1): you will be asked to sign in again when it expires.</source>
-        <translation type="unfinished"></translation>
+        <translation>Signed in, but the keychain could not keep the session (%1): you will be asked to sign in again when it expires.</translation>
     </message>
     <message>
         <source>Your session could not be renewed: %1 Sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Your session could not be renewed: %1 Sign in again.</translation>
     </message>
     <message>
         <source>the keychain holds no session.</source>
-        <translation type="unfinished"></translation>
+        <translation>the keychain holds no session.</translation>
     </message>
     <message>
         <source>You signed out.</source>
-        <translation type="unfinished"></translation>
+        <translation>You signed out.</translation>
     </message>
     <message>
         <source>The cluster did not confirm it (%1); the session ends by itself when its token expires.</source>
-        <translation type="unfinished"></translation>
+        <translation>The cluster did not confirm it (%1); the session ends by itself when its token expires.</translation>
     </message>
     <message>
         <source>The keychain still holds the session: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>The keychain still holds the session: %1</translation>
     </message>
 </context>
 <context>
     <name>Meshdeck::Console::SessionsModel</name>
     <message>
         <source>Never used</source>
-        <translation type="unfinished"></translation>
+        <translation>Never used</translation>
     </message>
 </context>
 <context>
@@ -2397,7 +2397,7 @@
     <name>Meshdeck::Console::UsersModel</name>
     <message>
         <source>Never signed in</source>
-        <translation type="unfinished"></translation>
+        <translation>Never signed in</translation>
     </message>
 </context>
 <context>
@@ -2750,7 +2750,7 @@
     </message>
     <message>
         <source>Checked by</source>
-        <translation type="unfinished"></translation>
+        <translation>Checked by</translation>
     </message>
 </context>
 <context>

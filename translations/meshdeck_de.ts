@@ -2467,7 +2467,7 @@
     </message>
     <message>
         <source>Services</source>
-        <translation>DiensteDienste</translation>
+        <translation>Dienste</translation>
     </message>
     <message>
         <source>Waiting for the registry…</source>
@@ -2558,7 +2558,7 @@
     <name>ServicesPage</name>
     <message>
         <source>Services</source>
-        <translation>DiensteDienste</translation>
+        <translation>Dienste</translation>
     </message>
     <message>
         <source>Live: %1 passing, %2 warning, %3 critical, %4 draining</source>
@@ -2606,11 +2606,11 @@
     </message>
     <message>
         <source>Address</source>
-        <translation>AdresseAdresse</translation>
+        <translation>Adresse</translation>
     </message>
     <message>
         <source>Version</source>
-        <translation>VersionVersion</translation>
+        <translation>Version</translation>
     </message>
     <message>
         <source>Weight</source>
@@ -2859,11 +2859,11 @@
     </message>
     <message>
         <source>%1 h %2 min</source>
-        <translation>%1 h %2 min%1 h %2 min</translation>
+        <translation>%1 h %2 min</translation>
     </message>
     <message>
         <source>%1 min %2 s</source>
-        <translation>%1 min %2 s%1 min %2 s</translation>
+        <translation>%1 min %2 s</translation>
     </message>
     <message>
         <source>%1 s</source>

@@ -302,6 +302,32 @@ private Q_SLOTS:
             m_auth->signIn(QStringLiteral("io@example.test"), Password, QStringLiteral("10.0.0.2"), {})));
     }
 
+    // Two nodes on one database count failed sign-ins together: spreading guesses over the nodes
+    // of a cluster buys no more of them. Concurrent failures all count.
+    void failedSignInsCountAcrossNodes()
+    {
+        createUser(QStringLiteral("spread@example.test"), Role::User);
+        AuthService other(defaultSettings(), m_db.get(), nullptr, nullptr, m_keys.get(), &m_clock);
+        QCOMPARE(waitForTask(other.start()), QString());
+        std::vector<QCoro::Task<Result<SignedIn>>> guesses;
+        for (int i = 0; i < 5; ++i) {
+            AuthService &node = i % 2 == 0 ? *m_auth : other;
+            guesses.push_back(node.signIn(QStringLiteral("spread@example.test"),
+                                          QStringLiteral("guess %1").arg(i),
+                                          QStringLiteral("10.1.0.%1").arg(i), {}));
+        }
+        for (QCoro::Task<Result<SignedIn>> &guess : guesses)
+            QCOMPARE(waitForTask(std::move(guess)).error().kind, ErrorKind::Unauthenticated);
+        // Each node saw at most three, under the threshold of five: only a shared count stops this.
+        for (AuthService *node : {m_auth.get(), &other}) {
+            const Result<SignedIn> throttled = waitForTask(node->signIn(
+                QStringLiteral("spread@example.test"), Password, QStringLiteral("10.1.1.1"), {}));
+            QVERIFY(!throttled);
+            QCOMPARE(throttled.error().kind, ErrorKind::RateLimited);
+        }
+        waitForTask(other.stop());
+    }
+
     // Changing one's own password ends every other session of the account (whoever stole one is
     // out) and keeps the one that changed it; guessing the current password is throttled like a
     // sign-in, even through a valid access token.

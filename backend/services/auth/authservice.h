@@ -159,6 +159,8 @@ Q_SIGNALS:
 
 private:
     QCoro::Task<bool> reload();
+    // Counts a failed sign-in (or a wrong current password) where every node sees it.
+    QCoro::Task<Result<void>> countFailure(QString account, QString address);
     QCoro::Task<void> sync();
     QCoro::Task<void> flushKeyUse();
     Authentication authenticateKey(const QByteArray &credential, const QByteArray &peer,

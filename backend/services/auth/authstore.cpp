@@ -109,7 +109,69 @@ std::vector<Storage::Migration> migrations()
             "revoked_at_ms BIGINT NOT NULL DEFAULT 0)"),
         QStringLiteral("CREATE INDEX auth_api_keys_user ON auth_api_keys (user_id)"),
     };
-    return {{1, QStringLiteral("users, sessions and API keys"), tables, tables}};
+    // Failed sign-ins per account ("a:" + email key) and per address ("n:" + address).
+    const QStringList throttle{
+        QStringLiteral("CREATE TABLE auth_failed_sign_ins (subject TEXT PRIMARY KEY, failures INTEGER NOT "
+                       "NULL, first_ms BIGINT NOT NULL, last_ms BIGINT NOT NULL)"),
+        QStringLiteral("CREATE INDEX auth_failed_sign_ins_last ON auth_failed_sign_ins (last_ms)"),
+    };
+    return {{1, QStringLiteral("users, sessions and API keys"), tables, tables},
+            {2, QStringLiteral("failed sign-ins, shared by every node"), throttle, throttle}};
+}
+
+namespace {
+QString accountSubject(const QString &accountKey)
+{
+    return QStringLiteral("a:") + accountKey;
+}
+QString addressSubject(const QString &address)
+{
+    return QStringLiteral("n:") + address;
+}
+} // namespace
+
+FailedSignIns failedSignIns(QSqlDatabase &db, const QString &accountKey, const QString &address)
+{
+    QSqlQuery q = Storage::exec(db,
+                                QStringLiteral("SELECT subject, failures, first_ms, last_ms FROM "
+                                               "auth_failed_sign_ins WHERE subject IN (?, ?)"),
+                                {accountSubject(accountKey), addressSubject(address)});
+    FailedSignIns out;
+    while (q.next()) {
+        const SignInFailures f{q.value(1).toInt(), q.value(2).toLongLong(), q.value(3).toLongLong()};
+        if (q.value(0).toString().startsWith(QLatin1String("a:")))
+            out.account = f;
+        else
+            out.address = f;
+    }
+    return out;
+}
+
+void recordFailedSignIn(QSqlDatabase &db, const QString &accountKey, const QString &address, qint64 nowMs,
+                        qint64 windowMs)
+{
+    Storage::Transaction tx(db);
+    const qint64 windowStart = nowMs - windowMs;
+    // One statement per subject: concurrent failures on several nodes all count (the row is
+    // updated in place, never read and written back).
+    for (const QString &subject : {accountSubject(accountKey), addressSubject(address)})
+        Storage::exec(
+            db,
+            QStringLiteral("INSERT INTO auth_failed_sign_ins (subject, failures, first_ms, last_ms) "
+                           "VALUES (?, 1, ?, ?) ON CONFLICT (subject) DO UPDATE SET "
+                           "failures = CASE WHEN auth_failed_sign_ins.first_ms < ? THEN 1 "
+                           "ELSE auth_failed_sign_ins.failures + 1 END, "
+                           "first_ms = CASE WHEN auth_failed_sign_ins.first_ms < ? THEN ? "
+                           "ELSE auth_failed_sign_ins.first_ms END, last_ms = ?"),
+            {subject, nowMs, nowMs, windowStart, windowStart, nowMs, nowMs});
+    Storage::exec(db, QStringLiteral("DELETE FROM auth_failed_sign_ins WHERE last_ms < ?"), {windowStart});
+    tx.commit();
+}
+
+void clearFailedSignIns(QSqlDatabase &db, const QString &accountKey)
+{
+    Storage::exec(db, QStringLiteral("DELETE FROM auth_failed_sign_ins WHERE subject = ?"),
+                  {accountSubject(accountKey)});
 }
 
 qint64 revision(QSqlDatabase &db)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "authtypes.h"
+#include "signinthrottle.h"
 
 #include "storage/migrations.h"
 
@@ -29,6 +30,20 @@ struct Credentials {
 };
 std::optional<Credentials> credentialsByEmail(QSqlDatabase &db, const QString &emailKey);
 std::optional<Credentials> credentialsById(QSqlDatabase &db, const QString &userId);
+
+// Failed sign-ins, shared by every node of a cluster (SignInThrottle holds the rule).
+struct FailedSignIns {
+    SignInFailures account;
+    SignInFailures address;
+};
+FailedSignIns failedSignIns(QSqlDatabase &db, const QString &accountKey, const QString &address);
+// Counts one failure for the account and for the address (a window older than `windowMs` starts
+// again), atomically against other nodes counting the same; forgets what left the window.
+void recordFailedSignIn(QSqlDatabase &db, const QString &accountKey, const QString &address, qint64 nowMs,
+                        qint64 windowMs);
+// A success forgives the account's failures (not the address's: one right password among many
+// guesses from one place clears nothing there).
+void clearFailedSignIns(QSqlDatabase &db, const QString &accountKey);
 std::optional<User> user(QSqlDatabase &db, const QString &id);
 struct UserFilter {
     QString text; // in email or name

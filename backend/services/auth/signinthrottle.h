@@ -1,16 +1,24 @@
 #pragma once
 
-#include <QHash>
-#include <QString>
+#include <QtGlobal>
 
 #include <mutex>
 #include <optional>
 
 namespace Meshdeck::Auth {
 
-// Failed sign-ins slow down per account and per client address: after `threshold` failures within
-// the window, each further attempt waits 1 s, 2 s, 4 s, … up to maxWaitMs. Thread-safe; per node
-// (a cluster's nodes each throttle what they see).
+// Failed sign-ins of one account, or from one client address, within the window.
+struct SignInFailures {
+    int count = 0;
+    qint64 firstMs = 0;
+    qint64 lastMs = 0;
+};
+
+// The rule for failed sign-ins: after `threshold` failures within the window, per account and per
+// client address, each further attempt waits 1 s, 2 s, 4 s, … up to maxWaitMs. The counts live in
+// the database (AuthStore::recordFailedSignIn), so a cluster's nodes throttle together: an
+// attacker gets no more guesses by spreading them over nodes. Bursts (failures over all accounts)
+// are seen per node, for the auth.suspicious event. Thread-safe.
 class SignInThrottle
 {
 public:
@@ -24,26 +32,19 @@ public:
     };
     explicit SignInThrottle(Settings settings);
 
-    // How long the caller must wait before trying again, or nothing.
-    std::optional<qint64> waitMs(const QString &account, const QString &address, qint64 nowMs) const;
-    // Records a failure; true when it starts a burst (report it once per burst window).
-    bool failed(const QString &account, const QString &address, qint64 nowMs);
-    void succeeded(const QString &account);
+    const Settings &settings() const { return m_settings; }
+    // How long the caller must wait before trying again, given the stored failures, or nothing.
+    std::optional<qint64> waitMs(const SignInFailures &account, const SignInFailures &address,
+                                 qint64 nowMs) const;
+    // Counts a failure this node saw; true when it starts a burst (reported once per burst window).
+    bool noteFailure(qint64 nowMs);
 
 private:
-    struct Failures {
-        int count = 0;
-        qint64 firstMs = 0;
-        qint64 lastMs = 0;
-    };
-    qint64 waitFor(const Failures &f, int threshold, qint64 nowMs) const;
-    void prune(qint64 nowMs);
+    qint64 waitFor(const SignInFailures &f, int threshold, qint64 nowMs) const;
 
     Settings m_settings;
-    mutable std::mutex m_mutex;
-    QHash<QString, Failures> m_accounts;
-    QHash<QString, Failures> m_addresses;
-    Failures m_burst;
+    std::mutex m_mutex;
+    SignInFailures m_burst;
     qint64 m_burstReportedMs = 0;
 };
 

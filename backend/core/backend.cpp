@@ -433,6 +433,15 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
                 }
                 fanout->announce(topics);
             });
+        p.events->addTopicListener([fanout = p.fanout.get()](QSqlDatabase &, const QString &topic) {
+            fanout->announcePermissions(topic);
+        });
+        // A sign-out or a revocation here reaches the other nodes at once; a node that reloaded
+        // because of another's change announces too, which the others find already applied.
+        QObject::connect(p.auth, &Auth::AuthService::principalsChanged, p.fanout.get(),
+                         &ClusterFanout::announceAccess);
+        QObject::connect(p.fanout.get(), &ClusterFanout::accessChangedElsewhere, p.auth,
+                         [auth = p.auth] { auth->sync(); });
         p.system->setClusterStatus([fanout = p.fanout.get()] { return fanout->status(); });
     }
 }

@@ -14,6 +14,10 @@ namespace {
 // One Redis channel for every topic; the payload is "<node id>\n<topic>". Nodes skip their own
 // announcements and wake only topics their own subscribers follow.
 const QString EventsChannelName = QStringLiteral("meshdeck.events.committed");
+// The same for a topic whose permissions changed.
+const QString PermissionsChannelName = QStringLiteral("meshdeck.events.permissions");
+// Users, sessions or API keys changed on the node named ("<node id>\n").
+const QString AccessChannelName = QStringLiteral("meshdeck.auth.changed");
 } // namespace
 
 ClusterFanout::ClusterFanout(Events::EventsChannel *channel, QString redisUrl, QString nodeId,
@@ -31,7 +35,7 @@ ClusterFanout::ClusterFanout(Events::EventsChannel *channel, QString redisUrl, Q
         return;
     m_bus = new Cluster::ClusterBus(QUrl(redisUrl), m_nodeId, this);
     connect(m_bus, &Cluster::ClusterBus::message, this,
-            [this](const QString &, const QByteArray &payload) { onMessage(payload); });
+            [this](const QString &busChannel, const QByteArray &payload) { onMessage(busChannel, payload); });
     // Back after a gap: whatever was announced meanwhile was lost, so read everything once.
     connect(m_bus, &Cluster::ClusterBus::resynced, this, [this] { m_channel->pollAll(); });
     connect(m_bus, &Cluster::ClusterBus::connectedChanged, this, [this](bool connected) {
@@ -45,6 +49,8 @@ ClusterFanout::ClusterFanout(Events::EventsChannel *channel, QString redisUrl, Q
     connect(m_bus, &Cluster::ClusterBus::errorOccurred, this,
             [](const QString &reason) { qCWarning(lcFanout).noquote() << "Redis:" << reason; });
     m_bus->subscribe(EventsChannelName);
+    m_bus->subscribe(PermissionsChannelName);
+    m_bus->subscribe(AccessChannelName);
 }
 
 ClusterFanout::~ClusterFanout() = default;
@@ -81,26 +87,48 @@ void ClusterFanout::announce(const QStringList &topics)
     if (!m_bus || !m_running)
         return;
     QMetaObject::invokeMethod(
-        this, [this, topics] { publish(topics); }, Qt::QueuedConnection);
+        this, [this, topics] { publish(EventsChannelName, topics); }, Qt::QueuedConnection);
 }
 
-void ClusterFanout::publish(const QStringList &topics)
+void ClusterFanout::announcePermissions(const QString &topic)
+{
+    if (!m_bus || !m_running)
+        return;
+    QMetaObject::invokeMethod(
+        this, [this, topic] { publish(PermissionsChannelName, {topic}); }, Qt::QueuedConnection);
+}
+
+void ClusterFanout::announceAccess()
+{
+    if (!m_bus || !m_running)
+        return;
+    QMetaObject::invokeMethod(
+        this, [this] { publish(AccessChannelName, {QString()}); }, Qt::QueuedConnection);
+}
+
+void ClusterFanout::publish(const QString &channel, const QStringList &topics)
 {
     if (!m_running)
         return;
     const QByteArray prefix = m_nodeId.toUtf8() + '\n';
     for (const QString &topic : topics)
-        m_bus->publish(EventsChannelName, prefix + topic.toUtf8());
+        m_bus->publish(channel, prefix + topic.toUtf8());
 }
 
-void ClusterFanout::onMessage(const QByteArray &payload)
+void ClusterFanout::onMessage(const QString &channel, const QByteArray &payload)
 {
     const qsizetype newline = payload.indexOf('\n');
     if (newline < 0)
         return; // not ours
     if (QString::fromUtf8(payload.first(newline)) == m_nodeId)
-        return; // this node's own commit: its subscribers have it already
-    m_channel->wake(QString::fromUtf8(payload.sliced(newline + 1)));
+        return; // this node's own change: its subscribers have it already
+    const QString topic = QString::fromUtf8(payload.sliced(newline + 1));
+    if (channel == AccessChannelName)
+        Q_EMIT accessChangedElsewhere();
+    else if (channel == PermissionsChannelName)
+        m_channel->permissionsChangedElsewhere(topic);
+    else
+        m_channel->wake(topic);
 }
 
 void ClusterFanout::snapshot()

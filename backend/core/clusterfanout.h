@@ -22,7 +22,9 @@ namespace Meshdeck {
 // read every topic's new events from the database (EventsChannel::wake). Redis only makes that
 // prompt: each commit is announced on it, and the other nodes wake the topic's readers. A lost
 // announcement (or Redis being down) costs a delay until the next poll, never an event: the poll
-// runs every `pollIntervalMs`, and every FastPollIntervalMs while Redis is unavailable.
+// runs every `pollIntervalMs`, and every FastPollIntervalMs while Redis is unavailable. A topic's
+// permission change is announced the same way, so the other nodes end the subscriptions that lost
+// read at once; the poll checks them again too, so a lost word costs a poll interval.
 class ClusterFanout : public QObject
 {
     Q_OBJECT
@@ -40,13 +42,23 @@ public:
     void stop();
     // Any thread (the database thread, after a commit): announce that these topics have new events.
     void announce(const QStringList &topics);
+    // Any thread (the database thread, after the change): `topic`'s permissions changed here.
+    void announcePermissions(const QString &topic);
+    // Any thread: users, sessions or keys changed here (a sign-out, a revocation, a role).
+    void announceAccess();
+
+Q_SIGNALS:
+    // Another node changed users, sessions or keys: read them again now, not at the next poll.
+    void accessChangedElsewhere();
+
+public:
     // For readiness, from any thread: {"redis": "connected"|"reconnecting"|"stopped"|"not
     // configured", "pollIntervalMs": n, ...}; a snapshot refreshed on every change and poll.
     QJsonObject status() const;
 
 private:
-    void publish(const QStringList &topics);
-    void onMessage(const QByteArray &payload);
+    void publish(const QString &channel, const QStringList &topics);
+    void onMessage(const QString &channel, const QByteArray &payload);
     void adjustPoll();
     void snapshot();
 

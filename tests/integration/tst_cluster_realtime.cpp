@@ -23,10 +23,10 @@ public:
             messages << QJsonDocument::fromJson(m.toUtf8()).object();
         });
     }
-    bool open(const BackendProcess &node)
+    bool open(const BackendProcess &node, const QByteArray &credential = {})
     {
         QNetworkRequest request(QUrl(QStringLiteral("ws://127.0.0.1:%1/v1/realtime").arg(node.port())));
-        request.setRawHeader("Authorization", "Bearer " + node.token());
+        request.setRawHeader("Authorization", "Bearer " + (credential.isEmpty() ? node.token() : credential));
         m_socket.open(request);
         return QTest::qWaitFor([&] { return count(QStringLiteral("welcome")) > 0; }, 10'000);
     }
@@ -169,6 +169,64 @@ private Q_SLOTS:
             QVERIFY(publish(i % 2 ? a : b, QStringLiteral("ab"), i) >= 0);
         QTRY_COMPARE_WITH_TIMEOUT(onC.offsets().size(), 100, 10'000);
         QCOMPARE(onC.offsets(), range(0, 100));
+    }
+
+    // Access changes made on one node reach the others: a topic's read permission withdrawn on A
+    // ends the subscription on C at once (Redis carries the word; the poll is a minute here), and
+    // nothing published on C afterwards reaches it; a session signed out on A stops working on B,
+    // over REST and realtime, within the auth sync interval.
+    void accessChangesOnOneNodeReachTheOthers()
+    {
+        BackendProcess a, b, c;
+        QVERIFY(startNodes(a, b, c, true, 60'000));
+        const QByteArray password = "correct horse battery staple";
+        const RawResponse created = apiCall(a, "POST", "/v1/auth/users",
+                                            R"({"email":"reader@example.test","name":"Reader","password":")" +
+                                                password + R"(","role":"user"})");
+        QCOMPARE(created.status, 201);
+        const QString userId =
+            QJsonDocument::fromJson(created.body).object().value(QStringLiteral("id")).toString();
+        const auto signIn = [&](const BackendProcess &node) {
+            const RawResponse r =
+                callAs(node.port(), {}, "POST", "/v1/auth/sessions",
+                       R"({"email":"reader@example.test","password":")" + password + R"("})");
+            return QJsonDocument::fromJson(r.body)
+                .object()
+                .value(QStringLiteral("accessToken"))
+                .toString()
+                .toUtf8();
+        };
+        const QByteArray grant =
+            QJsonDocument(QJsonObject{{QStringLiteral("permissions"),
+                                       QJsonArray{QStringLiteral("read(\"user:%1\")").arg(userId)}}})
+                .toJson(QJsonDocument::Compact);
+        QCOMPARE(apiCall(a, "PATCH", "/v1/events/topics/orders", grant).status, 200);
+
+        const QByteArray token = signIn(a);
+        QVERIFY(!token.isEmpty());
+        Subscriber onC;
+        QVERIFY(onC.open(c, token));
+        QVERIFY(onC.subscribe(QStringLiteral("events.orders"), 0));
+        QVERIFY(publish(c, QStringLiteral("c"), 1) >= 0);
+        QTRY_COMPARE_WITH_TIMEOUT(onC.offsets().size(), 1, 10'000); // delivered while it may read
+        QCOMPARE(apiCall(a, "PATCH", "/v1/events/topics/orders", R"({"permissions":[]})").status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(onC.count(QStringLiteral("unsubscribed")), 1, 10'000);
+        QVERIFY(publish(c, QStringLiteral("c"), 2) >= 0);
+        // A subscriber that may read it still gets it: the publish was seen, this one was cut off.
+        Subscriber admin;
+        QVERIFY(admin.open(c));
+        QVERIFY(admin.subscribe(QStringLiteral("events.orders"), 0));
+        QTRY_COMPARE_WITH_TIMEOUT(admin.offsets().size(), 2, 10'000);
+        QCOMPARE(onC.offsets().size(), 1);
+
+        // Signing out on A ends the session on B.
+        const QByteArray second = signIn(a);
+        QCOMPARE(callAs(b.port(), second, "GET", "/v1/auth/me").status, 200);
+        Subscriber onB;
+        QVERIFY(onB.open(b, second));
+        QCOMPARE(callAs(a.port(), second, "DELETE", "/v1/auth/sessions/current").status, 204);
+        QTRY_COMPARE_WITH_TIMEOUT(callAs(b.port(), second, "GET", "/v1/auth/me").status, 401, 10'000);
+        QTRY_COMPARE_WITH_TIMEOUT(onB.count(QStringLiteral("session-ended")), 1, 10'000);
     }
 
     // Publishers on all three nodes while one is killed: every acknowledged event is stored once,

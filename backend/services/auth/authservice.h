@@ -152,6 +152,9 @@ public:
     // The principal a user signs in as, from the snapshot (teams included).
     std::optional<Principal> principalForUser(const QString &userId) const;
     SnapshotPtr snapshot() const;
+    // Reloads when the stored revision moved: another node changed users, sessions or keys. Runs
+    // every syncIntervalMs; a cluster's wake-up (Redis) calls it at once.
+    QCoro::Task<void> sync();
 
 Q_SIGNALS:
     // The snapshot was reloaded with changes: open realtime sessions re-check their principals.
@@ -161,7 +164,6 @@ private:
     QCoro::Task<bool> reload();
     // Counts a failed sign-in (or a wrong current password) where every node sees it.
     QCoro::Task<Result<void>> countFailure(QString account, QString address);
-    QCoro::Task<void> sync();
     QCoro::Task<void> flushKeyUse();
     Authentication authenticateKey(const QByteArray &credential, const QByteArray &peer,
                                    const Snapshot &s) const;

@@ -9,6 +9,7 @@
 #include <QLoggingCategory>
 #include <QTimer>
 
+#include <algorithm>
 #include <cmath>
 
 Q_LOGGING_CATEGORY(lcChannel, "meshdeck.backend.events.channel")
@@ -306,6 +307,21 @@ void EventsChannel::pollAll()
 {
     for (const QString &topic : followedTopics())
         wake(topic);
+    QStringList restricted;
+    {
+        std::lock_guard lock(m_mutex);
+        for (auto it = m_byTopic.cbegin(); it != m_byTopic.cend(); ++it) {
+            if (std::any_of(it->cbegin(), it->cend(), [](const StatePtr &s) { return !s->scope.everything; }))
+                restricted << it.key();
+        }
+    }
+    for (const QString &topic : std::as_const(restricted))
+        permissionsChangedElsewhere(topic);
+}
+
+void EventsChannel::permissionsChangedElsewhere(const QString &topic)
+{
+    later([this, topic](QSqlDatabase &db) { recheck(db, topic); });
 }
 
 QStringList EventsChannel::followedTopics()

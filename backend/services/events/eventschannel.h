@@ -62,8 +62,12 @@ public:
     // Any thread: `topic` has new events somewhere (another node committed): the live subscribers
     // of this node read what they have not seen yet.
     void wake(const QString &topic);
-    // Any thread: wake() for every topic that has live subscribers here.
+    // Any thread: wake() for every topic that has live subscribers here, and recheck() the topics
+    // followed by subscribers whose read rests on document permissions (another node may have
+    // changed them and its word been lost).
     void pollAll();
+    // Any thread: another node changed `topic`'s permissions; recheck() it on the database thread.
+    void permissionsChangedElsewhere(const QString &topic);
     // The topics with subscribers on this node (for wake-up subscriptions).
     QStringList followedTopics();
     // On the database thread, right after `topic`'s permissions changed (EventsService's topic

@@ -30,6 +30,7 @@ for tool in wrk curl python3; do
   command -v "$tool" >/dev/null || { echo "$tool is needed (installer/setup-deps.sh)" >&2; exit 2; }
 done
 
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
@@ -121,6 +122,7 @@ done
 layout="shared cores"; [ "$pin" = 1 ] && layout="wrk pinned to core 0, server to core 1"
 printf 'benchmark: GET %s (%s bytes), wrk -t%s -c%s -d%ss, %s rounds, %s server threads, %s cores, %s\n' \
   "$route" "$reference" "$wrk_threads" "$connections" "$duration" "$rounds" "$threads" "$(nproc)" "$layout"
+printf '  load average before the run (other work on the machine skews every figure): %s\n' "$load"
 printf '%s\n' "${rows[@]}" | python3 -c '
 import statistics, sys
 rows = [l.split() for l in sys.stdin if l.strip()]

@@ -78,7 +78,8 @@ code=$(curl -s -o "$work/session" -w '%{http_code}' -H 'Content-Type: applicatio
 [ "$code" = 201 ] || fail "sign-in answered $code: $(cat "$work/session")"
 jwt=$(json accessToken < "$work/session")
 # The key belongs to the developer (its checks include the owner's account), scoped to the route.
-key=$(api POST /v1/auth/keys "$jwt" '{"name":"bench","scopes":["registry.read","events.read"]}' | json key)
+created=$(api POST /v1/auth/keys "$jwt" '{"name":"bench","scopes":["registry.read","events.read"]}')
+key=$(json key <<< "$created")
 
 names=(admin-token jwt api-key)
 declare -A credential=([admin-token]=$admin [jwt]=$jwt [api-key]=$key)

@@ -74,11 +74,13 @@ code=$(curl -s -o "$work/body" -w '%{http_code}' -H 'Content-Type: application/j
   -d "{\"email\":\"burst1@example.com\",\"password\":\"$password\"}" "$url/v1/auth/sessions")
 [ "$code" = 201 ] || fail "a sign-in answered $code: $(cat "$work/body")"
 
-# The burst: CLIENTS threads, each signing in (keep-alive) again and again until the deadline, then
-# finishing the one in flight. Writes the status counts and each answer's time.
+# The burst: CLIENTS threads, each signing in (keep-alive) again and again until the file STOP
+# appears (or, should this script die, SECONDS pass), then finishing the one in flight. Creates
+# STARTED at the first answer (the hashing queue is full by then) and writes each answer's time and
+# status to OUT.
 cat > "$work/burst.py" <<'PY'
-import http.client, json, sys, threading, time, urllib.parse
-url, seconds, clients, users, password, out = sys.argv[1:7]
+import http.client, json, os, sys, threading, time, urllib.parse
+url, seconds, clients, users, password, started, stop, out = sys.argv[1:9]
 seconds, clients, users = float(seconds), int(clients), int(users)
 target = urllib.parse.urlsplit(url)
 deadline = time.time() + seconds
@@ -86,7 +88,7 @@ answers, lock = [], threading.Lock()
 def client(n):
     conn = http.client.HTTPConnection(target.hostname, target.port, timeout=120)
     i = n
-    while time.time() < deadline:
+    while time.time() < deadline and not os.path.exists(stop):
         body = json.dumps({"email": f"burst{i % users + 1}@example.com", "password": password})
         i += 1
         try:
@@ -97,6 +99,8 @@ def client(n):
             conn.close(); conn = http.client.HTTPConnection(target.hostname, target.port, timeout=120)
         with lock:
             answers.append((time.time(), status))
+            if len(answers) == 1:
+                open(started, "w").close()
 threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
 for t in threads: t.start()
 for t in threads: t.join()
@@ -125,16 +129,19 @@ rows=()
 for round in $(seq "$rounds"); do
   figures=$(healthz "$work/idle.out")
   rows+=("idle $round $figures - -")
-  # The burst starts a second early so the hashing queue is full when wrk starts, and lasts a
-  # second past wrk's end; its last sign-ins finish after that.
-  "${client_cpu[@]}" python3 "$work/burst.py" "$url" $((duration + 2)) "$clients" "$users" "$password" \
-    "$work/burst-$round.json" &
+  # wrk starts once the first sign-in has answered (the others are queued for hashing by then) and
+  # the burst stops when wrk has finished.
+  rm -f "$work/started" "$work/stop"
+  "${client_cpu[@]}" python3 "$work/burst.py" "$url" $((duration + 60)) "$clients" "$users" "$password" \
+    "$work/started" "$work/stop" "$work/burst-$round.json" &
   burst=$!
   pids+=($burst)
-  sleep 1
+  for _ in $(seq 600); do [ -e "$work/started" ] && break; kill -0 "$burst" 2>/dev/null || break; sleep 0.05; done
+  [ -e "$work/started" ] || fail "no sign-in of the burst answered within 30 s"
   start=$(date +%s.%N)
   figures=$(healthz "$work/burst.out")
   end=$(date +%s.%N)
+  touch "$work/stop"
   wait "$burst" || fail "the sign-in burst failed to run"
   summary=$(python3 - "$work/burst-$round.json" "$start" "$end" <<'PY'
 import collections, json, sys

@@ -10,7 +10,10 @@
 # /healthz would not notice the burst at all. On a 2-core machine that hashing thread takes its
 # share of a core from the event loops and wrk, so the ratio measures the cost of that CPU share plus
 # any blocking; a ratio far above 2x (or requests/s collapsing) would mean the hashing, or something
-# else a sign-in does, runs on or stalls the serving threads.
+# else a sign-in does, runs on or stalls the serving threads. Two more lines say it directly: the
+# slowest /healthz answer during the bursts against the time one sign-in takes alone (a request
+# queued behind a hash would wait about that long), and where the server's CPU went per thread
+# (argon2id belongs on "Thread (pooled)", the hashing pool, not on the http-N event loops).
 # Exits non-zero only if something failed to run (including a sign-in that did not answer 201, or
 # no sign-in completing during the burst measurement).
 # Usage: signin-burst.sh --bin BUILD/bin [--duration S] [--rounds N] [--connections C]
@@ -57,7 +60,8 @@ fi
 
 "${server_cpu[@]}" "$bin/meshdeckd" --data-dir "$work/data" --listen 127.0.0.1:0 --threads "$threads" \
   --log-level warning --password-cost interactive > "$work/ready" 2> "$work/meshdeckd.log" &
-pids+=($!)
+server=$!
+pids+=($server)
 for _ in $(seq 200); do [ -s "$work/ready" ] && break; sleep 0.05; done
 [ -s "$work/ready" ] || fail "meshdeckd did not report ready within 10 s"
 url=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$work/ready")
@@ -70,7 +74,8 @@ for i in $(seq "$users"); do
     "$url/v1/auth/users")
   [ "$code" = 201 ] || fail "creating user $i answered $code: $(cat "$work/body")"
 done
-code=$(curl -s -o "$work/body" -w '%{http_code}' -H 'Content-Type: application/json' \
+# One sign-in alone: how long a /healthz request would wait if it queued behind one hash.
+read -r code alone < <(curl -s -o "$work/body" -w '%{http_code} %{time_total}\n' -H 'Content-Type: application/json' \
   -d "{\"email\":\"burst1@example.com\",\"password\":\"$password\"}" "$url/v1/auth/sessions")
 [ "$code" = 201 ] || fail "a sign-in answered $code: $(cat "$work/body")"
 
@@ -124,10 +129,29 @@ healthz() {
   echo "$rps $p99 $max"
 }
 
+# threads OUT: the server's CPU clock ticks so far per thread name ("http-0", "Thread (pooled)", ...),
+# as JSON; the difference of two tells where the CPU time of a phase went.
+threads() {
+  python3 - "$server" > "$1" <<'PY'
+import glob, json, os, sys
+ticks = {}
+for task in glob.glob(f"/proc/{sys.argv[1]}/task/*"):
+    try:
+        name = open(os.path.join(task, "comm")).read().strip()
+        rest = open(os.path.join(task, "stat")).read().rsplit(")", 1)[1].split()
+    except OSError:
+        continue  # the thread ended
+    ticks[name] = ticks.get(name, 0) + int(rest[11]) + int(rest[12])
+json.dump(ticks, sys.stdout)
+PY
+}
+
 "${client_cpu[@]}" wrk -t"$wrk_threads" -c"$connections" -d1s "$url/healthz" >/dev/null  # warm-up
 rows=()
 for round in $(seq "$rounds"); do
+  threads "$work/idle-$round.before"
   figures=$(healthz "$work/idle.out")
+  threads "$work/idle-$round.after"
   rows+=("idle $round $figures - -")
   # wrk starts once the first sign-in has answered (the others are queued for hashing by then) and
   # the burst stops when wrk has finished.
@@ -139,7 +163,9 @@ for round in $(seq "$rounds"); do
   for _ in $(seq 600); do [ -e "$work/started" ] && break; kill -0 "$burst" 2>/dev/null || break; sleep 0.05; done
   [ -e "$work/started" ] || fail "no sign-in of the burst answered within 30 s"
   start=$(date +%s.%N)
+  threads "$work/burst-$round.before"
   figures=$(healthz "$work/burst.out")
+  threads "$work/burst-$round.after"
   end=$(date +%s.%N)
   touch "$work/stop"
   wait "$burst" || fail "the sign-in burst failed to run"
@@ -178,7 +204,25 @@ signins = sum(int(r[6]) for r in rows if r[0] == "burst")
 print(f"  sign-ins: {signins} in all, every one 201")
 print("  p99 ratio burst/idle: %.2fx (medians; target <= 2.00x)" % (med["burst"][1] / med["idle"][1]))
 print("  throughput ratio burst/idle: %.2fx (medians)" % (med["burst"][0] / med["idle"][0]))
-' "$duration"
+slowest = max(float(r[4]) for r in rows if r[0] == "burst")
+print("  slowest /healthz during the bursts: %.1f ms; one sign-in alone takes %.0f ms" % (slowest, float(sys.argv[2]) * 1000))
+' "$duration" "$alone"
+# Where the server's CPU went (seconds of CPU per second of measurement, all rounds): argon2id
+# should show up on the hashing pool's thread ("Thread (pooled)"), not on the http-N event loops.
+python3 - "$work" "$rounds" "$(getconf CLK_TCK)" "$duration" <<'PY'
+import json, re, sys
+work, rounds, hz, duration = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+for phase in ("idle", "burst"):
+    use = {}
+    for r in range(1, rounds + 1):
+        before = json.load(open(f"{work}/{phase}-{r}.before"))
+        after = json.load(open(f"{work}/{phase}-{r}.after"))
+        for name, ticks in after.items():
+            group = re.sub(r"-\d+$", "-N", name)
+            use[group] = use.get(group, 0) + ticks - before.get(name, 0)
+    parts = ", ".join(f"{n} {t / hz / (rounds * duration):.2f}" for n, t in sorted(use.items(), key=lambda i: -i[1]) if t > 0)
+    print(f"  server CPU s/s by thread, {phase}: {parts}")
+PY
 if [ -s "$work/meshdeckd.log" ]; then
   echo "  meshdeckd logged $(wc -l < "$work/meshdeckd.log") line(s) of warnings/errors during the run; the first:"
   head -3 "$work/meshdeckd.log" | sed 's/^/    /'

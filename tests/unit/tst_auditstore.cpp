@@ -225,6 +225,22 @@ private Q_SLOTS:
         QCOMPARE(older.value(QStringLiteral("detail")).toString(), QStringLiteral("why"));
     }
 
+    // A service's own record (an API key's use) has no method, path, route, address or request id:
+    // it is stored, and so is what comes after it (a refused row used to stall the queue for good).
+    void aRecordWithoutARequestIsStored()
+    {
+        AuditEntry e;
+        e.actor = QStringLiteral("key:k1");
+        e.action = QStringLiteral("auth.key.used");
+        e.outcome = QStringLiteral("ok");
+        e.timeMs = Now;
+        insert({e, entry("user:7", "createTopic", "topic:t", "ok", Now + 1)});
+        const QList<AuditRecord> all = search({});
+        QCOMPARE(all.size(), 2);
+        QCOMPARE(AuditService::recordJson(all[1]).value(QStringLiteral("action")).toString(),
+                 QStringLiteral("auth.key.used"));
+    }
+
     void filtersByActorActionResourceOutcomeAndTime()
     {
         insert({entry("admin-token", "createTopic", "topic:orders", "ok", Now),

@@ -109,14 +109,17 @@ void insertRows(QSqlDatabase &db, const std::vector<AuditEntry> &entries, size_t
         q.addBindValue(orEmpty(e.actor));
         q.addBindValue(orEmpty(e.actorName));
         q.addBindValue(orEmpty(e.action));
-        q.addBindValue(QString::fromLatin1(e.method));
-        q.addBindValue(QString::fromUtf8(e.path));
-        q.addBindValue(QString::fromUtf8(e.route));
+        // Records from a service, not a request (a key's use, a failed sign-in's burst) have no
+        // method, path, route or request id: empty, never NULL, or the whole queue stalls behind
+        // one row the table refuses.
+        q.addBindValue(orEmpty(QString::fromLatin1(e.method)));
+        q.addBindValue(orEmpty(QString::fromUtf8(e.path)));
+        q.addBindValue(orEmpty(QString::fromUtf8(e.route)));
         q.addBindValue(orNull(e.resource));
         q.addBindValue(e.status);
         q.addBindValue(orEmpty(e.outcome));
-        q.addBindValue(QString::fromLatin1(e.source));
-        q.addBindValue(QString::fromLatin1(e.requestId));
+        q.addBindValue(orEmpty(QString::fromLatin1(e.source)));
+        q.addBindValue(orEmpty(QString::fromLatin1(e.requestId)));
         q.addBindValue(jsonText(e.before));
         q.addBindValue(jsonText(e.after));
         q.addBindValue(orNull(e.detail));

@@ -269,6 +269,27 @@ private Q_SLOTS:
                      .value(QStringLiteral("headOffset"))
                      .toInteger(),
                  authEnd);
+        // A webhook reads on its creator's behalf: none on a topic they may not read.
+        const auto hook = [](const QStringList &topics) {
+            return body({{QStringLiteral("url"), QStringLiteral("http://127.0.0.1:9/hook")},
+                         {QStringLiteral("topics"), QJsonArray::fromStringList(topics)}});
+        };
+        const RawResponse hooked = callAs(m_backend.port(), developer, "POST", "/v1/events/webhooks",
+                                          hook({QStringLiteral("registry"), QStringLiteral("auth")}));
+        QCOMPARE(hooked.status, 403);
+        QVERIFY(
+            json(hooked).value(QStringLiteral("detail")).toString().contains(QStringLiteral("system topic")));
+        QVERIFY(callAs(m_backend.port(), developer, "POST", "/v1/events/webhooks",
+                       hook({QStringLiteral("registry")}))
+                    .status != 403);
+        // Dead letters of a system topic are kept by the same rule, and only the platform makes them.
+        QCOMPARE(callAs(m_backend.port(), developer, "GET", "/v1/events/topics/audit.dlq/events").status,
+                 403);
+        for (const QByteArray &credential : {admin, developer})
+            QCOMPARE(
+                callAs(m_backend.port(), credential, "POST", "/v1/events/topics", R"({"name":"auth.dlq"})")
+                    .status,
+                403);
         // The simulator answers what enforcement does, with the reason.
         const auto simulate = [&](const char *topic) {
             return json(apiCall(

@@ -135,7 +135,8 @@ public:
                                      PrincipalPtr caller = {});
 
     // Webhooks.
-    Task<CreatedWebhook> createWebhook(WebhookSpec spec);
+    // Every topic named must be readable by `caller` (the webhook reads on their behalf).
+    Task<CreatedWebhook> createWebhook(WebhookSpec spec, PrincipalPtr caller = {});
     Task<QList<Webhook>> webhooks();
     Task<Webhook> webhook(QString id);
     Task<Webhook> deleteWebhook(QString id); // the webhook as it was

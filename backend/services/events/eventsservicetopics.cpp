@@ -55,6 +55,9 @@ EventsService::Task<TopicStats> EventsService::createTopic(QString name, Retenti
             QStringLiteral("retention"),
             QStringLiteral("Retention limits are whole numbers ≥ 0 (0 means unlimited)."),
             "invalid-retention");
+    // "audit.dlq" and the like are the platform's to create, with the platform's rule.
+    if (std::optional<Error> refused = m_systemTopics->writeRefusal(name, caller))
+        co_return *refused;
     Result<QList<Permissions::Permission>> permissions = Permissions::parseList(permissionTexts);
     if (!permissions)
         co_return permissions.error();

@@ -88,10 +88,18 @@ struct SealReport {
 
 } // namespace
 
-EventsService::Task<CreatedWebhook> EventsService::createWebhook(WebhookSpec spec)
+EventsService::Task<CreatedWebhook> EventsService::createWebhook(WebhookSpec spec, PrincipalPtr caller)
 {
     if (const std::optional<Error> invalid = invalidSpec(spec))
         co_return *invalid;
+    // A webhook reads its topics on the creator's behalf: it may only name what they may read
+    // (a developer's webhook on the auth topic would receive every sign-in).
+    for (const QString &topic : std::as_const(spec.topics)) {
+        QCoro::Task<Result<void>> reading =
+            require(topic, Storage::DocumentPermissions::Action::Read, caller);
+        if (const Result<void> allowed = co_await reading; !allowed)
+            co_return allowed.error();
+    }
     const std::shared_ptr<const bool> alive = m_alive;
     QFuture<QString> checking = m_webhooks->checkTargetFromAnyThread(spec.url);
     const QString refused = co_await checking;

@@ -10,10 +10,23 @@ void SystemTopics::add(const QString &topic, QByteArray readPermission)
     m_readPermission.insert(topic, std::move(readPermission));
 }
 
+std::optional<QByteArray> SystemTopics::find(const QString &topic) const
+{
+    QString name = topic;
+    for (;;) {
+        const auto it = m_readPermission.constFind(name);
+        if (it != m_readPermission.cend())
+            return *it;
+        if (!name.endsWith(QLatin1String(".dlq")))
+            return std::nullopt;
+        name.chop(4);
+    }
+}
+
 bool SystemTopics::contains(const QString &topic) const
 {
     std::lock_guard lock(m_mutex);
-    return m_readPermission.contains(topic);
+    return find(topic).has_value();
 }
 
 std::optional<Error> SystemTopics::readRefusal(const QString &topic, const PrincipalPtr &caller) const
@@ -23,10 +36,10 @@ std::optional<Error> SystemTopics::readRefusal(const QString &topic, const Princ
     QByteArray permission;
     {
         std::lock_guard lock(m_mutex);
-        const auto it = m_readPermission.constFind(topic);
-        if (it == m_readPermission.cend() || it->isEmpty())
+        const std::optional<QByteArray> found = find(topic);
+        if (!found || found->isEmpty())
             return std::nullopt;
-        permission = *it;
+        permission = *found;
     }
     const Access::Decision decision = Access::authorize(*caller, permission);
     if (decision.allowed && decision.grant == Access::Grant::Full)

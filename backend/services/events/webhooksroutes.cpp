@@ -100,7 +100,8 @@ QCoro::Task<Response> createWebhook(EventsService *service, Request request)
         co_return std::move(*bad);
     if (auto bad = stringList(request, body, QStringLiteral("types"), &spec.types))
         co_return std::move(*bad);
-    const Result<CreatedWebhook> created = co_await service->createWebhook(spec);
+    QCoro::Task<Result<CreatedWebhook>> creating = service->createWebhook(spec, request.principal);
+    const Result<CreatedWebhook> created = co_await creating;
     if (!created)
         co_return problem(request, created.error());
     QJsonObject out = webhookJson(created->webhook);

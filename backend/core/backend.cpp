@@ -436,9 +436,9 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
         p.events->addTopicListener([fanout = p.fanout.get()](QSqlDatabase &, const QString &topic) {
             fanout->announcePermissions(topic);
         });
-        // A sign-out or a revocation here reaches the other nodes at once; a node that reloaded
-        // because of another's change announces too, which the others find already applied.
-        QObject::connect(p.auth, &Auth::AuthService::principalsChanged, p.fanout.get(),
+        // A sign-out or a revocation here reaches the other nodes at once (only this node's own
+        // changes are announced: a reload for another's change says nothing).
+        QObject::connect(p.auth, &Auth::AuthService::changedHere, p.fanout.get(),
                          &ClusterFanout::announceAccess);
         QObject::connect(p.fanout.get(), &ClusterFanout::accessChangedElsewhere, p.auth,
                          [auth = p.auth] { auth->sync(); });

@@ -27,8 +27,13 @@ ClusterFanout::ClusterFanout(Events::EventsChannel *channel, QString redisUrl, Q
     , m_nodeId(std::move(nodeId))
     , m_pollIntervalMs(pollIntervalMs)
 {
+    m_sinceRecheck.start();
     connect(&m_poll, &QTimer::timeout, this, [this] {
         m_channel->pollAll();
+        if (m_sinceRecheck.hasExpired(RecheckIntervalMs)) {
+            m_sinceRecheck.restart();
+            m_channel->recheckRestricted();
+        }
         snapshot();
     });
     if (redisUrl.isEmpty())
@@ -37,7 +42,11 @@ ClusterFanout::ClusterFanout(Events::EventsChannel *channel, QString redisUrl, Q
     connect(m_bus, &Cluster::ClusterBus::message, this,
             [this](const QString &busChannel, const QByteArray &payload) { onMessage(busChannel, payload); });
     // Back after a gap: whatever was announced meanwhile was lost, so read everything once.
-    connect(m_bus, &Cluster::ClusterBus::resynced, this, [this] { m_channel->pollAll(); });
+    connect(m_bus, &Cluster::ClusterBus::resynced, this, [this] {
+        m_channel->pollAll();
+        m_channel->recheckRestricted();
+        Q_EMIT accessChangedElsewhere();
+    });
     connect(m_bus, &Cluster::ClusterBus::connectedChanged, this, [this](bool connected) {
         if (connected)
             qCInfo(lcFanout) << "Redis connected: wake-ups between nodes are prompt again";

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QObject>
 #include <QStringList>
@@ -30,6 +31,9 @@ class ClusterFanout : public QObject
     Q_OBJECT
 public:
     static constexpr int FastPollIntervalMs = 200;
+    // How often the subscriptions resting on document permissions are checked again without a
+    // word from another node (and at once after Redis comes back).
+    static constexpr int RecheckIntervalMs = 10'000;
 
     // `redisUrl` empty: polling only, every FastPollIntervalMs.
     ClusterFanout(Events::EventsChannel *channel, QString redisUrl, QString nodeId, int pollIntervalMs,
@@ -68,6 +72,7 @@ private:
     Cluster::ClusterBus *m_bus = nullptr; // a child; made in the constructor, so announce() may read it
     std::atomic<bool> m_running{false};
     QTimer m_poll;
+    QElapsedTimer m_sinceRecheck;
     mutable std::mutex m_mutex;
     QJsonObject m_status;
 };

@@ -75,7 +75,7 @@ QCoro::Task<QString> AuthService::start()
         if (!topic)
             co_return QStringLiteral("cannot create the auth topic: ") + topic.error().reason;
     }
-    QCoro::Task<bool> loading = reload();
+    QCoro::Task<bool> loading = reload(false);
     if (!co_await loading)
         co_return QStringLiteral("cannot read the users and sessions from the database");
     m_syncTimer.start();
@@ -109,7 +109,7 @@ void AuthService::addResourceCheck(const QString &type, ResourceCheck check)
     m_resourceChecks.insert(type, std::move(check));
 }
 
-QCoro::Task<bool> AuthService::reload()
+QCoro::Task<bool> AuthService::reload(bool fromHere)
 {
     const qint64 now = m_clock->nowMs();
     QCoro::Task<Result<Snapshot>> loading =
@@ -129,8 +129,11 @@ QCoro::Task<bool> AuthService::reload()
         changed = m_snapshot->revision != loaded->revision;
         m_snapshot = std::make_shared<const Snapshot>(*loaded);
     }
-    if (changed)
+    if (changed) {
         Q_EMIT principalsChanged();
+        if (fromHere)
+            Q_EMIT changedHere();
+    }
     co_return true;
 }
 
@@ -144,7 +147,7 @@ QCoro::Task<void> AuthService::sync()
         co_return;
     // Local mode reloads too, now and then: sessions that expired leave the snapshot.
     if (*stored != snapshot()->revision || !m_settings.cluster) {
-        QCoro::Task<bool> reloading = reload();
+        QCoro::Task<bool> reloading = reload(false);
         co_await reloading;
     }
 }

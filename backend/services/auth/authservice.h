@@ -159,11 +159,14 @@ public:
 Q_SIGNALS:
     // The snapshot was reloaded with changes: open realtime sessions re-check their principals.
     void principalsChanged();
+    // A change made on this node (a sign-in, a sign-out, a revocation): a cluster tells the others.
+    void changedHere();
 
 private:
-    QCoro::Task<bool> reload();
-    // Counts a failed sign-in (or a wrong current password) where every node sees it.
-    QCoro::Task<Result<void>> countFailure(QString account, QString address);
+    // `fromHere`: after a change this node made (changedHere() when the revision moved).
+    QCoro::Task<bool> reload(bool fromHere = true);
+    // A sign-in (or a password check) that matched: its reserved attempt is forgiven.
+    QCoro::Task<Result<void>> forgiveAttempt(QString account, QString address);
     QCoro::Task<void> flushKeyUse();
     Authentication authenticateKey(const QByteArray &credential, const QByteArray &peer,
                                    const Snapshot &s) const;

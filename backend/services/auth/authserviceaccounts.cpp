@@ -105,12 +105,11 @@ QCoro::Task<Result<SignedIn>> AuthService::issue(User user, QString address, QSt
     co_return SignedIn{access, refreshToken, m_settings.accessTokenMs / 1000, session, user};
 }
 
-QCoro::Task<Result<void>> AuthService::countFailure(QString account, QString address)
+QCoro::Task<Result<void>> AuthService::forgiveAttempt(QString account, QString address)
 {
-    QCoro::Task<Result<void>> counting = m_database->attempt(
-        [account, address, now = m_clock->nowMs(), window = m_throttle.settings().windowMs](
-            QSqlDatabase &db) { AuthStore::recordFailedSignIn(db, account, address, now, window); });
-    co_return co_await counting;
+    QCoro::Task<Result<void>> forgiving = m_database->attempt(
+        [account, address](QSqlDatabase &db) { AuthStore::signInSucceeded(db, account, address); });
+    co_return co_await forgiving;
 }
 
 QCoro::Task<Result<SignedIn>> AuthService::signIn(QString email, QString password, QString address,
@@ -122,28 +121,30 @@ QCoro::Task<Result<SignedIn>> AuthService::signIn(QString email, QString passwor
     const QString account = emailKey(email);
     const qint64 now = m_clock->nowMs();
     struct Looked {
+        std::optional<qint64> waitMs;
         std::optional<AuthStore::Credentials> credentials;
-        AuthStore::FailedSignIns failures;
     };
-    QCoro::Task<Result<Looked>> looking = m_database->attempt([account, address](QSqlDatabase &db) {
-        return Looked{AuthStore::credentialsByEmail(db, account),
-                      AuthStore::failedSignIns(db, account, address)};
-    });
+    // The attempt is counted as a failure before the password is verified (and forgiven when it
+    // matches): concurrent guesses on any node all count, none slips in while others verify.
+    QCoro::Task<Result<Looked>> looking =
+        m_database->attempt([this, account, address, now](QSqlDatabase &db) {
+            Looked out;
+            out.waitMs = AuthStore::reserveSignIn(db, account, address, now, m_throttle);
+            if (!out.waitMs)
+                out.credentials = AuthStore::credentialsByEmail(db, account);
+            return out;
+        });
     const Result<Looked> looked = co_await looking;
     if (!looked)
         co_return looked.error();
-    if (const std::optional<qint64> wait =
-            m_throttle.waitMs(looked->failures.account, looked->failures.address, now))
-        co_return throttled(*wait);
+    if (looked->waitMs)
+        co_return throttled(*looked->waitMs);
     const Result<std::optional<AuthStore::Credentials>> found = looked->credentials;
     // An unknown account is verified against a dummy hash: the same work, the same answer.
     const QByteArray hash = found->has_value() ? (*found)->passwordHash : m_dummyHash;
     QFuture<bool> verifying = offLoop<bool>([hash, password] { return verifyPassword(hash, password); });
     const bool matches = co_await verifying;
     if (!found->has_value() || !matches) {
-        QCoro::Task<Result<void>> counting = countFailure(account, address);
-        if (const Result<void> counted = co_await counting; !counted)
-            co_return counted.error(); // uncounted guesses would be free: refuse rather than answer
         const bool burst = m_throttle.noteFailure(m_clock->nowMs());
         publish(QStringLiteral("auth.signin.failed"), account,
                 {{QStringLiteral("email"), account}, {QStringLiteral("address"), address}});
@@ -164,11 +165,8 @@ QCoro::Task<Result<SignedIn>> AuthService::signIn(QString email, QString passwor
             QStringLiteral("The account %1 is disabled; ask an administrator to enable it.")
                 .arg(credentials.user.email),
             "account-disabled");
-    if (looked->failures.account.count > 0) {
-        QCoro::Task<Result<void>> clearing =
-            m_database->attempt([account](QSqlDatabase &db) { AuthStore::clearFailedSignIns(db, account); });
-        co_await clearing; // a failure to forget only keeps the account slowed a while
-    }
+    QCoro::Task<Result<void>> forgiving = forgiveAttempt(account, address);
+    co_await forgiving; // a failure to forgive only keeps the account slowed a while
     if (needsRehash(hash, m_settings.passwordCost)) {
         // The cost parameters changed since this hash was made: upgrade it now that we have the password.
         QFuture<QByteArray> hashing = offLoop<QByteArray>(
@@ -431,30 +429,25 @@ QCoro::Task<Result<void>> AuthService::changeOwnPassword(PrincipalPtr caller, QS
     // Guessing the current password through a stolen access token is guessing a sign-in: the same
     // throttle, per account and per address.
     const QString account = emailKey((*found)->user.email);
-    QCoro::Task<Result<AuthStore::FailedSignIns>> checking = m_database->attempt(
-        [account, address](QSqlDatabase &db) { return AuthStore::failedSignIns(db, account, address); });
-    const Result<AuthStore::FailedSignIns> failures = co_await checking;
-    if (!failures)
-        co_return failures.error();
-    if (const std::optional<qint64> wait =
-            m_throttle.waitMs(failures->account, failures->address, m_clock->nowMs()))
-        co_return throttled(*wait);
+    QCoro::Task<Result<std::optional<qint64>>> reserving =
+        m_database->attempt([this, account, address, now = m_clock->nowMs()](QSqlDatabase &db) {
+            return AuthStore::reserveSignIn(db, account, address, now, m_throttle);
+        });
+    const Result<std::optional<qint64>> wait = co_await reserving;
+    if (!wait)
+        co_return wait.error();
+    if (*wait)
+        co_return throttled(**wait);
     QFuture<bool> verifying =
         offLoop<bool>([hash = (*found)->passwordHash, current] { return verifyPassword(hash, current); });
     if (!co_await verifying) {
-        QCoro::Task<Result<void>> counting = countFailure(account, address);
-        if (const Result<void> counted = co_await counting; !counted)
-            co_return counted.error();
         publish(QStringLiteral("auth.password.change-failed"), caller->userId,
                 {{QStringLiteral("userId"), caller->userId}, {QStringLiteral("address"), address}});
         co_return Error::invalid(QStringLiteral("currentPassword"),
                                  QStringLiteral("The current password is wrong."), "wrong-password");
     }
-    if (failures->account.count > 0) {
-        QCoro::Task<Result<void>> clearing =
-            m_database->attempt([account](QSqlDatabase &db) { AuthStore::clearFailedSignIns(db, account); });
-        co_await clearing;
-    }
+    QCoro::Task<Result<void>> forgiving = forgiveAttempt(account, address);
+    co_await forgiving;
     // Whoever else holds a session of this account (a thief, a forgotten laptop) is out now.
     QCoro::Task<Result<void>> setting = setPassword(caller->userId, password, true, caller->sessionId);
     co_return co_await setting;

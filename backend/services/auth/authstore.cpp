@@ -130,48 +130,58 @@ QString addressSubject(const QString &address)
 }
 } // namespace
 
-FailedSignIns failedSignIns(QSqlDatabase &db, const QString &accountKey, const QString &address)
+std::optional<qint64> reserveSignIn(QSqlDatabase &db, const QString &accountKey, const QString &address,
+                                    qint64 nowMs, const SignInThrottle &rule)
 {
-    QSqlQuery q = Storage::exec(db,
-                                QStringLiteral("SELECT subject, failures, first_ms, last_ms FROM "
-                                               "auth_failed_sign_ins WHERE subject IN (?, ?)"),
-                                {accountSubject(accountKey), addressSubject(address)});
-    FailedSignIns out;
-    while (q.next()) {
-        const SignInFailures f{q.value(1).toInt(), q.value(2).toLongLong(), q.value(3).toLongLong()};
-        if (q.value(0).toString().startsWith(QLatin1String("a:")))
-            out.account = f;
-        else
-            out.address = f;
+    const qint64 windowStart = nowMs - rule.settings().windowMs;
+    const QString subjects[] = {accountSubject(accountKey), addressSubject(address)}; // lock order
+    std::optional<qint64> wait;
+    {
+        Storage::Transaction tx(db);
+        for (const QString &subject : subjects)
+            Storage::exec(
+                db,
+                QStringLiteral("INSERT INTO auth_failed_sign_ins (subject, failures, first_ms, last_ms) "
+                               "VALUES (?, 0, ?, ?) ON CONFLICT (subject) DO NOTHING"),
+                {subject, nowMs, nowMs});
+        QSqlQuery q =
+            Storage::exec(db,
+                          QStringLiteral("SELECT subject, failures, first_ms, last_ms FROM "
+                                         "auth_failed_sign_ins WHERE subject IN (?, ?) ORDER BY subject%1")
+                              .arg(forUpdate(db)),
+                          {subjects[0], subjects[1]});
+        SignInFailures account, fromAddress;
+        while (q.next()) {
+            const SignInFailures f{q.value(1).toInt(), q.value(2).toLongLong(), q.value(3).toLongLong()};
+            (q.value(0).toString() == subjects[0] ? account : fromAddress) = f;
+        }
+        wait = rule.waitMs(account, fromAddress, nowMs);
+        if (!wait) {
+            for (const QString &subject : subjects)
+                Storage::exec(
+                    db,
+                    QStringLiteral("UPDATE auth_failed_sign_ins SET failures = CASE WHEN first_ms < ? "
+                                   "THEN 1 ELSE failures + 1 END, first_ms = CASE WHEN first_ms < ? "
+                                   "THEN ? ELSE first_ms END, last_ms = ? WHERE subject = ?"),
+                    {windowStart, windowStart, nowMs, nowMs, subject});
+        }
+        tx.commit();
     }
-    return out;
+    Storage::exec(db, QStringLiteral("DELETE FROM auth_failed_sign_ins WHERE last_ms < ?"), {windowStart});
+    return wait;
 }
 
-void recordFailedSignIn(QSqlDatabase &db, const QString &accountKey, const QString &address, qint64 nowMs,
-                        qint64 windowMs)
+void signInSucceeded(QSqlDatabase &db, const QString &accountKey, const QString &address)
 {
     Storage::Transaction tx(db);
-    const qint64 windowStart = nowMs - windowMs;
-    // One statement per subject: concurrent failures on several nodes all count (the row is
-    // updated in place, never read and written back).
-    for (const QString &subject : {accountSubject(accountKey), addressSubject(address)})
-        Storage::exec(
-            db,
-            QStringLiteral("INSERT INTO auth_failed_sign_ins (subject, failures, first_ms, last_ms) "
-                           "VALUES (?, 1, ?, ?) ON CONFLICT (subject) DO UPDATE SET "
-                           "failures = CASE WHEN auth_failed_sign_ins.first_ms < ? THEN 1 "
-                           "ELSE auth_failed_sign_ins.failures + 1 END, "
-                           "first_ms = CASE WHEN auth_failed_sign_ins.first_ms < ? THEN ? "
-                           "ELSE auth_failed_sign_ins.first_ms END, last_ms = ?"),
-            {subject, nowMs, nowMs, windowStart, windowStart, nowMs, nowMs});
-    Storage::exec(db, QStringLiteral("DELETE FROM auth_failed_sign_ins WHERE last_ms < ?"), {windowStart});
-    tx.commit();
-}
-
-void clearFailedSignIns(QSqlDatabase &db, const QString &accountKey)
-{
     Storage::exec(db, QStringLiteral("DELETE FROM auth_failed_sign_ins WHERE subject = ?"),
                   {accountSubject(accountKey)});
+    Storage::exec(
+        db,
+        QStringLiteral("UPDATE auth_failed_sign_ins SET failures = failures - 1 WHERE subject = ? AND "
+                       "failures > 0"),
+        {addressSubject(address)});
+    tx.commit();
 }
 
 qint64 revision(QSqlDatabase &db)

@@ -31,19 +31,16 @@ struct Credentials {
 std::optional<Credentials> credentialsByEmail(QSqlDatabase &db, const QString &emailKey);
 std::optional<Credentials> credentialsById(QSqlDatabase &db, const QString &userId);
 
-// Failed sign-ins, shared by every node of a cluster (SignInThrottle holds the rule).
-struct FailedSignIns {
-    SignInFailures account;
-    SignInFailures address;
-};
-FailedSignIns failedSignIns(QSqlDatabase &db, const QString &accountKey, const QString &address);
-// Counts one failure for the account and for the address (a window older than `windowMs` starts
-// again), atomically against other nodes counting the same; forgets what left the window.
-void recordFailedSignIn(QSqlDatabase &db, const QString &accountKey, const QString &address, qint64 nowMs,
-                        qint64 windowMs);
-// A success forgives the account's failures (not the address's: one right password among many
-// guesses from one place clears nothing there).
-void clearFailedSignIns(QSqlDatabase &db, const QString &accountKey);
+// Failed sign-ins, shared by every node of a cluster (`rule` holds the thresholds and backoff).
+// Before a password is verified, the attempt is reserved: counted as a failure for the account and
+// the address unless `rule` says to wait (then nothing is counted and the wait is answered). The
+// rows are locked while they are read and counted, so concurrent attempts on every node queue and
+// each sees the ones before. Forgets what left the window.
+std::optional<qint64> reserveSignIn(QSqlDatabase &db, const QString &accountKey, const QString &address,
+                                    qint64 nowMs, const SignInThrottle &rule);
+// The password matched: the account's failures are forgiven, and the address's reserved attempt
+// (not its other failures: one right password among many guesses from one place clears nothing).
+void signInSucceeded(QSqlDatabase &db, const QString &accountKey, const QString &address);
 std::optional<User> user(QSqlDatabase &db, const QString &id);
 struct UserFilter {
     QString text; // in email or name

@@ -62,18 +62,21 @@ public:
     // Any thread: `topic` has new events somewhere (another node committed): the live subscribers
     // of this node read what they have not seen yet.
     void wake(const QString &topic);
-    // Any thread: wake() for every topic that has live subscribers here, and recheck() the topics
-    // followed by subscribers whose read rests on document permissions (another node may have
-    // changed them and its word been lost).
+    // Any thread: wake() for every topic that has live subscribers here.
     void pollAll();
-    // Any thread: another node changed `topic`'s permissions; recheck() it on the database thread.
+    // Any thread: permissionsChangedElsewhere() for every topic followed by a subscriber whose read
+    // rests on document permissions (another node may have changed them and its word been lost).
+    void recheckRestricted();
+    // Any thread: another node changed `topic`'s permissions; recheck() it on the database thread,
+    // keeping a subscription the check cannot decide (a database error) for the next check.
     void permissionsChangedElsewhere(const QString &topic);
     // The topics with subscribers on this node (for wake-up subscriptions).
     QStringList followedTopics();
     // On the database thread, right after `topic`'s permissions changed (EventsService's topic
     // listener): subscriptions that may no longer read it are told ("unsubscribed") and ended,
-    // before any later commit is delivered.
-    void recheck(QSqlDatabase &db, const QString &topic);
+    // before any later commit is delivered. `uncertainEnds`: a subscription the check cannot decide
+    // (a database error) ends too.
+    void recheck(QSqlDatabase &db, const QString &topic, bool uncertainEnds = true);
 
 private:
     struct State {

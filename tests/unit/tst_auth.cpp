@@ -24,6 +24,7 @@ public:
     {}
     std::optional<SigningKey> signingKey() const override { return m_key; }
     std::vector<SigningKey> verificationKeys() const override { return {m_key}; }
+    void replace(SigningKey key) { m_key = std::move(key); } // the old key no longer verifies
 
 private:
     SigningKey m_key;
@@ -201,6 +202,25 @@ private Q_SLOTS:
         QCOMPARE(live->first().id, phone.session.id);
     }
 
+    // Verified tokens are remembered (the signature check is the costly part), but never past what
+    // the backend knows now: a token of a key that no longer verifies is refused at once.
+    void aRememberedTokenStillFollowsTheSigningKeys()
+    {
+        const User user = createUser(QStringLiteral("cache@example.test"), Role::User);
+        const SignedIn s = signIn(user.email);
+        QVERIFY(principalOf(s.accessToken));
+        QVERIFY(principalOf(s.accessToken)); // the second use is answered from memory
+        m_keys->replace(generateSigningKey(m_clock.nowMs()));
+        const Authentication refused = m_auth->authenticate(s.accessToken, {});
+        QVERIFY(!refused);
+        QCOMPARE(refused.code, QByteArray("invalid-token"));
+        // And a remembered token still expires.
+        const SignedIn fresh = signIn(user.email);
+        QVERIFY(principalOf(fresh.accessToken));
+        m_clock.advance(15 * 60 * 1000 + 31'000);
+        QCOMPARE(m_auth->authenticate(fresh.accessToken, {}).code, QByteArray("expired-token"));
+    }
+
     void anAccessTokenExpires()
     {
         const User user = createUser(QStringLiteral("fi@example.test"), Role::User);
@@ -373,7 +393,9 @@ private Q_SLOTS:
         QVERIFY(waitForTask(m_auth->changeOwnPassword(me, Password, QStringLiteral("a new long passphrase"),
                                                       QStringLiteral("127.0.0.1"))));
         QVERIFY(principalOf(mine.accessToken));
-        QCOMPARE(m_auth->authenticate(stolen.accessToken, {}).code, QByteArray("revoked-session"));
+        const Authentication cut = m_auth->authenticate(stolen.accessToken, {});
+        QCOMPARE(cut.code, QByteArray("revoked-session"));
+        QVERIFY2(cut.reason.contains(QStringLiteral("password was changed")), qPrintable(cut.reason));
         QCOMPARE(waitForTask(m_auth->refresh(stolen.refreshToken, {})).error().code,
                  QByteArray("revoked-session"));
         const Result<QList<Session>> live = waitForTask(m_auth->sessions(user.id));

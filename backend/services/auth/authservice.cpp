@@ -26,6 +26,8 @@ QString describeSessionEnd(const QString &reason)
         return QStringLiteral("the account was disabled");
     if (reason == QLatin1String("password-reset"))
         return QStringLiteral("the password was reset");
+    if (reason == QLatin1String("password-changed"))
+        return QStringLiteral("the password was changed in another session");
     if (reason == QLatin1String("refresh-reused"))
         return QStringLiteral("a refresh token was used twice");
     if (reason == QLatin1String("signed-out"))
@@ -263,15 +265,58 @@ Authentication AuthService::authenticateKey(const QByteArray &credential, const 
     return Authentication{std::make_shared<const Principal>(std::move(p)), {}, {}};
 }
 
+namespace {
+// Which signing keys verify tokens now: a cached verification holds only while they stay the same.
+size_t keysStamp(const std::vector<SigningKey> &keys)
+{
+    size_t stamp = keys.size();
+    for (const SigningKey &k : keys)
+        stamp = qHashMulti(stamp, k.kid, k.retiredAtMs);
+    return stamp;
+}
+} // namespace
+
+std::optional<Claims> AuthService::cachedClaims(const QByteArray &token, size_t stamp,
+                                                qint64 nowSeconds) const
+{
+    std::shared_lock lock(m_verifiedMutex);
+    const auto it = m_verified.constFind(token);
+    if (it == m_verified.cend() || it->keysStamp != stamp ||
+        it->claims.expiresAt + VerifyLeewaySeconds <= nowSeconds)
+        return std::nullopt;
+    return it->claims;
+}
+
+void AuthService::rememberClaims(const QByteArray &token, const Claims &claims, size_t stamp,
+                                 qint64 nowSeconds) const
+{
+    std::unique_lock lock(m_verifiedMutex);
+    if (m_verified.size() >= MaxVerifiedTokens) {
+        m_verified.removeIf([nowSeconds](const auto &entry) {
+            return entry.value().claims.expiresAt + VerifyLeewaySeconds <= nowSeconds;
+        });
+        if (m_verified.size() >= MaxVerifiedTokens)
+            m_verified.clear(); // a flood of distinct valid tokens: start again rather than grow
+    }
+    m_verified.insert(token, VerifiedToken{claims, stamp});
+}
+
 Authentication AuthService::authenticateJwt(const QByteArray &credential, const Snapshot &s) const
 {
     const qint64 now = m_clock->nowMs();
-    const Verified verified =
-        verifyJwt(credential, m_keys ? m_keys->verificationKeys() : std::vector<SigningKey>{},
-                  VerifyOptions{m_settings.issuer, m_settings.audience, now / 1000, 30});
-    if (!verified.claims)
-        return Authentication::refused(describe(verified.error), code(verified.error));
-    const Claims &claims = *verified.claims;
+    const std::vector<SigningKey> keys = m_keys ? m_keys->verificationKeys() : std::vector<SigningKey>{};
+    const size_t stamp = keysStamp(keys);
+    std::optional<Claims> known = cachedClaims(credential, stamp, now / 1000);
+    if (!known) {
+        const Verified verified =
+            verifyJwt(credential, keys,
+                      VerifyOptions{m_settings.issuer, m_settings.audience, now / 1000, VerifyLeewaySeconds});
+        if (!verified.claims)
+            return Authentication::refused(describe(verified.error), code(verified.error));
+        rememberClaims(credential, *verified.claims, stamp, now / 1000);
+        known = verified.claims;
+    }
+    const Claims &claims = *known;
     const auto session = s.sessions.constFind(claims.sessionId);
     // A session this node has not loaded yet was created on another node moments ago (a revoked
     // one stays listed until it expires): the signature vouches for it until the next sync.

@@ -21,6 +21,7 @@
 #include <atomic>
 #include <functional>
 #include <mutex>
+#include <shared_mutex>
 
 namespace Meshdeck {
 class EventPublisher;
@@ -210,6 +211,21 @@ private:
         qint64 atMs = 0;
         QByteArray from;
     };
+    // Access tokens whose signature was verified, until they expire: an Ed25519 check costs more
+    // than the rest of a small request, and a console sends the same token for minutes. Only the
+    // signature is remembered; the session, the user and the key set are checked on every request
+    // (a change of the signing keys forgets every entry).
+    struct VerifiedToken {
+        Claims claims;
+        size_t keysStamp = 0;
+    };
+    static constexpr qsizetype MaxVerifiedTokens = 16384;
+    static constexpr qint64 VerifyLeewaySeconds = 30; // clock skew tolerated on exp and nbf
+    std::optional<Claims> cachedClaims(const QByteArray &token, size_t keysStamp, qint64 nowSeconds) const;
+    void rememberClaims(const QByteArray &token, const Claims &claims, size_t keysStamp,
+                        qint64 nowSeconds) const;
+    mutable std::shared_mutex m_verifiedMutex;
+    mutable QHash<QByteArray, VerifiedToken> m_verified;
     mutable std::mutex m_keyUseMutex; // guards m_keyUse: recorded on every thread, written in batches
     mutable QHash<QString, KeyUse> m_keyUse;
     QTimer m_syncTimer;

@@ -233,6 +233,17 @@ private Q_SLOTS:
                         QStringLiteral("%1 following %2: %3").arg(QLatin1String(r.who), r.topic, verdict)));
             }
         }
+        // Its size and rate are not told either.
+        QCOMPARE(callAs(m_backend.port(), developer, "GET", "/v1/events/topics/auth").status, 403);
+        const QJsonArray listed = json(callAs(m_backend.port(), developer, "GET", "/v1/events/topics"))
+                                      .value(QStringLiteral("topics"))
+                                      .toArray();
+        QStringList names;
+        for (const QJsonValue &t : listed)
+            names << t[QStringLiteral("name")].toString();
+        QVERIFY2(names.contains(QStringLiteral("registry")) && !names.contains(QStringLiteral("auth")) &&
+                     !names.contains(QStringLiteral("audit")),
+                 qPrintable(names.join(QLatin1Char(' '))));
         // A consumer group is a read too.
         QCOMPARE(callAs(m_backend.port(), developer, "POST", "/v1/events/topics/auth/groups/peek/poll", "{}")
                      .status,

@@ -103,13 +103,18 @@ EventsService::Task<QList<TopicStats>> EventsService::topics(PrincipalPtr caller
     const qint64 now = m_clock.nowMs();
     QList<TopicStats> out;
     out.reserve(listed->size());
-    for (const TopicInfo &t : listed.value())
-        out << TopicStats{t, publishedLastMinute(t.name, now)};
+    for (const TopicInfo &t : listed.value()) {
+        // Even the rate of sign-ins is the auth topic's to tell: listed only to who may read it.
+        if (!m_systemTopics->readRefusal(t.name, caller))
+            out << TopicStats{t, publishedLastMinute(t.name, now)};
+    }
     co_return out;
 }
 
 EventsService::Task<TopicStats> EventsService::topic(QString name, PrincipalPtr caller)
 {
+    if (std::optional<Error> refused = m_systemTopics->readRefusal(name, caller))
+        co_return *refused;
     QCoro::Task<Result<std::optional<TopicInfo>>> reading = m_database->attempt(
         [name, scope = scopeOf(caller, "events.read")](QSqlDatabase &db) -> std::optional<TopicInfo> {
             std::optional<TopicInfo> info = EventsStore::topic(db, name, scope);

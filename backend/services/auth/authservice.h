@@ -181,6 +181,7 @@ private:
         QFuture<T> future = promise->future();
         promise->start();
         m_hashing.start([promise, work = std::move(work)] {
+            yieldToServing(); // a burst of sign-ins must not slow what the event loops serve
             promise->addResult(work());
             promise->finish();
         });

@@ -2,6 +2,12 @@
 
 #include <QSet>
 
+#ifdef Q_OS_LINUX
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 #include <sodium.h>
 
 namespace Meshdeck::Auth {
@@ -66,6 +72,17 @@ bool verifyPassword(const QByteArray &hash, const QString &password)
 bool needsRehash(const QByteArray &hash, const PasswordCost &cost)
 {
     return crypto_pwhash_str_needs_rehash(hash.constData(), cost.opsLimit, cost.memLimit) != 0;
+}
+
+void yieldToServing()
+{
+#ifdef Q_OS_LINUX
+    thread_local bool lowered = false;
+    if (lowered)
+        return;
+    lowered = true;
+    setpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)), 10);
+#endif
 }
 
 } // namespace Meshdeck::Auth

@@ -22,4 +22,9 @@ bool verifyPassword(const QByteArray &hash, const QString &password);
 // The stored hash was made with other parameters than `cost`: rehash at the next sign-in.
 bool needsRehash(const QByteArray &hash, const PasswordCost &cost);
 
+// Lowers the calling thread's CPU priority (nice 10, Linux: per thread) so that password hashing
+// yields to the threads serving requests when they compete for a core; hashing still gets the core
+// whenever serving leaves it idle. Once per thread; harmless where unsupported.
+void yieldToServing();
+
 } // namespace Meshdeck::Auth

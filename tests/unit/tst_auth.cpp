@@ -221,6 +221,29 @@ private Q_SLOTS:
         QCOMPARE(m_auth->authenticate(fresh.accessToken, {}).code, QByteArray("expired-token"));
     }
 
+    // The principal a remembered token or key stands for follows the user's teams (document
+    // permissions by team rest on them) without waiting for the credential to expire.
+    void aRememberedCredentialFollowsTeamChanges()
+    {
+        const User user = createUser(QStringLiteral("teams@example.test"), Role::User);
+        auto memberships = std::make_shared<QList<TeamMembership>>();
+        m_auth->setTeamsLookup([memberships](const QString &) { return *memberships; });
+        const SignedIn s = signIn(user.email);
+        const Result<CreatedKey> key = waitForTask(m_auth->createKey(
+            principalOf(s.accessToken), NewKey{QStringLiteral("k"), {QStringLiteral("events.read")}, 0}));
+        QVERIFY(key);
+        for (const QByteArray &credential : {s.accessToken, key->key}) {
+            QVERIFY(principalOf(credential)->teams.isEmpty());
+            QVERIFY(principalOf(credential)->teams.isEmpty()); // remembered now
+        }
+        *memberships = {TeamMembership{QStringLiteral("ops"), {QStringLiteral("member")}}};
+        for (const QByteArray &credential : {s.accessToken, key->key}) {
+            const PrincipalPtr p = principalOf(credential);
+            QCOMPARE(p->teams.size(), 1);
+            QVERIFY(p->documentRoles().contains(QStringLiteral("team:ops")));
+        }
+    }
+
     void anAccessTokenExpires()
     {
         const User user = createUser(QStringLiteral("fi@example.test"), Role::User);

@@ -214,26 +214,36 @@ std::optional<Principal> AuthService::principalForUser(const QString &userId) co
     p.name = it->email;
     p.role = it->role;
     p.disabled = it->disabled;
+    p.teams = teamsOf(userId);
+    return p;
+}
+
+QList<TeamMembership> AuthService::teamsOf(const QString &userId) const
+{
     std::function<QList<TeamMembership>(const QString &)> teams;
     {
         std::lock_guard lock(m_mutex);
         teams = m_teams;
     }
-    if (teams)
-        p.teams = teams(userId);
-    return p;
+    return teams ? teams(userId) : QList<TeamMembership>{};
 }
 
 Authentication AuthService::authenticateKey(const QByteArray &credential, const QByteArray &peer,
                                             const Snapshot &s) const
 {
+    const qint64 now = m_clock->nowMs();
+    if (PrincipalPtr known = stillCurrent(remembered(credential), s);
+        known && (known->expiresAtMs == 0 || known->expiresAtMs > now)) {
+        std::lock_guard lock(m_keyUseMutex);
+        m_keyUse.insert(known->keyId, KeyUse{now, peer});
+        return Authentication{std::move(known), {}, {}};
+    }
     const auto it = s.keysByDigest.constFind(digestHex(credential));
     if (it == s.keysByDigest.cend())
         return Authentication::refused(
             QStringLiteral("The API key is not valid: it was revoked, it expired, or it never existed."),
             "invalid-token");
     const ApiKey &key = *it;
-    const qint64 now = m_clock->nowMs();
     if (key.expiresAtMs != 0 && key.expiresAtMs <= now)
         return Authentication::refused(QStringLiteral("The API key '%1' expired at %2; create a new one.")
                                            .arg(key.name, isoTime(key.expiresAtMs)),
@@ -262,7 +272,9 @@ Authentication AuthService::authenticateKey(const QByteArray &credential, const 
         std::lock_guard lock(m_keyUseMutex);
         m_keyUse.insert(key.id, KeyUse{now, peer});
     }
-    return Authentication{std::make_shared<const Principal>(std::move(p)), {}, {}};
+    auto principal = std::make_shared<const Principal>(std::move(p));
+    remember(credential, Remembered{{}, 0, principal, s.revision}, now);
+    return Authentication{std::move(principal), {}, {}};
 }
 
 namespace {
@@ -276,29 +288,41 @@ size_t keysStamp(const std::vector<SigningKey> &keys)
 }
 } // namespace
 
-std::optional<Claims> AuthService::cachedClaims(const QByteArray &token, size_t stamp,
-                                                qint64 nowSeconds) const
+std::optional<AuthService::Remembered> AuthService::remembered(const QByteArray &credential) const
 {
-    std::shared_lock lock(m_verifiedMutex);
-    const auto it = m_verified.constFind(token);
-    if (it == m_verified.cend() || it->keysStamp != stamp ||
-        it->claims.expiresAt + VerifyLeewaySeconds <= nowSeconds)
+    std::shared_lock lock(m_rememberedMutex);
+    const auto it = m_remembered.constFind(credential);
+    if (it == m_remembered.cend())
         return std::nullopt;
-    return it->claims;
+    return *it;
 }
 
-void AuthService::rememberClaims(const QByteArray &token, const Claims &claims, size_t stamp,
-                                 qint64 nowSeconds) const
+void AuthService::remember(const QByteArray &credential, Remembered entry, qint64 nowMs) const
 {
-    std::unique_lock lock(m_verifiedMutex);
-    if (m_verified.size() >= MaxVerifiedTokens) {
-        m_verified.removeIf([nowSeconds](const auto &entry) {
-            return entry.value().claims.expiresAt + VerifyLeewaySeconds <= nowSeconds;
+    std::unique_lock lock(m_rememberedMutex);
+    if (m_remembered.size() >= MaxRemembered) {
+        m_remembered.removeIf([nowMs](const auto &e) {
+            const qint64 end = e.value().principal ? e.value().principal->expiresAtMs : 0;
+            return end != 0 && end + VerifyLeewaySeconds * 1000 <= nowMs;
         });
-        if (m_verified.size() >= MaxVerifiedTokens)
-            m_verified.clear(); // a flood of distinct valid tokens: start again rather than grow
+        if (m_remembered.size() >= MaxRemembered)
+            m_remembered.clear(); // a flood of distinct valid credentials: start again rather than grow
     }
-    m_verified.insert(token, VerifiedToken{claims, stamp});
+    m_remembered.insert(credential, std::move(entry));
+}
+
+PrincipalPtr AuthService::stillCurrent(const std::optional<Remembered> &entry, const Snapshot &s) const
+{
+    if (!entry || !entry->principal || entry->revision != s.revision)
+        return nullptr;
+    const QList<TeamMembership> teams = teamsOf(entry->principal->userId);
+    const QList<TeamMembership> &had = entry->principal->teams;
+    const bool same =
+        teams.size() == had.size() && std::equal(teams.cbegin(), teams.cend(), had.cbegin(),
+                                                 [](const TeamMembership &a, const TeamMembership &b) {
+                                                     return a.teamId == b.teamId && a.roles == b.roles;
+                                                 });
+    return same ? entry->principal : nullptr;
 }
 
 Authentication AuthService::authenticateJwt(const QByteArray &credential, const Snapshot &s) const
@@ -306,14 +330,18 @@ Authentication AuthService::authenticateJwt(const QByteArray &credential, const 
     const qint64 now = m_clock->nowMs();
     const std::vector<SigningKey> keys = m_keys ? m_keys->verificationKeys() : std::vector<SigningKey>{};
     const size_t stamp = keysStamp(keys);
-    std::optional<Claims> known = cachedClaims(credential, stamp, now / 1000);
-    if (!known) {
+    const std::optional<Remembered> entry = remembered(credential);
+    std::optional<Claims> known;
+    if (entry && entry->keysStamp == stamp && entry->claims.expiresAt + VerifyLeewaySeconds > now / 1000) {
+        if (PrincipalPtr principal = stillCurrent(entry, s))
+            return Authentication{std::move(principal), {}, {}};
+        known = entry->claims;
+    } else {
         const Verified verified =
             verifyJwt(credential, keys,
                       VerifyOptions{m_settings.issuer, m_settings.audience, now / 1000, VerifyLeewaySeconds});
         if (!verified.claims)
             return Authentication::refused(describe(verified.error), code(verified.error));
-        rememberClaims(credential, *verified.claims, stamp, now / 1000);
         known = verified.claims;
     }
     const Claims &claims = *known;
@@ -342,7 +370,9 @@ Authentication AuthService::authenticateJwt(const QByteArray &credential, const 
             "account-disabled");
     p->sessionId = claims.sessionId;
     p->expiresAtMs = claims.expiresAt * 1000;
-    return Authentication{std::make_shared<const Principal>(std::move(*p)), {}, {}};
+    auto principal = std::make_shared<const Principal>(std::move(*p));
+    remember(credential, Remembered{claims, stamp, principal, s.revision}, now);
+    return Authentication{std::move(principal), {}, {}};
 }
 
 Authentication AuthService::revalidate(const Principal &principal) const

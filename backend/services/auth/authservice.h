@@ -212,21 +212,26 @@ private:
         qint64 atMs = 0;
         QByteArray from;
     };
-    // Access tokens whose signature was verified, until they expire: an Ed25519 check costs more
-    // than the rest of a small request, and a console sends the same token for minutes. Only the
-    // signature is remembered; the session, the user and the key set are checked on every request
-    // (a change of the signing keys forgets every entry).
-    struct VerifiedToken {
-        Claims claims;
+    // Credentials already checked, until they expire: an Ed25519 check costs more than the rest of
+    // a small request, and a console sends the same token for minutes. A token's verified claims
+    // hold while the signing keys stay the same; the principal built for a token or a key holds
+    // while the snapshot's revision (any change to users, sessions or keys) and the user's team
+    // memberships stay the same.
+    struct Remembered {
+        Claims claims; // access tokens
         size_t keysStamp = 0;
+        PrincipalPtr principal;
+        qint64 revision = -1;
     };
-    static constexpr qsizetype MaxVerifiedTokens = 16384;
+    static constexpr qsizetype MaxRemembered = 16384;
     static constexpr qint64 VerifyLeewaySeconds = 30; // clock skew tolerated on exp and nbf
-    std::optional<Claims> cachedClaims(const QByteArray &token, size_t keysStamp, qint64 nowSeconds) const;
-    void rememberClaims(const QByteArray &token, const Claims &claims, size_t keysStamp,
-                        qint64 nowSeconds) const;
-    mutable std::shared_mutex m_verifiedMutex;
-    mutable QHash<QByteArray, VerifiedToken> m_verified;
+    std::optional<Remembered> remembered(const QByteArray &credential) const;
+    void remember(const QByteArray &credential, Remembered entry, qint64 nowMs) const;
+    // The remembered principal, when nothing it was built from changed since.
+    PrincipalPtr stillCurrent(const std::optional<Remembered> &entry, const Snapshot &s) const;
+    QList<TeamMembership> teamsOf(const QString &userId) const;
+    mutable std::shared_mutex m_rememberedMutex;
+    mutable QHash<QByteArray, Remembered> m_remembered;
     mutable std::mutex m_keyUseMutex; // guards m_keyUse: recorded on every thread, written in batches
     mutable QHash<QString, KeyUse> m_keyUse;
     QTimer m_syncTimer;

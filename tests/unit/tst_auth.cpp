@@ -244,6 +244,28 @@ private Q_SLOTS:
         }
     }
 
+    // Two snapshots can carry one revision (on PostgreSQL a reload may read a revocation committed
+    // after the revision it read). What was remembered from the older one must not outlive it.
+    void aRememberedTokenFollowsANewerSnapshotOfTheSameRevision()
+    {
+        const User user = createUser(QStringLiteral("race@example.test"), Role::User);
+        const SignedIn s = signIn(user.email);
+        QVERIFY(principalOf(s.accessToken));
+        QVERIFY(principalOf(s.accessToken)); // remembered
+        const qint64 revision = m_auth->snapshot()->revision;
+        // The revocation lands without its revision bump, as such a reload would see it.
+        QVERIFY(waitForTask(m_db->attempt([id = s.session.id](QSqlDatabase &db) {
+                    QSqlQuery q(db);
+                    q.prepare(QStringLiteral("UPDATE auth_sessions SET revoked_at_ms = 1, revoked_reason = "
+                                             "'signed-out' WHERE id = ?"));
+                    q.addBindValue(id);
+                    return q.exec();
+                })).value());
+        waitForTask(m_auth->sync()); // local mode reloads whatever the revision says
+        QCOMPARE(m_auth->snapshot()->revision, revision);
+        QCOMPARE(m_auth->authenticate(s.accessToken, {}).code, QByteArray("revoked-session"));
+    }
+
     void anAccessTokenExpires()
     {
         const User user = createUser(QStringLiteral("fi@example.test"), Role::User);

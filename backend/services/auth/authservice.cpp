@@ -13,6 +13,8 @@
 #include <QCoroFuture>
 #include <QCoroTimer>
 
+#include <sodium.h>
+
 Q_LOGGING_CATEGORY(lcAuth, "meshdeck.backend.auth.service")
 
 namespace Meshdeck::Auth {
@@ -47,6 +49,9 @@ AuthService::AuthService(AuthSettings settings, Storage::Database *database, Eve
     , m_throttle(m_settings.throttle)
     , m_snapshot(std::make_shared<const Snapshot>())
 {
+    if (sodium_init() < 0)
+        qFatal("libsodium cannot initialise");
+    randombytes_buf(m_cacheSecret.data(), m_cacheSecret.size());
     // One hashing thread: a burst of sign-ins queues here while the event loops keep serving.
     m_hashing.setMaxThreadCount(1);
     m_hashing.setExpiryTimeout(-1);
@@ -129,7 +134,9 @@ QCoro::Task<bool> AuthService::reload(bool fromHere)
         if (loaded->revision < m_snapshot->revision)
             co_return true;
         changed = m_snapshot->revision != loaded->revision;
-        m_snapshot = std::make_shared<const Snapshot>(*loaded);
+        auto next = std::make_shared<Snapshot>(*loaded);
+        next->generation = ++m_generation;
+        m_snapshot = std::move(next);
     }
     if (changed) {
         Q_EMIT principalsChanged();
@@ -273,7 +280,7 @@ Authentication AuthService::authenticateKey(const QByteArray &credential, const 
         m_keyUse.insert(key.id, KeyUse{now, peer});
     }
     auto principal = std::make_shared<const Principal>(std::move(p));
-    remember(credential, Remembered{{}, 0, principal, s.revision}, now);
+    remember(credential, Remembered{{}, 0, principal, s.generation}, now);
     return Authentication{std::move(principal), {}, {}};
 }
 
@@ -288,10 +295,19 @@ size_t keysStamp(const std::vector<SigningKey> &keys)
 }
 } // namespace
 
+QByteArray AuthService::cacheKey(const QByteArray &credential) const
+{
+    unsigned char digest[16];
+    crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char *>(credential.constData()),
+                       quint64(credential.size()), m_cacheSecret.data(), m_cacheSecret.size());
+    return QByteArray(reinterpret_cast<const char *>(digest), sizeof digest);
+}
+
 std::optional<AuthService::Remembered> AuthService::remembered(const QByteArray &credential) const
 {
+    const QByteArray key = cacheKey(credential);
     std::shared_lock lock(m_rememberedMutex);
-    const auto it = m_remembered.constFind(credential);
+    const auto it = m_remembered.constFind(key);
     if (it == m_remembered.cend())
         return std::nullopt;
     return *it;
@@ -308,12 +324,12 @@ void AuthService::remember(const QByteArray &credential, Remembered entry, qint6
         if (m_remembered.size() >= MaxRemembered)
             m_remembered.clear(); // a flood of distinct valid credentials: start again rather than grow
     }
-    m_remembered.insert(credential, std::move(entry));
+    m_remembered.insert(cacheKey(credential), std::move(entry));
 }
 
 PrincipalPtr AuthService::stillCurrent(const std::optional<Remembered> &entry, const Snapshot &s) const
 {
-    if (!entry || !entry->principal || entry->revision != s.revision)
+    if (!entry || !entry->principal || entry->generation != s.generation)
         return nullptr;
     const QList<TeamMembership> teams = teamsOf(entry->principal->userId);
     const QList<TeamMembership> &had = entry->principal->teams;
@@ -371,7 +387,7 @@ Authentication AuthService::authenticateJwt(const QByteArray &credential, const 
     p->sessionId = claims.sessionId;
     p->expiresAtMs = claims.expiresAt * 1000;
     auto principal = std::make_shared<const Principal>(std::move(*p));
-    remember(credential, Remembered{claims, stamp, principal, s.revision}, now);
+    remember(credential, Remembered{claims, stamp, principal, s.generation}, now);
     return Authentication{std::move(principal), {}, {}};
 }
 

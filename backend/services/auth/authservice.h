@@ -18,6 +18,7 @@
 #include <QThreadPool>
 #include <QTimer>
 
+#include <array>
 #include <atomic>
 #include <functional>
 #include <mutex>
@@ -205,6 +206,7 @@ private:
 
     mutable std::mutex m_mutex; // guards the two below
     SnapshotPtr m_snapshot;
+    quint64 m_generation = 0; // snapshots installed so far
     std::function<QList<TeamMembership>(const QString &)> m_teams;
     QHash<QString, ResourceCheck> m_resourceChecks;
 
@@ -215,14 +217,18 @@ private:
     // Credentials already checked, until they expire: an Ed25519 check costs more than the rest of
     // a small request, and a console sends the same token for minutes. A token's verified claims
     // hold while the signing keys stay the same; the principal built for a token or a key holds
-    // while the snapshot's revision (any change to users, sessions or keys) and the user's team
-    // memberships stay the same.
+    // while the snapshot it was built from is the current one (any change to users, sessions or
+    // keys installs a new one) and the user's team memberships stay the same.
     struct Remembered {
         Claims claims; // access tokens
         size_t keysStamp = 0;
         PrincipalPtr principal;
-        qint64 revision = -1;
+        quint64 generation = 0; // of the snapshot the principal was built from (0: none)
     };
+    // The cache's key: a keyed BLAKE2b of the credential (secret per process), so the cache never
+    // holds a bearer secret in the clear.
+    QByteArray cacheKey(const QByteArray &credential) const;
+    std::array<unsigned char, 32> m_cacheSecret{};
     static constexpr qsizetype MaxRemembered = 16384;
     static constexpr qint64 VerifyLeewaySeconds = 30; // clock skew tolerated on exp and nbf
     std::optional<Remembered> remembered(const QByteArray &credential) const;

@@ -4,6 +4,7 @@
 #include "authstore.h"
 
 #include "storage/database.h"
+#include "storage/store.h"
 
 #include <QJsonDocument>
 #include <QLoggingCategory>
@@ -281,7 +282,10 @@ QCoro::Task<Result<int>> AuthService::endUserSessions(QString userId, QString re
 {
     const qint64 now = m_clock->nowMs();
     QCoro::Task<Result<int>> ending = m_database->attempt([userId, reason, now](QSqlDatabase &db) {
-        return AuthStore::revokeUserSessions(db, userId, reason, now);
+        Storage::Transaction tx(db); // the revocation and the revision that announces it, together
+        const int ended = AuthStore::revokeUserSessions(db, userId, reason, now);
+        tx.commit();
+        return ended;
     });
     const Result<int> ended = co_await ending;
     if (ended && *ended > 0) {

@@ -55,6 +55,9 @@ struct ApiKey {
 // digests). Replaced whole after every change (and in a cluster when another node changed it).
 struct Snapshot {
     qint64 revision = 0;
+    // This process's count of installed snapshots: two snapshots may carry one revision (a read
+    // that saw a later write), so what was built from a snapshot is keyed on this, not on revision.
+    quint64 generation = 0;
     QHash<QString, User> users;             // by id
     QHash<QString, Session> sessions;       // live and revoked-but-unexpired, by id
     QHash<QByteArray, ApiKey> keysByDigest; // hex digest of the key

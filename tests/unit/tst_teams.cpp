@@ -292,6 +292,27 @@ private Q_SLOTS:
                  QByteArray("membership-not-found"));
     }
 
+    // Two owners demoted at the same moment: one of them stays owner, whichever goes first.
+    void twoOwnersDemotedAtOnceLeaveOneOwner()
+    {
+        const Team team =
+            ok(m_service->createTeam(user(QStringLiteral("ann"), Role::Developer), QStringLiteral("Pair")));
+        const Principal admin = Principal::adminToken();
+        ok(m_service->addMembership(admin, team.id, QStringLiteral("bob"), roles({"owner"})));
+        const QList<Membership> members = ok(m_service->memberships(admin, team.id));
+        QCOMPARE(members.size(), 2);
+        auto first = m_service->setMembershipRoles(admin, team.id, members[0].id, roles({"member"}));
+        auto second = m_service->setMembershipRoles(admin, team.id, members[1].id, roles({"member"}));
+        const Result<Change<Membership>> a = waitForTask(std::move(first));
+        const Result<Change<Membership>> b = waitForTask(std::move(second));
+        QCOMPARE(int(a.ok()) + int(b.ok()), 1);
+        QCOMPARE((a.ok() ? b : a).error().code, QByteArray("last-owner"));
+        const QList<Membership> after = ok(m_service->memberships(admin, team.id));
+        QCOMPARE(std::count_if(after.cbegin(), after.cend(),
+                               [](const Membership &m) { return m.roles.contains(QStringLiteral("owner")); }),
+                 1);
+    }
+
     void invitationsAreAcceptedOnceByTheirAddress()
     {
         const Team team =

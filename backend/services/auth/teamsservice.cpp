@@ -387,80 +387,63 @@ QCoro::Task<Result<Membership>> TeamsService::addMembership(Principal actor, QSt
     co_return *added->second;
 }
 
-QCoro::Task<Result<Change<Membership>>>
-TeamsService::setMembershipRoles(Principal actor, QString teamId, QString membershipId, QStringList roles)
+QCoro::Task<Result<Change<Membership>>> TeamsService::changeMembership(Principal actor, QString teamId,
+                                                                       QString membershipId,
+                                                                       std::optional<QStringList> roles)
 {
     auto teamTask = manageableTeam(actor, teamId);
     const Result<Team> team = co_await teamTask;
     if (!team)
         co_return team.error();
-    auto membersTask =
-        m_db->attempt([teamId](QSqlDatabase &db) { return TeamsStore::memberships(db, teamId); });
-    const auto members = co_await membersTask;
-    if (!members)
-        co_return members.error();
-    const auto it = std::find_if(members->begin(), members->end(),
-                                 [&membershipId](const Membership &m) { return m.id == membershipId; });
-    if (it == members->end())
-        co_return membershipNotFound(membershipId);
-    const Membership before = *it;
-    const int owners = int(std::count_if(members->begin(), members->end(),
-                                         [](const Membership &m) { return isOwner(m.roles); }));
-    if (isOwner(before.roles) && !isOwner(roles) && owners == 1)
-        co_return Error::conflict(
-            QStringLiteral("This is the team's last owner; make another member an owner first."),
-            "last-owner");
-    auto setTask = m_db->attempt([membershipId, roles](QSqlDatabase &db) {
-        return TeamsStore::setMembershipRoles(db, membershipId, roles);
+    auto changeTask = m_db->attempt([teamId, membershipId, roles](QSqlDatabase &db) {
+        return TeamsStore::changeMembership(db, teamId, membershipId, roles, Owner);
     });
-    const auto set = co_await setTask;
-    if (!set)
-        co_return set.error();
-    if (!*set)
+    const Result<TeamsStore::MembershipChange> change = co_await changeTask;
+    if (!change)
+        co_return change.error();
+    switch (change->outcome) {
+    case TeamsStore::MembershipChange::NotFound:
         co_return membershipNotFound(membershipId);
-    Membership after = before;
-    after.roles = roles;
+    case TeamsStore::MembershipChange::LastOwner:
+        co_return Error::conflict(
+            roles ? QStringLiteral("This is the team's last owner; make another member an "
+                                   "owner first.")
+                  : QStringLiteral("This is the team's last owner; make another member an "
+                                   "owner first, or delete the team."),
+            "last-owner");
+    case TeamsStore::MembershipChange::Done:
+        break;
+    }
+    const Membership &before = change->before;
+    std::optional<Membership> after;
+    if (roles) {
+        after = before;
+        after->roles = *roles;
+    }
     auto reloading = changed(QStringLiteral("auth.team.membership.changed"), teamId,
-                             membershipEvent(QStringLiteral("updated"), teamId, before.userId, roles));
+                             membershipEvent(roles ? QStringLiteral("updated") : QStringLiteral("removed"),
+                                             teamId, before.userId, roles ? *roles : before.roles));
     co_await reloading;
     co_return Change<Membership>{before, after};
+}
+
+QCoro::Task<Result<Change<Membership>>>
+TeamsService::setMembershipRoles(Principal actor, QString teamId, QString membershipId, QStringList roles)
+{
+    auto changing =
+        changeMembership(std::move(actor), std::move(teamId), std::move(membershipId), std::move(roles));
+    co_return co_await changing;
 }
 
 QCoro::Task<Result<Membership>> TeamsService::removeMembership(Principal actor, QString teamId,
                                                                QString membershipId)
 {
-    auto teamTask = manageableTeam(actor, teamId);
-    const Result<Team> team = co_await teamTask;
-    if (!team)
-        co_return team.error();
-    auto membersTask =
-        m_db->attempt([teamId](QSqlDatabase &db) { return TeamsStore::memberships(db, teamId); });
-    const auto members = co_await membersTask;
-    if (!members)
-        co_return members.error();
-    const auto it = std::find_if(members->begin(), members->end(),
-                                 [&membershipId](const Membership &m) { return m.id == membershipId; });
-    if (it == members->end())
-        co_return membershipNotFound(membershipId);
-    const Membership before = *it;
-    const int owners = int(std::count_if(members->begin(), members->end(),
-                                         [](const Membership &m) { return isOwner(m.roles); }));
-    if (isOwner(before.roles) && owners == 1)
-        co_return Error::conflict(
-            QStringLiteral("This is the team's last owner; make another member an owner first, "
-                           "or delete the team."),
-            "last-owner");
-    auto removedTask = m_db->attempt(
-        [membershipId](QSqlDatabase &db) { return TeamsStore::deleteMembership(db, membershipId); });
-    const auto removed = co_await removedTask;
+    auto removing =
+        changeMembership(std::move(actor), std::move(teamId), std::move(membershipId), std::nullopt);
+    const Result<Change<Membership>> removed = co_await removing;
     if (!removed)
         co_return removed.error();
-    if (!*removed)
-        co_return membershipNotFound(membershipId);
-    auto reloading = changed(QStringLiteral("auth.team.membership.changed"), teamId,
-                             membershipEvent(QStringLiteral("removed"), teamId, before.userId, before.roles));
-    co_await reloading;
-    co_return before;
+    co_return *removed->before;
 }
 
 QCoro::Task<Result<CreatedInvitation>> TeamsService::invite(Principal actor, QString teamId, QString email,

@@ -86,6 +86,9 @@ private:
     // nullopt: the actor may manage the team; otherwise why not (NotFound when it may not even see it).
     std::optional<Error> mayManage(const Principal &actor, const QString &teamId) const;
     QCoro::Task<Result<Team>> manageableTeam(Principal actor, QString teamId);
+    // New roles for a membership, or its removal (no roles); never the team's last owner.
+    QCoro::Task<Result<Change<Membership>>>
+    changeMembership(Principal actor, QString teamId, QString membershipId, std::optional<QStringList> roles);
     QCoro::Task<void> publish(QString type, QString key, QJsonObject data);
     QCoro::Task<Result<void>> changed(QString type, QString key, QJsonObject data);
 

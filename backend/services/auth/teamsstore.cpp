@@ -5,6 +5,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <algorithm>
+
 namespace Meshdeck::Auth::TeamsStore {
 
 namespace {
@@ -189,6 +191,36 @@ bool setMembershipRoles(QSqlDatabase &db, const QString &membershipId, const QSt
     return Storage::exec(db, QStringLiteral("UPDATE team_memberships SET roles = ? WHERE id = ?"),
                          {joinRoles(roles), membershipId})
                .numRowsAffected() == 1;
+}
+
+MembershipChange changeMembership(QSqlDatabase &db, const QString &teamId, const QString &membershipId,
+                                  const std::optional<QStringList> &roles, const QString &ownerRole)
+{
+    Storage::Transaction tx(db);
+    if (Storage::dialect(db) == Storage::Dialect::Postgres)
+        Storage::exec(db, QStringLiteral("SELECT id FROM teams WHERE id = ? FOR UPDATE"), {teamId});
+    MembershipChange out;
+    const QList<Membership> members = memberships(db, teamId);
+    const auto it = std::find_if(members.cbegin(), members.cend(),
+                                 [&membershipId](const Membership &m) { return m.id == membershipId; });
+    if (it == members.cend())
+        return out;
+    out.before = *it;
+    const auto owners = std::count_if(members.cbegin(), members.cend(), [&ownerRole](const Membership &m) {
+        return m.roles.contains(ownerRole);
+    });
+    const bool staysOwner = roles && roles->contains(ownerRole);
+    if (out.before.roles.contains(ownerRole) && !staysOwner && owners == 1) {
+        out.outcome = MembershipChange::LastOwner;
+        return out;
+    }
+    if (roles)
+        setMembershipRoles(db, membershipId, *roles);
+    else
+        deleteMembership(db, membershipId);
+    tx.commit();
+    out.outcome = MembershipChange::Done;
+    return out;
 }
 
 bool deleteMembership(QSqlDatabase &db, const QString &membershipId)

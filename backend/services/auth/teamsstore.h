@@ -72,6 +72,15 @@ std::optional<Membership> membershipOfUser(QSqlDatabase &db, const QString &team
 // False when the user is already a member of the team.
 bool insertMembership(QSqlDatabase &db, const Membership &membership);
 bool setMembershipRoles(QSqlDatabase &db, const QString &membershipId, const QStringList &roles);
+// Gives a membership of the team new roles, or removes it (no roles given), unless that leaves the
+// team without an owner. One transaction with the team locked (PostgreSQL: its row FOR UPDATE), so
+// two owners demoted at once on any nodes cannot both count the other as the owner who stays.
+struct MembershipChange {
+    enum Outcome { Done, NotFound, LastOwner } outcome = NotFound;
+    Membership before;
+};
+MembershipChange changeMembership(QSqlDatabase &db, const QString &teamId, const QString &membershipId,
+                                  const std::optional<QStringList> &roles, const QString &ownerRole);
 bool deleteMembership(QSqlDatabase &db, const QString &membershipId);
 // Every membership of every team, by user: the snapshot the authenticator reads.
 QHash<QString, QList<TeamMembership>> allMemberships(QSqlDatabase &db);

@@ -31,6 +31,10 @@ const std::vector<PermissionInfo> &catalogue()
         {"access.simulate",
          QStringLiteral("Ask whether a principal may do an action on a resource, and why.")},
         {"audit.read", QStringLiteral("Search and follow the audit log.")},
+        {"gateway.read",
+         QStringLiteral("Read gateway routes, their metrics, circuit breakers and the access log.")},
+        {"gateway.write",
+         QStringLiteral("Create, change, restore and delete gateway routes; reset circuit breakers.")},
     };
     return table;
 }

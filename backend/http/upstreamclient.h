@@ -1,0 +1,98 @@
+#pragma once
+
+#include "httptypes.h"
+
+#include <QObject>
+#include <QString>
+
+#include <QCoroTask>
+
+#include <chrono>
+#include <optional>
+
+namespace Meshdeck::Http {
+
+// Where a request goes: an IP address (or "localhost") and a port. Host names other than
+// localhost are not resolved here: the registry holds addresses.
+struct UpstreamTarget {
+    QByteArray address;
+    quint16 port = 0;
+    bool operator==(const UpstreamTarget &) const = default;
+};
+
+struct UpstreamRequest {
+    QByteArray method;
+    QByteArray target; // origin-form: "/path?query"
+    Headers headers;   // sent as given (names lower-case); Host, Content-Length and Connection
+                       // are the client's: any given are replaced
+    QByteArray body;
+};
+
+struct UpstreamResponse {
+    int status = 0;
+    int versionMinor = 1;
+    Headers headers; // lower-case names, as received (hop-by-hop ones included; the caller strips)
+    QByteArray body;  // de-chunked
+};
+
+enum class UpstreamFailure {
+    None,
+    Connect,   // refused, unreachable, or the connect did not finish within the timeout
+    Timeout,   // the whole exchange did not finish within the timeout
+    Reset,     // the connection closed or failed before a whole response arrived
+    Malformed, // the response is not valid HTTP/1.x (a reason says what)
+    TooLarge,  // the response head or body is over the client's limits
+};
+
+struct UpstreamResult {
+    UpstreamFailure failure = UpstreamFailure::None;
+    QString reason; // empty on success; a sentence otherwise ("connection refused by 127.0.0.1:8081")
+    std::optional<UpstreamResponse> response;
+    // Whether any byte of the request may have reached the upstream: a request that was not sent
+    // can be retried whatever its method.
+    bool sent = false;
+    bool reused = false; // it went over a kept-alive connection
+    qint64 durationNs = 0;
+};
+
+// The gateway's HTTP/1.1 client: one pool per event-loop thread, keep-alive connections per
+// target, non-blocking sockets on the thread's event loop. It never follows redirects, keeps no
+// cookies, and every exchange has a deadline. A kept-alive connection that the upstream closed
+// while idle is detected and replaced; a request that failed on a reused connection before any
+// byte of the response came is sent again once on a new connection when its method is idempotent.
+class UpstreamPool : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options {
+        int maxIdlePerTarget = 64;
+        int idleTimeoutMs = 30'000; // a kept-alive connection unused this long is closed
+        int connectTimeoutMs = 5'000;
+        qsizetype maxHeaderBytes = 64 * 1024;
+        int maxHeaderCount = 100;
+        qint64 maxResponseBytes = 64LL * 1024 * 1024;
+    };
+
+    explicit UpstreamPool(Options options, QObject *parent = nullptr);
+    ~UpstreamPool() override;
+
+    // The pool of the calling thread (which must run a Qt event loop), created on first use with
+    // default options and destroyed when the thread ends.
+    static UpstreamPool *forThisThread();
+
+    // Sends one request and answers its response or why there is none. `timeout` covers connect,
+    // send and the whole response.
+    QCoro::Task<UpstreamResult> send(UpstreamTarget target, UpstreamRequest request,
+                                     std::chrono::milliseconds timeout);
+
+    int idleConnections(const UpstreamTarget &target) const;
+    int openConnections() const; // idle and busy
+    const Options &options() const { return m_options; }
+
+private:
+    struct State;
+    Options m_options;
+    std::unique_ptr<State> m_state;
+};
+
+} // namespace Meshdeck::Http

@@ -185,6 +185,18 @@ struct Options {
                                     "Serve HTTPS and WSS only, with this PEM certificate (chain) "
                                     "and --tls-key; SIGHUP reloads both."),
         QStringLiteral("file")};
+    const QCommandLineOption gatewayListen{
+        QStringLiteral("gateway-listen"),
+        QCoreApplication::translate("meshdeckd", "Serve the API gateway's traffic on this address; port 0 "
+                                                 "picks a free port (default: no gateway listener; the "
+                                                 "console's local stack uses 127.0.0.1:0)."),
+        QStringLiteral("host:port")};
+    const QCommandLineOption gatewayAccessLogSample{
+        QStringLiteral("gateway-access-log-sample"),
+        QCoreApplication::translate("meshdeckd", "Share (0 to 1) of the gateway's successful requests put "
+                                                 "on the gateway.access topic; every error is (default: "
+                                                 "0.01)."),
+        QStringLiteral("fraction")};
     const QCommandLineOption tlsKey{
         QStringLiteral("tls-key"),
         QCoreApplication::translate("meshdeckd",
@@ -221,25 +233,56 @@ struct Options {
                 clusterPoll,
                 allowPrivateTargets,
                 tlsCert,
-                tlsKey};
+                tlsKey,
+                gatewayListen,
+                gatewayAccessLogSample};
     }
 };
 
-bool applyListen(const QString &listenValue, BackendSettings *settings, QString *error)
+bool parseHostPort(const QString &option, const QString &value, QHostAddress *address, quint16 *portOut,
+                   QString *error)
 {
-    const qsizetype colon = listenValue.lastIndexOf(QLatin1Char(':'));
+    const qsizetype colon = value.lastIndexOf(QLatin1Char(':'));
     bool portOk = false;
-    const uint port = colon < 0 ? 0 : listenValue.sliced(colon + 1).toUInt(&portOk);
-    QString host = colon < 0 ? QString() : listenValue.first(colon);
+    const uint port = colon < 0 ? 0 : value.sliced(colon + 1).toUInt(&portOk);
+    QString host = colon < 0 ? QString() : value.first(colon);
     if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
         host = host.sliced(1, host.size() - 2);
-    if (colon < 0 || !portOk || port > 65535 || !settings->host.setAddress(host)) {
-        *error = QStringLiteral("--listen expects HOST:PORT with a numeric address, e.g. 127.0.0.1:7700 or "
-                                "[::1]:0; got '%1'")
-                     .arg(listenValue);
+    if (colon < 0 || !portOk || port > 65535 || !address->setAddress(host)) {
+        *error = QStringLiteral("--%1 expects HOST:PORT with a numeric address, e.g. 127.0.0.1:7700 or "
+                                "[::1]:0; got '%2'")
+                     .arg(option, value);
         return false;
     }
-    settings->port = quint16(port);
+    *portOut = quint16(port);
+    return true;
+}
+
+bool applyListen(const QString &listenValue, BackendSettings *settings, QString *error)
+{
+    return parseHostPort(QStringLiteral("listen"), listenValue, &settings->host, &settings->port, error);
+}
+
+bool applyGateway(const QCommandLineParser &parser, const Options &o, BackendSettings *settings,
+                  QString *error)
+{
+    if (parser.isSet(o.gatewayListen)) {
+        settings->gateway = true;
+        if (!parseHostPort(QStringLiteral("gateway-listen"), parser.value(o.gatewayListen),
+                           &settings->gatewayHost, &settings->gatewayPort, error))
+            return false;
+    }
+    if (parser.isSet(o.gatewayAccessLogSample)) {
+        bool ok = false;
+        const double share = parser.value(o.gatewayAccessLogSample).toDouble(&ok);
+        if (!ok || share < 0 || share > 1) {
+            *error = QStringLiteral("--gateway-access-log-sample expects a share from 0 to 1 (0.01 is one "
+                                    "request in a hundred); got '%1'")
+                         .arg(parser.value(o.gatewayAccessLogSample));
+            return false;
+        }
+        settings->gatewayAccessLogSample = share;
+    }
     return true;
 }
 
@@ -421,7 +464,7 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
     return applyListen(parser.value(o.listen), settings, error) &&
            checkLogLevel(parser.value(o.logLevel), settings, error) &&
            applyNumbers(parser, o, settings, error) && applyTls(parser, o, settings, error) &&
-           applyCluster(parser, o, settings, error);
+           applyCluster(parser, o, settings, error) && applyGateway(parser, o, settings, error);
 }
 
 void applyLogLevel(const QString &level)

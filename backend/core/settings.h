@@ -43,6 +43,11 @@ struct BackendSettings {
     int clusterGoneAfterMs = 5'000; // a member silent this long is reported gone
     int accessTokenSeconds = 15 * 60; // lifetime of a session's access token (JWT)
     bool minimumPasswordCost = false; // --password-cost minimum: cheap argon2id for tests only
+    // The gateway's data plane (--gateway-listen); unset: routes are kept but nothing serves them.
+    bool gateway = false;
+    QHostAddress gatewayHost = QHostAddress::LocalHost;
+    quint16 gatewayPort = 0;
+    double gatewayAccessLogSample = 0.01; // share of successful requests in the access log (errors: all)
     bool clusterMode() const { return !databaseUrl.isEmpty(); }
 };
 

@@ -56,6 +56,8 @@ struct Behaviour {
     std::atomic<int> delayMs{0};
     std::atomic<bool> heartbeats{true};
     std::atomic<int> inFlight{0};
+    std::atomic<int> echoStatus{200}; // what every echoed request answers
+    QByteArray instance;              // "address:port", in every echo
 };
 
 QJsonObject behaviourJson(const Behaviour &b)
@@ -78,22 +80,52 @@ QCoro::Task<Response> health(Behaviour *b, Request)
     co_return Response::json(200, QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}});
 }
 
+// Any other path: what arrived, and which instance answered. ?delayMs=N waits first, ?status=N
+// answers that status, ?bytes=N answers N bytes of text instead of the JSON.
 QCoro::Task<Response> echo(Behaviour *b, Request request)
 {
     ++b->inFlight;
     const int wait = request.queryItem(QStringLiteral("delayMs")).toInt();
     if (wait > 0)
         co_await QCoro::sleepFor(std::chrono::milliseconds(qMin(wait, 60'000)));
+    --b->inFlight;
+    bool given = false;
+    const int asked = request.queryItem(QStringLiteral("status")).toInt(&given);
+    const int status = given && asked >= 200 && asked <= 599 ? asked : b->echoStatus.load();
+    if (const qint64 bytes = request.queryItem(QStringLiteral("bytes")).toLongLong(); bytes > 0) {
+        Response r = Response::text(status, QByteArray(qMin<qint64>(bytes, 256LL << 20), 'x'));
+        r.setHeader("x-echo-instance", b->instance);
+        co_return r;
+    }
     QJsonObject headers;
     for (const auto &[name, value] : request.headers)
         headers.insert(QString::fromLatin1(name), QString::fromUtf8(value));
-    --b->inFlight;
-    co_return Response::json(200, QJsonObject{{QStringLiteral("method"), QString::fromLatin1(request.method)},
-                                              {QStringLiteral("path"), QString::fromUtf8(request.path)},
-                                              {QStringLiteral("query"), QString::fromUtf8(request.query)},
-                                              {QStringLiteral("headers"), headers},
-                                              {QStringLiteral("body"), QString::fromUtf8(request.body)}});
+    Response r =
+        Response::json(status, QJsonObject{{QStringLiteral("method"), QString::fromLatin1(request.method)},
+                                           {QStringLiteral("path"), QString::fromUtf8(request.path)},
+                                           {QStringLiteral("query"), QString::fromUtf8(request.query)},
+                                           {QStringLiteral("headers"), headers},
+                                           {QStringLiteral("instance"), QString::fromLatin1(b->instance)},
+                                           {QStringLiteral("bodyBytes"), request.body.size()},
+                                           {QStringLiteral("body"), QString::fromUtf8(request.body)}});
+    r.setHeader("x-echo-instance", b->instance);
+    co_return r;
 }
+
+// Every path is served: /healthz and /control as such, anything else is echoed (the gateway's
+// routes may strip a prefix or not).
+class EchoFrontend : public Frontend
+{
+public:
+    explicit EchoFrontend(Behaviour *behaviour)
+        : m_behaviour(behaviour)
+    {}
+    qint64 bodyLimit(const Request &) const override { return 64LL * 1024 * 1024; }
+    Answer handle(Request &request) override;
+
+private:
+    Behaviour *m_behaviour;
+};
 
 Response control(Behaviour *b, const Request &request)
 {
@@ -109,17 +141,33 @@ Response control(Behaviour *b, const Request &request)
             b->failing = it.value().toBool();
         else if (k == QLatin1String("heartbeats") && it.value().isBool())
             b->heartbeats = it.value().toBool();
+        else if (k == QLatin1String("echoStatus") && it.value().isDouble() && it.value().toInt() >= 200 &&
+                 it.value().toInt() <= 599)
+            b->echoStatus = it.value().toInt();
         else if (k == QLatin1String("delayMs") && it.value().isDouble() && it.value().toDouble() >= 0 &&
                  it.value().toDouble() <= 600'000)
             b->delayMs = int(it.value().toDouble());
         else
-            return problem(request, 400,
-                           QStringLiteral("'%1' is not a control: send fail (true/false), delayMs (0–600000) "
-                                          "or heartbeats (true/false).")
-                               .arg(k),
-                           "invalid-control");
+            return problem(
+                request, 400,
+                QStringLiteral("'%1' is not a control: send fail (true/false), delayMs (0–600000), "
+                               "heartbeats (true/false) or echoStatus (200–599).")
+                    .arg(k),
+                "invalid-control");
     }
     return Response::json(200, behaviourJson(*b));
+}
+
+Frontend::Answer EchoFrontend::handle(Request &request)
+{
+    Answer answer;
+    if (request.path == "/healthz" && request.method == "GET")
+        answer.task = health(m_behaviour, std::move(request));
+    else if (request.path == "/control" && (request.method == "GET" || request.method == "POST"))
+        answer.response = control(m_behaviour, request);
+    else
+        answer.task = echo(m_behaviour, std::move(request));
+    return answer;
 }
 
 // Registers with meshdeckd and keeps the registration alive.
@@ -446,17 +494,12 @@ int run(const QStringList &arguments)
     Behaviour behaviour;
     HttpMetrics metrics;
     Router router(&metrics);
-    RouteOptions open{Access::Public, -1, {}, QStringLiteral("echo")};
-    router.add("GET", "/healthz",
-               AsyncHandler([&behaviour](Request r) { return health(&behaviour, std::move(r)); }), open);
-    for (const char *method : {"GET", "POST", "PUT", "DELETE", "PATCH"})
-        router.add(method, "/echo",
-                   AsyncHandler([&behaviour](Request r) { return echo(&behaviour, std::move(r)); }), open);
-    for (const char *method : {"GET", "POST"})
-        router.add(method, "/control",
-                   SyncHandler([&behaviour](const Request &r) { return control(&behaviour, r); }), open);
+    EchoFrontend frontend(&behaviour);
     Dispatcher dispatcher(router, nullptr, &metrics);
-    HttpServer server(Limits{}, dispatcher, 1);
+    dispatcher.setFrontend(&frontend);
+    Limits limits;
+    limits.defaultMaxBody = 64LL * 1024 * 1024;
+    HttpServer server(limits, dispatcher, 1);
     if (!server.listen(options.host, options.port)) {
         std::fprintf(stderr, "meshdeckd --role echo: cannot listen on %s:%u: %s\n",
                      qPrintable(options.host.toString()), unsigned(options.port),
@@ -464,6 +507,7 @@ int run(const QStringList &arguments)
         return ExitStartupFailed;
     }
     const QString url = QStringLiteral("http://%1:%2").arg(options.host.toString()).arg(server.port());
+    behaviour.instance = QStringLiteral("%1:%2").arg(options.host.toString()).arg(server.port()).toLatin1();
     const QByteArray line = QJsonDocument(QJsonObject{{QStringLiteral("ready"), true},
                                                       {QStringLiteral("role"), QStringLiteral("echo")},
                                                       {QStringLiteral("url"), url}})

@@ -90,6 +90,29 @@ QCoro::Task<Response> runGuarded(AsyncHandler handler, Request request, AuditSin
         audit->record(auditEntry(auditContext, operationId, *response));
     co_return std::move(*response);
 }
+
+// A frontend's coroutine, with a throw turned into a 500 as for routes.
+QCoro::Task<Response> guardFrontend(QCoro::Task<Response> task, QByteArray path, QByteArray requestId)
+{
+    std::optional<Response> response;
+    try {
+        response = co_await task;
+    } catch (const std::exception &e) {
+        qCWarning(lcDispatch) << "the data plane failed on" << path << ":" << e.what();
+    } catch (...) {
+        qCWarning(lcDispatch) << "the data plane failed on" << path << "with a non-standard exception";
+    }
+    if (!response) {
+        Request context;
+        context.path = path;
+        context.requestId = requestId;
+        response = problem(context, 500,
+                           QStringLiteral("The gateway failed while handling this request; the log has the "
+                                          "details under this request id."),
+                           "internal");
+    }
+    co_return std::move(*response);
+}
 } // namespace
 
 QByteArray bearerCredential(const Request &request)
@@ -109,6 +132,8 @@ Dispatcher::Dispatcher(const Router &router, const Authenticator *authenticator,
 
 qint64 Dispatcher::bodyLimit(const Request &request) const
 {
+    if (m_frontend)
+        return m_frontend->bodyLimit(request);
     const auto match = m_router.match(request.method, request.path);
     if (match.route && match.route->options.maxBody >= 0)
         return match.route->options.maxBody;
@@ -117,6 +142,18 @@ qint64 Dispatcher::bodyLimit(const Request &request) const
 
 Dispatcher::Outcome Dispatcher::dispatch(Request &request) const
 {
+    if (m_frontend) {
+        Outcome out;
+        out.stats = m_metrics ? m_metrics->unmatched() : nullptr;
+        QByteArray path = request.path;
+        QByteArray requestId = request.requestId;
+        Frontend::Answer answer = m_frontend->handle(request);
+        if (answer.response)
+            out.response = std::move(answer.response);
+        else
+            out.task = guardFrontend(std::move(*answer.task), std::move(path), std::move(requestId));
+        return out;
+    }
     Outcome out = route(request);
     // Answers decided here (refusals, synchronous handlers) are audited now; coroutine handlers
     // audit themselves when they finish. Refusals are audited whatever the method.

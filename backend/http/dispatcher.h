@@ -12,6 +12,21 @@ namespace Meshdeck::Http {
 // The credential of a request: its "Bearer" Authorization header (scheme case-insensitive).
 QByteArray bearerCredential(const Request &request);
 
+// A data plane in place of the router (the gateway): it takes every request of its listener and
+// authenticates, authorises and answers them itself.
+class Frontend
+{
+public:
+    virtual ~Frontend() = default;
+    // The body limit of the request from its head (-1: the engine's default).
+    virtual qint64 bodyLimit(const Request &request) const = 0;
+    struct Answer {
+        std::optional<Response> response;          // ready now (a refusal)
+        std::optional<QCoro::Task<Response>> task; // otherwise
+    };
+    virtual Answer handle(Request &request) = 0;
+};
+
 // Turns a parsed request into a response: routing (404/405), the credential (401), the route's
 // permission (403: Access::authorize, deny by default), then the handler.
 // A handler that throws becomes a 500 problem; it never takes the connection down.
@@ -20,6 +35,8 @@ class Dispatcher
 public:
     Dispatcher(const Router &router, const Authenticator *authenticator, HttpMetrics *metrics);
     void setAuthenticator(const Authenticator *authenticator) { m_authenticator = authenticator; }
+    // Every request goes to `frontend` instead of the router (which then serves nothing).
+    void setFrontend(Frontend *frontend) { m_frontend = frontend; }
 
     struct Outcome {
         const Route *route = nullptr;
@@ -44,6 +61,7 @@ private:
     const Authenticator *m_authenticator;
     HttpMetrics *m_metrics;
     AuditSink *m_audit = nullptr;
+    Frontend *m_frontend = nullptr;
 };
 
 } // namespace Meshdeck::Http

@@ -32,7 +32,7 @@ struct UpstreamResponse {
     int status = 0;
     int versionMinor = 1;
     Headers headers; // lower-case names, as received (hop-by-hop ones included; the caller strips)
-    QByteArray body;  // de-chunked
+    QByteArray body; // de-chunked
 };
 
 enum class UpstreamFailure {

@@ -45,9 +45,9 @@ struct CorsPolicy {
 struct RouteSpec {
     QString name; // unique, [a-z0-9][a-z0-9._-]{0,62}
     // match
-    QString pathPrefix; // starts with '/', matched on segment boundaries: "/billing" matches
-                        // "/billing" and "/billing/x", never "/billingx"
-    QString host;       // empty: any host; otherwise matched case-insensitively, without the port
+    QString pathPrefix;  // starts with '/', matched on segment boundaries: "/billing" matches
+                         // "/billing" and "/billing/x", never "/billingx"
+    QString host;        // empty: any host; otherwise matched case-insensitively, without the port
     QStringList methods; // empty: any method; upper case
     QString service;     // a service name of the registry
     bool stripPrefix = false;
@@ -64,7 +64,7 @@ struct RouteSpec {
 
 // A stored route: its spec and its identity and history.
 struct Route {
-    QString id;       // uuid
+    QString id;         // uuid
     qint64 version = 0; // 1 at creation, +1 at every change
     RouteSpec spec;
     qint64 createdAtMs = 0;

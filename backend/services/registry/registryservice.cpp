@@ -136,6 +136,7 @@ void RegistryService::restoreLocked(QList<Instance> stored)
         instance.ttlBaseMs = now;
         m_byKey.insert(key(instance.reg.service, instance.reg.address, instance.reg.port), instance.id);
         Instance &i = m_instances.insert(instance.id, instance).value();
+        directoryChangedLocked();
         const Status before = i.draining ? Status::Draining : i.persistedStatus;
         if (othersServing) {
             // The other nodes kept checking: the stored status stands.
@@ -281,6 +282,7 @@ QFuture<Result<void>> RegistryService::persist(Instance &instance, std::optional
     // insert expects the insert's revision (the row exists by the time it runs).
     const qint64 expected = m_settings.cluster ? instance.revision : -1;
     instance.revision = RegistryStore::newRevision();
+    directoryChangedLocked();
     return write(
         "store an instance", instance.id,
         [instance, change, expected, heartbeatNoLaterThan](QSqlDatabase &db) {
@@ -340,6 +342,7 @@ void RegistryService::forgetLocked(const QString &id)
         return;
     m_byKey.remove(key(it->reg.service, it->reg.address, it->reg.port));
     m_instances.erase(it);
+    directoryChangedLocked();
     m_generation.remove(id);
     m_checked.remove(id);
     m_owned.remove(id);
@@ -503,7 +506,7 @@ Result<RegistryService::Written> RegistryService::heartbeatLocked(const QString 
     if (!change)
         return change.error();
     m_checked.insert(id);
-    if (i->draining && report.inFlight == 0) {
+    if (i->draining && report.inFlight == 0 && gatewayIdle(id)) {
         QJsonObject out = i->toJson(false);
         out.insert(QStringLiteral("deregistered"), true);
         return Written{
@@ -590,6 +593,38 @@ Result<RegistryService::Written> RegistryService::patchLocked(const QString &id,
     const Announcement updated = announcement(QStringLiteral("registry.instance.updated"), *i, {});
     QFuture<Result<void>> written = persist(*i, std::nullopt, {updated});
     return Written{withOwnerLocked(i->toJson(false)), written};
+}
+
+InstanceList RegistryService::instancesOf(const QString &service) const
+{
+    std::lock_guard lock(m_mutex);
+    const quint64 now = m_directoryGeneration.load(std::memory_order_acquire);
+    if (m_directoryBuilt != now) {
+        QHash<QString, std::vector<UpstreamInstance>> lists;
+        for (const Instance &i : m_instances) {
+            UpstreamInstance u;
+            u.id = i.id;
+            u.address = i.reg.address.toUtf8();
+            u.port = quint16(i.reg.port);
+            u.weight = i.reg.weight;
+            const Status health = i.health.status();
+            u.health = health == Status::Passing   ? UpstreamInstance::Health::Passing
+                       : health == Status::Warning ? UpstreamInstance::Health::Warning
+                                                   : UpstreamInstance::Health::Critical;
+            u.draining = i.draining;
+            lists[i.reg.service].push_back(std::move(u));
+        }
+        m_directory.clear();
+        for (auto it = lists.begin(); it != lists.end(); ++it) {
+            std::sort(it->begin(), it->end(),
+                      [](const UpstreamInstance &a, const UpstreamInstance &b) { return a.id < b.id; });
+            m_directory.insert(it.key(),
+                               std::make_shared<const std::vector<UpstreamInstance>>(std::move(*it)));
+        }
+        m_directoryBuilt = now;
+    }
+    static const InstanceList none = std::make_shared<const std::vector<UpstreamInstance>>();
+    return m_directory.value(service, none);
 }
 
 Result<QJsonObject> RegistryService::instance(const QString &id) const
@@ -742,6 +777,11 @@ void RegistryService::onCheckResult(const QString &id, quint64 generation, const
         commitChange(*i, *change);
 }
 
+bool RegistryService::gatewayIdle(const QString &id) const
+{
+    return !m_settings.gatewayInFlight || m_settings.gatewayInFlight(id) == 0;
+}
+
 void RegistryService::sweep()
 {
     std::lock_guard lock(m_mutex);
@@ -757,6 +797,12 @@ void RegistryService::sweep()
         }
         if (const std::optional<QString> reason = removalReason(i, now, m_settings.deregisterCriticalAfterMs))
             removals.append({i.id, *reason});
+        else if (i.draining && m_settings.gatewayInFlight && i.inFlight <= 0 && gatewayIdle(i.id))
+            removals.append({i.id, i.inFlight == 0
+                                       ? QStringLiteral("drained: neither the instance nor the gateway "
+                                                        "has requests in flight")
+                                       : QStringLiteral("drained: the gateway has no requests in "
+                                                        "flight to it")});
     }
     for (const auto &[id, reason] : removals)
         removeLocked(id, reason, true);
@@ -820,6 +866,7 @@ void RegistryService::setCheckingNodes(QStringList nodes)
 
 void RegistryService::adoptLocked(Instance &mine, const Instance &stored)
 {
+    directoryChangedLocked();
     const Status before = mine.status();
     const bool checkChanged = mine.reg.check.toJson() != stored.reg.check.toJson();
     const bool moved = mine.reg.address != stored.reg.address || mine.reg.port != stored.reg.port;
@@ -942,6 +989,7 @@ QCoro::Task<void> RegistryService::sync(std::optional<QStringList> only)
         m_byKey.insert(k, fresh.id);
         m_diverged.remove(fresh.id);
         const Instance &i = m_instances.insert(fresh.id, fresh).value();
+        directoryChangedLocked();
         scheduleLocked(i);
         m_channel.sendChange(QStringLiteral("registry.instance.registered"),
                              announcement(QString(), i, {}).data, now);

@@ -8,6 +8,7 @@
 
 #include "platform/clock.h"
 #include "platform/eventpublisher.h"
+#include "platform/instancedirectory.h"
 #include "platform/result.h"
 #include "platform/service.h"
 
@@ -21,6 +22,7 @@
 
 #include <QCoroTask>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -49,6 +51,9 @@ struct RegistrySettings {
     // Cluster mode, at start: whether another node serves (it kept checking while this one was
     // down, so the stored statuses stand); otherwise every instance starts critical, as locally.
     std::function<bool()> othersServing;
+    // Requests this node's gateway has in flight to an instance (null: no gateway). A drain
+    // completes once this is 0 and the instance reports none of its own (or reports nothing).
+    std::function<int(const QString &instanceId)> gatewayInFlight;
 };
 
 // The service registry: instances of services with their health. State lives in memory behind a
@@ -65,7 +70,7 @@ struct RegistrySettings {
 // first, and a write that another node's write overtook is read again and retried (up to three
 // times, then answered with a conflict). Only the node that owns an instance checks it, expires its
 // TTL and deregisters it; when the owner stops serving, the next node by rendezvous hash takes over.
-class RegistryService : public QObject, public Service
+class RegistryService : public QObject, public Service, public InstanceDirectory
 {
     Q_OBJECT
 public:
@@ -100,6 +105,10 @@ public:
     Result<QJsonArray> instances(const QString &service, std::optional<Status> status) const;
     QCoro::Task<Result<QJsonArray>> recentChanges(int limit) const;
     QJsonObject stats() const;
+
+    // InstanceDirectory: what the gateway routes to.
+    quint64 generation() const override { return m_directoryGeneration.load(std::memory_order_acquire); }
+    InstanceList instancesOf(const QString &service) const override;
 
     // The platform's own services, checked over /readyz on the node's address. The probe speaks
     // plain HTTP only: when the node serves TLS (`tls`), they get a TCP check instead.
@@ -170,6 +179,7 @@ private:
     // On the check thread:
     void onCheckResult(const QString &id, quint64 generation, const HealthProbe::Result &result);
     void sweep();
+    bool gatewayIdle(const QString &id) const;
     void flushChecks();
 
     // Runs `work` (returns whether it changed anything) on the database thread; the announcements
@@ -195,6 +205,11 @@ private:
     QHash<QString, quint64> m_generation;
     QSet<QString> m_checked; // ids with check results not yet sent to subscribers
     RegistryChannel m_channel{m_mutex, m_instances};
+    // The gateway's view, rebuilt on the first read after a change (under m_mutex).
+    void directoryChangedLocked() { m_directoryGeneration.fetch_add(1, std::memory_order_acq_rel); }
+    std::atomic<quint64> m_directoryGeneration{1};
+    mutable quint64 m_directoryBuilt = 0;
+    mutable QHash<QString, InstanceList> m_directory;
     quint64 m_nextGeneration = 1;
     qint64 m_lastPruneMs = 0;
     // Cluster mode (under m_mutex):

@@ -23,6 +23,12 @@
 #include "services/events/eventsservice.h"
 #include "services/events/eventsstore.h"
 #include "services/events/webhooksroutes.h"
+#include "services/gateway/gatewayproxy.h"
+#include "services/gateway/gatewayroutesapi.h"
+#include "services/gateway/gatewayservice.h"
+#include "services/gateway/gatewaystatusroutes.h"
+#include "services/gateway/metricsstore.h"
+#include "services/gateway/routesstore.h"
 #include "services/realtime/realtimeroutes.h"
 #include "services/realtime/realtimeservice.h"
 #include "services/registry/registryroutes.h"
@@ -68,6 +74,11 @@ struct Backend::Parts {
     std::unique_ptr<AuditSink> auditSink; // the dispatcher's: the audit log and the events' audit topic
     std::unique_ptr<Http::Dispatcher> dispatcher;
     std::unique_ptr<Http::HttpServer> server;
+    // The gateway's data plane: its own listener, dispatcher (a Frontend, no routes) and counters.
+    Http::HttpMetrics gatewayHttpMetrics;
+    std::unique_ptr<Http::Router> gatewayRouter;
+    std::unique_ptr<Http::Dispatcher> gatewayDispatcher;
+    std::unique_ptr<Http::HttpServer> gatewayServer;
     System::SystemService *system = nullptr;
     Events::EventsService *events = nullptr;
     Realtime::RealtimeService *realtime = nullptr;
@@ -75,6 +86,7 @@ struct Backend::Parts {
     Audit::AuditService *audit = nullptr;
     Auth::AuthService *auth = nullptr;
     Auth::TeamsService *teams = nullptr;
+    Gateway::GatewayService *gateway = nullptr;
 };
 
 namespace {
@@ -202,6 +214,7 @@ Backend::Backend(BackendSettings settings, QObject *parent)
 Backend::~Backend()
 {
     // The server's threads reference the dispatcher and router: stop them first.
+    m_parts->gatewayServer.reset();
     m_parts->server.reset();
 }
 
@@ -397,6 +410,10 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
     registrySettings.nodeId = nodeId; // cluster mode: keep the other nodes' built-ins
     registrySettings.cluster = m_settings.clusterMode();
     registrySettings.syncIntervalMs = m_settings.clusterPollMs;
+    // A drain completes once this node's gateway holds no request to the instance either.
+    registrySettings.gatewayInFlight = [parts = &p](const QString &instanceId) {
+        return parts->gateway ? parts->gateway->inFlight(instanceId) : 0;
+    };
     registrySettings.othersServing = [membership = &p.system->membership(), nodeId] {
         QStringList others = membership->servingNodes();
         others.removeAll(nodeId);
@@ -408,6 +425,16 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
     QObject::connect(&p.system->membership(), &System::ClusterMembership::servingNodesChanged, p.registry,
                      &Registry::RegistryService::setCheckingNodes);
     p.services.add(std::move(registry));
+    Gateway::GatewaySettings gatewaySettings;
+    gatewaySettings.cluster = m_settings.clusterMode();
+    gatewaySettings.syncIntervalMs = m_settings.clusterPollMs;
+    gatewaySettings.nodeId = nodeId.isEmpty() ? QStringLiteral("local") : nodeId;
+    gatewaySettings.accessLogSample = m_settings.gatewayAccessLogSample;
+    auto gateway = std::make_unique<Gateway::GatewayService>(gatewaySettings, &p.database, p.events, p.registry);
+    p.gateway = gateway.get();
+    p.services.add(std::move(gateway));
+    p.realtime->addProvider(p.gateway->channel());
+    p.metrics.addCollector([gateway = p.gateway] { return gateway->prometheusText(); });
     p.realtime->addProvider(&p.registry->channel());
     p.realtime->addProvider(&p.system->membership());
     p.realtime->addProvider(p.audit);
@@ -505,6 +532,8 @@ QCoro::Task<int> Backend::openDatabase(QString dataDir)
         {QStringLiteral("auth"), Auth::AuthStore::migrations()},
         {QStringLiteral("signing_keys"), Auth::SigningKeyRing::migrations()},
         {QStringLiteral("teams"), Auth::TeamsStore::migrations()},
+        {QStringLiteral("gateway_routes"), Gateway::RoutesStore::migrations()},
+        {QStringLiteral("gateway_metrics"), Gateway::MetricsStore::migrations()},
         Storage::DocumentPermissions::schema(),
     };
     const auto opened = co_await p.database.open(dbPath, schemas);
@@ -534,11 +563,14 @@ void Backend::installRoutes()
     Audit::AuditRoutes::install(*p.router, p.audit);
     Auth::AuthRoutes::install(*p.router, p.auth);
     Auth::TeamsRoutes::install(*p.router, p.teams);
+    Gateway::RoutesApi::install(*p.router, p.gateway->catalog());
+    Gateway::StatusRoutes::install(*p.router, p.gateway);
     // Every credential goes through the auth service, which asks the admin token first.
     p.auth->setAdminToken(p.authenticator.get());
     p.dispatcher = std::make_unique<Http::Dispatcher>(*p.router, p.auth, &p.metrics);
     p.dispatcher->setAuditSink(p.auditSink.get());
     p.realtime->setAuthenticator(p.auth);
+    p.gateway->setAuthenticator(p.auth); // edge auth: the same credentials as the admin API
     // A revoked session, a disabled user, a changed role or a revoked key reaches open realtime
     // sessions as soon as this node knows (at once here, within a poll on other nodes).
     QObject::connect(
@@ -613,11 +645,33 @@ bool Backend::serve()
         useAdvertised ? advertised.port(advertised.scheme() == QLatin1String("https") ? 443 : 80)
                       : p.server->port(),
         p.system->nodeId(), QStringLiteral(MESHDECK_VERSION), m_settings.tls != nullptr);
+    if (m_settings.gateway && !serveGateway())
+        return false;
     if (m_settings.tls)
         qCInfo(lcBackend).noquote() << "TLS certificate:"
                                     << Http::describeCertificate(m_settings.tls->certificate());
     else if (!m_settings.host.isLoopback())
         qCWarning(lcBackend) << "serving on a non-loopback address without TLS";
+    return true;
+}
+
+// The gateway's data plane on its own listener: every request goes to the proxy.
+bool Backend::serveGateway()
+{
+    Parts &p = *m_parts;
+    p.gatewayRouter = std::make_unique<Http::Router>(&p.gatewayHttpMetrics);
+    p.gatewayDispatcher = std::make_unique<Http::Dispatcher>(*p.gatewayRouter, nullptr, &p.gatewayHttpMetrics);
+    p.gatewayDispatcher->setFrontend(p.gateway->proxy());
+    Http::Limits limits = m_settings.limits;
+    limits.defaultMaxBody = 64LL * 1024 * 1024; // a route's maxBodyBytes is the limit; this is its ceiling
+    p.gatewayServer =
+        std::make_unique<Http::HttpServer>(limits, *p.gatewayDispatcher, m_settings.threads, m_settings.tls);
+    if (!p.gatewayServer->listen(m_settings.gatewayHost, m_settings.gatewayPort)) {
+        qCCritical(lcBackend).noquote() << "--gateway-listen: cannot listen on"
+                                        << m_settings.gatewayHost.toString() << m_settings.gatewayPort << ":"
+                                        << p.gatewayServer->errorString();
+        return false;
+    }
     return true;
 }
 
@@ -628,7 +682,7 @@ void Backend::printReadyLine(const QString &dataDir, const QString &adminTokenFi
     const QString host = m_settings.host.protocol() == QAbstractSocket::IPv6Protocol
                              ? QLatin1Char('[') + m_settings.host.toString() + QLatin1Char(']')
                              : m_settings.host.toString();
-    const QJsonObject ready{{QStringLiteral("ready"), true},
+    QJsonObject ready{{QStringLiteral("ready"), true},
                             {QStringLiteral("url"),
                              QStringLiteral("%1://%2:%3")
                                  .arg(m_settings.tls ? QStringLiteral("https") : QStringLiteral("http"), host)
@@ -636,6 +690,16 @@ void Backend::printReadyLine(const QString &dataDir, const QString &adminTokenFi
                             {QStringLiteral("adminTokenFile"), adminTokenFile},
                             {QStringLiteral("nodeId"), p.system->nodeId()},
                             {QStringLiteral("mode"), modeName(m_settings)}};
+    if (p.gatewayServer) {
+        const QHostAddress &g = m_settings.gatewayHost;
+        const QString gatewayHost = g.protocol() == QAbstractSocket::IPv6Protocol
+                                        ? QLatin1Char('[') + g.toString() + QLatin1Char(']')
+                                        : g.toString();
+        ready.insert(QStringLiteral("gatewayUrl"),
+                     QStringLiteral("%1://%2:%3")
+                         .arg(m_settings.tls ? QStringLiteral("https") : QStringLiteral("http"), gatewayHost)
+                         .arg(p.gatewayServer->port()));
+    }
     const QByteArray line = QJsonDocument(ready).toJson(QJsonDocument::Compact) + '\n';
     std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
     std::fflush(stdout);
@@ -676,6 +740,12 @@ QCoro::Task<void> Backend::stop()
     if (p.system && p.database.isOpen()) {
         const QString draining = QStringLiteral("draining"); // named (GCC 12: no temporaries in a co_await)
         co_await p.system->membership().setState(draining);
+    }
+    if (p.gatewayServer) {
+        const bool clean =
+            co_await p.gatewayServer->shutdown(std::chrono::milliseconds(m_settings.shutdownTimeoutMs));
+        if (!clean)
+            qCWarning(lcBackend) << "the gateway's shutdown deadline passed with connections still open";
     }
     if (p.server) {
         qCInfo(lcBackend) << "draining connections";

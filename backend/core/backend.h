@@ -43,6 +43,7 @@ private:
     void installRoutes();
     QCoro::Task<bool> startServices();
     bool serve();
+    bool serveGateway();
     QString advertiseUrl() const;
     void printReadyLine(const QString &dataDir, const QString &adminTokenFile);
 

@@ -1,0 +1,386 @@
+#include "gatewayproxy.h"
+
+#include "proxyheaders.h"
+
+#include "http/problem.h"
+
+#include <QLoggingCategory>
+
+#include <chrono>
+
+Q_LOGGING_CATEGORY(lcProxy, "meshdeck.gateway.proxy")
+
+namespace Meshdeck::Gateway {
+
+using namespace Meshdeck::Http;
+
+namespace {
+
+qint64 steadyNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// A retry may start while retries in flight stay under a fifth of the route's requests in flight
+// (at least 3 at once): Envoy's retry budget, so a failing upstream is not hit with a retry storm.
+bool withinRetryBudget(const GatewayProxy::RouteRuntime &rt)
+{
+    return rt.retrying.load(std::memory_order_relaxed) < std::max(3, rt.active.load(std::memory_order_relaxed) / 5);
+}
+
+QString failureReason(const UpstreamResult &result, const UpstreamTarget &target)
+{
+    if (!result.reason.isEmpty())
+        return result.reason;
+    return QStringLiteral("the upstream %1:%2 failed").arg(QString::fromLatin1(target.address)).arg(target.port);
+}
+
+} // namespace
+
+// Everything one request carries from the synchronous checks into the forwarding coroutine and
+// into the metrics and the access log at the end.
+struct GatewayProxy::Exchange {
+    std::shared_ptr<const Snapshot> snapshot; // keeps `route` and `runtime` alive
+    const Route *route = nullptr;
+    RouteRuntime *runtime = nullptr;
+    Request request;
+    PrincipalPtr principal;
+    QByteArray consumer;
+    Headers extraHeaders; // CORS and RateLimit fields for whatever the answer is
+    qint64 startedNs = 0;
+    qint64 upstreamNs = 0;
+    QString instanceId;
+    QString cause;
+    Rejection rejection = Rejection::None;
+};
+
+GatewayProxy::GatewayProxy(Parts parts)
+    : m_parts(parts)
+{}
+
+GatewayProxy::~GatewayProxy() = default;
+
+std::shared_ptr<const GatewayProxy::Snapshot> GatewayProxy::snapshot()
+{
+    const quint64 generation = m_parts.catalog->generation();
+    std::lock_guard lock(m_mutex);
+    if (m_snapshot && m_snapshot->generation == generation)
+        return m_snapshot;
+    auto next = std::make_shared<Snapshot>();
+    next->generation = generation;
+    next->table = m_parts.catalog->table();
+    if (!next->table)
+        next->table = std::make_shared<const RouteTable>();
+    QHash<QString, std::shared_ptr<RouteRuntime>> kept;
+    for (const Route &route : next->table->routes()) {
+        std::shared_ptr<RouteRuntime> rt = m_runtimes.value(route.id);
+        if (!rt) {
+            rt = std::make_shared<RouteRuntime>();
+            rt->idBytes = route.id.toUtf8();
+        }
+        rt->metrics = m_parts.metrics->forRoute(route.id, route.spec.name);
+        kept.insert(route.id, rt);
+        next->runtime.insert(&route, rt);
+    }
+    m_runtimes = std::move(kept); // a deleted route's balancer goes with the last request using it
+    m_snapshot = std::move(next);
+    return m_snapshot;
+}
+
+qint64 GatewayProxy::bodyLimit(const Request &request) const
+{
+    const RouteTablePtr table = m_parts.catalog->table();
+    const Route *route = table ? table->match(request.header("host"), request.method, request.path) : nullptr;
+    return route ? route->spec.maxBodyBytes : -1;
+}
+
+Response GatewayProxy::refuse(Exchange &x, int status, const QString &detail, QByteArrayView code,
+                              Rejection cause)
+{
+    Response response = problem(x.request, status, detail, code);
+    x.rejection = cause;
+    x.cause = cause == Rejection::None ? QString::fromLatin1(code.toByteArray()) : rejectionName(cause);
+    return response;
+}
+
+void GatewayProxy::finish(Exchange &x, const Response &response)
+{
+    const qint64 totalNs = steadyNs() - x.startedNs;
+    RequestSample sample;
+    sample.route = x.runtime ? x.runtime->metrics : nullptr;
+    const QByteArray instance = x.instanceId.toUtf8();
+    sample.instanceId = instance;
+    sample.status = response.status;
+    sample.bytesIn = x.request.body.size();
+    sample.bytesOut = response.body.size();
+    sample.totalMicros = totalNs / 1000;
+    sample.gatewayMicros = std::max<qint64>(0, totalNs - x.upstreamNs) / 1000;
+    sample.rejection = x.rejection;
+    m_parts.metrics->record(sample);
+    AccessLog *log = m_parts.accessLog;
+    const bool refused = x.rejection != Rejection::None || (!x.route && response.status >= 400);
+    if (!log || !log->wants(response.status, refused))
+        return;
+    AccessEntry e;
+    e.requestId = x.request.requestId;
+    if (x.route) {
+        e.routeId = x.route->id;
+        e.route = x.route->spec.name;
+    }
+    e.method = x.request.method;
+    e.path = x.request.path;
+    e.status = response.status;
+    e.durationMs = double(totalNs) / 1e6;
+    e.upstreamMs = double(x.upstreamNs) / 1e6;
+    e.gatewayMs = e.durationMs - e.upstreamMs;
+    e.instanceId = x.instanceId;
+    e.client = x.request.peer;
+    e.consumer = x.consumer;
+    e.bytesIn = sample.bytesIn;
+    e.bytesOut = sample.bytesOut;
+    e.cause = x.cause;
+    log->offer(e);
+}
+
+Frontend::Answer GatewayProxy::handle(Request &request)
+{
+    auto x = std::make_shared<Exchange>();
+    x->startedNs = steadyNs();
+    x->snapshot = snapshot();
+    x->route = x->snapshot->table->match(request.header("host"), request.method, request.path);
+    x->request = std::move(request);
+    Answer answer;
+    const auto refuseNow = [&](int status, const QString &detail, QByteArrayView code, Rejection cause) {
+        Response r = refuse(*x, status, detail, code, cause);
+        for (const auto &h : x->extraHeaders)
+            r.headers.append(h);
+        finish(*x, r);
+        answer.response = std::move(r);
+        return answer;
+    };
+    if (!x->route)
+        return refuseNow(404,
+                         QStringLiteral("No gateway route takes %1 %2 (host %3); GET /v1/gateway/routes on the "
+                                        "admin API lists them.")
+                             .arg(QString::fromLatin1(x->request.method), QString::fromUtf8(x->request.path),
+                                  x->request.header("host").isEmpty()
+                                      ? QStringLiteral("none")
+                                      : QString::fromLatin1(x->request.header("host"))),
+                         "no-route", Rejection::None);
+    const Route &route = *x->route;
+    const RouteSpec &spec = route.spec;
+    x->runtime = x->snapshot->runtime.value(x->route).get();
+    if (x->request.upgradeWebSocket)
+        return refuseNow(501, QStringLiteral("The gateway does not forward WebSocket upgrades yet."),
+                         "websocket-unsupported", Rejection::None);
+
+    const ProxyHeaders::Cors cors = ProxyHeaders::evaluateCors(spec, x->request);
+    if (cors.originAllowed)
+        x->extraHeaders = cors.headers;
+    if (cors.preflight) {
+        if (!cors.refusal.isEmpty())
+            return refuseNow(403, cors.refusal, "cors-origin", Rejection::Cors);
+        Response r = Response::noContent();
+        r.headers = cors.headers;
+        finish(*x, r);
+        answer.response = std::move(r);
+        return answer;
+    }
+
+    if (spec.auth == EdgeAuth::Required) {
+        const QByteArray credential = bearerCredential(x->request);
+        Authentication auth;
+        if (credential.isEmpty())
+            auth = Authentication::refused(
+                QStringLiteral("This route needs 'Authorization: Bearer <credential>': an access token from "
+                               "POST /v1/auth/sessions or an API key."),
+                "unauthenticated");
+        else if (m_authenticator)
+            auth = m_authenticator->authenticate(credential, x->request.peer);
+        else
+            auth = Authentication::refused(QStringLiteral("The gateway cannot check credentials yet."),
+                                           "auth-starting");
+        if (!auth) {
+            x->extraHeaders.append({"www-authenticate", auth.code == "unauthenticated"
+                                                             ? QByteArray("Bearer")
+                                                             : QByteArray("Bearer error=\"invalid_token\"")});
+            return refuseNow(401, auth.reason, auth.code, Rejection::Auth);
+        }
+        x->principal = auth.principal;
+    }
+
+    if (spec.rateLimit) {
+        x->consumer = ProxyHeaders::consumerOf(spec.rateLimit->by, x->principal.get(), x->request.peer);
+        const RateLimitDecision decision = m_parts.limiter->take(
+            x->runtime->idBytes, x->consumer, *spec.rateLimit, m_parts.clock->nowMs(), 1.0);
+        const RateLimitHeaders fields = rateLimitHeaders(decision);
+        x->extraHeaders.append({"ratelimit-policy", fields.policy});
+        x->extraHeaders.append({"ratelimit", fields.rateLimit});
+        if (!decision.allowed) {
+            x->extraHeaders.append({"retry-after", fields.retryAfter});
+            return refuseNow(429,
+                             QStringLiteral("%1 is over this route's limit of %2 requests in %3 s; retry after "
+                                            "%4 s.")
+                                 .arg(QString::fromUtf8(x->consumer))
+                                 .arg(spec.rateLimit->requests)
+                                 .arg(spec.rateLimit->perSeconds)
+                                 .arg(decision.retryAfterSeconds),
+                             "rate-limited", Rejection::RateLimit);
+        }
+    }
+    answer.task = forward(std::move(x));
+    return answer;
+}
+
+QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
+{
+    const Route &route = *x->route;
+    const RouteSpec &spec = route.spec;
+    RouteRuntime &rt = *x->runtime;
+    rt.active.fetch_add(1, std::memory_order_relaxed);
+    struct Leave {
+        RouteRuntime &rt;
+        ~Leave() { rt.active.fetch_sub(1, std::memory_order_relaxed); }
+    } leave{rt};
+
+    UpstreamRequest up;
+    up.method = x->request.method;
+    up.target = strippedPath(route, x->request.path);
+    if (!x->request.query.isEmpty())
+        up.target += '?' + x->request.query;
+    up.headers = ProxyHeaders::upstreamHeaders(x->request, x->principal.get());
+    up.body = x->request.body;
+    const bool idempotent = isIdempotent(x->request.method);
+    const qint64 deadlineNs = x->startedNs + qint64(spec.timeoutMs) * 1'000'000;
+    UpstreamPool *pool = UpstreamPool::forThisThread();
+
+    QList<QString> tried;
+    int attempts = 0;
+    bool retry = false;
+    std::optional<Response> answer;
+    std::optional<Response> lastAttempt;
+    while (!answer) {
+        // The service's instances that may take traffic: passing ones, warning ones as a last resort.
+        const InstanceList instances = m_parts.directory->instancesOf(spec.service);
+        std::vector<Candidate> candidates;
+        candidates.reserve(instances->size());
+        for (const UpstreamInstance &i : *instances) {
+            if (i.draining || i.health == UpstreamInstance::Health::Critical)
+                continue;
+            candidates.push_back(Candidate{i.id, i.address, i.port, i.weight,
+                                           i.health == UpstreamInstance::Health::Warning, 0});
+        }
+        QList<QString> refusedByBreaker;
+        qint64 retryAfterMs = 0;
+        BreakerTicket ticket;
+        int chosen = -1;
+        while (true) {
+            QList<QString> excluded = tried + refusedByBreaker;
+            chosen = rt.balancer.pick(spec.balancer, candidates, excluded, m_parts.inFlight);
+            if (chosen < 0)
+                break;
+            ticket = m_parts.breakers->admit(route.id, candidates[size_t(chosen)].instanceId, spec.breaker,
+                                             m_parts.clock->nowMs());
+            if (ticket)
+                break;
+            retryAfterMs = retryAfterMs == 0 ? ticket.retryAfterMs() : std::min(retryAfterMs, ticket.retryAfterMs());
+            refusedByBreaker.append(candidates[size_t(chosen)].instanceId);
+        }
+        if (chosen < 0) {
+            if (attempts > 0)
+                break; // lastAttempt stands
+            if (!refusedByBreaker.isEmpty()) {
+                x->extraHeaders.append({"retry-after", QByteArray::number(std::max<qint64>(1, (retryAfterMs + 999) / 1000))});
+                answer = refuse(*x, 503,
+                                QStringLiteral("Every instance of %1 that could take this request has its "
+                                               "circuit breaker open after failing; the gateway tries one "
+                                               "again after the cool-down.")
+                                    .arg(spec.service),
+                                "breaker-open", Rejection::Breaker);
+            } else {
+                answer = refuse(*x, 503,
+                                QStringLiteral("The service %1 has no passing instance to take this request "
+                                               "(the Services page shows its instances).")
+                                    .arg(spec.service),
+                                "no-healthy-instance", Rejection::NoInstance);
+            }
+            break;
+        }
+        const Candidate &target = candidates[size_t(chosen)];
+        x->instanceId = target.instanceId;
+        tried.append(target.instanceId);
+        ++attempts;
+        const qint64 remainingNs = deadlineNs - steadyNs();
+        if (remainingNs <= 0) {
+            ticket.abandon(m_parts.clock->nowMs());
+            answer = refuse(*x, 504,
+                            QStringLiteral("The route's timeout of %1 ms passed before an upstream answered.")
+                                .arg(spec.timeoutMs),
+                            "upstream-timeout", Rejection::None);
+            break;
+        }
+        if (retry)
+            rt.retrying.fetch_add(1, std::memory_order_relaxed);
+        InFlight::Guard guard = m_parts.inFlight->acquire(target.instanceId);
+        const UpstreamTarget where{target.address, target.port};
+        QCoro::Task<UpstreamResult> sending =
+            pool->send(where, attempts <= spec.retries ? up : std::move(up),
+                       std::chrono::milliseconds(std::max<qint64>(1, remainingNs / 1'000'000)));
+        UpstreamResult result = co_await sending;
+        guard.release();
+        if (retry)
+            rt.retrying.fetch_sub(1, std::memory_order_relaxed);
+        x->upstreamNs += result.durationNs;
+        const bool failed = result.failure != UpstreamFailure::None || result.response->status >= 500;
+        const QString reason = result.failure != UpstreamFailure::None
+                                   ? failureReason(result, where)
+                                   : QStringLiteral("HTTP %1 from %2:%3")
+                                         .arg(result.response->status)
+                                         .arg(QString::fromLatin1(where.address))
+                                         .arg(where.port);
+        ticket.record(!failed, m_parts.clock->nowMs(), reason);
+        // What the client gets if this attempt is the last.
+        Response built;
+        if (result.failure == UpstreamFailure::None) {
+            x->rejection = Rejection::None;
+            x->cause.clear();
+            built.status = result.response->status;
+            ProxyHeaders::copyResponseHeaders(result.response->headers, &built);
+            built.body = std::move(result.response->body);
+        } else if (result.failure == UpstreamFailure::Timeout) {
+            built = refuse(*x, 504,
+                           QStringLiteral("%1:%2 did not answer within the route's timeout of %3 ms.")
+                               .arg(QString::fromLatin1(where.address))
+                               .arg(where.port)
+                               .arg(spec.timeoutMs),
+                           "upstream-timeout", Rejection::None);
+        } else {
+            built = refuse(*x, 502, QStringLiteral("The upstream failed: %1.").arg(reason), "upstream-failed",
+                           Rejection::None);
+        }
+        const bool mayRetry = failed && attempts <= spec.retries && (idempotent || !result.sent) &&
+                              result.failure != UpstreamFailure::Timeout && steadyNs() < deadlineNs &&
+                              withinRetryBudget(rt);
+        if (mayRetry) {
+            qCDebug(lcProxy).noquote() << "retrying" << x->request.requestId << "after" << reason;
+            retry = true;
+            lastAttempt = std::move(built);
+            continue;
+        }
+        answer = std::move(built);
+    }
+    if (!answer) // no other instance was left to retry on: the last attempt's answer stands
+        answer = std::move(lastAttempt);
+    for (const auto &h : x->extraHeaders)
+        answer->headers.append(h);
+    const double upstreamMs = double(x->upstreamNs) / 1e6;
+    const double gatewayMs = double(steadyNs() - x->startedNs - x->upstreamNs) / 1e6;
+    answer->headers.append({"server-timing", "upstream;dur=" + QByteArray::number(upstreamMs, 'f', 3) +
+                                                 ", gateway;dur=" + QByteArray::number(gatewayMs, 'f', 3)});
+    finish(*x, *answer);
+    co_return std::move(*answer);
+}
+
+} // namespace Meshdeck::Gateway

@@ -1,0 +1,84 @@
+#pragma once
+
+#include "accesslog.h"
+#include "balancer.h"
+#include "circuitbreaker.h"
+#include "gatewaymetrics.h"
+#include "ratelimiter.h"
+#include "routescatalog.h"
+
+#include "http/dispatcher.h"
+#include "http/upstreamclient.h"
+#include "platform/authenticator.h"
+#include "platform/clock.h"
+#include "platform/instancedirectory.h"
+
+#include <QHash>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+namespace Meshdeck::Gateway {
+
+class SharedRateLimiter;
+
+// The data plane: every request of the gateway's listener. It matches a route, answers CORS
+// preflights, checks the credential at the edge, takes a rate-limit token, picks an instance the
+// breaker lets through and forwards the request with the project's own HTTP client, retrying
+// idempotent requests on another instance; then it counts the request and maybe logs it.
+class GatewayProxy : public Http::Frontend
+{
+public:
+    struct Parts {
+        RoutesCatalog *catalog = nullptr;
+        const InstanceDirectory *directory = nullptr;
+        CircuitBreakers *breakers = nullptr;
+        RateLimiter *limiter = nullptr;
+        SharedRateLimiter *sharedLimiter = nullptr; // cluster mode; null: local buckets
+        GatewayMetrics *metrics = nullptr;
+        InFlight *inFlight = nullptr;
+        AccessLog *accessLog = nullptr;
+        const Clock *clock = nullptr;
+    };
+    explicit GatewayProxy(Parts parts);
+    ~GatewayProxy() override;
+
+    // Set before the listener serves (the auth service is made after the gateway).
+    void setAuthenticator(const Authenticator *authenticator) { m_authenticator = authenticator; }
+
+    qint64 bodyLimit(const Http::Request &request) const override;
+    Answer handle(Http::Request &request) override;
+
+    // Per route, across route-table versions: its balancer and its metrics.
+    struct RouteRuntime {
+        RouteBalancer balancer;
+        RouteMetrics *metrics = nullptr;
+        QByteArray idBytes;
+        std::atomic<int> active{0};   // requests in flight on the route
+        std::atomic<int> retrying{0}; // of which on a retry
+    };
+    // The current route table with each route's runtime; replaced when the catalog's changes.
+    struct Snapshot {
+        quint64 generation = 0;
+        RouteTablePtr table;
+        QHash<const Route *, std::shared_ptr<RouteRuntime>> runtime;
+    };
+
+private:
+    struct Exchange;
+    std::shared_ptr<const Snapshot> snapshot();
+    Http::Response refuse(Exchange &exchange, int status, const QString &detail, QByteArrayView code,
+                          Rejection cause);
+    void finish(Exchange &exchange, const Http::Response &response);
+    QCoro::Task<Http::Response> forward(std::shared_ptr<Exchange> exchange);
+
+    Parts m_parts;
+    const Authenticator *m_authenticator = nullptr;
+    std::mutex m_mutex;
+    std::shared_ptr<const Snapshot> m_snapshot;
+    QHash<QString, std::shared_ptr<RouteRuntime>> m_runtimes; // by route id, under m_mutex
+};
+
+} // namespace Meshdeck::Gateway

@@ -1,0 +1,233 @@
+#include "proxyheaders.h"
+
+#include <QRandomGenerator>
+
+#include <array>
+
+namespace Meshdeck::Gateway::ProxyHeaders {
+
+namespace {
+
+bool isLowerHex(QByteArrayView text)
+{
+    for (char c : text) {
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return false;
+    }
+    return true;
+}
+
+bool allZero(QByteArrayView text)
+{
+    for (char c : text) {
+        if (c != '0')
+            return false;
+    }
+    return true;
+}
+
+// Whether `name` is one of the comma-separated tokens of a Connection header value.
+bool namedIn(QByteArrayView connection, QByteArrayView name)
+{
+    qsizetype start = 0;
+    while (start <= connection.size()) {
+        qsizetype end = connection.indexOf(',', start);
+        if (end < 0)
+            end = connection.size();
+        if (connection.sliced(start, end - start).trimmed().compare(name, Qt::CaseInsensitive) == 0)
+            return true;
+        start = end + 1;
+    }
+    return false;
+}
+
+QByteArray randomHex(int bytes)
+{
+    std::array<quint32, 4> words{};
+    QRandomGenerator::system()->fillRange(words.data(), int(words.size()));
+    return QByteArray(reinterpret_cast<const char *>(words.data()), bytes).toHex();
+}
+
+bool listed(const QStringList &list, QByteArrayView value)
+{
+    for (const QString &item : list) {
+        if (item.compare(QLatin1StringView(value.data(), value.size()), Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+bool isHopByHop(QByteArrayView n)
+{
+    return n == "connection" || n == "keep-alive" || n == "proxy-connection" || n == "te" || n == "trailer" ||
+           n == "transfer-encoding" || n == "upgrade" || n == "proxy-authorization" ||
+           n == "proxy-authenticate";
+}
+
+bool isValidTraceparent(QByteArrayView v)
+{
+    // version "-" trace-id "-" parent-id "-" flags: 2-32-16-2 lower-case hex (W3C Trace Context).
+    if (v.size() != 55 || v[2] != '-' || v[35] != '-' || v[52] != '-')
+        return false;
+    const QByteArrayView version = v.first(2);
+    const QByteArrayView traceId = v.sliced(3, 32);
+    const QByteArrayView parentId = v.sliced(36, 16);
+    const QByteArrayView flags = v.sliced(53, 2);
+    return isLowerHex(version) && version != "ff" && isLowerHex(traceId) && !allZero(traceId) &&
+           isLowerHex(parentId) && !allZero(parentId) && isLowerHex(flags);
+}
+
+QByteArray newTraceparent()
+{
+    return "00-" + randomHex(16) + '-' + randomHex(8) + "-01";
+}
+
+Http::Headers upstreamHeaders(const Http::Request &request, const Principal *principal)
+{
+    Http::Headers out;
+    out.reserve(request.headers.size() + 10);
+    const QByteArray connection = request.header("connection");
+    QByteArray forwardedFor;
+    QByteArray traceparent;
+    QByteArray tracestate;
+    for (const auto &[name, value] : request.headers) {
+        if (isHopByHop(name) || name == "host" || name.startsWith(IdentityPrefix) || name == "x-request-id" ||
+            name == "x-forwarded-proto" || name == "x-forwarded-host" ||
+            (!connection.isEmpty() && namedIn(connection, name)))
+            continue;
+        if (name == "x-forwarded-for") {
+            forwardedFor += (forwardedFor.isEmpty() ? "" : ", ") + value;
+            continue;
+        }
+        if (name == "traceparent") {
+            traceparent = value;
+            continue;
+        }
+        if (name == "tracestate") {
+            tracestate = value;
+            continue;
+        }
+        out.append({name, value});
+    }
+    const QByteArray &peer = request.peer;
+    out.append({"x-forwarded-for", forwardedFor.isEmpty() ? peer : forwardedFor + ", " + peer});
+    out.append({"x-forwarded-proto", "http"});
+    const QByteArray host = request.header("host");
+    if (!host.isEmpty())
+        out.append({"x-forwarded-host", host});
+    out.append({"x-request-id", request.requestId});
+    if (isValidTraceparent(traceparent)) {
+        out.append({"traceparent", traceparent});
+        if (!tracestate.isEmpty())
+            out.append({"tracestate", tracestate});
+    } else {
+        out.append({"traceparent", newTraceparent()}); // a tracestate without its parent is dropped
+    }
+    if (principal && principal->isAuthenticated()) {
+        out.append({"x-meshdeck-principal", principal->actor().toUtf8()});
+        out.append({"x-meshdeck-role", roleName(principal->role).toUtf8()});
+        if (!principal->userId.isEmpty())
+            out.append({"x-meshdeck-user-id", principal->userId.toUtf8()});
+        if (principal->kind == Principal::Kind::User)
+            out.append({"x-meshdeck-user-email", principal->name.toUtf8()});
+        if (!principal->keyId.isEmpty())
+            out.append({"x-meshdeck-key-id", principal->keyId.toUtf8()});
+    }
+    return out;
+}
+
+void copyResponseHeaders(const Http::Headers &upstream, Http::Response *response)
+{
+    QByteArray connection;
+    for (const auto &[name, value] : upstream) {
+        if (name == "connection")
+            connection = value;
+    }
+    for (const auto &[name, value] : upstream) {
+        if (name == "content-type") {
+            response->contentType = value;
+            continue;
+        }
+        if (isHopByHop(name) || name == "content-length" || name == "date" || name == "x-request-id" ||
+            (!connection.isEmpty() && namedIn(connection, name)))
+            continue;
+        response->headers.append({name, value});
+    }
+}
+
+QByteArray consumerOf(LimitBy by, const Principal *principal, const QByteArray &peer)
+{
+    if (principal && by == LimitBy::Key && !principal->keyId.isEmpty())
+        return "key:" + principal->keyId.toUtf8();
+    if (principal && by != LimitBy::Ip && !principal->userId.isEmpty())
+        return "user:" + principal->userId.toUtf8();
+    if (principal && by != LimitBy::Ip && principal->kind == Principal::Kind::AdminToken)
+        return "admin-token";
+    return "ip:" + peer;
+}
+
+Cors evaluateCors(const RouteSpec &route, const Http::Request &request)
+{
+    Cors out;
+    const QByteArray origin = request.header("origin");
+    const QByteArray askedMethod = request.header("access-control-request-method");
+    out.preflight = request.method == "OPTIONS" && !origin.isEmpty() && !askedMethod.isEmpty();
+    if (origin.isEmpty() || !route.cors) {
+        if (out.preflight)
+            out.refusal = QStringLiteral("This route allows no cross-origin requests (it has no CORS policy).");
+        return out;
+    }
+    const CorsPolicy &cors = *route.cors;
+    // "null" (sandboxed frames, file: pages) is never trusted; "*" only without credentials.
+    const bool wildcard = !cors.credentials && cors.origins.contains(QStringLiteral("*"));
+    out.originAllowed = origin != "null" && (wildcard || listed(cors.origins, origin));
+    if (!out.originAllowed) {
+        if (out.preflight)
+            out.refusal = QStringLiteral("The origin %1 is not on this route's CORS allowlist.")
+                              .arg(QString::fromLatin1(origin));
+        return out;
+    }
+    out.headers.append({"access-control-allow-origin", wildcard ? QByteArray("*") : origin});
+    if (!wildcard)
+        out.headers.append({"vary", "Origin"});
+    if (cors.credentials)
+        out.headers.append({"access-control-allow-credentials", "true"});
+    if (!out.preflight) {
+        if (!cors.exposeHeaders.isEmpty())
+            out.headers.append({"access-control-expose-headers", cors.exposeHeaders.join(u", ").toLatin1()});
+        return out;
+    }
+    const QStringList methods =
+        !cors.methods.isEmpty() ? cors.methods
+        : !route.methods.isEmpty()
+            ? route.methods
+            : QStringList{QStringLiteral("GET"), QStringLiteral("HEAD"), QStringLiteral("POST")};
+    if (!listed(methods, askedMethod)) {
+        out.originAllowed = false;
+        out.headers.clear();
+        out.refusal = QStringLiteral("This route's CORS policy allows %1, not %2.")
+                          .arg(methods.join(u", "), QString::fromLatin1(askedMethod));
+        return out;
+    }
+    // Each header the page wants to send must be allowed (the CORS-safelisted ones always are).
+    for (const QByteArray &asked : request.header("access-control-request-headers").split(',')) {
+        const QByteArray h = asked.trimmed().toLower();
+        if (h.isEmpty() || h == "accept" || h == "accept-language" || h == "content-language" ||
+            h == "content-type" || listed(cors.headers, h))
+            continue;
+        out.originAllowed = false;
+        out.headers.clear();
+        out.refusal = QStringLiteral("This route's CORS policy does not allow the request header %1.")
+                          .arg(QString::fromLatin1(h));
+        return out;
+    }
+    out.headers.append({"access-control-allow-methods", methods.join(u", ").toLatin1()});
+    if (!cors.headers.isEmpty())
+        out.headers.append({"access-control-allow-headers", cors.headers.join(u", ").toLatin1()});
+    out.headers.append({"access-control-max-age", QByteArray::number(cors.maxAgeSeconds)});
+    return out;
+}
+
+} // namespace Meshdeck::Gateway::ProxyHeaders

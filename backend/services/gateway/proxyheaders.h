@@ -1,0 +1,44 @@
+#pragma once
+
+#include "gatewayroute.h"
+
+#include "http/httptypes.h"
+#include "platform/principal.h"
+
+namespace Meshdeck::Gateway::ProxyHeaders {
+
+// The identity the gateway forwards after checking a credential at the edge. A client's own
+// copies of these headers are removed first: an upstream can believe them.
+inline constexpr QByteArrayView IdentityPrefix = "x-meshdeck-";
+
+// Hop-by-hop headers (RFC 9110 7.6.1) never cross the gateway, in either direction.
+bool isHopByHop(QByteArrayView lowerName);
+
+// The headers sent upstream: the client's without hop-by-hop ones (and those its Connection
+// header names), without Host (the client sets the upstream's) and any X-Meshdeck-* copy; then
+// X-Forwarded-For/Proto/Host, X-Request-Id, a valid or new W3C traceparent, and the identity
+// when `principal` is set.
+Http::Headers upstreamHeaders(const Http::Request &request, const Principal *principal);
+
+// A W3C trace context traceparent header that may be propagated as it is.
+bool isValidTraceparent(QByteArrayView value);
+QByteArray newTraceparent();
+
+// The upstream's response headers the client gets: without hop-by-hop ones and the ones the
+// engine writes itself (Content-Length, Date, X-Request-Id); Content-Type goes to contentType.
+void copyResponseHeaders(const Http::Headers &upstream, Http::Response *response);
+
+// The rate-limit consumer of a request: "key:ID", "user:ID" or "ip:ADDRESS". A key or user
+// policy on a request without that identity falls back to the address.
+QByteArray consumerOf(LimitBy by, const Principal *principal, const QByteArray &peer);
+
+// CORS for one request against the route's policy.
+struct Cors {
+    bool preflight = false;     // OPTIONS with Access-Control-Request-Method: answer it here
+    bool originAllowed = false; // the Origin is on the allowlist
+    Http::Headers headers;      // what to add to the response when allowed
+    QString refusal;            // a preflight that is refused: why
+};
+Cors evaluateCors(const RouteSpec &route, const Http::Request &request);
+
+} // namespace Meshdeck::Gateway::ProxyHeaders

@@ -1,0 +1,483 @@
+#include "testing.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpServer>
+#include <QTcpSocket>
+
+using namespace Meshdeck::Testing;
+
+namespace {
+
+const QStringList FastChecks{QStringLiteral("--check-interval-ms"), QStringLiteral("200"),
+                             QStringLiteral("--check-timeout-ms"),  QStringLiteral("500"),
+                             QStringLiteral("--healthy-threshold"), QStringLiteral("1"),
+                             QStringLiteral("--unhealthy-threshold"), QStringLiteral("1"),
+                             QStringLiteral("--heartbeat-ms"),      QStringLiteral("200")};
+
+QStringList echoArgs(const QString &service, const QStringList &more = {})
+{
+    return FastChecks + QStringList{QStringLiteral("--service"), service} + more;
+}
+
+quint16 gatewayPort(const BackendProcess &backend)
+{
+    const QJsonObject ready = QJsonDocument::fromJson(backend.readyLine()).object();
+    return quint16(QUrl(ready.value(QStringLiteral("gatewayUrl")).toString()).port());
+}
+
+// One request through the gateway on a fresh connection; `headers` are extra lines ("Name: v\r\n").
+RawResponse through(quint16 port, const QByteArray &method, const QByteArray &target,
+                    const QByteArray &headers = {}, const QByteArray &body = {})
+{
+    RawHttp c;
+    if (!c.connectTo(port))
+        return {};
+    QByteArray r = method + ' ' + target + " HTTP/1.1\r\nHost: gw.test\r\n" + headers;
+    if (!body.isEmpty() || method == "POST" || method == "PUT")
+        r += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    c.send(r + "\r\n" + body);
+    return c.read(15'000);
+}
+
+QJsonObject bodyOf(const RawResponse &r)
+{
+    return QJsonDocument::fromJson(r.body).object();
+}
+
+int passingInstances(const BackendProcess &backend, const QByteArray &service)
+{
+    const QJsonArray all =
+        apiJson(backend, "GET", "/v1/registry/services/" + service + "/instances").value(QStringLiteral("instances")).toArray();
+    int passing = 0;
+    for (const QJsonValue &i : all)
+        passing += i.toObject().value(QStringLiteral("status")).toString() == QLatin1String("passing");
+    return passing;
+}
+
+QString createRoute(const BackendProcess &backend, const QJsonObject &route)
+{
+    const RawResponse created =
+        apiCall(backend, "POST", "/v1/gateway/routes", QJsonDocument(route).toJson(QJsonDocument::Compact));
+    if (created.status != 201) {
+        qWarning().noquote() << "route not created:" << created.status << created.body;
+        return {};
+    }
+    return bodyOf(created).value(QStringLiteral("id")).toString();
+}
+
+QJsonObject simpleRoute(const QString &name, const QString &prefix, const QString &service, bool strip = true)
+{
+    return QJsonObject{{QStringLiteral("name"), name},
+                       {QStringLiteral("match"), QJsonObject{{QStringLiteral("pathPrefix"), prefix}}},
+                       {QStringLiteral("service"), service},
+                       {QStringLiteral("stripPrefix"), strip},
+                       {QStringLiteral("rateLimit"), QJsonValue::Null}};
+}
+
+QString instanceOf(const RawResponse &r)
+{
+    return QString::fromLatin1(r.header("x-echo-instance"));
+}
+
+} // namespace
+
+// The data plane end to end: the real meshdeckd with --gateway-listen, routes made through the
+// admin API, and real `meshdeckd --role echo` upstreams registered with it.
+class TestGateway : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY2(m_backend.start({QStringLiteral("--gateway-listen"), QStringLiteral("127.0.0.1:0"),
+                                  QStringLiteral("--gateway-access-log-sample"), QStringLiteral("0")}),
+                 m_backend.stderrText().constData());
+        m_port = gatewayPort(m_backend);
+        QVERIFY2(m_port > 0, m_backend.readyLine().constData());
+    }
+
+    void anUnmatchedRequestIsAProblemNamingTheCause()
+    {
+        const RawResponse r = through(m_port, "GET", "/nowhere");
+        QCOMPARE(r.status, 404);
+        QCOMPARE(r.header("content-type"), QByteArray("application/problem+json"));
+        QVERIFY2(bodyOf(r).value(QStringLiteral("type")).toString().endsWith(QLatin1String("no-route")), r.body.constData());
+        QVERIFY(!r.header("x-request-id").isEmpty());
+    }
+
+    void routesStripThePrefixOrNotAndForwardWhoAsked()
+    {
+        EchoProcess echo;
+        QVERIFY(echo.start(&m_backend, echoArgs(QStringLiteral("billing"))));
+        QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "billing"), 1, 10'000);
+        QVERIFY(!createRoute(m_backend, simpleRoute(QStringLiteral("billing"), QStringLiteral("/billing"),
+                                                    QStringLiteral("billing")))
+                     .isEmpty());
+        QVERIFY(!createRoute(m_backend, simpleRoute(QStringLiteral("billing-raw"), QStringLiteral("/raw"),
+                                                    QStringLiteral("billing"), false))
+                     .isEmpty());
+
+        const RawResponse stripped =
+            through(m_port, "GET", "/billing/invoices/7?page=2",
+                    "X-Request-Id: trace-me-1\r\nX-Meshdeck-User-Id: spoofed\r\nX-Forwarded-For: 10.9.9.9\r\n"
+                    "Connection: keep-alive, X-Secret-Hop\r\nX-Secret-Hop: no\r\n");
+        QCOMPARE(stripped.status, 200);
+        const QJsonObject seen = bodyOf(stripped);
+        QCOMPARE(seen.value(QStringLiteral("path")).toString(), QStringLiteral("/invoices/7"));
+        QCOMPARE(seen.value(QStringLiteral("query")).toString(), QStringLiteral("page=2"));
+        const QJsonObject headers = seen.value(QStringLiteral("headers")).toObject();
+        QCOMPARE(headers.value(QStringLiteral("x-request-id")).toString(), QStringLiteral("trace-me-1"));
+        QCOMPARE(stripped.header("x-request-id"), QByteArray("trace-me-1"));
+        // Identity headers a client sends are never believed; the gateway adds them only itself.
+        QVERIFY2(!headers.contains(QStringLiteral("x-meshdeck-user-id")), stripped.body.constData());
+        QVERIFY(!headers.contains(QStringLiteral("x-secret-hop"))); // named by Connection: hop-by-hop
+        QCOMPARE(headers.value(QStringLiteral("x-forwarded-for")).toString(), QStringLiteral("10.9.9.9, 127.0.0.1"));
+        QCOMPARE(headers.value(QStringLiteral("x-forwarded-host")).toString(), QStringLiteral("gw.test"));
+        QCOMPARE(headers.value(QStringLiteral("x-forwarded-proto")).toString(), QStringLiteral("http"));
+        const QString traceparent = headers.value(QStringLiteral("traceparent")).toString();
+        QVERIFY2(QRegularExpression(QStringLiteral("^00-[0-9a-f]{32}-[0-9a-f]{16}-01$")).match(traceparent).hasMatch(),
+                 qPrintable(traceparent));
+        QVERIFY(stripped.header("server-timing").contains("upstream;dur="));
+
+        // A valid traceparent travels on unchanged.
+        const QByteArray trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        const RawResponse kept = through(m_port, "GET", "/raw/x", "traceparent: " + trace + "\r\n");
+        QCOMPARE(kept.status, 200);
+        QCOMPARE(bodyOf(kept).value(QStringLiteral("path")).toString(), QStringLiteral("/raw/x"));
+        QCOMPARE(bodyOf(kept).value(QStringLiteral("headers")).toObject().value(QStringLiteral("traceparent")).toString(),
+                 QString::fromLatin1(trace));
+        // Segment boundaries: /billingx is not /billing.
+        QCOMPARE(through(m_port, "GET", "/billingx").status, 404);
+        // A body goes through whole.
+        const QByteArray payload(200'000, 'p');
+        const RawResponse posted = through(m_port, "POST", "/billing/upload", {}, payload);
+        QCOMPARE(posted.status, 200);
+        QCOMPARE(bodyOf(posted).value(QStringLiteral("bodyBytes")).toInt(), payload.size());
+    }
+
+    void eachBalancerSpreadsRequestsItsWay()
+    {
+        std::vector<std::unique_ptr<EchoProcess>> echoes;
+        for (int weight : {300, 100, 100}) {
+            echoes.push_back(std::make_unique<EchoProcess>());
+            QVERIFY(echoes.back()->start(&m_backend, echoArgs(QStringLiteral("spread"),
+                                                              {QStringLiteral("--weight"), QString::number(weight)})));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "spread"), 3, 10'000);
+        const QString heavy = QStringLiteral("127.0.0.1:%1").arg(echoes[0]->port());
+
+        QJsonObject rr = simpleRoute(QStringLiteral("spread-rr"), QStringLiteral("/rr"), QStringLiteral("spread"));
+        QVERIFY(!createRoute(m_backend, rr).isEmpty());
+        QHash<QString, int> counts;
+        for (int i = 0; i < 30; ++i)
+            ++counts[instanceOf(through(m_port, "GET", "/rr/x"))];
+        QCOMPARE(counts.size(), 3);
+        for (int n : std::as_const(counts))
+            QCOMPARE(n, 10);
+
+        QJsonObject weighted = simpleRoute(QStringLiteral("spread-w"), QStringLiteral("/w"), QStringLiteral("spread"));
+        weighted.insert(QStringLiteral("balancer"), QStringLiteral("weighted"));
+        QVERIFY(!createRoute(m_backend, weighted).isEmpty());
+        counts.clear();
+        for (int i = 0; i < 50; ++i)
+            ++counts[instanceOf(through(m_port, "GET", "/w/x"))];
+        QCOMPARE(counts.value(heavy), 30); // 300 of 500 weight
+        QCOMPARE(counts.size(), 3);
+
+        // Least outstanding: while two slow requests hold two instances, the next goes to the third.
+        QJsonObject least = simpleRoute(QStringLiteral("spread-lo"), QStringLiteral("/lo"), QStringLiteral("spread"));
+        least.insert(QStringLiteral("balancer"), QStringLiteral("least_outstanding"));
+        QVERIFY(!createRoute(m_backend, least).isEmpty());
+        RawHttp slow1;
+        RawHttp slow2;
+        QVERIFY(slow1.connectTo(m_port));
+        QVERIFY(slow2.connectTo(m_port));
+        slow1.send("GET /lo/a?delayMs=1500 HTTP/1.1\r\nHost: gw.test\r\n\r\n");
+        slow2.send("GET /lo/b?delayMs=1500 HTTP/1.1\r\nHost: gw.test\r\n\r\n");
+        // Both are in flight at the gateway before the third is sent (its own count says so).
+        QTRY_COMPARE_WITH_TIMEOUT(gatewayInFlight(QStringLiteral("spread-lo")), 2, 5000);
+        const QString third = instanceOf(through(m_port, "GET", "/lo/c"));
+        const QString first = instanceOf(slow1.read(5000));
+        const QString second = instanceOf(slow2.read(5000));
+        QVERIFY(first != second);
+        QVERIFY2(third != first && third != second, qPrintable(first + u' ' + second + u' ' + third));
+    }
+
+    void aKilledInstanceOpensItsBreakerAndRequestsGoElsewhere()
+    {
+        EchoProcess a;
+        EchoProcess b;
+        QVERIFY(a.start(&m_backend, echoArgs(QStringLiteral("fragile"), {QStringLiteral("--check-interval-ms"),
+                                                                          QStringLiteral("60000")})));
+        QVERIFY(b.start(&m_backend, echoArgs(QStringLiteral("fragile"), {QStringLiteral("--check-interval-ms"),
+                                                                          QStringLiteral("60000")})));
+        QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "fragile"), 2, 10'000);
+        QJsonObject route = simpleRoute(QStringLiteral("fragile"), QStringLiteral("/fragile"), QStringLiteral("fragile"));
+        route.insert(QStringLiteral("retries"), 1);
+        route.insert(QStringLiteral("breaker"), QJsonObject{{QStringLiteral("failures"), 3},
+                                                            {QStringLiteral("coolDownMs"), 60'000},
+                                                            {QStringLiteral("halfOpenProbes"), 1}});
+        const QString routeId = createRoute(m_backend, route);
+        QVERIFY(!routeId.isEmpty());
+        QCOMPARE(through(m_port, "GET", "/fragile/warm").status, 200);
+        const QString dead = QStringLiteral("127.0.0.1:%1").arg(a.port());
+        a.kill9(); // the registry still lists it as passing: its next check is a minute away
+
+        // Every idempotent request still succeeds: a refused connection is retried on b.
+        int failures = 0;
+        for (int i = 0; i < 20; ++i) {
+            const RawResponse r = through(m_port, "GET", "/fragile/x");
+            failures += r.status != 200;
+            QCOMPARE(instanceOf(r), QStringLiteral("127.0.0.1:%1").arg(b.port()));
+        }
+        QCOMPARE(failures, 0);
+        // The breaker of the dead instance opened after 3 failures, and says why.
+        const QJsonArray breakers =
+            apiJson(m_backend, "GET", "/v1/gateway/breakers").value(QStringLiteral("breakers")).toArray();
+        QJsonObject deadBreaker;
+        for (const QJsonValue &v : breakers) {
+            const QJsonObject o = v.toObject();
+            if (o.value(QStringLiteral("routeId")).toString() == routeId &&
+                QStringLiteral("%1:%2").arg(o.value(QStringLiteral("address")).toString()).arg(o.value(QStringLiteral("port")).toInt()) == dead)
+                deadBreaker = o;
+        }
+        QCOMPARE(deadBreaker.value(QStringLiteral("state")).toString(), QStringLiteral("open"));
+        QVERIFY(!deadBreaker.value(QStringLiteral("trips")).toArray().isEmpty());
+        // And the transition is an event on the gateway topic.
+        const QJsonArray events = apiJson(m_backend, "GET", "/v1/events/topics/gateway/events?fromOffset=0")
+                                      .value(QStringLiteral("events"))
+                                      .toArray();
+        bool opened = false;
+        for (const QJsonValue &e : events) {
+            const QJsonObject data = e.toObject().value(QStringLiteral("data")).toObject();
+            opened |= e.toObject().value(QStringLiteral("type")).toString() == QLatin1String("gateway.breaker") &&
+                      data.value(QStringLiteral("to")).toString() == QLatin1String("open") &&
+                      data.value(QStringLiteral("routeId")).toString() == routeId;
+        }
+        QVERIFY2(opened, QJsonDocument(events).toJson().constData());
+
+        // A reset closes it (and the next failures open it again).
+        const QString instanceId = deadBreaker.value(QStringLiteral("instanceId")).toString();
+        const RawResponse reset = apiCall(m_backend, "POST",
+                                          "/v1/gateway/breakers/" + routeId.toUtf8() + '/' + instanceId.toUtf8() + "/reset");
+        QCOMPARE(reset.status, 200);
+        QCOMPARE(bodyOf(reset).value(QStringLiteral("state")).toString(), QStringLiteral("closed"));
+    }
+
+    void aSlowInstanceIsA504AtTheRouteTimeout()
+    {
+        EchoProcess slow;
+        QVERIFY(slow.start(&m_backend, echoArgs(QStringLiteral("slow"))));
+        QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "slow"), 1, 10'000);
+        QJsonObject route = simpleRoute(QStringLiteral("slow"), QStringLiteral("/slow"), QStringLiteral("slow"));
+        route.insert(QStringLiteral("timeoutMs"), 400);
+        QVERIFY(!createRoute(m_backend, route).isEmpty());
+        QElapsedTimer clock;
+        clock.start();
+        const RawResponse r = through(m_port, "GET", "/slow/x?delayMs=5000");
+        const qint64 took = clock.elapsed();
+        QCOMPARE(r.status, 504);
+        QVERIFY2(bodyOf(r).value(QStringLiteral("type")).toString().endsWith(QLatin1String("upstream-timeout")),
+                 r.body.constData());
+        QVERIFY2(took >= 400 && took < 4000, qPrintable(QString::number(took)));
+        QCOMPARE(through(m_port, "GET", "/slow/x?delayMs=10").status, 200);
+    }
+
+    void rateLimitsCountExactlyAndSayHowMuchIsLeft()
+    {
+        EchoProcess echo;
+        QVERIFY(echo.start(&m_backend, echoArgs(QStringLiteral("limited"))));
+        QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "limited"), 1, 10'000);
+        QJsonObject route = simpleRoute(QStringLiteral("limited"), QStringLiteral("/limited"), QStringLiteral("limited"));
+        route.insert(QStringLiteral("rateLimit"), QJsonObject{{QStringLiteral("requests"), 5},
+                                                              {QStringLiteral("perSeconds"), 3600},
+                                                              {QStringLiteral("by"), QStringLiteral("ip")}});
+        QVERIFY(!createRoute(m_backend, route).isEmpty());
+        for (int i = 0; i < 5; ++i) {
+            const RawResponse r = through(m_port, "GET", "/limited/x");
+            QCOMPARE(r.status, 200);
+            QCOMPARE(r.header("ratelimit-policy"), QByteArray("\"default\";q=5;w=3600"));
+            QVERIFY2(r.header("ratelimit").startsWith("\"default\";r=" + QByteArray::number(4 - i) + ";t="),
+                     r.header("ratelimit").constData());
+        }
+        const RawResponse refused = through(m_port, "GET", "/limited/x");
+        QCOMPARE(refused.status, 429);
+        QVERIFY(refused.header("retry-after").toInt() >= 1);
+        QVERIFY(refused.header("ratelimit").startsWith("\"default\";r=0;"));
+        QVERIFY2(bodyOf(refused).value(QStringLiteral("type")).toString().endsWith(QLatin1String("rate-limited")),
+                 refused.body.constData());
+    }
+
+    void edgeAuthChecksTheCredentialAndForwardsTheIdentity()
+    {
+        EchoProcess echo;
+        QVERIFY(echo.start(&m_backend, echoArgs(QStringLiteral("private"))));
+        QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "private"), 1, 10'000);
+        QJsonObject route = simpleRoute(QStringLiteral("private"), QStringLiteral("/private"), QStringLiteral("private"));
+        route.insert(QStringLiteral("auth"), QStringLiteral("required"));
+        QVERIFY(!createRoute(m_backend, route).isEmpty());
+        const RawResponse none = through(m_port, "GET", "/private/x");
+        QCOMPARE(none.status, 401);
+        QCOMPARE(none.header("www-authenticate"), QByteArray("Bearer"));
+        QCOMPARE(through(m_port, "GET", "/private/x", "Authorization: Bearer nonsense\r\n").status, 401);
+        const RawResponse ok = through(m_port, "GET", "/private/x",
+                                       "Authorization: Bearer " + m_backend.token() +
+                                           "\r\nX-Meshdeck-Principal: user:forged\r\nX-Meshdeck-Role: admin\r\n");
+        QCOMPARE(ok.status, 200);
+        const QJsonObject headers = bodyOf(ok).value(QStringLiteral("headers")).toObject();
+        QCOMPARE(headers.value(QStringLiteral("x-meshdeck-principal")).toString(), QStringLiteral("admin-token"));
+        QCOMPARE(headers.value(QStringLiteral("x-meshdeck-role")).toString(), QStringLiteral("admin"));
+    }
+
+    void corsAllowsOnlyTheListedOrigins()
+    {
+        EchoProcess echo;
+        QVERIFY(echo.start(&m_backend, echoArgs(QStringLiteral("browser"))));
+        QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "browser"), 1, 10'000);
+        QJsonObject route = simpleRoute(QStringLiteral("browser"), QStringLiteral("/browser"), QStringLiteral("browser"));
+        route.insert(QStringLiteral("cors"), QJsonObject{{QStringLiteral("origins"), QJsonArray{QStringLiteral("https://app.example.test")}},
+                                                         {QStringLiteral("credentials"), true},
+                                                         {QStringLiteral("headers"), QJsonArray{QStringLiteral("X-Custom")}}});
+        QVERIFY(!createRoute(m_backend, route).isEmpty());
+        const RawResponse preflight =
+            through(m_port, "OPTIONS", "/browser/x",
+                    "Origin: https://app.example.test\r\nAccess-Control-Request-Method: GET\r\n"
+                    "Access-Control-Request-Headers: x-custom\r\n");
+        QCOMPARE(preflight.status, 204);
+        QCOMPARE(preflight.header("access-control-allow-origin"), QByteArray("https://app.example.test"));
+        QCOMPARE(preflight.header("access-control-allow-credentials"), QByteArray("true"));
+        for (const QByteArray origin : {QByteArray("https://evil.example.test"), QByteArray("null")}) {
+            const RawResponse refused = through(m_port, "OPTIONS", "/browser/x",
+                                                "Origin: " + origin + "\r\nAccess-Control-Request-Method: GET\r\n");
+            QCOMPARE(refused.status, 403);
+            QVERIFY(refused.header("access-control-allow-origin").isEmpty());
+        }
+        const RawResponse simple = through(m_port, "GET", "/browser/x", "Origin: https://app.example.test\r\n");
+        QCOMPARE(simple.status, 200);
+        QCOMPARE(simple.header("access-control-allow-origin"), QByteArray("https://app.example.test"));
+        const RawResponse foreign = through(m_port, "GET", "/browser/x", "Origin: https://evil.example.test\r\n");
+        QVERIFY(foreign.header("access-control-allow-origin").isEmpty());
+    }
+
+    void aBodyOverTheRouteLimitIsRefusedBeforeItIsRead()
+    {
+        EchoProcess echo;
+        QVERIFY(echo.start(&m_backend, echoArgs(QStringLiteral("small"))));
+        QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "small"), 1, 10'000);
+        QJsonObject route = simpleRoute(QStringLiteral("small"), QStringLiteral("/small"), QStringLiteral("small"));
+        route.insert(QStringLiteral("maxBodyBytes"), 100);
+        QVERIFY(!createRoute(m_backend, route).isEmpty());
+        QCOMPARE(through(m_port, "POST", "/small/x", {}, QByteArray(100, 'a')).status, 200);
+        QCOMPARE(through(m_port, "POST", "/small/x", {}, QByteArray(101, 'a')).status, 413);
+    }
+
+    void upstreamGarbageIsA502AndNeverACrash()
+    {
+        QTcpServer garbage;
+        QVERIFY(garbage.listen(QHostAddress::LocalHost));
+        connect(&garbage, &QTcpServer::newConnection, &garbage, [&garbage] {
+            while (QTcpSocket *s = garbage.nextPendingConnection()) {
+                connect(s, &QTcpSocket::readyRead, s, [s] {
+                    s->readAll();
+                    s->write("HTTP/1.1 2OO NOT A STATUS\r\nContent-Length: banana\r\n\r\n");
+                    s->disconnectFromHost();
+                });
+            }
+        });
+        const QByteArray registration =
+            QJsonDocument(QJsonObject{{QStringLiteral("address"), QStringLiteral("127.0.0.1")},
+                                      {QStringLiteral("port"), garbage.serverPort()},
+                                      {QStringLiteral("check"), QJsonObject{{QStringLiteral("tcp"), true},
+                                                                            {QStringLiteral("intervalMs"), 200},
+                                                                            {QStringLiteral("timeoutMs"), 500},
+                                                                            {QStringLiteral("healthyThreshold"), 1},
+                                                                            {QStringLiteral("unhealthyThreshold"), 1}}}})
+                .toJson(QJsonDocument::Compact);
+        QCOMPARE(apiCall(m_backend, "POST", "/v1/registry/services/garbage/instances", registration).status, 201);
+        QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "garbage"), 1, 10'000);
+        QVERIFY(!createRoute(m_backend, simpleRoute(QStringLiteral("garbage"), QStringLiteral("/garbage"),
+                                                    QStringLiteral("garbage")))
+                     .isEmpty());
+        RawResponse r;
+        // The test's own server answers on this thread: read while spinning the event loop.
+        QTRY_VERIFY_WITH_TIMEOUT((r = through(m_port, "GET", "/garbage/x")).valid(), 10'000);
+        QCOMPARE(r.status, 502);
+        QVERIFY2(bodyOf(r).value(QStringLiteral("type")).toString().endsWith(QLatin1String("upstream-failed")),
+                 r.body.constData());
+        QCOMPARE(m_backend.process().state(), QProcess::Running);
+    }
+
+    void aClientThatVanishesMidRequestLeavesNothingInFlight()
+    {
+        EchoProcess echo;
+        QVERIFY(echo.start(&m_backend, echoArgs(QStringLiteral("vanish"))));
+        QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "vanish"), 1, 10'000);
+        QVERIFY(!createRoute(m_backend, simpleRoute(QStringLiteral("vanish"), QStringLiteral("/vanish"),
+                                                    QStringLiteral("vanish")))
+                     .isEmpty());
+        {
+            RawHttp gone;
+            QVERIFY(gone.connectTo(m_port));
+            gone.send("GET /vanish/x?delayMs=800 HTTP/1.1\r\nHost: gw.test\r\n\r\n");
+            QTRY_COMPARE_WITH_TIMEOUT(gatewayInFlight(QStringLiteral("vanish")), 1, 5000);
+        } // closed while the upstream is still working
+        QTRY_COMPARE_WITH_TIMEOUT(gatewayInFlight(QStringLiteral("vanish")), 0, 5000);
+        QCOMPARE(through(m_port, "GET", "/vanish/y").status, 200);
+    }
+
+    void metricsCountWhatWentThrough()
+    {
+        EchoProcess echo;
+        QVERIFY(echo.start(&m_backend, echoArgs(QStringLiteral("counted"))));
+        QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "counted"), 1, 10'000);
+        QVERIFY(!createRoute(m_backend, simpleRoute(QStringLiteral("counted"), QStringLiteral("/counted"),
+                                                    QStringLiteral("counted")))
+                     .isEmpty());
+        for (int i = 0; i < 7; ++i)
+            QCOMPARE(through(m_port, "GET", "/counted/x").status, 200);
+        QCOMPARE(through(m_port, "GET", "/counted/x?status=503").status, 503);
+        // The second closes once a second: the series has all 8 within two ticks.
+        QTRY_COMPARE_WITH_TIMEOUT(apiJson(m_backend, "GET", "/v1/gateway/metrics?route=counted&range=5m")
+                                      .value(QStringLiteral("totals"))
+                                      .toObject()
+                                      .value(QStringLiteral("requests"))
+                                      .toInt(),
+                                  8, 5000);
+        const QJsonObject series = apiJson(m_backend, "GET", "/v1/gateway/metrics?route=counted&range=5m");
+        QCOMPARE(series.value(QStringLiteral("points")).toArray().size(), 300);
+        const QJsonObject totals = series.value(QStringLiteral("totals")).toObject();
+        QCOMPARE(totals.value(QStringLiteral("errors")).toInt(), 1);
+        QCOMPARE(totals.value(QStringLiteral("status")).toObject().value(QStringLiteral("2xx")).toInt(), 7);
+        QVERIFY(totals.value(QStringLiteral("p99Ms")).toDouble() > 0);
+        const QByteArray prometheus = callAs(m_backend.port(), m_backend.token(), "GET", "/metrics").body;
+        QVERIFY2(prometheus.contains("meshdeck_gateway_requests_total{route=\"counted\""), prometheus.left(2000).constData());
+        QCOMPARE(apiCall(m_backend, "GET", "/v1/gateway/metrics?range=7d").status, 400);
+        QCOMPARE(apiCall(m_backend, "GET", "/v1/gateway/metrics?route=nope").status, 404);
+    }
+
+    void cleanupTestCase() { QCOMPARE(m_backend.terminate(), 0); }
+
+private:
+    int gatewayInFlight(const QString &routeName)
+    {
+        const QJsonArray routes = apiJson(m_backend, "GET", "/v1/gateway/overview").value(QStringLiteral("routes")).toArray();
+        for (const QJsonValue &r : routes) {
+            if (r.toObject().value(QStringLiteral("name")).toString() != routeName)
+                continue;
+            int total = 0;
+            for (const QJsonValue &i : r.toObject().value(QStringLiteral("instances")).toArray())
+                total += i.toObject().value(QStringLiteral("inFlight")).toInt();
+            return total;
+        }
+        return -1;
+    }
+
+    BackendProcess m_backend;
+    quint16 m_port = 0;
+};
+
+QTEST_MAIN(TestGateway)
+#include "tst_gateway.moc"

@@ -17,7 +17,8 @@ QStringList ClusterNodes::nodeArgs() const
             QStringLiteral("--cluster-gone-after-ms"),
             QStringLiteral("3000"),
             QStringLiteral("--log-level"),
-            QStringLiteral("warning")};
+            QStringLiteral("warning")} +
+           m_extraArgs;
 }
 
 bool ClusterNodes::start(int count, const QStringList &topics)

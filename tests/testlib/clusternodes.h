@@ -27,6 +27,8 @@ public:
     // Starts PostgreSQL, Redis and `count` nodes (the first alone: it creates the schema, the
     // admin token and the secret key), then the topics named. False with error() on failure.
     bool start(int count, const QStringList &topics = {});
+    // More options for every node (before start()), e.g. --gateway-listen 127.0.0.1:0.
+    void setExtraArgs(QStringList args) { m_extraArgs = std::move(args); }
     QString error() const { return m_error; }
 
     int size() const { return int(m_nodes.size()); }
@@ -52,6 +54,7 @@ private:
     QString m_database;
     std::vector<std::unique_ptr<BackendProcess>> m_nodes;
     QList<quint16> m_ports;
+    QStringList m_extraArgs;
     QString m_error;
 };
 

@@ -1,8 +1,14 @@
 #include "services/gateway/balancer.h"
 #include "services/gateway/circuitbreaker.h"
 #include "services/gateway/ratelimiter.h"
+#include "services/gateway/sharedratelimiter.h"
 
+#include "redisserver.h"
+
+#include <QCoroFuture>
+#include <QCoroTask>
 #include <QSet>
+#include <QSignalSpy>
 #include <QTest>
 #include <QThread>
 
@@ -12,6 +18,7 @@
 
 using namespace Meshdeck;
 using namespace Meshdeck::Gateway;
+using Meshdeck::Testing::RedisServer;
 
 namespace {
 
@@ -41,6 +48,70 @@ void trip(CircuitBreakers &breakers, const QString &route, const QString &instan
         QVERIFY(ticket.allowed());
         ticket.fail(nowMs, QStringLiteral("HTTP 502"));
     }
+}
+
+// Timing for tests: reconnect quickly once Redis is back.
+SharedRateLimiter::Timing fastTiming()
+{
+    SharedRateLimiter::Timing timing;
+    timing.firstRetryMs = 50;
+    timing.maxRetryMs = 300;
+    timing.healthIntervalMs = 500;
+    return timing;
+}
+
+std::unique_ptr<SharedRateLimiter> makeNode(const QUrl &url, const QString &id, const Clock &clock,
+                                            SharedRateLimiter::Timing timing = fastTiming())
+{
+    auto node = std::make_unique<SharedRateLimiter>(
+        url, id, [] { return 2; }, clock, timing);
+    node->start();
+    return node;
+}
+
+bool allFinished(const QList<QFuture<RateLimitDecision>> &futures)
+{
+    return std::all_of(futures.begin(), futures.end(), [](const auto &f) { return f.isFinished(); });
+}
+
+int allowedCount(const QList<QFuture<RateLimitDecision>> &futures)
+{
+    return int(
+        std::count_if(futures.begin(), futures.end(), [](const auto &f) { return f.result().allowed; }));
+}
+
+// `perNode` requests from each node, interleaved, all in flight at once.
+QList<QFuture<RateLimitDecision>> interleave(SharedRateLimiter &a, SharedRateLimiter &b, int perNode,
+                                             const RateLimitPolicy &policy, QList<bool> *fromA = nullptr)
+{
+    QList<QFuture<RateLimitDecision>> futures;
+    for (int i = 0; i < perNode; ++i) {
+        futures.append(a.take("route-1", "key:k1", policy));
+        futures.append(b.take("route-1", "key:k1", policy));
+        if (fromA)
+            *fromA << true << false;
+    }
+    return futures;
+}
+
+// What a gateway worker does: co_awaits its decisions on its own thread.
+struct WorkerRun {
+    std::atomic<bool> done{false};
+    std::atomic<int> allowed{0};
+    std::atomic<bool> resumedElsewhere{false};
+};
+
+QCoro::Task<> takeOnWorker(SharedRateLimiter *limiter, RateLimitPolicy policy, int count, WorkerRun *run)
+{
+    QThread *const self = QThread::currentThread();
+    for (int i = 0; i < count; ++i) {
+        const RateLimitDecision decision = co_await limiter->take("route-w", "ip:10.0.0.1", policy);
+        if (QThread::currentThread() != self)
+            run->resumedElsewhere = true;
+        if (decision.allowed)
+            ++run->allowed;
+    }
+    run->done = true;
 }
 
 } // namespace
@@ -635,6 +706,157 @@ private Q_SLOTS:
                 picked.insert(balancer.pick(kind, candidates, tried));
             QCOMPARE(picked, (QSet<int>{0, 2}));
         }
+    }
+    // --- rate limits shared through Redis ------------------------------------------------------
+
+    void twoNodesOnOneRedisShareOneBudgetExactly()
+    {
+        RedisServer redis;
+        QVERIFY2(redis.start(), redis.output().constData());
+        ManualClock clock(t0);
+        auto a = makeNode(redis.url(), QStringLiteral("node-a"), clock);
+        auto b = makeNode(redis.url(), QStringLiteral("node-b"), clock);
+        QTRY_COMPARE(a->mode(), SharedRateLimiter::Mode::Shared);
+        QTRY_COMPARE(b->mode(), SharedRateLimiter::Mode::Shared);
+        QCOMPARE(a->status().value(QStringLiteral("mode")).toString(), QStringLiteral("shared"));
+
+        // One token every 36 s: no refill can blur the count while the test runs.
+        const RateLimitPolicy policy{100, 3600, LimitBy::Key};
+        QList<bool> fromA;
+        const QList<QFuture<RateLimitDecision>> futures = interleave(*a, *b, 60, policy, &fromA);
+        QTRY_VERIFY(allFinished(futures));
+        QCOMPARE(allowedCount(futures), 100);
+        int allowedA = 0;
+        QList<int> remaining;
+        for (qsizetype i = 0; i < futures.size(); ++i) {
+            const RateLimitDecision d = futures[i].result();
+            QCOMPARE(d.limit, 100);
+            QCOMPARE(d.windowSeconds, 3600);
+            if (d.allowed) {
+                allowedA += fromA[i] ? 1 : 0;
+                remaining.append(d.remaining);
+            }
+        }
+        // Each node sent 60, so each had at least 40 of the budget (Redis may run one connection's
+        // pipeline before the other's); and the takes were atomic: every count from 99 down to 0
+        // was seen exactly once across the two nodes.
+        QVERIFY2(allowedA >= 40 && allowedA <= 60, qPrintable(QString::number(allowedA)));
+        std::sort(remaining.begin(), remaining.end());
+        for (int i = 0; i < 100; ++i)
+            QCOMPARE(remaining[i], i);
+        const RateLimitDecision last = futures.last().result();
+        QVERIFY(!last.allowed);
+        QCOMPARE(last.remaining, 0);
+        QVERIFY(last.retryAfterSeconds >= 1 && last.retryAfterSeconds <= 36);
+        QCOMPARE(rateLimitHeaders(last).policy, QByteArray("\"default\";q=100;w=3600"));
+        QCOMPARE(a->fallbacks() + b->fallbacks(), 0); // every answer came from Redis
+        // The local buckets were never used: they would have allowed 50 on each node.
+        QCOMPARE(a->local().size() + b->local().size(), 0);
+    }
+
+    void aWorkerThreadCoAwaitsItsDecision()
+    {
+        RedisServer redis;
+        QVERIFY2(redis.start(), redis.output().constData());
+        auto limiter = makeNode(redis.url(), QStringLiteral("node-a"), Clock::system());
+        QTRY_COMPARE(limiter->mode(), SharedRateLimiter::Mode::Shared);
+        std::unique_ptr<QThread> worker(new QThread);
+        worker->start();
+        QObject context;
+        context.moveToThread(worker.get());
+        WorkerRun run;
+        const RateLimitPolicy policy{5, 3600, LimitBy::Ip};
+        SharedRateLimiter *raw = limiter.get();
+        QMetaObject::invokeMethod(&context, [raw, policy, &run] { takeOnWorker(raw, policy, 8, &run); });
+        QTRY_VERIFY(run.done.load());
+        QCOMPARE(run.allowed.load(), 5);
+        QVERIFY(!run.resumedElsewhere.load());
+        QCOMPARE(limiter->fallbacks(), 0);
+        worker->quit();
+        QVERIFY(worker->wait(10'000));
+    }
+
+    void withoutRedisEachNodeEnforcesItsShareAndSharesAgainWhenRedisIsBack()
+    {
+        RedisServer redis;
+        QVERIFY2(redis.start(), redis.output().constData());
+        ManualClock clock(t0);
+        auto a = makeNode(redis.url(), QStringLiteral("node-a"), clock);
+        auto b = makeNode(redis.url(), QStringLiteral("node-b"), clock);
+        QTRY_COMPARE(a->mode(), SharedRateLimiter::Mode::Shared);
+        QTRY_COMPARE(b->mode(), SharedRateLimiter::Mode::Shared);
+        QSignalSpy aMode(a.get(), &SharedRateLimiter::modeChanged);
+        const RateLimitPolicy policy{100, 3600, LimitBy::Key};
+
+        redis.kill();
+        QTRY_COMPARE(a->mode(), SharedRateLimiter::Mode::LocalShare);
+        QTRY_COMPARE(b->mode(), SharedRateLimiter::Mode::LocalShare);
+        QVERIFY(aMode.size() >= 1);
+        const QJsonObject status = a->status();
+        QCOMPARE(status.value(QStringLiteral("mode")).toString(), QStringLiteral("local-share"));
+        QVERIFY2(status.value(QStringLiteral("reason")).toString().contains(QStringLiteral("unavailable")),
+                 qPrintable(status.value(QStringLiteral("reason")).toString()));
+        QCOMPARE(status.value(QStringLiteral("share")).toDouble(), 0.5);
+
+        // Each of the 2 serving nodes allows half: 50 + 50, answered at once.
+        QList<bool> fromA;
+        const QList<QFuture<RateLimitDecision>> local = interleave(*a, *b, 60, policy, &fromA);
+        QVERIFY(allFinished(local));
+        QCOMPARE(allowedCount(local), 100);
+        QCOMPARE(local.first().result().limit, 50);
+        QCOMPARE(rateLimitHeaders(local.last().result()).policy, QByteArray("\"default\";q=50;w=3600"));
+        QCOMPARE(a->local().size(), 1);
+
+        QVERIFY2(redis.start(), redis.output().constData());
+        QTRY_COMPARE_WITH_TIMEOUT(a->mode(), SharedRateLimiter::Mode::Shared, 10'000);
+        QTRY_COMPARE_WITH_TIMEOUT(b->mode(), SharedRateLimiter::Mode::Shared, 10'000);
+        QCOMPARE(a->status().value(QStringLiteral("mode")).toString(), QStringLiteral("shared"));
+        QVERIFY(!a->status().contains(QStringLiteral("share")));
+        // Shared again: the (restarted, empty) Redis holds one budget of 100 for both.
+        const QList<QFuture<RateLimitDecision>> shared = interleave(*a, *b, 60, policy);
+        QTRY_VERIFY(allFinished(shared));
+        QCOMPARE(allowedCount(shared), 100);
+        QCOMPARE(shared.first().result().limit, 100);
+    }
+
+    void aLateReplyIsAnsweredLocally()
+    {
+        RedisServer redis;
+        QVERIFY2(redis.start(), redis.output().constData());
+        SharedRateLimiter::Timing timing = fastTiming();
+        timing.replyTimeoutMs = 200;
+        timing.healthIntervalMs = 0; // only the reply timeout can answer
+        auto limiter = makeNode(redis.url(), QStringLiteral("node-a"), Clock::system(), timing);
+        QTRY_COMPARE(limiter->mode(), SharedRateLimiter::Mode::Shared);
+        const RateLimitPolicy policy{10, 60, LimitBy::Ip};
+        QFuture<RateLimitDecision> answered = limiter->take("r", "ip:1", policy);
+        QTRY_VERIFY(answered.isFinished());
+        QCOMPARE(limiter->fallbacks(), 0); // Redis answers when it can
+
+        redis.pause(); // keeps the connection, answers nothing
+        QFuture<RateLimitDecision> late = limiter->take("r", "ip:1", policy);
+        QTRY_VERIFY_WITH_TIMEOUT(late.isFinished(), 3000);
+        QVERIFY(late.result().allowed);
+        QCOMPARE(late.result().limit, 5); // the local share (of 2 nodes)
+        QCOMPARE(limiter->fallbacks(), 1);
+        redis.resume();
+    }
+
+    void withoutARedisUrlOneNodeHasTheWholeBudget()
+    {
+        ManualClock clock(t0);
+        SharedRateLimiter limiter(
+            QUrl(), QStringLiteral("solo"), [] { return 3; }, clock);
+        QVERIFY(limiter.start());
+        QCOMPARE(limiter.mode(), SharedRateLimiter::Mode::Local);
+        QCOMPARE(limiter.status().value(QStringLiteral("mode")).toString(), QStringLiteral("local"));
+        int allowed = 0;
+        for (int i = 0; i < 120; ++i) {
+            QFuture<RateLimitDecision> f = limiter.take("r", "ip:1", RateLimitPolicy{100, 60, LimitBy::Ip});
+            QVERIFY(f.isFinished());
+            allowed += f.result().allowed ? 1 : 0;
+        }
+        QCOMPARE(allowed, 100);
     }
 };
 

@@ -1,0 +1,357 @@
+#include "circuitbreaker.h"
+
+#include <QHashFunctions>
+
+#include <algorithm>
+#include <mutex>
+#include <utility>
+
+namespace Meshdeck::Gateway {
+
+QString breakerStateName(BreakerState state)
+{
+    switch (state) {
+    case BreakerState::Closed:
+        return QStringLiteral("closed");
+    case BreakerState::Open:
+        return QStringLiteral("open");
+    case BreakerState::HalfOpen:
+        return QStringLiteral("half_open");
+    }
+    return QStringLiteral("closed");
+}
+
+using BreakerKey = std::pair<QString, QString>;
+
+struct CircuitBreakers::Breaker {
+    BreakerPolicy policy;
+    BreakerState state = BreakerState::Closed;
+    int consecutiveFailures = 0;
+    qint64 openedAtMs = 0;
+    int probesInFlight = 0;
+    int probeSuccesses = 0;
+    quint64 epoch = 1; // +1 at every transition; a ticket's outcome counts only in its own epoch
+    QList<BreakerTransition> trips;
+
+    BreakerTransition moveTo(const BreakerKey &key, BreakerState to, QString reason, qint64 nowMs)
+    {
+        BreakerTransition transition{key.first, key.second, state, to, std::move(reason), nowMs};
+        state = to;
+        ++epoch;
+        probesInFlight = 0;
+        probeSuccesses = 0;
+        if (to == BreakerState::Open)
+            openedAtMs = nowMs;
+        if (to == BreakerState::Closed)
+            consecutiveFailures = 0;
+        if (trips.size() >= tripHistory)
+            trips.removeFirst();
+        trips.append(transition);
+        return transition;
+    }
+
+    std::optional<BreakerTransition> failed(const BreakerKey &key, qint64 nowMs, const QString &reason)
+    {
+        ++consecutiveFailures;
+        if (state == BreakerState::HalfOpen)
+            return moveTo(key, BreakerState::Open, QStringLiteral("a half-open probe failed: %1").arg(reason),
+                          nowMs);
+        if (state == BreakerState::Closed && consecutiveFailures >= std::max(policy.failures, 1)) {
+            return moveTo(
+                key, BreakerState::Open,
+                QStringLiteral("%1 consecutive failures, the last: %2").arg(consecutiveFailures).arg(reason),
+                nowMs);
+        }
+        return std::nullopt;
+    }
+
+    BreakerSnapshot snapshot(const BreakerKey &key) const
+    {
+        BreakerSnapshot out;
+        out.routeId = key.first;
+        out.instanceId = key.second;
+        out.state = state;
+        out.consecutiveFailures = consecutiveFailures;
+        if (state != BreakerState::Closed)
+            out.openedAtMs = openedAtMs;
+        out.probesInFlight = probesInFlight;
+        out.trips = trips;
+        return out;
+    }
+};
+
+struct CircuitBreakers::Shard {
+    mutable std::mutex mutex;
+    QHash<BreakerKey, Breaker> breakers;
+};
+
+// BreakerTicket
+
+BreakerTicket::~BreakerTicket()
+{
+    release();
+}
+
+BreakerTicket::BreakerTicket(BreakerTicket &&other) noexcept
+    : m_owner(std::exchange(other.m_owner, nullptr))
+    , m_routeId(std::move(other.m_routeId))
+    , m_instanceId(std::move(other.m_instanceId))
+    , m_epoch(other.m_epoch)
+    , m_retryAfterMs(other.m_retryAfterMs)
+    , m_state(other.m_state)
+    , m_allowed(other.m_allowed)
+    , m_probe(other.m_probe)
+{}
+
+BreakerTicket &BreakerTicket::operator=(BreakerTicket &&other) noexcept
+{
+    if (this != &other) {
+        release();
+        m_owner = std::exchange(other.m_owner, nullptr);
+        m_routeId = std::move(other.m_routeId);
+        m_instanceId = std::move(other.m_instanceId);
+        m_epoch = other.m_epoch;
+        m_retryAfterMs = other.m_retryAfterMs;
+        m_state = other.m_state;
+        m_allowed = other.m_allowed;
+        m_probe = other.m_probe;
+    }
+    return *this;
+}
+
+void BreakerTicket::release()
+{
+    // The clock is not at hand in a destructor; an abandonment changes no timestamp anyway.
+    if (m_owner)
+        abandon(0);
+}
+
+void BreakerTicket::succeed(qint64 nowMs)
+{
+    record(true, nowMs, {});
+}
+
+void BreakerTicket::fail(qint64 nowMs, const QString &reason)
+{
+    record(false, nowMs, reason);
+}
+
+void BreakerTicket::record(bool success, qint64 nowMs, const QString &reason)
+{
+    if (CircuitBreakers *owner = std::exchange(m_owner, nullptr)) {
+        owner->finish(*this, success ? CircuitBreakers::Outcome::Success : CircuitBreakers::Outcome::Failure,
+                      nowMs, reason);
+    }
+}
+
+void BreakerTicket::abandon(qint64 nowMs)
+{
+    if (CircuitBreakers *owner = std::exchange(m_owner, nullptr))
+        owner->finish(*this, CircuitBreakers::Outcome::Abandoned, nowMs, {});
+}
+
+// CircuitBreakers
+
+CircuitBreakers::CircuitBreakers(TransitionHandler onTransition)
+    : m_onTransition(std::move(onTransition))
+{
+    for (auto &shard : m_shards)
+        shard = std::make_unique<Shard>();
+}
+
+CircuitBreakers::~CircuitBreakers() = default;
+
+CircuitBreakers::Shard &CircuitBreakers::shardFor(const QString &routeId, const QString &instanceId) const
+{
+    const size_t hash = qHash(instanceId, qHash(routeId, 0));
+    return *m_shards[(hash >> 5) % shardCount];
+}
+
+void CircuitBreakers::report(const QList<BreakerTransition> &transitions) const
+{
+    if (!m_onTransition)
+        return;
+    for (const BreakerTransition &transition : transitions)
+        m_onTransition(transition);
+}
+
+BreakerTicket CircuitBreakers::admit(const QString &routeId, const QString &instanceId,
+                                     const BreakerPolicy &policy, qint64 nowMs)
+{
+    BreakerTicket ticket;
+    std::optional<BreakerTransition> transition;
+    {
+        Shard &shard = shardFor(routeId, instanceId);
+        const std::lock_guard lock(shard.mutex);
+        const BreakerKey key{routeId, instanceId};
+        Breaker &breaker = shard.breakers[key];
+        breaker.policy = policy;
+        if (breaker.state == BreakerState::Open) {
+            const qint64 reopensAt = breaker.openedAtMs + std::max(policy.coolDownMs, 0);
+            if (nowMs < reopensAt) {
+                ticket.m_state = BreakerState::Open;
+                ticket.m_retryAfterMs = reopensAt - nowMs;
+                return ticket;
+            }
+            transition =
+                breaker.moveTo(key, BreakerState::HalfOpen,
+                               QStringLiteral("the cool-down of %1 ms passed; probing with up to %2 requests")
+                                   .arg(policy.coolDownMs)
+                                   .arg(std::max(policy.halfOpenProbes, 1)),
+                               nowMs);
+        }
+        ticket.m_state = breaker.state;
+        ticket.m_epoch = breaker.epoch;
+        if (breaker.state == BreakerState::HalfOpen) {
+            if (breaker.probesInFlight >= std::max(policy.halfOpenProbes, 1)) {
+                ticket.m_retryAfterMs = 1000; // a probe's answer decides; a second is a fair guess
+            } else {
+                ++breaker.probesInFlight;
+                ticket.m_allowed = true;
+                ticket.m_probe = true;
+            }
+        } else {
+            ticket.m_allowed = true;
+        }
+        if (ticket.m_allowed) {
+            ticket.m_owner = this;
+            ticket.m_routeId = routeId;
+            ticket.m_instanceId = instanceId;
+        }
+    }
+    if (transition)
+        report({*transition});
+    return ticket;
+}
+
+void CircuitBreakers::finish(const BreakerTicket &ticket, Outcome outcome, qint64 nowMs,
+                             const QString &reason)
+{
+    std::optional<BreakerTransition> transition;
+    {
+        Shard &shard = shardFor(ticket.m_routeId, ticket.m_instanceId);
+        const std::lock_guard lock(shard.mutex);
+        const BreakerKey key{ticket.m_routeId, ticket.m_instanceId};
+        auto it = shard.breakers.find(key);
+        if (it == shard.breakers.end() || it->epoch != ticket.m_epoch)
+            return; // forgotten, reset or moved on since: this outcome is about a past period
+        Breaker &breaker = *it;
+        if (ticket.m_probe)
+            breaker.probesInFlight = std::max(breaker.probesInFlight - 1, 0);
+        switch (outcome) {
+        case Outcome::Abandoned:
+            break;
+        case Outcome::Success:
+            breaker.consecutiveFailures = 0;
+            if (breaker.state == BreakerState::HalfOpen && ticket.m_probe &&
+                ++breaker.probeSuccesses >= std::max(breaker.policy.halfOpenProbes, 1)) {
+                transition = breaker.moveTo(
+                    key, BreakerState::Closed,
+                    QStringLiteral("%1 half-open probes succeeded").arg(breaker.probeSuccesses), nowMs);
+            }
+            break;
+        case Outcome::Failure:
+            transition = breaker.failed(key, nowMs, reason);
+            break;
+        }
+    }
+    if (transition)
+        report({*transition});
+}
+
+void CircuitBreakers::record(const QString &routeId, const QString &instanceId, bool success, qint64 nowMs,
+                             const QString &reason)
+{
+    std::optional<BreakerTransition> transition;
+    {
+        Shard &shard = shardFor(routeId, instanceId);
+        const std::lock_guard lock(shard.mutex);
+        const BreakerKey key{routeId, instanceId};
+        auto it = shard.breakers.find(key);
+        if (it == shard.breakers.end() || it->state == BreakerState::Open)
+            return;
+        if (success) {
+            if (it->state == BreakerState::Closed)
+                it->consecutiveFailures = 0;
+        } else {
+            transition = it->failed(key, nowMs, reason);
+        }
+    }
+    if (transition)
+        report({*transition});
+}
+
+std::optional<BreakerSnapshot> CircuitBreakers::reset(const QString &routeId, const QString &instanceId,
+                                                      const QString &by, qint64 nowMs)
+{
+    std::optional<BreakerTransition> transition;
+    BreakerSnapshot snapshot;
+    {
+        Shard &shard = shardFor(routeId, instanceId);
+        const std::lock_guard lock(shard.mutex);
+        const BreakerKey key{routeId, instanceId};
+        auto it = shard.breakers.find(key);
+        if (it == shard.breakers.end())
+            return std::nullopt;
+        if (it->state != BreakerState::Closed)
+            transition = it->moveTo(key, BreakerState::Closed, QStringLiteral("reset by %1").arg(by), nowMs);
+        it->consecutiveFailures = 0;
+        snapshot = it->snapshot(key);
+    }
+    if (transition)
+        report({*transition});
+    return snapshot;
+}
+
+std::optional<BreakerState> CircuitBreakers::state(const QString &routeId, const QString &instanceId) const
+{
+    Shard &shard = shardFor(routeId, instanceId);
+    const std::lock_guard lock(shard.mutex);
+    auto it = shard.breakers.constFind(BreakerKey{routeId, instanceId});
+    if (it == shard.breakers.cend())
+        return std::nullopt;
+    return it->state;
+}
+
+std::optional<BreakerSnapshot> CircuitBreakers::snapshot(const QString &routeId,
+                                                         const QString &instanceId) const
+{
+    Shard &shard = shardFor(routeId, instanceId);
+    const std::lock_guard lock(shard.mutex);
+    const BreakerKey key{routeId, instanceId};
+    auto it = shard.breakers.constFind(key);
+    if (it == shard.breakers.cend())
+        return std::nullopt;
+    return it->snapshot(key);
+}
+
+QList<BreakerSnapshot> CircuitBreakers::snapshot() const
+{
+    QList<BreakerSnapshot> out;
+    for (const auto &shard : m_shards) {
+        const std::lock_guard lock(shard->mutex);
+        for (auto it = shard->breakers.cbegin(); it != shard->breakers.cend(); ++it)
+            out.append(it->snapshot(it.key()));
+    }
+    std::sort(out.begin(), out.end(), [](const BreakerSnapshot &a, const BreakerSnapshot &b) {
+        return std::tie(a.routeId, a.instanceId) < std::tie(b.routeId, b.instanceId);
+    });
+    return out;
+}
+
+void CircuitBreakers::forget(const QString &routeId, const QString &instanceId)
+{
+    Shard &shard = shardFor(routeId, instanceId);
+    const std::lock_guard lock(shard.mutex);
+    shard.breakers.remove(BreakerKey{routeId, instanceId});
+}
+
+void CircuitBreakers::forgetRoute(const QString &routeId)
+{
+    for (auto &shard : m_shards) {
+        const std::lock_guard lock(shard->mutex);
+        shard->breakers.removeIf([&routeId](const auto &entry) { return entry.key().first == routeId; });
+    }
+}
+
+} // namespace Meshdeck::Gateway

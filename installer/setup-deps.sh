@@ -24,6 +24,7 @@ packages=(
   # tests and benchmarks
   xvfb xauth dbus-daemon curl python3 nginx-light wrk procps redis-server redis-tools
   postgresql-15 python3-jsonschema
+  prometheus # for promtool, which checks the gateway's /metrics text
   # TLS tests (certificates made at run time) and the keychain GUI test (Secret Service)
   openssl gnome-keyring libsecret-tools
 )
@@ -72,9 +73,9 @@ echo "setup-deps: installing ${#missing[@]} packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"
-# The tests and benchmarks start their own nginx, Redis and PostgreSQL on loopback; the packaged
-# services stay off.
-for service in nginx redis-server postgresql; do
+# The tests and benchmarks start their own nginx, Redis and PostgreSQL on loopback (and need only
+# promtool of Prometheus); the packaged services stay off.
+for service in nginx redis-server postgresql prometheus; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
     systemctl disable --now "$service" >/dev/null 2>&1 || true
   fi

@@ -430,11 +430,20 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
     gatewaySettings.syncIntervalMs = m_settings.clusterPollMs;
     gatewaySettings.nodeId = nodeId.isEmpty() ? QStringLiteral("local") : nodeId;
     gatewaySettings.accessLogSample = m_settings.gatewayAccessLogSample;
+    gatewaySettings.redisUrl = QUrl(m_settings.redisUrl);
+    gatewaySettings.servingNodes = [membership = &p.system->membership()] {
+        return int(std::max<qsizetype>(1, membership->servingNodes().size()));
+    };
     auto gateway = std::make_unique<Gateway::GatewayService>(gatewaySettings, &p.database, p.events, p.registry);
     p.gateway = gateway.get();
     p.services.add(std::move(gateway));
     p.realtime->addProvider(p.gateway->channel());
     p.metrics.addCollector([gateway = p.gateway] { return gateway->prometheusText(); });
+    p.system->setGatewayStatus([gateway = p.gateway] {
+        const QJsonObject limits = gateway->rateLimitStatus();
+        return QJsonObject{{QStringLiteral("rateLimits"), limits.value(QStringLiteral("mode"))},
+                           {QStringLiteral("reason"), limits.value(QStringLiteral("reason"))}};
+    });
     p.realtime->addProvider(&p.registry->channel());
     p.realtime->addProvider(&p.system->membership());
     p.realtime->addProvider(p.audit);

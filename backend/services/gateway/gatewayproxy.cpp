@@ -1,10 +1,13 @@
 #include "gatewayproxy.h"
 
 #include "proxyheaders.h"
+#include "sharedratelimiter.h"
 
 #include "http/problem.h"
 
 #include <QLoggingCategory>
+
+#include <QCoroFuture>
 
 #include <chrono>
 
@@ -54,6 +57,7 @@ struct GatewayProxy::Exchange {
     QString instanceId;
     QString cause;
     Rejection rejection = Rejection::None;
+    bool sharedLimit = false; // the rate limit is asked of Redis, in forward()
 };
 
 GatewayProxy::GatewayProxy(Parts parts)
@@ -213,31 +217,57 @@ Frontend::Answer GatewayProxy::handle(Request &request)
 
     if (spec.rateLimit) {
         x->consumer = ProxyHeaders::consumerOf(spec.rateLimit->by, x->principal.get(), x->request.peer);
-        const RateLimitDecision decision = m_parts.limiter->take(
-            x->runtime->idBytes, x->consumer, *spec.rateLimit, m_parts.clock->nowMs(), 1.0);
-        const RateLimitHeaders fields = rateLimitHeaders(decision);
-        x->extraHeaders.append({"ratelimit-policy", fields.policy});
-        x->extraHeaders.append({"ratelimit", fields.rateLimit});
-        if (!decision.allowed) {
-            x->extraHeaders.append({"retry-after", fields.retryAfter});
-            return refuseNow(429,
-                             QStringLiteral("%1 is over this route's limit of %2 requests in %3 s; retry after "
-                                            "%4 s.")
-                                 .arg(QString::fromUtf8(x->consumer))
-                                 .arg(spec.rateLimit->requests)
-                                 .arg(spec.rateLimit->perSeconds)
-                                 .arg(decision.retryAfterSeconds),
-                             "rate-limited", Rejection::RateLimit);
+        if (m_parts.sharedLimiter && m_parts.sharedLimiter->mode() != SharedRateLimiter::Mode::Local) {
+            x->sharedLimit = true; // asked of Redis in forward()
+        } else {
+            const RateLimitDecision decision =
+                m_parts.limiter->take(x->runtime->idBytes, x->consumer, *spec.rateLimit, m_parts.clock->nowMs());
+            if (std::optional<Response> refused = applyLimit(*x, decision)) {
+                finish(*x, *refused);
+                answer.response = std::move(refused);
+                return answer;
+            }
         }
     }
     answer.task = forward(std::move(x));
     return answer;
 }
 
+// The rate limit's headers for every answer, and the 429 when the bucket is empty.
+std::optional<Response> GatewayProxy::applyLimit(Exchange &x, const RateLimitDecision &decision)
+{
+    const RateLimitHeaders fields = rateLimitHeaders(decision);
+    x.extraHeaders.append({"ratelimit-policy", fields.policy});
+    x.extraHeaders.append({"ratelimit", fields.rateLimit});
+    if (decision.allowed)
+        return std::nullopt;
+    x.extraHeaders.append({"retry-after", fields.retryAfter});
+    const RateLimitPolicy &policy = *x.route->spec.rateLimit;
+    Response r = refuse(x, 429,
+                        QStringLiteral("%1 is over this route's limit of %2 requests in %3 s; retry after %4 s.")
+                            .arg(QString::fromUtf8(x.consumer))
+                            .arg(policy.requests)
+                            .arg(policy.perSeconds)
+                            .arg(decision.retryAfterSeconds),
+                        "rate-limited", Rejection::RateLimit);
+    for (const auto &h : x.extraHeaders)
+        r.headers.append(h);
+    return r;
+}
+
 QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
 {
     const Route &route = *x->route;
     const RouteSpec &spec = route.spec;
+    if (x->sharedLimit) {
+        QFuture<RateLimitDecision> taking =
+            m_parts.sharedLimiter->take(x->runtime->idBytes, x->consumer, *spec.rateLimit);
+        const RateLimitDecision decision = co_await taking;
+        if (std::optional<Response> refused = applyLimit(*x, decision)) {
+            finish(*x, *refused);
+            co_return std::move(*refused);
+        }
+    }
     RouteRuntime &rt = *x->runtime;
     rt.active.fetch_add(1, std::memory_order_relaxed);
     struct Leave {

@@ -72,6 +72,7 @@ private:
     Http::Response refuse(Exchange &exchange, int status, const QString &detail, QByteArrayView code,
                           Rejection cause);
     void finish(Exchange &exchange, const Http::Response &response);
+    std::optional<Http::Response> applyLimit(Exchange &exchange, const RateLimitDecision &decision);
     QCoro::Task<Http::Response> forward(std::shared_ptr<Exchange> exchange);
 
     Parts m_parts;

@@ -22,13 +22,17 @@ GatewayService::GatewayService(GatewaySettings settings, Storage::Database *data
     , m_clock(clock)
     , m_catalog(std::make_unique<RoutesCatalog>(database, m_settings.cluster, m_settings.syncIntervalMs, &clock))
     , m_breakers([this](const BreakerTransition &t) { onTransition(t); })
+    , m_limits(std::make_unique<SharedRateLimiter>(
+          m_settings.redisUrl, m_settings.nodeId,
+          m_settings.servingNodes ? m_settings.servingNodes : std::function<int()>([] { return 1; }), clock))
     , m_accessLog(events, m_settings.accessLogSample, m_settings.accessLogMaxPerSecond)
 {
     GatewayProxy::Parts parts;
     parts.catalog = m_catalog.get();
     parts.directory = m_directory;
     parts.breakers = &m_breakers;
-    parts.limiter = &m_limiter;
+    parts.limiter = &m_limits->local();
+    parts.sharedLimiter = m_limits.get();
     parts.metrics = &m_metrics;
     parts.inFlight = &m_inFlight;
     parts.accessLog = &m_accessLog;
@@ -77,6 +81,9 @@ QCoro::Task<QString> GatewayService::start()
         m_metrics.loadMinutes(*minutes);
     else
         qCWarning(lcGateway).noquote() << "cannot read the stored minute series:" << minutes.error().reason;
+    if (!m_limits->start())
+        co_return QStringLiteral("gateway: rate limits: %1")
+            .arg(m_limits->status().value(QStringLiteral("reason")).toString());
     m_tickTimer.start();
     co_return QString();
 }
@@ -231,7 +238,7 @@ QJsonObject GatewayService::overview() const
 {
     const RouteTablePtr table = m_catalog->table();
     const qint64 now = m_clock.nowMs();
-    const QHash<QByteArray, BusiestConsumer> busiest = m_limiter.busiestByRoute(now);
+    const QHash<QByteArray, BusiestConsumer> busiest = m_limits->local().busiestByRoute(now);
     QHash<QString, QList<BreakerSnapshot>> breakersByRoute;
     for (const BreakerSnapshot &b : m_breakers.snapshot())
         breakersByRoute[b.routeId].append(b);
@@ -280,10 +287,9 @@ QJsonObject GatewayService::overview() const
 
 QJsonObject GatewayService::rateLimitStatus() const
 {
-    return QJsonObject{{QStringLiteral("mode"), QStringLiteral("local")},
-                       {QStringLiteral("reason"),
-                        m_settings.cluster ? QStringLiteral("Each node counts its own requests.")
-                                           : QStringLiteral("One node: its buckets are the whole budget.")}};
+    const QJsonObject status = m_limits->status();
+    return QJsonObject{{QStringLiteral("mode"), status.value(QStringLiteral("mode"))},
+                       {QStringLiteral("reason"), status.value(QStringLiteral("reason"))}};
 }
 
 QCoro::Task<Result<QJsonObject>> GatewayService::series(std::optional<QString> route, Range range)

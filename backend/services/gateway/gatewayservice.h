@@ -7,6 +7,7 @@
 #include "gatewaymetrics.h"
 #include "ratelimiter.h"
 #include "routescatalog.h"
+#include "sharedratelimiter.h"
 
 #include "platform/authenticator.h"
 #include "platform/clock.h"
@@ -17,6 +18,7 @@
 
 #include <QObject>
 #include <QTimer>
+#include <QUrl>
 
 #include <functional>
 #include <memory>
@@ -35,6 +37,10 @@ struct GatewaySettings {
     QString nodeId; // the minute series' rows are this node's
     double accessLogSample = 0.01;
     int accessLogMaxPerSecond = 2'000;
+    // Cluster mode: rate limits shared through this Redis; while it is away each node enforces
+    // 1/servingNodes() of every limit. Empty: the node's own buckets are the whole budget.
+    QUrl redisUrl;
+    std::function<int()> servingNodes;
 };
 
 // The API gateway: its routes (RoutesCatalog), the data plane that serves them (GatewayProxy, the
@@ -89,7 +95,7 @@ private:
     std::unique_ptr<RoutesCatalog> m_catalog;
     GatewayMetrics m_metrics;
     CircuitBreakers m_breakers;
-    RateLimiter m_limiter;
+    std::unique_ptr<SharedRateLimiter> m_limits;
     InFlight m_inFlight;
     AccessLog m_accessLog;
     GatewayChannel m_channel;

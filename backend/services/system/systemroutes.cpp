@@ -60,6 +60,14 @@ constexpr QByteArrayView ReadinessSchema = R"({
         "error" : {"type" : "string"}
     }
 }
+, "gateway": {
+    "type": "object", "required": ["rateLimits", "reason"],
+    "description": "The gateway's rate limits: degraded while a cluster node enforces only its share because Redis is away.",
+    "properties": {
+        "rateLimits": {"type": "string", "enum": ["local", "shared", "local-share"]},
+        "reason": {"type": "string"}
+    }
+}
 }
 })";
 

@@ -89,6 +89,11 @@ QJsonObject SystemService::readiness() const
         degraded = degraded || audit.value(QStringLiteral("status")).toString() != QLatin1String("ok");
         out.insert(QStringLiteral("audit"), audit);
     }
+    if (m_gatewayStatus) {
+        const QJsonObject gateway = m_gatewayStatus();
+        degraded = degraded || gateway.value(QStringLiteral("rateLimits")).toString() == QLatin1String("local-share");
+        out.insert(QStringLiteral("gateway"), gateway);
+    }
     out.insert(QStringLiteral("status"), degraded ? QStringLiteral("degraded") : QStringLiteral("ready"));
     return out;
 }

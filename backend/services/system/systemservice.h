@@ -47,6 +47,9 @@ public:
     // The audit log's health, for /readyz: {"status": "ok"|"degraded", ...}; degraded makes the
     // node "degraded" (an audit log that drops or cannot write records must not go unnoticed).
     void setAuditStatus(std::function<QJsonObject()> status) { m_auditStatus = std::move(status); }
+    // The gateway's rate limits, for /readyz: {"rateLimits": "local"|"shared"|"local-share",
+    // "reason"}; local-share (a cluster node counting alone while Redis is away) is degraded.
+    void setGatewayStatus(std::function<QJsonObject()> status) { m_gatewayStatus = std::move(status); }
     // {"status": "ready"|"degraded", "cluster": {...} in cluster mode}; only when isReady().
     QJsonObject readiness() const;
     QString nodeId() const { return m_nodeId; }
@@ -56,6 +59,7 @@ private:
     SystemSettings m_settings;
     Storage::Database *m_database;
     std::function<bool()> m_acceptingRequests;
+    std::function<QJsonObject()> m_gatewayStatus;
     QString m_nodeId;
     QDateTime m_startedAt;
     QElapsedTimer m_uptime;

@@ -113,7 +113,7 @@ Http::Headers upstreamHeaders(const Http::Request &request, const Principal *pri
     }
     const QByteArray &peer = request.peer;
     out.append({"x-forwarded-for", forwardedFor.isEmpty() ? peer : forwardedFor + ", " + peer});
-    out.append({"x-forwarded-proto", "http"});
+    out.append({"x-forwarded-proto", QByteArrayLiteral("http")});
     const QByteArray host = request.header("host");
     if (!host.isEmpty())
         out.append({"x-forwarded-host", host});
@@ -191,9 +191,9 @@ Cors evaluateCors(const RouteSpec &route, const Http::Request &request)
     }
     out.headers.append({"access-control-allow-origin", wildcard ? QByteArray("*") : origin});
     if (!wildcard)
-        out.headers.append({"vary", "Origin"});
+        out.headers.append({"vary", QByteArrayLiteral("Origin")});
     if (cors.credentials)
-        out.headers.append({"access-control-allow-credentials", "true"});
+        out.headers.append({"access-control-allow-credentials", QByteArrayLiteral("true")});
     if (!out.preflight) {
         if (!cors.exposeHeaders.isEmpty())
             out.headers.append({"access-control-expose-headers", cors.exposeHeaders.join(u", ").toLatin1()});

@@ -23,8 +23,9 @@ struct UpstreamTarget {
 struct UpstreamRequest {
     QByteArray method;
     QByteArray target; // origin-form: "/path?query"
-    Headers headers;   // sent as given (names lower-case); Host, Content-Length and Connection
-                       // are the client's: any given are replaced
+    Headers headers;   // sent as given (names lower-case); Content-Length, Transfer-Encoding and
+                       // Connection are the client's (any given are dropped); a given Host is
+                       // kept, else Host is the target's address:port
     QByteArray body;
 };
 

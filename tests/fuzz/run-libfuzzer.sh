@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Builds a fuzz target with clang-14 (libFuzzer + ASan + UBSan) and runs it for a bounded time on a
 # copy of its committed corpus. New crashes are left in OUT_DIR/crashes.
-# Usage: run-libfuzzer.sh SOURCE_DIR OUT_DIR SECONDS [requestparser|registry|jwt|permissions]
+# Usage: run-libfuzzer.sh SOURCE_DIR OUT_DIR SECONDS [requestparser|responseparser|registry|jwt|permissions]
 set -euo pipefail
 libs=""
 src=$1 out=$2 seconds=${3:-60} target=${4:-requestparser}
 case $target in
   requestparser) sources=("$src/backend/http/requestparser.cpp" "$src/backend/http/httptypes.cpp") ;;
+  responseparser) sources=("$src/backend/http/responseparser.cpp") ;;
   registry) sources=("$src/backend/services/registry/healthresponse.cpp" "$src/backend/services/registry/registrytypes.cpp"
     "$src/backend/services/registry/registryrequests.cpp" "$src/backend/platform/clock.cpp") ;;
   jwt) sources=("$src/backend/services/auth/jwt.cpp"); libs=$(pkg-config --libs libsodium) ;;

@@ -1,0 +1,284 @@
+#include "upstreamclient.h"
+
+#include "upstreamconnection.h"
+
+#include <QCoreApplication>
+#include <QThread>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace Meshdeck::Http {
+
+namespace {
+
+bool isIdempotent(QByteArrayView method)
+{
+    return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "PUT" ||
+           method == "DELETE" || method == "TRACE";
+}
+
+bool isTchar(char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+        return true;
+    return c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
+}
+
+bool isToken(QByteArrayView v)
+{
+    return !v.isEmpty() && std::all_of(v.begin(), v.end(), isTchar);
+}
+
+// Only literal addresses (and "localhost"): the registry holds addresses, and a resolver call
+// would block the event loop.
+bool toSocketAddress(const UpstreamTarget &target, UpstreamAddress *out)
+{
+    const QByteArray host = target.address == "localhost" ? QByteArrayLiteral("127.0.0.1") : target.address;
+    auto *v4 = reinterpret_cast<sockaddr_in *>(&out->storage);
+    if (::inet_pton(AF_INET, host.constData(), &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(target.port);
+        out->length = sizeof(sockaddr_in);
+        return true;
+    }
+    auto *v6 = reinterpret_cast<sockaddr_in6 *>(&out->storage);
+    if (::inet_pton(AF_INET6, host.constData(), &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(target.port);
+        out->length = sizeof(sockaddr_in6);
+        return true;
+    }
+    return false;
+}
+
+QByteArray poolKey(const UpstreamTarget &target)
+{
+    return target.address + ':' + QByteArray::number(target.port);
+}
+
+// The request as it goes on the wire. False (with a reason) when the caller's request cannot be
+// sent as it is: a value with a line break would let it smuggle a second request.
+bool serializeRequest(const UpstreamTarget &target, const UpstreamRequest &request, QByteArray *out,
+                      QString *error)
+{
+    if (!isToken(request.method)) {
+        *error = QStringLiteral("The request method is not a valid token.");
+        return false;
+    }
+    if (request.target.isEmpty() || std::any_of(request.target.begin(), request.target.end(), [](char c) {
+            return uchar(c) <= 0x20 || uchar(c) == 0x7f;
+        })) {
+        *error = QStringLiteral("The request target is empty or contains a space or control character.");
+        return false;
+    }
+    qsizetype size = request.method.size() + request.target.size() + 64 + request.body.size();
+    const QByteArray *host = nullptr;
+    for (const auto &[name, value] : request.headers) {
+        if (!isToken(name)) {
+            *error = QStringLiteral("A request header name is not a valid token.");
+            return false;
+        }
+        if (value.contains('\r') || value.contains('\n') || value.contains('\0')) {
+            *error = QStringLiteral("The request header %1 contains a line break or NUL byte.")
+                         .arg(QString::fromLatin1(name));
+            return false;
+        }
+        if (name.compare("host", Qt::CaseInsensitive) == 0 && !host)
+            host = &value;
+        size += name.size() + value.size() + 4;
+    }
+    out->reserve(size);
+    *out += request.method;
+    *out += ' ';
+    *out += request.target;
+    *out += " HTTP/1.1\r\nhost: ";
+    if (host) {
+        *out += *host;
+    } else if (target.address.contains(':')) {
+        *out += '[' + target.address + "]:" + QByteArray::number(target.port);
+    } else {
+        *out += target.address + ':' + QByteArray::number(target.port);
+    }
+    *out += "\r\n";
+    for (const auto &[name, value] : request.headers) {
+        // The framing and the connection's fate are the client's to say.
+        if (name.compare("host", Qt::CaseInsensitive) == 0 ||
+            name.compare("content-length", Qt::CaseInsensitive) == 0 ||
+            name.compare("transfer-encoding", Qt::CaseInsensitive) == 0 ||
+            name.compare("connection", Qt::CaseInsensitive) == 0)
+            continue;
+        *out += name;
+        *out += ": ";
+        *out += value;
+        *out += "\r\n";
+    }
+    if (!request.body.isEmpty() || request.method == "POST" || request.method == "PUT" ||
+        request.method == "PATCH") {
+        *out += "content-length: ";
+        *out += QByteArray::number(request.body.size());
+        *out += "\r\n";
+    }
+    *out += "\r\n";
+    *out += request.body;
+    return true;
+}
+
+} // namespace
+
+struct UpstreamPool::State : UpstreamPoolCore {
+};
+
+UpstreamPool::UpstreamPool(Options options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+    , m_state(std::make_unique<State>())
+{
+    m_state->options = options;
+    m_state->limits = {options.maxHeaderBytes, options.maxHeaderCount, options.maxResponseBytes};
+}
+
+UpstreamPool::~UpstreamPool()
+{
+    *m_state->alive = false;
+    std::vector<std::coroutine_handle<>> waiters;
+    const std::unordered_set<UpstreamConnection *> open = std::exchange(m_state->open, {});
+    m_state->idle.clear();
+    for (UpstreamConnection *connection : open) {
+        if (const auto waiter = connection->abandon())
+            waiters.push_back(waiter);
+        // A connection whose handler is on the stack (its answer destroyed the pool) goes later.
+        if (connection->inHandler())
+            connection->deleteLater();
+        else
+            delete connection;
+    }
+    // The coroutines see the pool is gone and answer without touching it.
+    for (const auto waiter : waiters)
+        waiter.resume();
+}
+
+namespace {
+
+thread_local UpstreamPool *t_pool = nullptr;
+
+void destroyThreadPool()
+{
+    delete std::exchange(t_pool, nullptr);
+}
+
+// Threads that were not started by QThread (and any pool left behind) end here.
+struct ThreadPoolReaper {
+    ~ThreadPoolReaper() { delete std::exchange(t_pool, nullptr); }
+};
+thread_local ThreadPoolReaper t_reaper;
+
+} // namespace
+
+UpstreamPool *UpstreamPool::forThisThread()
+{
+    if (t_pool)
+        return t_pool;
+    (void)&t_reaper; // instantiates the thread's reaper
+    t_pool = new UpstreamPool(Options{});
+    QCoreApplication *app = QCoreApplication::instance();
+    if (app && QThread::currentThread() == app->thread()) {
+        // While the application still has its event dispatcher.
+        qAddPostRoutine(destroyThreadPool);
+    } else {
+        // finished() is emitted on the thread itself, before its event dispatcher goes.
+        connect(QThread::currentThread(), &QThread::finished, t_pool, &destroyThreadPool,
+                Qt::DirectConnection);
+    }
+    return t_pool;
+}
+
+QCoro::Task<UpstreamResult> UpstreamPool::send(UpstreamTarget target, UpstreamRequest request,
+                                               std::chrono::milliseconds timeout)
+{
+    const qint64 startNs = upstreamNowNs();
+    const qint64 deadlineNs = startNs + std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count();
+    UpstreamResult result;
+    QByteArray bytes;
+    QString error;
+    if (!serializeRequest(target, request, &bytes, &error)) {
+        result.failure = UpstreamFailure::Malformed;
+        result.reason =
+            QStringLiteral("The request to %1 cannot be sent: %2").arg(describeTarget(target), error);
+        co_return result;
+    }
+    UpstreamAddress address;
+    if (!toSocketAddress(target, &address)) {
+        result.failure = UpstreamFailure::Connect;
+        result.reason = QStringLiteral("%1 is not an IP address").arg(describeTarget(target));
+        co_return result;
+    }
+    const QByteArray key = poolKey(target);
+    const bool headRequest = request.method == "HEAD";
+    const bool idempotent = isIdempotent(request.method);
+    const std::shared_ptr<bool> alive = m_state->alive;
+    bool anySent = false;
+    for (int attempt = 0;; ++attempt) {
+        UpstreamExchange exchange;
+        UpstreamConnection *connection = attempt == 0 ? m_state->takeIdle(key) : nullptr;
+        const bool reused = connection != nullptr;
+        if (!connection) {
+            connection = new UpstreamConnection(m_state.get(), key, target);
+            if (!connection->open(address, &error)) {
+                delete connection;
+                result.failure = UpstreamFailure::Connect;
+                result.reason = error;
+                break;
+            }
+            m_state->open.insert(connection);
+        }
+        const qint64 connectDeadlineNs =
+            qMin(deadlineNs, upstreamNowNs() + qint64(m_options.connectTimeoutMs) * 1'000'000);
+        connection->start(&exchange, bytes, headRequest, deadlineNs, connectDeadlineNs);
+        if (!exchange.done)
+            co_await UpstreamExchangeAwaiter{exchange};
+        if (!*alive) {
+            result = std::move(exchange.result);
+            result.sent = result.sent || anySent;
+            result.reused = reused;
+            result.durationNs = upstreamNowNs() - startNs;
+            co_return result; // the pool is gone: touch nothing of it
+        }
+        anySent = anySent || exchange.result.sent;
+        // A kept-alive connection the upstream closed just as the request went out: nothing of an
+        // answer came, so the request is sent once more on a new connection if that is safe.
+        const bool retry = attempt == 0 && reused && exchange.result.failure == UpstreamFailure::Reset &&
+                           !exchange.responseStarted && (idempotent || !exchange.result.sent) &&
+                           upstreamNowNs() < deadlineNs;
+        if (retry) {
+            qCDebug(lcUpstream).noquote() << "retrying" << request.method << "to" << key
+                                          << "on a new connection:" << exchange.result.reason;
+            continue;
+        }
+        result = std::move(exchange.result);
+        result.reused = reused;
+        break;
+    }
+    result.sent = result.sent || anySent;
+    if (result.failure == UpstreamFailure::Timeout)
+        result.reason =
+            QStringLiteral("%1 did not answer within %2 ms").arg(describeTarget(target)).arg(timeout.count());
+    result.durationNs = upstreamNowNs() - startNs;
+    co_return result;
+}
+
+int UpstreamPool::idleConnections(const UpstreamTarget &target) const
+{
+    const auto it = m_state->idle.constFind(poolKey(target));
+    return it == m_state->idle.constEnd() ? 0 : int(it->size());
+}
+
+int UpstreamPool::openConnections() const
+{
+    return int(m_state->open.size());
+}
+
+} // namespace Meshdeck::Http

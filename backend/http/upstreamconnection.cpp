@@ -1,0 +1,409 @@
+#include "upstreamconnection.h"
+
+#include <QSocketNotifier>
+#include <QTimerEvent>
+
+#include <cerrno>
+#include <cstring>
+#include <limits>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <unistd.h>
+
+Q_LOGGING_CATEGORY(lcUpstream, "meshdeck.backend.upstream")
+
+namespace Meshdeck::Http {
+
+qint64 upstreamNowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+QString describeTarget(const UpstreamTarget &target)
+{
+    return QString::fromLatin1(target.address) + u':' + QString::number(target.port);
+}
+
+namespace {
+
+// Milliseconds until `deadlineNs`, rounded up so a timer never fires before it.
+int msUntil(qint64 deadlineNs)
+{
+    const qint64 ns = deadlineNs - upstreamNowNs();
+    if (ns <= 0)
+        return 0;
+    return int(qMin<qint64>((ns + 999'999) / 1'000'000, std::numeric_limits<int>::max()));
+}
+
+} // namespace
+
+UpstreamConnection::UpstreamConnection(UpstreamPoolCore *pool, QByteArray key, UpstreamTarget target)
+    : m_pool(pool)
+    , m_key(std::move(key))
+    , m_target(std::move(target))
+    , m_parser(pool->limits)
+{}
+
+UpstreamConnection::~UpstreamConnection()
+{
+    closeSocket();
+}
+
+// Starts a non-blocking connect; false with a reason when it failed at once.
+bool UpstreamConnection::open(const UpstreamAddress &address, QString *reason)
+{
+    m_fd = ::socket(address.storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (m_fd < 0) {
+        *reason = QStringLiteral("could not create a socket for %1: %2")
+                      .arg(describeTarget(m_target), QString::fromLocal8Bit(std::strerror(errno)));
+        return false;
+    }
+    const int one = 1;
+    ::setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    int rc;
+    do {
+        rc = ::connect(m_fd, reinterpret_cast<const sockaddr *>(&address.storage), address.length);
+    } while (rc < 0 && errno == EINTR);
+    if (rc < 0 && errno != EINPROGRESS) {
+        *reason = connectError(errno);
+        closeSocket();
+        return false;
+    }
+    m_connected = rc == 0;
+    m_readNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Read, this);
+    connect(m_readNotifier, &QSocketNotifier::activated, this, &UpstreamConnection::onReadable);
+    m_writeNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Write, this);
+    connect(m_writeNotifier, &QSocketNotifier::activated, this, &UpstreamConnection::onWritable);
+    m_readNotifier->setEnabled(m_connected);
+    m_writeNotifier->setEnabled(!m_connected);
+    m_phase = Phase::Connecting;
+    return true;
+}
+
+// Whether an idle connection can take a request: the upstream has not closed it, and has
+// sent nothing unasked. Costs one recv(), saves a request lost to a close in flight.
+bool UpstreamConnection::stillUsable()
+{
+    char byte;
+    const ssize_t n = ::recv(m_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+void UpstreamConnection::start(UpstreamExchange *exchange, const QByteArray &bytes, bool headRequest,
+                               qint64 deadlineNs, qint64 connectDeadlineNs)
+{
+    m_exchange = exchange;
+    exchange->connection = this;
+    m_out = bytes;
+    m_outPos = 0;
+    m_deadlineNs = deadlineNs;
+    m_parser.reset(headRequest);
+    if (m_phase == Phase::Connecting && !m_connected) {
+        m_connectDeadlineNs = connectDeadlineNs;
+        m_timer.start(msUntil(connectDeadlineNs), Qt::PreciseTimer, this);
+        return;
+    }
+    m_phase = Phase::Busy;
+    m_readNotifier->setEnabled(true);
+    m_timer.start(msUntil(deadlineNs), Qt::PreciseTimer, this);
+    writeSome();
+}
+
+void UpstreamConnection::makeIdle(int idleTimeoutMs)
+{
+    m_phase = Phase::Idle;
+    m_out = QByteArray();
+    m_timer.start(idleTimeoutMs, Qt::CoarseTimer, this);
+}
+
+// The coroutine frame holding the exchange is going away: nobody waits for the answer, and the
+// connection is in the middle of an exchange, so it cannot be reused.
+void UpstreamConnection::detach(UpstreamExchange *exchange)
+{
+    if (m_exchange != exchange)
+        return;
+    m_exchange = nullptr;
+    closeSocket();
+    m_pool->forget(this);
+    deleteLater();
+}
+
+// The pool is being destroyed: answers the exchange (without resuming it) and closes.
+std::coroutine_handle<> UpstreamConnection::abandon()
+{
+    std::coroutine_handle<> waiter;
+    if (m_exchange) {
+        m_exchange->result.failure = UpstreamFailure::Reset;
+        m_exchange->result.reason = QStringLiteral("the upstream client was shut down before %1 answered")
+                                        .arg(describeTarget(m_target));
+        m_exchange->done = true;
+        m_exchange->connection = nullptr;
+        waiter = m_exchange->waiter;
+        m_exchange = nullptr;
+    }
+    closeSocket();
+    return waiter;
+}
+
+void UpstreamConnection::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_timer.timerId())
+        return QObject::timerEvent(event);
+    const HandlerScope scope(this);
+    m_timer.stop();
+    switch (m_phase) {
+    case Phase::Connecting:
+        if (upstreamNowNs() < m_connectDeadlineNs) {
+            m_timer.start(qMax(1, msUntil(m_connectDeadlineNs)), Qt::PreciseTimer, this);
+            return;
+        }
+        return finish(UpstreamFailure::Connect, QStringLiteral("could not connect to %1 within %2 ms")
+                                                    .arg(describeTarget(m_target))
+                                                    .arg((m_connectDeadlineNs - m_startNs) / 1'000'000));
+    case Phase::Busy:
+        if (upstreamNowNs() < m_deadlineNs) {
+            m_timer.start(qMax(1, msUntil(m_deadlineNs)), Qt::PreciseTimer, this);
+            return;
+        }
+        return finish(UpstreamFailure::Timeout,
+                      QStringLiteral("%1 did not answer within the timeout").arg(describeTarget(m_target)));
+    case Phase::Idle:
+        return drop();
+    case Phase::Closed:
+        return;
+    }
+}
+
+QString UpstreamConnection::connectError(int error) const
+{
+    if (error == ECONNREFUSED)
+        return QStringLiteral("connection refused by %1").arg(describeTarget(m_target));
+    return QStringLiteral("could not connect to %1: %2")
+        .arg(describeTarget(m_target), QString::fromLocal8Bit(std::strerror(error)));
+}
+
+void UpstreamConnection::closeSocket()
+{
+    m_phase = Phase::Closed;
+    m_timer.stop();
+    // Notifiers go quiet before their descriptor closes; they are deleted with us, as children.
+    if (m_readNotifier) {
+        m_readNotifier->setEnabled(false);
+        m_writeNotifier->setEnabled(false);
+    }
+    if (m_fd >= 0)
+        ::close(m_fd);
+    m_fd = -1;
+}
+
+// An idle connection the upstream closed (or sent something unasked on) is useless.
+void UpstreamConnection::drop()
+{
+    closeSocket();
+    m_pool->forget(this);
+    deleteLater();
+}
+
+void UpstreamConnection::onWritable()
+{
+    const HandlerScope scope(this);
+    if (m_phase == Phase::Connecting) {
+        int error = 0;
+        socklen_t length = sizeof error;
+        if (::getsockopt(m_fd, SOL_SOCKET, SO_ERROR, &error, &length) < 0)
+            error = errno;
+        if (error == EINPROGRESS || error == EALREADY)
+            return;
+        if (error != 0)
+            return finish(UpstreamFailure::Connect, connectError(error));
+        m_connected = true;
+        m_writeNotifier->setEnabled(false);
+        if (!m_exchange)
+            return;
+        m_phase = Phase::Busy;
+        m_readNotifier->setEnabled(true);
+        m_timer.start(msUntil(m_deadlineNs), Qt::PreciseTimer, this);
+    }
+    if (m_phase == Phase::Busy)
+        writeSome();
+}
+
+void UpstreamConnection::writeSome()
+{
+    while (m_outPos < m_out.size()) {
+        const ssize_t n =
+            ::send(m_fd, m_out.constData() + m_outPos, size_t(m_out.size() - m_outPos), MSG_NOSIGNAL);
+        if (n > 0) {
+            m_outPos += n;
+            m_exchange->result.sent = true;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            m_writeNotifier->setEnabled(true);
+            return;
+        }
+        // The upstream went away while we were sending; an answer it sent first may still be
+        // readable, so look before calling this a reset.
+        const int error = errno;
+        m_writeNotifier->setEnabled(false);
+        m_out = QByteArray();
+        m_outPos = 0;
+        m_writeFailed = true;
+        readResponse();
+        if (m_phase == Phase::Busy)
+            return finish(UpstreamFailure::Reset,
+                          QStringLiteral("the connection to %1 failed while sending: %2")
+                              .arg(describeTarget(m_target), QString::fromLocal8Bit(std::strerror(error))));
+        return;
+    }
+    m_writeNotifier->setEnabled(false);
+    m_out = QByteArray();
+    m_outPos = 0;
+}
+
+void UpstreamConnection::onReadable()
+{
+    const HandlerScope scope(this);
+    if (m_phase == Phase::Idle) {
+        char byte;
+        const ssize_t n = ::recv(m_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+            return;
+        qCDebug(lcUpstream).noquote() << "idle connection to" << describeTarget(m_target)
+                                      << (n == 0 ? "closed by the upstream" : "unusable; dropped");
+        return drop();
+    }
+    if (m_phase == Phase::Busy)
+        readResponse();
+}
+
+// Reads what has arrived and feeds the parser; finishes the exchange when the response is
+// complete, invalid, or cut short.
+void UpstreamConnection::readResponse()
+{
+    static thread_local QByteArray buffer(64 * 1024, Qt::Uninitialized);
+    for (int reads = 0; reads < 16; ++reads) {
+        const ssize_t n = ::recv(m_fd, buffer.data(), size_t(buffer.size()), 0);
+        if (n > 0) {
+            m_exchange->responseStarted = true;
+            const qsizetype consumed = m_parser.feed(QByteArrayView(buffer.constData(), n));
+            if (m_parser.hasError()) {
+                const auto failure = m_parser.error() == ResponseParser::Error::TooLarge
+                                         ? UpstreamFailure::TooLarge
+                                         : UpstreamFailure::Malformed;
+                return finish(
+                    failure,
+                    QStringLiteral("%1 (from %2)").arg(m_parser.errorReason(), describeTarget(m_target)));
+            }
+            if (m_parser.isComplete())
+                return finish(UpstreamFailure::None, {}, /*leftover=*/consumed < n);
+            if (n < buffer.size())
+                return;
+            continue;
+        }
+        if (n == 0) {
+            if (m_parser.endOfInput())
+                return finish(UpstreamFailure::None, {}, true);
+            return finish(UpstreamFailure::Reset,
+                          QStringLiteral("%1 closed the connection before a whole response arrived")
+                              .arg(describeTarget(m_target)));
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return;
+        return finish(UpstreamFailure::Reset,
+                      QStringLiteral("the connection to %1 failed: %2")
+                          .arg(describeTarget(m_target), QString::fromLocal8Bit(std::strerror(errno))));
+    }
+}
+
+// Answers the exchange, hands the connection back to the pool (or closes it), and resumes the
+// waiting coroutine. The caller returns right after: the coroutine may reuse or destroy us.
+void UpstreamConnection::finish(UpstreamFailure failure, QString reason, bool mustClose)
+{
+    UpstreamExchange *exchange = m_exchange;
+    m_exchange = nullptr;
+    m_timer.stop();
+    const bool reusable = failure == UpstreamFailure::None && !mustClose && !m_writeFailed &&
+                          m_parser.keepAlive() && m_outPos == 0 && m_out.isEmpty();
+    if (exchange) {
+        exchange->connection = nullptr;
+        exchange->result.failure = failure;
+        exchange->result.reason = std::move(reason);
+        if (failure == UpstreamFailure::None) {
+            UpstreamResponse response;
+            response.status = m_parser.status();
+            response.versionMinor = m_parser.versionMinor();
+            response.headers = m_parser.takeHeaders();
+            response.body = m_parser.takeBody();
+            exchange->result.response = std::move(response);
+        }
+        exchange->done = true;
+    }
+    if (reusable) {
+        m_pool->release(this, true);
+    } else {
+        closeSocket();
+        m_pool->release(this, false);
+    }
+    if (exchange && exchange->waiter)
+        exchange->waiter.resume();
+}
+
+UpstreamExchange::~UpstreamExchange()
+{
+    if (connection)
+        connection->detach(this);
+}
+
+UpstreamConnection *UpstreamPoolCore::takeIdle(const QByteArray &key)
+{
+    const auto it = idle.find(key);
+    if (it == idle.end())
+        return nullptr;
+    std::vector<UpstreamConnection *> &list = *it;
+    while (!list.empty()) {
+        UpstreamConnection *connection = list.back();
+        list.pop_back();
+        if (connection->stillUsable())
+            return connection;
+        qCDebug(lcUpstream).noquote() << "dropping an idle connection the upstream closed:" << key;
+        connection->abandon();
+        open.erase(connection);
+        connection->deleteLater();
+    }
+    return nullptr;
+}
+
+void UpstreamPoolCore::release(UpstreamConnection *connection, bool reusable)
+{
+    if (reusable) {
+        std::vector<UpstreamConnection *> &list = idle[connection->key()];
+        if (int(list.size()) < options.maxIdlePerTarget) {
+            list.push_back(connection);
+            connection->makeIdle(options.idleTimeoutMs);
+            return;
+        }
+        connection->abandon();
+    }
+    open.erase(connection);
+    connection->deleteLater();
+}
+
+void UpstreamPoolCore::forget(UpstreamConnection *connection)
+{
+    open.erase(connection);
+    const auto it = idle.find(connection->key());
+    if (it == idle.end())
+        return;
+    std::erase(*it, connection);
+    if (it->empty())
+        idle.erase(it);
+}
+
+} // namespace Meshdeck::Http

@@ -434,7 +434,8 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
     gatewaySettings.servingNodes = [membership = &p.system->membership()] {
         return int(std::max<qsizetype>(1, membership->servingNodes().size()));
     };
-    auto gateway = std::make_unique<Gateway::GatewayService>(gatewaySettings, &p.database, p.events, p.registry);
+    auto gateway =
+        std::make_unique<Gateway::GatewayService>(gatewaySettings, &p.database, p.events, p.registry);
     p.gateway = gateway.get();
     p.services.add(std::move(gateway));
     p.realtime->addProvider(p.gateway->channel());
@@ -669,16 +670,17 @@ bool Backend::serveGateway()
 {
     Parts &p = *m_parts;
     p.gatewayRouter = std::make_unique<Http::Router>(&p.gatewayHttpMetrics);
-    p.gatewayDispatcher = std::make_unique<Http::Dispatcher>(*p.gatewayRouter, nullptr, &p.gatewayHttpMetrics);
+    p.gatewayDispatcher =
+        std::make_unique<Http::Dispatcher>(*p.gatewayRouter, nullptr, &p.gatewayHttpMetrics);
     p.gatewayDispatcher->setFrontend(p.gateway->proxy());
     Http::Limits limits = m_settings.limits;
     limits.defaultMaxBody = 64LL * 1024 * 1024; // a route's maxBodyBytes is the limit; this is its ceiling
     p.gatewayServer =
         std::make_unique<Http::HttpServer>(limits, *p.gatewayDispatcher, m_settings.threads, m_settings.tls);
     if (!p.gatewayServer->listen(m_settings.gatewayHost, m_settings.gatewayPort)) {
-        qCCritical(lcBackend).noquote() << "--gateway-listen: cannot listen on"
-                                        << m_settings.gatewayHost.toString() << m_settings.gatewayPort << ":"
-                                        << p.gatewayServer->errorString();
+        qCCritical(lcBackend).noquote()
+            << "--gateway-listen: cannot listen on" << m_settings.gatewayHost.toString()
+            << m_settings.gatewayPort << ":" << p.gatewayServer->errorString();
         return false;
     }
     return true;
@@ -692,13 +694,13 @@ void Backend::printReadyLine(const QString &dataDir, const QString &adminTokenFi
                              ? QLatin1Char('[') + m_settings.host.toString() + QLatin1Char(']')
                              : m_settings.host.toString();
     QJsonObject ready{{QStringLiteral("ready"), true},
-                            {QStringLiteral("url"),
-                             QStringLiteral("%1://%2:%3")
-                                 .arg(m_settings.tls ? QStringLiteral("https") : QStringLiteral("http"), host)
-                                 .arg(p.server->port())},
-                            {QStringLiteral("adminTokenFile"), adminTokenFile},
-                            {QStringLiteral("nodeId"), p.system->nodeId()},
-                            {QStringLiteral("mode"), modeName(m_settings)}};
+                      {QStringLiteral("url"),
+                       QStringLiteral("%1://%2:%3")
+                           .arg(m_settings.tls ? QStringLiteral("https") : QStringLiteral("http"), host)
+                           .arg(p.server->port())},
+                      {QStringLiteral("adminTokenFile"), adminTokenFile},
+                      {QStringLiteral("nodeId"), p.system->nodeId()},
+                      {QStringLiteral("mode"), modeName(m_settings)}};
     if (p.gatewayServer) {
         const QHostAddress &g = m_settings.gatewayHost;
         const QString gatewayHost = g.protocol() == QAbstractSocket::IPv6Protocol

@@ -11,11 +11,11 @@ using namespace Meshdeck::Testing;
 
 namespace {
 
-const QStringList FastChecks{QStringLiteral("--check-interval-ms"), QStringLiteral("200"),
-                             QStringLiteral("--check-timeout-ms"),  QStringLiteral("500"),
-                             QStringLiteral("--healthy-threshold"), QStringLiteral("1"),
+const QStringList FastChecks{QStringLiteral("--check-interval-ms"),   QStringLiteral("200"),
+                             QStringLiteral("--check-timeout-ms"),    QStringLiteral("500"),
+                             QStringLiteral("--healthy-threshold"),   QStringLiteral("1"),
                              QStringLiteral("--unhealthy-threshold"), QStringLiteral("1"),
-                             QStringLiteral("--heartbeat-ms"),      QStringLiteral("200")};
+                             QStringLiteral("--heartbeat-ms"),        QStringLiteral("200")};
 
 QStringList echoArgs(const QString &service, const QStringList &more = {})
 {
@@ -49,8 +49,9 @@ QJsonObject bodyOf(const RawResponse &r)
 
 int passingInstances(const BackendProcess &backend, const QByteArray &service)
 {
-    const QJsonArray all =
-        apiJson(backend, "GET", "/v1/registry/services/" + service + "/instances").value(QStringLiteral("instances")).toArray();
+    const QJsonArray all = apiJson(backend, "GET", "/v1/registry/services/" + service + "/instances")
+                               .value(QStringLiteral("instances"))
+                               .toArray();
     int passing = 0;
     for (const QJsonValue &i : all)
         passing += i.toObject().value(QStringLiteral("status")).toString() == QLatin1String("passing");
@@ -104,7 +105,8 @@ private Q_SLOTS:
         const RawResponse r = through(m_port, "GET", "/nowhere");
         QCOMPARE(r.status, 404);
         QCOMPARE(r.header("content-type"), QByteArray("application/problem+json"));
-        QVERIFY2(bodyOf(r).value(QStringLiteral("type")).toString().endsWith(QLatin1String("no-route")), r.body.constData());
+        QVERIFY2(bodyOf(r).value(QStringLiteral("type")).toString().endsWith(QLatin1String("no-route")),
+                 r.body.constData());
         QVERIFY(!r.header("x-request-id").isEmpty());
     }
 
@@ -134,11 +136,14 @@ private Q_SLOTS:
         // Identity headers a client sends are never believed; the gateway adds them only itself.
         QVERIFY2(!headers.contains(QStringLiteral("x-meshdeck-user-id")), stripped.body.constData());
         QVERIFY(!headers.contains(QStringLiteral("x-secret-hop"))); // named by Connection: hop-by-hop
-        QCOMPARE(headers.value(QStringLiteral("x-forwarded-for")).toString(), QStringLiteral("10.9.9.9, 127.0.0.1"));
+        QCOMPARE(headers.value(QStringLiteral("x-forwarded-for")).toString(),
+                 QStringLiteral("10.9.9.9, 127.0.0.1"));
         QCOMPARE(headers.value(QStringLiteral("x-forwarded-host")).toString(), QStringLiteral("gw.test"));
         QCOMPARE(headers.value(QStringLiteral("x-forwarded-proto")).toString(), QStringLiteral("http"));
         const QString traceparent = headers.value(QStringLiteral("traceparent")).toString();
-        QVERIFY2(QRegularExpression(QStringLiteral("^00-[0-9a-f]{32}-[0-9a-f]{16}-01$")).match(traceparent).hasMatch(),
+        QVERIFY2(QRegularExpression(QStringLiteral("^00-[0-9a-f]{32}-[0-9a-f]{16}-01$"))
+                     .match(traceparent)
+                     .hasMatch(),
                  qPrintable(traceparent));
         QVERIFY(stripped.header("server-timing").contains("upstream;dur="));
 
@@ -147,7 +152,11 @@ private Q_SLOTS:
         const RawResponse kept = through(m_port, "GET", "/raw/x", "traceparent: " + trace + "\r\n");
         QCOMPARE(kept.status, 200);
         QCOMPARE(bodyOf(kept).value(QStringLiteral("path")).toString(), QStringLiteral("/raw/x"));
-        QCOMPARE(bodyOf(kept).value(QStringLiteral("headers")).toObject().value(QStringLiteral("traceparent")).toString(),
+        QCOMPARE(bodyOf(kept)
+                     .value(QStringLiteral("headers"))
+                     .toObject()
+                     .value(QStringLiteral("traceparent"))
+                     .toString(),
                  QString::fromLatin1(trace));
         // Segment boundaries: /billingx is not /billing.
         QCOMPARE(through(m_port, "GET", "/billingx").status, 404);
@@ -163,13 +172,15 @@ private Q_SLOTS:
         std::vector<std::unique_ptr<EchoProcess>> echoes;
         for (int weight : {300, 100, 100}) {
             echoes.push_back(std::make_unique<EchoProcess>());
-            QVERIFY(echoes.back()->start(&m_backend, echoArgs(QStringLiteral("spread"),
-                                                              {QStringLiteral("--weight"), QString::number(weight)})));
+            QVERIFY(echoes.back()->start(
+                &m_backend,
+                echoArgs(QStringLiteral("spread"), {QStringLiteral("--weight"), QString::number(weight)})));
         }
         QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "spread"), 3, 10'000);
         const QString heavy = QStringLiteral("127.0.0.1:%1").arg(echoes[0]->port());
 
-        QJsonObject rr = simpleRoute(QStringLiteral("spread-rr"), QStringLiteral("/rr"), QStringLiteral("spread"));
+        QJsonObject rr =
+            simpleRoute(QStringLiteral("spread-rr"), QStringLiteral("/rr"), QStringLiteral("spread"));
         QVERIFY(!createRoute(m_backend, rr).isEmpty());
         QHash<QString, int> counts;
         for (int i = 0; i < 30; ++i)
@@ -178,7 +189,8 @@ private Q_SLOTS:
         for (int n : std::as_const(counts))
             QCOMPARE(n, 10);
 
-        QJsonObject weighted = simpleRoute(QStringLiteral("spread-w"), QStringLiteral("/w"), QStringLiteral("spread"));
+        QJsonObject weighted =
+            simpleRoute(QStringLiteral("spread-w"), QStringLiteral("/w"), QStringLiteral("spread"));
         weighted.insert(QStringLiteral("balancer"), QStringLiteral("weighted"));
         QVERIFY(!createRoute(m_backend, weighted).isEmpty());
         counts.clear();
@@ -188,7 +200,8 @@ private Q_SLOTS:
         QCOMPARE(counts.size(), 3);
 
         // Least outstanding: while two slow requests hold two instances, the next goes to the third.
-        QJsonObject least = simpleRoute(QStringLiteral("spread-lo"), QStringLiteral("/lo"), QStringLiteral("spread"));
+        QJsonObject least =
+            simpleRoute(QStringLiteral("spread-lo"), QStringLiteral("/lo"), QStringLiteral("spread"));
         least.insert(QStringLiteral("balancer"), QStringLiteral("least_outstanding"));
         QVERIFY(!createRoute(m_backend, least).isEmpty());
         RawHttp slow1;
@@ -210,12 +223,15 @@ private Q_SLOTS:
     {
         EchoProcess a;
         EchoProcess b;
-        QVERIFY(a.start(&m_backend, echoArgs(QStringLiteral("fragile"), {QStringLiteral("--check-interval-ms"),
-                                                                          QStringLiteral("60000")})));
-        QVERIFY(b.start(&m_backend, echoArgs(QStringLiteral("fragile"), {QStringLiteral("--check-interval-ms"),
-                                                                          QStringLiteral("60000")})));
+        QVERIFY(
+            a.start(&m_backend, echoArgs(QStringLiteral("fragile"),
+                                         {QStringLiteral("--check-interval-ms"), QStringLiteral("60000")})));
+        QVERIFY(
+            b.start(&m_backend, echoArgs(QStringLiteral("fragile"),
+                                         {QStringLiteral("--check-interval-ms"), QStringLiteral("60000")})));
         QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "fragile"), 2, 10'000);
-        QJsonObject route = simpleRoute(QStringLiteral("fragile"), QStringLiteral("/fragile"), QStringLiteral("fragile"));
+        QJsonObject route =
+            simpleRoute(QStringLiteral("fragile"), QStringLiteral("/fragile"), QStringLiteral("fragile"));
         route.insert(QStringLiteral("retries"), 1);
         route.insert(QStringLiteral("breaker"), QJsonObject{{QStringLiteral("failures"), 3},
                                                             {QStringLiteral("coolDownMs"), 60'000},
@@ -241,7 +257,9 @@ private Q_SLOTS:
         for (const QJsonValue &v : breakers) {
             const QJsonObject o = v.toObject();
             if (o.value(QStringLiteral("routeId")).toString() == routeId &&
-                QStringLiteral("%1:%2").arg(o.value(QStringLiteral("address")).toString()).arg(o.value(QStringLiteral("port")).toInt()) == dead)
+                QStringLiteral("%1:%2")
+                        .arg(o.value(QStringLiteral("address")).toString())
+                        .arg(o.value(QStringLiteral("port")).toInt()) == dead)
                 deadBreaker = o;
         }
         QCOMPARE(deadBreaker.value(QStringLiteral("state")).toString(), QStringLiteral("open"));
@@ -253,16 +271,18 @@ private Q_SLOTS:
         bool opened = false;
         for (const QJsonValue &e : events) {
             const QJsonObject data = e.toObject().value(QStringLiteral("data")).toObject();
-            opened |= e.toObject().value(QStringLiteral("type")).toString() == QLatin1String("gateway.breaker") &&
-                      data.value(QStringLiteral("to")).toString() == QLatin1String("open") &&
-                      data.value(QStringLiteral("routeId")).toString() == routeId;
+            opened |=
+                e.toObject().value(QStringLiteral("type")).toString() == QLatin1String("gateway.breaker") &&
+                data.value(QStringLiteral("to")).toString() == QLatin1String("open") &&
+                data.value(QStringLiteral("routeId")).toString() == routeId;
         }
         QVERIFY2(opened, QJsonDocument(events).toJson().constData());
 
         // A reset closes it (and the next failures open it again).
         const QString instanceId = deadBreaker.value(QStringLiteral("instanceId")).toString();
-        const RawResponse reset = apiCall(m_backend, "POST",
-                                          "/v1/gateway/breakers/" + routeId.toUtf8() + '/' + instanceId.toUtf8() + "/reset");
+        const RawResponse reset =
+            apiCall(m_backend, "POST",
+                    "/v1/gateway/breakers/" + routeId.toUtf8() + '/' + instanceId.toUtf8() + "/reset");
         QCOMPARE(reset.status, 200);
         QCOMPARE(bodyOf(reset).value(QStringLiteral("state")).toString(), QStringLiteral("closed"));
     }
@@ -272,7 +292,8 @@ private Q_SLOTS:
         EchoProcess slow;
         QVERIFY(slow.start(&m_backend, echoArgs(QStringLiteral("slow"))));
         QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "slow"), 1, 10'000);
-        QJsonObject route = simpleRoute(QStringLiteral("slow"), QStringLiteral("/slow"), QStringLiteral("slow"));
+        QJsonObject route =
+            simpleRoute(QStringLiteral("slow"), QStringLiteral("/slow"), QStringLiteral("slow"));
         route.insert(QStringLiteral("timeoutMs"), 400);
         QVERIFY(!createRoute(m_backend, route).isEmpty());
         QElapsedTimer clock;
@@ -280,8 +301,9 @@ private Q_SLOTS:
         const RawResponse r = through(m_port, "GET", "/slow/x?delayMs=5000");
         const qint64 took = clock.elapsed();
         QCOMPARE(r.status, 504);
-        QVERIFY2(bodyOf(r).value(QStringLiteral("type")).toString().endsWith(QLatin1String("upstream-timeout")),
-                 r.body.constData());
+        QVERIFY2(
+            bodyOf(r).value(QStringLiteral("type")).toString().endsWith(QLatin1String("upstream-timeout")),
+            r.body.constData());
         QVERIFY2(took >= 400 && took < 4000, qPrintable(QString::number(took)));
         QCOMPARE(through(m_port, "GET", "/slow/x?delayMs=10").status, 200);
     }
@@ -291,7 +313,8 @@ private Q_SLOTS:
         EchoProcess echo;
         QVERIFY(echo.start(&m_backend, echoArgs(QStringLiteral("limited"))));
         QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "limited"), 1, 10'000);
-        QJsonObject route = simpleRoute(QStringLiteral("limited"), QStringLiteral("/limited"), QStringLiteral("limited"));
+        QJsonObject route =
+            simpleRoute(QStringLiteral("limited"), QStringLiteral("/limited"), QStringLiteral("limited"));
         route.insert(QStringLiteral("rateLimit"), QJsonObject{{QStringLiteral("requests"), 5},
                                                               {QStringLiteral("perSeconds"), 3600},
                                                               {QStringLiteral("by"), QStringLiteral("ip")}});
@@ -307,8 +330,9 @@ private Q_SLOTS:
         QCOMPARE(refused.status, 429);
         QVERIFY(refused.header("retry-after").toInt() >= 1);
         QVERIFY(refused.header("ratelimit").startsWith("\"default\";r=0;"));
-        QVERIFY2(bodyOf(refused).value(QStringLiteral("type")).toString().endsWith(QLatin1String("rate-limited")),
-                 refused.body.constData());
+        QVERIFY2(
+            bodyOf(refused).value(QStringLiteral("type")).toString().endsWith(QLatin1String("rate-limited")),
+            refused.body.constData());
     }
 
     void edgeAuthChecksTheCredentialAndForwardsTheIdentity()
@@ -316,19 +340,22 @@ private Q_SLOTS:
         EchoProcess echo;
         QVERIFY(echo.start(&m_backend, echoArgs(QStringLiteral("private"))));
         QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "private"), 1, 10'000);
-        QJsonObject route = simpleRoute(QStringLiteral("private"), QStringLiteral("/private"), QStringLiteral("private"));
+        QJsonObject route =
+            simpleRoute(QStringLiteral("private"), QStringLiteral("/private"), QStringLiteral("private"));
         route.insert(QStringLiteral("auth"), QStringLiteral("required"));
         QVERIFY(!createRoute(m_backend, route).isEmpty());
         const RawResponse none = through(m_port, "GET", "/private/x");
         QCOMPARE(none.status, 401);
         QCOMPARE(none.header("www-authenticate"), QByteArray("Bearer"));
         QCOMPARE(through(m_port, "GET", "/private/x", "Authorization: Bearer nonsense\r\n").status, 401);
-        const RawResponse ok = through(m_port, "GET", "/private/x",
-                                       "Authorization: Bearer " + m_backend.token() +
-                                           "\r\nX-Meshdeck-Principal: user:forged\r\nX-Meshdeck-Role: admin\r\n");
+        const RawResponse ok =
+            through(m_port, "GET", "/private/x",
+                    "Authorization: Bearer " + m_backend.token() +
+                        "\r\nX-Meshdeck-Principal: user:forged\r\nX-Meshdeck-Role: admin\r\n");
         QCOMPARE(ok.status, 200);
         const QJsonObject headers = bodyOf(ok).value(QStringLiteral("headers")).toObject();
-        QCOMPARE(headers.value(QStringLiteral("x-meshdeck-principal")).toString(), QStringLiteral("admin-token"));
+        QCOMPARE(headers.value(QStringLiteral("x-meshdeck-principal")).toString(),
+                 QStringLiteral("admin-token"));
         QCOMPARE(headers.value(QStringLiteral("x-meshdeck-role")).toString(), QStringLiteral("admin"));
     }
 
@@ -337,10 +364,13 @@ private Q_SLOTS:
         EchoProcess echo;
         QVERIFY(echo.start(&m_backend, echoArgs(QStringLiteral("browser"))));
         QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "browser"), 1, 10'000);
-        QJsonObject route = simpleRoute(QStringLiteral("browser"), QStringLiteral("/browser"), QStringLiteral("browser"));
-        route.insert(QStringLiteral("cors"), QJsonObject{{QStringLiteral("origins"), QJsonArray{QStringLiteral("https://app.example.test")}},
-                                                         {QStringLiteral("credentials"), true},
-                                                         {QStringLiteral("headers"), QJsonArray{QStringLiteral("X-Custom")}}});
+        QJsonObject route =
+            simpleRoute(QStringLiteral("browser"), QStringLiteral("/browser"), QStringLiteral("browser"));
+        route.insert(
+            QStringLiteral("cors"),
+            QJsonObject{{QStringLiteral("origins"), QJsonArray{QStringLiteral("https://app.example.test")}},
+                        {QStringLiteral("credentials"), true},
+                        {QStringLiteral("headers"), QJsonArray{QStringLiteral("X-Custom")}}});
         QVERIFY(!createRoute(m_backend, route).isEmpty());
         const RawResponse preflight =
             through(m_port, "OPTIONS", "/browser/x",
@@ -350,15 +380,18 @@ private Q_SLOTS:
         QCOMPARE(preflight.header("access-control-allow-origin"), QByteArray("https://app.example.test"));
         QCOMPARE(preflight.header("access-control-allow-credentials"), QByteArray("true"));
         for (const QByteArray origin : {QByteArray("https://evil.example.test"), QByteArray("null")}) {
-            const RawResponse refused = through(m_port, "OPTIONS", "/browser/x",
-                                                "Origin: " + origin + "\r\nAccess-Control-Request-Method: GET\r\n");
+            const RawResponse refused =
+                through(m_port, "OPTIONS", "/browser/x",
+                        "Origin: " + origin + "\r\nAccess-Control-Request-Method: GET\r\n");
             QCOMPARE(refused.status, 403);
             QVERIFY(refused.header("access-control-allow-origin").isEmpty());
         }
-        const RawResponse simple = through(m_port, "GET", "/browser/x", "Origin: https://app.example.test\r\n");
+        const RawResponse simple =
+            through(m_port, "GET", "/browser/x", "Origin: https://app.example.test\r\n");
         QCOMPARE(simple.status, 200);
         QCOMPARE(simple.header("access-control-allow-origin"), QByteArray("https://app.example.test"));
-        const RawResponse foreign = through(m_port, "GET", "/browser/x", "Origin: https://evil.example.test\r\n");
+        const RawResponse foreign =
+            through(m_port, "GET", "/browser/x", "Origin: https://evil.example.test\r\n");
         QVERIFY(foreign.header("access-control-allow-origin").isEmpty());
     }
 
@@ -367,7 +400,8 @@ private Q_SLOTS:
         EchoProcess echo;
         QVERIFY(echo.start(&m_backend, echoArgs(QStringLiteral("small"))));
         QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "small"), 1, 10'000);
-        QJsonObject route = simpleRoute(QStringLiteral("small"), QStringLiteral("/small"), QStringLiteral("small"));
+        QJsonObject route =
+            simpleRoute(QStringLiteral("small"), QStringLiteral("/small"), QStringLiteral("small"));
         route.insert(QStringLiteral("maxBodyBytes"), 100);
         QVERIFY(!createRoute(m_backend, route).isEmpty());
         QCOMPARE(through(m_port, "POST", "/small/x", {}, QByteArray(100, 'a')).status, 200);
@@ -390,13 +424,15 @@ private Q_SLOTS:
         const QByteArray registration =
             QJsonDocument(QJsonObject{{QStringLiteral("address"), QStringLiteral("127.0.0.1")},
                                       {QStringLiteral("port"), garbage.serverPort()},
-                                      {QStringLiteral("check"), QJsonObject{{QStringLiteral("tcp"), true},
-                                                                            {QStringLiteral("intervalMs"), 200},
-                                                                            {QStringLiteral("timeoutMs"), 500},
-                                                                            {QStringLiteral("healthyThreshold"), 1},
-                                                                            {QStringLiteral("unhealthyThreshold"), 1}}}})
+                                      {QStringLiteral("check"),
+                                       QJsonObject{{QStringLiteral("tcp"), true},
+                                                   {QStringLiteral("intervalMs"), 200},
+                                                   {QStringLiteral("timeoutMs"), 500},
+                                                   {QStringLiteral("healthyThreshold"), 1},
+                                                   {QStringLiteral("unhealthyThreshold"), 1}}}})
                 .toJson(QJsonDocument::Compact);
-        QCOMPARE(apiCall(m_backend, "POST", "/v1/registry/services/garbage/instances", registration).status, 201);
+        QCOMPARE(apiCall(m_backend, "POST", "/v1/registry/services/garbage/instances", registration).status,
+                 201);
         QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "garbage"), 1, 10'000);
         QVERIFY(!createRoute(m_backend, simpleRoute(QStringLiteral("garbage"), QStringLiteral("/garbage"),
                                                     QStringLiteral("garbage")))
@@ -405,8 +441,9 @@ private Q_SLOTS:
         // The test's own server answers on this thread: read while spinning the event loop.
         QTRY_VERIFY_WITH_TIMEOUT((r = through(m_port, "GET", "/garbage/x")).valid(), 10'000);
         QCOMPARE(r.status, 502);
-        QVERIFY2(bodyOf(r).value(QStringLiteral("type")).toString().endsWith(QLatin1String("upstream-failed")),
-                 r.body.constData());
+        QVERIFY2(
+            bodyOf(r).value(QStringLiteral("type")).toString().endsWith(QLatin1String("upstream-failed")),
+            r.body.constData());
         QCOMPARE(m_backend.process().state(), QProcess::Running);
     }
 
@@ -453,7 +490,8 @@ private Q_SLOTS:
         QCOMPARE(totals.value(QStringLiteral("status")).toObject().value(QStringLiteral("2xx")).toInt(), 7);
         QVERIFY(totals.value(QStringLiteral("p99Ms")).toDouble() > 0);
         const QByteArray prometheus = callAs(m_backend.port(), m_backend.token(), "GET", "/metrics").body;
-        QVERIFY2(prometheus.contains("meshdeck_gateway_requests_total{route=\"counted\""), prometheus.left(2000).constData());
+        QVERIFY2(prometheus.contains("meshdeck_gateway_requests_total{route=\"counted\""),
+                 prometheus.left(2000).constData());
         QCOMPARE(apiCall(m_backend, "GET", "/v1/gateway/metrics?range=7d").status, 400);
         QCOMPARE(apiCall(m_backend, "GET", "/v1/gateway/metrics?route=nope").status, 404);
     }
@@ -463,7 +501,8 @@ private Q_SLOTS:
 private:
     int gatewayInFlight(const QString &routeName)
     {
-        const QJsonArray routes = apiJson(m_backend, "GET", "/v1/gateway/overview").value(QStringLiteral("routes")).toArray();
+        const QJsonArray routes =
+            apiJson(m_backend, "GET", "/v1/gateway/overview").value(QStringLiteral("routes")).toArray();
         for (const QJsonValue &r : routes) {
             if (r.toObject().value(QStringLiteral("name")).toString() != routeName)
                 continue;

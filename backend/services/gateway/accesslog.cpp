@@ -18,22 +18,23 @@ double rounded(double ms)
 
 QJsonObject AccessEntry::toJson() const
 {
-    return QJsonObject{{QStringLiteral("requestId"), QString::fromLatin1(requestId)},
-                       {QStringLiteral("routeId"), routeId.isEmpty() ? QJsonValue() : QJsonValue(routeId)},
-                       {QStringLiteral("route"), route.isEmpty() ? QJsonValue() : QJsonValue(route)},
-                       {QStringLiteral("method"), QString::fromLatin1(method)},
-                       {QStringLiteral("path"), QString::fromUtf8(path)},
-                       {QStringLiteral("status"), status},
-                       {QStringLiteral("durationMs"), rounded(durationMs)},
-                       {QStringLiteral("gatewayMs"), rounded(gatewayMs)},
-                       {QStringLiteral("upstreamMs"), rounded(upstreamMs)},
-                       {QStringLiteral("instanceId"), instanceId.isEmpty() ? QJsonValue() : QJsonValue(instanceId)},
-                       {QStringLiteral("client"), QString::fromLatin1(client)},
-                       {QStringLiteral("consumer"),
-                        consumer.isEmpty() ? QJsonValue() : QJsonValue(QString::fromUtf8(consumer))},
-                       {QStringLiteral("bytesIn"), bytesIn},
-                       {QStringLiteral("bytesOut"), bytesOut},
-                       {QStringLiteral("cause"), cause.isEmpty() ? QJsonValue() : QJsonValue(cause)}};
+    return QJsonObject{
+        {QStringLiteral("requestId"), QString::fromLatin1(requestId)},
+        {QStringLiteral("routeId"), routeId.isEmpty() ? QJsonValue() : QJsonValue(routeId)},
+        {QStringLiteral("route"), route.isEmpty() ? QJsonValue() : QJsonValue(route)},
+        {QStringLiteral("method"), QString::fromLatin1(method)},
+        {QStringLiteral("path"), QString::fromUtf8(path)},
+        {QStringLiteral("status"), status},
+        {QStringLiteral("durationMs"), rounded(durationMs)},
+        {QStringLiteral("gatewayMs"), rounded(gatewayMs)},
+        {QStringLiteral("upstreamMs"), rounded(upstreamMs)},
+        {QStringLiteral("instanceId"), instanceId.isEmpty() ? QJsonValue() : QJsonValue(instanceId)},
+        {QStringLiteral("client"), QString::fromLatin1(client)},
+        {QStringLiteral("consumer"),
+         consumer.isEmpty() ? QJsonValue() : QJsonValue(QString::fromUtf8(consumer))},
+        {QStringLiteral("bytesIn"), bytesIn},
+        {QStringLiteral("bytesOut"), bytesOut},
+        {QStringLiteral("cause"), cause.isEmpty() ? QJsonValue() : QJsonValue(cause)}};
 }
 
 AccessLog::AccessLog(EventPublisher *events, double sample, int maxPerSecond, QObject *parent)
@@ -56,7 +57,8 @@ bool AccessLog::wants(int status, bool refused) const
 
 void AccessLog::offer(const AccessEntry &entry)
 {
-    EventInput input{QStringLiteral("gateway.access"), QString::fromLatin1(entry.requestId),
+    EventInput input{QStringLiteral("gateway.access"),
+                     QString::fromLatin1(entry.requestId),
                      QJsonDocument(entry.toJson()).toJson(QJsonDocument::Compact),
                      {}};
     const qint64 second = QDateTime::currentMSecsSinceEpoch() / 1000;
@@ -90,8 +92,8 @@ void AccessLog::flush()
             m_published.fetch_add(count, std::memory_order_relaxed);
         } else {
             m_dropped.fetch_add(count, std::memory_order_relaxed);
-            qCWarning(lcAccessLog).noquote() << "dropped" << count
-                                             << "access log entries:" << result.error().reason;
+            qCWarning(lcAccessLog).noquote()
+                << "dropped" << count << "access log entries:" << result.error().reason;
         }
     });
 }

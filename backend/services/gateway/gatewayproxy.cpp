@@ -30,14 +30,17 @@ qint64 steadyNs()
 // (at least 3 at once): Envoy's retry budget, so a failing upstream is not hit with a retry storm.
 bool withinRetryBudget(const GatewayProxy::RouteRuntime &rt)
 {
-    return rt.retrying.load(std::memory_order_relaxed) < std::max(3, rt.active.load(std::memory_order_relaxed) / 5);
+    return rt.retrying.load(std::memory_order_relaxed) <
+           std::max(3, rt.active.load(std::memory_order_relaxed) / 5);
 }
 
 QString failureReason(const UpstreamResult &result, const UpstreamTarget &target)
 {
     if (!result.reason.isEmpty())
         return result.reason;
-    return QStringLiteral("the upstream %1:%2 failed").arg(QString::fromLatin1(target.address)).arg(target.port);
+    return QStringLiteral("the upstream %1:%2 failed")
+        .arg(QString::fromLatin1(target.address))
+        .arg(target.port);
 }
 
 } // namespace
@@ -165,14 +168,14 @@ Frontend::Answer GatewayProxy::handle(Request &request)
         return answer;
     };
     if (!x->route)
-        return refuseNow(404,
-                         QStringLiteral("No gateway route takes %1 %2 (host %3); GET /v1/gateway/routes on the "
-                                        "admin API lists them.")
-                             .arg(QString::fromLatin1(x->request.method), QString::fromUtf8(x->request.path),
-                                  x->request.header("host").isEmpty()
-                                      ? QStringLiteral("none")
-                                      : QString::fromLatin1(x->request.header("host"))),
-                         "no-route", Rejection::None);
+        return refuseNow(
+            404,
+            QStringLiteral("No gateway route takes %1 %2 (host %3); GET /v1/gateway/routes on the "
+                           "admin API lists them.")
+                .arg(QString::fromLatin1(x->request.method), QString::fromUtf8(x->request.path),
+                     x->request.header("host").isEmpty() ? QStringLiteral("none")
+                                                         : QString::fromLatin1(x->request.header("host"))),
+            "no-route", Rejection::None);
     const Route &route = *x->route;
     const RouteSpec &spec = route.spec;
     x->runtime = x->snapshot->runtime.value(x->route).get();
@@ -208,8 +211,8 @@ Frontend::Answer GatewayProxy::handle(Request &request)
                                            "auth-starting");
         if (!auth) {
             x->extraHeaders.append({"www-authenticate", auth.code == "unauthenticated"
-                                                             ? QByteArray("Bearer")
-                                                             : QByteArray("Bearer error=\"invalid_token\"")});
+                                                            ? QByteArray("Bearer")
+                                                            : QByteArray("Bearer error=\"invalid_token\"")});
             return refuseNow(401, auth.reason, auth.code, Rejection::Auth);
         }
         x->principal = auth.principal;
@@ -220,8 +223,8 @@ Frontend::Answer GatewayProxy::handle(Request &request)
         if (m_parts.sharedLimiter && m_parts.sharedLimiter->mode() != SharedRateLimiter::Mode::Local) {
             x->sharedLimit = true; // asked of Redis in forward()
         } else {
-            const RateLimitDecision decision =
-                m_parts.limiter->take(x->runtime->idBytes, x->consumer, *spec.rateLimit, m_parts.clock->nowMs());
+            const RateLimitDecision decision = m_parts.limiter->take(x->runtime->idBytes, x->consumer,
+                                                                     *spec.rateLimit, m_parts.clock->nowMs());
             if (std::optional<Response> refused = applyLimit(*x, decision)) {
                 finish(*x, *refused);
                 answer.response = std::move(refused);
@@ -243,13 +246,14 @@ std::optional<Response> GatewayProxy::applyLimit(Exchange &x, const RateLimitDec
         return std::nullopt;
     x.extraHeaders.append({"retry-after", fields.retryAfter});
     const RateLimitPolicy &policy = *x.route->spec.rateLimit;
-    Response r = refuse(x, 429,
-                        QStringLiteral("%1 is over this route's limit of %2 requests in %3 s; retry after %4 s.")
-                            .arg(QString::fromUtf8(x.consumer))
-                            .arg(policy.requests)
-                            .arg(policy.perSeconds)
-                            .arg(decision.retryAfterSeconds),
-                        "rate-limited", Rejection::RateLimit);
+    Response r =
+        refuse(x, 429,
+               QStringLiteral("%1 is over this route's limit of %2 requests in %3 s; retry after %4 s.")
+                   .arg(QString::fromUtf8(x.consumer))
+                   .arg(policy.requests)
+                   .arg(policy.perSeconds)
+                   .arg(decision.retryAfterSeconds),
+               "rate-limited", Rejection::RateLimit);
     for (const auto &h : x.extraHeaders)
         r.headers.append(h);
     return r;
@@ -315,14 +319,16 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
                                              m_parts.clock->nowMs());
             if (ticket)
                 break;
-            retryAfterMs = retryAfterMs == 0 ? ticket.retryAfterMs() : std::min(retryAfterMs, ticket.retryAfterMs());
+            retryAfterMs =
+                retryAfterMs == 0 ? ticket.retryAfterMs() : std::min(retryAfterMs, ticket.retryAfterMs());
             refusedByBreaker.append(candidates[size_t(chosen)].instanceId);
         }
         if (chosen < 0) {
             if (attempts > 0)
                 break; // lastAttempt stands
             if (!refusedByBreaker.isEmpty()) {
-                x->extraHeaders.append({"retry-after", QByteArray::number(std::max<qint64>(1, (retryAfterMs + 999) / 1000))});
+                x->extraHeaders.append(
+                    {"retry-after", QByteArray::number(std::max<qint64>(1, (retryAfterMs + 999) / 1000))});
                 answer = refuse(*x, 503,
                                 QStringLiteral("Every instance of %1 that could take this request has its "
                                                "circuit breaker open after failing; the gateway tries one "

@@ -20,7 +20,8 @@ GatewayService::GatewayService(GatewaySettings settings, Storage::Database *data
     , m_events(events)
     , m_directory(directory)
     , m_clock(clock)
-    , m_catalog(std::make_unique<RoutesCatalog>(database, m_settings.cluster, m_settings.syncIntervalMs, &clock))
+    , m_catalog(
+          std::make_unique<RoutesCatalog>(database, m_settings.cluster, m_settings.syncIntervalMs, &clock))
     , m_breakers([this](const BreakerTransition &t) { onTransition(t); })
     , m_limits(std::make_unique<SharedRateLimiter>(
           m_settings.redisUrl, m_settings.nodeId,
@@ -64,7 +65,8 @@ QCoro::Task<QString> GatewayService::start()
     if (QString error = co_await loading; !error.isEmpty())
         co_return QStringLiteral("gateway: %1").arg(error);
     for (const char *topic : {Topic, AccessLog::Topic}) {
-        QFuture<Result<void>> ensured = m_events->ensureSystemTopic(QString::fromLatin1(topic), "gateway.read");
+        QFuture<Result<void>> ensured =
+            m_events->ensureSystemTopic(QString::fromLatin1(topic), "gateway.read");
         if (const Result<void> made = co_await ensured; !made)
             co_return QStringLiteral("gateway: cannot create the %1 topic: %2")
                 .arg(QString::fromLatin1(topic), made.error().reason);
@@ -72,10 +74,9 @@ QCoro::Task<QString> GatewayService::start()
     // This node's minutes of the last day, so the hour and day series survive a restart.
     const qint64 now = m_clock.nowMs();
     const QString node = m_settings.nodeId;
-    QCoro::Task<Result<std::vector<MinuteRow>>> reading =
-        m_database->attempt([now, node](QSqlDatabase &db) {
-            return MetricsStore::minutes(db, now - MetricsStore::KeepMs, now, std::nullopt, node);
-        });
+    QCoro::Task<Result<std::vector<MinuteRow>>> reading = m_database->attempt([now, node](QSqlDatabase &db) {
+        return MetricsStore::minutes(db, now - MetricsStore::KeepMs, now, std::nullopt, node);
+    });
     const Result<std::vector<MinuteRow>> minutes = co_await reading;
     if (minutes)
         m_metrics.loadMinutes(*minutes);
@@ -130,11 +131,12 @@ void GatewayService::storeMinutes()
 {
     std::vector<MinuteRow> rows = m_metrics.takeFinishedMinutes(m_settings.nodeId);
     const qint64 cutoff = m_clock.nowMs() - MetricsStore::KeepMs;
-    QCoro::Task<Result<int>> writing = m_database->attempt([rows = std::move(rows), cutoff](QSqlDatabase &db) {
-        if (!rows.empty())
-            MetricsStore::writeMinutes(db, rows);
-        return MetricsStore::pruneMinutes(db, cutoff);
-    });
+    QCoro::Task<Result<int>> writing =
+        m_database->attempt([rows = std::move(rows), cutoff](QSqlDatabase &db) {
+            if (!rows.empty())
+                MetricsStore::writeMinutes(db, rows);
+            return MetricsStore::pruneMinutes(db, cutoff);
+        });
     QCoro::connect(std::move(writing), this, [](const Result<int> &written) {
         if (!written)
             qCWarning(lcGateway).noquote() << "cannot store the minute series:" << written.error().reason;
@@ -157,9 +159,11 @@ void GatewayService::onTransition(const BreakerTransition &t)
                            {QStringLiteral("reason"), t.reason},
                            {QStringLiteral("at"), isoTime(t.atMs)}};
     qCInfo(lcGateway).noquote() << "breaker" << (route ? route->spec.name : t.routeId) << t.instanceId
-                                << breakerStateName(t.from) << "->" << breakerStateName(t.to) << ":" << t.reason;
+                                << breakerStateName(t.from) << "->" << breakerStateName(t.to) << ":"
+                                << t.reason;
     m_events->publishEvents(QString::fromLatin1(Topic),
-                            {EventInput{QStringLiteral("gateway.breaker"), t.routeId + QLatin1Char('/') + t.instanceId,
+                            {EventInput{QStringLiteral("gateway.breaker"),
+                                        t.routeId + QLatin1Char('/') + t.instanceId,
                                         QJsonDocument(data).toJson(QJsonDocument::Compact),
                                         {}}},
                             QString());
@@ -185,15 +189,16 @@ QJsonObject GatewayService::breakerJson(const BreakerSnapshot &b) const
                                  {QStringLiteral("from"), breakerStateName(t.from)},
                                  {QStringLiteral("to"), breakerStateName(t.to)},
                                  {QStringLiteral("reason"), t.reason}});
-    return QJsonObject{{QStringLiteral("routeId"), b.routeId},
-                       {QStringLiteral("routeName"), route ? route->spec.name : QString()},
-                       {QStringLiteral("instanceId"), b.instanceId},
-                       {QStringLiteral("address"), address.isEmpty() ? QJsonValue() : QJsonValue(address)},
-                       {QStringLiteral("port"), port > 0 ? QJsonValue(port) : QJsonValue()},
-                       {QStringLiteral("state"), breakerStateName(b.state)},
-                       {QStringLiteral("consecutiveFailures"), b.consecutiveFailures},
-                       {QStringLiteral("openedAt"), b.openedAtMs ? QJsonValue(isoTime(*b.openedAtMs)) : QJsonValue()},
-                       {QStringLiteral("trips"), trips}};
+    return QJsonObject{
+        {QStringLiteral("routeId"), b.routeId},
+        {QStringLiteral("routeName"), route ? route->spec.name : QString()},
+        {QStringLiteral("instanceId"), b.instanceId},
+        {QStringLiteral("address"), address.isEmpty() ? QJsonValue() : QJsonValue(address)},
+        {QStringLiteral("port"), port > 0 ? QJsonValue(port) : QJsonValue()},
+        {QStringLiteral("state"), breakerStateName(b.state)},
+        {QStringLiteral("consecutiveFailures"), b.consecutiveFailures},
+        {QStringLiteral("openedAt"), b.openedAtMs ? QJsonValue(isoTime(*b.openedAtMs)) : QJsonValue()},
+        {QStringLiteral("trips"), trips}};
 }
 
 QJsonObject GatewayService::breakersJson() const
@@ -209,10 +214,11 @@ Result<QJsonObject> GatewayService::resetBreaker(const QString &routeId, const Q
 {
     const std::optional<BreakerSnapshot> reset = m_breakers.reset(routeId, instanceId, by, m_clock.nowMs());
     if (!reset)
-        return Error::notFound(QStringLiteral("The route %1 has no circuit breaker for the instance %2 (a breaker "
-                                              "exists once the gateway has sent the instance a request).")
-                                   .arg(routeId, instanceId),
-                               "breaker-not-found");
+        return Error::notFound(
+            QStringLiteral("The route %1 has no circuit breaker for the instance %2 (a breaker "
+                           "exists once the gateway has sent the instance a request).")
+                .arg(routeId, instanceId),
+            "breaker-not-found");
     return breakerJson(*reset);
 }
 
@@ -250,10 +256,11 @@ QJsonObject GatewayService::overview() const
         r.insert(QStringLiteral("service"), route.spec.service);
         const auto b = busiest.constFind(route.id.toUtf8());
         r.insert(QStringLiteral("busiestConsumer"),
-                 b == busiest.cend() ? QJsonValue()
-                                     : QJsonObject{{QStringLiteral("consumer"), QString::fromUtf8(b->consumer)},
-                                                   {QStringLiteral("remaining"), b->remaining},
-                                                   {QStringLiteral("limit"), b->limit}});
+                 b == busiest.cend()
+                     ? QJsonValue()
+                     : QJsonObject{{QStringLiteral("consumer"), QString::fromUtf8(b->consumer)},
+                                   {QStringLiteral("remaining"), b->remaining},
+                                   {QStringLiteral("limit"), b->limit}});
         QJsonArray instances;
         const QList<BreakerSnapshot> breakers = breakersByRoute.value(route.id);
         for (const UpstreamInstance &i : *m_directory->instancesOf(route.spec.service)) {
@@ -277,12 +284,12 @@ QJsonObject GatewayService::overview() const
         routes.append(r);
     }
     const OverviewNumbers all = m_metrics.overviewNumbers(std::nullopt);
-    return QJsonObject{{QStringLiteral("routes"), routes},
-                       {QStringLiteral("totals"),
-                        QJsonObject{{QStringLiteral("ratePerSecond"), all.ratePerSecond},
-                                    {QStringLiteral("errorPercent"), all.errorPercent},
-                                    {QStringLiteral("p95Ms"), roundedMs(all.p95Ms)}}},
-                       {QStringLiteral("rateLimits"), rateLimitStatus()}};
+    return QJsonObject{
+        {QStringLiteral("routes"), routes},
+        {QStringLiteral("totals"), QJsonObject{{QStringLiteral("ratePerSecond"), all.ratePerSecond},
+                                               {QStringLiteral("errorPercent"), all.errorPercent},
+                                               {QStringLiteral("p95Ms"), roundedMs(all.p95Ms)}}},
+        {QStringLiteral("rateLimits"), rateLimitStatus()}};
 }
 
 QJsonObject GatewayService::rateLimitStatus() const
@@ -324,7 +331,9 @@ QByteArray GatewayService::prometheusText() const
     for (const BreakerSnapshot &b : m_breakers.snapshot()) {
         const Route *route = table ? table->find(b.routeId) : nullptr;
         gauges.push_back(BreakerGauge{route ? route->spec.name : b.routeId, b.instanceId,
-                                      b.state == BreakerState::Closed ? 0 : b.state == BreakerState::HalfOpen ? 1 : 2});
+                                      b.state == BreakerState::Closed     ? 0
+                                      : b.state == BreakerState::HalfOpen ? 1
+                                                                          : 2});
     }
     return m_metrics.prometheusText(gauges);
 }

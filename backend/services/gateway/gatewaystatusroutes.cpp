@@ -13,7 +13,6 @@ using namespace Meshdeck::Http;
 
 namespace {
 
-
 constexpr QByteArrayView PointSchema = R"({
     "type": "object",
     "required": ["requests", "errors", "status", "bytesIn", "bytesOut", "rejected", "p50Ms", "p95Ms", "p99Ms", "gatewayP99Ms"],
@@ -108,9 +107,10 @@ QCoro::Task<Response> metrics(GatewayService *service, Request request)
     const QString rangeText = request.queryItem(QStringLiteral("range"));
     const std::optional<Range> range = parseRange(rangeText.isEmpty() ? QStringLiteral("5m") : rangeText);
     if (!range)
-        co_return problem(request, Error::invalid(QStringLiteral("range"),
-                                                  QStringLiteral("range is 5m, 1h or 24h; got '%1'.").arg(rangeText),
-                                                  "invalid-range"));
+        co_return problem(request,
+                          Error::invalid(QStringLiteral("range"),
+                                         QStringLiteral("range is 5m, 1h or 24h; got '%1'.").arg(rangeText),
+                                         "invalid-range"));
     const QString route = request.queryItem(QStringLiteral("route"));
     std::optional<QString> routeId;
     if (!route.isEmpty()) {
@@ -160,9 +160,10 @@ void StatusRoutes::install(Router &router, GatewayService *service)
 
     RouteOptions overview = o;
     overview.operationId = QByteArrayLiteral("gatewayOverview");
-    overview.summary = QStringLiteral("Every route's live numbers (rate, error percentage, latency percentiles, "
-                                      "the gateway's own p99, rate-limit refusals, the busiest consumer) with "
-                                      "the circuit breaker of each instance.");
+    overview.summary =
+        QStringLiteral("Every route's live numbers (rate, error percentage, latency percentiles, "
+                       "the gateway's own p99, rate-limit refusals, the busiest consumer) with "
+                       "the circuit breaker of each instance.");
     overview.responses = {{200, QStringLiteral("The overview."), OverviewSchema.toByteArray()}};
     overview.problems = {403};
     router.add("GET", "/v1/gateway/overview",
@@ -171,17 +172,20 @@ void StatusRoutes::install(Router &router, GatewayService *service)
 
     RouteOptions series = o;
     series.operationId = QByteArrayLiteral("gatewayMetrics");
-    series.summary = QStringLiteral("A route's (or every route's) metrics as a time series: 5m in seconds from "
-                                    "this node, 1h and 24h in minutes (in a cluster, every node's merged). "
-                                    "Live: the realtime channel gateway.metrics.");
+    series.summary =
+        QStringLiteral("A route's (or every route's) metrics as a time series: 5m in seconds from "
+                       "this node, 1h and 24h in minutes (in a cluster, every node's merged). "
+                       "Live: the realtime channel gateway.metrics.");
     series.parameters = {{"route", "query", QByteArrayLiteral(R"({"type":"string"})"),
                           QStringLiteral("A route's id or name; every route together when left out.")},
-                         {"range", "query", QByteArrayLiteral(R"({"type":"string","enum":["5m","1h","24h"]})"),
+                         {"range", "query",
+                          QByteArrayLiteral(R"({"type":"string","enum":["5m","1h","24h"]})"),
                           QStringLiteral("5m (default), 1h or 24h.")}};
     series.responses = {{200, QStringLiteral("The series."), SeriesSchema.toByteArray()}};
     series.problems = {400, 403, 404};
     router.add("GET", "/v1/gateway/metrics",
-               AsyncHandler([service](Request r) { return metrics(service, std::move(r)); }), std::move(series));
+               AsyncHandler([service](Request r) { return metrics(service, std::move(r)); }),
+               std::move(series));
 
     RouteOptions breakers = o;
     breakers.operationId = QByteArrayLiteral("listBreakers");
@@ -189,20 +193,23 @@ void StatusRoutes::install(Router &router, GatewayService *service)
                                       "requests to, with its last transitions.");
     breakers.responses = {{200, QStringLiteral("The breakers."), BreakersSchema.toByteArray()}};
     breakers.problems = {403};
-    router.add("GET", "/v1/gateway/breakers",
-               SyncHandler([service](const Request &) { return Response::json(200, service->breakersJson()); }),
+    router.add("GET", "/v1/gateway/breakers", SyncHandler([service](const Request &) {
+                   return Response::json(200, service->breakersJson());
+               }),
                std::move(breakers));
 
     RouteOptions reset = o;
     reset.permission = QByteArrayLiteral("gateway.write");
     reset.operationId = QByteArrayLiteral("resetBreaker");
-    reset.summary = QStringLiteral("Closes a breaker now: the instance gets requests again at once, and opens "
-                                   "again after as many consecutive failures as the route allows.");
+    reset.summary =
+        QStringLiteral("Closes a breaker now: the instance gets requests again at once, and opens "
+                       "again after as many consecutive failures as the route allows.");
     reset.responses = {{200, QStringLiteral("The breaker, closed."),
                         QByteArrayLiteral(R"({"$ref":"#/components/schemas/GatewayBreaker"})")}};
     reset.problems = {403, 404};
     router.add("POST", "/v1/gateway/breakers/{routeId}/{instanceId}/reset",
-               SyncHandler([service](const Request &r) { return resetBreaker(service, r); }), std::move(reset));
+               SyncHandler([service](const Request &r) { return resetBreaker(service, r); }),
+               std::move(reset));
 }
 
 } // namespace Meshdeck::Gateway

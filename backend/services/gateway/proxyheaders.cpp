@@ -176,7 +176,8 @@ Cors evaluateCors(const RouteSpec &route, const Http::Request &request)
     out.preflight = request.method == "OPTIONS" && !origin.isEmpty() && !askedMethod.isEmpty();
     if (origin.isEmpty() || !route.cors) {
         if (out.preflight)
-            out.refusal = QStringLiteral("This route allows no cross-origin requests (it has no CORS policy).");
+            out.refusal =
+                QStringLiteral("This route allows no cross-origin requests (it has no CORS policy).");
         return out;
     }
     const CorsPolicy &cors = *route.cors;

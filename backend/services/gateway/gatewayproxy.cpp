@@ -165,7 +165,7 @@ Frontend::Answer GatewayProxy::handle(Request &request)
             r.headers.append(h);
         finish(*x, r);
         answer.response = std::move(r);
-        return answer;
+        return std::move(answer);
     };
     if (!x->route)
         return refuseNow(

@@ -172,6 +172,9 @@ public:
     void record(const RequestSample &sample);
 
     static constexpr int MaxInstances = 64; // more instances than that count together as "other"
+    // Each recording thread adds to one of this many copies of the counters (its own while there
+    // are no more threads than copies), so two event loops do not fight over one cache line.
+    static constexpr int Shards = 4;
 
 private:
     friend class GatewayMetrics;
@@ -179,22 +182,40 @@ private:
         std::array<std::atomic<quint64>, Histogram::Buckets> counts{};
         std::atomic<quint64> sumMicros{0};
         void record(qint64 micros);
-        void snapshot(DenseCounts &out) const;
+        void addTo(DenseCounts &out) const;
+    };
+    struct alignas(64) Shard {
+        std::array<std::atomic<quint64>, 6> byClass{}; // [0] no answer, [1..5] 1xx..5xx
+        std::atomic<quint64> bytesIn{0};
+        std::atomic<quint64> bytesOut{0};
+        std::array<std::atomic<quint64>, RejectionCauses> rejected{};
+        AtomicHistogram total;
+        AtomicHistogram gateway;
+    };
+    struct alignas(64) ClassCounts {
+        std::array<std::atomic<quint64>, 6> n{};
     };
     struct Instance {
         QByteArray id;
-        std::array<std::atomic<quint64>, 6> byClass{}; // [0] no answer, [1..5] 1xx..5xx
+        std::array<ClassCounts, Shards> byClass; // per shard, [0] no answer, [1..5] 1xx..5xx
+        quint64 count(size_t statusClass) const;
     };
     Instance *instance(QByteArrayView id);
+    static size_t shardOfThisThread();
+
+    // Sums over the shards, for the tick and /metrics.
+    std::array<quint64, 6> byClass() const;
+    quint64 bytesIn() const;
+    quint64 bytesOut() const;
+    quint64 rejected(size_t cause) const;
+    void totalSnapshot(DenseCounts &out) const;
+    void gatewaySnapshot(DenseCounts &out) const;
+    quint64 totalSumMicros() const;
+    quint64 gatewaySumMicros() const;
 
     const QString m_id;
     QString m_name; // guarded by GatewayMetrics::m_routesMutex
-    std::array<std::atomic<quint64>, 6> m_byClass{};
-    std::atomic<quint64> m_bytesIn{0};
-    std::atomic<quint64> m_bytesOut{0};
-    std::array<std::atomic<quint64>, RejectionCauses> m_rejected{};
-    AtomicHistogram m_total;
-    AtomicHistogram m_gateway;
+    std::array<Shard, Shards> m_shards;
     Instance m_direct;         // answers no upstream instance gave (instance "")
     Instance m_otherInstances; // past MaxInstances
     std::array<std::atomic<Instance *>, MaxInstances> m_instances{};

@@ -202,6 +202,8 @@ private:
     };
     Instance *instance(QByteArrayView id);
     static size_t shardOfThisThread();
+    // Its meshdeck_gateway_requests_total samples (per instance and status class).
+    void appendRequests(QByteArray &out, const QByteArray &routeLabel) const;
 
     // Sums over the shards, for the tick and /metrics.
     std::array<quint64, 6> byClass() const;

@@ -419,6 +419,29 @@ OverviewNumbers GatewayMetrics::overviewNumbers(const std::optional<QString> &ro
     return out;
 }
 
+void RouteMetrics::appendRequests(QByteArray &out, const QByteArray &routeLabel) const
+{
+    const auto appendInstance = [&out, &routeLabel](const QByteArray &instance, const Instance &counts) {
+        for (size_t i = 0; i < 6; ++i) {
+            const quint64 n = counts.count(i);
+            if (n == 0)
+                continue;
+            out += "meshdeck_gateway_requests_total{" + routeLabel + ",instance=\"" + instance +
+                   "\",code_class=\"" + (i == 0 ? QByteArray("none") : QByteArray(StatusClassNames[i - 1])) +
+                   "\"} " + QByteArray::number(n) + '\n';
+        }
+    };
+    appendInstance(QByteArray(), m_direct);
+    const int known = m_instanceCount.load(std::memory_order_acquire);
+    for (int i = 0; i < known; ++i) {
+        const Instance *instance = m_instances[size_t(i)].load(std::memory_order_acquire);
+        QByteArray escaped;
+        appendEscaped(escaped, QString::fromUtf8(instance->id));
+        appendInstance(escaped, *instance);
+    }
+    appendInstance("(other)", m_otherInstances);
+}
+
 QByteArray GatewayMetrics::prometheusText(const std::vector<BreakerGauge> &breakers) const
 {
     std::vector<std::pair<const RouteMetrics *, QByteArray>> routes;
@@ -434,29 +457,8 @@ QByteArray GatewayMetrics::prometheusText(const std::vector<BreakerGauge> &break
     appendFamily(
         out, "meshdeck_gateway_requests_total", "counter",
         "Requests through the gateway by route, upstream instance and status class (none: no answer).");
-    const auto appendInstance = [&out](const QByteArray &label, const QByteArray &instance,
-                                       const RouteMetrics::Instance &counts) {
-        for (size_t i = 0; i < 6; ++i) {
-            const quint64 n = counts.count(i);
-            if (n == 0)
-                continue;
-            out += "meshdeck_gateway_requests_total{" + label + ",instance=\"" + instance +
-                   "\",code_class=\"" + (i == 0 ? QByteArray("none") : QByteArray(StatusClassNames[i - 1])) +
-                   "\"} " + QByteArray::number(n) + '\n';
-        }
-    };
-    for (const auto &[route, label] : routes) {
-        appendInstance(label, QByteArray(), route->m_direct);
-        const int known = route->m_instanceCount.load(std::memory_order_acquire);
-        for (int i = 0; i < known; ++i) {
-            const RouteMetrics::Instance *instance =
-                route->m_instances[size_t(i)].load(std::memory_order_acquire);
-            QByteArray escaped;
-            appendEscaped(escaped, QString::fromUtf8(instance->id));
-            appendInstance(label, escaped, *instance);
-        }
-        appendInstance(label, "(other)", route->m_otherInstances);
-    }
+    for (const auto &[route, label] : routes)
+        route->appendRequests(out, label);
 
     appendFamily(out, "meshdeck_gateway_bytes_received_total", "counter",
                  "Request bytes received from clients, by route.");

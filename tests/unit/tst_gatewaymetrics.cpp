@@ -357,6 +357,35 @@ private Q_SLOTS:
             0.0);
     }
 
+    void aClockSteppingBackDropsTheSecondsThatDidNotHappen()
+    {
+        GatewayMetrics metrics;
+        RouteMetrics *route = metrics.forRoute(QStringLiteral("r1"), QStringLiteral("one"));
+        qint64 now = T0;
+        for (int s = 0; s < 180; ++s) {
+            metrics.record(sample(route, 200, 1000));
+            now += 1000;
+            metrics.tick(now);
+        }
+        // A step back of 30 s only pauses the ticks; the requests meanwhile count when time is past.
+        metrics.record(sample(route, 200, 1000));
+        metrics.tick(now - 30'000);
+        QCOMPARE(metrics.lastClosedSecondMs(), now - 1000);
+        // 10 minutes back: the new time line starts clean (no stale points of the old one ahead).
+        now -= 10 * 60'000;
+        metrics.record(sample(route, 200, 1000));
+        metrics.tick(now);
+        QCOMPARE(metrics.lastClosedSecondMs(), now - 1000);
+        for (int s = 0; s < 290; ++s) {
+            now += 1000;
+            metrics.tick(now);
+        }
+        const QJsonObject series = metrics.series(QStringLiteral("r1"), Range::FiveMinutes, now);
+        QCOMPARE(number(series.value(QStringLiteral("totals")).toObject(), "requests"), 2.0);
+        const QJsonObject hour = metrics.series(QStringLiteral("r1"), Range::OneHour, now);
+        QCOMPARE(number(hour.value(QStringLiteral("totals")).toObject(), "requests"), 2.0);
+    }
+
     void liveAndOverviewNumbers()
     {
         GatewayMetrics metrics;

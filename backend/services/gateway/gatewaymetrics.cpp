@@ -416,10 +416,45 @@ void GatewayMetrics::tick(qint64 nowMs)
 {
     const qint64 closing = nowMs - nowMs % 1000 - 1000;
     std::lock_guard lock(m_seriesMutex);
-    if (closing <= m_lastClosedSecond || closing < 0)
+    if (closing < 0)
         return;
+    if (closing <= m_lastClosedSecond) {
+        // A tick early in the same second, or the wall clock stepped back a little: wait for it.
+        if (m_lastClosedSecond - closing < RewindAfterMs)
+            return;
+        rewind(closing);
+    }
     closeSecond(closing);
     m_lastClosedSecond = closing;
+}
+
+// The wall clock went back by more than RewindAfterMs: the points after it belong to a time line
+// that did not happen, and their slots would later show as the new time line's.
+void GatewayMetrics::rewind(qint64 closingMs)
+{
+    const qint64 minute = minuteOf(closingMs);
+    const auto forget = [closingMs, minute](RouteSeries &series) {
+        for (RouteSeries::SecondSlot &slot : series.seconds) {
+            if (slot.t >= closingMs)
+                slot = {};
+        }
+        for (RouteSeries::MinuteSlot &slot : series.minutes) {
+            if (slot.t >= minute)
+                slot = {};
+        }
+        if (series.minuteT >= minute) {
+            series.minuteT = -1;
+            series.minuteCounters = {};
+            series.minuteTotal.fill(0);
+            series.minuteGateway.fill(0);
+        }
+    };
+    forget(*m_all);
+    for (RouteMetrics *route : routesSnapshot()) {
+        if (route->m_series)
+            forget(*route->m_series);
+    }
+    m_lastClosedSecond = closingMs - 1000;
 }
 
 qint64 GatewayMetrics::lastClosedSecondMs() const

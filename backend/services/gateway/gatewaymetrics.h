@@ -249,8 +249,11 @@ public:
 
     // Closes every second up to the one before `nowMs`'s second into the series. Called once a
     // second; a tick in the same second as the last one does nothing, and the requests of seconds
-    // without a tick count in the next closed second (the skipped ones stay zero).
+    // without a tick count in the next closed second (the skipped ones stay zero). When the wall
+    // clock steps back by RewindAfterMs or more, the points after the new time are dropped and the
+    // series go on from there (a smaller step back: ticks wait until the clock is past it).
     void tick(qint64 nowMs);
+    static constexpr qint64 RewindAfterMs = 60'000;
     qint64 lastClosedSecondMs() const; // -1 before the first tick
 
     // GET /v1/gateway/metrics from this node's memory: 5m is 300 second points ending at the last
@@ -280,6 +283,7 @@ private:
     std::vector<RouteMetrics *> routesSnapshot() const;
     const RouteMetrics *findRoute(const QString &idOrName) const; // m_routesMutex held
     void closeSecond(qint64 secondMs);
+    void rewind(qint64 closingMs);
 
     mutable std::mutex m_routesMutex; // the route list and names
     std::deque<std::unique_ptr<RouteMetrics>> m_routes;

@@ -152,10 +152,89 @@ void RouteMetrics::AtomicHistogram::record(qint64 micros)
     sumMicros.fetch_add(quint64(std::max<qint64>(micros, 0)), std::memory_order_relaxed);
 }
 
-void RouteMetrics::AtomicHistogram::snapshot(DenseCounts &out) const
+void RouteMetrics::AtomicHistogram::addTo(DenseCounts &out) const
 {
     for (size_t i = 0; i < out.size(); ++i)
-        out[i] = counts[i].load(std::memory_order_relaxed);
+        out[i] += counts[i].load(std::memory_order_relaxed);
+}
+
+size_t RouteMetrics::shardOfThisThread()
+{
+    static std::atomic<size_t> threads{0};
+    thread_local const size_t shard = threads.fetch_add(1, std::memory_order_relaxed) % Shards;
+    return shard;
+}
+
+quint64 RouteMetrics::Instance::count(size_t statusClass) const
+{
+    quint64 sum = 0;
+    for (const ClassCounts &shard : byClass)
+        sum += shard.n[statusClass].load(std::memory_order_relaxed);
+    return sum;
+}
+
+std::array<quint64, 6> RouteMetrics::byClass() const
+{
+    std::array<quint64, 6> sum{};
+    for (const Shard &shard : m_shards) {
+        for (size_t i = 0; i < sum.size(); ++i)
+            sum[i] += shard.byClass[i].load(std::memory_order_acquire);
+    }
+    return sum;
+}
+
+quint64 RouteMetrics::bytesIn() const
+{
+    quint64 sum = 0;
+    for (const Shard &shard : m_shards)
+        sum += shard.bytesIn.load(std::memory_order_relaxed);
+    return sum;
+}
+
+quint64 RouteMetrics::bytesOut() const
+{
+    quint64 sum = 0;
+    for (const Shard &shard : m_shards)
+        sum += shard.bytesOut.load(std::memory_order_relaxed);
+    return sum;
+}
+
+quint64 RouteMetrics::rejected(size_t cause) const
+{
+    quint64 sum = 0;
+    for (const Shard &shard : m_shards)
+        sum += shard.rejected[cause].load(std::memory_order_relaxed);
+    return sum;
+}
+
+void RouteMetrics::totalSnapshot(DenseCounts &out) const
+{
+    out.fill(0);
+    for (const Shard &shard : m_shards)
+        shard.total.addTo(out);
+}
+
+void RouteMetrics::gatewaySnapshot(DenseCounts &out) const
+{
+    out.fill(0);
+    for (const Shard &shard : m_shards)
+        shard.gateway.addTo(out);
+}
+
+quint64 RouteMetrics::totalSumMicros() const
+{
+    quint64 sum = 0;
+    for (const Shard &shard : m_shards)
+        sum += shard.total.sumMicros.load(std::memory_order_relaxed);
+    return sum;
+}
+
+quint64 RouteMetrics::gatewaySumMicros() const
+{
+    quint64 sum = 0;
+    for (const Shard &shard : m_shards)
+        sum += shard.gateway.sumMicros.load(std::memory_order_relaxed);
+    return sum;
 }
 
 RouteMetrics::Instance *RouteMetrics::instance(QByteArrayView id)
@@ -187,20 +266,22 @@ RouteMetrics::Instance *RouteMetrics::instance(QByteArrayView id)
 
 void RouteMetrics::record(const RequestSample &sample)
 {
-    const int statusClass = sample.status >= 100 && sample.status < 600 ? sample.status / 100 : 0;
+    const size_t statusClass = sample.status >= 100 && sample.status < 600 ? size_t(sample.status / 100) : 0;
+    const size_t shardIndex = shardOfThisThread();
+    Shard &shard = m_shards[shardIndex];
     // Latency describes the requests the gateway passed on: its own refusals answer in
     // microseconds and would pull every percentile down; requests without an answer have none.
     if (sample.rejection == Rejection::None && statusClass != 0) {
-        m_total.record(sample.totalMicros);
-        m_gateway.record(sample.gatewayMicros);
+        shard.total.record(sample.totalMicros);
+        shard.gateway.record(sample.gatewayMicros);
     }
     if (sample.rejection != Rejection::None)
-        m_rejected[size_t(sample.rejection) - 1].fetch_add(1, std::memory_order_relaxed);
-    m_bytesIn.fetch_add(quint64(std::max<qint64>(sample.bytesIn, 0)), std::memory_order_relaxed);
-    m_bytesOut.fetch_add(quint64(std::max<qint64>(sample.bytesOut, 0)), std::memory_order_relaxed);
-    instance(sample.instanceId)->byClass[size_t(statusClass)].fetch_add(1, std::memory_order_relaxed);
+        shard.rejected[size_t(sample.rejection) - 1].fetch_add(1, std::memory_order_relaxed);
+    shard.bytesIn.fetch_add(quint64(std::max<qint64>(sample.bytesIn, 0)), std::memory_order_relaxed);
+    shard.bytesOut.fetch_add(quint64(std::max<qint64>(sample.bytesOut, 0)), std::memory_order_relaxed);
+    instance(sample.instanceId)->byClass[shardIndex].n[statusClass].fetch_add(1, std::memory_order_relaxed);
     // Last: the tick takes a change of these as "new requests arrived" (see closeSecond).
-    m_byClass[size_t(statusClass)].fetch_add(1, std::memory_order_release);
+    shard.byClass[statusClass].fetch_add(1, std::memory_order_release);
 }
 
 GatewayMetrics::GatewayMetrics()
@@ -335,10 +416,45 @@ void GatewayMetrics::tick(qint64 nowMs)
 {
     const qint64 closing = nowMs - nowMs % 1000 - 1000;
     std::lock_guard lock(m_seriesMutex);
-    if (closing <= m_lastClosedSecond || closing < 0)
+    if (closing < 0)
         return;
+    if (closing <= m_lastClosedSecond) {
+        // A tick early in the same second, or the wall clock stepped back a little: wait for it.
+        if (m_lastClosedSecond - closing < RewindAfterMs)
+            return;
+        rewind(closing);
+    }
     closeSecond(closing);
     m_lastClosedSecond = closing;
+}
+
+// The wall clock went back by more than RewindAfterMs: the points after it belong to a time line
+// that did not happen, and their slots would later show as the new time line's.
+void GatewayMetrics::rewind(qint64 closingMs)
+{
+    const qint64 minute = minuteOf(closingMs);
+    const auto forget = [closingMs, minute](RouteSeries &series) {
+        for (RouteSeries::SecondSlot &slot : series.seconds) {
+            if (slot.t >= closingMs)
+                slot = {};
+        }
+        for (RouteSeries::MinuteSlot &slot : series.minutes) {
+            if (slot.t >= minute)
+                slot = {};
+        }
+        if (series.minuteT >= minute) {
+            series.minuteT = -1;
+            series.minuteCounters = {};
+            series.minuteTotal.fill(0);
+            series.minuteGateway.fill(0);
+        }
+    };
+    forget(*m_all);
+    for (RouteMetrics *route : routesSnapshot()) {
+        if (route->m_series)
+            forget(*route->m_series);
+    }
+    m_lastClosedSecond = closingMs - 1000;
 }
 
 qint64 GatewayMetrics::lastClosedSecondMs() const
@@ -356,12 +472,10 @@ void GatewayMetrics::closeSecond(qint64 secondMs)
     DenseCounts delta{};
     DenseCounts gatewayDelta{};
     for (RouteMetrics *route : routesSnapshot()) {
-        std::array<quint64, 6> byClass;
+        const std::array<quint64, 6> byClass = route->byClass();
         quint64 requests = 0;
-        for (size_t i = 0; i < byClass.size(); ++i) {
-            byClass[i] = route->m_byClass[i].load(std::memory_order_acquire);
-            requests += byClass[i];
-        }
+        for (quint64 n : byClass)
+            requests += n;
         RouteSeries *series = route->m_series.get();
         quint64 before = 0;
         if (series) {
@@ -382,24 +496,24 @@ void GatewayMetrics::closeSecond(qint64 secondMs)
         for (size_t i = 1; i < byClass.size(); ++i)
             counters.status[i - 1] = byClass[i] - series->prevByClass[i];
         series->prevByClass = byClass;
-        const quint64 bytesIn = route->m_bytesIn.load(std::memory_order_relaxed);
-        const quint64 bytesOut = route->m_bytesOut.load(std::memory_order_relaxed);
+        const quint64 bytesIn = route->bytesIn();
+        const quint64 bytesOut = route->bytesOut();
         counters.bytesIn = bytesIn - series->prevBytesIn;
         counters.bytesOut = bytesOut - series->prevBytesOut;
         series->prevBytesIn = bytesIn;
         series->prevBytesOut = bytesOut;
         for (size_t i = 0; i < counters.rejected.size(); ++i) {
-            const quint64 rejected = route->m_rejected[i].load(std::memory_order_relaxed);
+            const quint64 rejected = route->rejected(i);
             counters.rejected[i] = rejected - series->prevRejected[i];
             series->prevRejected[i] = rejected;
         }
-        route->m_total.snapshot(now);
+        route->totalSnapshot(now);
         for (size_t i = 0; i < now.size(); ++i) {
             delta[i] = now[i] - series->prevTotal[i];
             allTotal[i] += delta[i];
         }
         series->prevTotal = now;
-        route->m_gateway.snapshot(now);
+        route->gatewaySnapshot(now);
         for (size_t i = 0; i < now.size(); ++i) {
             gatewayDelta[i] = now[i] - series->prevGateway[i];
             allGateway[i] += gatewayDelta[i];

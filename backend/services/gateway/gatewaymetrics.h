@@ -172,6 +172,9 @@ public:
     void record(const RequestSample &sample);
 
     static constexpr int MaxInstances = 64; // more instances than that count together as "other"
+    // Each recording thread adds to one of this many copies of the counters (its own while there
+    // are no more threads than copies), so two event loops do not fight over one cache line.
+    static constexpr int Shards = 4;
 
 private:
     friend class GatewayMetrics;
@@ -179,22 +182,42 @@ private:
         std::array<std::atomic<quint64>, Histogram::Buckets> counts{};
         std::atomic<quint64> sumMicros{0};
         void record(qint64 micros);
-        void snapshot(DenseCounts &out) const;
+        void addTo(DenseCounts &out) const;
+    };
+    struct alignas(64) Shard {
+        std::array<std::atomic<quint64>, 6> byClass{}; // [0] no answer, [1..5] 1xx..5xx
+        std::atomic<quint64> bytesIn{0};
+        std::atomic<quint64> bytesOut{0};
+        std::array<std::atomic<quint64>, RejectionCauses> rejected{};
+        AtomicHistogram total;
+        AtomicHistogram gateway;
+    };
+    struct alignas(64) ClassCounts {
+        std::array<std::atomic<quint64>, 6> n{};
     };
     struct Instance {
         QByteArray id;
-        std::array<std::atomic<quint64>, 6> byClass{}; // [0] no answer, [1..5] 1xx..5xx
+        std::array<ClassCounts, Shards> byClass; // per shard, [0] no answer, [1..5] 1xx..5xx
+        quint64 count(size_t statusClass) const;
     };
     Instance *instance(QByteArrayView id);
+    static size_t shardOfThisThread();
+    // Its meshdeck_gateway_requests_total samples (per instance and status class).
+    void appendRequests(QByteArray &out, const QByteArray &routeLabel) const;
+
+    // Sums over the shards, for the tick and /metrics.
+    std::array<quint64, 6> byClass() const;
+    quint64 bytesIn() const;
+    quint64 bytesOut() const;
+    quint64 rejected(size_t cause) const;
+    void totalSnapshot(DenseCounts &out) const;
+    void gatewaySnapshot(DenseCounts &out) const;
+    quint64 totalSumMicros() const;
+    quint64 gatewaySumMicros() const;
 
     const QString m_id;
     QString m_name; // guarded by GatewayMetrics::m_routesMutex
-    std::array<std::atomic<quint64>, 6> m_byClass{};
-    std::atomic<quint64> m_bytesIn{0};
-    std::atomic<quint64> m_bytesOut{0};
-    std::array<std::atomic<quint64>, RejectionCauses> m_rejected{};
-    AtomicHistogram m_total;
-    AtomicHistogram m_gateway;
+    std::array<Shard, Shards> m_shards;
     Instance m_direct;         // answers no upstream instance gave (instance "")
     Instance m_otherInstances; // past MaxInstances
     std::array<std::atomic<Instance *>, MaxInstances> m_instances{};
@@ -226,8 +249,11 @@ public:
 
     // Closes every second up to the one before `nowMs`'s second into the series. Called once a
     // second; a tick in the same second as the last one does nothing, and the requests of seconds
-    // without a tick count in the next closed second (the skipped ones stay zero).
+    // without a tick count in the next closed second (the skipped ones stay zero). When the wall
+    // clock steps back by RewindAfterMs or more, the points after the new time are dropped and the
+    // series go on from there (a smaller step back: ticks wait until the clock is past it).
     void tick(qint64 nowMs);
+    static constexpr qint64 RewindAfterMs = 60'000;
     qint64 lastClosedSecondMs() const; // -1 before the first tick
 
     // GET /v1/gateway/metrics from this node's memory: 5m is 300 second points ending at the last
@@ -257,6 +283,7 @@ private:
     std::vector<RouteMetrics *> routesSnapshot() const;
     const RouteMetrics *findRoute(const QString &idOrName) const; // m_routesMutex held
     void closeSecond(qint64 secondMs);
+    void rewind(qint64 closingMs);
 
     mutable std::mutex m_routesMutex; // the route list and names
     std::deque<std::unique_ptr<RouteMetrics>> m_routes;

@@ -419,6 +419,29 @@ OverviewNumbers GatewayMetrics::overviewNumbers(const std::optional<QString> &ro
     return out;
 }
 
+void RouteMetrics::appendRequests(QByteArray &out, const QByteArray &routeLabel) const
+{
+    const auto appendInstance = [&out, &routeLabel](const QByteArray &instance, const Instance &counts) {
+        for (size_t i = 0; i < 6; ++i) {
+            const quint64 n = counts.count(i);
+            if (n == 0)
+                continue;
+            out += "meshdeck_gateway_requests_total{" + routeLabel + ",instance=\"" + instance +
+                   "\",code_class=\"" + (i == 0 ? QByteArray("none") : QByteArray(StatusClassNames[i - 1])) +
+                   "\"} " + QByteArray::number(n) + '\n';
+        }
+    };
+    appendInstance(QByteArray(), m_direct);
+    const int known = m_instanceCount.load(std::memory_order_acquire);
+    for (int i = 0; i < known; ++i) {
+        const Instance *instance = m_instances[size_t(i)].load(std::memory_order_acquire);
+        QByteArray escaped;
+        appendEscaped(escaped, QString::fromUtf8(instance->id));
+        appendInstance(escaped, *instance);
+    }
+    appendInstance("(other)", m_otherInstances);
+}
+
 QByteArray GatewayMetrics::prometheusText(const std::vector<BreakerGauge> &breakers) const
 {
     std::vector<std::pair<const RouteMetrics *, QByteArray>> routes;
@@ -434,48 +457,27 @@ QByteArray GatewayMetrics::prometheusText(const std::vector<BreakerGauge> &break
     appendFamily(
         out, "meshdeck_gateway_requests_total", "counter",
         "Requests through the gateway by route, upstream instance and status class (none: no answer).");
-    const auto appendInstance = [&out](const QByteArray &label, const QByteArray &instance,
-                                       const std::array<std::atomic<quint64>, 6> &byClass) {
-        for (size_t i = 0; i < byClass.size(); ++i) {
-            const quint64 n = byClass[i].load(std::memory_order_relaxed);
-            if (n == 0)
-                continue;
-            out += "meshdeck_gateway_requests_total{" + label + ",instance=\"" + instance +
-                   "\",code_class=\"" + (i == 0 ? QByteArray("none") : QByteArray(StatusClassNames[i - 1])) +
-                   "\"} " + QByteArray::number(n) + '\n';
-        }
-    };
-    for (const auto &[route, label] : routes) {
-        appendInstance(label, QByteArray(), route->m_direct.byClass);
-        const int known = route->m_instanceCount.load(std::memory_order_acquire);
-        for (int i = 0; i < known; ++i) {
-            const RouteMetrics::Instance *instance =
-                route->m_instances[size_t(i)].load(std::memory_order_acquire);
-            QByteArray escaped;
-            appendEscaped(escaped, QString::fromUtf8(instance->id));
-            appendInstance(label, escaped, instance->byClass);
-        }
-        appendInstance(label, "(other)", route->m_otherInstances.byClass);
-    }
+    for (const auto &[route, label] : routes)
+        route->appendRequests(out, label);
 
     appendFamily(out, "meshdeck_gateway_bytes_received_total", "counter",
                  "Request bytes received from clients, by route.");
     for (const auto &[route, label] : routes)
         out += "meshdeck_gateway_bytes_received_total{" + label + "} " +
-               QByteArray::number(route->m_bytesIn.load(std::memory_order_relaxed)) + '\n';
+               QByteArray::number(route->bytesIn()) + '\n';
     appendFamily(out, "meshdeck_gateway_bytes_sent_total", "counter",
                  "Response bytes sent to clients, by route.");
     for (const auto &[route, label] : routes)
-        out += "meshdeck_gateway_bytes_sent_total{" + label + "} " +
-               QByteArray::number(route->m_bytesOut.load(std::memory_order_relaxed)) + '\n';
+        out += "meshdeck_gateway_bytes_sent_total{" + label + "} " + QByteArray::number(route->bytesOut()) +
+               '\n';
 
     appendFamily(out, "meshdeck_gateway_rejections_total", "counter",
                  "Requests the gateway refused itself, by route and cause.");
     for (const auto &[route, label] : routes) {
-        for (size_t i = 0; i < route->m_rejected.size(); ++i)
+        for (size_t i = 0; i < size_t(RejectionCauses); ++i)
             out += "meshdeck_gateway_rejections_total{" + label + ",cause=\"" +
                    rejectionName(Rejection(i + 1)).toUtf8() + "\"} " +
-                   QByteArray::number(route->m_rejected[i].load(std::memory_order_relaxed)) + '\n';
+                   QByteArray::number(route->rejected(i)) + '\n';
     }
 
     DenseCounts counts{};
@@ -483,17 +485,17 @@ QByteArray GatewayMetrics::prometheusText(const std::vector<BreakerGauge> &break
                  "Time from a complete request to the last byte of its answer, requests not refused by the "
                  "gateway.");
     for (const auto &[route, label] : routes) {
-        route->m_total.snapshot(counts);
+        route->totalSnapshot(counts);
         appendHistogram(out, "meshdeck_gateway_request_duration_seconds", label, counts,
-                        route->m_total.sumMicros.load(std::memory_order_relaxed));
+                        route->totalSumMicros());
     }
     appendFamily(
         out, "meshdeck_gateway_added_duration_seconds", "histogram",
         "The gateway's own part of a request's time (the total less the time waiting on upstreams).");
     for (const auto &[route, label] : routes) {
-        route->m_gateway.snapshot(counts);
+        route->gatewaySnapshot(counts);
         appendHistogram(out, "meshdeck_gateway_added_duration_seconds", label, counts,
-                        route->m_gateway.sumMicros.load(std::memory_order_relaxed));
+                        route->gatewaySumMicros());
     }
 
     appendFamily(out, "meshdeck_gateway_breaker_state", "gauge",

@@ -101,8 +101,11 @@ public:
     CircuitBreakers(const CircuitBreakers &) = delete;
     CircuitBreakers &operator=(const CircuitBreakers &) = delete;
 
-    BreakerTicket admit(const QString &routeId, const QString &instanceId, const BreakerPolicy &policy,
-                        qint64 nowMs);
+    // Keep the ticket for the whole upstream exchange and give it the outcome: a ticket dropped at
+    // once (`if (!breakers.admit(...))`) frees its probe slot at once, and half-open would then
+    // admit any number of requests.
+    [[nodiscard]] BreakerTicket admit(const QString &routeId, const QString &instanceId,
+                                      const BreakerPolicy &policy, qint64 nowMs);
     // An outcome not tied to a ticket (e.g. the pool found the instance refusing connections):
     // counted against the current state; a success does not complete a half-open probe.
     void record(const QString &routeId, const QString &instanceId, bool success, qint64 nowMs,

@@ -742,9 +742,12 @@ private Q_SLOTS:
     {
         RedisServer redis;
         QVERIFY2(redis.start(), redis.output().constData());
-        ManualClock clock(t0);
-        auto a = makeNode(redis.url(), QStringLiteral("node-a"), clock);
-        auto b = makeNode(redis.url(), QStringLiteral("node-b"), clock);
+        // The nodes' clocks are an hour apart: were bucket time taken from them, every request of
+        // the node ahead would find the bucket refilled by the other's. Redis's TIME is the one clock.
+        ManualClock clockA(t0);
+        ManualClock clockB(t0 + 3'600'000);
+        auto a = makeNode(redis.url(), QStringLiteral("node-a"), clockA);
+        auto b = makeNode(redis.url(), QStringLiteral("node-b"), clockB);
         QTRY_COMPARE(a->mode(), SharedRateLimiter::Mode::Shared);
         QTRY_COMPARE(b->mode(), SharedRateLimiter::Mode::Shared);
         QCOMPARE(a->status().value(QStringLiteral("mode")).toString(), QStringLiteral("shared"));

@@ -84,6 +84,20 @@ struct SharedRateLimiter::Pending {
     bool done = false;
     bool loaded = false; // sent again with EVAL after NOSCRIPT
 
+    Pending() = default;
+    Pending(const Pending &) = delete;
+    Pending &operator=(const Pending &) = delete;
+    ~Pending()
+    {
+        // Only when the limiter went away with this request still queued to it: a cancelled
+        // future would throw in the awaiting coroutine, so the request passes instead.
+        if (!done) {
+            const qint64 requests = std::max(policy.requests, 1);
+            const qint64 perSeconds = std::max(policy.perSeconds, 1);
+            finish(tokenBucketDecision(true, (requests - 1) * perSeconds * 1000, requests, perSeconds));
+        }
+    }
+
     void finish(const RateLimitDecision &decision)
     {
         done = true;

@@ -874,6 +874,32 @@ private Q_SLOTS:
         redis.resume();
     }
 
+    void aStalledRedisDoesNotQueueWithoutBound()
+    {
+        RedisServer redis;
+        QVERIFY2(redis.start(), redis.output().constData());
+        SharedRateLimiter::Timing timing = fastTiming();
+        timing.maxPending = 2;
+        timing.replyTimeoutMs = 5000;
+        timing.healthIntervalMs = 0;
+        auto limiter = makeNode(redis.url(), QStringLiteral("node-a"), Clock::system(), timing);
+        QTRY_COMPARE(limiter->mode(), SharedRateLimiter::Mode::Shared);
+        redis.pause();
+        const RateLimitPolicy policy{10, 60, LimitBy::Ip};
+        QFuture<RateLimitDecision> first = limiter->take("r", "ip:1", policy);
+        QFuture<RateLimitDecision> second = limiter->take("r", "ip:1", policy);
+        QVERIFY(!first.isFinished() && !second.isFinished()); // waiting for Redis
+        QFuture<RateLimitDecision> third = limiter->take("r", "ip:1", policy);
+        QVERIFY(third.isFinished()); // answered locally at once: two are already waiting
+        QCOMPARE(third.result().limit, 5);
+        QCOMPARE(limiter->fallbacks(), 1);
+        QCOMPARE(limiter->status().value(QStringLiteral("fallbacks")).toInt(), 1);
+        redis.resume();
+        QTRY_VERIFY(first.isFinished() && second.isFinished());
+        QCOMPARE(first.result().limit, 10); // Redis answered them once it could
+        QCOMPARE(limiter->fallbacks(), 1);
+    }
+
     void withoutARedisUrlOneNodeHasTheWholeBudget()
     {
         ManualClock clock(t0);

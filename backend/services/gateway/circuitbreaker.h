@@ -88,7 +88,8 @@ private:
 // request admitted before the breaker opened does not close or reopen it).
 //
 // Thread-safe; short critical sections under per-shard mutexes. Every transition is reported to
-// `onTransition` after the lock is released, on the thread that caused it.
+// `onTransition` after the lock is released, on the thread that caused it (two threads may call
+// it at once: it must be thread-safe, e.g. post to the events service).
 class CircuitBreakers
 {
 public:

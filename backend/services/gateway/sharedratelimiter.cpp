@@ -225,6 +225,7 @@ QJsonObject SharedRateLimiter::status() const
     }
     if (now == Mode::LocalShare)
         status.insert(QStringLiteral("share"), 1.0 / std::max(m_servingNodes ? m_servingNodes() : 1, 1));
+    status.insert(QStringLiteral("fallbacks"), double(fallbacks()));
     return status;
 }
 
@@ -259,7 +260,8 @@ QFuture<RateLimitDecision> SharedRateLimiter::take(QByteArrayView routeId, QByte
 
 void SharedRateLimiter::send(const std::shared_ptr<Pending> &pending)
 {
-    if (!m_redis || !m_redis->ready() || pending->deadline.hasExpired()) {
+    if (!m_redis || !m_redis->ready() || pending->deadline.hasExpired() ||
+        m_redis->pending() >= m_timing.maxPending) {
         finishLocally(*pending);
         return;
     }

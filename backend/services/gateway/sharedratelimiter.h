@@ -50,6 +50,7 @@ public:
 
     struct Timing {
         int replyTimeoutMs = 250; // a reply later than this is answered locally instead
+        int maxPending = 10'000;  // beyond this many unanswered commands, answer locally at once
         int connectTimeoutMs = 2000;
         int healthIntervalMs = 1000; // a PING this often finds a stalled server
         int firstRetryMs = 100;
@@ -74,7 +75,8 @@ public:
 
     Mode mode() const { return m_mode.load(std::memory_order_acquire); }
     static QString modeName(Mode mode); // "local", "shared", "local-share"
-    // {"mode": "local|shared|local-share", "reason": why, "share": this node's share (local-share)}
+    // {"mode": "local|shared|local-share", "reason": why, "share": this node's share (local-share),
+    //  "fallbacks": answers Redis should have given and the local buckets gave}
     QJsonObject status() const;
 
     // The local buckets (busiest consumers in local and local-share mode).

@@ -291,28 +291,41 @@ private Q_SLOTS:
 
     void twoThreadsOnOneBucketPassExactlyItsRequests()
     {
-        RateLimiter limiter;
-        const RateLimitPolicy policy = perMinute(1000);
-        std::atomic<int> allowed{0};
-        std::atomic<bool> go{false};
-        auto hammer = [&] {
-            while (!go.load())
-                QThread::yieldCurrentThread();
-            for (int i = 0; i < 20'000; ++i) {
-                if (limiter.take("route", "ip:shared", policy, t0).allowed)
-                    allowed.fetch_add(1);
-                // Other buckets in the same and other shards at the same time.
-                limiter.take("route", "ip:" + QByteArray::number(i % 64), policy, t0);
-            }
-        };
-        std::unique_ptr<QThread> a(QThread::create(hammer));
-        std::unique_ptr<QThread> b(QThread::create(hammer));
-        a->start();
-        b->start();
-        go.store(true);
-        QVERIFY(a->wait(60'000));
-        QVERIFY(b->wait(60'000));
-        QCOMPARE(allowed.load(), 1000);
+        // A big bucket keeps both threads taking from it at once for a while (a small one would
+        // be empty before the second thread got going); 300 000 tries for 200 000 tokens. A few
+        // rounds, as two threads on a busy two-core machine overlap only part of the time.
+        const RateLimitPolicy policy = perMinute(200'000);
+        QList<QByteArray> others;
+        for (int i = 0; i < 64; ++i)
+            others.append("ip:" + QByteArray::number(i));
+        for (int round = 0; round < 5; ++round) {
+            RateLimiter limiter;
+            std::atomic<int> allowed{0};
+            std::atomic<int> ready{0};
+            auto hammer = [&] {
+                // Both threads running before either starts: they overlap instead of taking turns.
+                ready.fetch_add(1);
+                while (ready.load() < 2)
+                    QThread::yieldCurrentThread();
+                int mine = 0;
+                for (int i = 0; i < 150'000; ++i) {
+                    if (limiter.take("route", "ip:shared", policy, t0).allowed)
+                        ++mine;
+                    // Other buckets in the same and other shards at the same time.
+                    if (i % 8 == 0)
+                        limiter.take("route", others[i % 64], policy, t0);
+                }
+                allowed.fetch_add(mine);
+            };
+            std::unique_ptr<QThread> a(QThread::create(hammer));
+            std::unique_ptr<QThread> b(QThread::create(hammer));
+            a->start();
+            b->start();
+            QVERIFY(a->wait(120'000));
+            QVERIFY(b->wait(120'000));
+            QCOMPARE(allowed.load(), 200'000);
+            QCOMPARE(limiter.take("route", "ip:shared", policy, t0).remaining, 0);
+        }
     }
 
     void busiestIsTheConsumerWithTheFewestTokens()
@@ -474,15 +487,31 @@ private Q_SLOTS:
     void anAnswerFromBeforeATransitionDoesNotCount()
     {
         CircuitBreakers breakers;
+        const QString r = QStringLiteral("r");
+        const QString i = QStringLiteral("i");
         const BreakerPolicy policy = breakerPolicy(2, 100, 1);
-        BreakerTicket slow = breakers.admit(QStringLiteral("r"), QStringLiteral("i"), policy, t0);
-        trip(breakers, QStringLiteral("r"), QStringLiteral("i"), policy, t0 + 1);
-        BreakerTicket probe = breakers.admit(QStringLiteral("r"), QStringLiteral("i"), policy, t0 + 101);
+        BreakerTicket slowSuccess = breakers.admit(r, i, policy, t0);
+        BreakerTicket slowFailure = breakers.admit(r, i, policy, t0);
+        trip(breakers, r, i, policy, t0 + 1);
+        BreakerTicket probe = breakers.admit(r, i, policy, t0 + 101);
         QVERIFY(probe.probe());
-        // The slow request sent while closed succeeds now: it proves nothing about half-open.
-        slow.succeed(t0 + 102);
-        QCOMPARE(breakers.state(QStringLiteral("r"), QStringLiteral("i")), BreakerState::HalfOpen);
-        QCOMPARE(breakers.snapshot(QStringLiteral("r"), QStringLiteral("i"))->probesInFlight, 1);
+        // Requests sent while closed answer now: they prove nothing about the half-open instance.
+        slowSuccess.succeed(t0 + 102);
+        slowFailure.fail(t0 + 102, QStringLiteral("HTTP 500"));
+        QCOMPARE(breakers.state(r, i), BreakerState::HalfOpen);
+        QCOMPARE(breakers.snapshot(r, i)->probesInFlight, 1);
+
+        // A probe of an earlier half-open period (the breaker was reset and tripped since) does
+        // not complete the current one.
+        QVERIFY(breakers.reset(r, i, QStringLiteral("alice"), t0 + 103).has_value());
+        trip(breakers, r, i, policy, t0 + 104);
+        BreakerTicket current = breakers.admit(r, i, policy, t0 + 204);
+        QVERIFY(current.probe());
+        probe.succeed(t0 + 205);
+        QCOMPARE(breakers.state(r, i), BreakerState::HalfOpen);
+        QCOMPARE(breakers.snapshot(r, i)->probesInFlight, 1);
+        current.succeed(t0 + 206);
+        QCOMPARE(breakers.state(r, i), BreakerState::Closed);
     }
 
     void recordWithoutATicketCountsAgainstTheCurrentState()
@@ -713,9 +742,12 @@ private Q_SLOTS:
     {
         RedisServer redis;
         QVERIFY2(redis.start(), redis.output().constData());
-        ManualClock clock(t0);
-        auto a = makeNode(redis.url(), QStringLiteral("node-a"), clock);
-        auto b = makeNode(redis.url(), QStringLiteral("node-b"), clock);
+        // The nodes' clocks are an hour apart: were bucket time taken from them, every request of
+        // the node ahead would find the bucket refilled by the other's. Redis's TIME is the one clock.
+        ManualClock clockA(t0);
+        ManualClock clockB(t0 + 3'600'000);
+        auto a = makeNode(redis.url(), QStringLiteral("node-a"), clockA);
+        auto b = makeNode(redis.url(), QStringLiteral("node-b"), clockB);
         QTRY_COMPARE(a->mode(), SharedRateLimiter::Mode::Shared);
         QTRY_COMPARE(b->mode(), SharedRateLimiter::Mode::Shared);
         QCOMPARE(a->status().value(QStringLiteral("mode")).toString(), QStringLiteral("shared"));
@@ -840,6 +872,32 @@ private Q_SLOTS:
         QCOMPARE(late.result().limit, 5); // the local share (of 2 nodes)
         QCOMPARE(limiter->fallbacks(), 1);
         redis.resume();
+    }
+
+    void aStalledRedisDoesNotQueueWithoutBound()
+    {
+        RedisServer redis;
+        QVERIFY2(redis.start(), redis.output().constData());
+        SharedRateLimiter::Timing timing = fastTiming();
+        timing.maxPending = 2;
+        timing.replyTimeoutMs = 5000;
+        timing.healthIntervalMs = 0;
+        auto limiter = makeNode(redis.url(), QStringLiteral("node-a"), Clock::system(), timing);
+        QTRY_COMPARE(limiter->mode(), SharedRateLimiter::Mode::Shared);
+        redis.pause();
+        const RateLimitPolicy policy{10, 60, LimitBy::Ip};
+        QFuture<RateLimitDecision> first = limiter->take("r", "ip:1", policy);
+        QFuture<RateLimitDecision> second = limiter->take("r", "ip:1", policy);
+        QVERIFY(!first.isFinished() && !second.isFinished()); // waiting for Redis
+        QFuture<RateLimitDecision> third = limiter->take("r", "ip:1", policy);
+        QVERIFY(third.isFinished()); // answered locally at once: two are already waiting
+        QCOMPARE(third.result().limit, 5);
+        QCOMPARE(limiter->fallbacks(), 1);
+        QCOMPARE(limiter->status().value(QStringLiteral("fallbacks")).toInt(), 1);
+        redis.resume();
+        QTRY_VERIFY(first.isFinished() && second.isFinished());
+        QCOMPARE(first.result().limit, 10); // Redis answered them once it could
+        QCOMPARE(limiter->fallbacks(), 1);
     }
 
     void withoutARedisUrlOneNodeHasTheWholeBudget()

@@ -32,7 +32,8 @@ struct Candidate {
 // The gateway's own count of requests in flight per upstream instance: least_outstanding reads
 // it, and a drain in the registry completes when an instance's count reaches 0. Lock-free on the
 // hot path once an instance has a counter (a shared lock to find it, then atomics); counters are
-// never removed, so a Guard can never point at freed memory.
+// never removed, so a Guard can never point at freed memory (one small counter per instance id
+// ever seen). The InFlight must outlive its guards.
 class InFlight
 {
 public:

@@ -88,7 +88,8 @@ private:
 // request admitted before the breaker opened does not close or reopen it).
 //
 // Thread-safe; short critical sections under per-shard mutexes. Every transition is reported to
-// `onTransition` after the lock is released, on the thread that caused it.
+// `onTransition` after the lock is released, on the thread that caused it (two threads may call
+// it at once: it must be thread-safe, e.g. post to the events service).
 class CircuitBreakers
 {
 public:
@@ -101,8 +102,11 @@ public:
     CircuitBreakers(const CircuitBreakers &) = delete;
     CircuitBreakers &operator=(const CircuitBreakers &) = delete;
 
-    BreakerTicket admit(const QString &routeId, const QString &instanceId, const BreakerPolicy &policy,
-                        qint64 nowMs);
+    // Keep the ticket for the whole upstream exchange and give it the outcome: a ticket dropped at
+    // once (`if (!breakers.admit(...))`) frees its probe slot at once, and half-open would then
+    // admit any number of requests.
+    [[nodiscard]] BreakerTicket admit(const QString &routeId, const QString &instanceId,
+                                      const BreakerPolicy &policy, qint64 nowMs);
     // An outcome not tied to a ticket (e.g. the pool found the instance refusing connections):
     // counted against the current state; a success does not complete a half-open probe.
     void record(const QString &routeId, const QString &instanceId, bool success, qint64 nowMs,

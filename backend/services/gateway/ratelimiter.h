@@ -23,8 +23,10 @@ struct RateLimitDecision {
 };
 
 // The IETF fields for one decision, following draft-ietf-httpapi-ratelimit-headers-08 (October
-// 2024; -09 and -10 keep the same syntax): both are Structured Field Lists of Items whose value is
-// the policy's name as an sf-string.
+// 2024): both are Structured Field (RFC 8941) Lists of Items whose value is the policy's name as
+// an sf-string, with integer parameters q (quota) and w (window, seconds) for the policy, and r
+// (remaining quota) and t (seconds until the quota is back) for the current state. The limit a
+// node advertises is the one it enforces (its share, while cluster budgets are local).
 //   RateLimit-Policy: "default";q=<quota>;w=<window seconds>
 //   RateLimit:        "default";r=<remaining>;t=<seconds until the quota is fully back>
 // and, on a refusal, Retry-After: <seconds> (RFC 9110 delay-seconds).

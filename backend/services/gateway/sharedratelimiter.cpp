@@ -84,6 +84,20 @@ struct SharedRateLimiter::Pending {
     bool done = false;
     bool loaded = false; // sent again with EVAL after NOSCRIPT
 
+    Pending() = default;
+    Pending(const Pending &) = delete;
+    Pending &operator=(const Pending &) = delete;
+    ~Pending()
+    {
+        // Only when the limiter went away with this request still queued to it: a cancelled
+        // future would throw in the awaiting coroutine, so the request passes instead.
+        if (!done) {
+            const qint64 requests = std::max(policy.requests, 1);
+            const qint64 perSeconds = std::max(policy.perSeconds, 1);
+            finish(tokenBucketDecision(true, (requests - 1) * perSeconds * 1000, requests, perSeconds));
+        }
+    }
+
     void finish(const RateLimitDecision &decision)
     {
         done = true;
@@ -211,6 +225,7 @@ QJsonObject SharedRateLimiter::status() const
     }
     if (now == Mode::LocalShare)
         status.insert(QStringLiteral("share"), 1.0 / std::max(m_servingNodes ? m_servingNodes() : 1, 1));
+    status.insert(QStringLiteral("fallbacks"), double(fallbacks()));
     return status;
 }
 
@@ -245,7 +260,8 @@ QFuture<RateLimitDecision> SharedRateLimiter::take(QByteArrayView routeId, QByte
 
 void SharedRateLimiter::send(const std::shared_ptr<Pending> &pending)
 {
-    if (!m_redis || !m_redis->ready() || pending->deadline.hasExpired()) {
+    if (!m_redis || !m_redis->ready() || pending->deadline.hasExpired() ||
+        m_redis->pending() >= m_timing.maxPending) {
         finishLocally(*pending);
         return;
     }

@@ -37,7 +37,9 @@ namespace Meshdeck::Gateway {
 // take() may be called from any thread. The returned future is finished on this object's thread
 // (or at once, in local mode); a coroutine on a worker thread co_awaits it and resumes on its own
 // thread's event loop (QCoro watches the future there). The future is always given a result,
-// never cancelled. Destroy this object only after the callers stopped awaiting it.
+// never cancelled. Keep this object's thread free of long work: shared answers pass through its
+// event loop (a reply later than Timing::replyTimeoutMs is answered locally, but only once that
+// loop runs).
 class SharedRateLimiter : public QObject
 {
     Q_OBJECT
@@ -48,6 +50,7 @@ public:
 
     struct Timing {
         int replyTimeoutMs = 250; // a reply later than this is answered locally instead
+        int maxPending = 10'000;  // beyond this many unanswered commands, answer locally at once
         int connectTimeoutMs = 2000;
         int healthIntervalMs = 1000; // a PING this often finds a stalled server
         int firstRetryMs = 100;
@@ -57,7 +60,8 @@ public:
     enum class Mode { Local, Shared, LocalShare };
 
     // redisUrl empty: a single node, mode() "local" with the whole budget. servingNodes: how many
-    // nodes currently serve gateway traffic (at least 1 is assumed), asked at every local answer.
+    // nodes currently serve gateway traffic (at least 1 is assumed), asked at every local answer,
+    // from any thread (so it must be thread-safe and cheap: read an atomic).
     SharedRateLimiter(QUrl redisUrl, QString nodeId, ServingNodes servingNodes, const Clock &clock,
                       QObject *parent = nullptr);
     SharedRateLimiter(QUrl redisUrl, QString nodeId, ServingNodes servingNodes, const Clock &clock,
@@ -71,7 +75,8 @@ public:
 
     Mode mode() const { return m_mode.load(std::memory_order_acquire); }
     static QString modeName(Mode mode); // "local", "shared", "local-share"
-    // {"mode": "local|shared|local-share", "reason": why, "share": this node's share (local-share)}
+    // {"mode": "local|shared|local-share", "reason": why, "share": this node's share (local-share),
+    //  "fallbacks": answers Redis should have given and the local buckets gave}
     QJsonObject status() const;
 
     // The local buckets (busiest consumers in local and local-share mode).

@@ -379,7 +379,7 @@ private Q_SLOTS:
         QCOMPARE(preflight.status, 204);
         QCOMPARE(preflight.header("access-control-allow-origin"), QByteArray("https://app.example.test"));
         QCOMPARE(preflight.header("access-control-allow-credentials"), QByteArray("true"));
-        for (const QByteArray origin : {QByteArray("https://evil.example.test"), QByteArray("null")}) {
+        for (const QByteArray &origin : {QByteArray("https://evil.example.test"), QByteArray("null")}) {
             const RawResponse refused =
                 through(m_port, "OPTIONS", "/browser/x",
                         "Origin: " + origin + "\r\nAccess-Control-Request-Method: GET\r\n");

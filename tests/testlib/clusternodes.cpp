@@ -6,18 +6,18 @@ namespace Meshdeck::Testing {
 
 QStringList ClusterNodes::nodeArgs() const
 {
-    return {QStringLiteral("--database"),
-            m_database,
-            QStringLiteral("--redis"),
-            m_redis.url().toString(),
-            QStringLiteral("--admin-token-file"),
-            m_shared.filePath(QStringLiteral("admin.token")),
-            QStringLiteral("--secret-key-file"),
-            m_shared.filePath(QStringLiteral("secret.key")),
-            QStringLiteral("--cluster-gone-after-ms"),
-            QStringLiteral("3000"),
-            QStringLiteral("--log-level"),
-            QStringLiteral("warning")} +
+    return QStringList{QStringLiteral("--database"),
+                       m_database,
+                       QStringLiteral("--redis"),
+                       m_redis.url().toString(),
+                       QStringLiteral("--admin-token-file"),
+                       m_shared.filePath(QStringLiteral("admin.token")),
+                       QStringLiteral("--secret-key-file"),
+                       m_shared.filePath(QStringLiteral("secret.key")),
+                       QStringLiteral("--cluster-gone-after-ms"),
+                       QStringLiteral("3000"),
+                       QStringLiteral("--log-level"),
+                       QStringLiteral("warning")} +
            m_extraArgs;
 }
 

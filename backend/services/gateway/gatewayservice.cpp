@@ -93,7 +93,7 @@ QCoro::Task<void> GatewayService::stop()
 {
     m_tickTimer.stop();
     m_catalog->stop();
-    storeMinutes();
+    storeMinutes(true); // the minute being filled too: a restart within it keeps its requests
     m_accessLog.flush();
     co_return;
 }
@@ -127,9 +127,10 @@ void GatewayService::tick()
     m_channel.broadcast(message);
 }
 
-void GatewayService::storeMinutes()
+void GatewayService::storeMinutes(bool includeCurrent)
 {
-    std::vector<MinuteRow> rows = m_metrics.takeFinishedMinutes(m_settings.nodeId);
+    std::vector<MinuteRow> rows = m_metrics.takeFinishedMinutes(
+        m_settings.nodeId, includeCurrent ? GatewayMetrics::Take::IncludeCurrent : GatewayMetrics::Take::Finished);
     const qint64 cutoff = m_clock.nowMs() - MetricsStore::KeepMs;
     QCoro::Task<Result<int>> writing =
         m_database->attempt([rows = std::move(rows), cutoff](QSqlDatabase &db) {

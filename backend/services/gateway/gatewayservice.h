@@ -83,7 +83,7 @@ public:
 
 private:
     void tick();
-    void storeMinutes();
+    void storeMinutes(bool includeCurrent = false);
     void onTransition(const BreakerTransition &transition);
     QJsonObject breakerJson(const BreakerSnapshot &breaker) const;
 

@@ -199,6 +199,7 @@ UpstreamPool *UpstreamPool::forThisThread()
 QCoro::Task<UpstreamResult> UpstreamPool::send(UpstreamTarget target, UpstreamRequest request,
                                                std::chrono::milliseconds timeout)
 {
+    Q_ASSERT_X(QThread::currentThread() == thread(), "UpstreamPool::send", "called from another thread");
     const qint64 startNs = upstreamNowNs();
     const qint64 deadlineNs = startNs + std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count();
     UpstreamResult result;

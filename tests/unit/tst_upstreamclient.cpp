@@ -69,6 +69,7 @@ struct Engine {
                    publicRoute());
         router.add("POST", "/echo", AsyncHandler(echoHandler), publicRoute());
         router.add("GET", "/slow/{ms}", AsyncHandler(slowHandler), publicRoute());
+        router.add("POST", "/small", AsyncHandler(echoHandler), RouteOptions{Access::Public, 16, {}, {}});
         dispatcher = std::make_unique<Dispatcher>(router, &auth, &metrics);
         server = std::make_unique<HttpServer>(Limits{}, *dispatcher, 2);
         if (!server->listen(QHostAddress::LocalHost, 0))
@@ -422,6 +423,23 @@ private slots:
         QCOMPARE(empty.response->status, 200);
         QVERIFY(empty.response->body.isEmpty());
         QVERIFY(empty.reused);
+    }
+
+    void takesAnAnswerThatCameBeforeTheWholeBodyWasSent()
+    {
+        // The engine refuses the body from its Content-Length alone and answers at once, while the
+        // client is still sending megabytes of it.
+        Engine engine;
+        UpstreamPool pool({});
+        const QByteArray body(16 * 1024 * 1024, 'x');
+        const UpstreamResult r = call(pool, engine.target(), UpstreamRequest{"POST", "/small", {}, body});
+        QVERIFY2(r.failure == UpstreamFailure::None, qPrintable(r.reason));
+        QCOMPARE(r.response->status, 413);
+        QVERIFY(r.sent);
+        QCOMPARE(pool.openConnections(), 0); // the rest of the body was never sent: out of step
+        const UpstreamResult next = call(pool, engine.target(), get("/hello"));
+        QVERIFY2(next.failure == UpstreamFailure::None, qPrintable(next.reason));
+        QVERIFY(!next.reused);
     }
 
     void reusesOneConnectionForSequentialRequests()

@@ -236,9 +236,7 @@ QCoro::Task<UpstreamResult> UpstreamPool::send(UpstreamTarget target, UpstreamRe
             }
             m_state->open.insert(connection);
         }
-        const qint64 connectDeadlineNs =
-            qMin(deadlineNs, upstreamNowNs() + qint64(m_options.connectTimeoutMs) * 1'000'000);
-        connection->start(&exchange, bytes, headRequest, deadlineNs, connectDeadlineNs);
+        connection->start(&exchange, bytes, headRequest, deadlineNs, m_options.connectTimeoutMs);
         if (!exchange.done)
             co_await UpstreamExchangeAwaiter{exchange};
         if (!*alive) {

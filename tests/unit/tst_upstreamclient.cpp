@@ -8,6 +8,7 @@
 #include <QCoroTimer>
 #include <QElapsedTimer>
 #include <QPointer>
+#include <QScopeGuard>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
@@ -871,31 +872,46 @@ private slots:
         QVERIFY(::bind(listener, reinterpret_cast<sockaddr *>(&address), length) == 0);
         QVERIFY(::listen(listener, 0) == 0);
         QVERIFY(::getsockname(listener, reinterpret_cast<sockaddr *>(&address), &length) == 0);
-        const quint16 port = ntohs(address.sin_port);
+        const UpstreamTarget target{"127.0.0.1", ntohs(address.sin_port)};
         // Loopback handshakes complete within connect(): these take the queue before the client comes.
         std::vector<int> fillers;
         for (int i = 0; i < 4; ++i) {
             fillers.push_back(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
             ::connect(fillers.back(), reinterpret_cast<sockaddr *>(&address), length);
         }
+        const auto cleanup = qScopeGuard([&] {
+            ::close(listener);
+            for (int fd : fillers)
+                ::close(fd);
+        });
         UpstreamPool::Options options;
         options.connectTimeoutMs = 200;
         UpstreamPool pool(options);
         QElapsedTimer clock;
         clock.start();
-        const UpstreamResult r = call(pool, UpstreamTarget{"127.0.0.1", port}, get("/"), 5s);
-        const qint64 elapsed = clock.elapsed();
-        ::close(listener);
-        for (int fd : fillers)
-            ::close(fd);
+        const UpstreamResult r = call(pool, target, get("/"), 5s);
+        qint64 elapsed = clock.elapsed();
         if (r.failure == UpstreamFailure::Timeout || r.failure == UpstreamFailure::Reset ||
             (r.failure == UpstreamFailure::Connect && elapsed < 150))
             QSKIP("this kernel completed or refused the connect to a full queue");
+        // The connect timeout ran out first: the upstream is unreachable.
         QCOMPARE(r.failure, UpstreamFailure::Connect);
         QVERIFY2(elapsed >= 200 && elapsed < 2000, qPrintable(QString::number(elapsed)));
         QVERIFY2(r.reason.contains(QLatin1String("200 ms")), qPrintable(r.reason));
         QVERIFY(!r.sent);
         QCOMPARE(pool.openConnections(), 0);
+
+        // The exchange's deadline ran out first, while connecting: that is the exchange's timeout.
+        options.connectTimeoutMs = 5000;
+        UpstreamPool patient(options);
+        clock.restart();
+        const UpstreamResult late = call(patient, target, get("/"), 300ms);
+        elapsed = clock.elapsed();
+        QCOMPARE(late.failure, UpstreamFailure::Timeout);
+        QVERIFY2(elapsed >= 300 && elapsed < 2000, qPrintable(QString::number(elapsed)));
+        QVERIFY2(late.reason.contains(QLatin1String("300 ms")), qPrintable(late.reason));
+        QVERIFY(!late.sent);
+        QCOMPARE(patient.openConnections(), 0);
     }
 
     void answersAWaitingRequestWhenThePoolIsDestroyed()

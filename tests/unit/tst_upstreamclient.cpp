@@ -810,6 +810,27 @@ private slots:
         QCOMPARE(engine.metrics.openConnections.load(), 1);
     }
 
+    void sharesThePoolBetweenManyCoroutines()
+    {
+        Engine engine;
+        UpstreamPool pool({});
+        constexpr int Coroutines = 20;
+        constexpr int Each = 50;
+        std::vector<QCoro::Task<int>> tasks;
+        for (int i = 0; i < Coroutines; ++i)
+            tasks.push_back(sequentialRequests(&pool, engine.target(), Each));
+        int reused = 0;
+        for (auto &task : tasks) {
+            const int n = waitForTask(std::move(task), 30'000);
+            QVERIFY(n >= 0); // every request answered
+            reused += n;
+        }
+        // At most one connection per coroutine; every other request went over a kept-alive one.
+        QVERIFY2(pool.openConnections() <= Coroutines, qPrintable(QString::number(pool.openConnections())));
+        QCOMPARE(reused, Coroutines * Each - pool.openConnections());
+        QCOMPARE(pool.idleConnections(engine.target()), pool.openConnections());
+    }
+
     void dropsAConnectionWithBytesAfterTheResponse()
     {
         // Two bytes more than the response declared: the connection is out of step.

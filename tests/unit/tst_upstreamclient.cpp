@@ -497,6 +497,29 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(server.closedByClient(), 2, 5000);
     }
 
+    void reusesTheMostRecentlyReturnedConnectionFirst()
+    {
+        // Each answer names its connection; the first two requests are answered only when the test says.
+        ScriptServer server([](ScriptServer::Connection &c, int request, const QByteArray &) {
+            if (c.index >= 2 || request > 0)
+                c.socket->write(ok(QByteArray::number(c.index)));
+        });
+        UpstreamPool pool({});
+        auto first = pool.send(server.target(), get("/"), 5s);
+        auto second = pool.send(server.target(), get("/"), 5s);
+        QTRY_COMPARE_WITH_TIMEOUT(server.requests().size(), 2, 5000);
+        // Connection 1 answers and goes idle first, connection 0 after it.
+        server.connections()[1]->socket->write(ok("1"));
+        QCOMPARE(waitForTask(std::move(second)).response->body, QByteArray("1"));
+        server.connections()[0]->socket->write(ok("0"));
+        QCOMPARE(waitForTask(std::move(first)).response->body, QByteArray("0"));
+        QCOMPARE(pool.idleConnections(server.target()), 2);
+        // Last in, first out: the warm connection is used and the other one can age out.
+        QCOMPARE(call(pool, server.target(), get("/")).response->body, QByteArray("0"));
+        QCOMPARE(call(pool, server.target(), get("/")).response->body, QByteArray("0"));
+        QCOMPARE(server.accepted(), 2);
+    }
+
     void replacesAnIdleConnectionTheServerClosed()
     {
         // The server closes each connection right after its first response (without saying so).

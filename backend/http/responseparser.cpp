@@ -137,9 +137,9 @@ qsizetype ResponseParser::feed(QByteArrayView data)
         m_started = true;
     while (pos < data.size() && m_state != State::Complete && m_state != State::Error) {
         if (m_state == State::UntilClose) {
-            const qsizetype take = data.size() - pos;
-            pos += take;
-            if (!appendBody(data.sliced(pos - take, take)))
+            const QByteArrayView rest = data.sliced(pos);
+            pos = data.size();
+            if (!appendBody(rest))
                 return pos;
             continue;
         }

@@ -199,6 +199,7 @@ UpstreamPool *UpstreamPool::forThisThread()
 QCoro::Task<UpstreamResult> UpstreamPool::send(UpstreamTarget target, UpstreamRequest request,
                                                std::chrono::milliseconds timeout)
 {
+    Q_ASSERT_X(QThread::currentThread() == thread(), "UpstreamPool::send", "called from another thread");
     const qint64 startNs = upstreamNowNs();
     const qint64 deadlineNs = startNs + std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count();
     UpstreamResult result;
@@ -235,9 +236,7 @@ QCoro::Task<UpstreamResult> UpstreamPool::send(UpstreamTarget target, UpstreamRe
             }
             m_state->open.insert(connection);
         }
-        const qint64 connectDeadlineNs =
-            qMin(deadlineNs, upstreamNowNs() + qint64(m_options.connectTimeoutMs) * 1'000'000);
-        connection->start(&exchange, bytes, headRequest, deadlineNs, connectDeadlineNs);
+        connection->start(&exchange, bytes, headRequest, deadlineNs, m_options.connectTimeoutMs);
         if (!exchange.done)
             co_await UpstreamExchangeAwaiter{exchange};
         if (!*alive) {

@@ -38,8 +38,8 @@ struct UpstreamResponse {
 
 enum class UpstreamFailure {
     None,
-    Connect,   // refused, unreachable, or the connect did not finish within the timeout
-    Timeout,   // the whole exchange did not finish within the timeout
+    Connect,   // refused, unreachable, or the connect did not finish within connectTimeoutMs
+    Timeout,   // the whole exchange (connecting included) did not finish within the timeout
     Reset,     // the connection closed or failed before a whole response arrived
     Malformed, // the response is not valid HTTP/1.x (a reason says what)
     TooLarge,  // the response head or body is over the client's limits

@@ -92,7 +92,7 @@ bool UpstreamConnection::stillUsable()
 }
 
 void UpstreamConnection::start(UpstreamExchange *exchange, const QByteArray &bytes, bool headRequest,
-                               qint64 deadlineNs, qint64 connectDeadlineNs)
+                               qint64 deadlineNs, int connectTimeoutMs)
 {
     m_exchange = exchange;
     exchange->connection = this;
@@ -101,8 +101,9 @@ void UpstreamConnection::start(UpstreamExchange *exchange, const QByteArray &byt
     m_deadlineNs = deadlineNs;
     m_parser.reset(headRequest);
     if (m_phase == Phase::Connecting && !m_connected) {
-        m_connectDeadlineNs = connectDeadlineNs;
-        m_timer.start(msUntil(connectDeadlineNs), Qt::PreciseTimer, this);
+        m_connectTimeoutMs = connectTimeoutMs;
+        m_connectDeadlineNs = qMin(deadlineNs, upstreamNowNs() + qint64(connectTimeoutMs) * 1'000'000);
+        m_timer.start(msUntil(m_connectDeadlineNs), Qt::PreciseTimer, this);
         return;
     }
     m_phase = Phase::Busy;
@@ -159,9 +160,14 @@ void UpstreamConnection::timerEvent(QTimerEvent *event)
             m_timer.start(qMax(1, msUntil(m_connectDeadlineNs)), Qt::PreciseTimer, this);
             return;
         }
+        // The exchange's own deadline came first: that is its timeout, not an unreachable upstream.
+        if (m_connectDeadlineNs >= m_deadlineNs)
+            return finish(
+                UpstreamFailure::Timeout,
+                QStringLiteral("%1 did not accept the connection in time").arg(describeTarget(m_target)));
         return finish(UpstreamFailure::Connect, QStringLiteral("could not connect to %1 within %2 ms")
                                                     .arg(describeTarget(m_target))
-                                                    .arg((m_connectDeadlineNs - m_startNs) / 1'000'000));
+                                                    .arg(m_connectTimeoutMs));
     case Phase::Busy:
         if (upstreamNowNs() < m_deadlineNs) {
             m_timer.start(qMax(1, msUntil(m_deadlineNs)), Qt::PreciseTimer, this);

@@ -90,7 +90,7 @@ public:
     // Sends the request bytes (once connected) and answers `exchange` when the response is
     // complete, invalid, cut short, or late. The exchange may be answered before this returns.
     void start(UpstreamExchange *exchange, const QByteArray &bytes, bool headRequest, qint64 deadlineNs,
-               qint64 connectDeadlineNs);
+               int connectTimeoutMs);
     void makeIdle(int idleTimeoutMs);
     void detach(UpstreamExchange *exchange);
     std::coroutine_handle<> abandon();
@@ -132,9 +132,9 @@ private:
     UpstreamExchange *m_exchange = nullptr;
     QByteArray m_out;
     qsizetype m_outPos = 0;
-    qint64 m_startNs = upstreamNowNs();
     qint64 m_deadlineNs = 0;
     qint64 m_connectDeadlineNs = 0;
+    int m_connectTimeoutMs = 0;
     int m_handlerDepth = 0;
     bool m_connected = false;
     bool m_writeFailed = false;

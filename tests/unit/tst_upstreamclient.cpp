@@ -8,9 +8,15 @@
 #include <QCoroTimer>
 #include <QElapsedTimer>
 #include <QPointer>
+#include <QScopeGuard>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <functional>
 #include <memory>
@@ -64,6 +70,7 @@ struct Engine {
                    publicRoute());
         router.add("POST", "/echo", AsyncHandler(echoHandler), publicRoute());
         router.add("GET", "/slow/{ms}", AsyncHandler(slowHandler), publicRoute());
+        router.add("POST", "/small", AsyncHandler(echoHandler), RouteOptions{Access::Public, 16, {}, {}});
         dispatcher = std::make_unique<Dispatcher>(router, &auth, &metrics);
         server = std::make_unique<HttpServer>(Limits{}, *dispatcher, 2);
         if (!server->listen(QHostAddress::LocalHost, 0))
@@ -86,10 +93,10 @@ public:
     // (connection, its request index, the request's bytes)
     using Script = std::function<void(Connection &, int, const QByteArray &)>;
 
-    explicit ScriptServer(Script script)
+    explicit ScriptServer(Script script, const QHostAddress &address = QHostAddress::LocalHost)
         : m_script(std::move(script))
     {
-        if (!m_server.listen(QHostAddress::LocalHost, 0))
+        if (!m_server.listen(address, 0))
             qFatal("listen failed");
         QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
             while (QTcpSocket *socket = m_server.nextPendingConnection()) {
@@ -156,6 +163,23 @@ UpstreamResult call(UpstreamPool &pool, const UpstreamTarget &target, UpstreamRe
                     std::chrono::milliseconds timeout = 5s)
 {
     return waitForTask(pool.send(target, std::move(request), timeout), 15'000);
+}
+
+// What a gateway handler does: one request after another from a coroutine, each started from
+// inside the event that answered the one before.
+QCoro::Task<int> sequentialRequests(UpstreamPool *pool, UpstreamTarget target, int count)
+{
+    int reused = 0;
+    for (int i = 0; i < count; ++i) {
+        // A named request, not `send(target, UpstreamRequest{...}, ...)`: GCC 12.2 destroys a
+        // braced aggregate temporary inside a co_await expression twice (a double free).
+        UpstreamRequest request{"GET", "/hello", {}, {}};
+        const UpstreamResult r = co_await pool->send(target, std::move(request), 5s);
+        if (r.failure != UpstreamFailure::None || r.response->body != "hello ")
+            co_return -1;
+        reused += r.reused ? 1 : 0;
+    }
+    co_return reused;
 }
 
 UpstreamResult answeredWith(const QByteArray &response, UpstreamPool::Options options = {},
@@ -402,6 +426,23 @@ private slots:
         QVERIFY(empty.reused);
     }
 
+    void takesAnAnswerThatCameBeforeTheWholeBodyWasSent()
+    {
+        // The engine refuses the body from its Content-Length alone and answers at once, while the
+        // client is still sending megabytes of it.
+        Engine engine;
+        UpstreamPool pool({});
+        const QByteArray body(16 * 1024 * 1024, 'x');
+        const UpstreamResult r = call(pool, engine.target(), UpstreamRequest{"POST", "/small", {}, body});
+        QVERIFY2(r.failure == UpstreamFailure::None, qPrintable(r.reason));
+        QCOMPARE(r.response->status, 413);
+        QVERIFY(r.sent);
+        QCOMPARE(pool.openConnections(), 0); // the rest of the body was never sent: out of step
+        const UpstreamResult next = call(pool, engine.target(), get("/hello"));
+        QVERIFY2(next.failure == UpstreamFailure::None, qPrintable(next.reason));
+        QVERIFY(!next.reused);
+    }
+
     void reusesOneConnectionForSequentialRequests()
     {
         Engine engine;
@@ -454,6 +495,29 @@ private slots:
         QCOMPARE(pool.idleConnections(server.target()), 3);
         QCOMPARE(pool.openConnections(), 3);
         QTRY_COMPARE_WITH_TIMEOUT(server.closedByClient(), 2, 5000);
+    }
+
+    void reusesTheMostRecentlyReturnedConnectionFirst()
+    {
+        // Each answer names its connection; the first two requests are answered only when the test says.
+        ScriptServer server([](ScriptServer::Connection &c, int request, const QByteArray &) {
+            if (c.index >= 2 || request > 0)
+                c.socket->write(ok(QByteArray::number(c.index)));
+        });
+        UpstreamPool pool({});
+        auto first = pool.send(server.target(), get("/"), 5s);
+        auto second = pool.send(server.target(), get("/"), 5s);
+        QTRY_COMPARE_WITH_TIMEOUT(server.requests().size(), 2, 5000);
+        // Connection 1 answers and goes idle first, connection 0 after it.
+        server.connections()[1]->socket->write(ok("1"));
+        QCOMPARE(waitForTask(std::move(second)).response->body, QByteArray("1"));
+        server.connections()[0]->socket->write(ok("0"));
+        QCOMPARE(waitForTask(std::move(first)).response->body, QByteArray("0"));
+        QCOMPARE(pool.idleConnections(server.target()), 2);
+        // Last in, first out: the warm connection is used and the other one can age out.
+        QCOMPARE(call(pool, server.target(), get("/")).response->body, QByteArray("0"));
+        QCOMPARE(call(pool, server.target(), get("/")).response->body, QByteArray("0"));
+        QCOMPARE(server.accepted(), 2);
     }
 
     void replacesAnIdleConnectionTheServerClosed()
@@ -696,7 +760,8 @@ private slots:
         UpstreamPool pool({});
         const UpstreamResult r = call(pool, UpstreamTarget{"127.0.0.1", port}, get("/"));
         QCOMPARE(r.failure, UpstreamFailure::Connect);
-        QVERIFY2(r.reason.contains(QLatin1String("127.0.0.1:") + QString::number(port)), qPrintable(r.reason));
+        QVERIFY2(r.reason.contains(QLatin1String("127.0.0.1:") + QString::number(port)),
+                 qPrintable(r.reason));
         QVERIFY(!r.sent);
         QCOMPARE(pool.openConnections(), 0);
         const UpstreamResult name = call(pool, UpstreamTarget{"upstream.example.test", 80}, get("/"));
@@ -757,6 +822,140 @@ private slots:
         QVERIFY(r.reused);
         QCOMPARE(server.accepted(), 1); // no second connection: the upstream may have acted on it
         QCOMPARE(server.requests().size(), 2);
+    }
+
+    void reusesTheConnectionAcrossACoroutinesRequests()
+    {
+        Engine engine;
+        UpstreamPool pool({});
+        QCOMPARE(waitForTask(sequentialRequests(&pool, engine.target(), 200)), 199);
+        QCOMPARE(pool.openConnections(), 1);
+        QCOMPARE(engine.metrics.openConnections.load(), 1);
+    }
+
+    void sharesThePoolBetweenManyCoroutines()
+    {
+        Engine engine;
+        UpstreamPool pool({});
+        constexpr int Coroutines = 20;
+        constexpr int Each = 50;
+        std::vector<QCoro::Task<int>> tasks;
+        for (int i = 0; i < Coroutines; ++i)
+            tasks.push_back(sequentialRequests(&pool, engine.target(), Each));
+        int reused = 0;
+        for (auto &task : tasks) {
+            const int n = waitForTask(std::move(task), 30'000);
+            QVERIFY(n >= 0); // every request answered
+            reused += n;
+        }
+        // At most one connection per coroutine; every other request went over a kept-alive one.
+        QVERIFY2(pool.openConnections() <= Coroutines, qPrintable(QString::number(pool.openConnections())));
+        QCOMPARE(reused, Coroutines * Each - pool.openConnections());
+        QCOMPARE(pool.idleConnections(engine.target()), pool.openConnections());
+    }
+
+    void dropsAConnectionWithBytesAfterTheResponse()
+    {
+        // Two bytes more than the response declared: the connection is out of step.
+        ScriptServer server(
+            [](ScriptServer::Connection &c, int, const QByteArray &) { c.socket->write(ok() + "xx"); });
+        UpstreamPool pool({});
+        for (int i = 0; i < 2; ++i) {
+            const UpstreamResult r = call(pool, server.target(), get("/"));
+            QVERIFY2(r.failure == UpstreamFailure::None, qPrintable(r.reason));
+            QCOMPARE(r.response->body, QByteArray("ok"));
+            QVERIFY(!r.reused);
+        }
+        QCOMPARE(server.accepted(), 2);
+        QCOMPARE(pool.openConnections(), 0);
+    }
+
+    void survivesThePoolDestroyedByTheAnswersContinuation()
+    {
+        ScriptServer server(
+            [](ScriptServer::Connection &c, int, const QByteArray &) { c.socket->write(ok()); });
+        auto *pool = new UpstreamPool(UpstreamPool::Options{});
+        QPointer<UpstreamPool> guard(pool);
+        bool answered = false;
+        // The continuation runs inside the connection's read handler, which then unwinds.
+        pool->send(server.target(), get("/"), 5s).then([&answered, pool](const UpstreamResult &r) {
+            answered = r.failure == UpstreamFailure::None;
+            delete pool;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(guard.isNull(), 5000);
+        QVERIFY(answered);
+        QTRY_COMPARE_WITH_TIMEOUT(server.closedByClient(), 1, 5000);
+    }
+
+    void sendsToAnIpv6Address()
+    {
+        QTcpServer probe;
+        if (!probe.listen(QHostAddress::LocalHostIPv6, 0))
+            QSKIP("no IPv6 loopback here");
+        probe.close();
+        ScriptServer server(
+            [](ScriptServer::Connection &c, int, const QByteArray &) { c.socket->write(ok()); },
+            QHostAddress::LocalHostIPv6);
+        UpstreamPool pool({});
+        const UpstreamTarget target{"::1", server.target().port};
+        const UpstreamResult r = call(pool, target, get("/"));
+        QVERIFY2(r.failure == UpstreamFailure::None, qPrintable(r.reason));
+        QCOMPARE(server.requests().value(0),
+                 "GET / HTTP/1.1\r\nhost: [::1]:" + QByteArray::number(target.port) + "\r\n\r\n");
+    }
+
+    void givesUpOnAConnectThatDoesNotFinish()
+    {
+        // A listener whose accept queue is full: the kernel drops further SYNs, so a connect hangs.
+        const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        QVERIFY(listener >= 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        QVERIFY(::bind(listener, reinterpret_cast<sockaddr *>(&address), length) == 0);
+        QVERIFY(::listen(listener, 0) == 0);
+        QVERIFY(::getsockname(listener, reinterpret_cast<sockaddr *>(&address), &length) == 0);
+        const UpstreamTarget target{"127.0.0.1", ntohs(address.sin_port)};
+        // Loopback handshakes complete within connect(): these take the queue before the client comes.
+        std::vector<int> fillers;
+        for (int i = 0; i < 4; ++i) {
+            fillers.push_back(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+            ::connect(fillers.back(), reinterpret_cast<sockaddr *>(&address), length);
+        }
+        const auto cleanup = qScopeGuard([&] {
+            ::close(listener);
+            for (int fd : fillers)
+                ::close(fd);
+        });
+        UpstreamPool::Options options;
+        options.connectTimeoutMs = 200;
+        UpstreamPool pool(options);
+        QElapsedTimer clock;
+        clock.start();
+        const UpstreamResult r = call(pool, target, get("/"), 5s);
+        qint64 elapsed = clock.elapsed();
+        if (r.failure == UpstreamFailure::Timeout || r.failure == UpstreamFailure::Reset ||
+            (r.failure == UpstreamFailure::Connect && elapsed < 150))
+            QSKIP("this kernel completed or refused the connect to a full queue");
+        // The connect timeout ran out first: the upstream is unreachable.
+        QCOMPARE(r.failure, UpstreamFailure::Connect);
+        QVERIFY2(elapsed >= 200 && elapsed < 2000, qPrintable(QString::number(elapsed)));
+        QVERIFY2(r.reason.contains(QLatin1String("200 ms")), qPrintable(r.reason));
+        QVERIFY(!r.sent);
+        QCOMPARE(pool.openConnections(), 0);
+
+        // The exchange's deadline ran out first, while connecting: that is the exchange's timeout.
+        options.connectTimeoutMs = 5000;
+        UpstreamPool patient(options);
+        clock.restart();
+        const UpstreamResult late = call(patient, target, get("/"), 300ms);
+        elapsed = clock.elapsed();
+        QCOMPARE(late.failure, UpstreamFailure::Timeout);
+        QVERIFY2(elapsed >= 300 && elapsed < 2000, qPrintable(QString::number(elapsed)));
+        QVERIFY2(late.reason.contains(QLatin1String("300 ms")), qPrintable(late.reason));
+        QVERIFY(!late.sent);
+        QCOMPARE(patient.openConnections(), 0);
     }
 
     void answersAWaitingRequestWhenThePoolIsDestroyed()

@@ -166,18 +166,30 @@ QCoro::Task<Result<RoutesStore::Write>>
 RoutesCatalog::write(std::function<RoutesStore::Write(QSqlDatabase &)> work)
 {
     // The write and the reload run as one piece of work on the database thread: the table that
-    // answers the call has the change.
+    // answers the call has the change. A reload that fails after the commit must not report the
+    // committed write as failed: it answers with the write and the table catches up on a sync.
     QCoro::Task<Result<Outcome>> writing = m_database->attempt([work = std::move(work)](QSqlDatabase &db) {
-        RoutesStore::Write w = work(db);
-        return Outcome(w, w.outcome == RoutesStore::Write::Done ? RoutesStore::load(db)
-                                                                : RoutesStore::Snapshot{});
+        Outcome out(work(db), RoutesStore::Snapshot{-1, {}});
+        if (out.first.outcome != RoutesStore::Write::Done)
+            return out;
+        try {
+            out.second = RoutesStore::load(db);
+        } catch (const Storage::StoreError &e) {
+            qCWarning(lcRoutes).noquote()
+                << "a route change was stored but the routes could not be reloaded:" << e.reason();
+        }
+        return out;
     });
     const std::shared_ptr<bool> alive = m_alive;
     Result<Outcome> done = co_await writing;
     if (!done)
         co_return done.error();
-    if (*alive && done->first.outcome == RoutesStore::Write::Done)
-        install(std::move(done->second));
+    if (*alive && done->first.outcome == RoutesStore::Write::Done) {
+        if (done->second.revision >= 0)
+            install(std::move(done->second));
+        else
+            sync(); // reads the revision, which moved, and reloads
+    }
     co_return std::move(done->first);
 }
 

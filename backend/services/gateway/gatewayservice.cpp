@@ -129,8 +129,9 @@ void GatewayService::tick()
 
 void GatewayService::storeMinutes(bool includeCurrent)
 {
-    std::vector<MinuteRow> rows = m_metrics.takeFinishedMinutes(
-        m_settings.nodeId, includeCurrent ? GatewayMetrics::Take::IncludeCurrent : GatewayMetrics::Take::Finished);
+    std::vector<MinuteRow> rows =
+        m_metrics.takeFinishedMinutes(m_settings.nodeId, includeCurrent ? GatewayMetrics::Take::IncludeCurrent
+                                                                        : GatewayMetrics::Take::Finished);
     const qint64 cutoff = m_clock.nowMs() - MetricsStore::KeepMs;
     QCoro::Task<Result<int>> writing =
         m_database->attempt([rows = std::move(rows), cutoff](QSqlDatabase &db) {

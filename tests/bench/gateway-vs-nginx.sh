@@ -317,6 +317,8 @@ print(f"  gateway's added latency p99 (its own histogram of /paced): {own:.3f} m
       f" its end-to-end p99 there {total:.3f} ms")
 print(f"  end-to-end p99 through the gateway minus straight to the upstream: {gwp[2] - up[2]:+.3f} ms"
       f" (through nginx: {ngp[2] - up[2]:+.3f} ms)")
+print(f"  the same at p50 (less at the mercy of time slices on a shared machine): gateway {gwp[1] - up[1]:+.3f} ms,"
+      f" nginx {ngp[1] - up[1]:+.3f} ms")
 PY
 # The server's warnings belong in the report (they do not fail the benchmark).
 if [ -s "$work/meshdeckd.log" ]; then

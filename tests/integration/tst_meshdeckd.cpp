@@ -208,7 +208,16 @@ private Q_SLOTS:
                                    QStringLiteral("/v1/auth/users/{userId}"),
                                    QStringLiteral("/v1/auth/users/{userId}/password"),
                                    QStringLiteral("/v1/auth/users/{userId}/sessions"),
-                                   QStringLiteral("/v1/auth/users/{userId}/sessions/{sessionId}")};
+                                   QStringLiteral("/v1/auth/users/{userId}/sessions/{sessionId}"),
+                                   QStringLiteral("/v1/gateway/routes"),
+                                   QStringLiteral("/v1/gateway/routes/preview"),
+                                   QStringLiteral("/v1/gateway/routes/{id}"),
+                                   QStringLiteral("/v1/gateway/routes/{id}/versions"),
+                                   QStringLiteral("/v1/gateway/routes/{id}/versions/{version}/restore"),
+                                   QStringLiteral("/v1/gateway/overview"),
+                                   QStringLiteral("/v1/gateway/metrics"),
+                                   QStringLiteral("/v1/gateway/breakers"),
+                                   QStringLiteral("/v1/gateway/breakers/{routeId}/{instanceId}/reset")};
         for (const QString &path : expected) {
             QVERIFY2(paths.contains(path), qPrintable(path));
             QVERIFY(!paths.value(path).toObject().isEmpty());

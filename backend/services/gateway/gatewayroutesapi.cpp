@@ -448,13 +448,19 @@ ParamDoc pathParam(const char *name, const char *description, QByteArray schema 
     return p;
 }
 
+// A POST that reads nothing from its body: none, or an empty object.
+constexpr QByteArrayView EmptyBody =
+    R"({"type": "object", "description": "Nothing is read from it: send no body or {}."})";
+
 RouteOptions options(QByteArray operationId, QByteArray permission, const char *summary,
                      std::vector<ResponseDoc> responses, std::vector<int> problems,
-                     std::vector<ParamDoc> parameters, QByteArray requestSchema = {})
+                     std::vector<ParamDoc> parameters, QByteArray requestSchema = {},
+                     bool bodyOptional = false)
 {
     RouteOptions o;
     o.access = Access::Authenticated;
     o.maxBody = requestSchema.isEmpty() ? 0 : MaxBody;
+    o.requestBodyOptional = bodyOptional;
     o.summary = QString::fromUtf8(summary);
     o.tag = QStringLiteral("gateway");
     o.operationId = std::move(operationId);
@@ -532,7 +538,7 @@ void RoutesApi::install(Router &router, RoutesCatalog *catalog)
             "Makes a version's settings the route's next version, undeleting a deleted route. 409 when its "
             "name or match is another live route's now, or the version is the deletion.",
             {{200, QStringLiteral("The route as restored."), RouteRef.toByteArray()}}, {400, 403, 404, 409},
-            {id, version}));
+            {id, version}, EmptyBody.toByteArray(), true));
 }
 
 } // namespace Meshdeck::Gateway

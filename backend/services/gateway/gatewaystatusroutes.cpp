@@ -207,6 +207,10 @@ void StatusRoutes::install(Router &router, GatewayService *service)
     reset.responses = {{200, QStringLiteral("The breaker, closed."),
                         QByteArrayLiteral(R"({"$ref":"#/components/schemas/GatewayBreaker"})")}};
     reset.problems = {403, 404};
+    reset.maxBody = 1024;
+    reset.requestSchema = QByteArrayLiteral(
+        R"({"type": "object", "description": "Nothing is read from it: send no body or {}."})");
+    reset.requestBodyOptional = true;
     router.add("POST", "/v1/gateway/breakers/{routeId}/{instanceId}/reset",
                SyncHandler([service](const Request &r) { return resetBreaker(service, r); }),
                std::move(reset));

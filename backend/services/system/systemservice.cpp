@@ -91,7 +91,8 @@ QJsonObject SystemService::readiness() const
     }
     if (m_gatewayStatus) {
         const QJsonObject gateway = m_gatewayStatus();
-        degraded = degraded || gateway.value(QStringLiteral("rateLimits")).toString() == QLatin1String("local-share");
+        degraded = degraded ||
+                   gateway.value(QStringLiteral("rateLimits")).toString() == QLatin1String("local-share");
         out.insert(QStringLiteral("gateway"), gateway);
     }
     out.insert(QStringLiteral("status"), degraded ? QStringLiteral("degraded") : QStringLiteral("ready"));

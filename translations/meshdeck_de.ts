@@ -1463,6 +1463,674 @@
     </message>
 </context>
 <context>
+    <name>GatewayAccessLogTab</name>
+    <message>
+        <source>Filter the access log by route</source>
+        <translation>Zugriffsprotokoll nach Route filtern</translation>
+    </message>
+    <message>
+        <source>Any route</source>
+        <translation>Jede Route</translation>
+    </message>
+    <message>
+        <source>Filter the access log by status</source>
+        <translation>Zugriffsprotokoll nach Status filtern</translation>
+    </message>
+    <message>
+        <source>Request id</source>
+        <translation>Anfrage-ID</translation>
+    </message>
+    <message>
+        <source>Filter the access log by request id</source>
+        <translation>Zugriffsprotokoll nach Anfrage-ID filtern</translation>
+    </message>
+    <message>
+        <source>%1 of %2 entries</source>
+        <translation>%1 von %2 Einträgen</translation>
+    </message>
+    <message>
+        <source>Gateway access log</source>
+        <translation>Zugriffsprotokoll des Gateways</translation>
+    </message>
+    <message>
+        <source>%1, request %2</source>
+        <translation>%1, Anfrage %2</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>Ereignisse</translation>
+    </message>
+    <message>
+        <source>Events with request id %1</source>
+        <translation>Ereignisse mit der Anfrage-ID %1</translation>
+    </message>
+    <message>
+        <source>Instance</source>
+        <translation>Instanz</translation>
+    </message>
+    <message>
+        <source>Show the instance that answered request %1 on the Services page</source>
+        <translation>Die Instanz, die Anfrage %1 beantwortet hat, auf der Dienste-Seite zeigen</translation>
+    </message>
+    <message>
+        <source>No entry matches the filter.</source>
+        <translation>Kein Eintrag passt zum Filter.</translation>
+    </message>
+    <message>
+        <source>No request logged yet. The gateway logs every error and a sample of the other requests here.</source>
+        <translation>Noch keine Anfrage protokolliert. Das Gateway protokolliert hier jeden Fehler und eine Stichprobe der übrigen Anfragen.</translation>
+    </message>
+    <message>
+        <source>Retry reading the access log</source>
+        <translation>Zugriffsprotokoll erneut lesen</translation>
+    </message>
+</context>
+<context>
+    <name>GatewayChart</name>
+    <message>
+        <source>No traffic on this route in this range yet.</source>
+        <translation>Noch kein Verkehr auf dieser Route in diesem Zeitraum.</translation>
+    </message>
+    <message>
+        <source>Retry loading the chart %1</source>
+        <translation>Diagramm %1 erneut laden</translation>
+    </message>
+</context>
+<context>
+    <name>GatewayPage</name>
+    <message>
+        <source>Gateway</source>
+        <translation>Gateway</translation>
+    </message>
+    <message>
+        <source>Live: %1</source>
+        <translation>Live: %1</translation>
+    </message>
+    <message>
+        <source>Not live; refreshed every few seconds: %1</source>
+        <translation>Nicht live; alle paar Sekunden aktualisiert: %1</translation>
+    </message>
+    <message>
+        <source>Waiting for the gateway…</source>
+        <translation>Warte auf das Gateway …</translation>
+    </message>
+    <message>
+        <source>Traffic enters the gateway at %1</source>
+        <translation>Der Verkehr erreicht das Gateway unter %1</translation>
+    </message>
+    <message>
+        <source>Rate limits: Redis is not reachable, so each node enforces its share locally. %1</source>
+        <translation>Ratenbegrenzung: Redis ist nicht erreichbar, daher setzt jeder Knoten seinen Anteil lokal durch. %1</translation>
+    </message>
+    <message>
+        <source>This backend has no gateway: it answered that /v1/gateway/overview does not exist. A meshdeckd with the gateway shows its routes, numbers and breakers here.</source>
+        <translation>Dieses Backend hat kein Gateway: Es antwortete, dass /v1/gateway/overview nicht existiert. Ein meshdeckd mit Gateway zeigt hier seine Routen, Zahlen und Schutzschalter.</translation>
+    </message>
+    <message>
+        <source>Gateway sections</source>
+        <translation>Bereiche des Gateways</translation>
+    </message>
+    <message>
+        <source>Routes</source>
+        <translation>Routen</translation>
+    </message>
+    <message>
+        <source>Access log</source>
+        <translation>Zugriffsprotokoll</translation>
+    </message>
+</context>
+<context>
+    <name>GatewayRouteEditor</name>
+    <message>
+        <source>New route</source>
+        <translation>Neue Route</translation>
+    </message>
+    <message>
+        <source>Edit route %1 (version %2)</source>
+        <translation>Route %1 bearbeiten (Version %2)</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Vorschau</translation>
+    </message>
+    <message>
+        <source>Preview the change</source>
+        <translation>Vorschau der Änderung</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>Anlegen</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>Save the route</source>
+        <translation>Route speichern</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel editing the route</source>
+        <translation>Bearbeiten der Route abbrechen</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>Neu laden</translation>
+    </message>
+    <message>
+        <source>Reload the route</source>
+        <translation>Route neu laden</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>billing</source>
+        <translation>billing</translation>
+    </message>
+    <message>
+        <source>Route name</source>
+        <translation>Name der Route</translation>
+    </message>
+    <message>
+        <source>Path prefix</source>
+        <translation>Pfadpräfix</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <source>any host</source>
+        <translation>jeder Host</translation>
+    </message>
+    <message>
+        <source>Host (empty: any host)</source>
+        <translation>Host (leer: jeder Host)</translation>
+    </message>
+    <message>
+        <source>Methods</source>
+        <translation>Methoden</translation>
+    </message>
+    <message>
+        <source>any method; or GET, POST</source>
+        <translation>jede Methode; oder GET, POST</translation>
+    </message>
+    <message>
+        <source>Methods (comma separated; empty: any method)</source>
+        <translation>Methoden (durch Kommas getrennt; leer: jede Methode)</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Dienst</translation>
+    </message>
+    <message>
+        <source>a service of the registry</source>
+        <translation>ein Dienst der Registry</translation>
+    </message>
+    <message>
+        <source>Target service</source>
+        <translation>Zieldienst</translation>
+    </message>
+    <message>
+        <source>Prefix</source>
+        <translation>Präfix</translation>
+    </message>
+    <message>
+        <source>Strip the prefix before forwarding</source>
+        <translation>Präfix vor dem Weiterleiten entfernen</translation>
+    </message>
+    <message>
+        <source>Timeout (ms)</source>
+        <translation>Zeitlimit (ms)</translation>
+    </message>
+    <message>
+        <source>Timeout in milliseconds</source>
+        <translation>Zeitlimit in Millisekunden</translation>
+    </message>
+    <message>
+        <source>Retries</source>
+        <translation>Wiederholungen</translation>
+    </message>
+    <message>
+        <source>Retries (idempotent requests, on another instance)</source>
+        <translation>Wiederholungen (idempotente Anfragen, auf einer anderen Instanz)</translation>
+    </message>
+    <message>
+        <source>Authentication</source>
+        <translation>Authentifizierung</translation>
+    </message>
+    <message>
+        <source>Authentication at the edge</source>
+        <translation>Authentifizierung am Gateway</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Keine</translation>
+    </message>
+    <message>
+        <source>Required (a token or an API key)</source>
+        <translation>Erforderlich (ein Token oder ein API-Schlüssel)</translation>
+    </message>
+    <message>
+        <source>Rate limit</source>
+        <translation>Ratenbegrenzung</translation>
+    </message>
+    <message>
+        <source>Limit each consumer&apos;s requests</source>
+        <translation>Anfragen jedes Verbrauchers begrenzen</translation>
+    </message>
+    <message>
+        <source>Rate limit: requests</source>
+        <translation>Ratenbegrenzung: Anfragen</translation>
+    </message>
+    <message>
+        <source>requests per</source>
+        <translation>Anfragen pro</translation>
+    </message>
+    <message>
+        <source>Rate limit: per seconds</source>
+        <translation>Ratenbegrenzung: pro Sekunden</translation>
+    </message>
+    <message>
+        <source>s, by</source>
+        <translation>s, nach</translation>
+    </message>
+    <message>
+        <source>Rate limit: consumer</source>
+        <translation>Ratenbegrenzung: Verbraucher</translation>
+    </message>
+    <message>
+        <source>client address</source>
+        <translation>Client-Adresse</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API-Schlüssel</translation>
+    </message>
+    <message>
+        <source>user</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>CORS origins</source>
+        <translation>CORS-Ursprünge</translation>
+    </message>
+    <message>
+        <source>none (no CORS headers); or https://app.example.test</source>
+        <translation>keine (keine CORS-Header); oder https://app.example.test</translation>
+    </message>
+    <message>
+        <source>CORS origins (comma separated; empty: no CORS)</source>
+        <translation>CORS-Ursprünge (durch Kommas getrennt; leer: kein CORS)</translation>
+    </message>
+    <message>
+        <source>Allow credentials (cookies) from these origins</source>
+        <translation>Anmeldedaten (Cookies) von diesen Ursprüngen erlauben</translation>
+    </message>
+    <message>
+        <source>CORS: allow credentials</source>
+        <translation>CORS: Anmeldedaten erlauben</translation>
+    </message>
+    <message>
+        <source>Load balancing</source>
+        <translation>Lastverteilung</translation>
+    </message>
+    <message>
+        <source>Round robin</source>
+        <translation>Reihum</translation>
+    </message>
+    <message>
+        <source>Weighted (the registry&apos;s weights)</source>
+        <translation>Gewichtet (die Gewichte der Registry)</translation>
+    </message>
+    <message>
+        <source>Least outstanding requests</source>
+        <translation>Wenigste offene Anfragen</translation>
+    </message>
+    <message>
+        <source>Largest body (bytes)</source>
+        <translation>Größter Body (Bytes)</translation>
+    </message>
+    <message>
+        <source>Largest request body in bytes</source>
+        <translation>Größter Anfrage-Body in Bytes</translation>
+    </message>
+    <message>
+        <source>Circuit breaker</source>
+        <translation>Schutzschalter</translation>
+    </message>
+    <message>
+        <source>opens after</source>
+        <translation>öffnet nach</translation>
+    </message>
+    <message>
+        <source>Breaker: consecutive failures before it opens</source>
+        <translation>Schutzschalter: Fehler in Folge, bevor er öffnet</translation>
+    </message>
+    <message>
+        <source>failures, cools down</source>
+        <translation>Fehlern, kühlt ab</translation>
+    </message>
+    <message>
+        <source>Breaker: cool-down in milliseconds</source>
+        <translation>Schutzschalter: Abkühlzeit in Millisekunden</translation>
+    </message>
+    <message>
+        <source>ms, probes</source>
+        <translation>ms, Proben</translation>
+    </message>
+    <message>
+        <source>Breaker: half-open probe requests</source>
+        <translation>Schutzschalter: Probeanfragen im halboffenen Zustand</translation>
+    </message>
+    <message>
+        <source>Preview: what saving does</source>
+        <translation>Vorschau: Was das Speichern bewirkt</translation>
+    </message>
+    <message>
+        <source>Preview: this route would be refused (see the fields)</source>
+        <translation>Vorschau: Diese Route würde abgelehnt (siehe die Felder)</translation>
+    </message>
+    <message>
+        <source>A new route.</source>
+        <translation>Eine neue Route.</translation>
+    </message>
+    <message>
+        <source>Nothing changes.</source>
+        <translation>Nichts ändert sich.</translation>
+    </message>
+</context>
+<context>
+    <name>GatewayRouteHistory</name>
+    <message>
+        <source>History of route %1</source>
+        <translation>Verlauf der Route %1</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Close the history</source>
+        <translation>Verlauf schließen</translation>
+    </message>
+    <message>
+        <source>Versions of %1</source>
+        <translation>Versionen von %1</translation>
+    </message>
+    <message>
+        <source>v%1</source>
+        <translation>v%1</translation>
+    </message>
+    <message>
+        <source>%1 %2 by %3</source>
+        <translation>%1 %2 von %3</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Restore version %1</source>
+        <translation>Version %1 wiederherstellen</translation>
+    </message>
+    <message>
+        <source>No version recorded.</source>
+        <translation>Keine Version aufgezeichnet.</translation>
+    </message>
+    <message>
+        <source>Retry loading the history</source>
+        <translation>Verlauf erneut laden</translation>
+    </message>
+</context>
+<context>
+    <name>GatewayRoutesTab</name>
+    <message numerus="yes">
+        <source>%n route(s)</source>
+        <translation>
+            <numerusform>%n Route</numerusform>
+            <numerusform>%n Routen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>New route…</source>
+        <translation>Neue Route …</translation>
+    </message>
+    <message>
+        <source>Create a route</source>
+        <translation>Eine Route anlegen</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Refresh the gateway</source>
+        <translation>Gateway aktualisieren</translation>
+    </message>
+    <message>
+        <source>Route</source>
+        <translation>Route</translation>
+    </message>
+    <message>
+        <source>Match</source>
+        <translation>Treffer</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Dienst</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>Rate</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>p50 / p95 / p99</source>
+        <translation>p50 / p95 / p99</translation>
+    </message>
+    <message>
+        <source>Gateway p99</source>
+        <translation>Gateway-p99</translation>
+    </message>
+    <message>
+        <source>Limited (5 min)</source>
+        <translation>Begrenzt (5 min)</translation>
+    </message>
+    <message>
+        <source>Busiest consumer</source>
+        <translation>Aktivster Verbraucher</translation>
+    </message>
+    <message>
+        <source>Breakers</source>
+        <translation>Schutzschalter</translation>
+    </message>
+    <message>
+        <source>Gateway routes</source>
+        <translation>Routen des Gateways</translation>
+    </message>
+    <message>
+        <source>Route %1 to %2: %3, %4 errors, p50/p95/p99 %5, breakers %6</source>
+        <translation>Route %1 zu %2: %3, %4 Fehler, p50/p95/p99 %5, Schutzschalter %6</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>No route yet. A route sends the gateway&apos;s traffic for a path prefix (and optionally a host and methods) to a service of the registry.</source>
+        <translation>Noch keine Route. Eine Route leitet den Verkehr des Gateways für ein Pfadpräfix (und optional einen Host und Methoden) an einen Dienst der Registry.</translation>
+    </message>
+    <message>
+        <source>Retry loading the gateway&apos;s routes</source>
+        <translation>Routen des Gateways erneut laden</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Bearbeiten …</translation>
+    </message>
+    <message>
+        <source>Edit route %1</source>
+        <translation>Route %1 bearbeiten</translation>
+    </message>
+    <message>
+        <source>History…</source>
+        <translation>Verlauf …</translation>
+    </message>
+    <message>
+        <source>History of route %1</source>
+        <translation>Verlauf der Route %1</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Löschen …</translation>
+    </message>
+    <message>
+        <source>Delete route %1</source>
+        <translation>Route %1 löschen</translation>
+    </message>
+    <message>
+        <source>Range</source>
+        <translation>Zeitraum</translation>
+    </message>
+    <message>
+        <source>Chart range</source>
+        <translation>Zeitraum der Diagramme</translation>
+    </message>
+    <message>
+        <source>Requests per second</source>
+        <translation>Anfragen pro Sekunde</translation>
+    </message>
+    <message>
+        <source>requests/s</source>
+        <translation>Anfragen/s</translation>
+    </message>
+    <message>
+        <source>Errors (%)</source>
+        <translation>Fehler (%)</translation>
+    </message>
+    <message>
+        <source>errors %</source>
+        <translation>Fehler %</translation>
+    </message>
+    <message>
+        <source>Latency (ms)</source>
+        <translation>Latenz (ms)</translation>
+    </message>
+    <message>
+        <source>p50</source>
+        <translation>p50</translation>
+    </message>
+    <message>
+        <source>p95</source>
+        <translation>p95</translation>
+    </message>
+    <message>
+        <source>p99</source>
+        <translation>p99</translation>
+    </message>
+    <message>
+        <source>gateway p99</source>
+        <translation>Gateway-p99</translation>
+    </message>
+    <message>
+        <source>Instances and their circuit breakers</source>
+        <translation>Instanzen und ihre Schutzschalter</translation>
+    </message>
+    <message>
+        <source>Instances of %1</source>
+        <translation>Instanzen von %1</translation>
+    </message>
+    <message>
+        <source>%1 since %2</source>
+        <translation>%1 seit %2</translation>
+    </message>
+    <message>
+        <source>Breaker of %1: %2</source>
+        <translation>Schutzschalter von %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 in flight · %2 failures in a row</source>
+        <translation>%1 in Bearbeitung · %2 Fehler in Folge</translation>
+    </message>
+    <message>
+        <source>Show in Services</source>
+        <translation>In Dienste zeigen</translation>
+    </message>
+    <message>
+        <source>Show %1 on the Services page</source>
+        <translation>%1 auf der Dienste-Seite zeigen</translation>
+    </message>
+    <message>
+        <source>Reset…</source>
+        <translation>Zurücksetzen …</translation>
+    </message>
+    <message>
+        <source>Reset the breaker of %1</source>
+        <translation>Schutzschalter von %1 zurücksetzen</translation>
+    </message>
+    <message>
+        <source>The gateway has no instance of this route&apos;s service to send requests to.</source>
+        <translation>Das Gateway hat keine Instanz des Dienstes dieser Route, an die es Anfragen senden kann.</translation>
+    </message>
+    <message>
+        <source>Retry loading the breakers</source>
+        <translation>Schutzschalter erneut laden</translation>
+    </message>
+    <message>
+        <source>Delete route %1?</source>
+        <translation>Route %1 löschen?</translation>
+    </message>
+    <message>
+        <source>The gateway stops routing %1 at once: its requests go to a less specific route, or get 404 when none matches. Its numbers stop. The deletion is recorded as version %2 in its history, from where it can be restored.</source>
+        <translation>Das Gateway leitet %1 sofort nicht mehr weiter: Die Anfragen gehen an eine weniger spezifische Route oder erhalten 404, wenn keine passt. Ihre Zahlen enden. Das Löschen wird als Version %2 im Verlauf festgehalten und kann von dort wiederhergestellt werden.</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Reset the breaker of %1?</source>
+        <translation>Schutzschalter von %1 zurücksetzen?</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>Zurücksetzen</translation>
+    </message>
+</context>
+<context>
+    <name>GatewaySortHeader</name>
+    <message>
+        <source>%1, sorted ascending; sort descending</source>
+        <translation>%1, aufsteigend sortiert; absteigend sortieren</translation>
+    </message>
+    <message>
+        <source>%1, sorted descending; sort ascending</source>
+        <translation>%1, absteigend sortiert; aufsteigend sortieren</translation>
+    </message>
+    <message>
+        <source>Sort by %1</source>
+        <translation>Nach %1 sortieren</translation>
+    </message>
+</context>
+<context>
     <name>LagChart</name>
     <message>
         <source>Lag of %1</source>
@@ -1804,6 +2472,17 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::AccessLogModel</name>
+    <message>
+        <source>%1 ms (gateway %2 ms, upstream %3 ms)</source>
+        <translation>%1 ms (Gateway %2 ms, Upstream %3 ms)</translation>
+    </message>
+    <message>
+        <source>%1 %2 %3 → %4 in %5 ms</source>
+        <translation>%1 %2 %3 → %4 in %5 ms</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::ApiClient</name>
     <message>
         <source>%1 (HTTP %2)</source>
@@ -1861,6 +2540,25 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::BreakersModel</name>
+    <message>
+        <source>open</source>
+        <translation>offen</translation>
+    </message>
+    <message>
+        <source>half-open</source>
+        <translation>halboffen</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>geschlossen</translation>
+    </message>
+    <message>
+        <source>%1 %2 → %3: %4</source>
+        <translation>%1 %2 → %3: %4</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::ClusterMembersModel</name>
     <message>
         <source>Could not load the cluster&apos;s members: %1</source>
@@ -1912,6 +2610,17 @@
     <message>
         <source>Instance %1: %2</source>
         <translation>Instanz %1: %2</translation>
+    </message>
+    <message>
+        <source>Gateway route %1 is failing</source>
+        <translation>Gateway-Route %1 schlägt fehl</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 % of its last %n requests failed (the last minute).</source>
+        <translation>
+            <numerusform>%1 % der letzten %n Anfrage sind fehlgeschlagen (in der letzten Minute).</numerusform>
+            <numerusform>%1 % der letzten %n Anfragen sind fehlgeschlagen (in der letzten Minute).</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1992,6 +2701,152 @@
     <message>
         <source>The keychain holds no credential for this profile: edit the profile and enter it again.</source>
         <translation>Der Schlüsselbund enthält keine Zugangsdaten für dieses Profil: Bearbeiten Sie das Profil und geben Sie sie erneut ein.</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::GatewayController</name>
+    <message>
+        <source>5 minutes</source>
+        <translation>5 Minuten</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 Stunde</translation>
+    </message>
+    <message>
+        <source>24 hours</source>
+        <translation>24 Stunden</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>Jeder Status</translation>
+    </message>
+    <message>
+        <source>Errors and refusals</source>
+        <translation>Fehler und Ablehnungen</translation>
+    </message>
+    <message>
+        <source>2xx</source>
+        <translation>2xx</translation>
+    </message>
+    <message>
+        <source>3xx</source>
+        <translation>3xx</translation>
+    </message>
+    <message>
+        <source>4xx</source>
+        <translation>4xx</translation>
+    </message>
+    <message>
+        <source>429 (rate limited)</source>
+        <translation>429 (ratenbegrenzt)</translation>
+    </message>
+    <message>
+        <source>5xx</source>
+        <translation>5xx</translation>
+    </message>
+    <message>
+        <source>The live numbers are not available: %1</source>
+        <translation>Die Live-Zahlen sind nicht verfügbar: %1</translation>
+    </message>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/s</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>%1 requests · %2 errors · p95 %3</source>
+        <translation>%1 Anfragen · %2 Fehler · p95 %3</translation>
+    </message>
+    <message>
+        <source>Could not load the gateway&apos;s routes: %1</source>
+        <translation>Die Routen des Gateways konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not refresh the gateway&apos;s numbers (those shown may be old): %1</source>
+        <translation>Die Zahlen des Gateways konnten nicht aktualisiert werden (die gezeigten sind womöglich alt): %1</translation>
+    </message>
+    <message>
+        <source>Could not load the breakers&apos; trip history: %1</source>
+        <translation>Der Auslöseverlauf der Schutzschalter konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the route&apos;s metrics: %1</source>
+        <translation>Die Metriken der Route konnten nicht geladen werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>The breaker of %1 on route %2 closes now: the gateway sends it requests again at once, without waiting for the cool-down or a probe. If it keeps failing, the breaker opens again after %n consecutive failure(s).</source>
+        <translation>
+            <numerusform>Der Schutzschalter von %1 auf Route %2 schließt sich jetzt: Das Gateway sendet ihr sofort wieder Anfragen, ohne die Abkühlzeit oder eine Probe abzuwarten. Schlägt sie weiter fehl, öffnet sich der Schutzschalter nach %n Fehler wieder.</numerusform>
+            <numerusform>Der Schutzschalter von %1 auf Route %2 schließt sich jetzt: Das Gateway sendet ihr sofort wieder Anfragen, ohne die Abkühlzeit oder eine Probe abzuwarten. Schlägt sie weiter fehl, öffnet sich der Schutzschalter nach %n Fehlern in Folge wieder.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The breaker was not reset: %1</source>
+        <translation>Der Schutzschalter wurde nicht zurückgesetzt: %1</translation>
+    </message>
+    <message>
+        <source>The breaker is closed; requests go to the instance again.</source>
+        <translation>Der Schutzschalter ist geschlossen; Anfragen gehen wieder an die Instanz.</translation>
+    </message>
+    <message>
+        <source>Could not read the access log: %1</source>
+        <translation>Das Zugriffsprotokoll konnte nicht gelesen werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::GatewayRoutesModel</name>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/s</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>%1 / %2 / %3</source>
+        <translation>%1 / %2 / %3</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3 left</source>
+        <translation>%1: %2 von %3 übrig</translation>
+    </message>
+    <message>
+        <source>no instance</source>
+        <translation>keine Instanz</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n open</source>
+        <translation>
+            <numerusform>%n offen</numerusform>
+            <numerusform>%n offen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n half-open</source>
+        <translation>
+            <numerusform>%n halboffen</numerusform>
+            <numerusform>%n halboffen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n closed</source>
+        <translation>
+            <numerusform>%n geschlossen</numerusform>
+            <numerusform>%n geschlossen</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2209,6 +3064,136 @@
     <message>
         <source>Draining</source>
         <translation>Im Leeren</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::RouteEditor</name>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <source>created</source>
+        <translation>angelegt</translation>
+    </message>
+    <message>
+        <source>deleted</source>
+        <translation>gelöscht</translation>
+    </message>
+    <message>
+        <source>restored</source>
+        <translation>wiederhergestellt</translation>
+    </message>
+    <message>
+        <source>updated</source>
+        <translation>geändert</translation>
+    </message>
+    <message>
+        <source>%1%2 → %3, timeout %4 ms, %5 retries</source>
+        <translation>%1%2 → %3, Zeitlimit %4 ms, %5 Wiederholungen</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>This route no longer exists (it was deleted).</source>
+        <translation>Diese Route existiert nicht mehr (sie wurde gelöscht).</translation>
+    </message>
+    <message>
+        <source>Could not load the route: %1</source>
+        <translation>Die Route konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>This route was changed while you edited version %1: it is version %2 now. Reload it to see that change; your edits here are not saved.</source>
+        <translation>Diese Route wurde geändert, während Sie Version %1 bearbeitet haben: Sie ist jetzt Version %2. Laden Sie sie neu, um die Änderung zu sehen; Ihre Änderungen hier sind nicht gespeichert.</translation>
+    </message>
+    <message>
+        <source>%1 changed this route while you edited version %2: it is version %3 now. Reload it to see their change; your edits here are not saved.</source>
+        <translation>%1 hat diese Route geändert, während Sie Version %2 bearbeitet haben: Sie ist jetzt Version %3. Laden Sie sie neu, um diese Änderung zu sehen; Ihre Änderungen hier sind nicht gespeichert.</translation>
+    </message>
+    <message>
+        <source>The preview failed</source>
+        <translation>Die Vorschau ist fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>%1: %2 → %3</source>
+        <translation>%1: %2 → %3</translation>
+    </message>
+    <message>
+        <source>Takes requests that route %1 gets today (this match is more specific).</source>
+        <translation>Übernimmt Anfragen, die heute Route %1 erhält (dieser Treffer ist spezifischer).</translation>
+    </message>
+    <message>
+        <source>Route %1 is more specific and keeps part of these requests.</source>
+        <translation>Route %1 ist spezifischer und behält einen Teil dieser Anfragen.</translation>
+    </message>
+    <message>
+        <source>Route %1 has the same match: saving is refused.</source>
+        <translation>Route %1 hat denselben Treffer: Das Speichern wird abgelehnt.</translation>
+    </message>
+    <message>
+        <source>Service %1 has no instance yet: requests get 503 until one registers.</source>
+        <translation>Dienst %1 hat noch keine Instanz: Anfragen erhalten 503, bis sich eine registriert.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Service %1: %n instance(s), %2 passing.</source>
+        <translation>
+            <numerusform>Dienst %1: %n Instanz, %2 gesund.</numerusform>
+            <numerusform>Dienst %1: %n Instanzen, %2 gesund.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No service of that name is registered: requests get 503 until one registers.</source>
+        <translation>Kein Dienst dieses Namens ist registriert: Anfragen erhalten 503, bis sich einer registriert.</translation>
+    </message>
+    <message>
+        <source>The route was not saved</source>
+        <translation>Die Route wurde nicht gespeichert</translation>
+    </message>
+    <message>
+        <source>Route %1 created.</source>
+        <translation>Route %1 angelegt.</translation>
+    </message>
+    <message>
+        <source>Route %1 saved as version %2.</source>
+        <translation>Route %1 als Version %2 gespeichert.</translation>
+    </message>
+    <message>
+        <source>The route was not deleted</source>
+        <translation>Die Route wurde nicht gelöscht</translation>
+    </message>
+    <message>
+        <source>The route was not deleted: %1</source>
+        <translation>Die Route wurde nicht gelöscht: %1</translation>
+    </message>
+    <message>
+        <source>Route deleted. Its history keeps it: restore it from there.</source>
+        <translation>Route gelöscht. Ihr Verlauf bewahrt sie auf: Stellen Sie sie von dort wieder her.</translation>
+    </message>
+    <message>
+        <source>Could not load the route&apos;s history: %1</source>
+        <translation>Der Verlauf der Route konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Version %1 was not restored</source>
+        <translation>Version %1 wurde nicht wiederhergestellt</translation>
+    </message>
+    <message>
+        <source>Version %1 was not restored: %2</source>
+        <translation>Version %1 wurde nicht wiederhergestellt: %2</translation>
+    </message>
+    <message>
+        <source>Version %1 restored as version %2.</source>
+        <translation>Version %1 als Version %2 wiederhergestellt.</translation>
     </message>
 </context>
 <context>
@@ -2482,10 +3467,6 @@
         <translation>Noch kein Statuswechsel.</translation>
     </message>
     <message>
-        <source>Gateway traffic, error rate, p95 latency and running builds will appear here once this backend provides the gateway and deployments services.</source>
-        <translation>Gateway-Verkehr, Fehlerquote, p95-Latenz und laufende Builds erscheinen hier, sobald dieses Backend die Dienste Gateway und Deployments anbietet.</translation>
-    </message>
-    <message>
         <source>Retry connecting now</source>
         <translation>Jetzt erneut verbinden</translation>
     </message>
@@ -2552,6 +3533,50 @@
     <message>
         <source>%1 · %2 connections · load %3</source>
         <translation>%1 · %2 Verbindungen · Last %3</translation>
+    </message>
+    <message>
+        <source>Running builds will appear here once this backend provides the deployments service.</source>
+        <translation>Laufende Builds erscheinen hier, sobald dieses Backend den Deployments-Dienst anbietet.</translation>
+    </message>
+    <message>
+        <source>Gateway</source>
+        <translation>Gateway</translation>
+    </message>
+    <message>
+        <source>This backend has no gateway.</source>
+        <translation>Dieses Backend hat kein Gateway.</translation>
+    </message>
+    <message>
+        <source>requests</source>
+        <translation>Anfragen</translation>
+    </message>
+    <message>
+        <source>errors</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>p95 latency</source>
+        <translation>p95-Latenz</translation>
+    </message>
+    <message>
+        <source>Gateway %1: %2</source>
+        <translation>Gateway %1: %2</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>live</translation>
+    </message>
+    <message>
+        <source>refreshed every few seconds</source>
+        <translation>alle paar Sekunden aktualisiert</translation>
+    </message>
+    <message>
+        <source>Waiting for the gateway…</source>
+        <translation>Warte auf das Gateway …</translation>
+    </message>
+    <message>
+        <source>Open the Gateway page</source>
+        <translation>Gateway-Seite öffnen</translation>
     </message>
 </context>
 <context>

@@ -1463,6 +1463,674 @@
     </message>
 </context>
 <context>
+    <name>GatewayAccessLogTab</name>
+    <message>
+        <source>Filter the access log by route</source>
+        <translation>Filter the access log by route</translation>
+    </message>
+    <message>
+        <source>Any route</source>
+        <translation>Any route</translation>
+    </message>
+    <message>
+        <source>Filter the access log by status</source>
+        <translation>Filter the access log by status</translation>
+    </message>
+    <message>
+        <source>Request id</source>
+        <translation>Request id</translation>
+    </message>
+    <message>
+        <source>Filter the access log by request id</source>
+        <translation>Filter the access log by request id</translation>
+    </message>
+    <message>
+        <source>%1 of %2 entries</source>
+        <translation>%1 of %2 entries</translation>
+    </message>
+    <message>
+        <source>Gateway access log</source>
+        <translation>Gateway access log</translation>
+    </message>
+    <message>
+        <source>%1, request %2</source>
+        <translation>%1, request %2</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>Events</translation>
+    </message>
+    <message>
+        <source>Events with request id %1</source>
+        <translation>Events with request id %1</translation>
+    </message>
+    <message>
+        <source>Instance</source>
+        <translation>Instance</translation>
+    </message>
+    <message>
+        <source>Show the instance that answered request %1 on the Services page</source>
+        <translation>Show the instance that answered request %1 on the Services page</translation>
+    </message>
+    <message>
+        <source>No entry matches the filter.</source>
+        <translation>No entry matches the filter.</translation>
+    </message>
+    <message>
+        <source>No request logged yet. The gateway logs every error and a sample of the other requests here.</source>
+        <translation>No request logged yet. The gateway logs every error and a sample of the other requests here.</translation>
+    </message>
+    <message>
+        <source>Retry reading the access log</source>
+        <translation>Retry reading the access log</translation>
+    </message>
+</context>
+<context>
+    <name>GatewayChart</name>
+    <message>
+        <source>No traffic on this route in this range yet.</source>
+        <translation>No traffic on this route in this range yet.</translation>
+    </message>
+    <message>
+        <source>Retry loading the chart %1</source>
+        <translation>Retry loading the chart %1</translation>
+    </message>
+</context>
+<context>
+    <name>GatewayPage</name>
+    <message>
+        <source>Gateway</source>
+        <translation>Gateway</translation>
+    </message>
+    <message>
+        <source>Live: %1</source>
+        <translation>Live: %1</translation>
+    </message>
+    <message>
+        <source>Not live; refreshed every few seconds: %1</source>
+        <translation>Not live; refreshed every few seconds: %1</translation>
+    </message>
+    <message>
+        <source>Waiting for the gateway…</source>
+        <translation>Waiting for the gateway…</translation>
+    </message>
+    <message>
+        <source>Traffic enters the gateway at %1</source>
+        <translation>Traffic enters the gateway at %1</translation>
+    </message>
+    <message>
+        <source>Rate limits: Redis is not reachable, so each node enforces its share locally. %1</source>
+        <translation>Rate limits: Redis is not reachable, so each node enforces its share locally. %1</translation>
+    </message>
+    <message>
+        <source>This backend has no gateway: it answered that /v1/gateway/overview does not exist. A meshdeckd with the gateway shows its routes, numbers and breakers here.</source>
+        <translation>This backend has no gateway: it answered that /v1/gateway/overview does not exist. A meshdeckd with the gateway shows its routes, numbers and breakers here.</translation>
+    </message>
+    <message>
+        <source>Gateway sections</source>
+        <translation>Gateway sections</translation>
+    </message>
+    <message>
+        <source>Routes</source>
+        <translation>Routes</translation>
+    </message>
+    <message>
+        <source>Access log</source>
+        <translation>Access log</translation>
+    </message>
+</context>
+<context>
+    <name>GatewayRouteEditor</name>
+    <message>
+        <source>New route</source>
+        <translation>New route</translation>
+    </message>
+    <message>
+        <source>Edit route %1 (version %2)</source>
+        <translation>Edit route %1 (version %2)</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <source>Preview the change</source>
+        <translation>Preview the change</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>Create</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>Save the route</source>
+        <translation>Save the route</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Cancel editing the route</source>
+        <translation>Cancel editing the route</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>Reload</translation>
+    </message>
+    <message>
+        <source>Reload the route</source>
+        <translation>Reload the route</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>billing</source>
+        <translation>billing</translation>
+    </message>
+    <message>
+        <source>Route name</source>
+        <translation>Route name</translation>
+    </message>
+    <message>
+        <source>Path prefix</source>
+        <translation>Path prefix</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <source>any host</source>
+        <translation>any host</translation>
+    </message>
+    <message>
+        <source>Host (empty: any host)</source>
+        <translation>Host (empty: any host)</translation>
+    </message>
+    <message>
+        <source>Methods</source>
+        <translation>Methods</translation>
+    </message>
+    <message>
+        <source>any method; or GET, POST</source>
+        <translation>any method; or GET, POST</translation>
+    </message>
+    <message>
+        <source>Methods (comma separated; empty: any method)</source>
+        <translation>Methods (comma separated; empty: any method)</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <source>a service of the registry</source>
+        <translation>a service of the registry</translation>
+    </message>
+    <message>
+        <source>Target service</source>
+        <translation>Target service</translation>
+    </message>
+    <message>
+        <source>Prefix</source>
+        <translation>Prefix</translation>
+    </message>
+    <message>
+        <source>Strip the prefix before forwarding</source>
+        <translation>Strip the prefix before forwarding</translation>
+    </message>
+    <message>
+        <source>Timeout (ms)</source>
+        <translation>Timeout (ms)</translation>
+    </message>
+    <message>
+        <source>Timeout in milliseconds</source>
+        <translation>Timeout in milliseconds</translation>
+    </message>
+    <message>
+        <source>Retries</source>
+        <translation>Retries</translation>
+    </message>
+    <message>
+        <source>Retries (idempotent requests, on another instance)</source>
+        <translation>Retries (idempotent requests, on another instance)</translation>
+    </message>
+    <message>
+        <source>Authentication</source>
+        <translation>Authentication</translation>
+    </message>
+    <message>
+        <source>Authentication at the edge</source>
+        <translation>Authentication at the edge</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <source>Required (a token or an API key)</source>
+        <translation>Required (a token or an API key)</translation>
+    </message>
+    <message>
+        <source>Rate limit</source>
+        <translation>Rate limit</translation>
+    </message>
+    <message>
+        <source>Limit each consumer&apos;s requests</source>
+        <translation>Limit each consumer&apos;s requests</translation>
+    </message>
+    <message>
+        <source>Rate limit: requests</source>
+        <translation>Rate limit: requests</translation>
+    </message>
+    <message>
+        <source>requests per</source>
+        <translation>requests per</translation>
+    </message>
+    <message>
+        <source>Rate limit: per seconds</source>
+        <translation>Rate limit: per seconds</translation>
+    </message>
+    <message>
+        <source>s, by</source>
+        <translation>s, by</translation>
+    </message>
+    <message>
+        <source>Rate limit: consumer</source>
+        <translation>Rate limit: consumer</translation>
+    </message>
+    <message>
+        <source>client address</source>
+        <translation>client address</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API key</translation>
+    </message>
+    <message>
+        <source>user</source>
+        <translation>user</translation>
+    </message>
+    <message>
+        <source>CORS origins</source>
+        <translation>CORS origins</translation>
+    </message>
+    <message>
+        <source>none (no CORS headers); or https://app.example.test</source>
+        <translation>none (no CORS headers); or https://app.example.test</translation>
+    </message>
+    <message>
+        <source>CORS origins (comma separated; empty: no CORS)</source>
+        <translation>CORS origins (comma separated; empty: no CORS)</translation>
+    </message>
+    <message>
+        <source>Allow credentials (cookies) from these origins</source>
+        <translation>Allow credentials (cookies) from these origins</translation>
+    </message>
+    <message>
+        <source>CORS: allow credentials</source>
+        <translation>CORS: allow credentials</translation>
+    </message>
+    <message>
+        <source>Load balancing</source>
+        <translation>Load balancing</translation>
+    </message>
+    <message>
+        <source>Round robin</source>
+        <translation>Round robin</translation>
+    </message>
+    <message>
+        <source>Weighted (the registry&apos;s weights)</source>
+        <translation>Weighted (the registry&apos;s weights)</translation>
+    </message>
+    <message>
+        <source>Least outstanding requests</source>
+        <translation>Least outstanding requests</translation>
+    </message>
+    <message>
+        <source>Largest body (bytes)</source>
+        <translation>Largest body (bytes)</translation>
+    </message>
+    <message>
+        <source>Largest request body in bytes</source>
+        <translation>Largest request body in bytes</translation>
+    </message>
+    <message>
+        <source>Circuit breaker</source>
+        <translation>Circuit breaker</translation>
+    </message>
+    <message>
+        <source>opens after</source>
+        <translation>opens after</translation>
+    </message>
+    <message>
+        <source>Breaker: consecutive failures before it opens</source>
+        <translation>Breaker: consecutive failures before it opens</translation>
+    </message>
+    <message>
+        <source>failures, cools down</source>
+        <translation>failures, cools down</translation>
+    </message>
+    <message>
+        <source>Breaker: cool-down in milliseconds</source>
+        <translation>Breaker: cool-down in milliseconds</translation>
+    </message>
+    <message>
+        <source>ms, probes</source>
+        <translation>ms, probes</translation>
+    </message>
+    <message>
+        <source>Breaker: half-open probe requests</source>
+        <translation>Breaker: half-open probe requests</translation>
+    </message>
+    <message>
+        <source>Preview: what saving does</source>
+        <translation>Preview: what saving does</translation>
+    </message>
+    <message>
+        <source>Preview: this route would be refused (see the fields)</source>
+        <translation>Preview: this route would be refused (see the fields)</translation>
+    </message>
+    <message>
+        <source>A new route.</source>
+        <translation>A new route.</translation>
+    </message>
+    <message>
+        <source>Nothing changes.</source>
+        <translation>Nothing changes.</translation>
+    </message>
+</context>
+<context>
+    <name>GatewayRouteHistory</name>
+    <message>
+        <source>History of route %1</source>
+        <translation>History of route %1</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Close the history</source>
+        <translation>Close the history</translation>
+    </message>
+    <message>
+        <source>Versions of %1</source>
+        <translation>Versions of %1</translation>
+    </message>
+    <message>
+        <source>v%1</source>
+        <translation>v%1</translation>
+    </message>
+    <message>
+        <source>%1 %2 by %3</source>
+        <translation>%1 %2 by %3</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <source>Restore version %1</source>
+        <translation>Restore version %1</translation>
+    </message>
+    <message>
+        <source>No version recorded.</source>
+        <translation>No version recorded.</translation>
+    </message>
+    <message>
+        <source>Retry loading the history</source>
+        <translation>Retry loading the history</translation>
+    </message>
+</context>
+<context>
+    <name>GatewayRoutesTab</name>
+    <message numerus="yes">
+        <source>%n route(s)</source>
+        <translation>
+            <numerusform>%n route</numerusform>
+            <numerusform>%n routes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>New route…</source>
+        <translation>New route…</translation>
+    </message>
+    <message>
+        <source>Create a route</source>
+        <translation>Create a route</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>Refresh the gateway</source>
+        <translation>Refresh the gateway</translation>
+    </message>
+    <message>
+        <source>Route</source>
+        <translation>Route</translation>
+    </message>
+    <message>
+        <source>Match</source>
+        <translation>Match</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>Rate</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>Errors</translation>
+    </message>
+    <message>
+        <source>p50 / p95 / p99</source>
+        <translation>p50 / p95 / p99</translation>
+    </message>
+    <message>
+        <source>Gateway p99</source>
+        <translation>Gateway p99</translation>
+    </message>
+    <message>
+        <source>Limited (5 min)</source>
+        <translation>Limited (5 min)</translation>
+    </message>
+    <message>
+        <source>Busiest consumer</source>
+        <translation>Busiest consumer</translation>
+    </message>
+    <message>
+        <source>Breakers</source>
+        <translation>Breakers</translation>
+    </message>
+    <message>
+        <source>Gateway routes</source>
+        <translation>Gateway routes</translation>
+    </message>
+    <message>
+        <source>Route %1 to %2: %3, %4 errors, p50/p95/p99 %5, breakers %6</source>
+        <translation>Route %1 to %2: %3, %4 errors, p50/p95/p99 %5, breakers %6</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>No route yet. A route sends the gateway&apos;s traffic for a path prefix (and optionally a host and methods) to a service of the registry.</source>
+        <translation>No route yet. A route sends the gateway&apos;s traffic for a path prefix (and optionally a host and methods) to a service of the registry.</translation>
+    </message>
+    <message>
+        <source>Retry loading the gateway&apos;s routes</source>
+        <translation>Retry loading the gateway&apos;s routes</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <source>Edit route %1</source>
+        <translation>Edit route %1</translation>
+    </message>
+    <message>
+        <source>History…</source>
+        <translation>History…</translation>
+    </message>
+    <message>
+        <source>History of route %1</source>
+        <translation>History of route %1</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Delete…</translation>
+    </message>
+    <message>
+        <source>Delete route %1</source>
+        <translation>Delete route %1</translation>
+    </message>
+    <message>
+        <source>Range</source>
+        <translation>Range</translation>
+    </message>
+    <message>
+        <source>Chart range</source>
+        <translation>Chart range</translation>
+    </message>
+    <message>
+        <source>Requests per second</source>
+        <translation>Requests per second</translation>
+    </message>
+    <message>
+        <source>requests/s</source>
+        <translation>requests/s</translation>
+    </message>
+    <message>
+        <source>Errors (%)</source>
+        <translation>Errors (%)</translation>
+    </message>
+    <message>
+        <source>errors %</source>
+        <translation>errors %</translation>
+    </message>
+    <message>
+        <source>Latency (ms)</source>
+        <translation>Latency (ms)</translation>
+    </message>
+    <message>
+        <source>p50</source>
+        <translation>p50</translation>
+    </message>
+    <message>
+        <source>p95</source>
+        <translation>p95</translation>
+    </message>
+    <message>
+        <source>p99</source>
+        <translation>p99</translation>
+    </message>
+    <message>
+        <source>gateway p99</source>
+        <translation>gateway p99</translation>
+    </message>
+    <message>
+        <source>Instances and their circuit breakers</source>
+        <translation>Instances and their circuit breakers</translation>
+    </message>
+    <message>
+        <source>Instances of %1</source>
+        <translation>Instances of %1</translation>
+    </message>
+    <message>
+        <source>%1 since %2</source>
+        <translation>%1 since %2</translation>
+    </message>
+    <message>
+        <source>Breaker of %1: %2</source>
+        <translation>Breaker of %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 in flight · %2 failures in a row</source>
+        <translation>%1 in flight · %2 failures in a row</translation>
+    </message>
+    <message>
+        <source>Show in Services</source>
+        <translation>Show in Services</translation>
+    </message>
+    <message>
+        <source>Show %1 on the Services page</source>
+        <translation>Show %1 on the Services page</translation>
+    </message>
+    <message>
+        <source>Reset…</source>
+        <translation>Reset…</translation>
+    </message>
+    <message>
+        <source>Reset the breaker of %1</source>
+        <translation>Reset the breaker of %1</translation>
+    </message>
+    <message>
+        <source>The gateway has no instance of this route&apos;s service to send requests to.</source>
+        <translation>The gateway has no instance of this route&apos;s service to send requests to.</translation>
+    </message>
+    <message>
+        <source>Retry loading the breakers</source>
+        <translation>Retry loading the breakers</translation>
+    </message>
+    <message>
+        <source>Delete route %1?</source>
+        <translation>Delete route %1?</translation>
+    </message>
+    <message>
+        <source>The gateway stops routing %1 at once: its requests go to a less specific route, or get 404 when none matches. Its numbers stop. The deletion is recorded as version %2 in its history, from where it can be restored.</source>
+        <translation>The gateway stops routing %1 at once: its requests go to a less specific route, or get 404 when none matches. Its numbers stop. The deletion is recorded as version %2 in its history, from where it can be restored.</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>Reset the breaker of %1?</source>
+        <translation>Reset the breaker of %1?</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>Reset</translation>
+    </message>
+</context>
+<context>
+    <name>GatewaySortHeader</name>
+    <message>
+        <source>%1, sorted ascending; sort descending</source>
+        <translation>%1, sorted ascending; sort descending</translation>
+    </message>
+    <message>
+        <source>%1, sorted descending; sort ascending</source>
+        <translation>%1, sorted descending; sort ascending</translation>
+    </message>
+    <message>
+        <source>Sort by %1</source>
+        <translation>Sort by %1</translation>
+    </message>
+</context>
+<context>
     <name>LagChart</name>
     <message>
         <source>Lag of %1</source>
@@ -1804,6 +2472,17 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::AccessLogModel</name>
+    <message>
+        <source>%1 ms (gateway %2 ms, upstream %3 ms)</source>
+        <translation>%1 ms (gateway %2 ms, upstream %3 ms)</translation>
+    </message>
+    <message>
+        <source>%1 %2 %3 → %4 in %5 ms</source>
+        <translation>%1 %2 %3 → %4 in %5 ms</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::ApiClient</name>
     <message>
         <source>%1 (HTTP %2)</source>
@@ -1861,6 +2540,25 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::BreakersModel</name>
+    <message>
+        <source>open</source>
+        <translation>open</translation>
+    </message>
+    <message>
+        <source>half-open</source>
+        <translation>half-open</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>closed</translation>
+    </message>
+    <message>
+        <source>%1 %2 → %3: %4</source>
+        <translation>%1 %2 → %3: %4</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::ClusterMembersModel</name>
     <message>
         <source>Could not load the cluster&apos;s members: %1</source>
@@ -1912,6 +2610,17 @@
     <message>
         <source>Instance %1: %2</source>
         <translation>Instance %1: %2</translation>
+    </message>
+    <message>
+        <source>Gateway route %1 is failing</source>
+        <translation>Gateway route %1 is failing</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 % of its last %n requests failed (the last minute).</source>
+        <translation>
+            <numerusform>%1 % of its last request failed (the last minute).</numerusform>
+            <numerusform>%1 % of its last %n requests failed (the last minute).</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1992,6 +2701,152 @@
     <message>
         <source>The keychain holds no credential for this profile: edit the profile and enter it again.</source>
         <translation>The keychain holds no credential for this profile: edit the profile and enter it again.</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::GatewayController</name>
+    <message>
+        <source>5 minutes</source>
+        <translation>5 minutes</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 hour</translation>
+    </message>
+    <message>
+        <source>24 hours</source>
+        <translation>24 hours</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>Any status</translation>
+    </message>
+    <message>
+        <source>Errors and refusals</source>
+        <translation>Errors and refusals</translation>
+    </message>
+    <message>
+        <source>2xx</source>
+        <translation>2xx</translation>
+    </message>
+    <message>
+        <source>3xx</source>
+        <translation>3xx</translation>
+    </message>
+    <message>
+        <source>4xx</source>
+        <translation>4xx</translation>
+    </message>
+    <message>
+        <source>429 (rate limited)</source>
+        <translation>429 (rate limited)</translation>
+    </message>
+    <message>
+        <source>5xx</source>
+        <translation>5xx</translation>
+    </message>
+    <message>
+        <source>The live numbers are not available: %1</source>
+        <translation>The live numbers are not available: %1</translation>
+    </message>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/s</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>%1 requests · %2 errors · p95 %3</source>
+        <translation>%1 requests · %2 errors · p95 %3</translation>
+    </message>
+    <message>
+        <source>Could not load the gateway&apos;s routes: %1</source>
+        <translation>Could not load the gateway&apos;s routes: %1</translation>
+    </message>
+    <message>
+        <source>Could not refresh the gateway&apos;s numbers (those shown may be old): %1</source>
+        <translation>Could not refresh the gateway&apos;s numbers (those shown may be old): %1</translation>
+    </message>
+    <message>
+        <source>Could not load the breakers&apos; trip history: %1</source>
+        <translation>Could not load the breakers&apos; trip history: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the route&apos;s metrics: %1</source>
+        <translation>Could not load the route&apos;s metrics: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>The breaker of %1 on route %2 closes now: the gateway sends it requests again at once, without waiting for the cool-down or a probe. If it keeps failing, the breaker opens again after %n consecutive failure(s).</source>
+        <translation>
+            <numerusform>The breaker of %1 on route %2 closes now: the gateway sends it requests again at once, without waiting for the cool-down or a probe. If it keeps failing, the breaker opens again after %n failure.</numerusform>
+            <numerusform>The breaker of %1 on route %2 closes now: the gateway sends it requests again at once, without waiting for the cool-down or a probe. If it keeps failing, the breaker opens again after %n consecutive failures.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The breaker was not reset: %1</source>
+        <translation>The breaker was not reset: %1</translation>
+    </message>
+    <message>
+        <source>The breaker is closed; requests go to the instance again.</source>
+        <translation>The breaker is closed; requests go to the instance again.</translation>
+    </message>
+    <message>
+        <source>Could not read the access log: %1</source>
+        <translation>Could not read the access log: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::GatewayRoutesModel</name>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/s</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>%1 / %2 / %3</source>
+        <translation>%1 / %2 / %3</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3 left</source>
+        <translation>%1: %2 of %3 left</translation>
+    </message>
+    <message>
+        <source>no instance</source>
+        <translation>no instance</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n open</source>
+        <translation>
+            <numerusform>%n open</numerusform>
+            <numerusform>%n open</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n half-open</source>
+        <translation>
+            <numerusform>%n half-open</numerusform>
+            <numerusform>%n half-open</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n closed</source>
+        <translation>
+            <numerusform>%n closed</numerusform>
+            <numerusform>%n closed</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2209,6 +3064,136 @@
     <message>
         <source>Draining</source>
         <translation>Draining</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::RouteEditor</name>
+    <message>
+        <source>none</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <source>created</source>
+        <translation>created</translation>
+    </message>
+    <message>
+        <source>deleted</source>
+        <translation>deleted</translation>
+    </message>
+    <message>
+        <source>restored</source>
+        <translation>restored</translation>
+    </message>
+    <message>
+        <source>updated</source>
+        <translation>updated</translation>
+    </message>
+    <message>
+        <source>%1%2 → %3, timeout %4 ms, %5 retries</source>
+        <translation>%1%2 → %3, timeout %4 ms, %5 retries</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>This route no longer exists (it was deleted).</source>
+        <translation>This route no longer exists (it was deleted).</translation>
+    </message>
+    <message>
+        <source>Could not load the route: %1</source>
+        <translation>Could not load the route: %1</translation>
+    </message>
+    <message>
+        <source>This route was changed while you edited version %1: it is version %2 now. Reload it to see that change; your edits here are not saved.</source>
+        <translation>This route was changed while you edited version %1: it is version %2 now. Reload it to see that change; your edits here are not saved.</translation>
+    </message>
+    <message>
+        <source>%1 changed this route while you edited version %2: it is version %3 now. Reload it to see their change; your edits here are not saved.</source>
+        <translation>%1 changed this route while you edited version %2: it is version %3 now. Reload it to see their change; your edits here are not saved.</translation>
+    </message>
+    <message>
+        <source>The preview failed</source>
+        <translation>The preview failed</translation>
+    </message>
+    <message>
+        <source>%1: %2 → %3</source>
+        <translation>%1: %2 → %3</translation>
+    </message>
+    <message>
+        <source>Takes requests that route %1 gets today (this match is more specific).</source>
+        <translation>Takes requests that route %1 gets today (this match is more specific).</translation>
+    </message>
+    <message>
+        <source>Route %1 is more specific and keeps part of these requests.</source>
+        <translation>Route %1 is more specific and keeps part of these requests.</translation>
+    </message>
+    <message>
+        <source>Route %1 has the same match: saving is refused.</source>
+        <translation>Route %1 has the same match: saving is refused.</translation>
+    </message>
+    <message>
+        <source>Service %1 has no instance yet: requests get 503 until one registers.</source>
+        <translation>Service %1 has no instance yet: requests get 503 until one registers.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Service %1: %n instance(s), %2 passing.</source>
+        <translation>
+            <numerusform>Service %1: %n instance, %2 passing.</numerusform>
+            <numerusform>Service %1: %n instances, %2 passing.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No service of that name is registered: requests get 503 until one registers.</source>
+        <translation>No service of that name is registered: requests get 503 until one registers.</translation>
+    </message>
+    <message>
+        <source>The route was not saved</source>
+        <translation>The route was not saved</translation>
+    </message>
+    <message>
+        <source>Route %1 created.</source>
+        <translation>Route %1 created.</translation>
+    </message>
+    <message>
+        <source>Route %1 saved as version %2.</source>
+        <translation>Route %1 saved as version %2.</translation>
+    </message>
+    <message>
+        <source>The route was not deleted</source>
+        <translation>The route was not deleted</translation>
+    </message>
+    <message>
+        <source>The route was not deleted: %1</source>
+        <translation>The route was not deleted: %1</translation>
+    </message>
+    <message>
+        <source>Route deleted. Its history keeps it: restore it from there.</source>
+        <translation>Route deleted. Its history keeps it: restore it from there.</translation>
+    </message>
+    <message>
+        <source>Could not load the route&apos;s history: %1</source>
+        <translation>Could not load the route&apos;s history: %1</translation>
+    </message>
+    <message>
+        <source>Version %1 was not restored</source>
+        <translation>Version %1 was not restored</translation>
+    </message>
+    <message>
+        <source>Version %1 was not restored: %2</source>
+        <translation>Version %1 was not restored: %2</translation>
+    </message>
+    <message>
+        <source>Version %1 restored as version %2.</source>
+        <translation>Version %1 restored as version %2.</translation>
     </message>
 </context>
 <context>
@@ -2482,10 +3467,6 @@
         <translation>No status change yet.</translation>
     </message>
     <message>
-        <source>Gateway traffic, error rate, p95 latency and running builds will appear here once this backend provides the gateway and deployments services.</source>
-        <translation>Gateway traffic, error rate, p95 latency and running builds will appear here once this backend provides the gateway and deployments services.</translation>
-    </message>
-    <message>
         <source>Retry connecting now</source>
         <translation>Retry connecting now</translation>
     </message>
@@ -2552,6 +3533,50 @@
     <message>
         <source>%1 · %2 connections · load %3</source>
         <translation>%1 · %2 connections · load %3</translation>
+    </message>
+    <message>
+        <source>Running builds will appear here once this backend provides the deployments service.</source>
+        <translation>Running builds will appear here once this backend provides the deployments service.</translation>
+    </message>
+    <message>
+        <source>Gateway</source>
+        <translation>Gateway</translation>
+    </message>
+    <message>
+        <source>This backend has no gateway.</source>
+        <translation>This backend has no gateway.</translation>
+    </message>
+    <message>
+        <source>requests</source>
+        <translation>requests</translation>
+    </message>
+    <message>
+        <source>errors</source>
+        <translation>errors</translation>
+    </message>
+    <message>
+        <source>p95 latency</source>
+        <translation>p95 latency</translation>
+    </message>
+    <message>
+        <source>Gateway %1: %2</source>
+        <translation>Gateway %1: %2</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>live</translation>
+    </message>
+    <message>
+        <source>refreshed every few seconds</source>
+        <translation>refreshed every few seconds</translation>
+    </message>
+    <message>
+        <source>Waiting for the gateway…</source>
+        <translation>Waiting for the gateway…</translation>
+    </message>
+    <message>
+        <source>Open the Gateway page</source>
+        <translation>Open the Gateway page</translation>
     </message>
 </context>
 <context>

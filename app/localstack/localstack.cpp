@@ -83,6 +83,7 @@ void LocalStack::start()
     m_stdoutBuffer.clear();
     m_stderrBuffer.clear();
     m_url.clear();
+    m_gatewayUrl.clear();
     m_token.clear();
     const pid_t parent = ::getpid();
     // Runs in the child between fork and exec: die with the console, even on SIGKILL of the console.
@@ -98,9 +99,15 @@ void LocalStack::start()
         if (error == QProcess::FailedToStart)
             fail(tr("Could not run %1: %2").arg(m_settings.program, m_process->errorString()));
     });
-    // A developer's own webhook receivers run beside the local stack, on loopback or the LAN.
-    const QStringList args{QStringLiteral("--data-dir"), m_settings.dataDir, QStringLiteral("--listen"),
-                           QStringLiteral("127.0.0.1:0"), QStringLiteral("--allow-private-targets")};
+    // A developer's own webhook receivers run beside the local stack, on loopback or the LAN; the
+    // gateway takes traffic on a free loopback port the ready line names.
+    const QStringList args{QStringLiteral("--data-dir"),
+                           m_settings.dataDir,
+                           QStringLiteral("--listen"),
+                           QStringLiteral("127.0.0.1:0"),
+                           QStringLiteral("--gateway-listen"),
+                           QStringLiteral("127.0.0.1:0"),
+                           QStringLiteral("--allow-private-targets")};
     m_log.appendLines({tr("— starting %1 %2").arg(m_settings.program, args.join(QLatin1Char(' ')))});
     setState(State::Starting);
     m_startTimer.start(m_settings.startTimeoutMs);
@@ -151,6 +158,7 @@ void LocalStack::onStdout()
             return;
         }
         m_url = url;
+        m_gatewayUrl = QUrl(announcement.value(QStringLiteral("gatewayUrl")).toString());
         m_token = tokenFile.readAll().trimmed();
         m_startTimer.stop();
         setState(State::Running);
@@ -182,6 +190,7 @@ void LocalStack::onFinished(int exitCode, QProcess::ExitStatus status)
         {tr("— meshdeckd exited (%1)")
              .arg(status == QProcess::CrashExit ? tr("crashed") : tr("code %1").arg(exitCode))});
     m_url.clear();
+    m_gatewayUrl.clear();
     if (expected) {
         setState(State::Stopped);
         Q_EMIT stopped();

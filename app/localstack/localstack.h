@@ -20,6 +20,8 @@ class LocalStack : public QObject
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY stateChanged)
     Q_PROPERTY(QUrl url READ url NOTIFY stateChanged)
+    // Where the gateway takes traffic (the ready line's "gatewayUrl"); empty when it does not say.
+    Q_PROPERTY(QUrl gatewayUrl READ gatewayUrl NOTIFY stateChanged)
     Q_PROPERTY(QString dataDir READ dataDir CONSTANT)
     Q_PROPERTY(QString program READ program CONSTANT)
     Q_PROPERTY(int pid READ pid NOTIFY stateChanged)
@@ -41,6 +43,7 @@ public:
     State state() const { return m_state; }
     QString errorString() const { return m_error; }
     QUrl url() const { return m_url; }
+    QUrl gatewayUrl() const { return m_gatewayUrl; }
     QByteArray token() const { return m_token; }
     QString dataDir() const { return m_settings.dataDir; }
     QString program() const { return m_settings.program; }
@@ -75,6 +78,7 @@ private:
     State m_state = State::Stopped;
     QString m_error;
     QUrl m_url;
+    QUrl m_gatewayUrl;
     QByteArray m_token;
     QByteArray m_stdoutBuffer;
     QByteArray m_stderrBuffer;

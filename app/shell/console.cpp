@@ -42,11 +42,14 @@ Console::Console(Options options, ApiClient *api, QObject *parent)
     connect(m_realtime.get(), &RealtimeClient::sessionEnded, m_session.get(), &Session::onSessionEnded);
     m_events = std::make_unique<EventsController>(api, m_realtime.get());
     m_registry = std::make_unique<RegistryController>(api, m_realtime.get());
+    m_gateway = std::make_unique<GatewayController>(api, m_realtime.get());
     m_notifier.setPolicy(m_settings.notifications());
     connect(&m_settings, &AppSettings::notificationsChanged, this,
             [this] { m_notifier.setPolicy(m_settings.notifications()); });
     connect(m_registry.get(), &RegistryController::instanceWentCritical, &m_notifier,
             &DesktopNotifier::serviceCritical);
+    connect(m_gateway.get(), &GatewayController::routeErrorRateHigh, &m_notifier,
+            &DesktopNotifier::routeFailing);
     // Live views share one realtime connection, opened once the backend answers.
     connect(m_connection.get(), &BackendConnection::stateChanged, this, [this, api] {
         m_session->setAttached(m_connection->state() != BackendConnection::State::Detached);
@@ -55,6 +58,9 @@ Console::Console(Options options, ApiClient *api, QObject *parent)
             m_realtime->setEndpoint(m_connection->url(), api->token());
             m_events->refreshTopics();
             m_registry->start();
+            m_gateway->start();
+            if (isLocalMode())
+                m_gateway->setGatewayUrl(m_localStack->gatewayUrl().toString());
             m_clusterMembers->start();
             m_clusterMembers->refresh(); // until the channel's snapshot arrives
         }
@@ -160,6 +166,7 @@ void Console::setTarget(const QString &target, const QString &error)
         m_realtime->detach();
         m_events->reset();
         m_registry->reset();
+        m_gateway->reset();
         m_clusterMembers->clear();
     }
     m_target = target;
@@ -248,6 +255,7 @@ void Console::useAccessToken(const QByteArray &token)
             // again; the selection stays.
             m_session->loadPrincipal();
             m_events->refreshTopics();
+            m_gateway->refresh();
             if (!m_registry->selectedInstance().isEmpty())
                 m_registry->selectInstance(m_registry->selectedInstance());
         }
@@ -289,6 +297,8 @@ void Console::applyLanguage(QQmlEngine *engine)
     m_navigation.retranslate();
     m_settings.retranslate();
     m_registry->statusChoices()->retranslate();
+    m_gateway->rangeChoices()->retranslate();
+    m_gateway->statusChoices()->retranslate();
     if (engine)
         engine->retranslate();
 }

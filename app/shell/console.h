@@ -11,6 +11,7 @@
 #include "clusters/profilesmodel.h"
 #include "desktopnotifier.h"
 #include "events/eventscontroller.h"
+#include "gateway/gatewaycontroller.h"
 #include "localstack/localstack.h"
 #include "registry/registrycontroller.h"
 
@@ -37,6 +38,7 @@ class Console : public QObject
     Q_PROPERTY(Meshdeck::Console::NavigationModel *navigation READ navigation CONSTANT)
     Q_PROPERTY(Meshdeck::Console::EventsController *events READ events CONSTANT)
     Q_PROPERTY(Meshdeck::Console::RegistryController *registry READ registry CONSTANT)
+    Q_PROPERTY(Meshdeck::Console::GatewayController *gateway READ gateway CONSTANT)
     Q_PROPERTY(Meshdeck::Console::ProfilesModel *profiles READ profiles CONSTANT)
     Q_PROPERTY(Meshdeck::Console::ClusterMembersModel *clusterMembers READ clusterMembers CONSTANT)
     Q_PROPERTY(Meshdeck::Console::ClusterSummaryModel *clusterSummary READ clusterSummary CONSTANT)
@@ -77,6 +79,7 @@ public:
     NavigationModel *navigation() { return &m_navigation; }
     EventsController *events() { return m_events.get(); }
     RegistryController *registry() { return m_registry.get(); }
+    GatewayController *gateway() { return m_gateway.get(); }
     DesktopNotifier *notifier() { return &m_notifier; }
     RealtimeClient *realtime() { return m_realtime.get(); }
     ProfilesModel *profiles() { return m_profiles.get(); }
@@ -134,6 +137,7 @@ private:
     std::unique_ptr<Session> m_session;
     std::unique_ptr<EventsController> m_events;
     std::unique_ptr<RegistryController> m_registry;
+    std::unique_ptr<GatewayController> m_gateway;
     DesktopNotifier m_notifier;
     std::unique_ptr<QTranslator> m_translator;
 };

@@ -4,6 +4,7 @@
 #include <QDBusConnection>
 #include <QDBusMessage>
 #include <QGuiApplication>
+#include <QLocale>
 #include <QLoggingCategory>
 #include <QVariantMap>
 
@@ -19,19 +20,29 @@ DesktopNotifier::DesktopNotifier(QObject *parent)
 
 bool DesktopNotifier::serviceCritical(const QString &service, const QString &endpoint, const QString &reason)
 {
+    return notify(service, tr("%1 is critical").arg(service), tr("Instance %1: %2").arg(endpoint, reason));
+}
+
+bool DesktopNotifier::routeFailing(const QString &route, double errorPercent, int requests)
+{
+    return notify(QStringLiteral("route:") + route, tr("Gateway route %1 is failing").arg(route),
+                  tr("%1 % of its last %n requests failed (the last minute).", nullptr, requests)
+                      .arg(QLocale().toString(errorPercent, 'f', 1)));
+}
+
+bool DesktopNotifier::notify(const QString &key, const QString &summary, const QString &body)
+{
     if (m_policy == QLatin1String("off"))
         return false;
     if (m_policy != QLatin1String("always") && m_state() == Qt::ApplicationActive)
         return false;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const auto last = m_lastShown.constFind(service);
+    const auto last = m_lastShown.constFind(key);
     if (last != m_lastShown.cend() && now - *last < CooldownMs)
         return false;
-    const QString summary = tr("%1 is critical").arg(service);
-    const QString body = tr("Instance %1: %2").arg(endpoint, reason);
     if (!m_sink(summary, body))
         return false;
-    m_lastShown.insert(service, now);
+    m_lastShown.insert(key, now);
     return true;
 }
 

@@ -7,9 +7,10 @@
 
 namespace Meshdeck::Console {
 
-// Desktop notifications (org.freedesktop.Notifications over D-Bus) for a service going critical.
+// Desktop notifications (org.freedesktop.Notifications over D-Bus) for a service going critical
+// and a gateway route failing.
 // By default only while the console is in the background: in front, the page already shows it.
-// At most one notification per service every 30 seconds, so a flapping service cannot flood.
+// At most one notification per service (or route) every 30 seconds, so a flapping one cannot flood.
 class DesktopNotifier : public QObject
 {
     Q_OBJECT
@@ -27,15 +28,19 @@ public:
 
     // Returns whether a notification went out.
     bool serviceCritical(const QString &service, const QString &endpoint, const QString &reason);
+    // A gateway route whose error rate crossed the alert threshold over the last minute.
+    bool routeFailing(const QString &route, double errorPercent, int requests);
 
     // The real sink: a Notify call on the session bus; false when no notification server answers.
     static bool sendOverDBus(const QString &summary, const QString &body);
 
 private:
+    bool notify(const QString &key, const QString &summary, const QString &body);
+
     QString m_policy = QStringLiteral("background");
     StateSource m_state;
     Sink m_sink;
-    QHash<QString, qint64> m_lastShown; // service -> when (ms since epoch)
+    QHash<QString, qint64> m_lastShown; // service or "route:" name -> when (ms since epoch)
 };
 
 } // namespace Meshdeck::Console

@@ -7,7 +7,7 @@ NavigationModel::NavigationModel(QObject *parent)
     , m_pages{
           {QStringLiteral("overview"), QT_TR_NOOP("Overview"), true, QStringLiteral("system")},
           {QStringLiteral("services"), QT_TR_NOOP("Services"), true, QStringLiteral("registry")},
-          {QStringLiteral("gateway"), QT_TR_NOOP("Gateway"), false, QStringLiteral("gateway")},
+          {QStringLiteral("gateway"), QT_TR_NOOP("Gateway"), true, QStringLiteral("gateway")},
           {QStringLiteral("events"), QT_TR_NOOP("Events"), true, QStringLiteral("events")},
           {QStringLiteral("deployments"), QT_TR_NOOP("Deployments"), false, QStringLiteral("sites")},
           {QStringLiteral("chat"), QT_TR_NOOP("Chat"), false, QStringLiteral("chat")},

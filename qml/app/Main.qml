@@ -48,6 +48,7 @@ ApplicationWindow {
                     case "localstack": return localStackPage
                     case "events": return eventsPage
                     case "services": return servicesPage
+                    case "gateway": return gatewayPage
                     case "settings": return settingsPage
                     case "access": return accessPage
                     default: return unavailablePage
@@ -90,6 +91,10 @@ ApplicationWindow {
     Component {
         id: servicesPage
         ServicesPage {}
+    }
+    Component {
+        id: gatewayPage
+        GatewayPage {}
     }
     Component {
         id: settingsPage

@@ -184,6 +184,8 @@ ColumnLayout {
                     Accessible.description: qsTr("Text, or a field test such as data.user.id == 42")
                     Layout.fillWidth: true
                     onTextChanged: page.events.tail.filterText = text
+                    // Opened from another page with a filter (the gateway's access log: a request id).
+                    Component.onCompleted: text = page.events.tail.filterText
                 }
                 Button {
                     id: followButton

@@ -10,6 +10,7 @@ Flickable {
     id: page
     readonly property BackendConnection connection: Console.connection
     readonly property RegistryController registry: Console.registry
+    readonly property GatewayController gateway: Console.gateway
     readonly property ClusterMembersModel members: Console.clusterMembers
     readonly property var info: connection.systemInfo
     readonly property bool connected: connection.state === BackendConnection.Connected
@@ -24,6 +25,7 @@ Flickable {
             if (page.connection.state === BackendConnection.Reconnecting)
                 page.connection.retryNow()
             page.registry.refreshRecentChanges()
+            page.gateway.refresh()
             page.members.refresh()
             Console.clusterSummary.refresh()
         }
@@ -373,12 +375,76 @@ Flickable {
                 onRetry: page.registry.refreshRecentChanges()
             }
             Label {
-                text: qsTr("Gateway traffic, error rate, p95 latency and running builds will appear here once this "
-                           + "backend provides the gateway and deployments services.")
+                text: qsTr("Running builds will appear here once this backend provides the deployments service.")
                 color: Theme.mutedText
                 wrapMode: Text.WordWrap
                 Layout.fillWidth: true
                 Layout.topMargin: 6
+            }
+        }
+
+        Card {
+            objectName: "gatewayCard"
+            Layout.fillWidth: true
+            title: qsTr("Gateway")
+            visible: page.connected
+
+            Label {
+                objectName: "noGatewayOverview"
+                visible: !page.gateway.available
+                text: qsTr("This backend has no gateway.")
+                color: Theme.mutedText
+            }
+            RowLayout {
+                visible: page.gateway.available && page.gateway.hasTotals
+                spacing: Theme.spacing * 2
+                Repeater {
+                    model: [
+                        { name: "gatewayRate", value: page.gateway.totalRateText, label: qsTr("requests"),
+                          alarming: false },
+                        { name: "gatewayErrors", value: page.gateway.totalErrorText, label: qsTr("errors"),
+                          alarming: page.gateway.totalErrorPercent >= 5 },
+                        { name: "gatewayP95", value: page.gateway.totalP95Text, label: qsTr("p95 latency"),
+                          alarming: false }
+                    ]
+                    delegate: ColumnLayout {
+                        id: gatewayTile
+                        required property var modelData
+                        spacing: 0
+                        Accessible.role: Accessible.StaticText
+                        Accessible.name: qsTr("Gateway %1: %2").arg(gatewayTile.modelData.label)
+                                         .arg(gatewayTile.modelData.value)
+                        Label {
+                            objectName: gatewayTile.modelData.name
+                            text: gatewayTile.modelData.value
+                            font.pixelSize: 26
+                            font.bold: true
+                            color: gatewayTile.modelData.alarming ? Theme.critical : Theme.text
+                        }
+                        Label {
+                            text: gatewayTile.modelData.label
+                            color: Theme.mutedText
+                        }
+                    }
+                }
+                Label {
+                    text: page.gateway.live ? qsTr("live") : qsTr("refreshed every few seconds")
+                    color: Theme.mutedText
+                    Layout.alignment: Qt.AlignBottom
+                }
+            }
+            Label {
+                visible: page.gateway.available && !page.gateway.hasTotals
+                text: page.gateway.error.length > 0 ? page.gateway.error : qsTr("Waiting for the gateway…")
+                color: page.gateway.error.length > 0 ? Theme.critical : Theme.mutedText
+                wrapMode: Text.WordWrap
+                Layout.fillWidth: true
+            }
+            Button {
+                visible: page.gateway.available
+                text: qsTr("Open the Gateway page")
+                Accessible.name: text
+                onClicked: Console.navigation.currentPage = "gateway"
             }
         }
     }

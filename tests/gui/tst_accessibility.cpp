@@ -219,6 +219,29 @@ private Q_SLOTS:
         m_api.setReply(QStringLiteral("/v1/registry/instances/i-1"),
                        ApiReply{200, QJsonDocument(detail), {}});
 
+        // The gateway: two routes, billing's instances with an open breaker, its charts, the access log.
+        const auto gatewayData = [](const QString &file) {
+            return Meshdeck::Testing::testDataPath(QStringLiteral("gateway/") + file);
+        };
+        m_api.setReplyFromFile(QStringLiteral("/v1/gateway/overview"),
+                               gatewayData(QStringLiteral("overview.json")));
+        m_api.setReplyFromFile(QStringLiteral("/v1/gateway/routes"),
+                               gatewayData(QStringLiteral("routes.json")));
+        m_api.setReplyFromFile(QStringLiteral("/v1/gateway/breakers"),
+                               gatewayData(QStringLiteral("breakers.json")));
+        m_api.setReplyFromFile(QStringLiteral("/v1/gateway/metrics?route=r-billing&range=5m"),
+                               gatewayData(QStringLiteral("metrics-5m.json")));
+        m_api.setReply(QStringLiteral("/v1/events/topics/gateway.access"),
+                       ok("{\"name\":\"gateway.access\",\"headOffset\":1}"));
+        m_api.setReply(
+            QStringLiteral("/v1/events/topics/gateway.access/events?fromOffset=0&limit=1"),
+            ok("{\"events\":[{\"offset\":0,\"type\":\"gateway.access\",\"key\":\"req-1\",\"time\":"
+               "\"2026-11-30T10:00:00.000Z\",\"data\":{\"requestId\":\"req-1\",\"routeId\":\"r-billing\","
+               "\"route\":\"billing\",\"method\":\"GET\",\"path\":\"/billing/x\",\"status\":502,"
+               "\"durationMs\":30,\"gatewayMs\":0.5,\"upstreamMs\":29,\"instanceId\":\"i-1\","
+               "\"client\":\"127.0.0.1\",\"consumer\":null,\"bytesIn\":0,\"bytesOut\":10,"
+               "\"cause\":null}}],\"nextOffset\":1}"));
+
         // Who the console is: the admin token, holding every permission (the pages offer what it holds).
         m_api.setReply(
             QStringLiteral("/v1/auth/me"),
@@ -228,7 +251,8 @@ private Q_SLOTS:
                "\"realtime.subscribe\":\"full\",\"auth.self\":\"full\","
                "\"auth.users.read\":\"full\",\"auth.users.write\":\"full\",\"auth.keys.read\":\"full\","
                "\"auth.keys.write\":\"full\",\"auth.teams.read\":\"full\",\"auth.teams.write\":\"full\","
-               "\"access.simulate\":\"full\",\"audit.read\":\"full\"}}"));
+               "\"access.simulate\":\"full\",\"audit.read\":\"full\",\"gateway.read\":\"full\","
+               "\"gateway.write\":\"full\"}}"));
         m_api.setReply(QStringLiteral("/v1/access/permissions"),
                        ok("{\"permissions\":[{\"name\":\"events.read\",\"description\":\"Read events\"}]}"));
         m_api.setReply(QStringLiteral("/v1/auth/users?q=&status=&role="),
@@ -330,6 +354,8 @@ private Q_SLOTS:
                                   << "overviewPage";
         QTest::newRow("services") << "services"
                                   << "servicesPage";
+        QTest::newRow("gateway") << "gateway"
+                                 << "gatewayPage";
         QTest::newRow("events") << "events"
                                 << "eventsPage";
         QTest::newRow("settings") << "settings"
@@ -364,6 +390,13 @@ private Q_SLOTS:
             QVERIFY(icon->property("source").toString().endsWith(QStringLiteral("/status/passing.svg")) ||
                     icon->property("source").toString().endsWith(QStringLiteral("/status/critical.svg")));
         }
+        if (page == QLatin1String("gateway")) {
+            // The routes loaded, the first selected with its charts and breakers; then the access log.
+            QTRY_COMPARE(m_console->gateway()->routes()->rowCount(), 2);
+            QTRY_VERIFY(findItem(pageItem, QStringLiteral("routeDetail"))->isVisible());
+            QTRY_COMPARE(m_console->gateway()->breakers()->rowCount(), 2);
+            tabs = {QStringLiteral("Routes"), QStringLiteral("Access log")};
+        }
         if (page == QLatin1String("access")) {
             // A user, a team and a record selected: their details and actions are on the page too.
             auto *access = m_console->findChild<AccessController *>();
@@ -383,7 +416,14 @@ private Q_SLOTS:
             if (!tab.isEmpty()) {
                 QQuickItem *tabButton = findByName(QAccessible::queryAccessibleInterface(m_window), tab);
                 QVERIFY2(tabButton, qPrintable(tab));
+                // A frame first: a page just opened is laid out (polished) when it is drawn, and a
+                // click before that lands where the tab will not be.
+                QVERIFY(!m_window->grabWindow().isNull());
                 click(tabButton);
+                if (page == QLatin1String("gateway"))
+                    QTRY_COMPARE(
+                        findItem(pageItem, QStringLiteral("gatewayTabs"))->property("currentIndex").toInt(),
+                        int(tabs.indexOf(tab)));
             }
             Walk result;
             checkItems(m_window->contentItem(), pageItem, result);
@@ -498,6 +538,48 @@ private Q_SLOTS:
     }
 
     // Defect 3 on screen: a failed request shows its reason and a retry, found by name.
+    // An access log entry leads to the events with its request id (the Events page, filtered) and
+    // to the instance that answered it (the Services page, selected).
+    void anAccessLogEntryLeadsToItsEventsAndItsInstance()
+    {
+        QQuickItem *gateway = openPage(QStringLiteral("gateway"), QStringLiteral("gatewayPage"));
+        QVERIFY(gateway);
+        QVERIFY(!m_window->grabWindow().isNull()); // laid out as drawn before a click
+        QQuickItem *tab =
+            findByName(QAccessible::queryAccessibleInterface(m_window), QStringLiteral("Access log"));
+        QVERIFY(tab);
+        click(tab);
+        QTRY_COMPARE(m_console->gateway()->accessLog()->rowCount(), 1);
+        QVERIFY(!m_window->grabWindow().isNull());
+        QQuickItem *events = nullptr;
+        QTRY_VERIFY((events = findByName(QAccessible::queryAccessibleInterface(m_window),
+                                         QStringLiteral("Events with request id req-1"))));
+        click(events);
+        QTRY_COMPARE(m_console->navigation()->currentPage(), QStringLiteral("events"));
+        QQuickItem *eventsPage = openPage(QStringLiteral("events"), QStringLiteral("eventsPage"));
+        QVERIFY(eventsPage);
+        QCOMPARE(m_console->events()->selectedTopic(), QStringLiteral("gateway.access"));
+        QCOMPARE(m_console->events()->tail()->filterText(), QStringLiteral("req-1"));
+        // The page shows the filter it applies, so a person sees why the tail is narrowed.
+        QTRY_COMPARE(findItem(eventsPage, QStringLiteral("tailFilter"))->property("text").toString(),
+                     QStringLiteral("req-1"));
+        findItem(eventsPage, QStringLiteral("tailFilter"))->setProperty("text", QString());
+        m_console->events()->selectTopic(QStringLiteral("orders"));
+
+        openPage(QStringLiteral("gateway"), QStringLiteral("gatewayPage"));
+        QVERIFY(!m_window->grabWindow().isNull());
+        click(findByName(QAccessible::queryAccessibleInterface(m_window), QStringLiteral("Access log")));
+        QVERIFY(!m_window->grabWindow().isNull());
+        QQuickItem *instance = nullptr;
+        QTRY_VERIFY((instance = findByName(QAccessible::queryAccessibleInterface(m_window),
+                                           QStringLiteral("Show the instance that answered request req-1 on "
+                                                          "the Services page"))));
+        click(instance);
+        QTRY_COMPARE(m_console->navigation()->currentPage(), QStringLiteral("services"));
+        QVERIFY(openPage(QStringLiteral("services"), QStringLiteral("servicesPage")));
+        QCOMPARE(m_console->registry()->selectedInstance(), QStringLiteral("i-1"));
+    }
+
     void aFailedListShowsItsErrorAndARetry()
     {
         m_api.setReply(QStringLiteral("/v1/events/topics/orders/groups"),
@@ -534,8 +616,8 @@ private:
     {
         m_console->navigation()->setCurrentPage(page);
         const QStringList pages{QStringLiteral("overviewPage"), QStringLiteral("servicesPage"),
-                                QStringLiteral("eventsPage"), QStringLiteral("settingsPage"),
-                                QStringLiteral("accessPage")};
+                                QStringLiteral("eventsPage"),   QStringLiteral("settingsPage"),
+                                QStringLiteral("accessPage"),   QStringLiteral("gatewayPage")};
         QQuickItem *item = nullptr;
         const bool shown = QTest::qWaitFor([&] {
             item = findItem(m_window->contentItem(), objectName);

@@ -717,7 +717,9 @@ private Q_SLOTS:
         QCOMPARE(model.data(model.index(services), NavigationModel::ServiceRole).toString(),
                  QStringLiteral("registry"));
         const int gateway = model.indexOf(QStringLiteral("gateway"));
-        QCOMPARE(model.data(model.index(gateway), NavigationModel::AvailableRole).toBool(), false);
+        QCOMPARE(model.data(model.index(gateway), NavigationModel::AvailableRole).toBool(), true);
+        const int deployments = model.indexOf(QStringLiteral("deployments"));
+        QCOMPARE(model.data(model.index(deployments), NavigationModel::AvailableRole).toBool(), false);
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         model.retranslate();
         QCOMPARE(changed.count(), 1);

@@ -193,6 +193,7 @@ void GatewayMetricsModel::appendLive(qint64 timeMs, const QJsonObject &point)
         m_points.remove(0, drop);
         endRemoveRows();
     }
+    Q_EMIT pointsChanged(); // the axes follow the newest second
     Q_EMIT pointAppended();
 }
 

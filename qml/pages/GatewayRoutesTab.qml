@@ -101,7 +101,7 @@ ColumnLayout {
                     model: tab.routes
                     key: "p99"
                     text: qsTr("p50 / p95 / p99")
-                    Layout.preferredWidth: 150
+                    Layout.preferredWidth: 190
                 }
                 GatewaySortHeader {
                     model: tab.routes
@@ -208,7 +208,9 @@ ColumnLayout {
                             objectName: "latency_" + row.name
                             text: row.latencyText
                             color: Theme.text
-                            Layout.preferredWidth: 150
+                            elide: Text.ElideRight
+                            Layout.preferredWidth: 190
+                            Layout.maximumWidth: 190
                         }
                         Label {
                             text: row.gatewayP99Text
@@ -397,7 +399,9 @@ ColumnLayout {
                         color: instance.state === "open" ? Theme.critical
                                : instance.state === "half_open" ? Theme.warning : Theme.passing
                         font.bold: instance.state !== "closed"
-                        Layout.preferredWidth: 140
+                        elide: Text.ElideRight
+                        Layout.preferredWidth: 190
+                        Layout.maximumWidth: 190
                         Accessible.role: Accessible.StaticText
                         Accessible.name: qsTr("Breaker of %1: %2").arg(instance.endpoint).arg(text)
                     }
@@ -405,7 +409,9 @@ ColumnLayout {
                         text: qsTr("%1 in flight · %2 failures in a row").arg(instance.inFlight)
                               .arg(instance.consecutiveFailures)
                         color: Theme.mutedText
+                        elide: Text.ElideRight
                         Layout.preferredWidth: 200
+                        Layout.maximumWidth: 200
                     }
                     Label {
                         text: instance.lastTrip

@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSet>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -447,6 +448,90 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(notifications.summaries.size(), 1, 5000);
         QCOMPARE(notifications.summaries.first(), QStringLiteral("echo is critical"));
         QVERIFY(notifications.bodies.first().contains(QStringLiteral("127.0.0.1:%1").arg(echo.port())));
+    }
+
+    void theGatewayPageFollowsTrafficAndShowsABreakerOpen()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start({QStringLiteral("--gateway-listen"), QStringLiteral("127.0.0.1:0")}));
+        const quint16 gateway = quint16(QUrl(QJsonDocument::fromJson(backend.readyLine())
+                                                 .object()
+                                                 .value(QStringLiteral("gatewayUrl"))
+                                                 .toString())
+                                            .port());
+        QVERIFY(gateway > 0);
+        // Two instances whose checks are a minute apart: the registry does not notice a kill, the
+        // gateway's breaker does.
+        const QStringList slowChecks{QStringLiteral("--service"),           QStringLiteral("shop"),
+                                     QStringLiteral("--check-interval-ms"), QStringLiteral("60000"),
+                                     QStringLiteral("--healthy-threshold"), QStringLiteral("1")};
+        EchoProcess doomed;
+        EchoProcess survivor;
+        QVERIFY(doomed.start(&backend, slowChecks));
+        QVERIFY(survivor.start(&backend, slowChecks));
+        QTRY_COMPARE_WITH_TIMEOUT(apiJson(backend, "GET", "/v1/registry/services/shop/instances")
+                                      .value(QStringLiteral("instances"))
+                                      .toArray()
+                                      .size(),
+                                  2, 10'000);
+        const QJsonObject route{
+            {QStringLiteral("name"), QStringLiteral("shop")},
+            {QStringLiteral("match"), QJsonObject{{QStringLiteral("pathPrefix"), QStringLiteral("/shop")}}},
+            {QStringLiteral("service"), QStringLiteral("shop")},
+            {QStringLiteral("breaker"),
+             QJsonObject{{QStringLiteral("failures"), 2}, {QStringLiteral("coolDownMs"), 600'000}}}};
+        QCOMPARE(apiCall(backend, "POST", "/v1/gateway/routes",
+                         QJsonDocument(route).toJson(QJsonDocument::Compact))
+                     .status,
+                 201);
+        const auto send = [gateway](int count) {
+            int ok = 0;
+            for (int i = 0; i < count; ++i) {
+                RawHttp c;
+                if (!c.connectTo(gateway))
+                    continue;
+                c.send("GET /shop/item HTTP/1.1\r\nHost: shop.test\r\n\r\n");
+                ok += c.read(10'000).status == 200;
+            }
+            return ok;
+        };
+
+        QTemporaryDir home;
+        const QString shot =
+            QDir(QStringLiteral(MESHDECK_SCREENSHOT_DIR)).absoluteFilePath(QStringLiteral("gateway.png"));
+        QProcess console;
+        console.setProcessEnvironment(offscreenEnvironment(home.path()));
+        console.start(binary(QStringLiteral("meshdeck")),
+                      {QStringLiteral("--attach"), backend.url().toString(), QStringLiteral("--token-file"),
+                       backend.tokenFile(), QStringLiteral("--page"), QStringLiteral("gateway"),
+                       QStringLiteral("--screenshot"), shot, QStringLiteral("--probe-wait-text"),
+                       QStringLiteral("1 open, 1 closed"), QStringLiteral("--probe-timeout-ms"),
+                       QStringLiteral("40000")});
+        QVERIFY(console.waitForStarted());
+        // The page is open and following before any request is sent: what it shows next came live.
+        QVERIFY2(waitForSubscription(console, QStringLiteral("gateway.metrics")),
+                 "the console never subscribed");
+        QCOMPARE(send(40), 40);
+        doomed.kill9();
+        QCOMPARE(send(20), 20); // a refused connection is retried on the survivor
+        QTRY_VERIFY_WITH_TIMEOUT(console.state() == QProcess::NotRunning, 45'000);
+        QCOMPARE(console.exitCode(), 0);
+        const QJsonObject report =
+            QJsonDocument::fromJson(console.readAllStandardOutput().trimmed().split('\n').constLast())
+                .object();
+        const QStringList texts = visibleTexts(report);
+        QVERIFY2(texts.contains(QStringLiteral("1 open, 1 closed")),
+                 qPrintable(texts.join(QStringLiteral(" | "))));
+        QVERIFY(texts.contains(QStringLiteral("shop")));
+        // The rate moved from "—" to requests a second.
+        const QRegularExpression rate(QStringLiteral("^[0-9]+(\\.[0-9])?/s$"));
+        QVERIFY2(std::any_of(texts.cbegin(), texts.cend(),
+                             [&rate](const QString &t) { return rate.match(t).hasMatch(); }),
+                 qPrintable(texts.join(QStringLiteral(" | "))));
+        const QImage image(shot);
+        QVERIFY(!image.isNull());
+        // The open breaker's count is drawn in the theme's red (#d93636).
+        QVERIFY2(pixelsNear(image, QColor(0xd9, 0x36, 0x36)) > 10, "no open breaker on the screenshot");
     }
 
     void theBackendDiesWithAKilledConsole()

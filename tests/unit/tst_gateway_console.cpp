@@ -310,6 +310,7 @@ private Q_SLOTS:
         QTRY_COMPARE(gateway.metrics()->rowCount(), 2);
         QTRY_COMPARE(role(gateway.breakers(), 1, BreakersModel::ConsecutiveFailuresRole).toInt(), 3);
         QSignalSpy appended(gateway.metrics(), &GatewayMetricsModel::pointAppended);
+        QSignalSpy axes(gateway.metrics(), &GatewayMetricsModel::pointsChanged);
 
         // billing: 40 requests, 4 errors this second, and its open breaker went half-open;
         // orders had no traffic (not listed).
@@ -339,6 +340,10 @@ private Q_SLOTS:
         QCOMPARE(gateway.metrics()->rowCount(), 3);
         QCOMPARE(gateway.metrics()->valueAt(2, QStringLiteral("rate")), 40.0);
         QCOMPARE(gateway.metrics()->valueAt(2, QStringLiteral("p99")), 55.0);
+        // And its time axis ends at the new second (the chart's axes are bound to it).
+        QCOMPARE(axes.count(), 1);
+        QCOMPARE(gateway.metrics()->axisEnd(),
+                 QDateTime::fromString(QStringLiteral("2026-11-30T10:00:02.000Z"), Qt::ISODateWithMs));
         // The totals are this second's.
         QCOMPARE(gateway.totalRate(), 40.0);
         QCOMPARE(gateway.totalErrorPercent(), 10.0);

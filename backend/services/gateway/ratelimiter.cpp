@@ -3,9 +3,11 @@
 #include <QHashFunctions>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <list>
 #include <mutex>
+#include <string_view>
 #include <unordered_map>
 
 namespace Meshdeck::Gateway {
@@ -297,15 +299,34 @@ RateLimitDecision tokenBucketDecision(bool allowed, qint64 units, qint64 request
     return d;
 }
 
+namespace {
+
+void appendNumber(QByteArray &out, int value)
+{
+    char digits[16];
+    const std::to_chars_result end = std::to_chars(digits, digits + sizeof digits, value);
+    out.append(digits, end.ptr - digits);
+}
+
+// `"default";<a>=<x>;<b>=<y>` with one allocation (QByteArray::number would add one per number).
+QByteArray policyItem(char a, int x, char b, int y)
+{
+    QByteArray out;
+    out.reserve(48);
+    out.append("\"default\";").append(a).append('=');
+    appendNumber(out, x);
+    out.append(';').append(b).append('=');
+    appendNumber(out, y);
+    return out;
+}
+
+} // namespace
+
 RateLimitHeaders rateLimitHeaders(const RateLimitDecision &decision)
 {
     RateLimitHeaders headers;
-    headers.policy.reserve(40);
-    headers.policy.append("\"default\";q=").append(QByteArray::number(decision.limit));
-    headers.policy.append(";w=").append(QByteArray::number(decision.windowSeconds));
-    headers.rateLimit.reserve(40);
-    headers.rateLimit.append("\"default\";r=").append(QByteArray::number(decision.remaining));
-    headers.rateLimit.append(";t=").append(QByteArray::number(decision.resetSeconds));
+    headers.policy = policyItem('q', decision.limit, 'w', decision.windowSeconds);
+    headers.rateLimit = policyItem('r', decision.remaining, 't', decision.resetSeconds);
     if (!decision.allowed)
         headers.retryAfter = QByteArray::number(std::max(decision.retryAfterSeconds, 1));
     return headers;

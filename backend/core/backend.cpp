@@ -673,6 +673,7 @@ bool Backend::serveGateway()
     p.gatewayDispatcher =
         std::make_unique<Http::Dispatcher>(*p.gatewayRouter, nullptr, &p.gatewayHttpMetrics);
     p.gatewayDispatcher->setFrontend(p.gateway->proxy());
+    p.gateway->proxy()->setTls(m_settings.tls != nullptr);
     Http::Limits limits = m_settings.limits;
     limits.defaultMaxBody = 64LL * 1024 * 1024; // a route's maxBodyBytes is the limit; this is its ceiling
     p.gatewayServer =
@@ -753,9 +754,10 @@ QCoro::Task<void> Backend::stop()
         co_await p.system->membership().setState(draining);
     }
     if (p.gatewayServer) {
-        const bool clean =
-            co_await p.gatewayServer->shutdown(std::chrono::milliseconds(m_settings.shutdownTimeoutMs));
-        if (!clean)
+        // Named first: GCC 12 destroys a temporary of a co_await expression twice.
+        QCoro::Task<bool> closing =
+            p.gatewayServer->shutdown(std::chrono::milliseconds(m_settings.shutdownTimeoutMs));
+        if (!co_await closing)
             qCWarning(lcBackend) << "the gateway's shutdown deadline passed with connections still open";
     }
     if (p.server) {

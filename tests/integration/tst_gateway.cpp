@@ -160,6 +160,18 @@ private Q_SLOTS:
                  QString::fromLatin1(trace));
         // Segment boundaries: /billingx is not /billing.
         QCOMPARE(through(m_port, "GET", "/billingx").status, 404);
+        // A dot segment, or an encoding an upstream may decode into one, never leaves the gateway:
+        // /raw/../billing must not reach what another route (with its own auth) guards.
+        for (const QByteArray &sneaky : {QByteArray("/raw/../admin"), QByteArray("/raw/./x"),
+                                         QByteArray("/raw/%2e%2e/admin"), QByteArray("/raw/a%2Fb")}) {
+            const RawResponse refused = through(m_port, "GET", sneaky);
+            QVERIFY2(refused.status == 400, (sneaky + ' ' + refused.body).constData());
+            QVERIFY2(bodyOf(refused)
+                         .value(QStringLiteral("type"))
+                         .toString()
+                         .endsWith(QLatin1String("unsafe-path")),
+                     refused.body.constData());
+        }
         // A body goes through whole.
         const QByteArray payload(200'000, 'p');
         const RawResponse posted = through(m_port, "POST", "/billing/upload", {}, payload);
@@ -357,6 +369,8 @@ private Q_SLOTS:
         QCOMPARE(headers.value(QStringLiteral("x-meshdeck-principal")).toString(),
                  QStringLiteral("admin-token"));
         QCOMPARE(headers.value(QStringLiteral("x-meshdeck-role")).toString(), QStringLiteral("admin"));
+        // The credential was for the gateway: an upstream never sees it (it could replay it).
+        QVERIFY2(!headers.contains(QStringLiteral("authorization")), ok.body.constData());
     }
 
     void corsAllowsOnlyTheListedOrigins()
@@ -393,6 +407,8 @@ private Q_SLOTS:
         const RawResponse foreign =
             through(m_port, "GET", "/browser/x", "Origin: https://evil.example.test\r\n");
         QVERIFY(foreign.header("access-control-allow-origin").isEmpty());
+        // HEAD goes wherever GET goes.
+        QCOMPARE(through(m_port, "HEAD", "/browser/x").status, 200);
     }
 
     void aBodyOverTheRouteLimitIsRefusedBeforeItIsRead()

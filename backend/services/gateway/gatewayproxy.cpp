@@ -86,8 +86,10 @@ std::shared_ptr<const GatewayProxy::Snapshot> GatewayProxy::snapshot()
         if (!rt) {
             rt = std::make_shared<RouteRuntime>();
             rt->idBytes = route.id.toUtf8();
+            rt->metrics = m_parts.metrics->forRoute(route.id, route.spec.name);
+        } else {
+            m_parts.metrics->forRoute(route.id, route.spec.name); // renames it; the pointer stays
         }
-        rt->metrics = m_parts.metrics->forRoute(route.id, route.spec.name);
         kept.insert(route.id, rt);
         next->runtime.insert(&route, rt);
     }
@@ -99,7 +101,7 @@ std::shared_ptr<const GatewayProxy::Snapshot> GatewayProxy::snapshot()
 qint64 GatewayProxy::bodyLimit(const Request &request) const
 {
     const RouteTablePtr table = m_parts.catalog->table();
-    const Route *route = table ? table->match(request.header("host"), request.method, request.path) : nullptr;
+    const Route *route = table ? matchRoute(*table, request) : nullptr;
     return route ? route->spec.maxBodyBytes : -1;
 }
 
@@ -151,12 +153,30 @@ void GatewayProxy::finish(Exchange &x, const Response &response)
     log->offer(e);
 }
 
+// A CORS preflight is matched with the method it asks about, and HEAD wherever GET would go.
+const Route *GatewayProxy::matchRoute(const RouteTable &table, const Request &request)
+{
+    const QByteArray host = request.header("host");
+    if (request.method == "OPTIONS") {
+        const QByteArray asked = request.header("access-control-request-method");
+        if (!asked.isEmpty() && !request.header("origin").isEmpty()) {
+            if (const Route *route = table.match(host, asked, request.path))
+                return route;
+        }
+    }
+    const Route *route = table.match(host, request.method, request.path);
+    if (!route && request.method == "HEAD")
+        route = table.match(host, "GET", request.path);
+    return route;
+}
+
 Frontend::Answer GatewayProxy::handle(Request &request)
 {
     auto x = std::make_shared<Exchange>();
     x->startedNs = steadyNs();
     x->snapshot = snapshot();
-    x->route = x->snapshot->table->match(request.header("host"), request.method, request.path);
+    const QString unsafe = ProxyHeaders::unsafePathReason(request.path);
+    x->route = unsafe.isEmpty() ? matchRoute(*x->snapshot->table, request) : nullptr;
     x->request = std::move(request);
     Answer answer;
     const auto refuseNow = [&](int status, const QString &detail, QByteArrayView code, Rejection cause) {
@@ -167,6 +187,8 @@ Frontend::Answer GatewayProxy::handle(Request &request)
         answer.response = std::move(r);
         return std::move(answer);
     };
+    if (!unsafe.isEmpty())
+        return refuseNow(400, unsafe, "unsafe-path", Rejection::None);
     if (!x->route)
         return refuseNow(
             404,
@@ -284,7 +306,9 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
     up.target = strippedPath(route, x->request.path);
     if (!x->request.query.isEmpty())
         up.target += '?' + x->request.query;
-    up.headers = ProxyHeaders::upstreamHeaders(x->request, x->principal.get());
+    up.headers =
+        ProxyHeaders::upstreamHeaders(x->request, x->principal.get(), spec.auth == EdgeAuth::Required,
+                                      m_tls ? QByteArrayView("https") : QByteArrayView("http"));
     up.body = x->request.body;
     const bool idempotent = isIdempotent(x->request.method);
     const qint64 deadlineNs = x->startedNs + qint64(spec.timeoutMs) * 1'000'000;
@@ -357,8 +381,20 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
                             "upstream-timeout", Rejection::None);
             break;
         }
-        if (retry)
-            rt.retrying.fetch_add(1, std::memory_order_relaxed);
+        struct Retrying {
+            std::atomic<int> *count;
+            explicit Retrying(std::atomic<int> *c)
+                : count(c)
+            {
+                if (count)
+                    count->fetch_add(1, std::memory_order_relaxed);
+            }
+            ~Retrying()
+            {
+                if (count)
+                    count->fetch_sub(1, std::memory_order_relaxed);
+            }
+        } retrying(retry ? &rt.retrying : nullptr);
         InFlight::Guard guard = m_parts.inFlight->acquire(target.instanceId);
         const UpstreamTarget where{target.address, target.port};
         QCoro::Task<UpstreamResult> sending =
@@ -366,8 +402,6 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
                        std::chrono::milliseconds(std::max<qint64>(1, remainingNs / 1'000'000)));
         UpstreamResult result = co_await sending;
         guard.release();
-        if (retry)
-            rt.retrying.fetch_sub(1, std::memory_order_relaxed);
         x->upstreamNs += result.durationNs;
         const bool failed = result.failure != UpstreamFailure::None || result.response->status >= 500;
         const QString reason = result.failure != UpstreamFailure::None
@@ -383,7 +417,7 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
             x->rejection = Rejection::None;
             x->cause.clear();
             built.status = result.response->status;
-            ProxyHeaders::copyResponseHeaders(result.response->headers, &built);
+            ProxyHeaders::copyResponseHeaders(result.response->headers, spec, &built);
             built.body = std::move(result.response->body);
         } else if (result.failure == UpstreamFailure::Timeout) {
             built = refuse(*x, 504,

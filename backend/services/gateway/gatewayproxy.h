@@ -47,6 +47,8 @@ public:
 
     // Set before the listener serves (the auth service is made after the gateway).
     void setAuthenticator(const Authenticator *authenticator) { m_authenticator = authenticator; }
+    // The listener serves HTTPS: upstreams are told X-Forwarded-Proto: https.
+    void setTls(bool tls) { m_tls = tls; }
 
     qint64 bodyLimit(const Http::Request &request) const override;
     Answer handle(Http::Request &request) override;
@@ -69,6 +71,7 @@ public:
 private:
     struct Exchange;
     std::shared_ptr<const Snapshot> snapshot();
+    static const Route *matchRoute(const RouteTable &table, const Http::Request &request);
     Http::Response refuse(Exchange &exchange, int status, const QString &detail, QByteArrayView code,
                           Rejection cause);
     void finish(Exchange &exchange, const Http::Response &response);
@@ -77,6 +80,7 @@ private:
 
     Parts m_parts;
     const Authenticator *m_authenticator = nullptr;
+    bool m_tls = false;
     std::mutex m_mutex;
     std::shared_ptr<const Snapshot> m_snapshot;
     QHash<QString, std::shared_ptr<RouteRuntime>> m_runtimes; // by route id, under m_mutex

@@ -84,7 +84,35 @@ QByteArray newTraceparent()
     return "00-" + randomHex(16) + '-' + randomHex(8) + "-01";
 }
 
-Http::Headers upstreamHeaders(const Http::Request &request, const Principal *principal)
+QString unsafePathReason(QByteArrayView path)
+{
+    qsizetype start = 0;
+    while (start < path.size()) {
+        qsizetype end = path.indexOf('/', start + 1);
+        if (end < 0)
+            end = path.size();
+        const QByteArrayView segment = path.sliced(start + 1, std::max<qsizetype>(0, end - start - 1));
+        if (segment == "." || segment == "..")
+            return QStringLiteral("The path has a '%1' segment; send the path it stands for.")
+                .arg(QString::fromLatin1(segment.toByteArray()));
+        start = end;
+    }
+    for (qsizetype i = 0; i + 2 < path.size(); ++i) {
+        if (path[i] != '%')
+            continue;
+        const QByteArrayView code = path.sliced(i + 1, 2);
+        if (code.compare("2f", Qt::CaseInsensitive) == 0 || code.compare("5c", Qt::CaseInsensitive) == 0 ||
+            code.compare("2e", Qt::CaseInsensitive) == 0)
+            return QStringLiteral(
+                       "The path has an encoded '/', '\\' or '.' (%%1), which an upstream may read as "
+                       "another path; send it unencoded.")
+                .arg(QString::fromLatin1(code.toByteArray()));
+    }
+    return {};
+}
+
+Http::Headers upstreamHeaders(const Http::Request &request, const Principal *principal,
+                              bool credentialChecked, QByteArrayView proto)
 {
     Http::Headers out;
     out.reserve(request.headers.size() + 10);
@@ -94,8 +122,8 @@ Http::Headers upstreamHeaders(const Http::Request &request, const Principal *pri
     QByteArray tracestate;
     for (const auto &[name, value] : request.headers) {
         if (isHopByHop(name) || name == "host" || name.startsWith(IdentityPrefix) || name == "x-request-id" ||
-            name == "x-forwarded-proto" || name == "x-forwarded-host" ||
-            (!connection.isEmpty() && namedIn(connection, name)))
+            (credentialChecked && name == "authorization") || name == "x-forwarded-proto" ||
+            name == "x-forwarded-host" || (!connection.isEmpty() && namedIn(connection, name)))
             continue;
         if (name == "x-forwarded-for") {
             forwardedFor += (forwardedFor.isEmpty() ? "" : ", ") + value;
@@ -113,7 +141,7 @@ Http::Headers upstreamHeaders(const Http::Request &request, const Principal *pri
     }
     const QByteArray &peer = request.peer;
     out.append({"x-forwarded-for", forwardedFor.isEmpty() ? peer : forwardedFor + ", " + peer});
-    out.append({"x-forwarded-proto", QByteArrayLiteral("http")});
+    out.append({"x-forwarded-proto", proto.toByteArray()});
     const QByteArray host = request.header("host");
     if (!host.isEmpty())
         out.append({"x-forwarded-host", host});
@@ -138,7 +166,7 @@ Http::Headers upstreamHeaders(const Http::Request &request, const Principal *pri
     return out;
 }
 
-void copyResponseHeaders(const Http::Headers &upstream, Http::Response *response)
+void copyResponseHeaders(const Http::Headers &upstream, const RouteSpec &route, Http::Response *response)
 {
     QByteArray connection;
     for (const auto &[name, value] : upstream) {
@@ -152,6 +180,9 @@ void copyResponseHeaders(const Http::Headers &upstream, Http::Response *response
         }
         if (isHopByHop(name) || name == "content-length" || name == "date" || name == "x-request-id" ||
             (!connection.isEmpty() && namedIn(connection, name)))
+            continue;
+        if ((route.cors && name.startsWith("access-control-")) ||
+            (route.rateLimit && (name == "ratelimit" || name == "ratelimit-policy")))
             continue;
         response->headers.append({name, value});
     }

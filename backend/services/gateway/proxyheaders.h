@@ -17,8 +17,15 @@ bool isHopByHop(QByteArrayView lowerName);
 // The headers sent upstream: the client's without hop-by-hop ones (and those its Connection
 // header names), without Host (the client sets the upstream's) and any X-Meshdeck-* copy; then
 // X-Forwarded-For/Proto/Host, X-Request-Id, a valid or new W3C traceparent, and the identity
-// when `principal` is set.
-Http::Headers upstreamHeaders(const Http::Request &request, const Principal *principal);
+// when `principal` is set. A credential the gateway checked (`credentialChecked`) is consumed at
+// the edge: the Authorization header never reaches the upstream, which could replay it.
+Http::Headers upstreamHeaders(const Http::Request &request, const Principal *principal,
+                              bool credentialChecked, QByteArrayView proto);
+
+// A path the gateway refuses before matching: a "." or ".." segment, or an encoded '/', '\' or
+// '.' that an upstream may decode into one (a route for /api/public must not reach /api/admin
+// through /api/public/../admin). Empty when the path is fine; otherwise why not.
+QString unsafePathReason(QByteArrayView path);
 
 // A W3C trace context traceparent header that may be propagated as it is.
 bool isValidTraceparent(QByteArrayView value);
@@ -26,7 +33,9 @@ QByteArray newTraceparent();
 
 // The upstream's response headers the client gets: without hop-by-hop ones and the ones the
 // engine writes itself (Content-Length, Date, X-Request-Id); Content-Type goes to contentType.
-void copyResponseHeaders(const Http::Headers &upstream, Http::Response *response);
+// The route's own CORS and rate-limit fields win: an upstream's copies are dropped when the route
+// sets them (a reflected Access-Control-Allow-Origin would undo the allowlist).
+void copyResponseHeaders(const Http::Headers &upstream, const RouteSpec &route, Http::Response *response);
 
 // The rate-limit consumer of a request: "key:ID", "user:ID" or "ip:ADDRESS". A key or user
 // policy on a request without that identity falls back to the address.

@@ -597,33 +597,40 @@ Result<RegistryService::Written> RegistryService::patchLocked(const QString &id,
 
 InstanceList RegistryService::instancesOf(const QString &service) const
 {
-    std::lock_guard lock(m_mutex);
-    const quint64 now = m_directoryGeneration.load(std::memory_order_acquire);
-    if (m_directoryBuilt != now) {
-        QHash<QString, std::vector<UpstreamInstance>> lists;
-        for (const Instance &i : m_instances) {
-            UpstreamInstance u;
-            u.id = i.id;
-            u.address = i.reg.address.toUtf8();
-            u.port = quint16(i.reg.port);
-            u.weight = i.reg.weight;
-            const Status health = i.health.status();
-            u.health = health == Status::Passing   ? UpstreamInstance::Health::Passing
-                       : health == Status::Warning ? UpstreamInstance::Health::Warning
-                                                   : UpstreamInstance::Health::Critical;
-            u.draining = i.draining;
-            lists[i.reg.service].push_back(std::move(u));
-        }
-        m_directory.clear();
-        for (auto it = lists.begin(); it != lists.end(); ++it) {
-            std::sort(it->begin(), it->end(),
-                      [](const UpstreamInstance &a, const UpstreamInstance &b) { return a.id < b.id; });
-            m_directory.insert(it.key(),
-                               std::make_shared<const std::vector<UpstreamInstance>>(std::move(*it)));
-        }
-        m_directoryBuilt = now;
-    }
     static const InstanceList none = std::make_shared<const std::vector<UpstreamInstance>>();
+    const quint64 now = m_directoryGeneration.load(std::memory_order_acquire);
+    {
+        // The gateway's hot path: the built view, without the registry's own lock.
+        std::lock_guard view(m_directoryMutex);
+        if (m_directoryBuilt == now)
+            return m_directory.value(service, none);
+    }
+    std::lock_guard lock(m_mutex);
+    QHash<QString, std::vector<UpstreamInstance>> lists;
+    for (const Instance &i : m_instances) {
+        UpstreamInstance u;
+        u.id = i.id;
+        u.address = i.reg.address.toUtf8();
+        u.port = quint16(i.reg.port);
+        u.weight = i.reg.weight;
+        const Status health = i.health.status();
+        u.health = health == Status::Passing   ? UpstreamInstance::Health::Passing
+                   : health == Status::Warning ? UpstreamInstance::Health::Warning
+                                               : UpstreamInstance::Health::Critical;
+        u.draining = i.draining;
+        lists[i.reg.service].push_back(std::move(u));
+    }
+    QHash<QString, InstanceList> built;
+    for (auto it = lists.begin(); it != lists.end(); ++it) {
+        std::sort(it->begin(), it->end(),
+                  [](const UpstreamInstance &a, const UpstreamInstance &b) { return a.id < b.id; });
+        built.insert(it.key(), std::make_shared<const std::vector<UpstreamInstance>>(std::move(*it)));
+    }
+    // Under m_mutex nothing changes the generation: what was read is what it stands for.
+    const quint64 builtAt = m_directoryGeneration.load(std::memory_order_acquire);
+    std::lock_guard view(m_directoryMutex);
+    m_directory = std::move(built);
+    m_directoryBuilt = builtAt;
     return m_directory.value(service, none);
 }
 

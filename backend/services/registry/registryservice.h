@@ -205,9 +205,10 @@ private:
     QHash<QString, quint64> m_generation;
     QSet<QString> m_checked; // ids with check results not yet sent to subscribers
     RegistryChannel m_channel{m_mutex, m_instances};
-    // The gateway's view, rebuilt on the first read after a change (under m_mutex).
+    // The gateway's view, rebuilt on the first read after a change (m_mutex, then m_directoryMutex).
     void directoryChangedLocked() { m_directoryGeneration.fetch_add(1, std::memory_order_acq_rel); }
     std::atomic<quint64> m_directoryGeneration{1};
+    mutable std::mutex m_directoryMutex; // the two below
     mutable quint64 m_directoryBuilt = 0;
     mutable QHash<QString, InstanceList> m_directory;
     quint64 m_nextGeneration = 1;

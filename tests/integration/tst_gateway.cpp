@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QWebSocket>
 
 using namespace Meshdeck::Testing;
 
@@ -77,6 +78,35 @@ QJsonObject simpleRoute(const QString &name, const QString &prefix, const QStrin
                        {QStringLiteral("stripPrefix"), strip},
                        {QStringLiteral("rateLimit"), QJsonValue::Null}};
 }
+
+// A realtime session that keeps every message it receives.
+struct Session {
+    QWebSocket socket;
+    QList<QJsonObject> messages;
+    bool open(quint16 port, const QByteArray &credential)
+    {
+        QObject::connect(&socket, &QWebSocket::textMessageReceived, &socket, [this](const QString &m) {
+            messages << QJsonDocument::fromJson(m.toUtf8()).object();
+        });
+        QNetworkRequest request(QUrl(QStringLiteral("ws://127.0.0.1:%1/v1/realtime").arg(port)));
+        request.setRawHeader("Authorization", "Bearer " + credential);
+        socket.open(request);
+        return QTest::qWaitFor([this] { return count(QStringLiteral("welcome")) > 0; }, 5000);
+    }
+    void subscribe(const QString &channel)
+    {
+        socket.sendTextMessage(
+            QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("subscribe")},
+                                                        {QStringLiteral("channel"), channel}})
+                                  .toJson(QJsonDocument::Compact)));
+    }
+    int count(const QString &type) const
+    {
+        return int(std::count_if(messages.cbegin(), messages.cend(), [&](const QJsonObject &m) {
+            return m.value(QStringLiteral("type")).toString() == type;
+        }));
+    }
+};
 
 QString instanceOf(const RawResponse &r)
 {
@@ -510,6 +540,45 @@ private Q_SLOTS:
                  prometheus.left(2000).constData());
         QCOMPARE(apiCall(m_backend, "GET", "/v1/gateway/metrics?range=7d").status, 400);
         QCOMPARE(apiCall(m_backend, "GET", "/v1/gateway/metrics?route=nope").status, 404);
+    }
+
+    void theMetricsChannelServesEverySessionThatMayReadIt()
+    {
+        Session first;
+        Session second;
+        QVERIFY(first.open(m_backend.port(), m_backend.token()));
+        QVERIFY(second.open(m_backend.port(), m_backend.token()));
+        first.subscribe(QStringLiteral("gateway.metrics"));
+        second.subscribe(QStringLiteral("gateway.metrics"));
+        QTRY_VERIFY_WITH_TIMEOUT(first.count(QStringLiteral("gateway.metrics")) > 0, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(second.count(QStringLiteral("gateway.metrics")) > 0, 5000);
+        const QJsonObject tick = second.messages.constLast();
+        QVERIFY(tick.value(QStringLiteral("routes")).isArray());
+        QVERIFY(tick.value(QStringLiteral("breakers")).isArray());
+        // One session leaves; the other keeps its seconds coming.
+        first.socket.close();
+        QTRY_VERIFY_WITH_TIMEOUT(first.socket.state() == QAbstractSocket::UnconnectedState, 5000);
+        const int before = second.count(QStringLiteral("gateway.metrics"));
+        QTRY_VERIFY_WITH_TIMEOUT(second.count(QStringLiteral("gateway.metrics")) >= before + 2, 5000);
+
+        // Someone without gateway.read (a platform end user) is refused, with the reason.
+        QCOMPARE(apiCall(m_backend, "POST", "/v1/auth/users",
+                         "{\"email\":\"end.user@example.test\",\"name\":\"End User\","
+                         "\"password\":\"a long enough passphrase\",\"role\":\"user\"}")
+                     .status,
+                 201);
+        const RawResponse signedIn =
+            callAs(m_backend.port(), {}, "POST", "/v1/auth/sessions",
+                   "{\"email\":\"end.user@example.test\",\"password\":\"a long enough passphrase\"}");
+        QCOMPARE(signedIn.status, 201);
+        Session stranger;
+        QVERIFY(stranger.open(m_backend.port(),
+                              bodyOf(signedIn).value(QStringLiteral("accessToken")).toString().toUtf8()));
+        stranger.subscribe(QStringLiteral("gateway.metrics"));
+        QTRY_VERIFY_WITH_TIMEOUT(stranger.count(QStringLiteral("error")) > 0, 5000);
+        QVERIFY2(QJsonDocument(stranger.messages.constLast()).toJson().contains("gateway.read"),
+                 QJsonDocument(stranger.messages.constLast()).toJson().constData());
+        QCOMPARE(stranger.count(QStringLiteral("gateway.metrics")), 0);
     }
 
     void cleanupTestCase() { QCOMPARE(m_backend.terminate(), 0); }

@@ -469,11 +469,16 @@ private Q_SLOTS:
         EchoProcess survivor;
         QVERIFY(doomed.start(&backend, slowChecks));
         QVERIFY(survivor.start(&backend, slowChecks));
-        QTRY_COMPARE_WITH_TIMEOUT(apiJson(backend, "GET", "/v1/registry/services/shop/instances")
-                                      .value(QStringLiteral("instances"))
-                                      .toArray()
-                                      .size(),
-                                  2, 10'000);
+        // Both passing before any request: the gateway sends traffic to passing instances only.
+        const auto passing = [&backend] {
+            int n = 0;
+            for (const QJsonValue &i : apiJson(backend, "GET", "/v1/registry/services/shop/instances")
+                                           .value(QStringLiteral("instances"))
+                                           .toArray())
+                n += i.toObject().value(QStringLiteral("status")).toString() == QLatin1String("passing");
+            return n;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(passing(), 2, 15'000);
         const QJsonObject route{
             {QStringLiteral("name"), QStringLiteral("shop")},
             {QStringLiteral("match"), QJsonObject{{QStringLiteral("pathPrefix"), QStringLiteral("/shop")}}},
@@ -511,9 +516,11 @@ private Q_SLOTS:
         // The page is open and following before any request is sent: what it shows next came live.
         QVERIFY2(waitForSubscription(console, QStringLiteral("gateway.metrics")),
                  "the console never subscribed");
-        QCOMPARE(send(40), 40);
+        const int before = send(40);
+        QVERIFY2(before == 40, backend.stderrText().right(3000).constData());
         doomed.kill9();
-        QCOMPARE(send(20), 20); // a refused connection is retried on the survivor
+        const int after = send(20); // a refused connection is retried on the survivor
+        QVERIFY2(after == 20, backend.stderrText().right(3000).constData());
         QTRY_VERIFY_WITH_TIMEOUT(console.state() == QProcess::NotRunning, 45'000);
         QCOMPARE(console.exitCode(), 0);
         const QJsonObject report =

@@ -24,6 +24,17 @@ int status(quint16 port, const QByteArray &target)
     return c.read(10'000).status;
 }
 
+bool passingHere(BackendProcess &node)
+{
+    for (const QJsonValue &i : apiJson(node, "GET", "/v1/registry/services/shared/instances")
+                                   .value(QStringLiteral("instances"))
+                                   .toArray()) {
+        if (i.toObject().value(QStringLiteral("status")).toString() == QLatin1String("passing"))
+            return true;
+    }
+    return false;
+}
+
 bool knowsRoute(BackendProcess &node, const QString &name)
 {
     for (const QJsonValue &r :
@@ -64,8 +75,10 @@ private Q_SLOTS:
                      .status,
                  201);
         // Every node has the route and sees the instance before any token is spent.
-        for (int i = 0; i < 3; ++i)
+        for (int i = 0; i < 3; ++i) {
             QTRY_VERIFY_WITH_TIMEOUT(knowsRoute(cluster.node(i), QStringLiteral("shared")), 15'000);
+            QTRY_VERIFY_WITH_TIMEOUT(passingHere(cluster.node(i)), 15'000);
+        }
         for (int i = 0; i < 3; ++i)
             QCOMPARE(apiJson(cluster.node(i), "GET", "/v1/gateway/overview")
                          .value(QStringLiteral("rateLimits"))

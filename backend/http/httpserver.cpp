@@ -41,6 +41,8 @@ HttpServer::HttpServer(const Limits &limits, const Dispatcher &dispatcher, int t
     for (int i = 0; i < threads; ++i) {
         auto *thread = new QThread(this);
         thread->setObjectName(QStringLiteral("http-%1").arg(i));
+        if (QAbstractEventDispatcher *events = HttpWorker::createEventDispatcher())
+            thread->setEventDispatcher(events);
         auto *worker = new HttpWorker(i, m_limits, m_dispatcher, &m_draining, m_bodyBudget, tls);
         worker->moveToThread(thread);
         connect(thread, &QThread::finished, worker, &QObject::deleteLater);

@@ -1,5 +1,6 @@
 #include "httpworker.h"
 
+#include "epolldispatcher.h"
 #include "httpconnection.h"
 #include "problem.h"
 #include "responsewriter.h"
@@ -43,6 +44,12 @@ HttpWorker::~HttpWorker()
     const auto connections = m_connections;
     m_connections.clear();
     qDeleteAll(connections);
+}
+
+QAbstractEventDispatcher *HttpWorker::createEventDispatcher()
+{
+    static const bool qt = qgetenv("MESHDECK_HTTP_DISPATCHER") == "qt";
+    return qt ? nullptr : new EpollDispatcher;
 }
 
 void HttpWorker::start()

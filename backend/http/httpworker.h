@@ -12,6 +12,7 @@
 #include <atomic>
 #include <memory>
 
+class QAbstractEventDispatcher;
 class QWebSocket;
 class QWebSocketServer;
 
@@ -30,6 +31,10 @@ public:
     HttpWorker(int index, const Limits &limits, const Dispatcher &dispatcher, std::atomic<bool> *draining,
                std::shared_ptr<BodyBudget> bodyBudget, std::shared_ptr<TlsCredentials> tls = {});
     ~HttpWorker() override;
+
+    // The event dispatcher for an engine thread, set before it starts: the epoll one
+    // (epolldispatcher.h), or null for Qt's own when MESHDECK_HTTP_DISPATCHER=qt.
+    static QAbstractEventDispatcher *createEventDispatcher();
 
     void start(); // in the worker thread
     void adopt(qintptr descriptor);

@@ -16,10 +16,15 @@
 # the same pace is printed beside it.
 # Exits non-zero only if something failed to run (a non-2xx answer or a socket error included).
 # Usage: gateway-vs-nginx.sh --bin BUILD/bin [--duration S] [--connections C] [--threads N] [--pin]
+#                            [--perf FILE]
+# --perf FILE: `perf record -g` of meshdeckd during the first round of /plain (that round's figures
+# then carry perf's overhead; the second round's do not), written to FILE for `perf report -i FILE`.
+# MESHDECK_HTTP_DISPATCHER=qt in the environment runs the engine's threads on Qt's own event
+# dispatcher instead of the epoll one (http/epolldispatcher.h), for comparison.
 # --pin: the proxy under test (one thread/worker) alone on core 1; wrk and the upstream on core 0.
 # On a 2-core machine wrk, the upstream and the proxy otherwise share the cores.
 set -euo pipefail
-bin="" duration=5 connections=64 threads=$(nproc) pin=0
+bin="" duration=5 connections=64 threads=$(nproc) pin=0 perf_out=""
 while [ $# -gt 0 ]; do
   case $1 in
     --bin) bin=$2; shift 2 ;;
@@ -27,6 +32,7 @@ while [ $# -gt 0 ]; do
     --connections) connections=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --pin) pin=1; threads=1; shift ;;
+    --perf) perf_out=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -204,8 +210,14 @@ measure() {
   run_wrk "$1 (warm-up)" "$work/warm.out" "${args[@]}" -d1s "${target_url[$1]}"
   local before after
   before=$(ticks "$1")
+  local recorder=""
+  if [ -n "$perf_out" ] && [ "$1" = plain ] && [ ! -e "$perf_out" ]; then
+    perf record -q -g -p "$server" -o "$perf_out" -- sleep "$duration" >/dev/null 2>&1 &
+    recorder=$!
+  fi
   run_wrk "$1" "$work/wrk.out" "${args[@]}" -d"${duration}s" --latency "${target_url[$1]}"
   after=$(ticks "$1")
+  [ -z "$recorder" ] || wait "$recorder" || true
   local rps p99 cpu
   rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")
   p99=$(ms 99% "$work/wrk.out")

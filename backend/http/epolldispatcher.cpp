@@ -1,0 +1,389 @@
+#include "epolldispatcher.h"
+
+#include <QCoreApplication>
+#include <QLoggingCategory>
+#include <QSocketNotifier>
+#include <QThread>
+#include <QTimerEvent>
+#include <QVarLengthArray>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+Q_LOGGING_CATEGORY(lcEpoll, "meshdeck.backend.http.epoll")
+
+namespace Meshdeck::Http {
+
+namespace {
+constexpr quint64 WakeTag = ~quint64(0);
+constexpr int MaxEvents = 128;
+// The dispatcher whose processEvents() runs on this thread: its own wakeUp() needs no syscall.
+thread_local const EpollDispatcher *t_running = nullptr;
+
+bool heapLater(const auto &a, const auto &b)
+{
+    return a.deadlineNs > b.deadlineNs;
+}
+
+template<typename Descriptor> quint32 wanted(const Descriptor &descriptor)
+{
+    const auto &notifiers = descriptor.notifiers;
+    return (notifiers[0] ? quint32(EPOLLIN) : 0u) | (notifiers[1] ? quint32(EPOLLOUT) : 0u) |
+           (notifiers[2] ? quint32(EPOLLPRI) : 0u);
+}
+} // namespace
+
+EpollDispatcher::EpollDispatcher(QObject *parent)
+    : QAbstractEventDispatcher(parent)
+{
+    m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
+    m_wakeFd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (m_epoll < 0 || m_wakeFd < 0)
+        qFatal("epoll dispatcher: cannot create its descriptors: %s", std::strerror(errno));
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.u64 = WakeTag;
+    if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wakeFd, &event) < 0)
+        qFatal("epoll dispatcher: cannot watch its eventfd: %s", std::strerror(errno));
+}
+
+EpollDispatcher::~EpollDispatcher()
+{
+    ::close(m_wakeFd);
+    ::close(m_epoll);
+}
+
+qint64 EpollDispatcher::nowNs()
+{
+    timespec now{};
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    return qint64(now.tv_sec) * 1000000000 + now.tv_nsec;
+}
+
+// ---- posted events, wake-ups, the loop ----
+
+void EpollDispatcher::wakeUp()
+{
+    if (t_running == this) {
+        // Our own thread: it looks at the flag before it blocks.
+        m_wakeUps.store(1);
+        return;
+    }
+    if (m_wakeUps.exchange(1) == 0) {
+        const eventfd_t one = 1;
+        [[maybe_unused]] const int n = ::eventfd_write(m_wakeFd, one);
+    }
+}
+
+void EpollDispatcher::interrupt()
+{
+    m_interrupt.store(true);
+    if (m_wakeUps.exchange(1) == 0) {
+        const eventfd_t one = 1;
+        [[maybe_unused]] const int n = ::eventfd_write(m_wakeFd, one);
+    }
+}
+
+bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
+{
+    const EpollDispatcher *outer = t_running;
+    t_running = this;
+    struct Restore {
+        const EpollDispatcher *outer;
+        ~Restore() { t_running = outer; }
+    } restore{outer};
+
+    m_interrupt.store(false);
+    emit awake();
+    // Cleared before the posted events are sent: whatever is posted from now on sets it again.
+    m_wakeUps.store(0);
+    QCoreApplication::sendPostedEvents();
+
+    const bool includeTimers = !(flags & QEventLoop::X11ExcludeTimers);
+    const bool includeNotifiers = !(flags & QEventLoop::ExcludeSocketNotifiers);
+    const bool canWait =
+        (flags & QEventLoop::WaitForMoreEvents) && !m_interrupt.load() && m_wakeUps.load() == 0;
+    if (canWait)
+        emit aboutToBlock();
+    if (m_interrupt.load())
+        return false;
+
+    qint64 timeoutNs = 0;
+    if (canWait && m_wakeUps.load() == 0) {
+        timeoutNs = -1;
+        if (includeTimers)
+            nextTimeout(timeoutNs);
+    }
+
+    int activated = 0;
+    if (!includeNotifiers) {
+        // Only the wake-up descriptor: the sockets' readiness stays for a later iteration.
+        pollfd wake{m_wakeFd, POLLIN, 0};
+        const timespec spec{time_t(timeoutNs / 1000000000), long(timeoutNs % 1000000000)};
+        if (::ppoll(&wake, 1, timeoutNs < 0 ? nullptr : &spec, nullptr) > 0) {
+            eventfd_t value = 0;
+            [[maybe_unused]] const int n = ::eventfd_read(m_wakeFd, &value);
+            ++activated;
+        }
+    } else {
+        epoll_event events[MaxEvents];
+        int n = 0;
+        if (timeoutNs < 0) {
+            n = ::epoll_wait(m_epoll, events, MaxEvents, -1);
+        } else {
+            const timespec spec{time_t(timeoutNs / 1000000000), long(timeoutNs % 1000000000)};
+            n = ::epoll_pwait2(m_epoll, events, MaxEvents, &spec, nullptr);
+            if (n < 0 && errno == ENOSYS) // kernels before 5.11: milliseconds, rounded up
+                n = ::epoll_wait(m_epoll, events, MaxEvents, int((timeoutNs + 999999) / 1000000));
+        }
+        if (n < 0 && errno != EINTR)
+            qCWarning(lcEpoll) << "epoll_wait failed:" << std::strerror(errno);
+        for (int i = 0; i < n; ++i) {
+            if (events[i].data.u64 == WakeTag) {
+                eventfd_t value = 0;
+                [[maybe_unused]] const int r = ::eventfd_read(m_wakeFd, &value);
+                ++activated;
+                continue;
+            }
+            activate(events[i].data.u64, events[i].events);
+            ++activated;
+        }
+    }
+    if (includeTimers)
+        activated += activateTimers();
+    return activated > 0;
+}
+
+// ---- socket notifiers ----
+
+EpollDispatcher::Descriptor *EpollDispatcher::find(int fd)
+{
+    return fd >= 0 && size_t(fd) < m_descriptors.size() ? &m_descriptors[size_t(fd)] : nullptr;
+}
+
+void EpollDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
+{
+    const int fd = int(notifier->socket());
+    const int type = int(notifier->type());
+    if (fd < 0 || type < 0 || type > 2)
+        return;
+    if (size_t(fd) >= m_descriptors.size())
+        m_descriptors.resize(std::max(size_t(fd) + 1, m_descriptors.size() * 2));
+    Descriptor &descriptor = m_descriptors[size_t(fd)];
+    if (descriptor.applied == 0)
+        descriptor.generation = ++m_generation; // a new registration: earlier events are not its own
+    if (descriptor.notifiers[type] && descriptor.notifiers[type] != notifier)
+        qCWarning(lcEpoll) << "several socket notifiers of one type on descriptor" << fd;
+    descriptor.notifiers[type] = notifier;
+    apply(fd, descriptor);
+}
+
+void EpollDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
+{
+    const int fd = int(notifier->socket());
+    const int type = int(notifier->type());
+    Descriptor *descriptor = find(fd);
+    if (!descriptor || type < 0 || type > 2 || descriptor->notifiers[type] != notifier)
+        return;
+    descriptor->notifiers[type] = nullptr;
+    apply(fd, *descriptor);
+}
+
+// Changes the registration to what the notifiers want; a descriptor nobody watches is removed at
+// once (its owner closes it next, and a registration must not outlive the descriptor's number).
+void EpollDispatcher::apply(int fd, Descriptor &descriptor)
+{
+    const quint32 want = wanted(descriptor);
+    if (want == descriptor.applied && want != 0)
+        return;
+    if (want == 0) {
+        if (descriptor.applied != 0)
+            ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
+        descriptor.applied = 0;
+        return;
+    }
+    epoll_event event{};
+    event.events = want;
+    event.data.u64 = (quint64(quint32(fd)) << 32) | descriptor.generation;
+    int op = descriptor.applied ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+    int result = ::epoll_ctl(m_epoll, op, fd, &event);
+    if (result < 0 && errno == ENOENT) // the kernel dropped it when the descriptor was closed
+        result = ::epoll_ctl(m_epoll, op = EPOLL_CTL_ADD, fd, &event);
+    else if (result < 0 && errno == EEXIST)
+        result = ::epoll_ctl(m_epoll, op = EPOLL_CTL_MOD, fd, &event);
+    if (result < 0) {
+        qCWarning(lcEpoll) << "epoll_ctl on descriptor" << fd << "failed:" << std::strerror(errno);
+        descriptor.applied = 0;
+        return;
+    }
+    descriptor.applied = want;
+}
+
+void EpollDispatcher::activate(quint64 data, quint32 events)
+{
+    const int fd = int(data >> 32);
+    const quint32 generation = quint32(data);
+    static constexpr quint32 Flags[3] = {EPOLLIN | EPOLLHUP | EPOLLERR, EPOLLOUT | EPOLLHUP | EPOLLERR,
+                                         EPOLLPRI | EPOLLHUP | EPOLLERR};
+    for (int type = 0; type < 3; ++type) {
+        if (!(events & Flags[type]))
+            continue;
+        // Looked up afresh each time: the handler before may have disabled or deleted this one.
+        const Descriptor *descriptor = find(fd);
+        if (!descriptor || descriptor->applied == 0 || descriptor->generation != generation)
+            return;
+        if (QSocketNotifier *notifier = descriptor->notifiers[type]) {
+            QEvent event(QEvent::SockAct);
+            QCoreApplication::sendEvent(notifier, &event);
+        }
+    }
+}
+
+// ---- timers ----
+
+void EpollDispatcher::schedule(int id, Timer &timer, qint64 deadlineNs)
+{
+    timer.deadlineNs = deadlineNs;
+    timer.arm = ++m_arms;
+    m_heap.push_back(Due{deadlineNs, timer.arm, id});
+    std::push_heap(m_heap.begin(), m_heap.end(), heapLater<Due, Due>);
+}
+
+void EpollDispatcher::registerTimer(int timerId, qint64 interval, Qt::TimerType timerType, QObject *object)
+{
+    if (timerId < 1 || interval < 0 || !object)
+        return;
+    auto [it, inserted] = m_timers.try_emplace(timerId);
+    if (!inserted)
+        ++m_stale;
+    Timer &timer = it->second;
+    timer.object = object;
+    timer.intervalMs = interval;
+    timer.type = timerType;
+    timer.firing = false;
+    schedule(timerId, timer, nowNs() + interval * 1000000);
+}
+
+bool EpollDispatcher::unregisterTimer(int timerId)
+{
+    if (m_timers.erase(timerId) == 0)
+        return false;
+    ++m_stale;
+    dropStale();
+    return true;
+}
+
+bool EpollDispatcher::unregisterTimers(QObject *object)
+{
+    bool found = false;
+    for (auto it = m_timers.begin(); it != m_timers.end();) {
+        if (it->second.object == object) {
+            it = m_timers.erase(it);
+            ++m_stale;
+            found = true;
+        } else {
+            ++it;
+        }
+    }
+    dropStale();
+    return found;
+}
+
+// Stopped timers leave their heap entry behind; once they are most of it, it is rebuilt.
+void EpollDispatcher::dropStale()
+{
+    if (m_stale < 256 || m_stale * 2 < qsizetype(m_heap.size()))
+        return;
+    m_heap.clear();
+    for (const auto &[id, timer] : m_timers)
+        m_heap.push_back(Due{timer.deadlineNs, timer.arm, id});
+    std::make_heap(m_heap.begin(), m_heap.end(), heapLater<Due, Due>);
+    m_stale = 0;
+}
+
+QList<QAbstractEventDispatcher::TimerInfo> EpollDispatcher::registeredTimers(QObject *object) const
+{
+    QList<TimerInfo> list;
+    for (const auto &[id, timer] : m_timers) {
+        if (timer.object == object)
+            list.append(TimerInfo(id, int(timer.intervalMs), timer.type));
+    }
+    return list;
+}
+
+int EpollDispatcher::remainingTime(int timerId)
+{
+    const auto it = m_timers.find(timerId);
+    if (it == m_timers.end())
+        return -1;
+    const qint64 left = it->second.deadlineNs - nowNs();
+    return left <= 0 ? 0 : int((left + 999999) / 1000000);
+}
+
+// The time until the earliest live timer (stale entries on top are dropped on the way).
+void EpollDispatcher::nextTimeout(qint64 &timeoutNs)
+{
+    while (!m_heap.empty()) {
+        const Due &top = m_heap.front();
+        const auto it = m_timers.find(top.id);
+        if (it != m_timers.end() && it->second.arm == top.arm) {
+            timeoutNs = qMax<qint64>(0, top.deadlineNs - nowNs());
+            return;
+        }
+        std::pop_heap(m_heap.begin(), m_heap.end(), heapLater<Due, Due>);
+        m_heap.pop_back();
+        --m_stale;
+    }
+}
+
+int EpollDispatcher::activateTimers()
+{
+    if (m_heap.empty())
+        return 0;
+    const qint64 now = nowNs();
+    // Those due now are taken first: a timer started (or re-armed at 0 ms) by a handler waits for
+    // the next iteration, as with Qt's dispatcher.
+    QVarLengthArray<Due, 32> due;
+    while (!m_heap.empty() && m_heap.front().deadlineNs <= now) {
+        const Due entry = m_heap.front();
+        std::pop_heap(m_heap.begin(), m_heap.end(), heapLater<Due, Due>);
+        m_heap.pop_back();
+        const auto it = m_timers.find(entry.id);
+        if (it == m_timers.end() || it->second.arm != entry.arm) {
+            --m_stale;
+            continue;
+        }
+        due.append(entry);
+    }
+    int fired = 0;
+    for (const Due &entry : due) {
+        auto it = m_timers.find(entry.id);
+        if (it == m_timers.end() || it->second.arm != entry.arm)
+            continue; // stopped (or restarted) by an earlier handler of this pass
+        Timer &timer = it->second;
+        qint64 next = timer.deadlineNs + timer.intervalMs * 1000000;
+        if (next <= now)
+            next = now + timer.intervalMs * 1000000;
+        schedule(entry.id, timer, next);
+        if (timer.firing)
+            continue;
+        timer.firing = true;
+        QObject *object = timer.object;
+        QTimerEvent event(entry.id);
+        QCoreApplication::sendEvent(object, &event);
+        ++fired;
+        it = m_timers.find(entry.id); // the handler may have stopped it, or started others
+        if (it != m_timers.end())
+            it->second.firing = false;
+    }
+    return fired;
+}
+
+} // namespace Meshdeck::Http

@@ -256,14 +256,23 @@ void EpollDispatcher::schedule(int id, Timer &timer, qint64 deadlineNs)
     std::push_heap(m_heap.begin(), m_heap.end(), heapLater<Due, Due>);
 }
 
+EpollDispatcher::Timer *EpollDispatcher::timer(int id)
+{
+    if (id < 1 || size_t(id) >= m_timers.size() || !m_timers[size_t(id)].object)
+        return nullptr;
+    return &m_timers[size_t(id)];
+}
+
 void EpollDispatcher::registerTimer(int timerId, qint64 interval, Qt::TimerType timerType, QObject *object)
 {
     if (timerId < 1 || interval < 0 || !object)
         return;
-    auto [it, inserted] = m_timers.try_emplace(timerId);
-    if (!inserted)
+    // Qt's timer ids come from one free list, reused lowest-first: a table by id stays small.
+    if (size_t(timerId) >= m_timers.size())
+        m_timers.resize(std::max(size_t(timerId) + 1, m_timers.size() * 2));
+    Timer &timer = m_timers[size_t(timerId)];
+    if (timer.object)
         ++m_stale;
-    Timer &timer = it->second;
     timer.object = object;
     timer.intervalMs = interval;
     timer.type = timerType;
@@ -273,8 +282,10 @@ void EpollDispatcher::registerTimer(int timerId, qint64 interval, Qt::TimerType 
 
 bool EpollDispatcher::unregisterTimer(int timerId)
 {
-    if (m_timers.erase(timerId) == 0)
+    Timer *found = timer(timerId);
+    if (!found)
         return false;
+    found->object = nullptr;
     ++m_stale;
     dropStale();
     return true;
@@ -283,13 +294,11 @@ bool EpollDispatcher::unregisterTimer(int timerId)
 bool EpollDispatcher::unregisterTimers(QObject *object)
 {
     bool found = false;
-    for (auto it = m_timers.begin(); it != m_timers.end();) {
-        if (it->second.object == object) {
-            it = m_timers.erase(it);
+    for (Timer &timer : m_timers) {
+        if (timer.object == object) {
+            timer.object = nullptr;
             ++m_stale;
             found = true;
-        } else {
-            ++it;
         }
     }
     dropStale();
@@ -302,8 +311,10 @@ void EpollDispatcher::dropStale()
     if (m_stale < 256 || m_stale * 2 < qsizetype(m_heap.size()))
         return;
     m_heap.clear();
-    for (const auto &[id, timer] : m_timers)
-        m_heap.push_back(Due{timer.deadlineNs, timer.arm, id});
+    for (size_t id = 1; id < m_timers.size(); ++id) {
+        if (m_timers[id].object)
+            m_heap.push_back(Due{m_timers[id].deadlineNs, m_timers[id].arm, int(id)});
+    }
     std::make_heap(m_heap.begin(), m_heap.end(), heapLater<Due, Due>);
     m_stale = 0;
 }
@@ -311,20 +322,27 @@ void EpollDispatcher::dropStale()
 QList<QAbstractEventDispatcher::TimerInfo> EpollDispatcher::registeredTimers(QObject *object) const
 {
     QList<TimerInfo> list;
-    for (const auto &[id, timer] : m_timers) {
-        if (timer.object == object)
-            list.append(TimerInfo(id, int(timer.intervalMs), timer.type));
+    for (size_t id = 1; id < m_timers.size(); ++id) {
+        const Timer &timer = m_timers[id];
+        if (timer.object && timer.object == object)
+            list.append(TimerInfo(int(id), int(timer.intervalMs), timer.type));
     }
     return list;
 }
 
 int EpollDispatcher::remainingTime(int timerId)
 {
-    const auto it = m_timers.find(timerId);
-    if (it == m_timers.end())
+    const Timer *found = timer(timerId);
+    if (!found)
         return -1;
-    const qint64 left = it->second.deadlineNs - nowNs();
+    const qint64 left = found->deadlineNs - nowNs();
     return left <= 0 ? 0 : int((left + 999999) / 1000000);
+}
+
+bool EpollDispatcher::current(const Due &entry)
+{
+    const Timer *found = timer(entry.id);
+    return found && found->arm == entry.arm;
 }
 
 // The time until the earliest live timer (stale entries on top are dropped on the way).
@@ -332,8 +350,7 @@ void EpollDispatcher::nextTimeout(qint64 &timeoutNs)
 {
     while (!m_heap.empty()) {
         const Due &top = m_heap.front();
-        const auto it = m_timers.find(top.id);
-        if (it != m_timers.end() && it->second.arm == top.arm) {
+        if (current(top)) {
             timeoutNs = qMax<qint64>(0, top.deadlineNs - nowNs());
             return;
         }
@@ -355,33 +372,29 @@ int EpollDispatcher::activateTimers()
         const Due entry = m_heap.front();
         std::pop_heap(m_heap.begin(), m_heap.end(), heapLater<Due, Due>);
         m_heap.pop_back();
-        const auto it = m_timers.find(entry.id);
-        if (it == m_timers.end() || it->second.arm != entry.arm) {
+        if (current(entry))
+            due.append(entry);
+        else
             --m_stale;
-            continue;
-        }
-        due.append(entry);
     }
     int fired = 0;
     for (const Due &entry : due) {
-        auto it = m_timers.find(entry.id);
-        if (it == m_timers.end() || it->second.arm != entry.arm)
+        if (!current(entry))
             continue; // stopped (or restarted) by an earlier handler of this pass
-        Timer &timer = it->second;
-        qint64 next = timer.deadlineNs + timer.intervalMs * 1000000;
+        Timer &armed = m_timers[size_t(entry.id)];
+        qint64 next = armed.deadlineNs + armed.intervalMs * 1000000;
         if (next <= now)
-            next = now + timer.intervalMs * 1000000;
-        schedule(entry.id, timer, next);
-        if (timer.firing)
+            next = now + armed.intervalMs * 1000000;
+        schedule(entry.id, armed, next);
+        if (armed.firing)
             continue;
-        timer.firing = true;
-        QObject *object = timer.object;
+        armed.firing = true;
+        QObject *object = armed.object;
         QTimerEvent event(entry.id);
         QCoreApplication::sendEvent(object, &event);
         ++fired;
-        it = m_timers.find(entry.id); // the handler may have stopped it, or started others
-        if (it != m_timers.end())
-            it->second.firing = false;
+        if (Timer *after = timer(entry.id)) // the handler may have stopped it, or started others
+            after->firing = false;
     }
     return fired;
 }

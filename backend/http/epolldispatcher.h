@@ -3,7 +3,6 @@
 #include <QAbstractEventDispatcher>
 
 #include <atomic>
-#include <unordered_map>
 #include <vector>
 
 namespace Meshdeck::Http {
@@ -63,6 +62,8 @@ private:
     int activateTimers();
     void schedule(int id, Timer &timer, qint64 deadlineNs);
     void dropStale();
+    Timer *timer(int id);
+    bool current(const Due &entry);
     void nextTimeout(qint64 &timeoutNs);
     static qint64 nowNs();
 
@@ -72,8 +73,8 @@ private:
     std::atomic<bool> m_interrupt{false};
     std::vector<Descriptor> m_descriptors; // by descriptor number; unwatched ones have applied 0
     quint32 m_generation = 0;
-    std::unordered_map<int, Timer> m_timers;
-    std::vector<Due> m_heap; // min-heap on deadline; entries whose arm is outdated are stale
+    std::vector<Timer> m_timers; // by timer id; a free slot has no object
+    std::vector<Due> m_heap;     // min-heap on deadline; entries whose arm is outdated are stale
     qsizetype m_stale = 0;
     quint64 m_arms = 0;
 };

@@ -224,7 +224,7 @@ QCoro::Task<UpstreamResult> UpstreamPool::send(UpstreamTarget target, UpstreamRe
     bool anySent = false;
     for (int attempt = 0;; ++attempt) {
         UpstreamExchange exchange;
-        UpstreamConnection *connection = attempt == 0 ? m_state->takeIdle(key) : nullptr;
+        UpstreamConnection *connection = attempt == 0 ? m_state->takeIdle(key, !idempotent) : nullptr;
         const bool reused = connection != nullptr;
         if (!connection) {
             connection = new UpstreamConnection(m_state.get(), key, target);

@@ -367,7 +367,7 @@ UpstreamExchange::~UpstreamExchange()
         connection->detach(this);
 }
 
-UpstreamConnection *UpstreamPoolCore::takeIdle(const QByteArray &key)
+UpstreamConnection *UpstreamPoolCore::takeIdle(const QByteArray &key, bool peek)
 {
     const auto it = idle.find(key);
     if (it == idle.end())
@@ -376,7 +376,7 @@ UpstreamConnection *UpstreamPoolCore::takeIdle(const QByteArray &key)
     while (!list.empty()) {
         UpstreamConnection *connection = list.back();
         list.pop_back();
-        if (connection->stillUsable())
+        if (!peek || connection->stillUsable())
             return connection;
         qCDebug(lcUpstream).noquote() << "dropping an idle connection the upstream closed:" << key;
         connection->abandon();

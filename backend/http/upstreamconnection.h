@@ -64,7 +64,10 @@ struct UpstreamPoolCore {
     std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 
     // The most recently used idle connection to the target that is still usable, or null.
-    UpstreamConnection *takeIdle(const QByteArray &key);
+    // `peek`: first ask the socket (one recv) whether the upstream closed it since the loop last
+    // looked; without it a close in flight costs the request, which only an idempotent one (retried
+    // transparently on a new connection) can afford.
+    UpstreamConnection *takeIdle(const QByteArray &key, bool peek = true);
     // After an exchange: kept idle (within the cap) when reusable, else closed and deleted later.
     void release(UpstreamConnection *connection, bool reusable);
     void forget(UpstreamConnection *connection);

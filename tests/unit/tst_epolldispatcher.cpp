@@ -93,6 +93,7 @@ private slots:
     void notifierDeletedByAnotherHandlerInTheSameWakeUp();
     void timersOfEachKindFire();
     void restartedTimerFiresOnceAtItsNewTime();
+    void restartedRepeatingTimerWaitsForItsNewInterval();
     void manyTimersStartedAndStoppedLeaveTheRestWorking();
     void zeroTimerDoesNotStarvePostedEvents();
     void remainingTimeAndRegisteredTimers();
@@ -291,6 +292,23 @@ void TestEpollDispatcher::restartedTimerFiresOnceAtItsNewTime()
     t.run([&] { QTimer::singleShot(150, t.context(), [&] { ++later; }); });
     QTRY_COMPARE(later.load(), 1); // past the 100 ms arming too
     QCOMPARE(fired.load(), 1);
+    t.run([&] { delete timer; });
+}
+
+void TestEpollDispatcher::restartedRepeatingTimerWaitsForItsNewInterval()
+{
+    DispatcherThread t;
+    std::atomic<int> fired{0}, witness{0};
+    QTimer *timer = nullptr;
+    t.run([&] {
+        timer = new QTimer;
+        QObject::connect(timer, &QTimer::timeout, timer, [&] { ++fired; });
+        timer->start(20);
+        timer->start(60000); // the 20 ms entry left in the heap must not fire it
+        QTimer::singleShot(300, t.context(), [&] { ++witness; });
+    });
+    QTRY_COMPARE(witness.load(), 1); // the loop ran well past 20 ms
+    QCOMPARE(fired.load(), 0);
     t.run([&] { delete timer; });
 }
 

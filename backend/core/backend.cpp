@@ -685,6 +685,10 @@ bool Backend::serveGateway()
         std::make_unique<Http::Dispatcher>(*p.gatewayRouter, nullptr, &p.gatewayHttpMetrics);
     p.gatewayDispatcher->setFrontend(p.gateway->proxy());
     p.gateway->proxy()->setTls(m_settings.tls != nullptr);
+    QString unused;
+    p.gateway->proxy()->setTrustedProxies(
+        Gateway::TrustedProxies::parse(m_settings.gatewayTrustedProxies, &unused)
+            .value_or(Gateway::TrustedProxies()));
     Http::Limits limits = m_settings.limits;
     limits.defaultMaxBody = 64LL * 1024 * 1024; // a route's maxBodyBytes is the limit; this is its ceiling
     p.gatewayServer =

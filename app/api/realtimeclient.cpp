@@ -57,7 +57,7 @@ RealtimeClient::~RealtimeClient()
 void RealtimeClient::forgetOffsets()
 {
     for (auto it = m_channels.begin(); it != m_channels.end(); ++it)
-        it.value() = -1;
+        it->next = -1;
 }
 
 void RealtimeClient::detach()
@@ -145,25 +145,49 @@ void RealtimeClient::open()
 
 void RealtimeClient::subscribe(const QString &channel, qint64 fromOffset)
 {
-    m_channels.insert(channel, fromOffset);
-    if (m_connected)
+    const auto it = m_channels.find(channel);
+    if (it == m_channels.end()) {
+        m_channels.insert(channel, Channel{fromOffset, 1, 0});
+        if (m_connected)
+            sendSubscribe(channel);
+        return;
+    }
+    ++it->subscribers;
+    // Already followed: the same stream serves this view too, unless it wants events the stream has
+    // passed; then the stream starts again from there (the server holds one subscription a channel).
+    if (fromOffset < 0 || (it->next >= 0 && fromOffset >= it->next))
+        return;
+    it->next = fromOffset;
+    if (m_connected) {
+        ++it->unsubscribesPending;
+        sendUnsubscribe(channel);
         sendSubscribe(channel);
+    }
 }
 
 void RealtimeClient::unsubscribe(const QString &channel)
 {
-    if (m_channels.remove(channel) && m_connected)
-        m_socket.sendTextMessage(QString::fromUtf8(
-            QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("unsubscribe")},
-                                      {QStringLiteral("channel"), channel}})
-                .toJson(QJsonDocument::Compact)));
+    const auto it = m_channels.find(channel);
+    if (it == m_channels.end() || --it->subscribers > 0)
+        return; // another view still follows it
+    m_channels.erase(it);
+    if (m_connected)
+        sendUnsubscribe(channel);
+}
+
+void RealtimeClient::sendUnsubscribe(const QString &channel)
+{
+    m_socket.sendTextMessage(
+        QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("unsubscribe")},
+                                                    {QStringLiteral("channel"), channel}})
+                              .toJson(QJsonDocument::Compact)));
 }
 
 void RealtimeClient::sendSubscribe(const QString &channel)
 {
     QJsonObject message{{QStringLiteral("type"), QStringLiteral("subscribe")},
                         {QStringLiteral("channel"), channel}};
-    const qint64 from = m_channels.value(channel, -1);
+    const qint64 from = m_channels.value(channel).next;
     if (from >= 0)
         message.insert(QStringLiteral("fromOffset"), from);
     m_socket.sendTextMessage(QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
@@ -195,13 +219,15 @@ void RealtimeClient::onText(const QString &text)
         m_failedOpens = 0;
         m_connected = true;
         Q_EMIT connectedChanged();
-        for (auto it = m_channels.cbegin(); it != m_channels.cend(); ++it)
+        for (auto it = m_channels.begin(); it != m_channels.end(); ++it) {
+            it->unsubscribesPending = 0; // a new session: nothing of the old one is answered
             sendSubscribe(it.key());
+        }
     } else if (type == QLatin1String("event")) {
         if (!m_channels.contains(channel))
             return;
         const QJsonObject e = message.value(QStringLiteral("event")).toObject();
-        m_channels[channel] = e.value(QStringLiteral("offset")).toInteger() + 1; // resume point
+        m_channels[channel].next = e.value(QStringLiteral("offset")).toInteger() + 1; // resume point
         Q_EMIT event(channel, e);
     } else if (type == QLatin1String("subscribed")) {
         // Tests wait for this line before they make a change the console must see live.
@@ -210,6 +236,8 @@ void RealtimeClient::onText(const QString &text)
                           message.value(QStringLiteral("headOffset")).toInteger());
     } else if (type == QLatin1String("error") || type == QLatin1String("overflow")) {
         Q_EMIT problem(channel, message.value(QStringLiteral("reason")).toString());
+    } else if (type == QLatin1String("unsubscribed") && m_channels.value(channel).unsubscribesPending > 0) {
+        --m_channels[channel].unsubscribesPending; // a rewind's: the subscription follows it
     } else if (m_channels.contains(channel)) {
         Q_EMIT this->message(channel, message);
     }

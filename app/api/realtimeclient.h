@@ -34,8 +34,14 @@ public:
     // channels stay subscribed and are asked of the next endpoint set.
     void detach();
     QString tlsError() const { return m_tlsError; }
+    // Views share one subscription per channel, counted: each subscribe() is undone by one
+    // unsubscribe(), and the server is told only when the last view leaves, so one view closing does
+    // not stop another. A view that asks for events the shared stream has passed (an earlier
+    // fromOffset) rewinds it for every view on the channel: views must ignore offsets they hold.
     void subscribe(const QString &channel, qint64 fromOffset = -1);
     void unsubscribe(const QString &channel);
+    // How many views follow the channel (0: not subscribed).
+    int subscribers(const QString &channel) const { return m_channels.value(channel).subscribers; }
     bool isConnected() const { return m_connected; }
 
 Q_SIGNALS:
@@ -55,11 +61,18 @@ private:
     void open();
     void onText(const QString &text);
     void sendSubscribe(const QString &channel);
+    void sendUnsubscribe(const QString &channel);
+
+    struct Channel {
+        qint64 next = -1;            // the next offset to ask for (-1: latest)
+        int subscribers = 0;         // views following it
+        int unsubscribesPending = 0; // a rewind's own unsubscribes, whose answers are not news
+    };
 
     QWebSocket m_socket;
     QUrl m_url;
     QByteArray m_token;
-    QHash<QString, qint64> m_channels; // channel -> next offset to ask for (-1: latest)
+    QHash<QString, Channel> m_channels;
     QTimer m_retry;
     int m_retryMs = 0;
     bool m_connected = false;

@@ -23,6 +23,7 @@
 #include "services/events/eventsservice.h"
 #include "services/events/eventsstore.h"
 #include "services/events/webhooksroutes.h"
+#include "services/gateway/drainstore.h"
 #include "services/gateway/gatewayproxy.h"
 #include "services/gateway/gatewayroutesapi.h"
 #include "services/gateway/gatewayservice.h"
@@ -43,6 +44,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
@@ -410,9 +412,9 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
     registrySettings.nodeId = nodeId; // cluster mode: keep the other nodes' built-ins
     registrySettings.cluster = m_settings.clusterMode();
     registrySettings.syncIntervalMs = m_settings.clusterPollMs;
-    // A drain completes once this node's gateway holds no request to the instance either.
+    // A drain completes once no gateway holds a request to the instance either (every live node's).
     registrySettings.gatewayInFlight = [parts = &p](const QString &instanceId) {
-        return parts->gateway ? parts->gateway->inFlight(instanceId) : 0;
+        return parts->gateway ? parts->gateway->drainInFlight(instanceId) : 0;
     };
     registrySettings.othersServing = [membership = &p.system->membership(), nodeId] {
         QStringList others = membership->servingNodes();
@@ -433,6 +435,14 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
     gatewaySettings.redisUrl = QUrl(m_settings.redisUrl);
     gatewaySettings.servingNodes = [membership = &p.system->membership()] {
         return int(std::max<qsizetype>(1, membership->servingNodes().size()));
+    };
+    gatewaySettings.liveNodes = [membership = &p.system->membership()] {
+        QStringList live;
+        for (const QJsonValue &m : membership->membersJson()) {
+            if (m[QLatin1String("state")].toString() != QLatin1String("gone"))
+                live.append(m[QLatin1String("nodeId")].toString());
+        }
+        return live;
     };
     auto gateway =
         std::make_unique<Gateway::GatewayService>(gatewaySettings, &p.database, p.events, p.registry);
@@ -544,6 +554,7 @@ QCoro::Task<int> Backend::openDatabase(QString dataDir)
         {QStringLiteral("teams"), Auth::TeamsStore::migrations()},
         {QStringLiteral("gateway_routes"), Gateway::RoutesStore::migrations()},
         {QStringLiteral("gateway_metrics"), Gateway::MetricsStore::migrations()},
+        {QStringLiteral("gateway_drains"), Gateway::DrainStore::migrations()},
         Storage::DocumentPermissions::schema(),
     };
     const auto opened = co_await p.database.open(dbPath, schemas);
@@ -674,6 +685,10 @@ bool Backend::serveGateway()
         std::make_unique<Http::Dispatcher>(*p.gatewayRouter, nullptr, &p.gatewayHttpMetrics);
     p.gatewayDispatcher->setFrontend(p.gateway->proxy());
     p.gateway->proxy()->setTls(m_settings.tls != nullptr);
+    QString unused;
+    p.gateway->proxy()->setTrustedProxies(
+        Gateway::TrustedProxies::parse(m_settings.gatewayTrustedProxies, &unused)
+            .value_or(Gateway::TrustedProxies()));
     Http::Limits limits = m_settings.limits;
     limits.defaultMaxBody = 64LL * 1024 * 1024; // a route's maxBodyBytes is the limit; this is its ceiling
     p.gatewayServer =

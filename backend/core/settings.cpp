@@ -1,6 +1,7 @@
 #include "settings.h"
 
 #include "http/tlscredentials.h"
+#include "services/gateway/trustedproxies.h"
 #include "storage/postgres.h"
 
 #include <QCommandLineParser>
@@ -197,6 +198,14 @@ struct Options {
                                                  "on the gateway.access topic; every error is (default: "
                                                  "0.01)."),
         QStringLiteral("fraction")};
+    const QCommandLineOption gatewayTrustedProxies{
+        QStringLiteral("gateway-trusted-proxies"),
+        QCoreApplication::translate("meshdeckd", "Proxies in front of the gateway, as CIDR blocks separated "
+                                                 "by commas: only their X-Forwarded-For is kept, and the "
+                                                 "rate limit's client address read from it (default: "
+                                                 "none; a client's X-Forwarded-For and Forwarded are "
+                                                 "replaced by its address)."),
+        QStringLiteral("cidrs")};
     const QCommandLineOption tlsKey{
         QStringLiteral("tls-key"),
         QCoreApplication::translate("meshdeckd",
@@ -235,7 +244,8 @@ struct Options {
                 tlsCert,
                 tlsKey,
                 gatewayListen,
-                gatewayAccessLogSample};
+                gatewayAccessLogSample,
+                gatewayTrustedProxies};
     }
 };
 
@@ -282,6 +292,11 @@ bool applyGateway(const QCommandLineParser &parser, const Options &o, BackendSet
             return false;
         }
         settings->gatewayAccessLogSample = share;
+    }
+    if (parser.isSet(o.gatewayTrustedProxies)) {
+        settings->gatewayTrustedProxies = parser.value(o.gatewayTrustedProxies);
+        if (!Gateway::TrustedProxies::parse(settings->gatewayTrustedProxies, error))
+            return false;
     }
     return true;
 }

@@ -48,6 +48,7 @@ struct BackendSettings {
     QHostAddress gatewayHost = QHostAddress::LocalHost;
     quint16 gatewayPort = 0;
     double gatewayAccessLogSample = 0.01; // share of successful requests in the access log (errors: all)
+    QString gatewayTrustedProxies;        // CIDR blocks whose X-Forwarded-For is believed (none: nobody's)
     bool clusterMode() const { return !databaseUrl.isEmpty(); }
 };
 

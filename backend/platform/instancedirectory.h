@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 #include <vector>
@@ -31,6 +32,9 @@ public:
     virtual quint64 generation() const = 0;
     // The instances of `service` now (never null; empty when there are none).
     virtual InstanceList instancesOf(const QString &service) const = 0;
+    // The ids of every instance being drained now, of any service (a cluster's gateways report
+    // their requests in flight to these, so that a drain waits for every node's gateway).
+    virtual QStringList drainingInstances() const { return {}; }
 };
 
 } // namespace Meshdeck

@@ -8,6 +8,7 @@
 
 #include <QAccessible>
 #include <QApplication>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -482,6 +483,85 @@ private Q_SLOTS:
         QTest::keyClick(m_window, Qt::Key_Escape);
         QTRY_VERIFY(
             !findByName(QAccessible::queryAccessibleInterface(m_window), QStringLiteral("Profile name")));
+    }
+
+    // The gateway's route editor and a route's history, opened as a person opens them: every control
+    // in them has a name (they are dialogs, outside the page's own walk).
+    void theGatewayDialogsHaveNames()
+    {
+        QFile routesFile(Meshdeck::Testing::testDataPath(QStringLiteral("gateway/routes.json")));
+        QVERIFY(routesFile.open(QIODevice::ReadOnly));
+        const QJsonObject billing = QJsonDocument::fromJson(routesFile.readAll())
+                                        .object()
+                                        .value(QStringLiteral("routes"))
+                                        .toArray()
+                                        .at(0)
+                                        .toObject();
+        QCOMPARE(billing.value(QStringLiteral("id")).toString(), QStringLiteral("r-billing"));
+        m_api.setReply(QStringLiteral("/v1/gateway/routes/r-billing"),
+                       ApiReply{200, QJsonDocument(billing), {}});
+        const auto version = [&billing](int number, const char *action) {
+            return QJsonObject{{QStringLiteral("version"), number},
+                               {QStringLiteral("action"), QLatin1String(action)},
+                               {QStringLiteral("route"), billing},
+                               {QStringLiteral("at"), QStringLiteral("2026-11-30T09:00:00.000Z")},
+                               {QStringLiteral("by"), QStringLiteral("ada@example.test")}};
+        };
+        m_api.setReply(
+            QStringLiteral("/v1/gateway/routes/r-billing/versions"),
+            ApiReply{200,
+                     QJsonDocument(QJsonObject{{QStringLiteral("versions"),
+                                                QJsonArray{version(4, "updated"), version(3, "updated")}}}),
+                     {}});
+
+        QQuickItem *page = openPage(QStringLiteral("gateway"), QStringLiteral("gatewayPage"));
+        QVERIFY(page);
+        QTRY_COMPARE(m_console->gateway()->routes()->rowCount(), 2);
+        QTRY_VERIFY(findItem(page, QStringLiteral("routeDetail"))->isVisible());
+        QVERIFY(!m_window->grabWindow().isNull()); // laid out as drawn before a click
+        const auto checkDialog = [this](const QStringList &expected) {
+            QVERIFY(!m_window->grabWindow().isNull());
+            Walk result;
+            checkItems(m_window->contentItem(), nullptr, result);
+            Walk tree;
+            walk(QAccessible::queryAccessibleInterface(m_window), nullptr, tree);
+            result.unnamed << tree.unnamed;
+            for (const QString &name : expected)
+                QVERIFY2(tree.names.contains(name), qPrintable(name));
+            QVERIFY2(result.unnamed.isEmpty(), qPrintable(result.unnamed.join(QStringLiteral("; "))));
+        };
+
+        QQuickItem *edit = nullptr;
+        QTRY_VERIFY((edit = findByName(QAccessible::queryAccessibleInterface(m_window),
+                                       QStringLiteral("Edit route billing"))));
+        click(edit);
+        QTRY_VERIFY(
+            findByName(QAccessible::queryAccessibleInterface(m_window), QStringLiteral("Route name")));
+        QTRY_COMPARE(m_console->gateway()->editor()->property("busy").toBool(), false);
+        checkDialog({QStringLiteral("Route name"), QStringLiteral("Path prefix"),
+                     QStringLiteral("Host (empty: any host)"),
+                     QStringLiteral("Methods (comma separated; empty: any method)"),
+                     QStringLiteral("Target service"), QStringLiteral("Timeout in milliseconds"),
+                     QStringLiteral("Authentication at the edge"), QStringLiteral("Rate limit"),
+                     QStringLiteral("Rate limit: requests"), QStringLiteral("Load balancing"),
+                     QStringLiteral("Breaker: half-open probe requests"),
+                     QStringLiteral("Preview the change"), QStringLiteral("Save the route"),
+                     QStringLiteral("Cancel editing the route")});
+        QTest::keyClick(m_window, Qt::Key_Escape);
+        QTRY_VERIFY(
+            !findByName(QAccessible::queryAccessibleInterface(m_window), QStringLiteral("Route name")));
+
+        QQuickItem *history = findByName(QAccessible::queryAccessibleInterface(m_window),
+                                         QStringLiteral("History of route billing"));
+        QVERIFY(history);
+        click(history);
+        QTRY_VERIFY(
+            findByName(QAccessible::queryAccessibleInterface(m_window), QStringLiteral("Restore version 3")));
+        checkDialog({QStringLiteral("Versions of billing"), QStringLiteral("Restore version 3"),
+                     QStringLiteral("Close the history")});
+        QTest::keyClick(m_window, Qt::Key_Escape);
+        QTRY_VERIFY(!findByName(QAccessible::queryAccessibleInterface(m_window),
+                                QStringLiteral("Versions of billing")));
     }
 
     void ctrlFFocusesTheSearchAndF5Refreshes()

@@ -155,6 +155,7 @@ private Q_SLOTS:
         const RawResponse stripped =
             through(m_port, "GET", "/billing/invoices/7?page=2",
                     "X-Request-Id: trace-me-1\r\nX-Meshdeck-User-Id: spoofed\r\nX-Forwarded-For: 10.9.9.9\r\n"
+                    "Forwarded: for=10.9.9.9\r\n"
                     "Connection: keep-alive, X-Secret-Hop\r\nX-Secret-Hop: no\r\n");
         QCOMPARE(stripped.status, 200);
         const QJsonObject seen = bodyOf(stripped);
@@ -166,8 +167,9 @@ private Q_SLOTS:
         // Identity headers a client sends are never believed; the gateway adds them only itself.
         QVERIFY2(!headers.contains(QStringLiteral("x-meshdeck-user-id")), stripped.body.constData());
         QVERIFY(!headers.contains(QStringLiteral("x-secret-hop"))); // named by Connection: hop-by-hop
-        QCOMPARE(headers.value(QStringLiteral("x-forwarded-for")).toString(),
-                 QStringLiteral("10.9.9.9, 127.0.0.1"));
+        // No trusted proxies: a direct client's forwarding headers are replaced by its address.
+        QCOMPARE(headers.value(QStringLiteral("x-forwarded-for")).toString(), QStringLiteral("127.0.0.1"));
+        QCOMPARE(headers.value(QStringLiteral("forwarded")).toString(), QStringLiteral("for=127.0.0.1"));
         QCOMPARE(headers.value(QStringLiteral("x-forwarded-host")).toString(), QStringLiteral("gw.test"));
         QCOMPARE(headers.value(QStringLiteral("x-forwarded-proto")).toString(), QStringLiteral("http"));
         const QString traceparent = headers.value(QStringLiteral("traceparent")).toString();
@@ -579,6 +581,46 @@ private Q_SLOTS:
         QVERIFY2(QJsonDocument(stranger.messages.constLast()).toJson().contains("gateway.read"),
                  QJsonDocument(stranger.messages.constLast()).toJson().constData());
         QCOMPARE(stranger.count(QStringLiteral("gateway.metrics")), 0);
+    }
+
+    // Behind a trusted proxy (--gateway-trusted-proxies) the forwarding headers are kept and the
+    // `by: ip` limit counts the client the proxy names; an untrusted peer's are replaced (above).
+    void aTrustedProxysClientIsBelievedAndLimitedByItsAddress()
+    {
+        BackendProcess behind;
+        QVERIFY2(
+            behind.start({QStringLiteral("--gateway-listen"), QStringLiteral("127.0.0.1:0"),
+                          QStringLiteral("--gateway-trusted-proxies"), QStringLiteral("127.0.0.0/8,::1")}),
+            behind.stderrText().constData());
+        const quint16 port = gatewayPort(behind);
+        EchoProcess echo;
+        QVERIFY(echo.start(&behind, echoArgs(QStringLiteral("proxied"))));
+        QJsonObject route =
+            simpleRoute(QStringLiteral("proxied"), QStringLiteral("/proxied"), QStringLiteral("proxied"));
+        route.insert(QStringLiteral("rateLimit"), QJsonObject{{QStringLiteral("requests"), 2},
+                                                              {QStringLiteral("perSeconds"), 3600},
+                                                              {QStringLiteral("by"), QStringLiteral("ip")}});
+        QVERIFY(!createRoute(behind, route).isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(passingInstances(behind, "proxied"), 1, 10'000);
+
+        const RawResponse kept = through(port, "GET", "/proxied/x",
+                                         "X-Forwarded-For: 203.0.113.5\r\nForwarded: for=203.0.113.5\r\n");
+        QCOMPARE(kept.status, 200);
+        const QJsonObject headers = bodyOf(kept).value(QStringLiteral("headers")).toObject();
+        QCOMPARE(headers.value(QStringLiteral("x-forwarded-for")).toString(),
+                 QStringLiteral("203.0.113.5, 127.0.0.1"));
+        QCOMPARE(headers.value(QStringLiteral("forwarded")).toString(),
+                 QStringLiteral("for=203.0.113.5, for=127.0.0.1"));
+        // 203.0.113.5 has one request left of two; another client has its own two.
+        QCOMPARE(through(port, "GET", "/proxied/x", "X-Forwarded-For: 203.0.113.5\r\n").status, 200);
+        QCOMPARE(through(port, "GET", "/proxied/x", "X-Forwarded-For: 203.0.113.5\r\n").status, 429);
+        QCOMPARE(through(port, "GET", "/proxied/x", "X-Forwarded-For: 198.51.100.7\r\n").status, 200);
+        // A spoofed hop further left does not make a new client: the proxy's own entry counts.
+        QCOMPARE(through(port, "GET", "/proxied/x", "X-Forwarded-For: 192.0.2.1, 198.51.100.7\r\n").status,
+                 200);
+        QCOMPARE(through(port, "GET", "/proxied/x", "X-Forwarded-For: 192.0.2.2, 198.51.100.7\r\n").status,
+                 429);
+        QCOMPARE(behind.terminate(), 0);
     }
 
     void cleanupTestCase() { QCOMPARE(m_backend.terminate(), 0); }

@@ -16,6 +16,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
+#include <QWebSocket>
+#include <QWebSocketServer>
 
 using namespace Meshdeck::Console;
 using namespace Meshdeck::Testing;
@@ -148,6 +150,79 @@ QStringList requestIds(const AccessLogModel *log)
         ids << role(log, row, AccessLogModel::RequestIdRole).toString();
     return ids;
 }
+
+// A /v1/realtime server as the real one behaves for subscriptions: one subscription per channel and
+// session ("Already subscribed" otherwise), a subscription from an offset replays what it holds from
+// there, and an unsubscribe is answered "unsubscribed".
+class FakeRealtimeServer : public QObject
+{
+public:
+    FakeRealtimeServer()
+        : m_server(QStringLiteral("fake"), QWebSocketServer::NonSecureMode)
+    {
+        m_server.listen(QHostAddress::LocalHost);
+        connect(&m_server, &QWebSocketServer::newConnection, this, [this] {
+            m_socket = m_server.nextPendingConnection();
+            connect(m_socket, &QWebSocket::textMessageReceived, this, &FakeRealtimeServer::onText);
+            send({{QStringLiteral("type"), QStringLiteral("welcome")}});
+        });
+    }
+    QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort())); }
+    // The next event of `channel`, sent to the client if it subscribed.
+    void publish(const QString &channel)
+    {
+        const QJsonObject event{{QStringLiteral("offset"), qint64(m_events[channel]++)}};
+        if (m_subscribed.contains(channel))
+            send({{QStringLiteral("type"), QStringLiteral("event")},
+                  {QStringLiteral("channel"), channel},
+                  {QStringLiteral("event"), event}});
+    }
+    bool subscribed(const QString &channel) const { return m_subscribed.contains(channel); }
+    QStringList received; // "subscribe CHANNEL FROM" and "unsubscribe CHANNEL", in order
+
+private:
+    void send(const QJsonObject &message)
+    {
+        m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
+    }
+    void onText(const QString &text)
+    {
+        const QJsonObject m = QJsonDocument::fromJson(text.toUtf8()).object();
+        const QString type = m.value(QStringLiteral("type")).toString();
+        const QString channel = m.value(QStringLiteral("channel")).toString();
+        if (type == QLatin1String("subscribe")) {
+            const qint64 from = m.value(QStringLiteral("fromOffset")).toInteger(-1);
+            received << QStringLiteral("subscribe %1 %2").arg(channel).arg(from);
+            if (m_subscribed.contains(channel)) {
+                send(
+                    {{QStringLiteral("type"), QStringLiteral("error")},
+                     {QStringLiteral("channel"), channel},
+                     {QStringLiteral("reason"), QStringLiteral("Already subscribed to '%1'.").arg(channel)}});
+                return;
+            }
+            m_subscribed.insert(channel);
+            const qint64 head = m_events.value(channel);
+            send({{QStringLiteral("type"), QStringLiteral("subscribed")},
+                  {QStringLiteral("channel"), channel},
+                  {QStringLiteral("fromOffset"), from < 0 ? head : from},
+                  {QStringLiteral("headOffset"), head}});
+            for (qint64 offset = qMax<qint64>(from, 0); from >= 0 && offset < head; ++offset)
+                send({{QStringLiteral("type"), QStringLiteral("event")},
+                      {QStringLiteral("channel"), channel},
+                      {QStringLiteral("event"), QJsonObject{{QStringLiteral("offset"), offset}}}});
+        } else if (type == QLatin1String("unsubscribe")) {
+            received << QStringLiteral("unsubscribe %1").arg(channel);
+            m_subscribed.remove(channel);
+            send({{QStringLiteral("type"), QStringLiteral("unsubscribed")},
+                  {QStringLiteral("channel"), channel}});
+        }
+    }
+
+    QWebSocketServer m_server;
+    QWebSocket *m_socket = nullptr;
+    QSet<QString> m_subscribed;
+    QHash<QString, int> m_events;
+};
 } // namespace
 
 class TestGatewayConsole : public QObject
@@ -859,6 +934,59 @@ private Q_SLOTS:
         QVERIFY(!gateway.isLoaded());
         gateway.start();
         QTRY_COMPARE(gateway.routes()->rowCount(), 2);
+    }
+
+    // The access log and the Events page follow gateway.access through one subscription: the page
+    // joining with recent history rewinds it (the log ignores what it holds), and the page leaving
+    // does not stop the log.
+    void twoViewsOnOneChannelShareOneSubscription()
+    {
+        const QString channel = QStringLiteral("events.gateway.access");
+        FakeRealtimeServer server;
+        for (int i = 0; i < 5; ++i)
+            server.publish(channel); // offsets 0..4, before anyone follows
+        RealtimeClient realtime;
+        QList<qint64> seen;
+        connect(&realtime, &RealtimeClient::event, this,
+                [&seen, &channel](const QString &c, const QJsonObject &e) {
+                    if (c == channel)
+                        seen << e.value(QStringLiteral("offset")).toInteger();
+                });
+        QSignalSpy problems(&realtime, &RealtimeClient::problem);
+        QSignalSpy messages(&realtime, &RealtimeClient::message);
+        realtime.setEndpoint(server.url(), "token");
+        QTRY_VERIFY(realtime.isConnected());
+
+        // The access log read 0..4 over HTTP and follows from 5.
+        realtime.subscribe(channel, 5);
+        QTRY_VERIFY(server.subscribed(channel));
+        server.publish(channel);
+        QTRY_COMPARE(seen, QList<qint64>({5}));
+
+        // The Events page selects the topic with its recent history: the stream starts again at 2.
+        realtime.subscribe(channel, 2);
+        QCOMPARE(realtime.subscribers(channel), 2);
+        QTRY_COMPARE(seen, QList<qint64>({5, 2, 3, 4, 5}));
+        QCOMPARE(server.received, QStringList({QStringLiteral("subscribe %1 5").arg(channel),
+                                               QStringLiteral("unsubscribe %1").arg(channel),
+                                               QStringLiteral("subscribe %1 2").arg(channel)}));
+        QVERIFY2(problems.isEmpty(), problems.isEmpty() ? "" : qPrintable(problems.first().at(1).toString()));
+        QVERIFY(messages.isEmpty()); // the rewind's "unsubscribed" is not news to the views
+
+        // The Events page moves to another topic: the server is not told, the log keeps following.
+        realtime.unsubscribe(channel);
+        QCOMPARE(realtime.subscribers(channel), 1);
+        server.publish(channel);
+        QTRY_COMPARE(seen.last(), qint64(6));
+        QCOMPARE(server.received.size(), 3);
+        QVERIFY(server.subscribed(channel));
+
+        // The log closes too: now the subscription ends.
+        realtime.unsubscribe(channel);
+        QCOMPARE(realtime.subscribers(channel), 0);
+        QTRY_VERIFY(!server.subscribed(channel));
+        QCOMPARE(server.received.last(), QStringLiteral("unsubscribe %1").arg(channel));
+        QVERIFY(problems.isEmpty());
     }
 };
 

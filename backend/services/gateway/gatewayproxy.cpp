@@ -241,7 +241,8 @@ Frontend::Answer GatewayProxy::handle(Request &request)
     }
 
     if (spec.rateLimit) {
-        x->consumer = ProxyHeaders::consumerOf(spec.rateLimit->by, x->principal.get(), x->request.peer);
+        x->consumer = ProxyHeaders::consumerOf(spec.rateLimit->by, x->principal.get(),
+                                               ProxyHeaders::clientAddress(x->request, &m_trustedProxies));
         if (m_parts.sharedLimiter && m_parts.sharedLimiter->mode() != SharedRateLimiter::Mode::Local) {
             x->sharedLimit = true; // asked of Redis in forward()
         } else {
@@ -306,9 +307,9 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
     up.target = strippedPath(route, x->request.path);
     if (!x->request.query.isEmpty())
         up.target += '?' + x->request.query;
-    up.headers =
-        ProxyHeaders::upstreamHeaders(x->request, x->principal.get(), spec.auth == EdgeAuth::Required,
-                                      m_tls ? QByteArrayView("https") : QByteArrayView("http"));
+    up.headers = ProxyHeaders::upstreamHeaders(
+        x->request, x->principal.get(), spec.auth == EdgeAuth::Required,
+        m_tls ? QByteArrayView("https") : QByteArrayView("http"), &m_trustedProxies);
     up.body = x->request.body;
     const bool idempotent = isIdempotent(x->request.method);
     const qint64 deadlineNs = x->startedNs + qint64(spec.timeoutMs) * 1'000'000;

@@ -6,6 +6,7 @@
 #include "gatewaymetrics.h"
 #include "ratelimiter.h"
 #include "routescatalog.h"
+#include "trustedproxies.h"
 
 #include "http/dispatcher.h"
 #include "http/upstreamclient.h"
@@ -49,6 +50,8 @@ public:
     void setAuthenticator(const Authenticator *authenticator) { m_authenticator = authenticator; }
     // The listener serves HTTPS: upstreams are told X-Forwarded-Proto: https.
     void setTls(bool tls) { m_tls = tls; }
+    // Before the listener serves: the proxies whose X-Forwarded-For is believed.
+    void setTrustedProxies(TrustedProxies proxies) { m_trustedProxies = std::move(proxies); }
 
     qint64 bodyLimit(const Http::Request &request) const override;
     Answer handle(Http::Request &request) override;
@@ -81,6 +84,7 @@ private:
     Parts m_parts;
     const Authenticator *m_authenticator = nullptr;
     bool m_tls = false;
+    TrustedProxies m_trustedProxies;
     std::mutex m_mutex;
     std::shared_ptr<const Snapshot> m_snapshot;
     QHash<QString, std::shared_ptr<RouteRuntime>> m_runtimes; // by route id, under m_mutex

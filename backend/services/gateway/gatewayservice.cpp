@@ -1,5 +1,6 @@
 #include "gatewayservice.h"
 
+#include "drainstore.h"
 #include "gatewayproxy.h"
 #include "metricsstore.h"
 
@@ -50,6 +51,8 @@ GatewayService::GatewayService(GatewaySettings settings, Storage::Database *data
     });
     m_tickTimer.setInterval(1000);
     connect(&m_tickTimer, &QTimer::timeout, this, &GatewayService::tick);
+    m_drainTimer.setInterval(m_settings.syncIntervalMs);
+    connect(&m_drainTimer, &QTimer::timeout, this, &GatewayService::exchangeDrainCounts);
 }
 
 GatewayService::~GatewayService() = default;
@@ -86,12 +89,15 @@ QCoro::Task<QString> GatewayService::start()
         co_return QStringLiteral("gateway: rate limits: %1")
             .arg(m_limits->status().value(QStringLiteral("reason")).toString());
     m_tickTimer.start();
+    if (m_settings.cluster)
+        m_drainTimer.start();
     co_return QString();
 }
 
 QCoro::Task<void> GatewayService::stop()
 {
     m_tickTimer.stop();
+    m_drainTimer.stop();
     m_catalog->stop();
     storeMinutes(true); // the minute being filled too: a restart within it keeps its requests
     m_accessLog.flush();
@@ -104,6 +110,16 @@ void GatewayService::tick()
     m_metrics.tick(now);
     if (now / 60'000 != (now - 1000) / 60'000)
         storeMinutes();
+    if (m_limits->mode() == SharedRateLimiter::Mode::Shared) {
+        QList<std::pair<QByteArray, RateLimitPolicy>> limited;
+        if (const RouteTablePtr table = m_catalog->table()) {
+            for (const Route &route : table->routes()) {
+                if (route.spec.rateLimit)
+                    limited.append({route.id.toUtf8(), *route.spec.rateLimit});
+            }
+        }
+        m_limits->refreshBusiest(limited);
+    }
     QList<BreakerTransition> changed;
     {
         std::lock_guard lock(m_changedMutex);
@@ -142,6 +158,54 @@ void GatewayService::storeMinutes(bool includeCurrent)
     QCoro::connect(std::move(writing), this, [](const Result<int> &written) {
         if (!written)
             qCWarning(lcGateway).noquote() << "cannot store the minute series:" << written.error().reason;
+    });
+}
+
+int GatewayService::drainInFlight(const QString &instanceId) const
+{
+    int count = m_inFlight.count(instanceId);
+    if (!m_settings.cluster)
+        return count;
+    // A node that is gone (its heartbeat stale) is not waited for: its requests died with it.
+    const QStringList live = m_settings.liveNodes ? m_settings.liveNodes() : QStringList();
+    std::lock_guard lock(m_drainMutex);
+    const QHash<QString, int> reported = m_otherDrainCounts.value(instanceId);
+    for (const QString &node : live) {
+        if (node == m_settings.nodeId)
+            continue;
+        const auto it = reported.constFind(node);
+        count += it == reported.cend() ? 1 : it.value();
+    }
+    return count;
+}
+
+void GatewayService::exchangeDrainCounts()
+{
+    if (m_exchangingDrains)
+        return; // the database is slow: one exchange at a time
+    // Once this node's registry says an instance drains, its gateway sends nothing new there: the
+    // count written now only falls.
+    QHash<QString, int> mine;
+    for (const QString &id : m_directory->drainingInstances())
+        mine.insert(id, m_inFlight.count(id));
+    m_exchangingDrains = true;
+    const QString node = m_settings.nodeId;
+    const qint64 now = m_clock.nowMs();
+    QCoro::Task<Result<std::vector<DrainCount>>> exchanging =
+        m_database->attempt([node, mine = std::move(mine), now](QSqlDatabase &db) {
+            return DrainStore::exchange(db, node, mine, now);
+        });
+    QCoro::connect(std::move(exchanging), this, [this](const Result<std::vector<DrainCount>> &others) {
+        m_exchangingDrains = false;
+        if (!others) {
+            qCWarning(lcGateway).noquote() << "cannot exchange the drain counts:" << others.error().reason;
+            return;
+        }
+        QHash<QString, QHash<QString, int>> counts;
+        for (const DrainCount &c : *others)
+            counts[c.instanceId].insert(c.nodeId, c.inFlight);
+        std::lock_guard lock(m_drainMutex);
+        m_otherDrainCounts = std::move(counts);
     });
 }
 
@@ -246,7 +310,10 @@ QJsonObject GatewayService::overview() const
 {
     const RouteTablePtr table = m_catalog->table();
     const qint64 now = m_clock.nowMs();
-    const QHash<QByteArray, BusiestConsumer> busiest = m_limits->local().busiestByRoute(now);
+    // Shared mode: Redis holds the buckets, and its answer covers every node's consumers.
+    const QHash<QByteArray, BusiestConsumer> busiest = m_limits->mode() == SharedRateLimiter::Mode::Shared
+                                                           ? m_limits->sharedBusiest()
+                                                           : m_limits->local().busiestByRoute(now);
     QHash<QString, QList<BreakerSnapshot>> breakersByRoute;
     for (const BreakerSnapshot &b : m_breakers.snapshot())
         breakersByRoute[b.routeId].append(b);

@@ -41,6 +41,9 @@ struct GatewaySettings {
     // 1/servingNodes() of every limit. Empty: the node's own buckets are the whole budget.
     QUrl redisUrl;
     std::function<int()> servingNodes;
+    // Cluster mode: the ids of the nodes whose heartbeat is fresh. A drain waits for each of their
+    // gateways (every syncIntervalMs each node writes its counts for the draining instances).
+    std::function<QStringList()> liveNodes;
 };
 
 // The API gateway: its routes (RoutesCatalog), the data plane that serves them (GatewayProxy, the
@@ -70,6 +73,10 @@ public:
     CircuitBreakers &breakers() { return m_breakers; }
     // The requests this node's gateway has in flight to an instance (the registry's drain asks).
     int inFlight(const QString &instanceId) const { return m_inFlight.count(instanceId); }
+    // What a drain of the instance waits for: this node's requests in flight to it and, in cluster
+    // mode, each other live node's as that node last wrote it, or 1 for a live node that has not
+    // written its count for this drain yet (it may not have seen the drain, and still send to it).
+    int drainInFlight(const QString &instanceId) const;
 
     // GET /v1/gateway/overview, /v1/gateway/breakers and the reset of one breaker.
     QJsonObject overview() const;
@@ -84,6 +91,7 @@ public:
 private:
     void tick();
     void storeMinutes(bool includeCurrent = false);
+    void exchangeDrainCounts();
     void onTransition(const BreakerTransition &transition);
     QJsonObject breakerJson(const BreakerSnapshot &breaker) const;
 
@@ -101,6 +109,10 @@ private:
     GatewayChannel m_channel;
     std::unique_ptr<GatewayProxy> m_proxy;
     QTimer m_tickTimer;
+    QTimer m_drainTimer; // cluster mode: exchangeDrainCounts
+    bool m_exchangingDrains = false;
+    mutable std::mutex m_drainMutex;
+    QHash<QString, QHash<QString, int>> m_otherDrainCounts; // instance -> other node -> in flight
     std::mutex m_changedMutex;
     QList<BreakerTransition> m_changedBreakers; // since the last tick, for the channel
 };

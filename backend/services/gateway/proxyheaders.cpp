@@ -111,13 +111,26 @@ QString unsafePathReason(QByteArrayView path)
     return {};
 }
 
+namespace {
+
+// One Forwarded element naming `address` (RFC 7239: an IPv6 address quoted in brackets).
+QByteArray forwardedElement(const QByteArray &address)
+{
+    return address.contains(':') ? "for=\"[" + address + "]\"" : "for=" + address;
+}
+
+} // namespace
+
 Http::Headers upstreamHeaders(const Http::Request &request, const Principal *principal,
-                              bool credentialChecked, QByteArrayView proto)
+                              bool credentialChecked, QByteArrayView proto, const TrustedProxies *trusted)
 {
     Http::Headers out;
     out.reserve(request.headers.size() + 10);
     const QByteArray connection = request.header("connection");
+    const bool fromProxy = trusted && trusted->contains(request.peer);
     QByteArray forwardedFor;
+    QByteArray forwarded;
+    bool sawForwarded = false;
     QByteArray traceparent;
     QByteArray tracestate;
     for (const auto &[name, value] : request.headers) {
@@ -126,7 +139,14 @@ Http::Headers upstreamHeaders(const Http::Request &request, const Principal *pri
             name == "x-forwarded-host" || (!connection.isEmpty() && namedIn(connection, name)))
             continue;
         if (name == "x-forwarded-for") {
-            forwardedFor += (forwardedFor.isEmpty() ? "" : ", ") + value;
+            if (fromProxy)
+                forwardedFor += (forwardedFor.isEmpty() ? "" : ", ") + value;
+            continue;
+        }
+        if (name == "forwarded") {
+            sawForwarded = true;
+            if (fromProxy)
+                forwarded += (forwarded.isEmpty() ? "" : ", ") + value;
             continue;
         }
         if (name == "traceparent") {
@@ -141,6 +161,9 @@ Http::Headers upstreamHeaders(const Http::Request &request, const Principal *pri
     }
     const QByteArray &peer = request.peer;
     out.append({"x-forwarded-for", forwardedFor.isEmpty() ? peer : forwardedFor + ", " + peer});
+    if (sawForwarded)
+        out.append({"forwarded", forwarded.isEmpty() ? forwardedElement(peer)
+                                                     : forwarded + ", " + forwardedElement(peer)});
     out.append({"x-forwarded-proto", proto.toByteArray()});
     const QByteArray host = request.header("host");
     if (!host.isEmpty())
@@ -188,7 +211,28 @@ void copyResponseHeaders(const Http::Headers &upstream, const RouteSpec &route, 
     }
 }
 
-QByteArray consumerOf(LimitBy by, const Principal *principal, const QByteArray &peer)
+QByteArray clientAddress(const Http::Request &request, const TrustedProxies *trusted)
+{
+    if (!trusted || trusted->isEmpty() || !trusted->contains(request.peer))
+        return request.peer;
+    QList<QByteArray> hops;
+    for (const auto &[name, value] : request.headers) {
+        if (name == "x-forwarded-for")
+            hops += value.split(',');
+    }
+    QByteArray leftmost;
+    for (auto hop = hops.crbegin(); hop != hops.crend(); ++hop) {
+        const QByteArray address = hop->trimmed();
+        if (address.isEmpty())
+            continue;
+        if (!trusted->contains(address))
+            return address;
+        leftmost = address;
+    }
+    return leftmost.isEmpty() ? request.peer : leftmost;
+}
+
+QByteArray consumerOf(LimitBy by, const Principal *principal, const QByteArray &client)
 {
     if (principal && by == LimitBy::Key && !principal->keyId.isEmpty())
         return "key:" + principal->keyId.toUtf8();
@@ -196,7 +240,7 @@ QByteArray consumerOf(LimitBy by, const Principal *principal, const QByteArray &
         return "user:" + principal->userId.toUtf8();
     if (principal && by != LimitBy::Ip && principal->kind == Principal::Kind::AdminToken)
         return "admin-token";
-    return "ip:" + peer;
+    return "ip:" + client;
 }
 
 Cors evaluateCors(const RouteSpec &route, const Http::Request &request)

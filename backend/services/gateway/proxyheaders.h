@@ -1,6 +1,7 @@
 #pragma once
 
 #include "gatewayroute.h"
+#include "trustedproxies.h"
 
 #include "http/httptypes.h"
 #include "platform/principal.h"
@@ -19,8 +20,15 @@ bool isHopByHop(QByteArrayView lowerName);
 // X-Forwarded-For/Proto/Host, X-Request-Id, a valid or new W3C traceparent, and the identity
 // when `principal` is set. A credential the gateway checked (`credentialChecked`) is consumed at
 // the edge: the Authorization header never reaches the upstream, which could replay it.
+// X-Forwarded-For and Forwarded: from a `trusted` proxy kept and appended to (the peer added);
+// from anyone else replaced by the peer's address, so that a client cannot pose as another.
 Http::Headers upstreamHeaders(const Http::Request &request, const Principal *principal,
-                              bool credentialChecked, QByteArrayView proto);
+                              bool credentialChecked, QByteArrayView proto,
+                              const TrustedProxies *trusted = nullptr);
+
+// The client's address: the peer, or, when the peer is a `trusted` proxy, the first address from
+// the right of X-Forwarded-For that is not a trusted proxy (the leftmost when all are).
+QByteArray clientAddress(const Http::Request &request, const TrustedProxies *trusted);
 
 // A path the gateway refuses before matching: a "." or ".." segment, or an encoded '/', '\' or
 // '.' that an upstream may decode into one (a route for /api/public must not reach /api/admin
@@ -37,9 +45,10 @@ QByteArray newTraceparent();
 // sets them (a reflected Access-Control-Allow-Origin would undo the allowlist).
 void copyResponseHeaders(const Http::Headers &upstream, const RouteSpec &route, Http::Response *response);
 
-// The rate-limit consumer of a request: "key:ID", "user:ID" or "ip:ADDRESS". A key or user
-// policy on a request without that identity falls back to the address.
-QByteArray consumerOf(LimitBy by, const Principal *principal, const QByteArray &peer);
+// The rate-limit consumer of a request: "key:ID", "user:ID" or "ip:ADDRESS" (ADDRESS as
+// clientAddress() answers it). A key or user policy on a request without that identity falls
+// back to the address.
+QByteArray consumerOf(LimitBy by, const Principal *principal, const QByteArray &client);
 
 // CORS for one request against the route's policy.
 struct Cors {

@@ -56,7 +56,32 @@ end
 redis.call('HSET', KEYS[1], 'u', string.format('%.0f', units), 't', string.format('%.0f', updated),
            'c', string.format('%.0f', capacity))
 redis.call('PEXPIRE', KEYS[1], per + 1000)
+local full = updated + math.ceil((capacity - units) / requests)
+if full > now then
+  redis.call('ZADD', KEYS[2], full, ARGV[3])
+else
+  redis.call('ZREM', KEYS[2], ARGV[3])
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+redis.call('PEXPIRE', KEYS[2], per + 1000)
 return {allowed, units}
+)lua";
+
+// The busiest consumer of a route, for every node alike. The take script keeps, per route, a
+// sorted set of consumers scored by when their bucket will be full again; the buckets of a route
+// share one policy, so the latest to be full is the one with the fewest tokens now.
+// KEYS[1]: the route's set. ARGV as above. Answers {} or {consumer, tokens left}.
+constexpr char busiestScript[] = R"lua(
+local requests = tonumber(ARGV[1])
+local per = tonumber(ARGV[2])
+local capacity = requests * per
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local top = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #top < 2 or tonumber(top[2]) <= now then return {} end
+local units = capacity - (tonumber(top[2]) - now) * requests
+if units < 0 then units = 0 end
+return {top[1], math.floor(units / per)}
 )lua";
 
 QByteArray bucketKey(QByteArrayView routeId, QByteArrayView consumer)
@@ -66,6 +91,11 @@ QByteArray bucketKey(QByteArrayView routeId, QByteArrayView consumer)
     key.reserve(20 + routeId.size() + consumer.size());
     key.append("meshdeck:ratelimit:").append(routeId).append(':').append(consumer);
     return key;
+}
+
+QByteArray busiestKey(QByteArrayView routeId)
+{
+    return "meshdeck:ratelimit-busiest:" + routeId.toByteArray();
 }
 
 QByteArray replyText(const redisReply *reply)
@@ -268,10 +298,12 @@ void SharedRateLimiter::send(const std::shared_ptr<Pending> &pending)
     const QList<QByteArray> arguments{
         pending->loaded ? QByteArray("EVAL") : QByteArray("EVALSHA"),
         pending->loaded ? QByteArray(takeScript) : m_scriptSha,
-        QByteArray("1"),
+        QByteArray("2"),
         bucketKey(pending->routeId, pending->consumer),
+        busiestKey(pending->routeId),
         QByteArray::number(std::max(pending->policy.requests, 1)),
         QByteArray::number(qint64(std::max(pending->policy.perSeconds, 1)) * 1000),
+        pending->consumer,
     };
     const bool sent = m_redis->send(arguments, [this, pending](const redisReply *reply) {
         if (!reply) {
@@ -323,6 +355,46 @@ void SharedRateLimiter::finishLocally(Pending &pending)
         return;
     m_fallbacks.fetch_add(1, std::memory_order_relaxed);
     pending.finish(localDecision(pending.routeId, pending.consumer, pending.policy));
+}
+
+void SharedRateLimiter::refreshBusiest(const QList<std::pair<QByteArray, RateLimitPolicy>> &routes)
+{
+    {
+        const std::lock_guard lock(m_busiestMutex);
+        for (auto it = m_busiest.begin(); it != m_busiest.end();) {
+            const bool listed = std::any_of(routes.cbegin(), routes.cend(),
+                                            [&it](const auto &route) { return route.first == it.key(); });
+            it = listed ? std::next(it) : m_busiest.erase(it);
+        }
+    }
+    if (!m_redis || !m_redis->ready())
+        return;
+    for (const auto &[routeId, policy] : routes) {
+        const int requests = std::max(policy.requests, 1);
+        const QList<QByteArray> arguments{QByteArray("EVAL"),
+                                          QByteArray(busiestScript),
+                                          QByteArray("1"),
+                                          busiestKey(routeId),
+                                          QByteArray::number(requests),
+                                          QByteArray::number(qint64(std::max(policy.perSeconds, 1)) * 1000)};
+        m_redis->send(arguments, [this, routeId, requests](const redisReply *reply) {
+            if (!reply || reply->type != REDIS_REPLY_ARRAY)
+                return; // an error or a lost connection: the last answer stands
+            const std::lock_guard lock(m_busiestMutex);
+            if (reply->elements == 2 && reply->element[0]->type == REDIS_REPLY_STRING &&
+                reply->element[1]->type == REDIS_REPLY_INTEGER)
+                m_busiest.insert(routeId, BusiestConsumer{replyText(reply->element[0]),
+                                                          int(reply->element[1]->integer), requests});
+            else
+                m_busiest.remove(routeId); // every bucket of the route is full
+        });
+    }
+}
+
+QHash<QByteArray, BusiestConsumer> SharedRateLimiter::sharedBusiest() const
+{
+    const std::lock_guard lock(m_busiestMutex);
+    return m_busiest;
 }
 
 void SharedRateLimiter::expireLate()

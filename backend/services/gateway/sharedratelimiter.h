@@ -5,7 +5,9 @@
 
 #include <QByteArray>
 #include <QFuture>
+#include <QHash>
 #include <QJsonObject>
+#include <QList>
 #include <QObject>
 #include <QString>
 #include <QTimer>
@@ -79,6 +81,12 @@ public:
     //  "fallbacks": answers Redis should have given and the local buckets gave}
     QJsonObject status() const;
 
+    // Shared mode: asks Redis for the busiest consumer of each route (its rate-limit policy given),
+    // cluster-wide; sharedBusiest() has the answers once they came. This object's thread.
+    void refreshBusiest(const QList<std::pair<QByteArray, RateLimitPolicy>> &routes);
+    // Any thread: the last answers, by route id (a route whose buckets are all full has none).
+    QHash<QByteArray, BusiestConsumer> sharedBusiest() const;
+
     // The local buckets (busiest consumers in local and local-share mode).
     const RateLimiter &local() const { return m_local; }
     RateLimiter &local() { return m_local; }
@@ -111,6 +119,8 @@ private:
     QByteArray m_scriptSha;
     std::deque<std::shared_ptr<Pending>> m_inFlight; // this thread only, in sending order
     QTimer m_lateTimer;
+    mutable std::mutex m_busiestMutex;
+    QHash<QByteArray, BusiestConsumer> m_busiest;
 };
 
 } // namespace Meshdeck::Gateway

@@ -634,6 +634,17 @@ InstanceList RegistryService::instancesOf(const QString &service) const
     return m_directory.value(service, none);
 }
 
+QStringList RegistryService::drainingInstances() const
+{
+    std::lock_guard lock(m_mutex);
+    QStringList ids;
+    for (const Instance &i : m_instances) {
+        if (i.draining)
+            ids.append(i.id);
+    }
+    return ids;
+}
+
 Result<QJsonObject> RegistryService::instance(const QString &id) const
 {
     std::lock_guard lock(m_mutex);

@@ -51,8 +51,9 @@ struct RegistrySettings {
     // Cluster mode, at start: whether another node serves (it kept checking while this one was
     // down, so the stored statuses stand); otherwise every instance starts critical, as locally.
     std::function<bool()> othersServing;
-    // Requests this node's gateway has in flight to an instance (null: no gateway). A drain
-    // completes once this is 0 and the instance reports none of its own (or reports nothing).
+    // Requests the gateways have in flight to an instance (null: no gateway): in cluster mode every
+    // live node's, and a live node that has not reported yet counts as busy. A drain completes once
+    // this is 0 and the instance reports none of its own (or reports nothing).
     std::function<int(const QString &instanceId)> gatewayInFlight;
 };
 
@@ -108,6 +109,7 @@ public:
 
     // InstanceDirectory: what the gateway routes to.
     quint64 generation() const override { return m_directoryGeneration.load(std::memory_order_acquire); }
+    QStringList drainingInstances() const override;
     InstanceList instancesOf(const QString &service) const override;
 
     // The platform's own services, checked over /readyz on the node's address. The probe speaks

@@ -1,0 +1,175 @@
+#include "services/gateway/proxyheaders.h"
+#include "services/gateway/trustedproxies.h"
+
+#include <QTest>
+
+using namespace Meshdeck;
+using namespace Meshdeck::Gateway;
+
+namespace {
+
+Http::Request requestFrom(const QByteArray &peer, const Http::Headers &headers)
+{
+    Http::Request r;
+    r.method = "GET";
+    r.target = "/x";
+    r.path = "/x";
+    r.peer = peer;
+    r.requestId = "req-1";
+    r.headers = headers;
+    r.headers.append(std::pair<QByteArray, QByteArray>("host", "gw.test"));
+    return r;
+}
+
+// Every value of a header the upstream gets, in order.
+QList<QByteArray> sent(const Http::Headers &headers, QByteArrayView name)
+{
+    QList<QByteArray> values;
+    for (const auto &[n, v] : headers) {
+        if (n == name)
+            values.append(v);
+    }
+    return values;
+}
+
+TrustedProxies proxies(const QString &text)
+{
+    QString error;
+    const std::optional<TrustedProxies> parsed = TrustedProxies::parse(text, &error);
+    if (!parsed)
+        qFatal("%s", qPrintable(error));
+    return *parsed;
+}
+
+} // namespace
+
+// X-Forwarded-For and Forwarded as the upstream sees them, and the address the `by: ip` rate
+// limit counts: only a trusted proxy's word about the client is believed.
+class TestForwardedHeaders : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void blocksAreParsedAndMatched()
+    {
+        const TrustedProxies t =
+            proxies(QStringLiteral(" 10.0.0.0/8, 192.0.2.7 ,fd00::/8,::ffff:172.16.0.0/108"));
+        QVERIFY(t.contains("10.1.2.3"));
+        QVERIFY(t.contains("192.0.2.7"));
+        QVERIFY(!t.contains("192.0.2.8"));
+        QVERIFY(t.contains("fd12::1"));
+        QVERIFY(!t.contains("fe80::1"));
+        QVERIFY(t.contains("::ffff:10.0.0.1")); // a dual-stack listener's IPv4 peer
+        QVERIFY(t.contains("172.16.5.5"));
+        QVERIFY(!t.contains("172.32.0.1"));
+        QVERIFY(!t.contains("not-an-address"));
+        QVERIFY(!t.contains(""));
+        QVERIFY(proxies(QString()).isEmpty());
+        QVERIFY(!proxies(QString()).contains("127.0.0.1"));
+    }
+
+    void badBlocksAreRefusedWithTheEntry_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("prefix too long") << QStringLiteral("10.0.0.0/33");
+        QTest::newRow("not an address") << QStringLiteral("10.0.0.0/8,proxy.example");
+        QTest::newRow("no prefix") << QStringLiteral("10.0.0.0/");
+    }
+    void badBlocksAreRefusedWithTheEntry()
+    {
+        QFETCH(QString, text);
+        QString error;
+        QVERIFY(!TrustedProxies::parse(text, &error));
+        QVERIFY2(error.contains(QStringLiteral("--gateway-trusted-proxies")), qPrintable(error));
+    }
+
+    // A direct client cannot pose as someone else: what it says is replaced by its address.
+    void aDirectClientsForwardingHeadersAreReplacedByItsAddress_data()
+    {
+        QTest::addColumn<QString>("trusted");
+        QTest::newRow("no trusted proxies") << QString();
+        QTest::newRow("the client is not one of them") << QStringLiteral("10.0.0.0/8");
+    }
+    void aDirectClientsForwardingHeadersAreReplacedByItsAddress()
+    {
+        QFETCH(QString, trusted);
+        const TrustedProxies t = proxies(trusted);
+        const Http::Request r = requestFrom("198.51.100.9", {{"x-forwarded-for", "10.0.0.5"},
+                                                             {"x-forwarded-for", "203.0.113.1"},
+                                                             {"forwarded", "for=10.0.0.5;proto=https"}});
+        const Http::Headers up = ProxyHeaders::upstreamHeaders(r, nullptr, false, "http", &t);
+        QCOMPARE(sent(up, "x-forwarded-for"), QList<QByteArray>{"198.51.100.9"});
+        QCOMPARE(sent(up, "forwarded"), QList<QByteArray>{"for=198.51.100.9"});
+        QCOMPARE(ProxyHeaders::clientAddress(r, &t), QByteArray("198.51.100.9"));
+        QCOMPARE(ProxyHeaders::consumerOf(LimitBy::Ip, nullptr, ProxyHeaders::clientAddress(r, &t)),
+                 QByteArray("ip:198.51.100.9"));
+    }
+
+    void anIpv6ClientIsQuotedInForwarded()
+    {
+        const Http::Request r = requestFrom("2001:db8::7", {{"forwarded", "for=unknown"}});
+        const Http::Headers up = ProxyHeaders::upstreamHeaders(r, nullptr, false, "http", nullptr);
+        QCOMPARE(sent(up, "forwarded"), QList<QByteArray>{"for=\"[2001:db8::7]\""});
+        QCOMPARE(sent(up, "x-forwarded-for"), QList<QByteArray>{"2001:db8::7"});
+    }
+
+    void withoutAForwardedHeaderNoneIsAdded()
+    {
+        const Http::Request r = requestFrom("198.51.100.9", {});
+        const Http::Headers up = ProxyHeaders::upstreamHeaders(r, nullptr, false, "http", nullptr);
+        QVERIFY(sent(up, "forwarded").isEmpty());
+        QCOMPARE(sent(up, "x-forwarded-for"), QList<QByteArray>{"198.51.100.9"});
+    }
+
+    // A trusted proxy's headers are kept and appended to; the client is the first address from the
+    // right that is not a trusted proxy (what a client wrote further left may be a lie).
+    void aTrustedProxysHeadersAreKeptAndTheClientReadFromThem()
+    {
+        const TrustedProxies t = proxies(QStringLiteral("10.0.0.0/8"));
+        const Http::Request r = requestFrom("10.0.0.2", {{"x-forwarded-for", "192.0.2.66, 198.51.100.9"},
+                                                         {"x-forwarded-for", "10.0.0.3"},
+                                                         {"forwarded", "for=192.0.2.66, for=198.51.100.9"}});
+        const Http::Headers up = ProxyHeaders::upstreamHeaders(r, nullptr, false, "http", &t);
+        QCOMPARE(sent(up, "x-forwarded-for"),
+                 QList<QByteArray>{"192.0.2.66, 198.51.100.9, 10.0.0.3, 10.0.0.2"});
+        QCOMPARE(sent(up, "forwarded"), QList<QByteArray>{"for=192.0.2.66, for=198.51.100.9, for=10.0.0.2"});
+        QCOMPARE(ProxyHeaders::clientAddress(r, &t), QByteArray("198.51.100.9"));
+        QCOMPARE(ProxyHeaders::consumerOf(LimitBy::Ip, nullptr, ProxyHeaders::clientAddress(r, &t)),
+                 QByteArray("ip:198.51.100.9"));
+    }
+
+    void theClientAddressBehindTrustedProxies_data()
+    {
+        QTest::addColumn<QByteArray>("peer");
+        QTest::addColumn<QByteArray>("forwardedFor"); // empty: no header
+        QTest::addColumn<QByteArray>("client");
+        QTest::newRow("untrusted peer says it is a proxy")
+            << QByteArray("198.51.100.9") << QByteArray("10.0.0.1") << QByteArray("198.51.100.9");
+        QTest::newRow("trusted peer, no header")
+            << QByteArray("10.0.0.2") << QByteArray() << QByteArray("10.0.0.2");
+        QTest::newRow("trusted peer, one client")
+            << QByteArray("10.0.0.2") << QByteArray("203.0.113.5") << QByteArray("203.0.113.5");
+        QTest::newRow("only trusted hops: the leftmost")
+            << QByteArray("10.0.0.2") << QByteArray("10.9.9.9, 10.0.0.3") << QByteArray("10.9.9.9");
+        QTest::newRow("a spoofed left part is skipped")
+            << QByteArray("10.0.0.2") << QByteArray("1.1.1.1, 203.0.113.5, 10.0.0.3")
+            << QByteArray("203.0.113.5");
+        QTest::newRow("empty entries")
+            << QByteArray("10.0.0.2") << QByteArray(" , ") << QByteArray("10.0.0.2");
+        QTest::newRow("mapped trusted peer")
+            << QByteArray("::ffff:10.0.0.2") << QByteArray("203.0.113.5") << QByteArray("203.0.113.5");
+    }
+    void theClientAddressBehindTrustedProxies()
+    {
+        QFETCH(QByteArray, peer);
+        QFETCH(QByteArray, forwardedFor);
+        QFETCH(QByteArray, client);
+        const TrustedProxies t = proxies(QStringLiteral("10.0.0.0/8"));
+        Http::Headers headers;
+        if (!forwardedFor.isEmpty())
+            headers.append(std::pair<QByteArray, QByteArray>("x-forwarded-for", forwardedFor));
+        QCOMPARE(ProxyHeaders::clientAddress(requestFrom(peer, headers), &t), client);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestForwardedHeaders)
+#include "tst_forwardedheaders.moc"

@@ -9,6 +9,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QFile>
 #include <QHostAddress>
 #include <QJsonArray>
@@ -57,7 +58,11 @@ struct Behaviour {
     std::atomic<bool> heartbeats{true};
     std::atomic<int> inFlight{0};
     std::atomic<int> echoStatus{200}; // what every echoed request answers
-    QByteArray instance;              // "address:port", in every echo
+    // Streamed bodies that ended short: an upload whose client left (or failed), a download whose
+    // reader left. The gateway's tests read them to see an exchange aborted upstream.
+    std::atomic<int> abortedUploads{0};
+    std::atomic<int> abortedDownloads{0};
+    QByteArray instance; // "address:port", in every echo
 };
 
 QJsonObject behaviourJson(const Behaviour &b)
@@ -65,7 +70,109 @@ QJsonObject behaviourJson(const Behaviour &b)
     return QJsonObject{{QStringLiteral("fail"), b.failing.load()},
                        {QStringLiteral("delayMs"), b.delayMs.load()},
                        {QStringLiteral("heartbeats"), b.heartbeats.load()},
-                       {QStringLiteral("inFlight"), b.inFlight.load()}};
+                       {QStringLiteral("inFlight"), b.inFlight.load()},
+                       {QStringLiteral("abortedUploads"), b.abortedUploads.load()},
+                       {QStringLiteral("abortedDownloads"), b.abortedDownloads.load()}};
+}
+
+// N bytes of 'x', made as the reader takes them (never held whole); with dieAfter, the body fails
+// after that many bytes, as an upstream that dies mid-body would.
+class Generator : public std::enable_shared_from_this<Generator>
+{
+public:
+    Generator(std::weak_ptr<BodyPipe> pipe, qint64 total, qint64 dieAfter, Behaviour *behaviour)
+        : m_pipe(std::move(pipe))
+        , m_left(total)
+        , m_dieAfter(dieAfter)
+        , m_behaviour(behaviour)
+        , m_block(64 * 1024, 'x')
+    {}
+
+    void run()
+    {
+        const std::shared_ptr<BodyPipe> pipe = m_pipe.lock();
+        if (!pipe)
+            return;
+        if (pipe->abandoned()) {
+            ++m_behaviour->abortedDownloads;
+            return;
+        }
+        while (pipe->writable() && m_left > 0) {
+            qint64 n = qMin<qint64>(m_left, m_block.size());
+            if (m_dieAfter >= 0)
+                n = qMin(n, m_dieAfter - m_sent);
+            if (n > 0) {
+                pipe->push(n == m_block.size() ? m_block : m_block.first(qsizetype(n)));
+                m_sent += n;
+                m_left -= n;
+            }
+            if (m_dieAfter >= 0 && m_sent >= m_dieAfter) {
+                pipe->fail(BodyError::UpstreamFailed, QStringLiteral("the echo died mid-body (dieAfter)"));
+                return;
+            }
+        }
+        if (m_left == 0) {
+            pipe->end();
+            return;
+        }
+        pipe->onWritable([self = shared_from_this()] { self->run(); });
+    }
+
+private:
+    std::weak_ptr<BodyPipe> m_pipe;
+    qint64 m_left;
+    qint64 m_dieAfter;
+    qint64 m_sent = 0;
+    Behaviour *m_behaviour;
+    QByteArray m_block;
+};
+
+// Reads the rest of a streamed request body into `request.body`; false (and `failure` set) when it
+// failed.
+QCoro::Task<bool> collectBody(Request *request, Response *failure)
+{
+    if (!request->bodySource)
+        co_return true;
+    const BodySourcePtr source = std::exchange(request->bodySource, nullptr);
+    while (true) {
+        BodyChunk chunk = co_await source->next();
+        if (chunk.end)
+            co_return true;
+        if (chunk.failed()) {
+            *failure = problem(*request, chunk.error == BodyError::TooLarge ? 413 : 400, chunk.reason,
+                               "body-failed");
+            co_return false;
+        }
+        request->body += chunk.bytes;
+    }
+}
+
+// ?digest=1: the body's size and SHA-256, computed as it streams in (never held whole).
+QCoro::Task<Response> digest(Behaviour *b, Request request)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    qint64 bytes = request.body.size();
+    hash.addData(request.body);
+    if (const BodySourcePtr source = std::exchange(request.bodySource, nullptr)) {
+        while (true) {
+            BodyChunk chunk = co_await source->next();
+            if (chunk.end)
+                break;
+            if (chunk.failed()) {
+                ++b->abortedUploads;
+                co_return problem(request, chunk.error == BodyError::TooLarge ? 413 : 400, chunk.reason,
+                                  "body-failed");
+            }
+            bytes += chunk.bytes.size();
+            hash.addData(chunk.bytes);
+        }
+    }
+    Response r = Response::json(
+        200, QJsonObject{{QStringLiteral("bytes"), bytes},
+                         {QStringLiteral("sha256"), QString::fromLatin1(hash.result().toHex())},
+                         {QStringLiteral("instance"), QString::fromLatin1(b->instance)}});
+    r.setHeader("x-echo-instance", b->instance);
+    co_return r;
 }
 
 QCoro::Task<Response> health(Behaviour *b, Request)
@@ -81,9 +188,17 @@ QCoro::Task<Response> health(Behaviour *b, Request)
 }
 
 // Any other path: what arrived, and which instance answered. ?delayMs=N waits first, ?status=N
-// answers that status, ?bytes=N answers N bytes of text instead of the JSON.
+// answers that status, ?bytes=N answers N bytes of text instead of the JSON (over 1 MiB streamed
+// as they are sent; ?chunked=1 without a Content-Length; ?dieAfter=K fails after K bytes), and
+// ?digest=1 answers the body's size and SHA-256 instead.
 QCoro::Task<Response> echo(Behaviour *b, Request request)
 {
+    if (request.queryItem(QStringLiteral("digest")) == QLatin1String("1"))
+        co_return co_await digest(b, std::move(request));
+    if (Response failure; !co_await collectBody(&request, &failure)) {
+        ++b->abortedUploads;
+        co_return failure;
+    }
     ++b->inFlight;
     const int wait = request.queryItem(QStringLiteral("delayMs")).toInt();
     if (wait > 0)
@@ -93,7 +208,20 @@ QCoro::Task<Response> echo(Behaviour *b, Request request)
     const int asked = request.queryItem(QStringLiteral("status")).toInt(&given);
     const int status = given && asked >= 200 && asked <= 599 ? asked : b->echoStatus.load();
     if (const qint64 bytes = request.queryItem(QStringLiteral("bytes")).toLongLong(); bytes > 0) {
-        Response r = Response::text(status, QByteArray(qMin<qint64>(bytes, 256LL << 20), 'x'));
+        bool dies = false;
+        const qint64 dieAfter = request.queryItem(QStringLiteral("dieAfter")).toLongLong(&dies);
+        const bool chunked = request.queryItem(QStringLiteral("chunked")) == QLatin1String("1");
+        if (bytes <= 1024 * 1024 && !dies && !chunked) {
+            Response r = Response::text(status, QByteArray(bytes, 'x'));
+            r.setHeader("x-echo-instance", b->instance);
+            co_return r;
+        }
+        Response r = Response::text(status, {});
+        auto pipe = std::make_shared<BodyPipe>(chunked ? -1 : qMin<qint64>(bytes, 1LL << 40));
+        r.bodySource = std::make_shared<BodySource>(pipe);
+        std::make_shared<Generator>(pipe, qMin<qint64>(bytes, 1LL << 40),
+                                    dies ? qMax<qint64>(dieAfter, 0) : -1, b)
+            ->run();
         r.setHeader("x-echo-instance", b->instance);
         co_return r;
     }
@@ -120,7 +248,12 @@ public:
     explicit EchoFrontend(Behaviour *behaviour)
         : m_behaviour(behaviour)
     {}
-    qint64 bodyLimit(const Request &) const override { return 64LL * 1024 * 1024; }
+    // A digest streams, so it takes any size; an echoed body is held whole.
+    qint64 bodyLimit(const Request &request) const override
+    {
+        return request.queryItem(QStringLiteral("digest")) == QLatin1String("1") ? (1LL << 40)
+                                                                                 : 64LL * 1024 * 1024;
+    }
     Answer handle(Request &request) override;
 
 private:
@@ -158,13 +291,24 @@ Response control(Behaviour *b, const Request &request)
     return Response::json(200, behaviourJson(*b));
 }
 
+// A control whose body did not come with its head.
+QCoro::Task<Response> controlStreamed(Behaviour *b, Request request)
+{
+    if (Response failure; !co_await collectBody(&request, &failure))
+        co_return failure;
+    co_return control(b, request);
+}
+
 Frontend::Answer EchoFrontend::handle(Request &request)
 {
     Answer answer;
     if (request.path == "/healthz" && request.method == "GET")
         answer.task = health(m_behaviour, std::move(request));
-    else if (request.path == "/control" && (request.method == "GET" || request.method == "POST"))
+    else if (request.path == "/control" && (request.method == "GET" || request.method == "POST") &&
+             !request.bodySource)
         answer.response = control(m_behaviour, request);
+    else if (request.path == "/control" && request.method == "POST")
+        answer.task = controlStreamed(m_behaviour, std::move(request));
     else
         answer.task = echo(m_behaviour, std::move(request));
     return answer;

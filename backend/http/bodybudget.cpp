@@ -41,6 +41,14 @@ bool BodyLease::grow(const std::shared_ptr<BodyBudget> &budget, qint64 bytes)
     return true;
 }
 
+void BodyLease::shrink(qint64 bytes)
+{
+    bytes = qMin(bytes, m_bytes);
+    if (m_budget && bytes > 0)
+        m_budget->give(bytes);
+    m_bytes -= qMax<qint64>(bytes, 0);
+}
+
 void BodyLease::release()
 {
     if (m_budget && m_bytes > 0)

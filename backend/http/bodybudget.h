@@ -42,6 +42,8 @@ public:
     // Takes `bytes` more from the budget; false (and nothing taken) when they do not fit.
     bool grow(const std::shared_ptr<BodyBudget> &budget, qint64 bytes);
     void release();
+    // Gives `bytes` (at most what is held) back: a streamed body's bytes once they were passed on.
+    void shrink(qint64 bytes);
     qint64 bytes() const { return m_bytes; }
 
 private:

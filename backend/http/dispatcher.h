@@ -25,6 +25,13 @@ public:
         std::optional<QCoro::Task<Response>> task; // otherwise
     };
     virtual Answer handle(Request &request) = 0;
+    // The engine refused a request of this listener itself (a body over the limit: 413, a
+    // malformed request, a timeout) before handle() saw it; `request` holds what was parsed.
+    virtual void engineRefused(const Request &request, const Response &response)
+    {
+        Q_UNUSED(request);
+        Q_UNUSED(response);
+    }
 };
 
 // Turns a parsed request into a response: routing (404/405), the credential (401), the route's
@@ -48,6 +55,13 @@ public:
     Outcome dispatch(Request &request) const;
 
     qint64 bodyLimit(const Request &request) const;
+    // A data plane takes the requests: their bodies stream to it (Request::bodySource).
+    bool streamsBodies() const { return m_frontend != nullptr; }
+    void engineRefused(const Request &request, const Response &response) const
+    {
+        if (m_frontend)
+            m_frontend->engineRefused(request, response);
+    }
     // Every mutating call (POST, PUT, PATCH, DELETE) and every refusal (401, 403) is reported here.
     void setAuditSink(AuditSink *sink) { m_audit = sink; }
     const Router &router() const { return m_router; }

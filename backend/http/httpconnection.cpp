@@ -5,6 +5,7 @@
 #include "responsewriter.h"
 #include "tlscredentials.h"
 
+#include <QPointer>
 #include <QSocketNotifier>
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -21,6 +22,9 @@ namespace {
 
 constexpr qsizetype MaxUnsent = 4 * 1024 * 1024; // stop reading while this much is unsent
 constexpr int MaxLingerMs = 2000;                // how long a closing connection drains the client
+// A streamed response body is pulled from its source only while less than this waits unsent: a
+// slow reader holds the producer back instead of growing our buffer.
+constexpr qint64 StreamHighWater = 64 * 1024;
 
 bool isValidRequestId(QByteArrayView id)
 {
@@ -82,8 +86,12 @@ HttpConnection::HttpConnection(int fd, QByteArray peer, HttpWorker *worker, cons
         const qint64 limit = dispatcher->bodyLimit(r);
         return limit >= 0 ? limit : defaultBody;
     });
-    m_parser.setBodyAdmission(
-        [this](qint64 bytes) { return m_bodyLease.grow(m_worker->bodyBudget(), bytes); });
+    // A data plane's request bodies stream: only the bytes buffered count against the budget.
+    m_streamRequests = worker->dispatcher().streamsBodies();
+    m_parser.setStreaming(m_streamRequests);
+    m_parser.setBodyAdmission([this](qint64 bytes) {
+        return (m_inPipe ? m_inPipe->lease() : m_bodyLease).grow(m_worker->bodyBudget(), bytes);
+    });
     // The handshake counts against the header timeout: a client that never finishes it is a
     // slowloris too.
     m_deadline = worker->nowMs() + worker->limits().headerTimeoutMs;
@@ -119,6 +127,10 @@ void HttpConnection::finish()
         return;
     m_finished = true;
     m_bodyLease.release();
+    if (m_inPipe)
+        std::exchange(m_inPipe, nullptr)
+            ->fail(BodyError::ClientGone, QStringLiteral("the client closed the connection"));
+    m_outSource.reset(); // tells the producer nobody reads any more
     // Disabled, not deleted: we may be inside one of their activated() signals. They go with us.
     if (m_readNotifier) {
         m_readNotifier->setEnabled(false);
@@ -212,8 +224,26 @@ void HttpConnection::onReadable()
 
 void HttpConnection::process()
 {
-    while (!m_closing && !m_noMoreRequests && m_inPos < m_in.size() &&
-           qsizetype(m_pending.size()) < m_worker->limits().maxPipelined) {
+    while (!m_closing && m_inPos < m_in.size()) {
+        if (m_discardInput) {
+            m_inPos = m_in.size();
+            break;
+        }
+        if (m_inPipe) {
+            // A streamed body: on only while its reader keeps up; the kernel holds the rest.
+            if (m_inPipe->abandoned()) {
+                stopRequestBody(BodyError::Abandoned, {});
+                continue;
+            }
+            if (!m_inPipe->writable())
+                break;
+            m_inPos += m_parser.feed(QByteArrayView(m_in).sliced(m_inPos));
+            if (!passBodyOn())
+                return;
+            continue;
+        }
+        if (m_noMoreRequests || qsizetype(m_pending.size()) >= m_worker->limits().maxPipelined)
+            break;
         m_inPos += m_parser.feed(QByteArrayView(m_in).sliced(m_inPos));
         if (m_parser.hasError()) {
             rejectMalformed();
@@ -223,8 +253,17 @@ void HttpConnection::process()
             send("HTTP/1.1 100 Continue\r\n\r\n");
             m_parser.continueSent();
         }
-        if (!m_parser.isComplete())
+        if (!m_parser.isComplete()) {
+            // The body did not all come with the head: a data plane gets the request now and
+            // pulls the body as it arrives.
+            if (m_streamRequests && m_parser.headComplete()) {
+                dispatchStreamed();
+                if (m_finished)
+                    return;
+                continue;
+            }
             break;
+        }
         dispatch(m_parser.takeRequest());
         if (m_finished)
             return;
@@ -233,8 +272,89 @@ void HttpConnection::process()
         m_in.resize(0);
         m_inPos = 0;
     }
+    if (m_inPipe && m_peerClosed && m_in.isEmpty())
+        stopRequestBody(BodyError::ClientGone, QStringLiteral("the client closed the connection mid-body"));
     updateReading();
     updateDeadline();
+}
+
+void HttpConnection::queueProcess()
+{
+    if (m_processQueued || m_finished)
+        return;
+    m_processQueued = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_processQueued = false;
+            if (!m_finished && !m_closing)
+                process();
+        },
+        Qt::QueuedConnection);
+}
+
+// The head of a data plane's request is complete and its body is not: the request goes to the
+// handler now, with a source for the body; what arrived so far is its first bytes.
+void HttpConnection::dispatchStreamed()
+{
+    auto pipe = std::make_shared<BodyPipe>(m_parser.declaredLength());
+    pipe->lease() = std::move(m_bodyLease);
+    pipe->push(m_parser.takeBody());
+    const QPointer<HttpConnection> self(this);
+    pipe->onWritable([self] {
+        if (self)
+            self->queueProcess();
+    });
+    Request request = m_parser.takeHead();
+    request.bodySource = std::make_shared<BodySource>(pipe);
+    m_inPipe = pipe;
+    dispatch(std::move(request), std::move(pipe));
+}
+
+// After a feed during a streamed body: its new bytes go to the reader, and its end or its fault.
+// False when the connection is closing or gone.
+bool HttpConnection::passBodyOn()
+{
+    if (m_parser.hasError()) {
+        // Over the limit (413) or malformed: the handler learns it and answers; we close after.
+        const BodyError error = m_parser.errorStatus() == 413 ? BodyError::TooLarge : BodyError::Invalid;
+        stopRequestBody(error, m_parser.errorReason());
+        updateReading();
+        updateDeadline();
+        return false;
+    }
+    const std::shared_ptr<BodyPipe> pipe = m_inPipe; // the push may run the handler, which may answer
+    QByteArray bytes = m_parser.takeBody();
+    const bool complete = m_parser.isComplete();
+    if (complete) {
+        m_parser.reset();
+        m_inPipe.reset();
+    } else {
+        // Re-armed on every pass: a wake-up is used once.
+        const QPointer<HttpConnection> self(this);
+        pipe->onWritable([self] {
+            if (self)
+                self->queueProcess();
+        });
+    }
+    pipe->push(std::move(bytes));
+    if (complete)
+        pipe->end();
+    return !m_finished && !m_closing;
+}
+
+// The streamed body being received ends short: its reader is told why (unless it left), no
+// request follows on this connection, and whatever the client still sends is thrown away.
+void HttpConnection::stopRequestBody(BodyError error, const QString &reason)
+{
+    const std::shared_ptr<BodyPipe> pipe = std::exchange(m_inPipe, nullptr);
+    m_noMoreRequests = true;
+    m_discardInput = true;
+    m_in.resize(0);
+    m_inPos = 0;
+    m_parser.reset();
+    if (pipe && error != BodyError::Abandoned)
+        pipe->fail(error, reason);
 }
 
 void HttpConnection::updateReading()
@@ -243,8 +363,8 @@ void HttpConnection::updateReading()
         return;
     // Backpressure: stop reading while the pipeline window is full or the client is not taking
     // its responses; the kernel's buffers then slow the client down.
-    const bool full =
-        qsizetype(m_pending.size()) >= m_worker->limits().maxPipelined || unsentBytes() > MaxUnsent;
+    const bool full = qsizetype(m_pending.size()) >= m_worker->limits().maxPipelined ||
+                      unsentBytes() > MaxUnsent || (m_inPipe && !m_inPipe->writable());
     const bool reading = m_closing || (!full && !m_peerClosed);
     if (!m_tls) {
         m_readNotifier->setEnabled(reading);
@@ -294,11 +414,13 @@ void HttpConnection::onWritable()
     if (m_finished)
         return;
     if (m_tls) {
-        if (unsentBytes() > 0)
+        if (m_outSource && !m_closing && unsentBytes() < StreamHighWater)
+            pumpStream();
+        if (unsentBytes() > 0 || m_finished)
             return;
         if (m_closing)
             closeGracefully();
-        else
+        else if (!m_outSource)
             process();
         return;
     }
@@ -314,10 +436,13 @@ void HttpConnection::onWritable()
         return;
     }
     m_writeNotifier->setEnabled(false);
-    if (m_closing)
+    if (m_closing) {
         closeGracefully();
-    else
+    } else if (m_outSource) {
+        pumpStream(); // a streamed body goes on now that the client took what we had
+    } else {
         process(); // resume pipelined requests held back while the client was not reading
+    }
 }
 
 QByteArray HttpConnection::takeRequestId(const Request &request)
@@ -326,7 +451,7 @@ QByteArray HttpConnection::takeRequestId(const Request &request)
     return isValidRequestId(id) ? id : m_worker->nextRequestId();
 }
 
-void HttpConnection::dispatch(Request request)
+void HttpConnection::dispatch(Request request, std::shared_ptr<BodyPipe> requestPipe)
 {
     request.requestId = takeRequestId(request);
     request.peer = m_peer;
@@ -336,7 +461,7 @@ void HttpConnection::dispatch(Request request)
     // handler takes the request over. Synchronous and asynchronous answers complete from it alike.
     ReplyContext context{m_nextSeq,         request.requestId,        request.versionMinor,
                          request.keepAlive, request.method == "HEAD", nullptr,
-                         m_worker->nowNs(), std::move(m_bodyLease)};
+                         m_worker->nowNs(), std::move(m_bodyLease),   std::move(requestPipe)};
 
     Dispatcher::Outcome outcome = m_worker->dispatcher().dispatch(request);
     if (outcome.webSocket) {
@@ -374,9 +499,28 @@ void HttpConnection::complete(const ReplyContext &context, Response response)
     Q_ASSERT(index < m_pending.size());
     Pending &slot = m_pending[index];
     slot.close = !context.keepAlive || response.closeAfter || m_draining || m_worker->draining();
+    if (context.requestPipe) {
+        // Answered before its body all came (or the body failed): the rest is not read, so the
+        // connection cannot carry another request.
+        if (context.requestPipe == m_inPipe)
+            stopRequestBody(BodyError::Abandoned, {});
+        if (!context.requestPipe->producerEnded())
+            slot.close = true;
+    }
+    if (response.bodySource) {
+        const bool bodyless =
+            context.head || response.status == 204 || response.status == 304 || response.status < 200;
+        if (bodyless) {
+            if (response.declaredLength < 0 && context.head)
+                response.declaredLength = response.bodySource->length();
+            response.bodySource.reset(); // nothing of it is sent: its producer stops
+        } else if (response.bodySource->length() < 0 && context.versionMinor == 0) {
+            slot.close = true; // HTTP/1.0 without a length: the body ends with the connection
+        }
+    }
     if (slot.close)
         m_noMoreRequests = true;
-    if (index == 0 && !slot.close) {
+    if (index == 0 && !slot.close && !m_outSource && !response.bodySource) {
         // The usual case: nothing is queued ahead, so send straight from the thread's scratch buffer.
         QByteArray &scratch = m_worker->scratch();
         scratch.resize(0);
@@ -391,6 +535,10 @@ void HttpConnection::complete(const ReplyContext &context, Response response)
     }
     serializeResponse(slot.bytes, response, m_worker->dateHeader(), context.requestId, context.versionMinor,
                       context.keepAlive, slot.close, context.head);
+    if (response.bodySource) {
+        slot.chunked = response.bodySource->length() < 0 && context.versionMinor >= 1;
+        slot.stream = std::move(response.bodySource);
+    }
     slot.ready = true;
     if (index == 0)
         flush();
@@ -409,6 +557,12 @@ void HttpConnection::rejectMalformed()
     if (overloaded)
         response.setHeader("retry-after", "1");
     m_worker->dispatcher().metrics()->unmatched()->record(response.status, 0);
+    if (m_streamRequests) {
+        Request refused = partial;
+        refused.requestId = context.requestId;
+        refused.peer = m_peer;
+        m_worker->dispatcher().engineRefused(refused, response);
+    }
     m_noMoreRequests = true;
     Pending slot;
     slot.close = true;
@@ -425,10 +579,19 @@ void HttpConnection::flush()
 {
     if (m_finished)
         return;
+    if (m_outSource)
+        return pumpStream(); // the responses behind a streamed body wait for its end
     bool close = false;
     while (!m_pending.empty() && m_pending.front().ready) {
         send(m_pending.front().bytes);
         close = m_pending.front().close;
+        if (m_pending.front().stream) {
+            startStream(m_pending.front());
+            m_pending.pop_front();
+            ++m_baseSeq;
+            ++m_served;
+            return pumpStream();
+        }
         m_pending.pop_front();
         ++m_baseSeq;
         ++m_served;
@@ -452,6 +615,90 @@ void HttpConnection::flush()
     updateDeadline();
 }
 
+void HttpConnection::startStream(Pending &slot)
+{
+    m_outSource = std::move(slot.stream);
+    m_outChunked = slot.chunked;
+    m_outClose = slot.close;
+    m_outLeft = m_outChunked ? -1 : m_outSource->length();
+}
+
+void HttpConnection::queuePump()
+{
+    if (m_pumpQueued || m_finished)
+        return;
+    m_pumpQueued = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_pumpQueued = false;
+            if (!m_finished && !m_closing && m_outSource)
+                pumpStream();
+        },
+        Qt::QueuedConnection);
+}
+
+// Writes what the streamed body's source has while the client keeps up (less than
+// StreamHighWater unsent); onWritable() or the source's wake-up brings us back. A source that
+// fails closes the connection short: no final chunk, or fewer bytes than the Content-Length, so
+// the client sees a truncated response, never a complete one.
+void HttpConnection::pumpStream()
+{
+    while (m_outSource && !m_finished && unsentBytes() < StreamHighWater) {
+        BodyPipe &pipe = m_outSource->pipe();
+        if (!pipe.readable()) {
+            const QPointer<HttpConnection> self(this);
+            pipe.onReadable([self] {
+                if (self)
+                    self->queuePump();
+            });
+            break;
+        }
+        BodyChunk chunk = pipe.take();
+        const bool overrun = m_outLeft >= 0 && chunk.bytes.size() > m_outLeft;
+        const bool shortEnd = chunk.end && m_outLeft > 0;
+        if (chunk.failed() || overrun || shortEnd) {
+            qCDebug(lcHttp).noquote() << "a streamed response body ended short:"
+                                      << (chunk.failed() ? chunk.reason : QStringLiteral("length mismatch"));
+            m_outSource.reset();
+            m_noMoreRequests = true;
+            closeGracefully();
+            return;
+        }
+        if (chunk.end) {
+            if (m_outChunked)
+                send("0\r\n\r\n");
+            m_outSource.reset();
+            if (m_outClose) {
+                closeGracefully();
+                return;
+            }
+            flush(); // the responses queued behind this body
+            return;
+        }
+        if (m_outLeft >= 0)
+            m_outLeft -= chunk.bytes.size();
+        if (m_outChunked) {
+            QByteArray &frame = m_worker->scratch();
+            frame.resize(0);
+            frame.reserve(chunk.bytes.size() + 32);
+            frame += QByteArray::number(chunk.bytes.size(), 16);
+            frame += "\r\n";
+            frame += chunk.bytes;
+            frame += "\r\n";
+            send(frame);
+        } else {
+            send(chunk.bytes);
+        }
+        if (m_sendFailed) {
+            finish();
+            return;
+        }
+    }
+    updateReading();
+    updateDeadline();
+}
+
 void HttpConnection::closeGracefully()
 {
     if (m_finished)
@@ -459,6 +706,10 @@ void HttpConnection::closeGracefully()
     if (!m_closing) {
         m_closing = true;
         m_pending.clear();
+        m_outSource.reset();
+        if (m_inPipe)
+            std::exchange(m_inPipe, nullptr)
+                ->fail(BodyError::ClientGone, QStringLiteral("the connection closed mid-body"));
         m_bodyLease.release(); // a body still arriving is abandoned
         m_wait = Wait::Linger;
         m_deadline = m_worker->nowMs() + qMin(m_worker->limits().headerTimeoutMs, MaxLingerMs);
@@ -485,7 +736,9 @@ void HttpConnection::updateDeadline()
     const Limits &limits = m_worker->limits();
     const qint64 now = m_worker->nowMs();
     const auto state = m_parser.state();
-    if (m_parser.inProgress()) {
+    if (m_inPipe && !m_inPipe->writable()) {
+        m_wait = Wait::None; // the handler is not taking the body yet: the client waits on us
+    } else if (m_parser.inProgress()) {
         if (state == RequestParser::State::RequestLine || state == RequestParser::State::Headers) {
             // The whole head must arrive within the timeout from its first byte: a slowloris client
             // sending a byte at a time gains nothing.
@@ -497,7 +750,7 @@ void HttpConnection::updateDeadline()
             m_wait = Wait::Body; // the body must keep moving
             m_deadline = now + limits.headerTimeoutMs;
         }
-    } else if (!m_pending.empty() || unsentBytes() > 0) {
+    } else if (!m_pending.empty() || unsentBytes() > 0 || m_outSource) {
         m_wait = Wait::None; // a handler is working, or the client is reading its responses
     } else if (m_served == 0 && m_wait == Wait::Head) {
         // A new connection must send its first request within the header timeout.
@@ -521,6 +774,14 @@ void HttpConnection::checkTimeout(qint64 nowMs)
             break;
         }
         qCDebug(lcHttp) << "request read timeout from" << m_peer;
+        if (m_inPipe) {
+            // The handler has the request: it learns the body stalled and answers (then we close).
+            stopRequestBody(BodyError::Timeout, QStringLiteral("The request body did not move for %1 ms.")
+                                                    .arg(m_worker->limits().headerTimeoutMs));
+            updateReading();
+            updateDeadline();
+            break;
+        }
         if (m_pending.empty()) {
             Request context;
             context.path = m_parser.partialRequest().path;
@@ -555,7 +816,7 @@ void HttpConnection::drain()
 {
     m_draining = true;
     // An idle keep-alive connection owes nothing: close it now. Busy ones close after their response.
-    if (m_pending.empty() && unsentBytes() == 0 && !m_parser.inProgress() && !m_closing)
+    if (m_pending.empty() && unsentBytes() == 0 && !m_parser.inProgress() && !m_closing && !m_outSource)
         finish();
 }
 

@@ -39,6 +39,8 @@ private:
 
     struct Pending {
         QByteArray bytes;
+        BodySourcePtr stream; // a body to pull and write after `bytes`
+        bool chunked = false;
         bool ready = false;
         bool close = false;
     };
@@ -51,6 +53,7 @@ private:
         RouteStats *stats;
         qint64 startedNs;
         BodyLease body; // the request's body bytes stay counted until its handler answered
+        std::shared_ptr<BodyPipe> requestPipe; // a streamed request body
     };
     enum class Wait { None, Head, Body, Idle, Linger };
 
@@ -62,7 +65,14 @@ private:
     qint64 unsentBytes() const;
     bool readAvailable();
     void process();
-    void dispatch(Request request);
+    void dispatch(Request request, std::shared_ptr<BodyPipe> requestPipe = {});
+    void dispatchStreamed();
+    bool passBodyOn();
+    void stopRequestBody(BodyError error, const QString &reason);
+    void queueProcess();
+    void startStream(Pending &slot);
+    void pumpStream();
+    void queuePump();
     void complete(const ReplyContext &context, Response response);
     void rejectMalformed();
     void flush();
@@ -88,6 +98,17 @@ private:
     qsizetype m_inPos = 0;
     QByteArray m_out; // bytes the kernel did not take yet
     std::deque<Pending> m_pending;
+    // Request bodies of a data plane stream: the dispatched request whose body is still arriving.
+    bool m_streamRequests = false;
+    std::shared_ptr<BodyPipe> m_inPipe;
+    bool m_discardInput = false; // the rest of a body nobody reads: thrown away until the close
+    bool m_processQueued = false;
+    // A response body being written as its source gives it.
+    BodySourcePtr m_outSource;
+    qint64 m_outLeft = -1; // bytes the announced Content-Length still owes; -1: chunked or until close
+    bool m_outChunked = false;
+    bool m_outClose = false;
+    bool m_pumpQueued = false;
     quint64 m_nextSeq = 0;
     quint64 m_baseSeq = 0;
     Wait m_wait = Wait::Head;

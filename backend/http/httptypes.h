@@ -8,6 +8,7 @@
 #include <QList>
 #include <QString>
 
+#include "bodypipe.h"
 #include "platform/principal.h"
 
 #include <optional>
@@ -40,7 +41,10 @@ struct Request {
     QByteArray query;  // raw query string (after '?'), may be empty
     int versionMinor = 1;
     Headers headers;
-    QByteArray body;
+    QByteArray body; // the whole body, unless bodySource is set
+    // A data plane's (Frontend's) request whose body had not all arrived with its head: the bytes
+    // so far and the rest come from here, pulled as the handler goes; `body` is then empty.
+    BodySourcePtr bodySource;
     bool keepAlive = true;
     bool upgradeWebSocket = false;
 
@@ -73,6 +77,12 @@ struct Response {
     QByteArray body;
     bool closeAfter = false;
     std::optional<AuditNote> audit; // never sent; read by the dispatcher's audit record
+    // A body streamed to the client as its producer makes it (then `body` is empty): with
+    // Content-Length when the source knows its length, else chunked (HTTP/1.0: until the close).
+    BodySourcePtr bodySource;
+    // The Content-Length to announce when the body is not in `body`: a HEAD answer's (the length
+    // a GET would have) or a streamed body's. -1: from `body` (or the source).
+    qint64 declaredLength = -1;
 
     void setHeader(QByteArray lowerName, QByteArray value);
 
@@ -80,7 +90,12 @@ struct Response {
     static Response json(int status, const QJsonDocument &document);
     static Response text(int status, QByteArray body,
                          QByteArray contentType = QByteArrayLiteral("text/plain; charset=utf-8"));
-    static Response noContent() { return Response{204, {}, {}, {}, false, {}}; }
+    static Response noContent()
+    {
+        Response r;
+        r.status = 204;
+        return r;
+    }
 };
 
 QByteArrayView reasonPhrase(int status);

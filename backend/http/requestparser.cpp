@@ -82,6 +82,8 @@ void RequestParser::reset()
     m_headerCount = 0;
     m_bodyLimit = 0;
     m_remaining = 0;
+    m_received = 0;
+    m_declaredLength = 0;
     m_started = false;
     m_expectContinue = false;
     m_chunked = false;
@@ -127,6 +129,9 @@ qsizetype RequestParser::feed(QByteArrayView data)
     while (pos < data.size() && m_state != State::Complete && m_state != State::Error) {
         if (m_state == State::Body || m_state == State::ChunkData) {
             const qsizetype take = qsizetype(qMin<qint64>(m_remaining, data.size() - pos));
+            if (m_streaming && !admitBody(take))
+                return pos;
+            m_received += take;
             m_request.body.append(data.sliced(pos, take));
             pos += take;
             m_remaining -= take;
@@ -409,9 +414,14 @@ bool RequestParser::startBody(int lengthCount, const QByteArray &contentLength,
                                  .arg(length)
                                  .arg(m_bodyLimit));
         if (length > 0) {
+            m_declaredLength = length;
+            m_remaining = length;
+            if (m_streaming) {
+                m_state = State::Body;
+                return true;
+            }
             if (!admitBody(length))
                 return false;
-            m_remaining = length;
             m_request.body.reserve(qsizetype(length));
             m_state = State::Body;
             return true;
@@ -445,10 +455,10 @@ bool RequestParser::processChunkSize(QByteArrayView line)
         m_state = State::Trailers;
         return true;
     }
-    if (m_request.body.size() + size > m_bodyLimit)
+    if (m_received + size > m_bodyLimit)
         return fail(413, QStringLiteral("The chunked request body exceeds this route's limit of %1 bytes.")
                              .arg(m_bodyLimit));
-    if (!admitBody(size))
+    if (!m_streaming && !admitBody(size))
         return false;
     m_remaining = size;
     m_state = State::ChunkData;

@@ -3,6 +3,7 @@
 #include "httptypes.h"
 
 #include <functional>
+#include <utility>
 
 namespace Meshdeck::Http {
 
@@ -32,6 +33,20 @@ public:
     // Asked before body bytes are accepted (the whole Content-Length, or each chunk's size) whether
     // the server has room for them; a refusal fails the request with 503.
     void setBodyAdmission(std::function<bool(qint64 bytes)> admission);
+
+    // Streaming mode (a data plane's connection): the body is not admitted whole at the head but
+    // byte by byte as it arrives, and the caller may take the head before the body is complete
+    // (takeHead) and then the body as it comes (takeBody), until isComplete().
+    void setStreaming(bool streaming) { m_streaming = streaming; }
+    bool headComplete() const
+    {
+        return m_state == State::Body || m_state == State::ChunkSize || m_state == State::ChunkData ||
+               m_state == State::ChunkDataEnd || m_state == State::Trailers;
+    }
+    // The declared Content-Length of the body being received, or -1 (chunked).
+    qint64 declaredLength() const { return m_chunked ? -1 : m_declaredLength; }
+    Request takeHead() { return std::move(m_request); }
+    QByteArray takeBody() { return std::exchange(m_request.body, QByteArray()); }
 
     // Consumes bytes until a request is complete, an error is found, or data runs out.
     // Returns how many bytes were consumed; bytes after a complete request are left to the caller.
@@ -78,6 +93,9 @@ private:
     int m_headerCount = 0;
     qint64 m_bodyLimit = 0;
     qint64 m_remaining = 0;
+    qint64 m_received = 0;       // body bytes so far (after de-chunking)
+    qint64 m_declaredLength = 0; // Content-Length
+    bool m_streaming = false;
     bool m_started = false;
     bool m_expectContinue = false;
     bool m_chunked = false;

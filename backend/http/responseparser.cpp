@@ -72,9 +72,12 @@ ResponseParser::ResponseParser(Limits limits)
     : m_limits(limits)
 {}
 
-void ResponseParser::reset(bool headRequest)
+void ResponseParser::reset(bool headRequest, bool streaming)
 {
     m_headRequest = headRequest;
+    m_streaming = streaming;
+    m_headDone = false;
+    m_bodyLength = -1;
     m_started = false;
     m_interimCount = 0;
     m_error = Error::None;
@@ -123,7 +126,7 @@ qsizetype ResponseParser::allowedLineBytes() const
 
 bool ResponseParser::appendBody(QByteArrayView bytes)
 {
-    if (m_body.size() + bytes.size() > m_limits.maxBodyBytes)
+    if (!m_streaming && m_body.size() + bytes.size() > m_limits.maxBodyBytes)
         return fail(Error::TooLarge,
                     QStringLiteral("The response body is larger than %1 bytes.").arg(m_limits.maxBodyBytes));
     m_body.append(bytes);
@@ -385,6 +388,9 @@ bool ResponseParser::startBody(const QByteArray &contentLength, bool hasLength,
                         QStringLiteral(
                             "The response's Transfer-Encoding is not 'chunked' (the only one supported)."));
     }
+    m_headDone = true;
+    if (hasLength && !chunked)
+        m_bodyLength = length;
     // RFC 9112 6.3: these responses end with their head, whatever their headers say.
     if (m_headRequest || m_status == 204 || m_status == 304) {
         m_state = State::Complete;
@@ -395,7 +401,7 @@ bool ResponseParser::startBody(const QByteArray &contentLength, bool hasLength,
         return true;
     }
     if (hasLength) {
-        if (length > m_limits.maxBodyBytes)
+        if (!m_streaming && length > m_limits.maxBodyBytes)
             return fail(Error::TooLarge,
                         QStringLiteral("The response body is %1 bytes; at most %2 are accepted.")
                             .arg(length)
@@ -404,7 +410,8 @@ bool ResponseParser::startBody(const QByteArray &contentLength, bool hasLength,
             m_state = State::Complete;
             return true;
         }
-        m_body.reserve(qsizetype(qMin<qint64>(length, 1024 * 1024)));
+        if (!m_streaming)
+            m_body.reserve(qsizetype(qMin<qint64>(length, 1024 * 1024)));
         m_remaining = length;
         m_state = State::Body;
         return true;
@@ -455,7 +462,7 @@ bool ResponseParser::processChunkSize(QByteArrayView line)
         m_state = State::Trailers;
         return true;
     }
-    if (size > m_limits.maxBodyBytes - m_body.size())
+    if (!m_streaming && size > m_limits.maxBodyBytes - m_body.size())
         return fail(Error::TooLarge,
                     QStringLiteral("The response body is larger than %1 bytes.").arg(m_limits.maxBodyBytes));
     m_remaining = size;

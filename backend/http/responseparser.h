@@ -48,7 +48,9 @@ public:
 
     // Prepares for the response to the next request. After a HEAD request the response has no
     // body whatever its headers say.
-    void reset(bool headRequest = false);
+    // In streaming mode the body has no size limit: the caller takes it as it comes (takeBody()
+    // after each feed) instead of letting it pile up.
+    void reset(bool headRequest = false, bool streaming = false);
 
     // Consumes bytes until the response is complete, an error is found, or the data runs out.
     // Returns how many bytes were consumed; bytes after a complete response are left to the caller.
@@ -67,6 +69,10 @@ public:
     // Once complete: whether the connection may carry another request (HTTP/1.1, no
     // "Connection: close", a body with a known end).
     bool keepAlive() const { return m_keepAlive; }
+    // Whether the final response's head is complete (its body may still be coming).
+    bool headComplete() const { return m_headDone; }
+    // The body's length from Content-Length, or -1 (chunked, until the close, or not known yet).
+    qint64 bodyLength() const { return m_bodyLength; }
 
     int status() const { return m_status; }
     int versionMinor() const { return m_versionMinor; }
@@ -98,9 +104,12 @@ private:
     int m_headerCount = 0;
     int m_interimCount = 0;
     qint64 m_remaining = 0;
+    qint64 m_bodyLength = -1;
     int m_status = 0;
     int m_versionMinor = 1;
     bool m_headRequest = false;
+    bool m_streaming = false;
+    bool m_headDone = false;
     bool m_started = false;
     bool m_keepAlive = false;
 };

@@ -40,7 +40,13 @@ void serializeResponse(QByteArray &out, const Response &response, QByteArrayView
                        QByteArrayView requestId, int versionMinor, bool keepAlive, bool close, bool head)
 {
     const bool bodyless = response.status == 204 || response.status == 304 || response.status < 200;
-    const bool withBody = !head && !bodyless;
+    const bool streamed = response.bodySource != nullptr;
+    const bool withBody = !head && !bodyless && !streamed;
+    // A HEAD answer or a streamed body announces its length apart from `body`; a streamed body
+    // of unknown length goes chunked to HTTP/1.1 (HTTP/1.0: until the close, which the caller set).
+    qint64 length = response.declaredLength;
+    if (length < 0)
+        length = streamed ? response.bodySource->length() : response.body.size();
     qsizetype extra = 0;
     for (const auto &[name, value] : response.headers)
         extra += name.size() + value.size() + 4;
@@ -57,9 +63,11 @@ void serializeResponse(QByteArray &out, const Response &response, QByteArrayView
         w.add("\r\nContent-Type: ");
         w.add(response.contentType);
     }
-    if (!bodyless) {
+    if (!bodyless && length >= 0) {
         w.add("\r\nContent-Length: ");
-        w.addNumber(response.body.size());
+        w.addNumber(length);
+    } else if (!bodyless && versionMinor >= 1) {
+        w.add("\r\nTransfer-Encoding: chunked");
     }
     w.add("\r\nX-Request-Id: ");
     w.add(requestId);

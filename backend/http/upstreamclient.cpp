@@ -75,6 +75,7 @@ bool serializeRequest(const UpstreamTarget &target, const UpstreamRequest &reque
         *error = QStringLiteral("The request target is empty or contains a space or control character.");
         return false;
     }
+    const bool streamed = request.bodySource != nullptr;
     qsizetype size = request.method.size() + request.target.size() + 64 + request.body.size();
     const QByteArray *host = nullptr;
     for (const auto &[name, value] : request.headers) {
@@ -116,8 +117,14 @@ bool serializeRequest(const UpstreamTarget &target, const UpstreamRequest &reque
         *out += value;
         *out += "\r\n";
     }
-    if (!request.body.isEmpty() || request.method == "POST" || request.method == "PUT" ||
-        request.method == "PATCH") {
+    if (streamed && request.bodySource->length() < 0) {
+        *out += "transfer-encoding: chunked\r\n";
+    } else if (streamed) {
+        *out += "content-length: ";
+        *out += QByteArray::number(request.bodySource->length());
+        *out += "\r\n";
+    } else if (!request.body.isEmpty() || request.method == "POST" || request.method == "PUT" ||
+               request.method == "PATCH") {
         *out += "content-length: ";
         *out += QByteArray::number(request.body.size());
         *out += "\r\n";
@@ -199,6 +206,18 @@ UpstreamPool *UpstreamPool::forThisThread()
 QCoro::Task<UpstreamResult> UpstreamPool::send(UpstreamTarget target, UpstreamRequest request,
                                                std::chrono::milliseconds timeout)
 {
+    return exchange(std::move(target), std::move(request), timeout, false);
+}
+
+QCoro::Task<UpstreamResult> UpstreamPool::stream(UpstreamTarget target, UpstreamRequest request,
+                                                 std::chrono::milliseconds timeout)
+{
+    return exchange(std::move(target), std::move(request), timeout, true);
+}
+
+QCoro::Task<UpstreamResult> UpstreamPool::exchange(UpstreamTarget target, UpstreamRequest request,
+                                                   std::chrono::milliseconds timeout, bool streaming)
+{
     Q_ASSERT_X(QThread::currentThread() == thread(), "UpstreamPool::send", "called from another thread");
     const qint64 startNs = upstreamNowNs();
     const qint64 deadlineNs = startNs + std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count();
@@ -236,7 +255,14 @@ QCoro::Task<UpstreamResult> UpstreamPool::send(UpstreamTarget target, UpstreamRe
             }
             m_state->open.insert(connection);
         }
-        connection->start(&exchange, bytes, headRequest, deadlineNs, m_options.connectTimeoutMs);
+        UpstreamConnection::Start start{bytes,
+                                        request.bodySource,
+                                        headRequest,
+                                        streaming,
+                                        deadlineNs,
+                                        std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count(),
+                                        m_options.connectTimeoutMs};
+        connection->start(&exchange, start);
         if (!exchange.done)
             co_await UpstreamExchangeAwaiter{exchange};
         if (!*alive) {
@@ -249,8 +275,10 @@ QCoro::Task<UpstreamResult> UpstreamPool::send(UpstreamTarget target, UpstreamRe
         anySent = anySent || exchange.result.sent;
         // A kept-alive connection the upstream closed just as the request went out: nothing of an
         // answer came, so the request is sent once more on a new connection if that is safe.
+        // A streamed body can be sent again only if none of it was taken yet.
+        const bool bodyIntact = !request.bodySource || request.bodySource->taken() == 0;
         const bool retry = attempt == 0 && reused && exchange.result.failure == UpstreamFailure::Reset &&
-                           !exchange.responseStarted && (idempotent || !exchange.result.sent) &&
+                           !exchange.responseStarted && (idempotent || !exchange.result.sent) && bodyIntact &&
                            upstreamNowNs() < deadlineNs;
         if (retry) {
             qCDebug(lcUpstream).noquote() << "retrying" << request.method << "to" << key

@@ -27,6 +27,9 @@ struct UpstreamRequest {
                        // Connection are the client's (any given are dropped); a given Host is
                        // kept, else Host is the target's address:port
     QByteArray body;
+    // A body streamed as it comes instead of `body`: with Content-Length when the source knows
+    // its length, else chunked. The upstream socket is written only as fast as it takes bytes.
+    BodySourcePtr bodySource;
 };
 
 struct UpstreamResponse {
@@ -34,15 +37,20 @@ struct UpstreamResponse {
     int versionMinor = 1;
     Headers headers; // lower-case names, as received (hop-by-hop ones included; the caller strips)
     QByteArray body; // de-chunked
+    // stream(): the body when it did not all come with the head (`body` is then empty). The
+    // connection goes back to the pool once this body ended cleanly; dropping it closes the
+    // connection.
+    BodySourcePtr bodySource;
 };
 
 enum class UpstreamFailure {
     None,
-    Connect,   // refused, unreachable, or the connect did not finish within connectTimeoutMs
-    Timeout,   // the whole exchange (connecting included) did not finish within the timeout
-    Reset,     // the connection closed or failed before a whole response arrived
-    Malformed, // the response is not valid HTTP/1.x (a reason says what)
-    TooLarge,  // the response head or body is over the client's limits
+    Connect,     // refused, unreachable, or the connect did not finish within connectTimeoutMs
+    Timeout,     // the whole exchange (connecting included) did not finish within the timeout
+    Reset,       // the connection closed or failed before a whole response arrived
+    Malformed,   // the response is not valid HTTP/1.x (a reason says what)
+    TooLarge,    // the response head or body is over the client's limits
+    RequestBody, // the request's streamed body failed (bodyError says how) before a response came
 };
 
 struct UpstreamResult {
@@ -52,7 +60,8 @@ struct UpstreamResult {
     // Whether any byte of the request may have reached the upstream: a request that was not sent
     // can be retried whatever its method.
     bool sent = false;
-    bool reused = false; // it went over a kept-alive connection
+    bool reused = false;                   // it went over a kept-alive connection
+    BodyError bodyError = BodyError::None; // with RequestBody
     qint64 durationNs = 0;
 };
 
@@ -85,12 +94,20 @@ public:
     // send and the whole response.
     QCoro::Task<UpstreamResult> send(UpstreamTarget target, UpstreamRequest request,
                                      std::chrono::milliseconds timeout);
+    // Like send(), but answers as soon as the response head arrived: a body still coming is
+    // UpstreamResponse::bodySource, of any size (maxResponseBytes limits only send()). `timeout`
+    // covers the connect and the response head; while a body streams either way, it is the most
+    // the upstream may leave it standing (time spent waiting on the other side does not count).
+    QCoro::Task<UpstreamResult> stream(UpstreamTarget target, UpstreamRequest request,
+                                       std::chrono::milliseconds timeout);
 
     int idleConnections(const UpstreamTarget &target) const;
     int openConnections() const; // idle and busy
     const Options &options() const { return m_options; }
 
 private:
+    QCoro::Task<UpstreamResult> exchange(UpstreamTarget target, UpstreamRequest request,
+                                         std::chrono::milliseconds timeout, bool streaming);
     struct State;
     Options m_options;
     std::unique_ptr<State> m_state;

@@ -1,5 +1,6 @@
 #include "upstreamconnection.h"
 
+#include <QPointer>
 #include <QSocketNotifier>
 #include <QTimerEvent>
 
@@ -91,15 +92,21 @@ bool UpstreamConnection::stillUsable()
     return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
-void UpstreamConnection::start(UpstreamExchange *exchange, const QByteArray &bytes, bool headRequest,
-                               qint64 deadlineNs, int connectTimeoutMs)
+void UpstreamConnection::start(UpstreamExchange *exchange, const Start &start)
 {
+    const qint64 deadlineNs = start.deadlineNs;
+    const int connectTimeoutMs = start.connectTimeoutMs;
     m_exchange = exchange;
     exchange->connection = this;
-    m_out = bytes;
+    m_out = start.head;
     m_outPos = 0;
     m_deadlineNs = deadlineNs;
-    m_parser.reset(headRequest);
+    m_timeoutNs = start.timeoutNs;
+    m_requestBody = start.body;
+    m_requestChunked = m_requestBody && m_requestBody->length() < 0;
+    m_requestCut = false;
+    m_streamResponse = start.streamResponse;
+    m_parser.reset(start.headRequest, start.streamResponse);
     if (m_phase == Phase::Connecting && !m_connected) {
         m_connectTimeoutMs = connectTimeoutMs;
         m_connectDeadlineNs = qMin(deadlineNs, upstreamNowNs() + qint64(connectTimeoutMs) * 1'000'000);
@@ -116,6 +123,7 @@ void UpstreamConnection::makeIdle(int idleTimeoutMs)
 {
     m_phase = Phase::Idle;
     m_out = QByteArray();
+    m_requestBody.reset();
     m_timer.start(idleTimeoutMs, Qt::CoarseTimer, this);
 }
 
@@ -144,6 +152,10 @@ std::coroutine_handle<> UpstreamConnection::abandon()
         waiter = m_exchange->waiter;
         m_exchange = nullptr;
     }
+    m_requestBody.reset();
+    if (m_responsePipe)
+        std::exchange(m_responsePipe, nullptr)
+            ->fail(BodyError::UpstreamFailed, QStringLiteral("the upstream client was shut down"));
     closeSocket();
     return waiter;
 }
@@ -173,6 +185,10 @@ void UpstreamConnection::timerEvent(QTimerEvent *event)
             m_timer.start(qMax(1, msUntil(m_deadlineNs)), Qt::PreciseTimer, this);
             return;
         }
+        if (m_responsePipe)
+            return failStream(QStringLiteral("%1 sent nothing of the body for %2 ms")
+                                  .arg(describeTarget(m_target))
+                                  .arg(m_timeoutNs / 1'000'000));
         return finish(UpstreamFailure::Timeout,
                       QStringLiteral("%1 did not answer within the timeout").arg(describeTarget(m_target)));
     case Phase::Idle:
@@ -238,37 +254,109 @@ void UpstreamConnection::onWritable()
 
 void UpstreamConnection::writeSome()
 {
-    while (m_outPos < m_out.size()) {
-        const ssize_t n =
-            ::send(m_fd, m_out.constData() + m_outPos, size_t(m_out.size() - m_outPos), MSG_NOSIGNAL);
-        if (n > 0) {
-            m_outPos += n;
-            m_exchange->result.sent = true;
-            continue;
-        }
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            m_writeNotifier->setEnabled(true);
+    while (true) {
+        while (m_outPos < m_out.size()) {
+            const ssize_t n =
+                ::send(m_fd, m_out.constData() + m_outPos, size_t(m_out.size() - m_outPos), MSG_NOSIGNAL);
+            if (n > 0) {
+                m_outPos += n;
+                if (m_exchange)
+                    m_exchange->result.sent = true;
+                continue;
+            }
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                m_writeNotifier->setEnabled(true); // the upstream is not reading: so is the client's body
+                return;
+            }
+            // The upstream went away while we were sending; an answer it sent first may still be
+            // readable, so look before calling this a reset.
+            const int error = errno;
+            m_writeNotifier->setEnabled(false);
+            m_out = QByteArray();
+            m_outPos = 0;
+            m_writeFailed = true;
+            m_requestBody.reset();
+            readResponse();
+            if (m_exchange && m_phase == Phase::Busy)
+                return finish(
+                    UpstreamFailure::Reset,
+                    QStringLiteral("the connection to %1 failed while sending: %2")
+                        .arg(describeTarget(m_target), QString::fromLocal8Bit(std::strerror(error))));
             return;
         }
-        // The upstream went away while we were sending; an answer it sent first may still be
-        // readable, so look before calling this a reset.
-        const int error = errno;
-        m_writeNotifier->setEnabled(false);
-        m_out = QByteArray();
+        if (!m_requestBody)
+            break;
+        // A streamed request body: its next bytes, once everything before them was sent.
+        BodyPipe &pipe = m_requestBody->pipe();
+        if (!pipe.readable()) {
+            // Waiting on the client, not on the upstream: the timeout waits too.
+            m_timer.stop();
+            const QPointer<UpstreamConnection> self(this);
+            pipe.onReadable([self] {
+                if (!self)
+                    return;
+                QMetaObject::invokeMethod(
+                    self.data(),
+                    [self] {
+                        if (!self || !self->m_requestBody || self->m_phase != Phase::Busy)
+                            return;
+                        const HandlerScope scope(self.data());
+                        self->extendDeadline();
+                        self->writeSome();
+                    },
+                    Qt::QueuedConnection);
+            });
+            break;
+        }
+        BodyChunk chunk = pipe.take();
+        if (chunk.failed())
+            return requestBodyFailed(chunk);
         m_outPos = 0;
-        m_writeFailed = true;
-        readResponse();
-        if (m_phase == Phase::Busy)
-            return finish(UpstreamFailure::Reset,
-                          QStringLiteral("the connection to %1 failed while sending: %2")
-                              .arg(describeTarget(m_target), QString::fromLocal8Bit(std::strerror(error))));
-        return;
+        if (chunk.end) {
+            m_requestBody.reset();
+            m_out = m_requestChunked ? QByteArrayLiteral("0\r\n\r\n") : QByteArray();
+            continue;
+        }
+        extendDeadline();
+        if (m_requestChunked) {
+            m_out = QByteArray::number(chunk.bytes.size(), 16);
+            m_out.reserve(m_out.size() + chunk.bytes.size() + 4);
+            m_out += "\r\n";
+            m_out += chunk.bytes;
+            m_out += "\r\n";
+        } else {
+            m_out = std::move(chunk.bytes);
+        }
     }
     m_writeNotifier->setEnabled(false);
     m_out = QByteArray();
     m_outPos = 0;
+}
+
+// Progress on a streamed body: the upstream gets the whole timeout again from now.
+void UpstreamConnection::extendDeadline()
+{
+    m_deadlineNs = qMax(m_deadlineNs, upstreamNowNs() + m_timeoutNs);
+    if (!m_timer.isActive())
+        m_timer.start(qMax(1, msUntil(m_deadlineNs)), Qt::PreciseTimer, this);
+}
+
+// The client's body failed (it left, went over the limit, stalled): the upstream has part of a
+// request, so the connection closes; the caller learns why.
+void UpstreamConnection::requestBodyFailed(const BodyChunk &chunk)
+{
+    m_requestBody.reset();
+    m_requestCut = true;
+    if (!m_exchange)
+        return;
+    m_exchange->result.bodyError = chunk.error;
+    finish(UpstreamFailure::RequestBody,
+           chunk.reason.isEmpty()
+               ? QStringLiteral("the request body failed: %1").arg(bodyErrorName(chunk.error))
+               : chunk.reason,
+           true);
 }
 
 void UpstreamConnection::onReadable()
@@ -288,30 +376,54 @@ void UpstreamConnection::onReadable()
 }
 
 // Reads what has arrived and feeds the parser; finishes the exchange when the response is
-// complete, invalid, or cut short.
+// complete, invalid, or cut short. With a streamed response, answers the exchange at its head and
+// then passes the body on as it comes, reading only while the reader keeps up.
 void UpstreamConnection::readResponse()
 {
     static thread_local QByteArray buffer(64 * 1024, Qt::Uninitialized);
     for (int reads = 0; reads < 16; ++reads) {
+        if (m_responsePipe && !m_responsePipe->writable()) {
+            // The reader (the client) is behind: the kernel holds the rest until it catches up.
+            m_readNotifier->setEnabled(false);
+            m_timer.stop();
+            return;
+        }
         const ssize_t n = ::recv(m_fd, buffer.data(), size_t(buffer.size()), 0);
         if (n > 0) {
-            m_exchange->responseStarted = true;
+            if (m_exchange)
+                m_exchange->responseStarted = true;
             const qsizetype consumed = m_parser.feed(QByteArrayView(buffer.constData(), n));
             if (m_parser.hasError()) {
+                const QString reason =
+                    QStringLiteral("%1 (from %2)").arg(m_parser.errorReason(), describeTarget(m_target));
+                if (m_responsePipe)
+                    return failStream(reason);
                 const auto failure = m_parser.error() == ResponseParser::Error::TooLarge
                                          ? UpstreamFailure::TooLarge
                                          : UpstreamFailure::Malformed;
-                return finish(
-                    failure,
-                    QStringLiteral("%1 (from %2)").arg(m_parser.errorReason(), describeTarget(m_target)));
+                return finish(failure, reason);
             }
-            if (m_parser.isComplete())
+            if (m_responsePipe) {
+                if (!passBodyOn(consumed, n))
+                    return;
+            } else if (m_parser.isComplete()) {
                 return finish(UpstreamFailure::None, {}, /*leftover=*/consumed < n);
+            } else if (m_streamResponse && m_parser.headComplete()) {
+                return deliverHead();
+            }
             if (n < buffer.size())
                 return;
             continue;
         }
         if (n == 0) {
+            if (m_responsePipe) {
+                if (!m_parser.endOfInput())
+                    return failStream(
+                        QStringLiteral("%1 closed the connection before the whole body was sent")
+                            .arg(describeTarget(m_target)));
+                m_responsePipe->push(m_parser.takeBody());
+                return endStream(true);
+            }
             if (m_parser.endOfInput())
                 return finish(UpstreamFailure::None, {}, true);
             return finish(UpstreamFailure::Reset,
@@ -322,10 +434,123 @@ void UpstreamConnection::readResponse()
             continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK)
             return;
-        return finish(UpstreamFailure::Reset,
-                      QStringLiteral("the connection to %1 failed: %2")
-                          .arg(describeTarget(m_target), QString::fromLocal8Bit(std::strerror(errno))));
+        const QString reason =
+            QStringLiteral("the connection to %1 failed: %2")
+                .arg(describeTarget(m_target), QString::fromLocal8Bit(std::strerror(errno)));
+        if (m_responsePipe)
+            return failStream(reason);
+        return finish(UpstreamFailure::Reset, reason);
     }
+}
+
+// Streamed body bytes that arrived go to the reader; false once the body ended here.
+bool UpstreamConnection::passBodyOn(qsizetype consumed, ssize_t received)
+{
+    m_responsePipe->push(m_parser.takeBody());
+    m_deadlineNs = upstreamNowNs() + m_timeoutNs; // the timer re-arms itself for a later deadline
+    if (!m_parser.isComplete())
+        return true;
+    endStream(consumed < received);
+    return false;
+}
+
+// The response head is complete and its body is not: the caller gets the head and a source for
+// the body; this connection stays busy until the body ended.
+void UpstreamConnection::deliverHead()
+{
+    UpstreamExchange *exchange = std::exchange(m_exchange, nullptr);
+    auto pipe = std::make_shared<BodyPipe>(m_parser.bodyLength());
+    pipe->push(m_parser.takeBody());
+    m_responsePipe = pipe;
+    const QPointer<UpstreamConnection> self(this);
+    pipe->onWritable([self] {
+        if (self)
+            QMetaObject::invokeMethod(
+                self.data(),
+                [self] {
+                    if (self)
+                        self->onStreamWake();
+                },
+                Qt::QueuedConnection);
+    });
+    if (m_requestBody || m_outPos < m_out.size()) {
+        // The upstream answered before it had the whole request: no more of it is sent.
+        m_requestBody.reset();
+        m_requestCut = true;
+        m_out = QByteArray();
+        m_outPos = 0;
+        m_writeNotifier->setEnabled(false);
+    }
+    m_deadlineNs = upstreamNowNs() + m_timeoutNs;
+    m_timer.start(msUntil(m_deadlineNs), Qt::PreciseTimer, this);
+    exchange->connection = nullptr;
+    exchange->result.failure = UpstreamFailure::None;
+    UpstreamResponse response;
+    response.status = m_parser.status();
+    response.versionMinor = m_parser.versionMinor();
+    response.headers = m_parser.takeHeaders();
+    response.bodySource = std::make_shared<BodySource>(std::move(pipe));
+    exchange->result.response = std::move(response);
+    exchange->done = true;
+    if (exchange->waiter)
+        exchange->waiter.resume();
+}
+
+// The reader took enough to go on, or left.
+void UpstreamConnection::onStreamWake()
+{
+    const HandlerScope scope(this);
+    if (!m_responsePipe)
+        return;
+    if (m_responsePipe->abandoned()) {
+        // Never back to the pool half-read.
+        qCDebug(lcUpstream).noquote()
+            << "the reader of a body from" << describeTarget(m_target) << "left; closing the connection";
+        m_responsePipe.reset();
+        closeSocket();
+        m_pool->release(this, false);
+        return;
+    }
+    const QPointer<UpstreamConnection> self(this);
+    m_responsePipe->onWritable([self] {
+        if (self)
+            QMetaObject::invokeMethod(
+                self.data(),
+                [self] {
+                    if (self)
+                        self->onStreamWake();
+                },
+                Qt::QueuedConnection);
+    });
+    m_readNotifier->setEnabled(true);
+    m_deadlineNs = upstreamNowNs() + m_timeoutNs;
+    m_timer.start(msUntil(m_deadlineNs), Qt::PreciseTimer, this);
+    readResponse();
+}
+
+// The streamed body ended cleanly: the reader gets its end, and the connection goes back to the
+// pool if it can carry another request.
+void UpstreamConnection::endStream(bool mustClose)
+{
+    const std::shared_ptr<BodyPipe> pipe = std::exchange(m_responsePipe, nullptr);
+    m_timer.stop();
+    const bool reusable = !mustClose && m_parser.keepAlive() && !m_writeFailed && !m_requestCut &&
+                          !m_requestBody && m_out.isEmpty();
+    pipe->end();
+    if (!reusable)
+        closeSocket();
+    m_pool->release(this, reusable);
+}
+
+// The upstream died or garbled the body mid-way: the reader sees a failure (the client a
+// truncated response), and the connection closes.
+void UpstreamConnection::failStream(QString reason)
+{
+    qCDebug(lcUpstream).noquote() << "a streamed body failed:" << reason;
+    const std::shared_ptr<BodyPipe> pipe = std::exchange(m_responsePipe, nullptr);
+    pipe->fail(BodyError::UpstreamFailed, std::move(reason));
+    closeSocket();
+    m_pool->release(this, false);
 }
 
 // Answers the exchange, hands the connection back to the pool (or closes it), and resumes the
@@ -336,7 +561,9 @@ void UpstreamConnection::finish(UpstreamFailure failure, QString reason, bool mu
     m_exchange = nullptr;
     m_timer.stop();
     const bool reusable = failure == UpstreamFailure::None && !mustClose && !m_writeFailed &&
-                          m_parser.keepAlive() && m_outPos == 0 && m_out.isEmpty();
+                          m_parser.keepAlive() && m_outPos == 0 && m_out.isEmpty() && !m_requestBody &&
+                          !m_requestCut;
+    m_requestBody.reset();
     if (exchange) {
         exchange->connection = nullptr;
         exchange->result.failure = failure;

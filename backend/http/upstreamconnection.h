@@ -90,10 +90,19 @@ public:
 
     bool open(const UpstreamAddress &address, QString *reason);
     bool stillUsable();
-    // Sends the request bytes (once connected) and answers `exchange` when the response is
-    // complete, invalid, cut short, or late. The exchange may be answered before this returns.
-    void start(UpstreamExchange *exchange, const QByteArray &bytes, bool headRequest, qint64 deadlineNs,
-               int connectTimeoutMs);
+    struct Start {
+        const QByteArray &head;      // the serialized request (with its body unless `body` streams)
+        BodySourcePtr body;          // a request body to stream after `head`
+        bool headRequest = false;    // the response has no body
+        bool streamResponse = false; // answer at the response head; the body streams (stream())
+        qint64 deadlineNs = 0;
+        qint64 timeoutNs = 0; // while a body streams: the most the upstream may leave it standing
+        int connectTimeoutMs = 0;
+    };
+    // Sends the request (once connected) and answers `exchange` when the response is complete
+    // (with streamResponse: when its head is), invalid, cut short, or late. The exchange may be
+    // answered before this returns.
+    void start(UpstreamExchange *exchange, const Start &start);
     void makeIdle(int idleTimeoutMs);
     void detach(UpstreamExchange *exchange);
     std::coroutine_handle<> abandon();
@@ -121,6 +130,13 @@ private:
     void writeSome();
     void onReadable();
     void readResponse();
+    bool passBodyOn(qsizetype consumed, ssize_t received);
+    void deliverHead();
+    void onStreamWake();
+    void endStream(bool mustClose);
+    void failStream(QString reason);
+    void requestBodyFailed(const BodyChunk &chunk);
+    void extendDeadline();
     void finish(UpstreamFailure failure, QString reason, bool mustClose = false);
 
     UpstreamPoolCore *m_pool;
@@ -141,6 +157,13 @@ private:
     int m_handlerDepth = 0;
     bool m_connected = false;
     bool m_writeFailed = false;
+    // Streaming: the request body being sent, and the response body being received.
+    BodySourcePtr m_requestBody;
+    bool m_requestChunked = false;
+    bool m_requestCut = false; // the request body was not all sent: never reusable
+    bool m_streamResponse = false;
+    std::shared_ptr<BodyPipe> m_responsePipe;
+    qint64 m_timeoutNs = 0;
 };
 
 } // namespace Meshdeck::Http

@@ -1,12 +1,22 @@
 #include "testing.h"
 
+#include <QCryptographicHash>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QWebSocket>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <thread>
 
 using namespace Meshdeck::Testing;
 
@@ -40,7 +50,7 @@ RawResponse through(quint16 port, const QByteArray &method, const QByteArray &ta
     if (!body.isEmpty() || method == "POST" || method == "PUT")
         r += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
     c.send(r + "\r\n" + body);
-    return c.read(15'000);
+    return c.read(15'000, method == "HEAD");
 }
 
 QJsonObject bodyOf(const RawResponse &r)
@@ -111,6 +121,188 @@ struct Session {
 QString instanceOf(const RawResponse &r)
 {
     return QString::fromLatin1(r.header("x-echo-instance"));
+}
+
+// Peak resident memory of a process so far (VmHWM), in bytes.
+qint64 peakRss(qint64 pid)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong() * 1024;
+    }
+    return -1;
+}
+
+// A blocking socket for bodies too large to hold in the test: they are written and read in pieces,
+// counted and hashed as they go.
+class StreamClient
+{
+public:
+    ~StreamClient() { close(); }
+    bool connectTo(quint16 port)
+    {
+        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        timeval timeout{60, 0};
+        ::setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        ::setsockopt(m_fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        return ::connect(m_fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0;
+    }
+    bool send(QByteArrayView bytes)
+    {
+        qsizetype sent = 0;
+        while (sent < bytes.size()) {
+            const ssize_t n = ::send(m_fd, bytes.data() + sent, size_t(bytes.size() - sent), MSG_NOSIGNAL);
+            if (n <= 0)
+                return false;
+            sent += n;
+        }
+        return true;
+    }
+    // The response's status line and header lines (lower-cased), or an empty head.
+    QByteArray readHead()
+    {
+        while (true) {
+            const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+            if (end >= 0) {
+                QByteArray head = m_buffer.left(end).toLower();
+                m_buffer.remove(0, end + 4);
+                return head;
+            }
+            if (!fill())
+                return {};
+        }
+    }
+    static int statusOf(const QByteArray &head) { return head.mid(9, 3).toInt(); }
+    static QByteArray headerOf(const QByteArray &head, const QByteArray &name)
+    {
+        for (const QByteArray &line : head.split('\n')) {
+            if (line.startsWith(name + ':'))
+                return line.mid(name.size() + 1).trimmed();
+        }
+        return {};
+    }
+    struct Body {
+        qint64 bytes = 0;
+        QByteArray sha256;
+        bool complete = false; // the framing ended the body (not a close before its end)
+    };
+    // Reads the body as the head frames it; `pause` runs after every `pauseEvery` bytes (a slow reader).
+    Body readBody(const QByteArray &head, const std::function<void(qint64)> &pause = {},
+                  qint64 pauseEvery = 0)
+    {
+        Body body;
+        QCryptographicHash hash(QCryptographicHash::Sha256);
+        qint64 nextPause = pauseEvery;
+        const auto take = [&](qint64 n) {
+            hash.addData(QByteArrayView(m_buffer).first(n));
+            m_buffer.remove(0, n);
+            body.bytes += n;
+            if (pause && pauseEvery > 0 && body.bytes >= nextPause) {
+                pause(body.bytes);
+                nextPause += pauseEvery;
+            }
+        };
+        if (headerOf(head, "transfer-encoding") == "chunked") {
+            while (true) {
+                qsizetype eol;
+                while ((eol = m_buffer.indexOf("\r\n")) < 0) {
+                    if (!fill())
+                        return body;
+                }
+                const qint64 size = m_buffer.left(eol).toLongLong(nullptr, 16);
+                m_buffer.remove(0, eol + 2);
+                qint64 left = size;
+                while (left > 0) {
+                    if (m_buffer.isEmpty() && !fill())
+                        return body;
+                    const qint64 n = qMin<qint64>(left, m_buffer.size());
+                    take(n);
+                    left -= n;
+                }
+                while (m_buffer.size() < 2) {
+                    if (!fill())
+                        return body;
+                }
+                m_buffer.remove(0, 2);
+                if (size == 0) {
+                    body.complete = true;
+                    break;
+                }
+            }
+        } else {
+            qint64 left = headerOf(head, "content-length").toLongLong();
+            while (left > 0) {
+                if (m_buffer.isEmpty() && !fill())
+                    return body;
+                const qint64 n = qMin<qint64>(left, m_buffer.size());
+                take(n);
+                left -= n;
+            }
+            body.complete = true;
+        }
+        body.sha256 = hash.result().toHex();
+        return body;
+    }
+    // A small body whole (a JSON answer).
+    QByteArray readSmall(const QByteArray &head)
+    {
+        const qint64 length = headerOf(head, "content-length").toLongLong();
+        while (m_buffer.size() < length) {
+            if (!fill())
+                break;
+        }
+        return m_buffer.left(length);
+    }
+    // Gone without a goodbye: a reset, as a crashed client's kernel sends.
+    void vanish()
+    {
+        linger hard{1, 0};
+        ::setsockopt(m_fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+        close();
+    }
+    void close()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+        m_fd = -1;
+    }
+
+private:
+    bool fill()
+    {
+        char chunk[64 * 1024];
+        const ssize_t n = ::recv(m_fd, chunk, sizeof chunk, 0);
+        if (n <= 0)
+            return false;
+        m_buffer.append(chunk, n);
+        return true;
+    }
+    int m_fd = -1;
+    QByteArray m_buffer;
+};
+
+// The SHA-256 of `block` repeated `times` times, as hex.
+QByteArray repeatedDigest(const QByteArray &block, int times)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    for (int i = 0; i < times; ++i)
+        hash.addData(block);
+    return hash.result().toHex();
+}
+
+QByteArray patternBlock()
+{
+    QByteArray block(1024 * 1024, Qt::Uninitialized);
+    for (qsizetype i = 0; i < block.size(); ++i)
+        block[i] = char((i * 7 + i / 251) & 0xff);
+    return block;
 }
 
 } // namespace
@@ -621,6 +813,332 @@ private Q_SLOTS:
         QCOMPARE(through(port, "GET", "/proxied/x", "X-Forwarded-For: 192.0.2.2, 198.51.100.7\r\n").status,
                  429);
         QCOMPARE(behind.terminate(), 0);
+    }
+
+    void bigBodiesStreamThroughInBoundedMemory()
+    {
+        EchoProcess echo;
+        QVERIFY(echo.start(&m_backend, echoArgs(QStringLiteral("big"))));
+        QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "big"), 1, 10'000);
+        QJsonObject route = simpleRoute(QStringLiteral("big"), QStringLiteral("/big"), QStringLiteral("big"));
+        route.insert(QStringLiteral("maxBodyBytes"), double(1LL << 30));
+        route.insert(QStringLiteral("timeoutMs"), 60'000);
+        QVERIFY(!createRoute(m_backend, route).isEmpty());
+        const qint64 pid = m_backend.process().processId();
+        const qint64 before = peakRss(pid);
+        QVERIFY(before > 0);
+        constexpr int MiBs = 300;
+        constexpr qint64 Total = qint64(MiBs) << 20;
+        const QByteArray block = patternBlock();
+        const QByteArray uploaded = repeatedDigest(block, MiBs);
+        for (const bool chunked : {false, true}) {
+            StreamClient c;
+            QVERIFY(c.connectTo(m_port));
+            QByteArray head = "POST /big/up?digest=1 HTTP/1.1\r\nHost: gw.test\r\n";
+            head += chunked ? QByteArray("Transfer-Encoding: chunked\r\n\r\n")
+                            : "Content-Length: " + QByteArray::number(Total) + "\r\n\r\n";
+            QVERIFY(c.send(head));
+            const QByteArray frame = QByteArray::number(block.size(), 16) + "\r\n";
+            for (int i = 0; i < MiBs; ++i) {
+                if (chunked)
+                    QVERIFY(c.send(frame));
+                QVERIFY(c.send(block));
+                if (chunked)
+                    QVERIFY(c.send("\r\n"));
+            }
+            if (chunked)
+                QVERIFY(c.send("0\r\n\r\n"));
+            const QByteArray answer = c.readHead();
+            QCOMPARE(StreamClient::statusOf(answer), 200);
+            const QJsonObject digest = QJsonDocument::fromJson(c.readSmall(answer)).object();
+            QCOMPARE(qint64(digest.value(QStringLiteral("bytes")).toDouble()), Total);
+            QCOMPARE(digest.value(QStringLiteral("sha256")).toString().toLatin1(), uploaded);
+        }
+        const QByteArray downloaded = repeatedDigest(QByteArray(1024 * 1024, 'x'), MiBs);
+        for (const bool chunked : {false, true}) {
+            StreamClient c;
+            QVERIFY(c.connectTo(m_port));
+            QVERIFY(c.send("GET /big/down?bytes=" + QByteArray::number(Total) +
+                           (chunked ? "&chunked=1" : "") + " HTTP/1.1\r\nHost: gw.test\r\n\r\n"));
+            const QByteArray head = c.readHead();
+            QCOMPARE(StreamClient::statusOf(head), 200);
+            if (chunked)
+                QCOMPARE(StreamClient::headerOf(head, "transfer-encoding"), QByteArray("chunked"));
+            else
+                QCOMPARE(StreamClient::headerOf(head, "content-length").toLongLong(), Total);
+            const StreamClient::Body body = c.readBody(head);
+            QVERIFY(body.complete);
+            QCOMPARE(body.bytes, Total);
+            QCOMPARE(body.sha256, downloaded);
+        }
+        const qint64 after = peakRss(pid);
+        qInfo().noquote() << QStringLiteral(
+                                 "meshdeckd peak RSS %1 MiB before, %2 MiB after 2 x 300 MiB up and "
+                                 "2 x 300 MiB down")
+                                 .arg(before >> 20)
+                                 .arg(after >> 20);
+        QVERIFY2(after - before < 64LL << 20,
+                 qPrintable(QStringLiteral("grew by %1 MiB").arg((after - before) >> 20)));
+        // The streamed bytes are counted both ways.
+        QTRY_VERIFY_WITH_TIMEOUT(apiJson(m_backend, "GET", "/v1/gateway/metrics?route=big&range=5m")
+                                         .value(QStringLiteral("totals"))
+                                         .toObject()
+                                         .value(QStringLiteral("bytesOut"))
+                                         .toDouble() >= double(2 * Total),
+                                 5000);
+        const QJsonObject totals = apiJson(m_backend, "GET", "/v1/gateway/metrics?route=big&range=5m")
+                                       .value(QStringLiteral("totals"))
+                                       .toObject();
+        QVERIFY(totals.value(QStringLiteral("bytesIn")).toDouble() >= double(2 * Total));
+    }
+
+    void aSlowReaderHoldsTheUpstreamBack()
+    {
+        EchoProcess echo;
+        QVERIFY(echo.start(&m_backend, echoArgs(QStringLiteral("slow-reader"))));
+        QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "slow-reader"), 1, 10'000);
+        QJsonObject route = simpleRoute(QStringLiteral("slow-reader"), QStringLiteral("/slowread"),
+                                        QStringLiteral("slow-reader"));
+        route.insert(QStringLiteral("timeoutMs"), 60'000);
+        QVERIFY(!createRoute(m_backend, route).isEmpty());
+        const qint64 pid = m_backend.process().processId();
+        const qint64 before = peakRss(pid);
+        constexpr qint64 Total = 256LL << 20;
+        StreamClient c;
+        QVERIFY(c.connectTo(m_port));
+        QVERIFY(c.send("GET /slowread/x?bytes=" + QByteArray::number(Total) +
+                       " HTTP/1.1\r\nHost: gw.test\r\n\r\n"));
+        const QByteArray head = c.readHead();
+        QCOMPARE(StreamClient::statusOf(head), 200);
+        // The client stops reading for a while every 32 MiB (a stalled reader, not a wait for
+        // anything): a gateway without back-pressure would take the whole body from the local
+        // echo meanwhile and hold it.
+        qint64 worst = 0;
+        const StreamClient::Body body = c.readBody(
+            head,
+            [&](qint64) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(400));
+                worst = qMax(worst, peakRss(pid) - before);
+            },
+            32LL << 20);
+        QVERIFY(body.complete);
+        QCOMPARE(body.bytes, Total);
+        qInfo().noquote()
+            << QStringLiteral("slow reader: meshdeckd peak RSS grew by %1 MiB").arg(worst >> 20);
+        QVERIFY2(worst < 64LL << 20, qPrintable(QStringLiteral("grew by %1 MiB").arg(worst >> 20)));
+    }
+
+    void aClientThatVanishesMidStreamAbortsTheUpstreamExchange()
+    {
+        EchoProcess echo;
+        QVERIFY(echo.start(&m_backend, echoArgs(QStringLiteral("vanish-stream"))));
+        QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "vanish-stream"), 1, 10'000);
+        QJsonObject route = simpleRoute(QStringLiteral("vanish-stream"), QStringLiteral("/vstream"),
+                                        QStringLiteral("vanish-stream"));
+        route.insert(QStringLiteral("maxBodyBytes"), double(1LL << 30));
+        route.insert(QStringLiteral("timeoutMs"), 60'000);
+        QVERIFY(!createRoute(m_backend, route).isEmpty());
+        const auto echoControl = [&echo] {
+            return QJsonDocument::fromJson(through(echo.port(), "GET", "/control").body).object();
+        };
+        QCOMPARE(echoControl().value(QStringLiteral("abortedUploads")).toInt(), 0);
+        QCOMPARE(echoControl().value(QStringLiteral("abortedDownloads")).toInt(), 0);
+        {
+            // Mid-upload: 8 MiB of a declared 200 MiB, then a reset.
+            StreamClient c;
+            QVERIFY(c.connectTo(m_port));
+            QVERIFY(c.send("POST /vstream/up?digest=1 HTTP/1.1\r\nHost: gw.test\r\nContent-Length: " +
+                           QByteArray::number(200LL << 20) + "\r\n\r\n"));
+            const QByteArray block = patternBlock();
+            for (int i = 0; i < 8; ++i)
+                QVERIFY(c.send(block));
+            QTRY_COMPARE_WITH_TIMEOUT(gatewayInFlight(QStringLiteral("vanish-stream")), 1, 5000);
+            c.vanish();
+        }
+        // The echo saw its upload end short: the gateway closed the upstream exchange.
+        QTRY_COMPARE_WITH_TIMEOUT(echoControl().value(QStringLiteral("abortedUploads")).toInt(), 1, 10'000);
+        QTRY_COMPARE_WITH_TIMEOUT(gatewayInFlight(QStringLiteral("vanish-stream")), 0, 5000);
+        {
+            // Mid-download: 4 MiB of 1 GiB read, then a reset.
+            StreamClient c;
+            QVERIFY(c.connectTo(m_port));
+            QVERIFY(c.send("GET /vstream/down?bytes=" + QByteArray::number(1LL << 30) +
+                           " HTTP/1.1\r\nHost: gw.test\r\n\r\n"));
+            const QByteArray head = c.readHead();
+            QCOMPARE(StreamClient::statusOf(head), 200);
+            bool stop = false;
+            qint64 read = 0;
+            while (!stop) {
+                // readBody with a pause that resets the connection after 4 MiB.
+                const StreamClient::Body partial = c.readBody(
+                    head,
+                    [&](qint64 bytes) {
+                        read = bytes;
+                        c.vanish();
+                    },
+                    4LL << 20);
+                stop = true;
+                QVERIFY(!partial.complete);
+            }
+            QVERIFY(read >= 4LL << 20);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(echoControl().value(QStringLiteral("abortedDownloads")).toInt(), 1, 10'000);
+        QTRY_COMPARE_WITH_TIMEOUT(gatewayInFlight(QStringLiteral("vanish-stream")), 0, 5000);
+        // The route still works, and both exchanges are errors in the access log.
+        QCOMPARE(through(m_port, "GET", "/vstream/y").status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            apiCall(m_backend, "GET", "/v1/events/topics/gateway.access/events?fromOffset=0&limit=1000")
+                    .body.count("client-gone") >= 2,
+            5000);
+    }
+
+    void anUpstreamThatDiesMidBodyGivesATruncatedResponse()
+    {
+        EchoProcess echo;
+        QVERIFY(echo.start(&m_backend, echoArgs(QStringLiteral("dies"))));
+        QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "dies"), 1, 10'000);
+        QVERIFY(!createRoute(m_backend, simpleRoute(QStringLiteral("dies"), QStringLiteral("/dies"),
+                                                    QStringLiteral("dies")))
+                     .isEmpty());
+        constexpr qint64 Total = 32LL << 20;
+        for (const bool chunked : {false, true}) {
+            StreamClient c;
+            QVERIFY(c.connectTo(m_port));
+            QVERIFY(c.send("GET /dies/x?bytes=" + QByteArray::number(Total) +
+                           "&dieAfter=" + QByteArray::number(5LL << 20) + (chunked ? "&chunked=1" : "") +
+                           " HTTP/1.1\r\nHost: gw.test\r\n\r\n"));
+            const QByteArray head = c.readHead();
+            QCOMPARE(StreamClient::statusOf(head), 200);
+            const StreamClient::Body body = c.readBody(head);
+            QVERIFY2(!body.complete, chunked ? "chunked" : "content-length");
+            QVERIFY(body.bytes <= 5LL << 20);
+        }
+        // The same download whole, to show the test reads a complete body as complete.
+        {
+            StreamClient c;
+            QVERIFY(c.connectTo(m_port));
+            QVERIFY(c.send("GET /dies/x?bytes=" + QByteArray::number(Total) +
+                           "&chunked=1 HTTP/1.1\r\nHost: gw.test\r\n\r\n"));
+            const QByteArray head = c.readHead();
+            const StreamClient::Body body = c.readBody(head);
+            QVERIFY(body.complete);
+            QCOMPARE(body.bytes, Total);
+        }
+        // Both are upstream errors (502) in the metrics.
+        QTRY_COMPARE_WITH_TIMEOUT(apiJson(m_backend, "GET", "/v1/gateway/metrics?route=dies&range=5m")
+                                      .value(QStringLiteral("totals"))
+                                      .toObject()
+                                      .value(QStringLiteral("errors"))
+                                      .toInt(),
+                                  2, 5000);
+    }
+
+    void headAnswersTheLengthAGetWouldHave()
+    {
+        EchoProcess echo;
+        QVERIFY(echo.start(&m_backend, echoArgs(QStringLiteral("heads"))));
+        QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "heads"), 1, 10'000);
+        QVERIFY(!createRoute(m_backend, simpleRoute(QStringLiteral("heads"), QStringLiteral("/heads"),
+                                                    QStringLiteral("heads")))
+                     .isEmpty());
+        for (const qint64 size : {1000LL, 5LL << 20}) {
+            const RawResponse r = through(m_port, "HEAD", "/heads/x?bytes=" + QByteArray::number(size));
+            QCOMPARE(r.status, 200);
+            QCOMPARE(r.header("content-length").toLongLong(), size);
+            QVERIFY(r.body.isEmpty());
+        }
+    }
+
+    void bodiesOverTheLimitAre413AndCountedAsTooLarge()
+    {
+        // An upstream that counts what reaches it (its health check only connects).
+        QTcpServer counting;
+        QVERIFY(counting.listen(QHostAddress::LocalHost));
+        qint64 received = 0;
+        connect(&counting, &QTcpServer::newConnection, &counting, [&counting, &received] {
+            while (QTcpSocket *s = counting.nextPendingConnection()) {
+                connect(s, &QTcpSocket::readyRead, s, [s, &received] {
+                    received += s->readAll().size();
+                    s->write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+                });
+            }
+        });
+        const QByteArray registration =
+            QJsonDocument(QJsonObject{{QStringLiteral("address"), QStringLiteral("127.0.0.1")},
+                                      {QStringLiteral("port"), counting.serverPort()},
+                                      {QStringLiteral("check"),
+                                       QJsonObject{{QStringLiteral("tcp"), true},
+                                                   {QStringLiteral("intervalMs"), 200},
+                                                   {QStringLiteral("timeoutMs"), 500},
+                                                   {QStringLiteral("healthyThreshold"), 1},
+                                                   {QStringLiteral("unhealthyThreshold"), 1}}}})
+                .toJson(QJsonDocument::Compact);
+        QCOMPARE(apiCall(m_backend, "POST", "/v1/registry/services/too-large/instances", registration).status,
+                 201);
+        QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "too-large"), 1, 10'000);
+        QJsonObject route = simpleRoute(QStringLiteral("too-large"), QStringLiteral("/toolarge"),
+                                        QStringLiteral("too-large"));
+        route.insert(QStringLiteral("maxBodyBytes"), 1024 * 1024);
+        QVERIFY(!createRoute(m_backend, route).isEmpty());
+
+        // Content-Length over the limit: refused from the head (the client waits for 100
+        // Continue, so none of the body is in flight), nothing reaches the upstream.
+        RawResponse r;
+        {
+            RawHttp waiting;
+            QVERIFY(waiting.connectTo(m_port));
+            waiting.send("POST /toolarge/x HTTP/1.1\r\nHost: gw.test\r\nExpect: 100-continue\r\n"
+                         "Content-Length: 1048577\r\n\r\n");
+            r = waiting.read(15'000);
+        }
+        QCOMPARE(r.status, 413);
+        QCOMPARE(received, 0);
+        // What does reach it is seen.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (r = through(m_port, "POST", "/toolarge/x", {}, QByteArray(1000, 'a'))).valid(), 10'000);
+        QCOMPARE(r.status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(received > 1000, 5000);
+
+        // A chunked body that grows over the limit mid-stream (to an upstream that answers only
+        // once it has the whole body): the upstream exchange is aborted and the client gets 413.
+        EchoProcess echo;
+        QVERIFY(echo.start(&m_backend, echoArgs(QStringLiteral("limited-echo"))));
+        QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "limited-echo"), 1, 10'000);
+        QJsonObject echoRoute = simpleRoute(QStringLiteral("limited-echo"), QStringLiteral("/limecho"),
+                                            QStringLiteral("limited-echo"));
+        echoRoute.insert(QStringLiteral("maxBodyBytes"), 1024 * 1024);
+        QVERIFY(!createRoute(m_backend, echoRoute).isEmpty());
+        RawHttp c;
+        QVERIFY(c.connectTo(m_port));
+        c.send("POST /limecho/x?digest=1 HTTP/1.1\r\nHost: gw.test\r\nTransfer-Encoding: chunked\r\n\r\n");
+        const QByteArray chunk =
+            QByteArray::number(256 * 1024, 16) + "\r\n" + QByteArray(256 * 1024, 'b') + "\r\n";
+        for (int i = 0; i < 5; ++i)
+            c.send(chunk);
+        r = c.read(15'000);
+        QCOMPARE(r.status, 413);
+        QTRY_COMPARE_WITH_TIMEOUT(QJsonDocument::fromJson(through(echo.port(), "GET", "/control").body)
+                                      .object()
+                                      .value(QStringLiteral("abortedUploads"))
+                                      .toInt(),
+                                  1, 10'000);
+
+        // Both are their route's tooLarge rejections, and in the access log.
+        for (const char *name : {"too-large", "limited-echo"}) {
+            QTRY_COMPARE_WITH_TIMEOUT(
+                apiJson(m_backend, "GET", QByteArray("/v1/gateway/metrics?range=5m&route=") + name)
+                    .value(QStringLiteral("totals"))
+                    .toObject()
+                    .value(QStringLiteral("rejected"))
+                    .toObject()
+                    .value(QStringLiteral("tooLarge"))
+                    .toInt(),
+                1, 5000);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(
+            apiCall(m_backend, "GET", "/v1/events/topics/gateway.access/events?fromOffset=0&limit=1000")
+                    .body.count("tooLarge") >= 2,
+            5000);
     }
 
     void cleanupTestCase() { QCOMPARE(m_backend.terminate(), 0); }

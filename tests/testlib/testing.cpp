@@ -77,7 +77,7 @@ bool RawHttp::fill(int timeoutMs)
     return m_buffer.size() > before;
 }
 
-RawResponse RawHttp::read(int timeoutMs)
+RawResponse RawHttp::read(int timeoutMs, bool head)
 {
     RawResponse r;
     QDeadlineTimer deadline(timeoutMs);
@@ -106,7 +106,7 @@ RawResponse RawHttp::read(int timeoutMs)
         const QByteArray name = line.first(colon).toLower();
         const QByteArray value = line.sliced(colon + 1).trimmed();
         r.headers.emplace_back(name, value);
-        if (name == "content-length")
+        if (name == "content-length" && !head)
             length = value.toLongLong();
     }
     m_buffer.remove(0, headEnd + 4);

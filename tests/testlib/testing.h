@@ -84,7 +84,8 @@ public:
     // HTTPS: true once the handshake succeeded with `configuration` (its CA, its protocols).
     bool connectEncrypted(quint16 port, const QSslConfiguration &configuration, int timeoutMs = 5000);
     void send(QByteArrayView bytes);
-    RawResponse read(int timeoutMs = 5000);
+    // `head`: the answer to a HEAD request, which has no body whatever its Content-Length says.
+    RawResponse read(int timeoutMs = 5000, bool head = false);
     // True once the server closed the connection (reads and discards anything else it sent).
     bool waitClosed(int timeoutMs = 5000);
     // Sends one byte at a time, `intervalMs` apart, as a slowloris client does, until everything

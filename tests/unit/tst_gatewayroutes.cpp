@@ -311,7 +311,7 @@ private Q_SLOTS:
         row("cors max age", "cors.maxAgeSeconds", -1, "cors.maxAgeSeconds");
         row("balancer unknown", "balancer", QStringLiteral("random"), "balancer");
         row("body negative", "maxBodyBytes", -1, "maxBodyBytes");
-        row("body over 64 MiB", "maxBodyBytes", 64.0 * 1024 * 1024 + 1, "maxBodyBytes");
+        row("body over 16 GiB", "maxBodyBytes", 16.0 * 1024 * 1024 * 1024 + 1, "maxBodyBytes");
         row("breaker failures zero", "breaker.failures", 0, "breaker.failures");
         row("breaker failures many", "breaker.failures", 1001, "breaker.failures");
         row("breaker cool-down short", "breaker.coolDownMs", 99, "breaker.coolDownMs");

@@ -156,13 +156,42 @@ QByteArray ok(const QByteArray &body = "ok")
 
 UpstreamRequest get(const QByteArray &target, Headers headers = {})
 {
-    return UpstreamRequest{"GET", target, std::move(headers), {}};
+    return UpstreamRequest{"GET", target, std::move(headers), {}, {}};
 }
 
 UpstreamResult call(UpstreamPool &pool, const UpstreamTarget &target, UpstreamRequest request,
                     std::chrono::milliseconds timeout = 5s)
 {
     return waitForTask(pool.send(target, std::move(request), timeout), 15'000);
+}
+
+UpstreamResult streamCall(UpstreamPool &pool, const UpstreamTarget &target, UpstreamRequest request,
+                          std::chrono::milliseconds timeout = 5s)
+{
+    return waitForTask(pool.stream(target, std::move(request), timeout), 15'000);
+}
+
+QCoro::Task<BodyChunk> nextOf(BodySourcePtr source)
+{
+    co_return co_await source->next();
+}
+
+BodyChunk pull(const BodySourcePtr &source)
+{
+    return waitForTask(nextOf(source), 15'000);
+}
+
+// A request body given through a pipe in pieces (already all there), with or without its length.
+BodySourcePtr pipedBody(const QList<QByteArray> &pieces, bool withLength)
+{
+    qint64 length = 0;
+    for (const QByteArray &p : pieces)
+        length += p.size();
+    auto pipe = std::make_shared<BodyPipe>(withLength ? length : -1);
+    for (const QByteArray &p : pieces)
+        pipe->push(p);
+    pipe->end();
+    return std::make_shared<BodySource>(pipe);
 }
 
 // What a gateway handler does: one request after another from a coroutine, each started from
@@ -173,7 +202,7 @@ QCoro::Task<int> sequentialRequests(UpstreamPool *pool, UpstreamTarget target, i
     for (int i = 0; i < count; ++i) {
         // A named request, not `send(target, UpstreamRequest{...}, ...)`: GCC 12.2 destroys a
         // braced aggregate temporary inside a co_await expression twice (a double free).
-        UpstreamRequest request{"GET", "/hello", {}, {}};
+        UpstreamRequest request{"GET", "/hello", {}, {}, {}};
         const UpstreamResult r = co_await pool->send(target, std::move(request), 5s);
         if (r.failure != UpstreamFailure::None || r.response->body != "hello ")
             co_return -1;
@@ -190,7 +219,7 @@ UpstreamResult answeredWith(const QByteArray &response, UpstreamPool::Options op
         c.socket->flush();
     });
     UpstreamPool pool(options);
-    return call(pool, server.target(), UpstreamRequest{method, "/", {}, {}});
+    return call(pool, server.target(), UpstreamRequest{method, "/", {}, {}, {}});
 }
 
 QByteArray headerOf(const UpstreamResponse &response, QByteArrayView name)
@@ -415,12 +444,13 @@ private slots:
         QByteArray body(900 * 1024, Qt::Uninitialized); // more than one send() takes
         for (qsizetype i = 0; i < body.size(); ++i)
             body[i] = char('a' + i % 26);
-        const UpstreamResult r = call(pool, engine.target(), UpstreamRequest{"POST", "/echo", {}, body});
+        const UpstreamResult r = call(pool, engine.target(), UpstreamRequest{"POST", "/echo", {}, body, {}});
         QVERIFY2(r.failure == UpstreamFailure::None, qPrintable(r.reason));
         QCOMPARE(r.response->status, 200);
         QCOMPARE(r.response->body.size(), body.size());
         QVERIFY(r.response->body == body);
-        const UpstreamResult empty = call(pool, engine.target(), UpstreamRequest{"POST", "/echo", {}, {}});
+        const UpstreamResult empty =
+            call(pool, engine.target(), UpstreamRequest{"POST", "/echo", {}, {}, {}});
         QCOMPARE(empty.response->status, 200);
         QVERIFY(empty.response->body.isEmpty());
         QVERIFY(empty.reused);
@@ -433,7 +463,7 @@ private slots:
         Engine engine;
         UpstreamPool pool({});
         const QByteArray body(16 * 1024 * 1024, 'x');
-        const UpstreamResult r = call(pool, engine.target(), UpstreamRequest{"POST", "/small", {}, body});
+        const UpstreamResult r = call(pool, engine.target(), UpstreamRequest{"POST", "/small", {}, body, {}});
         QVERIFY2(r.failure == UpstreamFailure::None, qPrintable(r.reason));
         QCOMPARE(r.response->status, 413);
         QVERIFY(r.sent);
@@ -560,6 +590,138 @@ private slots:
         QCOMPARE(pool.openConnections(), 0);
     }
 
+    void streamsAResponseAndPoolsTheConnectionOnlyAtItsEnd()
+    {
+        ScriptServer server([](ScriptServer::Connection &c, int, const QByteArray &) {
+            c.socket->write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
+        });
+        UpstreamPool pool({});
+        UpstreamResult r = streamCall(pool, server.target(), get("/"));
+        QVERIFY2(r.failure == UpstreamFailure::None, qPrintable(r.reason));
+        QCOMPARE(r.response->status, 200);
+        const BodySourcePtr source = r.response->bodySource;
+        QVERIFY(source);
+        QCOMPARE(source->length(), -1);
+        QCOMPARE(pull(source).bytes, QByteArray("hello"));
+        QCOMPARE(pool.openConnections(), 1);
+        QCOMPARE(pool.idleConnections(server.target()), 0); // busy while its body is unread
+        server.connections()[0]->socket->write("6\r\n world\r\n0\r\n\r\n");
+        QCOMPARE(pull(source).bytes, QByteArray(" world"));
+        QVERIFY(pull(source).end);
+        QCOMPARE(pool.idleConnections(server.target()), 1);
+        // A whole small response comes in one piece, without a source.
+        ScriptServer small(
+            [](ScriptServer::Connection &c, int, const QByteArray &) { c.socket->write(ok()); });
+        const UpstreamResult whole = streamCall(pool, small.target(), get("/"));
+        QVERIFY(!whole.response->bodySource);
+        QCOMPARE(whole.response->body, QByteArray("ok"));
+    }
+
+    void aStreamedBodyHasNoSizeLimit()
+    {
+        // Over maxResponseBytes: send() refuses it, stream() passes it on.
+        const QByteArray big(4096, 'z');
+        ScriptServer server([&big](ScriptServer::Connection &c, int, const QByteArray &) {
+            c.socket->write("HTTP/1.1 200 OK\r\nContent-Length: " + QByteArray::number(big.size()) +
+                            "\r\n\r\n");
+            c.socket->flush();
+            c.socket->write(big);
+        });
+        UpstreamPool::Options options;
+        options.maxResponseBytes = 1024;
+        UpstreamPool pool(options);
+        QCOMPARE(call(pool, server.target(), get("/")).failure, UpstreamFailure::TooLarge);
+        const UpstreamResult r = streamCall(pool, server.target(), get("/"));
+        QVERIFY2(r.failure == UpstreamFailure::None, qPrintable(r.reason));
+        QByteArray got = r.response->body;
+        if (const BodySourcePtr source = r.response->bodySource) {
+            QCOMPARE(source->length(), big.size());
+            for (BodyChunk c = pull(source); !c.end; c = pull(source)) {
+                QVERIFY(!c.failed());
+                got += c.bytes;
+            }
+        }
+        QCOMPARE(got, big);
+    }
+
+    void droppingAStreamedBodyClosesItsConnection()
+    {
+        ScriptServer server([](ScriptServer::Connection &c, int, const QByteArray &) {
+            c.socket->write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nfirst");
+        });
+        UpstreamPool pool({});
+        {
+            UpstreamResult r = streamCall(pool, server.target(), get("/"));
+            QVERIFY(r.response->bodySource);
+            QCOMPARE(pool.openConnections(), 1);
+        } // the reader leaves mid-body
+        QTRY_COMPARE_WITH_TIMEOUT(pool.openConnections(), 0, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(server.closedByClient(), 1, 5000);
+        QCOMPARE(pool.idleConnections(server.target()), 0); // never back in the pool half-read
+    }
+
+    void anUpstreamThatDiesMidBodyFailsTheSource()
+    {
+        ScriptServer server([](ScriptServer::Connection &c, int, const QByteArray &) {
+            c.socket->write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nonly this");
+            c.socket->flush();
+        });
+        UpstreamPool pool({});
+        const UpstreamResult r = streamCall(pool, server.target(), get("/"));
+        const BodySourcePtr source = r.response->bodySource;
+        QVERIFY(source);
+        QCOMPARE(pull(source).bytes, QByteArray("only this"));
+        server.connections()[0]->socket->disconnectFromHost();
+        const BodyChunk failed = pull(source);
+        QCOMPARE(failed.error, BodyError::UpstreamFailed);
+        QVERIFY(!failed.end);
+        QCOMPARE(pool.openConnections(), 0);
+    }
+
+    void streamsARequestBodyWithOrWithoutItsLength()
+    {
+        Engine engine;
+        UpstreamPool pool({});
+        for (const bool withLength : {true, false}) {
+            UpstreamRequest request{"POST", "/echo", {}, {}, {}};
+            request.bodySource = pipedBody({"abc", QByteArray(300 * 1024, 'd'), "end"}, withLength);
+            const UpstreamResult r = streamCall(pool, engine.target(), request);
+            QVERIFY2(r.failure == UpstreamFailure::None, qPrintable(r.reason));
+            QCOMPARE(r.response->status, 200);
+            QByteArray got = r.response->body;
+            if (const BodySourcePtr source = r.response->bodySource) {
+                for (BodyChunk c = pull(source); !c.end; c = pull(source))
+                    got += c.bytes;
+            }
+            QCOMPARE(got, "abc" + QByteArray(300 * 1024, 'd') + "end");
+        }
+        // What went on the wire: Content-Length when known, else chunked.
+        ScriptServer server(
+            [](ScriptServer::Connection &c, int, const QByteArray &) { c.socket->write(ok()); });
+        UpstreamRequest chunked{"POST", "/", {}, {}, {}};
+        chunked.bodySource = pipedBody({"ab", "c"}, false);
+        QCOMPARE(streamCall(pool, server.target(), chunked).response->status, 200);
+        QVERIFY2(server.requests().value(0).contains("transfer-encoding: chunked\r\n"),
+                 server.requests().value(0).constData());
+    }
+
+    void aRequestBodyThatFailsAbortsTheExchange()
+    {
+        ScriptServer server([](ScriptServer::Connection &, int, const QByteArray &) {});
+        UpstreamPool pool({});
+        auto pipe = std::make_shared<BodyPipe>(-1);
+        pipe->push("part of it");
+        pipe->fail(BodyError::TooLarge, QStringLiteral("over the limit"));
+        UpstreamRequest request{"POST", "/", {}, {}, {}};
+        request.bodySource = std::make_shared<BodySource>(pipe);
+        const UpstreamResult r = streamCall(pool, server.target(), request);
+        QCOMPARE(r.failure, UpstreamFailure::RequestBody);
+        QCOMPARE(r.bodyError, BodyError::TooLarge);
+        QCOMPARE(r.reason, QStringLiteral("over the limit"));
+        QCOMPARE(pool.openConnections(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(server.closedByClient(), 1, 5000);
+    }
+
     void serializesTheRequest()
     {
         ScriptServer server(
@@ -572,9 +734,9 @@ private slots:
                             {"connection", "close"},
                             {"content-length", "7"},
                             {"transfer-encoding", "chunked"}}));
-        call(pool, target, UpstreamRequest{"POST", "/p", {{"host", "api.example.test"}}, {}});
-        call(pool, target, UpstreamRequest{"PUT", "/q", {}, "body"});
-        call(pool, target, UpstreamRequest{"DELETE", "/d", {}, {}});
+        call(pool, target, UpstreamRequest{"POST", "/p", {{"host", "api.example.test"}}, {}, {}});
+        call(pool, target, UpstreamRequest{"PUT", "/q", {}, "body", {}});
+        call(pool, target, UpstreamRequest{"DELETE", "/d", {}, {}, {}});
         QCOMPARE(server.requests().size(), 4);
         QCOMPARE(server.requests()[0],
                  "GET /a?b=c HTTP/1.1\r\nhost: 127.0.0.1:" + port + "\r\nx-one: 1\r\n\r\n");
@@ -657,7 +819,7 @@ private slots:
                 c.socket->write("HTTP/1.1 304 Not Modified\r\nContent-Length: 1000\r\n\r\n");
         });
         UpstreamPool pool({});
-        const UpstreamResult head = call(pool, server.target(), UpstreamRequest{"HEAD", "/", {}, {}});
+        const UpstreamResult head = call(pool, server.target(), UpstreamRequest{"HEAD", "/", {}, {}, {}});
         QVERIFY2(head.failure == UpstreamFailure::None, qPrintable(head.reason));
         QCOMPARE(headerOf(*head.response, "content-length"), QByteArray("1000"));
         QVERIFY(head.response->body.isEmpty());
@@ -814,9 +976,9 @@ private slots:
                 c.socket->abort();
         });
         UpstreamPool pool({});
-        QCOMPARE(call(pool, server.target(), UpstreamRequest{"POST", "/", {}, "a"}).response->body,
+        QCOMPARE(call(pool, server.target(), UpstreamRequest{"POST", "/", {}, "a", {}}).response->body,
                  QByteArray("0"));
-        const UpstreamResult r = call(pool, server.target(), UpstreamRequest{"POST", "/", {}, "b"});
+        const UpstreamResult r = call(pool, server.target(), UpstreamRequest{"POST", "/", {}, "b", {}});
         QCOMPARE(r.failure, UpstreamFailure::Reset);
         QVERIFY(r.sent);
         QVERIFY(r.reused);

@@ -57,6 +57,11 @@ struct GatewayProxy::Exchange {
     Headers extraHeaders; // CORS and RateLimit fields for whatever the answer is
     qint64 startedNs = 0;
     qint64 upstreamNs = 0;
+    // When the answer's head was ready: the gateway's own time ends there. A streamed body's
+    // transfer after it is time spent waiting on the client or the upstream, not the gateway's;
+    // so is a streamed request body's (it is inside the upstream exchange's duration).
+    qint64 headNs = 0;
+    bool failedMidBody = false; // logged as an error whatever the status sent
     QString instanceId;
     QString cause;
     Rejection rejection = Rejection::None;
@@ -116,21 +121,28 @@ Response GatewayProxy::refuse(Exchange &x, int status, const QString &detail, QB
 
 void GatewayProxy::finish(Exchange &x, const Response &response)
 {
-    const qint64 totalNs = steadyNs() - x.startedNs;
+    finish(x, response.status, response.body.size());
+}
+
+void GatewayProxy::finish(Exchange &x, int status, qint64 bytesOut)
+{
+    const qint64 nowNs = steadyNs();
+    const qint64 totalNs = nowNs - x.startedNs;
+    const qint64 gatewayNs = std::max<qint64>(0, (x.headNs ? x.headNs : nowNs) - x.startedNs - x.upstreamNs);
     RequestSample sample;
     sample.route = x.runtime ? x.runtime->metrics : nullptr;
     const QByteArray instance = x.instanceId.toUtf8();
     sample.instanceId = instance;
-    sample.status = response.status;
-    sample.bytesIn = x.request.body.size();
-    sample.bytesOut = response.body.size();
+    sample.status = status;
+    sample.bytesIn = x.request.bodySource ? x.request.bodySource->taken() : x.request.body.size();
+    sample.bytesOut = bytesOut;
     sample.totalMicros = totalNs / 1000;
-    sample.gatewayMicros = std::max<qint64>(0, totalNs - x.upstreamNs) / 1000;
+    sample.gatewayMicros = gatewayNs / 1000;
     sample.rejection = x.rejection;
     m_parts.metrics->record(sample);
     AccessLog *log = m_parts.accessLog;
-    const bool refused = x.rejection != Rejection::None || (!x.route && response.status >= 400);
-    if (!log || !log->wants(response.status, refused))
+    const bool refused = x.rejection != Rejection::None || (!x.route && status >= 400) || x.failedMidBody;
+    if (!log || !log->wants(status, refused))
         return;
     AccessEntry e;
     e.requestId = x.request.requestId;
@@ -140,10 +152,10 @@ void GatewayProxy::finish(Exchange &x, const Response &response)
     }
     e.method = x.request.method;
     e.path = x.request.path;
-    e.status = response.status;
+    e.status = status;
     e.durationMs = double(totalNs) / 1e6;
-    e.upstreamMs = double(x.upstreamNs) / 1e6;
-    e.gatewayMs = e.durationMs - e.upstreamMs;
+    e.gatewayMs = double(gatewayNs) / 1e6;
+    e.upstreamMs = e.durationMs - e.gatewayMs;
     e.instanceId = x.instanceId;
     e.client = x.request.peer;
     e.consumer = x.consumer;
@@ -259,6 +271,25 @@ Frontend::Answer GatewayProxy::handle(Request &request)
     return answer;
 }
 
+// The engine's own refusal of a request on this listener (the body over the route's limit, found
+// from Content-Length or as a chunked body grew): counted as the route's tooLarge rejection and
+// logged like the gateway's refusals.
+void GatewayProxy::engineRefused(const Request &request, const Response &response)
+{
+    if (response.status != 413)
+        return;
+    Exchange x;
+    x.startedNs = steadyNs();
+    x.snapshot = snapshot();
+    x.route = matchRoute(*x.snapshot->table, request);
+    if (x.route)
+        x.runtime = x.snapshot->runtime.value(x.route).get();
+    x.request = request;
+    x.rejection = Rejection::TooLarge;
+    x.cause = rejectionName(Rejection::TooLarge);
+    finish(x, response);
+}
+
 // The rate limit's headers for every answer, and the 429 when the bucket is empty.
 std::optional<Response> GatewayProxy::applyLimit(Exchange &x, const RateLimitDecision &decision)
 {
@@ -280,6 +311,61 @@ std::optional<Response> GatewayProxy::applyLimit(Exchange &x, const RateLimitDec
     for (const auto &h : x.extraHeaders)
         r.headers.append(h);
     return r;
+}
+
+// A streamed answer is counted, logged and given its breaker outcome when its body ends: an
+// upstream that dies mid-body is a breaker failure and a 502 in the metrics and the log (the client
+// saw a truncated response); a client that leaves mid-body is logged as 499 client-gone.
+void GatewayProxy::followBody(const std::shared_ptr<Exchange> &x, Response &response, BreakerTicket ticket,
+                              InFlight::Guard guard)
+{
+    struct Tail {
+        std::shared_ptr<Exchange> exchange;
+        BreakerTicket ticket;
+        InFlight::Guard guard;
+        int status = 0;
+    };
+    auto tail = std::make_shared<Tail>(Tail{x, std::move(ticket), std::move(guard), response.status});
+    response.bodySource->pipe().onDone([this, tail](const BodyPipe::Outcome &outcome) {
+        Exchange &e = *tail->exchange;
+        tail->guard.release();
+        int status = tail->status;
+        if (outcome.error == BodyError::UpstreamFailed) {
+            status = 502;
+            e.cause = QStringLiteral("upstream-died-mid-body");
+            e.failedMidBody = true;
+            if (tail->ticket)
+                tail->ticket.fail(m_parts.clock->nowMs(), outcome.reason);
+        } else {
+            if (!outcome.complete) {
+                status = 499;
+                e.cause = QStringLiteral("client-gone");
+                e.failedMidBody = true;
+            }
+            if (tail->ticket)
+                tail->ticket.succeed(m_parts.clock->nowMs());
+        }
+        finish(e, status, outcome.bytes);
+    });
+}
+
+// The answer when the client's streamed request body failed before the upstream answered.
+Response GatewayProxy::requestBodyAnswer(Exchange &x, const UpstreamResult &result)
+{
+    switch (result.bodyError) {
+    case BodyError::TooLarge:
+        return refuse(x, 413, result.reason, "body-too-large", Rejection::TooLarge);
+    case BodyError::Timeout:
+        return refuse(x, 408, result.reason, "request-timeout", Rejection::None);
+    case BodyError::Invalid:
+        return refuse(x, 400, result.reason, "malformed-request", Rejection::None);
+    default: {
+        // Nobody is left to read this answer; it is counted and logged as the client's leaving.
+        Response r = refuse(x, 499, result.reason, "client-gone", Rejection::None);
+        x.failedMidBody = true;
+        return r;
+    }
+    }
 }
 
 QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
@@ -311,6 +397,7 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
         x->request, x->principal.get(), spec.auth == EdgeAuth::Required,
         m_tls ? QByteArrayView("https") : QByteArrayView("http"), &m_trustedProxies);
     up.body = x->request.body;
+    up.bodySource = x->request.bodySource;
     const bool idempotent = isIdempotent(x->request.method);
     const qint64 deadlineNs = x->startedNs + qint64(spec.timeoutMs) * 1'000'000;
     UpstreamPool *pool = UpstreamPool::forThisThread();
@@ -320,6 +407,9 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
     bool retry = false;
     std::optional<Response> answer;
     std::optional<Response> lastAttempt;
+    // A streamed answer's breaker outcome and in-flight count wait for the end of its body.
+    BreakerTicket streamTicket;
+    InFlight::Guard streamGuard;
     while (!answer) {
         // The service's instances that may take traffic: passing ones, warning ones as a last resort.
         const InstanceList instances = m_parts.directory->instancesOf(spec.service);
@@ -399,10 +489,9 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
         InFlight::Guard guard = m_parts.inFlight->acquire(target.instanceId);
         const UpstreamTarget where{target.address, target.port};
         QCoro::Task<UpstreamResult> sending =
-            pool->send(where, attempts <= spec.retries ? up : std::move(up),
-                       std::chrono::milliseconds(std::max<qint64>(1, remainingNs / 1'000'000)));
+            pool->stream(where, attempts <= spec.retries ? up : std::move(up),
+                         std::chrono::milliseconds(std::max<qint64>(1, remainingNs / 1'000'000)));
         UpstreamResult result = co_await sending;
-        guard.release();
         x->upstreamNs += result.durationNs;
         const bool failed = result.failure != UpstreamFailure::None || result.response->status >= 500;
         const QString reason = result.failure != UpstreamFailure::None
@@ -411,7 +500,18 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
                                          .arg(result.response->status)
                                          .arg(QString::fromLatin1(where.address))
                                          .arg(where.port);
-        ticket.record(!failed, m_parts.clock->nowMs(), reason);
+        const bool streamed = result.failure == UpstreamFailure::None && result.response->bodySource;
+        if (result.failure == UpstreamFailure::RequestBody) {
+            // The client's body failed, not the upstream: no breaker outcome.
+            ticket.abandon(m_parts.clock->nowMs());
+            guard.release();
+        } else if (streamed && !failed) {
+            streamTicket = std::move(ticket);
+            streamGuard = std::move(guard);
+        } else {
+            guard.release();
+            ticket.record(!failed, m_parts.clock->nowMs(), reason);
+        }
         // What the client gets if this attempt is the last.
         Response built;
         if (result.failure == UpstreamFailure::None) {
@@ -420,6 +520,18 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
             built.status = result.response->status;
             ProxyHeaders::copyResponseHeaders(result.response->headers, spec, &built);
             built.body = std::move(result.response->body);
+            built.bodySource = std::move(result.response->bodySource);
+            if (x->request.method == "HEAD") {
+                // The length a GET would have, as the upstream said it (RFC 9110 9.3.2).
+                for (const auto &[name, value] : result.response->headers) {
+                    bool ok = false;
+                    const qint64 length = name == "content-length" ? value.trimmed().toLongLong(&ok) : -1;
+                    if (ok && length >= 0)
+                        built.declaredLength = length;
+                }
+            }
+        } else if (result.failure == UpstreamFailure::RequestBody) {
+            built = requestBodyAnswer(*x, result);
         } else if (result.failure == UpstreamFailure::Timeout) {
             built = refuse(*x, 504,
                            QStringLiteral("%1:%2 did not answer within the route's timeout of %3 ms.")
@@ -431,9 +543,11 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
             built = refuse(*x, 502, QStringLiteral("The upstream failed: %1.").arg(reason), "upstream-failed",
                            Rejection::None);
         }
+        const bool bodyIntact = !x->request.bodySource || x->request.bodySource->taken() == 0;
         const bool mayRetry = failed && attempts <= spec.retries && (idempotent || !result.sent) &&
-                              result.failure != UpstreamFailure::Timeout && steadyNs() < deadlineNs &&
-                              withinRetryBudget(rt);
+                              result.failure != UpstreamFailure::Timeout &&
+                              result.failure != UpstreamFailure::RequestBody && bodyIntact &&
+                              steadyNs() < deadlineNs && withinRetryBudget(rt);
         if (mayRetry) {
             qCDebug(lcProxy).noquote() << "retrying" << x->request.requestId << "after" << reason;
             retry = true;
@@ -450,7 +564,11 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
     const double gatewayMs = double(steadyNs() - x->startedNs - x->upstreamNs) / 1e6;
     answer->headers.append({"server-timing", "upstream;dur=" + QByteArray::number(upstreamMs, 'f', 3) +
                                                  ", gateway;dur=" + QByteArray::number(gatewayMs, 'f', 3)});
-    finish(*x, *answer);
+    x->headNs = steadyNs();
+    if (answer->bodySource)
+        followBody(x, *answer, std::move(streamTicket), std::move(streamGuard));
+    else
+        finish(*x, *answer);
     co_return std::move(*answer);
 }
 

@@ -55,6 +55,7 @@ public:
 
     qint64 bodyLimit(const Http::Request &request) const override;
     Answer handle(Http::Request &request) override;
+    void engineRefused(const Http::Request &request, const Http::Response &response) override;
 
     // Per route, across route-table versions: its balancer and its metrics.
     struct RouteRuntime {
@@ -78,6 +79,10 @@ private:
     Http::Response refuse(Exchange &exchange, int status, const QString &detail, QByteArrayView code,
                           Rejection cause);
     void finish(Exchange &exchange, const Http::Response &response);
+    void finish(Exchange &exchange, int status, qint64 bytesOut);
+    Http::Response requestBodyAnswer(Exchange &exchange, const Http::UpstreamResult &result);
+    void followBody(const std::shared_ptr<Exchange> &exchange, Http::Response &response, BreakerTicket ticket,
+                    InFlight::Guard guard);
     std::optional<Http::Response> applyLimit(Exchange &exchange, const RateLimitDecision &decision);
     QCoro::Task<Http::Response> forward(std::shared_ptr<Exchange> exchange);
 

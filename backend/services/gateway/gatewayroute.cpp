@@ -20,7 +20,7 @@ namespace {
 constexpr std::array<const char *, 8> KnownMethods = {"GET",    "HEAD",  "POST",    "PUT",
                                                       "DELETE", "PATCH", "OPTIONS", "TRACE"};
 
-constexpr qint64 MaxBodyLimit = 64LL * 1024 * 1024;
+constexpr qint64 MaxBodyLimit = 16LL * 1024 * 1024 * 1024; // bodies stream: the limit is policy, not memory
 constexpr int MaxPrefixLength = 256;
 
 QString str(const char *latin1)
@@ -441,7 +441,7 @@ void readScalars(Reader &r, RouteSpec &spec)
     spec.balancer =
         Balancer(r.choice("balancer", {"round_robin", "weighted", "least_outstanding"}, int(spec.balancer)));
     spec.maxBodyBytes =
-        r.integer("maxBodyBytes", 0, MaxBodyLimit, spec.maxBodyBytes, "bytes, at most 64 MiB");
+        r.integer("maxBodyBytes", 0, MaxBodyLimit, spec.maxBodyBytes, "bytes, at most 16 GiB");
 }
 
 QJsonValue orNull(const QString &text)

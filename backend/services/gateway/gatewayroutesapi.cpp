@@ -74,7 +74,7 @@ constexpr QByteArrayView SpecProperties = R"json({
         }
     },
     "balancer": {"type": "string", "enum": ["round_robin", "weighted", "least_outstanding"], "default": "round_robin"},
-    "maxBodyBytes": {"type": "integer", "format": "int64", "minimum": 0, "maximum": 67108864, "default": 1048576},
+    "maxBodyBytes": {"type": "integer", "format": "int64", "minimum": 0, "maximum": 17179869184, "default": 1048576},
     "breaker": {
         "type": "object", "additionalProperties": false,
         "description": "Per upstream instance: open after consecutive failures, half-open after the cool-down.",

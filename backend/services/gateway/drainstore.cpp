@@ -19,9 +19,9 @@ std::vector<Storage::Migration> migrations()
 }
 
 std::vector<DrainCount> exchange(QSqlDatabase &db, const QString &nodeId, const QHash<QString, int> &mine,
-                                 qint64 nowMs)
+                                 qint64 nowMs, bool write)
 {
-    {
+    if (write) {
         Storage::Transaction transaction(db);
         Storage::exec(
             db, QStringLiteral("DELETE FROM gateway_drain_counts WHERE node_id = ? OR updated_at_ms < ?"),

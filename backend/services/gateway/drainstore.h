@@ -29,9 +29,10 @@ inline constexpr qint64 KeepMs = 10 * 60 * 1000;
 std::vector<Storage::Migration> migrations();
 
 // Replaces this node's rows with `mine` (draining instance -> requests in flight, 0 included: a
-// row says the node has seen the drain), prunes stale rows, and answers the other nodes' rows.
+// row says the node has seen the drain) when `write`, prunes stale rows, and answers the other
+// nodes' rows. Without `write` (nothing drains now, nor did at the last write) it only reads.
 std::vector<DrainCount> exchange(QSqlDatabase &db, const QString &nodeId, const QHash<QString, int> &mine,
-                                 qint64 nowMs);
+                                 qint64 nowMs, bool write = true);
 
 } // namespace DrainStore
 

@@ -191,22 +191,29 @@ void GatewayService::exchangeDrainCounts()
     m_exchangingDrains = true;
     const QString node = m_settings.nodeId;
     const qint64 now = m_clock.nowMs();
+    // Nothing drains and this node's rows are gone already: nothing to write (most of the time).
+    const bool write = !mine.isEmpty() || m_drainRowsWritten;
+    const bool rowsAfter = !mine.isEmpty();
     QCoro::Task<Result<std::vector<DrainCount>>> exchanging =
-        m_database->attempt([node, mine = std::move(mine), now](QSqlDatabase &db) {
-            return DrainStore::exchange(db, node, mine, now);
+        m_database->attempt([node, mine = std::move(mine), now, write](QSqlDatabase &db) {
+            return DrainStore::exchange(db, node, mine, now, write);
         });
-    QCoro::connect(std::move(exchanging), this, [this](const Result<std::vector<DrainCount>> &others) {
-        m_exchangingDrains = false;
-        if (!others) {
-            qCWarning(lcGateway).noquote() << "cannot exchange the drain counts:" << others.error().reason;
-            return;
-        }
-        QHash<QString, QHash<QString, int>> counts;
-        for (const DrainCount &c : *others)
-            counts[c.instanceId].insert(c.nodeId, c.inFlight);
-        std::lock_guard lock(m_drainMutex);
-        m_otherDrainCounts = std::move(counts);
-    });
+    QCoro::connect(std::move(exchanging), this,
+                   [this, write, rowsAfter](const Result<std::vector<DrainCount>> &others) {
+                       m_exchangingDrains = false;
+                       if (others && write)
+                           m_drainRowsWritten = rowsAfter;
+                       if (!others) {
+                           qCWarning(lcGateway).noquote()
+                               << "cannot exchange the drain counts:" << others.error().reason;
+                           return;
+                       }
+                       QHash<QString, QHash<QString, int>> counts;
+                       for (const DrainCount &c : *others)
+                           counts[c.instanceId].insert(c.nodeId, c.inFlight);
+                       std::lock_guard lock(m_drainMutex);
+                       m_otherDrainCounts = std::move(counts);
+                   });
 }
 
 void GatewayService::onTransition(const BreakerTransition &t)

@@ -111,6 +111,7 @@ private:
     QTimer m_tickTimer;
     QTimer m_drainTimer; // cluster mode: exchangeDrainCounts
     bool m_exchangingDrains = false;
+    bool m_drainRowsWritten = true; // at start: whatever a previous run of this node left is replaced
     mutable std::mutex m_drainMutex;
     QHash<QString, QHash<QString, int>> m_otherDrainCounts; // instance -> other node -> in flight
     std::mutex m_changedMutex;

@@ -121,7 +121,7 @@ private:
         r.requestId = "req-" + QByteArray::number(++m_requests);
         const Http::Router::Match match = m_router->match(r.method, r.path);
         if (!match.route)
-            return answer(Response{599, {}, {}, "no route", false, {}});
+            return answer(Response{599, {}, {}, "no route", false, {}, {}, -1});
         r.pathParams = match.params;
         r.principal = m_principal;
         r.routePattern = match.route->pattern;

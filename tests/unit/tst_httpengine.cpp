@@ -185,12 +185,117 @@ QByteArray postChunked(const QByteArray &path, const QByteArray &body)
            QByteArray::number(body.size(), 16) + "\r\n" + body + "\r\n0\r\n\r\n";
 }
 
+// A data plane as the gateway is one: it counts the heads it got, pulls a streamed body and
+// answers how many bytes came, or why they stopped.
+QCoro::Task<Response> countBody(Request request)
+{
+    qint64 bytes = request.body.size();
+    const bool streamed = request.bodySource != nullptr;
+    if (const BodySourcePtr source = std::exchange(request.bodySource, nullptr)) {
+        while (true) {
+            const BodyChunk chunk = co_await source->next();
+            if (chunk.end)
+                break;
+            if (chunk.failed())
+                co_return Response::text(chunk.error == BodyError::TooLarge ? 413 : 400,
+                                         chunk.reason.toUtf8());
+            bytes += chunk.bytes.size();
+        }
+    }
+    co_return Response::text(200, (streamed ? "streamed " : "whole ") + QByteArray::number(bytes));
+}
+
+class CountingFrontend : public Frontend
+{
+public:
+    qint64 bodyLimit(const Request &request) const override
+    {
+        return request.path == "/small" ? 1000 : (1LL << 30);
+    }
+    Answer handle(Request &request) override
+    {
+        ++heads;
+        Answer answer;
+        answer.task = countBody(std::move(request));
+        return answer;
+    }
+    void engineRefused(const Request &request, const Response &response) override
+    {
+        if (request.path == "/small" && response.status == 413)
+            ++refused;
+    }
+    std::atomic<int> heads{0};
+    std::atomic<int> refused{0};
+};
+
+struct FrontendEngine {
+    HttpMetrics metrics;
+    Router router{&metrics};
+    AllowAll auth;
+    CountingFrontend frontend;
+    std::unique_ptr<Dispatcher> dispatcher;
+    std::unique_ptr<HttpServer> server;
+    FrontendEngine()
+    {
+        dispatcher = std::make_unique<Dispatcher>(router, &auth, &metrics);
+        dispatcher->setFrontend(&frontend);
+        server = std::make_unique<HttpServer>(Limits{}, *dispatcher, 1);
+        if (!server->listen(QHostAddress::LocalHost, 0))
+            qFatal("listen failed");
+    }
+};
+
 } // namespace
 
 class TestHttpEngine : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void aFrontendGetsTheHeadFirstAndPullsTheBody()
+    {
+        FrontendEngine engine;
+        RawHttp c;
+        QVERIFY(c.connectTo(engine.server->port()));
+        // The head alone reaches the data plane; the body follows as it comes.
+        c.send("POST /big HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc");
+        QTRY_COMPARE_WITH_TIMEOUT(engine.frontend.heads.load(), 1, 5000);
+        c.send("defghij");
+        RawResponse r = c.read();
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, QByteArray("streamed 10"));
+        // A body that came with its head is handed over whole, on the same connection.
+        c.send("POST /big HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nxyz");
+        QCOMPARE(c.read().body, QByteArray("whole 3"));
+        // Expect: 100-continue still gets its interim answer before the body is sent.
+        c.send("POST /big HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
+        QVERIFY(QTest::qWaitFor([&] { return c.socket().bytesAvailable() > 0; }, 3000));
+        QVERIFY(c.socket().peek(25).startsWith("HTTP/1.1 100 Continue"));
+        c.send("wxyz");
+        QCOMPARE(c.read().body, QByteArray("streamed 4"));
+    }
+
+    void aFrontendLearnsOfAChunkedBodyOverItsLimit()
+    {
+        FrontendEngine engine;
+        RawHttp c;
+        QVERIFY(c.connectTo(engine.server->port()));
+        c.send("POST /small HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n258\r\n" +
+               QByteArray(600, 'a') + "\r\n");
+        QTRY_COMPARE_WITH_TIMEOUT(engine.frontend.heads.load(), 1, 5000);
+        c.send("258\r\n" + QByteArray(600, 'b') + "\r\n");
+        const RawResponse r = c.read();
+        QCOMPARE(r.status, 413); // the data plane's answer, from the body's failure
+        QVERIFY(c.waitClosed());
+        QCOMPARE(engine.frontend.refused.load(), 0);
+        // Over the limit from Content-Length: the engine refuses it and tells the data plane.
+        RawHttp d;
+        QVERIFY(d.connectTo(engine.server->port()));
+        d.send("POST /small HTTP/1.1\r\nHost: t\r\nContent-Length: 1001\r\n\r\n");
+        QCOMPARE(d.read().status, 413);
+        QCOMPARE(engine.frontend.heads.load(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(engine.frontend.refused.load(), 1, 5000);
+    }
+
     void answersPipelinedRequestsInOrder()
     {
         Engine engine;

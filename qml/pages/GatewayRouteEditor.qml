@@ -14,6 +14,8 @@ Dialog {
     readonly property var errors: editor.fieldErrors
     // The route the form starts from (a plain object: its fields are read by name).
     readonly property var route: editor.route
+    // The route's stored body limit in bytes, as the form was filled.
+    property real storedMaxBody: 1048576
 
     // The form as the API takes a route.
     function spec() {
@@ -35,7 +37,10 @@ Dialog {
             cors: split(originsField.text).length > 0 ? { origins: split(originsField.text),
                                                           credentials: credentialsBox.checked } : null,
             balancer: balancerBox.currentValue,
-            maxBodyBytes: maxBodyBox.value,
+            // The box counts KiB (a SpinBox holds an int; the API takes up to 16 GiB): a stored
+            // limit that is not a whole KiB is sent back as it was unless the box was changed.
+            maxBodyBytes: maxBodyBox.value === Math.ceil(dialog.storedMaxBody / 1024)
+                          ? dialog.storedMaxBody : maxBodyBox.value * 1024,
             breaker: { failures: failuresBox.value, coolDownMs: coolDownBox.value,
                        halfOpenProbes: probesBox.value }
         }
@@ -61,7 +66,8 @@ Dialog {
         originsField.text = (r.cors?.origins ?? []).join(", ")
         credentialsBox.checked = r.cors?.credentials ?? false
         balancerBox.currentIndex = Math.max(0, balancerBox.indexOfValue(r.balancer ?? "round_robin"))
-        maxBodyBox.value = r.maxBodyBytes ?? 1048576
+        dialog.storedMaxBody = r.maxBodyBytes ?? 1048576
+        maxBodyBox.value = Math.ceil(dialog.storedMaxBody / 1024)
         failuresBox.value = r.breaker?.failures ?? 5
         coolDownBox.value = r.breaker?.coolDownMs ?? 30000
         probesBox.value = r.breaker?.halfOpenProbes ?? 1
@@ -371,16 +377,16 @@ Dialog {
                     GatewayFieldError { field: "balancer"; errors: dialog.errors }
                 }
 
-                Label { text: qsTr("Largest body (bytes)"); color: Theme.text }
+                Label { text: qsTr("Largest body (KiB)"); color: Theme.text }
                 ColumnLayout {
                     spacing: 2
                     SpinBox {
                         id: maxBodyBox
                         from: 0
-                        to: 67108864
-                        stepSize: 65536
+                        to: 16777216
+                        stepSize: 64
                         editable: true
-                        Accessible.name: qsTr("Largest request body in bytes")
+                        Accessible.name: qsTr("Largest request body in KiB")
                     }
                     GatewayFieldError { field: "maxBodyBytes"; errors: dialog.errors }
                 }

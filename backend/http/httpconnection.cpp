@@ -249,7 +249,9 @@ void HttpConnection::process()
             rejectMalformed();
             return;
         }
-        if (m_parser.wantsContinue() && m_pending.empty()) {
+        // Nothing else may be on the wire: an interim response inside a streamed body would be
+        // taken as body bytes.
+        if (m_parser.wantsContinue() && m_pending.empty() && !m_outSource) {
             send("HTTP/1.1 100 Continue\r\n\r\n");
             m_parser.continueSent();
         }
@@ -390,6 +392,8 @@ void HttpConnection::send(QByteArrayView bytes)
         return;
     if (m_tls) {
         // QSslSocket encrypts and buffers everything; onWritable() follows its progress.
+        if (m_tls->bytesToWrite() == 0)
+            m_sendProgressMs = m_worker->nowMs();
         if (m_tls->write(bytes.data(), bytes.size()) != bytes.size())
             m_sendFailed = true;
         return;
@@ -403,6 +407,7 @@ void HttpConnection::send(QByteArrayView bytes)
             return;
         }
         m_out.append(bytes.sliced(qMax<ssize_t>(n, 0)));
+        m_sendProgressMs = m_worker->nowMs(); // the wait for the client starts now
     } else {
         m_out.append(bytes);
     }
@@ -414,6 +419,7 @@ void HttpConnection::onWritable()
     if (m_finished)
         return;
     if (m_tls) {
+        m_sendProgressMs = m_worker->nowMs(); // QSslSocket wrote some
         if (m_outSource && !m_closing && unsentBytes() < StreamHighWater)
             pumpStream();
         if (unsentBytes() > 0 || m_finished)
@@ -428,6 +434,7 @@ void HttpConnection::onWritable()
         const ssize_t n = ::send(m_fd, m_out.constData(), size_t(m_out.size()), MSG_NOSIGNAL);
         if (n > 0) {
             m_out.remove(0, n);
+            m_sendProgressMs = m_worker->nowMs();
             continue;
         }
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
@@ -750,8 +757,15 @@ void HttpConnection::updateDeadline()
             m_wait = Wait::Body; // the body must keep moving
             m_deadline = now + limits.headerTimeoutMs;
         }
-    } else if (!m_pending.empty() || unsentBytes() > 0 || m_outSource) {
-        m_wait = Wait::None; // a handler is working, or the client is reading its responses
+    } else if (unsentBytes() > 0) {
+        // The client must keep taking its responses, each write within the idle timeout (nginx's
+        // send_timeout): one that stops reading (a zero window, a stalled download) would otherwise
+        // hold the connection, its buffers and a streamed body's upstream exchange for ever.
+        // checkTimeout() follows the progress made meanwhile.
+        m_wait = Wait::Send;
+        m_deadline = m_sendProgressMs + limits.idleTimeoutMs;
+    } else if (!m_pending.empty() || m_outSource) {
+        m_wait = Wait::None; // a handler is working, or a streamed body waits for its source
     } else if (m_served == 0 && m_wait == Wait::Head) {
         // A new connection must send its first request within the header timeout.
     } else if (m_wait != Wait::Idle) {
@@ -782,7 +796,7 @@ void HttpConnection::checkTimeout(qint64 nowMs)
             updateDeadline();
             break;
         }
-        if (m_pending.empty()) {
+        if (m_pending.empty() && !m_outSource) { // never inside a streamed body: just close
             Request context;
             context.path = m_parser.partialRequest().path;
             context.requestId = m_worker->nextRequestId();
@@ -800,6 +814,18 @@ void HttpConnection::checkTimeout(qint64 nowMs)
         closeGracefully();
         break;
     }
+    case Wait::Send:
+        if (unsentBytes() == 0)
+            break;
+        if (nowMs < m_sendProgressMs + m_worker->limits().idleTimeoutMs) {
+            m_deadline = m_sendProgressMs + m_worker->limits().idleTimeoutMs; // it took some since
+            break;
+        }
+        qCInfo(lcHttp).noquote() << m_peer << "took no byte of its response for"
+                                 << m_worker->limits().idleTimeoutMs << "ms; closed";
+        m_outSource.reset(); // a streamed body's producer learns that its reader is gone
+        finish();
+        break;
     case Wait::Idle:
         m_noMoreRequests = true;
         closeGracefully();

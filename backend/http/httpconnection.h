@@ -55,7 +55,7 @@ private:
         BodyLease body; // the request's body bytes stay counted until its handler answered
         std::shared_ptr<BodyPipe> requestPipe; // a streamed request body
     };
-    enum class Wait { None, Head, Body, Idle, Linger };
+    enum class Wait { None, Head, Body, Send, Idle, Linger };
 
     void onReadable();
     void onWritable();
@@ -113,6 +113,7 @@ private:
     quint64 m_baseSeq = 0;
     Wait m_wait = Wait::Head;
     qint64 m_deadline = 0;
+    qint64 m_sendProgressMs = 0; // when the client last took bytes of its responses (or began to owe them)
     quint64 m_served = 0;
     bool m_noMoreRequests = false; // a close was decided; parse nothing after it
     bool m_closing = false;

@@ -7,12 +7,17 @@
 #include <QCoroTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QScopeGuard>
 #include <QWebSocket>
 
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <vector>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace Meshdeck::Http;
 using namespace Meshdeck::Testing;
@@ -417,6 +422,44 @@ private Q_SLOTS:
         const RawResponse r = c.read(3000);
         QCOMPARE(r.status, 408);
         QVERIFY(c.waitClosed());
+    }
+
+    // A client that stops taking its response (a zero window) is closed after the idle timeout,
+    // not held with its buffers for ever; one that keeps reading, however slowly, is not.
+    void closesAClientThatStopsReadingItsResponse()
+    {
+        Limits limits;
+        limits.idleTimeoutMs = 300;
+        const QByteArray huge(64 * 1024 * 1024, 'h'); // far over what the kernels' buffers take
+        Engine engine(limits, [&huge](Router &router) {
+            router.add("GET", "/huge", SyncHandler([&huge](const Request &) {
+                           return Response::text(200, huge, "application/octet-stream");
+                       }),
+                       publicRoute());
+        });
+        // A plain socket with a small receive buffer, outside the event loop: nothing reads it.
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        QVERIFY(fd >= 0);
+        const auto closeFd = qScopeGuard([fd] { ::close(fd); });
+        const int small = 4096;
+        QCOMPARE(::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small), 0);
+        sockaddr_in to{};
+        to.sin_family = AF_INET;
+        to.sin_port = htons(engine.server->port());
+        to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        QCOMPARE(::connect(fd, reinterpret_cast<const sockaddr *>(&to), sizeof to), 0);
+        const QByteArray request = get("/huge");
+        QCOMPARE(::send(fd, request.constData(), size_t(request.size()), MSG_NOSIGNAL),
+                 ssize_t(request.size()));
+        QTRY_COMPARE_WITH_TIMEOUT(engine.metrics.openConnections.load(), 1, 5000);
+        // Never read: the server gives up on the connection.
+        QTRY_COMPARE_WITH_TIMEOUT(engine.metrics.openConnections.load(), 0, 10'000);
+        // What came before the close is short of the body: the client can tell.
+        qint64 received = 0;
+        char buffer[65536];
+        for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
+            received += n;
+        QVERIFY2(received < huge.size(), QByteArray::number(received).constData());
     }
 
     void closesIdleKeepAliveConnections()

@@ -95,10 +95,16 @@ private Q_SLOTS:
         const TrustedProxies t = proxies(trusted);
         const Http::Request r = requestFrom("198.51.100.9", {{"x-forwarded-for", "10.0.0.5"},
                                                              {"x-forwarded-for", "203.0.113.1"},
-                                                             {"forwarded", "for=10.0.0.5;proto=https"}});
+                                                             {"forwarded", "for=10.0.0.5;proto=https"},
+                                                             {"x-real-ip", "10.0.0.5"},
+                                                             {"true-client-ip", "10.0.0.5"},
+                                                             {"cf-connecting-ip", "10.0.0.5"}});
         const Http::Headers up = ProxyHeaders::upstreamHeaders(r, nullptr, false, "http", &t);
         QCOMPARE(sent(up, "x-forwarded-for"), QList<QByteArray>{"198.51.100.9"});
         QCOMPARE(sent(up, "forwarded"), QList<QByteArray>{"for=198.51.100.9"});
+        QVERIFY(sent(up, "x-real-ip").isEmpty());
+        QVERIFY(sent(up, "true-client-ip").isEmpty());
+        QVERIFY(sent(up, "cf-connecting-ip").isEmpty());
         QCOMPARE(ProxyHeaders::clientAddress(r, &t), QByteArray("198.51.100.9"));
         QCOMPARE(ProxyHeaders::consumerOf(LimitBy::Ip, nullptr, ProxyHeaders::clientAddress(r, &t)),
                  QByteArray("ip:198.51.100.9"));
@@ -157,6 +163,17 @@ private Q_SLOTS:
             << QByteArray("10.0.0.2") << QByteArray(" , ") << QByteArray("10.0.0.2");
         QTest::newRow("mapped trusted peer")
             << QByteArray("::ffff:10.0.0.2") << QByteArray("203.0.113.5") << QByteArray("203.0.113.5");
+        // A hop written with its port is still the address: one bucket per client, not per
+        // connection, and a trusted proxy with a port is still trusted.
+        QTest::newRow("a client with its port")
+            << QByteArray("10.0.0.2") << QByteArray("203.0.113.5:51234") << QByteArray("203.0.113.5");
+        QTest::newRow("a trusted hop with its port")
+            << QByteArray("10.0.0.2") << QByteArray("203.0.113.5, 10.0.0.3:8080")
+            << QByteArray("203.0.113.5");
+        QTest::newRow("a bracketed IPv6 client with its port")
+            << QByteArray("10.0.0.2") << QByteArray("[2001:db8::1]:443") << QByteArray("2001:db8::1");
+        QTest::newRow("a quoted bare IPv6 client")
+            << QByteArray("10.0.0.2") << QByteArray("\"2001:db8::2\"") << QByteArray("2001:db8::2");
     }
     void theClientAddressBehindTrustedProxies()
     {

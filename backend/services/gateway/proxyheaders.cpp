@@ -143,6 +143,8 @@ Http::Headers upstreamHeaders(const Http::Request &request, const Principal *pri
                 forwardedFor += (forwardedFor.isEmpty() ? "" : ", ") + value;
             continue;
         }
+        if (!fromProxy && (name == "x-real-ip" || name == "true-client-ip" || name == "cf-connecting-ip"))
+            continue; // other proxies' names for the client: only a trusted proxy may say who it is
         if (name == "forwarded") {
             sawForwarded = true;
             if (fromProxy)
@@ -211,6 +213,26 @@ void copyResponseHeaders(const Http::Headers &upstream, const RouteSpec &route, 
     }
 }
 
+namespace {
+
+// One X-Forwarded-For hop as an address: quotes, brackets and a port taken off
+// ("[2001:db8::1]:443" -> "2001:db8::1", "192.0.2.1:5678" -> "192.0.2.1").
+QByteArray hopAddress(QByteArray hop)
+{
+    hop = hop.trimmed();
+    if (hop.size() >= 2 && hop.startsWith('"') && hop.endsWith('"'))
+        hop = hop.sliced(1, hop.size() - 2).trimmed();
+    if (hop.startsWith('[')) {
+        const qsizetype close = hop.indexOf(']');
+        return close > 1 ? hop.sliced(1, close - 1) : QByteArray();
+    }
+    if (hop.count(':') == 1)
+        return hop.left(hop.indexOf(':'));
+    return hop;
+}
+
+} // namespace
+
 QByteArray clientAddress(const Http::Request &request, const TrustedProxies *trusted)
 {
     if (!trusted || trusted->isEmpty() || !trusted->contains(request.peer))
@@ -222,7 +244,7 @@ QByteArray clientAddress(const Http::Request &request, const TrustedProxies *tru
     }
     QByteArray leftmost;
     for (auto hop = hops.crbegin(); hop != hops.crend(); ++hop) {
-        const QByteArray address = hop->trimmed();
+        const QByteArray address = hopAddress(*hop);
         if (address.isEmpty())
             continue;
         if (!trusted->contains(address))

@@ -8,6 +8,7 @@
 #include <QVarLengthArray>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -138,9 +139,19 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         if (timeoutNs < 0) {
             n = ::epoll_wait(m_epoll, events, MaxEvents, -1);
         } else {
-            const timespec spec{time_t(timeoutNs / 1000000000), long(timeoutNs % 1000000000)};
-            n = ::epoll_pwait2(m_epoll, events, MaxEvents, &spec, nullptr);
-            if (n < 0 && errno == ENOSYS) // kernels before 5.11: milliseconds, rounded up
+            // epoll_pwait2 (nanoseconds) where the kernel (5.11+) and any seccomp filter allow it;
+            // else, for good, epoll_wait in milliseconds rounded up.
+            static std::atomic<bool> noPwait2{false};
+            if (!noPwait2.load(std::memory_order_relaxed)) {
+                const timespec spec{time_t(timeoutNs / 1000000000), long(timeoutNs % 1000000000)};
+                n = ::epoll_pwait2(m_epoll, events, MaxEvents, &spec, nullptr);
+                if (n < 0 && errno != EINTR) {
+                    qCInfo(lcEpoll) << "epoll_pwait2 unavailable (" << std::strerror(errno)
+                                    << "); using epoll_wait";
+                    noPwait2.store(true, std::memory_order_relaxed);
+                }
+            }
+            if (noPwait2.load(std::memory_order_relaxed))
                 n = ::epoll_wait(m_epoll, events, MaxEvents, int((timeoutNs + 999999) / 1000000));
         }
         if (n < 0 && errno != EINTR)

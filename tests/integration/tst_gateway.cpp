@@ -806,6 +806,11 @@ private Q_SLOTS:
         // 203.0.113.5 has one request left of two; another client has its own two.
         QCOMPARE(through(port, "GET", "/proxied/x", "X-Forwarded-For: 203.0.113.5\r\n").status, 200);
         QCOMPARE(through(port, "GET", "/proxied/x", "X-Forwarded-For: 203.0.113.5\r\n").status, 429);
+        // The refusal is in the access log under the client the proxy named, not the proxy.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            apiCall(behind, "GET", "/v1/events/topics/gateway.access/events?fromOffset=0&limit=1000")
+                .body.contains("\"client\":\"203.0.113.5\""),
+            5000);
         QCOMPARE(through(port, "GET", "/proxied/x", "X-Forwarded-For: 198.51.100.7\r\n").status, 200);
         // A spoofed hop further left does not make a new client: the proxy's own entry counts.
         QCOMPARE(through(port, "GET", "/proxied/x", "X-Forwarded-For: 192.0.2.1, 198.51.100.7\r\n").status,

@@ -157,7 +157,8 @@ void GatewayProxy::finish(Exchange &x, int status, qint64 bytesOut)
     e.gatewayMs = double(gatewayNs) / 1e6;
     e.upstreamMs = e.durationMs - e.gatewayMs;
     e.instanceId = x.instanceId;
-    e.client = x.request.peer;
+    // Behind a trusted proxy, the client it names (the peer is the proxy).
+    e.client = ProxyHeaders::clientAddress(x.request, &m_trustedProxies);
     e.consumer = x.consumer;
     e.bytesIn = sample.bytesIn;
     e.bytesOut = sample.bytesOut;

@@ -462,17 +462,7 @@ void UpstreamConnection::deliverHead()
     auto pipe = std::make_shared<BodyPipe>(m_parser.bodyLength());
     pipe->push(m_parser.takeBody());
     m_responsePipe = pipe;
-    const QPointer<UpstreamConnection> self(this);
-    pipe->onWritable([self] {
-        if (self)
-            QMetaObject::invokeMethod(
-                self.data(),
-                [self] {
-                    if (self)
-                        self->onStreamWake();
-                },
-                Qt::QueuedConnection);
-    });
+    wakeWhenReaderTakes();
     if (m_requestBody || m_outPos < m_out.size()) {
         // The upstream answered before it had the whole request: no more of it is sent.
         m_requestBody.reset();
@@ -496,6 +486,22 @@ void UpstreamConnection::deliverHead()
         exchange->waiter.resume();
 }
 
+// onStreamWake() runs (queued) once the reader of the response body made room or left.
+void UpstreamConnection::wakeWhenReaderTakes()
+{
+    const QPointer<UpstreamConnection> self(this);
+    m_responsePipe->onWritable([self] {
+        if (self)
+            QMetaObject::invokeMethod(
+                self.data(),
+                [self] {
+                    if (self)
+                        self->onStreamWake();
+                },
+                Qt::QueuedConnection);
+    });
+}
+
 // The reader took enough to go on, or left.
 void UpstreamConnection::onStreamWake()
 {
@@ -511,17 +517,7 @@ void UpstreamConnection::onStreamWake()
         m_pool->release(this, false);
         return;
     }
-    const QPointer<UpstreamConnection> self(this);
-    m_responsePipe->onWritable([self] {
-        if (self)
-            QMetaObject::invokeMethod(
-                self.data(),
-                [self] {
-                    if (self)
-                        self->onStreamWake();
-                },
-                Qt::QueuedConnection);
-    });
+    wakeWhenReaderTakes();
     m_readNotifier->setEnabled(true);
     m_deadlineNs = upstreamNowNs() + m_timeoutNs;
     m_timer.start(msUntil(m_deadlineNs), Qt::PreciseTimer, this);

@@ -133,6 +133,7 @@ private:
     bool passBodyOn(qsizetype consumed, ssize_t received);
     void deliverHead();
     void onStreamWake();
+    void wakeWhenReaderTakes();
     void endStream(bool mustClose);
     void failStream(QString reason);
     void requestBodyFailed(const BodyChunk &chunk);

@@ -58,6 +58,24 @@ QJsonObject bodyOf(const RawResponse &r)
     return QJsonDocument::fromJson(r.body).object();
 }
 
+// Registers a test's own server as an instance of `service`, checked by TCP every 200 ms and
+// passing after one good check.
+bool registerTcpChecked(const BackendProcess &backend, const QByteArray &service, quint16 port)
+{
+    const QByteArray registration =
+        QJsonDocument(
+            QJsonObject{{QStringLiteral("address"), QStringLiteral("127.0.0.1")},
+                        {QStringLiteral("port"), port},
+                        {QStringLiteral("check"), QJsonObject{{QStringLiteral("tcp"), true},
+                                                              {QStringLiteral("intervalMs"), 200},
+                                                              {QStringLiteral("timeoutMs"), 500},
+                                                              {QStringLiteral("healthyThreshold"), 1},
+                                                              {QStringLiteral("unhealthyThreshold"), 1}}}})
+            .toJson(QJsonDocument::Compact);
+    return apiCall(backend, "POST", "/v1/registry/services/" + service + "/instances", registration).status ==
+           201;
+}
+
 int passingInstances(const BackendProcess &backend, const QByteArray &service)
 {
     const QJsonArray all = apiJson(backend, "GET", "/v1/registry/services/" + service + "/instances")
@@ -661,18 +679,7 @@ private Q_SLOTS:
                 });
             }
         });
-        const QByteArray registration =
-            QJsonDocument(QJsonObject{{QStringLiteral("address"), QStringLiteral("127.0.0.1")},
-                                      {QStringLiteral("port"), garbage.serverPort()},
-                                      {QStringLiteral("check"),
-                                       QJsonObject{{QStringLiteral("tcp"), true},
-                                                   {QStringLiteral("intervalMs"), 200},
-                                                   {QStringLiteral("timeoutMs"), 500},
-                                                   {QStringLiteral("healthyThreshold"), 1},
-                                                   {QStringLiteral("unhealthyThreshold"), 1}}}})
-                .toJson(QJsonDocument::Compact);
-        QCOMPARE(apiCall(m_backend, "POST", "/v1/registry/services/garbage/instances", registration).status,
-                 201);
+        QVERIFY(registerTcpChecked(m_backend, "garbage", garbage.serverPort()));
         QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "garbage"), 1, 10'000);
         QVERIFY(!createRoute(m_backend, simpleRoute(QStringLiteral("garbage"), QStringLiteral("/garbage"),
                                                     QStringLiteral("garbage")))
@@ -1068,18 +1075,7 @@ private Q_SLOTS:
                 });
             }
         });
-        const QByteArray registration =
-            QJsonDocument(QJsonObject{{QStringLiteral("address"), QStringLiteral("127.0.0.1")},
-                                      {QStringLiteral("port"), counting.serverPort()},
-                                      {QStringLiteral("check"),
-                                       QJsonObject{{QStringLiteral("tcp"), true},
-                                                   {QStringLiteral("intervalMs"), 200},
-                                                   {QStringLiteral("timeoutMs"), 500},
-                                                   {QStringLiteral("healthyThreshold"), 1},
-                                                   {QStringLiteral("unhealthyThreshold"), 1}}}})
-                .toJson(QJsonDocument::Compact);
-        QCOMPARE(apiCall(m_backend, "POST", "/v1/registry/services/too-large/instances", registration).status,
-                 201);
+        QVERIFY(registerTcpChecked(m_backend, "too-large", counting.serverPort()));
         QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "too-large"), 1, 10'000);
         QJsonObject route = simpleRoute(QStringLiteral("too-large"), QStringLiteral("/toolarge"),
                                         QStringLiteral("too-large"));

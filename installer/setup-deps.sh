@@ -19,6 +19,8 @@ packages=(
   qml6-module-qttest qml6-module-qtcharts fonts-dejavu-core
   # libraries
   qcoro-qt6-dev libsodium-dev libsqlite3-dev libsimdjson-dev libssl-dev libhiredis-dev
+  # deployments: archive extraction, the build sandbox, git sources
+  libarchive-dev bubblewrap
   # cluster profile credentials in the OS keychain
   qtkeychain-qt6-dev
   # tests and benchmarks

@@ -1,5 +1,7 @@
 #include "requestparser.h"
 
+#include "headernames.h"
+
 #include <cstring>
 
 namespace Meshdeck::Http {
@@ -325,14 +327,9 @@ bool RequestParser::processHeaderLine(QByteArrayView line)
     }
     if (m_state == State::Trailers)
         return true; // trailers are counted against the limits and otherwise ignored
-    // Lower-case the name while copying it: one allocation, not two.
-    QByteArray name(colon, Qt::Uninitialized);
-    char *out = name.data();
-    for (qsizetype i = 0; i < colon; ++i) {
-        const char c = line[i];
-        out[i] = (c >= 'A' && c <= 'Z') ? char(c + ('a' - 'A')) : c;
-    }
-    m_request.headers.emplace_back(std::move(name), value.toByteArray());
+    if (m_request.headers.capacity() == 0)
+        m_request.headers.reserve(12); // one allocation for a typical head, not one per doubling
+    m_request.headers.emplace_back(lowerHeaderName(line.first(colon)), value.toByteArray());
     return true;
 }
 

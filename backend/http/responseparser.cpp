@@ -1,5 +1,7 @@
 #include "responseparser.h"
 
+#include "headernames.h"
+
 #include <cstring>
 #include <limits>
 
@@ -304,13 +306,9 @@ bool ResponseParser::processHeaderLine(QByteArrayView line)
     }
     if (m_state == State::Trailers)
         return true; // trailers are checked and counted, then dropped
-    QByteArray name(colon, Qt::Uninitialized);
-    char *out = name.data();
-    for (qsizetype i = 0; i < colon; ++i) {
-        const char c = line[i];
-        out[i] = (c >= 'A' && c <= 'Z') ? char(c + ('a' - 'A')) : c;
-    }
-    m_headers.emplace_back(std::move(name), value.toByteArray());
+    if (m_headers.capacity() == 0)
+        m_headers.reserve(12); // one allocation for a typical head, not one per doubling
+    m_headers.emplace_back(lowerHeaderName(line.first(colon)), value.toByteArray());
     return true;
 }
 

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 
 namespace Meshdeck::Http {
@@ -55,9 +56,21 @@ bool toSocketAddress(const UpstreamTarget &target, UpstreamAddress *out)
     return false;
 }
 
+// Appends ":<port>" without a temporary.
+void appendPort(QByteArray *out, quint16 port)
+{
+    char digits[8];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, port);
+    out->append(':').append(digits, ec == std::errc() ? end - digits : 0);
+}
+
 QByteArray poolKey(const UpstreamTarget &target)
 {
-    return target.address + ':' + QByteArray::number(target.port);
+    QByteArray key;
+    key.reserve(target.address.size() + 6);
+    key.append(target.address);
+    appendPort(&key, target.port);
+    return key;
 }
 
 // The request as it goes on the wire. False (with a reason) when the caller's request cannot be
@@ -99,10 +112,14 @@ bool serializeRequest(const UpstreamTarget &target, const UpstreamRequest &reque
     *out += " HTTP/1.1\r\nhost: ";
     if (host) {
         *out += *host;
-    } else if (target.address.contains(':')) {
-        *out += '[' + target.address + "]:" + QByteArray::number(target.port);
     } else {
-        *out += target.address + ':' + QByteArray::number(target.port);
+        const bool v6 = target.address.contains(':');
+        if (v6)
+            *out += '[';
+        *out += target.address;
+        if (v6)
+            *out += ']';
+        appendPort(out, target.port);
     }
     *out += "\r\n";
     for (const auto &[name, value] : request.headers) {

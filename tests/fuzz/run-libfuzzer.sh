@@ -6,8 +6,8 @@ set -euo pipefail
 libs=""
 src=$1 out=$2 seconds=${3:-60} target=${4:-requestparser}
 case $target in
-  requestparser) sources=("$src/backend/http/requestparser.cpp" "$src/backend/http/httptypes.cpp") ;;
-  responseparser) sources=("$src/backend/http/responseparser.cpp") ;;
+  requestparser) sources=("$src/backend/http/requestparser.cpp" "$src/backend/http/headernames.cpp" "$src/backend/http/httptypes.cpp") ;;
+  responseparser) sources=("$src/backend/http/responseparser.cpp" "$src/backend/http/headernames.cpp") ;;
   registry) sources=("$src/backend/services/registry/healthresponse.cpp" "$src/backend/services/registry/registrytypes.cpp"
     "$src/backend/services/registry/registryrequests.cpp" "$src/backend/platform/clock.cpp") ;;
   jwt) sources=("$src/backend/services/auth/jwt.cpp"); libs=$(pkg-config --libs libsodium) ;;

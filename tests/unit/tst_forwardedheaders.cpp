@@ -1,6 +1,8 @@
 #include "services/gateway/proxyheaders.h"
 #include "services/gateway/trustedproxies.h"
 
+#include <QRegularExpression>
+#include <QSet>
 #include <QTest>
 
 using namespace Meshdeck;
@@ -49,6 +51,21 @@ class TestForwardedHeaders : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void newTraceparentsAreValidAndDistinct()
+    {
+        QSet<QByteArray> seen;
+        for (int i = 0; i < 1000; ++i) {
+            const QByteArray t = ProxyHeaders::newTraceparent();
+            QVERIFY2(ProxyHeaders::isValidTraceparent(t), t.constData());
+            QVERIFY2(QRegularExpression(QStringLiteral("^00-[0-9a-f]{32}-[0-9a-f]{16}-01$"))
+                         .match(QString::fromLatin1(t))
+                         .hasMatch(),
+                     t.constData());
+            seen.insert(t.sliced(3, 32)); // the trace id
+        }
+        QCOMPARE(seen.size(), 1000);
+    }
+
     void blocksAreParsedAndMatched()
     {
         const TrustedProxies t =

@@ -192,6 +192,22 @@ private Q_SLOTS:
         QVERIFY(o.request.keepAlive);
     }
 
+    void lowerCasesEveryHeaderName()
+    {
+        // Common names come back as shared literals, others as copies: both in lower case, the
+        // values as sent.
+        const Outcome o = parseWhole("GET / HTTP/1.1\r\nHoSt: h\r\nCONTENT-length: 0\r\nX-Custom-THING: V\r\n"
+                                     "Accept-Encodinx: almost\r\nTraceParent: t\r\n\r\n");
+        QCOMPARE(o.status, 0);
+        QList<QByteArray> names;
+        for (const auto &[name, value] : o.request.headers)
+            names.append(name);
+        QCOMPARE(names, (QList<QByteArray>{"host", "content-length", "x-custom-thing", "accept-encodinx",
+                                           "traceparent"}));
+        QCOMPARE(o.request.header("x-custom-thing"), QByteArray("V"));
+        QCOMPARE(o.request.header("accept-encodinx"), QByteArray("almost"));
+    }
+
     void decodesChunkedBodiesWithExtensionsAndTrailers()
     {
         const Outcome o = parseWhole("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\n\r\n"

@@ -6,10 +6,14 @@
 #include "http/problem.h"
 
 #include <QLoggingCategory>
+#include <QVarLengthArray>
 
 #include <QCoroFuture>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <span>
 
 Q_LOGGING_CATEGORY(lcProxy, "meshdeck.gateway.proxy")
 
@@ -245,7 +249,8 @@ Frontend::Answer GatewayProxy::handle(Request &request)
             auth = Authentication::refused(QStringLiteral("The gateway cannot check credentials yet."),
                                            "auth-starting");
         if (!auth) {
-            x->extraHeaders.append({"www-authenticate", auth.code == "unauthenticated"
+            x->extraHeaders.append(
+                {QByteArrayLiteral("www-authenticate"), auth.code == "unauthenticated"
                                                             ? QByteArray("Bearer")
                                                             : QByteArray("Bearer error=\"invalid_token\"")});
             return refuseNow(401, auth.reason, auth.code, Rejection::Auth);
@@ -295,11 +300,11 @@ void GatewayProxy::engineRefused(const Request &request, const Response &respons
 std::optional<Response> GatewayProxy::applyLimit(Exchange &x, const RateLimitDecision &decision)
 {
     const RateLimitHeaders fields = rateLimitHeaders(decision);
-    x.extraHeaders.append({"ratelimit-policy", fields.policy});
-    x.extraHeaders.append({"ratelimit", fields.rateLimit});
+    x.extraHeaders.append({QByteArrayLiteral("ratelimit-policy"), fields.policy});
+    x.extraHeaders.append({QByteArrayLiteral("ratelimit"), fields.rateLimit});
     if (decision.allowed)
         return std::nullopt;
-    x.extraHeaders.append({"retry-after", fields.retryAfter});
+    x.extraHeaders.append({QByteArrayLiteral("retry-after"), fields.retryAfter});
     const RateLimitPolicy &policy = *x.route->spec.rateLimit;
     Response r =
         refuse(x, 429,
@@ -403,7 +408,7 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
     const qint64 deadlineNs = x->startedNs + qint64(spec.timeoutMs) * 1'000'000;
     UpstreamPool *pool = UpstreamPool::forThisThread();
 
-    QList<QString> tried;
+    QVarLengthArray<QString, 4> tried;
     int attempts = 0;
     bool retry = false;
     std::optional<Response> answer;
@@ -414,7 +419,7 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
     while (!answer) {
         // The service's instances that may take traffic: passing ones, warning ones as a last resort.
         const InstanceList instances = m_parts.directory->instancesOf(spec.service);
-        std::vector<Candidate> candidates;
+        QVarLengthArray<Candidate, 8> candidates;
         candidates.reserve(instances->size());
         for (const UpstreamInstance &i : *instances) {
             if (i.draining || i.health == UpstreamInstance::Health::Critical)
@@ -422,12 +427,21 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
             candidates.push_back(Candidate{i.id, i.address, i.port, i.weight,
                                            i.health == UpstreamInstance::Health::Warning, 0});
         }
-        QList<QString> refusedByBreaker;
+        QVarLengthArray<QString, 4> refusedByBreaker;
+        QVarLengthArray<QString, 8> excludedBoth; // built only when both lists have names
         qint64 retryAfterMs = 0;
         BreakerTicket ticket;
         int chosen = -1;
         while (true) {
-            QList<QString> excluded = tried + refusedByBreaker;
+            std::span<const QString> excluded = refusedByBreaker.isEmpty()
+                                                    ? std::span<const QString>(tried)
+                                                    : std::span<const QString>(refusedByBreaker);
+            if (!tried.isEmpty() && !refusedByBreaker.isEmpty()) {
+                excludedBoth.clear();
+                excludedBoth.append(tried.constData(), tried.size());
+                excludedBoth.append(refusedByBreaker.constData(), refusedByBreaker.size());
+                excluded = excludedBoth;
+            }
             chosen = rt.balancer.pick(spec.balancer, candidates, excluded, m_parts.inFlight);
             if (chosen < 0)
                 break;
@@ -495,12 +509,13 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
         UpstreamResult result = co_await sending;
         x->upstreamNs += result.durationNs;
         const bool failed = result.failure != UpstreamFailure::None || result.response->status >= 500;
-        const QString reason = result.failure != UpstreamFailure::None
-                                   ? failureReason(result, where)
-                                   : QStringLiteral("HTTP %1 from %2:%3")
-                                         .arg(result.response->status)
-                                         .arg(QString::fromLatin1(where.address))
-                                         .arg(where.port);
+        // Only a failure has a reason (a success does not pay for formatting one).
+        const QString reason = result.failure != UpstreamFailure::None ? failureReason(result, where)
+                               : failed                                ? QStringLiteral("HTTP %1 from %2:%3")
+                                              .arg(result.response->status)
+                                              .arg(QString::fromLatin1(where.address))
+                                              .arg(where.port)
+                                        : QString();
         const bool streamed = result.failure == UpstreamFailure::None && result.response->bodySource;
         if (result.failure == UpstreamFailure::RequestBody) {
             // The client's body failed, not the upstream: no breaker outcome.
@@ -563,8 +578,11 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
         answer->headers.append(h);
     const double upstreamMs = double(x->upstreamNs) / 1e6;
     const double gatewayMs = double(steadyNs() - x->startedNs - x->upstreamNs) / 1e6;
-    answer->headers.append({"server-timing", "upstream;dur=" + QByteArray::number(upstreamMs, 'f', 3) +
-                                                 ", gateway;dur=" + QByteArray::number(gatewayMs, 'f', 3)});
+    char timing[96];
+    const int timingLength =
+        std::snprintf(timing, sizeof timing, "upstream;dur=%.3f, gateway;dur=%.3f", upstreamMs, gatewayMs);
+    answer->headers.append({QByteArrayLiteral("server-timing"),
+                            QByteArray(timing, std::clamp(timingLength, 0, int(sizeof timing) - 1))});
     x->headNs = steadyNs();
     if (answer->bodySource)
         followBody(x, *answer, std::move(streamTicket), std::move(streamGuard));

@@ -2,7 +2,7 @@
 
 #include <QRandomGenerator>
 
-#include <array>
+#include <cstring>
 
 namespace Meshdeck::Gateway::ProxyHeaders {
 
@@ -41,11 +41,22 @@ bool namedIn(QByteArrayView connection, QByteArrayView name)
     return false;
 }
 
-QByteArray randomHex(int bytes)
+// Writes `bytes` random bytes as lower-case hex at `out`. Trace ids need to be unique, not secret: a
+// per-thread generator seeded from the system's keeps the system's source off the request path.
+char *appendRandomHex(char *out, int bytes)
 {
-    std::array<quint32, 4> words{};
-    QRandomGenerator::system()->fillRange(words.data(), int(words.size()));
-    return QByteArray(reinterpret_cast<const char *>(words.data()), bytes).toHex();
+    static thread_local QRandomGenerator64 generator(QRandomGenerator::system()->generate64());
+    static constexpr char digits[] = "0123456789abcdef";
+    quint64 word = 0;
+    for (int i = 0; i < bytes; ++i) {
+        if (i % 8 == 0)
+            word = generator.generate64();
+        const auto byte = uchar(word);
+        word >>= 8;
+        *out++ = digits[byte >> 4];
+        *out++ = digits[byte & 0xf];
+    }
+    return out;
 }
 
 bool listed(const QStringList &list, QByteArrayView value)
@@ -81,7 +92,17 @@ bool isValidTraceparent(QByteArrayView v)
 
 QByteArray newTraceparent()
 {
-    return "00-" + randomHex(16) + '-' + randomHex(8) + "-01";
+    // "00-" trace-id(32 hex) "-" parent-id(16 hex) "-01": one allocation.
+    QByteArray out(55, Qt::Uninitialized);
+    char *p = out.data();
+    *p++ = '0';
+    *p++ = '0';
+    *p++ = '-';
+    p = appendRandomHex(p, 16);
+    *p++ = '-';
+    p = appendRandomHex(p, 8);
+    std::memcpy(p, "-01", 3);
+    return out;
 }
 
 QString unsafePathReason(QByteArrayView path)
@@ -162,31 +183,36 @@ Http::Headers upstreamHeaders(const Http::Request &request, const Principal *pri
         out.append({name, value});
     }
     const QByteArray &peer = request.peer;
-    out.append({"x-forwarded-for", forwardedFor.isEmpty() ? peer : forwardedFor + ", " + peer});
+    out.append(
+        {QByteArrayLiteral("x-forwarded-for"), forwardedFor.isEmpty() ? peer : forwardedFor + ", " + peer});
     if (sawForwarded)
-        out.append({"forwarded", forwarded.isEmpty() ? forwardedElement(peer)
-                                                     : forwarded + ", " + forwardedElement(peer)});
-    out.append({"x-forwarded-proto", proto.toByteArray()});
+        out.append({QByteArrayLiteral("forwarded"), forwarded.isEmpty()
+                                                        ? forwardedElement(peer)
+                                                        : forwarded + ", " + forwardedElement(peer)});
+    out.append({QByteArrayLiteral("x-forwarded-proto"), proto == "https"  ? QByteArrayLiteral("https")
+                                                        : proto == "http" ? QByteArrayLiteral("http")
+                                                                          : proto.toByteArray()});
     const QByteArray host = request.header("host");
     if (!host.isEmpty())
-        out.append({"x-forwarded-host", host});
-    out.append({"x-request-id", request.requestId});
+        out.append({QByteArrayLiteral("x-forwarded-host"), host});
+    out.append({QByteArrayLiteral("x-request-id"), request.requestId});
     if (isValidTraceparent(traceparent)) {
-        out.append({"traceparent", traceparent});
+        out.append({QByteArrayLiteral("traceparent"), traceparent});
         if (!tracestate.isEmpty())
-            out.append({"tracestate", tracestate});
+            out.append({QByteArrayLiteral("tracestate"), tracestate});
     } else {
-        out.append({"traceparent", newTraceparent()}); // a tracestate without its parent is dropped
+        out.append({QByteArrayLiteral("traceparent"),
+                    newTraceparent()}); // a tracestate without its parent is dropped
     }
     if (principal && principal->isAuthenticated()) {
-        out.append({"x-meshdeck-principal", principal->actor().toUtf8()});
-        out.append({"x-meshdeck-role", roleName(principal->role).toUtf8()});
+        out.append({QByteArrayLiteral("x-meshdeck-principal"), principal->actor().toUtf8()});
+        out.append({QByteArrayLiteral("x-meshdeck-role"), roleName(principal->role).toUtf8()});
         if (!principal->userId.isEmpty())
-            out.append({"x-meshdeck-user-id", principal->userId.toUtf8()});
+            out.append({QByteArrayLiteral("x-meshdeck-user-id"), principal->userId.toUtf8()});
         if (principal->kind == Principal::Kind::User)
-            out.append({"x-meshdeck-user-email", principal->name.toUtf8()});
+            out.append({QByteArrayLiteral("x-meshdeck-user-email"), principal->name.toUtf8()});
         if (!principal->keyId.isEmpty())
-            out.append({"x-meshdeck-key-id", principal->keyId.toUtf8()});
+            out.append({QByteArrayLiteral("x-meshdeck-key-id"), principal->keyId.toUtf8()});
     }
     return out;
 }
@@ -287,14 +313,17 @@ Cors evaluateCors(const RouteSpec &route, const Http::Request &request)
                               .arg(QString::fromLatin1(origin));
         return out;
     }
-    out.headers.append({"access-control-allow-origin", wildcard ? QByteArray("*") : origin});
+    out.headers.append(
+        {QByteArrayLiteral("access-control-allow-origin"), wildcard ? QByteArray("*") : origin});
     if (!wildcard)
-        out.headers.append({"vary", QByteArrayLiteral("Origin")});
+        out.headers.append({QByteArrayLiteral("vary"), QByteArrayLiteral("Origin")});
     if (cors.credentials)
-        out.headers.append({"access-control-allow-credentials", QByteArrayLiteral("true")});
+        out.headers.append(
+            {QByteArrayLiteral("access-control-allow-credentials"), QByteArrayLiteral("true")});
     if (!out.preflight) {
         if (!cors.exposeHeaders.isEmpty())
-            out.headers.append({"access-control-expose-headers", cors.exposeHeaders.join(u", ").toLatin1()});
+            out.headers.append({QByteArrayLiteral("access-control-expose-headers"),
+                                cors.exposeHeaders.join(u", ").toLatin1()});
         return out;
     }
     const QStringList methods =
@@ -321,10 +350,11 @@ Cors evaluateCors(const RouteSpec &route, const Http::Request &request)
                           .arg(QString::fromLatin1(h));
         return out;
     }
-    out.headers.append({"access-control-allow-methods", methods.join(u", ").toLatin1()});
+    out.headers.append({QByteArrayLiteral("access-control-allow-methods"), methods.join(u", ").toLatin1()});
     if (!cors.headers.isEmpty())
-        out.headers.append({"access-control-allow-headers", cors.headers.join(u", ").toLatin1()});
-    out.headers.append({"access-control-max-age", QByteArray::number(cors.maxAgeSeconds)});
+        out.headers.append(
+            {QByteArrayLiteral("access-control-allow-headers"), cors.headers.join(u", ").toLatin1()});
+    out.headers.append({QByteArrayLiteral("access-control-max-age"), QByteArray::number(cors.maxAgeSeconds)});
     return out;
 }
 

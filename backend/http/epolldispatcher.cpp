@@ -41,6 +41,17 @@ template<typename Descriptor> quint32 wanted(const Descriptor &descriptor)
 }
 } // namespace
 
+DirectSocketNotifier::DirectSocketNotifier(qintptr socket, Type type, QObject *receiver, Handler handler)
+    : QSocketNotifier(socket, type, receiver)
+    , m_receiver(receiver)
+    , m_handler(handler)
+{
+    // QSocketNotifier's constructor registered a plain notifier: register this one, now whole.
+    setEnabled(false);
+    setEnabled(true);
+    connect(this, &QSocketNotifier::activated, receiver, [this] { deliver(); });
+}
+
 EpollDispatcher::EpollDispatcher(QObject *parent)
     : QAbstractEventDispatcher(parent)
 {
@@ -193,6 +204,9 @@ void EpollDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
     if (descriptor.notifiers[type] && descriptor.notifiers[type] != notifier)
         qCWarning(lcEpoll) << "several socket notifiers of one type on descriptor" << fd;
     descriptor.notifiers[type] = notifier;
+    // Null while a DirectSocketNotifier is still in QSocketNotifier's constructor: it registers
+    // again once it is whole.
+    descriptor.direct[type] = dynamic_cast<DirectSocketNotifier *>(notifier);
     apply(fd, descriptor);
 }
 
@@ -204,6 +218,7 @@ void EpollDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
     if (!descriptor || type < 0 || type > 2 || descriptor->notifiers[type] != notifier)
         return;
     descriptor->notifiers[type] = nullptr;
+    descriptor->direct[type] = nullptr;
     apply(fd, *descriptor);
 }
 
@@ -250,7 +265,9 @@ void EpollDispatcher::activate(quint64 data, quint32 events)
         const Descriptor *descriptor = find(fd);
         if (!descriptor || descriptor->applied == 0 || descriptor->generation != generation)
             return;
-        if (QSocketNotifier *notifier = descriptor->notifiers[type]) {
+        if (DirectSocketNotifier *direct = descriptor->direct[type]) {
+            direct->deliver();
+        } else if (QSocketNotifier *notifier = descriptor->notifiers[type]) {
             QEvent event(QEvent::SockAct);
             QCoreApplication::sendEvent(notifier, &event);
         }

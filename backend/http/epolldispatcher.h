@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QAbstractEventDispatcher>
+#include <QSocketNotifier>
 
 #include <atomic>
 #include <vector>
@@ -15,6 +16,28 @@ namespace Meshdeck::Http {
 // lazily pruned min-heap entry (starting and stopping one is cheap: the upstream client arms one
 // per exchange), and posted events and wakeUp() go through an eventfd written at most once per
 // wake-up (never from the dispatcher's own thread, which looks at the flag before it blocks).
+// A socket notifier that EpollDispatcher activates by calling its handler directly, without an
+// event and a signal emission (the engine's connections are woken twice per proxied request). On
+// any other dispatcher (MESHDECK_HTTP_DISPATCHER=qt) it is an ordinary QSocketNotifier whose
+// activated() signal calls the same handler.
+class DirectSocketNotifier : public QSocketNotifier
+{
+public:
+    using Handler = void (*)(QObject *receiver);
+    DirectSocketNotifier(qintptr socket, Type type, QObject *receiver, Handler handler);
+    void deliver() { m_handler(m_receiver); }
+
+    // The handler that calls `Member` of T: DirectSocketNotifier(fd, Read, this, &call<T, &T::onReadable>).
+    template<typename T, void (T::*Member)()> static void call(QObject *receiver)
+    {
+        (static_cast<T *>(receiver)->*Member)();
+    }
+
+private:
+    QObject *m_receiver;
+    Handler m_handler;
+};
+
 class EpollDispatcher : public QAbstractEventDispatcher
 {
     Q_OBJECT
@@ -38,7 +61,8 @@ public:
 
 private:
     struct Descriptor {
-        QSocketNotifier *notifiers[3] = {nullptr, nullptr, nullptr}; // Read, Write, Exception
+        QSocketNotifier *notifiers[3] = {nullptr, nullptr, nullptr};   // Read, Write, Exception
+        DirectSocketNotifier *direct[3] = {nullptr, nullptr, nullptr}; // the same, when called directly
         quint32 generation = 0; // in each registration's data: events of an earlier one are ignored
         quint32 applied = 0;    // the epoll events registered now (0: not registered)
     };

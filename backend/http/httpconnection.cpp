@@ -1,12 +1,13 @@
 #include "httpconnection.h"
 
+#include "epolldispatcher.h"
+
 #include "httpworker.h"
 #include "problem.h"
 #include "responsewriter.h"
 #include "tlscredentials.h"
 
 #include <QPointer>
-#include <QSocketNotifier>
 #include <QSslSocket>
 #include <QTcpSocket>
 #include <QWebSocketServer>
@@ -101,11 +102,13 @@ HttpConnection::HttpConnection(int fd, QByteArray peer, HttpWorker *worker, cons
         startTls(*tls);
         return;
     }
-    m_readNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Read, this);
-    connect(m_readNotifier, &QSocketNotifier::activated, this, &HttpConnection::onReadable);
-    m_writeNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Write, this);
+    m_readNotifier =
+        new DirectSocketNotifier(qintptr(m_fd), QSocketNotifier::Read, this,
+                                 &DirectSocketNotifier::call<HttpConnection, &HttpConnection::onReadable>);
+    m_writeNotifier =
+        new DirectSocketNotifier(qintptr(m_fd), QSocketNotifier::Write, this,
+                                 &DirectSocketNotifier::call<HttpConnection, &HttpConnection::onWritable>);
     m_writeNotifier->setEnabled(false);
-    connect(m_writeNotifier, &QSocketNotifier::activated, this, &HttpConnection::onWritable);
 }
 
 HttpConnection::~HttpConnection()

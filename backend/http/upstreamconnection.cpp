@@ -1,7 +1,8 @@
 #include "upstreamconnection.h"
 
+#include "epolldispatcher.h"
+
 #include <QPointer>
-#include <QSocketNotifier>
 #include <QTimerEvent>
 
 #include <cerrno>
@@ -73,10 +74,12 @@ bool UpstreamConnection::open(const UpstreamAddress &address, QString *reason)
         return false;
     }
     m_connected = rc == 0;
-    m_readNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Read, this);
-    connect(m_readNotifier, &QSocketNotifier::activated, this, &UpstreamConnection::onReadable);
-    m_writeNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Write, this);
-    connect(m_writeNotifier, &QSocketNotifier::activated, this, &UpstreamConnection::onWritable);
+    m_readNotifier = new DirectSocketNotifier(
+        qintptr(m_fd), QSocketNotifier::Read, this,
+        &DirectSocketNotifier::call<UpstreamConnection, &UpstreamConnection::onReadable>);
+    m_writeNotifier = new DirectSocketNotifier(
+        qintptr(m_fd), QSocketNotifier::Write, this,
+        &DirectSocketNotifier::call<UpstreamConnection, &UpstreamConnection::onWritable>);
     m_readNotifier->setEnabled(m_connected);
     m_writeNotifier->setEnabled(!m_connected);
     m_phase = Phase::Connecting;

@@ -16,10 +16,12 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include <sys/socket.h>
 #include <unistd.h>
 
+using Meshdeck::Http::DirectSocketNotifier;
 using Meshdeck::Http::EpollDispatcher;
 using namespace std::chrono_literals;
 
@@ -88,6 +90,7 @@ class TestEpollDispatcher : public QObject
 private slots:
     void isTheThreadsDispatcher();
     void readNotifierIsLevelTriggered();
+    void directNotifierIsCalledWithoutASignalHereAndThroughItElsewhere();
     void disabledNotifierStaysQuietUntilEnabled();
     void writeNotifierFiresWhenWritableAndStopsWhenDisabled();
     void notifierDeletedByAnotherHandlerInTheSameWakeUp();
@@ -130,6 +133,73 @@ void TestEpollDispatcher::readNotifierIsLevelTriggered()
     QVERIFY(pair.send("de"));
     QTRY_COMPARE(activations.load(), 5);
     t.run([&] { delete notifier; });
+}
+
+namespace {
+// Reads one byte per call, as the engine's connections are called by their DirectSocketNotifier.
+class ByteReader : public QObject
+{
+public:
+    ByteReader(int fd, std::atomic<int> *calls)
+        : m_fd(fd)
+        , m_calls(calls)
+    {}
+    void onReadable()
+    {
+        char byte;
+        if (::read(m_fd, &byte, 1) == 1)
+            ++*m_calls;
+    }
+
+private:
+    int m_fd;
+    std::atomic<int> *m_calls;
+};
+} // namespace
+
+void TestEpollDispatcher::directNotifierIsCalledWithoutASignalHereAndThroughItElsewhere()
+{
+    // On the epoll dispatcher the handler is called directly: activated() is never emitted.
+    // On Qt's own dispatcher (MESHDECK_HTTP_DISPATCHER=qt) the same notifier works through it.
+    for (const bool epoll : {true, false}) {
+        QThread plain;
+        std::optional<DispatcherThread> epollThread;
+        QObject *context = nullptr;
+        if (epoll) {
+            epollThread.emplace();
+            context = epollThread->context();
+        } else {
+            context = new QObject;
+            context->moveToThread(&plain);
+            QObject::connect(&plain, &QThread::finished, context, &QObject::deleteLater);
+            plain.start();
+        }
+        const auto run = [&](const std::function<void()> &work) {
+            QMetaObject::invokeMethod(context, work, Qt::BlockingQueuedConnection);
+        };
+        SocketPair pair;
+        std::atomic<int> calls{0};
+        std::atomic<int> emitted{0};
+        ByteReader *reader = nullptr;
+        run([&] {
+            reader = new ByteReader(pair.fds[0], &calls);
+            auto *notifier =
+                new DirectSocketNotifier(pair.fds[0], QSocketNotifier::Read, reader,
+                                         &DirectSocketNotifier::call<ByteReader, &ByteReader::onReadable>);
+            QObject::connect(notifier, &QSocketNotifier::activated, notifier, [&] { ++emitted; });
+        });
+        QVERIFY(pair.send("abc"));
+        QTRY_COMPARE(calls.load(), 3);
+        QCOMPARE(emitted.load(), epoll ? 0 : 3);
+        run([&] { delete reader; }); // deletes its notifier: nothing is called afterwards
+        QVERIFY(pair.send("d"));
+        run([] {}); // one more turn of the loop with the byte waiting
+        QCOMPARE(calls.load(), 3);
+        if (!epoll) {
+            plain.quit();
+            plain.wait();
+        }
+    }
 }
 
 void TestEpollDispatcher::disabledNotifierStaysQuietUntilEnabled()

@@ -189,10 +189,17 @@ const Route *GatewayProxy::matchRoute(const RouteTable &table, const Request &re
 
 Frontend::Answer GatewayProxy::handle(Request &request)
 {
+    const QString unsafe = ProxyHeaders::unsafePathReason(request.path);
+    if (unsafe.isEmpty()) {
+        if (std::optional<Response> site = m_sites.serve(request)) {
+            Answer answer;
+            answer.response = std::move(site);
+            return answer;
+        }
+    }
     auto x = std::make_shared<Exchange>();
     x->startedNs = steadyNs();
     x->snapshot = snapshot();
-    const QString unsafe = ProxyHeaders::unsafePathReason(request.path);
     x->route = unsafe.isEmpty() ? matchRoute(*x->snapshot->table, request) : nullptr;
     x->request = std::move(request);
     Answer answer;

@@ -6,6 +6,7 @@
 #include "gatewaymetrics.h"
 #include "ratelimiter.h"
 #include "routescatalog.h"
+#include "siteserver.h"
 #include "trustedproxies.h"
 
 #include "http/dispatcher.h"
@@ -50,6 +51,8 @@ public:
     void setAuthenticator(const Authenticator *authenticator) { m_authenticator = authenticator; }
     // The listener serves HTTPS: upstreams are told X-Forwarded-Proto: https.
     void setTls(bool tls) { m_tls = tls; }
+    // Before the listener serves: where /sites/<id>/… and <site-name>.localhost find their files.
+    void setSites(const SiteDirectory *sites) { m_sites = SiteServer(sites); }
     // Before the listener serves: the proxies whose X-Forwarded-For is believed.
     void setTrustedProxies(TrustedProxies proxies) { m_trustedProxies = std::move(proxies); }
 
@@ -90,6 +93,7 @@ private:
     const Authenticator *m_authenticator = nullptr;
     bool m_tls = false;
     TrustedProxies m_trustedProxies;
+    SiteServer m_sites{nullptr};
     std::mutex m_mutex;
     std::shared_ptr<const Snapshot> m_snapshot;
     QHash<QString, std::shared_ptr<RouteRuntime>> m_runtimes; // by route id, under m_mutex

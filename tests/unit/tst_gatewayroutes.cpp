@@ -260,6 +260,8 @@ private Q_SLOTS:
         row("prefix space", "match.pathPrefix", QStringLiteral("/a b"), "match.pathPrefix");
         row("prefix not ASCII", "match.pathPrefix", QStringLiteral("/caf\u00e9"), "match.pathPrefix");
         row("prefix bad percent", "match.pathPrefix", QStringLiteral("/a%2"), "match.pathPrefix");
+        row("prefix of the sites", "match.pathPrefix", QStringLiteral("/sites"), "match.pathPrefix");
+        row("prefix under the sites", "match.pathPrefix", QStringLiteral("/Sites/x"), "match.pathPrefix");
         row("host with port", "match.host", QStringLiteral("api.example.test:8443"), "match.host");
         row("host with scheme", "match.host", QStringLiteral("https://api.example.test"), "match.host");
         row("host underscore", "match.host", QStringLiteral("api_x.example.test"), "match.host");

@@ -222,6 +222,10 @@ QString pathPrefixProblem(const QString &prefix)
         return QStringLiteral("A path prefix has no query or fragment: leave out \"?\" and \"#\".");
     if (prefix.contains(QStringLiteral("..")))
         return QStringLiteral("A path prefix may not contain \"..\".");
+    if (prefix.compare(QStringLiteral("/sites"), Qt::CaseInsensitive) == 0 ||
+        prefix.startsWith(QStringLiteral("/sites/"), Qt::CaseInsensitive))
+        return QStringLiteral("The gateway serves the sites' deployments under /sites/<siteId>/, so a route "
+                              "there would never be reached; choose another prefix.");
     if (prefix.contains(QStringLiteral("//")))
         return QStringLiteral("A path prefix may not contain an empty segment (\"//\").");
     if (prefix.size() > 1 && prefix.endsWith(QLatin1Char('/')))

@@ -165,6 +165,8 @@ std::optional<Response> SiteServer::serve(const Request &request) const
         asked = QString::fromLatin1(label);
         path = request.path;
         site = m_directory->siteByName(asked);
+        if (!site)
+            return std::nullopt; // api.localhost may be a gateway route's host: only sites' names are taken
     }
     if (!site)
         return Http::problem(

@@ -9,8 +9,9 @@
 
 namespace Meshdeck::Gateway {
 
-// Serves the sites' live deployments on the gateway's listener: /sites/<siteId>/… and any path on
-// the host <site-name>.localhost. Files only (GET and HEAD), with their content type, an ETag
+// Serves the sites' live deployments on the gateway's listener: /sites/<siteId>/… (a prefix the
+// gateway's routes cannot take) and any path on the host <site-name>.localhost (when a site has
+// that name; other hosts stay the routes'). Files only (GET and HEAD), with their content type, an ETag
 // and If-None-Match, `Cache-Control: no-cache` (an activation changes what a URL holds), an
 // optional single-page-app fallback to index.html, and nothing outside the deployment's tree.
 // Large files are streamed.

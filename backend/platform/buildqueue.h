@@ -19,18 +19,18 @@ namespace Meshdeck {
 // change nothing, so a worker that was presumed dead cannot write status, log or artifact.
 
 struct BuildLimits {
-    qint64 memoryBytes = 2LL << 30;   // address space of each process in the sandbox
-    int cpuSeconds = 900;             // CPU time of each process
-    int processes = 256;              // processes of the build user at once
-    qint64 diskBytes = 2LL << 30;     // largest file the build may write
-    qint64 logBytes = 16LL << 20;     // log kept; past it one visible marker line, then nothing
+    qint64 memoryBytes = 2LL << 30; // address space of each process in the sandbox
+    int cpuSeconds = 900;           // CPU time of each process
+    int processes = 256;            // processes of the build user at once
+    qint64 diskBytes = 2LL << 30;   // largest file the build may write
+    qint64 logBytes = 16LL << 20;   // log kept; past it one visible marker line, then nothing
 };
 
 enum class BuildSourceKind { Archive, Directory, Git };
 
 struct BuildVariable {
     QString name;
-    QString value;   // plain text, decrypted by the sites service just for the build
+    QString value;       // plain text, decrypted by the sites service just for the build
     bool secret = false; // a secret's value is masked in every log line
 };
 
@@ -80,8 +80,7 @@ class BuildQueue
 public:
     virtual ~BuildQueue() = default;
     // Takes the oldest queued build, if any, with a fresh lease and a new fencing token.
-    virtual QFuture<Result<std::optional<BuildJob>>> claim(QString workerId,
-                                                           std::chrono::seconds lease) = 0;
+    virtual QFuture<Result<std::optional<BuildJob>>> claim(QString workerId, std::chrono::seconds lease) = 0;
     // Extends the lease; answers whether a cancel was asked for. Conflict once the lease is lost.
     virtual QFuture<Result<LeaseState>> renew(QString deploymentId, qint64 fencingToken,
                                               std::chrono::seconds lease) = 0;
@@ -89,8 +88,7 @@ public:
     virtual QFuture<Result<void>> appendLog(QString deploymentId, qint64 fencingToken,
                                             QList<BuildLogLine> lines) = 0;
     // Ends the build: ready with its artifact, failed or canceled with the reason.
-    virtual QFuture<Result<void>> finish(QString deploymentId, qint64 fencingToken,
-                                         BuildOutcome outcome) = 0;
+    virtual QFuture<Result<void>> finish(QString deploymentId, qint64 fencingToken, BuildOutcome outcome) = 0;
 };
 
 } // namespace Meshdeck

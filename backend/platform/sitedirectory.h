@@ -11,8 +11,8 @@ namespace Meshdeck {
 struct LiveSite {
     QString siteId;
     QString name;
-    QString deploymentId; // empty: the site has no live deployment
-    QString root;         // the live deployment's output, unpacked: <deploymentDir>/site
+    QString deploymentId;     // empty: the site has no live deployment
+    QString root;             // the live deployment's output, unpacked: <deploymentDir>/site
     bool spaFallback = false; // a path with no file answers the root's index.html
 };
 using LiveSitePtr = std::shared_ptr<const LiveSite>;

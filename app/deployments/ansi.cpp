@@ -343,6 +343,17 @@ QString strip(QByteArrayView line)
     return QString::fromUtf8(sink.bytes);
 }
 
+void appendStripped(QByteArrayView line, QByteArray &out)
+{
+    if (!needsWalk(line)) {
+        out.append(line);
+        return;
+    }
+    PlainSink sink;
+    walk(line, sink);
+    out.append(sink.bytes);
+}
+
 QVariantList toVariantList(const QList<Segment> &segments)
 {
     QVariantList list;

@@ -37,6 +37,8 @@ QList<Segment> parse(QByteArrayView line, Style initial = {});
 
 // The plain text of a line: parse() without the styles.
 QString strip(QByteArrayView line);
+// The same, as UTF-8 bytes appended to `out` (no decoding: invalid UTF-8 stays as it is).
+void appendStripped(QByteArrayView line, QByteArray &out);
 
 // The segments as QML reads them: a list of {text, color, background, bold} maps.
 QVariantList toVariantList(const QList<Segment> &segments);

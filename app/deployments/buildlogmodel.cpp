@@ -6,7 +6,6 @@
 #include <QGuiApplication>
 #include <QLoggingCategory>
 #include <QSaveFile>
-#include <QStringMatcher>
 
 #include <algorithm>
 #include <climits>
@@ -111,6 +110,123 @@ Scan forEachLine(QFile &file, qint64 from, qint64 to, qsizetype cap, LineFn line
     }
     return scan;
 }
+
+// Whether a byte is dropped or changes what a line shows: a control character other than the
+// newline and tab (escape sequences start with one).
+bool isSpecial(unsigned char c)
+{
+    return (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f;
+}
+
+// Lines (ended by '\n', the last one perhaps not) without their escape sequences. Most lines have
+// none: those are copied as they are, many at a time.
+QByteArray plainBlock(QByteArrayView block)
+{
+    const char *p = block.data();
+    const qsizetype n = block.size();
+    qsizetype bad = 0;
+    while (bad < n && !isSpecial(static_cast<unsigned char>(p[bad])))
+        ++bad;
+    if (bad == n)
+        return block.toByteArray();
+    QByteArray out;
+    out.reserve(n);
+    qsizetype pos = 0;
+    while (pos < n) {
+        while (bad < n && !isSpecial(static_cast<unsigned char>(p[bad])))
+            ++bad;
+        if (bad >= n) {
+            out.append(p + pos, n - pos);
+            break;
+        }
+        const void *before = bad > pos ? memrchr(p + pos, '\n', size_t(bad - pos)) : nullptr;
+        const qsizetype lineStart = before ? static_cast<const char *>(before) - p + 1 : pos;
+        const void *after = std::memchr(p + bad, '\n', size_t(n - bad));
+        const qsizetype lineEnd = after ? static_cast<const char *>(after) - p : n;
+        out.append(p + pos, lineStart - pos);
+        Ansi::appendStripped(QByteArrayView(p + lineStart, lineEnd - lineStart), out);
+        if (lineEnd < n)
+            out += '\n';
+        pos = bad = lineEnd + 1;
+    }
+    return out;
+}
+
+// Finds the lines that match a filter. Lines are searched a block at a time (one regular
+// expression run over many lines joined by '\n', with ^ and $ at line boundaries), which is many
+// times faster than one run per line; a match that spans lines is checked again on its first
+// line alone, and patterns whose meaning depends on what lies outside a line (\A, \z, \Z, \G,
+// lookarounds) are run line by line.
+class LineMatcher
+{
+public:
+    LineMatcher(const QString &pattern, bool regex)
+    {
+        const QString expression = regex ? pattern : QRegularExpression::escape(pattern);
+        m_block = QRegularExpression(expression, QRegularExpression::CaseInsensitiveOption |
+                                                     QRegularExpression::MultilineOption);
+        m_line = QRegularExpression(expression, QRegularExpression::CaseInsensitiveOption);
+        m_block.optimize();
+        m_line.optimize();
+        static const QRegularExpression seesBeyondALine(QStringLiteral(R"(\\[AzZG]|\(\?<?[=!])"));
+        m_lineByLine = regex && seesBeyondALine.match(pattern).hasMatch();
+    }
+
+    // `text` holds `lineCount` lines, each followed by '\n'; the first is line `firstLine`.
+    void matchBlock(const QString &text, qint64 firstLine, qint64 lineCount, std::vector<qint64> &out) const
+    {
+        const qsizetype size = text.size();
+        if (m_lineByLine) {
+            qsizetype start = 0;
+            for (qint64 i = 0; i < lineCount && start < size; ++i) {
+                qsizetype nl = text.indexOf(QLatin1Char('\n'), start);
+                if (nl < 0)
+                    nl = size;
+                if (lineMatches(text, start, nl))
+                    out.push_back(firstLine + i);
+                start = nl + 1;
+            }
+            return;
+        }
+        qsizetype lineStart = 0;
+        qint64 line = firstLine;
+        while (lineStart < size) {
+            // The text came from QString::fromUtf8: valid UTF-16, no need to check it again on
+            // every call (which would make a block with many matches quadratic).
+            const QRegularExpressionMatch match =
+                m_block.match(text, lineStart, QRegularExpression::NormalMatch,
+                              QRegularExpression::DontCheckSubjectStringMatchOption);
+            if (!match.hasMatch())
+                break;
+            const qsizetype at = match.capturedStart();
+            qsizetype nl = text.indexOf(QLatin1Char('\n'), lineStart);
+            while (nl >= 0 && nl < at) {
+                lineStart = nl + 1;
+                ++line;
+                nl = text.indexOf(QLatin1Char('\n'), lineStart);
+            }
+            if (nl < 0 || at >= size)
+                break;
+            if (match.capturedEnd() <= nl || lineMatches(text, lineStart, nl))
+                out.push_back(line);
+            lineStart = nl + 1;
+            ++line;
+        }
+    }
+
+private:
+    bool lineMatches(const QString &text, qsizetype start, qsizetype end) const
+    {
+        return m_line
+            .match(QString::fromRawData(text.constData() + start, end - start), 0,
+                   QRegularExpression::NormalMatch, QRegularExpression::DontCheckSubjectStringMatchOption)
+            .hasMatch();
+    }
+
+    QRegularExpression m_block;
+    QRegularExpression m_line;
+    bool m_lineByLine = false;
+};
 
 } // namespace
 
@@ -563,12 +679,7 @@ void BuildLogModel::startFilterJob()
                 this, [this, chunk] { onFilterChunk(*chunk); }, Qt::QueuedConnection);
             chunk = std::move(next);
         };
-        QRegularExpression re;
-        if (regex) {
-            re = QRegularExpression(pattern, QRegularExpression::CaseInsensitiveOption);
-            re.optimize();
-        }
-        const QStringMatcher matcher(pattern, Qt::CaseInsensitive);
+        const LineMatcher matcher(pattern, regex);
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly)) {
             chunk->failure = file.errorString();
@@ -576,32 +687,46 @@ void BuildLogModel::startFilterJob()
             post();
             return;
         }
-        qint64 line = job->fromLine;
-        qsizetype sinceCheck = 0;
-        const Scan scan = forEachLine(
-            file, fromByte, toByte, MaxShownLineBytes,
-            [&](qint64, qint64, QByteArrayView bytes) {
-                const QString text = Ansi::strip(bytes);
-                if (regex ? re.match(text).hasMatch() : matcher.indexIn(text) >= 0)
-                    chunk->matches.push_back(line);
-                ++line;
-            },
-            [&] {
-                if (++sinceCheck < CheckCancelEvery)
-                    return true;
-                sinceCheck = 0;
-                if (job->canceled)
-                    return false;
-                if (line - job->fromLine >= qint64(ChunkLines) &&
-                    (line - job->fromLine) % qint64(ChunkLines) == 0) {
-                    chunk->scannedTo = line;
-                    post();
-                }
-                return true;
-            });
-        if (job->canceled)
+        // The file is mapped and read in blocks of whole lines; a block becomes one string.
+        const qint64 length = toByte - fromByte;
+        uchar *mapped = file.map(fromByte, length);
+        if (!mapped) {
+            chunk->failure = file.errorString();
+            chunk->last = true;
+            post();
             return;
-        chunk->failure = scan.failure;
+        }
+        const char *data = reinterpret_cast<const char *>(mapped);
+        qint64 line = job->fromLine;
+        qint64 posted = line;
+        qint64 off = 0;
+        while (off < length) {
+            qint64 end = qMin(off + ReadBlock, length);
+            if (end < length) { // end the block after its last newline (or a long line's own)
+                if (const void *nl = memrchr(data + off, '\n', size_t(end - off))) {
+                    end = static_cast<const char *>(nl) - data + 1;
+                } else {
+                    const void *next = std::memchr(data + end, '\n', size_t(length - end));
+                    end = next ? static_cast<const char *>(next) - data + 1 : length;
+                }
+            }
+            const QByteArrayView block(data + off, end - off);
+            QString text = QString::fromUtf8(plainBlock(block));
+            if (!text.endsWith(QLatin1Char('\n')))
+                text += QLatin1Char('\n');
+            const qint64 lines =
+                qint64(std::count(block.begin(), block.end(), '\n')) + (block.endsWith('\n') ? 0 : 1);
+            matcher.matchBlock(text, line, lines, chunk->matches);
+            line += lines;
+            off = end;
+            if (job->canceled)
+                return;
+            if (line - posted >= qint64(ChunkLines) && off < length) {
+                chunk->scannedTo = posted = line;
+                post();
+            }
+        }
+        file.unmap(mapped);
         chunk->scannedTo = job->toLine;
         chunk->last = true;
         post();

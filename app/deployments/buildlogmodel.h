@@ -12,6 +12,7 @@
 #include <QUrl>
 
 #include <atomic>
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -146,11 +147,13 @@ private:
 
     // The index: where each line starts; the last line ends at m_endByte (which holds its newline
     // unless m_tailOpen: the file's last line has no newline yet, and may still grow).
-    std::vector<qint64> m_starts;
+    // Deques, not vectors: a vector of a million offsets that doubles copies megabytes on the GUI
+    // thread in one go (a 50 ms stall measured by tests/bench/logviewer).
+    std::deque<qint64> m_starts;
     qint64 m_endByte = 0;
     bool m_tailOpen = false;
-    std::vector<qint64> m_errorLines; // sorted
-    qint64 m_committedLines = 0;      // lines announced (as rows, when there is no filter)
+    std::deque<qint64> m_errorLines; // sorted
+    qint64 m_committedLines = 0;     // lines announced (as rows, when there is no filter)
     std::shared_ptr<Job> m_indexJob;
     bool m_indexAgain = false;
     bool m_loaded = false; // the first pass over the file finished
@@ -169,7 +172,7 @@ private:
     QString m_readError;
     qint64 m_filterGeneration = 0;
     std::shared_ptr<Job> m_filterJob;
-    std::vector<qint64> m_matches; // line indexes, sorted
+    std::deque<qint64> m_matches;  // line indexes, sorted
     qint64 m_committedMatches = 0; // rows announced while filtering
     qint64 m_filterScannedTo = 0;  // lines [0, this) have been tested
 

@@ -92,6 +92,8 @@ private Q_SLOTS:
     void loadsFile();
     void missingFileIsAnError();
     void filters();
+    void filterMatchesLineByLine_data();
+    void filterMatchesLineByLine();
     void invalidRegexIsAnError();
     void changingFilterCancelsTheRunningOne();
     void appendResumesWithNoGap();
@@ -377,6 +379,58 @@ void TestBuildLogModel::filters()
     model.setFilterText({});
     QCOMPARE(model.rowCount(), 3001);
     QCOMPARE(model.firstErrorRow(), 3000);
+}
+
+// The filter searches many lines at once; a match must still be a match within one line.
+void TestBuildLogModel::filterMatchesLineByLine_data()
+{
+    QTest::addColumn<QString>("pattern");
+    QTest::addColumn<bool>("regex");
+    QTest::addColumn<QStringList>("expected");
+    QTest::newRow("across lines") << QStringLiteral("a\\s+b") << true << QStringList{};
+    QTest::newRow("line end") << QStringLiteral("a$") << true
+                              << QStringList{QStringLiteral("a"), QStringLiteral("x a")};
+    QTest::newRow("line start") << QStringLiteral("^b") << true
+                                << QStringList{QStringLiteral("b"), QStringLiteral("b y")};
+    QTest::newRow("subject start") << QStringLiteral("\\Aerror") << true
+                                   << QStringList{QStringLiteral("error at start")};
+    QTest::newRow("subject end") << QStringLiteral("error\\z") << true
+                                 << QStringList{QStringLiteral("middle error")};
+    QTest::newRow("lookahead past the line") << QStringLiteral("a(?=\\nb)") << true << QStringList{};
+    QTest::newRow("lookbehind past the line") << QStringLiteral("(?<=a\\n)b") << true << QStringList{};
+    QTest::newRow("greedy across lines")
+        << QStringLiteral("[^z]+y") << true << QStringList{QStringLiteral("b y")};
+    QTest::newRow("empty match") << QStringLiteral("q*") << true
+                                 << QStringList{QStringLiteral("a"),
+                                                QStringLiteral("b"),
+                                                QStringLiteral("x a"),
+                                                QStringLiteral("b y"),
+                                                QStringLiteral("error at start"),
+                                                QStringLiteral("middle error")};
+    QTest::newRow("plain with metacharacters")
+        << QStringLiteral("x a") << false << QStringList{QStringLiteral("x a")};
+    QTest::newRow("plain case") << QStringLiteral("ERROR") << false
+                                << QStringList{QStringLiteral("error at start"),
+                                               QStringLiteral("middle error")};
+}
+
+void TestBuildLogModel::filterMatchesLineByLine()
+{
+    QFETCH(QString, pattern);
+    QFETCH(bool, regex);
+    QFETCH(QStringList, expected);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("build.log"));
+    writeFile(path, "a\nb\nx a\nb y\nerror at start\nmiddle error\n");
+    BuildLogModel model;
+    QAbstractItemModelTester tester(&model, Mode);
+    model.setSource(QUrl::fromLocalFile(path));
+    QTRY_VERIFY(!model.isLoading());
+    model.setFilterIsRegex(regex);
+    model.setFilterText(pattern);
+    QCOMPARE(model.error(), QString());
+    QTRY_VERIFY(!model.isFiltering());
+    QCOMPARE(texts(model), expected);
 }
 
 void TestBuildLogModel::invalidRegexIsAnError()

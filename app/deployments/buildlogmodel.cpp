@@ -3,14 +3,20 @@
 #include "ansi.h"
 
 #include <QClipboard>
+#include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QLoggingCategory>
 #include <QSaveFile>
+#include <QStringDecoder>
 
 #include <algorithm>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <climits>
 #include <cstring>
 #include <limits>
+#include <thread>
 #include <utility>
 
 namespace Meshdeck::Console {
@@ -74,8 +80,12 @@ Scan forEachLine(QFile &file, qint64 from, qint64 to, qsizetype cap, LineFn line
     QByteArray carry; // the start of a line that a later block ends (at most `cap` bytes)
     qint64 lineStart = from;
     qint64 pos = from;
+    // One buffer for every block: a fresh 4 MiB allocation each time costs more in page faults
+    // than the scan itself.
+    QByteArray buffer(qMin(ReadBlock, to - from), Qt::Uninitialized);
     while (pos < to) {
-        const QByteArray block = file.read(qMin(ReadBlock, to - pos));
+        const qint64 got = file.read(buffer.data(), qMin(qint64(buffer.size()), to - pos));
+        const QByteArrayView block(buffer.constData(), qMax<qint64>(got, 0));
         if (block.isEmpty()) {
             scan.failure =
                 file.errorString().isEmpty() ? QStringLiteral("the file ended early") : file.errorString();
@@ -118,23 +128,67 @@ bool isSpecial(unsigned char c)
     return (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f;
 }
 
-// Lines (ended by '\n', the last one perhaps not) without their escape sequences. Most lines have
-// none: those are copied as they are, many at a time.
-QByteArray plainBlock(QByteArrayView block)
+// The first isSpecial() byte in p[from, n), or n. The filter reads every byte of the log through
+// this and countNewlines(), so both take 16 bytes at a time where SSE2 is there.
+qsizetype findSpecial(const char *p, qsizetype from, qsizetype n)
+{
+    qsizetype i = from;
+#ifdef __SSE2__
+    const __m128i controlMax = _mm_set1_epi8(0x1f);
+    const __m128i newline = _mm_set1_epi8('\n');
+    const __m128i tab = _mm_set1_epi8('\t');
+    const __m128i del = _mm_set1_epi8(0x7f);
+    for (; i + 16 <= n; i += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i));
+        const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(v, controlMax), v); // v <= 0x1f, unsigned
+        const __m128i allowed = _mm_or_si128(_mm_cmpeq_epi8(v, newline), _mm_cmpeq_epi8(v, tab));
+        const __m128i special = _mm_or_si128(_mm_andnot_si128(allowed, control), _mm_cmpeq_epi8(v, del));
+        if (const int mask = _mm_movemask_epi8(special))
+            return i + __builtin_ctz(unsigned(mask));
+    }
+#endif
+    for (; i < n; ++i) {
+        if (isSpecial(static_cast<unsigned char>(p[i])))
+            return i;
+    }
+    return n;
+}
+
+qint64 countNewlines(QByteArrayView block)
 {
     const char *p = block.data();
     const qsizetype n = block.size();
-    qsizetype bad = 0;
-    while (bad < n && !isSpecial(static_cast<unsigned char>(p[bad])))
-        ++bad;
-    if (bad == n)
-        return block.toByteArray();
-    QByteArray out;
-    out.reserve(n);
+    qint64 count = 0;
+    qsizetype i = 0;
+#ifdef __SSE2__
+    const __m128i newline = _mm_set1_epi8('\n');
+    for (; i + 16 <= n; i += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i));
+        count += __builtin_popcount(unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, newline))));
+    }
+#endif
+    for (; i < n; ++i)
+        count += p[i] == '\n' ? 1 : 0;
+    return count;
+}
+
+// Whether a block has a byte that isSpecial().
+bool hasSpecial(QByteArrayView block)
+{
+    return findSpecial(block.data(), 0, block.size()) < block.size();
+}
+
+// Lines (ended by '\n', the last one perhaps not) without their escape sequences, into `out`
+// (whose memory is reused). Most lines have none: those are copied many at a time.
+void plainInto(QByteArrayView block, QByteArray &out)
+{
+    const char *p = block.data();
+    const qsizetype n = block.size();
+    out.resize(0);
     qsizetype pos = 0;
+    qsizetype bad = 0;
     while (pos < n) {
-        while (bad < n && !isSpecial(static_cast<unsigned char>(p[bad])))
-            ++bad;
+        bad = findSpecial(p, qMax(bad, pos), n);
         if (bad >= n) {
             out.append(p + pos, n - pos);
             break;
@@ -149,7 +203,6 @@ QByteArray plainBlock(QByteArrayView block)
             out += '\n';
         pos = bad = lineEnd + 1;
     }
-    return out;
 }
 
 // Finds the lines that match a filter. Lines are searched a block at a time (one regular
@@ -227,6 +280,76 @@ private:
     QRegularExpression m_line;
     bool m_lineByLine = false;
 };
+
+// Tests the lines in the bytes [fromByte, toByte) of the file, the first of them line
+// `firstLine`; the matches go to `found`, and every ChunkLines lines progress(scannedTo, found)
+// may take them. Returns what went wrong, or an empty string.
+template<typename Progress, typename Canceled>
+QString filterRange(const QString &path, qint64 fromByte, qint64 toByte, qint64 firstLine,
+                    const QString &pattern, bool regex, std::vector<qint64> &found, Progress progress,
+                    Canceled canceled)
+{
+    const LineMatcher matcher(pattern, regex);
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly) || !file.seek(fromByte))
+        return file.errorString();
+    // Blocks of whole lines, each decoded into one string; the buffers are reused (fresh
+    // megabytes for every block cost more in page faults than the search).
+    QByteArray buffer(qMin(ReadBlock, qMax<qint64>(toByte - fromByte, 1)), Qt::Uninitialized);
+    QByteArray plain;
+    QString text;
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    qint64 line = firstLine;
+    qint64 posted = line;
+    qint64 pos = fromByte;
+    qsizetype have = 0;
+    while (true) {
+        if (pos < toByte && have < buffer.size()) {
+            const qint64 got =
+                file.read(buffer.data() + have, qMin(qint64(buffer.size() - have), toByte - pos));
+            if (got <= 0)
+                return file.errorString().isEmpty() ? QStringLiteral("the file ended early")
+                                                    : file.errorString();
+            have += got;
+            pos += got;
+        }
+        const bool atEnd = pos >= toByte;
+        if (have == 0 && atEnd)
+            break;
+        qsizetype usable = have;
+        if (!atEnd) {
+            const void *nl = memrchr(buffer.constData(), '\n', size_t(have));
+            if (!nl) { // one line longer than the buffer: make room for it
+                if (have == buffer.size())
+                    buffer.resize(buffer.size() * 2);
+                continue;
+            }
+            usable = static_cast<const char *>(nl) - buffer.constData() + 1;
+        }
+        QByteArrayView block(buffer.constData(), usable);
+        const qint64 lines = countNewlines(block) + (block.endsWith('\n') ? 0 : 1);
+        if (hasSpecial(block)) {
+            plainInto(block, plain);
+            block = plain;
+        }
+        text.resize(block.size() + 1);
+        qsizetype length = decoder.appendToBuffer(text.data(), block) - text.constData();
+        if (length == 0 || text.at(length - 1) != QLatin1Char('\n'))
+            text[length++] = QLatin1Char('\n');
+        text.resize(length);
+        matcher.matchBlock(text, line, lines, found);
+        line += lines;
+        std::memmove(buffer.data(), buffer.constData() + usable, size_t(have - usable));
+        have -= usable;
+        if (canceled())
+            return {};
+        if (line - posted >= qint64(ChunkLines) && !(atEnd && have == 0)) {
+            posted = line;
+            progress(line, found);
+        }
+    }
+    return {};
+}
 
 } // namespace
 
@@ -668,8 +791,12 @@ void BuildLogModel::startFilterJob()
     const QString path = m_path;
     const QString pattern = m_filterText;
     const bool regex = m_filterIsRegex;
+    // A long range is searched in two halves at once.
+    const qint64 count = job->toLine - job->fromLine;
+    const qint64 midLine = count >= 200'000 ? job->fromLine + count / 2 : 0;
+    const qint64 midByte = midLine > 0 ? m_starts[size_t(midLine)] : 0;
     setFilterJob(job);
-    m_pool.start([this, job, path, pattern, regex, fromByte, toByte] {
+    m_pool.start([this, job, path, pattern, regex, fromByte, toByte, midLine, midByte] {
         auto chunk = std::make_shared<FilterChunk>();
         chunk->job = job;
         auto post = [this, &chunk, &job] {
@@ -679,56 +806,44 @@ void BuildLogModel::startFilterJob()
                 this, [this, chunk] { onFilterChunk(*chunk); }, Qt::QueuedConnection);
             chunk = std::move(next);
         };
-        const LineMatcher matcher(pattern, regex);
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly)) {
-            chunk->failure = file.errorString();
-            chunk->last = true;
+        QElapsedTimer took;
+        took.start();
+        auto canceled = [&job] {
+            return job->canceled.load();
+        };
+        auto progress = [&](qint64 scannedTo, std::vector<qint64> &found) {
+            chunk->matches.swap(found);
+            chunk->scannedTo = scannedTo;
             post();
+        };
+        std::vector<qint64> found;
+        QString failure;
+        if (midLine > 0) { // a long range: its second half in a thread of its own
+            std::vector<qint64> second;
+            QString secondFailure;
+            std::thread helper([&] {
+                secondFailure = filterRange(
+                    path, midByte, toByte, midLine, pattern, regex, second,
+                    [](qint64, std::vector<qint64> &) {}, canceled);
+            });
+            failure = filterRange(path, fromByte, midByte, job->fromLine, pattern, regex, found, progress,
+                                  canceled);
+            helper.join();
+            if (failure.isEmpty())
+                failure = secondFailure;
+            found.insert(found.end(), second.begin(), second.end());
+        } else {
+            failure =
+                filterRange(path, fromByte, toByte, job->fromLine, pattern, regex, found, progress, canceled);
+        }
+        if (job->canceled)
             return;
-        }
-        // The file is mapped and read in blocks of whole lines; a block becomes one string.
-        const qint64 length = toByte - fromByte;
-        uchar *mapped = file.map(fromByte, length);
-        if (!mapped) {
-            chunk->failure = file.errorString();
-            chunk->last = true;
-            post();
-            return;
-        }
-        const char *data = reinterpret_cast<const char *>(mapped);
-        qint64 line = job->fromLine;
-        qint64 posted = line;
-        qint64 off = 0;
-        while (off < length) {
-            qint64 end = qMin(off + ReadBlock, length);
-            if (end < length) { // end the block after its last newline (or a long line's own)
-                if (const void *nl = memrchr(data + off, '\n', size_t(end - off))) {
-                    end = static_cast<const char *>(nl) - data + 1;
-                } else {
-                    const void *next = std::memchr(data + end, '\n', size_t(length - end));
-                    end = next ? static_cast<const char *>(next) - data + 1 : length;
-                }
-            }
-            const QByteArrayView block(data + off, end - off);
-            QString text = QString::fromUtf8(plainBlock(block));
-            if (!text.endsWith(QLatin1Char('\n')))
-                text += QLatin1Char('\n');
-            const qint64 lines =
-                qint64(std::count(block.begin(), block.end(), '\n')) + (block.endsWith('\n') ? 0 : 1);
-            matcher.matchBlock(text, line, lines, chunk->matches);
-            line += lines;
-            off = end;
-            if (job->canceled)
-                return;
-            if (line - posted >= qint64(ChunkLines) && off < length) {
-                chunk->scannedTo = posted = line;
-                post();
-            }
-        }
-        file.unmap(mapped);
+        chunk->matches.insert(chunk->matches.end(), found.begin(), found.end());
+        chunk->failure = failure;
         chunk->scannedTo = job->toLine;
         chunk->last = true;
+        qCDebug(lcBuildLog) << "filtered" << job->toLine - job->fromLine << "lines in" << took.elapsed()
+                            << "ms";
         post();
     });
 }

@@ -18,12 +18,20 @@
 
 #include <atomic>
 #include <cstdio>
+#include <ctime>
 #include <functional>
 #include <thread>
 
 using Meshdeck::Console::BuildLogModel;
 
 namespace {
+
+double cpuMs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
 
 qint64 rssBytes()
 {
@@ -202,20 +210,25 @@ int main(int argc, char *argv[])
     result[QStringLiteral("indexHandlerMs")] = probe.longestHandlerMs;
     result[QStringLiteral("firstErrorRow")] = model.firstErrorRow();
 
-    auto filterMs = [&](const QString &text, bool regex) {
+    // Filter time is measured with the event loop idle (the 1 ms probe would take CPU from the
+    // worker on a loaded machine); the process's CPU time says what the filter itself costs.
+    auto filterMs = [&](const QString &text, bool regex, const QString &key) {
+        model.setFilterText({});
         model.setFilterIsRegex(regex);
         QElapsedTimer ft;
+        const double cpuBefore = cpuMs();
         ft.start();
         model.setFilterText(text);
         spinUntil([&] { return !model.isFiltering(); }, 20'000);
-        return double(ft.nsecsElapsed()) / 1e6;
+        result[key + QStringLiteral("FilterMs")] = double(ft.nsecsElapsed()) / 1e6;
+        result[key + QStringLiteral("FilterCpuMs")] = cpuMs() - cpuBefore;
+        result[key + QStringLiteral("Matches")] = model.rowCount();
     };
+    filterMs(QStringLiteral("error\\s+TS\\d+|cannot find"), true, QStringLiteral("regex"));
+    filterMs(QStringLiteral("useEffect"), false, QStringLiteral("plain"));
     probe.start();
-    const double regexMs = filterMs(QStringLiteral("error\\s+TS\\d+|cannot find"), true);
-    result[QStringLiteral("regexFilterMs")] = regexMs;
-    result[QStringLiteral("regexMatches")] = model.rowCount();
-    result[QStringLiteral("plainFilterMs")] = filterMs(QStringLiteral("useEffect"), false);
-    result[QStringLiteral("plainMatches")] = model.rowCount();
+    model.setFilterText(QStringLiteral("module-\\d+7\\.js"));
+    spinUntil([&] { return !model.isFiltering(); }, 20'000);
     result[QStringLiteral("filterStallMs")] = probe.stop();
     result[QStringLiteral("filterHandlerMs")] = probe.longestHandlerMs;
     model.setFilterText({});

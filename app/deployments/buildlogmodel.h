@@ -84,6 +84,8 @@ public:
     Q_INVOKABLE QString textOf(int firstRow, int lastRow) const;
     // textOf() on the clipboard; returns how many lines were copied.
     Q_INVOKABLE int copy(int firstRow, int lastRow) const;
+    // Reads the source again from its start (the "retry" of a log that could not be read).
+    Q_INVOKABLE void reload();
     // Writes the whole log (not only the filtered rows) as plain text, in a worker; saveFinished
     // tells how it went.
     Q_INVOKABLE void saveTo(const QUrl &file);
@@ -119,7 +121,6 @@ private:
         qint64 toLine = 0;
     };
 
-    void reload();
     void startIndexing();
     void onIndexChunk(const IndexChunk &chunk);
     void onIndexDone(qint64 generation, const QString &failure);

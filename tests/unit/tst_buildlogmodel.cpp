@@ -328,12 +328,20 @@ void TestBuildLogModel::missingFileIsAnError()
     QCOMPARE(model.rowCount(), 0);
     QCOMPARE(model.appendLines(1, QStringList{QStringLiteral("x")}), -1);
 
-    // A source that can be read clears the error.
+    // A source that can be read clears the error; so does a retry once the file is there.
     const QString path = dir.filePath(QStringLiteral("build.log"));
     writeFile(path, "one\n");
     model.setSource(QUrl::fromLocalFile(path));
     QTRY_COMPARE(model.rowCount(), 1);
     QCOMPARE(model.error(), QString());
+    const QString later = dir.filePath(QStringLiteral("later.log"));
+    model.setSource(QUrl::fromLocalFile(later));
+    QVERIFY(!model.error().isEmpty());
+    QCOMPARE(model.rowCount(), 0);
+    writeFile(later, "two\nthree\n");
+    model.reload();
+    QCOMPARE(model.error(), QString());
+    QTRY_COMPARE(model.rowCount(), 2);
 }
 
 void TestBuildLogModel::filters()

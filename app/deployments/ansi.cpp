@@ -4,6 +4,7 @@
 #include <QVarLengthArray>
 
 #include <array>
+#include <utility>
 
 namespace Meshdeck::Console::Ansi {
 
@@ -169,14 +170,13 @@ void applySgr(Style &style, QByteArrayView params)
 struct SegmentSink {
     QList<Segment> out;
     Style style;
-    QByteArray run;
+    QString run;
 
     void flush()
     {
         if (run.isEmpty())
             return;
-        QString text = QString::fromUtf8(run);
-        run.clear();
+        QString text = std::exchange(run, {});
         if (!out.isEmpty() && out.last().color == style.color && out.last().background == style.background &&
             out.last().bold == style.bold) {
             out.last().text += text;
@@ -184,7 +184,9 @@ struct SegmentSink {
             out.append(Segment{std::move(text), style.color, style.background, style.bold});
         }
     }
-    void text(QByteArrayView span) { run.append(span); }
+    // Each span is decoded on its own: a UTF-8 sequence cut by an escape sequence is broken, as
+    // on a terminal (and strip() reads it the same way).
+    void text(QByteArrayView span) { run += QString::fromUtf8(span); }
     void sgr(QByteArrayView params)
     {
         Style next = style;
@@ -199,6 +201,13 @@ struct SegmentSink {
         run.clear();
         out.clear();
     }
+};
+
+struct PlainTextSink {
+    QString plain;
+    void text(QByteArrayView span) { plain += QString::fromUtf8(span); }
+    void sgr(QByteArrayView) {}
+    void carriageReturn() { plain.clear(); }
 };
 
 struct PlainSink {
@@ -338,9 +347,9 @@ QString strip(QByteArrayView line)
 {
     if (!needsWalk(line))
         return QString::fromUtf8(line);
-    PlainSink sink;
+    PlainTextSink sink;
     walk(line, sink);
-    return QString::fromUtf8(sink.bytes);
+    return sink.plain;
 }
 
 void appendStripped(QByteArrayView line, QByteArray &out)

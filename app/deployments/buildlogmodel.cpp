@@ -351,13 +351,23 @@ QString filterRange(const QString &path, qint64 fromByte, qint64 toByte, qint64 
     return {};
 }
 
+// Appends bytes to a file; returns what went wrong, or an empty string.
+QString appendToFile(const QString &path, const QByteArray &bytes)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Append) || file.write(bytes) != bytes.size() ||
+        !file.flush())
+        return file.errorString();
+    return {};
+}
+
 } // namespace
 
 BuildLogModel::BuildLogModel(QObject *parent)
     : StatefulListModel(parent)
     , m_cache(1024)
 {
-    m_pool.setMaxThreadCount(2);
+    m_pool.setMaxThreadCount(3); // indexing, filtering, writing or saving
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(16);
     connect(&m_flushTimer, &QTimer::timeout, this, &BuildLogModel::flush);
@@ -370,8 +380,9 @@ BuildLogModel::~BuildLogModel()
         if (job)
             job->canceled = true;
     }
-    m_pool.clear();
+    // No m_pool.clear(): a write still queued must land (canceled jobs end at once anyway).
     m_pool.waitForDone();
+    finishWriting();
 }
 
 int BuildLogModel::rowCount(const QModelIndex &parent) const
@@ -479,6 +490,7 @@ void BuildLogModel::reload()
         if (job)
             job->canceled = true;
     }
+    finishWriting();
     m_indexJob.reset();
     m_indexAgain = false;
     beginResetModel();
@@ -493,7 +505,6 @@ void BuildLogModel::reload()
     m_filterScannedTo = 0;
     m_cache.clear();
     m_reader.close();
-    m_writer.close();
     m_waitingLines.clear();
     m_writtenLines = 0;
     endResetModel();
@@ -1043,20 +1054,54 @@ qint64 BuildLogModel::appendLines(qint64 firstLineNumber, const QByteArrayList &
         bytes += line;
         bytes += '\n';
     }
-    if (!m_writer.isOpen()) {
-        m_writer.setFileName(m_path);
-        if (!m_writer.open(QIODevice::WriteOnly | QIODevice::Append)) {
-            setReadError(tr("The build log %1 could not be written: %2").arg(m_path, m_writer.errorString()));
-            return next;
-        }
-    }
-    if (m_writer.write(bytes) != bytes.size() || !m_writer.flush()) {
-        setReadError(tr("The build log %1 could not be written: %2").arg(m_path, m_writer.errorString()));
-        return next;
-    }
     m_writtenLines += lines.size() - skip;
-    startIndexing();
+    m_unwritten += bytes;
+    writeUnwritten();
     return m_writtenLines + 1;
+}
+
+// The file is written in a worker, one write at a time, in order: a write() that the kernel holds
+// up (dirty pages on a busy disk) must not hold up a frame. What arrives meanwhile is written next,
+// in one piece.
+void BuildLogModel::writeUnwritten()
+{
+    if (m_writeJob || m_unwritten.isEmpty())
+        return;
+    auto job = std::make_shared<Job>();
+    m_writeJob = job;
+    const QString path = m_path;
+    const QByteArray bytes = std::exchange(m_unwritten, {});
+    m_pool.start([this, job, path, bytes] {
+        const QString failure = appendToFile(path, bytes);
+        QMetaObject::invokeMethod(
+            this,
+            [this, job, failure] {
+                if (job != m_writeJob)
+                    return; // written to a log that is no longer shown
+                m_writeJob.reset();
+                if (!failure.isEmpty()) {
+                    setReadError(tr("The build log %1 could not be written: %2").arg(m_path, failure));
+                    return;
+                }
+                startIndexing();
+                writeUnwritten();
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+// Writes what appendLines() took and no worker wrote yet, before the log goes away.
+void BuildLogModel::finishWriting()
+{
+    if (!m_writeJob && m_unwritten.isEmpty())
+        return;
+    m_pool.waitForDone(); // the write in flight lands first
+    m_writeJob.reset();
+    if (!m_unwritten.isEmpty()) {
+        const QString failure = appendToFile(m_path, std::exchange(m_unwritten, {}));
+        if (!failure.isEmpty())
+            qCWarning(lcBuildLog) << "lines lost: cannot write" << m_path << failure;
+    }
 }
 
 void BuildLogModel::writePending()

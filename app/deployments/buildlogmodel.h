@@ -137,6 +137,8 @@ private:
     QByteArray readLine(qint64 line) const;
     const Decoded *decoded(qint64 line) const;
     void writePending();
+    void writeUnwritten();
+    void finishWriting();
     void scheduleFlush();
 
     QUrl m_source;
@@ -160,7 +162,8 @@ private:
     bool m_loaded = false; // the first pass over the file finished
 
     // Writing (appendLines): lines wait here until the first pass knows how many the file has.
-    QFile m_writer;
+    QByteArray m_unwritten; // taken by appendLines(), not yet handed to a worker
+    std::shared_ptr<Job> m_writeJob;
     QByteArrayList m_waitingLines;
     qint64 m_waitingFirst = 0;
     qint64 m_writtenLines = 0;   // lines in the file once written lines are indexed

@@ -28,17 +28,18 @@ ok = lambda good: "met" if good else "MISSED"
 mb = lambda b: b / 1e6
 print(f"benchmark: build log viewer, {r['lines']} lines ({mb(r['bytes']):.0f} MB) on disk")
 print("  (GUI stall: the longest gap between ticks of a 1 ms timer; handler: the longest single event the")
-print("   GUI thread handled, i.e. the stall without the time the OS gave its core to other processes)")
+print("   GUI thread handled, wall time / the CPU the thread spent in it; the difference is time the OS")
+print("   gave the core to other processes)")
 print(f"  index the file: {r['indexMs']:.0f} ms, longest GUI stall meanwhile {r['indexStallMs']:.1f} ms "
-      f"(handler {r['indexHandlerMs']:.1f} ms)")
+      f"(handler {r['indexHandlerMs']:.1f} / {r['indexHandlerCpuMs']:.1f} ms CPU)")
 print(f"  regex filter over every line: {r['regexFilterMs']:.0f} ms ({r['regexFilterCpuMs']:.0f} ms CPU), "
       f"{r['regexMatches']} matches (target < 200 ms: {ok(r['regexFilterMs'] < 200)}); plain text "
       f"{r['plainFilterMs']:.0f} ms ({r['plainFilterCpuMs']:.0f} ms CPU), {r['plainMatches']} matches; "
-      f"longest GUI stall while filtering {r['filterStallMs']:.1f} ms (handler {r['filterHandlerMs']:.1f} ms)")
+      f"longest GUI stall while filtering {r['filterStallMs']:.1f} ms (handler {r['filterHandlerMs']:.1f} / {r['filterHandlerCpuMs']:.1f} ms CPU)")
 print(f"  RSS growth, loaded and filtered: {mb(r['rssGrowthBytes']):.0f} MB (target < 200 MB: "
       f"{ok(r['rssGrowthBytes'] < 200e6)}); after following too: {mb(r['rssGrowthAfterFollowBytes']):.0f} MB")
 print(f"  live follow from the realtime channel, {r['appendRate']:.0f} lines/s: longest GUI stall "
-      f"{r['appendStallMs']:.1f} ms (target <= 33 ms: {ok(r['appendStallMs'] <= 33)}; handler {r['appendHandlerMs']:.1f} ms)")
+      f"{r['appendStallMs']:.1f} ms (target <= 33 ms: {ok(r['appendStallMs'] <= 33)}; handler {r['appendHandlerMs']:.1f} / {r['appendHandlerCpuMs']:.1f} ms CPU)")
 print(f"  live follow of a file another process writes, {r['watchRate']:.0f} lines/s: longest GUI stall "
-      f"{r['watchStallMs']:.1f} ms (target <= 33 ms: {ok(r['watchStallMs'] <= 33)}; handler {r['watchHandlerMs']:.1f} ms)")
+      f"{r['watchStallMs']:.1f} ms (target <= 33 ms: {ok(r['watchStallMs'] <= 33)}; handler {r['watchHandlerMs']:.1f} / {r['watchHandlerCpuMs']:.1f} ms CPU)")
 PY

@@ -29,7 +29,9 @@ namespace Meshdeck::Console {
 // lines a second never block one.
 //
 // A filter (plain text or a regular expression, case-insensitive) runs in a worker and is
-// cancelled when it changes; the rows are then the matching lines only, in order.
+// cancelled when it changes; the rows are then the matching lines only, in order. An invalid
+// regular expression shows no rows, and `error` says why. A log that cannot be read shows no rows
+// and `error` says why (never an empty log); reload() retries.
 class BuildLogModel : public Meshdeck::Console::StatefulListModel
 {
     Q_OBJECT

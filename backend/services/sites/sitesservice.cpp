@@ -221,6 +221,7 @@ QCoro::Task<Result<Deployment>> SitesService::createDeployment(QString siteId, Q
 
 QCoro::Task<Result<Deployment>> SitesService::queueDeployment(Deployment deployment, QString reason)
 {
+    deployment.reason = reason;
     QCoro::Task<Result<void>> writing = m_database->attempt(
         [deployment, reason](QSqlDatabase &db) { DeploymentsStore::insert(db, deployment, reason); });
     const Result<void> written = co_await writing;
@@ -228,7 +229,6 @@ QCoro::Task<Result<Deployment>> SitesService::queueDeployment(Deployment deploym
         QDir(deploymentDir(deployment.siteId, deployment.id)).removeRecursively();
         co_return written.error();
     }
-    deployment.reason = reason;
     published({Transition{deployment, DeploymentStatus::Queued}});
     Q_EMIT buildQueued();
     co_return deployment;

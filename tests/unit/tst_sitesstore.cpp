@@ -282,6 +282,11 @@ private Q_SLOTS:
         QCOMPARE(builds->size(), 2);
         QCOMPARE(builds->first().deployment.worker, QStringLiteral("w1"));
         QCOMPARE(builds->first().siteName, QStringLiteral("queue"));
+        // The queue says why each build is where it is: who queued it, which worker builds it.
+        QCOMPARE(builds->last().deployment.reason, QStringLiteral("building on w2"));
+        const Deployment third = queue(site);
+        const Result<DeploymentDetail> waiting = waitForTask(m_sites->deployment(site.id, third.id));
+        QCOMPARE(waiting->deployment.reason, QStringLiteral("queued by user:test"));
     }
 
     void aLostWorkerIsRequeuedOnceThenFailedAndFencedOut()

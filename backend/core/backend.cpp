@@ -700,6 +700,7 @@ bool Backend::serveGateway()
         std::make_unique<Http::Dispatcher>(*p.gatewayRouter, nullptr, &p.gatewayHttpMetrics);
     p.gatewayDispatcher->setFrontend(p.gateway->proxy());
     p.gateway->proxy()->setTls(m_settings.tls != nullptr);
+    p.gateway->proxy()->setSites(p.sites); // /sites/<id>/… and <name>.localhost: the live deployments
     QString unused;
     p.gateway->proxy()->setTrustedProxies(
         Gateway::TrustedProxies::parse(m_settings.gatewayTrustedProxies, &unused)

@@ -231,6 +231,8 @@ QCoro::Task<Result<int>> SitesService::sweep()
 
 void SitesService::onSweepTimer()
 {
+    if (!m_settings.localStack) // another node may have activated a deployment: serve what it serves
+        QCoro::connect(refreshDirectory(), this, [] {});
     if (m_sweeping)
         return;
     m_sweeping = true;

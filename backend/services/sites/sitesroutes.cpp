@@ -29,7 +29,8 @@ constexpr QByteArrayView LimitsSchema = R"({
 constexpr QByteArrayView SiteSchema = R"({
     "type": "object",
     "required": ["id", "name", "framework", "installCommand", "buildCommand", "outputDirectory",
-                 "buildTimeoutSeconds", "network", "limits", "createdAt", "updatedAt", "liveDeploymentId"],
+                 "buildTimeoutSeconds", "network", "spaFallback", "limits", "createdAt", "updatedAt",
+                 "liveDeploymentId"],
     "properties": {
         "id": {"type": "string"},
         "name": {"type": "string", "pattern": "^[a-z0-9-]{1,63}$", "description": "Unique; the site is also served on <name>.localhost."},
@@ -39,6 +40,7 @@ constexpr QByteArrayView SiteSchema = R"({
         "outputDirectory": {"type": "string", "description": "Relative to the source tree; packaged as the artifact."},
         "buildTimeoutSeconds": {"type": "integer"},
         "network": {"type": "boolean", "description": "Whether builds may use the network (off by default)."},
+        "spaFallback": {"type": "boolean", "description": "Serving: a path with no file (and no extension) answers the site's index.html."},
         "limits": {"$ref": "#/components/schemas/BuildLimits"},
         "createdAt": {"type": "string", "format": "date-time"},
         "updatedAt": {"type": "string", "format": "date-time"},
@@ -56,6 +58,7 @@ constexpr QByteArrayView SiteInputSchema = R"({
         "outputDirectory": {"type": "string", "maxLength": 1024},
         "buildTimeoutSeconds": {"type": "integer", "minimum": 10, "maximum": 21600, "default": 900},
         "network": {"type": "boolean", "default": false},
+        "spaFallback": {"type": "boolean", "default": false},
         "limits": {"type": "object", "description": "Any of memoryBytes, cpuSeconds, processes, diskBytes, logBytes."}
     }
 })";

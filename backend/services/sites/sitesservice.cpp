@@ -45,6 +45,8 @@ QCoro::Task<QString> SitesService::start()
         if (!made)
             co_return QStringLiteral("cannot create the deployments topic: %1").arg(made.error().reason);
     }
+    QCoro::Task<void> serving = refreshDirectory();
+    co_await serving;
     m_sweepTimer.start();
     co_return QString();
 }
@@ -75,6 +77,8 @@ QCoro::Task<Result<Site>> SitesService::createSite(QJsonObject json)
         co_return Error::conflict(
             QStringLiteral("A site named '%1' exists already; choose another name.").arg(site.spec.name),
             "site-name-taken");
+    QCoro::Task<void> serving = refreshDirectory();
+    co_await serving;
     co_return site;
 }
 
@@ -120,6 +124,8 @@ QCoro::Task<Result<std::pair<Site, Site>>> SitesService::updateSite(QString id, 
             "site-name-taken");
     if (*written == SitesStore::Write::NotFound)
         co_return Error::notFound(QStringLiteral("There is no site %1.").arg(id), "site-not-found");
+    QCoro::Task<void> serving = refreshDirectory(); // a new name, or the fallback switched
+    co_await serving;
     co_return std::pair<Site, Site>{*before, after};
 }
 
@@ -136,6 +142,8 @@ QCoro::Task<Result<Site>> SitesService::deleteSite(QString id)
         co_return removed.error();
     if (!*removed)
         co_return Error::notFound(QStringLiteral("There is no site %1.").arg(id), "site-not-found");
+    QCoro::Task<void> serving = refreshDirectory(); // no longer served before its files go
+    co_await serving;
     // A worker still building one of its deployments finds it gone (lease lost) and stops.
     QDir(siteDir(id)).removeRecursively();
     co_return *existing;
@@ -363,6 +371,9 @@ QCoro::Task<Result<Site>> SitesService::activate(QString siteId, QString id)
     case DeploymentsStore::Activation::Ok:
         break;
     }
+    // Served from the moment the answer goes: the snapshot is swapped first.
+    QCoro::Task<void> serving = refreshDirectory();
+    co_await serving;
     QCoro::Task<Result<Site>> reading = site(siteId);
     co_return co_await reading;
 }

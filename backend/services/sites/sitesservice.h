@@ -9,13 +9,16 @@
 #include "platform/result.h"
 #include "platform/secretbox.h"
 #include "platform/service.h"
+#include "platform/sitedirectory.h"
 
+#include <QHash>
 #include <QObject>
 #include <QTimer>
 
 #include <QCoroTask>
 
 #include <memory>
+#include <mutex>
 
 namespace Meshdeck::Storage {
 class Database;
@@ -56,7 +59,7 @@ struct QueuedBuild {
 //
 // As a BuildQueue it is what a build worker (in process, backend/build/) calls; its answers are
 // futures that resolve on this service's thread. Every status change is published.
-class SitesService : public QObject, public Service, public BuildQueue
+class SitesService : public QObject, public Service, public BuildQueue, public SiteDirectory
 {
     Q_OBJECT
 public:
@@ -121,6 +124,12 @@ public:
                                     QList<BuildLogLine> lines) override;
     QFuture<Result<void>> finish(QString deploymentId, qint64 fencingToken, BuildOutcome outcome) override;
 
+    // SiteDirectory: what the gateway serves, from a snapshot replaced whole after every change of a
+    // site or of its live deployment (and, in cluster mode, on each sweep: another node may have
+    // activated), so one request sees one deployment.
+    LiveSitePtr siteById(QStringView siteId) const override;
+    LiveSitePtr siteByName(QStringView name) const override;
+
 Q_SIGNALS:
     // A build was queued: an idle worker may claim it now (connect to the worker's wake()).
     void buildQueued();
@@ -136,6 +145,16 @@ private:
     // Events and channel messages for status changes that were just committed.
     void published(const QList<Transition> &changes);
     void onSweepTimer();
+    QCoro::Task<void> refreshDirectory();
+
+    struct Directory {
+        QHash<QString, LiveSitePtr> byId;
+        QHash<QString, LiveSitePtr> byName;
+    };
+    mutable std::mutex m_directoryMutex;
+    std::shared_ptr<const Directory> m_directory = std::make_shared<Directory>();
+    quint64 m_directoryReads = 0;     // refreshes started (service thread)
+    quint64 m_directoryInstalled = 0; // the newest refresh whose snapshot is in m_directory
 
     SitesSettings m_settings;
     Storage::Database *m_database;

@@ -25,6 +25,7 @@ std::vector<Storage::Migration> migrations()
                            " output_directory TEXT NOT NULL,"
                            " build_timeout_seconds INTEGER NOT NULL,"
                            " network INTEGER NOT NULL,"
+                           " spa_fallback INTEGER NOT NULL,"
                            " limits TEXT NOT NULL,"
                            " created_at_ms %1 NOT NULL,"
                            " updated_at_ms %1 NOT NULL,"
@@ -96,7 +97,7 @@ std::vector<Storage::Migration> migrations()
 namespace {
 constexpr auto SiteColumns = "id, name, framework, install_command, build_command, output_directory, "
                              "build_timeout_seconds, network, limits, created_at_ms, updated_at_ms, "
-                             "live_deployment_id";
+                             "live_deployment_id, spa_fallback";
 
 // A null QString binds as NULL; the columns are NOT NULL text.
 QString text(const QString &s)
@@ -124,6 +125,7 @@ Site readSite(const QSqlQuery &q)
     s.createdAtMs = q.value(9).toLongLong();
     s.updatedAtMs = q.value(10).toLongLong();
     s.liveDeploymentId = q.value(11).toString();
+    s.spec.spaFallback = q.value(12).toInt() != 0;
     return s;
 }
 
@@ -156,12 +158,12 @@ Write insertSite(QSqlDatabase &db, const Site &site)
     if (nameTaken(db, site.spec.name, site.id))
         return Write::NameTaken;
     exec(db,
-         QStringLiteral("INSERT INTO sites (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)")
+         QStringLiteral("INSERT INTO sites (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)")
              .arg(QLatin1String(SiteColumns)),
          {site.id, site.spec.name, text(site.spec.framework), text(site.spec.installCommand),
           text(site.spec.buildCommand), text(site.spec.outputDirectory), site.spec.buildTimeoutSeconds,
           site.spec.network ? 1 : 0, compact(limitsToJson(site.spec.limits)), site.createdAtMs,
-          site.updatedAtMs});
+          site.updatedAtMs, site.spec.spaFallback ? 1 : 0});
     t.commit();
     return Write::Ok;
 }
@@ -194,10 +196,11 @@ Write updateSite(QSqlDatabase &db, const Site &site)
         exec(db,
              QStringLiteral("UPDATE sites SET name = ?, framework = ?, install_command = ?, "
                             "build_command = ?, output_directory = ?, build_timeout_seconds = ?, "
-                            "network = ?, limits = ?, updated_at_ms = ? WHERE id = ?"),
+                            "network = ?, spa_fallback = ?, limits = ?, updated_at_ms = ? WHERE id = ?"),
              {site.spec.name, text(site.spec.framework), text(site.spec.installCommand),
               text(site.spec.buildCommand), text(site.spec.outputDirectory), site.spec.buildTimeoutSeconds,
-              site.spec.network ? 1 : 0, compact(limitsToJson(site.spec.limits)), site.updatedAtMs, site.id});
+              site.spec.network ? 1 : 0, site.spec.spaFallback ? 1 : 0,
+              compact(limitsToJson(site.spec.limits)), site.updatedAtMs, site.id});
     if (q.numRowsAffected() != 1)
         return Write::NotFound;
     t.commit();

@@ -181,6 +181,7 @@ Result<SiteSpec> siteSpecFromJson(const QJsonObject &json, const SiteSpec *base)
                                    QStringLiteral("outputDirectory"),
                                    QStringLiteral("buildTimeoutSeconds"),
                                    QStringLiteral("network"),
+                                   QStringLiteral("spaFallback"),
                                    QStringLiteral("limits")};
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!known.contains(it.key()))
@@ -226,6 +227,12 @@ Result<SiteSpec> siteSpecFromJson(const QJsonObject &json, const SiteSpec *base)
                                   QStringLiteral("network must be true or false."));
         spec.network = json.value(QStringLiteral("network")).toBool();
     }
+    if (json.contains(QStringLiteral("spaFallback"))) {
+        if (!json.value(QStringLiteral("spaFallback")).isBool())
+            return Error::invalid(QStringLiteral("spaFallback"),
+                                  QStringLiteral("spaFallback must be true or false."));
+        spec.spaFallback = json.value(QStringLiteral("spaFallback")).toBool();
+    }
     if (json.contains(QStringLiteral("limits"))) {
         if (auto e = readLimits(json.value(QStringLiteral("limits")), &spec.limits))
             return *e;
@@ -270,6 +277,7 @@ QJsonObject Site::toJson() const
             {QStringLiteral("outputDirectory"), spec.outputDirectory},
             {QStringLiteral("buildTimeoutSeconds"), spec.buildTimeoutSeconds},
             {QStringLiteral("network"), spec.network},
+            {QStringLiteral("spaFallback"), spec.spaFallback},
             {QStringLiteral("limits"), limitsToJson(spec.limits)},
             {QStringLiteral("createdAt"), isoTime(createdAtMs)},
             {QStringLiteral("updatedAt"), isoTime(updatedAtMs)},

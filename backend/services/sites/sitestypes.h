@@ -28,6 +28,7 @@ struct SiteSpec {
     QString outputDirectory;
     int buildTimeoutSeconds = 900;
     bool network = false;
+    bool spaFallback = false; // serving: a path with no file answers index.html (a single-page app)
     BuildLimits limits;
 };
 

@@ -105,9 +105,10 @@ QStringList Sandbox::bwrapArguments(const SandboxCommand &command)
         args << QStringLiteral("--unshare-net");
     addSystem(args);
     args << QStringLiteral("--proc") << QStringLiteral("/proc") << QStringLiteral("--dev")
-         << QStringLiteral("/dev") << QStringLiteral("--tmpfs") << QStringLiteral("/tmp");
-    for (const QString &path : command.readOnlyPaths)
-        args << QStringLiteral("--ro-bind") << path << path;
+         << QStringLiteral("/dev") << QStringLiteral("--perms") << QStringLiteral("1777")
+         << QStringLiteral("--tmpfs") << QStringLiteral("/tmp");
+    for (const auto &bind : command.readOnlyBinds)
+        args << QStringLiteral("--ro-bind") << bind.first << bind.second;
     args << QStringLiteral("--bind") << command.workDir << QStringLiteral("/build")
          << QStringLiteral("--chdir") << QStringLiteral("/build");
     args << QStringLiteral("--clearenv") << QStringLiteral("--setenv") << QStringLiteral("PATH")
@@ -227,7 +228,16 @@ void Sandbox::finish(SandboxResult result)
         return;
     m_finished = true;
     m_timeout.stop();
-    emit finished(result);
+    // Queued: a start() that fails at once must not report before its caller can listen.
+    QMetaObject::invokeMethod(
+        this,
+        [this, result] {
+            m_result = result;
+            emit finished(result);
+            if (auto waiter = std::exchange(m_waiter, {}))
+                waiter.resume();
+        },
+        Qt::QueuedConnection);
 }
 
 std::optional<uint> buildUid(int slot, uint firstUid)

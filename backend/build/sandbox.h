@@ -9,6 +9,7 @@
 #include <QTimer>
 
 #include <chrono>
+#include <coroutine>
 #include <optional>
 
 namespace Meshdeck::Build {
@@ -17,10 +18,12 @@ constexpr uint defaultFirstBuildUid = 1'000'000'000;
 
 // One command to run in the bubblewrap sandbox.
 struct SandboxCommand {
-    QStringList argv;          // run as is inside; a shell only when the caller asks for one
-    QString workDir;           // host directory bound writable at /build (the only writable tree)
-    QStringList readOnlyPaths; // extra host paths bound read-only at the same place (a local git repo)
-    bool network = false;      // false: a private network namespace (loopback only)
+    QStringList argv; // run as is inside; a shell only when the caller asks for one
+    QString workDir;  // host directory bound writable at /build (the only writable tree)
+    // Extra host paths bound read-only, host path -> path inside (a local git repository). Not at
+    // the same path: bwrap recreates the parents with the host's modes, 0700 ones included.
+    QList<std::pair<QString, QString>> readOnlyBinds;
+    bool network = false; // false: a private network namespace (loopback only)
     QList<BuildVariable> variables;
     BuildLimits limits;
     std::chrono::milliseconds timeout{std::chrono::minutes(15)};
@@ -64,6 +67,15 @@ public:
     void start();
     void kill();
     bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
+
+    // co_await sandbox->ended(): the result, once the sandbox is gone (resumed from the event loop).
+    struct Ended {
+        Sandbox *sandbox;
+        bool await_ready() const noexcept { return sandbox->m_result.has_value(); }
+        void await_suspend(std::coroutine_handle<> waiter) noexcept { sandbox->m_waiter = waiter; }
+        SandboxResult await_resume() const { return *sandbox->m_result; }
+    };
+    Ended ended() { return Ended{this}; }
     qint64 processId() const { return m_process.processId(); }
 
 signals:
@@ -81,6 +93,8 @@ private:
     QTimer m_timeout;
     std::optional<SandboxEnd> m_killedAs;
     bool m_finished = false;
+    std::optional<SandboxResult> m_result; // set when finished() is emitted
+    std::coroutine_handle<> m_waiter;
     qint64 m_pid = 0;
 };
 

@@ -122,8 +122,8 @@ private slots:
     void runsACommandWithACleanEnvironment()
     {
         qputenv("MESHDECK_SANDBOX_LEAK", "host-value");
-        SandboxCommand command =
-            shell(QStringLiteral("echo hello; echo oops >&2; pwd; env | sort; echo made > out.txt"));
+        SandboxCommand command = shell(QStringLiteral("echo hello; echo oops >&2; pwd; env | sort; echo made "
+                                                      "> out.txt; echo private > /tmp/t && cat /tmp/t"));
         command.variables = {{QStringLiteral("SITE_MODE"), QStringLiteral("production"), false}};
         const Run r = run(command);
         QCOMPARE(r.result.end, SandboxEnd::Exited);
@@ -134,6 +134,7 @@ private slots:
         QVERIFY(r.log.contains("CI=true"));
         QVERIFY(r.log.contains("HOME=/tmp"));
         QVERIFY(r.log.contains("SITE_MODE=production"));
+        QVERIFY(r.log.contains("private")); // the private /tmp (HOME) is writable by the build
         QVERIFY(!r.output.contains("MESHDECK_SANDBOX_LEAK"));
         QCOMPARE(r.log.last(), QByteArray("[meshdeck] exit code 0"));
         QFile made(m_work + QStringLiteral("/out.txt"));

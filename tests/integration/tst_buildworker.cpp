@@ -278,6 +278,37 @@ private slots:
         checkLogNumbering(j.deploymentId);
     }
 
+    void detectsAndBuildsANodeSite()
+    {
+        // No dependencies: npm ci runs offline; the build script writes dist/ with node.
+        const QString source = m_base.filePath(QStringLiteral("node-src"));
+        writeFile(source + QStringLiteral("/package.json"),
+                  R"({"name":"site","version":"1.0.0","private":true,"scripts":{"build":"node build.js"}})");
+        writeFile(source + QStringLiteral("/package-lock.json"),
+                  R"({"name":"site","version":"1.0.0","lockfileVersion":3,"requires":true,)"
+                  R"("packages":{"":{"name":"site","version":"1.0.0"}}})");
+        writeFile(
+            source + QStringLiteral("/build.js"),
+            "require('fs').mkdirSync('dist',{recursive:true});"
+            "require('fs').writeFileSync('dist/index.html','built by node');console.log('node build done');");
+        BuildJob j = job();
+        j.sourceKind = BuildSourceKind::Directory;
+        j.sourcePath = source;
+        m_queue.enqueue(j);
+        startWorker();
+        QVERIFY(waitForOutcome(j.deploymentId, 120'000));
+        const BuildOutcome outcome = *m_queue.entry(j.deploymentId).outcome;
+        const QByteArray log = m_queue.logText(j.deploymentId);
+        QVERIFY2(outcome.end == BuildEnd::Ready,
+                 qPrintable(outcome.reason + QLatin1Char('\n') + QString::fromUtf8(log)));
+        QVERIFY(log.contains("detected the framework: node"));
+        QVERIFY(log.contains("[meshdeck] $ npm ci"));
+        QVERIFY(log.contains("[meshdeck] $ npm run build"));
+        QVERIFY(log.contains("node build done"));
+        QCOMPARE(readFile(j.deploymentDir + QStringLiteral("/site/index.html")), QByteArray("built by node"));
+        checkLogNumbering(j.deploymentId);
+    }
+
     void clonesABranchOfALocalRepository()
     {
         const QString repo = m_base.filePath(QStringLiteral("repo"));

@@ -3,6 +3,7 @@
 #include "admintoken.h"
 #include "clusterfanout.h"
 
+#include "build/buildworker.h"
 #include "http/dispatcher.h"
 #include "http/httpserver.h"
 #include "http/tlscredentials.h"
@@ -93,6 +94,8 @@ struct Backend::Parts {
     Auth::TeamsService *teams = nullptr;
     Gateway::GatewayService *gateway = nullptr;
     Sites::SitesService *sites = nullptr;
+    // After the services: it is destroyed (its running builds abandoned) before the queue it uses.
+    std::unique_ptr<Build::BuildWorker> buildWorker;
 };
 
 namespace {
@@ -260,6 +263,7 @@ QCoro::Task<int> Backend::start()
     installRoutes();
     if (!co_await startServices())
         co_return ExitStartupFailed;
+    startBuildWorker(nodeId);
     if (!serve())
         co_return ExitStartupFailed;
     m_parts->system->membership().setAdvertiseUrl(advertiseUrl());
@@ -618,6 +622,22 @@ void Backend::installRoutes()
 }
 
 // Starts the services in order and records the node's start on the system topic.
+// This node's build worker: it takes builds from the sites service's queue (in the database, so in
+// cluster mode every node's worker shares one queue) and is woken when a build is queued here.
+void Backend::startBuildWorker(const QString &nodeId)
+{
+    Parts &p = *m_parts;
+    if (m_settings.buildConcurrency <= 0)
+        return;
+    Build::WorkerOptions options;
+    options.concurrency = m_settings.buildConcurrency;
+    options.workerId = (nodeId.isEmpty() ? QStringLiteral("local") : nodeId) + QStringLiteral("/builds");
+    p.buildWorker = std::make_unique<Build::BuildWorker>(p.sites->buildQueue(), options);
+    QObject::connect(p.sites, &Sites::SitesService::buildQueued, p.buildWorker.get(),
+                     &Build::BuildWorker::wake);
+    p.buildWorker->start();
+}
+
 QCoro::Task<bool> Backend::startServices()
 {
     Parts &p = *m_parts;
@@ -804,6 +824,8 @@ QCoro::Task<void> Backend::stop()
                              QJsonObject{{QStringLiteral("nodeId"), p.system->nodeId()}});
         co_await stopping;
     }
+    if (p.buildWorker)
+        p.buildWorker->stop(); // running builds are killed; their leases expire and requeue them
     co_await p.services.stopAll();
     co_await p.database.close();
     qCInfo(lcBackend) << "stopped";

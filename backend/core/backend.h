@@ -42,6 +42,7 @@ private:
     static void recoverAdminTokenFile(const QString &adminTokenFile, const QString &digest);
     void installRoutes();
     QCoro::Task<bool> startServices();
+    void startBuildWorker(const QString &nodeId);
     bool serve();
     bool serveGateway();
     QString advertiseUrl() const;

@@ -134,6 +134,12 @@ struct Options {
         QCoreApplication::translate("meshdeckd", "Largest source .tar.gz a deployment upload may be, in MiB "
                                                  "(default: 512)."),
         QStringLiteral("mib")};
+    const QCommandLineOption buildConcurrency{
+        QStringLiteral("build-concurrency"),
+        QCoreApplication::translate("meshdeckd",
+                                    "Builds this node runs at once in its own build worker, each "
+                                    "in its own sandbox; 0 runs none here (default: 2)."),
+        QStringLiteral("n")};
     const QCommandLineOption database{
         QStringLiteral("database"),
         QCoreApplication::translate("meshdeckd",
@@ -244,6 +250,7 @@ struct Options {
                 auditRetentionDays,
                 siteRetention,
                 siteUploadLimit,
+                buildConcurrency,
                 database,
                 redis,
                 nodeId,
@@ -364,6 +371,16 @@ bool applyNumbers(const QCommandLineParser &parser, const Options &o, BackendSet
                          .arg(i.option.names().constFirst(), parser.value(i.option));
             return false;
         }
+    }
+    if (parser.isSet(o.buildConcurrency)) {
+        bool ok = false;
+        const int n = parser.value(o.buildConcurrency).toInt(&ok);
+        if (!ok || n < 0 || n > 64) {
+            *error = QStringLiteral("--build-concurrency expects a whole number from 0 to 64; got '%1'")
+                         .arg(parser.value(o.buildConcurrency));
+            return false;
+        }
+        settings->buildConcurrency = n;
     }
     if (parser.isSet(o.maxInflightBody)) {
         bool ok = false;

@@ -33,6 +33,7 @@ struct BackendSettings {
     int auditRetentionDays = 365;     // audit records older than this are deleted
     int siteRetention = 10;           // deployments kept per site (never the live one)
     int siteUploadLimitMb = 512;      // largest deployment upload (source .tar.gz)
+    int buildConcurrency = 2;         // builds this node's in-process worker runs at once; 0: none
     std::shared_ptr<Http::TlsCredentials> tls; // --tls-cert/--tls-key, read and checked; null: plain HTTP
     // Cluster mode (a postgres:// --database); empty: local mode on DATA_DIR/meshdeck.db.
     QString databaseUrl;

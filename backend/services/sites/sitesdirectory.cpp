@@ -5,6 +5,7 @@
 #include "sitesstore.h"
 #include "storage/database.h"
 
+#include <QDir>
 #include <QLoggingCategory>
 
 namespace Meshdeck::Sites {
@@ -48,7 +49,7 @@ QCoro::Task<void> SitesService::refreshDirectory()
         live->name = site.spec.name;
         live->deploymentId = site.liveDeploymentId;
         if (!site.liveDeploymentId.isEmpty())
-            live->root = deploymentDir(site.id, site.liveDeploymentId) + QStringLiteral("site");
+            live->root = QDir(deploymentDir(site.id, site.liveDeploymentId)).filePath(QStringLiteral("site"));
         live->spaFallback = site.spec.spaFallback;
         next->byId.insert(site.id, live);
         next->byName.insert(site.spec.name, live);

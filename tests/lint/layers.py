@@ -6,7 +6,8 @@ with its file and line; exits 1 if there is any.
 Layers, from the ground up: platform < http, storage, net, build < cluster < services/<name> < core, echo < main.cpp.
 cluster (the Redis bus) may include platform and storage only, not http or net; build (the build worker) only platform.
 Within a service, only its routes files (a name with "route" in it) see HTTP: its service and store deal in domain results.
-The gateway is the exception that proves it: its data plane (a name with "proxy" in it) is HTTP.
+The gateway is the exception that proves it: its data plane (a name with "proxy" in it, and the
+site server that answers /sites/ on the same listener) is HTTP.
 """
 import pathlib
 import re
@@ -55,7 +56,7 @@ for path in sorted(root.rglob("*")):
         elif top == "services" and target_top == "services" and target_service != service:
             problems.append(f"{source}:{number}: the {service} service includes {target} of the {target_service} service")
         elif (top == "services" and target_top == "http" and "route" not in source.stem
-              and not (service == "gateway" and "proxy" in source.stem)):
+              and not (service == "gateway" and ("proxy" in source.stem or source.stem == "siteserver"))):
             problems.append(f"{source}:{number}: only a service's routes file sees HTTP; {source.name} includes {target}")
 
 for p in problems:

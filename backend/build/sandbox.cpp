@@ -9,6 +9,8 @@
 
 #include <csignal>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -89,7 +91,7 @@ const QStringList &Sandbox::hiddenEtcEntries()
     return entries;
 }
 
-QStringList Sandbox::bwrapArguments(const SandboxCommand &command)
+QStringList Sandbox::bwrapArguments(const SandboxCommand &command, int variablesFd)
 {
     // As a normal user bwrap is unprivileged: a user namespace maps the user in. As root it mounts
     // with root's access (the work tree may sit below a 0700 data directory) and setpriv, inside,
@@ -115,8 +117,10 @@ QStringList Sandbox::bwrapArguments(const SandboxCommand &command)
          << defaultPath << QStringLiteral("--setenv") << QStringLiteral("HOME") << QStringLiteral("/tmp")
          << QStringLiteral("--setenv") << QStringLiteral("CI") << QStringLiteral("true")
          << QStringLiteral("--setenv") << QStringLiteral("LANG") << QStringLiteral("C.UTF-8");
-    for (const BuildVariable &variable : command.variables)
-        args << QStringLiteral("--setenv") << variable.name << variable.value;
+    // The site's variables (secrets among them) are not arguments: every local user can read a
+    // process's command line. bwrap reads them from a descriptor only it inherits (variablesFd).
+    if (variablesFd >= 0)
+        args << QStringLiteral("--args") << QString::number(variablesFd);
     args << QStringLiteral("--");
     if (command.uid) {
         const QString id = QString::number(*command.uid);
@@ -138,11 +142,6 @@ Sandbox::Sandbox(SandboxCommand command, QObject *parent)
     environment.insert(QStringLiteral("PATH"), defaultPath);
     m_process.setProcessEnvironment(environment);
     m_process.setWorkingDirectory(QStringLiteral("/"));
-    const BuildLimits limits = m_command.limits;
-    m_process.setChildProcessModifier([limits] {
-        ::setpgid(0, 0);
-        applyLimits(limits);
-    });
     connect(&m_process, &QProcess::readyReadStandardOutput, this, &Sandbox::readOutput);
     connect(&m_process, &QProcess::finished, this, &Sandbox::processFinished);
     connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
@@ -167,14 +166,61 @@ Sandbox::~Sandbox()
     }
 }
 
+// The variables as bwrap's --args reads them: NUL-separated "--setenv NAME VALUE" triples, in an
+// anonymous memory file (never on disk) at descriptor `variablesFd` of the child only.
+int Sandbox::variablesFile(const QList<BuildVariable> &variables)
+{
+    if (variables.isEmpty())
+        return -1;
+    QByteArray text;
+    for (const BuildVariable &variable : variables) {
+        text += "--setenv";
+        text += '\0';
+        text += variable.name.toUtf8();
+        text += '\0';
+        text += variable.value.toUtf8();
+        text += '\0';
+    }
+    const int fd = ::memfd_create("meshdeck-build-variables", MFD_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    qsizetype written = 0;
+    while (written < text.size()) {
+        const ssize_t n = ::write(fd, text.constData() + written, size_t(text.size() - written));
+        if (n <= 0) {
+            ::close(fd);
+            return -1;
+        }
+        written += n;
+    }
+    ::lseek(fd, 0, SEEK_SET);
+    return fd;
+}
+
 void Sandbox::start()
 {
-    const QStringList arguments = bwrapArguments(m_command);
+    const int variables = variablesFile(m_command.variables);
+    if (!m_command.variables.isEmpty() && variables < 0) {
+        finish({SandboxEnd::FailedToStart, -1,
+                Tr::tr("the sandbox could not start: the variables could not be passed (%1)")
+                    .arg(QString::fromLocal8Bit(std::strerror(errno)))});
+        return;
+    }
+    const QStringList arguments = bwrapArguments(m_command, variables);
     const QString program = executable(QStringLiteral("bwrap"));
     qCDebug(lcSandbox) << "starting" << program << m_command.argv;
+    const BuildLimits limits = m_command.limits;
+    m_process.setChildProcessModifier([limits, variables] {
+        ::setpgid(0, 0);
+        applyLimits(limits);
+        if (variables >= 0)
+            ::fcntl(variables, F_SETFD, 0); // bwrap inherits it (it was close-on-exec for every other child)
+    });
     m_timeout.start(m_command.timeout);
     m_process.start(program, arguments);
     m_pid = m_process.processId();
+    if (variables >= 0)
+        ::close(variables);
 }
 
 void Sandbox::kill()

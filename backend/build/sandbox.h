@@ -59,8 +59,11 @@ public:
     explicit Sandbox(SandboxCommand command, QObject *parent = nullptr);
     ~Sandbox() override;
 
-    // The bwrap arguments for a command (exposed for tests and for the log).
-    static QStringList bwrapArguments(const SandboxCommand &command);
+    // The bwrap arguments for a command (exposed for tests and for the log). The variables are
+    // read by bwrap from `variablesFd` (--args), never passed as arguments: -1 leaves them out.
+    static QStringList bwrapArguments(const SandboxCommand &command, int variablesFd = -1);
+    // An anonymous memory file with the variables as --args reads them; -1 when there are none.
+    static int variablesFile(const QList<BuildVariable> &variables);
     // Files under /etc never shown to a build.
     static const QStringList &hiddenEtcEntries();
 

@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -140,6 +141,34 @@ private slots:
         QFile made(m_work + QStringLiteral("/out.txt"));
         QVERIFY(made.open(QIODevice::ReadOnly));
         QCOMPARE(made.readAll(), QByteArray("made\n"));
+    }
+
+    // A site's variables reach the build's environment but no process's command line (which every
+    // local user can read in /proc): bwrap reads them from a descriptor.
+    void variablesAreOnNoCommandLine()
+    {
+        const QByteArray secret = "hush-" + QByteArray::number(QRandomGenerator::global()->generate64(), 16);
+        SandboxCommand command = shell(QStringLiteral("echo value=$SITE_SECRET; echo ready; sleep 4.321"));
+        command.variables = {{QStringLiteral("SITE_SECRET"), QString::fromLatin1(secret), true}};
+        QByteArray output;
+        Sandbox sandbox(std::move(command));
+        connect(&sandbox, &Sandbox::output, this, [&output](const QByteArray &chunk) { output += chunk; });
+        QSignalSpy finished(&sandbox, &Sandbox::finished);
+        sandbox.start();
+        QTRY_VERIFY_WITH_TIMEOUT(output.contains("ready"), 30'000);
+        QVERIFY(output.contains("value=" + secret)); // the build has it
+        bool sawTheBuild = false;
+        QDirIterator procs(QStringLiteral("/proc"), QDir::Dirs | QDir::NoDotAndDotDot);
+        while (procs.hasNext()) {
+            QFile cmdline(procs.next() + QStringLiteral("/cmdline"));
+            if (!cmdline.open(QIODevice::ReadOnly))
+                continue;
+            QByteArray line = cmdline.readAll();
+            sawTheBuild = sawTheBuild || line.contains("sleep 4.321"); // the scan reaches the sandbox
+            QVERIFY2(!line.contains(secret), line.replace('\0', ' ').constData());
+        }
+        QVERIFY(sawTheBuild);
+        QVERIFY(finished.wait(30'000));
     }
 
     void refusesTheNetworkUnlessAllowed()

@@ -11,8 +11,6 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include <fcntl.h>
-#include <mutex>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -214,9 +212,11 @@ Result<ExtractStats> Extractor::run(archive *reader)
 {
     std::unique_ptr<archive, decltype(&archive_write_free)> writer(archive_write_disk_new(),
                                                                    archive_write_free);
-    archive_write_disk_set_options(writer.get(),
-                                   ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
-                                       ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS | ARCHIVE_EXTRACT_TIME);
+    // Every name is checked relative (relativeComponents) and then written below the canonical root,
+    // so the names libarchive sees are absolute by construction: its NOABSOLUTEPATHS check would
+    // refuse them, and the root's own path has no link for SECURE_SYMLINKS to trip on.
+    archive_write_disk_set_options(writer.get(), ARCHIVE_EXTRACT_SECURE_SYMLINKS |
+                                                     ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_TIME);
     for (;;) {
         archive_entry *entry = nullptr;
         const int r = archive_read_next_header(reader, &entry);
@@ -242,9 +242,10 @@ Result<ExtractStats> Extractor::run(archive *reader)
         const QByteArray relative = parts->join('/');
         if (auto error = checkEntry(entry, relative))
             return *error;
-        archive_entry_copy_pathname(entry, relative.constData());
+        archive_entry_copy_pathname(entry, (m_root + '/' + relative).constData());
         if (const char *hardlink = archive_entry_hardlink(entry))
-            archive_entry_copy_hardlink(entry, relativeComponents(hardlink, &reason)->join('/').constData());
+            archive_entry_copy_hardlink(
+                entry, (m_root + '/' + relativeComponents(hardlink, &reason)->join('/')).constData());
         archive_entry_set_perm(entry, archive_entry_perm(entry) & 0777);
         if (archive_write_header(writer.get(), entry) < ARCHIVE_WARN)
             return refused(
@@ -274,30 +275,20 @@ Result<ExtractStats> Extractor::run(archive *reader)
     return m_stats;
 }
 
-// libarchive's secure flags refuse absolute paths, so it writes relative to the working
-// directory: extraction holds the process-wide directory for its duration.
-std::mutex s_workingDirectory;
-
 Result<ExtractStats> extract(archive *reader, int opened, const QString &targetDir,
                              const ExtractLimits &limits)
 {
     if (opened != ARCHIVE_OK)
         return refused(
             Tr::tr("the archive cannot be read: %1").arg(QString::fromUtf8(archive_error_string(reader))));
-    const QByteArray root = QFile::encodeName(QFileInfo(targetDir).absoluteFilePath());
-    std::lock_guard lock(s_workingDirectory);
-    const int previous = ::open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (previous < 0 || ::chdir(root.constData()) != 0) {
-        if (previous >= 0)
-            ::close(previous);
+    // Written by absolute names below the canonical root (no chdir: the working directory is the
+    // whole process's, and other threads open files too).
+    const QString canonical = QFileInfo(targetDir).canonicalFilePath();
+    if (canonical.isEmpty() || !QFileInfo(canonical).isDir())
         return Error::unavailable(Tr::tr("the directory %1 cannot be entered").arg(targetDir),
                                   QByteArrayLiteral("build-directory"));
-    }
-    Extractor extractor(limits, root);
+    Extractor extractor(limits, QFile::encodeName(canonical));
     auto result = extractor.run(reader);
-    if (::fchdir(previous) != 0)
-        qCWarning(lcArchive) << "cannot return to the previous working directory";
-    ::close(previous);
     if (!result)
         qCInfo(lcArchive) << "archive refused:" << result.error().reason;
     return result;

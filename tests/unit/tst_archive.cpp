@@ -10,10 +10,14 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
+#include <thread>
+
 #include <archive.h>
 #include <archive_entry.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace Meshdeck;
 using namespace Meshdeck::Build;
@@ -174,6 +178,38 @@ private slots:
         QFile followed(m_target + QStringLiteral("/assets/home.html"));
         QVERIFY(followed.open(QIODevice::ReadOnly));
         QCOMPARE(followed.readAll(), QByteArrayLiteral("<h1>hi</h1>"));
+    }
+
+    // The process's working directory is every thread's: extraction never changes it, not even
+    // for a moment (a thread watching it the whole time sees it move on the old chdir-based code).
+    void leavesTheWorkingDirectoryAlone()
+    {
+        TarWriter tar;
+        for (int i = 0; i < 400; ++i) {
+            QByteArray noise(4096, Qt::Uninitialized); // incompressible: no ratio limit in play
+            QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(noise.data()),
+                                                  noise.size() / 4);
+            tar.file(QByteArray("./f" + QByteArray::number(i) + ".txt").constData(), noise);
+        }
+        const QByteArray archive = tar.take();
+        const QByteArray before = QDir::currentPath().toUtf8();
+        std::atomic<bool> done{false};
+        std::atomic<int> moved{0}, looks{0};
+        std::thread watcher([&] {
+            char path[4096];
+            while (!done) {
+                if (::getcwd(path, sizeof path) && before != path)
+                    ++moved;
+                ++looks;
+            }
+        });
+        const auto result = extractArchiveData(archive, m_target);
+        done = true;
+        watcher.join();
+        QVERIFY2(result.ok(), result.ok() ? "" : qPrintable(result.error().reason));
+        QCOMPARE(result->entries, 400);
+        QVERIFY(looks > 0);
+        QCOMPARE(moved.load(), 0);
     }
 
     void refusesDotDot()

@@ -5,6 +5,7 @@
 #include <QDirIterator>
 #include <QFileInfo>
 #include <QLoggingCategory>
+#include <QRegularExpression>
 #include <QStandardPaths>
 
 #include <csignal>
@@ -91,6 +92,8 @@ const QStringList &Sandbox::hiddenEtcEntries()
     return entries;
 }
 
+const QString Sandbox::variablesPath = QStringLiteral("/run/meshdeck/variables");
+
 QStringList Sandbox::bwrapArguments(const SandboxCommand &command, int variablesFd)
 {
     // As a normal user bwrap is unprivileged: a user namespace maps the user in. As root it mounts
@@ -117,10 +120,14 @@ QStringList Sandbox::bwrapArguments(const SandboxCommand &command, int variables
          << defaultPath << QStringLiteral("--setenv") << QStringLiteral("HOME") << QStringLiteral("/tmp")
          << QStringLiteral("--setenv") << QStringLiteral("CI") << QStringLiteral("true")
          << QStringLiteral("--setenv") << QStringLiteral("LANG") << QStringLiteral("C.UTF-8");
-    // The site's variables (secrets among them) are not arguments: every local user can read a
-    // process's command line. bwrap reads them from a descriptor only it inherits (variablesFd).
+    // The site's variables (secrets among them) are neither arguments (every local user can read a
+    // process's command line) nor bwrap's environment for the first process (as root that is
+    // setpriv, still uid 0: LD_PRELOAD=/build/evil.so would run as root). bwrap copies them from a
+    // descriptor only it inherits into a read-only file, which the build's shell reads after the
+    // privilege drop.
     if (variablesFd >= 0)
-        args << QStringLiteral("--args") << QString::number(variablesFd);
+        args << QStringLiteral("--perms") << QStringLiteral("0444") // readable by the build's uid
+             << QStringLiteral("--ro-bind-data") << QString::number(variablesFd) << variablesPath;
     args << QStringLiteral("--");
     if (command.uid) {
         const QString id = QString::number(*command.uid);
@@ -129,6 +136,9 @@ QStringList Sandbox::bwrapArguments(const SandboxCommand &command, int variables
              << QStringLiteral("--inh-caps=-all") << QStringLiteral("--bounding-set=-all")
              << QStringLiteral("--no-new-privs") << QStringLiteral("--");
     }
+    if (variablesFd >= 0)
+        args << QStringLiteral("/bin/sh") << QStringLiteral("-c")
+             << QStringLiteral(". %1 && exec \"$@\"").arg(variablesPath) << QStringLiteral("meshdeck-build");
     args << command.argv;
     return args;
 }
@@ -166,20 +176,22 @@ Sandbox::~Sandbox()
     }
 }
 
-// The variables as bwrap's --args reads them: NUL-separated "--setenv NAME VALUE" triples, in an
-// anonymous memory file (never on disk) at descriptor `variablesFd` of the child only.
+// The variables as a shell script of `export NAME='value'` lines (single quotes: nothing in a value
+// is interpreted), in an anonymous memory file (never on disk) that only the bwrap child inherits.
+// A name that is not an identifier or a value with a NUL byte cannot be passed: -1, errno EINVAL.
 int Sandbox::variablesFile(const QList<BuildVariable> &variables)
 {
     if (variables.isEmpty())
         return -1;
+    static const QRegularExpression identifier(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
     QByteArray text;
     for (const BuildVariable &variable : variables) {
-        text += "--setenv";
-        text += '\0';
-        text += variable.name.toUtf8();
-        text += '\0';
-        text += variable.value.toUtf8();
-        text += '\0';
+        const QByteArray value = variable.value.toUtf8();
+        if (!identifier.match(variable.name).hasMatch() || value.contains('\0')) {
+            errno = EINVAL;
+            return -1;
+        }
+        text += "export " + variable.name.toLatin1() + "='" + QByteArray(value).replace("'", "'\\''") + "'\n";
     }
     const int fd = ::memfd_create("meshdeck-build-variables", MFD_CLOEXEC);
     if (fd < 0)

@@ -59,11 +59,14 @@ public:
     explicit Sandbox(SandboxCommand command, QObject *parent = nullptr);
     ~Sandbox() override;
 
-    // The bwrap arguments for a command (exposed for tests and for the log). The variables are
-    // read by bwrap from `variablesFd` (--args), never passed as arguments: -1 leaves them out.
+    // The bwrap arguments for a command (exposed for tests and for the log). The variables are a
+    // file bwrap copies from `variablesFd` into the sandbox (variablesPath), read by the build's
+    // shell after the privilege drop; never arguments. -1 leaves them out.
     static QStringList bwrapArguments(const SandboxCommand &command, int variablesFd = -1);
-    // An anonymous memory file with the variables as --args reads them; -1 when there are none.
+    // An anonymous memory file with the variables as a shell script; -1 when there are none (or
+    // one cannot be passed: a name that is not an identifier, a value with a NUL byte).
     static int variablesFile(const QList<BuildVariable> &variables);
+    static const QString variablesPath;
     // Files under /etc never shown to a build.
     static const QStringList &hiddenEtcEntries();
 

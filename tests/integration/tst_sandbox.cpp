@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QProcess>
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -169,6 +170,61 @@ private slots:
         }
         QVERIFY(sawTheBuild);
         QVERIFY(finished.wait(30'000));
+    }
+
+    // A value reaches the build byte for byte (quotes, a newline, $ and backticks are not
+    // interpreted); a value with a NUL byte cannot be carried and the sandbox refuses to start.
+    void variablesArriveExactlyAndNulIsRefused()
+    {
+        const QString tricky = QStringLiteral("it's \"quoted\" $HOME `id`\nsecond line \\ end");
+        SandboxCommand command = shell(QStringLiteral("printf '%s' \"$TRICKY\" > value.txt"));
+        command.variables = {{QStringLiteral("TRICKY"), tricky, false}};
+        const Run r = run(command);
+        QCOMPARE(r.result.exitCode, 0);
+        QFile value(m_work + QStringLiteral("/value.txt"));
+        QVERIFY(value.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(value.readAll()), tricky);
+
+        SandboxCommand injected = shell(QStringLiteral("echo should-not-run"));
+        injected.variables = {
+            {QStringLiteral("X"), QStringLiteral("a%1--bind%1/%1/host").arg(QChar(0)), false}};
+        const Run refused = run(injected);
+        QCOMPARE(refused.result.end, SandboxEnd::FailedToStart);
+        QVERIFY(!refused.output.contains("should-not-run"));
+    }
+
+    // As root, the site's variables apply only after the drop to the build's uid: LD_PRELOAD of a
+    // library from the uploaded tree never loads into a process running as root.
+    void variablesApplyOnlyAfterThePrivilegeDrop()
+    {
+        if (!m_uid)
+            QSKIP("runs as root only: a normal user's build has no privilege to drop");
+        const QString source = m_work + QStringLiteral("/probe.c");
+        QFile c(source);
+        QVERIFY(c.open(QIODevice::WriteOnly));
+        c.write("#include <stdio.h>\n#include <unistd.h>\n"
+                "__attribute__((constructor)) static void probe(void) {\n"
+                "  char path[64]; snprintf(path, sizeof path, \"/build/uid-%d\", (int)getpid());\n"
+                "  FILE *f = fopen(path, \"w\"); if (f) { fprintf(f, \"%d\", (int)getuid()); fclose(f); }\n"
+                "}\n");
+        c.close();
+        QProcess cc;
+        cc.start(QStringLiteral("cc"), {QStringLiteral("-shared"), QStringLiteral("-fPIC"),
+                                        QStringLiteral("-o"), m_work + QStringLiteral("/probe.so"), source});
+        QVERIFY(cc.waitForFinished(60'000));
+        QCOMPARE(cc.exitCode(), 0);
+        QVERIFY(handOver(m_work, m_uid)); // the build may write its tree (as the run's setup does)
+        SandboxCommand command = shell(QStringLiteral("true"));
+        command.variables = {{QStringLiteral("LD_PRELOAD"), QStringLiteral("/build/probe.so"), false}};
+        const Run r = run(command);
+        QCOMPARE(r.result.exitCode, 0);
+        const QStringList seen = QDir(m_work).entryList({QStringLiteral("uid-*")}, QDir::Files);
+        QVERIFY2(!seen.isEmpty(), "the probe library never loaded: the test could not see a root process");
+        for (const QString &name : seen) {
+            QFile f(m_work + QLatin1Char('/') + name);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QCOMPARE(f.readAll(), QByteArray::number(*m_uid)); // never "0"
+        }
     }
 
     void refusesTheNetworkUnlessAllowed()

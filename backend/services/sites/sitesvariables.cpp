@@ -52,6 +52,10 @@ std::optional<Error> readVariable(const QJsonObject &json, bool creating, Variab
                 QStringLiteral("value"),
                 QStringLiteral("value is a string of at most %1 characters.").arg(MaxValue));
         *value = given.toString();
+        if (value->value().contains(QChar(0)))
+            return Error::invalid(QStringLiteral("value"),
+                                  QStringLiteral("A variable's value cannot hold a NUL character: a build's "
+                                                 "environment has no way to carry it."));
     }
     if (json.contains(QStringLiteral("secret"))) {
         if (!json.value(QStringLiteral("secret")).isBool())

@@ -30,6 +30,7 @@ public:
     bool serviceCritical(const QString &service, const QString &endpoint, const QString &reason);
     // A gateway route whose error rate crossed the alert threshold over the last minute.
     bool routeFailing(const QString &route, double errorPercent, int requests);
+    bool buildFailed(const QString &siteName, const QString &deploymentId, const QString &reason);
 
     // The real sink: a Notify call on the session bus; false when no notification server answers.
     static bool sendOverDBus(const QString &summary, const QString &body);

@@ -35,6 +35,9 @@
 #include "services/registry/registryroutes.h"
 #include "services/registry/registryservice.h"
 #include "services/registry/registrystore.h"
+#include "services/sites/sitesroutes.h"
+#include "services/sites/sitesservice.h"
+#include "services/sites/sitesstore.h"
 #include "services/system/systemroutes.h"
 #include "services/system/systemservice.h"
 #include "services/system/systemstore.h"
@@ -89,6 +92,7 @@ struct Backend::Parts {
     Auth::AuthService *auth = nullptr;
     Auth::TeamsService *teams = nullptr;
     Gateway::GatewayService *gateway = nullptr;
+    Sites::SitesService *sites = nullptr;
 };
 
 namespace {
@@ -456,6 +460,15 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
                            {QStringLiteral("reason"), limits.value(QStringLiteral("reason"))}};
     });
     p.realtime->addProvider(&p.registry->channel());
+    Sites::SitesSettings sitesSettings;
+    sitesSettings.dataDir = dataDir; // cluster mode: a directory every node shares (artifacts, logs)
+    sitesSettings.localStack = !m_settings.clusterMode();
+    sitesSettings.retention = m_settings.siteRetention;
+    sitesSettings.maxUploadBytes = qint64(m_settings.siteUploadLimitMb) << 20;
+    auto sites = std::make_unique<Sites::SitesService>(sitesSettings, &p.database, p.events, secrets);
+    p.sites = sites.get();
+    p.services.add(std::move(sites));
+    p.realtime->addProvider(p.sites->channel());
     p.realtime->addProvider(&p.system->membership());
     p.realtime->addProvider(p.audit);
     // events.<topic> on the realtime endpoint, fed by every durable commit.
@@ -555,6 +568,7 @@ QCoro::Task<int> Backend::openDatabase(QString dataDir)
         {QStringLiteral("gateway_routes"), Gateway::RoutesStore::migrations()},
         {QStringLiteral("gateway_metrics"), Gateway::MetricsStore::migrations()},
         {QStringLiteral("gateway_drains"), Gateway::DrainStore::migrations()},
+        {QStringLiteral("sites"), Sites::SitesStore::migrations()},
         Storage::DocumentPermissions::schema(),
     };
     const auto opened = co_await p.database.open(dbPath, schemas);
@@ -586,6 +600,7 @@ void Backend::installRoutes()
     Auth::TeamsRoutes::install(*p.router, p.teams);
     Gateway::RoutesApi::install(*p.router, p.gateway->catalog());
     Gateway::StatusRoutes::install(*p.router, p.gateway);
+    Sites::SitesRoutes::install(*p.router, p.sites);
     // Every credential goes through the auth service, which asks the admin token first.
     p.auth->setAdminToken(p.authenticator.get());
     p.dispatcher = std::make_unique<Http::Dispatcher>(*p.router, p.auth, &p.metrics);
@@ -685,6 +700,7 @@ bool Backend::serveGateway()
         std::make_unique<Http::Dispatcher>(*p.gatewayRouter, nullptr, &p.gatewayHttpMetrics);
     p.gatewayDispatcher->setFrontend(p.gateway->proxy());
     p.gateway->proxy()->setTls(m_settings.tls != nullptr);
+    p.gateway->proxy()->setSites(p.sites); // /sites/<id>/… and <name>.localhost: the live deployments
     QString unused;
     p.gateway->proxy()->setTrustedProxies(
         Gateway::TrustedProxies::parse(m_settings.gatewayTrustedProxies, &unused)

@@ -124,6 +124,16 @@ struct Options {
         QCoreApplication::translate("meshdeckd", "Audit records older than this are deleted, hourly "
                                                  "(default: 365)."),
         QStringLiteral("days")};
+    const QCommandLineOption siteRetention{
+        QStringLiteral("site-retention"),
+        QCoreApplication::translate("meshdeckd", "Deployments kept per site, never the live one; older "
+                                                 "ones are pruned (default: 10)."),
+        QStringLiteral("n")};
+    const QCommandLineOption siteUploadLimit{
+        QStringLiteral("site-upload-limit-mb"),
+        QCoreApplication::translate("meshdeckd", "Largest source .tar.gz a deployment upload may be, in MiB "
+                                                 "(default: 512)."),
+        QStringLiteral("mib")};
     const QCommandLineOption database{
         QStringLiteral("database"),
         QCoreApplication::translate("meshdeckd",
@@ -232,6 +242,8 @@ struct Options {
                 accessTokenSeconds,
                 passwordCost,
                 auditRetentionDays,
+                siteRetention,
+                siteUploadLimit,
                 database,
                 redis,
                 nodeId,
@@ -344,7 +356,9 @@ bool applyNumbers(const QCommandLineParser &parser, const Options &o, BackendSet
                                IntOption{o.webhookMaxFailures, &settings->webhookMaxFailures},
                                IntOption{o.maxRealtimeSessions, &settings->maxRealtimeSessions},
                                IntOption{o.accessTokenSeconds, &settings->accessTokenSeconds},
-                               IntOption{o.auditRetentionDays, &settings->auditRetentionDays}}) {
+                               IntOption{o.auditRetentionDays, &settings->auditRetentionDays},
+                               IntOption{o.siteRetention, &settings->siteRetention},
+                               IntOption{o.siteUploadLimit, &settings->siteUploadLimitMb}}) {
         if (parser.isSet(i.option) && !positiveInt(parser.value(i.option), i.target)) {
             *error = QStringLiteral("--%1 expects a positive whole number; got '%2'")
                          .arg(i.option.names().constFirst(), parser.value(i.option));

@@ -31,6 +31,8 @@ struct BackendSettings {
     qint64 deregisterCriticalAfterMs = 10LL * 60 * 1000; // registry: critical this long -> deregistered
     int maxRealtimeSessions = 10'000; // concurrent realtime WebSocket sessions; more are refused (503)
     int auditRetentionDays = 365;     // audit records older than this are deleted
+    int siteRetention = 10;           // deployments kept per site (never the live one)
+    int siteUploadLimitMb = 512;      // largest deployment upload (source .tar.gz)
     std::shared_ptr<Http::TlsCredentials> tls; // --tls-cert/--tls-key, read and checked; null: plain HTTP
     // Cluster mode (a postgres:// --database); empty: local mode on DATA_DIR/meshdeck.db.
     QString databaseUrl;

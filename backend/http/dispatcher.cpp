@@ -140,6 +140,14 @@ qint64 Dispatcher::bodyLimit(const Request &request) const
     return -1;
 }
 
+bool Dispatcher::streamsBody(const Request &request) const
+{
+    if (m_frontend)
+        return true;
+    const auto match = m_router.match(request.method, request.path);
+    return match.route && match.route->options.streamBody;
+}
+
 Dispatcher::Outcome Dispatcher::dispatch(Request &request) const
 {
     if (m_frontend) {

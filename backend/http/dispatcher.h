@@ -57,6 +57,8 @@ public:
     qint64 bodyLimit(const Request &request) const;
     // A data plane takes the requests: their bodies stream to it (Request::bodySource).
     bool streamsBodies() const { return m_frontend != nullptr; }
+    // Whether this request's body streams to its handler (a route with RouteOptions::streamBody).
+    bool streamsBody(const Request &request) const;
     void engineRefused(const Request &request, const Response &response) const
     {
         if (m_frontend)

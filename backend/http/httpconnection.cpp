@@ -90,6 +90,8 @@ HttpConnection::HttpConnection(int fd, QByteArray peer, HttpWorker *worker, cons
     // A data plane's request bodies stream: only the bytes buffered count against the budget.
     m_streamRequests = worker->dispatcher().streamsBodies();
     m_parser.setStreaming(m_streamRequests);
+    if (!m_streamRequests) // a route may still stream its bodies (RouteOptions::streamBody)
+        m_parser.setStreamingResolver([dispatcher](const Request &r) { return dispatcher->streamsBody(r); });
     m_parser.setBodyAdmission([this](qint64 bytes) {
         return (m_inPipe ? m_inPipe->lease() : m_bodyLease).grow(m_worker->bodyBudget(), bytes);
     });
@@ -261,7 +263,7 @@ void HttpConnection::process()
         if (!m_parser.isComplete()) {
             // The body did not all come with the head: a data plane gets the request now and
             // pulls the body as it arrives.
-            if (m_streamRequests && m_parser.headComplete()) {
+            if (m_parser.streamingBody() && m_parser.headComplete()) {
                 dispatchStreamed();
                 if (m_finished)
                     return;

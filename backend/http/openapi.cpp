@@ -110,12 +110,17 @@ QJsonObject operation(const Route &route)
         op.insert(QStringLiteral("parameters"), parameters);
 
     if (!o.requestSchema.isEmpty()) {
+        QJsonObject content{
+            {QStringLiteral("application/json"),
+             QJsonObject{{QStringLiteral("schema"), parseSchema(o.requestSchema, o.operationId)}}}};
+        for (const QByteArray &type : o.requestBinaryTypes)
+            content.insert(QString::fromLatin1(type),
+                           QJsonObject{{QStringLiteral("schema"),
+                                        QJsonObject{{QStringLiteral("type"), QStringLiteral("string")},
+                                                    {QStringLiteral("format"), QStringLiteral("binary")}}}});
         op.insert(QStringLiteral("requestBody"),
                   QJsonObject{{QStringLiteral("required"), !o.requestBodyOptional},
-                              {QStringLiteral("content"),
-                               QJsonObject{{QStringLiteral("application/json"),
-                                            QJsonObject{{QStringLiteral("schema"),
-                                                         parseSchema(o.requestSchema, o.operationId)}}}}}});
+                              {QStringLiteral("content"), content}});
     }
 
     QJsonObject responses;

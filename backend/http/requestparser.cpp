@@ -86,6 +86,7 @@ void RequestParser::reset()
     m_remaining = 0;
     m_received = 0;
     m_declaredLength = 0;
+    m_streamingNow = false;
     m_started = false;
     m_expectContinue = false;
     m_chunked = false;
@@ -131,7 +132,7 @@ qsizetype RequestParser::feed(QByteArrayView data)
     while (pos < data.size() && m_state != State::Complete && m_state != State::Error) {
         if (m_state == State::Body || m_state == State::ChunkData) {
             const qsizetype take = qsizetype(qMin<qint64>(m_remaining, data.size() - pos));
-            if (m_streaming && !admitBody(take))
+            if (m_streamingNow && !admitBody(take))
                 return pos;
             m_received += take;
             m_request.body.append(data.sliced(pos, take));
@@ -377,6 +378,7 @@ bool RequestParser::finishHead()
     // The route's body limit is looked up only for requests that declare a body.
     const bool hasBody = !transferEncoding.isEmpty() || (lengthCount == 1 && contentLength != "0");
     m_bodyLimit = hasBody && m_bodyLimitResolver ? m_bodyLimitResolver(m_request) : m_limits.defaultMaxBody;
+    m_streamingNow = m_streaming || (hasBody && m_streamingResolver && m_streamingResolver(m_request));
 
     return startBody(lengthCount, contentLength, transferEncoding);
 }
@@ -413,7 +415,7 @@ bool RequestParser::startBody(int lengthCount, const QByteArray &contentLength,
         if (length > 0) {
             m_declaredLength = length;
             m_remaining = length;
-            if (m_streaming) {
+            if (m_streamingNow) {
                 m_state = State::Body;
                 return true;
             }
@@ -455,7 +457,7 @@ bool RequestParser::processChunkSize(QByteArrayView line)
     if (m_received + size > m_bodyLimit)
         return fail(413, QStringLiteral("The chunked request body exceeds this route's limit of %1 bytes.")
                              .arg(m_bodyLimit));
-    if (!m_streaming && !admitBody(size))
+    if (!m_streamingNow && !admitBody(size))
         return false;
     m_remaining = size;
     m_state = State::ChunkData;

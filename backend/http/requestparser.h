@@ -38,6 +38,14 @@ public:
     // byte by byte as it arrives, and the caller may take the head before the body is complete
     // (takeHead) and then the body as it comes (takeBody), until isComplete().
     void setStreaming(bool streaming) { m_streaming = streaming; }
+    // Asked once a request's head is complete (when the connection does not stream every body):
+    // whether this request's body streams, as in streaming mode (a route that opted in).
+    void setStreamingResolver(std::function<bool(const Request &)> resolver)
+    {
+        m_streamingResolver = std::move(resolver);
+    }
+    // Whether the body of the request being received streams (streaming mode, or its route asked).
+    bool streamingBody() const { return m_streamingNow; }
     bool headComplete() const
     {
         return m_state == State::Body || m_state == State::ChunkSize || m_state == State::ChunkData ||
@@ -96,6 +104,8 @@ private:
     qint64 m_received = 0;       // body bytes so far (after de-chunking)
     qint64 m_declaredLength = 0; // Content-Length
     bool m_streaming = false;
+    bool m_streamingNow = false; // this request's body streams
+    std::function<bool(const Request &)> m_streamingResolver;
     bool m_started = false;
     bool m_expectContinue = false;
     bool m_chunked = false;

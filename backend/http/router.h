@@ -5,6 +5,7 @@
 
 #include <QCoroTask>
 
+#include <QByteArrayList>
 #include <QJsonObject>
 
 #include <functional>
@@ -64,11 +65,17 @@ struct RouteOptions {
     QByteArray permission = {};
     QByteArray requestSchema = {};    // JSON Schema text of the request body; empty: no body
     bool requestBodyOptional = false; // the body may be left out (heartbeat, drain)
+    // Content types the route takes besides JSON, as opaque bytes (an upload: application/gzip).
+    QByteArrayList requestBinaryTypes = {};
     std::vector<ParamDoc> parameters = {};
     std::vector<ResponseDoc> responses = {}; // every success status the route really returns
     // Statuses the route answers with a problem document (400, 404, 409, …). 401 (authenticated
     // routes), 413 (routes with a request body) and 503 (any route) are added for every route.
     std::vector<int> problems = {};
+    // The body is not held whole: a request whose body has not all arrived with its head reaches
+    // the handler at once with Request::bodySource, and the handler pulls the rest (an upload
+    // streamed to disk). Only the bytes buffered count against the server's body budget.
+    bool streamBody = false;
 };
 
 struct Route {

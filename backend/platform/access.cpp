@@ -35,6 +35,12 @@ const std::vector<PermissionInfo> &catalogue()
          QStringLiteral("Read gateway routes, their metrics, circuit breakers and the access log.")},
         {"gateway.write",
          QStringLiteral("Create, change, restore and delete gateway routes; reset circuit breakers.")},
+        {"sites.read",
+         QStringLiteral("Read sites, deployments, build logs, variables (no secret values) and the "
+                        "build queue.")},
+        {"sites.write", QStringLiteral("Create, change and delete sites and their variables; activate (roll "
+                                       "back) and delete deployments.")},
+        {"sites.deploy", QStringLiteral("Start, cancel and redeploy deployments.")},
     };
     return table;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds a fuzz target with clang-14 (libFuzzer + ASan + UBSan) and runs it for a bounded time on a
 # copy of its committed corpus. New crashes are left in OUT_DIR/crashes.
-# Usage: run-libfuzzer.sh SOURCE_DIR OUT_DIR SECONDS [requestparser|responseparser|registry|jwt|permissions]
+# Usage: run-libfuzzer.sh SOURCE_DIR OUT_DIR SECONDS [requestparser|responseparser|registry|jwt|permissions|archive]
 set -euo pipefail
 libs=""
 src=$1 out=$2 seconds=${3:-60} target=${4:-requestparser}
@@ -12,6 +12,7 @@ case $target in
     "$src/backend/services/registry/registryrequests.cpp" "$src/backend/platform/clock.cpp") ;;
   jwt) sources=("$src/backend/services/auth/jwt.cpp"); libs=$(pkg-config --libs libsodium) ;;
   permissions) sources=("$src/backend/storage/permissionsyntax.cpp") ;;
+  archive) sources=("$src/backend/build/archiveextract.cpp"); libs=$(pkg-config --libs libarchive) ;;
   *) echo "unknown fuzz target $target" >&2; exit 2 ;;
 esac
 out="$out/$target"

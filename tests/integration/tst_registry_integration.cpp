@@ -73,7 +73,8 @@ private Q_SLOTS:
         QCOMPARE(names, (QStringList{QStringLiteral("meshdeck.audit"), QStringLiteral("meshdeck.auth"),
                                      QStringLiteral("meshdeck.events"), QStringLiteral("meshdeck.gateway"),
                                      QStringLiteral("meshdeck.realtime"), QStringLiteral("meshdeck.registry"),
-                                     QStringLiteral("meshdeck.system"), QStringLiteral("meshdeck.teams")}));
+                                     QStringLiteral("meshdeck.sites"), QStringLiteral("meshdeck.system"),
+                                     QStringLiteral("meshdeck.teams")}));
         // Their /readyz check runs on the node's own port: a real check through the real engine.
         const QJsonObject events = onlyInstance(backend, "meshdeck.events");
         QCOMPARE(events.value(QStringLiteral("port")).toInt(), backend.port());

@@ -210,6 +210,14 @@ QCoro::Task<Response> countBody(Request request)
     co_return Response::text(200, (streamed ? "streamed " : "whole ") + QByteArray::number(bytes));
 }
 
+// A route that streams its bodies (RouteOptions::streamBody): counts the heads it got.
+std::atomic<int> g_streamedHeads{0};
+QCoro::Task<Response> countStreamedBody(Request request)
+{
+    ++g_streamedHeads;
+    return countBody(std::move(request));
+}
+
 class CountingFrontend : public Frontend
 {
 public:
@@ -277,6 +285,43 @@ private Q_SLOTS:
         QVERIFY(c.socket().peek(25).startsWith("HTTP/1.1 100 Continue"));
         c.send("wxyz");
         QCOMPARE(c.read().body, QByteArray("streamed 4"));
+    }
+
+    void aRouteThatOptsInPullsItsBodyAsItComes()
+    {
+        Engine engine({}, [](Router &router) {
+            RouteOptions o = publicRoute();
+            o.maxBody = 1 << 20;
+            o.streamBody = true;
+            router.add("POST", "/upload", AsyncHandler(countStreamedBody), o);
+        });
+        g_streamedHeads = 0;
+        RawHttp c;
+        QVERIFY(c.connectTo(engine.server->port()));
+        c.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\nabc");
+        // The handler runs before the body is all there, and pulls the rest.
+        QTRY_COMPARE_WITH_TIMEOUT(g_streamedHeads.load(), 1, 5000);
+        c.send(QByteArray(4997, 'x'));
+        RawResponse r = c.read();
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, QByteArray("streamed 5000"));
+        // A body that came with its head is handed over whole, on the same connection.
+        c.send(post("/upload", "xyz"));
+        QCOMPARE(c.read().body, QByteArray("whole 3"));
+        // Over the route's limit while chunked: the handler learns it from the body and says 413.
+        c.send("POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: "
+               "chunked\r\n\r\n10\r\n0123456789abcdef\r\n");
+        QTRY_COMPARE_WITH_TIMEOUT(g_streamedHeads.load(), 3, 5000);
+        c.send("100001\r\n" + QByteArray(1024, 'z'));
+        QCOMPARE(c.read().status, 413);
+        // Other routes still get their bodies whole.
+        RawHttp d;
+        QVERIFY(d.connectTo(engine.server->port()));
+        d.send(post("/echo", "abcdef"));
+        const RawResponse echoed = d.read();
+        QCOMPARE(echoed.status, 200);
+        QCOMPARE(echoed.body, QByteArray("abcdef"));
+        QCOMPARE(g_streamedHeads.load(), 3);
     }
 
     void aFrontendLearnsOfAChunkedBodyOverItsLimit()

@@ -140,7 +140,7 @@ QHash<int, QByteArray> DeploymentsModel::roleNames() const
             {CreatedByRole, "createdBy"},
             {CreatedAtRole, "createdAt"},
             {LiveRole, "live"},
-            {FinalRole, "final"},
+            {FinalRole, "isFinal"},
             {PrunedRole, "pruned"},
             {CancelRequestedRole, "cancelRequested"}};
 }

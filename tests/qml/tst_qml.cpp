@@ -30,7 +30,8 @@ public Q_SLOTS:
         // One site, "docs", with a live deployment and a failed one (the Deployments page).
         for (const QString &path : {QStringLiteral("/v1/sites"), QStringLiteral("/v1/sites/s1/deployments"),
                                     QStringLiteral("/v1/sites/s1/variables"), QStringLiteral("/v1/builds")}) {
-            const QString file = QStringLiteral("deployments/") + path.mid(4).replace(QLatin1Char('/'), QLatin1Char('-')) +
+            const QString file = QStringLiteral("deployments/") +
+                                 path.mid(4).replace(QLatin1Char('/'), QLatin1Char('-')) +
                                  QStringLiteral(".json");
             m_api->setReplyFromFile(path, Meshdeck::Testing::testDataPath(file));
         }

@@ -4,6 +4,7 @@
 #include "api/realtimeclient.h"
 #include "deployments/deploymentscontroller.h"
 #include "deployments/deploymentsmodels.h"
+#include "shell/desktopnotifier.h"
 
 #include <QAbstractItemModelTester>
 #include <QJsonArray>
@@ -378,6 +379,41 @@ private Q_SLOTS:
                                             {QStringLiteral("status"), QStringLiteral("building")}});
         QCOMPARE(role(controller.deployments(), 0, DeploymentsModel::StatusRole).toString(),
                  QStringLiteral("building"));
+    }
+
+    void aFailedBuildIsADesktopNotificationOnlyInTheBackground()
+    {
+        FakeApiClient api;
+        serveSite(api);
+        RealtimeClient realtime;
+        DeploymentsController controller(&api, &realtime);
+        DesktopNotifier notifier;
+        Qt::ApplicationState state = Qt::ApplicationActive;
+        notifier.setStateSource([&state] { return state; });
+        QStringList shown;
+        notifier.setSink([&shown](const QString &summary, const QString &body) {
+            shown << summary + QStringLiteral(": ") + body;
+            return true;
+        });
+        connect(&controller, &DeploymentsController::buildFailed, &notifier, &DesktopNotifier::buildFailed);
+        controller.start();
+        QTRY_COMPARE(controller.sites()->rowCount(), 1);
+        const auto failed = [](const QString &id) {
+            return QJsonObject{{QStringLiteral("offset"), 1},
+                               {QStringLiteral("data"),
+                                QJsonObject{{QStringLiteral("deploymentId"), id},
+                                            {QStringLiteral("siteId"), QStringLiteral("s1")},
+                                            {QStringLiteral("status"), QStringLiteral("failed")},
+                                            {QStringLiteral("reason"), QStringLiteral("exit code 1")}}}};
+        };
+        // In front: the page shows it; no notification.
+        QSignalSpy announced(&controller, &DeploymentsController::buildFailed);
+        Q_EMIT realtime.event(QStringLiteral("events.deployments"), failed(QStringLiteral("d2")));
+        QCOMPARE(announced.count(), 1); // the failure was seen…
+        QCOMPARE(shown.size(), 0);      // …and not notified
+        state = Qt::ApplicationInactive;
+        Q_EMIT realtime.event(QStringLiteral("events.deployments"), failed(QStringLiteral("d3")));
+        QCOMPARE(shown, QStringList{QStringLiteral("A build of docs failed: Deployment d3: exit code 1")});
     }
 };
 

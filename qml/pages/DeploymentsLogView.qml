@@ -55,7 +55,7 @@ Rectangle {
             }
             CheckBox {
                 id: regex
-                objectName: "logRegex"
+                objectName: "regexBox"
                 text: qsTr("Regex")
                 Accessible.name: qsTr("Filter with a regular expression")
                 onToggled: view.log.filterIsRegex = checked

@@ -62,5 +62,47 @@ Item {
             confirm.reject()
             tryCompare(confirm, "visible", false)
         }
+
+        function test_theLogOfADeploymentIsShownFilteredAndItsFirstErrorFound() {
+            tryCompare(Console.connection, "state", BackendConnection.Connected)
+            const page = createTemporaryObject(pageComponent, root)
+            Console.deployments.selectedSite = "s1"
+            const list = findChild(page, "deploymentList")
+            tryCompare(list, "count", 3)
+            waitForRendering(page)
+            mouseClick(list.itemAtIndex(0))
+            compare(Console.deployments.selectedDeployment, "d3")
+            const lines = findChild(page, "logLines")
+            tryCompare(lines, "count", 4)
+            waitForRendering(page)
+            // Colours come as styled text, the escape sequences do not show.
+            verify(String(lines.itemAtIndex(0).richText).indexOf("npm ci") >= 0)
+            verify(String(lines.itemAtIndex(0).richText).indexOf("[32m") < 0)
+
+            const firstError = findChild(page, "firstError")
+            tryCompare(firstError, "enabled", true)
+            mouseClick(firstError)
+            compare(lines.currentIndex, 2)
+
+            // A filter as typed: only the matching lines.
+            const filter = findChild(page, "logFilter")
+            mouseClick(filter)
+            for (const c of "packages")
+                keyClick(c)
+            tryCompare(lines, "count", 1)
+            compare(Console.deployments.log.valueAt(0, "lineNumber"), 2)
+
+            // A regular expression that does not compile says why, and shows no lines.
+            mouseClick(findChild(page, "regexBox"))
+            mouseClick(filter)
+            filter.selectAll()
+            keyClick("(")
+            tryCompare(lines, "count", 0)
+            const error = findChild(page, "logError")
+            tryVerify(() => error.visible && error.text.indexOf("not a valid regular expression") >= 0)
+            filter.selectAll()
+            keyClick(Qt.Key_Delete)
+            tryCompare(lines, "count", 4)
+        }
     }
 }

@@ -44,6 +44,16 @@ DeploymentsController::DeploymentsController(ApiClient *api, RealtimeClient *rea
                 else if (!m_followed.isEmpty() && channel == m_followed)
                     setLogError(reason);
             });
+    // Subscribed again after a reconnect: lines written while the socket was down are read by
+    // pages (a build that ended meanwhile sends no later line that would reveal the gap).
+    connect(m_realtime, &RealtimeClient::subscribed, this, [this](const QString &channel) {
+        if (m_followed.isEmpty() || channel != m_followed || m_deployment.isEmpty())
+            return;
+        if (m_logLoading)
+            m_resumeWanted = true;
+        else
+            QCoro::connect(loadLog(m_deployment, m_log.lineCount() + 1), this, [] {});
+    });
     // A gap in the live lines (a reconnect): the log from the first missing line, by pages.
     connect(&m_log, &BuildLogModel::resumeNeeded, this, [this](qint64 fromLine) {
         if (m_deployment.isEmpty())

@@ -311,6 +311,13 @@ private Q_SLOTS:
         QCOMPARE(controller.log()->textOf(10003, 10005),
                  QStringLiteral("line 10004\nline 10005\nline 10006"));
 
+        // Subscribed again after a reconnect, with no later live line: the lines written meanwhile
+        // are read by pages all the same.
+        api.setReply(logPath(10007), ok(logPage(10007, 2, 10008, true)));
+        Q_EMIT realtime.subscribed(Channel, 0, 0);
+        QTRY_COMPARE(controller.log()->lineCount(), 10008);
+        QCOMPARE(controller.log()->textOf(10007, 10007), QStringLiteral("line 10008"));
+
         // Another deployment: the old channel is left.
         controller.setSelectedDeployment(QStringLiteral("d1"));
         QCOMPARE(realtime.subscribers(Channel), 0);

@@ -43,6 +43,8 @@ public:
     virtual QCoro::Task<ApiReply> post(QString path, QByteArray jsonBody) = 0;
     // PUT, PATCH, DELETE and friends; the body may be empty.
     virtual QCoro::Task<ApiReply> send(QByteArray method, QString path, QByteArray jsonBody) = 0;
+    // POSTs a file as the body, streamed from disk (a deployment's .tar.gz, application/gzip).
+    virtual QCoro::Task<ApiReply> upload(QString path, QString filePath, QByteArray contentType) = 0;
     virtual QByteArray token() const = 0;
     // What a TLS peer must present; plain HTTP ignores it.
     virtual void setTlsPolicy(const TlsPolicy &policy) { Q_UNUSED(policy) }

@@ -35,6 +35,17 @@ QCoro::Task<ApiReply> FakeApiClient::send(QByteArray method, QString path, QByte
     co_return reply;
 }
 
+QCoro::Task<ApiReply> FakeApiClient::upload(QString path, QString filePath, QByteArray contentType)
+{
+    QFile file(filePath);
+    const QByteArray body = file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    m_posted.append(
+        {QStringLiteral("UPLOAD ") + QString::fromLatin1(contentType) + QLatin1Char(' ') + path, body});
+    const ApiReply reply = answer(QStringLiteral("POST ") + path, path);
+    noteReply(reply, m_token);
+    co_return reply;
+}
+
 ApiReply FakeApiClient::answer(const QString &methodKey, const QString &path)
 {
     m_requested << path;

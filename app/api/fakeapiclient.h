@@ -21,6 +21,9 @@ public:
     QCoro::Task<ApiReply> post(QString path, QByteArray jsonBody) override;
     // Recorded in posted() as "METHOD path"; answered like a GET of the path.
     QCoro::Task<ApiReply> send(QByteArray method, QString path, QByteArray jsonBody) override;
+    // Recorded in posted() as "UPLOAD <content type> path" with the file's bytes; answered like a
+    // POST of the path.
+    QCoro::Task<ApiReply> upload(QString path, QString filePath, QByteArray contentType) override;
 
     void setReply(const QString &path, ApiReply reply);
     void removeReply(const QString &path) { m_replies.remove(path); }

@@ -1,5 +1,6 @@
 #include "httpapiclient.h"
 
+#include <QFile>
 #include <QJsonObject>
 #include <QNetworkReply>
 #include <QPointer>
@@ -130,6 +131,26 @@ QCoro::Task<ApiReply> HttpApiClient::send(QByteArray method, QString path, QByte
     if (!jsonBody.isEmpty())
         r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     QNetworkReply *reply = watch(m_network.sendCustomRequest(r, method, jsonBody));
+    const ApiReply result = co_await finish(reply);
+    noteReply(result, token);
+    co_return result;
+}
+
+QCoro::Task<ApiReply> HttpApiClient::upload(QString path, QString filePath, QByteArray contentType)
+{
+    const QByteArray token = m_token;
+    auto *file = new QFile(filePath);
+    if (!file->open(QIODevice::ReadOnly)) {
+        ApiReply failed;
+        failed.error = tr("Cannot read %1: %2").arg(filePath, file->errorString());
+        delete file;
+        co_return failed;
+    }
+    QNetworkRequest r = request(path);
+    r.setHeader(QNetworkRequest::ContentTypeHeader, QString::fromLatin1(contentType));
+    r.setHeader(QNetworkRequest::ContentLengthHeader, file->size());
+    QNetworkReply *reply = watch(m_network.post(r, file));
+    file->setParent(reply); // read while the request streams, gone with the reply
     const ApiReply result = co_await finish(reply);
     noteReply(result, token);
     co_return result;

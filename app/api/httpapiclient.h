@@ -17,6 +17,7 @@ public:
     QCoro::Task<ApiReply> get(QString path) override;
     QCoro::Task<ApiReply> post(QString path, QByteArray jsonBody) override;
     QCoro::Task<ApiReply> send(QByteArray method, QString path, QByteArray jsonBody) override;
+    QCoro::Task<ApiReply> upload(QString path, QString filePath, QByteArray contentType) override;
     QByteArray token() const override { return m_token; }
     void setTlsPolicy(const TlsPolicy &policy) override;
 

@@ -43,6 +43,7 @@ Console::Console(Options options, ApiClient *api, QObject *parent)
     m_events = std::make_unique<EventsController>(api, m_realtime.get());
     m_registry = std::make_unique<RegistryController>(api, m_realtime.get());
     m_gateway = std::make_unique<GatewayController>(api, m_realtime.get());
+    m_deployments = std::make_unique<DeploymentsController>(api, m_realtime.get());
     m_notifier.setPolicy(m_settings.notifications());
     connect(&m_settings, &AppSettings::notificationsChanged, this,
             [this] { m_notifier.setPolicy(m_settings.notifications()); });
@@ -50,6 +51,8 @@ Console::Console(Options options, ApiClient *api, QObject *parent)
             &DesktopNotifier::serviceCritical);
     connect(m_gateway.get(), &GatewayController::routeErrorRateHigh, &m_notifier,
             &DesktopNotifier::routeFailing);
+    connect(m_deployments.get(), &DeploymentsController::buildFailed, &m_notifier,
+            &DesktopNotifier::buildFailed);
     // Live views share one realtime connection, opened once the backend answers.
     connect(m_connection.get(), &BackendConnection::stateChanged, this, [this, api] {
         m_session->setAttached(m_connection->state() != BackendConnection::State::Detached);
@@ -59,6 +62,7 @@ Console::Console(Options options, ApiClient *api, QObject *parent)
             m_events->refreshTopics();
             m_registry->start();
             m_gateway->start();
+            m_deployments->start();
             if (isLocalMode())
                 m_gateway->setGatewayUrl(m_localStack->gatewayUrl().toString());
             m_clusterMembers->start();
@@ -167,6 +171,7 @@ void Console::setTarget(const QString &target, const QString &error)
         m_events->reset();
         m_registry->reset();
         m_gateway->reset();
+        m_deployments->reset();
         m_clusterMembers->clear();
     }
     m_target = target;
@@ -256,6 +261,7 @@ void Console::useAccessToken(const QByteArray &token)
             m_session->loadPrincipal();
             m_events->refreshTopics();
             m_gateway->refresh();
+            m_deployments->refresh();
             if (!m_registry->selectedInstance().isEmpty())
                 m_registry->selectInstance(m_registry->selectedInstance());
         }

@@ -9,6 +9,7 @@
 #include "clusters/clustermembersmodel.h"
 #include "clusters/clustersummarymodel.h"
 #include "clusters/profilesmodel.h"
+#include "deployments/deploymentscontroller.h"
 #include "desktopnotifier.h"
 #include "events/eventscontroller.h"
 #include "gateway/gatewaycontroller.h"
@@ -39,6 +40,7 @@ class Console : public QObject
     Q_PROPERTY(Meshdeck::Console::EventsController *events READ events CONSTANT)
     Q_PROPERTY(Meshdeck::Console::RegistryController *registry READ registry CONSTANT)
     Q_PROPERTY(Meshdeck::Console::GatewayController *gateway READ gateway CONSTANT)
+    Q_PROPERTY(Meshdeck::Console::DeploymentsController *deployments READ deployments CONSTANT)
     Q_PROPERTY(Meshdeck::Console::ProfilesModel *profiles READ profiles CONSTANT)
     Q_PROPERTY(Meshdeck::Console::ClusterMembersModel *clusterMembers READ clusterMembers CONSTANT)
     Q_PROPERTY(Meshdeck::Console::ClusterSummaryModel *clusterSummary READ clusterSummary CONSTANT)
@@ -80,6 +82,7 @@ public:
     EventsController *events() { return m_events.get(); }
     RegistryController *registry() { return m_registry.get(); }
     GatewayController *gateway() { return m_gateway.get(); }
+    DeploymentsController *deployments() { return m_deployments.get(); }
     DesktopNotifier *notifier() { return &m_notifier; }
     RealtimeClient *realtime() { return m_realtime.get(); }
     ProfilesModel *profiles() { return m_profiles.get(); }
@@ -138,6 +141,7 @@ private:
     std::unique_ptr<EventsController> m_events;
     std::unique_ptr<RegistryController> m_registry;
     std::unique_ptr<GatewayController> m_gateway;
+    std::unique_ptr<DeploymentsController> m_deployments;
     DesktopNotifier m_notifier;
     std::unique_ptr<QTranslator> m_translator;
 };

@@ -30,6 +30,12 @@ bool DesktopNotifier::routeFailing(const QString &route, double errorPercent, in
                       .arg(QLocale().toString(errorPercent, 'f', 1)));
 }
 
+bool DesktopNotifier::buildFailed(const QString &siteName, const QString &deploymentId, const QString &reason)
+{
+    return notify(QStringLiteral("build:") + deploymentId, tr("A build of %1 failed").arg(siteName),
+                  tr("Deployment %1: %2").arg(deploymentId, reason));
+}
+
 bool DesktopNotifier::notify(const QString &key, const QString &summary, const QString &body)
 {
     if (m_policy == QLatin1String("off"))

@@ -7,8 +7,8 @@
 
 namespace Meshdeck::Console {
 
-// Desktop notifications (org.freedesktop.Notifications over D-Bus) for a service going critical
-// and a gateway route failing.
+// Desktop notifications (org.freedesktop.Notifications over D-Bus) for a service going critical,
+// a gateway route failing and a build failing.
 // By default only while the console is in the background: in front, the page already shows it.
 // At most one notification per service (or route) every 30 seconds, so a flapping one cannot flood.
 class DesktopNotifier : public QObject
@@ -30,6 +30,8 @@ public:
     bool serviceCritical(const QString &service, const QString &endpoint, const QString &reason);
     // A gateway route whose error rate crossed the alert threshold over the last minute.
     bool routeFailing(const QString &route, double errorPercent, int requests);
+    // A site's build failed (once per deployment).
+    bool buildFailed(const QString &siteName, const QString &deploymentId, const QString &reason);
 
     // The real sink: a Notify call on the session bus; false when no notification server answers.
     static bool sendOverDBus(const QString &summary, const QString &body);

@@ -9,7 +9,7 @@ NavigationModel::NavigationModel(QObject *parent)
           {QStringLiteral("services"), QT_TR_NOOP("Services"), true, QStringLiteral("registry")},
           {QStringLiteral("gateway"), QT_TR_NOOP("Gateway"), true, QStringLiteral("gateway")},
           {QStringLiteral("events"), QT_TR_NOOP("Events"), true, QStringLiteral("events")},
-          {QStringLiteral("deployments"), QT_TR_NOOP("Deployments"), false, QStringLiteral("sites")},
+          {QStringLiteral("deployments"), QT_TR_NOOP("Deployments"), true, QStringLiteral("sites")},
           {QStringLiteral("chat"), QT_TR_NOOP("Chat"), false, QStringLiteral("chat")},
           {QStringLiteral("access"), QT_TR_NOOP("Access"), true, QStringLiteral("auth")},
           {QStringLiteral("localstack"), QT_TR_NOOP("Local stack"), true, {}},

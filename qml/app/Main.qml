@@ -49,6 +49,7 @@ ApplicationWindow {
                     case "events": return eventsPage
                     case "services": return servicesPage
                     case "gateway": return gatewayPage
+                    case "deployments": return deploymentsPage
                     case "settings": return settingsPage
                     case "access": return accessPage
                     default: return unavailablePage
@@ -95,6 +96,10 @@ ApplicationWindow {
     Component {
         id: gatewayPage
         GatewayPage {}
+    }
+    Component {
+        id: deploymentsPage
+        DeploymentsPage {}
     }
     Component {
         id: settingsPage

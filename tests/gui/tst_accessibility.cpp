@@ -215,6 +215,14 @@ private Q_SLOTS:
             QStringLiteral("/v1/events/webhooks/w1/deliveries"),
             ok("{\"deliveries\":[{\"attempt\":1,\"succeeded\":true,\"status\":200,\"offset\":1}]}"));
         m_api.setReply(QStringLiteral("/v1/registry/changes?limit=8"), ok("{\"changes\":[]}"));
+        // Deployments: one site with a live deployment and a failed one (its Activate, Redeploy and
+        // Delete buttons), shown selected so its controls are walked.
+        for (const QString &path : {QStringLiteral("/v1/sites"), QStringLiteral("/v1/sites/s1/deployments"),
+                                    QStringLiteral("/v1/sites/s1/variables"), QStringLiteral("/v1/builds")})
+            m_api.setReplyFromFile(path, Meshdeck::Testing::testDataPath(
+                                             QStringLiteral("deployments/") +
+                                             path.mid(4).replace(QLatin1Char('/'), QLatin1Char('-')) +
+                                             QStringLiteral(".json")));
         QJsonObject detail = instanceJson(QStringLiteral("i-1"), 80, QStringLiteral("passing"));
         detail.insert(QStringLiteral("history"), QJsonArray{});
         m_api.setReply(QStringLiteral("/v1/registry/instances/i-1"),
@@ -363,6 +371,8 @@ private Q_SLOTS:
                                   << "settingsPage";
         QTest::newRow("access") << "access"
                                 << "accessPage";
+        QTest::newRow("deployments") << "deployments"
+                                     << "deploymentsPage";
     }
 
     void everyInteractiveControlHasAName()
@@ -412,6 +422,16 @@ private Q_SLOTS:
             QTRY_COMPARE(access->memberships()->rowCount(), 1);
             tabs = {QStringLiteral("Users"), QStringLiteral("Teams"), QStringLiteral("API keys"),
                     QStringLiteral("Permission simulator"), QStringLiteral("Audit log")};
+        }
+        if (page == QLatin1String("deployments")) {
+            // A site and a deployment selected: the deployments with their actions, the log viewer.
+            DeploymentsController *deployments = m_console->deployments();
+            QTRY_COMPARE(deployments->sites()->rowCount(), 1);
+            deployments->setSelectedSite(QStringLiteral("s1"));
+            QTRY_COMPARE(deployments->deployments()->rowCount(), 3);
+            deployments->setSelectedDeployment(QStringLiteral("d3"));
+            tabs = {QStringLiteral("Deployments"), QStringLiteral("Variables"),
+                    QStringLiteral("Queue and workers")};
         }
         for (const QString &tab : std::as_const(tabs)) {
             if (!tab.isEmpty()) {

@@ -27,6 +27,16 @@ public Q_SLOTS:
         m_api->setReplyFromFile(QStringLiteral("/v1/system/info"),
                                 Meshdeck::Testing::testDataPath(QStringLiteral("system-info.json")));
         m_api->setReply(QStringLiteral("/healthz"), ApiReply{200, {}, {}});
+        // One site, "docs", with a live deployment and a failed one (the Deployments page).
+        for (const QString &path : {QStringLiteral("/v1/sites"), QStringLiteral("/v1/sites/s1/deployments"),
+                                    QStringLiteral("/v1/sites/s1/variables"), QStringLiteral("/v1/builds")}) {
+            const QString file = QStringLiteral("deployments/") +
+                                 path.mid(4).replace(QLatin1Char('/'), QLatin1Char('-')) +
+                                 QStringLiteral(".json");
+            m_api->setReplyFromFile(path, Meshdeck::Testing::testDataPath(file));
+        }
+        m_api->setReplyFromFile(QStringLiteral("/v1/sites/s1/deployments/d3/log?fromLine=1&limit=10000"),
+                                Meshdeck::Testing::testDataPath(QStringLiteral("deployments/log-d3.json")));
         Console::Options options;
         options.attachUrl = QUrl(QStringLiteral("http://fixture.invalid:7700"));
         options.attachToken = "fixture-token";

@@ -719,7 +719,9 @@ private Q_SLOTS:
         const int gateway = model.indexOf(QStringLiteral("gateway"));
         QCOMPARE(model.data(model.index(gateway), NavigationModel::AvailableRole).toBool(), true);
         const int deployments = model.indexOf(QStringLiteral("deployments"));
-        QCOMPARE(model.data(model.index(deployments), NavigationModel::AvailableRole).toBool(), false);
+        QCOMPARE(model.data(model.index(deployments), NavigationModel::AvailableRole).toBool(), true);
+        const int chat = model.indexOf(QStringLiteral("chat"));
+        QCOMPARE(model.data(model.index(chat), NavigationModel::AvailableRole).toBool(), false);
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         model.retranslate();
         QCOMPARE(changed.count(), 1);

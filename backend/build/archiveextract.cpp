@@ -114,7 +114,6 @@ private:
     ExtractStats m_stats;
     qint64 m_declaredBytes = 0;
     QSet<QByteArray> m_files;
-    QList<QByteArray> m_links;
 };
 
 std::optional<Error> Extractor::checkStream(archive *reader, const QByteArray &entryName) const
@@ -255,8 +254,6 @@ Result<ExtractStats> Extractor::run(archive *reader)
             m_files.insert(relative);
             if (auto error = copyData(reader, writer.get(), relative))
                 return *error;
-        } else if (archive_entry_filetype(entry) == AE_IFLNK) {
-            m_links.append(relative);
         }
         if (archive_write_finish_entry(writer.get()) < ARCHIVE_WARN)
             return refused(
@@ -266,8 +263,18 @@ Result<ExtractStats> Extractor::run(archive *reader)
     if (archive_write_close(writer.get()) < ARCHIVE_WARN)
         return refused(Tr::tr("the archive could not be finished: %1")
                            .arg(QString::fromUtf8(archive_error_string(writer.get()))));
-    // A link checked when it was written may escape through a link written after it.
-    for (const QByteArray &link : std::as_const(m_links)) {
+    // A link checked when it was written may escape through a link written after it; and a hard
+    // link to a name that a symlink replaced later is a symlink too. So every symlink now in the
+    // tree is checked, not only the ones the archive declared.
+    QDirIterator tree(QFile::decodeName(m_root),
+                      QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System,
+                      QDirIterator::Subdirectories);
+    const QDir rootDir(QFile::decodeName(m_root));
+    while (tree.hasNext()) {
+        const QString path = tree.next();
+        if (!tree.fileInfo().isSymLink())
+            continue;
+        const QByteArray link = QFile::encodeName(rootDir.relativeFilePath(path));
         if (!resolvesInside(m_root, link.split('/')))
             return refused(Tr::tr("the link \"%1\" leads outside the tree through other links")
                                .arg(QString::fromUtf8(link)));

@@ -266,6 +266,29 @@ private slots:
         expectRefused(tar.take(), QStringLiteral("\"m\""));
     }
 
+    // A regular file, then a symlink (inside the tree) replacing it, then a hard link to that name:
+    // the hard link becomes a copy of the symlink, one level up, where it points outside.
+    void refusesAHardLinkToANameASymlinkReplaced()
+    {
+        TarWriter tar;
+        tar.dir("./a");
+        tar.dir("./a/b");
+        tar.file("./a/b/l", "plain");
+        tar.symlink("./a/b/l", "../../outside");
+        tar.hardlink("./h", "./a/b/l");
+        const auto result = extractArchiveData(tar.take(), m_target);
+        if (result.ok()) { // what the old code let through: a link at the top leaving the tree
+            const QFileInfo h(m_target + QStringLiteral("/h"));
+            QVERIFY2(!h.isSymLink() || linkStaysInside(m_target, QStringLiteral("h")),
+                     qPrintable(h.symLinkTarget()));
+            return;
+        }
+        QVERIFY2(result.error().reason.contains(QStringLiteral("\"h\"")) ||
+                     result.error().reason.contains(QStringLiteral("a/b/l")),
+                 qPrintable(result.error().reason));
+        QCOMPARE(listTree(m_outside), QStringList{QStringLiteral("keep.txt")});
+    }
+
     void refusesAHardLinkOut()
     {
         TarWriter tar;

@@ -117,8 +117,15 @@ QCoro::Task<Result<std::optional<BuildJob>>> SitesService::claimBuild(QString wo
             Claimed result{DeploymentsStore::claim(db, workerId, now, leaseMs, maxAttempts), std::nullopt};
             if (const std::optional<Deployment> &d = result.claim.claimed) {
                 const std::optional<Site> site = SitesStore::site(db, d->siteId);
-                if (!site)
-                    throw Storage::StoreError("a claimed build's site is gone");
+                if (!site) {
+                    // Its site was deleted as it was queued: the build has nothing to build. Throwing
+                    // here would leave it the oldest queued row and stop every later claim.
+                    DeploymentsStore::remove(db, d->siteId, d->id);
+                    result.claim.claimed.reset();
+                    if (!result.claim.changes.isEmpty())
+                        result.claim.changes.removeLast(); // the claim's own; the sweep's stand
+                    return result;
+                }
                 result.job = jobFor(*d, *site, SitesStore::variables(db, d->siteId), secrets,
                                     root + d->siteId + QStringLiteral("/deployments/") + d->id);
             }

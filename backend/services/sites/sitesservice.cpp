@@ -167,7 +167,15 @@ QString SitesService::logPath(const QString &siteId, const QString &deploymentId
 }
 
 namespace {
-std::optional<Error> checkSource(const DeploymentSource &source, bool localStack)
+// Whether `path` is `root` or inside it, after resolving links in both.
+bool within(const QString &path, const QString &root)
+{
+    const QString p = QFileInfo(path).canonicalFilePath();
+    const QString r = QFileInfo(root).canonicalFilePath();
+    return !p.isEmpty() && !r.isEmpty() && (p == r || p.startsWith(r + QLatin1Char('/')));
+}
+
+std::optional<Error> checkSource(const DeploymentSource &source, bool localStack, const QString &dataDir)
 {
     switch (source.kind) {
     case BuildSourceKind::Archive:
@@ -183,6 +191,14 @@ std::optional<Error> checkSource(const DeploymentSource &source, bool localStack
             return Error::invalid(
                 QStringLiteral("path"),
                 QStringLiteral("'%1' is not an absolute path of an existing directory.").arg(source.path));
+        // The data directory holds the admin token, the secret key and every site's files: a site
+        // built from it would publish them.
+        if (within(source.path, dataDir) || within(dataDir, source.path))
+            return Error::invalid(QStringLiteral("path"),
+                                  QStringLiteral("'%1' is or holds the backend's data directory; deploy a "
+                                                 "project's own directory.")
+                                      .arg(source.path),
+                                  "directory-source-data-dir");
         return std::nullopt;
     }
     case BuildSourceKind::Git: {
@@ -191,6 +207,30 @@ std::optional<Error> checkSource(const DeploymentSource &source, bool localStack
             return Error::invalid(QStringLiteral("url"),
                                   QStringLiteral("url names the repository (https://…, git@…, or a local "
                                                  "path); it may not start with '-'."));
+        // A credential in the URL would be stored, answered and logged with it.
+        static const QRegularExpression userinfo(QStringLiteral("^[A-Za-z][A-Za-z0-9+.-]*://[^/@]*@"));
+        if (userinfo.match(source.gitUrl).hasMatch() &&
+            !source.gitUrl.startsWith(QStringLiteral("ssh://git@")))
+            return Error::invalid(
+                QStringLiteral("url"),
+                QStringLiteral("Leave the credentials out of the repository URL (they would "
+                               "be stored and shown with the deployment); the "
+                               "repository must be readable without them for now."),
+                "git-url-credentials");
+        const bool local =
+            source.gitUrl.startsWith(QLatin1Char('/')) || source.gitUrl.startsWith(QStringLiteral("file:"));
+        if (local && !localStack)
+            return Error::invalid(
+                QStringLiteral("url"),
+                QStringLiteral("A repository on this machine's disk works on the local stack "
+                               "only; name a repository the nodes can reach over the network."),
+                "git-local-path-local-only");
+        if (local && (within(source.gitUrl.startsWith(QStringLiteral("file://")) ? source.gitUrl.mid(7)
+                                                                                 : source.gitUrl,
+                             dataDir)))
+            return Error::invalid(QStringLiteral("url"),
+                                  QStringLiteral("The repository is inside the backend's data directory."),
+                                  "git-source-data-dir");
         static const QRegularExpression branchRe(QStringLiteral("^[A-Za-z0-9._/+-]{1,255}$"));
         if (!branchRe.match(source.gitBranch).hasMatch() || source.gitBranch.startsWith(QLatin1Char('-')) ||
             source.gitBranch.contains(QStringLiteral("..")))
@@ -207,7 +247,7 @@ std::optional<Error> checkSource(const DeploymentSource &source, bool localStack
 QCoro::Task<Result<Deployment>> SitesService::createDeployment(QString siteId, QString id,
                                                                DeploymentSource source, QString createdBy)
 {
-    if (std::optional<Error> wrong = checkSource(source, m_settings.localStack))
+    if (std::optional<Error> wrong = checkSource(source, m_settings.localStack, m_settings.dataDir))
         co_return *wrong;
     QCoro::Task<Result<Site>> reading = site(siteId);
     const Result<Site> existing = co_await reading;

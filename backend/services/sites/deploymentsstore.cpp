@@ -359,7 +359,9 @@ Activation activate(QSqlDatabase &db, const QString &siteId, const QString &id, 
 QStringList prune(QSqlDatabase &db, const QString &siteId, int keep)
 {
     Storage::Transaction t(db);
-    QSqlQuery site = exec(db, QStringLiteral("SELECT live_deployment_id FROM sites WHERE id = ?"), {siteId});
+    QSqlQuery site =
+        exec(db, QStringLiteral("SELECT live_deployment_id FROM sites WHERE id = ?%1").arg(forUpdate(db)),
+             {siteId}); // locked as activate() locks it: the live one is never pruned
     const QString live = site.next() ? site.value(0).toString() : QString();
     QSqlQuery q = exec(db,
                        QStringLiteral("SELECT id, status, pruned FROM site_deployments WHERE site_id = ? "
@@ -385,6 +387,13 @@ QStringList prune(QSqlDatabase &db, const QString &siteId, int keep)
 bool remove(QSqlDatabase &db, const QString &siteId, const QString &id)
 {
     Storage::Transaction t(db);
+    // The site's row is locked as activate() locks it: an activation racing this removal either
+    // came first (and the deployment, live now, stays) or finds the deployment gone.
+    QSqlQuery site =
+        exec(db, QStringLiteral("SELECT live_deployment_id FROM sites WHERE id = ?%1").arg(forUpdate(db)),
+             {siteId});
+    if (site.next() && site.value(0).toString() == id)
+        return false;
     QSqlQuery q =
         exec(db, QStringLiteral("DELETE FROM site_deployments WHERE id = ? AND site_id = ?"), {id, siteId});
     if (q.numRowsAffected() != 1)

@@ -130,7 +130,9 @@ BuildRunner::BuildRunner(BuildQueue *queue, BuildJob job, RunnerOptions options,
     , m_job(std::move(job))
     , m_options(std::move(options))
     , m_log(m_job.variables, m_job.limits.logBytes)
-    , m_src(m_job.deploymentDir + QStringLiteral("/src"))
+    // Per claim (fencing token): a presumed-dead holder that is still running never shares a tree
+    // with the one that took the build over.
+    , m_src(m_job.deploymentDir + QStringLiteral("/src-%1").arg(m_job.fencingToken))
 {
     m_flushTimer.setInterval(m_options.logFlushInterval);
     connect(&m_flushTimer, &QTimer::timeout, this, [this] { QCoro::connect(flushLog(), this, [] {}); });
@@ -444,14 +446,14 @@ std::optional<QFuture<Result<qint64>>> BuildRunner::startPackaging()
     // Every process of the build is gone (the PID namespace died with its init): nothing can swap
     // the tree while it is read.
     const QString outDir = m_src + QLatin1Char('/') + output;
-    const QString artifact = m_job.deploymentDir + QStringLiteral("/build.tar.gz");
-    const QString site = m_job.deploymentDir + QStringLiteral("/site");
-    return offThread<Result<qint64>>([outDir, artifact, site]() -> Result<qint64> {
+    // Written under this claim's names; put in place only once the lease is confirmed (package()).
+    const QString artifact = m_job.deploymentDir + QStringLiteral("/build-%1.tar.gz").arg(m_job.fencingToken);
+    const QString staging = m_job.deploymentDir + QStringLiteral("/site-%1.part").arg(m_job.fencingToken);
+    return offThread<Result<qint64>>([outDir, artifact, staging]() -> Result<qint64> {
         const Result<qint64> bytes = packDirectory(outDir, artifact);
         if (!bytes)
             return bytes;
-        // Served from here: unpacked from the artifact itself, put in place by one rename.
-        const QString staging = site + QStringLiteral(".part");
+        // Served from the unpacked artifact itself.
         QDir(staging).removeRecursively();
         QDir().mkpath(staging);
         ExtractLimits ours;
@@ -461,12 +463,35 @@ std::optional<QFuture<Result<qint64>>> BuildRunner::startPackaging()
         const auto unpacked = extractArchive(artifact, staging, ours);
         if (!unpacked)
             return unpacked.error();
-        QDir(site).removeRecursively();
-        if (!QDir().rename(staging, site))
-            return Error::unavailable(Tr::tr("the site directory could not be put in place"),
-                                      QByteArrayLiteral("artifact-write"));
         return bytes;
     });
+}
+
+// Puts this claim's artifact and unpacked site in place (build.tar.gz, site/), each by a rename.
+std::optional<Error> BuildRunner::installArtifact()
+{
+    const QString dir = m_job.deploymentDir;
+    const QString token = QString::number(m_job.fencingToken);
+    const QString artifact = dir + QStringLiteral("/build-%1.tar.gz").arg(token);
+    const QString staging = dir + QStringLiteral("/site-%1.part").arg(token);
+    const QString site = dir + QStringLiteral("/site");
+    QFile::remove(dir + QStringLiteral("/build.tar.gz"));
+    if (!QFile::rename(artifact, dir + QStringLiteral("/build.tar.gz")))
+        return Error::unavailable(Tr::tr("the artifact could not be put in place"),
+                                  QByteArrayLiteral("artifact-write"));
+    QDir(site).removeRecursively();
+    if (!QDir().rename(staging, site))
+        return Error::unavailable(Tr::tr("the site directory could not be put in place"),
+                                  QByteArrayLiteral("artifact-write"));
+    return std::nullopt;
+}
+
+// Removes what this claim wrote under its own names (a lost lease, a failed packaging).
+void BuildRunner::discardArtifact()
+{
+    const QString token = QString::number(m_job.fencingToken);
+    QFile::remove(m_job.deploymentDir + QStringLiteral("/build-%1.tar.gz").arg(token));
+    QDir(m_job.deploymentDir + QStringLiteral("/site-%1.part").arg(token)).removeRecursively();
 }
 
 QCoro::Task<std::optional<BuildOutcome>> BuildRunner::package()
@@ -479,8 +504,25 @@ QCoro::Task<std::optional<BuildOutcome>> BuildRunner::package()
     m_packed = co_await *packing;
     if (!self)
         co_return std::nullopt;
-    if (!m_packed)
+    if (!m_packed) {
+        discardArtifact();
         co_return failed(Tr::tr("packaging failed: %1").arg(m_packed.error().reason));
+    }
+    // The lease is confirmed right before the served files change: a holder whose lease expired
+    // meanwhile (the build was taken over) changes nothing another claim wrote.
+    const Result<LeaseState> held =
+        co_await m_queue->renew(m_job.deploymentId, m_job.fencingToken, m_options.lease);
+    if (!self)
+        co_return std::nullopt;
+    if (!held || m_leaseLost) {
+        discardArtifact();
+        if (!held && held.error().kind == ErrorKind::Conflict)
+            onConflict(held.error());
+        co_return failed(Tr::tr("the build's lease could not be confirmed before publishing: %1")
+                             .arg(held ? Tr::tr("it was lost") : held.error().reason));
+    }
+    if (std::optional<Error> installed = installArtifact())
+        co_return failed(Tr::tr("packaging failed: %1").arg(installed->reason));
     co_return BuildOutcome{BuildEnd::Ready, Tr::tr("build ready"),
                            m_job.deploymentDir + QStringLiteral("/build.tar.gz"), *m_packed};
 }

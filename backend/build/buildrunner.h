@@ -79,6 +79,8 @@ private:
     QCoro::Task<void> renewLease();
     QCoro::Task<bool> drainLog();
     void onConflict(const Error &error);
+    std::optional<Error> installArtifact();
+    void discardArtifact();
     bool finishAnswered();
     std::chrono::milliseconds timeLeft() const;
 
@@ -86,7 +88,7 @@ private:
     BuildJob m_job;
     RunnerOptions m_options;
     BuildLog m_log;
-    QString m_src; // <deploymentDir>/src, bound at /build in the sandbox
+    QString m_src; // <deploymentDir>/src-<fencing token>, bound at /build in the sandbox
     struct SandboxStep {
         QString label;
         QStringList argv;

@@ -34,6 +34,8 @@ public:
         int callsAfterConflict = 0;
         int appendCalls = 0;
         int gapErrors = 0;
+        int renewCalls = 0;
+        int revokeAtRenew = 0; // > 0: the lease goes to another claim at that renew call
         QList<BuildLogLine> log;
         std::optional<BuildOutcome> outcome;
     };
@@ -81,6 +83,8 @@ public:
 
     QFuture<Result<LeaseState>> renew(QString id, qint64 token, std::chrono::seconds) override
     {
+        if (++entry(id).renewCalls == entry(id).revokeAtRenew)
+            revoke(id);
         if (auto error = fence(id, token))
             return ready(Result<LeaseState>(*error));
         return ready(Result<LeaseState>(LeaseState{entry(id).cancel}));
@@ -250,7 +254,11 @@ private slots:
         QCOMPARE(readFile(j.deploymentDir + QStringLiteral("/site/index.html")),
                  QByteArray("<h1>from the tarball</h1>"));
         QVERIFY(QFile::exists(j.deploymentDir + QStringLiteral("/site/about.html")));
-        QVERIFY(!QFile::exists(j.deploymentDir + QStringLiteral("/src"))); // the scratch tree is gone
+        // The scratch tree and this claim's staging names are gone.
+        QCOMPARE(QDir(j.deploymentDir)
+                     .entryList({QStringLiteral("src*"), QStringLiteral("*.part"), QStringLiteral("build-*")},
+                                QDir::AllEntries),
+                 QStringList());
         QVERIFY(log.contains("\nbuilt\n"));
         QVERIFY(
             log.contains("token=\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2"));
@@ -407,6 +415,33 @@ private slots:
         QVERIFY(m_queue.logText(j.deploymentId).contains("canceled by a user"));
         QTRY_VERIFY_WITH_TIMEOUT(!anyProcess({"sleep", "1043"}), 5000);
         checkLogNumbering(j.deploymentId);
+    }
+
+    // The build went to another claim while this one was packaging: the served files (written by
+    // that other claim) stay as they are, and nothing of this claim's is left behind.
+    void aLeaseLostAtPackagingPublishesNothing()
+    {
+        BuildJob j = job(QStringLiteral("mkdir -p dist && echo mine > dist/index.html"));
+        j.sourceKind = BuildSourceKind::Directory;
+        j.sourcePath = m_base.filePath(QStringLiteral("packaging-src"));
+        j.outputDirectory = QStringLiteral("dist");
+        writeFile(j.sourcePath + QStringLiteral("/index.html"), "x");
+        writeFile(j.deploymentDir + QStringLiteral("/site/index.html"), "the other claim's");
+        m_queue.enqueue(j);
+        m_queue.entries.last().revokeAtRenew = 1; // the renew right before publishing
+        startWorker();
+        QSignalSpy finished(m_worker.get(), &BuildWorker::buildFinished);
+        QVERIFY(finished.wait(30'000));
+        const FakeQueue::Entry &e = m_queue.entry(j.deploymentId);
+        QCOMPARE(e.renewCalls, 1); // the check was made (and lost)
+        QVERIFY(!e.outcome.has_value());
+        QCOMPARE(readFile(j.deploymentDir + QStringLiteral("/site/index.html")),
+                 QByteArray("the other claim's"));
+        QVERIFY(!QFile::exists(j.deploymentDir + QStringLiteral("/build.tar.gz")));
+        QCOMPARE(QDir(j.deploymentDir)
+                     .entryList({QStringLiteral("src*"), QStringLiteral("*.part"), QStringLiteral("build-*")},
+                                QDir::AllEntries),
+                 QStringList());
     }
 
     void aLostLeaseStopsTheBuildAndItsWrites()

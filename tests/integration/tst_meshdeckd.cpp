@@ -217,7 +217,18 @@ private Q_SLOTS:
                                    QStringLiteral("/v1/gateway/overview"),
                                    QStringLiteral("/v1/gateway/metrics"),
                                    QStringLiteral("/v1/gateway/breakers"),
-                                   QStringLiteral("/v1/gateway/breakers/{routeId}/{instanceId}/reset")};
+                                   QStringLiteral("/v1/gateway/breakers/{routeId}/{instanceId}/reset"),
+                                   QStringLiteral("/v1/builds"),
+                                   QStringLiteral("/v1/sites"),
+                                   QStringLiteral("/v1/sites/{siteId}"),
+                                   QStringLiteral("/v1/sites/{siteId}/deployments"),
+                                   QStringLiteral("/v1/sites/{siteId}/deployments/{deploymentId}"),
+                                   QStringLiteral("/v1/sites/{siteId}/deployments/{deploymentId}/activate"),
+                                   QStringLiteral("/v1/sites/{siteId}/deployments/{deploymentId}/cancel"),
+                                   QStringLiteral("/v1/sites/{siteId}/deployments/{deploymentId}/log"),
+                                   QStringLiteral("/v1/sites/{siteId}/deployments/{deploymentId}/redeploy"),
+                                   QStringLiteral("/v1/sites/{siteId}/variables"),
+                                   QStringLiteral("/v1/sites/{siteId}/variables/{variableId}")};
         for (const QString &path : expected) {
             QVERIFY2(paths.contains(path), qPrintable(path));
             QVERIFY(!paths.value(path).toObject().isEmpty());

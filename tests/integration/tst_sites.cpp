@@ -118,7 +118,10 @@ class TestSites : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_backend.start({QStringLiteral("--site-upload-limit-mb"), QStringLiteral("1")}));
+        // No build worker: the queue's states (queued, cancel while queued) stay where these tests put
+        // them; tst_deployments builds with the real worker.
+        QVERIFY(m_backend.start({QStringLiteral("--site-upload-limit-mb"), QStringLiteral("1"),
+                                 QStringLiteral("--build-concurrency"), QStringLiteral("0")}));
         m_siteId = createSite("docs");
         QVERIFY(!m_siteId.isEmpty());
     }

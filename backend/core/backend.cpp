@@ -465,7 +465,10 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
     });
     p.realtime->addProvider(&p.registry->channel());
     Sites::SitesSettings sitesSettings;
-    sitesSettings.dataDir = dataDir; // cluster mode: a directory every node shares (artifacts, logs)
+    sitesSettings.dataDir = dataDir;
+    // Cluster mode: a directory every node shares (sources, logs, artifacts).
+    sitesSettings.sitesDir =
+        m_settings.sitesDir.isEmpty() ? QString() : QDir(m_settings.sitesDir).absolutePath();
     sitesSettings.localStack = !m_settings.clusterMode();
     sitesSettings.retention = m_settings.siteRetention;
     sitesSettings.maxUploadBytes = qint64(m_settings.siteUploadLimitMb) << 20;
@@ -507,6 +510,13 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
         QObject::connect(p.fanout.get(), &ClusterFanout::accessChangedElsewhere, p.auth,
                          [auth = p.auth] { auth->sync(); });
         p.system->setClusterStatus([fanout = p.fanout.get()] { return fanout->status(); });
+        // A deployment's log lines and status changes reach every node's channel subscribers.
+        p.sites->setClusterAnnouncer([fanout = p.fanout.get()](const QString &siteId, const QString &id) {
+            fanout->announceDeployment(siteId, id);
+        });
+        QObject::connect(p.fanout.get(), &ClusterFanout::deploymentChangedElsewhere, p.sites,
+                         &Sites::SitesService::catchUp);
+        QObject::connect(p.fanout.get(), &ClusterFanout::resynced, p.sites, &Sites::SitesService::catchUpAll);
     }
 }
 

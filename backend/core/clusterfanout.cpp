@@ -18,6 +18,8 @@ const QString EventsChannelName = QStringLiteral("meshdeck.events.committed");
 const QString PermissionsChannelName = QStringLiteral("meshdeck.events.permissions");
 // Users, sessions or API keys changed on the node named ("<node id>\n").
 const QString AccessChannelName = QStringLiteral("meshdeck.auth.changed");
+// A deployment's log or status changed ("<node id>\n<siteId>/<deploymentId>").
+const QString SitesChannelName = QStringLiteral("meshdeck.sites.changed");
 } // namespace
 
 ClusterFanout::ClusterFanout(Events::EventsChannel *channel, QString redisUrl, QString nodeId,
@@ -46,6 +48,7 @@ ClusterFanout::ClusterFanout(Events::EventsChannel *channel, QString redisUrl, Q
         m_channel->pollAll();
         m_channel->recheckRestricted();
         Q_EMIT accessChangedElsewhere();
+        Q_EMIT resynced();
     });
     connect(m_bus, &Cluster::ClusterBus::connectedChanged, this, [this](bool connected) {
         if (connected)
@@ -60,6 +63,7 @@ ClusterFanout::ClusterFanout(Events::EventsChannel *channel, QString redisUrl, Q
     m_bus->subscribe(EventsChannelName);
     m_bus->subscribe(PermissionsChannelName);
     m_bus->subscribe(AccessChannelName);
+    m_bus->subscribe(SitesChannelName);
 }
 
 ClusterFanout::~ClusterFanout() = default;
@@ -115,6 +119,15 @@ void ClusterFanout::announceAccess()
         this, [this] { publish(AccessChannelName, {QString()}); }, Qt::QueuedConnection);
 }
 
+void ClusterFanout::announceDeployment(const QString &siteId, const QString &deploymentId)
+{
+    if (!m_bus || !m_running)
+        return;
+    const QString what = siteId + QLatin1Char('/') + deploymentId;
+    QMetaObject::invokeMethod(
+        this, [this, what] { publish(SitesChannelName, {what}); }, Qt::QueuedConnection);
+}
+
 void ClusterFanout::publish(const QString &channel, const QStringList &topics)
 {
     if (!m_running)
@@ -132,12 +145,17 @@ void ClusterFanout::onMessage(const QString &channel, const QByteArray &payload)
     if (QString::fromUtf8(payload.first(newline)) == m_nodeId)
         return; // this node's own change: its subscribers have it already
     const QString topic = QString::fromUtf8(payload.sliced(newline + 1));
-    if (channel == AccessChannelName)
+    if (channel == AccessChannelName) {
         Q_EMIT accessChangedElsewhere();
-    else if (channel == PermissionsChannelName)
+    } else if (channel == SitesChannelName) {
+        const qsizetype slash = topic.indexOf(QLatin1Char('/'));
+        if (slash > 0)
+            Q_EMIT deploymentChangedElsewhere(topic.left(slash), topic.mid(slash + 1));
+    } else if (channel == PermissionsChannelName) {
         m_channel->permissionsChangedElsewhere(topic);
-    else
+    } else {
         m_channel->wake(topic);
+    }
 }
 
 void ClusterFanout::snapshot()

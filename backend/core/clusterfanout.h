@@ -50,10 +50,17 @@ public:
     void announcePermissions(const QString &topic);
     // Any thread: users, sessions or keys changed here (a sign-out, a revocation, a role).
     void announceAccess();
+    // Any thread: a deployment's log or status changed here (its channel's subscribers elsewhere
+    // read the database again; the sites service's own timer does it anyway, later).
+    void announceDeployment(const QString &siteId, const QString &deploymentId);
 
 Q_SIGNALS:
     // Another node changed users, sessions or keys: read them again now, not at the next poll.
     void accessChangedElsewhere();
+    // Another node changed a deployment's log or status.
+    void deploymentChangedElsewhere(const QString &siteId, const QString &deploymentId);
+    // Back after a gap in the Redis connection: what was announced meanwhile was lost.
+    void resynced();
 
 public:
     // For readiness, from any thread: {"redis": "connected"|"reconnecting"|"stopped"|"not

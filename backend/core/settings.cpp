@@ -129,6 +129,12 @@ struct Options {
         QCoreApplication::translate("meshdeckd", "Deployments kept per site, never the live one; older "
                                                  "ones are pruned (default: 10)."),
         QStringLiteral("n")};
+    const QCommandLineOption sitesDir{
+        QStringLiteral("sites-dir"),
+        QCoreApplication::translate("meshdeckd", "Where sites keep their deployments (sources, build logs, "
+                                                 "artifacts); in a cluster, storage every node shares "
+                                                 "(default: DATA_DIR/sites)."),
+        QStringLiteral("dir")};
     const QCommandLineOption siteUploadLimit{
         QStringLiteral("site-upload-limit-mb"),
         QCoreApplication::translate("meshdeckd", "Largest source .tar.gz a deployment upload may be, in MiB "
@@ -249,6 +255,7 @@ struct Options {
                 passwordCost,
                 auditRetentionDays,
                 siteRetention,
+                sitesDir,
                 siteUploadLimit,
                 buildConcurrency,
                 database,
@@ -505,6 +512,7 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
     parser.process(arguments); // exits for --help, --version and unknown options
 
     settings->dataDir = parser.isSet(o.dataDir) ? parser.value(o.dataDir) : defaultDataDir();
+    settings->sitesDir = parser.value(o.sitesDir);
     settings->allowedOrigins = parser.values(o.allowedOrigin);
     settings->allowPrivateTargets = parser.isSet(o.allowPrivateTargets);
     return applyListen(parser.value(o.listen), settings, error) &&

@@ -17,6 +17,7 @@ class TlsCredentials;
 // Everything the wiring layer learns from the command line; domain classes get slices of it.
 struct BackendSettings {
     QString dataDir;
+    QString sitesDir; // empty: DATA_DIR/sites
     QHostAddress host = QHostAddress::LocalHost;
     quint16 port = 7700;
     int threads = 0; // 0: one per core

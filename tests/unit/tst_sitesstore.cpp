@@ -14,6 +14,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QThread>
+#include <QUuid>
 
 #include <atomic>
 #include <mutex>
@@ -430,6 +431,58 @@ private Q_SLOTS:
         m_sites->channel()->close(subscription);
         m_sites->channel()->close(resumed);
         QVERIFY(waitForTask(m_sites->readLog(site.id, d.id, 2511, 10))->complete);
+    }
+
+    // Cluster mode: lines written on another node reach this node's subscribers by catchUp(), read
+    // from the database, while this node's own lines are posted at once. A subscriber gets line N
+    // only right after N - 1, so neither path skips or repeats a line; the status changes come from
+    // the committed history, the first catch-up telling the current one.
+    void catchUpFillsAGapBeforeLaterLinesInOrder()
+    {
+        SitesChannel channel([this](const QString &, const QString &) {
+            return m_dataDir.filePath(QStringLiteral("no-such.log"));
+        });
+        const QString s = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const QString d = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        Inbox inbox;
+        auto subscription = std::make_shared<Realtime::Subscription>();
+        subscription->channel = SitesChannel::channelName(s, d);
+        subscription->mailbox = inbox.mailbox;
+        subscription->id = 7;
+        subscription->principal = std::make_shared<Principal>(Principal::adminToken());
+        subscription->request = QJsonObject{{QStringLiteral("fromLine"), 3}};
+        QCOMPARE(channel.open(subscription), QString());
+        QCOMPARE(channel.watched(s, d)->fromLine, 3);
+        const auto numbered = [](qint64 from, qint64 to) {
+            QList<LogLine> out;
+            for (qint64 n = from; n <= to; ++n)
+                out.append({n, "line " + QByteArray::number(n)});
+            return out;
+        };
+        {
+            std::lock_guard lock(channel.logMutex());
+            channel.postLogLocked(s, d, numbered(8, 9)); // ahead: waits
+            channel.postLogLocked(s, d, numbered(1, 2)); // before fromLine
+        }
+        inbox.drainMailbox(); // what was posted so far (posting is synchronous)
+        QCOMPARE(inbox.logLines(), QList<qint64>{});
+        const QList<StatusChange> history{{DeploymentStatus::Queued, 1000, QStringLiteral("queued")},
+                                          {DeploymentStatus::Building, 2000, QStringLiteral("claimed")}};
+        channel.catchUp(s, d, numbered(3, 9), history);
+        channel.catchUp(s, d, numbered(3, 9),
+                        history); // again: nothing
+        {
+            std::lock_guard lock(channel.logMutex());
+            channel.postLogLocked(s, d, numbered(10, 10));
+        }
+        channel.catchUp(s, d, numbered(10, 10),
+                        history +
+                            QList<StatusChange>{{DeploymentStatus::Ready, 3000, QStringLiteral("built")}});
+        QTRY_COMPARE(inbox.logLines(), (QList<qint64>{3, 4, 5, 6, 7, 8, 9, 10}));
+        QTRY_COMPARE(inbox.statuses(), (QStringList{QStringLiteral("building"), QStringLiteral("ready")}));
+        QCOMPARE(inbox.messages.last().value(QStringLiteral("from")).toString(), QStringLiteral("building"));
+        channel.close(subscription);
+        QVERIFY(!channel.watched(s, d));
     }
 
     void activateOnlyReadyAndNeverPruned()

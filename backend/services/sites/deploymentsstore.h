@@ -72,6 +72,7 @@ struct LogAppend {
     enum Kind { Ok, LeaseLost, Gap } kind = Ok;
     QList<LogLine> stored; // with their numbers in the log
     qint64 expected = 0;   // Gap: the number the next line must have (the holder's numbering)
+    QString siteId;        // the deployment's site
 };
 // `write(lines, committedBytes)` appends the lines to the file after its first committedBytes
 // (dropping anything an earlier failed append left) and answers the new size and, for each line

@@ -4,9 +4,33 @@
 
 #include "platform/clock.h"
 
+#include <QFile>
 #include <QFileInfo>
 
 namespace Meshdeck::Sites {
+
+namespace {
+// Complete lines in the log file now (a subscriber without "fromLine" wants only the ones after).
+qint64 completeLines(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return 0;
+    qint64 lines = 0;
+    QByteArray chunk(64 * 1024, Qt::Uninitialized);
+    for (qint64 n; (n = file.read(chunk.data(), chunk.size())) > 0;)
+        lines += std::count(chunk.constData(), chunk.constData() + n, '\n');
+    return lines;
+}
+
+QByteArray logText(const QString &channel, const LogLine &line)
+{
+    return Realtime::jsonText({{QStringLiteral("type"), QStringLiteral("log")},
+                               {QStringLiteral("channel"), channel},
+                               {QStringLiteral("line"), line.line},
+                               {QStringLiteral("text"), QString::fromUtf8(line.text)}});
+}
+} // namespace
 
 SitesChannel::SitesChannel(std::function<QString(const QString &, const QString &)> logPath)
     : m_logPath(std::move(logPath))
@@ -15,6 +39,12 @@ SitesChannel::SitesChannel(std::function<QString(const QString &, const QString 
 QString SitesChannel::channelName(const QString &siteId, const QString &deploymentId)
 {
     return QStringLiteral("sites.%1.deployments.%2").arg(siteId, deploymentId);
+}
+
+void SitesChannel::setOpenedListener(std::function<void(const QString &, const QString &)> listener)
+{
+    std::lock_guard lock(m_mutex);
+    m_opened = std::move(listener);
 }
 
 QString SitesChannel::open(Realtime::SubscriptionPtr subscription)
@@ -28,73 +58,148 @@ QString SitesChannel::open(Realtime::SubscriptionPtr subscription)
     const QJsonValue from = subscription->request.value(QStringLiteral("fromLine"));
     if (!from.isUndefined() && (!from.isDouble() || from.toDouble() < 1))
         return QStringLiteral("fromLine is a line number from 1.");
-    std::lock_guard lock(m_mutex);
-    subscription->mailbox->post(Realtime::jsonText({{QStringLiteral("type"), QStringLiteral("subscribed")},
-                                                    {QStringLiteral("channel"), subscription->channel}}));
-    if (from.isDouble()) {
+    std::function<void(const QString &, const QString &)> opened;
+    {
+        std::lock_guard lock(m_mutex);
+        subscription->mailbox->post(
+            Realtime::jsonText({{QStringLiteral("type"), QStringLiteral("subscribed")},
+                                {QStringLiteral("channel"), subscription->channel}}));
         const QString path = m_logPath(parts[1], parts[3]);
-        const qint64 size = QFileInfo(path).size();
-        const QList<LogLine> lines =
-            BuildLogFile::read(path, qint64(from.toDouble()), 1, 0, size, std::numeric_limits<int>::max());
-        for (const LogLine &line : lines)
-            subscription->mailbox->post(
-                Realtime::jsonText({{QStringLiteral("type"), QStringLiteral("log")},
-                                    {QStringLiteral("channel"), subscription->channel},
-                                    {QStringLiteral("line"), line.line},
-                                    {QStringLiteral("text"), QString::fromUtf8(line.text)}}));
+        qint64 sent = 0;
+        if (from.isDouble()) {
+            const qint64 fromLine = qint64(from.toDouble());
+            sent = fromLine - 1;
+            const qint64 size = QFileInfo(path).size();
+            const QList<LogLine> lines =
+                BuildLogFile::read(path, fromLine, 1, 0, size, std::numeric_limits<int>::max());
+            for (const LogLine &line : lines) {
+                subscription->mailbox->post(logText(subscription->channel, line));
+                sent = line.line;
+            }
+        } else {
+            sent = completeLines(path);
+        }
+        m_channels[subscription->channel].subscribers.insert(subscription->id, {subscription, sent});
+        opened = m_opened;
     }
-    m_subscribers[subscription->channel].insert(subscription->id, subscription);
+    if (opened)
+        opened(parts[1], parts[3]);
     return {};
 }
 
 void SitesChannel::close(const Realtime::SubscriptionPtr &subscription)
 {
     std::lock_guard lock(m_mutex);
-    auto it = m_subscribers.find(subscription->channel);
-    if (it == m_subscribers.end())
+    auto it = m_channels.find(subscription->channel);
+    if (it == m_channels.end())
         return;
-    const auto one = it->constFind(subscription->id);
-    if (one != it->cend() && *one == subscription)
-        it->erase(one);
-    if (it->isEmpty())
-        m_subscribers.erase(it);
+    const auto one = it->subscribers.constFind(subscription->id);
+    if (one != it->subscribers.cend() && one->subscription == subscription)
+        it->subscribers.erase(one);
+    if (it->subscribers.isEmpty())
+        m_channels.erase(it);
+}
+
+void SitesChannel::sendLinesLocked(Channel &channel, const QString &name, const QList<LogLine> &lines)
+{
+    for (const LogLine &line : lines) {
+        QByteArray text;
+        for (Subscriber &s : channel.subscribers) {
+            if (s.sentLine != line.line - 1)
+                continue; // has it already, or lacks an earlier one (a catch-up sends them in order)
+            if (text.isEmpty())
+                text = logText(name, line);
+            s.subscription->mailbox->post(text);
+            s.sentLine = line.line;
+        }
+    }
 }
 
 void SitesChannel::postLogLocked(const QString &siteId, const QString &deploymentId,
                                  const QList<LogLine> &lines)
 {
-    const QString channel = channelName(siteId, deploymentId);
-    if (!m_subscribers.contains(channel))
-        return;
-    for (const LogLine &line : lines)
-        broadcastLocked(channel,
-                        Realtime::jsonText({{QStringLiteral("type"), QStringLiteral("log")},
-                                            {QStringLiteral("channel"), channel},
-                                            {QStringLiteral("line"), line.line},
-                                            {QStringLiteral("text"), QString::fromUtf8(line.text)}}));
+    const QString name = channelName(siteId, deploymentId);
+    auto it = m_channels.find(name);
+    if (it != m_channels.end())
+        sendLinesLocked(*it, name, lines);
+}
+
+QByteArray SitesChannel::statusText(const QString &channel, const QString &siteId,
+                                    const QString &deploymentId, DeploymentStatus status,
+                                    DeploymentStatus from, const QString &reason, qint64 atMs)
+{
+    return Realtime::jsonText({{QStringLiteral("type"), QStringLiteral("status")},
+                               {QStringLiteral("channel"), channel},
+                               {QStringLiteral("deploymentId"), deploymentId},
+                               {QStringLiteral("siteId"), siteId},
+                               {QStringLiteral("status"), statusName(status)},
+                               {QStringLiteral("from"), statusName(from)},
+                               {QStringLiteral("reason"), reason},
+                               {QStringLiteral("at"), isoTime(atMs)}});
 }
 
 void SitesChannel::postStatus(const Transition &change, qint64 atMs)
 {
     const Deployment &d = change.deployment;
-    const QString channel = channelName(d.siteId, d.id);
+    const QString name = channelName(d.siteId, d.id);
     std::lock_guard lock(m_mutex);
-    if (!m_subscribers.contains(channel))
+    const auto it = m_channels.constFind(name);
+    if (it == m_channels.cend())
         return;
-    broadcastLocked(channel, Realtime::jsonText({{QStringLiteral("type"), QStringLiteral("status")},
-                                                 {QStringLiteral("channel"), channel},
-                                                 {QStringLiteral("deploymentId"), d.id},
-                                                 {QStringLiteral("siteId"), d.siteId},
-                                                 {QStringLiteral("status"), statusName(d.status)},
-                                                 {QStringLiteral("from"), statusName(change.from)},
-                                                 {QStringLiteral("reason"), d.reason},
-                                                 {QStringLiteral("at"), isoTime(atMs)}}));
+    const QByteArray text = statusText(name, d.siteId, d.id, d.status, change.from, d.reason, atMs);
+    for (const Subscriber &s : it->subscribers)
+        s.subscription->mailbox->post(text);
 }
 
-void SitesChannel::broadcastLocked(const QString &channel, const QByteArray &text)
+QList<SitesChannel::Watched> SitesChannel::watched() const
 {
-    for (const Realtime::SubscriptionPtr &s : std::as_const(m_subscribers[channel]))
-        s->mailbox->post(text);
+    std::lock_guard lock(m_mutex);
+    QList<Watched> all;
+    for (auto it = m_channels.cbegin(); it != m_channels.cend(); ++it) {
+        const QStringList parts = it.key().split(QLatin1Char('.'));
+        qint64 fromLine = std::numeric_limits<qint64>::max();
+        for (const Subscriber &s : it->subscribers)
+            fromLine = std::min(fromLine, s.sentLine + 1);
+        all.append({parts[1], parts[3], fromLine});
+    }
+    return all;
+}
+
+std::optional<SitesChannel::Watched> SitesChannel::watched(const QString &siteId,
+                                                           const QString &deploymentId) const
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_channels.constFind(channelName(siteId, deploymentId));
+    if (it == m_channels.cend())
+        return std::nullopt;
+    qint64 fromLine = std::numeric_limits<qint64>::max();
+    for (const Subscriber &s : it->subscribers)
+        fromLine = std::min(fromLine, s.sentLine + 1);
+    return Watched{siteId, deploymentId, fromLine};
+}
+
+void SitesChannel::catchUp(const QString &siteId, const QString &deploymentId, const QList<LogLine> &lines,
+                           const QList<StatusChange> &history)
+{
+    const QString name = channelName(siteId, deploymentId);
+    std::lock_guard lock(m_mutex);
+    auto it = m_channels.find(name);
+    if (it == m_channels.end())
+        return;
+    sendLinesLocked(*it, name, lines);
+    if (history.isEmpty() || it->statusesPosted >= history.size())
+        return;
+    // The first catch-up tells the current status; later ones every change since the last told.
+    const qsizetype first = it->statusesPosted < 0 ? history.size() - 1 : it->statusesPosted;
+    for (qsizetype i = first; i < history.size(); ++i) {
+        const StatusChange &change = history[i];
+        const DeploymentStatus from = i > 0 ? history[i - 1].status : DeploymentStatus::Queued;
+        const QByteArray text =
+            statusText(name, siteId, deploymentId, change.status, from, change.reason, change.atMs);
+        for (const Subscriber &s : it->subscribers)
+            s.subscription->mailbox->post(text);
+    }
+    it->statusesPosted = history.size();
 }
 
 } // namespace Meshdeck::Sites

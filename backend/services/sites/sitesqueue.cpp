@@ -110,8 +110,7 @@ QCoro::Task<Result<std::optional<BuildJob>>> SitesService::claimBuild(QString wo
     const qint64 now = m_settings.clock->nowMs();
     const int maxAttempts = m_settings.maxAttempts;
     const SecretBox secrets = m_secrets;
-    const QString root =
-        QDir(m_settings.dataDir).absoluteFilePath(QStringLiteral("sites")) + QLatin1Char('/');
+    const QString root = m_settings.sitesDir + QLatin1Char('/');
     QCoro::Task<Result<Claimed>> claiming =
         m_database->attempt([workerId, now, leaseMs, maxAttempts, secrets, root](QSqlDatabase &db) {
             Claimed result{DeploymentsStore::claim(db, workerId, now, leaseMs, maxAttempts), std::nullopt};
@@ -159,13 +158,12 @@ QCoro::Task<Result<void>> SitesService::appendLines(QString deploymentId, qint64
 {
     const qint64 now = m_settings.clock->nowMs();
     SitesChannel *channel = &m_channel;
-    const QString root =
-        QDir(m_settings.dataDir).absoluteFilePath(QStringLiteral("sites")) + QLatin1Char('/');
+    const QString root = m_settings.sitesDir + QLatin1Char('/');
     QCoro::Task<Result<DeploymentsStore::LogAppend>> appending =
         m_database->attempt([deploymentId, fencingToken, lines, now, channel, root](QSqlDatabase &db) {
             const std::optional<Deployment> d = DeploymentsStore::deployment(db, deploymentId);
             if (!d)
-                return DeploymentsStore::LogAppend{DeploymentsStore::LogAppend::LeaseLost, {}, 0};
+                return DeploymentsStore::LogAppend{DeploymentsStore::LogAppend::LeaseLost, {}, 0, {}};
             const QString path =
                 root + d->siteId + QStringLiteral("/deployments/") + d->id + QStringLiteral("/build.log");
             // From the file write to the post: a subscriber replaying the file sees each line once.
@@ -178,6 +176,7 @@ QCoro::Task<Result<void>> SitesService::appendLines(QString deploymentId, qint64
                                             });
             if (appended.kind == DeploymentsStore::LogAppend::Ok)
                 channel->postLogLocked(d->siteId, d->id, appended.stored);
+            appended.siteId = d->siteId;
             return appended;
         });
     const Result<DeploymentsStore::LogAppend> appended = co_await appending;
@@ -196,6 +195,8 @@ QCoro::Task<Result<void>> SitesService::appendLines(QString deploymentId, qint64
     case DeploymentsStore::LogAppend::Ok:
         break;
     }
+    if (!m_settings.localStack && !appended->stored.isEmpty())
+        announce(appended->siteId, deploymentId);
     co_return Result<void>();
 }
 
@@ -238,8 +239,10 @@ QCoro::Task<Result<int>> SitesService::sweep()
 
 void SitesService::onSweepTimer()
 {
-    if (!m_settings.localStack) // another node may have activated a deployment: serve what it serves
+    if (!m_settings.localStack) { // another node may have activated a deployment: serve what it serves
         QCoro::connect(refreshDirectory(), this, [] {});
+        catchUpAll(); // and built, logged or finished a deployment followed here
+    }
     if (m_sweeping)
         return;
     m_sweeping = true;
@@ -257,7 +260,12 @@ void SitesService::published(const QList<Transition> &changes)
     QStringList ended;
     for (const Transition &change : changes) {
         const Deployment &d = change.deployment;
-        m_channel.postStatus(change, now);
+        if (m_settings.localStack) {
+            m_channel.postStatus(change, now);
+        } else { // every node's subscribers read the change from the database, in order
+            catchUp(d.siteId, d.id);
+            announce(d.siteId, d.id);
+        }
         if (m_events) {
             const QJsonObject data{{QStringLiteral("deploymentId"), d.id},
                                    {QStringLiteral("siteId"), d.siteId},

@@ -29,16 +29,23 @@ SitesService::SitesService(SitesSettings settings, Storage::Database *database, 
         return logPath(siteId, deploymentId);
     })
 {
+    if (m_settings.sitesDir.isEmpty())
+        m_settings.sitesDir = QDir(m_settings.dataDir).absoluteFilePath(QStringLiteral("sites"));
     m_sweepTimer.setInterval(m_settings.sweepIntervalMs);
     connect(&m_sweepTimer, &QTimer::timeout, this, &SitesService::onSweepTimer);
+    if (!m_settings.localStack) // another node may be building it: read what it committed so far
+        m_channel.setOpenedListener([this](const QString &siteId, const QString &deploymentId) {
+            QMetaObject::invokeMethod(
+                this, [this, siteId, deploymentId] { catchUp(siteId, deploymentId); }, Qt::QueuedConnection);
+        });
 }
 
 SitesService::~SitesService() = default;
 
 QCoro::Task<QString> SitesService::start()
 {
-    if (!QDir().mkpath(QDir(m_settings.dataDir).absoluteFilePath(QStringLiteral("sites"))))
-        co_return QStringLiteral("cannot create %1/sites").arg(m_settings.dataDir);
+    if (!QDir().mkpath(m_settings.sitesDir))
+        co_return QStringLiteral("cannot create the sites directory %1").arg(m_settings.sitesDir);
     if (m_events) {
         QFuture<Result<void>> topic = m_events->ensureSystemTopic(QString::fromLatin1(Topic), "sites.read");
         const Result<void> made = co_await topic;
@@ -153,7 +160,7 @@ QCoro::Task<Result<Site>> SitesService::deleteSite(QString id)
 
 QString SitesService::siteDir(const QString &siteId) const
 {
-    return QDir(m_settings.dataDir).absoluteFilePath(QStringLiteral("sites/") + siteId);
+    return QDir(m_settings.sitesDir).absoluteFilePath(siteId);
 }
 
 QString SitesService::deploymentDir(const QString &siteId, const QString &deploymentId) const
@@ -175,8 +182,14 @@ bool within(const QString &path, const QString &root)
     return !p.isEmpty() && !r.isEmpty() && (p == r || p.startsWith(r + QLatin1Char('/')));
 }
 
-std::optional<Error> checkSource(const DeploymentSource &source, bool localStack, const QString &dataDir)
+// `dataDir`: the node's data directory and the sites directory, which no source may be or hold.
+std::optional<Error> checkSource(const DeploymentSource &source, bool localStack, const QStringList &dataDirs)
 {
+    const auto touches = [&dataDirs](const QString &path) {
+        return std::any_of(dataDirs.cbegin(), dataDirs.cend(), [&path](const QString &dataDir) {
+            return within(path, dataDir) || within(dataDir, path);
+        });
+    };
     switch (source.kind) {
     case BuildSourceKind::Archive:
         return std::nullopt;
@@ -193,7 +206,7 @@ std::optional<Error> checkSource(const DeploymentSource &source, bool localStack
                 QStringLiteral("'%1' is not an absolute path of an existing directory.").arg(source.path));
         // The data directory holds the admin token, the secret key and every site's files: a site
         // built from it would publish them.
-        if (within(source.path, dataDir) || within(dataDir, source.path))
+        if (touches(source.path))
             return Error::invalid(QStringLiteral("path"),
                                   QStringLiteral("'%1' is or holds the backend's data directory; deploy a "
                                                  "project's own directory.")
@@ -225,9 +238,8 @@ std::optional<Error> checkSource(const DeploymentSource &source, bool localStack
                 QStringLiteral("A repository on this machine's disk works on the local stack "
                                "only; name a repository the nodes can reach over the network."),
                 "git-local-path-local-only");
-        if (local && (within(source.gitUrl.startsWith(QStringLiteral("file://")) ? source.gitUrl.mid(7)
-                                                                                 : source.gitUrl,
-                             dataDir)))
+        if (local && touches(source.gitUrl.startsWith(QStringLiteral("file://")) ? source.gitUrl.mid(7)
+                                                                                 : source.gitUrl))
             return Error::invalid(QStringLiteral("url"),
                                   QStringLiteral("The repository is inside the backend's data directory."),
                                   "git-source-data-dir");
@@ -247,7 +259,8 @@ std::optional<Error> checkSource(const DeploymentSource &source, bool localStack
 QCoro::Task<Result<Deployment>> SitesService::createDeployment(QString siteId, QString id,
                                                                DeploymentSource source, QString createdBy)
 {
-    if (std::optional<Error> wrong = checkSource(source, m_settings.localStack, m_settings.dataDir))
+    if (std::optional<Error> wrong =
+            checkSource(source, m_settings.localStack, {m_settings.dataDir, m_settings.sitesDir}))
         co_return *wrong;
     QCoro::Task<Result<Site>> reading = site(siteId);
     const Result<Site> existing = co_await reading;

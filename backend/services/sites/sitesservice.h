@@ -13,10 +13,12 @@
 
 #include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <QCoroTask>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -27,7 +29,8 @@ class Database;
 namespace Meshdeck::Sites {
 
 struct SitesSettings {
-    QString dataDir;                     // deployments live in <dataDir>/sites/<siteId>/deployments/<id>/
+    QString dataDir;  // the node's data directory (never a deployment's source)
+    QString sitesDir; // deployments live in <sitesDir>/<siteId>/deployments/<id>/ (empty: <dataDir>/sites)
     bool localStack = true;              // directory sources are allowed only on the local stack
     int retention = 10;                  // deployments kept per site (never the live one)
     qint64 maxUploadBytes = 512LL << 20; // an uploaded source.tar.gz
@@ -54,7 +57,7 @@ struct QueuedBuild {
 };
 
 // Sites and their immutable deployments, and the build queue the workers take them from. It owns
-// the database rows (stores), the files under <dataDir>/sites/, the events on topic `deployments`
+// the database rows (stores), the files under <sitesDir>/, the events on topic `deployments`
 // and the realtime channels sites.<siteId>.deployments.<deploymentId>. It sees no HTTP.
 //
 // As a BuildQueue it is what a build worker (in process, backend/build/) calls; its answers are
@@ -130,6 +133,17 @@ public:
     LiveSitePtr siteById(QStringView siteId) const override;
     LiveSitePtr siteByName(QStringView name) const override;
 
+    // Cluster mode: builds, logs and status changes happen on every node, and each node's channel
+    // subscribers get them from the database. `announce` tells the other nodes at once that a
+    // deployment changed here (through Redis); without a word, the sweep timer reads every
+    // watched deployment again.
+    void
+    setClusterAnnouncer(std::function<void(const QString &siteId, const QString &deploymentId)> announce);
+    // Reads what the database committed for a deployment with subscribers on this node, and sends
+    // each of them what it lacks, in order. Does nothing on the local stack.
+    void catchUp(const QString &siteId, const QString &deploymentId);
+    void catchUpAll();
+
 Q_SIGNALS:
     // A build was queued: an idle worker may claim it now (connect to the worker's wake()).
     void buildQueued();
@@ -146,6 +160,8 @@ private:
     void published(const QList<Transition> &changes);
     void onSweepTimer();
     QCoro::Task<void> refreshDirectory();
+    QCoro::Task<void> catchUpNow(QString siteId, QString deploymentId);
+    void announce(const QString &siteId, const QString &deploymentId);
 
     struct Directory {
         QHash<QString, LiveSitePtr> byId;
@@ -163,6 +179,9 @@ private:
     SitesChannel m_channel;
     QTimer m_sweepTimer;
     bool m_sweeping = false;
+    std::function<void(const QString &, const QString &)> m_announce;
+    QSet<QString> m_catching;   // deployments being caught up ("siteId/deploymentId")
+    QSet<QString> m_catchAgain; // ... and asked again meanwhile
 };
 
 } // namespace Meshdeck::Sites

@@ -491,12 +491,11 @@ private slots:
             QCOMPARE(numbers[i], QByteArray::number(i + 1));
     }
 
-    void picksUpQueuedBuildsQuicklyAndInParallel()
+    void thePollPicksUpQueuedBuildsInParallel()
     {
         WorkerOptions options;
         options.concurrency = 2;
         startWorker(options);
-        QTest::qWait(300); // the worker is idle and polling
         BuildJob first = job(QStringLiteral("sleep 2"));
         BuildJob second = job(QStringLiteral("sleep 2"));
         for (BuildJob *j : {&first, &second}) {
@@ -505,11 +504,10 @@ private slots:
             writeFile(j->sourcePath + QStringLiteral("/index.html"), "x");
             m_queue.enqueue(*j);
         }
-        QElapsedTimer clock;
-        clock.start();
-        QTRY_VERIFY_WITH_TIMEOUT(m_queue.entry(second.deploymentId).leased, 1000);
-        QVERIFY(clock.elapsed() < 1000);
-        QCOMPARE(m_worker->runningBuilds(), 2);
+        // Nothing wakes the worker here: its poll finds both (how fast: tests/bench/deploy-pickup.sh).
+        QTRY_VERIFY_WITH_TIMEOUT(m_queue.entry(first.deploymentId).leased, 10'000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_queue.entry(second.deploymentId).leased, 10'000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_worker->runningBuilds(), 2, 10'000); // both at once: each sleeps 2 s
         QVERIFY(waitForOutcome(first.deploymentId));
         QVERIFY(waitForOutcome(second.deploymentId));
         // wake() claims at once, without waiting for the poll.

@@ -1149,6 +1149,442 @@
     </message>
 </context>
 <context>
+    <name>DeploymentsListTab</name>
+    <message>
+        <source>Choose a site to see its deployments.</source>
+        <translation>Wählen Sie eine Site, um ihre Deployments zu sehen.</translation>
+    </message>
+    <message>
+        <source>Deploy from</source>
+        <translation>Deployen aus</translation>
+    </message>
+    <message>
+        <source>Git repository</source>
+        <translation>Git-Repository</translation>
+    </message>
+    <message>
+        <source>.tar.gz archive</source>
+        <translation>.tar.gz-Archiv</translation>
+    </message>
+    <message>
+        <source>Local directory</source>
+        <translation>Lokales Verzeichnis</translation>
+    </message>
+    <message>
+        <source>https://git.example.com/team/site.git</source>
+        <translation>https://git.example.com/team/site.git</translation>
+    </message>
+    <message>
+        <source>/path/to/site.tar.gz</source>
+        <translation>/pfad/zu/site.tar.gz</translation>
+    </message>
+    <message>
+        <source>/path/to/site</source>
+        <translation>/pfad/zu/site</translation>
+    </message>
+    <message>
+        <source>Git repository URL</source>
+        <translation>URL des Git-Repositorys</translation>
+    </message>
+    <message>
+        <source>Archive file</source>
+        <translation>Archivdatei</translation>
+    </message>
+    <message>
+        <source>Directory</source>
+        <translation>Verzeichnis</translation>
+    </message>
+    <message>
+        <source>main</source>
+        <translation>main</translation>
+    </message>
+    <message>
+        <source>Branch</source>
+        <translation>Branch</translation>
+    </message>
+    <message>
+        <source>Deploy</source>
+        <translation>Deployen</translation>
+    </message>
+    <message>
+        <source>No deployments yet: deploy from a git repository or an archive.</source>
+        <translation>Noch keine Deployments: deployen Sie aus einem Git-Repository oder einem Archiv.</translation>
+    </message>
+    <message>
+        <source>Retry loading the deployments</source>
+        <translation>Deployments erneut laden</translation>
+    </message>
+    <message>
+        <source>Deployments</source>
+        <translation>Deployments</translation>
+    </message>
+    <message>
+        <source>Deployment %1, %2%3</source>
+        <translation>Deployment %1, %2%3</translation>
+    </message>
+    <message>
+        <source>, live</source>
+        <translation>, live</translation>
+    </message>
+    <message>
+        <source>LIVE</source>
+        <translation>LIVE</translation>
+    </message>
+    <message>
+        <source>Activate</source>
+        <translation>Aktivieren</translation>
+    </message>
+    <message>
+        <source>Activate %1</source>
+        <translation>%1 aktivieren</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel %1</source>
+        <translation>%1 abbrechen</translation>
+    </message>
+    <message>
+        <source>Redeploy</source>
+        <translation>Neu bauen</translation>
+    </message>
+    <message>
+        <source>Redeploy %1</source>
+        <translation>%1 neu bauen</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Delete %1</source>
+        <translation>%1 löschen</translation>
+    </message>
+    <message>
+        <source>Build log of %1</source>
+        <translation>Build-Log von %1</translation>
+    </message>
+    <message>
+        <source>Activate %1?</source>
+        <translation>%1 aktivieren?</translation>
+    </message>
+    <message>
+        <source>Cancel %1?</source>
+        <translation>%1 abbrechen?</translation>
+    </message>
+    <message>
+        <source>Redeploy %1?</source>
+        <translation>%1 neu bauen?</translation>
+    </message>
+    <message>
+        <source>Delete %1?</source>
+        <translation>%1 löschen?</translation>
+    </message>
+    <message>
+        <source>Cancel the build</source>
+        <translation>Build abbrechen</translation>
+    </message>
+</context>
+<context>
+    <name>DeploymentsLogView</name>
+    <message>
+        <source>%1 of %2 lines</source>
+        <translation>%1 von %2 Zeilen</translation>
+    </message>
+    <message>
+        <source>%1 lines</source>
+        <translation>%1 Zeilen</translation>
+    </message>
+    <message>
+        <source>Regular expression</source>
+        <translation>Regulärer Ausdruck</translation>
+    </message>
+    <message>
+        <source>Filter lines</source>
+        <translation>Zeilen filtern</translation>
+    </message>
+    <message>
+        <source>Filter the log</source>
+        <translation>Log filtern</translation>
+    </message>
+    <message>
+        <source>Regex</source>
+        <translation>Regex</translation>
+    </message>
+    <message>
+        <source>Filter with a regular expression</source>
+        <translation>Mit einem regulären Ausdruck filtern</translation>
+    </message>
+    <message>
+        <source>First error</source>
+        <translation>Erster Fehler</translation>
+    </message>
+    <message>
+        <source>Jump to the first error</source>
+        <translation>Zum ersten Fehler springen</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the shown lines</source>
+        <translation>Angezeigte Zeilen kopieren</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>Speichern…</translation>
+    </message>
+    <message>
+        <source>Save the log</source>
+        <translation>Log speichern</translation>
+    </message>
+    <message>
+        <source>Build log lines</source>
+        <translation>Zeilen des Build-Logs</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new line(s)</source>
+        <translation>
+            <numerusform>%n neue Zeile</numerusform>
+            <numerusform>%n neue Zeilen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Follow the log: %n new line(s)</source>
+        <translation>
+            <numerusform>Log folgen: %n neue Zeile</numerusform>
+            <numerusform>Log folgen: %n neue Zeilen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>/path/to/build.log</source>
+        <translation>/pfad/zu/build.log</translation>
+    </message>
+    <message>
+        <source>File to save the log to</source>
+        <translation>Datei, in die das Log gespeichert wird</translation>
+    </message>
+</context>
+<context>
+    <name>DeploymentsPage</name>
+    <message>
+        <source>Deployments</source>
+        <translation>Deployments</translation>
+    </message>
+    <message>
+        <source>Sites, their immutable deployments and build logs, and the build queue.</source>
+        <translation>Sites, ihre unveränderlichen Deployments und Build-Logs, und die Build-Warteschlange.</translation>
+    </message>
+    <message>
+        <source>No sites yet. Create one to deploy to it.</source>
+        <translation>Noch keine Sites. Legen Sie eine an, um darauf zu deployen.</translation>
+    </message>
+    <message>
+        <source>Retry loading the sites</source>
+        <translation>Sites erneut laden</translation>
+    </message>
+    <message>
+        <source>Sites</source>
+        <translation>Sites</translation>
+    </message>
+    <message>
+        <source>Site %1, serving %2</source>
+        <translation>Site %1, liefert %2 aus</translation>
+    </message>
+    <message>
+        <source>Site %1, nothing live</source>
+        <translation>Site %1, nichts live</translation>
+    </message>
+    <message>
+        <source>%1 · live %2</source>
+        <translation>%1 · live %2</translation>
+    </message>
+    <message>
+        <source>%1 · nothing live</source>
+        <translation>%1 · nichts live</translation>
+    </message>
+    <message>
+        <source>New site…</source>
+        <translation>Neue Site…</translation>
+    </message>
+    <message>
+        <source>Create a site</source>
+        <translation>Site anlegen</translation>
+    </message>
+    <message>
+        <source>Deployments sections</source>
+        <translation>Bereiche der Deployments</translation>
+    </message>
+    <message>
+        <source>Variables</source>
+        <translation>Variablen</translation>
+    </message>
+    <message>
+        <source>Queue and workers</source>
+        <translation>Warteschlange und Worker</translation>
+    </message>
+    <message>
+        <source>New site</source>
+        <translation>Neue Site</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Site name</source>
+        <translation>Name der Site</translation>
+    </message>
+    <message>
+        <source>docs</source>
+        <translation>docs</translation>
+    </message>
+    <message>
+        <source>Framework</source>
+        <translation>Framework</translation>
+    </message>
+    <message>
+        <source>detected when empty</source>
+        <translation>wird erkannt, wenn leer</translation>
+    </message>
+    <message>
+        <source>Build command</source>
+        <translation>Build-Befehl</translation>
+    </message>
+    <message>
+        <source>npm run build</source>
+        <translation>npm run build</translation>
+    </message>
+    <message>
+        <source>Output directory</source>
+        <translation>Ausgabeverzeichnis</translation>
+    </message>
+    <message>
+        <source>dist</source>
+        <translation>dist</translation>
+    </message>
+</context>
+<context>
+    <name>DeploymentsQueueTab</name>
+    <message>
+        <source>Nothing is queued or building.</source>
+        <translation>Nichts wartet oder wird gebaut.</translation>
+    </message>
+    <message>
+        <source>Retry loading the build queue</source>
+        <translation>Build-Warteschlange erneut laden</translation>
+    </message>
+    <message>
+        <source>Build queue</source>
+        <translation>Build-Warteschlange</translation>
+    </message>
+    <message>
+        <source>on %1</source>
+        <translation>auf %1</translation>
+    </message>
+    <message>
+        <source>waiting for a worker</source>
+        <translation>wartet auf einen Worker</translation>
+    </message>
+</context>
+<context>
+    <name>DeploymentsStatusBadge</name>
+    <message>
+        <source>Ready</source>
+        <translation>Bereit</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Building</source>
+        <translation>Wird gebaut</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>Wartet</translation>
+    </message>
+    <message>
+        <source>Canceled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+</context>
+<context>
+    <name>DeploymentsVariablesTab</name>
+    <message>
+        <source>Choose a site to see its variables.</source>
+        <translation>Wählen Sie eine Site, um ihre Variablen zu sehen.</translation>
+    </message>
+    <message>
+        <source>No variables: builds see only their own environment.</source>
+        <translation>Keine Variablen: Builds sehen nur ihre eigene Umgebung.</translation>
+    </message>
+    <message>
+        <source>Retry loading the variables</source>
+        <translation>Variablen erneut laden</translation>
+    </message>
+    <message>
+        <source>Variables</source>
+        <translation>Variablen</translation>
+    </message>
+    <message>
+        <source>%1: secret, hidden</source>
+        <translation>%1: geheim, verborgen</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>secret</source>
+        <translation>geheim</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Delete the variable %1</source>
+        <translation>Variable %1 löschen</translation>
+    </message>
+    <message>
+        <source>NAME</source>
+        <translation>NAME</translation>
+    </message>
+    <message>
+        <source>Variable name</source>
+        <translation>Name der Variable</translation>
+    </message>
+    <message>
+        <source>value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Variable value</source>
+        <translation>Wert der Variable</translation>
+    </message>
+    <message>
+        <source>Secret</source>
+        <translation>Geheim</translation>
+    </message>
+    <message>
+        <source>Secret: the value can be written, never read back</source>
+        <translation>Geheim: der Wert kann geschrieben, aber nie wieder gelesen werden</translation>
+    </message>
+    <message>
+        <source>Set</source>
+        <translation>Setzen</translation>
+    </message>
+    <message>
+        <source>Set the variable</source>
+        <translation>Variable setzen</translation>
+    </message>
+</context>
+<context>
     <name>EventsPage</name>
     <message>
         <source>Events</source>
@@ -1798,14 +2234,6 @@
         <translation>Wenigste offene Anfragen</translation>
     </message>
     <message>
-        <source>Largest body (bytes)</source>
-        <translation>Größter Body (Bytes)</translation>
-    </message>
-    <message>
-        <source>Largest request body in bytes</source>
-        <translation>Größter Anfrage-Body in Bytes</translation>
-    </message>
-    <message>
         <source>Circuit breaker</source>
         <translation>Schutzschalter</translation>
     </message>
@@ -1848,6 +2276,14 @@
     <message>
         <source>Nothing changes.</source>
         <translation>Nichts ändert sich.</translation>
+    </message>
+    <message>
+        <source>Largest body (KiB)</source>
+        <translation>Größter Body (KiB)</translation>
+    </message>
+    <message>
+        <source>Largest request body in KiB</source>
+        <translation>Größter Anfrage-Body in KiB</translation>
     </message>
 </context>
 <context>
@@ -2559,6 +2995,55 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::BuildLogModel</name>
+    <message numerus="yes">
+        <source> [… %n more bytes of this line not shown]</source>
+        <translation>
+            <numerusform> [… %n weiteres Byte dieser Zeile nicht angezeigt]</numerusform>
+            <numerusform> [… %n weitere Bytes dieser Zeile nicht angezeigt]</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The build log %1 is not a local file.</source>
+        <translation>Das Build-Log %1 ist keine lokale Datei.</translation>
+    </message>
+    <message>
+        <source>The build log %1 could not be read: %2</source>
+        <translation>Das Build-Log %1 konnte nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>The filter is not a valid regular expression: %1 (at character %2).</source>
+        <translation>Der Filter ist kein gültiger regulärer Ausdruck: %1 (bei Zeichen %2).</translation>
+    </message>
+    <message>
+        <source>The log can only be saved to a local file.</source>
+        <translation>Das Log kann nur in eine lokale Datei gespeichert werden.</translation>
+    </message>
+    <message>
+        <source>There is no build log to save.</source>
+        <translation>Es gibt kein Build-Log zum Speichern.</translation>
+    </message>
+    <message>
+        <source>%1 could not be read: %2</source>
+        <translation>%1 konnte nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 could not be written: %2</source>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %n lines to %1.</source>
+        <translation>
+            <numerusform>%n Zeile in %1 gespeichert.</numerusform>
+            <numerusform>%n Zeilen in %1 gespeichert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The build log %1 could not be written: %2</source>
+        <translation>Das Build-Log %1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::ClusterMembersModel</name>
     <message>
         <source>Could not load the cluster&apos;s members: %1</source>
@@ -2602,6 +3087,116 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::DeploymentsController</name>
+    <message>
+        <source>Cannot keep the log on disk: %1</source>
+        <translation>Das Log kann nicht auf der Festplatte gehalten werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the sites: %1</source>
+        <translation>Die Sites konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the deployments: %1</source>
+        <translation>Die Deployments konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the variables: %1</source>
+        <translation>Die Variablen konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the build queue: %1</source>
+        <translation>Die Build-Warteschlange konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the build log: %1</source>
+        <translation>Das Build-Log konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Activate deployment %1: site %2 will serve it.</source>
+        <translation>Deployment %1 aktivieren: Site %2 liefert es dann aus.</translation>
+    </message>
+    <message>
+        <source>Roll back to deployment %1: site %2 will serve it instead of %3, with no rebuild.</source>
+        <translation>Zurück zu Deployment %1: Site %2 liefert es statt %3 aus, ohne neuen Build.</translation>
+    </message>
+    <message>
+        <source>Activate deployment %1: site %2 will serve it instead of %3.</source>
+        <translation>Deployment %1 aktivieren: Site %2 liefert es statt %3 aus.</translation>
+    </message>
+    <message>
+        <source>Cancel deployment %1: its build stops and it will not be served.</source>
+        <translation>Deployment %1 abbrechen: sein Build stoppt, und es wird nicht ausgeliefert.</translation>
+    </message>
+    <message>
+        <source>Redeploy %1: the same source is built again as a new deployment; the live one stays until you activate the new one.</source>
+        <translation>%1 neu bauen: dieselbe Quelle wird als neues Deployment gebaut; das live Deployment bleibt, bis Sie das neue aktivieren.</translation>
+    </message>
+    <message>
+        <source>Delete deployment %1: its source, build and log are removed; it cannot be activated again.</source>
+        <translation>Deployment %1 löschen: Quelle, Build und Log werden entfernt; es kann nicht wieder aktiviert werden.</translation>
+    </message>
+    <message>
+        <source>Site %1 created.</source>
+        <translation>Site %1 angelegt.</translation>
+    </message>
+    <message>
+        <source>Deployment of %1 queued.</source>
+        <translation>Deployment von %1 eingereiht.</translation>
+    </message>
+    <message>
+        <source>Deployment of %1 (%2) queued.</source>
+        <translation>Deployment von %1 (%2) eingereiht.</translation>
+    </message>
+    <message>
+        <source>Deployment %1 is live.</source>
+        <translation>Deployment %1 ist live.</translation>
+    </message>
+    <message>
+        <source>Deployment %1 is being canceled.</source>
+        <translation>Deployment %1 wird abgebrochen.</translation>
+    </message>
+    <message>
+        <source>A new build of %1&apos;s source is queued.</source>
+        <translation>Ein neuer Build der Quelle von %1 ist eingereiht.</translation>
+    </message>
+    <message>
+        <source>Deployment %1 deleted.</source>
+        <translation>Deployment %1 gelöscht.</translation>
+    </message>
+    <message>
+        <source>Variable %1 saved.</source>
+        <translation>Variable %1 gespeichert.</translation>
+    </message>
+    <message>
+        <source>Variable deleted.</source>
+        <translation>Variable gelöscht.</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::DeploymentsModel</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>git %1 (%2)</source>
+        <translation>git %1 (%2)</translation>
+    </message>
+    <message>
+        <source>directory %1</source>
+        <translation>Verzeichnis %1</translation>
+    </message>
+    <message>
+        <source>archive %1 (%2)</source>
+        <translation>Archiv %1 (%2)</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::DesktopNotifier</name>
     <message>
         <source>%1 is critical</source>
@@ -2621,6 +3216,14 @@
             <numerusform>%1 % der letzten %n Anfrage sind fehlgeschlagen (in der letzten Minute).</numerusform>
             <numerusform>%1 % der letzten %n Anfragen sind fehlgeschlagen (in der letzten Minute).</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>A build of %1 failed</source>
+        <translation>Ein Build von %1 ist fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Deployment %1: %2</source>
+        <translation>Deployment %1: %2</translation>
     </message>
 </context>
 <context>
@@ -2870,6 +3473,10 @@
     <message>
         <source>The TLS handshake with %1 failed: %2</source>
         <translation>Der TLS-Handshake mit %1 ist fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
 </context>
 <context>

@@ -1149,6 +1149,442 @@
     </message>
 </context>
 <context>
+    <name>DeploymentsListTab</name>
+    <message>
+        <source>Choose a site to see its deployments.</source>
+        <translation>Choose a site to see its deployments.</translation>
+    </message>
+    <message>
+        <source>Deploy from</source>
+        <translation>Deploy from</translation>
+    </message>
+    <message>
+        <source>Git repository</source>
+        <translation>Git repository</translation>
+    </message>
+    <message>
+        <source>.tar.gz archive</source>
+        <translation>.tar.gz archive</translation>
+    </message>
+    <message>
+        <source>Local directory</source>
+        <translation>Local directory</translation>
+    </message>
+    <message>
+        <source>https://git.example.com/team/site.git</source>
+        <translation>https://git.example.com/team/site.git</translation>
+    </message>
+    <message>
+        <source>/path/to/site.tar.gz</source>
+        <translation>/path/to/site.tar.gz</translation>
+    </message>
+    <message>
+        <source>/path/to/site</source>
+        <translation>/path/to/site</translation>
+    </message>
+    <message>
+        <source>Git repository URL</source>
+        <translation>Git repository URL</translation>
+    </message>
+    <message>
+        <source>Archive file</source>
+        <translation>Archive file</translation>
+    </message>
+    <message>
+        <source>Directory</source>
+        <translation>Directory</translation>
+    </message>
+    <message>
+        <source>main</source>
+        <translation>main</translation>
+    </message>
+    <message>
+        <source>Branch</source>
+        <translation>Branch</translation>
+    </message>
+    <message>
+        <source>Deploy</source>
+        <translation>Deploy</translation>
+    </message>
+    <message>
+        <source>No deployments yet: deploy from a git repository or an archive.</source>
+        <translation>No deployments yet: deploy from a git repository or an archive.</translation>
+    </message>
+    <message>
+        <source>Retry loading the deployments</source>
+        <translation>Retry loading the deployments</translation>
+    </message>
+    <message>
+        <source>Deployments</source>
+        <translation>Deployments</translation>
+    </message>
+    <message>
+        <source>Deployment %1, %2%3</source>
+        <translation>Deployment %1, %2%3</translation>
+    </message>
+    <message>
+        <source>, live</source>
+        <translation>, live</translation>
+    </message>
+    <message>
+        <source>LIVE</source>
+        <translation>LIVE</translation>
+    </message>
+    <message>
+        <source>Activate</source>
+        <translation>Activate</translation>
+    </message>
+    <message>
+        <source>Activate %1</source>
+        <translation>Activate %1</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Cancel %1</source>
+        <translation>Cancel %1</translation>
+    </message>
+    <message>
+        <source>Redeploy</source>
+        <translation>Redeploy</translation>
+    </message>
+    <message>
+        <source>Redeploy %1</source>
+        <translation>Redeploy %1</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>Delete %1</source>
+        <translation>Delete %1</translation>
+    </message>
+    <message>
+        <source>Build log of %1</source>
+        <translation>Build log of %1</translation>
+    </message>
+    <message>
+        <source>Activate %1?</source>
+        <translation>Activate %1?</translation>
+    </message>
+    <message>
+        <source>Cancel %1?</source>
+        <translation>Cancel %1?</translation>
+    </message>
+    <message>
+        <source>Redeploy %1?</source>
+        <translation>Redeploy %1?</translation>
+    </message>
+    <message>
+        <source>Delete %1?</source>
+        <translation>Delete %1?</translation>
+    </message>
+    <message>
+        <source>Cancel the build</source>
+        <translation>Cancel the build</translation>
+    </message>
+</context>
+<context>
+    <name>DeploymentsLogView</name>
+    <message>
+        <source>%1 of %2 lines</source>
+        <translation>%1 of %2 lines</translation>
+    </message>
+    <message>
+        <source>%1 lines</source>
+        <translation>%1 lines</translation>
+    </message>
+    <message>
+        <source>Regular expression</source>
+        <translation>Regular expression</translation>
+    </message>
+    <message>
+        <source>Filter lines</source>
+        <translation>Filter lines</translation>
+    </message>
+    <message>
+        <source>Filter the log</source>
+        <translation>Filter the log</translation>
+    </message>
+    <message>
+        <source>Regex</source>
+        <translation>Regex</translation>
+    </message>
+    <message>
+        <source>Filter with a regular expression</source>
+        <translation>Filter with a regular expression</translation>
+    </message>
+    <message>
+        <source>First error</source>
+        <translation>First error</translation>
+    </message>
+    <message>
+        <source>Jump to the first error</source>
+        <translation>Jump to the first error</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <source>Copy the shown lines</source>
+        <translation>Copy the shown lines</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>Save…</translation>
+    </message>
+    <message>
+        <source>Save the log</source>
+        <translation>Save the log</translation>
+    </message>
+    <message>
+        <source>Build log lines</source>
+        <translation>Build log lines</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new line(s)</source>
+        <translation>
+            <numerusform>%n new line</numerusform>
+            <numerusform>%n new lines</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Follow the log: %n new line(s)</source>
+        <translation>
+            <numerusform>Follow the log: %n new line</numerusform>
+            <numerusform>Follow the log: %n new lines</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>/path/to/build.log</source>
+        <translation>/path/to/build.log</translation>
+    </message>
+    <message>
+        <source>File to save the log to</source>
+        <translation>File to save the log to</translation>
+    </message>
+</context>
+<context>
+    <name>DeploymentsPage</name>
+    <message>
+        <source>Deployments</source>
+        <translation>Deployments</translation>
+    </message>
+    <message>
+        <source>Sites, their immutable deployments and build logs, and the build queue.</source>
+        <translation>Sites, their immutable deployments and build logs, and the build queue.</translation>
+    </message>
+    <message>
+        <source>No sites yet. Create one to deploy to it.</source>
+        <translation>No sites yet. Create one to deploy to it.</translation>
+    </message>
+    <message>
+        <source>Retry loading the sites</source>
+        <translation>Retry loading the sites</translation>
+    </message>
+    <message>
+        <source>Sites</source>
+        <translation>Sites</translation>
+    </message>
+    <message>
+        <source>Site %1, serving %2</source>
+        <translation>Site %1, serving %2</translation>
+    </message>
+    <message>
+        <source>Site %1, nothing live</source>
+        <translation>Site %1, nothing live</translation>
+    </message>
+    <message>
+        <source>%1 · live %2</source>
+        <translation>%1 · live %2</translation>
+    </message>
+    <message>
+        <source>%1 · nothing live</source>
+        <translation>%1 · nothing live</translation>
+    </message>
+    <message>
+        <source>New site…</source>
+        <translation>New site…</translation>
+    </message>
+    <message>
+        <source>Create a site</source>
+        <translation>Create a site</translation>
+    </message>
+    <message>
+        <source>Deployments sections</source>
+        <translation>Deployments sections</translation>
+    </message>
+    <message>
+        <source>Variables</source>
+        <translation>Variables</translation>
+    </message>
+    <message>
+        <source>Queue and workers</source>
+        <translation>Queue and workers</translation>
+    </message>
+    <message>
+        <source>New site</source>
+        <translation>New site</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Site name</source>
+        <translation>Site name</translation>
+    </message>
+    <message>
+        <source>docs</source>
+        <translation>docs</translation>
+    </message>
+    <message>
+        <source>Framework</source>
+        <translation>Framework</translation>
+    </message>
+    <message>
+        <source>detected when empty</source>
+        <translation>detected when empty</translation>
+    </message>
+    <message>
+        <source>Build command</source>
+        <translation>Build command</translation>
+    </message>
+    <message>
+        <source>npm run build</source>
+        <translation>npm run build</translation>
+    </message>
+    <message>
+        <source>Output directory</source>
+        <translation>Output directory</translation>
+    </message>
+    <message>
+        <source>dist</source>
+        <translation>dist</translation>
+    </message>
+</context>
+<context>
+    <name>DeploymentsQueueTab</name>
+    <message>
+        <source>Nothing is queued or building.</source>
+        <translation>Nothing is queued or building.</translation>
+    </message>
+    <message>
+        <source>Retry loading the build queue</source>
+        <translation>Retry loading the build queue</translation>
+    </message>
+    <message>
+        <source>Build queue</source>
+        <translation>Build queue</translation>
+    </message>
+    <message>
+        <source>on %1</source>
+        <translation>on %1</translation>
+    </message>
+    <message>
+        <source>waiting for a worker</source>
+        <translation>waiting for a worker</translation>
+    </message>
+</context>
+<context>
+    <name>DeploymentsStatusBadge</name>
+    <message>
+        <source>Ready</source>
+        <translation>Ready</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <source>Building</source>
+        <translation>Building</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>Queued</translation>
+    </message>
+    <message>
+        <source>Canceled</source>
+        <translation>Canceled</translation>
+    </message>
+</context>
+<context>
+    <name>DeploymentsVariablesTab</name>
+    <message>
+        <source>Choose a site to see its variables.</source>
+        <translation>Choose a site to see its variables.</translation>
+    </message>
+    <message>
+        <source>No variables: builds see only their own environment.</source>
+        <translation>No variables: builds see only their own environment.</translation>
+    </message>
+    <message>
+        <source>Retry loading the variables</source>
+        <translation>Retry loading the variables</translation>
+    </message>
+    <message>
+        <source>Variables</source>
+        <translation>Variables</translation>
+    </message>
+    <message>
+        <source>%1: secret, hidden</source>
+        <translation>%1: secret, hidden</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>secret</source>
+        <translation>secret</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>Delete the variable %1</source>
+        <translation>Delete the variable %1</translation>
+    </message>
+    <message>
+        <source>NAME</source>
+        <translation>NAME</translation>
+    </message>
+    <message>
+        <source>Variable name</source>
+        <translation>Variable name</translation>
+    </message>
+    <message>
+        <source>value</source>
+        <translation>value</translation>
+    </message>
+    <message>
+        <source>Variable value</source>
+        <translation>Variable value</translation>
+    </message>
+    <message>
+        <source>Secret</source>
+        <translation>Secret</translation>
+    </message>
+    <message>
+        <source>Secret: the value can be written, never read back</source>
+        <translation>Secret: the value can be written, never read back</translation>
+    </message>
+    <message>
+        <source>Set</source>
+        <translation>Set</translation>
+    </message>
+    <message>
+        <source>Set the variable</source>
+        <translation>Set the variable</translation>
+    </message>
+</context>
+<context>
     <name>EventsPage</name>
     <message>
         <source>Events</source>
@@ -1798,14 +2234,6 @@
         <translation>Least outstanding requests</translation>
     </message>
     <message>
-        <source>Largest body (bytes)</source>
-        <translation>Largest body (bytes)</translation>
-    </message>
-    <message>
-        <source>Largest request body in bytes</source>
-        <translation>Largest request body in bytes</translation>
-    </message>
-    <message>
         <source>Circuit breaker</source>
         <translation>Circuit breaker</translation>
     </message>
@@ -1848,6 +2276,14 @@
     <message>
         <source>Nothing changes.</source>
         <translation>Nothing changes.</translation>
+    </message>
+    <message>
+        <source>Largest body (KiB)</source>
+        <translation>Largest body (KiB)</translation>
+    </message>
+    <message>
+        <source>Largest request body in KiB</source>
+        <translation>Largest request body in KiB</translation>
     </message>
 </context>
 <context>
@@ -2559,6 +2995,55 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::BuildLogModel</name>
+    <message numerus="yes">
+        <source> [… %n more bytes of this line not shown]</source>
+        <translation>
+            <numerusform> [… %n more byte of this line not shown]</numerusform>
+            <numerusform> [… %n more bytes of this line not shown]</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The build log %1 is not a local file.</source>
+        <translation>The build log %1 is not a local file.</translation>
+    </message>
+    <message>
+        <source>The build log %1 could not be read: %2</source>
+        <translation>The build log %1 could not be read: %2</translation>
+    </message>
+    <message>
+        <source>The filter is not a valid regular expression: %1 (at character %2).</source>
+        <translation>The filter is not a valid regular expression: %1 (at character %2).</translation>
+    </message>
+    <message>
+        <source>The log can only be saved to a local file.</source>
+        <translation>The log can only be saved to a local file.</translation>
+    </message>
+    <message>
+        <source>There is no build log to save.</source>
+        <translation>There is no build log to save.</translation>
+    </message>
+    <message>
+        <source>%1 could not be read: %2</source>
+        <translation>%1 could not be read: %2</translation>
+    </message>
+    <message>
+        <source>%1 could not be written: %2</source>
+        <translation>%1 could not be written: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %n lines to %1.</source>
+        <translation>
+            <numerusform>Saved %n line to %1.</numerusform>
+            <numerusform>Saved %n lines to %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The build log %1 could not be written: %2</source>
+        <translation>The build log %1 could not be written: %2</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::ClusterMembersModel</name>
     <message>
         <source>Could not load the cluster&apos;s members: %1</source>
@@ -2602,6 +3087,116 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::DeploymentsController</name>
+    <message>
+        <source>Cannot keep the log on disk: %1</source>
+        <translation>Cannot keep the log on disk: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the sites: %1</source>
+        <translation>Could not load the sites: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the deployments: %1</source>
+        <translation>Could not load the deployments: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the variables: %1</source>
+        <translation>Could not load the variables: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the build queue: %1</source>
+        <translation>Could not load the build queue: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the build log: %1</source>
+        <translation>Could not load the build log: %1</translation>
+    </message>
+    <message>
+        <source>Activate deployment %1: site %2 will serve it.</source>
+        <translation>Activate deployment %1: site %2 will serve it.</translation>
+    </message>
+    <message>
+        <source>Roll back to deployment %1: site %2 will serve it instead of %3, with no rebuild.</source>
+        <translation>Roll back to deployment %1: site %2 will serve it instead of %3, with no rebuild.</translation>
+    </message>
+    <message>
+        <source>Activate deployment %1: site %2 will serve it instead of %3.</source>
+        <translation>Activate deployment %1: site %2 will serve it instead of %3.</translation>
+    </message>
+    <message>
+        <source>Cancel deployment %1: its build stops and it will not be served.</source>
+        <translation>Cancel deployment %1: its build stops and it will not be served.</translation>
+    </message>
+    <message>
+        <source>Redeploy %1: the same source is built again as a new deployment; the live one stays until you activate the new one.</source>
+        <translation>Redeploy %1: the same source is built again as a new deployment; the live one stays until you activate the new one.</translation>
+    </message>
+    <message>
+        <source>Delete deployment %1: its source, build and log are removed; it cannot be activated again.</source>
+        <translation>Delete deployment %1: its source, build and log are removed; it cannot be activated again.</translation>
+    </message>
+    <message>
+        <source>Site %1 created.</source>
+        <translation>Site %1 created.</translation>
+    </message>
+    <message>
+        <source>Deployment of %1 queued.</source>
+        <translation>Deployment of %1 queued.</translation>
+    </message>
+    <message>
+        <source>Deployment of %1 (%2) queued.</source>
+        <translation>Deployment of %1 (%2) queued.</translation>
+    </message>
+    <message>
+        <source>Deployment %1 is live.</source>
+        <translation>Deployment %1 is live.</translation>
+    </message>
+    <message>
+        <source>Deployment %1 is being canceled.</source>
+        <translation>Deployment %1 is being canceled.</translation>
+    </message>
+    <message>
+        <source>A new build of %1&apos;s source is queued.</source>
+        <translation>A new build of %1&apos;s source is queued.</translation>
+    </message>
+    <message>
+        <source>Deployment %1 deleted.</source>
+        <translation>Deployment %1 deleted.</translation>
+    </message>
+    <message>
+        <source>Variable %1 saved.</source>
+        <translation>Variable %1 saved.</translation>
+    </message>
+    <message>
+        <source>Variable deleted.</source>
+        <translation>Variable deleted.</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::DeploymentsModel</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>git %1 (%2)</source>
+        <translation>git %1 (%2)</translation>
+    </message>
+    <message>
+        <source>directory %1</source>
+        <translation>directory %1</translation>
+    </message>
+    <message>
+        <source>archive %1 (%2)</source>
+        <translation>archive %1 (%2)</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::DesktopNotifier</name>
     <message>
         <source>%1 is critical</source>
@@ -2621,6 +3216,14 @@
             <numerusform>%1 % of its last request failed (the last minute).</numerusform>
             <numerusform>%1 % of its last %n requests failed (the last minute).</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>A build of %1 failed</source>
+        <translation>A build of %1 failed</translation>
+    </message>
+    <message>
+        <source>Deployment %1: %2</source>
+        <translation>Deployment %1: %2</translation>
     </message>
 </context>
 <context>
@@ -2870,6 +3473,10 @@
     <message>
         <source>The TLS handshake with %1 failed: %2</source>
         <translation>The TLS handshake with %1 failed: %2</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>Cannot read %1: %2</translation>
     </message>
 </context>
 <context>

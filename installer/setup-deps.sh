@@ -16,7 +16,8 @@ packages=(
   qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-templates
   qml6-module-qtquick-layouts qml6-module-qtquick-window
-  qml6-module-qttest qml6-module-qtcharts fonts-dejavu-core
+  qml6-module-qttest qml6-module-qtcharts qml6-module-qtquick-dialogs
+  qml6-module-qt-labs-folderlistmodel fonts-dejavu-core
   # libraries
   qcoro-qt6-dev libsodium-dev libsqlite3-dev libsimdjson-dev libssl-dev libhiredis-dev
   # deployments: archive extraction, the build sandbox, git sources

@@ -1286,6 +1286,34 @@
         <source>Cancel the build</source>
         <translation>Build abbrechen</translation>
     </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Choose the archive file</source>
+        <translation>Archivdatei wählen</translation>
+    </message>
+    <message>
+        <source>Choose the directory</source>
+        <translation>Verzeichnis wählen</translation>
+    </message>
+    <message>
+        <source>Choose the archive to deploy</source>
+        <translation>Zu deployendes Archiv wählen</translation>
+    </message>
+    <message>
+        <source>Gzip tarballs (*.tar.gz *.tgz)</source>
+        <translation>Gzip-Tarballs (*.tar.gz *.tgz)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Choose the directory to deploy</source>
+        <translation>Zu deployendes Verzeichnis wählen</translation>
+    </message>
 </context>
 <context>
     <name>DeploymentsLogView</name>

@@ -1286,6 +1286,34 @@
         <source>Cancel the build</source>
         <translation>Cancel the build</translation>
     </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>Choose the archive file</source>
+        <translation>Choose the archive file</translation>
+    </message>
+    <message>
+        <source>Choose the directory</source>
+        <translation>Choose the directory</translation>
+    </message>
+    <message>
+        <source>Choose the archive to deploy</source>
+        <translation>Choose the archive to deploy</translation>
+    </message>
+    <message>
+        <source>Gzip tarballs (*.tar.gz *.tgz)</source>
+        <translation>Gzip tarballs (*.tar.gz *.tgz)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>All files (*)</translation>
+    </message>
+    <message>
+        <source>Choose the directory to deploy</source>
+        <translation>Choose the directory to deploy</translation>
+    </message>
 </context>
 <context>
     <name>DeploymentsLogView</name>

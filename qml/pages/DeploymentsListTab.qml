@@ -1,6 +1,7 @@
 pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Dialogs
 import QtQuick.Layouts
 import Meshdeck.Core
 import Meshdeck.Theme
@@ -53,6 +54,14 @@ ColumnLayout {
             Accessible.name: sourceKind.currentIndex === 0 ? qsTr("Git repository URL")
                            : sourceKind.currentIndex === 1 ? qsTr("Archive file")
                            : qsTr("Directory")
+        }
+        Button {
+            objectName: "deployBrowse"
+            visible: sourceKind.currentIndex > 0
+            text: qsTr("Browse…")
+            Accessible.name: sourceKind.currentIndex === 1 ? qsTr("Choose the archive file")
+                                                           : qsTr("Choose the directory")
+            onClicked: sourceKind.currentIndex === 1 ? archivePicker.open() : directoryPicker.open()
         }
         TextField {
             id: branchField
@@ -228,5 +237,23 @@ ColumnLayout {
             else
                 tab.deployments.deleteDeployment(deploymentId)
         }
+    }
+
+    // The local file and directory pickers fill the path field; a typed path works as well.
+    function localPath(url: url): string {
+        return decodeURIComponent(String(url).replace(/^file:\/\//, ""))
+    }
+    FileDialog {
+        id: archivePicker
+        objectName: "deployArchivePicker"
+        title: qsTr("Choose the archive to deploy")
+        nameFilters: [qsTr("Gzip tarballs (*.tar.gz *.tgz)"), qsTr("All files (*)")]
+        onAccepted: sourceField.text = tab.localPath(selectedFile)
+    }
+    FolderDialog {
+        id: directoryPicker
+        objectName: "deployDirectoryPicker"
+        title: qsTr("Choose the directory to deploy")
+        onAccepted: sourceField.text = tab.localPath(selectedFolder)
     }
 }

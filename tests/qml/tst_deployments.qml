@@ -63,6 +63,29 @@ Item {
             tryCompare(confirm, "visible", false)
         }
 
+        function test_theArchivePickerFillsThePathField() {
+            tryCompare(Console.connection, "state", BackendConnection.Connected)
+            const page = createTemporaryObject(pageComponent, root)
+            Console.deployments.selectedSite = "s1"
+            const kind = findChild(page, "deploySourceKind")
+            const browse = findChild(page, "deployBrowse")
+            verify(!browse.visible, "a git URL has nothing to browse for")
+            kind.currentIndex = 1
+            tryCompare(browse, "visible", true)
+            waitForRendering(page)
+            mouseClick(browse)
+            const picker = findChild(page, "deployArchivePicker")
+            tryCompare(picker, "visible", true)
+            // The picker takes only a file that exists: the test's own working directory has this one.
+            const folder = String(picker.currentFolder)
+            verify(folder.startsWith("file:///"), folder)
+            picker.selectedNameFilter.index = 1 // all files
+            picker.selectedFile = folder + "/CTestTestfile.cmake"
+            picker.accepted() // as the dialog's Open button ends it (its own selection is Qt's to test)
+            compare(findChild(page, "deploySource").text,
+                    decodeURIComponent(folder.substring(7)) + "/CTestTestfile.cmake")
+        }
+
         function test_theLogOfADeploymentIsShownFilteredAndItsFirstErrorFound() {
             tryCompare(Console.connection, "state", BackendConnection.Connected)
             const page = createTemporaryObject(pageComponent, root)

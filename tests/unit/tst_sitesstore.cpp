@@ -468,16 +468,18 @@ private Q_SLOTS:
         QCOMPARE(inbox.logLines(), QList<qint64>{});
         const QList<StatusChange> history{{DeploymentStatus::Queued, 1000, QStringLiteral("queued")},
                                           {DeploymentStatus::Building, 2000, QStringLiteral("claimed")}};
-        channel.catchUp(s, d, numbered(3, 9), history);
-        channel.catchUp(s, d, numbered(3, 9),
-                        history); // again: nothing
+        channel.catchUp(s, d, numbered(3, 9), history, false);
+        channel.catchUp(s, d, numbered(3, 9), history, false); // again: nothing
         {
             std::lock_guard lock(channel.logMutex());
             channel.postLogLocked(s, d, numbered(10, 10));
         }
-        channel.catchUp(s, d, numbered(10, 10),
-                        history +
-                            QList<StatusChange>{{DeploymentStatus::Ready, 3000, QStringLiteral("built")}});
+        QCOMPARE(channel.watched().size(), 1);
+        channel.catchUp(
+            s, d, numbered(10, 10),
+            history + QList<StatusChange>{{DeploymentStatus::Ready, 3000, QStringLiteral("built")}}, true);
+        QVERIFY(channel.watched().isEmpty()); // settled: the sweep leaves it alone
+        QVERIFY(channel.watched(s, d));       // a word about it still reaches it
         QTRY_COMPARE(inbox.logLines(), (QList<qint64>{3, 4, 5, 6, 7, 8, 9, 10}));
         QTRY_COMPARE(inbox.statuses(), (QStringList{QStringLiteral("building"), QStringLiteral("ready")}));
         QCOMPARE(inbox.messages.last().value(QStringLiteral("from")).toString(), QStringLiteral("building"));

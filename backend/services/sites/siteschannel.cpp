@@ -79,7 +79,9 @@ QString SitesChannel::open(Realtime::SubscriptionPtr subscription)
         } else {
             sent = completeLines(path);
         }
-        m_channels[subscription->channel].subscribers.insert(subscription->id, {subscription, sent});
+        Channel &channel = m_channels[subscription->channel];
+        channel.subscribers.insert(subscription->id, {subscription, sent});
+        channel.settled = false; // the catch-up its opening starts sees to it
         opened = m_opened;
     }
     if (opened)
@@ -156,6 +158,8 @@ QList<SitesChannel::Watched> SitesChannel::watched() const
     std::lock_guard lock(m_mutex);
     QList<Watched> all;
     for (auto it = m_channels.cbegin(); it != m_channels.cend(); ++it) {
+        if (it->settled)
+            continue;
         const QStringList parts = it.key().split(QLatin1Char('.'));
         qint64 fromLine = std::numeric_limits<qint64>::max();
         for (const Subscriber &s : it->subscribers)
@@ -179,7 +183,7 @@ std::optional<SitesChannel::Watched> SitesChannel::watched(const QString &siteId
 }
 
 void SitesChannel::catchUp(const QString &siteId, const QString &deploymentId, const QList<LogLine> &lines,
-                           const QList<StatusChange> &history)
+                           const QList<StatusChange> &history, bool settled)
 {
     const QString name = channelName(siteId, deploymentId);
     std::lock_guard lock(m_mutex);
@@ -187,6 +191,11 @@ void SitesChannel::catchUp(const QString &siteId, const QString &deploymentId, c
     if (it == m_channels.end())
         return;
     sendLinesLocked(*it, name, lines);
+    // A subscriber that opens later is caught up by its own open() (and by the next word).
+    it->settled =
+        settled && std::all_of(it->subscribers.cbegin(), it->subscribers.cend(), [&](const Subscriber &s) {
+            return lines.isEmpty() || s.sentLine >= lines.last().line;
+        });
     if (history.isEmpty() || it->statusesPosted >= history.size())
         return;
     // The first catch-up tells the current status; later ones every change since the last told.

@@ -45,14 +45,15 @@ public:
     };
     // Called (from the opening thread, without locks held) after a subscription opened.
     void setOpenedListener(std::function<void(const QString &siteId, const QString &deploymentId)> listener);
-    // The deployments that have subscribers here.
+    // The deployments that have subscribers here and may still change (not settled).
     QList<Watched> watched() const;
     std::optional<Watched> watched(const QString &siteId, const QString &deploymentId) const;
     // What the database has committed: the log's lines from some line on (subscribers get the ones
     // they lack, in order) and every status change so far (the channel posts those after the last it
-    // posted; at its first catch-up, the current status).
+    // posted; at its first catch-up, the current status). `settled`: the build ended and these
+    // lines reach its last one, so nothing more will come.
     void catchUp(const QString &siteId, const QString &deploymentId, const QList<LogLine> &lines,
-                 const QList<StatusChange> &history);
+                 const QList<StatusChange> &history, bool settled);
 
 private:
     struct Subscriber {
@@ -62,6 +63,7 @@ private:
     struct Channel {
         QHash<quint64, Subscriber> subscribers;
         qsizetype statusesPosted = -1; // catchUp(): history entries posted; -1 before the first
+        bool settled = false;          // every subscriber has every line and the final status
     };
     void sendLinesLocked(Channel &channel, const QString &name, const QList<LogLine> &lines);
     static QByteArray statusText(const QString &channel, const QString &siteId, const QString &deploymentId,

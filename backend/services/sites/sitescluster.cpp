@@ -77,7 +77,10 @@ QCoro::Task<void> SitesService::catchUpNow(QString siteId, QString deploymentId)
             }
             lines = page->lines;
         }
-        m_channel.catchUp(siteId, deploymentId, lines, detail->history);
+        const bool settled =
+            isFinal(detail->deployment.status) &&
+            (lines.isEmpty() ? watched->fromLine : lines.last().line + 1) > detail->deployment.logLines;
+        m_channel.catchUp(siteId, deploymentId, lines, detail->history, settled);
         if (lines.size() < CatchUpLines)
             co_return;
     }

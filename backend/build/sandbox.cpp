@@ -127,6 +127,50 @@ qint64 tmpUsage(qint64 pid)
     return qint64(fs.f_blocks - fs.f_bfree) * qint64(fs.f_bsize);
 }
 
+// Tasks (a process and its threads) as RLIMIT_NPROC counts them, from /proc/<pid>/stat.
+int tasksOf(const QString &pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray line = stat.readAll();
+    // After "pid (comm) ", num_threads is the 18th field.
+    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    return fields.size() > 17 ? std::max(1, fields.at(17).toInt()) : 1;
+}
+
+Sandbox::Usage taskUsage(qint64 sandboxPid)
+{
+    Sandbox::Usage usage;
+    struct stat namespaceStat {
+    };
+    const QByteArray own = "/proc/" + QByteArray::number(sandboxPid) + "/ns/pid";
+    const bool known = sandboxPid > 0 && ::stat(own.constData(), &namespaceStat) == 0;
+    const uid_t uid = ::getuid();
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        if (entry.isEmpty() || !entry.at(0).isDigit())
+            continue;
+        const QByteArray dir = "/proc/" + entry.toLatin1();
+        struct stat process {
+        };
+        struct stat pidNamespace {
+        };
+        const bool inSandbox = known && ::stat((dir + "/ns/pid").constData(), &pidNamespace) == 0 &&
+                               pidNamespace.st_ino == namespaceStat.st_ino &&
+                               pidNamespace.st_dev == namespaceStat.st_dev;
+        const bool users = uid != 0 && ::stat(dir.constData(), &process) == 0 && process.st_uid == uid;
+        if (!inSandbox && !users)
+            continue;
+        const int tasks = tasksOf(entry);
+        if (inSandbox)
+            usage.sandboxTasks += tasks;
+        if (users)
+            usage.userTasks += tasks;
+    }
+    return usage;
+}
+
 QString megabytes(qint64 bytes)
 {
     return QString::number(double(bytes) / double(1 << 20), 'g', 6);
@@ -250,9 +294,9 @@ Sandbox::Sandbox(SandboxCommand command, QObject *parent)
             m_killedAs = SandboxEnd::TimedOut;
         killTree();
     });
-    m_diskTimer.setInterval(diskCheckInterval);
-    connect(&m_diskTimer, &QTimer::timeout, this, &Sandbox::checkDisk);
-    connect(&m_diskScan, &QFutureWatcher<qint64>::finished, this, &Sandbox::diskChecked);
+    m_watchTimer.setInterval(diskCheckInterval);
+    connect(&m_watchTimer, &QTimer::timeout, this, &Sandbox::sample);
+    connect(&m_watch, &QFutureWatcher<Usage>::finished, this, &Sandbox::sampled);
     m_slirp.setProcessChannelMode(QProcess::MergedChannels);
     m_slirp.setProcessEnvironment(environment);
     m_slirp.setWorkingDirectory(QStringLiteral("/"));
@@ -338,7 +382,7 @@ void Sandbox::start()
     // What the tree holds before the command runs is not written by it.
     m_diskBaseline = diskUsage(m_command.workDir);
     m_timeout.start(m_command.timeout);
-    m_diskTimer.start();
+    m_watchTimer.start();
     m_process.start(program, arguments);
     m_pid = m_process.processId();
     if (variables >= 0)
@@ -470,29 +514,43 @@ void Sandbox::stopNetwork()
     closeFd(m_slirpExitFd); // slirp4netns ends
 }
 
-void Sandbox::checkDisk()
+void Sandbox::sample()
 {
-    if (m_diskScan.isRunning() || !isRunning())
+    if (m_watch.isRunning() || !isRunning())
         return;
-    auto promise = std::make_shared<QPromise<qint64>>();
-    m_diskScan.setFuture(promise->future());
+    auto promise = std::make_shared<QPromise<Usage>>();
+    m_watch.setFuture(promise->future());
     promise->start();
     QThreadPool::globalInstance()->start([promise, work = m_command.workDir, pid = m_sandboxPid] {
-        promise->addResult(diskUsage(work) + tmpUsage(pid));
+        Usage usage = taskUsage(pid);
+        usage.diskBytes = diskUsage(work) + tmpUsage(pid);
+        promise->addResult(usage);
         promise->finish();
     });
 }
 
-void Sandbox::diskChecked()
+void Sandbox::sampled()
 {
-    if (!isRunning() || m_killedAs || m_diskScan.future().resultCount() == 0)
+    if (!isRunning() || m_killedAs || m_watch.future().resultCount() == 0)
         return;
-    const qint64 written = m_diskScan.result() - m_diskBaseline;
-    if (written > m_command.limits.diskBytes)
+    const Usage usage = m_watch.result();
+    const BuildLimits &limits = m_command.limits;
+    if (usage.diskBytes - m_diskBaseline > limits.diskBytes) {
         killFor(SandboxEnd::LimitReached,
                 Tr::tr("the build wrote more than %1 MB (its tree and /tmp together); every process of "
                        "the build was killed")
-                    .arg(megabytes(m_command.limits.diskBytes)));
+                    .arg(megabytes(limits.diskBytes)));
+        return;
+    }
+    const bool atItsLimit = usage.sandboxTasks >= limits.processes;
+    const bool exhaustsTheUser =
+        !m_command.uid && usage.userTasks >= limits.processes && 2 * usage.sandboxTasks >= limits.processes;
+    if (atItsLimit || exhaustsTheUser)
+        killFor(
+            SandboxEnd::LimitReached,
+            Tr::tr(
+                "the build reached its limit of %1 processes at once; every process of the build was killed")
+                .arg(limits.processes));
 }
 
 void Sandbox::kill()
@@ -533,7 +591,7 @@ void Sandbox::processFinished(int exitCode, QProcess::ExitStatus status)
 {
     readOutput();
     m_timeout.stop();
-    m_diskTimer.stop();
+    m_watchTimer.stop();
     stopNetwork();
     // The monitor is gone; whatever was left in its group goes with it.
     if (m_pid > 0)
@@ -559,7 +617,7 @@ void Sandbox::finish(SandboxResult result)
         return;
     m_finished = true;
     m_timeout.stop();
-    m_diskTimer.stop();
+    m_watchTimer.stop();
     // Queued: a start() that fails at once must not report before its caller can listen.
     QMetaObject::invokeMethod(
         this,

@@ -44,7 +44,7 @@ enum class SandboxEnd {
     TimedOut,      // the wall-clock limit passed; the whole tree was killed
     Killed,        // kill() was called (cancel, lease lost); the whole tree was killed
     FailedToStart, // bwrap (or setpriv, or the build's network) could not be started
-    LimitReached,  // the build wrote more than limits.diskBytes in all; the whole tree was killed
+    LimitReached,  // a limit on the whole build (disk written, processes) was reached; the tree was killed
 };
 
 struct SandboxResult {
@@ -59,7 +59,12 @@ struct SandboxResult {
 // everything in the sandbox. Disk written in all: /tmp is a tmpfs of limits.diskBytes, and a
 // watchdog sums, every diskCheckInterval, the blocks of the work tree (less what it held at the
 // start) and of /tmp; past limits.diskBytes it kills the sandbox (LimitReached). It may overshoot by
-// what a build writes in one interval; RLIMIT_FSIZE still bounds each file. kill(), the timeout and
+// what a build writes in one interval; RLIMIT_FSIZE still bounds each file. Processes: RLIMIT_NPROC
+// counts every task of the real uid. As root the build has a uid of its own, and a build that reaches
+// limits.processes (a fork bomb) is killed at the next sample instead of idling until its timeout.
+// As a normal user that budget is shared with every process of the user, other builds included: a
+// fork bomb would leave no process to any other build (even bwrap fails to start), so a build that
+// holds half of it or more when the user's tasks reach it is killed (LimitReached). kill(), the timeout and
 // the destructor kill the whole tree: the bwrap monitor's process group with SIGKILL, whose death
 // takes the PID namespace's init and with it every process in the namespace (--die-with-parent,
 // --unshare-pid). With network, bwrap holds the command (--block-fd) until slirp4netns has
@@ -80,6 +85,13 @@ public:
                                       int blockFd = -1);
     // Bytes a tree takes on disk (blocks, each inode once, links not followed, one file system).
     static qint64 diskUsage(const QString &directory);
+    // What the watchdog samples: bytes in the tree and /tmp, tasks (processes and threads, as
+    // RLIMIT_NPROC counts them) in the sandbox's PID namespace, and tasks of this process's uid.
+    struct Usage {
+        qint64 diskBytes = 0;
+        int sandboxTasks = 0;
+        int userTasks = 0;
+    };
     static constexpr std::chrono::milliseconds diskCheckInterval{250};
     // An anonymous memory file with the variables as a shell script; -1 when there are none (or
     // one cannot be passed: a name that is not an identifier, a value with a NUL byte).
@@ -113,8 +125,8 @@ private:
     void startNetwork();
     void networkReady();
     void stopNetwork();
-    void checkDisk();
-    void diskChecked();
+    void sample();
+    void sampled();
     void readOutput();
     void processFinished(int exitCode, QProcess::ExitStatus status);
     void finish(SandboxResult result);
@@ -136,9 +148,9 @@ private:
     int m_slirpExitFd = -1;
     std::unique_ptr<QSocketNotifier> m_readyNotifier;
     QProcess m_slirp;
-    // The disk watchdog.
-    QTimer m_diskTimer;
-    QFutureWatcher<qint64> m_diskScan;
+    // The watchdog (disk written, processes).
+    QTimer m_watchTimer;
+    QFutureWatcher<Usage> m_watch;
     qint64 m_diskBaseline = 0;
     bool m_finished = false;
     std::optional<SandboxResult> m_result; // set when finished() is emitted

@@ -38,7 +38,9 @@ QString executable(const QString &name)
 
 // The host's system, read-only: /usr, the top-level links or directories of a merged or split /usr,
 // and /etc entry by entry (a private /etc, so a secret is absent rather than merely unreadable).
-void addSystem(QStringList &args)
+// resolverFd: the build's own resolv.conf (with network: slirp4netns' DNS forwarder, as the
+// host's resolver may be on the host's loopback, 127.0.0.53, out of the build's reach).
+void addSystem(QStringList &args, int resolverFd)
 {
     args << QStringLiteral("--ro-bind") << QStringLiteral("/usr") << QStringLiteral("/usr");
     for (const char *top : {"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}) {
@@ -54,7 +56,8 @@ void addSystem(QStringList &args)
         QDir(QStringLiteral("/etc"))
             .entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System);
     for (const QFileInfo &entry : etc) {
-        if (Sandbox::hiddenEtcEntries().contains(entry.fileName()))
+        if (Sandbox::hiddenEtcEntries().contains(entry.fileName()) ||
+            (resolverFd >= 0 && entry.fileName() == QLatin1String("resolv.conf")))
             continue;
         if (entry.isSymLink()) {
             const QByteArray target = QFile::encodeName(entry.filePath());
@@ -66,6 +69,9 @@ void addSystem(QStringList &args)
             args << QStringLiteral("--ro-bind-try") << entry.filePath() << entry.filePath();
         }
     }
+    if (resolverFd >= 0)
+        args << QStringLiteral("--perms") << QStringLiteral("0444") << QStringLiteral("--ro-bind-data")
+             << QString::number(resolverFd) << QStringLiteral("/etc/resolv.conf");
     args << QStringLiteral("--remount-ro") << QStringLiteral("/etc");
 }
 
@@ -89,6 +95,25 @@ void inheritable(int fd)
         ::fcntl(fd, F_SETFD, 0);
 }
 
+// An anonymous memory file (never on disk, close-on-exec) holding text; -1 on failure.
+int memoryFile(const char *name, const QByteArray &text)
+{
+    const int fd = ::memfd_create(name, MFD_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    qsizetype written = 0;
+    while (written < text.size()) {
+        const ssize_t n = ::write(fd, text.constData() + written, size_t(text.size() - written));
+        if (n <= 0) {
+            ::close(fd);
+            return -1;
+        }
+        written += n;
+    }
+    ::lseek(fd, 0, SEEK_SET);
+    return fd;
+}
+
 void closeFd(int &fd)
 {
     if (fd >= 0)
@@ -110,7 +135,8 @@ const QStringList &Sandbox::hiddenEtcEntries()
 
 const QString Sandbox::variablesPath = QStringLiteral("/run/meshdeck/variables");
 
-QStringList Sandbox::bwrapArguments(const SandboxCommand &command, int variablesFd, int infoFd, int blockFd)
+QStringList Sandbox::bwrapArguments(const SandboxCommand &command, int variablesFd, int infoFd, int blockFd,
+                                    int resolverFd)
 {
     // As a normal user bwrap is unprivileged: a user namespace maps the user in. As root it mounts
     // with root's access (the work tree may sit below a 0700 data directory) and setpriv, inside,
@@ -129,7 +155,7 @@ QStringList Sandbox::bwrapArguments(const SandboxCommand &command, int variables
         args << QStringLiteral("--info-fd") << QString::number(infoFd);
     if (blockFd >= 0)
         args << QStringLiteral("--block-fd") << QString::number(blockFd);
-    addSystem(args);
+    addSystem(args, resolverFd);
     // /tmp is memory: sized, so that neither memory nor the disk budget runs out through it.
     args << QStringLiteral("--proc") << QStringLiteral("/proc") << QStringLiteral("--dev")
          << QStringLiteral("/dev") << QStringLiteral("--perms") << QStringLiteral("1777")
@@ -226,20 +252,7 @@ int Sandbox::variablesFile(const QList<BuildVariable> &variables)
         }
         text += "export " + variable.name.toLatin1() + "='" + QByteArray(value).replace("'", "'\\''") + "'\n";
     }
-    const int fd = ::memfd_create("meshdeck-build-variables", MFD_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    qsizetype written = 0;
-    while (written < text.size()) {
-        const ssize_t n = ::write(fd, text.constData() + written, size_t(text.size() - written));
-        if (n <= 0) {
-            ::close(fd);
-            return -1;
-        }
-        written += n;
-    }
-    ::lseek(fd, 0, SEEK_SET);
-    return fd;
+    return memoryFile("meshdeck-build-variables", text);
 }
 
 void Sandbox::start()
@@ -253,25 +266,29 @@ void Sandbox::start()
     }
     int info[2] = {-1, -1};
     int block[2] = {-1, -1};
-    if (::pipe2(info, O_CLOEXEC) != 0 || (m_command.network && ::pipe2(block, O_CLOEXEC) != 0)) {
+    int resolver = -1;
+    if (::pipe2(info, O_CLOEXEC) != 0 || (m_command.network && ::pipe2(block, O_CLOEXEC) != 0) ||
+        (m_command.network &&
+         (resolver = memoryFile("meshdeck-build-resolv", "nameserver 10.0.2.3\n")) < 0)) {
         const QString error = QString::fromLocal8Bit(std::strerror(errno));
-        for (int fd : {info[0], info[1], variables})
+        for (int fd : {info[0], info[1], block[0], block[1], variables})
             if (fd >= 0)
                 ::close(fd);
         finish({SandboxEnd::FailedToStart, -1, Tr::tr("the sandbox could not start: %1").arg(error)});
         return;
     }
-    const QStringList arguments = bwrapArguments(m_command, variables, info[1], block[0]);
+    const QStringList arguments = bwrapArguments(m_command, variables, info[1], block[0], resolver);
     const QString program = executable(QStringLiteral("bwrap"));
     qCDebug(lcSandbox) << "starting" << program << m_command.argv;
     const BuildLimits limits = m_command.limits;
-    m_process.setChildProcessModifier([limits, variables, infoFd = info[1], blockFd = block[0]] {
+    m_process.setChildProcessModifier([limits, variables, infoFd = info[1], blockFd = block[0], resolver] {
         ::setpgid(0, 0);
         applyLimits(limits);
         // bwrap inherits these (they were close-on-exec for every other child)
         inheritable(variables);
         inheritable(infoFd);
         inheritable(blockFd);
+        inheritable(resolver);
     });
     // What the tree holds before the command runs is not written by it.
     m_diskBaseline = diskUsage(m_command.workDir);
@@ -283,6 +300,7 @@ void Sandbox::start()
         ::close(variables);
     ::close(info[1]);
     closeFd(block[0]);
+    closeFd(resolver);
     m_infoFd = info[0];
     m_blockFd = block[1];
     m_infoNotifier = std::make_unique<QSocketNotifier>(m_infoFd, QSocketNotifier::Read);

@@ -80,9 +80,10 @@ public:
     // file bwrap copies from `variablesFd` into the sandbox (variablesPath), read by the build's
     // shell after the privilege drop; never arguments. -1 leaves them out.
     // infoFd: bwrap writes the sandbox's pid there (--info-fd); blockFd: bwrap waits for a byte on
-    // it before it runs the command (--block-fd, used to set up the network first).
+    // it before it runs the command (--block-fd, used to set up the network first); resolverFd:
+    // the sandbox's /etc/resolv.conf instead of the host's.
     static QStringList bwrapArguments(const SandboxCommand &command, int variablesFd = -1, int infoFd = -1,
-                                      int blockFd = -1);
+                                      int blockFd = -1, int resolverFd = -1);
     // Bytes a tree takes on disk (blocks, each inode once, links not followed, one file system).
     static qint64 diskUsage(const QString &directory);
     // What the watchdog samples: bytes in the tree and /tmp, tasks (processes and threads, as

@@ -252,6 +252,7 @@ private slots:
             QStringLiteral("grep -q tap0: /proc/net/dev && echo interface-tap0; "
                            "grep -q '^tap0[[:space:]]00000000' /proc/net/route && echo default-route; "
                            "grep -q '10.0.2.100' /proc/net/fib_trie && echo address-10.0.2.100; "
+                           "grep -qx 'nameserver 10.0.2.3' /etc/resolv.conf && echo resolver-10.0.2.3; "
                            "for to in %1 127.0.0.1 10.0.2.2; do "
                            "  (exec 3<>/dev/tcp/$to/%2) && echo connected-to-$to || echo refused-$to; done")
                 .arg(outside)
@@ -274,6 +275,7 @@ private slots:
         QVERIFY2(open.log.contains("interface-tap0"), open.output.constData());
         QVERIFY(open.log.contains("default-route"));
         QVERIFY(open.log.contains("address-10.0.2.100"));
+        QVERIFY(open.log.contains("resolver-10.0.2.3")); // slirp4netns' DNS, whatever the host uses
         QVERIFY2(open.log.contains("connected-to-" + outside.toLatin1()), open.output.constData());
         QVERIFY2(open.output.contains("Connection refused") && open.output.contains("unreachable"),
                  open.output.constData()); // the log says why

@@ -21,7 +21,7 @@ packages=(
   # libraries
   qcoro-qt6-dev libsodium-dev libsqlite3-dev libsimdjson-dev libssl-dev libhiredis-dev
   # deployments: archive extraction, the build sandbox, git sources
-  libarchive-dev bubblewrap
+  libarchive-dev bubblewrap slirp4netns
   # cluster profile credentials in the OS keychain
   qtkeychain-qt6-dev
   # tests and benchmarks

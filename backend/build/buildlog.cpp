@@ -15,7 +15,7 @@ BuildLog::BuildLog(const QList<BuildVariable> &variables, qint64 capBytes, qint6
 {
     for (const BuildVariable &variable : variables) {
         if (variable.secret && !variable.value.isEmpty())
-            m_secrets.append(variable.value.toUtf8());
+            m_secrets.append(maskedPieces(variable.value.toUtf8()));
     }
     std::sort(m_secrets.begin(), m_secrets.end(),
               [](const QByteArray &a, const QByteArray &b) { return a.size() > b.size(); });
@@ -25,6 +25,24 @@ QByteArray BuildLog::limitMarker(qint64 capBytes)
 {
     return QByteArrayLiteral("[meshdeck] log limit of ") + QByteArray::number(capBytes) +
            QByteArrayLiteral(" bytes reached; further output discarded");
+}
+
+QList<QByteArray> BuildLog::maskedPieces(const QByteArray &value)
+{
+    QList<QByteArray> pieces{value};
+    if (!value.contains('\n'))
+        return pieces;
+    QList<QByteArray> lines;
+    for (const QByteArray &line : value.split('\n')) {
+        const QByteArray trimmed = line.trimmed(); // a CR, and the indentation a tool may add
+        if (!trimmed.isEmpty())
+            lines.append(trimmed);
+    }
+    for (const QByteArray &line : std::as_const(lines)) {
+        if (lines.size() == 1 || line.size() >= minSecretLineBytes)
+            pieces.append(line);
+    }
+    return pieces;
 }
 
 QByteArray BuildLog::mask(QByteArray text, const QList<QByteArray> &secrets)

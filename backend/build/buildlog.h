@@ -17,6 +17,11 @@ class BuildLog
 {
 public:
     static constexpr qsizetype maxLineBytes = 64 * 1024; // a longer line is cut into pieces
+    // A secret value of several lines (a PEM key) can never appear whole in one log line: each of
+    // its lines is masked on its own, trimmed, when it is at least this long (shorter ones, like
+    // the last few characters of base64, would mask common words everywhere). A value with only
+    // one non-empty line is masked whatever its length, as a one-line value is.
+    static constexpr qsizetype minSecretLineBytes = 8;
 
     BuildLog(const QList<BuildVariable> &variables, qint64 capBytes, qint64 firstNumber = 1);
 
@@ -32,6 +37,8 @@ public:
 
     static QByteArray limitMarker(qint64 capBytes);
     static QByteArray mask(QByteArray text, const QList<QByteArray> &secrets);
+    // What mask() looks for to hide one secret value: the value, and each line of a multi-line one.
+    static QList<QByteArray> maskedPieces(const QByteArray &value);
 
 private:
     void addLine(QByteArray line);

@@ -11,8 +11,11 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcSandbox, "meshdeck.backend.build.sandbox")
@@ -35,7 +38,9 @@ QString executable(const QString &name)
 
 // The host's system, read-only: /usr, the top-level links or directories of a merged or split /usr,
 // and /etc entry by entry (a private /etc, so a secret is absent rather than merely unreadable).
-void addSystem(QStringList &args)
+// resolverFd: the build's own resolv.conf (with network: slirp4netns' DNS forwarder, as the
+// host's resolver may be on the host's loopback, 127.0.0.53, out of the build's reach).
+void addSystem(QStringList &args, int resolverFd)
 {
     args << QStringLiteral("--ro-bind") << QStringLiteral("/usr") << QStringLiteral("/usr");
     for (const char *top : {"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}) {
@@ -51,7 +56,8 @@ void addSystem(QStringList &args)
         QDir(QStringLiteral("/etc"))
             .entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System);
     for (const QFileInfo &entry : etc) {
-        if (Sandbox::hiddenEtcEntries().contains(entry.fileName()))
+        if (Sandbox::hiddenEtcEntries().contains(entry.fileName()) ||
+            (resolverFd >= 0 && entry.fileName() == QLatin1String("resolv.conf")))
             continue;
         if (entry.isSymLink()) {
             const QByteArray target = QFile::encodeName(entry.filePath());
@@ -63,6 +69,9 @@ void addSystem(QStringList &args)
             args << QStringLiteral("--ro-bind-try") << entry.filePath() << entry.filePath();
         }
     }
+    if (resolverFd >= 0)
+        args << QStringLiteral("--perms") << QStringLiteral("0444") << QStringLiteral("--ro-bind-data")
+             << QString::number(resolverFd) << QStringLiteral("/etc/resolv.conf");
     args << QStringLiteral("--remount-ro") << QStringLiteral("/etc");
 }
 
@@ -80,6 +89,38 @@ void applyLimits(const BuildLimits &limits)
     set(RLIMIT_CORE, 0, 0);
 }
 
+void inheritable(int fd)
+{
+    if (fd >= 0)
+        ::fcntl(fd, F_SETFD, 0);
+}
+
+// An anonymous memory file (never on disk, close-on-exec) holding text; -1 on failure.
+int memoryFile(const char *name, const QByteArray &text)
+{
+    const int fd = ::memfd_create(name, MFD_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    qsizetype written = 0;
+    while (written < text.size()) {
+        const ssize_t n = ::write(fd, text.constData() + written, size_t(text.size() - written));
+        if (n <= 0) {
+            ::close(fd);
+            return -1;
+        }
+        written += n;
+    }
+    ::lseek(fd, 0, SEEK_SET);
+    return fd;
+}
+
+void closeFd(int &fd)
+{
+    if (fd >= 0)
+        ::close(fd);
+    fd = -1;
+}
+
 } // namespace
 
 const QStringList &Sandbox::hiddenEtcEntries()
@@ -94,7 +135,8 @@ const QStringList &Sandbox::hiddenEtcEntries()
 
 const QString Sandbox::variablesPath = QStringLiteral("/run/meshdeck/variables");
 
-QStringList Sandbox::bwrapArguments(const SandboxCommand &command, int variablesFd)
+QStringList Sandbox::bwrapArguments(const SandboxCommand &command, int variablesFd, int infoFd, int blockFd,
+                                    int resolverFd)
 {
     // As a normal user bwrap is unprivileged: a user namespace maps the user in. As root it mounts
     // with root's access (the work tree may sit below a 0700 data directory) and setpriv, inside,
@@ -106,12 +148,19 @@ QStringList Sandbox::bwrapArguments(const SandboxCommand &command, int variables
                         QStringLiteral("--unshare-uts"),     QStringLiteral("--unshare-cgroup-try"),
                         QStringLiteral("--die-with-parent"), QStringLiteral("--new-session"),
                         QStringLiteral("--hostname"),        QStringLiteral("meshdeck-build")};
-    if (!command.network)
-        args << QStringLiteral("--unshare-net");
-    addSystem(args);
+    // Always a network namespace of its own: with network, slirp4netns gives it a way out that
+    // does not lead to the host's loopback (the host's namespace would expose every local service).
+    args << QStringLiteral("--unshare-net");
+    if (infoFd >= 0)
+        args << QStringLiteral("--info-fd") << QString::number(infoFd);
+    if (blockFd >= 0)
+        args << QStringLiteral("--block-fd") << QString::number(blockFd);
+    addSystem(args, resolverFd);
+    // /tmp is memory: sized, so that neither memory nor the disk budget runs out through it.
     args << QStringLiteral("--proc") << QStringLiteral("/proc") << QStringLiteral("--dev")
          << QStringLiteral("/dev") << QStringLiteral("--perms") << QStringLiteral("1777")
-         << QStringLiteral("--tmpfs") << QStringLiteral("/tmp");
+         << QStringLiteral("--size") << QString::number(command.limits.diskBytes) << QStringLiteral("--tmpfs")
+         << QStringLiteral("/tmp");
     for (const auto &bind : command.readOnlyBinds)
         args << QStringLiteral("--ro-bind") << bind.first << bind.second;
     args << QStringLiteral("--bind") << command.workDir << QStringLiteral("/build")
@@ -165,15 +214,25 @@ Sandbox::Sandbox(SandboxCommand command, QObject *parent)
             m_killedAs = SandboxEnd::TimedOut;
         killTree();
     });
+    m_watchTimer.setInterval(diskCheckInterval);
+    connect(&m_watchTimer, &QTimer::timeout, this, &Sandbox::sample);
+    connect(&m_watch, &QFutureWatcher<Usage>::finished, this, &Sandbox::sampled);
+    m_slirp.setProcessChannelMode(QProcess::MergedChannels);
+    m_slirp.setProcessEnvironment(environment);
+    m_slirp.setWorkingDirectory(QStringLiteral("/"));
 }
 
 Sandbox::~Sandbox()
 {
     m_process.disconnect(this);
+    m_slirp.disconnect(this);
     if (m_process.state() != QProcess::NotRunning) {
         killTree();
         m_process.waitForFinished(5000); // SIGKILL was sent: this reaps the monitor at once
     }
+    stopNetwork();
+    if (m_slirp.state() != QProcess::NotRunning && !m_slirp.waitForFinished(2000))
+        m_slirp.kill(); // it ends when its --exit-fd closes; this only if it did not
 }
 
 // The variables as a shell script of `export NAME='value'` lines (single quotes: nothing in a value
@@ -193,20 +252,7 @@ int Sandbox::variablesFile(const QList<BuildVariable> &variables)
         }
         text += "export " + variable.name.toLatin1() + "='" + QByteArray(value).replace("'", "'\\''") + "'\n";
     }
-    const int fd = ::memfd_create("meshdeck-build-variables", MFD_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    qsizetype written = 0;
-    while (written < text.size()) {
-        const ssize_t n = ::write(fd, text.constData() + written, size_t(text.size() - written));
-        if (n <= 0) {
-            ::close(fd);
-            return -1;
-        }
-        written += n;
-    }
-    ::lseek(fd, 0, SEEK_SET);
-    return fd;
+    return memoryFile("meshdeck-build-variables", text);
 }
 
 void Sandbox::start()
@@ -218,27 +264,181 @@ void Sandbox::start()
                     .arg(QString::fromLocal8Bit(std::strerror(errno)))});
         return;
     }
-    const QStringList arguments = bwrapArguments(m_command, variables);
+    int info[2] = {-1, -1};
+    int block[2] = {-1, -1};
+    int resolver = -1;
+    if (::pipe2(info, O_CLOEXEC) != 0 || (m_command.network && ::pipe2(block, O_CLOEXEC) != 0) ||
+        (m_command.network &&
+         (resolver = memoryFile("meshdeck-build-resolv", "nameserver 10.0.2.3\n")) < 0)) {
+        const QString error = QString::fromLocal8Bit(std::strerror(errno));
+        for (int fd : {info[0], info[1], block[0], block[1], variables})
+            if (fd >= 0)
+                ::close(fd);
+        finish({SandboxEnd::FailedToStart, -1, Tr::tr("the sandbox could not start: %1").arg(error)});
+        return;
+    }
+    const QStringList arguments = bwrapArguments(m_command, variables, info[1], block[0], resolver);
     const QString program = executable(QStringLiteral("bwrap"));
     qCDebug(lcSandbox) << "starting" << program << m_command.argv;
     const BuildLimits limits = m_command.limits;
-    m_process.setChildProcessModifier([limits, variables] {
+    m_process.setChildProcessModifier([limits, variables, infoFd = info[1], blockFd = block[0], resolver] {
         ::setpgid(0, 0);
         applyLimits(limits);
-        if (variables >= 0)
-            ::fcntl(variables, F_SETFD, 0); // bwrap inherits it (it was close-on-exec for every other child)
+        // bwrap inherits these (they were close-on-exec for every other child)
+        inheritable(variables);
+        inheritable(infoFd);
+        inheritable(blockFd);
+        inheritable(resolver);
     });
+    // What the tree holds before the command runs is not written by it.
+    m_diskBaseline = diskUsage(m_command.workDir);
     m_timeout.start(m_command.timeout);
+    m_watchTimer.start();
     m_process.start(program, arguments);
     m_pid = m_process.processId();
     if (variables >= 0)
         ::close(variables);
+    ::close(info[1]);
+    closeFd(block[0]);
+    closeFd(resolver);
+    m_infoFd = info[0];
+    m_blockFd = block[1];
+    m_infoNotifier = std::make_unique<QSocketNotifier>(m_infoFd, QSocketNotifier::Read);
+    connect(m_infoNotifier.get(), &QSocketNotifier::activated, this, &Sandbox::readInfo);
+}
+
+// bwrap's --info-fd: a JSON object with "child-pid", then end of file.
+void Sandbox::readInfo()
+{
+    char buffer[512];
+    const ssize_t n = ::read(m_infoFd, buffer, sizeof buffer);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return;
+    if (n > 0 && m_info.size() < 64 * 1024) {
+        m_info.append(buffer, n);
+        return;
+    }
+    m_infoNotifier->setEnabled(false);
+    m_infoNotifier.release()->deleteLater();
+    closeFd(m_infoFd);
+    static const QRegularExpression childPid(QStringLiteral("\"child-pid\"\\s*:\\s*(\\d+)"));
+    const QRegularExpressionMatch match = childPid.match(QString::fromUtf8(m_info));
+    m_sandboxPid = match.hasMatch() ? match.captured(1).toLongLong() : 0;
+    if (m_command.network && m_sandboxPid > 0 && isRunning() && !m_killedAs)
+        startNetwork();
+    // No pid: bwrap failed before the sandbox existed, and its exit reports why.
+}
+
+// slirp4netns joins the sandbox's network namespace and configures tap0. Without a uid, bwrap made
+// a user namespace that owns the network namespace; the command itself runs in a nested one (as
+// bwrap drops its privileges), which could not configure it: slirp4netns joins the owner.
+void Sandbox::startNetwork()
+{
+    const auto failed = [this](const QString &why) {
+        killFor(SandboxEnd::FailedToStart, Tr::tr("the build's network could not be set up: %1").arg(why));
+    };
+    const QString pid = QString::number(m_sandboxPid);
+    int userNamespace = -1;
+    if (!m_command.uid) {
+        const int net = ::open(QFile::encodeName(QStringLiteral("/proc/%1/ns/net").arg(pid)).constData(),
+                               O_RDONLY | O_CLOEXEC);
+        userNamespace = net >= 0 ? ::ioctl(net, NS_GET_USERNS) : -1;
+        const QString error = QString::fromLocal8Bit(std::strerror(errno));
+        if (net >= 0)
+            ::close(net);
+        if (userNamespace < 0)
+            return failed(error);
+    }
+    int ready[2] = {-1, -1};
+    int exit[2] = {-1, -1};
+    if (::pipe2(ready, O_CLOEXEC) != 0 || ::pipe2(exit, O_CLOEXEC) != 0) {
+        const QString error = QString::fromLocal8Bit(std::strerror(errno));
+        for (int fd : {ready[0], ready[1], userNamespace})
+            if (fd >= 0)
+                ::close(fd);
+        return failed(error);
+    }
+    QStringList arguments{QStringLiteral("--configure"),
+                          QStringLiteral("--mtu=65520"),
+                          QStringLiteral("--disable-host-loopback"),
+                          QStringLiteral("--enable-sandbox"),
+                          QStringLiteral("--enable-seccomp"),
+                          QStringLiteral("--ready-fd=%1").arg(ready[1]),
+                          QStringLiteral("--exit-fd=%1").arg(exit[0])};
+    if (userNamespace >= 0)
+        arguments << QStringLiteral("--userns-path=/proc/self/fd/%1").arg(userNamespace);
+    arguments << pid << QStringLiteral("tap0");
+    m_slirp.setChildProcessModifier([readyFd = ready[1], exitFd = exit[0], userNamespace] {
+        inheritable(readyFd);
+        inheritable(exitFd);
+        inheritable(userNamespace);
+    });
+    connect(&m_slirp, &QProcess::finished, this, [this, failed] {
+        if (m_readyFd >= 0) { // it ended before the network was up
+            const QList<QByteArray> said = m_slirp.readAll().trimmed().split('\n');
+            failed(Tr::tr("slirp4netns ended: %1").arg(QString::fromLocal8Bit(said.last())));
+        }
+    });
+    connect(&m_slirp, &QProcess::errorOccurred, this, [this, failed](QProcess::ProcessError error) {
+        if (error == QProcess::FailedToStart)
+            failed(m_slirp.errorString());
+    });
+    m_readyFd = ready[0];
+    m_slirpExitFd = exit[1];
+    m_readyNotifier = std::make_unique<QSocketNotifier>(m_readyFd, QSocketNotifier::Read);
+    connect(m_readyNotifier.get(), &QSocketNotifier::activated, this, &Sandbox::networkReady);
+    qCDebug(lcSandbox) << "starting slirp4netns" << arguments;
+    m_slirp.start(executable(QStringLiteral("slirp4netns")), arguments);
+    ::close(ready[1]);
+    ::close(exit[0]);
+    if (userNamespace >= 0)
+        ::close(userNamespace);
+}
+
+void Sandbox::networkReady()
+{
+    char byte = 0;
+    const ssize_t n = ::read(m_readyFd, &byte, 1);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return;
+    m_readyNotifier->setEnabled(false);
+    m_readyNotifier.release()->deleteLater();
+    if (n != 1)
+        return; // end of file: slirp4netns ended, and its finished() says why
+    closeFd(m_readyFd);
+    // The command may run now.
+    if (::write(m_blockFd, "1", 1) != 1)
+        qCWarning(lcSandbox) << "could not release the sandbox:" << std::strerror(errno);
+    closeFd(m_blockFd);
+}
+
+void Sandbox::stopNetwork()
+{
+    if (m_infoNotifier)
+        m_infoNotifier->setEnabled(false);
+    m_infoNotifier.reset();
+    if (m_readyNotifier)
+        m_readyNotifier->setEnabled(false);
+    m_readyNotifier.reset();
+    closeFd(m_infoFd);
+    closeFd(m_blockFd);
+    closeFd(m_readyFd);
+    closeFd(m_slirpExitFd); // slirp4netns ends
 }
 
 void Sandbox::kill()
 {
     if (!m_killedAs)
         m_killedAs = SandboxEnd::Killed;
+    killTree();
+}
+
+void Sandbox::killFor(SandboxEnd end, const QString &reason)
+{
+    if (!m_killedAs) {
+        m_killedAs = end;
+        m_killReason = reason;
+    }
     killTree();
 }
 
@@ -264,10 +464,14 @@ void Sandbox::processFinished(int exitCode, QProcess::ExitStatus status)
 {
     readOutput();
     m_timeout.stop();
+    m_watchTimer.stop();
+    stopNetwork();
     // The monitor is gone; whatever was left in its group goes with it.
     if (m_pid > 0)
         ::kill(-pid_t(m_pid), SIGKILL);
-    if (m_killedAs == SandboxEnd::TimedOut) {
+    if (m_killedAs == SandboxEnd::LimitReached || m_killedAs == SandboxEnd::FailedToStart) {
+        finish({*m_killedAs, -1, m_killReason});
+    } else if (m_killedAs == SandboxEnd::TimedOut) {
         finish({SandboxEnd::TimedOut, -1,
                 Tr::tr("timed out after %1 s; every process of the build was killed")
                     .arg(std::chrono::duration_cast<std::chrono::seconds>(m_command.timeout).count())});
@@ -286,6 +490,7 @@ void Sandbox::finish(SandboxResult result)
         return;
     m_finished = true;
     m_timeout.stop();
+    m_watchTimer.stop();
     // Queued: a start() that fails at once must not report before its caller can listen.
     QMetaObject::invokeMethod(
         this,

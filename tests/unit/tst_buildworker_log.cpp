@@ -56,6 +56,38 @@ private slots:
         QVERIFY(!lines[1].contains("s3cr3t"));
     }
 
+    // A multi-line secret (a PEM key) reaches the log one line at a time: every line of it is
+    // masked, however the build prints it (as is, indented, with CRLF), and a value with one
+    // non-empty line is masked whatever its length.
+    void masksEveryLineOfAMultiLineSecret()
+    {
+        const QByteArray body1 = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7";
+        const QByteArray body2 = "q0VhTRs2Xr1Ff9bTz+3kGx1tMwUq8sFk2nYc0pH5vLz9aJ7e1Ww";
+        const QByteArray pem =
+            "-----BEGIN PRIVATE KEY-----\n" + body1 + "\n" + body2 + "\nAb==\n-----END PRIVATE KEY-----\n";
+        const QList<BuildVariable> variables{
+            {QStringLiteral("KEY"), QString::fromLatin1(pem), true},
+            {QStringLiteral("SHORT"), QStringLiteral("\nxyz\n"), true},
+            {QStringLiteral("CERT"), QStringLiteral("not-secret\nvisible-line"), false},
+        };
+        BuildLog log(variables, 1 << 20);
+        log.addOutput(pem);                                         // printed as is
+        log.addOutput("  " + body1 + "\r\n\t" + body2 + " tail\n"); // indented, CRLF, and mid-line
+        log.addOutput("short xyz here\nnot-secret\nvisible-line\nAb== stays\n");
+        const QList<QByteArray> lines = texts(log.takeLines());
+        QCOMPARE(lines.size(), 11);
+        for (const QByteArray &line : lines) {
+            QVERIFY2(!line.contains(body1) && !line.contains(body2), line.constData());
+            QVERIFY2(!line.contains("PRIVATE KEY"), line.constData());
+            QVERIFY2(!line.contains("xyz"), line.constData());
+        }
+        QVERIFY(lines[1].startsWith("\xe2\x80\xa2")); // masked, not dropped: the line is still there
+        QCOMPARE(lines[6].right(5), QByteArray(" tail"));
+        QVERIFY(lines.contains("not-secret")); // a variable that is not secret is shown
+        QVERIFY(lines.contains("visible-line"));
+        QVERIFY(lines.contains("Ab== stays")); // a line under the minimum is not masked on its own
+    }
+
     void cutsAFloodWithOneMarker()
     {
         BuildLog log({}, 100);

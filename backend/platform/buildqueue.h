@@ -22,7 +22,7 @@ struct BuildLimits {
     qint64 memoryBytes = 2LL << 30; // address space of each process in the sandbox
     int cpuSeconds = 900;           // CPU time of each process
     int processes = 256;            // processes of the build user at once
-    qint64 diskBytes = 2LL << 30;   // largest file the build may write
+    qint64 diskBytes = 2LL << 30;   // largest file, and most bytes in all (tree and /tmp), written
     qint64 logBytes = 16LL << 20;   // log kept; past it one visible marker line, then nothing
 };
 

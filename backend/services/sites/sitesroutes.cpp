@@ -21,7 +21,7 @@ constexpr QByteArrayView LimitsSchema = R"({
         "memoryBytes": {"type": "integer", "description": "Address space of each process."},
         "cpuSeconds": {"type": "integer", "description": "CPU time of each process."},
         "processes": {"type": "integer", "description": "Processes of the build at once."},
-        "diskBytes": {"type": "integer", "description": "Largest file the build may write."},
+        "diskBytes": {"type": "integer", "description": "Largest file, and most bytes in all (its tree and /tmp), the build may write."},
         "logBytes": {"type": "integer", "description": "Log kept; past it one visible marker line."}
     }
 })";

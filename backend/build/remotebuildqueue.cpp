@@ -98,7 +98,9 @@ Error errorOfAnswer(int status, const QByteArray &body, const QString &networkEr
     QString reason = problem.value(QStringLiteral("detail")).toString();
     if (reason.isEmpty())
         reason = QStringLiteral("meshdeckd answered %1").arg(status);
-    const QByteArray code = problem.value(QStringLiteral("code")).toString().toUtf8();
+    // The problem's slug: "urn:meshdeck:problem:lease-lost" → "lease-lost".
+    QByteArray code = problem.value(QStringLiteral("type")).toString().toUtf8();
+    code = code.startsWith("urn:meshdeck:problem:") ? code.mid(21) : QByteArray();
     switch (status) {
     case 409:
         return Error::conflict(reason, code.isEmpty() ? QByteArrayLiteral("lease-lost") : code);
@@ -165,7 +167,9 @@ QCoro::Task<RemoteBuildQueue::Answer> RemoteBuildQueue::exchange(QNetworkReply *
 QCoro::Task<RemoteBuildQueue::Answer> RemoteBuildQueue::postJson(QString path, QByteArray body)
 {
     QNetworkReply *reply = m_network.post(request(path), body);
-    co_return co_await exchange(reply);
+    QCoro::Task<Answer> exchanging = exchange(reply);
+    const Answer answer = co_await exchanging;
+    co_return answer;
 }
 
 QFuture<Result<std::optional<BuildJob>>> RemoteBuildQueue::claim(QString workerId, std::chrono::seconds lease)
@@ -197,7 +201,8 @@ QCoro::Task<Result<std::optional<BuildJob>>> RemoteBuildQueue::claimTask(QString
     const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("workerId"), workerId},
                                                       {QStringLiteral("leaseSeconds"), leaseSeconds}})
                                 .toJson(QJsonDocument::Compact);
-    const Answer answer = co_await postJson(QStringLiteral("/v1/builds/claim"), body);
+    QCoro::Task<Answer> posting = postJson(QStringLiteral("/v1/builds/claim"), body);
+    const Answer answer = co_await posting;
     if (answer.status == 204)
         co_return std::optional<BuildJob>();
     if (answer.status != 200)
@@ -212,7 +217,8 @@ QCoro::Task<Result<std::optional<BuildJob>>> RemoteBuildQueue::claimTask(QString
     if (job.sourceKind == BuildSourceKind::Archive) {
         // Before the build: the runner extracts it from here. On a failure the lease lapses and
         // meshdeckd requeues the build.
-        const Result<void> downloaded = co_await downloadSource(&job);
+        QCoro::Task<Result<void>> downloading = downloadSource(&job);
+        const Result<void> downloaded = co_await downloading;
         if (!downloaded) {
             QDir(dir).removeRecursively();
             co_return downloaded.error();
@@ -241,7 +247,8 @@ QCoro::Task<Result<void>> RemoteBuildQueue::downloadSource(BuildJob *job)
         if (file->write(chunk) != chunk.size())
             *writeFailed = true;
     });
-    const Answer answer = co_await exchange(reply);
+    QCoro::Task<Answer> exchanging = exchange(reply);
+    const Answer answer = co_await exchanging;
     if (answer.status != 200)
         co_return errorOfAnswer(answer.status, answer.body, answer.networkError);
     if (file->write(answer.body) != answer.body.size() || *writeFailed || !file->flush())
@@ -259,7 +266,8 @@ QCoro::Task<Result<LeaseState>> RemoteBuildQueue::renewTask(QString deploymentId
     const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("fencingToken"), fencingToken},
                                                       {QStringLiteral("leaseSeconds"), leaseSeconds}})
                                 .toJson(QJsonDocument::Compact);
-    const Answer answer = co_await postJson(path(deploymentId, "renew"), body);
+    QCoro::Task<Answer> posting = postJson(path(deploymentId, "renew"), body);
+    const Answer answer = co_await posting;
     if (answer.status != 200)
         co_return errorOfAnswer(answer.status, answer.body, answer.networkError);
     co_return LeaseState{
@@ -276,7 +284,8 @@ QCoro::Task<Result<void>> RemoteBuildQueue::appendTask(QString deploymentId, qin
     const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("fencingToken"), fencingToken},
                                                       {QStringLiteral("lines"), all}})
                                 .toJson(QJsonDocument::Compact);
-    const Answer answer = co_await postJson(path(deploymentId, "log"), body);
+    QCoro::Task<Answer> posting = postJson(path(deploymentId, "log"), body);
+    const Answer answer = co_await posting;
     if (answer.status != 204)
         co_return errorOfAnswer(answer.status, answer.body, answer.networkError);
     co_return Result<void>();
@@ -297,7 +306,8 @@ QCoro::Task<Result<void>> RemoteBuildQueue::uploadArtifact(QString deploymentId,
                 "application/gzip"),
         file);
     file->setParent(reply); // streamed from disk while the reply lives
-    const Answer answer = co_await exchange(reply);
+    QCoro::Task<Answer> exchanging = exchange(reply);
+    const Answer answer = co_await exchanging;
     if (answer.status != 200)
         co_return errorOfAnswer(answer.status, answer.body, answer.networkError);
     co_return Result<void>();
@@ -307,8 +317,9 @@ QCoro::Task<Result<void>> RemoteBuildQueue::finishTask(QString deploymentId, qin
                                                        BuildOutcome outcome)
 {
     if (outcome.end == BuildEnd::Ready) {
-        const Result<void> uploaded =
-            co_await uploadArtifact(deploymentId, fencingToken, outcome.artifactPath);
+        QCoro::Task<Result<void>> uploading =
+            uploadArtifact(deploymentId, fencingToken, outcome.artifactPath);
+        const Result<void> uploaded = co_await uploading;
         if (!uploaded)
             co_return uploaded.error();
     }
@@ -316,7 +327,8 @@ QCoro::Task<Result<void>> RemoteBuildQueue::finishTask(QString deploymentId, qin
                                                       {QStringLiteral("status"), endName(outcome.end)},
                                                       {QStringLiteral("reason"), outcome.reason.left(2000)}})
                                 .toJson(QJsonDocument::Compact);
-    const Answer answer = co_await postJson(path(deploymentId, "finish"), body);
+    QCoro::Task<Answer> posting = postJson(path(deploymentId, "finish"), body);
+    const Answer answer = co_await posting;
     if (answer.status != 204)
         co_return errorOfAnswer(answer.status, answer.body, answer.networkError);
     co_return Result<void>();

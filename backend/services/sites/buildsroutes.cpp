@@ -362,8 +362,9 @@ QCoro::Task<Response> uploadArtifact(SitesService *service, Request request)
     QDir().mkpath(staging);
     Build::ExtractLimits limits;
     limits.maxBytes = 4 * limit;
-    const Result<Build::ExtractStats> unpacked = co_await offThread<Result<Build::ExtractStats>>(
+    QFuture<Result<Build::ExtractStats>> unpacking = offThread<Result<Build::ExtractStats>>(
         [artifact, staging, limits] { return Build::extractArchive(artifact, staging, limits); });
+    const Result<Build::ExtractStats> unpacked = co_await unpacking;
     if (!unpacked) {
         QFile::remove(artifact);
         QDir(staging).removeRecursively();

@@ -1,6 +1,7 @@
 #include "core/backend.h"
 #include "core/unixsignals.h"
 #include "echo/echorole.h"
+#include "roles/buildworkerrole.h"
 
 #include <QCoreApplication>
 #include <QTimer>
@@ -40,9 +41,13 @@ int main(int argc, char *argv[])
     const QString role = roleOf(app.arguments());
     if (role == QLatin1String("echo"))
         return Echo::run(app.arguments());
+    if (role == QLatin1String("build-worker"))
+        return Roles::runBuildWorker(app.arguments());
     if (role != QLatin1String("platform")) {
-        std::fprintf(stderr, "meshdeckd: --role must be platform or echo; got '%s' (see meshdeckd --help)\n",
-                     qPrintable(role));
+        std::fprintf(
+            stderr,
+            "meshdeckd: --role must be platform, echo or build-worker; got '%s' (see meshdeckd --help)\n",
+            qPrintable(role));
         return ExitUsage;
     }
 

@@ -38,10 +38,11 @@ QString defaultDataDir()
 struct Options {
     const QCommandLineOption role{
         QStringLiteral("role"),
-        QCoreApplication::translate("meshdeckd",
-                                    "What this process runs: platform (default: every service in one "
-                                    "process) or echo (a small service for tests that registers itself; "
-                                    "'meshdeckd --role echo --help' lists its options)."),
+        QCoreApplication::translate(
+            "meshdeckd", "What this process runs: platform (default: every service in one "
+                         "process), echo (a small service for tests that registers itself; "
+                         "'meshdeckd --role echo --help' lists its options) or build-worker (runs "
+                         "builds from a meshdeckd's queue; 'meshdeckd --role build-worker --help')."),
         QStringLiteral("role"), QStringLiteral("platform")};
     const QCommandLineOption dataDir{
         QStringLiteral("data-dir"),

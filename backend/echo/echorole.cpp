@@ -6,6 +6,7 @@
 #include "http/httpserver.h"
 #include "http/problem.h"
 #include "http/router.h"
+#include "roles/registrar.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -314,161 +315,65 @@ Frontend::Answer EchoFrontend::handle(Request &request)
     return answer;
 }
 
-// Registers with meshdeckd and keeps the registration alive.
-class Registrar : public QObject
+// The registration of this echo and what its heartbeats say (Roles::Registrar sends them).
+Roles::Registration registrationOf(const Options &options, quint16 port)
 {
-public:
-    Registrar(const Options &options, quint16 port, Behaviour *behaviour)
-        : m_options(options)
-        , m_port(port)
-        , m_behaviour(behaviour)
-    {
-        m_retry.setSingleShot(true);
-        connect(&m_retry, &QTimer::timeout, this, &Registrar::registerNow);
-        const int every = options.heartbeatMs > 0                 ? options.heartbeatMs
-                          : options.check == QLatin1String("ttl") ? qMax(200, options.ttlMs / 3)
-                                                                  : 5'000;
-        m_heartbeat.setInterval(every);
-        connect(&m_heartbeat, &QTimer::timeout, this, &Registrar::heartbeat);
+    QJsonObject check;
+    if (options.check == QLatin1String("ttl")) {
+        check.insert(QStringLiteral("ttlMs"), options.ttlMs);
+    } else {
+        if (options.check == QLatin1String("tcp"))
+            check.insert(QStringLiteral("tcp"), true);
+        else
+            check.insert(QStringLiteral("http"), QStringLiteral("/healthz"));
+        check.insert(QStringLiteral("intervalMs"), options.intervalMs);
+        check.insert(QStringLiteral("timeoutMs"), options.timeoutMs);
     }
+    check.insert(QStringLiteral("healthyThreshold"), options.healthyThreshold);
+    check.insert(QStringLiteral("unhealthyThreshold"), options.unhealthyThreshold);
+    // Bound to every address: register the loopback one, which the node can always reach here.
+    const QHostAddress &h = options.host;
+    const QString address = h == QHostAddress::AnyIPv6 ? QStringLiteral("::1")
+                            : (h == QHostAddress::Any || h == QHostAddress::AnyIPv4)
+                                ? QStringLiteral("127.0.0.1")
+                                : h.toString();
+    Roles::Registration r;
+    r.registry = options.registry;
+    r.token = options.token;
+    r.service = options.service;
+    r.logName = "echo";
+    r.heartbeatMs = options.heartbeatMs > 0                 ? options.heartbeatMs
+                    : options.check == QLatin1String("ttl") ? qMax(200, options.ttlMs / 3)
+                                                            : 5'000;
+    r.body = QJsonObject{
+        {QStringLiteral("address"), address},
+        {QStringLiteral("port"), port},
+        {QStringLiteral("version"), options.version},
+        {QStringLiteral("weight"), options.weight},
+        {QStringLiteral("tags"), QJsonArray::fromStringList(options.tags)},
+        {QStringLiteral("metadata"),
+         QJsonObject{{QStringLiteral("pid"), QString::number(QCoreApplication::applicationPid())}}},
+        {QStringLiteral("check"), check}};
+    return r;
+}
 
-    void registerNow()
-    {
-        QJsonObject check;
-        if (m_options.check == QLatin1String("ttl")) {
-            check.insert(QStringLiteral("ttlMs"), m_options.ttlMs);
-        } else {
-            if (m_options.check == QLatin1String("tcp"))
-                check.insert(QStringLiteral("tcp"), true);
-            else
-                check.insert(QStringLiteral("http"), QStringLiteral("/healthz"));
-            check.insert(QStringLiteral("intervalMs"), m_options.intervalMs);
-            check.insert(QStringLiteral("timeoutMs"), m_options.timeoutMs);
-        }
-        check.insert(QStringLiteral("healthyThreshold"), m_options.healthyThreshold);
-        check.insert(QStringLiteral("unhealthyThreshold"), m_options.unhealthyThreshold);
-        // Bound to every address: register the loopback one, which the node can always reach here.
-        const QHostAddress &h = m_options.host;
-        const QString address = h == QHostAddress::AnyIPv6 ? QStringLiteral("::1")
-                                : (h == QHostAddress::Any || h == QHostAddress::AnyIPv4)
-                                    ? QStringLiteral("127.0.0.1")
-                                    : h.toString();
-        const QJsonObject body{
-            {QStringLiteral("address"), address},
-            {QStringLiteral("port"), m_port},
-            {QStringLiteral("version"), m_options.version},
-            {QStringLiteral("weight"), m_options.weight},
-            {QStringLiteral("tags"), QJsonArray::fromStringList(m_options.tags)},
-            {QStringLiteral("metadata"),
-             QJsonObject{{QStringLiteral("pid"), QString::number(QCoreApplication::applicationPid())}}},
-            {QStringLiteral("check"), check}};
-        QNetworkReply *reply = m_network.post(
-            request(QStringLiteral("/v1/registry/services/%1/instances").arg(m_options.service)),
-            QJsonDocument(body).toJson(QJsonDocument::Compact));
-        connect(reply, &QNetworkReply::finished, this, [this, reply] {
-            reply->deleteLater();
-            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
-            if (status == 200 || status == 201) {
-                m_id = answer.value(QStringLiteral("id")).toString();
-                m_backoffMs = 0;
-                qCInfo(lcEcho).noquote() << "registered as" << m_id << "in service" << m_options.service;
-                m_heartbeat.start();
-                heartbeat();
-                return;
-            }
-            if (status >= 400 && status < 500) {
-                qCCritical(lcEcho).noquote() << "meshdeckd refused the registration:"
-                                             << answer.value(QStringLiteral("detail")).toString();
-                QCoreApplication::exit(1);
-                return;
-            }
-            retryLater(reply->errorString());
-        });
+std::optional<QJsonObject> heartbeatOf(const Options &options, const Behaviour *b)
+{
+    if (!b->heartbeats.load())
+        return std::nullopt;
+    QJsonObject body{{QStringLiteral("inFlight"), b->inFlight.load()}};
+    if (options.check == QLatin1String("ttl")) {
+        const bool failing = b->failing.load();
+        const bool slow = b->delayMs.load() > 0;
+        body.insert(QStringLiteral("status"), failing ? QStringLiteral("critical")
+                                              : slow  ? QStringLiteral("warning")
+                                                      : QStringLiteral("passing"));
+        body.insert(QStringLiteral("output"), failing ? QStringLiteral("told to fail (POST /control)")
+                                              : slow  ? QStringLiteral("told to be slow (POST /control)")
+                                                      : QStringLiteral("ok"));
     }
-
-    // On SIGTERM: leave the registry, then exit (at most two seconds).
-    void deregisterAndExit()
-    {
-        m_heartbeat.stop();
-        m_retry.stop();
-        if (m_id.isEmpty()) {
-            QCoreApplication::exit(0);
-            return;
-        }
-        QNetworkReply *reply =
-            m_network.deleteResource(request(QStringLiteral("/v1/registry/instances/") + m_id));
-        reply->setParent(this);
-        QTimer::singleShot(2000, this, [] { QCoreApplication::exit(0); });
-        connect(reply, &QNetworkReply::finished, this, [] { QCoreApplication::exit(0); });
-    }
-
-private:
-    QNetworkRequest request(const QString &path) const
-    {
-        QUrl url = m_options.registry;
-        url.setPath(path);
-        QNetworkRequest r(url);
-        r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-        r.setRawHeader("Authorization", "Bearer " + m_options.token);
-        r.setTransferTimeout(5'000);
-        return r;
-    }
-
-    void retryLater(const QString &why)
-    {
-        m_heartbeat.stop();
-        m_backoffMs = qBound(250, m_backoffMs * 2, 5'000);
-        qCWarning(lcEcho).noquote() << "cannot reach meshdeckd (" << why << "); retrying in" << m_backoffMs
-                                    << "ms";
-        m_retry.start(m_backoffMs);
-    }
-
-    void heartbeat()
-    {
-        if (m_id.isEmpty() || !m_behaviour->heartbeats.load())
-            return;
-        QJsonObject body{{QStringLiteral("inFlight"), m_behaviour->inFlight.load()}};
-        if (m_options.check == QLatin1String("ttl")) {
-            const bool failing = m_behaviour->failing.load();
-            const bool slow = m_behaviour->delayMs.load() > 0;
-            body.insert(QStringLiteral("status"), failing ? QStringLiteral("critical")
-                                                  : slow  ? QStringLiteral("warning")
-                                                          : QStringLiteral("passing"));
-            body.insert(QStringLiteral("output"), failing ? QStringLiteral("told to fail (POST /control)")
-                                                  : slow  ? QStringLiteral("told to be slow (POST /control)")
-                                                          : QStringLiteral("ok"));
-        }
-        QNetworkReply *reply =
-            m_network.put(request(QStringLiteral("/v1/registry/instances/%1/heartbeat").arg(m_id)),
-                          QJsonDocument(body).toJson(QJsonDocument::Compact));
-        connect(reply, &QNetworkReply::finished, this, [this, reply] {
-            reply->deleteLater();
-            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
-            if (status == 404) {
-                qCWarning(lcEcho) << "the registry forgot this instance; registering again";
-                m_id.clear();
-                registerNow();
-            } else if (status == 200 && answer.value(QStringLiteral("deregistered")).toBool()) {
-                qCInfo(lcEcho) << "drained and deregistered";
-                m_id.clear();
-                m_heartbeat.stop();
-            } else if (status == 0) {
-                retryLater(reply->errorString());
-            }
-        });
-    }
-
-    Options m_options;
-    quint16 m_port;
-    Behaviour *m_behaviour;
-    QNetworkAccessManager m_network;
-    QTimer m_retry;
-    QTimer m_heartbeat;
-    QString m_id;
-    int m_backoffMs = 0;
-};
+    return body;
+}
 
 // The echo role's command line; `meshdeckd --role echo --help` prints it.
 struct Flags {
@@ -660,9 +565,11 @@ int run(const QStringList &arguments)
     std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
     std::fflush(stdout);
 
-    std::unique_ptr<Registrar> registrar;
+    std::unique_ptr<Roles::Registrar> registrar;
     if (options.registry.isValid()) {
-        registrar = std::make_unique<Registrar>(options, server.port(), &behaviour);
+        registrar = std::make_unique<Roles::Registrar>(
+            registrationOf(options, server.port()),
+            [&options, &behaviour] { return heartbeatOf(options, &behaviour); });
         QTimer::singleShot(0, registrar.get(), [r = registrar.get()] { r->registerNow(); });
     }
     UnixSignalWatcher signalWatcher;

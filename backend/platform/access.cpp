@@ -41,6 +41,8 @@ const std::vector<PermissionInfo> &catalogue()
         {"sites.write", QStringLiteral("Create, change and delete sites and their variables; activate (roll "
                                        "back) and delete deployments.")},
         {"sites.deploy", QStringLiteral("Start, cancel and redeploy deployments.")},
+        {"builds.work", QStringLiteral("Run builds as a build worker: claim them, write their log and "
+                                       "artifact, finish them (admin only; a worker's token).")},
     };
     return table;
 }
@@ -74,7 +76,7 @@ Grant roleGrant(Role role, QByteArrayView permission)
     case Role::Developer:
         // Uses and configures the platform; manages no users and reads no audit log.
         if (permission.startsWith("auth.users.") || permission == "audit.read" ||
-            permission == "access.simulate")
+            permission == "access.simulate" || permission == "builds.work")
             return Grant::None;
         if (permission == "auth.teams.write")
             return Grant::Documents; // the teams they own

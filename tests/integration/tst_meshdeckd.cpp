@@ -219,6 +219,12 @@ private Q_SLOTS:
                                    QStringLiteral("/v1/gateway/breakers"),
                                    QStringLiteral("/v1/gateway/breakers/{routeId}/{instanceId}/reset"),
                                    QStringLiteral("/v1/builds"),
+                                   QStringLiteral("/v1/builds/claim"),
+                                   QStringLiteral("/v1/builds/{deploymentId}/renew"),
+                                   QStringLiteral("/v1/builds/{deploymentId}/log"),
+                                   QStringLiteral("/v1/builds/{deploymentId}/source"),
+                                   QStringLiteral("/v1/builds/{deploymentId}/artifact"),
+                                   QStringLiteral("/v1/builds/{deploymentId}/finish"),
                                    QStringLiteral("/v1/sites"),
                                    QStringLiteral("/v1/sites/{siteId}"),
                                    QStringLiteral("/v1/sites/{siteId}/deployments"),
@@ -396,7 +402,8 @@ private Q_SLOTS:
         QVERIFY(p.waitForFinished(5000));
         QCOMPARE(p.exitCode(), 0);
         const QByteArray help = p.readAllStandardOutput();
-        QVERIFY2(help.contains("--role <role>") && help.contains("echo"), help.constData());
+        QVERIFY2(help.contains("--role <role>") && help.contains("echo") && help.contains("build-worker"),
+                 help.constData());
         QVERIFY(help.contains("--max-inflight-body-bytes"));
 
         // The echo role's own options, from its own help.
@@ -415,7 +422,7 @@ private Q_SLOTS:
             QCOMPARE(p.exitStatus(), QProcess::NormalExit);
             QCOMPARE(p.exitCode(), 2);
             const QByteArray err = p.readAllStandardError();
-            QVERIFY2(err.contains("--role must be platform or echo") && err.contains("bogus"),
+            QVERIFY2(err.contains("--role must be platform, echo or build-worker") && err.contains("bogus"),
                      err.constData());
         }
     }

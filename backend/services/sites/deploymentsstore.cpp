@@ -235,7 +235,8 @@ QList<Transition> sweep(QSqlDatabase &db, qint64 nowMs, int maxAttempts)
     return changes;
 }
 
-Claim claim(QSqlDatabase &db, const QString &workerId, qint64 nowMs, qint64 leaseMs, int maxAttempts)
+Claim claim(QSqlDatabase &db, const QString &workerId, qint64 nowMs, qint64 leaseMs, int maxAttempts,
+            bool allowDirectory)
 {
     Storage::Transaction t(db);
     Claim result;
@@ -248,9 +249,10 @@ Claim claim(QSqlDatabase &db, const QString &workerId, qint64 nowMs, qint64 leas
                  "UPDATE site_deployments SET status = 'building', worker = ?, lease_expires_ms = ?, "
                  "fencing_token = fencing_token + 1, attempts = attempts + 1, log_base = log_lines, "
                  "started_at_ms = CASE WHEN started_at_ms = 0 THEN ? ELSE started_at_ms END, reason = ? "
-                 "WHERE id = (SELECT id FROM site_deployments WHERE status = 'queued' "
+                 "WHERE id = (SELECT id FROM site_deployments WHERE status = 'queued'%2 "
                  "ORDER BY queued_at_ms, id LIMIT 1%1) AND status = 'queued' RETURNING id")
-                 .arg(forUpdate(db, true)),
+                 .arg(forUpdate(db, true),
+                      allowDirectory ? QString() : QStringLiteral(" AND source_kind <> 'directory'")),
              {workerId, nowMs + leaseMs, nowMs, QStringLiteral("building on %1").arg(workerId)});
     if (!q.next()) {
         t.commit();
@@ -266,6 +268,14 @@ Claim claim(QSqlDatabase &db, const QString &workerId, qint64 nowMs, qint64 leas
     result.claimed = d;
     result.changes.append(Transition{*d, DeploymentStatus::Queued});
     return result;
+}
+
+std::optional<Deployment> holding(QSqlDatabase &db, const QString &id, qint64 token, qint64 nowMs)
+{
+    Storage::Transaction t(db);
+    std::optional<Deployment> d = held(db, id, token, nowMs);
+    t.commit();
+    return d;
 }
 
 std::optional<bool> renew(QSqlDatabase &db, const QString &id, qint64 token, qint64 nowMs, qint64 leaseMs)

@@ -33,7 +33,13 @@ struct Claim {
     std::optional<Deployment> claimed;
     QList<Transition> changes; // what the sweep before the claim did, then the claim itself
 };
-Claim claim(QSqlDatabase &db, const QString &workerId, qint64 nowMs, qint64 leaseMs, int maxAttempts);
+// allowDirectory false (a remote worker): a build from a local directory is never taken; it waits
+// for a worker of the local stack.
+Claim claim(QSqlDatabase &db, const QString &workerId, qint64 nowMs, qint64 leaseMs, int maxAttempts,
+            bool allowDirectory = true);
+
+// The build while the holder of `token` still holds its lease; nullopt: the lease is lost.
+std::optional<Deployment> holding(QSqlDatabase &db, const QString &id, qint64 token, qint64 nowMs);
 
 // nullopt: the lease is lost. Otherwise whether a cancel was asked for.
 std::optional<bool> renew(QSqlDatabase &db, const QString &id, qint64 token, qint64 nowMs, qint64 leaseMs);

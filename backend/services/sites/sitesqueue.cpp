@@ -102,7 +102,8 @@ QFuture<Result<void>> SitesService::finish(QString deploymentId, qint64 fencingT
     return futureOf(finishBuild(std::move(deploymentId), fencingToken, std::move(outcome)));
 }
 
-QCoro::Task<Result<std::optional<BuildJob>>> SitesService::claimBuild(QString workerId, qint64 leaseMs)
+QCoro::Task<Result<std::optional<BuildJob>>> SitesService::claimBuild(QString workerId, qint64 leaseMs,
+                                                                      bool remote)
 {
     if (workerId.isEmpty() || leaseMs <= 0)
         co_return Error::invalid(QStringLiteral("workerId"),
@@ -112,8 +113,9 @@ QCoro::Task<Result<std::optional<BuildJob>>> SitesService::claimBuild(QString wo
     const SecretBox secrets = m_secrets;
     const QString root = m_settings.sitesDir + QLatin1Char('/');
     QCoro::Task<Result<Claimed>> claiming =
-        m_database->attempt([workerId, now, leaseMs, maxAttempts, secrets, root](QSqlDatabase &db) {
-            Claimed result{DeploymentsStore::claim(db, workerId, now, leaseMs, maxAttempts), std::nullopt};
+        m_database->attempt([workerId, now, leaseMs, maxAttempts, secrets, root, remote](QSqlDatabase &db) {
+            Claimed result{DeploymentsStore::claim(db, workerId, now, leaseMs, maxAttempts, !remote),
+                           std::nullopt};
             if (const std::optional<Deployment> &d = result.claim.claimed) {
                 const std::optional<Site> site = SitesStore::site(db, d->siteId);
                 if (!site) {
@@ -151,6 +153,21 @@ QCoro::Task<Result<LeaseState>> SitesService::renewLease(QString deploymentId, q
     if (!renewed->has_value())
         co_return leaseLost(deploymentId);
     co_return LeaseState{**renewed};
+}
+
+QCoro::Task<Result<Deployment>> SitesService::heldBuild(QString deploymentId, qint64 fencingToken)
+{
+    const qint64 now = m_settings.clock->nowMs();
+    QCoro::Task<Result<std::optional<Deployment>>> reading =
+        m_database->attempt([deploymentId, fencingToken, now](QSqlDatabase &db) {
+            return DeploymentsStore::holding(db, deploymentId, fencingToken, now);
+        });
+    const Result<std::optional<Deployment>> held = co_await reading;
+    if (!held)
+        co_return held.error();
+    if (!held->has_value())
+        co_return leaseLost(deploymentId);
+    co_return **held;
 }
 
 QCoro::Task<Result<void>> SitesService::appendLines(QString deploymentId, qint64 fencingToken,

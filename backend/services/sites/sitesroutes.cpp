@@ -415,6 +415,7 @@ void SitesRoutes::install(Router &router, SitesService *service)
                 {{204, QStringLiteral("Deleted."), {}}}, {404}, {siteId, variableId}));
 
     installDeployments(router, service);
+    installBuilds(router, service);
 }
 
 } // namespace Meshdeck::Sites

@@ -14,6 +14,8 @@ class SitesService;
 namespace SitesRoutes {
 void install(Http::Router &router, SitesService *service);
 void installDeployments(Http::Router &router, SitesService *service);
+// /v1/builds/{claim,…}: the protocol of `meshdeckd --role build-worker` (buildsroutes.cpp).
+void installBuilds(Http::Router &router, SitesService *service);
 } // namespace SitesRoutes
 
 } // namespace Meshdeck::Sites

@@ -127,6 +127,17 @@ public:
                                     QList<BuildLogLine> lines) override;
     QFuture<Result<void>> finish(QString deploymentId, qint64 fencingToken, BuildOutcome outcome) override;
 
+    // The same queue for a worker in another process (the /v1/builds/… worker routes). A remote
+    // claim never takes a build from a local directory (local stack only).
+    QCoro::Task<Result<std::optional<BuildJob>>> claimBuild(QString workerId, qint64 leaseMs,
+                                                            bool remote = false);
+    QCoro::Task<Result<LeaseState>> renewLease(QString deploymentId, qint64 fencingToken, qint64 leaseMs);
+    QCoro::Task<Result<void>> appendLines(QString deploymentId, qint64 fencingToken,
+                                          QList<BuildLogLine> lines);
+    QCoro::Task<Result<void>> finishBuild(QString deploymentId, qint64 fencingToken, BuildOutcome outcome);
+    // The build while `fencingToken` holds its lease; Conflict "lease-lost" otherwise.
+    QCoro::Task<Result<Deployment>> heldBuild(QString deploymentId, qint64 fencingToken);
+
     // SiteDirectory: what the gateway serves, from a snapshot replaced whole after every change of a
     // site or of its live deployment (and, in cluster mode, on each sweep: another node may have
     // activated), so one request sees one deployment.
@@ -149,11 +160,6 @@ Q_SIGNALS:
     void buildQueued();
 
 private:
-    QCoro::Task<Result<std::optional<BuildJob>>> claimBuild(QString workerId, qint64 leaseMs);
-    QCoro::Task<Result<LeaseState>> renewLease(QString deploymentId, qint64 fencingToken, qint64 leaseMs);
-    QCoro::Task<Result<void>> appendLines(QString deploymentId, qint64 fencingToken,
-                                          QList<BuildLogLine> lines);
-    QCoro::Task<Result<void>> finishBuild(QString deploymentId, qint64 fencingToken, BuildOutcome outcome);
     QCoro::Task<void> applyRetention(QString siteId);
     QCoro::Task<Result<Deployment>> queueDeployment(Deployment deployment, QString reason);
     // Events and channel messages for status changes that were just committed.

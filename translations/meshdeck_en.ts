@@ -1517,6 +1517,38 @@
         <source>waiting for a worker</source>
         <translation>waiting for a worker</translation>
     </message>
+    <message>
+        <source>Workers</source>
+        <translation>Workers</translation>
+    </message>
+    <message>
+        <source>No build worker is registered: builds wait until one is.</source>
+        <translation>No build worker is registered: builds wait until one is.</translation>
+    </message>
+    <message>
+        <source>Retry loading the build workers</source>
+        <translation>Retry loading the build workers</translation>
+    </message>
+    <message>
+        <source>Build workers</source>
+        <translation>Build workers</translation>
+    </message>
+    <message>
+        <source>building %1 of %2: %3</source>
+        <translation>building %1 of %2: %3</translation>
+    </message>
+    <message>
+        <source>idle (0 of %1)</source>
+        <translation>idle (0 of %1)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Builds</source>
+        <translation>Builds</translation>
+    </message>
 </context>
 <context>
     <name>DeploymentsStatusBadge</name>
@@ -3072,6 +3104,17 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::BuildWorkersModel</name>
+    <message>
+        <source>in process on node %1</source>
+        <translation>in process on node %1</translation>
+    </message>
+    <message>
+        <source>separate process at %1:%2</source>
+        <translation>separate process at %1:%2</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::ClusterMembersModel</name>
     <message>
         <source>Could not load the cluster&apos;s members: %1</source>
@@ -3199,6 +3242,10 @@
     <message>
         <source>Variable deleted.</source>
         <translation>Variable deleted.</translation>
+    </message>
+    <message>
+        <source>Could not load the build workers: %1</source>
+        <translation>Could not load the build workers: %1</translation>
     </message>
 </context>
 <context>

@@ -87,8 +87,8 @@ void DeploymentsController::reset()
     m_site.clear();
     Q_EMIT selectedSiteChanged();
     Q_EMIT liveDeploymentChanged();
-    for (JsonListModel *model :
-         std::initializer_list<JsonListModel *>{&m_sites, &m_deployments, &m_variables, &m_queue}) {
+    for (JsonListModel *model : std::initializer_list<JsonListModel *>{&m_sites, &m_deployments, &m_variables,
+                                                                       &m_queue, &m_workers}) {
         model->setRows(QList<QJsonObject>());
         model->setLoading(false);
     }
@@ -273,6 +273,30 @@ QCoro::Task<void> DeploymentsController::loadQueue()
         co_return;
     }
     m_queue.setRows(reply.json.object().value(QStringLiteral("builds")).toArray());
+    m_workers.setQueue(m_queue.rows());
+    QCoro::connect(loadWorkers(), this, [] {});
+}
+
+// The workers come from the registry; 404 there means no worker has registered.
+QCoro::Task<void> DeploymentsController::loadWorkers()
+{
+    QPointer<DeploymentsController> self(this);
+    const quint64 attachment = m_attachment;
+    m_workers.setLoading(true);
+    const ApiReply reply =
+        co_await m_api->get(QStringLiteral("/v1/registry/services/build-worker/instances"));
+    if (!self || attachment != m_attachment)
+        co_return;
+    m_workers.setLoading(false);
+    if (reply.status == 404) {
+        m_workers.setRows(QList<QJsonObject>());
+        co_return;
+    }
+    if (!reply.ok()) {
+        m_workers.fail(tr("Could not load the build workers: %1").arg(reply.error));
+        co_return;
+    }
+    m_workers.setRows(reply.json.object().value(QStringLiteral("instances")).toArray());
 }
 
 QCoro::Task<void> DeploymentsController::loadLog(QString deploymentId, qint64 fromLine)

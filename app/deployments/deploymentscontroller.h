@@ -30,6 +30,7 @@ class DeploymentsController : public QObject
     Q_PROPERTY(Meshdeck::Console::DeploymentsModel *deployments READ deployments CONSTANT)
     Q_PROPERTY(Meshdeck::Console::VariablesModel *variables READ variables CONSTANT)
     Q_PROPERTY(Meshdeck::Console::BuildQueueModel *queue READ queue CONSTANT)
+    Q_PROPERTY(Meshdeck::Console::BuildWorkersModel *workers READ workers CONSTANT)
     Q_PROPERTY(Meshdeck::Console::BuildLogModel *log READ log CONSTANT)
     Q_PROPERTY(QString selectedSite READ selectedSite WRITE setSelectedSite NOTIFY selectedSiteChanged)
     Q_PROPERTY(QString selectedDeployment READ selectedDeployment WRITE setSelectedDeployment NOTIFY
@@ -46,6 +47,7 @@ public:
     DeploymentsModel *deployments() { return &m_deployments; }
     VariablesModel *variables() { return &m_variables; }
     BuildQueueModel *queue() { return &m_queue; }
+    BuildWorkersModel *workers() { return &m_workers; }
     BuildLogModel *log() { return &m_log; }
     QString selectedSite() const { return m_site; }
     void setSelectedSite(const QString &siteId);
@@ -98,6 +100,7 @@ private:
     QCoro::Task<void> loadDeployments();
     QCoro::Task<void> loadVariables();
     QCoro::Task<void> loadQueue();
+    QCoro::Task<void> loadWorkers();
     QCoro::Task<void> loadLog(QString deploymentId, qint64 fromLine);
     QCoro::Task<void> act(QByteArray method, QString path, QByteArray body, QString doneMessage);
     QCoro::Task<void> uploadArchive(QString path, QString file, QString doneMessage);
@@ -108,6 +111,7 @@ private:
     DeploymentsModel m_deployments;
     VariablesModel m_variables;
     BuildQueueModel m_queue;
+    BuildWorkersModel m_workers;
     BuildLogModel m_log;
     QString m_site;
     QString m_deployment;

@@ -232,4 +232,54 @@ QHash<int, QByteArray> BuildQueueModel::roleNames() const
             {SourceTextRole, "sourceText"}};
 }
 
+QVariant BuildWorkersModel::data(const QModelIndex &index, int role) const
+{
+    const QJsonObject *row = rowAt(index);
+    if (!row)
+        return {};
+    const QJsonObject metadata = row->value(QLatin1String("metadata")).toObject();
+    const QString workerId = text(metadata, "workerId");
+    switch (role) {
+    case Qt::DisplayRole:
+    case WorkerIdRole:
+        return workerId;
+    case WhereRole:
+        if (row->value(QLatin1String("builtin")).toBool())
+            return tr("in process on node %1").arg(text(metadata, "nodeId"));
+        return tr("separate process at %1:%2")
+            .arg(text(*row, "address"))
+            .arg(row->value(QLatin1String("port")).toInt());
+    case StatusRole:
+        return text(*row, "status");
+    case ConcurrencyRole:
+        return text(metadata, "concurrency").toInt();
+    case BuildingRole:
+        return m_building.value(workerId).join(QStringLiteral(", "));
+    case BuildingCountRole:
+        return int(m_building.value(workerId).size());
+    }
+    return {};
+}
+
+QHash<int, QByteArray> BuildWorkersModel::roleNames() const
+{
+    return {{WorkerIdRole, "workerId"}, {WhereRole, "where"},
+            {StatusRole, "status"},     {ConcurrencyRole, "concurrency"},
+            {BuildingRole, "building"}, {BuildingCountRole, "buildingCount"}};
+}
+
+void BuildWorkersModel::setQueue(const QList<QJsonObject> &builds)
+{
+    QHash<QString, QStringList> building;
+    for (const QJsonObject &b : builds) {
+        if (text(b, "status") == QLatin1String("building") && !text(b, "worker").isEmpty())
+            building[text(b, "worker")].append(text(b, "siteName") + QLatin1Char(' ') + text(b, "id"));
+    }
+    if (building == m_building)
+        return;
+    m_building = building;
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0), index(rowCount() - 1), {BuildingRole, BuildingCountRole});
+}
+
 } // namespace Meshdeck::Console

@@ -99,4 +99,33 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 };
 
+// The build workers (GET /v1/registry/services/build-worker/instances): each node's in-process
+// worker and every `meshdeckd --role build-worker` process, with its health, its concurrency and
+// what it is building now (the queue's building deployments whose worker it is: "site id, …").
+class BuildWorkersModel : public Meshdeck::Console::JsonListModel
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("Use Console.deployments.workers")
+public:
+    enum Role {
+        WorkerIdRole = Qt::UserRole + 1,
+        WhereRole,
+        StatusRole,
+        ConcurrencyRole,
+        BuildingRole,
+        BuildingCountRole
+    };
+    Q_ENUM(Role)
+    using JsonListModel::JsonListModel;
+
+    QVariant data(const QModelIndex &index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+    // The queue's rows: which deployments each worker builds (by worker id).
+    void setQueue(const QList<QJsonObject> &builds);
+
+private:
+    QHash<QString, QStringList> m_building;
+};
+
 } // namespace Meshdeck::Console

@@ -711,6 +711,18 @@ bool Backend::serve()
         useAdvertised ? advertised.port(advertised.scheme() == QLatin1String("https") ? 443 : 80)
                       : p.server->port(),
         p.system->nodeId(), QStringLiteral(MESHDECK_VERSION), m_settings.tls != nullptr);
+    // The in-process build worker, listed with the separate ones (--role build-worker); the
+    // Deployments page shows what each builds from the queue.
+    if (p.buildWorker)
+        p.registry->registerBuiltin(
+            QStringLiteral("build-worker"), useAdvertised ? advertised.host() : selfAddress,
+            useAdvertised ? advertised.port(advertised.scheme() == QLatin1String("https") ? 443 : 80)
+                          : p.server->port(),
+            p.system->nodeId(),
+            QJsonObject{{QStringLiteral("workerId"), p.buildWorker->workerId()},
+                        {QStringLiteral("concurrency"), QString::number(p.buildWorker->concurrency())},
+                        {QStringLiteral("role"), QStringLiteral("in-process")}},
+            QStringLiteral(MESHDECK_VERSION), m_settings.tls != nullptr);
     if (m_settings.gateway && !serveGateway())
         return false;
     if (m_settings.tls)

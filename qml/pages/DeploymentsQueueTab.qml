@@ -12,6 +12,77 @@ ColumnLayout {
 
     spacing: 8
 
+    // The workers: each node's in-process one and the separate `--role build-worker` processes.
+    Label {
+        text: qsTr("Workers")
+        font.bold: true
+        color: Theme.text
+        Accessible.role: Accessible.Heading
+        Accessible.name: text
+    }
+    ListStatus {
+        Layout.fillWidth: true
+        loading: tab.deployments.workers.loading
+        error: tab.deployments.workers.error
+        empty: tab.deployments.workers.count === 0
+        emptyText: qsTr("No build worker is registered: builds wait until one is.")
+        retryName: qsTr("Retry loading the build workers")
+        onRetry: tab.deployments.refresh()
+    }
+    ListView {
+        id: workerList
+        objectName: "buildWorkers"
+        Layout.fillWidth: true
+        Layout.preferredHeight: contentHeight
+        interactive: false
+        model: tab.deployments.workers
+        Accessible.role: Accessible.List
+        Accessible.name: qsTr("Build workers")
+        delegate: RowLayout {
+            id: workerRow
+            required property string workerId
+            required property string where
+            required property string status
+            required property int concurrency
+            required property string building
+            required property int buildingCount
+            width: workerList.width
+            spacing: 8
+            Label {
+                text: workerRow.workerId
+                font.family: Theme.monospace
+                color: Theme.text
+            }
+            Label {
+                text: workerRow.where
+                color: Theme.mutedText
+            }
+            Label {
+                text: workerRow.status
+                color: workerRow.status === "passing" ? Theme.passing
+                     : workerRow.status === "critical" ? Theme.critical : Theme.warning
+            }
+            Label {
+                Layout.fillWidth: true
+                elide: Text.ElideRight
+                text: workerRow.buildingCount > 0
+                      ? qsTr("building %1 of %2: %3").arg(workerRow.buildingCount).arg(workerRow.concurrency)
+                                                     .arg(workerRow.building)
+                      : qsTr("idle (0 of %1)").arg(workerRow.concurrency)
+                color: Theme.text
+                Accessible.role: Accessible.StaticText
+                Accessible.name: qsTr("%1: %2").arg(workerRow.workerId).arg(text)
+            }
+        }
+    }
+    Label {
+        text: qsTr("Builds")
+        font.bold: true
+        color: Theme.text
+        Accessible.role: Accessible.Heading
+        Accessible.name: text
+    }
+
     ListStatus {
         Layout.fillWidth: true
         loading: tab.deployments.queue.loading

@@ -223,6 +223,9 @@ private Q_SLOTS:
                                              QStringLiteral("deployments/") +
                                              path.mid(4).replace(QLatin1Char('/'), QLatin1Char('-')) +
                                              QStringLiteral(".json")));
+        m_api.setReplyFromFile(QStringLiteral("/v1/registry/services/build-worker/instances"),
+                               Meshdeck::Testing::testDataPath(
+                                   QStringLiteral("deployments/registry-build-worker-instances.json")));
         QJsonObject detail = instanceJson(QStringLiteral("i-1"), 80, QStringLiteral("passing"));
         detail.insert(QStringLiteral("history"), QJsonArray{});
         m_api.setReply(QStringLiteral("/v1/registry/instances/i-1"),

@@ -70,15 +70,22 @@ private Q_SLOTS:
         QStringList names;
         for (const QJsonValue &s : services)
             names << s.toObject().value(QStringLiteral("name")).toString();
-        QCOMPARE(names, (QStringList{QStringLiteral("meshdeck.audit"), QStringLiteral("meshdeck.auth"),
-                                     QStringLiteral("meshdeck.events"), QStringLiteral("meshdeck.gateway"),
-                                     QStringLiteral("meshdeck.realtime"), QStringLiteral("meshdeck.registry"),
-                                     QStringLiteral("meshdeck.sites"), QStringLiteral("meshdeck.system"),
-                                     QStringLiteral("meshdeck.teams")}));
+        // The node's in-process build worker is listed with the separate ones, as build-worker.
+        QCOMPARE(names, (QStringList{QStringLiteral("build-worker"), QStringLiteral("meshdeck.audit"),
+                                     QStringLiteral("meshdeck.auth"), QStringLiteral("meshdeck.events"),
+                                     QStringLiteral("meshdeck.gateway"), QStringLiteral("meshdeck.realtime"),
+                                     QStringLiteral("meshdeck.registry"), QStringLiteral("meshdeck.sites"),
+                                     QStringLiteral("meshdeck.system"), QStringLiteral("meshdeck.teams")}));
         // Their /readyz check runs on the node's own port: a real check through the real engine.
         const QJsonObject events = onlyInstance(backend, "meshdeck.events");
         QCOMPARE(events.value(QStringLiteral("port")).toInt(), backend.port());
         QTRY_COMPARE_WITH_TIMEOUT(statusOf(backend, "meshdeck.events"), QStringLiteral("passing"), 15'000);
+        const QJsonObject worker = onlyInstance(backend, "build-worker");
+        QVERIFY(worker.value(QStringLiteral("builtin")).toBool());
+        const QJsonObject metadata = worker.value(QStringLiteral("metadata")).toObject();
+        QCOMPARE(metadata.value(QStringLiteral("workerId")).toString(), QStringLiteral("local/builds"));
+        QCOMPARE(metadata.value(QStringLiteral("concurrency")).toString(), QStringLiteral("2"));
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(backend, "build-worker"), QStringLiteral("passing"), 15'000);
     }
 
     void echoPassesDiesAndComesBack()

@@ -3,7 +3,7 @@
 those below it, and no service includes another service's headers. Prints each offending include
 with its file and line; exits 1 if there is any.
 
-Layers, from the ground up: platform < http, storage, net, build < cluster < services/<name> < core, echo < main.cpp.
+Layers, from the ground up: platform < http, storage, net, build < cluster < services/<name> < core, echo, roles < main.cpp.
 cluster (the Redis bus) may include platform and storage only, not http or net; build (the build worker) only platform.
 Within a service, only its routes files (a name with "route" in it) see HTTP: its service and store deal in domain results.
 The gateway is the exception that proves it: its data plane (a name with "proxy" in it, and the
@@ -14,7 +14,7 @@ import re
 import sys
 
 root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".").resolve() / "backend"
-RANK = {"platform": 0, "http": 1, "storage": 1, "net": 1, "build": 1, "cluster": 2, "services": 3, "core": 4, "echo": 4}
+RANK = {"platform": 0, "http": 1, "storage": 1, "net": 1, "build": 1, "cluster": 2, "services": 3, "core": 4, "echo": 4, "roles": 4}
 # Folders that may include only some of the lower ones (besides themselves).
 ONLY = {"cluster": {"platform", "storage"}, "build": {"platform"}}
 include = re.compile(r'^\s*#\s*include\s+"([^"]+)"')

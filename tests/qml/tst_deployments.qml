@@ -63,6 +63,18 @@ Item {
             tryCompare(confirm, "visible", false)
         }
 
+        function test_theQueueTabShowsTheWorkersAndWhatTheyBuild() {
+            tryCompare(Console.connection, "state", BackendConnection.Connected)
+            const page = createTemporaryObject(pageComponent, root)
+            findChild(page, "deploymentsTabs").currentIndex = 2
+            const workers = findChild(page, "buildWorkers")
+            tryCompare(workers, "count", 2)
+            waitForRendering(page)
+            verify(findByName(workers.itemAtIndex(0), "worker-1: idle (0 of 2)"),
+                   "a worker with nothing in the queue is idle, with its concurrency")
+            verify(findByName(workers.itemAtIndex(1), "local/builds: idle (0 of 2)"))
+        }
+
         function test_theArchivePickerFillsThePathField() {
             tryCompare(Console.connection, "state", BackendConnection.Connected)
             const page = createTemporaryObject(pageComponent, root)

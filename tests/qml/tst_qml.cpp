@@ -35,6 +35,9 @@ public Q_SLOTS:
                                  QStringLiteral(".json");
             m_api->setReplyFromFile(path, Meshdeck::Testing::testDataPath(file));
         }
+        m_api->setReplyFromFile(QStringLiteral("/v1/registry/services/build-worker/instances"),
+                                Meshdeck::Testing::testDataPath(
+                                    QStringLiteral("deployments/registry-build-worker-instances.json")));
         m_api->setReplyFromFile(QStringLiteral("/v1/sites/s1/deployments/d3/log?fromLine=1&limit=10000"),
                                 Meshdeck::Testing::testDataPath(QStringLiteral("deployments/log-d3.json")));
         Console::Options options;

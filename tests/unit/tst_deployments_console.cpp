@@ -21,6 +21,7 @@ const QString Sites = QStringLiteral("/v1/sites");
 const QString Deployments = QStringLiteral("/v1/sites/s1/deployments");
 const QString Variables = QStringLiteral("/v1/sites/s1/variables");
 const QString Builds = QStringLiteral("/v1/builds");
+const QString Workers = QStringLiteral("/v1/registry/services/build-worker/instances");
 const QString Channel = QStringLiteral("sites.s1.deployments.d3");
 
 ApiReply ok(const QJsonObject &body, int status = 200)
@@ -82,6 +83,23 @@ void serveSite(FakeApiClient &api)
     queued.insert(QStringLiteral("worker"), QStringLiteral("worker-1"));
     queued.insert(QStringLiteral("siteName"), QStringLiteral("docs"));
     api.setReply(Builds, ok({{QStringLiteral("builds"), QJsonArray{queued}}}));
+    // A separate worker process building d3, and a node's idle in-process worker.
+    const auto worker = [](const QString &workerId, bool builtin, int port) {
+        return QJsonObject{
+            {QStringLiteral("id"), QStringLiteral("i-") + workerId},
+            {QStringLiteral("service"), QStringLiteral("build-worker")},
+            {QStringLiteral("address"), QStringLiteral("127.0.0.1")},
+            {QStringLiteral("port"), port},
+            {QStringLiteral("status"), QStringLiteral("passing")},
+            {QStringLiteral("builtin"), builtin},
+            {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("workerId"), workerId},
+                                                     {QStringLiteral("nodeId"), QStringLiteral("a")},
+                                                     {QStringLiteral("concurrency"), QStringLiteral("2")}}}};
+    };
+    api.setReply(Workers, ok({{QStringLiteral("service"), QStringLiteral("build-worker")},
+                              {QStringLiteral("instances"),
+                               QJsonArray{worker(QStringLiteral("worker-1"), false, 40001),
+                                          worker(QStringLiteral("a/builds"), true, 7700)}}}));
 }
 
 QJsonObject logPage(qint64 from, int count, qint64 total, bool complete)
@@ -140,6 +158,21 @@ private Q_SLOTS:
                  QStringLiteral("worker-1"));
         QCOMPARE(role(controller.queue(), 0, BuildQueueModel::SiteNameRole).toString(),
                  QStringLiteral("docs"));
+        // The workers, each with what it builds now.
+        QAbstractItemModelTester workersTester(controller.workers(), Mode);
+        QTRY_COMPARE(controller.workers()->rowCount(), 2);
+        QCOMPARE(role(controller.workers(), 0, BuildWorkersModel::BuildingRole).toString(),
+                 QStringLiteral("docs d3"));
+        QCOMPARE(role(controller.workers(), 0, BuildWorkersModel::BuildingCountRole).toInt(), 1);
+        QCOMPARE(role(controller.workers(), 0, BuildWorkersModel::WhereRole).toString(),
+                 QStringLiteral("separate process at 127.0.0.1:40001"));
+        QCOMPARE(role(controller.workers(), 0, BuildWorkersModel::ConcurrencyRole).toInt(), 2);
+        QCOMPARE(role(controller.workers(), 1, BuildWorkersModel::WorkerIdRole).toString(),
+                 QStringLiteral("a/builds"));
+        QCOMPARE(role(controller.workers(), 1, BuildWorkersModel::WhereRole).toString(),
+                 QStringLiteral("in process on node a"));
+        QCOMPARE(role(controller.workers(), 1, BuildWorkersModel::BuildingCountRole).toInt(), 0);
+        QCOMPARE(role(controller.workers(), 1, BuildWorkersModel::BuildingRole).toString(), QString());
 
         controller.setSelectedSite(QStringLiteral("s1"));
         QCOMPARE(controller.liveDeployment(), QStringLiteral("d1"));
@@ -184,6 +217,30 @@ private Q_SLOTS:
         QVERIFY(
             controller.deployments()->error().contains(QStringLiteral("The sites store is unavailable.")));
         QCOMPARE(controller.deployments()->rowCount(), 0);
+    }
+
+    // No worker registered is an empty list; a registry that fails is shown as the failure.
+    void theWorkersAreEmptyOnlyWhenNoneRegistered()
+    {
+        FakeApiClient api;
+        serveSite(api);
+        api.setReply(Workers, FakeApiClient::problem(404, QStringLiteral("not-found"),
+                                                     QStringLiteral("No instance of service build-worker.")));
+        RealtimeClient realtime;
+        DeploymentsController controller(&api, &realtime);
+        QAbstractItemModelTester workersTester(controller.workers(), Mode);
+        controller.start();
+        QTRY_COMPARE(controller.queue()->rowCount(), 1);
+        QTRY_VERIFY(!controller.workers()->isLoading());
+        QCOMPARE(controller.workers()->rowCount(), 0);
+        QVERIFY(controller.workers()->error().isEmpty());
+
+        api.setReply(Workers, FakeApiClient::problem(503, QStringLiteral("unavailable"),
+                                                     QStringLiteral("The registry store is unavailable.")));
+        controller.refresh();
+        QTRY_VERIFY(
+            controller.workers()->error().contains(QStringLiteral("The registry store is unavailable.")));
+        QCOMPARE(controller.workers()->rowCount(), 0);
     }
 
     void eachActionSendsItsRequestAndAFailureSaysWhy()

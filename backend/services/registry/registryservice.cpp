@@ -758,25 +758,32 @@ QJsonObject RegistryService::stats() const
 void RegistryService::registerBuiltins(const QStringList &services, const QString &address, int port,
                                        const QString &nodeId, const QString &version, bool tls)
 {
-    for (const QString &service : services) {
-        Registration r;
-        r.service = QStringLiteral("meshdeck.") + service;
-        r.address = address;
-        r.port = port;
-        r.version = version;
-        r.tags = {QStringLiteral("builtin")};
-        r.metadata = QJsonObject{{QStringLiteral("nodeId"), nodeId}};
-        r.check.kind = tls ? CheckSpec::Kind::Tcp : CheckSpec::Kind::Http;
-        if (!tls)
-            r.check.httpPath = QStringLiteral("/readyz");
-        r.check.intervalMs = 10'000;
-        r.check.timeoutMs = 2'000;
-        r.check.slowMs = 1'000;
-        r.check.healthyThreshold = 1;
-        std::lock_guard lock(m_mutex);
-        bool created = false;
-        (void)registerLocked(r, true, &created); // a failed write is logged; the next change retries
-    }
+    for (const QString &service : services)
+        registerBuiltin(QStringLiteral("meshdeck.") + service, address, port, nodeId, {}, version, tls);
+}
+
+void RegistryService::registerBuiltin(const QString &service, const QString &address, int port,
+                                      const QString &nodeId, QJsonObject metadata, const QString &version,
+                                      bool tls)
+{
+    Registration r;
+    r.service = service;
+    r.address = address;
+    r.port = port;
+    r.version = version;
+    r.tags = {QStringLiteral("builtin")};
+    metadata.insert(QStringLiteral("nodeId"), nodeId);
+    r.metadata = metadata;
+    r.check.kind = tls ? CheckSpec::Kind::Tcp : CheckSpec::Kind::Http;
+    if (!tls)
+        r.check.httpPath = QStringLiteral("/readyz");
+    r.check.intervalMs = 10'000;
+    r.check.timeoutMs = 2'000;
+    r.check.slowMs = 1'000;
+    r.check.healthyThreshold = 1;
+    std::lock_guard lock(m_mutex);
+    bool created = false;
+    (void)registerLocked(r, true, &created); // a failed write is logged; the next change retries
 }
 
 // ---------------------------------------------------------------------------------------------

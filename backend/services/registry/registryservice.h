@@ -116,6 +116,10 @@ public:
     // plain HTTP only: when the node serves TLS (`tls`), they get a TCP check instead.
     void registerBuiltins(const QStringList &services, const QString &address, int port,
                           const QString &nodeId, const QString &version, bool tls = false);
+    // One more instance of the node's own, checked the same way: `service` as named (e.g. the
+    // node's in-process `build-worker`, listed with the separate ones); `metadata` gets "nodeId".
+    void registerBuiltin(const QString &service, const QString &address, int port, const QString &nodeId,
+                         QJsonObject metadata, const QString &version, bool tls = false);
 
     // Cluster mode: the nodes that share the checks (the serving members, this one included once
     // it serves). Any thread. Until the first call this node checks nothing.

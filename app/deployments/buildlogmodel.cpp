@@ -191,30 +191,52 @@ bool hasSpecial(QByteArrayView block)
 }
 
 // Lines (ended by '\n', the last one perhaps not) without their escape sequences, into `out`
-// (whose memory is reused). Most lines have none: those are copied many at a time.
-void plainInto(QByteArrayView block, QByteArray &out)
+// (whose memory is reused). Text and complete CSI sequences (colours, mostly) are handled here,
+// writing straight into `out`; a line with anything else (a carriage return, another control
+// character or escape, a sequence cut short) is read by Ansi::appendStripped as a whole, so the
+// result is the same as Ansi's for every line.
+void plainInto(QByteArrayView block, QByteArray &out, QByteArray &slow)
 {
     const char *p = block.data();
     const qsizetype n = block.size();
-    out.resize(0);
+    out.resize(n); // the plain text is never longer
+    char *o = out.data();
+    qsizetype w = 0;
     qsizetype pos = 0;
-    qsizetype bad = 0;
+    qsizetype lineStart = 0; // of the line being read, in `block`
+    qsizetype lineOut = 0;   // where it starts in `out`
     while (pos < n) {
-        bad = findSpecial(p, qMax(bad, pos), n);
-        if (bad >= n) {
-            out.append(p + pos, n - pos);
-            break;
+        const qsizetype special = findSpecial(p, pos, n);
+        if (special > pos) {
+            std::memcpy(o + w, p + pos, size_t(special - pos));
+            if (const void *nl = memrchr(p + pos, '\n', size_t(special - pos))) {
+                lineStart = static_cast<const char *>(nl) - p + 1;
+                lineOut = w + (lineStart - pos);
+            }
+            w += special - pos;
         }
-        const void *before = bad > pos ? memrchr(p + pos, '\n', size_t(bad - pos)) : nullptr;
-        const qsizetype lineStart = before ? static_cast<const char *>(before) - p + 1 : pos;
-        const void *after = std::memchr(p + bad, '\n', size_t(n - bad));
+        if (special >= n)
+            break;
+        if (p[special] == 0x1b && special + 1 < n && p[special + 1] == '[') {
+            qsizetype j = special + 2;
+            while (j < n && p[j] >= 0x30 && p[j] <= 0x3f)
+                ++j;
+            while (j < n && p[j] >= 0x20 && p[j] <= 0x2f)
+                ++j;
+            if (j < n && p[j] >= 0x40 && p[j] <= 0x7e) { // a complete CSI sequence: dropped
+                pos = j + 1;
+                continue;
+            }
+        }
+        const void *after = std::memchr(p + special, '\n', size_t(n - special));
         const qsizetype lineEnd = after ? static_cast<const char *>(after) - p : n;
-        out.append(p + pos, lineStart - pos);
-        Ansi::appendStripped(QByteArrayView(p + lineStart, lineEnd - lineStart), out);
-        if (lineEnd < n)
-            out += '\n';
-        pos = bad = lineEnd + 1;
+        slow.resize(0);
+        Ansi::appendStripped(QByteArrayView(p + lineStart, lineEnd - lineStart), slow);
+        std::memcpy(o + lineOut, slow.constData(), size_t(slow.size()));
+        w = lineOut + slow.size();
+        pos = lineEnd; // its newline is copied with what follows
     }
+    out.truncate(w);
 }
 
 // Finds the lines that match a filter. Lines are searched a block at a time (one regular
@@ -488,6 +510,7 @@ QString filterRange(const QString &path, qint64 fromByte, qint64 toByte, qint64 
     // buffers are reused (fresh megabytes for every block cost more in page faults than the search).
     QByteArray buffer(qMin(ReadBlock, qMax<qint64>(toByte - fromByte, 1)), Qt::Uninitialized);
     QByteArray plain;
+    QByteArray slow;
     QString text;
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     qint64 line = firstLine;
@@ -520,7 +543,7 @@ QString filterRange(const QString &path, qint64 fromByte, qint64 toByte, qint64 
         QByteArrayView block(buffer.constData(), usable);
         const qint64 lines = countNewlines(block) + (block.endsWith('\n') ? 0 : 1);
         if (hasSpecial(block)) {
-            plainInto(block, plain);
+            plainInto(block, plain, slow);
             block = plain;
         }
         bool matched = false;

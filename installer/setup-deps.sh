@@ -20,6 +20,7 @@ packages=(
   qml6-module-qt-labs-folderlistmodel fonts-dejavu-core
   # libraries
   qcoro-qt6-dev libsodium-dev libsqlite3-dev libsimdjson-dev libssl-dev libhiredis-dev
+  libpcre2-dev # the build log filter (PCRE2's 8-bit library)
   # deployments: archive extraction, the build sandbox, git sources
   libarchive-dev bubblewrap slirp4netns
   # cluster profile credentials in the OS keychain

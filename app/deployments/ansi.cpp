@@ -210,11 +210,14 @@ struct PlainTextSink {
     void carriageReturn() { plain.clear(); }
 };
 
+// The plain text, appended to `bytes` after what it already holds (from `start`): no buffer of its
+// own per line (the filter strips a million lines in one pass).
 struct PlainSink {
-    QByteArray bytes;
+    QByteArray &bytes;
+    qsizetype start = bytes.size();
     void text(QByteArrayView span) { bytes.append(span); }
     void sgr(QByteArrayView) {}
-    void carriageReturn() { bytes.clear(); }
+    void carriageReturn() { bytes.truncate(start); }
 };
 
 bool needsWalk(QByteArrayView line)
@@ -358,9 +361,8 @@ void appendStripped(QByteArrayView line, QByteArray &out)
         out.append(line);
         return;
     }
-    PlainSink sink;
+    PlainSink sink{out};
     walk(line, sink);
-    out.append(sink.bytes);
 }
 
 QVariantList toVariantList(const QList<Segment> &segments)
@@ -413,9 +415,10 @@ bool isErrorLine(QByteArrayView line)
 {
     if (!needsWalk(line))
         return scanForError(line);
-    PlainSink sink;
+    QByteArray plain;
+    PlainSink sink{plain};
     walk(line, sink);
-    return scanForError(sink.bytes);
+    return scanForError(plain);
 }
 
 } // namespace Meshdeck::Console::Ansi

@@ -9,6 +9,9 @@
 #include <QSaveFile>
 #include <QStringDecoder>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include <algorithm>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -161,10 +164,19 @@ qint64 countNewlines(QByteArrayView block)
     qint64 count = 0;
     qsizetype i = 0;
 #ifdef __SSE2__
+    // Per-byte counters (a match is -1: subtracted), summed before any of them can overflow; no
+    // popcount, which without -mpopcnt is a library call for every 16 bytes.
     const __m128i newline = _mm_set1_epi8('\n');
-    for (; i + 16 <= n; i += 16) {
-        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i));
-        count += __builtin_popcount(unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, newline))));
+    const __m128i zero = _mm_setzero_si128();
+    while (i + 16 <= n) {
+        __m128i counts = zero;
+        const qsizetype stop = qMin(n - 15, i + 255 * 16);
+        for (; i < stop; i += 16) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i));
+            counts = _mm_sub_epi8(counts, _mm_cmpeq_epi8(v, newline));
+        }
+        const __m128i sums = _mm_sad_epu8(counts, zero);
+        count += _mm_cvtsi128_si64(sums) + _mm_extract_epi16(sums, 4);
     }
 #endif
     for (; i < n; ++i)
@@ -179,30 +191,52 @@ bool hasSpecial(QByteArrayView block)
 }
 
 // Lines (ended by '\n', the last one perhaps not) without their escape sequences, into `out`
-// (whose memory is reused). Most lines have none: those are copied many at a time.
-void plainInto(QByteArrayView block, QByteArray &out)
+// (whose memory is reused). Text and complete CSI sequences (colours, mostly) are handled here,
+// writing straight into `out`; a line with anything else (a carriage return, another control
+// character or escape, a sequence cut short) is read by Ansi::appendStripped as a whole, so the
+// result is the same as Ansi's for every line.
+void plainInto(QByteArrayView block, QByteArray &out, QByteArray &slow)
 {
     const char *p = block.data();
     const qsizetype n = block.size();
-    out.resize(0);
+    out.resize(n); // the plain text is never longer
+    char *o = out.data();
+    qsizetype w = 0;
     qsizetype pos = 0;
-    qsizetype bad = 0;
+    qsizetype lineStart = 0; // of the line being read, in `block`
+    qsizetype lineOut = 0;   // where it starts in `out`
     while (pos < n) {
-        bad = findSpecial(p, qMax(bad, pos), n);
-        if (bad >= n) {
-            out.append(p + pos, n - pos);
-            break;
+        const qsizetype special = findSpecial(p, pos, n);
+        if (special > pos) {
+            std::memcpy(o + w, p + pos, size_t(special - pos));
+            if (const void *nl = memrchr(p + pos, '\n', size_t(special - pos))) {
+                lineStart = static_cast<const char *>(nl) - p + 1;
+                lineOut = w + (lineStart - pos);
+            }
+            w += special - pos;
         }
-        const void *before = bad > pos ? memrchr(p + pos, '\n', size_t(bad - pos)) : nullptr;
-        const qsizetype lineStart = before ? static_cast<const char *>(before) - p + 1 : pos;
-        const void *after = std::memchr(p + bad, '\n', size_t(n - bad));
+        if (special >= n)
+            break;
+        if (p[special] == 0x1b && special + 1 < n && p[special + 1] == '[') {
+            qsizetype j = special + 2;
+            while (j < n && p[j] >= 0x30 && p[j] <= 0x3f)
+                ++j;
+            while (j < n && p[j] >= 0x20 && p[j] <= 0x2f)
+                ++j;
+            if (j < n && p[j] >= 0x40 && p[j] <= 0x7e) { // a complete CSI sequence: dropped
+                pos = j + 1;
+                continue;
+            }
+        }
+        const void *after = std::memchr(p + special, '\n', size_t(n - special));
         const qsizetype lineEnd = after ? static_cast<const char *>(after) - p : n;
-        out.append(p + pos, lineStart - pos);
-        Ansi::appendStripped(QByteArrayView(p + lineStart, lineEnd - lineStart), out);
-        if (lineEnd < n)
-            out += '\n';
-        pos = bad = lineEnd + 1;
+        slow.resize(0);
+        Ansi::appendStripped(QByteArrayView(p + lineStart, lineEnd - lineStart), slow);
+        std::memcpy(o + lineOut, slow.constData(), size_t(slow.size()));
+        w = lineOut + slow.size();
+        pos = lineEnd; // its newline is copied with what follows
     }
+    out.truncate(w);
 }
 
 // Finds the lines that match a filter. Lines are searched a block at a time (one regular
@@ -281,6 +315,184 @@ private:
     bool m_lineByLine = false;
 };
 
+// Whether bytes are well-formed UTF-8 (as PCRE2 defines it: no overlong forms, no surrogates,
+// nothing above U+10FFFF). Runs of ASCII are skipped 16 bytes at a time.
+bool isValidUtf8(QByteArrayView bytes)
+{
+    const auto *p = reinterpret_cast<const unsigned char *>(bytes.data());
+    const qsizetype n = bytes.size();
+    qsizetype i = 0;
+    while (i < n) {
+#ifdef __SSE2__
+        while (i + 16 <= n &&
+               _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i))) == 0)
+            i += 16;
+#endif
+        if (i >= n)
+            break;
+        const unsigned char c = p[i];
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        qsizetype length = 0;
+        unsigned char low = 0x80;
+        unsigned char high = 0xbf;
+        if (c >= 0xc2 && c <= 0xdf) {
+            length = 2;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            length = 3;
+            if (c == 0xe0)
+                low = 0xa0; // overlong
+            else if (c == 0xed)
+                high = 0x9f; // surrogates
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            length = 4;
+            if (c == 0xf0)
+                low = 0x90; // overlong
+            else if (c == 0xf4)
+                high = 0x8f; // above U+10FFFF
+        } else {
+            return false;
+        }
+        if (i + length > n || p[i + 1] < low || p[i + 1] > high)
+            return false;
+        for (qsizetype k = 2; k < length; ++k) {
+            if (p[i + k] < 0x80 || p[i + k] > 0xbf)
+                return false;
+        }
+        i += length;
+    }
+    return true;
+}
+
+// The same search as LineMatcher, with the same PCRE2 options QRegularExpression uses (UTF,
+// caseless, JIT), but in PCRE2's 8-bit library over the log's UTF-8 bytes as they are: no
+// decoding to UTF-16, which cost more than the search itself at a million lines. The bytes must be
+// valid UTF-8 (isValidUtf8()); a block that is not goes to LineMatcher, where each invalid
+// sequence is U+FFFD as everywhere else in the console. matchBlock() returns false when PCRE2
+// could not run (no match was decided): the caller asks LineMatcher then.
+class Utf8LineMatcher
+{
+public:
+    Utf8LineMatcher(const QString &pattern, bool regex)
+    {
+        const QByteArray expression = (regex ? pattern : QRegularExpression::escape(pattern)).toUtf8();
+        int error = 0;
+        PCRE2_SIZE offset = 0;
+        const uint32_t options = PCRE2_UTF | PCRE2_CASELESS;
+        m_block =
+            pcre2_compile(reinterpret_cast<PCRE2_SPTR>(expression.constData()), size_t(expression.size()),
+                          options | PCRE2_MULTILINE, &error, &offset, nullptr);
+        m_line = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(expression.constData()),
+                               size_t(expression.size()), options, &error, &offset, nullptr);
+        if (!m_block || !m_line)
+            return;
+        pcre2_jit_compile(m_block, PCRE2_JIT_COMPLETE);
+        pcre2_jit_compile(m_line, PCRE2_JIT_COMPLETE);
+        m_data = pcre2_match_data_create(1, nullptr);
+        m_context = pcre2_match_context_create(nullptr);
+        m_stack = pcre2_jit_stack_create(32 * 1024, 512 * 1024, nullptr);
+        if (m_context && m_stack)
+            pcre2_jit_stack_assign(m_context, nullptr, m_stack);
+        static const QRegularExpression seesBeyondALine(QStringLiteral(R"(\\[AzZG]|\(\?<?[=!])"));
+        m_lineByLine = regex && seesBeyondALine.match(pattern).hasMatch();
+    }
+    ~Utf8LineMatcher()
+    {
+        pcre2_jit_stack_free(m_stack);
+        pcre2_match_context_free(m_context);
+        pcre2_match_data_free(m_data);
+        pcre2_code_free(m_line);
+        pcre2_code_free(m_block);
+    }
+    Utf8LineMatcher(const Utf8LineMatcher &) = delete;
+    Utf8LineMatcher &operator=(const Utf8LineMatcher &) = delete;
+
+    bool isValid() const { return m_block && m_line && m_data && m_context; }
+
+    // `text` holds `lineCount` lines of valid UTF-8, each followed by '\n'; the first is line
+    // `firstLine`. Appends the matching lines to `out`; false (with `out` as it was) when PCRE2
+    // failed.
+    bool matchBlock(QByteArrayView text, qint64 firstLine, qint64 lineCount, std::vector<qint64> &out)
+    {
+        const size_t before = out.size();
+        const char *p = text.data();
+        const qsizetype size = text.size();
+        if (m_lineByLine) {
+            qsizetype start = 0;
+            for (qint64 i = 0; i < lineCount && start < size; ++i) {
+                const void *found = std::memchr(p + start, '\n', size_t(size - start));
+                const qsizetype nl = found ? static_cast<const char *>(found) - p : size;
+                const int matched = lineMatches(p + start, nl - start);
+                if (matched < 0) {
+                    out.resize(before);
+                    return false;
+                }
+                if (matched)
+                    out.push_back(firstLine + i);
+                start = nl + 1;
+            }
+            return true;
+        }
+        qsizetype lineStart = 0;
+        qint64 line = firstLine;
+        while (lineStart < size) {
+            const int rc = pcre2_match(m_block, reinterpret_cast<PCRE2_SPTR>(p), size_t(size),
+                                       size_t(lineStart), PCRE2_NO_UTF_CHECK, m_data, m_context);
+            if (rc == PCRE2_ERROR_NOMATCH)
+                break;
+            if (rc < 0) {
+                out.resize(before);
+                return false;
+            }
+            const PCRE2_SIZE *ovector = pcre2_get_ovector_pointer(m_data);
+            const qsizetype at = qsizetype(ovector[0]);
+            const qsizetype end = qsizetype(ovector[1]);
+            const void *found = std::memchr(p + lineStart, '\n', size_t(size - lineStart));
+            qsizetype nl = found ? static_cast<const char *>(found) - p : -1;
+            while (nl >= 0 && nl < at) {
+                lineStart = nl + 1;
+                ++line;
+                found = std::memchr(p + lineStart, '\n', size_t(size - lineStart));
+                nl = found ? static_cast<const char *>(found) - p : -1;
+            }
+            if (nl < 0 || at >= size)
+                break;
+            bool matches = end <= nl;
+            if (!matches) {
+                const int matched = lineMatches(p + lineStart, nl - lineStart);
+                if (matched < 0) {
+                    out.resize(before);
+                    return false;
+                }
+                matches = matched > 0;
+            }
+            if (matches)
+                out.push_back(line);
+            lineStart = nl + 1;
+            ++line;
+        }
+        return true;
+    }
+
+private:
+    // 1 when the line matches, 0 when not, -1 when PCRE2 failed.
+    int lineMatches(const char *line, qsizetype length)
+    {
+        const int rc = pcre2_match(m_line, reinterpret_cast<PCRE2_SPTR>(line), size_t(length), 0,
+                                   PCRE2_NO_UTF_CHECK, m_data, m_context);
+        return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
+    }
+
+    pcre2_code *m_block = nullptr;
+    pcre2_code *m_line = nullptr;
+    pcre2_match_data *m_data = nullptr;
+    pcre2_match_context *m_context = nullptr;
+    pcre2_jit_stack *m_stack = nullptr;
+    bool m_lineByLine = false;
+};
+
 // Tests the lines in the bytes [fromByte, toByte) of the file, the first of them line
 // `firstLine`; the matches go to `found`, and every ChunkLines lines progress(scannedTo, found)
 // may take them. Returns what went wrong, or an empty string.
@@ -290,13 +502,15 @@ QString filterRange(const QString &path, qint64 fromByte, qint64 toByte, qint64 
                     Canceled canceled)
 {
     const LineMatcher matcher(pattern, regex);
+    Utf8LineMatcher utf8(pattern, regex);
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly) || !file.seek(fromByte))
         return file.errorString();
-    // Blocks of whole lines, each decoded into one string; the buffers are reused (fresh
-    // megabytes for every block cost more in page faults than the search).
+    // Blocks of whole lines, each searched as it is (valid UTF-8) or decoded into one string; the
+    // buffers are reused (fresh megabytes for every block cost more in page faults than the search).
     QByteArray buffer(qMin(ReadBlock, qMax<qint64>(toByte - fromByte, 1)), Qt::Uninitialized);
     QByteArray plain;
+    QByteArray slow;
     QString text;
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     qint64 line = firstLine;
@@ -329,15 +543,27 @@ QString filterRange(const QString &path, qint64 fromByte, qint64 toByte, qint64 
         QByteArrayView block(buffer.constData(), usable);
         const qint64 lines = countNewlines(block) + (block.endsWith('\n') ? 0 : 1);
         if (hasSpecial(block)) {
-            plainInto(block, plain);
+            plainInto(block, plain, slow);
             block = plain;
         }
-        text.resize(block.size() + 1);
-        qsizetype length = decoder.appendToBuffer(text.data(), block) - text.constData();
-        if (length == 0 || text.at(length - 1) != QLatin1Char('\n'))
-            text[length++] = QLatin1Char('\n');
-        text.resize(length);
-        matcher.matchBlock(text, line, lines, found);
+        bool matched = false;
+        if (utf8.isValid() && isValidUtf8(block)) {
+            if (!block.endsWith('\n')) { // the file's last line: the matcher wants its newline
+                if (block.data() != plain.constData())
+                    plain = block.toByteArray();
+                plain += '\n';
+                block = plain;
+            }
+            matched = utf8.matchBlock(block, line, lines, found);
+        }
+        if (!matched) {
+            text.resize(block.size() + 1);
+            qsizetype length = decoder.appendToBuffer(text.data(), block) - text.constData();
+            if (length == 0 || text.at(length - 1) != QLatin1Char('\n'))
+                text[length++] = QLatin1Char('\n');
+            text.resize(length);
+            matcher.matchBlock(text, line, lines, found);
+        }
         line += lines;
         std::memmove(buffer.data(), buffer.constData() + usable, size_t(have - usable));
         have -= usable;

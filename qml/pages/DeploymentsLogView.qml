@@ -113,8 +113,26 @@ Rectangle {
             ScrollBar.vertical: ScrollBar {}
 
             // Following: new rows keep the end in sight. A move the user makes away from the end
-            // pauses it; coming back to the end resumes it.
-            onCountChanged: if (view.log.following) lines.positionViewAtEnd()
+            // pauses it; coming back to the end resumes it. The end is sought again once the rows
+            // are laid out (contentHeight is an estimate until the delegates exist: positioned on
+            // the count alone, the view stopped rows short of the last line once a build was quiet).
+            function followEnd() {
+                if (view.log.following && !lines.moving && !lines.atYEnd)
+                    lines.positionViewAtEnd()
+            }
+            onCountChanged: if (view.log.following) {
+                lines.positionViewAtEnd()
+                followAgain.restart()
+            }
+            onContentHeightChanged: if (view.log.following) followAgain.restart()
+            onHeightChanged: if (view.log.following) followAgain.restart()
+
+            // (a Timer, not Qt.callLater: qmllint 6.4 does not take Qt.callLater as a method)
+            Timer {
+                id: followAgain
+                interval: 0
+                onTriggered: lines.followEnd()
+            }
             onMovementEnded: view.log.following = lines.atYEnd
             onAtYEndChanged: if (lines.atYEnd && lines.moving) view.log.following = true
 

@@ -95,6 +95,10 @@ private Q_SLOTS:
     void filterMatchesLineByLine_data();
     void filterMatchesLineByLine();
     void invalidRegexIsAnError();
+    void filtersNonAsciiAndInvalidUtf8_data();
+    void filtersNonAsciiAndInvalidUtf8();
+    void filterAgreesWithLineByLineRegex_data();
+    void filterAgreesWithLineByLineRegex();
     void changingFilterCancelsTheRunningOne();
     void appendResumesWithNoGap();
     void appendWhileFiltered();
@@ -475,6 +479,169 @@ void TestBuildLogModel::invalidRegexIsAnError()
     QCOMPARE(model.error(), QString());
     QTRY_COMPARE(model.rowCount(), 1);
     QCOMPARE(role(model, 0, BuildLogModel::TextRole).toString(), QStringLiteral("a(b"));
+}
+
+// The filter searches valid UTF-8 as bytes and decodes the rest: both agree with what the rows show
+// (non-ASCII letters match case-insensitively; an invalid byte is U+FFFD, as in the row's text).
+void TestBuildLogModel::filtersNonAsciiAndInvalidUtf8_data()
+{
+    QTest::addColumn<QByteArray>("log");
+    QTest::addColumn<QString>("pattern");
+    QTest::addColumn<bool>("regex");
+    QTest::addColumn<QList<int>>("lines");
+    const QByteArray valid = "\xc3\x89"
+                             "chec: \xc3\xa9tape 1\n" // Échec: étape 1
+                             "\xc3\xa9"
+                             "chec: \xc3\xa9tape 2\n" // échec: étape 2
+                             "\x1b[31m\xc3\x89"
+                             "CHEC\x1b[0m colour\n" // ÉCHEC, red
+                             "plain ascii line\n"
+                             "\xe2\x9c\x93 done in 2s\n"                   // ✓ done
+                             "last line without newline \xf0\x9f\x9a\x80"; // 🚀
+    QByteArray invalid = valid;
+    invalid.replace("plain ascii line", "bad \xff byte a\xff"
+                                        "b");
+    invalid += "\ncut short \xe2\x82\n"
+               "overlong \xc0\xaf and surrogate \xed\xa0\x80\n";
+    for (const auto &[name, log] : {std::pair{"valid UTF-8", valid}, std::pair{"invalid UTF-8", invalid}}) {
+        const auto row = [&](const char *what) -> QTestData & {
+            return QTest::newRow(
+                qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(name), QLatin1String(what))));
+        };
+        row("plain non-ASCII, other case")
+            << log << QStringLiteral("\u00c9CHEC") << false << QList<int>{1, 2, 3};
+        row("regex non-ASCII class") << log << QStringLiteral("^[\u00e9\u00c9]chec: \u00e9tape \\d$") << true
+                                     << QList<int>{1, 2};
+        row("regex one character is a code point")
+            << log << QStringLiteral("^.chec") << true << QList<int>{1, 2, 3};
+        row("emoji at the end, no newline") << log << QStringLiteral("\U0001F680$") << true << QList<int>{6};
+        row("check mark") << log << QStringLiteral("\u2713 DONE") << false << QList<int>{5};
+        row("ascii") << log << QStringLiteral("line") << false
+                     << (log == valid ? QList<int>{4, 6} : QList<int>{6});
+    }
+    QTest::newRow("an invalid byte is U+FFFD") << invalid << QStringLiteral("a.b$") << true << QList<int>{4};
+    QTest::newRow("U+FFFD found where bytes were invalid")
+        << invalid << QStringLiteral("\\x{FFFD}") << true << QList<int>{4, 7, 8};
+    QTest::newRow("text around an invalid byte")
+        << invalid << QStringLiteral("BYTE A") << false << QList<int>{4};
+    QTest::newRow("no U+FFFD in valid UTF-8") << valid << QStringLiteral("\\x{FFFD}") << true << QList<int>{};
+}
+
+void TestBuildLogModel::filtersNonAsciiAndInvalidUtf8()
+{
+    QFETCH(QByteArray, log);
+    QFETCH(QString, pattern);
+    QFETCH(bool, regex);
+    QFETCH(QList<int>, lines);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("build.log"));
+    writeFile(path, log);
+    BuildLogModel model;
+    QAbstractItemModelTester tester(&model, Mode);
+    model.setSource(QUrl::fromLocalFile(path));
+    QTRY_VERIFY(!model.isLoading());
+    model.setFilterIsRegex(regex);
+    model.setFilterText(pattern);
+    QCOMPARE(model.error(), QString());
+    QTRY_VERIFY(!model.isFiltering());
+    QList<int> got;
+    for (int row = 0; row < model.rowCount(); ++row)
+        got << role(model, row, BuildLogModel::LineNumberRole).toInt();
+    QCOMPARE(got, lines);
+}
+
+// Over a log of many kinds of lines, the filter's rows are exactly the lines whose shown text a
+// QRegularExpression (case-insensitive) matches on its own.
+void TestBuildLogModel::filterAgreesWithLineByLineRegex_data()
+{
+    QTest::addColumn<QString>("pattern");
+    QTest::addColumn<bool>("withInvalidBytes");
+    const QStringList patterns{QStringLiteral("error\\s+TS\\d+|cannot find"),
+                               QStringLiteral("^step 1\\d*7 "),
+                               QStringLiteral("\\d{3}$"),
+                               QStringLiteral("\u00e9t\u00e9"),
+                               QStringLiteral("[^a-z ]+$"),
+                               QStringLiteral("\\bWARN\\b"),
+                               QStringLiteral("x*"),
+                               QStringLiteral("(?<=step )\\d+5"),
+                               QStringLiteral("\\s\\s+\\S"),
+                               QStringLiteral("^$"),
+                               QStringLiteral("^plain line \\d+ done$"),
+                               QStringLiteral("progress|title|\\[$|^plain line \\d+$")};
+    for (const bool invalid : {false, true}) {
+        for (const QString &pattern : patterns)
+            QTest::newRow(qPrintable(pattern + (invalid ? QStringLiteral(" (invalid bytes)") : QString())))
+                << pattern << invalid;
+    }
+}
+
+void TestBuildLogModel::filterAgreesWithLineByLineRegex()
+{
+    QFETCH(QString, pattern);
+    QFETCH(bool, withInvalidBytes);
+    QByteArray log;
+    for (int i = 1; i <= 20'000; ++i) {
+        switch (i % 9) {
+        case 0:
+            log += "src/app.ts(" + QByteArray::number(i) + ",4): error TS2304: Cannot find name 'x'\n";
+            break;
+        case 1:
+            log += "\x1b[32mstep " + QByteArray::number(i) + " \x1b[0mok\n";
+            break;
+        case 2:
+            log += "WARN deprecated package " + QByteArray::number(i) + "\n";
+            break;
+        case 3:
+            log += "\xc3\xa9t\xc3\xa9 " + QByteArray::number(i) + " caf\xc3\xa9\n";
+            break;
+        case 4:
+            log += "\n";
+            break;
+        case 5:
+            log += "  indented   line " + QByteArray::number(i) + "\n";
+            break;
+        case 6:
+            log += (withInvalidBytes && i % 1000 == 6 ? "broken \xff\xfe step " : "step ") +
+                   QByteArray::number(i) + " \xe2\x9c\x93\n";
+            break;
+        default:
+            // Now and then what only Ansi's full reading strips: a carriage return, an OSC title, an
+            // escape that is not CSI, a sequence cut short at the end of the line.
+            if (i % 5 == 0)
+                log += "progress 10%\rplain line \x1b]0;title\x07" + QByteArray::number(i) +
+                       " \x1b(Bdone\x1b[\n";
+            else if (i % 5 == 2)
+                log += "\x1b[1;32mplain\x1b[0m line " + QByteArray::number(i) + "\r\n";
+            else
+                log += "plain line " + QByteArray::number(i) + "\n";
+            break;
+        }
+    }
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("build.log"));
+    writeFile(path, log);
+    BuildLogModel model;
+    QAbstractItemModelTester tester(&model, Mode);
+    model.setSource(QUrl::fromLocalFile(path));
+    QTRY_VERIFY(!model.isLoading());
+    QTRY_COMPARE(model.rowCount(), 20'000);
+    QList<int> expected;
+    const QRegularExpression reference(pattern, QRegularExpression::CaseInsensitiveOption);
+    QVERIFY(reference.isValid());
+    for (int row = 0; row < model.rowCount(); ++row) {
+        if (reference.match(role(model, row, BuildLogModel::TextRole).toString()).hasMatch())
+            expected << row + 1;
+    }
+    QVERIFY2(!expected.isEmpty() || pattern == QLatin1String("^$"),
+             "a pattern that matches nothing proves little");
+    model.setFilterIsRegex(true);
+    model.setFilterText(pattern);
+    QTRY_VERIFY(!model.isFiltering());
+    QList<int> got;
+    for (int row = 0; row < model.rowCount(); ++row)
+        got << role(model, row, BuildLogModel::LineNumberRole).toInt();
+    QCOMPARE(got.size(), expected.size());
+    QCOMPARE(got, expected);
 }
 
 void TestBuildLogModel::changingFilterCancelsTheRunningOne()

@@ -1494,6 +1494,22 @@
         <source>dist</source>
         <translation>dist</translation>
     </message>
+    <message>
+        <source>Create</source>
+        <translation>Anlegen</translation>
+    </message>
+    <message>
+        <source>Create the site</source>
+        <translation>Site anlegen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel creating the site</source>
+        <translation>Anlegen der Site abbrechen</translation>
+    </message>
 </context>
 <context>
     <name>DeploymentsQueueTab</name>

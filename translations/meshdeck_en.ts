@@ -1494,6 +1494,22 @@
         <source>dist</source>
         <translation>dist</translation>
     </message>
+    <message>
+        <source>Create</source>
+        <translation>Create</translation>
+    </message>
+    <message>
+        <source>Create the site</source>
+        <translation>Create the site</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Cancel creating the site</source>
+        <translation>Cancel creating the site</translation>
+    </message>
 </context>
 <context>
     <name>DeploymentsQueueTab</name>

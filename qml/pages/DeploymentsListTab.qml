@@ -7,7 +7,9 @@ import Meshdeck.Core
 import Meshdeck.Theme
 
 // A site's deployments, newest first, the ways to deploy, the actions, and the selected one's log.
-ColumnLayout {
+// The list and the log are anchored, not in a layout: Qt 6.4's ColumnLayout could miss the list's
+// new height when its first row arrived during a layout pass, and then stayed unlaid (0 high).
+Item {
     id: tab
     required property DeploymentsController deployments
     property bool mayDeploy
@@ -23,87 +25,97 @@ ColumnLayout {
         confirm.open()
     }
 
-    spacing: 8
+    ColumnLayout {
+        id: form
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.top: parent.top
+        spacing: 8
 
-    Label {
-        visible: !tab.hasSite
-        text: qsTr("Choose a site to see its deployments.")
-        color: Theme.mutedText
-    }
-
-    // Deploy: from a git repository and branch, a .tar.gz, or (local stack only) a directory.
-    RowLayout {
-        visible: tab.hasSite
-        enabled: tab.mayDeploy && !tab.deployments.busy
-        spacing: 6
-        Layout.fillWidth: true
-        ComboBox {
-            id: sourceKind
-            objectName: "deploySourceKind"
-            Accessible.name: qsTr("Deploy from")
-            model: Console.localMode ? [qsTr("Git repository"), qsTr(".tar.gz archive"), qsTr("Local directory")]
-                                     : [qsTr("Git repository"), qsTr(".tar.gz archive")]
+        Label {
+            visible: !tab.hasSite
+            text: qsTr("Choose a site to see its deployments.")
+            color: Theme.mutedText
         }
-        TextField {
-            id: sourceField
-            objectName: "deploySource"
+
+        // Deploy: from a git repository and branch, a .tar.gz, or (local stack only) a directory.
+        RowLayout {
+            visible: tab.hasSite
+            enabled: tab.mayDeploy && !tab.deployments.busy
+            spacing: 6
             Layout.fillWidth: true
-            placeholderText: sourceKind.currentIndex === 0 ? qsTr("https://git.example.com/team/site.git")
-                           : sourceKind.currentIndex === 1 ? qsTr("/path/to/site.tar.gz")
-                           : qsTr("/path/to/site")
-            Accessible.name: sourceKind.currentIndex === 0 ? qsTr("Git repository URL")
-                           : sourceKind.currentIndex === 1 ? qsTr("Archive file")
-                           : qsTr("Directory")
-        }
-        Button {
-            objectName: "deployBrowse"
-            visible: sourceKind.currentIndex > 0
-            text: qsTr("Browse…")
-            Accessible.name: sourceKind.currentIndex === 1 ? qsTr("Choose the archive file")
-                                                           : qsTr("Choose the directory")
-            onClicked: sourceKind.currentIndex === 1 ? archivePicker.open() : directoryPicker.open()
-        }
-        TextField {
-            id: branchField
-            objectName: "deployBranch"
-            visible: sourceKind.currentIndex === 0
-            placeholderText: qsTr("main")
-            Accessible.name: qsTr("Branch")
-            Layout.preferredWidth: 120
-        }
-        Button {
-            objectName: "deployButton"
-            text: qsTr("Deploy")
-            Accessible.name: qsTr("Deploy")
-            enabled: sourceField.text.length > 0
-            onClicked: {
-                if (sourceKind.currentIndex === 0)
-                    tab.deployments.deployGit(sourceField.text, branchField.text)
-                else if (sourceKind.currentIndex === 1)
-                    tab.deployments.deployArchive(sourceField.text)
-                else
-                    tab.deployments.deployDirectory(sourceField.text)
+            ComboBox {
+                id: sourceKind
+                objectName: "deploySourceKind"
+                Layout.preferredWidth: 180 // the longest choice shows whole
+                Accessible.name: qsTr("Deploy from")
+                model: Console.localMode ? [qsTr("Git repository"), qsTr(".tar.gz archive"), qsTr("Local directory")]
+                                         : [qsTr("Git repository"), qsTr(".tar.gz archive")]
+            }
+            TextField {
+                id: sourceField
+                objectName: "deploySource"
+                Layout.fillWidth: true
+                placeholderText: sourceKind.currentIndex === 0 ? qsTr("https://git.example.com/team/site.git")
+                               : sourceKind.currentIndex === 1 ? qsTr("/path/to/site.tar.gz")
+                               : qsTr("/path/to/site")
+                Accessible.name: sourceKind.currentIndex === 0 ? qsTr("Git repository URL")
+                               : sourceKind.currentIndex === 1 ? qsTr("Archive file")
+                               : qsTr("Directory")
+            }
+            Button {
+                objectName: "deployBrowse"
+                visible: sourceKind.currentIndex > 0
+                text: qsTr("Browse…")
+                Accessible.name: sourceKind.currentIndex === 1 ? qsTr("Choose the archive file")
+                                                               : qsTr("Choose the directory")
+                onClicked: sourceKind.currentIndex === 1 ? archivePicker.open() : directoryPicker.open()
+            }
+            TextField {
+                id: branchField
+                objectName: "deployBranch"
+                visible: sourceKind.currentIndex === 0
+                placeholderText: qsTr("main")
+                Accessible.name: qsTr("Branch")
+                Layout.preferredWidth: 120
+            }
+            Button {
+                objectName: "deployButton"
+                text: qsTr("Deploy")
+                Accessible.name: qsTr("Deploy")
+                enabled: sourceField.text.length > 0
+                onClicked: {
+                    if (sourceKind.currentIndex === 0)
+                        tab.deployments.deployGit(sourceField.text, branchField.text)
+                    else if (sourceKind.currentIndex === 1)
+                        tab.deployments.deployArchive(sourceField.text)
+                    else
+                        tab.deployments.deployDirectory(sourceField.text)
+                }
             }
         }
-    }
 
-    ListStatus {
-        visible: tab.hasSite && (failed || (empty && (loading || emptyText.length > 0)))
-        Layout.fillWidth: true
-        loading: tab.deployments.deployments.loading
-        error: tab.deployments.deployments.error
-        empty: tab.deployments.deployments.count === 0
-        emptyText: qsTr("No deployments yet: deploy from a git repository or an archive.")
-        retryName: qsTr("Retry loading the deployments")
-        onRetry: tab.deployments.refresh()
+        ListStatus {
+            visible: tab.hasSite && (failed || (empty && (loading || emptyText.length > 0)))
+            Layout.fillWidth: true
+            loading: tab.deployments.deployments.loading
+            error: tab.deployments.deployments.error
+            empty: tab.deployments.deployments.count === 0
+            emptyText: qsTr("No deployments yet: deploy from a git repository or an archive.")
+            retryName: qsTr("Retry loading the deployments")
+            onRetry: tab.deployments.refresh()
+        }
     }
 
     ListView {
         id: list
         objectName: "deploymentList"
         visible: tab.hasSite
-        Layout.fillWidth: true
-        Layout.preferredHeight: Math.min(contentHeight, 220)
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.top: form.bottom
+        anchors.topMargin: 8
+        height: visible ? Math.min(contentHeight, 220) : 0
         clip: true
         model: tab.deployments.deployments
         activeFocusOnTab: true
@@ -205,12 +217,11 @@ ColumnLayout {
         log: tab.deployments.log
         loadError: tab.deployments.logError
         title: qsTr("Build log of %1").arg(tab.deployments.selectedDeployment)
-        Layout.fillWidth: true
-        Layout.fillHeight: true
-    }
-    Item {
-        visible: !logView.visible
-        Layout.fillHeight: true
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.top: list.bottom
+        anchors.topMargin: 8
+        anchors.bottom: parent.bottom
     }
 
     ConfirmDialog {

@@ -31,6 +31,8 @@ Rectangle {
         anchors.margins: 8
         spacing: 6
 
+        // The title and the line count on one row, the filter and the actions on the next: on one
+        // row they did not fit the page's width and overlapped.
         RowLayout {
             spacing: 6
             Layout.fillWidth: true
@@ -38,19 +40,25 @@ Rectangle {
                 text: view.title
                 font.bold: true
                 color: Theme.text
+                elide: Text.ElideMiddle
+                Layout.fillWidth: true
             }
             Label {
                 text: view.log.filterText.length > 0 ? qsTr("%1 of %2 lines").arg(view.log.count).arg(view.log.lineCount)
                                                      : qsTr("%1 lines").arg(view.log.lineCount)
                 color: Theme.mutedText
-                Layout.fillWidth: true
             }
+        }
+        RowLayout {
+            spacing: 6
+            Layout.fillWidth: true
             TextField {
                 id: filterField
                 objectName: "logFilter"
                 placeholderText: regex.checked ? qsTr("Regular expression") : qsTr("Filter lines")
                 Accessible.name: qsTr("Filter the log")
-                Layout.preferredWidth: 220
+                Layout.fillWidth: true
+                Layout.minimumWidth: 120
                 onTextEdited: view.log.filterText = text
             }
             CheckBox {

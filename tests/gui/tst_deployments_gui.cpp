@@ -448,12 +448,9 @@ private:
             QTest::qFail("the new deployment is not listed", __FILE__, __LINE__);
             return {};
         }
-        // Clicked once it is drawn where it is (a new row shows after the list's next layout).
-        // Known defect, not fixed yet: the tab's column sometimes does not lay the list out again
-        // when its first row arrives, and the list stays 0 high (its rows cannot be clicked; the
-        // log view below gets no height either, and the test fails on the log a few steps on).
-        // The deployment is then selected through the controller, as the row's click does, and the
-        // test says so.
+        // Clicked once it is drawn where it is (a new row shows after the list's next layout). A
+        // list that stays 0 high when its first row arrives (as the tab's ColumnLayout once left
+        // it) fails here.
         const bool shown = QTest::qWaitFor(
             [&] {
                 row = findByPrefix(QStringLiteral("Deployment %1, ").arg(id));
@@ -462,12 +459,12 @@ private:
                 return row && hits(row);
             },
             5000);
-        if (shown) {
-            clickItem(row);
-        } else {
-            qWarning() << "the deployment list was not laid out: selecting" << id << "directly";
-            Console::instance()->deployments()->setSelectedDeployment(id);
+        if (!shown) {
+            QTest::qFail("the new deployment's row is listed but not shown where it can be clicked", __FILE__,
+                         __LINE__);
+            return {};
         }
+        clickItem(row);
         if (!QTest::qWaitFor([&] { return Console::instance()->deployments()->selectedDeployment() == id; },
                              5000)) {
             QTest::qFail("the deployment was not selected", __FILE__, __LINE__);

@@ -10,6 +10,7 @@
 #include <QNetworkRequest>
 #include <QPointer>
 #include <QPromise>
+#include <QRegularExpression>
 
 #include <QCoroNetworkReply>
 
@@ -33,6 +34,7 @@ template<typename T> QFuture<T> futureOf(QCoro::Task<T> task)
 }
 
 constexpr int TransferTimeoutMs = 30'000;
+constexpr int ArtifactTimeoutMs = 15 * 60'000; // the upload's answer waits for the unpacking
 
 QString path(const QString &deploymentId, const char *what)
 {
@@ -128,9 +130,38 @@ RemoteBuildQueue::RemoteBuildQueue(QUrl server, QByteArray token, QString scratc
     , m_scratchDir(std::move(scratchDir))
 {}
 
-QString RemoteBuildQueue::scratchFor(const QString &deploymentId) const
+// Each claim has its own folder (<deploymentId>-<token>): a claim of the same build taken again
+// after a lost lease never shares, nor deletes, the folder of the attempt it replaced.
+QString RemoteBuildQueue::scratchFor(const QString &deploymentId, qint64 fencingToken) const
 {
-    return QDir(m_scratchDir).absoluteFilePath(deploymentId);
+    return QDir(m_scratchDir).absoluteFilePath(QStringLiteral("%1-%2").arg(deploymentId).arg(fencingToken));
+}
+
+bool RemoteBuildQueue::isScratchName(const QString &name)
+{
+    static const QRegularExpression re(QStringLiteral("^[a-f0-9-]{36}-[0-9]{1,18}$"));
+    return re.match(name).hasMatch();
+}
+
+void RemoteBuildQueue::abandoned(const QString &deploymentId)
+{
+    // The folders of this build's older claims: the newest may be running, or was removed at its finish.
+    const qint64 newest = m_newestToken.value(deploymentId);
+    const QStringList names = QDir(m_scratchDir).entryList({deploymentId + QStringLiteral("-*")}, QDir::Dirs);
+    for (const QString &name : names) {
+        if (isScratchName(name) && name.mid(deploymentId.size() + 1).toLongLong() < newest)
+            QDir(QDir(m_scratchDir).absoluteFilePath(name)).removeRecursively();
+    }
+}
+
+void RemoteBuildQueue::clearScratch()
+{
+    // Only what this queue makes there: the folder may be shared with anything else.
+    const QStringList names = QDir(m_scratchDir).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &name : names) {
+        if (isScratchName(name))
+            QDir(QDir(m_scratchDir).absoluteFilePath(name)).removeRecursively();
+    }
 }
 
 QNetworkRequest RemoteBuildQueue::request(const QString &path, const QByteArray &contentType) const
@@ -159,6 +190,9 @@ QCoro::Task<RemoteBuildQueue::Answer> RemoteBuildQueue::exchange(QNetworkReply *
     held->deleteLater();
     answer.status = held->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     answer.body = held->readAll();
+    // A success cut short (the connection dropped mid-body) is no answer at all.
+    if (answer.status >= 200 && answer.status < 300 && held->error() != QNetworkReply::NoError)
+        answer.status = 0;
     if (answer.status == 0)
         answer.networkError = held->errorString();
     co_return answer;
@@ -207,10 +241,17 @@ QCoro::Task<Result<std::optional<BuildJob>>> RemoteBuildQueue::claimTask(QString
         co_return std::optional<BuildJob>();
     if (answer.status != 200)
         co_return errorOfAnswer(answer.status, answer.body, answer.networkError);
-    BuildJob job = jobOf(QJsonDocument::fromJson(answer.body).object());
-    const QString dir = scratchFor(job.deploymentId);
+    const QJsonDocument document = QJsonDocument::fromJson(answer.body);
+    BuildJob job = jobOf(document.object());
+    // The id names a folder here: nothing but an id the server makes (a UUID) is taken.
+    static const QRegularExpression uuid(QStringLiteral("^[a-f0-9-]{36}$"));
+    if (!document.isObject() || !uuid.match(job.deploymentId).hasMatch() || job.fencingToken <= 0)
+        co_return Error::unavailable(
+            QStringLiteral("meshdeckd answered the claim with something that is not a build"), "bad-claim");
+    const QString dir = scratchFor(job.deploymentId, job.fencingToken);
+    m_newestToken.insert(job.deploymentId, std::max(job.fencingToken, m_newestToken.value(job.deploymentId)));
     QDir(dir).removeRecursively();
-    if (job.deploymentId.isEmpty() || !QDir().mkpath(dir))
+    if (!QDir().mkpath(dir))
         co_return Error::unavailable(
             QStringLiteral("the build's scratch directory %1 cannot be made").arg(dir), "scratch-failure");
     job.deploymentDir = dir + QLatin1Char('/');
@@ -301,10 +342,12 @@ QCoro::Task<Result<void>> RemoteBuildQueue::uploadArtifact(QString deploymentId,
         co_return Error::unavailable(
             QStringLiteral("the artifact %1 cannot be read: %2").arg(artifactPath, why), "artifact-read");
     }
-    QNetworkReply *reply = m_network.put(
+    QNetworkRequest upload =
         request(path(deploymentId, "artifact") + QStringLiteral("?fencingToken=%1").arg(fencingToken),
-                "application/gzip"),
-        file);
+                "application/gzip");
+    // meshdeckd unpacks the artifact before it answers: no bytes move meanwhile.
+    upload.setTransferTimeout(ArtifactTimeoutMs);
+    QNetworkReply *reply = m_network.put(upload, file);
     file->setParent(reply); // streamed from disk while the reply lives
     QCoro::Task<Answer> exchanging = exchange(reply);
     const Answer answer = co_await exchanging;
@@ -320,8 +363,15 @@ QCoro::Task<Result<void>> RemoteBuildQueue::finishTask(QString deploymentId, qin
         QCoro::Task<Result<void>> uploading =
             uploadArtifact(deploymentId, fencingToken, outcome.artifactPath);
         const Result<void> uploaded = co_await uploading;
-        if (!uploaded)
+        // An artifact meshdeckd refuses (a link out of the tree, too large) stays refused: the
+        // build fails with that reason rather than being sent again until its lease lapses.
+        if (!uploaded &&
+            (uploaded.error().kind == ErrorKind::Invalid || uploaded.error().kind == ErrorKind::TooLarge)) {
+            outcome.end = BuildEnd::Failed;
+            outcome.reason = uploaded.error().reason;
+        } else if (!uploaded) {
             co_return uploaded.error();
+        }
     }
     const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("fencingToken"), fencingToken},
                                                       {QStringLiteral("status"), endName(outcome.end)},
@@ -329,7 +379,10 @@ QCoro::Task<Result<void>> RemoteBuildQueue::finishTask(QString deploymentId, qin
                                 .toJson(QJsonDocument::Compact);
     QCoro::Task<Answer> posting = postJson(path(deploymentId, "finish"), body);
     const Answer answer = co_await posting;
-    if (answer.status != 204)
+    if (answer.status != 204 && answer.status != 409)
+        co_return errorOfAnswer(answer.status, answer.body, answer.networkError);
+    QDir(scratchFor(deploymentId, fencingToken)).removeRecursively(); // finished, or no longer ours
+    if (answer.status == 409)
         co_return errorOfAnswer(answer.status, answer.body, answer.networkError);
     co_return Result<void>();
 }

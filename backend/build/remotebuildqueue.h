@@ -2,6 +2,7 @@
 
 #include "platform/buildqueue.h"
 
+#include <QHash>
 #include <QNetworkAccessManager>
 #include <QObject>
 #include <QUrl>
@@ -32,9 +33,15 @@ public:
                                     QList<BuildLogLine> lines) override;
     QFuture<Result<void>> finish(QString deploymentId, qint64 fencingToken, BuildOutcome outcome) override;
 
-    QString scratchFor(const QString &deploymentId) const;
+    // A claim's own folder for its source and build: <scratch>/<deploymentId>-<fencingToken>.
+    QString scratchFor(const QString &deploymentId, qint64 fencingToken) const;
+    // A build given up (its lease lost, the worker stopping): the folders of its older claims go.
+    void abandoned(const QString &deploymentId);
+    // At start: every claim folder left by an earlier run (nothing else in the folder).
+    void clearScratch();
 
 private:
+    static bool isScratchName(const QString &name);
     struct Answer {
         int status = 0;
         QByteArray body;
@@ -54,6 +61,7 @@ private:
     QUrl m_server;
     QByteArray m_token;
     QString m_scratchDir;
+    QHash<QString, qint64> m_newestToken; // by deployment: the newest claim taken here
     QNetworkAccessManager m_network;
 };
 

@@ -2,6 +2,7 @@
 // tasks it runs, sampled off the event loop every diskCheckInterval, and the kill past a limit.
 #include "sandbox.h"
 
+#include <algorithm>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -118,7 +119,9 @@ qint64 Sandbox::diskUsage(const QString &directory)
                 continue;
             linked.insert(id);
         }
-        total += qint64(st->st_blocks) * 512;
+        // Every entry costs an inode: an empty file counts as one block, so a build making
+        // millions of empty files reaches the cap too, not the filesystem's inode limit.
+        total += std::max<qint64>(qint64(st->st_blocks) * 512, 4096);
     }
     ::fts_close(tree);
     return total;

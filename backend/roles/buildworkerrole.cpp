@@ -134,8 +134,19 @@ bool parse(const QStringList &arguments, Options *o, QString *error)
         return false;
     }
     o->server = QUrl(parser.value(f.registerAt), QUrl::StrictMode);
-    if (!o->server.isValid() || o->server.scheme() != QLatin1String("http") || o->server.host().isEmpty()) {
+    const QString scheme = o->server.scheme();
+    if (!o->server.isValid() || (scheme != QLatin1String("http") && scheme != QLatin1String("https")) ||
+        o->server.host().isEmpty()) {
         *error = QStringLiteral("--register expects meshdeckd's URL, e.g. http://127.0.0.1:7700; got '%1'")
+                     .arg(parser.value(f.registerAt));
+        return false;
+    }
+    // The token and the builds' secret variables travel on this connection: in clear only on loopback.
+    const QHostAddress host(o->server.host());
+    if (scheme == QLatin1String("http") && !host.isLoopback() &&
+        o->server.host() != QLatin1String("localhost")) {
+        *error = QStringLiteral("--register %1 would send the token and the builds' secrets unencrypted; use "
+                                "https:// (or a loopback address)")
                      .arg(parser.value(f.registerAt));
         return false;
     }
@@ -218,6 +229,7 @@ int runBuildWorker(const QStringList &arguments)
     placeholder.pauseAccepting();
 
     Build::RemoteBuildQueue queue(options.server, options.token, options.dataDir);
+    queue.clearScratch(); // nothing of an earlier run is still building
     Build::WorkerOptions workerOptions;
     workerOptions.workerId = options.workerId;
     workerOptions.concurrency = options.concurrency;
@@ -234,7 +246,7 @@ int runBuildWorker(const QStringList &arguments)
                      [&registrar, &queue](const QString &id, std::optional<BuildEnd> end) {
                          qCInfo(lcBuildWorkerRole).noquote()
                              << "build" << id << (end ? "finished" : "given up (lease lost or stopped)");
-                         QDir(queue.scratchFor(id)).removeRecursively();
+                         queue.abandoned(id); // a finished claim's own folder went at its finish
                          registrar.heartbeat();
                      });
 

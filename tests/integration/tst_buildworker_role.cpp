@@ -388,6 +388,66 @@ private Q_SLOTS:
                 .status,
             200);
     }
+
+    // A worker that gave up waiting and sent its artifact again while the first upload is still
+    // being stored is told to wait (503, upload-in-progress): the two never unpack into one folder.
+    void aSecondUploadOfAnArtifactWaitsForTheFirst()
+    {
+        const QByteArray siteId = createSite("mkdir -p dist && echo x > dist/index.html");
+        const QByteArray id = deploy(siteId, "9");
+        const RawResponse claimed =
+            send(m_backend, "POST", "/v1/builds/claim", R"({"workerId":"probe","leaseSeconds":120})");
+        QCOMPARE(claimed.status, 200);
+        QCOMPARE(json(claimed).value(QStringLiteral("deploymentId")).toString().toUtf8(), id);
+        const qint64 token = qint64(json(claimed).value(QStringLiteral("fencingToken")).toDouble());
+        const QString out = m_work.filePath(QStringLiteral("upload-out"));
+        QVERIFY(writeFile(out + QStringLiteral("/index.html"), "uploaded\n"));
+        const QByteArray artifact = tarballOf(out);
+        const QByteArray path = "/v1/builds/" + id + "/artifact?fencingToken=" + QByteArray::number(token);
+
+        // The first upload sends half its body and holds; its part file, made once it holds the
+        // build's upload, shows it is being stored.
+        RawHttp first;
+        QVERIFY(first.connectTo(m_backend.port()));
+        const qsizetype half = artifact.size() / 2;
+        first.send("PUT " + path + " HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + m_backend.token() +
+                   "\r\nContent-Type: application/gzip\r\nContent-Length: " +
+                   QByteArray::number(artifact.size()) + "\r\n\r\n" + artifact.left(half));
+        const QString part = m_backend.dataDir() + QStringLiteral("/sites/") + QString::fromUtf8(siteId) +
+                             QStringLiteral("/deployments/") + QString::fromUtf8(id) +
+                             QStringLiteral("/build-%1.tar.gz.part").arg(token);
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(part), 10'000);
+
+        const RawResponse second = send(m_backend, "PUT", path, artifact, "application/gzip");
+        QCOMPARE(second.status, 503);
+        QCOMPARE(json(second).value(QStringLiteral("type")).toString(),
+                 QStringLiteral("urn:meshdeck:problem:upload-in-progress"));
+
+        first.send(artifact.mid(half));
+        QCOMPARE(first.read(30'000).status, 200);
+        // Once the first answered, the same upload is taken again.
+        QCOMPARE(send(m_backend, "PUT", path, artifact, "application/gzip").status, 200);
+        QCOMPARE(send(m_backend, "POST", "/v1/builds/" + id + "/finish",
+                      "{\"fencingToken\":" + QByteArray::number(token) +
+                          ",\"status\":\"ready\",\"reason\":\"built\"}")
+                     .status,
+                 204);
+        QVERIFY(activate(siteId, id));
+        QCOMPARE(fetch(m_gateway, "/sites/" + siteId + "/").body, QByteArray("uploaded\n"));
+    }
+
+    // The token and the builds' secrets would cross the network in clear: plain http is for loopback.
+    void aPlainHttpRegistrationElsewhereThanLoopbackIsRefused()
+    {
+        QProcess p;
+        p.start(binary(QStringLiteral("meshdeckd")),
+                {QStringLiteral("--role"), QStringLiteral("build-worker"), QStringLiteral("--register"),
+                 QStringLiteral("http://192.0.2.10:7700"), QStringLiteral("--token-file"),
+                 m_backend.tokenFile()});
+        QVERIFY(p.waitForFinished(10'000));
+        QCOMPARE(p.exitCode(), 2);
+        QVERIFY2(p.readAllStandardError().contains("use https://"), "the reason says what to do");
+    }
 };
 
 QTEST_GUILESS_MAIN(TestBuildWorkerRole)

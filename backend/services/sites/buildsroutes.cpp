@@ -12,9 +12,12 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QPromise>
+#include <QSet>
 #include <QThreadPool>
 
 #include <QCoroFuture>
+
+#include <mutex>
 
 namespace Meshdeck::Sites {
 
@@ -331,6 +334,45 @@ QCoro::Task<Stored> storeBody(Request *request, QString path, qint64 limit)
     co_return stored;
 }
 
+// One upload at a time per build: a worker that gave up waiting and sent the artifact again must not
+// unpack into the folder another upload is filling (nor delete it). Any HTTP worker thread.
+class UploadGuard
+{
+public:
+    explicit UploadGuard(QString deploymentId)
+        : m_id(std::move(deploymentId))
+    {
+        std::lock_guard lock(mutex());
+        m_held = !uploading().contains(m_id);
+        if (m_held)
+            uploading().insert(m_id);
+    }
+    ~UploadGuard()
+    {
+        if (!m_held)
+            return;
+        std::lock_guard lock(mutex());
+        uploading().remove(m_id);
+    }
+    UploadGuard(const UploadGuard &) = delete;
+    UploadGuard &operator=(const UploadGuard &) = delete;
+    bool held() const { return m_held; }
+
+private:
+    static std::mutex &mutex()
+    {
+        static std::mutex m;
+        return m;
+    }
+    static QSet<QString> &uploading()
+    {
+        static QSet<QString> s;
+        return s;
+    }
+    QString m_id;
+    bool m_held = false;
+};
+
 // The artifact, streamed to build-<token>.tar.gz and unpacked (securely, with limits) into
 // site-<token>.part; nothing served changes until a fenced finish puts them in place.
 QCoro::Task<Response> uploadArtifact(SitesService *service, Request request)
@@ -345,6 +387,14 @@ QCoro::Task<Response> uploadArtifact(SitesService *service, Request request)
     const Result<Deployment> held = co_await checking; // before reading a byte of the body
     if (!held)
         co_return problem(request, held.error());
+    const UploadGuard guard(held->id);
+    if (!guard.held())
+        co_return problem(request,
+                          Error::busy(QStringLiteral("An upload of build %1's artifact is still being "
+                                                     "stored and unpacked; send it again once that one "
+                                                     "has answered.")
+                                          .arg(held->id),
+                                      5, "upload-in-progress"));
     const QString dir = service->deploymentDir(held->siteId, held->id);
     const QString artifact = dir + QStringLiteral("/build-%1.tar.gz").arg(tokenName(*token));
     const QString staging = dir + QStringLiteral("/site-%1.part").arg(tokenName(*token));
@@ -357,9 +407,13 @@ QCoro::Task<Response> uploadArtifact(SitesService *service, Request request)
         co_return problem(request, stored.status, stored.failure, stored.code);
     }
     QFile::remove(artifact);
-    QFile::rename(artifact + QStringLiteral(".part"), artifact);
     QDir(staging).removeRecursively();
-    QDir().mkpath(staging);
+    if (!QFile::rename(artifact + QStringLiteral(".part"), artifact) || !QDir().mkpath(staging)) {
+        QFile::remove(artifact + QStringLiteral(".part"));
+        co_return problem(request, 503,
+                          QStringLiteral("Cannot put build %1's artifact in place.").arg(held->id),
+                          "storage-failure");
+    }
     Build::ExtractLimits limits;
     limits.maxBytes = 4 * limit;
     QFuture<Result<Build::ExtractStats>> unpacking = offThread<Result<Build::ExtractStats>>(

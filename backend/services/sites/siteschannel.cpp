@@ -10,16 +10,19 @@
 namespace Meshdeck::Sites {
 
 namespace {
-// Complete lines in the log file now (a subscriber without "fromLine" wants only the ones after).
-qint64 completeLines(const QString &path)
+// The newlines in the log file's bytes [from, to) (to < 0: to its end).
+qint64 newlines(const QString &path, qint64 from, qint64 to)
 {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
+    if (!file.open(QIODevice::ReadOnly) || !file.seek(from))
         return 0;
     qint64 lines = 0;
+    qint64 left = to < 0 ? std::numeric_limits<qint64>::max() : to - from;
     QByteArray chunk(64 * 1024, Qt::Uninitialized);
-    for (qint64 n; (n = file.read(chunk.data(), chunk.size())) > 0;)
+    for (qint64 n; left > 0 && (n = file.read(chunk.data(), std::min<qint64>(chunk.size(), left))) > 0;) {
         lines += std::count(chunk.constData(), chunk.constData() + n, '\n');
+        left -= n;
+    }
     return lines;
 }
 
@@ -59,12 +62,16 @@ QString SitesChannel::open(Realtime::SubscriptionPtr subscription)
     if (!from.isUndefined() && (!from.isDouble() || from.toDouble() < 1))
         return QStringLiteral("fromLine is a line number from 1.");
     std::function<void(const QString &, const QString &)> opened;
+    // Without "fromLine": the lines so far are counted, most of them before the writers' lock is
+    // taken (a long log would hold every build's log up), the rest under it.
+    const QString path = m_logPath(parts[1], parts[3]);
+    const qint64 countedUpTo = from.isDouble() ? 0 : QFileInfo(path).size();
+    const qint64 countedLines = from.isDouble() ? 0 : newlines(path, 0, countedUpTo);
     {
         std::lock_guard lock(m_mutex);
         subscription->mailbox->post(
             Realtime::jsonText({{QStringLiteral("type"), QStringLiteral("subscribed")},
                                 {QStringLiteral("channel"), subscription->channel}}));
-        const QString path = m_logPath(parts[1], parts[3]);
         qint64 sent = 0;
         if (from.isDouble()) {
             const qint64 fromLine = qint64(from.toDouble());
@@ -77,7 +84,7 @@ QString SitesChannel::open(Realtime::SubscriptionPtr subscription)
                 sent = line.line;
             }
         } else {
-            sent = completeLines(path);
+            sent = countedLines + newlines(path, countedUpTo, -1);
         }
         Channel &channel = m_channels[subscription->channel];
         channel.subscribers.insert(subscription->id, {subscription, sent});

@@ -80,8 +80,11 @@ QCoro::Task<void> SitesService::catchUpNow(QString siteId, QString deploymentId)
         const bool settled =
             isFinal(detail->deployment.status) &&
             (lines.isEmpty() ? watched->fromLine : lines.last().line + 1) > detail->deployment.logLines;
-        m_channel.catchUp(siteId, deploymentId, lines, detail->history, settled);
-        if (lines.size() < CatchUpLines)
+        // A status comes after every line before it: while lines remain to read, it waits.
+        const bool linesRemain = lines.size() >= CatchUpLines;
+        m_channel.catchUp(siteId, deploymentId, lines, linesRemain ? QList<StatusChange>() : detail->history,
+                          settled && !linesRemain);
+        if (!linesRemain)
             co_return;
     }
 }

@@ -21,6 +21,8 @@ packages=(
   # libraries
   qcoro-qt6-dev libsodium-dev libsqlite3-dev libsimdjson-dev libssl-dev libhiredis-dev
   libpcre2-dev # the build log filter (PCRE2's 8-bit library)
+  libqrcodegencpp-dev # chat invitations as QR codes
+  zbar-tools # the chat GUI test reads the QR code back (zbarimg)
   # deployments: archive extraction, the build sandbox, git sources
   libarchive-dev bubblewrap slirp4netns
   # cluster profile credentials in the OS keychain

@@ -18,6 +18,7 @@
 #include "services/auth/teamsroutes.h"
 #include "services/auth/teamsservice.h"
 #include "services/auth/teamsstore.h"
+#include "services/chat/chatstore.h"
 #include "services/events/eventschannel.h"
 #include "services/events/eventsroutes.h"
 #include "services/events/eventsschema.h"
@@ -583,6 +584,7 @@ QCoro::Task<int> Backend::openDatabase(QString dataDir)
         {QStringLiteral("gateway_metrics"), Gateway::MetricsStore::migrations()},
         {QStringLiteral("gateway_drains"), Gateway::DrainStore::migrations()},
         {QStringLiteral("sites"), Sites::SitesStore::migrations()},
+        {QStringLiteral("chat"), Chat::ChatStore::migrations()},
         Storage::DocumentPermissions::schema(),
     };
     const auto opened = co_await p.database.open(dbPath, schemas);

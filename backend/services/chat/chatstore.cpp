@@ -78,8 +78,10 @@ std::vector<Storage::Migration> migrations()
                                                   " UNIQUE (room_id, seq),"
                                                   " UNIQUE (room_id, author_id, idempotency_key)");
     QStringList sqlite = common("INTEGER");
-    sqlite << QStringLiteral("CREATE TABLE chat_messages (%1, doc_id INTEGER NOT NULL UNIQUE)")
-                  .arg(messageColumns.arg(QStringLiteral("INTEGER")))
+    sqlite << QStringLiteral("CREATE TABLE chat_messages (%1)")
+                  .arg(messageColumns.arg(QStringLiteral("INTEGER"))
+                           .replace(QStringLiteral(" UNIQUE (room_id, seq)"),
+                                    QStringLiteral(" doc_id INTEGER NOT NULL UNIQUE, UNIQUE (room_id, seq)")))
            << QStringLiteral("CREATE INDEX chat_messages_changes ON chat_messages (room_id, change_seq)")
            // The index holds search_text (the folded copy); the tokenizer folds diacritics as well.
            << QStringLiteral("CREATE VIRTUAL TABLE chat_messages_fts USING fts5(search_text, "

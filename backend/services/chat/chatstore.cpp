@@ -365,8 +365,7 @@ QList<Room> rooms(QSqlDatabase &db, bool all, const QString &userId, const QStri
     }
     QSqlQuery q(db);
     const QString sql =
-        QStringLiteral("SELECT %1 FROM chat_rooms%2 ORDER BY last_activity_at DESC, id COLLATE "
-                       "\"C\" DESC LIMIT %3")
+        QStringLiteral("SELECT %1 FROM chat_rooms%2 ORDER BY last_activity_at DESC, id%C DESC LIMIT %3")
             .arg(QLatin1String(RoomColumns),
                  where.isEmpty() ? QString()
                                  : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND ")))
@@ -696,8 +695,7 @@ QList<SearchHit> search(QSqlDatabase &db, const SearchQuery &query)
     }
     if (!query.beforeId.isEmpty()) {
         where << QStringLiteral(
-            "(m.created_at < CAST(? AS BIGINT) OR (m.created_at = CAST(? AS BIGINT) AND m.id "
-            "COLLATE \"C\" < ?))");
+            "(m.created_at < CAST(? AS BIGINT) OR (m.created_at = CAST(? AS BIGINT) AND m.id%C < ?))");
         values << query.beforeRank << query.beforeRank << query.beforeId;
     }
     const QString sql =

@@ -74,9 +74,9 @@ constexpr QByteArrayView RoomSchema = R"({
         "lastActivityAt": {"type": "string", "format": "date-time"},
         "messageCount": {"type": "integer"},
         "participants": {"type": "array", "items": {"$ref": "#/components/schemas/ChatParticipant"}},
-        "myRole": {"type": "string", "nullable": true, "enum": ["owner", "moderator", "member", null]},
+        "myRole": {"type": "string", "nullable": true, "description": "owner, moderator or member; null: not a participant."},
         "unread": {"type": "integer"},
-        "lastMessage": {"allOf": [{"$ref": "#/components/schemas/ChatMessage"}], "nullable": true},
+        "lastMessage": {"type": "object", "nullable": true, "allOf": [{"$ref": "#/components/schemas/ChatMessage"}], "description": "null for a private room the caller is not in."},
         "demo": {"type": "boolean"}
     }
 })";

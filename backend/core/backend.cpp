@@ -522,6 +522,13 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
         QObject::connect(p.fanout.get(), &ClusterFanout::deploymentChangedElsewhere, p.sites,
                          &Sites::SitesService::catchUp);
         QObject::connect(p.fanout.get(), &ClusterFanout::resynced, p.sites, &Sites::SitesService::catchUpAll);
+        p.chat->setClusterAnnouncer(
+            [fanout = p.fanout.get()](const QString &roomId, const QByteArray &ephemeral) {
+                fanout->announceChat(roomId, ephemeral);
+            });
+        QObject::connect(p.fanout.get(), &ClusterFanout::chatChangedElsewhere, p.chat,
+                         &Chat::ChatService::changedElsewhere);
+        QObject::connect(p.fanout.get(), &ClusterFanout::resynced, p.chat, &Chat::ChatService::catchUpAll);
     }
 }
 
@@ -560,6 +567,7 @@ void Backend::makeAuth(const SecretBox &secrets)
 
     Chat::ChatSettings chatSettings;
     chatSettings.audit = p.auditSink.get();
+    chatSettings.clusterMode = m_settings.clusterMode();
     chatSettings.lookupUser = [auth = p.auth](const QString &userId) -> std::optional<Chat::ChatUser> {
         const Auth::SnapshotPtr snapshot = auth->snapshot();
         const auto it = snapshot->users.constFind(userId);

@@ -57,6 +57,8 @@ QString ChatChannel::open(Realtime::SubscriptionPtr subscription)
                                 {QStringLiteral("channel"), subscription->channel},
                                 {QStringLiteral("lastSeq"), it->messageSeq}}));
         m_subscribers[roomId].insert(subscription->id, {subscription, full && !participant});
+        qint64 &posted = m_posted[roomId];
+        posted = std::max(posted, it->changeSeq);
     }
     if (supportSubscribe)
         supportSubscribe(principal, roomId, reason);
@@ -73,8 +75,10 @@ void ChatChannel::close(const Realtime::SubscriptionPtr &subscription)
     const auto one = it->constFind(subscription->id);
     if (one != it->cend() && one->subscription == subscription)
         it->erase(one);
-    if (it->isEmpty())
+    if (it->isEmpty()) {
         m_subscribers.erase(it);
+        m_posted.remove(roomId);
+    }
 }
 
 void ChatChannel::setRoom(const QString &roomId, RoomInfo info)
@@ -98,6 +102,10 @@ void ChatChannel::setRoom(const QString &roomId, RoomInfo info)
              {QStringLiteral("reason"), QStringLiteral("You were removed from this room.")}}));
         it = subs->erase(it);
     }
+    if (subs->isEmpty()) {
+        m_subscribers.erase(subs);
+        m_posted.remove(roomId);
+    }
 }
 
 void ChatChannel::removeRoom(const QString &roomId)
@@ -105,6 +113,7 @@ void ChatChannel::removeRoom(const QString &roomId)
     std::lock_guard lock(m_mutex);
     m_rooms.remove(roomId);
     const QHash<quint64, Subscriber> subs = m_subscribers.take(roomId);
+    m_posted.remove(roomId);
     for (const Subscriber &s : subs)
         s.subscription->mailbox->post(
             Realtime::jsonText({{QStringLiteral("type"), QStringLiteral("unsubscribed")},
@@ -156,6 +165,41 @@ void ChatChannel::postChange(const Message &message, const QString &event)
     const QByteArray text = Realtime::jsonText(messageEvent(message.roomId, message, event));
     for (const Subscriber &s : *subs)
         s.subscription->mailbox->post(text);
+}
+
+QStringList ChatChannel::watchedRooms() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_subscribers.keys();
+}
+
+std::optional<qint64> ChatChannel::postedChange(const QString &roomId) const
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_posted.constFind(roomId);
+    if (it == m_posted.cend())
+        return std::nullopt;
+    return *it;
+}
+
+void ChatChannel::catchUp(const QString &roomId, const QList<Message> &changes)
+{
+    std::lock_guard lock(m_mutex);
+    auto room = m_rooms.find(roomId);
+    const auto subs = m_subscribers.constFind(roomId);
+    auto posted = m_posted.find(roomId);
+    for (const Message &m : changes) {
+        if (room != m_rooms.end()) {
+            room->messageSeq = std::max(room->messageSeq, m.seq);
+            room->changeSeq = std::max(room->changeSeq, m.changeSeq);
+        }
+        if (subs == m_subscribers.cend() || posted == m_posted.end() || m.changeSeq <= *posted)
+            continue;
+        const QByteArray text = Realtime::jsonText(messageEvent(roomId, m, eventOf(m)));
+        for (const Subscriber &s : *subs)
+            s.subscription->mailbox->post(text);
+        *posted = m.changeSeq;
+    }
 }
 
 void ChatChannel::postEphemeral(const QString &roomId, const QJsonObject &message)

@@ -20,8 +20,9 @@ namespace Meshdeck::Chat {
 // participants, kept by the chat service (setRoom after every change, also other nodes' changes).
 // A subscriber that loses read (removed, room deleted) gets "unsubscribed" and nothing more.
 //
-// Message changes committed on this node are posted as they commit (the local stack). Cluster mode
-// (other nodes' changes read from the database) is not there yet.
+// The local stack posts message changes as they commit (postChange). In cluster mode every change,
+// this node's too, is read back from the database (catchUp: the room's changes after the last one
+// posted here, in change order), so changes committed on other nodes arrive in order and none is lost.
 class ChatChannel : public Realtime::ChannelProvider
 {
 public:
@@ -52,8 +53,13 @@ public:
     std::optional<RoomInfo> room(const QString &roomId) const;
     QStringList roomIds() const;
 
-    // A change committed on this node.
+    // A change committed on this node (the local stack).
     void postChange(const Message &message, const QString &event);
+    // Cluster mode: rooms with subscribers here, and the last change posted to them.
+    QStringList watchedRooms() const;
+    std::optional<qint64> postedChange(const QString &roomId) const;
+    // Cluster mode: the room's changes read from the database; those after the last posted are posted.
+    void catchUp(const QString &roomId, const QList<Message> &changes);
     // Typing, read marks, participants: posted to every subscriber as they are.
     void postEphemeral(const QString &roomId, const QJsonObject &message);
 
@@ -70,6 +76,7 @@ private:
     mutable std::mutex m_mutex;
     QHash<QString, RoomInfo> m_rooms;                         // by room id
     QHash<QString, QHash<quint64, Subscriber>> m_subscribers; // by room id, then subscription id
+    QHash<QString, qint64> m_posted; // rooms with subscribers: the last change posted to them
     SupportSubscribe m_supportSubscribe;
 };
 

@@ -123,11 +123,17 @@ QCoro::Task<QString> ChatService::start()
         co_return QStringLiteral("cannot read the chat rooms: %1").arg(rooms.error().reason);
     for (const Room &r : *rooms)
         installRoom(r);
+    if (m_settings.clusterMode) {
+        m_clusterPoll.setInterval(m_settings.clusterPollMs);
+        connect(&m_clusterPoll, &QTimer::timeout, this, &ChatService::catchUpAll);
+        m_clusterPoll.start();
+    }
     co_return QString();
 }
 
 QCoro::Task<void> ChatService::stop()
 {
+    m_clusterPoll.stop();
     for (const Typing &t : std::as_const(m_typing))
         delete t.timer;
     m_typing.clear();
@@ -301,7 +307,8 @@ QCoro::Task<Result<QJsonObject>> ChatService::viewOf(PrincipalPtr caller, QStrin
 
 QCoro::Task<Result<QJsonObject>> ChatService::roomView(PrincipalPtr caller, QString roomId)
 {
-    const RoomAccess a = access(*caller, roomId);
+    QCoro::Task<RoomAccess> checking = accessNow(caller, roomId);
+    const RoomAccess a = co_await checking;
     if (!a.exists)
         co_return roomNotFound(roomId);
     // A public group room is visible to every reader (it is listed); a private one to readers.
@@ -330,8 +337,99 @@ QCoro::Task<Result<Room>> ChatService::room(QString roomId)
 
 void ChatService::announceParticipants(const QString &roomId, const QList<Participant> &participants)
 {
-    m_channel.postEphemeral(roomId, {{QStringLiteral("type"), QStringLiteral("participants")},
-                                     {QStringLiteral("participants"), participantsJson(participants)}});
+    if (m_announce)
+        m_announce(roomId, {}); // the other nodes read the participants (and end removed subscribers)
+    ephemeral(roomId, {{QStringLiteral("type"), QStringLiteral("participants")},
+                       {QStringLiteral("participants"), participantsJson(participants)}});
+}
+
+void ChatService::ephemeral(const QString &roomId, const QJsonObject &message)
+{
+    m_channel.postEphemeral(roomId, message);
+    if (m_announce)
+        m_announce(roomId, QJsonDocument(message).toJson(QJsonDocument::Compact));
+}
+
+void ChatService::setClusterAnnouncer(std::function<void(const QString &, const QByteArray &)> announce)
+{
+    m_announce = std::move(announce);
+}
+
+void ChatService::changedElsewhere(const QString &roomId, const QByteArray &message)
+{
+    if (!validRoomId(roomId))
+        return;
+    if (message.isEmpty()) {
+        catchUp(roomId);
+        return;
+    }
+    const QJsonObject o = QJsonDocument::fromJson(message).object();
+    if (!o.isEmpty())
+        m_channel.postEphemeral(roomId, o);
+}
+
+void ChatService::catchUpAll()
+{
+    for (const QString &roomId : m_channel.watchedRooms())
+        catchUp(roomId);
+}
+
+void ChatService::catchUp(const QString &roomId)
+{
+    if (m_catching.contains(roomId)) {
+        m_catchAgain.insert(roomId);
+        return;
+    }
+    m_catching.insert(roomId);
+    QCoro::Task<void> reading = catchUpNow(roomId);
+    QCoro::connect(std::move(reading), this, [] {});
+}
+
+QCoro::Task<void> ChatService::catchUpNow(QString roomId)
+{
+    for (;;) {
+        m_catchAgain.remove(roomId);
+        const qint64 after = m_channel.postedChange(roomId).value_or(std::numeric_limits<qint64>::max());
+        auto work = [roomId, after](QSqlDatabase &db) -> std::pair<std::optional<Room>, QList<Message>> {
+            std::optional<Room> room = ChatStore::room(db, roomId);
+            QList<Message> changes;
+            if (room && after != std::numeric_limits<qint64>::max())
+                changes = ChatStore::changesSince(db, roomId, after, 1000);
+            return {std::move(room), changes};
+        };
+        QCoro::Task<Result<std::pair<std::optional<Room>, QList<Message>>>> reading =
+            m_database->attempt(work);
+        const Result<std::pair<std::optional<Room>, QList<Message>>> read = co_await reading;
+        if (!read) {
+            qCWarning(lcChat).noquote() << "cannot read room" << roomId << ":" << read.error().reason;
+        } else if (!read->first) {
+            m_channel.removeRoom(roomId);
+        } else {
+            installRoom(*read->first); // ends the subscriptions of participants removed elsewhere
+            m_channel.catchUp(roomId, read->second);
+            if (read->second.size() == 1000)
+                m_catchAgain.insert(roomId);
+        }
+        if (!m_catchAgain.contains(roomId))
+            break;
+    }
+    m_catching.remove(roomId);
+}
+
+QCoro::Task<RoomAccess> ChatService::accessNow(PrincipalPtr caller, QString roomId)
+{
+    if (m_settings.clusterMode && validRoomId(roomId)) {
+        auto work = [roomId](QSqlDatabase &db) {
+            return ChatStore::room(db, roomId);
+        };
+        QCoro::Task<Result<std::optional<Room>>> reading = m_database->attempt(work);
+        const Result<std::optional<Room>> room = co_await reading;
+        if (room && *room)
+            installRoom(**room);
+        else if (room)
+            m_channel.removeRoom(roomId);
+    }
+    co_return access(*caller, roomId);
 }
 
 QCoro::Task<Result<Participant>> ChatService::joinRoom(QString roomId, QString userId, ParticipantRole role)
@@ -456,7 +554,13 @@ QCoro::Task<Result<Message>> ChatService::sendAs(Message message)
 
 void ChatService::published(const Message &message, const QString &event)
 {
-    m_channel.postChange(message, event);
+    if (m_settings.clusterMode) {
+        catchUp(message.roomId);
+        if (m_announce)
+            m_announce(message.roomId, {});
+    } else {
+        m_channel.postChange(message, event);
+    }
     if (!m_events)
         return;
     // Ids only: the topic is readable with chat.read, which does not read every room's text.
@@ -572,7 +676,8 @@ QCoro::Task<Result<std::pair<QJsonObject, bool>>> ChatService::createRoom(Princi
 QCoro::Task<Result<std::pair<QJsonObject, QJsonObject>>>
 ChatService::updateRoom(PrincipalPtr caller, QString roomId, QJsonObject json)
 {
-    const RoomAccess a = access(*caller, roomId);
+    QCoro::Task<RoomAccess> checking = accessNow(caller, roomId);
+    const RoomAccess a = co_await checking;
     if (!a.exists)
         co_return roomNotFound(roomId);
     if (!mayModerate(*caller, a))
@@ -608,6 +713,8 @@ ChatService::updateRoom(PrincipalPtr caller, QString roomId, QJsonObject json)
     if (!*updated)
         co_return roomNotFound(roomId);
     installRoom(**updated);
+    if (m_announce)
+        m_announce(roomId, {});
     QCoro::Task<Result<QJsonObject>> viewing = viewOf(caller, roomId);
     const Result<QJsonObject> after = co_await viewing;
     if (!after)
@@ -617,7 +724,8 @@ ChatService::updateRoom(PrincipalPtr caller, QString roomId, QJsonObject json)
 
 QCoro::Task<Result<QJsonObject>> ChatService::deleteRoom(PrincipalPtr caller, QString roomId)
 {
-    const RoomAccess a = access(*caller, roomId);
+    QCoro::Task<RoomAccess> checking = accessNow(caller, roomId);
+    const RoomAccess a = co_await checking;
     if (!a.exists)
         co_return roomNotFound(roomId);
     if (!mayModerate(*caller, a))
@@ -636,6 +744,8 @@ QCoro::Task<Result<QJsonObject>> ChatService::deleteRoom(PrincipalPtr caller, QS
     if (!removed)
         co_return removed.error();
     m_channel.removeRoom(roomId);
+    if (m_announce)
+        m_announce(roomId, {});
     co_return *before;
 }
 
@@ -644,7 +754,8 @@ QCoro::Task<Result<QJsonObject>> ChatService::deleteRoom(PrincipalPtr caller, QS
 QCoro::Task<Result<QJsonObject>> ChatService::addParticipant(PrincipalPtr caller, QString roomId,
                                                              QJsonObject json)
 {
-    const RoomAccess a = access(*caller, roomId);
+    QCoro::Task<RoomAccess> checking = accessNow(caller, roomId);
+    const RoomAccess a = co_await checking;
     const std::optional<ChatChannel::RoomInfo> info = m_channel.room(roomId);
     if (!a.exists || !info)
         co_return roomNotFound(roomId);
@@ -678,7 +789,8 @@ QCoro::Task<Result<QJsonObject>> ChatService::addParticipant(PrincipalPtr caller
 QCoro::Task<Result<QJsonObject>> ChatService::changeRole(PrincipalPtr caller, QString roomId, QString userId,
                                                          QJsonObject json)
 {
-    const RoomAccess a = access(*caller, roomId);
+    QCoro::Task<RoomAccess> checking = accessNow(caller, roomId);
+    const RoomAccess a = co_await checking;
     if (!a.exists)
         co_return roomNotFound(roomId);
     if (!mayModerate(*caller, a))
@@ -714,7 +826,8 @@ QCoro::Task<Result<QJsonObject>> ChatService::changeRole(PrincipalPtr caller, QS
 QCoro::Task<Result<QJsonObject>> ChatService::removeParticipant(PrincipalPtr caller, QString roomId,
                                                                 QString userId)
 {
-    const RoomAccess a = access(*caller, roomId);
+    QCoro::Task<RoomAccess> checking = accessNow(caller, roomId);
+    const RoomAccess a = co_await checking;
     if (!a.exists)
         co_return roomNotFound(roomId);
     const bool self = userId == caller->userId && caller->kind != Principal::Kind::AdminToken;
@@ -741,7 +854,8 @@ QCoro::Task<Result<QJsonObject>> ChatService::removeParticipant(PrincipalPtr cal
 
 QCoro::Task<Result<QJsonObject>> ChatService::markRead(PrincipalPtr caller, QString roomId, QJsonObject json)
 {
-    const RoomAccess a = access(*caller, roomId);
+    QCoro::Task<RoomAccess> checking = accessNow(caller, roomId);
+    const RoomAccess a = co_await checking;
     if (!a.exists)
         co_return roomNotFound(roomId);
     if (!a.myRole)
@@ -764,16 +878,17 @@ QCoro::Task<Result<QJsonObject>> ChatService::markRead(PrincipalPtr caller, QStr
         co_return Error::invalid(QStringLiteral("messageId"),
                                  QStringLiteral("The room has no message %1.").arg(messageId),
                                  "message-not-found");
-    m_channel.postEphemeral(roomId, {{QStringLiteral("type"), QStringLiteral("read")},
-                                     {QStringLiteral("userId"), userId},
-                                     {QStringLiteral("lastReadMessageId"), (*marked)->first}});
+    ephemeral(roomId, {{QStringLiteral("type"), QStringLiteral("read")},
+                       {QStringLiteral("userId"), userId},
+                       {QStringLiteral("lastReadMessageId"), (*marked)->first}});
     co_return QJsonObject{{QStringLiteral("lastReadMessageId"), (*marked)->first},
                           {QStringLiteral("unread"), (*marked)->second}};
 }
 
 QCoro::Task<Result<void>> ChatService::typing(PrincipalPtr caller, QString roomId)
 {
-    const RoomAccess a = access(*caller, roomId);
+    QCoro::Task<RoomAccess> checking = accessNow(caller, roomId);
+    const RoomAccess a = co_await checking;
     if (!a.exists)
         co_return roomNotFound(roomId);
     if (!a.myRole)
@@ -787,21 +902,21 @@ QCoro::Task<Result<void>> ChatService::typing(PrincipalPtr caller, QString roomI
         t.timer->setSingleShot(true);
         connect(t.timer, &QTimer::timeout, this, [this, key, roomId, userId] {
             const Typing ended = m_typing.take(key);
-            m_channel.postEphemeral(roomId, {{QStringLiteral("type"), QStringLiteral("typing")},
-                                             {QStringLiteral("userId"), userId},
-                                             {QStringLiteral("name"), ended.name},
-                                             {QStringLiteral("typing"), false}});
+            ephemeral(roomId, {{QStringLiteral("type"), QStringLiteral("typing")},
+                               {QStringLiteral("userId"), userId},
+                               {QStringLiteral("name"), ended.name},
+                               {QStringLiteral("typing"), false}});
             if (ended.timer)
                 ended.timer->deleteLater();
         });
     }
     t.name = name;
     t.timer->start(m_settings.typingExpiryMs);
-    m_channel.postEphemeral(roomId, {{QStringLiteral("type"), QStringLiteral("typing")},
-                                     {QStringLiteral("userId"), userId},
-                                     {QStringLiteral("name"), name},
-                                     {QStringLiteral("typing"), true},
-                                     {QStringLiteral("expiresInMs"), m_settings.typingExpiryMs}});
+    ephemeral(roomId, {{QStringLiteral("type"), QStringLiteral("typing")},
+                       {QStringLiteral("userId"), userId},
+                       {QStringLiteral("name"), name},
+                       {QStringLiteral("typing"), true},
+                       {QStringLiteral("expiresInMs"), m_settings.typingExpiryMs}});
     co_return Result<void>();
 }
 
@@ -845,7 +960,8 @@ QCoro::Task<void> ChatService::recordSupportRead(PrincipalPtr caller, QString ro
 QCoro::Task<Result<QJsonObject>> ChatService::messages(PrincipalPtr caller, QString roomId,
                                                        PageRequest request)
 {
-    const RoomAccess a = access(*caller, roomId);
+    QCoro::Task<RoomAccess> checking = accessNow(caller, roomId);
+    const RoomAccess a = co_await checking;
     if (const Result<void> ok = mayRead(*caller, a, roomId, request.reason); !ok)
         co_return ok.error();
     const int limit = std::clamp(request.limit, 1, MaxPage);
@@ -902,7 +1018,8 @@ QCoro::Task<Result<QJsonObject>> ChatService::messages(PrincipalPtr caller, QStr
 QCoro::Task<Result<ChatService::Sent>> ChatService::send(PrincipalPtr caller, QString roomId,
                                                          QJsonObject json)
 {
-    const RoomAccess a = access(*caller, roomId);
+    QCoro::Task<RoomAccess> checking = accessNow(caller, roomId);
+    const RoomAccess a = co_await checking;
     if (!a.exists)
         co_return roomNotFound(roomId);
     if (!a.myRole && grantOf(*caller, "chat.write") != Access::Grant::Full)
@@ -945,7 +1062,8 @@ QCoro::Task<Result<ChatService::Sent>> ChatService::send(PrincipalPtr caller, QS
 QCoro::Task<Result<std::pair<Message, Message>>> ChatService::edit(PrincipalPtr caller, QString roomId,
                                                                    QString messageId, QJsonObject json)
 {
-    const RoomAccess a = access(*caller, roomId);
+    QCoro::Task<RoomAccess> checking = accessNow(caller, roomId);
+    const RoomAccess a = co_await checking;
     if (!a.exists)
         co_return roomNotFound(roomId);
     const Result<QString> text = messageText(json);
@@ -978,7 +1096,8 @@ QCoro::Task<Result<std::pair<Message, Message>>> ChatService::edit(PrincipalPtr 
 QCoro::Task<Result<QList<MessageEdit>>> ChatService::edits(PrincipalPtr caller, QString roomId,
                                                            QString messageId)
 {
-    const RoomAccess a = access(*caller, roomId);
+    QCoro::Task<RoomAccess> checking = accessNow(caller, roomId);
+    const RoomAccess a = co_await checking;
     // The history is text: a support reader of a private room needs no less than for the messages.
     if (const Result<void> ok = mayRead(*caller, a, roomId, a.needsReason ? QString() : QStringLiteral("-"));
         !ok)
@@ -997,7 +1116,8 @@ QCoro::Task<Result<QList<MessageEdit>>> ChatService::edits(PrincipalPtr caller, 
 QCoro::Task<Result<std::pair<Message, Message>>> ChatService::deleteMessage(PrincipalPtr caller,
                                                                             QString roomId, QString messageId)
 {
-    const RoomAccess a = access(*caller, roomId);
+    QCoro::Task<RoomAccess> checking = accessNow(caller, roomId);
+    const RoomAccess a = co_await checking;
     if (!a.exists)
         co_return roomNotFound(roomId);
     QCoro::Task<Result<Message>> reading = message(roomId, messageId);
@@ -1062,7 +1182,8 @@ QCoro::Task<Result<QJsonObject>> ChatService::search(PrincipalPtr caller, Search
     query.allRooms = full;
     query.readerId = caller->kind == Principal::Kind::AdminToken ? QString() : caller->userId;
     if (!request.room.isEmpty()) {
-        const RoomAccess a = access(*caller, request.room);
+        QCoro::Task<RoomAccess> checking = accessNow(caller, request.room);
+        const RoomAccess a = co_await checking;
         if (const Result<void> ok = mayRead(*caller, a, request.room, request.reason); !ok)
             co_return ok.error();
         query.roomId = request.room;
@@ -1110,7 +1231,8 @@ QCoro::Task<Result<QJsonObject>> ChatService::search(PrincipalPtr caller, Search
 
 QCoro::Task<Result<QList<SupportRead>>> ChatService::supportReads(PrincipalPtr caller, QString roomId)
 {
-    const RoomAccess a = access(*caller, roomId);
+    QCoro::Task<RoomAccess> checking = accessNow(caller, roomId);
+    const RoomAccess a = co_await checking;
     if (!a.exists)
         co_return roomNotFound(roomId);
     const bool owner = a.myRole && *a.myRole == ParticipantRole::Owner;

@@ -42,6 +42,11 @@ struct ChatSettings {
     std::function<std::optional<ChatUser>(const QString &userId)> lookupUser;
     AuditSink *audit = nullptr; // support reads of private rooms are recorded here
     int typingExpiryMs = 5'000;
+    // Cluster mode: other nodes change rooms too. Subscribers get every change from the database,
+    // each request reads its room's participants afresh, and watched rooms are read again every
+    // clusterPollMs in case a word from another node was lost.
+    bool clusterMode = false;
+    int clusterPollMs = 2'000;
 };
 
 // A message and the messages around it, oldest first.
@@ -156,7 +161,22 @@ public:
     QCoro::Task<Result<QJsonObject>> search(PrincipalPtr caller, SearchRequest request);
     QCoro::Task<Result<QList<SupportRead>>> supportReads(PrincipalPtr caller, QString roomId);
 
+    // ---- Cluster mode ----
+    // `announce(roomId, ephemeral)`: tells the other nodes the room changed here (empty `ephemeral`),
+    // or gives their subscribers a channel message that is never stored (typing, read marks).
+    void
+    setClusterAnnouncer(std::function<void(const QString &roomId, const QByteArray &ephemeral)> announce);
+    // Another node changed the room (read it again) or sent `ephemeral` for its subscribers here.
+    void changedElsewhere(const QString &roomId, const QByteArray &ephemeral);
+    // Reads every watched room again (after a gap in the cluster link, and on the poll timer).
+    void catchUpAll();
+
 private:
+    void catchUp(const QString &roomId);
+    QCoro::Task<void> catchUpNow(QString roomId);
+    // access(), after reading the room afresh in cluster mode.
+    QCoro::Task<RoomAccess> accessNow(PrincipalPtr caller, QString roomId);
+    void ephemeral(const QString &roomId, const QJsonObject &message);
     void announceParticipants(const QString &roomId, const QList<Participant> &participants);
     void installRoom(const Room &room);
     void published(const Message &message, const QString &event);
@@ -180,6 +200,10 @@ private:
         QString name;
     };
     QHash<QString, Typing> m_typing; // "roomId/userId"
+    std::function<void(const QString &, const QByteArray &)> m_announce;
+    QTimer m_clusterPoll;
+    QSet<QString> m_catching;   // rooms being read
+    QSet<QString> m_catchAgain; // ... and asked again meanwhile
 };
 
 } // namespace Meshdeck::Chat

@@ -1,10 +1,12 @@
 #include "postgresserver.h"
 #include "testing.h"
 
+#include "services/chat/chatservice.h"
 #include "services/chat/chatstore.h"
 #include "storage/database.h"
 
 #include <QFuture>
+#include <QJsonArray>
 
 using namespace Meshdeck;
 using namespace Meshdeck::Chat;
@@ -293,6 +295,33 @@ private Q_SLOTS:
                  QStringLiteral("Viele <mark>Grüße</mark> aus Köln"));
         QCOMPARE(highlight(QStringLiteral("<b>Größe</b>"), searchTerms(QStringLiteral("grosse"))),
                  QStringLiteral("&lt;b&gt;<mark>Größe</mark>&lt;/b&gt;"));
+    }
+
+    void oneLetterQueriesAreRefused()
+    {
+        Chat::ChatService service({}, m_db.get(), nullptr);
+        QCOMPARE(waitForTask(service.start()), QString());
+        auto user = std::make_shared<Principal>();
+        user->kind = Principal::Kind::User;
+        user->userId = QStringLiteral("alice");
+        user->role = Role::User;
+        for (const QString &q : {QStringLiteral("a"), QStringLiteral("  ß "), QStringLiteral("")}) {
+            ChatService::SearchRequest request;
+            request.q = q;
+            const Result<QJsonObject> refused = waitForTask(service.search(user, request));
+            QVERIFY(!refused);
+            QCOMPARE(refused.error().code, QByteArray("query-too-short"));
+            QCOMPARE(refused.error().field, QStringLiteral("q"));
+        }
+        const Room r = makeRoom({QStringLiteral("alice")});
+        send(r.id, QStringLiteral("alice"), QStringLiteral("Öl und Wasser"));
+        ChatService::SearchRequest request;
+        request.q = QStringLiteral("ol");
+        const Result<QJsonObject> found = waitForTask(service.search(user, request));
+        QVERIFY(found);
+        QCOMPARE(found->value(QStringLiteral("items")).toArray().size(), 1);
+        QCOMPARE(found->value(QStringLiteral("items"))[0][QStringLiteral("highlight")].toString(),
+                 QStringLiteral("<mark>Öl</mark> und Wasser"));
     }
 
     void directRoomIsOnePerPair()

@@ -52,11 +52,13 @@ public:
     // Waits for the subscription's answer: "subscribed" or "error".
     QString subscribeAndWait(const QString &channel, const QJsonObject &extra = {})
     {
+        const qsizetype from = messages.size(); // answers to earlier subscriptions do not count
         subscribe(channel, extra);
         QString answer;
         [[maybe_unused]] const bool answered = QTest::qWaitFor(
             [&] {
-                for (const QJsonObject &m : messages) {
+                for (qsizetype i = from; i < messages.size(); ++i) {
+                    const QJsonObject &m = messages[i];
                     const QString type = m.value(QStringLiteral("type")).toString();
                     if (m.value(QStringLiteral("channel")).toString() == channel &&
                         (type == QLatin1String("subscribed") || type == QLatin1String("error"))) {
@@ -249,6 +251,22 @@ private Q_SLOTS:
                         return true;
                 }
                 return false;
+            },
+            5000));
+        // Following the room live needs a reason too, and is recorded the same way.
+        Console sam;
+        QVERIFY(sam.open(m_backend.port(), m_tokens.value("sam")));
+        QCOMPARE(sam.subscribeAndWait(QStringLiteral("chat.rooms.") + room), QStringLiteral("error"));
+        QCOMPARE(sam.subscribeAndWait(QStringLiteral("chat.rooms.") + room,
+                                      {{QStringLiteral("reason"), QStringLiteral("ticket 43")}}),
+                 QStringLiteral("subscribed"));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const RawResponse after =
+                    as("alice", "GET", "/v1/chat/rooms/" + room.toUtf8() + "/support-reads");
+                const QJsonArray all = json(after).value(QStringLiteral("items")).toArray();
+                return all.size() == 2 &&
+                       all[0][QStringLiteral("reason")].toString() == QStringLiteral("ticket 43");
             },
             5000));
         // Support never writes.

@@ -21,6 +21,7 @@ packages=(
   # libraries
   qcoro-qt6-dev libsodium-dev libsqlite3-dev libsimdjson-dev libssl-dev libhiredis-dev
   libpcre2-dev # the build log filter (PCRE2's 8-bit library)
+  libqrcodegencpp-dev # chat invitations' QR codes
   # deployments: archive extraction, the build sandbox, git sources
   libarchive-dev bubblewrap slirp4netns
   # cluster profile credentials in the OS keychain
@@ -28,6 +29,7 @@ packages=(
   # tests and benchmarks
   xvfb xauth dbus-daemon curl python3 nginx-light wrk procps redis-server redis-tools
   postgresql-15 python3-jsonschema
+  zbar-tools # zbarimg reads the invitations' QR codes back
   prometheus # for promtool, which checks the gateway's /metrics text
   # TLS tests (certificates made at run time) and the keychain GUI test (Secret Service)
   openssl gnome-keyring libsecret-tools

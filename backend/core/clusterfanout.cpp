@@ -20,6 +20,8 @@ const QString PermissionsChannelName = QStringLiteral("meshdeck.events.permissio
 const QString AccessChannelName = QStringLiteral("meshdeck.auth.changed");
 // A deployment's log or status changed ("<node id>\n<siteId>/<deploymentId>").
 const QString SitesChannelName = QStringLiteral("meshdeck.sites.changed");
+// A chat room changed ("<node id>\n<roomId>\n"), or an ephemeral message ("...\n<roomId>\n<json>").
+const QString ChatChannelName = QStringLiteral("meshdeck.chat.changed");
 } // namespace
 
 ClusterFanout::ClusterFanout(Events::EventsChannel *channel, QString redisUrl, QString nodeId,
@@ -64,6 +66,7 @@ ClusterFanout::ClusterFanout(Events::EventsChannel *channel, QString redisUrl, Q
     m_bus->subscribe(PermissionsChannelName);
     m_bus->subscribe(AccessChannelName);
     m_bus->subscribe(SitesChannelName);
+    m_bus->subscribe(ChatChannelName);
 }
 
 ClusterFanout::~ClusterFanout() = default;
@@ -128,6 +131,15 @@ void ClusterFanout::announceDeployment(const QString &siteId, const QString &dep
         this, [this, what] { publish(SitesChannelName, {what}); }, Qt::QueuedConnection);
 }
 
+void ClusterFanout::announceChat(const QString &roomId, const QByteArray &ephemeral)
+{
+    if (!m_bus || !m_running)
+        return;
+    const QString what = roomId + QLatin1Char('\n') + QString::fromUtf8(ephemeral);
+    QMetaObject::invokeMethod(
+        this, [this, what] { publish(ChatChannelName, {what}); }, Qt::QueuedConnection);
+}
+
 void ClusterFanout::publish(const QString &channel, const QStringList &topics)
 {
     if (!m_running)
@@ -151,6 +163,10 @@ void ClusterFanout::onMessage(const QString &channel, const QByteArray &payload)
         const qsizetype slash = topic.indexOf(QLatin1Char('/'));
         if (slash > 0)
             Q_EMIT deploymentChangedElsewhere(topic.left(slash), topic.mid(slash + 1));
+    } else if (channel == ChatChannelName) {
+        const qsizetype split = topic.indexOf(QLatin1Char('\n'));
+        if (split > 0)
+            Q_EMIT chatChangedElsewhere(topic.left(split), topic.mid(split + 1).toUtf8());
     } else if (channel == PermissionsChannelName) {
         m_channel->permissionsChangedElsewhere(topic);
     } else {

@@ -53,12 +53,18 @@ public:
     // Any thread: a deployment's log or status changed here (its channel's subscribers elsewhere
     // read the database again; the sites service's own timer does it anyway, later).
     void announceDeployment(const QString &siteId, const QString &deploymentId);
+    // Any thread: a chat room changed here (messages or participants: the other nodes read it from
+    // the database), or, with `ephemeral`, a channel message that is never stored (typing, read
+    // marks) for the room's subscribers on the other nodes.
+    void announceChat(const QString &roomId, const QByteArray &ephemeral = {});
 
 Q_SIGNALS:
     // Another node changed users, sessions or keys: read them again now, not at the next poll.
     void accessChangedElsewhere();
     // Another node changed a deployment's log or status.
     void deploymentChangedElsewhere(const QString &siteId, const QString &deploymentId);
+    // Another node changed a chat room (`ephemeral` empty), or sent its subscribers `ephemeral`.
+    void chatChangedElsewhere(const QString &roomId, const QByteArray &ephemeral);
     // Back after a gap in the Redis connection: what was announced meanwhile was lost.
     void resynced();
 

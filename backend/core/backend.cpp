@@ -18,6 +18,9 @@
 #include "services/auth/teamsroutes.h"
 #include "services/auth/teamsservice.h"
 #include "services/auth/teamsstore.h"
+#include "services/chat/chatextrasroutes.h"
+#include "services/chat/chatextrasservice.h"
+#include "services/chat/chatextrasstore.h"
 #include "services/chat/chatroutes.h"
 #include "services/chat/chatservice.h"
 #include "services/chat/chatstore.h"
@@ -98,6 +101,7 @@ struct Backend::Parts {
     Gateway::GatewayService *gateway = nullptr;
     Sites::SitesService *sites = nullptr;
     Chat::ChatService *chat = nullptr;
+    Chat::ChatExtrasService *chatExtras = nullptr; // invitations and reports, on ChatService's API
     // After the services: it is destroyed (its running builds abandoned) before the queue it uses.
     std::unique_ptr<Build::BuildWorker> buildWorker;
 };
@@ -578,6 +582,9 @@ void Backend::makeAuth(const SecretBox &secrets)
     auto chat = std::make_unique<Chat::ChatService>(chatSettings, &p.database, p.events);
     p.chat = chat.get();
     p.services.add(std::move(chat));
+    auto chatExtras = std::make_unique<Chat::ChatExtrasService>(&p.database, p.events, p.chat, secrets);
+    p.chatExtras = chatExtras.get();
+    p.services.add(std::move(chatExtras));
     p.auth->addResourceCheck(QStringLiteral("topic"),
                              [database = &p.database, systemTopics = p.events->systemTopics()](
                                  PrincipalPtr principal, QByteArray permission, QString id) {
@@ -610,6 +617,7 @@ QCoro::Task<int> Backend::openDatabase(QString dataDir)
         {QStringLiteral("gateway_drains"), Gateway::DrainStore::migrations()},
         {QStringLiteral("sites"), Sites::SitesStore::migrations()},
         {QStringLiteral("chat"), Chat::ChatStore::migrations()},
+        {QStringLiteral("chat-extras"), Chat::ChatExtrasStore::migrations()},
         Storage::DocumentPermissions::schema(),
     };
     const auto opened = co_await p.database.open(dbPath, schemas);
@@ -643,6 +651,7 @@ void Backend::installRoutes()
     Gateway::StatusRoutes::install(*p.router, p.gateway);
     Sites::SitesRoutes::install(*p.router, p.sites);
     Chat::ChatRoutes::install(*p.router, p.chat);
+    Chat::ChatExtrasRoutes::install(*p.router, p.chatExtras);
     // Every credential goes through the auth service, which asks the admin token first.
     p.auth->setAdminToken(p.authenticator.get());
     p.dispatcher = std::make_unique<Http::Dispatcher>(*p.router, p.auth, &p.metrics);

@@ -233,7 +233,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor(
             [&] {
                 events = json(as("admin", "GET", "/v1/events/topics/chat.reports/events?fromOffset=0"))
-                             .value(QStringLiteral("items"))
+                             .value(QStringLiteral("events"))
                              .toArray();
                 return !events.isEmpty();
             },

@@ -39,7 +39,7 @@ constexpr QByteArrayView ReportSchema = R"({
         "roomId": {"type": "string"},
         "roomName": {"type": "string"},
         "messageId": {"type": "string"},
-        "message": {"allOf": [{"$ref": "#/components/schemas/ChatMessage"}], "nullable": true, "description": "null when the room is gone."},
+        "message": {"type": "object", "allOf": [{"$ref": "#/components/schemas/ChatMessage"}], "nullable": true, "description": "null when the room is gone."},
         "context": {"type": "array", "items": {"$ref": "#/components/schemas/ChatMessage"}, "description": "Up to 2 messages before and 2 after, oldest first."},
         "reporter": {"$ref": "#/components/schemas/ChatAuthor"},
         "reason": {"type": "string"},

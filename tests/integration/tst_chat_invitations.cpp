@@ -257,5 +257,109 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestChatInvitations)
+// meshdeckd --seed-demo: run twice, the same data; refused in cluster mode.
+class TestChatSeedDemo : public QObject
+{
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+    // Runs the seed on the data directory; its exit code and stdout.
+    std::pair<int, QString> seed(const QStringList &extra = {})
+    {
+        QProcess p;
+        p.start(QStringLiteral(MESHDECK_BIN_DIR "/meshdeckd"),
+                QStringList{QStringLiteral("--seed-demo"), QStringLiteral("--data-dir"), m_dir.path(),
+                            QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                            QStringLiteral("--password-cost"), QStringLiteral("minimum")} +
+                    extra);
+        if (!p.waitForFinished(120'000))
+            return {-1, {}};
+        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput())};
+    }
+
+    // What a person sees of the demo data through the API: room name -> message count, plus the
+    // demo invitations and open reports.
+    QMap<QString, int> counts()
+    {
+        BackendProcess backend(m_dir.path());
+        if (!backend.start())
+            return {};
+        QMap<QString, int> out;
+        const QJsonArray rooms = json(apiCall(backend, "GET", "/v1/chat/rooms?limit=200"))
+                                     .value(QStringLiteral("items"))
+                                     .toArray();
+        for (const QJsonValue v : rooms) {
+            const QJsonObject room = v.toObject();
+            if (room.value(QStringLiteral("demo")).toBool())
+                out.insert(room.value(QStringLiteral("name")).toString() + QLatin1Char('/') +
+                               room.value(QStringLiteral("type")).toString(),
+                           room.value(QStringLiteral("messageCount")).toInt());
+        }
+        const QJsonArray invitations =
+            json(apiCall(backend, "GET", "/v1/chat/rooms/room_demo-general/invitations"))
+                .value(QStringLiteral("items"))
+                .toArray();
+        int active = 0;
+        for (const QJsonValue v : invitations)
+            active +=
+                v.toObject().value(QStringLiteral("state")).toString() == QLatin1String("active") ? 1 : 0;
+        out.insert(QStringLiteral("active invitations"), active);
+        out.insert(QStringLiteral("open reports"),
+                   json(apiCall(backend, "GET", "/v1/chat/reports?state=open"))
+                       .value(QStringLiteral("items"))
+                       .toArray()
+                       .size());
+        out.insert(QStringLiteral("demo users"),
+                   json(apiCall(backend, "GET", "/v1/auth/users?q=demo.meshdeck.invalid"))
+                       .value(QStringLiteral("users"))
+                       .toArray()
+                       .size());
+        backend.terminate();
+        return out;
+    }
+
+private Q_SLOTS:
+    void secondRunAddsNothing()
+    {
+        const auto [code, printed] = seed();
+        QCOMPARE(code, 0);
+        QVERIFY2(printed.contains(QLatin1String("created, password")), qPrintable(printed));
+        const QMap<QString, int> first = counts();
+        qInfo() << first;
+        QCOMPARE(first.value(QStringLiteral("demo-general/group")), 1401);
+        QCOMPARE(first.value(QStringLiteral("demo-ops/group")), 1400);
+        QVERIFY(first.contains(QStringLiteral("/direct")));
+        QCOMPARE(first.value(QStringLiteral("active invitations")), 1);
+        QCOMPARE(first.value(QStringLiteral("open reports")), 1);
+        QCOMPARE(first.value(QStringLiteral("demo users")), 4);
+
+        const auto [again, printedAgain] = seed();
+        QCOMPARE(again, 0);
+        QVERIFY(!printedAgain.contains(QLatin1String("password")));
+        QCOMPARE(counts(), first);
+    }
+
+    void refusedInClusterMode()
+    {
+        const auto [code, printed] =
+            seed({QStringLiteral("--database"), QStringLiteral("postgres://nobody@127.0.0.1:1/none")});
+        QCOMPARE(code, 2);
+        QVERIFY(printed.isEmpty());
+    }
+};
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    int status = 0;
+    {
+        TestChatInvitations invitations;
+        status |= QTest::qExec(&invitations, argc, argv);
+    }
+    {
+        TestChatSeedDemo seedDemo;
+        status |= QTest::qExec(&seedDemo, argc, argv);
+    }
+    return status;
+}
 #include "tst_chat_invitations.moc"

@@ -690,7 +690,7 @@ private Q_SLOTS:
         QStringList refused;
         {
             BackendProcess backend(dir.path());
-            backend.setFileSizeLimit(1200 * 1024); // the WAL hits this within a few batches
+            backend.setFileSizeLimit(1600 * 1024); // the WAL hits this within a few batches
             QVERIFY2(backend.start(), backend.stderrText().constData());
             Client api{backend};
             QVERIFY(api.createTopic("full"));

@@ -234,7 +234,18 @@ private Q_SLOTS:
                                    QStringLiteral("/v1/sites/{siteId}/deployments/{deploymentId}/log"),
                                    QStringLiteral("/v1/sites/{siteId}/deployments/{deploymentId}/redeploy"),
                                    QStringLiteral("/v1/sites/{siteId}/variables"),
-                                   QStringLiteral("/v1/sites/{siteId}/variables/{variableId}")};
+                                   QStringLiteral("/v1/sites/{siteId}/variables/{variableId}"),
+                                   QStringLiteral("/v1/chat/rooms"),
+                                   QStringLiteral("/v1/chat/rooms/{roomId}"),
+                                   QStringLiteral("/v1/chat/rooms/{roomId}/participants"),
+                                   QStringLiteral("/v1/chat/rooms/{roomId}/participants/{userId}"),
+                                   QStringLiteral("/v1/chat/rooms/{roomId}/read"),
+                                   QStringLiteral("/v1/chat/rooms/{roomId}/typing"),
+                                   QStringLiteral("/v1/chat/rooms/{roomId}/messages"),
+                                   QStringLiteral("/v1/chat/rooms/{roomId}/messages/{messageId}"),
+                                   QStringLiteral("/v1/chat/rooms/{roomId}/messages/{messageId}/edits"),
+                                   QStringLiteral("/v1/chat/rooms/{roomId}/support-reads"),
+                                   QStringLiteral("/v1/chat/search")};
         for (const QString &path : expected) {
             QVERIFY2(paths.contains(path), qPrintable(path));
             QVERIFY(!paths.value(path).toObject().isEmpty());

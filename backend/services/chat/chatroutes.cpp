@@ -366,7 +366,8 @@ QCoro::Task<Response> listEdits(ChatService *service, Request request)
     if (std::optional<Response> refused = badIds(request))
         co_return *refused;
     QCoro::Task<Result<QList<MessageEdit>>> reading =
-        service->edits(request.principal, roomIdOf(request), messageIdOf(request));
+        service->edits(request.principal, roomIdOf(request), messageIdOf(request),
+                       request.queryItem(QStringLiteral("reason")));
     const Result<QList<MessageEdit>> edits = co_await reading;
     if (!edits)
         co_return problem(request, edits.error());
@@ -569,7 +570,7 @@ void ChatRoutes::install(Router &router, ChatService *service)
                 {roomId, messageId}, editInput));
     add(router, service, "GET", "/v1/chat/rooms/{roomId}/messages/{messageId}/edits", listEdits,
         options("listChatMessageEdits", "chat.read", "A message's earlier texts, oldest first.",
-                {{200, QStringLiteral("The history."), editsList}}, {403, 404}, {roomId, messageId}));
+                {{200, QStringLiteral("The history."), editsList}}, {403, 404}, {roomId, messageId, reason}));
     add(router, service, "DELETE", "/v1/chat/rooms/{roomId}/messages/{messageId}", deleteMessage,
         options(
             "deleteChatMessage", "chat.write",

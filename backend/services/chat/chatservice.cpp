@@ -1094,13 +1094,11 @@ QCoro::Task<Result<std::pair<Message, Message>>> ChatService::edit(PrincipalPtr 
 }
 
 QCoro::Task<Result<QList<MessageEdit>>> ChatService::edits(PrincipalPtr caller, QString roomId,
-                                                           QString messageId)
+                                                           QString messageId, QString reason)
 {
     QCoro::Task<RoomAccess> checking = accessNow(caller, roomId);
     const RoomAccess a = co_await checking;
-    // The history is text: a support reader of a private room needs no less than for the messages.
-    if (const Result<void> ok = mayRead(*caller, a, roomId, a.needsReason ? QString() : QStringLiteral("-"));
-        !ok)
+    if (const Result<void> ok = mayRead(*caller, a, roomId, reason); !ok)
         co_return ok.error();
     QCoro::Task<Result<Message>> reading = message(roomId, messageId);
     const Result<Message> m = co_await reading;
@@ -1110,7 +1108,12 @@ QCoro::Task<Result<QList<MessageEdit>>> ChatService::edits(PrincipalPtr caller, 
         return ChatStore::edits(db, messageId);
     };
     QCoro::Task<Result<QList<MessageEdit>>> listing = m_database->attempt(work);
-    co_return co_await listing;
+    const Result<QList<MessageEdit>> found = co_await listing;
+    if (found && a.needsReason) {
+        QCoro::Task<void> recording = recordSupportRead(caller, roomId, reason.trimmed(), {messageId});
+        co_await recording;
+    }
+    co_return found;
 }
 
 QCoro::Task<Result<std::pair<Message, Message>>> ChatService::deleteMessage(PrincipalPtr caller,
@@ -1205,6 +1208,7 @@ QCoro::Task<Result<QJsonObject>> ChatService::search(PrincipalPtr caller, Search
         if (outsider && !withReason) {
             // The hit is shown (support searches across rooms) but not its text without a reason.
             message.insert(QStringLiteral("text"), QString());
+            message.insert(QStringLiteral("replyTo"), QJsonValue::Null); // its excerpt is text too
             highlightText.clear();
         } else if (outsider) {
             supportRead[h.message.roomId] << h.message.id;

@@ -150,7 +150,9 @@ public:
     QCoro::Task<Result<Sent>> send(PrincipalPtr caller, QString roomId, QJsonObject json);
     QCoro::Task<Result<std::pair<Message, Message>>> edit(PrincipalPtr caller, QString roomId,
                                                           QString messageId, QJsonObject json);
-    QCoro::Task<Result<QList<MessageEdit>>> edits(PrincipalPtr caller, QString roomId, QString messageId);
+    // `reason`: as for messages() (a private room read from outside needs one; it is recorded).
+    QCoro::Task<Result<QList<MessageEdit>>> edits(PrincipalPtr caller, QString roomId, QString messageId,
+                                                  QString reason = {});
     QCoro::Task<Result<std::pair<Message, Message>>> deleteMessage(PrincipalPtr caller, QString roomId,
                                                                    QString messageId);
     struct SearchRequest {

@@ -60,6 +60,7 @@ int main(int argc, char *argv[])
     applyLogLevel(settings.logLevel);
 
     const bool tls = settings.tls != nullptr;
+    const bool seedOnly = settings.seedDemo; // the backend seeds, stops and the process exits
     Backend backend(std::move(settings));
     UnixSignalWatcher signalWatcher;
     if (tls)
@@ -74,8 +75,8 @@ int main(int argc, char *argv[])
         QCoro::connect(backend.stop(), &app, [] { QCoreApplication::exit(ExitOk); });
     });
     QTimer::singleShot(0, &app, [&] {
-        QCoro::connect(backend.start(), &app, [](int code) {
-            if (code != ExitOk)
+        QCoro::connect(backend.start(), &app, [seedOnly](int code) {
+            if (code != ExitOk || seedOnly)
                 QCoreApplication::exit(code);
         });
     });

@@ -18,7 +18,11 @@
 #include "services/auth/teamsroutes.h"
 #include "services/auth/teamsservice.h"
 #include "services/auth/teamsstore.h"
+#include "services/chat/chatextrasroutes.h"
+#include "services/chat/chatextrasservice.h"
+#include "services/chat/chatextrasstore.h"
 #include "services/chat/chatroutes.h"
+#include "services/chat/chatseed.h"
 #include "services/chat/chatservice.h"
 #include "services/chat/chatstore.h"
 #include "services/events/eventschannel.h"
@@ -98,6 +102,7 @@ struct Backend::Parts {
     Gateway::GatewayService *gateway = nullptr;
     Sites::SitesService *sites = nullptr;
     Chat::ChatService *chat = nullptr;
+    Chat::ChatExtrasService *chatExtras = nullptr; // invitations and reports, on ChatService's API
     // After the services: it is destroyed (its running builds abandoned) before the queue it uses.
     std::unique_ptr<Build::BuildWorker> buildWorker;
 };
@@ -236,8 +241,35 @@ quint16 Backend::port() const
     return m_parts->server ? m_parts->server->port() : 0;
 }
 
+namespace {
+// --seed-demo's users, through the auth service: found by email, or created with a random password.
+QCoro::Task<Result<Chat::DemoUser>> ensureDemoUser(Auth::AuthService *auth, QString email, QString name,
+                                                   Role role)
+{
+    QCoro::Task<Result<QList<Auth::User>>> listing = auth->users(email, std::nullopt, std::nullopt);
+    const Result<QList<Auth::User>> users = co_await listing;
+    if (!users)
+        co_return users.error();
+    for (const Auth::User &u : *users)
+        if (u.email.compare(email, Qt::CaseInsensitive) == 0)
+            co_return Chat::DemoUser{u.id, u.name, QString()};
+    const QString password = QUuid::createUuid().toString(QUuid::Id128);
+    QCoro::Task<Result<Auth::User>> creating = auth->createUser(Auth::NewUser{email, name, password, role});
+    const Result<Auth::User> created = co_await creating;
+    if (!created)
+        co_return created.error();
+    co_return Chat::DemoUser{created->id, created->name, password};
+}
+} // namespace
+
 QCoro::Task<int> Backend::start()
 {
+    if (m_settings.seedDemo && m_settings.clusterMode()) {
+        std::fprintf(stderr,
+                     "meshdeckd: --seed-demo is for the local stack only; it refuses to put demo data "
+                     "into a cluster's shared database (leave out --database).\n");
+        co_return ExitUsage;
+    }
     const QString dataDir = QDir(m_settings.dataDir).absolutePath();
     QString error;
     const auto token = prepareDataDir(dataDir, &error);
@@ -267,6 +299,29 @@ QCoro::Task<int> Backend::start()
     installRoutes();
     if (!co_await startServices())
         co_return ExitStartupFailed;
+    if (m_settings.seedDemo) {
+        Parts &p = *m_parts;
+        QCoro::Task<Result<Chat::DemoSummary>> seeding = Chat::seedDemo(
+            p.chat, p.chatExtras,
+            [auth = p.auth](QString email, QString name, Role role) {
+                return ensureDemoUser(auth, std::move(email), std::move(name), role);
+            },
+            &Clock::system());
+        const Result<Chat::DemoSummary> seeded = co_await seeding;
+        QCoro::Task<void> stopping = stop();
+        co_await stopping;
+        if (!seeded) {
+            std::fprintf(stderr, "meshdeckd: the demo data could not be made: %s\n",
+                         qPrintable(seeded.error().reason));
+            co_return ExitStartupFailed;
+        }
+        for (const QString &line : seeded->lines)
+            std::printf("%s\n", qPrintable(line));
+        std::printf("demo data: %d rooms, %lld messages, %d invitation, %d report\n", seeded->rooms,
+                    seeded->messages, seeded->invitations, seeded->reports);
+        std::fflush(stdout);
+        co_return ExitOk;
+    }
     startBuildWorker(nodeId);
     if (!serve())
         co_return ExitStartupFailed;
@@ -578,6 +633,9 @@ void Backend::makeAuth(const SecretBox &secrets)
     auto chat = std::make_unique<Chat::ChatService>(chatSettings, &p.database, p.events);
     p.chat = chat.get();
     p.services.add(std::move(chat));
+    auto chatExtras = std::make_unique<Chat::ChatExtrasService>(&p.database, p.events, p.chat, secrets);
+    p.chatExtras = chatExtras.get();
+    p.services.add(std::move(chatExtras));
     p.auth->addResourceCheck(QStringLiteral("topic"),
                              [database = &p.database, systemTopics = p.events->systemTopics()](
                                  PrincipalPtr principal, QByteArray permission, QString id) {
@@ -610,6 +668,7 @@ QCoro::Task<int> Backend::openDatabase(QString dataDir)
         {QStringLiteral("gateway_drains"), Gateway::DrainStore::migrations()},
         {QStringLiteral("sites"), Sites::SitesStore::migrations()},
         {QStringLiteral("chat"), Chat::ChatStore::migrations()},
+        {QStringLiteral("chat-extras"), Chat::ChatExtrasStore::migrations()},
         Storage::DocumentPermissions::schema(),
     };
     const auto opened = co_await p.database.open(dbPath, schemas);
@@ -643,6 +702,7 @@ void Backend::installRoutes()
     Gateway::StatusRoutes::install(*p.router, p.gateway);
     Sites::SitesRoutes::install(*p.router, p.sites);
     Chat::ChatRoutes::install(*p.router, p.chat);
+    Chat::ChatExtrasRoutes::install(*p.router, p.chatExtras);
     // Every credential goes through the auth service, which asks the admin token first.
     p.auth->setAdminToken(p.authenticator.get());
     p.dispatcher = std::make_unique<Http::Dispatcher>(*p.router, p.auth, &p.metrics);

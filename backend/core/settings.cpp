@@ -203,6 +203,13 @@ struct Options {
         QStringLiteral("allow-private-targets"),
         QCoreApplication::translate("meshdeckd", "Let webhooks reach loopback, private and link-local "
                                                  "addresses (a local stack; never on a shared server).")};
+    const QCommandLineOption seedDemo{
+        QStringLiteral("seed-demo"),
+        QCoreApplication::translate("meshdeckd",
+                                    "Create chat demo data (users demo-alice, demo-bob, demo-carol, "
+                                    "demo-sam; rooms demo-general, demo-ops and a direct room with "
+                                    "about 3000 messages; an invitation and a report), print what "
+                                    "was made and exit. Local stack only; a second run adds nothing.")};
     const QCommandLineOption tlsCert{
         QStringLiteral("tls-cert"),
         QCoreApplication::translate("meshdeckd",
@@ -268,6 +275,7 @@ struct Options {
                 clusterGoneAfter,
                 clusterPoll,
                 allowPrivateTargets,
+                seedDemo,
                 tlsCert,
                 tlsKey,
                 gatewayListen,
@@ -516,6 +524,7 @@ bool parseCommandLine(const QStringList &arguments, BackendSettings *settings, Q
     settings->sitesDir = parser.value(o.sitesDir);
     settings->allowedOrigins = parser.values(o.allowedOrigin);
     settings->allowPrivateTargets = parser.isSet(o.allowPrivateTargets);
+    settings->seedDemo = parser.isSet(o.seedDemo);
     return applyListen(parser.value(o.listen), settings, error) &&
            checkLogLevel(parser.value(o.logLevel), settings, error) &&
            applyNumbers(parser, o, settings, error) && applyTls(parser, o, settings, error) &&

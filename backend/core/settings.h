@@ -53,6 +53,8 @@ struct BackendSettings {
     quint16 gatewayPort = 0;
     double gatewayAccessLogSample = 0.01; // share of successful requests in the access log (errors: all)
     QString gatewayTrustedProxies;        // CIDR blocks whose X-Forwarded-For is believed (none: nobody's)
+    // --seed-demo: create the chat demo data (local stack only), print what was made, and exit.
+    bool seedDemo = false;
     bool clusterMode() const { return !databaseUrl.isEmpty(); }
 };
 

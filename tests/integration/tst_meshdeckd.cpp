@@ -245,7 +245,15 @@ private Q_SLOTS:
                                    QStringLiteral("/v1/chat/rooms/{roomId}/messages/{messageId}"),
                                    QStringLiteral("/v1/chat/rooms/{roomId}/messages/{messageId}/edits"),
                                    QStringLiteral("/v1/chat/rooms/{roomId}/support-reads"),
-                                   QStringLiteral("/v1/chat/search")};
+                                   QStringLiteral("/v1/chat/search"),
+                                   QStringLiteral("/v1/chat/rooms/{roomId}/invitations"),
+                                   QStringLiteral("/v1/chat/rooms/{roomId}/invitations/{token}"),
+                                   QStringLiteral("/v1/chat/invitations/{token}/qr.svg"),
+                                   QStringLiteral("/v1/chat/invitations/{token}/qr.png"),
+                                   QStringLiteral("/v1/chat/invitations/{token}/accept"),
+                                   QStringLiteral("/v1/chat/rooms/{roomId}/messages/{messageId}/reports"),
+                                   QStringLiteral("/v1/chat/reports"),
+                                   QStringLiteral("/v1/chat/reports/{reportId}/resolve")};
         for (const QString &path : expected) {
             QVERIFY2(paths.contains(path), qPrintable(path));
             QVERIFY(!paths.value(path).toObject().isEmpty());

@@ -621,6 +621,67 @@ def chat_fixtures(c):
     c.call("DELETE", r + "/{roomId}", {"roomId": pid}, expect=404)
 
 
+def chat_extras_fixtures(c):
+    """Chat invitations (QR codes, accept, revoke) and reports, as a room owner and the admin token."""
+    password = "conformance passphrase 10"
+    bearers = {}
+    for name in ("host", "guest", "outsider"):
+        c.call("POST", "/v1/auth/users", body={"email": name + "@example.test", "name": name.title(),
+                                              "password": password, "role": "user"}, expect=201)
+        status, signed = c.call("POST", "/v1/auth/sessions", body={"email": name + "@example.test",
+                                                                   "password": password},
+                                expect=201, authenticate=False)
+        bearers[name] = {"Authorization": "Bearer " + (signed or {}).get("accessToken", "")}
+    host, guest, outsider = bearers["host"], bearers["guest"], bearers["outsider"]
+    status, room = c.call("POST", "/v1/chat/rooms", body={"type": "group", "name": "invited", "private": True},
+                          headers=host, expect=201)
+    rid = (room or {}).get("id", "room_x")
+    inv = "/v1/chat/rooms/{roomId}/invitations"
+    status, created = c.call("POST", inv, {"roomId": rid}, body={"expiresInSeconds": 3600, "maxUses": 1},
+                             headers=host, expect=201)
+    token = (created or {}).get("token", "inv_x")
+    c.call("POST", inv, {"roomId": rid}, body={"maxUses": 0}, headers=host, expect=400)
+    c.call("POST", inv, {"roomId": rid}, body={}, headers=guest, expect=403)
+    c.call("POST", inv, {"roomId": "room_missing"}, body={}, expect=404)
+    c.call("GET", inv, {"roomId": rid}, headers=host, expect=200)
+    c.call("GET", inv, {"roomId": rid}, headers=guest, expect=404)
+    c.call("GET", "/v1/chat/invitations/{token}/qr.svg", {"token": token}, expect=200)
+    c.call("GET", "/v1/chat/invitations/{token}/qr.png", {"token": token}, expect=200)
+    c.call("GET", "/v1/chat/invitations/{token}/qr.png", {"token": "inv_missing"}, expect=404)
+    c.call("GET", "/v1/chat/invitations/{token}/qr.svg", {"token": "inv_missing"}, expect=404)
+    accept = "/v1/chat/invitations/{token}/accept"
+    c.call("POST", accept, {"token": token}, body={}, headers=guest, expect=200)
+    c.call("POST", accept, {"token": token}, body={}, headers=guest, expect=200)
+    c.call("POST", accept, {"token": "inv_missing"}, body={}, headers=guest, expect=404)
+    c.call("POST", accept, {"token": token}, body={}, expect=403)  # the admin token is no user
+    status, second = c.call("POST", inv, {"roomId": rid}, body={}, headers=host, expect=201)
+    token2 = (second or {}).get("token", "inv_y")
+    one = inv + "/{token}"
+    c.call("DELETE", one, {"roomId": rid, "token": token2}, headers=guest, expect=403)
+    c.call("DELETE", one, {"roomId": rid, "token": token2}, headers=host, expect=200)
+    c.call("DELETE", one, {"roomId": rid, "token": "inv_missing"}, headers=host, expect=404)
+    c.call("POST", accept, {"token": token2}, body={}, headers=outsider, expect=410)
+    status, sent = c.call("POST", "/v1/chat/rooms/{roomId}/messages", {"roomId": rid}, body={"text": "buy now"},
+                          headers=host, expect=201)
+    mid = (sent or {}).get("id", "msg_x")
+    rep = "/v1/chat/rooms/{roomId}/messages/{messageId}/reports"
+    status, report = c.call("POST", rep, {"roomId": rid, "messageId": mid}, body={"reason": "spam"},
+                            headers=guest, expect=201)
+    report_id = (report or {}).get("id", "rep_x")
+    c.call("POST", rep, {"roomId": rid, "messageId": mid}, body={"reason": "spam"}, headers=guest, expect=200)
+    c.call("POST", rep, {"roomId": rid, "messageId": mid}, body={"reason": ""}, headers=guest, expect=400)
+    c.call("POST", rep, {"roomId": rid, "messageId": mid}, body={"reason": "spam"}, expect=403)
+    c.call("POST", rep, {"roomId": rid, "messageId": "msg_missing"}, body={"reason": "spam"}, headers=guest,
+           expect=404)
+    c.call("GET", "/v1/chat/reports", query={"state": "open"}, expect=200)
+    c.call("GET", "/v1/chat/reports", query={"state": "maybe"}, expect=400)
+    c.call("GET", "/v1/chat/reports", headers=guest, expect=403)
+    res = "/v1/chat/reports/{reportId}/resolve"
+    c.call("POST", res, {"reportId": report_id}, body={}, headers=guest, expect=403)
+    c.call("POST", res, {"reportId": report_id}, body={}, expect=200)
+    c.call("POST", res, {"reportId": "rep_missing"}, body={}, expect=404)
+
+
 def unauthenticated_calls(c):
     """Every operation that needs a token, called without one: 401 with a problem document."""
     for (method, template), op in sorted(c.operations.items()):
@@ -689,6 +750,7 @@ def main():
             c.check_path_parameters()
             run_fixtures(c, receiver)
             chat_fixtures(c)
+            chat_extras_fixtures(c)
             unauthenticated_calls(c)
             c.report_unexercised()
     finally:

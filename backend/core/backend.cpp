@@ -31,6 +31,9 @@
 #include "services/gateway/gatewaystatusroutes.h"
 #include "services/gateway/metricsstore.h"
 #include "services/gateway/routesstore.h"
+#include "services/presence/presenceroutes.h"
+#include "services/presence/presenceservice.h"
+#include "services/presence/presencestore.h"
 #include "services/realtime/realtimeroutes.h"
 #include "services/realtime/realtimeservice.h"
 #include "services/registry/registryroutes.h"
@@ -94,6 +97,7 @@ struct Backend::Parts {
     Auth::TeamsService *teams = nullptr;
     Gateway::GatewayService *gateway = nullptr;
     Sites::SitesService *sites = nullptr;
+    Presence::PresenceService *presence = nullptr;
     // After the services: it is destroyed (its running builds abandoned) before the queue it uses.
     std::unique_ptr<Build::BuildWorker> buildWorker;
 };
@@ -476,6 +480,16 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
     p.sites = sites.get();
     p.services.add(std::move(sites));
     p.realtime->addProvider(p.sites->channel());
+    // Presence from the realtime sessions of every live node (the realtime service only tells).
+    Presence::PresenceSettings presenceSettings;
+    presenceSettings.cluster = m_settings.clusterMode();
+    presenceSettings.nodeId = nodeId;
+    presenceSettings.goneAfterMs = m_settings.clusterGoneAfterMs;
+    auto presence = std::make_unique<Presence::PresenceService>(presenceSettings, &p.database);
+    p.presence = presence.get();
+    p.services.add(std::move(presence));
+    p.realtime->setSessionObserver(p.presence);
+    p.realtime->addProvider(p.presence->channel());
     p.realtime->addProvider(&p.system->membership());
     p.realtime->addProvider(p.audit);
     // events.<topic> on the realtime endpoint, fed by every durable commit.
@@ -517,6 +531,13 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
         QObject::connect(p.fanout.get(), &ClusterFanout::deploymentChangedElsewhere, p.sites,
                          &Sites::SitesService::catchUp);
         QObject::connect(p.fanout.get(), &ClusterFanout::resynced, p.sites, &Sites::SitesService::catchUpAll);
+        // A user's sessions opening or closing here reach the presence channel on every node.
+        p.presence->setClusterAnnouncer(
+            [fanout = p.fanout.get()](const QString &userId) { fanout->announcePresence(userId); });
+        QObject::connect(p.fanout.get(), &ClusterFanout::presenceChangedElsewhere, p.presence,
+                         &Presence::PresenceService::changedElsewhere);
+        QObject::connect(p.fanout.get(), &ClusterFanout::resynced, p.presence,
+                         &Presence::PresenceService::changedElsewhere);
     }
 }
 
@@ -583,6 +604,7 @@ QCoro::Task<int> Backend::openDatabase(QString dataDir)
         {QStringLiteral("gateway_metrics"), Gateway::MetricsStore::migrations()},
         {QStringLiteral("gateway_drains"), Gateway::DrainStore::migrations()},
         {QStringLiteral("sites"), Sites::SitesStore::migrations()},
+        {QStringLiteral("presence"), Presence::PresenceStore::migrations()},
         Storage::DocumentPermissions::schema(),
     };
     const auto opened = co_await p.database.open(dbPath, schemas);
@@ -615,6 +637,7 @@ void Backend::installRoutes()
     Gateway::RoutesApi::install(*p.router, p.gateway->catalog());
     Gateway::StatusRoutes::install(*p.router, p.gateway);
     Sites::SitesRoutes::install(*p.router, p.sites);
+    Presence::PresenceRoutes::install(*p.router, p.presence);
     // Every credential goes through the auth service, which asks the admin token first.
     p.auth->setAdminToken(p.authenticator.get());
     p.dispatcher = std::make_unique<Http::Dispatcher>(*p.router, p.auth, &p.metrics);

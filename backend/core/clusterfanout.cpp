@@ -20,6 +20,8 @@ const QString PermissionsChannelName = QStringLiteral("meshdeck.events.permissio
 const QString AccessChannelName = QStringLiteral("meshdeck.auth.changed");
 // A deployment's log or status changed ("<node id>\n<siteId>/<deploymentId>").
 const QString SitesChannelName = QStringLiteral("meshdeck.sites.changed");
+// A user's presence changed ("<node id>\n<userId>").
+const QString PresenceChannelName = QStringLiteral("meshdeck.presence.changed");
 } // namespace
 
 ClusterFanout::ClusterFanout(Events::EventsChannel *channel, QString redisUrl, QString nodeId,
@@ -64,6 +66,7 @@ ClusterFanout::ClusterFanout(Events::EventsChannel *channel, QString redisUrl, Q
     m_bus->subscribe(PermissionsChannelName);
     m_bus->subscribe(AccessChannelName);
     m_bus->subscribe(SitesChannelName);
+    m_bus->subscribe(PresenceChannelName);
 }
 
 ClusterFanout::~ClusterFanout() = default;
@@ -128,6 +131,14 @@ void ClusterFanout::announceDeployment(const QString &siteId, const QString &dep
         this, [this, what] { publish(SitesChannelName, {what}); }, Qt::QueuedConnection);
 }
 
+void ClusterFanout::announcePresence(const QString &userId)
+{
+    if (!m_bus || !m_running)
+        return;
+    QMetaObject::invokeMethod(
+        this, [this, userId] { publish(PresenceChannelName, {userId}); }, Qt::QueuedConnection);
+}
+
 void ClusterFanout::publish(const QString &channel, const QStringList &topics)
 {
     if (!m_running)
@@ -151,6 +162,8 @@ void ClusterFanout::onMessage(const QString &channel, const QByteArray &payload)
         const qsizetype slash = topic.indexOf(QLatin1Char('/'));
         if (slash > 0)
             Q_EMIT deploymentChangedElsewhere(topic.left(slash), topic.mid(slash + 1));
+    } else if (channel == PresenceChannelName) {
+        Q_EMIT presenceChangedElsewhere(topic);
     } else if (channel == PermissionsChannelName) {
         m_channel->permissionsChangedElsewhere(topic);
     } else {

@@ -53,12 +53,17 @@ public:
     // Any thread: a deployment's log or status changed here (its channel's subscribers elsewhere
     // read the database again; the sites service's own timer does it anyway, later).
     void announceDeployment(const QString &siteId, const QString &deploymentId);
+    // Any thread: a user's presence changed here (sessions opened or closed, a status chosen); the
+    // other nodes read presence again (their sweep does it anyway, later).
+    void announcePresence(const QString &userId);
 
 Q_SIGNALS:
     // Another node changed users, sessions or keys: read them again now, not at the next poll.
     void accessChangedElsewhere();
     // Another node changed a deployment's log or status.
     void deploymentChangedElsewhere(const QString &siteId, const QString &deploymentId);
+    // Another node changed a user's presence.
+    void presenceChangedElsewhere(const QString &userId);
     // Back after a gap in the Redis connection: what was announced meanwhile was lost.
     void resynced();
 

@@ -234,7 +234,8 @@ private Q_SLOTS:
                                    QStringLiteral("/v1/sites/{siteId}/deployments/{deploymentId}/log"),
                                    QStringLiteral("/v1/sites/{siteId}/deployments/{deploymentId}/redeploy"),
                                    QStringLiteral("/v1/sites/{siteId}/variables"),
-                                   QStringLiteral("/v1/sites/{siteId}/variables/{variableId}")};
+                                   QStringLiteral("/v1/sites/{siteId}/variables/{variableId}"),
+                                   QStringLiteral("/v1/presence")};
         for (const QString &path : expected) {
             QVERIFY2(paths.contains(path), qPrintable(path));
             QVERIFY(!paths.value(path).toObject().isEmpty());

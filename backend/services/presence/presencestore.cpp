@@ -58,7 +58,10 @@ void writeCounts(QSqlDatabase &db, const QString &nodeId, const QList<NodeCount>
         const bool exists = mine.next();
         const int before = exists ? mine.value(0).toInt() : 0;
         QString status = exists ? mine.value(1).toString() : QStringLiteral("online");
-        const QString name = c.name.isEmpty() && exists ? mine.value(2).toString() : c.name;
+        // A null QString binds as SQL NULL: an unknown name is empty (an API key's session).
+        QString name = c.name.isEmpty() && exists ? mine.value(2).toString() : c.name;
+        if (name.isNull())
+            name = QStringLiteral("");
         if (exists && before == c.sessions && name == mine.value(2).toString())
             continue;
         if (c.sessions > 0 && before == 0) {

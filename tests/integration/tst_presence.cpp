@@ -46,6 +46,10 @@ public:
                 .toJson(QJsonDocument::Compact)));
         return QTest::qWaitFor([&] { return count(QStringLiteral("subscribed")) > 0; }, 10'000);
     }
+    void send(const QJsonObject &message)
+    {
+        m_socket.sendTextMessage(QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
+    }
     void close() { m_socket.close(); }
     int count(const QString &type) const
     {
@@ -226,6 +230,29 @@ private Q_SLOTS:
         QCOMPARE(json(r).value(QStringLiteral("field")).toString(), QStringLiteral("status"));
         QCOMPARE(presenceOf(alexToken, alex).value(QStringLiteral("status")).toString(),
                  QStringLiteral("online"));
+    }
+
+    void reAuthenticationIsNotANewSessionAndARevokedOneCountsDown()
+    {
+        const QString kim = createUser("kim@example.test", "user");
+        Session watcher;
+        QVERIFY(watcher.open(m_backend.port(), m_backend.token()));
+        QVERIFY(watcher.subscribePresence());
+
+        Session console;
+        QVERIFY(console.open(m_backend.port(), accessToken("kim@example.test")));
+        QVERIFY(watcher.waitPresence(kim, QStringLiteral("online"), 1));
+        // A refreshed credential of the same user on the live session: still one session.
+        console.send({{QStringLiteral("type"), QStringLiteral("auth")},
+                      {QStringLiteral("token"), QString::fromUtf8(accessToken("kim@example.test"))}});
+        QVERIFY(QTest::qWaitFor([&] { return console.count(QStringLiteral("authenticated")) > 0; }, 10'000));
+        QCOMPARE(presenceOf(m_backend.token(), kim).value(QStringLiteral("sessions")).toInt(), 1);
+
+        // An admin ends the user's sessions: the realtime session ends, and counts down once.
+        QCOMPARE(apiCall(m_backend, "DELETE", "/v1/auth/users/" + kim.toUtf8() + "/sessions").status, 204);
+        QVERIFY(QTest::qWaitFor([&] { return console.count(QStringLiteral("session-ended")) > 0; }, 10'000));
+        QVERIFY(watcher.waitPresence(kim, QStringLiteral("offline"), 0));
+        QCOMPARE(presenceOf(m_backend.token(), kim).value(QStringLiteral("sessions")).toInt(), 0);
     }
 
     void unknownUsersAreOfflineAndStrangersAreRefused()

@@ -241,6 +241,9 @@ QCoro::Task<Result<QList<UserPresence>>> PresenceService::list(QStringList userI
     if (userIds.size() > MaxUsersPerQuery)
         co_return Error::invalid(QStringLiteral("users"),
                                  QStringLiteral("Ask for at most %1 users at a time.").arg(MaxUsersPerQuery));
+    // What this node counted but has not written yet first: an answer here includes it.
+    QCoro::Task<void> flushing = flush();
+    co_await flushing;
     QCoro::Task<Result<QList<UserPresence>>> reading = readAll();
     Result<QList<UserPresence>> everyone = co_await reading;
     if (!everyone || userIds.isEmpty())

@@ -38,6 +38,9 @@
 #include "services/gateway/gatewaystatusroutes.h"
 #include "services/gateway/metricsstore.h"
 #include "services/gateway/routesstore.h"
+#include "services/presence/presenceroutes.h"
+#include "services/presence/presenceservice.h"
+#include "services/presence/presencestore.h"
 #include "services/realtime/realtimeroutes.h"
 #include "services/realtime/realtimeservice.h"
 #include "services/registry/registryroutes.h"
@@ -103,6 +106,7 @@ struct Backend::Parts {
     Sites::SitesService *sites = nullptr;
     Chat::ChatService *chat = nullptr;
     Chat::ChatExtrasService *chatExtras = nullptr; // invitations and reports, on ChatService's API
+    Presence::PresenceService *presence = nullptr;
     // After the services: it is destroyed (its running builds abandoned) before the queue it uses.
     std::unique_ptr<Build::BuildWorker> buildWorker;
 };
@@ -536,6 +540,16 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
     p.sites = sites.get();
     p.services.add(std::move(sites));
     p.realtime->addProvider(p.sites->channel());
+    // Presence from the realtime sessions of every live node (the realtime service only tells).
+    Presence::PresenceSettings presenceSettings;
+    presenceSettings.cluster = m_settings.clusterMode();
+    presenceSettings.nodeId = nodeId;
+    presenceSettings.goneAfterMs = m_settings.clusterGoneAfterMs;
+    auto presence = std::make_unique<Presence::PresenceService>(presenceSettings, &p.database);
+    p.presence = presence.get();
+    p.services.add(std::move(presence));
+    p.realtime->setSessionObserver(p.presence);
+    p.realtime->addProvider(p.presence->channel());
     p.realtime->addProvider(&p.system->membership());
     p.realtime->addProvider(p.audit);
     // events.<topic> on the realtime endpoint, fed by every durable commit.
@@ -584,6 +598,13 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
         QObject::connect(p.fanout.get(), &ClusterFanout::chatChangedElsewhere, p.chat,
                          &Chat::ChatService::changedElsewhere);
         QObject::connect(p.fanout.get(), &ClusterFanout::resynced, p.chat, &Chat::ChatService::catchUpAll);
+        // A user's sessions opening or closing here reach the presence channel on every node.
+        p.presence->setClusterAnnouncer(
+            [fanout = p.fanout.get()](const QString &userId) { fanout->announcePresence(userId); });
+        QObject::connect(p.fanout.get(), &ClusterFanout::presenceChangedElsewhere, p.presence,
+                         &Presence::PresenceService::changedElsewhere);
+        QObject::connect(p.fanout.get(), &ClusterFanout::resynced, p.presence,
+                         &Presence::PresenceService::changedElsewhere);
     }
 }
 
@@ -669,6 +690,7 @@ QCoro::Task<int> Backend::openDatabase(QString dataDir)
         {QStringLiteral("sites"), Sites::SitesStore::migrations()},
         {QStringLiteral("chat"), Chat::ChatStore::migrations()},
         {QStringLiteral("chat-extras"), Chat::ChatExtrasStore::migrations()},
+        {QStringLiteral("presence"), Presence::PresenceStore::migrations()},
         Storage::DocumentPermissions::schema(),
     };
     const auto opened = co_await p.database.open(dbPath, schemas);
@@ -703,6 +725,7 @@ void Backend::installRoutes()
     Sites::SitesRoutes::install(*p.router, p.sites);
     Chat::ChatRoutes::install(*p.router, p.chat);
     Chat::ChatExtrasRoutes::install(*p.router, p.chatExtras);
+    Presence::PresenceRoutes::install(*p.router, p.presence);
     // Every credential goes through the auth service, which asks the admin token first.
     p.auth->setAdminToken(p.authenticator.get());
     p.dispatcher = std::make_unique<Http::Dispatcher>(*p.router, p.auth, &p.metrics);

@@ -22,6 +22,8 @@ const QString AccessChannelName = QStringLiteral("meshdeck.auth.changed");
 const QString SitesChannelName = QStringLiteral("meshdeck.sites.changed");
 // A chat room changed ("<node id>\n<roomId>\n"), or an ephemeral message ("...\n<roomId>\n<json>").
 const QString ChatChannelName = QStringLiteral("meshdeck.chat.changed");
+// A user's presence changed ("<node id>\n<userId>").
+const QString PresenceChannelName = QStringLiteral("meshdeck.presence.changed");
 } // namespace
 
 ClusterFanout::ClusterFanout(Events::EventsChannel *channel, QString redisUrl, QString nodeId,
@@ -67,6 +69,7 @@ ClusterFanout::ClusterFanout(Events::EventsChannel *channel, QString redisUrl, Q
     m_bus->subscribe(AccessChannelName);
     m_bus->subscribe(SitesChannelName);
     m_bus->subscribe(ChatChannelName);
+    m_bus->subscribe(PresenceChannelName);
 }
 
 ClusterFanout::~ClusterFanout() = default;
@@ -140,6 +143,14 @@ void ClusterFanout::announceChat(const QString &roomId, const QByteArray &epheme
         this, [this, what] { publish(ChatChannelName, {what}); }, Qt::QueuedConnection);
 }
 
+void ClusterFanout::announcePresence(const QString &userId)
+{
+    if (!m_bus || !m_running)
+        return;
+    QMetaObject::invokeMethod(
+        this, [this, userId] { publish(PresenceChannelName, {userId}); }, Qt::QueuedConnection);
+}
+
 void ClusterFanout::publish(const QString &channel, const QStringList &topics)
 {
     if (!m_running)
@@ -167,6 +178,8 @@ void ClusterFanout::onMessage(const QString &channel, const QByteArray &payload)
         const qsizetype split = topic.indexOf(QLatin1Char('\n'));
         if (split > 0)
             Q_EMIT chatChangedElsewhere(topic.left(split), topic.mid(split + 1).toUtf8());
+    } else if (channel == PresenceChannelName) {
+        Q_EMIT presenceChangedElsewhere(topic);
     } else if (channel == PermissionsChannelName) {
         m_channel->permissionsChangedElsewhere(topic);
     } else {

@@ -57,6 +57,9 @@ public:
     // the database), or, with `ephemeral`, a channel message that is never stored (typing, read
     // marks) for the room's subscribers on the other nodes.
     void announceChat(const QString &roomId, const QByteArray &ephemeral = {});
+    // Any thread: a user's presence changed here (sessions opened or closed, a status chosen); the
+    // other nodes read presence again (their sweep does it anyway, later).
+    void announcePresence(const QString &userId);
 
 Q_SIGNALS:
     // Another node changed users, sessions or keys: read them again now, not at the next poll.
@@ -65,6 +68,8 @@ Q_SIGNALS:
     void deploymentChangedElsewhere(const QString &siteId, const QString &deploymentId);
     // Another node changed a chat room (`ephemeral` empty), or sent its subscribers `ephemeral`.
     void chatChangedElsewhere(const QString &roomId, const QByteArray &ephemeral);
+    // Another node changed a user's presence.
+    void presenceChangedElsewhere(const QString &userId);
     // Back after a gap in the Redis connection: what was announced meanwhile was lost.
     void resynced();
 

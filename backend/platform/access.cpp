@@ -47,6 +47,9 @@ const std::vector<PermissionInfo> &catalogue()
                                       "show typing.")},
         {"chat.moderate", QStringLiteral("Delete others' chat messages, remove participants, change rooms "
                                          "(an owner or moderator in their rooms).")},
+        {"presence.read",
+         QStringLiteral("See who is online, away or offline and when they were last seen (GET /v1/presence, "
+                        "the presence channel).")},
         {"builds.work", QStringLiteral("Run builds as a build worker: claim them, write their log and "
                                        "artifact, finish them (admin only; a worker's token).")},
     };
@@ -95,7 +98,8 @@ Grant roleGrant(Role role, QByteArrayView permission)
             return Grant::None;
         return isRead(permission) ? Grant::Full : Grant::None;
     case Role::User:
-        if (isIn(permission, {"auth.self", "realtime.subscribe", "auth.keys.read", "auth.keys.write"}))
+        if (isIn(permission,
+                 {"auth.self", "realtime.subscribe", "auth.keys.read", "auth.keys.write", "presence.read"}))
             return Grant::Full;
         if (isIn(permission, {"events.read", "events.write", "auth.teams.read", "auth.teams.write",
                               "chat.read", "chat.write", "chat.moderate"}))

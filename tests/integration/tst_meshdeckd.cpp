@@ -253,7 +253,8 @@ private Q_SLOTS:
                                    QStringLiteral("/v1/chat/invitations/{token}/accept"),
                                    QStringLiteral("/v1/chat/rooms/{roomId}/messages/{messageId}/reports"),
                                    QStringLiteral("/v1/chat/reports"),
-                                   QStringLiteral("/v1/chat/reports/{reportId}/resolve")};
+                                   QStringLiteral("/v1/chat/reports/{reportId}/resolve"),
+                                   QStringLiteral("/v1/presence")};
         for (const QString &path : expected) {
             QVERIFY2(paths.contains(path), qPrintable(path));
             QVERIFY(!paths.value(path).toObject().isEmpty());

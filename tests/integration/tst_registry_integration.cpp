@@ -75,9 +75,10 @@ private Q_SLOTS:
                  (QStringList{QStringLiteral("build-worker"), QStringLiteral("meshdeck.audit"),
                               QStringLiteral("meshdeck.auth"), QStringLiteral("meshdeck.chat"),
                               QStringLiteral("meshdeck.chat-extras"), QStringLiteral("meshdeck.events"),
-                              QStringLiteral("meshdeck.gateway"), QStringLiteral("meshdeck.realtime"),
-                              QStringLiteral("meshdeck.registry"), QStringLiteral("meshdeck.sites"),
-                              QStringLiteral("meshdeck.system"), QStringLiteral("meshdeck.teams")}));
+                              QStringLiteral("meshdeck.gateway"), QStringLiteral("meshdeck.presence"),
+                              QStringLiteral("meshdeck.realtime"), QStringLiteral("meshdeck.registry"),
+                              QStringLiteral("meshdeck.sites"), QStringLiteral("meshdeck.system"),
+                              QStringLiteral("meshdeck.teams")}));
         // Their /readyz check runs on the node's own port: a real check through the real engine.
         const QJsonObject events = onlyInstance(backend, "meshdeck.events");
         QCOMPARE(events.value(QStringLiteral("port")).toInt(), backend.port());

@@ -545,6 +545,12 @@ def run_fixtures(c, receiver):
     c.call("DELETE", a + "/users/{userId}/sessions", {"userId": uid}, expect=204)
     c.call("GET", a + "/me", expect=401, headers=bearer)
 
+    # presence: everyone, some users, and a choice the admin token (nobody's presence) cannot make
+    c.call("GET", "/v1/presence", expect=200)
+    c.call("GET", "/v1/presence", query={"users": uid + ",no-such-user"}, expect=200)
+    c.call("POST", "/v1/presence", body={"status": "away"}, expect=409)
+    c.call("POST", "/v1/presence", body={"status": "busy"}, expect=400)
+
     # realtime: the upgrade itself (the WebSocket protocol is not HTTP and has no schema here)
     c.websocket("/v1/realtime", f"Bearer {c.backend.token}", 101)
     c.websocket("/v1/realtime", "Bearer wrong-token", 401)

@@ -4,6 +4,7 @@
 #include "platform/channel.h"
 #include "platform/result.h"
 #include "platform/service.h"
+#include "platform/sessionobserver.h"
 
 #include <QStringList>
 
@@ -53,6 +54,12 @@ public:
     // Not owned; must outlive the service. Without one every credential is refused.
     void setAuthenticator(const Authenticator *authenticator) { m_authenticator = authenticator; }
     void addProvider(ChannelProvider *provider);
+    // Not owned; must outlive the service; set before serving. Told of each session that
+    // authenticates and ends (presence), without the realtime service knowing who listens.
+    void setSessionObserver(SessionObserver *observer) { m_observer = observer; }
+    SessionObserver *sessionObserver() const { return m_observer; }
+    // A key for a new session, unique in the process (SessionObserver's sessionKey).
+    quint64 nextSessionKey() { return m_nextSessionKey.fetch_add(1, std::memory_order_relaxed); }
     ChannelProvider *providerFor(const QString &channel) const;
     QStringList channelPrefixes() const;
 
@@ -94,12 +101,14 @@ private:
 
     RealtimeSettings m_settings;
     const Authenticator *m_authenticator = nullptr;
+    SessionObserver *m_observer = nullptr;
     // Every live session, for endSessions(); a session removes itself before it is destroyed.
     std::mutex m_registryMutex;
     std::unordered_set<RealtimeSession *> m_registry;
     std::vector<ChannelProvider *> m_providers;
     std::atomic<int> m_sessions{0};
     std::atomic<quint64> m_nextSubscriptionId{1};
+    std::atomic<quint64> m_nextSessionKey{1};
 };
 
 } // namespace Meshdeck::Realtime

@@ -8,6 +8,8 @@
 #include <QLoggingCategory>
 #include <QWebSocket>
 
+#include <utility>
+
 Q_LOGGING_CATEGORY(lcRealtime, "meshdeck.backend.realtime")
 
 namespace Meshdeck::Realtime {
@@ -37,6 +39,7 @@ RealtimeSession::RealtimeSession(QWebSocket *socket, PrincipalPtr principal, Rea
     , m_socket(socket)
     , m_service(service)
     , m_mailbox(std::make_shared<Mailbox>(this, service->settings().mailboxCapacity))
+    , m_sessionKey(service->nextSessionKey())
     , m_authenticated(principal != nullptr)
 {
     service->sessionOpened(this);
@@ -52,8 +55,10 @@ RealtimeSession::RealtimeSession(QWebSocket *socket, PrincipalPtr principal, Rea
                                   "{\"type\":\"auth\"} before it expires."),
                    "expired-token");
     });
-    if (principal)
+    if (principal) {
         setPrincipal(std::move(principal));
+        reportAuthenticated();
+    }
     socket->setMaxAllowedIncomingMessageSize(quint64(service->settings().maxIncomingMessageBytes));
     connect(socket, &QWebSocket::textMessageReceived, this, &RealtimeSession::onMessage);
     connect(socket, &QWebSocket::binaryMessageReceived, this, [this] {
@@ -61,6 +66,7 @@ RealtimeSession::RealtimeSession(QWebSocket *socket, PrincipalPtr principal, Rea
               {QStringLiteral("reason"), QStringLiteral("Send JSON text messages, not binary ones.")}});
     });
     connect(socket, &QWebSocket::disconnected, this, [this] {
+        reportEnded();
         closeAll();
         m_socket->deleteLater(); // takes this session with it
     });
@@ -93,6 +99,7 @@ RealtimeSession::RealtimeSession(QWebSocket *socket, PrincipalPtr principal, Rea
 
 RealtimeSession::~RealtimeSession()
 {
+    reportEnded();
     closeAll();
     m_service->sessionClosed(this);
 }
@@ -116,6 +123,25 @@ void RealtimeSession::setPrincipal(PrincipalPtr principal)
     }
     constexpr qint64 MaxTimerMs = 24LL * 3600 * 1000;
     m_expiryTimer.start(int(qBound<qint64>(0, expiresAt - QDateTime::currentMSecsSinceEpoch(), MaxTimerMs)));
+}
+
+void RealtimeSession::reportAuthenticated()
+{
+    SessionObserver *observer = m_service->sessionObserver();
+    if (m_reported || m_closing || !observer)
+        return;
+    m_reported = principal();
+    if (m_reported)
+        observer->sessionAuthenticated(m_reported, m_sessionKey);
+}
+
+void RealtimeSession::reportEnded()
+{
+    if (!m_reported)
+        return;
+    const PrincipalPtr reported = std::exchange(m_reported, nullptr);
+    if (SessionObserver *observer = m_service->sessionObserver())
+        observer->sessionEnded(reported, m_sessionKey);
 }
 
 void RealtimeSession::replacePrincipal(PrincipalPtr principal)
@@ -147,6 +173,7 @@ void RealtimeSession::endSession(const QString &reason, const QByteArray &code)
           {QStringLiteral("code"), QString::fromLatin1(code)}});
     m_closing = true;
     m_expiryTimer.stop();
+    reportEnded();
     closeAll();
     m_socket->close(QWebSocketProtocol::CloseCode(SessionEndedCloseCode), reason.left(120));
 }
@@ -173,6 +200,7 @@ void RealtimeSession::fail(const QString &reason, int closeCode, const QString &
         return;
     send({{QStringLiteral("type"), type}, {QStringLiteral("reason"), reason}});
     m_closing = true;
+    reportEnded();
     closeAll();
     m_socket->close(QWebSocketProtocol::CloseCode(closeCode), reason.left(120));
 }
@@ -246,6 +274,7 @@ void RealtimeSession::authenticate(const QJsonObject &message)
         m_authenticated = true;
         m_authTimer.stop();
         setPrincipal(authenticated.principal);
+        reportAuthenticated();
     } else {
         // Re-authentication: a refreshed credential of the same actor extends the session; a bad
         // one changes nothing (the current one still ends when it expires).

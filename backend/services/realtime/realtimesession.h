@@ -58,6 +58,9 @@ private:
     void closeAll();
     void authenticate(const QJsonObject &message);
     void setPrincipal(PrincipalPtr principal);
+    // The session observer hears of this session once when it authenticates and once when it ends.
+    void reportAuthenticated();
+    void reportEnded();
 
     QPointer<QWebSocket> m_socket;
     RealtimeService *m_service;
@@ -65,6 +68,8 @@ private:
     QHash<QString, SubscriptionPtr> m_subscriptions;
     mutable std::mutex m_principalMutex;
     PrincipalPtr m_principal; // guarded by m_principalMutex (endSessions reads it from other threads)
+    const quint64 m_sessionKey;
+    PrincipalPtr m_reported; // the principal the observer was told of; null before and once ended
     QTimer m_authTimer;
     QTimer m_expiryTimer; // fires when the credential expires
     QTimer m_pingTimer;

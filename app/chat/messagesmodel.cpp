@@ -123,7 +123,20 @@ void MessagesModel::fetchMore(const QModelIndex &parent)
 {
     if (!canFetchMore(parent))
         return;
-    QCoro::connect(loadPage(m_cursor, {}), this, [] {});
+    // Started from the event loop: a view (or the model tester) calls this from inside the model's
+    // own insert signals, where the rows must not change under it.
+    m_fetchingOlder = true;
+    Q_EMIT pagingChanged();
+    const quint64 generation = m_generation;
+    QMetaObject::invokeMethod(
+        this,
+        [this, generation] {
+            if (generation == m_generation && !m_cursor.isEmpty())
+                QCoro::connect(loadPage(m_cursor, {}), this, [] {});
+            else
+                m_fetchingOlder = false;
+        },
+        Qt::QueuedConnection);
 }
 
 QString MessagesModel::typingText() const

@@ -82,6 +82,8 @@ ChatController::ChatController(ApiClient *api, RealtimeClient *realtime, QObject
 
 ChatController::~ChatController()
 {
+    if (!m_realtime)
+        return;
     if (!m_followed.isEmpty())
         m_realtime->unsubscribe(m_followed);
     if (m_presenceFollowed)
@@ -272,6 +274,17 @@ void ChatController::openSearchHit(int row)
         return;
     openRoomAt(m_search.data(index, SearchModel::RoomIdRole).toString(),
                m_search.data(index, SearchModel::MessageIdRole).toString());
+}
+
+void ChatController::jumpToLatest()
+{
+    if (m_room.isEmpty() || m_reasonPending)
+        return;
+    if (m_messages.roomId() != m_room) {
+        openRoom(m_room);
+        return;
+    }
+    follow(m_room, m_messages.reason(), {});
 }
 
 void ChatController::provideReason(const QString &reason)

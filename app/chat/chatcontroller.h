@@ -3,7 +3,10 @@
 #include "chatmodels.h"
 #include "messagesmodel.h"
 
+#include "api/realtimeclient.h"
+
 #include <QObject>
+#include <QPointer>
 #include <QQmlEngine>
 
 #include <QCoroTask>
@@ -11,7 +14,6 @@
 namespace Meshdeck::Console {
 
 class ApiClient;
-class RealtimeClient;
 
 // The Chat page (the support view): rooms with unread counts, last activity and their
 // participants' presence; the selected room's conversation, followed live on `chat.rooms.<id>`;
@@ -94,6 +96,8 @@ public:
     // Opens a room at one message (a search hit, a report): the page around it.
     Q_INVOKABLE void openRoomAt(const QString &roomId, const QString &messageId);
     Q_INVOKABLE void openSearchHit(int row);
+    // The open room's newest page again, with the reason it is read with (after a search jump).
+    Q_INVOKABLE void jumpToLatest();
     // The reason for the pending read; the read is recorded by the backend.
     Q_INVOKABLE void provideReason(const QString &reason);
     Q_INVOKABLE void cancelReason();
@@ -142,7 +146,7 @@ private:
     QCoro::Task<void> act(QByteArray method, QString path, QByteArray body, QString doneMessage);
 
     ApiClient *m_api;
-    RealtimeClient *m_realtime;
+    QPointer<RealtimeClient> m_realtime; // the Console's; it may go before this child of it
     RoomsModel m_rooms;
     MessagesModel m_messages;
     SearchModel m_search;

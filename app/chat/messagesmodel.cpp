@@ -100,7 +100,7 @@ QHash<int, QByteArray> MessagesModel::roleNames() const
             {SeqRole, "seq"},
             {AuthorIdRole, "authorId"},
             {AuthorNameRole, "authorName"},
-            {TextRole, "text"},
+            {TextRole, "body"},
             {TimeRole, "time"},
             {EditedRole, "edited"},
             {EditedTimeRole, "editedTime"},

@@ -78,6 +78,8 @@ public:
     // page of this room (each such read is recorded by the backend).
     void open(const QString &roomId, const QString &reason = {}, const QString &aroundMessageId = {});
     void clear();
+    // The page before the oldest row (the "older messages" button; views call fetchMore()).
+    Q_INVOKABLE void loadOlder() { fetchMore({}); }
     // A failed page again (the Retry of the error line).
     Q_INVOKABLE void retry();
     // After a reconnect (or F5): the newest page merged into the rows held, so what was sent

@@ -159,6 +159,8 @@ Rectangle {
                               : qsTr("%1 · %2").arg(entry.authorName).arg(entry.time)
                         color: Theme.mutedText
                         font.pixelSize: 11
+                        elide: Text.ElideRight
+                        Layout.fillWidth: true
                     }
                     Label {
                         visible: entry.hasReply

@@ -507,7 +507,8 @@ private Q_SLOTS:
             QVERIFY(qr);
             QTRY_COMPARE(qr->property("status").toInt(), 1); // Image.Ready: the PNG decoded
             QTRY_COMPARE(chat->reports()->rowCount(), 1);
-            tabs = {QStringLiteral("Rooms"), QStringLiteral("Search"), QStringLiteral("Reports")};
+            tabs = {QStringLiteral("Rooms"), QStringLiteral("Support reads"), QStringLiteral("Search"),
+                    QStringLiteral("Reports")};
         }
         for (const QString &tab : std::as_const(tabs)) {
             if (!tab.isEmpty()) {

@@ -59,10 +59,14 @@ ChatController::ChatController(ApiClient *api, RealtimeClient *realtime, QObject
     // Subscribed (again, after a reconnect): what was sent while the socket was down is read from
     // the newest page; rows already held are not added twice.
     connect(m_realtime, &RealtimeClient::subscribed, this, [this](const QString &channel) {
-        if (!m_followed.isEmpty() && channel == m_followed) {
-            m_messages.setLiveError({});
+        if (m_followed.isEmpty() || channel != m_followed)
+            return;
+        m_messages.setLiveError({});
+        // The first answer comes while the first page is read; only a later one follows a gap
+        // (and each read of a room read with a reason is recorded: no read without a cause).
+        if (m_followedBefore)
             m_messages.catchUp();
-        }
+        m_followedBefore = true;
     });
     connect(&m_messages, &MessagesModel::reasonRequired, this,
             [this](const QString &roomId, const QString &detail) {
@@ -315,6 +319,7 @@ void ChatController::follow(const QString &roomId, const QString &reason, const 
     // Live first, then the page: the model places both by id and seq, so they meet with no gap
     // and no duplicate.
     m_followed = channelOf(roomId);
+    m_followedBefore = false;
     m_realtime->subscribe(m_followed);
     m_messages.open(roomId, reason, around);
 }

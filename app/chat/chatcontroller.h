@@ -166,6 +166,7 @@ private:
     bool m_reasonPending = false;
     bool m_started = false;
     bool m_presenceFollowed = false;
+    bool m_followedBefore = false; // the open room's channel answered subscribed once already
     quint64 m_attachment = 0;
     quint64 m_searchGeneration = 0;
 };

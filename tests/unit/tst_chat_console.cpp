@@ -507,6 +507,29 @@ private Q_SLOTS:
         QCOMPARE(chat.messages()->typingText(), QString());
     }
 
+    // Subscribed again after a reconnect: the newest page is read and merged, so messages sent
+    // while the socket was down show, once each. The first subscribed (with the first page) reads
+    // nothing more.
+    void aResubscribeCatchesUpWithoutDuplicates()
+    {
+        FakeApiClient api;
+        RealtimeClient realtime;
+        serveRooms(api);
+        ChatController chat(&api, &realtime);
+        chat.start();
+        QTRY_COMPARE(chat.rooms()->rowCount(), 2);
+        chat.openRoom(QStringLiteral("room_ops"));
+        QTRY_COMPARE(chat.messages()->rowCount(), 3);
+        Q_EMIT realtime.subscribed(OpsChannel, 0, 0);
+        QCOMPARE(api.requestedPaths().count(OpsMessages), 1);
+        api.setReply(OpsMessages, ok(page(QStringLiteral("room_ops"), 6, 8, QStringLiteral("c5"))));
+        Q_EMIT realtime.subscribed(OpsChannel, 0, 0);
+        QTRY_COMPARE(chat.messages()->rowCount(), 5);
+        QCOMPARE(api.requestedPaths().count(OpsMessages), 2);
+        QCOMPARE(seqs(*chat.messages()), (QList<qint64>{4, 5, 6, 7, 8}));
+        QVERIFY(chat.messages()->hasMore()); // the older cursor is still the first page's
+    }
+
     void removalFromTheRoomStopsLiveUpdatesVisibly()
     {
         FakeApiClient api;

@@ -299,7 +299,17 @@ private Q_SLOTS:
             ok("{\"items\":[{\"id\":\"room_ops\",\"type\":\"group\",\"name\":\"ops\",\"topic\":\"on call\","
                "\"private\":false,\"lastActivityAt\":\"2026-11-30T12:00:00.000Z\",\"messageCount\":2,"
                "\"participants\":[{\"userId\":\"u-1\",\"name\":\"Ada\",\"role\":\"owner\"}],"
+               "\"myRole\":null,\"unread\":0,\"lastMessage\":null,\"demo\":false},"
+               "{\"id\":\"room_vault\",\"type\":\"group\",\"name\":\"vault\",\"private\":true,"
+               "\"participants\":[{\"userId\":\"u-1\",\"name\":\"Ada\",\"role\":\"owner\"}],"
                "\"myRole\":null,\"unread\":0,\"lastMessage\":null,\"demo\":false}],\"nextCursor\":null}"));
+        m_api.setReply(
+            QStringLiteral("/v1/chat/rooms/room_vault/messages?limit=50&reason=ticket%207"),
+            ok("{\"items\":[{\"id\":\"msg_9\",\"roomId\":\"room_vault\",\"seq\":1,\"author\":{\"userId\":"
+               "\"u-1\",\"name\":\"Ada\"},\"text\":\"the vault\",\"createdAt\":\"2026-11-30T11:00:00.000Z\","
+               "\"editCount\":0,\"deleted\":false}],\"nextCursor\":null,\"hasMore\":false}"));
+        m_api.setReply(QStringLiteral("/v1/chat/rooms/room_vault/invitations"), ok("{\"items\":[]}"));
+        m_api.setReply(QStringLiteral("/v1/chat/rooms/room_vault/support-reads"), ok("{\"items\":[]}"));
         m_api.setReply(QStringLiteral("/v1/presence?users=u-1"),
                        ok("{\"items\":[{\"userId\":\"u-1\",\"name\":\"Ada\",\"status\":\"online\"}]}"));
         m_api.setReply(
@@ -496,7 +506,7 @@ private Q_SLOTS:
             // A room open with its conversation, invitations (one QR code shown) and support reads.
             auto *chat = m_console->findChild<ChatController *>();
             QVERIFY(chat);
-            QTRY_COMPARE(chat->rooms()->rowCount(), 1);
+            QTRY_COMPARE(chat->rooms()->rowCount(), 2);
             chat->openRoom(QStringLiteral("room_ops"));
             QTRY_COMPARE(chat->messages()->rowCount(), 2);
             QTRY_COMPARE(chat->invitations()->rowCount(), 1);
@@ -580,6 +590,61 @@ private Q_SLOTS:
         QTest::keyClick(m_window, Qt::Key_Escape);
         QTRY_VERIFY(
             !findByName(QAccessible::queryAccessibleInterface(m_window), QStringLiteral("Profile name")));
+    }
+
+    // A private room the console is not in: the reason dialog comes first, its controls have names,
+    // nothing is read before a reason is given, and the read goes with the reason.
+    void theChatReasonDialogAsksBeforeAnythingIsRead()
+    {
+        QQuickItem *pageItem = openPage(QStringLiteral("chat"), QStringLiteral("chatPage"));
+        QVERIFY(pageItem);
+        auto *chat = m_console->findChild<ChatController *>();
+        QVERIFY(chat);
+        QTRY_COMPARE(chat->rooms()->rowCount(), 2);
+        QQuickItem *row = nullptr;
+        QTRY_VERIFY((row = findByName(QAccessible::queryAccessibleInterface(m_window),
+                                      QStringLiteral("Room vault (private), 0 unread, 1 of 1 online"))));
+        QVERIFY(!m_window->grabWindow().isNull());
+        click(row);
+        QObject *dialog = m_window->findChild<QObject *>(QStringLiteral("reasonDialog"));
+        QVERIFY(dialog);
+        QTRY_VERIFY(dialog->property("opened").toBool());
+        const auto readVault = [this] {
+            return m_api.requestedPaths()
+                .join(QLatin1Char('\n'))
+                .contains(QStringLiteral("room_vault/messages"));
+        };
+        QVERIFY(!readVault());
+
+        Walk result;
+        checkItems(m_window->contentItem(), nullptr, result);
+        Walk tree;
+        walk(QAccessible::queryAccessibleInterface(m_window), nullptr, tree);
+        result.unnamed << tree.unnamed;
+        for (const QString &name :
+             {QStringLiteral("Reason for reading the room"), QStringLiteral("Read the room with this reason"),
+              QStringLiteral("Do not read the room")})
+            QVERIFY2(tree.names.contains(name), qPrintable(name));
+        QVERIFY2(result.unnamed.isEmpty(), qPrintable(result.unnamed.join(QStringLiteral("; "))));
+
+        QQuickItem *read = findByName(QAccessible::queryAccessibleInterface(m_window),
+                                      QStringLiteral("Read the room with this reason"));
+        QVERIFY(read);
+        QVERIFY(!read->isEnabled()); // no reason yet
+        QQuickItem *field = findByName(QAccessible::queryAccessibleInterface(m_window),
+                                       QStringLiteral("Reason for reading the room"));
+        QVERIFY(field);
+        click(field);
+        QTRY_VERIFY(field->hasActiveFocus());
+        for (const QChar c : QStringLiteral("ticket 7"))
+            QTest::keyClick(m_window, c.toLatin1());
+        QTRY_VERIFY(read->isEnabled());
+        click(read);
+        QTRY_COMPARE(chat->messages()->rowCount(), 1);
+        QVERIFY(m_api.requestedPaths().contains(
+            QStringLiteral("/v1/chat/rooms/room_vault/messages?limit=50&reason=ticket%207")));
+        QTRY_VERIFY(!dialog->property("visible").toBool());
+        QCOMPARE(chat->readReason(), QStringLiteral("ticket 7"));
     }
 
     // The gateway's route editor and a route's history, opened as a person opens them: every control

@@ -18,6 +18,9 @@
 #include "services/auth/teamsroutes.h"
 #include "services/auth/teamsservice.h"
 #include "services/auth/teamsstore.h"
+#include "services/chat/chatroutes.h"
+#include "services/chat/chatservice.h"
+#include "services/chat/chatstore.h"
 #include "services/events/eventschannel.h"
 #include "services/events/eventsroutes.h"
 #include "services/events/eventsschema.h"
@@ -94,6 +97,7 @@ struct Backend::Parts {
     Auth::TeamsService *teams = nullptr;
     Gateway::GatewayService *gateway = nullptr;
     Sites::SitesService *sites = nullptr;
+    Chat::ChatService *chat = nullptr;
     // After the services: it is destroyed (its running builds abandoned) before the queue it uses.
     std::unique_ptr<Build::BuildWorker> buildWorker;
 };
@@ -415,6 +419,7 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
     auto realtime = std::make_unique<Realtime::RealtimeService>(realtimeSettings);
     p.realtime = realtime.get();
     p.services.add(std::move(realtime));
+    p.realtime->addProvider(p.chat->channel());
     Registry::RegistrySettings registrySettings;
     registrySettings.deregisterCriticalAfterMs = m_settings.deregisterCriticalAfterMs;
     registrySettings.nodeId = nodeId; // cluster mode: keep the other nodes' built-ins
@@ -552,6 +557,19 @@ void Backend::makeAuth(const SecretBox &secrets)
     auto teams = std::make_unique<Auth::TeamsService>(&p.database, p.events);
     p.teams = teams.get();
     p.services.add(std::move(teams));
+
+    Chat::ChatSettings chatSettings;
+    chatSettings.audit = p.auditSink.get();
+    chatSettings.lookupUser = [auth = p.auth](const QString &userId) -> std::optional<Chat::ChatUser> {
+        const Auth::SnapshotPtr snapshot = auth->snapshot();
+        const auto it = snapshot->users.constFind(userId);
+        if (it == snapshot->users.cend())
+            return std::nullopt;
+        return Chat::ChatUser{it->id, it->name, it->email};
+    };
+    auto chat = std::make_unique<Chat::ChatService>(chatSettings, &p.database, p.events);
+    p.chat = chat.get();
+    p.services.add(std::move(chat));
     p.auth->addResourceCheck(QStringLiteral("topic"),
                              [database = &p.database, systemTopics = p.events->systemTopics()](
                                  PrincipalPtr principal, QByteArray permission, QString id) {
@@ -583,6 +601,7 @@ QCoro::Task<int> Backend::openDatabase(QString dataDir)
         {QStringLiteral("gateway_metrics"), Gateway::MetricsStore::migrations()},
         {QStringLiteral("gateway_drains"), Gateway::DrainStore::migrations()},
         {QStringLiteral("sites"), Sites::SitesStore::migrations()},
+        {QStringLiteral("chat"), Chat::ChatStore::migrations()},
         Storage::DocumentPermissions::schema(),
     };
     const auto opened = co_await p.database.open(dbPath, schemas);
@@ -615,6 +634,7 @@ void Backend::installRoutes()
     Gateway::RoutesApi::install(*p.router, p.gateway->catalog());
     Gateway::StatusRoutes::install(*p.router, p.gateway);
     Sites::SitesRoutes::install(*p.router, p.sites);
+    Chat::ChatRoutes::install(*p.router, p.chat);
     // Every credential goes through the auth service, which asks the admin token first.
     p.auth->setAdminToken(p.authenticator.get());
     p.dispatcher = std::make_unique<Http::Dispatcher>(*p.router, p.auth, &p.metrics);

@@ -41,6 +41,12 @@ const std::vector<PermissionInfo> &catalogue()
         {"sites.write", QStringLiteral("Create, change and delete sites and their variables; activate (roll "
                                        "back) and delete deployments.")},
         {"sites.deploy", QStringLiteral("Start, cancel and redeploy deployments.")},
+        {"chat.read", QStringLiteral("List chat rooms, read their messages and search them (a private room "
+                                     "one is not in: with a reason, recorded).")},
+        {"chat.write", QStringLiteral("Create chat rooms; send and edit one's own messages, mark them read, "
+                                      "show typing.")},
+        {"chat.moderate", QStringLiteral("Delete others' chat messages, remove participants, change rooms "
+                                         "(an owner or moderator in their rooms).")},
         {"builds.work", QStringLiteral("Run builds as a build worker: claim them, write their log and "
                                        "artifact, finish them (admin only; a worker's token).")},
     };
@@ -76,7 +82,7 @@ Grant roleGrant(Role role, QByteArrayView permission)
     case Role::Developer:
         // Uses and configures the platform; manages no users and reads no audit log.
         if (permission.startsWith("auth.users.") || permission == "audit.read" ||
-            permission == "access.simulate" || permission == "builds.work")
+            permission == "access.simulate" || permission == "builds.work" || permission == "chat.moderate")
             return Grant::None;
         if (permission == "auth.teams.write")
             return Grant::Documents; // the teams they own
@@ -91,7 +97,8 @@ Grant roleGrant(Role role, QByteArrayView permission)
     case Role::User:
         if (isIn(permission, {"auth.self", "realtime.subscribe", "auth.keys.read", "auth.keys.write"}))
             return Grant::Full;
-        if (isIn(permission, {"events.read", "events.write", "auth.teams.read", "auth.teams.write"}))
+        if (isIn(permission, {"events.read", "events.write", "auth.teams.read", "auth.teams.write",
+                              "chat.read", "chat.write", "chat.moderate"}))
             return Grant::Documents;
         return Grant::None;
     }

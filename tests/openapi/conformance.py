@@ -551,6 +551,76 @@ def run_fixtures(c, receiver):
     c.call("GET", "/v1/realtime", expect=426)
 
 
+def chat_fixtures(c):
+    """Chat: a user's room (read marks and typing need a participant), the admin token's reads."""
+    password = "conformance passphrase 9"
+    status, user = c.call("POST", "/v1/auth/users", body={"email": "talker@example.test", "name": "Chat",
+                                                         "password": password, "role": "user"}, expect=201)
+    uid = (user or {}).get("id", "x")
+    status, signed = c.call("POST", "/v1/auth/sessions", body={"email": "talker@example.test", "password": password},
+                            expect=201, authenticate=False)
+    bearer = {"Authorization": "Bearer " + (signed or {}).get("accessToken", "")}
+    r = "/v1/chat/rooms"
+    status, room = c.call("POST", r, body={"type": "group", "name": "ops", "topic": "t", "private": False},
+                          headers=bearer, expect=201)
+    rid = (room or {}).get("id", "room_x")
+    c.call("POST", r, body={"type": "group", "name": ""}, headers=bearer, expect=400)
+    c.call("POST", r, body={"type": "direct", "participants": [uid]}, expect=400)  # the admin token is no user
+    status, private = c.call("POST", r, body={"type": "group", "name": "secret", "private": True,
+                                              "participants": [uid]}, expect=201)
+    pid = (private or {}).get("id", "room_y")
+    c.call("GET", r, query={"limit": 10}, expect=200)
+    c.call("GET", r, query={"cursor": "bad"}, expect=400)
+    c.call("GET", r + "/{roomId}", {"roomId": rid}, expect=200)
+    c.call("GET", r + "/{roomId}", {"roomId": "room_missing"}, expect=404)
+    c.call("PATCH", r + "/{roomId}", {"roomId": rid}, body={"topic": "new topic"}, expect=200)
+    m = r + "/{roomId}/messages"
+    status, sent = c.call("POST", m, {"roomId": rid}, body={"text": "Grüße aus der Straße", "idempotencyKey": "k1"},
+                          headers=bearer, expect=201)
+    mid = (sent or {}).get("id", "msg_x")
+    c.call("POST", m, {"roomId": rid}, body={"text": "Grüße aus der Straße", "idempotencyKey": "k1"},
+           headers=bearer, expect=200)
+    c.call("POST", m, {"roomId": rid}, body={"text": "   "}, headers=bearer, expect=400)
+    c.call("POST", m, {"roomId": rid}, body={"text": "a reply", "replyTo": mid}, headers=bearer, expect=201)
+    c.call("GET", m, {"roomId": rid}, query={"limit": 1}, expect=200)
+    c.call("GET", m, {"roomId": rid}, query={"around": mid}, expect=200)
+    c.call("GET", m, {"roomId": rid}, query={"before": "x"}, expect=400)
+    c.call("GET", m, {"roomId": pid}, expect=403)
+    c.call("GET", m, {"roomId": pid}, query={"reason": "conformance"}, expect=200)
+    one = m + "/{messageId}"
+    c.call("PATCH", one, {"roomId": rid, "messageId": mid}, body={"text": "Grüße, edited"}, headers=bearer,
+           expect=200)
+    c.call("PATCH", one, {"roomId": rid, "messageId": mid}, body={"text": "not mine"}, expect=403)
+    c.call("GET", one + "/edits", {"roomId": rid, "messageId": mid}, expect=200)
+    c.call("GET", one + "/edits", {"roomId": rid, "messageId": "msg_missing"}, expect=404)
+    c.call("POST", r + "/{roomId}/read", {"roomId": rid}, body={"messageId": mid}, headers=bearer, expect=200)
+    c.call("POST", r + "/{roomId}/read", {"roomId": rid}, body={"messageId": mid}, expect=403)
+    c.call("POST", r + "/{roomId}/typing", {"roomId": rid}, body={}, headers=bearer, expect=202)
+    c.call("POST", r + "/{roomId}/typing", {"roomId": "room_missing"}, body={}, headers=bearer, expect=404)
+    c.call("GET", "/v1/chat/search", query={"q": "strasse", "limit": 5}, expect=200)
+    c.call("GET", "/v1/chat/search", query={"q": "s"}, expect=400)
+    c.call("GET", "/v1/chat/search", query={"q": "grusse", "room": rid}, headers=bearer, expect=200)
+    c.call("GET", r + "/{roomId}/support-reads", {"roomId": pid}, expect=200)
+    c.call("GET", r + "/{roomId}/support-reads", {"roomId": rid}, headers=bearer, expect=200)
+    p = r + "/{roomId}/participants"
+    status, other = c.call("POST", "/v1/auth/users", body={"email": "listener@example.test", "name": "Chat Two",
+                                                          "password": password, "role": "user"}, expect=201)
+    oid = (other or {}).get("id", "y")
+    c.call("POST", p, {"roomId": rid}, body={"userId": oid}, headers=bearer, expect=201)
+    c.call("POST", p, {"roomId": rid}, body={"userId": oid}, headers=bearer, expect=409)
+    c.call("POST", p, {"roomId": rid}, body={"userId": "no-such-user"}, headers=bearer, expect=400)
+    c.call("PATCH", p + "/{userId}", {"roomId": rid, "userId": oid}, body={"role": "moderator"}, headers=bearer,
+           expect=200)
+    c.call("PATCH", p + "/{userId}", {"roomId": rid, "userId": oid}, body={"role": "king"}, headers=bearer,
+           expect=400)
+    c.call("DELETE", p + "/{userId}", {"roomId": rid, "userId": oid}, headers=bearer, expect=200)
+    c.call("DELETE", p + "/{userId}", {"roomId": rid, "userId": oid}, headers=bearer, expect=404)
+    c.call("DELETE", one, {"roomId": rid, "messageId": mid}, headers=bearer, expect=200)
+    c.call("DELETE", one, {"roomId": rid, "messageId": "msg_missing"}, headers=bearer, expect=404)
+    c.call("DELETE", r + "/{roomId}", {"roomId": pid}, expect=204)
+    c.call("DELETE", r + "/{roomId}", {"roomId": pid}, expect=404)
+
+
 def unauthenticated_calls(c):
     """Every operation that needs a token, called without one: 401 with a problem document."""
     for (method, template), op in sorted(c.operations.items()):
@@ -618,6 +688,7 @@ def main():
                   f"{len(c.operations)} operations; backend arguments: {' '.join(extra) or 'none'}", flush=True)
             c.check_path_parameters()
             run_fixtures(c, receiver)
+            chat_fixtures(c)
             unauthenticated_calls(c)
             c.report_unexercised()
     finally:

@@ -1,0 +1,174 @@
+#include "chatchannel.h"
+
+#include "platform/access.h"
+
+#include <QJsonArray>
+
+namespace Meshdeck::Chat {
+
+QString ChatChannel::channelName(const QString &roomId)
+{
+    return QStringLiteral("chat.rooms.") + roomId;
+}
+
+void ChatChannel::setSupportSubscribeListener(SupportSubscribe listener)
+{
+    std::lock_guard lock(m_mutex);
+    m_supportSubscribe = std::move(listener);
+}
+
+bool ChatChannel::mayReadLocked(const Subscriber &s, const RoomInfo &info) const
+{
+    if (s.fullGrant)
+        return true;
+    return s.subscription->principal && info.participants.contains(s.subscription->principal->userId);
+}
+
+QString ChatChannel::open(Realtime::SubscriptionPtr subscription)
+{
+    const QString roomId = subscription->channel.mid(prefix().size());
+    if (!validRoomId(roomId))
+        return QStringLiteral("A chat room's channel is chat.rooms.<roomId>.");
+    if (QString refused = Realtime::authorizeSubscription(*subscription, "chat.read"); !refused.isEmpty())
+        return refused;
+    const Principal &principal = *subscription->principal;
+    const bool full = Access::authorize(principal, "chat.read").grant == Access::Grant::Full;
+    SupportSubscribe supportSubscribe;
+    QString reason;
+    {
+        std::lock_guard lock(m_mutex);
+        const auto it = m_rooms.constFind(roomId);
+        if (it == m_rooms.cend())
+            return QStringLiteral("There is no chat room %1.").arg(roomId);
+        const bool participant = !principal.userId.isEmpty() && it->participants.contains(principal.userId);
+        if (!participant && !full)
+            return QStringLiteral("You may not subscribe to '%1': you are not a participant of the room.")
+                .arg(subscription->channel);
+        if (!participant && it->isPrivate) {
+            reason = subscription->request.value(QStringLiteral("reason")).toString().trimmed();
+            if (reason.isEmpty())
+                return QStringLiteral(
+                    "Following a private room you are not in needs a reason (\"reason\" in the "
+                    "subscribe message); it is recorded.");
+            supportSubscribe = m_supportSubscribe;
+        }
+        subscription->mailbox->post(
+            Realtime::jsonText({{QStringLiteral("type"), QStringLiteral("subscribed")},
+                                {QStringLiteral("channel"), subscription->channel},
+                                {QStringLiteral("lastSeq"), it->messageSeq}}));
+        m_subscribers[roomId].insert(subscription->id, {subscription, full && !participant});
+    }
+    if (supportSubscribe)
+        supportSubscribe(principal, roomId, reason);
+    return {};
+}
+
+void ChatChannel::close(const Realtime::SubscriptionPtr &subscription)
+{
+    const QString roomId = subscription->channel.mid(prefix().size());
+    std::lock_guard lock(m_mutex);
+    auto it = m_subscribers.find(roomId);
+    if (it == m_subscribers.end())
+        return;
+    const auto one = it->constFind(subscription->id);
+    if (one != it->cend() && one->subscription == subscription)
+        it->erase(one);
+    if (it->isEmpty())
+        m_subscribers.erase(it);
+}
+
+void ChatChannel::setRoom(const QString &roomId, RoomInfo info)
+{
+    std::lock_guard lock(m_mutex);
+    RoomInfo &stored = m_rooms[roomId];
+    info.messageSeq = std::max(info.messageSeq, stored.messageSeq);
+    info.changeSeq = std::max(info.changeSeq, stored.changeSeq);
+    stored = std::move(info);
+    auto subs = m_subscribers.find(roomId);
+    if (subs == m_subscribers.end())
+        return;
+    for (auto it = subs->begin(); it != subs->end();) {
+        if (mayReadLocked(*it, stored)) {
+            ++it;
+            continue;
+        }
+        it->subscription->mailbox->post(Realtime::jsonText(
+            {{QStringLiteral("type"), QStringLiteral("unsubscribed")},
+             {QStringLiteral("channel"), it->subscription->channel},
+             {QStringLiteral("reason"), QStringLiteral("You were removed from this room.")}}));
+        it = subs->erase(it);
+    }
+}
+
+void ChatChannel::removeRoom(const QString &roomId)
+{
+    std::lock_guard lock(m_mutex);
+    m_rooms.remove(roomId);
+    const QHash<quint64, Subscriber> subs = m_subscribers.take(roomId);
+    for (const Subscriber &s : subs)
+        s.subscription->mailbox->post(
+            Realtime::jsonText({{QStringLiteral("type"), QStringLiteral("unsubscribed")},
+                                {QStringLiteral("channel"), s.subscription->channel},
+                                {QStringLiteral("reason"), QStringLiteral("The room was deleted.")}}));
+}
+
+std::optional<ChatChannel::RoomInfo> ChatChannel::room(const QString &roomId) const
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_rooms.constFind(roomId);
+    if (it == m_rooms.cend())
+        return std::nullopt;
+    return *it;
+}
+
+QStringList ChatChannel::roomIds() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_rooms.keys();
+}
+
+QString ChatChannel::eventOf(const Message &message)
+{
+    if (message.deleted())
+        return QStringLiteral("deleted");
+    return message.editCount > 0 ? QStringLiteral("edited") : QStringLiteral("created");
+}
+
+QJsonObject ChatChannel::messageEvent(const QString &roomId, const Message &message, const QString &event)
+{
+    return {{QStringLiteral("type"), QStringLiteral("message")},
+            {QStringLiteral("channel"), channelName(roomId)},
+            {QStringLiteral("event"), event},
+            {QStringLiteral("message"), message.toJson()}};
+}
+
+void ChatChannel::postChange(const Message &message, const QString &event)
+{
+    std::lock_guard lock(m_mutex);
+    auto room = m_rooms.find(message.roomId);
+    if (room != m_rooms.end()) {
+        room->messageSeq = std::max(room->messageSeq, message.seq);
+        room->changeSeq = std::max(room->changeSeq, message.changeSeq);
+    }
+    const auto subs = m_subscribers.constFind(message.roomId);
+    if (subs == m_subscribers.cend())
+        return;
+    const QByteArray text = Realtime::jsonText(messageEvent(message.roomId, message, event));
+    for (const Subscriber &s : *subs)
+        s.subscription->mailbox->post(text);
+}
+
+void ChatChannel::postEphemeral(const QString &roomId, const QJsonObject &message)
+{
+    QJsonObject m = message;
+    m.insert(QStringLiteral("channel"), channelName(roomId));
+    const QByteArray text = Realtime::jsonText(m);
+    std::lock_guard lock(m_mutex);
+    const auto subs = m_subscribers.constFind(roomId);
+    if (subs == m_subscribers.cend())
+        return;
+    for (const Subscriber &s : *subs)
+        s.subscription->mailbox->post(text);
+}
+
+} // namespace Meshdeck::Chat

@@ -15,6 +15,8 @@ struct ApiReply {
     int status = 0; // 0: no HTTP answer (connection refused, timeout, TLS failure)
     QJsonDocument json;
     QString error;
+    // The body as it came (an image, say: a chat invitation's QR code); `json` is its parse.
+    QByteArray body = {};
     // No answer from this node at all (refused, unreachable, timed out): another node may answer.
     bool unreachable = false;
     // The node answered, but TLS refused it (its certificate, host name, dates or pin).

@@ -199,6 +199,7 @@ QCoro::Task<ApiReply> HttpApiClient::finish(QNetworkReply *rawReply)
         co_return result;
     }
     result.json = QJsonDocument::fromJson(body);
+    result.body = body;
     if (!result.ok()) {
         result.error = describeHttpError(result.status, body);
         result.problemCode = problemCodeOf(result.json);

@@ -10,7 +10,7 @@ NavigationModel::NavigationModel(QObject *parent)
           {QStringLiteral("gateway"), QT_TR_NOOP("Gateway"), true, QStringLiteral("gateway")},
           {QStringLiteral("events"), QT_TR_NOOP("Events"), true, QStringLiteral("events")},
           {QStringLiteral("deployments"), QT_TR_NOOP("Deployments"), true, QStringLiteral("sites")},
-          {QStringLiteral("chat"), QT_TR_NOOP("Chat"), false, QStringLiteral("chat")},
+          {QStringLiteral("chat"), QT_TR_NOOP("Chat"), true, QStringLiteral("chat")},
           {QStringLiteral("access"), QT_TR_NOOP("Access"), true, QStringLiteral("auth")},
           {QStringLiteral("localstack"), QT_TR_NOOP("Local stack"), true, {}},
           {QStringLiteral("settings"), QT_TR_NOOP("Settings"), true, {}},

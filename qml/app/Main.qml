@@ -52,6 +52,7 @@ ApplicationWindow {
                     case "deployments": return deploymentsPage
                     case "settings": return settingsPage
                     case "access": return accessPage
+                    case "chat": return chatPage
                     default: return unavailablePage
                     }
                 }
@@ -108,6 +109,10 @@ ApplicationWindow {
     Component {
         id: accessPage
         AccessPage {}
+    }
+    Component {
+        id: chatPage
+        ChatPage {}
     }
     Component {
         id: unavailablePage

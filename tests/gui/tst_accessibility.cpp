@@ -3,12 +3,15 @@
 #include "access/accesscontroller.h"
 #include "api/fakeapiclient.h"
 #include "api/realtimeclient.h"
+#include "chat/chatcontroller.h"
 #include "clusters/secretstore.h"
 #include "shell/console.h"
 
 #include <QAccessible>
 #include <QApplication>
+#include <QBuffer>
 #include <QFile>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -264,7 +267,8 @@ private Q_SLOTS:
                "\"auth.users.read\":\"full\",\"auth.users.write\":\"full\",\"auth.keys.read\":\"full\","
                "\"auth.keys.write\":\"full\",\"auth.teams.read\":\"full\",\"auth.teams.write\":\"full\","
                "\"access.simulate\":\"full\",\"audit.read\":\"full\",\"gateway.read\":\"full\","
-               "\"gateway.write\":\"full\"}}"));
+               "\"gateway.write\":\"full\",\"chat.read\":\"full\",\"chat.write\":\"full\","
+               "\"chat.moderate\":\"full\",\"presence.read\":\"full\"}}"));
         m_api.setReply(QStringLiteral("/v1/access/permissions"),
                        ok("{\"permissions\":[{\"name\":\"events.read\",\"description\":\"Read events\"}]}"));
         m_api.setReply(QStringLiteral("/v1/auth/users?q=&status=&role="),
@@ -287,6 +291,66 @@ private Q_SLOTS:
                           "\"admin-token\","
                           "\"action\":\"auth.key.created\",\"outcome\":\"ok\",\"status\":201,"
                           "\"before\":null,\"after\":{\"name\":\"ci\"}}],\"nextCursor\":\"c-2\"}"));
+
+        // Chat: one public room with a reply and a deleted message, an invitation with its QR code, a
+        // recorded support read and an open report.
+        m_api.setReply(
+            QStringLiteral("/v1/chat/rooms?limit=50"),
+            ok("{\"items\":[{\"id\":\"room_ops\",\"type\":\"group\",\"name\":\"ops\",\"topic\":\"on call\","
+               "\"private\":false,\"lastActivityAt\":\"2026-11-30T12:00:00.000Z\",\"messageCount\":2,"
+               "\"participants\":[{\"userId\":\"u-1\",\"name\":\"Ada\",\"role\":\"owner\"}],"
+               "\"myRole\":null,\"unread\":0,\"lastMessage\":null,\"demo\":false},"
+               "{\"id\":\"room_vault\",\"type\":\"group\",\"name\":\"vault\",\"private\":true,"
+               "\"participants\":[{\"userId\":\"u-1\",\"name\":\"Ada\",\"role\":\"owner\"}],"
+               "\"myRole\":null,\"unread\":0,\"lastMessage\":null,\"demo\":false}],\"nextCursor\":null}"));
+        m_api.setReply(
+            QStringLiteral("/v1/chat/rooms/room_vault/messages?limit=50&reason=ticket%207"),
+            ok("{\"items\":[{\"id\":\"msg_9\",\"roomId\":\"room_vault\",\"seq\":1,\"author\":{\"userId\":"
+               "\"u-1\",\"name\":\"Ada\"},\"text\":\"the vault\",\"createdAt\":\"2026-11-30T11:00:00.000Z\","
+               "\"editCount\":0,\"deleted\":false}],\"nextCursor\":null,\"hasMore\":false}"));
+        m_api.setReply(QStringLiteral("/v1/chat/rooms/room_vault/invitations"), ok("{\"items\":[]}"));
+        m_api.setReply(QStringLiteral("/v1/chat/rooms/room_vault/support-reads"), ok("{\"items\":[]}"));
+        m_api.setReply(QStringLiteral("/v1/presence?users=u-1"),
+                       ok("{\"items\":[{\"userId\":\"u-1\",\"name\":\"Ada\",\"status\":\"online\"}]}"));
+        m_api.setReply(
+            QStringLiteral("/v1/chat/rooms/room_ops/messages?limit=50"),
+            ok("{\"items\":[{\"id\":\"msg_1\",\"roomId\":\"room_ops\",\"seq\":1,\"author\":{\"userId\":"
+               "\"u-1\",\"name\":\"Ada\"},\"text\":\"\",\"createdAt\":\"2026-11-30T11:00:00.000Z\","
+               "\"editCount\":0,\"deleted\":true,\"deletedAt\":\"2026-11-30T11:01:00.000Z\"},"
+               "{\"id\":\"msg_2\",\"roomId\":\"room_ops\",\"seq\":2,\"author\":{\"userId\":\"u-1\","
+               "\"name\":\"Ada\"},\"text\":\"deploy done\",\"createdAt\":\"2026-11-30T12:00:00.000Z\","
+               "\"editedAt\":\"2026-11-30T12:01:00.000Z\",\"editCount\":1,\"deleted\":false,"
+               "\"replyTo\":{\"id\":\"msg_1\",\"author\":{\"name\":\"Ada\"},\"excerpt\":\"\","
+               "\"deleted\":true}}],\"nextCursor\":\"c-1\",\"hasMore\":true}"));
+        m_api.setReply(QStringLiteral("/v1/chat/rooms/room_ops/messages?before=c-1&limit=50"),
+                       ok("{\"items\":[],\"nextCursor\":null,\"hasMore\":false}"));
+        m_api.setReply(
+            QStringLiteral("/v1/chat/rooms/room_ops/invitations"),
+            ok("{\"items\":[{\"token\":\"inv_abc\",\"roomId\":\"room_ops\",\"url\":"
+               "\"meshdeck://chat/invite/inv_abc\",\"createdBy\":\"admin-token\",\"createdAt\":"
+               "\"2026-11-30T12:00:00.000Z\",\"expiresAt\":\"2026-12-01T12:00:00.000Z\",\"maxUses\":10,"
+               "\"uses\":3,\"revokedAt\":null,\"state\":\"active\"}]}"));
+        m_api.setReply(
+            QStringLiteral("/v1/chat/rooms/room_ops/support-reads"),
+            ok("{\"items\":[{\"id\":\"sr_1\",\"actor\":\"user:u-2\",\"actorName\":\"Sue\",\"roomId\":"
+               "\"room_ops\",\"reason\":\"ticket 42\",\"messageIds\":[\"msg_2\"],\"at\":"
+               "\"2026-11-30T12:05:00.000Z\"}]}"));
+        m_api.setReply(
+            QStringLiteral("/v1/chat/reports?state=open"),
+            ok("{\"items\":[{\"id\":\"rep_1\",\"roomId\":\"room_ops\",\"roomName\":\"ops\",\"message\":"
+               "{\"id\":\"msg_2\",\"seq\":2,\"author\":{\"name\":\"Ada\"},\"text\":\"deploy done\"},"
+               "\"context\":[],\"reporter\":{\"userId\":\"u-2\",\"name\":\"Bob\"},\"reason\":\"spam\","
+               "\"createdAt\":\"2026-11-30T12:06:00.000Z\",\"state\":\"open\"}]}"));
+        {
+            QImage qr(21, 21, QImage::Format_Mono);
+            qr.fill(1);
+            QBuffer png;
+            png.open(QIODevice::WriteOnly);
+            qr.save(&png, "PNG");
+            ApiReply image{200, {}, {}};
+            image.body = png.data();
+            m_api.setReply(QStringLiteral("/v1/chat/invitations/inv_abc/qr.png"), image);
+        }
 
         Console::Options options;
         options.attachUrl = QUrl(QStringLiteral("http://fixture.invalid:7700"));
@@ -376,6 +440,8 @@ private Q_SLOTS:
                                 << "accessPage";
         QTest::newRow("deployments") << "deployments"
                                      << "deploymentsPage";
+        QTest::newRow("chat") << "chat"
+                              << "chatPage";
     }
 
     void everyInteractiveControlHasAName()
@@ -435,6 +501,24 @@ private Q_SLOTS:
             deployments->setSelectedDeployment(QStringLiteral("d3"));
             tabs = {QStringLiteral("Deployments"), QStringLiteral("Variables"),
                     QStringLiteral("Queue and workers")};
+        }
+        if (page == QLatin1String("chat")) {
+            // A room open with its conversation, invitations (one QR code shown) and support reads.
+            auto *chat = m_console->findChild<ChatController *>();
+            QVERIFY(chat);
+            QTRY_COMPARE(chat->rooms()->rowCount(), 2);
+            chat->openRoom(QStringLiteral("room_ops"));
+            QTRY_COMPARE(chat->messages()->rowCount(), 2);
+            QTRY_COMPARE(chat->invitations()->rowCount(), 1);
+            QTRY_COMPARE(chat->supportReads()->rowCount(), 1);
+            chat->showQr(QStringLiteral("inv_abc"));
+            QTRY_VERIFY(!chat->qrImage().isEmpty());
+            QQuickItem *qr = findItem(pageItem, QStringLiteral("invitationQr"));
+            QVERIFY(qr);
+            QTRY_COMPARE(qr->property("status").toInt(), 1); // Image.Ready: the PNG decoded
+            QTRY_COMPARE(chat->reports()->rowCount(), 1);
+            tabs = {QStringLiteral("Rooms"), QStringLiteral("Support reads"), QStringLiteral("Search"),
+                    QStringLiteral("Reports")};
         }
         for (const QString &tab : std::as_const(tabs)) {
             if (!tab.isEmpty()) {
@@ -506,6 +590,61 @@ private Q_SLOTS:
         QTest::keyClick(m_window, Qt::Key_Escape);
         QTRY_VERIFY(
             !findByName(QAccessible::queryAccessibleInterface(m_window), QStringLiteral("Profile name")));
+    }
+
+    // A private room the console is not in: the reason dialog comes first, its controls have names,
+    // nothing is read before a reason is given, and the read goes with the reason.
+    void theChatReasonDialogAsksBeforeAnythingIsRead()
+    {
+        QQuickItem *pageItem = openPage(QStringLiteral("chat"), QStringLiteral("chatPage"));
+        QVERIFY(pageItem);
+        auto *chat = m_console->findChild<ChatController *>();
+        QVERIFY(chat);
+        QTRY_COMPARE(chat->rooms()->rowCount(), 2);
+        QQuickItem *row = nullptr;
+        QTRY_VERIFY((row = findByName(QAccessible::queryAccessibleInterface(m_window),
+                                      QStringLiteral("Room vault (private), 0 unread, 1 of 1 online"))));
+        QVERIFY(!m_window->grabWindow().isNull());
+        click(row);
+        QObject *dialog = m_window->findChild<QObject *>(QStringLiteral("reasonDialog"));
+        QVERIFY(dialog);
+        QTRY_VERIFY(dialog->property("opened").toBool());
+        const auto readVault = [this] {
+            return m_api.requestedPaths()
+                .join(QLatin1Char('\n'))
+                .contains(QStringLiteral("room_vault/messages"));
+        };
+        QVERIFY(!readVault());
+
+        Walk result;
+        checkItems(m_window->contentItem(), nullptr, result);
+        Walk tree;
+        walk(QAccessible::queryAccessibleInterface(m_window), nullptr, tree);
+        result.unnamed << tree.unnamed;
+        for (const QString &name :
+             {QStringLiteral("Reason for reading the room"), QStringLiteral("Read the room with this reason"),
+              QStringLiteral("Do not read the room")})
+            QVERIFY2(tree.names.contains(name), qPrintable(name));
+        QVERIFY2(result.unnamed.isEmpty(), qPrintable(result.unnamed.join(QStringLiteral("; "))));
+
+        QQuickItem *read = findByName(QAccessible::queryAccessibleInterface(m_window),
+                                      QStringLiteral("Read the room with this reason"));
+        QVERIFY(read);
+        QVERIFY(!read->isEnabled()); // no reason yet
+        QQuickItem *field = findByName(QAccessible::queryAccessibleInterface(m_window),
+                                       QStringLiteral("Reason for reading the room"));
+        QVERIFY(field);
+        click(field);
+        QTRY_VERIFY(field->hasActiveFocus());
+        for (const QChar c : QStringLiteral("ticket 7"))
+            QTest::keyClick(m_window, c.toLatin1());
+        QTRY_VERIFY(read->isEnabled());
+        click(read);
+        QTRY_COMPARE(chat->messages()->rowCount(), 1);
+        QVERIFY(m_api.requestedPaths().contains(
+            QStringLiteral("/v1/chat/rooms/room_vault/messages?limit=50&reason=ticket%207")));
+        QTRY_VERIFY(!dialog->property("visible").toBool());
+        QCOMPARE(chat->readReason(), QStringLiteral("ticket 7"));
     }
 
     // The gateway's route editor and a route's history, opened as a person opens them: every control

@@ -721,7 +721,7 @@ private Q_SLOTS:
         const int deployments = model.indexOf(QStringLiteral("deployments"));
         QCOMPARE(model.data(model.index(deployments), NavigationModel::AvailableRole).toBool(), true);
         const int chat = model.indexOf(QStringLiteral("chat"));
-        QCOMPARE(model.data(model.index(chat), NavigationModel::AvailableRole).toBool(), false);
+        QCOMPARE(model.data(model.index(chat), NavigationModel::AvailableRole).toBool(), true);
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         model.retranslate();
         QCOMPARE(changed.count(), 1);

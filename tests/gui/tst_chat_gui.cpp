@@ -1,0 +1,283 @@
+#include "testing.h"
+
+#include "api/httpapiclient.h"
+#include "chat/chatcontroller.h"
+#include "clusters/secretstore.h"
+#include "shell/console.h"
+
+#include <QAccessible>
+#include <QApplication>
+#include <QDir>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QQmlApplicationEngine>
+#include <QQmlExtensionPlugin>
+#include <QQuickItem>
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+
+Q_IMPORT_QML_PLUGIN(Meshdeck_CorePlugin)
+Q_IMPORT_QML_PLUGIN(Meshdeck_ThemePlugin)
+Q_IMPORT_QML_PLUGIN(Meshdeck_PagesPlugin)
+Q_IMPORT_QML_PLUGIN(Meshdeck_AppPlugin)
+
+using namespace Meshdeck::Console;
+using namespace Meshdeck::Testing;
+
+namespace {
+constexpr int MessageCount = 120; // more than two pages of 50: history is paged back twice
+
+QQuickItem *findByName(QAccessibleInterface *iface, const QString &name, int depth = 0)
+{
+    if (!iface || !iface->isValid() || iface->state().invisible || depth > 200)
+        return nullptr;
+    if (iface->text(QAccessible::Name) == name)
+        return qobject_cast<QQuickItem *>(iface->object());
+    for (int i = 0; i < iface->childCount(); ++i) {
+        if (QQuickItem *found = findByName(iface->child(i), name, depth + 1))
+            return found;
+    }
+    return nullptr;
+}
+
+QQuickItem *findItem(QQuickItem *root, const QString &objectName)
+{
+    if (!root)
+        return nullptr;
+    if (root->objectName() == objectName)
+        return root;
+    const auto children = root->childItems();
+    for (QQuickItem *child : children) {
+        if (QQuickItem *found = findItem(child, objectName))
+            return found;
+    }
+    return nullptr;
+}
+
+QStringList visibleTexts(QQuickItem *item)
+{
+    QStringList out;
+    if (!item || !item->isVisible())
+        return out;
+    const QVariant text = item->property("text");
+    if (text.isValid() && !text.toString().isEmpty() && item->metaObject()->indexOfProperty("font") >= 0)
+        out << text.toString();
+    const auto children = item->childItems();
+    for (QQuickItem *child : children)
+        out << visibleTexts(child);
+    return out;
+}
+
+bool anyContains(const QStringList &texts, const QString &fragment)
+{
+    return std::any_of(texts.cbegin(), texts.cend(), [&](const QString &t) { return t.contains(fragment); });
+}
+} // namespace
+
+// The Chat page on a real meshdeckd, as support uses it: a private room (seeded through the API
+// with the admin token) is opened only after a reason is given, the recorded read shows in the
+// room's support reads, and history is paged back to the first message. (The invitation's QR code
+// read back with zbarimg waits for the backend's invitation routes.)
+class TestChatGui : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QAccessible::setActive(true);
+        QQuickStyle::setStyle(QStringLiteral("Material"));
+        QVERIFY(QDir().mkpath(QStringLiteral(MESHDECK_SCREENSHOT_DIR)));
+    }
+
+    void supportReadsAPrivateRoomWithAReasonAndPagesBackThroughHistory()
+    {
+        BackendProcess backend;
+        QVERIFY(backend.start());
+
+        // Seed: a user, a private room with only them in it, its history, one invitation.
+        const RawResponse user = apiCall(backend, "POST", "/v1/auth/users",
+                                         "{\"email\":\"rita@example.test\",\"name\":\"Rita\",\"password\":"
+                                         "\"correct horse battery staple\",\"role\":\"user\"}");
+        QVERIFY2(user.status == 201, user.body);
+        const QByteArray userId =
+            QJsonDocument::fromJson(user.body).object().value(QStringLiteral("id")).toString().toUtf8();
+        const RawResponse room =
+            apiCall(backend, "POST", "/v1/chat/rooms",
+                    "{\"type\":\"group\",\"name\":\"gui-private\",\"topic\":\"escalations\","
+                    "\"private\":true,\"participants\":[\"" +
+                        userId + "\"]}");
+        QVERIFY2(room.status == 201, room.body);
+        const QString roomId =
+            QJsonDocument::fromJson(room.body).object().value(QStringLiteral("id")).toString();
+        for (int i = 1; i <= MessageCount; ++i) {
+            const RawResponse sent =
+                apiCall(backend, "POST", "/v1/chat/rooms/" + roomId.toUtf8() + "/messages",
+                        "{\"text\":\"history " + QByteArray::number(i) + "\",\"idempotencyKey\":\"gui-" +
+                            QByteArray::number(i) + "\"}");
+            QVERIFY2(sent.status == 201, sent.body);
+        }
+        HttpApiClient api;
+        FakeSecretStore secrets;
+        QTemporaryDir dir;
+        Console::Options options;
+        options.attachUrl = backend.url();
+        options.attachToken = backend.token();
+        options.secrets = &secrets;
+        options.profilesFile = dir.filePath(QStringLiteral("profiles.ini"));
+        Console console(options, &api);
+        Console::setInstance(&console);
+        QQmlApplicationEngine engine;
+        engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
+        console.applyLanguage(&engine);
+        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Meshdeck/App/Main.qml")));
+        QVERIFY(!engine.rootObjects().isEmpty());
+        m_window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
+        QVERIFY(m_window);
+        m_window->resize(1400, 900);
+        QVERIFY(QTest::qWaitForWindowExposed(m_window));
+        console.startUp();
+        QTRY_COMPARE_WITH_TIMEOUT(console.connection()->state(), BackendConnection::State::Connected, 15'000);
+
+        click(QStringLiteral("Chat"));
+        if (QTest::currentTestFailed())
+            return;
+        auto *chat = console.findChild<ChatController *>();
+        QVERIFY(chat);
+        QTRY_VERIFY_WITH_TIMEOUT(chat->rooms()->rowOfRoom(roomId) >= 0, 10'000);
+        QVERIFY2(chat->rooms()->error().isEmpty(), qPrintable(chat->rooms()->error()));
+
+        // The private room: the reason first, with what happens to it.
+        clickRoom(chat, roomId);
+        if (QTest::currentTestFailed())
+            return;
+        QObject *dialog = m_window->findChild<QObject *>(QStringLiteral("reasonDialog"));
+        QVERIFY(dialog);
+        QTRY_VERIFY(dialog->property("opened").toBool());
+        QVERIFY(anyContains(visibleTexts(m_window->contentItem()), QStringLiteral("Your read is recorded")));
+        QCOMPARE(chat->messages()->rowCount(), 0); // nothing read before the reason
+        type(QStringLiteral("Reason for reading the room"), QStringLiteral("ticket 4711"));
+        if (QTest::currentTestFailed())
+            return;
+        click(QStringLiteral("Read the room with this reason"));
+        if (QTest::currentTestFailed())
+            return;
+        QTRY_VERIFY_WITH_TIMEOUT(chat->messages()->rowCount() >= 50,
+                                 10'000); // the view may ask for more itself
+        QCOMPARE(
+            chat->messages()
+                ->data(chat->messages()->index(chat->messages()->rowCount() - 1), MessagesModel::TextRole)
+                .toString(),
+            QStringLiteral("history %1").arg(MessageCount));
+        QVERIFY(anyContains(visibleTexts(m_window->contentItem()), QStringLiteral("ticket 4711")));
+
+        // The audit entry, in the room's support reads.
+        click(QStringLiteral("Support reads"));
+        if (QTest::currentTestFailed())
+            return;
+        QTRY_VERIFY_WITH_TIMEOUT(chat->supportReads()->rowCount() >= 1, 10'000);
+        QCOMPARE(chat->supportReads()
+                     ->data(chat->supportReads()->index(0), SupportReadsModel::ReasonRole)
+                     .toString(),
+                 QStringLiteral("ticket 4711"));
+        QTRY_VERIFY(anyContains(visibleTexts(m_window->contentItem()), QStringLiteral("ticket 4711")));
+        shoot(QStringLiteral("chat-support-read.png"));
+
+        // Back through history: older pages above the rows held, down to the first message.
+        QSignalSpy reset(chat->messages(), &QAbstractItemModel::modelReset);
+        while (chat->messages()->hasMore()) {
+            const int before = chat->messages()->rowCount();
+            if (!chat->messages()->isFetchingOlder()) {
+                // The button, as the accessibility tree names it (pressed through its signal: the
+                // list may lay itself out over it between the lookup and a mouse click).
+                QQuickItem *older = find(QStringLiteral("Load older messages"), 10'000);
+                QVERIFY(older);
+                QVERIFY(QMetaObject::invokeMethod(older, "clicked"));
+            }
+            QTRY_VERIFY2_WITH_TIMEOUT(chat->messages()->rowCount() > before,
+                                      qPrintable(chat->messages()->error()), 10'000);
+        }
+        QCOMPARE(chat->messages()->rowCount(), MessageCount);
+        QCOMPARE(reset.size(), 0);
+        for (int i = 0; i < MessageCount; ++i)
+            QCOMPARE(chat->messages()->data(chat->messages()->index(i), MessagesModel::SeqRole).toLongLong(),
+                     qint64(i + 1));
+        shoot(QStringLiteral("chat-history.png"));
+
+        Console::setInstance(nullptr);
+        m_window = nullptr;
+    }
+
+private:
+    QImage shoot(const QString &name)
+    {
+        const QImage image = m_window->grabWindow();
+        if (image.isNull() ||
+            !image.save(QDir(QStringLiteral(MESHDECK_SCREENSHOT_DIR)).absoluteFilePath(name)))
+            qWarning("could not save %s", qPrintable(name));
+        return image;
+    }
+
+    void clickRoom(ChatController *chat, const QString &roomId)
+    {
+        const QModelIndex index = chat->rooms()->index(chat->rooms()->rowOfRoom(roomId));
+        QQuickItem *list = findItem(m_window->contentItem(), QStringLiteral("roomList"));
+        QVERIFY(list);
+        // The row as a screen reader names it.
+        QString name;
+        QTRY_VERIFY(
+            !(name = rowName(list, chat->rooms()->data(index, RoomsModel::NameRole).toString())).isEmpty());
+        click(name);
+    }
+
+    QString rowName(QQuickItem *list, const QString &roomName)
+    {
+        QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(list);
+        for (int i = 0; iface && i < iface->childCount(); ++i) {
+            const QString n = iface->child(i)->text(QAccessible::Name);
+            if (n.startsWith(QStringLiteral("Room %1").arg(roomName)))
+                return n;
+        }
+        return {};
+    }
+
+    QQuickItem *find(const QString &name, int timeoutMs = 5000)
+    {
+        QQuickItem *item = nullptr;
+        if (!QTest::qWaitFor(
+                [&] { return (item = findByName(QAccessible::queryAccessibleInterface(m_window), name)); },
+                timeoutMs))
+            return nullptr;
+        return item;
+    }
+
+    void click(const QString &name)
+    {
+        QQuickItem *item = find(name, 15'000);
+        QVERIFY2(item, qPrintable(name));
+        (void)m_window->grabWindow(); // laid out before the click
+        const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
+        QTest::mouseClick(m_window, Qt::LeftButton, {}, centre.toPoint());
+    }
+
+    void type(const QString &name, const QString &text)
+    {
+        click(name);
+        QQuickItem *item = find(name);
+        QVERIFY2(item, qPrintable(name));
+        QTRY_VERIFY(item->hasActiveFocus());
+        for (const QChar c : text)
+            QTest::keyClick(m_window, c.toLatin1());
+        QTRY_COMPARE(item->property("text").toString(), text);
+    }
+
+    QQuickWindow *m_window = nullptr;
+};
+
+QTEST_MAIN(TestChatGui)
+#include "tst_chat_gui.moc"

@@ -838,6 +838,431 @@
     </message>
 </context>
 <context>
+    <name>ChatConversation</name>
+    <message>
+        <source>Pick a room to read its conversation.</source>
+        <translation>Wählen Sie einen Raum, um seine Unterhaltung zu lesen.</translation>
+    </message>
+    <message>
+        <source>%1 (private)</source>
+        <translation>%1 (privat)</translation>
+    </message>
+    <message>
+        <source>Read as support, recorded with the reason: %1</source>
+        <translation>Als Support gelesen, aufgezeichnet mit dem Grund: %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Loading older messages…</source>
+        <translation>Ältere Nachrichten werden geladen …</translation>
+    </message>
+    <message>
+        <source>Older messages</source>
+        <translation>Ältere Nachrichten</translation>
+    </message>
+    <message>
+        <source>Load older messages</source>
+        <translation>Ältere Nachrichten laden</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Nachrichten</translation>
+    </message>
+    <message>
+        <source>%1 at %2: message deleted</source>
+        <translation>%1 um %2: Nachricht gelöscht</translation>
+    </message>
+    <message>
+        <source>%1 at %2: %3</source>
+        <translation>%1 um %2: %3</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · edited %3</source>
+        <translation>%1 · %2 · bearbeitet %3</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>↪ %1: (deleted message)</source>
+        <translation>↪ %1: (gelöschte Nachricht)</translation>
+    </message>
+    <message>
+        <source>↪ %1: %2</source>
+        <translation>↪ %1: %2</translation>
+    </message>
+    <message>
+        <source>This message was deleted (%1).</source>
+        <translation>Diese Nachricht wurde gelöscht (%1).</translation>
+    </message>
+    <message>
+        <source>No messages in this room yet.</source>
+        <translation>Noch keine Nachrichten in diesem Raum.</translation>
+    </message>
+    <message>
+        <source>Retry loading the messages</source>
+        <translation>Nachrichten erneut laden</translation>
+    </message>
+    <message>
+        <source>Jump to the latest messages</source>
+        <translation>Zu den neuesten Nachrichten springen</translation>
+    </message>
+</context>
+<context>
+    <name>ChatPage</name>
+    <message>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <source>Rooms, conversations, search, reports and invitations</source>
+        <translation>Räume, Unterhaltungen, Suche, Meldungen und Einladungen</translation>
+    </message>
+    <message>
+        <source>Chat sections</source>
+        <translation>Bereiche des Chats</translation>
+    </message>
+    <message>
+        <source>Rooms</source>
+        <translation>Räume</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Suche</translation>
+    </message>
+    <message>
+        <source>Reports (%1)</source>
+        <translation>Meldungen (%1)</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>Meldungen</translation>
+    </message>
+    <message>
+        <source>Why do you need to read %1?</source>
+        <translation>Warum müssen Sie %1 lesen?</translation>
+    </message>
+    <message>
+        <source>%1 is a private room you are not a participant of. Your read is recorded with your name, the reason and the messages you see, and the room&apos;s owners can see that record.</source>
+        <translation>%1 ist ein privater Raum, an dem Sie nicht teilnehmen. Ihr Lesezugriff wird mit Ihrem Namen, dem Grund und den Nachrichten, die Sie sehen, aufgezeichnet, und die Eigentümer des Raums können diese Aufzeichnung sehen.</translation>
+    </message>
+    <message>
+        <source>Reason (ticket number, report…)</source>
+        <translation>Grund (Ticketnummer, Meldung …)</translation>
+    </message>
+    <message>
+        <source>Reason for reading the room</source>
+        <translation>Grund für das Lesen des Raums</translation>
+    </message>
+    <message>
+        <source>Read and record</source>
+        <translation>Lesen und aufzeichnen</translation>
+    </message>
+    <message>
+        <source>Read the room with this reason</source>
+        <translation>Raum mit diesem Grund lesen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Do not read the room</source>
+        <translation>Raum nicht lesen</translation>
+    </message>
+</context>
+<context>
+    <name>ChatReports</name>
+    <message>
+        <source>Open</source>
+        <translation>Offen</translation>
+    </message>
+    <message>
+        <source>Open reports</source>
+        <translation>Offene Meldungen</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Erledigt</translation>
+    </message>
+    <message>
+        <source>Resolved reports</source>
+        <translation>Erledigte Meldungen</translation>
+    </message>
+    <message>
+        <source>Reported messages</source>
+        <translation>Gemeldete Nachrichten</translation>
+    </message>
+    <message>
+        <source>Report by %1 in %2 at %3: %4</source>
+        <translation>Meldung von %1 in %2 um %3: %4</translation>
+    </message>
+    <message>
+        <source>%1 · %2 reported in %3: %4</source>
+        <translation>%1 · %2 hat in %3 gemeldet: %4</translation>
+    </message>
+    <message>
+        <source>%1: (deleted)</source>
+        <translation>%1: (gelöscht)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Open in room</source>
+        <translation>Im Raum öffnen</translation>
+    </message>
+    <message>
+        <source>Open report of %1 in its room</source>
+        <translation>Meldung von %1 in ihrem Raum öffnen</translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation>Erledigen</translation>
+    </message>
+    <message>
+        <source>Resolve report of %1</source>
+        <translation>Meldung von %1 erledigen</translation>
+    </message>
+    <message>
+        <source>No open reports.</source>
+        <translation>Keine offenen Meldungen.</translation>
+    </message>
+    <message>
+        <source>No resolved reports.</source>
+        <translation>Keine erledigten Meldungen.</translation>
+    </message>
+    <message>
+        <source>Retry loading the reports</source>
+        <translation>Meldungen erneut laden</translation>
+    </message>
+</context>
+<context>
+    <name>ChatRoomPanel</name>
+    <message>
+        <source>Room details</source>
+        <translation>Raumdetails</translation>
+    </message>
+    <message>
+        <source>Invitations</source>
+        <translation>Einladungen</translation>
+    </message>
+    <message>
+        <source>Support reads</source>
+        <translation>Support-Lesezugriffe</translation>
+    </message>
+    <message>
+        <source>Invitation expiry</source>
+        <translation>Ablauf der Einladung</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 Stunde</translation>
+    </message>
+    <message>
+        <source>1 day</source>
+        <translation>1 Tag</translation>
+    </message>
+    <message>
+        <source>7 days</source>
+        <translation>7 Tage</translation>
+    </message>
+    <message>
+        <source>Maximum uses</source>
+        <translation>Maximale Nutzungen</translation>
+    </message>
+    <message>
+        <source>Invite</source>
+        <translation>Einladen</translation>
+    </message>
+    <message>
+        <source>Create an invitation</source>
+        <translation>Einladung anlegen</translation>
+    </message>
+    <message>
+        <source>Invitations to this room</source>
+        <translation>Einladungen in diesen Raum</translation>
+    </message>
+    <message>
+        <source>Invitation %1: %2, %3, expires %4</source>
+        <translation>Einladung %1: %2, %3, Ablauf: %4</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>expires %1</source>
+        <translation>Ablauf: %1</translation>
+    </message>
+    <message>
+        <source>QR code</source>
+        <translation>QR-Code</translation>
+    </message>
+    <message>
+        <source>Show the QR code of invitation %1</source>
+        <translation>QR-Code der Einladung %1 anzeigen</translation>
+    </message>
+    <message>
+        <source>Revoke</source>
+        <translation>Widerrufen</translation>
+    </message>
+    <message>
+        <source>Revoke invitation %1</source>
+        <translation>Einladung %1 widerrufen</translation>
+    </message>
+    <message>
+        <source>No invitations to this room.</source>
+        <translation>Keine Einladungen in diesen Raum.</translation>
+    </message>
+    <message>
+        <source>Retry loading the invitations</source>
+        <translation>Einladungen erneut laden</translation>
+    </message>
+    <message>
+        <source>QR code of the invitation link %1</source>
+        <translation>QR-Code des Einladungslinks %1</translation>
+    </message>
+    <message>
+        <source>Loading the QR code…</source>
+        <translation>QR-Code wird geladen …</translation>
+    </message>
+    <message>
+        <source>Invitation link</source>
+        <translation>Einladungslink</translation>
+    </message>
+    <message>
+        <source>Support reads of this room</source>
+        <translation>Support-Lesezugriffe auf diesen Raum</translation>
+    </message>
+    <message>
+        <source>%1 read %2 message(s) at %3: %4</source>
+        <translation>%1 hat um %3 %2 Nachricht(en) gelesen: %4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 · %2 · %n message(s)</source>
+        <translation>
+            <numerusform>%1 · %2 · %n Nachricht</numerusform>
+            <numerusform>%1 · %2 · %n Nachrichten</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nobody has read this room as support.</source>
+        <translation>Niemand hat diesen Raum als Support gelesen.</translation>
+    </message>
+    <message>
+        <source>Retry loading the support reads</source>
+        <translation>Support-Lesezugriffe erneut laden</translation>
+    </message>
+    <message>
+        <source>Revoke the invitation?</source>
+        <translation>Einladung widerrufen?</translation>
+    </message>
+</context>
+<context>
+    <name>ChatRooms</name>
+    <message>
+        <source>Chat rooms</source>
+        <translation>Chaträume</translation>
+    </message>
+    <message>
+        <source>Room %1%2, %3 unread, %4 of %5 online</source>
+        <translation>Raum %1%2, %3 ungelesen, %4 von %5 online</translation>
+    </message>
+    <message>
+        <source> (private)</source>
+        <translation> (privat)</translation>
+    </message>
+    <message>
+        <source>demo</source>
+        <translation>Demo</translation>
+    </message>
+    <message>
+        <source>No messages yet</source>
+        <translation>Noch keine Nachrichten</translation>
+    </message>
+    <message>
+        <source>Not a participant</source>
+        <translation>Kein Teilnehmer</translation>
+    </message>
+    <message>
+        <source>%1 · %2 of %3 online</source>
+        <translation>%1 · %2 von %3 online</translation>
+    </message>
+    <message>
+        <source>No rooms you may read yet.</source>
+        <translation>Noch keine Räume, die Sie lesen dürfen.</translation>
+    </message>
+    <message>
+        <source>Retry loading the rooms</source>
+        <translation>Räume erneut laden</translation>
+    </message>
+    <message>
+        <source>More rooms</source>
+        <translation>Weitere Räume</translation>
+    </message>
+    <message>
+        <source>Load more rooms</source>
+        <translation>Weitere Räume laden</translation>
+    </message>
+</context>
+<context>
+    <name>ChatSearch</name>
+    <message>
+        <source>Search messages (at least two characters)</source>
+        <translation>Nachrichten durchsuchen (mindestens zwei Zeichen)</translation>
+    </message>
+    <message>
+        <source>Search messages</source>
+        <translation>Nachrichten durchsuchen</translation>
+    </message>
+    <message>
+        <source>Reason, to include private rooms (recorded)</source>
+        <translation>Grund, um private Räume einzubeziehen (wird aufgezeichnet)</translation>
+    </message>
+    <message>
+        <source>Reason for searching private rooms</source>
+        <translation>Grund für die Suche in privaten Räumen</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Suchen</translation>
+    </message>
+    <message>
+        <source>Search the chat</source>
+        <translation>Chat durchsuchen</translation>
+    </message>
+    <message>
+        <source>Search hits</source>
+        <translation>Suchtreffer</translation>
+    </message>
+    <message>
+        <source>%1 in %2 at %3: %4</source>
+        <translation>%1 in %2 um %3: %4</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3</source>
+        <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+        <source>%1 (private)</source>
+        <translation>%1 (privat)</translation>
+    </message>
+    <message>
+        <source>No message matches.</source>
+        <translation>Keine Nachricht passt.</translation>
+    </message>
+    <message>
+        <source>Retry the search</source>
+        <translation>Suche wiederholen</translation>
+    </message>
+</context>
+<context>
     <name>ClusterBand</name>
     <message>
         <source>Attached to %1: %2</source>
@@ -3131,6 +3556,77 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::ChatController</name>
+    <message>
+        <source>Live updates of this room stopped: %1</source>
+        <translation>Live-Aktualisierungen dieses Raums beendet: %1</translation>
+    </message>
+    <message>
+        <source>Presence is not live: %1</source>
+        <translation>Die Anwesenheit ist nicht live: %1</translation>
+    </message>
+    <message>
+        <source>Not opened: reading this private room needs a reason, and the read is recorded.</source>
+        <translation>Nicht geöffnet: Das Lesen dieses privaten Raums erfordert einen Grund, und der Lesezugriff wird aufgezeichnet.</translation>
+    </message>
+    <message>
+        <source>Could not load the rooms: %1</source>
+        <translation>Die Räume konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not load more rooms: %1</source>
+        <translation>Weitere Räume konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not load presence: %1</source>
+        <translation>Die Anwesenheit konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Type at least two characters to search.</source>
+        <translation>Geben Sie mindestens zwei Zeichen ein, um zu suchen.</translation>
+    </message>
+    <message>
+        <source>Search failed: %1</source>
+        <translation>Suche fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the reports: %1</source>
+        <translation>Die Meldungen konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Report resolved.</source>
+        <translation>Meldung erledigt.</translation>
+    </message>
+    <message>
+        <source>Could not load the invitations: %1</source>
+        <translation>Die Einladungen konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the support reads: %1</source>
+        <translation>Die Support-Lesezugriffe konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Invitation created.</source>
+        <translation>Einladung angelegt.</translation>
+    </message>
+    <message>
+        <source>Invitation revoked.</source>
+        <translation>Einladung widerrufen.</translation>
+    </message>
+    <message>
+        <source>Revoke this invitation to %1? Its QR code and link stop working at once; it has been used %2 time(s). People who already joined stay in the room.</source>
+        <translation>Diese Einladung in %1 widerrufen? Ihr QR-Code und ihr Link funktionieren sofort nicht mehr; sie wurde %2-mal verwendet. Wer bereits beigetreten ist, bleibt im Raum.</translation>
+    </message>
+    <message>
+        <source>Could not load the QR code: %1</source>
+        <translation>Der QR-Code konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>The backend did not send a PNG image for the QR code.</source>
+        <translation>Das Backend hat kein PNG-Bild für den QR-Code gesendet.</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::ClusterMembersModel</name>
     <message>
         <source>Could not load the cluster&apos;s members: %1</source>
@@ -3571,6 +4067,36 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::InvitationsModel</name>
+    <message>
+        <source>%1 of %2 uses</source>
+        <translation>%1 von %2 Nutzungen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n use(s)</source>
+        <translation>
+            <numerusform>%n Nutzung</numerusform>
+            <numerusform>%n Nutzungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Abgelaufen</translation>
+    </message>
+    <message>
+        <source>Used up</source>
+        <translation>Aufgebraucht</translation>
+    </message>
+    <message>
+        <source>Revoked</source>
+        <translation>Widerrufen</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::LocalStack</name>
     <message>
         <source>The backend program %1 is missing or not executable. Reinstall Meshdeck or pass --backend PATH.</source>
@@ -3619,6 +4145,32 @@
     <message>
         <source>meshdeckd did not report ready within %1 s.</source>
         <translation>meshdeckd hat sich nicht innerhalb von %1 s bereit gemeldet.</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::MessagesModel</name>
+    <message>
+        <source>%1 is typing…</source>
+        <translation>%1 tippt …</translation>
+    </message>
+    <message>
+        <source>%1 and %2 are typing…</source>
+        <translation>%1 und %2 tippen …</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n people are typing…</source>
+        <translation>
+            <numerusform>%n Person tippt …</numerusform>
+            <numerusform>%n Personen tippen …</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not read the messages sent meanwhile: %1</source>
+        <translation>Die zwischenzeitlich gesendeten Nachrichten konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the messages: %1</source>
+        <translation>Die Nachrichten konnten nicht geladen werden: %1</translation>
     </message>
 </context>
 <context>
@@ -3762,6 +4314,37 @@
     <message>
         <source>Draining</source>
         <translation>Im Leeren</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::RoomsModel</name>
+    <message>
+        <source>online</source>
+        <translation>online</translation>
+    </message>
+    <message>
+        <source>away</source>
+        <translation>abwesend</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <source>presence unknown</source>
+        <translation>Anwesenheit unbekannt</translation>
+    </message>
+    <message>
+        <source>%1: (message deleted)</source>
+        <translation>%1: (Nachricht gelöscht)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
     </message>
 </context>
 <context>

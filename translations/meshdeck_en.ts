@@ -838,6 +838,431 @@
     </message>
 </context>
 <context>
+    <name>ChatConversation</name>
+    <message>
+        <source>Pick a room to read its conversation.</source>
+        <translation>Pick a room to read its conversation.</translation>
+    </message>
+    <message>
+        <source>%1 (private)</source>
+        <translation>%1 (private)</translation>
+    </message>
+    <message>
+        <source>Read as support, recorded with the reason: %1</source>
+        <translation>Read as support, recorded with the reason: %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Loading older messages…</source>
+        <translation>Loading older messages…</translation>
+    </message>
+    <message>
+        <source>Older messages</source>
+        <translation>Older messages</translation>
+    </message>
+    <message>
+        <source>Load older messages</source>
+        <translation>Load older messages</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Messages</translation>
+    </message>
+    <message>
+        <source>%1 at %2: message deleted</source>
+        <translation>%1 at %2: message deleted</translation>
+    </message>
+    <message>
+        <source>%1 at %2: %3</source>
+        <translation>%1 at %2: %3</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · edited %3</source>
+        <translation>%1 · %2 · edited %3</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>↪ %1: (deleted message)</source>
+        <translation>↪ %1: (deleted message)</translation>
+    </message>
+    <message>
+        <source>↪ %1: %2</source>
+        <translation>↪ %1: %2</translation>
+    </message>
+    <message>
+        <source>This message was deleted (%1).</source>
+        <translation>This message was deleted (%1).</translation>
+    </message>
+    <message>
+        <source>No messages in this room yet.</source>
+        <translation>No messages in this room yet.</translation>
+    </message>
+    <message>
+        <source>Retry loading the messages</source>
+        <translation>Retry loading the messages</translation>
+    </message>
+    <message>
+        <source>Jump to the latest messages</source>
+        <translation>Jump to the latest messages</translation>
+    </message>
+</context>
+<context>
+    <name>ChatPage</name>
+    <message>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <source>Rooms, conversations, search, reports and invitations</source>
+        <translation>Rooms, conversations, search, reports and invitations</translation>
+    </message>
+    <message>
+        <source>Chat sections</source>
+        <translation>Chat sections</translation>
+    </message>
+    <message>
+        <source>Rooms</source>
+        <translation>Rooms</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <source>Reports (%1)</source>
+        <translation>Reports (%1)</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <source>Why do you need to read %1?</source>
+        <translation>Why do you need to read %1?</translation>
+    </message>
+    <message>
+        <source>%1 is a private room you are not a participant of. Your read is recorded with your name, the reason and the messages you see, and the room&apos;s owners can see that record.</source>
+        <translation>%1 is a private room you are not a participant of. Your read is recorded with your name, the reason and the messages you see, and the room&apos;s owners can see that record.</translation>
+    </message>
+    <message>
+        <source>Reason (ticket number, report…)</source>
+        <translation>Reason (ticket number, report…)</translation>
+    </message>
+    <message>
+        <source>Reason for reading the room</source>
+        <translation>Reason for reading the room</translation>
+    </message>
+    <message>
+        <source>Read and record</source>
+        <translation>Read and record</translation>
+    </message>
+    <message>
+        <source>Read the room with this reason</source>
+        <translation>Read the room with this reason</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Do not read the room</source>
+        <translation>Do not read the room</translation>
+    </message>
+</context>
+<context>
+    <name>ChatReports</name>
+    <message>
+        <source>Open</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>Open reports</source>
+        <translation>Open reports</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <source>Resolved reports</source>
+        <translation>Resolved reports</translation>
+    </message>
+    <message>
+        <source>Reported messages</source>
+        <translation>Reported messages</translation>
+    </message>
+    <message>
+        <source>Report by %1 in %2 at %3: %4</source>
+        <translation>Report by %1 in %2 at %3: %4</translation>
+    </message>
+    <message>
+        <source>%1 · %2 reported in %3: %4</source>
+        <translation>%1 · %2 reported in %3: %4</translation>
+    </message>
+    <message>
+        <source>%1: (deleted)</source>
+        <translation>%1: (deleted)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Open in room</source>
+        <translation>Open in room</translation>
+    </message>
+    <message>
+        <source>Open report of %1 in its room</source>
+        <translation>Open report of %1 in its room</translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation>Resolve</translation>
+    </message>
+    <message>
+        <source>Resolve report of %1</source>
+        <translation>Resolve report of %1</translation>
+    </message>
+    <message>
+        <source>No open reports.</source>
+        <translation>No open reports.</translation>
+    </message>
+    <message>
+        <source>No resolved reports.</source>
+        <translation>No resolved reports.</translation>
+    </message>
+    <message>
+        <source>Retry loading the reports</source>
+        <translation>Retry loading the reports</translation>
+    </message>
+</context>
+<context>
+    <name>ChatRoomPanel</name>
+    <message>
+        <source>Room details</source>
+        <translation>Room details</translation>
+    </message>
+    <message>
+        <source>Invitations</source>
+        <translation>Invitations</translation>
+    </message>
+    <message>
+        <source>Support reads</source>
+        <translation>Support reads</translation>
+    </message>
+    <message>
+        <source>Invitation expiry</source>
+        <translation>Invitation expiry</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 hour</translation>
+    </message>
+    <message>
+        <source>1 day</source>
+        <translation>1 day</translation>
+    </message>
+    <message>
+        <source>7 days</source>
+        <translation>7 days</translation>
+    </message>
+    <message>
+        <source>Maximum uses</source>
+        <translation>Maximum uses</translation>
+    </message>
+    <message>
+        <source>Invite</source>
+        <translation>Invite</translation>
+    </message>
+    <message>
+        <source>Create an invitation</source>
+        <translation>Create an invitation</translation>
+    </message>
+    <message>
+        <source>Invitations to this room</source>
+        <translation>Invitations to this room</translation>
+    </message>
+    <message>
+        <source>Invitation %1: %2, %3, expires %4</source>
+        <translation>Invitation %1: %2, %3, expires %4</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>expires %1</source>
+        <translation>expires %1</translation>
+    </message>
+    <message>
+        <source>QR code</source>
+        <translation>QR code</translation>
+    </message>
+    <message>
+        <source>Show the QR code of invitation %1</source>
+        <translation>Show the QR code of invitation %1</translation>
+    </message>
+    <message>
+        <source>Revoke</source>
+        <translation>Revoke</translation>
+    </message>
+    <message>
+        <source>Revoke invitation %1</source>
+        <translation>Revoke invitation %1</translation>
+    </message>
+    <message>
+        <source>No invitations to this room.</source>
+        <translation>No invitations to this room.</translation>
+    </message>
+    <message>
+        <source>Retry loading the invitations</source>
+        <translation>Retry loading the invitations</translation>
+    </message>
+    <message>
+        <source>QR code of the invitation link %1</source>
+        <translation>QR code of the invitation link %1</translation>
+    </message>
+    <message>
+        <source>Loading the QR code…</source>
+        <translation>Loading the QR code…</translation>
+    </message>
+    <message>
+        <source>Invitation link</source>
+        <translation>Invitation link</translation>
+    </message>
+    <message>
+        <source>Support reads of this room</source>
+        <translation>Support reads of this room</translation>
+    </message>
+    <message>
+        <source>%1 read %2 message(s) at %3: %4</source>
+        <translation>%1 read %2 message(s) at %3: %4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 · %2 · %n message(s)</source>
+        <translation>
+            <numerusform>%1 · %2 · %n message(s)</numerusform>
+            <numerusform>%1 · %2 · %n message(s)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nobody has read this room as support.</source>
+        <translation>Nobody has read this room as support.</translation>
+    </message>
+    <message>
+        <source>Retry loading the support reads</source>
+        <translation>Retry loading the support reads</translation>
+    </message>
+    <message>
+        <source>Revoke the invitation?</source>
+        <translation>Revoke the invitation?</translation>
+    </message>
+</context>
+<context>
+    <name>ChatRooms</name>
+    <message>
+        <source>Chat rooms</source>
+        <translation>Chat rooms</translation>
+    </message>
+    <message>
+        <source>Room %1%2, %3 unread, %4 of %5 online</source>
+        <translation>Room %1%2, %3 unread, %4 of %5 online</translation>
+    </message>
+    <message>
+        <source> (private)</source>
+        <translation> (private)</translation>
+    </message>
+    <message>
+        <source>demo</source>
+        <translation>demo</translation>
+    </message>
+    <message>
+        <source>No messages yet</source>
+        <translation>No messages yet</translation>
+    </message>
+    <message>
+        <source>Not a participant</source>
+        <translation>Not a participant</translation>
+    </message>
+    <message>
+        <source>%1 · %2 of %3 online</source>
+        <translation>%1 · %2 of %3 online</translation>
+    </message>
+    <message>
+        <source>No rooms you may read yet.</source>
+        <translation>No rooms you may read yet.</translation>
+    </message>
+    <message>
+        <source>Retry loading the rooms</source>
+        <translation>Retry loading the rooms</translation>
+    </message>
+    <message>
+        <source>More rooms</source>
+        <translation>More rooms</translation>
+    </message>
+    <message>
+        <source>Load more rooms</source>
+        <translation>Load more rooms</translation>
+    </message>
+</context>
+<context>
+    <name>ChatSearch</name>
+    <message>
+        <source>Search messages (at least two characters)</source>
+        <translation>Search messages (at least two characters)</translation>
+    </message>
+    <message>
+        <source>Search messages</source>
+        <translation>Search messages</translation>
+    </message>
+    <message>
+        <source>Reason, to include private rooms (recorded)</source>
+        <translation>Reason, to include private rooms (recorded)</translation>
+    </message>
+    <message>
+        <source>Reason for searching private rooms</source>
+        <translation>Reason for searching private rooms</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <source>Search the chat</source>
+        <translation>Search the chat</translation>
+    </message>
+    <message>
+        <source>Search hits</source>
+        <translation>Search hits</translation>
+    </message>
+    <message>
+        <source>%1 in %2 at %3: %4</source>
+        <translation>%1 in %2 at %3: %4</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3</source>
+        <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+        <source>%1 (private)</source>
+        <translation>%1 (private)</translation>
+    </message>
+    <message>
+        <source>No message matches.</source>
+        <translation>No message matches.</translation>
+    </message>
+    <message>
+        <source>Retry the search</source>
+        <translation>Retry the search</translation>
+    </message>
+</context>
+<context>
     <name>ClusterBand</name>
     <message>
         <source>Attached to %1: %2</source>
@@ -3131,6 +3556,77 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::ChatController</name>
+    <message>
+        <source>Live updates of this room stopped: %1</source>
+        <translation>Live updates of this room stopped: %1</translation>
+    </message>
+    <message>
+        <source>Presence is not live: %1</source>
+        <translation>Presence is not live: %1</translation>
+    </message>
+    <message>
+        <source>Not opened: reading this private room needs a reason, and the read is recorded.</source>
+        <translation>Not opened: reading this private room needs a reason, and the read is recorded.</translation>
+    </message>
+    <message>
+        <source>Could not load the rooms: %1</source>
+        <translation>Could not load the rooms: %1</translation>
+    </message>
+    <message>
+        <source>Could not load more rooms: %1</source>
+        <translation>Could not load more rooms: %1</translation>
+    </message>
+    <message>
+        <source>Could not load presence: %1</source>
+        <translation>Could not load presence: %1</translation>
+    </message>
+    <message>
+        <source>Type at least two characters to search.</source>
+        <translation>Type at least two characters to search.</translation>
+    </message>
+    <message>
+        <source>Search failed: %1</source>
+        <translation>Search failed: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the reports: %1</source>
+        <translation>Could not load the reports: %1</translation>
+    </message>
+    <message>
+        <source>Report resolved.</source>
+        <translation>Report resolved.</translation>
+    </message>
+    <message>
+        <source>Could not load the invitations: %1</source>
+        <translation>Could not load the invitations: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the support reads: %1</source>
+        <translation>Could not load the support reads: %1</translation>
+    </message>
+    <message>
+        <source>Invitation created.</source>
+        <translation>Invitation created.</translation>
+    </message>
+    <message>
+        <source>Invitation revoked.</source>
+        <translation>Invitation revoked.</translation>
+    </message>
+    <message>
+        <source>Revoke this invitation to %1? Its QR code and link stop working at once; it has been used %2 time(s). People who already joined stay in the room.</source>
+        <translation>Revoke this invitation to %1? Its QR code and link stop working at once; it has been used %2 time(s). People who already joined stay in the room.</translation>
+    </message>
+    <message>
+        <source>Could not load the QR code: %1</source>
+        <translation>Could not load the QR code: %1</translation>
+    </message>
+    <message>
+        <source>The backend did not send a PNG image for the QR code.</source>
+        <translation>The backend did not send a PNG image for the QR code.</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::ClusterMembersModel</name>
     <message>
         <source>Could not load the cluster&apos;s members: %1</source>
@@ -3571,6 +4067,36 @@
     </message>
 </context>
 <context>
+    <name>Meshdeck::Console::InvitationsModel</name>
+    <message>
+        <source>%1 of %2 uses</source>
+        <translation>%1 of %2 uses</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n use(s)</source>
+        <translation>
+            <numerusform>%n use(s)</numerusform>
+            <numerusform>%n use(s)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Expired</translation>
+    </message>
+    <message>
+        <source>Used up</source>
+        <translation>Used up</translation>
+    </message>
+    <message>
+        <source>Revoked</source>
+        <translation>Revoked</translation>
+    </message>
+</context>
+<context>
     <name>Meshdeck::Console::LocalStack</name>
     <message>
         <source>The backend program %1 is missing or not executable. Reinstall Meshdeck or pass --backend PATH.</source>
@@ -3619,6 +4145,32 @@
     <message>
         <source>meshdeckd did not report ready within %1 s.</source>
         <translation>meshdeckd did not report ready within %1 s.</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::MessagesModel</name>
+    <message>
+        <source>%1 is typing…</source>
+        <translation>%1 is typing…</translation>
+    </message>
+    <message>
+        <source>%1 and %2 are typing…</source>
+        <translation>%1 and %2 are typing…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n people are typing…</source>
+        <translation>
+            <numerusform>%n people are typing…</numerusform>
+            <numerusform>%n people are typing…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not read the messages sent meanwhile: %1</source>
+        <translation>Could not read the messages sent meanwhile: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the messages: %1</source>
+        <translation>Could not load the messages: %1</translation>
     </message>
 </context>
 <context>
@@ -3762,6 +4314,37 @@
     <message>
         <source>Draining</source>
         <translation>Draining</translation>
+    </message>
+</context>
+<context>
+    <name>Meshdeck::Console::RoomsModel</name>
+    <message>
+        <source>online</source>
+        <translation>online</translation>
+    </message>
+    <message>
+        <source>away</source>
+        <translation>away</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <source>presence unknown</source>
+        <translation>presence unknown</translation>
+    </message>
+    <message>
+        <source>%1: (message deleted)</source>
+        <translation>%1: (message deleted)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
     </message>
 </context>
 <context>

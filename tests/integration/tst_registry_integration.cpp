@@ -71,14 +71,13 @@ private Q_SLOTS:
         for (const QJsonValue &s : services)
             names << s.toObject().value(QStringLiteral("name")).toString();
         // The node's in-process build worker is listed with the separate ones, as build-worker.
-        QCOMPARE(names,
-                 (QStringList{QStringLiteral("build-worker"), QStringLiteral("meshdeck.audit"),
-                              QStringLiteral("meshdeck.auth"), QStringLiteral("meshdeck.chat"),
-                              QStringLiteral("meshdeck.chat-extras"), QStringLiteral("meshdeck.events"),
-                              QStringLiteral("meshdeck.gateway"), QStringLiteral("meshdeck.presence"),
-                              QStringLiteral("meshdeck.realtime"), QStringLiteral("meshdeck.registry"),
-                              QStringLiteral("meshdeck.sites"), QStringLiteral("meshdeck.system"),
-                              QStringLiteral("meshdeck.teams")}));
+        QCOMPARE(names, (QStringList{QStringLiteral("build-worker"), QStringLiteral("meshdeck.audit"),
+                                     QStringLiteral("meshdeck.auth"), QStringLiteral("meshdeck.chat"),
+                                     QStringLiteral("meshdeck.chat-extras"),
+                                     QStringLiteral("meshdeck.events"), QStringLiteral("meshdeck.gateway"),
+                                     QStringLiteral("meshdeck.presence"), QStringLiteral("meshdeck.realtime"),
+                                     QStringLiteral("meshdeck.registry"), QStringLiteral("meshdeck.sites"),
+                                     QStringLiteral("meshdeck.system"), QStringLiteral("meshdeck.teams")}));
         // Their /readyz check runs on the node's own port: a real check through the real engine.
         const QJsonObject events = onlyInstance(backend, "meshdeck.events");
         QCOMPARE(events.value(QStringLiteral("port")).toInt(), backend.port());

@@ -896,22 +896,27 @@ QCoro::Task<Result<void>> ChatService::typing(PrincipalPtr caller, QString roomI
     const QString userId = caller->userId;
     const QString name = authorName(*caller);
     const QString key = roomId + QLatin1Char('/') + userId;
-    Typing &t = m_typing[key];
-    if (!t.timer) {
-        t.timer = new QTimer(this);
-        t.timer->setSingleShot(true);
-        connect(t.timer, &QTimer::timeout, this, [this, key, roomId, userId] {
-            const Typing ended = m_typing.take(key);
-            ephemeral(roomId, {{QStringLiteral("type"), QStringLiteral("typing")},
-                               {QStringLiteral("userId"), userId},
-                               {QStringLiteral("name"), ended.name},
-                               {QStringLiteral("typing"), false}});
-            if (ended.timer)
-                ended.timer->deleteLater();
-        });
-    }
-    t.name = name;
-    t.timer->start(m_settings.typingExpiryMs);
+    // The route resumes on an HTTP thread: the expiry timers (and the map of them) live on the
+    // service's own thread.
+    const int expiryMs = m_settings.typingExpiryMs;
+    QMetaObject::invokeMethod(this, [this, key, roomId, userId, name, expiryMs] {
+        Typing &t = m_typing[key];
+        if (!t.timer) {
+            t.timer = new QTimer(this);
+            t.timer->setSingleShot(true);
+            connect(t.timer, &QTimer::timeout, this, [this, key, roomId, userId] {
+                const Typing ended = m_typing.take(key);
+                ephemeral(roomId, {{QStringLiteral("type"), QStringLiteral("typing")},
+                                   {QStringLiteral("userId"), userId},
+                                   {QStringLiteral("name"), ended.name},
+                                   {QStringLiteral("typing"), false}});
+                if (ended.timer)
+                    ended.timer->deleteLater();
+            });
+        }
+        t.name = name;
+        t.timer->start(expiryMs);
+    });
     ephemeral(roomId, {{QStringLiteral("type"), QStringLiteral("typing")},
                        {QStringLiteral("userId"), userId},
                        {QStringLiteral("name"), name},

@@ -1210,6 +1210,10 @@
         <source>Load more rooms</source>
         <translation>Weitere Räume laden</translation>
     </message>
+    <message>
+        <source>%1 (private)</source>
+        <translation>%1 (privat)</translation>
+    </message>
 </context>
 <context>
     <name>ChatSearch</name>

@@ -1210,6 +1210,10 @@
         <source>Load more rooms</source>
         <translation>Load more rooms</translation>
     </message>
+    <message>
+        <source>%1 (private)</source>
+        <translation>%1 (private)</translation>
+    </message>
 </context>
 <context>
     <name>ChatSearch</name>

@@ -143,11 +143,11 @@ void RealtimeClient::open()
     m_socket.open(request);
 }
 
-void RealtimeClient::subscribe(const QString &channel, qint64 fromOffset)
+void RealtimeClient::subscribe(const QString &channel, qint64 fromOffset, const QJsonObject &options)
 {
     const auto it = m_channels.find(channel);
     if (it == m_channels.end()) {
-        m_channels.insert(channel, Channel{fromOffset, 1, 0});
+        m_channels.insert(channel, Channel{fromOffset, 1, 0, options});
         if (m_connected)
             sendSubscribe(channel);
         return;
@@ -185,9 +185,11 @@ void RealtimeClient::sendUnsubscribe(const QString &channel)
 
 void RealtimeClient::sendSubscribe(const QString &channel)
 {
-    QJsonObject message{{QStringLiteral("type"), QStringLiteral("subscribe")},
-                        {QStringLiteral("channel"), channel}};
-    const qint64 from = m_channels.value(channel).next;
+    const Channel followed = m_channels.value(channel);
+    QJsonObject message = followed.options;
+    message.insert(QStringLiteral("type"), QStringLiteral("subscribe"));
+    message.insert(QStringLiteral("channel"), channel);
+    const qint64 from = followed.next;
     if (from >= 0)
         message.insert(QStringLiteral("fromOffset"), from);
     m_socket.sendTextMessage(QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));

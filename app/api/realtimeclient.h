@@ -38,7 +38,9 @@ public:
     // unsubscribe(), and the server is told only when the last view leaves, so one view closing does
     // not stop another. A view that asks for events the shared stream has passed (an earlier
     // fromOffset) rewinds it for every view on the channel: views must ignore offsets they hold.
-    void subscribe(const QString &channel, qint64 fromOffset = -1);
+    // `options` go into the subscribe message (the first view's; e.g. a chat room's "reason"), also
+    // when it is sent again after a reconnect.
+    void subscribe(const QString &channel, qint64 fromOffset = -1, const QJsonObject &options = {});
     void unsubscribe(const QString &channel);
     // How many views follow the channel (0: not subscribed).
     int subscribers(const QString &channel) const { return m_channels.value(channel).subscribers; }
@@ -67,6 +69,7 @@ private:
         qint64 next = -1;            // the next offset to ask for (-1: latest)
         int subscribers = 0;         // views following it
         int unsubscribesPending = 0; // a rewind's own unsubscribes, whose answers are not news
+        QJsonObject options;         // more fields of the subscribe message
     };
 
     QWebSocket m_socket;

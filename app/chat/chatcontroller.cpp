@@ -320,7 +320,11 @@ void ChatController::follow(const QString &roomId, const QString &reason, const 
     // and no duplicate.
     m_followed = channelOf(roomId);
     m_followedBefore = false;
-    m_realtime->subscribe(m_followed);
+    // A private room read with a reason is followed with it too (the server records both).
+    QJsonObject options;
+    if (!reason.isEmpty())
+        options.insert(QStringLiteral("reason"), reason);
+    m_realtime->subscribe(m_followed, -1, options);
     m_messages.open(roomId, reason, around);
 }
 

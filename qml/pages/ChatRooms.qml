@@ -69,7 +69,7 @@ Rectangle {
                     spacing: 0
                     RowLayout {
                         Label {
-                            text: (roomEntry.isPrivate ? "🔒 " : "") + roomEntry.name
+                            text: roomEntry.isPrivate ? qsTr("%1 (private)").arg(roomEntry.name) : roomEntry.name
                             font.bold: roomEntry.unread > 0
                             color: Theme.text
                             elide: Text.ElideRight

@@ -1,6 +1,7 @@
 #include "testing.h"
 
 #include "api/httpapiclient.h"
+#include "api/realtimeclient.h"
 #include "chat/chatcontroller.h"
 #include "clusters/secretstore.h"
 #include "shell/console.h"
@@ -12,6 +13,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QPainter>
+#include <QProcess>
 #include <QQmlApplicationEngine>
 #include <QQmlExtensionPlugin>
 #include <QQuickItem>
@@ -122,6 +125,14 @@ private Q_SLOTS:
                             QByteArray::number(i) + "\"}");
             QVERIFY2(sent.status == 201, sent.body);
         }
+        const RawResponse invitation =
+            apiCall(backend, "POST", "/v1/chat/rooms/" + roomId.toUtf8() + "/invitations",
+                    "{\"expiresInSeconds\":86400,\"maxUses\":5}");
+        QVERIFY2(invitation.status == 201, invitation.body);
+        const QJsonObject invited = QJsonDocument::fromJson(invitation.body).object();
+        const QString token = invited.value(QStringLiteral("token")).toString();
+        const QString invitationUrl = invited.value(QStringLiteral("url")).toString();
+        QVERIFY(invitationUrl.endsWith(token));
         HttpApiClient api;
         FakeSecretStore secrets;
         QTemporaryDir dir;
@@ -164,6 +175,7 @@ private Q_SLOTS:
         type(QStringLiteral("Reason for reading the room"), QStringLiteral("ticket 4711"));
         if (QTest::currentTestFailed())
             return;
+        QSignalSpy subscribed(console.realtime(), &RealtimeClient::subscribed);
         click(QStringLiteral("Read the room with this reason"));
         if (QTest::currentTestFailed())
             return;
@@ -175,6 +187,16 @@ private Q_SLOTS:
                 .toString(),
             QStringLiteral("history %1").arg(MessageCount));
         QVERIFY(anyContains(visibleTexts(m_window->contentItem()), QStringLiteral("ticket 4711")));
+        // Followed live with the same reason: the server answers the subscription, not a refusal.
+        const auto followed = [&] {
+            for (const QList<QVariant> &args : std::as_const(subscribed)) {
+                if (args.value(0).toString() == QStringLiteral("chat.rooms.") + roomId)
+                    return true;
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(followed() || !chat->messages()->liveError().isEmpty(), 10'000);
+        QVERIFY2(chat->messages()->liveError().isEmpty(), qPrintable(chat->messages()->liveError()));
 
         // The audit entry, in the room's support reads.
         click(QStringLiteral("Support reads"));
@@ -208,6 +230,42 @@ private Q_SLOTS:
             QCOMPARE(chat->messages()->data(chat->messages()->index(i), MessagesModel::SeqRole).toLongLong(),
                      qint64(i + 1));
         shoot(QStringLiteral("chat-history.png"));
+
+        // The invitation's QR code on screen, read back by a QR decoder to the invitation's link.
+        click(QStringLiteral("Invitations"));
+        if (QTest::currentTestFailed())
+            return;
+        QTRY_VERIFY_WITH_TIMEOUT(chat->invitations()->rowCount() >= 1, 10'000);
+        // The row's button, as the accessibility tree names it (pressed through its signal, like the
+        // older-messages button: the list may still be laying itself out under a mouse click).
+        QQuickItem *showQr =
+            find(QStringLiteral("Show the QR code of invitation %1").arg(token.left(10)), 10'000);
+        QVERIFY(showQr);
+        QTRY_VERIFY(showQr->isVisible());
+        QVERIFY(QMetaObject::invokeMethod(showQr, "clicked"));
+        QTRY_COMPARE(chat->property("qrToken").toString(), token);
+        QTRY_VERIFY2_WITH_TIMEOUT(!chat->qrImage().isEmpty(), qPrintable(chat->qrError()), 10'000);
+        QQuickItem *qr = findItem(m_window->contentItem(), QStringLiteral("invitationQr"));
+        QVERIFY(qr);
+        QTRY_VERIFY(qr->isVisible() && qr->property("status").toInt() == 1); // Image.Ready
+        const QImage screen = shoot(QStringLiteral("chat-invitation-qr.png"));
+        const QRect area = qr->mapRectToScene(QRectF(0, 0, qr->width(), qr->height())).toAlignedRect();
+        QVERIFY(screen.rect().contains(area));
+        QImage code(area.size() + QSize(40, 40), QImage::Format_RGB32); // a quiet zone around it
+        code.fill(Qt::white);
+        {
+            QPainter painter(&code);
+            painter.drawImage(QPoint(20, 20), screen.copy(area));
+        }
+        QTemporaryDir shots;
+        const QString file = shots.filePath(QStringLiteral("qr.png"));
+        QVERIFY(code.save(file));
+        const QString zbarimg = QStandardPaths::findExecutable(QStringLiteral("zbarimg"));
+        QVERIFY2(!zbarimg.isEmpty(), "zbarimg is missing: installer/setup-deps.sh installs zbar-tools");
+        QProcess decoder;
+        decoder.start(zbarimg, {QStringLiteral("--raw"), QStringLiteral("-q"), file});
+        QVERIFY(decoder.waitForFinished(30'000));
+        QCOMPARE(QString::fromUtf8(decoder.readAllStandardOutput()).trimmed(), invitationUrl);
 
         Console::setInstance(nullptr);
         m_window = nullptr;

@@ -107,14 +107,14 @@ QString ChatExtrasService::invitationUrl(const QString &token)
     return QStringLiteral("meshdeck://chat/invite/") + token;
 }
 
-QJsonObject ChatExtrasService::invitationJson(const InvitationRow &row) const
+QJsonObject ChatExtrasService::invitationJson(const InvitationRow &row, bool withToken) const
 {
-    const std::optional<QByteArray> token = m_secrets.open(row.sealedToken);
+    const std::optional<QByteArray> token = withToken ? m_secrets.open(row.sealedToken) : std::nullopt;
     const QString text = token ? QString::fromUtf8(*token) : QString();
     return QJsonObject{
         {QStringLiteral("token"), text},
         {QStringLiteral("roomId"), row.roomId},
-        {QStringLiteral("url"), invitationUrl(text)},
+        {QStringLiteral("url"), text.isEmpty() ? QString() : invitationUrl(text)},
         {QStringLiteral("createdBy"), row.createdBy},
         {QStringLiteral("createdAt"), isoTime(row.createdAtMs)},
         {QStringLiteral("expiresAt"), isoTime(row.expiresAtMs)},
@@ -187,9 +187,12 @@ QCoro::Task<Result<QJsonObject>> ChatExtrasService::listInvitations(PrincipalPtr
     const Result<QList<InvitationRow>> rows = co_await listing;
     if (!rows)
         co_return rows.error();
+    // The token is a bearer secret: only those who may hand out invitations (owners, moderators,
+    // admins) see it; the others see the list with its use counts and states.
+    const bool manager = mayManage(*caller, *room);
     QJsonArray items;
     for (const InvitationRow &row : *rows)
-        items.append(invitationJson(row));
+        items.append(invitationJson(row, manager));
     co_return QJsonObject{{QStringLiteral("items"), items}};
 }
 

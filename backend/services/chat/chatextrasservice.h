@@ -65,7 +65,7 @@ public:
     QCoro::Task<Result<ReportRow>> createReportAs(ReportRow row);
 
 private:
-    QJsonObject invitationJson(const InvitationRow &row) const;
+    QJsonObject invitationJson(const InvitationRow &row, bool withToken = true) const;
     QCoro::Task<Result<QJsonObject>> reportJson(ReportRow row);
     QCoro::Task<Result<InvitationRow>> findInvitation(QString token);
 

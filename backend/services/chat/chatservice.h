@@ -15,6 +15,8 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QSet>
+
+#include <mutex>
 #include <QTimer>
 
 #include <QCoroTask>
@@ -204,6 +206,8 @@ private:
     QHash<QString, Typing> m_typing; // "roomId/userId"
     std::function<void(const QString &, const QByteArray &)> m_announce;
     QTimer m_clusterPoll;
+    // Under m_catchMutex: sends on HTTP threads start a catch-up as the poll does on the service's.
+    std::mutex m_catchMutex;
     QSet<QString> m_catching;   // rooms being read
     QSet<QString> m_catchAgain; // ... and asked again meanwhile
 };

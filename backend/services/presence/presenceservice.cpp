@@ -113,16 +113,20 @@ QCoro::Task<void> PresenceService::flush()
 {
     if (!m_running)
         co_return;
-    if (m_flushing) {
-        m_flushAgain = true;
-        co_return;
+    {
+        // GET and POST /v1/presence flush from HTTP threads: one flush at a time, whoever asks.
+        std::lock_guard lock(m_mutex);
+        if (m_flushing) {
+            m_flushAgain = true;
+            co_return;
+        }
+        m_flushing = true;
     }
-    m_flushing = true;
-    do {
-        m_flushAgain = false;
+    for (;;) {
         QList<NodeCount> counts;
         {
             std::lock_guard lock(m_mutex);
+            m_flushAgain = false;
             for (const QString &userId : std::as_const(m_dirty)) {
                 const auto it = m_local.constFind(userId);
                 const Local local = it == m_local.cend() ? Local{} : *it;
@@ -132,8 +136,14 @@ QCoro::Task<void> PresenceService::flush()
             }
             m_dirty.clear();
         }
-        if (counts.isEmpty())
-            break;
+        if (counts.isEmpty()) {
+            std::lock_guard lock(m_mutex);
+            if (!m_flushAgain) {
+                m_flushing = false;
+                co_return;
+            }
+            continue;
+        }
         const QString nodeId = m_settings.nodeId;
         QCoro::Task<Result<void>> writing = m_database->attempt(
             [nodeId, counts](QSqlDatabase &db) { PresenceStore::writeCounts(db, nodeId, counts); });
@@ -147,7 +157,8 @@ QCoro::Task<void> PresenceService::flush()
                 if (c.sessions == 0 && !m_local.contains(c.userId))
                     m_local.insert(c.userId, Local{c.name, 0});
             }
-            break;
+            m_flushing = false;
+            co_return;
         }
         if (m_announce) {
             for (const NodeCount &c : std::as_const(counts))
@@ -155,8 +166,12 @@ QCoro::Task<void> PresenceService::flush()
         }
         QCoro::Task<void> reading = refresh();
         co_await reading;
-    } while (m_flushAgain && m_running);
-    m_flushing = false;
+        std::lock_guard lock(m_mutex);
+        if (!m_flushAgain || !m_running) {
+            m_flushing = false;
+            co_return;
+        }
+    }
 }
 
 QCoro::Task<Result<QList<UserPresence>>> PresenceService::readAll()
@@ -173,21 +188,29 @@ QCoro::Task<Result<QList<UserPresence>>> PresenceService::readAll()
 
 QCoro::Task<void> PresenceService::refresh()
 {
-    if (m_refreshing) {
-        m_refreshAgain = true;
-        co_return;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_refreshing) {
+            m_refreshAgain = true;
+            co_return;
+        }
+        m_refreshing = true;
     }
-    m_refreshing = true;
-    do {
-        m_refreshAgain = false;
+    for (;;) {
+        {
+            std::lock_guard lock(m_mutex);
+            m_refreshAgain = false;
+        }
         QCoro::Task<Result<QList<UserPresence>>> reading = readAll();
         const Result<QList<UserPresence>> everyone = co_await reading;
-        if (!everyone) {
+        if (!everyone)
             qCWarning(lcPresence).noquote() << "cannot read presence:" << everyone.error().reason;
-            break;
+        std::lock_guard lock(m_mutex);
+        if (!everyone || !m_refreshAgain) {
+            m_refreshing = false;
+            co_return;
         }
-    } while (m_refreshAgain);
-    m_refreshing = false;
+    }
 }
 
 QCoro::Task<void> PresenceService::sweep()

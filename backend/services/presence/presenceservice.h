@@ -95,11 +95,12 @@ private:
     QSet<QString> m_dirty;                  // users whose count the database does not have yet
     bool m_flushScheduled = false;
 
-    // The service's thread only.
+    // Under m_mutex too: GET and POST /v1/presence flush from HTTP threads.
     bool m_flushing = false;
     bool m_flushAgain = false;
     bool m_refreshing = false;
     bool m_refreshAgain = false;
+    // The service's thread only.
     bool m_sweeping = false;
 };
 

@@ -212,7 +212,13 @@ private Q_SLOTS:
                  200);
 
         // Support sees it with two messages of context each side.
-        QCOMPARE(as("bob", "GET", "/v1/chat/reports").status, 403);
+        // A member sees no reports; the room's owner sees those of their room.
+        const RawResponse members = as("bob", "GET", "/v1/chat/reports");
+        QCOMPARE(members.status, 200);
+        QVERIFY(json(members).value(QStringLiteral("items")).toArray().isEmpty());
+        const RawResponse owners = as("alice", "GET", "/v1/chat/reports");
+        QCOMPARE(owners.status, 200);
+        QCOMPARE(json(owners).value(QStringLiteral("items")).toArray().size(), 1);
         const RawResponse open = as("sam", "GET", "/v1/chat/reports?state=open");
         QCOMPARE(open.status, 200);
         QJsonObject mine;

@@ -295,7 +295,7 @@ void ChatExtrasRoutes::install(Router &router, ChatExtrasService *service)
             options("acceptChatInvitation", "chat.write",
                     "Join the invitation's room (once; a participant already changes nothing)",
                     {{200, QStringLiteral("The room, and whether the caller joined now."), acceptAnswer}},
-                    {403, 404, 410}, {token}, emptyInput);
+                    {403, 404, 409, 410}, {token}, emptyInput);
         o.requestBodyOptional = true;
         add(router, service, "POST", "/v1/chat/invitations/{token}/accept", acceptInvitation, std::move(o));
     }
@@ -312,7 +312,7 @@ void ChatExtrasRoutes::install(Router &router, ChatExtrasService *service)
         state.description = QStringLiteral("Only open or only resolved reports; all when left out.");
         add(router, service, "GET", "/v1/chat/reports", listReports,
             options("listChatReports", "chat.read", "Reported messages with their context (support, admins)",
-                    {{200, QStringLiteral("The reports, newest first."), reportList}}, {400, 403}, {state}));
+                    {{200, QStringLiteral("The reports, newest first."), reportList}}, {400}, {state}));
     }
     {
         RouteOptions o = options("resolveChatReport", "chat.moderate", "Mark a report resolved",

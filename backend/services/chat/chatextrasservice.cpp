@@ -259,7 +259,7 @@ QCoro::Task<Result<QByteArray>> ChatExtrasService::invitationQr(PrincipalPtr cal
 QCoro::Task<Result<QJsonObject>> ChatExtrasService::acceptInvitation(PrincipalPtr caller, QString token)
 {
     if (caller->userId.isEmpty())
-        co_return Error::forbidden(
+        co_return Error::conflict(
             QStringLiteral("Only a user can accept an invitation: sign in as the person who joins."),
             "user-required");
     if (!plausibleToken(token))
@@ -426,8 +426,9 @@ QCoro::Task<Result<ReportRow>> ChatExtrasService::createReportAs(ReportRow row)
 
 QCoro::Task<Result<QJsonObject>> ChatExtrasService::listReports(PrincipalPtr caller, QString state)
 {
-    if (grantOf(*caller, "chat.read") != Access::Grant::Full)
-        co_return Error::forbidden(QStringLiteral("Reports are listed for support staff and admins only."));
+    // Support and admins see every report; a participant only those of the rooms they own or
+    // moderate.
+    const bool everyRoom = grantOf(*caller, "chat.read") == Access::Grant::Full;
     if (!state.isEmpty() && state != QLatin1String("open") && state != QLatin1String("resolved"))
         co_return Error::invalid(QStringLiteral("state"), QStringLiteral("state must be open or resolved."));
     auto work = [state](QSqlDatabase &db) {
@@ -439,6 +440,12 @@ QCoro::Task<Result<QJsonObject>> ChatExtrasService::listReports(PrincipalPtr cal
         co_return rows.error();
     QJsonArray items;
     for (const ReportRow &row : *rows) {
+        if (!everyRoom) {
+            QCoro::Task<Result<Room>> finding = m_chat->room(row.roomId);
+            const Result<Room> room = co_await finding;
+            if (!room || !mayManage(*caller, *room))
+                continue;
+        }
         QCoro::Task<Result<QJsonObject>> rendering = reportJson(row);
         const Result<QJsonObject> item = co_await rendering;
         if (!item)

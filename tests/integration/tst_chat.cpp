@@ -280,6 +280,30 @@ private Q_SLOTS:
                  403);
     }
 
+    void aClosedSessionLeavesTheOthersReceiving()
+    {
+        const QString room = privateRoom(QStringLiteral("closing"));
+        const QString channel = QStringLiteral("chat.rooms.") + room;
+        Console alice;
+        Console bob;
+        QVERIFY(alice.open(m_backend.port(), m_tokens.value("alice")));
+        QVERIFY(bob.open(m_backend.port(), m_tokens.value("bob")));
+        {
+            Console second; // alice's second console, closed while the others follow on
+            QVERIFY(second.open(m_backend.port(), m_tokens.value("alice")));
+            QCOMPARE(second.subscribeAndWait(channel), QStringLiteral("subscribed"));
+            QCOMPARE(alice.subscribeAndWait(channel), QStringLiteral("subscribed"));
+            QCOMPARE(bob.subscribeAndWait(channel), QStringLiteral("subscribed"));
+        }
+        for (const char *text : {"after one closed", "and again"}) {
+            QCOMPARE(
+                as("bob", "POST", messagesPath(room), {{QStringLiteral("text"), QLatin1String(text)}}).status,
+                201);
+        }
+        const QStringList both{QStringLiteral("after one closed"), QStringLiteral("and again")};
+        QVERIFY(QTest::qWaitFor([&] { return alice.texts() == both && bob.texts() == both; }, 5000));
+    }
+
     void twoSessionsSeeMessagesAndTypingExpiry()
     {
         const QString room = privateRoom(QStringLiteral("live"));

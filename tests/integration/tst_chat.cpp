@@ -142,6 +142,25 @@ class TestChat : public QObject
 
     QByteArray messagesPath(const QString &room) { return "/v1/chat/rooms/" + room.toUtf8() + "/messages"; }
 
+    // A public group room of alice's.
+    QString publicRoom(const QString &name)
+    {
+        const RawResponse r = as("alice", "POST", "/v1/chat/rooms",
+                                 {{QStringLiteral("type"), QStringLiteral("group")},
+                                  {QStringLiteral("name"), name},
+                                  {QStringLiteral("private"), false}});
+        if (r.status != 201)
+            qWarning() << r.status << r.body;
+        return json(r).value(QStringLiteral("id")).toString();
+    }
+
+    QJsonArray supportReads(const QString &room)
+    {
+        return json(as("alice", "GET", "/v1/chat/rooms/" + room.toUtf8() + "/support-reads"))
+            .value(QStringLiteral("items"))
+            .toArray();
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -278,6 +297,122 @@ private Q_SLOTS:
                      {QStringLiteral("name"), QStringLiteral("x")}})
                      .status,
                  403);
+    }
+
+    // Support follows a public room without a reason; the owner makes it private: that subscription
+    // ends with a notice and no later message reaches it (regression: it kept receiving).
+    void supportFollowingWithoutAReasonStopsWhenTheRoomTurnsPrivate()
+    {
+        const QString room = publicRoom(QStringLiteral("turning private"));
+        QVERIFY(!room.isEmpty());
+        const QString channel = QStringLiteral("chat.rooms.") + room;
+        Console sam;
+        QVERIFY(sam.open(m_backend.port(), m_tokens.value("sam")));
+        QCOMPARE(sam.subscribeAndWait(channel), QStringLiteral("subscribed"));
+        QCOMPARE(as("alice", "POST", messagesPath(room),
+                    {{QStringLiteral("text"), QStringLiteral("still public")}})
+                     .status,
+                 201);
+        QVERIFY(QTest::qWaitFor([&] { return sam.texts() == QStringList{QStringLiteral("still public")}; },
+                                5000));
+
+        QCOMPARE(as("alice", "PATCH", "/v1/chat/rooms/" + room.toUtf8(), {{QStringLiteral("private"), true}})
+                     .status,
+                 200);
+        QVERIFY(QTest::qWaitFor([&] { return !sam.ofType(QStringLiteral("unsubscribed")).isEmpty(); }, 5000));
+        QVERIFY(sam.ofType(QStringLiteral("unsubscribed"))
+                    .first()
+                    .value(QStringLiteral("reason"))
+                    .toString()
+                    .contains(QStringLiteral("reason")));
+        // The owner's subscription shows when the next message has been delivered.
+        Console alice;
+        QVERIFY(alice.open(m_backend.port(), m_tokens.value("alice")));
+        QCOMPARE(alice.subscribeAndWait(channel), QStringLiteral("subscribed"));
+        QCOMPARE(
+            as("alice", "POST", messagesPath(room), {{QStringLiteral("text"), QStringLiteral("private now")}})
+                .status,
+            201);
+        QVERIFY(QTest::qWaitFor([&] { return alice.texts() == QStringList{QStringLiteral("private now")}; },
+                                5000));
+        QCOMPARE(sam.texts(), QStringList{QStringLiteral("still public")});
+
+        // Following it again needs the reason, recorded; that subscription receives.
+        Console again;
+        QVERIFY(again.open(m_backend.port(), m_tokens.value("sam")));
+        QCOMPARE(again.subscribeAndWait(channel), QStringLiteral("error"));
+        QCOMPARE(again.subscribeAndWait(channel, {{QStringLiteral("reason"), QStringLiteral("ticket 9")}}),
+                 QStringLiteral("subscribed"));
+        QCOMPARE(as("alice", "POST", messagesPath(room), {{QStringLiteral("text"), QStringLiteral("seen")}})
+                     .status,
+                 201);
+        QVERIFY(QTest::qWaitFor([&] { return again.texts() == QStringList{QStringLiteral("seen")}; }, 5000));
+        QVERIFY(QTest::qWaitFor([&] { return supportReads(room).size() == 1; }, 5000));
+    }
+
+    // Reloading a private room with the same reason (F5, a reconnect) adds no record for messages
+    // recorded already; messages shown for the first time make one record of just those
+    // (regression: every reload was a new record of the whole page).
+    void aReloadWithTheSameReasonRecordsOnlyNewMessages()
+    {
+        const QString room = privateRoom(QStringLiteral("reloaded"));
+        QStringList ids;
+        for (const char *text : {"one", "two"}) {
+            const RawResponse sent =
+                as("alice", "POST", messagesPath(room), {{QStringLiteral("text"), QLatin1String(text)}});
+            QCOMPARE(sent.status, 201);
+            ids << json(sent).value(QStringLiteral("id")).toString();
+        }
+        const QByteArray path = messagesPath(room) + "?reason=ticket%2050";
+        QCOMPARE(as("sam", "GET", path).status, 200);
+        QVERIFY(QTest::qWaitFor([&] { return supportReads(room).size() == 1; }, 5000));
+        QCOMPARE(as("sam", "GET", path).status, 200);
+        QCOMPARE(as("sam", "GET", path).status, 200);
+        const RawResponse third =
+            as("alice", "POST", messagesPath(room), {{QStringLiteral("text"), QStringLiteral("three")}});
+        QCOMPARE(third.status, 201);
+        const RawResponse reloaded = as("sam", "GET", path);
+        QCOMPARE(reloaded.status, 200);
+        QCOMPARE(json(reloaded).value(QStringLiteral("items")).toArray().size(), 3);
+        const QJsonArray reads = supportReads(room);
+        QCOMPARE(reads.size(), 2);
+        QCOMPARE(reads[0][QStringLiteral("messageIds")].toArray(),
+                 QJsonArray{json(third).value(QStringLiteral("id")).toString()});
+        QCOMPARE(reads[1][QStringLiteral("messageIds")].toArray(), QJsonArray::fromStringList(ids));
+        // Another reason is another read, recorded as such.
+        QCOMPARE(as("sam", "GET", messagesPath(room) + "?reason=ticket%2051").status, 200);
+        QCOMPARE(supportReads(room).size(), 3);
+    }
+
+    // after=<seq>: the messages after it, oldest first, paged towards the newest (a console's
+    // catch-up after a reconnect).
+    void messagesAfterASeqPageTowardsTheNewest()
+    {
+        const QString room = privateRoom(QStringLiteral("catching up"));
+        for (int i = 1; i <= 5; ++i)
+            QCOMPARE(as("bob", "POST", messagesPath(room),
+                        {{QStringLiteral("text"), QStringLiteral("m%1").arg(i)}})
+                         .status,
+                     201);
+        const auto seqs = [](const QJsonObject &page) {
+            QList<int> out;
+            for (const QJsonValue v : page.value(QStringLiteral("items")).toArray())
+                out << v[QStringLiteral("seq")].toInt();
+            return out;
+        };
+        const RawResponse first = as("alice", "GET", messagesPath(room) + "?after=2&limit=2");
+        QCOMPARE(first.status, 200);
+        QCOMPARE(seqs(json(first)), (QList<int>{3, 4}));
+        QCOMPARE(json(first).value(QStringLiteral("hasMore")).toBool(), true);
+        const QByteArray next = json(first).value(QStringLiteral("nextCursor")).toString().toUtf8();
+        const RawResponse second = as("alice", "GET", messagesPath(room) + "?limit=2&after=" + next);
+        QCOMPARE(seqs(json(second)), (QList<int>{5}));
+        QCOMPARE(json(second).value(QStringLiteral("hasMore")).toBool(), false);
+        QVERIFY(json(second).value(QStringLiteral("nextCursor")).isNull());
+        QCOMPARE(as("alice", "GET", messagesPath(room) + "?after=5").status, 200);
+        QCOMPARE(as("alice", "GET", messagesPath(room) + "?after=x").status, 400);
+        QCOMPARE(as("alice", "GET", messagesPath(room) + "?after=1&before=3").status, 400);
+        QCOMPARE(as("eve", "GET", messagesPath(room) + "?after=1").status, 403);
     }
 
     void aClosedSessionLeavesTheOthersReceiving()

@@ -219,20 +219,75 @@ private Q_SLOTS:
         const RawResponse owners = as("alice", "GET", "/v1/chat/reports");
         QCOMPARE(owners.status, 200);
         QCOMPARE(json(owners).value(QStringLiteral("items")).toArray().size(), 1);
+        const auto reportIn = [&](const RawResponse &list) {
+            for (const QJsonValue v : json(list).value(QStringLiteral("items")).toArray())
+                if (v.toObject().value(QStringLiteral("id")).toString() == reportId)
+                    return v.toObject();
+            return QJsonObject();
+        };
+        const auto texts = [](const QJsonObject &report) {
+            QStringList context;
+            for (const QJsonValue v : report.value(QStringLiteral("context")).toArray())
+                context << v.toObject().value(QStringLiteral("text")).toString();
+            return context;
+        };
+        const QByteArray readsPath = "/v1/chat/rooms/" + room.toUtf8() + "/support-reads";
+        // Support, not in the private room, without a reason: who reported what, when and why, but
+        // no text of the room (regression: the text and its context were shown, and not recorded).
         const RawResponse open = as("sam", "GET", "/v1/chat/reports?state=open");
         QCOMPARE(open.status, 200);
-        QJsonObject mine;
-        for (const QJsonValue v : json(open).value(QStringLiteral("items")).toArray())
-            if (v.toObject().value(QStringLiteral("id")).toString() == reportId)
-                mine = v.toObject();
+        QJsonObject hidden = reportIn(open);
+        QCOMPARE(hidden.value(QStringLiteral("reason")).toString(), QStringLiteral("spam"));
+        QCOMPARE(hidden.value(QStringLiteral("messageId")).toString(), ids[2]);
+        QCOMPARE(hidden.value(QStringLiteral("roomId")).toString(), room);
+        QCOMPARE(
+            hidden.value(QStringLiteral("reporter")).toObject().value(QStringLiteral("userId")).toString(),
+            m_ids.value("bob"));
+        QVERIFY(!hidden.value(QStringLiteral("createdAt")).toString().isEmpty());
+        QCOMPARE(hidden.value(QStringLiteral("textHidden")).toBool(), true);
+        QCOMPARE(hidden.value(QStringLiteral("roomPrivate")).toBool(), true);
+        QCOMPARE(hidden.value(QStringLiteral("message")).toObject().value(QStringLiteral("id")).toString(),
+                 ids[2]);
+        QCOMPARE(hidden.value(QStringLiteral("message")).toObject().value(QStringLiteral("text")).toString(),
+                 QString());
+        QCOMPARE(texts(hidden), (QStringList{QString(), QString(), QString(), QString()}));
+        QVERIFY(json(as("alice", "GET", readsPath)).value(QStringLiteral("items")).toArray().isEmpty());
+
+        // With a reason: the text, and one support read of the room for the messages shown.
+        const RawResponse reasoned = as("sam", "GET", "/v1/chat/reports?state=open&reason=ticket%207");
+        QCOMPARE(reasoned.status, 200);
+        QJsonObject mine = reportIn(reasoned);
+        QCOMPARE(mine.value(QStringLiteral("textHidden")).toBool(), false);
         QCOMPARE(mine.value(QStringLiteral("message")).toObject().value(QStringLiteral("text")).toString(),
                  QStringLiteral("m3"));
-        QStringList context;
-        for (const QJsonValue v : mine.value(QStringLiteral("context")).toArray())
-            context << v.toObject().value(QStringLiteral("text")).toString();
-        QCOMPARE(context, (QStringList{QStringLiteral("m1"), QStringLiteral("m2"), QStringLiteral("m4"),
-                                       QStringLiteral("m5")}));
+        QCOMPARE(texts(mine), (QStringList{QStringLiteral("m1"), QStringLiteral("m2"), QStringLiteral("m4"),
+                                           QStringLiteral("m5")}));
         QCOMPARE(mine.value(QStringLiteral("reason")).toString(), QStringLiteral("spam"));
+        QJsonArray reads;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                reads = json(as("alice", "GET", readsPath)).value(QStringLiteral("items")).toArray();
+                return !reads.isEmpty();
+            },
+            5000));
+        QCOMPARE(reads.size(), 1);
+        QCOMPARE(reads[0][QStringLiteral("reason")].toString(), QStringLiteral("ticket 7"));
+        QCOMPARE(reads[0][QStringLiteral("actor")].toString(), QStringLiteral("user:") + m_ids.value("sam"));
+        QStringList recorded;
+        for (const QJsonValue v : reads[0][QStringLiteral("messageIds")].toArray())
+            recorded << v.toString();
+        recorded.sort();
+        QStringList shown = ids;
+        shown.sort();
+        QCOMPARE(recorded, shown);
+        // The owner, a participant, reads their room's reports without a reason.
+        QCOMPARE(reportIn(owners).value(QStringLiteral("textHidden")).toBool(), false);
+        QCOMPARE(reportIn(owners)
+                     .value(QStringLiteral("message"))
+                     .toObject()
+                     .value(QStringLiteral("text"))
+                     .toString(),
+                 QStringLiteral("m3"));
 
         // The event a webhook would carry.
         QJsonArray events;

@@ -324,6 +324,45 @@ private Q_SLOTS:
                  QStringLiteral("<mark>Öl</mark> und Wasser"));
     }
 
+    // Every change of who may read a room raises its access version, so the service installs a
+    // later snapshot over an earlier one and never the other way round; messages do not count.
+    void accessVersionGoesUpWithEveryChangeOfWhoMayRead()
+    {
+        const Room r = makeRoom({QStringLiteral("alice")});
+        const auto version = [&] {
+            const std::optional<Room> now = run([r](QSqlDatabase &db) { return ChatStore::room(db, r.id); });
+            return now ? now->accessSeq : qint64(-1);
+        };
+        qint64 last = version();
+        QVERIFY(last >= 0);
+        const auto raised = [&] {
+            const qint64 now = version();
+            const bool up = now > last;
+            last = now;
+            return up;
+        };
+        Participant bob{r.id, QStringLiteral("bob"), ParticipantRole::Member, m_now, 0, {}};
+        QVERIFY(run([bob](QSqlDatabase &db) { return ChatStore::addParticipant(db, bob); }));
+        QVERIFY(raised());
+        QVERIFY(run([r](QSqlDatabase &db) {
+            return ChatStore::setParticipantRole(db, r.id, QStringLiteral("bob"), ParticipantRole::Moderator);
+        }));
+        QVERIFY(raised());
+        QVERIFY(run([r](QSqlDatabase &db) {
+            return ChatStore::updateRoom(db, r.id, QStringLiteral("ops"), QString(), true);
+        }));
+        QVERIFY(raised());
+        send(r.id, QStringLiteral("alice"), QStringLiteral("hello"));
+        QVERIFY(!raised());
+        QVERIFY(run(
+            [r](QSqlDatabase &db) { return ChatStore::removeParticipant(db, r.id, QStringLiteral("bob")); }));
+        QVERIFY(raised());
+        // Nothing removed: nothing changed.
+        QVERIFY(!run(
+            [r](QSqlDatabase &db) { return ChatStore::removeParticipant(db, r.id, QStringLiteral("bob")); }));
+        QVERIFY(!raised());
+    }
+
     void directRoomIsOnePerPair()
     {
         Room r;

@@ -17,11 +17,13 @@ void ChatChannel::setSupportSubscribeListener(SupportSubscribe listener)
     m_supportSubscribe = std::move(listener);
 }
 
+// A participant, or a Full grant on a public room, or on a private one followed with a recorded reason.
 bool ChatChannel::mayReadLocked(const Subscriber &s, const RoomInfo &info) const
 {
-    if (s.fullGrant)
+    const Principal *p = s.subscription->principal.get();
+    if (p && !p->userId.isEmpty() && info.participants.contains(p->userId))
         return true;
-    return s.subscription->principal && info.participants.contains(s.subscription->principal->userId);
+    return s.fullGrant && (!info.isPrivate || s.reasonRecorded);
 }
 
 QString ChatChannel::open(Realtime::SubscriptionPtr subscription)
@@ -56,7 +58,7 @@ QString ChatChannel::open(Realtime::SubscriptionPtr subscription)
             Realtime::jsonText({{QStringLiteral("type"), QStringLiteral("subscribed")},
                                 {QStringLiteral("channel"), subscription->channel},
                                 {QStringLiteral("lastSeq"), it->messageSeq}}));
-        m_subscribers[roomId].insert(subscription->id, {subscription, full && !participant});
+        m_subscribers[roomId].insert(subscription->id, {subscription, full, bool(supportSubscribe)});
         qint64 &posted = m_posted[roomId];
         posted = std::max(posted, it->changeSeq);
     }
@@ -81,37 +83,54 @@ void ChatChannel::close(const Realtime::SubscriptionPtr &subscription)
     }
 }
 
-void ChatChannel::setRoom(const QString &roomId, RoomInfo info)
+bool ChatChannel::setRoom(const QString &roomId, RoomInfo info)
 {
     std::lock_guard lock(m_mutex);
-    RoomInfo &stored = m_rooms[roomId];
+    if (m_deleted.contains(roomId))
+        return false;
+    const auto held = m_rooms.find(roomId);
+    if (held != m_rooms.end() && info.accessSeq < held->accessSeq) {
+        // Read before a change already installed: only its message counters may be news.
+        held->messageSeq = std::max(info.messageSeq, held->messageSeq);
+        held->changeSeq = std::max(info.changeSeq, held->changeSeq);
+        return false;
+    }
+    RoomInfo &stored = held != m_rooms.end() ? *held : m_rooms[roomId];
     info.messageSeq = std::max(info.messageSeq, stored.messageSeq);
     info.changeSeq = std::max(info.changeSeq, stored.changeSeq);
     stored = std::move(info);
     auto subs = m_subscribers.find(roomId);
     if (subs == m_subscribers.end())
-        return;
+        return true;
     for (auto it = subs->begin(); it != subs->end();) {
         if (mayReadLocked(*it, stored)) {
             ++it;
             continue;
         }
-        it->subscription->mailbox->post(Realtime::jsonText(
-            {{QStringLiteral("type"), QStringLiteral("unsubscribed")},
-             {QStringLiteral("channel"), it->subscription->channel},
-             {QStringLiteral("reason"), QStringLiteral("You were removed from this room.")}}));
+        // A Full grant that may not read any more follows a private room without a reason (it
+        // turned private, or they were a participant and are not any more).
+        const QString why =
+            it->fullGrant ? QStringLiteral("This room is private and you are not in it: follow it again "
+                                           "with a reason (the read is recorded).")
+                          : QStringLiteral("You were removed from this room.");
+        it->subscription->mailbox->post(
+            Realtime::jsonText({{QStringLiteral("type"), QStringLiteral("unsubscribed")},
+                                {QStringLiteral("channel"), it->subscription->channel},
+                                {QStringLiteral("reason"), why}}));
         it = subs->erase(it);
     }
     if (subs->isEmpty()) {
         m_subscribers.erase(subs);
         m_posted.remove(roomId);
     }
+    return true;
 }
 
 void ChatChannel::removeRoom(const QString &roomId)
 {
     std::lock_guard lock(m_mutex);
-    m_rooms.remove(roomId);
+    if (m_rooms.remove(roomId) > 0)
+        m_deleted.insert(roomId);
     const QHash<quint64, Subscriber> subs = m_subscribers.take(roomId);
     m_posted.remove(roomId);
     for (const Subscriber &s : subs)

@@ -5,6 +5,7 @@
 #include "platform/channel.h"
 
 #include <QHash>
+#include <QSet>
 
 #include <functional>
 #include <mutex>
@@ -18,7 +19,11 @@ namespace Meshdeck::Chat {
 //
 // The channel also holds what the authorisation needs without I/O: each room's privacy and
 // participants, kept by the chat service (setRoom after every change, also other nodes' changes).
-// A subscriber that loses read (removed, room deleted) gets "unsubscribed" and nothing more.
+// Snapshots carry the room's access version (accessSeq): one older than the one held is ignored,
+// so a slow snapshot taken before a removal cannot re-admit the removed user.
+// A subscriber that loses read gets "unsubscribed" and nothing more: removed from the room, the
+// room deleted, or (a Full grant that is not a participant, subscribed without a recorded reason)
+// the room turned private.
 //
 // The local stack posts message changes as they commit (postChange). In cluster mode every change,
 // this node's too, is read back from the database (catchUp: the room's changes after the last one
@@ -31,6 +36,7 @@ public:
         QHash<QString, ParticipantRole> participants; // by user id
         qint64 messageSeq = 0;
         qint64 changeSeq = 0;
+        qint64 accessSeq = 0; // the room's access version (ChatStore: access_seq)
     };
     // Called for a Full-grant subscription to a private room the caller is not in (with its reason).
     using SupportSubscribe =
@@ -46,8 +52,9 @@ public:
 
     void setSupportSubscribeListener(SupportSubscribe listener);
 
-    // The room's access facts; subscribers who may no longer read are unsubscribed with `reason`.
-    void setRoom(const QString &roomId, RoomInfo info);
+    // The room's access facts; subscribers who may no longer read are unsubscribed. A snapshot
+    // older (accessSeq) than the one held changes nothing but the message counters: false.
+    bool setRoom(const QString &roomId, RoomInfo info);
     // The room is gone: every subscriber is unsubscribed.
     void removeRoom(const QString &roomId);
     std::optional<RoomInfo> room(const QString &roomId) const;
@@ -69,12 +76,14 @@ public:
 private:
     struct Subscriber {
         Realtime::SubscriptionPtr subscription;
-        bool fullGrant = false; // reads without being a participant
+        bool fullGrant = false;      // chat.read Full: may read without being a participant
+        bool reasonRecorded = false; // subscribed to the (private) room with a reason, recorded
     };
     bool mayReadLocked(const Subscriber &s, const RoomInfo &info) const;
 
     mutable std::mutex m_mutex;
-    QHash<QString, RoomInfo> m_rooms;                         // by room id
+    QHash<QString, RoomInfo> m_rooms; // by room id
+    QSet<QString> m_deleted;          // rooms removed here: a late snapshot does not bring one back
     QHash<QString, QHash<quint64, Subscriber>> m_subscribers; // by room id, then subscription id
     QHash<QString, qint64> m_posted; // rooms with subscribers: the last change posted to them
     SupportSubscribe m_supportSubscribe;

@@ -47,7 +47,9 @@ constexpr QByteArrayView ReportSchema = R"({
         "state": {"type": "string", "enum": ["open", "resolved"]},
         "resolvedBy": {"type": "string", "nullable": true},
         "resolvedAt": {"type": "string", "format": "date-time", "nullable": true},
-        "demo": {"type": "boolean"}
+        "demo": {"type": "boolean"},
+        "roomPrivate": {"type": "boolean"},
+        "textHidden": {"type": "boolean", "description": "true: a private room the caller is not in, listed without ?reason=; the message's and the context's text (and reply excerpts) are empty."}
     }
 })";
 
@@ -215,7 +217,8 @@ QCoro::Task<Response> reportMessage(ChatExtrasService *service, Request request)
 QCoro::Task<Response> listReports(ChatExtrasService *service, Request request)
 {
     QCoro::Task<Result<QJsonObject>> listing =
-        service->listReports(request.principal, request.queryItem(QStringLiteral("state")));
+        service->listReports(request.principal, request.queryItem(QStringLiteral("state")),
+                             request.queryItem(QStringLiteral("reason")));
     const Result<QJsonObject> list = co_await listing;
     if (!list)
         co_return failure(request, list.error());
@@ -310,9 +313,17 @@ void ChatExtrasRoutes::install(Router &router, ChatExtrasService *service)
         state.name = "state";
         state.schema = R"({"type":"string","enum":["open","resolved"]})";
         state.description = QStringLiteral("Only open or only resolved reports; all when left out.");
+        ParamDoc reason;
+        reason.name = "reason";
+        reason.schema = R"({"type":"string"})";
+        reason.description = QStringLiteral(
+            "Why a support reader reads the reported messages of private rooms they are not in. Without "
+            "it those reports are listed with their text empty (textHidden); with it the text is shown and "
+            "recorded as a support read of each such room.");
         add(router, service, "GET", "/v1/chat/reports", listReports,
             options("listChatReports", "chat.read", "Reported messages with their context (support, admins)",
-                    {{200, QStringLiteral("The reports, newest first."), reportList}}, {400}, {state}));
+                    {{200, QStringLiteral("The reports, newest first."), reportList}}, {400},
+                    {state, reason}));
     }
     {
         RouteOptions o = options("resolveChatReport", "chat.moderate", "Mark a report resolved",

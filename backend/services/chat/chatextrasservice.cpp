@@ -311,27 +311,45 @@ QCoro::Task<Result<QJsonObject>> ChatExtrasService::acceptInvitation(PrincipalPt
     co_return QJsonObject{{QStringLiteral("room"), *view}, {QStringLiteral("joined"), joined}};
 }
 
-QCoro::Task<Result<QJsonObject>> ChatExtrasService::reportJson(ReportRow row)
+namespace {
+// A message as listed without its text: who and when stay, what was written does not.
+QJsonObject withoutText(const Message &m)
 {
+    QJsonObject json = m.toJson();
+    json.insert(QStringLiteral("text"), QString());
+    json.insert(QStringLiteral("replyTo"), QJsonValue::Null); // its excerpt is text too
+    return json;
+}
+} // namespace
+
+QCoro::Task<Result<QJsonObject>> ChatExtrasService::reportJson(ReportRow row, PrincipalPtr caller,
+                                                               bool withReason)
+{
+    const bool hidden = caller && m_chat->access(*caller, row.roomId).needsReason && !withReason;
     QCoro::Task<Result<MessageContext>> reading = m_chat->messageContext(row.roomId, row.messageId, 2, 2);
     const Result<MessageContext> context = co_await reading;
     QJsonValue message = QJsonValue::Null;
     QJsonArray around;
     if (context) {
-        message = context->message.toJson();
+        message = hidden ? withoutText(context->message) : context->message.toJson();
         for (const Message &m : context->before)
-            around.append(m.toJson());
+            around.append(hidden ? withoutText(m) : m.toJson());
         for (const Message &m : context->after)
-            around.append(m.toJson());
+            around.append(hidden ? withoutText(m) : m.toJson());
     } else if (context.error().kind != ErrorKind::NotFound) {
         co_return context.error();
     }
     QString roomName;
+    bool roomPrivate = false;
     QCoro::Task<Result<Room>> roomReading = m_chat->room(row.roomId);
     const Result<Room> room = co_await roomReading;
-    if (room)
+    if (room) {
         roomName = room->name;
+        roomPrivate = room->isPrivate;
+    }
     co_return QJsonObject{
+        {QStringLiteral("roomPrivate"), roomPrivate},
+        {QStringLiteral("textHidden"), hidden && context},
         {QStringLiteral("id"), row.id},
         {QStringLiteral("roomId"), row.roomId},
         {QStringLiteral("roomName"), roomName},
@@ -383,7 +401,7 @@ ChatExtrasService::reportMessage(PrincipalPtr caller, QString roomId, QString me
     if (!created)
         co_return created.error();
     const bool isNew = created->id == row.id;
-    QCoro::Task<Result<QJsonObject>> rendering = reportJson(*created);
+    QCoro::Task<Result<QJsonObject>> rendering = reportJson(*created, caller);
     const Result<QJsonObject> out = co_await rendering;
     if (!out)
         co_return out.error();
@@ -424,8 +442,10 @@ QCoro::Task<Result<ReportRow>> ChatExtrasService::createReportAs(ReportRow row)
     co_return inserted->row;
 }
 
-QCoro::Task<Result<QJsonObject>> ChatExtrasService::listReports(PrincipalPtr caller, QString state)
+QCoro::Task<Result<QJsonObject>> ChatExtrasService::listReports(PrincipalPtr caller, QString state,
+                                                                QString reason)
 {
+    reason = reason.trimmed();
     // Support and admins see every report; a participant only those of the rooms they own or
     // moderate.
     const bool everyRoom = grantOf(*caller, "chat.read") == Access::Grant::Full;
@@ -439,6 +459,7 @@ QCoro::Task<Result<QJsonObject>> ChatExtrasService::listReports(PrincipalPtr cal
     if (!rows)
         co_return rows.error();
     QJsonArray items;
+    QHash<QString, QStringList> shown; // by room: messages of private rooms shown with the reason
     for (const ReportRow &row : *rows) {
         if (!everyRoom) {
             QCoro::Task<Result<Room>> finding = m_chat->room(row.roomId);
@@ -446,11 +467,24 @@ QCoro::Task<Result<QJsonObject>> ChatExtrasService::listReports(PrincipalPtr cal
             if (!room || !mayManage(*caller, *room))
                 continue;
         }
-        QCoro::Task<Result<QJsonObject>> rendering = reportJson(row);
+        QCoro::Task<Result<QJsonObject>> rendering = reportJson(row, caller, !reason.isEmpty());
         const Result<QJsonObject> item = co_await rendering;
         if (!item)
             co_return item.error();
         items.append(*item);
+        // A private room read from outside, with the reason: its messages shown here are recorded.
+        const QJsonObject message = item->value(QStringLiteral("message")).toObject();
+        if (!reason.isEmpty() && !message.isEmpty() && m_chat->access(*caller, row.roomId).needsReason) {
+            QStringList &ids = shown[row.roomId];
+            for (const QJsonValue &m : item->value(QStringLiteral("context")).toArray())
+                ids << m[QStringLiteral("id")].toString();
+            ids << message.value(QStringLiteral("id")).toString();
+        }
+    }
+    for (auto it = shown.begin(); it != shown.end(); ++it) {
+        it->removeDuplicates();
+        QCoro::Task<void> recording = m_chat->recordSupportRead(caller, it.key(), reason, *it);
+        co_await recording;
     }
     co_return QJsonObject{{QStringLiteral("items"), items}};
 }
@@ -485,9 +519,9 @@ QCoro::Task<Result<std::pair<QJsonObject, QJsonObject>>> ChatExtrasService::reso
         co_return after.error();
     if (!*after)
         co_return Error::notFound(QStringLiteral("There is no report %1.").arg(id), "report-not-found");
-    QCoro::Task<Result<QJsonObject>> renderBefore = reportJson(**before);
+    QCoro::Task<Result<QJsonObject>> renderBefore = reportJson(**before, caller);
     const Result<QJsonObject> b = co_await renderBefore;
-    QCoro::Task<Result<QJsonObject>> renderAfter = reportJson(**after);
+    QCoro::Task<Result<QJsonObject>> renderAfter = reportJson(**after, caller);
     const Result<QJsonObject> a = co_await renderAfter;
     if (!a)
         co_return a.error();

@@ -57,7 +57,9 @@ public:
     // The report, and whether it is new (false: this person reported this message before).
     QCoro::Task<Result<std::pair<QJsonObject, bool>>> reportMessage(PrincipalPtr caller, QString roomId,
                                                                     QString messageId, QJsonObject json);
-    QCoro::Task<Result<QJsonObject>> listReports(PrincipalPtr caller, QString state);
+    // A private room's report the caller is not in: its text is empty without `reason`; with it the
+    // text is shown and recorded as a support read (one record per room).
+    QCoro::Task<Result<QJsonObject>> listReports(PrincipalPtr caller, QString state, QString reason = {});
     QCoro::Task<Result<std::pair<QJsonObject, QJsonObject>>> resolveReport(PrincipalPtr caller, QString id);
 
     // Demo data (chatseed): an invitation / a report made as given, marked demo.
@@ -66,7 +68,9 @@ public:
 
 private:
     QJsonObject invitationJson(const InvitationRow &row, bool withToken = true) const;
-    QCoro::Task<Result<QJsonObject>> reportJson(ReportRow row);
+    // `caller`: a private room's text is left out (textHidden) when the caller reads it from
+    // outside and `withReason` is false.
+    QCoro::Task<Result<QJsonObject>> reportJson(ReportRow row, PrincipalPtr caller, bool withReason = false);
     QCoro::Task<Result<InvitationRow>> findInvitation(QString token);
 
     Storage::Database *m_database;

@@ -314,6 +314,7 @@ QCoro::Task<Response> listMessages(ChatService *service, Request request)
     ChatService::PageRequest page;
     page.before = request.queryItem(QStringLiteral("before"));
     page.around = request.queryItem(QStringLiteral("around"));
+    page.after = request.queryItem(QStringLiteral("after"));
     page.limit = intParam(request, "limit", 50);
     page.reason = request.queryItem(QStringLiteral("reason"));
     QCoro::Task<Result<QJsonObject>> reading = service->messages(request.principal, roomIdOf(request), page);
@@ -552,11 +553,15 @@ void ChatRoutes::install(Router &router, ChatService *service)
     add(router, service, "GET", "/v1/chat/rooms/{roomId}/messages", listMessages,
         options(
             "listChatMessages", "chat.read",
-            "A page of messages, oldest first: the newest, older ones with before=nextCursor, or the page "
-            "around a message.",
+            "A page of messages, oldest first: the newest, older ones with before=nextCursor, the page "
+            "around a message, or the messages after a seq (after=; nextCursor then goes on to newer ones).",
             {{200, QStringLiteral("The page."), messagePage}}, {400, 403, 404},
             {roomId, limit, queryParam("before", R"({"type":"string"})", "nextCursor of the previous page."),
-             queryParam("around", R"({"type":"string"})", "A message id: the page holding it."), reason}));
+             queryParam("around", R"({"type":"string"})", "A message id: the page holding it."),
+             queryParam("after", R"({"type":"string","pattern":"^[0-9]+$"})",
+                        "A message's seq: the messages after it, oldest first (catching up after a "
+                        "reconnect); with after=nextCursor the next newer page. Not with before or around."),
+             reason}));
     add(router, service, "POST", "/v1/chat/rooms/{roomId}/messages", sendMessage,
         options("sendChatMessage", "chat.write",
                 "Sends a message; a retry with the same idempotencyKey answers the first.",

@@ -47,6 +47,7 @@ ChatChannel::RoomInfo infoOf(const Room &room)
     info.isPrivate = room.isPrivate;
     info.messageSeq = room.messageSeq;
     info.changeSeq = room.changeSeq;
+    info.accessSeq = room.accessSeq;
     for (const Participant &p : room.participants)
         info.participants.insert(p.userId, p.role);
     return info;
@@ -935,9 +936,57 @@ QCoro::Task<Result<void>> ChatService::typing(PrincipalPtr caller, QString roomI
 
 // ---- messages ----
 
+std::optional<QStringList> ChatService::unrecorded(const QString &key, const QStringList &messageIds)
+{
+    const qint64 now = m_settings.clock->nowMs();
+    std::lock_guard lock(m_recordedMutex);
+    for (auto it = m_recorded.begin(); it != m_recorded.end();) {
+        if (now - it->sinceMs > RecordedReadsWindowMs)
+            it = m_recorded.erase(it);
+        else
+            ++it;
+    }
+    const auto held = m_recorded.constFind(key);
+    if (held == m_recorded.cend())
+        return messageIds;
+    if (messageIds.isEmpty())
+        return held->followed ? std::nullopt : std::optional<QStringList>(messageIds);
+    QStringList fresh;
+    for (const QString &id : messageIds) {
+        if (!held->messageIds.contains(id))
+            fresh << id;
+    }
+    if (fresh.isEmpty())
+        return std::nullopt;
+    return fresh;
+}
+
+void ChatService::recorded(const QString &key, const QStringList &messageIds)
+{
+    std::lock_guard lock(m_recordedMutex);
+    auto it = m_recorded.find(key);
+    if (it == m_recorded.end()) {
+        if (m_recorded.size() >= MaxRecordedReads)
+            return; // recorded again next time rather than grown without bound
+        it = m_recorded.insert(key, RecordedReads{{}, false, m_settings.clock->nowMs()});
+    }
+    if (messageIds.isEmpty())
+        it->followed = true;
+    for (const QString &id : messageIds)
+        it->messageIds.insert(id);
+}
+
 QCoro::Task<void> ChatService::recordSupportRead(PrincipalPtr caller, QString roomId, QString reason,
                                                  QStringList messageIds)
 {
+    // A reload or a reconnect shows the same messages again for the same reason: they are in a
+    // record already (this node's, within the window), so only messages shown for the first time
+    // make a new one; following the room is recorded once.
+    const QString key = caller->actor() + QLatin1Char('\n') + roomId + QLatin1Char('\n') + reason;
+    const std::optional<QStringList> fresh = unrecorded(key, messageIds);
+    if (!fresh)
+        co_return;
+    messageIds = *fresh;
     SupportRead read;
     read.id = QStringLiteral("sr_") + QUuid::createUuid().toString(QUuid::Id128);
     read.actor = caller->actor();
@@ -954,6 +1003,8 @@ QCoro::Task<void> ChatService::recordSupportRead(PrincipalPtr caller, QString ro
     if (!stored)
         qCWarning(lcChat).noquote() << "cannot store a support read of" << roomId << ":"
                                     << stored.error().reason;
+    else
+        recorded(key, messageIds);
     if (m_settings.audit) {
         AuditEntry e;
         e.actor = read.actor;
@@ -987,8 +1038,27 @@ QCoro::Task<Result<QJsonObject>> ChatService::messages(PrincipalPtr caller, QStr
                 QStringLiteral("before"),
                 QStringLiteral("The cursor is not one this list gave; start without it."));
     }
+    qint64 after = -1;
+    if (!request.after.isEmpty()) {
+        bool ok = false;
+        after = request.after.toLongLong(&ok);
+        if (!ok || after < 0 || !request.before.isEmpty() || !request.around.isEmpty())
+            co_return Error::invalid(
+                QStringLiteral("after"),
+                QStringLiteral("after is a message's seq (0 or more), and goes without before and around."));
+    }
     const QString around = request.around;
-    auto work = [roomId, before, limit, around](QSqlDatabase &db) -> std::optional<MessagePage> {
+    auto work = [roomId, before, after, limit, around](QSqlDatabase &db) -> std::optional<MessagePage> {
+        if (after >= 0) {
+            // The messages after `after`, oldest first; the next page goes on from the last one.
+            MessagePage p;
+            p.items = ChatStore::around(db, roomId, after + 1, 0, limit);
+            p.hasMore = p.items.size() > limit;
+            if (p.hasMore)
+                p.items.removeLast();
+            p.nextBefore = p.hasMore ? p.items.last().seq : 0;
+            return p;
+        }
         if (around.isEmpty())
             return ChatStore::page(db, roomId, before, limit);
         const std::optional<Message> m = ChatStore::message(db, roomId, around);

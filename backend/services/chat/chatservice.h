@@ -113,6 +113,13 @@ public:
     QCoro::Task<Result<QJsonObject>> roomView(PrincipalPtr caller, QString roomId);
     RoomAccess access(const Principal &caller, const QString &roomId) const;
     QJsonObject participantJson(const Participant &p) const;
+    // Records that `caller` read `messageIds` of the room for `reason` (support reading a private
+    // room from outside; empty ids: followed it live): the room's support-reads and the audit log.
+    // The same actor, room and reason again within RecordedReadsWindowMs records only messages not
+    // recorded yet (none: no record), so reloads and reconnects do not repeat a read.
+    QCoro::Task<void> recordSupportRead(PrincipalPtr caller, QString roomId, QString reason,
+                                        QStringList messageIds);
+    static constexpr qint64 RecordedReadsWindowMs = 60 * 60 * 1000;
     // Seeding: a room as given (id empty: a new one), participants included; the pair's room for
     // a direct room that exists.
     QCoro::Task<Result<Room>> createRoomAs(Room room);
@@ -140,6 +147,7 @@ public:
     struct PageRequest {
         QString before; // cursor
         QString around; // message id
+        QString after;  // a message's seq: the messages after it, oldest first (a catch-up)
         int limit = 50;
         QString reason;
     };
@@ -184,8 +192,6 @@ private:
     void announceParticipants(const QString &roomId, const QList<Participant> &participants);
     void installRoom(const Room &room);
     void published(const Message &message, const QString &event);
-    QCoro::Task<void> recordSupportRead(PrincipalPtr caller, QString roomId, QString reason,
-                                        QStringList messageIds);
     QCoro::Task<Result<QJsonObject>> viewOf(PrincipalPtr caller, QString roomId);
     QJsonObject roomJson(const Room &room, const Principal &caller, qint64 unread,
                          const std::optional<Message> &last) const;
@@ -194,6 +200,10 @@ private:
                          const QString &reason) const;
     bool mayModerate(const Principal &caller, const RoomAccess &access) const;
     QString authorName(const Principal &caller) const;
+    // recordSupportRead's memory: the ids of `messageIds` not recorded under `key` (nullopt: all
+    // were; for empty ids, whether following was recorded), and what was recorded.
+    std::optional<QStringList> unrecorded(const QString &key, const QStringList &messageIds);
+    void recorded(const QString &key, const QStringList &messageIds);
 
     ChatSettings m_settings;
     Storage::Database *m_database;
@@ -210,6 +220,14 @@ private:
     std::mutex m_catchMutex;
     QSet<QString> m_catching;   // rooms being read
     QSet<QString> m_catchAgain; // ... and asked again meanwhile
+    struct RecordedReads {
+        QSet<QString> messageIds;
+        bool followed = false; // a live subscription was recorded
+        qint64 sinceMs = 0;    // the first record; forgotten RecordedReadsWindowMs later
+    };
+    static constexpr qsizetype MaxRecordedReads = 10'000;
+    std::mutex m_recordedMutex;
+    QHash<QString, RecordedReads> m_recorded; // "actor\nroomId\nreason"
 };
 
 } // namespace Meshdeck::Chat

@@ -105,7 +105,13 @@ std::vector<Storage::Migration> migrations()
                     .arg(messageColumns.arg(QStringLiteral("BIGINT")))
              << QStringLiteral("CREATE INDEX chat_messages_changes ON chat_messages (room_id, change_seq)")
              << QStringLiteral("CREATE INDEX chat_messages_search ON chat_messages USING GIN (search_tsv)");
-    return {{1, QStringLiteral("chat rooms, participants, messages and search"), sqlite, postgres}};
+    // access_seq: bumped with every change of who may read the room (participants, roles, privacy),
+    // so a snapshot of the room read earlier is told from a later one.
+    return {{1, QStringLiteral("chat rooms, participants, messages and search"), sqlite, postgres},
+            {2,
+             QStringLiteral("chat rooms: access version"),
+             {QStringLiteral("ALTER TABLE chat_rooms ADD COLUMN access_seq INTEGER NOT NULL DEFAULT 0")},
+             {QStringLiteral("ALTER TABLE chat_rooms ADD COLUMN access_seq BIGINT NOT NULL DEFAULT 0")}}};
 }
 
 namespace {
@@ -137,7 +143,7 @@ QVariant nullableText(const QString &s)
 }
 
 constexpr auto RoomColumns = "id, type, name, topic, private, created_at, created_by, last_activity_at, "
-                             "message_seq, change_seq, demo, direct_key";
+                             "message_seq, change_seq, demo, direct_key, access_seq";
 
 Room readRoom(const QSqlQuery &q)
 {
@@ -154,6 +160,7 @@ Room readRoom(const QSqlQuery &q)
     r.changeSeq = q.value(9).toLongLong();
     r.demo = q.value(10).toInt() != 0;
     r.directKey = q.value(11).toString();
+    r.accessSeq = q.value(12).toLongLong();
     return r;
 }
 
@@ -250,6 +257,12 @@ qint64 nextChange(QSqlDatabase &db, const QString &roomId, qint64 atMs, bool new
     return q.value(0).toLongLong();
 }
 
+// A change of who may read the room: its access_seq goes up (in the caller's transaction).
+void bumpAccess(QSqlDatabase &db, const QString &roomId)
+{
+    exec(db, QStringLiteral("UPDATE chat_rooms SET access_seq = access_seq + 1 WHERE id = ?"), {roomId});
+}
+
 void insertParticipantRow(QSqlDatabase &db, const Participant &p, qint64 lastRead)
 {
     exec(db,
@@ -271,7 +284,7 @@ Write insertRoom(QSqlDatabase &db, const Room &room, QString *existingId)
     }
     QSqlQuery q =
         exec(db,
-             QStringLiteral("INSERT INTO chat_rooms (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?) "
+             QStringLiteral("INSERT INTO chat_rooms (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, 1) "
                             "ON CONFLICT DO NOTHING")
                  .arg(QLatin1String(RoomColumns)),
              {room.id, room.type, text(room.name), text(room.topic), room.isPrivate ? 1 : 0, room.createdAtMs,
@@ -295,12 +308,23 @@ Write insertRoom(QSqlDatabase &db, const Room &room, QString *existingId)
 
 std::optional<Room> room(QSqlDatabase &db, const QString &id)
 {
-    QSqlQuery q = exec(
-        db, QStringLiteral("SELECT %1 FROM chat_rooms WHERE id = ?").arg(QLatin1String(RoomColumns)), {id});
-    if (!q.next())
-        return std::nullopt;
-    Room r = readRoom(q);
-    r.participants = participants(db, id);
+    Room r;
+    // The participants as of the room's access_seq: read again when another node changed them
+    // between the two reads (PostgreSQL reads each statement at its own moment).
+    for (;;) {
+        QSqlQuery q =
+            exec(db, QStringLiteral("SELECT %1 FROM chat_rooms WHERE id = ?").arg(QLatin1String(RoomColumns)),
+                 {id});
+        if (!q.next())
+            return std::nullopt;
+        r = readRoom(q);
+        r.participants = participants(db, id);
+        QSqlQuery again = exec(db, QStringLiteral("SELECT access_seq FROM chat_rooms WHERE id = ?"), {id});
+        if (!again.next())
+            return std::nullopt;
+        if (again.value(0).toLongLong() == r.accessSeq)
+            break;
+    }
     QSqlQuery count = exec(
         db, QStringLiteral("SELECT COUNT(*) FROM chat_messages WHERE room_id = ? AND deleted_at IS NULL"),
         {id});
@@ -320,9 +344,10 @@ std::optional<QString> directRoom(QSqlDatabase &db, const QString &directKey)
 bool updateRoom(QSqlDatabase &db, const QString &id, const QString &name, const QString &topic,
                 bool isPrivate)
 {
-    QSqlQuery q =
-        exec(db, QStringLiteral("UPDATE chat_rooms SET name = ?, topic = ?, private = ? WHERE id = ?"),
-             {text(name), text(topic), isPrivate ? 1 : 0, id});
+    QSqlQuery q = exec(db,
+                       QStringLiteral("UPDATE chat_rooms SET name = ?, topic = ?, private = ?, "
+                                      "access_seq = access_seq + 1 WHERE id = ?"),
+                       {text(name), text(topic), isPrivate ? 1 : 0, id});
     return q.numRowsAffected() == 1;
 }
 
@@ -419,23 +444,34 @@ bool addParticipant(QSqlDatabase &db, const Participant &p)
     if (participant(db, p.roomId, p.userId))
         return false;
     insertParticipantRow(db, p, r->messageSeq);
+    bumpAccess(db, p.roomId);
     t.commit();
     return true;
 }
 
 bool setParticipantRole(QSqlDatabase &db, const QString &roomId, const QString &userId, ParticipantRole role)
 {
+    Storage::Transaction t(db);
     QSqlQuery q =
         exec(db, QStringLiteral("UPDATE chat_participants SET role = ? WHERE room_id = ? AND user_id = ?"),
              {roleName(role), roomId, userId});
-    return q.numRowsAffected() == 1;
+    if (q.numRowsAffected() != 1)
+        return false;
+    bumpAccess(db, roomId);
+    t.commit();
+    return true;
 }
 
 bool removeParticipant(QSqlDatabase &db, const QString &roomId, const QString &userId)
 {
+    Storage::Transaction t(db);
     QSqlQuery q = exec(db, QStringLiteral("DELETE FROM chat_participants WHERE room_id = ? AND user_id = ?"),
                        {roomId, userId});
-    return q.numRowsAffected() == 1;
+    if (q.numRowsAffected() != 1)
+        return false;
+    bumpAccess(db, roomId);
+    t.commit();
+    return true;
 }
 
 std::optional<qint64> markRead(QSqlDatabase &db, const QString &roomId, const QString &userId, qint64 seq)

@@ -19,7 +19,8 @@ namespace Meshdeck::Chat {
 // Schema (component "chat"); times are BIGINT milliseconds since the epoch, booleans INTEGER 0/1:
 //   chat_rooms(id TEXT PK, type, name, topic, private, created_at, created_by, last_activity_at,
 //              message_seq: the newest message's seq, change_seq: the newest message change,
-//              demo, direct_key: "<userA>|<userB>" sorted for direct rooms, NULL for groups, UNIQUE)
+//              demo, direct_key: "<userA>|<userB>" sorted for direct rooms, NULL for groups, UNIQUE,
+//              access_seq: goes up with every change of participants, roles or privacy (version 2))
 //   chat_participants(room_id, user_id, role, joined_at, last_read_seq, PK(room_id, user_id))
 //   chat_messages(id TEXT PK, room_id, seq, author_id ('' for the admin token), author_name, text,
 //                 search_text: foldForSearch(text), created_at, edited_at NULL, edit_count,
@@ -40,7 +41,8 @@ enum class Write { Ok, NotFound, Exists };
 // Inserts the room and its participants. A direct room whose pair exists already: Exists, and
 // `existingId` names it.
 Write insertRoom(QSqlDatabase &db, const Room &room, QString *existingId = nullptr);
-std::optional<Room> room(QSqlDatabase &db, const QString &id); // with participants
+// With participants, as of the room's accessSeq (a consistent snapshot).
+std::optional<Room> room(QSqlDatabase &db, const QString &id);
 std::optional<QString> directRoom(QSqlDatabase &db, const QString &directKey);
 bool updateRoom(QSqlDatabase &db, const QString &id, const QString &name, const QString &topic,
                 bool isPrivate);

@@ -36,6 +36,7 @@ struct Room {
     qint64 messageSeq = 0;   // the newest message's seq (messages ever created)
     qint64 changeSeq = 0;    // the newest message change (create/edit/delete) in this room
     qint64 messageCount = 0; // messages that are not deleted
+    qint64 accessSeq = 0;    // goes up with every change of participants, roles or privacy
     bool demo = false;
     QString directKey; // direct rooms: the two user ids sorted and joined by '|'; empty for groups
     QList<Participant> participants;

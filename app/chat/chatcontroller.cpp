@@ -191,7 +191,11 @@ void ChatController::reset()
     }
     m_rooms.setLoading(true);
     m_reports.setLoading(true);
+    m_reportsReason.clear();
+    m_reasonForReports = false;
     setReasonPending(false);
+    Q_EMIT reasonPendingChanged(); // reasonForReports
+    Q_EMIT reportsStateChanged();  // reportsReason
     Q_EMIT selectedRoomChanged();
     Q_EMIT roomsPagingChanged();
     Q_EMIT presenceErrorChanged();
@@ -291,8 +295,25 @@ void ChatController::jumpToLatest()
     follow(m_room, m_messages.reason(), {});
 }
 
+void ChatController::askReportsReason()
+{
+    m_reasonForReports = true;
+    Q_EMIT reasonPendingChanged();
+    Q_EMIT reasonRequested(tr("the reported messages"), QString());
+}
+
 void ChatController::provideReason(const QString &reason)
 {
+    if (m_reasonForReports) {
+        m_reasonForReports = false;
+        Q_EMIT reasonPendingChanged();
+        if (reason.trimmed().isEmpty())
+            return;
+        m_reportsReason = reason.trimmed();
+        loadReports(m_reportsState);
+        Q_EMIT reportsStateChanged(); // reportsReason
+        return;
+    }
     if (m_room.isEmpty() || reason.trimmed().isEmpty())
         return;
     const QString around = m_pendingAround.isEmpty() ? m_messages.focusMessageId() : m_pendingAround;
@@ -304,6 +325,11 @@ void ChatController::provideReason(const QString &reason)
 
 void ChatController::cancelReason()
 {
+    if (m_reasonForReports) {
+        m_reasonForReports = false;
+        Q_EMIT reasonPendingChanged();
+        return;
+    }
     if (!m_reasonPending)
         return;
     setReasonPending(false);
@@ -450,8 +476,12 @@ QCoro::Task<void> ChatController::loadReportsAsync()
     const quint64 attachment = m_attachment;
     const QString state = m_reportsState;
     m_reports.setLoading(true);
-    const ApiReply reply = co_await m_api->get(QStringLiteral("/v1/chat/reports?state=") + enc(state));
-    if (!self || attachment != m_attachment || state != m_reportsState)
+    const QString reason = m_reportsReason;
+    QString path = QStringLiteral("/v1/chat/reports?state=") + enc(state);
+    if (!reason.isEmpty())
+        path += QStringLiteral("&reason=") + enc(reason);
+    const ApiReply reply = co_await m_api->get(path);
+    if (!self || attachment != m_attachment || state != m_reportsState || reason != m_reportsReason)
         co_return;
     m_reports.setLoading(false);
     if (!reply.ok()) {

@@ -45,6 +45,10 @@ class ChatController : public QObject
     // A reason is being asked for the selected room.
     Q_PROPERTY(bool reasonPending READ reasonPending NOTIFY reasonPendingChanged)
     Q_PROPERTY(QString reportsState READ reportsState NOTIFY reportsStateChanged)
+    // The reason the reports are listed with (private rooms' text shown, and recorded); empty: none.
+    Q_PROPERTY(QString reportsReason READ reportsReason NOTIFY reportsStateChanged)
+    // The reason being asked for is for the reports list, not for a room.
+    Q_PROPERTY(bool reasonForReports READ reasonForReports NOTIFY reasonPendingChanged)
     Q_PROPERTY(QString qrToken READ qrToken NOTIFY qrChanged)
     Q_PROPERTY(QString qrUrl READ qrUrl NOTIFY qrChanged)
     // The QR code as a data: URL for an Image, once loaded.
@@ -76,6 +80,8 @@ public:
     QString readReason() const { return m_messages.reason(); }
     bool reasonPending() const { return m_reasonPending; }
     QString reportsState() const { return m_reportsState; }
+    QString reportsReason() const { return m_reportsReason; }
+    bool reasonForReports() const { return m_reasonForReports; }
     QString qrToken() const { return m_qrToken; }
     QString qrUrl() const;
     QString qrImage() const { return m_qrImage; }
@@ -107,6 +113,10 @@ public:
     Q_INVOKABLE void searchMessages(const QString &query, const QString &reason = {});
 
     Q_INVOKABLE void loadReports(const QString &state);
+    // Reports of private rooms the caller is not in come without their text: this asks for the
+    // reason (reasonRequested, with reasonForReports true); provideReason() then lists the reports
+    // with it, and the backend records what was shown.
+    Q_INVOKABLE void askReportsReason();
     Q_INVOKABLE void resolveReport(const QString &reportId);
 
     Q_INVOKABLE void createInvitation(int expiresInSeconds, int maxUses);
@@ -159,6 +169,8 @@ private:
     QString m_followed; // the channel of the open room
     QString m_pendingAround;
     QString m_reportsState = QStringLiteral("open");
+    QString m_reportsReason;
+    bool m_reasonForReports = false;
     QString m_qrToken;
     QString m_qrImage;
     QString m_qrError;

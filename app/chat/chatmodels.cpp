@@ -339,6 +339,8 @@ QVariant ReportsModel::data(const QModelIndex &index, int role) const
     }
     case ResolvedByRole:
         return str(*r, "resolvedBy");
+    case TextHiddenRole:
+        return r->value(QStringLiteral("textHidden")).toBool();
     default:
         return {};
     }
@@ -352,7 +354,7 @@ QHash<int, QByteArray> ReportsModel::roleNames() const
             {StateRole, "reportState"},     {MessageIdRole, "messageId"},
             {AuthorNameRole, "authorName"}, {TextRole, "text"},
             {DeletedRole, "deleted"},       {ContextRole, "context"},
-            {ResolvedByRole, "resolvedBy"}};
+            {ResolvedByRole, "resolvedBy"}, {TextHiddenRole, "textHidden"}};
 }
 
 // ---- InvitationsModel

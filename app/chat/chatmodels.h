@@ -107,6 +107,8 @@ public:
         DeletedRole,
         ContextRole, // [{messageId, authorName, text, time, deleted, reported}] in order
         ResolvedByRole,
+        // A private room the caller is not in, listed without a reason: no text (ask for one).
+        TextHiddenRole,
     };
     Q_ENUM(Role)
 

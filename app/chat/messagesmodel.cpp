@@ -181,6 +181,7 @@ void MessagesModel::clear()
     m_failedBefore.clear();
     m_failedPage = false;
     m_fetchingOlder = false;
+    m_catchingUp = false;
     m_atLatest = true;
     m_typing.clear();
     m_typingTimer.stop();
@@ -216,28 +217,47 @@ void MessagesModel::retry()
 
 void MessagesModel::catchUp()
 {
-    if (m_roomId.isEmpty() || !m_atLatest || m_rows.isEmpty() || isLoading() || m_failedPage)
+    if (m_roomId.isEmpty() || !m_atLatest || isLoading() || m_failedPage || m_catchingUp)
         return;
-    QCoro::connect(loadNewest(), this, [] {});
+    // From the newest message held (an empty room: from the start). Live messages that arrive while
+    // this runs are placed by seq and not added twice.
+    QCoro::connect(loadAfter(m_rows.isEmpty() ? 0 : seqOf(m_rows.last())), this, [] {});
 }
 
-QCoro::Task<void> MessagesModel::loadNewest()
+QCoro::Task<void> MessagesModel::loadAfter(qint64 after)
 {
     QPointer<MessagesModel> self(this);
     const quint64 generation = m_generation;
     const QString room = m_roomId;
-    const ApiReply reply = co_await m_api->get(
-        QStringLiteral("/v1/chat/rooms/%1/messages?%2").arg(enc(room), pageQuery({}, {}, m_reason)));
-    if (!self || generation != m_generation)
-        co_return;
-    if (!reply.ok()) {
-        setLiveError(tr("Could not read the messages sent meanwhile: %1").arg(reply.error));
-        co_return;
+    const QString reason = m_reason;
+    m_catchingUp = true;
+    for (;;) {
+        QStringList query{QStringLiteral("after=%1").arg(after),
+                          QStringLiteral("limit=%1").arg(CatchUpPageSize)};
+        if (!reason.isEmpty())
+            query << QStringLiteral("reason=") + enc(reason);
+        const ApiReply reply = co_await m_api->get(
+            QStringLiteral("/v1/chat/rooms/%1/messages?%2").arg(enc(room), query.join(QLatin1Char('&'))));
+        if (!self || generation != m_generation)
+            co_return;
+        if (!reply.ok()) {
+            m_catchingUp = false;
+            setLiveError(tr("Could not read the messages sent meanwhile: %1").arg(reply.error));
+            co_return;
+        }
+        const QJsonObject page = reply.json.object();
+        QList<QJsonObject> items;
+        for (const QJsonValue &v : page.value(QStringLiteral("items")).toArray())
+            items << v.toObject();
+        merge(items);
+        const qint64 next = items.isEmpty() ? after : seqOf(items.last());
+        if (!page.value(QStringLiteral("hasMore")).toBool() || next <= after)
+            break;
+        after = next;
     }
-    QList<QJsonObject> items;
-    for (const QJsonValue &v : reply.json.object().value(QStringLiteral("items")).toArray())
-        items << v.toObject();
-    merge(items);
+    m_catchingUp = false;
+    if (!reason.isEmpty())
+        Q_EMIT reasonedReadDone(room);
 }
 
 int MessagesModel::rowOf(const QString &messageId) const

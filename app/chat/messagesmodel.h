@@ -56,6 +56,7 @@ public:
     Q_ENUM(Role)
 
     static constexpr int PageSize = 50;
+    static constexpr int CatchUpPageSize = 200; // the backend's largest page
 
     explicit MessagesModel(ApiClient *api, QObject *parent = nullptr);
 
@@ -82,8 +83,9 @@ public:
     Q_INVOKABLE void loadOlder() { fetchMore({}); }
     // A failed page again (the Retry of the error line).
     Q_INVOKABLE void retry();
-    // After a reconnect (or F5): the newest page merged into the rows held, so what was sent
-    // meanwhile shows; nothing held is reloaded or duplicated.
+    // After a reconnect (or F5): every message after the newest one held is read (after=, page by
+    // page until there are no more) and merged, so what was sent meanwhile shows with no gap, however
+    // much it was; nothing held is reloaded or duplicated.
     void catchUp();
     Q_INVOKABLE int rowOf(const QString &messageId) const;
 
@@ -109,7 +111,7 @@ Q_SIGNALS:
 
 private:
     QCoro::Task<void> loadPage(QString before, QString around);
-    QCoro::Task<void> loadNewest();
+    QCoro::Task<void> loadAfter(qint64 after);
     void merge(const QList<QJsonObject> &messages);
     void refreshHeld(const QJsonObject &message);
     void insertBySeq(const QJsonObject &message);
@@ -134,6 +136,7 @@ private:
     bool m_fetchingOlder = false;
     bool m_atLatest = true;
     bool m_failedPage = false;
+    bool m_catchingUp = false;
     quint64 m_generation = 0;
 };
 

@@ -306,11 +306,14 @@ private Q_SLOTS:
         QCOMPARE(messages->data(messages->index(4), MessagesModel::TextRole).toString(), QString());
         QCOMPARE(messages->data(messages->index(6), MessagesModel::ReplyDeletedRole).toBool(), true);
 
-        // A page read later (a catch-up after a reconnect) whose copies were read before the edit
-        // and the deletion does not undo them, and adds nothing twice.
+        // A catch-up after a reconnect reads what came after the newest row held; it does not undo
+        // the edit or the deletion, and adds nothing twice.
+        const QString after7 = QStringLiteral("/v1/chat/rooms/room_ops/messages?after=7&limit=200");
+        api.setReply(after7, ok(page(QStringLiteral("room_ops"), 8, 7, {}))); // nothing newer
         const int asked = int(api.requestedPaths().size());
         messages->catchUp();
         QTRY_COMPARE(int(api.requestedPaths().size()), asked + 1);
+        QCOMPARE(api.requestedPaths().last(), after7);
         QCOMPARE(seqs(*messages), (QList<qint64>{1, 2, 3, 4, 5, 6, 7}));
         QCOMPARE(messages->data(messages->index(3), MessagesModel::TextRole).toString(),
                  QStringLiteral("message 4, fixed"));
@@ -507,10 +510,47 @@ private Q_SLOTS:
         QCOMPARE(chat.messages()->typingText(), QString());
     }
 
-    // Subscribed again after a reconnect: the newest page is read and merged, so messages sent
-    // while the socket was down show, once each. The first subscribed (with the first page) reads
-    // nothing more.
-    void aResubscribeCatchesUpWithoutDuplicates()
+    // Subscribed again after a reconnect: every message after the newest one held is read, page by
+    // page (after=), and merged, so what was sent while the socket was down shows with no gap and
+    // once each, however much it was (regression: only the newest 50 were read, leaving a hole
+    // between them and the rows held). The first subscribed (with the first page) reads nothing more.
+    void aResubscribeCatchesUpWithoutAGapOrDuplicates()
+    {
+        FakeApiClient api;
+        RealtimeClient realtime;
+        serveRooms(api);
+        ChatController chat(&api, &realtime);
+        QAbstractItemModelTester tester(chat.messages(), Mode);
+        chat.start();
+        QTRY_COMPARE(chat.rooms()->rowCount(), 2);
+        chat.openRoom(QStringLiteral("room_ops"));
+        QTRY_COMPARE(seqs(*chat.messages()), (QList<qint64>{1, 2, 3, 4, 5, 6}));
+        Q_EMIT realtime.subscribed(OpsChannel, 0, 0);
+        QCOMPARE(api.requestedPaths().count(OpsMessages), 1);
+
+        // 320 messages (7..326) were sent while the socket was down; the newest page alone would
+        // be 277..326.
+        const QString base = QStringLiteral("/v1/chat/rooms/room_ops/messages?after=%1&limit=200");
+        api.setReply(base.arg(6), ok(page(QStringLiteral("room_ops"), 7, 206, QStringLiteral("206"))));
+        api.setReply(base.arg(206), ok(page(QStringLiteral("room_ops"), 207, 326, {})));
+        api.setReply(OpsMessages, ok(page(QStringLiteral("room_ops"), 277, 326, QStringLiteral("276"))));
+        Q_EMIT realtime.subscribed(OpsChannel, 0, 0);
+        // A live message while the catch-up runs is placed by seq, once.
+        Q_EMIT realtime.message(OpsChannel,
+                                live(QStringLiteral("created"),
+                                     message(QStringLiteral("room_ops"), 327, QStringLiteral("live"))));
+        QList<qint64> all;
+        for (qint64 seq = 1; seq <= 327; ++seq)
+            all << seq;
+        QTRY_COMPARE(seqs(*chat.messages()), all);
+        QCOMPARE(api.requestedPaths().count(base.arg(6)), 1);
+        QCOMPARE(api.requestedPaths().count(base.arg(206)), 1);
+        QCOMPARE(api.requestedPaths().count(OpsMessages), 1);
+        QVERIFY(chat.messages()->liveError().isEmpty());
+    }
+
+    // A failed catch-up says so and keeps the rows.
+    void aFailedCatchUpIsSaid()
     {
         FakeApiClient api;
         RealtimeClient realtime;
@@ -521,13 +561,12 @@ private Q_SLOTS:
         chat.openRoom(QStringLiteral("room_ops"));
         QTRY_COMPARE(chat.messages()->rowCount(), 3);
         Q_EMIT realtime.subscribed(OpsChannel, 0, 0);
-        QCOMPARE(api.requestedPaths().count(OpsMessages), 1);
-        api.setReply(OpsMessages, ok(page(QStringLiteral("room_ops"), 6, 8, QStringLiteral("c5"))));
+        api.setReply(
+            QStringLiteral("/v1/chat/rooms/room_ops/messages?after=6&limit=200"),
+            FakeApiClient::problem(503, QStringLiteral("unavailable"), QStringLiteral("Try again.")));
         Q_EMIT realtime.subscribed(OpsChannel, 0, 0);
-        QTRY_COMPARE(chat.messages()->rowCount(), 5);
-        QCOMPARE(api.requestedPaths().count(OpsMessages), 2);
-        QCOMPARE(seqs(*chat.messages()), (QList<qint64>{4, 5, 6, 7, 8}));
-        QVERIFY(chat.messages()->hasMore()); // the older cursor is still the first page's
+        QTRY_VERIFY(!chat.messages()->liveError().isEmpty());
+        QCOMPARE(chat.messages()->rowCount(), 3);
     }
 
     void removalFromTheRoomStopsLiveUpdatesVisibly()
@@ -655,6 +694,72 @@ private Q_SLOTS:
         QTRY_COMPARE(finished.size(), 1);
         QCOMPARE(finished.first().at(0).toBool(), true);
         QTRY_COMPARE(chat.reports()->rowCount(), 0);
+    }
+
+    // A private room's report listed without a reason has no text: the reason is asked (the same
+    // dialog as a room's), and the list is read again with it.
+    void reportsOfPrivateRoomsAskForAReasonBeforeTheirText()
+    {
+        FakeApiClient api;
+        RealtimeClient realtime;
+        serveRooms(api);
+        const auto report = [](const QString &text, bool hidden) {
+            return QJsonObject{
+                {QStringLiteral("id"), QStringLiteral("rep_2")},
+                {QStringLiteral("roomId"), Secret},
+                {QStringLiteral("roomName"), QStringLiteral("secret")},
+                {QStringLiteral("roomPrivate"), true},
+                {QStringLiteral("textHidden"), hidden},
+                {QStringLiteral("message"), message(Secret, 5, text)},
+                {QStringLiteral("context"),
+                 QJsonArray{message(Secret, 4, hidden ? QString() : QStringLiteral("before"))}},
+                {QStringLiteral("reporter"), QJsonObject{{QStringLiteral("userId"), QStringLiteral("u-ada")},
+                                                         {QStringLiteral("name"), QStringLiteral("Ada")}}},
+                {QStringLiteral("reason"), QStringLiteral("abuse")},
+                {QStringLiteral("createdAt"), QStringLiteral("2026-11-30T12:00:00.000Z")},
+                {QStringLiteral("state"), QStringLiteral("open")}};
+        };
+        api.setReply(QStringLiteral("/v1/chat/reports?state=open"),
+                     ok({{QStringLiteral("items"), QJsonArray{report(QString(), true)}}}));
+        const QString withReason = QStringLiteral("/v1/chat/reports?state=open&reason=ticket%2012");
+        api.setReply(withReason,
+                     ok({{QStringLiteral("items"), QJsonArray{report(QStringLiteral("threat"), false)}}}));
+        ChatController chat(&api, &realtime);
+        QAbstractItemModelTester tester(chat.reports(), Mode);
+        chat.start();
+        QTRY_COMPARE(chat.reports()->rowCount(), 1);
+        const auto row = [&] {
+            return chat.reports()->index(0);
+        };
+        QCOMPARE(chat.reports()->data(row(), ReportsModel::TextHiddenRole).toBool(), true);
+        QCOMPARE(chat.reports()->data(row(), ReportsModel::ReporterRole).toString(), QStringLiteral("Ada"));
+        QCOMPARE(chat.reports()->data(row(), ReportsModel::TextRole).toString(), QString());
+
+        QSignalSpy asked(&chat, &ChatController::reasonRequested);
+        chat.askReportsReason();
+        QCOMPARE(asked.size(), 1);
+        QVERIFY(chat.reasonForReports());
+        // Cancelled: nothing is read.
+        chat.cancelReason();
+        QVERIFY(!chat.reasonForReports());
+        QVERIFY(!api.requestedPaths().contains(withReason));
+        QVERIFY(chat.selectedRoom().isEmpty());
+
+        chat.askReportsReason();
+        chat.provideReason(QStringLiteral(" ticket 12 "));
+        QVERIFY(!chat.reasonForReports());
+        QCOMPARE(chat.reportsReason(), QStringLiteral("ticket 12"));
+        QTRY_COMPARE(chat.reports()->data(row(), ReportsModel::TextRole).toString(),
+                     QStringLiteral("threat"));
+        QCOMPARE(chat.reports()->data(row(), ReportsModel::TextHiddenRole).toBool(), false);
+        QCOMPARE(api.requestedPaths().count(withReason), 1);
+        // The other list keeps the reason.
+        api.setReply(QStringLiteral("/v1/chat/reports?state=resolved&reason=ticket%2012"),
+                     ok({{QStringLiteral("items"), QJsonArray{}}}));
+        chat.loadReports(QStringLiteral("resolved"));
+        QTRY_COMPARE(chat.reports()->rowCount(), 0);
+        QVERIFY(api.requestedPaths().contains(
+            QStringLiteral("/v1/chat/reports?state=resolved&reason=ticket%2012")));
     }
 
     void invitationsShowUsesStateAndTheirQrCode()

@@ -38,6 +38,7 @@ ColumnLayout {
         function onReasonRequested(roomName: string, detail: string) {
             reasonDialog.roomName = roomName
             reasonDialog.detail = detail
+            reasonDialog.forReports = ChatController.reasonForReports
             reasonDialog.open()
         }
         function onRoomOpened(roomId: string) {
@@ -123,8 +124,11 @@ ColumnLayout {
         id: reasonDialog
         property string roomName
         property string detail
+        // The reason is for the reports list (private rooms' reported text), not for one room.
+        property bool forReports
         objectName: "reasonDialog"
-        title: qsTr("Why do you need to read %1?").arg(roomName)
+        title: forReports ? qsTr("Why do you need to read the reported messages?")
+                                               : qsTr("Why do you need to read %1?").arg(roomName)
         anchors.centerIn: Overlay.overlay
         modal: true
         focus: true
@@ -140,9 +144,13 @@ ColumnLayout {
             width: 480
             Label {
                 objectName: "reasonExplanation"
-                text: qsTr("%1 is a private room you are not a participant of. Your read is recorded with "
-                           + "your name, the reason and the messages you see, and the room's owners can see "
-                           + "that record.").arg(reasonDialog.roomName)
+                text: reasonDialog.forReports
+                      ? qsTr("Some reports come from private rooms you are not a participant of. Reading "
+                             + "their text is recorded for each room with your name, the reason and the "
+                             + "messages you see, and the rooms' owners can see that record.")
+                      : qsTr("%1 is a private room you are not a participant of. Your read is recorded with "
+                             + "your name, the reason and the messages you see, and the room's owners can see "
+                             + "that record.").arg(reasonDialog.roomName)
                 wrapMode: Text.WordWrap
                 color: Theme.text
                 Layout.fillWidth: true

@@ -26,6 +26,16 @@ ColumnLayout {
             checked: ChatController.reportsState === "resolved"
             onToggled: ChatController.loadReports("resolved")
         }
+        Label {
+            objectName: "reportsReasonNote"
+            text: ChatController.reportsReason.length > 0
+                  ? qsTr("Private rooms' text shown, recorded with the reason: %1").arg(ChatController.reportsReason)
+                  : ""
+            color: Theme.mutedText
+            horizontalAlignment: Text.AlignRight
+            elide: Text.ElideLeft
+            Layout.fillWidth: true
+        }
     }
 
     Rectangle {
@@ -60,6 +70,7 @@ ColumnLayout {
                     required property string reportState
                     required property string messageId
                     required property var context
+                    required property bool textHidden
                     width: reportList.width
                     Accessible.name: qsTr("Report by %1 in %2 at %3: %4").arg(reporter).arg(roomName).arg(time).arg(reason)
                     contentItem: ColumnLayout {
@@ -72,8 +83,16 @@ ColumnLayout {
                             wrapMode: Text.WordWrap
                             Layout.fillWidth: true
                         }
+                        Label {
+                            visible: report.textHidden
+                            text: qsTr("From a private room you are not in: its text is shown once you give a reason, and that read is recorded.")
+                            color: Theme.mutedText
+                            font.italic: true
+                            wrapMode: Text.WordWrap
+                            Layout.fillWidth: true
+                        }
                         Repeater {
-                            model: report.context
+                            model: report.textHidden ? [] : report.context
                             delegate: Label {
                                 required property var modelData
                                 text: modelData.deleted ? qsTr("%1: (deleted)").arg(modelData.authorName)
@@ -86,6 +105,12 @@ ColumnLayout {
                             }
                         }
                         RowLayout {
+                            Button {
+                                visible: report.textHidden
+                                text: qsTr("Show text…")
+                                Accessible.name: qsTr("Show the text of reports from private rooms, with a reason")
+                                onClicked: ChatController.askReportsReason()
+                            }
                             Button {
                                 text: qsTr("Open in room")
                                 Accessible.name: qsTr("Open report of %1 in its room").arg(report.reporter)

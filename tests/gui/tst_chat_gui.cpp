@@ -3,6 +3,8 @@
 #include "api/httpapiclient.h"
 #include "api/realtimeclient.h"
 #include "chat/chatcontroller.h"
+#include "chat/chatmodels.h"
+#include "chat/messagesmodel.h"
 #include "clusters/secretstore.h"
 #include "shell/console.h"
 
@@ -266,6 +268,62 @@ private Q_SLOTS:
         decoder.start(zbarimg, {QStringLiteral("--raw"), QStringLiteral("-q"), file});
         QVERIFY(decoder.waitForFinished(30'000));
         QCOMPARE(QString::fromUtf8(decoder.readAllStandardOutput()).trimmed(), invitationUrl);
+
+        // Rita reports a message of the private room: the Reports tab lists it without its text
+        // until a reason is given in the same dialog, then shows it (and the read is recorded).
+        const RawResponse session =
+            callAs(backend.port(), {}, "POST", "/v1/auth/sessions",
+                   "{\"email\":\"rita@example.test\",\"password\":\"correct horse battery staple\"}");
+        QVERIFY2(session.status == 201, session.body);
+        const QByteArray rita = QJsonDocument::fromJson(session.body)
+                                    .object()
+                                    .value(QStringLiteral("accessToken"))
+                                    .toString()
+                                    .toUtf8();
+        const QString reported =
+            chat->messages()->data(chat->messages()->index(60), MessagesModel::MessageIdRole).toString();
+        const RawResponse report =
+            callAs(backend.port(), rita, "POST",
+                   "/v1/chat/rooms/" + roomId.toUtf8() + "/messages/" + reported.toUtf8() + "/reports",
+                   "{\"reason\":\"threatening\"}");
+        QVERIFY2(report.status == 201, report.body);
+        chat->loadReports(QStringLiteral("open"));
+        click(QStringLiteral("Reports"));
+        if (QTest::currentTestFailed())
+            return;
+        QTRY_VERIFY_WITH_TIMEOUT(chat->reports()->rowCount() == 1, 10'000);
+        QCOMPARE(chat->reports()->data(chat->reports()->index(0), ReportsModel::TextHiddenRole).toBool(),
+                 true);
+        QTRY_VERIFY(anyContains(visibleTexts(m_window->contentItem()), QStringLiteral("threatening")));
+        QVERIFY(!anyContains(visibleTexts(m_window->contentItem()), QStringLiteral("history 61")));
+        const int readsBefore = chat->supportReads()->rowCount();
+        click(QStringLiteral("Show the text of reports from private rooms, with a reason"));
+        if (QTest::currentTestFailed())
+            return;
+        QTRY_VERIFY(dialog->property("opened").toBool());
+        QVERIFY(anyContains(visibleTexts(m_window->contentItem()), QStringLiteral("recorded for each room")));
+        type(QStringLiteral("Reason for reading the room"), QStringLiteral("ticket 4712"));
+        if (QTest::currentTestFailed())
+            return;
+        click(QStringLiteral("Read the room with this reason"));
+        if (QTest::currentTestFailed())
+            return;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            chat->reports()->rowCount() == 1 &&
+                chat->reports()->data(chat->reports()->index(0), ReportsModel::TextRole).toString() ==
+                    QStringLiteral("history 61"),
+            10'000);
+        QTRY_VERIFY(!dialog->property("visible").toBool());
+        QTRY_VERIFY(anyContains(visibleTexts(m_window->contentItem()), QStringLiteral("history 61")));
+        QVERIFY(anyContains(visibleTexts(m_window->contentItem()), QStringLiteral("ticket 4712")));
+        shoot(QStringLiteral("chat-reports-with-reason.png"));
+        // Recorded before the list was answered: the room's support reads have it on top.
+        chat->refreshSupportReads();
+        QTRY_COMPARE_WITH_TIMEOUT(chat->supportReads()
+                                      ->data(chat->supportReads()->index(0), SupportReadsModel::ReasonRole)
+                                      .toString(),
+                                  QStringLiteral("ticket 4712"), 10'000);
+        QVERIFY(chat->supportReads()->rowCount() > readsBefore);
 
         Console::setInstance(nullptr);
         m_window = nullptr;

@@ -545,6 +545,17 @@ void Backend::makeServices(const QString &dataDir, const SecretBox &secrets, con
     presenceSettings.cluster = m_settings.clusterMode();
     presenceSettings.nodeId = nodeId;
     presenceSettings.goneAfterMs = m_settings.clusterGoneAfterMs;
+    // The auth service is made further down: looked up when asked (after start, it is there).
+    presenceSettings.lookupUser = [parts =
+                                       &p](const QString &userId) -> std::optional<Presence::PresenceUser> {
+        if (!parts->auth)
+            return std::nullopt;
+        const Auth::SnapshotPtr snapshot = parts->auth->snapshot();
+        const auto it = snapshot->users.constFind(userId);
+        if (it == snapshot->users.cend())
+            return std::nullopt;
+        return Presence::PresenceUser{it->name, it->email};
+    };
     auto presence = std::make_unique<Presence::PresenceService>(presenceSettings, &p.database);
     p.presence = presence.get();
     p.services.add(std::move(presence));

@@ -136,13 +136,18 @@ private Q_SLOTS:
         Session first, second;
         QVERIFY(first.open(m_backend.port(), samToken));
         QVERIFY(watcher.waitPresence(sam, QStringLiteral("online"), 1));
-        QCOMPARE(watcher.lastPresence(sam).value(QStringLiteral("name")).toString(),
+        // The user's name ("user", as createUser names them), the email beside it (regression:
+        // the email was the name).
+        QCOMPARE(watcher.lastPresence(sam).value(QStringLiteral("name")).toString(), QStringLiteral("user"));
+        QCOMPARE(watcher.lastPresence(sam).value(QStringLiteral("email")).toString(),
                  QStringLiteral("sam@example.test"));
         QVERIFY(second.open(m_backend.port(), samToken));
         QVERIFY(watcher.waitPresence(sam, QStringLiteral("online"), 2));
 
         QJsonObject got = presenceOf(watcherToken, sam);
         QCOMPARE(got.value(QStringLiteral("status")).toString(), QStringLiteral("online"));
+        QCOMPARE(got.value(QStringLiteral("name")).toString(), QStringLiteral("user"));
+        QCOMPARE(got.value(QStringLiteral("email")).toString(), QStringLiteral("sam@example.test"));
         QCOMPARE(got.value(QStringLiteral("sessions")).toInt(), 2);
         QVERIFY(got.value(QStringLiteral("lastSeenAt")).isNull());
 

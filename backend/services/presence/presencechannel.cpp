@@ -12,6 +12,7 @@ QJsonObject PresenceChannel::json(const UserPresence &p)
 {
     return QJsonObject{{QStringLiteral("userId"), p.userId},
                        {QStringLiteral("name"), p.name},
+                       {QStringLiteral("email"), p.email},
                        {QStringLiteral("status"), p.status},
                        {QStringLiteral("lastSeenAt"),
                         p.lastSeenMs > 0 ? QJsonValue(isoTime(p.lastSeenMs)) : QJsonValue(QJsonValue::Null)},

@@ -16,10 +16,11 @@ using namespace Meshdeck::Http;
 namespace {
 
 constexpr QByteArrayView PresenceSchema = R"({
-    "type": "object", "required": ["userId", "name", "status", "lastSeenAt", "sessions"],
+    "type": "object", "required": ["userId", "name", "email", "status", "lastSeenAt", "sessions"],
     "properties": {
         "userId": {"type": "string"},
-        "name": {"type": "string", "description": "The user's email as their last session knew it; empty when unknown."},
+        "name": {"type": "string", "description": "The user's display name (their email when they have none); empty when unknown."},
+        "email": {"type": "string", "description": "The user's email; empty when unknown."},
         "status": {"type": "string", "enum": ["online", "away", "offline"], "description": "online or away: at least one realtime session on a live node; away is the user's own choice."},
         "lastSeenAt": {"type": "string", "format": "date-time", "nullable": true, "description": "Offline: when the last session ended (a node that died: its last heartbeat). Null while connected or never seen."},
         "sessions": {"type": "integer", "minimum": 0, "description": "Realtime sessions on live nodes."}

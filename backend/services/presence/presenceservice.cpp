@@ -181,8 +181,19 @@ QCoro::Task<Result<QList<UserPresence>>> PresenceService::readAll()
     QCoro::Task<Result<QList<UserPresence>>> reading = m_database->attempt(
         [cluster, goneAfter](QSqlDatabase &db) { return PresenceStore::read(db, cluster, goneAfter); });
     Result<QList<UserPresence>> everyone = co_await reading;
-    if (everyone)
+    if (everyone) {
+        // The user's display name, the email beside it (stored is what their session said: the email).
+        for (UserPresence &p : *everyone) {
+            p.email = p.name;
+            const std::optional<PresenceUser> user =
+                m_settings.lookupUser ? m_settings.lookupUser(p.userId) : std::nullopt;
+            if (user && !user->email.isEmpty())
+                p.email = user->email;
+            if (user && !user->name.isEmpty())
+                p.name = user->name;
+        }
         m_channel.update(*everyone);
+    }
     co_return everyone;
 }
 
@@ -280,7 +291,7 @@ QCoro::Task<Result<QList<UserPresence>>> PresenceService::list(QStringList userI
         if (id.isEmpty() || seen.contains(id))
             continue;
         seen.insert(id);
-        out.append(byId.value(id, UserPresence{id, QString(), QStringLiteral("offline"), 0, 0}));
+        out.append(byId.value(id, UserPresence{id, QString(), QStringLiteral("offline"), 0, 0, {}}));
     }
     co_return out;
 }

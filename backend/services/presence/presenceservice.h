@@ -15,6 +15,7 @@
 
 #include <functional>
 #include <mutex>
+#include <optional>
 
 namespace Meshdeck::Storage {
 class Database;
@@ -22,12 +23,21 @@ class Database;
 
 namespace Meshdeck::Presence {
 
+// A user as presence shows them: the wiring answers it from the users the auth service knows.
+struct PresenceUser {
+    QString name; // the display name; empty when they have none
+    QString email;
+};
+
 struct PresenceSettings {
     bool cluster = false;
     QString nodeId;             // this node's id (cluster mode); the local stack uses "local"
     qint64 goneAfterMs = 5'000; // the cluster membership's rule: a node silent this long is gone
     int sweepMs = 1'000;        // cluster mode: how often gone nodes are looked for and presence re-read
     int reassertMs = 10'000;    // cluster mode: how often this node writes its counts again
+    // Looks a user up by id (any thread, no I/O): presence shows their display name, the email as
+    // well. Unset, or an unknown user: the name their last session gave (the email) for both.
+    std::function<std::optional<PresenceUser>(const QString &userId)> lookupUser;
 };
 
 // Who is online, derived from realtime sessions (the realtime service tells this service as its

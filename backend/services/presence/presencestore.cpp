@@ -159,7 +159,7 @@ QList<UserPresence> read(QSqlDatabase &db, bool cluster, qint64 goneAfterMs)
         auto it = index.constFind(userId);
         if (it == index.cend()) {
             it = index.insert(userId, out.size());
-            out.append(UserPresence{userId, name, QStringLiteral("offline"), 0, 0});
+            out.append(UserPresence{userId, name, QStringLiteral("offline"), 0, 0, {}});
             nameAt.insert(userId, updated);
         }
         UserPresence &u = out[*it];

@@ -14,10 +14,12 @@ namespace Meshdeck::Presence {
 // One user's presence as every node together sees it.
 struct UserPresence {
     QString userId;
-    QString name;                               // as the user's last session named them (their email)
+    QString name;                               // as the user's last session named them (their email);
+                                                // the service answers the user's display name
     QString status = QStringLiteral("offline"); // online, away, offline
     qint64 lastSeenMs = 0;                      // offline: when the last session ended; 0: unknown / online
     int sessions = 0;                           // realtime sessions on live nodes
+    QString email;                              // filled by the service (not stored)
 
     bool operator==(const UserPresence &other) const = default;
 };

@@ -299,7 +299,7 @@ void ChatController::askReportsReason()
 {
     m_reasonForReports = true;
     Q_EMIT reasonPendingChanged();
-    Q_EMIT reasonRequested(tr("the reported messages"), QString());
+    Q_EMIT reasonRequested(QString(), QString()); // the dialog words it for the reports (reasonForReports)
 }
 
 void ChatController::provideReason(const QString &reason)

@@ -1244,8 +1244,8 @@ QCoro::Task<Result<QJsonObject>> ChatService::search(PrincipalPtr caller, Search
     }
     QJsonValue next = QJsonValue::Null;
     if (hits->size() == query.limit) {
-        const Message &last = hits->last().message;
-        next = QStringLiteral("%1.%2").arg(last.createdAtMs).arg(last.id);
+        const SearchHit &last = hits->last();
+        next = QStringLiteral("%1.%2").arg(last.rank).arg(last.message.id);
     }
     co_return QJsonObject{{QStringLiteral("items"), items}, {QStringLiteral("nextCursor"), next}};
 }

@@ -105,7 +105,38 @@ std::vector<Storage::Migration> migrations()
                     .arg(messageColumns.arg(QStringLiteral("BIGINT")))
              << QStringLiteral("CREATE INDEX chat_messages_changes ON chat_messages (room_id, change_seq)")
              << QStringLiteral("CREATE INDEX chat_messages_search ON chat_messages USING GIN (search_tsv)");
-    return {{1, QStringLiteral("chat rooms, participants, messages and search"), sqlite, postgres}};
+    // Search walks the messages newest first and stops at a page. On SQLite the full-text index is
+    // walked in document order; it also indexes room and author, so that a search in one room (or
+    // in a user's rooms) stops as early as one across all of them. On PostgreSQL an index on time
+    // serves common words (the GIN index rare ones).
+    const QStringList sqliteV2{
+        QStringLiteral("DROP TRIGGER chat_messages_fts_insert"),
+        QStringLiteral("DROP TRIGGER chat_messages_fts_delete"),
+        QStringLiteral("DROP TRIGGER chat_messages_fts_update"),
+        QStringLiteral("DROP TABLE chat_messages_fts"),
+        QStringLiteral("CREATE VIRTUAL TABLE chat_messages_fts USING fts5(search_text, room_id, author_id, "
+                       "content='chat_messages', content_rowid='doc_id', "
+                       "tokenize='unicode61 remove_diacritics 2')"),
+        QStringLiteral("INSERT INTO chat_messages_fts (chat_messages_fts) VALUES ('rebuild')"),
+        QStringLiteral("CREATE TRIGGER chat_messages_fts_insert AFTER INSERT ON chat_messages BEGIN "
+                       "INSERT INTO chat_messages_fts (rowid, search_text, room_id, author_id) "
+                       "VALUES (new.doc_id, new.search_text, new.room_id, new.author_id); END"),
+        QStringLiteral(
+            "CREATE TRIGGER chat_messages_fts_delete AFTER DELETE ON chat_messages BEGIN "
+            "INSERT INTO chat_messages_fts (chat_messages_fts, rowid, search_text, room_id, author_id) "
+            "VALUES ('delete', old.doc_id, old.search_text, old.room_id, old.author_id); END"),
+        QStringLiteral(
+            "CREATE TRIGGER chat_messages_fts_update AFTER UPDATE OF search_text ON chat_messages "
+            "BEGIN "
+            "INSERT INTO chat_messages_fts (chat_messages_fts, rowid, search_text, room_id, author_id) "
+            "VALUES ('delete', old.doc_id, old.search_text, old.room_id, old.author_id); "
+            "INSERT INTO chat_messages_fts (rowid, search_text, room_id, author_id) "
+            "VALUES (new.doc_id, new.search_text, new.room_id, new.author_id); END"),
+    };
+    const QStringList postgresV2{
+        QStringLiteral("CREATE INDEX chat_messages_by_time ON chat_messages (created_at, id COLLATE \"C\")")};
+    return {{1, QStringLiteral("chat rooms, participants, messages and search"), sqlite, postgres},
+            {2, QStringLiteral("chat search newest first, by room and author"), sqliteV2, postgresV2}};
 }
 
 namespace {
@@ -653,10 +684,13 @@ QList<SearchHit> search(QSqlDatabase &db, const SearchQuery &query)
 {
     if (query.terms.isEmpty())
         return {};
+    const bool postgres = isPostgres(db);
     QStringList where;
     QVariantList values;
     QString from;
-    if (isPostgres(db)) {
+    QString rank;
+    QString order;
+    if (postgres) {
         // Terms are letters and digits only (searchTerms), so they cannot form tsquery syntax.
         QStringList parts;
         for (const QString &term : query.terms)
@@ -664,13 +698,56 @@ QList<SearchHit> search(QSqlDatabase &db, const SearchQuery &query)
         from = QStringLiteral("FROM chat_messages m ");
         where << QStringLiteral("m.search_tsv @@ to_tsquery('simple', ?)");
         values << parts.join(QStringLiteral(" & "));
+        // Newest first through chat_messages_by_time when the words are common (the planner stops
+        // after `limit` rows), through the GIN index when they are rare.
+        rank = QStringLiteral("m.created_at");
+        order = QStringLiteral("m.created_at DESC, m.id COLLATE \"C\" DESC");
+        if (!query.beforeId.isEmpty()) {
+            where << QStringLiteral("(m.created_at < CAST(? AS BIGINT) OR (m.created_at = CAST(? AS BIGINT) "
+                                    "AND m.id COLLATE \"C\" < ?))");
+            values << query.beforeRank << query.beforeRank << query.beforeId;
+        }
     } else {
+        // An FTS5 string: quotes doubled; the tokenizer splits ids into their words as it did when
+        // indexing, so an id matches as a phrase.
+        const auto quoted = [](QString value) {
+            return QLatin1Char('"') + value.replace(QLatin1Char('"'), QStringLiteral("\"\"")) +
+                   QLatin1Char('"');
+        };
         QStringList parts;
         for (const QString &term : query.terms)
-            parts << QLatin1Char('"') + term + QStringLiteral("\"*");
-        from = QStringLiteral("FROM chat_messages_fts f JOIN chat_messages m ON m.doc_id = f.rowid ");
+            parts << quoted(term) + QLatin1Char('*');
+        QString match = QStringLiteral("search_text : (%1)").arg(parts.join(QLatin1Char(' ')));
+        // Room and author are in the index too, so the walk below skips other rooms' documents
+        // inside the index. The same conditions stay in the WHERE clause, which decides.
+        if (!query.roomId.isEmpty())
+            match += QStringLiteral(" AND room_id : ") + quoted(query.roomId);
+        if (!query.authorId.isEmpty())
+            match += QStringLiteral(" AND author_id : ") + quoted(query.authorId);
+        if (!query.allRooms && query.roomId.isEmpty()) {
+            QSqlQuery rooms =
+                exec(db, QStringLiteral("SELECT room_id FROM chat_participants WHERE user_id = ?"),
+                     {query.readerId});
+            QStringList readable;
+            while (rooms.next())
+                readable << quoted(rooms.value(0).toString());
+            if (readable.isEmpty())
+                return {};
+            if (readable.size() <= 200)
+                match += QStringLiteral(" AND room_id : (%1)").arg(readable.join(QStringLiteral(" OR ")));
+        }
+        // The index is walked newest document first (documents are numbered in insert order) and
+        // the walk stops after `limit` hits: a common word costs as little as a rare one, where an
+        // ORDER BY created_at would sort every match. CROSS JOIN keeps the index the outer loop.
+        from = QStringLiteral("FROM chat_messages_fts f CROSS JOIN chat_messages m ON m.doc_id = f.rowid ");
         where << QStringLiteral("chat_messages_fts MATCH ?");
-        values << parts.join(QLatin1Char(' '));
+        values << match;
+        rank = QStringLiteral("f.rowid");
+        order = QStringLiteral("f.rowid DESC");
+        if (!query.beforeId.isEmpty()) {
+            where << QStringLiteral("f.rowid < ?");
+            values << query.beforeRank;
+        }
     }
     where << QStringLiteral("m.deleted_at IS NULL");
     if (!query.allRooms) {
@@ -693,19 +770,13 @@ QList<SearchHit> search(QSqlDatabase &db, const SearchQuery &query)
         where << QStringLiteral("m.created_at < CAST(? AS BIGINT)");
         values << query.toMs;
     }
-    if (!query.beforeId.isEmpty()) {
-        where << QStringLiteral(
-            "(m.created_at < CAST(? AS BIGINT) OR (m.created_at = CAST(? AS BIGINT) AND m.id%C < ?))");
-        values << query.beforeRank << query.beforeRank << query.beforeId;
-    }
-    const QString sql =
-        QStringLiteral("SELECT m.id, m.room_id, r.name, r.private %1 JOIN chat_rooms r ON r.id = "
-                       "m.room_id WHERE %2 ORDER BY m.created_at DESC, m.id%C DESC "
-                       "LIMIT %3")
-            .arg(from, where.join(QStringLiteral(" AND ")))
-            .arg(query.limit);
+    const QString sql = QStringLiteral("SELECT m.id, m.room_id, r.name, r.private, %1 %2 %3 chat_rooms r ON "
+                                       "r.id = m.room_id WHERE %4 ORDER BY %5 LIMIT %6")
+                            .arg(rank, from, postgres ? QStringLiteral("JOIN") : QStringLiteral("CROSS JOIN"),
+                                 where.join(QStringLiteral(" AND ")), order)
+                            .arg(query.limit);
     QSqlQuery q(db);
-    if (!q.prepare(c(db, sql)))
+    if (!q.prepare(sql))
         throw Storage::StoreError("chat search: " + q.lastError().text().toStdString());
     for (const QVariant &v : values)
         q.addBindValue(v);
@@ -716,6 +787,7 @@ QList<SearchHit> search(QSqlDatabase &db, const SearchQuery &query)
         SearchHit h;
         h.roomName = q.value(2).toString();
         h.roomPrivate = q.value(3).toInt() != 0;
+        h.rank = q.value(4).toLongLong();
         hits.append(h);
         ids.append({q.value(1).toString(), q.value(0).toString()});
     }

@@ -87,6 +87,7 @@ struct SearchHit {
     QString roomName;
     bool roomPrivate = false;
     QString highlight;
+    qint64 rank = 0; // the hit's place in the newest-first order; with message.id, the next cursor
 };
 
 struct SearchQuery {
@@ -97,7 +98,9 @@ struct SearchQuery {
     qint64 fromMs = 0; // 0: no lower bound
     qint64 toMs = 0;   // 0: no upper bound
     int limit = 20;
-    qint64 beforeRank = 0; // keyset on (created_at, id) via `before`: messages strictly older
+    // Keyset cursor (a hit's rank and id): only hits after it in the newest-first order. The rank
+    // is the search index's document number on SQLite and created_at on PostgreSQL.
+    qint64 beforeRank = 0;
     QString beforeId;
     // Rooms the caller may read; empty with allRooms false: none.
     bool allRooms = false;

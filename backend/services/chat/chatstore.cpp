@@ -134,7 +134,9 @@ std::vector<Storage::Migration> migrations()
             "VALUES (new.doc_id, new.search_text, new.room_id, new.author_id); END"),
     };
     const QStringList postgresV2{
-        QStringLiteral("CREATE INDEX chat_messages_by_time ON chat_messages (created_at, id COLLATE \"C\")")};
+        QStringLiteral("CREATE INDEX chat_messages_by_time ON chat_messages (created_at, id COLLATE \"C\")"),
+        QStringLiteral(
+            "CREATE INDEX chat_messages_room_time ON chat_messages (room_id, created_at, id COLLATE \"C\")")};
     return {{1, QStringLiteral("chat rooms, participants, messages and search"), sqlite, postgres},
             {2, QStringLiteral("chat search newest first, by room and author"), sqliteV2, postgresV2}};
 }
@@ -680,32 +682,97 @@ std::optional<Message> messageAtSeq(QSqlDatabase &db, const QString &roomId, qin
     return readMessage(q);
 }
 
+namespace {
+
+// How many of the newest messages PostgreSQL's search looks through first (see search()).
+constexpr int SearchWindow = 20'000;
+
+} // namespace
+
 QList<SearchHit> search(QSqlDatabase &db, const SearchQuery &query)
 {
     if (query.terms.isEmpty())
         return {};
     const bool postgres = isPostgres(db);
-    QStringList where;
-    QVariantList values;
-    QString from;
-    QString rank;
-    QString order;
+    // The conditions besides the words; they decide (the index conditions below only narrow).
+    QStringList filters{QStringLiteral("m.deleted_at IS NULL")};
+    QVariantList filterValues;
+    if (!query.allRooms) {
+        filters << QStringLiteral("m.room_id IN (SELECT room_id FROM chat_participants WHERE user_id = ?)");
+        filterValues << query.readerId;
+    }
+    if (!query.roomId.isEmpty()) {
+        filters << QStringLiteral("m.room_id = ?");
+        filterValues << query.roomId;
+    }
+    if (!query.authorId.isEmpty()) {
+        filters << QStringLiteral("m.author_id = ?");
+        filterValues << query.authorId;
+    }
+    if (query.fromMs > 0) {
+        filters << QStringLiteral("m.created_at >= CAST(? AS BIGINT)");
+        filterValues << query.fromMs;
+    }
+    if (query.toMs > 0) {
+        filters << QStringLiteral("m.created_at < CAST(? AS BIGINT)");
+        filterValues << query.toMs;
+    }
+    if (!query.beforeId.isEmpty() && postgres) {
+        filters << QStringLiteral(
+            "(m.created_at < CAST(? AS BIGINT) OR (m.created_at = CAST(? AS BIGINT) AND "
+            "m.id COLLATE \"C\" < ?))");
+        filterValues << query.beforeRank << query.beforeRank << query.beforeId;
+    }
+
+    QList<SearchHit> hits;
+    QList<std::pair<QString, QString>> ids;
+    const auto collect = [&](const QString &sql, const QVariantList &values) {
+        QSqlQuery q(db);
+        if (!q.prepare(sql))
+            throw Storage::StoreError("chat search: " + q.lastError().text().toStdString());
+        for (const QVariant &v : values)
+            q.addBindValue(v);
+        Storage::exec(q, "chat search");
+        hits.clear();
+        ids.clear();
+        while (q.next()) {
+            SearchHit h;
+            h.roomName = q.value(2).toString();
+            h.roomPrivate = q.value(3).toInt() != 0;
+            h.rank = q.value(4).toLongLong();
+            hits.append(h);
+            ids.append({q.value(1).toString(), q.value(0).toString()});
+        }
+    };
+
     if (postgres) {
         // Terms are letters and digits only (searchTerms), so they cannot form tsquery syntax.
         QStringList parts;
         for (const QString &term : query.terms)
             parts << term + QStringLiteral(":*");
-        from = QStringLiteral("FROM chat_messages m ");
-        where << QStringLiteral("m.search_tsv @@ to_tsquery('simple', ?)");
-        values << parts.join(QStringLiteral(" & "));
-        // Newest first through chat_messages_by_time when the words are common (the planner stops
-        // after `limit` rows), through the GIN index when they are rare.
-        rank = QStringLiteral("m.created_at");
-        order = QStringLiteral("m.created_at DESC, m.id COLLATE \"C\" DESC");
-        if (!query.beforeId.isEmpty()) {
-            where << QStringLiteral("(m.created_at < CAST(? AS BIGINT) OR (m.created_at = CAST(? AS BIGINT) "
-                                    "AND m.id COLLATE \"C\" < ?))");
-            values << query.beforeRank << query.beforeRank << query.beforeId;
+        const QString tsquery = parts.join(QStringLiteral(" & "));
+        const QString order = QStringLiteral("m.created_at DESC, m.id COLLATE \"C\" DESC");
+        // First the newest SearchWindow messages (walked through chat_messages_by_time, or
+        // chat_messages_room_time in one room): a page of a common word is there, at once, where
+        // the planner would otherwise gather every match through the GIN index and sort them.
+        collect(QStringLiteral("SELECT m.id, m.room_id, r.name, r.private, m.created_at FROM (SELECT * FROM "
+                               "chat_messages m WHERE %1 ORDER BY %2 LIMIT %3) m JOIN chat_rooms r ON r.id = "
+                               "m.room_id WHERE m.search_tsv @@ to_tsquery('simple', ?) ORDER BY %2 LIMIT %4")
+                    .arg(filters.join(QStringLiteral(" AND ")), order)
+                    .arg(SearchWindow)
+                    .arg(query.limit),
+                filterValues + QVariantList{tsquery});
+        if (hits.size() < query.limit) {
+            // The words are rare among the newest: the GIN index finds their few matches (`+ 0`
+            // keeps the planner from walking the time index through the whole table instead).
+            collect(
+                QStringLiteral("SELECT m.id, m.room_id, r.name, r.private, m.created_at FROM chat_messages m "
+                               "JOIN chat_rooms r ON r.id = m.room_id WHERE m.search_tsv @@ "
+                               "to_tsquery('simple', ?) AND %1 ORDER BY m.created_at + 0 DESC, m.id "
+                               "COLLATE \"C\" DESC LIMIT %2")
+                    .arg(filters.join(QStringLiteral(" AND ")))
+                    .arg(query.limit),
+                QVariantList{tsquery} + filterValues);
         }
     } else {
         // An FTS5 string: quotes doubled; the tokenizer splits ids into their words as it did when
@@ -719,7 +786,7 @@ QList<SearchHit> search(QSqlDatabase &db, const SearchQuery &query)
             parts << quoted(term) + QLatin1Char('*');
         QString match = QStringLiteral("search_text : (%1)").arg(parts.join(QLatin1Char(' ')));
         // Room and author are in the index too, so the walk below skips other rooms' documents
-        // inside the index. The same conditions stay in the WHERE clause, which decides.
+        // inside the index.
         if (!query.roomId.isEmpty())
             match += QStringLiteral(" AND room_id : ") + quoted(query.roomId);
         if (!query.authorId.isEmpty())
@@ -736,60 +803,22 @@ QList<SearchHit> search(QSqlDatabase &db, const SearchQuery &query)
             if (readable.size() <= 200)
                 match += QStringLiteral(" AND room_id : (%1)").arg(readable.join(QStringLiteral(" OR ")));
         }
-        // The index is walked newest document first (documents are numbered in insert order) and
-        // the walk stops after `limit` hits: a common word costs as little as a rare one, where an
-        // ORDER BY created_at would sort every match. CROSS JOIN keeps the index the outer loop.
-        from = QStringLiteral("FROM chat_messages_fts f CROSS JOIN chat_messages m ON m.doc_id = f.rowid ");
-        where << QStringLiteral("chat_messages_fts MATCH ?");
-        values << match;
-        rank = QStringLiteral("f.rowid");
-        order = QStringLiteral("f.rowid DESC");
+        QStringList where{QStringLiteral("chat_messages_fts MATCH ?")};
+        QVariantList values{match};
         if (!query.beforeId.isEmpty()) {
             where << QStringLiteral("f.rowid < ?");
             values << query.beforeRank;
         }
-    }
-    where << QStringLiteral("m.deleted_at IS NULL");
-    if (!query.allRooms) {
-        where << QStringLiteral("m.room_id IN (SELECT room_id FROM chat_participants WHERE user_id = ?)");
-        values << query.readerId;
-    }
-    if (!query.roomId.isEmpty()) {
-        where << QStringLiteral("m.room_id = ?");
-        values << query.roomId;
-    }
-    if (!query.authorId.isEmpty()) {
-        where << QStringLiteral("m.author_id = ?");
-        values << query.authorId;
-    }
-    if (query.fromMs > 0) {
-        where << QStringLiteral("m.created_at >= CAST(? AS BIGINT)");
-        values << query.fromMs;
-    }
-    if (query.toMs > 0) {
-        where << QStringLiteral("m.created_at < CAST(? AS BIGINT)");
-        values << query.toMs;
-    }
-    const QString sql = QStringLiteral("SELECT m.id, m.room_id, r.name, r.private, %1 %2 %3 chat_rooms r ON "
-                                       "r.id = m.room_id WHERE %4 ORDER BY %5 LIMIT %6")
-                            .arg(rank, from, postgres ? QStringLiteral("JOIN") : QStringLiteral("CROSS JOIN"),
-                                 where.join(QStringLiteral(" AND ")), order)
-                            .arg(query.limit);
-    QSqlQuery q(db);
-    if (!q.prepare(sql))
-        throw Storage::StoreError("chat search: " + q.lastError().text().toStdString());
-    for (const QVariant &v : values)
-        q.addBindValue(v);
-    Storage::exec(q, "chat search");
-    QList<SearchHit> hits;
-    QList<std::pair<QString, QString>> ids;
-    while (q.next()) {
-        SearchHit h;
-        h.roomName = q.value(2).toString();
-        h.roomPrivate = q.value(3).toInt() != 0;
-        h.rank = q.value(4).toLongLong();
-        hits.append(h);
-        ids.append({q.value(1).toString(), q.value(0).toString()});
+        // The index is walked newest document first (documents are numbered in insert order) and
+        // the walk stops after `limit` hits: a common word costs as little as a rare one, where an
+        // ORDER BY created_at would sort every match. CROSS JOIN keeps the index the outer loop.
+        collect(QStringLiteral(
+                    "SELECT m.id, m.room_id, r.name, r.private, f.rowid FROM chat_messages_fts f "
+                    "CROSS JOIN chat_messages m ON m.doc_id = f.rowid CROSS JOIN chat_rooms r ON r.id = "
+                    "m.room_id WHERE %1 AND %2 ORDER BY f.rowid DESC LIMIT %3")
+                    .arg(where.join(QStringLiteral(" AND ")), filters.join(QStringLiteral(" AND ")))
+                    .arg(query.limit),
+                values + filterValues);
     }
     for (qsizetype i = 0; i < hits.size(); ++i) {
         hits[i].message = *message(db, ids[i].first, ids[i].second);

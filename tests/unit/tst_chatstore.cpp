@@ -100,6 +100,15 @@ private:
         return texts;
     }
 
+    static PrincipalPtr userPrincipal(const QString &userId)
+    {
+        auto user = std::make_shared<Principal>();
+        user->kind = Principal::Kind::User;
+        user->userId = userId;
+        user->role = Role::User;
+        return user;
+    }
+
 private Q_SLOTS:
     void initTestCase() { qInfo() << "dialect:" << m_databases.dialectName(); }
 
@@ -303,10 +312,7 @@ private Q_SLOTS:
     {
         Chat::ChatService service({}, m_db.get(), nullptr);
         QCOMPARE(waitForTask(service.start()), QString());
-        auto user = std::make_shared<Principal>();
-        user->kind = Principal::Kind::User;
-        user->userId = QStringLiteral("alice");
-        user->role = Role::User;
+        const PrincipalPtr user = userPrincipal(QStringLiteral("alice"));
         for (const QString &q : {QStringLiteral("a"), QStringLiteral("  ß "), QStringLiteral("")}) {
             ChatService::SearchRequest request;
             request.q = q;
@@ -330,10 +336,7 @@ private Q_SLOTS:
     {
         Chat::ChatService service({}, m_db.get(), nullptr);
         QCOMPARE(waitForTask(service.start()), QString());
-        auto user = std::make_shared<Principal>();
-        user->kind = Principal::Kind::User;
-        user->userId = QStringLiteral("alice");
-        user->role = Role::User;
+        const PrincipalPtr user = userPrincipal(QStringLiteral("alice"));
         const Room ops = makeRoom({QStringLiteral("alice")});
         const Room dev = makeRoom({QStringLiteral("alice"), QStringLiteral("bob")});
         const Room other = makeRoom({QStringLiteral("bob")});

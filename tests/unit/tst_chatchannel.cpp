@@ -22,10 +22,10 @@ PrincipalPtr user(const QString &id, Role role = Role::User)
     return p;
 }
 
-ChatChannel::RoomInfo info(qint64 accessSeq, bool isPrivate, const QStringList &participants)
+ChatChannel::RoomInfo info(qint64 snapshotSeq, bool isPrivate, const QStringList &participants)
 {
     ChatChannel::RoomInfo i;
-    i.accessSeq = accessSeq;
+    i.snapshotSeq = snapshotSeq;
     i.isPrivate = isPrivate;
     for (const QString &id : participants)
         i.participants.insert(id, ParticipantRole::Member);
@@ -82,7 +82,7 @@ private Q_SLOTS:
         // The slow snapshot of version 1 arrives now.
         QVERIFY(!channel.setRoom(RoomId, info(1, true, {QStringLiteral("alice"), QStringLiteral("bob")})));
         QVERIFY(!channel.room(RoomId)->participants.contains(QStringLiteral("bob")));
-        QCOMPARE(channel.room(RoomId)->accessSeq, qint64(2));
+        QCOMPARE(channel.room(RoomId)->snapshotSeq, qint64(2));
         QVERIFY(!channel.open(subscription(user(QStringLiteral("bob")))).isEmpty());
 
         // A newer one is installed (and its counters kept even from an old one).

@@ -5,6 +5,8 @@
 #include "services/chat/chatstore.h"
 #include "storage/database.h"
 
+#include <algorithm>
+
 #include <QFuture>
 #include <QJsonArray>
 
@@ -31,11 +33,11 @@ private:
     std::unique_ptr<Storage::Database> m_db;
     qint64 m_now = 1'800'000'000'000;
 
-    std::unique_ptr<Storage::Database> openDatabase()
+    std::unique_ptr<Storage::Database>
+    openDatabase(std::vector<Storage::Migration> migrations = ChatStore::migrations())
     {
         auto db = std::make_unique<Storage::Database>();
-        const auto opened =
-            waitForTask(db->open(m_location, {{QStringLiteral("chat"), ChatStore::migrations()}}), 30'000);
+        const auto opened = waitForTask(db->open(m_location, {{QStringLiteral("chat"), migrations}}), 30'000);
         if (!opened.ok)
             throw std::runtime_error(opened.error.toStdString());
         return db;
@@ -96,6 +98,15 @@ private:
             texts << h.message.text;
         texts.sort();
         return texts;
+    }
+
+    static PrincipalPtr userPrincipal(const QString &userId)
+    {
+        auto user = std::make_shared<Principal>();
+        user->kind = Principal::Kind::User;
+        user->userId = userId;
+        user->role = Role::User;
+        return user;
     }
 
 private Q_SLOTS:
@@ -301,10 +312,7 @@ private Q_SLOTS:
     {
         Chat::ChatService service({}, m_db.get(), nullptr);
         QCOMPARE(waitForTask(service.start()), QString());
-        auto user = std::make_shared<Principal>();
-        user->kind = Principal::Kind::User;
-        user->userId = QStringLiteral("alice");
-        user->role = Role::User;
+        const PrincipalPtr user = userPrincipal(QStringLiteral("alice"));
         for (const QString &q : {QStringLiteral("a"), QStringLiteral("  ß "), QStringLiteral("")}) {
             ChatService::SearchRequest request;
             request.q = q;
@@ -324,43 +332,137 @@ private Q_SLOTS:
                  QStringLiteral("<mark>Öl</mark> und Wasser"));
     }
 
-    // Every change of who may read a room raises its access version, so the service installs a
-    // later snapshot over an earlier one and never the other way round; messages do not count.
-    void accessVersionGoesUpWithEveryChangeOfWhoMayRead()
+    // A room read later is the newer snapshot: its readSeq is larger (the chat channel installs
+    // snapshots only in that order, so one read before a removal cannot undo it).
+    void aRoomReadLaterIsTheNewerSnapshot()
     {
-        const Room r = makeRoom({QStringLiteral("alice")});
-        const auto version = [&] {
-            const std::optional<Room> now = run([r](QSqlDatabase &db) { return ChatStore::room(db, r.id); });
-            return now ? now->accessSeq : qint64(-1);
+        const Room r = makeRoom({QStringLiteral("alice"), QStringLiteral("bob")});
+        const auto read = [&] {
+            return run([r](QSqlDatabase &db) { return ChatStore::room(db, r.id); }).value_or(Room{});
         };
-        qint64 last = version();
-        QVERIFY(last >= 0);
-        const auto raised = [&] {
-            const qint64 now = version();
-            const bool up = now > last;
-            last = now;
-            return up;
-        };
-        Participant bob{r.id, QStringLiteral("bob"), ParticipantRole::Member, m_now, 0, {}};
-        QVERIFY(run([bob](QSqlDatabase &db) { return ChatStore::addParticipant(db, bob); }));
-        QVERIFY(raised());
-        QVERIFY(run([r](QSqlDatabase &db) {
-            return ChatStore::setParticipantRole(db, r.id, QStringLiteral("bob"), ParticipantRole::Moderator);
-        }));
-        QVERIFY(raised());
-        QVERIFY(run([r](QSqlDatabase &db) {
-            return ChatStore::updateRoom(db, r.id, QStringLiteral("ops"), QString(), true);
-        }));
-        QVERIFY(raised());
-        send(r.id, QStringLiteral("alice"), QStringLiteral("hello"));
-        QVERIFY(!raised());
+        const Room before = read();
+        QCOMPARE(before.participants.size(), 2);
         QVERIFY(run(
             [r](QSqlDatabase &db) { return ChatStore::removeParticipant(db, r.id, QStringLiteral("bob")); }));
-        QVERIFY(raised());
-        // Nothing removed: nothing changed.
-        QVERIFY(!run(
-            [r](QSqlDatabase &db) { return ChatStore::removeParticipant(db, r.id, QStringLiteral("bob")); }));
-        QVERIFY(!raised());
+        const Room after = read();
+        QCOMPARE(after.participants.size(), 1);
+        QVERIFY(before.readSeq > 0);
+        QVERIFY(after.readSeq > before.readSeq);
+        const QList<Room> listed =
+            run([](QSqlDatabase &db) { return ChatStore::rooms(db, true, {}, {}, 10, 0, {}); });
+        QVERIFY(!listed.isEmpty());
+        QVERIFY(listed.first().readSeq > after.readSeq);
+    }
+
+    void searchPagesNewestFirstWithoutGapsWhileMessagesArrive()
+    {
+        Chat::ChatService service({}, m_db.get(), nullptr);
+        QCOMPARE(waitForTask(service.start()), QString());
+        const PrincipalPtr user = userPrincipal(QStringLiteral("alice"));
+        const Room ops = makeRoom({QStringLiteral("alice")});
+        const Room dev = makeRoom({QStringLiteral("alice"), QStringLiteral("bob")});
+        const Room other = makeRoom({QStringLiteral("bob")});
+        QStringList sent; // oldest first
+        for (int i = 0; i < 25; ++i) {
+            const Room &room = i % 2 == 0 ? ops : dev;
+            sent << send(room.id, QStringLiteral("alice"), QStringLiteral("deploy number %1").arg(i))
+                        .message.id;
+            send(other.id, QStringLiteral("bob"), QStringLiteral("deploy elsewhere %1").arg(i));
+            send(room.id, QStringLiteral("alice"), QStringLiteral("unrelated %1").arg(i));
+        }
+        QStringList seen;
+        QString cursor;
+        int pages = 0;
+        do {
+            ChatService::SearchRequest request;
+            request.q = QStringLiteral("depl");
+            request.limit = 10;
+            request.cursor = cursor;
+            const Result<QJsonObject> page = waitForTask(service.search(user, request));
+            QVERIFY(page);
+            for (const QJsonValue item : page->value(QStringLiteral("items")).toArray())
+                seen << item[QStringLiteral("message")][QStringLiteral("id")].toString();
+            cursor = page->value(QStringLiteral("nextCursor")).toString();
+            // A message arriving between pages is newer than the cursor: no later page shows it,
+            // and nothing already listed moves into a later page.
+            send(ops.id, QStringLiteral("alice"), QStringLiteral("deploy while paging %1").arg(pages));
+            ++pages;
+        } while (!cursor.isEmpty() && pages < 10);
+        QStringList newestFirst = sent;
+        std::reverse(newestFirst.begin(), newestFirst.end());
+        QCOMPARE(seen, newestFirst);
+        QCOMPARE(pages, 3);
+        // A cursor that is not one a search gave is refused with a reason.
+        ChatService::SearchRequest bad;
+        bad.q = QStringLiteral("deploy");
+        bad.cursor = QStringLiteral("yesterday");
+        const Result<QJsonObject> refused = waitForTask(service.search(user, bad));
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().field, QStringLiteral("cursor"));
+    }
+
+    void searchFiltersByRoomAndAuthorInsideTheIndex()
+    {
+        const Room ops = makeRoom({QStringLiteral("alice"), QStringLiteral("bob")});
+        const Room dev = makeRoom({QStringLiteral("alice"), QStringLiteral("bob")});
+        const Room hidden = makeRoom({QStringLiteral("carol")});
+        send(ops.id, QStringLiteral("alice"), QStringLiteral("deploy ops alice"));
+        send(ops.id, QStringLiteral("bob"), QStringLiteral("deploy ops bob"));
+        send(dev.id, QStringLiteral("bob"), QStringLiteral("deploy dev bob"));
+        send(hidden.id, QStringLiteral("carol"), QStringLiteral("deploy \"hidden\" carol"));
+        const auto texts = [this](const QString &room, const QString &author, bool all) {
+            SearchQuery query;
+            query.terms = searchTerms(QStringLiteral("deploy"));
+            query.readerId = QStringLiteral("alice");
+            query.allRooms = all;
+            query.roomId = room;
+            query.authorId = author;
+            const QList<SearchHit> hits =
+                run([query](QSqlDatabase &db) { return ChatStore::search(db, query); });
+            QStringList out;
+            for (const SearchHit &h : hits)
+                out << h.message.text;
+            return out;
+        };
+        QCOMPARE(texts({}, {}, false),
+                 (QStringList{QStringLiteral("deploy dev bob"), QStringLiteral("deploy ops bob"),
+                              QStringLiteral("deploy ops alice")}));
+        QCOMPARE(texts(ops.id, {}, false),
+                 (QStringList{QStringLiteral("deploy ops bob"), QStringLiteral("deploy ops alice")}));
+        QCOMPARE(texts({}, QStringLiteral("bob"), false),
+                 (QStringList{QStringLiteral("deploy dev bob"), QStringLiteral("deploy ops bob")}));
+        QCOMPARE(texts(dev.id, QStringLiteral("alice"), false), QStringList());
+        // A full reader sees every room; quotes in an author id are data, not query syntax.
+        QCOMPARE(texts(hidden.id, {}, true), QStringList{QStringLiteral("deploy \"hidden\" carol")});
+        QCOMPARE(texts({}, QStringLiteral("carol\" OR \"bob"), true), QStringList());
+        // A reader in no room finds nothing.
+        SearchQuery nobody;
+        nobody.terms = searchTerms(QStringLiteral("deploy"));
+        nobody.readerId = QStringLiteral("dave");
+        QVERIFY(run([nobody](QSqlDatabase &db) { return ChatStore::search(db, nobody); }).isEmpty());
+    }
+
+    void messagesWrittenBeforeTheSearchIndexChangedAreFoundAfterTheUpgrade()
+    {
+        m_db.reset();
+        m_location = m_databases.freshLocation(QStringLiteral("chat-upgrade"));
+        QVERIFY2(!m_location.isEmpty(), qPrintable(m_databases.error()));
+        m_db = openDatabase({ChatStore::migrations().front()}); // the first schema only
+        const Room ops = makeRoom({QStringLiteral("alice")});
+        send(ops.id, QStringLiteral("alice"), QStringLiteral("Straße vor dem Upgrade"));
+        m_db.reset();
+        m_db = openDatabase();
+        send(ops.id, QStringLiteral("alice"), QStringLiteral("Straße nach dem Upgrade"));
+        SearchQuery query;
+        query.terms = searchTerms(QStringLiteral("strasse"));
+        query.readerId = QStringLiteral("alice");
+        query.roomId = ops.id;
+        const QList<SearchHit> hits = run([query](QSqlDatabase &db) { return ChatStore::search(db, query); });
+        QStringList texts;
+        for (const SearchHit &h : hits)
+            texts << h.message.text;
+        QCOMPARE(texts, (QStringList{QStringLiteral("Straße nach dem Upgrade"),
+                                     QStringLiteral("Straße vor dem Upgrade")}));
     }
 
     void directRoomIsOnePerPair()

@@ -89,7 +89,7 @@ bool ChatChannel::setRoom(const QString &roomId, RoomInfo info)
     if (m_deleted.contains(roomId))
         return false;
     const auto held = m_rooms.find(roomId);
-    if (held != m_rooms.end() && info.accessSeq < held->accessSeq) {
+    if (held != m_rooms.end() && info.snapshotSeq < held->snapshotSeq) {
         // Read before a change already installed: only its message counters may be news.
         held->messageSeq = std::max(info.messageSeq, held->messageSeq);
         held->changeSeq = std::max(info.changeSeq, held->changeSeq);

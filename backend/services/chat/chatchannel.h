@@ -19,7 +19,7 @@ namespace Meshdeck::Chat {
 //
 // The channel also holds what the authorisation needs without I/O: each room's privacy and
 // participants, kept by the chat service (setRoom after every change, also other nodes' changes).
-// Snapshots carry the room's access version (accessSeq): one older than the one held is ignored,
+// Snapshots carry the order they were read in (snapshotSeq): one older than the one held is ignored,
 // so a slow snapshot taken before a removal cannot re-admit the removed user.
 // A subscriber that loses read gets "unsubscribed" and nothing more: removed from the room, the
 // room deleted, or (a Full grant that is not a participant, subscribed without a recorded reason)
@@ -36,7 +36,7 @@ public:
         QHash<QString, ParticipantRole> participants; // by user id
         qint64 messageSeq = 0;
         qint64 changeSeq = 0;
-        qint64 accessSeq = 0; // the room's access version (ChatStore: access_seq)
+        qint64 snapshotSeq = 0; // when the snapshot was read (Room::readSeq): larger is newer
     };
     // Called for a Full-grant subscription to a private room the caller is not in (with its reason).
     using SupportSubscribe =
@@ -53,7 +53,7 @@ public:
     void setSupportSubscribeListener(SupportSubscribe listener);
 
     // The room's access facts; subscribers who may no longer read are unsubscribed. A snapshot
-    // older (accessSeq) than the one held changes nothing but the message counters: false.
+    // older (snapshotSeq) than the one held changes nothing but the message counters: false.
     bool setRoom(const QString &roomId, RoomInfo info);
     // The room is gone: every subscriber is unsubscribed.
     void removeRoom(const QString &roomId);

@@ -47,7 +47,7 @@ ChatChannel::RoomInfo infoOf(const Room &room)
     info.isPrivate = room.isPrivate;
     info.messageSeq = room.messageSeq;
     info.changeSeq = room.changeSeq;
-    info.accessSeq = room.accessSeq;
+    info.snapshotSeq = room.readSeq;
     for (const Participant &p : room.participants)
         info.participants.insert(p.userId, p.role);
     return info;
@@ -1314,8 +1314,8 @@ QCoro::Task<Result<QJsonObject>> ChatService::search(PrincipalPtr caller, Search
     }
     QJsonValue next = QJsonValue::Null;
     if (hits->size() == query.limit) {
-        const Message &last = hits->last().message;
-        next = QStringLiteral("%1.%2").arg(last.createdAtMs).arg(last.id);
+        const SearchHit &last = hits->last();
+        next = QStringLiteral("%1.%2").arg(last.rank).arg(last.message.id);
     }
     co_return QJsonObject{{QStringLiteral("items"), items}, {QStringLiteral("nextCursor"), next}};
 }

@@ -8,6 +8,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <atomic>
+
 namespace Meshdeck::Chat::ChatStore {
 
 using Storage::exec;
@@ -105,13 +107,40 @@ std::vector<Storage::Migration> migrations()
                     .arg(messageColumns.arg(QStringLiteral("BIGINT")))
              << QStringLiteral("CREATE INDEX chat_messages_changes ON chat_messages (room_id, change_seq)")
              << QStringLiteral("CREATE INDEX chat_messages_search ON chat_messages USING GIN (search_tsv)");
-    // access_seq: bumped with every change of who may read the room (participants, roles, privacy),
-    // so a snapshot of the room read earlier is told from a later one.
+    // Search walks the messages newest first and stops at a page. On SQLite the full-text index is
+    // walked in document order; it also indexes room and author, so that a search in one room (or
+    // in a user's rooms) stops as early as one across all of them. On PostgreSQL an index on time
+    // serves common words (the GIN index rare ones).
+    const QStringList sqliteV2{
+        QStringLiteral("DROP TRIGGER chat_messages_fts_insert"),
+        QStringLiteral("DROP TRIGGER chat_messages_fts_delete"),
+        QStringLiteral("DROP TRIGGER chat_messages_fts_update"),
+        QStringLiteral("DROP TABLE chat_messages_fts"),
+        QStringLiteral("CREATE VIRTUAL TABLE chat_messages_fts USING fts5(search_text, room_id, author_id, "
+                       "content='chat_messages', content_rowid='doc_id', "
+                       "tokenize='unicode61 remove_diacritics 2')"),
+        QStringLiteral("INSERT INTO chat_messages_fts (chat_messages_fts) VALUES ('rebuild')"),
+        QStringLiteral("CREATE TRIGGER chat_messages_fts_insert AFTER INSERT ON chat_messages BEGIN "
+                       "INSERT INTO chat_messages_fts (rowid, search_text, room_id, author_id) "
+                       "VALUES (new.doc_id, new.search_text, new.room_id, new.author_id); END"),
+        QStringLiteral(
+            "CREATE TRIGGER chat_messages_fts_delete AFTER DELETE ON chat_messages BEGIN "
+            "INSERT INTO chat_messages_fts (chat_messages_fts, rowid, search_text, room_id, author_id) "
+            "VALUES ('delete', old.doc_id, old.search_text, old.room_id, old.author_id); END"),
+        QStringLiteral(
+            "CREATE TRIGGER chat_messages_fts_update AFTER UPDATE OF search_text ON chat_messages "
+            "BEGIN "
+            "INSERT INTO chat_messages_fts (chat_messages_fts, rowid, search_text, room_id, author_id) "
+            "VALUES ('delete', old.doc_id, old.search_text, old.room_id, old.author_id); "
+            "INSERT INTO chat_messages_fts (rowid, search_text, room_id, author_id) "
+            "VALUES (new.doc_id, new.search_text, new.room_id, new.author_id); END"),
+    };
+    const QStringList postgresV2{
+        QStringLiteral("CREATE INDEX chat_messages_by_time ON chat_messages (created_at, id COLLATE \"C\")"),
+        QStringLiteral(
+            "CREATE INDEX chat_messages_room_time ON chat_messages (room_id, created_at, id COLLATE \"C\")")};
     return {{1, QStringLiteral("chat rooms, participants, messages and search"), sqlite, postgres},
-            {2,
-             QStringLiteral("chat rooms: access version"),
-             {QStringLiteral("ALTER TABLE chat_rooms ADD COLUMN access_seq INTEGER NOT NULL DEFAULT 0")},
-             {QStringLiteral("ALTER TABLE chat_rooms ADD COLUMN access_seq BIGINT NOT NULL DEFAULT 0")}}};
+            {2, QStringLiteral("chat search newest first, by room and author"), sqliteV2, postgresV2}};
 }
 
 namespace {
@@ -143,11 +172,16 @@ QVariant nullableText(const QString &s)
 }
 
 constexpr auto RoomColumns = "id, type, name, topic, private, created_at, created_by, last_activity_at, "
-                             "message_seq, change_seq, demo, direct_key, access_seq";
+                             "message_seq, change_seq, demo, direct_key";
+
+// Every room read gets the next number: the database runs on one thread, one piece of work after
+// the other, so a room read later (with its participants) has a larger readSeq and is newer.
+std::atomic<qint64> s_readSeq{0};
 
 Room readRoom(const QSqlQuery &q)
 {
     Room r;
+    r.readSeq = ++s_readSeq;
     r.id = q.value(0).toString();
     r.type = q.value(1).toString();
     r.name = q.value(2).toString();
@@ -160,7 +194,6 @@ Room readRoom(const QSqlQuery &q)
     r.changeSeq = q.value(9).toLongLong();
     r.demo = q.value(10).toInt() != 0;
     r.directKey = q.value(11).toString();
-    r.accessSeq = q.value(12).toLongLong();
     return r;
 }
 
@@ -257,12 +290,6 @@ qint64 nextChange(QSqlDatabase &db, const QString &roomId, qint64 atMs, bool new
     return q.value(0).toLongLong();
 }
 
-// A change of who may read the room: its access_seq goes up (in the caller's transaction).
-void bumpAccess(QSqlDatabase &db, const QString &roomId)
-{
-    exec(db, QStringLiteral("UPDATE chat_rooms SET access_seq = access_seq + 1 WHERE id = ?"), {roomId});
-}
-
 void insertParticipantRow(QSqlDatabase &db, const Participant &p, qint64 lastRead)
 {
     exec(db,
@@ -284,7 +311,7 @@ Write insertRoom(QSqlDatabase &db, const Room &room, QString *existingId)
     }
     QSqlQuery q =
         exec(db,
-             QStringLiteral("INSERT INTO chat_rooms (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, 1) "
+             QStringLiteral("INSERT INTO chat_rooms (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?) "
                             "ON CONFLICT DO NOTHING")
                  .arg(QLatin1String(RoomColumns)),
              {room.id, room.type, text(room.name), text(room.topic), room.isPrivate ? 1 : 0, room.createdAtMs,
@@ -308,23 +335,12 @@ Write insertRoom(QSqlDatabase &db, const Room &room, QString *existingId)
 
 std::optional<Room> room(QSqlDatabase &db, const QString &id)
 {
-    Room r;
-    // The participants as of the room's access_seq: read again when another node changed them
-    // between the two reads (PostgreSQL reads each statement at its own moment).
-    for (;;) {
-        QSqlQuery q =
-            exec(db, QStringLiteral("SELECT %1 FROM chat_rooms WHERE id = ?").arg(QLatin1String(RoomColumns)),
-                 {id});
-        if (!q.next())
-            return std::nullopt;
-        r = readRoom(q);
-        r.participants = participants(db, id);
-        QSqlQuery again = exec(db, QStringLiteral("SELECT access_seq FROM chat_rooms WHERE id = ?"), {id});
-        if (!again.next())
-            return std::nullopt;
-        if (again.value(0).toLongLong() == r.accessSeq)
-            break;
-    }
+    QSqlQuery q = exec(
+        db, QStringLiteral("SELECT %1 FROM chat_rooms WHERE id = ?").arg(QLatin1String(RoomColumns)), {id});
+    if (!q.next())
+        return std::nullopt;
+    Room r = readRoom(q);
+    r.participants = participants(db, id);
     QSqlQuery count = exec(
         db, QStringLiteral("SELECT COUNT(*) FROM chat_messages WHERE room_id = ? AND deleted_at IS NULL"),
         {id});
@@ -344,10 +360,9 @@ std::optional<QString> directRoom(QSqlDatabase &db, const QString &directKey)
 bool updateRoom(QSqlDatabase &db, const QString &id, const QString &name, const QString &topic,
                 bool isPrivate)
 {
-    QSqlQuery q = exec(db,
-                       QStringLiteral("UPDATE chat_rooms SET name = ?, topic = ?, private = ?, "
-                                      "access_seq = access_seq + 1 WHERE id = ?"),
-                       {text(name), text(topic), isPrivate ? 1 : 0, id});
+    QSqlQuery q =
+        exec(db, QStringLiteral("UPDATE chat_rooms SET name = ?, topic = ?, private = ? WHERE id = ?"),
+             {text(name), text(topic), isPrivate ? 1 : 0, id});
     return q.numRowsAffected() == 1;
 }
 
@@ -444,34 +459,23 @@ bool addParticipant(QSqlDatabase &db, const Participant &p)
     if (participant(db, p.roomId, p.userId))
         return false;
     insertParticipantRow(db, p, r->messageSeq);
-    bumpAccess(db, p.roomId);
     t.commit();
     return true;
 }
 
 bool setParticipantRole(QSqlDatabase &db, const QString &roomId, const QString &userId, ParticipantRole role)
 {
-    Storage::Transaction t(db);
     QSqlQuery q =
         exec(db, QStringLiteral("UPDATE chat_participants SET role = ? WHERE room_id = ? AND user_id = ?"),
              {roleName(role), roomId, userId});
-    if (q.numRowsAffected() != 1)
-        return false;
-    bumpAccess(db, roomId);
-    t.commit();
-    return true;
+    return q.numRowsAffected() == 1;
 }
 
 bool removeParticipant(QSqlDatabase &db, const QString &roomId, const QString &userId)
 {
-    Storage::Transaction t(db);
     QSqlQuery q = exec(db, QStringLiteral("DELETE FROM chat_participants WHERE room_id = ? AND user_id = ?"),
                        {roomId, userId});
-    if (q.numRowsAffected() != 1)
-        return false;
-    bumpAccess(db, roomId);
-    t.commit();
-    return true;
+    return q.numRowsAffected() == 1;
 }
 
 std::optional<qint64> markRead(QSqlDatabase &db, const QString &roomId, const QString &userId, qint64 seq)
@@ -685,75 +689,143 @@ std::optional<Message> messageAtSeq(QSqlDatabase &db, const QString &roomId, qin
     return readMessage(q);
 }
 
+namespace {
+
+// How many of the newest messages PostgreSQL's search looks through first (see search()).
+constexpr int SearchWindow = 20'000;
+
+} // namespace
+
 QList<SearchHit> search(QSqlDatabase &db, const SearchQuery &query)
 {
     if (query.terms.isEmpty())
         return {};
-    QStringList where;
-    QVariantList values;
-    QString from;
-    if (isPostgres(db)) {
+    const bool postgres = isPostgres(db);
+    // The conditions besides the words; they decide (the index conditions below only narrow).
+    QStringList filters{QStringLiteral("m.deleted_at IS NULL")};
+    QVariantList filterValues;
+    if (!query.allRooms) {
+        filters << QStringLiteral("m.room_id IN (SELECT room_id FROM chat_participants WHERE user_id = ?)");
+        filterValues << query.readerId;
+    }
+    if (!query.roomId.isEmpty()) {
+        filters << QStringLiteral("m.room_id = ?");
+        filterValues << query.roomId;
+    }
+    if (!query.authorId.isEmpty()) {
+        filters << QStringLiteral("m.author_id = ?");
+        filterValues << query.authorId;
+    }
+    if (query.fromMs > 0) {
+        filters << QStringLiteral("m.created_at >= CAST(? AS BIGINT)");
+        filterValues << query.fromMs;
+    }
+    if (query.toMs > 0) {
+        filters << QStringLiteral("m.created_at < CAST(? AS BIGINT)");
+        filterValues << query.toMs;
+    }
+    if (!query.beforeId.isEmpty() && postgres) {
+        filters << QStringLiteral(
+            "(m.created_at < CAST(? AS BIGINT) OR (m.created_at = CAST(? AS BIGINT) AND "
+            "m.id COLLATE \"C\" < ?))");
+        filterValues << query.beforeRank << query.beforeRank << query.beforeId;
+    }
+
+    QList<SearchHit> hits;
+    QList<std::pair<QString, QString>> ids;
+    const auto collect = [&](const QString &sql, const QVariantList &values) {
+        QSqlQuery q(db);
+        if (!q.prepare(sql))
+            throw Storage::StoreError("chat search: " + q.lastError().text().toStdString());
+        for (const QVariant &v : values)
+            q.addBindValue(v);
+        Storage::exec(q, "chat search");
+        hits.clear();
+        ids.clear();
+        while (q.next()) {
+            SearchHit h;
+            h.roomName = q.value(2).toString();
+            h.roomPrivate = q.value(3).toInt() != 0;
+            h.rank = q.value(4).toLongLong();
+            hits.append(h);
+            ids.append({q.value(1).toString(), q.value(0).toString()});
+        }
+    };
+
+    if (postgres) {
         // Terms are letters and digits only (searchTerms), so they cannot form tsquery syntax.
         QStringList parts;
         for (const QString &term : query.terms)
             parts << term + QStringLiteral(":*");
-        from = QStringLiteral("FROM chat_messages m ");
-        where << QStringLiteral("m.search_tsv @@ to_tsquery('simple', ?)");
-        values << parts.join(QStringLiteral(" & "));
+        const QString tsquery = parts.join(QStringLiteral(" & "));
+        const QString order = QStringLiteral("m.created_at DESC, m.id COLLATE \"C\" DESC");
+        // First the newest SearchWindow messages (walked through chat_messages_by_time, or
+        // chat_messages_room_time in one room): a page of a common word is there, at once, where
+        // the planner would otherwise gather every match through the GIN index and sort them.
+        collect(QStringLiteral("SELECT m.id, m.room_id, r.name, r.private, m.created_at FROM (SELECT * FROM "
+                               "chat_messages m WHERE %1 ORDER BY %2 LIMIT %3) m JOIN chat_rooms r ON r.id = "
+                               "m.room_id WHERE m.search_tsv @@ to_tsquery('simple', ?) ORDER BY %2 LIMIT %4")
+                    .arg(filters.join(QStringLiteral(" AND ")), order)
+                    .arg(SearchWindow)
+                    .arg(query.limit),
+                filterValues + QVariantList{tsquery});
+        if (hits.size() < query.limit) {
+            // The words are rare among the newest: the GIN index finds their few matches (`+ 0`
+            // keeps the planner from walking the time index through the whole table instead).
+            collect(
+                QStringLiteral("SELECT m.id, m.room_id, r.name, r.private, m.created_at FROM chat_messages m "
+                               "JOIN chat_rooms r ON r.id = m.room_id WHERE m.search_tsv @@ "
+                               "to_tsquery('simple', ?) AND %1 ORDER BY m.created_at + 0 DESC, m.id "
+                               "COLLATE \"C\" DESC LIMIT %2")
+                    .arg(filters.join(QStringLiteral(" AND ")))
+                    .arg(query.limit),
+                QVariantList{tsquery} + filterValues);
+        }
     } else {
+        // An FTS5 string: quotes doubled; the tokenizer splits ids into their words as it did when
+        // indexing, so an id matches as a phrase.
+        const auto quoted = [](QString value) {
+            return QLatin1Char('"') + value.replace(QLatin1Char('"'), QStringLiteral("\"\"")) +
+                   QLatin1Char('"');
+        };
         QStringList parts;
         for (const QString &term : query.terms)
-            parts << QLatin1Char('"') + term + QStringLiteral("\"*");
-        from = QStringLiteral("FROM chat_messages_fts f JOIN chat_messages m ON m.doc_id = f.rowid ");
-        where << QStringLiteral("chat_messages_fts MATCH ?");
-        values << parts.join(QLatin1Char(' '));
-    }
-    where << QStringLiteral("m.deleted_at IS NULL");
-    if (!query.allRooms) {
-        where << QStringLiteral("m.room_id IN (SELECT room_id FROM chat_participants WHERE user_id = ?)");
-        values << query.readerId;
-    }
-    if (!query.roomId.isEmpty()) {
-        where << QStringLiteral("m.room_id = ?");
-        values << query.roomId;
-    }
-    if (!query.authorId.isEmpty()) {
-        where << QStringLiteral("m.author_id = ?");
-        values << query.authorId;
-    }
-    if (query.fromMs > 0) {
-        where << QStringLiteral("m.created_at >= CAST(? AS BIGINT)");
-        values << query.fromMs;
-    }
-    if (query.toMs > 0) {
-        where << QStringLiteral("m.created_at < CAST(? AS BIGINT)");
-        values << query.toMs;
-    }
-    if (!query.beforeId.isEmpty()) {
-        where << QStringLiteral(
-            "(m.created_at < CAST(? AS BIGINT) OR (m.created_at = CAST(? AS BIGINT) AND m.id%C < ?))");
-        values << query.beforeRank << query.beforeRank << query.beforeId;
-    }
-    const QString sql =
-        QStringLiteral("SELECT m.id, m.room_id, r.name, r.private %1 JOIN chat_rooms r ON r.id = "
-                       "m.room_id WHERE %2 ORDER BY m.created_at DESC, m.id%C DESC "
-                       "LIMIT %3")
-            .arg(from, where.join(QStringLiteral(" AND ")))
-            .arg(query.limit);
-    QSqlQuery q(db);
-    if (!q.prepare(c(db, sql)))
-        throw Storage::StoreError("chat search: " + q.lastError().text().toStdString());
-    for (const QVariant &v : values)
-        q.addBindValue(v);
-    Storage::exec(q, "chat search");
-    QList<SearchHit> hits;
-    QList<std::pair<QString, QString>> ids;
-    while (q.next()) {
-        SearchHit h;
-        h.roomName = q.value(2).toString();
-        h.roomPrivate = q.value(3).toInt() != 0;
-        hits.append(h);
-        ids.append({q.value(1).toString(), q.value(0).toString()});
+            parts << quoted(term) + QLatin1Char('*');
+        QString match = QStringLiteral("search_text : (%1)").arg(parts.join(QLatin1Char(' ')));
+        // Room and author are in the index too, so the walk below skips other rooms' documents
+        // inside the index.
+        if (!query.roomId.isEmpty())
+            match += QStringLiteral(" AND room_id : ") + quoted(query.roomId);
+        if (!query.authorId.isEmpty())
+            match += QStringLiteral(" AND author_id : ") + quoted(query.authorId);
+        if (!query.allRooms && query.roomId.isEmpty()) {
+            QSqlQuery rooms =
+                exec(db, QStringLiteral("SELECT room_id FROM chat_participants WHERE user_id = ?"),
+                     {query.readerId});
+            QStringList readable;
+            while (rooms.next())
+                readable << quoted(rooms.value(0).toString());
+            if (readable.isEmpty())
+                return {};
+            if (readable.size() <= 200)
+                match += QStringLiteral(" AND room_id : (%1)").arg(readable.join(QStringLiteral(" OR ")));
+        }
+        QStringList where{QStringLiteral("chat_messages_fts MATCH ?")};
+        QVariantList values{match};
+        if (!query.beforeId.isEmpty()) {
+            where << QStringLiteral("f.rowid < ?");
+            values << query.beforeRank;
+        }
+        // The index is walked newest document first (documents are numbered in insert order) and
+        // the walk stops after `limit` hits: a common word costs as little as a rare one, where an
+        // ORDER BY created_at would sort every match. CROSS JOIN keeps the index the outer loop.
+        collect(QStringLiteral(
+                    "SELECT m.id, m.room_id, r.name, r.private, f.rowid FROM chat_messages_fts f "
+                    "CROSS JOIN chat_messages m ON m.doc_id = f.rowid CROSS JOIN chat_rooms r ON r.id = "
+                    "m.room_id WHERE %1 AND %2 ORDER BY f.rowid DESC LIMIT %3")
+                    .arg(where.join(QStringLiteral(" AND ")), filters.join(QStringLiteral(" AND ")))
+                    .arg(query.limit),
+                values + filterValues);
     }
     for (qsizetype i = 0; i < hits.size(); ++i) {
         hits[i].message = *message(db, ids[i].first, ids[i].second);

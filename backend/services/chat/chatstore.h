@@ -19,8 +19,7 @@ namespace Meshdeck::Chat {
 // Schema (component "chat"); times are BIGINT milliseconds since the epoch, booleans INTEGER 0/1:
 //   chat_rooms(id TEXT PK, type, name, topic, private, created_at, created_by, last_activity_at,
 //              message_seq: the newest message's seq, change_seq: the newest message change,
-//              demo, direct_key: "<userA>|<userB>" sorted for direct rooms, NULL for groups, UNIQUE,
-//              access_seq: goes up with every change of participants, roles or privacy (version 2))
+//              demo, direct_key: "<userA>|<userB>" sorted for direct rooms, NULL for groups, UNIQUE)
 //   chat_participants(room_id, user_id, role, joined_at, last_read_seq, PK(room_id, user_id))
 //   chat_messages(id TEXT PK, room_id, seq, author_id ('' for the admin token), author_name, text,
 //                 search_text: foldForSearch(text), created_at, edited_at NULL, edit_count,
@@ -41,7 +40,8 @@ enum class Write { Ok, NotFound, Exists };
 // Inserts the room and its participants. A direct room whose pair exists already: Exists, and
 // `existingId` names it.
 Write insertRoom(QSqlDatabase &db, const Room &room, QString *existingId = nullptr);
-// With participants, as of the room's accessSeq (a consistent snapshot).
+// With participants. Room::readSeq orders the rooms read in this process: one with a larger
+// readSeq was read later (the database runs its work on one thread), so it is the newer snapshot.
 std::optional<Room> room(QSqlDatabase &db, const QString &id);
 std::optional<QString> directRoom(QSqlDatabase &db, const QString &directKey);
 bool updateRoom(QSqlDatabase &db, const QString &id, const QString &name, const QString &topic,

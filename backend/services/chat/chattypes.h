@@ -36,7 +36,7 @@ struct Room {
     qint64 messageSeq = 0;   // the newest message's seq (messages ever created)
     qint64 changeSeq = 0;    // the newest message change (create/edit/delete) in this room
     qint64 messageCount = 0; // messages that are not deleted
-    qint64 accessSeq = 0;    // goes up with every change of participants, roles or privacy
+    qint64 readSeq = 0;      // ChatStore: the order this snapshot was read in (larger: newer)
     bool demo = false;
     QString directKey; // direct rooms: the two user ids sorted and joined by '|'; empty for groups
     QList<Participant> participants;
@@ -88,6 +88,7 @@ struct SearchHit {
     QString roomName;
     bool roomPrivate = false;
     QString highlight;
+    qint64 rank = 0; // the hit's place in the newest-first order; with message.id, the next cursor
 };
 
 struct SearchQuery {
@@ -98,7 +99,9 @@ struct SearchQuery {
     qint64 fromMs = 0; // 0: no lower bound
     qint64 toMs = 0;   // 0: no upper bound
     int limit = 20;
-    qint64 beforeRank = 0; // keyset on (created_at, id) via `before`: messages strictly older
+    // Keyset cursor (a hit's rank and id): only hits after it in the newest-first order. The rank
+    // is the search index's document number on SQLite and created_at on PostgreSQL.
+    qint64 beforeRank = 0;
     QString beforeId;
     // Rooms the caller may read; empty with allRooms false: none.
     bool allRooms = false;

@@ -974,6 +974,14 @@
         <source>Do not read the room</source>
         <translation>Raum nicht lesen</translation>
     </message>
+    <message>
+        <source>Why do you need to read the reported messages?</source>
+        <translation>Warum müssen Sie die gemeldeten Nachrichten lesen?</translation>
+    </message>
+    <message>
+        <source>Some reports come from private rooms you are not a participant of. Reading their text is recorded for each room with your name, the reason and the messages you see, and the rooms&apos; owners can see that record.</source>
+        <translation>Einige Meldungen stammen aus privaten Räumen, an denen Sie nicht teilnehmen. Das Lesen ihres Textes wird für jeden Raum mit Ihrem Namen, dem Grund und den gesehenen Nachrichten protokolliert, und die Besitzer der Räume sehen dieses Protokoll.</translation>
+    </message>
 </context>
 <context>
     <name>ChatReports</name>
@@ -1040,6 +1048,22 @@
     <message>
         <source>Retry loading the reports</source>
         <translation>Meldungen erneut laden</translation>
+    </message>
+    <message>
+        <source>Private rooms&apos; text shown, recorded with the reason: %1</source>
+        <translation>Text privater Räume angezeigt, protokolliert mit dem Grund: %1</translation>
+    </message>
+    <message>
+        <source>From a private room you are not in: its text is shown once you give a reason, and that read is recorded.</source>
+        <translation>Aus einem privaten Raum, an dem Sie nicht teilnehmen: Der Text wird angezeigt, sobald Sie einen Grund angeben; dieses Lesen wird protokolliert.</translation>
+    </message>
+    <message>
+        <source>Show text…</source>
+        <translation>Text anzeigen …</translation>
+    </message>
+    <message>
+        <source>Show the text of reports from private rooms, with a reason</source>
+        <translation>Text der Meldungen aus privaten Räumen mit Grund anzeigen</translation>
     </message>
 </context>
 <context>

@@ -974,6 +974,14 @@
         <source>Do not read the room</source>
         <translation>Do not read the room</translation>
     </message>
+    <message>
+        <source>Why do you need to read the reported messages?</source>
+        <translation>Why do you need to read the reported messages?</translation>
+    </message>
+    <message>
+        <source>Some reports come from private rooms you are not a participant of. Reading their text is recorded for each room with your name, the reason and the messages you see, and the rooms&apos; owners can see that record.</source>
+        <translation>Some reports come from private rooms you are not a participant of. Reading their text is recorded for each room with your name, the reason and the messages you see, and the rooms&apos; owners can see that record.</translation>
+    </message>
 </context>
 <context>
     <name>ChatReports</name>
@@ -1040,6 +1048,22 @@
     <message>
         <source>Retry loading the reports</source>
         <translation>Retry loading the reports</translation>
+    </message>
+    <message>
+        <source>Private rooms&apos; text shown, recorded with the reason: %1</source>
+        <translation>Private rooms&apos; text shown, recorded with the reason: %1</translation>
+    </message>
+    <message>
+        <source>From a private room you are not in: its text is shown once you give a reason, and that read is recorded.</source>
+        <translation>From a private room you are not in: its text is shown once you give a reason, and that read is recorded.</translation>
+    </message>
+    <message>
+        <source>Show text…</source>
+        <translation>Show text…</translation>
+    </message>
+    <message>
+        <source>Show the text of reports from private rooms, with a reason</source>
+        <translation>Show the text of reports from private rooms, with a reason</translation>
     </message>
 </context>
 <context>

@@ -11,8 +11,8 @@
 #include <QCoroFuture>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
-#include <cstdio>
 #include <span>
 
 Q_LOGGING_CATEGORY(lcProxy, "meshdeck.gateway.proxy")
@@ -36,6 +36,20 @@ bool withinRetryBudget(const GatewayProxy::RouteRuntime &rt)
 {
     return rt.retrying.load(std::memory_order_relaxed) <
            std::max(3, rt.active.load(std::memory_order_relaxed) / 5);
+}
+
+// Appends nanoseconds as milliseconds with three decimals ("0.153"), as printf's "%.3f" would (a
+// negative duration as 0), without printf's floating-point formatting on every answer.
+void appendMillis(QByteArray *out, qint64 ns)
+{
+    const qint64 micros = std::max<qint64>(0, (ns + 500) / 1000);
+    char digits[24];
+    const std::to_chars_result whole = std::to_chars(digits, digits + sizeof digits, micros / 1000);
+    out->append(digits, whole.ptr - digits);
+    const int fraction = int(micros % 1000);
+    const char decimals[4] = {'.', char('0' + fraction / 100), char('0' + fraction / 10 % 10),
+                              char('0' + fraction % 10)};
+    out->append(decimals, 4);
 }
 
 QString failureReason(const UpstreamResult &result, const UpstreamTarget &target)
@@ -583,13 +597,13 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
         answer = std::move(lastAttempt);
     for (const auto &h : x->extraHeaders)
         answer->headers.append(h);
-    const double upstreamMs = double(x->upstreamNs) / 1e6;
-    const double gatewayMs = double(steadyNs() - x->startedNs - x->upstreamNs) / 1e6;
-    char timing[96];
-    const int timingLength =
-        std::snprintf(timing, sizeof timing, "upstream;dur=%.3f, gateway;dur=%.3f", upstreamMs, gatewayMs);
-    answer->headers.append({QByteArrayLiteral("server-timing"),
-                            QByteArray(timing, std::clamp(timingLength, 0, int(sizeof timing) - 1))});
+    QByteArray timing;
+    timing.reserve(64);
+    timing += "upstream;dur=";
+    appendMillis(&timing, x->upstreamNs);
+    timing += ", gateway;dur=";
+    appendMillis(&timing, steadyNs() - x->startedNs - x->upstreamNs);
+    answer->headers.append({QByteArrayLiteral("server-timing"), std::move(timing)});
     x->headNs = steadyNs();
     if (answer->bodySource)
         followBody(x, *answer, std::move(streamTicket), std::move(streamGuard));

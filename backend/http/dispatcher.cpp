@@ -91,28 +91,6 @@ QCoro::Task<Response> runGuarded(AsyncHandler handler, Request request, AuditSin
     co_return std::move(*response);
 }
 
-// A frontend's coroutine, with a throw turned into a 500 as for routes.
-QCoro::Task<Response> guardFrontend(QCoro::Task<Response> task, QByteArray path, QByteArray requestId)
-{
-    std::optional<Response> response;
-    try {
-        response = co_await task;
-    } catch (const std::exception &e) {
-        qCWarning(lcDispatch) << "the data plane failed on" << path << ":" << e.what();
-    } catch (...) {
-        qCWarning(lcDispatch) << "the data plane failed on" << path << "with a non-standard exception";
-    }
-    if (!response) {
-        Request context;
-        context.path = path;
-        context.requestId = requestId;
-        response = problem(context, 500,
-                           QStringLiteral("The gateway failed while handling this request; the log has the "
-                                          "details under this request id."),
-                           "internal");
-    }
-    co_return std::move(*response);
-}
 } // namespace
 
 QByteArray bearerCredential(const Request &request)
@@ -153,13 +131,13 @@ Dispatcher::Outcome Dispatcher::dispatch(Request &request) const
     if (m_frontend) {
         Outcome out;
         out.stats = m_metrics ? m_metrics->unmatched() : nullptr;
-        QByteArray path = request.path;
-        QByteArray requestId = request.requestId;
+        // A frontend's task comes without a guard of its own (a coroutine frame per request): the
+        // connection's awaiter turns a throw into a 500 (an outcome with a task and no route).
         Frontend::Answer answer = m_frontend->handle(request);
         if (answer.response)
             out.response = std::move(answer.response);
         else
-            out.task = guardFrontend(std::move(*answer.task), std::move(path), std::move(requestId));
+            out.task = std::move(answer.task);
         return out;
     }
     Outcome out = route(request);

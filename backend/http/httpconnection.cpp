@@ -475,6 +475,7 @@ void HttpConnection::dispatch(Request request, std::shared_ptr<BodyPipe> request
                          request.keepAlive, request.method == "HEAD", nullptr,
                          m_worker->nowNs(), std::move(m_bodyLease),   std::move(requestPipe)};
 
+    QByteArray path = request.path; // shared, not copied: a handler takes the request over
     Dispatcher::Outcome outcome = m_worker->dispatcher().dispatch(request);
     if (outcome.webSocket) {
         // Over TLS, bytes already written (the session tickets sent after the handshake, earlier
@@ -493,11 +494,39 @@ void HttpConnection::dispatch(Request request, std::shared_ptr<BodyPipe> request
     if (outcome.response) {
         complete(context, std::move(*outcome.response));
     } else {
-        QCoro::connect(std::move(*outcome.task), this,
-                       [this, context = std::move(context)](Response response) {
-                           complete(context, std::move(response));
-                       });
+        // Dropped at once: the coroutine runs on and frees itself when it has answered.
+        // A task without a route is a frontend's, which the dispatcher does not guard.
+        QCoro::Task<> answering = awaitAnswer(this, std::move(context), std::move(*outcome.task),
+                                              outcome.route ? QByteArray() : std::move(path));
     }
+}
+
+// Waits for a coroutine handler's answer and completes its slot if the connection is still there:
+// one coroutine frame, where QCoro::connect() took two (then() and its callback's) and a
+// frontend's guard a third.
+QCoro::Task<> HttpConnection::awaitAnswer(QPointer<HttpConnection> self, ReplyContext context,
+                                          QCoro::Task<Response> task, QByteArray frontendPath)
+{
+    std::optional<Response> response;
+    try {
+        response = co_await task;
+    } catch (const std::exception &e) {
+        qCWarning(lcHttp) << "the data plane failed on" << frontendPath << ":" << e.what();
+    } catch (...) {
+        qCWarning(lcHttp) << "the data plane failed on" << frontendPath << "with a non-standard exception";
+    }
+    if (!response) {
+        // A route's handler is guarded by the dispatcher (runGuarded); a frontend's is not.
+        Request failed;
+        failed.path = frontendPath;
+        failed.requestId = context.requestId;
+        response = problem(failed, 500,
+                           QStringLiteral("The gateway failed while handling this request; the log has the "
+                                          "details under this request id."),
+                           "internal");
+    }
+    if (self)
+        self->complete(context, std::move(*response));
 }
 
 void HttpConnection::complete(const ReplyContext &context, Response response)

@@ -6,6 +6,7 @@
 
 #include <QAbstractSocket>
 #include <QObject>
+#include <QPointer>
 
 #include <deque>
 
@@ -74,6 +75,8 @@ private:
     void pumpStream();
     void queuePump();
     void complete(const ReplyContext &context, Response response);
+    static QCoro::Task<> awaitAnswer(QPointer<HttpConnection> self, ReplyContext context,
+                                     QCoro::Task<Response> task, QByteArray frontendPath);
     void rejectMalformed();
     void flush();
     void send(QByteArrayView bytes);

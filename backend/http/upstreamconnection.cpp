@@ -113,12 +113,12 @@ void UpstreamConnection::start(UpstreamExchange *exchange, const Start &start)
     if (m_phase == Phase::Connecting && !m_connected) {
         m_connectTimeoutMs = connectTimeoutMs;
         m_connectDeadlineNs = qMin(deadlineNs, upstreamNowNs() + qint64(connectTimeoutMs) * 1'000'000);
-        m_timer.start(msUntil(m_connectDeadlineNs), Qt::PreciseTimer, this);
+        armBy(m_connectDeadlineNs);
         return;
     }
     m_phase = Phase::Busy;
     m_readNotifier->setEnabled(true);
-    m_timer.start(msUntil(deadlineNs), Qt::PreciseTimer, this);
+    armBy(deadlineNs);
     writeSome();
 }
 
@@ -127,7 +127,28 @@ void UpstreamConnection::makeIdle(int idleTimeoutMs)
     m_phase = Phase::Idle;
     m_out = QByteArray();
     m_requestBody.reset();
-    m_timer.start(idleTimeoutMs, Qt::CoarseTimer, this);
+    m_idleDeadlineNs = upstreamNowNs() + qint64(idleTimeoutMs) * 1'000'000;
+    armBy(m_idleDeadlineNs);
+}
+
+// The timer fires no later than `deadlineNs`. One already due sooner is left alone: when it fires,
+// timerEvent() finds the phase's own deadline not reached and re-arms for the rest. So a request on
+// a kept-alive connection usually registers and releases no timer at all (the exchange's deadline
+// and the idle one only move the deadlines), where a start per exchange and one per return to the
+// pool cost four timer operations a request.
+void UpstreamConnection::armBy(qint64 deadlineNs)
+{
+    if (m_timer.isActive() && m_timerDueNs <= deadlineNs)
+        return;
+    rearm(deadlineNs);
+}
+
+// The timer fires at `deadlineNs` (rounded up to the millisecond), whatever it was set to before.
+void UpstreamConnection::rearm(qint64 deadlineNs)
+{
+    const int ms = qMax(1, msUntil(deadlineNs));
+    m_timer.start(ms, Qt::PreciseTimer, this);
+    m_timerDueNs = upstreamNowNs() + qint64(ms) * 1'000'000;
 }
 
 // The coroutine frame holding the exchange is going away: nobody waits for the answer, and the
@@ -171,10 +192,8 @@ void UpstreamConnection::timerEvent(QTimerEvent *event)
     m_timer.stop();
     switch (m_phase) {
     case Phase::Connecting:
-        if (upstreamNowNs() < m_connectDeadlineNs) {
-            m_timer.start(qMax(1, msUntil(m_connectDeadlineNs)), Qt::PreciseTimer, this);
-            return;
-        }
+        if (upstreamNowNs() < m_connectDeadlineNs)
+            return rearm(m_connectDeadlineNs);
         // The exchange's own deadline came first: that is its timeout, not an unreachable upstream.
         if (m_connectDeadlineNs >= m_deadlineNs)
             return finish(
@@ -184,10 +203,8 @@ void UpstreamConnection::timerEvent(QTimerEvent *event)
                                                     .arg(describeTarget(m_target))
                                                     .arg(m_connectTimeoutMs));
     case Phase::Busy:
-        if (upstreamNowNs() < m_deadlineNs) {
-            m_timer.start(qMax(1, msUntil(m_deadlineNs)), Qt::PreciseTimer, this);
-            return;
-        }
+        if (upstreamNowNs() < m_deadlineNs)
+            return rearm(m_deadlineNs);
         if (m_responsePipe)
             return failStream(QStringLiteral("%1 sent nothing of the body for %2 ms")
                                   .arg(describeTarget(m_target))
@@ -195,6 +212,8 @@ void UpstreamConnection::timerEvent(QTimerEvent *event)
         return finish(UpstreamFailure::Timeout,
                       QStringLiteral("%1 did not answer within the timeout").arg(describeTarget(m_target)));
     case Phase::Idle:
+        if (upstreamNowNs() < m_idleDeadlineNs)
+            return rearm(m_idleDeadlineNs); // a deadline of the last exchange came first
         return drop();
     case Phase::Closed:
         return;
@@ -249,7 +268,7 @@ void UpstreamConnection::onWritable()
             return;
         m_phase = Phase::Busy;
         m_readNotifier->setEnabled(true);
-        m_timer.start(msUntil(m_deadlineNs), Qt::PreciseTimer, this);
+        armBy(m_deadlineNs);
     }
     if (m_phase == Phase::Busy)
         writeSome();
@@ -342,8 +361,7 @@ void UpstreamConnection::writeSome()
 void UpstreamConnection::extendDeadline()
 {
     m_deadlineNs = qMax(m_deadlineNs, upstreamNowNs() + m_timeoutNs);
-    if (!m_timer.isActive())
-        m_timer.start(qMax(1, msUntil(m_deadlineNs)), Qt::PreciseTimer, this);
+    armBy(m_deadlineNs);
 }
 
 // The client's body failed (it left, went over the limit, stalled): the upstream has part of a
@@ -475,7 +493,7 @@ void UpstreamConnection::deliverHead()
         m_writeNotifier->setEnabled(false);
     }
     m_deadlineNs = upstreamNowNs() + m_timeoutNs;
-    m_timer.start(msUntil(m_deadlineNs), Qt::PreciseTimer, this);
+    rearm(m_deadlineNs);
     exchange->connection = nullptr;
     exchange->result.failure = UpstreamFailure::None;
     UpstreamResponse response;
@@ -523,7 +541,7 @@ void UpstreamConnection::onStreamWake()
     wakeWhenReaderTakes();
     m_readNotifier->setEnabled(true);
     m_deadlineNs = upstreamNowNs() + m_timeoutNs;
-    m_timer.start(msUntil(m_deadlineNs), Qt::PreciseTimer, this);
+    rearm(m_deadlineNs);
     readResponse();
 }
 
@@ -558,7 +576,8 @@ void UpstreamConnection::finish(UpstreamFailure failure, QString reason, bool mu
 {
     UpstreamExchange *exchange = m_exchange;
     m_exchange = nullptr;
-    m_timer.stop();
+    // The timer runs on: a connection going back to the pool keeps it (makeIdle() moves the deadline
+    // only), one that closes stops it in closeSocket().
     const bool reusable = failure == UpstreamFailure::None && !mustClose && !m_writeFailed &&
                           m_parser.keepAlive() && m_outPos == 0 && m_out.isEmpty() && !m_requestBody &&
                           !m_requestCut;

@@ -138,6 +138,8 @@ private:
     void failStream(QString reason);
     void requestBodyFailed(const BodyChunk &chunk);
     void extendDeadline();
+    void armBy(qint64 deadlineNs);
+    void rearm(qint64 deadlineNs);
     void finish(UpstreamFailure failure, QString reason, bool mustClose = false);
 
     UpstreamPoolCore *m_pool;
@@ -154,6 +156,8 @@ private:
     qsizetype m_outPos = 0;
     qint64 m_deadlineNs = 0;
     qint64 m_connectDeadlineNs = 0;
+    qint64 m_idleDeadlineNs = 0; // when an idle connection is closed
+    qint64 m_timerDueNs = 0;     // when m_timer fires next, while it is active
     int m_connectTimeoutMs = 0;
     int m_handlerDepth = 0;
     bool m_connected = false;

@@ -751,7 +751,27 @@ private slots:
         const UpstreamResult smuggle = call(pool, target, get("/", {{"x-a", "1\r\nGET /admin HTTP/1.1"}}));
         QCOMPARE(smuggle.failure, UpstreamFailure::Malformed);
         QVERIFY(!smuggle.sent);
-        QCOMPARE(server.requests().size(), 4);
+        // So would a lone CR or LF, a NUL, in a short or a long value, and a name that is no token.
+        const QByteArray longValue(200, 'v');
+        const QList<std::pair<QByteArray, QByteArray>> refused = {
+            {"x-a", "1\nb"},
+            {"x-a", "1\rb"},
+            {"x-a", QByteArray("1\0b", 3)},
+            {"x-a", longValue + "\n"},
+            {"x-a", longValue + QByteArray("\0", 1)},
+            {"x a", "1"},
+            {"x:a", "1"},
+        };
+        for (const auto &[name, value] : refused) {
+            const UpstreamResult r = call(pool, target, get("/", {{name, value}}));
+            QVERIFY2(r.failure == UpstreamFailure::Malformed, name.constData());
+            QVERIFY(!r.sent);
+        }
+        // A name with every tchar that is not a letter or digit, and a long value, are sent.
+        const UpstreamResult odd = call(pool, target, get("/", {{"x!#$%&'*+-.^_`|~9", longValue}}));
+        QVERIFY2(odd.failure == UpstreamFailure::None, qPrintable(odd.reason));
+        QCOMPARE(server.requests().size(), 5);
+        QVERIFY(server.requests()[4].contains("\r\nx!#$%&'*+-.^_`|~9: " + longValue + "\r\n"));
     }
 
     void readsAChunkedResponseInPieces()

@@ -11,8 +11,8 @@
 #include <QCoroFuture>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
-#include <cstdio>
 #include <span>
 
 Q_LOGGING_CATEGORY(lcProxy, "meshdeck.gateway.proxy")
@@ -36,6 +36,20 @@ bool withinRetryBudget(const GatewayProxy::RouteRuntime &rt)
 {
     return rt.retrying.load(std::memory_order_relaxed) <
            std::max(3, rt.active.load(std::memory_order_relaxed) / 5);
+}
+
+// Appends nanoseconds as milliseconds with three decimals ("0.153"), as printf's "%.3f" would (a
+// negative duration as 0), without printf's floating-point formatting on every answer.
+void appendMillis(QByteArray *out, qint64 ns)
+{
+    const qint64 micros = std::max<qint64>(0, (ns + 500) / 1000);
+    char digits[24];
+    const std::to_chars_result whole = std::to_chars(digits, digits + sizeof digits, micros / 1000);
+    out->append(digits, whole.ptr - digits);
+    const int fraction = int(micros % 1000);
+    const char decimals[4] = {'.', char('0' + fraction / 100), char('0' + fraction / 10 % 10),
+                              char('0' + fraction % 10)};
+    out->append(decimals, 4);
 }
 
 QString failureReason(const UpstreamResult &result, const UpstreamTarget &target)
@@ -70,6 +84,13 @@ struct GatewayProxy::Exchange {
     QString cause;
     Rejection rejection = Rejection::None;
     bool sharedLimit = false; // the rate limit is asked of Redis, in forward()
+    // forward()'s state across its upstream exchanges, here rather than in its coroutine frame (see
+    // there): the request as it goes upstream, the answer so far (the last attempt's until another
+    // replaces it), and a streamed answer's breaker outcome and in-flight count, which wait for the
+    // end of its body.
+    UpstreamRequest up;
+    std::optional<Response> answer;
+    Streaming streaming;
 };
 
 GatewayProxy::GatewayProxy(Parts parts)
@@ -381,6 +402,138 @@ Response GatewayProxy::requestBodyAnswer(Exchange &x, const UpstreamResult &resu
     }
 }
 
+// An instance for the next attempt that its breaker admits (not one of `tried`), or none: then
+// whether breakers refused some and when the first of them takes a request again.
+GatewayProxy::Pick GatewayProxy::pickInstance(const Route &route, RouteRuntime &rt,
+                                              std::span<const QString> tried)
+{
+    const RouteSpec &spec = route.spec;
+    // The service's instances that may take traffic: passing ones, warning ones as a last resort.
+    const InstanceList instances = m_parts.directory->instancesOf(spec.service);
+    QVarLengthArray<Candidate, 8> candidates;
+    candidates.reserve(instances->size());
+    for (const UpstreamInstance &i : *instances) {
+        if (i.draining || i.health == UpstreamInstance::Health::Critical)
+            continue;
+        candidates.push_back(
+            Candidate{i.id, i.address, i.port, i.weight, i.health == UpstreamInstance::Health::Warning, 0});
+    }
+    QVarLengthArray<QString, 4> refusedByBreaker;
+    QVarLengthArray<QString, 8> excludedBoth; // built only when both lists have names
+    Pick pick;
+    while (true) {
+        std::span<const QString> excluded =
+            refusedByBreaker.isEmpty() ? tried : std::span<const QString>(refusedByBreaker);
+        if (!tried.empty() && !refusedByBreaker.isEmpty()) {
+            excludedBoth.clear();
+            excludedBoth.append(tried.data(), qsizetype(tried.size()));
+            excludedBoth.append(refusedByBreaker.constData(), refusedByBreaker.size());
+            excluded = excludedBoth;
+        }
+        const int chosen = rt.balancer.pick(spec.balancer, candidates, excluded, m_parts.inFlight);
+        if (chosen < 0)
+            break;
+        Candidate &candidate = candidates[size_t(chosen)];
+        pick.ticket =
+            m_parts.breakers->admit(route.id, candidate.instanceId, spec.breaker, m_parts.clock->nowMs());
+        if (pick.ticket) {
+            pick.found = true;
+            pick.instanceId = std::move(candidate.instanceId);
+            pick.where = UpstreamTarget{std::move(candidate.address), candidate.port};
+            return pick;
+        }
+        pick.retryAfterMs = pick.retryAfterMs == 0 ? pick.ticket.retryAfterMs()
+                                                   : std::min(pick.retryAfterMs, pick.ticket.retryAfterMs());
+        refusedByBreaker.append(candidate.instanceId);
+    }
+    pick.breakerRefused = !refusedByBreaker.isEmpty();
+    return pick;
+}
+
+// What the client gets if this attempt is the last, and the attempt's breaker outcome and in-flight
+// count: recorded now, or for a streamed answer handed on to the end of its body. `failed`: a
+// failure the breaker counts; `reason`: a failure's (a success pays for formatting none).
+Response GatewayProxy::settle(Exchange &x, UpstreamResult &result, const UpstreamTarget &where, Pick &pick,
+                              InFlight::Guard &guard, Streaming &streaming, bool *failed, QString *reason)
+{
+    const RouteSpec &spec = x.route->spec;
+    *failed = result.failure != UpstreamFailure::None || result.response->status >= 500;
+    *reason = result.failure != UpstreamFailure::None ? failureReason(result, where)
+              : *failed                               ? QStringLiteral("HTTP %1 from %2:%3")
+                              .arg(result.response->status)
+                              .arg(QString::fromLatin1(where.address))
+                              .arg(where.port)
+                        : QString();
+    const bool streamed = result.failure == UpstreamFailure::None && result.response->bodySource;
+    if (result.failure == UpstreamFailure::RequestBody) {
+        // The client's body failed, not the upstream: no breaker outcome.
+        pick.ticket.abandon(m_parts.clock->nowMs());
+        guard.release();
+    } else if (streamed && !*failed) {
+        streaming.ticket = std::move(pick.ticket);
+        streaming.guard = std::move(guard);
+    } else {
+        guard.release();
+        pick.ticket.record(!*failed, m_parts.clock->nowMs(), *reason);
+    }
+    Response built;
+    if (result.failure == UpstreamFailure::None) {
+        x.rejection = Rejection::None;
+        x.cause.clear();
+        built.status = result.response->status;
+        ProxyHeaders::copyResponseHeaders(result.response->headers, spec, &built);
+        built.body = std::move(result.response->body);
+        built.bodySource = std::move(result.response->bodySource);
+        if (x.request.method == "HEAD") {
+            // The length a GET would have, as the upstream said it (RFC 9110 9.3.2).
+            for (const auto &[name, value] : result.response->headers) {
+                bool ok = false;
+                const qint64 length = name == "content-length" ? value.trimmed().toLongLong(&ok) : -1;
+                if (ok && length >= 0)
+                    built.declaredLength = length;
+            }
+        }
+    } else if (result.failure == UpstreamFailure::RequestBody) {
+        built = requestBodyAnswer(x, result);
+    } else if (result.failure == UpstreamFailure::Timeout) {
+        built = refuse(x, 504,
+                       QStringLiteral("%1:%2 did not answer within the route's timeout of %3 ms.")
+                           .arg(QString::fromLatin1(where.address))
+                           .arg(where.port)
+                           .arg(spec.timeoutMs),
+                       "upstream-timeout", Rejection::None);
+    } else {
+        built = refuse(x, 502, QStringLiteral("The upstream failed: %1.").arg(*reason), "upstream-failed",
+                       Rejection::None);
+    }
+    return built;
+}
+
+// The refusal when no instance could take the request (and no attempt was made).
+Response GatewayProxy::noInstance(Exchange &x, const Pick &pick)
+{
+    const RouteSpec &spec = x.route->spec;
+    if (pick.breakerRefused) {
+        x.extraHeaders.append(
+            {"retry-after", QByteArray::number(std::max<qint64>(1, (pick.retryAfterMs + 999) / 1000))});
+        return refuse(x, 503,
+                      QStringLiteral("Every instance of %1 that could take this request has its circuit "
+                                     "breaker open after failing; the gateway tries one again after the "
+                                     "cool-down.")
+                          .arg(spec.service),
+                      "breaker-open", Rejection::Breaker);
+    }
+    return refuse(x, 503,
+                  QStringLiteral("The service %1 has no passing instance to take this request (the "
+                                 "Services page shows its instances).")
+                      .arg(spec.service),
+                  "no-healthy-instance", Rejection::NoInstance);
+}
+
+// The coroutine keeps only what spans an upstream exchange: the instance choice and an attempt's
+// answer are built in the functions above, and the upstream request and the answer are in the
+// Exchange. Its frame stays under 1 KB, in malloc's per-thread cache: a frame of about 3 KB took
+// malloc's slow path, with a consolidation of its fast bins, on every request.
 QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
 {
     const Route &route = *x->route;
@@ -389,9 +542,10 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
         QFuture<RateLimitDecision> taking =
             m_parts.sharedLimiter->take(x->runtime->idBytes, x->consumer, *spec.rateLimit);
         const RateLimitDecision decision = co_await taking;
-        if (std::optional<Response> refused = applyLimit(*x, decision)) {
-            finish(*x, *refused);
-            co_return std::move(*refused);
+        x->answer = applyLimit(*x, decision);
+        if (x->answer) {
+            finish(*x, *x->answer);
+            co_return std::move(*x->answer);
         }
     }
     RouteRuntime &rt = *x->runtime;
@@ -401,7 +555,7 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
         ~Leave() { rt.active.fetch_sub(1, std::memory_order_relaxed); }
     } leave{rt};
 
-    UpstreamRequest up;
+    UpstreamRequest &up = x->up;
     up.method = x->request.method;
     up.target = strippedPath(route, x->request.path);
     if (!x->request.query.isEmpty())
@@ -411,83 +565,24 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
         m_tls ? QByteArrayView("https") : QByteArrayView("http"), &m_trustedProxies);
     up.body = x->request.body;
     up.bodySource = x->request.bodySource;
-    const bool idempotent = isIdempotent(x->request.method);
     const qint64 deadlineNs = x->startedNs + qint64(spec.timeoutMs) * 1'000'000;
     UpstreamPool *pool = UpstreamPool::forThisThread();
 
-    QVarLengthArray<QString, 4> tried;
-    int attempts = 0;
+    QVarLengthArray<QString, 2> tried;
     bool retry = false;
-    std::optional<Response> answer;
-    std::optional<Response> lastAttempt;
-    // A streamed answer's breaker outcome and in-flight count wait for the end of its body.
-    BreakerTicket streamTicket;
-    InFlight::Guard streamGuard;
-    while (!answer) {
-        // The service's instances that may take traffic: passing ones, warning ones as a last resort.
-        const InstanceList instances = m_parts.directory->instancesOf(spec.service);
-        QVarLengthArray<Candidate, 8> candidates;
-        candidates.reserve(instances->size());
-        for (const UpstreamInstance &i : *instances) {
-            if (i.draining || i.health == UpstreamInstance::Health::Critical)
-                continue;
-            candidates.push_back(Candidate{i.id, i.address, i.port, i.weight,
-                                           i.health == UpstreamInstance::Health::Warning, 0});
+    std::optional<Response> &answer = x->answer;
+    while (true) {
+        Pick pick = pickInstance(route, rt, tried);
+        if (!pick.found) {
+            if (tried.isEmpty())
+                answer = noInstance(*x, pick);
+            break; // else the last attempt's answer stands
         }
-        QVarLengthArray<QString, 4> refusedByBreaker;
-        QVarLengthArray<QString, 8> excludedBoth; // built only when both lists have names
-        qint64 retryAfterMs = 0;
-        BreakerTicket ticket;
-        int chosen = -1;
-        while (true) {
-            std::span<const QString> excluded = refusedByBreaker.isEmpty()
-                                                    ? std::span<const QString>(tried)
-                                                    : std::span<const QString>(refusedByBreaker);
-            if (!tried.isEmpty() && !refusedByBreaker.isEmpty()) {
-                excludedBoth.clear();
-                excludedBoth.append(tried.constData(), tried.size());
-                excludedBoth.append(refusedByBreaker.constData(), refusedByBreaker.size());
-                excluded = excludedBoth;
-            }
-            chosen = rt.balancer.pick(spec.balancer, candidates, excluded, m_parts.inFlight);
-            if (chosen < 0)
-                break;
-            ticket = m_parts.breakers->admit(route.id, candidates[size_t(chosen)].instanceId, spec.breaker,
-                                             m_parts.clock->nowMs());
-            if (ticket)
-                break;
-            retryAfterMs =
-                retryAfterMs == 0 ? ticket.retryAfterMs() : std::min(retryAfterMs, ticket.retryAfterMs());
-            refusedByBreaker.append(candidates[size_t(chosen)].instanceId);
-        }
-        if (chosen < 0) {
-            if (attempts > 0)
-                break; // lastAttempt stands
-            if (!refusedByBreaker.isEmpty()) {
-                x->extraHeaders.append(
-                    {"retry-after", QByteArray::number(std::max<qint64>(1, (retryAfterMs + 999) / 1000))});
-                answer = refuse(*x, 503,
-                                QStringLiteral("Every instance of %1 that could take this request has its "
-                                               "circuit breaker open after failing; the gateway tries one "
-                                               "again after the cool-down.")
-                                    .arg(spec.service),
-                                "breaker-open", Rejection::Breaker);
-            } else {
-                answer = refuse(*x, 503,
-                                QStringLiteral("The service %1 has no passing instance to take this request "
-                                               "(the Services page shows its instances).")
-                                    .arg(spec.service),
-                                "no-healthy-instance", Rejection::NoInstance);
-            }
-            break;
-        }
-        const Candidate &target = candidates[size_t(chosen)];
-        x->instanceId = target.instanceId;
-        tried.append(target.instanceId);
-        ++attempts;
+        x->instanceId = pick.instanceId;
+        tried.append(pick.instanceId);
         const qint64 remainingNs = deadlineNs - steadyNs();
         if (remainingNs <= 0) {
-            ticket.abandon(m_parts.clock->nowMs());
+            pick.ticket.abandon(m_parts.clock->nowMs());
             answer = refuse(*x, 504,
                             QStringLiteral("The route's timeout of %1 ms passed before an upstream answered.")
                                 .arg(spec.timeoutMs),
@@ -508,91 +603,38 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
                     count->fetch_sub(1, std::memory_order_relaxed);
             }
         } retrying(retry ? &rt.retrying : nullptr);
-        InFlight::Guard guard = m_parts.inFlight->acquire(target.instanceId);
-        const UpstreamTarget where{target.address, target.port};
+        InFlight::Guard guard = m_parts.inFlight->acquire(pick.instanceId);
+        const int attempts = int(tried.size());
         QCoro::Task<UpstreamResult> sending =
-            pool->stream(where, attempts <= spec.retries ? up : std::move(up),
+            pool->stream(pick.where, attempts <= spec.retries ? up : std::move(up),
                          std::chrono::milliseconds(std::max<qint64>(1, remainingNs / 1'000'000)));
         UpstreamResult result = co_await sending;
         x->upstreamNs += result.durationNs;
-        const bool failed = result.failure != UpstreamFailure::None || result.response->status >= 500;
-        // Only a failure has a reason (a success does not pay for formatting one).
-        const QString reason = result.failure != UpstreamFailure::None ? failureReason(result, where)
-                               : failed                                ? QStringLiteral("HTTP %1 from %2:%3")
-                                              .arg(result.response->status)
-                                              .arg(QString::fromLatin1(where.address))
-                                              .arg(where.port)
-                                        : QString();
-        const bool streamed = result.failure == UpstreamFailure::None && result.response->bodySource;
-        if (result.failure == UpstreamFailure::RequestBody) {
-            // The client's body failed, not the upstream: no breaker outcome.
-            ticket.abandon(m_parts.clock->nowMs());
-            guard.release();
-        } else if (streamed && !failed) {
-            streamTicket = std::move(ticket);
-            streamGuard = std::move(guard);
-        } else {
-            guard.release();
-            ticket.record(!failed, m_parts.clock->nowMs(), reason);
-        }
-        // What the client gets if this attempt is the last.
-        Response built;
-        if (result.failure == UpstreamFailure::None) {
-            x->rejection = Rejection::None;
-            x->cause.clear();
-            built.status = result.response->status;
-            ProxyHeaders::copyResponseHeaders(result.response->headers, spec, &built);
-            built.body = std::move(result.response->body);
-            built.bodySource = std::move(result.response->bodySource);
-            if (x->request.method == "HEAD") {
-                // The length a GET would have, as the upstream said it (RFC 9110 9.3.2).
-                for (const auto &[name, value] : result.response->headers) {
-                    bool ok = false;
-                    const qint64 length = name == "content-length" ? value.trimmed().toLongLong(&ok) : -1;
-                    if (ok && length >= 0)
-                        built.declaredLength = length;
-                }
-            }
-        } else if (result.failure == UpstreamFailure::RequestBody) {
-            built = requestBodyAnswer(*x, result);
-        } else if (result.failure == UpstreamFailure::Timeout) {
-            built = refuse(*x, 504,
-                           QStringLiteral("%1:%2 did not answer within the route's timeout of %3 ms.")
-                               .arg(QString::fromLatin1(where.address))
-                               .arg(where.port)
-                               .arg(spec.timeoutMs),
-                           "upstream-timeout", Rejection::None);
-        } else {
-            built = refuse(*x, 502, QStringLiteral("The upstream failed: %1.").arg(reason), "upstream-failed",
-                           Rejection::None);
-        }
+        bool failed = false;
+        QString reason;
+        answer = settle(*x, result, pick.where, pick, guard, x->streaming, &failed, &reason);
         const bool bodyIntact = !x->request.bodySource || x->request.bodySource->taken() == 0;
-        const bool mayRetry = failed && attempts <= spec.retries && (idempotent || !result.sent) &&
-                              result.failure != UpstreamFailure::Timeout &&
-                              result.failure != UpstreamFailure::RequestBody && bodyIntact &&
-                              steadyNs() < deadlineNs && withinRetryBudget(rt);
-        if (mayRetry) {
-            qCDebug(lcProxy).noquote() << "retrying" << x->request.requestId << "after" << reason;
-            retry = true;
-            lastAttempt = std::move(built);
-            continue;
-        }
-        answer = std::move(built);
+        const bool mayRetry =
+            failed && attempts <= spec.retries && (isIdempotent(x->request.method) || !result.sent) &&
+            result.failure != UpstreamFailure::Timeout && result.failure != UpstreamFailure::RequestBody &&
+            bodyIntact && steadyNs() < deadlineNs && withinRetryBudget(rt);
+        if (!mayRetry)
+            break;
+        qCDebug(lcProxy).noquote() << "retrying" << x->request.requestId << "after" << reason;
+        retry = true;
     }
-    if (!answer) // no other instance was left to retry on: the last attempt's answer stands
-        answer = std::move(lastAttempt);
     for (const auto &h : x->extraHeaders)
         answer->headers.append(h);
-    const double upstreamMs = double(x->upstreamNs) / 1e6;
-    const double gatewayMs = double(steadyNs() - x->startedNs - x->upstreamNs) / 1e6;
-    char timing[96];
-    const int timingLength =
-        std::snprintf(timing, sizeof timing, "upstream;dur=%.3f, gateway;dur=%.3f", upstreamMs, gatewayMs);
-    answer->headers.append({QByteArrayLiteral("server-timing"),
-                            QByteArray(timing, std::clamp(timingLength, 0, int(sizeof timing) - 1))});
+    QByteArray timing;
+    timing.reserve(64);
+    timing += "upstream;dur=";
+    appendMillis(&timing, x->upstreamNs);
+    timing += ", gateway;dur=";
+    appendMillis(&timing, steadyNs() - x->startedNs - x->upstreamNs);
+    answer->headers.append({QByteArrayLiteral("server-timing"), std::move(timing)});
     x->headNs = steadyNs();
     if (answer->bodySource)
-        followBody(x, *answer, std::move(streamTicket), std::move(streamGuard));
+        followBody(x, *answer, std::move(x->streaming.ticket), std::move(x->streaming.guard));
     else
         finish(*x, *answer);
     co_return std::move(*answer);

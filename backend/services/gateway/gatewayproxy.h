@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 
 namespace Meshdeck::Gateway {
 
@@ -88,6 +89,23 @@ private:
                     InFlight::Guard guard);
     std::optional<Http::Response> applyLimit(Exchange &exchange, const RateLimitDecision &decision);
     QCoro::Task<Http::Response> forward(std::shared_ptr<Exchange> exchange);
+    struct Pick {
+        bool found = false;
+        QString instanceId;
+        Http::UpstreamTarget where;
+        BreakerTicket ticket;
+        bool breakerRefused = false; // none found: breakers refused some
+        qint64 retryAfterMs = 0;     // when the first of those takes a request again
+    };
+    Pick pickInstance(const Route &route, RouteRuntime &rt, std::span<const QString> tried);
+    Http::Response noInstance(Exchange &exchange, const Pick &pick);
+    struct Streaming {
+        BreakerTicket ticket;
+        InFlight::Guard guard;
+    };
+    Http::Response settle(Exchange &exchange, Http::UpstreamResult &result, const Http::UpstreamTarget &where,
+                          Pick &pick, InFlight::Guard &guard, Streaming &streaming, bool *failed,
+                          QString *reason);
 
     Parts m_parts;
     const Authenticator *m_authenticator = nullptr;

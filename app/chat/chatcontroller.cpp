@@ -146,6 +146,12 @@ bool ChatController::selectedRoomJoined() const
     return !str(m_rooms.room(m_room), "myRole").isEmpty();
 }
 
+bool ChatController::selectedRoomModerated() const
+{
+    const QString role = str(m_rooms.room(m_room), "myRole");
+    return role == QLatin1String("owner") || role == QLatin1String("moderator");
+}
+
 QString ChatController::qrUrl() const
 {
     return str(m_invitations.invitation(m_qrToken), "url");
@@ -498,6 +504,16 @@ void ChatController::resolveReport(const QString &reportId)
                    this, [] {});
 }
 
+void ChatController::deleteMessage(const QString &messageId)
+{
+    if (m_room.isEmpty() || messageId.isEmpty())
+        return;
+    QCoro::connect(act("DELETE",
+                       QStringLiteral("/v1/chat/rooms/%1/messages/%2").arg(enc(m_room), enc(messageId)), {},
+                       tr("Message deleted.")),
+                   this, [] {});
+}
+
 QCoro::Task<void> ChatController::loadInvitations()
 {
     QPointer<ChatController> self(this);
@@ -620,6 +636,15 @@ QCoro::Task<void> ChatController::act(QByteArray method, QString path, QByteArra
         m_invitations.upsert(answer);
     if (path.startsWith(QStringLiteral("/v1/chat/reports/")))
         QCoro::connect(loadReportsAsync(), this, [] {});
+    if (method == "DELETE" && path.contains(QStringLiteral("/messages/")) && room == m_room) {
+        // The tombstone at once, also when the room is not followed live; the channel's copy of
+        // the same change is applied again without effect.
+        m_messages.applyLive({{QStringLiteral("type"), QStringLiteral("message")},
+                              {QStringLiteral("event"), QStringLiteral("deleted")},
+                              {QStringLiteral("message"), answer}});
+        // A reported message shows its new state in the reports' context too.
+        QCoro::connect(loadReportsAsync(), this, [] {});
+    }
 }
 
 } // namespace Meshdeck::Console

@@ -40,6 +40,9 @@ class ChatController : public QObject
     Q_PROPERTY(QString selectedRoomTopic READ selectedRoomTopic NOTIFY selectedRoomChanged)
     Q_PROPERTY(bool selectedRoomPrivate READ selectedRoomPrivate NOTIFY selectedRoomChanged)
     Q_PROPERTY(bool selectedRoomJoined READ selectedRoomJoined NOTIFY selectedRoomChanged)
+    // The console's principal owns or moderates the selected room (may delete others' messages
+    // there with a chat.moderate grant on the documents shared with it; an admin may everywhere).
+    Q_PROPERTY(bool selectedRoomModerated READ selectedRoomModerated NOTIFY selectedRoomChanged)
     // The reason the open room is read with (empty: read as a participant or a public room).
     Q_PROPERTY(QString readReason READ readReason NOTIFY selectedRoomChanged)
     // A reason is being asked for the selected room.
@@ -77,6 +80,7 @@ public:
     QString selectedRoomTopic() const;
     bool selectedRoomPrivate() const;
     bool selectedRoomJoined() const;
+    bool selectedRoomModerated() const;
     QString readReason() const { return m_messages.reason(); }
     bool reasonPending() const { return m_reasonPending; }
     QString reportsState() const { return m_reportsState; }
@@ -118,6 +122,9 @@ public:
     // with it, and the backend records what was shown.
     Q_INVOKABLE void askReportsReason();
     Q_INVOKABLE void resolveReport(const QString &reportId);
+    // Deletes a message of the selected room for everyone (a tombstone stays); actionFinished says
+    // how it went.
+    Q_INVOKABLE void deleteMessage(const QString &messageId);
 
     Q_INVOKABLE void createInvitation(int expiresInSeconds, int maxUses);
     Q_INVOKABLE void revokeInvitation(const QString &token);

@@ -14,6 +14,11 @@ Rectangle {
         const row = ChatController.rooms.rowOfRoom(ChatController.selectedRoom)
         return row >= 0 ? ChatController.rooms.valueAt(row, "participants") : []
     }
+    // Deleting others' messages: an admin anywhere, an owner or moderator in their room (the
+    // backend decides; this only keeps the action away from those it would refuse).
+    readonly property bool mayDelete: Console.session.known && Console.session.can("chat.write")
+                                      && Console.session.can("chat.moderate")
+                                      && (Console.session.role === "admin" || ChatController.selectedRoomModerated)
 
     color: Theme.surface
     border.color: Theme.border
@@ -153,14 +158,30 @@ Rectangle {
                 }
                 contentItem: ColumnLayout {
                     spacing: 2
-                    Label {
-                        text: entry.edited && !entry.deleted
-                              ? qsTr("%1 · %2 · edited %3").arg(entry.authorName).arg(entry.time).arg(entry.editedTime)
-                              : qsTr("%1 · %2").arg(entry.authorName).arg(entry.time)
-                        color: Theme.mutedText
-                        font.pixelSize: 11
-                        elide: Text.ElideRight
+                    RowLayout {
                         Layout.fillWidth: true
+                        Label {
+                            text: entry.edited && !entry.deleted
+                                  ? qsTr("%1 · %2 · edited %3").arg(entry.authorName).arg(entry.time).arg(entry.editedTime)
+                                  : qsTr("%1 · %2").arg(entry.authorName).arg(entry.time)
+                            color: Theme.mutedText
+                            font.pixelSize: 11
+                            elide: Text.ElideRight
+                            Layout.fillWidth: true
+                        }
+                        ToolButton {
+                            objectName: "deleteMessage"
+                            visible: panel.mayDelete && !entry.deleted
+                            text: qsTr("Delete…")
+                            font.pixelSize: 11
+                            Accessible.name: qsTr("Delete the message of %1 from %2").arg(entry.authorName).arg(entry.time)
+                            onClicked: {
+                                deleteDialog.messageId = entry.messageId
+                                deleteDialog.author = entry.authorName
+                                deleteDialog.time = entry.time
+                                deleteDialog.open()
+                            }
+                        }
                     }
                     Label {
                         visible: entry.hasReply
@@ -222,5 +243,19 @@ Rectangle {
             Accessible.name: text
             onClicked: ChatController.jumpToLatest()
         }
+    }
+
+    ConfirmDialog {
+        id: deleteDialog
+        property string messageId
+        property string author
+        property string time
+        objectName: "deleteMessageDialog"
+        title: qsTr("Delete this message?")
+        confirmText: qsTr("Delete")
+        text: qsTr("The message of %1 from %2 is deleted for everyone: its text leaves the room, search, "
+                   + "reports and replies, and a note that you deleted it stays in its place. This cannot "
+                   + "be undone.").arg(author).arg(time)
+        onAccepted: ChatController.deleteMessage(messageId)
     }
 }

@@ -65,6 +65,27 @@ qint64 threadCpuUs()
            usage.ru_stime.tv_usec;
 }
 
+// The CPU time (user + system) of process `pid` so far, or -1 (no pid, or it is gone).
+qint64 processCpuUs(qint64 pid)
+{
+    if (pid <= 0)
+        return -1;
+    const std::string path = "/proc/" + std::to_string(pid) + "/stat";
+    FILE *file = std::fopen(path.c_str(), "re");
+    if (!file)
+        return -1;
+    char stat[1024] = {};
+    const size_t got = std::fread(stat, 1, sizeof stat - 1, file);
+    std::fclose(file);
+    // The command name in parentheses may hold anything; the fields after the last ')' are plain.
+    const char *after = std::strrchr(stat, ')');
+    unsigned long long user = 0, system = 0;
+    if (got == 0 || !after ||
+        std::sscanf(after + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &user, &system) != 2)
+        return -1;
+    return qint64(user + system) * 1'000'000 / sysconf(_SC_CLK_TCK);
+}
+
 enum class Peer { Meshdeckd, Redis };
 
 // What the main thread and the client threads of one peer's run share.
@@ -305,10 +326,12 @@ private:
 
     void fail(Session &s, const char *what, std::string_view detail = {})
     {
-        if (m_reported++ < MaxReportedFailures)
-            std::fprintf(stderr, "%s session %d: %s%s%.*s\n",
+        if (m_reported++ < MaxReportedFailures) {
+            const std::string said(detail);
+            std::fprintf(stderr, "%s session %d: %s%s%s\n",
                          m_shared->peer == Peer::Redis ? "Redis" : "meshdeckd", number(s), what,
-                         detail.empty() ? "" : ": ", int(detail.size()), detail.data());
+                         said.empty() ? "" : ": ", said.c_str());
+        }
         if (s.stage != Session::Subscribed)
             --m_inFlight;
         ::close(s.fd);
@@ -661,11 +684,13 @@ struct Figures {
     double clientCpuMs = 0;
     double clientCpuUsPerDelivery = -1;
     double windowMs = 0;
+    double serverCpuMs = -1;
+    double serverCpuUsPerDelivery = -1;
 };
 
 // Stops the client threads and gathers their figures; `windowUs`: how long the sending and
 // receiving took, over which the client threads' CPU time is counted.
-Figures collect(Shared &shared, Clients &clients, qint64 windowUs)
+Figures collect(Shared &shared, Clients &clients, qint64 windowUs, qint64 serverCpuUs)
 {
     clients.stop();
     Figures f;
@@ -693,6 +718,10 @@ Figures collect(Shared &shared, Clients &clients, qint64 windowUs)
     f.clientCpuMs = double(cpuUs) / 1000.0;
     f.clientCpuUsPerDelivery = all.empty() ? -1.0 : double(cpuUs) / double(all.size());
     f.windowMs = double(windowUs) / 1000.0;
+    if (serverCpuUs >= 0) {
+        f.serverCpuMs = double(serverCpuUs) / 1000.0;
+        f.serverCpuUsPerDelivery = all.empty() ? -1.0 : double(serverCpuUs) / double(all.size());
+    }
     if (f.duplicates || f.misses || f.unexpected)
         std::fprintf(stderr, "%s: %lld duplicate, %lld missing, %lld unexpected deliveries\n",
                      shared.peer == Peer::Redis ? "Redis" : "meshdeckd", static_cast<long long>(f.duplicates),
@@ -712,8 +741,27 @@ QJsonObject toJson(const Figures &f)
             {QStringLiteral("p99Ms"), f.p99Ms},
             {QStringLiteral("maxMs"), f.maxMs},
             {QStringLiteral("windowMs"), f.windowMs},
+            {QStringLiteral("serverCpuMs"), f.serverCpuMs},
+            {QStringLiteral("serverCpuUsPerDelivery"), f.serverCpuUsPerDelivery},
             {QStringLiteral("clientCpuMs"), f.clientCpuMs},
             {QStringLiteral("clientCpuUsPerDelivery"), f.clientCpuUsPerDelivery}};
+}
+
+// Waits until every delivery arrived, a session failed, or nothing arrived for 10 s.
+void awaitDeliveries(Shared &shared, qint64 expected)
+{
+    qint64 seen = -1;
+    QElapsedTimer quiet;
+    quiet.start();
+    while (quiet.elapsed() < 10'000) {
+        if (shared.waitFor([&] { return shared.deliveries.load() >= expected || shared.failures.load() > 0; },
+                           1s))
+            return;
+        if (const qint64 now = shared.deliveries.load(); now != seen) {
+            seen = now;
+            quiet.restart();
+        }
+    }
 }
 
 bool resolve(const QString &host, quint16 port, Shared &shared)
@@ -741,7 +789,8 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
     if (args.size() < 7) {
-        std::fprintf(stderr, "usage: chat_fanout URL TOKEN REDIS_PORT SESSIONS MESSAGES THREADS\n");
+        std::fprintf(stderr, "usage: chat_fanout URL TOKEN REDIS_PORT SESSIONS MESSAGES THREADS "
+                             "[MESHDECKD_PID REDIS_PID]\n");
         return 2;
     }
     const QUrl base(args[1]);
@@ -750,6 +799,9 @@ int main(int argc, char *argv[])
     const int sessions = args[4].toInt();
     const int messages = args[5].toInt();
     const int threadCount = std::max(1, args[6].toInt());
+    // With the servers' process ids, their CPU time over the same window is reported too.
+    const qint64 meshdeckdPid = args.size() > 7 ? args[7].toLongLong() : 0;
+    const qint64 redisPid = args.size() > 8 ? args[8].toLongLong() : 0;
     rlimit files{};
     getrlimit(RLIMIT_NOFILE, &files);
     files.rlim_cur = files.rlim_max;
@@ -817,6 +869,7 @@ int main(int argc, char *argv[])
         chat.measuring.store(true, std::memory_order_release);
         chat.waitFor([&] { return chat.counting.load() == threadCount; }, 10s);
         const qint64 started = nowUs();
+        const qint64 serverCpuStart = processCpuUs(meshdeckdPid);
         for (int n = 0; n < messages; ++n) {
             chat.sentAtUs[size_t(n)].store(nowUs(), std::memory_order_release);
             QJsonObject answer;
@@ -828,8 +881,10 @@ int main(int argc, char *argv[])
             }
             std::this_thread::sleep_for(20ms); // spread the sends out, as a conversation is
         }
-        chat.waitFor([&] { return chat.deliveries.load() >= expected || chat.failures.load() > 0; }, 60s);
-        chatFigures = collect(chat, clients, nowUs() - started);
+        awaitDeliveries(chat, expected);
+        const qint64 serverCpuEnd = processCpuUs(meshdeckdPid);
+        chatFigures = collect(chat, clients, nowUs() - started,
+                              serverCpuStart < 0 || serverCpuEnd < 0 ? -1 : serverCpuEnd - serverCpuStart);
     }
 
     // Redis: the same number of subscribers on one channel, the same threads, the same payloads.
@@ -870,6 +925,7 @@ int main(int argc, char *argv[])
         redis.measuring.store(true, std::memory_order_release);
         redis.waitFor([&] { return redis.counting.load() == threadCount; }, 10s);
         const qint64 started = nowUs();
+        const qint64 serverCpuStart = processCpuUs(redisPid);
         for (int n = 0; n < messages; ++n) {
             redis.sentAtUs[size_t(n)].store(nowUs(), std::memory_order_release);
             const QByteArray reply = command("PUBLISH bench m=" + QByteArray::number(n) + ";");
@@ -879,8 +935,10 @@ int main(int argc, char *argv[])
             }
             std::this_thread::sleep_for(20ms);
         }
-        redis.waitFor([&] { return redis.deliveries.load() >= expected || redis.failures.load() > 0; }, 60s);
-        redisFigures = collect(redis, clients, nowUs() - started);
+        awaitDeliveries(redis, expected);
+        const qint64 serverCpuEnd = processCpuUs(redisPid);
+        redisFigures = collect(redis, clients, nowUs() - started,
+                               serverCpuStart < 0 || serverCpuEnd < 0 ? -1 : serverCpuEnd - serverCpuStart);
     }
 
     const QJsonObject out{{QStringLiteral("sessions"), sessions},

@@ -3,6 +3,8 @@
 # through POST /v1/chat/rooms/{id}/messages; send-to-receive latency at every session (p50/p99),
 # against Redis pub/sub fanning the same payloads out to the same number of subscribers, with the
 # same client threads, in the same run. Target (issue 13): p99 < 100 ms at 10 000 sessions.
+# The client receives on plain epoll sockets (no Qt per session) and prints its own CPU time per
+# delivery, to show that the figures are the server's; every session must get every message once.
 # Usage: chat-fanout.sh --bin BUILD/bin [--sessions N] [--messages M] [--threads T]
 set -euo pipefail
 bin="" sessions=10000 messages=50 threads=2
@@ -35,8 +37,10 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --save "" --app
 pids+=($!)
 for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.05; done
 
+rc=0
 timeout 600 "$tool" "$url" "$(cat "$work/data/admin.token")" "$redis_port" "$sessions" "$messages" "$threads" \
-  > "$work/result.json"
+  "${pids[0]}" "${pids[1]}" > "$work/result.json" || rc=$?
+[ -s "$work/result.json" ] || { echo "the fan-out client failed (exit $rc) before it measured" >&2; exit 1; }
 python3 - "$work/result.json" "$(redis-server --version | awk '{print $3}')" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -46,4 +50,14 @@ print(f"benchmark: chat fan-out, {r['sessions']} sessions on one room, {r['messa
 print(f"  meshdeckd chat room:    p50 {md['p50Ms']:7.1f} ms  p99 {md['p99Ms']:7.1f} ms  max {md['maxMs']:7.1f} ms  ({md['deliveries']} of {n} delivered)")
 print(f"  Redis {sys.argv[2]} pub/sub: p50 {rd['p50Ms']:7.1f} ms  p99 {rd['p99Ms']:7.1f} ms  max {rd['maxMs']:7.1f} ms  ({rd['deliveries']} of {n} delivered)")
 print(f"  p99 ratio meshdeckd/Redis: {md['p99Ms'] / max(rd['p99Ms'], 0.001):.2f}x; target p99 < 100 ms at 10 000 sessions")
+def client(f):
+    busy = 100.0 * f['clientCpuMs'] / max(f['windowMs'] * r['threads'], 0.001)
+    return f"{f['clientCpuUsPerDelivery']:.2f} us CPU per delivery ({busy:.0f}% of its threads' time)"
+print(f"  client ({r['threads']} epoll threads): meshdeckd run {client(md)}; Redis run {client(rd)}")
+print(f"  server CPU per delivery: meshdeckd {md['serverCpuUsPerDelivery']:.2f} us, Redis {rd['serverCpuUsPerDelivery']:.2f} us")
+for name, f in (("meshdeckd", md), ("Redis", rd)):
+    if not f['complete']:
+        print(f"  {name}: FAILED: {f['duplicates']} duplicate, {f['misses']} missing, {f['unexpected']} unexpected "
+              f"deliveries, {f['failedSessions']} failed sessions")
 PY
+exit $rc

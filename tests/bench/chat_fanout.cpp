@@ -3,30 +3,52 @@
 // is Redis pub/sub: the same number of subscribers on one Redis channel, the same client threads,
 // the same payloads, in the same run. Prints one JSON object. Used by chat-fanout.sh.
 //
-// The client spreads its sockets over several threads (each its own event loop) and reads only the
-// number it needs from each frame, so the figures measure the server and not one busy client
-// thread parsing 10 000 JSON documents per message.
+// The receiving client must cost far less than the server it measures, so it has no Qt per socket:
+// T threads, each with its own epoll instance over its share of non-blocking TCP sockets. A
+// meshdeckd session is a plain HTTP/1.1 upgrade and a small RFC 6455 frame reader (no extensions
+// offered, so frames are never compressed); a Redis subscriber is a plain SUBSCRIBE. Received bytes
+// are scanned for the marker "m=<n>;" every sent message carries, by a byte state machine that
+// lives on between reads, so a marker split across reads is found exactly once. Every (session,
+// message) pair must arrive exactly once; misses and duplicates are counted and fail the run. The
+// client threads' own CPU time (RUSAGE_THREAD) per delivery is reported next to the latencies.
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QTcpSocket>
-#include <QThread>
-#include <QWebSocket>
+#include <QTimer>
+#include <QUrl>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <cstdint>
 #include <cstdio>
-#include <functional>
+#include <cstring>
 #include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
 #include <vector>
 
+#include <arpa/inet.h>
+#include <cerrno>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace {
+
+using namespace std::chrono_literals;
 
 qint64 nowUs()
 {
@@ -35,177 +57,729 @@ qint64 nowUs()
         .count();
 }
 
-bool spinUntil(const std::function<bool()> &done, int timeoutMs)
+qint64 threadCpuUs()
 {
-    QElapsedTimer t;
-    t.start();
-    while (!done()) {
-        if (t.elapsed() > timeoutMs)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-    }
-    return true;
+    rusage usage{};
+    getrusage(RUSAGE_THREAD, &usage);
+    return qint64(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1'000'000 + usage.ru_utime.tv_usec +
+           usage.ru_stime.tv_usec;
 }
 
-// The number after "m=" up to ';' in `text`, or -1.
-int markerIn(QByteArrayView text)
+// The CPU time (user + system) of process `pid` so far, or -1 (no pid, or it is gone).
+qint64 processCpuUs(qint64 pid)
 {
-    const qsizetype at = text.indexOf("m=");
-    if (at < 0)
+    if (pid <= 0)
         return -1;
-    int n = 0;
-    qsizetype i = at + 2;
-    bool digits = false;
-    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
-        n = n * 10 + (text[i] - '0');
-        digits = true;
-    }
-    return digits && i < text.size() && text[i] == ';' ? n : -1;
+    const std::string path = "/proc/" + std::to_string(pid) + "/stat";
+    FILE *file = std::fopen(path.c_str(), "re");
+    if (!file)
+        return -1;
+    char stat[1024] = {};
+    const size_t got = std::fread(stat, 1, sizeof stat - 1, file);
+    std::fclose(file);
+    // The command name in parentheses may hold anything; the fields after the last ')' are plain.
+    const char *after = std::strrchr(stat, ')');
+    unsigned long long user = 0, system = 0;
+    if (got == 0 || !after ||
+        std::sscanf(after + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &user, &system) != 2)
+        return -1;
+    return qint64(user + system) * 1'000'000 / sysconf(_SC_CLK_TCK);
 }
 
+enum class Peer { Meshdeckd, Redis };
+
+// What the main thread and the client threads of one peer's run share.
 struct Shared {
+    Peer peer;
+    int sessions;
+    int messages;
+    int threads = 1;
+    sockaddr_storage address{};
+    socklen_t addressLength = 0;
+    std::string upgradeRequest; // meshdeckd: the HTTP/1.1 upgrade, the same for every session
+    std::string subscribeFrame; // meshdeckd: the masked subscribe text frame
     std::vector<std::atomic<qint64>> sentAtUs;
     std::atomic<int> subscribed{0};
     std::atomic<qint64> deliveries{0};
-    explicit Shared(int messages)
-        : sentAtUs(size_t(messages))
+    std::atomic<int> failures{0};
+    std::atomic<bool> measuring{false};
+    std::atomic<int> counting{0}; // client threads that noted their CPU time since `measuring`
+    std::atomic<bool> stop{false};
+    std::mutex mutex;
+    std::condition_variable changed;
+
+    Shared(Peer p, int sessionCount, int messageCount)
+        : peer(p)
+        , sessions(sessionCount)
+        , messages(messageCount)
+        , sentAtUs(size_t(messageCount))
     {}
+    void notify()
+    {
+        std::lock_guard lock(mutex);
+        changed.notify_all();
+    }
+    template<class Done> bool waitFor(Done done, std::chrono::milliseconds timeout)
+    {
+        std::unique_lock lock(mutex);
+        return changed.wait_for(lock, timeout, done);
+    }
 };
 
-// One client thread's sockets and latencies; lives in its own QThread.
-class ClientThread : public QObject
+// Finds "m=<digits>;" in a byte stream fed in pieces; each marker is reported once.
+struct MarkerScan {
+    quint8 state = 0; // 0 nothing, 1 after 'm', 2 after "m=", 3 in the digits
+    quint8 digits = 0;
+    quint32 value = 0;
+
+    template<class Found> void feed(const char *p, size_t n, Found found)
+    {
+        const char *end = p + n;
+        while (p < end) {
+            if (state == 0) {
+                p = static_cast<const char *>(std::memchr(p, 'm', size_t(end - p)));
+                if (!p)
+                    return;
+                state = 1;
+                ++p;
+                continue;
+            }
+            const char c = *p++;
+            if (state == 1) {
+                state = c == '=' ? 2 : c == 'm' ? 1 : 0;
+                value = 0;
+                digits = 0;
+            } else if (c >= '0' && c <= '9' && digits < 9) {
+                value = value * 10 + quint32(c - '0');
+                ++digits;
+                state = 3;
+            } else if (c == ';' && state == 3) {
+                found(value);
+                state = 0;
+            } else {
+                state = c == 'm' ? 1 : 0;
+            }
+        }
+    }
+};
+
+// Finds one fixed string in a byte stream fed in pieces. The string's first character must not occur
+// in it again (then falling back to the start on a mismatch is exact).
+struct LiteralScan {
+    std::string_view literal;
+    size_t matched = 0;
+
+    int feed(const char *p, size_t n)
+    {
+        int found = 0;
+        for (const char *end = p + n; p < end; ++p) {
+            if (*p == literal[matched]) {
+                if (++matched == literal.size()) {
+                    ++found;
+                    matched = 0;
+                }
+            } else {
+                matched = *p == literal[0] ? 1 : 0;
+            }
+        }
+        return found;
+    }
+};
+
+constexpr std::string_view RedisConfirmation = "$9\r\nsubscribe\r\n";
+constexpr size_t MaxHandshakeBytes = 8192;  // the 101 response, and what is printed of a refusal
+constexpr size_t MaxKeptTextBytes = 4096;   // of a text message, kept to tell its "type"
+constexpr quint64 MaxFrameBytes = 64 << 20; // a longer frame is a broken stream
+constexpr int MaxInFlight = 128;            // handshakes under way per client thread
+constexpr int MaxReportedFailures = 10;     // per client thread; the rest are only counted
+
+// The client side of one RFC 6455 frame: FIN, opcode, masked with a fixed key.
+std::string clientFrame(quint8 opcode, std::string_view payload)
+{
+    static constexpr quint8 Mask[4] = {0x37, 0xfa, 0x21, 0x3d};
+    std::string frame;
+    frame.push_back(char(0x80 | opcode));
+    if (payload.size() < 126) {
+        frame.push_back(char(0x80 | payload.size()));
+    } else {
+        frame.push_back(char(0x80 | 126));
+        frame.push_back(char((payload.size() >> 8) & 0xff));
+        frame.push_back(char(payload.size() & 0xff));
+    }
+    frame.append(reinterpret_cast<const char *>(Mask), 4);
+    for (size_t i = 0; i < payload.size(); ++i)
+        frame.push_back(char(quint8(payload[i]) ^ Mask[i % 4]));
+    return frame;
+}
+
+struct Session {
+    enum Stage : quint8 { Idle, Connecting, Upgrading, Welcome, Subscribing, Subscribed, Dead };
+    int fd = -1;
+    Stage stage = Idle;
+    // The frame being read (meshdeckd).
+    bool inHeader = true;
+    bool inMessage = false; // a data message whose final frame has not arrived yet
+    bool fin = false;
+    quint8 headerLength = 0;
+    quint8 headerNeeded = 2;
+    quint8 opcode = 0;
+    quint8 header[10] = {};
+    quint64 payloadLeft = 0;
+    std::string text;    // the 101 response; then the first bytes of the current text message
+    std::string control; // the payload of the current control frame (at most 125 bytes)
+    std::string out;     // bytes not yet written
+    MarkerScan markers;
+    LiteralScan confirmations{RedisConfirmation};
+};
+
+// One client thread: its own epoll instance over its share of the sockets.
+class Client
 {
 public:
-    ClientThread(Shared *shared, int messages)
+    Client(Shared *shared, int first, int count)
         : m_shared(shared)
-        , m_messages(messages)
-    {}
-
-    void openWebSockets(const QUrl &ws, const QByteArray &token, const QString &channel, int count)
+        , m_first(first)
+        , m_sessions(size_t(count))
+        , m_seen(size_t(count) * size_t(shared->messages), 0)
     {
-        for (int i = 0; i < count; ++i) {
-            auto *s = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
-            QObject::connect(
-                s, &QWebSocket::textMessageReceived, this, [this, s, channel](const QString &text) {
-                    const QByteArray bytes = text.toUtf8();
-                    if (bytes.contains("\"type\":\"welcome\"")) {
-                        QJsonObject subscribe{{QStringLiteral("type"), QStringLiteral("subscribe")},
-                                              {QStringLiteral("channel"), channel}};
-                        s->sendTextMessage(
-                            QString::fromUtf8(QJsonDocument(subscribe).toJson(QJsonDocument::Compact)));
-                    } else if (bytes.contains("\"type\":\"subscribed\"")) {
-                        m_shared->subscribed.fetch_add(1);
-                    } else if (bytes.contains("\"type\":\"message\"") && bytes.contains("\"created\"")) {
-                        record(markerIn(bytes));
-                    } else if (bytes.contains("\"type\":\"error\"") ||
-                               bytes.contains("\"type\":\"unsubscribed\"")) {
-                        std::fprintf(stderr, "realtime: %s\n", bytes.constData());
-                    }
-                });
-            QNetworkRequest request(ws);
-            request.setRawHeader("Authorization", "Bearer " + token);
-            s->open(request);
-            if (i % 50 == 49)
-                QCoreApplication::processEvents();
+        m_latenciesUs.reserve(m_seen.size());
+    }
+    ~Client()
+    {
+        for (Session &s : m_sessions) {
+            if (s.fd >= 0)
+                ::close(s.fd);
         }
+        if (m_epoll >= 0)
+            ::close(m_epoll);
     }
 
-    void closeWebSockets()
+    void run()
     {
-        const auto sockets = findChildren<QWebSocket *>();
-        for (QWebSocket *s : sockets) {
-            s->abort();
-            s->deleteLater();
+        m_epoll = epoll_create1(EPOLL_CLOEXEC);
+        if (m_epoll < 0) {
+            std::perror("epoll_create1");
+            m_shared->failures.fetch_add(1);
+            m_shared->notify();
+            return;
         }
+        epoll_event events[256];
+        size_t next = 0;
+        bool counting = false;
+        while (!m_shared->stop.load(std::memory_order_acquire)) {
+            while (next < m_sessions.size() && m_inFlight < MaxInFlight)
+                open(next++);
+            if (!counting && m_shared->measuring.load(std::memory_order_acquire)) {
+                counting = true;
+                m_cpuStartUs = threadCpuUs();
+                if (m_shared->counting.fetch_add(1) + 1 == m_shared->threads)
+                    m_shared->notify();
+            }
+            const int ready = epoll_wait(m_epoll, events, 256, 5);
+            if (ready < 0 && errno != EINTR) {
+                std::perror("epoll_wait");
+                m_shared->failures.fetch_add(1);
+                m_shared->notify();
+                break;
+            }
+            qint64 delivered = 0;
+            int subscribed = 0;
+            for (int i = 0; i < ready; ++i) {
+                Session &s = m_sessions[events[i].data.u32];
+                if (s.stage == Session::Dead)
+                    continue;
+                const quint32 flags = events[i].events;
+                if ((flags & EPOLLOUT) && !writable(s))
+                    continue;
+                if (flags & (EPOLLIN | EPOLLERR | EPOLLHUP))
+                    readable(s, delivered, subscribed);
+            }
+            if (delivered)
+                addDeliveries(delivered);
+            if (subscribed)
+                addSubscribed(subscribed);
+        }
+        if (counting)
+            cpuUs = threadCpuUs() - m_cpuStartUs;
     }
 
-    void openRedis(quint16 port, int count)
+    // After run(): what arrived.
+    std::vector<qint64> &latenciesUs() { return m_latenciesUs; }
+    qint64 duplicates = 0;
+    qint64 unexpected = 0;
+    qint64 cpuUs = 0;
+    qint64 misses() const
     {
-        for (int i = 0; i < count; ++i) {
-            auto *s = new QTcpSocket(this);
-            auto buffer = std::make_shared<QByteArray>();
-            QObject::connect(s, &QTcpSocket::readyRead, this, [this, s, buffer] {
-                buffer->append(s->readAll());
-                // A published message ends "$<len>\r\nm=<n>;\r\n"; take every complete one.
-                for (;;) {
-                    const int n = markerIn(*buffer);
-                    const qsizetype at = buffer->indexOf("m=");
-                    if (n < 0) {
-                        if (at < 0 && buffer->size() > 256)
-                            buffer->clear(); // subscribe confirmations and the like
-                        return;
-                    }
-                    record(n);
-                    buffer->remove(0, buffer->indexOf(';', at) + 1);
-                }
-            });
-            s->connectToHost(QStringLiteral("127.0.0.1"), port);
-            s->write("SUBSCRIBE bench\r\n");
-            if (i % 50 == 49)
-                QCoreApplication::processEvents();
+        qint64 missing = 0;
+        const size_t messages = size_t(m_shared->messages);
+        for (size_t n = 0; n < messages; ++n) {
+            if (m_shared->sentAtUs[n].load() == 0)
+                continue; // never sent (the run stopped early)
+            for (size_t s = 0; s < m_sessions.size(); ++s)
+                missing += m_seen[s * messages + n] == 0 ? 1 : 0;
         }
+        return missing;
     }
-
-    void closeRedis()
-    {
-        const auto sockets = findChildren<QTcpSocket *>();
-        for (QTcpSocket *s : sockets) {
-            s->abort();
-            s->deleteLater();
-        }
-    }
-
-    std::vector<qint64> latenciesUs;
 
 private:
-    void record(int n)
+    int number(const Session &s) const { return m_first + int(&s - m_sessions.data()); }
+
+    void fail(Session &s, const char *what, std::string_view detail = {})
     {
-        if (n < 0 || n >= m_messages)
+        if (m_reported++ < MaxReportedFailures) {
+            const std::string said(detail);
+            std::fprintf(stderr, "%s session %d: %s%s%s\n",
+                         m_shared->peer == Peer::Redis ? "Redis" : "meshdeckd", number(s), what,
+                         said.empty() ? "" : ": ", said.c_str());
+        }
+        if (s.stage != Session::Subscribed)
+            --m_inFlight;
+        ::close(s.fd);
+        s.fd = -1;
+        s.stage = Session::Dead;
+        s.out.clear();
+        s.text.clear();
+        m_shared->failures.fetch_add(1);
+        m_shared->notify();
+    }
+
+    void open(size_t index)
+    {
+        Session &s = m_sessions[index];
+        ++m_inFlight;
+        s.fd = ::socket(m_shared->address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (s.fd < 0) {
+            fail(s, "socket()", std::strerror(errno));
             return;
-        const qint64 sent = m_shared->sentAtUs[size_t(n)].load(std::memory_order_acquire);
-        if (sent == 0)
+        }
+        const int one = 1;
+        setsockopt(s.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        s.stage = Session::Connecting;
+        if (::connect(s.fd, reinterpret_cast<const sockaddr *>(&m_shared->address), m_shared->addressLength) <
+                0 &&
+            errno != EINPROGRESS) {
+            fail(s, "connect()", std::strerror(errno));
             return;
-        latenciesUs.push_back(nowUs() - sent);
-        m_shared->deliveries.fetch_add(1, std::memory_order_relaxed);
+        }
+        epoll_event event{};
+        event.events = EPOLLIN | EPOLLOUT;
+        event.data.u32 = quint32(index);
+        if (epoll_ctl(m_epoll, EPOLL_CTL_ADD, s.fd, &event) < 0)
+            fail(s, "epoll_ctl()", std::strerror(errno));
+    }
+
+    void watchOutput(Session &s, bool on)
+    {
+        epoll_event event{};
+        event.events = on ? quint32(EPOLLIN | EPOLLOUT) : quint32(EPOLLIN);
+        event.data.u32 = quint32(&s - m_sessions.data());
+        epoll_ctl(m_epoll, EPOLL_CTL_MOD, s.fd, &event);
+    }
+
+    // Writes what it can of `bytes` (after anything still queued); returns false if the session failed.
+    bool send(Session &s, std::string_view bytes)
+    {
+        const bool wasQueued = !s.out.empty();
+        s.out.append(bytes);
+        while (!s.out.empty()) {
+            const ssize_t written = ::send(s.fd, s.out.data(), s.out.size(), MSG_NOSIGNAL);
+            if (written < 0) {
+                if (errno == EINTR)
+                    continue;
+                if (errno == EAGAIN || errno == EWOULDBLOCK)
+                    break;
+                fail(s, "send()", std::strerror(errno));
+                return false;
+            }
+            s.out.erase(0, size_t(written));
+        }
+        if (wasQueued != !s.out.empty() && s.stage != Session::Connecting)
+            watchOutput(s, !s.out.empty());
+        return true;
+    }
+
+    bool writable(Session &s)
+    {
+        if (s.stage == Session::Connecting) {
+            int error = 0;
+            socklen_t length = sizeof error;
+            getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &error, &length);
+            if (error != 0) {
+                fail(s, "connect()", std::strerror(error));
+                return false;
+            }
+            const bool redis = m_shared->peer == Peer::Redis;
+            s.stage = redis ? Session::Subscribing : Session::Upgrading;
+            watchOutput(s, false);
+            return send(s, redis ? std::string_view("SUBSCRIBE bench\r\n") : m_shared->upgradeRequest);
+        }
+        return send(s, {});
+    }
+
+    void readable(Session &s, qint64 &delivered, int &subscribed)
+    {
+        const ssize_t got = ::read(s.fd, m_buffer, sizeof m_buffer);
+        if (got < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                fail(s, "read()", std::strerror(errno));
+            return;
+        }
+        if (got == 0) {
+            fail(s, "the server closed the connection (EOF)");
+            return;
+        }
+        const qint64 now = nowUs();
+        const char *p = m_buffer;
+        size_t n = size_t(got);
+        auto found = [&](quint32 marker) {
+            delivered += record(s, marker, now);
+        };
+        if (m_shared->peer == Peer::Redis) {
+            if (s.stage == Session::Subscribing && s.confirmations.matched == 0 && p[0] == '-') {
+                fail(s, "Redis refused", std::string_view(p, std::min<size_t>(n, 200)));
+                return;
+            }
+            if (s.confirmations.feed(p, n) > 0 && s.stage == Session::Subscribing) {
+                s.stage = Session::Subscribed;
+                --m_inFlight;
+                ++subscribed;
+            }
+            s.markers.feed(p, n, found);
+            return;
+        }
+        if (s.stage == Session::Upgrading) {
+            const size_t searchFrom = s.text.size() < 3 ? 0 : s.text.size() - 3;
+            const size_t take = std::min(n, MaxHandshakeBytes - s.text.size());
+            s.text.append(p, take);
+            const size_t end = s.text.find("\r\n\r\n", searchFrom);
+            if (end == std::string::npos) {
+                if (s.text.size() >= MaxHandshakeBytes)
+                    fail(s, "no end of the upgrade response in 8 KiB", s.text);
+                return;
+            }
+            if (s.text.compare(0, 13, "HTTP/1.1 101 ") != 0) {
+                fail(s, "the upgrade was refused", s.text);
+                return;
+            }
+            const size_t used = end + 4 - (s.text.size() - take); // of this read
+            s.text.clear();
+            s.stage = Session::Welcome;
+            p += used;
+            n -= used;
+        }
+        frames(s, p, n, found, subscribed);
+    }
+
+    // Reads RFC 6455 server frames from the bytes of one read.
+    template<class Found> void frames(Session &s, const char *p, size_t n, Found &found, int &subscribed)
+    {
+        while (n > 0 && s.stage != Session::Dead) {
+            if (s.inHeader) {
+                const size_t take = std::min<size_t>(n, s.headerNeeded - s.headerLength);
+                std::memcpy(s.header + s.headerLength, p, take);
+                s.headerLength = quint8(s.headerLength + take);
+                p += take;
+                n -= take;
+                if (s.headerLength < s.headerNeeded)
+                    return;
+                const quint8 length7 = s.header[1] & 0x7f;
+                if (s.headerNeeded == 2) {
+                    if (s.header[1] & 0x80) {
+                        fail(s, "the server sent a masked frame");
+                        return;
+                    }
+                    if (s.header[0] & 0x70) {
+                        fail(s, "the server set RSV bits (no extension was negotiated)");
+                        return;
+                    }
+                    s.headerNeeded = length7 == 126 ? 4 : length7 == 127 ? 10 : 2;
+                    if (s.headerNeeded > 2)
+                        continue;
+                }
+                quint64 length = length7;
+                if (length7 >= 126) {
+                    length = 0;
+                    for (quint8 i = 2; i < s.headerNeeded; ++i)
+                        length = (length << 8) | s.header[i];
+                }
+                s.opcode = s.header[0] & 0x0f;
+                s.fin = (s.header[0] & 0x80) != 0;
+                s.inHeader = false;
+                s.headerLength = 0;
+                s.headerNeeded = 2;
+                s.payloadLeft = length;
+                if (length > MaxFrameBytes) {
+                    fail(s, "a frame longer than 64 MiB");
+                    return;
+                }
+                if (s.opcode >= 0x8) {
+                    if (!s.fin || length > 125 || s.opcode > 0xA) {
+                        fail(s, "a malformed control frame");
+                        return;
+                    }
+                    s.control.clear();
+                } else if (s.opcode == 0x0) {
+                    if (!s.inMessage) {
+                        fail(s, "a continuation frame without a message");
+                        return;
+                    }
+                } else if (s.opcode == 0x1 || s.opcode == 0x2) {
+                    if (s.inMessage) {
+                        fail(s, "a new message inside a fragmented one");
+                        return;
+                    }
+                    s.inMessage = true;
+                    s.text.clear();
+                    s.markers = {};
+                } else {
+                    fail(s, "a frame with a reserved opcode");
+                    return;
+                }
+                if (length == 0)
+                    frameDone(s, subscribed);
+                continue;
+            }
+            const size_t take = size_t(std::min<quint64>(n, s.payloadLeft));
+            if (s.opcode >= 0x8) {
+                s.control.append(p, take);
+            } else {
+                s.markers.feed(p, take, found);
+                if (s.text.size() < MaxKeptTextBytes)
+                    s.text.append(p, std::min(take, MaxKeptTextBytes - s.text.size()));
+            }
+            p += take;
+            n -= take;
+            s.payloadLeft -= take;
+            if (s.payloadLeft == 0)
+                frameDone(s, subscribed);
+        }
+    }
+
+    void frameDone(Session &s, int &subscribed)
+    {
+        s.inHeader = true;
+        switch (s.opcode) {
+        case 0x8: {
+            const int code = s.control.size() >= 2 ? (quint8(s.control[0]) << 8) | quint8(s.control[1]) : 0;
+            const std::string what = "a close frame (code " + std::to_string(code) + ")";
+            fail(s, what.c_str(), std::string_view(s.control).substr(std::min<size_t>(2, s.control.size())));
+            return;
+        }
+        case 0x9:
+            send(s, clientFrame(0xA, s.control));
+            return;
+        case 0xA:
+            return;
+        default:
+            break;
+        }
+        if (!s.fin)
+            return;
+        s.inMessage = false;
+        const std::string_view text = s.text;
+        auto has = [&text](std::string_view what) {
+            return text.find(what) != std::string_view::npos;
+        };
+        if (s.stage == Session::Welcome && has("\"type\":\"welcome\"")) {
+            s.stage = Session::Subscribing;
+            send(s, m_shared->subscribeFrame);
+        } else if (s.stage == Session::Subscribing && has("\"type\":\"subscribed\"")) {
+            s.stage = Session::Subscribed;
+            --m_inFlight;
+            ++subscribed;
+        } else if (has("\"type\":\"error\"") || has("\"type\":\"unsubscribed\"") ||
+                   has("\"type\":\"session-ended\"")) {
+            fail(s, "the server said", text);
+        }
+    }
+
+    // 1 for the first arrival of `marker` at this session, 0 otherwise (counted as a duplicate or
+    // as unexpected).
+    int record(const Session &s, quint32 marker, qint64 now)
+    {
+        const size_t messages = size_t(m_shared->messages);
+        const qint64 sent =
+            marker < messages ? m_shared->sentAtUs[marker].load(std::memory_order_acquire) : 0;
+        if (sent == 0) {
+            ++unexpected;
+            return 0;
+        }
+        quint8 &seen = m_seen[size_t(&s - m_sessions.data()) * messages + marker];
+        if (seen != 0) {
+            ++duplicates;
+            return 0;
+        }
+        seen = 1;
+        m_latenciesUs.push_back(now - sent);
+        return 1;
+    }
+
+    void addDeliveries(qint64 delivered)
+    {
+        const qint64 total = m_shared->deliveries.fetch_add(delivered, std::memory_order_relaxed) + delivered;
+        if (total >= qint64(m_shared->sessions) * m_shared->messages)
+            m_shared->notify();
+    }
+
+    void addSubscribed(int subscribed)
+    {
+        if (m_shared->subscribed.fetch_add(subscribed) + subscribed >= m_shared->sessions)
+            m_shared->notify();
     }
 
     Shared *m_shared;
-    int m_messages;
+    int m_first;
+    int m_epoll = -1;
+    int m_inFlight = 0;
+    int m_reported = 0;
+    qint64 m_cpuStartUs = 0;
+    std::vector<Session> m_sessions;
+    std::vector<quint8> m_seen; // per (session, message): arrived
+    std::vector<qint64> m_latenciesUs;
+    char m_buffer[64 * 1024];
+};
+
+// The client threads of one peer's run.
+class Clients
+{
+public:
+    Clients(Shared *shared, int threadCount)
+        : m_shared(shared)
+    {
+        shared->threads = threadCount;
+        int first = 0;
+        for (int t = 0; t < threadCount; ++t) {
+            const int count = shared->sessions / threadCount + (t < shared->sessions % threadCount ? 1 : 0);
+            m_clients.push_back(std::make_unique<Client>(shared, first, count));
+            first += count;
+        }
+        for (auto &c : m_clients)
+            m_threads.emplace_back([client = c.get()] { client->run(); });
+    }
+    ~Clients() { stop(); }
+    void stop()
+    {
+        m_shared->stop.store(true, std::memory_order_release);
+        for (std::thread &t : m_threads) {
+            if (t.joinable())
+                t.join();
+        }
+    }
+    const std::vector<std::unique_ptr<Client>> &clients() const { return m_clients; }
+
+private:
+    Shared *m_shared;
+    std::vector<std::unique_ptr<Client>> m_clients;
+    std::vector<std::thread> m_threads;
 };
 
 struct Figures {
     qint64 deliveries = 0;
+    qint64 duplicates = 0;
+    qint64 misses = 0;
+    qint64 unexpected = 0;
+    int failures = 0;
     bool complete = false;
     double p50Ms = -1, p99Ms = -1, maxMs = -1;
+    double clientCpuMs = 0;
+    double clientCpuUsPerDelivery = -1;
+    double windowMs = 0;
+    double serverCpuMs = -1;
+    double serverCpuUsPerDelivery = -1;
 };
 
-Figures collect(const std::vector<ClientThread *> &clients, qint64 deliveries, bool complete)
+// Stops the client threads and gathers their figures; `windowUs`: how long the sending and
+// receiving took, over which the client threads' CPU time is counted.
+Figures collect(Shared &shared, Clients &clients, qint64 windowUs, qint64 serverCpuUs)
 {
+    clients.stop();
+    Figures f;
     std::vector<qint64> all;
-    for (ClientThread *c : clients) {
-        QMetaObject::invokeMethod(
-            c,
-            [c, &all] {
-                all.insert(all.end(), c->latenciesUs.begin(), c->latenciesUs.end());
-                c->latenciesUs.clear();
-            },
-            Qt::BlockingQueuedConnection);
+    qint64 cpuUs = 0;
+    for (const auto &c : clients.clients()) {
+        all.insert(all.end(), c->latenciesUs().begin(), c->latenciesUs().end());
+        f.duplicates += c->duplicates;
+        f.unexpected += c->unexpected;
+        f.misses += c->misses();
+        cpuUs += c->cpuUs;
     }
     std::sort(all.begin(), all.end());
     auto pct = [&](double p) {
         return all.empty() ? -1.0
                            : double(all[std::min(all.size() - 1, size_t(p * double(all.size())))]) / 1000.0;
     };
-    return {deliveries, complete, pct(0.50), pct(0.99), pct(1.0)};
+    f.deliveries = qint64(all.size());
+    f.failures = shared.failures.load();
+    f.complete = f.deliveries == qint64(shared.sessions) * shared.messages && f.duplicates == 0 &&
+                 f.misses == 0 && f.unexpected == 0 && f.failures == 0;
+    f.p50Ms = pct(0.50);
+    f.p99Ms = pct(0.99);
+    f.maxMs = pct(1.0);
+    f.clientCpuMs = double(cpuUs) / 1000.0;
+    f.clientCpuUsPerDelivery = all.empty() ? -1.0 : double(cpuUs) / double(all.size());
+    f.windowMs = double(windowUs) / 1000.0;
+    if (serverCpuUs >= 0) {
+        f.serverCpuMs = double(serverCpuUs) / 1000.0;
+        f.serverCpuUsPerDelivery = all.empty() ? -1.0 : double(serverCpuUs) / double(all.size());
+    }
+    if (f.duplicates || f.misses || f.unexpected)
+        std::fprintf(stderr, "%s: %lld duplicate, %lld missing, %lld unexpected deliveries\n",
+                     shared.peer == Peer::Redis ? "Redis" : "meshdeckd", static_cast<long long>(f.duplicates),
+                     static_cast<long long>(f.misses), static_cast<long long>(f.unexpected));
+    return f;
 }
 
 QJsonObject toJson(const Figures &f)
 {
     return {{QStringLiteral("deliveries"), f.deliveries},
+            {QStringLiteral("duplicates"), f.duplicates},
+            {QStringLiteral("misses"), f.misses},
+            {QStringLiteral("unexpected"), f.unexpected},
+            {QStringLiteral("failedSessions"), f.failures},
             {QStringLiteral("complete"), f.complete},
             {QStringLiteral("p50Ms"), f.p50Ms},
             {QStringLiteral("p99Ms"), f.p99Ms},
-            {QStringLiteral("maxMs"), f.maxMs}};
+            {QStringLiteral("maxMs"), f.maxMs},
+            {QStringLiteral("windowMs"), f.windowMs},
+            {QStringLiteral("serverCpuMs"), f.serverCpuMs},
+            {QStringLiteral("serverCpuUsPerDelivery"), f.serverCpuUsPerDelivery},
+            {QStringLiteral("clientCpuMs"), f.clientCpuMs},
+            {QStringLiteral("clientCpuUsPerDelivery"), f.clientCpuUsPerDelivery}};
+}
+
+// Waits until every delivery arrived, a session failed, or nothing arrived for 10 s.
+void awaitDeliveries(Shared &shared, qint64 expected)
+{
+    qint64 seen = -1;
+    QElapsedTimer quiet;
+    quiet.start();
+    while (quiet.elapsed() < 10'000) {
+        if (shared.waitFor([&] { return shared.deliveries.load() >= expected || shared.failures.load() > 0; },
+                           1s))
+            return;
+        if (const qint64 now = shared.deliveries.load(); now != seen) {
+            seen = now;
+            quiet.restart();
+        }
+    }
+}
+
+bool resolve(const QString &host, quint16 port, Shared &shared)
+{
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo *found = nullptr;
+    const QByteArray name = host.toUtf8();
+    const QByteArray service = QByteArray::number(port);
+    if (getaddrinfo(name.constData(), service.constData(), &hints, &found) != 0 || !found) {
+        std::fprintf(stderr, "cannot resolve %s\n", name.constData());
+        return false;
+    }
+    std::memcpy(&shared.address, found->ai_addr, found->ai_addrlen);
+    shared.addressLength = found->ai_addrlen;
+    freeaddrinfo(found);
+    return true;
 }
 
 } // namespace
@@ -215,7 +789,8 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
     if (args.size() < 7) {
-        std::fprintf(stderr, "usage: chat_fanout URL TOKEN REDIS_PORT SESSIONS MESSAGES THREADS\n");
+        std::fprintf(stderr, "usage: chat_fanout URL TOKEN REDIS_PORT SESSIONS MESSAGES THREADS "
+                             "[MESHDECKD_PID REDIS_PID]\n");
         return 2;
     }
     const QUrl base(args[1]);
@@ -224,6 +799,9 @@ int main(int argc, char *argv[])
     const int sessions = args[4].toInt();
     const int messages = args[5].toInt();
     const int threadCount = std::max(1, args[6].toInt());
+    // With the servers' process ids, their CPU time over the same window is reported too.
+    const qint64 meshdeckdPid = args.size() > 7 ? args[7].toLongLong() : 0;
+    const qint64 redisPid = args.size() > 8 ? args[8].toLongLong() : 0;
     rlimit files{};
     getrlimit(RLIMIT_NOFILE, &files);
     files.rlim_cur = files.rlim_max;
@@ -237,7 +815,12 @@ int main(int argc, char *argv[])
         request.setRawHeader("Authorization", "Bearer " + token);
         request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
         QNetworkReply *reply = http.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
-        spinUntil([reply] { return reply->isFinished(); }, 10'000);
+        if (!reply->isFinished()) {
+            QEventLoop loop; // waits without spinning: the cores belong to the server under test
+            QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+            QTimer::singleShot(10'000, &loop, &QEventLoop::quit);
+            loop.exec();
+        }
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (answer)
             *answer = QJsonDocument::fromJson(reply->readAll()).object();
@@ -258,117 +841,111 @@ int main(int argc, char *argv[])
     }
     const QString roomId = room.value(QStringLiteral("id")).toString();
     const QString channel = QStringLiteral("chat.rooms.") + roomId;
-
-    std::vector<std::unique_ptr<QThread>> threads;
-    std::vector<ClientThread *> clients;
-    Shared chatShared(messages);
-    Shared redisShared(messages);
-    for (int t = 0; t < threadCount; ++t) {
-        auto thread = std::make_unique<QThread>();
-        thread->start();
-        threads.push_back(std::move(thread));
-    }
-    auto makeClients = [&](Shared *shared) {
-        for (ClientThread *c : clients)
-            QMetaObject::invokeMethod(
-                c, [c] { delete c; }, Qt::BlockingQueuedConnection);
-        clients.clear();
-        for (auto &thread : threads) {
-            auto *c = new ClientThread(shared, messages);
-            c->moveToThread(thread.get());
-            clients.push_back(c);
-        }
-    };
-    auto share = [&](int t) {
-        return sessions / threadCount + (t < sessions % threadCount ? 1 : 0);
-    };
+    const qint64 expected = qint64(sessions) * messages;
 
     // meshdeckd: every session subscribes to the room's channel.
-    makeClients(&chatShared);
-    const QUrl ws(QStringLiteral("ws://%1:%2/v1/realtime").arg(base.host()).arg(base.port()));
-    for (int t = 0; t < threadCount; ++t) {
-        ClientThread *c = clients[size_t(t)];
-        const int n = share(t);
-        QMetaObject::invokeMethod(c,
-                                  [c, ws, token, channel, n] { c->openWebSockets(ws, token, channel, n); });
-    }
-    if (!spinUntil([&] { return chatShared.subscribed.load() == sessions; }, 120'000)) {
-        std::fprintf(stderr, "only %d of %d sessions subscribed\n", chatShared.subscribed.load(), sessions);
+    Shared chat(Peer::Meshdeckd, sessions, messages);
+    if (!resolve(base.host(), quint16(base.port()), chat))
         return 1;
-    }
-    for (int n = 0; n < messages; ++n) {
-        chatShared.sentAtUs[size_t(n)].store(nowUs(), std::memory_order_release);
-        QJsonObject answer;
-        const int status = post(QStringLiteral("/v1/chat/rooms/%1/messages").arg(roomId),
-                                {{QStringLiteral("text"), QStringLiteral("m=%1;").arg(n)}}, &answer);
-        if (status != 201) {
-            std::fprintf(stderr, "send answered %d\n", status);
+    chat.upgradeRequest = "GET /v1/realtime HTTP/1.1\r\nHost: " + base.authority().toStdString() +
+                          "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                          "Authorization: Bearer " +
+                          token.toStdString() + "\r\n\r\n";
+    const QByteArray subscribe =
+        QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("subscribe")},
+                                  {QStringLiteral("channel"), channel}})
+            .toJson(QJsonDocument::Compact);
+    chat.subscribeFrame = clientFrame(0x1, std::string_view(subscribe.constData(), size_t(subscribe.size())));
+    Figures chatFigures;
+    {
+        Clients clients(&chat, threadCount);
+        if (!chat.waitFor([&] { return chat.subscribed.load() == sessions || chat.failures.load() > 0; },
+                          120s) ||
+            chat.failures.load() > 0) {
+            std::fprintf(stderr, "only %d of %d sessions subscribed\n", chat.subscribed.load(), sessions);
             return 1;
         }
-        spinUntil([] { return false; }, 20); // spread the sends out, as a conversation is
+        chat.measuring.store(true, std::memory_order_release);
+        chat.waitFor([&] { return chat.counting.load() == threadCount; }, 10s);
+        const qint64 started = nowUs();
+        const qint64 serverCpuStart = processCpuUs(meshdeckdPid);
+        for (int n = 0; n < messages; ++n) {
+            chat.sentAtUs[size_t(n)].store(nowUs(), std::memory_order_release);
+            QJsonObject answer;
+            const int status = post(QStringLiteral("/v1/chat/rooms/%1/messages").arg(roomId),
+                                    {{QStringLiteral("text"), QStringLiteral("m=%1;").arg(n)}}, &answer);
+            if (status != 201) {
+                std::fprintf(stderr, "send answered %d\n", status);
+                return 1;
+            }
+            std::this_thread::sleep_for(20ms); // spread the sends out, as a conversation is
+        }
+        awaitDeliveries(chat, expected);
+        const qint64 serverCpuEnd = processCpuUs(meshdeckdPid);
+        chatFigures = collect(chat, clients, nowUs() - started,
+                              serverCpuStart < 0 || serverCpuEnd < 0 ? -1 : serverCpuEnd - serverCpuStart);
     }
-    const qint64 expected = qint64(sessions) * messages;
-    bool complete = spinUntil([&] { return chatShared.deliveries.load() >= expected; }, 60'000);
-    const Figures chat = collect(clients, chatShared.deliveries.load(), complete);
-    for (ClientThread *c : clients)
-        QMetaObject::invokeMethod(
-            c, [c] { c->closeWebSockets(); }, Qt::BlockingQueuedConnection);
 
     // Redis: the same number of subscribers on one channel, the same threads, the same payloads.
-    makeClients(&redisShared);
-    for (int t = 0; t < threadCount; ++t) {
-        ClientThread *c = clients[size_t(t)];
-        const int n = share(t);
-        QMetaObject::invokeMethod(c, [c, redisPort, n] { c->openRedis(redisPort, n); });
-    }
+    Shared redis(Peer::Redis, sessions, messages);
+    if (!resolve(QStringLiteral("127.0.0.1"), redisPort, redis))
+        return 1;
     QTcpSocket publisher;
     publisher.connectToHost(QStringLiteral("127.0.0.1"), redisPort);
+    if (!publisher.waitForConnected(10'000)) {
+        std::fprintf(stderr, "Redis: cannot connect the publisher\n");
+        return 1;
+    }
+    // One command's reply: an integer, or a NUMSUB array of a name and an integer.
     auto command = [&](const QByteArray &line) {
         publisher.write(line + "\r\n");
         QByteArray reply;
-        spinUntil(
-            [&] {
-                reply += publisher.readAll();
-                return reply.endsWith("\r\n") && (reply.startsWith(':') || reply.count("\r\n") >= 5);
-            },
-            10'000);
+        QElapsedTimer waited;
+        waited.start();
+        while (!(reply.endsWith("\r\n") && (reply.startsWith(':') || reply.startsWith('-') ||
+                                            (reply.startsWith('*') && reply.count("\r\n") >= 4))) &&
+               waited.elapsed() < 10'000) {
+            publisher.waitForReadyRead(100);
+            reply += publisher.readAll();
+        }
         return reply;
     };
-    if (!spinUntil(
-            [&] {
-                return command("PUBSUB NUMSUB bench").contains(":" + QByteArray::number(sessions) + "\r\n");
-            },
-            120'000)) {
-        std::fprintf(stderr, "Redis: not all %d subscribers arrived\n", sessions);
-        return 1;
-    }
-    for (int n = 0; n < messages; ++n) {
-        redisShared.sentAtUs[size_t(n)].store(nowUs(), std::memory_order_release);
-        command("PUBLISH bench m=" + QByteArray::number(n) + ";");
-        spinUntil([] { return false; }, 20);
-    }
-    complete = spinUntil([&] { return redisShared.deliveries.load() >= expected; }, 60'000);
-    const Figures redis = collect(clients, redisShared.deliveries.load(), complete);
-    for (ClientThread *c : clients) {
-        QMetaObject::invokeMethod(
-            c,
-            [c] {
-                c->closeRedis();
-                delete c;
-            },
-            Qt::BlockingQueuedConnection);
-    }
-    clients.clear();
-    for (auto &thread : threads) {
-        thread->quit();
-        thread->wait();
+    Figures redisFigures;
+    {
+        Clients clients(&redis, threadCount);
+        if (!redis.waitFor([&] { return redis.subscribed.load() == sessions || redis.failures.load() > 0; },
+                           120s) ||
+            redis.failures.load() > 0 ||
+            !command("PUBSUB NUMSUB bench").contains(":" + QByteArray::number(sessions) + "\r\n")) {
+            std::fprintf(stderr, "Redis: only %d of %d subscribers arrived\n", redis.subscribed.load(),
+                         sessions);
+            return 1;
+        }
+        redis.measuring.store(true, std::memory_order_release);
+        redis.waitFor([&] { return redis.counting.load() == threadCount; }, 10s);
+        const qint64 started = nowUs();
+        const qint64 serverCpuStart = processCpuUs(redisPid);
+        for (int n = 0; n < messages; ++n) {
+            redis.sentAtUs[size_t(n)].store(nowUs(), std::memory_order_release);
+            const QByteArray reply = command("PUBLISH bench m=" + QByteArray::number(n) + ";");
+            if (!reply.startsWith(':')) {
+                std::fprintf(stderr, "Redis: PUBLISH answered %s\n", reply.constData());
+                return 1;
+            }
+            std::this_thread::sleep_for(20ms);
+        }
+        awaitDeliveries(redis, expected);
+        const qint64 serverCpuEnd = processCpuUs(redisPid);
+        redisFigures = collect(redis, clients, nowUs() - started,
+                               serverCpuStart < 0 || serverCpuEnd < 0 ? -1 : serverCpuEnd - serverCpuStart);
     }
 
     const QJsonObject out{{QStringLiteral("sessions"), sessions},
                           {QStringLiteral("messages"), messages},
                           {QStringLiteral("threads"), threadCount},
-                          {QStringLiteral("meshdeckd"), toJson(chat)},
-                          {QStringLiteral("redis"), toJson(redis)}};
+                          {QStringLiteral("meshdeckd"), toJson(chatFigures)},
+                          {QStringLiteral("redis"), toJson(redisFigures)}};
     std::printf("%s\n", QJsonDocument(out).toJson(QJsonDocument::Compact).constData());
-    return chat.complete && redis.complete ? 0 : 1;
+    return chatFigures.complete && redisFigures.complete ? 0 : 1;
 }

@@ -911,6 +911,26 @@
         <source>Jump to the latest messages</source>
         <translation>Zu den neuesten Nachrichten springen</translation>
     </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Löschen …</translation>
+    </message>
+    <message>
+        <source>Delete the message of %1 from %2: %3</source>
+        <translation>Nachricht von %1 vom %2 löschen: %3</translation>
+    </message>
+    <message>
+        <source>Delete this message?</source>
+        <translation>Diese Nachricht löschen?</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>The message of %1 from %2 is deleted for everyone: its text leaves the room, search, reports and replies, and a note that you deleted it stays in its place. This cannot be undone.</source>
+        <translation>Die Nachricht von %1 vom %2 wird für alle gelöscht: Ihr Text verschwindet aus dem Raum, der Suche, den Meldungen und den Antworten, und an ihrer Stelle bleibt ein Hinweis, dass Sie sie gelöscht haben. Das lässt sich nicht rückgängig machen.</translation>
+    </message>
 </context>
 <context>
     <name>ChatPage</name>
@@ -3652,6 +3672,10 @@
     <message>
         <source>The backend did not send a PNG image for the QR code.</source>
         <translation>Das Backend hat kein PNG-Bild für den QR-Code gesendet.</translation>
+    </message>
+    <message>
+        <source>Message deleted.</source>
+        <translation>Nachricht gelöscht.</translation>
     </message>
 </context>
 <context>

@@ -911,6 +911,26 @@
         <source>Jump to the latest messages</source>
         <translation>Jump to the latest messages</translation>
     </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Delete…</translation>
+    </message>
+    <message>
+        <source>Delete the message of %1 from %2: %3</source>
+        <translation>Delete the message of %1 from %2: %3</translation>
+    </message>
+    <message>
+        <source>Delete this message?</source>
+        <translation>Delete this message?</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>The message of %1 from %2 is deleted for everyone: its text leaves the room, search, reports and replies, and a note that you deleted it stays in its place. This cannot be undone.</source>
+        <translation>The message of %1 from %2 is deleted for everyone: its text leaves the room, search, reports and replies, and a note that you deleted it stays in its place. This cannot be undone.</translation>
+    </message>
 </context>
 <context>
     <name>ChatPage</name>
@@ -3652,6 +3672,10 @@
     <message>
         <source>The backend did not send a PNG image for the QR code.</source>
         <translation>The backend did not send a PNG image for the QR code.</translation>
+    </message>
+    <message>
+        <source>Message deleted.</source>
+        <translation>Message deleted.</translation>
     </message>
 </context>
 <context>

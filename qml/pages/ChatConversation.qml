@@ -174,7 +174,7 @@ Rectangle {
                             visible: panel.mayDelete && !entry.deleted
                             text: qsTr("Delete…")
                             font.pixelSize: 11
-                            Accessible.name: qsTr("Delete the message of %1 from %2").arg(entry.authorName).arg(entry.time)
+                            Accessible.name: qsTr("Delete the message of %1 from %2: %3").arg(entry.authorName).arg(entry.time).arg(entry.body)
                             onClicked: {
                                 deleteDialog.messageId = entry.messageId
                                 deleteDialog.author = entry.authorName

@@ -255,7 +255,21 @@ QCoro::Task<void> MessagesModel::loadAfter(qint64 after)
             break;
         after = next;
     }
+    // Edits and deletions made meanwhile: the newest page again, merged over the rows held (a
+    // message deleted while the console was away does not keep showing its text).
+    const ApiReply newest = co_await m_api->get(
+        QStringLiteral("/v1/chat/rooms/%1/messages?%2").arg(enc(room), pageQuery({}, {}, reason)));
+    if (!self || generation != m_generation)
+        co_return;
     m_catchingUp = false;
+    if (!newest.ok()) {
+        setLiveError(tr("Could not read the messages sent meanwhile: %1").arg(newest.error));
+        co_return;
+    }
+    QList<QJsonObject> changed;
+    for (const QJsonValue &v : newest.json.object().value(QStringLiteral("items")).toArray())
+        changed << v.toObject();
+    merge(changed);
     if (!reason.isEmpty())
         Q_EMIT reasonedReadDone(room);
 }

@@ -171,6 +171,36 @@ private Q_SLOTS:
         makeUser("sam", "support");
     }
 
+    void supportSearchesPrivateRoomsOnlyWithARecordedReason()
+    {
+        const QString room = privateRoom(QStringLiteral("search-private"));
+        QVERIFY(!room.isEmpty());
+        QCOMPARE(as("alice", "POST", messagesPath(room),
+                    {{QStringLiteral("text"), QStringLiteral("kennwort zebraquokka")}})
+                     .status,
+                 201);
+        // Without a reason not even a hit without its text: that alone would tell what the room says.
+        const RawResponse blind = as("sam", "GET", "/v1/chat/search?q=zebraquokka");
+        QCOMPARE(blind.status, 200);
+        QCOMPARE(json(blind).value(QStringLiteral("items")).toArray().size(), 0);
+        QCOMPARE(supportReads(room).size(), 0);
+        const RawResponse reasoned = as("sam", "GET", "/v1/chat/search?q=zebraquokka&reason=ticket%2099");
+        QCOMPARE(reasoned.status, 200);
+        const QJsonArray items = json(reasoned).value(QStringLiteral("items")).toArray();
+        QCOMPARE(items.size(), 1);
+        QCOMPARE(items[0][QStringLiteral("message")][QStringLiteral("text")].toString(),
+                 QStringLiteral("kennwort zebraquokka"));
+        const QJsonArray reads = supportReads(room);
+        QCOMPARE(reads.size(), 1);
+        QCOMPARE(reads[0][QStringLiteral("reason")].toString(), QStringLiteral("ticket 99"));
+        // A participant finds it without any reason.
+        QCOMPARE(json(as("bob", "GET", "/v1/chat/search?q=zebraquokka"))
+                     .value(QStringLiteral("items"))
+                     .toArray()
+                     .size(),
+                 1);
+    }
+
     void nonParticipantCannotReadSearchOrFollow()
     {
         const QString room = privateRoom(QStringLiteral("secrets"));
@@ -379,9 +409,22 @@ private Q_SLOTS:
         QCOMPARE(reads[0][QStringLiteral("messageIds")].toArray(),
                  QJsonArray{json(third).value(QStringLiteral("id")).toString()});
         QCOMPARE(reads[1][QStringLiteral("messageIds")].toArray(), QJsonArray::fromStringList(ids));
+        // An edited message shown again shows a new text: recorded again, alone.
+        QCOMPARE(as("alice", "PATCH", messagesPath(room) + "/" + ids[0].toUtf8(),
+                    {{QStringLiteral("text"), QStringLiteral("one, corrected")}})
+                     .status,
+                 200);
+        QCOMPARE(as("sam", "GET", path).status, 200);
+        QCOMPARE(supportReads(room).size(), 3);
+        QCOMPARE(supportReads(room)[0][QStringLiteral("messageIds")].toArray(), QJsonArray{ids[0]});
+        // Its earlier texts are a read of their own, each time.
+        const QByteArray edits = messagesPath(room) + "/" + ids[0].toUtf8() + "/edits?reason=ticket%2050";
+        QCOMPARE(as("sam", "GET", edits).status, 200);
+        QCOMPARE(as("sam", "GET", edits).status, 200);
+        QCOMPARE(supportReads(room).size(), 5);
         // Another reason is another read, recorded as such.
         QCOMPARE(as("sam", "GET", messagesPath(room) + "?reason=ticket%2051").status, 200);
-        QCOMPARE(supportReads(room).size(), 3);
+        QCOMPARE(supportReads(room).size(), 6);
     }
 
     // after=<seq>: the messages after it, oldest first, paged towards the newest (a console's

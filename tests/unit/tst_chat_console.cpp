@@ -306,14 +306,25 @@ private Q_SLOTS:
         QCOMPARE(messages->data(messages->index(4), MessagesModel::TextRole).toString(), QString());
         QCOMPARE(messages->data(messages->index(6), MessagesModel::ReplyDeletedRole).toBool(), true);
 
-        // A catch-up after a reconnect reads what came after the newest row held; it does not undo
-        // the edit or the deletion, and adds nothing twice.
+        // A catch-up after a reconnect reads what came after the newest row held, then the newest
+        // page again for what was edited or deleted meanwhile (message 6 was edited while the
+        // socket was down); it does not undo the edit or the deletion held, and adds nothing twice.
         const QString after7 = QStringLiteral("/v1/chat/rooms/room_ops/messages?after=7&limit=200");
         api.setReply(after7, ok(page(QStringLiteral("room_ops"), 8, 7, {}))); // nothing newer
+        QJsonArray newest;
+        newest.append(message(QStringLiteral("room_ops"), 6, QStringLiteral("message 6, edited meanwhile"),
+                              {{QStringLiteral("editCount"), 1},
+                               {QStringLiteral("editedAt"), QStringLiteral("2026-11-30T12:07:00.000Z")}}));
+        newest.append(seven);
+        api.setReply(OpsMessages, ok(QJsonObject{{QStringLiteral("items"), newest},
+                                                 {QStringLiteral("nextCursor"), QStringLiteral("3")}}));
         const int asked = int(api.requestedPaths().size());
         messages->catchUp();
-        QTRY_COMPARE(int(api.requestedPaths().size()), asked + 1);
-        QCOMPARE(api.requestedPaths().last(), after7);
+        QTRY_COMPARE(int(api.requestedPaths().size()), asked + 2);
+        QCOMPARE(api.requestedPaths().at(asked), after7);
+        QCOMPARE(api.requestedPaths().last(), OpsMessages);
+        QTRY_COMPARE(messages->data(messages->index(5), MessagesModel::TextRole).toString(),
+                     QStringLiteral("message 6, edited meanwhile"));
         QCOMPARE(seqs(*messages), (QList<qint64>{1, 2, 3, 4, 5, 6, 7}));
         QCOMPARE(messages->data(messages->index(3), MessagesModel::TextRole).toString(),
                  QStringLiteral("message 4, fixed"));
@@ -545,7 +556,8 @@ private Q_SLOTS:
         QTRY_COMPARE(seqs(*chat.messages()), all);
         QCOMPARE(api.requestedPaths().count(base.arg(6)), 1);
         QCOMPARE(api.requestedPaths().count(base.arg(206)), 1);
-        QCOMPARE(api.requestedPaths().count(OpsMessages), 1);
+        // The opening page, and the newest page once more after the catch-up (edits meanwhile).
+        QTRY_COMPARE(api.requestedPaths().count(OpsMessages), 2);
         QVERIFY(chat.messages()->liveError().isEmpty());
     }
 

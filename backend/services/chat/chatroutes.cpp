@@ -583,8 +583,11 @@ void ChatRoutes::install(Router &router, ChatService *service)
             {{200, QStringLiteral("The tombstone."), MessageRef}}, {403, 404}, {roomId, messageId}));
     add(router, service, "GET", "/v1/chat/search", search,
         options("searchChat", "chat.read",
-                "Full-text search of the rooms the caller may read; case, umlauts and ß are folded.",
-                {{200, QStringLiteral("Hits, newest first."), searchAnswer}}, {400, 403, 404},
+                "Full-text search of the rooms the caller may read; case, umlauts and ß are folded. "
+                "Private rooms the caller is not in are searched only with a reason (recorded).",
+                {{200, QStringLiteral("Hits, newest first (by arrival on SQLite, by time on PostgreSQL)."),
+                  searchAnswer}},
+                {400, 403, 404},
                 {queryParam("q", R"({"type":"string","minLength":2})", "At least 2 characters."),
                  queryParam("room", R"({"type":"string"})", "Only this room."),
                  queryParam("author", R"({"type":"string"})", "Only this author's user id."),

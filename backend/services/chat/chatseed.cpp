@@ -3,6 +3,9 @@
 #include "chatextrasservice.h"
 #include "chatservice.h"
 
+#include <algorithm>
+#include <vector>
+
 #include <QRandomGenerator>
 
 #include <array>
@@ -41,32 +44,39 @@ QCoro::Task<Result<Room>> ensureRoom(ChatService *chat, Room room)
     co_return co_await creating;
 }
 
-// Sends the room's messages from its current count on; the idempotency key (demo-<n>) makes a
-// message sent twice (an interrupted run) one message.
-QCoro::Task<Result<qint64>> fillRoom(ChatService *chat, Room room, QList<DemoUser> authors, int count,
-                                     qint64 nowMs)
+// A demo message not sent yet: the room's n-th, at its time.
+struct Pending {
+    qint64 atMs;
+    int room; // index into the rooms being filled
+    int n;
+};
+
+// The room's messages from its current count on, spread over the last three days.
+void pendingOf(const Room &room, int roomIndex, int count, qint64 nowMs, std::vector<Pending> *out)
 {
-    if (room.messageSeq >= count)
-        co_return qint64(count);
     const qint64 start = nowMs - 3 * Day;
     const qint64 step = (3 * Day - 60'000) / count;
-    for (int i = int(room.messageSeq); i < count; ++i) {
-        const DemoUser &author = authors[i % authors.size()];
-        Message m;
-        m.roomId = room.id;
-        m.authorId = author.id;
-        m.authorName = author.name;
-        m.text = QString::fromUtf8(Lines[size_t(i) % Lines.size()]);
-        if (i % 97 == 0)
-            m.text += QStringLiteral(" (#%1)").arg(i);
-        m.createdAtMs = start + qint64(i) * step;
-        m.idempotencyKey = QStringLiteral("demo-%1").arg(i);
-        QCoro::Task<Result<Message>> sending = chat->sendAs(m);
-        const Result<Message> sent = co_await sending;
-        if (!sent)
-            co_return sent.error();
-    }
-    co_return qint64(count);
+    for (int i = int(room.messageSeq); i < count; ++i)
+        out->push_back({start + qint64(i) * step, roomIndex, i});
+}
+
+// Sends one demo message; the idempotency key (demo-<n>) makes a message sent twice (an
+// interrupted run) one message.
+QCoro::Task<Result<Message>> sendDemo(ChatService *chat, const Room &room, const QList<DemoUser> &authors,
+                                      Pending p)
+{
+    const DemoUser &author = authors[p.n % authors.size()];
+    Message m;
+    m.roomId = room.id;
+    m.authorId = author.id;
+    m.authorName = author.name;
+    m.text = QString::fromUtf8(Lines[size_t(p.n) % Lines.size()]);
+    if (p.n % 97 == 0)
+        m.text += QStringLiteral(" (#%1)").arg(p.n);
+    m.createdAtMs = p.atMs;
+    m.idempotencyKey = QStringLiteral("demo-%1").arg(p.n);
+    QCoro::Task<Result<Message>> sending = chat->sendAs(m);
+    co_return co_await sending;
 }
 } // namespace
 
@@ -143,6 +153,12 @@ QCoro::Task<Result<DemoSummary>> seedDemo(ChatService *chat, ChatExtrasService *
     };
     QString generalId;
     QString opsId;
+    struct Filling {
+        Room room;
+        QList<DemoUser> authors;
+        int count;
+    };
+    std::vector<Filling> filling;
     for (const auto &[wantedRoom, count] : rooms) {
         QCoro::Task<Result<Room>> ensuring = ensureRoom(chat, wantedRoom);
         const Result<Room> room = co_await ensuring;
@@ -155,20 +171,33 @@ QCoro::Task<Result<DemoSummary>> seedDemo(ChatService *chat, ChatExtrasService *
                     authors << u;
         if (authors.isEmpty())
             authors << alice;
-        QCoro::Task<Result<qint64>> filling = fillRoom(chat, *room, authors, count, now);
-        const Result<qint64> messages = co_await filling;
-        if (!messages)
-            co_return messages.error();
-        ++summary.rooms;
-        summary.messages += *messages;
-        summary.lines << QStringLiteral("room %1 (%2): %3 messages")
-                             .arg(room->name.isEmpty() ? room->id : room->name)
-                             .arg(room->id)
-                             .arg(*messages);
+        filling.push_back({*room, authors, count});
         if (room->id == QLatin1String("room_demo-general"))
             generalId = room->id;
         if (room->id == QLatin1String("room_demo-ops"))
             opsId = room->id;
+    }
+    // Sent in time order across the rooms, as a real conversation arrives (search lists the
+    // newest arrivals first).
+    std::vector<Pending> pending;
+    for (size_t r = 0; r < filling.size(); ++r)
+        pendingOf(filling[r].room, int(r), filling[r].count, now, &pending);
+    std::sort(pending.begin(), pending.end(),
+              [](const Pending &a, const Pending &b) { return a.atMs < b.atMs; });
+    for (const Pending &p : pending) {
+        const Filling &f = filling[size_t(p.room)];
+        QCoro::Task<Result<Message>> sending = sendDemo(chat, f.room, f.authors, p);
+        const Result<Message> sent = co_await sending;
+        if (!sent)
+            co_return sent.error();
+    }
+    for (const Filling &f : filling) {
+        ++summary.rooms;
+        summary.messages += qint64(f.count);
+        summary.lines << QStringLiteral("room %1 (%2): %3 messages")
+                             .arg(f.room.name.isEmpty() ? f.room.id : f.room.name)
+                             .arg(f.room.id)
+                             .arg(qint64(f.count));
     }
 
     // One active invitation to demo-general (a week, 25 uses), made once.

@@ -936,6 +936,12 @@ QCoro::Task<Result<void>> ChatService::typing(PrincipalPtr caller, QString roomI
 
 // ---- messages ----
 
+QString ChatService::shownVersion(const Message &m)
+{
+    return m.id + QLatin1Char('@') + QString::number(m.editCount) +
+           (m.deleted() ? QStringLiteral("d") : QString());
+}
+
 std::optional<QStringList> ChatService::unrecorded(const QString &key, const QStringList &messageIds)
 {
     const qint64 now = m_settings.clock->nowMs();
@@ -953,7 +959,7 @@ std::optional<QStringList> ChatService::unrecorded(const QString &key, const QSt
         return held->followed ? std::nullopt : std::optional<QStringList>(messageIds);
     QStringList fresh;
     for (const QString &id : messageIds) {
-        if (!held->messageIds.contains(id))
+        if (!held->messageIds.contains(id) || id.endsWith(QLatin1String("@edits")))
             fresh << id;
     }
     if (fresh.isEmpty())
@@ -986,7 +992,15 @@ QCoro::Task<void> ChatService::recordSupportRead(PrincipalPtr caller, QString ro
     const std::optional<QStringList> fresh = unrecorded(key, messageIds);
     if (!fresh)
         co_return;
-    messageIds = *fresh;
+    // What was shown is keyed "<id>@<version>" (an edited text shown again is a new read); the
+    // record lists the message ids.
+    const QStringList shown = *fresh;
+    messageIds.clear();
+    for (const QString &version : shown) {
+        const QString id = version.section(QLatin1Char('@'), 0, 0);
+        if (!messageIds.contains(id))
+            messageIds << id;
+    }
     SupportRead read;
     read.id = QStringLiteral("sr_") + QUuid::createUuid().toString(QUuid::Id128);
     read.actor = caller->actor();
@@ -1004,7 +1018,7 @@ QCoro::Task<void> ChatService::recordSupportRead(PrincipalPtr caller, QString ro
         qCWarning(lcChat).noquote() << "cannot store a support read of" << roomId << ":"
                                     << stored.error().reason;
     else
-        recorded(key, messageIds);
+        recorded(key, shown);
     if (m_settings.audit) {
         AuditEntry e;
         e.actor = read.actor;
@@ -1085,7 +1099,7 @@ QCoro::Task<Result<QJsonObject>> ChatService::messages(PrincipalPtr caller, QStr
     QStringList ids;
     for (const Message &m : (*page)->items) {
         items.append(m.toJson());
-        ids << m.id;
+        ids << shownVersion(m);
     }
     if (a.needsReason) {
         QCoro::Task<void> recording = recordSupportRead(caller, roomId, request.reason.trimmed(), ids);
@@ -1197,7 +1211,9 @@ QCoro::Task<Result<QList<MessageEdit>>> ChatService::edits(PrincipalPtr caller, 
     QCoro::Task<Result<QList<MessageEdit>>> listing = m_database->attempt(work);
     const Result<QList<MessageEdit>> found = co_await listing;
     if (found && a.needsReason) {
-        QCoro::Task<void> recording = recordSupportRead(caller, roomId, reason.trimmed(), {messageId});
+        // Earlier texts are shown here: a record each time (unrecorded() never holds "@edits").
+        QCoro::Task<void> recording =
+            recordSupportRead(caller, roomId, reason.trimmed(), {messageId + QStringLiteral("@edits")});
         co_await recording;
     }
     co_return found;
@@ -1271,6 +1287,9 @@ QCoro::Task<Result<QJsonObject>> ChatService::search(PrincipalPtr caller, Search
     const bool full = grantOf(*caller, "chat.read") == Access::Grant::Full;
     query.allRooms = full;
     query.readerId = caller->kind == Principal::Kind::AdminToken ? QString() : caller->userId;
+    // Without a reason a private room one is not in is not searched at all: a hit without its text
+    // would still say that the room holds those words, unrecorded.
+    query.skipPrivateOutside = request.reason.trimmed().isEmpty();
     if (!request.room.isEmpty()) {
         QCoro::Task<RoomAccess> checking = accessNow(caller, request.room);
         const RoomAccess a = co_await checking;
@@ -1293,12 +1312,12 @@ QCoro::Task<Result<QJsonObject>> ChatService::search(PrincipalPtr caller, Search
         QJsonObject message = h.message.toJson();
         QString highlightText = h.highlight;
         if (outsider && !withReason) {
-            // The hit is shown (support searches across rooms) but not its text without a reason.
+            // Not searched without a reason (skipPrivateOutside); should one come here, no text.
             message.insert(QStringLiteral("text"), QString());
             message.insert(QStringLiteral("replyTo"), QJsonValue::Null); // its excerpt is text too
             highlightText.clear();
         } else if (outsider) {
-            supportRead[h.message.roomId] << h.message.id;
+            supportRead[h.message.roomId] << shownVersion(h.message);
         }
         items.append(
             QJsonObject{{QStringLiteral("message"), message},

@@ -202,6 +202,8 @@ private:
     QString authorName(const Principal &caller) const;
     // recordSupportRead's memory: the ids of `messageIds` not recorded under `key` (nullopt: all
     // were; for empty ids, whether following was recorded), and what was recorded.
+    // A message as shown to support, for not recording the same read twice: id@editCount.
+    static QString shownVersion(const Message &m);
     std::optional<QStringList> unrecorded(const QString &key, const QStringList &messageIds);
     void recorded(const QString &key, const QStringList &messageIds);
 

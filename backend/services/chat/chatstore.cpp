@@ -2,6 +2,8 @@
 
 #include "storage/store.h"
 
+#include <algorithm>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlError>
@@ -128,7 +130,8 @@ std::vector<Storage::Migration> migrations()
             "INSERT INTO chat_messages_fts (chat_messages_fts, rowid, search_text, room_id, author_id) "
             "VALUES ('delete', old.doc_id, old.search_text, old.room_id, old.author_id); END"),
         QStringLiteral(
-            "CREATE TRIGGER chat_messages_fts_update AFTER UPDATE OF search_text ON chat_messages "
+            "CREATE TRIGGER chat_messages_fts_update AFTER UPDATE OF search_text, room_id, author_id ON "
+            "chat_messages "
             "BEGIN "
             "INSERT INTO chat_messages_fts (chat_messages_fts, rowid, search_text, room_id, author_id) "
             "VALUES ('delete', old.doc_id, old.search_text, old.room_id, old.author_id); "
@@ -708,6 +711,12 @@ QList<SearchHit> search(QSqlDatabase &db, const SearchQuery &query)
         filters << QStringLiteral("m.room_id IN (SELECT room_id FROM chat_participants WHERE user_id = ?)");
         filterValues << query.readerId;
     }
+    if (query.allRooms && query.skipPrivateOutside) {
+        filters << QStringLiteral(
+            "m.room_id NOT IN (SELECT id FROM chat_rooms WHERE private = 1 AND id NOT IN "
+            "(SELECT room_id FROM chat_participants WHERE user_id = ?))");
+        filterValues << query.readerId;
+    }
     if (!query.roomId.isEmpty()) {
         filters << QStringLiteral("m.room_id = ?");
         filterValues << query.roomId;
@@ -754,6 +763,10 @@ QList<SearchHit> search(QSqlDatabase &db, const SearchQuery &query)
 
     if (postgres) {
         // Terms are letters and digits only (searchTerms), so they cannot form tsquery syntax.
+        // The window serves searches across every room or in one room (an index walks either); a
+        // reader's few rooms or one author could make "the newest 20 000 of theirs" a walk through
+        // most of the table, so those go to the GIN index at once.
+        const bool windowed = (query.allRooms || !query.roomId.isEmpty()) && query.authorId.isEmpty();
         QStringList parts;
         for (const QString &term : query.terms)
             parts << term + QStringLiteral(":*");
@@ -762,14 +775,16 @@ QList<SearchHit> search(QSqlDatabase &db, const SearchQuery &query)
         // First the newest SearchWindow messages (walked through chat_messages_by_time, or
         // chat_messages_room_time in one room): a page of a common word is there, at once, where
         // the planner would otherwise gather every match through the GIN index and sort them.
-        collect(QStringLiteral("SELECT m.id, m.room_id, r.name, r.private, m.created_at FROM (SELECT * FROM "
+        if (windowed)
+            collect(
+                QStringLiteral("SELECT m.id, m.room_id, r.name, r.private, m.created_at FROM (SELECT * FROM "
                                "chat_messages m WHERE %1 ORDER BY %2 LIMIT %3) m JOIN chat_rooms r ON r.id = "
                                "m.room_id WHERE m.search_tsv @@ to_tsquery('simple', ?) ORDER BY %2 LIMIT %4")
                     .arg(filters.join(QStringLiteral(" AND ")), order)
                     .arg(SearchWindow)
                     .arg(query.limit),
                 filterValues + QVariantList{tsquery});
-        if (hits.size() < query.limit) {
+        if (!windowed || hits.size() < query.limit) {
             // The words are rare among the newest: the GIN index finds their few matches (`+ 0`
             // keeps the planner from walking the time index through the whole table instead).
             collect(
@@ -796,7 +811,10 @@ QList<SearchHit> search(QSqlDatabase &db, const SearchQuery &query)
         // inside the index.
         if (!query.roomId.isEmpty())
             match += QStringLiteral(" AND room_id : ") + quoted(query.roomId);
-        if (!query.authorId.isEmpty())
+        // An id without a letter or digit tokenizes to nothing and would match nothing: then only
+        // the WHERE clause filters by author.
+        if (std::any_of(query.authorId.cbegin(), query.authorId.cend(),
+                        [](QChar c) { return c.isLetterOrNumber(); }))
             match += QStringLiteral(" AND author_id : ") + quoted(query.authorId);
         if (!query.allRooms && query.roomId.isEmpty()) {
             QSqlQuery rooms =

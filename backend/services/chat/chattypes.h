@@ -106,6 +106,9 @@ struct SearchQuery {
     // Rooms the caller may read; empty with allRooms false: none.
     bool allRooms = false;
     QString readerId; // user whose rooms (participant) are readable when !allRooms
+    // With allRooms: private rooms the reader is not in are left out (a search without a reason:
+    // even a hit without its text would tell what a private room's messages say).
+    bool skipPrivateOutside = false;
 };
 
 struct SupportRead {

@@ -96,12 +96,22 @@ private Q_SLOTS:
     }
 
     // A deleted room is not brought back by a snapshot read before the deletion.
-    void aDeletedRoomStaysDeleted()
+    void aDeletedRoomStaysDeletedUntilCreatedAgain()
     {
         ChatChannel channel;
         QVERIFY(channel.setRoom(RoomId, info(1, false, {QStringLiteral("alice")})));
-        channel.removeRoom(RoomId);
-        QVERIFY(!channel.setRoom(RoomId, info(1, false, {QStringLiteral("alice")})));
+        channel.removeRoom(RoomId, 3);
+        // A snapshot read before the room was found gone does not bring it back.
+        QVERIFY(!channel.setRoom(RoomId, info(2, false, {QStringLiteral("alice")})));
+        QVERIFY(!channel.room(RoomId));
+        // One read after it (the same id created again) is installed.
+        QVERIFY(channel.setRoom(RoomId, info(4, false, {QStringLiteral("bob")})));
+        QVERIFY(channel.room(RoomId));
+        QCOMPARE(channel.room(RoomId)->participants.contains(QStringLiteral("bob")), true);
+        // A "gone" found before that snapshot was read is older news: the room stays.
+        channel.removeRoom(RoomId, 3);
+        QVERIFY(channel.room(RoomId));
+        channel.removeRoom(RoomId, 5);
         QVERIFY(!channel.room(RoomId));
     }
 

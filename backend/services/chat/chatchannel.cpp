@@ -86,8 +86,11 @@ void ChatChannel::close(const Realtime::SubscriptionPtr &subscription)
 bool ChatChannel::setRoom(const QString &roomId, RoomInfo info)
 {
     std::lock_guard lock(m_mutex);
-    if (m_deleted.contains(roomId))
-        return false;
+    if (const auto gone = m_deleted.constFind(roomId); gone != m_deleted.cend()) {
+        if (info.snapshotSeq <= *gone)
+            return false;      // read before the room was found gone
+        m_deleted.erase(gone); // created again since
+    }
     const auto held = m_rooms.find(roomId);
     if (held != m_rooms.end() && info.snapshotSeq < held->snapshotSeq) {
         // Read before a change already installed: only its message counters may be news.
@@ -126,11 +129,17 @@ bool ChatChannel::setRoom(const QString &roomId, RoomInfo info)
     return true;
 }
 
-void ChatChannel::removeRoom(const QString &roomId)
+void ChatChannel::removeRoom(const QString &roomId, qint64 goneSeq)
 {
     std::lock_guard lock(m_mutex);
-    if (m_rooms.remove(roomId) > 0)
-        m_deleted.insert(roomId);
+    const auto held = m_rooms.constFind(roomId);
+    if (held != m_rooms.cend() && held->snapshotSeq > goneSeq)
+        return; // a snapshot read after it was found gone: the room exists again
+    if (held != m_rooms.cend()) {
+        m_rooms.erase(held);
+        qint64 &gone = m_deleted[roomId];
+        gone = std::max(gone, goneSeq);
+    }
     const QHash<quint64, Subscriber> subs = m_subscribers.take(roomId);
     m_posted.remove(roomId);
     for (const Subscriber &s : subs)

@@ -56,7 +56,9 @@ public:
     // older (snapshotSeq) than the one held changes nothing but the message counters: false.
     bool setRoom(const QString &roomId, RoomInfo info);
     // The room is gone: every subscriber is unsubscribed.
-    void removeRoom(const QString &roomId);
+    // The room was found gone by the database work numbered `goneSeq` (ChatStore::nextReadSeq): a
+    // snapshot read before that is not installed again; a room re-created later is.
+    void removeRoom(const QString &roomId, qint64 goneSeq);
     std::optional<RoomInfo> room(const QString &roomId) const;
     QStringList roomIds() const;
 
@@ -83,7 +85,7 @@ private:
 
     mutable std::mutex m_mutex;
     QHash<QString, RoomInfo> m_rooms; // by room id
-    QSet<QString> m_deleted;          // rooms removed here: a late snapshot does not bring one back
+    QHash<QString, qint64> m_deleted; // rooms found gone, and when: a late snapshot does not bring one back
     QHash<QString, QHash<quint64, Subscriber>> m_subscribers; // by room id, then subscription id
     QHash<QString, qint64> m_posted; // rooms with subscribers: the last change posted to them
     SupportSubscribe m_supportSubscribe;

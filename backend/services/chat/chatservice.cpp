@@ -397,26 +397,31 @@ QCoro::Task<void> ChatService::catchUpNow(QString roomId)
             m_catchAgain.remove(roomId);
         }
         const qint64 after = m_channel.postedChange(roomId).value_or(std::numeric_limits<qint64>::max());
-        auto work = [roomId, after](QSqlDatabase &db) -> std::pair<std::optional<Room>, QList<Message>> {
-            std::optional<Room> room = ChatStore::room(db, roomId);
+        struct Read {
+            std::optional<Room> room;
             QList<Message> changes;
-            if (room && after != std::numeric_limits<qint64>::max())
-                changes = ChatStore::changesSince(db, roomId, after, 1000);
-            return {std::move(room), changes};
+            qint64 goneSeq = 0; // when the room was found gone
         };
-        QCoro::Task<Result<std::pair<std::optional<Room>, QList<Message>>>> reading =
-            m_database->attempt(work);
-        const Result<std::pair<std::optional<Room>, QList<Message>>> read = co_await reading;
+        auto work = [roomId, after](QSqlDatabase &db) -> Read {
+            Read read{ChatStore::room(db, roomId), {}, 0};
+            if (!read.room)
+                read.goneSeq = ChatStore::nextReadSeq();
+            else if (after != std::numeric_limits<qint64>::max())
+                read.changes = ChatStore::changesSince(db, roomId, after, 1000);
+            return read;
+        };
+        QCoro::Task<Result<Read>> reading = m_database->attempt(work);
+        const Result<Read> read = co_await reading;
         if (!read) {
             qCWarning(lcChat).noquote() << "cannot read room" << roomId << ":" << read.error().reason;
-        } else if (!read->first) {
-            m_channel.removeRoom(roomId);
+        } else if (!read->room) {
+            m_channel.removeRoom(roomId, read->goneSeq);
         } else {
-            installRoom(*read->first); // ends the subscriptions of participants removed elsewhere
-            m_channel.catchUp(roomId, read->second);
+            installRoom(*read->room); // ends the subscriptions of participants removed elsewhere
+            m_channel.catchUp(roomId, read->changes);
         }
         std::lock_guard lock(m_catchMutex);
-        if (read && read->first && read->second.size() == 1000)
+        if (read && read->room && read->changes.size() == 1000)
             m_catchAgain.insert(roomId);
         if (!m_catchAgain.contains(roomId)) {
             m_catching.remove(roomId);
@@ -428,15 +433,17 @@ QCoro::Task<void> ChatService::catchUpNow(QString roomId)
 QCoro::Task<RoomAccess> ChatService::accessNow(PrincipalPtr caller, QString roomId)
 {
     if (m_settings.clusterMode && validRoomId(roomId)) {
-        auto work = [roomId](QSqlDatabase &db) {
-            return ChatStore::room(db, roomId);
+        auto work = [roomId](QSqlDatabase &db) -> std::pair<std::optional<Room>, qint64> {
+            std::optional<Room> room = ChatStore::room(db, roomId);
+            const qint64 goneSeq = room ? 0 : ChatStore::nextReadSeq();
+            return {std::move(room), goneSeq};
         };
-        QCoro::Task<Result<std::optional<Room>>> reading = m_database->attempt(work);
-        const Result<std::optional<Room>> room = co_await reading;
-        if (room && *room)
-            installRoom(**room);
+        QCoro::Task<Result<std::pair<std::optional<Room>, qint64>>> reading = m_database->attempt(work);
+        const Result<std::pair<std::optional<Room>, qint64>> room = co_await reading;
+        if (room && room->first)
+            installRoom(*room->first);
         else if (room)
-            m_channel.removeRoom(roomId);
+            m_channel.removeRoom(roomId, room->second);
     }
     co_return access(*caller, roomId);
 }
@@ -746,13 +753,14 @@ QCoro::Task<Result<QJsonObject>> ChatService::deleteRoom(PrincipalPtr caller, QS
     if (!before)
         co_return before.error();
     auto work = [roomId](QSqlDatabase &db) {
-        return ChatStore::removeRoom(db, roomId);
+        ChatStore::removeRoom(db, roomId);
+        return ChatStore::nextReadSeq(); // after the removal: every snapshot read before is older
     };
-    QCoro::Task<Result<bool>> removing = m_database->attempt(work);
-    const Result<bool> removed = co_await removing;
+    QCoro::Task<Result<qint64>> removing = m_database->attempt(work);
+    const Result<qint64> removed = co_await removing;
     if (!removed)
         co_return removed.error();
-    m_channel.removeRoom(roomId);
+    m_channel.removeRoom(roomId, *removed);
     if (m_announce)
         m_announce(roomId, {});
     co_return *before;

@@ -181,10 +181,19 @@ constexpr auto RoomColumns = "id, type, name, topic, private, created_at, create
 // the other, so a room read later (with its participants) has a larger readSeq and is newer.
 std::atomic<qint64> s_readSeq{0};
 
+} // namespace
+
+qint64 nextReadSeq()
+{
+    return ++s_readSeq;
+}
+
+namespace {
+
 Room readRoom(const QSqlQuery &q)
 {
     Room r;
-    r.readSeq = ++s_readSeq;
+    r.readSeq = nextReadSeq();
     r.id = q.value(0).toString();
     r.type = q.value(1).toString();
     r.name = q.value(2).toString();

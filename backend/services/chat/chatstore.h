@@ -40,6 +40,9 @@ enum class Write { Ok, NotFound, Exists };
 // Inserts the room and its participants. A direct room whose pair exists already: Exists, and
 // `existingId` names it.
 Write insertRoom(QSqlDatabase &db, const Room &room, QString *existingId = nullptr);
+// The next number of the order rooms are read in (Room::readSeq): taken in a piece of database work
+// that finds a room gone, so that the channel can tell a late snapshot from a re-created room.
+qint64 nextReadSeq();
 // With participants. Room::readSeq orders the rooms read in this process: one with a larger
 // readSeq was read later (the database runs its work on one thread), so it is the newer snapshot.
 std::optional<Room> room(QSqlDatabase &db, const QString &id);

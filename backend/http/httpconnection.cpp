@@ -896,6 +896,7 @@ void HttpConnection::handOverWebSocket(const Request &request)
         for (qsizetype i = raw.size() - 1; i >= 0; --i)
             socket->ungetChar(raw[i]);
         finish();
+        m_worker->handingOver(socket);
         m_worker->webSocketServer()->handleConnection(socket);
         return;
     }
@@ -912,6 +913,7 @@ void HttpConnection::handOverWebSocket(const Request &request)
     for (qsizetype i = raw.size() - 1; i >= 0; --i)
         socket->ungetChar(raw[i]);
     finish();
+    m_worker->handingOver(socket);
     m_worker->webSocketServer()->handleConnection(socket);
 }
 

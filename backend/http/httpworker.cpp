@@ -8,6 +8,7 @@
 
 #include <QDateTime>
 #include <QRandomGenerator>
+#include <QTcpSocket>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
@@ -168,9 +169,27 @@ QByteArray HttpWorker::nextRequestId()
     return id;
 }
 
+void HttpWorker::handingOver(QTcpSocket *transport)
+{
+    m_handshaking.removeAll(nullptr); // those that closed before their handshake finished
+    m_handshaking.append(transport);
+}
+
 void HttpWorker::onWebSocketReady()
 {
     while (QWebSocket *socket = m_webSockets->nextPendingConnection()) {
+        // QWebSocket does not tell which socket it wraps, but the connection's addresses and ports
+        // are unique among those open.
+        QTcpSocket *transport = nullptr;
+        for (qsizetype i = 0; i < m_handshaking.size(); ++i) {
+            QTcpSocket *t = m_handshaking[i];
+            if (t && t->peerPort() == socket->peerPort() && t->localPort() == socket->localPort() &&
+                t->peerAddress() == socket->peerAddress() && t->localAddress() == socket->localAddress()) {
+                transport = t;
+                m_handshaking.removeAt(i);
+                break;
+            }
+        }
         const QUrl url = socket->requestUrl();
         const QByteArray path = url.path(QUrl::FullyEncoded).toUtf8(); // as sent, like every request path
         const auto match = m_dispatcher.router().match("GET", path);
@@ -192,6 +211,13 @@ void HttpWorker::onWebSocketReady()
         for (const QByteArray &name : handshake.rawHeaderList())
             request.headers.emplace_back(name.toLower(), handshake.rawHeader(name));
         socket->setParent(nullptr);
+        if (transport) {
+            // The socket goes with its QWebSocket, no longer a child of (and a sender to) the
+            // handshake server: with ten thousand sessions, every handshake and disconnect would
+            // walk their list (QObject::sender(), child removal).
+            QObject::disconnect(transport, nullptr, m_webSockets, nullptr);
+            transport->setParent(socket);
+        }
         // Counted while open, and closed with "going away" when the server drains.
         HttpMetrics *metrics = m_dispatcher.metrics();
         metrics->openWebSockets.fetch_add(1, std::memory_order_relaxed);
@@ -201,7 +227,7 @@ void HttpWorker::onWebSocketReady()
         });
         connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
         m_webSocketsOpen.insert(socket);
-        (*handler)(socket, request);
+        (*handler)(socket, transport, request);
     }
 }
 

@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QLoggingCategory>
 #include <QObject>
+#include <QPointer>
 #include <QSet>
 #include <QTimer>
 
@@ -13,6 +14,7 @@
 #include <memory>
 
 class QAbstractEventDispatcher;
+class QTcpSocket;
 class QWebSocket;
 class QWebSocketServer;
 
@@ -57,6 +59,9 @@ public:
     // overload we shed). They do not count as open connections.
     static constexpr int MaxTlsRefusals = 32;
     QWebSocketServer *webSocketServer() const { return m_webSockets; }
+    // A connection handed to webSocketServer() for its handshake: the route gets it with the
+    // QWebSocket made of it.
+    void handingOver(QTcpSocket *transport);
     // The open WebSockets this thread handed to routes, closed with "going away" at drain.
     int trackedWebSockets() const { return int(m_webSocketsOpen.size()); }
 
@@ -71,8 +76,9 @@ private:
     QSet<HttpConnection *> m_connections;
     int m_tlsRefusals = 0;
     std::shared_ptr<BodyBudget> m_bodyBudget;
-    std::shared_ptr<TlsCredentials> m_tls; // null: plain HTTP
-    QSet<QWebSocket *> m_webSocketsOpen;   // each leaves the set when it is destroyed
+    std::shared_ptr<TlsCredentials> m_tls;     // null: plain HTTP
+    QSet<QWebSocket *> m_webSocketsOpen;       // each leaves the set when it is destroyed
+    QList<QPointer<QTcpSocket>> m_handshaking; // handed over, their QWebSocket not made yet
     QTimer *m_sweepTimer = nullptr;
     QWebSocketServer *m_webSockets = nullptr;
     QElapsedTimer m_clock;

@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+class QTcpSocket;
 class QWebSocket;
 
 namespace Meshdeck::Http {
@@ -30,8 +31,10 @@ enum class Access { Public, Authenticated };
 using SyncHandler = std::function<Response(const Request &)>;
 // Handlers that do I/O are coroutines. The request is taken by value: it must outlive suspension.
 using AsyncHandler = std::function<QCoro::Task<Response>(Request)>;
-// WebSocket routes get the socket after the handshake and own it from then on.
-using WebSocketHandler = std::function<void(QWebSocket *socket, const Request &upgradeRequest)>;
+// WebSocket routes get the socket after the handshake and own it from then on, with the TCP (or
+// TLS) socket under it: a handler that fans out writes its frames there (net/websocketwriter.h).
+using WebSocketHandler =
+    std::function<void(QWebSocket *socket, QTcpSocket *transport, const Request &upgradeRequest)>;
 
 // One documented response of a route. `schema` is JSON Schema text in OpenAPI 3.0's dialect
 // (components are referenced as {"$ref":"#/components/schemas/Name"}); empty: no body.

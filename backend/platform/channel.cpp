@@ -3,6 +3,10 @@
 #include "access.h"
 
 #include <QJsonDocument>
+#include <QMetaMethod>
+#include <QThread>
+
+#include <utility>
 
 namespace Meshdeck::Realtime {
 
@@ -11,48 +15,134 @@ QByteArray jsonText(const QJsonObject &object)
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
+// The mailboxes of one thread that have mail and no wake-up yet. The first one to join posts one
+// call to the thread's anchor object; that call drains every mailbox that joined meanwhile.
+class WakeQueue
+{
+public:
+    // The calling thread's queue, made on first use; its anchor is deleted when the thread ends.
+    static std::shared_ptr<WakeQueue> ofCurrentThread();
+
+    // Any thread.
+    void add(std::shared_ptr<Mailbox> mailbox)
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_anchor)
+            return; // the thread has ended: nobody will read this mailbox
+        m_ready.push_back(std::move(mailbox));
+        if (m_wakePosted)
+            return;
+        m_wakePosted = true;
+        // The anchor lives until the thread ends (retire()); a call posted to it is dropped then.
+        QMetaObject::invokeMethod(
+            m_anchor, [this] { drain(); }, Qt::QueuedConnection);
+    }
+
+private:
+    void drain()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_draining.swap(m_ready);
+            m_wakePosted = false;
+        }
+        for (const std::shared_ptr<Mailbox> &mailbox : m_draining)
+            mailbox->deliver();
+        m_draining.clear(); // keeps its capacity for the next batch
+    }
+
+    void retire()
+    {
+        QObject *anchor;
+        {
+            std::lock_guard lock(m_mutex);
+            anchor = std::exchange(m_anchor, nullptr);
+            m_ready.clear();
+        }
+        delete anchor;
+    }
+
+    std::mutex m_mutex;
+    QObject *m_anchor = new QObject; // lives in the thread that made the queue
+    std::vector<std::shared_ptr<Mailbox>> m_ready;
+    std::vector<std::shared_ptr<Mailbox>> m_draining; // the thread's own
+    bool m_wakePosted = false;
+};
+
+std::shared_ptr<WakeQueue> WakeQueue::ofCurrentThread()
+{
+    struct Holder {
+        std::shared_ptr<WakeQueue> queue = std::make_shared<WakeQueue>();
+        ~Holder() { queue->retire(); }
+    };
+    thread_local Holder holder;
+    return holder.queue;
+}
+
 Mailbox::Mailbox(QObject *session, size_t capacity)
+    : Mailbox(session, capacity, nullptr)
+{
+    m_drainMethod = session->metaObject()->indexOfMethod("drainMailbox()");
+    Q_ASSERT_X(m_drainMethod >= 0, "Mailbox", "the session has no Q_INVOKABLE drainMailbox()");
+}
+
+Mailbox::Mailbox(QObject *session, size_t capacity, Drain drain)
     : m_session(session)
+    , m_wakes(WakeQueue::ofCurrentThread())
+    , m_drain(drain)
     , m_capacity(capacity)
-{}
+{
+    Q_ASSERT_X(session->thread() == QThread::currentThread(), "Mailbox",
+               "made on another thread than its session's");
+}
 
 bool Mailbox::post(QByteArray message)
 {
     std::lock_guard lock(m_mutex);
-    if (!m_session || m_overflowed)
+    if (!m_session.load(std::memory_order_relaxed) || m_overflowed.load(std::memory_order_relaxed))
         return false;
     if (m_queue.size() >= m_capacity)
-        m_overflowed = true;
+        m_overflowed.store(true, std::memory_order_relaxed);
     else
         m_queue.push_back(std::move(message));
     if (!m_wakeScheduled) {
         m_wakeScheduled = true;
-        // Safe while we hold the lock: the session cannot finish detaching meanwhile, and Qt drops
-        // events posted to an object that is deleted before they are delivered.
-        QMetaObject::invokeMethod(m_session, "drainMailbox", Qt::QueuedConnection);
+        m_wakes->add(shared_from_this());
     }
-    return !m_overflowed;
+    return !m_overflowed.load(std::memory_order_relaxed);
 }
 
-std::deque<QByteArray> Mailbox::take()
+void Mailbox::deliver()
+{
+    // Detaching happens on this same thread (the session's destructor), so a session seen
+    // attached here outlives this call.
+    QObject *session = m_session.load(std::memory_order_acquire);
+    if (!session)
+        return;
+    if (m_drain)
+        m_drain(session);
+    else
+        session->metaObject()->method(m_drainMethod).invoke(session, Qt::DirectConnection);
+}
+
+std::vector<QByteArray> Mailbox::take()
 {
     std::lock_guard lock(m_mutex);
     m_wakeScheduled = false;
-    std::deque<QByteArray> out;
+    std::vector<QByteArray> out;
     out.swap(m_queue);
     return out;
 }
 
 bool Mailbox::overflowed() const
 {
-    std::lock_guard lock(m_mutex);
-    return m_overflowed;
+    return m_overflowed.load(std::memory_order_relaxed);
 }
 
 void Mailbox::detach()
 {
     std::lock_guard lock(m_mutex);
-    m_session = nullptr;
+    m_session.store(nullptr, std::memory_order_release);
     m_queue.clear();
 }
 

@@ -7,33 +7,48 @@
 
 #include "principal.h"
 
-#include <deque>
+#include <atomic>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 namespace Meshdeck::Realtime {
 
-// A session's inbox, safe to post to from any thread: messages queue here and one queued call
-// wakes the session's thread to send them all. The session detaches on destruction, after which
-// posts are dropped. A full inbox means the subscriber is too slow: it is told and disconnected.
-class Mailbox
+class WakeQueue;
+
+// A session's inbox, safe to post to from any thread. Messages queue here; a mailbox that gets
+// mail while idle joins its thread's wake queue, and one queued call per batch wakes that thread to
+// call drainMailbox() (a Q_INVOKABLE of the session) on every mailbox with mail, so a message
+// posted to ten thousand sessions costs each thread one event, not ten thousand. Create it on the
+// session's thread. The session detaches on destruction, after which posts are dropped. A full
+// inbox means the subscriber is too slow: it is told and disconnected.
+class Mailbox : public std::enable_shared_from_this<Mailbox>
 {
 public:
     Mailbox(QObject *session, size_t capacity);
+    // For a session that drains through a plain function (called on its thread, like drainMailbox()).
+    using Drain = void (*)(QObject *session);
+    Mailbox(QObject *session, size_t capacity, Drain drain);
 
     // Returns false when the inbox overflowed (the session will disconnect).
     bool post(QByteArray message);
-    std::deque<QByteArray> take();
+    std::vector<QByteArray> take();
     bool overflowed() const;
     void detach();
 
 private:
+    friend class WakeQueue;
+    void deliver(); // the session's thread: calls its drainMailbox() unless it detached
+
     mutable std::mutex m_mutex;
-    QObject *m_session;
-    std::deque<QByteArray> m_queue;
+    std::atomic<QObject *> m_session;   // changed under m_mutex; null once detached
+    std::shared_ptr<WakeQueue> m_wakes; // the session's thread's
+    Drain m_drain = nullptr;
+    int m_drainMethod = -1; // the session's drainMailbox(), without m_drain
+    std::vector<QByteArray> m_queue;
     size_t m_capacity;
     bool m_wakeScheduled = false;
-    bool m_overflowed = false;
+    std::atomic<bool> m_overflowed = false;
 };
 
 // One subscription of one session to one channel, handed to the channel's provider.

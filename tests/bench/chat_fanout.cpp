@@ -1,7 +1,9 @@
-// Chat fan-out: N sessions subscribed to one chat room of a running meshdeckd; messages are sent one
-// at a time through the API and the send-to-receive latency is measured at every session. The peer
-// is Redis pub/sub: the same number of subscribers on one Redis channel, the same client threads,
-// the same payloads, in the same run. Prints one JSON object. Used by chat-fanout.sh.
+// Chat fan-out: N sessions subscribed to one chat room of a running meshdeckd; messages are sent
+// through the API and the send-to-receive latency is measured at every session: first ONE_BY_ONE
+// messages each sent once every session has the one before, then MESSAGES sent 20 ms apart (a
+// stream). The peer is Redis pub/sub: the same number of subscribers on one Redis channel, the
+// same client threads, payloads as long as meshdeckd's events, the same two phases, in the same
+// run. Prints one JSON object. Used by chat-fanout.sh.
 //
 // The receiving client must cost far less than the server it measures, so it has no Qt per socket:
 // T threads, each with its own epoll instance over its share of non-blocking TCP sockets. A
@@ -29,6 +31,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -99,6 +102,9 @@ struct Shared {
     std::string upgradeRequest; // meshdeckd: the HTTP/1.1 upgrade, the same for every session
     std::string subscribeFrame; // meshdeckd: the masked subscribe text frame
     std::vector<std::atomic<qint64>> sentAtUs;
+    int oneByOne = 0;              // the first messages: each sent once every session has the one before
+    std::atomic<qint64> wakeAt{0}; // the main thread is told when this many deliveries arrived
+    std::atomic<qint64> bytes{0};  // received while measuring (frames or replies, headers included)
     std::atomic<int> subscribed{0};
     std::atomic<qint64> deliveries{0};
     std::atomic<int> failures{0};
@@ -113,6 +119,7 @@ struct Shared {
         , sessions(sessionCount)
         , messages(messageCount)
         , sentAtUs(size_t(messageCount))
+        , wakeAt(qint64(sessionCount) * messageCount)
     {}
     void notify()
     {
@@ -242,7 +249,7 @@ public:
         , m_sessions(size_t(count))
         , m_seen(size_t(count) * size_t(shared->messages), 0)
     {
-        m_latenciesUs.reserve(m_seen.size());
+        m_latenciesUs[1].reserve(m_seen.size());
     }
     ~Client()
     {
@@ -271,6 +278,7 @@ public:
                 open(next++);
             if (!counting && m_shared->measuring.load(std::memory_order_acquire)) {
                 counting = true;
+                m_counting = true;
                 m_cpuStartUs = threadCpuUs();
                 if (m_shared->counting.fetch_add(1) + 1 == m_shared->threads)
                     m_shared->notify();
@@ -301,10 +309,11 @@ public:
         }
         if (counting)
             cpuUs = threadCpuUs() - m_cpuStartUs;
+        m_shared->bytes.fetch_add(m_bytes);
     }
 
-    // After run(): what arrived.
-    std::vector<qint64> &latenciesUs() { return m_latenciesUs; }
+    // After run(): what arrived, of the messages sent one by one (0) and of the stream (1).
+    const std::vector<qint64> &latenciesUs(int phase) const { return m_latenciesUs[phase]; }
     qint64 duplicates = 0;
     qint64 unexpected = 0;
     qint64 cpuUs = 0;
@@ -428,6 +437,8 @@ private:
             fail(s, "the server closed the connection (EOF)");
             return;
         }
+        if (m_counting)
+            m_bytes += got;
         const qint64 now = nowUs();
         const char *p = m_buffer;
         size_t n = size_t(got);
@@ -610,14 +621,14 @@ private:
             return 0;
         }
         seen = 1;
-        m_latenciesUs.push_back(now - sent);
+        m_latenciesUs[int(marker) < m_shared->oneByOne ? 0 : 1].push_back(now - sent);
         return 1;
     }
 
     void addDeliveries(qint64 delivered)
     {
         const qint64 total = m_shared->deliveries.fetch_add(delivered, std::memory_order_relaxed) + delivered;
-        if (total >= qint64(m_shared->sessions) * m_shared->messages)
+        if (total >= m_shared->wakeAt.load(std::memory_order_relaxed))
             m_shared->notify();
     }
 
@@ -635,7 +646,9 @@ private:
     qint64 m_cpuStartUs = 0;
     std::vector<Session> m_sessions;
     std::vector<quint8> m_seen; // per (session, message): arrived
-    std::vector<qint64> m_latenciesUs;
+    std::vector<qint64> m_latenciesUs[2];
+    bool m_counting = false;
+    qint64 m_bytes = 0;
     char m_buffer[64 * 1024];
 };
 
@@ -680,7 +693,9 @@ struct Figures {
     qint64 unexpected = 0;
     int failures = 0;
     bool complete = false;
-    double p50Ms = -1, p99Ms = -1, maxMs = -1;
+    double p50Ms = -1, p99Ms = -1, maxMs = -1;          // the stream
+    double oneP50Ms = -1, oneP99Ms = -1, oneMaxMs = -1; // the messages sent one by one
+    double bytesPerDelivery = 0;
     double clientCpuMs = 0;
     double clientCpuUsPerDelivery = -1;
     double windowMs = 0;
@@ -694,33 +709,42 @@ Figures collect(Shared &shared, Clients &clients, qint64 windowUs, qint64 server
 {
     clients.stop();
     Figures f;
-    std::vector<qint64> all;
+    std::vector<qint64> phases[2];
     qint64 cpuUs = 0;
     for (const auto &c : clients.clients()) {
-        all.insert(all.end(), c->latenciesUs().begin(), c->latenciesUs().end());
+        for (int phase = 0; phase < 2; ++phase)
+            phases[phase].insert(phases[phase].end(), c->latenciesUs(phase).begin(),
+                                 c->latenciesUs(phase).end());
         f.duplicates += c->duplicates;
         f.unexpected += c->unexpected;
         f.misses += c->misses();
         cpuUs += c->cpuUs;
     }
-    std::sort(all.begin(), all.end());
-    auto pct = [&](double p) {
-        return all.empty() ? -1.0
-                           : double(all[std::min(all.size() - 1, size_t(p * double(all.size())))]) / 1000.0;
+    auto pct = [](const std::vector<qint64> &sorted, double p) {
+        return sorted.empty()
+                   ? -1.0
+                   : double(sorted[std::min(sorted.size() - 1, size_t(p * double(sorted.size())))]) / 1000.0;
     };
-    f.deliveries = qint64(all.size());
+    for (std::vector<qint64> &phase : phases)
+        std::sort(phase.begin(), phase.end());
+    const size_t delivered = phases[0].size() + phases[1].size();
+    f.deliveries = qint64(delivered);
     f.failures = shared.failures.load();
     f.complete = f.deliveries == qint64(shared.sessions) * shared.messages && f.duplicates == 0 &&
                  f.misses == 0 && f.unexpected == 0 && f.failures == 0;
-    f.p50Ms = pct(0.50);
-    f.p99Ms = pct(0.99);
-    f.maxMs = pct(1.0);
+    f.oneP50Ms = pct(phases[0], 0.50);
+    f.oneP99Ms = pct(phases[0], 0.99);
+    f.oneMaxMs = pct(phases[0], 1.0);
+    f.p50Ms = pct(phases[1], 0.50);
+    f.p99Ms = pct(phases[1], 0.99);
+    f.maxMs = pct(phases[1], 1.0);
+    f.bytesPerDelivery = delivered ? double(shared.bytes.load()) / double(delivered) : 0;
     f.clientCpuMs = double(cpuUs) / 1000.0;
-    f.clientCpuUsPerDelivery = all.empty() ? -1.0 : double(cpuUs) / double(all.size());
+    f.clientCpuUsPerDelivery = delivered ? double(cpuUs) / double(delivered) : -1.0;
     f.windowMs = double(windowUs) / 1000.0;
     if (serverCpuUs >= 0) {
         f.serverCpuMs = double(serverCpuUs) / 1000.0;
-        f.serverCpuUsPerDelivery = all.empty() ? -1.0 : double(serverCpuUs) / double(all.size());
+        f.serverCpuUsPerDelivery = delivered ? double(serverCpuUs) / double(delivered) : -1.0;
     }
     if (f.duplicates || f.misses || f.unexpected)
         std::fprintf(stderr, "%s: %lld duplicate, %lld missing, %lld unexpected deliveries\n",
@@ -740,6 +764,10 @@ QJsonObject toJson(const Figures &f)
             {QStringLiteral("p50Ms"), f.p50Ms},
             {QStringLiteral("p99Ms"), f.p99Ms},
             {QStringLiteral("maxMs"), f.maxMs},
+            {QStringLiteral("oneByOneP50Ms"), f.oneP50Ms},
+            {QStringLiteral("oneByOneP99Ms"), f.oneP99Ms},
+            {QStringLiteral("oneByOneMaxMs"), f.oneMaxMs},
+            {QStringLiteral("bytesPerDelivery"), f.bytesPerDelivery},
             {QStringLiteral("windowMs"), f.windowMs},
             {QStringLiteral("serverCpuMs"), f.serverCpuMs},
             {QStringLiteral("serverCpuUsPerDelivery"), f.serverCpuUsPerDelivery},
@@ -762,6 +790,36 @@ void awaitDeliveries(Shared &shared, qint64 expected)
             quiet.restart();
         }
     }
+}
+
+// Sends every message with `sendOne`: the first shared.oneByOne each once every session has the one
+// before (how long one message takes to reach a whole room), then the rest 20 ms apart as a busy
+// conversation is (a stream: a message may still be fanning out when the next is sent). False when
+// a send failed or a message sent one by one did not reach every session within 10 s.
+bool sendAll(Shared &shared, const std::function<bool(int n)> &sendOne)
+{
+    for (int n = 0; n < shared.messages; ++n) {
+        if (n > 0 && n <= shared.oneByOne) { // the stream too starts once the last one arrived
+            const qint64 want = qint64(n) * shared.sessions;
+            shared.wakeAt.store(want);
+            if (!shared.waitFor(
+                    [&] { return shared.deliveries.load() >= want || shared.failures.load() > 0; }, 10s) ||
+                shared.failures.load() > 0) {
+                std::fprintf(
+                    stderr, "message %d did not reach every session within 10 s (%lld of %lld)\n", n - 1,
+                    static_cast<long long>(shared.deliveries.load() - qint64(n - 1) * shared.sessions),
+                    static_cast<long long>(shared.sessions));
+                return false;
+            }
+        }
+        shared.sentAtUs[size_t(n)].store(nowUs(), std::memory_order_release);
+        if (!sendOne(n))
+            return false;
+        if (n >= shared.oneByOne)
+            std::this_thread::sleep_for(20ms); // spread the sends out, as a conversation is
+    }
+    shared.wakeAt.store(qint64(shared.sessions) * shared.messages);
+    return true;
 }
 
 bool resolve(const QString &host, quint16 port, Shared &shared)
@@ -790,14 +848,16 @@ int main(int argc, char *argv[])
     const QStringList args = app.arguments();
     if (args.size() < 7) {
         std::fprintf(stderr, "usage: chat_fanout URL TOKEN REDIS_PORT SESSIONS MESSAGES THREADS "
-                             "[MESHDECKD_PID REDIS_PID]\n");
+                             "[MESHDECKD_PID REDIS_PID [ONE_BY_ONE]]\n");
         return 2;
     }
     const QUrl base(args[1]);
     const QByteArray token = args[2].toUtf8();
     const auto redisPort = quint16(args[3].toUInt());
     const int sessions = args[4].toInt();
-    const int messages = args[5].toInt();
+    // ONE_BY_ONE messages sent one at a time, then MESSAGES as a stream.
+    const int oneByOne = args.size() > 9 ? std::max(0, args[9].toInt()) : 0;
+    const int messages = oneByOne + args[5].toInt();
     const int threadCount = std::max(1, args[6].toInt());
     // With the servers' process ids, their CPU time over the same window is reported too.
     const qint64 meshdeckdPid = args.size() > 7 ? args[7].toLongLong() : 0;
@@ -845,6 +905,7 @@ int main(int argc, char *argv[])
 
     // meshdeckd: every session subscribes to the room's channel.
     Shared chat(Peer::Meshdeckd, sessions, messages);
+    chat.oneByOne = oneByOne;
     if (!resolve(base.host(), quint16(base.port()), chat))
         return 1;
     chat.upgradeRequest = "GET /v1/realtime HTTP/1.1\r\nHost: " + base.authority().toStdString() +
@@ -870,25 +931,27 @@ int main(int argc, char *argv[])
         chat.waitFor([&] { return chat.counting.load() == threadCount; }, 10s);
         const qint64 started = nowUs();
         const qint64 serverCpuStart = processCpuUs(meshdeckdPid);
-        for (int n = 0; n < messages; ++n) {
-            chat.sentAtUs[size_t(n)].store(nowUs(), std::memory_order_release);
+        const bool sent = sendAll(chat, [&](int n) {
             QJsonObject answer;
             const int status = post(QStringLiteral("/v1/chat/rooms/%1/messages").arg(roomId),
                                     {{QStringLiteral("text"), QStringLiteral("m=%1;").arg(n)}}, &answer);
-            if (status != 201) {
+            if (status != 201)
                 std::fprintf(stderr, "send answered %d\n", status);
-                return 1;
-            }
-            std::this_thread::sleep_for(20ms); // spread the sends out, as a conversation is
-        }
+            return status == 201;
+        });
+        if (!sent)
+            return 1;
         awaitDeliveries(chat, expected);
         const qint64 serverCpuEnd = processCpuUs(meshdeckdPid);
         chatFigures = collect(chat, clients, nowUs() - started,
                               serverCpuStart < 0 || serverCpuEnd < 0 ? -1 : serverCpuEnd - serverCpuStart);
     }
 
-    // Redis: the same number of subscribers on one channel, the same threads, the same payloads.
+    // Redis: the same number of subscribers on one channel, the same threads, payloads as long as
+    // meshdeckd's events (the marker, then padding; a Redis message reply adds about 35 bytes).
     Shared redis(Peer::Redis, sessions, messages);
+    redis.oneByOne = oneByOne;
+    const qsizetype redisPadding = qsizetype(chatFigures.bytesPerDelivery) - 35;
     if (!resolve(QStringLiteral("127.0.0.1"), redisPort, redis))
         return 1;
     QTcpSocket publisher;
@@ -926,15 +989,17 @@ int main(int argc, char *argv[])
         redis.waitFor([&] { return redis.counting.load() == threadCount; }, 10s);
         const qint64 started = nowUs();
         const qint64 serverCpuStart = processCpuUs(redisPid);
-        for (int n = 0; n < messages; ++n) {
-            redis.sentAtUs[size_t(n)].store(nowUs(), std::memory_order_release);
-            const QByteArray reply = command("PUBLISH bench m=" + QByteArray::number(n) + ";");
-            if (!reply.startsWith(':')) {
+        const bool sent = sendAll(redis, [&](int n) {
+            const QByteArray marker = "m=" + QByteArray::number(n) + ";";
+            const QByteArray reply =
+                command("PUBLISH bench " + marker +
+                        QByteArray(std::max<qsizetype>(0, redisPadding - marker.size()), 'x'));
+            if (!reply.startsWith(':'))
                 std::fprintf(stderr, "Redis: PUBLISH answered %s\n", reply.constData());
-                return 1;
-            }
-            std::this_thread::sleep_for(20ms);
-        }
+            return reply.startsWith(':');
+        });
+        if (!sent)
+            return 1;
         awaitDeliveries(redis, expected);
         const qint64 serverCpuEnd = processCpuUs(redisPid);
         redisFigures = collect(redis, clients, nowUs() - started,

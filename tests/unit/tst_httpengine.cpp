@@ -3,6 +3,7 @@
 #include "http/dispatcher.h"
 #include "http/httpserver.h"
 #include "http/problem.h"
+#include "net/websocketwriter.h"
 
 #include <QCoroTimer>
 #include <QJsonDocument>
@@ -10,9 +11,11 @@
 #include <QScopeGuard>
 #include <QWebSocket>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include <netinet/in.h>
@@ -21,6 +24,7 @@
 
 using namespace Meshdeck::Http;
 using namespace Meshdeck::Testing;
+using Meshdeck::Net::WebSocketWriter;
 
 namespace {
 
@@ -88,7 +92,7 @@ struct Engine {
         router.add("GET", "/throws", AsyncHandler(throwingHandler), publicRoute());
         router.addWebSocket(
             "/ws",
-            [](QWebSocket *socket, const Request &) {
+            [](QWebSocket *socket, QTcpSocket *, const Request &) {
                 QObject::connect(
                     socket, &QWebSocket::textMessageReceived, socket,
                     [socket](const QString &m) { socket->sendTextMessage(QStringLiteral("echo:") + m); });
@@ -795,6 +799,123 @@ private Q_SLOTS:
         ws.sendTextMessage(QStringLiteral("hello"));
         QVERIFY(QTest::qWaitFor([&] { return !reply.isEmpty(); }, 5000));
         QCOMPARE(reply, QStringLiteral("echo:hello"));
+        ws.close();
+    }
+
+    void webSocketFrameHeadersUseTheShortestLength_data()
+    {
+        QTest::addColumn<quint64>("length");
+        QTest::addColumn<QByteArray>("header");
+        QTest::newRow("empty") << quint64(0) << QByteArray::fromHex("8100");
+        QTest::newRow("125") << quint64(125) << QByteArray::fromHex("817d");
+        QTest::newRow("126: 16 bits") << quint64(126) << QByteArray::fromHex("817e007e");
+        QTest::newRow("65535") << quint64(65535) << QByteArray::fromHex("817effff");
+        QTest::newRow("65536: 64 bits") << quint64(65536) << QByteArray::fromHex("817f0000000000010000");
+        QTest::newRow("4 GiB") << (quint64(1) << 32) << QByteArray::fromHex("817f0000000100000000");
+    }
+
+    void webSocketFrameHeadersUseTheShortestLength()
+    {
+        QFETCH(quint64, length);
+        QFETCH(QByteArray, header);
+        char out[WebSocketWriter::MaxHeaderSize];
+        const int size = WebSocketWriter::frameHeader(out, 0x1, length);
+        QCOMPARE(QByteArray(out, size), header);
+    }
+
+    // Frames written straight to the socket and frames QWebSocket writes (its own messages, pings)
+    // reach the client in the order they were made, whole, also once the kernel's buffer is full
+    // and the rest waits in QTcpSocket's.
+    void directFramesKeepTheirOrderWithQWebSocketsOwn()
+    {
+        constexpr int Frames = 192;
+        constexpr qsizetype Size = 96 * 1024; // 18 MiB in all: more than loopback buffers take at once
+        std::atomic<bool> hadTransport = false;
+        std::atomic<qint64> mostBuffered = 0; // bytes the kernel did not take at once
+        std::mutex pongMutex;
+        QList<QByteArray> pongs; // the client's answers to the server's pings, as the server got them
+        Engine engine({}, [&](Router &router) {
+            router.addWebSocket(
+                "/burst",
+                [&](QWebSocket *socket, QTcpSocket *transport, const Request &) {
+                    hadTransport = transport != nullptr;
+                    QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+                    QObject::connect(socket, &QWebSocket::pong, socket,
+                                     [&](quint64, const QByteArray &payload) {
+                                         std::lock_guard lock(pongMutex);
+                                         pongs << payload;
+                                     });
+                    if (!transport)
+                        return;
+                    auto writer = std::make_shared<WebSocketWriter>(transport);
+                    QObject::connect(socket, &QWebSocket::textMessageReceived, socket,
+                                     [socket, writer, &mostBuffered] {
+                                         for (int i = 0; i < Frames; ++i) {
+                                             QByteArray text = "w:" + QByteArray::number(i) + ':';
+                                             text += QByteArray(Size - text.size(), char('a' + i % 26));
+                                             // One at a time and in pairs: both batch shapes cross the buffer
+                                             // edge.
+                                             if (i % 3 == 0) {
+                                                 const QByteArray pair[2] = {
+                                                     text, "w:" + QByteArray::number(i) + ":small"};
+                                                 writer->writeText(std::span(pair));
+                                             } else {
+                                                 writer->writeText(text);
+                                             }
+                                             if (i % 8 == 7) {
+                                                 socket->sendTextMessage(QStringLiteral("q:%1").arg(i));
+                                                 socket->ping(QByteArray::number(i));
+                                             }
+                                         }
+                                         writer->writeText(QByteArrayLiteral("end"));
+                                         mostBuffered = writer->bytesToWrite();
+                                     });
+                },
+                publicRoute());
+        });
+        QWebSocket ws;
+        QStringList received;
+        QObject::connect(&ws, &QWebSocket::textMessageReceived, &ws, [&](const QString &m) {
+            if (m.size() < 64) {
+                received << m;
+                return;
+            }
+            // A large frame: its number and size, and whether its filler is whole and its own.
+            const QString prefix = m.left(m.indexOf(QLatin1Char(':'), 2) + 1);
+            const QChar fill = QChar(u'a' + prefix.sliced(2).chopped(1).toInt() % 26);
+            const bool whole =
+                std::all_of(m.cbegin() + prefix.size(), m.cend(), [fill](QChar c) { return c == fill; });
+            received << prefix + QString::number(m.size()) +
+                            (whole ? QStringLiteral(":") : QStringLiteral(":torn"));
+        });
+        ws.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/burst").arg(engine.server->port())));
+        QVERIFY(QTest::qWaitFor([&] { return ws.state() == QAbstractSocket::ConnectedState; }, 5000));
+        QVERIFY(hadTransport);
+        ws.sendTextMessage(QStringLiteral("go"));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return !received.isEmpty() && received.back() == QStringLiteral("end"); }, 30'000));
+        // The burst crossed the edge: most of it waited in QTcpSocket's buffer behind a full kernel one.
+        QVERIFY2(mostBuffered > 4 * 1024 * 1024, QByteArray::number(mostBuffered.load()));
+        QStringList expected;
+        QList<QByteArray> expectedPongs;
+        for (int i = 0; i < Frames; ++i) {
+            expected << QStringLiteral("w:%1:%2:").arg(i).arg(Size);
+            if (i % 3 == 0)
+                expected << QStringLiteral("w:%1:small").arg(i);
+            if (i % 8 == 7) {
+                expected << QStringLiteral("q:%1").arg(i);
+                expectedPongs << QByteArray::number(i);
+            }
+        }
+        expected << QStringLiteral("end");
+        QCOMPARE(received, expected);
+        // Each ping reached the client whole, among the direct frames: it answered every one.
+        auto pongsSoFar = [&] {
+            std::lock_guard lock(pongMutex);
+            return pongs;
+        };
+        QVERIFY(QTest::qWaitFor([&] { return pongsSoFar().size() >= expectedPongs.size(); }, 5000));
+        QCOMPARE(pongsSoFar(), expectedPongs);
         ws.close();
     }
 

@@ -279,7 +279,7 @@ private Q_SLOTS:
         QObject::connect(&server, &QWebSocketServer::newConnection, &server, [&] {
             QWebSocket *socket = server.nextPendingConnection();
             const QByteArray header = socket->request().rawHeader("Authorization");
-            realtime.accept(socket, header.mid(7));
+            realtime.accept(socket, nullptr, header.mid(7));
         });
 
         Client expiring, renewed, revoked, kept;

@@ -50,8 +50,8 @@ void RealtimeRoutes::install(Http::Router &router, RealtimeService *service)
         426}; // 426 without an upgrade; 503 (with Retry-After) when the sessions are at their cap
     Http::Route &route = router.addWebSocket(
         "/v1/realtime",
-        [service](QWebSocket *socket, const Http::Request &upgrade) {
-            service->accept(socket, bearerToken(upgrade));
+        [service](QWebSocket *socket, QTcpSocket *transport, const Http::Request &upgrade) {
+            service->accept(socket, transport, bearerToken(upgrade));
         },
         options);
     route.upgradeGuard = [service](const Http::Request &request) {

@@ -147,7 +147,8 @@ bool RealtimeService::tryOpenSession()
     return false;
 }
 
-void RealtimeService::accept(QWebSocket *socket, const std::optional<QByteArray> &token)
+void RealtimeService::accept(QWebSocket *socket, QTcpSocket *transport,
+                             const std::optional<QByteArray> &token)
 {
     // Upgrades on several threads may pass checkUpgrade() together; the cap holds here.
     if (!tryOpenSession()) {
@@ -161,7 +162,7 @@ void RealtimeService::accept(QWebSocket *socket, const std::optional<QByteArray>
         const Authentication authenticated = authenticate(*token, socket->peerAddress().toString().toUtf8());
         principal = authenticated.principal; // null when refused since checkUpgrade(): auth in a message
     }
-    new RealtimeSession(socket, principal, this);
+    new RealtimeSession(socket, transport, principal, this);
 }
 
 } // namespace Meshdeck::Realtime

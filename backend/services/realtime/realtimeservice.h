@@ -15,6 +15,7 @@
 #include <unordered_set>
 #include <vector>
 
+class QTcpSocket;
 class QWebSocket;
 
 namespace Meshdeck::Realtime {
@@ -84,9 +85,10 @@ public:
     int revalidate(const std::function<Authentication(const Principal &principal)> &check);
     // Sessions register themselves (constructor and destructor).
     void sessionOpened(RealtimeSession *session);
-    // Takes over an upgraded socket; closes it with 1013 (try again later) when the cap was reached
-    // since checkUpgrade().
-    void accept(QWebSocket *socket, const std::optional<QByteArray> &token);
+    // Takes over an upgraded socket (and `transport`, the TCP or TLS socket under it, when known:
+    // sessions write their messages there); closes it with 1013 (try again later) when the cap was
+    // reached since checkUpgrade().
+    void accept(QWebSocket *socket, QTcpSocket *transport, const std::optional<QByteArray> &token);
 
     const RealtimeSettings &settings() const { return m_settings; }
     int sessionCount() const { return m_sessions.load(std::memory_order_relaxed); }

@@ -34,14 +34,17 @@ bool sameAccess(const Principal &a, const Principal &b)
 }
 } // namespace
 
-RealtimeSession::RealtimeSession(QWebSocket *socket, PrincipalPtr principal, RealtimeService *service)
+RealtimeSession::RealtimeSession(QWebSocket *socket, QTcpSocket *transport, PrincipalPtr principal,
+                                 RealtimeService *service)
     : QObject(socket)
     , m_socket(socket)
     , m_service(service)
-    , m_mailbox(std::make_shared<Mailbox>(this, service->settings().mailboxCapacity))
+    , m_mailbox(std::make_shared<Mailbox>(this, service->settings().mailboxCapacity, &drainOf))
     , m_sessionKey(service->nextSessionKey())
     , m_authenticated(principal != nullptr)
 {
+    if (transport)
+        m_writer.emplace(transport);
     service->sessionOpened(this);
     m_expiryTimer.setSingleShot(true);
     connect(&m_expiryTimer, &QTimer::timeout, this, [this] {
@@ -156,7 +159,7 @@ void RealtimeSession::replacePrincipal(PrincipalPtr principal)
     // each channel decides afresh.
     const QStringList channels = m_subscriptions.keys();
     closeAll();
-    m_mailbox = std::make_shared<Mailbox>(this, m_service->settings().mailboxCapacity);
+    m_mailbox = std::make_shared<Mailbox>(this, m_service->settings().mailboxCapacity, &drainOf);
     for (const QString &channel : channels)
         send({{QStringLiteral("type"), QStringLiteral("unsubscribed")},
               {QStringLiteral("channel"), channel},
@@ -190,8 +193,24 @@ void RealtimeSession::closeAll()
 
 void RealtimeSession::send(const QJsonObject &message)
 {
-    if (m_socket && !m_closing)
-        m_socket->sendTextMessage(QString::fromUtf8(jsonText(message)));
+    const QByteArray text = jsonText(message);
+    write(std::span(&text, 1));
+}
+
+void RealtimeSession::write(std::span<const QByteArray> texts)
+{
+    if (!m_socket || m_closing)
+        return;
+    if (m_writer) {
+        // Writes nothing once the socket closed: QWebSocket closes it after any close frame.
+        m_writer->writeText(texts);
+        return;
+    }
+    // Nothing after our close frame, nor after the client's (QWebSocket answers it and closes).
+    if (m_socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    for (const QByteArray &text : texts)
+        m_socket->sendTextMessage(QString::fromUtf8(text));
 }
 
 void RealtimeSession::fail(const QString &reason, int closeCode, const QString &type)
@@ -205,14 +224,19 @@ void RealtimeSession::fail(const QString &reason, int closeCode, const QString &
     m_socket->close(QWebSocketProtocol::CloseCode(closeCode), reason.left(120));
 }
 
+void RealtimeSession::drainOf(QObject *session)
+{
+    static_cast<RealtimeSession *>(session)->drainMailbox();
+}
+
 void RealtimeSession::drainMailbox()
 {
     if (!m_socket || m_closing)
         return;
-    const std::deque<QByteArray> messages = m_mailbox->take();
-    for (const QByteArray &m : messages)
-        m_socket->sendTextMessage(QString::fromUtf8(m));
-    if (m_mailbox->overflowed() || m_socket->bytesToWrite() > m_service->settings().maxBufferedBytes) {
+    const std::vector<QByteArray> messages = m_mailbox->take();
+    write(messages);
+    const qint64 unsent = m_writer ? m_writer->bytesToWrite() : m_socket->bytesToWrite();
+    if (m_mailbox->overflowed() || unsent > m_service->settings().maxBufferedBytes) {
         // A bounded buffer, an explicit message, then a disconnect: never an unbounded queue.
         qCInfo(lcRealtime) << "disconnecting a slow subscriber from" << m_socket->peerAddress();
         fail(QStringLiteral(

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "net/websocketwriter.h"
 #include "platform/channel.h"
 
 #include <QElapsedTimer>
@@ -9,7 +10,10 @@
 #include <QTimer>
 
 #include <mutex>
+#include <optional>
+#include <span>
 
+class QTcpSocket;
 class QWebSocket;
 
 namespace Meshdeck::Realtime {
@@ -33,8 +37,10 @@ class RealtimeSession : public QObject
     Q_OBJECT
 public:
     // `principal`: from the upgrade's Authorization header, or null (then the first message
-    // authenticates).
-    RealtimeSession(QWebSocket *socket, PrincipalPtr principal, RealtimeService *service);
+    // authenticates). `transport`: the TCP (or TLS) socket under `socket`, where the session writes
+    // its messages itself (WebSocketWriter); null: they go through `socket`.
+    RealtimeSession(QWebSocket *socket, QTcpSocket *transport, PrincipalPtr principal,
+                    RealtimeService *service);
     ~RealtimeSession() override;
 
     Q_INVOKABLE void drainMailbox();
@@ -50,10 +56,12 @@ public:
     static constexpr int SessionEndedCloseCode = 4001;
 
 private:
+    static void drainOf(QObject *session); // Mailbox::Drain
     void onMessage(const QString &text);
     void subscribe(const QJsonObject &message);
     void unsubscribe(const QString &channel);
     void send(const QJsonObject &message);
+    void write(std::span<const QByteArray> texts);
     void fail(const QString &reason, int closeCode, const QString &type = QStringLiteral("error"));
     void closeAll();
     void authenticate(const QJsonObject &message);
@@ -63,6 +71,7 @@ private:
     void reportEnded();
 
     QPointer<QWebSocket> m_socket;
+    std::optional<Net::WebSocketWriter> m_writer; // none: through m_socket
     RealtimeService *m_service;
     std::shared_ptr<Mailbox> m_mailbox;
     QHash<QString, SubscriptionPtr> m_subscriptions;

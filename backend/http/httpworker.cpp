@@ -45,6 +45,10 @@ HttpWorker::~HttpWorker()
     const auto connections = m_connections;
     m_connections.clear();
     qDeleteAll(connections);
+    // WebSockets whose close never completed (a peer that stopped reading): closed here, on this
+    // thread, with their sockets and sessions, so no descriptor outlives the server.
+    const auto sockets = m_webSocketsOpen;
+    qDeleteAll(sockets);
 }
 
 QAbstractEventDispatcher *HttpWorker::createEventDispatcher()
@@ -178,13 +182,19 @@ void HttpWorker::handingOver(QTcpSocket *transport)
 void HttpWorker::onWebSocketReady()
 {
     while (QWebSocket *socket = m_webSockets->nextPendingConnection()) {
-        // QWebSocket does not tell which socket it wraps, but the connection's addresses and ports
-        // are unique among those open.
+        if (socket->state() != QAbstractSocket::ConnectedState) {
+            // Gone before its handshake was read: it will never say disconnected.
+            socket->deleteLater();
+            continue;
+        }
+        // QWebSocket does not tell which socket it wraps, but the addresses and ports of a
+        // connection are unique among those open (a closed socket has none: it matches nothing).
         QTcpSocket *transport = nullptr;
         for (qsizetype i = 0; i < m_handshaking.size(); ++i) {
             QTcpSocket *t = m_handshaking[i];
-            if (t && t->peerPort() == socket->peerPort() && t->localPort() == socket->localPort() &&
-                t->peerAddress() == socket->peerAddress() && t->localAddress() == socket->localAddress()) {
+            if (t && t->state() == QAbstractSocket::ConnectedState && t->peerPort() == socket->peerPort() &&
+                t->localPort() == socket->localPort() && t->peerAddress() == socket->peerAddress() &&
+                t->localAddress() == socket->localAddress()) {
                 transport = t;
                 m_handshaking.removeAt(i);
                 break;

@@ -48,7 +48,9 @@ qint64 WebSocketWriter::bytesToWrite() const
 void WebSocketWriter::writeText(std::span<const QByteArray> payloads)
 {
     QTcpSocket *transport = m_transport.data();
-    if (!transport || transport->state() != QAbstractSocket::ConnectedState || payloads.empty())
+    // Nothing once the socket is closing: QWebSocket closes it right after its close frame.
+    if (!transport || transport->state() != QAbstractSocket::ConnectedState || !transport->isWritable() ||
+        payloads.empty())
         return;
     if (!m_direct || transport->bytesToWrite() > 0) {
         writeBuffered(payloads);
@@ -76,11 +78,11 @@ void WebSocketWriter::writeText(std::span<const QByteArray> payloads)
         do {
             sent = ::sendmsg(fd, &message, MSG_NOSIGNAL);
         } while (sent < 0 && errno == EINTR);
-        if (sent < 0) {
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
-                return; // the connection broke; QTcpSocket sees it on its next read and disconnects
+        // A broken connection too leaves the batch to QTcpSocket: its own write fails the same
+        // way and ends the connection through its usual error and disconnected() path.
+        if (sent < 0)
             sent = 0;
-        }
+        ++m_directBatches;
         if (size_t(sent) == total) {
             payloads = payloads.subspan(count);
             continue;

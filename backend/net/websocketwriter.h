@@ -30,6 +30,8 @@ public:
     void writeText(const QByteArray &payload) { writeText(std::span(&payload, 1)); }
     // Bytes accepted but not yet taken by the kernel (QTcpSocket's buffer).
     qint64 bytesToWrite() const;
+    // How many batches went to the descriptor itself (whatever the kernel took of them).
+    quint64 directBatches() const { return m_directBatches; }
 
     // The header of a final, unmasked frame with `opcode` and `length` payload bytes, written to
     // `out` (MaxHeaderSize bytes); answers its size.
@@ -41,6 +43,7 @@ private:
 
     QPointer<QTcpSocket> m_transport;
     bool m_direct; // plain TCP: frames go to the descriptor when nothing waits in QTcpSocket's buffer
+    quint64 m_directBatches = 0;
 };
 
 } // namespace Meshdeck::Net

@@ -6,6 +6,7 @@
 #include <QMetaMethod>
 #include <QThread>
 
+#include <algorithm>
 #include <utility>
 
 namespace Meshdeck::Realtime {
@@ -39,16 +40,34 @@ public:
     }
 
 private:
+    // A slice of the mailboxes at a time, then the thread's other events (a request, a session's
+    // own messages) before the next slice: a message to ten thousand sessions does not hold the
+    // thread for tens of milliseconds, and a session whose turn comes later sends what arrived
+    // meanwhile in the same write.
     void drain()
     {
-        {
+        if (m_inDrain) // a session ran a nested event loop: the running drain() goes on after it
+            return;
+        m_inDrain = true;
+        if (m_next == m_draining.size()) {
+            m_draining.clear(); // keeps its capacity for the next batch
+            m_next = 0;
             std::lock_guard lock(m_mutex);
             m_draining.swap(m_ready);
-            m_wakePosted = false;
         }
-        for (const std::shared_ptr<Mailbox> &mailbox : m_draining)
-            mailbox->deliver();
-        m_draining.clear(); // keeps its capacity for the next batch
+        const size_t end = std::min(m_draining.size(), m_next + Slice);
+        while (m_next < end)
+            m_draining[m_next++]->deliver();
+        m_inDrain = false;
+        bool more = m_next < m_draining.size();
+        if (!more) {
+            std::lock_guard lock(m_mutex);
+            more = !m_ready.empty();
+            m_wakePosted = more; // else the next add() posts a new call
+        }
+        if (more)
+            QMetaObject::invokeMethod(
+                m_anchor, [this] { drain(); }, Qt::QueuedConnection);
     }
 
     void retire()
@@ -65,8 +84,11 @@ private:
     std::mutex m_mutex;
     QObject *m_anchor = new QObject; // lives in the thread that made the queue
     std::vector<std::shared_ptr<Mailbox>> m_ready;
-    std::vector<std::shared_ptr<Mailbox>> m_draining; // the thread's own
-    bool m_wakePosted = false;
+    std::vector<std::shared_ptr<Mailbox>> m_draining; // the thread's own, delivered up to m_next
+    size_t m_next = 0;
+    bool m_inDrain = false;
+    bool m_wakePosted = false; // a call to drain() is queued, or the one running queues the next
+    static constexpr size_t Slice = 256;
 };
 
 std::shared_ptr<WakeQueue> WakeQueue::ofCurrentThread()
@@ -88,6 +110,7 @@ Mailbox::Mailbox(QObject *session, size_t capacity)
 
 Mailbox::Mailbox(QObject *session, size_t capacity, Drain drain)
     : m_session(session)
+    , m_alive(session)
     , m_wakes(WakeQueue::ofCurrentThread())
     , m_drain(drain)
     , m_capacity(capacity)
@@ -114,10 +137,11 @@ bool Mailbox::post(QByteArray message)
 
 void Mailbox::deliver()
 {
-    // Detaching happens on this same thread (the session's destructor), so a session seen
-    // attached here outlives this call.
+    // Detaching and destruction happen on this same thread, so a session seen attached and alive
+    // here outlives this call. A session destroyed without detaching is skipped too (the wake-up
+    // is queued on the thread, not on the session, so Qt does not drop it with the session).
     QObject *session = m_session.load(std::memory_order_acquire);
-    if (!session)
+    if (!session || !m_alive)
         return;
     if (m_drain)
         m_drain(session);

@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 
 #include "principal.h"
@@ -42,6 +43,7 @@ private:
 
     mutable std::mutex m_mutex;
     std::atomic<QObject *> m_session;   // changed under m_mutex; null once detached
+    QPointer<QObject> m_alive;          // the session's thread only: null once the session is gone
     std::shared_ptr<WakeQueue> m_wakes; // the session's thread's
     Drain m_drain = nullptr;
     int m_drainMethod = -1; // the session's drainMailbox(), without m_drain

@@ -102,9 +102,10 @@ struct Shared {
     std::string upgradeRequest; // meshdeckd: the HTTP/1.1 upgrade, the same for every session
     std::string subscribeFrame; // meshdeckd: the masked subscribe text frame
     std::vector<std::atomic<qint64>> sentAtUs;
-    int oneByOne = 0;              // the first messages: each sent once every session has the one before
-    std::atomic<qint64> wakeAt{0}; // the main thread is told when this many deliveries arrived
-    std::atomic<qint64> bytes{0};  // received while measuring (frames or replies, headers included)
+    int oneByOne = 0;                   // the first messages: each sent once every session has the one before
+    std::atomic<qint64> wakeAt{0};      // the main thread is told when this many deliveries arrived
+    std::atomic<bool> streaming{false}; // the one-by-one phase is over: client threads note their CPU time
+    std::atomic<qint64> bytes{0};       // received while measuring (frames or replies, headers included)
     std::atomic<int> subscribed{0};
     std::atomic<qint64> deliveries{0};
     std::atomic<int> failures{0};
@@ -232,9 +233,10 @@ struct Session {
     quint8 opcode = 0;
     quint8 header[10] = {};
     quint64 payloadLeft = 0;
-    std::string text;    // the 101 response; then the first bytes of the current text message
-    std::string control; // the payload of the current control frame (at most 125 bytes)
-    std::string out;     // bytes not yet written
+    std::string text;           // the 101 response; then the first bytes of the current text message
+    bool carriedMarker = false; // the current message is a delivery: its text need not be kept
+    std::string control;        // the payload of the current control frame (at most 125 bytes)
+    std::string out;            // bytes not yet written
     MarkerScan markers;
     LiteralScan confirmations{RedisConfirmation};
 };
@@ -283,6 +285,8 @@ public:
                 if (m_shared->counting.fetch_add(1) + 1 == m_shared->threads)
                     m_shared->notify();
             }
+            if (counting && m_cpuBoundaryUs < 0 && m_shared->streaming.load(std::memory_order_acquire))
+                m_cpuBoundaryUs = threadCpuUs();
             const int ready = epoll_wait(m_epoll, events, 256, 5);
             if (ready < 0 && errno != EINTR) {
                 std::perror("epoll_wait");
@@ -307,8 +311,12 @@ public:
             if (subscribed)
                 addSubscribed(subscribed);
         }
-        if (counting)
-            cpuUs = threadCpuUs() - m_cpuStartUs;
+        if (counting) {
+            const qint64 end = threadCpuUs();
+            const qint64 boundary = m_cpuBoundaryUs < 0 ? end : m_cpuBoundaryUs;
+            cpuUs[0] = boundary - m_cpuStartUs;
+            cpuUs[1] = end - boundary;
+        }
         m_shared->bytes.fetch_add(m_bytes);
     }
 
@@ -316,7 +324,7 @@ public:
     const std::vector<qint64> &latenciesUs(int phase) const { return m_latenciesUs[phase]; }
     qint64 duplicates = 0;
     qint64 unexpected = 0;
-    qint64 cpuUs = 0;
+    qint64 cpuUs[2] = {}; // this thread's CPU time in the one-by-one phase and in the stream
     qint64 misses() const
     {
         qint64 missing = 0;
@@ -542,6 +550,7 @@ private:
                     s.inMessage = true;
                     s.text.clear();
                     s.markers = {};
+                    s.carriedMarker = false;
                 } else {
                     fail(s, "a frame with a reserved opcode");
                     return;
@@ -554,8 +563,11 @@ private:
             if (s.opcode >= 0x8) {
                 s.control.append(p, take);
             } else {
-                s.markers.feed(p, take, found);
-                if (s.text.size() < MaxKeptTextBytes)
+                s.markers.feed(p, take, [&](quint32 marker) {
+                    s.carriedMarker = true;
+                    found(marker);
+                });
+                if (!s.carriedMarker && s.text.size() < MaxKeptTextBytes)
                     s.text.append(p, std::min(take, MaxKeptTextBytes - s.text.size()));
             }
             p += take;
@@ -587,6 +599,8 @@ private:
         if (!s.fin)
             return;
         s.inMessage = false;
+        if (s.carriedMarker)
+            return; // a delivery, not a message about the session
         const std::string_view text = s.text;
         auto has = [&text](std::string_view what) {
             return text.find(what) != std::string_view::npos;
@@ -627,8 +641,10 @@ private:
 
     void addDeliveries(qint64 delivered)
     {
-        const qint64 total = m_shared->deliveries.fetch_add(delivered, std::memory_order_relaxed) + delivered;
-        if (total >= m_shared->wakeAt.load(std::memory_order_relaxed))
+        // Sequentially consistent with the main thread's store of wakeAt and load of deliveries:
+        // one of the two sides sees the other, so the last wake-up is never lost.
+        const qint64 total = m_shared->deliveries.fetch_add(delivered) + delivered;
+        if (total >= m_shared->wakeAt.load())
             m_shared->notify();
     }
 
@@ -644,6 +660,7 @@ private:
     int m_inFlight = 0;
     int m_reported = 0;
     qint64 m_cpuStartUs = 0;
+    qint64 m_cpuBoundaryUs = -1;
     std::vector<Session> m_sessions;
     std::vector<quint8> m_seen; // per (session, message): arrived
     std::vector<qint64> m_latenciesUs[2];
@@ -686,6 +703,18 @@ private:
     std::vector<std::thread> m_threads;
 };
 
+// One phase: the latencies of its messages, and the CPU time the client threads and the server
+// spent over its window (from its first send to the next phase's first send, or to the end).
+struct PhaseFigures {
+    qint64 deliveries = 0;
+    double p50Ms = -1, p99Ms = -1, maxMs = -1;
+    double windowMs = 0;
+    double clientCpuMs = 0;
+    double clientCpuUsPerDelivery = -1;
+    double serverCpuMs = -1;
+    double serverCpuUsPerDelivery = -1;
+};
+
 struct Figures {
     qint64 deliveries = 0;
     qint64 duplicates = 0;
@@ -693,64 +722,79 @@ struct Figures {
     qint64 unexpected = 0;
     int failures = 0;
     bool complete = false;
-    double p50Ms = -1, p99Ms = -1, maxMs = -1;          // the stream
-    double oneP50Ms = -1, oneP99Ms = -1, oneMaxMs = -1; // the messages sent one by one
     double bytesPerDelivery = 0;
-    double clientCpuMs = 0;
-    double clientCpuUsPerDelivery = -1;
-    double windowMs = 0;
-    double serverCpuMs = -1;
-    double serverCpuUsPerDelivery = -1;
+    PhaseFigures phases[2]; // the messages sent one by one, then the stream
 };
 
-// Stops the client threads and gathers their figures; `windowUs`: how long the sending and
-// receiving took, over which the client threads' CPU time is counted.
-Figures collect(Shared &shared, Clients &clients, qint64 windowUs, qint64 serverCpuUs)
+// The clock and the server's CPU time (-1: unknown) at the start, at the phases' boundary and at
+// the end of the sending.
+struct Marks {
+    qint64 atUs[3] = {};
+    qint64 serverCpuUs[3] = {-1, -1, -1};
+};
+
+// Stops the client threads and gathers their figures.
+Figures collect(Shared &shared, Clients &clients, const Marks &marks)
 {
     clients.stop();
     Figures f;
-    std::vector<qint64> phases[2];
-    qint64 cpuUs = 0;
+    std::vector<qint64> latencies[2];
+    qint64 cpuUs[2] = {};
     for (const auto &c : clients.clients()) {
-        for (int phase = 0; phase < 2; ++phase)
-            phases[phase].insert(phases[phase].end(), c->latenciesUs(phase).begin(),
-                                 c->latenciesUs(phase).end());
+        for (int phase = 0; phase < 2; ++phase) {
+            latencies[phase].insert(latencies[phase].end(), c->latenciesUs(phase).begin(),
+                                    c->latenciesUs(phase).end());
+            cpuUs[phase] += c->cpuUs[phase];
+        }
         f.duplicates += c->duplicates;
         f.unexpected += c->unexpected;
         f.misses += c->misses();
-        cpuUs += c->cpuUs;
     }
     auto pct = [](const std::vector<qint64> &sorted, double p) {
         return sorted.empty()
                    ? -1.0
                    : double(sorted[std::min(sorted.size() - 1, size_t(p * double(sorted.size())))]) / 1000.0;
     };
-    for (std::vector<qint64> &phase : phases)
-        std::sort(phase.begin(), phase.end());
-    const size_t delivered = phases[0].size() + phases[1].size();
-    f.deliveries = qint64(delivered);
+    for (int phase = 0; phase < 2; ++phase) {
+        std::vector<qint64> &all = latencies[phase];
+        std::sort(all.begin(), all.end());
+        PhaseFigures &p = f.phases[phase];
+        p.deliveries = qint64(all.size());
+        p.p50Ms = pct(all, 0.50);
+        p.p99Ms = pct(all, 0.99);
+        p.maxMs = pct(all, 1.0);
+        p.windowMs = double(marks.atUs[phase + 1] - marks.atUs[phase]) / 1000.0;
+        p.clientCpuMs = double(cpuUs[phase]) / 1000.0;
+        p.clientCpuUsPerDelivery = all.empty() ? -1.0 : double(cpuUs[phase]) / double(all.size());
+        if (marks.serverCpuUs[phase] >= 0 && marks.serverCpuUs[phase + 1] >= 0) {
+            const qint64 server = marks.serverCpuUs[phase + 1] - marks.serverCpuUs[phase];
+            p.serverCpuMs = double(server) / 1000.0;
+            p.serverCpuUsPerDelivery = all.empty() ? -1.0 : double(server) / double(all.size());
+        }
+        f.deliveries += p.deliveries;
+    }
     f.failures = shared.failures.load();
     f.complete = f.deliveries == qint64(shared.sessions) * shared.messages && f.duplicates == 0 &&
                  f.misses == 0 && f.unexpected == 0 && f.failures == 0;
-    f.oneP50Ms = pct(phases[0], 0.50);
-    f.oneP99Ms = pct(phases[0], 0.99);
-    f.oneMaxMs = pct(phases[0], 1.0);
-    f.p50Ms = pct(phases[1], 0.50);
-    f.p99Ms = pct(phases[1], 0.99);
-    f.maxMs = pct(phases[1], 1.0);
-    f.bytesPerDelivery = delivered ? double(shared.bytes.load()) / double(delivered) : 0;
-    f.clientCpuMs = double(cpuUs) / 1000.0;
-    f.clientCpuUsPerDelivery = delivered ? double(cpuUs) / double(delivered) : -1.0;
-    f.windowMs = double(windowUs) / 1000.0;
-    if (serverCpuUs >= 0) {
-        f.serverCpuMs = double(serverCpuUs) / 1000.0;
-        f.serverCpuUsPerDelivery = delivered ? double(serverCpuUs) / double(delivered) : -1.0;
-    }
+    f.bytesPerDelivery = f.deliveries ? double(shared.bytes.load()) / double(f.deliveries) : 0;
     if (f.duplicates || f.misses || f.unexpected)
         std::fprintf(stderr, "%s: %lld duplicate, %lld missing, %lld unexpected deliveries\n",
                      shared.peer == Peer::Redis ? "Redis" : "meshdeckd", static_cast<long long>(f.duplicates),
                      static_cast<long long>(f.misses), static_cast<long long>(f.unexpected));
     return f;
+}
+
+QJsonObject toJson(const PhaseFigures &p)
+{
+    return {{QStringLiteral("deliveries"), p.deliveries},
+            {QStringLiteral("p50Ms"), p.p50Ms},
+            {QStringLiteral("p99Ms"), p.p99Ms},
+            {QStringLiteral("maxMs"), p.maxMs},
+            {QStringLiteral("windowMs"), p.windowMs},
+            {QStringLiteral("serverCpuMs"), p.serverCpuMs},
+            {QStringLiteral("serverCpuUsPerDelivery"), p.serverCpuUsPerDelivery},
+            {QStringLiteral("clientCpuMs"), p.clientCpuMs},
+            {QStringLiteral("clientCpuUsPerDelivery"), p.clientCpuUsPerDelivery}};
 }
 
 QJsonObject toJson(const Figures &f)
@@ -761,18 +805,9 @@ QJsonObject toJson(const Figures &f)
             {QStringLiteral("unexpected"), f.unexpected},
             {QStringLiteral("failedSessions"), f.failures},
             {QStringLiteral("complete"), f.complete},
-            {QStringLiteral("p50Ms"), f.p50Ms},
-            {QStringLiteral("p99Ms"), f.p99Ms},
-            {QStringLiteral("maxMs"), f.maxMs},
-            {QStringLiteral("oneByOneP50Ms"), f.oneP50Ms},
-            {QStringLiteral("oneByOneP99Ms"), f.oneP99Ms},
-            {QStringLiteral("oneByOneMaxMs"), f.oneMaxMs},
             {QStringLiteral("bytesPerDelivery"), f.bytesPerDelivery},
-            {QStringLiteral("windowMs"), f.windowMs},
-            {QStringLiteral("serverCpuMs"), f.serverCpuMs},
-            {QStringLiteral("serverCpuUsPerDelivery"), f.serverCpuUsPerDelivery},
-            {QStringLiteral("clientCpuMs"), f.clientCpuMs},
-            {QStringLiteral("clientCpuUsPerDelivery"), f.clientCpuUsPerDelivery}};
+            {QStringLiteral("oneByOne"), toJson(f.phases[0])},
+            {QStringLiteral("stream"), toJson(f.phases[1])}};
 }
 
 // Waits until every delivery arrived, a session failed, or nothing arrived for 10 s.
@@ -796,7 +831,8 @@ void awaitDeliveries(Shared &shared, qint64 expected)
 // before (how long one message takes to reach a whole room), then the rest 20 ms apart as a busy
 // conversation is (a stream: a message may still be fanning out when the next is sent). False when
 // a send failed or a message sent one by one did not reach every session within 10 s.
-bool sendAll(Shared &shared, const std::function<bool(int n)> &sendOne)
+bool sendAll(Shared &shared, const std::function<bool(int n)> &sendOne,
+             const std::function<void()> &streamStarts)
 {
     for (int n = 0; n < shared.messages; ++n) {
         if (n > 0 && n <= shared.oneByOne) { // the stream too starts once the last one arrived
@@ -811,6 +847,11 @@ bool sendAll(Shared &shared, const std::function<bool(int n)> &sendOne)
                     static_cast<long long>(shared.sessions));
                 return false;
             }
+            shared.wakeAt.store(qint64(shared.sessions) * shared.messages); // no wake-ups meanwhile
+        }
+        if (n == shared.oneByOne) {
+            shared.streaming.store(true, std::memory_order_release);
+            streamStarts();
         }
         shared.sentAtUs[size_t(n)].store(nowUs(), std::memory_order_release);
         if (!sendOne(n))
@@ -818,7 +859,6 @@ bool sendAll(Shared &shared, const std::function<bool(int n)> &sendOne)
         if (n >= shared.oneByOne)
             std::this_thread::sleep_for(20ms); // spread the sends out, as a conversation is
     }
-    shared.wakeAt.store(qint64(shared.sessions) * shared.messages);
     return true;
 }
 
@@ -929,22 +969,35 @@ int main(int argc, char *argv[])
         }
         chat.measuring.store(true, std::memory_order_release);
         chat.waitFor([&] { return chat.counting.load() == threadCount; }, 10s);
-        const qint64 started = nowUs();
-        const qint64 serverCpuStart = processCpuUs(meshdeckdPid);
-        const bool sent = sendAll(chat, [&](int n) {
-            QJsonObject answer;
-            const int status = post(QStringLiteral("/v1/chat/rooms/%1/messages").arg(roomId),
-                                    {{QStringLiteral("text"), QStringLiteral("m=%1;").arg(n)}}, &answer);
-            if (status != 201)
-                std::fprintf(stderr, "send answered %d\n", status);
-            return status == 201;
-        });
+        Marks marks;
+        marks.atUs[0] = nowUs();
+        marks.serverCpuUs[0] = processCpuUs(meshdeckdPid);
+        marks.atUs[1] = -1;
+        const auto streamStarts = [&] {
+            marks.atUs[1] = nowUs();
+            marks.serverCpuUs[1] = processCpuUs(meshdeckdPid);
+        };
+        const bool sent = sendAll(
+            chat,
+            [&](int n) {
+                QJsonObject answer;
+                const int status = post(QStringLiteral("/v1/chat/rooms/%1/messages").arg(roomId),
+                                        {{QStringLiteral("text"), QStringLiteral("m=%1;").arg(n)}}, &answer);
+                if (status != 201)
+                    std::fprintf(stderr, "send answered %d\n", status);
+                return status == 201;
+            },
+            streamStarts);
         if (!sent)
             return 1;
         awaitDeliveries(chat, expected);
-        const qint64 serverCpuEnd = processCpuUs(meshdeckdPid);
-        chatFigures = collect(chat, clients, nowUs() - started,
-                              serverCpuStart < 0 || serverCpuEnd < 0 ? -1 : serverCpuEnd - serverCpuStart);
+        marks.atUs[2] = nowUs();
+        marks.serverCpuUs[2] = processCpuUs(meshdeckdPid);
+        if (marks.atUs[1] < 0) { // no stream
+            marks.atUs[1] = marks.atUs[2];
+            marks.serverCpuUs[1] = marks.serverCpuUs[2];
+        }
+        chatFigures = collect(chat, clients, marks);
     }
 
     // Redis: the same number of subscribers on one channel, the same threads, payloads as long as
@@ -987,23 +1040,36 @@ int main(int argc, char *argv[])
         }
         redis.measuring.store(true, std::memory_order_release);
         redis.waitFor([&] { return redis.counting.load() == threadCount; }, 10s);
-        const qint64 started = nowUs();
-        const qint64 serverCpuStart = processCpuUs(redisPid);
-        const bool sent = sendAll(redis, [&](int n) {
-            const QByteArray marker = "m=" + QByteArray::number(n) + ";";
-            const QByteArray reply =
-                command("PUBLISH bench " + marker +
-                        QByteArray(std::max<qsizetype>(0, redisPadding - marker.size()), 'x'));
-            if (!reply.startsWith(':'))
-                std::fprintf(stderr, "Redis: PUBLISH answered %s\n", reply.constData());
-            return reply.startsWith(':');
-        });
+        Marks marks;
+        marks.atUs[0] = nowUs();
+        marks.serverCpuUs[0] = processCpuUs(redisPid);
+        marks.atUs[1] = -1;
+        const auto streamStarts = [&] {
+            marks.atUs[1] = nowUs();
+            marks.serverCpuUs[1] = processCpuUs(redisPid);
+        };
+        const bool sent = sendAll(
+            redis,
+            [&](int n) {
+                const QByteArray marker = "m=" + QByteArray::number(n) + ";";
+                const QByteArray reply =
+                    command("PUBLISH bench " + marker +
+                            QByteArray(std::max<qsizetype>(0, redisPadding - marker.size()), 'x'));
+                if (!reply.startsWith(':'))
+                    std::fprintf(stderr, "Redis: PUBLISH answered %s\n", reply.constData());
+                return reply.startsWith(':');
+            },
+            streamStarts);
         if (!sent)
             return 1;
         awaitDeliveries(redis, expected);
-        const qint64 serverCpuEnd = processCpuUs(redisPid);
-        redisFigures = collect(redis, clients, nowUs() - started,
-                               serverCpuStart < 0 || serverCpuEnd < 0 ? -1 : serverCpuEnd - serverCpuStart);
+        marks.atUs[2] = nowUs();
+        marks.serverCpuUs[2] = processCpuUs(redisPid);
+        if (marks.atUs[1] < 0) { // no stream
+            marks.atUs[1] = marks.atUs[2];
+            marks.serverCpuUs[1] = marks.serverCpuUs[2];
+        }
+        redisFigures = collect(redis, clients, marks);
     }
 
     const QJsonObject out{{QStringLiteral("sessions"), sessions},

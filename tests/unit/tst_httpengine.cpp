@@ -832,6 +832,7 @@ private Q_SLOTS:
         constexpr qsizetype Size = 96 * 1024; // 18 MiB in all: more than loopback buffers take at once
         std::atomic<bool> hadTransport = false;
         std::atomic<qint64> mostBuffered = 0; // bytes the kernel did not take at once
+        std::atomic<quint64> directBatches = 0;
         std::mutex pongMutex;
         QList<QByteArray> pongs; // the client's answers to the server's pings, as the server got them
         Engine engine({}, [&](Router &router) {
@@ -849,7 +850,7 @@ private Q_SLOTS:
                         return;
                     auto writer = std::make_shared<WebSocketWriter>(transport);
                     QObject::connect(socket, &QWebSocket::textMessageReceived, socket,
-                                     [socket, writer, &mostBuffered] {
+                                     [socket, writer, &mostBuffered, &directBatches] {
                                          for (int i = 0; i < Frames; ++i) {
                                              QByteArray text = "w:" + QByteArray::number(i) + ':';
                                              text += QByteArray(Size - text.size(), char('a' + i % 26));
@@ -869,6 +870,7 @@ private Q_SLOTS:
                                          }
                                          writer->writeText(QByteArrayLiteral("end"));
                                          mostBuffered = writer->bytesToWrite();
+                                         directBatches = writer->directBatches();
                                      });
                 },
                 publicRoute());
@@ -896,6 +898,7 @@ private Q_SLOTS:
             [&] { return !received.isEmpty() && received.back() == QStringLiteral("end"); }, 30'000));
         // The burst crossed the edge: most of it waited in QTcpSocket's buffer behind a full kernel one.
         QVERIFY2(mostBuffered > 4 * 1024 * 1024, QByteArray::number(mostBuffered.load()));
+        QVERIFY(directBatches > 0); // and the start of it went to the descriptor itself
         QStringList expected;
         QList<QByteArray> expectedPongs;
         for (int i = 0; i < Frames; ++i) {
@@ -917,6 +920,65 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return pongsSoFar().size() >= expectedPongs.size(); }, 5000));
         QCOMPARE(pongsSoFar(), expectedPongs);
         ws.close();
+    }
+
+    // Clients upgrading at once each get the socket under their own WebSocket: what a route writes
+    // on it reaches that client and no other.
+    void eachWebSocketGetsItsOwnTransport()
+    {
+        Engine engine({}, [](Router &router) {
+            router.addWebSocket(
+                "/whoami",
+                [](QWebSocket *socket, QTcpSocket *transport, const Request &) {
+                    QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+                    if (transport)
+                        WebSocketWriter(transport).writeText("port:" +
+                                                             QByteArray::number(transport->peerPort()));
+                },
+                publicRoute());
+        });
+        constexpr int Clients = 6;
+        std::vector<std::unique_ptr<QWebSocket>> sockets;
+        std::vector<QString> said(Clients);
+        for (int i = 0; i < Clients; ++i) {
+            sockets.push_back(std::make_unique<QWebSocket>());
+            QObject::connect(sockets.back().get(), &QWebSocket::textMessageReceived, sockets.back().get(),
+                             [&said, i](const QString &m) { said[size_t(i)] = m; });
+            sockets.back()->open(QUrl(QStringLiteral("ws://127.0.0.1:%1/whoami").arg(engine.server->port())));
+        }
+        for (int i = 0; i < Clients; ++i) {
+            QVERIFY(QTest::qWaitFor([&] { return !said[size_t(i)].isEmpty(); }, 5000));
+            QCOMPARE(said[size_t(i)], QStringLiteral("port:%1").arg(sockets[size_t(i)]->localPort()));
+        }
+    }
+
+    // Nothing follows a close frame: a route that writes after closing writes nothing.
+    void nothingIsWrittenAfterTheCloseFrame()
+    {
+        Engine engine({}, [](Router &router) {
+            router.addWebSocket(
+                "/closer",
+                [](QWebSocket *socket, QTcpSocket *transport, const Request &) {
+                    QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+                    auto writer = std::make_shared<WebSocketWriter>(transport);
+                    QObject::connect(socket, &QWebSocket::textMessageReceived, socket, [socket, writer] {
+                        writer->writeText(QByteArrayLiteral("before"));
+                        socket->close(QWebSocketProtocol::CloseCodeNormal, QStringLiteral("done"));
+                        writer->writeText(QByteArrayLiteral("after"));
+                    });
+                },
+                publicRoute());
+        });
+        QWebSocket ws;
+        QStringList received;
+        QObject::connect(&ws, &QWebSocket::textMessageReceived, &ws,
+                         [&](const QString &m) { received << m; });
+        ws.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/closer").arg(engine.server->port())));
+        QVERIFY(QTest::qWaitFor([&] { return ws.state() == QAbstractSocket::ConnectedState; }, 5000));
+        ws.sendTextMessage(QStringLiteral("close, please"));
+        QVERIFY(QTest::qWaitFor([&] { return ws.state() == QAbstractSocket::UnconnectedState; }, 5000));
+        QCOMPARE(ws.closeCode(), QWebSocketProtocol::CloseCodeNormal);
+        QCOMPARE(received, QStringList{QStringLiteral("before")});
     }
 
     void aWebSocketRouteWithoutUpgradeSays426()

@@ -193,12 +193,20 @@ QCoro::Task<void> AuthService::flushKeyUse()
 
 Authentication AuthService::authenticate(const QByteArray &credential, const QByteArray &peer) const
 {
+    const SnapshotPtr s = snapshot();
+    const bool key = credential.startsWith("mdk_");
+    // An API key seen before answers from the cache: the admin token (never cached, and never
+    // an API key) is asked only about credentials that are not there. The gateway's edge auth
+    // pays for one keyed hash per request, not two hashes.
+    if (key) {
+        if (PrincipalPtr known = knownKey(credential, peer, *s))
+            return Authentication{std::move(known), {}, {}};
+    }
     if (m_adminToken) {
         if (Authentication admin = m_adminToken->authenticate(credential, peer))
             return admin;
     }
-    const SnapshotPtr s = snapshot();
-    if (credential.startsWith("mdk_"))
+    if (key)
         return authenticateKey(credential, peer, *s);
     if (credential.count('.') == 2)
         return authenticateJwt(credential, *s);
@@ -235,16 +243,22 @@ QList<TeamMembership> AuthService::teamsOf(const QString &userId) const
     return teams ? teams(userId) : QList<TeamMembership>{};
 }
 
+PrincipalPtr AuthService::knownKey(const QByteArray &credential, const QByteArray &peer,
+                                   const Snapshot &s) const
+{
+    const qint64 now = m_clock->nowMs();
+    PrincipalPtr known = stillCurrent(remembered(credential), s);
+    if (!known || (known->expiresAtMs != 0 && known->expiresAtMs <= now))
+        return nullptr;
+    std::lock_guard lock(m_keyUseMutex);
+    m_keyUse.insert(known->keyId, KeyUse{now, peer});
+    return known;
+}
+
 Authentication AuthService::authenticateKey(const QByteArray &credential, const QByteArray &peer,
                                             const Snapshot &s) const
 {
     const qint64 now = m_clock->nowMs();
-    if (PrincipalPtr known = stillCurrent(remembered(credential), s);
-        known && (known->expiresAtMs == 0 || known->expiresAtMs > now)) {
-        std::lock_guard lock(m_keyUseMutex);
-        m_keyUse.insert(known->keyId, KeyUse{now, peer});
-        return Authentication{std::move(known), {}, {}};
-    }
     const auto it = s.keysByDigest.constFind(digestHex(credential));
     if (it == s.keysByDigest.cend())
         return Authentication::refused(
@@ -297,9 +311,10 @@ size_t keysStamp(const std::vector<SigningKey> &keys)
 
 QByteArray AuthService::cacheKey(const QByteArray &credential) const
 {
-    unsigned char digest[16];
-    crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char *>(credential.constData()),
-                       quint64(credential.size()), m_cacheSecret.data(), m_cacheSecret.size());
+    static_assert(std::tuple_size_v<decltype(m_cacheSecret)> == crypto_shorthash_siphashx24_KEYBYTES);
+    unsigned char digest[crypto_shorthash_siphashx24_BYTES];
+    crypto_shorthash_siphashx24(digest, reinterpret_cast<const unsigned char *>(credential.constData()),
+                                quint64(credential.size()), m_cacheSecret.data());
     return QByteArray(reinterpret_cast<const char *>(digest), sizeof digest);
 }
 

@@ -596,6 +596,37 @@ private Q_SLOTS:
         QVERIFY(breakers.snapshot().isEmpty());
     }
 
+    // An instance deregistered and registered again under the same id gets a fresh breaker: the
+    // answers of requests admitted before count for nothing there (they used to, when the new
+    // breaker happened to be in the same period as the old one).
+    void outcomesAdmittedBeforeAForgetCountForNothing()
+    {
+        CircuitBreakers breakers;
+        const BreakerPolicy policy = breakerPolicy(2, 30'000, 1);
+        const QString route = QStringLiteral("r");
+        const QString instance = QStringLiteral("i");
+        BreakerTicket early1 = breakers.admit(route, instance, policy, t0);
+        BreakerTicket early2 = breakers.admit(route, instance, policy, t0);
+        QVERIFY(early1.allowed() && early2.allowed());
+        breakers.forget(route, instance);
+        QVERIFY(!breakers.state(route, instance).has_value());
+        QVERIFY(breakers.admit(route, instance, policy, t0 + 1).allowed()); // the new breaker
+        early1.fail(t0 + 2, QStringLiteral("HTTP 502"));
+        early2.fail(t0 + 3, QStringLiteral("HTTP 502"));
+        QCOMPARE(breakers.state(route, instance), BreakerState::Closed);
+        QCOMPARE(breakers.snapshot(route, instance)->consecutiveFailures, 0);
+        // Its own requests' answers count as before.
+        breakers.admit(route, instance, policy, t0 + 4).fail(t0 + 4, QStringLiteral("HTTP 502"));
+        breakers.admit(route, instance, policy, t0 + 5).fail(t0 + 5, QStringLiteral("HTTP 502"));
+        QCOMPARE(breakers.state(route, instance), BreakerState::Open);
+        // Forgetting the route drops the breaker a ticket in flight still holds; its outcome is ignored.
+        breakers.reset(route, instance, QStringLiteral("test"), t0 + 6);
+        BreakerTicket inFlight = breakers.admit(route, instance, policy, t0 + 7);
+        breakers.forgetRoute(route);
+        inFlight.fail(t0 + 8, QStringLiteral("HTTP 502"));
+        QVERIFY(!breakers.state(route, instance).has_value());
+    }
+
     // --- load balancing ----------------------------------------------------------------------
 
     void roundRobinTakesEachInTurn()

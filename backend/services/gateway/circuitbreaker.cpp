@@ -23,7 +23,14 @@ QString breakerStateName(BreakerState state)
 
 using BreakerKey = std::pair<QString, QString>;
 
-struct CircuitBreakers::Breaker {
+struct BreakerCell {
+    BreakerCell(std::mutex *guard, BreakerKey k)
+        : mutex(guard)
+        , key(std::move(k))
+    {}
+    std::mutex *mutex; // its shard's
+    const BreakerKey key;
+    bool forgotten = false; // removed from its shard: outcomes still on their way count for nothing
     BreakerPolicy policy;
     BreakerState state = BreakerState::Closed;
     int consecutiveFailures = 0;
@@ -33,7 +40,7 @@ struct CircuitBreakers::Breaker {
     quint64 epoch = 1; // +1 at every transition; a ticket's outcome counts only in its own epoch
     QList<BreakerTransition> trips;
 
-    BreakerTransition moveTo(const BreakerKey &key, BreakerState to, QString reason, qint64 nowMs)
+    BreakerTransition moveTo(BreakerState to, QString reason, qint64 nowMs)
     {
         BreakerTransition transition{key.first, key.second, state, to, std::move(reason), nowMs};
         state = to;
@@ -44,28 +51,28 @@ struct CircuitBreakers::Breaker {
             openedAtMs = nowMs;
         if (to == BreakerState::Closed)
             consecutiveFailures = 0;
-        if (trips.size() >= tripHistory)
+        if (trips.size() >= CircuitBreakers::tripHistory)
             trips.removeFirst();
         trips.append(transition);
         return transition;
     }
 
-    std::optional<BreakerTransition> failed(const BreakerKey &key, qint64 nowMs, const QString &reason)
+    std::optional<BreakerTransition> failed(qint64 nowMs, const QString &reason)
     {
         ++consecutiveFailures;
         if (state == BreakerState::HalfOpen)
-            return moveTo(key, BreakerState::Open, QStringLiteral("a half-open probe failed: %1").arg(reason),
+            return moveTo(BreakerState::Open, QStringLiteral("a half-open probe failed: %1").arg(reason),
                           nowMs);
         if (state == BreakerState::Closed && consecutiveFailures >= std::max(policy.failures, 1)) {
             return moveTo(
-                key, BreakerState::Open,
+                BreakerState::Open,
                 QStringLiteral("%1 consecutive failures, the last: %2").arg(consecutiveFailures).arg(reason),
                 nowMs);
         }
         return std::nullopt;
     }
 
-    BreakerSnapshot snapshot(const BreakerKey &key) const
+    BreakerSnapshot snapshot() const
     {
         BreakerSnapshot out;
         out.routeId = key.first;
@@ -82,7 +89,7 @@ struct CircuitBreakers::Breaker {
 
 struct CircuitBreakers::Shard {
     mutable std::mutex mutex;
-    QHash<BreakerKey, Breaker> breakers;
+    QHash<BreakerKey, std::shared_ptr<BreakerCell>> breakers;
 };
 
 // BreakerTicket
@@ -94,8 +101,7 @@ BreakerTicket::~BreakerTicket()
 
 BreakerTicket::BreakerTicket(BreakerTicket &&other) noexcept
     : m_owner(std::exchange(other.m_owner, nullptr))
-    , m_routeId(std::move(other.m_routeId))
-    , m_instanceId(std::move(other.m_instanceId))
+    , m_cell(std::move(other.m_cell))
     , m_epoch(other.m_epoch)
     , m_retryAfterMs(other.m_retryAfterMs)
     , m_state(other.m_state)
@@ -108,8 +114,7 @@ BreakerTicket &BreakerTicket::operator=(BreakerTicket &&other) noexcept
     if (this != &other) {
         release();
         m_owner = std::exchange(other.m_owner, nullptr);
-        m_routeId = std::move(other.m_routeId);
-        m_instanceId = std::move(other.m_instanceId);
+        m_cell = std::move(other.m_cell);
         m_epoch = other.m_epoch;
         m_retryAfterMs = other.m_retryAfterMs;
         m_state = other.m_state;
@@ -141,13 +146,16 @@ void BreakerTicket::record(bool success, qint64 nowMs, const QString &reason)
     if (CircuitBreakers *owner = std::exchange(m_owner, nullptr)) {
         owner->finish(*this, success ? CircuitBreakers::Outcome::Success : CircuitBreakers::Outcome::Failure,
                       nowMs, reason);
+        m_cell.reset();
     }
 }
 
 void BreakerTicket::abandon(qint64 nowMs)
 {
-    if (CircuitBreakers *owner = std::exchange(m_owner, nullptr))
+    if (CircuitBreakers *owner = std::exchange(m_owner, nullptr)) {
         owner->finish(*this, CircuitBreakers::Outcome::Abandoned, nowMs, {});
+        m_cell.reset();
+    }
 }
 
 // CircuitBreakers
@@ -183,8 +191,10 @@ BreakerTicket CircuitBreakers::admit(const QString &routeId, const QString &inst
     {
         Shard &shard = shardFor(routeId, instanceId);
         const std::lock_guard lock(shard.mutex);
-        const BreakerKey key{routeId, instanceId};
-        Breaker &breaker = shard.breakers[key];
+        std::shared_ptr<BreakerCell> &cell = shard.breakers[BreakerKey{routeId, instanceId}];
+        if (!cell)
+            cell = std::make_shared<BreakerCell>(&shard.mutex, BreakerKey{routeId, instanceId});
+        BreakerCell &breaker = *cell;
         breaker.policy = policy;
         if (breaker.state == BreakerState::Open) {
             const qint64 reopensAt = breaker.openedAtMs + std::max(policy.coolDownMs, 0);
@@ -194,7 +204,7 @@ BreakerTicket CircuitBreakers::admit(const QString &routeId, const QString &inst
                 return ticket;
             }
             transition =
-                breaker.moveTo(key, BreakerState::HalfOpen,
+                breaker.moveTo(BreakerState::HalfOpen,
                                QStringLiteral("the cool-down of %1 ms passed; probing with up to %2 requests")
                                    .arg(policy.coolDownMs)
                                    .arg(std::max(policy.halfOpenProbes, 1)),
@@ -215,8 +225,7 @@ BreakerTicket CircuitBreakers::admit(const QString &routeId, const QString &inst
         }
         if (ticket.m_allowed) {
             ticket.m_owner = this;
-            ticket.m_routeId = routeId;
-            ticket.m_instanceId = instanceId;
+            ticket.m_cell = cell;
         }
     }
     if (transition)
@@ -229,13 +238,10 @@ void CircuitBreakers::finish(const BreakerTicket &ticket, Outcome outcome, qint6
 {
     std::optional<BreakerTransition> transition;
     {
-        Shard &shard = shardFor(ticket.m_routeId, ticket.m_instanceId);
-        const std::lock_guard lock(shard.mutex);
-        const BreakerKey key{ticket.m_routeId, ticket.m_instanceId};
-        auto it = shard.breakers.find(key);
-        if (it == shard.breakers.end() || it->epoch != ticket.m_epoch)
+        BreakerCell &breaker = *ticket.m_cell;
+        const std::lock_guard lock(*breaker.mutex);
+        if (breaker.forgotten || breaker.epoch != ticket.m_epoch)
             return; // forgotten, reset or moved on since: this outcome is about a past period
-        Breaker &breaker = *it;
         if (ticket.m_probe)
             breaker.probesInFlight = std::max(breaker.probesInFlight - 1, 0);
         switch (outcome) {
@@ -246,12 +252,12 @@ void CircuitBreakers::finish(const BreakerTicket &ticket, Outcome outcome, qint6
             if (breaker.state == BreakerState::HalfOpen && ticket.m_probe &&
                 ++breaker.probeSuccesses >= std::max(breaker.policy.halfOpenProbes, 1)) {
                 transition = breaker.moveTo(
-                    key, BreakerState::Closed,
+                    BreakerState::Closed,
                     QStringLiteral("%1 half-open probes succeeded").arg(breaker.probeSuccesses), nowMs);
             }
             break;
         case Outcome::Failure:
-            transition = breaker.failed(key, nowMs, reason);
+            transition = breaker.failed(nowMs, reason);
             break;
         }
     }
@@ -266,15 +272,15 @@ void CircuitBreakers::record(const QString &routeId, const QString &instanceId, 
     {
         Shard &shard = shardFor(routeId, instanceId);
         const std::lock_guard lock(shard.mutex);
-        const BreakerKey key{routeId, instanceId};
-        auto it = shard.breakers.find(key);
-        if (it == shard.breakers.end() || it->state == BreakerState::Open)
+        auto it = shard.breakers.find(BreakerKey{routeId, instanceId});
+        if (it == shard.breakers.end() || (*it)->state == BreakerState::Open)
             return;
+        BreakerCell &breaker = **it;
         if (success) {
-            if (it->state == BreakerState::Closed)
-                it->consecutiveFailures = 0;
+            if (breaker.state == BreakerState::Closed)
+                breaker.consecutiveFailures = 0;
         } else {
-            transition = it->failed(key, nowMs, reason);
+            transition = breaker.failed(nowMs, reason);
         }
     }
     if (transition)
@@ -289,14 +295,14 @@ std::optional<BreakerSnapshot> CircuitBreakers::reset(const QString &routeId, co
     {
         Shard &shard = shardFor(routeId, instanceId);
         const std::lock_guard lock(shard.mutex);
-        const BreakerKey key{routeId, instanceId};
-        auto it = shard.breakers.find(key);
+        auto it = shard.breakers.find(BreakerKey{routeId, instanceId});
         if (it == shard.breakers.end())
             return std::nullopt;
-        if (it->state != BreakerState::Closed)
-            transition = it->moveTo(key, BreakerState::Closed, QStringLiteral("reset by %1").arg(by), nowMs);
-        it->consecutiveFailures = 0;
-        snapshot = it->snapshot(key);
+        BreakerCell &breaker = **it;
+        if (breaker.state != BreakerState::Closed)
+            transition = breaker.moveTo(BreakerState::Closed, QStringLiteral("reset by %1").arg(by), nowMs);
+        breaker.consecutiveFailures = 0;
+        snapshot = breaker.snapshot();
     }
     if (transition)
         report({*transition});
@@ -310,7 +316,7 @@ std::optional<BreakerState> CircuitBreakers::state(const QString &routeId, const
     auto it = shard.breakers.constFind(BreakerKey{routeId, instanceId});
     if (it == shard.breakers.cend())
         return std::nullopt;
-    return it->state;
+    return (*it)->state;
 }
 
 std::optional<BreakerSnapshot> CircuitBreakers::snapshot(const QString &routeId,
@@ -318,11 +324,10 @@ std::optional<BreakerSnapshot> CircuitBreakers::snapshot(const QString &routeId,
 {
     Shard &shard = shardFor(routeId, instanceId);
     const std::lock_guard lock(shard.mutex);
-    const BreakerKey key{routeId, instanceId};
-    auto it = shard.breakers.constFind(key);
+    auto it = shard.breakers.constFind(BreakerKey{routeId, instanceId});
     if (it == shard.breakers.cend())
         return std::nullopt;
-    return it->snapshot(key);
+    return (*it)->snapshot();
 }
 
 QList<BreakerSnapshot> CircuitBreakers::snapshot() const
@@ -331,7 +336,7 @@ QList<BreakerSnapshot> CircuitBreakers::snapshot() const
     for (const auto &shard : m_shards) {
         const std::lock_guard lock(shard->mutex);
         for (auto it = shard->breakers.cbegin(); it != shard->breakers.cend(); ++it)
-            out.append(it->snapshot(it.key()));
+            out.append((*it)->snapshot());
     }
     std::sort(out.begin(), out.end(), [](const BreakerSnapshot &a, const BreakerSnapshot &b) {
         return std::tie(a.routeId, a.instanceId) < std::tie(b.routeId, b.instanceId);
@@ -343,14 +348,20 @@ void CircuitBreakers::forget(const QString &routeId, const QString &instanceId)
 {
     Shard &shard = shardFor(routeId, instanceId);
     const std::lock_guard lock(shard.mutex);
-    shard.breakers.remove(BreakerKey{routeId, instanceId});
+    if (const auto cell = shard.breakers.take(BreakerKey{routeId, instanceId}))
+        cell->forgotten = true;
 }
 
 void CircuitBreakers::forgetRoute(const QString &routeId)
 {
     for (auto &shard : m_shards) {
         const std::lock_guard lock(shard->mutex);
-        shard->breakers.removeIf([&routeId](const auto &entry) { return entry.key().first == routeId; });
+        shard->breakers.removeIf([&routeId](const auto &entry) {
+            if (entry.key().first != routeId)
+                return false;
+            entry.value()->forgotten = true;
+            return true;
+        });
     }
 }
 

@@ -37,6 +37,7 @@ struct BreakerSnapshot {
 };
 
 class CircuitBreakers;
+struct BreakerCell; // one breaker and the lock that guards it (circuitbreaker.cpp)
 
 // The answer to "may this request go to that instance?", and the request's obligation to say how
 // it went. Move-only; a ticket destroyed without an outcome (the client vanished, the coroutine
@@ -72,8 +73,8 @@ private:
     void release();
 
     CircuitBreakers *m_owner = nullptr; // null once the outcome was taken (or never admitted)
-    QString m_routeId;
-    QString m_instanceId;
+    // The breaker that admitted the request: its outcome goes there without looking it up again.
+    std::shared_ptr<BreakerCell> m_cell;
     quint64 m_epoch = 0;
     qint64 m_retryAfterMs = 0;
     BreakerState m_state = BreakerState::Closed;
@@ -123,7 +124,6 @@ public:
     void forgetRoute(const QString &routeId);
 
 private:
-    struct Breaker;
     struct Shard;
     friend class BreakerTicket;
     enum class Outcome { Success, Failure, Abandoned };

@@ -462,9 +462,13 @@ private Q_SLOTS:
         RawHttp slow2;
         QVERIFY(slow1.connectTo(m_port));
         QVERIFY(slow2.connectTo(m_port));
+        // One after the other, each in flight at the gateway before the next is sent (its own count
+        // says so): two requests arriving at once on two engine threads may both find every
+        // instance idle and pick the same one, as with any least-request balancer that does not
+        // serialise its picks (Envoy's neither).
         slow1.send("GET /lo/a?delayMs=1500 HTTP/1.1\r\nHost: gw.test\r\n\r\n");
+        QTRY_COMPARE_WITH_TIMEOUT(gatewayInFlight(QStringLiteral("spread-lo")), 1, 5000);
         slow2.send("GET /lo/b?delayMs=1500 HTTP/1.1\r\nHost: gw.test\r\n\r\n");
-        // Both are in flight at the gateway before the third is sent (its own count says so).
         QTRY_COMPARE_WITH_TIMEOUT(gatewayInFlight(QStringLiteral("spread-lo")), 2, 5000);
         const QString third = instanceOf(through(m_port, "GET", "/lo/c"));
         const QString first = instanceOf(slow1.read(5000));

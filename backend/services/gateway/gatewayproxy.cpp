@@ -149,9 +149,10 @@ void GatewayProxy::finish(Exchange &x, const Response &response)
     finish(x, response.status, response.body.size());
 }
 
-void GatewayProxy::finish(Exchange &x, int status, qint64 bytesOut)
+void GatewayProxy::finish(Exchange &x, int status, qint64 bytesOut, qint64 nowNs)
 {
-    const qint64 nowNs = steadyNs();
+    if (nowNs == 0)
+        nowNs = steadyNs();
     const qint64 totalNs = nowNs - x.startedNs;
     const qint64 gatewayNs = std::max<qint64>(0, (x.headNs ? x.headNs : nowNs) - x.startedNs - x.upstreamNs);
     RequestSample sample;
@@ -630,13 +631,13 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
     timing += "upstream;dur=";
     appendMillis(&timing, x->upstreamNs);
     timing += ", gateway;dur=";
-    appendMillis(&timing, steadyNs() - x->startedNs - x->upstreamNs);
-    answer->headers.append({QByteArrayLiteral("server-timing"), std::move(timing)});
     x->headNs = steadyNs();
+    appendMillis(&timing, x->headNs - x->startedNs - x->upstreamNs);
+    answer->headers.append({QByteArrayLiteral("server-timing"), std::move(timing)});
     if (answer->bodySource)
         followBody(x, *answer, std::move(x->streaming.ticket), std::move(x->streaming.guard));
     else
-        finish(*x, *answer);
+        finish(*x, answer->status, answer->body.size(), x->headNs); // ends as its head is ready
     co_return std::move(*answer);
 }
 

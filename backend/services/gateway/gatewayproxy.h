@@ -83,7 +83,8 @@ private:
     Http::Response refuse(Exchange &exchange, int status, const QString &detail, QByteArrayView code,
                           Rejection cause);
     void finish(Exchange &exchange, const Http::Response &response);
-    void finish(Exchange &exchange, int status, qint64 bytesOut);
+    // `nowNs`: when it ended, if the caller just read the clock (0: now).
+    void finish(Exchange &exchange, int status, qint64 bytesOut, qint64 nowNs = 0);
     Http::Response requestBodyAnswer(Exchange &exchange, const Http::UpstreamResult &result);
     void followBody(const std::shared_ptr<Exchange> &exchange, Http::Response &response, BreakerTicket ticket,
                     InFlight::Guard guard);

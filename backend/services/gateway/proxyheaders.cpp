@@ -2,6 +2,8 @@
 
 #include <QRandomGenerator>
 
+#include <array>
+
 #include <cstring>
 
 namespace Meshdeck::Gateway::ProxyHeaders {
@@ -45,7 +47,13 @@ bool namedIn(QByteArrayView connection, QByteArrayView name)
 // per-thread generator seeded from the system's keeps the system's source off the request path.
 char *appendRandomHex(char *out, int bytes)
 {
-    static thread_local QRandomGenerator64 generator(QRandomGenerator::system()->generate64());
+    // Seeded with 256 bits: QRandomGenerator64's one-number constructor takes 32 of them, and two
+    // threads anywhere that drew the same seed would hand out the same trace ids.
+    static thread_local QRandomGenerator64 generator = [] {
+        std::array<quint32, 8> seed{};
+        QRandomGenerator::system()->fillRange(seed.data(), qsizetype(seed.size()));
+        return QRandomGenerator64(seed.data(), qsizetype(seed.size()));
+    }();
     static constexpr char digits[] = "0123456789abcdef";
     quint64 word = 0;
     for (int i = 0; i < bytes; ++i) {

@@ -543,6 +543,26 @@ private Q_SLOTS:
                     "/v1/gateway/breakers/" + routeId.toUtf8() + '/' + instanceId.toUtf8() + "/reset");
         QCOMPARE(reset.status, 200);
         QCOMPARE(bodyOf(reset).value(QStringLiteral("state")).toString(), QStringLiteral("closed"));
+
+        // Deregistered, the dead instance's breaker goes from the list (instance ids change with
+        // every deployment: the list would grow for ever); the living one's stays until its route
+        // is deleted.
+        const auto breakersOf = [this, &routeId] {
+            QStringList ids;
+            const QJsonArray all =
+                apiJson(m_backend, "GET", "/v1/gateway/breakers").value(QStringLiteral("breakers")).toArray();
+            for (const QJsonValue &v : all) {
+                if (v.toObject().value(QStringLiteral("routeId")).toString() == routeId)
+                    ids.append(v.toObject().value(QStringLiteral("instanceId")).toString());
+            }
+            return ids;
+        };
+        QCOMPARE(breakersOf().size(), 2);
+        QCOMPARE(apiCall(m_backend, "DELETE", "/v1/registry/instances/" + instanceId.toUtf8()).status, 204);
+        QTRY_COMPARE_WITH_TIMEOUT(breakersOf().size(), 1, 5000);
+        QVERIFY(!breakersOf().contains(instanceId));
+        QCOMPARE(apiCall(m_backend, "DELETE", "/v1/gateway/routes/" + routeId.toUtf8()).status, 204);
+        QTRY_VERIFY_WITH_TIMEOUT(breakersOf().isEmpty(), 5000);
     }
 
     void aSlowInstanceIsA504AtTheRouteTimeout()

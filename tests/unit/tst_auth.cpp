@@ -3,6 +3,7 @@
 #include "postgresserver.h"
 #include "testing.h"
 
+#include "core/admintoken.h"
 #include "platform/access.h"
 #include "services/auth/authservice.h"
 #include "services/auth/authstore.h"
@@ -326,6 +327,41 @@ private Q_SLOTS:
         QVERIFY(!fromKey);
         QVERIFY(waitForTask(m_auth->revokeKey(p, narrow->apiKey.id)));
         QVERIFY(!principalOf(narrow->key));
+    }
+
+    // A key seen before answers from the cache, ahead of the admin token (which also starts with
+    // "mdk_"): the admin token still answers as itself, and every use of the key, cached or not,
+    // is recorded with where it came from.
+    void theAdminTokenAndACachedKeyEachAnswerAsThemselves()
+    {
+        AuthSettings settings = defaultSettings();
+        settings.keyUseFlushMs = 20;
+        open(settings);
+        const QByteArray adminToken = newAdminToken();
+        const AdminTokenAuthenticator admin(adminToken);
+        m_auth->setAdminToken(&admin);
+        const User user = createUser(QStringLiteral("ka@example.test"), Role::Developer);
+        const PrincipalPtr p = principalOf(signIn(user.email).accessToken);
+        const Result<CreatedKey> key = waitForTask(
+            m_auth->createKey(p, NewKey{QStringLiteral("ci"), {QStringLiteral("registry.read")}, 0}));
+        QVERIFY(key);
+        QCOMPARE(m_auth->authenticate(adminToken, "10.0.0.1").principal->kind, Principal::Kind::AdminToken);
+        const PrincipalPtr first = m_auth->authenticate(key->key, "10.0.0.2").principal;
+        QVERIFY(first);
+        QCOMPARE(first->kind, Principal::Kind::ApiKey);
+        m_clock.advance(1000);
+        const PrincipalPtr second = m_auth->authenticate(key->key, "10.0.0.3").principal;
+        QCOMPARE(second, first); // from the cache
+        QCOMPARE(m_auth->authenticate(adminToken, "10.0.0.1").principal->kind, Principal::Kind::AdminToken);
+        QVERIFY(!m_auth->authenticate(adminToken.chopped(1) + 'x', "10.0.0.1"));
+        const auto lastUse = [&] {
+            const Result<QList<ApiKey>> keys = waitForTask(m_auth->keys(p));
+            return keys && keys->size() == 1
+                       ? std::pair(keys->first().lastUsedAtMs, keys->first().lastUsedFrom)
+                       : std::pair(qint64(-1), QString());
+        };
+        QTRY_COMPARE(lastUse(), std::pair(m_clock.nowMs(), QStringLiteral("10.0.0.3")));
+        m_auth->setAdminToken(nullptr);
     }
 
     void anExpiredKeyIsRefusedAndSomeoneElsesKeyIsNotFound()

@@ -52,7 +52,7 @@ bool AccessLog::wants(int status, bool refused) const
 {
     if (refused || status >= 500 || status == 0)
         return true;
-    // A generator per thread: the global one takes a lock on every request the gateway answers.
+    // A generator per thread: the global one takes a lock for every answer that may be sampled.
     static thread_local QRandomGenerator sampler(QRandomGenerator::global()->generate());
     return m_sample > 0 && (m_sample >= 1 || sampler.generateDouble() < m_sample);
 }

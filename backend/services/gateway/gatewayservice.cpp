@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
+#include <QSet>
 
 Q_LOGGING_CATEGORY(lcGateway, "meshdeck.gateway")
 
@@ -120,6 +121,7 @@ void GatewayService::tick()
         }
         m_limits->refreshBusiest(limited);
     }
+    forgetStaleBreakers();
     QList<BreakerTransition> changed;
     {
         std::lock_guard lock(m_changedMutex);
@@ -141,6 +143,30 @@ void GatewayService::tick()
     }
     message.insert(QStringLiteral("breakers"), breakers);
     m_channel.broadcast(message);
+}
+
+// Every second, so the breakers listed are those the gateway can still route through: instance ids
+// change with every deployment, and a breaker per instance ever seen would grow without end. An
+// outcome still on its way to a dropped breaker counts for nothing (circuitbreaker.h).
+void GatewayService::forgetStaleBreakers()
+{
+    const RouteTablePtr table = m_catalog->table();
+    QHash<QString, QSet<QString>> instancesByService;
+    for (const BreakerSnapshot &b : m_breakers.snapshot()) {
+        const Route *route = table ? table->find(b.routeId) : nullptr;
+        if (route) {
+            auto known = instancesByService.find(route->spec.service);
+            if (known == instancesByService.end()) {
+                QSet<QString> ids;
+                for (const UpstreamInstance &i : *m_directory->instancesOf(route->spec.service))
+                    ids.insert(i.id);
+                known = instancesByService.insert(route->spec.service, std::move(ids));
+            }
+            if (known->contains(b.instanceId))
+                continue;
+        }
+        m_breakers.forget(b.routeId, b.instanceId);
+    }
 }
 
 void GatewayService::storeMinutes(bool includeCurrent)

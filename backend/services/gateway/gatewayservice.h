@@ -90,6 +90,8 @@ public:
 
 private:
     void tick();
+    // Drops the breakers of deleted routes and of instances their route's service no longer has.
+    void forgetStaleBreakers();
     void storeMinutes(bool includeCurrent = false);
     void exchangeDrainCounts();
     void onTransition(const BreakerTransition &transition);

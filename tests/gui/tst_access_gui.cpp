@@ -1,3 +1,4 @@
+#include "quicktesting.h"
 #include "testing.h"
 
 #include "api/httpapiclient.h"
@@ -29,20 +30,6 @@ using namespace Meshdeck::Console;
 using namespace Meshdeck::Testing;
 
 namespace {
-// The visible control with this accessible name, as a screen reader finds it.
-QQuickItem *findByName(QAccessibleInterface *iface, const QString &name, int depth = 0)
-{
-    if (!iface || !iface->isValid() || iface->state().invisible || depth > 200)
-        return nullptr;
-    if (iface->text(QAccessible::Name) == name)
-        return qobject_cast<QQuickItem *>(iface->object());
-    for (int i = 0; i < iface->childCount(); ++i) {
-        if (QQuickItem *found = findByName(iface->child(i), name, depth + 1))
-            return found;
-    }
-    return nullptr;
-}
-
 // The text of every item of the window, shown or hidden, and of every object under it: wherever
 // the console could still hold something in a `text`.
 QStringList everyText(QQuickWindow *window)
@@ -65,25 +52,6 @@ QStringList everyText(QQuickWindow *window)
         }
     }
     return out;
-}
-
-QStringList visibleTexts(QQuickItem *item)
-{
-    QStringList out;
-    if (!item || !item->isVisible())
-        return out;
-    const QVariant text = item->property("text");
-    if (text.isValid() && !text.toString().isEmpty() && item->metaObject()->indexOfProperty("font") >= 0)
-        out << text.toString();
-    const auto children = item->childItems();
-    for (QQuickItem *child : children)
-        out << visibleTexts(child);
-    return out;
-}
-
-bool anyContains(const QStringList &texts, const QString &fragment)
-{
-    return std::any_of(texts.cbegin(), texts.cend(), [&](const QString &t) { return t.contains(fragment); });
 }
 
 // The count of pixels near a colour in the page area (right of the sidebar).

@@ -1,3 +1,4 @@
+#include "quicktesting.h"
 #include "testing.h"
 
 #include "access/accesscontroller.h"
@@ -31,6 +32,8 @@ Q_IMPORT_QML_PLUGIN(Meshdeck_PagesPlugin)
 Q_IMPORT_QML_PLUGIN(Meshdeck_AppPlugin)
 
 using namespace Meshdeck::Console;
+using Meshdeck::Testing::findByName;
+using Meshdeck::Testing::findItem;
 
 namespace {
 // Roles a person operates; each needs a name a screen reader can say (and a test can find).
@@ -136,34 +139,6 @@ void checkItems(QQuickItem *item, QQuickItem *scope, Walk &out, bool inTabBar = 
     const auto children = item->childItems();
     for (QQuickItem *child : children)
         checkItems(child, scope, out, inTabBar || item->inherits("QQuickTabBar"));
-}
-
-QQuickItem *findItem(QQuickItem *root, const QString &objectName)
-{
-    if (!root)
-        return nullptr;
-    if (root->objectName() == objectName)
-        return root;
-    const auto children = root->childItems();
-    for (QQuickItem *child : children) {
-        if (QQuickItem *found = findItem(child, objectName))
-            return found;
-    }
-    return nullptr;
-}
-
-// The visible control with this accessible name, as a screen reader finds it.
-QQuickItem *findByName(QAccessibleInterface *iface, const QString &name, int depth = 0)
-{
-    if (!iface || !iface->isValid() || iface->state().invisible || depth > 200)
-        return nullptr;
-    if (iface->text(QAccessible::Name) == name)
-        return qobject_cast<QQuickItem *>(iface->object());
-    for (int i = 0; i < iface->childCount(); ++i) {
-        if (QQuickItem *found = findByName(iface->child(i), name, depth + 1))
-            return found;
-    }
-    return nullptr;
 }
 
 QJsonObject instanceJson(const QString &id, int port, const QString &status)

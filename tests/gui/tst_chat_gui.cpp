@@ -1,3 +1,4 @@
+#include "quicktesting.h"
 #include "testing.h"
 
 #include "api/httpapiclient.h"
@@ -37,51 +38,6 @@ using namespace Meshdeck::Testing;
 namespace {
 constexpr int MessageCount = 120; // more than two pages of 50: history is paged back twice
 
-QQuickItem *findByName(QAccessibleInterface *iface, const QString &name, int depth = 0)
-{
-    if (!iface || !iface->isValid() || iface->state().invisible || depth > 200)
-        return nullptr;
-    if (iface->text(QAccessible::Name) == name)
-        return qobject_cast<QQuickItem *>(iface->object());
-    for (int i = 0; i < iface->childCount(); ++i) {
-        if (QQuickItem *found = findByName(iface->child(i), name, depth + 1))
-            return found;
-    }
-    return nullptr;
-}
-
-QQuickItem *findItem(QQuickItem *root, const QString &objectName)
-{
-    if (!root)
-        return nullptr;
-    if (root->objectName() == objectName)
-        return root;
-    const auto children = root->childItems();
-    for (QQuickItem *child : children) {
-        if (QQuickItem *found = findItem(child, objectName))
-            return found;
-    }
-    return nullptr;
-}
-
-QStringList visibleTexts(QQuickItem *item)
-{
-    QStringList out;
-    if (!item || !item->isVisible())
-        return out;
-    const QVariant text = item->property("text");
-    if (text.isValid() && !text.toString().isEmpty() && item->metaObject()->indexOfProperty("font") >= 0)
-        out << text.toString();
-    const auto children = item->childItems();
-    for (QQuickItem *child : children)
-        out << visibleTexts(child);
-    return out;
-}
-
-bool anyContains(const QStringList &texts, const QString &fragment)
-{
-    return std::any_of(texts.cbegin(), texts.cend(), [&](const QString &t) { return t.contains(fragment); });
-}
 } // namespace
 
 // The Chat page on a real meshdeckd, as support uses it: a private room (seeded through the API

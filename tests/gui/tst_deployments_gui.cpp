@@ -5,6 +5,7 @@
 // second version is deployed and activated; the first is rolled back to through the confirm
 // dialog, and the gateway then serves the first version's file. Screenshots at each step are
 // saved under MESHDECK_SCREENSHOT_DIR and checked.
+#include "quicktesting.h"
 #include "testing.h"
 
 #include "api/httpapiclient.h"
@@ -47,39 +48,6 @@ using namespace Meshdeck::Testing;
 
 namespace {
 constexpr int BuildLines = 600;
-
-// The visible control with this accessible name, as a screen reader finds it; with `editable`, a
-// text field only (a label next to a field may say the same words).
-QQuickItem *findByName(QAccessibleInterface *iface, const QString &name, bool editable = false, int depth = 0)
-{
-    if (!iface || !iface->isValid() || iface->state().invisible || depth > 200)
-        return nullptr;
-    if (iface->text(QAccessible::Name) == name) {
-        auto *item = qobject_cast<QQuickItem *>(iface->object());
-        if (item && (!editable || item->metaObject()->indexOfProperty("cursorPosition") >= 0))
-            return item;
-    }
-    for (int i = 0; i < iface->childCount(); ++i) {
-        if (QQuickItem *found = findByName(iface->child(i), name, editable, depth + 1))
-            return found;
-    }
-    return nullptr;
-}
-
-// The texts the visible items under `item` draw.
-QStringList visibleTexts(QQuickItem *item)
-{
-    QStringList out;
-    if (!item || !item->isVisible())
-        return out;
-    const QVariant text = item->property("text");
-    if (text.isValid() && !text.toString().isEmpty() && item->metaObject()->indexOfProperty("font") >= 0)
-        out << text.toString();
-    const auto children = item->childItems();
-    for (QQuickItem *child : children)
-        out << visibleTexts(child);
-    return out;
-}
 
 // The lines of the log a view draws: for each row inside the view's visible area (indexAt), its
 // delegate's second label (itemAtIndex: a delegate kept for reuse may still hold an old row's

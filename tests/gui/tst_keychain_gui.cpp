@@ -1,3 +1,4 @@
+#include "quicktesting.h"
 #include "testing.h"
 
 #include "api/httpapiclient.h"
@@ -34,19 +35,6 @@ using namespace Meshdeck::Testing;
 namespace {
 const QString kProfileName = QStringLiteral("Keychain test");
 
-// The visible control with this accessible name, as a screen reader finds it.
-QQuickItem *findByName(QAccessibleInterface *iface, const QString &name, int depth = 0)
-{
-    if (!iface || !iface->isValid() || iface->state().invisible || depth > 200)
-        return nullptr;
-    if (iface->text(QAccessible::Name) == name)
-        return qobject_cast<QQuickItem *>(iface->object());
-    for (int i = 0; i < iface->childCount(); ++i) {
-        if (QQuickItem *found = findByName(iface->child(i), name, depth + 1))
-            return found;
-    }
-    return nullptr;
-}
 } // namespace
 
 // Profile credentials in a real Secret Service: gnome-keyring on a private D-Bus session bus,

@@ -1,3 +1,4 @@
+#include "quicktesting.h"
 #include "testing.h"
 
 #include "api/fakeapiclient.h"
@@ -30,20 +31,6 @@ using namespace Meshdeck::Console;
 using namespace Meshdeck::Testing;
 
 namespace {
-// The visible control with this accessible name, as a screen reader finds it.
-QQuickItem *findByName(QAccessibleInterface *iface, const QString &name, int depth = 0)
-{
-    if (!iface || !iface->isValid() || iface->state().invisible || depth > 200)
-        return nullptr;
-    if (iface->text(QAccessible::Name) == name)
-        return qobject_cast<QQuickItem *>(iface->object());
-    for (int i = 0; i < iface->childCount(); ++i) {
-        if (QQuickItem *found = findByName(iface->child(i), name, depth + 1))
-            return found;
-    }
-    return nullptr;
-}
-
 // Every accessible name on screen.
 void collectNames(QAccessibleInterface *iface, QStringList &out, int depth = 0)
 {

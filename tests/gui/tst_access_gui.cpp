@@ -1,3 +1,4 @@
+#include "attachedconsole.h"
 #include "quicktesting.h"
 #include "testing.h"
 
@@ -102,26 +103,9 @@ private Q_SLOTS:
         // What the page reads first; without it nothing is offered and the test would only time out.
         const RawResponse me = apiCall(backend, "GET", "/v1/auth/me");
         QVERIFY2(me.status == 200, "meshdeckd does not serve GET /v1/auth/me: " + me.body);
-        HttpApiClient api;
-        FakeSecretStore secrets;
-        QTemporaryDir dir;
-        Console::Options options;
-        options.attachUrl = backend.url();
-        options.attachToken = backend.token();
-        options.secrets = &secrets;
-        options.profilesFile = dir.filePath(QStringLiteral("profiles.ini"));
-        Console console(options, &api);
-        Console::setInstance(&console);
-        QQmlApplicationEngine engine;
-        engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
-        console.applyLanguage(&engine);
-        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Meshdeck/App/Main.qml")));
-        QVERIFY(!engine.rootObjects().isEmpty());
-        m_window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
-        QVERIFY(m_window);
-        QVERIFY(QTest::qWaitForWindowExposed(m_window));
-        console.startUp();
-        QTRY_COMPARE_WITH_TIMEOUT(console.connection()->state(), BackendConnection::State::Connected, 15'000);
+        AttachedConsole attached;
+        QVERIFY(attached.start(backend));
+        m_window = attached.window();
 
         // Open Access from the sidebar, then its API keys, as a person does.
         click(QStringLiteral("Access"));

@@ -1,3 +1,4 @@
+#include "attachedconsole.h"
 #include "quicktesting.h"
 #include "testing.h"
 
@@ -91,27 +92,10 @@ private Q_SLOTS:
         const QString token = invited.value(QStringLiteral("token")).toString();
         const QString invitationUrl = invited.value(QStringLiteral("url")).toString();
         QVERIFY(invitationUrl.endsWith(token));
-        HttpApiClient api;
-        FakeSecretStore secrets;
-        QTemporaryDir dir;
-        Console::Options options;
-        options.attachUrl = backend.url();
-        options.attachToken = backend.token();
-        options.secrets = &secrets;
-        options.profilesFile = dir.filePath(QStringLiteral("profiles.ini"));
-        Console console(options, &api);
-        Console::setInstance(&console);
-        QQmlApplicationEngine engine;
-        engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
-        console.applyLanguage(&engine);
-        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Meshdeck/App/Main.qml")));
-        QVERIFY(!engine.rootObjects().isEmpty());
-        m_window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
-        QVERIFY(m_window);
-        m_window->resize(1400, 900);
-        QVERIFY(QTest::qWaitForWindowExposed(m_window));
-        console.startUp();
-        QTRY_COMPARE_WITH_TIMEOUT(console.connection()->state(), BackendConnection::State::Connected, 15'000);
+        AttachedConsole attached;
+        QVERIFY(attached.start(backend, QSize(1400, 900)));
+        m_window = attached.window();
+        Console &console = attached.console();
 
         click(QStringLiteral("Chat"));
         if (QTest::currentTestFailed())

@@ -5,6 +5,7 @@
 // second version is deployed and activated; the first is rolled back to through the confirm
 // dialog, and the gateway then serves the first version's file. Screenshots at each step are
 // saved under MESHDECK_SCREENSHOT_DIR and checked.
+#include "attachedconsole.h"
 #include "quicktesting.h"
 #include "testing.h"
 
@@ -209,26 +210,10 @@ private Q_SLOTS:
         const QString v2 = writeTarball(m_work.path(), "2");
         QVERIFY(!v1.isEmpty() && !v2.isEmpty());
 
-        HttpApiClient api;
-        FakeSecretStore secrets;
-        QTemporaryDir dir;
-        Console::Options options;
-        options.attachUrl = backend.url();
-        options.attachToken = backend.token();
-        options.secrets = &secrets;
-        options.profilesFile = dir.filePath(QStringLiteral("profiles.ini"));
-        Console console(options, &api);
-        Console::setInstance(&console);
-        QQmlApplicationEngine engine;
-        engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
-        console.applyLanguage(&engine);
-        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Meshdeck/App/Main.qml")));
-        QVERIFY(!engine.rootObjects().isEmpty());
-        m_window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
-        QVERIFY(m_window);
-        QVERIFY(QTest::qWaitForWindowExposed(m_window));
-        console.startUp();
-        QTRY_COMPARE_WITH_TIMEOUT(console.connection()->state(), BackendConnection::State::Connected, 15'000);
+        AttachedConsole attached;
+        QVERIFY(attached.start(backend));
+        m_window = attached.window();
+        Console &console = attached.console();
         BuildLogModel *log = console.deployments()->log();
 
         // A site, by the page's dialog.

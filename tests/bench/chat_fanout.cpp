@@ -728,8 +728,28 @@ struct Figures {
 
 // The clock and the server's CPU time (-1: unknown) at the start, at the phases' boundary and at
 // the end of the sending.
+// When each phase began (one by one, the stream) and ended, and the server's CPU time then.
 struct Marks {
-    qint64 atUs[3] = {};
+    explicit Marks(qint64 serverPid)
+        : pid(serverPid)
+    {
+        mark(0);
+    }
+    void mark(int phase)
+    {
+        atUs[phase] = nowUs();
+        serverCpuUs[phase] = processCpuUs(pid);
+    }
+    void end()
+    {
+        mark(2);
+        if (atUs[1] < 0) { // no stream
+            atUs[1] = atUs[2];
+            serverCpuUs[1] = serverCpuUs[2];
+        }
+    }
+    qint64 pid;
+    qint64 atUs[3] = {0, -1, 0};
     qint64 serverCpuUs[3] = {-1, -1, -1};
 };
 
@@ -969,13 +989,9 @@ int main(int argc, char *argv[])
         }
         chat.measuring.store(true, std::memory_order_release);
         chat.waitFor([&] { return chat.counting.load() == threadCount; }, 10s);
-        Marks marks;
-        marks.atUs[0] = nowUs();
-        marks.serverCpuUs[0] = processCpuUs(meshdeckdPid);
-        marks.atUs[1] = -1;
+        Marks marks(meshdeckdPid);
         const auto streamStarts = [&] {
-            marks.atUs[1] = nowUs();
-            marks.serverCpuUs[1] = processCpuUs(meshdeckdPid);
+            marks.mark(1);
         };
         const bool sent = sendAll(
             chat,
@@ -991,12 +1007,7 @@ int main(int argc, char *argv[])
         if (!sent)
             return 1;
         awaitDeliveries(chat, expected);
-        marks.atUs[2] = nowUs();
-        marks.serverCpuUs[2] = processCpuUs(meshdeckdPid);
-        if (marks.atUs[1] < 0) { // no stream
-            marks.atUs[1] = marks.atUs[2];
-            marks.serverCpuUs[1] = marks.serverCpuUs[2];
-        }
+        marks.end();
         chatFigures = collect(chat, clients, marks);
     }
 
@@ -1040,13 +1051,9 @@ int main(int argc, char *argv[])
         }
         redis.measuring.store(true, std::memory_order_release);
         redis.waitFor([&] { return redis.counting.load() == threadCount; }, 10s);
-        Marks marks;
-        marks.atUs[0] = nowUs();
-        marks.serverCpuUs[0] = processCpuUs(redisPid);
-        marks.atUs[1] = -1;
+        Marks marks(redisPid);
         const auto streamStarts = [&] {
-            marks.atUs[1] = nowUs();
-            marks.serverCpuUs[1] = processCpuUs(redisPid);
+            marks.mark(1);
         };
         const bool sent = sendAll(
             redis,
@@ -1063,12 +1070,7 @@ int main(int argc, char *argv[])
         if (!sent)
             return 1;
         awaitDeliveries(redis, expected);
-        marks.atUs[2] = nowUs();
-        marks.serverCpuUs[2] = processCpuUs(redisPid);
-        if (marks.atUs[1] < 0) { // no stream
-            marks.atUs[1] = marks.atUs[2];
-            marks.serverCpuUs[1] = marks.serverCpuUs[2];
-        }
+        marks.end();
         redisFigures = collect(redis, clients, marks);
     }
 

@@ -2834,6 +2834,22 @@
         <source>Largest request body in KiB</source>
         <translation>Größter Anfrage-Body in KiB</translation>
     </message>
+    <message>
+        <source>Access log sample (%)</source>
+        <translation>Zugriffsprotokoll-Stichprobe (%)</translation>
+    </message>
+    <message>
+        <source>server default</source>
+        <translation>Vorgabe des Servers</translation>
+    </message>
+    <message>
+        <source>Share of successful answers written to the access log, in percent</source>
+        <translation>Anteil der erfolgreichen Antworten im Zugriffsprotokoll, in Prozent</translation>
+    </message>
+    <message>
+        <source>Errors and refusals are always logged. Empty: the server&apos;s --gateway-access-log-sample.</source>
+        <translation>Fehler und Ablehnungen werden immer protokolliert. Leer: --gateway-access-log-sample des Servers.</translation>
+    </message>
 </context>
 <context>
     <name>GatewayRouteHistory</name>

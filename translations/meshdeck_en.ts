@@ -2834,6 +2834,22 @@
         <source>Largest request body in KiB</source>
         <translation>Largest request body in KiB</translation>
     </message>
+    <message>
+        <source>Access log sample (%)</source>
+        <translation>Access log sample (%)</translation>
+    </message>
+    <message>
+        <source>server default</source>
+        <translation>server default</translation>
+    </message>
+    <message>
+        <source>Share of successful answers written to the access log, in percent</source>
+        <translation>Share of successful answers written to the access log, in percent</translation>
+    </message>
+    <message>
+        <source>Errors and refusals are always logged. Empty: the server&apos;s --gateway-access-log-sample.</source>
+        <translation>Errors and refusals are always logged. Empty: the server&apos;s --gateway-access-log-sample.</translation>
+    </message>
 </context>
 <context>
     <name>GatewayRouteHistory</name>

@@ -123,7 +123,8 @@ QJsonObject RouteEditor::defaults()
         {QStringLiteral("maxBodyBytes"), 1048576},
         {QStringLiteral("breaker"), QJsonObject{{QStringLiteral("failures"), 5},
                                                 {QStringLiteral("coolDownMs"), 30000},
-                                                {QStringLiteral("halfOpenProbes"), 1}}}};
+                                                {QStringLiteral("halfOpenProbes"), 1}}},
+        {QStringLiteral("accessLogSample"), QJsonValue::Null}};
 }
 
 QJsonObject RouteEditor::specOf(const QVariantMap &form)
@@ -181,6 +182,7 @@ const QStringList &RouteEditor::formFields()
         QStringLiteral("breaker.failures"),
         QStringLiteral("breaker.coolDownMs"),
         QStringLiteral("breaker.halfOpenProbes"),
+        QStringLiteral("accessLogSample"),
     };
     return fields;
 }

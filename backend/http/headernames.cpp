@@ -1,6 +1,7 @@
 #include "headernames.h"
 
 #include <array>
+#include <vector>
 
 namespace Meshdeck::Http {
 
@@ -64,9 +65,18 @@ QByteArray lowerHeaderName(QByteArrayView name)
         QByteArrayLiteral("x-forwarded-proto"),
         QByteArrayLiteral("x-request-id"),
     };
-    for (const QByteArray &known : common) {
-        if (equalsLower(name, known))
-            return known; // shares the literal: no allocation
+    // The known names by length: a name is compared with the few of its own length only.
+    static const auto byLength = [] {
+        std::array<std::vector<const QByteArray *>, 32> index;
+        for (const QByteArray &known : common)
+            index[size_t(known.size())].push_back(&known);
+        return index;
+    }();
+    if (name.size() < qsizetype(byLength.size())) {
+        for (const QByteArray *known : byLength[size_t(name.size())]) {
+            if (equalsLower(name, *known))
+                return *known; // shares the literal: no allocation
+        }
     }
     QByteArray out(name.size(), Qt::Uninitialized);
     char *data = out.data();

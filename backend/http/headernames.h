@@ -3,10 +3,45 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
+#include <array>
+#include <cstring>
+#include <string_view>
+
 namespace Meshdeck::Http {
 
 // A header field name in lower case. The names most requests and responses carry come back as
 // shared literals, so parsing them allocates nothing; any other name is copied, lower-cased.
 QByteArray lowerHeaderName(QByteArrayView name);
+
+// RFC 9110's tchar as a table: every byte of every header name is checked.
+inline constexpr std::array<bool, 256> TokenChars = [] {
+    std::array<bool, 256> table{};
+    for (int c = 0; c < 256; ++c)
+        table[size_t(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    for (const char c : std::string_view("!#$%&'*+-.^_`|~"))
+        table[uchar(c)] = true;
+    return table;
+}();
+
+// A token (RFC 9110 5.6.2): one or more tchars.
+inline bool isToken(QByteArrayView v)
+{
+    if (v.isEmpty())
+        return false;
+    for (const char c : v) {
+        if (!TokenChars[uchar(c)])
+            return false;
+    }
+    return true;
+}
+
+// Whether `name` is exactly `literal` (a header name, method or token, compared byte for byte):
+// the sizes first, so a name of another length costs one comparison of two integers. QByteArray's
+// own == with a string literal counts the literal and compares the bytes whatever the sizes, and
+// every header of every request is compared with a dozen names.
+template<qsizetype N> inline bool isNamed(QByteArrayView name, const char (&literal)[N])
+{
+    return name.size() == N - 1 && std::memcmp(name.data(), literal, N - 1) == 0;
+}
 
 } // namespace Meshdeck::Http

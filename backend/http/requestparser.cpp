@@ -10,24 +10,6 @@ namespace {
 
 constexpr qsizetype MaxChunkSizeLine = 1024;
 
-bool isTchar(char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    return std::strchr("!#$%&'*+-.^_`|~", c) != nullptr && c != '\0';
-}
-
-bool isToken(QByteArrayView v)
-{
-    if (v.isEmpty())
-        return false;
-    for (char c : v) {
-        if (!isTchar(c))
-            return false;
-    }
-    return true;
-}
-
 QByteArrayView trimOws(QByteArrayView v)
 {
     while (!v.isEmpty() && (v.front() == ' ' || v.front() == '\t'))
@@ -255,9 +237,9 @@ bool RequestParser::processRequestLine(QByteArrayView line)
             return fail(
                 400, QStringLiteral("The request target contains a character that must be percent-encoded."));
     }
-    if (version == "HTTP/1.1") {
+    if (isNamed(version, "HTTP/1.1")) {
         m_request.versionMinor = 1;
-    } else if (version == "HTTP/1.0") {
+    } else if (isNamed(version, "HTTP/1.0")) {
         m_request.versionMinor = 0;
     } else if (version.size() == 8 && version.startsWith("HTTP/") && version[6] == '.') {
         return fail(505, QStringLiteral("Only HTTP/1.0 and HTTP/1.1 are supported."));
@@ -280,7 +262,7 @@ bool RequestParser::processRequestLine(QByteArrayView line)
 
     QByteArrayView pathPart = target;
     if (target.front() != '/') {
-        if (target == "*" && method == "OPTIONS") {
+        if (isNamed(target, "*") && isNamed(method, "OPTIONS")) {
             pathPart = "*";
         } else if (target.startsWith("http://") || target.startsWith("https://")) {
             const qsizetype schemeEnd = target.indexOf("://") + 3;
@@ -343,18 +325,18 @@ bool RequestParser::finishHead()
     QByteArray connection;
     QByteArray upgrade;
     for (const auto &[name, value] : std::as_const(m_request.headers)) {
-        if (name == "host") {
+        if (isNamed(name, "host")) {
             ++hostCount;
-        } else if (name == "content-length") {
+        } else if (isNamed(name, "content-length")) {
             ++lengthCount;
             contentLength = value;
-        } else if (name == "transfer-encoding") {
+        } else if (isNamed(name, "transfer-encoding")) {
             transferEncoding += transferEncoding.isEmpty() ? value : ',' + value;
-        } else if (name == "connection") {
+        } else if (isNamed(name, "connection")) {
             connection += connection.isEmpty() ? value : ',' + value;
-        } else if (name == "upgrade") {
+        } else if (isNamed(name, "upgrade")) {
             upgrade = value;
-        } else if (name == "expect") {
+        } else if (isNamed(name, "expect")) {
             if (value.compare("100-continue", Qt::CaseInsensitive) != 0)
                 return fail(417, QStringLiteral("Only 'Expect: 100-continue' is supported."));
             m_expectContinue = m_request.versionMinor == 1;

@@ -9,24 +9,6 @@ namespace Meshdeck::Http {
 
 namespace {
 
-bool isTchar(char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    return c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
-}
-
-bool isToken(QByteArrayView v)
-{
-    if (v.isEmpty())
-        return false;
-    for (char c : v) {
-        if (!isTchar(c))
-            return false;
-    }
-    return true;
-}
-
 bool isOws(char c)
 {
     return c == ' ' || c == '\t';
@@ -326,16 +308,16 @@ bool ResponseParser::finishHead()
         return true;
     }
     bool hasLength = false;
-    QByteArray contentLength;
+    QByteArrayView contentLength; // into m_headers, which outlive startBody()
     QByteArray transferEncoding;
     bool close = false;
     for (const auto &[name, value] : std::as_const(m_headers)) {
-        if (name == "content-length") {
+        if (isNamed(name, "content-length")) {
             // Repeated or listed values are accepted only when all are the same number.
             const bool ok = forEachElement(value, [&](QByteArrayView element) {
                 if (hasLength && element != contentLength)
                     return false;
-                contentLength = element.toByteArray();
+                contentLength = element;
                 hasLength = true;
                 return true;
             });
@@ -344,9 +326,9 @@ bool ResponseParser::finishHead()
                             QStringLiteral("The response has differing Content-Length values."));
             if (!hasLength)
                 return fail(Error::Malformed, QStringLiteral("The response's Content-Length is empty."));
-        } else if (name == "transfer-encoding") {
+        } else if (isNamed(name, "transfer-encoding")) {
             transferEncoding += transferEncoding.isEmpty() ? value : ',' + value;
-        } else if (name == "connection") {
+        } else if (isNamed(name, "connection")) {
             close = close || hasToken(value, "close");
         }
     }
@@ -357,7 +339,7 @@ bool ResponseParser::finishHead()
     return startBody(contentLength, hasLength, transferEncoding);
 }
 
-bool ResponseParser::startBody(const QByteArray &contentLength, bool hasLength,
+bool ResponseParser::startBody(QByteArrayView contentLength, bool hasLength,
                                const QByteArray &transferEncoding)
 {
     qint64 length = -1;

@@ -87,7 +87,7 @@ private:
     bool processStatusLine(QByteArrayView line);
     bool processHeaderLine(QByteArrayView line);
     bool finishHead();
-    bool startBody(const QByteArray &contentLength, bool hasLength, const QByteArray &transferEncoding);
+    bool startBody(QByteArrayView contentLength, bool hasLength, const QByteArray &transferEncoding);
     bool processChunkSize(QByteArrayView line);
     bool appendBody(QByteArrayView bytes);
     qsizetype allowedLineBytes() const;

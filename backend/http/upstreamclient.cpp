@@ -1,5 +1,6 @@
 #include "upstreamclient.h"
 
+#include "headernames.h"
 #include "upstreamconnection.h"
 
 #include <QCoreApplication>
@@ -20,23 +21,8 @@ namespace {
 
 bool isIdempotent(QByteArrayView method)
 {
-    return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "PUT" ||
-           method == "DELETE" || method == "TRACE";
-}
-
-// RFC 9110's tchar as a table: every header name of every request is checked.
-constexpr std::array<bool, 256> TcharTable = [] {
-    std::array<bool, 256> table{};
-    for (int c = 0; c < 256; ++c)
-        table[size_t(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    for (const char c : std::string_view("!#$%&'*+-.^_`|~"))
-        table[uchar(c)] = true;
-    return table;
-}();
-
-bool isTchar(char c)
-{
-    return TcharTable[uchar(c)];
+    return isNamed(method, "GET") || isNamed(method, "HEAD") || isNamed(method, "OPTIONS") ||
+           isNamed(method, "PUT") || isNamed(method, "DELETE") || isNamed(method, "TRACE");
 }
 
 // Whether a header value holds a CR, LF or NUL (which would end the head or the line early): one
@@ -52,21 +38,12 @@ bool breaksTheLine(QByteArrayView value)
     return false;
 }
 
-bool isToken(QByteArrayView v)
-{
-    // A plain loop: std::all_of with the function's address called it through a pointer per byte.
-    for (const char c : v) {
-        if (!isTchar(c))
-            return false;
-    }
-    return !v.isEmpty();
-}
-
 // Only literal addresses (and "localhost"): the registry holds addresses, and a resolver call
 // would block the event loop.
 bool toSocketAddress(const UpstreamTarget &target, UpstreamAddress *out)
 {
-    const QByteArray host = target.address == "localhost" ? QByteArrayLiteral("127.0.0.1") : target.address;
+    const QByteArray host =
+        isNamed(target.address, "localhost") ? QByteArrayLiteral("127.0.0.1") : target.address;
     auto *v4 = reinterpret_cast<sockaddr_in *>(&out->storage);
     if (::inet_pton(AF_INET, host.constData(), &v4->sin_addr) == 1) {
         v4->sin_family = AF_INET;
@@ -101,8 +78,42 @@ QByteArray poolKey(const UpstreamTarget &target)
     return key;
 }
 
+// Whether the header `name` is `lower` (a lower-case name) in any case: the length first.
+bool nameIs(QByteArrayView name, QByteArrayView lower)
+{
+    return name.size() == lower.size() && name.compare(lower, Qt::CaseInsensitive) == 0;
+}
+
+// The headers whose say is the client's: the framing and the connection's fate (and Host, which
+// goes first).
+bool isTheClientsToSay(QByteArrayView name)
+{
+    switch (name.size()) {
+    case 4:
+        return nameIs(name, "host");
+    case 10:
+        return nameIs(name, "connection");
+    case 14:
+        return nameIs(name, "content-length");
+    case 17:
+        return nameIs(name, "transfer-encoding");
+    default:
+        return false;
+    }
+}
+
+// Copies `bytes` to `at` and moves `at` past them.
+void put(char *&at, QByteArrayView bytes)
+{
+    if (!bytes.isEmpty())
+        std::memcpy(at, bytes.data(), size_t(bytes.size()));
+    at += bytes.size();
+}
+
 // The request as it goes on the wire. False (with a reason) when the caller's request cannot be
-// sent as it is: a value with a line break would let it smuggle a second request.
+// sent as it is: a value with a line break would let it smuggle a second request. The head's size
+// is counted first and the bytes copied into it once: appending piece by piece cost a growth
+// check per piece, some forty a request.
 bool serializeRequest(const UpstreamTarget &target, const UpstreamRequest &request, QByteArray *out,
                       QString *error)
 {
@@ -116,9 +127,8 @@ bool serializeRequest(const UpstreamTarget &target, const UpstreamRequest &reque
         *error = QStringLiteral("The request target is empty or contains a space or control character.");
         return false;
     }
-    const bool streamed = request.bodySource != nullptr;
-    qsizetype size = request.method.size() + request.target.size() + 64 + request.body.size();
     const QByteArray *host = nullptr;
+    qsizetype headers = 0; // the bytes of the header lines sent as given
     for (const auto &[name, value] : request.headers) {
         if (!isToken(name)) {
             *error = QStringLiteral("A request header name is not a valid token.");
@@ -129,53 +139,72 @@ bool serializeRequest(const UpstreamTarget &target, const UpstreamRequest &reque
                          .arg(QString::fromLatin1(name));
             return false;
         }
-        if (name.compare("host", Qt::CaseInsensitive) == 0 && !host)
-            host = &value;
-        size += name.size() + value.size() + 4;
-    }
-    out->reserve(size);
-    *out += request.method;
-    *out += ' ';
-    *out += request.target;
-    *out += " HTTP/1.1\r\nhost: ";
-    if (host) {
-        *out += *host;
-    } else {
-        const bool v6 = target.address.contains(':');
-        if (v6)
-            *out += '[';
-        *out += target.address;
-        if (v6)
-            *out += ']';
-        appendPort(out, target.port);
-    }
-    *out += "\r\n";
-    for (const auto &[name, value] : request.headers) {
-        // The framing and the connection's fate are the client's to say.
-        if (name.compare("host", Qt::CaseInsensitive) == 0 ||
-            name.compare("content-length", Qt::CaseInsensitive) == 0 ||
-            name.compare("transfer-encoding", Qt::CaseInsensitive) == 0 ||
-            name.compare("connection", Qt::CaseInsensitive) == 0)
+        if (isTheClientsToSay(name)) {
+            if (!host && name.size() == 4)
+                host = &value;
             continue;
-        *out += name;
-        *out += ": ";
-        *out += value;
-        *out += "\r\n";
+        }
+        headers += name.size() + 2 + value.size() + 2;
     }
-    if (streamed && request.bodySource->length() < 0) {
-        *out += "transfer-encoding: chunked\r\n";
-    } else if (streamed) {
-        *out += "content-length: ";
-        *out += QByteArray::number(request.bodySource->length());
-        *out += "\r\n";
-    } else if (!request.body.isEmpty() || request.method == "POST" || request.method == "PUT" ||
-               request.method == "PATCH") {
-        *out += "content-length: ";
-        *out += QByteArray::number(request.body.size());
-        *out += "\r\n";
+    // Host: the caller's, or the target's address and port.
+    char portDigits[8];
+    const auto port = std::to_chars(portDigits, portDigits + sizeof portDigits, target.port);
+    const bool v6 = !host && target.address.contains(':');
+    const qsizetype hostSize =
+        host ? host->size() : target.address.size() + (v6 ? 2 : 0) + 1 + (port.ptr - portDigits);
+    // Framing: a streamed body of unknown length is chunked; any other length is said.
+    const bool streamed = request.bodySource != nullptr;
+    const bool chunked = streamed && request.bodySource->length() < 0;
+    const bool sayLength =
+        !chunked && (streamed || !request.body.isEmpty() || isNamed(request.method, "POST") ||
+                     isNamed(request.method, "PUT") || isNamed(request.method, "PATCH"));
+    char lengthDigits[24];
+    const auto length = std::to_chars(lengthDigits, lengthDigits + sizeof lengthDigits,
+                                      streamed ? request.bodySource->length() : qint64(request.body.size()));
+    constexpr QByteArrayView Version = " HTTP/1.1\r\nhost: ";
+    constexpr QByteArrayView Chunked = "transfer-encoding: chunked\r\n";
+    constexpr QByteArrayView ContentLength = "content-length: ";
+    const qsizetype total = request.method.size() + 1 + request.target.size() + Version.size() + hostSize +
+                            2 + headers + (chunked ? Chunked.size() : 0) +
+                            (sayLength ? ContentLength.size() + (length.ptr - lengthDigits) + 2 : 0) + 2 +
+                            request.body.size();
+    QByteArray bytes(total, Qt::Uninitialized);
+    char *at = bytes.data();
+    put(at, request.method);
+    put(at, " ");
+    put(at, request.target);
+    put(at, Version);
+    if (host) {
+        put(at, *host);
+    } else {
+        if (v6)
+            put(at, "[");
+        put(at, target.address);
+        if (v6)
+            put(at, "]");
+        put(at, ":");
+        put(at, QByteArrayView(portDigits, port.ptr - portDigits));
     }
-    *out += "\r\n";
-    *out += request.body;
+    put(at, "\r\n");
+    for (const auto &[name, value] : request.headers) {
+        if (isTheClientsToSay(name))
+            continue;
+        put(at, name);
+        put(at, ": ");
+        put(at, value);
+        put(at, "\r\n");
+    }
+    if (chunked)
+        put(at, Chunked);
+    if (sayLength) {
+        put(at, ContentLength);
+        put(at, QByteArrayView(lengthDigits, length.ptr - lengthDigits));
+        put(at, "\r\n");
+    }
+    put(at, "\r\n");
+    put(at, request.body);
+    Q_ASSERT(at == bytes.constData() + total);
+    *out = std::move(bytes);
     return true;
 }
 
@@ -282,7 +311,7 @@ QCoro::Task<UpstreamResult> UpstreamPool::exchange(UpstreamTarget target, Upstre
         co_return result;
     }
     const QByteArray key = poolKey(target);
-    const bool headRequest = request.method == "HEAD";
+    const bool headRequest = isNamed(request.method, "HEAD");
     const bool idempotent = isIdempotent(request.method);
     const std::shared_ptr<bool> alive = m_state->alive;
     bool anySent = false;

@@ -16,6 +16,18 @@ Dialog {
     readonly property var route: editor.route
     // The route's stored body limit in bytes, as the form was filled.
     property real storedMaxBody: 1048576
+    // The route's own access-log sample (0 to 1) as the form was filled; null: the server's.
+    property var storedSample: null
+    // The percentage the form shows for a share, at most three decimals ("" for the server's).
+    // A percentage typed into the form as the API's share; text that is no number goes as it is,
+    // for the backend to refuse next to the field.
+    function shareOf(text) {
+        const percent = Number(text.replace(",", "."))
+        return isNaN(percent) ? text : percent / 100
+    }
+    function percentOf(share) {
+        return share === null || share === undefined ? "" : String(Math.round(share * 100000) / 1000)
+    }
 
     // The form as the API takes a route.
     function spec() {
@@ -42,7 +54,13 @@ Dialog {
             maxBodyBytes: maxBodyBox.value === Math.ceil(dialog.storedMaxBody / 1024)
                           ? dialog.storedMaxBody : maxBodyBox.value * 1024,
             breaker: { failures: failuresBox.value, coolDownMs: coolDownBox.value,
-                       halfOpenProbes: probesBox.value }
+                       halfOpenProbes: probesBox.value },
+            // Percent in the form, a share in the API; unchanged text sends the stored share back
+            // as it was, and an empty field the server's default.
+            accessLogSample: sampleField.text.trim() === dialog.percentOf(dialog.storedSample)
+                             ? dialog.storedSample
+                             : sampleField.text.trim() === "" ? null
+                             : dialog.shareOf(sampleField.text.trim())
         }
     }
 
@@ -71,6 +89,8 @@ Dialog {
         failuresBox.value = r.breaker?.failures ?? 5
         coolDownBox.value = r.breaker?.coolDownMs ?? 30000
         probesBox.value = r.breaker?.halfOpenProbes ?? 1
+        dialog.storedSample = r.accessLogSample ?? null
+        sampleField.text = dialog.percentOf(dialog.storedSample)
     }
 
     objectName: "routeEditorDialog"
@@ -389,6 +409,25 @@ Dialog {
                         Accessible.name: qsTr("Largest request body in KiB")
                     }
                     GatewayFieldError { field: "maxBodyBytes"; errors: dialog.errors }
+                }
+
+                Label { text: qsTr("Access log sample (%)"); color: Theme.text }
+                ColumnLayout {
+                    spacing: 2
+                    TextField {
+                        id: sampleField
+                        objectName: "accessLogSampleField"
+                        Layout.preferredWidth: 160
+                        placeholderText: qsTr("server default")
+                        // 0 to 100, at most three decimals.
+                        validator: RegularExpressionValidator {
+                            regularExpression: /^(100([.,]0{0,3})?|[0-9]{0,2}([.,][0-9]{0,3})?)$/
+                        }
+                        Accessible.name: qsTr("Share of successful answers written to the access log, in percent")
+                        ToolTip.visible: hovered
+                        ToolTip.text: qsTr("Errors and refusals are always logged. Empty: the server's --gateway-access-log-sample.")
+                    }
+                    GatewayFieldError { field: "accessLogSample"; errors: dialog.errors }
                 }
 
                 Label { text: qsTr("Circuit breaker"); color: Theme.text }

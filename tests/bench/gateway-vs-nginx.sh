@@ -4,9 +4,11 @@
 # same number of server threads/workers, loopback only. Three targets, alternated, two rounds each,
 # best of rounds compared:
 #   nginx proxy       proxy_pass to an `upstream` block with keepalive 64, HTTP/1.1 to the upstream;
-#   gateway /plain    routing only (auth none, no rate limit; metrics are always on);
+#   gateway /plain    routing only (auth none, no rate limit, the route's access-log sample 0, so
+#                     only errors are logged; metrics are always on);
 #   gateway /full     the full pipeline: edge auth with a developer's API key, a rate limit by key
-#                     (high enough never to refuse), metrics, access-log sampling (0.01).
+#                     (high enough never to refuse), metrics, access-log sampling (0.01, the
+#                     server's --gateway-access-log-sample, which the route takes).
 # Prints requests/s, p99 and the server's CPU time per request of each, the ratios gateway/nginx
 # (target: throughput >= 1.00x) and the full pipeline's cost against routing only (target < 15%).
 # Then the gateway's added latency at half of /plain's peak rate: wrk paced by a Lua script (each
@@ -135,13 +137,13 @@ for _ in $(seq 100); do
 done
 [ "$passing" = 1 ] || fail "the upstream's instance is not passing its TCP check after 10 s"
 
-route() { # NAME AUTH RATE-LIMIT
+route() { # NAME AUTH RATE-LIMIT ACCESS-LOG-SAMPLE (null: the server's)
   api POST /v1/gateway/routes "$admin" \
-    "{\"name\":\"$1\",\"match\":{\"pathPrefix\":\"/$1\"},\"service\":\"static\",\"stripPrefix\":true,\"auth\":\"$2\",\"rateLimit\":$3}" >/dev/null
+    "{\"name\":\"$1\",\"match\":{\"pathPrefix\":\"/$1\"},\"service\":\"static\",\"stripPrefix\":true,\"auth\":\"$2\",\"rateLimit\":$3,\"accessLogSample\":$4}" >/dev/null
 }
-route plain none null
-route paced none null
-route full required '{"requests":1000000000,"perSeconds":60,"by":"key"}'
+route plain none null 0
+route paced none null 0
+route full required '{"requests":1000000000,"perSeconds":60,"by":"key"}' null
 
 # A developer's API key, as auth-overhead.sh makes one (the key's checks include its owner's account).
 email=bench-gw@example.com password=bench-gateway-pw-4711

@@ -16,6 +16,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <thread>
 
 using namespace Meshdeck::Testing;
@@ -1164,6 +1165,65 @@ private Q_SLOTS:
             apiCall(m_backend, "GET", "/v1/events/topics/gateway.access/events?fromOffset=0&limit=1000")
                     .body.count("tooLarge") >= 2,
             5000);
+    }
+
+    // This server samples none of the answers (--gateway-access-log-sample 0); a route's own share
+    // wins, and a route that samples none still logs its errors.
+    void aRoutesOwnAccessLogSampleWinsOverTheServers()
+    {
+        EchoProcess echo;
+        QVERIFY(echo.start(&m_backend, echoArgs(QStringLiteral("sampled"))));
+        QTRY_COMPARE_WITH_TIMEOUT(passingInstances(m_backend, "sampled"), 1, 10'000);
+        QJsonObject all =
+            simpleRoute(QStringLiteral("log-all"), QStringLiteral("/logall"), QStringLiteral("sampled"));
+        all.insert(QStringLiteral("accessLogSample"), 1);
+        QJsonObject none =
+            simpleRoute(QStringLiteral("log-none"), QStringLiteral("/lognone"), QStringLiteral("sampled"));
+        none.insert(QStringLiteral("accessLogSample"), 0);
+        QVERIFY(!createRoute(m_backend, all).isEmpty());
+        QVERIFY(!createRoute(m_backend, none).isEmpty());
+        // The log publishes in order: the unlogged answers go first, so that once the later ones
+        // are in the log, the earlier ones had their chance to be.
+        QList<QByteArray> unlogged;
+        for (int i = 0; i < 5; ++i) {
+            const RawResponse r = through(m_port, "GET", "/lognone/ok");
+            QCOMPARE(r.status, 200);
+            unlogged << r.header("x-request-id");
+        }
+        const RawResponse failed = through(m_port, "GET", "/lognone/fail?status=503");
+        QCOMPARE(failed.status, 503);
+        QList<QByteArray> logged{failed.header("x-request-id")};
+        for (int i = 0; i < 5; ++i) {
+            const RawResponse r = through(m_port, "GET", "/logall/ok");
+            QCOMPARE(r.status, 200);
+            logged << r.header("x-request-id");
+        }
+        const auto log = [this] {
+            return apiCall(m_backend, "GET",
+                           "/v1/events/topics/gateway.access/events?fromOffset=0&limit=1000")
+                .body;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(
+            std::all_of(logged.cbegin(), logged.cend(),
+                        [text = log()](const QByteArray &id) { return !id.isEmpty() && text.contains(id); }),
+            5000);
+        const QByteArray text = log();
+        for (const QByteArray &id : unlogged) {
+            QVERIFY(!id.isEmpty());
+            QVERIFY2(!text.contains(id), id.constData());
+        }
+        // The share is part of the route as the API answers it.
+        const QJsonArray routes =
+            apiJson(m_backend, "GET", "/v1/gateway/routes").value(QStringLiteral("routes")).toArray();
+        QStringList shares;
+        for (const QJsonValue &route : routes) {
+            const QJsonObject o = route.toObject();
+            if (o.value(QStringLiteral("name")).toString().startsWith(QStringLiteral("log-")))
+                shares << o.value(QStringLiteral("name")).toString() + u'=' +
+                              QString::number(o.value(QStringLiteral("accessLogSample")).toDouble(-1));
+        }
+        shares.sort();
+        QCOMPARE(shares, (QStringList{QStringLiteral("log-all=1"), QStringLiteral("log-none=0")}));
     }
 
     void cleanupTestCase() { QCOMPARE(m_backend.terminate(), 0); }

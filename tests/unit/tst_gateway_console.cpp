@@ -697,6 +697,16 @@ private Q_SLOTS:
                                          {{QStringLiteral("field"), QStringLiteral("colour")}}));
         editor.save(form);
         QTRY_COMPARE(editor.otherErrors(), QStringList{QStringLiteral("colour: Unknown key.")});
+        // The route's access-log share has its place (a new route starts with the server's: null).
+        QVERIFY(form.contains(QStringLiteral("accessLogSample")));
+        QVERIFY(form.value(QStringLiteral("accessLogSample")).isNull());
+        api.setReply(create, problemWith(400, QStringLiteral("invalid-route"),
+                                         QStringLiteral("Give the share of answers to log from 0 to 1."),
+                                         {{QStringLiteral("field"), QStringLiteral("accessLogSample")}}));
+        editor.save(form);
+        QTRY_COMPARE(editor.fieldErrors().value(QStringLiteral("accessLogSample")).toString(),
+                     QStringLiteral("Give the share of answers to log from 0 to 1."));
+        QVERIFY(editor.otherErrors().isEmpty());
 
         // A name taken: under the name.
         api.setReply(create, FakeApiClient::problem(409, QStringLiteral("route-exists"),

@@ -79,7 +79,7 @@ const char *FullRoute = R"({"name":"billing","match":{"pathPrefix":"/billing","h
     "auth":"required","rateLimit":{"requests":1000,"perSeconds":60,"by":"key"},
     "cors":{"origins":["https://app.example.test"],"methods":[],"headers":[],"exposeHeaders":[],
     "credentials":false,"maxAgeSeconds":600},"balancer":"least_outstanding","maxBodyBytes":1048576,
-    "breaker":{"failures":5,"coolDownMs":30000,"halfOpenProbes":1}})";
+    "breaker":{"failures":5,"coolDownMs":30000,"halfOpenProbes":1},"accessLogSample":0.25})";
 
 // Sets `path` ("match.pathPrefix") in `object`; an undefined value removes it.
 void setPath(QJsonObject &object, QStringView path, const QJsonValue &value)
@@ -321,6 +321,9 @@ private Q_SLOTS:
         row("breaker probes zero", "breaker.halfOpenProbes", 0, "breaker.halfOpenProbes");
         row("breaker probes many", "breaker.halfOpenProbes", 101, "breaker.halfOpenProbes");
         row("breaker unknown field", "breaker.window", 1, "breaker.window");
+        row("sample over 1", "accessLogSample", 1.5, "accessLogSample");
+        row("sample negative", "accessLogSample", -0.01, "accessLogSample");
+        row("sample as percent text", "accessLogSample", QStringLiteral("1%"), "accessLogSample");
     }
     void refusesInvalidSpecs()
     {
@@ -383,6 +386,15 @@ private Q_SLOTS:
         QVERIFY(!parseRouteSpec(json)->cors.has_value());
         setPath(json, u"maxBodyBytes", 64.0 * 1024 * 1024);
         QCOMPARE(parseRouteSpec(json)->maxBodyBytes, 64LL * 1024 * 1024);
+        // A route's own access-log share, the ends included; null is the server's.
+        for (const double share : {0.0, 0.005, 1.0}) {
+            setPath(json, u"accessLogSample", share);
+            QCOMPARE(parseRouteSpec(json)->accessLogSample, std::optional<double>(share));
+            QCOMPARE(toJson(*parseRouteSpec(json)).value(QStringLiteral("accessLogSample")).toDouble(-1),
+                     share);
+        }
+        setPath(json, u"accessLogSample", QJsonValue(QJsonValue::Null));
+        QVERIFY(!parseRouteSpec(json)->accessLogSample.has_value());
     }
 
     void roundTripsJson()
@@ -403,7 +415,8 @@ private Q_SLOTS:
         QCOMPARE(out, parse(R"({"name":"a","match":{"pathPrefix":"/a","host":null,"methods":[]},"service":"s",
             "stripPrefix":false,"timeoutMs":15000,"retries":1,"auth":"none",
             "rateLimit":{"requests":1000,"perSeconds":60,"by":"ip"},"cors":null,"balancer":"round_robin",
-            "maxBodyBytes":1048576,"breaker":{"failures":5,"coolDownMs":30000,"halfOpenProbes":1}})"));
+            "maxBodyBytes":1048576,"breaker":{"failures":5,"coolDownMs":30000,"halfOpenProbes":1},
+            "accessLogSample":null})"));
         QCOMPARE(toJson(*parseRouteSpec(out)), out);
 
         Route r;

@@ -48,13 +48,14 @@ AccessLog::AccessLog(EventPublisher *events, double sample, int maxPerSecond, QO
     m_timer.start();
 }
 
-bool AccessLog::wants(int status, bool refused) const
+bool AccessLog::wants(int status, bool refused, std::optional<double> routeSample) const
 {
     if (refused || status >= 500 || status == 0)
         return true;
+    const double sample = routeSample.value_or(m_sample);
     // A generator per thread: the global one takes a lock for every answer that may be sampled.
     static thread_local QRandomGenerator sampler(QRandomGenerator::global()->generate());
-    return m_sample > 0 && (m_sample >= 1 || sampler.generateDouble() < m_sample);
+    return sample > 0 && (sample >= 1 || sampler.generateDouble() < sample);
 }
 
 void AccessLog::offer(const AccessEntry &entry)

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <optional>
 
 namespace Meshdeck::Gateway {
 
@@ -45,8 +46,10 @@ public:
 
     // Any thread. Whether the entry is kept is decided here.
     void offer(const AccessEntry &entry);
-    bool wants(int status, bool refused) const; // cheap pre-check before building an entry
-    void flush();                               // the owner's thread (a timer calls it)
+    // A cheap pre-check before building an entry: every error and refusal, and a `routeSample`
+    // (the route's own share, 0 to 1) or else the server's share of the rest.
+    bool wants(int status, bool refused, std::optional<double> routeSample = std::nullopt) const;
+    void flush(); // the owner's thread (a timer calls it)
     qint64 published() const { return m_published.load(); }
     qint64 dropped() const { return m_dropped.load(); }
     double sample() const { return m_sample; }

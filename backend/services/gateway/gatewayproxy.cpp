@@ -3,6 +3,7 @@
 #include "proxyheaders.h"
 #include "sharedratelimiter.h"
 
+#include "http/headernames.h"
 #include "http/problem.h"
 
 #include <QLoggingCategory>
@@ -14,6 +15,7 @@
 #include <charconv>
 #include <chrono>
 #include <span>
+#include <string_view>
 
 Q_LOGGING_CATEGORY(lcProxy, "meshdeck.gateway.proxy")
 
@@ -38,18 +40,32 @@ bool withinRetryBudget(const GatewayProxy::RouteRuntime &rt)
            std::max(3, rt.active.load(std::memory_order_relaxed) / 5);
 }
 
-// Appends nanoseconds as milliseconds with three decimals ("0.153"), as printf's "%.3f" would (a
-// negative duration as 0), without printf's floating-point formatting on every answer.
-void appendMillis(QByteArray *out, qint64 ns)
+// Writes nanoseconds as milliseconds with three decimals ("0.153") at `out`, as printf's "%.3f"
+// would (a negative duration as 0), without printf's floating-point formatting on every answer;
+// returns the end. `out` has room for 24 bytes.
+char *writeMillis(char *out, qint64 ns)
 {
     const qint64 micros = std::max<qint64>(0, (ns + 500) / 1000);
-    char digits[24];
-    const std::to_chars_result whole = std::to_chars(digits, digits + sizeof digits, micros / 1000);
-    out->append(digits, whole.ptr - digits);
+    out = std::to_chars(out, out + 20, micros / 1000).ptr;
     const int fraction = int(micros % 1000);
-    const char decimals[4] = {'.', char('0' + fraction / 100), char('0' + fraction / 10 % 10),
-                              char('0' + fraction % 10)};
-    out->append(decimals, 4);
+    *out++ = '.';
+    *out++ = char('0' + fraction / 100);
+    *out++ = char('0' + fraction / 10 % 10);
+    *out++ = char('0' + fraction % 10);
+    return out;
+}
+
+// The Server-Timing field: the upstream's time and the gateway's own, in one allocation.
+QByteArray serverTiming(qint64 upstreamNs, qint64 gatewayNs)
+{
+    constexpr std::string_view Upstream = "upstream;dur=";
+    constexpr std::string_view Gateway = ", gateway;dur=";
+    char text[Upstream.size() + Gateway.size() + 2 * 24];
+    char *at = std::copy(Upstream.begin(), Upstream.end(), text);
+    at = writeMillis(at, upstreamNs);
+    at = std::copy(Gateway.begin(), Gateway.end(), at);
+    at = writeMillis(at, gatewayNs);
+    return QByteArray(text, at - text);
 }
 
 QString failureReason(const UpstreamResult &result, const UpstreamTarget &target)
@@ -168,7 +184,7 @@ void GatewayProxy::finish(Exchange &x, int status, qint64 bytesOut, qint64 nowNs
     m_parts.metrics->record(sample);
     AccessLog *log = m_parts.accessLog;
     const bool refused = x.rejection != Rejection::None || (!x.route && status >= 400) || x.failedMidBody;
-    if (!log || !log->wants(status, refused))
+    if (!log || !log->wants(status, refused, x.route ? x.route->spec.accessLogSample : std::nullopt))
         return;
     AccessEntry e;
     e.requestId = x.request.requestId;
@@ -196,7 +212,7 @@ void GatewayProxy::finish(Exchange &x, int status, qint64 bytesOut, qint64 nowNs
 const Route *GatewayProxy::matchRoute(const RouteTable &table, const Request &request)
 {
     const QByteArray host = request.header("host");
-    if (request.method == "OPTIONS") {
+    if (isNamed(request.method, "OPTIONS")) {
         const QByteArray asked = request.header("access-control-request-method");
         if (!asked.isEmpty() && !request.header("origin").isEmpty()) {
             if (const Route *route = table.match(host, asked, request.path))
@@ -204,7 +220,7 @@ const Route *GatewayProxy::matchRoute(const RouteTable &table, const Request &re
         }
     }
     const Route *route = table.match(host, request.method, request.path);
-    if (!route && request.method == "HEAD")
+    if (!route && isNamed(request.method, "HEAD"))
         route = table.match(host, "GET", request.path);
     return route;
 }
@@ -485,11 +501,11 @@ Response GatewayProxy::settle(Exchange &x, UpstreamResult &result, const Upstrea
         ProxyHeaders::copyResponseHeaders(result.response->headers, spec, &built);
         built.body = std::move(result.response->body);
         built.bodySource = std::move(result.response->bodySource);
-        if (x.request.method == "HEAD") {
+        if (isNamed(x.request.method, "HEAD")) {
             // The length a GET would have, as the upstream said it (RFC 9110 9.3.2).
             for (const auto &[name, value] : result.response->headers) {
                 bool ok = false;
-                const qint64 length = name == "content-length" ? value.trimmed().toLongLong(&ok) : -1;
+                const qint64 length = isNamed(name, "content-length") ? value.trimmed().toLongLong(&ok) : -1;
                 if (ok && length >= 0)
                     built.declaredLength = length;
             }
@@ -626,14 +642,9 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
     }
     for (const auto &h : x->extraHeaders)
         answer->headers.append(h);
-    QByteArray timing;
-    timing.reserve(64);
-    timing += "upstream;dur=";
-    appendMillis(&timing, x->upstreamNs);
-    timing += ", gateway;dur=";
     x->headNs = steadyNs();
-    appendMillis(&timing, x->headNs - x->startedNs - x->upstreamNs);
-    answer->headers.append({QByteArrayLiteral("server-timing"), std::move(timing)});
+    answer->headers.append({QByteArrayLiteral("server-timing"),
+                            serverTiming(x->upstreamNs, x->headNs - x->startedNs - x->upstreamNs)});
     if (answer->bodySource)
         followBody(x, *answer, std::move(x->streaming.ticket), std::move(x->streaming.guard));
     else

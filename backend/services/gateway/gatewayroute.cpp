@@ -446,6 +446,13 @@ void readScalars(Reader &r, RouteSpec &spec)
         Balancer(r.choice("balancer", {"round_robin", "weighted", "least_outstanding"}, int(spec.balancer)));
     spec.maxBodyBytes =
         r.integer("maxBodyBytes", 0, MaxBodyLimit, spec.maxBodyBytes, "bytes, at most 16 GiB");
+    const QJsonValue sample = r.value("accessLogSample");
+    if (sample.isDouble() && sample.toDouble() >= 0 && sample.toDouble() <= 1)
+        spec.accessLogSample = sample.toDouble();
+    else if (!sample.isNull() && !sample.isUndefined())
+        r.fail(r.field(QStringLiteral("accessLogSample")),
+               QStringLiteral("Give the share of answers to log from 0 (errors only) to 1 (every answer), "
+                              "or null for the server's default."));
 }
 
 QJsonValue orNull(const QString &text)
@@ -459,7 +466,7 @@ Result<RouteSpec> parseRouteSpec(const QJsonObject &json)
 {
     Reader r(json, QString());
     r.onlyKeys({"name", "match", "service", "stripPrefix", "timeoutMs", "retries", "auth", "rateLimit",
-                "cors", "balancer", "maxBodyBytes", "breaker"});
+                "cors", "balancer", "maxBodyBytes", "breaker", "accessLogSample"});
     RouteSpec spec;
     if (!r.failed())
         readScalars(r, spec);
@@ -510,6 +517,8 @@ QJsonObject toJson(const RouteSpec &spec)
          QJsonObject{{QStringLiteral("failures"), spec.breaker.failures},
                      {QStringLiteral("coolDownMs"), spec.breaker.coolDownMs},
                      {QStringLiteral("halfOpenProbes"), spec.breaker.halfOpenProbes}}},
+        {QStringLiteral("accessLogSample"),
+         spec.accessLogSample ? QJsonValue(*spec.accessLogSample) : QJsonValue(QJsonValue::Null)},
     };
 }
 

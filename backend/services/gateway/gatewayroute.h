@@ -60,6 +60,10 @@ struct RouteSpec {
     Balancer balancer = Balancer::RoundRobin;
     qint64 maxBodyBytes = 1024 * 1024;
     BreakerPolicy breaker;
+    // The share of the route's other answers written to the access log, 0 to 1; errors and
+    // refusals always are. std::nullopt (the API's null or absent): the server's
+    // --gateway-access-log-sample.
+    std::optional<double> accessLogSample;
 };
 
 // A stored route: its spec and its identity and history.

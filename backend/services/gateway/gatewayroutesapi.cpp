@@ -83,7 +83,9 @@ constexpr QByteArrayView SpecProperties = R"json({
             "coolDownMs": {"type": "integer", "minimum": 100, "maximum": 3600000, "default": 30000},
             "halfOpenProbes": {"type": "integer", "minimum": 1, "maximum": 100, "default": 1}
         }
-    }
+    },
+    "accessLogSample": {"type": "number", "nullable": true, "minimum": 0, "maximum": 1, "default": null,
+                        "description": "The share of the route's answers written to the gateway.access topic, 0 to 1; errors and refusals always are. null or absent: the server's --gateway-access-log-sample."}
 })json";
 
 constexpr QByteArrayView StoredProperties = R"json({

@@ -1,12 +1,17 @@
 #include "proxyheaders.h"
 
+#include "http/headernames.h"
+
 #include <QRandomGenerator>
 
 #include <array>
+#include <random>
 
 #include <cstring>
 
 namespace Meshdeck::Gateway::ProxyHeaders {
+
+using Http::isNamed;
 
 namespace {
 
@@ -47,22 +52,31 @@ bool namedIn(QByteArrayView connection, QByteArrayView name)
 // per-thread generator seeded from the system's keeps the system's source off the request path.
 char *appendRandomHex(char *out, int bytes)
 {
-    // Seeded with 256 bits: QRandomGenerator64's one-number constructor takes 32 of them, and two
-    // threads anywhere that drew the same seed would hand out the same trace ids.
-    static thread_local QRandomGenerator64 generator = [] {
+    // Seeded with 256 bits: two threads anywhere that drew the same seed would hand out the same
+    // trace ids. std::mt19937_64 is inline, where QRandomGenerator64 called out for every number.
+    static thread_local std::mt19937_64 generator = [] {
         std::array<quint32, 8> seed{};
         QRandomGenerator::system()->fillRange(seed.data(), qsizetype(seed.size()));
-        return QRandomGenerator64(seed.data(), qsizetype(seed.size()));
+        std::seed_seq sequence(seed.begin(), seed.end());
+        return std::mt19937_64(sequence);
     }();
-    static constexpr char digits[] = "0123456789abcdef";
+    // Every byte's two digits, so a byte is one copy.
+    static constexpr std::array<char, 512> pairs = [] {
+        constexpr char digits[] = "0123456789abcdef";
+        std::array<char, 512> table{};
+        for (int b = 0; b < 256; ++b) {
+            table[size_t(2 * b)] = digits[b >> 4];
+            table[size_t(2 * b + 1)] = digits[b & 0xf];
+        }
+        return table;
+    }();
     quint64 word = 0;
     for (int i = 0; i < bytes; ++i) {
         if (i % 8 == 0)
-            word = generator.generate64();
-        const auto byte = uchar(word);
+            word = generator();
+        std::memcpy(out, &pairs[size_t(2 * (word & 0xff))], 2);
+        out += 2;
         word >>= 8;
-        *out++ = digits[byte >> 4];
-        *out++ = digits[byte & 0xf];
     }
     return out;
 }
@@ -80,9 +94,9 @@ bool listed(const QStringList &list, QByteArrayView value)
 
 bool isHopByHop(QByteArrayView n)
 {
-    return n == "connection" || n == "keep-alive" || n == "proxy-connection" || n == "te" || n == "trailer" ||
-           n == "transfer-encoding" || n == "upgrade" || n == "proxy-authorization" ||
-           n == "proxy-authenticate";
+    return isNamed(n, "connection") || isNamed(n, "keep-alive") || isNamed(n, "proxy-connection") ||
+           isNamed(n, "te") || isNamed(n, "trailer") || isNamed(n, "transfer-encoding") ||
+           isNamed(n, "upgrade") || isNamed(n, "proxy-authorization") || isNamed(n, "proxy-authenticate");
 }
 
 bool isValidTraceparent(QByteArrayView v)
@@ -121,7 +135,7 @@ QString unsafePathReason(QByteArrayView path)
         if (end < 0)
             end = path.size();
         const QByteArrayView segment = path.sliced(start + 1, std::max<qsizetype>(0, end - start - 1));
-        if (segment == "." || segment == "..")
+        if (isNamed(segment, ".") || isNamed(segment, ".."))
             return QStringLiteral("The path has a '%1' segment; send the path it stands for.")
                 .arg(QString::fromLatin1(segment.toByteArray()));
         start = end;
@@ -163,28 +177,30 @@ Http::Headers upstreamHeaders(const Http::Request &request, const Principal *pri
     QByteArray traceparent;
     QByteArray tracestate;
     for (const auto &[name, value] : request.headers) {
-        if (isHopByHop(name) || name == "host" || name.startsWith(IdentityPrefix) || name == "x-request-id" ||
-            (credentialChecked && name == "authorization") || name == "x-forwarded-proto" ||
-            name == "x-forwarded-host" || (!connection.isEmpty() && namedIn(connection, name)))
+        if (isHopByHop(name) || isNamed(name, "host") || name.startsWith(IdentityPrefix) ||
+            isNamed(name, "x-request-id") || (credentialChecked && isNamed(name, "authorization")) ||
+            isNamed(name, "x-forwarded-proto") || isNamed(name, "x-forwarded-host") ||
+            (!connection.isEmpty() && namedIn(connection, name)))
             continue;
-        if (name == "x-forwarded-for") {
+        if (isNamed(name, "x-forwarded-for")) {
             if (fromProxy)
                 forwardedFor += (forwardedFor.isEmpty() ? "" : ", ") + value;
             continue;
         }
-        if (!fromProxy && (name == "x-real-ip" || name == "true-client-ip" || name == "cf-connecting-ip"))
+        if (!fromProxy && (isNamed(name, "x-real-ip") || isNamed(name, "true-client-ip") ||
+                           isNamed(name, "cf-connecting-ip")))
             continue; // other proxies' names for the client: only a trusted proxy may say who it is
-        if (name == "forwarded") {
+        if (isNamed(name, "forwarded")) {
             sawForwarded = true;
             if (fromProxy)
                 forwarded += (forwarded.isEmpty() ? "" : ", ") + value;
             continue;
         }
-        if (name == "traceparent") {
+        if (isNamed(name, "traceparent")) {
             traceparent = value;
             continue;
         }
-        if (name == "tracestate") {
+        if (isNamed(name, "tracestate")) {
             tracestate = value;
             continue;
         }
@@ -197,9 +213,9 @@ Http::Headers upstreamHeaders(const Http::Request &request, const Principal *pri
         out.append({QByteArrayLiteral("forwarded"), forwarded.isEmpty()
                                                         ? forwardedElement(peer)
                                                         : forwarded + ", " + forwardedElement(peer)});
-    out.append({QByteArrayLiteral("x-forwarded-proto"), proto == "https"  ? QByteArrayLiteral("https")
-                                                        : proto == "http" ? QByteArrayLiteral("http")
-                                                                          : proto.toByteArray()});
+    out.append({QByteArrayLiteral("x-forwarded-proto"), isNamed(proto, "https")  ? QByteArrayLiteral("https")
+                                                        : isNamed(proto, "http") ? QByteArrayLiteral("http")
+                                                                                 : proto.toByteArray()});
     const QByteArray host = request.header("host");
     if (!host.isEmpty())
         out.append({QByteArrayLiteral("x-forwarded-host"), host});
@@ -229,19 +245,19 @@ void copyResponseHeaders(const Http::Headers &upstream, const RouteSpec &route, 
 {
     QByteArray connection;
     for (const auto &[name, value] : upstream) {
-        if (name == "connection")
+        if (isNamed(name, "connection"))
             connection = value;
     }
     for (const auto &[name, value] : upstream) {
-        if (name == "content-type") {
+        if (isNamed(name, "content-type")) {
             response->contentType = value;
             continue;
         }
-        if (isHopByHop(name) || name == "content-length" || name == "date" || name == "x-request-id" ||
-            (!connection.isEmpty() && namedIn(connection, name)))
+        if (isHopByHop(name) || isNamed(name, "content-length") || isNamed(name, "date") ||
+            isNamed(name, "x-request-id") || (!connection.isEmpty() && namedIn(connection, name)))
             continue;
         if ((route.cors && name.startsWith("access-control-")) ||
-            (route.rateLimit && (name == "ratelimit" || name == "ratelimit-policy")))
+            (route.rateLimit && (isNamed(name, "ratelimit") || isNamed(name, "ratelimit-policy"))))
             continue;
         response->headers.append({name, value});
     }
@@ -273,7 +289,7 @@ QByteArray clientAddress(const Http::Request &request, const TrustedProxies *tru
         return request.peer;
     QList<QByteArray> hops;
     for (const auto &[name, value] : request.headers) {
-        if (name == "x-forwarded-for")
+        if (isNamed(name, "x-forwarded-for"))
             hops += value.split(',');
     }
     QByteArray leftmost;
@@ -304,7 +320,7 @@ Cors evaluateCors(const RouteSpec &route, const Http::Request &request)
     Cors out;
     const QByteArray origin = request.header("origin");
     const QByteArray askedMethod = request.header("access-control-request-method");
-    out.preflight = request.method == "OPTIONS" && !origin.isEmpty() && !askedMethod.isEmpty();
+    out.preflight = isNamed(request.method, "OPTIONS") && !origin.isEmpty() && !askedMethod.isEmpty();
     if (origin.isEmpty() || !route.cors) {
         if (out.preflight)
             out.refusal =
@@ -349,8 +365,8 @@ Cors evaluateCors(const RouteSpec &route, const Http::Request &request)
     // Each header the page wants to send must be allowed (the CORS-safelisted ones always are).
     for (const QByteArray &asked : request.header("access-control-request-headers").split(',')) {
         const QByteArray h = asked.trimmed().toLower();
-        if (h.isEmpty() || h == "accept" || h == "accept-language" || h == "content-language" ||
-            h == "content-type" || listed(cors.headers, h))
+        if (h.isEmpty() || isNamed(h, "accept") || isNamed(h, "accept-language") ||
+            isNamed(h, "content-language") || isNamed(h, "content-type") || listed(cors.headers, h))
             continue;
         out.originAllowed = false;
         out.headers.clear();

@@ -1,6 +1,7 @@
 #include "siteserver.h"
 
 #include "http/bodypipe.h"
+#include "http/headernames.h"
 #include "http/problem.h"
 
 #include <QDateTime>
@@ -11,6 +12,7 @@
 
 namespace Meshdeck::Gateway {
 
+using Http::isNamed;
 using Http::Request;
 using Http::Response;
 
@@ -52,15 +54,26 @@ private:
     std::unique_ptr<QFile> m_file;
 };
 
-QByteArray hostName(const Request &request)
+// The Host header's name without its port, lower-cased; empty unless it ends in ".localhost" (an
+// IPv6 literal names no site). Every gateway request asks: one that names no site costs no copy.
+QByteArray siteHostName(const Request &request)
 {
-    QByteArray host = request.header("host").toLower();
+    QByteArrayView host;
+    for (const auto &[name, value] : request.headers) {
+        if (isNamed(name, "host")) {
+            host = value;
+            break;
+        }
+    }
     if (host.startsWith('['))
-        return {}; // an IPv6 literal names no site
+        return {};
     const qsizetype colon = host.lastIndexOf(':');
     if (colon >= 0)
-        host.truncate(colon);
-    return host;
+        host = host.first(colon);
+    if (host.size() <= LocalhostSuffix.size() ||
+        host.last(LocalhostSuffix.size()).compare(LocalhostSuffix, Qt::CaseInsensitive) != 0)
+        return {};
+    return host.toByteArray().toLower();
 }
 
 bool validSiteLabel(QByteArrayView label)
@@ -135,7 +148,7 @@ std::optional<Response> SiteServer::serve(const Request &request) const
     LiveSitePtr site;
     QByteArray path; // the path inside the site, starting with '/'
     QString asked;   // how the request named the site, for the messages
-    if (request.path.startsWith(SitesPrefix.data()) || request.path == "/sites") {
+    if (request.path.startsWith(SitesPrefix.data()) || isNamed(request.path, "/sites")) {
         const QByteArray rest = request.path.mid(SitesPrefix.size());
         const qsizetype slash = rest.indexOf('/');
         const QByteArray id = slash < 0 ? rest : rest.left(slash);
@@ -156,8 +169,8 @@ std::optional<Response> SiteServer::serve(const Request &request) const
         path = rest.mid(slash);
         site = m_directory->siteById(asked);
     } else {
-        const QByteArray host = hostName(request);
-        if (!host.endsWith(LocalhostSuffix.data()))
+        const QByteArray host = siteHostName(request);
+        if (host.isEmpty())
             return std::nullopt;
         const QByteArray label = host.chopped(LocalhostSuffix.size());
         if (!validSiteLabel(label))
@@ -247,7 +260,7 @@ Response SiteServer::fileResponse(const Request &request, const LiveSite &site, 
         return r;
     }
     r.contentType = contentTypeOf(file.fileName());
-    if (request.method == "HEAD") {
+    if (isNamed(request.method, "HEAD")) {
         r.declaredLength = file.size();
         return r;
     }

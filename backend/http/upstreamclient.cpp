@@ -32,7 +32,8 @@ bool breaksTheLine(QByteArrayView value)
     if (value.size() > 64)
         return value.contains('\r') || value.contains('\n') || value.contains('\0');
     for (const char c : value) {
-        if (c == '\r' || c == '\n' || c == '\0')
+        // One comparison for the bytes above CR, which nearly all are.
+        if (uchar(c) <= '\r' && (c == '\r' || c == '\n' || c == '\0'))
             return true;
     }
     return false;

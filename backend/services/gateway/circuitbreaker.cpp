@@ -171,8 +171,14 @@ CircuitBreakers::~CircuitBreakers() = default;
 
 CircuitBreakers::Shard &CircuitBreakers::shardFor(const QString &routeId, const QString &instanceId) const
 {
-    const size_t hash = qHash(instanceId, qHash(routeId, 0));
-    return *m_shards[(hash >> 5) % shardCount];
+    // Any mixing spreads the locks; the ends of the two ids (uuids differ there) cost a tenth of a
+    // hash of both, and admit() hashes the pair once more to find the breaker.
+    size_t mix = 0;
+    for (const QStringView id : {QStringView(routeId), QStringView(instanceId)}) {
+        for (const QChar c : id.right(8))
+            mix = mix * 31 + c.unicode();
+    }
+    return *m_shards[mix % shardCount];
 }
 
 void CircuitBreakers::report(const QList<BreakerTransition> &transitions) const

@@ -13,6 +13,7 @@
 #include <array>
 #include <charconv>
 #include <cstring>
+#include <optional>
 #include <string_view>
 
 namespace Meshdeck::Http {
@@ -77,6 +78,32 @@ QByteArray poolKey(const UpstreamTarget &target)
     key.append(target.address);
     appendPort(&key, target.port);
     return key;
+}
+
+// The socket address and the pool's key for a target: both the same for every request to an
+// instance, and making them took inet_pton() and an allocation per request. The last few targets
+// of this thread are kept (a route's instances, taken in turn). False: not an IP address.
+bool addressOf(const UpstreamTarget &target, UpstreamAddress *address, QByteArray *key)
+{
+    struct Entry {
+        UpstreamTarget target;
+        UpstreamAddress address;
+        QByteArray key;
+    };
+    static thread_local std::array<std::optional<Entry>, 8> recent;
+    static thread_local size_t next = 0;
+    for (const std::optional<Entry> &entry : recent) {
+        if (entry && entry->target.port == target.port && entry->target.address == target.address) {
+            *address = entry->address;
+            *key = entry->key;
+            return true;
+        }
+    }
+    if (!toSocketAddress(target, address))
+        return false;
+    *key = poolKey(target);
+    recent[next++ % recent.size()] = Entry{target, *address, *key};
+    return true;
 }
 
 // Whether the header `name` is `lower` (a lower-case name) in any case: the length first.
@@ -306,12 +333,12 @@ QCoro::Task<UpstreamResult> UpstreamPool::exchange(UpstreamTarget target, Upstre
         co_return result;
     }
     UpstreamAddress address;
-    if (!toSocketAddress(target, &address)) {
+    QByteArray key;
+    if (!addressOf(target, &address, &key)) {
         result.failure = UpstreamFailure::Connect;
         result.reason = QStringLiteral("%1 is not an IP address").arg(describeTarget(target));
         co_return result;
     }
-    const QByteArray key = poolKey(target);
     const bool headRequest = isNamed(request.method, "HEAD");
     const bool idempotent = isIdempotent(request.method);
     const std::shared_ptr<bool> alive = m_state->alive;

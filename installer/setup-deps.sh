@@ -29,6 +29,7 @@ packages=(
   qtkeychain-qt6-dev
   # tests and benchmarks
   xvfb xauth dbus-daemon curl python3 nginx-light wrk procps redis-server redis-tools
+  valgrind # callgrind: bench/gateway-instructions.sh counts instructions per request
   postgresql-15 python3-jsonschema
   prometheus # for promtool, which checks the gateway's /metrics text
   # TLS tests (certificates made at run time) and the keychain GUI test (Secret Service)

@@ -2843,12 +2843,12 @@
         <translation>Vorgabe des Servers</translation>
     </message>
     <message>
-        <source>Share of successful answers written to the access log, in percent</source>
-        <translation>Anteil der erfolgreichen Antworten im Zugriffsprotokoll, in Prozent</translation>
+        <source>Share of answers written to the access log, in percent</source>
+        <translation>Anteil der Antworten im Zugriffsprotokoll, in Prozent</translation>
     </message>
     <message>
-        <source>Errors and refusals are always logged. Empty: the server&apos;s --gateway-access-log-sample.</source>
-        <translation>Fehler und Ablehnungen werden immer protokolliert. Leer: --gateway-access-log-sample des Servers.</translation>
+        <source>5xx answers and the gateway&apos;s refusals are always logged. Empty: the server&apos;s --gateway-access-log-sample.</source>
+        <translation>5xx-Antworten und Ablehnungen des Gateways werden immer protokolliert. Leer: --gateway-access-log-sample des Servers.</translation>
     </message>
 </context>
 <context>

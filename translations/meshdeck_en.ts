@@ -2843,12 +2843,12 @@
         <translation>server default</translation>
     </message>
     <message>
-        <source>Share of successful answers written to the access log, in percent</source>
-        <translation>Share of successful answers written to the access log, in percent</translation>
+        <source>Share of answers written to the access log, in percent</source>
+        <translation>Share of answers written to the access log, in percent</translation>
     </message>
     <message>
-        <source>Errors and refusals are always logged. Empty: the server&apos;s --gateway-access-log-sample.</source>
-        <translation>Errors and refusals are always logged. Empty: the server&apos;s --gateway-access-log-sample.</translation>
+        <source>5xx answers and the gateway&apos;s refusals are always logged. Empty: the server&apos;s --gateway-access-log-sample.</source>
+        <translation>5xx answers and the gateway&apos;s refusals are always logged. Empty: the server&apos;s --gateway-access-log-sample.</translation>
     </message>
 </context>
 <context>

@@ -67,9 +67,11 @@ QByteArray lowerHeaderName(QByteArrayView name)
     };
     // The known names by length: a name is compared with the few of its own length only.
     static const auto byLength = [] {
-        std::array<std::vector<const QByteArray *>, 32> index;
-        for (const QByteArray &known : common)
+        std::array<std::vector<const QByteArray *>, 64> index;
+        for (const QByteArray &known : common) {
+            Q_ASSERT(known.size() < qsizetype(index.size()));
             index[size_t(known.size())].push_back(&known);
+        }
         return index;
     }();
     if (name.size() < qsizetype(byLength.size())) {

@@ -182,7 +182,8 @@ qsizetype RequestParser::feed(QByteArrayView data)
         }
         line.chop(2);
         const bool ok = processLine(line);
-        m_line.resize(0); // keeps the capacity for the next split line
+        if (!m_line.isEmpty())
+            m_line.resize(0); // keeps the capacity for the next split line (most lines never use it)
         if (!ok)
             return pos;
     }
@@ -298,7 +299,8 @@ bool RequestParser::processHeaderLine(QByteArrayView line)
             431, QStringLiteral("The request has more than %1 header fields.").arg(m_limits.maxHeaderCount));
     if (line.front() == ' ' || line.front() == '\t')
         return fail(400, QStringLiteral("Folded header lines (obs-fold) are not accepted."));
-    const qsizetype colon = line.indexOf(':');
+    const auto *colonAt = static_cast<const char *>(std::memchr(line.data(), ':', size_t(line.size())));
+    const qsizetype colon = colonAt ? qsizetype(colonAt - line.data()) : -1;
     if (colon <= 0 || !isToken(line.first(colon)))
         return fail(
             400,

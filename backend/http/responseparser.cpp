@@ -186,7 +186,8 @@ qsizetype ResponseParser::feed(QByteArrayView data)
         }
         line.chop(2);
         const bool ok = processLine(line);
-        m_line.resize(0); // keeps the capacity for the next split line
+        if (!m_line.isEmpty())
+            m_line.resize(0); // keeps the capacity for the next split line (most lines never use it)
         if (!ok)
             return pos;
     }
@@ -277,7 +278,8 @@ bool ResponseParser::processHeaderLine(QByteArrayView line)
                                                                          : QStringLiteral("header")));
     if (isOws(line.front()))
         return fail(Error::Malformed, QStringLiteral("The response folds a header line (obs-fold)."));
-    const qsizetype colon = line.indexOf(':');
+    const auto *colonAt = static_cast<const char *>(std::memchr(line.data(), ':', size_t(line.size())));
+    const qsizetype colon = colonAt ? qsizetype(colonAt - line.data()) : -1;
     if (colon <= 0 || !isToken(line.first(colon)))
         return fail(Error::Malformed, QStringLiteral("A response header field name is malformed."));
     const QByteArrayView value = trimOws(line.sliced(colon + 1));

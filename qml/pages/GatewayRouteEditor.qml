@@ -423,9 +423,9 @@ Dialog {
                         validator: RegularExpressionValidator {
                             regularExpression: /^(100([.,]0{0,3})?|[0-9]{0,2}([.,][0-9]{0,3})?)$/
                         }
-                        Accessible.name: qsTr("Share of successful answers written to the access log, in percent")
+                        Accessible.name: qsTr("Share of answers written to the access log, in percent")
                         ToolTip.visible: hovered
-                        ToolTip.text: qsTr("Errors and refusals are always logged. Empty: the server's --gateway-access-log-sample.")
+                        ToolTip.text: qsTr("5xx answers and the gateway's refusals are always logged. Empty: the server's --gateway-access-log-sample.")
                     }
                     GatewayFieldError { field: "accessLogSample"; errors: dialog.errors }
                 }

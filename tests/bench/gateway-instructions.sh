@@ -131,9 +131,14 @@ measure() {
 measure "$nginx_pid" "$proxy_port" /
 measure "$server" "$gw_port" /plain/
 # The dump after the measured requests is the newest file of each (the first is "<out>.1").
-newest() { ls -t "$1".* 2>/dev/null | head -1; }
-nginx_dump=$(newest "$work/nginx.out") gw_dump=$(newest "$work/meshdeckd.out")
-for _ in $(seq 50); do [ -s "$nginx_dump" ] && [ -s "$gw_dump" ] && break; sleep 0.1; done
+newest() { ls -t "$1".* 2>/dev/null | head -1 || true; }
+nginx_dump="" gw_dump=""
+for _ in $(seq 50); do
+  nginx_dump=$(newest "$work/nginx.out") gw_dump=$(newest "$work/meshdeckd.out")
+  [ -s "$nginx_dump" ] && [ -s "$gw_dump" ] && break
+  sleep 0.1
+done
+[ -s "$nginx_dump" ] && [ -s "$gw_dump" ] || fail "callgrind wrote no dump within 5 s"
 total() { awk -F': ' '/^summary:/ {print $2}' "$1"; }
 engine() {
   callgrind_annotate --inclusive=yes --threshold=100 "$1" 2>/dev/null |

@@ -5,6 +5,7 @@
 #include "postgresserver.h"
 #include "testing.h"
 
+#include "services/gateway/accesslog.h"
 #include "services/gateway/gatewayroute.h"
 #include "services/gateway/gatewayroutesapi.h"
 #include "services/gateway/routescatalog.h"
@@ -21,6 +22,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
+#include <QSqlQuery>
 
 #include <cstdlib>
 
@@ -680,6 +682,50 @@ private Q_SLOTS:
         // The name and match are free again after the deletion.
         ok(m_catalog->create(edited, QStringLiteral("dan")));
         QCOMPARE(ok(m_catalog->routes()).size(), 1);
+    }
+
+    // A route without its own access-log share is stored without the field, so that a node of the
+    // release before it (which refuses fields it does not know) still loads every route.
+    void aStoredSpecCarriesTheAccessLogSampleOnlyWhenSet()
+    {
+        const Route plain = ok(m_catalog->create(spec(QStringLiteral("plain"), QStringLiteral("/plain")),
+                                                 QStringLiteral("ann@example.test")));
+        RouteSpec sampledSpec = spec(QStringLiteral("sampled"), QStringLiteral("/sampled"));
+        sampledSpec.accessLogSample = 0.25;
+        const Route sampled = ok(m_catalog->create(sampledSpec, QStringLiteral("ann@example.test")));
+        // The spec column as stored (empty if the read did not finish within 10 s).
+        const auto stored = [this](const QString &id) {
+            QFuture<QString> read = m_db->run([id](QSqlDatabase &db) {
+                QSqlQuery q(db);
+                q.prepare(QStringLiteral("SELECT spec FROM gateway_routes WHERE id = ?"));
+                q.addBindValue(id);
+                return q.exec() && q.next() ? q.value(0).toString() : QString();
+            });
+            return QTest::qWaitFor([&] { return read.isFinished(); }, 10'000) ? read.result() : QString();
+        };
+        const QString plainText = stored(plain.id);
+        QVERIFY(plainText.contains(QStringLiteral("\"maxBodyBytes\"")));
+        QVERIFY2(!plainText.contains(QStringLiteral("accessLogSample")), qPrintable(plainText));
+        QVERIFY(stored(sampled.id).contains(QStringLiteral("\"accessLogSample\":0.25")));
+        // Both read back as they were given; the API writes the unset one as null.
+        QVERIFY(!ok(m_catalog->route(plain.id)).spec.accessLogSample.has_value());
+        QCOMPARE(ok(m_catalog->route(sampled.id)).spec.accessLogSample, std::optional<double>(0.25));
+        QVERIFY(toJson(ok(m_catalog->route(plain.id))).value(QStringLiteral("accessLogSample")).isNull());
+    }
+
+    // A route's own share wins over the server's either way; 5xx answers and refusals are logged
+    // whatever the shares.
+    void aRoutesAccessLogSampleWinsOverTheServers()
+    {
+        const AccessLog everything(nullptr, 1.0);
+        const AccessLog nothing(nullptr, 0.0);
+        QVERIFY(everything.wants(200, false));
+        QVERIFY(!everything.wants(200, false, 0.0));
+        QVERIFY(!everything.wants(404, false, 0.0));
+        QVERIFY(!nothing.wants(200, false));
+        QVERIFY(nothing.wants(200, false, 1.0));
+        QVERIFY(nothing.wants(503, false, 0.0));
+        QVERIFY(nothing.wants(429, true, 0.0));
     }
 
     void refusesNameAndSameMatch()

@@ -60,8 +60,8 @@ struct RouteSpec {
     Balancer balancer = Balancer::RoundRobin;
     qint64 maxBodyBytes = 1024 * 1024;
     BreakerPolicy breaker;
-    // The share of the route's other answers written to the access log, 0 to 1; errors and
-    // refusals always are. std::nullopt (the API's null or absent): the server's
+    // The share of the route's answers written to the access log, 0 to 1; 5xx answers and the
+    // gateway's refusals always are. std::nullopt (the API's null or absent): the server's
     // --gateway-access-log-sample.
     std::optional<double> accessLogSample;
 };

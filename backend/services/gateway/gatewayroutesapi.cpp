@@ -85,7 +85,7 @@ constexpr QByteArrayView SpecProperties = R"json({
         }
     },
     "accessLogSample": {"type": "number", "nullable": true, "minimum": 0, "maximum": 1, "default": null,
-                        "description": "The share of the route's answers written to the gateway.access topic, 0 to 1; errors and refusals always are. null or absent: the server's --gateway-access-log-sample."}
+                        "description": "The share of the route's answers written to the gateway.access topic, 0 to 1; 5xx answers and the gateway's refusals always are. null or absent: the server's --gateway-access-log-sample."}
 })json";
 
 constexpr QByteArrayView StoredProperties = R"json({

@@ -14,9 +14,14 @@ namespace {
 const QString RouteColumns = QStringLiteral(
     "id, spec, version, created_at_ms, updated_at_ms, updated_by, deleted FROM gateway_routes");
 
+// A field added after the first release is stored only when set: a node of the release before it
+// (a cluster mid-upgrade) refuses fields it does not know, and would fail to load every route.
 QString specText(const RouteSpec &spec)
 {
-    return QString::fromUtf8(QJsonDocument(toJson(spec)).toJson(QJsonDocument::Compact));
+    QJsonObject json = toJson(spec);
+    if (!spec.accessLogSample)
+        json.remove(QStringLiteral("accessLogSample"));
+    return QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact));
 }
 
 // A stored spec was valid when written; one that no longer parses is damage, not a domain outcome.

@@ -4,7 +4,7 @@
 # client (two keep-alive connections, one request at a time), the same number of requests.
 # Counts are of user space only (the kernel's share of a request is the same four socket calls for
 # both) and do not depend on the machine's load: where gateway-vs-nginx.sh's throughput swings by
-# 10% between runs on a shared 2-core machine, these move by well under 1%, so a change to the hot
+# 10% between runs on a shared 2-core machine, these move by about 1% (the time-driven work), so a change to the hot
 # path can be measured here before it is worth a throughput run.
 # Prints, per request: nginx's instructions (its one process), the gateway's for the whole process
 # and for its engine threads alone (the rest is time-driven: health checks, the metrics' ticks and
@@ -38,32 +38,10 @@ fail() {
 }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# nginx NAME PORT LOCATION-BODY [HTTP-EXTRA]: one process (no master), in the foreground.
-nginx_conf() {
-  mkdir -p "$work/$1"
-  cat > "$work/$1/nginx.conf" <<CONF
-master_process off;
-worker_processes 1;
-pid $work/$1/nginx.pid;
-error_log $work/$1/error.log warn;
-daemon off;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  keepalive_timeout 60s;
-  ${4:-}
-  server {
-    listen 127.0.0.1:$2;
-    location / { $3 }
-  }
-}
-CONF
-}
 up_port=$(free_port) proxy_port=$(free_port)
-nginx_conf up "$up_port" "default_type application/json; return 200 '{\"ok\":true}';"
-nginx_conf proxy "$proxy_port" 'proxy_pass http://static; proxy_http_version 1.1; proxy_set_header Connection "";' \
-  "upstream static { server 127.0.0.1:$up_port; keepalive 64; }"
+# shellcheck source=proxy-nginx-lib.sh
+. "$(dirname "$0")/proxy-nginx-lib.sh"
+proxy_nginx_confs 1 "$up_port" "$proxy_port" 'master_process off;' # the proxy: one process
 nginx -e "$work/up/error.log" -p "$work/up" -c "$work/up/nginx.conf" &
 pids+=($!)
 valgrind --tool=callgrind --callgrind-out-file="$work/nginx.out" --dump-instr=no \

@@ -64,32 +64,10 @@ if [ "$pin" = 1 ]; then
 fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# nginx NAME PORT LOCATION-BODY [HTTP-EXTRA]: an nginx in $work/NAME, in the foreground (its pid is
-# the master's; its workers are its children).
-start_nginx() {
-  mkdir -p "$work/$1"
-  cat > "$work/$1/nginx.conf" <<CONF
-worker_processes $threads;
-pid $work/$1/nginx.pid;
-error_log $work/$1/error.log warn;
-daemon off;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  keepalive_timeout 60s;
-  ${4:-}
-  server {
-    listen 127.0.0.1:$2;
-    location / { $3 }
-  }
-}
-CONF
-}
 up_port=$(free_port) proxy_port=$(free_port)
-start_nginx up "$up_port" "default_type application/json; return 200 '{\"ok\":true}';"
-start_nginx proxy "$proxy_port" 'proxy_pass http://static; proxy_http_version 1.1; proxy_set_header Connection "";' \
-  "upstream static { server 127.0.0.1:$up_port; keepalive 64; }"
+# shellcheck source=proxy-nginx-lib.sh
+. "$(dirname "$0")/proxy-nginx-lib.sh"
+proxy_nginx_confs "$threads" "$up_port" "$proxy_port"
 "${upstream_cpu[@]}" nginx -e "$work/up/error.log" -p "$work/up" -c "$work/up/nginx.conf" &
 pids+=($!)
 "${proxy_cpu[@]}" nginx -e "$work/proxy/error.log" -p "$work/proxy" -c "$work/proxy/nginx.conf" &

@@ -3,9 +3,9 @@
 # nginx `proxy_pass`, both in front of the same keep-alive nginx upstream (a static `200`), the same
 # client (two keep-alive connections, one request at a time), the same number of requests.
 # Counts are of user space only (the kernel's share of a request is the same four socket calls for
-# both) and do not depend on the machine's load: where gateway-vs-nginx.sh's throughput swings by
-# 10% between runs on a shared 2-core machine, these move by about 1% (the time-driven work), so a change to the hot
-# path can be measured here before it is worth a throughput run.
+# both) and hardly depend on the machine's load: where gateway-vs-nginx.sh's throughput swings by
+# 10% between runs on a shared 2-core machine, these move by about 1% (the time-driven work), so a
+# change to the hot path can be measured here before it is worth a throughput run.
 # Prints, per request: nginx's instructions (its one process), the gateway's for the whole process
 # and for its engine threads alone (the rest is time-driven: health checks, the metrics' ticks and
 # the store, which run slower under callgrind and so weigh more here than they do at full speed),

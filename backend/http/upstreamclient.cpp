@@ -14,7 +14,6 @@
 #include <charconv>
 #include <cstring>
 #include <optional>
-#include <string_view>
 
 namespace Meshdeck::Http {
 

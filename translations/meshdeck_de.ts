@@ -2850,6 +2850,26 @@
         <source>5xx answers and the gateway&apos;s refusals are always logged. Empty: the server&apos;s --gateway-access-log-sample.</source>
         <translation>5xx-Antworten und Ablehnungen des Gateways werden immer protokolliert. Leer: --gateway-access-log-sample des Servers.</translation>
     </message>
+    <message>
+        <source>methods %1</source>
+        <translation>Methoden %1</translation>
+    </message>
+    <message>
+        <source>request headers %1</source>
+        <translation>Anfrage-Header %1</translation>
+    </message>
+    <message>
+        <source>exposed headers %1</source>
+        <translation>lesbare Antwort-Header %1</translation>
+    </message>
+    <message>
+        <source>preflight cached %1 s</source>
+        <translation>Preflight %1 s zwischengespeichert</translation>
+    </message>
+    <message>
+        <source>Kept as stored when saved (the API sets these): %1</source>
+        <translation>Beim Speichern unverändert übernommen (über die API gesetzt): %1</translation>
+    </message>
 </context>
 <context>
     <name>GatewayRouteHistory</name>

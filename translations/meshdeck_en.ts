@@ -2850,6 +2850,26 @@
         <source>5xx answers and the gateway&apos;s refusals are always logged. Empty: the server&apos;s --gateway-access-log-sample.</source>
         <translation>5xx answers and the gateway&apos;s refusals are always logged. Empty: the server&apos;s --gateway-access-log-sample.</translation>
     </message>
+    <message>
+        <source>methods %1</source>
+        <translation>methods %1</translation>
+    </message>
+    <message>
+        <source>request headers %1</source>
+        <translation>request headers %1</translation>
+    </message>
+    <message>
+        <source>exposed headers %1</source>
+        <translation>exposed headers %1</translation>
+    </message>
+    <message>
+        <source>preflight cached %1 s</source>
+        <translation>preflight cached %1 s</translation>
+    </message>
+    <message>
+        <source>Kept as stored when saved (the API sets these): %1</source>
+        <translation>Kept as stored when saved (the API sets these): %1</translation>
+    </message>
 </context>
 <context>
     <name>GatewayRouteHistory</name>

@@ -18,13 +18,29 @@ Dialog {
     property real storedMaxBody: 1048576
     // The route's own access-log sample (0 to 1) as the form was filled; null: the server's.
     property var storedSample: null
-    // The percentage the form shows for a share, at most three decimals ("" for the server's).
     // A percentage typed into the form as the API's share; text that is no number goes as it is,
     // for the backend to refuse next to the field.
     function shareOf(text) {
         const percent = Number(text.replace(",", "."))
         return isNaN(percent) ? text : percent / 100
     }
+    // What the stored CORS policy sets beyond origins and credentials (the form does not edit it,
+    // and sends it back as it was), as a line under the field.
+    function corsExtras(cors) {
+        if (!cors)
+            return ""
+        let parts = []
+        if ((cors.methods ?? []).length > 0)
+            parts.push(qsTr("methods %1").arg(cors.methods.join(", ")))
+        if ((cors.headers ?? []).length > 0)
+            parts.push(qsTr("request headers %1").arg(cors.headers.join(", ")))
+        if ((cors.exposeHeaders ?? []).length > 0)
+            parts.push(qsTr("exposed headers %1").arg(cors.exposeHeaders.join(", ")))
+        if (cors.maxAgeSeconds !== undefined && cors.maxAgeSeconds !== null)
+            parts.push(qsTr("preflight cached %1 s").arg(cors.maxAgeSeconds))
+        return parts.length === 0 ? "" : qsTr("Kept as stored when saved (the API sets these): %1").arg(parts.join("; "))
+    }
+    // The percentage the form shows for a share, at most three decimals ("" for the server's).
     function percentOf(share) {
         return share === null || share === undefined ? "" : String(Math.round(share * 100000) / 1000)
     }
@@ -46,8 +62,12 @@ Dialog {
             auth: authBox.currentValue,
             rateLimit: limitBox.checked ? { requests: requestsBox.value, perSeconds: perSecondsBox.value,
                                             by: byBox.currentValue } : null,
-            cors: split(originsField.text).length > 0 ? { origins: split(originsField.text),
-                                                          credentials: credentialsBox.checked } : null,
+            // The form shows origins and credentials; the rest of a stored policy (methods,
+            // headers, exposeHeaders, maxAgeSeconds, set through the API) is sent back as it was.
+            cors: split(originsField.text).length > 0
+                  ? Object.assign({}, dialog.route.cors ?? {}, { origins: split(originsField.text),
+                                                                credentials: credentialsBox.checked })
+                  : null,
             balancer: balancerBox.currentValue,
             // The box counts KiB (a SpinBox holds an int; the API takes up to 16 GiB): a stored
             // limit that is not a whole KiB is sent back as it was unless the box was changed.
@@ -375,6 +395,14 @@ Dialog {
                         id: credentialsBox
                         text: qsTr("Allow credentials (cookies) from these origins")
                         Accessible.name: qsTr("CORS: allow credentials")
+                    }
+                    Label {
+                        objectName: "routeCorsExtras"
+                        text: dialog.corsExtras(dialog.route.cors)
+                        visible: text.length > 0
+                        color: Theme.mutedText
+                        wrapMode: Text.Wrap
+                        Layout.fillWidth: true
                     }
                     GatewayFieldError { field: "cors"; errors: dialog.errors }
                     GatewayFieldError { field: "cors.origins"; errors: dialog.errors }

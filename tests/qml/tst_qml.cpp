@@ -40,6 +40,9 @@ public Q_SLOTS:
                                     QStringLiteral("deployments/registry-build-worker-instances.json")));
         m_api->setReplyFromFile(QStringLiteral("/v1/sites/s1/deployments/d3/log?fromLine=1&limit=10000"),
                                 Meshdeck::Testing::testDataPath(QStringLiteral("deployments/log-d3.json")));
+        // A route whose CORS policy sets more than the route editor's fields (the editor test).
+        m_api->setReplyFromFile(QStringLiteral("/v1/gateway/routes/r-web"),
+                                Meshdeck::Testing::testDataPath(QStringLiteral("gateway/route-r-web.json")));
         Console::Options options;
         options.attachUrl = QUrl(QStringLiteral("http://fixture.invalid:7700"));
         options.attachToken = "fixture-token";

@@ -44,4 +44,22 @@ template<qsizetype N> inline bool isNamed(QByteArrayView name, const char (&lite
     return name.size() == N - 1 && std::memcmp(name.data(), literal, N - 1) == 0;
 }
 
+// The index of the first `c` in `v` at or after `from`, or -1. QByteArrayView::indexOf(char) runs
+// Qt's general substring search (some forty instructions before it gets to memchr); the parsers and
+// the gateway look for single bytes in every request line, header list and path.
+inline qsizetype findByte(QByteArrayView v, char c, qsizetype from = 0)
+{
+    if (from >= v.size())
+        return -1;
+    const void *at = std::memchr(v.data() + from, c, size_t(v.size() - from));
+    return at ? qsizetype(static_cast<const char *>(at) - v.data()) : -1;
+}
+
+// The index of the last `c` in `v`, or -1.
+inline qsizetype findLastByte(QByteArrayView v, char c)
+{
+    const void *at = v.isEmpty() ? nullptr : memrchr(v.data(), c, size_t(v.size()));
+    return at ? qsizetype(static_cast<const char *>(at) - v.data()) : -1;
+}
+
 } // namespace Meshdeck::Http

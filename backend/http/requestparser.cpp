@@ -2,7 +2,9 @@
 
 #include "headernames.h"
 
+#include <cctype>
 #include <cstring>
+#include <string_view>
 
 namespace Meshdeck::Http {
 
@@ -23,10 +25,11 @@ bool hasToken(QByteArrayView list, QByteArrayView token)
 {
     qsizetype start = 0;
     while (start <= list.size()) {
-        qsizetype comma = list.indexOf(',', start);
+        qsizetype comma = findByte(list, ',', start);
         if (comma < 0)
             comma = list.size();
-        if (trimOws(list.sliced(start, comma - start)).compare(token, Qt::CaseInsensitive) == 0)
+        const QByteArrayView element = trimOws(list.sliced(start, comma - start));
+        if (element.size() == token.size() && element.compare(token, Qt::CaseInsensitive) == 0)
             return true;
         start = comma + 1;
     }
@@ -192,8 +195,11 @@ qsizetype RequestParser::feed(QByteArrayView data)
 
 bool RequestParser::processLine(QByteArrayView line)
 {
-    if (std::memchr(line.data(), '\r', size_t(line.size())) ||
-        std::memchr(line.data(), '\0', size_t(line.size())))
+    // A stray CR or NUL in the request line or a header line is refused by their own checks: the
+    // method and names are tokens, and the target, version and values exclude control characters.
+    if ((m_state == State::ChunkSize || m_state == State::ChunkDataEnd) &&
+        (std::memchr(line.data(), '\r', size_t(line.size())) ||
+         std::memchr(line.data(), '\0', size_t(line.size()))))
         return fail(400, QStringLiteral("The request contains a stray CR or NUL byte."));
     switch (m_state) {
     case State::RequestLine:
@@ -222,9 +228,9 @@ bool RequestParser::processLine(QByteArrayView line)
 
 bool RequestParser::processRequestLine(QByteArrayView line)
 {
-    const qsizetype sp1 = line.indexOf(' ');
-    const qsizetype sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
-    if (sp1 <= 0 || sp2 < 0 || line.indexOf(' ', sp2 + 1) >= 0)
+    const qsizetype sp1 = findByte(line, ' ');
+    const qsizetype sp2 = sp1 < 0 ? -1 : findByte(line, ' ', sp1 + 1);
+    if (sp1 <= 0 || sp2 < 0 || findByte(line, ' ', sp2 + 1) >= 0)
         return fail(400, QStringLiteral("The request line must be 'METHOD target HTTP/1.1'."));
     const QByteArrayView method = line.first(sp1);
     const QByteArrayView target = line.sliced(sp1 + 1, sp2 - sp1 - 1);
@@ -242,7 +248,8 @@ bool RequestParser::processRequestLine(QByteArrayView line)
         m_request.versionMinor = 1;
     } else if (isNamed(version, "HTTP/1.0")) {
         m_request.versionMinor = 0;
-    } else if (version.size() == 8 && version.startsWith("HTTP/") && version[6] == '.') {
+    } else if (version.size() == 8 && version.startsWith("HTTP/") && version[6] == '.' &&
+               std::isdigit(uchar(version[5])) && std::isdigit(uchar(version[7]))) {
         return fail(505, QStringLiteral("Only HTTP/1.0 and HTTP/1.1 are supported."));
     } else {
         return fail(400, QStringLiteral("The protocol version is malformed."));
@@ -274,7 +281,7 @@ bool RequestParser::processRequestLine(QByteArrayView line)
                 400, QStringLiteral("The request target must be an absolute path such as /v1/system/info."));
         }
     }
-    const qsizetype q = pathPart.indexOf('?');
+    const qsizetype q = findByte(pathPart, '?');
     if (q >= 0) {
         m_request.query = pathPart.sliced(q + 1).toByteArray();
         pathPart = pathPart.first(q);
@@ -285,7 +292,8 @@ bool RequestParser::processRequestLine(QByteArrayView line)
         m_request.path = pathPart.toByteArray();
     // The path stays percent-encoded: the router splits it into segments first and decodes each
     // value after, so an encoded '/' (%2F) never becomes a separator.
-    if (m_request.path.contains("%00"))
+    if (std::string_view(m_request.path.constData(), size_t(m_request.path.size())).find("%00") !=
+        std::string_view::npos)
         return fail(400, QStringLiteral("The path contains an encoded NUL byte."));
     m_state = State::Headers;
     return true;

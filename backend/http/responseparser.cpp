@@ -28,7 +28,7 @@ template<typename F> bool forEachElement(QByteArrayView list, F f)
 {
     qsizetype start = 0;
     while (start <= list.size()) {
-        qsizetype comma = list.indexOf(',', start);
+        qsizetype comma = findByte(list, ',', start);
         if (comma < 0)
             comma = list.size();
         const QByteArrayView element = trimOws(list.sliced(start, comma - start));
@@ -41,8 +41,9 @@ template<typename F> bool forEachElement(QByteArrayView list, F f)
 
 bool hasToken(QByteArrayView list, QByteArrayView token)
 {
-    return !forEachElement(list,
-                           [token](QByteArrayView e) { return e.compare(token, Qt::CaseInsensitive) != 0; });
+    return !forEachElement(list, [token](QByteArrayView e) {
+        return e.size() != token.size() || e.compare(token, Qt::CaseInsensitive) != 0;
+    });
 }
 
 bool isVisibleOrSpace(char c)
@@ -203,8 +204,11 @@ bool ResponseParser::endOfInput()
 
 bool ResponseParser::processLine(QByteArrayView line)
 {
-    if (std::memchr(line.data(), '\r', size_t(line.size())) ||
-        std::memchr(line.data(), '\0', size_t(line.size())))
+    // A stray CR or NUL in the status line or a header line is refused by their own checks: names
+    // are tokens, and the reason phrase and values exclude control characters.
+    if ((m_state == State::ChunkSize || m_state == State::ChunkDataEnd) &&
+        (std::memchr(line.data(), '\r', size_t(line.size())) ||
+         std::memchr(line.data(), '\0', size_t(line.size()))))
         return fail(Error::Malformed, QStringLiteral("The response contains a stray CR or NUL byte."));
     switch (m_state) {
     case State::StatusLine:

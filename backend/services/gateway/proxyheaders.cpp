@@ -38,10 +38,11 @@ bool namedIn(QByteArrayView connection, QByteArrayView name)
 {
     qsizetype start = 0;
     while (start <= connection.size()) {
-        qsizetype end = connection.indexOf(',', start);
+        qsizetype end = Http::findByte(connection, ',', start);
         if (end < 0)
             end = connection.size();
-        if (connection.sliced(start, end - start).trimmed().compare(name, Qt::CaseInsensitive) == 0)
+        const QByteArrayView element = connection.sliced(start, end - start).trimmed();
+        if (element.size() == name.size() && element.compare(name, Qt::CaseInsensitive) == 0)
             return true;
         start = end + 1;
     }
@@ -131,7 +132,7 @@ QString unsafePathReason(QByteArrayView path)
 {
     qsizetype start = 0;
     while (start < path.size()) {
-        qsizetype end = path.indexOf('/', start + 1);
+        qsizetype end = Http::findByte(path, '/', start + 1);
         if (end < 0)
             end = path.size();
         const QByteArrayView segment = path.sliced(start + 1, std::max<qsizetype>(0, end - start - 1));

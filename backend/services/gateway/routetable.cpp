@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 namespace Meshdeck::Gateway {
 
@@ -134,9 +135,10 @@ QByteArrayView RouteTable::hostOf(QByteArrayView header)
         const qsizetype close = h.indexOf(']');
         return close < 0 ? QByteArrayView() : h.sliced(1, close - 1);
     }
-    const qsizetype colon = h.indexOf(':');
-    if (colon >= 0 && h.lastIndexOf(':') == colon)
-        h = h.first(colon);
+    // memchr and memrchr: QByteArrayView's indexOf and lastIndexOf run a general substring search.
+    const auto *colon = static_cast<const char *>(std::memchr(h.data(), ':', size_t(h.size())));
+    if (colon && memrchr(h.data(), ':', size_t(h.size())) == colon)
+        h = h.first(colon - h.data());
     if (h.endsWith('.'))
         h.chop(1); // "example.test." names "example.test"
     return h;

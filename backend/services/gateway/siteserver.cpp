@@ -67,7 +67,7 @@ QByteArray siteHostName(const Request &request)
     }
     if (host.startsWith('['))
         return {};
-    const qsizetype colon = host.lastIndexOf(':');
+    const qsizetype colon = Http::findLastByte(host, ':');
     if (colon >= 0)
         host = host.first(colon);
     if (host.size() <= LocalhostSuffix.size() ||

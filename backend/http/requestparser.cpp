@@ -81,6 +81,7 @@ void RequestParser::reset()
 
 Request RequestParser::takeRequest()
 {
+    m_repeated.lend(m_request.headers);
     Request r = std::move(m_request);
     reset();
     return r;
@@ -266,7 +267,7 @@ bool RequestParser::processRequestLine(QByteArrayView line)
     }
     if (m_request.method.isEmpty())
         m_request.method = method.toByteArray();
-    m_request.target = target.toByteArray();
+    m_request.target = RepeatedHeads::reuse(m_lastTarget, target);
 
     QByteArrayView pathPart = target;
     if (target.front() != '/') {
@@ -283,13 +284,13 @@ bool RequestParser::processRequestLine(QByteArrayView line)
     }
     const qsizetype q = findByte(pathPart, '?');
     if (q >= 0) {
-        m_request.query = pathPart.sliced(q + 1).toByteArray();
+        m_request.query = RepeatedHeads::reuse(m_lastQuery, pathPart.sliced(q + 1));
         pathPart = pathPart.first(q);
     }
     if (pathPart.size() == target.size())
         m_request.path = m_request.target; // shares the target's bytes
     else
-        m_request.path = pathPart.toByteArray();
+        m_request.path = RepeatedHeads::reuse(m_lastPath, pathPart);
     // The path stays percent-encoded: the router splits it into segments first and decodes each
     // value after, so an encoded '/' (%2F) never becomes a separator.
     if (std::string_view(m_request.path.constData(), size_t(m_request.path.size())).find("%00") !=
@@ -321,8 +322,9 @@ bool RequestParser::processHeaderLine(QByteArrayView line)
     if (m_state == State::Trailers)
         return true; // trailers are counted against the limits and otherwise ignored
     if (m_request.headers.capacity() == 0)
-        m_request.headers.reserve(12); // one allocation for a typical head, not one per doubling
-    m_request.headers.emplace_back(lowerHeaderName(line.first(colon)), value.toByteArray());
+        m_request.headers = m_repeated.emptyList();
+    m_request.headers.emplace_back(lowerHeaderName(line.first(colon)),
+                                   m_repeated.value(m_request.headers.size(), value));
     return true;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "httptypes.h"
+#include "repeatedheads.h"
 
 #include <functional>
 #include <utility>
@@ -53,7 +54,11 @@ public:
     }
     // The declared Content-Length of the body being received, or -1 (chunked).
     qint64 declaredLength() const { return m_chunked ? -1 : m_declaredLength; }
-    Request takeHead() { return std::move(m_request); }
+    Request takeHead()
+    {
+        m_repeated.lend(m_request.headers);
+        return std::move(m_request);
+    }
     QByteArray takeBody() { return std::exchange(m_request.body, QByteArray()); }
 
     // Consumes bytes until a request is complete, an error is found, or data runs out.
@@ -96,6 +101,11 @@ private:
     std::function<bool(qint64)> m_bodyAdmission;
     State m_state = State::RequestLine;
     Request m_request;
+    RepeatedHeads m_repeated;
+    // The last request's target, path and query: shared by the next if the same.
+    QByteArray m_lastTarget;
+    QByteArray m_lastPath;
+    QByteArray m_lastQuery;
     QByteArray m_line;
     qsizetype m_headerBytes = 0;
     int m_headerCount = 0;

@@ -295,8 +295,8 @@ bool ResponseParser::processHeaderLine(QByteArrayView line)
     if (m_state == State::Trailers)
         return true; // trailers are checked and counted, then dropped
     if (m_headers.capacity() == 0)
-        m_headers.reserve(12); // one allocation for a typical head, not one per doubling
-    m_headers.emplace_back(lowerHeaderName(line.first(colon)), value.toByteArray());
+        m_headers = m_repeated.emptyList();
+    m_headers.emplace_back(lowerHeaderName(line.first(colon)), m_repeated.value(m_headers.size(), value));
     return true;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "httptypes.h"
+#include "repeatedheads.h"
 
 #include <QByteArray>
 #include <QString>
@@ -78,7 +79,11 @@ public:
     int versionMinor() const { return m_versionMinor; }
     const Headers &headers() const { return m_headers; }
     const QByteArray &body() const { return m_body; }
-    Headers takeHeaders() { return std::move(m_headers); }
+    Headers takeHeaders()
+    {
+        m_repeated.lend(m_headers);
+        return std::move(m_headers);
+    }
     QByteArray takeBody() { return std::move(m_body); }
 
 private:
@@ -99,6 +104,7 @@ private:
     QString m_errorReason;
     QByteArray m_line;
     Headers m_headers;
+    RepeatedHeads m_repeated;
     QByteArray m_body;
     qsizetype m_headerBytes = 0;
     int m_headerCount = 0;

@@ -256,6 +256,43 @@ private Q_SLOTS:
         QCOMPARE(paths, (QList<QByteArray>{"/one", "/two", "/three"}));
     }
 
+    // Keep-alive requests that repeat a header share its bytes with the one before; what differs,
+    // and every request still held by whoever took it, is as it was sent.
+    void repeatedHeadersAreSharedAndNothingHeldChanges()
+    {
+        RequestParser parser{Limits{}};
+        const auto parse = [&parser](const QByteArray &bytes) {
+            parser.feed(bytes);
+            return parser.isComplete() ? parser.takeRequest() : Request{};
+        };
+        const Request first = parse("GET /a?x=1 HTTP/1.1\r\nHost: api.test\r\nUser-Agent: ua/1\r\n"
+                                    "Accept: */*\r\n\r\n");
+        // `first` is still held: the next request must not reuse (and clear) its header list.
+        const Request second = parse("GET /a?x=1 HTTP/1.1\r\nHost: api.test\r\nUser-Agent: ua/2\r\n"
+                                     "Accept: */*\r\nX-Extra: 1\r\n\r\n");
+        QCOMPARE(first.headers, (Headers{{"host", "api.test"}, {"user-agent", "ua/1"}, {"accept", "*/*"}}));
+        QCOMPARE(
+            second.headers,
+            (Headers{{"host", "api.test"}, {"user-agent", "ua/2"}, {"accept", "*/*"}, {"x-extra", "1"}}));
+        QCOMPARE(first.target, "/a?x=1");
+        QCOMPARE(first.path, "/a");
+        QCOMPARE(first.query, "x=1");
+        // The same bytes at the same place: one copy.
+        QCOMPARE(second.headers[0].second.constData(), first.headers[0].second.constData());
+        QCOMPARE(second.headers[2].second.constData(), first.headers[2].second.constData());
+        QVERIFY(second.headers[1].second.constData() != first.headers[1].second.constData());
+        QCOMPARE(second.target.constData(), first.target.constData());
+        QCOMPARE(second.query.constData(), first.query.constData());
+        // A header at another position, or another target, is its own copy with its own bytes.
+        const Request third = parse("GET /b HTTP/1.1\r\nAccept: */*\r\nHost: api.test\r\n\r\n");
+        QCOMPARE(third.headers, (Headers{{"accept", "*/*"}, {"host", "api.test"}}));
+        QCOMPARE(third.target, "/b");
+        QCOMPARE(third.path, "/b");
+        QVERIFY(third.query.isEmpty());
+        QCOMPARE(first.headers.size(), 3);
+        QCOMPARE(second.headers.size(), 4);
+    }
+
     void ignoresBlankLinesBeforeARequest()
     {
         const Outcome o = parseWhole("\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");

@@ -318,6 +318,30 @@ private slots:
         QVERIFY(parser.headers() == expected);
     }
 
+    // Responses on one connection that repeat a header share its bytes; headers still held by
+    // whoever took them are never touched by the next response.
+    void parserSharesRepeatedHeadersAndChangesNothingHeld()
+    {
+        ResponseParser parser;
+        const auto parse = [&parser](const QByteArray &bytes) {
+            parser.reset();
+            parser.feed(bytes);
+            return parser.isComplete() ? parser.takeHeaders() : Headers{{"incomplete", ""}};
+        };
+        const Headers first =
+            parse("HTTP/1.1 200 OK\r\nServer: up\r\nDate: one\r\nContent-Length: 2\r\n\r\nok");
+        const Headers second =
+            parse("HTTP/1.1 200 OK\r\nServer: up\r\nDate: two\r\nContent-Length: 2\r\n\r\nok");
+        QCOMPARE(first, (Headers{{"server", "up"}, {"date", "one"}, {"content-length", "2"}}));
+        QCOMPARE(second, (Headers{{"server", "up"}, {"date", "two"}, {"content-length", "2"}}));
+        QCOMPARE(second[0].second.constData(), first[0].second.constData());
+        QVERIFY(second[1].second.constData() != first[1].second.constData());
+        const Headers third = parse("HTTP/1.1 204 No Content\r\nDate: two\r\n\r\n");
+        QCOMPARE(third, (Headers{{"date", "two"}}));
+        QCOMPARE(first.size(), 3);
+        QCOMPARE(second.size(), 3);
+    }
+
     void parserRefusesInvalidResponses_data()
     {
         QTest::addColumn<QByteArray>("bytes");
@@ -365,6 +389,13 @@ private slots:
         QTest::newRow("101 unasked") << QByteArray("HTTP/1.1 101 Switching Protocols\r\n\r\n") << malformed;
         QTest::newRow("NUL in head") << (QByteArray("HTTP/1.1 200 OK\r\nX-A: a") + '\0' + "b\r\n\r\n")
                                      << malformed;
+        QTest::newRow("stray CR in value") << QByteArray("HTTP/1.1 200 OK\r\nX-A: a\rb\r\n\r\n") << malformed;
+        QTest::newRow("stray CR in reason") << QByteArray("HTTP/1.1 200 O\rK\r\n\r\n") << malformed;
+        QTest::newRow("NUL in name") << (QByteArray("HTTP/1.1 200 OK\r\nX-") + '\0' + "A: b\r\n\r\n")
+                                     << malformed;
+        QTest::newRow("stray CR in chunk size")
+            << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;a\rb\r\nhello\r\n0\r\n\r\n")
+            << malformed;
         QTest::newRow("huge content-length")
             << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\n") << tooLarge;
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "headernames.h"
 #include "httptypes.h"
 
 #include <array>
@@ -10,10 +11,11 @@ namespace Meshdeck::Http {
 // What a parser keeps of the last head it parsed on its keep-alive connection, so that the next
 // head allocates only for what changed. A client sends the same Host, User-Agent and Accept with
 // every request on a connection, and an upstream the same Server, Content-Type and Connection with
-// every response (and the same Date for a second): a value equal to the one at the same position
-// in the last head is shared with it (its bytes compared, a reference counted) instead of copied,
-// and the header list of the last head is cleared and filled again once whoever took it has let
-// it go. Only ever equal bytes are shared, so what a head says never depends on the one before.
+// every response (and the same Date for a second): a name or value that came exactly as the one at
+// the same position in the last head is shared with it (its bytes compared, a reference counted)
+// instead of copied (or lower-cased again), and the header list of the last head is cleared and
+// filled again once whoever took it has let it go. Only ever equal bytes are shared, so what a
+// head says never depends on the one before.
 class RepeatedHeads
 {
 public:
@@ -39,6 +41,22 @@ public:
     // head after next if the taker lets go of it by then.
     void lend(const Headers &list) { m_lent = list; }
 
+    // The lower-cased name of the head's header at `index`, `raw` as it came (a token): the last
+    // head's when it came the same, else lowerHeaderName()'s.
+    QByteArray name(qsizetype index, QByteArrayView raw)
+    {
+        if (index >= Slots)
+            return lowerHeaderName(raw);
+        QByteArray &lastRaw = m_rawNames[size_t(index)];
+        QByteArray &last = m_names[size_t(index)];
+        if (lastRaw.size() != raw.size() ||
+            std::memcmp(lastRaw.constData(), raw.data(), size_t(raw.size())) != 0) {
+            lastRaw = raw.toByteArray();
+            last = lowerHeaderName(raw);
+        }
+        return last;
+    }
+
     // The value of the head's header at `index`: the last head's, if its bytes are the same.
     QByteArray value(qsizetype index, QByteArrayView bytes)
     {
@@ -57,6 +75,8 @@ public:
     }
 
 private:
+    std::array<QByteArray, Slots> m_rawNames; // as they came
+    std::array<QByteArray, Slots> m_names;    // lower-cased
     std::array<QByteArray, Slots> m_values;
     Headers m_lent;
 };

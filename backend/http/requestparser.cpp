@@ -323,7 +323,7 @@ bool RequestParser::processHeaderLine(QByteArrayView line)
         return true; // trailers are counted against the limits and otherwise ignored
     if (m_request.headers.capacity() == 0)
         m_request.headers = m_repeated.emptyList();
-    m_request.headers.emplace_back(lowerHeaderName(line.first(colon)),
+    m_request.headers.emplace_back(m_repeated.name(m_request.headers.size(), line.first(colon)),
                                    m_repeated.value(m_request.headers.size(), value));
     return true;
 }

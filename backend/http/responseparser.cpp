@@ -296,7 +296,8 @@ bool ResponseParser::processHeaderLine(QByteArrayView line)
         return true; // trailers are checked and counted, then dropped
     if (m_headers.capacity() == 0)
         m_headers = m_repeated.emptyList();
-    m_headers.emplace_back(lowerHeaderName(line.first(colon)), m_repeated.value(m_headers.size(), value));
+    m_headers.emplace_back(m_repeated.name(m_headers.size(), line.first(colon)),
+                           m_repeated.value(m_headers.size(), value));
     return true;
 }
 

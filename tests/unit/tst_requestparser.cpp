@@ -289,6 +289,9 @@ private Q_SLOTS:
         QCOMPARE(third.target, "/b");
         QCOMPARE(third.path, "/b");
         QVERIFY(third.query.isEmpty());
+        // The same name spelled otherwise is lower-cased again.
+        const Request fourth = parse("GET /b HTTP/1.1\r\nACCEPT: */*\r\nhost: api.test\r\n\r\n");
+        QCOMPARE(fourth.headers, (Headers{{"accept", "*/*"}, {"host", "api.test"}}));
         QCOMPARE(first.headers.size(), 3);
         QCOMPARE(second.headers.size(), 4);
     }

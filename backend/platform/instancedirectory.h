@@ -13,6 +13,7 @@ namespace Meshdeck {
 struct UpstreamInstance {
     enum class Health { Passing, Warning, Critical };
     QString id;
+    QByteArray key; // the id's UTF-8 bytes, under which the gateway's metrics count the instance
     QByteArray address;
     quint16 port = 0;
     int weight = 100;

@@ -627,6 +627,28 @@ private Q_SLOTS:
         QVERIFY(!breakers.state(route, instance).has_value());
     }
 
+    // A thread remembers the breakers it admitted to lately, by owner: two sets of breakers (and
+    // one made where a destroyed one was) never share a breaker for the same ids.
+    void breakersOfDifferentOwnersStaySeparate()
+    {
+        const QString route = QStringLiteral("r");
+        const QString instance = QStringLiteral("i");
+        const BreakerPolicy policy = breakerPolicy(1, 60'000, 1);
+        for (int round = 0; round < 3; ++round) {
+            auto first = std::make_unique<CircuitBreakers>();
+            CircuitBreakers second;
+            trip(*first, route, instance, policy, t0);
+            QCOMPARE(first->state(route, instance), BreakerState::Open);
+            QVERIFY(!first->admit(route, instance, policy, t0 + 1).allowed());
+            QVERIFY(second.admit(route, instance, policy, t0 + 1).allowed());
+            QCOMPARE(second.state(route, instance), BreakerState::Closed);
+            first.reset();
+            CircuitBreakers third; // may take the first one's address
+            QVERIFY(third.admit(route, instance, policy, t0 + 2).allowed());
+            QCOMPARE(third.state(route, instance), BreakerState::Closed);
+        }
+    }
+
     // --- load balancing ----------------------------------------------------------------------
 
     void roundRobinTakesEachInTurn()

@@ -3,6 +3,7 @@
 #include <QHashFunctions>
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <utility>
 
@@ -160,8 +161,30 @@ void BreakerTicket::abandon(qint64 nowMs)
 
 // CircuitBreakers
 
+namespace {
+
+std::atomic<quint64> nextOwnerId{1};
+
+// A breaker a thread admitted to lately. The ids are held, so their data stays where it is: the
+// same data pointer and size mean the same id without comparing (or hashing) 36 characters.
+struct RecentCell {
+    quint64 owner = 0;
+    QString routeId;
+    QString instanceId;
+    std::shared_ptr<BreakerCell> cell;
+};
+thread_local std::array<RecentCell, 8> recentCells;
+
+bool sameId(const QString &held, const QString &id)
+{
+    return held.constData() == id.constData() && held.size() == id.size();
+}
+
+} // namespace
+
 CircuitBreakers::CircuitBreakers(TransitionHandler onTransition)
     : m_onTransition(std::move(onTransition))
+    , m_id(nextOwnerId.fetch_add(1, std::memory_order_relaxed))
 {
     for (auto &shard : m_shards)
         shard = std::make_unique<Shard>();
@@ -181,6 +204,29 @@ CircuitBreakers::Shard &CircuitBreakers::shardFor(const QString &routeId, const 
     return *m_shards[mix % shardCount];
 }
 
+std::shared_ptr<BreakerCell> CircuitBreakers::lockedCell(const QString &routeId, const QString &instanceId,
+                                                         std::unique_lock<std::mutex> &lock)
+{
+    // Every proxied request asks for its breaker: a thread's recent ones are found without the
+    // shard's map (two 36-character hashes and a lookup), unless forgotten since.
+    const size_t slot =
+        ((quintptr(routeId.constData()) ^ quintptr(instanceId.constData())) >> 4) % recentCells.size();
+    RecentCell &recent = recentCells[slot];
+    if (recent.owner == m_id && sameId(recent.routeId, routeId) && sameId(recent.instanceId, instanceId)) {
+        lock = std::unique_lock(*recent.cell->mutex);
+        if (!recent.cell->forgotten)
+            return recent.cell;
+        lock.unlock();
+    }
+    Shard &shard = shardFor(routeId, instanceId);
+    lock = std::unique_lock(shard.mutex);
+    std::shared_ptr<BreakerCell> &cell = shard.breakers[BreakerKey{routeId, instanceId}];
+    if (!cell)
+        cell = std::make_shared<BreakerCell>(&shard.mutex, BreakerKey{routeId, instanceId});
+    recent = RecentCell{m_id, routeId, instanceId, cell};
+    return cell;
+}
+
 void CircuitBreakers::report(const QList<BreakerTransition> &transitions) const
 {
     if (!m_onTransition)
@@ -195,11 +241,8 @@ BreakerTicket CircuitBreakers::admit(const QString &routeId, const QString &inst
     BreakerTicket ticket;
     std::optional<BreakerTransition> transition;
     {
-        Shard &shard = shardFor(routeId, instanceId);
-        const std::lock_guard lock(shard.mutex);
-        std::shared_ptr<BreakerCell> &cell = shard.breakers[BreakerKey{routeId, instanceId}];
-        if (!cell)
-            cell = std::make_shared<BreakerCell>(&shard.mutex, BreakerKey{routeId, instanceId});
+        std::unique_lock<std::mutex> lock;
+        const std::shared_ptr<BreakerCell> cell = lockedCell(routeId, instanceId, lock);
         BreakerCell &breaker = *cell;
         breaker.policy = policy;
         if (breaker.state == BreakerState::Open) {

@@ -9,6 +9,7 @@
 #include <array>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 namespace Meshdeck::Gateway {
@@ -129,11 +130,15 @@ private:
     enum class Outcome { Success, Failure, Abandoned };
     void finish(const BreakerTicket &ticket, Outcome outcome, qint64 nowMs, const QString &reason);
     Shard &shardFor(const QString &routeId, const QString &instanceId) const;
+    // The breaker of a route and an instance, made if new, with its shard's lock taken into `lock`.
+    std::shared_ptr<BreakerCell> lockedCell(const QString &routeId, const QString &instanceId,
+                                            std::unique_lock<std::mutex> &lock);
     void report(const QList<BreakerTransition> &transitions) const;
 
     static constexpr int shardCount = 8;
     TransitionHandler m_onTransition;
     std::array<std::unique_ptr<Shard>, shardCount> m_shards;
+    const quint64 m_id; // unique in the process: a thread's recent breakers (lockedCell) are per owner
 };
 
 } // namespace Meshdeck::Gateway

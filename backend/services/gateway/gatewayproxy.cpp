@@ -97,6 +97,7 @@ struct GatewayProxy::Exchange {
     qint64 headNs = 0;
     bool failedMidBody = false; // logged as an error whatever the status sent
     QString instanceId;
+    QByteArray instanceKey; // the id's bytes, for the metrics (UpstreamInstance::key)
     QString cause;
     Rejection rejection = Rejection::None;
     bool sharedLimit = false; // the rate limit is asked of Redis, in forward()
@@ -173,7 +174,8 @@ void GatewayProxy::finish(Exchange &x, int status, qint64 bytesOut, qint64 nowNs
     const qint64 gatewayNs = std::max<qint64>(0, (x.headNs ? x.headNs : nowNs) - x.startedNs - x.upstreamNs);
     RequestSample sample;
     sample.route = x.runtime ? x.runtime->metrics : nullptr;
-    const QByteArray instance = x.instanceId.toUtf8();
+    // A directory other than the registry may leave the key out.
+    const QByteArray instance = x.instanceKey.isEmpty() ? x.instanceId.toUtf8() : x.instanceKey;
     sample.instanceId = instance;
     sample.status = status;
     sample.bytesIn = x.request.bodySource ? x.request.bodySource->taken() : x.request.body.size();
@@ -428,10 +430,12 @@ GatewayProxy::Pick GatewayProxy::pickInstance(const Route &route, RouteRuntime &
     // The service's instances that may take traffic: passing ones, warning ones as a last resort.
     const InstanceList instances = m_parts.directory->instancesOf(spec.service);
     QVarLengthArray<Candidate, 8> candidates;
+    QVarLengthArray<const UpstreamInstance *, 8> sources; // each candidate's instance
     candidates.reserve(instances->size());
     for (const UpstreamInstance &i : *instances) {
         if (i.draining || i.health == UpstreamInstance::Health::Critical)
             continue;
+        sources.push_back(&i);
         candidates.push_back(
             Candidate{i.id, i.address, i.port, i.weight, i.health == UpstreamInstance::Health::Warning, 0});
     }
@@ -456,6 +460,7 @@ GatewayProxy::Pick GatewayProxy::pickInstance(const Route &route, RouteRuntime &
         if (pick.ticket) {
             pick.found = true;
             pick.instanceId = std::move(candidate.instanceId);
+            pick.instanceKey = sources[chosen]->key;
             pick.where = UpstreamTarget{std::move(candidate.address), candidate.port};
             return pick;
         }
@@ -596,6 +601,7 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
             break; // else the last attempt's answer stands
         }
         x->instanceId = pick.instanceId;
+        x->instanceKey = pick.instanceKey;
         tried.append(pick.instanceId);
         const qint64 remainingNs = deadlineNs - steadyNs();
         if (remainingNs <= 0) {

@@ -93,6 +93,7 @@ private:
     struct Pick {
         bool found = false;
         QString instanceId;
+        QByteArray instanceKey; // UpstreamInstance::key
         Http::UpstreamTarget where;
         BreakerTicket ticket;
         bool breakerRefused = false; // none found: breakers refused some

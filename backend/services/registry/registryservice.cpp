@@ -610,6 +610,7 @@ InstanceList RegistryService::instancesOf(const QString &service) const
     for (const Instance &i : m_instances) {
         UpstreamInstance u;
         u.id = i.id;
+        u.key = i.id.toUtf8();
         u.address = i.reg.address.toUtf8();
         u.port = quint16(i.reg.port);
         u.weight = i.reg.weight;

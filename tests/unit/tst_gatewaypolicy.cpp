@@ -755,6 +755,28 @@ private Q_SLOTS:
         QCOMPARE(inFlight.count(QStringLiteral("never-seen")), 0);
     }
 
+    // A thread remembers the counters it used lately, by owner: two counts for the same ids (and
+    // one made where a destroyed one was) stay apart.
+    void inFlightCountsOfDifferentOwnersStaySeparate()
+    {
+        const QString id = QStringLiteral("a");
+        for (int round = 0; round < 3; ++round) {
+            auto first = std::make_unique<InFlight>();
+            InFlight second;
+            InFlight::Guard held = first->acquire(id);
+            QCOMPARE(first->count(id), 1);
+            InFlight::Guard other = second.acquire(id);
+            other.release();
+            QCOMPARE(second.count(id), 0);
+            QCOMPARE(first->count(id), 1);
+            held.release();
+            first.reset();
+            InFlight third; // may take the first one's address
+            InFlight::Guard fresh = third.acquire(id);
+            QCOMPARE(third.count(id), 1);
+        }
+    }
+
     void warningInstancesOnlyWhenNoPassingOneIsLeft()
     {
         const std::vector<Candidate> candidates{candidate(QStringLiteral("w1"), 100, true),

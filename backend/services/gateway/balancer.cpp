@@ -3,6 +3,8 @@
 #include <QRandomGenerator>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <random>
 
 namespace Meshdeck::Gateway {
@@ -19,6 +21,18 @@ bool eligible(const Candidate &candidate, std::span<const QString> excluded, boo
     return candidate.warning == warningTier && !isExcluded(candidate, excluded);
 }
 
+std::atomic<quint64> nextOwnerId{1};
+
+// A counter a thread used lately. The id is held, so its data stays where it is: the same data
+// pointer and size mean the same id without hashing its 36 characters. Counters live as long as
+// their InFlight, and an owner's id is never used again.
+struct RecentCounter {
+    quint64 owner = 0;
+    QString instanceId;
+    InFlight::Counter *counter = nullptr;
+};
+thread_local std::array<RecentCounter, 8> recentCounters;
+
 // Per thread, so the event-loop threads never share (or lock) a generator.
 std::minstd_rand &randomEngine()
 {
@@ -32,22 +46,32 @@ std::minstd_rand &randomEngine()
 
 InFlight::InFlight(IdleHandler onIdle)
     : m_onIdle(std::move(onIdle))
+    , m_id(nextOwnerId.fetch_add(1, std::memory_order_relaxed))
 {}
 
 InFlight::Counter *InFlight::counterFor(const QString &instanceId)
 {
+    RecentCounter &recent = recentCounters[(quintptr(instanceId.constData()) >> 4) % recentCounters.size()];
+    if (recent.owner == m_id && recent.instanceId.constData() == instanceId.constData() &&
+        recent.instanceId.size() == instanceId.size())
+        return recent.counter;
+    Counter *counter = nullptr;
     {
         const std::shared_lock lock(m_mutex);
         if (auto it = m_counters.find(instanceId); it != m_counters.end())
-            return it->second.get();
+            counter = it->second.get();
     }
-    const std::unique_lock lock(m_mutex);
-    auto &slot = m_counters[instanceId];
-    if (!slot) {
-        slot = std::make_unique<Counter>();
-        slot->instanceId = instanceId;
+    if (!counter) {
+        const std::unique_lock lock(m_mutex);
+        auto &slot = m_counters[instanceId];
+        if (!slot) {
+            slot = std::make_unique<Counter>();
+            slot->instanceId = instanceId;
+        }
+        counter = slot.get();
     }
-    return slot.get();
+    recent = RecentCounter{m_id, instanceId, counter};
+    return counter;
 }
 
 InFlight::Guard InFlight::acquire(const QString &instanceId)

@@ -93,6 +93,7 @@ private:
     };
 
     IdleHandler m_onIdle;
+    const quint64 m_id; // unique in the process: a thread's recent counters (counterFor) are per owner
     mutable std::shared_mutex m_mutex;
     std::unordered_map<QString, std::unique_ptr<Counter>, Hash> m_counters;
 };

@@ -41,26 +41,38 @@ public:
     // head after next if the taker lets go of it by then.
     void lend(const Headers &list) { m_lent = list; }
 
-    // The lower-cased name of the head's header at `index`, `raw` as it came (a token): the last
-    // head's when it came the same, else lowerHeaderName()'s.
-    QByteArray name(qsizetype index, QByteArrayView raw)
+    // The last head's lower-cased name at `index` if `raw` came exactly as it did there, else
+    // null. Only names that passed the parser's checks are kept: a repeated one needs none.
+    const QByteArray *repeatedName(qsizetype index, QByteArrayView raw) const
     {
-        if (index >= Slots)
-            return lowerHeaderName(raw);
-        QByteArray &lastRaw = m_rawNames[size_t(index)];
-        QByteArray &last = m_names[size_t(index)];
-        if (lastRaw.size() != raw.size() ||
-            std::memcmp(lastRaw.constData(), raw.data(), size_t(raw.size())) != 0) {
-            lastRaw = raw.toByteArray();
-            last = lowerHeaderName(raw);
+        return index < Slots && same(m_rawNames[size_t(index)], raw) ? &m_names[size_t(index)] : nullptr;
+    }
+    // A checked name that did not repeat, lower-cased and kept for the next head.
+    QByteArray newName(qsizetype index, QByteArrayView raw)
+    {
+        QByteArray lowered = lowerHeaderName(raw);
+        if (index < Slots) {
+            m_rawNames[size_t(index)] = raw.toByteArray();
+            m_names[size_t(index)] = lowered;
         }
-        return last;
+        return lowered;
     }
 
-    // The value of the head's header at `index`: the last head's, if its bytes are the same.
-    QByteArray value(qsizetype index, QByteArrayView bytes)
+    // The last head's value at `index` if `bytes` are the same, else null. Only values that passed
+    // the parser's checks are kept: a repeated one needs none.
+    const QByteArray *repeatedValue(qsizetype index, QByteArrayView bytes) const
     {
-        return index < Slots ? reuse(m_values[size_t(index)], bytes) : bytes.toByteArray();
+        return index < Slots && !bytes.isEmpty() && same(m_values[size_t(index)], bytes)
+                   ? &m_values[size_t(index)]
+                   : nullptr;
+    }
+    // A checked value that did not repeat, kept for the next head.
+    QByteArray newValue(qsizetype index, QByteArrayView bytes)
+    {
+        QByteArray value = bytes.toByteArray();
+        if (index < Slots)
+            m_values[size_t(index)] = value;
+        return value;
     }
 
     // `bytes` as a QByteArray: `last` shared if its bytes are the same, else a copy kept in it.
@@ -68,13 +80,18 @@ public:
     {
         if (bytes.isEmpty())
             return bytes.toByteArray();
-        if (last.size() != bytes.size() ||
-            std::memcmp(last.constData(), bytes.data(), size_t(bytes.size())) != 0)
+        if (!same(last, bytes))
             last = bytes.toByteArray();
         return last;
     }
 
 private:
+    static bool same(const QByteArray &kept, QByteArrayView bytes)
+    {
+        return kept.size() == bytes.size() &&
+               (bytes.isEmpty() || std::memcmp(kept.constData(), bytes.data(), size_t(bytes.size())) == 0);
+    }
+
     std::array<QByteArray, Slots> m_rawNames; // as they came
     std::array<QByteArray, Slots> m_names;    // lower-cased
     std::array<QByteArray, Slots> m_values;

@@ -2,6 +2,7 @@
 
 #include "headernames.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <string_view>
@@ -310,21 +311,29 @@ bool RequestParser::processHeaderLine(QByteArrayView line)
         return fail(400, QStringLiteral("Folded header lines (obs-fold) are not accepted."));
     const auto *colonAt = static_cast<const char *>(std::memchr(line.data(), ':', size_t(line.size())));
     const qsizetype colon = colonAt ? qsizetype(colonAt - line.data()) : -1;
-    if (colon <= 0 || !isToken(line.first(colon)))
+    const QByteArrayView rawName = line.first(std::max<qsizetype>(colon, 0));
+    // A name or value that came exactly as in the connection's last head was checked then.
+    const bool trailer = m_state == State::Trailers;
+    const qsizetype index = trailer ? RepeatedHeads::Slots : m_request.headers.size();
+    const QByteArray *name = colon > 0 ? m_repeated.repeatedName(index, rawName) : nullptr;
+    if (!name && (colon <= 0 || !isToken(rawName)))
         return fail(
             400,
             QStringLiteral("A header field name is malformed (no whitespace is allowed before the colon)."));
     const QByteArrayView value = trimOws(line.sliced(colon + 1));
-    for (char c : value) {
-        if ((uchar(c) < 0x20 && c != '\t') || uchar(c) == 0x7f)
-            return fail(400, QStringLiteral("A header field value contains a control character."));
+    const QByteArray *repeated = m_repeated.repeatedValue(index, value);
+    if (!repeated) {
+        for (char c : value) {
+            if ((uchar(c) < 0x20 && c != '\t') || uchar(c) == 0x7f)
+                return fail(400, QStringLiteral("A header field value contains a control character."));
+        }
     }
-    if (m_state == State::Trailers)
+    if (trailer)
         return true; // trailers are counted against the limits and otherwise ignored
     if (m_request.headers.capacity() == 0)
         m_request.headers = m_repeated.emptyList();
-    m_request.headers.emplace_back(m_repeated.name(m_request.headers.size(), line.first(colon)),
-                                   m_repeated.value(m_request.headers.size(), value));
+    m_request.headers.emplace_back(name ? *name : m_repeated.newName(index, rawName),
+                                   repeated ? *repeated : m_repeated.newValue(index, value));
     return true;
 }
 

@@ -284,20 +284,30 @@ bool ResponseParser::processHeaderLine(QByteArrayView line)
         return fail(Error::Malformed, QStringLiteral("The response folds a header line (obs-fold)."));
     const auto *colonAt = static_cast<const char *>(std::memchr(line.data(), ':', size_t(line.size())));
     const qsizetype colon = colonAt ? qsizetype(colonAt - line.data()) : -1;
-    if (colon <= 0 || !isToken(line.first(colon)))
+    if (colon <= 0)
         return fail(Error::Malformed, QStringLiteral("A response header field name is malformed."));
+    const QByteArrayView rawName = line.first(colon);
     const QByteArrayView value = trimOws(line.sliced(colon + 1));
-    for (char c : value) {
-        if (!isVisibleOrSpace(c))
-            return fail(Error::Malformed,
-                        QStringLiteral("A response header value contains a control character."));
+    // A name or value that came exactly as in the connection's last head was checked then.
+    const bool trailer = m_state == State::Trailers;
+    const qsizetype index = trailer ? RepeatedHeads::Slots : m_headers.size();
+    const QByteArray *name = m_repeated.repeatedName(index, rawName);
+    if (!name && !isToken(rawName))
+        return fail(Error::Malformed, QStringLiteral("A response header field name is malformed."));
+    const QByteArray *repeated = m_repeated.repeatedValue(index, value);
+    if (!repeated) {
+        for (char c : value) {
+            if (!isVisibleOrSpace(c))
+                return fail(Error::Malformed,
+                            QStringLiteral("A response header value contains a control character."));
+        }
     }
-    if (m_state == State::Trailers)
+    if (trailer)
         return true; // trailers are checked and counted, then dropped
     if (m_headers.capacity() == 0)
         m_headers = m_repeated.emptyList();
-    m_headers.emplace_back(m_repeated.name(m_headers.size(), line.first(colon)),
-                           m_repeated.value(m_headers.size(), value));
+    m_headers.emplace_back(name ? *name : m_repeated.newName(index, rawName),
+                           repeated ? *repeated : m_repeated.newValue(index, value));
     return true;
 }
 

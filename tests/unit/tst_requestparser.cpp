@@ -294,6 +294,19 @@ private Q_SLOTS:
         QCOMPARE(fourth.headers, (Headers{{"accept", "*/*"}, {"host", "api.test"}}));
         QCOMPARE(first.headers.size(), 3);
         QCOMPARE(second.headers.size(), 4);
+        // Only what repeats byte for byte skips the checks: a control character or a name that is
+        // no token where a good one was is still refused.
+        RequestParser strict{Limits{}};
+        strict.feed("GET / HTTP/1.1\r\nHost: a\r\nX-A: ok\r\n\r\n");
+        QVERIFY(strict.isComplete());
+        strict.takeRequest();
+        strict.feed(QByteArray("GET / HTTP/1.1\r\nHost: a\r\nX-A: o\x01k\r\n\r\n"));
+        QCOMPARE(strict.errorStatus(), 400);
+        RequestParser names{Limits{}};
+        names.feed("GET / HTTP/1.1\r\nHost: a\r\nX-A: ok\r\n\r\n");
+        names.takeRequest();
+        names.feed("GET / HTTP/1.1\r\nHost: a\r\nX-A : ok\r\n\r\n");
+        QCOMPARE(names.errorStatus(), 400);
     }
 
     void ignoresBlankLinesBeforeARequest()

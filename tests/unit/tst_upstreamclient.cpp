@@ -340,6 +340,17 @@ private slots:
         QCOMPARE(third, (Headers{{"date", "two"}}));
         QCOMPARE(first.size(), 3);
         QCOMPARE(second.size(), 3);
+        // Only what repeats byte for byte skips the checks.
+        parser.reset();
+        parser.feed("HTTP/1.1 204 No Content\r\nDate: t\x01o\r\n\r\n");
+        QVERIFY(parser.hasError());
+        parser.reset();
+        parser.feed("HTTP/1.1 204 No Content\r\nDate: two\r\n\r\n");
+        QVERIFY(parser.isComplete());
+        parser.takeHeaders();
+        parser.reset();
+        parser.feed("HTTP/1.1 204 No Content\r\nDa te: two\r\n\r\n");
+        QVERIFY(parser.hasError());
     }
 
     void parserRefusesInvalidResponses_data()

@@ -1,6 +1,8 @@
 // libFuzzer target for the HTTP request parser. The first input byte chooses how the rest is cut
 // into reads, so the incremental paths (a limit crossed mid-read, CRLF split across reads) are
-// explored too. Invariants that must hold for any input abort the run when broken.
+// explored too. Invariants that must hold for any input abort the run when broken; every request
+// taken is read again by a new parser, which must read it the same way.
+#include "http/headernames.h"
 #include "http/requestparser.h"
 
 #include <cstdint>
@@ -30,6 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const QByteArrayView input(reinterpret_cast<const char *>(data + 1), qsizetype(size - 1));
 
     qsizetype pos = 0;
+    qsizetype start = 0; // where the request being parsed began
     int requests = 0;
     while (pos < input.size()) {
         const qsizetype len = qMin<qsizetype>(qsizetype(step), input.size() - pos);
@@ -61,6 +64,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 std::abort();
             if (r.headers.size() > limits.maxHeaderCount)
                 std::abort();
+            // Whatever a head shares with the one before (RepeatedHeads) was checked like the rest.
+            for (const auto &[name, value] : r.headers) {
+                if (!isToken(name) || name.toLower() != name)
+                    std::abort();
+                for (const char c : value) {
+                    if (c != '\t' && (uchar(c) < 0x20 || uchar(c) == 0x7f))
+                        std::abort();
+                }
+            }
+            // A new parser, which shares nothing with the head before (RepeatedHeads), reads the
+            // same request the same way.
+            RequestParser fresh(limits);
+            fresh.feed(input.sliced(start, pos - start));
+            if (!fresh.isComplete())
+                std::abort();
+            const Request again = fresh.takeRequest();
+            if (again.method != r.method || again.target != r.target || again.path != r.path ||
+                again.query != r.query || again.headers != r.headers || again.body != r.body)
+                std::abort();
+            start = pos;
             ++requests;
         } else if (consumed < len) {
             std::abort(); // the parser may only stop early at the end of a request

@@ -809,11 +809,26 @@ private slots:
             QVERIFY2(r.failure == UpstreamFailure::Malformed, name.constData());
             QVERIFY(!r.sent);
         }
+        // A CR, LF or NUL anywhere in a value, in its eight-byte words or in its tail, is refused;
+        // a tab, the other control bytes below them and bytes like 0x8d (CR with the high bit) are not.
+        for (const char bad : {'\r', '\n', '\0'}) {
+            for (int at = 0; at < 19; ++at) {
+                QByteArray value(19, 'v');
+                value[at] = bad;
+                const UpstreamResult r = call(pool, target, get("/", {{"x-a", value}}));
+                QVERIFY2(r.failure == UpstreamFailure::Malformed && !r.sent, qPrintable(QString::number(at)));
+            }
+        }
+        const QByteArray fine =
+            QByteArray("a\tb\x0e\x1f") + char(0x8d) + char(0x8a) + char(0x80) + "cdefghijk";
+        const UpstreamResult sent = call(pool, target, get("/", {{"x-a", fine}}));
+        QVERIFY2(sent.failure == UpstreamFailure::None, qPrintable(sent.reason));
+        QVERIFY(server.requests().constLast().contains("\r\nx-a: " + fine + "\r\n"));
         // A name with every tchar that is not a letter or digit, and a long value, are sent.
         const UpstreamResult odd = call(pool, target, get("/", {{"x!#$%&'*+-.^_`|~9", longValue}}));
         QVERIFY2(odd.failure == UpstreamFailure::None, qPrintable(odd.reason));
-        QCOMPARE(server.requests().size(), 5);
-        QVERIFY(server.requests()[4].contains("\r\nx!#$%&'*+-.^_`|~9: " + longValue + "\r\n"));
+        QCOMPARE(server.requests().size(), 6);
+        QVERIFY(server.requests()[5].contains("\r\nx!#$%&'*+-.^_`|~9: " + longValue + "\r\n"));
     }
 
     void readsAChunkedResponseInPieces()

@@ -91,6 +91,12 @@ bool listed(const QStringList &list, QByteArrayView value)
     return false;
 }
 
+// Whether a Connection value is just "keep-alive", in any case.
+bool isKeepAlive(QByteArrayView connection)
+{
+    return connection.size() == 10 && connection.compare("keep-alive", Qt::CaseInsensitive) == 0;
+}
+
 } // namespace
 
 bool isHopByHop(QByteArrayView n)
@@ -170,7 +176,9 @@ Http::Headers upstreamHeaders(const Http::Request &request, const Principal *pri
 {
     Http::Headers out;
     out.reserve(request.headers.size() + 10);
-    const QByteArray connection = request.header("connection");
+    QByteArray connection = request.header("connection");
+    if (isKeepAlive(connection))
+        connection.clear(); // names only a header that is dropped anyway
     const bool fromProxy = trusted && trusted->contains(request.peer);
     QByteArray forwardedFor;
     QByteArray forwarded;
@@ -246,7 +254,8 @@ void copyResponseHeaders(const Http::Headers &upstream, const RouteSpec &route, 
 {
     QByteArray connection;
     for (const auto &[name, value] : upstream) {
-        if (isNamed(name, "connection"))
+        // "keep-alive" alone (the usual) names only a header that is dropped anyway.
+        if (isNamed(name, "connection") && !isKeepAlive(value))
             connection = value;
     }
     for (const auto &[name, value] : upstream) {

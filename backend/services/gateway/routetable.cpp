@@ -144,16 +144,16 @@ QByteArrayView RouteTable::hostOf(QByteArrayView header)
     return h;
 }
 
-QByteArray strippedPath(const Route &route, QByteArrayView path)
+QByteArray strippedPath(const Route &route, const QByteArray &path)
 {
     const QString &prefix = route.spec.pathPrefix;
     if (!route.spec.stripPrefix || prefix == QLatin1String("/"))
-        return path.toByteArray();
+        return path;
     // The prefix is ASCII (parseRouteSpec refuses anything else): its length in bytes is its size.
     const qsizetype n = prefix.size();
-    if (path.size() <= n)
+    if (path.size() <= n || (path.size() == n + 1 && path.back() == '/'))
         return QByteArrayLiteral("/");
-    return path.sliced(n).toByteArray();
+    return path.sliced(n);
 }
 
 Overlap overlap(const RouteSpec &a, const RouteSpec &b)

@@ -68,8 +68,8 @@ private:
 using RouteTablePtr = std::shared_ptr<const RouteTable>;
 
 // The path the upstream gets: without the route's prefix when it strips it ("/billing/x" ->
-// "/x"; "/billing" -> "/"), else `path` unchanged. Never empty.
-QByteArray strippedPath(const Route &route, QByteArrayView path);
+// "/x"; "/billing" -> "/"), else `path` unchanged (shared, not copied). Never empty.
+QByteArray strippedPath(const Route &route, const QByteArray &path);
 
 // How route `a`'s match relates to route `b`'s, as the table would order them.
 enum class Overlap {

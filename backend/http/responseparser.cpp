@@ -133,7 +133,12 @@ qsizetype ResponseParser::feed(QByteArrayView data)
         }
         if (m_state == State::Body || m_state == State::ChunkData) {
             const qsizetype take = qsizetype(qMin<qint64>(m_remaining, data.size() - pos));
-            m_body.append(data.sliced(pos, take)); // the limit was checked against the declared size
+            // The limit was checked against the declared size. A body that came in one read (the
+            // usual) is one exact copy; QByteArray::append to an empty array costs twice that.
+            if (m_body.isEmpty())
+                m_body = QByteArray(data.data() + pos, take);
+            else
+                m_body.append(data.sliced(pos, take));
             pos += take;
             m_remaining -= take;
             if (m_remaining == 0)

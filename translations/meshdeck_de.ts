@@ -2870,6 +2870,10 @@
         <source>Kept as stored when saved (the API sets these): %1</source>
         <translation>Beim Speichern unverändert übernommen (über die API gesetzt): %1</translation>
     </message>
+    <message>
+        <source>No origins: saving removes the route&apos;s CORS policy, whatever the API set in it.</source>
+        <translation>Keine Ursprünge: Speichern entfernt die CORS-Richtlinie der Route, samt allem, was die API darin gesetzt hat.</translation>
+    </message>
 </context>
 <context>
     <name>GatewayRouteHistory</name>

@@ -2870,6 +2870,10 @@
         <source>Kept as stored when saved (the API sets these): %1</source>
         <translation>Kept as stored when saved (the API sets these): %1</translation>
     </message>
+    <message>
+        <source>No origins: saving removes the route&apos;s CORS policy, whatever the API set in it.</source>
+        <translation>No origins: saving removes the route&apos;s CORS policy, whatever the API set in it.</translation>
+    </message>
 </context>
 <context>
     <name>GatewayRouteHistory</name>

@@ -21,6 +21,10 @@ class RepeatedHeads
 public:
     // Header values remembered by position; a head's later headers are copied as they come.
     static constexpr qsizetype Slots = 16;
+    // The longest name, value or target remembered: what an idle connection keeps stays small
+    // (about 13 KiB at most, where a typical head leaves some hundreds of bytes), and copying a
+    // longer one costs little beside reading it.
+    static constexpr qsizetype MaxKept = 256;
 
     // An empty list for a new head: the last head's storage when nobody else holds it any more,
     // else a new one with room for a typical head (one allocation, not one per doubling).
@@ -45,15 +49,18 @@ public:
     // null. Only names that passed the parser's checks are kept: a repeated one needs none.
     const QByteArray *repeatedName(qsizetype index, QByteArrayView raw) const
     {
-        return index < Slots && same(m_rawNames[size_t(index)], raw) ? &m_names[size_t(index)] : nullptr;
+        return index < Slots && !raw.isEmpty() && same(m_rawNames[size_t(index)], raw)
+                   ? &m_names[size_t(index)]
+                   : nullptr;
     }
     // A checked name that did not repeat, lower-cased and kept for the next head.
     QByteArray newName(qsizetype index, QByteArrayView raw)
     {
         QByteArray lowered = lowerHeaderName(raw);
         if (index < Slots) {
-            m_rawNames[size_t(index)] = raw.toByteArray();
-            m_names[size_t(index)] = lowered;
+            const bool keep = raw.size() <= MaxKept;
+            m_rawNames[size_t(index)] = keep ? raw.toByteArray() : QByteArray();
+            m_names[size_t(index)] = keep ? lowered : QByteArray();
         }
         return lowered;
     }
@@ -71,7 +78,7 @@ public:
     {
         QByteArray value = bytes.toByteArray();
         if (index < Slots)
-            m_values[size_t(index)] = value;
+            m_values[size_t(index)] = bytes.size() <= MaxKept ? value : QByteArray();
         return value;
     }
 
@@ -80,9 +87,11 @@ public:
     {
         if (bytes.isEmpty())
             return bytes.toByteArray();
-        if (!same(last, bytes))
-            last = bytes.toByteArray();
-        return last;
+        if (same(last, bytes))
+            return last;
+        QByteArray copy = bytes.toByteArray();
+        last = bytes.size() <= MaxKept ? copy : QByteArray();
+        return copy;
     }
 
 private:

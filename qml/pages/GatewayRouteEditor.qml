@@ -25,10 +25,13 @@ Dialog {
         return isNaN(percent) ? text : percent / 100
     }
     // What the stored CORS policy sets beyond origins and credentials (the form does not edit it,
-    // and sends it back as it was), as a line under the field.
-    function corsExtras(cors) {
+    // and sends it back as it was), as a line under the field; with the origins cleared, that
+    // saving removes the whole policy.
+    function corsExtras(cors, originsText) {
         if (!cors)
             return ""
+        if (originsText.trim().length === 0)
+            return qsTr("No origins: saving removes the route's CORS policy, whatever the API set in it.")
         let parts = []
         if ((cors.methods ?? []).length > 0)
             parts.push(qsTr("methods %1").arg(cors.methods.join(", ")))
@@ -398,7 +401,7 @@ Dialog {
                     }
                     Label {
                         objectName: "routeCorsExtras"
-                        text: dialog.corsExtras(dialog.route.cors)
+                        text: dialog.corsExtras(dialog.route.cors, originsField.text)
                         visible: text.length > 0
                         color: Theme.mutedText
                         wrapMode: Text.Wrap

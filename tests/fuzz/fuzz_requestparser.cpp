@@ -1,7 +1,7 @@
 // libFuzzer target for the HTTP request parser. The first input byte chooses how the rest is cut
 // into reads, so the incremental paths (a limit crossed mid-read, CRLF split across reads) are
 // explored too. Invariants that must hold for any input abort the run when broken; every request
-// taken is read again by a new parser, which must read it the same way.
+// taken or refused is read again by a new parser, which must read or refuse it the same way.
 #include "http/headernames.h"
 #include "http/requestparser.h"
 
@@ -56,6 +56,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             if (parser.errorReason().isEmpty())
                 std::abort();
+            // A new parser refuses the same bytes the same way (but for a 503: the body budget
+            // is what earlier requests left of it).
+            if (parser.errorStatus() != 503) {
+                RequestParser fresh(limits);
+                fresh.feed(input.sliced(start, pos - start));
+                if (!fresh.hasError() || fresh.errorStatus() != parser.errorStatus())
+                    std::abort();
+            }
             break; // the connection would be closed here
         }
         if (parser.isComplete()) {

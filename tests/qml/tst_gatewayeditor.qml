@@ -46,9 +46,10 @@ Item {
             compare(cors.exposeHeaders, ["X-Total"])
             compare(cors.maxAgeSeconds, 120)
 
-            // No origins: no CORS at all, as the field's name says.
+            // No origins: no CORS at all, as the field's name says, and the line says so.
             origins.text = ""
             compare(dialog.spec().cors, null)
+            compare(extras.text, "No origins: saving removes the route's CORS policy, whatever the API set in it.")
 
             // A new route starts with no policy and no extras line.
             dialog.editor.createNew()

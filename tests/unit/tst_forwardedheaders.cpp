@@ -127,6 +127,33 @@ private Q_SLOTS:
                  QByteArray("ip:198.51.100.9"));
     }
 
+    // Headers a Connection field names are the hop's own, in every Connection field of the
+    // message, both ways; "keep-alive" alone names none to keep.
+    void headersNamedByAnyConnectionFieldStayOnTheirHop()
+    {
+        const Http::Request r = requestFrom("198.51.100.9", {{"connection", "x-one"},
+                                                             {"connection", "keep-alive"},
+                                                             {"connection", "X-Two, close"},
+                                                             {"x-one", "1"},
+                                                             {"x-two", "2"},
+                                                             {"x-three", "3"},
+                                                             {"keep-alive", "timeout=5"}});
+        const Http::Headers up = ProxyHeaders::upstreamHeaders(r, nullptr, false, "http", nullptr);
+        QVERIFY(sent(up, "x-one").isEmpty());
+        QVERIFY(sent(up, "x-two").isEmpty());
+        QVERIFY(sent(up, "connection").isEmpty());
+        QVERIFY(sent(up, "keep-alive").isEmpty());
+        QCOMPARE(sent(up, "x-three"), QList<QByteArray>{"3"});
+
+        const Http::Headers fromUpstream{{"connection", "x-one"}, {"connection", "keep-alive"},
+                                         {"x-one", "1"},          {"x-three", "3"},
+                                         {"keep-alive", "max=5"}, {"server", "up"}};
+        RouteSpec spec;
+        Http::Response out;
+        ProxyHeaders::copyResponseHeaders(fromUpstream, spec, &out);
+        QCOMPARE(out.headers, (Http::Headers{{"x-three", "3"}, {"server", "up"}}));
+    }
+
     void anIpv6ClientIsQuotedInForwarded()
     {
         const Http::Request r = requestFrom("2001:db8::7", {{"forwarded", "for=unknown"}});

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <vector>
 
 using namespace Meshdeck;
@@ -634,19 +635,23 @@ private Q_SLOTS:
         const QString route = QStringLiteral("r");
         const QString instance = QStringLiteral("i");
         const BreakerPolicy policy = breakerPolicy(1, 60'000, 1);
-        for (int round = 0; round < 3; ++round) {
-            auto first = std::make_unique<CircuitBreakers>();
-            CircuitBreakers second;
-            trip(*first, route, instance, policy, t0);
-            QCOMPARE(first->state(route, instance), BreakerState::Open);
-            QVERIFY(!first->admit(route, instance, policy, t0 + 1).allowed());
-            QVERIFY(second.admit(route, instance, policy, t0 + 1).allowed());
-            QCOMPARE(second.state(route, instance), BreakerState::Closed);
-            first.reset();
-            CircuitBreakers third; // may take the first one's address
-            QVERIFY(third.admit(route, instance, policy, t0 + 2).allowed());
-            QCOMPARE(third.state(route, instance), BreakerState::Closed);
-        }
+        CircuitBreakers other;
+        trip(other, route, instance, policy, t0);
+        QVERIFY(!other.admit(route, instance, policy, t0 + 1).allowed());
+        // One made in the very place of a destroyed one, whose open breaker the thread admitted to
+        // last (so it is what the thread remembers for these ids).
+        std::optional<CircuitBreakers> place(std::in_place);
+        const void *const address = &*place;
+        QVERIFY(place->admit(route, instance, policy, t0).allowed());
+        QCOMPARE(place->state(route, instance), BreakerState::Closed);
+        trip(*place, route, instance, policy, t0);
+        QVERIFY(!place->admit(route, instance, policy, t0 + 1).allowed());
+        place.reset();
+        place.emplace();
+        QCOMPARE(static_cast<const void *>(&*place), address);
+        QVERIFY(place->admit(route, instance, policy, t0 + 2).allowed());
+        QCOMPARE(place->state(route, instance), BreakerState::Closed);
+        QVERIFY(!other.admit(route, instance, policy, t0 + 2).allowed());
     }
 
     // --- load balancing ----------------------------------------------------------------------
@@ -760,21 +765,22 @@ private Q_SLOTS:
     void inFlightCountsOfDifferentOwnersStaySeparate()
     {
         const QString id = QStringLiteral("a");
-        for (int round = 0; round < 3; ++round) {
-            auto first = std::make_unique<InFlight>();
-            InFlight second;
-            InFlight::Guard held = first->acquire(id);
-            QCOMPARE(first->count(id), 1);
-            InFlight::Guard other = second.acquire(id);
-            other.release();
-            QCOMPARE(second.count(id), 0);
-            QCOMPARE(first->count(id), 1);
-            held.release();
-            first.reset();
-            InFlight third; // may take the first one's address
-            InFlight::Guard fresh = third.acquire(id);
-            QCOMPARE(third.count(id), 1);
-        }
+        InFlight other;
+        InFlight::Guard held = other.acquire(id);
+        // One made in the very place of a destroyed one, whose counter the thread used last.
+        std::optional<InFlight> place(std::in_place);
+        const void *const address = &*place;
+        place->acquire(id).release();
+        QCOMPARE(place->count(id), 0);
+        QCOMPARE(other.count(id), 1);
+        place.reset();
+        place.emplace();
+        QCOMPARE(static_cast<const void *>(&*place), address);
+        InFlight::Guard fresh = place->acquire(id);
+        QCOMPARE(place->count(id), 1);
+        QCOMPARE(other.count(id), 1);
+        fresh.release();
+        QCOMPARE(place->count(id), 0);
     }
 
     void warningInstancesOnlyWhenNoPassingOneIsLeft()

@@ -146,6 +146,17 @@ private Q_SLOTS:
         QTest::newRow("obs-fold") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nX: a\r\n b\r\n\r\n") << 400;
         QTest::newRow("bare LF") << QByteArray("GET / HTTP/1.1\nHost: x\n\n") << 400;
         QTest::newRow("stray CR") << QByteArray("GET / HTTP/1.1\r\nHost: x\rY\r\n\r\n") << 400;
+        // A CR or NUL anywhere in the request line or a header name (their own checks refuse it).
+        QTest::newRow("CR in method") << QByteArray("G\rT / HTTP/1.1\r\nHost: x\r\n\r\n") << 400;
+        QTest::newRow("NUL in target")
+            << (QByteArray("GET /a") + '\0' + "b HTTP/1.1\r\nHost: x\r\n\r\n") << 400;
+        QTest::newRow("CR in version") << QByteArray("GET / HTTP/1.\r\r\nHost: x\r\n\r\n") << 400;
+        QTest::newRow("NUL in version")
+            << (QByteArray("GET / HTTP/") + '\0' + ".1\r\nHost: x\r\n\r\n") << 400;
+        QTest::newRow("CR in a name") << QByteArray("GET / HTTP/1.1\r\nHo\rst: x\r\n\r\n") << 400;
+        QTest::newRow("NUL in a name")
+            << (QByteArray("GET / HTTP/1.1\r\nHo") + '\0' + "st: x\r\n\r\n") << 400;
+        QTest::newRow("letters for digits") << QByteArray("GET / HTTP/a.b\r\nHost: x\r\n\r\n") << 400;
         QTest::newRow("NUL in value")
             << (QByteArray("GET / HTTP/1.1\r\nHost: x\r\nX: a") + '\0' + "b\r\n\r\n") << 400;
         QTest::newRow("no Host in 1.1") << QByteArray("GET / HTTP/1.1\r\n\r\n") << 400;
@@ -295,18 +306,41 @@ private Q_SLOTS:
         QCOMPARE(first.headers.size(), 3);
         QCOMPARE(second.headers.size(), 4);
         // Only what repeats byte for byte skips the checks: a control character or a name that is
-        // no token where a good one was is still refused.
+        // no token, of the same length as the good one before it at its place, is still refused.
         RequestParser strict{Limits{}};
         strict.feed("GET / HTTP/1.1\r\nHost: a\r\nX-A: ok\r\n\r\n");
         QVERIFY(strict.isComplete());
         strict.takeRequest();
-        strict.feed(QByteArray("GET / HTTP/1.1\r\nHost: a\r\nX-A: o\x01k\r\n\r\n"));
+        strict.feed(QByteArray("GET / HTTP/1.1\r\nHost: a\r\nX-A: o\x01\r\n\r\n"));
         QCOMPARE(strict.errorStatus(), 400);
         RequestParser names{Limits{}};
         names.feed("GET / HTTP/1.1\r\nHost: a\r\nX-A: ok\r\n\r\n");
         names.takeRequest();
-        names.feed("GET / HTTP/1.1\r\nHost: a\r\nX-A : ok\r\n\r\n");
+        names.feed("GET / HTTP/1.1\r\nHost: a\r\nX A: ok\r\n\r\n");
         QCOMPARE(names.errorStatus(), 400);
+
+        // Once the last request is let go, the next one's header list is filled in its storage.
+        RequestParser reuse{Limits{}};
+        reuse.feed("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        const void *storage = nullptr;
+        {
+            const Request gone = reuse.takeRequest();
+            storage = gone.headers.constData();
+        }
+        reuse.feed("GET / HTTP/1.1\r\nHost: b\r\n\r\n");
+        const Request next = reuse.takeRequest();
+        QCOMPARE(static_cast<const void *>(next.headers.constData()), storage);
+        QCOMPARE(next.headers, (Headers{{"host", "b"}}));
+
+        // A value longer than what is kept is its own copy each time, and read right.
+        const QByteArray longValue(RepeatedHeads::MaxKept + 1, 'v');
+        RequestParser longOnes{Limits{}};
+        longOnes.feed("GET / HTTP/1.1\r\nHost: a\r\nX-Long: " + longValue + "\r\n\r\n");
+        const Request longFirst = longOnes.takeRequest();
+        longOnes.feed("GET / HTTP/1.1\r\nHost: a\r\nX-Long: " + longValue + "\r\n\r\n");
+        const Request longSecond = longOnes.takeRequest();
+        QCOMPARE(longSecond.headers.at(1).second, longValue);
+        QVERIFY(longSecond.headers.at(1).second.constData() != longFirst.headers.at(1).second.constData());
     }
 
     void ignoresBlankLinesBeforeARequest()

@@ -349,7 +349,7 @@ private slots:
         QVERIFY(parser.isComplete());
         parser.takeHeaders();
         parser.reset();
-        parser.feed("HTTP/1.1 204 No Content\r\nDa te: two\r\n\r\n");
+        parser.feed("HTTP/1.1 204 No Content\r\nDa e: two\r\n\r\n");
         QVERIFY(parser.hasError());
     }
 

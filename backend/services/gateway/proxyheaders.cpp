@@ -97,6 +97,18 @@ bool isKeepAlive(QByteArrayView connection)
     return connection.size() == 10 && connection.compare("keep-alive", Qt::CaseInsensitive) == 0;
 }
 
+// Every Connection field's options as one list (a message may carry several fields, RFC 9110
+// 7.6.1). A field of just "keep-alive", the usual, names only a header that is dropped anyway.
+QByteArray connectionOptions(const Http::Headers &headers)
+{
+    QByteArray options;
+    for (const auto &[name, value] : headers) {
+        if (isNamed(name, "connection") && !isKeepAlive(value))
+            options = options.isEmpty() ? value : options + ',' + value;
+    }
+    return options;
+}
+
 } // namespace
 
 bool isHopByHop(QByteArrayView n)
@@ -176,9 +188,7 @@ Http::Headers upstreamHeaders(const Http::Request &request, const Principal *pri
 {
     Http::Headers out;
     out.reserve(request.headers.size() + 10);
-    QByteArray connection = request.header("connection");
-    if (isKeepAlive(connection))
-        connection.clear(); // names only a header that is dropped anyway
+    const QByteArray connection = connectionOptions(request.headers);
     const bool fromProxy = trusted && trusted->contains(request.peer);
     QByteArray forwardedFor;
     QByteArray forwarded;
@@ -252,12 +262,7 @@ Http::Headers upstreamHeaders(const Http::Request &request, const Principal *pri
 
 void copyResponseHeaders(const Http::Headers &upstream, const RouteSpec &route, Http::Response *response)
 {
-    QByteArray connection;
-    for (const auto &[name, value] : upstream) {
-        // "keep-alive" alone (the usual) names only a header that is dropped anyway.
-        if (isNamed(name, "connection") && !isKeepAlive(value))
-            connection = value;
-    }
+    const QByteArray connection = connectionOptions(upstream);
     for (const auto &[name, value] : upstream) {
         if (isNamed(name, "content-type")) {
             response->contentType = value;

@@ -136,6 +136,8 @@ QByteArrayView RouteTable::hostOf(QByteArrayView header)
         return close < 0 ? QByteArrayView() : h.sliced(1, close - 1);
     }
     // memchr and memrchr: QByteArrayView's indexOf and lastIndexOf run a general substring search.
+    if (h.isEmpty())
+        return h; // no Host (HTTP/1.0): memchr must not see its null data
     const auto *colon = static_cast<const char *>(std::memchr(h.data(), ':', size_t(h.size())));
     if (colon && memrchr(h.data(), ':', size_t(h.size())) == colon)
         h = h.first(colon - h.data());

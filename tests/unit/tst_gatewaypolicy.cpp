@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <memory>
+#include <new>
 #include <optional>
 #include <vector>
 
@@ -640,17 +641,19 @@ private Q_SLOTS:
         QVERIFY(!other.admit(route, instance, policy, t0 + 1).allowed());
         // One made in the very place of a destroyed one, whose open breaker the thread admitted to
         // last (so it is what the thread remembers for these ids).
-        std::optional<CircuitBreakers> place(std::in_place);
-        const void *const address = &*place;
+        alignas(CircuitBreakers) unsigned char storage[sizeof(CircuitBreakers)];
+        auto *place = new (storage) CircuitBreakers;
         QVERIFY(place->admit(route, instance, policy, t0).allowed());
         QCOMPARE(place->state(route, instance), BreakerState::Closed);
         trip(*place, route, instance, policy, t0);
         QVERIFY(!place->admit(route, instance, policy, t0 + 1).allowed());
-        place.reset();
-        place.emplace();
-        QCOMPARE(static_cast<const void *>(&*place), address);
-        QVERIFY(place->admit(route, instance, policy, t0 + 2).allowed());
-        QCOMPARE(place->state(route, instance), BreakerState::Closed);
+        place->~CircuitBreakers();
+        place = new (storage) CircuitBreakers;
+        const bool admitted = place->admit(route, instance, policy, t0 + 2).allowed();
+        const std::optional<BreakerState> state = place->state(route, instance);
+        place->~CircuitBreakers();
+        QVERIFY(admitted);
+        QCOMPARE(state, BreakerState::Closed);
         QVERIFY(!other.admit(route, instance, policy, t0 + 2).allowed());
     }
 
@@ -768,19 +771,21 @@ private Q_SLOTS:
         InFlight other;
         InFlight::Guard held = other.acquire(id);
         // One made in the very place of a destroyed one, whose counter the thread used last.
-        std::optional<InFlight> place(std::in_place);
-        const void *const address = &*place;
+        alignas(InFlight) unsigned char storage[sizeof(InFlight)];
+        auto *place = new (storage) InFlight;
         place->acquire(id).release();
-        QCOMPARE(place->count(id), 0);
-        QCOMPARE(other.count(id), 1);
-        place.reset();
-        place.emplace();
-        QCOMPARE(static_cast<const void *>(&*place), address);
+        const int before = place->count(id);
+        place->~InFlight();
+        place = new (storage) InFlight;
         InFlight::Guard fresh = place->acquire(id);
-        QCOMPARE(place->count(id), 1);
-        QCOMPARE(other.count(id), 1);
+        const int during = place->count(id);
         fresh.release();
-        QCOMPARE(place->count(id), 0);
+        const int after = place->count(id);
+        place->~InFlight();
+        QCOMPARE(before, 0);
+        QCOMPARE(during, 1);
+        QCOMPARE(after, 0);
+        QCOMPARE(other.count(id), 1);
     }
 
     void warningInstancesOnlyWhenNoPassingOneIsLeft()

@@ -87,4 +87,86 @@ QByteArray lowerHeaderName(QByteArrayView name)
     return out;
 }
 
+namespace {
+
+// Whether the header `name` is `lower` (a lower-case name) in any case: the length first.
+bool nameIs(QByteArrayView name, QByteArrayView lower)
+{
+    return name.size() == lower.size() && name.compare(lower, Qt::CaseInsensitive) == 0;
+}
+
+} // namespace
+
+bool isTheClientsToSay(QByteArrayView name)
+{
+    switch (name.size()) {
+    case 4:
+        return nameIs(name, "host");
+    case 10:
+        return nameIs(name, "connection");
+    case 14:
+        return nameIs(name, "content-length");
+    case 17:
+        return nameIs(name, "transfer-encoding");
+    default:
+        return false;
+    }
+}
+
+bool wellFramedHeaderLines(QByteArrayView lines, QString *error)
+{
+    QString ignored;
+    if (!error)
+        error = &ignored;
+    if (lines.isEmpty())
+        return true;
+    if (std::memchr(lines.data(), '\0', size_t(lines.size()))) {
+        *error = QStringLiteral("A request header line contains a NUL byte.");
+        return false;
+    }
+    qsizetype start = 0;
+    qsizetype count = 0;
+    while (start < lines.size()) {
+        const qsizetype lf = findByte(lines, '\n', start);
+        if (lf < 0 || lf - 1 <= start || lines[lf - 1] != '\r') {
+            *error = lf < 0 ? QStringLiteral("The request's header lines do not end with a line break.")
+                            : QStringLiteral("A request header line is empty or ends in a bare line feed.");
+            return false;
+        }
+        const char first = lines[start];
+        if (first == ' ' || first == '\t') {
+            *error = QStringLiteral("A request header line starts with white space (a folded line).");
+            return false;
+        }
+        const qsizetype colon = findByte(lines.sliced(start, lf - start), ':');
+        if (colon <= 0) {
+            *error = QStringLiteral("A request header line has no name and colon.");
+            return false;
+        }
+        // A name that could be one of those the client writes is looked at whole: as a token, so
+        // that "content-length :" cannot slip by for a lenient upstream to read.
+        if (const char c = char(first | 0x20); c == 'h' || c == 'c' || c == 't') {
+            const QByteArrayView name = lines.sliced(start, colon);
+            if (!isToken(name) || isTheClientsToSay(name)) {
+                *error = isToken(name) ? QStringLiteral("A request header line sets %1, which the client "
+                                                        "writes itself.")
+                                             .arg(QString::fromLatin1(name))
+                                       : QStringLiteral("A request header name is not a valid token.");
+                return false;
+            }
+        }
+        ++count;
+        start = lf + 1;
+    }
+    // Every LF has its CR before it: a CR more than there are lines is a bare one.
+    qsizetype crs = 0;
+    for (qsizetype at = findByte(lines, '\r'); at >= 0; at = findByte(lines, '\r', at + 1))
+        ++crs;
+    if (crs != count) {
+        *error = QStringLiteral("A request header line contains a bare carriage return.");
+        return false;
+    }
+    return true;
+}
+
 } // namespace Meshdeck::Http

@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QString>
 
 #include <array>
 #include <cstring>
@@ -61,5 +62,16 @@ inline qsizetype findLastByte(QByteArrayView v, char c)
     const void *at = v.isEmpty() ? nullptr : memrchr(v.data(), c, size_t(v.size()));
     return at ? qsizetype(static_cast<const char *>(at) - v.data()) : -1;
 }
+
+// The headers whose say is an HTTP client's own, never a caller's (any case): Host, Connection,
+// Content-Length and Transfer-Encoding, the framing and the connection's fate.
+bool isTheClientsToSay(QByteArrayView name);
+
+// Whether `lines` are header lines and nothing else, as Http::UpstreamRequest::headerLines must be:
+// each ends in CRLF, is not empty, does not start with white space (a fold), has a name before a
+// colon and no CR, LF or NUL before its end, and is none of those isTheClientsToSay() names (such
+// a name is checked as a token whole, so that "content-length :" does not slip by). Otherwise
+// false, with what is wrong in `error`.
+bool wellFramedHeaderLines(QByteArrayView lines, QString *error = nullptr);
 
 } // namespace Meshdeck::Http

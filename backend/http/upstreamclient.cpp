@@ -114,30 +114,6 @@ bool addressOf(const UpstreamTarget &target, UpstreamAddress *address, QByteArra
     return true;
 }
 
-// Whether the header `name` is `lower` (a lower-case name) in any case: the length first.
-bool nameIs(QByteArrayView name, QByteArrayView lower)
-{
-    return name.size() == lower.size() && name.compare(lower, Qt::CaseInsensitive) == 0;
-}
-
-// The headers whose say is the client's: the framing and the connection's fate (and Host, which
-// goes first).
-bool isTheClientsToSay(QByteArrayView name)
-{
-    switch (name.size()) {
-    case 4:
-        return nameIs(name, "host");
-    case 10:
-        return nameIs(name, "connection");
-    case 14:
-        return nameIs(name, "content-length");
-    case 17:
-        return nameIs(name, "transfer-encoding");
-    default:
-        return false;
-    }
-}
-
 // Copies `bytes` to `at` and moves `at` past them.
 void put(char *&at, QByteArrayView bytes)
 {
@@ -182,6 +158,9 @@ bool serializeRequest(const UpstreamTarget &target, const UpstreamRequest &reque
         }
         headers += name.size() + 2 + value.size() + 2;
     }
+    Q_ASSERT_X(wellFramedHeaderLines(request.headerLines), "serializeRequest",
+               "UpstreamRequest::headerLines are not framed as header lines");
+    headers += request.headerLines.size();
     // Host: the caller's, or the target's address and port.
     char portDigits[8];
     const auto port = std::to_chars(portDigits, portDigits + sizeof portDigits, target.port);
@@ -230,6 +209,7 @@ bool serializeRequest(const UpstreamTarget &target, const UpstreamRequest &reque
         put(at, value);
         put(at, "\r\n");
     }
+    put(at, request.headerLines);
     if (chunked)
         put(at, Chunked);
     if (sayLength) {

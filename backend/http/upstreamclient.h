@@ -30,6 +30,13 @@ struct UpstreamRequest {
     // A body streamed as it comes instead of `body`: with Content-Length when the source knows
     // its length, else chunked. The upstream socket is written only as fast as it takes bytes.
     BodySourcePtr bodySource;
+    // More headers, already as header lines ("name: value\r\n" each), sent after `headers` as
+    // they are: the caller makes sure they are framed as header lines (wellFramedHeaderLines() in
+    // headernames.h),
+    // building them from names and values that were checked already (the gateway, from what its
+    // request parser took), which saves a list and a second look at every byte. Debug builds
+    // assert it.
+    QByteArray headerLines{};
 };
 
 struct UpstreamResponse {

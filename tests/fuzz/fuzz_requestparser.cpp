@@ -1,9 +1,12 @@
 // libFuzzer target for the HTTP request parser. The first input byte chooses how the rest is cut
 // into reads, so the incremental paths (a limit crossed mid-read, CRLF split across reads) are
 // explored too. Invariants that must hold for any input abort the run when broken; every request
-// taken or refused is read again by a new parser, which must read or refuse it the same way.
+// taken or refused is read again by a new parser, which must read or refuse it the same way, and
+// the header lines the gateway would send upstream for a request taken must be header lines only.
 #include "http/headernames.h"
 #include "http/requestparser.h"
+#include "services/gateway/proxyheaders.h"
+#include "services/gateway/trustedproxies.h"
 
 #include <cstdint>
 #include <cstdlib>
@@ -91,6 +94,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (again.method != r.method || again.target != r.target || again.path != r.path ||
                 again.query != r.query || again.headers != r.headers || again.body != r.body)
                 std::abort();
+            // The header lines the gateway sends upstream for it are framed as header lines, from
+            // a direct client and from a trusted proxy alike (the client's X-Request-Id taken as it
+            // is, which is more than the engine takes).
+            Request forwarded = r;
+            forwarded.peer = requests % 2 ? "2001:db8::7" : "192.0.2.7";
+            forwarded.requestId = r.header("x-request-id");
+            if (forwarded.requestId.isEmpty())
+                forwarded.requestId = "req-1";
+            static const Meshdeck::Gateway::TrustedProxies everyone = [] {
+                QString error;
+                return *Meshdeck::Gateway::TrustedProxies::parse(QStringLiteral("0.0.0.0/0, ::/0"), &error);
+            }();
+            for (const auto *trusted :
+                 {static_cast<const Meshdeck::Gateway::TrustedProxies *>(nullptr), &everyone}) {
+                if (!wellFramedHeaderLines(Meshdeck::Gateway::ProxyHeaders::upstreamHeaderLines(
+                        forwarded, requests % 3 == 0, requests % 2 ? "https" : "http", trusted)))
+                    std::abort();
+            }
             start = pos;
             ++requests;
         } else if (consumed < len) {

@@ -6,7 +6,9 @@ set -euo pipefail
 libs=""
 src=$1 out=$2 seconds=${3:-60} target=${4:-requestparser}
 case $target in
-  requestparser) sources=("$src/backend/http/requestparser.cpp" "$src/backend/http/headernames.cpp" "$src/backend/http/httptypes.cpp") ;;
+  requestparser) sources=("$src/backend/http/requestparser.cpp" "$src/backend/http/headernames.cpp" "$src/backend/http/httptypes.cpp"
+    "$src/backend/services/gateway/proxyheaders.cpp" "$src/backend/services/gateway/trustedproxies.cpp"
+    "$src/backend/platform/principal.cpp") ;;
   responseparser) sources=("$src/backend/http/responseparser.cpp" "$src/backend/http/headernames.cpp") ;;
   registry) sources=("$src/backend/services/registry/healthresponse.cpp" "$src/backend/services/registry/registrytypes.cpp"
     "$src/backend/services/registry/registryrequests.cpp" "$src/backend/platform/clock.cpp") ;;

@@ -1,3 +1,4 @@
+#include "http/headernames.h"
 #include "services/gateway/proxyheaders.h"
 #include "services/gateway/trustedproxies.h"
 
@@ -32,6 +33,33 @@ QList<QByteArray> sent(const Http::Headers &headers, QByteArrayView name)
             values.append(v);
     }
     return values;
+}
+
+// The header lines the upstream gets, as pairs; each line must be "name: value" and end in CRLF.
+Http::Headers linesOf(const QByteArray &lines)
+{
+    Http::Headers headers;
+    qsizetype start = 0;
+    while (start < lines.size()) {
+        const qsizetype end = lines.indexOf("\r\n", start);
+        const qsizetype colon = lines.indexOf(": ", start);
+        if (end < 0 || colon < 0 || colon > end)
+            qFatal("not a header line at %lld: %s", qlonglong(start), lines.constData());
+        headers.append({lines.sliced(start, colon - start), lines.sliced(colon + 2, end - colon - 2)});
+        start = end + 2;
+    }
+    return headers;
+}
+
+// The headers the upstream gets: the identity's, checked by the upstream client, then the lines.
+Http::Headers upstreamHeaders(const Http::Request &request, const Principal *principal,
+                              bool credentialChecked, QByteArrayView proto, const TrustedProxies *trusted)
+{
+    const QByteArray lines = ProxyHeaders::upstreamHeaderLines(request, credentialChecked, proto, trusted);
+    QString error;
+    if (!Http::wellFramedHeaderLines(lines, &error))
+        qFatal("%s: %s", qPrintable(error), lines.constData());
+    return ProxyHeaders::identityHeaders(principal) + linesOf(lines);
 }
 
 TrustedProxies proxies(const QString &text)
@@ -99,6 +127,71 @@ private Q_SLOTS:
         QVERIFY2(error.contains(QStringLiteral("--gateway-trusted-proxies")), qPrintable(error));
     }
 
+    // Everything the upstream gets, in order: the client's end-to-end headers as they came, then
+    // the gateway's; nothing of what the hop, the gateway or the upstream client has the say over.
+    void theLinesSentUpstream()
+    {
+        Http::Request r = requestFrom("198.51.100.9", {{"accept", "*/*"},
+                                                       {"te", "trailers"},
+                                                       {"upgrade", "h2c"},
+                                                       {"trailer", "x"},
+                                                       {"keep-alive", "timeout=5"},
+                                                       {"proxy-connection", "keep-alive"},
+                                                       {"proxy-authorization", "Basic eA=="},
+                                                       {"content-length", "0"},
+                                                       {"transfer-encoding", "chunked"},
+                                                       {"x-request-id", "client-chosen"},
+                                                       {"x-forwarded-proto", "https"},
+                                                       {"x-forwarded-host", "elsewhere.test"},
+                                                       {"x-meshdeck-role", "admin"},
+                                                       {"authorization", "Bearer abc"},
+                                                       {"tracestate", "k=v"},
+                                                       {"x-two", "b, c"}});
+        const QByteArray lines = ProxyHeaders::upstreamHeaderLines(r, false, "https", nullptr);
+        QVERIFY(Http::wellFramedHeaderLines(lines));
+        QVERIFY2(lines.startsWith("accept: */*\r\nauthorization: Bearer abc\r\nx-two: b, c\r\n"
+                                  "x-forwarded-for: 198.51.100.9\r\nx-forwarded-proto: https\r\n"
+                                  "x-forwarded-host: gw.test\r\nx-request-id: req-1\r\ntraceparent: 00-"),
+                 lines.constData());
+        QVERIFY2(lines.endsWith("-01\r\n"), lines.constData());
+        // No valid traceparent came: a new one, and the tracestate without its parent is dropped.
+        const Http::Headers up = linesOf(lines);
+        QCOMPARE(up.size(), 8);
+        QCOMPARE(up.at(7).first, QByteArray("traceparent"));
+        QVERIFY2(ProxyHeaders::isValidTraceparent(up.at(7).second), up.at(7).second.constData());
+
+        // A checked credential stays at the edge; the identity goes in its place. A valid
+        // traceparent travels on with its tracestate.
+        const QByteArray trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        r.headers.append({"traceparent", trace});
+        Principal user;
+        user.kind = Principal::Kind::User;
+        user.userId = QStringLiteral("u1");
+        user.name = QStringLiteral("dev@example.test");
+        user.role = Role::Developer;
+        const Http::Headers withUser = upstreamHeaders(r, &user, true, "http", nullptr);
+        QVERIFY(sent(withUser, "authorization").isEmpty());
+        QCOMPARE(sent(withUser, "traceparent"), QList<QByteArray>{trace});
+        QCOMPARE(sent(withUser, "tracestate"), QList<QByteArray>{"k=v"});
+        QCOMPARE(withUser.first(4).toList(), (Http::Headers{{"x-meshdeck-principal", "user:u1"},
+                                                            {"x-meshdeck-role", "developer"},
+                                                            {"x-meshdeck-user-id", "u1"},
+                                                            {"x-meshdeck-user-email", "dev@example.test"}}));
+        Principal key;
+        key.kind = Principal::Kind::ApiKey;
+        key.userId = QStringLiteral("u1");
+        key.keyId = QStringLiteral("k9");
+        key.name = QStringLiteral("ci");
+        const Http::Headers withKey = upstreamHeaders(r, &key, true, "http", nullptr);
+        QCOMPARE(sent(withKey, "x-meshdeck-principal"), QList<QByteArray>{"key:k9"});
+        QCOMPARE(sent(withKey, "x-meshdeck-key-id"), QList<QByteArray>{"k9"});
+        QVERIFY(sent(withKey, "x-meshdeck-user-email").isEmpty());
+        // An anonymous principal adds nothing.
+        const Principal anonymous;
+        QVERIFY(
+            sent(upstreamHeaders(r, &anonymous, false, "http", nullptr), "x-meshdeck-principal").isEmpty());
+    }
+
     // A direct client cannot pose as someone else: what it says is replaced by its address.
     void aDirectClientsForwardingHeadersAreReplacedByItsAddress_data()
     {
@@ -116,7 +209,7 @@ private Q_SLOTS:
                                                              {"x-real-ip", "10.0.0.5"},
                                                              {"true-client-ip", "10.0.0.5"},
                                                              {"cf-connecting-ip", "10.0.0.5"}});
-        const Http::Headers up = ProxyHeaders::upstreamHeaders(r, nullptr, false, "http", &t);
+        const Http::Headers up = upstreamHeaders(r, nullptr, false, "http", &t);
         QCOMPARE(sent(up, "x-forwarded-for"), QList<QByteArray>{"198.51.100.9"});
         QCOMPARE(sent(up, "forwarded"), QList<QByteArray>{"for=198.51.100.9"});
         QVERIFY(sent(up, "x-real-ip").isEmpty());
@@ -138,7 +231,7 @@ private Q_SLOTS:
                                                              {"x-two", "2"},
                                                              {"x-three", "3"},
                                                              {"keep-alive", "timeout=5"}});
-        const Http::Headers up = ProxyHeaders::upstreamHeaders(r, nullptr, false, "http", nullptr);
+        const Http::Headers up = upstreamHeaders(r, nullptr, false, "http", nullptr);
         QVERIFY(sent(up, "x-one").isEmpty());
         QVERIFY(sent(up, "x-two").isEmpty());
         QVERIFY(sent(up, "connection").isEmpty());
@@ -157,7 +250,7 @@ private Q_SLOTS:
     void anIpv6ClientIsQuotedInForwarded()
     {
         const Http::Request r = requestFrom("2001:db8::7", {{"forwarded", "for=unknown"}});
-        const Http::Headers up = ProxyHeaders::upstreamHeaders(r, nullptr, false, "http", nullptr);
+        const Http::Headers up = upstreamHeaders(r, nullptr, false, "http", nullptr);
         QCOMPARE(sent(up, "forwarded"), QList<QByteArray>{"for=\"[2001:db8::7]\""});
         QCOMPARE(sent(up, "x-forwarded-for"), QList<QByteArray>{"2001:db8::7"});
     }
@@ -165,7 +258,7 @@ private Q_SLOTS:
     void withoutAForwardedHeaderNoneIsAdded()
     {
         const Http::Request r = requestFrom("198.51.100.9", {});
-        const Http::Headers up = ProxyHeaders::upstreamHeaders(r, nullptr, false, "http", nullptr);
+        const Http::Headers up = upstreamHeaders(r, nullptr, false, "http", nullptr);
         QVERIFY(sent(up, "forwarded").isEmpty());
         QCOMPARE(sent(up, "x-forwarded-for"), QList<QByteArray>{"198.51.100.9"});
     }
@@ -178,7 +271,7 @@ private Q_SLOTS:
         const Http::Request r = requestFrom("10.0.0.2", {{"x-forwarded-for", "192.0.2.66, 198.51.100.9"},
                                                          {"x-forwarded-for", "10.0.0.3"},
                                                          {"forwarded", "for=192.0.2.66, for=198.51.100.9"}});
-        const Http::Headers up = ProxyHeaders::upstreamHeaders(r, nullptr, false, "http", &t);
+        const Http::Headers up = upstreamHeaders(r, nullptr, false, "http", &t);
         QCOMPARE(sent(up, "x-forwarded-for"),
                  QList<QByteArray>{"192.0.2.66, 198.51.100.9, 10.0.0.3, 10.0.0.2"});
         QCOMPARE(sent(up, "forwarded"), QList<QByteArray>{"for=192.0.2.66, for=198.51.100.9, for=10.0.0.2"});

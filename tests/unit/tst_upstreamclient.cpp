@@ -831,6 +831,60 @@ private slots:
         QVERIFY(server.requests()[5].contains("\r\nx!#$%&'*+-.^_`|~9: " + longValue + "\r\n"));
     }
 
+    // Ready-made header lines go out as they are, after the listed headers. What may be given as
+    // such is header lines and nothing else: nothing that ends a line or the head, folds a line or
+    // sets what the client writes itself.
+    void readyMadeHeaderLines_data()
+    {
+        QTest::addColumn<QByteArray>("lines");
+        QTest::addColumn<bool>("framed");
+        QTest::newRow("none") << QByteArray() << true;
+        QTest::newRow("two lines") << QByteArray("x-a: 1\r\nx-b: two words\r\n") << true;
+        QTest::newRow("an empty value") << QByteArray("x-a:\r\n") << true;
+        QTest::newRow("a name like one of the client's")
+            << QByteArray("hosts: a\r\ncontent-type: b\r\n") << true;
+        QTest::newRow("no line break at the end") << QByteArray("x-a: 1") << false;
+        QTest::newRow("bare LF at the end") << QByteArray("x-a: 1\n") << false;
+        QTest::newRow("bare LF inside") << QByteArray("x-a: 1\nGET /admin HTTP/1.1\r\n") << false;
+        QTest::newRow("bare CR inside") << QByteArray("x-a: 1\rb\r\n") << false;
+        QTest::newRow("CR before CRLF") << QByteArray("x-a: 1\r\r\n") << false;
+        QTest::newRow("NUL") << QByteArray("x-a: 1\0b\r\n", 11) << false;
+        QTest::newRow("an empty line: the head would end")
+            << QByteArray("x-a: 1\r\n\r\nGET / HTTP/1.1\r\n") << false;
+        QTest::newRow("only a line break") << QByteArray("\r\n") << false;
+        QTest::newRow("a folded line") << QByteArray("x-a: 1\r\n more\r\n") << false;
+        QTest::newRow("a tab-folded line") << QByteArray("x-a: 1\r\n\tmore\r\n") << false;
+        QTest::newRow("no colon") << QByteArray("x-a 1\r\n") << false;
+        QTest::newRow("no name") << QByteArray(": 1\r\n") << false;
+        QTest::newRow("Host") << QByteArray("x-a: 1\r\nHost: evil.test\r\n") << false;
+        QTest::newRow("Content-Length") << QByteArray("content-length: 5\r\n") << false;
+        QTest::newRow("Content-Length with a space") << QByteArray("content-length : 5\r\n") << false;
+        QTest::newRow("Transfer-Encoding") << QByteArray("TRANSFER-ENCODING: chunked\r\n") << false;
+        QTest::newRow("Connection") << QByteArray("connection: close\r\n") << false;
+        QTest::newRow("a tab in a name like Connection") << QByteArray("connection\t: close\r\n") << false;
+    }
+    void readyMadeHeaderLines()
+    {
+        QFETCH(QByteArray, lines);
+        QFETCH(bool, framed);
+        QString error;
+        QCOMPARE(wellFramedHeaderLines(lines, &error), framed);
+        QCOMPARE(error.isEmpty(), framed);
+        if (!framed)
+            return;
+        ScriptServer server(
+            [](ScriptServer::Connection &c, int, const QByteArray &) { c.socket->write(ok()); });
+        UpstreamPool pool({});
+        UpstreamRequest request = get("/l", {{"x-listed", "1"}});
+        request.headerLines = lines;
+        const UpstreamResult r = call(pool, server.target(), request);
+        QVERIFY2(r.failure == UpstreamFailure::None, qPrintable(r.reason));
+        QCOMPARE(server.requests().size(), 1);
+        QCOMPARE(server.requests()[0],
+                 "GET /l HTTP/1.1\r\nhost: 127.0.0.1:" + QByteArray::number(server.target().port) +
+                     "\r\nx-listed: 1\r\n" + lines + "\r\n");
+    }
+
     void readsAChunkedResponseInPieces()
     {
         ScriptServer server([](ScriptServer::Connection &c, int, const QByteArray &) {

@@ -582,9 +582,10 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
     up.target = strippedPath(route, x->request.path);
     if (!x->request.query.isEmpty())
         up.target += '?' + x->request.query;
-    up.headers = ProxyHeaders::upstreamHeaders(
-        x->request, x->principal.get(), spec.auth == EdgeAuth::Required,
-        m_tls ? QByteArrayView("https") : QByteArrayView("http"), &m_trustedProxies);
+    up.headerLines = ProxyHeaders::upstreamHeaderLines(
+        x->request, spec.auth == EdgeAuth::Required, m_tls ? QByteArrayView("https") : QByteArrayView("http"),
+        &m_trustedProxies);
+    up.headers = ProxyHeaders::identityHeaders(x->principal.get());
     up.body = x->request.body;
     up.bodySource = x->request.bodySource;
     const qint64 deadlineNs = x->startedNs + qint64(spec.timeoutMs) * 1'000'000;

@@ -3,6 +3,7 @@
 #include "http/headernames.h"
 
 #include <QRandomGenerator>
+#include <QVarLengthArray>
 
 #include <array>
 #include <random>
@@ -82,6 +83,24 @@ char *appendRandomHex(char *out, int bytes)
     return out;
 }
 
+// A new traceparent, "00-" trace-id(32 hex) "-" parent-id(16 hex) "-01", in the 55 bytes at `out`.
+void writeTraceparent(char *out)
+{
+    std::memcpy(out, "00-", 3);
+    out = appendRandomHex(out + 3, 16);
+    *out++ = '-';
+    out = appendRandomHex(out, 8);
+    std::memcpy(out, "-01", 3);
+}
+
+// Copies `bytes` to `at` and moves `at` past them.
+void put(char *&at, QByteArrayView bytes)
+{
+    if (!bytes.isEmpty())
+        std::memcpy(at, bytes.data(), size_t(bytes.size()));
+    at += bytes.size();
+}
+
 bool listed(const QStringList &list, QByteArrayView value)
 {
     for (const QString &item : list) {
@@ -133,16 +152,8 @@ bool isValidTraceparent(QByteArrayView v)
 
 QByteArray newTraceparent()
 {
-    // "00-" trace-id(32 hex) "-" parent-id(16 hex) "-01": one allocation.
     QByteArray out(55, Qt::Uninitialized);
-    char *p = out.data();
-    *p++ = '0';
-    *p++ = '0';
-    *p++ = '-';
-    p = appendRandomHex(p, 16);
-    *p++ = '-';
-    p = appendRandomHex(p, 8);
-    std::memcpy(p, "-01", 3);
+    writeTraceparent(out.data());
     return out;
 }
 
@@ -183,80 +194,192 @@ QByteArray forwardedElement(const QByteArray &address)
 
 } // namespace
 
-Http::Headers upstreamHeaders(const Http::Request &request, const Principal *principal,
-                              bool credentialChecked, QByteArrayView proto, const TrustedProxies *trusted)
+namespace {
+
+// What the gateway does with a client's request header on its way upstream.
+enum class Fate : quint8 {
+    Keep,
+    Drop,         // hop-by-hop, written by the gateway or the upstream client, an identity copy
+    Credential,   // Authorization: dropped when the gateway checked it
+    ForwardedFor, // X-Forwarded-For: a trusted proxy's kept
+    ClientClaim,  // X-Real-IP and the like: a trusted proxy's kept
+    Forwarded,    // Forwarded: a trusted proxy's kept
+    Traceparent,
+    Tracestate,
+    Connection, // hop-by-hop, and its options name more
+};
+
+// By length first: a header is compared with the one or two names of its length, not with all
+// (an X-Meshdeck-* copy, of any length, before).
+Fate fateOf(QByteArrayView name)
 {
-    Http::Headers out;
-    out.reserve(request.headers.size() + 10);
-    const QByteArray connection = connectionOptions(request.headers);
+    if (name.size() > IdentityPrefix.size() && name[0] == 'x' && name.startsWith(IdentityPrefix))
+        return Fate::Drop;
+    switch (name.size()) {
+    case 2:
+        return isNamed(name, "te") ? Fate::Drop : Fate::Keep;
+    case 4:
+        return isNamed(name, "host") ? Fate::Drop : Fate::Keep;
+    case 7:
+        return isNamed(name, "trailer") || isNamed(name, "upgrade") ? Fate::Drop : Fate::Keep;
+    case 9:
+        return isNamed(name, "forwarded")   ? Fate::Forwarded
+               : isNamed(name, "x-real-ip") ? Fate::ClientClaim
+                                            : Fate::Keep;
+    case 10:
+        return isNamed(name, "connection")   ? Fate::Connection
+               : isNamed(name, "keep-alive") ? Fate::Drop
+               : isNamed(name, "tracestate") ? Fate::Tracestate
+                                             : Fate::Keep;
+    case 11:
+        return isNamed(name, "traceparent") ? Fate::Traceparent : Fate::Keep;
+    case 12:
+        return isNamed(name, "x-request-id") ? Fate::Drop : Fate::Keep;
+    case 13:
+        return isNamed(name, "authorization") ? Fate::Credential : Fate::Keep;
+    case 14:
+        return isNamed(name, "content-length")   ? Fate::Drop
+               : isNamed(name, "true-client-ip") ? Fate::ClientClaim
+                                                 : Fate::Keep;
+    case 15:
+        return isNamed(name, "x-forwarded-for") ? Fate::ForwardedFor : Fate::Keep;
+    case 16:
+        return isNamed(name, "proxy-connection") || isNamed(name, "x-forwarded-host") ? Fate::Drop
+               : isNamed(name, "cf-connecting-ip")                                    ? Fate::ClientClaim
+                                                                                      : Fate::Keep;
+    case 17:
+        return isNamed(name, "transfer-encoding") || isNamed(name, "x-forwarded-proto") ? Fate::Drop
+                                                                                        : Fate::Keep;
+    case 18:
+        return isNamed(name, "proxy-authenticate") ? Fate::Drop : Fate::Keep;
+    case 19:
+        return isNamed(name, "proxy-authorization") ? Fate::Drop : Fate::Keep;
+    default:
+        return Fate::Keep;
+    }
+}
+
+} // namespace
+
+QByteArray upstreamHeaderLines(const Http::Request &request, bool credentialChecked, QByteArrayView proto,
+                               const TrustedProxies *trusted)
+{
+    // The lines as views of what they say (the request's bytes, or the locals below), counted, then
+    // copied once into a block of that size. What they say is what the request parser took (token
+    // names, values without CR, LF or NUL) or the gateway's own.
+    struct Line {
+        QByteArrayView name;
+        QByteArrayView value;
+    };
+    QVarLengthArray<Line, 24> lines;
     const bool fromProxy = trusted && trusted->contains(request.peer);
+    QByteArray connection; // every Connection field's options
     QByteArray forwardedFor;
     QByteArray forwarded;
     bool sawForwarded = false;
-    QByteArray traceparent;
-    QByteArray tracestate;
+    QByteArrayView traceparent;
+    QByteArrayView tracestate;
+    QByteArrayView host;
+    bool sawHost = false;
+    bool anyNamedByConnection = false;
     for (const auto &[name, value] : request.headers) {
-        if (isHopByHop(name) || isNamed(name, "host") || name.startsWith(IdentityPrefix) ||
-            isNamed(name, "x-request-id") || (credentialChecked && isNamed(name, "authorization")) ||
-            isNamed(name, "x-forwarded-proto") || isNamed(name, "x-forwarded-host") ||
-            (!connection.isEmpty() && namedIn(connection, name)))
-            continue;
-        if (isNamed(name, "x-forwarded-for")) {
+        switch (fateOf(name)) {
+        case Fate::Keep:
+            lines.append({name, value});
+            break;
+        case Fate::Drop:
+            if (name.size() == 4 && !sawHost) { // Host: its first value
+                host = value;
+                sawHost = true;
+            }
+            break;
+        case Fate::Credential:
+            if (!credentialChecked)
+                lines.append({name, value});
+            break;
+        case Fate::ForwardedFor:
             if (fromProxy)
                 forwardedFor += (forwardedFor.isEmpty() ? "" : ", ") + value;
-            continue;
-        }
-        if (!fromProxy && (isNamed(name, "x-real-ip") || isNamed(name, "true-client-ip") ||
-                           isNamed(name, "cf-connecting-ip")))
-            continue; // other proxies' names for the client: only a trusted proxy may say who it is
-        if (isNamed(name, "forwarded")) {
+            break;
+        case Fate::ClientClaim:
+            if (fromProxy) // other proxies' names for the client: only a trusted proxy may say who it is
+                lines.append({name, value});
+            break;
+        case Fate::Forwarded:
             sawForwarded = true;
             if (fromProxy)
                 forwarded += (forwarded.isEmpty() ? "" : ", ") + value;
-            continue;
-        }
-        if (isNamed(name, "traceparent")) {
+            break;
+        case Fate::Traceparent:
             traceparent = value;
-            continue;
-        }
-        if (isNamed(name, "tracestate")) {
+            break;
+        case Fate::Tracestate:
             tracestate = value;
-            continue;
+            break;
+        case Fate::Connection:
+            if (!isKeepAlive(value)) {
+                connection = connection.isEmpty() ? value : connection + ',' + value;
+                anyNamedByConnection = true;
+            }
+            break;
         }
-        out.append({name, value});
     }
+    if (anyNamedByConnection) { // the headers a Connection field names stay on this hop
+        lines.removeIf([&](const Line &line) { return namedIn(connection, line.name); });
+    }
+
     const QByteArray &peer = request.peer;
-    out.append(
-        {QByteArrayLiteral("x-forwarded-for"), forwardedFor.isEmpty() ? peer : forwardedFor + ", " + peer});
-    if (sawForwarded)
-        out.append({QByteArrayLiteral("forwarded"), forwarded.isEmpty()
-                                                        ? forwardedElement(peer)
-                                                        : forwarded + ", " + forwardedElement(peer)});
-    out.append({QByteArrayLiteral("x-forwarded-proto"), isNamed(proto, "https")  ? QByteArrayLiteral("https")
-                                                        : isNamed(proto, "http") ? QByteArrayLiteral("http")
-                                                                                 : proto.toByteArray()});
-    const QByteArray host = request.header("host");
+    if (!forwardedFor.isEmpty())
+        forwardedFor += ", " + peer;
+    lines.append(
+        {"x-forwarded-for", forwardedFor.isEmpty() ? QByteArrayView(peer) : QByteArrayView(forwardedFor)});
+    if (sawForwarded) {
+        forwarded += (forwarded.isEmpty() ? "" : ", ") + forwardedElement(peer);
+        lines.append({"forwarded", forwarded});
+    }
+    lines.append({"x-forwarded-proto", isNamed(proto, "https")  ? QByteArrayView("https")
+                                       : isNamed(proto, "http") ? QByteArrayView("http")
+                                                                : proto});
     if (!host.isEmpty())
-        out.append({QByteArrayLiteral("x-forwarded-host"), host});
-    out.append({QByteArrayLiteral("x-request-id"), request.requestId});
+        lines.append({"x-forwarded-host", host});
+    lines.append({"x-request-id", request.requestId});
+    char newParent[55];
     if (isValidTraceparent(traceparent)) {
-        out.append({QByteArrayLiteral("traceparent"), traceparent});
+        lines.append({"traceparent", traceparent});
         if (!tracestate.isEmpty())
-            out.append({QByteArrayLiteral("tracestate"), tracestate});
-    } else {
-        out.append({QByteArrayLiteral("traceparent"),
-                    newTraceparent()}); // a tracestate without its parent is dropped
+            lines.append({"tracestate", tracestate});
+    } else { // a tracestate without its parent is dropped
+        writeTraceparent(newParent);
+        lines.append({"traceparent", QByteArrayView(newParent, sizeof newParent)});
     }
-    if (principal && principal->isAuthenticated()) {
-        out.append({QByteArrayLiteral("x-meshdeck-principal"), principal->actor().toUtf8()});
-        out.append({QByteArrayLiteral("x-meshdeck-role"), roleName(principal->role).toUtf8()});
-        if (!principal->userId.isEmpty())
-            out.append({QByteArrayLiteral("x-meshdeck-user-id"), principal->userId.toUtf8()});
-        if (principal->kind == Principal::Kind::User)
-            out.append({QByteArrayLiteral("x-meshdeck-user-email"), principal->name.toUtf8()});
-        if (!principal->keyId.isEmpty())
-            out.append({QByteArrayLiteral("x-meshdeck-key-id"), principal->keyId.toUtf8()});
+    qsizetype size = 0;
+    for (const Line &line : lines)
+        size += line.name.size() + 2 + line.value.size() + 2;
+    QByteArray out(size, Qt::Uninitialized);
+    char *at = out.data();
+    for (const Line &line : lines) {
+        put(at, line.name);
+        put(at, ": ");
+        put(at, line.value);
+        put(at, "\r\n");
     }
+    Q_ASSERT(at == out.constData() + size);
+    return out;
+}
+
+Http::Headers identityHeaders(const Principal *principal)
+{
+    Http::Headers out;
+    if (!principal || !principal->isAuthenticated())
+        return out;
+    out.append({QByteArrayLiteral("x-meshdeck-principal"), principal->actor().toUtf8()});
+    out.append({QByteArrayLiteral("x-meshdeck-role"), roleName(principal->role).toUtf8()});
+    if (!principal->userId.isEmpty())
+        out.append({QByteArrayLiteral("x-meshdeck-user-id"), principal->userId.toUtf8()});
+    if (principal->kind == Principal::Kind::User)
+        out.append({QByteArrayLiteral("x-meshdeck-user-email"), principal->name.toUtf8()});
+    if (!principal->keyId.isEmpty())
+        out.append({QByteArrayLiteral("x-meshdeck-key-id"), principal->keyId.toUtf8()});
     return out;
 }
 

@@ -15,16 +15,25 @@ inline constexpr QByteArrayView IdentityPrefix = "x-meshdeck-";
 // Hop-by-hop headers (RFC 9110 7.6.1) never cross the gateway, in either direction.
 bool isHopByHop(QByteArrayView lowerName);
 
-// The headers sent upstream: the client's without hop-by-hop ones (and those its Connection
-// header names), without Host (the client sets the upstream's) and any X-Meshdeck-* copy; then
-// X-Forwarded-For/Proto/Host, X-Request-Id, a valid or new W3C traceparent, and the identity
-// when `principal` is set. A credential the gateway checked (`credentialChecked`) is consumed at
-// the edge: the Authorization header never reaches the upstream, which could replay it.
+// The headers sent upstream, as header lines ("name: value\r\n" each) for
+// Http::UpstreamRequest::headerLines: the client's without hop-by-hop ones (and those its
+// Connection header names), without Host (the client sets the upstream's), Content-Length
+// (the upstream client writes the framing) and any X-Meshdeck-* copy; then
+// X-Forwarded-For/Proto/Host, X-Request-Id and a valid or new W3C traceparent. A credential the
+// gateway checked (`credentialChecked`) is consumed at the edge: the Authorization header never
+// reaches the upstream, which could replay it.
 // X-Forwarded-For and Forwarded: from a `trusted` proxy kept and appended to (the peer added);
 // from anyone else replaced by the peer's address, so that a client cannot pose as another.
-Http::Headers upstreamHeaders(const Http::Request &request, const Principal *principal,
-                              bool credentialChecked, QByteArrayView proto,
-                              const TrustedProxies *trusted = nullptr);
+// Every name and value is one the request parser took (a token, a value without CR, LF or NUL)
+// or the gateway's own, so the lines are framed as header lines (Http::wellFramedHeaderLines) for
+// any request the parser takes; `proto` must be such a value too ("http" or "https").
+QByteArray upstreamHeaderLines(const Http::Request &request, bool credentialChecked, QByteArrayView proto,
+                               const TrustedProxies *trusted = nullptr);
+
+// The identity the gateway vouches for, when `principal` is an authenticated one: its actor,
+// role, user id, user email and key id. Sent as Http::UpstreamRequest::headers, which the
+// upstream client checks: an account's fields are not the request parser's.
+Http::Headers identityHeaders(const Principal *principal);
 
 // The client's address: the peer, or, when the peer is a `trusted` proxy, the first address from
 // the right of X-Forwarded-For that is not a trusted proxy (the leftmost when all are).

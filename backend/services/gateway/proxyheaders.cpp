@@ -50,9 +50,11 @@ bool namedIn(QByteArrayView connection, QByteArrayView name)
     return false;
 }
 
-// Writes `bytes` random bytes as lower-case hex at `out`. Trace ids need to be unique, not secret: a
-// per-thread generator seeded from the system's keeps the system's source off the request path.
-char *appendRandomHex(char *out, int bytes)
+// Writes 16 random lower-case hex digits at `out` per `words`. Trace ids need to be unique, not
+// secret: a per-thread generator seeded from the system's keeps the system's source off the request
+// path. Each 64-bit number becomes its 16 digits a nibble per byte at once (which nibble lands
+// where does not matter for random bits), not a table lookup per byte.
+char *appendRandomHex(char *out, int words)
 {
     // Seeded with 256 bits: two threads anywhere that drew the same seed would hand out the same
     // trace ids. std::mt19937_64 is inline, where QRandomGenerator64 called out for every number.
@@ -62,23 +64,21 @@ char *appendRandomHex(char *out, int bytes)
         std::seed_seq sequence(seed.begin(), seed.end());
         return std::mt19937_64(sequence);
     }();
-    // Every byte's two digits, so a byte is one copy.
-    static constexpr std::array<char, 512> pairs = [] {
-        constexpr char digits[] = "0123456789abcdef";
-        std::array<char, 512> table{};
-        for (int b = 0; b < 256; ++b) {
-            table[size_t(2 * b)] = digits[b >> 4];
-            table[size_t(2 * b + 1)] = digits[b & 0xf];
+    constexpr quint64 Nibbles = 0x0f0f0f0f0f0f0f0fULL;
+    constexpr quint64 Ones = 0x0101010101010101ULL;
+    for (int w = 0; w < words; ++w) {
+        const quint64 word = generator();
+        for (const quint64 half : {word & 0xffffffffULL, word >> 32}) {
+            // Spread the 32 bits to one nibble in each of 8 bytes.
+            quint64 v = (half | (half << 16)) & 0x0000ffff0000ffffULL;
+            v = (v | (v << 8)) & 0x00ff00ff00ff00ffULL;
+            v = (v | (v << 4)) & Nibbles;
+            // A nibble of 10 or more has bit 4 set after adding 6: it becomes a letter.
+            const quint64 letters = ((v + 6 * Ones) >> 4) & Ones;
+            v += '0' * Ones + letters * ('a' - '0' - 10);
+            std::memcpy(out, &v, 8);
+            out += 8;
         }
-        return table;
-    }();
-    quint64 word = 0;
-    for (int i = 0; i < bytes; ++i) {
-        if (i % 8 == 0)
-            word = generator();
-        std::memcpy(out, &pairs[size_t(2 * (word & 0xff))], 2);
-        out += 2;
-        word >>= 8;
     }
     return out;
 }
@@ -86,11 +86,13 @@ char *appendRandomHex(char *out, int bytes)
 // A new traceparent, "00-" trace-id(32 hex) "-" parent-id(16 hex) "-01", in the 55 bytes at `out`.
 void writeTraceparent(char *out)
 {
+    char digits[48];
+    appendRandomHex(digits, 3);
     std::memcpy(out, "00-", 3);
-    out = appendRandomHex(out + 3, 16);
-    *out++ = '-';
-    out = appendRandomHex(out, 8);
-    std::memcpy(out, "-01", 3);
+    std::memcpy(out + 3, digits, 32);
+    out[35] = '-';
+    std::memcpy(out + 36, digits + 32, 16);
+    std::memcpy(out + 52, "-01", 3);
 }
 
 // Copies `bytes` to `at` and moves `at` past them.

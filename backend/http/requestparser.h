@@ -86,7 +86,9 @@ public:
     void reset();
 
 private:
-    bool fail(int status, QString reason);
+    // Refusals are the rare path: cold, so that the compiler keeps their message building out of the
+    // parsing code's way (another section, not between the lines a request runs through).
+    Q_DECL_COLD_FUNCTION bool fail(int status, QString reason);
     bool processLine(QByteArrayView line);
     bool processRequestLine(QByteArrayView line);
     bool processHeaderLine(QByteArrayView line);

@@ -87,7 +87,7 @@ public:
     QByteArray takeBody() { return std::move(m_body); }
 
 private:
-    bool fail(Error error, QString reason);
+    Q_DECL_COLD_FUNCTION bool fail(Error error, QString reason); // the rare path (RequestParser::fail)
     bool processLine(QByteArrayView line);
     bool processStatusLine(QByteArrayView line);
     bool processHeaderLine(QByteArrayView line);

@@ -80,12 +80,14 @@ private:
     struct Exchange;
     std::shared_ptr<const Snapshot> snapshot();
     static const Route *matchRoute(const RouteTable &table, const Http::Request &request);
-    Http::Response refuse(Exchange &exchange, int status, const QString &detail, QByteArrayView code,
-                          Rejection cause);
+    // The gateway's own refusals, the rare path: cold (RequestParser::fail).
+    Q_DECL_COLD_FUNCTION Http::Response refuse(Exchange &exchange, int status, const QString &detail,
+                                               QByteArrayView code, Rejection cause);
     void finish(Exchange &exchange, const Http::Response &response);
     // `nowNs`: when it ended, if the caller just read the clock (0: now).
     void finish(Exchange &exchange, int status, qint64 bytesOut, qint64 nowNs = 0);
-    Http::Response requestBodyAnswer(Exchange &exchange, const Http::UpstreamResult &result);
+    Q_DECL_COLD_FUNCTION Http::Response requestBodyAnswer(Exchange &exchange,
+                                                          const Http::UpstreamResult &result);
     void followBody(const std::shared_ptr<Exchange> &exchange, Http::Response &response, BreakerTicket ticket,
                     InFlight::Guard guard);
     std::optional<Http::Response> applyLimit(Exchange &exchange, const RateLimitDecision &decision);
@@ -100,7 +102,7 @@ private:
         qint64 retryAfterMs = 0;     // when the first of those takes a request again
     };
     Pick pickInstance(const Route &route, RouteRuntime &rt, std::span<const QString> tried);
-    Http::Response noInstance(Exchange &exchange, const Pick &pick);
+    Q_DECL_COLD_FUNCTION Http::Response noInstance(Exchange &exchange, const Pick &pick);
     struct Streaming {
         BreakerTicket ticket;
         InFlight::Guard guard;

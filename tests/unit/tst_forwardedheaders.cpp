@@ -247,6 +247,51 @@ private Q_SLOTS:
         QCOMPARE(out.headers, (Http::Headers{{"x-three", "3"}, {"server", "up"}}));
     }
 
+    // What the client gets of the upstream's headers: not the hop's, not those the engine writes,
+    // and not the CORS or rate-limit fields the route sets itself.
+    void theResponseHeadersTheClientGets()
+    {
+        const Http::Headers fromUpstream{{"server", "up"},
+                                         {"date", "Tue, 01 Dec 2026 10:00:00 GMT"},
+                                         {"content-type", "text/plain"},
+                                         {"content-length", "5"},
+                                         {"transfer-encoding", "chunked"},
+                                         {"te", "trailers"},
+                                         {"trailer", "x-sum"},
+                                         {"upgrade", "h2c"},
+                                         {"proxy-connection", "keep-alive"},
+                                         {"proxy-authenticate", "Basic"},
+                                         {"x-request-id", "upstream-chosen"},
+                                         {"connection", "x-hop"},
+                                         {"x-hop", "1"},
+                                         {"access-control-allow-origin", "*"},
+                                         {"ratelimit", "limit=5, remaining=4, reset=1"},
+                                         {"ratelimit-policy", "5;w=1"},
+                                         {"set-cookie", "a=1"},
+                                         {"set-cookie", "b=2"}};
+        RouteSpec plain; // the default rate limit, no CORS
+        Http::Response out;
+        // A header the gateway set before stays, though the upstream's Connection names it.
+        out.headers.append(std::pair<QByteArray, QByteArray>("x-hop", "the gateway's own"));
+        ProxyHeaders::copyResponseHeaders(fromUpstream, plain, &out);
+        QCOMPARE(out.contentType, QByteArray("text/plain"));
+        QCOMPARE(out.headers, (Http::Headers{{"x-hop", "the gateway's own"},
+                                             {"server", "up"},
+                                             {"access-control-allow-origin", "*"},
+                                             {"set-cookie", "a=1"},
+                                             {"set-cookie", "b=2"}}));
+        RouteSpec corsNoLimit;
+        corsNoLimit.rateLimit.reset();
+        corsNoLimit.cors = CorsPolicy{};
+        Http::Response other;
+        ProxyHeaders::copyResponseHeaders(fromUpstream, corsNoLimit, &other);
+        QCOMPARE(other.headers, (Http::Headers{{"server", "up"},
+                                               {"ratelimit", "limit=5, remaining=4, reset=1"},
+                                               {"ratelimit-policy", "5;w=1"},
+                                               {"set-cookie", "a=1"},
+                                               {"set-cookie", "b=2"}}));
+    }
+
     void anIpv6ClientIsQuotedInForwarded()
     {
         const Http::Request r = requestFrom("2001:db8::7", {{"forwarded", "for=unknown"}});

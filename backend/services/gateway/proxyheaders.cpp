@@ -118,18 +118,6 @@ bool isKeepAlive(QByteArrayView connection)
     return connection.size() == 10 && connection.compare("keep-alive", Qt::CaseInsensitive) == 0;
 }
 
-// Every Connection field's options as one list (a message may carry several fields, RFC 9110
-// 7.6.1). A field of just "keep-alive", the usual, names only a header that is dropped anyway.
-QByteArray connectionOptions(const Http::Headers &headers)
-{
-    QByteArray options;
-    for (const auto &[name, value] : headers) {
-        if (isNamed(name, "connection") && !isKeepAlive(value))
-            options = options.isEmpty() ? value : options + ',' + value;
-    }
-    return options;
-}
-
 } // namespace
 
 bool isHopByHop(QByteArrayView n)
@@ -385,23 +373,95 @@ Http::Headers identityHeaders(const Principal *principal)
     return out;
 }
 
+namespace {
+
+// What the gateway does with an upstream's response header on its way to the client.
+enum class Back : quint8 {
+    Keep,
+    Drop,        // hop-by-hop, or written by the engine (Content-Length, Date, X-Request-Id)
+    ContentType, // Response::contentType
+    Connection,  // hop-by-hop, and its options name more
+    Cors,        // Access-Control-*: the route's own win when it sets CORS
+    RateLimit,   // RateLimit, RateLimit-Policy: the route's own win when it limits
+};
+
+// By length first, as fateOf() for the request's.
+Back backOf(QByteArrayView name)
+{
+    constexpr QByteArrayView CorsPrefix = "access-control-";
+    if (name.size() > CorsPrefix.size() && name[0] == 'a' && name.startsWith(CorsPrefix))
+        return Back::Cors;
+    switch (name.size()) {
+    case 2:
+        return isNamed(name, "te") ? Back::Drop : Back::Keep;
+    case 4:
+        return isNamed(name, "date") ? Back::Drop : Back::Keep;
+    case 7:
+        return isNamed(name, "trailer") || isNamed(name, "upgrade") ? Back::Drop : Back::Keep;
+    case 9:
+        return isNamed(name, "ratelimit") ? Back::RateLimit : Back::Keep;
+    case 10:
+        return isNamed(name, "connection")   ? Back::Connection
+               : isNamed(name, "keep-alive") ? Back::Drop
+                                             : Back::Keep;
+    case 12:
+        return isNamed(name, "content-type")   ? Back::ContentType
+               : isNamed(name, "x-request-id") ? Back::Drop
+                                               : Back::Keep;
+    case 14:
+        return isNamed(name, "content-length") ? Back::Drop : Back::Keep;
+    case 16:
+        return isNamed(name, "proxy-connection")   ? Back::Drop
+               : isNamed(name, "ratelimit-policy") ? Back::RateLimit
+                                                   : Back::Keep;
+    case 17:
+        return isNamed(name, "transfer-encoding") ? Back::Drop : Back::Keep;
+    case 18:
+        return isNamed(name, "proxy-authenticate") ? Back::Drop : Back::Keep;
+    case 19:
+        return isNamed(name, "proxy-authorization") ? Back::Drop : Back::Keep;
+    default:
+        return Back::Keep;
+    }
+}
+
+} // namespace
+
 void copyResponseHeaders(const Http::Headers &upstream, const RouteSpec &route, Http::Response *response)
 {
-    const QByteArray connection = connectionOptions(upstream);
     // Room for what the gateway adds after (CORS, rate limit, Server-Timing): one allocation.
     response->headers.reserve(response->headers.size() + upstream.size() + 4);
+    const qsizetype first = response->headers.size();
+    QByteArray connection; // every Connection field's options
     for (const auto &[name, value] : upstream) {
-        if (isNamed(name, "content-type")) {
+        switch (backOf(name)) {
+        case Back::Keep:
+            response->headers.append({name, value});
+            break;
+        case Back::Drop:
+            break;
+        case Back::ContentType:
             response->contentType = value;
-            continue;
+            break;
+        case Back::Connection:
+            if (!isKeepAlive(value))
+                connection = connection.isEmpty() ? value : connection + ',' + value;
+            break;
+        case Back::Cors:
+            if (!route.cors)
+                response->headers.append({name, value});
+            break;
+        case Back::RateLimit:
+            if (!route.rateLimit)
+                response->headers.append({name, value});
+            break;
         }
-        if (isHopByHop(name) || isNamed(name, "content-length") || isNamed(name, "date") ||
-            isNamed(name, "x-request-id") || (!connection.isEmpty() && namedIn(connection, name)))
-            continue;
-        if ((route.cors && name.startsWith("access-control-")) ||
-            (route.rateLimit && (isNamed(name, "ratelimit") || isNamed(name, "ratelimit-policy"))))
-            continue;
-        response->headers.append({name, value});
+    }
+    if (!connection.isEmpty()) { // the headers a Connection field names stay on that hop
+        response->headers.erase(
+            std::remove_if(response->headers.begin() + first, response->headers.end(),
+                           [&](const auto &header) { return namedIn(connection, header.first); }),
+            response->headers.end());
     }
 }
 

@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # The API gateway against nginx `proxy_pass`, both in front of the same keep-alive upstream (nginx
 # answering a static `200 {"ok":true}`), same wrk load (threads, connections, duration, keep-alive),
-# same number of server threads/workers, loopback only. Three targets, alternated, two rounds each,
+# same number of server threads/workers, loopback only. Four targets, alternated, two rounds each,
 # best of rounds compared:
 #   nginx proxy       proxy_pass to an `upstream` block with keepalive 64, HTTP/1.1 to the upstream;
+#   nginx forwarding  the same, sending what the gateway sends besides the client's headers
+#                     (X-Forwarded-For/-Proto/-Host, a new X-Request-Id, also to the client; not a
+#                     traceparent): the like-for-like figure, printed beside the target's;
 #   gateway /plain    routing only (auth none, no rate limit, the route's access-log sample 0, so
 #                     only errors are logged; metrics are always on);
 #   gateway /full     the full pipeline: edge auth with a developer's API key, a rate limit by key
 #                     (high enough never to refuse), metrics, access-log sampling (0.01, the
 #                     server's --gateway-access-log-sample, which the route takes).
 # Prints requests/s, p99 and the server's CPU time per request of each, the ratios gateway/nginx
-# (target: throughput >= 1.00x) and the full pipeline's cost against routing only (target < 15%).
+# (target, against the plain proxy_pass: throughput >= 1.00x; against the forwarding one for
+# comparison) and the full pipeline's cost against routing only (target < 15%).
 # Then the gateway's added latency at half of /plain's peak rate: wrk paced by a Lua script (each
 # connection waits between requests), against a third route /paced that sees only that run; its
 # p99 of the gateway's own time is read from GET /v1/gateway/metrics (target < 1 ms), and the
@@ -64,15 +68,18 @@ if [ "$pin" = 1 ]; then
 fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-up_port=$(free_port) proxy_port=$(free_port)
+up_port=$(free_port) proxy_port=$(free_port) forwarding_port=$(free_port)
 # shellcheck source=proxy-nginx-lib.sh
 . "$(dirname "$0")/proxy-nginx-lib.sh"
-proxy_nginx_confs "$threads" "$up_port" "$proxy_port"
+proxy_nginx_confs "$threads" "$up_port" "$proxy_port" "" "$forwarding_port"
 "${upstream_cpu[@]}" nginx -e "$work/up/error.log" -p "$work/up" -c "$work/up/nginx.conf" &
 pids+=($!)
 "${proxy_cpu[@]}" nginx -e "$work/proxy/error.log" -p "$work/proxy" -c "$work/proxy/nginx.conf" &
 proxy_master=$!
 pids+=($proxy_master)
+"${proxy_cpu[@]}" nginx -e "$work/proxyfwd/error.log" -p "$work/proxyfwd" -c "$work/proxyfwd/nginx.conf" &
+forwarding_master=$!
+pids+=("$forwarding_master")
 
 "${proxy_cpu[@]}" "$bin/meshdeckd" --data-dir "$work/data" --listen 127.0.0.1:0 --threads "$threads" \
   --gateway-listen 127.0.0.1:0 --gateway-access-log-sample 0.01 \
@@ -145,6 +152,8 @@ check() { # URL EXPECTED-CODE [HEADER]
 }
 key_header="Authorization: Bearer $key"
 check "http://127.0.0.1:$proxy_port/" 200
+check "http://127.0.0.1:$forwarding_port/" 200
+grep -qi '^x-request-id:' "$work/check.head" || fail "the forwarding nginx answered without an X-Request-Id"
 for _ in $(seq 100); do
   code=$(curl -s -o /dev/null -w '%{http_code}' "$gw/plain/") || true
   [ "$code" = 200 ] && break
@@ -160,14 +169,16 @@ paced_before=1
 
 declare -A target_url=(
   [nginx]="http://127.0.0.1:$proxy_port/"
+  [nginxfwd]="http://127.0.0.1:$forwarding_port/"
   [plain]="$gw/plain/"
   [full]="$gw/full/"
 )
-declare -A target_header=([nginx]="" [plain]="" [full]="$key_header")
+declare -A target_header=([nginx]="" [nginxfwd]="" [plain]="" [full]="$key_header")
 # The proxy's CPU time (user + system, all threads or worker processes) in clock ticks.
 ticks() {
   local pids_of=("$server")
   [ "$1" = nginx ] && pids_of=("$proxy_master" $(pgrep -P "$proxy_master"))
+  [ "$1" = nginxfwd ] && pids_of=("$forwarding_master" $(pgrep -P "$forwarding_master"))
   local t=0 p
   for p in "${pids_of[@]}"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
   echo "$t"
@@ -210,8 +221,8 @@ measure() {
 # a noisy 2-core machine a single round of any of them can lose a time slice to wrk.
 rows=()
 for round in 1 2; do
-  order=(nginx plain full)
-  [ "$round" = 2 ] && order=(full plain nginx)
+  order=(nginx plain full nginxfwd)
+  [ "$round" = 2 ] && order=(nginxfwd full plain nginx)
   for name in "${order[@]}"; do
     figures=$(measure "$name")
     rows+=("$name $round $figures")
@@ -278,7 +289,8 @@ printf '%s\n' "${rows[@]}" > "$work/rows"
 python3 - "$work/rows" <<'PY'
 import sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
-labels = {"nginx": "nginx 1.22 proxy_pass", "plain": "gateway /plain", "full": "gateway /full"}
+labels = {"nginx": "nginx 1.22 proxy_pass", "nginxfwd": "nginx forwarding", "plain": "gateway /plain",
+          "full": "gateway /full"}
 print("  %-24s %6s %12s %10s %17s" % ("proxy", "round", "requests/s", "p99 ms", "proxy CPU us/req"))
 for name, rnd, rps, p99, cpu in rows:
     print("  %-24s %6s %12.0f %10.2f %17.1f" % (labels[name], rnd, float(rps), float(p99), float(cpu)))
@@ -290,6 +302,8 @@ for n in labels:
     print("  %-24s %6s %12.0f %10.2f %17.1f" % (labels[n], "best", rps[n], p99[n], cpu[n]))
 print(f"  throughput ratio gateway(routing only)/nginx: {rps['plain'] / rps['nginx']:.2f}x (best of rounds; target >= 1.00x)")
 print(f"  p99 ratio gateway(routing only)/nginx:        {p99['plain'] / p99['nginx']:.2f}x (best of rounds; target <= 1.00x)")
+print(f"  like for like, against nginx sending the same forwarding headers: throughput {rps['plain'] / rps['nginxfwd']:.2f}x,"
+      f" p99 {p99['plain'] / p99['nginxfwd']:.2f}x, CPU per request {cpu['plain'] - cpu['nginxfwd']:+.1f} us")
 print(f"  throughput ratio gateway(full pipeline)/nginx: {rps['full'] / rps['nginx']:.2f}x; p99 ratio {p99['full'] / p99['nginx']:.2f}x")
 print(f"  full pipeline cost, 1 - full/plain: {(1 - rps['full'] / rps['plain']) * 100:.1f}% of throughput (target < 15%);"
       f" CPU per request {cpu['full'] - cpu['plain']:+.1f} us ({(cpu['full'] / cpu['plain'] - 1) * 100:+.0f}%)")

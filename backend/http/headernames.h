@@ -68,10 +68,9 @@ inline qsizetype findLastByte(QByteArrayView v, char c)
 bool isTheClientsToSay(QByteArrayView name);
 
 // Whether `lines` are header lines and nothing else, as Http::UpstreamRequest::headerLines must be:
-// each ends in CRLF, is not empty, does not start with white space (a fold), has a name before a
-// colon and no CR, LF or NUL before its end, and is none of those isTheClientsToSay() names (such
-// a name is checked as a token whole, so that "content-length :" does not slip by). Otherwise
-// false, with what is wrong in `error`.
+// each "name: value" ending in CRLF, the name a token, the value without control characters but
+// tab (so no CR, LF or NUL: nothing ends the line or the head early), and none of them one of the
+// isTheClientsToSay() names. Otherwise false, with what is wrong in `error`.
 bool wellFramedHeaderLines(QByteArrayView lines, QString *error = nullptr);
 
 } // namespace Meshdeck::Http

@@ -55,7 +55,7 @@ trap cleanup EXIT
 fail() {
   echo "gateway-vs-nginx: $*" >&2
   [ -s "$work/meshdeckd.log" ] && { echo "meshdeckd's log:" >&2; tail -20 "$work/meshdeckd.log" >&2; }
-  for log in "$work"/up/error.log "$work"/proxy/error.log; do
+  for log in "$work"/up/error.log "$work"/proxy/error.log "$work"/proxyfwd/error.log; do
     [ -s "$log" ] && { echo "$log:" >&2; tail -5 "$log" >&2; }
   done
   exit 1

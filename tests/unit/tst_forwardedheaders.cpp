@@ -138,6 +138,8 @@ private Q_SLOTS:
                                                        {"keep-alive", "timeout=5"},
                                                        {"proxy-connection", "keep-alive"},
                                                        {"proxy-authorization", "Basic eA=="},
+                                                       {"proxy-authenticate", "Basic"},
+                                                       {"x-meshdeck-", "empty suffix"},
                                                        {"content-length", "0"},
                                                        {"transfer-encoding", "chunked"},
                                                        {"x-request-id", "client-chosen"},
@@ -261,6 +263,8 @@ private Q_SLOTS:
                                          {"upgrade", "h2c"},
                                          {"proxy-connection", "keep-alive"},
                                          {"proxy-authenticate", "Basic"},
+                                         {"proxy-authorization", "Basic eA=="},
+                                         {"keep-alive", "timeout=5"},
                                          {"x-request-id", "upstream-chosen"},
                                          {"connection", "x-hop"},
                                          {"x-hop", "1"},
@@ -290,6 +294,34 @@ private Q_SLOTS:
                                                {"ratelimit-policy", "5;w=1"},
                                                {"set-cookie", "a=1"},
                                                {"set-cookie", "b=2"}}));
+    }
+
+    // A header a Connection field names is as if not sent, the ones the gateway reads too: no
+    // propagated traceparent or tracestate, no Forwarded, a trusted proxy's X-Forwarded-For not kept.
+    void headersTheGatewayReadsAreTheHopsWhenConnectionNamesThem()
+    {
+        const TrustedProxies t = proxies(QStringLiteral("10.0.0.0/8"));
+        const QByteArray trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        const Http::Request r =
+            requestFrom("10.0.0.2", {{"connection", "traceparent, tracestate, forwarded, x-forwarded-for"},
+                                     {"traceparent", trace},
+                                     {"tracestate", "k=v"},
+                                     {"forwarded", "for=192.0.2.66"},
+                                     {"x-forwarded-for", "192.0.2.66"}});
+        const Http::Headers up = upstreamHeaders(r, nullptr, false, "http", &t);
+        QCOMPARE(sent(up, "x-forwarded-for"), QList<QByteArray>{"10.0.0.2"});
+        QVERIFY(sent(up, "forwarded").isEmpty());
+        QVERIFY(sent(up, "tracestate").isEmpty());
+        QCOMPARE(sent(up, "traceparent").size(), 1);
+        QVERIFY(sent(up, "traceparent").first() != trace);
+        // Not named, the same headers are kept and appended to.
+        Http::Request kept = r;
+        kept.headers.removeFirst();
+        const Http::Headers up2 = upstreamHeaders(kept, nullptr, false, "http", &t);
+        QCOMPARE(sent(up2, "x-forwarded-for"), QList<QByteArray>{"192.0.2.66, 10.0.0.2"});
+        QCOMPARE(sent(up2, "forwarded"), QList<QByteArray>{"for=192.0.2.66, for=10.0.0.2"});
+        QCOMPARE(sent(up2, "traceparent"), QList<QByteArray>{trace});
+        QCOMPARE(sent(up2, "tracestate"), QList<QByteArray>{"k=v"});
     }
 
     void anIpv6ClientIsQuotedInForwarded()

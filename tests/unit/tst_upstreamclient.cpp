@@ -848,12 +848,17 @@ private slots:
         QTest::newRow("bare LF inside") << QByteArray("x-a: 1\nGET /admin HTTP/1.1\r\n") << false;
         QTest::newRow("bare CR inside") << QByteArray("x-a: 1\rb\r\n") << false;
         QTest::newRow("CR before CRLF") << QByteArray("x-a: 1\r\r\n") << false;
-        QTest::newRow("NUL") << QByteArray("x-a: 1\0b\r\n", 11) << false;
+        QTest::newRow("NUL") << QByteArray("x-a: 1\0b\r\n", 10) << false;
+        QTest::newRow("another control byte") << QByteArray("x-a: 1\x01\r\n") << false;
+        QTest::newRow("DEL") << QByteArray("x-a: 1\x7f\r\n") << false;
+        QTest::newRow("a tab and bytes over 0x7f in a value") << QByteArray("x-a: a\tb\x80\xff\r\n") << true;
         QTest::newRow("an empty line: the head would end")
             << QByteArray("x-a: 1\r\n\r\nGET / HTTP/1.1\r\n") << false;
         QTest::newRow("only a line break") << QByteArray("\r\n") << false;
-        QTest::newRow("a folded line") << QByteArray("x-a: 1\r\n more\r\n") << false;
-        QTest::newRow("a tab-folded line") << QByteArray("x-a: 1\r\n\tmore\r\n") << false;
+        QTest::newRow("a folded line") << QByteArray("x-a: 1\r\n more: x\r\n") << false;
+        QTest::newRow("a tab-folded line") << QByteArray("x-a: 1\r\n\tmore: x\r\n") << false;
+        QTest::newRow("a space in a name") << QByteArray("x y: 1\r\n") << false;
+        QTest::newRow("a request line with a colon") << QByteArray("GET /a:b HTTP/1.1\r\n") << false;
         QTest::newRow("no colon") << QByteArray("x-a 1\r\n") << false;
         QTest::newRow("no name") << QByteArray(": 1\r\n") << false;
         QTest::newRow("Host") << QByteArray("x-a: 1\r\nHost: evil.test\r\n") << false;

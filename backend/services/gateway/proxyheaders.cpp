@@ -120,13 +120,6 @@ bool isKeepAlive(QByteArrayView connection)
 
 } // namespace
 
-bool isHopByHop(QByteArrayView n)
-{
-    return isNamed(n, "connection") || isNamed(n, "keep-alive") || isNamed(n, "proxy-connection") ||
-           isNamed(n, "te") || isNamed(n, "trailer") || isNamed(n, "transfer-encoding") ||
-           isNamed(n, "upgrade") || isNamed(n, "proxy-authorization") || isNamed(n, "proxy-authenticate");
-}
-
 bool isValidTraceparent(QByteArrayView v)
 {
     // version "-" trace-id "-" parent-id "-" flags: 2-32-16-2 lower-case hex (W3C Trace Context).
@@ -182,10 +175,6 @@ QByteArray forwardedElement(const QByteArray &address)
     return address.contains(':') ? "for=\"[" + address + "]\"" : "for=" + address;
 }
 
-} // namespace
-
-namespace {
-
 // What the gateway does with a client's request header on its way upstream.
 enum class Fate : quint8 {
     Keep,
@@ -200,10 +189,11 @@ enum class Fate : quint8 {
 };
 
 // By length first: a header is compared with the one or two names of its length, not with all
-// (an X-Meshdeck-* copy, of any length, before).
+// (an X-Meshdeck-* copy, of any length, before). The nine hop-by-hop names (RFC 9110 7.6.1) are
+// here and in backOf() alike; tst_forwardedheaders sends all of them both ways.
 Fate fateOf(QByteArrayView name)
 {
-    if (name.size() > IdentityPrefix.size() && name[0] == 'x' && name.startsWith(IdentityPrefix))
+    if (name.size() >= IdentityPrefix.size() && name[0] == 'x' && name.startsWith(IdentityPrefix))
         return Fate::Drop;
     switch (name.size()) {
     case 2:
@@ -314,8 +304,18 @@ QByteArray upstreamHeaderLines(const Http::Request &request, bool credentialChec
             break;
         }
     }
-    if (anyNamedByConnection) { // the headers a Connection field names stay on this hop
+    if (anyNamedByConnection) { // the headers a Connection field names stay on this hop: as if not sent
         lines.removeIf([&](const Line &line) { return namedIn(connection, line.name); });
+        if (namedIn(connection, "x-forwarded-for"))
+            forwardedFor.clear();
+        if (namedIn(connection, "forwarded")) {
+            sawForwarded = false;
+            forwarded.clear();
+        }
+        if (namedIn(connection, "traceparent"))
+            traceparent = {};
+        if (namedIn(connection, "tracestate"))
+            tracestate = {};
     }
 
     const QByteArray &peer = request.peer;
@@ -327,9 +327,8 @@ QByteArray upstreamHeaderLines(const Http::Request &request, bool credentialChec
         forwarded += (forwarded.isEmpty() ? "" : ", ") + forwardedElement(peer);
         lines.append({"forwarded", forwarded});
     }
-    lines.append({"x-forwarded-proto", isNamed(proto, "https")  ? QByteArrayView("https")
-                                       : isNamed(proto, "http") ? QByteArrayView("http")
-                                                                : proto});
+    lines.append(
+        {"x-forwarded-proto", isNamed(proto, "https") ? QByteArrayView("https") : QByteArrayView("http")});
     if (!host.isEmpty())
         lines.append({"x-forwarded-host", host});
     lines.append({"x-request-id", request.requestId});
@@ -389,7 +388,7 @@ enum class Back : quint8 {
 Back backOf(QByteArrayView name)
 {
     constexpr QByteArrayView CorsPrefix = "access-control-";
-    if (name.size() > CorsPrefix.size() && name[0] == 'a' && name.startsWith(CorsPrefix))
+    if (name.size() >= CorsPrefix.size() && name[0] == 'a' && name.startsWith(CorsPrefix))
         return Back::Cors;
     switch (name.size()) {
     case 2:

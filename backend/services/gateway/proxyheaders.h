@@ -12,13 +12,10 @@ namespace Meshdeck::Gateway::ProxyHeaders {
 // copies of these headers are removed first: an upstream can believe them.
 inline constexpr QByteArrayView IdentityPrefix = "x-meshdeck-";
 
-// Hop-by-hop headers (RFC 9110 7.6.1) never cross the gateway, in either direction.
-bool isHopByHop(QByteArrayView lowerName);
-
 // The headers sent upstream, as header lines ("name: value\r\n" each) for
-// Http::UpstreamRequest::headerLines: the client's without hop-by-hop ones (and those its
-// Connection header names), without Host (the client sets the upstream's), Content-Length
-// (the upstream client writes the framing) and any X-Meshdeck-* copy; then
+// Http::UpstreamRequest::headerLines: the client's without hop-by-hop ones (RFC 9110 7.6.1) and
+// those its Connection header names (as if not sent), without Host (the client sets the upstream's),
+// Content-Length (the upstream client writes the framing) and any X-Meshdeck-* copy; then
 // X-Forwarded-For/Proto/Host, X-Request-Id and a valid or new W3C traceparent. A credential the
 // gateway checked (`credentialChecked`) is consumed at the edge: the Authorization header never
 // reaches the upstream, which could replay it.
@@ -26,7 +23,7 @@ bool isHopByHop(QByteArrayView lowerName);
 // from anyone else replaced by the peer's address, so that a client cannot pose as another.
 // Every name and value is one the request parser took (a token, a value without CR, LF or NUL)
 // or the gateway's own, so the lines are framed as header lines (Http::wellFramedHeaderLines) for
-// any request the parser takes; `proto` must be such a value too ("http" or "https").
+// any request the parser takes. `proto`: "https" for a TLS listener, anything else is "http".
 QByteArray upstreamHeaderLines(const Http::Request &request, bool credentialChecked, QByteArrayView proto,
                                const TrustedProxies *trusted = nullptr);
 

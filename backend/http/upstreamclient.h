@@ -31,11 +31,9 @@ struct UpstreamRequest {
     // its length, else chunked. The upstream socket is written only as fast as it takes bytes.
     BodySourcePtr bodySource;
     // More headers, already as header lines ("name: value\r\n" each), sent after `headers` as
-    // they are: the caller makes sure they are framed as header lines (wellFramedHeaderLines() in
-    // headernames.h),
-    // building them from names and values that were checked already (the gateway, from what its
-    // request parser took), which saves a list and a second look at every byte. Debug builds
-    // assert it.
+    // they are. The caller makes sure they are framed as header lines (wellFramedHeaderLines() in
+    // headernames.h; debug builds assert it), building them from names and values checked before
+    // (the gateway, from what its request parser took): no list, no second look at every byte.
     QByteArray headerLines{};
 };
 

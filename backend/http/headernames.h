@@ -63,6 +63,14 @@ inline qsizetype findLastByte(QByteArrayView v, char c)
     return at ? qsizetype(static_cast<const char *>(at) - v.data()) : -1;
 }
 
+// Copies `bytes` to `at` and moves `at` past them: for writing a head whose size was counted first.
+inline void putBytes(char *&at, QByteArrayView bytes)
+{
+    if (!bytes.isEmpty())
+        std::memcpy(at, bytes.data(), size_t(bytes.size()));
+    at += bytes.size();
+}
+
 // The headers whose say is an HTTP client's own, never a caller's (any case): Host, Connection,
 // Content-Length and Transfer-Encoding, the framing and the connection's fate.
 bool isTheClientsToSay(QByteArrayView name);

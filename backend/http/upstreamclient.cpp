@@ -114,14 +114,6 @@ bool addressOf(const UpstreamTarget &target, UpstreamAddress *address, QByteArra
     return true;
 }
 
-// Copies `bytes` to `at` and moves `at` past them.
-void put(char *&at, QByteArrayView bytes)
-{
-    if (!bytes.isEmpty())
-        std::memcpy(at, bytes.data(), size_t(bytes.size()));
-    at += bytes.size();
-}
-
 // The request as it goes on the wire. False (with a reason) when the caller's request cannot be
 // sent as it is: a value with a line break would let it smuggle a second request. The head's size
 // is counted first and the bytes copied into it once: appending piece by piece cost a growth
@@ -185,40 +177,40 @@ bool serializeRequest(const UpstreamTarget &target, const UpstreamRequest &reque
                             request.body.size();
     QByteArray bytes(total, Qt::Uninitialized);
     char *at = bytes.data();
-    put(at, request.method);
-    put(at, " ");
-    put(at, request.target);
-    put(at, Version);
+    putBytes(at, request.method);
+    putBytes(at, " ");
+    putBytes(at, request.target);
+    putBytes(at, Version);
     if (host) {
-        put(at, *host);
+        putBytes(at, *host);
     } else {
         if (v6)
-            put(at, "[");
-        put(at, target.address);
+            putBytes(at, "[");
+        putBytes(at, target.address);
         if (v6)
-            put(at, "]");
-        put(at, ":");
-        put(at, QByteArrayView(portDigits, port.ptr - portDigits));
+            putBytes(at, "]");
+        putBytes(at, ":");
+        putBytes(at, QByteArrayView(portDigits, port.ptr - portDigits));
     }
-    put(at, "\r\n");
+    putBytes(at, "\r\n");
     for (const auto &[name, value] : request.headers) {
         if (isTheClientsToSay(name))
             continue;
-        put(at, name);
-        put(at, ": ");
-        put(at, value);
-        put(at, "\r\n");
+        putBytes(at, name);
+        putBytes(at, ": ");
+        putBytes(at, value);
+        putBytes(at, "\r\n");
     }
-    put(at, request.headerLines);
+    putBytes(at, request.headerLines);
     if (chunked)
-        put(at, Chunked);
+        putBytes(at, Chunked);
     if (sayLength) {
-        put(at, ContentLength);
-        put(at, QByteArrayView(lengthDigits, length.ptr - lengthDigits));
-        put(at, "\r\n");
+        putBytes(at, ContentLength);
+        putBytes(at, QByteArrayView(lengthDigits, length.ptr - lengthDigits));
+        putBytes(at, "\r\n");
     }
-    put(at, "\r\n");
-    put(at, request.body);
+    putBytes(at, "\r\n");
+    putBytes(at, request.body);
     Q_ASSERT(at == bytes.constData() + total);
     *out = std::move(bytes);
     return true;

@@ -83,7 +83,12 @@ private Q_SLOTS:
     {
         QSet<QByteArray> seen;
         for (int i = 0; i < 1000; ++i) {
-            const QByteArray t = ProxyHeaders::newTraceparent();
+            // A request without a traceparent gets a new one upstream.
+            const QList<QByteArray> made =
+                sent(upstreamHeaders(requestFrom("198.51.100.9", {}), nullptr, false, "http", nullptr),
+                     "traceparent");
+            QCOMPARE(made.size(), 1);
+            const QByteArray t = made.first();
             QVERIFY2(ProxyHeaders::isValidTraceparent(t), t.constData());
             QVERIFY2(QRegularExpression(QStringLiteral("^00-[0-9a-f]{32}-[0-9a-f]{16}-01$"))
                          .match(QString::fromLatin1(t))

@@ -13,6 +13,7 @@
 namespace Meshdeck::Gateway::ProxyHeaders {
 
 using Http::isNamed;
+using Http::putBytes;
 
 namespace {
 
@@ -54,7 +55,7 @@ bool namedIn(QByteArrayView connection, QByteArrayView name)
 // secret: a per-thread generator seeded from the system's keeps the system's source off the request
 // path. Each 64-bit number becomes its 16 digits a nibble per byte at once (which nibble lands
 // where does not matter for random bits), not a table lookup per byte.
-char *appendRandomHex(char *out, int words)
+void appendRandomHex(char *out, int words)
 {
     // Seeded with 256 bits: two threads anywhere that drew the same seed would hand out the same
     // trace ids. std::mt19937_64 is inline, where QRandomGenerator64 called out for every number.
@@ -80,7 +81,6 @@ char *appendRandomHex(char *out, int words)
             out += 8;
         }
     }
-    return out;
 }
 
 // A new traceparent, "00-" trace-id(32 hex) "-" parent-id(16 hex) "-01", in the 55 bytes at `out`.
@@ -93,14 +93,6 @@ void writeTraceparent(char *out)
     out[35] = '-';
     std::memcpy(out + 36, digits + 32, 16);
     std::memcpy(out + 52, "-01", 3);
-}
-
-// Copies `bytes` to `at` and moves `at` past them.
-void put(char *&at, QByteArrayView bytes)
-{
-    if (!bytes.isEmpty())
-        std::memcpy(at, bytes.data(), size_t(bytes.size()));
-    at += bytes.size();
 }
 
 bool listed(const QStringList &list, QByteArrayView value)
@@ -131,13 +123,6 @@ bool isValidTraceparent(QByteArrayView v)
     const QByteArrayView flags = v.sliced(53, 2);
     return isLowerHex(version) && version != "ff" && isLowerHex(traceId) && !allZero(traceId) &&
            isLowerHex(parentId) && !allZero(parentId) && isLowerHex(flags);
-}
-
-QByteArray newTraceparent()
-{
-    QByteArray out(55, Qt::Uninitialized);
-    writeTraceparent(out.data());
-    return out;
 }
 
 QString unsafePathReason(QByteArrayView path)
@@ -347,10 +332,10 @@ QByteArray upstreamHeaderLines(const Http::Request &request, bool credentialChec
     QByteArray out(size, Qt::Uninitialized);
     char *at = out.data();
     for (const Line &line : lines) {
-        put(at, line.name);
-        put(at, ": ");
-        put(at, line.value);
-        put(at, "\r\n");
+        putBytes(at, line.name);
+        putBytes(at, ": ");
+        putBytes(at, line.value);
+        putBytes(at, "\r\n");
     }
     Q_ASSERT(at == out.constData() + size);
     return out;

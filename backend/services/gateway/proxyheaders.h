@@ -43,7 +43,6 @@ QString unsafePathReason(QByteArrayView path);
 
 // A W3C trace context traceparent header that may be propagated as it is.
 bool isValidTraceparent(QByteArrayView value);
-QByteArray newTraceparent();
 
 // The upstream's response headers the client gets: without hop-by-hop ones and the ones the
 // engine writes itself (Content-Length, Date, X-Request-Id); Content-Type goes to contentType.

@@ -129,8 +129,10 @@ bool Dispatcher::streamsBody(const Request &request) const
 Dispatcher::Outcome Dispatcher::dispatch(Request &request) const
 {
     if (m_frontend) {
+        // No engine stats: a frontend counts its own requests (the gateway per route and
+        // instance), and every request writing the engine's one counter from each event-loop
+        // thread made its cache line travel between their cores.
         Outcome out;
-        out.stats = m_metrics ? m_metrics->unmatched() : nullptr;
         // A frontend's task comes without a guard of its own (a coroutine frame per request): the
         // connection's awaiter turns a throw into a 500 (an outcome with a task and no route).
         Frontend::Answer answer = m_frontend->handle(request);

@@ -57,6 +57,9 @@ public:
     qint64 bodyLimit(const Request &request) const;
     // A data plane takes the requests: their bodies stream to it (Request::bodySource).
     bool streamsBodies() const { return m_frontend != nullptr; }
+    // Whether an Outcome may carry stats: not with a data plane, which counts its own requests
+    // (the connection then reads no clock for them).
+    bool countsRequests() const { return m_frontend == nullptr; }
     // Whether this request's body streams to its handler (a route with RouteOptions::streamBody).
     bool streamsBody(const Request &request) const;
     void engineRefused(const Request &request, const Response &response) const

@@ -471,9 +471,10 @@ void HttpConnection::dispatch(Request request, std::shared_ptr<BodyPipe> request
         m_noMoreRequests = true;
     // What the response needs from the request, taken before the dispatcher runs: a coroutine
     // handler takes the request over. Synchronous and asynchronous answers complete from it alike.
+    const qint64 startedNs = m_worker->dispatcher().countsRequests() ? m_worker->nowNs() : 0;
     ReplyContext context{m_nextSeq,         request.requestId,        request.versionMinor,
                          request.keepAlive, request.method == "HEAD", nullptr,
-                         m_worker->nowNs(), std::move(m_bodyLease),   std::move(requestPipe)};
+                         startedNs,         std::move(m_bodyLease),   std::move(requestPipe)};
 
     QByteArray path = request.path; // shared, not copied: a handler takes the request over
     Dispatcher::Outcome outcome = m_worker->dispatcher().dispatch(request);

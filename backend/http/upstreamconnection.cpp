@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <limits>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -127,7 +128,11 @@ void UpstreamConnection::makeIdle(int idleTimeoutMs)
     m_phase = Phase::Idle;
     m_out = QByteArray();
     m_requestBody.reset();
-    m_idleDeadlineNs = upstreamNowNs() + qint64(idleTimeoutMs) * 1'000'000;
+    // The clock as of its last tick (a few ms behind at most) is close enough for an idle timeout
+    // of seconds, at an eighth of a precise read's cost under KVM.
+    timespec now{};
+    ::clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+    m_idleDeadlineNs = qint64(now.tv_sec) * 1'000'000'000 + now.tv_nsec + qint64(idleTimeoutMs) * 1'000'000;
     armBy(m_idleDeadlineNs);
 }
 

@@ -13,9 +13,12 @@
 #include <QThread>
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <optional>
+#include <thread>
 #include <vector>
 
 using namespace Meshdeck;
@@ -629,6 +632,79 @@ private Q_SLOTS:
         QVERIFY(!breakers.state(route, instance).has_value());
     }
 
+    // The event-loop threads share one breaker per route and instance. Healthy traffic from all of
+    // them leaves it closed and counting nothing (it is admitted and succeeds without the lock);
+    // failures from all of them open it once, after which each thread is refused; a success on one
+    // thread between failures on others starts the count again as it would on one thread.
+    void breakersAcrossThreads()
+    {
+        std::mutex seenMutex;
+        QList<BreakerTransition> seen;
+        CircuitBreakers breakers([&](const BreakerTransition &t) {
+            const std::lock_guard lock(seenMutex);
+            seen.append(t);
+        });
+        const QString route = QStringLiteral("r");
+        const QString instance = QStringLiteral("i");
+        const BreakerPolicy policy = breakerPolicy(40, 60'000, 1);
+        constexpr int Threads = 4;
+        const auto onThreads = [](const std::function<void(int)> &work) {
+            std::vector<std::thread> threads;
+            for (int t = 0; t < Threads; ++t)
+                threads.emplace_back(work, t);
+            for (std::thread &thread : threads)
+                thread.join();
+        };
+
+        std::atomic<int> refusedWhileHealthy{0};
+        onThreads([&](int) {
+            for (int i = 0; i < 5000; ++i) {
+                BreakerTicket ticket = breakers.admit(route, instance, policy, t0);
+                if (!ticket.allowed())
+                    refusedWhileHealthy.fetch_add(1);
+                ticket.succeed(t0);
+            }
+        });
+        QCOMPARE(refusedWhileHealthy.load(), 0);
+        QCOMPARE(breakers.state(route, instance), BreakerState::Closed);
+        QCOMPARE(breakers.snapshot(route, instance)->consecutiveFailures, 0);
+        QVERIFY(seen.isEmpty());
+
+        // Failures on every thread, 9 each: 36 in a row, under the threshold of 40.
+        onThreads([&](int) {
+            for (int i = 0; i < 9; ++i)
+                breakers.admit(route, instance, policy, t0).fail(t0, QStringLiteral("HTTP 502"));
+        });
+        QCOMPARE(breakers.snapshot(route, instance)->consecutiveFailures, 36);
+        // One success (on another thread than the failures' last) starts the count again.
+        std::thread([&] { breakers.admit(route, instance, policy, t0).succeed(t0); }).join();
+        QCOMPARE(breakers.snapshot(route, instance)->consecutiveFailures, 0);
+
+        // Then 25 failures on each thread: the 40th opens it, once; the rest are refused or, if
+        // admitted before it opened, count for nothing.
+        std::atomic<int> admitted{0};
+        onThreads([&](int) {
+            for (int i = 0; i < 25; ++i) {
+                BreakerTicket ticket = breakers.admit(route, instance, policy, t0 + 1);
+                if (ticket.allowed()) {
+                    admitted.fetch_add(1);
+                    ticket.fail(t0 + 1, QStringLiteral("HTTP 502"));
+                }
+            }
+        });
+        QCOMPARE(breakers.state(route, instance), BreakerState::Open);
+        QCOMPARE(seen.size(), 1);
+        QCOMPARE(seen[0].to, BreakerState::Open);
+        QVERIFY2(admitted.load() >= 40 && admitted.load() < 40 + Threads,
+                 qPrintable(QString::number(admitted.load()))); // at most one in flight per thread
+        std::atomic<int> refusedWhileOpen{0};
+        onThreads([&](int) {
+            if (!breakers.admit(route, instance, policy, t0 + 2).allowed())
+                refusedWhileOpen.fetch_add(1);
+        });
+        QCOMPARE(refusedWhileOpen.load(), Threads);
+    }
+
     // A thread remembers the breakers it admitted to lately, by owner: two sets of breakers (and
     // one made where a destroyed one was) never share a breaker for the same ids.
     void breakersOfDifferentOwnersStaySeparate()
@@ -655,6 +731,59 @@ private Q_SLOTS:
         QVERIFY(admitted);
         QCOMPARE(state, BreakerState::Closed);
         QVERIFY(!other.admit(route, instance, policy, t0 + 2).allowed());
+    }
+
+    // The gateway hands the breakers its clock: the trip history has the times of the outcomes
+    // that moved a breaker, read when they came, and a healthy upstream's requests read no clock.
+    void breakersReadTheClockWhenTheyChange()
+    {
+        struct CountingClock final : Clock {
+            mutable std::atomic<int> reads{0};
+            std::atomic<qint64> now{t0};
+            qint64 nowMs() const override
+            {
+                reads.fetch_add(1);
+                return now.load();
+            }
+        } clock;
+        QList<BreakerTransition> seen;
+        CircuitBreakers breakers([&seen](const BreakerTransition &t) { seen.append(t); });
+        const BreakerPolicy policy = breakerPolicy(2, 1000, 1);
+        const QString route = QStringLiteral("r");
+        const QString instance = QStringLiteral("i");
+
+        breakers.admit(route, instance, policy, clock).record(true, clock, {}); // finds the breaker
+        const int afterFirst = clock.reads.load();
+        for (int i = 0; i < 10; ++i) {
+            breakers.admit(route, instance, policy, clock).record(true, clock, {});
+            BreakerTicket dropped = breakers.admit(route, instance, policy, clock);
+            dropped.abandon(clock);
+        }
+        QCOMPARE(clock.reads.load(), afterFirst);
+
+        clock.now = t0 + 10;
+        breakers.admit(route, instance, policy, clock).record(false, clock, QStringLiteral("HTTP 502"));
+        clock.now = t0 + 20;
+        breakers.admit(route, instance, policy, clock).record(false, clock, QStringLiteral("HTTP 503"));
+        QCOMPARE(seen.size(), 1);
+        QCOMPARE(seen[0].to, BreakerState::Open);
+        QCOMPARE(seen[0].atMs, t0 + 20);
+        QCOMPARE(breakers.snapshot(route, instance)->openedAtMs, std::optional<qint64>(t0 + 20));
+
+        clock.now = t0 + 500;
+        BreakerTicket refused = breakers.admit(route, instance, policy, clock);
+        QVERIFY(!refused.allowed());
+        QCOMPARE(refused.retryAfterMs(), 520);
+        clock.now = t0 + 1020;
+        BreakerTicket probe = breakers.admit(route, instance, policy, clock);
+        QVERIFY(probe.probe());
+        QCOMPARE(seen.size(), 2);
+        QCOMPARE(seen[1].atMs, t0 + 1020);
+        clock.now = t0 + 1100;
+        probe.record(true, clock, {});
+        QCOMPARE(seen.size(), 3);
+        QCOMPARE(seen[2].to, BreakerState::Closed);
+        QCOMPARE(seen[2].atMs, t0 + 1100);
     }
 
     // --- load balancing ----------------------------------------------------------------------
@@ -737,8 +866,7 @@ private Q_SLOTS:
 
     void leastOutstandingReadsTheLiveInFlightCounts()
     {
-        QStringList idle;
-        InFlight inFlight([&idle](const QString &id) { idle.append(id); });
+        InFlight inFlight;
         RouteBalancer balancer;
         const std::vector<Candidate> candidates{candidate(QStringLiteral("a")),
                                                 candidate(QStringLiteral("b"))};
@@ -752,15 +880,58 @@ private Q_SLOTS:
         QCOMPARE(balancer.pick(Balancer::LeastOutstanding, candidates, {}, &inFlight), 0);
         QCOMPARE(inFlight.total(), 5);
         first.release();
-        QVERIFY(idle.isEmpty());
+        QCOMPARE(inFlight.count(QStringLiteral("a")), 1);
         {
             InFlight::Guard moved = std::move(second);
+            QCOMPARE(inFlight.count(QStringLiteral("a")), 1); // a move counts once
         }
-        QCOMPARE(idle, QStringList{QStringLiteral("a")}); // a drain waiting on "a" completes now
+        QCOMPARE(inFlight.count(QStringLiteral("a")), 0); // a drain polling "a" completes now
         onB.clear();
         QCOMPARE(inFlight.count(QStringLiteral("b")), 0);
-        QCOMPARE(idle, (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+        QCOMPARE(inFlight.total(), 0);
         QCOMPARE(inFlight.count(QStringLiteral("never-seen")), 0);
+    }
+
+    // Each thread counts in a slot of its own (so two event loops never write one cache line);
+    // the count read anywhere is the sum, also for a guard taken on one thread and released on
+    // another (a streamed answer's end), and for more threads than there are slots.
+    void inFlightCountsAcrossThreads()
+    {
+        InFlight inFlight;
+        const QString id = QStringLiteral("shared");
+        constexpr int Threads = int(ThreadShards) + 4;
+        std::vector<std::vector<InFlight::Guard>> held(Threads);
+        std::vector<std::thread> threads;
+        std::atomic<int> ready{0};
+        std::atomic<bool> release{false};
+        for (int t = 0; t < Threads; ++t) {
+            threads.emplace_back([&, t] {
+                for (int i = 0; i < 1000; ++i)
+                    inFlight.acquire(id).release();
+                for (int i = 0; i < 3; ++i)
+                    held[size_t(t)].push_back(inFlight.acquire(id));
+                ready.fetch_add(1);
+                while (!release.load())
+                    std::this_thread::yield();
+                // Half the threads release what another thread took.
+                if (t % 2 == 0)
+                    held[size_t(t)].clear();
+            });
+        }
+        while (ready.load() < Threads)
+            std::this_thread::yield();
+        QCOMPARE(inFlight.count(id), 3 * Threads);
+        release.store(true);
+        for (std::thread &thread : threads)
+            thread.join();
+        QCOMPARE(inFlight.count(id), 3 * (Threads / 2));
+        std::vector<std::thread> releasers;
+        for (int t = 1; t < Threads; t += 2)
+            releasers.emplace_back([&held, t] { held[size_t(t)].clear(); });
+        for (std::thread &thread : releasers)
+            thread.join();
+        QCOMPARE(inFlight.count(id), 0);
+        QCOMPARE(inFlight.total(), 0);
     }
 
     // A thread remembers the counters it used lately, by owner: two counts for the same ids (and

@@ -44,17 +44,24 @@ std::minstd_rand &randomEngine()
 
 // InFlight
 
-InFlight::InFlight(IdleHandler onIdle)
-    : m_onIdle(std::move(onIdle))
-    , m_id(nextOwnerId.fetch_add(1, std::memory_order_relaxed))
+InFlight::InFlight()
+    : m_id(nextOwnerId.fetch_add(1, std::memory_order_relaxed))
 {}
 
-InFlight::Counter *InFlight::counterFor(const QString &instanceId)
+InFlight::Counter *InFlight::recentCounter(const QString &instanceId) const
 {
-    RecentCounter &recent = recentCounters[(quintptr(instanceId.constData()) >> 4) % recentCounters.size()];
+    const RecentCounter &recent =
+        recentCounters[(quintptr(instanceId.constData()) >> 4) % recentCounters.size()];
     if (recent.owner == m_id && recent.instanceId.constData() == instanceId.constData() &&
         recent.instanceId.size() == instanceId.size())
         return recent.counter;
+    return nullptr;
+}
+
+InFlight::Counter *InFlight::counterFor(const QString &instanceId)
+{
+    if (Counter *counter = recentCounter(instanceId))
+        return counter;
     Counter *counter = nullptr;
     {
         const std::shared_lock lock(m_mutex);
@@ -70,32 +77,31 @@ InFlight::Counter *InFlight::counterFor(const QString &instanceId)
         }
         counter = slot.get();
     }
-    recent = RecentCounter{m_id, instanceId, counter};
+    recentCounters[(quintptr(instanceId.constData()) >> 4) % recentCounters.size()] =
+        RecentCounter{m_id, instanceId, counter};
     return counter;
 }
 
 InFlight::Guard InFlight::acquire(const QString &instanceId)
 {
     Counter *counter = counterFor(instanceId);
-    counter->count.fetch_add(1, std::memory_order_relaxed);
-    return Guard(this, counter);
+    counter->count.add(1);
+    return Guard(counter);
 }
 
 void InFlight::Guard::release()
 {
-    if (!m_counter)
-        return;
-    Counter *counter = std::exchange(m_counter, nullptr);
-    const InFlight *owner = std::exchange(m_owner, nullptr);
-    if (counter->count.fetch_sub(1, std::memory_order_acq_rel) == 1 && owner->m_onIdle)
-        owner->m_onIdle(counter->instanceId);
+    if (Counter *counter = std::exchange(m_counter, nullptr))
+        counter->count.add(-1);
 }
 
 int InFlight::count(const QString &instanceId) const
 {
+    if (const Counter *counter = recentCounter(instanceId))
+        return counter->count.sum();
     const std::shared_lock lock(m_mutex);
     auto it = m_counters.find(instanceId);
-    return it == m_counters.end() ? 0 : it->second->count.load(std::memory_order_relaxed);
+    return it == m_counters.end() ? 0 : it->second->count.sum();
 }
 
 int InFlight::total() const
@@ -103,7 +109,7 @@ int InFlight::total() const
     const std::shared_lock lock(m_mutex);
     int sum = 0;
     for (const auto &[id, counter] : m_counters)
-        sum += counter->count.load(std::memory_order_relaxed);
+        sum += counter->count.sum();
     return sum;
 }
 

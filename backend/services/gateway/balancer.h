@@ -2,12 +2,13 @@
 
 #include "gatewayroute.h"
 
+#include "platform/threadshard.h"
+
 #include <QByteArray>
 #include <QHashFunctions>
 #include <QString>
 
 #include <atomic>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -30,23 +31,21 @@ struct Candidate {
 };
 
 // The gateway's own count of requests in flight per upstream instance: least_outstanding reads
-// it, and a drain in the registry completes when an instance's count reaches 0. Lock-free on the
-// hot path once an instance has a counter (a shared lock to find it, then atomics); counters are
-// never removed, so a Guard can never point at freed memory (one small counter per instance id
-// ever seen). The InFlight must outlive its guards.
+// it, and a drain in the registry completes when an instance's count (polled) reaches 0. Lock-free
+// on the hot path once a thread has seen an instance (a shared lock to find its counter, then one
+// thread's own slot of it: see ShardedCount); counters are never removed, so a Guard can never
+// point at freed memory (one small counter per instance id ever seen). The InFlight must outlive
+// its guards.
 class InFlight
 {
 public:
-    // Called when an instance's count drops to 0, on the thread that ended the last request.
-    using IdleHandler = std::function<void(const QString &instanceId)>;
-
-    explicit InFlight(IdleHandler onIdle = {});
+    InFlight();
     InFlight(const InFlight &) = delete;
     InFlight &operator=(const InFlight &) = delete;
 
     struct Counter {
         QString instanceId;
-        std::atomic<int> count{0};
+        ShardedCount count;
     };
 
     // Counts one request until the guard is destroyed (or release() is called).
@@ -56,14 +55,12 @@ public:
         Guard() = default;
         ~Guard() { release(); }
         Guard(Guard &&other) noexcept
-            : m_owner(std::exchange(other.m_owner, nullptr))
-            , m_counter(std::exchange(other.m_counter, nullptr))
+            : m_counter(std::exchange(other.m_counter, nullptr))
         {}
         Guard &operator=(Guard &&other) noexcept
         {
             if (this != &other) {
                 release();
-                m_owner = std::exchange(other.m_owner, nullptr);
                 m_counter = std::exchange(other.m_counter, nullptr);
             }
             return *this;
@@ -74,11 +71,9 @@ public:
 
     private:
         friend class InFlight;
-        Guard(const InFlight *owner, Counter *counter)
-            : m_owner(owner)
-            , m_counter(counter)
+        explicit Guard(Counter *counter)
+            : m_counter(counter)
         {}
-        const InFlight *m_owner = nullptr;
         Counter *m_counter = nullptr;
     };
 
@@ -88,11 +83,12 @@ public:
 
 private:
     Counter *counterFor(const QString &instanceId);
+    // This thread's recent counter for the id, or null (no lock, nothing made).
+    Counter *recentCounter(const QString &instanceId) const;
     struct Hash {
         size_t operator()(const QString &id) const noexcept { return qHash(id); }
     };
 
-    IdleHandler m_onIdle;
     const quint64 m_id; // unique in the process: a thread's recent counters (counterFor) are per owner
     mutable std::shared_mutex m_mutex;
     std::unordered_map<QString, std::unique_ptr<Counter>, Hash> m_counters;
@@ -126,8 +122,10 @@ private:
     int pickLeastOutstanding(std::span<const Candidate> candidates, std::span<const QString> excluded,
                              bool warningTier, const InFlight *inFlight);
 
-    std::atomic<quint64> m_cursor{0};
-    std::mutex m_weightedMutex;
+    // Written by every round-robin pick, from every event-loop thread: on a line of its own, so the
+    // route's other fields that the threads only read do not travel with it.
+    alignas(64) std::atomic<quint64> m_cursor{0};
+    alignas(64) std::mutex m_weightedMutex;
     // Smooth weighted round robin's running scores, per instance id (kept across candidate lists
     // that change between requests; entries of vanished instances are dropped when seen).
     std::vector<std::pair<QString, qint64>> m_scores;

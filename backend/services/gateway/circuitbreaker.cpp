@@ -1,5 +1,7 @@
 #include "circuitbreaker.h"
 
+#include "platform/threadshard.h"
+
 #include <QHashFunctions>
 
 #include <algorithm>
@@ -31,7 +33,9 @@ struct BreakerCell {
     {}
     std::mutex *mutex; // its shard's
     const BreakerKey key;
-    bool forgotten = false; // removed from its shard: outcomes still on their way count for nothing
+    // Removed from its shard: outcomes still on their way count for nothing. Written under the
+    // lock, read without it by admit()'s fast path.
+    std::atomic<bool> forgotten{false};
     BreakerPolicy policy;
     BreakerState state = BreakerState::Closed;
     int consecutiveFailures = 0;
@@ -40,18 +44,29 @@ struct BreakerCell {
     int probeSuccesses = 0;
     quint64 epoch = 1; // +1 at every transition; a ticket's outcome counts only in its own epoch
     QList<BreakerTransition> trips;
+    // What the lock-free path reads, written under the lock with the fields above: the epoch while
+    // closed (0 while open or half-open), and whether consecutiveFailures is above 0.
+    std::atomic<quint64> closedEpoch{1};
+    std::atomic<bool> failing{false};
+
+    void setFailures(int n)
+    {
+        consecutiveFailures = n;
+        failing.store(n > 0, std::memory_order_relaxed);
+    }
 
     BreakerTransition moveTo(BreakerState to, QString reason, qint64 nowMs)
     {
         BreakerTransition transition{key.first, key.second, state, to, std::move(reason), nowMs};
         state = to;
         ++epoch;
+        closedEpoch.store(to == BreakerState::Closed ? epoch : 0, std::memory_order_release);
         probesInFlight = 0;
         probeSuccesses = 0;
         if (to == BreakerState::Open)
             openedAtMs = nowMs;
         if (to == BreakerState::Closed)
-            consecutiveFailures = 0;
+            setFailures(0);
         if (trips.size() >= CircuitBreakers::tripHistory)
             trips.removeFirst();
         trips.append(transition);
@@ -60,7 +75,7 @@ struct BreakerCell {
 
     std::optional<BreakerTransition> failed(qint64 nowMs, const QString &reason)
     {
-        ++consecutiveFailures;
+        setFailures(consecutiveFailures + 1);
         if (state == BreakerState::HalfOpen)
             return moveTo(BreakerState::Open, QStringLiteral("a half-open probe failed: %1").arg(reason),
                           nowMs);
@@ -103,6 +118,7 @@ BreakerTicket::~BreakerTicket()
 BreakerTicket::BreakerTicket(BreakerTicket &&other) noexcept
     : m_owner(std::exchange(other.m_owner, nullptr))
     , m_cell(std::move(other.m_cell))
+    , m_policy(other.m_policy)
     , m_epoch(other.m_epoch)
     , m_retryAfterMs(other.m_retryAfterMs)
     , m_state(other.m_state)
@@ -119,6 +135,7 @@ BreakerTicket &BreakerTicket::operator=(BreakerTicket &&other) noexcept
         m_epoch = other.m_epoch;
         m_retryAfterMs = other.m_retryAfterMs;
         m_state = other.m_state;
+        m_policy = other.m_policy;
         m_allowed = other.m_allowed;
         m_probe = other.m_probe;
     }
@@ -144,17 +161,27 @@ void BreakerTicket::fail(qint64 nowMs, const QString &reason)
 
 void BreakerTicket::record(bool success, qint64 nowMs, const QString &reason)
 {
+    record(success, ManualClock(nowMs), reason);
+}
+
+void BreakerTicket::record(bool success, const Clock &clock, const QString &reason)
+{
     if (CircuitBreakers *owner = std::exchange(m_owner, nullptr)) {
         owner->finish(*this, success ? CircuitBreakers::Outcome::Success : CircuitBreakers::Outcome::Failure,
-                      nowMs, reason);
+                      clock, reason);
         m_cell.reset();
     }
 }
 
 void BreakerTicket::abandon(qint64 nowMs)
 {
+    abandon(ManualClock(nowMs));
+}
+
+void BreakerTicket::abandon(const Clock &clock)
+{
     if (CircuitBreakers *owner = std::exchange(m_owner, nullptr)) {
-        owner->finish(*this, CircuitBreakers::Outcome::Abandoned, nowMs, {});
+        owner->finish(*this, CircuitBreakers::Outcome::Abandoned, clock, {});
         m_cell.reset();
     }
 }
@@ -166,7 +193,8 @@ namespace {
 std::atomic<quint64> nextOwnerId{1};
 
 // A breaker a thread admitted to lately. The ids are held, so their data stays where it is: the
-// same data pointer and size mean the same id without comparing (or hashing) 36 characters.
+// same data pointer and size mean the same id without comparing (or hashing) 36 characters. The
+// cell is held through this thread's own control block (localAlias), which tickets copy.
 struct RecentCell {
     quint64 owner = 0;
     QString routeId;
@@ -204,18 +232,27 @@ CircuitBreakers::Shard &CircuitBreakers::shardFor(const QString &routeId, const 
     return *m_shards[mix % shardCount];
 }
 
+const std::shared_ptr<BreakerCell> *CircuitBreakers::recentCell(const QString &routeId,
+                                                                const QString &instanceId) const
+{
+    const size_t slot =
+        ((quintptr(routeId.constData()) ^ quintptr(instanceId.constData())) >> 4) % recentCells.size();
+    const RecentCell &recent = recentCells[slot];
+    if (recent.owner == m_id && sameId(recent.routeId, routeId) && sameId(recent.instanceId, instanceId) &&
+        !recent.cell->forgotten.load(std::memory_order_acquire))
+        return &recent.cell;
+    return nullptr;
+}
+
 std::shared_ptr<BreakerCell> CircuitBreakers::lockedCell(const QString &routeId, const QString &instanceId,
                                                          std::unique_lock<std::mutex> &lock)
 {
     // Every proxied request asks for its breaker: a thread's recent ones are found without the
     // shard's map (two 36-character hashes and a lookup), unless forgotten since.
-    const size_t slot =
-        ((quintptr(routeId.constData()) ^ quintptr(instanceId.constData())) >> 4) % recentCells.size();
-    RecentCell &recent = recentCells[slot];
-    if (recent.owner == m_id && sameId(recent.routeId, routeId) && sameId(recent.instanceId, instanceId)) {
-        lock = std::unique_lock(*recent.cell->mutex);
-        if (!recent.cell->forgotten)
-            return recent.cell;
+    if (const std::shared_ptr<BreakerCell> *recent = recentCell(routeId, instanceId)) {
+        lock = std::unique_lock(*(*recent)->mutex);
+        if (!(*recent)->forgotten.load(std::memory_order_relaxed))
+            return *recent;
         lock.unlock();
     }
     Shard &shard = shardFor(routeId, instanceId);
@@ -223,8 +260,10 @@ std::shared_ptr<BreakerCell> CircuitBreakers::lockedCell(const QString &routeId,
     std::shared_ptr<BreakerCell> &cell = shard.breakers[BreakerKey{routeId, instanceId}];
     if (!cell)
         cell = std::make_shared<BreakerCell>(&shard.mutex, BreakerKey{routeId, instanceId});
-    recent = RecentCell{m_id, routeId, instanceId, cell};
-    return cell;
+    const size_t slot =
+        ((quintptr(routeId.constData()) ^ quintptr(instanceId.constData())) >> 4) % recentCells.size();
+    recentCells[slot] = RecentCell{m_id, routeId, instanceId, localAlias(cell)};
+    return recentCells[slot].cell;
 }
 
 void CircuitBreakers::report(const QList<BreakerTransition> &transitions) const
@@ -235,10 +274,52 @@ void CircuitBreakers::report(const QList<BreakerTransition> &transitions) const
         m_onTransition(transition);
 }
 
+// A closed breaker admits without its lock: the request's outcome counts only if the breaker is
+// still in this epoch when it comes, as if it had been admitted just before any change.
+bool CircuitBreakers::admitClosed(const QString &routeId, const QString &instanceId,
+                                  BreakerTicket &ticket) const
+{
+    const std::shared_ptr<BreakerCell> *recent = recentCell(routeId, instanceId);
+    if (!recent)
+        return false;
+    const quint64 epoch = (*recent)->closedEpoch.load(std::memory_order_acquire);
+    if (!epoch)
+        return false;
+    ticket.m_state = BreakerState::Closed;
+    ticket.m_epoch = epoch;
+    ticket.m_allowed = true;
+    ticket.m_owner = const_cast<CircuitBreakers *>(this);
+    ticket.m_cell = *recent;
+    return true;
+}
+
 BreakerTicket CircuitBreakers::admit(const QString &routeId, const QString &instanceId,
                                      const BreakerPolicy &policy, qint64 nowMs)
 {
     BreakerTicket ticket;
+    if (admitClosed(routeId, instanceId, ticket)) {
+        ticket.m_policy = policy;
+        return ticket;
+    }
+    return admitLocked(routeId, instanceId, policy, nowMs);
+}
+
+BreakerTicket CircuitBreakers::admit(const QString &routeId, const QString &instanceId,
+                                     const BreakerPolicy &policy, const Clock &clock)
+{
+    BreakerTicket ticket;
+    if (admitClosed(routeId, instanceId, ticket)) {
+        ticket.m_policy = policy;
+        return ticket;
+    }
+    return admitLocked(routeId, instanceId, policy, clock.nowMs());
+}
+
+BreakerTicket CircuitBreakers::admitLocked(const QString &routeId, const QString &instanceId,
+                                           const BreakerPolicy &policy, qint64 nowMs)
+{
+    BreakerTicket ticket;
+    ticket.m_policy = policy;
     std::optional<BreakerTransition> transition;
     {
         std::unique_lock<std::mutex> lock;
@@ -282,22 +363,30 @@ BreakerTicket CircuitBreakers::admit(const QString &routeId, const QString &inst
     return ticket;
 }
 
-void CircuitBreakers::finish(const BreakerTicket &ticket, Outcome outcome, qint64 nowMs,
+void CircuitBreakers::finish(const BreakerTicket &ticket, Outcome outcome, const Clock &clock,
                              const QString &reason)
 {
+    BreakerCell &breaker = *ticket.m_cell;
+    // A request a closed breaker admitted changes nothing when it was abandoned, or when it
+    // succeeded while no failure is counted: no lock, no write.
+    if (!ticket.m_probe && ticket.m_state == BreakerState::Closed &&
+        (outcome == Outcome::Abandoned ||
+         (outcome == Outcome::Success && !breaker.failing.load(std::memory_order_relaxed))))
+        return;
     std::optional<BreakerTransition> transition;
     {
-        BreakerCell &breaker = *ticket.m_cell;
         const std::lock_guard lock(*breaker.mutex);
-        if (breaker.forgotten || breaker.epoch != ticket.m_epoch)
+        if (breaker.forgotten.load(std::memory_order_relaxed) || breaker.epoch != ticket.m_epoch)
             return; // forgotten, reset or moved on since: this outcome is about a past period
+        breaker.policy = ticket.m_policy;
+        const qint64 nowMs = clock.nowMs();
         if (ticket.m_probe)
             breaker.probesInFlight = std::max(breaker.probesInFlight - 1, 0);
         switch (outcome) {
         case Outcome::Abandoned:
             break;
         case Outcome::Success:
-            breaker.consecutiveFailures = 0;
+            breaker.setFailures(0);
             if (breaker.state == BreakerState::HalfOpen && ticket.m_probe &&
                 ++breaker.probeSuccesses >= std::max(breaker.policy.halfOpenProbes, 1)) {
                 transition = breaker.moveTo(
@@ -327,7 +416,7 @@ void CircuitBreakers::record(const QString &routeId, const QString &instanceId, 
         BreakerCell &breaker = **it;
         if (success) {
             if (breaker.state == BreakerState::Closed)
-                breaker.consecutiveFailures = 0;
+                breaker.setFailures(0);
         } else {
             transition = breaker.failed(nowMs, reason);
         }
@@ -350,7 +439,7 @@ std::optional<BreakerSnapshot> CircuitBreakers::reset(const QString &routeId, co
         BreakerCell &breaker = **it;
         if (breaker.state != BreakerState::Closed)
             transition = breaker.moveTo(BreakerState::Closed, QStringLiteral("reset by %1").arg(by), nowMs);
-        breaker.consecutiveFailures = 0;
+        breaker.setFailures(0);
         snapshot = breaker.snapshot();
     }
     if (transition)
@@ -398,7 +487,7 @@ void CircuitBreakers::forget(const QString &routeId, const QString &instanceId)
     Shard &shard = shardFor(routeId, instanceId);
     const std::lock_guard lock(shard.mutex);
     if (const auto cell = shard.breakers.take(BreakerKey{routeId, instanceId}))
-        cell->forgotten = true;
+        cell->forgotten.store(true, std::memory_order_release);
 }
 
 void CircuitBreakers::forgetRoute(const QString &routeId)
@@ -408,7 +497,7 @@ void CircuitBreakers::forgetRoute(const QString &routeId)
         shard->breakers.removeIf([&routeId](const auto &entry) {
             if (entry.key().first != routeId)
                 return false;
-            entry.value()->forgotten = true;
+            entry.value()->forgotten.store(true, std::memory_order_release);
             return true;
         });
     }

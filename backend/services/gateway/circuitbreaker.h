@@ -1,6 +1,7 @@
 #pragma once
 
 #include "gatewayroute.h"
+#include "platform/clock.h"
 
 #include <QHash>
 #include <QList>
@@ -62,12 +63,16 @@ public:
     qint64 retryAfterMs() const { return m_retryAfterMs; } // refused: until the next probe may go
 
     // The upstream answered (success: anything but a 5xx) or failed (5xx, connection error,
-    // timeout); `reason` says what happened, for the transition it may cause.
+    // timeout); `reason` says what happened, for the transition it may cause. The Clock overloads
+    // read it only when the outcome changes the breaker: not for a success a closed breaker
+    // counts no failure before.
     void succeed(qint64 nowMs);
     void fail(qint64 nowMs, const QString &reason);
     void record(bool success, qint64 nowMs, const QString &reason);
+    void record(bool success, const Clock &clock, const QString &reason);
     // No outcome will come: frees the probe slot, counts neither success nor failure.
     void abandon(qint64 nowMs);
+    void abandon(const Clock &clock);
 
 private:
     friend class CircuitBreakers;
@@ -75,7 +80,9 @@ private:
 
     CircuitBreakers *m_owner = nullptr; // null once the outcome was taken (or never admitted)
     // The breaker that admitted the request: its outcome goes there without looking it up again.
+    // Counted on the admitting thread's own control block (localAlias).
     std::shared_ptr<BreakerCell> m_cell;
+    BreakerPolicy m_policy; // the route's at admission: the outcome applies it
     quint64 m_epoch = 0;
     qint64 m_retryAfterMs = 0;
     BreakerState m_state = BreakerState::Closed;
@@ -89,7 +96,10 @@ private:
 // the first failure. Outcomes count only for the state period that admitted them (a response to a
 // request admitted before the breaker opened does not close or reopen it).
 //
-// Thread-safe; short critical sections under per-shard mutexes. Every transition is reported to
+// Thread-safe; short critical sections under per-shard mutexes, and none on the path of a healthy
+// upstream: a closed breaker admits, and takes a success while it counts no failure, without its
+// lock or any write (each request writing to one breaker from several threads made its cache line
+// travel between their cores). Every transition is reported to
 // `onTransition` after the lock is released, on the thread that caused it (two threads may call
 // it at once: it must be thread-safe, e.g. post to the events service).
 class CircuitBreakers
@@ -109,6 +119,9 @@ public:
     // admit any number of requests.
     [[nodiscard]] BreakerTicket admit(const QString &routeId, const QString &instanceId,
                                       const BreakerPolicy &policy, qint64 nowMs);
+    // The same, reading the clock only when the breaker is not closed.
+    [[nodiscard]] BreakerTicket admit(const QString &routeId, const QString &instanceId,
+                                      const BreakerPolicy &policy, const Clock &clock);
     // An outcome not tied to a ticket (e.g. the pool found the instance refusing connections):
     // counted against the current state; a success does not complete a half-open probe.
     void record(const QString &routeId, const QString &instanceId, bool success, qint64 nowMs,
@@ -128,11 +141,18 @@ private:
     struct Shard;
     friend class BreakerTicket;
     enum class Outcome { Success, Failure, Abandoned };
-    void finish(const BreakerTicket &ticket, Outcome outcome, qint64 nowMs, const QString &reason);
+    void finish(const BreakerTicket &ticket, Outcome outcome, const Clock &clock, const QString &reason);
+    // A closed breaker this thread found lately admits without its lock: true with `ticket` filled.
+    bool admitClosed(const QString &routeId, const QString &instanceId, BreakerTicket &ticket) const;
+    BreakerTicket admitLocked(const QString &routeId, const QString &instanceId, const BreakerPolicy &policy,
+                              qint64 nowMs);
     Shard &shardFor(const QString &routeId, const QString &instanceId) const;
-    // The breaker of a route and an instance, made if new, with its shard's lock taken into `lock`.
+    // The breaker of a route and an instance, made if new, with its shard's lock taken into `lock`;
+    // counted on this thread's control block (localAlias).
     std::shared_ptr<BreakerCell> lockedCell(const QString &routeId, const QString &instanceId,
                                             std::unique_lock<std::mutex> &lock);
+    // This thread's recent breaker of a route and an instance, not forgotten, or null; no lock.
+    const std::shared_ptr<BreakerCell> *recentCell(const QString &routeId, const QString &instanceId) const;
     void report(const QList<BreakerTransition> &transitions) const;
 
     static constexpr int shardCount = 8;

@@ -36,8 +36,21 @@ qint64 steadyNs()
 // (at least 3 at once): Envoy's retry budget, so a failing upstream is not hit with a retry storm.
 bool withinRetryBudget(const GatewayProxy::RouteRuntime &rt)
 {
-    return rt.retrying.load(std::memory_order_relaxed) <
-           std::max(3, rt.active.load(std::memory_order_relaxed) / 5);
+    return rt.retrying.sum() < std::max(3, rt.active.sum() / 5);
+}
+
+std::atomic<quint64> nextProxyId{1};
+
+// A copy whose characters are its own: an implicitly shared copy counts its references on the
+// original's (shared) data.
+QString ownCopy(const QString &s)
+{
+    return QString(s.constData(), s.size());
+}
+
+QByteArray ownCopy(const QByteArray &b)
+{
+    return QByteArray(b.constData(), b.size());
 }
 
 // Writes nanoseconds as milliseconds with three decimals ("0.153") at `out`, as printf's "%.3f"
@@ -82,8 +95,9 @@ QString failureReason(const UpstreamResult &result, const UpstreamTarget &target
 // Everything one request carries from the synchronous checks into the forwarding coroutine and
 // into the metrics and the access log at the end.
 struct GatewayProxy::Exchange {
-    std::shared_ptr<const Snapshot> snapshot; // keeps `route` and `runtime` alive
+    std::shared_ptr<LocalView> view; // keeps `route`, `local` and `runtime` alive
     const Route *route = nullptr;
+    LocalRoute *local = nullptr;
     RouteRuntime *runtime = nullptr;
     Request request;
     PrincipalPtr principal;
@@ -112,11 +126,12 @@ struct GatewayProxy::Exchange {
 
 GatewayProxy::GatewayProxy(Parts parts)
     : m_parts(parts)
+    , m_id(nextProxyId.fetch_add(1, std::memory_order_relaxed))
 {}
 
 GatewayProxy::~GatewayProxy() = default;
 
-std::shared_ptr<const GatewayProxy::Snapshot> GatewayProxy::snapshot()
+std::shared_ptr<const GatewayProxy::Snapshot> GatewayProxy::snapshot() const
 {
     const quint64 generation = m_parts.catalog->generation();
     std::lock_guard lock(m_mutex);
@@ -138,17 +153,58 @@ std::shared_ptr<const GatewayProxy::Snapshot> GatewayProxy::snapshot()
             m_parts.metrics->forRoute(route.id, route.spec.name); // renames it; the pointer stays
         }
         kept.insert(route.id, rt);
-        next->runtime.insert(&route, rt);
+        next->runtime.push_back(std::move(rt));
     }
     m_runtimes = std::move(kept); // a deleted route's balancer goes with the last request using it
     m_snapshot = std::move(next);
     return m_snapshot;
 }
 
+std::shared_ptr<GatewayProxy::LocalView> GatewayProxy::localView() const
+{
+    struct Cached {
+        quint64 owner = 0;
+        std::shared_ptr<LocalView> view;
+    };
+    static thread_local Cached cached;
+    const quint64 generation = m_parts.catalog->generation();
+    if (cached.owner == m_id && cached.view->snapshot->generation == generation)
+        return cached.view;
+    auto view = std::make_shared<LocalView>();
+    view->snapshot = snapshot();
+    view->routes.resize(view->snapshot->runtime.size());
+    for (size_t i = 0; i < view->routes.size(); ++i)
+        view->routes[i].runtime = view->snapshot->runtime[i].get();
+    cached = Cached{m_id, view};
+    return view;
+}
+
+const std::vector<UpstreamInstance> &GatewayProxy::instancesOf(LocalRoute &local,
+                                                               const QString &service) const
+{
+    const quint64 generation = m_parts.directory->generation();
+    if (!local.fetched || local.directoryGeneration != generation) {
+        // Read after the generation: a change in between is fetched again at the next request.
+        const InstanceList shared = m_parts.directory->instancesOf(service);
+        local.instances.clear();
+        local.instances.reserve(shared->size());
+        for (const UpstreamInstance &i : *shared) {
+            UpstreamInstance own = i;
+            own.id = ownCopy(i.id);
+            own.key = ownCopy(i.key);
+            own.address = ownCopy(i.address);
+            local.instances.push_back(std::move(own));
+        }
+        local.directoryGeneration = generation;
+        local.fetched = true;
+    }
+    return local.instances;
+}
+
 qint64 GatewayProxy::bodyLimit(const Request &request) const
 {
-    const RouteTablePtr table = m_parts.catalog->table();
-    const Route *route = table ? matchRoute(*table, request) : nullptr;
+    const std::shared_ptr<LocalView> view = localView();
+    const Route *route = matchRoute(*view->snapshot->table, request);
     return route ? route->spec.maxBodyBytes : -1;
 }
 
@@ -239,8 +295,8 @@ Frontend::Answer GatewayProxy::handle(Request &request)
     }
     auto x = std::make_shared<Exchange>();
     x->startedNs = steadyNs();
-    x->snapshot = snapshot();
-    x->route = unsafe.isEmpty() ? matchRoute(*x->snapshot->table, request) : nullptr;
+    x->view = localView();
+    x->route = unsafe.isEmpty() ? matchRoute(*x->view->snapshot->table, request) : nullptr;
     x->request = std::move(request);
     Answer answer;
     const auto refuseNow = [&](int status, const QString &detail, QByteArrayView code, Rejection cause) {
@@ -264,7 +320,8 @@ Frontend::Answer GatewayProxy::handle(Request &request)
             "no-route", Rejection::None);
     const Route &route = *x->route;
     const RouteSpec &spec = route.spec;
-    x->runtime = x->snapshot->runtime.value(x->route).get();
+    x->local = &x->view->of(x->route);
+    x->runtime = x->local->runtime;
     if (x->request.upgradeWebSocket)
         return refuseNow(501, QStringLiteral("The gateway does not forward WebSocket upgrades yet."),
                          "websocket-unsupported", Rejection::None);
@@ -333,10 +390,12 @@ void GatewayProxy::engineRefused(const Request &request, const Response &respons
         return;
     Exchange x;
     x.startedNs = steadyNs();
-    x.snapshot = snapshot();
-    x.route = matchRoute(*x.snapshot->table, request);
-    if (x.route)
-        x.runtime = x.snapshot->runtime.value(x.route).get();
+    x.view = localView();
+    x.route = matchRoute(*x.view->snapshot->table, request);
+    if (x.route) {
+        x.local = &x.view->of(x.route);
+        x.runtime = x.local->runtime;
+    }
     x.request = request;
     x.rejection = Rejection::TooLarge;
     x.cause = rejectionName(Rejection::TooLarge);
@@ -388,7 +447,7 @@ void GatewayProxy::followBody(const std::shared_ptr<Exchange> &x, Response &resp
             e.cause = QStringLiteral("upstream-died-mid-body");
             e.failedMidBody = true;
             if (tail->ticket)
-                tail->ticket.fail(m_parts.clock->nowMs(), outcome.reason);
+                tail->ticket.record(false, *m_parts.clock, outcome.reason);
         } else {
             if (!outcome.complete) {
                 status = 499;
@@ -396,7 +455,7 @@ void GatewayProxy::followBody(const std::shared_ptr<Exchange> &x, Response &resp
                 e.failedMidBody = true;
             }
             if (tail->ticket)
-                tail->ticket.succeed(m_parts.clock->nowMs());
+                tail->ticket.record(true, *m_parts.clock, {});
         }
         finish(e, status, outcome.bytes);
     });
@@ -423,16 +482,17 @@ Response GatewayProxy::requestBodyAnswer(Exchange &x, const UpstreamResult &resu
 
 // An instance for the next attempt that its breaker admits (not one of `tried`), or none: then
 // whether breakers refused some and when the first of them takes a request again.
-GatewayProxy::Pick GatewayProxy::pickInstance(const Route &route, RouteRuntime &rt,
+GatewayProxy::Pick GatewayProxy::pickInstance(const Route &route, LocalRoute &local,
                                               std::span<const QString> tried)
 {
     const RouteSpec &spec = route.spec;
+    RouteRuntime &rt = *local.runtime;
     // The service's instances that may take traffic: passing ones, warning ones as a last resort.
-    const InstanceList instances = m_parts.directory->instancesOf(spec.service);
+    const std::vector<UpstreamInstance> &instances = instancesOf(local, spec.service);
     QVarLengthArray<Candidate, 8> candidates;
     QVarLengthArray<const UpstreamInstance *, 8> sources; // each candidate's instance
-    candidates.reserve(instances->size());
-    for (const UpstreamInstance &i : *instances) {
+    candidates.reserve(qsizetype(instances.size()));
+    for (const UpstreamInstance &i : instances) {
         if (i.draining || i.health == UpstreamInstance::Health::Critical)
             continue;
         sources.push_back(&i);
@@ -455,8 +515,7 @@ GatewayProxy::Pick GatewayProxy::pickInstance(const Route &route, RouteRuntime &
         if (chosen < 0)
             break;
         Candidate &candidate = candidates[size_t(chosen)];
-        pick.ticket =
-            m_parts.breakers->admit(route.id, candidate.instanceId, spec.breaker, m_parts.clock->nowMs());
+        pick.ticket = m_parts.breakers->admit(route.id, candidate.instanceId, spec.breaker, *m_parts.clock);
         if (pick.ticket) {
             pick.found = true;
             pick.instanceId = std::move(candidate.instanceId);
@@ -489,14 +548,14 @@ Response GatewayProxy::settle(Exchange &x, UpstreamResult &result, const Upstrea
     const bool streamed = result.failure == UpstreamFailure::None && result.response->bodySource;
     if (result.failure == UpstreamFailure::RequestBody) {
         // The client's body failed, not the upstream: no breaker outcome.
-        pick.ticket.abandon(m_parts.clock->nowMs());
+        pick.ticket.abandon(*m_parts.clock);
         guard.release();
     } else if (streamed && !*failed) {
         streaming.ticket = std::move(pick.ticket);
         streaming.guard = std::move(guard);
     } else {
         guard.release();
-        pick.ticket.record(!*failed, m_parts.clock->nowMs(), *reason);
+        pick.ticket.record(!*failed, *m_parts.clock, *reason);
     }
     Response built;
     if (result.failure == UpstreamFailure::None) {
@@ -571,10 +630,10 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
         }
     }
     RouteRuntime &rt = *x->runtime;
-    rt.active.fetch_add(1, std::memory_order_relaxed);
+    rt.active.add(1);
     struct Leave {
         RouteRuntime &rt;
-        ~Leave() { rt.active.fetch_sub(1, std::memory_order_relaxed); }
+        ~Leave() { rt.active.add(-1); }
     } leave{rt};
 
     UpstreamRequest &up = x->up;
@@ -595,7 +654,7 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
     bool retry = false;
     std::optional<Response> &answer = x->answer;
     while (true) {
-        Pick pick = pickInstance(route, rt, tried);
+        Pick pick = pickInstance(route, *x->local, tried);
         if (!pick.found) {
             if (tried.isEmpty())
                 answer = noInstance(*x, pick);
@@ -604,9 +663,13 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
         x->instanceId = pick.instanceId;
         x->instanceKey = pick.instanceKey;
         tried.append(pick.instanceId);
-        const qint64 remainingNs = deadlineNs - steadyNs();
+        // A first attempt that waited for nothing (forward() runs from handle() on, to its first
+        // co_await) has the whole timeout: the microseconds since handle() read the clock are not
+        // worth reading it again.
+        const qint64 remainingNs = tried.size() == 1 && !x->sharedLimit ? qint64(spec.timeoutMs) * 1'000'000
+                                                                        : deadlineNs - steadyNs();
         if (remainingNs <= 0) {
-            pick.ticket.abandon(m_parts.clock->nowMs());
+            pick.ticket.abandon(*m_parts.clock);
             answer = refuse(*x, 504,
                             QStringLiteral("The route's timeout of %1 ms passed before an upstream answered.")
                                 .arg(spec.timeoutMs),
@@ -614,17 +677,17 @@ QCoro::Task<Response> GatewayProxy::forward(std::shared_ptr<Exchange> x)
             break;
         }
         struct Retrying {
-            std::atomic<int> *count;
-            explicit Retrying(std::atomic<int> *c)
+            ShardedCount *count;
+            explicit Retrying(ShardedCount *c)
                 : count(c)
             {
                 if (count)
-                    count->fetch_add(1, std::memory_order_relaxed);
+                    count->add(1);
             }
             ~Retrying()
             {
                 if (count)
-                    count->fetch_sub(1, std::memory_order_relaxed);
+                    count->add(-1);
             }
         } retrying(retry ? &rt.retrying : nullptr);
         InFlight::Guard guard = m_parts.inFlight->acquire(pick.instanceId);

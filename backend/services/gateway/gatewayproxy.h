@@ -14,6 +14,7 @@
 #include "platform/authenticator.h"
 #include "platform/clock.h"
 #include "platform/instancedirectory.h"
+#include "platform/threadshard.h"
 
 #include <QHash>
 
@@ -66,19 +67,42 @@ public:
         RouteBalancer balancer;
         RouteMetrics *metrics = nullptr;
         QByteArray idBytes;
-        std::atomic<int> active{0};   // requests in flight on the route
-        std::atomic<int> retrying{0}; // of which on a retry
+        ShardedCount active;   // requests in flight on the route
+        ShardedCount retrying; // of which on a retry
     };
     // The current route table with each route's runtime; replaced when the catalog's changes.
     struct Snapshot {
         quint64 generation = 0;
         RouteTablePtr table;
-        QHash<const Route *, std::shared_ptr<RouteRuntime>> runtime;
+        std::vector<std::shared_ptr<RouteRuntime>> runtime; // by the route's index in the table
     };
 
 private:
     struct Exchange;
-    std::shared_ptr<const Snapshot> snapshot();
+    std::shared_ptr<const Snapshot> snapshot() const;
+    // One event-loop thread's view of the current snapshot, made by that thread and kept in its
+    // thread-local cache until the catalog changes: every request takes it, and what a request
+    // copies from it (the view's own count, the instances' ids and addresses) is that thread's
+    // alone: copies of one shared object on two threads made the cache line of its count travel
+    // between their cores on every request.
+    struct LocalRoute {
+        RouteRuntime *runtime = nullptr;
+        // This thread's copies of the route's service's instances, as the directory had them at
+        // `directoryGeneration` (fetched at the route's first request on this thread).
+        std::vector<UpstreamInstance> instances;
+        quint64 directoryGeneration = 0;
+        bool fetched = false;
+    };
+    struct LocalView {
+        std::shared_ptr<const Snapshot> snapshot;
+        std::vector<LocalRoute> routes; // by the route's index in the table
+        LocalRoute &of(const Route *route)
+        {
+            return routes[size_t(route - snapshot->table->routes().constData())];
+        }
+    };
+    std::shared_ptr<LocalView> localView() const;
+    const std::vector<UpstreamInstance> &instancesOf(LocalRoute &local, const QString &service) const;
     static const Route *matchRoute(const RouteTable &table, const Http::Request &request);
     // The gateway's own refusals, the rare path: cold (RequestParser::fail).
     Q_DECL_COLD_FUNCTION Http::Response refuse(Exchange &exchange, int status, const QString &detail,
@@ -101,7 +125,7 @@ private:
         bool breakerRefused = false; // none found: breakers refused some
         qint64 retryAfterMs = 0;     // when the first of those takes a request again
     };
-    Pick pickInstance(const Route &route, RouteRuntime &rt, std::span<const QString> tried);
+    Pick pickInstance(const Route &route, LocalRoute &local, std::span<const QString> tried);
     Q_DECL_COLD_FUNCTION Http::Response noInstance(Exchange &exchange, const Pick &pick);
     struct Streaming {
         BreakerTicket ticket;
@@ -116,9 +140,11 @@ private:
     bool m_tls = false;
     TrustedProxies m_trustedProxies;
     SiteServer m_sites{nullptr};
-    std::mutex m_mutex;
-    std::shared_ptr<const Snapshot> m_snapshot;
-    QHash<QString, std::shared_ptr<RouteRuntime>> m_runtimes; // by route id, under m_mutex
+    const quint64 m_id; // unique in the process: a thread's cached view (localView) is per owner
+    // The shared snapshot, made anew (under the lock) by the first thread to see a new catalog.
+    mutable std::mutex m_mutex;
+    mutable std::shared_ptr<const Snapshot> m_snapshot;
+    mutable QHash<QString, std::shared_ptr<RouteRuntime>> m_runtimes; // by route id
 };
 
 } // namespace Meshdeck::Gateway

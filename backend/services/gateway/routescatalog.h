@@ -111,8 +111,9 @@ private:
     RouteTablePtr m_table;
     qint64 m_revision = -1;
     ServiceLookup m_services;
-    std::atomic<quint64> m_generation{0};
-    std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
+    // Read by every proxied request: on a cache line of its own, which only a change writes.
+    alignas(64) std::atomic<quint64> m_generation{0};
+    alignas(64) std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
 };
 
 } // namespace Meshdeck::Gateway

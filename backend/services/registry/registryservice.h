@@ -213,8 +213,10 @@ private:
     RegistryChannel m_channel{m_mutex, m_instances};
     // The gateway's view, rebuilt on the first read after a change (m_mutex, then m_directoryMutex).
     void directoryChangedLocked() { m_directoryGeneration.fetch_add(1, std::memory_order_acq_rel); }
-    std::atomic<quint64> m_directoryGeneration{1};
-    mutable std::mutex m_directoryMutex; // the two below
+    // Read by every proxied request (the gateway keeps what it fetched while this stays the same):
+    // on a cache line of its own, which only a change writes.
+    alignas(64) std::atomic<quint64> m_directoryGeneration{1};
+    alignas(64) mutable std::mutex m_directoryMutex; // the two below
     mutable quint64 m_directoryBuilt = 0;
     mutable QHash<QString, InstanceList> m_directory;
     quint64 m_nextGeneration = 1;

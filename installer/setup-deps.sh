@@ -20,7 +20,7 @@ packages=(
   qml6-module-qt-labs-folderlistmodel fonts-dejavu-core
   # libraries
   qcoro-qt6-dev libsodium-dev libsqlite3-dev libsimdjson-dev libssl-dev libhiredis-dev
-  libgoogle-perftools-dev # meshdeckd's allocator (tcmalloc_minimal)
+  libmimalloc-dev # meshdeckd's allocator
   libpcre2-dev # the build log filter (PCRE2's 8-bit library)
   libqrcodegencpp-dev # chat invitations as QR codes
   zbar-tools # the chat GUI test reads the QR code back (zbarimg)

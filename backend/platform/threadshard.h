@@ -1,9 +1,12 @@
 #pragma once
 
+#include <QtGlobal>
+
 #include <array>
 #include <atomic>
 #include <cstddef>
 #include <memory>
+#include <optional>
 
 namespace Meshdeck {
 
@@ -22,23 +25,53 @@ inline size_t threadShard()
 }
 
 // A count kept per thread and summed when read: add() writes this thread's cache line only.
-// Reading sums every slot, so it is for the rare reader (a drain's poll, a retry's budget, the
-// least-outstanding pick), not for a per-request total.
+// sum() adds the slots one after another, so it may miss a request that began on one thread while
+// another ended on another (it reads 0 though the count never was): good for a balancer's pick,
+// which reads it for each candidate on every request (16 lines, of which only the busy threads'
+// change). settledSum() is for a decision that must not see 0 early (a drain's end).
 class ShardedCount
 {
 public:
-    void add(int delta) { m_slots[threadShard()].value.fetch_add(delta, std::memory_order_relaxed); }
+    // A slot holds its count in the low 32 bits and, above them, how many times it was written
+    // (each add carries into the high half), so two equal reads of a slot mean no write between.
+    void add(int delta)
+    {
+        m_slots[threadShard()].value.fetch_add((quint64(1) << 32) + quint64(qint64(delta)),
+                                               std::memory_order_relaxed);
+    }
     int sum() const
     {
         int total = 0;
         for (const Slot &slot : m_slots)
-            total += slot.value.load(std::memory_order_relaxed);
+            total += countOf(slot.value.load(std::memory_order_relaxed));
         return total;
+    }
+    // The count as it was at one instant: the slots read twice, the same both times (nothing was
+    // written to any between, so they all held those values at once). Null when writes kept
+    // coming during `attempts` tries.
+    std::optional<int> settledSum(int attempts = 8) const
+    {
+        for (int attempt = 0; attempt < attempts; ++attempt) {
+            std::array<quint64, ThreadShards> first;
+            for (size_t i = 0; i < ThreadShards; ++i)
+                first[i] = m_slots[i].value.load(std::memory_order_acquire);
+            bool same = true;
+            int total = 0;
+            for (size_t i = 0; i < ThreadShards && same; ++i) {
+                const quint64 value = m_slots[i].value.load(std::memory_order_acquire);
+                same = value == first[i];
+                total += countOf(value);
+            }
+            if (same)
+                return total;
+        }
+        return std::nullopt;
     }
 
 private:
+    static int countOf(quint64 value) { return int(qint32(quint32(value))); }
     struct alignas(64) Slot {
-        std::atomic<int> value{0};
+        std::atomic<quint64> value{0};
     };
     std::array<Slot, ThreadShards> m_slots{};
 };

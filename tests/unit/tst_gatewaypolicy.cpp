@@ -921,16 +921,19 @@ private Q_SLOTS:
         while (ready.load() < Threads)
             std::this_thread::yield();
         QCOMPARE(inFlight.count(id), 3 * Threads);
+        QCOMPARE(inFlight.drainCount(id), 3 * Threads);
         release.store(true);
         for (std::thread &thread : threads)
             thread.join();
         QCOMPARE(inFlight.count(id), 3 * (Threads / 2));
+        QCOMPARE(inFlight.drainCount(id), 3 * (Threads / 2));
         std::vector<std::thread> releasers;
         for (int t = 1; t < Threads; t += 2)
             releasers.emplace_back([&held, t] { held[size_t(t)].clear(); });
         for (std::thread &thread : releasers)
             thread.join();
         QCOMPARE(inFlight.count(id), 0);
+        QCOMPARE(inFlight.drainCount(id), 0);
         QCOMPARE(inFlight.total(), 0);
     }
 

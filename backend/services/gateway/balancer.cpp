@@ -31,7 +31,7 @@ struct RecentCounter {
     QString instanceId;
     InFlight::Counter *counter = nullptr;
 };
-thread_local std::array<RecentCounter, 8> recentCounters;
+thread_local std::array<RecentCounter, 64> recentCounters;
 
 // Per thread, so the event-loop threads never share (or lock) a generator.
 std::minstd_rand &randomEngine()
@@ -102,6 +102,21 @@ int InFlight::count(const QString &instanceId) const
     const std::shared_lock lock(m_mutex);
     auto it = m_counters.find(instanceId);
     return it == m_counters.end() ? 0 : it->second->count.sum();
+}
+
+int InFlight::drainCount(const QString &instanceId) const
+{
+    const Counter *counter = recentCounter(instanceId);
+    std::shared_lock<std::shared_mutex> lock;
+    if (!counter) {
+        lock = std::shared_lock(m_mutex);
+        auto it = m_counters.find(instanceId);
+        if (it == m_counters.end())
+            return 0;
+        counter = it->second.get();
+    }
+    // Requests still coming and going all the while: busy, as far as a drain can tell.
+    return counter->count.settledSum().value_or(std::max(1, counter->count.sum()));
 }
 
 int InFlight::total() const

@@ -78,7 +78,11 @@ public:
     };
 
     Guard acquire(const QString &instanceId);
+    // For the least-outstanding pick: may read 0 while a request starts on one thread as another
+    // ends on another.
     int count(const QString &instanceId) const;
+    // For a drain: 0 only if the instance had no request in flight at some instant of the call.
+    int drainCount(const QString &instanceId) const;
     int total() const;
 
 private:

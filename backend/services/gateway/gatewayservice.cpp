@@ -189,7 +189,7 @@ void GatewayService::storeMinutes(bool includeCurrent)
 
 int GatewayService::drainInFlight(const QString &instanceId) const
 {
-    int count = m_inFlight.count(instanceId);
+    int count = m_inFlight.drainCount(instanceId);
     if (!m_settings.cluster)
         return count;
     // A node that is gone (its heartbeat stale) is not waited for: its requests died with it.
@@ -213,7 +213,7 @@ void GatewayService::exchangeDrainCounts()
     // count written now only falls.
     QHash<QString, int> mine;
     for (const QString &id : m_directory->drainingInstances())
-        mine.insert(id, m_inFlight.count(id));
+        mine.insert(id, m_inFlight.drainCount(id));
     m_exchangingDrains = true;
     const QString node = m_settings.nodeId;
     const qint64 now = m_clock.nowMs();

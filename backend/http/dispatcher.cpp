@@ -129,9 +129,9 @@ bool Dispatcher::streamsBody(const Request &request) const
 Dispatcher::Outcome Dispatcher::dispatch(Request &request) const
 {
     if (m_frontend) {
-        // No engine stats: a frontend counts its own requests (the gateway per route and
-        // instance), and every request writing the engine's one counter from each event-loop
-        // thread made its cache line travel between their cores.
+        // No engine stats: the gateway counts its routes' requests per route and instance. The
+        // engine's counter for this listener ("unmatched") was never shown, and every request
+        // writing it from each event-loop thread made its cache line travel between their cores.
         Outcome out;
         // A frontend's task comes without a guard of its own (a coroutine frame per request): the
         // connection's awaiter turns a throw into a 500 (an outcome with a task and no route).

@@ -98,6 +98,8 @@ HttpConnection::HttpConnection(int fd, QByteArray peer, HttpWorker *worker, cons
     // The handshake counts against the header timeout: a client that never finishes it is a
     // slowloris too.
     m_deadline = worker->nowMs() + worker->limits().headerTimeoutMs;
+    // Bytes may be owed before any response (a TLS handshake's): the send timeout counts from now.
+    m_sendProgressMs = worker->nowMs();
     if (!isRefusal())
         worker->dispatcher().metrics()->openConnections.fetch_add(1, std::memory_order_relaxed);
     if (tls) {

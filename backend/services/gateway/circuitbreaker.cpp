@@ -201,7 +201,7 @@ struct RecentCell {
     QString instanceId;
     std::shared_ptr<BreakerCell> cell;
 };
-thread_local std::array<RecentCell, 8> recentCells;
+thread_local std::array<RecentCell, 64> recentCells;
 
 bool sameId(const QString &held, const QString &id)
 {
@@ -276,8 +276,7 @@ void CircuitBreakers::report(const QList<BreakerTransition> &transitions) const
 
 // A closed breaker admits without its lock: the request's outcome counts only if the breaker is
 // still in this epoch when it comes, as if it had been admitted just before any change.
-bool CircuitBreakers::admitClosed(const QString &routeId, const QString &instanceId,
-                                  BreakerTicket &ticket) const
+bool CircuitBreakers::admitClosed(const QString &routeId, const QString &instanceId, BreakerTicket &ticket)
 {
     const std::shared_ptr<BreakerCell> *recent = recentCell(routeId, instanceId);
     if (!recent)
@@ -288,7 +287,7 @@ bool CircuitBreakers::admitClosed(const QString &routeId, const QString &instanc
     ticket.m_state = BreakerState::Closed;
     ticket.m_epoch = epoch;
     ticket.m_allowed = true;
-    ticket.m_owner = const_cast<CircuitBreakers *>(this);
+    ticket.m_owner = this;
     ticket.m_cell = *recent;
     return true;
 }

@@ -97,11 +97,11 @@ private:
 // request admitted before the breaker opened does not close or reopen it).
 //
 // Thread-safe; short critical sections under per-shard mutexes, and none on the path of a healthy
-// upstream: a closed breaker admits, and takes a success while it counts no failure, without its
-// lock or any write (each request writing to one breaker from several threads made its cache line
-// travel between their cores). Every transition is reported to
-// `onTransition` after the lock is released, on the thread that caused it (two threads may call
-// it at once: it must be thread-safe, e.g. post to the events service).
+// upstream: a closed breaker among the 64 a thread admitted to lately admits, and takes a success
+// while it counts no failure, without its lock or any write (each request writing to one breaker
+// from several threads made its cache line travel between their cores). Every transition is
+// reported to `onTransition` after the lock is released, on the thread that caused it (two threads
+// may call it at once: it must be thread-safe, e.g. post to the events service).
 class CircuitBreakers
 {
 public:
@@ -143,7 +143,7 @@ private:
     enum class Outcome { Success, Failure, Abandoned };
     void finish(const BreakerTicket &ticket, Outcome outcome, const Clock &clock, const QString &reason);
     // A closed breaker this thread found lately admits without its lock: true with `ticket` filled.
-    bool admitClosed(const QString &routeId, const QString &instanceId, BreakerTicket &ticket) const;
+    bool admitClosed(const QString &routeId, const QString &instanceId, BreakerTicket &ticket);
     BreakerTicket admitLocked(const QString &routeId, const QString &instanceId, const BreakerPolicy &policy,
                               qint64 nowMs);
     Shard &shardFor(const QString &routeId, const QString &instanceId) const;

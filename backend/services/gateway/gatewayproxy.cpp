@@ -155,7 +155,8 @@ std::shared_ptr<const GatewayProxy::Snapshot> GatewayProxy::snapshot() const
         kept.insert(route.id, rt);
         next->runtime.push_back(std::move(rt));
     }
-    m_runtimes = std::move(kept); // a deleted route's balancer goes with the last request using it
+    // A deleted route's runtime goes with the last request or thread's view (localView) holding it.
+    m_runtimes = std::move(kept);
     m_snapshot = std::move(next);
     return m_snapshot;
 }

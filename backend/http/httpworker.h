@@ -1,6 +1,7 @@
 #pragma once
 
 #include "bodybudget.h"
+#include "coarseclock.h"
 #include "dispatcher.h"
 
 #include <QElapsedTimer>
@@ -11,7 +12,6 @@
 #include <QTimer>
 
 #include <atomic>
-#include <ctime>
 #include <memory>
 
 class QAbstractEventDispatcher;
@@ -47,15 +47,8 @@ public:
     const Dispatcher &dispatcher() const { return m_dispatcher; }
     const std::shared_ptr<BodyBudget> &bodyBudget() const { return m_bodyBudget; }
     bool draining() const { return m_draining->load(std::memory_order_relaxed); }
-    // The monotonic clock as of its last tick (a few ms behind at most), for the connections'
-    // deadlines: they are moved on every request and write and checked by the sweep, against
-    // timeouts of seconds. A precise read costs some 60 ns under KVM, a coarse one 8.
-    static qint64 nowMs()
-    {
-        timespec now{};
-        ::clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
-        return qint64(now.tv_sec) * 1000 + now.tv_nsec / 1'000'000;
-    }
+    // For the connections' deadlines, moved on every request and write and checked by the sweep.
+    static qint64 nowMs() { return coarseNowNs() / 1'000'000; }
     qint64 nowNs() const { return m_clock.nsecsElapsed(); }
     const QByteArray &dateHeader();
     QByteArray nextRequestId();

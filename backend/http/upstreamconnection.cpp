@@ -1,5 +1,6 @@
 #include "upstreamconnection.h"
 
+#include "coarseclock.h"
 #include "epolldispatcher.h"
 
 #include <QPointer>
@@ -7,7 +8,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <limits>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -128,11 +128,8 @@ void UpstreamConnection::makeIdle(int idleTimeoutMs)
     m_phase = Phase::Idle;
     m_out = QByteArray();
     m_requestBody.reset();
-    // The clock as of its last tick (a few ms behind at most) is close enough for an idle timeout
-    // of seconds, at an eighth of a precise read's cost under KVM.
-    timespec now{};
-    ::clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
-    m_idleDeadlineNs = qint64(now.tv_sec) * 1'000'000'000 + now.tv_nsec + qint64(idleTimeoutMs) * 1'000'000;
+    m_idleDeadlineNs =
+        coarseNowNs() + qint64(idleTimeoutMs) * 1'000'000; // timerEvent() reads upstreamNowNs()
     armBy(m_idleDeadlineNs);
 }
 

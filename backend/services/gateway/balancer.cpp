@@ -33,6 +33,11 @@ struct RecentCounter {
 };
 thread_local std::array<RecentCounter, 64> recentCounters;
 
+RecentCounter &recentSlot(const QString &instanceId)
+{
+    return recentCounters[(quintptr(instanceId.constData()) >> 4) % recentCounters.size()];
+}
+
 // Per thread, so the event-loop threads never share (or lock) a generator.
 std::minstd_rand &randomEngine()
 {
@@ -50,8 +55,7 @@ InFlight::InFlight()
 
 InFlight::Counter *InFlight::recentCounter(const QString &instanceId) const
 {
-    const RecentCounter &recent =
-        recentCounters[(quintptr(instanceId.constData()) >> 4) % recentCounters.size()];
+    const RecentCounter &recent = recentSlot(instanceId);
     if (recent.owner == m_id && recent.instanceId.constData() == instanceId.constData() &&
         recent.instanceId.size() == instanceId.size())
         return recent.counter;
@@ -77,8 +81,7 @@ InFlight::Counter *InFlight::counterFor(const QString &instanceId)
         }
         counter = slot.get();
     }
-    recentCounters[(quintptr(instanceId.constData()) >> 4) % recentCounters.size()] =
-        RecentCounter{m_id, instanceId, counter};
+    recentSlot(instanceId) = RecentCounter{m_id, instanceId, counter};
     return counter;
 }
 

@@ -203,6 +203,12 @@ struct RecentCell {
 };
 thread_local std::array<RecentCell, 64> recentCells;
 
+RecentCell &recentSlot(const QString &routeId, const QString &instanceId)
+{
+    return recentCells[((quintptr(routeId.constData()) ^ quintptr(instanceId.constData())) >> 4) %
+                       recentCells.size()];
+}
+
 bool sameId(const QString &held, const QString &id)
 {
     return held.constData() == id.constData() && held.size() == id.size();
@@ -235,9 +241,7 @@ CircuitBreakers::Shard &CircuitBreakers::shardFor(const QString &routeId, const 
 const std::shared_ptr<BreakerCell> *CircuitBreakers::recentCell(const QString &routeId,
                                                                 const QString &instanceId) const
 {
-    const size_t slot =
-        ((quintptr(routeId.constData()) ^ quintptr(instanceId.constData())) >> 4) % recentCells.size();
-    const RecentCell &recent = recentCells[slot];
+    const RecentCell &recent = recentSlot(routeId, instanceId);
     if (recent.owner == m_id && sameId(recent.routeId, routeId) && sameId(recent.instanceId, instanceId) &&
         !recent.cell->forgotten.load(std::memory_order_acquire))
         return &recent.cell;
@@ -260,10 +264,9 @@ std::shared_ptr<BreakerCell> CircuitBreakers::lockedCell(const QString &routeId,
     std::shared_ptr<BreakerCell> &cell = shard.breakers[BreakerKey{routeId, instanceId}];
     if (!cell)
         cell = std::make_shared<BreakerCell>(&shard.mutex, BreakerKey{routeId, instanceId});
-    const size_t slot =
-        ((quintptr(routeId.constData()) ^ quintptr(instanceId.constData())) >> 4) % recentCells.size();
-    recentCells[slot] = RecentCell{m_id, routeId, instanceId, localAlias(cell)};
-    return recentCells[slot].cell;
+    RecentCell &recent = recentSlot(routeId, instanceId);
+    recent = RecentCell{m_id, routeId, instanceId, localAlias(cell)};
+    return recent.cell;
 }
 
 void CircuitBreakers::report(const QList<BreakerTransition> &transitions) const
@@ -295,12 +298,7 @@ bool CircuitBreakers::admitClosed(const QString &routeId, const QString &instanc
 BreakerTicket CircuitBreakers::admit(const QString &routeId, const QString &instanceId,
                                      const BreakerPolicy &policy, qint64 nowMs)
 {
-    BreakerTicket ticket;
-    if (admitClosed(routeId, instanceId, ticket)) {
-        ticket.m_policy = policy;
-        return ticket;
-    }
-    return admitLocked(routeId, instanceId, policy, nowMs);
+    return admit(routeId, instanceId, policy, ManualClock(nowMs));
 }
 
 BreakerTicket CircuitBreakers::admit(const QString &routeId, const QString &instanceId,
